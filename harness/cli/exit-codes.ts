@@ -1,0 +1,31 @@
+/** Exit codes of the kconform CLI (the contract in DESIGN.md that scripts and CI rely on). */
+export const ExitCode = {
+  /** Every check held. */
+  ok: 0,
+  /** An anomaly or a conformance difference was found. */
+  anomaly: 1,
+  /** Bad usage or configuration. */
+  usage: 2,
+  /** The target could not be started or reached. */
+  target: 3,
+} as const;
+
+/** An error that ends the CLI with a one-line reason and a specific exit code. */
+export class CliError extends Error {
+  readonly exitCode: number;
+  constructor(message: string, exitCode: number) {
+    super(message);
+    this.name = 'CliError';
+    this.exitCode = exitCode;
+  }
+}
+
+/** Bad usage: exit code 2. */
+export function usageError(message: string): CliError {
+  return new CliError(message, ExitCode.usage);
+}
+
+/** Target could not be started or reached: exit code 3. */
+export function targetError(message: string): CliError {
+  return new CliError(message, ExitCode.target);
+}

@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+/**
+ * kconform command-line entry point. Parses arguments with commander and dispatches to one
+ * module per command (loaded lazily so `--help` stays instant). Exit codes follow DESIGN.md:
+ * 0 ok, 1 anomaly, 2 bad usage, 3 target unavailable.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { CliError, ExitCode } from './exit-codes.ts';
+import { intInRange } from './parse.ts';
+
+const program = new Command();
+
+program
+  .name('kconform')
+  .description('Kafka protocol test harness and conformance suite: a reference broker, real Kafka beside it, property-based scenarios, history checkers and reports.')
+  .version('0.1.0')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride()
+  .configureOutput({ outputError: (str, write) => write(str) });
+
+program
+  .command('broker')
+  .description('run the reference broker (single node) on the real Kafka wire protocol')
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--port <port>', 'port to listen on (0 picks a free one)', intInRange(0, 65535), 9092)
+  .option('--brokers <k>', 'number of broker nodes', intInRange(1, 9), 1)
+  .option('--data-dir <dir>', 'keep partition logs on disk in DIR (default: in memory)')
+  .option('--num-partitions <n>', 'partitions of auto-created topics', intInRange(1, 10_000), 1)
+  .option('--no-auto-create-topics', 'do not create topics on Metadata or Produce (auto.create.topics.enable=false)')
+  .option('--log-flush-messages <n>', 'fsync a partition after N appended records (log.flush.interval.messages)', intInRange(1, 2 ** 31 - 1))
+  .option('--bug <name>', 'switch on a known defect, to prove the checkers catch it')
+  .action(async (opts) => (await import('./commands/broker.ts')).brokerCommand(opts));
+
+program
+  .command('run')
+  .description('run conformance scenarios against a target and check the histories')
+  .option('--target <spec>', 'reference | kafka@VERSION | container@IMAGE | external@HOST:PORT', 'reference')
+  .option('--brokers <k>', 'nodes in the target cluster', intInRange(1, 9), 1)
+  .option('--scenarios <names>', "comma-separated scenario names, or 'all'", 'all')
+  .option('--seed <n>', 'seed for the generators (default: random, printed)', intInRange(0, 2 ** 31 - 1))
+  .option('--runs <n>', 'runs per scenario', intInRange(1, 100_000), 1)
+  .option('--records <n>', 'records the seed scenario produces besides the mmr message', intInRange(0, 10_000_000), 1000)
+  .option('--faults <list>', 'faults to inject: kill,pause,partition,restart')
+  .option('--out <dir>', 'where to write the run (default runs/<run-id>/)')
+  .option('--junit <file>', 'also write a JUnit XML report to FILE')
+  .action(async (opts) => (await import('./commands/run.ts')).runCommand(opts));
+
+program
+  .command('console-producer')
+  .description("read lines from stdin and produce each as a record (Kafka's kafka-console-producer flags)")
+  .requiredOption('--bootstrap-server <host:port>', 'broker to connect to')
+  .requiredOption('--topic <topic>', 'topic to produce to')
+  .addOption(new Option('--producer-property <k=v...>', 'producer config, e.g. acks=all'))
+  .option('--property <k=v...>', 'reader properties: parse.key=true, key.separator=<sep>')
+  .option('--request-required-acks <acks>', 'acks: 0, 1 or -1/all', '-1')
+  .action(async (opts) => (await import('./commands/console-producer.ts')).consoleProducerCommand(opts));
+
+program
+  .command('console-consumer')
+  .description("print records of a topic, one line each (Kafka's kafka-console-consumer flags)")
+  .requiredOption('--bootstrap-server <host:port>', 'broker to connect to')
+  .requiredOption('--topic <topic>', 'topic to consume')
+  .option('--from-beginning', 'start at the earliest offset when there is no committed offset')
+  .option('--group <group>', 'consumer group (default: a fresh console-consumer-NNNNN group)')
+  .option('--partition <n>', 'read only this partition (no group)', intInRange(0, 2 ** 31 - 1))
+  .option('--offset <offset>', "with --partition: 'earliest', 'latest' or a number")
+  .option('--max-messages <n>', 'exit after printing N records', intInRange(1, 2 ** 31 - 1))
+  .option('--timeout-ms <ms>', 'exit when no record arrives for MS', intInRange(1, 2 ** 31 - 1))
+  .option('--property <k=v...>', 'formatter properties: print.key=true, print.offset=true, print.partition=true, print.timestamp=true, key.separator=<sep>')
+  .action(async (opts) => (await import('./commands/console-consumer.ts')).consoleConsumerCommand(opts));
+
+/** Commands another issue owns: they say so and exit 2 rather than pretend to work. */
+const notYet: [string, string, string][] = [
+  ['compare', 'run the same seeds on several targets and report where they differ', 'Scenarios (#5)'],
+  ['replay', 'run a stored failing case again (RUN_DIR)', 'Scenarios (#5)'],
+  ['check', 'run the checkers on a stored history (HISTORY.jsonl)', 'Scenarios (#5)'],
+  ['report', 'rebuild reports from stored runs (RUN_DIR…)', 'Reports (#8)'],
+  ['load', 'produce/consume load with latency histograms', 'Reports, load and benchmarks (#8)'],
+  ['conform', 'request-by-request protocol differences against real Kafka', 'Wire-level conformance (#7)'],
+  ['gateway', 'HTTP produce endpoint (REST Proxy v3 subset) in front of a target', 'Reports, load and benchmarks (#8)'],
+  ['image', 'build the local Kafka container image (image build)', 'Targets (#4)'],
+];
+for (const [name, description, owner] of notYet) {
+  program
+    .command(name)
+    .description(`${description} — not implemented yet`)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(() => {
+      throw new CliError(`'${name}' is not implemented yet (owned by the ${owner} issue)`, ExitCode.usage);
+    });
+}
+
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version are "errors" to commander with exit code 0
+      process.exitCode = err.exitCode === 0 ? 0 : ExitCode.usage;
+      return;
+    }
+    if (err instanceof CliError) {
+      process.stderr.write(`kconform: ${err.message}\n`);
+      process.exitCode = err.exitCode;
+      return;
+    }
+    process.stderr.write(`kconform: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 70;
+  }
+}
+
+await main();

@@ -1,0 +1,70 @@
+/**
+ * Settings of the reference broker. Names follow Kafka's broker configs where there is one
+ * (in the comment), and so do the defaults unless the comment says why not.
+ */
+export interface BrokerConfig {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Host and port put in Metadata; default: what the listener bound. */
+  advertisedHost?: string;
+  advertisedPort?: number;
+  /** node.id */
+  nodeId: number;
+  /** cluster id returned in Metadata (22-char base64 UUID like Kafka's). */
+  clusterId: string;
+  /** log.dirs: undefined keeps partition logs in memory. */
+  dataDir?: string;
+  /** auto.create.topics.enable */
+  autoCreateTopics: boolean;
+  /** num.partitions */
+  numPartitions: number;
+  /** default.replication.factor (single node: 1) */
+  defaultReplicationFactor: number;
+  /** socket.request.max.bytes: 100 MiB */
+  socketRequestMaxBytes: number;
+  /** message.max.bytes: the largest record batch accepted (1 MiB + 12 bytes of log overhead, as Kafka) */
+  messageMaxBytes: number;
+  /** group.initial.rebalance.delay.ms: Kafka's default is 3000; 0 here, as in the project's Kafka test setup, so groups form without waiting */
+  groupInitialRebalanceDelayMs: number;
+  /** group.min.session.timeout.ms / group.max.session.timeout.ms */
+  groupMinSessionTimeoutMs: number;
+  groupMaxSessionTimeoutMs: number;
+  /** log.segment.bytes */
+  segmentBytes: number;
+  /** log.retention.bytes (-1 unlimited) */
+  retentionBytes: number;
+  /** log.retention.ms (7 days) */
+  retentionMs: number;
+  /** log.flush.interval.messages (unset = leave flushing to the OS, as Kafka) */
+  flushMessages: number;
+  /** log.retention.check.interval.ms */
+  retentionCheckIntervalMs: number;
+  /** known defects to switch on (--bug), to prove the checkers catch them */
+  bugs: ReadonlySet<string>;
+}
+
+/** Kafka's defaults, adjusted where the comment in {@link BrokerConfig} says. */
+export function defaultBrokerConfig(overrides: Partial<BrokerConfig> = {}): BrokerConfig {
+  return {
+    host: '127.0.0.1',
+    port: 9092,
+    nodeId: 1,
+    clusterId: 'kconform-reference-0001',
+    autoCreateTopics: true,
+    numPartitions: 1,
+    defaultReplicationFactor: 1,
+    socketRequestMaxBytes: 100 * 1024 * 1024,
+    messageMaxBytes: 1024 * 1024 + 12,
+    groupInitialRebalanceDelayMs: 0,
+    groupMinSessionTimeoutMs: 6000,
+    groupMaxSessionTimeoutMs: 1_800_000,
+    segmentBytes: 1024 * 1024 * 1024,
+    retentionBytes: -1,
+    retentionMs: 7 * 24 * 3600 * 1000,
+    flushMessages: Infinity,
+    retentionCheckIntervalMs: 300_000,
+    bugs: new Set(),
+    ...overrides,
+  };
+}
