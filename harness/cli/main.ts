@@ -62,8 +62,6 @@ program
   .requiredOption('--topic <topic>', 'topic to consume')
   .option('--from-beginning', 'start at the earliest offset when there is no committed offset')
   .option('--group <group>', 'consumer group (default: a fresh console-consumer-NNNNN group)')
-  .option('--partition <n>', 'read only this partition (no group)', intInRange(0, 2 ** 31 - 1))
-  .option('--offset <offset>', "with --partition: 'earliest', 'latest' or a number")
   .option('--max-messages <n>', 'exit after printing N records', intInRange(1, 2 ** 31 - 1))
   .option('--timeout-ms <ms>', 'exit when no record arrives for MS', intInRange(1, 2 ** 31 - 1))
   .option('--property <k=v...>', 'formatter properties: print.key=true, print.offset=true, print.partition=true, print.timestamp=true, key.separator=<sep>')

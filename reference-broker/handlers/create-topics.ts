@@ -1,0 +1,47 @@
+/**
+ * CreateTopics (key 19), versions 2-7. Creates topics with a partition count and replication
+ * factor (-1 takes the broker defaults, KIP-464); explicit replica assignments are refused
+ * (single node). validateOnly checks without creating. Configs are stored as given.
+ * https://cwiki.apache.org/confluence/display/KAFKA/KIP-464%3A+Defaults+for+AdminClient%23createTopic
+ */
+import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
+import { NULL_UUID } from '../../protocol/primitives/index.ts';
+import type { CreateTopicsRequest, CreateTopicsResponse } from '../../protocol/messages/generated/index.ts';
+import type { ApiHandler } from './handler.ts';
+import { specVersions } from './spec-versions.ts';
+
+type Result = CreateTopicsResponse['topics'][number];
+
+export const createTopicsHandler: ApiHandler<CreateTopicsRequest, CreateTopicsResponse> = {
+  apiKey: 19,
+  ...specVersions(19),
+  handle(req, { broker }) {
+    const seen = new Map<string, number>();
+    for (const t of req.topics) seen.set(t.name, (seen.get(t.name) ?? 0) + 1);
+    const topics = req.topics.map((t): Result => {
+      const partitions = t.numPartitions === -1 ? broker.config.numPartitions : t.numPartitions;
+      const replicationFactor = t.replicationFactor === -1 ? broker.config.defaultReplicationFactor : t.replicationFactor;
+      const result = (errorCode: number, errorMessage: string | null, topicId = NULL_UUID): Result => ({
+        name: t.name,
+        topicId,
+        errorCode,
+        errorMessage,
+        topicConfigErrorCode: 0,
+        numPartitions: errorCode === ErrorCode.NONE ? partitions : -1,
+        replicationFactor: errorCode === ErrorCode.NONE ? replicationFactor : -1,
+        configs: errorCode === ErrorCode.NONE ? [] : null,
+      });
+      if (seen.get(t.name)! > 1) return result(ErrorCode.INVALID_REQUEST, `Create topics request from client contains multiple entries for the topic ${t.name}`);
+      if (t.assignments.length > 0) return result(ErrorCode.INVALID_REQUEST, 'Manual replica assignment is not supported by the reference broker');
+      const configs = new Map<string, string>();
+      for (const c of t.configs) if (c.value !== null) configs.set(c.name, c.value);
+      const failure = broker.topics.validateCreate(t.name, partitions, replicationFactor, broker.liveBrokers);
+      if (failure) return result(failure.errorCode, failure.message);
+      if (req.validateOnly) return result(ErrorCode.NONE, null);
+      const created = broker.createTopic(t.name, partitions, replicationFactor, configs);
+      if ('errorCode' in created) return result(created.errorCode, created.message);
+      return result(ErrorCode.NONE, null, created.id);
+    });
+    return { throttleTimeMs: 0, topics };
+  },
+};

@@ -1,0 +1,23 @@
+/**
+ * DescribeCluster (key 60), versions 0-2 (KIP-700): the brokers, cluster id and controller,
+ * what Kafka's Admin client asks for instead of Metadata.
+ */
+import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
+import type { DescribeClusterRequest, DescribeClusterResponse } from '../../protocol/messages/generated/index.ts';
+import type { ApiHandler } from './handler.ts';
+import { specVersions } from './spec-versions.ts';
+
+const BROKERS_ENDPOINT = 1;
+
+export const describeClusterHandler: ApiHandler<DescribeClusterRequest, DescribeClusterResponse> = {
+  apiKey: 60,
+  ...specVersions(60),
+  handle(req, { broker }) {
+    const base = { throttleTimeMs: 0, endpointType: req.endpointType, clusterId: broker.config.clusterId, clusterAuthorizedOperations: -2147483648 };
+    if (req.endpointType !== BROKERS_ENDPOINT) {
+      return { ...base, errorCode: ErrorCode.UNSUPPORTED_ENDPOINT_TYPE, errorMessage: 'The reference broker has no separate controller endpoints', controllerId: -1, brokers: [] };
+    }
+    const { host, port } = broker.endpoint;
+    return { ...base, errorCode: ErrorCode.NONE, errorMessage: null, controllerId: broker.nodeId, brokers: [{ brokerId: broker.nodeId, host, port, rack: null, isFenced: false }] };
+  },
+};

@@ -1,0 +1,38 @@
+import type { ApiHandler } from './handler.ts';
+import { apiVersionsHandler } from './api-versions.ts';
+import { createTopicsHandler } from './create-topics.ts';
+import { deleteTopicsHandler } from './delete-topics.ts';
+import { describeClusterHandler } from './describe-cluster.ts';
+import { fetchHandler } from './fetch.ts';
+import { findCoordinatorHandler } from './find-coordinator.ts';
+import { initProducerIdHandler } from './init-producer-id.ts';
+import { listOffsetsHandler } from './list-offsets.ts';
+import { metadataHandler } from './metadata.ts';
+import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch.ts';
+import { produceHandler } from './produce.ts';
+import { groupHandlers } from './groups.ts';
+
+/**
+ * Every API the reference broker serves, by API key. An API not listed here is not advertised
+ * in ApiVersions and a request for it closes the connection, as Kafka does for an API it has not
+ * enabled; SKIPPED_FEATURES.md lists them.
+ */
+export const HANDLERS: ReadonlyMap<number, ApiHandler> = (() => {
+  const table = new Map<number, ApiHandler>();
+  const all: ApiHandler[] = [
+    produceHandler,
+    fetchHandler,
+    listOffsetsHandler,
+    metadataHandler,
+    findCoordinatorHandler,
+    createTopicsHandler,
+    deleteTopicsHandler,
+    initProducerIdHandler,
+    offsetForLeaderEpochHandler,
+    describeClusterHandler,
+    ...groupHandlers,
+    apiVersionsHandler(() => table),
+  ];
+  for (const h of all) table.set(h.apiKey, h);
+  return table;
+})();

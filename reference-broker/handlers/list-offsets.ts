@@ -1,0 +1,71 @@
+/**
+ * ListOffsets (key 2), versions 1-11 (v0 removed in Kafka 4, KIP-896). Special timestamps:
+ * -1 latest (the high watermark for consumers, as read_uncommitted and read_committed agree
+ * without transactions), -2 earliest (log start), -3 the record with the largest timestamp
+ * (KIP-734), -4 earliest local (no tiered storage: log start, KIP-1005). A timestamp >= 0 finds
+ * the first offset whose timestamp is at or after it, or -1 when there is none. v4+ returns the
+ * leader epoch of the offset and checks the client's current leader epoch (KIP-320).
+ * https://cwiki.apache.org/confluence/display/KAFKA/KIP-734%3A+Improve+AdminClient.listOffsets+to+return+timestamp+and+offset+for+the+record+with+the+largest+timestamp
+ */
+import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
+import type { ListOffsetsRequest, ListOffsetsResponse } from '../../protocol/messages/generated/index.ts';
+import { epochForOffset } from '../topics/leader-epoch.ts';
+import type { Partition } from '../topics/topic-registry.ts';
+import type { ApiHandler } from './handler.ts';
+import { specVersions } from './spec-versions.ts';
+
+type PartitionResponse = ListOffsetsResponse['topics'][number]['partitions'][number];
+
+const LATEST = -1;
+const EARLIEST = -2;
+const MAX_TIMESTAMP = -3;
+const EARLIEST_LOCAL = -4;
+
+function answer(partitionIndex: number, errorCode: number, offset = -1, timestamp = -1, leaderEpoch = -1): PartitionResponse {
+  return { partitionIndex, errorCode, offset: BigInt(offset), timestamp: BigInt(timestamp), leaderEpoch };
+}
+
+function lookup(partition: Partition, timestamp: number): PartitionResponse {
+  const log = partition.log;
+  const at = (offset: number, ts = -1) => answer(partition.index, ErrorCode.NONE, offset, ts, epochForOffset(log, offset, partition.leaderEpoch));
+  switch (timestamp) {
+    case LATEST:
+      return at(log.highWatermark);
+    case EARLIEST:
+    case EARLIEST_LOCAL:
+      return at(log.logStartOffset);
+    case MAX_TIMESTAMP: {
+      const found = log.maxTimestampOffset();
+      return found ? at(found.offset, found.timestamp) : answer(partition.index, ErrorCode.NONE);
+    }
+    default: {
+      if (timestamp < 0) return answer(partition.index, ErrorCode.UNSUPPORTED_VERSION);
+      const found = log.offsetForTimestamp(timestamp);
+      return found && found.offset < log.highWatermark ? at(found.offset, found.timestamp) : answer(partition.index, ErrorCode.NONE);
+    }
+  }
+}
+
+export const listOffsetsHandler: ApiHandler<ListOffsetsRequest, ListOffsetsResponse> = {
+  apiKey: 2,
+  ...specVersions(2),
+  handle(req, { broker }) {
+    return {
+      throttleTimeMs: 0,
+      topics: req.topics.map((t) => {
+        const topic = broker.topics.get(t.name);
+        return {
+          name: t.name,
+          partitions: t.partitions.map((p) => {
+            const partition = topic?.partitions[p.partitionIndex];
+            if (!partition) return answer(p.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+            if (p.currentLeaderEpoch !== -1 && p.currentLeaderEpoch !== partition.leaderEpoch) {
+              return answer(p.partitionIndex, p.currentLeaderEpoch < partition.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH);
+            }
+            return lookup(partition, Number(p.timestamp));
+          }),
+        };
+      }),
+    };
+  },
+};

@@ -1,0 +1,71 @@
+import { DecodeError, Reader } from '../protocol/primitives/index.ts';
+import { API_NAMES, REQUESTS } from '../protocol/messages/generated/index.ts';
+import { decodeRequestHeader, encodeResponse } from '../protocol/messages/frames.ts';
+import type { Broker } from './broker.ts';
+import type { ApiHandler, RequestContext } from './handlers/handler.ts';
+import { HANDLERS } from './handlers/index.ts';
+import type { Connection } from './network/connection.ts';
+import { apiVersionsFallback } from './handlers/api-versions.ts';
+
+const API_VERSIONS_KEY = 18;
+
+/**
+ * Turns one request frame into one response frame: reads the header, checks the API key and
+ * version, decodes the body with the generated codec, runs the API's handler and encodes its
+ * answer. What Kafka would refuse by closing the connection (an unknown or disabled API key, an
+ * unsupported version of anything but ApiVersions, a body that does not decode) closes it here,
+ * with a log line naming why.
+ */
+export class RequestRouter {
+  private readonly broker: Broker;
+  private readonly handlers: ReadonlyMap<number, ApiHandler>;
+
+  constructor(broker: Broker, handlers: ReadonlyMap<number, ApiHandler> = HANDLERS) {
+    this.broker = broker;
+    this.handlers = handlers;
+  }
+
+  async route(frame: Buffer, conn: Connection): Promise<Buffer | null> {
+    if (frame.length < 8) {
+      conn.close(`request of ${frame.length} bytes is too short for a request header`);
+      return null;
+    }
+    const apiKey = frame.readInt16BE(0);
+    const apiVersion = frame.readInt16BE(2);
+    const correlationId = frame.readInt32BE(4);
+    const handler = this.handlers.get(apiKey);
+    if (!handler) {
+      const name = API_NAMES[apiKey];
+      conn.close(name ? `API ${name} (key ${apiKey}) is not enabled on this broker` : `unknown API key ${apiKey}`);
+      return null;
+    }
+    if (apiVersion < handler.minVersion || apiVersion > handler.maxVersion) {
+      if (apiKey === API_VERSIONS_KEY) {
+        // KIP-511: answer an ApiVersions we cannot parse with a v0 response listing what we support.
+        return encodeResponse(API_VERSIONS_KEY, 0, correlationId, apiVersionsFallback(this.handlers));
+      }
+      conn.close(`unsupported version ${apiVersion} of ${API_NAMES[apiKey]} (this broker serves ${handler.minVersion}-${handler.maxVersion})`);
+      return null;
+    }
+    const descriptor = REQUESTS.get(apiKey)!;
+    let body: unknown;
+    let clientId: string | null;
+    try {
+      const r = new Reader(frame);
+      const header = decodeRequestHeader(r);
+      clientId = header.clientId;
+      body = descriptor.decode(r, apiVersion);
+      if (r.remaining() !== 0) r.fail(`${r.remaining()} unexpected trailing bytes`, `${descriptor.name}`);
+    } catch (err) {
+      if (err instanceof DecodeError) {
+        conn.close(`malformed ${API_NAMES[apiKey]} v${apiVersion} request (correlation id ${correlationId}): ${err.message}`);
+        return null;
+      }
+      throw err;
+    }
+    const ctx: RequestContext = { apiVersion, correlationId, clientId, connection: conn, broker: this.broker };
+    const response = await handler.handle(body, ctx);
+    if (response === null || conn.isClosed) return null;
+    return encodeResponse(apiKey, apiVersion, correlationId, response);
+  }
+}

@@ -1,0 +1,60 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { defaultBrokerConfig, type BrokerConfig } from './config.ts';
+import { Broker } from './broker.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { Connection } from './network/connection.ts';
+import { RequestRouter } from './request-router.ts';
+
+/** A started reference broker: where it listens, its state, and how to stop it. */
+export interface RunningBroker extends AsyncDisposable {
+  readonly host: string;
+  readonly port: number;
+  /** `host:port`, what a client's bootstrap.servers takes. */
+  readonly bootstrap: string;
+  readonly broker: Broker;
+  /** Stops accepting, closes every connection, flushes and closes the logs. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a single-node reference broker listening on `config.host:config.port`
+ * (127.0.0.1:9092 by default; port 0 picks a free port).
+ */
+export async function startBroker(overrides: Partial<BrokerConfig> = {}, log: Logger = createLogger('broker')): Promise<RunningBroker> {
+  const config = defaultBrokerConfig(overrides);
+  const broker = new Broker(config, log);
+  const router = new RequestRouter(broker);
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    new Connection(socket, config.socketRequestMaxBytes, (frame, conn) => router.route(frame, conn), log);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      broker.close();
+      reject(err.code === 'EADDRINUSE' ? new Error(`port ${config.port} on ${config.host} is already in use`) : err);
+    });
+    server.listen(config.port, config.host, () => resolve());
+  });
+  server.on('error', (err) => log.error(`listener: ${err.message}`));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  broker.endpoint = { host: config.advertisedHost ?? config.host, port: config.advertisedPort ?? port };
+  log.info(`reference broker ${config.nodeId} listening on ${config.host}:${port} (${config.dataDir ? `data in ${config.dataDir}` : 'in memory'})`);
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const s of sockets) s.destroy();
+    }).then(() => broker.close()));
+  return {
+    host: config.host,
+    port,
+    bootstrap: `${config.host}:${port}`,
+    broker,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import type { PartitionLog } from '../log/index.ts';
+import { PartitionProducerState } from '../producers/producer-state.ts';
+import { isInternalTopic, topicNameProblem } from './topic-name.ts';
+
+/** One partition of a topic on this (single) node: its log, leader epoch and producer state. */
+export interface Partition {
+  readonly topic: string;
+  readonly index: number;
+  readonly log: PartitionLog;
+  leaderEpoch: number;
+  readonly producers: PartitionProducerState;
+}
+
+/** A topic with its id (KIP-516) and partitions. */
+export interface Topic {
+  readonly name: string;
+  readonly id: string;
+  readonly partitions: Partition[];
+  readonly internal: boolean;
+  readonly configs: Map<string, string>;
+}
+
+/** Opens (or creates) the log of one partition; memory or disk is the broker's choice. */
+export type LogFactory = (topic: string, partition: number) => PartitionLog;
+
+/** Why a topic could not be created, as a Kafka error code and message. */
+export interface CreateTopicFailure {
+  errorCode: number;
+  message: string;
+}
+
+const TOPIC_ALREADY_EXISTS = 36;
+const INVALID_TOPIC_EXCEPTION = 17;
+const INVALID_PARTITIONS = 37;
+const INVALID_REPLICATION_FACTOR = 38;
+
+/** The broker's topics, by name and by id. */
+export class TopicRegistry {
+  private readonly byName = new Map<string, Topic>();
+  private readonly byId = new Map<string, Topic>();
+  private readonly openLog: LogFactory;
+
+  constructor(openLog: LogFactory) {
+    this.openLog = openLog;
+  }
+
+  get(name: string): Topic | undefined {
+    return this.byName.get(name);
+  }
+
+  getById(id: string): Topic | undefined {
+    return this.byId.get(id);
+  }
+
+  all(): IterableIterator<Topic> {
+    return this.byName.values();
+  }
+
+  /**
+   * Checks a create request without creating anything (CreateTopics validateOnly uses it too).
+   * `brokers` is the number of live brokers, the most replicas a partition can have.
+   */
+  validateCreate(name: string, numPartitions: number, replicationFactor: number, brokers: number): CreateTopicFailure | null {
+    const problem = topicNameProblem(name);
+    if (problem) return { errorCode: INVALID_TOPIC_EXCEPTION, message: problem };
+    if (this.byName.has(name)) return { errorCode: TOPIC_ALREADY_EXISTS, message: `Topic '${name}' already exists.` };
+    if (numPartitions < 1) return { errorCode: INVALID_PARTITIONS, message: 'Number of partitions was set to an invalid non-positive value.' };
+    if (replicationFactor < 1) return { errorCode: INVALID_REPLICATION_FACTOR, message: 'Replication factor must be larger than 0, or -1 to use the default value.' };
+    if (replicationFactor > brokers) {
+      return { errorCode: INVALID_REPLICATION_FACTOR, message: `Unable to replicate the partition ${replicationFactor} time(s): The target replication factor of ${replicationFactor} cannot be reached because only ${brokers} broker(s) are registered.` };
+    }
+    return null;
+  }
+
+  /** Creates a topic (the caller validated it); `id` is given when recovering one from disk. */
+  create(name: string, numPartitions: number, configs: Map<string, string> = new Map(), id: string = randomUUID()): Topic {
+    const partitions: Partition[] = [];
+    for (let i = 0; i < numPartitions; i++) {
+      partitions.push({ topic: name, index: i, log: this.openLog(name, i), leaderEpoch: 0, producers: new PartitionProducerState() });
+    }
+    const topic: Topic = { name, id, partitions, internal: isInternalTopic(name), configs };
+    this.byName.set(name, topic);
+    this.byId.set(id, topic);
+    return topic;
+  }
+
+  /** Deletes a topic and closes its logs; returns false when there is no such topic. */
+  delete(name: string): Topic | undefined {
+    const topic = this.byName.get(name);
+    if (!topic) return undefined;
+    this.byName.delete(name);
+    this.byId.delete(topic.id);
+    for (const p of topic.partitions) p.log.close();
+    return topic;
+  }
+
+  /** Closes every log (broker shutdown). */
+  closeAll(): void {
+    for (const t of this.byName.values()) for (const p of t.partitions) p.log.close();
+  }
+}
