@@ -1,0 +1,169 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { HistoryRecorder } from '../../history/history.ts';
+import { kafkajsClient } from '../../drivers/kafkajs-client.ts';
+import { parseTargetSpec, type TargetSpec } from '../../targets/target-spec.ts';
+import { startTarget, TargetUnavailableError, type StartedTarget } from '../../targets/target.ts';
+import { checkHistory, combine, type CheckResult } from '../../../scenarios/checkers/index.ts';
+import { runSeedScenario } from '../../../scenarios/seed.ts';
+import { renderJUnit, type JUnitCase } from '../../../reports/junit.ts';
+import { CliError, ExitCode, targetError, usageError } from '../exit-codes.ts';
+
+/** Options of `kconform run`. */
+export interface RunOptions {
+  target: string;
+  brokers: number;
+  scenarios: string;
+  seed?: number;
+  runs: number;
+  records: number;
+  faults?: string;
+  out?: string;
+  junit?: string;
+}
+
+/** The scenarios `run` knows so far (the Scenarios issue adds the rest). */
+const SCENARIOS = ['seed'] as const;
+
+/** The outcome of one scenario run, as results.json stores it. */
+interface ScenarioRun {
+  scenario: string;
+  target: string;
+  seed: number;
+  runDir: string;
+  valid: boolean | 'unknown';
+  checks: CheckResult[];
+  error?: string;
+  seconds: number;
+}
+
+function newRunId(): string {
+  const t = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${t}-${randomBytes(3).toString('hex')}`;
+}
+
+function selectScenarios(names: string): string[] {
+  if (names === 'all') return [...SCENARIOS];
+  const wanted = names.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = wanted.filter((n) => !(SCENARIOS as readonly string[]).includes(n));
+  if (unknown.length) throw usageError(`unknown scenario(s) ${unknown.join(', ')}; available: ${SCENARIOS.join(', ')}`);
+  return wanted;
+}
+
+const mark = (v: CheckResult['valid']) => (v === true ? 'PASS' : v === false ? 'FAIL' : 'UNKNOWN');
+
+/** Runs one scenario on a freshly started target and checks its history. */
+async function runOne(spec: TargetSpec, targetName: string, scenario: string, seed: number, records: number, runDir: string): Promise<ScenarioRun> {
+  mkdirSync(runDir, { recursive: true });
+  const started = Date.now();
+  const config = { scenario, target: targetName, seed, records, kconform: '0.1.0' };
+  writeFileSync(join(runDir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
+  const history = new HistoryRecorder(join(runDir, 'history.jsonl'));
+  const progress = (line: string) => process.stdout.write(`${line}\n`);
+  let target: StartedTarget | undefined;
+  let error: string | undefined;
+  let scenarioChecks: CheckResult[] = [];
+  const onSignal = () => {
+    process.stderr.write('kconform: interrupted; stopping the target\n');
+    void Promise.resolve(target?.stop()).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    try {
+      target = await startTarget(spec, runDir);
+    } catch (err) {
+      if (err instanceof TargetUnavailableError) throw targetError(err.message);
+      throw targetError(`cannot start target ${targetName}: ${(err as Error).message}`);
+    }
+    progress(`target ${targetName} ready at ${target.bootstrap}`);
+    const runId = runDir.split('/').pop()!;
+    const kafka = kafkajsClient([target.bootstrap], `kconform-${scenario}`);
+    try {
+      scenarioChecks = await runSeedScenario({
+        kafka,
+        topic: target.fresh ? 'mmr' : `mmr-${runId}`,
+        records,
+        seed,
+        runId,
+        history,
+        progress,
+      });
+    } catch (err) {
+      error = (err as Error).message;
+      progress(`scenario ${scenario} stopped early: ${error}`);
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await target?.stop();
+    await history.close();
+  }
+  const checks = [...checkHistory(history.ops), ...scenarioChecks];
+  const valid = error !== undefined && combine(checks) === true ? 'unknown' : combine(checks);
+  return { scenario, target: targetName, seed, runDir, valid, checks, error, seconds: (Date.now() - started) / 1000 };
+}
+
+/**
+ * `kconform run`: starts the target, runs the chosen scenarios with a seed, records each run's
+ * history under runs/<run-id>/, checks it, prints a verdict per check, and exits 0 when every
+ * check held, 1 when one found an anomaly, 3 when the target could not be started.
+ */
+export async function runCommand(opts: RunOptions): Promise<void> {
+  let spec: TargetSpec;
+  try {
+    spec = parseTargetSpec(opts.target);
+  } catch (err) {
+    throw usageError((err as Error).message);
+  }
+  if (opts.brokers !== 1) throw usageError('--brokers > 1 is not implemented yet (owned by the Targets #4 and replication #6 issues)');
+  if (opts.faults) throw usageError('--faults is not implemented yet (owned by the Targets issue #4)');
+  const scenarios = selectScenarios(opts.scenarios);
+  const baseSeed = opts.seed ?? randomInt(2 ** 31 - 1);
+  const outRoot = resolve(opts.out ?? join('runs', newRunId()));
+  process.stdout.write(`kconform run: target ${opts.target}, scenarios ${scenarios.join(',')}, seed ${baseSeed}, runs ${opts.runs}, out ${outRoot}\n`);
+
+  const results: ScenarioRun[] = [];
+  for (let i = 0; i < opts.runs; i++) {
+    for (const scenario of scenarios) {
+      const seed = baseSeed + i;
+      const runDir = opts.runs === 1 && scenarios.length === 1 ? outRoot : join(outRoot, `${scenario}-${i}`);
+      const r = await runOne(spec, opts.target, scenario, seed, opts.records, runDir);
+      results.push(r);
+      writeFileSync(join(runDir, 'results.json'), JSON.stringify({ schema: 'kconform.results/v1', ...r }, null, 2) + '\n');
+    }
+  }
+
+  process.stdout.write('\n');
+  for (const r of results) {
+    process.stdout.write(`${r.scenario} on ${r.target} (seed ${r.seed}, ${r.seconds.toFixed(1)} s): ${mark(r.valid)}\n`);
+    for (const c of r.checks) process.stdout.write(`  ${mark(c.valid).padEnd(7)} ${c.checker.padEnd(22)} ${c.summary}\n`);
+    if (r.error) process.stdout.write(`  error: ${r.error}\n`);
+  }
+
+  if (opts.junit) {
+    const cases: JUnitCase[] = results.flatMap((r) =>
+      r.checks.map((c) => ({
+        suite: `${r.scenario}@${r.target}#seed=${r.seed}`,
+        name: c.checker,
+        failure: c.valid === false ? c.summary : undefined,
+        details: c.valid === false ? JSON.stringify(c.witnesses, null, 2) : undefined,
+        skipped: c.valid === 'unknown' ? c.summary : undefined,
+      })),
+    );
+    mkdirSync(dirname(resolve(opts.junit)), { recursive: true });
+    writeFileSync(opts.junit, renderJUnit(cases));
+  }
+
+  const failed = results.filter((r) => r.valid !== true);
+  if (failed.length === 0) {
+    process.stdout.write(`\nall checks held; results in ${outRoot}\n`);
+    return;
+  }
+  for (const r of failed) {
+    process.stdout.write(`\n${r.scenario} ${r.valid === false ? 'found an anomaly' : 'could not decide'}: seed ${r.seed}, run directory ${r.runDir}\n`);
+    process.stdout.write(`  rerun with: kconform run --target ${r.target} --scenarios ${r.scenario} --seed ${r.seed}\n`);
+  }
+  throw new CliError(`${failed.length} scenario run(s) did not pass`, ExitCode.anomaly);
+}

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { parseTargetSpec } from './target-spec.ts';
+
+describe('parseTargetSpec', () => {
+  it('parses every kind', () => {
+    expect(parseTargetSpec('reference')).toEqual({ kind: 'reference' });
+    expect(parseTargetSpec('kafka@4.3.1')).toEqual({ kind: 'kafka', version: '4.3.1', zookeeper: false });
+    expect(parseTargetSpec('kafka@3.9.2,zk')).toEqual({ kind: 'kafka', version: '3.9.2', zookeeper: true });
+    expect(parseTargetSpec('container@apache/kafka:4.3.1')).toEqual({ kind: 'container', image: 'apache/kafka:4.3.1' });
+    expect(parseTargetSpec('external@localhost:9092')).toEqual({ kind: 'external', host: 'localhost', port: 9092 });
+  });
+  it('rejects bad specs with a reason', () => {
+    for (const s of ['kafka', 'kafka@4', 'kafka@4.3.1,kraft', 'external@host', 'external@h:99999', 'nope', 'container@']) {
+      expect(() => parseTargetSpec(s)).toThrow(/target/);
+    }
+  });
+});

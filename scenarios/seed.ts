@@ -1,0 +1,140 @@
+import fc from 'fast-check';
+import type { Kafka } from 'kafkajs';
+import type { HistoryRecorder } from '../harness/history/history.ts';
+import { FINAL_READ, POLL, REPLAY_READ, SEND, type CheckResult, type RecordRef } from './checkers/index.ts';
+
+/** The message the project's source document writes with kafka-console-producer on topic `mmr`. */
+export const MMR_MESSAGE =
+  '{"datas":[{"channel":"","metric":"temperature","producer":"ijinus","sn":"IJA0101-00002245","time":"1543207156000","value":"80"}],"ver":"1.0"}';
+
+/** Inputs of the seed scenario. */
+export interface SeedScenarioOptions {
+  kafka: Kafka;
+  topic: string;
+  /** Records produced after the mmr message. */
+  records: number;
+  seed: number;
+  /** Tags values so records of this run are unique even on a shared, long-lived target. */
+  runId: string;
+  history: HistoryRecorder;
+  progress: (line: string) => void;
+  /** How long the reads may take to reach the end of the topic. */
+  readTimeoutMs?: number;
+}
+
+/** Sensor readings shaped like the mmr message, drawn by fast-check from the seed. */
+function sensorReadings(seed: number, n: number, runId: string): string[] {
+  if (n === 0) return [];
+  const reading = fc.record({
+    sn: fc.integer({ min: 0, max: 99_999_999 }).map((i) => `IJA0101-${String(i).padStart(8, '0')}`),
+    metric: fc.constantFrom('temperature', 'humidity', 'pressure'),
+    value: fc.integer({ min: -40, max: 120 }).map(String),
+    time: fc.integer({ min: 1_500_000_000_000, max: 1_800_000_000_000 }).map(String),
+  });
+  return fc.sample(reading, { seed, numRuns: n }).map((r, i) =>
+    JSON.stringify({ datas: [{ channel: '', metric: r.metric, producer: 'ijinus', sn: r.sn, time: r.time, value: r.value }], ver: '1.0', run: runId, seq: i }),
+  );
+}
+
+/** Produces every value in order (acks=all, idempotent), recording each send. */
+async function produceAll(o: SeedScenarioOptions, values: string[]): Promise<void> {
+  const producer = o.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+  await producer.connect();
+  try {
+    const chunk = 100;
+    for (let i = 0; i < values.length; i += chunk) {
+      const slice = values.slice(i, i + chunk);
+      const ops = slice.map((value) => o.history.invoke(0, SEND, { topic: o.topic, partition: 0, key: null, value }));
+      try {
+        const meta = await producer.send({ topic: o.topic, acks: -1, messages: slice.map((value) => ({ value, partition: 0 })) });
+        const base = Number(meta[0]!.baseOffset);
+        slice.forEach((value, j) => ops[j]!.ok({ topic: o.topic, partition: 0, offset: base + j, key: null, value } satisfies RecordRef));
+      } catch (err) {
+        // The broker may have written them: the outcome is unknown, not failed.
+        for (const op of ops) op.info((err as Error).message);
+        throw err;
+      }
+      if ((i / chunk) % 20 === 19) o.progress(`  produced ${i + slice.length}/${values.length}`);
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/**
+ * Reads the whole topic from the beginning with a fresh consumer group — what
+ * `kafka-console-consumer --from-beginning` does — until every partition reaches its high watermark.
+ */
+async function readFromBeginning(o: SeedScenarioOptions, process: string): Promise<void> {
+  const admin = o.kafka.admin();
+  await admin.connect();
+  const ends = new Map<number, number>();
+  try {
+    for (const p of await admin.fetchTopicOffsets(o.topic)) ends.set(p.partition, Number(p.high));
+  } finally {
+    await admin.disconnect();
+  }
+  const consumer = o.kafka.consumer({ groupId: `kconform-${o.runId}-${process}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 200 });
+  const position = new Map<number, number>();
+  const done = () => [...ends].every(([p, end]) => (position.get(p) ?? 0) >= end);
+  const timeoutMs = o.readTimeoutMs ?? 60_000;
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic: o.topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      if (done()) return resolve();
+      const timer = setTimeout(() => reject(new Error(`${process}: did not reach the end of ${o.topic} within ${timeoutMs} ms`)), timeoutMs);
+      consumer
+        .run({
+          eachBatchAutoResolve: true,
+          eachBatch: async ({ batch }) => {
+            const records: RecordRef[] = batch.messages.map((m) => ({
+              topic: batch.topic,
+              partition: batch.partition,
+              offset: Number(m.offset),
+              key: m.key === null ? null : m.key.toString('utf8'),
+              value: m.value === null ? null : m.value.toString('utf8'),
+            }));
+            o.history.invoke(process, POLL, { topic: batch.topic, partition: batch.partition, from: 'beginning' }).ok({ records });
+            if (records.length) position.set(batch.partition, records[records.length - 1]!.offset + 1);
+            if (done()) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+/**
+ * The seed scenario: the source document's console test (the mmr message on topic `mmr`, read
+ * back with --from-beginning) grown into a check — the mmr message and N sensor readings are
+ * produced with an idempotent acks=all producer, the topic is read from the beginning, then
+ * replayed from the beginning again. The history feeds the checkers (lost writes, duplicates,
+ * order, offsets, replay); this function adds the one check only it can make: the mmr message
+ * came back byte for byte.
+ */
+export async function runSeedScenario(o: SeedScenarioOptions): Promise<CheckResult[]> {
+  const values = [MMR_MESSAGE, ...sensorReadings(o.seed, o.records, o.runId)];
+  o.progress(`seed: producing the mmr message and ${o.records} sensor readings to '${o.topic}'`);
+  await produceAll(o, values);
+  o.progress(`seed: reading '${o.topic}' from the beginning`);
+  await readFromBeginning(o, FINAL_READ);
+  o.progress(`seed: replaying '${o.topic}' from the beginning`);
+  await readFromBeginning(o, REPLAY_READ);
+  const first = o.history.ops.find((op) => op.process === FINAL_READ && op.type === 'ok' && (op.value as { records: RecordRef[] }).records.length > 0);
+  const firstRecord = first ? (first.value as { records: RecordRef[] }).records[0] : undefined;
+  const echoed = firstRecord?.value === MMR_MESSAGE;
+  return [
+    {
+      checker: 'seed-message',
+      valid: echoed,
+      summary: echoed ? 'the mmr message was read back byte for byte as the first record' : 'the first record read is not the mmr message',
+      witnesses: echoed ? [] : [{ expected: MMR_MESSAGE, read: firstRecord ?? null }],
+    },
+  ];
+}
