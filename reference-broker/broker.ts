@@ -46,10 +46,14 @@ export class Broker {
     this.topics = new TopicRegistry(dataDir ? (t, p) => openDiskLog(join(dataDir, `${t}-${p}`), logConfig) : () => createMemoryLog(logConfig));
     this.store = dataDir ? new MetadataStore(dataDir) : undefined;
     this.groups = new GroupCoordinator({
-      initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
-      minSessionTimeoutMs: config.groupMinSessionTimeoutMs,
-      maxSessionTimeoutMs: config.groupMaxSessionTimeoutMs,
-      onOffsetsChanged: () => this.persist(),
+      config: {
+        groupInitialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
+        groupMinSessionTimeoutMs: config.groupMinSessionTimeoutMs,
+        groupMaxSessionTimeoutMs: config.groupMaxSessionTimeoutMs,
+      },
+      logger: log,
+      partitionExists: (topic, partition) => this.partition(topic, partition) !== undefined,
+      onPersistentStateChange: () => this.persist(),
     });
     this.recover();
     this.retentionTimer = setInterval(() => this.applyRetention(), config.retentionCheckIntervalMs);
@@ -134,7 +138,7 @@ export class Broker {
     if (!meta) return;
     for (const t of meta.topics) this.topics.create(t.name, t.partitions, new Map(Object.entries(t.configs)), t.id);
     this.nextProducerId = meta.nextProducerId;
-    if (meta.groups) this.groups.restore(meta.groups as Parameters<GroupCoordinator['restore']>[0]);
+    if (meta.groups) this.groups.restore(meta.groups);
     this.log.info(`recovered ${meta.topics.length} topic(s) from ${this.config.dataDir}`);
   }
 }

@@ -1,0 +1,42 @@
+/**
+ * OffsetCommit (key 8), versions 2-10 (v10 names topics by id). Commits of a member are checked
+ * against its generation; generation -1 is a simple (unmanaged) commit.
+ */
+import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
+import type { OffsetCommitRequest, OffsetCommitResponse } from '../../protocol/messages/generated/index.ts';
+import type { ApiHandler } from './handler.ts';
+import { specVersions } from './spec-versions.ts';
+
+export const offsetCommitHandler: ApiHandler<OffsetCommitRequest, OffsetCommitResponse> = {
+  apiKey: 8,
+  ...specVersions(8),
+  handle(req, { broker, apiVersion }) {
+    const byId = apiVersion >= 10;
+    const known = req.topics.map((t) => ({ request: t, name: byId ? broker.topics.getById(t.topicId)?.name : t.name }));
+    const r = broker.groups.commitOffsets({
+      groupId: req.groupId,
+      generationId: req.generationIdOrMemberEpoch,
+      memberId: req.memberId,
+      groupInstanceId: req.groupInstanceId,
+      apiVersion,
+      topics: known
+        .filter((k) => k.name !== undefined)
+        .map((k) => ({
+          name: k.name!,
+          partitions: k.request.partitions.map((p) => ({ partitionIndex: p.partitionIndex, committedOffset: Number(p.committedOffset), committedLeaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata })),
+        })),
+    });
+    const results = new Map(r.topics.map((t) => [t.name, t.partitions]));
+    return {
+      throttleTimeMs: 0,
+      topics: known.map((k) => ({
+        name: k.request.name,
+        topicId: k.request.topicId,
+        partitions:
+          k.name === undefined
+            ? k.request.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_ID }))
+            : (results.get(k.name) ?? []),
+      })),
+    };
+  },
+};

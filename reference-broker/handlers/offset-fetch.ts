@@ -1,0 +1,60 @@
+/**
+ * OffsetFetch (key 9), versions 1-10: committed offsets of one group (v0-7) or several (v8+,
+ * KIP-709); v10 names topics by id. A null topic list asks for everything the group committed.
+ */
+import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
+import type { OffsetFetchRequest, OffsetFetchResponse } from '../../protocol/messages/generated/index.ts';
+import type { Broker } from '../broker.ts';
+import type { ApiHandler } from './handler.ts';
+import { specVersions } from './spec-versions.ts';
+
+function fetchGroup(broker: Broker, groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null) {
+  return broker.groups.fetchOffsets({ groupId, topics: topics === null ? null : topics.map((t) => ({ name: t.name, partitions: t.partitionIndexes })) });
+}
+
+export const offsetFetchHandler: ApiHandler<OffsetFetchRequest, OffsetFetchResponse> = {
+  apiKey: 9,
+  ...specVersions(9),
+  handle(req, { broker, apiVersion }) {
+    if (apiVersion < 8) {
+      const r = fetchGroup(broker, req.groupId, req.topics);
+      return {
+        throttleTimeMs: 0,
+        errorCode: r.errorCode,
+        groups: [],
+        topics: r.topics.map((t) => ({
+          name: t.name,
+          partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, committedOffset: BigInt(p.committedOffset), committedLeaderEpoch: p.committedLeaderEpoch, metadata: p.metadata, errorCode: p.errorCode })),
+        })),
+      };
+    }
+    const byId = apiVersion >= 10;
+    return {
+      throttleTimeMs: 0,
+      errorCode: 0,
+      topics: [],
+      groups: req.groups.map((g) => {
+        const topics = g.topics === null ? null : g.topics.map((t) => ({ name: byId ? (broker.topics.getById(t.topicId)?.name ?? '') : t.name, partitionIndexes: t.partitionIndexes }));
+        const r = fetchGroup(broker, g.groupId, topics);
+        return {
+          groupId: g.groupId,
+          errorCode: r.errorCode,
+          topics: r.topics.map((t) => {
+            const topic = broker.topics.get(t.name);
+            return {
+              name: t.name,
+              topicId: topic?.id ?? '00000000-0000-0000-0000-000000000000',
+              partitions: t.partitions.map((p) => ({
+                partitionIndex: p.partitionIndex,
+                committedOffset: BigInt(p.committedOffset),
+                committedLeaderEpoch: p.committedLeaderEpoch,
+                metadata: p.metadata,
+                errorCode: byId && !topic ? ErrorCode.UNKNOWN_TOPIC_ID : p.errorCode,
+              })),
+            };
+          }),
+        };
+      }),
+    };
+  },
+};
