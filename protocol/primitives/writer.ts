@@ -189,6 +189,70 @@ export class Writer {
     return this;
   }
 
+  /**
+   * Writes unknown tagged fields (as kept by a decoder) with the section's count first.
+   * They are written in tag order, as the protocol requires, even if given out of order.
+   */
+  rawTaggedFields(fields: readonly RawTaggedField[] | undefined): this {
+    if (fields === undefined || fields.length === 0) return this.uint8(0);
+    let sorted = fields;
+    for (let i = 1; i < fields.length; i++) {
+      if (fields[i]!.tag < fields[i - 1]!.tag) {
+        sorted = [...fields].sort((a, b) => a.tag - b.tag);
+        break;
+      }
+    }
+    this.uvarint(sorted.length);
+    for (const f of sorted) this.uvarint(f.tag).uvarint(f.data.length).raw(f.data);
+    return this;
+  }
+
+  /**
+   * Writes `fields[from…]` while their tag is below `beforeTag` and returns the index of the
+   * first one not written: generated encoders call it before each known tagged field so that
+   * known and unknown fields come out merged in tag order (`fields` must be sorted by tag).
+   */
+  rawTaggedFieldsBefore(fields: readonly RawTaggedField[], from: number, beforeTag: number): number {
+    let i = from;
+    for (; i < fields.length && fields[i]!.tag < beforeTag; i++) {
+      const f = fields[i]!;
+      this.uvarint(f.tag).uvarint(f.data.length).raw(f.data);
+    }
+    return i;
+  }
+
+  /**
+   * Reserves one byte for a uvarint size that {@link endSized} fills in once the body is
+   * written, so a tagged field can be encoded in place without a scratch buffer.
+   */
+  startSized(): number {
+    this.ensure(1);
+    return this.offset++;
+  }
+
+  /** Writes the size of everything after `mark` into the byte reserved by {@link startSized}. */
+  endSized(mark: number): this {
+    const size = this.offset - mark - 1;
+    if (size < 0x80) {
+      this.buf[mark] = size;
+      return this;
+    }
+    let len = 1;
+    for (let s = size; s >= 0x80; s = Math.floor(s / 128)) len++;
+    // Rare (a body of 128+ bytes): shift the body right to make room for the longer varint.
+    this.ensure(len - 1);
+    this.buf.copyWithin(mark + len, mark + 1, this.offset);
+    this.offset += len - 1;
+    let v = size;
+    let p = mark;
+    while (v >= 0x80) {
+      this.buf[p++] = (v & 0x7f) | 0x80;
+      v = Math.floor(v / 128);
+    }
+    this.buf[p] = v;
+    return this;
+  }
+
   /** Encodes `fn` into a scratch writer and returns its bytes (used for tagged field bodies). */
   static encode(fn: (w: Writer) => void): Buffer {
     const w = new Writer(64);
