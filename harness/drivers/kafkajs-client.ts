@@ -13,7 +13,8 @@ export function kafkajsClient(brokers: string[], clientId = 'kconform', extra: P
     retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
     logLevel: logLevel.ERROR,
     logCreator: () => ({ namespace, log }) => {
-      process.stderr.write(`kafkajs ${namespace}: ${log.message}\n`);
+      const error = typeof log.error === 'string' ? `: ${log.error}` : '';
+      process.stderr.write(`kafkajs ${namespace}: ${log.message}${error}\n`);
     },
     ...extra,
   });
