@@ -80,6 +80,22 @@ export function withDefaults(schema: MessageSchema, partial: Obj, struct = schem
   return out;
 }
 
+/**
+ * What a decoder would give back for `msg` at `version`: fields the version does not carry
+ * replaced by their defaults, recursively. Use it to compare a decoded message with the
+ * (fuller) value that was encoded.
+ */
+export function atVersion(schema: MessageSchema, msg: Obj, version: number, struct = schema.root): Obj {
+  const out: Obj = { ...msg };
+  for (const f of schema.structs[struct]!) {
+    const v = msg[f.prop];
+    if (!inRange(f.versions, version)) out[f.prop] = defaultValue(schema, f);
+    else if (f.type === 'struct' && v != null) out[f.prop] = atVersion(schema, v as Obj, version, f.struct);
+    else if (f.type === '[]struct' && v != null) out[f.prop] = (v as Obj[]).map((e) => atVersion(schema, e, version, f.struct));
+  }
+  return out;
+}
+
 /** Size limits that keep generated messages small enough for many runs per test. */
 export interface ArbitraryOptions {
   /** Longest array at the top level; nested arrays get one less per level (at least 1). */
