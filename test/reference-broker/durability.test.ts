@@ -1,0 +1,117 @@
+/** The reference broker with --data-dir: what was acknowledged survives a restart, and the pull model's long poll. */
+import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { RawClient } from '../../harness/drivers/raw-client.ts';
+import { buildRecordBatch } from '../../protocol/records/batch-builder.ts';
+import { decodeRecordBatches } from '../../protocol/records/record-batch.ts';
+import { startTestBroker, testKafka, uniqueTopic } from '../helpers/reference.ts';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+const NO_UUID = '00000000-0000-0000-0000-000000000000';
+
+function fetchBody(topic: string, fetchOffset: bigint, maxWaitMs: number, minBytes: number) {
+  return {
+    clusterId: null, replicaId: -1, replicaState: { replicaId: -1, replicaEpoch: -1n }, maxWaitMs, minBytes, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+    topics: [{ topic, topicId: NO_UUID, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 1 << 20, replicaDirectoryId: NO_UUID, highWatermark: 0n }] }],
+    forgottenTopicsData: [], rackId: '',
+  };
+}
+
+function produceBody(topic: string, values: string[]) {
+  return { transactionalId: null, acks: -1, timeoutMs: 5000, topicData: [{ name: topic, topicId: NO_UUID, partitionData: [{ index: 0, records: buildRecordBatch(values.map((value) => ({ value }))) }] }] };
+}
+
+describe('reference broker on disk', () => {
+  it('keeps acknowledged records, topics and committed offsets across a restart, and truncates a torn tail', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kconform-data-'));
+    dirs.push(dataDir);
+    const topic = uniqueTopic('disk');
+    const groupId = uniqueTopic('g');
+
+    let broker = await startTestBroker({ dataDir });
+    let kafka = testKafka(broker.bootstrap);
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    for (let i = 0; i < 20; i++) await producer.send({ topic, acks: -1, messages: [{ value: `v${i}` }] });
+    await producer.disconnect();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.setOffsets({ groupId, topic, partitions: [{ partition: 0, offset: '7' }] });
+    await admin.disconnect();
+    await broker.close();
+
+    // a crash mid-write leaves half a batch at the end of the active segment
+    const partitionDir = join(dataDir, `${topic}-0`);
+    const segment = readdirSync(partitionDir).find((f) => f.endsWith('.log'))!;
+    appendFileSync(join(partitionDir, segment), buildRecordBatch([{ value: 'torn' }]).subarray(0, 40));
+
+    broker = await startTestBroker({ dataDir });
+    kafka = testKafka(broker.bootstrap);
+    try {
+      const c = await RawClient.connect(broker.bootstrap);
+      const r = await c.request(1, 12, fetchBody(topic, 0n, 0, 1));
+      const values = decodeRecordBatches(r.responses[0].partitions[0].records).flatMap((b) => b.records.map((rec) => rec.value!.toString()));
+      expect(values).toEqual(Array.from({ length: 20 }, (_, i) => `v${i}`));
+      expect(r.responses[0].partitions[0].highWatermark).toBe(20n);
+      // appends continue densely after the recovered end
+      const p = await c.request(0, 9, produceBody(topic, ['after-restart']));
+      expect(p.responses[0].partitionResponses[0].baseOffset).toBe(20n);
+      c.close();
+      const admin2 = kafka.admin();
+      await admin2.connect();
+      const offsets = await admin2.fetchOffsets({ groupId, topics: [topic] });
+      await admin2.disconnect();
+      expect(offsets[0]!.partitions[0]!.offset).toBe('7');
+    } finally {
+      await broker.close();
+    }
+  });
+});
+
+describe('long polling (the pull model)', () => {
+  it('holds a fetch until min.bytes arrive, then answers at once', async () => {
+    const broker = await startTestBroker();
+    try {
+      const topic = uniqueTopic('poll');
+      const producer = await RawClient.connect(broker.bootstrap);
+      await producer.request(19, 7, { topics: [{ name: topic, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+      const consumer = await RawClient.connect(broker.bootstrap);
+      let answered = false;
+      const pending = consumer.request(1, 12, fetchBody(topic, 0n, 30_000, 1)).then((r) => {
+        answered = true;
+        return r;
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(answered).toBe(false);
+      await producer.request(0, 9, produceBody(topic, ['wake up']));
+      const r = await pending;
+      const values = decodeRecordBatches(r.responses[0].partitions[0].records).flatMap((b) => b.records.map((rec) => rec.value!.toString()));
+      expect(values).toEqual(['wake up']);
+      producer.close();
+      consumer.close();
+    } finally {
+      await broker.close();
+    }
+  });
+
+  it('answers an empty fetch when max.wait.ms passes with nothing new', async () => {
+    const broker = await startTestBroker();
+    try {
+      const topic = uniqueTopic('poll');
+      const c = await RawClient.connect(broker.bootstrap);
+      await c.request(19, 7, { topics: [{ name: topic, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+      const r = await c.request(1, 12, fetchBody(topic, 0n, 200, 1));
+      expect(r.responses[0].partitions[0].errorCode).toBe(0);
+      expect(r.responses[0].partitions[0].records.length).toBe(0);
+      c.close();
+    } finally {
+      await broker.close();
+    }
+  });
+});
