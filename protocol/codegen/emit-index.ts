@@ -7,7 +7,9 @@ import { kebabCase, type MessageModel } from './spec-model.ts';
  */
 export function emitIndex(messages: MessageModel[], apiNames: Map<number, string>, header: string): string {
   const out = [header, "import type { MessageDescriptor } from '../codec-support.ts';"];
-  for (const m of messages) out.push(`import { ${m.name}Message } from './${kebabCase(m.name)}.ts';`);
+  for (const m of messages) {
+    if (m.type !== 'header') out.push(`import { ${m.name}Message } from './${kebabCase(m.name)}.ts';`);
+  }
   out.push('');
   for (const m of messages) out.push(`export * from './${kebabCase(m.name)}.ts';`);
   const table = (type: string): string[] =>

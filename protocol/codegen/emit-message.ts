@@ -130,7 +130,8 @@ class MessageEmitter {
       if (this.needDefault.has(s)) this.emitDefault(body, s);
       if (this.needIsDefault.has(s)) this.emitIsDefault(body, s);
     }
-    const primitives = ['DecodeError', ...(this.usesNullUuid ? ['NULL_UUID'] : []), 'type RawTaggedField', 'type Reader', 'type Writer'];
+    const anyFlexible = msg.structs.some((st) => !isEmpty(this.flexible(st)));
+    const primitives = ['DecodeError', ...(this.usesNullUuid ? ['NULL_UUID'] : []), ...(anyFlexible ? ['type RawTaggedField'] : []), 'type Reader', 'type Writer'];
     const support = ['type MessageDescriptor', ...(this.usesNullError ? ['nullFieldError'] : [])];
     const head = [
       header,

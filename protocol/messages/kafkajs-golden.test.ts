@@ -32,7 +32,6 @@ interface GoldenCase {
   readonly ours: Obj;
 }
 
-const TOPIC_ID = '00000000-0000-0000-0000-000000000000';
 const Record = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (a: object) => unknown;
 const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0/index.js') as {
   RecordBatch: (a: object) => Promise<{ buffer: Buffer }>;

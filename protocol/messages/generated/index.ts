@@ -146,8 +146,6 @@ import { RemoveRaftVoterRequestMessage } from './remove-raft-voter-request.ts';
 import { RemoveRaftVoterResponseMessage } from './remove-raft-voter-response.ts';
 import { RenewDelegationTokenRequestMessage } from './renew-delegation-token-request.ts';
 import { RenewDelegationTokenResponseMessage } from './renew-delegation-token-response.ts';
-import { RequestHeaderMessage } from './request-header.ts';
-import { ResponseHeaderMessage } from './response-header.ts';
 import { SaslAuthenticateRequestMessage } from './sasl-authenticate-request.ts';
 import { SaslAuthenticateResponseMessage } from './sasl-authenticate-response.ts';
 import { SaslHandshakeRequestMessage } from './sasl-handshake-request.ts';
