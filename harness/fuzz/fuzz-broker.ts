@@ -1,0 +1,157 @@
+import { connect, type Socket } from 'node:net';
+import { RawClient } from '../drivers/raw-client.ts';
+import { buildRecordBatch } from '../../protocol/records/batch-builder.ts';
+import { decodeRequest } from '../../protocol/messages/frames.ts';
+import { validFrameCorpus } from './frame-corpus.ts';
+import { frameMutator, type MutationKind } from './frame-mutator.ts';
+
+/** Settings of a fuzz run against one broker. */
+export interface FuzzOptions {
+  bootstrap: string;
+  frames: number;
+  seed: number;
+  /** Connections sending frames at once. */
+  connections?: number;
+  /** How long a frame may go unanswered before it counts as a hang. */
+  answerTimeoutMs?: number;
+  /** A well-behaved client checks the broker every this many frames. */
+  healthEvery?: number;
+  onProgress?: (sent: number, report: FuzzReport) => void;
+}
+
+/** What a fuzz run saw. */
+export interface FuzzReport {
+  sent: number;
+  answered: number;
+  closedByBroker: number;
+  /** Frames neither answered nor closed within the timeout, for which the protocol promises an answer: hangs. */
+  unanswered: number;
+  /** Frames that decode to a request the protocol lets go unanswered that long (Produce acks=0, a long-poll Fetch, a JoinGroup/SyncGroup waiting on its group). */
+  silentByProtocol: number;
+  slowestAnswerMs: number;
+  healthChecks: number;
+  healthFailures: string[];
+  byKind: Partial<Record<MutationKind, number>>;
+}
+
+/** True when `frame` (size prefix included) is a request that may rightly get no answer within `timeoutMs`. */
+function silenceAllowed(frame: Buffer, timeoutMs: number): boolean {
+  try {
+    const { header, body } = decodeRequest<Record<string, unknown>>(frame.subarray(4));
+    switch (header.requestApiKey) {
+      case 0:
+        return body.acks === 0;
+      case 1:
+        return (body.maxWaitMs as number) >= timeoutMs;
+      case 11:
+      case 14:
+        return true;
+      default:
+        return false;
+    }
+  } catch {
+    return false;
+  }
+}
+
+const NO_UUID = '00000000-0000-0000-0000-000000000000';
+const TOPIC_ALREADY_EXISTS = 36;
+
+/** A well-behaved client: create-or-find the topic, produce one record, read it back. */
+async function healthCheck(bootstrap: string, topic: string, n: number): Promise<void> {
+  const c = await RawClient.connect(bootstrap, 'fuzz-health', 2000);
+  try {
+    const created = await c.request(19, 7, { topics: [{ name: topic, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000, validateOnly: false }, 2000);
+    const createError = created.topics[0].errorCode;
+    if (createError !== 0 && createError !== TOPIC_ALREADY_EXISTS) throw new Error(`create topic answered error ${createError}`);
+    const value = `health-${n}`;
+    const p = await c.request(0, 9, { transactionalId: null, acks: -1, timeoutMs: 1000, topicData: [{ name: topic, topicId: NO_UUID, partitionData: [{ index: 0, records: buildRecordBatch([{ value }]) }] }] }, 2000);
+    const part = p.responses[0].partitionResponses[0];
+    if (part.errorCode !== 0) throw new Error(`produce answered error ${part.errorCode}`);
+    const f = await c.request(2, 7, { replicaId: -1, isolationLevel: 0, topics: [{ name: topic, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1n }] }], timeoutMs: 1000 }, 2000);
+    const end = f.topics[0].partitions[0].offset as bigint;
+    if (end <= part.baseOffset) throw new Error(`log end ${end} not past acknowledged offset ${part.baseOffset}`);
+  } finally {
+    c.close();
+  }
+}
+
+/** Sends one frame on `socket` and waits for a response, a close, or the timeout. */
+function sendOne(socket: Socket, bytes: Buffer, timeoutMs: number): Promise<{ outcome: 'answered' | 'closed' | 'unanswered'; ms: number }> {
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    const done = (outcome: 'answered' | 'closed' | 'unanswered') => {
+      clearTimeout(timer);
+      socket.off('data', onData);
+      socket.off('close', onClose);
+      resolve({ outcome, ms: performance.now() - t0 });
+    };
+    let got = 0;
+    let need = -1;
+    const onData = (chunk: Buffer) => {
+      if (need < 0 && chunk.length >= 4) need = chunk.readInt32BE(0) + 4;
+      got += chunk.length;
+      if (need >= 0 && got >= need) done('answered');
+    };
+    const onClose = () => done('closed');
+    const timer = setTimeout(() => done('unanswered'), timeoutMs);
+    socket.on('data', onData);
+    socket.once('close', onClose);
+    socket.write(bytes);
+  });
+}
+
+function open(bootstrap: string): Promise<Socket> {
+  const at = bootstrap.lastIndexOf(':');
+  return new Promise((resolve, reject) => {
+    const s = connect({ host: bootstrap.slice(0, at), port: Number(bootstrap.slice(at + 1)) });
+    s.once('connect', () => resolve(s));
+    s.once('error', reject);
+  });
+}
+
+/**
+ * Sends `frames` random and mutated frames to a broker over several connections (reconnecting
+ * whenever the broker closes one, as it should for a malformed request), while a well-behaved
+ * client checks every `healthEvery` frames that the broker still serves and still has what it
+ * acknowledged. A frame that gets neither an answer nor a close in time is counted as a hang.
+ */
+export async function fuzzBroker(o: FuzzOptions): Promise<FuzzReport> {
+  const topic = `fuzz-${o.seed}`;
+  const timeoutMs = o.answerTimeoutMs ?? 2000;
+  const healthEvery = o.healthEvery ?? 1000;
+  await healthCheck(o.bootstrap, topic, 0);
+  const next = frameMutator(validFrameCorpus(topic), o.seed);
+  const report: FuzzReport = { sent: 0, answered: 0, closedByBroker: 0, unanswered: 0, silentByProtocol: 0, slowestAnswerMs: 0, healthChecks: 1, healthFailures: [], byKind: {} };
+  let nextHealth = healthEvery;
+  const worker = async () => {
+    let socket = await open(o.bootstrap);
+    while (report.sent < o.frames) {
+      const frame = next();
+      report.sent++;
+      report.byKind[frame.kind] = (report.byKind[frame.kind] ?? 0) + 1;
+      const r = await sendOne(socket, frame.bytes, timeoutMs);
+      if (r.outcome === 'answered') report.answered++;
+      else if (r.outcome === 'closed') report.closedByBroker++;
+      else if (silenceAllowed(frame.bytes, timeoutMs)) report.silentByProtocol++;
+      else report.unanswered++;
+      if (r.outcome !== 'unanswered') report.slowestAnswerMs = Math.max(report.slowestAnswerMs, r.ms);
+      if (r.outcome !== 'answered') {
+        // A half-read or unanswered connection is useless: start clean.
+        socket.destroy();
+        socket = await open(o.bootstrap);
+      }
+      if (report.sent >= nextHealth) {
+        nextHealth += healthEvery;
+        report.healthChecks++;
+        await healthCheck(o.bootstrap, topic, report.healthChecks).catch((err: Error) => report.healthFailures.push(`after ${report.sent} frames: ${err.message}`));
+        o.onProgress?.(report.sent, report);
+      }
+    }
+    socket.destroy();
+  };
+  await Promise.all(Array.from({ length: o.connections ?? 4 }, worker));
+  report.healthChecks++;
+  await healthCheck(o.bootstrap, topic, report.healthChecks).catch((err: Error) => report.healthFailures.push(`at the end: ${err.message}`));
+  return report;
+}
