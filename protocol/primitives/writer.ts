@@ -1,4 +1,4 @@
-import type { RawTaggedField } from './reader.ts';
+import { NULL_UUID, type RawTaggedField } from './reader.ts';
 
 /**
  * Growable big-endian buffer writer for the Kafka wire format.
@@ -113,10 +113,16 @@ export class Writer {
   }
 
   uuid(v: string): this {
-    const hex = v.replace(/-/g, '');
-    if (hex.length !== 32 || !/^[0-9a-fA-F]+$/.test(hex)) throw new RangeError(`not a UUID: ${v}`);
+    if (v === NULL_UUID) {
+      this.ensure(16);
+      this.buf.fill(0, this.offset, this.offset + 16);
+      this.offset += 16;
+      return this;
+    }
+    const hex = v.length === 36 && v[8] === '-' && v[13] === '-' && v[18] === '-' && v[23] === '-' ? v.slice(0, 8) + v.slice(9, 13) + v.slice(14, 18) + v.slice(19, 23) + v.slice(24) : v;
     this.ensure(16);
-    this.buf.write(hex, this.offset, 16, 'hex');
+    // Buffer.write stops at the first non-hex pair, so a short count means the text was not a UUID.
+    if (hex.length !== 32 || this.buf.write(hex, this.offset, 16, 'hex') !== 16) throw new RangeError(`not a UUID: ${v}`);
     this.offset += 16;
     return this;
   }

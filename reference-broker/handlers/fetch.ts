@@ -66,10 +66,9 @@ function collect(req: FetchRequest, broker: Broker, apiVersion: number): { respo
       }
       const limit = Math.min(p.partitionMaxBytes, remaining);
       try {
-        const read = log.read(Number(p.fetchOffset), Math.max(limit, 0), isFollower ? log.logEndOffset : log.highWatermark);
-        let records = read.records;
         // Only the first partition with data may exceed the limits (KIP-74).
-        if (bytes > 0 && records.length > limit) records = EMPTY;
+        const read = log.read(Number(p.fetchOffset), Math.max(limit, 0), isFollower ? log.logEndOffset : log.highWatermark, bytes === 0);
+        const records = read.records;
         bytes += records.length;
         remaining -= records.length;
         return partitionResponse(p.partition, ErrorCode.NONE, read.highWatermark, read.highWatermark, read.logStartOffset, records);

@@ -10,6 +10,7 @@
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
 import type { ListOffsetsRequest, ListOffsetsResponse } from '../../protocol/messages/generated/index.ts';
 import { epochForOffset } from '../topics/leader-epoch.ts';
+import { firstRecordAtOrAfter, recordWithMaxTimestamp } from '../topics/record-timestamps.ts';
 import type { Partition } from '../topics/topic-registry.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
@@ -35,13 +36,13 @@ function lookup(partition: Partition, timestamp: number): PartitionResponse {
     case EARLIEST_LOCAL:
       return at(log.logStartOffset);
     case MAX_TIMESTAMP: {
-      const found = log.maxTimestampOffset();
+      const found = recordWithMaxTimestamp(log);
       return found ? at(found.offset, found.timestamp) : answer(partition.index, ErrorCode.NONE);
     }
     default: {
       if (timestamp < 0) return answer(partition.index, ErrorCode.UNSUPPORTED_VERSION);
-      const found = log.offsetForTimestamp(timestamp);
-      return found && found.offset < log.highWatermark ? at(found.offset, found.timestamp) : answer(partition.index, ErrorCode.NONE);
+      const found = firstRecordAtOrAfter(log, timestamp, log.highWatermark);
+      return found ? at(found.offset, found.timestamp) : answer(partition.index, ErrorCode.NONE);
     }
   }
 }

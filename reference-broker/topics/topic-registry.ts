@@ -85,13 +85,13 @@ export class TopicRegistry {
     return topic;
   }
 
-  /** Deletes a topic and closes its logs; returns false when there is no such topic. */
+  /** Deletes a topic and its logs (on disk too); returns the topic, or undefined when there is none. */
   delete(name: string): Topic | undefined {
     const topic = this.byName.get(name);
     if (!topic) return undefined;
     this.byName.delete(name);
     this.byId.delete(topic.id);
-    for (const p of topic.partitions) p.log.close();
+    for (const p of topic.partitions) p.log.delete();
     return topic;
   }
 
