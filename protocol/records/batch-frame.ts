@@ -8,11 +8,11 @@ export const MAGIC_V2 = 2;
 export const MIN_BATCH_LENGTH = RECORD_BATCH_OVERHEAD - LOG_OVERHEAD;
 
 /**
- * Checks the framing of the batch at `pos` (length, bounds, magic, CRC) and returns its size.
- * Shared by the decoder and the append validator, so both refuse exactly the same bytes.
+ * Checks the framing of the batch at `pos` (length, bounds, magic, and the CRC unless
+ * `verifyCrc` is false) and returns its size.
  * @throws DecodeError
  */
-export function checkBatchFrame(buf: Buffer, pos = 0): number {
+export function checkBatchFrame(buf: Buffer, pos = 0, verifyCrc = true): number {
   if (buf.length - pos < LOG_OVERHEAD) throw new DecodeError(`truncated: need ${LOG_OVERHEAD} bytes, ${buf.length - pos} left`, 'RecordBatch.BatchLength', pos);
   const batchLength = buf.readInt32BE(pos + BATCH_LENGTH_OFFSET);
   if (batchLength < MIN_BATCH_LENGTH) {
@@ -24,6 +24,7 @@ export function checkBatchFrame(buf: Buffer, pos = 0): number {
   }
   const magic = buf.readInt8(pos + MAGIC_OFFSET);
   if (magic !== MAGIC_V2) throw new DecodeError(`unsupported magic ${magic} (only record batch v2 is read)`, 'RecordBatch.Magic', pos + MAGIC_OFFSET);
+  if (!verifyCrc) return size;
   const stored = buf.readUInt32BE(pos + CRC_OFFSET);
   const computed = crc32c(buf, pos + ATTRIBUTES_OFFSET, pos + size);
   if (stored !== computed) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { crc32c } from './crc32c.ts';
+import { crc32c, crc32cIsNative, crc32cPortable } from './crc32c.ts';
 
 /** Bit-at-a-time reference, obviously correct and slow. */
 function reference(buf: Uint8Array): number {
@@ -35,7 +35,7 @@ describe('crc32c', () => {
 
   it('agrees with a bit-at-a-time reference at every length, alignment and split', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 600 }), fc.nat(7), fc.nat(), (bytes, shift, splitSeed) => {
+      fc.property(fc.uint8Array({ maxLength: 3000 }), fc.nat(7), fc.nat(), (bytes, shift, splitSeed) => {
         // Shift the data inside a larger ArrayBuffer so the word-load path sees every alignment.
         const backing = Buffer.alloc(bytes.length + 8);
         backing.set(bytes, shift);
@@ -44,7 +44,16 @@ describe('crc32c', () => {
         expect(crc32c(view)).toBe(want);
         const split = bytes.length === 0 ? 0 : splitSeed % (bytes.length + 1);
         expect(crc32c(view, split, view.length, crc32c(view, 0, split))).toBe(want);
+        expect(crc32cPortable(view)).toBe(want);
+        expect(crc32cPortable(view, split, view.length, crc32cPortable(view, 0, split))).toBe(want);
       }),
+      { numRuns: 300 },
     );
+  });
+
+  it.runIf(crc32cIsNative())('the native path agrees with the portable one on large inputs', () => {
+    const big = Buffer.alloc(100_003);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 131 + (i >> 7)) & 0xff;
+    expect(crc32c(big, 3, 90_001, 12345)).toBe(crc32cPortable(big, 3, 90_001, 12345));
   });
 });

@@ -1,13 +1,15 @@
+import { createRequire } from 'node:module';
 import { endianness } from 'node:os';
 
 /**
  * CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum of record batch v2.
  *
- * Slice-by-8 with 32-bit word loads: eight 256-entry tables fold eight input bytes per
- * iteration, and reading the aligned middle of the buffer through an Int32Array halves the
- * load count again. About 2 GB/s on one core, ~4x kafkajs's byte-at-a-time table; a native
- * SSE4.2 CRC (@node-rs/crc32) is ~2.7x faster still on large buffers but costs a native
- * dependency and ~150 ns per call, which loses on the small batches that dominate a harness.
+ * The portable path is slice-by-8 with 32-bit word loads: eight 256-entry tables fold eight
+ * input bytes per iteration, and reading the aligned middle of the buffer through an Int32Array
+ * halves the load count again: about 2 GB/s on one core, ~4x kafkajs's byte-at-a-time table.
+ * That is still most of the cost of decoding a batch of large records, so when the optional
+ * native package @node-rs/crc32 (hardware CRC instructions, ~5.5 GB/s) is installed, inputs of
+ * 1 KiB and more go to it; below that its ~150 ns call cost loses to the table.
  */
 
 const POLY = 0x82f63b78;
@@ -35,16 +37,47 @@ function buildTables(): Int32Array {
   return t;
 }
 
+type NativeCrc = (input: Uint8Array, initialState?: number) => number;
+/** undefined: not looked for yet; null: not installed. */
+let native: NativeCrc | null | undefined;
+const NATIVE_MIN_BYTES = 1024;
+
+/** KCONFORM_PORTABLE_CRC=1 keeps everything on the TS path (to benchmark or rule it out). */
+function loadNative(): NativeCrc | null {
+  if (process.env.KCONFORM_PORTABLE_CRC === '1') return null;
+  try {
+    return (createRequire(import.meta.url)('@node-rs/crc32') as { crc32c: NativeCrc }).crc32c;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Continues a CRC-32C over `buf[start, end)`. Pass the previous result as `crc` to checksum
  * data in pieces; the default 0 starts a fresh checksum.
  * @returns the CRC as an unsigned 32-bit number
  */
 export function crc32c(buf: Uint8Array, start = 0, end = buf.length, crc = 0): number {
+  if (end - start >= NATIVE_MIN_BYTES) {
+    if (native === undefined) native = loadNative();
+    if (native !== null) return native(buf.subarray(start, end), crc) >>> 0;
+  }
+  return crc32cPortable(buf, start, end, crc);
+}
+
+/** Whether {@link crc32c} hands large inputs to the native package. */
+export function crc32cIsNative(): boolean {
+  if (native === undefined) native = loadNative();
+  return native !== null;
+}
+
+/** The pure-TS CRC-32C, whatever is installed (same contract as {@link crc32c}). */
+export function crc32cPortable(buf: Uint8Array, start = 0, end = buf.length, crc = 0): number {
   let c = ~crc;
   let i = start;
-  if (WORD_LOADS && end - i >= 64) {
-    // Bytes up to a 4-byte boundary of the underlying ArrayBuffer, so the Int32Array view is legal.
+  if (WORD_LOADS && end - i >= 256) {
+    // (Below ~256 bytes the view costs more than it saves.) Bytes up to a 4-byte boundary of the
+    // underlying ArrayBuffer first, so the Int32Array view is legal.
     while ((buf.byteOffset + i) & 3) c = T[(c ^ buf[i++]!) & 0xff]! ^ (c >>> 8);
     const words = ((end - i) >>> 3) << 1;
     const w = new Int32Array(buf.buffer, buf.byteOffset + i, words);

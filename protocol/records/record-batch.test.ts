@@ -94,6 +94,14 @@ describe('encode/decode round trip', () => {
     expect(h.crc).toBe(crc32c(buf, ATTRIBUTES_OFFSET));
   });
 
+  it('reads an empty batch without looking at its records section, as Kafka does', () => {
+    for (const codec of CODECS) {
+      const header = Buffer.from(encodeRecordBatch({ ...sample(), records: [] }, { compression: codec }).subarray(0, RECORD_BATCH_OVERHEAD));
+      header.writeInt32BE(RECORD_BATCH_OVERHEAD - 12, 8);
+      expect(decodeRecordBatch(recrc(header)).records).toEqual([]);
+    }
+  });
+
   it('takes the codec from the attributes when no option is given', () => {
     const batch = { ...sample(), attributes: 4 };
     expect(compressionOf(decodeRecordBatch(encodeRecordBatch(batch)).attributes)).toBe('zstd');
@@ -144,6 +152,14 @@ describe('corrupt and truncated batches are a DecodeError', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('with verifyCrc false, skips only the CRC', () => {
+    const buf = encodeRecordBatch(sample());
+    buf.writeUInt32BE(0, CRC_OFFSET);
+    expect(decodeRecordBatch(buf, 0, { verifyCrc: false }).records).toHaveLength(3);
+    buf.writeInt32BE(4, RECORDS_COUNT_OFFSET);
+    expect(() => decodeRecordBatch(buf, 0, { verifyCrc: false })).toThrow(DecodeError);
   });
 
   it('every truncation of a batch is refused', () => {

@@ -11,9 +11,15 @@ import { DecodeError } from '../primitives/index.ts';
  */
 
 interface SnappyNapi {
-  compressSync(data: Uint8Array): Buffer;
-  uncompressSync(data: Uint8Array, opts: { asBuffer: true }): Buffer;
+  compressSync(data: Uint8Array, opts: { copyOutputData: boolean }): Buffer;
+  uncompressSync(data: Uint8Array, opts: { asBuffer: true; copyOutputData: boolean }): Buffer;
 }
+/**
+ * Output copied into V8-owned memory: 4-16x faster than the package's default external
+ * buffers, whose finalizers and memory accounting dominate for 32 KiB chunks.
+ */
+const OUT = { copyOutputData: true } as const;
+const OUT_BUFFER = { asBuffer: true, copyOutputData: true } as const;
 let snappyModule: SnappyNapi | undefined;
 /** Loaded on first use, so the other codecs work where the native package is not installed. */
 function snappy(): SnappyNapi {
@@ -38,7 +44,7 @@ export function snappyCompress(data: Buffer): Buffer {
   const parts: Buffer[] = [header];
   let total = HEADER_SIZE;
   for (let off = 0; off < data.length; off += CHUNK_SIZE) {
-    const block = snappy().compressSync(data.subarray(off, Math.min(off + CHUNK_SIZE, data.length)));
+    const block = snappy().compressSync(data.subarray(off, Math.min(off + CHUNK_SIZE, data.length)), OUT);
     const len = Buffer.allocUnsafe(4);
     len.writeInt32BE(block.length, 0);
     parts.push(len, block);
@@ -103,7 +109,7 @@ function rawBlock(data: Buffer, start: number, end: number, budget: number, maxB
   if (size > budget) throw new DecodeError(`snappy data decompresses to more than ${maxBytes} bytes`, FIELD, at + start);
   const native = snappy(); // outside the try: a missing package is not corrupt data
   try {
-    return native.uncompressSync(data.subarray(start, end), { asBuffer: true });
+    return native.uncompressSync(data.subarray(start, end), OUT_BUFFER);
   } catch (e) {
     throw new DecodeError(`corrupt snappy block: ${(e as Error).message}`, FIELD, at + start);
   }
