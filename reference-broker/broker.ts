@@ -6,6 +6,7 @@ import type { Logger } from './logger.ts';
 import { MetadataStore } from './state/metadata-store.ts';
 import { TopicRegistry, type CreateTopicFailure, type Partition, type Topic } from './topics/topic-registry.ts';
 import { GroupCoordinator } from './groups/index.ts';
+import { logOverrides } from './topics/topic-config.ts';
 
 /** Where clients reach this broker (put in Metadata and FindCoordinator answers). */
 export interface Endpoint {
@@ -43,7 +44,10 @@ export class Broker {
       flushMessages: config.flushMessages,
     };
     const dataDir = config.dataDir;
-    this.topics = new TopicRegistry(dataDir ? (t, p) => openDiskLog(join(dataDir, `${t}-${p}`), logConfig) : () => createMemoryLog(logConfig));
+    this.topics = new TopicRegistry((t, p, configs) => {
+      const settings = { ...logConfig, ...logOverrides(configs) };
+      return dataDir ? openDiskLog(join(dataDir, `${t}-${p}`), settings) : createMemoryLog(settings);
+    });
     this.store = dataDir ? new MetadataStore(dataDir) : undefined;
     this.groups = new GroupCoordinator({
       config: {
@@ -76,7 +80,7 @@ export class Broker {
 
   /** Creates a topic after validating it; persists the change when on disk. */
   createTopic(name: string, numPartitions: number, replicationFactor: number, configs: Map<string, string> = new Map()): Topic | CreateTopicFailure {
-    const failure = this.topics.validateCreate(name, numPartitions, replicationFactor, this.liveBrokers);
+    const failure = this.topics.validateCreate(name, numPartitions, replicationFactor, this.liveBrokers, configs);
     if (failure) return failure;
     const topic = this.topics.create(name, numPartitions, configs);
     this.log.info(`created topic ${name} with ${numPartitions} partition(s), id ${topic.id}`);

@@ -3,6 +3,7 @@ import { batchSizeAt, LOG_OVERHEAD, RECORD_BATCH_OVERHEAD, TRANSACTIONAL_FLAG_MA
 import { validateBatchForAppend } from '../../protocol/records/record-batch.ts';
 import type { Broker } from '../broker.ts';
 import type { Partition } from '../topics/topic-registry.ts';
+import { maxMessageBytes } from '../topics/topic-config.ts';
 
 /** The outcome of appending one partition's records of a Produce request. */
 export interface PartitionAppendOutcome {
@@ -33,8 +34,9 @@ export function appendRecords(broker: Broker, partition: Partition, records: Buf
     const errorCode = size > records.length || size < RECORD_BATCH_OVERHEAD ? ErrorCode.CORRUPT_MESSAGE : ErrorCode.INVALID_RECORD;
     return failure(partition, errorCode, 'Produce requests with version 3 and above must have exactly one record batch per partition');
   }
-  if (records.length > broker.config.messageMaxBytes) {
-    return failure(partition, ErrorCode.MESSAGE_TOO_LARGE, `The record batch size in the append to ${partition.topic}-${partition.index} is ${records.length} bytes which exceeds the maximum configured value of ${broker.config.messageMaxBytes}.`);
+  const maxBytes = maxMessageBytes(broker.topics.get(partition.topic)?.configs ?? new Map(), broker.config.messageMaxBytes);
+  if (records.length > maxBytes) {
+    return failure(partition, ErrorCode.MESSAGE_TOO_LARGE, `The record batch size in the append to ${partition.topic}-${partition.index} is ${records.length} bytes which exceeds the maximum configured value of ${maxBytes}.`);
   }
   const checked = validateBatchForAppend(records);
   if (!checked.ok) return failure(partition, checked.errorCode, checked.reason);

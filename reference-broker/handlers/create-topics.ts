@@ -35,7 +35,7 @@ export const createTopicsHandler: ApiHandler<CreateTopicsRequest, CreateTopicsRe
       if (t.assignments.length > 0) return result(ErrorCode.INVALID_REQUEST, 'Manual replica assignment is not supported by the reference broker');
       const configs = new Map<string, string>();
       for (const c of t.configs) if (c.value !== null) configs.set(c.name, c.value);
-      const failure = broker.topics.validateCreate(t.name, partitions, replicationFactor, broker.liveBrokers);
+      const failure = broker.topics.validateCreate(t.name, partitions, replicationFactor, broker.liveBrokers, configs);
       if (failure) return result(failure.errorCode, failure.message);
       if (req.validateOnly) return result(ErrorCode.NONE, null);
       const created = broker.createTopic(t.name, partitions, replicationFactor, configs);

@@ -1,6 +1,7 @@
 import type { ApiHandler } from './handler.ts';
 import { apiVersionsHandler } from './api-versions.ts';
 import { createTopicsHandler } from './create-topics.ts';
+import { deleteRecordsHandler } from './delete-records.ts';
 import { deleteTopicsHandler } from './delete-topics.ts';
 import { describeClusterHandler } from './describe-cluster.ts';
 import { fetchHandler } from './fetch.ts';
@@ -27,6 +28,7 @@ export const HANDLERS: ReadonlyMap<number, ApiHandler> = (() => {
     findCoordinatorHandler,
     createTopicsHandler,
     deleteTopicsHandler,
+    deleteRecordsHandler,
     initProducerIdHandler,
     offsetForLeaderEpochHandler,
     describeClusterHandler,

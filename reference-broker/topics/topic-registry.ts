@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { PartitionLog } from '../log/index.ts';
 import { PartitionProducerState } from '../producers/producer-state.ts';
 import { isInternalTopic, topicNameProblem } from './topic-name.ts';
+import { topicConfigProblem } from './topic-config.ts';
 
 /** One partition of a topic on this (single) node: its log, leader epoch and producer state. */
 export interface Partition {
@@ -21,8 +22,8 @@ export interface Topic {
   readonly configs: Map<string, string>;
 }
 
-/** Opens (or creates) the log of one partition; memory or disk is the broker's choice. */
-export type LogFactory = (topic: string, partition: number) => PartitionLog;
+/** Opens (or creates) the log of one partition; memory or disk is the broker's choice, settings from the topic's configs. */
+export type LogFactory = (topic: string, partition: number, configs: ReadonlyMap<string, string>) => PartitionLog;
 
 /** Why a topic could not be created, as a Kafka error code and message. */
 export interface CreateTopicFailure {
@@ -34,6 +35,7 @@ const TOPIC_ALREADY_EXISTS = 36;
 const INVALID_TOPIC_EXCEPTION = 17;
 const INVALID_PARTITIONS = 37;
 const INVALID_REPLICATION_FACTOR = 38;
+const INVALID_CONFIG = 40;
 
 /** The broker's topics, by name and by id. */
 export class TopicRegistry {
@@ -61,9 +63,13 @@ export class TopicRegistry {
    * Checks a create request without creating anything (CreateTopics validateOnly uses it too).
    * `brokers` is the number of live brokers, the most replicas a partition can have.
    */
-  validateCreate(name: string, numPartitions: number, replicationFactor: number, brokers: number): CreateTopicFailure | null {
+  validateCreate(name: string, numPartitions: number, replicationFactor: number, brokers: number, configs: ReadonlyMap<string, string> = new Map()): CreateTopicFailure | null {
     const problem = topicNameProblem(name);
     if (problem) return { errorCode: INVALID_TOPIC_EXCEPTION, message: problem };
+    for (const [key, value] of configs) {
+      const bad = topicConfigProblem(key, value);
+      if (bad) return { errorCode: INVALID_CONFIG, message: bad };
+    }
     if (this.byName.has(name)) return { errorCode: TOPIC_ALREADY_EXISTS, message: `Topic '${name}' already exists.` };
     if (numPartitions < 1) return { errorCode: INVALID_PARTITIONS, message: 'Number of partitions was set to an invalid non-positive value.' };
     if (replicationFactor < 1) return { errorCode: INVALID_REPLICATION_FACTOR, message: 'Replication factor must be larger than 0, or -1 to use the default value.' };
@@ -77,7 +83,7 @@ export class TopicRegistry {
   create(name: string, numPartitions: number, configs: Map<string, string> = new Map(), id: string = randomUUID()): Topic {
     const partitions: Partition[] = [];
     for (let i = 0; i < numPartitions; i++) {
-      partitions.push({ topic: name, index: i, log: this.openLog(name, i), leaderEpoch: 0, producers: new PartitionProducerState() });
+      partitions.push({ topic: name, index: i, log: this.openLog(name, i, configs), leaderEpoch: 0, producers: new PartitionProducerState() });
     }
     const topic: Topic = { name, id, partitions, internal: isInternalTopic(name), configs };
     this.byName.set(name, topic);

@@ -86,6 +86,21 @@ async function observe(bootstrap: string): Promise<Record<string, unknown>> {
     seen.idempotentNext = await send(idem(2, ['i2']));
     seen.idempotentGap = (await send(idem(7, ['i7'])))[0];
     seen.endAfterIdempotent = await listOffsets(-1n);
+
+    const deleteRecords = async (offset: bigint) => ((p) => [p.errorCode, p.lowWatermark])((await c.request(21, 2, { topics: [{ name: topic, partitions: [{ partitionIndex: 0, offset }] }], timeoutMs: 5000 })).topics[0].partitions[0]);
+    seen.deleteRecords = await deleteRecords(2n);
+    seen.deleteRecordsBeyondEnd = (await deleteRecords(100n))[0];
+    seen.earliestAfterDelete = await listOffsets(-2n);
+    seen.fetchBelowStart = (await c.request(1, 12, fetch(topic, 0n))).responses[0].partitions[0].errorCode;
+    // How many batches a fetch returns is Kafka's choice (it may stop early; the consumer fetches
+    // again): compare the batch that holds the fetch offset, and that what came is contiguous.
+    const fromStart = decodeRecordBatches((await c.request(1, 12, fetch(topic, 2n))).responses[0].partitions[0].records);
+    seen.fetchAtStart = [fromStart[0]?.baseOffset, fromStart.every((b, i) => i === 0 || b.baseOffset === fromStart[i - 1]!.baseOffset + fromStart[i - 1]!.lastOffsetDelta + 1)];
+
+    const withConfig = (name: string, value: string) => ({ ...createTopic(`cfg-${name.replace(/\./g, '-')}`), topics: [{ ...createTopic('x').topics[0]!, name: `cfg-${name.replace(/\./g, '-')}`, configs: [{ name, value }] }] });
+    seen.createWithRetention = (await c.request(19, 7, withConfig('retention.ms', '60000'))).topics.map((t: any) => t.errorCode);
+    seen.createWithUnknownConfig = (await c.request(19, 7, withConfig('no.such.config', '1'))).topics.map((t: any) => t.errorCode);
+    seen.createWithBadValue = (await c.request(19, 7, withConfig('segment.bytes', 'lots'))).topics.map((t: any) => t.errorCode);
   } finally {
     c.close();
   }
