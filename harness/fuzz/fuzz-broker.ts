@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { RawClient } from '../drivers/raw-client.ts';
+import { createTopicBody, listOffsetsBody, produceBody } from '../drivers/request-bodies.ts';
 import { buildRecordBatch } from '../../protocol/records/batch-builder.ts';
 import { decodeRequest } from '../../protocol/messages/frames.ts';
 import { validFrameCorpus } from './frame-corpus.ts';
@@ -54,21 +55,20 @@ function silenceAllowed(frame: Buffer, timeoutMs: number): boolean {
   }
 }
 
-const NO_UUID = '00000000-0000-0000-0000-000000000000';
 const TOPIC_ALREADY_EXISTS = 36;
 
 /** A well-behaved client: create-or-find the topic, produce one record, read it back. */
 async function healthCheck(bootstrap: string, topic: string, n: number): Promise<void> {
   const c = await RawClient.connect(bootstrap, 'fuzz-health', 2000);
   try {
-    const created = await c.request(19, 7, { topics: [{ name: topic, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000, validateOnly: false }, 2000);
+    const created = await c.request(19, 7, createTopicBody(topic), 2000);
     const createError = created.topics[0].errorCode;
     if (createError !== 0 && createError !== TOPIC_ALREADY_EXISTS) throw new Error(`create topic answered error ${createError}`);
     const value = `health-${n}`;
-    const p = await c.request(0, 9, { transactionalId: null, acks: -1, timeoutMs: 1000, topicData: [{ name: topic, topicId: NO_UUID, partitionData: [{ index: 0, records: buildRecordBatch([{ value }]) }] }] }, 2000);
+    const p = await c.request(0, 9, produceBody(topic, buildRecordBatch([{ value }]), { timeoutMs: 1000 }), 2000);
     const part = p.responses[0].partitionResponses[0];
     if (part.errorCode !== 0) throw new Error(`produce answered error ${part.errorCode}`);
-    const f = await c.request(2, 7, { replicaId: -1, isolationLevel: 0, topics: [{ name: topic, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1n }] }], timeoutMs: 1000 }, 2000);
+    const f = await c.request(2, 7, listOffsetsBody(topic, -1n), 2000);
     const end = f.topics[0].partitions[0].offset as bigint;
     if (end <= part.baseOffset) throw new Error(`log end ${end} not past acknowledged offset ${part.baseOffset}`);
   } finally {

@@ -4,6 +4,7 @@ import { encodeRequest } from '../../protocol/messages/frames.ts';
 import { buildRecordBatch } from '../../protocol/records/batch-builder.ts';
 import { CRC_OFFSET } from '../../protocol/records/batch-header.ts';
 import { RawClient } from '../../harness/drivers/raw-client.ts';
+import { createTopicBody, fetchBody, listOffsetsBody, produceBody } from '../../harness/drivers/request-bodies.ts';
 import type { RunningBroker } from '../../reference-broker/server.ts';
 import { startTestBroker, uniqueTopic } from '../helpers/reference.ts';
 
@@ -20,10 +21,6 @@ const PRODUCE = 0;
 const METADATA = 3;
 const API_VERSIONS = 18;
 
-function produceBody(topic: string, records: Buffer | null, acks = -1) {
-  return { transactionalId: null, acks, timeoutMs: 5000, topicData: [{ name: topic, topicId: '00000000-0000-0000-0000-000000000000', partitionData: [{ index: 0, records }] }] };
-}
-
 async function createTopic(client: RawClient, topic: string): Promise<void> {
   const r = await client.request(19, 7, { topics: [{ name: topic, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
   expect(r.topics[0].errorCode).toBe(0);
@@ -33,7 +30,7 @@ async function createTopic(client: RawClient, topic: string): Promise<void> {
 async function stillServes(topic: string, expectedEnd: number): Promise<void> {
   const c = await RawClient.connect(broker.bootstrap);
   try {
-    const r = await c.request(2, 7, { replicaId: -1, isolationLevel: 0, topics: [{ name: topic, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1n }] }], timeoutMs: 1000 });
+    const r = await c.request(2, 7, listOffsetsBody(topic, -1n));
     expect(r.topics[0].partitions[0].offset).toBe(BigInt(expectedEnd));
   } finally {
     c.close();
@@ -108,7 +105,7 @@ describe('the reference broker under bad input', () => {
 
   it('answers acks other than -1, 0, 1 with INVALID_REQUIRED_ACKS', async () => {
     const c = await RawClient.connect(broker.bootstrap);
-    const r = await c.request(PRODUCE, 9, produceBody(topic, buildRecordBatch([{ value: 'x' }]), 2));
+    const r = await c.request(PRODUCE, 9, produceBody(topic, buildRecordBatch([{ value: 'x' }]), { acks: 2 }));
     expect(r.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.INVALID_REQUIRED_ACKS);
     c.close();
     await stillServes(topic, 1);
@@ -116,12 +113,12 @@ describe('the reference broker under bad input', () => {
 
   it('sends nothing for acks=0, and closes the connection when an acks=0 produce fails', async () => {
     const c = await RawClient.connect(broker.bootstrap);
-    c.requestNoResponse(PRODUCE, 9, produceBody(topic, buildRecordBatch([{ value: 'fire-and-forget' }]), 0));
+    c.requestNoResponse(PRODUCE, 9, produceBody(topic, buildRecordBatch([{ value: 'fire-and-forget' }]), { acks: 0 }));
     // a request after it is answered, so the acks=0 one was processed and got no response of its own
     const meta = await c.request(METADATA, 12, { topics: [{ topicId: '00000000-0000-0000-0000-000000000000', name: topic }], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false });
     expect(meta.topics[0].errorCode).toBe(0);
     await stillServes(topic, 2);
-    c.requestNoResponse(PRODUCE, 9, produceBody('no-such-topic-' + topic, buildRecordBatch([{ value: 'x' }]), 0));
+    c.requestNoResponse(PRODUCE, 9, produceBody('no-such-topic-' + topic, buildRecordBatch([{ value: 'x' }]), { acks: 0 }));
     await c.waitForClose();
   });
 
@@ -134,11 +131,7 @@ describe('the reference broker under bad input', () => {
 
   it('answers a fetch beyond the log end with OFFSET_OUT_OF_RANGE', async () => {
     const c = await RawClient.connect(broker.bootstrap);
-    const r = await c.request(1, 12, {
-      clusterId: null, replicaId: -1, replicaState: { replicaId: -1, replicaEpoch: -1n }, maxWaitMs: 0, minBytes: 1, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
-      topics: [{ topic, topicId: '00000000-0000-0000-0000-000000000000', partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 100n, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 1 << 20, replicaDirectoryId: '00000000-0000-0000-0000-000000000000', highWatermark: 0n }] }],
-      forgottenTopicsData: [], rackId: '',
-    });
+    const r = await c.request(1, 12, fetchBody(topic, 100n, { minBytes: 1 }));
     expect(r.responses[0].partitions[0].errorCode).toBe(ErrorCode.OFFSET_OUT_OF_RANGE);
     expect(r.responses[0].partitions[0].highWatermark).toBe(2n);
     c.close();
@@ -146,7 +139,7 @@ describe('the reference broker under bad input', () => {
 
   it('refuses illegal topic names', async () => {
     const c = await RawClient.connect(broker.bootstrap);
-    const r = await c.request(19, 7, { topics: [{ name: 'bad name!', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+    const r = await c.request(19, 7, createTopicBody('bad name!'));
     expect(r.topics[0].errorCode).toBe(ErrorCode.INVALID_TOPIC_EXCEPTION);
     c.close();
   });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RawClient } from '../../harness/drivers/raw-client.ts';
+import { createTopicBody, fetchBody, produceBody } from '../../harness/drivers/request-bodies.ts';
 import { buildRecordBatch } from '../../protocol/records/batch-builder.ts';
 import { decodeRecordBatches } from '../../protocol/records/record-batch.ts';
 import { startTestBroker, testKafka, uniqueTopic } from '../helpers/reference.ts';
@@ -13,19 +14,7 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-const NO_UUID = '00000000-0000-0000-0000-000000000000';
-
-function fetchBody(topic: string, fetchOffset: bigint, maxWaitMs: number, minBytes: number) {
-  return {
-    clusterId: null, replicaId: -1, replicaState: { replicaId: -1, replicaEpoch: -1n }, maxWaitMs, minBytes, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
-    topics: [{ topic, topicId: NO_UUID, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 1 << 20, replicaDirectoryId: NO_UUID, highWatermark: 0n }] }],
-    forgottenTopicsData: [], rackId: '',
-  };
-}
-
-function produceBody(topic: string, values: string[]) {
-  return { transactionalId: null, acks: -1, timeoutMs: 5000, topicData: [{ name: topic, topicId: NO_UUID, partitionData: [{ index: 0, records: buildRecordBatch(values.map((value) => ({ value }))) }] }] };
-}
+const produceValues = (topic: string, values: string[]) => produceBody(topic, buildRecordBatch(values.map((value) => ({ value }))));
 
 describe('reference broker on disk', () => {
   it('keeps acknowledged records, topics and committed offsets across a restart, and truncates a torn tail', async () => {
@@ -55,12 +44,12 @@ describe('reference broker on disk', () => {
     kafka = testKafka(broker.bootstrap);
     try {
       const c = await RawClient.connect(broker.bootstrap);
-      const r = await c.request(1, 12, fetchBody(topic, 0n, 0, 1));
+      const r = await c.request(1, 12, fetchBody(topic, 0n, { minBytes: 1 }));
       const values = decodeRecordBatches(r.responses[0].partitions[0].records).flatMap((b) => b.records.map((rec) => rec.value!.toString()));
       expect(values).toEqual(Array.from({ length: 20 }, (_, i) => `v${i}`));
       expect(r.responses[0].partitions[0].highWatermark).toBe(20n);
       // appends continue densely after the recovered end
-      const p = await c.request(0, 9, produceBody(topic, ['after-restart']));
+      const p = await c.request(0, 9, produceValues(topic, ['after-restart']));
       expect(p.responses[0].partitionResponses[0].baseOffset).toBe(20n);
       c.close();
       const admin2 = kafka.admin();
@@ -80,16 +69,16 @@ describe('long polling (the pull model)', () => {
     try {
       const topic = uniqueTopic('poll');
       const producer = await RawClient.connect(broker.bootstrap);
-      await producer.request(19, 7, { topics: [{ name: topic, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+      await producer.request(19, 7, createTopicBody(topic));
       const consumer = await RawClient.connect(broker.bootstrap);
       let answered = false;
-      const pending = consumer.request(1, 12, fetchBody(topic, 0n, 30_000, 1)).then((r) => {
+      const pending = consumer.request(1, 12, fetchBody(topic, 0n, { maxWaitMs: 30_000, minBytes: 1 })).then((r) => {
         answered = true;
         return r;
       });
       await new Promise((r) => setTimeout(r, 300));
       expect(answered).toBe(false);
-      await producer.request(0, 9, produceBody(topic, ['wake up']));
+      await producer.request(0, 9, produceValues(topic, ['wake up']));
       const r = await pending;
       const values = decodeRecordBatches(r.responses[0].partitions[0].records).flatMap((b) => b.records.map((rec) => rec.value!.toString()));
       expect(values).toEqual(['wake up']);
@@ -105,8 +94,8 @@ describe('long polling (the pull model)', () => {
     try {
       const topic = uniqueTopic('poll');
       const c = await RawClient.connect(broker.bootstrap);
-      await c.request(19, 7, { topics: [{ name: topic, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
-      const r = await c.request(1, 12, fetchBody(topic, 0n, 200, 1));
+      await c.request(19, 7, createTopicBody(topic));
+      const r = await c.request(1, 12, fetchBody(topic, 0n, { maxWaitMs: 200, minBytes: 1 }));
       expect(r.responses[0].partitions[0].errorCode).toBe(0);
       expect(r.responses[0].partitions[0].records.length).toBe(0);
       c.close();
