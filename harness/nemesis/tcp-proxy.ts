@@ -1,0 +1,190 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { decodeResponse, encodeResponse } from '../../protocol/messages/frames.ts';
+
+/** A broker address as clients see it. */
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+/** Which responses to drop: of an API key, how many (the next N). */
+export interface DropRule {
+  apiKey: number;
+  count: number;
+}
+
+/** A running proxy in front of one broker. */
+export interface TcpProxy extends AsyncDisposable {
+  /** Where clients connect instead of the broker. */
+  readonly listen: HostPort;
+  readonly upstream: HostPort;
+  /** Discards all traffic both ways while leaving connections open (the client sees silence). */
+  blackhole(): void;
+  /** Delays every chunk in both directions by `ms`. */
+  delay(ms: number): void;
+  /**
+   * Drops the next `count` responses to requests of `apiKey` after the broker handled them:
+   * the request took effect but the client never hears so, and retries. This is how the
+   * idempotence scenarios make a producer resend a batch that was already written.
+   */
+  dropResponses(rule: DropRule): void;
+  /** Responses dropped so far, by API key. */
+  readonly dropped: ReadonlyMap<number, number>;
+  /** Undoes blackhole, delay and pending drops. */
+  heal(): void;
+  close(): Promise<void>;
+}
+
+/** Rewrites broker addresses in Metadata/FindCoordinator/DescribeCluster answers so clients stay on the proxies. */
+export type AddressMap = (broker: HostPort) => HostPort | undefined;
+
+const METADATA = 3;
+const FIND_COORDINATOR = 10;
+const DESCRIBE_CLUSTER = 60;
+
+/** Splits a byte stream into size-prefixed frames (whole frames, prefix included). */
+class FrameSplitter {
+  private buffered: Buffer = Buffer.alloc(0);
+  push(chunk: Buffer): Buffer[] {
+    this.buffered = this.buffered.length ? Buffer.concat([this.buffered, chunk]) : chunk;
+    const out: Buffer[] = [];
+    while (this.buffered.length >= 4) {
+      const size = this.buffered.readInt32BE(0);
+      if (size < 0 || this.buffered.length < 4 + size) break;
+      out.push(this.buffered.subarray(0, 4 + size));
+      this.buffered = this.buffered.subarray(4 + size);
+    }
+    return out;
+  }
+}
+
+function rewriteAddresses(apiKey: number, apiVersion: number, frame: Buffer, map: AddressMap): Buffer {
+  const { header, body } = decodeResponse<any>(apiKey, apiVersion, frame.subarray(4));
+  const swap = (o: { host: string; port: number }) => {
+    const to = map({ host: o.host, port: o.port });
+    if (to) {
+      o.host = to.host;
+      o.port = to.port;
+    }
+  };
+  if (apiKey === METADATA) for (const b of body.brokers) swap(b);
+  if (apiKey === DESCRIBE_CLUSTER) for (const b of body.brokers) swap(b);
+  if (apiKey === FIND_COORDINATOR) {
+    if (apiVersion >= 4) for (const c of body.coordinators) swap(c);
+    else if (body.port > 0) swap(body);
+  }
+  return encodeResponse(apiKey, apiVersion, header.correlationId, body);
+}
+
+/**
+ * A Kafka-aware TCP proxy on loopback in front of one broker. It parses frames in both
+ * directions (so it can drop one whole response and keep the stream valid), and can rewrite the
+ * broker addresses in Metadata, FindCoordinator and DescribeCluster answers so that clients keep
+ * talking through the proxies rather than to the brokers they advertise.
+ */
+export async function startTcpProxy(upstream: HostPort, opts: { listenHost?: string; listenPort?: number; addressMap?: AddressMap } = {}): Promise<TcpProxy> {
+  let blackholed = false;
+  let delayMs = 0;
+  const rules: DropRule[] = [];
+  const dropped = new Map<number, number>();
+  const sockets = new Set<Socket>();
+
+  const forward = (to: Socket, data: Buffer) => {
+    if (blackholed || to.destroyed) return;
+    if (delayMs > 0) setTimeout(() => !to.destroyed && to.write(data), delayMs);
+    else to.write(data);
+  };
+
+  const server: Server = createServer((client) => {
+    const broker = connect(upstream.port, upstream.host);
+    sockets.add(client);
+    sockets.add(broker);
+    // correlation id -> request api key and version, to know what each response answers
+    const inflight = new Map<number, { apiKey: number; apiVersion: number }>();
+    const requests = new FrameSplitter();
+    const responses = new FrameSplitter();
+    client.on('data', (chunk) => {
+      for (const frame of requests.push(chunk)) {
+        if (frame.length >= 12) inflight.set(frame.readInt32BE(8), { apiKey: frame.readInt16BE(4), apiVersion: frame.readInt16BE(6) });
+        forward(broker, frame);
+      }
+    });
+    broker.on('data', (chunk) => {
+      for (let frame of responses.push(chunk)) {
+        const correlationId = frame.length >= 8 ? frame.readInt32BE(4) : -1;
+        const req = inflight.get(correlationId);
+        inflight.delete(correlationId);
+        if (req) {
+          const rule = rules.find((r) => r.apiKey === req.apiKey && r.count > 0);
+          if (rule) {
+            rule.count--;
+            dropped.set(req.apiKey, (dropped.get(req.apiKey) ?? 0) + 1);
+            continue;
+          }
+          if (opts.addressMap && (req.apiKey === METADATA || req.apiKey === FIND_COORDINATOR || req.apiKey === DESCRIBE_CLUSTER)) {
+            try {
+              frame = rewriteAddresses(req.apiKey, req.apiVersion, frame, opts.addressMap);
+            } catch {
+              // a response we cannot decode goes through unchanged: the proxy must not invent errors
+            }
+          }
+        }
+        forward(client, frame);
+      }
+    });
+    const closeBoth = () => {
+      client.destroy();
+      broker.destroy();
+      sockets.delete(client);
+      sockets.delete(broker);
+    };
+    client.on('close', closeBoth);
+    broker.on('close', closeBoth);
+    client.on('error', closeBoth);
+    broker.on('error', closeBoth);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.listenPort ?? 0, opts.listenHost ?? '127.0.0.1', () => resolve());
+  });
+  const addr = server.address();
+  const listen = { host: opts.listenHost ?? '127.0.0.1', port: typeof addr === 'object' && addr ? addr.port : 0 };
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const s of sockets) s.destroy();
+    }));
+  return {
+    listen,
+    upstream,
+    blackhole: () => void (blackholed = true),
+    delay: (ms) => void (delayMs = ms),
+    dropResponses: (rule) => void rules.push({ ...rule }),
+    dropped,
+    heal: () => {
+      blackholed = false;
+      delayMs = 0;
+      rules.length = 0;
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+/**
+ * One proxy per broker node, each rewriting every node's advertised address to its proxy, so a
+ * client bootstrapped at the first proxy never leaves the proxies.
+ */
+export async function startProxies(nodes: readonly HostPort[]): Promise<TcpProxy[]> {
+  const proxies: TcpProxy[] = [];
+  const key = (h: HostPort) => `${h.host}:${h.port}`;
+  const toProxy = new Map<string, HostPort>();
+  const addressMap: AddressMap = (b) => toProxy.get(key(b));
+  for (const n of nodes) {
+    const p = await startTcpProxy(n, { addressMap });
+    proxies.push(p);
+    toProxy.set(key(n), p.listen);
+  }
+  return proxies;
+}
