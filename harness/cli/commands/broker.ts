@@ -1,6 +1,7 @@
 import { startBroker } from '../../../reference-broker/server.ts';
 import { createLogger } from '../../../reference-broker/logger.ts';
 import { usageError, targetError } from '../exit-codes.ts';
+import { registerCleanup } from '../../cleanup/cleanup-registry.ts';
 
 /** Options of `kconform broker` as commander parsed them. */
 export interface BrokerOptions {
@@ -36,12 +37,7 @@ export async function brokerCommand(opts: BrokerOptions): Promise<void> {
     throw targetError(`cannot start the reference broker: ${err instanceof Error ? err.message : String(err)}`);
   }
   process.stdout.write(`kconform broker ready on ${running.bootstrap}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      log.info(`${signal}: shutting down`);
-      void running.close().then(resolve);
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  });
+  // Serves until SIGINT/SIGTERM; the cleanup registry then closes it (logs flushed) and exits.
+  registerCleanup('close the reference broker', () => running.close());
+  await new Promise<never>(() => {});
 }

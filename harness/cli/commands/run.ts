@@ -9,6 +9,7 @@ import { checkHistory, combine, type CheckResult } from '../../../scenarios/chec
 import { runSeedScenario } from '../../../scenarios/seed.ts';
 import { renderJUnit, type JUnitCase } from '../../../reports/junit.ts';
 import { CliError, ExitCode, targetError, usageError } from '../exit-codes.ts';
+import { registerCleanup } from '../../cleanup/cleanup-registry.ts';
 
 /** Options of `kconform run`. */
 export interface RunOptions {
@@ -64,12 +65,7 @@ async function runOne(spec: TargetSpec, targetName: string, scenario: string, se
   let target: StartedTarget | undefined;
   let error: string | undefined;
   let scenarioChecks: CheckResult[] = [];
-  const onSignal = () => {
-    process.stderr.write('kconform: interrupted; stopping the target\n');
-    void Promise.resolve(target?.stop()).finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  let unregister = () => {};
   try {
     try {
       target = await startTarget(spec, runDir);
@@ -77,6 +73,8 @@ async function runOne(spec: TargetSpec, targetName: string, scenario: string, se
       if (err instanceof TargetUnavailableError) throw targetError(err.message);
       throw targetError(`cannot start target ${targetName}: ${(err as Error).message}`);
     }
+    const started = target;
+    unregister = registerCleanup(`stop target ${targetName}`, () => started.stop());
     progress(`target ${targetName} ready at ${target.bootstrap}`);
     const runId = runDir.split('/').pop()!;
     const kafka = kafkajsClient([target.bootstrap], `kconform-${scenario}`);
@@ -95,8 +93,7 @@ async function runOne(spec: TargetSpec, targetName: string, scenario: string, se
       progress(`scenario ${scenario} stopped early: ${error}`);
     }
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    unregister();
     await target?.stop();
     await history.close();
   }

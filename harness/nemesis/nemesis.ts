@@ -1,0 +1,95 @@
+import type { HistoryRecorder } from '../history/history.ts';
+import type { FaultControl, FaultName, PartitionGroups } from './fault-control.ts';
+import { FaultUnavailableError } from './fault-control.ts';
+
+/** One fault (or heal) the nemesis can apply, as it appears in the history. */
+export type FaultOp =
+  | { fault: 'kill' | 'restart' | 'clean-restart' | 'pause' | 'resume'; node: number }
+  | { fault: 'partition'; groups: PartitionGroups }
+  | { fault: 'cut-client'; node: number }
+  | { fault: 'heal-network' }
+  | { fault: 'heal-all' };
+
+/** The process name nemesis ops carry in histories. */
+export const NEMESIS = 'nemesis';
+
+function capability(op: FaultOp): FaultName | null {
+  switch (op.fault) {
+    case 'kill':
+    case 'restart':
+      return op.fault;
+    case 'clean-restart':
+      return 'clean-restart';
+    case 'pause':
+    case 'resume':
+      return 'pause';
+    case 'partition':
+    case 'cut-client':
+    case 'heal-network':
+      return 'partition';
+    case 'heal-all':
+      return null;
+  }
+}
+
+/**
+ * Applies faults to a target and records each as a history op (`process: "nemesis"`,
+ * `f: "nemesis"`): invoke before, ok after it took effect, fail when it could not be done
+ * (an unavailable fault is recorded as a fail with the reason, never skipped silently).
+ */
+export class Nemesis {
+  private readonly control: FaultControl;
+  private readonly history: HistoryRecorder;
+
+  constructor(control: FaultControl, history: HistoryRecorder) {
+    this.control = control;
+    this.history = history;
+  }
+
+  /** Applies `op`; resolves false when it failed or is unavailable on this target. */
+  async apply(op: FaultOp): Promise<boolean> {
+    const done = this.history.invoke(NEMESIS, NEMESIS, op);
+    const needed = capability(op);
+    if (needed && !this.control.supported.has(needed)) {
+      done.fail(new FaultUnavailableError(needed, 'this target', 'not supported').message);
+      return false;
+    }
+    try {
+      await this.run(op);
+      done.ok(op);
+      return true;
+    } catch (err) {
+      done.fail((err as Error).message);
+      return false;
+    }
+  }
+
+  /** Heals everything; every run ends with this. */
+  healAll(): Promise<boolean> {
+    return this.apply({ fault: 'heal-all' });
+  }
+
+  private run(op: FaultOp): Promise<void> {
+    const c = this.control;
+    switch (op.fault) {
+      case 'kill':
+        return c.kill(op.node);
+      case 'restart':
+        return c.restart(op.node);
+      case 'clean-restart':
+        return c.cleanRestart(op.node);
+      case 'pause':
+        return c.pause(op.node);
+      case 'resume':
+        return c.resume(op.node);
+      case 'partition':
+        return c.partition(op.groups);
+      case 'cut-client':
+        return c.cutClient(op.node);
+      case 'heal-network':
+        return c.healNetwork();
+      case 'heal-all':
+        return c.healAll();
+    }
+  }
+}
