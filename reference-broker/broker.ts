@@ -7,6 +7,7 @@ import { MetadataStore } from './state/metadata-store.ts';
 import { TopicRegistry, type CreateTopicFailure, type Partition, type Topic } from './topics/topic-registry.ts';
 import { GroupCoordinator } from './groups/index.ts';
 import { logOverrides } from './topics/topic-config.ts';
+import { BugSwitch } from './bugs/known-bugs.ts';
 
 /** Where clients reach this broker (put in Metadata and FindCoordinator answers). */
 export interface Endpoint {
@@ -24,6 +25,8 @@ export class Broker {
   readonly log: Logger;
   readonly topics: TopicRegistry;
   readonly groups: GroupCoordinator;
+  /** Known defects switched on with --bug, to prove the checkers catch them. */
+  readonly bugs: BugSwitch;
   /** Emits 'append' after records are appended, so waiting fetches re-check min.bytes. */
   readonly appends = new EventEmitter();
   /** Set by the server once the listener is bound. */
@@ -35,6 +38,8 @@ export class Broker {
   constructor(config: BrokerConfig, log: Logger) {
     this.config = config;
     this.log = log;
+    this.bugs = new BugSwitch(config.bugs);
+    if (this.bugs.any) log.warn(`known bugs switched on: ${[...config.bugs].join(', ')} — this broker is wrong on purpose`);
     this.endpoint = { host: config.advertisedHost ?? config.host, port: config.advertisedPort ?? config.port };
     this.appends.setMaxListeners(0);
     const logConfig: Partial<LogConfig> = {

@@ -42,12 +42,13 @@ async function probe(bootstrap: string): Promise<void> {
 }
 
 /** Starts (or, for external targets, names) the target of a run; logs go under `runDir`. */
-export async function startTarget(spec: TargetSpec, runDir: string): Promise<StartedTarget> {
+export async function startTarget(spec: TargetSpec, runDir: string, opts: { bugs?: ReadonlySet<string> } = {}): Promise<StartedTarget> {
+  if (opts.bugs?.size && spec.kind !== 'reference') throw new TargetUnavailableError('known bugs (--bug) exist only in the reference broker');
   switch (spec.kind) {
     case 'reference': {
       const logFile = join(runDir, 'reference-broker.log');
       const out = createWriteStream(logFile);
-      const running = await startBroker({ port: 0 }, createLogger('broker', 'info', out));
+      const running = await startBroker({ port: 0, bugs: opts.bugs ?? new Set() }, createLogger('broker', 'info', out));
       const stop = async () => {
         await running.close();
         await new Promise<void>((resolve) => out.end(() => resolve()));

@@ -48,12 +48,19 @@ export function appendRecords(broker: Broker, partition: Partition, records: Buf
   if (producer) {
     const seq = partition.producers.check(producer);
     if (seq.kind === 'error') return failure(partition, seq.errorCode, seq.message);
-    if (seq.kind === 'duplicate') {
+    if (seq.kind === 'duplicate' && !broker.bugs.strikes('duplicate-retried-batch')) {
       return { errorCode: ErrorCode.NONE, errorMessage: null, baseOffset: seq.baseOffset, logAppendTimeMs: -1, logStartOffset: partition.log.logStartOffset };
     }
   }
+  if (broker.bugs.strikes('drop-acked-write')) {
+    // the broker believes it wrote the batch: its producer state moves on as if it had
+    const end = partition.log.logEndOffset;
+    if (producer) partition.producers.record(producer, end, end + checked.count - 1, Date.now());
+    return { errorCode: ErrorCode.NONE, errorMessage: null, baseOffset: partition.log.logEndOffset, logAppendTimeMs: -1, logStartOffset: partition.log.logStartOffset };
+  }
   // The log patches offsets into the buffer; copy so the request's frame is not aliased by the log.
   const now = Date.now();
+  broker.bugs.noteHighWatermark(`${partition.topic}-${partition.index}`, partition.log.highWatermark);
   const appended = partition.log.append(Buffer.from(records), partition.leaderEpoch, now);
   partition.log.highWatermark = partition.log.logEndOffset;
   if (producer) partition.producers.record(producer, appended.baseOffset, appended.lastOffset, now);

@@ -14,6 +14,7 @@ import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
 import type { FetchRequest, FetchResponse } from '../../protocol/messages/generated/index.ts';
 import type { Broker } from '../broker.ts';
 import { OffsetOutOfRangeError } from '../log/index.ts';
+import { applyFetchBugs } from '../bugs/fetch-bugs.ts';
 import type { Topic } from '../topics/topic-registry.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
@@ -67,11 +68,14 @@ function collect(req: FetchRequest, broker: Broker, apiVersion: number): { respo
       const limit = Math.min(p.partitionMaxBytes, remaining);
       try {
         // Only the first partition with data may exceed the limits (KIP-74).
-        const read = log.read(Number(p.fetchOffset), Math.max(limit, 0), isFollower ? log.logEndOffset : log.highWatermark, bytes === 0);
-        const records = read.records;
+        // known bug 'stale-read': consumers are served a high watermark that lags the real one
+        const consumerEnd = Math.max(log.logStartOffset, broker.bugs.consumerHighWatermark(`${topic.name}-${partition.index}`, log.highWatermark));
+        const read = log.read(Number(p.fetchOffset), Math.max(limit, 0), isFollower ? log.logEndOffset : consumerEnd, bytes === 0);
+        const records = applyFetchBugs(broker.bugs, read.records);
         bytes += records.length;
         remaining -= records.length;
-        return partitionResponse(p.partition, ErrorCode.NONE, read.highWatermark, read.highWatermark, read.logStartOffset, records);
+        const hw = isFollower ? read.highWatermark : Math.min(read.highWatermark, consumerEnd);
+        return partitionResponse(p.partition, ErrorCode.NONE, hw, hw, read.logStartOffset, records);
       } catch (err) {
         if (!(err instanceof OffsetOutOfRangeError)) throw err;
         errors = true;

@@ -12,6 +12,7 @@ import type { ListOffsetsRequest, ListOffsetsResponse } from '../../protocol/mes
 import { epochForOffset } from '../topics/leader-epoch.ts';
 import { firstRecordAtOrAfter, recordWithMaxTimestamp } from '../topics/record-timestamps.ts';
 import type { Partition } from '../topics/topic-registry.ts';
+import type { BugSwitch } from '../bugs/known-bugs.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
 
@@ -26,12 +27,13 @@ function answer(partitionIndex: number, errorCode: number, offset = -1, timestam
   return { partitionIndex, errorCode, offset: BigInt(offset), timestamp: BigInt(timestamp), leaderEpoch };
 }
 
-function lookup(partition: Partition, timestamp: number): PartitionResponse {
+function lookup(partition: Partition, timestamp: number, bugs: BugSwitch): PartitionResponse {
   const log = partition.log;
   const at = (offset: number, ts = -1) => answer(partition.index, ErrorCode.NONE, offset, ts, epochForOffset(log, offset, partition.leaderEpoch));
   switch (timestamp) {
     case LATEST:
-      return at(log.highWatermark);
+      // known bug 'stale-read' serves an old high watermark
+      return at(Math.max(log.logStartOffset, bugs.consumerHighWatermark(`${partition.topic}-${partition.index}`, log.highWatermark)));
     case EARLIEST:
     case EARLIEST_LOCAL:
       return at(log.logStartOffset);
@@ -63,7 +65,7 @@ export const listOffsetsHandler: ApiHandler<ListOffsetsRequest, ListOffsetsRespo
             if (p.currentLeaderEpoch !== -1 && p.currentLeaderEpoch !== partition.leaderEpoch) {
               return answer(p.partitionIndex, p.currentLeaderEpoch < partition.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH);
             }
-            return lookup(partition, Number(p.timestamp));
+            return lookup(partition, Number(p.timestamp), broker.bugs);
           }),
         };
       }),

@@ -12,6 +12,13 @@ export const offsetCommitHandler: ApiHandler<OffsetCommitRequest, OffsetCommitRe
   ...specVersions(8),
   handle(req, { broker, apiVersion }) {
     const byId = apiVersion >= 10;
+    if (broker.bugs.strikes('lose-committed-offset')) {
+      // known bug: acknowledge every partition, store nothing
+      return {
+        throttleTimeMs: 0,
+        topics: req.topics.map((t) => ({ name: t.name, topicId: t.topicId, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE })) })),
+      };
+    }
     const known = req.topics.map((t) => ({ request: t, name: byId ? broker.topics.getById(t.topicId)?.name : t.name }));
     const r = broker.groups.commitOffsets({
       groupId: req.groupId,

@@ -2,6 +2,7 @@ import { startBroker } from '../../../reference-broker/server.ts';
 import { createLogger } from '../../../reference-broker/logger.ts';
 import { usageError, targetError } from '../exit-codes.ts';
 import { registerCleanup } from '../../cleanup/cleanup-registry.ts';
+import { BUG_NAMES } from '../../../reference-broker/bugs/known-bugs.ts';
 
 /** Options of `kconform broker` as commander parsed them. */
 export interface BrokerOptions {
@@ -15,10 +16,18 @@ export interface BrokerOptions {
   bug?: string;
 }
 
+/** Parses `--bug a,b` against the known bugs; an unknown name is bad usage. */
+export function parseBugs(value: string | undefined): Set<string> {
+  const names = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !BUG_NAMES.includes(n));
+  if (unknown.length) throw usageError(`unknown bug(s) ${unknown.join(', ')}; known bugs: ${BUG_NAMES.join(', ')}`);
+  return new Set(names);
+}
+
 /** `kconform broker`: serves until SIGINT/SIGTERM, then closes cleanly (logs flushed). */
 export async function brokerCommand(opts: BrokerOptions): Promise<void> {
   if (opts.brokers !== 1) throw usageError('--brokers > 1 (the replicated reference cluster) is not implemented yet (owned by the replication issue #6)');
-  if (opts.bug) throw usageError(`--bug is not implemented yet (owned by the scenarios issue #5); unknown bug '${opts.bug}'`);
+  const bugs = parseBugs(opts.bug);
   const log = createLogger('broker');
   let running;
   try {
@@ -30,6 +39,7 @@ export async function brokerCommand(opts: BrokerOptions): Promise<void> {
         numPartitions: opts.numPartitions,
         autoCreateTopics: opts.autoCreateTopics,
         flushMessages: opts.logFlushMessages ?? Infinity,
+        bugs,
       },
       log,
     );

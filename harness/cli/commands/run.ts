@@ -10,6 +10,7 @@ import { runSeedScenario } from '../../../scenarios/seed.ts';
 import { renderJUnit, type JUnitCase } from '../../../reports/junit.ts';
 import { CliError, ExitCode, targetError, usageError } from '../exit-codes.ts';
 import { registerCleanup } from '../../cleanup/cleanup-registry.ts';
+import { parseBugs } from './broker.ts';
 
 /** Options of `kconform run`. */
 export interface RunOptions {
@@ -22,6 +23,7 @@ export interface RunOptions {
   faults?: string;
   out?: string;
   junit?: string;
+  bug?: string;
 }
 
 /** The scenarios `run` knows so far (the Scenarios issue adds the rest). */
@@ -55,10 +57,10 @@ function selectScenarios(names: string): string[] {
 const mark = (v: CheckResult['valid']) => (v === true ? 'PASS' : v === false ? 'FAIL' : 'UNKNOWN');
 
 /** Runs one scenario on a freshly started target and checks its history. */
-async function runOne(spec: TargetSpec, targetName: string, scenario: string, seed: number, records: number, runDir: string): Promise<ScenarioRun> {
+async function runOne(spec: TargetSpec, targetName: string, scenario: string, seed: number, records: number, runDir: string, bugs: ReadonlySet<string>): Promise<ScenarioRun> {
   mkdirSync(runDir, { recursive: true });
   const started = Date.now();
-  const config = { scenario, target: targetName, seed, records, kconform: '0.1.0' };
+  const config = { scenario, target: targetName, seed, records, bugs: [...bugs], kconform: '0.1.0' };
   writeFileSync(join(runDir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
   const history = new HistoryRecorder(join(runDir, 'history.jsonl'));
   const progress = (line: string) => process.stdout.write(`${line}\n`);
@@ -68,7 +70,7 @@ async function runOne(spec: TargetSpec, targetName: string, scenario: string, se
   let unregister = () => {};
   try {
     try {
-      target = await startTarget(spec, runDir);
+      target = await startTarget(spec, runDir, { bugs });
     } catch (err) {
       if (err instanceof TargetUnavailableError) throw targetError(err.message);
       throw targetError(`cannot start target ${targetName}: ${(err as Error).message}`);
@@ -117,6 +119,8 @@ export async function runCommand(opts: RunOptions): Promise<void> {
   if (opts.brokers !== 1) throw usageError('--brokers > 1 is not implemented yet (owned by the Targets #4 and replication #6 issues)');
   if (opts.faults) throw usageError('--faults is not implemented yet (owned by the Targets issue #4)');
   const scenarios = selectScenarios(opts.scenarios);
+  const bugs = parseBugs(opts.bug);
+  if (bugs.size && spec.kind !== 'reference') throw usageError('--bug works with the reference target only');
   const baseSeed = opts.seed ?? randomInt(2 ** 31 - 1);
   const outRoot = resolve(opts.out ?? join('runs', newRunId()));
   process.stdout.write(`kconform run: target ${opts.target}, scenarios ${scenarios.join(',')}, seed ${baseSeed}, runs ${opts.runs}, out ${outRoot}\n`);
@@ -126,7 +130,7 @@ export async function runCommand(opts: RunOptions): Promise<void> {
     for (const scenario of scenarios) {
       const seed = baseSeed + i;
       const runDir = opts.runs === 1 && scenarios.length === 1 ? outRoot : join(outRoot, `${scenario}-${i}`);
-      const r = await runOne(spec, opts.target, scenario, seed, opts.records, runDir);
+      const r = await runOne(spec, opts.target, scenario, seed, opts.records, runDir, bugs);
       results.push(r);
       writeFileSync(join(runDir, 'results.json'), JSON.stringify({ schema: 'kconform.results/v1', ...r }, null, 2) + '\n');
     }

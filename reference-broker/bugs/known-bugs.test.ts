@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { BugSwitch } from './known-bugs.ts';
+
+describe('BugSwitch', () => {
+  it('strikes every n-th occasion of an active bug only', () => {
+    const s = new BugSwitch(['reorder-batches']);
+    const hits = Array.from({ length: 6 }, () => s.strikes('reorder-batches'));
+    expect(hits.filter(Boolean).length).toBe(3);
+    expect(s.strikes('drop-acked-write')).toBe(false);
+  });
+  it('refuses unknown bugs naming the known ones', () => {
+    expect(() => new BugSwitch(['nope'])).toThrow(/known bugs: drop-acked-write/);
+  });
+});

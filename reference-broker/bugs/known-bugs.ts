@@ -1,0 +1,80 @@
+/**
+ * Known defects the reference broker can switch on (`kconform broker --bug NAME`), each a
+ * mistake real Kafka-compatible brokers have made. They exist to prove that the scenarios and
+ * checkers catch what they claim to: a run against a broker with a bug on must fail.
+ * Each bug strikes periodically (every `every`-th occasion), so a run sees both good and bad
+ * behaviour, as with real bugs.
+ */
+export interface KnownBug {
+  readonly name: string;
+  readonly description: string;
+  /** The checker that should flag it, and the scenario that exercises it. */
+  readonly caughtBy: string;
+  readonly scenario: string;
+  /** How often it strikes. */
+  readonly every: number;
+}
+
+export const KNOWN_BUGS: readonly KnownBug[] = [
+  { name: 'drop-acked-write', description: 'acknowledges a produce with an offset but never appends it', caughtBy: 'lost-write, inconsistent-offsets', scenario: 'seed', every: 10 },
+  { name: 'duplicate-retried-batch', description: "ignores idempotent producers' sequence numbers, so a retried batch is appended again", caughtBy: 'duplicate', scenario: 'idempotence', every: 1 },
+  { name: 'reorder-batches', description: 'returns the first two batches of a fetch in swapped order', caughtBy: 'nonmonotonic-poll, replay', scenario: 'seed', every: 2 },
+  { name: 'skip-offset', description: 'leaves out the second batch of a fetch answer, so consumers jump over its offsets', caughtBy: 'poll-skip, replay', scenario: 'seed', every: 2 },
+  { name: 'stale-read', description: 'serves consumers (Fetch and ListOffsets latest) the high watermark of three appends ago', caughtBy: 'lost-write', scenario: 'seed', every: 1 },
+  { name: 'lose-committed-offset', description: 'acknowledges OffsetCommit without storing it', caughtBy: 'duplicate (resume re-reads)', scenario: 'consumer-groups', every: 2 },
+];
+
+/** How many appends the stale-read bug's view of a partition lags behind. */
+export const STALE_READ_LAG = 3;
+
+/** Names of the known bugs. */
+export const BUG_NAMES = KNOWN_BUGS.map((b) => b.name);
+
+/** Counts occasions per bug and says when one strikes. */
+export class BugSwitch {
+  private readonly active: Map<string, { every: number; seen: number }>;
+
+  constructor(names: Iterable<string>) {
+    this.active = new Map();
+    for (const name of names) {
+      const bug = KNOWN_BUGS.find((b) => b.name === name);
+      if (!bug) throw new Error(`unknown bug '${name}'; known bugs: ${BUG_NAMES.join(', ')}`);
+      this.active.set(name, { every: bug.every, seen: 0 });
+    }
+  }
+
+  /** True when `name` is on and strikes on this occasion. */
+  strikes(name: string): boolean {
+    const b = this.active.get(name);
+    if (!b) return false;
+    b.seen++;
+    return b.seen % b.every === 0;
+  }
+
+  /** True when `name` is on at all. */
+  has(name: string): boolean {
+    return this.active.has(name);
+  }
+
+  get any(): boolean {
+    return this.active.size > 0;
+  }
+
+  private readonly highWatermarks = new Map<string, number[]>();
+
+  /** Remembers a partition's high watermark before an append (for stale-read). */
+  noteHighWatermark(partition: string, hw: number): void {
+    if (!this.active.has('stale-read')) return;
+    const seen = this.highWatermarks.get(partition) ?? [];
+    seen.push(hw);
+    if (seen.length > STALE_READ_LAG) seen.shift();
+    this.highWatermarks.set(partition, seen);
+  }
+
+  /** The high watermark consumers are served: the real one, or with stale-read on, the one of STALE_READ_LAG appends ago. */
+  consumerHighWatermark(partition: string, actual: number): number {
+    if (!this.active.has('stale-read')) return actual;
+    const seen = this.highWatermarks.get(partition);
+    return seen && seen.length > 0 ? Math.min(actual, seen[0]!) : actual;
+  }
+}
