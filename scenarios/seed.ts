@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import type { Kafka } from 'kafkajs';
 import type { HistoryRecorder } from '../harness/history/history.ts';
-import { FINAL_READ, POLL, REPLAY_READ, SEND, type CheckResult, type RecordRef } from './checkers/index.ts';
+import type { Scenario } from './scenario.ts';
+import { FINAL_READ, REPLAY_READ, SEND, type CheckResult, type RecordRef } from './checkers/index.ts';
+import { readFromBeginning } from './read-from-beginning.ts';
 
 /** The message the project's source document writes with kafka-console-producer on topic `mmr`. */
 export const MMR_MESSAGE =
@@ -65,55 +67,6 @@ async function produceAll(o: SeedScenarioOptions, values: string[]): Promise<voi
 }
 
 /**
- * Reads the whole topic from the beginning with a fresh consumer group — what
- * `kafka-console-consumer --from-beginning` does — until every partition reaches its high watermark.
- */
-async function readFromBeginning(o: SeedScenarioOptions, process: string): Promise<void> {
-  const admin = o.kafka.admin();
-  await admin.connect();
-  const ends = new Map<number, number>();
-  try {
-    for (const p of await admin.fetchTopicOffsets(o.topic)) ends.set(p.partition, Number(p.high));
-  } finally {
-    await admin.disconnect();
-  }
-  const consumer = o.kafka.consumer({ groupId: `kconform-${o.runId}-${process}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 200 });
-  const position = new Map<number, number>();
-  const done = () => [...ends].every(([p, end]) => (position.get(p) ?? 0) >= end);
-  const timeoutMs = o.readTimeoutMs ?? 60_000;
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic: o.topic, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      if (done()) return resolve();
-      const timer = setTimeout(() => reject(new Error(`${process}: did not reach the end of ${o.topic} within ${timeoutMs} ms`)), timeoutMs);
-      consumer
-        .run({
-          eachBatchAutoResolve: true,
-          eachBatch: async ({ batch }) => {
-            const records: RecordRef[] = batch.messages.map((m) => ({
-              topic: batch.topic,
-              partition: batch.partition,
-              offset: Number(m.offset),
-              key: m.key === null ? null : m.key.toString('utf8'),
-              value: m.value === null ? null : m.value.toString('utf8'),
-            }));
-            o.history.invoke(process, POLL, { topic: batch.topic, partition: batch.partition, from: 'beginning' }).ok({ records });
-            if (records.length) position.set(batch.partition, records[records.length - 1]!.offset + 1);
-            if (done()) {
-              clearTimeout(timer);
-              resolve();
-            }
-          },
-        })
-        .catch(reject);
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-}
-
-/**
  * The seed scenario: the source document's console test (the mmr message on topic `mmr`, read
  * back with --from-beginning) grown into a check — the mmr message and N sensor readings are
  * produced with an idempotent acks=all producer, the topic is read from the beginning, then
@@ -131,9 +84,9 @@ export async function runSeedScenario(o: SeedScenarioOptions): Promise<CheckResu
     o.progress(`seed: producing stopped: ${(err as Error).message}`);
   }
   o.progress(`seed: reading '${o.topic}' from the beginning`);
-  await readFromBeginning(o, FINAL_READ);
+  await readFromBeginning(o.kafka, o.topic, FINAL_READ, o.history, o.runId, o.readTimeoutMs);
   o.progress(`seed: replaying '${o.topic}' from the beginning`);
-  await readFromBeginning(o, REPLAY_READ);
+  await readFromBeginning(o.kafka, o.topic, REPLAY_READ, o.history, o.runId, o.readTimeoutMs);
   const first = o.history.ops.find((op) => op.process === FINAL_READ && op.type === 'ok' && (op.value as { records: RecordRef[] }).records.length > 0);
   const firstRecord = first ? (first.value as { records: RecordRef[] }).records[0] : undefined;
   const echoed = firstRecord?.value === MMR_MESSAGE;
@@ -146,3 +99,10 @@ export async function runSeedScenario(o: SeedScenarioOptions): Promise<CheckResu
     },
   ];
 }
+
+/** The seed scenario in the scenario registry. */
+export const seedScenario: Scenario = {
+  name: 'seed',
+  description: "the source document's console test on topic mmr: produce, read --from-beginning, replay",
+  run: (ctx) => runSeedScenario({ kafka: ctx.kafka, topic: ctx.topicName('mmr'), records: ctx.records, seed: ctx.seed, runId: ctx.runId, history: ctx.history, progress: ctx.progress }),
+};

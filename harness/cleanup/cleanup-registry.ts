@@ -34,14 +34,22 @@ export function runCleanups(log: (line: string) => void = (l) => process.stderr.
 function install(): void {
   if (installed) return;
   installed = true;
+  let interrupted = false;
   const onSignal = (signal: NodeJS.Signals, code: number) => {
-    process.stderr.write(`kconform: ${signal}: stopping everything this run started…\n`);
+    if (interrupted) {
+      process.stderr.write(`kconform: ${signal} again: exiting without waiting for cleanup\n`);
+      process.exit(code);
+    }
+    interrupted = true;
+    process.stderr.write(`kconform: ${signal}: stopping everything this run started… (again to force)\n`);
     const timer = setTimeout(() => process.exit(code), SIGNAL_CLEANUP_BUDGET_MS);
     timer.unref();
     void runCleanups().finally(() => process.exit(code));
   };
-  process.once('SIGINT', () => onSignal('SIGINT', 130));
-  process.once('SIGTERM', () => onSignal('SIGTERM', 143));
+  // Listeners stay installed (not `once`): lower layers re-raise a signal when they see no other
+  // listener, which would kill the process before the cleanups ran.
+  process.on('SIGINT', () => onSignal('SIGINT', 130));
+  process.on('SIGTERM', () => onSignal('SIGTERM', 143));
 }
 
 /**

@@ -6,7 +6,7 @@ import { kafkajsClient } from '../../drivers/kafkajs-client.ts';
 import { parseTargetSpec, type TargetSpec } from '../../targets/target-spec.ts';
 import { startTarget, TargetUnavailableError, type StartedTarget } from '../../targets/target.ts';
 import { checkHistory, combine, type CheckResult } from '../../../scenarios/checkers/index.ts';
-import { runSeedScenario } from '../../../scenarios/seed.ts';
+import { SCENARIOS, type Scenario, type ScenarioContext } from '../../../scenarios/index.ts';
 import { renderJUnit, type JUnitCase } from '../../../reports/junit.ts';
 import { CliError, ExitCode, targetError, usageError } from '../exit-codes.ts';
 import { registerCleanup } from '../../cleanup/cleanup-registry.ts';
@@ -26,8 +26,6 @@ export interface RunOptions {
   bug?: string;
 }
 
-/** The scenarios `run` knows so far (the Scenarios issue adds the rest). */
-const SCENARIOS = ['seed'] as const;
 
 /** The outcome of one scenario run, as results.json stores it. */
 interface ScenarioRun {
@@ -46,21 +44,21 @@ function newRunId(): string {
   return `${t}-${randomBytes(3).toString('hex')}`;
 }
 
-function selectScenarios(names: string): string[] {
+function selectScenarios(names: string): Scenario[] {
   if (names === 'all') return [...SCENARIOS];
   const wanted = names.split(',').map((s) => s.trim()).filter(Boolean);
-  const unknown = wanted.filter((n) => !(SCENARIOS as readonly string[]).includes(n));
-  if (unknown.length) throw usageError(`unknown scenario(s) ${unknown.join(', ')}; available: ${SCENARIOS.join(', ')}`);
-  return wanted;
+  const unknown = wanted.filter((n) => !SCENARIOS.some((s) => s.name === n));
+  if (unknown.length) throw usageError(`unknown scenario(s) ${unknown.join(', ')}; available: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  return wanted.map((n) => SCENARIOS.find((s) => s.name === n)!);
 }
 
 const mark = (v: CheckResult['valid']) => (v === true ? 'PASS' : v === false ? 'FAIL' : 'UNKNOWN');
 
 /** Runs one scenario on a freshly started target and checks its history. */
-async function runOne(spec: TargetSpec, targetName: string, scenario: string, seed: number, records: number, runDir: string, bugs: ReadonlySet<string>): Promise<ScenarioRun> {
+async function runOne(spec: TargetSpec, targetName: string, scenario: Scenario, seed: number, records: number, runDir: string, bugs: ReadonlySet<string>): Promise<ScenarioRun> {
   mkdirSync(runDir, { recursive: true });
   const started = Date.now();
-  const config = { scenario, target: targetName, seed, records, bugs: [...bugs], kconform: '0.1.0' };
+  const config = { scenario: scenario.name, target: targetName, seed, records, bugs: [...bugs], kconform: '0.1.0' };
   writeFileSync(join(runDir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
   const history = new HistoryRecorder(join(runDir, 'history.jsonl'));
   const progress = (line: string) => process.stdout.write(`${line}\n`);
@@ -79,20 +77,22 @@ async function runOne(spec: TargetSpec, targetName: string, scenario: string, se
     unregister = registerCleanup(`stop target ${targetName}`, () => started.stop());
     progress(`target ${targetName} ready at ${target.bootstrap}`);
     const runId = runDir.split('/').pop()!;
-    const kafka = kafkajsClient([target.bootstrap], `kconform-${scenario}`);
+    const fresh = target.fresh;
+    const ctx: ScenarioContext = {
+      target,
+      kafka: kafkajsClient(target.bootstrap.split(','), `kconform-${scenario.name}`),
+      history,
+      seed,
+      records,
+      runId,
+      progress,
+      topicName: (base) => (fresh ? base : `${base}-${runId}`),
+    };
     try {
-      scenarioChecks = await runSeedScenario({
-        kafka,
-        topic: target.fresh ? 'mmr' : `mmr-${runId}`,
-        records,
-        seed,
-        runId,
-        history,
-        progress,
-      });
+      scenarioChecks = await scenario.run(ctx);
     } catch (err) {
       error = (err as Error).message;
-      progress(`scenario ${scenario} stopped early: ${error}`);
+      progress(`scenario ${scenario.name} stopped early: ${error}`);
     }
   } finally {
     unregister();
@@ -101,7 +101,7 @@ async function runOne(spec: TargetSpec, targetName: string, scenario: string, se
   }
   const checks = [...checkHistory(history.ops), ...scenarioChecks];
   const valid = error !== undefined && combine(checks) === true ? 'unknown' : combine(checks);
-  return { scenario, target: targetName, seed, runDir, valid, checks, error, seconds: (Date.now() - started) / 1000 };
+  return { scenario: scenario.name, target: targetName, seed, runDir, valid, checks, error, seconds: (Date.now() - started) / 1000 };
 }
 
 /**
@@ -123,13 +123,13 @@ export async function runCommand(opts: RunOptions): Promise<void> {
   if (bugs.size && spec.kind !== 'reference') throw usageError('--bug works with the reference target only');
   const baseSeed = opts.seed ?? randomInt(2 ** 31 - 1);
   const outRoot = resolve(opts.out ?? join('runs', newRunId()));
-  process.stdout.write(`kconform run: target ${opts.target}, scenarios ${scenarios.join(',')}, seed ${baseSeed}, runs ${opts.runs}, out ${outRoot}\n`);
+  process.stdout.write(`kconform run: target ${opts.target}, scenarios ${scenarios.map((s) => s.name).join(',')}, seed ${baseSeed}, runs ${opts.runs}, out ${outRoot}\n`);
 
   const results: ScenarioRun[] = [];
   for (let i = 0; i < opts.runs; i++) {
     for (const scenario of scenarios) {
       const seed = baseSeed + i;
-      const runDir = opts.runs === 1 && scenarios.length === 1 ? outRoot : join(outRoot, `${scenario}-${i}`);
+      const runDir = opts.runs === 1 && scenarios.length === 1 ? outRoot : join(outRoot, `${scenario.name}-${i}`);
       const r = await runOne(spec, opts.target, scenario, seed, opts.records, runDir, bugs);
       results.push(r);
       writeFileSync(join(runDir, 'results.json'), JSON.stringify({ schema: 'kconform.results/v1', ...r }, null, 2) + '\n');

@@ -1,0 +1,52 @@
+import type { Kafka } from 'kafkajs';
+import type { HistoryRecorder } from '../harness/history/history.ts';
+import { POLL, type RecordRef } from './checkers/index.ts';
+
+/**
+ * Reads the whole topic from the beginning with a fresh consumer group — what
+ * `kafka-console-consumer --from-beginning` does — until every partition reaches its high watermark.
+ */
+export async function readFromBeginning(kafka: Kafka, topic: string, process: string, history: HistoryRecorder, runId: string, timeoutMs = 60_000): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = new Map<number, number>();
+  try {
+    for (const p of await admin.fetchTopicOffsets(topic)) ends.set(p.partition, Number(p.high));
+  } finally {
+    await admin.disconnect();
+  }
+  const consumer = kafka.consumer({ groupId: `kconform-${runId}-${process}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 200 });
+  const position = new Map<number, number>();
+  const done = () => [...ends].every(([p, end]) => (position.get(p) ?? 0) >= end);
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic: topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      if (done()) return resolve();
+      const timer = setTimeout(() => reject(new Error(`${process}: did not reach the end of ${topic} within ${timeoutMs} ms`)), timeoutMs);
+      consumer
+        .run({
+          eachBatchAutoResolve: true,
+          eachBatch: async ({ batch }) => {
+            const records: RecordRef[] = batch.messages.map((m) => ({
+              topic: batch.topic,
+              partition: batch.partition,
+              offset: Number(m.offset),
+              key: m.key === null ? null : m.key.toString('utf8'),
+              value: m.value === null ? null : m.value.toString('utf8'),
+            }));
+            history.invoke(process, POLL, { topic: batch.topic, partition: batch.partition, from: 'beginning' }).ok({ records });
+            if (records.length) position.set(batch.partition, records[records.length - 1]!.offset + 1);
+            if (done()) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
