@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { FaultUnavailableError } from '../nemesis/fault-control.ts';
+import { containerFaults, type ContainerOps } from './container-faults.ts';
+
+function setup() {
+  const calls: string[] = [];
+  const ops: ContainerOps = {
+    kill: async (c) => void calls.push(`kill ${c}`),
+    start: async (c) => void calls.push(`start ${c}`),
+    stop: async (c, t) => void calls.push(`stop ${c} ${t}`),
+    pause: async (c) => void calls.push(`pause ${c}`),
+    unpause: async (c) => void calls.push(`unpause ${c}`),
+    disconnect: async (n, c) => void calls.push(`disconnect ${n} ${c}`),
+    connect: async (n, c, a) => void calls.push(`connect ${n} ${c} ${a.join('+')}`),
+  };
+  const faults = containerFaults({
+    nodes: [
+      { id: 1, containerId: 'c1', clientNetworks: [{ id: 'podman', aliases: ['c1short'] }] },
+      { id: 2, containerId: 'c2', clientNetworks: [{ id: 'podman', aliases: [] }] },
+    ],
+    ops,
+    waitReady: async (id) => void calls.push(`ready ${id}`),
+    stopTimeoutS: 7,
+  });
+  return { calls, faults };
+}
+
+describe('containerFaults', () => {
+  it('kills and starts the same container, waiting until it serves', async () => {
+    const { calls, faults } = setup();
+    await faults.kill(1);
+    await faults.restart(1);
+    expect(calls).toEqual(['kill c1', 'start c1', 'ready 1']);
+  });
+
+  it('clean restart stops with the grace period, then starts', async () => {
+    const { calls, faults } = setup();
+    await faults.cleanRestart(2);
+    expect(calls).toEqual(['stop c2 7', 'start c2', 'ready 2']);
+  });
+
+  it('thaws a paused node before killing it', async () => {
+    const { calls, faults } = setup();
+    await faults.pause(1);
+    await faults.kill(1);
+    expect(calls).toEqual(['pause c1', 'unpause c1', 'kill c1']);
+  });
+
+  it('cuts a client off by disconnecting, and connects back with the aliases', async () => {
+    const { calls, faults } = setup();
+    await faults.cutClient(1);
+    await faults.cutClient(1);
+    await faults.healNetwork();
+    expect(calls).toEqual(['disconnect podman c1', 'connect podman c1 c1short', 'ready 1']);
+  });
+
+  it('healAll resumes, reconnects, then restarts, in that order', async () => {
+    const { calls, faults } = setup();
+    await faults.pause(2);
+    await faults.cutClient(1);
+    await faults.kill(1);
+    calls.length = 0;
+    await faults.healAll();
+    expect(calls).toEqual(['unpause c2', 'connect podman c1 c1short', 'start c1', 'ready 1']);
+    calls.length = 0;
+    await faults.healAll();
+    expect(calls).toEqual([]);
+  });
+
+  it('a single group is no partition; a real split is reported unavailable, not faked', async () => {
+    const { calls, faults } = setup();
+    await faults.partition([[1, 2]]);
+    expect(calls).toEqual([]);
+    await expect(faults.partition([[1], [2]])).rejects.toBeInstanceOf(FaultUnavailableError);
+    await expect(faults.kill(9)).rejects.toThrow(/no node 9/);
+  });
+});

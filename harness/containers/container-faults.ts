@@ -1,0 +1,153 @@
+/**
+ * The nemesis's faults for containers: kill = container kill (SIGKILL), restart = start the same
+ * container again (its writable layer keeps the Kafka log), clean restart = stop + start,
+ * pause = the engine's cgroup freezer, and network faults by disconnecting a container from a
+ * network and connecting it back. Fault state is tracked here so `healAll` knows what to undo.
+ */
+import { FaultUnavailableError, type FaultControl, type FaultName, type PartitionGroups } from '../nemesis/fault-control.ts';
+
+/** Engine operations the faults need, by container and network id. */
+export interface ContainerOps {
+  kill(containerId: string): Promise<void>;
+  start(containerId: string): Promise<void>;
+  /** Graceful stop: SIGTERM, then SIGKILL after `timeoutS`. */
+  stop(containerId: string, timeoutS: number): Promise<void>;
+  pause(containerId: string): Promise<void>;
+  unpause(containerId: string): Promise<void>;
+  disconnect(networkId: string, containerId: string): Promise<void>;
+  connect(networkId: string, containerId: string, aliases: readonly string[]): Promise<void>;
+}
+
+/** A network a node is attached to, with the names it answers to there. */
+export interface NodeNetwork {
+  readonly id: string;
+  readonly aliases: readonly string[];
+}
+
+/** One container node as the faults see it. */
+export interface ContainerFaultNode {
+  readonly id: number;
+  readonly containerId: string;
+  /** Networks that carry the host's (clients') traffic: the one the published port goes through. */
+  readonly clientNetworks: readonly NodeNetwork[];
+}
+
+/** Options of {@link containerFaults}. */
+export interface ContainerFaultsOptions {
+  readonly nodes: readonly ContainerFaultNode[];
+  readonly ops: ContainerOps;
+  /** Resolves once the node serves again after a (re)start; skipped while its network is cut. */
+  readonly waitReady: (nodeId: number) => Promise<void>;
+  /** How long a clean shutdown may take before the engine kills; default 30 s. */
+  readonly stopTimeoutS?: number;
+  /** Names the target in FaultUnavailableError messages. */
+  readonly targetName?: string;
+}
+
+const SUPPORTED: ReadonlySet<FaultName> = new Set<FaultName>(['kill', 'restart', 'clean-restart', 'pause', 'partition']);
+
+/** Builds the {@link FaultControl} of a container target. */
+export function containerFaults(opts: ContainerFaultsOptions): FaultControl {
+  const { ops, waitReady } = opts;
+  const stopTimeoutS = opts.stopTimeoutS ?? 30;
+  const target = opts.targetName ?? 'the container target';
+  const byId = new Map(opts.nodes.map((n) => [n.id, n]));
+  const killed = new Set<number>();
+  const paused = new Set<number>();
+  /** Disconnections still in effect: node -> networks to connect back. */
+  const cut = new Map<number, NodeNetwork[]>();
+
+  const node = (id: number): ContainerFaultNode => {
+    const n = byId.get(id);
+    if (!n) throw new RangeError(`no node ${id} in ${target} (nodes: ${[...byId.keys()].join(', ')})`);
+    return n;
+  };
+
+  const startAgain = async (id: number) => {
+    await ops.start(node(id).containerId);
+    killed.delete(id);
+    // A node whose network is cut cannot be reached to check; healNetwork brings it back.
+    if (!cut.has(id)) await waitReady(id);
+  };
+
+  const control: FaultControl = {
+    supported: SUPPORTED,
+
+    async kill(id) {
+      const n = node(id);
+      // The engines refuse to kill a frozen container; thawing first lets it run for a moment only.
+      if (paused.has(id)) {
+        await ops.unpause(n.containerId);
+        paused.delete(id);
+      }
+      await ops.kill(n.containerId);
+      killed.add(id);
+    },
+
+    async restart(id) {
+      await startAgain(id);
+    },
+
+    async cleanRestart(id) {
+      const n = node(id);
+      if (paused.has(id)) {
+        await ops.unpause(n.containerId);
+        paused.delete(id);
+      }
+      await ops.stop(n.containerId, stopTimeoutS);
+      killed.add(id);
+      await startAgain(id);
+    },
+
+    async pause(id) {
+      if (paused.has(id) || killed.has(id)) return;
+      await ops.pause(node(id).containerId);
+      paused.add(id);
+    },
+
+    async resume(id) {
+      if (!paused.has(id)) return;
+      await ops.unpause(node(id).containerId);
+      paused.delete(id);
+    },
+
+    async partition(groups: PartitionGroups) {
+      for (const g of groups) for (const id of g) node(id);
+      const populated = groups.filter((g) => g.length > 0);
+      // One group (or one node) splits nothing: every node still reaches every other.
+      if (populated.length <= 1) return;
+      throw new FaultUnavailableError('partition', target, 'splitting a container cluster between nodes is not implemented yet (cutClient is)');
+    },
+
+    async cutClient(id) {
+      const n = node(id);
+      if (cut.has(id)) return;
+      const done: NodeNetwork[] = [];
+      try {
+        for (const net of n.clientNetworks) {
+          await ops.disconnect(net.id, n.containerId);
+          done.push(net);
+        }
+      } finally {
+        if (done.length) cut.set(id, done);
+      }
+    },
+
+    async healNetwork() {
+      for (const [id, nets] of [...cut]) {
+        const n = node(id);
+        for (const net of nets) await ops.connect(net.id, n.containerId, net.aliases);
+        cut.delete(id);
+        if (!killed.has(id) && !paused.has(id)) await waitReady(id);
+      }
+    },
+
+    async healAll() {
+      for (const id of [...paused]) await control.resume(id);
+      // Networks first: a container started while disconnected would come up unreachable.
+      await control.healNetwork();
+      for (const id of [...killed]) await startAgain(id);
+    },
+  };
+  return control;
+}

@@ -1,0 +1,121 @@
+/**
+ * The container target on a real engine: Kafka from kconform's local image (or the image in
+ * $KCONFORM_CONTAINER_IMAGE) starts through testcontainers, a kafkajs client round-trips 1,000
+ * records, pause/unpause, kill/restart (the data stays in the container) and a client cut take
+ * effect and heal, and stopping leaves no container behind.
+ *
+ * Needs a container engine and the image: `.ci/install-podman.sh` and `kconform image build`
+ * (both run by .ci/run). Without them the suite is skipped and says why.
+ */
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startKafkaContainer, LABEL_TARGET, type StartedKafkaContainer } from '../../harness/containers/container-target.ts';
+import { detectEngine, type ContainerEngine } from '../../harness/containers/engine.ts';
+import { kafkaImageName } from '../../harness/containers/image-files.ts';
+import { findOnPath, imageLayout } from '../../harness/containers/image-build.ts';
+import { RawClient } from '../../harness/drivers/raw-client.ts';
+import { LATEST_KAFKA_VERSION } from '../../harness/kafka-dist/resolve-kafka.ts';
+import { consumeValues, produceValues } from '../kafka-dist/kafka-clients.ts';
+
+const API_VERSIONS = 18;
+const image = process.env.KCONFORM_CONTAINER_IMAGE ?? kafkaImageName(LATEST_KAFKA_VERSION);
+
+async function whyNot(): Promise<{ engine?: ContainerEngine; reason?: string }> {
+  let engine: ContainerEngine;
+  try {
+    engine = await detectEngine();
+  } catch (err) {
+    return { reason: (err as Error).message };
+  }
+  const cli = engine.kind === 'podman' ? findOnPath('podman') : findOnPath('docker');
+  // Only a local image can be checked here; an upstream one is pulled by the engine.
+  if (image.startsWith('localhost/') && cli && (await imageLayout(cli, image)) === undefined) {
+    return { engine, reason: `image ${image} is missing: run \`kconform image build\`` };
+  }
+  return { engine };
+}
+
+const { engine, reason } = await whyNot();
+if (reason) console.warn(`[kconform] container suite skipped: ${reason}`);
+
+/** Sends ApiVersions on a fresh connection; resolves true when Kafka answers within `timeoutMs`. */
+async function answers(bootstrap: string, timeoutMs: number): Promise<boolean> {
+  let client: RawClient | undefined;
+  try {
+    client = await RawClient.connect(bootstrap, 'kconform-container-test', timeoutMs);
+    await client.request(API_VERSIONS, 0, {}, timeoutMs);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    client?.close();
+  }
+}
+
+/** Containers the engine still knows with this label value (running or not). */
+function containersLabelled(cli: string, label: string): string[] {
+  const out = execFileSync(cli, ['ps', '-a', '-q', '--filter', `label=${label}`], { encoding: 'utf8' });
+  return out.split('\n').filter(Boolean);
+}
+
+const values = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
+
+describe.skipIf(reason !== undefined)(`container target (${image})`, () => {
+  let kafka: StartedKafkaContainer;
+  let targetLabel: string;
+  const cli = engine?.kind === 'docker' ? 'docker' : 'podman';
+
+  beforeAll(async () => {
+    const t0 = Date.now();
+    kafka = await startKafkaContainer({ image, engine, startTimeoutMs: 120_000 });
+    console.log(`[kconform] ${image} ready on ${kafka.bootstrap} in ${Date.now() - t0} ms`);
+    const labels = JSON.parse(execFileSync(cli, ['inspect', '--format', '{{json .Config.Labels}}', kafka.containerId], { encoding: 'utf8' })) as Record<string, string>;
+    targetLabel = `${LABEL_TARGET}=${labels[LABEL_TARGET]}`;
+  }, 180_000);
+  afterAll(async () => {
+    await kafka?.stop();
+  }, 60_000);
+
+  it('round-trips 1,000 records with kafkajs', async () => {
+    const sent = values('rt', 1000);
+    await produceValues(kafka.bootstrap, 'container-roundtrip', sent);
+    expect(await consumeValues(kafka.bootstrap, 'container-roundtrip', 1000)).toEqual(sent);
+  }, 120_000);
+
+  it('a paused container answers nothing; unpaused, it answers again', async () => {
+    await kafka.faults.pause(1);
+    try {
+      expect(await answers(kafka.bootstrap, 2_000)).toBe(false);
+    } finally {
+      await kafka.faults.resume(1);
+    }
+    expect(await answers(kafka.bootstrap, 10_000)).toBe(true);
+  }, 60_000);
+
+  it('a client cut off by a network disconnect gets no answer; healed, it does', async () => {
+    await kafka.faults.cutClient(1);
+    try {
+      expect(await answers(kafka.bootstrap, 2_000)).toBe(false);
+    } finally {
+      await kafka.faults.healNetwork();
+    }
+    expect(await answers(kafka.bootstrap, 10_000)).toBe(true);
+  }, 60_000);
+
+  it('kill stops it; restart brings it back with the data it had', async () => {
+    await kafka.faults.kill(1);
+    expect(await answers(kafka.bootstrap, 2_000)).toBe(false);
+    const state = execFileSync(cli, ['inspect', '--format', '{{.State.Running}}', kafka.containerId], { encoding: 'utf8' }).trim();
+    expect(state).toBe('false');
+    const t0 = Date.now();
+    await kafka.faults.restart(1);
+    console.log(`[kconform] container kill -> serving again in ${Date.now() - t0} ms`);
+    expect(await consumeValues(kafka.bootstrap, 'container-roundtrip', 1000)).toEqual(values('rt', 1000));
+  }, 180_000);
+
+  it('stop leaves no container behind', async () => {
+    expect(containersLabelled(cli, targetLabel)).toHaveLength(1);
+    await kafka.stop();
+    expect(containersLabelled(cli, targetLabel)).toEqual([]);
+  }, 60_000);
+});
