@@ -1,0 +1,142 @@
+/**
+ * Asking one node what it knows about its cluster, over the raw protocol: the brokers it lists,
+ * the controller, partition leaders, and (KRaft) the leader of the metadata quorum. Used by the
+ * cluster wait strategy and by the nemesis to pick "the leader" or "the controller". The raw
+ * client is used instead of kafkajs so that an answer comes from exactly the node asked, with no
+ * retries, no cached metadata and no reconnects to other brokers.
+ */
+import { RawClient } from '../drivers/raw-client.ts';
+
+const API_VERSIONS = 18;
+const METADATA = 3;
+const DESCRIBE_QUORUM = 55;
+const NO_TOPIC_ID = '00000000-0000-0000-0000-000000000000';
+// The newest Metadata version whose request still names topics by name (v13 only adds an error code).
+const METADATA_MAX = 12;
+
+/** One partition as Metadata describes it. */
+export interface PartitionView {
+  readonly partition: number;
+  readonly errorCode: number;
+  /** -1 while there is no leader. */
+  readonly leaderId: number;
+  readonly leaderEpoch: number;
+  readonly replicas: readonly number[];
+  readonly isr: readonly number[];
+}
+
+/** A cluster as one node sees it. */
+export interface ClusterView {
+  /** The node that answered. */
+  readonly answeredBy: string;
+  readonly clusterId: string | null;
+  /**
+   * Metadata's controller id: the real controller in ZooKeeper mode; in KRaft a random live
+   * broker (KIP-631), so use {@link fetchQuorumLeader} for the active controller there.
+   */
+  readonly controllerId: number;
+  readonly brokers: readonly { readonly nodeId: number; readonly host: string; readonly port: number }[];
+  /** The topics asked for (none unless asked). */
+  readonly topics: ReadonlyMap<string, { readonly errorCode: number; readonly partitions: readonly PartitionView[] }>;
+  /** API keys the node serves, with their highest version. */
+  readonly apiVersions: ReadonlyMap<number, number>;
+}
+
+/** Options of {@link fetchClusterMetadata}. */
+export interface MetadataProbeOptions {
+  /** Topics whose partitions to describe; default none. */
+  topics?: readonly string[];
+  /** For connecting and for each request; default 5 s. */
+  timeoutMs?: number;
+}
+
+async function withClient<T>(bootstrap: string, timeoutMs: number, use: (c: RawClient, versions: Map<number, number>) => Promise<T>): Promise<T> {
+  const client = await RawClient.connect(bootstrap, 'kconform-cluster-probe', timeoutMs);
+  try {
+    // v3 is served by every release kconform runs (2.4+) and by the reference broker.
+    const av = await client.request(API_VERSIONS, 3, { clientSoftwareName: 'kconform', clientSoftwareVersion: '0.1.0' }, timeoutMs);
+    if (av.errorCode !== 0) throw new Error(`ApiVersions from ${bootstrap} failed with error code ${av.errorCode}`);
+    const versions = new Map<number, number>(av.apiKeys.map((k: { apiKey: number; maxVersion: number }) => [k.apiKey, k.maxVersion]));
+    return await use(client, versions);
+  } finally {
+    client.close();
+  }
+}
+
+/**
+ * Sends Metadata to `bootstrap` (and nowhere else).
+ *
+ * @throws when the node cannot be reached or does not answer within the timeout
+ */
+export function fetchClusterMetadata(bootstrap: string, opts: MetadataProbeOptions = {}): Promise<ClusterView> {
+  const timeoutMs = opts.timeoutMs ?? 5_000;
+  return withClient(bootstrap, timeoutMs, async (client, versions) => {
+    const max = versions.get(METADATA);
+    if (max === undefined) throw new Error(`${bootstrap} does not serve Metadata`);
+    const version = Math.min(METADATA_MAX, max);
+    const res = await client.request(
+      METADATA,
+      version,
+      {
+        topics: (opts.topics ?? []).map((name) => ({ topicId: NO_TOPIC_ID, name })),
+        allowAutoTopicCreation: false,
+        includeClusterAuthorizedOperations: false,
+        includeTopicAuthorizedOperations: false,
+      },
+      timeoutMs,
+    );
+    const topics = new Map<string, { errorCode: number; partitions: PartitionView[] }>();
+    for (const t of res.topics as any[]) {
+      topics.set(t.name, {
+        errorCode: t.errorCode,
+        partitions: (t.partitions as any[])
+          .map((p) => ({
+            partition: p.partitionIndex,
+            errorCode: p.errorCode,
+            leaderId: p.leaderId,
+            leaderEpoch: p.leaderEpoch,
+            replicas: p.replicaNodes,
+            isr: p.isrNodes,
+          }))
+          .sort((a, b) => a.partition - b.partition),
+      });
+    }
+    return {
+      answeredBy: bootstrap,
+      clusterId: res.clusterId,
+      controllerId: res.controllerId,
+      brokers: (res.brokers as any[]).map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port })).sort((a, b) => a.nodeId - b.nodeId),
+      topics,
+      apiVersions: versions,
+    };
+  });
+}
+
+/** {@link fetchClusterMetadata}, or undefined when the node does not answer (not ready, down, paused). */
+export function tryClusterMetadata(bootstrap: string, opts: MetadataProbeOptions = {}): Promise<ClusterView | undefined> {
+  return fetchClusterMetadata(bootstrap, opts).catch(() => undefined);
+}
+
+/**
+ * The node id of the KRaft metadata quorum's leader (the active controller), asked with
+ * DescribeQuorum through `bootstrap` (a broker forwards it to the controller). Undefined when
+ * the node does not serve DescribeQuorum (ZooKeeper mode, the reference broker) or the quorum
+ * has no leader right now.
+ *
+ * @throws when the node cannot be reached or does not answer within the timeout
+ */
+export function fetchQuorumLeader(bootstrap: string, timeoutMs = 5_000): Promise<number | undefined> {
+  return withClient(bootstrap, timeoutMs, async (client, versions) => {
+    const max = versions.get(DESCRIBE_QUORUM);
+    if (max === undefined) return undefined;
+    const res = await client.request(
+      DESCRIBE_QUORUM,
+      Math.min(max, 2),
+      { topics: [{ topicName: '__cluster_metadata', partitions: [{ partitionIndex: 0 }] }] },
+      timeoutMs,
+    );
+    const p = res.topics?.[0]?.partitions?.[0];
+    if (res.errorCode !== 0 || !p || p.errorCode !== 0 || p.leaderId < 0) return undefined;
+    return p.leaderId as number;
+  });
+}
