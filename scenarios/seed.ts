@@ -42,7 +42,7 @@ function sensorReadings(seed: number, n: number, runId: string): string[] {
 async function produceAll(o: SeedScenarioOptions, values: string[]): Promise<void> {
   const producer = o.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
   // Batch sizes drawn from the seed: many small batches and a few large ones, so reads span batches.
-  const chunkSizes = fc.sample(fc.oneof(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 6, max: 100 })), { seed: o.seed + 1, numRuns: Math.max(1, values.length) });
+  const chunkSizes = fc.sample(fc.oneof(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 6, max: 40 })), { seed: o.seed + 1, numRuns: Math.max(1, values.length) });
   await producer.connect();
   try {
     let sent = 0;

@@ -1,15 +1,13 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { HistoryRecorder } from '../../history/history.ts';
-import { kafkajsClient } from '../../drivers/kafkajs-client.ts';
 import { parseTargetSpec, type TargetSpec } from '../../targets/target-spec.ts';
-import { startTarget, TargetUnavailableError, type StartedTarget } from '../../targets/target.ts';
-import { checkHistory, combine, type CheckResult } from '../../../scenarios/checkers/index.ts';
-import { SCENARIOS, type Scenario, type ScenarioContext } from '../../../scenarios/index.ts';
+import { TargetUnavailableError } from '../../targets/target.ts';
+import type { CheckResult } from '../../../scenarios/checkers/index.ts';
+import { SCENARIOS, type Scenario } from '../../../scenarios/index.ts';
+import { runScenario, type ScenarioRun } from '../../runner/run-scenario.ts';
 import { renderJUnit, type JUnitCase } from '../../../reports/junit.ts';
 import { CliError, ExitCode, targetError, usageError } from '../exit-codes.ts';
-import { registerCleanup } from '../../cleanup/cleanup-registry.ts';
 import { parseBugs } from './broker.ts';
 
 /** Options of `kconform run`. */
@@ -27,18 +25,6 @@ export interface RunOptions {
 }
 
 
-/** The outcome of one scenario run, as results.json stores it. */
-interface ScenarioRun {
-  scenario: string;
-  target: string;
-  seed: number;
-  runDir: string;
-  valid: boolean | 'unknown';
-  checks: CheckResult[];
-  error?: string;
-  seconds: number;
-}
-
 function newRunId(): string {
   const t = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   return `${t}-${randomBytes(3).toString('hex')}`;
@@ -53,56 +39,6 @@ function selectScenarios(names: string): Scenario[] {
 }
 
 const mark = (v: CheckResult['valid']) => (v === true ? 'PASS' : v === false ? 'FAIL' : 'UNKNOWN');
-
-/** Runs one scenario on a freshly started target and checks its history. */
-async function runOne(spec: TargetSpec, targetName: string, scenario: Scenario, seed: number, records: number, runDir: string, bugs: ReadonlySet<string>): Promise<ScenarioRun> {
-  mkdirSync(runDir, { recursive: true });
-  const started = Date.now();
-  const config = { scenario: scenario.name, target: targetName, seed, records, bugs: [...bugs], kconform: '0.1.0' };
-  writeFileSync(join(runDir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
-  const history = new HistoryRecorder(join(runDir, 'history.jsonl'));
-  const progress = (line: string) => process.stdout.write(`${line}\n`);
-  let target: StartedTarget | undefined;
-  let error: string | undefined;
-  let scenarioChecks: CheckResult[] = [];
-  let unregister = () => {};
-  try {
-    try {
-      target = await startTarget(spec, runDir, { bugs });
-    } catch (err) {
-      if (err instanceof TargetUnavailableError) throw targetError(err.message);
-      throw targetError(`cannot start target ${targetName}: ${(err as Error).message}`);
-    }
-    const started = target;
-    unregister = registerCleanup(`stop target ${targetName}`, () => started.stop());
-    progress(`target ${targetName} ready at ${target.bootstrap}`);
-    const runId = runDir.split('/').pop()!;
-    const fresh = target.fresh;
-    const ctx: ScenarioContext = {
-      target,
-      kafka: kafkajsClient(target.bootstrap.split(','), `kconform-${scenario.name}`),
-      history,
-      seed,
-      records,
-      runId,
-      progress,
-      topicName: (base) => (fresh ? base : `${base}-${runId}`),
-    };
-    try {
-      scenarioChecks = await scenario.run(ctx);
-    } catch (err) {
-      error = (err as Error).message;
-      progress(`scenario ${scenario.name} stopped early: ${error}`);
-    }
-  } finally {
-    unregister();
-    await target?.stop();
-    await history.close();
-  }
-  const checks = [...checkHistory(history.ops), ...scenarioChecks];
-  const valid = error !== undefined && combine(checks) === true ? 'unknown' : combine(checks);
-  return { scenario: scenario.name, target: targetName, seed, runDir, valid, checks, error, seconds: (Date.now() - started) / 1000 };
-}
 
 /**
  * `kconform run`: starts the target, runs the chosen scenarios with a seed, records each run's
@@ -130,9 +66,14 @@ export async function runCommand(opts: RunOptions): Promise<void> {
     for (const scenario of scenarios) {
       const seed = baseSeed + i;
       const runDir = opts.runs === 1 && scenarios.length === 1 ? outRoot : join(outRoot, `${scenario.name}-${i}`);
-      const r = await runOne(spec, opts.target, scenario, seed, opts.records, runDir, bugs);
+      let r: ScenarioRun;
+      try {
+        r = await runScenario({ spec, targetName: opts.target, scenario, seed, records: opts.records, runDir, bugs, progress: (line) => process.stdout.write(`${line}\n`) });
+      } catch (err) {
+        if (err instanceof TargetUnavailableError) throw targetError(err.message);
+        throw err;
+      }
       results.push(r);
-      writeFileSync(join(runDir, 'results.json'), JSON.stringify({ schema: 'kconform.results/v1', ...r }, null, 2) + '\n');
     }
   }
 

@@ -1,0 +1,43 @@
+/**
+ * Checking the checkers: every scenario passes on the correct reference broker, and every known
+ * bug (`--bug`) makes the scenario that targets it fail, flagged by the checker that should.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runScenario } from '../../harness/runner/run-scenario.ts';
+import { KNOWN_BUGS } from '../../reference-broker/bugs/known-bugs.ts';
+import { SCENARIOS } from '../../scenarios/index.ts';
+
+const scratch = mkdtempSync(join(tmpdir(), 'kconform-bugs-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const run = (scenarioName: string, bugs: string[], seed: number) =>
+  runScenario({
+    spec: { kind: 'reference' },
+    targetName: 'reference',
+    scenario: SCENARIOS.find((s) => s.name === scenarioName)!,
+    seed,
+    records: 300,
+    runDir: join(scratch, `${scenarioName}-${bugs.join('+') || 'clean'}-${seed}`),
+    bugs: new Set(bugs),
+    progress: () => {},
+  });
+
+describe('scenarios on the correct reference broker', () => {
+  it.each(SCENARIOS.map((s) => s.name))('%s passes', async (name) => {
+    const r = await run(name, [], 11);
+    expect(r.checks.filter((c) => c.valid !== true), JSON.stringify(r.checks, null, 1)).toEqual([]);
+    expect(r.valid).toBe(true);
+  }, 60_000);
+});
+
+describe('every known bug is caught', () => {
+  it.each(KNOWN_BUGS.map((b) => [b.name, b.scenario, b.caughtBy] as const))('%s is caught by the %s scenario (%s)', async (bug, scenario, caughtBy) => {
+    const r = await run(scenario, [bug], 11);
+    expect(r.valid).toBe(false);
+    const failed = r.checks.filter((c) => c.valid === false).map((c) => c.checker);
+    expect(failed, `failed checks: ${failed.join(', ')}`).toContain(caughtBy[0]);
+  }, 90_000);
+});
