@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FaultUnavailableError } from '../nemesis/fault-control.ts';
 import { containerFaults, type ContainerOps } from './container-faults.ts';
 
-function setup() {
+function setup(clustered = false) {
   const calls: string[] = [];
   const ops: ContainerOps = {
     kill: async (c) => void calls.push(`kill ${c}`),
@@ -12,11 +12,15 @@ function setup() {
     unpause: async (c) => void calls.push(`unpause ${c}`),
     disconnect: async (n, c) => void calls.push(`disconnect ${n} ${c}`),
     connect: async (n, c, a) => void calls.push(`connect ${n} ${c} ${a.join('+')}`),
+    createNetwork: async (suffix) => (calls.push(`create ${suffix}`), `net-${suffix}`),
+    removeNetwork: async (n) => void calls.push(`remove ${n}`),
   };
+  const cluster = (id: number) => (clustered ? { clusterNetwork: { id: 'cluster', aliases: [`kafka-${id}`] } } : {});
   const faults = containerFaults({
     nodes: [
-      { id: 1, containerId: 'c1', clientNetworks: [{ id: 'podman', aliases: ['c1short'] }] },
-      { id: 2, containerId: 'c2', clientNetworks: [{ id: 'podman', aliases: [] }] },
+      { id: 1, containerId: 'c1', clientNetworks: [{ id: 'podman', aliases: ['c1short'] }], ...cluster(1) },
+      { id: 2, containerId: 'c2', clientNetworks: [{ id: 'podman', aliases: [] }], ...cluster(2) },
+      { id: 3, containerId: 'c3', clientNetworks: [{ id: 'podman', aliases: [] }], ...cluster(3) },
     ],
     ops,
     waitReady: async (id) => void calls.push(`ready ${id}`),
@@ -67,11 +71,30 @@ describe('containerFaults', () => {
     expect(calls).toEqual([]);
   });
 
-  it('a single group is no partition; a real split is reported unavailable, not faked', async () => {
+  it('a single group is no partition; nodes on no cluster network cannot be split', async () => {
     const { calls, faults } = setup();
     await faults.partition([[1, 2]]);
     expect(calls).toEqual([]);
     await expect(faults.partition([[1], [2]])).rejects.toBeInstanceOf(FaultUnavailableError);
     await expect(faults.kill(9)).rejects.toThrow(/no node 9/);
+  });
+
+  it('partitions a cluster by moving every group but the first to a network of its own, keeping names', async () => {
+    const { calls, faults } = setup(true);
+    await faults.partition([[1], [2, 3]]);
+    expect(calls).toEqual(['create p1', 'disconnect cluster c2', 'connect net-p1 c2 kafka-2', 'disconnect cluster c3', 'connect net-p1 c3 kafka-3']);
+    calls.length = 0;
+    await faults.healNetwork();
+    expect(calls).toEqual(['disconnect net-p1 c2', 'connect cluster c2 kafka-2', 'disconnect net-p1 c3', 'connect cluster c3 kafka-3', 'remove net-p1']);
+  });
+
+  it('a new partition heals the previous one first; a cluster node cannot have only its client path cut', async () => {
+    const { calls, faults } = setup(true);
+    await faults.partition([[1, 2], [3]]);
+    calls.length = 0;
+    await faults.partition([[1], [2], [3]]);
+    expect(calls.slice(0, 3)).toEqual(['disconnect net-p1 c3', 'connect cluster c3 kafka-3', 'remove net-p1']);
+    expect(calls.filter((c) => c.startsWith('create'))).toEqual(['create p1', 'create p2']);
+    await expect(faults.cutClient(1)).rejects.toThrow(/TCP proxy/);
   });
 });

@@ -3,6 +3,14 @@
  * container again (its writable layer keeps the Kafka log), clean restart = stop + start,
  * pause = the engine's cgroup freezer, and network faults by disconnecting a container from a
  * network and connecting it back. Fault state is tracked here so `healAll` knows what to undo.
+ *
+ * Network faults and what carries what: podman publishes a container's port on every network
+ * the container is on. So a single node's client cut disconnects its only network; a cluster's
+ * partition moves the nodes of every group but the first from the cluster network to a network
+ * of their own (same names there), which splits replication and the quorum while clients on the
+ * host still reach every node. Cutting only the client path of one cluster node cannot be done
+ * by disconnecting networks (the port stays published through the cluster network); that is the
+ * TCP proxy's job and is reported unavailable here.
  */
 import { FaultUnavailableError, type FaultControl, type FaultName, type PartitionGroups } from '../nemesis/fault-control.ts';
 
@@ -15,13 +23,22 @@ export interface ContainerOps {
   pause(containerId: string): Promise<void>;
   unpause(containerId: string): Promise<void>;
   disconnect(networkId: string, containerId: string): Promise<void>;
-  connect(networkId: string, containerId: string, aliases: readonly string[]): Promise<void>;
+  /** Connects with the given names there (and, when given, that IPv4 address). */
+  connect(networkId: string, containerId: string, aliases: readonly string[], ipv4?: string): Promise<void>;
+  /** Creates a network for one side of a partition; resolves with its id. */
+  createNetwork(suffix: string): Promise<string>;
+  removeNetwork(networkId: string): Promise<void>;
 }
 
 /** A network a node is attached to, with the names it answers to there. */
 export interface NodeNetwork {
   readonly id: string;
   readonly aliases: readonly string[];
+  /**
+   * The node's address there, kept when it is connected back: the JVM caches name lookups, so
+   * a node that came back under a new address would stay unreachable to its peers for a while.
+   */
+  readonly ipv4?: string;
 }
 
 /** One container node as the faults see it. */
@@ -30,6 +47,8 @@ export interface ContainerFaultNode {
   readonly containerId: string;
   /** Networks that carry the host's (clients') traffic: the one the published port goes through. */
   readonly clientNetworks: readonly NodeNetwork[];
+  /** The network nodes of a cluster reach each other on (absent for a single node). */
+  readonly clusterNetwork?: NodeNetwork;
 }
 
 /** Options of {@link containerFaults}. */
@@ -56,6 +75,21 @@ export function containerFaults(opts: ContainerFaultsOptions): FaultControl {
   const paused = new Set<number>();
   /** Disconnections still in effect: node -> networks to connect back. */
   const cut = new Map<number, NodeNetwork[]>();
+  /** A partition in effect: the networks made for it, and which node was moved to which. */
+  let split: { networks: string[]; moved: Map<number, string> } | undefined;
+
+  const healSplit = async () => {
+    if (!split) return;
+    const { networks, moved } = split;
+    for (const [id, net] of [...moved]) {
+      const n = node(id);
+      await ops.disconnect(net, n.containerId);
+      await ops.connect(n.clusterNetwork!.id, n.containerId, n.clusterNetwork!.aliases, n.clusterNetwork!.ipv4);
+      moved.delete(id);
+    }
+    for (const net of networks) await ops.removeNetwork(net);
+    split = undefined;
+  };
 
   const node = (id: number): ContainerFaultNode => {
     const n = byId.get(id);
@@ -116,11 +150,29 @@ export function containerFaults(opts: ContainerFaultsOptions): FaultControl {
       const populated = groups.filter((g) => g.length > 0);
       // One group (or one node) splits nothing: every node still reaches every other.
       if (populated.length <= 1) return;
-      throw new FaultUnavailableError('partition', target, 'splitting a container cluster between nodes is not implemented yet (cutClient is)');
+      const homeless = populated.flat().filter((id) => !node(id).clusterNetwork);
+      if (homeless.length) throw new FaultUnavailableError('partition', target, `node ${homeless[0]} is on no cluster network`);
+      await healSplit();
+      // The first group stays on the cluster network (as do nodes no group names).
+      const state = { networks: [] as string[], moved: new Map<number, string>() };
+      split = state;
+      for (const [i, group] of populated.slice(1).entries()) {
+        const net = await ops.createNetwork(`p${i + 1}`);
+        state.networks.push(net);
+        for (const id of group) {
+          const n = node(id);
+          await ops.disconnect(n.clusterNetwork!.id, n.containerId);
+          state.moved.set(id, net);
+          await ops.connect(net, n.containerId, n.clusterNetwork!.aliases);
+        }
+      }
     },
 
     async cutClient(id) {
       const n = node(id);
+      if (n.clusterNetwork) {
+        throw new FaultUnavailableError('partition', target, 'a cluster node stays reachable through its cluster network (the engine publishes its port there too); cut clients with the TCP proxy');
+      }
       if (cut.has(id)) return;
       const done: NodeNetwork[] = [];
       try {
@@ -134,9 +186,10 @@ export function containerFaults(opts: ContainerFaultsOptions): FaultControl {
     },
 
     async healNetwork() {
+      await healSplit();
       for (const [id, nets] of [...cut]) {
         const n = node(id);
-        for (const net of nets) await ops.connect(net.id, n.containerId, net.aliases);
+        for (const net of nets) await ops.connect(net.id, n.containerId, net.aliases, net.ipv4);
         cut.delete(id);
         if (!killed.has(id) && !paused.has(id)) await waitReady(id);
       }

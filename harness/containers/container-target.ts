@@ -143,13 +143,21 @@ class KafkaReadyWait implements WaitStrategy {
 
 /**
  * GenericContainer publishing its ports on 127.0.0.1 only: a broker under test (and its faults)
- * stays on loopback, never on the machine's other addresses.
+ * stays on loopback, never on the machine's other addresses. `onNetwork` creates the container
+ * on that network alone, with its aliases: testcontainers' own aliases would also leave it on
+ * the default network, through which partitioned nodes could still reach each other.
  */
 function loopbackContainerClass(tc: Testcontainers) {
   return class LoopbackContainer extends tc.GenericContainer {
+    private only?: { network: string; aliases: string[] };
+    onNetwork(network: string, aliases: string[]): this {
+      this.only = { network, aliases };
+      return this.withNetworkMode(network);
+    }
     protected override async beforeContainerCreated(): Promise<void> {
       const bindings = this.hostConfig.PortBindings as Record<string, { HostIp?: string; HostPort?: string }[]> | undefined;
       for (const list of Object.values(bindings ?? {})) for (const b of list) b.HostIp = '127.0.0.1';
+      if (this.only) this.createOpts.NetworkingConfig = { EndpointsConfig: { [this.only.network]: { Aliases: this.only.aliases } } };
     }
   };
 }
@@ -204,7 +212,7 @@ async function clientPort(taken: Set<number>): Promise<number> {
 }
 
 /** Engine calls the faults make, through testcontainers' dockerode client. */
-function engineOps(client: ContainerRuntimeClient): ContainerOps {
+function engineOps(client: ContainerRuntimeClient, createNetwork: (suffix: string) => Promise<string>): ContainerOps {
   const docker = client.container.dockerode;
   // 304 "already in that state" is success for a fault that must hold afterwards.
   const tolerate304 = (err: unknown) => {
@@ -217,8 +225,13 @@ function engineOps(client: ContainerRuntimeClient): ContainerOps {
     pause: (id) => docker.getContainer(id).pause().then(() => undefined),
     unpause: (id) => docker.getContainer(id).unpause().then(() => undefined),
     disconnect: (net, id) => docker.getNetwork(net).disconnect({ Container: id, Force: true }).then(() => undefined),
-    connect: (net, id, aliases) =>
-      docker.getNetwork(net).connect({ Container: id, EndpointConfig: aliases.length ? { Aliases: [...aliases] } : {} }).then(() => undefined),
+    connect: (net, id, aliases, ipv4) =>
+      docker
+        .getNetwork(net)
+        .connect({ Container: id, EndpointConfig: { ...(aliases.length ? { Aliases: [...aliases] } : {}), ...(ipv4 ? { IPAMConfig: { IPv4Address: ipv4 } } : {}) } })
+        .then(() => undefined),
+    createNetwork,
+    removeNetwork: (net) => docker.getNetwork(net).remove().then(() => undefined),
   };
 }
 
@@ -231,7 +244,9 @@ export async function startKafkaContainer(opts: KafkaContainerOptions = {}): Pro
   const engine = opts.engine ?? (await detectEngine());
   useEngine(engine);
   // Loaded only now: testcontainers reads the engine settings when it first connects.
-  const tc = await import('testcontainers');
+  const tc = await import('testcontainers').catch((err: Error) => {
+    throw new ContainerTargetError(`the testcontainers package is not installed (npm install): ${err.message}`);
+  });
   const client = await tc.getContainerRuntimeClient();
   await reapOrphans(client);
 
@@ -256,13 +271,21 @@ export async function startKafkaContainer(opts: KafkaContainerOptions = {}): Pro
   const unregister = registerCleanup(`remove Kafka container target ${targetId.slice(0, 8)}`, removeAll);
 
   let network: { id: string; name: string } | undefined;
+  const networkName = (suffix: string) => `kconform-${targetId.slice(0, 8)}${suffix ? `-${suffix}` : ''}`;
+  // podman routes between its bridges unless both sides are isolated (Docker isolates them).
+  const createNetwork = async (suffix: string) =>
+    (
+      await client.network.create({
+        Name: networkName(suffix),
+        Driver: 'bridge',
+        CheckDuplicate: true,
+        Labels: { ...labels, [LABEL_ROLE]: ROLE_NETWORK },
+        ...(engine.kind === 'podman' ? { Options: { isolate: 'true' } } : {}),
+      })
+    ).id;
   const started: StartedTestContainer[] = [];
   try {
-    if (brokers > 1) {
-      const name = `kconform-${targetId.slice(0, 8)}`;
-      const net = await client.network.create({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { ...labels, [LABEL_ROLE]: ROLE_NETWORK } });
-      network = { id: net.id, name };
-    }
+    if (brokers > 1) network = { id: await createNetwork(''), name: networkName('') };
     const clusterId = randomClusterId();
     const hostOf = (id: number) => (brokers === 1 ? 'localhost' : `kafka-${id}`);
     const voters = quorumVoters(brokers, hostOf);
@@ -280,9 +303,8 @@ export async function startKafkaContainer(opts: KafkaContainerOptions = {}): Pro
         .withLabels({ ...labels, [LABEL_ROLE]: ROLE_NODE, 'org.kconform.node-id': String(id) })
         .withStartupTimeout(startTimeoutMs)
         .withWaitStrategy(new KafkaReadyWait(`127.0.0.1:${port}`));
-      // With aliases testcontainers keeps the default network (which carries the published port)
-      // and adds the cluster network: clients and replication use different networks.
-      if (network) c = c.withNetworkMode(network.name).withNetworkAliases(hostOf(id));
+      // The port is published through the cluster network too, so clients need no other one.
+      if (network) c = c.onNetwork(network.name, [hostOf(id)]);
       return c;
     });
     // Together: a KRaft quorum of K answers nothing until a majority of its nodes runs.
@@ -297,19 +319,23 @@ export async function startKafkaContainer(opts: KafkaContainerOptions = {}): Pro
       throw new ContainerTargetError(`the ${brokers} Kafka containers did not form a cluster within ${startTimeoutMs} ms (Metadata on ${nodes[0]!.bootstrap} never listed ${brokers} brokers)`);
     }
 
-    // Client traffic arrives through every network except the cluster's own.
+    // A single node's client traffic arrives through its networks; a cluster's through the
+    // cluster network, which the faults must not cut for a client fault (see container-faults.ts).
     const clientNetworks = new Map<number, NodeNetwork[]>();
+    const clusterNetworks = new Map<number, NodeNetwork>();
     for (const [i, s] of started.entries()) {
-      clientNetworks.set(
-        ids[i]!,
-        s.getNetworkNames()
-          .filter((n) => n !== network?.name)
-          .map((n) => ({ id: s.getNetworkId(n) || n, aliases: [] })),
-      );
+      const id = ids[i]!;
+      if (network) clusterNetworks.set(id, { id: network.id, aliases: [hostOf(id)], ipv4: s.getIpAddress(network.name) || undefined });
+      else clientNetworks.set(id, s.getNetworkNames().map((n) => ({ id: s.getNetworkId(n) || n, aliases: [] })));
     }
     const faults = containerFaults({
-      nodes: nodes.map((n) => ({ id: n.id, containerId: n.containerId, clientNetworks: clientNetworks.get(n.id) ?? [] })),
-      ops: engineOps(client),
+      nodes: nodes.map((n) => ({
+        id: n.id,
+        containerId: n.containerId,
+        clientNetworks: clientNetworks.get(n.id) ?? [],
+        ...(clusterNetworks.has(n.id) ? { clusterNetwork: clusterNetworks.get(n.id)! } : {}),
+      })),
+      ops: engineOps(client, createNetwork),
       waitReady: async (id) => {
         const n = nodes.find((x) => x.id === id)!;
         const c = docker.getContainer(n.containerId);

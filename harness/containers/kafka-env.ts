@@ -75,7 +75,13 @@ export function containerNodeProperties(layout: ContainerNodeLayout, overrides: 
 
 /** The container environment of one node: its properties as KAFKA_* variables, plus CLUSTER_ID. */
 export function kafkaContainerEnv(layout: ContainerNodeLayout, overrides: Properties = {}): Record<string, string> {
-  const env: Record<string, string> = { CLUSTER_ID: layout.clusterId, KAFKA_HEAP_OPTS: '-Xmx512m -Xms256m' };
+  const env: Record<string, string> = {
+    CLUSTER_ID: layout.clusterId,
+    KAFKA_HEAP_OPTS: '-Xmx512m -Xms256m',
+    // A partitioned node moves to another network under the same name and a new address; the
+    // JVM's 30 s name cache would keep its peers dialling the old one long after that.
+    KAFKA_OPTS: '-Dsun.net.inetaddr.ttl=1 -Dsun.net.inetaddr.negative.ttl=1',
+  };
   for (const [key, value] of Object.entries(containerNodeProperties(layout, overrides))) {
     env[propertyEnvName(key)] = String(value);
   }

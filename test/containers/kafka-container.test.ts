@@ -4,6 +4,9 @@
  * records, pause/unpause, kill/restart (the data stays in the container) and a client cut take
  * effect and heal, and stopping leaves no container behind.
  *
+ * With KCONFORM_MATRIX=1 a 3-node container cluster also runs: it forms, a partition isolating
+ * one node gets it fenced by the others, and healing brings it back.
+ *
  * Needs a container engine and the image: `.ci/install-podman.sh` and `kconform image build`
  * (both run by .ci/run). Without them the suite is skipped and says why.
  */
@@ -14,6 +17,7 @@ import { detectEngine, type ContainerEngine } from '../../harness/containers/eng
 import { kafkaImageName } from '../../harness/containers/image-files.ts';
 import { findOnPath, imageLayout } from '../../harness/containers/image-build.ts';
 import { RawClient } from '../../harness/drivers/raw-client.ts';
+import { brokerCount } from '../../harness/kafka-dist/metadata-probe.ts';
 import { LATEST_KAFKA_VERSION } from '../../harness/kafka-dist/resolve-kafka.ts';
 import { consumeValues, produceValues } from '../kafka-dist/kafka-clients.ts';
 
@@ -21,6 +25,11 @@ const API_VERSIONS = 18;
 const image = process.env.KCONFORM_CONTAINER_IMAGE ?? kafkaImageName(LATEST_KAFKA_VERSION);
 
 async function whyNot(): Promise<{ engine?: ContainerEngine; reason?: string }> {
+  try {
+    await import('testcontainers');
+  } catch {
+    return { reason: 'the testcontainers package is not installed (it belongs in package.json)' };
+  }
   let engine: ContainerEngine;
   try {
     engine = await detectEngine();
@@ -52,10 +61,20 @@ async function answers(bootstrap: string, timeoutMs: number): Promise<boolean> {
   }
 }
 
-/** Containers the engine still knows with this label value (running or not). */
-function containersLabelled(cli: string, label: string): string[] {
-  const out = execFileSync(cli, ['ps', '-a', '-q', '--filter', `label=${label}`], { encoding: 'utf8' });
-  return out.split('\n').filter(Boolean);
+/** Containers (or, with `network`, networks) the engine still knows with this label value. */
+function labelled(cli: string, label: string, what: 'container' | 'network' = 'container'): string[] {
+  const args = what === 'container' ? ['ps', '-a', '-q', '--filter', `label=${label}`] : ['network', 'ls', '-q', '--filter', `label=${label}`];
+  return execFileSync(cli, args, { encoding: 'utf8' }).split('\n').filter(Boolean);
+}
+
+/** Polls Metadata at `bootstrap` until it lists `brokers` brokers; the time it took, or -1. */
+async function untilBrokers(bootstrap: string, brokers: number, timeoutMs: number): Promise<number> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < timeoutMs) {
+    if ((await brokerCount(bootstrap, 2_000)) === brokers) return Date.now() - t0;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return -1;
 }
 
 const values = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
@@ -114,8 +133,54 @@ describe.skipIf(reason !== undefined)(`container target (${image})`, () => {
   }, 180_000);
 
   it('stop leaves no container behind', async () => {
-    expect(containersLabelled(cli, targetLabel)).toHaveLength(1);
+    expect(labelled(cli, targetLabel)).toHaveLength(1);
     await kafka.stop();
-    expect(containersLabelled(cli, targetLabel)).toEqual([]);
+    expect(labelled(cli, targetLabel)).toEqual([]);
+  }, 60_000);
+});
+
+describe.runIf(reason === undefined && process.env.KCONFORM_MATRIX === '1')(`3-node container cluster (${image})`, () => {
+  let cluster: StartedKafkaContainer;
+  const cli = engine?.kind === 'docker' ? 'docker' : 'podman';
+
+  beforeAll(async () => {
+    const t0 = Date.now();
+    cluster = await startKafkaContainer({ image, engine, brokers: 3, startTimeoutMs: 180_000 });
+    console.log(`[kconform] 3 containers of ${image} formed a cluster in ${Date.now() - t0} ms`);
+  }, 240_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  }, 60_000);
+
+  it('every node lists all three; records round-trip', async () => {
+    for (const n of cluster.nodes) expect(await brokerCount(n.bootstrap)).toBe(3);
+    const sent = values('c', 200);
+    await produceValues(cluster.nodes[0]!.bootstrap, 'container-cluster', sent);
+    expect(await consumeValues(cluster.nodes[1]!.bootstrap, 'container-cluster', 200)).toEqual(sent);
+  }, 120_000);
+
+  it('a partition isolating node 1 gets it fenced by the others; healing brings it back', async () => {
+    const [, n2] = cluster.nodes;
+    await cluster.faults.partition([[1], [2, 3]]);
+    try {
+      const fenced = await untilBrokers(n2!.bootstrap, 2, 60_000);
+      console.log(`[kconform] isolated node fenced after ${fenced} ms`);
+      expect(fenced).toBeGreaterThanOrEqual(0);
+    } finally {
+      await cluster.faults.healNetwork();
+    }
+    const back = await untilBrokers(n2!.bootstrap, 3, 60_000);
+    console.log(`[kconform] healed node listed again after ${back} ms`);
+    expect(back).toBeGreaterThanOrEqual(0);
+  }, 180_000);
+
+  it('stop leaves no container and no network behind', async () => {
+    const labels = JSON.parse(execFileSync(cli, ['inspect', '--format', '{{json .Config.Labels}}', cluster.containerId], { encoding: 'utf8' })) as Record<string, string>;
+    const label = `${LABEL_TARGET}=${labels[LABEL_TARGET]}`;
+    expect(labelled(cli, label)).toHaveLength(3);
+    expect(labelled(cli, label, 'network')).toHaveLength(1);
+    await cluster.stop();
+    expect(labelled(cli, label)).toEqual([]);
+    expect(labelled(cli, label, 'network')).toEqual([]);
   }, 60_000);
 });
