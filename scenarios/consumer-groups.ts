@@ -82,6 +82,7 @@ export const consumerGroupsScenario: Scenario = {
     await b.connect();
     const readByB = await consumeUntil(ctx, b, topic, 'member-b', (seen) => end <= last + 1 || (seen.length > 0 && seen[seen.length - 1]!.offset >= end - 1));
     await b.disconnect();
+    await ctx.quiesce();
     await readFromBeginning(ctx.kafka, topic, FINAL_READ, ctx.history, ctx.runId);
     await readFromBeginning(ctx.kafka, topic, REPLAY_READ, ctx.history, ctx.runId);
 

@@ -47,6 +47,7 @@ export const idempotenceScenario: Scenario = {
             for (const p of proxies) p.dropResponses({ apiKey: PRODUCE, count: 1 });
             op.ok({ fault: 'drop-response', apiKey: PRODUCE });
           }
+          await ctx.pace();
           const value = JSON.stringify({ run: ctx.runId, seq: i });
           const op = ctx.history.invoke(0, SEND, { topic, partition: 0, key: null, value });
           try {
@@ -65,6 +66,7 @@ export const idempotenceScenario: Scenario = {
     } finally {
       for (const p of proxies) await p.close();
     }
+    await ctx.quiesce();
     await readFromBeginning(ctx.kafka, topic, FINAL_READ, ctx.history, ctx.runId);
     await readFromBeginning(ctx.kafka, topic, REPLAY_READ, ctx.history, ctx.runId);
     return [

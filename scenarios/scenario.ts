@@ -15,6 +15,16 @@ export interface ScenarioContext {
   /** Unique per run; makes topic and group names unique on long-lived targets. */
   readonly runId: string;
   progress(line: string): void;
+  /**
+   * Ends the fault schedule and heals every fault still in effect. Scenarios call it before their
+   * final read (a run's final read happens on a healed target); without faults it does nothing.
+   */
+  quiesce(): Promise<void>;
+  /**
+   * Paces a workload: resolves at once without faults; with faults it spaces operations out so
+   * the workload overlaps the fault schedule instead of finishing before the first fault.
+   */
+  pace(): Promise<void>;
   /** `base` on a fresh target (so the seed's topic is really `mmr`), `base-<runId>` on a shared one. */
   topicName(base: string): string;
 }

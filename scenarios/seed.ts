@@ -22,7 +22,14 @@ export interface SeedScenarioOptions {
   progress: (line: string) => void;
   /** How long the reads may take to reach the end of the topic. */
   readTimeoutMs?: number;
+  /** Ends faults before the final read (see ScenarioContext.quiesce). */
+  quiesce?: () => Promise<void>;
+  /** Spaces sends out while faults run (see ScenarioContext.pace). */
+  pace?: () => Promise<void>;
 }
+
+/** Sends that may fail in a row (a node down under faults) before the scenario stops producing. */
+const MAX_CONSECUTIVE_FAILURES = 10;
 
 /** Sensor readings shaped like the mmr message, drawn by fast-check from the seed. */
 function sensorReadings(seed: number, n: number, runId: string): string[] {
@@ -46,6 +53,7 @@ async function produceAll(o: SeedScenarioOptions, values: string[]): Promise<voi
   await producer.connect();
   try {
     let sent = 0;
+    let failures = 0;
     for (let c = 0; sent < values.length; c++) {
       const slice = values.slice(sent, sent + chunkSizes[c]!);
       const ops = slice.map((value) => o.history.invoke(0, SEND, { topic: o.topic, partition: 0, key: null, value }));
@@ -53,12 +61,15 @@ async function produceAll(o: SeedScenarioOptions, values: string[]): Promise<voi
         const meta = await producer.send({ topic: o.topic, acks: -1, messages: slice.map((value) => ({ value, partition: 0 })) });
         const base = Number(meta[0]!.baseOffset);
         slice.forEach((value, j) => ops[j]!.ok({ topic: o.topic, partition: 0, offset: base + j, key: null, value } satisfies RecordRef));
+        failures = 0;
       } catch (err) {
-        // The broker may have written them: the outcome is unknown, not failed.
+        // The broker may have written them: the outcome is unknown, not failed. Under faults a
+        // send fails while a node is down; go on with the next one, unless nothing gets through.
         for (const op of ops) op.info((err as Error).message);
-        throw err;
+        if (++failures >= MAX_CONSECUTIVE_FAILURES) throw err;
       }
       sent += slice.length;
+      await o.pace?.();
       if (Math.floor(sent / 250) > Math.floor((sent - slice.length) / 250)) o.progress(`  produced ${sent}/${values.length}`);
     }
   } finally {
@@ -83,6 +94,7 @@ export async function runSeedScenario(o: SeedScenarioOptions): Promise<CheckResu
     // The history says what was acknowledged before the failure; the reads still check it.
     o.progress(`seed: producing stopped: ${(err as Error).message}`);
   }
+  await o.quiesce?.();
   o.progress(`seed: reading '${o.topic}' from the beginning`);
   await readFromBeginning(o.kafka, o.topic, FINAL_READ, o.history, o.runId, o.readTimeoutMs);
   o.progress(`seed: replaying '${o.topic}' from the beginning`);
@@ -104,5 +116,5 @@ export async function runSeedScenario(o: SeedScenarioOptions): Promise<CheckResu
 export const seedScenario: Scenario = {
   name: 'seed',
   description: "the source document's console test on topic mmr: produce, read --from-beginning, replay",
-  run: (ctx) => runSeedScenario({ kafka: ctx.kafka, topic: ctx.topicName('mmr'), records: ctx.records, seed: ctx.seed, runId: ctx.runId, history: ctx.history, progress: ctx.progress }),
+  run: (ctx) => runSeedScenario({ kafka: ctx.kafka, topic: ctx.topicName('mmr'), records: ctx.records, seed: ctx.seed, runId: ctx.runId, history: ctx.history, progress: ctx.progress, quiesce: () => ctx.quiesce(), pace: () => ctx.pace() }),
 };

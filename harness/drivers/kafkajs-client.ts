@@ -4,7 +4,7 @@ import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
  * A kafkajs client for kconform's own tools: logs only errors (to stderr, one line each), and
  * gives up on an unreachable broker after a few seconds instead of retrying for minutes.
  */
-export function kafkajsClient(brokers: string[], clientId = 'kconform', extra: Partial<KafkaConfig> = {}): Kafka {
+export function kafkajsClient(brokers: string[], clientId = 'kconform', extra: Partial<KafkaConfig> = {}, logTo: { write(s: string): unknown } = process.stderr): Kafka {
   return new Kafka({
     clientId,
     brokers,
@@ -14,7 +14,7 @@ export function kafkajsClient(brokers: string[], clientId = 'kconform', extra: P
     logLevel: logLevel.ERROR,
     logCreator: () => ({ namespace, log }) => {
       const error = typeof log.error === 'string' ? `: ${log.error}` : '';
-      process.stderr.write(`kafkajs ${namespace}: ${log.message}${error}\n`);
+      logTo.write(`kafkajs ${namespace}: ${log.message}${error}\n`);
     },
     ...extra,
   });

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, writeFileSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { kafkajsClient } from '../drivers/kafkajs-client.ts';
 import { HistoryRecorder } from '../history/history.ts';
@@ -7,6 +7,9 @@ import type { TargetSpec } from '../targets/target-spec.ts';
 import { startTarget, TargetUnavailableError, type StartedTarget } from '../targets/target.ts';
 import { checkHistory, combine, type CheckResult } from '../../scenarios/checkers/index.ts';
 import type { Scenario, ScenarioContext } from '../../scenarios/index.ts';
+import type { FaultName } from '../nemesis/fault-control.ts';
+import { drawSchedule, type FaultFamily } from '../nemesis/fault-schedule.ts';
+import { Nemesis } from '../nemesis/nemesis.ts';
 
 /** The outcome of one scenario run, as results.json stores it. */
 export interface ScenarioRun {
@@ -30,8 +33,61 @@ export interface RunScenarioOptions {
   records: number;
   runDir: string;
   bugs?: ReadonlySet<string>;
+  /** Nodes of the target cluster. */
+  brokers?: number;
+  /** Fault families to schedule during the run (empty: none). */
+  faults?: readonly FaultFamily[];
   progress: (line: string) => void;
 }
+
+/** Which FaultControl capabilities a fault family needs. */
+const NEEDS: Record<FaultFamily, FaultName[]> = { kill: ['kill', 'restart'], pause: ['pause'], partition: ['partition'], restart: ['clean-restart'] };
+
+/**
+ * Runs a fault schedule against the target until stopped; every fault and heal goes into the
+ * history through the nemesis. Returns `quiesce`, which stops it and heals everything.
+ */
+function startFaultLoop(target: StartedTarget, history: HistoryRecorder, seed: number, families: readonly FaultFamily[], progress: (line: string) => void): { quiesce: () => Promise<void>; active: boolean } {
+  const usable = families.filter((f) => NEEDS[f].every((n) => target.faults.supported.has(n)));
+  for (const f of families.filter((f) => !usable.includes(f))) progress(`fault '${f}' is not available on this target; left out of the schedule`);
+  if (usable.length === 0) return { quiesce: async () => {}, active: false };
+  const nemesis = new Nemesis(target.faults, history);
+  const schedule = drawSchedule(seed, usable, target.nodes.map((n) => n.id));
+  let stopped = false;
+  let wake = () => {};
+  const pauseFor = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  progress(`nemesis: ${schedule.length} faults from ${usable.join(', ')} on nodes ${target.nodes.map((n) => n.id).join(', ')}`);
+  const loop = (async () => {
+    for (const step of schedule) {
+      await pauseFor(step.waitMs);
+      if (stopped) break;
+      progress(`nemesis: ${JSON.stringify(step.fault)}`);
+      await nemesis.apply(step.fault);
+      await pauseFor(step.holdMs);
+      await nemesis.apply(step.heal);
+    }
+  })();
+  let quiescing: Promise<void> | undefined;
+  const quiesce = () =>
+    (quiescing ??= (async () => {
+      stopped = true;
+      wake();
+      await loop;
+      progress('nemesis: healing everything before the final read');
+      await nemesis.healAll();
+    })());
+  return { quiesce, active: true };
+}
+
+/** Spacing of workload steps while faults run: long enough that a run of a few thousand records spans the schedule. */
+const PACE_UNDER_FAULTS_MS = 25;
 
 /**
  * Runs one scenario on a freshly started target, records its history in `runDir`, checks it, and
@@ -42,16 +98,17 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
   const bugs = o.bugs ?? new Set<string>();
   mkdirSync(runDir, { recursive: true });
   const started = Date.now();
-  const config = { scenario: scenario.name, target: targetName, seed, records, bugs: [...bugs], kconform: '0.1.0' };
+  const config = { scenario: scenario.name, target: targetName, brokers: o.brokers ?? 1, seed, records, faults: o.faults ?? [], bugs: [...bugs], kconform: '0.1.0' };
   writeFileSync(join(runDir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
   const history = new HistoryRecorder(join(runDir, 'history.jsonl'));
   let target: StartedTarget | undefined;
   let error: string | undefined;
   let scenarioChecks: CheckResult[] = [];
   let unregister = () => {};
+  let clientLog: WriteStream | undefined;
   try {
     try {
-      target = await startTarget(spec, runDir, { bugs });
+      target = await startTarget(spec, runDir, { bugs, brokers: o.brokers, faultable: (o.faults?.length ?? 0) > 0 });
     } catch (err) {
       if (err instanceof TargetUnavailableError) throw err;
       throw new TargetUnavailableError(`cannot start target ${targetName}: ${(err as Error).message}`);
@@ -61,9 +118,15 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
     progress(`target ${targetName} ready at ${target.bootstrap}`);
     const runId = runDir.split('/').pop()!;
     const fresh = target.fresh;
+    clientLog = createWriteStream(join(runDir, 'client.log'));
+    const faults = startFaultLoop(target, history, seed, o.faults ?? [], progress);
+    const quiesce = faults.quiesce;
     const ctx: ScenarioContext = {
+      quiesce,
+      pace: faults.active ? () => new Promise((resolve) => setTimeout(resolve, PACE_UNDER_FAULTS_MS)) : async () => {},
       target,
-      kafka: kafkajsClient(target.bootstrap.split(','), `kconform-${scenario.name}`),
+      // client errors (retries while a node is down) go to the run directory, not the terminal
+      kafka: kafkajsClient(target.bootstrap.split(','), `kconform-${scenario.name}`, {}, clientLog),
       history,
       seed,
       records,
@@ -76,11 +139,15 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
     } catch (err) {
       error = (err as Error).message;
       progress(`scenario ${scenario.name} stopped early: ${error}`);
+    } finally {
+      // every run ends healed, whatever the scenario did
+      await quiesce();
     }
   } finally {
     unregister();
     await target?.stop();
     await history.close();
+    clientLog?.end();
   }
   const checks = [...checkHistory(history.ops), ...scenarioChecks];
   const valid = error !== undefined && combine(checks) === true ? 'unknown' : combine(checks);

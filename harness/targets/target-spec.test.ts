@@ -7,6 +7,7 @@ describe('parseTargetSpec', () => {
     expect(parseTargetSpec('kafka@4.3.1')).toEqual({ kind: 'kafka', version: '4.3.1', zookeeper: false });
     expect(parseTargetSpec('kafka@3.9.2,zk')).toEqual({ kind: 'kafka', version: '3.9.2', zookeeper: true });
     expect(parseTargetSpec('container@apache/kafka:4.3.1')).toEqual({ kind: 'container', image: 'apache/kafka:4.3.1' });
+    expect(parseTargetSpec('container')).toEqual({ kind: 'container', image: undefined });
     expect(parseTargetSpec('external@localhost:9092')).toEqual({ kind: 'external', host: 'localhost', port: 9092 });
   });
   it('rejects bad specs with a reason', () => {

@@ -2,7 +2,7 @@
 export type TargetSpec =
   | { kind: 'reference' }
   | { kind: 'kafka'; version: string; zookeeper: boolean }
-  | { kind: 'container'; image: string }
+  | { kind: 'container'; image: string | undefined }
   | { kind: 'external'; host: string; port: number };
 
 /** Parses a target spec, or throws an Error whose message says what is wrong. */
@@ -21,8 +21,9 @@ export function parseTargetSpec(spec: string): TargetSpec {
       return { kind: 'kafka', version, zookeeper: mode === 'zk' };
     }
     case 'container':
-      if (!arg) throw new Error(`bad target '${spec}': expected container@IMAGE`);
-      return { kind: 'container', image: arg };
+      // bare `container` means the default image (the locally built one, else apache/kafka)
+      if (at >= 0 && !arg) throw new Error(`bad target '${spec}': expected container or container@IMAGE`);
+      return { kind: 'container', image: arg || undefined };
     case 'external': {
       const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(arg);
       const port = m ? Number(m[3]) : NaN;

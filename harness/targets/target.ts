@@ -2,21 +2,29 @@ import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from '../../reference-broker/logger.ts';
 import { startBroker } from '../../reference-broker/server.ts';
-import type { TargetSpec } from './target-spec.ts';
+import { registerCleanup } from '../cleanup/cleanup-registry.ts';
 import { RawClient } from '../drivers/raw-client.ts';
-import { KafkaResolveError, KafkaStartError, PrerequisiteError, startKafkaNode } from '../kafka-dist/index.ts';
+import { KafkaResolveError, KafkaStartError, PrerequisiteError } from '../kafka-dist/index.ts';
+import { startKafkaCluster } from '../kafka-dist/kafka-cluster.ts';
+import { FaultUnavailableError, type FaultControl, type FaultName, type TargetNode } from '../nemesis/fault-control.ts';
+import { ProcessFaultControl } from '../nemesis/process-faults.ts';
+import { ReferenceStartError, startReferenceProcesses } from './reference-process.ts';
+import type { TargetSpec } from './target-spec.ts';
 
 const API_VERSIONS = 18;
 
 /** A started broker (or cluster) under test. Disposing it stops whatever kconform started. */
 export interface StartedTarget extends AsyncDisposable {
   readonly spec: TargetSpec;
-  /** bootstrap.servers for clients. */
+  /** bootstrap.servers for clients (comma-separated for clusters). */
   readonly bootstrap: string;
   /** True when kconform started the target fresh for this run (its topics start empty). */
   readonly fresh: boolean;
   /** Files with the target's own logs, kept in the run directory. */
   readonly logFiles: string[];
+  readonly nodes: readonly TargetNode[];
+  /** What the nemesis may do to this target (an external one: nothing). */
+  readonly faults: FaultControl;
   stop(): Promise<void>;
 }
 
@@ -26,6 +34,35 @@ export class TargetUnavailableError extends Error {
     super(message);
     this.name = 'TargetUnavailableError';
   }
+}
+
+/** How to start a target. */
+export interface StartTargetOptions {
+  /** Nodes in the cluster (kafka@ targets; the reference broker is single-node until the replication issue). */
+  brokers?: number;
+  /** Known bugs to switch on in the reference broker. */
+  bugs?: ReadonlySet<string>;
+  /** Start the reference broker as a child process so process faults (kill, pause, restart) apply. */
+  faultable?: boolean;
+}
+
+/** A FaultControl for targets kconform does not control: every fault is reported unavailable. */
+function noFaults(target: string, why: string): FaultControl {
+  const unavailable = (fault: FaultName) => async () => {
+    throw new FaultUnavailableError(fault, target, why);
+  };
+  return {
+    supported: new Set(),
+    kill: unavailable('kill'),
+    restart: unavailable('restart'),
+    cleanRestart: unavailable('clean-restart'),
+    pause: unavailable('pause'),
+    resume: unavailable('pause'),
+    partition: unavailable('partition'),
+    cutClient: unavailable('partition'),
+    healNetwork: async () => {},
+    healAll: async () => {},
+  };
 }
 
 /** Checks that a broker answers ApiVersions at `bootstrap`, so an unreachable target is exit 3, not a failed run. */
@@ -41,40 +78,71 @@ async function probe(bootstrap: string): Promise<void> {
   }
 }
 
-/** Starts (or, for external targets, names) the target of a run; logs go under `runDir`. */
-export async function startTarget(spec: TargetSpec, runDir: string, opts: { bugs?: ReadonlySet<string> } = {}): Promise<StartedTarget> {
+/** Wraps a handle's stop so it runs once, and also on Ctrl-C through the cleanup registry. */
+function withCleanup(description: string, stop: () => Promise<void>): () => Promise<void> {
+  let stopping: Promise<void> | undefined;
+  const once = () => (stopping ??= stop());
+  const unregister = registerCleanup(description, once);
+  return () => once().finally(unregister);
+}
+
+/** Errors of the lower layers that mean "could not start", mapped to exit code 3. */
+function unavailable(err: unknown): never {
+  if (err instanceof PrerequisiteError || err instanceof KafkaResolveError || err instanceof KafkaStartError || err instanceof ReferenceStartError || err instanceof RangeError) {
+    throw new TargetUnavailableError(err.message);
+  }
+  throw err;
+}
+
+/** Starts (or, for external targets, names) the target of a run; logs and node data go under `runDir`. */
+export async function startTarget(spec: TargetSpec, runDir: string, opts: StartTargetOptions = {}): Promise<StartedTarget> {
+  const brokers = opts.brokers ?? 1;
   if (opts.bugs?.size && spec.kind !== 'reference') throw new TargetUnavailableError('known bugs (--bug) exist only in the reference broker');
   switch (spec.kind) {
     case 'reference': {
+      if (brokers !== 1) throw new TargetUnavailableError('the replicated reference cluster (--brokers > 1) comes with the replication issue (#6)');
+      if (opts.faultable) {
+        const extraArgs = opts.bugs?.size ? ['--bug', [...opts.bugs].join(',')] : [];
+        const cluster = await startReferenceProcesses({ brokers, dataDir: join(runDir, 'reference'), extraArgs }).catch(unavailable);
+        const stop = withCleanup('stop the reference broker processes', () => cluster.stop());
+        const nodes = cluster.nodes.map((n) => ({ id: n.id, bootstrap: n.bootstrap }));
+        return { spec, bootstrap: cluster.bootstrap, fresh: true, logFiles: [...cluster.logFiles], nodes, faults: new ProcessFaultControl(cluster), stop, [Symbol.asyncDispose]: stop };
+      }
       const logFile = join(runDir, 'reference-broker.log');
       const out = createWriteStream(logFile);
       const running = await startBroker({ port: 0, bugs: opts.bugs ?? new Set() }, createLogger('broker', 'info', out));
-      const stop = async () => {
+      const stop = withCleanup('stop the reference broker', async () => {
         await running.close();
         await new Promise<void>((resolve) => out.end(() => resolve()));
-      };
-      return { spec, bootstrap: running.bootstrap, fresh: true, logFiles: [logFile], stop, [Symbol.asyncDispose]: stop };
+      });
+      const faults = noFaults('the in-process reference broker', 'it runs inside kconform; faults start it as a process (run with --faults)');
+      return { spec, bootstrap: running.bootstrap, fresh: true, logFiles: [logFile], nodes: [{ id: running.broker.nodeId, bootstrap: running.bootstrap }], faults, stop, [Symbol.asyncDispose]: stop };
     }
     case 'kafka': {
-      try {
-        // The node's data, config and log stay in the run directory, next to the history they explain.
-        const node = await startKafkaNode({ version: spec.version, mode: spec.zookeeper ? 'zookeeper' : 'kraft', dataDir: join(runDir, 'kafka-node-1') });
-        const stop = () => node.stop();
-        return { spec, bootstrap: node.bootstrap, fresh: true, logFiles: [node.logFile], stop, [Symbol.asyncDispose]: stop };
-      } catch (err) {
-        if (err instanceof PrerequisiteError || err instanceof KafkaResolveError || err instanceof KafkaStartError || err instanceof RangeError) {
-          throw new TargetUnavailableError(err.message);
-        }
-        throw err;
-      }
+      // Each node's data, config and log stay in the run directory, next to the history they explain.
+      const cluster = await startKafkaCluster({ version: spec.version, brokers, mode: spec.zookeeper ? 'zookeeper' : 'kraft', dataDir: join(runDir, 'kafka') }).catch(unavailable);
+      const stop = withCleanup(`stop Kafka ${spec.version}`, () => cluster.stop());
+      const nodes = cluster.nodes.map((n) => ({ id: n.id, bootstrap: n.bootstrap }));
+      return { spec, bootstrap: cluster.bootstrap, fresh: true, logFiles: [...cluster.logFiles], nodes, faults: new ProcessFaultControl(cluster), stop, [Symbol.asyncDispose]: stop };
     }
     case 'external': {
       const bootstrap = `${spec.host}:${spec.port}`;
       await probe(bootstrap);
       const stop = async () => {};
-      return { spec, bootstrap, fresh: false, logFiles: [], stop, [Symbol.asyncDispose]: stop };
+      const faults = noFaults(`external@${bootstrap}`, 'kconform did not start it, so it cannot kill, pause or cut it');
+      return { spec, bootstrap, fresh: false, logFiles: [], nodes: [{ id: -1, bootstrap }], faults, stop, [Symbol.asyncDispose]: stop };
     }
-    default:
-      throw new TargetUnavailableError(`target kind '${spec.kind}' is not implemented yet (owned by the Targets issue #4)`);
+    case 'container': {
+      // loaded on demand: testcontainers is heavy and only container runs need it
+      const { startKafkaContainer, ContainerTargetError } = await import('../containers/container-target.ts');
+      const { ContainerEngineUnavailableError } = await import('../containers/engine.ts');
+      const started = await startKafkaContainer({ image: spec.image, brokers, logDir: runDir }).catch((err: unknown) => {
+        if (err instanceof ContainerTargetError || err instanceof ContainerEngineUnavailableError) throw new TargetUnavailableError((err as Error).message);
+        throw err;
+      });
+      const stop = withCleanup(`stop container ${started.image}`, () => started.stop());
+      const nodes = started.nodes.map((n) => ({ id: n.id, bootstrap: n.bootstrap }));
+      return { spec, bootstrap: started.bootstrap, fresh: true, logFiles: [...started.logFiles], nodes, faults: started.faults, stop, [Symbol.asyncDispose]: stop };
+    }
   }
 }

@@ -6,6 +6,7 @@ import { TargetUnavailableError } from '../../targets/target.ts';
 import type { CheckResult } from '../../../scenarios/checkers/index.ts';
 import { SCENARIOS, type Scenario } from '../../../scenarios/index.ts';
 import { runScenario, type ScenarioRun } from '../../runner/run-scenario.ts';
+import { parseFaultFamilies, type FaultFamily } from '../../nemesis/fault-schedule.ts';
 import { renderJUnit, type JUnitCase } from '../../../reports/junit.ts';
 import { CliError, ExitCode, targetError, usageError } from '../exit-codes.ts';
 import { parseBugs } from './broker.ts';
@@ -52,8 +53,13 @@ export async function runCommand(opts: RunOptions): Promise<void> {
   } catch (err) {
     throw usageError((err as Error).message);
   }
-  if (opts.brokers !== 1) throw usageError('--brokers > 1 is not implemented yet (owned by the Targets #4 and replication #6 issues)');
-  if (opts.faults) throw usageError('--faults is not implemented yet (owned by the Targets issue #4)');
+  if (opts.brokers !== 1 && spec.kind === 'reference') throw usageError('--brokers > 1 on the reference target needs the replicated reference cluster (replication issue #6)');
+  let faults: FaultFamily[] = [];
+  try {
+    faults = opts.faults ? parseFaultFamilies(opts.faults) : [];
+  } catch (err) {
+    throw usageError((err as Error).message);
+  }
   const scenarios = selectScenarios(opts.scenarios);
   const bugs = parseBugs(opts.bug);
   if (bugs.size && spec.kind !== 'reference') throw usageError('--bug works with the reference target only');
@@ -68,7 +74,7 @@ export async function runCommand(opts: RunOptions): Promise<void> {
       const runDir = opts.runs === 1 && scenarios.length === 1 ? outRoot : join(outRoot, `${scenario.name}-${i}`);
       let r: ScenarioRun;
       try {
-        r = await runScenario({ spec, targetName: opts.target, scenario, seed, records: opts.records, runDir, bugs, progress: (line) => process.stdout.write(`${line}\n`) });
+        r = await runScenario({ spec, targetName: opts.target, scenario, seed, records: opts.records, runDir, bugs, brokers: opts.brokers, faults, progress: (line) => process.stdout.write(`${line}\n`) });
       } catch (err) {
         if (err instanceof TargetUnavailableError) throw targetError(err.message);
         throw err;

@@ -1,0 +1,52 @@
+import fc from 'fast-check';
+import type { FaultOp } from './nemesis.ts';
+
+/** The fault families `--faults` names (DESIGN.md). */
+export const FAULT_FAMILIES = ['kill', 'pause', 'partition', 'restart'] as const;
+export type FaultFamily = (typeof FAULT_FAMILIES)[number];
+
+/** One step of a schedule: wait, apply a fault, hold it, heal it. */
+export interface ScheduledFault {
+  /** Pause before the fault, from the previous step's heal. */
+  waitMs: number;
+  fault: FaultOp;
+  holdMs: number;
+  heal: FaultOp;
+}
+
+function faultOf(family: FaultFamily, node: number): { fault: FaultOp; heal: FaultOp } {
+  switch (family) {
+    case 'kill':
+      return { fault: { fault: 'kill', node }, heal: { fault: 'restart', node } };
+    case 'pause':
+      return { fault: { fault: 'pause', node }, heal: { fault: 'resume', node } };
+    case 'partition':
+      return { fault: { fault: 'cut-client', node }, heal: { fault: 'heal-network' } };
+    case 'restart':
+      // a clean restart is its own heal: the node is back when the op completes
+      return { fault: { fault: 'clean-restart', node }, heal: { fault: 'heal-all' } };
+  }
+}
+
+/** Parses `--faults kill,pause`; throws with the known names on an unknown one. */
+export function parseFaultFamilies(value: string): FaultFamily[] {
+  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !(FAULT_FAMILIES as readonly string[]).includes(n));
+  if (unknown.length) throw new Error(`unknown fault(s) ${unknown.join(', ')}; known: ${FAULT_FAMILIES.join(', ')}`);
+  return names as FaultFamily[];
+}
+
+/**
+ * Draws a repeatable fault schedule from the seed: `steps` faults from the chosen families on
+ * random nodes, each held a while and then healed. Times are short because the scenarios are.
+ */
+export function drawSchedule(seed: number, families: readonly FaultFamily[], nodeIds: readonly number[], steps = 8): ScheduledFault[] {
+  if (families.length === 0 || nodeIds.length === 0) return [];
+  const step = fc.record({
+    family: fc.constantFrom(...families),
+    node: fc.constantFrom(...nodeIds),
+    waitMs: fc.integer({ min: 100, max: 1500 }),
+    holdMs: fc.integer({ min: 200, max: 2500 }),
+  });
+  return fc.sample(step, { seed, numRuns: steps }).map((s) => ({ waitMs: s.waitMs, holdMs: s.holdMs, ...faultOf(s.family, s.node) }));
+}
