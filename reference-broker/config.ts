@@ -23,6 +23,8 @@ export interface BrokerConfig {
   defaultReplicationFactor: number;
   /** socket.request.max.bytes: 100 MiB */
   socketRequestMaxBytes: number;
+  /** min.insync.replicas (broker default; topics may override) */
+  minInsyncReplicas: number;
   /** message.max.bytes: the largest record batch accepted (1 MiB + 12 bytes of log overhead, as Kafka) */
   messageMaxBytes: number;
   /** group.initial.rebalance.delay.ms: Kafka's default is 3000; 0 here, as in the project's Kafka test setup, so groups form without waiting */
@@ -56,6 +58,7 @@ export function defaultBrokerConfig(overrides: Partial<BrokerConfig> = {}): Brok
     defaultReplicationFactor: 1,
     socketRequestMaxBytes: 100 * 1024 * 1024,
     messageMaxBytes: 1024 * 1024 + 12,
+    minInsyncReplicas: 1,
     groupInitialRebalanceDelayMs: 0,
     groupMinSessionTimeoutMs: 6000,
     groupMaxSessionTimeoutMs: 1_800_000,

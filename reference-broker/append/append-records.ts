@@ -3,7 +3,11 @@ import { batchSizeAt, LOG_OVERHEAD, RECORD_BATCH_OVERHEAD, TRANSACTIONAL_FLAG_MA
 import { validateBatchForAppend } from '../../protocol/records/record-batch.ts';
 import type { Broker } from '../broker.ts';
 import type { Partition } from '../topics/topic-registry.ts';
-import { maxMessageBytes } from '../topics/topic-config.ts';
+import { maxMessageBytes, minInsyncReplicas } from '../topics/topic-config.ts';
+
+/** A single node is the only replica and the whole ISR of its partitions. */
+const REPLICATION_FACTOR = 1;
+const IN_SYNC_REPLICAS = 1;
 
 /** The outcome of appending one partition's records of a Produce request. */
 export interface PartitionAppendOutcome {
@@ -25,7 +29,7 @@ function failure(partition: Partition | undefined, errorCode: number, errorMessa
  * which assigns offsets densely and stamps the leader epoch. Transactions are not served
  * (see SKIPPED_FEATURES.md), so a transactional batch is refused.
  */
-export function appendRecords(broker: Broker, partition: Partition, records: Buffer | null): PartitionAppendOutcome {
+export function appendRecords(broker: Broker, partition: Partition, records: Buffer | null, acks: number): PartitionAppendOutcome {
   if (!records || records.length === 0) {
     return failure(partition, ErrorCode.INVALID_RECORD, 'Produce requests with version 3 and above must have exactly one record batch per partition');
   }
@@ -37,6 +41,12 @@ export function appendRecords(broker: Broker, partition: Partition, records: Buf
   const maxBytes = maxMessageBytes(broker.topics.get(partition.topic)?.configs ?? new Map(), broker.config.messageMaxBytes);
   if (records.length > maxBytes) {
     return failure(partition, ErrorCode.MESSAGE_TOO_LARGE, `The record batch size in the append to ${partition.topic}-${partition.index} is ${records.length} bytes which exceeds the maximum configured value of ${maxBytes}.`);
+  }
+  // acks=all needs min.insync.replicas in sync before the append. Kafka caps it at the replication
+  // factor (Partition.effectiveMinIsr), so a single node never refuses: checked against Kafka 4.4.0.
+  const minIsr = Math.min(minInsyncReplicas(broker.topics.get(partition.topic)?.configs ?? new Map(), broker.config.minInsyncReplicas), REPLICATION_FACTOR);
+  if (acks === -1 && IN_SYNC_REPLICAS < minIsr) {
+    return failure(partition, ErrorCode.NOT_ENOUGH_REPLICAS, `The size of the current ISR Set(${broker.nodeId}) is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${partition.topic}-${partition.index}`);
   }
   const checked = validateBatchForAppend(records);
   if (!checked.ok) return failure(partition, checked.errorCode, checked.reason);

@@ -33,7 +33,7 @@ export const produceHandler: ApiHandler<ProduceRequest, ProduceResponse> = {
           if (!validAcks) o = outcome(ErrorCode.INVALID_REQUIRED_ACKS, null);
           else if (!topic) o = outcome(unknownTopic, null);
           else if (!topic.partitions[p.index]) o = outcome(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null);
-          else o = appendRecords(broker, topic.partitions[p.index]!, p.records);
+          else o = appendRecords(broker, topic.partitions[p.index]!, p.records, req.acks);
           if (o.errorCode !== ErrorCode.NONE) failed = true;
           return {
             index: p.index,

@@ -24,7 +24,7 @@ const LOG_SETTINGS: Record<string, { field: keyof LogConfig; min: number }> = {
 /** Why a topic config is refused (Kafka's INVALID_CONFIG message), or null. */
 export function topicConfigProblem(name: string, value: string): string | null {
   if (!KAFKA_TOPIC_CONFIGS.has(name)) return `Unknown topic config name: ${name}`;
-  const numeric = LOG_SETTINGS[name] ?? (name === 'max.message.bytes' ? { min: 0 } : undefined);
+  const numeric = LOG_SETTINGS[name] ?? (name === 'max.message.bytes' ? { min: 0 } : name === 'min.insync.replicas' ? { min: 1 } : undefined);
   if (numeric) {
     if (!/^-?\d+$/.test(value)) return `Invalid value ${value} for configuration ${name}: Not a number of type LONG`;
     if (Number(value) < numeric.min) return `Invalid value ${value} for configuration ${name}: Value must be at least ${numeric.min}`;
@@ -40,6 +40,12 @@ export function logOverrides(configs: ReadonlyMap<string, string>): Partial<LogC
     if (v !== undefined) out[s.field] = Number(v);
   }
   return out as Partial<LogConfig>;
+}
+
+/** min.insync.replicas of a topic, else the broker's. */
+export function minInsyncReplicas(configs: ReadonlyMap<string, string>, brokerDefault: number): number {
+  const v = configs.get('min.insync.replicas');
+  return v === undefined ? brokerDefault : Number(v);
 }
 
 /** max.message.bytes of a topic, else the broker's message.max.bytes. */

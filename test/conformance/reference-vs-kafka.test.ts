@@ -93,6 +93,18 @@ async function observe(bootstrap: string): Promise<Record<string, unknown>> {
     seen.createWithRetention = (await c.request(19, 7, withConfig('retention.ms', '60000'))).topics.map((t: any) => t.errorCode);
     seen.createWithUnknownConfig = (await c.request(19, 7, withConfig('no.such.config', '1'))).topics.map((t: any) => t.errorCode);
     seen.createWithBadValue = (await c.request(19, 7, withConfig('segment.bytes', 'lots'))).topics.map((t: any) => t.errorCode);
+
+    // min.insync.replicas above the ISR: acks=all is refused, acks=1 is not
+    const strict = 'min-isr-2';
+    seen.createMinIsr = (await c.request(19, 7, createTopicBody(strict, { configs: { 'min.insync.replicas': '2' } }))).topics.map((t: any) => t.errorCode);
+    let acksAll: any;
+    for (let i = 0; i < 50; i++) {
+      acksAll = (await c.request(0, 9, produceBody(strict, buildRecordBatch([{ value: 'x' }])))).responses[0].partitionResponses[0];
+      if (acksAll.errorCode !== 6 && acksAll.errorCode !== 3) break; // new topic still getting its leader
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    seen.acksAllBelowMinIsr = acksAll.errorCode;
+    seen.acksOneBelowMinIsr = (await c.request(0, 9, produceBody(strict, buildRecordBatch([{ value: 'y' }]), { acks: 1 }))).responses[0].partitionResponses[0].errorCode;
   } finally {
     c.close();
   }
