@@ -28,9 +28,12 @@ describe('Nemesis', () => {
     const history = new HistoryRecorder();
     const n = new Nemesis(recordingControl(calls), history);
     expect(await n.apply({ fault: 'kill', node: 2 })).toBe(true);
+    expect(n.active()).toEqual(['kill 2']);
     expect(await n.apply({ fault: 'pause', node: 1 })).toBe(false);
+    expect(n.active()).toEqual(['kill 2']);
     expect(await n.apply({ fault: 'partition', groups: [[1], [2, 3]] })).toBe(false);
     expect(await n.healAll()).toBe(true);
+    expect(n.active()).toEqual([]);
     expect(calls).toEqual(['kill(2)', 'healAll()']);
     const ops = history.ops.map((o) => [o.process, o.f, o.type, (o.value as { fault: string }).fault]);
     expect(ops).toEqual([

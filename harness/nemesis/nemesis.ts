@@ -40,6 +40,8 @@ function capability(op: FaultOp): FaultName | null {
 export class Nemesis {
   private readonly control: FaultControl;
   private readonly history: HistoryRecorder;
+  /** Faults in effect, by what heals them. */
+  private readonly inEffect = new Map<string, string>();
 
   constructor(control: FaultControl, history: HistoryRecorder) {
     this.control = control;
@@ -57,10 +59,43 @@ export class Nemesis {
     try {
       await this.run(op);
       done.ok(op);
+      this.track(op);
       return true;
     } catch (err) {
       done.fail((err as Error).message);
       return false;
+    }
+  }
+
+  /** Faults currently in effect, e.g. `kill 2`, `pause 1`, `cut-client 3`. */
+  active(): string[] {
+    return [...this.inEffect.values()];
+  }
+
+  private track(op: FaultOp): void {
+    switch (op.fault) {
+      case 'kill':
+      case 'pause':
+        this.inEffect.set(`node ${op.node}`, `${op.fault} ${op.node}`);
+        break;
+      case 'restart':
+      case 'resume':
+        this.inEffect.delete(`node ${op.node}`);
+        break;
+      case 'cut-client':
+        this.inEffect.set(`net ${op.node}`, `cut-client ${op.node}`);
+        break;
+      case 'partition':
+        this.inEffect.set('partition', `partition ${JSON.stringify(op.groups)}`);
+        break;
+      case 'heal-network':
+        for (const k of [...this.inEffect.keys()]) if (k.startsWith('net ') || k === 'partition') this.inEffect.delete(k);
+        break;
+      case 'heal-all':
+        this.inEffect.clear();
+        break;
+      case 'clean-restart':
+        break;
     }
   }
 

@@ -47,10 +47,10 @@ const NEEDS: Record<FaultFamily, FaultName[]> = { kill: ['kill', 'restart'], pau
  * Runs a fault schedule against the target until stopped; every fault and heal goes into the
  * history through the nemesis. Returns `quiesce`, which stops it and heals everything.
  */
-function startFaultLoop(target: StartedTarget, history: HistoryRecorder, seed: number, families: readonly FaultFamily[], progress: (line: string) => void): { quiesce: () => Promise<void>; active: boolean } {
+function startFaultLoop(target: StartedTarget, history: HistoryRecorder, seed: number, families: readonly FaultFamily[], progress: (line: string) => void): { quiesce: () => Promise<void>; active: boolean; inEffect: () => string[] } {
   const usable = families.filter((f) => NEEDS[f].every((n) => target.faults.supported.has(n)));
   for (const f of families.filter((f) => !usable.includes(f))) progress(`fault '${f}' is not available on this target; left out of the schedule`);
-  if (usable.length === 0) return { quiesce: async () => {}, active: false };
+  if (usable.length === 0) return { quiesce: async () => {}, active: false, inEffect: () => [] };
   const nemesis = new Nemesis(target.faults, history);
   const schedule = drawSchedule(seed, usable, target.nodes.map((n) => n.id));
   let stopped = false;
@@ -83,7 +83,21 @@ function startFaultLoop(target: StartedTarget, history: HistoryRecorder, seed: n
       progress('nemesis: healing everything before the final read');
       await nemesis.healAll();
     })());
-  return { quiesce, active: true };
+  return { quiesce, active: true, inEffect: () => nemesis.active() };
+}
+
+/** Every few seconds of a long run: ops so far, ops/s, faults in effect. */
+function startProgressTicker(name: string, history: HistoryRecorder, inEffect: () => string[], progress: (line: string) => void): NodeJS.Timeout {
+  const everyMs = 3000;
+  let last = 0;
+  const timer = setInterval(() => {
+    const ops = history.ops.length;
+    const faults = inEffect();
+    progress(`[${name}] ${ops} ops, ${(((ops - last) * 1000) / everyMs).toFixed(0)} ops/s, faults in effect: ${faults.length ? faults.join(', ') : 'none'}`);
+    last = ops;
+  }, everyMs);
+  timer.unref();
+  return timer;
 }
 
 /** Spacing of workload steps while faults run: long enough that a run of a few thousand records spans the schedule. */
@@ -106,6 +120,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
   let scenarioChecks: CheckResult[] = [];
   let unregister = () => {};
   let clientLog: WriteStream | undefined;
+  let ticker: NodeJS.Timeout | undefined;
   try {
     try {
       target = await startTarget(spec, runDir, { bugs, brokers: o.brokers, faultable: (o.faults?.length ?? 0) > 0 });
@@ -121,6 +136,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
     clientLog = createWriteStream(join(runDir, 'client.log'));
     const faults = startFaultLoop(target, history, seed, o.faults ?? [], progress);
     const quiesce = faults.quiesce;
+    ticker = startProgressTicker(scenario.name, history, faults.inEffect, progress);
     const ctx: ScenarioContext = {
       quiesce,
       pace: faults.active ? () => new Promise((resolve) => setTimeout(resolve, PACE_UNDER_FAULTS_MS)) : async () => {},
@@ -144,6 +160,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
       await quiesce();
     }
   } finally {
+    clearInterval(ticker);
     unregister();
     await target?.stop();
     await history.close();
