@@ -45,6 +45,8 @@ program
   .option('--out <dir>', 'where to write the run (default runs/<run-id>/)')
   .option('--junit <file>', 'also write a JUnit XML report to FILE')
   .option('--bug <names>', 'reference target only: switch on known defects (see `kconform broker --help`); the run should then fail')
+  .option('--shrink', 'shrink a failing run to the smallest workload that fails the same way (default on the reference target)')
+  .option('--no-shrink', 'do not shrink failures')
   .action(async (opts) => (await import('./commands/run.ts')).runCommand(opts));
 
 program

@@ -21,6 +21,8 @@ export interface ScenarioRun {
   checks: CheckResult[];
   error?: string;
   seconds: number;
+  /** Set when a failure was shrunk: the smallest workload that still fails the same way. */
+  shrunk?: { records: number; attempts: number; path: string | undefined; runDir: string; failing: string[] };
 }
 
 /** What to run where. */

@@ -120,7 +120,7 @@ export async function startTarget(spec: TargetSpec, runDir: string, opts: StartT
     }
     case 'kafka': {
       // Each node's data, config and log stay in the run directory, next to the history they explain.
-      const cluster = await startKafkaCluster({ version: spec.version, brokers, mode: spec.zookeeper ? 'zookeeper' : 'kraft', dataDir: join(runDir, 'kafka') }).catch(unavailable);
+      const cluster = await startKafkaCluster({ version: spec.version, brokers, mode: spec.zookeeper ? 'zookeeper' : undefined, dataDir: join(runDir, 'kafka') }).catch(unavailable);
       const stop = withCleanup(`stop Kafka ${spec.version}`, () => cluster.stop());
       const nodes = cluster.nodes.map((n) => ({ id: n.id, bootstrap: n.bootstrap }));
       return { spec, bootstrap: cluster.bootstrap, fresh: true, logFiles: [...cluster.logFiles], nodes, faults: new ProcessFaultControl(cluster), stop, [Symbol.asyncDispose]: stop };

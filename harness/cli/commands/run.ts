@@ -6,6 +6,7 @@ import { TargetUnavailableError } from '../../targets/target.ts';
 import type { CheckResult } from '../../../scenarios/checkers/index.ts';
 import { SCENARIOS, type Scenario } from '../../../scenarios/index.ts';
 import { runScenario, type ScenarioRun } from '../../runner/run-scenario.ts';
+import { failingCheckers, shrinkFailure } from '../../runner/shrink.ts';
 import { parseFaultFamilies, type FaultFamily } from '../../nemesis/fault-schedule.ts';
 import { renderJUnit, type JUnitCase } from '../../../reports/junit.ts';
 import { CliError, ExitCode, targetError, usageError } from '../exit-codes.ts';
@@ -23,6 +24,8 @@ export interface RunOptions {
   out?: string;
   junit?: string;
   bug?: string;
+  /** Shrink failures (default: on for the reference target only). */
+  shrink?: boolean;
 }
 
 
@@ -72,9 +75,20 @@ export async function runCommand(opts: RunOptions): Promise<void> {
     for (const scenario of scenarios) {
       const seed = baseSeed + i;
       const runDir = opts.runs === 1 && scenarios.length === 1 ? outRoot : join(outRoot, `${scenario.name}-${i}`);
+      const runWith = (records: number, dir: string, progress: (line: string) => void) =>
+        runScenario({ spec, targetName: opts.target, scenario, seed, records, runDir: dir, bugs, brokers: opts.brokers, faults, progress });
       let r: ScenarioRun;
       try {
-        r = await runScenario({ spec, targetName: opts.target, scenario, seed, records: opts.records, runDir, bugs, brokers: opts.brokers, faults, progress: (line) => process.stdout.write(`${line}\n`) });
+        r = await runWith(opts.records, runDir, (line) => process.stdout.write(`${line}\n`));
+        // Shrinking reruns the scenario many times: by default only where a target starts in milliseconds.
+        if (r.valid === false && (opts.shrink ?? spec.kind === 'reference')) {
+          process.stdout.write(`${scenario.name} failed; shrinking (same seed, smaller workloads)…\n`);
+          const shrunk = await shrinkFailure(r, opts.records, (n, dir) => runWith(n, dir, () => {}));
+          const shrunkDir = join(runDir, 'shrunk');
+          const minimal = await runWith(shrunk.records, shrunkDir, () => {});
+          r = { ...r, shrunk: { records: shrunk.records, attempts: shrunk.attempts, path: shrunk.path, runDir: shrunkDir, failing: [...failingCheckers(minimal)] } };
+          writeFileSync(join(runDir, 'results.json'), JSON.stringify({ schema: 'kconform.results/v1', ...r }, null, 2) + '\n');
+        }
       } catch (err) {
         if (err instanceof TargetUnavailableError) throw targetError(err.message);
         throw err;
@@ -111,7 +125,11 @@ export async function runCommand(opts: RunOptions): Promise<void> {
   }
   for (const r of failed) {
     process.stdout.write(`\n${r.scenario} ${r.valid === false ? 'found an anomaly' : 'could not decide'}: seed ${r.seed}, run directory ${r.runDir}\n`);
-    process.stdout.write(`  rerun with: kconform run --target ${r.target} --scenarios ${r.scenario} --seed ${r.seed}\n`);
+    process.stdout.write(`  rerun with: kconform run --target ${r.target} --scenarios ${r.scenario} --seed ${r.seed} --records ${opts.records}\n`);
+    if (r.shrunk) {
+      process.stdout.write(`  shrunk to ${r.shrunk.records} records in ${r.shrunk.attempts} runs (fast-check path ${r.shrunk.path ?? '-'}), failing ${r.shrunk.failing.join(', ')}: ${r.shrunk.runDir}\n`);
+      process.stdout.write(`  replay the shrunk case: kconform replay ${r.shrunk.runDir}\n`);
+    }
   }
   throw new CliError(`${failed.length} scenario run(s) did not pass`, ExitCode.anomaly);
 }
