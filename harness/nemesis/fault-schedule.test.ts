@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { drawSchedule, parseFaultFamilies } from './fault-schedule.ts';
+import { drawSchedule, faultOf, parseFaultFamilies } from './fault-schedule.ts';
 
 describe('fault schedules', () => {
-  it('are repeatable from the seed and pair each fault with its heal', () => {
+  it('are repeatable from the seed, draw roles only for clusters, and pair each fault with its heal', () => {
     const a = drawSchedule(5, ['kill', 'pause'], [1, 2, 3]);
     expect(drawSchedule(5, ['kill', 'pause'], [1, 2, 3])).toEqual(a);
     expect(a).toHaveLength(8);
-    for (const s of a) {
-      if (s.fault.fault === 'kill') expect(s.heal).toEqual({ fault: 'restart', node: s.fault.node });
-      if (s.fault.fault === 'pause') expect(s.heal).toEqual({ fault: 'resume', node: s.fault.node });
-    }
+    expect(new Set(drawSchedule(5, ['kill'], [1], 20).map((s) => s.role))).toEqual(new Set(['random']));
+    expect(faultOf('kill', 2)).toEqual({ fault: { fault: 'kill', node: 2 }, heal: { fault: 'restart', node: 2 } });
+    expect(faultOf('pause', 1)).toEqual({ fault: { fault: 'pause', node: 1 }, heal: { fault: 'resume', node: 1 } });
   });
   it('refuses unknown fault names', () => {
     expect(parseFaultFamilies('kill,pause')).toEqual(['kill', 'pause']);

@@ -5,16 +5,22 @@ import type { FaultOp } from './nemesis.ts';
 export const FAULT_FAMILIES = ['kill', 'pause', 'partition', 'restart'] as const;
 export type FaultFamily = (typeof FAULT_FAMILIES)[number];
 
-/** One step of a schedule: wait, apply a fault, hold it, heal it. */
+/** Which node a fault strikes: any, the leader of a partition being written, or the active controller. */
+export type NodeRole = 'random' | 'leader' | 'controller';
+
+/** One step of a schedule: wait, pick a node, apply a fault, hold it, heal it. */
 export interface ScheduledFault {
   /** Pause before the fault, from the previous step's heal. */
   waitMs: number;
-  fault: FaultOp;
+  family: FaultFamily;
+  role: NodeRole;
+  /** The node to use when the role is random (or cannot be resolved). */
+  fallbackNode: number;
   holdMs: number;
-  heal: FaultOp;
 }
 
-function faultOf(family: FaultFamily, node: number): { fault: FaultOp; heal: FaultOp } {
+/** The fault and its heal for a family on a resolved node. */
+export function faultOf(family: FaultFamily, node: number): { fault: FaultOp; heal: FaultOp } {
   switch (family) {
     case 'kill':
       return { fault: { fault: 'kill', node }, heal: { fault: 'restart', node } };
@@ -44,9 +50,11 @@ export function drawSchedule(seed: number, families: readonly FaultFamily[], nod
   if (families.length === 0 || nodeIds.length === 0) return [];
   const step = fc.record({
     family: fc.constantFrom(...families),
-    node: fc.constantFrom(...nodeIds),
+    // roles only mean something in a cluster
+    role: nodeIds.length > 1 ? fc.constantFrom<NodeRole>('random', 'leader', 'controller') : fc.constant<NodeRole>('random'),
+    fallbackNode: fc.constantFrom(...nodeIds),
     waitMs: fc.integer({ min: 100, max: 1500 }),
     holdMs: fc.integer({ min: 200, max: 2500 }),
   });
-  return fc.sample(step, { seed, numRuns: steps }).map((s) => ({ waitMs: s.waitMs, holdMs: s.holdMs, ...faultOf(s.family, s.node) }));
+  return fc.sample(step, { seed, numRuns: steps });
 }

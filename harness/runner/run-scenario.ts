@@ -8,7 +8,8 @@ import { startTarget, TargetUnavailableError, type StartedTarget } from '../targ
 import { checkHistory, combine, type CheckResult } from '../../scenarios/checkers/index.ts';
 import type { Scenario, ScenarioContext } from '../../scenarios/index.ts';
 import type { FaultName } from '../nemesis/fault-control.ts';
-import { drawSchedule, type FaultFamily } from '../nemesis/fault-schedule.ts';
+import { drawSchedule, faultOf, type FaultFamily, type NodeRole } from '../nemesis/fault-schedule.ts';
+import { findActiveController, findPartitionLeader } from '../nemesis/node-roles.ts';
 import { Nemesis } from '../nemesis/nemesis.ts';
 
 /** The outcome of one scenario run, as results.json stores it. */
@@ -70,10 +71,12 @@ function startFaultLoop(target: StartedTarget, history: HistoryRecorder, seed: n
     for (const step of schedule) {
       await pauseFor(step.waitMs);
       if (stopped) break;
-      progress(`nemesis: ${JSON.stringify(step.fault)}`);
-      await nemesis.apply(step.fault);
+      const node = (await resolveRole(target, step.role, history).catch(() => undefined)) ?? step.fallbackNode;
+      const { fault, heal } = faultOf(step.family, node);
+      progress(`nemesis: ${step.family} node ${node}${step.role === 'random' ? '' : ` (the ${step.role})`}`);
+      await nemesis.apply(fault);
       await pauseFor(step.holdMs);
-      await nemesis.apply(step.heal);
+      await nemesis.apply(heal);
     }
   })();
   let quiescing: Promise<void> | undefined;
@@ -86,6 +89,17 @@ function startFaultLoop(target: StartedTarget, history: HistoryRecorder, seed: n
       await nemesis.healAll();
     })());
   return { quiesce, active: true, inEffect: () => nemesis.active() };
+}
+
+/** The node playing `role` now: the leader of the partition last written to, or the active controller. */
+async function resolveRole(target: StartedTarget, role: NodeRole, history: HistoryRecorder): Promise<number | undefined> {
+  if (role === 'controller') return findActiveController(target.nodes);
+  if (role === 'leader') {
+    const lastSend = history.ops.findLast((o) => o.f === 'send' && o.type === 'invoke');
+    const value = lastSend?.value as { topic?: string; partition?: number } | undefined;
+    return value?.topic ? findPartitionLeader(target.nodes, value.topic, value.partition ?? 0) : undefined;
+  }
+  return undefined;
 }
 
 /** Every few seconds of a long run: ops so far, ops/s, faults in effect. */
