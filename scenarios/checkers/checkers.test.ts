@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HistoryRecorder } from '../../harness/history/history.ts';
-import { checkHistory, combine, FINAL_READ, POLL, REPLAY_READ, SEND, type RecordRef } from './index.ts';
+import { checkHistory, combine, DEFAULT_CHECK_CONFIG, FINAL_READ, POLL, REPLAY_READ, SEND, type CheckResult, type RecordRef } from './index.ts';
 
 const rec = (offset: number, value: string, partition = 0): RecordRef => ({ topic: 't', partition, offset, key: null, value });
 
@@ -53,5 +53,46 @@ describe('checkers', () => {
     const h = new HistoryRecorder();
     h.invoke(0, SEND, {}).ok(rec(0, 'a'));
     expect(combine(checkHistory(h.ops))).toBe('unknown');
+  });
+
+  it('keep the verdicts of a call without a config under the default config', () => {
+    const h = history(good, [good[0]!, rec(1, 'x'), good[2]!]);
+    expect(checkHistory(h, DEFAULT_CHECK_CONFIG)).toEqual(checkHistory(h));
+  });
+
+  it('run every checker family once', () => {
+    expect(checkHistory(history(good, good)).map((r) => r.checker)).toEqual([
+      'lost-write',
+      'duplicate',
+      'inconsistent-offsets',
+      'nonmonotonic-send',
+      'nonmonotonic-poll',
+      'poll-skip',
+      'replay',
+      'reorder',
+      'unseen',
+      'aborted-read',
+      'protocol-expectations',
+    ]);
+  });
+
+  it('count an info send as neither lost nor a duplicate of itself, whether it was written or not', () => {
+    const h = new HistoryRecorder();
+    h.invoke(0, SEND, { topic: 't', partition: 0, key: null, value: 'a' }).ok(rec(0, 'a'));
+    h.invoke(0, SEND, { topic: 't', partition: 0, key: null, value: 'b' }).info('timed out');
+    h.invoke(0, SEND, { topic: 't', partition: 0, key: null, value: 'c' }).info('timed out');
+    h.invoke(0, SEND, { topic: 't', partition: 0, key: null, value: 'd' }).ok(rec(2, 'd'));
+    const read = [rec(0, 'a'), rec(1, 'b'), rec(2, 'd')];
+    h.invoke(FINAL_READ, POLL, {}).ok({ records: read });
+    h.invoke(REPLAY_READ, POLL, {}).ok({ records: read });
+    expect(checkHistory(h.ops).filter((r) => r.valid !== true)).toEqual([]);
+  });
+
+  it('compose invalid over unknown over valid', () => {
+    const r = (valid: CheckResult['valid']): CheckResult => ({ checker: 'x', valid, summary: '', witnesses: [] });
+    expect(combine([r(true), r('unknown'), r(false)])).toBe(false);
+    expect(combine([r(true), r('unknown')])).toBe('unknown');
+    expect(combine([r(true), { ...r(true), allowed: true }])).toBe(true);
+    expect(combine([])).toBe(true);
   });
 });

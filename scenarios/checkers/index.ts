@@ -1,22 +1,53 @@
 import type { Op } from '../../harness/history/history.ts';
+import { checkAbortedReads } from './aborted-read.ts';
+import type { CheckConfig } from './config.ts';
 import { checkDuplicates } from './duplicate.ts';
+import { indexHistory } from './history-index.ts';
 import { checkInconsistentOffsets } from './inconsistent-offsets.ts';
 import { checkLostWrites } from './lost-write.ts';
 import { checkNonmonotonicSends } from './nonmonotonic-send.ts';
 import { checkPollOrder } from './poll-order.ts';
+import { checkProtocolExpectations } from './protocol-expectations.ts';
+import { checkReorder } from './reorder.ts';
 import { checkReplay } from './replay.ts';
 import type { CheckResult } from './types.ts';
+import { checkUnseen } from './unseen.ts';
 
 export * from './types.ts';
+export { allowance, type AllowableAnomaly } from './allowances.ts';
+export { DEFAULT_CHECK_CONFIG, describeCheckConfig, parseCheckConfig, resolveCheckConfig, type CheckConfig } from './config.ts';
+export { indexHistory, type HistoryIndex } from './history-index.ts';
+export { validateOp } from './validate-op.ts';
+export {
+  checkAbortedReads,
+  checkDuplicates,
+  checkInconsistentOffsets,
+  checkLostWrites,
+  checkNonmonotonicSends,
+  checkPollOrder,
+  checkProtocolExpectations,
+  checkReorder,
+  checkReplay,
+  checkUnseen,
+};
 
-/** Runs every checker on a history (pure; no I/O). */
-export function checkHistory(history: readonly Op[]): CheckResult[] {
+/**
+ * Runs every checker on a history (pure; no I/O), under the configuration the history was made
+ * with (fields left out take DEFAULT_CHECK_CONFIG: acks=all, idempotent, no faults — under which
+ * no anomaly is allowed). The history is indexed once and shared, so this stays O(n log n).
+ */
+export function checkHistory(history: readonly Op[], config: Partial<CheckConfig> = {}): CheckResult[] {
+  const ix = indexHistory(history);
   return [
-    checkLostWrites(history),
-    checkDuplicates(history),
-    checkInconsistentOffsets(history),
-    checkNonmonotonicSends(history),
-    ...checkPollOrder(history),
-    checkReplay(history),
+    checkLostWrites(history, config, ix),
+    checkDuplicates(history, config, ix),
+    checkInconsistentOffsets(history, config, ix),
+    checkNonmonotonicSends(history, config, ix),
+    ...checkPollOrder(history, config, ix),
+    checkReplay(history, ix),
+    checkReorder(history, ix),
+    checkUnseen(history, config, ix),
+    checkAbortedReads(history, config, ix),
+    checkProtocolExpectations(history, ix),
   ];
 }

@@ -1,26 +1,40 @@
 import type { Op } from '../../harness/history/history.ts';
-import { SEND, type CheckResult, type RecordRef } from './types.ts';
+import { allowance } from './allowances.ts';
+import { resolveCheckConfig, type CheckConfig } from './config.ts';
+import { indexHistory, OK, type HistoryIndex } from './history-index.ts';
+import { MAX_WITNESSES, verdict, type CheckResult } from './types.ts';
 
 /**
  * Non-monotonic send: one producer's acknowledged offsets in a partition must grow in the order
- * the producer sent (a producer's sends to one partition are ordered, so their offsets are too).
- * Completions are matched to invocations by process, in invocation order.
+ * its acknowledgements arrive (a producer's sends to one partition are ordered, so their offsets
+ * are too). This reads only what the broker *said* (the offsets in the acks); reorder.ts checks
+ * what the log *holds*. Acks without an offset (acks=0) and info sends are left out. Allowed
+ * where writes may be lost (offsets reused after truncation) and for non-idempotent producers.
  */
-export function checkNonmonotonicSends(history: readonly Op[]): CheckResult {
-  const last = new Map<string, { offset: number; op: Op }>();
+export function checkNonmonotonicSends(history: readonly Op[], config: Partial<CheckConfig> = {}, ix: HistoryIndex = indexHistory(history)): CheckResult {
+  // Per process, by partition id: the last acknowledged send.
+  const last: number[][] = ix.processes.map(() => []);
   const witnesses: unknown[] = [];
-  for (const op of history) {
-    if (op.f !== SEND || op.type !== 'ok') continue;
-    const r = op.value as RecordRef;
-    const k = `${String(op.process)}|${r.topic}/${r.partition}`;
-    const prev = last.get(k);
-    if (prev && r.offset <= prev.offset) witnesses.push({ before: prev.op, after: op });
-    last.set(k, { offset: r.offset, op });
+  let count = 0;
+  // Per process, invocation order is completion order (the index pairs first in, first out).
+  for (let s = 0; s < ix.sendCount; s++) {
+    const part = ix.sendPart[s]!;
+    const offset = ix.sendOffset[s]!;
+    if (ix.sendOutcome[s] !== OK || offset < 0 || part < 0) continue;
+    const mine = last[ix.sendProcess[s]!]!;
+    const prev = mine[part];
+    if (prev !== undefined && offset <= ix.sendOffset[prev]!) {
+      count++;
+      if (witnesses.length < MAX_WITNESSES) witnesses.push({ before: history[ix.sendDone[prev]!], after: history[ix.sendDone[s]!] });
+    }
+    mine[part] = s;
   }
-  return {
-    checker: 'nonmonotonic-send',
-    valid: witnesses.length === 0,
-    summary: witnesses.length === 0 ? 'acknowledged offsets grow in send order' : `${witnesses.length} acknowledgement(s) went backwards`,
-    witnesses: witnesses.slice(0, 20),
-  };
+  return verdict(
+    'nonmonotonic-send',
+    count,
+    witnesses,
+    'acknowledged offsets grow in send order',
+    `${count} acknowledgement(s) went backwards`,
+    allowance(resolveCheckConfig(config), 'nonmonotonic-send'),
+  );
 }

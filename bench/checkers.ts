@@ -1,0 +1,110 @@
+/**
+ * Checker scaling benchmark: synthetic histories of 10^4, 10^5 and 10^6 ops (8 producers with
+ * sends in flight, 16 partitions, 4 consumers at both isolation levels, a transactional producer,
+ * ops with expected error codes, nemesis ops, a final read and a replay) from the simulator the
+ * property tests use, each checked in full with checkHistory. Not a test; run with
+ * `node bench/checkers.ts` (Node 24). Prints markdown.
+ *
+ * Each history is turned into what `kconform check` holds after reading history.jsonl — every op
+ * parsed from its own JSON line, so records and strings are laid out as on a real check, not
+ * shared between sends and polls as the simulator builds them. Each size is checked several
+ * times after one untimed round and the best time kept (the machines are shared).
+ *
+ * The bench also times a bare traversal of the same history — every op, value, record and string
+ * touched once, nothing computed. checkHistory cannot scale better than that: a 10^5-op history
+ * (tens of MB) sits largely in the last-level cache, a 10^6-op one does not, so any single pass
+ * over it grows more than 10×. Printing both ratios separates the memory hierarchy from the
+ * algorithm. Exit status 1 when checking grows more than 12× from 10^5 to 10^6 ops (the issue's
+ * bound), or when a lost write planted in the 10^6 history goes unnoticed.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { Op } from '../harness/history/history.ts';
+import { checkHistory } from '../scenarios/checkers/index.ts';
+import { plantAnomaly, simulateHistory, type SimulationOptions } from '../scenarios/checkers/simulated-history.ts';
+
+const SIZES = [10_000, 100_000, 1_000_000];
+const MAX_RATIO = 12;
+const SHAPE: Omit<SimulationOptions, 'ops' | 'seed'> = { producers: 8, partitions: 16, consumers: 4, transactions: true, maxInFlight: 3 };
+
+// gc() without a command-line flag, so a plain `node bench/checkers.ts` can drop the
+// generator's garbage before timing.
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc') as () => void;
+
+/** The history as read back from JSON lines. */
+const asStored = (ops: readonly Op[]): Op[] => ops.map((op) => JSON.parse(JSON.stringify(op)) as Op);
+
+/** Touches every op, value, record and string once: the least any check of the history costs. */
+function traverse(history: readonly Op[]): number {
+  let sum = 0;
+  for (const op of history) {
+    sum += op.index + op.f.length + op.type.length;
+    const v = op.value as { records?: { offset: number; value: string | null }[]; value?: unknown } | null;
+    if (v?.records) for (const r of v.records) sum += r.offset + (r.value?.length ?? 0);
+    else if (typeof v?.value === 'string') sum += v.value.length;
+  }
+  return sum;
+}
+
+/** Best wall and CPU time (seconds) of `rounds` timed calls of `f`, after one untimed call. */
+function best(rounds: number, f: () => unknown): { wall: number; cpu: number } {
+  collect();
+  f();
+  let wall = Infinity;
+  let cpu = Infinity;
+  for (let i = 0; i < rounds; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    f();
+    wall = Math.min(wall, (performance.now() - t0) / 1000);
+    const c = process.cpuUsage(c0);
+    cpu = Math.min(cpu, (c.user + c.system) / 1e6);
+  }
+  return { wall, cpu };
+}
+
+const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const ms = (s: number) => `${(s * 1000).toFixed(1)} ms`;
+
+console.log(`# Checker scaling (Node ${process.versions.node}; ${SHAPE.producers} producers, ${SHAPE.partitions} partitions, ${SHAPE.consumers} consumers, transactions)\n`);
+console.log('| ops | records polled | sends | rounds | checkHistory (wall) | ops/s | CPU time | bare traversal | heap |');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+
+// Warm the JIT on a small history first, so the 10^4 row measures checking, not compiling.
+best(5, () => checkHistory(asStored(simulateHistory({ ...SHAPE, ops: 5_000, seed: 7 }))));
+
+const check = new Map<number, { wall: number; cpu: number }>();
+const floor = new Map<number, { wall: number; cpu: number }>();
+let largest: Op[] = [];
+for (const size of SIZES) {
+  largest = [];
+  const history = asStored(simulateHistory({ ...SHAPE, ops: size, seed: size }));
+  let records = 0;
+  let sends = 0;
+  for (const op of history) {
+    if (op.f === 'poll' && op.type === 'ok') records += (op.value as { records: unknown[] }).records.length;
+    if (op.f === 'send' && op.type === 'invoke') sends++;
+  }
+  const rounds = size >= 1_000_000 ? 7 : size >= 100_000 ? 15 : 30;
+  const s = best(rounds, () => checkHistory(history));
+  const t = best(rounds, () => traverse(history));
+  check.set(size, s);
+  floor.set(size, t);
+  console.log(`| ${fmt(history.length)} | ${fmt(records)} | ${fmt(sends)} | ${rounds} | ${ms(s.wall)} | ${fmt(history.length / s.wall)} | ${ms(s.cpu)} | ${ms(t.wall)} | ${mb(process.memoryUsage().heapUsed)} |`);
+  largest = history;
+}
+
+const ratio = check.get(1_000_000)!.wall / check.get(100_000)!.wall;
+const cpuRatio = check.get(1_000_000)!.cpu / check.get(100_000)!.cpu;
+const floorRatio = floor.get(1_000_000)!.wall / floor.get(100_000)!.wall;
+console.log(`\n10^6 / 10^5: checkHistory ${ratio.toFixed(2)}× wall, ${cpuRatio.toFixed(2)}× CPU (linear is 10×; bound ${MAX_RATIO}×) — ${ratio <= MAX_RATIO ? 'ok' : 'OVER'}; bare traversal of the same histories ${floorRatio.toFixed(2)}×`);
+
+const planted = plantAnomaly(largest, 'lost-write');
+const t0 = performance.now();
+const lost = checkHistory(planted).find((r) => r.checker === 'lost-write')!;
+const found = lost.valid === false && lost.count === 1;
+console.log(`planted lost write in the ${fmt(planted.length)}-op history: ${found ? 'found' : 'NOT FOUND'} in ${(performance.now() - t0).toFixed(0)} ms (${lost.summary})`);
+
+if (ratio > MAX_RATIO || !found) process.exitCode = 1;
