@@ -15,7 +15,9 @@
  * (tens of MB) sits largely in the last-level cache, a 10^6-op one does not, so any single pass
  * over it grows more than 10×. Printing both ratios separates the memory hierarchy from the
  * algorithm. Exit status 1 when checking grows more than 12× from 10^5 to 10^6 ops (the issue's
- * bound), or when a lost write planted in the 10^6 history goes unnoticed.
+ * bound), or when a lost write planted in the 10^6 history goes unnoticed. The bound is applied
+ * to CPU time: on a shared machine a neighbour can stretch every wall-clock round of one size
+ * and not the other, in either direction; CPU time only counts when the checkers run.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -99,7 +101,7 @@ for (const size of SIZES) {
 const ratio = check.get(1_000_000)!.wall / check.get(100_000)!.wall;
 const cpuRatio = check.get(1_000_000)!.cpu / check.get(100_000)!.cpu;
 const floorRatio = floor.get(1_000_000)!.wall / floor.get(100_000)!.wall;
-console.log(`\n10^6 / 10^5: checkHistory ${ratio.toFixed(2)}× wall, ${cpuRatio.toFixed(2)}× CPU (linear is 10×; bound ${MAX_RATIO}×) — ${ratio <= MAX_RATIO ? 'ok' : 'OVER'}; bare traversal of the same histories ${floorRatio.toFixed(2)}×`);
+console.log(`\n10^6 / 10^5: checkHistory ${cpuRatio.toFixed(2)}× CPU, ${ratio.toFixed(2)}× wall (linear is 10×; bound ${MAX_RATIO}× CPU) — ${cpuRatio <= MAX_RATIO ? 'ok' : 'OVER'}; bare traversal of the same histories ${floorRatio.toFixed(2)}× wall`);
 
 const planted = plantAnomaly(largest, 'lost-write');
 const t0 = performance.now();
@@ -107,4 +109,4 @@ const lost = checkHistory(planted).find((r) => r.checker === 'lost-write')!;
 const found = lost.valid === false && lost.count === 1;
 console.log(`planted lost write in the ${fmt(planted.length)}-op history: ${found ? 'found' : 'NOT FOUND'} in ${(performance.now() - t0).toFixed(0)} ms (${lost.summary})`);
 
-if (ratio > MAX_RATIO || !found) process.exitCode = 1;
+if (cpuRatio > MAX_RATIO || !found) process.exitCode = 1;
