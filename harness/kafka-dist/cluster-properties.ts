@@ -9,6 +9,11 @@ import type { Properties } from './server-properties.ts';
 export interface ClusterNodeLayout {
   /** node.id (KRaft) / broker.id (ZooKeeper mode); 1-based. */
   readonly id: number;
+  /**
+   * The address this node listens on and advertises, when nodes do not share one (each in its
+   * own network namespace); default the cluster's `host`.
+   */
+  readonly host?: string;
   /** PLAINTEXT listener port. */
   readonly port: number;
   /** CONTROLLER listener port (KRaft). */
@@ -46,12 +51,12 @@ export function clusterDefaults(v: KafkaVersion, brokers: number): Properties {
   return props;
 }
 
-/** `controller.quorum.voters`: `ID@HOST:CONTROLLER_PORT` of every node, comma-separated. */
+/** `controller.quorum.voters`: `ID@HOST:CONTROLLER_PORT` of every node (its own host where it has one), comma-separated. */
 export function controllerQuorumVoters(host: string, nodes: readonly ClusterNodeLayout[]): string {
   return nodes
     .map((n) => {
       if (n.controllerPort === undefined) throw new RangeError(`node ${n.id} has no controller port`);
-      return `${n.id}@${host}:${n.controllerPort}`;
+      return `${n.id}@${n.host ?? host}:${n.controllerPort}`;
     })
     .join(',');
 }
@@ -71,11 +76,11 @@ export interface ClusterConfigInput {
  */
 export function kraftClusterNodeProperties(input: ClusterConfigInput, nodeId: number, overrides: Properties = {}): Properties {
   const node = nodeOf(input, nodeId);
-  const { host } = input;
+  const host = node.host ?? input.host;
   return {
     'process.roles': 'broker,controller',
     'node.id': node.id,
-    'controller.quorum.voters': controllerQuorumVoters(host, input.nodes),
+    'controller.quorum.voters': controllerQuorumVoters(input.host, input.nodes),
     listeners: `PLAINTEXT://${host}:${node.port},CONTROLLER://${host}:${node.controllerPort}`,
     'advertised.listeners': `PLAINTEXT://${host}:${node.port}`,
     'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
@@ -94,7 +99,7 @@ export function zkClusterBrokerProperties(
   overrides: Properties = {},
 ): Properties {
   const node = nodeOf(input, nodeId);
-  const { host } = input;
+  const host = node.host ?? input.host;
   return {
     'broker.id': node.id,
     listeners: `PLAINTEXT://${host}:${node.port}`,

@@ -1,5 +1,6 @@
 /**
- * A K-node Apache Kafka cluster on loopback, started from the resolved release jars: KRaft
+ * A K-node Apache Kafka cluster on loopback (or each node in a network namespace of its own, see
+ * node-network.ts), started from the resolved release jars: KRaft
  * (3.x, 4.x; every node a combined broker+controller, static controller quorum) or ZooKeeper
  * mode (2.x, 3.x; one ZooKeeper and K brokers). Each node is a restartable process group
  * (node-process.ts), so the nemesis can kill, restart and pause it; its config, data and log
@@ -20,6 +21,7 @@ import { KAFKA_SERVER_CLASS, kafkaJavaArgs, runKafkaClass, STORAGE_TOOL_CLASS, Z
 import { parseKafkaVersion, supportsKRaft, supportsZooKeeper } from './kafka-version.ts';
 import { firstErrors, tailLines } from './log-tail.ts';
 import { freePorts, portAccepts } from './net-util.ts';
+import { launchOn, NETWORK_BROKER_PORT, NETWORK_CONTROLLER_PORT, networkHosts, type NodeNetwork } from './node-network.ts';
 import { createNodeProcess, describeExit, type NodeProcess, type ReadyContext } from './node-process.ts';
 import type { ProcessCluster, ProcessClusterNode } from './process-cluster.ts';
 import { removeWhenOrphaned } from './process-group.ts';
@@ -58,6 +60,15 @@ export interface KafkaClusterOptions {
   stopGraceMs?: number;
   /** Maximum heap of each broker JVM; default `512m`. */
   heap?: string;
+  /**
+   * Run node N on `network.node(N)` (a `NetworkLab` from harness/netns: its own network
+   * namespace) instead of on loopback: it listens and advertises on that host's address, ports
+   * 9092 (PLAINTEXT) and 9093 (CONTROLLER), and the controller quorum names those addresses, so
+   * replication and controller traffic cross the lab's network and a partition separates nodes.
+   * KRaft only. The caller owns the network: it outlives `stop()`, and its faults go to
+   * `ProcessFaultControl(cluster, { network })`.
+   */
+  network?: NodeNetwork;
 }
 
 /** One node of a started Kafka cluster. Fields read the node's current state. */
@@ -74,7 +85,7 @@ export interface KafkaClusterNode extends ProcessClusterNode {
 export interface StartedKafkaCluster extends ProcessCluster, AsyncDisposable {
   readonly version: string;
   readonly mode: KafkaMode;
-  /** `127.0.0.1:P1,127.0.0.1:P2,…` */
+  /** `127.0.0.1:P1,127.0.0.1:P2,…` (with a network: `ADDRESS1:9092,ADDRESS2:9092,…`) */
   readonly bootstrap: string;
   readonly nodes: readonly KafkaClusterNode[];
   /** KRaft cluster id. */
@@ -173,12 +184,15 @@ export async function startKafkaCluster(opts: KafkaClusterOptions): Promise<Star
   const mode: KafkaMode = opts.mode ?? (supportsKRaft(v) ? 'kraft' : 'zookeeper');
   if (mode === 'kraft' && !supportsKRaft(v)) throw new RangeError(`Apache Kafka ${opts.version} has no production KRaft mode: use mode 'zookeeper'`);
   if (mode === 'zookeeper' && !supportsZooKeeper(v)) throw new RangeError(`Apache Kafka ${opts.version} has no ZooKeeper mode (removed in 4.0): use mode 'kraft'`);
+  // ZooKeeper would need a network host of its own, and a partition would then also cut it off.
+  if (opts.network && mode !== 'kraft') throw new RangeError(`a Kafka cluster on its own network runs in KRaft mode only, not ${mode}`);
+  const hosts = opts.network ? networkHosts(opts.network, Array.from({ length: brokers }, (_, i) => i + 1)) : undefined;
   const dist = opts.dist ?? (await resolveKafka(opts.version, opts.resolve));
   const startTimeoutMs = opts.startTimeoutMs ?? 180_000;
   const restartTimeoutMs = opts.restartTimeoutMs ?? 120_000;
   const deadline = Date.now() + startTimeoutMs;
   const grace = opts.stopGraceMs ?? 15_000;
-  const label = `kafka@${opts.version} (${brokers} node${brokers === 1 ? '' : 's'}, ${mode})`;
+  const label = `kafka@${opts.version} (${brokers} node${brokers === 1 ? '' : 's'}, ${mode}${hosts ? ', own network' : ''})`;
 
   const ownDir = opts.dataDir === undefined;
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), `kconform-kafka-cluster-${opts.version}-`)));
@@ -186,7 +200,12 @@ export async function startKafkaCluster(opts: KafkaClusterOptions): Promise<Star
   await mkdir(dataDir, { recursive: true });
   const state = await clusterState(dataDir, mode, brokers);
 
-  const layouts: ClusterNodeLayout[] = state.nodes.map((n) => ({ ...n, logDir: join(dataDir, `node-${n.id}`, 'kafka-logs') }));
+  const layouts: ClusterNodeLayout[] = state.nodes.map((n) => {
+    const logDir = join(dataDir, `node-${n.id}`, 'kafka-logs');
+    const host = hosts?.get(n.id);
+    // On its own host a node has the whole port space: fixed ports, whatever the state file picked.
+    return host ? { id: n.id, host: host.address, port: NETWORK_BROKER_PORT, controllerPort: NETWORK_CONTROLLER_PORT, logDir } : { ...n, logDir };
+  });
   const zookeeperConnect = state.zookeeperPort !== undefined ? `${HOST}:${state.zookeeperPort}` : undefined;
   const zkDir = join(dataDir, 'zookeeper');
   const zookeeperLogFile = mode === 'zookeeper' ? join(zkDir, 'zookeeper.log') : undefined;
@@ -197,7 +216,7 @@ export async function startKafkaCluster(opts: KafkaClusterOptions): Promise<Star
     const dir = join(dataDir, `node-${layout.id}`);
     return {
       id: layout.id,
-      bootstrap: `${HOST}:${layout.port}`,
+      bootstrap: `${layout.host ?? HOST}:${layout.port}`,
       port: layout.port,
       controllerPort: layout.controllerPort,
       dir,
@@ -339,11 +358,11 @@ export async function startKafkaCluster(opts: KafkaClusterOptions): Promise<Star
             stopGraceMs: grace,
             launch: async () => {
               if (mode === 'zookeeper' && (processes.get(node.id)?.starts ?? 0) > 0) await untilDeregistered(node);
-              return {
+              return launchOn(hosts?.get(node.id), {
                 command: dist.javaBin,
                 args: kafkaJavaArgs(dist, KAFKA_SERVER_CLASS, [node.configFile], { jvmArgs: brokerJvmArgs(opts.heap ?? '512m'), logLevel: 'INFO' }),
                 cwd: node.dir,
-              };
+              });
             },
             waitReady: nodeServes(node),
           }),

@@ -11,3 +11,4 @@ export { cleanupStale, type StaleCleanup } from './lab-cleanup.ts';
 export { type FirewallKind } from './firewall-rules.ts';
 export { tcpConnects, tcpConnectsFrom } from './tcp-probe.ts';
 export { startKafkaInNamespace, type NamespacedKafka, type NamespacedKafkaOptions } from './kafka-in-namespace.ts';
+export { startClusterInLab, startKafkaClusterInLab, type ClusterInLab, type ClusterInLabOptions, type KafkaClusterInLabOptions, type StoppableCluster } from './lab-cluster.ts';

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tryClusterMetadata } from '../kafka-dist/cluster-metadata.ts';
 import { tailLines } from '../kafka-dist/log-tail.ts';
+import { launchOn, NETWORK_BROKER_PORT, networkHosts, type NodeNetwork } from '../kafka-dist/node-network.ts';
 import { createNodeProcess, describeExit, type NodeProcess, type ReadyContext } from '../kafka-dist/node-process.ts';
 import type { ProcessCluster, ProcessClusterNode } from '../kafka-dist/process-cluster.ts';
 import { removeWhenOrphaned } from '../kafka-dist/process-group.ts';
@@ -35,6 +36,12 @@ export interface ReferenceProcessOptions {
   stopGraceMs?: number;
   /** The Node.js binary (≥ 22.18, runs .ts); default the one running this process. */
   nodeBin?: string;
+  /**
+   * Run node N on `network.node(N)` (a `NetworkLab` from harness/netns: its own network
+   * namespace), listening on that host's address, port 9092, so that network faults
+   * (`ProcessFaultControl(cluster, { network })`) can cut it off. The caller owns the network.
+   */
+  network?: NodeNetwork;
 }
 
 /** A running set of reference broker processes. Dispose or `stop()` it. */
@@ -91,7 +98,8 @@ export async function startReferenceProcesses(opts: ReferenceProcessOptions): Pr
   const startTimeoutMs = opts.startTimeoutMs ?? 30_000;
   const grace = opts.stopGraceMs ?? 10_000;
   const nodeBin = opts.nodeBin ?? process.execPath;
-  const label = `reference processes (${brokers} node${brokers === 1 ? '' : 's'})`;
+  const label = `reference processes (${brokers} node${brokers === 1 ? '' : 's'}${opts.network ? ', own network' : ''})`;
+  const hosts = opts.network ? networkHosts(opts.network, Array.from({ length: brokers }, (_, i) => i + 1)) : undefined;
 
   const ownDir = opts.dataDir === undefined;
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'kconform-reference-')));
@@ -101,6 +109,10 @@ export async function startReferenceProcesses(opts: ReferenceProcessOptions): Pr
   const ports = new Map<number, number>();
   const nodes: ProcessClusterNode[] = [];
   for (let id = 1; id <= brokers; id++) {
+    const netHost = hosts?.get(id);
+    const host = netHost?.address ?? HOST;
+    // A node on its own network host has that host's whole port space to itself.
+    if (netHost) ports.set(id, NETWORK_BROKER_PORT);
     const dir = join(dataDir, `node-${id}`);
     const logFile = join(dir, 'broker.log');
     await mkdir(join(dir, 'data'), { recursive: true });
@@ -109,7 +121,7 @@ export async function startReferenceProcesses(opts: ReferenceProcessOptions): Pr
       logFile,
       get bootstrap() {
         const port = ports.get(id);
-        return port === undefined ? '' : `${HOST}:${port}`;
+        return port === undefined ? '' : `${host}:${port}`;
       },
       get pid() {
         return processes.get(id)?.pid;
@@ -126,12 +138,13 @@ export async function startReferenceProcesses(opts: ReferenceProcessOptions): Pr
         label: `reference broker node ${id}`,
         logFile,
         stopGraceMs: grace,
-        launch: () => ({
-          command: nodeBin,
-          // Port 0 the first time; afterwards the port it bound, so a restart comes back at the same address.
-          args: [CLI_MAIN, 'broker', '--host', HOST, '--port', String(ports.get(id) ?? 0), '--data-dir', join(dir, 'data'), ...(opts.extraArgs ?? [])],
-          cwd: dir,
-        }),
+        launch: () =>
+          launchOn(netHost, {
+            command: nodeBin,
+            // Port 0 the first time; afterwards the port it bound, so a restart comes back at the same address.
+            args: [CLI_MAIN, 'broker', '--host', host, '--port', String(ports.get(id) ?? 0), '--data-dir', join(dir, 'data'), ...(opts.extraArgs ?? [])],
+            cwd: dir,
+          }),
         waitReady: async (ctx: ReadyContext) => {
           for (;;) {
             const exit = ctx.exitStatus();
