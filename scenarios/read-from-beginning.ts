@@ -35,7 +35,7 @@ export async function readFromBeginning(kafka: Kafka, topic: string, process: st
               key: m.key === null ? null : m.key.toString('utf8'),
               value: m.value === null ? null : m.value.toString('utf8'),
             }));
-            history.invoke(process, POLL, { topic: batch.topic, partition: batch.partition, from: 'beginning' }).ok({ records });
+            history.invoke(process, POLL, { topic: batch.topic, partition: batch.partition, from: 'beginning', isolation: 'read_committed' }).ok({ records });
             if (records.length) position.set(batch.partition, records[records.length - 1]!.offset + 1);
             if (done()) {
               clearTimeout(timer);

@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import type { HistoryRecorder } from '../harness/history/history.ts';
 import type { StartedTarget } from '../harness/targets/target.ts';
-import type { CheckResult } from './checkers/index.ts';
+import type { CheckConfig, CheckResult } from './checkers/index.ts';
 
 /** What a scenario gets to work with. */
 export interface ScenarioContext {
@@ -36,5 +36,7 @@ export interface ScenarioContext {
 export interface Scenario {
   readonly name: string;
   readonly description: string;
+  /** How its clients produce (acks, idempotence, transactions): decides which anomalies the checkers allow. Default: acks=all, idempotent. */
+  readonly checkConfig?: Partial<CheckConfig>;
   run(ctx: ScenarioContext): Promise<CheckResult[]>;
 }

@@ -5,7 +5,7 @@ import { HistoryRecorder } from '../history/history.ts';
 import { registerCleanup } from '../cleanup/cleanup-registry.ts';
 import type { TargetSpec } from '../targets/target-spec.ts';
 import { startTarget, TargetUnavailableError, type StartedTarget } from '../targets/target.ts';
-import { checkHistory, combine, type CheckResult } from '../../scenarios/checkers/index.ts';
+import { checkHistory, combine, resolveCheckConfig, type CheckResult } from '../../scenarios/checkers/index.ts';
 import type { Scenario, ScenarioContext } from '../../scenarios/index.ts';
 import type { FaultName } from '../nemesis/fault-control.ts';
 import { drawSchedule, faultOf, type FaultFamily, type NodeRole } from '../nemesis/fault-schedule.ts';
@@ -128,7 +128,9 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
   const bugs = o.bugs ?? new Set<string>();
   mkdirSync(runDir, { recursive: true });
   const started = Date.now();
-  const config = { scenario: scenario.name, target: targetName, brokers: o.brokers ?? 1, seed, records, faults: o.faults ?? [], bugs: [...bugs], kconform: '0.1.0' };
+  // What the checkers may allow follows from how the scenario produces and whether faults ran.
+  const check = resolveCheckConfig({ replicationFactor: Math.min(3, o.brokers ?? 1), ...scenario.checkConfig, faults: (o.faults?.length ?? 0) > 0 });
+  const config = { scenario: scenario.name, target: targetName, brokers: o.brokers ?? 1, seed, records, faults: o.faults ?? [], bugs: [...bugs], check, kconform: '0.1.0' };
   writeFileSync(join(runDir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
   const history = new HistoryRecorder(join(runDir, 'history.jsonl'));
   let target: StartedTarget | undefined;
@@ -182,7 +184,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
     await history.close();
     clientLog?.end();
   }
-  const checks = [...checkHistory(history.ops), ...scenarioChecks];
+  const checks = [...checkHistory(history.ops, check), ...scenarioChecks];
   const valid = error !== undefined && combine(checks) === true ? 'unknown' : combine(checks);
   const result: ScenarioRun = { scenario: scenario.name, target: targetName, seed, runDir, valid, checks, error, seconds: (Date.now() - started) / 1000 };
   writeFileSync(join(runDir, 'results.json'), JSON.stringify({ schema: 'kconform.results/v1', ...result }, null, 2) + '\n');
