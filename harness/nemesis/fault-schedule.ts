@@ -16,17 +16,20 @@ export interface ScheduledFault {
   role: NodeRole;
   /** The node to use when the role is random (or cannot be resolved). */
   fallbackNode: number;
+  /** For partitions in a cluster: isolate the node from the other nodes (true) or cut clients off it (false). */
+  split: boolean;
   holdMs: number;
 }
 
-/** The fault and its heal for a family on a resolved node. */
-export function faultOf(family: FaultFamily, node: number): { fault: FaultOp; heal: FaultOp } {
+/** The fault and its heal for a family on a resolved node (`others`: the rest of the cluster, for splits). */
+export function faultOf(family: FaultFamily, node: number, split = false, others: readonly number[] = []): { fault: FaultOp; heal: FaultOp } {
   switch (family) {
     case 'kill':
       return { fault: { fault: 'kill', node }, heal: { fault: 'restart', node } };
     case 'pause':
       return { fault: { fault: 'pause', node }, heal: { fault: 'resume', node } };
     case 'partition':
+      if (split && others.length > 0) return { fault: { fault: 'partition', groups: [[node], [...others]] }, heal: { fault: 'heal-network' } };
       return { fault: { fault: 'cut-client', node }, heal: { fault: 'heal-network' } };
     case 'restart':
       // a clean restart is its own heal: the node is back when the op completes
@@ -53,6 +56,7 @@ export function drawSchedule(seed: number, families: readonly FaultFamily[], nod
     // roles only mean something in a cluster
     role: nodeIds.length > 1 ? fc.constantFrom<NodeRole>('random', 'leader', 'controller') : fc.constant<NodeRole>('random'),
     fallbackNode: fc.constantFrom(...nodeIds),
+    split: nodeIds.length > 1 ? fc.boolean() : fc.constant(false),
     waitMs: fc.integer({ min: 100, max: 1500 }),
     holdMs: fc.integer({ min: 200, max: 2500 }),
   });

@@ -72,8 +72,9 @@ function startFaultLoop(target: StartedTarget, history: HistoryRecorder, seed: n
       await pauseFor(step.waitMs);
       if (stopped) break;
       const node = (await resolveRole(target, step.role, history).catch(() => undefined)) ?? step.fallbackNode;
-      const { fault, heal } = faultOf(step.family, node);
-      progress(`nemesis: ${step.family} node ${node}${step.role === 'random' ? '' : ` (the ${step.role})`}`);
+      const others = target.nodes.map((n) => n.id).filter((id) => id !== node);
+      const { fault, heal } = faultOf(step.family, node, step.split, others);
+      progress(`nemesis: ${fault.fault} node ${node}${step.role === 'random' ? '' : ` (the ${step.role})`}`);
       await nemesis.apply(fault);
       await pauseFor(step.holdMs);
       await nemesis.apply(heal);
@@ -141,7 +142,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
   let ticker: NodeJS.Timeout | undefined;
   try {
     try {
-      target = await startTarget(spec, runDir, { bugs, brokers: o.brokers, faultable: (o.faults?.length ?? 0) > 0 });
+      target = await startTarget(spec, runDir, { bugs, brokers: o.brokers, faultable: (o.faults?.length ?? 0) > 0, network: o.faults?.includes('partition') && spec.kind !== 'container' });
     } catch (err) {
       if (err instanceof TargetUnavailableError) throw err;
       throw new TargetUnavailableError(`cannot start target ${targetName}: ${(err as Error).message}`);

@@ -9,6 +9,8 @@ import { startKafkaCluster } from '../kafka-dist/kafka-cluster.ts';
 import { FaultUnavailableError, type FaultControl, type FaultName, type TargetNode } from '../nemesis/fault-control.ts';
 import { ProcessFaultControl } from '../nemesis/process-faults.ts';
 import { ReferenceStartError, startReferenceProcesses } from './reference-process.ts';
+import { startClusterInLab } from '../netns/lab-cluster.ts';
+import { NetnsCommandError } from '../netns/run-tool.ts';
 import type { TargetSpec } from './target-spec.ts';
 
 const API_VERSIONS = 18;
@@ -44,6 +46,8 @@ export interface StartTargetOptions {
   bugs?: ReadonlySet<string>;
   /** Start the reference broker as a child process so process faults (kill, pause, restart) apply. */
   faultable?: boolean;
+  /** Give each node of a process cluster its own network namespace, so partitions and client cuts apply (needs root, iproute2, iptables). */
+  network?: boolean;
 }
 
 /** A FaultControl for targets kconform does not control: every fault is reported unavailable. */
@@ -86,9 +90,15 @@ function withCleanup(description: string, stop: () => Promise<void>): () => Prom
   return () => once().finally(unregister);
 }
 
+/** A target made of local processes (Kafka nodes or reference brokers). */
+function processTarget(spec: TargetSpec, cluster: { bootstrap: string; nodes: readonly { id: number; bootstrap: string }[]; logFiles: readonly string[] }, faults: FaultControl, stop: () => Promise<void>): StartedTarget {
+  const nodes = cluster.nodes.map((n) => ({ id: n.id, bootstrap: n.bootstrap }));
+  return { spec, bootstrap: cluster.bootstrap, fresh: true, logFiles: [...cluster.logFiles], nodes, faults, stop, [Symbol.asyncDispose]: stop };
+}
+
 /** Errors of the lower layers that mean "could not start", mapped to exit code 3. */
 function unavailable(err: unknown): never {
-  if (err instanceof PrerequisiteError || err instanceof KafkaResolveError || err instanceof KafkaStartError || err instanceof ReferenceStartError || err instanceof RangeError) {
+  if (err instanceof PrerequisiteError || err instanceof KafkaResolveError || err instanceof KafkaStartError || err instanceof ReferenceStartError || err instanceof NetnsCommandError || err instanceof RangeError) {
     throw new TargetUnavailableError(err.message);
   }
   throw err;
@@ -101,12 +111,15 @@ export async function startTarget(spec: TargetSpec, runDir: string, opts: StartT
   switch (spec.kind) {
     case 'reference': {
       if (brokers !== 1) throw new TargetUnavailableError('the replicated reference cluster (--brokers > 1) comes with the replication issue (#6)');
-      if (opts.faultable) {
+      if (opts.faultable || opts.network) {
         const extraArgs = opts.bugs?.size ? ['--bug', [...opts.bugs].join(',')] : [];
-        const cluster = await startReferenceProcesses({ brokers, dataDir: join(runDir, 'reference'), extraArgs }).catch(unavailable);
-        const stop = withCleanup('stop the reference broker processes', () => cluster.stop());
-        const nodes = cluster.nodes.map((n) => ({ id: n.id, bootstrap: n.bootstrap }));
-        return { spec, bootstrap: cluster.bootstrap, fresh: true, logFiles: [...cluster.logFiles], nodes, faults: new ProcessFaultControl(cluster), stop, [Symbol.asyncDispose]: stop };
+        const dataDir = join(runDir, 'reference');
+        if (opts.network) {
+          const lc = await startClusterInLab({ nodes: brokers }, (lab) => startReferenceProcesses({ brokers, dataDir, extraArgs, network: lab })).catch(unavailable);
+          return processTarget(spec, lc.cluster, lc.faults, withCleanup('stop the reference broker processes and their network lab', () => lc.stop()));
+        }
+        const cluster = await startReferenceProcesses({ brokers, dataDir, extraArgs }).catch(unavailable);
+        return processTarget(spec, cluster, new ProcessFaultControl(cluster), withCleanup('stop the reference broker processes', () => cluster.stop()));
       }
       const logFile = join(runDir, 'reference-broker.log');
       const out = createWriteStream(logFile);
@@ -120,10 +133,13 @@ export async function startTarget(spec: TargetSpec, runDir: string, opts: StartT
     }
     case 'kafka': {
       // Each node's data, config and log stay in the run directory, next to the history they explain.
-      const cluster = await startKafkaCluster({ version: spec.version, brokers, mode: spec.zookeeper ? 'zookeeper' : undefined, dataDir: join(runDir, 'kafka') }).catch(unavailable);
-      const stop = withCleanup(`stop Kafka ${spec.version}`, () => cluster.stop());
-      const nodes = cluster.nodes.map((n) => ({ id: n.id, bootstrap: n.bootstrap }));
-      return { spec, bootstrap: cluster.bootstrap, fresh: true, logFiles: [...cluster.logFiles], nodes, faults: new ProcessFaultControl(cluster), stop, [Symbol.asyncDispose]: stop };
+      const options = { version: spec.version, brokers, mode: spec.zookeeper ? ('zookeeper' as const) : undefined, dataDir: join(runDir, 'kafka') };
+      if (opts.network) {
+        const lc = await startClusterInLab({ nodes: brokers }, (lab) => startKafkaCluster({ ...options, network: lab })).catch(unavailable);
+        return processTarget(spec, lc.cluster, lc.faults, withCleanup(`stop Kafka ${spec.version} and its network lab`, () => lc.stop()));
+      }
+      const cluster = await startKafkaCluster(options).catch(unavailable);
+      return processTarget(spec, cluster, new ProcessFaultControl(cluster), withCleanup(`stop Kafka ${spec.version}`, () => cluster.stop()));
     }
     case 'external': {
       const bootstrap = `${spec.host}:${spec.port}`;
