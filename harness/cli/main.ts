@@ -80,10 +80,30 @@ image
   .option('--mirror <url>', 'Debian mirror for debootstrap (default: the one the apt sources name)')
   .action(async (opts) => (await import('./commands/image.ts')).imageBuildCommand(opts));
 
+program
+  .command('compare')
+  .description('run the same scenarios and seeds on several targets and report where their observable behaviour differs')
+  .requiredOption('--targets <specs>', 'comma-separated target specs, e.g. reference,kafka@4.4.0')
+  .option('--brokers <k>', 'nodes in each target cluster', intInRange(1, 9), 1)
+  .option('--scenarios <names>', "comma-separated scenario names, or 'all'", 'all')
+  .option('--seed <n>', 'seed for the generators (default: random, printed)', intInRange(0, 2 ** 31 - 1))
+  .option('--runs <n>', 'runs per scenario (seeds N, N+1, ...)', intInRange(1, 100_000), 1)
+  .option('--records <n>', 'records the seed scenario produces besides the mmr message', intInRange(0, 10_000_000), 1000)
+  .option('--faults <list>', 'faults to inject: kill,pause,partition,restart')
+  .option('--out <dir>', 'where to write the runs and compare.json (default runs/<run-id>/)')
+  .option('--junit <file>', 'also write a JUnit XML report to FILE (one case per scenario x aspect)')
+  .action(async (opts) => (await import('./commands/compare.ts')).compareCommand(opts));
+
+program
+  .command('replay')
+  .description('run a stored case again (RUN_DIR, or a directory of runs) and say whether the outcome matches')
+  .argument('<run-dir>', 'a run directory holding config.json, or a directory with run directories below it')
+  .option('--out <dir>', 'where to write the replay (default RUN_DIR-replay-N)')
+  .option('--junit <file>', 'also write a JUnit XML report to FILE')
+  .action(async (runDir, opts) => (await import('./commands/replay.ts')).replayCommand(runDir, opts));
+
 /** Commands another issue owns: they say so and exit 2 rather than pretend to work. */
 const notYet: [string, string, string][] = [
-  ['compare', 'run the same seeds on several targets and report where they differ', 'Scenarios (#5)'],
-  ['replay', 'run a stored failing case again (RUN_DIR)', 'Scenarios (#5)'],
   ['check', 'run the checkers on a stored history (HISTORY.jsonl)', 'Scenarios (#5)'],
   ['report', 'rebuild reports from stored runs (RUN_DIR…)', 'Reports (#8)'],
   ['load', 'produce/consume load with latency histograms', 'Reports, load and benchmarks (#8)'],

@@ -1,0 +1,111 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Op } from '../../history/history.ts';
+import { parseFaultFamilies, type FaultFamily } from '../../nemesis/fault-schedule.ts';
+import { runScenario } from '../../runner/run-scenario.ts';
+import { TargetUnavailableError } from '../../targets/target.ts';
+import { diffBehaviour, type TargetBehaviour } from '../../compare/behaviour-diff.ts';
+import { buildCompareReport, compareJUnitCases, renderCompareTable, type ComparedScenario } from '../../compare/compare-report.ts';
+import { failingChecks } from '../../compare/outcome.ts';
+import { parseTargetList, type ComparedTarget } from '../../compare/target-list.ts';
+import { SCENARIOS, type Scenario } from '../../../scenarios/index.ts';
+import { renderJUnit } from '../../../reports/junit.ts';
+import { CliError, ExitCode, targetError, usageError } from '../exit-codes.ts';
+
+/** Options of `kconform compare` (those of `run`, with several targets and no --bug). */
+export interface CompareOptions {
+  targets: string;
+  brokers: number;
+  scenarios: string;
+  seed?: number;
+  runs: number;
+  records: number;
+  faults?: string;
+  out?: string;
+  junit?: string;
+}
+
+function newRunId(): string {
+  const t = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${t}-${randomBytes(3).toString('hex')}`;
+}
+
+function selectScenarios(names: string): Scenario[] {
+  if (names === 'all') return [...SCENARIOS];
+  const wanted = names.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = wanted.filter((n) => !SCENARIOS.some((s) => s.name === n));
+  if (unknown.length || wanted.length === 0) throw usageError(`unknown scenario(s) ${unknown.join(', ') || "''"}; available: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  return wanted.map((n) => SCENARIOS.find((s) => s.name === n)!);
+}
+
+/** A run's history as written; the runner keeps no copy once it returns. */
+function readHistoryFile(runDir: string): Op[] {
+  const text = readFileSync(join(runDir, 'history.jsonl'), 'utf8');
+  return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Op);
+}
+
+/**
+ * `kconform compare`: runs the same scenarios with the same seeds on each target in turn, then
+ * diffs what a client observed on each (offsets assigned, errors, what the reads returned, the
+ * checkers' verdicts). Exits 0 when every target passed and none behaved differently, 1 when a
+ * check failed or behaviour differed, 3 when a target could not be started.
+ */
+export async function compareCommand(opts: CompareOptions): Promise<void> {
+  let targets: ComparedTarget[];
+  try {
+    targets = parseTargetList(opts.targets);
+  } catch (err) {
+    throw usageError((err as Error).message);
+  }
+  if (opts.brokers !== 1 && targets.some((t) => t.parsed.kind === 'reference')) throw usageError('--brokers > 1 on the reference target needs the replicated reference cluster (replication issue #6)');
+  let faults: FaultFamily[];
+  try {
+    faults = opts.faults ? parseFaultFamilies(opts.faults) : [];
+  } catch (err) {
+    throw usageError((err as Error).message);
+  }
+  const scenarios = selectScenarios(opts.scenarios);
+  const baseSeed = opts.seed ?? randomInt(2 ** 31 - 1);
+  const outRoot = resolve(opts.out ?? join('runs', newRunId()));
+  process.stdout.write(`kconform compare: targets ${targets.map((t) => t.label).join(', ')}, scenarios ${scenarios.map((s) => s.name).join(',')}, seed ${baseSeed}, runs ${opts.runs}, out ${outRoot}\n`);
+
+  const compared: ComparedScenario[] = [];
+  for (let i = 0; i < opts.runs; i++) {
+    const seed = baseSeed + i;
+    for (const scenario of scenarios) {
+      const behaviours: TargetBehaviour[] = [];
+      const runs: ComparedScenario['runs'] = [];
+      for (const t of targets) {
+        const runDir = join(outRoot, opts.runs === 1 ? scenario.name : `${scenario.name}-${i}`, t.dirName);
+        process.stdout.write(`\n${scenario.name} (seed ${seed}) on ${t.label}\n`);
+        try {
+          const r = await runScenario({ spec: t.parsed, targetName: t.spec, scenario, seed, records: opts.records, runDir, brokers: opts.brokers, faults, progress: (line) => process.stdout.write(`  [${t.label}] ${line}\n`) });
+          runs.push({ target: t.label, runDir, valid: r.valid, failing: failingChecks(r.checks), seconds: r.seconds, error: r.error });
+          behaviours.push({ target: t.label, runId: basename(runDir), history: readHistoryFile(runDir), checks: r.checks, error: r.error });
+        } catch (err) {
+          if (err instanceof TargetUnavailableError) throw targetError(`${t.label}: ${err.message}`);
+          throw err;
+        }
+      }
+      compared.push({ scenario: scenario.name, seed, runs, aspects: diffBehaviour(behaviours) });
+    }
+  }
+
+  const report = buildCompareReport({ targets: targets.map((t) => t.label), records: opts.records, brokers: opts.brokers, faults, scenarios: compared });
+  mkdirSync(outRoot, { recursive: true });
+  writeFileSync(join(outRoot, 'compare.json'), JSON.stringify(report, null, 2) + '\n');
+  process.stdout.write(`\n${renderCompareTable(report)}`);
+  if (opts.junit) {
+    mkdirSync(dirname(resolve(opts.junit)), { recursive: true });
+    writeFileSync(opts.junit, renderJUnit(compareJUnitCases(report)));
+  }
+  if (report.same && report.passed) {
+    process.stdout.write(`\nno observable difference and every check held; compare.json in ${outRoot}\n`);
+    return;
+  }
+  const differing = compared.flatMap((s) => s.aspects.filter((a) => !a.same).map((a) => `${s.scenario}/${a.aspect}`));
+  const reasons = [differing.length ? `behaviour differs in ${differing.join(', ')}` : '', report.passed ? '' : 'a target failed a check'].filter(Boolean);
+  process.stdout.write(`\ncompare.json in ${outRoot}\n`);
+  throw new CliError(reasons.join('; '), ExitCode.anomaly);
+}
