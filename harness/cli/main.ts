@@ -102,9 +102,16 @@ program
   .option('--junit <file>', 'also write a JUnit XML report to FILE')
   .action(async (runDir, opts) => (await import('./commands/replay.ts')).replayCommand(runDir, opts));
 
+program
+  .command('check')
+  .description('run the checkers on a stored history')
+  .argument('<history>', "a run's history.jsonl")
+  .option('--config <file>', 'check config JSON (acks, idempotent, minInsyncReplicas, replicationFactor, uncleanLeaderElection, transactional, faults, consumersSeeAll); default: the check entry of the config.json beside the history, else acks=all, idempotent, no faults')
+  .option('--out <file>', 'also write the results as JSON to FILE')
+  .action(async (history: string, opts) => (await import('./commands/check.ts')).checkCommand({ history, ...opts }));
+
 /** Commands another issue owns: they say so and exit 2 rather than pretend to work. */
 const notYet: [string, string, string][] = [
-  ['check', 'run the checkers on a stored history (HISTORY.jsonl)', 'Scenarios (#5)'],
   ['report', 'rebuild reports from stored runs (RUN_DIR…)', 'Reports (#8)'],
   ['load', 'produce/consume load with latency histograms', 'Reports, load and benchmarks (#8)'],
   ['conform', 'request-by-request protocol differences against real Kafka', 'Wire-level conformance (#7)'],

@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Op } from '../../history/history.ts';
@@ -9,8 +9,8 @@ import { diffBehaviour, type TargetBehaviour } from '../../compare/behaviour-dif
 import { buildCompareReport, compareJUnitCases, renderCompareTable, type ComparedScenario } from '../../compare/compare-report.ts';
 import { failingChecks } from '../../compare/outcome.ts';
 import { parseTargetList, type ComparedTarget } from '../../compare/target-list.ts';
-import { SCENARIOS, type Scenario } from '../../../scenarios/index.ts';
 import { renderJUnit } from '../../../reports/junit.ts';
+import { newRunId, selectScenarios } from '../scenario-selection.ts';
 import { CliError, ExitCode, targetError, usageError } from '../exit-codes.ts';
 
 /** Options of `kconform compare` (those of `run`, with several targets and no --bug). */
@@ -26,18 +26,6 @@ export interface CompareOptions {
   junit?: string;
 }
 
-function newRunId(): string {
-  const t = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  return `${t}-${randomBytes(3).toString('hex')}`;
-}
-
-function selectScenarios(names: string): Scenario[] {
-  if (names === 'all') return [...SCENARIOS];
-  const wanted = names.split(',').map((s) => s.trim()).filter(Boolean);
-  const unknown = wanted.filter((n) => !SCENARIOS.some((s) => s.name === n));
-  if (unknown.length || wanted.length === 0) throw usageError(`unknown scenario(s) ${unknown.join(', ') || "''"}; available: ${SCENARIOS.map((s) => s.name).join(', ')}`);
-  return wanted.map((n) => SCENARIOS.find((s) => s.name === n)!);
-}
 
 /** A run's history as written; the runner keeps no copy once it returns. */
 function readHistoryFile(runDir: string): Op[] {

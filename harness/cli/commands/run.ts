@@ -1,14 +1,14 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseTargetSpec, type TargetSpec } from '../../targets/target-spec.ts';
 import { TargetUnavailableError } from '../../targets/target.ts';
 import type { CheckResult } from '../../../scenarios/checkers/index.ts';
-import { SCENARIOS, type Scenario } from '../../../scenarios/index.ts';
 import { runScenario, type ScenarioRun } from '../../runner/run-scenario.ts';
 import { failingCheckers, shrinkFailure } from '../../runner/shrink.ts';
 import { parseFaultFamilies, type FaultFamily } from '../../nemesis/fault-schedule.ts';
 import { renderJUnit, type JUnitCase } from '../../../reports/junit.ts';
+import { newRunId, selectScenarios } from '../scenario-selection.ts';
 import { CliError, ExitCode, targetError, usageError } from '../exit-codes.ts';
 import { parseBugs } from './broker.ts';
 
@@ -29,18 +29,6 @@ export interface RunOptions {
 }
 
 
-function newRunId(): string {
-  const t = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  return `${t}-${randomBytes(3).toString('hex')}`;
-}
-
-function selectScenarios(names: string): Scenario[] {
-  if (names === 'all') return [...SCENARIOS];
-  const wanted = names.split(',').map((s) => s.trim()).filter(Boolean);
-  const unknown = wanted.filter((n) => !SCENARIOS.some((s) => s.name === n));
-  if (unknown.length) throw usageError(`unknown scenario(s) ${unknown.join(', ')}; available: ${SCENARIOS.map((s) => s.name).join(', ')}`);
-  return wanted.map((n) => SCENARIOS.find((s) => s.name === n)!);
-}
 
 const mark = (v: CheckResult['valid']) => (v === true ? 'PASS' : v === false ? 'FAIL' : 'UNKNOWN');
 
