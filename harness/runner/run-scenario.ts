@@ -22,8 +22,10 @@ export interface ScenarioRun {
   checks: CheckResult[];
   error?: string;
   seconds: number;
+  /** Operations in the history (the size of the counterexample when the run failed). */
+  ops: number;
   /** Set when a failure was shrunk: the smallest workload that still fails the same way. */
-  shrunk?: { records: number; attempts: number; path: string | undefined; runDir: string; failing: string[] };
+  shrunk?: { records: number; ops: number; attempts: number; path: string | undefined; runDir: string; failing: string[] };
 }
 
 /** What to run where. */
@@ -187,7 +189,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
   }
   const checks = [...checkHistory(history.ops, check), ...scenarioChecks];
   const valid = error !== undefined && combine(checks) === true ? 'unknown' : combine(checks);
-  const result: ScenarioRun = { scenario: scenario.name, target: targetName, seed, runDir, valid, checks, error, seconds: (Date.now() - started) / 1000 };
+  const result: ScenarioRun = { scenario: scenario.name, target: targetName, seed, runDir, valid, checks, error, seconds: (Date.now() - started) / 1000, ops: history.ops.length };
   writeFileSync(join(runDir, 'results.json'), JSON.stringify({ schema: 'kconform.results/v1', ...result }, null, 2) + '\n');
   return result;
 }

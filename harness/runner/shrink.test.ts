@@ -10,6 +10,7 @@ const run = (records: number, failsFrom: number): ScenarioRun => ({
   valid: records >= failsFrom ? false : true,
   checks: [{ checker: 'lost-write', valid: records >= failsFrom ? false : true, summary: '', witnesses: [] }],
   seconds: 0,
+  ops: records * 4,
 });
 
 describe('shrinkFailure', () => {

@@ -74,7 +74,7 @@ export async function runCommand(opts: RunOptions): Promise<void> {
           const shrunk = await shrinkFailure(r, opts.records, (n, dir) => runWith(n, dir, () => {}));
           const shrunkDir = join(runDir, 'shrunk');
           const minimal = await runWith(shrunk.records, shrunkDir, () => {});
-          r = { ...r, shrunk: { records: shrunk.records, attempts: shrunk.attempts, path: shrunk.path, runDir: shrunkDir, failing: [...failingCheckers(minimal)] } };
+          r = { ...r, shrunk: { records: shrunk.records, ops: minimal.ops, attempts: shrunk.attempts, path: shrunk.path, runDir: shrunkDir, failing: [...failingCheckers(minimal)] } };
           writeFileSync(join(runDir, 'results.json'), JSON.stringify({ schema: 'kconform.results/v1', ...r }, null, 2) + '\n');
         }
       } catch (err) {
@@ -115,7 +115,7 @@ export async function runCommand(opts: RunOptions): Promise<void> {
     process.stdout.write(`\n${r.scenario} ${r.valid === false ? 'found an anomaly' : 'could not decide'}: seed ${r.seed}, run directory ${r.runDir}\n`);
     process.stdout.write(`  rerun with: kconform run --target ${r.target} --scenarios ${r.scenario} --seed ${r.seed} --records ${opts.records}\n`);
     if (r.shrunk) {
-      process.stdout.write(`  shrunk to ${r.shrunk.records} records in ${r.shrunk.attempts} runs (fast-check path ${r.shrunk.path ?? '-'}), failing ${r.shrunk.failing.join(', ')}: ${r.shrunk.runDir}\n`);
+      process.stdout.write(`  shrunk from ${r.ops} to ${r.shrunk.ops} history ops (--records ${r.shrunk.records}) in ${r.shrunk.attempts} runs (fast-check path ${r.shrunk.path ?? '-'}), failing ${r.shrunk.failing.join(', ')}: ${r.shrunk.runDir}\n`);
       process.stdout.write(`  replay the shrunk case: kconform replay ${r.shrunk.runDir}\n`);
     }
   }
