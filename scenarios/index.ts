@@ -1,9 +1,21 @@
+import { ackLevelsScenario } from './ack-levels.ts';
 import { consumerGroupsScenario } from './consumer-groups.ts';
 import { idempotenceScenario } from './idempotence.ts';
+import { longPollScenario } from './long-poll.ts';
+import { offsetOrderingScenario } from './offset-ordering.ts';
+import { replayScenario } from './replay.ts';
 import type { Scenario } from './scenario.ts';
 import { seedScenario } from './seed.ts';
 
 /** Every scenario `kconform run --scenarios` knows, in the order `all` runs them. */
-export const SCENARIOS: readonly Scenario[] = [seedScenario, idempotenceScenario, consumerGroupsScenario];
+export const SCENARIOS: readonly Scenario[] = [
+  seedScenario,
+  offsetOrderingScenario,
+  replayScenario,
+  ackLevelsScenario,
+  idempotenceScenario,
+  consumerGroupsScenario,
+  longPollScenario,
+];
 
 export type { Scenario, ScenarioContext } from './scenario.ts';

@@ -1,0 +1,258 @@
+import fc from 'fast-check';
+import type { Producer } from 'kafkajs';
+import { RawClient, RawClientError } from '../harness/drivers/raw-client.ts';
+import { produceBody } from '../harness/drivers/request-bodies.ts';
+import type { Op } from '../harness/history/history.ts';
+import { NEMESIS } from '../harness/nemesis/nemesis.ts';
+import { encodeRequest } from '../protocol/messages/frames.ts';
+import { buildRecordBatch } from '../protocol/records/batch-builder.ts';
+import { FINAL_READ, REPLAY_READ, SEND, contentKey, type CheckResult, type RecordRef } from './checkers/index.ts';
+import { LATEST, listOffset, produceRaw, RAW_VERSIONS, RawConnections, readRange } from './raw-reads.ts';
+import { readFromBeginning } from './read-from-beginning.ts';
+import type { Scenario, ScenarioContext } from './scenario.ts';
+import { createTopicsReady } from './topic-setup.ts';
+
+type Acks = 0 | 1 | -1;
+type Driver = 'raw' | 'kafkajs';
+
+/** One step of the workload: a batch of `size` records sent with `acks` through `driver`. */
+interface Step {
+  acks: Acks;
+  driver: Driver;
+  size: number;
+}
+
+/** The history's process for a level and driver; acks=0 always goes raw (no answer to wait for). */
+const processOf = (acks: Acks, driver: Driver) => (acks === 0 ? 'acks0-raw' : `acks${acks === -1 ? 'all' : '1'}-${driver}`);
+
+/** How long the acks=0 probe waits for an answer that must not come. */
+const NO_RESPONSE_WAIT_MS = 500;
+/** A correlation id no other request on the probe's own connection uses. */
+const PROBE_CORRELATION_ID = 0x4b43;
+
+function drawSteps(seed: number, records: number): Step[] {
+  const step = fc.record({ acks: fc.constantFrom<Acks>(0, 1, -1), driver: fc.constantFrom<Driver>('raw', 'kafkajs'), size: fc.integer({ min: 1, max: 5 }) });
+  const drawn = fc.sample(fc.array(step, { minLength: records, maxLength: records }), { seed, numRuns: 1 })[0]!;
+  const steps: Step[] = [];
+  let left = records;
+  for (const s of drawn) {
+    if (left <= 0) break;
+    steps.push({ ...s, size: Math.min(s.size, left) });
+    left -= s.size;
+  }
+  // Every level appears at least once, whatever the draw.
+  for (const acks of [0, 1, -1] as const) if (!steps.some((s) => s.acks === acks)) steps.push({ acks, driver: 'raw', size: 1 });
+  return steps;
+}
+
+/** The drivers of the run: one raw connection per process, a kafkajs producer per acks level. */
+interface Drivers {
+  raw: RawConnections;
+  acks1: Producer;
+  acksAll: Producer;
+}
+
+/** Sends one step's records and records each send; acks=0 sends end `info` (no answer, by definition). */
+async function send(ctx: ScenarioContext, d: Drivers, topic: string, step: Step, values: string[]): Promise<void> {
+  const process = processOf(step.acks, step.driver);
+  const key = `acks=${step.acks}`;
+  const ops = values.map((value) => ctx.history.invoke(process, SEND, { topic, partition: 0, key, value, acks: step.acks }));
+  const started = performance.now();
+  try {
+    if (step.acks === 0) {
+      const raw = await d.raw.get(process);
+      raw.requestNoResponse(0, RAW_VERSIONS.produce, produceBody(topic, buildRecordBatch(values.map((value) => ({ key, value }))), { acks: 0 }));
+      for (const op of ops.splice(0)) op.info('acks=0: the broker sends no answer, so the outcome is unknown');
+      // A broker handles one connection's requests in order, so once this ListOffsets is answered
+      // the batch is in (or lost): the next send cannot overtake it, and offsets stay the seed's.
+      const sync = ctx.history.invoke(process, 'list-offsets', { topic, partition: 0, timestamp: 'latest', expect: { errorCode: 0 } });
+      await listOffset(raw, topic, 0, LATEST).then(
+        (a) => (a.errorCode === 0 ? sync.ok({ topic, partition: 0, errorCode: 0, offset: a.offset }) : sync.fail(`ListOffsets answered error ${a.errorCode}`, { topic, partition: 0, errorCode: a.errorCode })),
+        (err: Error) => sync.info(err.message),
+      );
+      return;
+    }
+    let baseOffset: number;
+    if (step.driver === 'raw') {
+      const a = await produceRaw(await d.raw.get(process), topic, 0, values.map((value) => ({ key, value })), step.acks);
+      if (a.errorCode !== 0) {
+        for (const op of ops) op.fail(`Produce answered error ${a.errorCode}`, { topic, partition: 0, key, acks: step.acks, errorCode: a.errorCode, offset: a.baseOffset });
+        return;
+      }
+      baseOffset = a.baseOffset;
+    } else {
+      const producer = step.acks === 1 ? d.acks1 : d.acksAll;
+      const meta = await producer.send({ topic, acks: step.acks, messages: values.map((value) => ({ key, value, partition: 0 })) });
+      baseOffset = Number(meta[0]!.baseOffset);
+    }
+    const ms = Math.round((performance.now() - started) * 1000) / 1000;
+    values.forEach((value, j) => ops[j]!.ok({ topic, partition: 0, offset: baseOffset + j, key, value, acks: step.acks, errorCode: 0, ms }));
+  } catch (err) {
+    // No answer (or kafkajs gave up): not acknowledged, yet maybe written.
+    for (const op of ops) op.info((err as Error).message);
+  }
+}
+
+/**
+ * Sends one more acks=0 Produce on a connection of its own and waits for an answer with its
+ * correlation id: Kafka sends none (the protocol says so), so hearing one is the anomaly.
+ */
+async function probeNoResponse(ctx: ScenarioContext, bootstrap: string, topic: string): Promise<{ answered: boolean; detail: string }> {
+  const value = JSON.stringify({ run: ctx.runId, probe: 'acks=0' });
+  const op = ctx.history.invoke('acks0-probe', SEND, { topic, partition: 0, key: 'acks=0', value, acks: 0 });
+  const probe = await RawClient.connect(bootstrap, 'kconform-acks0-probe');
+  try {
+    const body = produceBody(topic, buildRecordBatch([{ key: 'acks=0', value }]), { acks: 0 });
+    const frame = encodeRequest({ apiKey: 0, apiVersion: RAW_VERSIONS.produce, correlationId: PROBE_CORRELATION_ID, clientId: probe.clientId }, body);
+    const answer = await probe.sendRaw(frame, { correlationId: PROBE_CORRELATION_ID, apiKey: 0, apiVersion: RAW_VERSIONS.produce }, NO_RESPONSE_WAIT_MS).then(
+      (res) => ({ answered: true, detail: `answered: ${JSON.stringify(res, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))}` }),
+      (err: Error) => ({ answered: !(err instanceof RawClientError && err.message.startsWith('no response')), detail: err.message }),
+    );
+    op.info(`acks=0 probe: ${answer.answered ? 'the broker answered' : `no answer within ${NO_RESPONSE_WAIT_MS} ms`}`, { topic, partition: 0, key: 'acks=0', value, acks: 0, answered: answer.answered });
+    // A broker handles one connection's requests in order: once this is answered, the probe is in the log.
+    if (!probe.closed) await listOffset(probe, topic, 0, LATEST);
+    return answer;
+  } finally {
+    probe.close();
+  }
+}
+
+const completions = (ops: readonly Op[], process: string) => ops.filter((o) => o.f === SEND && o.type !== 'invoke' && o.process === process);
+const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]! : NaN);
+
+/**
+ * acks=1 and acks=all answers carry an offset; acks=0 records are counted as read back or not.
+ * A send answered with an error, or not answered, is an anomaly on a healthy node; while the
+ * nemesis was at work (a node killed or paused) it is what a client must expect, and is counted.
+ */
+function checkAnswers(ops: readonly Op[], acks0Probe: { answered: boolean; detail: string }): CheckResult[] {
+  const faults = ops.some((o) => o.process === NEMESIS);
+  const witnesses: unknown[] = [];
+  const parts: string[] = [];
+  let unanswered = 0;
+  for (const acks of [1, -1] as const) {
+    const done = [...completions(ops, processOf(acks, 'raw')), ...completions(ops, processOf(acks, 'kafkajs'))];
+    for (const o of done) {
+      if (o.type === 'ok' && Number.isInteger((o.value as RecordRef).offset) && (o.value as RecordRef).offset >= 0) continue;
+      if (o.type !== 'ok' && faults) {
+        unanswered++;
+        continue;
+      }
+      witnesses.push({ acks, problem: o.type === 'ok' ? 'acknowledged without an offset' : `no acknowledgement (${o.type})`, op: o });
+    }
+    const ms = done.filter((o) => o.type === 'ok').map((o) => (o.value as { ms: number }).ms);
+    parts.push(`acks=${acks === -1 ? 'all' : 1}: ${ms.length}/${done.length} acknowledged with offsets (median ${median(ms).toFixed(1)} ms)`);
+  }
+  if (unanswered) parts.push(`${unanswered} failed or unanswered while faults were injected (allowed)`);
+  const read = new Set(ops.filter((o) => o.process === FINAL_READ && o.type === 'ok' && o.f === 'poll').flatMap((o) => (o.value as { records: RecordRef[] }).records.map(contentKey)));
+  const acks0 = ops.filter((o) => o.f === SEND && o.type === 'invoke' && (o.value as { acks?: number }).acks === 0);
+  const acks0Read = acks0.filter((o) => read.has(contentKey(o.value as RecordRef))).length;
+  return [
+    {
+      checker: 'ack-answers',
+      valid: witnesses.length === 0,
+      summary: witnesses.length === 0 ? parts.join('; ') : `${witnesses.length} acks=1/all send(s) not acknowledged with an offset; ${parts.join('; ')}`,
+      witnesses: witnesses.slice(0, 20),
+      count: witnesses.length,
+    },
+    {
+      checker: 'acks0-no-response',
+      valid: !acks0Probe.answered,
+      // acks=0 may lose records: how many came back is reported, not judged.
+      summary: `${acks0Probe.answered ? 'the broker answered an acks=0 Produce' : `no answer to an acks=0 Produce within ${NO_RESPONSE_WAIT_MS} ms`}; ${acks0Read} of ${acks0.length} acks=0 record(s) were read back (loss allowed)`,
+      witnesses: acks0Probe.answered ? [{ probe: acks0Probe.detail }] : [],
+    },
+  ];
+}
+
+/**
+ * min.insync.replicas above the replica count. Kafka caps it at the partition's replica count
+ * (`Partition.effectiveMinIsr` = min(min.insync.replicas, replicas), in 3.9.2, 4.3.1 and 4.4.0;
+ * absent from 2.7.0), so a one-replica topic with min.insync.replicas=2 accepts acks=all: no
+ * NOT_ENOUGH_REPLICAS (19). That error needs an ISR smaller than min.insync.replicas ≤ replicas,
+ * i.e. a replicated topic with followers out of sync — the replication scenarios' business.
+ */
+async function minInsyncReplicas(ctx: ScenarioContext, raw: RawClient, topic: string): Promise<CheckResult> {
+  const answers: Record<string, unknown> = {};
+  for (const acks of [1, -1] as const) {
+    const process = `min-isr-acks${acks === -1 ? 'all' : '1'}`;
+    const key = `acks=${acks}`;
+    const value = JSON.stringify({ run: ctx.runId, minIsr: acks });
+    const op = ctx.history.invoke(process, SEND, { topic, partition: 0, key, value, acks, expect: { errorCode: 0 } });
+    try {
+      const a = await produceRaw(raw, topic, 0, [{ key, value }], acks);
+      answers[key] = { errorCode: a.errorCode, offset: a.baseOffset, errorMessage: a.errorMessage };
+      if (a.errorCode === 0) op.ok({ topic, partition: 0, offset: a.baseOffset, key, value, acks, errorCode: 0 });
+      else op.fail(`Produce answered error ${a.errorCode}: ${a.errorMessage ?? ''}`, { topic, partition: 0, key, value, acks, errorCode: a.errorCode });
+    } catch (err) {
+      answers[key] = { error: (err as Error).message };
+      op.info((err as Error).message);
+    }
+  }
+  const ok = (k: string) => (answers[k] as { errorCode?: number }).errorCode === 0;
+  return {
+    checker: 'min-insync-replicas',
+    valid: ok('acks=1') && ok('acks=-1'),
+    summary:
+      ok('acks=1') && ok('acks=-1')
+        ? 'one replica, min.insync.replicas=2: acks=1 and acks=all both succeed (Kafka caps min.insync.replicas at the replica count)'
+        : `one replica, min.insync.replicas=2: answers ${JSON.stringify(answers)}; Kafka 4.4.0 answers NONE to both`,
+    witnesses: [answers],
+  };
+}
+
+/**
+ * Ack levels on one node: a seeded mix of batches sent with acks=0 (raw Produce, no answer
+ * expected: recorded `info`), acks=1 and acks=all (raw and kafkajs). acks=1 and acks=all answers
+ * must carry offsets and their records must be read back (lost-write); acks=0 gets no answer (a
+ * probe waits for one) and may lose records (counted). A topic with min.insync.replicas=2 on one
+ * replica shows what Kafka does there (see minInsyncReplicas).
+ */
+export const ackLevelsScenario: Scenario = {
+  name: 'ack-levels',
+  description: 'acks=0 gets no answer, acks=1 and acks=all answer with offsets; min.insync.replicas above the replica count',
+  // The weakest acknowledged level decides what may be lost (acks=0 sends are never acknowledged:
+  // they end `info`); the acks=1 and raw producers are not idempotent.
+  checkConfig: { acks: 1, idempotent: false },
+  async run(ctx: ScenarioContext): Promise<CheckResult[]> {
+    const topic = ctx.topicName('ack-levels');
+    const minIsrTopic = ctx.topicName('ack-levels-min-isr');
+    const n = Math.max(12, Math.min(ctx.records, 240));
+    const steps = drawSteps(ctx.seed, n);
+    const bootstrap = ctx.target.bootstrap.split(',')[0]!;
+    const d: Drivers = { raw: new RawConnections(bootstrap, 'kconform'), acks1: ctx.kafka.producer({ idempotent: false, maxInFlightRequests: 1 }), acksAll: ctx.kafka.producer({ idempotent: true, maxInFlightRequests: 1 }) };
+    try {
+      try {
+        await createTopicsReady(ctx, [
+          { topic, numPartitions: 1 },
+          { topic: minIsrTopic, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: 'min.insync.replicas', value: '2' }] },
+        ]);
+        await d.acks1.connect();
+        await d.acksAll.connect();
+        ctx.progress(`ack-levels: ${n} records in ${steps.length} batches: ${[0, 1, -1].map((a) => `acks=${a} ×${steps.filter((s) => s.acks === a).length}`).join(', ')}`);
+        let seq = 0;
+        for (const step of steps) {
+          await ctx.pace();
+          const values = Array.from({ length: step.size }, () => JSON.stringify({ run: ctx.runId, seq: seq++ }));
+          await send(ctx, d, topic, step, values);
+        }
+      } finally {
+        await d.acks1.disconnect().catch(() => {});
+        await d.acksAll.disconnect().catch(() => {});
+      }
+      // The protocol checks ask a healed target: a fault would only make their answers unknown.
+      await ctx.quiesce();
+      const probe = await probeNoResponse(ctx, bootstrap, topic);
+      const minIsr = await minInsyncReplicas(ctx, await d.raw.get('acksall-raw'), minIsrTopic);
+      const reader = await d.raw.get('final-read');
+      await readFromBeginning(ctx.kafka, topic, FINAL_READ, ctx.history, ctx.runId);
+      await readFromBeginning(ctx.kafka, topic, REPLAY_READ, ctx.history, ctx.runId);
+      const end = (await listOffset(reader, minIsrTopic, 0, LATEST)).offset;
+      await readRange(reader, ctx.history, FINAL_READ, minIsrTopic, 0, 0, end);
+      await readRange(reader, ctx.history, REPLAY_READ, minIsrTopic, 0, 0, end);
+      return [...checkAnswers(ctx.history.ops, probe), minIsr];
+    } finally {
+      d.raw.closeAll();
+    }
+  },
+};

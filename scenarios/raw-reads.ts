@@ -1,0 +1,215 @@
+import { RawClient } from '../harness/drivers/raw-client.ts';
+import { deleteRecordsBody, fetchBody, listOffsetsBody, produceBody } from '../harness/drivers/request-bodies.ts';
+import type { HistoryRecorder } from '../harness/history/history.ts';
+import { NULL_UUID } from '../protocol/primitives/index.ts';
+import type { DeleteRecordsResponse, FetchResponse, FindCoordinatorResponse, ListOffsetsResponse, OffsetCommitResponse, ProduceResponse } from '../protocol/messages/generated/index.ts';
+import { buildRecordBatch } from '../protocol/records/batch-builder.ts';
+import { decodeRecordBatches, isControlBatch } from '../protocol/records/record-batch.ts';
+import { POLL, type RecordRef } from './checkers/index.ts';
+
+/**
+ * API versions of the raw requests scenarios send. Both the reference broker and Kafka 4.x serve
+ * them, and they name topics by name (Fetch 13+ and Produce 13 use topic ids).
+ */
+export const RAW_VERSIONS = { produce: 9, fetch: 12, listOffsets: 9, offsetCommit: 8, findCoordinator: 3, deleteRecords: 2 } as const;
+
+/** ListOffsets' special timestamps. */
+export const LATEST = -1n;
+export const EARLIEST = -2n;
+
+/** A record as a raw Fetch returned it, with its timestamp. */
+export interface TimedRecord extends RecordRef {
+  timestamp: number;
+}
+
+/** One partition of a Fetch answer, decoded. */
+export interface PartitionFetch {
+  partition: number;
+  errorCode: number;
+  highWatermark: number;
+  logStartOffset: number;
+  /** Records at or after the fetch offset, in log order. */
+  records: TimedRecord[];
+  /** Size of the record sets the broker sent (what min.bytes counts). */
+  bytes: number;
+}
+
+/** Fetch limits; the defaults make a Fetch answer at once. */
+export interface FetchLimits {
+  maxWaitMs?: number;
+  minBytes?: number;
+  maxBytes?: number;
+}
+
+const text = (b: Buffer | null): string | null => (b === null ? null : b.toString('utf8'));
+
+/** The history's view of a record: the checkers' RecordRef, without the timestamp. */
+export function ref(r: RecordRef): RecordRef {
+  return { topic: r.topic, partition: r.partition, offset: r.offset, key: r.key, value: r.value };
+}
+
+/**
+ * One Fetch (as a consumer) of several partitions of `topic`, each from its own offset. A broker
+ * returns whole batches, so records before a partition's fetch offset are dropped, as consumers do.
+ */
+export async function fetchOnce(raw: RawClient, topic: string, from: ReadonlyMap<number, number>, limits: FetchLimits = {}): Promise<PartitionFetch[]> {
+  const body = fetchBody(topic, 0n, limits);
+  const template = body.topics[0]!.partitions[0]!;
+  body.topics[0]!.partitions = [...from].map(([partition, offset]) => ({ ...template, partition, fetchOffset: BigInt(offset) }));
+  // The answer may legitimately take max.wait.ms; give the connection that long and more.
+  const res = await raw.request<FetchResponse>(1, RAW_VERSIONS.fetch, body, (limits.maxWaitMs ?? 0) + 15_000);
+  const out: PartitionFetch[] = [];
+  for (const p of res.responses[0]?.partitions ?? []) {
+    const records: TimedRecord[] = [];
+    const start = from.get(p.partitionIndex) ?? 0;
+    const set = p.records ?? Buffer.alloc(0);
+    for (const batch of decodeRecordBatches(set, { allowPartialTrailing: true })) {
+      if (isControlBatch(batch.attributes)) continue;
+      for (const r of batch.records) {
+        const offset = batch.baseOffset + r.offsetDelta;
+        if (offset < start) continue;
+        records.push({ topic, partition: p.partitionIndex, offset, key: text(r.key), value: text(r.value), timestamp: batch.baseTimestamp + r.timestampDelta });
+      }
+    }
+    out.push({ partition: p.partitionIndex, errorCode: p.errorCode, highWatermark: Number(p.highWatermark), logStartOffset: Number(p.logStartOffset), records, bytes: set.length });
+  }
+  return out;
+}
+
+/**
+ * Reads `[from, to)` of one partition with raw Fetches, recording each as a poll of `process`.
+ * A Fetch error is recorded as a failed poll (with its errorCode) and thrown: a reader that
+ * cannot go on has nothing more to say.
+ */
+export async function readRange(
+  raw: RawClient,
+  history: HistoryRecorder,
+  process: string,
+  topic: string,
+  partition: number,
+  from: number,
+  to: number,
+  timeoutMs = 30_000,
+): Promise<TimedRecord[]> {
+  const out: TimedRecord[] = [];
+  const deadline = Date.now() + timeoutMs;
+  let position = from;
+  while (position < to) {
+    if (Date.now() > deadline) throw new Error(`${process}: read ${topic}/${partition} only up to offset ${position} of ${to} within ${timeoutMs} ms`);
+    const op = history.invoke(process, POLL, { topic, partition, offset: position });
+    const [p] = await fetchOnce(raw, topic, new Map([[partition, position]]), { maxWaitMs: 200, minBytes: 1 });
+    if (!p || p.errorCode !== 0) {
+      op.fail(`Fetch answered error ${p?.errorCode}`, { topic, partition, offset: position, errorCode: p?.errorCode ?? -1 });
+      throw new Error(`${process}: Fetch of ${topic}/${partition} at ${position} answered error ${p?.errorCode}`);
+    }
+    // Past `to` belongs to someone else's read (records produced meanwhile).
+    const records = p.records.filter((r) => r.offset < to);
+    op.ok({ records: records.map(ref) });
+    out.push(...records);
+    if (records.length) position = records[records.length - 1]!.offset + 1;
+  }
+  return out;
+}
+
+/** One partition's ListOffsets answer. */
+export interface OffsetAnswer {
+  errorCode: number;
+  offset: number;
+  timestamp: number;
+}
+
+/** ListOffsets of one partition at `timestamp` (LATEST, EARLIEST or a time in ms). */
+export async function listOffset(raw: RawClient, topic: string, partition: number, timestamp: bigint): Promise<OffsetAnswer> {
+  const res = await raw.request<ListOffsetsResponse>(2, RAW_VERSIONS.listOffsets, listOffsetsBody(topic, timestamp, partition));
+  const p = res.topics[0]!.partitions[0]!;
+  return { errorCode: p.errorCode, offset: Number(p.offset), timestamp: Number(p.timestamp) };
+}
+
+/** One partition's Produce answer. */
+export interface ProduceAnswer {
+  errorCode: number;
+  baseOffset: number;
+  errorMessage: string | null;
+}
+
+/** Produces one plain (non-idempotent) batch of `records` with `acks` 1 or -1 and returns the answer. */
+export async function produceRaw(raw: RawClient, topic: string, partition: number, records: { key: string | null; value: string; timestamp?: number }[], acks: 1 | -1): Promise<ProduceAnswer> {
+  const res = await raw.request<ProduceResponse>(0, RAW_VERSIONS.produce, produceBody(topic, buildRecordBatch(records), { acks, partition }));
+  const p = res.responses[0]!.partitionResponses[0]!;
+  return { errorCode: p.errorCode, baseOffset: Number(p.baseOffset), errorMessage: p.errorMessage ?? null };
+}
+
+/** DeleteRecords of one partition below `offset`: the answer's error code and low watermark. */
+export async function deleteRecordsBefore(raw: RawClient, topic: string, partition: number, offset: number): Promise<{ errorCode: number; lowWatermark: number }> {
+  const res = await raw.request<DeleteRecordsResponse>(21, RAW_VERSIONS.deleteRecords, deleteRecordsBody(topic, BigInt(offset), partition));
+  const p = res.topics[0]!.partitions[0]!;
+  return { errorCode: p.errorCode, lowWatermark: Number(p.lowWatermark) };
+}
+
+/** Coordinator errors a commit retries: the coordinator is loading, moving, or not there yet. */
+const COORDINATOR_RETRIABLE = new Set([14, 15, 16]);
+
+/**
+ * Commits `offset` for a group with no members, as admin tools do (OffsetCommit with generation
+ * -1 and no member id, sent to the group's coordinator). Faster than kafkajs's setOffsets, which
+ * joins the group with a consumer and waits for a fetch. Returns the answer's error code.
+ */
+export async function commitGroupOffset(bootstrap: string, groupId: string, topic: string, partition: number, offset: number, timeoutMs = 15_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  const boot = await RawClient.connect(bootstrap, 'kconform-commit');
+  try {
+    for (;;) {
+      const found = await boot.request<FindCoordinatorResponse>(10, RAW_VERSIONS.findCoordinator, { key: groupId, keyType: 0, coordinatorKeys: [] });
+      let code = found.errorCode;
+      if (code === 0) {
+        const coordinator = await RawClient.connect(`${found.host}:${found.port}`, 'kconform-commit');
+        try {
+          const res = await coordinator.request<OffsetCommitResponse>(8, RAW_VERSIONS.offsetCommit, {
+            groupId,
+            generationIdOrMemberEpoch: -1,
+            memberId: '',
+            groupInstanceId: null,
+            retentionTimeMs: -1n,
+            topics: [{ name: topic, topicId: NULL_UUID, partitions: [{ partitionIndex: partition, committedOffset: BigInt(offset), committedLeaderEpoch: -1, committedMetadata: null }] }],
+          });
+          code = res.topics[0]!.partitions[0]!.errorCode;
+        } finally {
+          coordinator.close();
+        }
+      }
+      if (!COORDINATOR_RETRIABLE.has(code) || Date.now() > deadline) return code;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    boot.close();
+  }
+}
+
+/**
+ * Raw connections by name, opened on first use and opened again once closed: under faults a
+ * killed or restarted node drops its connections, and a scenario goes on after the heal.
+ */
+export class RawConnections {
+  private readonly open = new Map<string, RawClient>();
+  private readonly bootstrap: string;
+  private readonly clientPrefix: string;
+
+  constructor(bootstrap: string, clientPrefix: string) {
+    this.bootstrap = bootstrap;
+    this.clientPrefix = clientPrefix;
+  }
+
+  async get(name: string): Promise<RawClient> {
+    const c = this.open.get(name);
+    if (c && !c.closed) return c;
+    c?.close();
+    const fresh = await RawClient.connect(this.bootstrap, `${this.clientPrefix}-${name}`);
+    this.open.set(name, fresh);
+    return fresh;
+  }
+
+  closeAll(): void {
+    for (const c of this.open.values()) c.close();
+    this.open.clear();
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Running one registered scenario in a suite, as `kconform run` does: on a fresh reference
+ * broker, or on a Kafka node the suite started once (reached as an external target, so one
+ * Kafka start serves every run of the file).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { StartedKafka } from '../../harness/kafka-dist/index.ts';
+import type { Op } from '../../harness/history/history.ts';
+import { runScenario, type ScenarioRun } from '../../harness/runner/run-scenario.ts';
+import type { CheckResult } from '../../scenarios/checkers/index.ts';
+import { SCENARIOS } from '../../scenarios/index.ts';
+
+/** A finished run with its history read back from the run directory. */
+export interface RunWithHistory extends ScenarioRun {
+  history: Op[];
+  /** The run id the scenario stamped into values and (on Kafka) topic names. */
+  runId: string;
+}
+
+/** Where a suite's runs go; `remove` deletes it. */
+export function scratchDir(prefix: string): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), `kconform-${prefix}-`));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Runs scenario `name` on the reference broker (fresh, in process) or on `kafka`. */
+export async function runOn(target: 'reference' | StartedKafka, name: string, o: { seed: number; records: number; dir: string; bugs?: string[] }): Promise<RunWithHistory> {
+  const scenario = SCENARIOS.find((s) => s.name === name);
+  if (!scenario) throw new Error(`no scenario '${name}' in SCENARIOS`);
+  const label = target === 'reference' ? 'reference' : `kafka-${target.version}`;
+  const runId = `${name}-${label}-${o.seed}${o.bugs?.length ? `-${o.bugs.join('+')}` : ''}`;
+  const runDir = join(o.dir, runId);
+  const r = await runScenario({
+    spec: target === 'reference' ? { kind: 'reference' } : { kind: 'external', host: target.host, port: target.port },
+    targetName: label,
+    scenario,
+    seed: o.seed,
+    records: o.records,
+    runDir,
+    bugs: new Set(o.bugs ?? []),
+    progress: () => {},
+  });
+  const history = readFileSync(join(runDir, 'history.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Op);
+  return { ...r, history, runId };
+}
+
+/** The checks that did not hold, as a readable assertion message. */
+export function failing(r: ScenarioRun): CheckResult[] {
+  return r.checks.filter((c) => c.valid !== true);
+}
+
+/** A check by name (throws when the run lacks it). */
+export function check(r: ScenarioRun, name: string): CheckResult {
+  const c = r.checks.find((x) => x.checker === name);
+  if (!c) throw new Error(`no '${name}' check in ${r.checks.map((x) => x.checker).join(', ')}`);
+  return c;
+}
+
+/** Completions (ok, fail, info) of `f` by `process`, in history order. */
+export function completions(history: readonly Op[], f: string, process?: string): Op[] {
+  return history.filter((o) => o.type !== 'invoke' && o.f === f && (process === undefined || o.process === process));
+}
