@@ -24,6 +24,7 @@ type PartitionResponse = TopicResponse['partitions'][number];
 
 const EMPTY = Buffer.alloc(0);
 
+/** A partition's answer; an error answer carries -1 watermarks and log start, as Kafka's does (checked against 4.4.0). */
 function partitionResponse(partitionIndex: number, errorCode: number, hw = -1, lso = -1, logStart = -1, records: Buffer = EMPTY): PartitionResponse {
   return {
     partitionIndex,
@@ -63,7 +64,7 @@ function collect(req: FetchRequest, broker: Broker, apiVersion: number): { respo
       if (p.currentLeaderEpoch !== -1 && p.currentLeaderEpoch !== partition.leaderEpoch) {
         errors = true;
         const code = p.currentLeaderEpoch < partition.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH;
-        return partitionResponse(p.partition, code, log.highWatermark, log.highWatermark, log.logStartOffset);
+        return partitionResponse(p.partition, code);
       }
       const limit = Math.min(p.partitionMaxBytes, remaining);
       try {
@@ -79,7 +80,7 @@ function collect(req: FetchRequest, broker: Broker, apiVersion: number): { respo
       } catch (err) {
         if (!(err instanceof OffsetOutOfRangeError)) throw err;
         errors = true;
-        return partitionResponse(p.partition, ErrorCode.OFFSET_OUT_OF_RANGE, log.highWatermark, log.highWatermark, log.logStartOffset);
+        return partitionResponse(p.partition, ErrorCode.OFFSET_OUT_OF_RANGE);
       }
     });
     return { topic: t.topic, topicId: t.topicId, partitions };

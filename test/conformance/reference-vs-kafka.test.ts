@@ -54,7 +54,7 @@ async function observe(bootstrap: string): Promise<Record<string, unknown>> {
     const f3 = (await c.request(1, 12, fetchBody(topic, 3n))).responses[0].partitions[0];
     seen.fetchFrom3 = decodeRecordBatches(f3.records).flatMap((b) => b.records.map((r) => b.baseOffset + r.offsetDelta));
     seen.fetchAtEnd = ((r) => [r.errorCode, r.records.length])((await c.request(1, 12, fetchBody(topic, 5n))).responses[0].partitions[0]);
-    seen.fetchPastEnd = (await c.request(1, 12, fetchBody(topic, 100n))).responses[0].partitions[0].errorCode;
+    seen.fetchPastEnd = ((p) => [p.errorCode, p.highWatermark, p.lastStableOffset, p.logStartOffset])((await c.request(1, 12, fetchBody(topic, 100n))).responses[0].partitions[0]);
 
     const bad = buildRecordBatch([{ value: 'x' }]);
     bad[CRC_OFFSET] ^= 0xff;
@@ -83,7 +83,7 @@ async function observe(bootstrap: string): Promise<Record<string, unknown>> {
     seen.deleteRecords = await deleteRecords(2n);
     seen.deleteRecordsBeyondEnd = (await deleteRecords(100n))[0];
     seen.earliestAfterDelete = await listOffsets(-2n);
-    seen.fetchBelowStart = (await c.request(1, 12, fetchBody(topic, 0n))).responses[0].partitions[0].errorCode;
+    seen.fetchBelowStart = ((p) => [p.errorCode, p.highWatermark, p.lastStableOffset, p.logStartOffset])((await c.request(1, 12, fetchBody(topic, 0n))).responses[0].partitions[0]);
     // How many batches a fetch returns is Kafka's choice (it may stop early; the consumer fetches
     // again): compare the batch that holds the fetch offset, and that what came is contiguous.
     const fromStart = decodeRecordBatches((await c.request(1, 12, fetchBody(topic, 2n))).responses[0].partitions[0].records);
