@@ -61,7 +61,7 @@ describe('kconform CLI', () => {
     async (target) => {
       const out = join(scratch, target.replace(/[@.]/g, '_'));
       const junit = join(out, 'junit.xml');
-      const r = await kconform(['run', '--target', target, '--records', '300', '--seed', '42', '--out', out, '--junit', junit], undefined, 240_000);
+      const r = await kconform(['run', '--target', target, '--scenarios', 'seed', '--records', '300', '--seed', '42', '--out', out, '--junit', junit], undefined, 240_000);
       expect(r.code, r.stdout + r.stderr).toBe(0);
       for (const check of ['lost-write', 'duplicate', 'inconsistent-offsets', 'nonmonotonic-send', 'poll-skip', 'replay', 'seed-message']) {
         expect(r.stdout).toMatch(new RegExp(`PASS\\s+${check}`));
