@@ -35,18 +35,22 @@ async function consumeUntil(ctx: ScenarioContext, consumer: Consumer, topic: str
 
 /**
  * Consumer groups, commit then resume: member A of a group reads part of a topic, commits its
- * position twice (half way and at the end of its share) and leaves cleanly; member B joins the
- * same group and must start exactly at A's last commit — no record skipped, none read twice,
- * because nobody died before committing (Kafka promises at-least-once only across failures).
+ * position twice (half way and at the end of its share), processes a few more records and dies
+ * before committing them; member B joins the same group and must start exactly at A's last
+ * commit. B reads again exactly the records A processed but never committed — the duplicates
+ * Kafka's at-least-once delivery allows after a member dies — and nothing A had committed, and
+ * skips nothing.
  */
 export const consumerGroupsScenario: Scenario = {
   name: 'consumer-groups',
-  description: 'a member commits and leaves; the next member resumes exactly at the committed offset',
+  description: 'a member commits, processes more and dies; the next member resumes exactly at the commit and redelivers only the uncommitted records',
   async run(ctx: ScenarioContext): Promise<CheckResult[]> {
     const topic = ctx.topicName('groups');
     const groupId = `kconform-${ctx.runId}-group`;
     const n = Math.max(20, Math.min(ctx.records, 500));
     const share = fc.sample(fc.integer({ min: 4, max: n - 4 }), { seed: ctx.seed, numRuns: 1 })[0]!;
+    // records A processes after its last commit, then dies: Kafka redelivers exactly these to B
+    const extra = Math.min(fc.sample(fc.integer({ min: 1, max: 20 }), { seed: ctx.seed + 1, numRuns: 1 })[0]!, n - share - 1);
     const admin = ctx.kafka.admin();
     await admin.connect();
     await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
@@ -59,19 +63,21 @@ export const consumerGroupsScenario: Scenario = {
       values.forEach((value, j) => ops[j]!.ok({ topic, partition: 0, offset: Number(meta[0]!.baseOffset) + j, key: null, value } satisfies RecordRef));
     }
     await producer.disconnect();
-    ctx.progress(`consumer-groups: member A reads ${share} of ${n} records, commits and leaves; member B resumes`);
+    ctx.progress(`consumer-groups: member A reads ${share + extra} of ${n} records, commits the first ${share} and dies; member B resumes`);
 
     const a = ctx.kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
     await a.connect();
-    const readByA = await consumeUntil(ctx, a, topic, 'member-a', (seen) => seen.length >= share);
+    const readByA = await consumeUntil(ctx, a, topic, 'member-a', (seen) => seen.length >= share + extra);
     const commit = async (next: number) => {
       const op = ctx.history.invoke('member-a', 'commit', { topic, partition: 0, offset: next });
       await a.commitOffsets([{ topic, partition: 0, offset: String(next) }]);
       op.ok({ topic, partition: 0, offset: next });
     };
-    const last = readByA[readByA.length - 1]!.offset;
-    await commit(readByA[Math.floor(readByA.length / 2)]!.offset + 1);
+    const last = readByA[share - 1]!.offset;
+    await commit(readByA[Math.floor(share / 2)]!.offset + 1);
     await commit(last + 1);
+    // A "dies": it leaves without committing the records it processed after `last`
+    const uncommitted = new Set(readByA.slice(share).map((r) => r.offset));
     await a.disconnect();
     const committed = (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]!.partitions[0]!.offset;
     // B reads to the end the broker reports, not to n: a broker that lost records must not hang the run.
@@ -89,7 +95,19 @@ export const consumerGroupsScenario: Scenario = {
     const resumedAt = readByB[0]?.offset;
     const reRead = readByB.filter((r) => r.offset <= last).length;
     const ok = resumedAt === last + 1;
+    const readByBoth = readByB.filter((r) => readByA.some((x) => x.offset === r.offset)).map((r) => r.offset);
+    const unexpected = readByBoth.filter((o) => !uncommitted.has(o));
+    const missing = [...uncommitted].filter((o) => !readByBoth.includes(o));
+    const redeliveryOk = unexpected.length === 0 && missing.length === 0;
     return [
+      {
+        checker: 'group-redelivery',
+        valid: redeliveryOk,
+        summary: redeliveryOk
+          ? `member B read again exactly the ${uncommitted.size} record(s) member A processed but never committed`
+          : `records read by both members: ${unexpected.length} that A had committed, ${missing.length} of A's uncommitted ones never redelivered`,
+        witnesses: redeliveryOk ? [] : [{ readTwiceThoughCommitted: unexpected.slice(0, 20), uncommittedNotRedelivered: missing.slice(0, 20) }],
+      },
       {
         checker: 'group-resume',
         valid: ok,
