@@ -1,5 +1,6 @@
 import { ackLevelsScenario } from './ack-levels.ts';
 import { consumerGroupsScenario } from './consumer-groups.ts';
+import { groupGenerationsScenario } from './group-generations.ts';
 import { idempotenceScenario } from './idempotence.ts';
 import { longPollScenario } from './long-poll.ts';
 import { offsetOrderingScenario } from './offset-ordering.ts';
@@ -15,6 +16,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ackLevelsScenario,
   idempotenceScenario,
   consumerGroupsScenario,
+  groupGenerationsScenario,
   longPollScenario,
 ];
 

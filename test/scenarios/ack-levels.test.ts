@@ -7,14 +7,13 @@ import { LATEST_KAFKA_VERSION, startKafkaNode, type StartedKafka } from '../../h
 import type { Op } from '../../harness/history/history.ts';
 import type { RecordRef } from '../../scenarios/checkers/index.ts';
 import { check, completions, failing, runOn, scratchDir, type RunWithHistory } from './scenario-runs.ts';
+import { expectPassed } from './scenario-runs.ts';
 
 const scratch = scratchDir('ack-levels');
 afterAll(() => scratch.remove());
 
 function expectClean(r: RunWithHistory) {
-  expect(r.error).toBeUndefined();
-  expect(failing(r), JSON.stringify(failing(r), null, 1)).toEqual([]);
-  expect(r.valid).toBe(true);
+  expectPassed(r);
   for (const name of ['ack-answers', 'acks0-no-response', 'min-insync-replicas', 'lost-write']) expect(check(r, name).valid).toBe(true);
   const sends = completions(r.history, 'send');
   // acks=0 never has an answer to record; acks=1 and acks=all always do here

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LATEST_KAFKA_VERSION, startKafkaNode, type StartedKafka } from '../../harness/kafka-dist/index.ts';
 import { check, failing, runOn, scratchDir, type RunWithHistory } from './scenario-runs.ts';
+import { expectPassed } from './scenario-runs.ts';
 
 const scratch = scratchDir('long-poll');
 afterAll(() => scratch.remove());
@@ -18,9 +19,7 @@ interface Times {
 }
 
 function expectClean(r: RunWithHistory) {
-  expect(r.error).toBeUndefined();
-  expect(failing(r), JSON.stringify(failing(r), null, 1)).toEqual([]);
-  expect(r.valid).toBe(true);
+  expectPassed(r);
   const [early, late] = check(r, 'long-poll').witnesses as Times[];
   expect(early).toMatchObject({ minBytes: 1, pendingAt300ms: true, records: 1 });
   expect(early!.returnedAfterProduceMs).toBeLessThan(1500);

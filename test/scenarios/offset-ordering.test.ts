@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LATEST_KAFKA_VERSION, startKafkaNode, type StartedKafka } from '../../harness/kafka-dist/index.ts';
 import type { RecordRef } from '../../scenarios/checkers/index.ts';
 import { check, completions, failing, runOn, scratchDir, type RunWithHistory } from './scenario-runs.ts';
+import { expectPassed } from './scenario-runs.ts';
 
 const scratch = scratchDir('offset-ordering');
 afterAll(() => scratch.remove());
@@ -18,9 +19,7 @@ function cast(r: RunWithHistory) {
 }
 
 function expectClean(r: RunWithHistory) {
-  expect(r.error).toBeUndefined();
-  expect(failing(r), JSON.stringify(failing(r), null, 1)).toEqual([]);
-  expect(r.valid).toBe(true);
+  expectPassed(r);
   expect(check(r, 'ack-offsets').valid).toBe(true);
   expect(check(r, 'consumer-coverage').valid).toBe(true);
   const { producers, readers } = cast(r);

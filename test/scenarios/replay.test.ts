@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LATEST_KAFKA_VERSION, startKafkaNode, type StartedKafka } from '../../harness/kafka-dist/index.ts';
 import type { Op } from '../../harness/history/history.ts';
 import { check, completions, failing, runOn, scratchDir, type RunWithHistory } from './scenario-runs.ts';
+import { expectPassed } from './scenario-runs.ts';
 
 const scratch = scratchDir('replay');
 afterAll(() => scratch.remove());
@@ -13,9 +14,7 @@ afterAll(() => scratch.remove());
 const REREADERS = ['from-earliest', 'from-committed', 'from-seek', 'by-timestamp', 'replay'];
 
 function expectClean(r: RunWithHistory) {
-  expect(r.error).toBeUndefined();
-  expect(failing(r), JSON.stringify(failing(r), null, 1)).toEqual([]);
-  expect(r.valid).toBe(true);
+  expectPassed(r);
   for (const name of ['replay-positions', 'log-start', 'auto-offset-reset', 'protocol-expectations']) expect(check(r, name).valid).toBe(true);
   // every re-reader and every reset consumer read something, and the Fetch below the log start was refused
   const readers = new Set(completions(r.history, 'poll').map((o) => String(o.process)));

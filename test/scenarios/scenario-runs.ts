@@ -4,6 +4,7 @@
  * Kafka start serves every run of the file).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { expect } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StartedKafka } from '../../harness/kafka-dist/index.ts';
@@ -47,6 +48,13 @@ export async function runOn(target: 'reference' | StartedKafka, name: string, o:
     .split('\n')
     .map((line) => JSON.parse(line) as Op);
   return { ...r, history, runId };
+}
+
+/** The run ended normally and every check held (the failing ones are the assertion message). */
+export function expectPassed(r: ScenarioRun): void {
+  expect(r.error).toBeUndefined();
+  expect(failing(r), JSON.stringify(failing(r), null, 1)).toEqual([]);
+  expect(r.valid).toBe(true);
 }
 
 /** The checks that did not hold, as a readable assertion message. */

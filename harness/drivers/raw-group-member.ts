@@ -1,0 +1,166 @@
+import { Reader, Writer } from '../../protocol/primitives/index.ts';
+import { RawClient } from './raw-client.ts';
+
+const FIND_COORDINATOR = 10;
+const JOIN_GROUP = 11;
+const HEARTBEAT = 12;
+const LEAVE_GROUP = 13;
+const SYNC_GROUP = 14;
+const MEMBER_ID_REQUIRED = 79;
+
+/** What one member got from one completed rebalance. */
+export interface MemberGeneration {
+  memberId: string;
+  generationId: number;
+  leader: boolean;
+  /** topic -> partitions assigned to this member */
+  assignment: Map<string, number[]>;
+  errorCode: number;
+}
+
+/**
+ * ConsumerProtocolSubscription v0 (Kafka's `common/message/ConsumerProtocolSubscription.json`):
+ * version, topics, null user data. It is a data format, not a request, so it is not generated.
+ */
+export function encodeSubscription(topics: readonly string[]): Buffer {
+  const w = new Writer(64).int16(0).int32(topics.length);
+  for (const t of topics) w.string(t);
+  return Buffer.from(w.nullableBytes(null).result());
+}
+
+/** ConsumerProtocolAssignment v0: version, (topic, partitions)*, null user data. */
+export function encodeAssignment(assignment: ReadonlyMap<string, readonly number[]>): Buffer {
+  const w = new Writer(64).int16(0).int32(assignment.size);
+  for (const [topic, partitions] of assignment) {
+    w.string(topic).int32(partitions.length);
+    for (const p of partitions) w.int32(p);
+  }
+  return Buffer.from(w.nullableBytes(null).result());
+}
+
+/** Reads a ConsumerProtocolAssignment (any version: later versions only add fields at the end). */
+export function decodeAssignment(bytes: Buffer): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  if (bytes.length === 0) return out;
+  const r = new Reader(bytes);
+  r.int16('Assignment.Version');
+  const n = r.arrayLength(false, 'Assignment.AssignedPartitions');
+  for (let i = 0; i < n; i++) {
+    const topic = r.string('Assignment.Topic');
+    const count = r.arrayLength(false, 'Assignment.Partitions');
+    const partitions: number[] = [];
+    for (let j = 0; j < count; j++) partitions.push(r.int32('Assignment.Partition'));
+    out.set(topic, partitions);
+  }
+  return out;
+}
+
+/** The range assignor's split of `partitions` of one topic among members (sorted ids), as Kafka's RangeAssignor. */
+export function rangeAssign(memberIds: readonly string[], topic: string, partitions: number): Map<string, Map<string, number[]>> {
+  const members = [...memberIds].sort();
+  const out = new Map<string, Map<string, number[]>>();
+  const per = Math.floor(partitions / members.length);
+  const extra = partitions % members.length;
+  let next = 0;
+  members.forEach((m, i) => {
+    const count = per + (i < extra ? 1 : 0);
+    out.set(m, new Map([[topic, Array.from({ length: count }, (_, k) => next + k)]]));
+    next += count;
+  });
+  return out;
+}
+
+/**
+ * A consumer-group member speaking the classic group protocol directly (JoinGroup v9, SyncGroup
+ * v5, Heartbeat v4, LeaveGroup v5) with the range assignor, so a scenario sees exactly which
+ * generation each assignment belongs to — what high-level clients keep to themselves.
+ */
+export class RawGroupMember {
+  readonly name: string;
+  private readonly client: RawClient;
+  private readonly groupId: string;
+  private readonly topic: string;
+  private readonly partitions: number;
+  memberId = '';
+  generationId = -1;
+
+  private constructor(name: string, client: RawClient, groupId: string, topic: string, partitions: number) {
+    this.name = name;
+    this.client = client;
+    this.groupId = groupId;
+    this.topic = topic;
+    this.partitions = partitions;
+  }
+
+  /** Finds the group's coordinator from `bootstrap` and connects a member of `groupId` subscribed to `topic` (with `partitions` partitions). */
+  static async connect(bootstrap: string, name: string, groupId: string, topic: string, partitions: number): Promise<RawGroupMember> {
+    const first = bootstrap.split(',')[0]!;
+    const probe = await RawClient.connect(first, name);
+    let coordinator: string | undefined;
+    try {
+      // a fresh Kafka answers COORDINATOR_NOT_AVAILABLE until the offsets topic exists
+      for (let attempt = 0; attempt < 100 && !coordinator; attempt++) {
+        const r = await probe.request(FIND_COORDINATOR, 4, { key: '', keyType: 0, coordinatorKeys: [groupId] });
+        const c = r.coordinators[0];
+        if (c.errorCode === 0) coordinator = `${c.host}:${c.port}`;
+        else await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    } finally {
+      probe.close();
+    }
+    if (!coordinator) throw new Error(`no coordinator for group ${groupId} at ${first}`);
+    return new RawGroupMember(name, await RawClient.connect(coordinator, name), groupId, topic, partitions);
+  }
+
+  /** Joins (or rejoins) and syncs; resolves with this member's assignment of the new generation. */
+  async join(): Promise<MemberGeneration> {
+    const joinBody = () => ({
+      groupId: this.groupId,
+      sessionTimeoutMs: 30_000,
+      rebalanceTimeoutMs: 30_000,
+      memberId: this.memberId,
+      groupInstanceId: null,
+      protocolType: 'consumer',
+      protocols: [{ name: 'range', metadata: encodeSubscription([this.topic]) }],
+      reason: null,
+    });
+    let joined = await this.client.request(JOIN_GROUP, 9, joinBody(), 60_000);
+    if (joined.errorCode === MEMBER_ID_REQUIRED) {
+      this.memberId = joined.memberId;
+      joined = await this.client.request(JOIN_GROUP, 9, joinBody(), 60_000);
+    }
+    if (joined.errorCode !== 0) return { memberId: this.memberId, generationId: -1, leader: false, assignment: new Map(), errorCode: joined.errorCode };
+    this.memberId = joined.memberId;
+    this.generationId = joined.generationId;
+    const leader = joined.leader === joined.memberId;
+    const assignments = leader
+      ? [...rangeAssign(joined.members.map((m: { memberId: string }) => m.memberId), this.topic, this.partitions)].map(([memberId, a]) => ({ memberId, assignment: encodeAssignment(a) }))
+      : [];
+    const synced = await this.client.request(
+      SYNC_GROUP,
+      5,
+      { groupId: this.groupId, generationId: this.generationId, memberId: this.memberId, groupInstanceId: null, protocolType: 'consumer', protocolName: 'range', assignments },
+      60_000,
+    );
+    return { memberId: this.memberId, generationId: this.generationId, leader, assignment: synced.errorCode === 0 ? decodeAssignment(synced.assignment) : new Map(), errorCode: synced.errorCode };
+  }
+
+  /** One heartbeat; returns its error code (27 REBALANCE_IN_PROGRESS means: rejoin). */
+  async heartbeat(): Promise<number> {
+    const r = await this.client.request(HEARTBEAT, 4, { groupId: this.groupId, generationId: this.generationId, memberId: this.memberId, groupInstanceId: null });
+    return r.errorCode;
+  }
+
+  /** Leaves the group and closes the connection. */
+  async leave(): Promise<void> {
+    try {
+      await this.client.request(LEAVE_GROUP, 5, { groupId: this.groupId, memberId: '', members: [{ memberId: this.memberId, groupInstanceId: null, reason: 'kconform scenario' }] });
+    } finally {
+      this.client.close();
+    }
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}

@@ -1,0 +1,143 @@
+import fc from 'fast-check';
+import { RawGroupMember, type MemberGeneration } from '../harness/drivers/raw-group-member.ts';
+import type { CheckResult } from './checkers/index.ts';
+import { readFromBeginning } from './read-from-beginning.ts';
+import type { Scenario, ScenarioContext } from './scenario.ts';
+import { FINAL_READ, REPLAY_READ, SEND, type RecordRef } from './checkers/index.ts';
+
+const PARTITIONS = 6;
+
+/** One membership change: a new member joins, or a member (by position) leaves. */
+type Change = { kind: 'join' } | { kind: 'leave'; index: number };
+
+/**
+ * Consumer-group generations, at the protocol level: members speaking the classic group protocol
+ * directly (as a real client does: join, sync, heartbeat, rejoin when a heartbeat answers
+ * REBALANCE_IN_PROGRESS) join and leave a group on a topic of six partitions, in an order drawn
+ * from the seed. Each records the generation and partitions it was given. No partition may be
+ * owned by two members of one generation, each member's generations must grow, and after every
+ * change the group must settle with all members in one generation.
+ */
+export const groupGenerationsScenario: Scenario = {
+  name: 'group-generations',
+  description: 'members join and leave; each generation gives every partition to exactly one member',
+  async run(ctx: ScenarioContext): Promise<CheckResult[]> {
+    const topic = ctx.topicName('generations');
+    const groupId = `kconform-${ctx.runId}-generations`;
+    const admin = ctx.kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }], waitForLeaders: true });
+    await admin.disconnect();
+    // a few records so the final read has something to judge
+    const producer = ctx.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    for (let p = 0; p < PARTITIONS; p++) {
+      const value = JSON.stringify({ run: ctx.runId, partition: p });
+      const op = ctx.history.invoke(0, SEND, { topic, partition: p, key: null, value });
+      const meta = await producer.send({ topic, acks: -1, messages: [{ value, partition: p }] });
+      op.ok({ topic, partition: p, offset: Number(meta[0]!.baseOffset), key: null, value } satisfies RecordRef);
+    }
+    await producer.disconnect();
+
+    const changes = fc.sample(
+      fc.array(fc.oneof({ arbitrary: fc.constant<Change>({ kind: 'join' }), weight: 3 }, { arbitrary: fc.nat(3).map((index): Change => ({ kind: 'leave', index })), weight: 2 }), { minLength: 4, maxLength: 8 }),
+      { seed: ctx.seed, numRuns: 1 },
+    )[0]!;
+    const bootstrap = ctx.target.bootstrap;
+    const generations = new Map<number, MemberGeneration[]>();
+    const failures: unknown[] = [];
+
+    /** A member as a real client runs it: join, then heartbeat until told to rejoin or to stop. */
+    const startMember = async (name: string) => {
+      const m = await RawGroupMember.connect(bootstrap, name, groupId, topic, PARTITIONS);
+      const state = { member: m, active: true, stable: -1, done: Promise.resolve() };
+      let lastGeneration = -1;
+      state.done = (async () => {
+        while (state.active) {
+          const op = ctx.history.invoke(name, 'join-group', { groupId });
+          const r = await m.join().catch((err: Error) => ({ memberId: m.memberId, generationId: -1, leader: false, assignment: new Map<string, number[]>(), errorCode: -2, error: err.message }));
+          const value = { member: name, memberId: r.memberId, generationId: r.generationId, leader: r.leader, partitions: r.assignment.get(topic) ?? [], errorCode: r.errorCode };
+          if (r.errorCode !== 0) {
+            op.fail(`error ${r.errorCode}`, value);
+            if (!state.active) break;
+            failures.push(value);
+            await new Promise((res) => setTimeout(res, 100));
+            continue;
+          }
+          op.ok(value);
+          if (r.generationId <= lastGeneration) failures.push({ member: name, problem: `generation went from ${lastGeneration} to ${r.generationId}` });
+          lastGeneration = r.generationId;
+          generations.set(r.generationId, [...(generations.get(r.generationId) ?? []), r]);
+          state.stable = r.generationId;
+          // heartbeat until the coordinator says a rebalance started (27) or this member stops
+          while (state.active) {
+            await new Promise((res) => setTimeout(res, 100));
+            if (!state.active) break;
+            const code = await m.heartbeat().catch(() => -1);
+            if (code !== 0) {
+              state.stable = -1;
+              break;
+            }
+          }
+        }
+      })();
+      return state;
+    };
+    type Running = Awaited<ReturnType<typeof startMember>>;
+    const running: Running[] = [];
+    /** Waits until every running member sits in one generation and heartbeats happily. */
+    const settle = async () => {
+      const until = Date.now() + 30_000;
+      while (Date.now() < until) {
+        const gens = new Set(running.map((r) => r.stable));
+        if (running.length > 0 && gens.size === 1 && !gens.has(-1)) return;
+        await new Promise((res) => setTimeout(res, 50));
+      }
+      failures.push({ problem: 'the group did not settle within 30 s', members: running.map((r) => [r.member.name, r.stable]) });
+    };
+    let named = 0;
+    try {
+      running.push(await startMember(`member-${named++}`));
+      await settle();
+      for (const change of changes) {
+        await ctx.pace();
+        if (change.kind === 'join' || running.length <= 1) {
+          running.push(await startMember(`member-${named++}`));
+        } else {
+          const [leaving] = running.splice(change.index % running.length, 1);
+          leaving!.active = false;
+          await leaving!.done;
+          const op = ctx.history.invoke(leaving!.member.name, 'leave-group', { groupId });
+          await leaving!.member.leave();
+          op.ok({ member: leaving!.member.name });
+        }
+        await settle();
+      }
+    } finally {
+      for (const r of running) r.active = false;
+      for (const r of running) {
+        await r.done;
+        await r.member.leave().catch(() => r.member.close());
+      }
+    }
+    ctx.progress(`group-generations: ${generations.size} generations, ${named} members over the run`);
+    await ctx.quiesce();
+    await readFromBeginning(ctx.kafka, topic, FINAL_READ, ctx.history, ctx.runId);
+    await readFromBeginning(ctx.kafka, topic, REPLAY_READ, ctx.history, ctx.runId);
+
+    const problems: unknown[] = [...failures];
+    for (const [generationId, members] of [...generations].sort((a, b) => a[0] - b[0])) {
+      const owners = new Map<number, string[]>();
+      for (const m of members) for (const p of m.assignment.get(topic) ?? []) owners.set(p, [...(owners.get(p) ?? []), m.memberId]);
+      for (const [p, o] of owners) if (o.length > 1) problems.push({ generation: generationId, partition: p, owners: o });
+    }
+    return [
+      {
+        checker: 'group-generations',
+        valid: problems.length === 0,
+        summary: problems.length === 0 ? `${generations.size} generations, no partition owned by two members of one generation, every member settled` : `${problems.length} problem(s) with group generations`,
+        witnesses: problems.slice(0, 20),
+      },
+    ];
+  },
+};
