@@ -67,7 +67,11 @@ export const consumerGroupsScenario: Scenario = {
 
     const a = ctx.kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
     await a.connect();
-    const readByA = await consumeUntil(ctx, a, topic, 'member-a', (seen) => seen.length >= share + extra);
+    // a consumer left running after a failure would keep retrying for ever: always disconnect
+    const readByA = await consumeUntil(ctx, a, topic, 'member-a', (seen) => seen.length >= share + extra).catch(async (err: unknown) => {
+      await a.disconnect();
+      throw err;
+    });
     const commit = async (next: number) => {
       const op = ctx.history.invoke('member-a', 'commit', { topic, partition: 0, offset: next });
       await a.commitOffsets([{ topic, partition: 0, offset: String(next) }]);
@@ -86,8 +90,12 @@ export const consumerGroupsScenario: Scenario = {
 
     const b = ctx.kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
     await b.connect();
-    const readByB = await consumeUntil(ctx, b, topic, 'member-b', (seen) => end <= last + 1 || (seen.length > 0 && seen[seen.length - 1]!.offset >= end - 1));
-    await b.disconnect();
+    let readByB: RecordRef[];
+    try {
+      readByB = await consumeUntil(ctx, b, topic, 'member-b', (seen) => end <= last + 1 || (seen.length > 0 && seen[seen.length - 1]!.offset >= end - 1));
+    } finally {
+      await b.disconnect();
+    }
     await ctx.quiesce();
     await readFromBeginning(ctx.kafka, topic, FINAL_READ, ctx.history, ctx.runId);
     await readFromBeginning(ctx.kafka, topic, REPLAY_READ, ctx.history, ctx.runId);

@@ -148,3 +148,7 @@ async function main(): Promise<void> {
 }
 
 await main();
+// A client library that is still retrying (a kafkajs consumer left running by a failed scenario)
+// must not keep a finished command alive: flush the output and exit with the command's code.
+await Promise.all([new Promise((resolve) => process.stdout.write('', resolve)), new Promise((resolve) => process.stderr.write('', resolve))]);
+process.exit(process.exitCode ?? 0);
