@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { logLevel } from 'kafkajs';
 import { kafkajsClient } from '../harness/drivers/kafkajs-client.ts';
+import { splitHostPort } from '../harness/drivers/host-port.ts';
 import { NEMESIS } from '../harness/nemesis/nemesis.ts';
 import { startProxies } from '../harness/nemesis/tcp-proxy.ts';
 import { FINAL_READ, REPLAY_READ, SEND, type CheckResult, type RecordRef } from './checkers/index.ts';
@@ -8,11 +9,6 @@ import { readFromBeginning } from './read-from-beginning.ts';
 import type { Scenario, ScenarioContext } from './scenario.ts';
 
 const PRODUCE = 0;
-
-function hostPort(bootstrap: string): { host: string; port: number } {
-  const at = bootstrap.lastIndexOf(':');
-  return { host: bootstrap.slice(0, at), port: Number(bootstrap.slice(at + 1)) };
-}
 
 /**
  * Idempotence (KIP-98): an idempotent producer sends through a TCP proxy that, at moments drawn
@@ -27,7 +23,7 @@ export const idempotenceScenario: Scenario = {
     const topic = ctx.topicName('idempotence');
     const n = Math.max(10, Math.min(ctx.records, 200));
     const dropBefore = new Set(fc.sample(fc.integer({ min: 0, max: n - 1 }), { seed: ctx.seed, numRuns: 3 }));
-    const proxies = await startProxies(ctx.target.bootstrap.split(',').map(hostPort));
+    const proxies = await startProxies(ctx.target.bootstrap.split(',').map(splitHostPort));
     const viaProxy = proxies.map((p) => `${p.listen.host}:${p.listen.port}`);
     // A short request timeout so a dropped answer turns into a retry quickly.
     const kafka = kafkajsClient(viaProxy, 'kconform-idempotence', { logLevel: logLevel.NOTHING, requestTimeout: 1500, retry: { retries: 8, initialRetryTime: 100 } });

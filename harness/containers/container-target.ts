@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContainerRuntimeClient, StartedTestContainer, WaitStrategy } from 'testcontainers';
 import { registerCleanup } from '../cleanup/cleanup-registry.ts';
+import { splitHostPort } from '../drivers/host-port.ts';
 import { randomClusterId } from '../kafka-dist/kafka-process.ts';
 import { brokerCount } from '../kafka-dist/metadata-probe.ts';
 import { freePort, portAccepts } from '../kafka-dist/net-util.ts';
@@ -93,10 +94,10 @@ export async function waitForKafka(
   deadline: number,
   stillRunning: () => Promise<boolean> = async () => true,
 ): Promise<boolean> {
-  const [host, portText] = [bootstrap.slice(0, bootstrap.lastIndexOf(':')), bootstrap.slice(bootstrap.lastIndexOf(':') + 1)];
+  const { host, port } = splitHostPort(bootstrap);
   while (Date.now() < deadline) {
     if (!(await stillRunning())) return false;
-    if ((await portAccepts(host, Number(portText), 1_000)) && (await brokerCount(bootstrap, 3_000)) >= brokers) return true;
+    if ((await portAccepts(host, port, 1_000)) && (await brokerCount(bootstrap, 3_000)) >= brokers) return true;
     await sleep(250);
   }
   return false;

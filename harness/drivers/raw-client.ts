@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { decodeResponse, encodeRequest } from '../../protocol/messages/frames.ts';
+import { splitHostPort } from './host-port.ts';
 
 /** Why a raw request got no answer. */
 export class RawClientError extends Error {
@@ -40,9 +41,7 @@ export class RawClient {
 
   /** Connects to `host:port`; rejects after `timeoutMs`. */
   static connect(bootstrap: string, clientId = 'kconform-raw', timeoutMs = 5000): Promise<RawClient> {
-    const at = bootstrap.lastIndexOf(':');
-    const host = bootstrap.slice(0, at);
-    const port = Number(bootstrap.slice(at + 1));
+    const { host, port } = splitHostPort(bootstrap);
     return new Promise((resolve, reject) => {
       const socket = connect({ host, port });
       const timer = setTimeout(() => {

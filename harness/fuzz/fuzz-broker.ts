@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { RawClient } from '../drivers/raw-client.ts';
+import { splitHostPort } from '../drivers/host-port.ts';
 import { createTopicBody, listOffsetsBody, produceBody } from '../drivers/request-bodies.ts';
 import { buildRecordBatch } from '../../protocol/records/batch-builder.ts';
 import { decodeRequest } from '../../protocol/messages/frames.ts';
@@ -102,9 +103,8 @@ function sendOne(socket: Socket, bytes: Buffer, timeoutMs: number): Promise<{ ou
 }
 
 function open(bootstrap: string): Promise<Socket> {
-  const at = bootstrap.lastIndexOf(':');
   return new Promise((resolve, reject) => {
-    const s = connect({ host: bootstrap.slice(0, at), port: Number(bootstrap.slice(at + 1)) });
+    const s = connect(splitHostPort(bootstrap));
     s.once('connect', () => resolve(s));
     s.once('error', reject);
   });

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logLevel } from 'kafkajs';
 import { kafkajsClient } from '../../harness/drivers/kafkajs-client.ts';
+import { splitHostPort } from '../../harness/drivers/host-port.ts';
 import { RawClient } from '../../harness/drivers/raw-client.ts';
 import { startKafkaNode, LATEST_KAFKA_VERSION, type StartedKafka } from '../../harness/kafka-dist/index.ts';
 import { startProxies, type TcpProxy } from '../../harness/nemesis/tcp-proxy.ts';
@@ -22,7 +23,6 @@ afterAll(async () => {
   await Promise.all([reference?.close(), kafka?.stop()]);
 });
 
-const hostPort = (bootstrap: string) => ({ host: bootstrap.slice(0, bootstrap.lastIndexOf(':')), port: Number(bootstrap.slice(bootstrap.lastIndexOf(':') + 1)) });
 
 async function countAfterLostResponse(proxy: TcpProxy, idempotent: boolean): Promise<number> {
   const bootstrap = `${proxy.listen.host}:${proxy.listen.port}`;
@@ -45,7 +45,7 @@ async function countAfterLostResponse(proxy: TcpProxy, idempotent: boolean): Pro
 describe.each(['reference', 'kafka'])('TCP proxy in front of %s', (which) => {
   let proxies: TcpProxy[];
   beforeAll(async () => {
-    proxies = await startProxies([hostPort(which === 'reference' ? reference.bootstrap : kafka.bootstrap)]);
+    proxies = await startProxies([splitHostPort(which === 'reference' ? reference.bootstrap : kafka.bootstrap)]);
   });
   afterAll(async () => {
     for (const p of proxies) await p.close();
