@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { Producer } from 'kafkajs';
-import { RawClient, RawClientError } from '../harness/drivers/raw-client.ts';
+import { RawClient, RawClientError } from '../protocol/client/raw-client.ts';
 import { produceBody } from '../harness/drivers/request-bodies.ts';
 import type { Op } from '../harness/history/history.ts';
 import { NEMESIS } from '../harness/nemesis/nemesis.ts';

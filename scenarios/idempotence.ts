@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { logLevel } from 'kafkajs';
 import { kafkajsClient } from '../harness/drivers/kafkajs-client.ts';
-import { splitHostPort } from '../harness/drivers/host-port.ts';
+import { splitHostPort } from '../protocol/client/host-port.ts';
 import { NEMESIS } from '../harness/nemesis/nemesis.ts';
 import { startProxies } from '../harness/nemesis/tcp-proxy.ts';
 import { FINAL_READ, REPLAY_READ, SEND, type CheckResult, type RecordRef } from './checkers/index.ts';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { RawClient } from '../harness/drivers/raw-client.ts';
+import { RawClient } from '../protocol/client/raw-client.ts';
 import { NEMESIS } from '../harness/nemesis/nemesis.ts';
 import { FINAL_READ, POLL, REPLAY_READ, SEND, type CheckResult } from './checkers/index.ts';
 import { fetchOnce, LATEST, listOffset, produceRaw, ref, type PartitionFetch } from './raw-reads.ts';

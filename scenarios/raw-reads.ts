@@ -1,4 +1,4 @@
-import { RawClient } from '../harness/drivers/raw-client.ts';
+import { RawClient } from '../protocol/client/raw-client.ts';
 import { deleteRecordsBody, fetchBody, listOffsetsBody, produceBody } from '../harness/drivers/request-bodies.ts';
 import type { HistoryRecorder } from '../harness/history/history.ts';
 import { NULL_UUID } from '../protocol/primitives/index.ts';

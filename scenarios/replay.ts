@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { Producer } from 'kafkajs';
-import type { RawClient } from '../harness/drivers/raw-client.ts';
+import type { RawClient } from '../protocol/client/raw-client.ts';
 import type { HistoryRecorder, Op } from '../harness/history/history.ts';
 import { FINAL_READ, POLL, REPLAY_READ, SEND, type CheckResult, type RecordRef } from './checkers/index.ts';
 import { readWithGroup, RecordedConsumer, waitFor } from './group-reads.ts';

@@ -1,5 +1,5 @@
 import type { ITopicConfig } from 'kafkajs';
-import { RawClient } from '../harness/drivers/raw-client.ts';
+import { RawClient } from '../protocol/client/raw-client.ts';
 import { LATEST, listOffset } from './raw-reads.ts';
 import type { ScenarioContext } from './scenario.ts';
 

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContainerRuntimeClient, StartedTestContainer, WaitStrategy } from 'testcontainers';
 import { registerCleanup } from '../cleanup/cleanup-registry.ts';
-import { splitHostPort } from '../drivers/host-port.ts';
+import { splitHostPort } from '../../protocol/client/host-port.ts';
 import { randomClusterId } from '../kafka-dist/kafka-process.ts';
 import { brokerCount } from '../kafka-dist/metadata-probe.ts';
 import { freePort, portAccepts } from '../kafka-dist/net-util.ts';

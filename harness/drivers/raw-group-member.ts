@@ -1,5 +1,5 @@
 import { Reader, Writer } from '../../protocol/primitives/index.ts';
-import { RawClient } from './raw-client.ts';
+import { RawClient } from '../../protocol/client/raw-client.ts';
 
 const FIND_COORDINATOR = 10;
 const JOIN_GROUP = 11;

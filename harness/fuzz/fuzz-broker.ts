@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
-import { RawClient } from '../drivers/raw-client.ts';
-import { splitHostPort } from '../drivers/host-port.ts';
+import { RawClient } from '../../protocol/client/raw-client.ts';
+import { splitHostPort } from '../../protocol/client/host-port.ts';
 import { createTopicBody, listOffsetsBody, produceBody } from '../drivers/request-bodies.ts';
 import { buildRecordBatch } from '../../protocol/records/batch-builder.ts';
 import { decodeRequest } from '../../protocol/messages/frames.ts';

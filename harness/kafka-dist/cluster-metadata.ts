@@ -5,7 +5,7 @@
  * client is used instead of kafkajs so that an answer comes from exactly the node asked, with no
  * retries, no cached metadata and no reconnects to other brokers.
  */
-import { RawClient } from '../drivers/raw-client.ts';
+import { RawClient } from '../../protocol/client/raw-client.ts';
 
 const API_VERSIONS = 18;
 const METADATA = 3;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createLogger } from '../../reference-broker/logger.ts';
 import { startBroker } from '../../reference-broker/server.ts';
 import { registerCleanup } from '../cleanup/cleanup-registry.ts';
-import { RawClient } from '../drivers/raw-client.ts';
+import { RawClient } from '../../protocol/client/raw-client.ts';
 import { KafkaResolveError, KafkaStartError, PrerequisiteError } from '../kafka-dist/index.ts';
 import { startKafkaCluster } from '../kafka-dist/kafka-cluster.ts';
 import { FaultUnavailableError, type FaultControl, type FaultName, type TargetNode } from '../nemesis/fault-control.ts';

@@ -4,7 +4,7 @@
  * observation is a plain value; the test fails on the first one that differs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RawClient } from '../../harness/drivers/raw-client.ts';
+import { RawClient } from '../../protocol/client/raw-client.ts';
 import { createTopicBody, deleteRecordsBody, fetchBody, listOffsetsBody, produceBody } from '../../harness/drivers/request-bodies.ts';
 import { NULL_UUID } from '../../protocol/primitives/index.ts';
 import { startKafkaNode, LATEST_KAFKA_VERSION, type StartedKafka } from '../../harness/kafka-dist/index.ts';

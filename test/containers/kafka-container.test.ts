@@ -16,7 +16,7 @@ import { startKafkaContainer, LABEL_TARGET, type StartedKafkaContainer } from '.
 import { detectEngine, type ContainerEngine } from '../../harness/containers/engine.ts';
 import { kafkaImageName } from '../../harness/containers/image-files.ts';
 import { findOnPath, imageLayout } from '../../harness/containers/image-build.ts';
-import { RawClient } from '../../harness/drivers/raw-client.ts';
+import { RawClient } from '../../protocol/client/raw-client.ts';
 import { brokerCount } from '../../harness/kafka-dist/metadata-probe.ts';
 import { LATEST_KAFKA_VERSION } from '../../harness/kafka-dist/resolve-kafka.ts';
 import { consumeValues, produceValues } from '../kafka-dist/kafka-clients.ts';

@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logLevel } from 'kafkajs';
 import { kafkajsClient } from '../../harness/drivers/kafkajs-client.ts';
-import { splitHostPort } from '../../harness/drivers/host-port.ts';
-import { RawClient } from '../../harness/drivers/raw-client.ts';
+import { splitHostPort } from '../../protocol/client/host-port.ts';
+import { RawClient } from '../../protocol/client/raw-client.ts';
 import { startKafkaNode, LATEST_KAFKA_VERSION, type StartedKafka } from '../../harness/kafka-dist/index.ts';
 import { startProxies, type TcpProxy } from '../../harness/nemesis/tcp-proxy.ts';
 import type { RunningBroker } from '../../reference-broker/server.ts';

@@ -5,7 +5,7 @@
  * a chosen group id, for reading through some nodes while another is cut off.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RawClient } from '../../harness/drivers/raw-client.ts';
+import { RawClient } from '../../protocol/client/raw-client.ts';
 import { produceBody } from '../../harness/drivers/request-bodies.ts';
 import { tryClusterMetadata, type PartitionView } from '../../harness/kafka-dist/cluster-metadata.ts';
 import { buildRecordBatch } from '../../protocol/records/batch-builder.ts';

@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { RawClient } from '../../harness/drivers/raw-client.ts';
+import { RawClient } from '../../protocol/client/raw-client.ts';
 import type { ProcessGroup } from '../../harness/kafka-dist/process-group.ts';
 import { checkNetnsPrerequisites, PrerequisiteError } from '../../harness/netns/prerequisites.ts';
 import type { LabNode, NetworkLab } from '../../harness/netns/network-lab.ts';

@@ -6,7 +6,7 @@
  * front end installed (iptables, nftables).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RawClient } from '../../harness/drivers/raw-client.ts';
+import { RawClient } from '../../protocol/client/raw-client.ts';
 import type { ProcessGroup } from '../../harness/kafka-dist/process-group.ts';
 import { startNetworkLab, type NetworkLab } from '../../harness/netns/network-lab.ts';
 import { checkNetnsPrerequisites, type FirewallChoice } from '../../harness/netns/prerequisites.ts';

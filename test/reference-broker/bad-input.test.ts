@@ -3,7 +3,7 @@ import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
 import { encodeRequest } from '../../protocol/messages/frames.ts';
 import { buildRecordBatch } from '../../protocol/records/batch-builder.ts';
 import { CRC_OFFSET } from '../../protocol/records/batch-header.ts';
-import { RawClient } from '../../harness/drivers/raw-client.ts';
+import { RawClient } from '../../protocol/client/raw-client.ts';
 import { createTopicBody, fetchBody, listOffsetsBody, produceBody } from '../../harness/drivers/request-bodies.ts';
 import type { RunningBroker } from '../../reference-broker/server.ts';
 import { startTestBroker, uniqueTopic } from '../helpers/reference.ts';

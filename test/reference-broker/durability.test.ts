@@ -3,7 +3,7 @@ import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RawClient } from '../../harness/drivers/raw-client.ts';
+import { RawClient } from '../../protocol/client/raw-client.ts';
 import { createTopicBody, fetchBody, produceBody } from '../../harness/drivers/request-bodies.ts';
 import { buildRecordBatch } from '../../protocol/records/batch-builder.ts';
 import { decodeRecordBatches } from '../../protocol/records/record-batch.ts';

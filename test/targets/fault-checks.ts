@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type ITopicConfig } from 'kafkajs';
-import { RawClient } from '../../harness/drivers/raw-client.ts';
+import { RawClient } from '../../protocol/client/raw-client.ts';
 
 // kafkajs warns about its v2 partitioner change on every producer; it says nothing here.
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
