@@ -8,6 +8,9 @@ import { TopicRegistry, type CreateTopicFailure, type Partition, type Topic } fr
 import { GroupCoordinator } from './groups/index.ts';
 import { logOverrides } from './topics/topic-config.ts';
 import { BugSwitch } from './bugs/known-bugs.ts';
+import type { ClusterLink } from './replication/cluster-link.ts';
+import { ReplicaManager } from './replication/replica-manager.ts';
+import { rebuildProducerState } from './replication/producer-state-rebuild.ts';
 
 /** Where clients reach this broker (put in Metadata and FindCoordinator answers). */
 export interface Endpoint {
@@ -25,6 +28,10 @@ export class Broker {
   readonly log: Logger;
   readonly topics: TopicRegistry;
   readonly groups: GroupCoordinator;
+  /** Replica roles, high watermarks and acks=all waits. */
+  readonly replication: ReplicaManager;
+  /** The control plane of the replicated cluster; undefined for a single node. */
+  readonly cluster: ClusterLink | undefined;
   /** Known defects switched on with --bug, to prove the checkers catch them. */
   readonly bugs: BugSwitch;
   /** Emits 'append' after records are appended, so waiting fetches re-check min.bytes. */
@@ -32,12 +39,14 @@ export class Broker {
   /** Set by the server once the listener is bound. */
   endpoint: Endpoint;
   private nextProducerId = 1000;
+  private producerIdBlock = { next: 0, end: 0 };
   private readonly store: MetadataStore | undefined;
   private retentionTimer: NodeJS.Timeout | undefined;
 
-  constructor(config: BrokerConfig, log: Logger) {
+  constructor(config: BrokerConfig, log: Logger, cluster?: ClusterLink) {
     this.config = config;
     this.log = log;
+    this.cluster = cluster;
     this.bugs = new BugSwitch(config.bugs);
     if (this.bugs.any) log.warn(`known bugs switched on: ${[...config.bugs].join(', ')} — this broker is wrong on purpose`);
     this.endpoint = { host: config.advertisedHost ?? config.host, port: config.advertisedPort ?? config.port };
@@ -52,7 +61,7 @@ export class Broker {
     this.topics = new TopicRegistry((t, p, configs) => {
       const settings = { ...logConfig, ...logOverrides(configs) };
       return dataDir ? openDiskLog(join(dataDir, `${t}-${p}`), settings) : createMemoryLog(settings);
-    });
+    }, config.nodeId);
     this.store = dataDir ? new MetadataStore(dataDir) : undefined;
     this.groups = new GroupCoordinator({
       config: {
@@ -65,6 +74,7 @@ export class Broker {
       onPersistentStateChange: () => this.persist(),
     });
     this.recover();
+    this.replication = new ReplicaManager(this, cluster);
     this.retentionTimer = setInterval(() => this.applyRetention(), config.retentionCheckIntervalMs);
     this.retentionTimer.unref();
   }
@@ -76,7 +86,36 @@ export class Broker {
 
   /** Number of live brokers (replication factor limit). */
   get liveBrokers(): number {
-    return 1;
+    return this.cluster ? this.cluster.brokers().filter((b) => !b.fenced).length : 1;
+  }
+
+  /** Brokers clients may use, as Metadata lists them: unfenced ones (a single node: itself). */
+  liveBrokerEndpoints(): { nodeId: number; host: string; port: number }[] {
+    if (!this.cluster) return [{ nodeId: this.nodeId, ...this.endpoint }];
+    return this.cluster
+      .brokers()
+      .filter((b) => !b.fenced)
+      .map((b) => ({ nodeId: b.id, host: b.host, port: b.port }))
+      .sort((a, b) => a.nodeId - b.nodeId);
+  }
+
+  /** Ids of registered brokers that are fenced (offline replicas in Metadata). */
+  fencedBrokerIds(): Set<number> {
+    return new Set(this.cluster?.brokers().filter((b) => b.fenced).map((b) => b.id) ?? []);
+  }
+
+  /** The controller id Metadata and DescribeCluster report: the active controller, -1 when there is none. */
+  controllerId(): number {
+    return this.cluster ? this.cluster.activeControllerId() : this.nodeId;
+  }
+
+  /**
+   * Client endpoints of the given nodes, for the nodeEndpoints of Produce and Fetch answers that
+   * redirect a client to a new leader (KIP-951); empty for a single node.
+   */
+  nodeEndpoints(ids: ReadonlySet<number>): { nodeId: number; host: string; port: number; rack: null }[] {
+    if (!this.cluster || ids.size === 0) return [];
+    return this.cluster.brokers().filter((b) => ids.has(b.id)).map((b) => ({ nodeId: b.id, host: b.host, port: b.port, rack: null }));
   }
 
   partition(topic: string, index: number): Partition | undefined {
@@ -100,6 +139,25 @@ export class Broker {
     return this.createTopic(name, this.config.numPartitions, this.config.defaultReplicationFactor);
   }
 
+  /** Cluster mode: asks the controller to create `name` with the broker defaults, without waiting (auto-creation). */
+  requestTopicCreation(name: string): void {
+    if (!this.cluster) return;
+    const replicationFactor = Math.min(this.config.defaultReplicationFactor, Math.max(1, this.liveBrokers));
+    void this.cluster.createTopic({ name, numPartitions: this.config.numPartitions, replicationFactor, configs: {} }).then((a) => {
+      if (a.errorCode !== 0 && a.errorCode !== 36) this.log.warn(`auto-creating topic ${name} failed: error ${a.errorCode} ${a.errorMessage ?? ''}`);
+    });
+  }
+
+  /** Resolves once `name` is in this node's topics (a cluster node applies metadata a little after the controller commits it), or after `timeoutMs`. */
+  async awaitTopic(name: string, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.topics.get(name)) {
+      if (Date.now() >= deadline) return false;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return true;
+  }
+
   deleteTopic(name: string): boolean {
     const topic = this.topics.delete(name);
     if (!topic) return false;
@@ -115,6 +173,22 @@ export class Broker {
     return id;
   }
 
+  /**
+   * A producer id no node of the cluster handed out before: from a block the controller gave
+   * this node (Kafka's ProducerIdManager, KIP-730); a single node counts on its own.
+   * Null when no controller answered (the client retries COORDINATOR_LOAD_IN_PROGRESS).
+   */
+  async allocateClusterProducerId(): Promise<number | null> {
+    if (!this.cluster) return this.allocateProducerId();
+    if (this.producerIdBlock.next >= this.producerIdBlock.end) {
+      const block = await this.cluster.allocateProducerIds();
+      if (block.errorCode !== 0 || block.firstId === undefined || block.size === undefined) return null;
+      if (this.producerIdBlock.next < this.producerIdBlock.end) return this.producerIdBlock.next++; // a concurrent call got one first
+      this.producerIdBlock = { next: block.firstId, end: block.firstId + block.size };
+    }
+    return this.producerIdBlock.next++;
+  }
+
   /** Wakes long-polling fetches. */
   notifyAppend(): void {
     this.appends.emit('append');
@@ -126,6 +200,7 @@ export class Broker {
 
   close(): void {
     clearInterval(this.retentionTimer);
+    this.replication.close();
     this.groups.close();
     this.persist();
     this.topics.closeAll();
@@ -145,7 +220,13 @@ export class Broker {
   private recover(): void {
     const meta = this.store?.load();
     if (!meta) return;
-    for (const t of meta.topics) this.topics.create(t.name, t.partitions, new Map(Object.entries(t.configs)), t.id);
+    // A cluster node learns its topics from the metadata log, not from its own file.
+    if (!this.cluster) {
+      for (const t of meta.topics) {
+        const topic = this.topics.create(t.name, t.partitions, new Map(Object.entries(t.configs)), t.id);
+        for (const p of topic.partitions) rebuildProducerState(p);
+      }
+    }
     this.nextProducerId = meta.nextProducerId;
     if (meta.groups) this.groups.restore(meta.groups);
     this.log.info(`recovered ${meta.topics.length} topic(s) from ${this.config.dataDir}`);

@@ -44,6 +44,26 @@ export interface BrokerConfig {
   retentionCheckIntervalMs: number;
   /** known defects to switch on (--bug), to prove the checkers catch them */
   bugs: ReadonlySet<string>;
+  /** replica.lag.time.max.ms: an in-sync follower not caught up for this long leaves the ISR */
+  replicaLagTimeMaxMs: number;
+  /** replica.fetch.wait.max.ms: how long a follower's Fetch waits at the leader for new records */
+  replicaFetchWaitMaxMs: number;
+  /** Cluster mode only (issue #6): the controller listener and the quorum; undefined = a single node. */
+  cluster?: ClusterConfig;
+}
+
+/** The control-plane settings of a node of the replicated reference cluster. */
+export interface ClusterConfig {
+  /** Port of this node's controller listener (the Raft quorum and broker-to-controller calls). */
+  controllerPort: number;
+  /** controller.quorum.voters: every node of the cluster with its controller listener. */
+  voters: { id: number; host: string; port: number }[];
+  /** broker.session.timeout.ms: a broker without heartbeat for this long is fenced */
+  brokerSessionTimeoutMs: number;
+  /** broker.heartbeat.interval.ms */
+  brokerHeartbeatIntervalMs: number;
+  /** unclean.leader.election.enable (the cluster default; topics may override) */
+  uncleanLeaderElection: boolean;
 }
 
 /** Kafka's defaults, adjusted where the comment in {@link BrokerConfig} says. */
@@ -68,6 +88,8 @@ export function defaultBrokerConfig(overrides: Partial<BrokerConfig> = {}): Brok
     flushMessages: Infinity,
     retentionCheckIntervalMs: 300_000,
     bugs: new Set(),
+    replicaLagTimeMaxMs: 30_000,
+    replicaFetchWaitMaxMs: 500,
     ...overrides,
   };
 }

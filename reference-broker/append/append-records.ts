@@ -5,21 +5,19 @@ import type { Broker } from '../broker.ts';
 import type { Partition } from '../topics/topic-registry.ts';
 import { maxMessageBytes, minInsyncReplicas } from '../topics/topic-config.ts';
 
-/** A single node is the only replica and the whole ISR of its partitions. */
-const REPLICATION_FACTOR = 1;
-const IN_SYNC_REPLICAS = 1;
-
 /** The outcome of appending one partition's records of a Produce request. */
 export interface PartitionAppendOutcome {
   errorCode: number;
   errorMessage: string | null;
   baseOffset: number;
+  /** Offset of the last record appended (or of the duplicate's last record); -1 on failure. */
+  lastOffset: number;
   logAppendTimeMs: number;
   logStartOffset: number;
 }
 
 function failure(partition: Partition | undefined, errorCode: number, errorMessage: string): PartitionAppendOutcome {
-  return { errorCode, errorMessage, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: partition ? partition.log.logStartOffset : -1 };
+  return { errorCode, errorMessage, baseOffset: -1, lastOffset: -1, logAppendTimeMs: -1, logStartOffset: partition ? partition.log.logStartOffset : -1 };
 }
 
 /**
@@ -30,6 +28,9 @@ function failure(partition: Partition | undefined, errorCode: number, errorMessa
  * (see SKIPPED_FEATURES.md), so a transactional batch is refused.
  */
 export function appendRecords(broker: Broker, partition: Partition, records: Buffer | null, acks: number): PartitionAppendOutcome {
+  if (!broker.replication.isLeader(partition)) {
+    return failure(partition, ErrorCode.NOT_LEADER_OR_FOLLOWER, `This server is not the leader for topic-partition ${partition.topic}-${partition.index}`);
+  }
   if (!records || records.length === 0) {
     return failure(partition, ErrorCode.INVALID_RECORD, 'Produce requests with version 3 and above must have exactly one record batch per partition');
   }
@@ -44,9 +45,9 @@ export function appendRecords(broker: Broker, partition: Partition, records: Buf
   }
   // acks=all needs min.insync.replicas in sync before the append. Kafka caps it at the replication
   // factor (Partition.effectiveMinIsr), so a single node never refuses: checked against Kafka 4.4.0.
-  const minIsr = Math.min(minInsyncReplicas(broker.topics.get(partition.topic)?.configs ?? new Map(), broker.config.minInsyncReplicas), REPLICATION_FACTOR);
-  if (acks === -1 && IN_SYNC_REPLICAS < minIsr) {
-    return failure(partition, ErrorCode.NOT_ENOUGH_REPLICAS, `The size of the current ISR Set(${broker.nodeId}) is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${partition.topic}-${partition.index}`);
+  const minIsr = effectiveMinIsr(broker, partition);
+  if (acks === -1 && partition.isr.length < minIsr) {
+    return failure(partition, ErrorCode.NOT_ENOUGH_REPLICAS, `The size of the current ISR Set(${partition.isr.join(', ')}) is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${partition.topic}-${partition.index}`);
   }
   const checked = validateBatchForAppend(records);
   if (!checked.ok) return failure(partition, checked.errorCode, checked.reason);
@@ -59,21 +60,27 @@ export function appendRecords(broker: Broker, partition: Partition, records: Buf
     const seq = partition.producers.check(producer);
     if (seq.kind === 'error') return failure(partition, seq.errorCode, seq.message);
     if (seq.kind === 'duplicate' && !broker.bugs.strikes('duplicate-retried-batch')) {
-      return { errorCode: ErrorCode.NONE, errorMessage: null, baseOffset: seq.baseOffset, logAppendTimeMs: -1, logStartOffset: partition.log.logStartOffset };
+      return { errorCode: ErrorCode.NONE, errorMessage: null, baseOffset: seq.baseOffset, lastOffset: seq.lastOffset, logAppendTimeMs: -1, logStartOffset: partition.log.logStartOffset };
     }
   }
   if (broker.bugs.strikes('drop-acked-write')) {
     // the broker believes it wrote the batch: its producer state moves on as if it had
     const end = partition.log.logEndOffset;
     if (producer) partition.producers.record(producer, end, end + checked.count - 1, Date.now());
-    return { errorCode: ErrorCode.NONE, errorMessage: null, baseOffset: partition.log.logEndOffset, logAppendTimeMs: -1, logStartOffset: partition.log.logStartOffset };
+    return { errorCode: ErrorCode.NONE, errorMessage: null, baseOffset: end, lastOffset: -1, logAppendTimeMs: -1, logStartOffset: partition.log.logStartOffset };
   }
   // The log patches offsets into the buffer; copy so the request's frame is not aliased by the log.
   const now = Date.now();
   broker.bugs.noteHighWatermark(`${partition.topic}-${partition.index}`, partition.log.highWatermark);
   const appended = partition.log.append(Buffer.from(records), partition.leaderEpoch, now);
-  partition.log.highWatermark = partition.log.logEndOffset;
   if (producer) partition.producers.record(producer, appended.baseOffset, appended.lastOffset, now);
+  broker.replication.afterLeaderAppend(partition);
   broker.notifyAppend();
-  return { errorCode: ErrorCode.NONE, errorMessage: null, baseOffset: appended.baseOffset, logAppendTimeMs: -1, logStartOffset: partition.log.logStartOffset };
+  return { errorCode: ErrorCode.NONE, errorMessage: null, baseOffset: appended.baseOffset, lastOffset: appended.lastOffset, logAppendTimeMs: -1, logStartOffset: partition.log.logStartOffset };
+}
+
+/** min.insync.replicas of the partition's topic, capped at its replication factor as Kafka's Partition.effectiveMinIsr. */
+export function effectiveMinIsr(broker: Broker, partition: Partition): number {
+  const configured = minInsyncReplicas(broker.topics.get(partition.topic)?.configs ?? new Map(), broker.config.minInsyncReplicas);
+  return Math.min(configured, partition.replicas.length);
 }

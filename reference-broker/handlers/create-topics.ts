@@ -1,7 +1,7 @@
 /**
  * CreateTopics (key 19), versions 2-7. Creates topics with a partition count and replication
- * factor (-1 takes the broker defaults, KIP-464); explicit replica assignments are refused
- * (single node). validateOnly checks without creating. Configs are stored as given.
+ * factor (-1 takes the broker defaults, KIP-464); explicit replica assignments are refused.
+ * In a cluster the active controller places the replicas (forwarded over the controller listener). validateOnly checks without creating. Configs are stored as given.
  * https://cwiki.apache.org/confluence/display/KAFKA/KIP-464%3A+Defaults+for+AdminClient%23createTopic
  */
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
@@ -12,13 +12,16 @@ import { specVersions } from './spec-versions.ts';
 
 type Result = CreateTopicsResponse['topics'][number];
 
+/** How long a cluster node waits for a topic the controller created to reach its own metadata. */
+const CLUSTER_PROPAGATION_WAIT_MS = 5_000;
+
 export const createTopicsHandler: ApiHandler<CreateTopicsRequest, CreateTopicsResponse> = {
   apiKey: 19,
   ...specVersions(19),
-  handle(req, { broker }) {
+  async handle(req, { broker }) {
     const seen = new Map<string, number>();
     for (const t of req.topics) seen.set(t.name, (seen.get(t.name) ?? 0) + 1);
-    const topics = req.topics.map((t): Result => {
+    const topics = await Promise.all(req.topics.map(async (t): Promise<Result> => {
       const partitions = t.numPartitions === -1 ? broker.config.numPartitions : t.numPartitions;
       const replicationFactor = t.replicationFactor === -1 ? broker.config.defaultReplicationFactor : t.replicationFactor;
       const result = (errorCode: number, errorMessage: string | null, topicId = NULL_UUID): Result => ({
@@ -38,10 +41,17 @@ export const createTopicsHandler: ApiHandler<CreateTopicsRequest, CreateTopicsRe
       const failure = broker.topics.validateCreate(t.name, partitions, replicationFactor, broker.liveBrokers, configs);
       if (failure) return result(failure.errorCode, failure.message);
       if (req.validateOnly) return result(ErrorCode.NONE, null);
+      if (broker.cluster) {
+        // The active controller decides; answer once this node has the topic in its metadata too.
+        const answer = await broker.cluster.createTopic({ name: t.name, numPartitions: partitions, replicationFactor, configs: Object.fromEntries(configs) });
+        if (answer.errorCode !== ErrorCode.NONE) return result(answer.errorCode, answer.errorMessage);
+        await broker.awaitTopic(t.name, CLUSTER_PROPAGATION_WAIT_MS);
+        return result(ErrorCode.NONE, null, answer.topicId ?? broker.topics.get(t.name)?.id ?? NULL_UUID);
+      }
       const created = broker.createTopic(t.name, partitions, replicationFactor, configs);
       if ('errorCode' in created) return result(created.errorCode, created.message);
       return result(ErrorCode.NONE, null, created.id);
-    });
+    }));
     return { throttleTimeMs: 0, topics };
   },
 };

@@ -23,6 +23,7 @@ export const deleteRecordsHandler: ApiHandler<DeleteRecordsRequest, DeleteRecord
         partitions: t.partitions.map((p) => {
           const partition = broker.partition(t.name, p.partitionIndex);
           if (!partition) return { partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
+          if (!broker.replication.isLeader(partition)) return { partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER };
           const log = partition.log;
           const offset = p.offset === HIGH_WATERMARK ? log.highWatermark : Number(p.offset);
           try {

@@ -12,22 +12,27 @@ import { specVersions } from './spec-versions.ts';
 
 type Result = DeleteTopicsResponse['responses'][number];
 
-function deleteOne(broker: Broker, name: string | null, topicId: string): Result {
+async function deleteOne(broker: Broker, name: string | null, topicId: string): Promise<Result> {
   const topic = name !== null ? broker.topics.get(name) : broker.topics.getById(topicId);
   if (!topic) {
     const errorCode = name !== null ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.UNKNOWN_TOPIC_ID;
     return { name, topicId, errorCode, errorMessage: null };
   }
   if (topic.internal) return { name: topic.name, topicId: topic.id, errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION, errorMessage: 'Internal topics cannot be deleted' };
-  broker.deleteTopic(topic.name);
+  if (broker.cluster) {
+    const answer = await broker.cluster.deleteTopic(topic.name);
+    if (answer.errorCode !== ErrorCode.NONE) return { name: topic.name, topicId: topic.id, errorCode: answer.errorCode, errorMessage: answer.errorMessage };
+  } else {
+    broker.deleteTopic(topic.name);
+  }
   return { name: topic.name, topicId: topic.id, errorCode: ErrorCode.NONE, errorMessage: null };
 }
 
 export const deleteTopicsHandler: ApiHandler<DeleteTopicsRequest, DeleteTopicsResponse> = {
   apiKey: 20,
   ...specVersions(20),
-  handle(req, { broker, apiVersion }) {
+  async handle(req, { broker, apiVersion }) {
     const targets = apiVersion >= 6 ? req.topics.map((t) => ({ name: t.name, topicId: t.topicId })) : req.topicNames.map((name) => ({ name, topicId: NULL_UUID }));
-    return { throttleTimeMs: 0, responses: targets.map((t) => deleteOne(broker, t.name, t.topicId)) };
+    return { throttleTimeMs: 0, responses: await Promise.all(targets.map((t) => deleteOne(broker, t.name, t.topicId))) };
   },
 };

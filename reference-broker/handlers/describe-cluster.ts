@@ -17,7 +17,9 @@ export const describeClusterHandler: ApiHandler<DescribeClusterRequest, Describe
     if (req.endpointType !== BROKERS_ENDPOINT) {
       return { ...base, errorCode: ErrorCode.UNSUPPORTED_ENDPOINT_TYPE, errorMessage: 'The reference broker has no separate controller endpoints', controllerId: -1, brokers: [] };
     }
-    const { host, port } = broker.endpoint;
-    return { ...base, errorCode: ErrorCode.NONE, errorMessage: null, controllerId: broker.nodeId, brokers: [{ brokerId: broker.nodeId, host, port, rack: null, isFenced: false }] };
+    // v2 (KIP-1073) asks for fenced brokers too; earlier versions list the live ones, as Metadata does.
+    const all = broker.cluster ? broker.cluster.brokers().filter((b) => !b.fenced || req.includeFencedBrokers).sort((a, b) => a.id - b.id) : [{ id: broker.nodeId, ...broker.endpoint, fenced: false }];
+    const brokers = all.map((b) => ({ brokerId: b.id, host: b.host, port: b.port, rack: null, isFenced: b.fenced }));
+    return { ...base, errorCode: ErrorCode.NONE, errorMessage: null, controllerId: broker.controllerId(), brokers };
   },
 };

@@ -6,7 +6,11 @@
  * data is returned whole even when larger, so a consumer can always make progress (KIP-74).
  * Fetch sessions (KIP-227) are not kept: every answer has session id 0, which tells the client
  * to keep sending full fetches — what Kafka does when its session cache is full.
- * Consumers read up to the high watermark; follower fetches (replica id >= 0) up to the log end.
+ * Consumers read up to the high watermark; follower fetches (replica id >= 0) up to the log end,
+ * and tell the leader how far each follower has come (its fetch offset is its log end), which
+ * moves the high watermark and the ISR. A follower whose last fetched epoch ends earlier here is
+ * answered with the diverging epoch and no records, so it truncates first (KIP-320). Only the
+ * leader serves a partition; elsewhere NOT_LEADER_OR_FOLLOWER names the leader it knows (v12+).
  * https://cwiki.apache.org/confluence/display/KAFKA/KIP-74%3A+Add+Fetch+Response+Size+Limit+in+Bytes
  * https://cwiki.apache.org/confluence/display/KAFKA/KIP-227%3A+Introduce+Incremental+FetchRequests+to+Increase+Partition+Scalability
  */
@@ -15,6 +19,7 @@ import type { FetchRequest, FetchResponse } from '../../protocol/messages/genera
 import type { Broker } from '../broker.ts';
 import { OffsetOutOfRangeError } from '../log/index.ts';
 import { applyFetchBugs } from '../bugs/fetch-bugs.ts';
+import { epochEndOffset } from '../topics/epoch-end-offset.ts';
 import type { Topic } from '../topics/topic-registry.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
@@ -42,7 +47,7 @@ function partitionResponse(partitionIndex: number, errorCode: number, hw = -1, l
 }
 
 /** Reads every requested partition once; returns the answer and how many record bytes it holds. */
-function collect(req: FetchRequest, broker: Broker, apiVersion: number): { responses: TopicResponse[]; bytes: number; errors: boolean } {
+function collect(req: FetchRequest, broker: Broker, apiVersion: number, leaders: Set<number>): { responses: TopicResponse[]; bytes: number; errors: boolean } {
   const replicaId = apiVersion >= 15 ? req.replicaState.replicaId : req.replicaId;
   const isFollower = replicaId >= 0;
   let remaining = req.maxBytes;
@@ -65,6 +70,31 @@ function collect(req: FetchRequest, broker: Broker, apiVersion: number): { respo
         errors = true;
         const code = p.currentLeaderEpoch < partition.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH;
         return partitionResponse(p.partition, code);
+      }
+      if (!broker.replication.isLeader(partition)) {
+        errors = true;
+        const answer = partitionResponse(p.partition, ErrorCode.NOT_LEADER_OR_FOLLOWER);
+        if (partition.leaderId >= 0) {
+          leaders.add(partition.leaderId);
+          answer.currentLeader = { leaderId: partition.leaderId, leaderEpoch: partition.leaderEpoch };
+        }
+        return answer;
+      }
+      if (isFollower) {
+        if (p.lastFetchedEpoch >= 0) {
+          // KIP-320: where the follower's last epoch ends here; before its fetch offset, it diverged.
+          const end = epochEndOffset(log, p.lastFetchedEpoch);
+          if (end.leaderEpoch < p.lastFetchedEpoch || end.endOffset < Number(p.fetchOffset)) {
+            const answer = partitionResponse(p.partition, ErrorCode.NONE, log.highWatermark, log.highWatermark, log.logStartOffset);
+            answer.divergingEpoch = { epoch: end.leaderEpoch, endOffset: BigInt(end.endOffset) };
+            errors = true;
+            return answer;
+          }
+        }
+        if (!broker.replication.recordFollowerFetch(partition, replicaId, Number(p.fetchOffset))) {
+          errors = true;
+          return partitionResponse(p.partition, ErrorCode.NOT_LEADER_OR_FOLLOWER);
+        }
       }
       const limit = Math.min(p.partitionMaxBytes, remaining);
       try {
@@ -110,10 +140,11 @@ export const fetchHandler: ApiHandler<FetchRequest, FetchResponse> = {
     }
     const deadline = Date.now() + req.maxWaitMs;
     for (;;) {
-      const got = collect(req, broker, apiVersion);
+      const leaders = new Set<number>();
+      const got = collect(req, broker, apiVersion, leaders);
       const left = deadline - Date.now();
       if (got.bytes >= req.minBytes || got.errors || left <= 0 || req.topics.length === 0 || connection.isClosed) {
-        return { ...base, errorCode: ErrorCode.NONE, responses: got.responses };
+        return { ...base, nodeEndpoints: broker.nodeEndpoints(leaders), errorCode: ErrorCode.NONE, responses: got.responses };
       }
       await waitForAppend(broker, left);
     }

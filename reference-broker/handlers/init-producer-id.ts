@@ -16,7 +16,7 @@ const MAX_EPOCH = 32767;
 export const initProducerIdHandler: ApiHandler<InitProducerIdRequest, InitProducerIdResponse> = {
   apiKey: 22,
   ...specVersions(22),
-  handle(req, { broker }) {
+  async handle(req, { broker }) {
     const base = { throttleTimeMs: 0, ongoingTxnProducerId: -1n, ongoingTxnProducerEpoch: -1 };
     if (req.transactionalId !== null) {
       return { ...base, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, producerId: -1n, producerEpoch: -1 };
@@ -24,6 +24,8 @@ export const initProducerIdHandler: ApiHandler<InitProducerIdRequest, InitProduc
     if (req.producerId >= 0n && req.producerEpoch >= 0 && req.producerEpoch < MAX_EPOCH - 1) {
       return { ...base, errorCode: ErrorCode.NONE, producerId: req.producerId, producerEpoch: req.producerEpoch + 1 };
     }
-    return { ...base, errorCode: ErrorCode.NONE, producerId: BigInt(broker.allocateProducerId()), producerEpoch: 0 };
+    const id = await broker.allocateClusterProducerId();
+    if (id === null) return { ...base, errorCode: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, producerId: -1n, producerEpoch: -1 };
+    return { ...base, errorCode: ErrorCode.NONE, producerId: BigInt(id), producerEpoch: 0 };
   },
 };

@@ -65,6 +65,7 @@ export const listOffsetsHandler: ApiHandler<ListOffsetsRequest, ListOffsetsRespo
             if (p.currentLeaderEpoch !== -1 && p.currentLeaderEpoch !== partition.leaderEpoch) {
               return answer(p.partitionIndex, p.currentLeaderEpoch < partition.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH);
             }
+            if (!broker.replication.isLeader(partition)) return answer(p.partitionIndex, ErrorCode.NOT_LEADER_OR_FOLLOWER);
             return lookup(partition, Number(p.timestamp), broker.bugs);
           }),
         };

@@ -11,6 +11,7 @@ import { NULL_UUID } from '../../protocol/primitives/index.ts';
 import type { MetadataRequest, MetadataResponse, MetadataResponseMetadataResponseTopic } from '../../protocol/messages/generated/index.ts';
 import type { Broker } from '../broker.ts';
 import type { Topic } from '../topics/topic-registry.ts';
+import { topicNameProblem } from '../topics/topic-name.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
 
@@ -18,19 +19,20 @@ type TopicEntry = MetadataResponseMetadataResponseTopic;
 const NO_AUTHORIZED_OPERATIONS = -2147483648;
 
 function topicEntry(broker: Broker, topic: Topic): TopicEntry {
+  const fenced = broker.fencedBrokerIds();
   return {
     errorCode: ErrorCode.NONE,
     name: topic.name,
     topicId: topic.id,
     isInternal: topic.internal,
     partitions: topic.partitions.map((p) => ({
-      errorCode: ErrorCode.NONE,
+      errorCode: p.leaderId < 0 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NONE,
       partitionIndex: p.index,
-      leaderId: broker.nodeId,
+      leaderId: p.leaderId,
       leaderEpoch: p.leaderEpoch,
-      replicaNodes: [broker.nodeId],
-      isrNodes: [broker.nodeId],
-      offlineReplicas: [],
+      replicaNodes: [...p.replicas],
+      isrNodes: [...p.isr],
+      offlineReplicas: p.replicas.filter((id) => fenced.has(id)),
     })),
     topicAuthorizedOperations: NO_AUTHORIZED_OPERATIONS,
   };
@@ -43,6 +45,13 @@ function errorEntry(name: string | null, topicId: string, errorCode: number): To
 function lookup(broker: Broker, name: string, allowAutoCreate: boolean): TopicEntry {
   const existing = broker.topics.get(name);
   if (existing) return topicEntry(broker, existing);
+  if (broker.cluster) {
+    if (!allowAutoCreate || !broker.config.autoCreateTopics) return errorEntry(name, NULL_UUID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    if (topicNameProblem(name)) return errorEntry(name, NULL_UUID, ErrorCode.INVALID_TOPIC_EXCEPTION);
+    // The controller creates it; the client asks again, as with Kafka's auto-creation.
+    broker.requestTopicCreation(name);
+    return errorEntry(name, NULL_UUID, ErrorCode.LEADER_NOT_AVAILABLE);
+  }
   const created = broker.topicOrAutoCreate(name, allowAutoCreate);
   if (created === undefined) return errorEntry(name, NULL_UUID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   if ('errorCode' in created) return errorEntry(name, NULL_UUID, created.errorCode === ErrorCode.INVALID_TOPIC_EXCEPTION ? ErrorCode.INVALID_TOPIC_EXCEPTION : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
@@ -68,9 +77,9 @@ export const metadataHandler: ApiHandler<MetadataRequest, MetadataResponse> = {
     }
     return {
       throttleTimeMs: 0,
-      brokers: [{ nodeId: broker.nodeId, host: broker.endpoint.host, port: broker.endpoint.port, rack: null }],
+      brokers: broker.liveBrokerEndpoints().map((b) => ({ ...b, rack: null })),
       clusterId: broker.config.clusterId,
-      controllerId: broker.nodeId,
+      controllerId: broker.controllerId(),
       topics,
       clusterAuthorizedOperations: NO_AUTHORIZED_OPERATIONS,
       errorCode: ErrorCode.NONE,

@@ -131,6 +131,13 @@ export interface PartitionLog {
   /** The leader-epoch history, oldest first, for OffsetForLeaderEpoch and ListOffsets v4+. */
   epochEntries(): EpochEntry[];
 
+  /**
+   * Records that `epoch` starts at the current logEndOffset: a replica that becomes leader does
+   * this before its first append, as Kafka's makeLeader does, so OffsetForLeaderEpoch can tell
+   * followers where the previous epoch ended even when the new leader has not written yet.
+   */
+  assignLeaderEpoch(epoch: number): void;
+
   /** fsync everything written (a memory log has nothing to do). */
   flush(): void;
   /** Flushes and releases files; the log cannot be used afterwards. */

@@ -196,6 +196,11 @@ export class SegmentedLog implements PartitionLog {
     return this.epochs.entries();
   }
 
+  assignLeaderEpoch(epoch: number): void {
+    this.ensureOpen();
+    if (this.epochs.assign(epoch, this.logEndOffset)) this.storage.saveEpochs(this.epochs.entries());
+  }
+
   flush(): void {
     this.ensureOpen();
     // Older segments were made durable when they were sealed and are not written again.

@@ -4,13 +4,31 @@ import { PartitionProducerState } from '../producers/producer-state.ts';
 import { isInternalTopic, topicNameProblem } from './topic-name.ts';
 import { topicConfigProblem } from './topic-config.ts';
 
-/** One partition of a topic on this (single) node: its log, leader epoch and producer state. */
+/** One partition of a topic on this node: its log, producer state and replica assignment. */
 export interface Partition {
   readonly topic: string;
   readonly index: number;
   readonly log: PartitionLog;
-  leaderEpoch: number;
   readonly producers: PartitionProducerState;
+  /** The leader's epoch as the controller last said (a single node: always 0). */
+  leaderEpoch: number;
+  /** Node ids holding a replica, preferred leader first (a single node: just itself). */
+  replicas: number[];
+  /** In-sync replicas (the ISR), leader included. */
+  isr: number[];
+  /** Node id of the leader, -1 while the partition is offline. */
+  leaderId: number;
+  /** Bumped by the controller on every change of leader or ISR (KIP-497's partition epoch). */
+  partitionEpoch: number;
+}
+
+/** Where a partition's replicas are and who leads it, as the controller assigned them. */
+export interface PartitionAssignment {
+  replicas: number[];
+  isr: number[];
+  leaderId: number;
+  leaderEpoch: number;
+  partitionEpoch: number;
 }
 
 /** A topic with its id (KIP-516) and partitions. */
@@ -42,9 +60,12 @@ export class TopicRegistry {
   private readonly byName = new Map<string, Topic>();
   private readonly byId = new Map<string, Topic>();
   private readonly openLog: LogFactory;
+  private readonly localNodeId: number;
 
-  constructor(openLog: LogFactory) {
+  /** `localNodeId` leads every partition created without an assignment (a single node). */
+  constructor(openLog: LogFactory, localNodeId = 1) {
     this.openLog = openLog;
+    this.localNodeId = localNodeId;
   }
 
   get(name: string): Topic | undefined {
@@ -79,11 +100,15 @@ export class TopicRegistry {
     return null;
   }
 
-  /** Creates a topic (the caller validated it); `id` is given when recovering one from disk. */
-  create(name: string, numPartitions: number, configs: Map<string, string> = new Map(), id: string = randomUUID()): Topic {
+  /**
+   * Creates a topic (the caller validated it); `id` is given when recovering one from disk or
+   * following the controller, `assignments` (one per partition) when the controller placed it.
+   */
+  create(name: string, numPartitions: number, configs: Map<string, string> = new Map(), id: string = randomUUID(), assignments?: readonly PartitionAssignment[]): Topic {
     const partitions: Partition[] = [];
     for (let i = 0; i < numPartitions; i++) {
-      partitions.push({ topic: name, index: i, log: this.openLog(name, i, configs), leaderEpoch: 0, producers: new PartitionProducerState() });
+      const a = assignments?.[i] ?? { replicas: [this.localNodeId], isr: [this.localNodeId], leaderId: this.localNodeId, leaderEpoch: 0, partitionEpoch: 0 };
+      partitions.push({ topic: name, index: i, log: this.openLog(name, i, configs), producers: new PartitionProducerState(), ...a, replicas: [...a.replicas], isr: [...a.isr] });
     }
     const topic: Topic = { name, id, partitions, internal: isInternalTopic(name), configs };
     this.byName.set(name, topic);

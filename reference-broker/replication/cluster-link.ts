@@ -1,0 +1,67 @@
+/**
+ * What a broker node of the replicated reference cluster needs from the control plane
+ * (reference-broker/cluster/): the committed cluster metadata as this node last applied it, and
+ * calls that the active controller answers. The data plane (replication/, handlers) depends on
+ * this interface only, so it reads as a list of the questions a Kafka broker asks its controller.
+ */
+
+/** A registered broker. */
+export interface ClusterBroker {
+  id: number;
+  host: string;
+  port: number;
+  /** Fenced brokers (no heartbeat within the session timeout) are not listed to clients and lead nothing. */
+  fenced: boolean;
+}
+
+/** A partition's registration in the metadata log (Kafka's PartitionRegistration). */
+export interface ClusterPartition {
+  replicas: number[];
+  isr: number[];
+  /** -1 while offline */
+  leader: number;
+  leaderEpoch: number;
+  partitionEpoch: number;
+}
+
+/** A topic in the metadata log. */
+export interface ClusterTopic {
+  name: string;
+  id: string;
+  configs: Record<string, string>;
+  partitions: ClusterPartition[];
+}
+
+/** A Kafka error code with its message (null when the code says enough). */
+export interface ErrorAnswer {
+  errorCode: number;
+  errorMessage: string | null;
+}
+
+/** A leader's request to change a partition's ISR (Kafka's AlterPartition). */
+export interface AlterIsrRequest {
+  topic: string;
+  partition: number;
+  leaderEpoch: number;
+  partitionEpoch: number;
+  newIsr: number[];
+}
+
+/** The control plane as a broker node sees it. Calls never throw on network trouble: they answer an error code. */
+export interface ClusterLink {
+  readonly nodeId: number;
+  /** This node's broker epoch (-1 before it registered). */
+  readonly brokerEpoch: number;
+  /** Every registered broker, fenced ones included. */
+  brokers(): ClusterBroker[];
+  topics(): ClusterTopic[];
+  /** The node id of the active controller, -1 when there is none. */
+  activeControllerId(): number;
+  /** Called after each batch of committed metadata records is applied on this node. */
+  onChange(listener: () => void): void;
+  createTopic(req: { name: string; numPartitions: number; replicationFactor: number; configs: Record<string, string> }): Promise<ErrorAnswer & { topicId?: string }>;
+  deleteTopic(name: string): Promise<ErrorAnswer>;
+  alterPartition(req: AlterIsrRequest): Promise<ErrorAnswer & { partition?: ClusterPartition }>;
+  allocateProducerIds(): Promise<ErrorAnswer & { firstId?: number; size?: number }>;
+  close(): Promise<void>;
+}
