@@ -48,6 +48,10 @@ export interface BrokerConfig {
   replicaLagTimeMaxMs: number;
   /** replica.fetch.wait.max.ms: how long a follower's Fetch waits at the leader for new records */
   replicaFetchWaitMaxMs: number;
+  /** offsets.topic.num.partitions (cluster mode: the group coordinators' internal topic; the harness uses K, as for Kafka) */
+  offsetsTopicPartitions: number;
+  /** offsets.topic.replication.factor */
+  offsetsTopicReplicationFactor: number;
   /** Cluster mode only (issue #6): the controller listener and the quorum; undefined = a single node. */
   cluster?: ClusterConfig;
 }
@@ -90,6 +94,8 @@ export function defaultBrokerConfig(overrides: Partial<BrokerConfig> = {}): Brok
     bugs: new Set(),
     replicaLagTimeMaxMs: 30_000,
     replicaFetchWaitMaxMs: 500,
+    offsetsTopicPartitions: 50,
+    offsetsTopicReplicationFactor: 3,
     ...overrides,
   };
 }

@@ -21,7 +21,7 @@ program
 
 program
   .command('broker')
-  .description('run the reference broker (single node) on the real Kafka wire protocol')
+  .description('run the reference broker on the real Kafka wire protocol: one node, or --brokers K nodes as a replicated cluster')
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--port <port>', 'port to listen on (0 picks a free one)', intInRange(0, 65535), 9092)
   .option('--brokers <k>', 'number of broker nodes', intInRange(1, 9), 1)
@@ -30,6 +30,14 @@ program
   .option('--no-auto-create-topics', 'do not create topics on Metadata or Produce (auto.create.topics.enable=false)')
   .option('--log-flush-messages <n>', 'fsync a partition after N appended records (log.flush.interval.messages)', intInRange(1, 2 ** 31 - 1))
   .option('--bug <names>', `switch on known defects (comma-separated), to prove the checkers catch them: ${BUG_NAMES.join(', ')}`)
+  .option('--min-insync-replicas <n>', 'min.insync.replicas, the broker default (topics may override)', intInRange(1, 9))
+  .option('--default-replication-factor <n>', 'default.replication.factor of auto-created topics (cluster default: min(3, K))', intInRange(1, 9))
+  .option('--replica-lag-time-max-ms <ms>', 'replica.lag.time.max.ms: an in-sync follower not caught up this long leaves the ISR', intInRange(100, 2 ** 31 - 1), 30_000)
+  .option('--broker-session-timeout-ms <ms>', 'broker.session.timeout.ms: the controller fences a broker without heartbeat this long', intInRange(500, 2 ** 31 - 1), 9_000)
+  .option('--unclean-leader-election', 'unclean.leader.election.enable=true: an out-of-sync replica may lead when no in-sync one can (loses data)')
+  .addOption(new Option('--node-id <id>', 'one node of a cluster: its node.id (with --controller-port and --controller-quorum-voters)').argParser(intInRange(1, 1000)))
+  .addOption(new Option('--controller-port <port>', "one node of a cluster: port of this node's controller listener").argParser(intInRange(1, 65535)))
+  .addOption(new Option('--controller-quorum-voters <list>', 'one node of a cluster: every node as ID@HOST:PORT of its controller listener, comma-separated'))
   .action(async (opts) => (await import('./commands/broker.ts')).brokerCommand(opts));
 
 program

@@ -6,6 +6,10 @@
  *
  *   DIR/node-N/data/        --data-dir of node N
  *   DIR/node-N/broker.log   its stdout and stderr, every start appended
+ *
+ * With several nodes every node is told the whole controller quorum up front (node.id,
+ * controller listener port, controller.quorum.voters, as a static KRaft quorum), so client and
+ * controller ports are chosen before the first start and kept across restarts.
  */
 import { open, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,14 +19,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { tryClusterMetadata } from '../kafka-dist/cluster-metadata.ts';
 import { tailLines } from '../kafka-dist/log-tail.ts';
 import { launchOn, NETWORK_BROKER_PORT, networkHosts, type NodeNetwork } from '../kafka-dist/node-network.ts';
+import { freePorts } from '../kafka-dist/net-util.ts';
+import { formatQuorumVoters, type QuorumVoter } from '../../reference-broker/cluster-voters.ts';
 import { createNodeProcess, describeExit, type NodeProcess, type ReadyContext } from '../kafka-dist/node-process.ts';
 import type { ProcessCluster, ProcessClusterNode } from '../kafka-dist/process-cluster.ts';
 import { removeWhenOrphaned } from '../kafka-dist/process-group.ts';
 
 /** Options of {@link startReferenceProcesses}. */
 export interface ReferenceProcessOptions {
-  /** Number of nodes; only 1 until the replicated reference cluster exists (issue #6). */
+  /** Number of nodes; more than one makes a replicated cluster (every node a broker and a controller quorum voter). */
   brokers: number;
+  /** Client port of node 1 (node N gets basePort + N - 1); default: free ports. Loopback only. */
+  basePort?: number;
   /**
    * The nodes' directory. Kept after `stop()`. Default: a temporary directory, removed by
    * `stop()`. Either way every node keeps its logs on disk, so a restart finds its data.
@@ -64,6 +72,8 @@ export class ReferenceStartError extends Error {
 }
 
 const HOST = '127.0.0.1';
+/** The controller listener of a node on its own network host (the client listener is NETWORK_BROKER_PORT). */
+const NETWORK_CONTROLLER_PORT = 9093;
 const CLI_MAIN = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
 const READY_LINE = /kconform broker ready on (\S+):(\d+)/;
 
@@ -88,13 +98,10 @@ async function readFrom(file: string, offset: number): Promise<string> {
  *
  * @throws ReferenceStartError (with the log tail) when a node does not start in time; everything
  *   started so far is stopped first
- * @throws RangeError for more than one node (not implemented yet)
  */
 export async function startReferenceProcesses(opts: ReferenceProcessOptions): Promise<StartedReferenceProcesses> {
   const brokers = opts.brokers;
   if (!Number.isInteger(brokers) || brokers < 1) throw new RangeError(`brokers must be a positive integer, got ${brokers}`);
-  // `kconform broker --brokers K` does not exist yet; the loop below is ready for it.
-  if (brokers > 1) throw new RangeError('a replicated reference cluster (brokers > 1) is not implemented yet (owned by the replication issue #6)');
   const startTimeoutMs = opts.startTimeoutMs ?? 30_000;
   const grace = opts.stopGraceMs ?? 10_000;
   const nodeBin = opts.nodeBin ?? process.execPath;
@@ -108,11 +115,28 @@ export async function startReferenceProcesses(opts: ReferenceProcessOptions): Pr
   const processes = new Map<number, NodeProcess>();
   const ports = new Map<number, number>();
   const nodes: ProcessClusterNode[] = [];
+  // A cluster's nodes must know each other's controller listeners before they start.
+  const voters: QuorumVoter[] = [];
+  if (brokers > 1) {
+    const free = hosts ? [] : await freePorts(brokers * 2, HOST);
+    for (let id = 1; id <= brokers; id++) {
+      const netHost = hosts?.get(id);
+      if (netHost) {
+        ports.set(id, NETWORK_BROKER_PORT);
+        voters.push({ id, host: netHost.address, port: NETWORK_CONTROLLER_PORT });
+      } else {
+        ports.set(id, opts.basePort !== undefined ? opts.basePort + id - 1 : free[id - 1]!);
+        voters.push({ id, host: HOST, port: free[brokers + id - 1]! });
+      }
+    }
+  }
   for (let id = 1; id <= brokers; id++) {
     const netHost = hosts?.get(id);
     const host = netHost?.address ?? HOST;
     // A node on its own network host has that host's whole port space to itself.
     if (netHost) ports.set(id, NETWORK_BROKER_PORT);
+    const voter = voters.find((v) => v.id === id);
+    const clusterArgs = voter ? ['--node-id', String(id), '--controller-port', String(voter.port), '--controller-quorum-voters', formatQuorumVoters(voters)] : [];
     const dir = join(dataDir, `node-${id}`);
     const logFile = join(dir, 'broker.log');
     await mkdir(join(dir, 'data'), { recursive: true });
@@ -142,7 +166,7 @@ export async function startReferenceProcesses(opts: ReferenceProcessOptions): Pr
           launchOn(netHost, {
             command: nodeBin,
             // Port 0 the first time; afterwards the port it bound, so a restart comes back at the same address.
-            args: [CLI_MAIN, 'broker', '--host', host, '--port', String(ports.get(id) ?? 0), '--data-dir', join(dir, 'data'), ...(opts.extraArgs ?? [])],
+            args: [CLI_MAIN, 'broker', '--host', host, '--port', String(ports.get(id) ?? 0), '--data-dir', join(dir, 'data'), ...clusterArgs, ...(opts.extraArgs ?? [])],
             cwd: dir,
           }),
         waitReady: async (ctx: ReadyContext) => {

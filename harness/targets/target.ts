@@ -40,7 +40,7 @@ export class TargetUnavailableError extends Error {
 
 /** How to start a target. */
 export interface StartTargetOptions {
-  /** Nodes in the cluster (kafka@ targets; the reference broker is single-node until the replication issue). */
+  /** Nodes in the cluster (kafka@, container@ and reference targets). */
   brokers?: number;
   /** Known bugs to switch on in the reference broker. */
   bugs?: ReadonlySet<string>;
@@ -110,8 +110,8 @@ export async function startTarget(spec: TargetSpec, runDir: string, opts: StartT
   if (opts.bugs?.size && spec.kind !== 'reference') throw new TargetUnavailableError('known bugs (--bug) exist only in the reference broker');
   switch (spec.kind) {
     case 'reference': {
-      if (brokers !== 1) throw new TargetUnavailableError('the replicated reference cluster (--brokers > 1) comes with the replication issue (#6)');
-      if (opts.faultable || opts.network) {
+      // A cluster is always a set of processes: its nodes talk to each other over the network.
+      if (opts.faultable || opts.network || brokers > 1) {
         const extraArgs = opts.bugs?.size ? ['--bug', [...opts.bugs].join(',')] : [];
         const dataDir = join(runDir, 'reference');
         if (opts.network) {

@@ -1,8 +1,10 @@
 import { startBroker } from '../../../reference-broker/server.ts';
 import { createLogger } from '../../../reference-broker/logger.ts';
+import type { BrokerConfig } from '../../../reference-broker/config.ts';
 import { usageError, targetError } from '../exit-codes.ts';
 import { registerCleanup } from '../../cleanup/cleanup-registry.ts';
 import { BUG_NAMES } from '../../../reference-broker/bugs/known-bugs.ts';
+import { parseQuorumVoters } from '../../../reference-broker/cluster-voters.ts';
 
 /** Options of `kconform broker` as commander parsed them. */
 export interface BrokerOptions {
@@ -14,6 +16,14 @@ export interface BrokerOptions {
   autoCreateTopics: boolean;
   logFlushMessages?: number;
   bug?: string;
+  minInsyncReplicas?: number;
+  defaultReplicationFactor?: number;
+  replicaLagTimeMaxMs: number;
+  brokerSessionTimeoutMs: number;
+  uncleanLeaderElection?: boolean;
+  nodeId?: number;
+  controllerPort?: number;
+  controllerQuorumVoters?: string;
 }
 
 /** Parses `--bug a,b` against the known bugs; an unknown name is bad usage. */
@@ -24,25 +34,86 @@ export function parseBugs(value: string | undefined): Set<string> {
   return new Set(names);
 }
 
+/** The node settings every mode shares. */
+function nodeConfig(opts: BrokerOptions): Partial<BrokerConfig> {
+  return {
+    host: opts.host,
+    port: opts.port,
+    dataDir: opts.dataDir,
+    numPartitions: opts.numPartitions,
+    autoCreateTopics: opts.autoCreateTopics,
+    flushMessages: opts.logFlushMessages ?? Infinity,
+    bugs: parseBugs(opts.bug),
+    replicaLagTimeMaxMs: opts.replicaLagTimeMaxMs,
+    ...(opts.minInsyncReplicas !== undefined ? { minInsyncReplicas: opts.minInsyncReplicas } : {}),
+    ...(opts.defaultReplicationFactor !== undefined ? { defaultReplicationFactor: opts.defaultReplicationFactor } : {}),
+  };
+}
+
+/** The settings of one node of a cluster, from --node-id, --controller-port and --controller-quorum-voters. */
+function clusterNodeConfig(opts: BrokerOptions): Partial<BrokerConfig> {
+  const given = [opts.nodeId, opts.controllerPort, opts.controllerQuorumVoters].filter((v) => v !== undefined).length;
+  if (given === 0) return {};
+  if (given !== 3) throw usageError('a cluster node needs all of --node-id, --controller-port and --controller-quorum-voters');
+  let voters;
+  try {
+    voters = parseQuorumVoters(opts.controllerQuorumVoters!);
+  } catch (err) {
+    throw usageError((err as Error).message);
+  }
+  if (!voters.some((v) => v.id === opts.nodeId)) throw usageError(`--node-id ${opts.nodeId} is not one of --controller-quorum-voters (${voters.map((v) => v.id).join(', ')})`);
+  return {
+    nodeId: opts.nodeId,
+    defaultReplicationFactor: opts.defaultReplicationFactor ?? Math.min(3, voters.length),
+    offsetsTopicPartitions: voters.length,
+    offsetsTopicReplicationFactor: Math.min(3, voters.length),
+    cluster: {
+      controllerPort: opts.controllerPort!,
+      voters,
+      brokerSessionTimeoutMs: opts.brokerSessionTimeoutMs,
+      brokerHeartbeatIntervalMs: Math.max(100, Math.min(2_000, Math.floor(opts.brokerSessionTimeoutMs / 4))),
+      uncleanLeaderElection: opts.uncleanLeaderElection ?? false,
+    },
+  };
+}
+
+/** The flags a launcher passes on to every node it starts. */
+function nodeArgs(opts: BrokerOptions): string[] {
+  const args = ['--num-partitions', String(opts.numPartitions), '--replica-lag-time-max-ms', String(opts.replicaLagTimeMaxMs), '--broker-session-timeout-ms', String(opts.brokerSessionTimeoutMs)];
+  if (!opts.autoCreateTopics) args.push('--no-auto-create-topics');
+  if (opts.logFlushMessages !== undefined) args.push('--log-flush-messages', String(opts.logFlushMessages));
+  if (opts.bug) args.push('--bug', opts.bug);
+  if (opts.minInsyncReplicas !== undefined) args.push('--min-insync-replicas', String(opts.minInsyncReplicas));
+  if (opts.defaultReplicationFactor !== undefined) args.push('--default-replication-factor', String(opts.defaultReplicationFactor));
+  if (opts.uncleanLeaderElection) args.push('--unclean-leader-election');
+  return args;
+}
+
+/** `kconform broker --brokers K`: K node processes on loopback, serving until SIGINT/SIGTERM. */
+async function clusterCommand(opts: BrokerOptions): Promise<void> {
+  if (opts.nodeId !== undefined) throw usageError('--brokers K starts every node itself; --node-id is for one node of a cluster');
+  const { startReferenceProcesses } = await import('../../targets/reference-process.ts');
+  process.stderr.write(`kconform: starting ${opts.brokers} reference broker nodes…\n`);
+  let cluster;
+  try {
+    cluster = await startReferenceProcesses({ brokers: opts.brokers, dataDir: opts.dataDir, extraArgs: nodeArgs(opts), basePort: opts.port === 0 ? undefined : opts.port });
+  } catch (err) {
+    throw targetError(`cannot start the reference cluster: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  registerCleanup('stop the reference cluster', () => cluster.stop());
+  for (const n of cluster.nodes) process.stdout.write(`node ${n.id} on ${n.bootstrap}, log ${n.logFile}\n`);
+  process.stdout.write(`kconform cluster ready on ${cluster.bootstrap}\n`);
+  await new Promise<never>(() => {});
+}
+
 /** `kconform broker`: serves until SIGINT/SIGTERM, then closes cleanly (logs flushed). */
 export async function brokerCommand(opts: BrokerOptions): Promise<void> {
-  if (opts.brokers !== 1) throw usageError('--brokers > 1 (the replicated reference cluster) is not implemented yet (owned by the replication issue #6)');
-  const bugs = parseBugs(opts.bug);
-  const log = createLogger('broker');
+  if (opts.brokers !== 1) return clusterCommand(opts);
+  const config = { ...nodeConfig(opts), ...clusterNodeConfig(opts) };
+  const log = createLogger(config.cluster ? `broker-${config.nodeId}` : 'broker');
   let running;
   try {
-    running = await startBroker(
-      {
-        host: opts.host,
-        port: opts.port,
-        dataDir: opts.dataDir,
-        numPartitions: opts.numPartitions,
-        autoCreateTopics: opts.autoCreateTopics,
-        flushMessages: opts.logFlushMessages ?? Infinity,
-        bugs,
-      },
-      log,
-    );
+    running = await startBroker(config, log);
   } catch (err) {
     throw targetError(`cannot start the reference broker: ${err instanceof Error ? err.message : String(err)}`);
   }
