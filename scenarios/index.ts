@@ -1,5 +1,7 @@
 import { ackLevelsScenario } from './ack-levels.ts';
 import { consumerGroupsScenario } from './consumer-groups.ts';
+import { durabilityScenario } from './durability.ts';
+import { failoverScenario } from './failover.ts';
 import { groupGenerationsScenario } from './group-generations.ts';
 import { idempotenceScenario } from './idempotence.ts';
 import { longPollScenario } from './long-poll.ts';
@@ -8,7 +10,7 @@ import { replayScenario } from './replay.ts';
 import type { Scenario } from './scenario.ts';
 import { seedScenario } from './seed.ts';
 
-/** Every scenario `kconform run --scenarios` knows, in the order `all` runs them. */
+/** The scenarios every target runs (one node is enough), in the order `all` runs them. */
 export const SCENARIOS: readonly Scenario[] = [
   seedScenario,
   offsetOrderingScenario,
@@ -19,5 +21,11 @@ export const SCENARIOS: readonly Scenario[] = [
   groupGenerationsScenario,
   longPollScenario,
 ];
+
+/** Scenarios that need a cluster (`minBrokers` > 1): `all` adds them where the target has enough nodes. */
+export const CLUSTER_SCENARIOS: readonly Scenario[] = [failoverScenario, durabilityScenario];
+
+/** Every scenario `kconform run --scenarios` knows, in the order `all` runs them. */
+export const ALL_SCENARIOS: readonly Scenario[] = [...SCENARIOS, ...CLUSTER_SCENARIOS];
 
 export type { Scenario, ScenarioContext } from './scenario.ts';

@@ -1,7 +1,16 @@
 import type { Kafka } from 'kafkajs';
 import type { HistoryRecorder } from '../harness/history/history.ts';
+import type { FaultFamily } from '../harness/nemesis/fault-schedule.ts';
+import type { Nemesis } from '../harness/nemesis/nemesis.ts';
 import type { StartedTarget } from '../harness/targets/target.ts';
 import type { CheckConfig, CheckResult } from './checkers/index.ts';
+import type { DurabilityTable } from './failover-durability-table.ts';
+
+/** What a scenario adds to its run's results.json besides the checks (additive fields of kconform.results/v1). */
+export interface ScenarioResults {
+  /** The durability study's table (the `durability` scenario). */
+  durability?: DurabilityTable;
+}
 
 /** What a scenario gets to work with. */
 export interface ScenarioContext {
@@ -27,6 +36,16 @@ export interface ScenarioContext {
   pace(): Promise<void>;
   /** `base` on a fresh target (so the seed's topic is really `mmr`), `base-<runId>` on a shared one. */
   topicName(base: string): string;
+  /** The fault families of the run (`--faults`) that the target can do; empty without faults. */
+  readonly faults?: readonly FaultFamily[];
+  /**
+   * For scenarios that apply their own faults ({@link Scenario.ownFaults}): the run's nemesis,
+   * which records every fault in the history and whose faults `quiesce` heals. Set when
+   * {@link faults} is not empty.
+   */
+  readonly nemesis?: Nemesis;
+  /** Fields the scenario adds to results.json; the runner writes them after the run. */
+  readonly results?: ScenarioResults;
 }
 
 /**
@@ -38,5 +57,13 @@ export interface Scenario {
   readonly description: string;
   /** How its clients produce (acks, idempotence, transactions): decides which anomalies the checkers allow. Default: acks=all, idempotent. */
   readonly checkConfig?: Partial<CheckConfig>;
+  /** Nodes the scenario needs (default 1); `--scenarios all` leaves it out on smaller targets, with a note. */
+  readonly minBrokers?: number;
+  /**
+   * True when the scenario applies the run's faults itself (through `ctx.nemesis`, at moments its
+   * workload chooses) instead of the runner's seeded schedule; the runner still heals everything
+   * at `quiesce`.
+   */
+  readonly ownFaults?: boolean;
   run(ctx: ScenarioContext): Promise<CheckResult[]>;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { SCENARIOS, type Scenario } from '../../scenarios/index.ts';
+import { ALL_SCENARIOS, type Scenario } from '../../scenarios/index.ts';
 import { usageError } from './exit-codes.ts';
 
 /** A run id: UTC time to the second plus a random suffix, e.g. `20261125T011824Z-d7978d`. */
@@ -8,11 +8,22 @@ export function newRunId(): string {
   return `${t}-${randomBytes(3).toString('hex')}`;
 }
 
-/** Resolves `--scenarios` ('all' or a comma-separated list); an unknown or empty list is bad usage. */
-export function selectScenarios(names: string): Scenario[] {
-  if (names === 'all') return [...SCENARIOS];
+/**
+ * Resolves `--scenarios` ('all' or a comma-separated list) for a target of `brokers` nodes; an
+ * unknown or empty list is bad usage, and so is naming a scenario that needs more nodes. `all`
+ * leaves those out and says so through `note`.
+ */
+export function selectScenarios(names: string, brokers = 1, note: (line: string) => void = () => {}): Scenario[] {
+  const fits = (s: Scenario) => (s.minBrokers ?? 1) <= brokers;
+  if (names === 'all') {
+    for (const s of ALL_SCENARIOS.filter((s) => !fits(s))) note(`scenario ${s.name} left out of 'all': it needs --brokers ${s.minBrokers} (this target has ${brokers})`);
+    return ALL_SCENARIOS.filter(fits);
+  }
   const wanted = names.split(',').map((s) => s.trim()).filter(Boolean);
-  const unknown = wanted.filter((n) => !SCENARIOS.some((s) => s.name === n));
-  if (unknown.length || wanted.length === 0) throw usageError(`unknown scenario(s) ${unknown.join(', ') || "''"}; available: ${SCENARIOS.map((s) => s.name).join(', ')}`);
-  return wanted.map((n) => SCENARIOS.find((s) => s.name === n)!);
+  const unknown = wanted.filter((n) => !ALL_SCENARIOS.some((s) => s.name === n));
+  if (unknown.length || wanted.length === 0) throw usageError(`unknown scenario(s) ${unknown.join(', ') || "''"}; available: ${ALL_SCENARIOS.map((s) => s.name).join(', ')}`);
+  const chosen = wanted.map((n) => ALL_SCENARIOS.find((s) => s.name === n)!);
+  const tooBig = chosen.filter((s) => !fits(s));
+  if (tooBig.length) throw usageError(`${tooBig.map((s) => `${s.name} needs --brokers ${s.minBrokers}`).join(', ')} (asked for ${brokers})`);
+  return chosen;
 }

@@ -12,6 +12,13 @@ describe('fault schedules', () => {
     expect(faultOf('partition', 2)).toEqual({ fault: { fault: 'cut-client', node: 2 }, heal: { fault: 'heal-network' } });
     expect(faultOf('pause', 1)).toEqual({ fault: { fault: 'pause', node: 1 }, heal: { fault: 'resume', node: 1 } });
   });
+  it('turn a rolling restart into one clean restart per node, in node order', () => {
+    const s = drawSchedule(3, ['rolling-restart'], [1, 2, 3], 2);
+    expect(s).toHaveLength(6);
+    expect(s.map((x) => x.fallbackNode)).toEqual([1, 2, 3, 1, 2, 3]);
+    expect(new Set(s.map((x) => x.role))).toEqual(new Set(['random']));
+    expect(faultOf('rolling-restart', 2)).toEqual({ fault: { fault: 'clean-restart', node: 2 }, heal: { fault: 'heal-all' } });
+  });
   it('refuses unknown fault names', () => {
     expect(parseFaultFamilies('kill,pause')).toEqual(['kill', 'pause']);
     expect(() => parseFaultFamilies('kill,explode')).toThrow(/unknown fault\(s\) explode/);

@@ -1,9 +1,25 @@
 import fc from 'fast-check';
+import type { FaultName } from './fault-control.ts';
 import type { FaultOp } from './nemesis.ts';
 
-/** The fault families `--faults` names (DESIGN.md). */
-export const FAULT_FAMILIES = ['kill', 'pause', 'partition', 'restart'] as const;
+/**
+ * The fault families `--faults` names (DESIGN.md). `rolling-restart` restarts every node once,
+ * one after another, the way an operator upgrades a cluster.
+ */
+export const FAULT_FAMILIES = ['kill', 'pause', 'partition', 'restart', 'rolling-restart'] as const;
 export type FaultFamily = (typeof FAULT_FAMILIES)[number];
+
+/** Which target capabilities (FaultControl.supported) a fault family needs. */
+export const FAULT_NEEDS: Readonly<Record<FaultFamily, readonly FaultName[]>> = {
+  kill: ['kill', 'restart'],
+  pause: ['pause'],
+  partition: ['partition'],
+  restart: ['clean-restart'],
+  'rolling-restart': ['clean-restart'],
+};
+
+/** Between two nodes of a rolling restart: time for the restarted node to rejoin the in-sync set. */
+export const ROLLING_RESTART_GAP_MS = 3_000;
 
 /** Which node a fault strikes: any, the leader of a partition being written, or the active controller. */
 export type NodeRole = 'random' | 'leader' | 'controller';
@@ -32,7 +48,9 @@ export function faultOf(family: FaultFamily, node: number, split = false, others
       if (split && others.length > 0) return { fault: { fault: 'partition', groups: [[node], [...others]] }, heal: { fault: 'heal-network' } };
       return { fault: { fault: 'cut-client', node }, heal: { fault: 'heal-network' } };
     case 'restart':
-      // a clean restart is its own heal: the node is back when the op completes
+    case 'rolling-restart':
+      // a clean restart is its own heal: the node is back when the op completes (a rolling
+      // restart is one such step per node, see drawSchedule)
       return { fault: { fault: 'clean-restart', node }, heal: { fault: 'heal-all' } };
   }
 }
@@ -48,6 +66,8 @@ export function parseFaultFamilies(value: string): FaultFamily[] {
 /**
  * Draws a repeatable fault schedule from the seed: `steps` faults from the chosen families on
  * random nodes, each held a while and then healed. Times are short because the scenarios are.
+ * A drawn rolling restart becomes one clean restart per node, in node order,
+ * {@link ROLLING_RESTART_GAP_MS} apart.
  */
 export function drawSchedule(seed: number, families: readonly FaultFamily[], nodeIds: readonly number[], steps = 8): ScheduledFault[] {
   if (families.length === 0 || nodeIds.length === 0) return [];
@@ -60,5 +80,9 @@ export function drawSchedule(seed: number, families: readonly FaultFamily[], nod
     waitMs: fc.integer({ min: 100, max: 1500 }),
     holdMs: fc.integer({ min: 200, max: 2500 }),
   });
-  return fc.sample(step, { seed, numRuns: steps });
+  return fc.sample(step, { seed, numRuns: steps }).flatMap((s): ScheduledFault[] =>
+    s.family !== 'rolling-restart'
+      ? [s]
+      : nodeIds.map((node, i) => ({ ...s, role: 'random' as const, fallbackNode: node, split: false, waitMs: i === 0 ? s.waitMs : ROLLING_RESTART_GAP_MS, holdMs: 0 })),
+  );
 }

@@ -3,7 +3,7 @@
  * "kill the active controller"). Every live node is asked at once with a short timeout, so a
  * killed or paused node costs one timeout, not one per node, and the freshest answer wins.
  */
-import { fetchQuorumLeader, tryClusterMetadata } from '../kafka-dist/cluster-metadata.ts';
+import { fetchQuorumLeader, tryClusterMetadata, type PartitionView } from '../kafka-dist/cluster-metadata.ts';
 import type { TargetNode } from './fault-control.ts';
 
 /** Options of the role look-ups. */
@@ -23,14 +23,23 @@ export async function findPartitionLeader(
   partition = 0,
   opts: RoleLookupOptions = {},
 ): Promise<number | undefined> {
+  return (await describePartition(nodes, topic, partition, opts))?.leaderId;
+}
+
+/**
+ * The freshest view of `topic`-`partition` (leader, leader epoch, replicas, in-sync replicas): the
+ * answer with the highest leader epoch among the nodes that answered and know a leader, or
+ * undefined when none does. Failover scenarios use the ISR to wait until a cluster has healed.
+ */
+export async function describePartition(nodes: readonly TargetNode[], topic: string, partition = 0, opts: RoleLookupOptions = {}): Promise<PartitionView | undefined> {
   const views = await Promise.all(nodes.map((n) => tryClusterMetadata(n.bootstrap, { topics: [topic], timeoutMs: opts.timeoutMs ?? 2_000 })));
-  let best: { leaderId: number; leaderEpoch: number } | undefined;
+  let best: PartitionView | undefined;
   for (const view of views) {
     const p = view?.topics.get(topic)?.partitions.find((x) => x.partition === partition);
     if (!p || p.leaderId < 0) continue;
     if (!best || p.leaderEpoch > best.leaderEpoch) best = p;
   }
-  return best?.leaderId;
+  return best;
 }
 
 /**

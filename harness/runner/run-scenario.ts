@@ -7,8 +7,9 @@ import type { TargetSpec } from '../targets/target-spec.ts';
 import { startTarget, TargetUnavailableError, type StartedTarget } from '../targets/target.ts';
 import { checkHistory, combine, resolveCheckConfig, type CheckResult } from '../../scenarios/checkers/index.ts';
 import type { Scenario, ScenarioContext } from '../../scenarios/index.ts';
-import type { FaultName } from '../nemesis/fault-control.ts';
-import { drawSchedule, faultOf, type FaultFamily, type NodeRole } from '../nemesis/fault-schedule.ts';
+import type { ScenarioResults } from '../../scenarios/scenario.ts';
+import type { DurabilityTable } from '../../scenarios/failover-durability-table.ts';
+import { drawSchedule, FAULT_NEEDS, faultOf, type FaultFamily, type NodeRole } from '../nemesis/fault-schedule.ts';
 import { findActiveController, findPartitionLeader } from '../nemesis/node-roles.ts';
 import { Nemesis } from '../nemesis/nemesis.ts';
 
@@ -26,6 +27,8 @@ export interface ScenarioRun {
   ops: number;
   /** Set when a failure was shrunk: the smallest workload that still fails the same way. */
   shrunk?: { records: number; ops: number; attempts: number; path: string | undefined; runDir: string; failing: string[] };
+  /** The durability study's table (acks level x fault -> acked, lost, duplicated, unavailable seconds), from the `durability` scenario. */
+  durability?: DurabilityTable;
 }
 
 /** What to run where. */
@@ -45,19 +48,24 @@ export interface RunScenarioOptions {
   progress: (line: string) => void;
 }
 
-/** Which FaultControl capabilities a fault family needs. */
-const NEEDS: Record<FaultFamily, FaultName[]> = { kill: ['kill', 'restart'], pause: ['pause'], partition: ['partition'], restart: ['clean-restart'] };
-
 /**
  * Runs a fault schedule against the target until stopped; every fault and heal goes into the
- * history through the nemesis. Returns `quiesce`, which stops it and heals everything.
+ * history through the nemesis. Returns `quiesce`, which stops it and heals everything. With
+ * `ownFaults` the schedule is empty: the scenario applies faults through the returned nemesis.
  */
-function startFaultLoop(target: StartedTarget, history: HistoryRecorder, seed: number, families: readonly FaultFamily[], progress: (line: string) => void): { quiesce: () => Promise<void>; active: boolean; inEffect: () => string[] } {
-  const usable = families.filter((f) => NEEDS[f].every((n) => target.faults.supported.has(n)));
+function startFaultLoop(
+  target: StartedTarget,
+  history: HistoryRecorder,
+  seed: number,
+  families: readonly FaultFamily[],
+  progress: (line: string) => void,
+  ownFaults = false,
+): { quiesce: () => Promise<void>; active: boolean; inEffect: () => string[]; usable: FaultFamily[]; nemesis?: Nemesis } {
+  const usable = families.filter((f) => FAULT_NEEDS[f].every((n) => target.faults.supported.has(n)));
   for (const f of families.filter((f) => !usable.includes(f))) progress(`fault '${f}' is not available on this target; left out of the schedule`);
-  if (usable.length === 0) return { quiesce: async () => {}, active: false, inEffect: () => [] };
+  if (usable.length === 0) return { quiesce: async () => {}, active: false, inEffect: () => [], usable };
   const nemesis = new Nemesis(target.faults, history);
-  const schedule = drawSchedule(seed, usable, target.nodes.map((n) => n.id));
+  const schedule = ownFaults ? [] : drawSchedule(seed, usable, target.nodes.map((n) => n.id));
   let stopped = false;
   let wake = () => {};
   const pauseFor = (ms: number) =>
@@ -68,7 +76,11 @@ function startFaultLoop(target: StartedTarget, history: HistoryRecorder, seed: n
         resolve();
       };
     });
-  progress(`nemesis: ${schedule.length} faults from ${usable.join(', ')} on nodes ${target.nodes.map((n) => n.id).join(', ')}`);
+  progress(
+    ownFaults
+      ? `nemesis: the scenario applies faults from ${usable.join(', ')} itself`
+      : `nemesis: ${schedule.length} faults from ${usable.join(', ')} on nodes ${target.nodes.map((n) => n.id).join(', ')}`,
+  );
   const loop = (async () => {
     for (const step of schedule) {
       await pauseFor(step.waitMs);
@@ -91,7 +103,7 @@ function startFaultLoop(target: StartedTarget, history: HistoryRecorder, seed: n
       progress('nemesis: healing everything before the final read');
       await nemesis.healAll();
     })());
-  return { quiesce, active: true, inEffect: () => nemesis.active() };
+  return { quiesce, active: true, inEffect: () => nemesis.active(), usable, nemesis };
 }
 
 /** The node playing `role` now: the leader of the partition last written to, or the active controller. */
@@ -139,6 +151,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
   let target: StartedTarget | undefined;
   let error: string | undefined;
   let scenarioChecks: CheckResult[] = [];
+  const extras: ScenarioResults = {};
   let unregister = () => {};
   let clientLog: WriteStream | undefined;
   let ticker: NodeJS.Timeout | undefined;
@@ -155,7 +168,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
     const runId = runDir.split('/').pop()!;
     const fresh = target.fresh;
     clientLog = createWriteStream(join(runDir, 'client.log'));
-    const faults = startFaultLoop(target, history, seed, o.faults ?? [], progress);
+    const faults = startFaultLoop(target, history, seed, o.faults ?? [], progress, scenario.ownFaults);
     const quiesce = faults.quiesce;
     ticker = startProgressTicker(scenario.name, history, faults.inEffect, progress);
     const ctx: ScenarioContext = {
@@ -170,6 +183,9 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
       runId,
       progress,
       topicName: (base) => (fresh ? base : `${base}-${runId}`),
+      faults: faults.usable,
+      nemesis: faults.nemesis,
+      results: extras,
     };
     try {
       scenarioChecks = await scenario.run(ctx);
@@ -189,7 +205,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
   }
   const checks = [...checkHistory(history.ops, check), ...scenarioChecks];
   const valid = error !== undefined && combine(checks) === true ? 'unknown' : combine(checks);
-  const result: ScenarioRun = { scenario: scenario.name, target: targetName, seed, runDir, valid, checks, error, seconds: (Date.now() - started) / 1000, ops: history.ops.length };
+  const result: ScenarioRun = { scenario: scenario.name, target: targetName, seed, runDir, valid, checks, error, seconds: (Date.now() - started) / 1000, ops: history.ops.length, ...extras };
   writeFileSync(join(runDir, 'results.json'), JSON.stringify({ schema: 'kconform.results/v1', ...result }, null, 2) + '\n');
   return result;
 }

@@ -53,7 +53,7 @@ export async function compareCommand(opts: CompareOptions): Promise<void> {
   } catch (err) {
     throw usageError((err as Error).message);
   }
-  const scenarios = selectScenarios(opts.scenarios);
+  const scenarios = selectScenarios(opts.scenarios, opts.brokers, (line) => process.stdout.write(`${line}\n`));
   const baseSeed = opts.seed ?? randomInt(2 ** 31 - 1);
   const outRoot = resolve(opts.out ?? join('runs', newRunId()));
   process.stdout.write(`kconform compare: targets ${targets.map((t) => t.label).join(', ')}, scenarios ${scenarios.map((s) => s.name).join(',')}, seed ${baseSeed}, runs ${opts.runs}, out ${outRoot}\n`);

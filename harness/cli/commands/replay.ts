@@ -6,7 +6,7 @@ import { mark, matchOutcome, type OutcomeMatch } from '../../compare/outcome.ts'
 import { readRunConfig, readStoredOutcome, type RunConfig } from '../../compare/run-config.ts';
 import { BUG_NAMES } from '../../../reference-broker/bugs/known-bugs.ts';
 import { renderJUnit, type JUnitCase } from '../../../reports/junit.ts';
-import { SCENARIOS } from '../../../scenarios/index.ts';
+import { ALL_SCENARIOS } from '../../../scenarios/index.ts';
 import { CliError, ExitCode, targetError, usageError } from '../exit-codes.ts';
 
 /** Options of `kconform replay`. */
@@ -58,7 +58,7 @@ export async function replayCommand(runDirArg: string, opts: ReplayOptions): Pro
   if (!statSync(root).isDirectory()) throw usageError(`not a run directory: ${root} (expected the directory holding config.json)`);
   const dirs = findRunDirs(root);
   if (dirs.length === 0) throw usageError(`cannot read ${join(root, 'config.json')}: no such file, and no run directory below ${root} has one`);
-  const known = { scenarios: SCENARIOS.map((s) => s.name), bugs: BUG_NAMES };
+  const known = { scenarios: ALL_SCENARIOS.map((s) => s.name), bugs: BUG_NAMES };
   const outRoot = resolve(opts.out ?? nextReplayDir(root));
   // every config is checked before anything runs: a bad one is exit 2, not a half-done replay
   const cases: ReplayCase[] = dirs.map((original) => {
@@ -83,7 +83,7 @@ export async function replayCommand(runDirArg: string, opts: ReplayOptions): Pro
       r = await runScenario({
         spec: config.spec,
         targetName: config.target,
-        scenario: SCENARIOS.find((s) => s.name === config.scenario)!,
+        scenario: ALL_SCENARIOS.find((s) => s.name === config.scenario)!,
         seed: config.seed,
         records: config.records,
         runDir: c.runDir,

@@ -8,6 +8,7 @@ import { runScenario, type ScenarioRun } from '../../runner/run-scenario.ts';
 import { failingCheckers, shrinkFailure } from '../../runner/shrink.ts';
 import { parseFaultFamilies, type FaultFamily } from '../../nemesis/fault-schedule.ts';
 import { renderJUnit, type JUnitCase } from '../../../reports/junit.ts';
+import { formatDurabilityTable } from '../../../scenarios/failover-durability-table.ts';
 import { newRunId, selectScenarios } from '../scenario-selection.ts';
 import { CliError, ExitCode, targetError, usageError } from '../exit-codes.ts';
 import { parseBugs } from './broker.ts';
@@ -51,7 +52,7 @@ export async function runCommand(opts: RunOptions): Promise<void> {
   } catch (err) {
     throw usageError((err as Error).message);
   }
-  const scenarios = selectScenarios(opts.scenarios);
+  const scenarios = selectScenarios(opts.scenarios, opts.brokers, (line) => process.stdout.write(`${line}\n`));
   const bugs = parseBugs(opts.bug);
   if (bugs.size && spec.kind !== 'reference') throw usageError('--bug works with the reference target only');
   const baseSeed = opts.seed ?? randomInt(2 ** 31 - 1);
@@ -91,6 +92,8 @@ export async function runCommand(opts: RunOptions): Promise<void> {
     for (const c of r.checks) process.stdout.write(`  ${mark(c.valid).padEnd(7)} ${c.checker.padEnd(22)} ${c.summary}\n`);
     if (r.error) process.stdout.write(`  error: ${r.error}\n`);
   }
+  // The durability study's result is its table: printed last, where a reader looks.
+  for (const r of results) if (r.durability) process.stdout.write(`\n${r.scenario} on ${r.target} (seed ${r.seed}):\n${formatDurabilityTable(r.durability)}\n`);
 
   if (opts.junit) {
     const cases: JUnitCase[] = results.flatMap((r) =>
