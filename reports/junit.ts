@@ -7,6 +7,8 @@ export interface JUnitCase {
   details?: string;
   skipped?: string;
   timeSeconds?: number;
+  /** Shown by CI beside the case (e.g. every check's verdict). */
+  systemOut?: string;
 }
 
 function esc(s: string): string {
@@ -31,6 +33,7 @@ export function renderJUnit(cases: readonly JUnitCase[]): string {
       lines.push(`    <testcase classname="${esc(suite)}" name="${esc(c.name)}"${time}>`);
       if (c.failure !== undefined) lines.push(`      <failure message="${esc(c.failure)}">${esc(c.details ?? '')}</failure>`);
       if (c.skipped !== undefined) lines.push(`      <skipped message="${esc(c.skipped)}"/>`);
+      if (c.systemOut !== undefined) lines.push(`      <system-out>${esc(c.systemOut)}</system-out>`);
       lines.push('    </testcase>');
     }
     lines.push('  </testsuite>');

@@ -1,0 +1,39 @@
+import { resolve } from 'node:path';
+import { ReportInputError } from '../../../reports/run-dirs.ts';
+import { writeReports, type WrittenReports } from '../../../reports/write-reports.ts';
+import { usageError } from '../exit-codes.ts';
+
+/** Options of `kconform report`. */
+export interface ReportOptions {
+  /** report.html path (default: RUN_DIR/report.html for one directory, ./report.html for several). */
+  out?: string;
+  /** junit.xml path (default: beside report.html); `false` (--no-junit) writes none. */
+  junit?: string | false;
+  /** Title of the report. */
+  title?: string;
+}
+
+const mark = (v: boolean | 'unknown') => (v === true ? 'PASS' : v === false ? 'FAIL' : 'UNKNOWN');
+
+/**
+ * `kconform report RUN_DIR… [--out FILE]`: rebuilds report.html (and junit.xml) from stored run
+ * directories — one run, a directory of runs (`run` with several scenarios, `compare`), or several
+ * of them side by side. Reads only results.json, config.json and history.jsonl. Exit 0 when the
+ * report was written (whatever the runs' verdicts: this command judges nothing), 2 on a missing
+ * directory, no results.json, or a results.json that breaks the schema.
+ */
+export async function reportCommand(dirs: string[], opts: ReportOptions, write: (text: string) => void = (t) => process.stdout.write(t)): Promise<WrittenReports> {
+  if (dirs.length === 0) throw usageError('give at least one run directory');
+  const html = opts.out ?? (dirs.length === 1 ? resolve(dirs[0]!, 'report.html') : resolve('report.html'));
+  let written: WrittenReports;
+  try {
+    written = await writeReports(dirs, { html, junit: opts.junit, title: opts.title, progress: (line) => write(`${line}\n`) });
+  } catch (err) {
+    if (err instanceof ReportInputError) throw usageError(err.message);
+    throw err;
+  }
+  for (const r of written.model.runs) write(`${mark(r.valid).padEnd(8)}${r.scenario} on ${r.target}${r.seed !== undefined ? ` (seed ${r.seed})` : ''}: ${r.dir}\n`);
+  write(`report: ${written.html} (${(written.htmlBytes / 1024).toFixed(0)} KiB, ${written.model.runs.length} run(s))\n`);
+  if (written.junit) write(`junit: ${written.junit}\n`);
+  return written;
+}

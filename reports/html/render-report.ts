@@ -1,0 +1,219 @@
+/**
+ * Renders report.html: ONE self-contained file (uPlot's script and styles inlined, the chart data
+ * embedded as JSON), so it opens offline, from a CI artifact or a mail attachment. Tables are
+ * rendered here as static HTML (readable without scripts); charts are drawn in the page by
+ * report-client.js from the embedded specs.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Op } from '../../harness/history/history.ts';
+import type { Anomaly, ReportModel, ReportRun } from '../report-model.ts';
+import type { ResultValidity } from '../results-schema.ts';
+import { allChartSpecs, durabilityChartSpec, loadChartSpecs, runChartSpecs, type ChartSpec } from './chart-specs.ts';
+
+const require = createRequire(import.meta.url);
+let assets: { uplotJs: string; uplotCss: string; clientJs: string; css: string } | undefined;
+
+/** uPlot's browser build and styles, from node_modules; our script and styles, from beside this file. */
+function loadAssets(): NonNullable<typeof assets> {
+  if (assets) return assets;
+  const dist = join(require.resolve('uplot/package.json'), '..', 'dist');
+  assets = {
+    uplotJs: readFileSync(join(dist, 'uPlot.iife.min.js'), 'utf8'),
+    uplotCss: readFileSync(join(dist, 'uPlot.min.css'), 'utf8'),
+    clientJs: readFileSync(join(import.meta.dirname, 'report-client.js'), 'utf8'),
+    css: readFileSync(join(import.meta.dirname, 'report.css'), 'utf8'),
+  };
+  return assets;
+}
+
+/** Escapes text for HTML content and attribute values. */
+export function esc(s: unknown): string {
+  return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+/** JSON safe inside a <script> element: no `</script>`, no `<!--`. */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/** A script's text made safe to inline: `</script` cannot occur in it. */
+function inlineScript(js: string): string {
+  return js.replace(/<\/(script)/gi, '<\\/$1');
+}
+
+const verdictClass = (v: ResultValidity) => (v === true ? 'pass' : v === false ? 'fail' : 'unknown');
+const verdictText = (v: ResultValidity) => (v === true ? 'PASS' : v === false ? 'FAIL' : 'UNKNOWN');
+const badge = (v: ResultValidity, text = verdictText(v), href?: string) => (href ? `<a class="badge ${verdictClass(v)}" href="${esc(href)}">${esc(text)}</a>` : `<span class="badge ${verdictClass(v)}">${esc(text)}</span>`);
+const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+const runName = (r: ReportRun) => `${r.scenario} on ${r.target}${r.seed !== undefined ? `, seed ${r.seed}` : ''}`;
+
+function verdictTable(model: ReportModel): string {
+  const scenarios = [...new Set(model.runs.map((r) => r.scenario))];
+  const targets = [...new Set(model.runs.map((r) => r.target))];
+  const head = `<tr><th>scenario</th>${targets.map((t) => `<th>${esc(t)}</th>`).join('')}</tr>`;
+  const rows = scenarios.map((s) => {
+    const cells = targets.map((t) => {
+      const runs = model.runs.filter((r) => r.scenario === s && r.target === t);
+      return `<td>${runs.map((r) => badge(r.valid, `${verdictText(r.valid)}${r.seed !== undefined ? ` seed ${r.seed}` : ''}`, `#${r.id}`)).join(' ') || '—'}</td>`;
+    });
+    return `<tr><th>${esc(s)}</th>${cells.join('')}</tr>`;
+  });
+  const count = (v: ResultValidity) => model.runs.filter((r) => r.valid === v).length;
+  return `<table class="verdicts" id="verdict-table">${head}${rows.join('')}</table>
+<p class="meta">${model.runs.length} run(s): ${count(true)} passed, ${count(false)} failed, ${count('unknown')} undecided.</p>`;
+}
+
+function opRow(op: Op, invoke: boolean): string {
+  const value = JSON.stringify(op.value) ?? '';
+  return `<tr class="${invoke ? 'invoke' : 'completion'}"><td class="num">${op.index}</td><td class="num">${op.time}</td><td>${esc(op.process)}</td><td>${esc(op.type)}</td><td>${esc(op.f)}</td><td class="value" title="${esc(clip(value, 4000))}">${esc(clip(value, 300))}</td><td>${esc(op.error ?? '')}</td></tr>`;
+}
+
+function anomalyBlock(run: ReportRun, a: Anomaly): string {
+  const cls = a.valid === false ? 'fail' : a.valid === 'unknown' ? 'unknown' : 'allowed';
+  const label = a.valid === false ? 'FAIL' : a.valid === 'unknown' ? 'UNKNOWN' : 'ALLOWED';
+  const ops = a.witnessOps.length
+    ? `<table class="ops"><tr><th>index</th><th>time (ms)</th><th>process</th><th>type</th><th>f</th><th>value</th><th>error</th></tr>${a.witnessOps.map((w) => (w.invoke ? opRow(w.invoke, true) : '') + opRow(w.op, false)).join('')}</table>`
+    : '';
+  const others = a.witnesses.filter((w) => !a.witnessOps.some((o) => o.op === w));
+  const json = others.length ? `<details${a.witnessOps.length ? '' : ' open'}><summary>${others.length} witness(es) as stored</summary><pre>${esc(clip(JSON.stringify(others, null, 2), 20_000))}</pre></details>` : '';
+  return `<div class="anomaly ${cls}" data-checker="${esc(a.checker)}"><p><span class="badge ${cls}">${label}</span> <strong>${esc(a.checker)}</strong>${a.count !== undefined ? ` (${a.count})` : ''} — ${esc(a.summary)} · <a href="#${run.id}">${esc(runName(run))}</a></p>${ops}${json}</div>`;
+}
+
+/** Undecided checks without witnesses say the same thing (no final read…): one line per run and reason. */
+function undecidedBlocks(run: ReportRun): string[] {
+  const bySummary = new Map<string, string[]>();
+  for (const a of run.anomalies.filter((x) => x.valid === 'unknown' && x.witnesses.length === 0)) {
+    let list = bySummary.get(a.summary);
+    if (!list) bySummary.set(a.summary, (list = []));
+    list.push(a.checker);
+  }
+  return [...bySummary].map(([summary, checkers]) => `<div class="anomaly unknown" data-checker="${esc(checkers.join(' '))}"><p><span class="badge unknown">UNKNOWN</span> <strong>${esc(checkers.join(', '))}</strong> — ${esc(summary)} · <a href="#${run.id}">${esc(runName(run))}</a></p></div>`);
+}
+
+function anomaliesSection(model: ReportModel): string {
+  const blocks = model.runs.flatMap((r) => [...r.anomalies.filter((a) => a.valid === false || (a.valid === 'unknown' && a.witnesses.length > 0)).map((a) => anomalyBlock(r, a)), ...undecidedBlocks(r)]);
+  const allowed = model.runs.flatMap((r) => r.anomalies.filter((a) => a.valid === true).map((a) => anomalyBlock(r, a)));
+  const errors = model.runs.filter((r) => 'error' in r.results && r.results.error).map((r) => `<p>${badge('unknown', 'STOPPED')} ${esc(runName(r))}: ${esc((r.results as { error: string }).error)}</p>`);
+  const none = blocks.length === 0 && errors.length === 0 ? '<p>No anomalies: every check held in every run.</p>' : '';
+  const allowedPart = allowed.length ? `<h3>Allowed by the run's configuration (reported, not hidden)</h3>${allowed.join('')}` : '';
+  return `<section id="anomalies"><h2>Anomalies</h2>${none}${errors.join('')}${blocks.join('')}${allowedPart}</section>`;
+}
+
+function conformanceSection(model: ReportModel): string {
+  if (!model.conformance.length) return '';
+  const parts = model.conformance.map(({ target, matrix, runId }) => {
+    const versions = [...new Set(matrix.rows.map((r) => r.version))].sort((a, b) => a - b);
+    const apis = [...new Map(matrix.rows.map((r) => [r.apiKey, r.apiName])).entries()].sort((a, b) => a[0] - b[0]);
+    const head = `<tr><th>API (key)</th>${versions.map((v) => `<th>v${v}</th>`).join('')}</tr>`;
+    const rows = apis.map(([key, name]) => {
+      const cells = versions.map((v) => {
+        const row = matrix.rows.find((r) => r.apiKey === key && r.version === v);
+        return `<td class="cell">${row ? `<span class="badge ${row.verdict}" title="${esc(row.diff !== undefined ? clip(typeof row.diff === 'string' ? row.diff : JSON.stringify(row.diff), 2000) : row.verdict)}">${row.verdict}</span>` : ''}</td>`;
+      });
+      return `<tr><th>${esc(name)} (${key})</th>${cells.join('')}</tr>`;
+    });
+    const diffs = matrix.rows.filter((r) => r.verdict === 'differs' && r.diff !== undefined);
+    const diffList = diffs.length ? `<details><summary>${diffs.length} difference(s)</summary>${diffs.map((r) => `<h4>${esc(r.apiName)} v${r.version}</h4><pre>${esc(clip(typeof r.diff === 'string' ? r.diff : JSON.stringify(r.diff, null, 2), 20_000))}</pre>`).join('')}</details>` : '';
+    const n = (v: string) => matrix.rows.filter((r) => r.verdict === v).length;
+    return `<h3>${esc(target)} against ${esc(matrix.against)} <a class="meta" href="#${runId}">(run)</a></h3><p class="meta">${n('same')} same, ${n('differs')} differ, ${n('unsupported')} unsupported</p><table class="conformance">${head}${rows.join('')}</table>${diffList}`;
+  });
+  return `<section id="conformance"><h2>Conformance matrix</h2>${parts.join('')}</section>`;
+}
+
+function durabilitySection(model: ReportModel, chart: ChartSpec | undefined): string {
+  if (!model.durability.length) return '';
+  const head = '<tr><th>target</th><th>acks</th><th>fault</th><th>acked</th><th>lost</th><th>duplicated</th><th>unavailable (s)</th></tr>';
+  const rows = model.durability.map((r) => `<tr><td>${esc(r.target)}</td><td>${r.acks === -1 ? 'all' : esc(r.acks)}</td><td>${esc(r.fault)}</td><td class="num">${r.acked}</td><td class="num">${r.lost}</td><td class="num">${r.duplicated}</td><td class="num">${r.unavailableSeconds}</td></tr>`);
+  return `<section id="durability"><h2>Durability</h2><table class="durability">${head}${rows.join('')}</table>${chart ? `<div class="chart" id="chart-${chart.id}"></div>` : ''}</section>`;
+}
+
+function loadSection(model: ReportModel, charts: ChartSpec[]): string {
+  if (!model.load.length) return '';
+  const fmt = (x: number | undefined) => (x === undefined ? '—' : x.toFixed(x < 10 ? 3 : 1));
+  const parts = model.load.map(({ target, load }, i) => {
+    const settings = Object.entries(load.settings ?? {}).map(([k, v]) => `${esc(k)}=${esc(v)}`).join(', ');
+    const rows = (['produce', 'endToEnd'] as const)
+      .filter((k) => load[k])
+      .map((k) => {
+        const p = load[k]!;
+        return `<tr><th>${k === 'produce' ? 'produce → ack' : 'produce → consume'}</th><td class="num">${p.count}</td><td class="num">${fmt(p.p50)}</td><td class="num">${fmt(p.p90)}</td><td class="num">${fmt(p.p99)}</td><td class="num">${fmt(p.p999)}</td><td class="num">${fmt(p.max)}</td></tr>`;
+      });
+    const table = rows.length ? `<table class="load"><tr><th>latency (ms)</th><th>count</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th></tr>${rows.join('')}</table>` : '';
+    const chart = charts.find((c) => c.id === `load-${i + 1}`);
+    return `<h3>${esc(target)}</h3><p class="meta">${settings}</p>${table}${chart ? `<div class="chart" id="chart-${chart.id}"></div>` : ''}`;
+  });
+  return `<section id="load"><h2>Load</h2>${parts.join('')}</section>`;
+}
+
+function compareSection(model: ReportModel): string {
+  if (!model.compares.length) return '';
+  const parts = model.compares.map((c) => {
+    const rows = c.scenarios.flatMap((s) => s.aspects.map((a) => `<tr><td>${esc(s.scenario)}</td><td class="num">${s.seed}</td><td>${esc(a.aspect)}</td><td><span class="badge ${a.same ? 'same' : 'differs'}">${a.same ? 'same' : 'DIFFERS'}</span></td><td>${esc(a.summary)}${a.details?.length ? `<ul>${a.details.map((d) => `<li>${esc(d)}</li>`).join('')}</ul>` : ''}</td></tr>`));
+    return `<p class="meta">${esc(c.path)}: ${c.targets.map(esc).join(' vs ')}</p><table class="compare"><tr><th>scenario</th><th>seed</th><th>aspect</th><th>result</th><th>detail</th></tr>${rows.join('')}</table>`;
+  });
+  return `<section id="compare"><h2>Behaviour compared between targets</h2>${parts.join('')}</section>`;
+}
+
+function faultLegend(run: ReportRun): string {
+  const faults = run.history?.faults ?? [];
+  if (!faults.length) return '';
+  const items = faults.map((w) => `${esc(w.label)} ${(w.start / 1000).toFixed(2)}–${(w.end / 1000).toFixed(2)} s${w.unhealed ? ' (never healed)' : ''}`);
+  return `<p class="faults">shaded fault windows: ${items.join('; ')}</p>`;
+}
+
+function runCard(run: ReportRun, charts: ChartSpec[]): string {
+  const r = run.results;
+  const config = run.config ?? {};
+  const facts = [
+    `${r.ops} ops`,
+    'seconds' in r ? `${r.seconds.toFixed(1)} s` : '',
+    Array.isArray(config.faults) && config.faults.length ? `faults ${config.faults.join(',')}` : 'no faults',
+    typeof config.records === 'number' ? `records ${config.records}` : '',
+    typeof config.brokers === 'number' ? `brokers ${config.brokers}` : '',
+    Array.isArray(config.bugs) && config.bugs.length ? `bugs ${config.bugs.join(',')}` : '',
+  ].filter(Boolean);
+  const shrunk = 'shrunk' in r && r.shrunk ? `<p>shrunk to ${r.shrunk.ops} ops (--records ${r.shrunk.records}), failing ${esc(r.shrunk.failing.join(', ') || '—')}: <code>kconform replay ${esc(r.shrunk.runDir)}</code></p>` : '';
+  const checks = `<details><summary>${r.checks.length} checks</summary><table class="checks">${r.checks.map((c) => `<tr><td>${badge(c.valid, c.allowed ? 'ALLOWED' : undefined)}</td><td>${esc(c.checker)}</td><td>${esc(c.summary)}</td></tr>`).join('')}</table></details>`;
+  const plots = run.history ? charts.map((c) => `<div class="chart" id="chart-${c.id}" data-kind="${c.kind}"></div>`).join('') : `<p class="meta">no plots: ${esc(run.historyProblem ?? 'no history')}</p>`;
+  return `<article class="run" id="${run.id}" data-verdict="${verdictClass(run.valid)}"><h4>${badge(run.valid)} ${esc(run.target)}${run.seed !== undefined ? ` · seed ${run.seed}` : ''}</h4><p class="meta">${esc(facts.join(' · '))}<br><code>${esc(run.dir)}</code></p>${shrunk}${checks}${faultLegend(run)}${plots}</article>`;
+}
+
+function runsSection(model: ReportModel): string {
+  const scenarios = [...new Set(model.runs.map((r) => r.scenario))];
+  const parts = scenarios.map((s) => `<h3>${esc(s)}</h3><div class="run-grid">${model.runs.filter((r) => r.scenario === s).map((r) => runCard(r, runChartSpecs(r))).join('')}</div>`);
+  return `<section id="runs"><h2>Runs</h2><p class="meta">Latency: each produce (send) and consume (poll) op from invocation to completion, at its invocation time, by outcome; the slowest op of each time bucket is kept when there are many. Throughput: ok completions per second. Consumer lag: acknowledged minus consumed offsets per partition read by consumers. Shaded: faults in effect.</p>${parts.join('')}</section>`;
+}
+
+/** The whole report.html for `model`. */
+export function renderReportHtml(model: ReportModel): string {
+  const a = loadAssets();
+  const charts = allChartSpecs(model);
+  const nav = [['verdicts', 'Verdicts'], ['anomalies', 'Anomalies'], ...(model.conformance.length ? [['conformance', 'Conformance']] : []), ...(model.durability.length ? [['durability', 'Durability']] : []), ...(model.load.length ? [['load', 'Load']] : []), ...(model.compares.length ? [['compare', 'Compare']] : []), ['runs', 'Runs']];
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(model.title)}</title>
+<style>${a.uplotCss}</style>
+<style>${a.css}</style>
+</head>
+<body>
+<header><h1>${esc(model.title)}</h1><p class="meta">built ${esc(model.generatedAt)} by kconform from ${model.inputs.map((d) => `<code>${esc(d)}</code>`).join(', ')} (results.json, config.json, history.jsonl)</p>
+<nav>${nav.map(([id, name]) => `<a href="#${id}">${name}</a>`).join('')}</nav></header>
+<section id="verdicts"><h2>Verdicts</h2>${verdictTable(model)}</section>
+${anomaliesSection(model)}
+${conformanceSection(model)}
+${durabilitySection(model, durabilityChartSpec(model))}
+${loadSection(model, loadChartSpecs(model))}
+${compareSection(model)}
+${runsSection(model)}
+<script id="kconform-data" type="application/json">${scriptJson({ schema: 'kconform.report/v1', charts })}</script>
+<script>${inlineScript(a.uplotJs)}</script>
+<script>${inlineScript(a.clientJs)}</script>
+</body>
+</html>
+`;
+}

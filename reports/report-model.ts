@@ -1,0 +1,153 @@
+/**
+ * The report of one or more stored runs, as data: what the HTML report and the JUnit file are
+ * rendered from. Built from results.json, config.json and history.jsonl only.
+ */
+import { basename, relative } from 'node:path';
+import type { Op } from '../harness/history/history.ts';
+import { DEFAULT_LIMITS, HistoryFormatError, readHistorySummary, type HistorySummary, type SummaryLimits } from './history/history-summary.ts';
+import { isHistoryOp, type ConformanceResults, type DurabilityRow, type LoadResults, type ResultsV1, type ResultValidity } from './results-schema.ts';
+import { findRunDirs, loadCompare, loadStoredRun, type StoredCompare, type StoredRun } from './run-dirs.ts';
+
+/** A witness op with the invocation it completed (when the history has it). */
+export interface WitnessOp {
+  op: Op;
+  invoke?: Op;
+}
+
+/** A check that did not simply pass: an anomaly, an allowed anomaly, or undecided. */
+export interface Anomaly {
+  checker: string;
+  valid: ResultValidity;
+  allowed: boolean;
+  summary: string;
+  count?: number;
+  /** The witnesses as stored (at most 20). */
+  witnesses: unknown[];
+  /** The history ops among (or inside) the witnesses, in history order. */
+  witnessOps: WitnessOp[];
+}
+
+/** One run in the report. */
+export interface ReportRun {
+  /** Unique within the report; used for anchors and chart ids. */
+  id: string;
+  /** The run directory, relative to the working directory when below it. */
+  dir: string;
+  scenario: string;
+  target: string;
+  seed?: number;
+  valid: ResultValidity;
+  results: ResultsV1;
+  config?: Record<string, unknown>;
+  anomalies: Anomaly[];
+  history?: HistorySummary;
+  /** Why there are no plots (no history.jsonl, or an unreadable one). */
+  historyProblem?: string;
+}
+
+/** Everything a report shows. */
+export interface ReportModel {
+  title: string;
+  /** ISO time the report was built. */
+  generatedAt: string;
+  /** The directories given, as given. */
+  inputs: string[];
+  runs: ReportRun[];
+  /** Durability rows of every run, with the run they came from. */
+  durability: (DurabilityRow & { runId: string })[];
+  conformance: { runId: string; target: string; matrix: ConformanceResults }[];
+  load: { runId: string; target: string; load: LoadResults }[];
+  compares: StoredCompare[];
+}
+
+/** Options of {@link buildReportModel}. */
+export interface ReportModelOptions {
+  title?: string;
+  limits?: SummaryLimits;
+  /** Called once per run while its history is read (long histories take a while). */
+  progress?: (line: string) => void;
+}
+
+/** Witness ops: witnesses that are ops, and ops one level inside witnesses (`{process, previous, next, op}`). */
+export function witnessOpsOf(witnesses: readonly unknown[]): Op[] {
+  const byIndex = new Map<number, Op>();
+  const take = (v: unknown) => {
+    if (isHistoryOp(v) && !byIndex.has(v.index)) byIndex.set(v.index, v as Op);
+  };
+  for (const w of witnesses) {
+    take(w);
+    if (typeof w === 'object' && w !== null && !isHistoryOp(w)) for (const inner of Object.values(w)) take(inner);
+  }
+  return [...byIndex.values()].sort((a, b) => a.index - b.index);
+}
+
+function displayDir(dir: string): string {
+  const rel = relative(process.cwd(), dir);
+  return rel && !rel.startsWith('..') ? rel : dir;
+}
+
+function identity(run: StoredRun): { scenario: string; target: string; seed?: number } {
+  const r = run.results;
+  if (r.command === 'check') {
+    const c = run.config ?? {};
+    return { scenario: typeof c.scenario === 'string' ? c.scenario : `check ${basename(r.history)}`, target: typeof c.target === 'string' ? c.target : '(stored history)', seed: typeof c.seed === 'number' ? c.seed : undefined };
+  }
+  return { scenario: r.scenario, target: r.target, seed: r.seed };
+}
+
+/**
+ * Builds the report of the runs at or below each of `dirs`. Throws ReportInputError on a missing
+ * directory, a directory without results.json, or a results.json that breaks the schema.
+ */
+export async function buildReportModel(dirs: readonly string[], opts: ReportModelOptions = {}): Promise<ReportModel> {
+  const stored: StoredRun[] = [];
+  const compares: StoredCompare[] = [];
+  for (const d of dirs) {
+    for (const runDir of findRunDirs(d)) stored.push(loadStoredRun(runDir));
+    const cmp = loadCompare(d);
+    if (cmp) compares.push(cmp);
+  }
+  const runs: ReportRun[] = [];
+  for (const [i, s] of stored.entries()) {
+    const id = `run-${i + 1}`;
+    const { scenario, target, seed } = identity(s);
+    const notPassing = s.results.checks.filter((c) => c.valid !== true || c.allowed);
+    const witnessOps = new Map(notPassing.map((c) => [c, witnessOpsOf(c.witnesses)]));
+    const wanted = new Set([...witnessOps.values()].flatMap((ops) => ops.filter((o) => o.type !== 'invoke').map((o) => o.index)));
+    const run: ReportRun = { id, dir: displayDir(s.dir), scenario, target, seed, valid: s.results.valid, results: s.results, config: s.config, anomalies: [] };
+    if (s.historyPath) {
+      opts.progress?.(`reading ${displayDir(s.historyPath)} (${s.results.ops} ops)`);
+      try {
+        run.history = await readHistorySummary(s.historyPath, wanted, opts.limits ?? DEFAULT_LIMITS);
+      } catch (err) {
+        if (!(err instanceof HistoryFormatError)) throw err;
+        run.historyProblem = err.message;
+      }
+    } else {
+      run.historyProblem = 'no history.jsonl in the run directory';
+    }
+    run.anomalies = notPassing.map((c) => ({
+      checker: c.checker,
+      valid: c.valid,
+      allowed: c.allowed === true,
+      summary: c.summary,
+      count: c.count,
+      witnesses: c.witnesses,
+      witnessOps: witnessOps.get(c)!.map((op) => ({ op, invoke: run.history?.invocations[op.index] })),
+    }));
+    runs.push(run);
+  }
+  // Group by scenario (in order of first appearance), then target, then seed: runs to compare sit together.
+  const scenarioOrder = [...new Set(runs.map((r) => r.scenario))];
+  runs.sort((a, b) => scenarioOrder.indexOf(a.scenario) - scenarioOrder.indexOf(b.scenario) || (a.seed ?? 0) - (b.seed ?? 0) || 0);
+  return {
+    title: opts.title ?? (runs.length === 1 ? `kconform report: ${runs[0]!.scenario} on ${runs[0]!.target}` : `kconform report: ${runs.length} runs`),
+    generatedAt: new Date().toISOString(),
+    inputs: [...dirs],
+    runs,
+    durability: runs.flatMap((r) => (r.results.durability?.rows ?? []).map((row) => ({ ...row, runId: r.id }))),
+    conformance: runs.filter((r) => r.results.conformance).map((r) => ({ runId: r.id, target: r.target, matrix: r.results.conformance! })),
+    load: runs.filter((r) => r.results.load).map((r) => ({ runId: r.id, target: r.target, load: r.results.load! })),
+    compares,
+  };
+}
