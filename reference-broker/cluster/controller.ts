@@ -1,0 +1,405 @@
+/**
+ * The active controller: runs on the Raft leader only and changes the cluster only by proposing
+ * metadata records (KRaft's QuorumController with ReplicationControlManager,
+ * ClusterControlManager, BrokerHeartbeatManager and ProducerIdControlManager, much reduced).
+ *
+ * Operations run one at a time, each validated against the committed image and finished when
+ * its records committed; that is slower than KRaft's pipelined uncommitted state but cannot
+ * validate against a state that never commits. Heartbeats that change nothing do not queue.
+ *
+ * Answers are values ({@link ControllerResult}) carrying Kafka error codes, never exceptions.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../groups/clock.ts';
+import { systemClock } from '../groups/clock.ts';
+import type { Logger } from '../logger.ts';
+import { silentLogger } from '../logger.ts';
+import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
+import { topicConfigProblem } from '../topics/topic-config.ts';
+import { topicNameProblem } from '../topics/topic-name.ts';
+import type { MetadataImage, TopicImage } from './metadata-image.ts';
+import type { MetadataRecord, PartitionChangeRecord, PartitionRegistration } from './metadata-records.ts';
+import { buildPartitionChange, NO_LEADER, uncleanElectionEnabled } from './partition-election.ts';
+import { NotLeaderError } from './raft/raft-node.ts';
+
+/** A controller answer: a value, or a Kafka error code with a message (and, for NOT_CONTROLLER, where to go). */
+export type ControllerResult<T> = { ok: true; value: T } | { ok: false; errorCode: number; message: string; leaderHint?: number };
+
+export interface ControllerOptions {
+  image: MetadataImage;
+  /** Proposes a batch of records to the quorum; resolves once committed and applied to `image`. */
+  propose: (records: MetadataRecord[]) => Promise<number>;
+  logger?: Logger;
+  clock?: Clock;
+  random?: () => number;
+  /** Kafka's broker.session.timeout.ms: a broker silent this long is fenced. Default 9000. */
+  brokerSessionTimeoutMs?: number;
+  /** Cluster default of unclean.leader.election.enable (a topic config overrides it). Default false. */
+  uncleanLeaderElectionEnable?: boolean;
+  /** Producer ids per AllocateProducerIds block. Default 1000, as Kafka. */
+  producerIdBlockSize?: number;
+}
+
+export interface RegisterBrokerParams {
+  id: number;
+  host: string;
+  port: number;
+  /** Identifies one broker process; a new process under a live registration is refused. */
+  incarnationId: string;
+}
+
+export interface HeartbeatParams {
+  id: number;
+  epoch: number;
+  /** The metadata index the broker has applied; a broker is unfenced only once it has its own registration. */
+  metadataOffset?: number;
+}
+
+export interface AlterPartitionParams {
+  brokerId: number;
+  brokerEpoch: number;
+  topic: string;
+  partition: number;
+  leaderEpoch: number;
+  partitionEpoch: number;
+  newIsr: number[];
+}
+
+export interface CreateTopicParams {
+  name: string;
+  numPartitions: number;
+  replicationFactor: number;
+  configs?: Record<string, string>;
+}
+
+export interface AllocateProducerIdsParams {
+  brokerId: number;
+  brokerEpoch?: number;
+}
+
+const fail = <T>(errorCode: number, message: string): ControllerResult<T> => ({ ok: false, errorCode, message });
+const ok = <T>(value: T): ControllerResult<T> => ({ ok: true, value });
+
+/** The controller logic of one node; {@link Controller.activate} when its Raft node is a ready leader. */
+export class Controller {
+  readonly #image: MetadataImage;
+  readonly #propose: (records: MetadataRecord[]) => Promise<number>;
+  readonly #logger: Logger;
+  readonly #clock: Clock;
+  readonly #random: () => number;
+  readonly sessionTimeoutMs: number;
+  readonly #uncleanDefault: boolean;
+  readonly #blockSize: number;
+
+  #active = false;
+  /** Bumped on every activation so operations queued under an old one fail instead of running. */
+  #generation = 0;
+  #queue: Promise<unknown> = Promise.resolve();
+  #lastHeartbeat = new Map<number, number>();
+  #fencing = new Set<number>();
+  #sessionTimer: unknown;
+
+  constructor(options: ControllerOptions) {
+    this.#image = options.image;
+    this.#propose = options.propose;
+    this.#logger = options.logger ?? silentLogger;
+    this.#clock = options.clock ?? systemClock;
+    this.#random = options.random ?? Math.random;
+    this.sessionTimeoutMs = options.brokerSessionTimeoutMs ?? 9000;
+    this.#uncleanDefault = options.uncleanLeaderElectionEnable ?? false;
+    this.#blockSize = options.producerIdBlockSize ?? 1000;
+  }
+
+  get isActive(): boolean {
+    return this.#active;
+  }
+
+  /** Becomes the active controller. Every registered broker gets a fresh session first (KRaft does the same on failover). */
+  activate(): void {
+    if (this.#active) return;
+    this.#active = true;
+    this.#generation++;
+    const now = this.#clock.now();
+    this.#lastHeartbeat.clear();
+    this.#fencing.clear();
+    for (const b of this.#image.brokers()) this.#lastHeartbeat.set(b.id, now);
+    this.#scheduleSessionCheck();
+    this.#logger.info(`controller: active (${this.#image.brokers().length} brokers registered, session timeout ${this.sessionTimeoutMs} ms)`);
+  }
+
+  /** Stops acting (leadership lost or closing); queued operations answer NOT_CONTROLLER. */
+  deactivate(): void {
+    if (!this.#active) return;
+    this.#active = false;
+    this.#generation++;
+    if (this.#sessionTimer !== undefined) this.#clock.clearTimeout(this.#sessionTimer);
+    this.#sessionTimer = undefined;
+    this.#logger.info('controller: inactive');
+  }
+
+  // ---- brokers ---------------------------------------------------------------------------
+
+  /** Registers a broker (fenced until it heartbeats); the answer is its new epoch. */
+  registerBroker(params: RegisterBrokerParams): Promise<ControllerResult<{ brokerEpoch: number }>> {
+    return this.#run(async () => {
+      if (!validBrokerId(params?.id) || typeof params.host !== 'string' || !validPort(params.port) || typeof params.incarnationId !== 'string') {
+        return fail(ErrorCode.INVALID_REQUEST, 'registerBroker needs an id, host, port and incarnationId');
+      }
+      const existing = this.#image.broker(params.id);
+      const now = this.#clock.now();
+      if (existing && existing.incarnationId === params.incarnationId && existing.host === params.host && existing.port === params.port) {
+        // A retry of a registration that already committed (its answer was lost).
+        this.#lastHeartbeat.set(params.id, now);
+        return ok({ brokerEpoch: existing.epoch });
+      }
+      if (existing && !existing.fenced && existing.incarnationId !== params.incarnationId && this.#sessionAlive(params.id, now)) {
+        return fail(ErrorCode.DUPLICATE_BROKER_REGISTRATION, 'Another broker is registered with that broker id.');
+      }
+      const records: MetadataRecord[] = existing && !existing.fenced ? this.#fenceRecords(params.id) : [];
+      records.push({ type: 'register-broker', id: params.id, host: params.host, port: params.port, incarnationId: params.incarnationId });
+      const index = await this.#commit(records);
+      this.#lastHeartbeat.set(params.id, this.#clock.now());
+      this.#logger.info(`controller: broker ${params.id} registered at ${params.host}:${params.port}, epoch ${index}`);
+      return ok({ brokerEpoch: index });
+    });
+  }
+
+  /**
+   * A broker's heartbeat: keeps its session alive and unfences it once it has applied its own
+   * registration. The answer says whether it is (still) fenced.
+   */
+  async heartbeat(params: HeartbeatParams): Promise<ControllerResult<{ fenced: boolean }>> {
+    if (!this.#active) return this.#notController();
+    const b = this.#image.broker(params?.id);
+    if (!b) return fail(ErrorCode.BROKER_ID_NOT_REGISTERED, `Broker ${params?.id} is not registered.`);
+    if (b.epoch !== params.epoch) return fail(ErrorCode.STALE_BROKER_EPOCH, `Expected broker epoch ${b.epoch}, but got broker epoch ${params.epoch}`);
+    this.#lastHeartbeat.set(b.id, this.#clock.now());
+    const caughtUp = params.metadataOffset === undefined || params.metadataOffset >= b.epoch;
+    if (!b.fenced || !caughtUp) return ok({ fenced: b.fenced });
+    return this.#run(async () => {
+      const current = this.#image.broker(b.id);
+      if (!current || current.epoch !== params.epoch) return fail(ErrorCode.STALE_BROKER_EPOCH, `Broker ${b.id} re-registered meanwhile.`);
+      if (current.fenced) {
+        await this.#commit(this.#unfenceRecords(b.id));
+        this.#logger.info(`controller: broker ${b.id} unfenced`);
+      }
+      return ok({ fenced: this.#image.broker(b.id)?.fenced ?? true });
+    });
+  }
+
+  #sessionAlive(id: number, now: number): boolean {
+    return now - (this.#lastHeartbeat.get(id) ?? -Infinity) <= this.sessionTimeoutMs;
+  }
+
+  #scheduleSessionCheck(): void {
+    const every = Math.max(10, Math.floor(this.sessionTimeoutMs / 8));
+    this.#sessionTimer = this.#clock.setTimeout(() => {
+      this.#sessionTimer = undefined;
+      if (!this.#active) return;
+      this.#checkSessions();
+      this.#scheduleSessionCheck();
+    }, every);
+  }
+
+  #checkSessions(): void {
+    const now = this.#clock.now();
+    for (const b of this.#image.unfencedBrokers()) {
+      if (this.#sessionAlive(b.id, now) || this.#fencing.has(b.id)) continue;
+      this.#fencing.add(b.id);
+      this.#logger.warn(`controller: broker ${b.id} sent no heartbeat for ${this.sessionTimeoutMs} ms; fencing it`);
+      void this.fenceBroker(b.id).finally(() => this.#fencing.delete(b.id));
+    }
+  }
+
+  /** Fences a broker now (session expiry uses this; so can a controlled shutdown). */
+  fenceBroker(id: number): Promise<ControllerResult<{ fenced: true }>> {
+    return this.#run(async () => {
+      const b = this.#image.broker(id);
+      if (!b) return fail(ErrorCode.BROKER_ID_NOT_REGISTERED, `Broker ${id} is not registered.`);
+      if (!b.fenced) await this.#commit(this.#fenceRecords(id));
+      return ok({ fenced: true as const });
+    });
+  }
+
+  /** fence-broker, then new leaders for what it led and ISRs without it. */
+  #fenceRecords(id: number): MetadataRecord[] {
+    const records: MetadataRecord[] = [{ type: 'fence-broker', id }];
+    const eligible = (b: number) => b !== id && this.#image.isUnfenced(b);
+    for (const { topic, partition, registration } of this.#image.allPartitions()) {
+      if (registration.leader !== id && !registration.isr.includes(id)) continue;
+      const unclean = uncleanElectionEnabled(this.#image.topic(topic)!.configs, this.#uncleanDefault);
+      const next = buildPartitionChange(registration, { targetIsr: registration.isr.filter((r) => r !== id), isEligible: eligible, unclean });
+      if (next) records.push(changeRecord(topic, partition, next));
+    }
+    return records;
+  }
+
+  /** unfence-broker, then leaders for offline partitions it (or, unclean, anyone now eligible) can lead. */
+  #unfenceRecords(id: number): MetadataRecord[] {
+    const records: MetadataRecord[] = [{ type: 'unfence-broker', id }];
+    const eligible = (b: number) => b === id || this.#image.isUnfenced(b);
+    for (const { topic, partition, registration } of this.#image.allPartitions()) {
+      if (registration.leader !== NO_LEADER || !registration.replicas.includes(id)) continue;
+      const unclean = uncleanElectionEnabled(this.#image.topic(topic)!.configs, this.#uncleanDefault);
+      const next = buildPartitionChange(registration, { targetIsr: registration.isr, isEligible: eligible, unclean });
+      if (next) records.push(changeRecord(topic, partition, next));
+    }
+    return records;
+  }
+
+  // ---- partitions ------------------------------------------------------------------------
+
+  /** AlterPartition from a partition leader: a new ISR (shrink or expand), checked as KRaft checks it. */
+  alterPartition(params: AlterPartitionParams): Promise<ControllerResult<PartitionRegistration>> {
+    return this.#run(async () => {
+      const { brokerId, brokerEpoch, topic, partition, leaderEpoch, partitionEpoch, newIsr } = params ?? ({} as AlterPartitionParams);
+      const broker = this.#image.broker(brokerId);
+      if (!broker || broker.epoch !== brokerEpoch) {
+        return fail(ErrorCode.STALE_BROKER_EPOCH, `Expected broker epoch ${broker?.epoch ?? -1} for broker ${brokerId}, but got ${brokerEpoch}`);
+      }
+      const current = this.#image.partition(topic, partition);
+      if (!current) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Partition ${topic}-${partition} does not exist.`);
+      if (current.leader !== brokerId) {
+        return fail(ErrorCode.INVALID_REQUEST, `Rejecting AlterPartition request from node ${brokerId} for ${topic}-${partition} because the current leader is ${current.leader}.`);
+      }
+      if (leaderEpoch !== current.leaderEpoch) {
+        return fail(ErrorCode.FENCED_LEADER_EPOCH, `Rejecting AlterPartition for ${topic}-${partition}: leader epoch ${leaderEpoch}, current ${current.leaderEpoch}.`);
+      }
+      if (partitionEpoch !== current.partitionEpoch) {
+        return fail(ErrorCode.INVALID_UPDATE_VERSION, `Rejecting AlterPartition for ${topic}-${partition}: partition epoch ${partitionEpoch}, current ${current.partitionEpoch}.`);
+      }
+      if (!Array.isArray(newIsr) || newIsr.length === 0 || new Set(newIsr).size !== newIsr.length) {
+        return fail(ErrorCode.INVALID_REQUEST, `Rejecting AlterPartition for ${topic}-${partition}: the new ISR must be non-empty without duplicates.`);
+      }
+      if (!newIsr.includes(current.leader)) {
+        return fail(ErrorCode.INVALID_REQUEST, `Rejecting AlterPartition for ${topic}-${partition}: the new ISR ${fmt(newIsr)} does not contain the leader ${current.leader}.`);
+      }
+      const notReplicas = newIsr.filter((r) => !current.replicas.includes(r));
+      if (notReplicas.length > 0) {
+        return fail(ErrorCode.INVALID_REQUEST, `Rejecting AlterPartition for ${topic}-${partition}: ${fmt(notReplicas)} are not replicas of it.`);
+      }
+      const ineligible = newIsr.filter((r) => !this.#image.isUnfenced(r));
+      if (ineligible.length > 0) {
+        return fail(ErrorCode.INELIGIBLE_REPLICA, `Rejecting AlterPartition for ${topic}-${partition}: the new ISR contains fenced or unregistered brokers ${fmt(ineligible)}.`);
+      }
+      if (sameOrder(newIsr, current.isr)) return ok({ ...current, replicas: [...current.replicas], isr: [...current.isr] });
+      const next: PartitionRegistration = { replicas: [...current.replicas], isr: [...newIsr], leader: current.leader, leaderEpoch: current.leaderEpoch, partitionEpoch: current.partitionEpoch + 1 };
+      await this.#commit([changeRecord(topic, partition, next)]);
+      const now = this.#image.partition(topic, partition)!;
+      return ok({ ...now, replicas: [...now.replicas], isr: [...now.isr] });
+    });
+  }
+
+  // ---- topics ----------------------------------------------------------------------------
+
+  /**
+   * Creates a topic: validates like Kafka (name, configs, existence, counts, replication factor
+   * against the unfenced brokers), places replicas round-robin from a random start (Kafka's
+   * StripedReplicaPlacer without racks), leader = first replica, ISR = all replicas.
+   */
+  createTopic(params: CreateTopicParams): Promise<ControllerResult<TopicImage>> {
+    return this.#run(async () => {
+      const { name, numPartitions, replicationFactor } = params ?? ({} as CreateTopicParams);
+      const configs = params?.configs ?? {};
+      const nameProblem = typeof name === 'string' ? topicNameProblem(name) : 'Topic name is missing';
+      if (nameProblem) return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, nameProblem);
+      for (const [key, value] of Object.entries(configs)) {
+        const bad = topicConfigProblem(key, value);
+        if (bad) return fail(ErrorCode.INVALID_CONFIG, bad);
+      }
+      if (this.#image.topic(name)) return fail(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${name}' already exists.`);
+      const collision = this.#image.topics().find((t) => t.name.replace(/\./g, '_') === name.replace(/\./g, '_'));
+      if (collision) return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, `Topic '${name}' collides with existing topic: ${collision.name}`);
+      if (!Number.isInteger(numPartitions) || numPartitions < 1) return fail(ErrorCode.INVALID_PARTITIONS, 'Number of partitions was set to an invalid non-positive value.');
+      if (!Number.isInteger(replicationFactor) || replicationFactor < 1) return fail(ErrorCode.INVALID_REPLICATION_FACTOR, 'Replication factor must be larger than 0, or -1 to use the default value.');
+      const brokers = this.#image.unfencedBrokers().map((b) => b.id);
+      if (replicationFactor > brokers.length) {
+        return fail(ErrorCode.INVALID_REPLICATION_FACTOR, `Unable to replicate the partition ${replicationFactor} time(s): The target replication factor of ${replicationFactor} cannot be reached because only ${brokers.length} broker(s) are registered.`);
+      }
+      const start = Math.floor(this.#random() * brokers.length);
+      const partitions: PartitionRegistration[] = [];
+      for (let p = 0; p < numPartitions; p++) {
+        const replicas = Array.from({ length: replicationFactor }, (_, j) => brokers[(start + p + j) % brokers.length]!);
+        partitions.push({ replicas, isr: [...replicas], leader: replicas[0]!, leaderEpoch: 0, partitionEpoch: 0 });
+      }
+      await this.#commit([{ type: 'create-topic', name, id: randomUUID(), configs: { ...configs }, partitions }]);
+      const topic = this.#image.topic(name);
+      if (!topic) return fail(ErrorCode.UNKNOWN_SERVER_ERROR, `Topic '${name}' was not created.`);
+      this.#logger.info(`controller: created topic ${name} (${numPartitions} partitions, replication factor ${replicationFactor})`);
+      return ok(topic);
+    });
+  }
+
+  deleteTopic(name: string): Promise<ControllerResult<{ id: string }>> {
+    return this.#run(async () => {
+      const topic = typeof name === 'string' ? this.#image.topic(name) : undefined;
+      if (!topic) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.');
+      await this.#commit([{ type: 'delete-topic', name }]);
+      this.#logger.info(`controller: deleted topic ${name}`);
+      return ok({ id: topic.id });
+    });
+  }
+
+  // ---- producer ids ----------------------------------------------------------------------
+
+  /** A block of producer ids never handed out before (KRaft's AllocateProducerIds). */
+  allocateProducerIds(params: AllocateProducerIdsParams): Promise<ControllerResult<{ firstId: number; size: number }>> {
+    return this.#run(async () => {
+      const broker = this.#image.broker(params?.brokerId);
+      if (!broker || (params.brokerEpoch !== undefined && broker.epoch !== params.brokerEpoch)) {
+        return fail(ErrorCode.STALE_BROKER_EPOCH, `Broker ${params?.brokerId} is not registered with epoch ${params?.brokerEpoch}.`);
+      }
+      const firstId = this.#image.nextProducerId;
+      await this.#commit([{ type: 'producer-ids', brokerId: broker.id, firstId, size: this.#blockSize }]);
+      return ok({ firstId, size: this.#blockSize });
+    });
+  }
+
+  // ---- plumbing --------------------------------------------------------------------------
+
+  #notController<T>(): ControllerResult<T> {
+    return { ok: false, errorCode: ErrorCode.NOT_CONTROLLER, message: 'This node is not the active controller.' };
+  }
+
+  /** Runs `op` after every earlier one finished, if this controller is still the same active one by then. */
+  #run<T>(op: () => Promise<ControllerResult<T>>): Promise<ControllerResult<T>> {
+    if (!this.#active) return Promise.resolve(this.#notController());
+    const generation = this.#generation;
+    const result = this.#queue.then(async (): Promise<ControllerResult<T>> => {
+      if (!this.#active || this.#generation !== generation) return this.#notController();
+      try {
+        return await op();
+      } catch (err) {
+        if (err instanceof NotLeaderError) return { ok: false, errorCode: ErrorCode.NOT_CONTROLLER, message: err.message, leaderHint: err.leaderId };
+        this.#logger.error(`controller: operation failed: ${(err as Error).stack ?? err}`);
+        return fail(ErrorCode.UNKNOWN_SERVER_ERROR, (err as Error).message ?? String(err));
+      }
+    });
+    this.#queue = result;
+    return result;
+  }
+
+  #commit(records: MetadataRecord[]): Promise<number> {
+    return this.#propose(records);
+  }
+}
+
+function changeRecord(topic: string, partition: number, r: PartitionRegistration): PartitionChangeRecord {
+  return { type: 'partition-change', topic, partition, leader: r.leader, isr: r.isr, leaderEpoch: r.leaderEpoch, partitionEpoch: r.partitionEpoch };
+}
+
+function validBrokerId(id: unknown): id is number {
+  return typeof id === 'number' && Number.isInteger(id) && id >= 0;
+}
+
+function validPort(port: unknown): port is number {
+  return typeof port === 'number' && Number.isInteger(port) && port > 0 && port < 65536;
+}
+
+function sameOrder(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x, i) => b[i] === x);
+}
+
+function fmt(ids: readonly number[]): string {
+  return `[${ids.join(', ')}]`;
+}

@@ -1,0 +1,89 @@
+/**
+ * The records of the cluster metadata log, KRaft's `__cluster_metadata` in miniature (JSON, not
+ * Kafka's metadata record schemas). One Raft entry carries a batch of records that apply together
+ * (KRaft writes a controller operation's records atomically too).
+ */
+
+/** A partition's replica placement and leadership, as the controller last decided it. */
+export interface PartitionRegistration {
+  /** Assigned replicas, in preference order (the first is the preferred leader). */
+  replicas: number[];
+  /** In-sync replicas; never empty (the last member stays when no replica is left in sync). */
+  isr: number[];
+  /** The leader's broker id, or -1 while the partition is offline. */
+  leader: number;
+  /** Bumped on every leader change (followers and clients fence stale leaders with it). */
+  leaderEpoch: number;
+  /** Bumped on every change of the registration (AlterPartition's optimistic-concurrency check). */
+  partitionEpoch: number;
+}
+
+/**
+ * A broker joined (or rejoined): its epoch is the Raft index of this record, so it grows with
+ * every registration. A registered broker starts fenced, like KRaft's RegisterBrokerRecord.
+ * `incarnationId` tells a restarted process from a retried registration of the same one.
+ */
+export interface RegisterBrokerRecord {
+  type: 'register-broker';
+  id: number;
+  host: string;
+  port: number;
+  incarnationId: string;
+}
+
+export interface FenceBrokerRecord {
+  type: 'fence-broker';
+  id: number;
+}
+
+export interface UnfenceBrokerRecord {
+  type: 'unfence-broker';
+  id: number;
+}
+
+export interface CreateTopicRecord {
+  type: 'create-topic';
+  name: string;
+  id: string;
+  configs: Record<string, string>;
+  partitions: PartitionRegistration[];
+}
+
+export interface DeleteTopicRecord {
+  type: 'delete-topic';
+  name: string;
+}
+
+/** The whole new leadership state of one partition (leader, ISR and both epochs). */
+export interface PartitionChangeRecord {
+  type: 'partition-change';
+  topic: string;
+  partition: number;
+  leader: number;
+  isr: number[];
+  leaderEpoch: number;
+  partitionEpoch: number;
+}
+
+/** A block of producer ids handed to a broker: [firstId, firstId + size). */
+export interface ProducerIdsRecord {
+  type: 'producer-ids';
+  brokerId: number;
+  firstId: number;
+  size: number;
+}
+
+/** Written by every new Raft leader (KRaft's LeaderChangeMessage plays this role). */
+export interface NoopRecord {
+  type: 'noop';
+}
+
+export type MetadataRecord =
+  | RegisterBrokerRecord
+  | FenceBrokerRecord
+  | UnfenceBrokerRecord
+  | CreateTopicRecord
+  | DeleteTopicRecord
+  | PartitionChangeRecord
+  | ProducerIdsRecord
+  | NoopRecord;
