@@ -128,7 +128,9 @@ export class MetadataImage extends EventEmitter<{ change: [delta: MetadataDelta]
   }
 
   #applyRecord(record: MetadataRecord, index: number, delta: MetadataDelta): void {
-    const ignore = (why: string) => delta.ignored.push(`${record?.type ?? 'unknown'}: ${why}`);
+    const ignore = (why: string): void => {
+      delta.ignored.push(`${record?.type ?? 'unknown'}: ${why}`);
+    };
     switch (record?.type) {
       case 'noop':
         return;
