@@ -11,6 +11,7 @@ import { BugSwitch } from './bugs/known-bugs.ts';
 import type { ClusterLink } from './replication/cluster-link.ts';
 import { ReplicaManager } from './replication/replica-manager.ts';
 import { rebuildProducerState } from './replication/producer-state-rebuild.ts';
+import { ReplicatedGroupState } from './groups/offsets-topic.ts';
 
 /** Where clients reach this broker (put in Metadata and FindCoordinator answers). */
 export interface Endpoint {
@@ -32,6 +33,8 @@ export class Broker {
   readonly replication: ReplicaManager;
   /** The control plane of the replicated cluster; undefined for a single node. */
   readonly cluster: ClusterLink | undefined;
+  /** Cluster mode: which groups this node coordinates and their state in __consumer_offsets. */
+  readonly groupState: ReplicatedGroupState | undefined;
   /** Known defects switched on with --bug, to prove the checkers catch them. */
   readonly bugs: BugSwitch;
   /** Emits 'append' after records are appended, so waiting fetches re-check min.bytes. */
@@ -63,6 +66,7 @@ export class Broker {
       return dataDir ? openDiskLog(join(dataDir, `${t}-${p}`), settings) : createMemoryLog(settings);
     }, config.nodeId);
     this.store = dataDir ? new MetadataStore(dataDir) : undefined;
+    this.groupState = cluster ? new ReplicatedGroupState(this) : undefined;
     this.groups = new GroupCoordinator({
       config: {
         groupInitialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
@@ -71,7 +75,11 @@ export class Broker {
       },
       logger: log,
       partitionExists: (topic, partition) => this.partition(topic, partition) !== undefined,
-      onPersistentStateChange: () => this.persist(),
+      onPersistentStateChange: () => {
+        this.persist();
+        this.groupState?.persist();
+      },
+      ownsGroup: this.groupState ? (groupId) => this.groupState!.owns(groupId) : undefined,
     });
     this.recover();
     this.replication = new ReplicaManager(this, cluster);
@@ -145,6 +153,15 @@ export class Broker {
     const replicationFactor = Math.min(this.config.defaultReplicationFactor, Math.max(1, this.liveBrokers));
     void this.cluster.createTopic({ name, numPartitions: this.config.numPartitions, replicationFactor, configs: {} }).then((a) => {
       if (a.errorCode !== 0 && a.errorCode !== 36) this.log.warn(`auto-creating topic ${name} failed: error ${a.errorCode} ${a.errorMessage ?? ''}`);
+    });
+  }
+
+  /** Cluster mode: asks the controller for an internal topic (__consumer_offsets) with the given layout, without waiting. */
+  requestInternalTopic(name: string, numPartitions: number, replicationFactor: number): void {
+    if (!this.cluster) return;
+    const rf = Math.min(replicationFactor, Math.max(1, this.liveBrokers));
+    void this.cluster.createTopic({ name, numPartitions, replicationFactor: rf, configs: {} }).then((a) => {
+      if (a.errorCode !== 0 && a.errorCode !== 36) this.log.warn(`creating internal topic ${name} failed: error ${a.errorCode} ${a.errorMessage ?? ''}`);
     });
   }
 
@@ -228,7 +245,8 @@ export class Broker {
       }
     }
     this.nextProducerId = meta.nextProducerId;
-    if (meta.groups) this.groups.restore(meta.groups);
+    // A cluster node loads group state from __consumer_offsets when it leads a partition of it.
+    if (meta.groups && !this.cluster) this.groups.restore(meta.groups);
     this.log.info(`recovered ${meta.topics.length} topic(s) from ${this.config.dataDir}`);
   }
 }

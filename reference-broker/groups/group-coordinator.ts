@@ -43,6 +43,12 @@ export interface GroupCoordinatorOptions {
   partitionExists?: (topic: string, partition: number) => boolean;
   /** Called after anything in {@link GroupCoordinator.snapshot} changed, so the broker can persist it. */
   onPersistentStateChange?: () => void;
+  /**
+   * Whether this coordinator coordinates `groupId` now; requests for other groups answer
+   * NOT_COORDINATOR so the client looks the coordinator up again. Default: every group (a single
+   * node); in a cluster, the groups whose __consumer_offsets partition this node leads.
+   */
+  ownsGroup?: (groupId: string) => boolean;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -74,6 +80,7 @@ export class GroupCoordinator {
   readonly #uuid: () => string;
   readonly #log: Logger;
   readonly #partitionExists: (topic: string, partition: number) => boolean;
+  readonly #owns: (groupId: string) => boolean;
   readonly #onChange: () => void;
   readonly #groups = new Map<string, ClassicGroup>();
   readonly #offsets = new OffsetStore();
@@ -88,6 +95,7 @@ export class GroupCoordinator {
     this.#uuid = options.randomUuid ?? randomUUID;
     this.#log = options.logger ?? silentLogger;
     this.#partitionExists = options.partitionExists ?? (() => true);
+    this.#owns = options.ownsGroup ?? (() => true);
     this.#onChange = options.onPersistentStateChange ?? (() => {});
   }
 
@@ -103,6 +111,7 @@ export class GroupCoordinator {
 
   #join(input: JoinGroupInput, respond: (r: JoinGroupResult) => void): void {
     if (!this.#active) return respond(joinError(input.memberId, ErrorCode.COORDINATOR_NOT_AVAILABLE));
+    if (!this.#owns(input.groupId)) return respond(joinError(input.memberId, ErrorCode.NOT_COORDINATOR));
     if (input.groupId === '') return respond(joinError(input.memberId, ErrorCode.INVALID_GROUP_ID));
     if (input.sessionTimeoutMs < this.config.groupMinSessionTimeoutMs || input.sessionTimeoutMs > this.config.groupMaxSessionTimeoutMs) {
       return respond(joinError(input.memberId, ErrorCode.INVALID_SESSION_TIMEOUT));
@@ -459,6 +468,7 @@ export class GroupCoordinator {
 
   #sync(input: SyncGroupInput, respond: (r: SyncGroupResult) => void): void {
     if (!this.#active) return respond(syncError(ErrorCode.COORDINATOR_NOT_AVAILABLE));
+    if (!this.#owns(input.groupId)) return respond(syncError(ErrorCode.NOT_COORDINATOR));
     if (input.groupId === '') return respond(syncError(ErrorCode.INVALID_GROUP_ID));
     const group = this.#groups.get(input.groupId);
     if (group === undefined) return respond(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
@@ -506,6 +516,7 @@ export class GroupCoordinator {
    */
   heartbeat(input: HeartbeatInput): number {
     if (!this.#active) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    if (!this.#owns(input.groupId)) return ErrorCode.NOT_COORDINATOR;
     if (input.groupId === '') return ErrorCode.INVALID_GROUP_ID;
     const group = this.#groups.get(input.groupId);
     if (group === undefined) return ErrorCode.UNKNOWN_MEMBER_ID;
@@ -535,6 +546,7 @@ export class GroupCoordinator {
    */
   leaveGroup(input: LeaveGroupInput): LeaveGroupResult {
     if (!this.#active) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, members: [] };
+    if (!this.#owns(input.groupId)) return { errorCode: ErrorCode.NOT_COORDINATOR, members: [] };
     if (input.groupId === '') return { errorCode: ErrorCode.INVALID_GROUP_ID, members: [] };
     const group = this.#groups.get(input.groupId);
     if (group === undefined) return { errorCode: ErrorCode.UNKNOWN_MEMBER_ID, members: [] };
@@ -610,6 +622,7 @@ export class GroupCoordinator {
 
   #validateOffsetCommit(input: CommitOffsetsInput): number {
     if (!this.#active) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    if (!this.#owns(input.groupId)) return ErrorCode.NOT_COORDINATOR;
     let group = this.#groups.get(input.groupId);
     if (group === undefined) {
       if (input.generationId >= 0) return missingGroupCommitError(input.apiVersion);
@@ -626,6 +639,7 @@ export class GroupCoordinator {
    */
   fetchOffsets(input: FetchOffsetsInput): FetchOffsetsResult {
     if (!this.#active) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, topics: [] };
+    if (!this.#owns(input.groupId)) return { errorCode: ErrorCode.NOT_COORDINATOR, topics: [] };
     if (input.topics === null) {
       return {
         errorCode: ErrorCode.NONE,
@@ -667,6 +681,7 @@ export class GroupCoordinator {
    */
   describeGroup(groupId: string): DescribedGroup {
     if (!this.#active) return deadGroup(groupId, ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    if (!this.#owns(groupId)) return deadGroup(groupId, ErrorCode.NOT_COORDINATOR);
     const group = this.#groups.get(groupId);
     return group === undefined ? deadGroup(groupId, ErrorCode.NONE) : describedGroup(group);
   }
@@ -684,6 +699,7 @@ export class GroupCoordinator {
   deleteGroups(groupIds: readonly string[]): DeletedGroup[] {
     return groupIds.map((groupId) => {
       if (!this.#active) return { groupId, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE };
+      if (!this.#owns(groupId)) return { groupId, errorCode: ErrorCode.NOT_COORDINATOR };
       const group = this.#groups.get(groupId);
       if (group === undefined) return { groupId, errorCode: ErrorCode.GROUP_ID_NOT_FOUND };
       if (!group.is('Empty')) return { groupId, errorCode: ErrorCode.NON_EMPTY_GROUP };

@@ -1,6 +1,6 @@
 /**
- * FindCoordinator (key 10), versions 0-6 (v4+ batches keys, KIP-699). This node coordinates
- * every consumer group. Transaction coordinators (key type 1) are not served
+ * FindCoordinator (key 10), versions 0-6 (v4+ batches keys, KIP-699). A single node coordinates
+ * every consumer group; in a cluster, the leader of the group's __consumer_offsets partition does. Transaction coordinators (key type 1) are not served
  * (SKIPPED_FEATURES.md): COORDINATOR_NOT_AVAILABLE, as Kafka answers when it has none.
  * Share groups (key type 2) likewise.
  */
@@ -19,6 +19,12 @@ export const findCoordinatorHandler: ApiHandler<FindCoordinatorRequest, FindCoor
     const one = (key: string) => {
       if (req.keyType !== GROUP) return { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'The reference broker serves consumer groups only' };
       if (key === '') return { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Group id must not be empty' };
+      if (broker.groupState) {
+        const found = broker.groupState.coordinatorFor(key);
+        const node = found.errorCode === ErrorCode.NONE ? broker.cluster!.brokers().find((b) => b.id === found.nodeId && !b.fenced) : undefined;
+        if (!node) return { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: null };
+        return { key, nodeId: node.id, host: node.host, port: node.port, errorCode: ErrorCode.NONE, errorMessage: null };
+      }
       return { key, nodeId: broker.nodeId, host, port, errorCode: ErrorCode.NONE, errorMessage: null };
     };
     if (apiVersion >= 4) {

@@ -10,7 +10,7 @@ import { specVersions } from './spec-versions.ts';
 export const offsetCommitHandler: ApiHandler<OffsetCommitRequest, OffsetCommitResponse> = {
   apiKey: 8,
   ...specVersions(8),
-  handle(req, { broker, apiVersion }) {
+  async handle(req, { broker, apiVersion }) {
     const byId = apiVersion >= 10;
     if (broker.bugs.strikes('lose-committed-offset')) {
       // known bug: acknowledge every partition, store nothing
@@ -33,7 +33,9 @@ export const offsetCommitHandler: ApiHandler<OffsetCommitRequest, OffsetCommitRe
           partitions: k.request.partitions.map((p) => ({ partitionIndex: p.partitionIndex, committedOffset: Number(p.committedOffset), committedLeaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata })),
         })),
     });
-    const results = new Map(r.topics.map((t) => [t.name, t.partitions]));
+    // A cluster node answers once the commit is on the in-sync replicas of the group's __consumer_offsets partition.
+    const durable = broker.groupState ? await broker.groupState.awaitDurable(req.groupId) : ErrorCode.NONE;
+    const results = new Map(r.topics.map((t) => [t.name, t.partitions.map((p) => (p.errorCode === ErrorCode.NONE && durable !== ErrorCode.NONE ? { ...p, errorCode: durable } : p))]));
     return {
       throttleTimeMs: 0,
       topics: known.map((k) => ({

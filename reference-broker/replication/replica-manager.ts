@@ -174,6 +174,7 @@ export class ReplicaManager {
       for (const p of topic.partitions) this.stopReplica(p);
       this.broker.topics.delete(topic.name);
     }
+    this.broker.groupState?.leadershipChanged();
   }
 
   private ensureTopic(t: ClusterTopic) {
