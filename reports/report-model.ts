@@ -53,8 +53,10 @@ export interface ReportModel {
   /** The directories given, as given. */
   inputs: string[];
   runs: ReportRun[];
-  /** Durability rows of every run, with the run they came from. */
-  durability: (DurabilityRow & { runId: string })[];
+  /** Durability rows of every run, with the run they came from, the target filled in and the acks level as text. */
+  durability: (DurabilityRow & { runId: string; target: string; levelLabel: string })[];
+  /** Faults a durability study left out, with the reason. */
+  durabilitySkipped: { runId: string; target: string; fault: string; reason: string }[];
   conformance: { runId: string; target: string; matrix: ConformanceResults }[];
   load: { runId: string; target: string; load: LoadResults }[];
   compares: StoredCompare[];
@@ -66,6 +68,11 @@ export interface ReportModelOptions {
   limits?: SummaryLimits;
   /** Called once per run while its history is read (long histories take a while). */
   progress?: (line: string) => void;
+}
+
+/** A durability row's acks level as text: `level` as written, else `acks=0|1|all`. */
+export function acksLabel(row: DurabilityRow): string {
+  return row.level ?? `acks=${row.acks === -1 || row.acks === 'all' ? 'all' : row.acks}`;
 }
 
 /** Witness ops: witnesses that are ops, and ops one level inside witnesses (`{process, previous, next, op}`). */
@@ -145,7 +152,8 @@ export async function buildReportModel(dirs: readonly string[], opts: ReportMode
     generatedAt: new Date().toISOString(),
     inputs: [...dirs],
     runs,
-    durability: runs.flatMap((r) => (r.results.durability?.rows ?? []).map((row) => ({ ...row, runId: r.id }))),
+    durability: runs.flatMap((r) => (r.results.durability?.rows ?? []).map((row) => ({ ...row, runId: r.id, target: row.target ?? r.target, levelLabel: acksLabel(row) }))),
+    durabilitySkipped: runs.flatMap((r) => (r.results.durability?.skipped ?? []).map((s) => ({ ...s, runId: r.id, target: r.target }))),
     conformance: runs.filter((r) => r.results.conformance).map((r) => ({ runId: r.id, target: r.target, matrix: r.results.conformance! })),
     load: runs.filter((r) => r.results.load).map((r) => ({ runId: r.id, target: r.target, load: r.results.load! })),
     compares,

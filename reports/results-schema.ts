@@ -60,27 +60,48 @@ export interface ResultShrunk {
   failing: string[];
 }
 
-/** One row of the durability study: an acks level under a fault on a target. */
+/**
+ * One row of the durability study: an acks level under a fault on a target. The durability
+ * scenario (scenarios/durability.ts) names the level as text (`level`, e.g. `acks=all+unclean`)
+ * and leaves the target to the run; other writers may give `acks` and `target`. One of
+ * `acks` and `level` is required.
+ */
 export interface DurabilityRow {
-  /** Target spec, e.g. `reference`, `kafka@4.4.0`. */
-  target: string;
+  /** Target spec, e.g. `reference`, `kafka@4.4.0`; absent: the run's target. */
+  target?: string;
   /** Producer acks: 0, 1 or `all` (-1). */
-  acks: 0 | 1 | -1 | 'all';
-  /** The fault family in effect, e.g. `kill`, `pause`, `none`. */
+  acks?: 0 | 1 | -1 | 'all';
+  /** The acks level as text, e.g. `acks=1`, `acks=all+unclean`. */
+  level?: string;
+  /** The fault in effect, e.g. `kill`, `pause`, `none` (the baseline). */
   fault: string;
+  /** Records the producer tried to send. */
+  sent?: number;
   /** Writes the broker acknowledged. */
   acked: number;
   /** Acknowledged writes the final read did not return. */
   lost: number;
   /** Records stored more than once. */
   duplicated: number;
-  /** Seconds during which produces could not be acknowledged. */
+  /** Seconds during which produces could not be acknowledged (the longest gap between acknowledged sends). */
   unavailableSeconds: number;
+  /** Sent but unacknowledged records the final read returned anyway. */
+  unconfirmedWritten?: number;
 }
 
 /** The durability table (`kconform run --scenarios durability`). */
 export interface DurabilityResults {
+  /** `kconform.durability/v1` when written by the durability scenario. */
+  schema?: string;
+  /** Topic settings the rows ran under. */
+  replicationFactor?: number;
+  minInsyncReplicas?: number;
+  /** acks levels and faults in row order. */
+  levels?: string[];
+  faults?: string[];
   rows: DurabilityRow[];
+  /** Faults left out, with the reason (not available on the target). */
+  skipped?: { fault: string; reason: string }[];
 }
 
 /** How an API version behaved on the target compared with the reference Kafka. */
@@ -278,12 +299,22 @@ function checkDurability(c: Checker, v: unknown, field: string): void {
   c.array(o.rows, `${field}.rows`).forEach((r, i) => {
     const f = `${field}.rows[${i}]`;
     const row = c.object(r, f);
-    c.string(row.target, `${f}.target`);
-    if (![0, 1, -1, 'all'].includes(row.acks as number)) c.fail(`${f}.acks`, `must be 0, 1, -1 or "all", got ${show(row.acks)}`);
+    c.optional(row, 'target', f, (x, g) => c.string(x, g));
+    if (row.acks === undefined && row.level === undefined) c.fail(f, 'needs acks or level');
+    if (row.acks !== undefined && ![0, 1, -1, 'all'].includes(row.acks as number)) c.fail(`${f}.acks`, `must be 0, 1, -1 or "all", got ${show(row.acks)}`);
+    c.optional(row, 'level', f, (x, g) => c.string(x, g));
     c.string(row.fault, `${f}.fault`);
     for (const k of ['acked', 'lost', 'duplicated']) c.number(row[k], `${f}.${k}`, { integer: true, min: 0 });
+    for (const k of ['sent', 'unconfirmedWritten']) c.optional(row, k, f, (x, g) => c.number(x, g, { integer: true, min: 0 }));
     c.number(row.unavailableSeconds, `${f}.unavailableSeconds`, { min: 0 });
   });
+  c.optional(o, 'skipped', field, (x, f) =>
+    c.array(x, f).forEach((sk, i) => {
+      const so = c.object(sk, `${f}[${i}]`);
+      c.string(so.fault, `${f}[${i}].fault`);
+      c.string(so.reason, `${f}[${i}].reason`);
+    }),
+  );
 }
 
 function checkConformance(c: Checker, v: unknown, field: string): void {

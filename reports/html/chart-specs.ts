@@ -106,7 +106,7 @@ export function durabilityChartSpec(model: ReportModel): ChartSpec | undefined {
     xLabel: 'target · acks · fault',
     yLabel: 'records',
     y2Label: 'unavailable (s)',
-    xLabels: rows.map((r) => `${r.target} · acks=${r.acks === -1 ? 'all' : r.acks} · ${r.fault}`),
+    xLabels: rows.map((r) => `${model.runs.length > 1 && new Set(rows.map((x) => x.target)).size > 1 ? `${r.target} · ` : ''}${r.levelLabel} · ${r.fault}`),
     series: [
       { label: 'lost', t: x, v: rows.map((r) => r.lost), style: 'bars-left', color: '#d62728' },
       { label: 'duplicated', t: x, v: rows.map((r) => r.duplicated), style: 'bars-right', color: '#ff7f0e' },

@@ -124,9 +124,11 @@ function conformanceSection(model: ReportModel): string {
 
 function durabilitySection(model: ReportModel, chart: ChartSpec | undefined): string {
   if (!model.durability.length) return '';
-  const head = '<tr><th>target</th><th>acks</th><th>fault</th><th>acked</th><th>lost</th><th>duplicated</th><th>unavailable (s)</th></tr>';
-  const rows = model.durability.map((r) => `<tr><td>${esc(r.target)}</td><td>${r.acks === -1 ? 'all' : esc(r.acks)}</td><td>${esc(r.fault)}</td><td class="num">${r.acked}</td><td class="num">${r.lost}</td><td class="num">${r.duplicated}</td><td class="num">${r.unavailableSeconds}</td></tr>`);
-  return `<section id="durability"><h2>Durability</h2><table class="durability">${head}${rows.join('')}</table>${chart ? `<div class="chart" id="chart-${chart.id}"></div>` : ''}</section>`;
+  const opt = (n: number | undefined) => (n === undefined ? '—' : String(n));
+  const head = '<tr><th>target</th><th>acks</th><th>fault</th><th>sent</th><th>acked</th><th>lost</th><th>duplicated</th><th>unconfirmed but written</th><th>unavailable (s)</th></tr>';
+  const rows = model.durability.map((r) => `<tr><td><a href="#${r.runId}">${esc(r.target)}</a></td><td>${esc(r.levelLabel)}</td><td>${esc(r.fault)}</td><td class="num">${opt(r.sent)}</td><td class="num">${r.acked}</td><td class="num">${r.lost}</td><td class="num">${r.duplicated}</td><td class="num">${opt(r.unconfirmedWritten)}</td><td class="num">${r.unavailableSeconds}</td></tr>`);
+  const skipped = model.durabilitySkipped.map((s) => `<li>${esc(s.target)}: ${esc(s.fault)} not run: ${esc(s.reason)}</li>`);
+  return `<section id="durability"><h2>Durability</h2><table class="durability">${head}${rows.join('')}</table>${skipped.length ? `<ul class="meta">${skipped.join('')}</ul>` : ''}${chart ? `<div class="chart" id="chart-${chart.id}"></div>` : ''}</section>`;
 }
 
 function loadSection(model: ReportModel, charts: ChartSpec[]): string {

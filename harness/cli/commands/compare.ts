@@ -10,6 +10,7 @@ import { buildCompareReport, compareJUnitCases, renderCompareTable, type Compare
 import { failingChecks } from '../../compare/outcome.ts';
 import { parseTargetList, type ComparedTarget } from '../../compare/target-list.ts';
 import { renderJUnit } from '../../../reports/junit.ts';
+import { writeRunReports } from '../../../reports/write-reports.ts';
 import { newRunId, selectScenarios } from '../scenario-selection.ts';
 import { CliError, ExitCode, targetError, usageError } from '../exit-codes.ts';
 
@@ -88,6 +89,7 @@ export async function compareCommand(opts: CompareOptions): Promise<void> {
     mkdirSync(dirname(resolve(opts.junit)), { recursive: true });
     writeFileSync(opts.junit, renderJUnit(compareJUnitCases(report)));
   }
+  await writeRunReports(outRoot, { junit: false });
   if (report.same && report.passed) {
     process.stdout.write(`\nno observable difference and every check held; compare.json in ${outRoot}\n`);
     return;

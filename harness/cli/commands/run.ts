@@ -1,13 +1,13 @@
 import { randomInt } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseTargetSpec, type TargetSpec } from '../../targets/target-spec.ts';
 import { TargetUnavailableError } from '../../targets/target.ts';
 import type { CheckResult } from '../../../scenarios/checkers/index.ts';
 import { runScenario, type ScenarioRun } from '../../runner/run-scenario.ts';
 import { failingCheckers, shrinkFailure } from '../../runner/shrink.ts';
 import { parseFaultFamilies, type FaultFamily } from '../../nemesis/fault-schedule.ts';
-import { renderJUnit, type JUnitCase } from '../../../reports/junit.ts';
+import { writeRunReports } from '../../../reports/write-reports.ts';
 import { formatDurabilityTable } from '../../../scenarios/failover-durability-table.ts';
 import { newRunId, selectScenarios } from '../scenario-selection.ts';
 import { CliError, ExitCode, targetError, usageError } from '../exit-codes.ts';
@@ -95,19 +95,8 @@ export async function runCommand(opts: RunOptions): Promise<void> {
   // The durability study's result is its table: printed last, where a reader looks.
   for (const r of results) if (r.durability) process.stdout.write(`\n${r.scenario} on ${r.target} (seed ${r.seed}):\n${formatDurabilityTable(r.durability)}\n`);
 
-  if (opts.junit) {
-    const cases: JUnitCase[] = results.flatMap((r) =>
-      r.checks.map((c) => ({
-        suite: `${r.scenario}@${r.target}#seed=${r.seed}`,
-        name: c.checker,
-        failure: c.valid === false ? c.summary : undefined,
-        details: c.valid === false ? JSON.stringify(c.witnesses, null, 2) : undefined,
-        skipped: c.valid === 'unknown' ? c.summary : undefined,
-      })),
-    );
-    mkdirSync(dirname(resolve(opts.junit)), { recursive: true });
-    writeFileSync(opts.junit, renderJUnit(cases));
-  }
+  // report.html and junit.xml (one case per scenario x target x run) from the stored runs
+  await writeRunReports(outRoot, { junit: opts.junit });
 
   const failed = results.filter((r) => r.valid !== true);
   if (failed.length === 0) {
