@@ -77,9 +77,11 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFracti
 export function renderLoadSummary(r: LoadResults): string {
   const s = r.settings;
   const lines: string[] = [];
-  const timing = r.timing === 'open-loop'
-    ? `open loop at ${fmt(s.rate ?? 0)} records/s (latency from the intended send time)`
-    : 'flat out, closed loop (each producer waits for its last batch: latency from the actual send, coordinated omission not corrected)';
+  const timing = r.mode === 'http'
+    ? `autocannon, one request in flight per connection${s.rate ? `, paced at ${fmt(s.rate)} requests/s` : ', flat out'} (closed loop: coordinated omission not corrected)`
+    : r.timing === 'open-loop'
+      ? `open loop at ${fmt(s.rate ?? 0)} records/s (latency from the intended send time)`
+      : 'flat out, closed loop (each producer waits for its last batch: latency from the actual send, coordinated omission not corrected)';
   lines.push(`load on ${r.target} (${r.bootstrap}), topic ${r.topic}${r.interrupted ? ' — INTERRUPTED' : ''}`);
   lines.push(`  ${r.mode === 'http' ? `HTTP via the gateway, ${s.producers} connections` : `${s.producers} producers, ${s.consumers} consumers`}, acks=${acksName(s.acks)}, ${fmt(s.recordSize)} B records, ${s.partitions} partitions, compression ${s.compression}, ${fmt(r.producingSeconds, 1)} s`);
   lines.push(`  timing: ${timing}`);
