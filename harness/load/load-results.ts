@@ -71,6 +71,7 @@ export interface HttpLoadResults {
   readonly lostExamples: readonly string[];
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** The summary table printed at the end of a run. */
@@ -83,7 +84,7 @@ export function renderLoadSummary(r: LoadResults): string {
       ? `open loop at ${fmt(s.rate ?? 0)} records/s (latency from the intended send time)`
       : 'flat out, closed loop (each producer waits for its last batch: latency from the actual send, coordinated omission not corrected)';
   lines.push(`load on ${r.target} (${r.bootstrap}), topic ${r.topic}${r.interrupted ? ' — INTERRUPTED' : ''}`);
-  lines.push(`  ${r.mode === 'http' ? `HTTP via the gateway, ${s.producers} connections` : `${s.producers} producers, ${s.consumers} consumers`}, acks=${acksName(s.acks)}, ${fmt(s.recordSize)} B records, ${s.partitions} partitions, compression ${s.compression}, ${fmt(r.producingSeconds, 1)} s`);
+  lines.push(`  ${r.mode === 'http' ? `HTTP via the gateway, ${s.producers} connections` : `${plural(s.producers, 'producer')}, ${plural(s.consumers, 'consumer')}`}, acks=${acksName(s.acks)}, ${fmt(s.recordSize)} B records, ${s.partitions} partitions, compression ${s.compression}, ${fmt(r.producingSeconds, 1)} s`);
   lines.push(`  timing: ${timing}`);
   lines.push('');
   const row = (a: string, b: string) => `  ${a.padEnd(30)}${b}`;
