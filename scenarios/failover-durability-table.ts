@@ -32,7 +32,7 @@ export interface DurabilityRow {
   duplicated: number;
   /** Sent but unacknowledged records the final read returned anyway (written, not confirmed). */
   unconfirmedWritten: number;
-  /** The longest stretch, in seconds, between successful sends while the producer ran (its start and end count as successes). */
+  /** The longest stretch, in seconds, without a successful send, from the producer's first success to its last send (all of its run when nothing succeeded). */
   unavailableSeconds: number;
 }
 
@@ -90,9 +90,11 @@ export function durabilityRows(history: readonly Op[], lanes: readonly Durabilit
         if (n === 0) lost++;
       } else if (n > 0) unconfirmedWritten++;
     }
+    // From the first success on: connecting (and, for idempotent producers, InitProducerId) is not an outage.
     let gap = 0;
-    let prev = first;
-    for (const t of [...okTimes.sort((a, b) => a - b), last]) {
+    okTimes.sort((a, b) => a - b);
+    let prev = okTimes.length ? okTimes[0]! : first;
+    for (const t of [...okTimes, last]) {
       gap = Math.max(gap, t - prev);
       prev = t;
     }

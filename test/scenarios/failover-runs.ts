@@ -1,0 +1,54 @@
+/**
+ * Running the failover-safety scenarios (failover, durability) on a 3-node target, the way
+ * `kconform run --brokers 3 --faults …` does: each run starts its own cluster, because faults
+ * need a cluster kconform controls. The same helpers serve Kafka and the replicated reference
+ * cluster: a suite lists its targets in {@link CLUSTER_TARGETS}.
+ */
+import { join } from 'node:path';
+import type { FaultFamily } from '../../harness/nemesis/fault-schedule.ts';
+import { runScenario, type ScenarioRun } from '../../harness/runner/run-scenario.ts';
+import { parseTargetSpec } from '../../harness/targets/target-spec.ts';
+import { ALL_SCENARIOS } from '../../scenarios/index.ts';
+
+/** A target of the failover suites; `skip` says why it does not run (yet). */
+export interface ClusterTarget {
+  name: string;
+  skip: string | undefined;
+}
+
+/**
+ * Kafka 4.4.0, and the replicated reference cluster (issue 6), which runs once
+ * KCONFORM_REFERENCE_CLUSTER is set — the lead switches it on when `reference --brokers 3` lands.
+ */
+export const CLUSTER_TARGETS: readonly ClusterTarget[] = [
+  { name: 'kafka@4.4.0', skip: undefined },
+  { name: 'reference', skip: process.env.KCONFORM_REFERENCE_CLUSTER ? undefined : 'the replicated reference cluster (reference --brokers 3) is not there yet; set KCONFORM_REFERENCE_CLUSTER=1 once it is' },
+];
+
+/** How one run goes. */
+export interface ClusterRunOptions {
+  scenario: 'failover' | 'durability';
+  seed: number;
+  /** The scenario's size knob: failover runs one fault per 250 records. */
+  records: number;
+  faults: FaultFamily[];
+  dir: string;
+  brokers?: number;
+}
+
+/** Runs one scenario on a fresh cluster of `target`; progress lines go to stdout with the seed. */
+export function runOnCluster(target: string, o: ClusterRunOptions): Promise<ScenarioRun> {
+  const scenario = ALL_SCENARIOS.find((s) => s.name === o.scenario);
+  if (!scenario) throw new Error(`no scenario '${o.scenario}' registered`);
+  return runScenario({
+    spec: parseTargetSpec(target),
+    targetName: target,
+    scenario,
+    seed: o.seed,
+    records: o.records,
+    runDir: join(o.dir, `${o.scenario}-${target.replace(/[^a-z0-9.]+/gi, '-')}-${o.seed}`),
+    brokers: o.brokers ?? 3,
+    faults: o.faults,
+    progress: (line) => process.stdout.write(`[${o.scenario} ${target} seed ${o.seed}] ${line}\n`),
+  });
+}
