@@ -179,7 +179,7 @@ function runCard(run: ReportRun, charts: ChartSpec[]): string {
   const shrunk = 'shrunk' in r && r.shrunk ? `<p>shrunk to ${r.shrunk.ops} ops (--records ${r.shrunk.records}), failing ${esc(r.shrunk.failing.join(', ') || '—')}: <code>kconform replay ${esc(r.shrunk.runDir)}</code></p>` : '';
   const checks = `<details><summary>${r.checks.length} checks</summary><table class="checks">${r.checks.map((c) => `<tr><td>${badge(c.valid, c.allowed ? 'ALLOWED' : undefined)}</td><td>${esc(c.checker)}</td><td>${esc(c.summary)}</td></tr>`).join('')}</table></details>`;
   const plots = run.history ? charts.map((c) => `<div class="chart" id="chart-${c.id}" data-kind="${c.kind}"></div>`).join('') : `<p class="meta">no plots: ${esc(run.historyProblem ?? 'no history')}</p>`;
-  return `<article class="run" id="${run.id}" data-verdict="${verdictClass(run.valid)}"><h4>${badge(run.valid)} ${esc(run.target)}${run.seed !== undefined ? ` · seed ${run.seed}` : ''}</h4><p class="meta">${esc(facts.join(' · '))}<br><code>${esc(run.dir)}</code></p>${shrunk}${checks}${faultLegend(run)}${plots}</article>`;
+  return `<article class="run" id="${run.id}" data-scenario="${esc(run.scenario)}" data-target="${esc(run.target)}" data-verdict="${verdictClass(run.valid)}"><h4>${badge(run.valid)} ${esc(run.target)}${run.seed !== undefined ? ` · seed ${run.seed}` : ''}</h4><p class="meta">${esc(facts.join(' · '))}<br><code>${esc(run.dir)}</code></p>${shrunk}${checks}${faultLegend(run)}${plots}</article>`;
 }
 
 function runsSection(model: ReportModel): string {

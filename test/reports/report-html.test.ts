@@ -1,0 +1,123 @@
+/**
+ * report.html in a real browser: a real run on the reference broker with kill faults, its report
+ * rebuilt with `kconform report`, opened in headless Chromium (Debian's `chromium`, driven by
+ * playwright-core) with the network cut off. It must render the verdict table and one uPlot
+ * canvas per chart, draw something in each, shade the fault windows the history holds, and log
+ * no errors.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+const CHROMIUM = process.env.KCONFORM_CHROMIUM ?? '/usr/bin/chromium';
+const missing = existsSync(CHROMIUM) ? undefined : `no Chromium at ${CHROMIUM} (apt-get install -y chromium; .ci/run installs it)`;
+const scratch = mkdtempSync(join(tmpdir(), 'kconform-report-html-'));
+const runDir = join(scratch, 'run');
+const html = join(scratch, 'rebuilt', 'report.html');
+let browser: Browser | undefined;
+
+function kconform(args: string[], timeoutMs = 240_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, 'harness/cli/main.ts'), ...args], { cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`kconform ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+interface EmbeddedChart {
+  id: string;
+  kind: string;
+  faults?: unknown[];
+  series: { t: number[]; v: number[] }[];
+}
+
+beforeAll(async () => {
+  if (missing) return;
+  // seed has producers only; offset-ordering has consumers, so a lag plot too
+  const run = await kconform(['run', '--scenarios', 'seed,offset-ordering', '--records', '200', '--faults', 'kill', '--seed', '5', '--out', runDir]);
+  expect([0, 1], `${run.stdout}\n${run.stderr}`).toContain(run.code);
+  expect(existsSync(join(runDir, 'report.html')), 'run writes report.html').toBe(true);
+  const report = await kconform(['report', runDir, '--out', html]);
+  expect(report.code, report.stderr).toBe(0);
+  expect(report.stdout).toContain(`report: ${html}`);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('report.html in headless Chromium', () => {
+  it('renders offline: verdict table, one canvas per chart, every chart drawn, fault windows shaded, no console errors', async (ctx) => {
+    if (missing) ctx.skip(missing);
+    const context = await browser!.newContext({ viewport: { width: 1400, height: 1000 } });
+    await context.setOffline(true);
+    const requested: string[] = [];
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith('file:')) return route.continue();
+      requested.push(url);
+      return route.abort();
+    });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`file://${html}`);
+    await page.waitForSelector('html[data-charts-rendered]', { timeout: 30_000 });
+
+    const rows = await page.locator('#verdict-table tr').allTextContents();
+    expect(rows.some((r) => r.startsWith('seed'))).toBe(true);
+    expect(rows.some((r) => r.startsWith('offset-ordering'))).toBe(true);
+    expect(await page.locator('#verdict-table .badge').count()).toBe(2);
+
+    const charts = JSON.parse((await page.locator('#kconform-data').textContent())!).charts as EmbeddedChart[];
+    const kinds = charts.map((c) => c.kind);
+    expect(kinds.filter((k) => k === 'latency')).toHaveLength(2);
+    expect(kinds.filter((k) => k === 'throughput')).toHaveLength(2);
+    expect(kinds).toContain('lag');
+    expect(await page.locator('canvas').count()).toBe(charts.length);
+    expect(await page.getAttribute('html', 'data-charts-rendered')).toBe(String(charts.length));
+    for (const c of charts) expect(c.series.some((s) => s.v.length > 0), c.id).toBe(true);
+
+    // every canvas has opaque coloured pixels: the series, not only axes (grey) and fault shading (translucent)
+    const coloured = await page.evaluate(() =>
+      [...document.querySelectorAll('canvas')].map((canvas) => {
+        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+        let n = 0;
+        for (let i = 0; i < data.length; i += 4) if (data[i + 3]! > 200 && Math.max(data[i]!, data[i + 1]!, data[i + 2]!) - Math.min(data[i]!, data[i + 1]!, data[i + 2]!) > 60) n++;
+        return n;
+      }),
+    );
+    expect(coloured.every((n) => n > 20), `coloured pixels per canvas: ${coloured}`).toBe(true);
+
+    // the seed run's charts shade exactly the kills its history recorded
+    const seedHistory = readFileSync(join(runDir, 'seed-0', 'history.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const kills = seedHistory.filter((o) => o.f === 'nemesis' && o.type === 'ok' && o.value.fault === 'kill').length;
+    const seedRun = await page.locator('article.run[data-scenario="seed"]').getAttribute('id');
+    const seedLatency = charts.find((c) => c.id === `${seedRun}-latency`)!;
+    expect(seedLatency.faults).toHaveLength(kills);
+    if (kills > 0) expect(await page.locator(`#${seedRun} .faults`).textContent()).toContain('kill node');
+
+    expect(errors).toEqual([]);
+    expect(requested).toEqual([]);
+    await context.close();
+  });
+});
