@@ -38,6 +38,14 @@ function kconform(args: string[], timeoutMs = 240_000): Promise<{ code: number |
   });
 }
 
+/** Runs in the page (the project's TypeScript has no DOM types): opaque, saturated pixels per canvas. */
+const COUNT_COLOURED_PIXELS = `[...document.querySelectorAll('canvas')].map((canvas) => {
+  const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+  let n = 0;
+  for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 200 && Math.max(data[i], data[i + 1], data[i + 2]) - Math.min(data[i], data[i + 1], data[i + 2]) > 60) n++;
+  return n;
+})`;
+
 interface EmbeddedChart {
   id: string;
   kind: string;
@@ -98,14 +106,7 @@ describe('report.html in headless Chromium', () => {
     for (const c of charts) expect(c.series.some((s) => s.v.length > 0), c.id).toBe(true);
 
     // every canvas has opaque coloured pixels: the series, not only axes (grey) and fault shading (translucent)
-    const coloured = await page.evaluate(() =>
-      [...document.querySelectorAll('canvas')].map((canvas) => {
-        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-        let n = 0;
-        for (let i = 0; i < data.length; i += 4) if (data[i + 3]! > 200 && Math.max(data[i]!, data[i + 1]!, data[i + 2]!) - Math.min(data[i]!, data[i + 1]!, data[i + 2]!) > 60) n++;
-        return n;
-      }),
-    );
+    const coloured = (await page.evaluate(COUNT_COLOURED_PIXELS)) as number[];
     expect(coloured.every((n) => n > 20), `coloured pixels per canvas: ${coloured}`).toBe(true);
 
     // the seed run's charts shade exactly the kills its history recorded
