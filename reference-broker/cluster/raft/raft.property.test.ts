@@ -107,7 +107,7 @@ describe('raft safety (randomized)', () => {
           c.close();
         }
       }),
-      { numRuns: 150 },
+      { numRuns: 400 },
     );
   });
 });
