@@ -1,0 +1,158 @@
+/**
+ * Produce benchmark: the reference broker and Apache Kafka side by side in one run, driven by the
+ * same client (kconform load's kafkajs producers, flat out, batched) with the same settings, on
+ * the same machine; and the same client against a null sink (acknowledges without storing: the
+ * client's own ceiling). Per target: time to ready, and per acks level: records/s, MB/s, produce
+ * latency percentiles and the broker process's resident memory under load. Ratios against Kafka
+ * measured in the same run, with the goals of issue #8.
+ *
+ *   node bench/produce.ts [--kafka 4.4.0] [--brokers 1] [--duration 10] [--producers 4] [--batch 100]
+ *                         [--record-size 1024] [--partitions 3] [--acks 1,all] [--json FILE]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { registerCleanup } from '../harness/cleanup/cleanup-registry.ts';
+import { LATEST_KAFKA_VERSION } from '../harness/kafka-dist/index.ts';
+import { startKafkaCluster } from '../harness/kafka-dist/kafka-cluster.ts';
+import { acksName, parseAcks, type Acks } from '../harness/load/load-options.ts';
+import type { LoadResults } from '../harness/load/load-results.ts';
+import { runLoad } from '../harness/load/load-run.ts';
+import { sampleRss } from '../harness/load/process-rss.ts';
+import { startReferenceProcesses } from '../harness/targets/reference-process.ts';
+
+const { values } = parseArgs({
+  options: {
+    kafka: { type: 'string', default: LATEST_KAFKA_VERSION },
+    brokers: { type: 'string', default: '1' },
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    producers: { type: 'string', default: '4' },
+    batch: { type: 'string', default: '100' },
+    'record-size': { type: 'string', default: '1024' },
+    partitions: { type: 'string', default: '3' },
+    acks: { type: 'string', default: '1,all' },
+    json: { type: 'string' },
+  },
+});
+const brokers = Number(values.brokers);
+const duration = Number(values.duration);
+const warmup = Number(values.warmup);
+const producers = Number(values.producers);
+const batch = Number(values.batch);
+const recordSize = Number(values['record-size']);
+const partitions = Number(values.partitions);
+const acksLevels: Acks[] = values.acks.split(',').map(parseAcks);
+
+/** A started system under test: where clients connect, which processes to measure, how to stop it. */
+interface Started {
+  bootstrap: string;
+  pids: number[];
+  stop(): Promise<void>;
+}
+
+interface Row {
+  target: string;
+  acks: Acks;
+  readyMs: number;
+  load: LoadResults;
+  rssPeak: number;
+  rssMean: number;
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** The null sink as its own process, so it takes no CPU from the client in this one. */
+async function startNullSinkProcess(): Promise<Started> {
+  const script = fileURLToPath(new URL('../harness/load/null-sink.ts', import.meta.url));
+  const child: ChildProcess = spawn(process.execPath, [script, '--partitions', String(partitions)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const bootstrap = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /ready on (\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`null sink exited with ${code}`)));
+  });
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  };
+  return { bootstrap, pids: [child.pid!], stop };
+}
+
+async function bench(name: string, start: () => Promise<Started>): Promise<Row[]> {
+  log(`\n== ${name}`);
+  const t0 = performance.now();
+  const started = await start();
+  const readyMs = performance.now() - t0;
+  const unregister = registerCleanup(`stop ${name}`, () => started.stop());
+  log(`ready in ${readyMs.toFixed(0)} ms at ${started.bootstrap}`);
+  const rows: Row[] = [];
+  const common = { bootstrap: started.bootstrap, target: name, producers, consumers: 0, rate: undefined, recordSize, partitions, compression: 'none' as const, batch, replicationFactor: Math.min(brokers, 3) };
+  try {
+    if (warmup > 0) {
+      log(`warm-up ${warmup} s`);
+      await runLoad({ ...common, topic: `bench-warmup-${Date.now()}`, acks: 1, durationSeconds: warmup });
+    }
+    for (const acks of acksLevels) {
+      const rss = sampleRss(started.pids);
+      const load = await runLoad({ ...common, topic: `bench-${acksName(acks)}-${Date.now()}`, acks, durationSeconds: duration, progress: (l) => log(`  acks=${acksName(acks)} ${l.trim()}`) });
+      const mem = rss.stop();
+      rows.push({ target: name, acks, readyMs, load, rssPeak: mem.peak, rssMean: mem.mean });
+    }
+  } finally {
+    await started.stop();
+    unregister();
+  }
+  return rows;
+}
+
+const rows: Row[] = [];
+rows.push(...(await bench('null sink (client ceiling)', startNullSinkProcess)));
+rows.push(...(await bench(`reference${brokers > 1 ? ` x${brokers}` : ''} (process)`, async () => {
+  const r = await startReferenceProcesses({ brokers });
+  return { bootstrap: r.bootstrap, pids: r.nodes.map((n) => n.pid!), stop: () => r.stop() };
+})));
+rows.push(...(await bench(`kafka@${values.kafka}${brokers > 1 ? ` x${brokers}` : ''}`, async () => {
+  const k = await startKafkaCluster({ version: values.kafka, brokers });
+  return { bootstrap: k.bootstrap, pids: k.nodes.map((n) => n.pid!), stop: () => k.stop() };
+})));
+
+const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+const n0 = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 0 });
+console.log(`\nproduce benchmark: ${producers} kafkajs producers flat out, batches of ${batch} x ${recordSize} B, ${partitions} partitions, ${brokers} node(s), ${duration} s per acks level (after a ${warmup} s warm-up)\n`);
+console.log('| target | acks | records/s | MB/s | p50 ms | p99 ms | p99.9 ms | errors | time to ready | RSS under load (peak) |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
+for (const r of rows) {
+  const l = r.load;
+  const ready = r.target.startsWith('null') ? '-' : `${n0(r.readyMs)} ms`;
+  const rss = r.target.startsWith('null') ? '-' : mib(r.rssPeak);
+  console.log(`| ${r.target} | ${acksName(r.acks)} | ${n0(l.throughput.recordsPerSecond)} | ${l.throughput.megabytesPerSecond.toFixed(1)} | ${l.produceLatencyMs.p50.toFixed(2)} | ${l.produceLatencyMs.p99.toFixed(2)} | ${l.produceLatencyMs.p999.toFixed(2)} | ${l.errorCount} | ${ready} | ${rss} |`);
+}
+
+const ref = rows.filter((r) => r.target.startsWith('reference'));
+const kafka = rows.filter((r) => r.target.startsWith('kafka'));
+const sink = rows.filter((r) => r.target.startsWith('null'));
+const mark = (ok: boolean) => (ok ? 'met' : 'NOT met');
+console.log('\n| ratio (reference / Kafka, same run) | acks | value | goal | |');
+console.log('|---|---|---|---|---|');
+for (const acks of acksLevels) {
+  const r = ref.find((x) => x.acks === acks)!;
+  const k = kafka.find((x) => x.acks === acks)!;
+  const s = sink.find((x) => x.acks === acks)!;
+  const tput = r.load.throughput.recordsPerSecond / k.load.throughput.recordsPerSecond;
+  const p99 = r.load.produceLatencyMs.p99 / k.load.produceLatencyMs.p99;
+  const mem = r.rssPeak / k.rssPeak;
+  console.log(`| throughput | ${acksName(acks)} | ${tput.toFixed(2)}x | >= 1.0x | ${mark(tput >= 1)} |`);
+  console.log(`| produce p99 | ${acksName(acks)} | ${p99.toFixed(2)}x | <= 1.0x | ${mark(p99 <= 1)} |`);
+  console.log(`| RSS under load | ${acksName(acks)} | ${mem.toFixed(3)}x | <= 0.25x | ${mark(mem <= 0.25)} |`);
+  console.log(`| client ceiling used: reference / Kafka | ${acksName(acks)} | ${(r.load.throughput.recordsPerSecond / s.load.throughput.recordsPerSecond * 100).toFixed(0)}% / ${(k.load.throughput.recordsPerSecond / s.load.throughput.recordsPerSecond * 100).toFixed(0)}% | < 100% (client not the bottleneck) | |`);
+}
+const ready = ref[0]!.readyMs / kafka[0]!.readyMs;
+console.log(`| time to ready | - | ${ready.toFixed(3)}x | <= 0.05x | ${mark(ready <= 0.05)} |`);
+if (values.json) writeFileSync(values.json, JSON.stringify(rows, (_, v) => (typeof v === 'bigint' ? String(v) : v), 2) + '\n');
+process.exit(0);
