@@ -149,7 +149,7 @@ export class ControlPlane extends EventEmitter<ControlPlaneEvents> {
     this.nodeId = options.nodeId;
     this.#options = options;
     this.#logger = options.logger;
-    this.timings = { ...DEFAULT_CONTROL_PLANE_TIMINGS, ...options.timings };
+    this.timings = withDefaults(DEFAULT_CONTROL_PLANE_TIMINGS, options.timings);
     for (const v of options.voters) if (v.id !== options.nodeId) this.#clients.set(v.id, new RpcClient(v.host, v.port, options.logger));
     const transport: RaftTransport = {
       send: (to, request, timeoutMs, onReply) => {
@@ -396,6 +396,13 @@ export class ControlPlane extends EventEmitter<ControlPlaneEvents> {
       this.#sleepers.add(wake);
     });
   }
+}
+
+/** `defaults` overridden by the fields of `given` that are set (an explicit undefined keeps the default). */
+function withDefaults<T extends object>(defaults: T, given: Partial<T> | undefined): T {
+  const out = { ...defaults };
+  for (const [k, v] of Object.entries(given ?? {})) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
 }
 
 /**

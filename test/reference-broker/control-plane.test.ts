@@ -147,13 +147,15 @@ describe('control plane: without a quorum', () => {
       controllerPort: voters[0]!.port,
       brokerEndpoint: { host: '127.0.0.1', port: 19191 },
       logger,
-      timings: { ...TIMINGS, controllerRequestTimeoutMs: 800 },
+      // an explicit undefined (a config the caller did not set) keeps Kafka's default
+      timings: { ...TIMINGS, controllerRequestTimeoutMs: 800, brokerSessionTimeoutMs: undefined },
     });
     try {
       const result = await lonely.createTopic({ name: 'x', numPartitions: 1, replicationFactor: 1 });
       expect(result.ok).toBe(false);
       expect([7, 41]).toContain((result as { errorCode: number }).errorCode); // REQUEST_TIMED_OUT or NOT_CONTROLLER
       expect(lonely.activeControllerId).toBeUndefined();
+      expect(lonely.timings.brokerSessionTimeoutMs).toBe(9000);
       expect(lonely.isFenced).toBe(true);
       expect(lonely.describe()).toMatchObject({ nodeId: 1, leaderId: undefined, activeController: false, appliedIndex: 0, brokers: [] });
     } finally {

@@ -140,7 +140,11 @@ export class RaftNode extends EventEmitter<RaftEvents> {
     if (!this.voterIds.includes(this.id)) throw new Error(`node ${this.id} is not one of the voters ${this.voterIds.join(',')}`);
     if (new Set(this.voterIds).size !== this.voterIds.length) throw new Error(`duplicate voter ids: ${this.voterIds.join(',')}`);
     this.#peers = this.voterIds.filter((v) => v !== this.id);
-    this.timings = { ...DEFAULT_RAFT_TIMINGS, ...options.timings };
+    this.timings = { ...DEFAULT_RAFT_TIMINGS };
+    for (const key of Object.keys(DEFAULT_RAFT_TIMINGS) as Array<keyof RaftTimings>) {
+      const v = options.timings?.[key];
+      if (v !== undefined) this.timings[key] = v;
+    }
     if (this.timings.electionTimeoutMinMs > this.timings.electionTimeoutMaxMs) throw new Error('electionTimeoutMinMs must not exceed electionTimeoutMaxMs');
     this.#storage = options.storage ?? (options.dir ? new DiskRaftStorage(options.dir) : new MemoryRaftStorage());
     this.#transport = options.transport;
