@@ -4,6 +4,7 @@ import { Broker } from './broker.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { Connection } from './network/connection.ts';
 import { RequestRouter } from './request-router.ts';
+import type { ClusterLink } from './replication/cluster-link.ts';
 
 /** A started reference broker: where it listens, its state, and how to stop it. */
 export interface RunningBroker extends AsyncDisposable {
@@ -17,12 +18,20 @@ export interface RunningBroker extends AsyncDisposable {
 }
 
 /**
- * Starts a single-node reference broker listening on `config.host:config.port`
- * (127.0.0.1:9092 by default; port 0 picks a free port).
+ * Starts a reference broker node listening on `config.host:config.port` (127.0.0.1:9092 by
+ * default; port 0 picks a free port): a single node, or with `config.cluster` one node of a
+ * replicated cluster, which first joins the controller quorum.
  */
 export async function startBroker(overrides: Partial<BrokerConfig> = {}, log: Logger = createLogger('broker')): Promise<RunningBroker> {
   const config = defaultBrokerConfig(overrides);
-  const broker = new Broker(config, log);
+  let link: ClusterLink | undefined;
+  if (config.cluster) {
+    // The other nodes must know where this one listens before it registers, so a cluster node binds a chosen port.
+    if (config.port === 0) throw new Error('a cluster node needs an explicit --port (its address is registered with the controller before it listens)');
+    const { startControlPlaneLink } = await import('./replication/control-plane-link.ts');
+    link = await startControlPlaneLink(config, { host: config.advertisedHost ?? config.host, port: config.advertisedPort ?? config.port }, log);
+  }
+  const broker = new Broker(config, log, link);
   const router = new RequestRouter(broker);
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
@@ -33,6 +42,7 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}, log: Lo
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       broker.close();
+      void link?.close();
       reject(err.code === 'EADDRINUSE' ? new Error(`port ${config.port} on ${config.host} is already in use`) : err);
     });
     server.listen(config.port, config.host, () => resolve());
@@ -48,7 +58,9 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}, log: Lo
     (closing ??= new Promise<void>((resolve) => {
       server.close(() => resolve());
       for (const s of sockets) s.destroy();
-    }).then(() => broker.close()));
+    })
+      .then(() => broker.close())
+      .then(() => link?.close()));
   return {
     host: config.host,
     port,

@@ -39,7 +39,7 @@ export const produceHandler: ApiHandler<ProduceRequest, ProduceResponse> = {
             else if (!partition) o = outcome(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null);
             else {
               o = appendRecords(broker, partition, p.records, req.acks);
-              if (o.errorCode === ErrorCode.NONE && req.acks === -1) {
+              if (o.errorCode === ErrorCode.NONE && req.acks === -1 && !broker.bugs.strikes('ignore-acks-all')) {
                 const code = await broker.replication.waitForHighWatermark(partition, o.lastOffset + 1, effectiveMinIsr(broker, partition), req.timeoutMs);
                 if (code !== ErrorCode.NONE) o = { ...o, errorCode: code, errorMessage: null };
               }

@@ -164,6 +164,10 @@ export class ReplicaFetcher {
     else if (leaderEpoch === latestEpoch(p)) target = Math.min(endOffset, log.logEndOffset);
     else target = Math.min(endOffset, Math.max(epochEndOffset(log, leaderEpoch).endOffset, 0));
     if (target >= log.logEndOffset) return;
+    if (this.broker.bugs.strikes('skip-truncation')) {
+      this.broker.log.warn(`${key(p)}: known bug skip-truncation: keeping the divergent tail from ${target} to ${log.logEndOffset}`);
+      return;
+    }
     this.broker.log.info(`${key(p)}: truncating the divergent tail from ${target} to ${log.logEndOffset} (leader epoch ${leaderEpoch} ends at ${endOffset} on node ${this.leaderId})`);
     log.truncateTo(target);
     rebuildProducerState(p);

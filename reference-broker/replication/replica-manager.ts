@@ -61,6 +61,8 @@ export class ReplicaManager {
     this.link = link;
     if (link) {
       link.onChange(() => this.reconcile());
+      // The link may have applied metadata (replayed from disk) before this node's broker existed.
+      queueMicrotask(() => this.reconcile());
       const every = Math.max(MIN_ISR_CHECK_MS, Math.floor(broker.config.replicaLagTimeMaxMs / 2));
       this.isrTimer = setInterval(() => this.shrinkLaggingIsrs(), every);
       this.isrTimer.unref();
@@ -244,7 +246,7 @@ export class ReplicaManager {
     let candidate: number;
     if (ctx) {
       const isr = ctx.pendingIsr ? [...new Set([...p.isr, ...ctx.pendingIsr])] : p.isr;
-      candidate = ctx.progress.isrLogEndOffset(isr, log.logEndOffset);
+      candidate = this.broker.bugs.strikes('advance-hw-early') ? log.logEndOffset : ctx.progress.isrLogEndOffset(isr, log.logEndOffset);
     } else if (!this.link) {
       candidate = log.logEndOffset;
     } else {

@@ -1,0 +1,179 @@
+/**
+ * The replicated reference cluster as three node processes: replication to every in-sync
+ * replica, leader failover with no acknowledged write lost, a killed node truncating and
+ * rejoining the ISR, NOT_ENOUGH_REPLICAS below min.insync.replicas, and committed offsets
+ * surviving the loss of the group coordinator.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchClusterMetadata, type PartitionView } from '../../harness/kafka-dist/cluster-metadata.ts';
+import { ProcessFaultControl } from '../../harness/nemesis/process-faults.ts';
+import { startReferenceProcesses, type StartedReferenceProcesses } from '../../harness/targets/reference-process.ts';
+import { RawClient } from '../../protocol/client/raw-client.ts';
+import { produceBody } from '../../harness/drivers/request-bodies.ts';
+import { buildRecordBatch } from '../../protocol/records/batch-builder.ts';
+import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
+import type { ProduceResponse } from '../../protocol/messages/generated/index.ts';
+import { uniqueTopic } from '../helpers/reference.ts';
+import { consumeUntilSeen, createTopic, patientKafka, produceAcknowledged } from '../targets/fault-checks.ts';
+
+const LAG_MS = 2_000;
+const SESSION_MS = 3_000;
+
+/** The partition as the cluster's metadata describes it now. */
+async function partitionView(cluster: StartedReferenceProcesses, topic: string, partition = 0): Promise<PartitionView | undefined> {
+  for (const n of cluster.nodes) {
+    const view = await fetchClusterMetadata(n.bootstrap, { topics: [topic], timeoutMs: 2_000 }).catch(() => undefined);
+    const p = view?.topics.get(topic)?.partitions.find((x) => x.partition === partition);
+    if (p) return p;
+  }
+  return undefined;
+}
+
+/** Polls until `check` holds for the partition, or fails with the last view after `timeoutMs`. */
+async function waitForPartition(cluster: StartedReferenceProcesses, topic: string, what: string, check: (p: PartitionView) => boolean, timeoutMs = 30_000): Promise<PartitionView> {
+  const deadline = Date.now() + timeoutMs;
+  let last: PartitionView | undefined;
+  while (Date.now() < deadline) {
+    last = await partitionView(cluster, topic);
+    if (last && check(last)) return last;
+    await sleep(200);
+  }
+  throw new Error(`${topic}: ${what} did not happen within ${timeoutMs} ms; last view ${JSON.stringify(last)}`);
+}
+
+describe('replicated reference cluster (3 node processes)', () => {
+  let scratch: string;
+  let cluster: StartedReferenceProcesses;
+  let faults: ProcessFaultControl;
+
+  beforeAll(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'kconform-reference-cluster-test-'));
+    const t0 = Date.now();
+    cluster = await startReferenceProcesses({
+      brokers: 3,
+      dataDir: join(scratch, 'cluster'),
+      extraArgs: ['--replica-lag-time-max-ms', String(LAG_MS), '--broker-session-timeout-ms', String(SESSION_MS)],
+    });
+    console.log(`[kconform] ${cluster.label} ready in ${Date.now() - t0} ms`);
+    faults = new ProcessFaultControl(cluster);
+  }, 60_000);
+  afterAll(async () => {
+    await cluster?.stop();
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('lists every node and replicates a topic to all of them', async () => {
+    const view = await fetchClusterMetadata(cluster.nodes[0]!.bootstrap, { timeoutMs: 5_000 });
+    expect(view.brokers.map((b) => b.nodeId).sort()).toEqual([1, 2, 3]);
+    const kafka = patientKafka(cluster.bootstrap);
+    const topic = uniqueTopic('cluster-rf3');
+    await createTopic(kafka, { topic, numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] });
+    const p = await waitForPartition(cluster, topic, 'leader election', (x) => x.leaderId > 0);
+    expect([...p.replicas].sort()).toEqual([1, 2, 3]);
+    const acked = await produceAcknowledged(kafka, topic, Array.from({ length: 300 }, (_, i) => `r-${i}`));
+    expect(acked).toHaveLength(300);
+    expect(await consumeUntilSeen(kafka, topic, acked, 30_000)).toEqual(acked);
+    const after = await waitForPartition(cluster, topic, 'a full ISR', (x) => x.isr.length === 3);
+    expect([...after.isr].sort()).toEqual([1, 2, 3]);
+  }, 90_000);
+
+  it('fails over when the leader is killed, loses no acknowledged write, and the old leader rejoins the ISR', async () => {
+    const kafka = patientKafka(cluster.bootstrap);
+    const topic = uniqueTopic('cluster-failover');
+    await createTopic(kafka, { topic, numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] });
+    const before = await waitForPartition(cluster, topic, 'a full ISR', (x) => x.leaderId > 0 && x.isr.length === 3);
+    const first = await produceAcknowledged(kafka, topic, Array.from({ length: 200 }, (_, i) => `a-${i}`));
+
+    await faults.kill(before.leaderId);
+    const during = await waitForPartition(cluster, topic, 'a new leader', (x) => x.leaderId > 0 && x.leaderId !== before.leaderId, 30_000);
+    expect(during.leaderEpoch).toBeGreaterThan(before.leaderEpoch);
+    expect(during.isr).not.toContain(before.leaderId);
+    const second = await produceAcknowledged(kafka, topic, Array.from({ length: 200 }, (_, i) => `b-${i}`));
+
+    await faults.restart(before.leaderId);
+    await waitForPartition(cluster, topic, `node ${before.leaderId} back in the ISR`, (x) => x.isr.includes(before.leaderId), 30_000);
+    const all = [...first, ...second];
+    expect(await consumeUntilSeen(kafka, topic, all, 30_000)).toEqual(all);
+  }, 120_000);
+
+  it('answers NOT_ENOUGH_REPLICAS for acks=all when the ISR is below min.insync.replicas, and recovers', async () => {
+    // min.insync.replicas=3 so that losing one follower is enough: pausing two of three nodes would
+    // also take the controller quorum's majority away, and no ISR change could be committed.
+    const kafka = patientKafka(cluster.bootstrap);
+    const topic = uniqueTopic('cluster-min-isr');
+    await createTopic(kafka, { topic, numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '3' }] });
+    const p = await waitForPartition(cluster, topic, 'a full ISR', (x) => x.leaderId > 0 && x.isr.length === 3);
+    const follower = p.replicas.find((id) => id !== p.leaderId)!;
+    await faults.pause(follower);
+    try {
+      await waitForPartition(cluster, topic, `follower ${follower} leaving the ISR`, (x) => x.isr.length === 2 && !x.isr.includes(follower), 30_000);
+      const leader = cluster.nodes.find((n) => n.id === p.leaderId)!;
+      const client = await RawClient.connect(leader.bootstrap);
+      try {
+        const answer = (await client.request(0, 9, produceBody(topic, buildRecordBatch([{ value: 'refused' }]), { acks: -1, timeoutMs: 5_000 }), 10_000)) as ProduceResponse;
+        expect(answer.responses[0]!.partitionResponses[0]!.errorCode).toBe(ErrorCode.NOT_ENOUGH_REPLICAS);
+      } finally {
+        client.close();
+      }
+    } finally {
+      await faults.resume(follower);
+    }
+    await waitForPartition(cluster, topic, 'the follower rejoining the ISR', (x) => x.isr.length === 3, 30_000);
+    const acked = await produceAcknowledged(kafka, topic, ['accepted']);
+    expect(acked).toEqual(['accepted']);
+  }, 120_000);
+
+  it('keeps committed offsets when the group coordinator is killed', async () => {
+    const kafka = patientKafka(cluster.bootstrap);
+    const topic = uniqueTopic('cluster-offsets');
+    const groupId = uniqueTopic('cluster-group');
+    await createTopic(kafka, { topic, numPartitions: 1, replicationFactor: 3 });
+    await produceAcknowledged(kafka, topic, Array.from({ length: 10 }, (_, i) => `g-${i}`));
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.setOffsets({ groupId, topic, partitions: [{ partition: 0, offset: '7' }] });
+      const coordinator = await findCoordinator(cluster, groupId);
+      await faults.kill(coordinator);
+      try {
+        const deadline = Date.now() + 40_000;
+        let committed: string | undefined;
+        while (Date.now() < deadline) {
+          committed = await admin
+            .fetchOffsets({ groupId, topics: [topic] })
+            .then((r) => r[0]?.partitions[0]?.offset)
+            .catch(() => undefined);
+          if (committed === '7') break;
+          await sleep(500);
+        }
+        expect(committed).toBe('7');
+        expect(await findCoordinator(cluster, groupId)).not.toBe(coordinator);
+      } finally {
+        await faults.restart(coordinator);
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }, 120_000);
+});
+
+/** The node coordinating `groupId` (FindCoordinator v3 to any live node). */
+async function findCoordinator(cluster: StartedReferenceProcesses, groupId: string): Promise<number> {
+  for (const n of cluster.nodes) {
+    const client = await RawClient.connect(n.bootstrap).catch(() => undefined);
+    if (!client) continue;
+    try {
+      const r = (await client.request(10, 3, { key: groupId, keyType: 0, coordinatorKeys: [] }, 5_000)) as { errorCode: number; nodeId: number };
+      if (r.errorCode === ErrorCode.NONE) return r.nodeId;
+    } catch {
+      // try the next node
+    } finally {
+      client.close();
+    }
+  }
+  throw new Error(`no node names a coordinator for ${groupId}`);
+}
