@@ -102,7 +102,7 @@ export const durabilityScenario: Scenario = {
     const runnable = kinds.filter((k) => !skipped.some((s) => s.fault === k));
     const ids = ctx.target.nodes.map((n) => n.id);
     // Per phase, from the seed: which node leads the partitions, and how long the fault holds.
-    const draws = fc.sample(fc.record({ leader: fc.constantFrom(...ids), hold: fc.double({ min: 0, max: 1, noNaN: true }) }), { seed: ctx.seed, numRuns: runnable.length + 1 });
+    const draws = fc.sample(fc.noBias(fc.record({ leader: fc.constantFrom(...ids), hold: fc.integer({ min: 0, max: 1000 }).map((n) => n / 1000) })), { seed: ctx.seed, numRuns: runnable.length + 1 });
     ctx.progress(`durability: ${LEVELS.map((l) => l.level).join(', ')} × ${['none', ...runnable].join(', ')}${ctx.faults?.length ? '' : ' (run with --faults kill,pause,partition,restart for the faults)'}`);
     const lanes: DurabilityLane[] = [];
     const phases: (FailoverFault | 'none')[] = ['none', ...runnable];

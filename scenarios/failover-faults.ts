@@ -69,9 +69,14 @@ export function holdMsAt(kind: FailoverFault, draw: number): number {
 /** A repeatable schedule of `steps` faults drawn with fast-check from `kinds`. */
 export function drawFailoverSchedule(seed: number, kinds: readonly FailoverFault[], partitions: number, steps: number): FailoverStep[] {
   if (kinds.length === 0 || steps <= 0) return [];
-  const step = fc
-    .record({ kind: fc.constantFrom(...kinds), partition: fc.integer({ min: 0, max: Math.max(0, partitions - 1) }), waitMs: fc.integer({ min: 500, max: 2_000 }), hold: fc.double({ min: 0, max: 1, noNaN: true }) })
-    .map(({ kind, partition, waitMs, hold }) => ({ kind, partition, waitMs, holdMs: holdMsAt(kind, hold) }));
+  // Unbiased: fast-check would otherwise favour the ends of each range (every hold its shortest or longest).
+  const drawn = fc.record({
+    kind: fc.constantFrom(...kinds),
+    partition: fc.integer({ min: 0, max: Math.max(0, partitions - 1) }),
+    waitMs: fc.integer({ min: 500, max: 2_000 }),
+    hold: fc.integer({ min: 0, max: 1000 }).map((n) => n / 1000),
+  });
+  const step = fc.noBias(drawn.map(({ kind, partition, waitMs, hold }): FailoverStep => ({ kind, partition, waitMs, holdMs: holdMsAt(kind, hold) })));
   return fc.sample(step, { seed, numRuns: steps });
 }
 

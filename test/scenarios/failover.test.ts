@@ -26,12 +26,13 @@ describe.each(CLUSTER_TARGETS)('failover on $name, 3 nodes', ({ name, skip }) =>
     expect(check(r, 'duplicate').count).toBe(0);
   }, 240_000);
 
-  // The long schedule: every fault kind, rolling restarts included, four faults a run.
-  describe.runIf(skip === undefined && LONG)('long schedule (KCONFORM_LONG=1)', () => {
+  // The long schedule: every fault kind, rolling restarts included, four faults a run. Registered
+  // only with KCONFORM_LONG=1, so the default run lists it once as skipped, not a hundred times.
+  if (skip === undefined && LONG) {
     const seeds = Array.from({ length: Number(process.env.KCONFORM_LONG_RUNS ?? 100) }, (_, i) => 1000 + i);
-    it.each(seeds)('seed %i: four faults of every kind', async (seed) => {
+    it.each(seeds)('long schedule, seed %i: four faults of every kind', async (seed) => {
       const r = await runOnCluster(name, { scenario: 'failover', seed, records: 1000, faults: ['kill', 'pause', 'partition', 'restart'], dir: scratch.dir });
       expectPassed(r);
     }, 900_000);
-  });
+  } else it.skip('long schedule: 100 seeds × four faults of every kind (KCONFORM_LONG=1)', () => {});
 });
