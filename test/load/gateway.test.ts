@@ -75,7 +75,7 @@ describe.each(targets)('gateway in front of %s', (_name, start) => {
       { value: { type: 'BINARY', data: b64('three') }, partition_id: 2, timestamp: '2024-05-06T07:08:09.010Z' },
       { key: { type: 'STRING', data: 'k4' }, value: { type: 'STRING', data: 'four' }, partition_id: 1 },
     ];
-    const answers = [];
+    const answers: Record<string, any>[] = [];
     for (const r of requests) {
       const res = await post(topic, JSON.stringify(r));
       expect(res.status, JSON.stringify(res.body)).toBe(200);
