@@ -5,7 +5,7 @@
  * never connect here, so there is no reason to pay for a binary codec on a few small messages.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import type { Logger } from '../../logger.ts';
+import { silentLogger, type Logger } from '../../logger.ts';
 import { LineSplitter, MAX_LINE_BYTES, type RpcRequest, type RpcResponse } from './rpc-frame.ts';
 
 /** Answers one call; a thrown error (or rejected promise) becomes an `error` response, never a crash. */
@@ -22,7 +22,7 @@ export interface RpcServer {
  * Listens on host:port (port 0 picks a free one) and answers every request line with `handler`.
  * A line that is not a well-formed request closes that connection, with the reason logged.
  */
-export async function startRpcServer(host: string, port: number, handler: RpcHandler, logger: Logger): Promise<RpcServer> {
+export async function startRpcServer(host: string, port: number, handler: RpcHandler, logger: Logger = silentLogger): Promise<RpcServer> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
