@@ -170,9 +170,21 @@ program
   .option('--out <dir>', 'run directory for the target and client logs (default runs/<run-id>/)')
   .action(async (opts) => (await import('./commands/gateway.ts')).gatewayCommand(opts));
 
+program
+  .command('conform')
+  .description('send the same requests to a broker and to real Kafka, API by API and version by version, and report where the answers differ')
+  .option('--target <spec>', 'the broker under test: reference | kafka@VERSION | container@IMAGE | external@HOST:PORT', 'reference')
+  .requiredOption('--against <spec>', 'the real Kafka to compare with, e.g. kafka@4.4.0')
+  .option('--seed <n>', 'seed for the generated requests (default: random, printed)', intInRange(0, 2 ** 31 - 1))
+  .option('--cases <n>', 'generated requests per API version (besides the hand-written edge cases)', intInRange(0, 10_000), 10)
+  .option('--apis <list>', 'only these APIs, by name or key (e.g. Produce,Fetch or 0,1)')
+  .option('--out <dir>', 'where to write conform.json and the brokers\' logs (default runs/conform-<run-id>/)')
+  .option('--junit <file>', 'also write a JUnit XML report to FILE (one case per API x version)')
+  .option('--timeout-ms <ms>', 'longest wait for one answer', intInRange(100, 600_000), 10_000)
+  .action(async (opts) => (await import('./commands/conform.ts')).conformCommand(opts));
+
 /** Commands another issue owns: they say so and exit 2 rather than pretend to work. */
 const notYet: [string, string, string][] = [
-  ['conform', 'request-by-request protocol differences against real Kafka', 'Wire-level conformance (#7)'],
 ];
 for (const [name, description, owner] of notYet) {
   program
