@@ -6,8 +6,9 @@
  * latency percentiles and the broker process's resident memory under load. Ratios against Kafka
  * measured in the same run, with the goals of issue #8.
  *
- *   node bench/produce.ts [--kafka 4.4.0] [--brokers 1] [--duration 10] [--producers 4] [--batch 100]
- *                         [--record-size 1024] [--partitions 3] [--acks 1,all] [--json FILE]
+ *   node bench/produce.ts [--kafka 4.4.0] [--brokers 1] [--duration 5] [--rounds 3] [--warmup 3]
+ *                         [--producers 4] [--batch 100] [--record-size 1024] [--partitions 3]
+ *                         [--acks 1,all] [--json FILE]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -26,8 +27,9 @@ const { values } = parseArgs({
   options: {
     kafka: { type: 'string', default: LATEST_KAFKA_VERSION },
     brokers: { type: 'string', default: '1' },
-    duration: { type: 'string', default: '10' },
+    duration: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '3' },
     producers: { type: 'string', default: '4' },
     batch: { type: 'string', default: '100' },
     'record-size': { type: 'string', default: '1024' },
@@ -39,6 +41,7 @@ const { values } = parseArgs({
 const brokers = Number(values.brokers);
 const duration = Number(values.duration);
 const warmup = Number(values.warmup);
+const rounds = Number(values.rounds);
 const producers = Number(values.producers);
 const batch = Number(values.batch);
 const recordSize = Number(values['record-size']);
@@ -47,8 +50,10 @@ const acksLevels: Acks[] = values.acks.split(',').map(parseAcks);
 
 /** A started system under test: where clients connect, which processes to measure, how to stop it. */
 interface Started {
+  name: string;
   bootstrap: string;
   pids: number[];
+  readyMs: number;
   stop(): Promise<void>;
 }
 
@@ -56,15 +61,17 @@ interface Row {
   target: string;
   acks: Acks;
   readyMs: number;
+  /** The round with the median throughput. */
   load: LoadResults;
+  /** Throughput of every round. */
+  rounds: number[];
   rssPeak: number;
-  rssMean: number;
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 /** The null sink as its own process, so it takes no CPU from the client in this one. */
-async function startNullSinkProcess(): Promise<Started> {
+async function startNullSinkProcess(): Promise<Omit<Started, 'name' | 'readyMs'>> {
   const script = fileURLToPath(new URL('../harness/load/null-sink.ts', import.meta.url));
   const child: ChildProcess = spawn(process.execPath, [script, '--partitions', String(partitions)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const bootstrap = await new Promise<string>((resolve, reject) => {
@@ -84,54 +91,74 @@ async function startNullSinkProcess(): Promise<Started> {
   return { bootstrap, pids: [child.pid!], stop };
 }
 
-async function bench(name: string, start: () => Promise<Started>): Promise<Row[]> {
-  log(`\n== ${name}`);
+/** Starts one target, timing how long it takes to be ready (the start functions wait for Metadata answers). */
+async function start(name: string, how: () => Promise<Omit<Started, 'name' | 'readyMs'>>): Promise<Started> {
+  log(`starting ${name}`);
   const t0 = performance.now();
-  const started = await start();
+  const s = await how();
   const readyMs = performance.now() - t0;
-  const unregister = registerCleanup(`stop ${name}`, () => started.stop());
-  log(`ready in ${readyMs.toFixed(0)} ms at ${started.bootstrap}`);
-  const rows: Row[] = [];
-  const common = { bootstrap: started.bootstrap, target: name, producers, consumers: 0, rate: undefined, recordSize, partitions, compression: 'none' as const, batch, replicationFactor: Math.min(brokers, 3) };
-  try {
-    if (warmup > 0) {
-      log(`warm-up ${warmup} s`);
-      await runLoad({ ...common, topic: `bench-warmup-${Date.now()}`, acks: 1, durationSeconds: warmup });
-    }
-    for (const acks of acksLevels) {
-      const rss = sampleRss(started.pids);
-      const load = await runLoad({ ...common, topic: `bench-${acksName(acks)}-${Date.now()}`, acks, durationSeconds: duration, progress: (l) => log(`  acks=${acksName(acks)} ${l.trim()}`) });
-      const mem = rss.stop();
-      rows.push({ target: name, acks, readyMs, load, rssPeak: mem.peak, rssMean: mem.mean });
-    }
-  } finally {
-    await started.stop();
-    unregister();
-  }
-  return rows;
+  const unregister = registerCleanup(`stop ${name}`, () => s.stop());
+  log(`  ready in ${readyMs.toFixed(0)} ms at ${s.bootstrap}`);
+  return { ...s, name, readyMs, stop: () => s.stop().finally(unregister) };
 }
 
+// Every target is started before measuring, and the rounds alternate between them: on a shared
+// machine the load of other work changes by the minute, and measuring one target after the other
+// would hand that drift to the comparison. Each figure is the median of the rounds.
+const targets: Started[] = [];
+const stopAll = () => Promise.all(targets.map((t) => t.stop()));
 const rows: Row[] = [];
-rows.push(...(await bench('null sink (client ceiling)', startNullSinkProcess)));
-rows.push(...(await bench(`reference${brokers > 1 ? ` x${brokers}` : ''} (process)`, async () => {
-  const r = await startReferenceProcesses({ brokers });
-  return { bootstrap: r.bootstrap, pids: r.nodes.map((n) => n.pid!), stop: () => r.stop() };
-})));
-rows.push(...(await bench(`kafka@${values.kafka}${brokers > 1 ? ` x${brokers}` : ''}`, async () => {
-  const k = await startKafkaCluster({ version: values.kafka, brokers });
-  return { bootstrap: k.bootstrap, pids: k.nodes.map((n) => n.pid!), stop: () => k.stop() };
-})));
+try {
+  targets.push(await start('null sink (client ceiling)', startNullSinkProcess));
+  targets.push(await start(`reference${brokers > 1 ? ` x${brokers}` : ''} (process)`, async () => {
+    const r = await startReferenceProcesses({ brokers });
+    return { bootstrap: r.bootstrap, pids: r.nodes.map((n) => n.pid!), stop: () => r.stop() };
+  }));
+  targets.push(await start(`kafka@${values.kafka}${brokers > 1 ? ` x${brokers}` : ''}`, async () => {
+    const k = await startKafkaCluster({ version: values.kafka, brokers });
+    return { bootstrap: k.bootstrap, pids: k.nodes.map((n) => n.pid!), stop: () => k.stop() };
+  }));
+  const common = { producers, consumers: 0, rate: undefined, recordSize, partitions, compression: 'none' as const, batch, replicationFactor: Math.min(brokers, 3) };
+  if (warmup > 0) {
+    for (const t of targets) {
+      log(`warm-up ${t.name}, ${warmup} s`);
+      await runLoad({ ...common, bootstrap: t.bootstrap, target: t.name, topic: `bench-warmup-${Date.now()}`, acks: 1, durationSeconds: warmup });
+    }
+  }
+  const runs = new Map<string, { load: LoadResults; rss: number }[]>();
+  for (let round = 1; round <= rounds; round++) {
+    for (const acks of acksLevels) {
+      for (const t of round % 2 === 1 ? targets : [...targets].reverse()) {
+        const rss = sampleRss(t.pids);
+        const load = await runLoad({ ...common, bootstrap: t.bootstrap, target: t.name, topic: `bench-${acksName(acks)}-${Date.now()}`, acks, durationSeconds: duration });
+        const mem = rss.stop();
+        log(`round ${round}/${rounds} acks=${acksName(acks)} ${t.name}: ${Math.round(load.throughput.recordsPerSecond)} records/s, p99 ${load.produceLatencyMs.p99} ms, RSS ${(mem.peak / 2 ** 20).toFixed(0)} MiB`);
+        const key = `${t.name}|${acks}`;
+        runs.set(key, [...(runs.get(key) ?? []), { load, rss: mem.peak }]);
+      }
+    }
+  }
+  for (const t of targets) {
+    for (const acks of acksLevels) {
+      const rs = [...runs.get(`${t.name}|${acks}`)!].sort((a, b) => a.load.throughput.recordsPerSecond - b.load.throughput.recordsPerSecond);
+      const median = rs[Math.floor(rs.length / 2)]!;
+      rows.push({ target: t.name, acks, readyMs: t.readyMs, load: median.load, rounds: rs.map((r) => Math.round(r.load.throughput.recordsPerSecond)), rssPeak: Math.max(...rs.map((r) => r.rss)) });
+    }
+  }
+} finally {
+  await stopAll();
+}
 
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
 const n0 = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 0 });
-console.log(`\nproduce benchmark: ${producers} kafkajs producers flat out, batches of ${batch} x ${recordSize} B, ${partitions} partitions, ${brokers} node(s), ${duration} s per acks level (after a ${warmup} s warm-up)\n`);
-console.log('| target | acks | records/s | MB/s | p50 ms | p99 ms | p99.9 ms | errors | time to ready | RSS under load (peak) |');
-console.log('|---|---|---|---|---|---|---|---|---|---|');
+console.log(`\nproduce benchmark: ${producers} kafkajs producers flat out, batches of ${batch} x ${recordSize} B, ${partitions} partitions, ${brokers} node(s); median of ${rounds} rounds of ${duration} s per target and acks level, rounds alternating between targets (after a ${warmup} s warm-up)\n`);
+console.log('| target | acks | records/s (median) | rounds | MB/s | p50 ms | p99 ms | p99.9 ms | errors | time to ready | RSS under load (peak) |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   const l = r.load;
   const ready = r.target.startsWith('null') ? '-' : `${n0(r.readyMs)} ms`;
   const rss = r.target.startsWith('null') ? '-' : mib(r.rssPeak);
-  console.log(`| ${r.target} | ${acksName(r.acks)} | ${n0(l.throughput.recordsPerSecond)} | ${l.throughput.megabytesPerSecond.toFixed(1)} | ${l.produceLatencyMs.p50.toFixed(2)} | ${l.produceLatencyMs.p99.toFixed(2)} | ${l.produceLatencyMs.p999.toFixed(2)} | ${l.errorCount} | ${ready} | ${rss} |`);
+  console.log(`| ${r.target} | ${acksName(r.acks)} | ${n0(l.throughput.recordsPerSecond)} | ${r.rounds.map(n0).join(' / ')} | ${l.throughput.megabytesPerSecond.toFixed(1)} | ${l.produceLatencyMs.p50.toFixed(2)} | ${l.produceLatencyMs.p99.toFixed(2)} | ${l.produceLatencyMs.p999.toFixed(2)} | ${l.errorCount} | ${ready} | ${rss} |`);
 }
 
 const ref = rows.filter((r) => r.target.startsWith('reference'));
