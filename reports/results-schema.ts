@@ -118,6 +118,13 @@ export interface ConformanceRow {
   verdict: ConformanceVerdict;
   /** What differed (text or a structured diff), when verdict is `differs`. */
   diff?: unknown;
+  /** Request cases sent at this version, and how many of them differed. */
+  cases?: number;
+  differing?: number;
+  /** Every difference is a known one (listed as such by `kconform conform`). */
+  knownOnly?: boolean;
+  /** Which side does not serve this version: `target`, `against` or both. */
+  unsupportedBy?: string;
 }
 
 /** Request-by-request protocol differences (`kconform conform --against kafka@VERSION`). */
@@ -327,6 +334,9 @@ function checkConformance(c: Checker, v: unknown, field: string): void {
     c.string(row.apiName, `${f}.apiName`);
     c.number(row.version, `${f}.version`, { integer: true, min: 0 });
     if (row.verdict !== 'same' && row.verdict !== 'differs' && row.verdict !== 'unsupported') c.fail(`${f}.verdict`, `must be "same", "differs" or "unsupported", got ${show(row.verdict)}`);
+    for (const k of ['cases', 'differing']) c.optional(row, k, f, (x, g) => c.number(x, g, { integer: true, min: 0 }));
+    c.optional(row, 'knownOnly', f, (x, g) => c.boolean(x, g));
+    c.optional(row, 'unsupportedBy', f, (x, g) => c.string(x, g));
   });
 }
 

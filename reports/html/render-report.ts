@@ -110,7 +110,11 @@ function conformanceSection(model: ReportModel): string {
     const rows = apis.map(([key, name]) => {
       const cells = versions.map((v) => {
         const row = matrix.rows.find((r) => r.apiKey === key && r.version === v);
-        return `<td class="cell">${row ? `<span class="badge ${row.verdict}" title="${esc(row.diff !== undefined ? clip(typeof row.diff === 'string' ? row.diff : JSON.stringify(row.diff), 2000) : row.verdict)}">${row.verdict}</span>` : ''}</td>`;
+        if (!row) return '<td class="cell"></td>';
+        const known = row.verdict === 'differs' && row.knownOnly;
+        const text = known ? 'known' : row.verdict === 'differs' && row.cases !== undefined ? `differs ${row.differing ?? '?'}/${row.cases}` : row.verdict === 'unsupported' && row.unsupportedBy ? `unsupported (${row.unsupportedBy})` : row.verdict;
+        const title = row.diff !== undefined ? clip(typeof row.diff === 'string' ? row.diff : JSON.stringify(row.diff), 2000) : text;
+        return `<td class="cell"><span class="badge ${known ? 'allowed' : row.verdict}" title="${esc(title)}">${esc(text)}</span></td>`;
       });
       return `<tr><th>${esc(name)} (${key})</th>${cells.join('')}</tr>`;
     });
