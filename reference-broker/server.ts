@@ -55,10 +55,10 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}, log: Lo
 
   let closing: Promise<void> | undefined;
   const close = () =>
-    (closing ??= new Promise<void>((resolve) => {
+    (closing ??= (link ? link.shutdown() : Promise.resolve()).then(() => new Promise<void>((resolve) => {
       server.close(() => resolve());
       for (const s of sockets) s.destroy();
-    })
+    }))
       .then(() => broker.close())
       .then(() => link?.close()));
   return {

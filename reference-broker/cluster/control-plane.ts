@@ -90,6 +90,8 @@ export interface ControlPlaneOptions {
   timings?: Partial<ControlPlaneTimings>;
   /** Cluster default of unclean.leader.election.enable (topic configs override). Default false. */
   uncleanLeaderElectionEnable?: boolean;
+  /** Known bugs switched on (`--bug`); the controller acts on elect-outside-isr. */
+  bugs?: ReadonlySet<string>;
 }
 
 /** What {@link ControlPlane.describe} reports. */
@@ -173,6 +175,7 @@ export class ControlPlane extends EventEmitter<ControlPlaneEvents> {
       logger: options.logger,
       brokerSessionTimeoutMs: this.timings.brokerSessionTimeoutMs,
       uncleanLeaderElectionEnable: options.uncleanLeaderElectionEnable,
+      bugs: options.bugs,
     });
     this.image.on('change', (delta) => this.emit('metadata', delta));
     this.#raft.on('commit', (data, index) => this.image.apply(data as MetadataRecord[], index));
@@ -223,6 +226,19 @@ export class ControlPlane extends EventEmitter<ControlPlaneEvents> {
   /** Gets a fresh block of producer ids for this broker. */
   allocateProducerIds(): Promise<ControllerResult<{ firstId: number; size: number }>> {
     return this.#forward('allocateProducerIds', { brokerId: this.nodeId, brokerEpoch: this.#brokerEpoch });
+  }
+
+  /**
+   * Controlled shutdown before {@link close}: asks the active controller to fence this broker so
+   * its partitions move to other leaders now rather than after the session timeout, as Kafka does
+   * on SIGTERM. Gives up after `timeoutMs` (no controller reachable): the session expires then.
+   */
+  async shutdown(timeoutMs = 5_000): Promise<void> {
+    if (!this.#closed && this.#brokerEpoch >= 0) {
+      const r = await this.#forward<{ fenced: true }>('controlledShutdown', { id: this.nodeId, epoch: this.#brokerEpoch }, timeoutMs).catch(() => undefined);
+      if (!r?.ok) this.#logger.warn(`control plane ${this.nodeId}: controlled shutdown not confirmed${r && !r.ok ? ` (${r.message})` : ''}; leaving it to the session timeout`);
+    }
+    await this.close();
   }
 
   /** Quorum and cluster state as this node sees it (status pages, debugging). */
@@ -288,6 +304,8 @@ export class ControlPlane extends EventEmitter<ControlPlaneEvents> {
         return this.#controller.alterPartition(p as never);
       case 'allocateProducerIds':
         return this.#controller.allocateProducerIds(p as never);
+      case 'controlledShutdown':
+        return this.#controller.controlledShutdown(p as never);
       default:
         return Promise.resolve({ ok: false, errorCode: ErrorCode.INVALID_REQUEST, message: `unknown controller method ${method}` });
     }

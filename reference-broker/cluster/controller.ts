@@ -38,6 +38,8 @@ export interface ControllerOptions {
   uncleanLeaderElectionEnable?: boolean;
   /** Producer ids per AllocateProducerIds block. Default 1000, as Kafka. */
   producerIdBlockSize?: number;
+  /** Known bugs switched on (`--bug`): elect-outside-isr is the controller's. */
+  bugs?: ReadonlySet<string>;
 }
 
 export interface RegisterBrokerParams {
@@ -70,6 +72,8 @@ export interface CreateTopicParams {
   numPartitions: number;
   replicationFactor: number;
   configs?: Record<string, string>;
+  /** Manual replica assignment (CreateTopics' assignments): the replicas of each partition, in order. */
+  assignments?: number[][];
 }
 
 export interface AllocateProducerIdsParams {
@@ -90,6 +94,7 @@ export class Controller {
   readonly sessionTimeoutMs: number;
   readonly #uncleanDefault: boolean;
   readonly #blockSize: number;
+  readonly #electOutsideIsr: boolean;
 
   #active = false;
   /** Bumped on every activation so operations queued under an old one fail instead of running. */
@@ -108,6 +113,7 @@ export class Controller {
     this.sessionTimeoutMs = options.brokerSessionTimeoutMs ?? 9000;
     this.#uncleanDefault = options.uncleanLeaderElectionEnable ?? false;
     this.#blockSize = options.producerIdBlockSize ?? 1000;
+    this.#electOutsideIsr = options.bugs?.has('elect-outside-isr') ?? false;
   }
 
   get isActive(): boolean {
@@ -221,6 +227,18 @@ export class Controller {
     });
   }
 
+  /**
+   * Controlled shutdown (Kafka's BrokerHeartbeat with wantShutDown): the broker is fenced now, so
+   * its partitions get new leaders before it stops, and its next incarnation may register at once.
+   */
+  controlledShutdown(params: HeartbeatParams): Promise<ControllerResult<{ fenced: true }>> {
+    const b = this.#image.broker(params?.id);
+    if (!b) return Promise.resolve(fail(ErrorCode.BROKER_ID_NOT_REGISTERED, `Broker ${params?.id} is not registered.`));
+    if (b.epoch !== params.epoch) return Promise.resolve(fail(ErrorCode.STALE_BROKER_EPOCH, `Expected broker epoch ${b.epoch}, but got broker epoch ${params.epoch}`));
+    this.#logger.info(`controller: broker ${b.id} is shutting down; fencing it and moving its leadership`);
+    return this.fenceBroker(b.id);
+  }
+
   /** fence-broker, then new leaders for what it led and ISRs without it. */
   #fenceRecords(id: number): MetadataRecord[] {
     const records: MetadataRecord[] = [{ type: 'fence-broker', id }];
@@ -228,7 +246,7 @@ export class Controller {
     for (const { topic, partition, registration } of this.#image.allPartitions()) {
       if (registration.leader !== id && !registration.isr.includes(id)) continue;
       const unclean = uncleanElectionEnabled(this.#image.topic(topic)!.configs, this.#uncleanDefault);
-      const next = buildPartitionChange(registration, { targetIsr: registration.isr.filter((r) => r !== id), isEligible: eligible, unclean });
+      const next = buildPartitionChange(registration, { targetIsr: registration.isr.filter((r) => r !== id), isEligible: eligible, unclean, ignoreIsr: this.#electOutsideIsr });
       if (next) records.push(changeRecord(topic, partition, next));
     }
     return records;
@@ -313,6 +331,7 @@ export class Controller {
       if (!Number.isInteger(numPartitions) || numPartitions < 1) return fail(ErrorCode.INVALID_PARTITIONS, 'Number of partitions was set to an invalid non-positive value.');
       if (!Number.isInteger(replicationFactor) || replicationFactor < 1) return fail(ErrorCode.INVALID_REPLICATION_FACTOR, 'Replication factor must be larger than 0, or -1 to use the default value.');
       const brokers = this.#image.unfencedBrokers().map((b) => b.id);
+      if (params.assignments) return this.#createAssigned(name, configs, params.assignments);
       if (replicationFactor > brokers.length) {
         return fail(ErrorCode.INVALID_REPLICATION_FACTOR, `Unable to replicate the partition ${replicationFactor} time(s): The target replication factor of ${replicationFactor} cannot be reached because only ${brokers.length} broker(s) are registered.`);
       }
@@ -328,6 +347,28 @@ export class Controller {
       this.#logger.info(`controller: created topic ${name} (${numPartitions} partitions, replication factor ${replicationFactor})`);
       return ok(topic);
     });
+  }
+
+  /** createTopic with the replicas given per partition (validated as Kafka's ReplicationControlManager does). */
+  async #createAssigned(name: string, configs: Record<string, string>, assignments: number[][]): Promise<ControllerResult<TopicImage>> {
+    if (assignments.length === 0) return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, 'The manual partition assignment includes no partitions.');
+    const rf = assignments[0]!.length;
+    for (const [p, replicas] of assignments.entries()) {
+      if (replicas.length === 0) return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `The manual partition assignment includes an empty replica list for partition ${p}.`);
+      if (new Set(replicas).size !== replicas.length) return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `The manual partition assignment includes the broker ${replicas.find((r, i) => replicas.indexOf(r) !== i)} more than once.`);
+      if (replicas.length !== rf) return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `The manual partition assignment includes a partition with ${replicas.length} replica(s), but this is inconsistent with previous partitions, which have ${rf} replica(s).`);
+      const unknown = replicas.find((r) => !this.#image.broker(r));
+      if (unknown !== undefined) return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `The manual partition assignment includes broker ${unknown}, but no such broker is registered.`);
+    }
+    const partitions: PartitionRegistration[] = assignments.map((replicas) => {
+      const live = replicas.filter((r) => this.#image.isUnfenced(r));
+      return { replicas: [...replicas], isr: live.length ? live : [...replicas], leader: live[0] ?? NO_LEADER, leaderEpoch: 0, partitionEpoch: 0 };
+    });
+    await this.#commit([{ type: 'create-topic', name, id: randomUUID(), configs: { ...configs }, partitions }]);
+    const topic = this.#image.topic(name);
+    if (!topic) return fail(ErrorCode.UNKNOWN_SERVER_ERROR, `Topic '${name}' was not created.`);
+    this.#logger.info(`controller: created topic ${name} (${assignments.length} partitions, assigned replicas)`);
+    return ok(topic);
   }
 
   deleteTopic(name: string): Promise<ControllerResult<{ id: string }>> {

@@ -21,12 +21,14 @@ export interface PartitionChangeRequest {
   isEligible: (brokerId: number) => boolean;
   /** unclean.leader.election.enable for this partition's topic. */
   unclean: boolean;
+  /** Known bug elect-outside-isr: any eligible replica may lead, in sync or not (and it joins the ISR). */
+  ignoreIsr?: boolean;
 }
 
 /** The outcome of an election over `registration` with the target ISR. */
 export function electLeader(registration: Readonly<PartitionRegistration>, request: PartitionChangeRequest): { leader: number; unclean: boolean } {
   const { targetIsr, isEligible } = request;
-  const valid = (id: number) => targetIsr.includes(id) && isEligible(id);
+  const valid = (id: number) => (request.ignoreIsr || targetIsr.includes(id)) && isEligible(id);
   if (registration.leader !== NO_LEADER && valid(registration.leader)) return { leader: registration.leader, unclean: false };
   const clean = registration.replicas.find(valid);
   if (clean !== undefined) return { leader: clean, unclean: false };
@@ -43,6 +45,7 @@ export function buildPartitionChange(registration: Readonly<PartitionRegistratio
   let isr = [...registration.isr];
   if (election.unclean) isr = [election.leader];
   else if (request.targetIsr.length > 0) isr = [...request.targetIsr];
+  if (election.leader !== NO_LEADER && !isr.includes(election.leader)) isr = [election.leader, ...isr];
   const leaderChanged = election.leader !== registration.leader;
   const isrChanged = !sameMembers(isr, registration.isr);
   if (!leaderChanged && !isrChanged) return undefined;

@@ -22,8 +22,9 @@ export const createTopicsHandler: ApiHandler<CreateTopicsRequest, CreateTopicsRe
     const seen = new Map<string, number>();
     for (const t of req.topics) seen.set(t.name, (seen.get(t.name) ?? 0) + 1);
     const topics = await Promise.all(req.topics.map(async (t): Promise<Result> => {
-      const partitions = t.numPartitions === -1 ? broker.config.numPartitions : t.numPartitions;
-      const replicationFactor = t.replicationFactor === -1 ? broker.config.defaultReplicationFactor : t.replicationFactor;
+      const manual = t.assignments.length > 0;
+      const partitions = manual ? t.assignments.length : t.numPartitions === -1 ? broker.config.numPartitions : t.numPartitions;
+      const replicationFactor = manual ? (t.assignments[0]?.brokerIds.length ?? 0) : t.replicationFactor === -1 ? broker.config.defaultReplicationFactor : t.replicationFactor;
       const result = (errorCode: number, errorMessage: string | null, topicId = NULL_UUID): Result => ({
         name: t.name,
         topicId,
@@ -35,7 +36,12 @@ export const createTopicsHandler: ApiHandler<CreateTopicsRequest, CreateTopicsRe
         configs: errorCode === ErrorCode.NONE ? [] : null,
       });
       if (seen.get(t.name)! > 1) return result(ErrorCode.INVALID_REQUEST, `Create topics request from client contains multiple entries for the topic ${t.name}`);
-      if (t.assignments.length > 0) return result(ErrorCode.INVALID_REQUEST, 'Manual replica assignment is not supported by the reference broker');
+      if (t.assignments.length > 0 && !broker.cluster) return result(ErrorCode.INVALID_REQUEST, 'Manual replica assignment is not supported by a single reference broker');
+      if (t.assignments.length > 0 && (t.numPartitions !== -1 || t.replicationFactor !== -1)) {
+        return result(ErrorCode.INVALID_REQUEST, 'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.');
+      }
+      const assignments = t.assignments.length > 0 ? [...t.assignments].sort((a, b) => a.partitionIndex - b.partitionIndex) : undefined;
+      if (assignments && assignments.some((a, i) => a.partitionIndex !== i)) return result(ErrorCode.INVALID_REPLICA_ASSIGNMENT, 'Partitions should be consecutive and start from 0.');
       const configs = new Map<string, string>();
       for (const c of t.configs) if (c.value !== null) configs.set(c.name, c.value);
       const failure = broker.topics.validateCreate(t.name, partitions, replicationFactor, broker.liveBrokers, configs);
@@ -43,7 +49,7 @@ export const createTopicsHandler: ApiHandler<CreateTopicsRequest, CreateTopicsRe
       if (req.validateOnly) return result(ErrorCode.NONE, null);
       if (broker.cluster) {
         // The active controller decides; answer once this node has the topic in its metadata too.
-        const answer = await broker.cluster.createTopic({ name: t.name, numPartitions: partitions, replicationFactor, configs: Object.fromEntries(configs) });
+        const answer = await broker.cluster.createTopic({ name: t.name, numPartitions: partitions, replicationFactor, configs: Object.fromEntries(configs), assignments: assignments?.map((a) => [...a.brokerIds]) });
         if (answer.errorCode !== ErrorCode.NONE) return result(answer.errorCode, answer.errorMessage);
         await broker.awaitTopic(t.name, CLUSTER_PROPAGATION_WAIT_MS);
         return result(ErrorCode.NONE, null, answer.topicId ?? broker.topics.get(t.name)?.id ?? NULL_UUID);

@@ -59,9 +59,12 @@ export interface ClusterLink {
   activeControllerId(): number;
   /** Called after each batch of committed metadata records is applied on this node. */
   onChange(listener: () => void): void;
-  createTopic(req: { name: string; numPartitions: number; replicationFactor: number; configs: Record<string, string> }): Promise<ErrorAnswer & { topicId?: string }>;
+  /** Creates a topic; `assignments` (replicas per partition) places it by hand, as CreateTopics may. */
+  createTopic(req: { name: string; numPartitions: number; replicationFactor: number; configs: Record<string, string>; assignments?: number[][] }): Promise<ErrorAnswer & { topicId?: string }>;
   deleteTopic(name: string): Promise<ErrorAnswer>;
   alterPartition(req: AlterIsrRequest): Promise<ErrorAnswer & { partition?: ClusterPartition }>;
   allocateProducerIds(): Promise<ErrorAnswer & { firstId?: number; size?: number }>;
+  /** Controlled shutdown: leadership moves to other nodes first, then the link closes. */
+  shutdown(): Promise<void>;
   close(): Promise<void>;
 }

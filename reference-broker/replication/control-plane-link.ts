@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
 import { startControlPlane, type ControllerResult } from '../cluster/control-plane.ts';
 import type { BrokerConfig } from '../config.ts';
@@ -12,7 +11,7 @@ function answer<T>(r: ControllerResult<T>): ErrorAnswer & { value?: T } {
 /**
  * Starts this node's control plane (reference-broker/cluster/) and presents it to the data plane
  * as a {@link ClusterLink}: the metadata image this node applied, and the calls its broker makes
- * to the active controller. The metadata log lives in `<data-dir>/__cluster_metadata`.
+ * to the active controller. The metadata log lives in `<data-dir>/__cluster_metadata-0`.
  */
 export async function startControlPlaneLink(config: BrokerConfig, endpoint: { host: string; port: number }, log: Logger): Promise<ClusterLink> {
   const cluster = config.cluster!;
@@ -21,11 +20,12 @@ export async function startControlPlaneLink(config: BrokerConfig, endpoint: { ho
     voters: cluster.voters,
     controllerHost: config.host,
     controllerPort: cluster.controllerPort,
-    dataDir: config.dataDir ? join(config.dataDir, '__cluster_metadata') : undefined,
+    dataDir: config.dataDir,
     brokerEndpoint: endpoint,
     logger: log,
     timings: { brokerSessionTimeoutMs: cluster.brokerSessionTimeoutMs, brokerHeartbeatIntervalMs: cluster.brokerHeartbeatIntervalMs },
     uncleanLeaderElectionEnable: cluster.uncleanLeaderElection,
+    bugs: config.bugs,
   });
   return {
     nodeId: config.nodeId,
@@ -61,6 +61,7 @@ export async function startControlPlaneLink(config: BrokerConfig, endpoint: { ho
       const a = answer(await plane.allocateProducerIds());
       return { errorCode: a.errorCode, errorMessage: a.errorMessage, firstId: a.value?.firstId, size: a.value?.size };
     },
+    shutdown: () => plane.shutdown(),
     close: () => plane.close(),
   };
 }

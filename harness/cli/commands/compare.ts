@@ -47,7 +47,6 @@ export async function compareCommand(opts: CompareOptions): Promise<void> {
   } catch (err) {
     throw usageError((err as Error).message);
   }
-  if (opts.brokers !== 1 && targets.some((t) => t.parsed.kind === 'reference')) throw usageError('--brokers > 1 on the reference target needs the replicated reference cluster (replication issue #6)');
   let faults: FaultFamily[];
   try {
     faults = opts.faults ? parseFaultFamilies(opts.faults) : [];
