@@ -18,6 +18,8 @@ export interface ChartSeries {
   color: string;
   /** Drawn against the right-hand axis. */
   axis?: 'y2';
+  /** Point diameter in CSS pixels (style `points`; default 4). */
+  pointSize?: number;
 }
 
 /** One chart. `faults` are shaded behind the series. */
@@ -99,18 +101,19 @@ export function durabilityChartSpec(model: ReportModel): ChartSpec | undefined {
   const rows = model.durability;
   if (!rows.length) return undefined;
   const x = rows.map((_, i) => i);
+  const withTarget = new Set(rows.map((r) => r.target)).size > 1;
   return {
     id: 'durability',
     kind: 'durability',
     title: 'durability: acknowledged writes lost and duplicated, time unavailable',
-    xLabel: 'target · acks · fault',
+    xLabel: withTarget ? 'target · acks · fault' : 'acks · fault',
     yLabel: 'records',
     y2Label: 'unavailable (s)',
-    xLabels: rows.map((r) => `${model.runs.length > 1 && new Set(rows.map((x) => x.target)).size > 1 ? `${r.target} · ` : ''}${r.levelLabel} · ${r.fault}`),
+    xLabels: rows.map((r) => `${withTarget ? `${r.target} · ` : ''}${r.levelLabel} · ${r.fault}`),
     series: [
       { label: 'lost', t: x, v: rows.map((r) => r.lost), style: 'bars-left', color: '#d62728' },
       { label: 'duplicated', t: x, v: rows.map((r) => r.duplicated), style: 'bars-right', color: '#ff7f0e' },
-      { label: 'unavailable (s)', t: x, v: rows.map((r) => r.unavailableSeconds), style: 'points', color: '#1f77b4', axis: 'y2' },
+      { label: 'unavailable (s)', t: x, v: rows.map((r) => r.unavailableSeconds), style: 'points', color: '#1f77b4', axis: 'y2', pointSize: 9 },
     ],
   };
 }

@@ -45,7 +45,7 @@
       o.paths = function () {
         return null;
       };
-      o.points = { show: true, size: 4, width: 1, stroke: s.color, fill: s.color };
+      o.points = { show: true, size: s.pointSize || 4, width: 1, stroke: s.color, fill: s.color };
     } else if (s.style === 'step') {
       o.paths = uPlot.paths.stepped({ align: 1 });
       o.points = { show: false };
