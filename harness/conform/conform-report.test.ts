@@ -72,15 +72,15 @@ describe('cases', () => {
 
   it('generated requests are repeatable from the seed, steered to the pools, and encodable at their version', () => {
     for (const [apiKey, version] of [[0, 9], [1, 12], [1, 17], [3, 12], [8, 9], [9, 8], [11, 9], [19, 7], [20, 6], [60, 1]] as const) {
-      const a = generatedCases({ apiKey, version, count: 8, seed: 3, world, memberPlaceholders: 1 });
-      const b = generatedCases({ apiKey, version, count: 8, seed: 3, world, memberPlaceholders: 1 });
+      const a = generatedCases({ apiKey, version, count: 8, seed: 3, world });
+      const b = generatedCases({ apiKey, version, count: 8, seed: 3, world });
       expect(a).toEqual(b);
       for (const c of a) {
         const body = side.resolve(c.steps[0]!.body);
         expect(() => encodeRequest({ apiKey, apiVersion: version, correlationId: 1, clientId: 'x' }, body), `${apiKey} v${version} ${c.name}`).not.toThrow();
       }
     }
-    const fetches = generatedCases({ apiKey: 1, version: 12, count: 20, seed: 5, world, memberPlaceholders: 0 });
+    const fetches = generatedCases({ apiKey: 1, version: 12, count: 20, seed: 5, world });
     for (const c of fetches) {
       const body = c.steps[0]!.body as { maxWaitMs: number; sessionId: number; topics: { topic: string }[] };
       expect(body.maxWaitMs).toBeLessThanOrEqual(100);

@@ -40,7 +40,10 @@ interface Pools {
 /** API keys whose requests create or delete topics: generated ones touch only scratch names, and the run settles after each. */
 const TOPIC_MUTATING = new Set([19, 20]);
 
-function poolsFor(apiKey: number, version: number, world: World, memberPlaceholders: number): Pools {
+/** The classic group protocol's member APIs: generated ones only touch a group of their own. */
+const GROUP_MEMBER_APIS = new Set([11, 12, 13, 14]);
+
+function poolsFor(apiKey: number, version: number, world: World): Pools {
   const t = world.topics;
   const scratch = `${world.prefix}scratch`;
   let topics: readonly string[] = world.topicPool;
@@ -52,8 +55,10 @@ function poolsFor(apiKey: number, version: number, world: World, memberPlacehold
   bad[CRC_OFFSET] ^= 0xff;
   return {
     topics,
-    groups: world.groupPool,
-    members: ['', 'nobody', ...Array.from({ length: Math.min(memberPlaceholders, 3) }, (_, i) => `<member:${i}>`)],
+    // members joining the prepared group would change what the other cases see of it
+    groups: GROUP_MEMBER_APIS.has(apiKey) ? [world.groups.generated, ''] : world.groupPool,
+    // ids are numbered per case: <member:0> is the first member id a broker hands out in this case (none), so both send an id they do not know
+    members: ['', 'nobody', '<member:0>'],
     records: [fixedBatch(2, 'gen'), fixedBatch(2, 'gen-z', 'gzip'), null, bad, Buffer.from('not a record batch')],
   };
 }
@@ -108,13 +113,14 @@ export function steer(schema: MessageSchema, version: number, msg: Obj, next: ()
     if (p === 'acks') return pick([-1, -1, 1, 0, 2]);
     if (p === 'records') return pick(pools.records);
     if (p === 'transactionalId') return null;
-    if (p === 'producerId' && int64) return pick([-1n, -1n, '<pid:0>']);
+    if (p === 'producerId' && int64) return pick([-1n, -1n, '<pid:0>', 424_242n]);
     if (p === 'producerEpoch') return pick([-1, 0]);
     if (p === 'enable2Pc' || p === 'keepPreparedTxn' || p === 'allowAutoTopicCreation') return false;
     if (p === 'transactionTimeoutMs') return pick([60_000, -1]);
     if (p === 'sessionTimeoutMs') return pick([10_000, 10_000, 1]);
     if (p === 'rebalanceTimeoutMs') return 1000;
-    if (/timeout/i.test(p) && f.type === 'int32') return pick([0, 1000, 5000]);
+    // no 0: Kafka then answers REQUEST_TIMED_OUT or not depending on how fast it was
+    if (/timeout/i.test(p) && f.type === 'int32') return pick([1000, 5000]);
     if (p === 'retentionTimeMs') return -1n;
     if (p === 'groupId' || p === 'key') return pick(pools.groups);
     if ((p === 'groups' || p === 'groupsNames' || p === 'coordinatorKeys') && f.type === '[]string' && Array.isArray(v)) return v.map(() => pick(pools.groups));
@@ -135,7 +141,8 @@ export function steer(schema: MessageSchema, version: number, msg: Obj, next: ()
     if (p === 'value' && /Config/.test(structName)) return pick(['60000', 'delete', 'lots', null]);
     if (p === 'clientSoftwareName') return pick(['kconform', 'bad name!', '']);
     if (p === 'clientSoftwareVersion') return pick(['1.0', '']);
-    if (p === 'keyType') return pick([0, 0, 1]);
+    // transaction and share coordinators are edge cases of their own (the reference broker has neither)
+    if (p === 'keyType') return 0;
     if (p === 'endpointType') return pick([1, 2]);
     if (p === 'committedMetadata') return pick([null, 'm', '']);
     return KEEP;
@@ -152,8 +159,6 @@ export interface GeneratedCaseOptions {
   count: number;
   seed: number;
   world: World;
-  /** How many member placeholders the run has seen so far (generated requests may name them). */
-  memberPlaceholders: number;
 }
 
 /** `count` generated cases of one API version, the same for the same seed. */
@@ -164,7 +169,7 @@ export function generatedCases(opts: GeneratedCaseOptions): ConformCase[] {
   const schema = messageSchema(d.name);
   const cellSeed = (opts.seed * 31 + apiKey * 1009 + version * 7919) | 0;
   const samples = fc.sample(messageArbitrary(schema, version, { maxArray: 2, maxString: 8, maxBytes: 16, unknownTaggedFields: false }), { seed: cellSeed, numRuns: count });
-  const pools = poolsFor(apiKey, version, opts.world, opts.memberPlaceholders);
+  const pools = poolsFor(apiKey, version, opts.world);
   const next = rng(cellSeed ^ 0x5bd1e995);
   return samples.map((raw, i) => {
     const body = steer(schema, version, raw, next, pools);

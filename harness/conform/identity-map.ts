@@ -80,6 +80,22 @@ export class IdentityMap {
     return this.fromPlaceholder.get(placeholder);
   }
 
+  /**
+   * Starts a new case: member and producer ids are numbered afresh, so a case where one broker
+   * handed out an id the other did not leaves later cases comparable. Node and topic ids stay.
+   */
+  newCase(): void {
+    for (const kind of ['member', 'pid'] as const) {
+      this.counters.delete(kind);
+      for (const [key, p] of this.toPlaceholder) {
+        if (key.startsWith(`${kind}:`)) {
+          this.toPlaceholder.delete(key);
+          this.fromPlaceholder.delete(p);
+        }
+      }
+    }
+  }
+
   /** How many placeholders of `kind` this side has handed out. */
   count(kind: IdentityKind): number {
     return this.counters.get(kind) ?? 0;
