@@ -64,6 +64,12 @@ export interface ClusterLink {
   deleteTopic(name: string): Promise<ErrorAnswer>;
   alterPartition(req: AlterIsrRequest): Promise<ErrorAnswer & { partition?: ClusterPartition }>;
   allocateProducerIds(): Promise<ErrorAnswer & { firstId?: number; size?: number }>;
+  /**
+   * Resolves once the controller has registered and unfenced this broker and this node has applied
+   * that (Kafka opens a broker's client listener only then, so clients never meet a broker that
+   * cannot serve what the metadata says it leads).
+   */
+  whenServing(): Promise<void>;
   /** Controlled shutdown: leadership moves to other nodes first, then the link closes. */
   shutdown(): Promise<void>;
   close(): Promise<void>;

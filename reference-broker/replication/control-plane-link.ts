@@ -61,6 +61,21 @@ export async function startControlPlaneLink(config: BrokerConfig, endpoint: { ho
       const a = answer(await plane.allocateProducerIds());
       return { errorCode: a.errorCode, errorMessage: a.errorMessage, firstId: a.value?.firstId, size: a.value?.size };
     },
+    whenServing: () =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          const self = plane.image.broker(config.nodeId);
+          if (plane.brokerEpoch < 0 || plane.isFenced || !self || self.fenced || self.epoch !== plane.brokerEpoch) return false;
+          plane.off('broker-state', check);
+          plane.off('metadata', check);
+          resolve();
+          return true;
+        };
+        if (!check()) {
+          plane.on('broker-state', check);
+          plane.on('metadata', check);
+        }
+      }),
     shutdown: () => plane.shutdown(),
     close: () => plane.close(),
   };
