@@ -1,3 +1,5 @@
+import type { SaslListenerConfig } from './auth/sasl-config.ts';
+
 /**
  * Settings of the reference broker. Names follow Kafka's broker configs where there is one
  * (in the comment), and so do the defaults unless the comment says why not.
@@ -23,6 +25,10 @@ export interface BrokerConfig {
   defaultReplicationFactor: number;
   /** socket.request.max.bytes: 100 MiB */
   socketRequestMaxBytes: number;
+  /** connections.max.idle.ms: a connection with no traffic this long is closed (10 minutes) */
+  connectionsMaxIdleMs: number;
+  /** SASL_PLAINTEXT listener (undefined: PLAINTEXT, no authentication); see reference-broker/auth/ */
+  sasl?: SaslListenerConfig;
   /** min.insync.replicas (broker default; topics may override) */
   minInsyncReplicas: number;
   /** message.max.bytes: the largest record batch accepted (1 MiB + 12 bytes of log overhead, as Kafka) */
@@ -81,6 +87,7 @@ export function defaultBrokerConfig(overrides: Partial<BrokerConfig> = {}): Brok
     numPartitions: 1,
     defaultReplicationFactor: 1,
     socketRequestMaxBytes: 100 * 1024 * 1024,
+    connectionsMaxIdleMs: 600_000,
     messageMaxBytes: 1024 * 1024 + 12,
     minInsyncReplicas: 1,
     groupInitialRebalanceDelayMs: 0,

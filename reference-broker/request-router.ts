@@ -6,6 +6,7 @@ import type { ApiHandler, RequestContext } from './handlers/handler.ts';
 import { HANDLERS } from './handlers/index.ts';
 import type { Connection } from './network/connection.ts';
 import { apiVersionsFallback } from './handlers/api-versions.ts';
+import { saslSessionOf, type SaslSession } from './auth/sasl-session.ts';
 
 const API_VERSIONS_KEY = 18;
 
@@ -26,6 +27,48 @@ export class RequestRouter {
   }
 
   async route(frame: Buffer, conn: Connection): Promise<Buffer | null> {
+    const sasl = saslSessionOf(conn);
+    if (sasl && !sasl.authenticated) return this.routeUnauthenticated(frame, conn, sasl);
+    return this.routeRequest(frame, conn);
+  }
+
+  /**
+   * A SASL listener before the client authenticated (Kafka's SaslServerAuthenticator): only
+   * ApiVersions, SaslHandshake and SaslAuthenticate are read; after a v0 handshake the frames are
+   * bare tokens; a failed exchange gets its answer and then the connection closes.
+   */
+  private async routeUnauthenticated(frame: Buffer, conn: Connection, sasl: SaslSession): Promise<Buffer | null> {
+    if (sasl.stage === 'authenticate' && sasl.rawTokens) {
+      const outcome = sasl.authenticate(frame);
+      if (outcome.errorCode !== 0) {
+        conn.close(sasl.failure ?? 'SASL authentication failed');
+        return null;
+      }
+      if (sasl.authenticated) conn.setFrameLimit(this.broker.config.socketRequestMaxBytes, 'socket.request.max.bytes');
+      const out = Buffer.allocUnsafe(4 + outcome.authBytes.length);
+      out.writeInt32BE(outcome.authBytes.length, 0);
+      outcome.authBytes.copy(out, 4);
+      return out;
+    }
+    if (frame.length < 8) {
+      conn.close(`request of ${frame.length} bytes is too short for a request header (SASL listener, not authenticated)`);
+      return null;
+    }
+    const apiKey = frame.readInt16BE(0);
+    const apiVersion = frame.readInt16BE(2);
+    const handler = this.handlers.get(apiKey);
+    const admission = sasl.admit(apiKey, handler !== undefined && apiVersion >= handler.minVersion && apiVersion <= handler.maxVersion);
+    if (!admission.serve) {
+      conn.close(admission.reason);
+      return null;
+    }
+    const response = await this.routeRequest(frame, conn);
+    if (sasl.stage === 'failed') conn.closeAfterResponse(sasl.failure ?? 'SASL authentication failed');
+    else if (sasl.authenticated) conn.setFrameLimit(this.broker.config.socketRequestMaxBytes, 'socket.request.max.bytes');
+    return response;
+  }
+
+  private async routeRequest(frame: Buffer, conn: Connection): Promise<Buffer | null> {
     if (frame.length < 8) {
       conn.close(`request of ${frame.length} bytes is too short for a request header`);
       return null;

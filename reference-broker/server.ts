@@ -3,6 +3,8 @@ import { defaultBrokerConfig, type BrokerConfig } from './config.ts';
 import { Broker } from './broker.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { Connection } from './network/connection.ts';
+import { LogRateLimiter } from './network/log-rate-limiter.ts';
+import { attachSaslSession } from './auth/sasl-session.ts';
 import { RequestRouter } from './request-router.ts';
 import type { ClusterLink } from './replication/cluster-link.ts';
 
@@ -37,10 +39,21 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}, log: Lo
   const broker = new Broker(config, log, link);
   const router = new RequestRouter(broker);
   const sockets = new Set<Socket>();
+  const closeLog = new LogRateLimiter(log);
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    new Connection(socket, config.socketRequestMaxBytes, (frame, conn) => router.route(frame, conn), log);
+    const conn = new Connection(socket, {
+      maxFrameBytes: config.socketRequestMaxBytes,
+      idleTimeoutMs: config.connectionsMaxIdleMs,
+      handle: (frame, c) => router.route(frame, c),
+      log,
+      closeLog,
+    });
+    if (config.sasl) {
+      attachSaslSession(conn, config.sasl);
+      conn.setFrameLimit(config.sasl.maxReceiveSize, 'sasl.server.max.receive.size');
+    }
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
@@ -54,7 +67,8 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}, log: Lo
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   broker.endpoint = { host: config.advertisedHost ?? config.host, port: config.advertisedPort ?? port };
-  log.info(`reference broker ${config.nodeId} listening on ${config.host}:${port} (${config.dataDir ? `data in ${config.dataDir}` : 'in memory'})`);
+  const security = config.sasl ? `SASL_PLAINTEXT ${config.sasl.mechanisms.join(',')}` : 'PLAINTEXT';
+  log.info(`reference broker ${config.nodeId} listening on ${config.host}:${port}, ${security} (${config.dataDir ? `data in ${config.dataDir}` : 'in memory'})`);
 
   let closing: Promise<void> | undefined;
   const close = () =>

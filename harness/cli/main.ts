@@ -39,6 +39,9 @@ program
   .addOption(new Option('--node-id <id>', 'one node of a cluster: its node.id (with --controller-port and --controller-quorum-voters)').argParser(intInRange(1, 1000)))
   .addOption(new Option('--controller-port <port>', "one node of a cluster: port of this node's controller listener").argParser(intInRange(1, 65535)))
   .addOption(new Option('--controller-quorum-voters <list>', 'one node of a cluster: every node as ID@HOST:PORT of its controller listener, comma-separated'))
+  .option('--sasl <mechanisms>', 'a SASL_PLAINTEXT listener (sasl.enabled.mechanisms): plain, scram-sha-256, or both comma-separated; needs --sasl-users')
+  .option('--sasl-users <list>', 'the users of the SASL listener, as user:password,user2:password2')
+  .option('--connections-max-idle-ms <ms>', 'connections.max.idle.ms: close a connection idle this long', intInRange(1, 2 ** 31 - 1), 600_000)
   .action(async (opts) => (await import('./commands/broker.ts')).brokerCommand(opts));
 
 program

@@ -12,6 +12,8 @@ import { metadataHandler } from './metadata.ts';
 import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch.ts';
 import { produceHandler } from './produce.ts';
 import { groupHandlers } from './groups.ts';
+import { saslAuthenticateHandler } from './sasl-authenticate.ts';
+import { saslHandshakeHandler } from './sasl-handshake.ts';
 
 /**
  * Every API the reference broker serves, by API key. An API not listed here is not advertised
@@ -33,6 +35,8 @@ export const HANDLERS: ReadonlyMap<number, ApiHandler> = (() => {
     offsetForLeaderEpochHandler,
     describeClusterHandler,
     ...groupHandlers,
+    saslHandshakeHandler,
+    saslAuthenticateHandler,
     apiVersionsHandler(() => table),
   ];
   for (const h of all) table.set(h.apiKey, h);

@@ -1,17 +1,37 @@
 import type { Socket } from 'node:net';
 import type { Logger } from '../logger.ts';
 import { FrameReader } from './frame-reader.ts';
+import { LogRateLimiter } from './log-rate-limiter.ts';
 
 /** Handles one request frame; resolves to the response frame (size-prefixed) or null for none. */
 export type FrameHandler = (frame: Buffer, conn: Connection) => Promise<Buffer | null>;
 
+/** How a connection reads and when it gives up on a client. */
+export interface ConnectionOptions {
+  /** socket.request.max.bytes: a size prefix above this closes the connection before anything is buffered. */
+  maxFrameBytes: number;
+  /** connections.max.idle.ms: no byte read or written for this long closes the connection (0: never). */
+  idleTimeoutMs: number;
+  handle: FrameHandler;
+  log: Logger;
+  /** Shared by the connections of one listener so a flood of bad clients cannot flood the log. */
+  closeLog?: LogRateLimiter;
+}
+
 let nextConnectionId = 1;
+// After an answer that ends the conversation, how long the client gets to read it before the socket is torn down.
+const LINGER_MS = 2_000;
 
 /**
  * One client connection. Frames are handled strictly one after another and their responses
  * written in request order, as Kafka's network processor does (it mutes a channel while a
  * request is in flight); a long-polling Fetch therefore holds back later requests on the
  * same connection, but never other connections.
+ *
+ * Memory per connection is bounded: a frame is buffered only as far as the client actually sent
+ * it (never allocated up front from its size prefix, unlike Kafka's NetworkReceive), a size over
+ * `maxFrameBytes` closes the connection, and reading stops while a request is in flight, so a
+ * pipelining client leaves its backlog in the kernel's socket buffer, not in ours.
  */
 export class Connection {
   readonly id = nextConnectionId++;
@@ -21,18 +41,26 @@ export class Connection {
   private readonly frames: FrameReader;
   private readonly handle: FrameHandler;
   private readonly log: Logger;
+  private readonly closeLog: LogRateLimiter;
   private queue: Buffer[] = [];
   private busy = false;
   private closed = false;
+  private endAfterResponse: string | undefined;
 
-  constructor(socket: Socket, maxFrameBytes: number, handle: FrameHandler, log: Logger) {
+  constructor(socket: Socket, options: ConnectionOptions) {
     this.socket = socket;
     this.remoteAddress = socket.remoteAddress ?? '?';
     this.remotePort = socket.remotePort ?? 0;
-    this.frames = new FrameReader(maxFrameBytes);
-    this.handle = handle;
-    this.log = log;
+    this.frames = new FrameReader(options.maxFrameBytes);
+    this.handle = options.handle;
+    this.log = options.log;
+    this.closeLog = options.closeLog ?? new LogRateLimiter(options.log);
     socket.setNoDelay(true);
+    if (options.idleTimeoutMs > 0) {
+      // Node resets this timer on every read and write, which is what Kafka's idle expiry counts too.
+      socket.setTimeout(options.idleTimeoutMs);
+      socket.on('timeout', () => this.close(`idle for ${options.idleTimeoutMs} ms (connections.max.idle.ms)`, 'debug'));
+    }
     socket.on('data', (chunk) => this.onData(chunk));
     socket.on('error', (err) => this.log.debug(`connection ${this.describe()}: ${err.message}`));
     socket.on('close', () => {
@@ -49,17 +77,43 @@ export class Connection {
     return this.closed;
   }
 
+  /** Bytes received and not yet handled (partial frame plus queued frames): what this connection costs in memory. */
+  get bufferedBytes(): number {
+    let n = this.frames.pendingBytes;
+    for (const f of this.queue) n += f.length;
+    return n;
+  }
+
+  /**
+   * Changes the largest frame this connection accepts from now on (SASL: `sasl.server.max.receive.size`
+   * until the client authenticated, then `socket.request.max.bytes`).
+   */
+  setFrameLimit(maxFrameBytes: number, configName: string): void {
+    this.frames.maxFrameBytes = maxFrameBytes;
+    this.frames.limitName = configName;
+  }
+
   /** Closes the connection, logging why; requests still queued are dropped, as when Kafka closes a channel. */
-  close(reason: string): void {
+  close(reason: string, level: 'warn' | 'debug' = 'warn'): void {
     if (this.closed) return;
     this.closed = true;
     this.queue = [];
-    this.log.warn(`closing connection ${this.describe()}: ${reason}`);
+    if (level === 'warn') this.closeLog.warn(`closing connection ${this.describe()}: ${reason}`);
+    else this.log.debug(`closing connection ${this.describe()}: ${reason}`);
     this.socket.destroy();
   }
 
+  /**
+   * Sends the answer to the request being handled, then closes: what Kafka does after a failed
+   * SASL authentication (the client reads the error, then the channel is closed). Requests the
+   * client sent after that one are dropped.
+   */
+  closeAfterResponse(reason: string): void {
+    this.endAfterResponse ??= reason;
+  }
+
   private onData(chunk: Buffer): void {
-    if (this.closed) return;
+    if (this.closed || this.endAfterResponse !== undefined) return;
     const got = this.frames.push(chunk);
     if (!Array.isArray(got)) {
       this.close(got.reason);
@@ -85,10 +139,24 @@ export class Connection {
           return;
         }
         if (response && !this.closed) this.socket.write(response);
+        if (this.endAfterResponse !== undefined) {
+          this.finish(this.endAfterResponse);
+          return;
+        }
       }
     } finally {
       this.busy = false;
       if (!this.closed) this.socket.resume();
     }
+  }
+
+  /** Flushes what was written, then closes (and tears the socket down if the client does not close its side). */
+  private finish(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue = [];
+    this.closeLog.warn(`closing connection ${this.describe()} after the answer: ${reason}`);
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), LINGER_MS).unref();
   }
 }

@@ -11,9 +11,16 @@ export interface FrameError {
  * caller closes the connection, as Kafka does, rather than buffering up to that size.
  */
 export class FrameReader {
-  private readonly maxFrameBytes: number;
+  /**
+   * The largest frame accepted. Mutable because the limit depends on the connection's state:
+   * before SASL authentication Kafka reads at most `sasl.server.max.receive.size` bytes.
+   */
+  maxFrameBytes: number;
   private chunks: Buffer[] = [];
   private buffered = 0;
+
+  /** The config the limit comes from, for the reason given when a frame is over it. */
+  limitName = 'socket.request.max.bytes';
 
   constructor(maxFrameBytes: number) {
     this.maxFrameBytes = maxFrameBytes;
@@ -33,7 +40,7 @@ export class FrameReader {
       const size = this.peekSize();
       if (size < 0) return { reason: `negative frame size ${size}` };
       if (size > this.maxFrameBytes) {
-        return { reason: `frame of ${size} bytes is larger than socket.request.max.bytes (${this.maxFrameBytes})` };
+        return { reason: `frame of ${size} bytes is larger than ${this.limitName} (${this.maxFrameBytes})` };
       }
       if (this.buffered < 4 + size) break;
       frames.push(this.take(4 + size).subarray(4));

@@ -5,6 +5,7 @@ import { usageError, targetError } from '../exit-codes.ts';
 import { registerCleanup } from '../../cleanup/cleanup-registry.ts';
 import { BUG_NAMES } from '../../../reference-broker/bugs/known-bugs.ts';
 import { parseQuorumVoters } from '../../../reference-broker/cluster-voters.ts';
+import { parseSaslMechanisms, parseSaslUsers, saslListenerConfig, type SaslListenerConfig } from '../../../reference-broker/auth/sasl-config.ts';
 
 /** Options of `kconform broker` as commander parsed them. */
 export interface BrokerOptions {
@@ -24,6 +25,21 @@ export interface BrokerOptions {
   nodeId?: number;
   controllerPort?: number;
   controllerQuorumVoters?: string;
+  sasl?: string;
+  saslUsers?: string;
+  connectionsMaxIdleMs?: number;
+}
+
+/** `--sasl` and `--sasl-users` as a listener config; undefined for PLAINTEXT. Bad values are bad usage. */
+export function parseSaslOptions(opts: Pick<BrokerOptions, 'sasl' | 'saslUsers'>): SaslListenerConfig | undefined {
+  if (opts.sasl === undefined && opts.saslUsers === undefined) return undefined;
+  if (opts.sasl === undefined) throw usageError('--sasl-users needs --sasl plain|scram-sha-256');
+  if (opts.saslUsers === undefined) throw usageError('--sasl needs --sasl-users user:password,…');
+  try {
+    return saslListenerConfig(parseSaslMechanisms(opts.sasl), parseSaslUsers(opts.saslUsers));
+  } catch (err) {
+    throw usageError((err as Error).message);
+  }
 }
 
 /** Parses `--bug a,b` against the known bugs; an unknown name is bad usage. */
@@ -45,6 +61,8 @@ function nodeConfig(opts: BrokerOptions): Partial<BrokerConfig> {
     flushMessages: opts.logFlushMessages ?? Infinity,
     bugs: parseBugs(opts.bug),
     replicaLagTimeMaxMs: opts.replicaLagTimeMaxMs,
+    sasl: parseSaslOptions(opts),
+    ...(opts.connectionsMaxIdleMs !== undefined ? { connectionsMaxIdleMs: opts.connectionsMaxIdleMs } : {}),
     ...(opts.minInsyncReplicas !== undefined ? { minInsyncReplicas: opts.minInsyncReplicas } : {}),
     ...(opts.defaultReplicationFactor !== undefined ? { defaultReplicationFactor: opts.defaultReplicationFactor } : {}),
   };
@@ -86,6 +104,7 @@ function nodeArgs(opts: BrokerOptions): string[] {
   if (opts.minInsyncReplicas !== undefined) args.push('--min-insync-replicas', String(opts.minInsyncReplicas));
   if (opts.defaultReplicationFactor !== undefined) args.push('--default-replication-factor', String(opts.defaultReplicationFactor));
   if (opts.uncleanLeaderElection) args.push('--unclean-leader-election');
+  if (opts.connectionsMaxIdleMs !== undefined) args.push('--connections-max-idle-ms', String(opts.connectionsMaxIdleMs));
   return args;
 }
 
@@ -108,6 +127,8 @@ async function clusterCommand(opts: BrokerOptions): Promise<void> {
 
 /** `kconform broker`: serves until SIGINT/SIGTERM, then closes cleanly (logs flushed). */
 export async function brokerCommand(opts: BrokerOptions): Promise<void> {
+  // Followers replicate over the client listener, which knows no inter-broker credentials.
+  if ((opts.sasl !== undefined || opts.saslUsers !== undefined) && (opts.brokers !== 1 || opts.nodeId !== undefined)) throw usageError('--sasl serves a single node (replication between reference nodes has no credentials)');
   if (opts.brokers !== 1) return clusterCommand(opts);
   const config = { ...nodeConfig(opts), ...clusterNodeConfig(opts) };
   const log = createLogger(config.cluster ? `broker-${config.nodeId}` : 'broker');
