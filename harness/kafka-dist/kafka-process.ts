@@ -30,6 +30,7 @@ import {
   zooKeeperProperties,
   type Properties,
 } from './server-properties.ts';
+import { saslListenerProperties, scramFormatArgs, type KafkaSaslOptions } from './sasl-listener.ts';
 
 /** How the node keeps its metadata. */
 export type KafkaMode = 'kraft' | 'zookeeper';
@@ -63,6 +64,11 @@ export interface KafkaNodeOptions {
   stopGraceMs?: number;
   /** Broker maximum heap; default `1g`. */
   heap?: string;
+  /**
+   * Also listen with SASL_PLAINTEXT on another port (KRaft only), with these mechanisms and users
+   * (PLAIN from the listener's JAAS config, SCRAM-SHA-256 created at format time). Default: none.
+   */
+  sasl?: KafkaSaslOptions;
 }
 
 /** A running single-node Kafka. Dispose or `stop()` it; it also dies with this process. */
@@ -71,6 +77,8 @@ export interface StartedKafka extends AsyncDisposable {
   readonly mode: KafkaMode;
   /** `127.0.0.1:PORT`, for `--bootstrap-server` and client configs. */
   readonly bootstrap: string;
+  /** `127.0.0.1:PORT` of the SASL_PLAINTEXT listener, when `sasl` was given. */
+  readonly saslBootstrap: string | undefined;
   readonly host: string;
   readonly port: number;
   readonly controllerPort: number | undefined;
@@ -126,6 +134,7 @@ interface NodeState {
   port: number;
   controllerPort?: number;
   zookeeperPort?: number;
+  saslPort?: number;
   clusterId?: string;
   mode: KafkaMode;
 }
@@ -146,10 +155,11 @@ async function nodeState(dataDir: string, mode: KafkaMode, opts: KafkaNodeOption
   const file = join(dataDir, 'kconform-node.json');
   const previous = await readFile(file, 'utf8').then((t) => JSON.parse(t) as NodeState, () => undefined);
   const reuse = previous?.mode === mode ? previous : undefined;
-  const [p1, p2] = await freePorts(2, HOST);
+  const [p1, p2, p3] = await freePorts(3, HOST);
   const state: NodeState = {
     mode,
     port: opts.port ?? reuse?.port ?? p1!,
+    ...(opts.sasl ? { saslPort: reuse?.saslPort ?? p3! } : {}),
     ...(mode === 'kraft'
       ? { controllerPort: opts.controllerPort ?? reuse?.controllerPort ?? p2!, clusterId: reuse?.clusterId ?? randomClusterId() }
       : { zookeeperPort: opts.zookeeperPort ?? reuse?.zookeeperPort ?? p2! }),
@@ -188,6 +198,7 @@ export async function startKafkaNode(opts: KafkaNodeOptions): Promise<StartedKaf
   if (mode === 'zookeeper' && !supportsZooKeeper(v)) {
     throw new RangeError(`Apache Kafka ${opts.version} has no ZooKeeper mode (removed in 4.0): use mode 'kraft'`);
   }
+  if (opts.sasl && mode !== 'kraft') throw new RangeError('a SASL listener is configured for KRaft nodes only (SCRAM users are created at format time)');
   const dist = opts.dist ?? (await resolveKafka(opts.version, opts.resolve));
   const deadline = Date.now() + (opts.startTimeoutMs ?? 120_000);
   const grace = opts.stopGraceMs ?? 15_000;
@@ -223,11 +234,13 @@ export async function startKafkaNode(opts: KafkaNodeOptions): Promise<StartedKaf
     const state = await nodeState(dataDir, mode, opts);
     const layout = { version: v, nodeId: 1, host: HOST, port: state.port, logDir };
     if (mode === 'kraft') {
-      const props = kraftServerProperties({ ...layout, controllerPort: state.controllerPort! }, opts.serverProperties);
+      const sasl = opts.sasl ? saslListenerProperties({ host: HOST, port: state.port, controllerPort: state.controllerPort!, saslPort: state.saslPort! }, opts.sasl) : {};
+      const props = kraftServerProperties({ ...layout, controllerPort: state.controllerPort! }, { ...sasl, ...opts.serverProperties });
       await writeFile(configFile, formatProperties(props));
       if (!(await exists(join(logDir, 'meta.properties')))) {
         const args = ['format', '-t', state.clusterId!, '-c', configFile];
         if (v.major >= 4) args.push('--standalone');
+        if (opts.sasl) args.push(...scramFormatArgs(opts.sasl));
         const res = await runKafkaClass(dist, STORAGE_TOOL_CLASS, args, {
           timeoutMs: Math.max(1_000, deadline - Date.now()),
           cwd: dataDir,
@@ -276,6 +289,7 @@ export async function startKafkaNode(opts: KafkaNodeOptions): Promise<StartedKaf
       version: opts.version,
       mode,
       bootstrap,
+      saslBootstrap: state.saslPort !== undefined ? `${HOST}:${state.saslPort}` : undefined,
       host: HOST,
       port: state.port,
       controllerPort: state.controllerPort,
