@@ -186,20 +186,6 @@ program
   .option('--timeout-ms <ms>', 'longest wait for one answer', intInRange(100, 600_000), 10_000)
   .action(async (opts) => (await import('./commands/conform.ts')).conformCommand(opts));
 
-/** Commands another issue owns: they say so and exit 2 rather than pretend to work. */
-const notYet: [string, string, string][] = [
-];
-for (const [name, description, owner] of notYet) {
-  program
-    .command(name)
-    .description(`${description} — not implemented yet`)
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      throw new CliError(`'${name}' is not implemented yet (owned by the ${owner} issue)`, ExitCode.usage);
-    });
-}
-
 async function main(): Promise<void> {
   try {
     await program.parseAsync(process.argv);

@@ -44,10 +44,10 @@ describe('kconform CLI', () => {
     }
   });
 
-  it('says "not implemented yet" and exits 2 for commands later issues own', async () => {
+  it('exits 2 with the missing option named when a required one is left out', async () => {
     const r = await kconform(['conform', '--target', 'reference']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('not implemented yet');
+    expect(r.stderr).toContain('--against');
   });
 
   it('exits 3 when an external target cannot be reached', async () => {
