@@ -7,7 +7,8 @@ import { NEMESIS } from '../harness/nemesis/nemesis.ts';
 import { encodeRequest } from '../protocol/messages/frames.ts';
 import { buildRecordBatch } from '../protocol/records/batch-builder.ts';
 import { FINAL_READ, REPLAY_READ, SEND, contentKey, type CheckResult, type RecordRef } from './checkers/index.ts';
-import { LATEST, listOffset, produceRaw, RAW_VERSIONS, RawConnections, readRange } from './raw-reads.ts';
+import { LeaderRouter } from './leader-router.ts';
+import { LATEST, listOffset, listOffsetRouted, produceRouted, RAW_VERSIONS, readRange } from './raw-reads.ts';
 import { readFromBeginning } from './read-from-beginning.ts';
 import type { Scenario, ScenarioContext } from './scenario.ts';
 import { createTopicsReady } from './topic-setup.ts';
@@ -45,9 +46,9 @@ function drawSteps(seed: number, records: number): Step[] {
   return steps;
 }
 
-/** The drivers of the run: one raw connection per process, a kafkajs producer per acks level. */
+/** The drivers of the run: one raw connection per process (to the partition's leader), a kafkajs producer per acks level. */
 interface Drivers {
-  raw: RawConnections;
+  raw: LeaderRouter;
   acks1: Producer;
   acksAll: Producer;
 }
@@ -60,7 +61,8 @@ async function send(ctx: ScenarioContext, d: Drivers, topic: string, step: Step,
   const started = performance.now();
   try {
     if (step.acks === 0) {
-      const raw = await d.raw.get(process);
+      // The sync below must ride the same connection, to the same node.
+      const raw = await d.raw.leaderConnection(process, topic, 0);
       raw.requestNoResponse(0, RAW_VERSIONS.produce, produceBody(topic, buildRecordBatch(values.map((value) => ({ key, value }))), { acks: 0 }));
       for (const op of ops.splice(0)) op.info('acks=0: the broker sends no answer, so the outcome is unknown');
       // A broker handles one connection's requests in order, so once this ListOffsets is answered
@@ -74,7 +76,7 @@ async function send(ctx: ScenarioContext, d: Drivers, topic: string, step: Step,
     }
     let baseOffset: number;
     if (step.driver === 'raw') {
-      const a = await produceRaw(await d.raw.get(process), topic, 0, values.map((value) => ({ key, value })), step.acks);
+      const a = await produceRouted(d.raw, process, topic, 0, values.map((value) => ({ key, value })), step.acks);
       if (a.errorCode !== 0) {
         for (const op of ops) op.fail(`Produce answered error ${a.errorCode}`, { topic, partition: 0, key, acks: step.acks, errorCode: a.errorCode, offset: a.baseOffset });
         return;
@@ -172,7 +174,7 @@ function checkAnswers(ops: readonly Op[], acks0Probe: { answered: boolean; detai
  * NOT_ENOUGH_REPLICAS (19). That error needs an ISR smaller than min.insync.replicas ≤ replicas,
  * i.e. a replicated topic with followers out of sync — the replication scenarios' business.
  */
-async function minInsyncReplicas(ctx: ScenarioContext, raw: RawClient, topic: string): Promise<CheckResult> {
+async function minInsyncReplicas(ctx: ScenarioContext, router: LeaderRouter, topic: string): Promise<CheckResult> {
   const answers: Record<string, unknown> = {};
   for (const acks of [1, -1] as const) {
     const process = `min-isr-acks${acks === -1 ? 'all' : '1'}`;
@@ -180,7 +182,7 @@ async function minInsyncReplicas(ctx: ScenarioContext, raw: RawClient, topic: st
     const value = JSON.stringify({ run: ctx.runId, minIsr: acks });
     const op = ctx.history.invoke(process, SEND, { topic, partition: 0, key, value, acks, expect: { errorCode: 0 } });
     try {
-      const a = await produceRaw(raw, topic, 0, [{ key, value }], acks);
+      const a = await produceRouted(router, 'acksall-raw', topic, 0, [{ key, value }], acks);
       answers[key] = { errorCode: a.errorCode, offset: a.baseOffset, errorMessage: a.errorMessage };
       if (a.errorCode === 0) op.ok({ topic, partition: 0, offset: a.baseOffset, key, value, acks, errorCode: 0 });
       else op.fail(`Produce answered error ${a.errorCode}: ${a.errorMessage ?? ''}`, { topic, partition: 0, key, value, acks, errorCode: a.errorCode });
@@ -219,8 +221,7 @@ export const ackLevelsScenario: Scenario = {
     const minIsrTopic = ctx.topicName('ack-levels-min-isr');
     const n = Math.max(12, Math.min(ctx.records, 240));
     const steps = drawSteps(ctx.seed, n);
-    const bootstrap = ctx.target.bootstrap.split(',')[0]!;
-    const d: Drivers = { raw: new RawConnections(bootstrap, 'kconform'), acks1: ctx.kafka.producer({ idempotent: false, maxInFlightRequests: 1 }), acksAll: ctx.kafka.producer({ idempotent: true, maxInFlightRequests: 1 }) };
+    const d: Drivers = { raw: new LeaderRouter(ctx.target.nodes, 'kconform'), acks1: ctx.kafka.producer({ idempotent: false, maxInFlightRequests: 1 }), acksAll: ctx.kafka.producer({ idempotent: true, maxInFlightRequests: 1 }) };
     try {
       try {
         await createTopicsReady(ctx, [
@@ -242,14 +243,13 @@ export const ackLevelsScenario: Scenario = {
       }
       // The protocol checks ask a healed target: a fault would only make their answers unknown.
       await ctx.quiesce();
-      const probe = await probeNoResponse(ctx, bootstrap, topic);
-      const minIsr = await minInsyncReplicas(ctx, await d.raw.get('acksall-raw'), minIsrTopic);
-      const reader = await d.raw.get('final-read');
+      const probe = await probeNoResponse(ctx, await d.raw.leaderOf(topic, 0), topic);
+      const minIsr = await minInsyncReplicas(ctx, d.raw, minIsrTopic);
       await readFromBeginning(ctx.kafka, topic, FINAL_READ, ctx.history, ctx.runId);
       await readFromBeginning(ctx.kafka, topic, REPLAY_READ, ctx.history, ctx.runId);
-      const end = (await listOffset(reader, minIsrTopic, 0, LATEST)).offset;
-      await readRange(reader, ctx.history, FINAL_READ, minIsrTopic, 0, 0, end);
-      await readRange(reader, ctx.history, REPLAY_READ, minIsrTopic, 0, 0, end);
+      const end = (await listOffsetRouted(d.raw, 'final-read', minIsrTopic, 0, LATEST)).offset;
+      await readRange(d.raw, ctx.history, FINAL_READ, minIsrTopic, 0, 0, end);
+      await readRange(d.raw, ctx.history, REPLAY_READ, minIsrTopic, 0, 0, end);
       return [...checkAnswers(ctx.history.ops, probe), minIsr];
     } finally {
       d.raw.closeAll();

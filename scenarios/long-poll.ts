@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { RawClient } from '../protocol/client/raw-client.ts';
 import { NEMESIS } from '../harness/nemesis/nemesis.ts';
 import { FINAL_READ, POLL, REPLAY_READ, SEND, type CheckResult } from './checkers/index.ts';
+import { LEADER_MOVED, LeaderRouter } from './leader-router.ts';
 import { fetchOnce, LATEST, listOffset, produceRaw, ref, type PartitionFetch } from './raw-reads.ts';
 import { readFromBeginning } from './read-from-beginning.ts';
 import type { Scenario, ScenarioContext } from './scenario.ts';
@@ -62,7 +63,7 @@ interface LongPoll {
  * in the history, so its times are there too. `disturbed` when a fault came or went meanwhile
  * (or a connection failed): then its times say nothing about the broker.
  */
-async function longPoll(ctx: ScenarioContext, bootstrap: string, topic: string, partition: number, minBytes: number, produceAfterMs: number, valueBytes: number, attempt: number): Promise<LongPoll> {
+async function longPoll(ctx: ScenarioContext, router: LeaderRouter, topic: string, partition: number, minBytes: number, produceAfterMs: number, valueBytes: number, attempt: number): Promise<LongPoll> {
   const process = `long-poll-${partition}`;
   const value = JSON.stringify({ run: ctx.runId, partition, attempt, pad: 'x'.repeat(valueBytes) });
   const from = ctx.history.ops.length;
@@ -72,8 +73,10 @@ async function longPoll(ctx: ScenarioContext, bootstrap: string, topic: string, 
   let fetcher: RawClient | undefined;
   let producer: RawClient | undefined;
   try {
-    fetcher = await RawClient.connect(bootstrap, `kconform-${process}`);
-    producer = await RawClient.connect(bootstrap, `kconform-${process}-producer`);
+    // Both to the partition's leader (on a cluster, the first node leads only some partitions).
+    const leader = await router.leaderOf(topic, partition);
+    fetcher = await RawClient.connect(leader, `kconform-${process}`);
+    producer = await RawClient.connect(leader, `kconform-${process}-producer`);
     // Earlier attempts left records: the partition is empty from its end on.
     const end = await listOffset(fetcher, topic, partition, LATEST);
     ctx.history.invoke(process, 'seek', { topic, partition, offset: end.offset }).ok({ topic, partition, offset: end.offset });
@@ -113,7 +116,10 @@ async function longPoll(ctx: ScenarioContext, bootstrap: string, topic: string, 
     fetcher?.close();
     producer?.close();
   }
-  result.disturbed = disturbed() || result.error !== undefined;
+  // A moved leader (a failover) answers for another node's log: its times say nothing either; ask again.
+  const moved = !router.single && LEADER_MOVED.has(result.answer?.errorCode ?? 0);
+  if (moved) router.forget(topic, [partition]);
+  result.disturbed = disturbed() || result.error !== undefined || moved;
   return result;
 }
 
@@ -122,13 +128,13 @@ async function longPoll(ctx: ScenarioContext, bootstrap: string, topic: string, 
  * faults keep disturbing it, they are ended (the run's quiesce) and it runs once more on the
  * healed target, so the verdict is decided either way.
  */
-async function undisturbedLongPoll(ctx: ScenarioContext, bootstrap: string, topic: string, partition: number, minBytes: number, plan: Plan): Promise<LongPoll> {
+async function undisturbedLongPoll(ctx: ScenarioContext, router: LeaderRouter, topic: string, partition: number, minBytes: number, plan: Plan): Promise<LongPoll> {
   let last: LongPoll | undefined;
   for (let attempt = 0; attempt <= MAX_ATTEMPTS; attempt++) {
     if (attempt === MAX_ATTEMPTS) await ctx.quiesce();
     else if (attempt > 0) await sleep(RETRY_AFTER_MS);
     await ctx.pace();
-    last = await longPoll(ctx, bootstrap, topic, partition, minBytes, plan.produceAfterMs, plan.valueBytes[partition]!, attempt);
+    last = await longPoll(ctx, router, topic, partition, minBytes, plan.produceAfterMs, plan.valueBytes[partition]!, attempt);
     if (!last.disturbed) break;
   }
   return last!;
@@ -192,11 +198,11 @@ export const longPollScenario: Scenario = {
   async run(ctx: ScenarioContext): Promise<CheckResult[]> {
     const topic = ctx.topicName('long-poll');
     const plan = drawPlan(ctx.seed);
-    const bootstrap = ctx.target.bootstrap.split(',')[0]!;
+    const router = new LeaderRouter(ctx.target.nodes, 'kconform-long-poll');
     await createTopicsReady(ctx, [{ topic, numPartitions: 2 }]);
     ctx.progress(`long-poll: produce ${plan.produceAfterMs} ms into a min.bytes=1 fetch, then a min.bytes=${plan.minBytes} fetch (max.wait.ms ${MAX_WAIT_MS})`);
-    const early = await undisturbedLongPoll(ctx, bootstrap, topic, 0, 1, plan);
-    const late = await undisturbedLongPoll(ctx, bootstrap, topic, 1, plan.minBytes, plan);
+    const early = await undisturbedLongPoll(ctx, router, topic, 0, 1, plan);
+    const late = await undisturbedLongPoll(ctx, router, topic, 1, plan.minBytes, plan);
     await ctx.quiesce();
     await readFromBeginning(ctx.kafka, topic, FINAL_READ, ctx.history, ctx.runId);
     await readFromBeginning(ctx.kafka, topic, REPLAY_READ, ctx.history, ctx.runId);

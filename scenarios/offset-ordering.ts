@@ -4,7 +4,8 @@ import type { Op } from '../harness/history/history.ts';
 import { NEMESIS } from '../harness/nemesis/nemesis.ts';
 import { allowance, FINAL_READ, POLL, REPLAY_READ, resolveCheckConfig, SEND, type CheckResult, type RecordRef } from './checkers/index.ts';
 import { RecordedConsumer, waitFor } from './group-reads.ts';
-import { fetchOnce, LATEST, listOffset, RawConnections, ref, type PartitionFetch } from './raw-reads.ts';
+import { LEADER_MOVED, LeaderRouter } from './leader-router.ts';
+import { fetchRouted, LATEST, listOffsetRouted, ref, type PartitionFetch } from './raw-reads.ts';
 import { readFromBeginning } from './read-from-beginning.ts';
 import type { Scenario, ScenarioContext } from './scenario.ts';
 import { createTopicsReady, retrying } from './topic-setup.ts';
@@ -81,7 +82,7 @@ async function runProducer(ctx: ScenarioContext, producer: Producer, process: st
  * (a node killed under faults) ends `info` and the reader goes on over a new connection; one
  * answered with an error is recorded as failed and ends the read.
  */
-async function readManually(ctx: ScenarioContext, conns: RawConnections, topic: string, ends: () => Map<number, number> | undefined, stopped: () => boolean, timeoutMs: number): Promise<void> {
+async function readManually(ctx: ScenarioContext, router: LeaderRouter, topic: string, ends: () => Map<number, number> | undefined, stopped: () => boolean, timeoutMs: number): Promise<void> {
   const position = new Map(Array.from({ length: PARTITIONS }, (_, p) => [p, 0] as [number, number]));
   const deadline = Date.now() + timeoutMs;
   while (!stopped()) {
@@ -91,13 +92,19 @@ async function readManually(ctx: ScenarioContext, conns: RawConnections, topic: 
     const op = ctx.history.invoke(MANUAL, POLL, { topic, positions: Object.fromEntries(position) });
     let got: PartitionFetch[];
     try {
-      got = await fetchOnce(await conns.get(MANUAL), topic, position, { maxWaitMs: 100, minBytes: 1 });
+      got = await fetchRouted(router, MANUAL, topic, position, { maxWaitMs: 100, minBytes: 1 });
     } catch (err) {
       op.info((err as Error).message);
       await new Promise((r) => setTimeout(r, 100));
       continue;
     }
     const bad = got.find((p) => p.errorCode !== 0);
+    if (bad && LEADER_MOVED.has(bad.errorCode)) {
+      // A leader moving (a failover) outlasted the router's retries: recorded, then read on.
+      op.fail(`Fetch answered error ${bad.errorCode} for partition ${bad.partition}`, { topic, errorCode: bad.errorCode });
+      await new Promise((r) => setTimeout(r, 200));
+      continue;
+    }
     if (bad) {
       op.fail(`Fetch answered error ${bad.errorCode} for partition ${bad.partition}`, { topic, errorCode: bad.errorCode });
       throw new Error(`${MANUAL}: Fetch answered error ${bad.errorCode} for ${topic}/${bad.partition}`);
@@ -214,7 +221,7 @@ export const offsetOrderingScenario: Scenario = {
     const topic = ctx.topicName('offset-ordering');
     const n = Math.max(30, Math.min(ctx.records, 600));
     const plan = drawPlan(ctx.seed, n);
-    const conns = new RawConnections(ctx.target.bootstrap.split(',')[0]!, 'kconform-offset-ordering');
+    const router = new LeaderRouter(ctx.target.nodes, 'kconform-offset-ordering');
     const producers: Producer[] = [];
     const members = MEMBERS.map((process) => new RecordedConsumer({ kafka: ctx.kafka, history: ctx.history, process, topic, groupId: `kconform-${ctx.runId}-ordering`, fromBeginning: true }));
     let ends: Map<number, number> | undefined;
@@ -235,7 +242,7 @@ export const offsetOrderingScenario: Scenario = {
         await p.connect();
         producers.push(p);
       }
-      manual = readManually(ctx, conns, topic, () => ends, () => stopped, 60_000);
+      manual = readManually(ctx, router, topic, () => ends, () => stopped, 60_000);
       // Awaited below; on an early way out, `finally` stops it and drops what it says.
       manual.catch(() => {});
       // Each producer sends its batches in plan order; the producers run side by side.
@@ -250,7 +257,7 @@ export const offsetOrderingScenario: Scenario = {
       const found = new Map<number, number>();
       for (let p = 0; p < PARTITIONS; p++) {
         found.set(p, await retrying(`the end of ${topic}/${p}`, async () => {
-          const a = await listOffset(await conns.get('ends'), topic, p, LATEST);
+          const a = await listOffsetRouted(router, 'ends', topic, p, LATEST);
           if (a.errorCode !== 0) throw new Error(`ListOffsets answered error ${a.errorCode}`);
           return a.offset;
         }));
@@ -268,7 +275,7 @@ export const offsetOrderingScenario: Scenario = {
       await manual?.catch(() => {});
       for (const m of members) await m.stop().catch(() => {});
       for (const p of producers) await p.disconnect().catch(() => {});
-      conns.closeAll();
+      router.closeAll();
     }
     await ctx.quiesce();
     await readFromBeginning(ctx.kafka, topic, FINAL_READ, ctx.history, ctx.runId);

@@ -6,6 +6,7 @@ import type { DeleteRecordsResponse, FetchResponse, FindCoordinatorResponse, Lis
 import { buildRecordBatch } from '../protocol/records/batch-builder.ts';
 import { decodeRecordBatches, isControlBatch } from '../protocol/records/record-batch.ts';
 import { POLL, type RecordRef } from './checkers/index.ts';
+import { LEADER_MOVED, type LeaderRouter } from './leader-router.ts';
 
 /**
  * API versions of the raw requests scenarios send. Both the reference broker and Kafka 4.x serve
@@ -77,12 +78,55 @@ export async function fetchOnce(raw: RawClient, topic: string, from: ReadonlyMap
 }
 
 /**
- * Reads `[from, to)` of one partition with raw Fetches, recording each as a poll of `process`.
- * A Fetch error is recorded as a failed poll (with its errorCode) and thrown: a reader that
+ * One Fetch of several partitions of `topic` through `name`'s connections, each partition asked
+ * of its leader (one request per leader, side by side). Partitions whose leader moved, or whose
+ * leader's connection failed, are asked again after a fresh look-up, within the router's bounds;
+ * what still fails keeps its error code. On one node this is exactly {@link fetchOnce}.
+ * Rejects only when no partition got an answer at all and a connection failed.
+ */
+export async function fetchRouted(router: LeaderRouter, name: string, topic: string, from: ReadonlyMap<number, number>, limits: FetchLimits = {}): Promise<PartitionFetch[]> {
+  if (router.single) return fetchOnce(await router.connection(name, router.bootstrap), topic, from, limits);
+  const done = new Map<number, PartitionFetch>();
+  let pending = [...from.keys()];
+  let lastError: Error | undefined;
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    const groups = await router.byLeader(topic, pending).catch((err: Error) => {
+      lastError = err;
+      return new Map<string, number[]>();
+    });
+    const retry: number[] = pending.filter((p) => ![...groups.values()].some((g) => g.includes(p)));
+    await Promise.all(
+      [...groups].map(async ([address, partitions]) => {
+        try {
+          const answers = await fetchOnce(await router.connection(name, address), topic, new Map(partitions.map((p) => [p, from.get(p)!])), limits);
+          for (const a of answers) {
+            if (LEADER_MOVED.has(a.errorCode)) retry.push(a.partition);
+            done.set(a.partition, a);
+          }
+        } catch (err) {
+          lastError = err as Error;
+          router.drop(name, address);
+          retry.push(...partitions);
+        }
+      }),
+    );
+    if (retry.length) router.forget(topic, retry);
+    pending = retry;
+    if (pending.length === 0 || attempt >= 4) break;
+    await new Promise((r) => setTimeout(r, 100 * attempt));
+  }
+  if (done.size === 0 && lastError) throw lastError;
+  return [...done.values()].sort((a, b) => a.partition - b.partition);
+}
+
+/**
+ * Reads `[from, to)` of one partition with raw Fetches to its leader, recording each as a poll of
+ * `process` (whose name is also the connection's). A Fetch error (after the router's retries on a
+ * moved leader) is recorded as a failed poll (with its errorCode) and thrown: a reader that
  * cannot go on has nothing more to say.
  */
 export async function readRange(
-  raw: RawClient,
+  router: LeaderRouter,
   history: HistoryRecorder,
   process: string,
   topic: string,
@@ -97,7 +141,8 @@ export async function readRange(
   while (position < to) {
     if (Date.now() > deadline) throw new Error(`${process}: read ${topic}/${partition} only up to offset ${position} of ${to} within ${timeoutMs} ms`);
     const op = history.invoke(process, POLL, { topic, partition, offset: position });
-    const [p] = await fetchOnce(raw, topic, new Map([[partition, position]]), { maxWaitMs: 200, minBytes: 1 });
+    const at = position;
+    const [p] = await router.call(process, topic, partition, (raw) => fetchOnce(raw, topic, new Map([[partition, at]]), { maxWaitMs: 200, minBytes: 1 }), (a) => a[0]?.errorCode ?? -1);
     if (!p || p.errorCode !== 0) {
       op.fail(`Fetch answered error ${p?.errorCode}`, { topic, partition, offset: position, errorCode: p?.errorCode ?? -1 });
       throw new Error(`${process}: Fetch of ${topic}/${partition} at ${position} answered error ${p?.errorCode}`);
@@ -125,6 +170,11 @@ export async function listOffset(raw: RawClient, topic: string, partition: numbe
   return { errorCode: p.errorCode, offset: Number(p.offset), timestamp: Number(p.timestamp) };
 }
 
+/** {@link listOffset} sent to the partition's leader through `name`'s connection (retried when the leader moved). */
+export function listOffsetRouted(router: LeaderRouter, name: string, topic: string, partition: number, timestamp: bigint): Promise<OffsetAnswer> {
+  return router.call(name, topic, partition, (raw) => listOffset(raw, topic, partition, timestamp), (a) => a.errorCode);
+}
+
 /** One partition's Produce answer. */
 export interface ProduceAnswer {
   errorCode: number;
@@ -137,6 +187,15 @@ export async function produceRaw(raw: RawClient, topic: string, partition: numbe
   const res = await raw.request<ProduceResponse>(0, RAW_VERSIONS.produce, produceBody(topic, buildRecordBatch(records), { acks, partition }));
   const p = res.responses[0]!.partitionResponses[0]!;
   return { errorCode: p.errorCode, baseOffset: Number(p.baseOffset), errorMessage: p.errorMessage ?? null };
+}
+
+/**
+ * {@link produceRaw} sent to the partition's leader through `name`'s connection. A moved leader
+ * answers before appending (NOT_LEADER_OR_FOLLOWER), so that retry writes the batch once; a lost
+ * answer is not retried (the batch may be in the log).
+ */
+export function produceRouted(router: LeaderRouter, name: string, topic: string, partition: number, records: { key: string | null; value: string; timestamp?: number }[], acks: 1 | -1): Promise<ProduceAnswer> {
+  return router.call(name, topic, partition, (raw) => produceRaw(raw, topic, partition, records, acks), (a) => a.errorCode, false);
 }
 
 /** DeleteRecords of one partition below `offset`: the answer's error code and low watermark. */
@@ -182,34 +241,5 @@ export async function commitGroupOffset(bootstrap: string, groupId: string, topi
     }
   } finally {
     boot.close();
-  }
-}
-
-/**
- * Raw connections by name, opened on first use and opened again once closed: under faults a
- * killed or restarted node drops its connections, and a scenario goes on after the heal.
- */
-export class RawConnections {
-  private readonly open = new Map<string, RawClient>();
-  private readonly bootstrap: string;
-  private readonly clientPrefix: string;
-
-  constructor(bootstrap: string, clientPrefix: string) {
-    this.bootstrap = bootstrap;
-    this.clientPrefix = clientPrefix;
-  }
-
-  async get(name: string): Promise<RawClient> {
-    const c = this.open.get(name);
-    if (c && !c.closed) return c;
-    c?.close();
-    const fresh = await RawClient.connect(this.bootstrap, `${this.clientPrefix}-${name}`);
-    this.open.set(name, fresh);
-    return fresh;
-  }
-
-  closeAll(): void {
-    for (const c of this.open.values()) c.close();
-    this.open.clear();
   }
 }

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import type { Producer } from 'kafkajs';
-import type { RawClient } from '../protocol/client/raw-client.ts';
 import type { HistoryRecorder, Op } from '../harness/history/history.ts';
 import { FINAL_READ, POLL, REPLAY_READ, SEND, type CheckResult, type RecordRef } from './checkers/index.ts';
 import { readWithGroup, RecordedConsumer, waitFor } from './group-reads.ts';
-import { commitGroupOffset, deleteRecordsBefore, EARLIEST, fetchOnce, LATEST, listOffset, RawConnections, readRange, type OffsetAnswer } from './raw-reads.ts';
+import { LeaderRouter } from './leader-router.ts';
+import { commitGroupOffset, deleteRecordsBefore, EARLIEST, fetchOnce, LATEST, listOffsetRouted, readRange, type OffsetAnswer } from './raw-reads.ts';
 import { readFromBeginning } from './read-from-beginning.ts';
 import type { Scenario, ScenarioContext } from './scenario.ts';
 import { createTopicsReady } from './topic-setup.ts';
@@ -50,10 +50,10 @@ function drawPlan(seed: number, n: number): Plan {
 }
 
 /** Records one ListOffsets as an op of `process` expecting NONE; returns the answer. */
-async function recordedListOffset(history: HistoryRecorder, raw: RawClient, process: string, topic: string, timestamp: bigint): Promise<OffsetAnswer> {
+async function recordedListOffset(history: HistoryRecorder, router: LeaderRouter, process: string, topic: string, timestamp: bigint): Promise<OffsetAnswer> {
   const at = timestamp === EARLIEST ? 'earliest' : timestamp === LATEST ? 'latest' : Number(timestamp);
   const op = history.invoke(process, 'list-offsets', { topic, partition: 0, timestamp: at, expect: { errorCode: 0 } });
-  const a = await listOffset(raw, topic, 0, timestamp);
+  const a = await listOffsetRouted(router, 'admin', topic, 0, timestamp);
   if (a.errorCode === 0) op.ok({ topic, partition: 0, ...a });
   else op.fail(`ListOffsets answered error ${a.errorCode}`, { topic, partition: 0, ...a });
   return a;
@@ -147,9 +147,9 @@ export const replayScenario: Scenario = {
     // Timestamps from now on (retention and the broker's timestamp bounds accept them), never decreasing.
     let t = Date.now();
     const values = plan.gaps.map((gap, i) => ({ value: JSON.stringify({ run: ctx.runId, seq: i }), timestamp: (t += gap) }));
-    const bootstrap = ctx.target.bootstrap.split(',')[0]!;
     // Raw connections open on first use, after the heal: a fault would have closed earlier ones.
-    const conns = new RawConnections(bootstrap, 'kconform-replay');
+    const router = new LeaderRouter(ctx.target.nodes, 'kconform-replay');
+    const bootstrap = router.bootstrap;
     const producer = ctx.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     const checks: CheckResult[] = [];
     const commit = async (process: string, groupId: string, offset: number) => {
@@ -165,15 +165,14 @@ export const replayScenario: Scenario = {
       await produce(ctx, producer, topic, values, plan.batchSizes);
       await ctx.quiesce();
       await readFromBeginning(ctx.kafka, topic, FINAL_READ, ctx.history, ctx.runId);
-      const raw = await conns.get('admin');
       const first = recordsOf(ctx.history.ops, FINAL_READ);
       const end = first.length ? first[first.length - 1]!.offset + 1 : 0;
       const reachedEnd = (read: readonly RecordRef[]) => read.length > 0 && read[read.length - 1]!.offset >= end - 1;
 
       // The re-reads run side by side: they read, and must not disturb, the same log.
       const earliest = async (): Promise<Reread> => {
-        const a = await recordedListOffset(ctx.history, raw, 'from-earliest', topic, EARLIEST);
-        const read = await readRange(await conns.get('from-earliest'), ctx.history, 'from-earliest', topic, 0, a.offset, end);
+        const a = await recordedListOffset(ctx.history, router, 'from-earliest', topic, EARLIEST);
+        const read = await readRange(router, ctx.history, 'from-earliest', topic, 0, a.offset, end);
         return { reader: 'from-earliest', how: 'ListOffsets earliest + Fetch', from: first[0]?.offset ?? 0, reported: a.offset, read };
       };
       const committed = async (): Promise<Reread> => {
@@ -201,11 +200,11 @@ export const replayScenario: Scenario = {
       };
       const byTimestamp = async (): Promise<Reread> => {
         const ts = values[plan.byTime]!.timestamp;
-        const a = await recordedListOffset(ctx.history, raw, 'by-timestamp', topic, BigInt(ts));
+        const a = await recordedListOffset(ctx.history, router, 'by-timestamp', topic, BigInt(ts));
         // The first record whose timestamp is at or after ts: equal timestamps make it an earlier one.
         const expected = values.findIndex((v) => v.timestamp >= ts);
         const from = first.find((r) => r.value === values[expected]!.value)?.offset ?? -1;
-        const read = a.errorCode === 0 && a.offset >= 0 ? await readRange(await conns.get('by-timestamp'), ctx.history, 'by-timestamp', topic, 0, a.offset, end) : [];
+        const read = a.errorCode === 0 && a.offset >= 0 ? await readRange(router, ctx.history, 'by-timestamp', topic, 0, a.offset, end) : [];
         return { reader: 'by-timestamp', how: `ListOffsets(${ts}) + Fetch`, from, reported: a.offset, read };
       };
       const again = async (): Promise<Reread> => {
@@ -219,17 +218,17 @@ export const replayScenario: Scenario = {
       const d = plan.deleteBelow;
       await commit('stale-commit', group('stale'), plan.staleCommit);
       const del = ctx.history.invoke('admin', 'delete-records', { topic, partition: 0, offset: d, expect: { errorCode: 0 } });
-      const deleted = await deleteRecordsBefore(raw, topic, 0, d);
+      const deleted = await router.call('admin', topic, 0, (raw) => deleteRecordsBefore(raw, topic, 0, d), (a) => a.errorCode);
       if (deleted.errorCode === 0) del.ok({ topic, partition: 0, ...deleted });
       else del.fail(`DeleteRecords answered error ${deleted.errorCode}`, { topic, partition: 0, ...deleted });
       const below = ctx.history.invoke('below-start', 'fetch', { topic, partition: 0, offset: plan.fetchBelow, expect: { errorCode: OFFSET_OUT_OF_RANGE } });
-      const [b] = await fetchOnce(raw, topic, new Map([[0, plan.fetchBelow]]));
+      const [b] = await router.call('admin', topic, 0, (raw) => fetchOnce(raw, topic, new Map([[0, plan.fetchBelow]])), (a) => a[0]?.errorCode ?? -1);
       // The answer's high watermark and log start are kept: Kafka sends -1 for both with this error.
       const belowAnswer = { topic, partition: 0, errorCode: b?.errorCode ?? -1, highWatermark: b?.highWatermark ?? -1, logStartOffset: b?.logStartOffset ?? -1, records: b?.records.length ?? 0 };
       if (belowAnswer.errorCode === 0) below.ok(belowAnswer);
       else below.fail(`Fetch answered error ${belowAnswer.errorCode}`, belowAnswer);
-      const startAfter = await recordedListOffset(ctx.history, raw, 'admin', topic, EARLIEST);
-      const endAfter = await recordedListOffset(ctx.history, raw, 'admin', topic, LATEST);
+      const startAfter = await recordedListOffset(ctx.history, router, 'admin', topic, EARLIEST);
+      const endAfter = await recordedListOffset(ctx.history, router, 'admin', topic, LATEST);
       const startWitnesses: unknown[] = [];
       if (deleted.lowWatermark !== d) startWitnesses.push({ request: `DeleteRecords below ${d}`, lowWatermark: deleted.lowWatermark, errorCode: deleted.errorCode });
       if (startAfter.offset !== d) startWitnesses.push({ request: 'ListOffsets earliest', expected: d, got: startAfter.offset });
@@ -274,12 +273,12 @@ export const replayScenario: Scenario = {
       checks.push(checkRereads('auto-offset-reset', [...first, ...freshRefs], resets, 'earliest began at the new log start, latest saw only the records produced after it joined'));
 
       // The final read and the replay go on with what was produced after them.
-      const newEnd = (await recordedListOffset(ctx.history, raw, 'admin', topic, LATEST)).offset;
-      await readRange(raw, ctx.history, FINAL_READ, topic, 0, end, newEnd);
-      await readRange(raw, ctx.history, REPLAY_READ, topic, 0, end, newEnd);
+      const newEnd = (await recordedListOffset(ctx.history, router, 'admin', topic, LATEST)).offset;
+      await readRange(router, ctx.history, FINAL_READ, topic, 0, end, newEnd);
+      await readRange(router, ctx.history, REPLAY_READ, topic, 0, end, newEnd);
     } finally {
       await producer.disconnect().catch(() => {});
-      conns.closeAll();
+      router.closeAll();
     }
     return checks;
   },

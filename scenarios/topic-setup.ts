@@ -1,6 +1,6 @@
 import type { ITopicConfig } from 'kafkajs';
-import { RawClient } from '../protocol/client/raw-client.ts';
-import { LATEST, listOffset } from './raw-reads.ts';
+import { LeaderRouter } from './leader-router.ts';
+import { LATEST, listOffsetRouted } from './raw-reads.ts';
 import type { ScenarioContext } from './scenario.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -21,20 +21,22 @@ export async function retrying<T>(what: string, attempt: () => Promise<T>, timeo
   }
 }
 
-/** Partitions of `topic` that do not answer ListOffsets yet (Kafka needs a moment after CreateTopics). */
-async function unready(raw: RawClient, topic: string, partitions: number): Promise<number[]> {
+/** Partitions of `topic` whose leaders do not answer ListOffsets yet (Kafka needs a moment after CreateTopics). */
+async function unready(router: LeaderRouter, topic: string, partitions: number): Promise<number[]> {
   const out: number[] = [];
-  for (let p = 0; p < partitions; p++) if ((await listOffset(raw, topic, p, LATEST)).errorCode !== 0) out.push(p);
+  for (let p = 0; p < partitions; p++) {
+    const answer = await listOffsetRouted(router, 'setup', topic, p, LATEST).catch(() => undefined);
+    if (answer?.errorCode !== 0) out.push(p);
+  }
   return out;
 }
 
 /**
- * Creates `topics` (kafkajs admin, waiting for leaders) and waits until each partition answers
- * raw requests too, retrying through faults. A retry after a lost answer finds the topic there,
- * which kafkajs takes as done.
+ * Creates `topics` (kafkajs admin, waiting for leaders) and waits until each partition's leader
+ * answers raw requests too, retrying through faults. A retry after a lost answer finds the topic
+ * there, which kafkajs takes as done.
  */
 export async function createTopicsReady(ctx: ScenarioContext, topics: ITopicConfig[]): Promise<void> {
-  const bootstrap = ctx.target.bootstrap.split(',')[0]!;
   await retrying(`creating ${topics.map((t) => t.topic).join(', ')}`, async () => {
     const admin = ctx.kafka.admin();
     await admin.connect();
@@ -43,14 +45,14 @@ export async function createTopicsReady(ctx: ScenarioContext, topics: ITopicConf
     } finally {
       await admin.disconnect();
     }
-    const raw = await RawClient.connect(bootstrap, 'kconform-setup');
+    const router = new LeaderRouter(ctx.target.nodes, 'kconform');
     try {
       for (const t of topics) {
-        const missing = await unready(raw, t.topic, t.numPartitions ?? 1);
+        const missing = await unready(router, t.topic, t.numPartitions ?? 1);
         if (missing.length) throw new Error(`${t.topic} partitions ${missing.join(', ')} do not answer yet`);
       }
     } finally {
-      raw.close();
+      router.closeAll();
     }
   });
 }
