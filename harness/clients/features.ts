@@ -93,10 +93,10 @@ async function clientProduce(ctx: CellContext, topic: string, records: RecordToS
   return outcomes;
 }
 
-/** Reads a partition neutrally as the final read, recording it as one poll. */
-async function finalRead(ctx: CellContext, topic: string, partition: number): Promise<StoredRecord[]> {
+/** Reads a partition neutrally as the final read (once `expected` records are visible, or after a bounded wait), recording it as one poll. */
+async function finalRead(ctx: CellContext, topic: string, partition: number, expected: number): Promise<StoredRecord[]> {
   const op = ctx.history.invoke('final-read', 'poll', { topic, partition, from: 'beginning' });
-  const stored = await ctx.io.readAll(topic, partition);
+  const stored = await ctx.io.readAll(topic, partition, { atLeast: expected });
   op.ok({ records: stored.map((s) => ({ topic, partition, offset: s.offset, key: s.key, value: s.value })) });
   return stored;
 }
@@ -137,7 +137,7 @@ async function producePath(ctx: CellContext, what: string, acks: 0 | 1 | -1, ide
   await ctx.io.createTopic(topic, 1);
   const records = cellRecords(ctx.id, RECORDS);
   const outcomes = await clientProduce(ctx, topic, records, acks, idempotent, compression, ctx.id);
-  const stored = await finalRead(ctx, topic, 0);
+  const stored = await finalRead(ctx, topic, 0, RECORDS);
   judge(ctx, checkConfig(ctx, acks, idempotent));
   expectValues(stored, records, 'the partition');
   const extra: string[] = [];
@@ -163,7 +163,7 @@ async function headersPath(ctx: CellContext): Promise<string> {
   await ctx.io.createTopic(topic, 1);
   const records = cellRecords(ctx.id, RECORDS, true);
   await clientProduce(ctx, topic, records, -1, false, 'none', ctx.id);
-  const stored = await finalRead(ctx, topic, 0);
+  const stored = await finalRead(ctx, topic, 0, RECORDS);
   expectValues(stored, records, 'the partition');
   stored.forEach((s, i) => {
     if (!sameHeaders(s.headers, records[i]!.headers!)) fail(`stored headers of ${s.value} are ${JSON.stringify(s.headers)}, sent ${JSON.stringify(records[i]!.headers)}`);

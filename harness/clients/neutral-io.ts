@@ -123,9 +123,20 @@ export class NeutralIO {
     });
   }
 
-  /** Every record of `partition` below its high watermark, as its leader stores it. */
-  async readAll(topic: string, partition: number, timeoutMs = 20_000): Promise<StoredRecord[]> {
-    const end = await this.endOffset(topic, partition);
+  /**
+   * Every record of `partition` below its high watermark, as its leader stores it. With
+   * `atLeast`, first waits (up to `timeoutMs`) for the high watermark to reach that many records:
+   * after acks=0 or acks=1 the followers may not have the records yet, and consumers see only
+   * what is below the high watermark (in Kafka as in the reference broker).
+   */
+  async readAll(topic: string, partition: number, opts: { atLeast?: number; timeoutMs?: number } = {}): Promise<StoredRecord[]> {
+    const timeoutMs = opts.timeoutMs ?? 20_000;
+    const waitUntil = Date.now() + Math.min(timeoutMs, 10_000);
+    let end = await this.endOffset(topic, partition);
+    while (end < (opts.atLeast ?? 0) && Date.now() < waitUntil) {
+      await new Promise((r) => setTimeout(r, 50));
+      end = await this.endOffset(topic, partition);
+    }
     const out: StoredRecord[] = [];
     if (end === 0) return out;
     return this.onLeader(topic, partition, async (raw) => {

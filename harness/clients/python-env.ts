@@ -30,7 +30,7 @@ export function venvPython(env: NodeJS.ProcessEnv = process.env): string {
 async function installed(python: string): Promise<string | undefined> {
   if (!existsSync(python)) return undefined;
   try {
-    const { stdout } = await run(python, ['-c', 'import confluent_kafka as c; print(c.version()[0], c.libversion()[0])'], { timeout: 30_000 });
+    const { stdout } = await run(python, ['-c', 'import confluent_kafka as c, importlib.metadata as m; print(m.version("confluent-kafka"), c.libversion()[0])'], { timeout: 30_000 });
     return stdout.trim();
   } catch {
     return undefined;

@@ -47,8 +47,10 @@ function producerProps(spec: ProduceSpec): Record<string, string> {
     'compression.type': spec.compression,
     // VerifiableProducer sets retries=0, which the idempotent producer refuses.
     retries: spec.idempotent ? '2147483647' : '0',
-    'delivery.timeout.ms': String(Math.max(spec.timeoutMs, 5_000)),
+    // Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms.
     'request.timeout.ms': String(Math.min(spec.timeoutMs, 30_000)),
+    'delivery.timeout.ms': String(Math.min(spec.timeoutMs, 30_000) + 1_000),
+    'linger.ms': '5',
   };
 }
 

@@ -18,9 +18,14 @@ const base = (bootstrap: string) => ({
 });
 
 async function produce(spec: ProduceSpec): Promise<SendOutcome[]> {
-  const producer = new Producer({ ...base(spec.bootstrap), serializers: stringSerializers, idempotent: spec.idempotent, acks: spec.acks, compression: spec.compression, timeout: spec.timeoutMs });
+  const producer = new Producer({ ...base(spec.bootstrap), serializers: stringSerializers, idempotent: spec.idempotent, timeout: spec.timeoutMs });
   try {
+    // acks and compression go with each send: 2.12.1's send() ignores the constructor's `acks`
+    // (it falls back to acks=1), so setting them there would quietly test acks=1.
     const result = await producer.send({
+      acks: spec.acks,
+      compression: spec.compression,
+      idempotent: spec.idempotent,
       messages: spec.records.map((r) => ({ topic: spec.topic, partition: 0, key: r.key, value: r.value, headers: r.headers ? new Map(r.headers) : undefined })),
     });
     // One batch to partition 0: its base offset, the records in order after it (none for acks=0).
