@@ -127,6 +127,55 @@ describe('replicated reference cluster (3 node processes)', () => {
     expect(acked).toEqual(['accepted']);
   }, 120_000);
 
+  it('truncates a divergent tail by leader epoch when the old leader rejoins, and serves only the new leader\'s records once it leads again', async () => {
+    // Replicas [1, 2, 3]: node 1 leads. With both followers stopped, node 1 takes acks=1 records
+    // no one else has, then dies. Node 2 leads epoch 1 and takes acks=all records at the same
+    // offsets. Node 1 comes back as a follower and must cut its tail where epoch 0 ended on node 2;
+    // a controlled shutdown of node 2 then makes node 1 leader again, and a reader must see exactly
+    // the acknowledged records, none of the cut ones.
+    const kafka = patientKafka(cluster.bootstrap);
+    const topic = uniqueTopic('cluster-truncate');
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({ topics: [{ topic, replicaAssignment: [{ partition: 0, replicas: [1, 2, 3] }], configEntries: [{ name: 'min.insync.replicas', value: '2' }] }], waitForLeaders: true });
+    } finally {
+      await admin.disconnect();
+    }
+    await waitForPartition(cluster, topic, 'node 1 leading a full ISR', (x) => x.leaderId === 1 && x.isr.length === 3);
+    const first = await produceAcknowledged(kafka, topic, Array.from({ length: 20 }, (_, i) => `first-${i}`));
+
+    await faults.pause(2);
+    await faults.pause(3);
+    // Follower fetches already parked at node 1 answer within replica.fetch.wait.max.ms (500 ms);
+    // records appended before they do would legitimately reach the followers from the socket buffer.
+    await sleep(1_500);
+    const node1 = await RawClient.connect(cluster.nodes[0]!.bootstrap);
+    try {
+      for (let i = 0; i < 5; i++) {
+        const answer = (await node1.request(0, 9, produceBody(topic, buildRecordBatch([{ value: `divergent-${i}` }]), { acks: 1 }), 10_000)) as ProduceResponse;
+        expect(answer.responses[0]!.partitionResponses[0]!.errorCode).toBe(ErrorCode.NONE);
+      }
+    } finally {
+      node1.close();
+    }
+    await faults.kill(1);
+    await faults.resume(2);
+    await faults.resume(3);
+    await waitForPartition(cluster, topic, 'node 2 leading', (x) => x.leaderId === 2, 30_000);
+    const second = await produceAcknowledged(kafka, topic, Array.from({ length: 20 }, (_, i) => `second-${i}`));
+    expect(second).toHaveLength(20);
+
+    await faults.restart(1);
+    await waitForPartition(cluster, topic, 'node 1 back in the ISR', (x) => x.isr.includes(1), 30_000);
+    await faults.cleanRestart(2);
+    await waitForPartition(cluster, topic, 'node 1 leading again', (x) => x.leaderId === 1, 30_000);
+    const acked = [...first, ...second];
+    const seen = await consumeUntilSeen(kafka, topic, acked, 30_000);
+    expect(seen.filter((v) => v.startsWith('divergent-'))).toEqual([]);
+    expect(seen).toEqual(acked);
+  }, 150_000);
+
   it('keeps committed offsets when the group coordinator is killed', async () => {
     const kafka = patientKafka(cluster.bootstrap);
     const topic = uniqueTopic('cluster-offsets');
