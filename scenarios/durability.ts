@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { FINAL_READ, REPLAY_READ, type CheckResult } from './checkers/index.ts';
-import { applyFailoverStep, createReplicatedTopics, describeFault, faultKindsFor, holdMsAt, unavailableReason, type FailoverFault, type FailoverStep } from './failover-faults.ts';
+import { applyFailoverStep, createReplicatedTopics, describeFault, FAILOVER_TIMINGS, faultKindsFor, holdMsAt, unavailableReason, type FailoverFault, type FailoverStep } from './failover-faults.ts';
 import { durabilityRows, type DurabilityLane, type DurabilityTable } from './failover-durability-table.ts';
 import { RecordedProducer, type Acks } from './failover-producers.ts';
 import { findActiveController } from '../harness/nemesis/node-roles.ts';
@@ -66,7 +66,7 @@ async function runPhase(ctx: ScenarioContext, fault: FailoverFault | 'none', pha
     if (fault === 'none') await sleep(BASELINE_MS);
     else {
       const step: FailoverStep = { kind: fault, partition: 0, waitMs: 0, holdMs };
-      const done = await applyFailoverStep({ target: ctx.target, nemesis: ctx.nemesis, history: ctx.history, topic, partitions: clean.length, progress: ctx.progress }, step);
+      const done = await applyFailoverStep({ target: ctx.target, nemesis: ctx.nemesis, history: ctx.history, topic, partitions: clean.length, progress: ctx.progress, runId: ctx.runId }, step);
       if (!done.applied) ctx.progress(`durability: ${fault} did not run: ${done.reason}`);
     }
     await sleep(COOLDOWN_MS);
@@ -96,8 +96,10 @@ export const durabilityScenario: Scenario = {
   checkConfig: { acks: 0, idempotent: false, minInsyncReplicas: MIN_ISR, replicationFactor: 3, uncleanLeaderElection: true },
   minBrokers: 3,
   ownFaults: true,
+  timings: FAILOVER_TIMINGS,
   async run(ctx: ScenarioContext): Promise<CheckResult[]> {
-    const kinds = faultKindsFor(ctx.faults ?? []);
+    // The replication family's planned faults bring their own writer: they test brokers, not acks levels.
+    const kinds = faultKindsFor((ctx.faults ?? []).filter((f) => f !== 'replication'));
     const skipped = kinds.map((k) => ({ fault: k, reason: unavailableReason(ctx.target, k) })).filter((s): s is { fault: FailoverFault; reason: string } => s.reason !== null);
     const runnable = kinds.filter((k) => !skipped.some((s) => s.fault === k));
     const ids = ctx.target.nodes.map((n) => n.id);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { Kafka } from 'kafkajs';
 import { FINAL_READ, REPLAY_READ, type CheckResult } from './checkers/index.ts';
-import { applyFailoverStep, createReplicatedTopics, describeFault, drawFailoverSchedule, faultKindsFor, summarizeFaults, waitFullyReplicated, type AppliedFault } from './failover-faults.ts';
+import { applyFailoverStep, createReplicatedTopics, describeFault, drawFailoverSchedule, FAILOVER_TIMINGS, faultKindsFor, summarizeFaults, waitFullyReplicated, type AppliedFault } from './failover-faults.ts';
 import { RecordedProducer } from './failover-producers.ts';
 import { AssignedReader } from './failover-reader.ts';
 import { RecordedConsumer, waitFor } from './group-reads.ts';
@@ -50,6 +50,7 @@ export const failoverScenario: Scenario = {
   checkConfig: { acks: -1, idempotent: true, minInsyncReplicas: 2, replicationFactor: 3, uncleanLeaderElection: false },
   minBrokers: 3,
   ownFaults: true,
+  timings: FAILOVER_TIMINGS,
   async run(ctx: ScenarioContext): Promise<CheckResult[]> {
     const topic = ctx.topicName('failover');
     const rf = Math.min(3, ctx.target.nodes.length);
@@ -83,7 +84,7 @@ export const failoverScenario: Scenario = {
           await sleep(PACE_MS);
         }
       });
-      const env = { target: ctx.target, nemesis: ctx.nemesis, history: ctx.history, topic, partitions: PARTITIONS, progress: ctx.progress };
+      const env = { target: ctx.target, nemesis: ctx.nemesis, history: ctx.history, topic, partitions: PARTITIONS, progress: ctx.progress, runId: ctx.runId };
       for (const step of schedule) {
         await sleep(step.waitMs);
         applied.push(await applyFailoverStep(env, step));

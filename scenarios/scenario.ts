@@ -2,6 +2,7 @@ import type { Kafka } from 'kafkajs';
 import type { HistoryRecorder } from '../harness/history/history.ts';
 import type { FaultFamily } from '../harness/nemesis/fault-schedule.ts';
 import type { Nemesis } from '../harness/nemesis/nemesis.ts';
+import type { BrokerTimings } from '../harness/kafka-dist/cluster-properties.ts';
 import type { StartedTarget } from '../harness/targets/target.ts';
 import type { CheckConfig, CheckResult } from './checkers/index.ts';
 import type { DurabilityTable } from './failover-durability-table.ts';
@@ -65,5 +66,11 @@ export interface Scenario {
    * at `quiesce`.
    */
   readonly ownFaults?: boolean;
+  /**
+   * Failover timings its faults are built around (a follower paused past replica.lag.time.max.ms
+   * but not past the session timeout): a cluster target is started with them — reference and
+   * Kafka alike — and the run's config.json records them.
+   */
+  readonly timings?: BrokerTimings;
   run(ctx: ScenarioContext): Promise<CheckResult[]>;
 }

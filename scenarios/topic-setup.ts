@@ -1,4 +1,6 @@
 import type { ITopicConfig } from 'kafkajs';
+import { tryClusterMetadata } from '../harness/kafka-dist/cluster-metadata.ts';
+import type { TargetNode } from '../harness/nemesis/fault-control.ts';
 import { LeaderRouter } from './leader-router.ts';
 import { LATEST, listOffsetRouted } from './raw-reads.ts';
 import type { ScenarioContext } from './scenario.ts';
@@ -32,6 +34,25 @@ async function unready(router: LeaderRouter, topic: string, partitions: number):
 }
 
 /**
+ * Throws unless every node of a cluster lists each of `topics` with a leader for every
+ * partition: a node applies a new topic a moment after the controller committed it, and a client
+ * that asks it first is told UNKNOWN_TOPIC_OR_PARTITION, which kafkajs does not always retry.
+ * One node: nothing to wait for.
+ */
+export async function assertTopicsEverywhere(nodes: readonly TargetNode[], topics: readonly string[]): Promise<void> {
+  if (nodes.length <= 1) return;
+  const views = await Promise.all(nodes.map((n) => tryClusterMetadata(n.bootstrap, { topics, timeoutMs: 2_000 })));
+  for (const [i, view] of views.entries()) {
+    for (const topic of topics) {
+      const t = view?.topics.get(topic);
+      if (!t || t.errorCode !== 0 || t.partitions.length === 0 || t.partitions.some((p) => p.leaderId < 0)) {
+        throw new Error(`node ${nodes[i]!.id} does not know ${topic} with leaders yet${view ? '' : ' (no answer)'}`);
+      }
+    }
+  }
+}
+
+/**
  * Creates `topics` (kafkajs admin, waiting for leaders) and waits until each partition's leader
  * answers raw requests too, retrying through faults. A retry after a lost answer finds the topic
  * there, which kafkajs takes as done.
@@ -51,6 +72,7 @@ export async function createTopicsReady(ctx: ScenarioContext, topics: ITopicConf
         const missing = await unready(router, t.topic, t.numPartitions ?? 1);
         if (missing.length) throw new Error(`${t.topic} partitions ${missing.join(', ')} do not answer yet`);
       }
+      await assertTopicsEverywhere(ctx.target.nodes, topics.map((t) => t.topic));
     } finally {
       router.closeAll();
     }

@@ -117,3 +117,32 @@ function nodeOf(input: ClusterConfigInput, nodeId: number): ClusterNodeLayout {
   if (!node) throw new RangeError(`no node ${nodeId} in the cluster layout`);
   return node;
 }
+
+/**
+ * Failover timings a scenario asks for, so that its faults fit them (a follower paused past
+ * replica.lag.time.max.ms leaves the ISR before the session timeout fences it). Applied alike to
+ * both targets: the reference broker gets `--replica-lag-time-max-ms` and
+ * `--broker-session-timeout-ms` (its heartbeat interval is a quarter of the session timeout,
+ * 100 ms to 2 s), Kafka the server properties of {@link failoverTimingProperties}.
+ */
+export interface BrokerTimings {
+  /** replica.lag.time.max.ms (Kafka's default 30 000). */
+  readonly replicaLagTimeMaxMs: number;
+  /** broker.session.timeout.ms (KRaft; Kafka's default 9 000). */
+  readonly brokerSessionTimeoutMs: number;
+}
+
+/** broker.heartbeat.interval.ms for a session timeout: the reference broker's rule, so both targets heartbeat alike. */
+export function heartbeatIntervalMs(t: BrokerTimings): number {
+  return Math.max(100, Math.min(2_000, Math.floor(t.brokerSessionTimeoutMs / 4)));
+}
+
+/** The server properties of `t` for Kafka; ZooKeeper mode has no broker session (ZooKeeper's own session decides). */
+export function failoverTimingProperties(t: BrokerTimings, mode: 'kraft' | 'zookeeper' = 'kraft'): Properties {
+  const props: Properties = { 'replica.lag.time.max.ms': t.replicaLagTimeMaxMs };
+  if (mode === 'kraft') {
+    props['broker.session.timeout.ms'] = t.brokerSessionTimeoutMs;
+    props['broker.heartbeat.interval.ms'] = heartbeatIntervalMs(t);
+  }
+  return props;
+}

@@ -4,9 +4,11 @@ import type { FaultOp } from './nemesis.ts';
 
 /**
  * The fault families `--faults` names (DESIGN.md). `rolling-restart` restarts every node once,
- * one after another, the way an operator upgrades a cluster.
+ * one after another, the way an operator upgrades a cluster. `replication` is the failover
+ * scenario's planned replication faults (followers paused under a leader kill, a lagging
+ * follower, an old leader made leader again); in other scenarios' schedules it is a kill.
  */
-export const FAULT_FAMILIES = ['kill', 'pause', 'partition', 'restart', 'rolling-restart'] as const;
+export const FAULT_FAMILIES = ['kill', 'pause', 'partition', 'restart', 'rolling-restart', 'replication'] as const;
 export type FaultFamily = (typeof FAULT_FAMILIES)[number];
 
 /** Which target capabilities (FaultControl.supported) a fault family needs. */
@@ -16,6 +18,7 @@ export const FAULT_NEEDS: Readonly<Record<FaultFamily, readonly FaultName[]>> = 
   partition: ['partition'],
   restart: ['clean-restart'],
   'rolling-restart': ['clean-restart'],
+  replication: ['kill', 'restart', 'pause'],
 };
 
 /** Between two nodes of a rolling restart: time for the restarted node to rejoin the in-sync set. */
@@ -41,6 +44,7 @@ export interface ScheduledFault {
 export function faultOf(family: FaultFamily, node: number, split = false, others: readonly number[] = []): { fault: FaultOp; heal: FaultOp } {
   switch (family) {
     case 'kill':
+    case 'replication':
       return { fault: { fault: 'kill', node }, heal: { fault: 'restart', node } };
     case 'pause':
       return { fault: { fault: 'pause', node }, heal: { fault: 'resume', node } };

@@ -145,7 +145,9 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
   const started = Date.now();
   // What the checkers may allow follows from how the scenario produces and whether faults ran.
   const check = resolveCheckConfig({ replicationFactor: Math.min(3, o.brokers ?? 1), ...scenario.checkConfig, faults: (o.faults?.length ?? 0) > 0 });
-  const config = { scenario: scenario.name, target: targetName, brokers: o.brokers ?? 1, seed, records, faults: o.faults ?? [], bugs: [...bugs], check, kconform: '0.1.0' };
+  // The failover timings the scenario asks of the target (both targets alike), recorded with the run.
+  const timings = (o.brokers ?? 1) > 1 ? scenario.timings : undefined;
+  const config = { scenario: scenario.name, target: targetName, brokers: o.brokers ?? 1, seed, records, faults: o.faults ?? [], bugs: [...bugs], check, ...(timings ? { timings } : {}), kconform: '0.1.0' };
   writeFileSync(join(runDir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
   const history = new HistoryRecorder(join(runDir, 'history.jsonl'));
   let target: StartedTarget | undefined;
@@ -157,7 +159,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
   let ticker: NodeJS.Timeout | undefined;
   try {
     try {
-      target = await startTarget(spec, runDir, { bugs, brokers: o.brokers, faultable: (o.faults?.length ?? 0) > 0, network: o.faults?.includes('partition') && spec.kind !== 'container' });
+      target = await startTarget(spec, runDir, { bugs, brokers: o.brokers, faultable: (o.faults?.length ?? 0) > 0, network: o.faults?.includes('partition') && spec.kind !== 'container', timings });
     } catch (err) {
       if (err instanceof TargetUnavailableError) throw err;
       throw new TargetUnavailableError(`cannot start target ${targetName}: ${(err as Error).message}`);

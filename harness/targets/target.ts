@@ -6,6 +6,7 @@ import { registerCleanup } from '../cleanup/cleanup-registry.ts';
 import { RawClient } from '../../protocol/client/raw-client.ts';
 import { KafkaResolveError, KafkaStartError, PrerequisiteError } from '../kafka-dist/index.ts';
 import { startKafkaCluster } from '../kafka-dist/kafka-cluster.ts';
+import { failoverTimingProperties, type BrokerTimings } from '../kafka-dist/cluster-properties.ts';
 import { FaultUnavailableError, type FaultControl, type FaultName, type TargetNode } from '../nemesis/fault-control.ts';
 import { ProcessFaultControl } from '../nemesis/process-faults.ts';
 import { ReferenceStartError, startReferenceProcesses } from './reference-process.ts';
@@ -48,6 +49,8 @@ export interface StartTargetOptions {
   faultable?: boolean;
   /** Give each node of a process cluster its own network namespace, so partitions and client cuts apply (needs root, iproute2, iptables). */
   network?: boolean;
+  /** Failover timings (replica lag, broker session) for reference and Kafka clusters alike; default each target's own. */
+  timings?: BrokerTimings;
 }
 
 /** A FaultControl for targets kconform does not control: every fault is reported unavailable. */
@@ -113,6 +116,7 @@ export async function startTarget(spec: TargetSpec, runDir: string, opts: StartT
       // A cluster is always a set of processes: its nodes talk to each other over the network.
       if (opts.faultable || opts.network || brokers > 1) {
         const extraArgs = opts.bugs?.size ? ['--bug', [...opts.bugs].join(',')] : [];
+        if (opts.timings) extraArgs.push('--replica-lag-time-max-ms', String(opts.timings.replicaLagTimeMaxMs), '--broker-session-timeout-ms', String(opts.timings.brokerSessionTimeoutMs));
         const dataDir = join(runDir, 'reference');
         if (opts.network) {
           const lc = await startClusterInLab({ nodes: brokers }, (lab) => startReferenceProcesses({ brokers, dataDir, extraArgs, network: lab })).catch(unavailable);
@@ -133,7 +137,8 @@ export async function startTarget(spec: TargetSpec, runDir: string, opts: StartT
     }
     case 'kafka': {
       // Each node's data, config and log stay in the run directory, next to the history they explain.
-      const options = { version: spec.version, brokers, mode: spec.zookeeper ? ('zookeeper' as const) : undefined, dataDir: join(runDir, 'kafka') };
+      const serverProperties = opts.timings ? failoverTimingProperties(opts.timings, spec.zookeeper ? 'zookeeper' : 'kraft') : undefined;
+      const options = { version: spec.version, brokers, mode: spec.zookeeper ? ('zookeeper' as const) : undefined, dataDir: join(runDir, 'kafka'), serverProperties };
       if (opts.network) {
         const lc = await startClusterInLab({ nodes: brokers }, (lab) => startKafkaCluster({ ...options, network: lab })).catch(unavailable);
         return processTarget(spec, lc.cluster, lc.faults, withCleanup(`stop Kafka ${spec.version} and its network lab`, () => lc.stop()));

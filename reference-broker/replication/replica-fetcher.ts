@@ -40,6 +40,13 @@ interface Followed {
   readonly leaderEpoch: number;
   /** True until the divergent tail (if any) has been cut for this leader epoch. */
   needsTruncation: boolean;
+  /**
+   * Known bug skip-truncation struck: the divergent tail was kept, and the replica fetches on
+   * as a follower without leader epochs would (no last fetched epoch, so the leader cannot point
+   * at the divergence), lining up with the leader's batches by cutting only where one straddles
+   * its log end.
+   */
+  keepsDivergentTail?: boolean;
 }
 
 function key(p: { topic: string; index: number }): string {
@@ -145,7 +152,7 @@ export class ReplicaFetcher {
         const f = this.followed.get(`${t.topic}-${r.partition}`);
         if (!f || !f.needsTruncation) continue;
         if (r.errorCode !== ErrorCode.NONE) continue; // the metadata will move us; retry after the backoff
-        this.truncateToLeader(f.partition, r.leaderEpoch, Number(r.endOffset));
+        this.truncateToLeader(f, r.leaderEpoch, Number(r.endOffset));
         f.needsTruncation = false;
       }
     }
@@ -157,7 +164,8 @@ export class ReplicaFetcher {
    * our latest epoch: `leaderEpoch` (the largest epoch the leader has at or below ours) ending at
    * `endOffset` there. Kafka's LeaderEpochFileCache/AbstractFetcherThread rules.
    */
-  private truncateToLeader(p: Partition, leaderEpoch: number, endOffset: number): void {
+  private truncateToLeader(f: Followed, leaderEpoch: number, endOffset: number): void {
+    const p = f.partition;
     const log = p.log;
     let target: number;
     if (leaderEpoch < 0 || endOffset < 0) target = log.highWatermark; // the leader knows no common epoch: Kafka falls back to the high watermark
@@ -166,6 +174,7 @@ export class ReplicaFetcher {
     if (target >= log.logEndOffset) return;
     if (this.broker.bugs.strikes('skip-truncation')) {
       this.broker.log.warn(`${key(p)}: known bug skip-truncation: keeping the divergent tail from ${target} to ${log.logEndOffset}`);
+      f.keepsDivergentTail = true;
       return;
     }
     this.broker.log.info(`${key(p)}: truncating the divergent tail from ${target} to ${log.logEndOffset} (leader epoch ${leaderEpoch} ends at ${endOffset} on node ${this.leaderId})`);
@@ -196,7 +205,7 @@ export class ReplicaFetcher {
           partition: f.partition.index,
           currentLeaderEpoch: f.leaderEpoch,
           fetchOffset: BigInt(f.partition.log.logEndOffset),
-          lastFetchedEpoch: latestEpoch(f.partition),
+          lastFetchedEpoch: f.keepsDivergentTail ? -1 : latestEpoch(f.partition),
           logStartOffset: BigInt(f.partition.log.logStartOffset),
           partitionMaxBytes: PARTITION_MAX_BYTES,
           replicaDirectoryId: NULL_UUID,
@@ -221,7 +230,7 @@ export class ReplicaFetcher {
           continue;
         }
         if (r.divergingEpoch.epoch >= 0 || r.divergingEpoch.endOffset >= 0n) {
-          this.truncateToLeader(f.partition, r.divergingEpoch.epoch, Number(r.divergingEpoch.endOffset));
+          this.truncateToLeader(f, r.divergingEpoch.epoch, Number(r.divergingEpoch.endOffset));
           continue;
         }
         this.appendAsFollower(f, r.records ?? Buffer.alloc(0));
@@ -251,7 +260,11 @@ export class ReplicaFetcher {
         pos += size;
         continue;
       }
-      if (h.baseOffset !== end) {
+      if (h.baseOffset < end && f.keepsDivergentTail) {
+        // skip-truncation: cut only as far as needed to append the leader's batch; the rest of the tail stays.
+        p.log.truncateTo(h.baseOffset);
+        rebuildProducerState(p);
+      } else if (h.baseOffset !== end) {
         this.broker.log.warn(`${key(p)}: the leader sent a batch at ${h.baseOffset}, this replica ends at ${end}; truncating again`);
         f.needsTruncation = true;
         return;

@@ -1,0 +1,66 @@
+/**
+ * Checking the checkers on a cluster: each replication bug of the reference broker (scenario
+ * failover, 3 nodes) is caught by the first checker it names, under the replication fault that
+ * exposes it, with a seed whose schedule starts with that fault — so the same seed catches it on
+ * every run. The correct reference cluster passes the same faults.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runScenario } from '../../harness/runner/run-scenario.ts';
+import { KNOWN_BUGS } from '../../reference-broker/bugs/known-bugs.ts';
+import { faultKindsFor, seedStartingWith, type FailoverFault } from '../../scenarios/failover-faults.ts';
+import { failoverScenario } from '../../scenarios/failover.ts';
+
+const scratch = mkdtempSync(join(tmpdir(), 'kconform-replication-bugs-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** The replication fault that exposes each bug (a bug missing here is a gap: its test fails). */
+const EXPOSED_BY: Record<string, FailoverFault> = {
+  'ignore-acks-all': 'stall-followers',
+  'advance-hw-early': 'stall-followers',
+  'elect-outside-isr': 'lagging-follower',
+  'skip-truncation': 'divergent-rejoin',
+};
+
+const KINDS = faultKindsFor(['replication']);
+/** The seed of a failover run whose one fault is `kind` (the first from 11 on, as in the README). */
+const seedFor = (kind: FailoverFault) => seedStartingWith(kind, KINDS, 3, 11);
+
+const run = (bugs: string[], kind: FailoverFault) =>
+  runScenario({
+    spec: { kind: 'reference' },
+    targetName: 'reference',
+    scenario: failoverScenario,
+    seed: seedFor(kind),
+    // 250 records: one fault per run.
+    records: 250,
+    runDir: join(scratch, `${kind}-${bugs.join('+') || 'clean'}`),
+    bugs: new Set(bugs),
+    brokers: 3,
+    faults: ['replication'],
+    progress: (line) => process.stdout.write(`[${kind} ${bugs.join('+') || 'correct'}] ${line}\n`),
+  });
+
+const replicationBugs = KNOWN_BUGS.filter((b) => b.scenario === failoverScenario.name);
+
+describe('replication bugs on a 3-node reference cluster', () => {
+  it.each(replicationBugs.map((b) => [b.name, b.caughtBy] as const))('%s is caught (%s)', async (bug, caughtBy) => {
+    const kind = EXPOSED_BY[bug];
+    expect(kind, `no replication fault is known to expose ${bug}`).toBeDefined();
+    const r = await run([bug], kind!);
+    expect(r.error).toBeUndefined();
+    expect(r.valid).toBe(false);
+    const failed = r.checks.filter((c) => c.valid === false).map((c) => c.checker);
+    expect(failed, `failed checks: ${failed.join(', ')}`).toContain(caughtBy[0]);
+    expect(r.checks.find((c) => c.checker === 'failover-faults')?.count).toBe(1);
+  }, 240_000);
+
+  it.each(['lagging-follower', 'divergent-rejoin'] as const)('the correct cluster passes %s', async (kind) => {
+    const r = await run([], kind);
+    expect(r.error).toBeUndefined();
+    expect(r.checks.filter((c) => c.valid !== true), JSON.stringify(r.checks.filter((c) => c.valid !== true), null, 1)).toEqual([]);
+    expect(r.checks.find((c) => c.checker === 'failover-faults')?.count).toBe(1);
+  }, 240_000);
+});
