@@ -7,6 +7,8 @@ import { HANDLERS } from './handlers/index.ts';
 import type { Connection } from './network/connection.ts';
 import { apiVersionsFallback } from './handlers/api-versions.ts';
 import { saslSessionOf, type SaslSession } from './auth/sasl-session.ts';
+import { illegalSaslStateResponse } from './auth/illegal-sasl-state.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const API_VERSIONS_KEY = 18;
 
@@ -59,8 +61,14 @@ export class RequestRouter {
     const handler = this.handlers.get(apiKey);
     const admission = sasl.admit(apiKey, handler !== undefined && apiVersion >= handler.minVersion && apiVersion <= handler.maxVersion);
     if (!admission.serve) {
-      conn.close(admission.reason);
-      return null;
+      if (!admission.answerIllegalState) {
+        conn.close(admission.reason);
+        return null;
+      }
+      await sleep(sasl.config.failedAuthenticationDelayMs);
+      const answer = await this.routeRequest(frame, conn, illegalSaslStateResponse);
+      conn.closeAfterResponse(admission.reason);
+      return answer;
     }
     const response = await this.routeRequest(frame, conn);
     if (sasl.stage === 'failed') conn.closeAfterResponse(sasl.failure ?? 'SASL authentication failed');
@@ -68,7 +76,11 @@ export class RequestRouter {
     return response;
   }
 
-  private async routeRequest(frame: Buffer, conn: Connection): Promise<Buffer | null> {
+  /**
+   * Reads, checks and decodes one request and answers it with its API's handler, or with
+   * `instead(apiKey, body)` when given (undefined from it: close without an answer).
+   */
+  private async routeRequest(frame: Buffer, conn: Connection, instead?: (apiKey: number, body: unknown) => unknown): Promise<Buffer | null> {
     if (frame.length < 8) {
       conn.close(`request of ${frame.length} bytes is too short for a request header`);
       return null;
@@ -105,6 +117,14 @@ export class RequestRouter {
         return null;
       }
       throw err;
+    }
+    if (instead) {
+      const answer = instead(apiKey, body);
+      if (answer === undefined) {
+        conn.close(`no answer for ${API_NAMES[apiKey]} in this state`);
+        return null;
+      }
+      return encodeResponse(apiKey, apiVersion, correlationId, answer);
     }
     const ctx: RequestContext = { apiVersion, correlationId, clientId, connection: conn, broker: this.broker };
     const response = await handler.handle(body, ctx);

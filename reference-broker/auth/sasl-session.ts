@@ -20,7 +20,7 @@ const SASL_AUTHENTICATE = 36;
 export type SaslStage = 'handshake-or-versions' | 'handshake' | 'authenticate' | 'complete' | 'failed';
 
 /** What the router does with a request at the current stage. */
-export type Admission = { serve: true } | { serve: false; reason: string };
+export type Admission = { serve: true } | { serve: false; reason: string; answerIllegalState?: boolean };
 
 /** The answer to a SaslAuthenticate. */
 export interface AuthenticateOutcome {
@@ -81,7 +81,8 @@ export class SaslSession {
       case 'authenticate':
         if (apiKey === SASL_AUTHENTICATE && !this.rawTokens) return { serve: true };
         // Kafka answers this one with ILLEGAL_SASL_STATE in the API's own error response before closing.
-        return { serve: false, reason: `Unexpected Kafka request of type ${apiName(apiKey)} during SASL authentication.` };
+        this.fail(`Unexpected Kafka request of type ${apiName(apiKey)} during SASL authentication.`);
+        return { serve: false, reason: this.failure!, answerIllegalState: !this.rawTokens };
     }
   }
 
@@ -114,7 +115,8 @@ export class SaslSession {
           this.stage = 'complete';
         }
       }
-      return { errorCode: ErrorCode.NONE, errorMessage: null, authBytes: reply };
+      // Kafka leaves the message at its default, the empty string, on success.
+      return { errorCode: ErrorCode.NONE, errorMessage: '', authBytes: reply };
     } catch (err) {
       if (!(err instanceof SaslFailure)) throw err;
       this.fail(`SASL/${this.mechanism} authentication failed: ${err.message}`);
@@ -122,7 +124,8 @@ export class SaslSession {
     }
   }
 
-  private fail(reason: string): void {
+  /** Ends the exchange as failed (the connection is closed after any answer). */
+  fail(reason: string): void {
     this.stage = 'failed';
     this.failure = reason;
     this.scram = undefined;

@@ -123,13 +123,15 @@ export class ScramServerExchange {
 export class ScramClientExchange {
   private readonly user: string;
   private readonly password: string;
-  private readonly clientNonce = randomBytes(18).toString('base64url');
+  private readonly clientNonce: string;
   private authMessage = '';
   private saltedPassword: Buffer | undefined;
 
-  constructor(user: string, password: string) {
+  /** `nonce` is random unless given (test vectors). */
+  constructor(user: string, password: string, nonce = randomBytes(18).toString('base64url')) {
     this.user = user;
     this.password = password;
+    this.clientNonce = nonce;
   }
 
   first(): Buffer {
