@@ -5,6 +5,7 @@
  */
 import type { Op } from '../history/history.ts';
 import { FINAL_READ, POLL, SEND, type CheckResult, type Validity } from '../../scenarios/checkers/types.ts';
+import { faultWindows, outsideFaultWindows } from './fault-windows.ts';
 import { normalizeError, normalizeRecord, type NormalizedRecord } from './normalize.ts';
 
 /** One target's run of a scenario, as the diff reads it. */
@@ -31,6 +32,12 @@ export interface AspectDiff {
   summary: string;
   /** A few lines naming the first differences (empty when the same). */
   details: string[];
+  /**
+   * Set on a difference when faults ran: `fault-induced` when it shows only in or right after a
+   * fault window (the histories without the ops there agree), else `conformance` — the targets
+   * behave differently on a healthy cluster or leave a different final state (one lost data).
+   */
+  cause?: 'fault-induced' | 'conformance';
 }
 
 /** What a client observed in one run, normalized. */
@@ -323,9 +330,19 @@ const PAIR_DIFF: Record<Aspect, (a: Observation, b: Observation, pair: Pair) => 
 
 /**
  * Compares the runs of one scenario aspect by aspect. The first run is the baseline; every other
- * run is compared with it, so with three or more targets a difference names the pair.
+ * run is compared with it, so with three or more targets a difference names the pair. When
+ * faults ran, each difference gets its {@link AspectDiff.cause}: the runs are compared again
+ * without the ops in or right after their fault windows, and what still differs is conformance.
  */
 export function diffBehaviour(runs: readonly TargetBehaviour[]): AspectDiff[] {
+  const full = diffAspects(runs);
+  const windows = runs.map((r) => faultWindows(r.history));
+  if (windows.every((w) => w.length === 0) || full.every((a) => a.same)) return full;
+  const calm = diffAspects(runs.map((r, i) => ({ ...r, history: outsideFaultWindows(r.history, windows[i]!) })));
+  return full.map((a, i) => (a.same ? a : { ...a, cause: calm[i]!.same ? 'fault-induced' : 'conformance' }));
+}
+
+function diffAspects(runs: readonly TargetBehaviour[]): AspectDiff[] {
   if (runs.length < 2) throw new Error('a behaviour diff needs at least two runs');
   const seen = runs.map(observe);
   const base = runs[0]!.target;

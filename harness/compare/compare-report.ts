@@ -38,15 +38,23 @@ export interface CompareReport {
   same: boolean;
   /** Every target passed every check. */
   passed: boolean;
+  /** Differences that show on a healthy cluster or in the final state (scenario/aspect). */
+  conformanceDifferences: string[];
+  /** Differences that show only in or right after a fault window (scenario/aspect). */
+  faultInducedDifferences: string[];
 }
 
 /** Assembles the report and its two verdicts. */
-export function buildCompareReport(o: Omit<CompareReport, 'schema' | 'same' | 'passed'>): CompareReport {
+export function buildCompareReport(o: Omit<CompareReport, 'schema' | 'same' | 'passed' | 'conformanceDifferences' | 'faultInducedDifferences'>): CompareReport {
+  const differing = (cause: 'fault-induced' | 'conformance') =>
+    o.scenarios.flatMap((s) => s.aspects.filter((a) => !a.same && (a.cause ?? 'conformance') === cause).map((a) => `${s.scenario}#seed=${s.seed}/${a.aspect}`));
   return {
     schema: 'kconform.compare/v1',
     ...o,
     same: o.scenarios.every((s) => s.aspects.every((a) => a.same)),
     passed: o.scenarios.every((s) => s.runs.every((r) => r.valid === true)),
+    conformanceDifferences: differing('conformance'),
+    faultInducedDifferences: differing('fault-induced'),
   };
 }
 
@@ -60,7 +68,7 @@ export function renderCompareTable(report: CompareReport): string {
   const notes: string[][] = [];
   for (const s of report.scenarios) {
     for (const a of s.aspects) {
-      rows.push([s.scenario, String(s.seed), a.aspect, a.same ? 'same' : 'DIFFERS', clip(a.summary)]);
+      rows.push([s.scenario, String(s.seed), a.aspect, a.same ? 'same' : a.cause ? `DIFFERS (${a.cause})` : 'DIFFERS', clip(a.summary)]);
       notes.push([]);
       if (!a.same) for (const d of a.details) notes[notes.length - 1]!.push(clip(d));
     }
@@ -74,6 +82,11 @@ export function renderCompareTable(report: CompareReport): string {
     for (const n of notes[i]!) out.push(`${indent}- ${n}`);
   });
   out.push('');
+  if (report.faultInducedDifferences.length) {
+    out.push(`fault-induced (only in or right after a fault window): ${report.faultInducedDifferences.join(', ')}`);
+    out.push(`conformance (on a healthy cluster or in the final state): ${report.conformanceDifferences.join(', ') || 'none'}`);
+    out.push('');
+  }
   for (const s of report.scenarios) {
     for (const r of s.runs) {
       const why = r.failing.length ? ` (failing: ${r.failing.join(', ')})` : r.error ? ` (stopped: ${r.error})` : '';
@@ -88,7 +101,7 @@ export function compareJUnitCases(report: CompareReport): JUnitCase[] {
   return report.scenarios.flatMap((s) => {
     const suite = `compare ${s.scenario}#seed=${s.seed}`;
     return [
-      ...s.aspects.map((a) => ({ suite, name: a.aspect, failure: a.same ? undefined : a.summary, details: a.same ? undefined : a.details.join('\n') })),
+      ...s.aspects.map((a) => ({ suite, name: a.aspect, failure: a.same ? undefined : a.cause ? `${a.cause}: ${a.summary}` : a.summary, details: a.same ? undefined : a.details.join('\n') })),
       ...s.runs.map((r) => ({
         suite,
         name: `checks on ${r.target}`,
