@@ -47,8 +47,8 @@ export function parseFeatures(names: readonly string[]): Feature[] {
 export interface MatrixOptions {
   clients?: readonly ClientDriver[];
   features?: readonly Feature[];
-  /** Run directory: the target's logs and each cell's history. */
-  outDir: string;
+  /** Run directory: the target's logs and each cell's history (none: histories stay in memory; runMatrixOn needs one). */
+  outDir?: string;
   log?: (line: string) => void;
   /** Per produce or consume. */
   timeoutMs?: number;
@@ -86,7 +86,7 @@ export async function runCellsOn(bootstrap: string, nodes: number, target: strin
  * Starts `target`, runs the matrix, stops it.
  * @throws TargetUnavailableError when the target cannot be started or reached
  */
-export async function runMatrixOn(target: string, opts: MatrixOptions): Promise<TargetMatrix> {
+export async function runMatrixOn(target: string, opts: MatrixOptions & { outDir: string }): Promise<TargetMatrix> {
   const { spec, brokers } = matrixTarget(target);
   await mkdir(opts.outDir, { recursive: true });
   const log = opts.log ?? (() => {});

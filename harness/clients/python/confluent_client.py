@@ -30,7 +30,9 @@ def produce(cmd):
         "acks": str(cmd["acks"]),
         "enable.idempotence": bool(cmd["idempotent"]),
         "compression.type": cmd["compression"],
-        "linger.ms": 5,
+        # one batch for the cell's few records: librdkafka sends a batch uncompressed when
+        # compressing would not shrink it, which small split batches invite
+        "linger.ms": 100,
     }
     producer = Producer(conf)
     reports = []
