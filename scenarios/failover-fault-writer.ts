@@ -44,6 +44,8 @@ export class FaultWriter {
    * Writes a batch of 2 records every `everyMs` to `address` (a fixed node: the leader when the
    * fault struck) or, without one, to whoever leads now. Requests are not awaited one by one: a
    * leader waiting for followers that cannot answer holds them all, as it would hold a client's.
+   * To a fixed node each request has a connection of its own: a broker handles one request of a
+   * connection at a time, so one held acks=all Produce would hold back every later one unappended.
    */
   start(everyMs: number, address?: string, requestTimeoutMs = 20_000): void {
     this.stopped = false;
@@ -70,7 +72,7 @@ export class FaultWriter {
     const key = FAULT_WRITER;
     const ops = values.map((value) => this.history.invoke(FAULT_WRITER, SEND, { topic, partition, key, value, acks: -1 }));
     try {
-      const raw = await this.router.connection(FAULT_WRITER, address ?? (await this.router.leaderOf(topic, partition)));
+      const raw = address ? await this.router.connection(`${FAULT_WRITER}-${this.seq}`, address) : await this.router.connection(FAULT_WRITER, await this.router.leaderOf(topic, partition));
       const res = await Promise.race([
         produceRaw(raw, topic, partition, values.map((value) => ({ key, value })), -1),
         sleep(requestTimeoutMs).then(() => {
