@@ -4,7 +4,7 @@ import { splitHostPort } from '../../protocol/client/host-port.ts';
 import { createTopicBody, listOffsetsBody, produceBody } from '../drivers/request-bodies.ts';
 import { buildRecordBatch } from '../../protocol/records/batch-builder.ts';
 import { decodeRequest } from '../../protocol/messages/frames.ts';
-import { validFrameCorpus } from './frame-corpus.ts';
+import { fuzzCorpus } from './frame-corpus.ts';
 import { frameMutator, type MutationKind } from './frame-mutator.ts';
 
 /** Settings of a fuzz run against one broker. */
@@ -19,6 +19,11 @@ export interface FuzzOptions {
   /** A well-behaved client checks the broker every this many frames. */
   healthEvery?: number;
   onProgress?: (sent: number, report: FuzzReport) => void;
+  /**
+   * Whether the broker process still runs (checked with every health check); when it returns
+   * false the run stops and counts a crash. Default: judged by health checks alone.
+   */
+  isAlive?: () => boolean;
 }
 
 /** What a fuzz run saw. */
@@ -28,8 +33,14 @@ export interface FuzzReport {
   closedByBroker: number;
   /** Frames neither answered nor closed within the timeout, for which the protocol promises an answer: hangs. */
   unanswered: number;
-  /** Frames that decode to a request the protocol lets go unanswered that long (Produce acks=0, a long-poll Fetch, a JoinGroup/SyncGroup waiting on its group). */
+  /**
+   * Frames the protocol lets go unanswered that long: a request that needs no answer yet
+   * (Produce acks=0, a long-poll Fetch, a JoinGroup/SyncGroup waiting on its group), or a size
+   * prefix claiming more bytes than were sent (the broker rightly waits for the rest).
+   */
   silentByProtocol: number;
+  /** The broker process died (see `isAlive`). */
+  crashes: number;
   slowestAnswerMs: number;
   healthChecks: number;
   healthFailures: string[];
@@ -37,7 +48,7 @@ export interface FuzzReport {
 }
 
 /** True when `frame` (size prefix included) is a request that may rightly get no answer within `timeoutMs`. */
-function silenceAllowed(frame: Buffer, timeoutMs: number): boolean {
+export function silenceAllowed(frame: Buffer, timeoutMs: number): boolean {
   try {
     const { header, body } = decodeRequest<Record<string, unknown>>(frame.subarray(4));
     switch (header.requestApiKey) {
@@ -78,7 +89,7 @@ async function healthCheck(bootstrap: string, topic: string, n: number): Promise
 }
 
 /** Sends one frame on `socket` and waits for a response, a close, or the timeout. */
-function sendOne(socket: Socket, bytes: Buffer, timeoutMs: number): Promise<{ outcome: 'answered' | 'closed' | 'unanswered'; ms: number }> {
+export function sendOne(socket: Socket, bytes: Buffer, timeoutMs: number): Promise<{ outcome: 'answered' | 'closed' | 'unanswered'; ms: number }> {
   const t0 = performance.now();
   return new Promise((resolve) => {
     const done = (outcome: 'answered' | 'closed' | 'unanswered') => {
@@ -102,7 +113,26 @@ function sendOne(socket: Socket, bytes: Buffer, timeoutMs: number): Promise<{ ou
   });
 }
 
-function open(bootstrap: string): Promise<Socket> {
+/**
+ * Sends bytes whose size prefix does not match them, then hangs up: a broker may rightly wait
+ * for the rest of such a frame, but must close the connection once the client closed its side.
+ * Resolves 'closed' when it did within `timeoutMs`, else 'unanswered' (a connection leaked).
+ */
+export function sendAndHangUp(socket: Socket, bytes: Buffer, timeoutMs: number): Promise<{ outcome: 'closed' | 'unanswered'; ms: number }> {
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve({ outcome: 'unanswered', ms: performance.now() - t0 }), timeoutMs);
+    socket.on('data', () => {});
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve({ outcome: 'closed', ms: performance.now() - t0 });
+    });
+    socket.end(bytes);
+  });
+}
+
+/** A raw connection to `bootstrap`. */
+export function open(bootstrap: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const s = connect(splitHostPort(bootstrap));
     s.once('connect', () => resolve(s));
@@ -121,25 +151,49 @@ export async function fuzzBroker(o: FuzzOptions): Promise<FuzzReport> {
   const timeoutMs = o.answerTimeoutMs ?? 2000;
   const healthEvery = o.healthEvery ?? 1000;
   await healthCheck(o.bootstrap, topic, 0);
-  const next = frameMutator(validFrameCorpus(topic), o.seed);
-  const report: FuzzReport = { sent: 0, answered: 0, closedByBroker: 0, unanswered: 0, silentByProtocol: 0, slowestAnswerMs: 0, healthChecks: 1, healthFailures: [], byKind: {} };
+  const next = frameMutator(fuzzCorpus(topic), o.seed);
+  const report: FuzzReport = { sent: 0, answered: 0, closedByBroker: 0, unanswered: 0, silentByProtocol: 0, crashes: 0, slowestAnswerMs: 0, healthChecks: 1, healthFailures: [], byKind: {} };
+  let stopped = false;
   let nextHealth = healthEvery;
   const worker = async () => {
     let socket = await open(o.bootstrap);
-    while (report.sent < o.frames) {
+    while (report.sent < o.frames && !stopped) {
       const frame = next();
       report.sent++;
       report.byKind[frame.kind] = (report.byKind[frame.kind] ?? 0) + 1;
-      const r = await sendOne(socket, frame.bytes, timeoutMs);
-      if (r.outcome === 'answered') report.answered++;
-      else if (r.outcome === 'closed') report.closedByBroker++;
-      else if (silenceAllowed(frame.bytes, timeoutMs)) report.silentByProtocol++;
-      else report.unanswered++;
-      if (r.outcome !== 'unanswered') report.slowestAnswerMs = Math.max(report.slowestAnswerMs, r.ms);
-      if (r.outcome !== 'answered') {
+      let fresh: boolean;
+      if (frame.misframed) {
+        const h = await sendAndHangUp(socket, frame.bytes, timeoutMs);
+        if (h.outcome === 'closed') report.silentByProtocol++;
+        else report.unanswered++;
+        fresh = true;
+      } else {
+        const r = await sendOne(socket, frame.bytes, timeoutMs);
+        if (r.outcome === 'answered') report.answered++;
+        else if (r.outcome === 'closed') report.closedByBroker++;
+        else if (silenceAllowed(frame.bytes, timeoutMs)) report.silentByProtocol++;
+        else report.unanswered++;
+        if (r.outcome !== 'unanswered') report.slowestAnswerMs = Math.max(report.slowestAnswerMs, r.ms);
         // A half-read or unanswered connection is useless: start clean.
+        fresh = r.outcome !== 'answered';
+      }
+      if (fresh) {
         socket.destroy();
-        socket = await open(o.bootstrap);
+        if (o.isAlive && !o.isAlive()) {
+          stopped = true;
+          report.crashes++;
+          report.healthFailures.push(`the broker process died after ${report.sent} frames`);
+          break;
+        }
+        try {
+          socket = await open(o.bootstrap);
+        } catch (err) {
+          // A broker that no longer accepts connections is down, whatever took it down.
+          stopped = true;
+          report.crashes++;
+          report.healthFailures.push(`after ${report.sent} frames the broker refused a connection: ${(err as Error).message}`);
+          break;
+        }
       }
       if (report.sent >= nextHealth) {
         nextHealth += healthEvery;
@@ -151,6 +205,7 @@ export async function fuzzBroker(o: FuzzOptions): Promise<FuzzReport> {
     socket.destroy();
   };
   await Promise.all(Array.from({ length: o.connections ?? 4 }, worker));
+  if (stopped) return report;
   report.healthChecks++;
   await healthCheck(o.bootstrap, topic, report.healthChecks).catch((err: Error) => report.healthFailures.push(`at the end: ${err.message}`));
   return report;
