@@ -44,6 +44,8 @@ export interface FuzzReport {
   slowestAnswerMs: number;
   healthChecks: number;
   healthFailures: string[];
+  /** The first few frames counted as hangs (kind and bytes in hex), to reproduce them. */
+  hangSamples: { kind: MutationKind; hex: string }[];
   byKind: Partial<Record<MutationKind, number>>;
 }
 
@@ -152,7 +154,11 @@ export async function fuzzBroker(o: FuzzOptions): Promise<FuzzReport> {
   const healthEvery = o.healthEvery ?? 1000;
   await healthCheck(o.bootstrap, topic, 0);
   const next = frameMutator(fuzzCorpus(topic), o.seed);
-  const report: FuzzReport = { sent: 0, answered: 0, closedByBroker: 0, unanswered: 0, silentByProtocol: 0, crashes: 0, slowestAnswerMs: 0, healthChecks: 1, healthFailures: [], byKind: {} };
+  const report: FuzzReport = { sent: 0, answered: 0, closedByBroker: 0, unanswered: 0, silentByProtocol: 0, crashes: 0, slowestAnswerMs: 0, healthChecks: 1, healthFailures: [], hangSamples: [], byKind: {} };
+  const hang = (kind: MutationKind, bytes: Buffer) => {
+    report.unanswered++;
+    if (report.hangSamples.length < 5) report.hangSamples.push({ kind, hex: bytes.toString('hex') });
+  };
   let stopped = false;
   let nextHealth = healthEvery;
   const worker = async () => {
@@ -165,14 +171,14 @@ export async function fuzzBroker(o: FuzzOptions): Promise<FuzzReport> {
       if (frame.misframed) {
         const h = await sendAndHangUp(socket, frame.bytes, timeoutMs);
         if (h.outcome === 'closed') report.silentByProtocol++;
-        else report.unanswered++;
+        else hang(frame.kind, frame.bytes);
         fresh = true;
       } else {
         const r = await sendOne(socket, frame.bytes, timeoutMs);
         if (r.outcome === 'answered') report.answered++;
         else if (r.outcome === 'closed') report.closedByBroker++;
         else if (silenceAllowed(frame.bytes, timeoutMs)) report.silentByProtocol++;
-        else report.unanswered++;
+        else hang(frame.kind, frame.bytes);
         if (r.outcome !== 'unanswered') report.slowestAnswerMs = Math.max(report.slowestAnswerMs, r.ms);
         // A half-read or unanswered connection is useless: start clean.
         fresh = r.outcome !== 'answered';
