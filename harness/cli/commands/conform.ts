@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { REQUESTS } from '../../../protocol/messages/generated/index.ts';
@@ -8,7 +8,12 @@ import { apiName, runConform } from '../../conform/run-conform.ts';
 import { TargetUnavailableError } from '../../targets/target.ts';
 import { parseTargetSpec, type TargetSpec } from '../../targets/target-spec.ts';
 import { CliError, ExitCode, targetError, usageError } from '../exit-codes.ts';
-import { newRunId } from '../scenario-selection.ts';
+
+/** A run id like `run`'s (UTC time and a random suffix); made here so conform loads no scenario code. */
+function newRunId(): string {
+  const t = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${t}-${randomBytes(3).toString('hex')}`;
+}
 
 /** Options of `kconform conform`. */
 export interface ConformCommandOptions {
