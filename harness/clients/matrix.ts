@@ -1,7 +1,7 @@
 /**
  * The client compatibility matrix, as a command (it regenerates the README table):
  *
- *   node harness/clients/matrix.ts --target reference|reference3|kafka@4.4.0[,…]
+ *   node harness/clients/matrix.ts --target reference|reference3|kafka@4.4.0[/N][,…]
  *        [--clients kafkajs,platformatic,java,confluent-python] [--features acks=all,seek,…]
  *        [--out DIR] [--json FILE]
  *
@@ -12,14 +12,14 @@
  * 1 when a cell fails, 2 on bad usage, 3 when a target cannot be started.
  */
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCleanups } from '../cleanup/cleanup-registry.ts';
 import { TargetUnavailableError } from '../targets/target.ts';
 import { renderMatrix, type TargetMatrix } from './matrix-table.ts';
 import { driversByIds, matrixTarget, parseFeatures, runMatrixOn } from './run-matrix.ts';
 
-const USAGE = 'usage: node harness/clients/matrix.ts --target reference|reference3|kafka@VERSION[,…] [--clients IDS] [--features NAMES] [--out DIR] [--json FILE]';
+const USAGE = 'usage: node harness/clients/matrix.ts --target reference|reference3|kafka@VERSION[/NODES][,…] [--clients IDS] [--features NAMES] [--out DIR] [--json FILE]';
 
 function usage(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -54,7 +54,8 @@ try {
 }
 
 const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, 'Z');
-const outDir = values.out ?? join('runs', `clients-${stamp}`);
+// Absolute: Kafka's tools run in their node directories, where a relative path means something else.
+const outDir = resolve(values.out ?? join('runs', `clients-${stamp}`));
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const matrices: TargetMatrix[] = [];
 try {

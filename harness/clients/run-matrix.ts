@@ -18,10 +18,10 @@ import { NeutralIO } from './neutral-io.ts';
 /** Every client of the matrix, in table order. */
 export const DRIVERS: readonly ClientDriver[] = [kafkajsDriver, platformaticDriver, javaDriver, confluentPythonDriver];
 
-/** The matrix's target names: `reference` (one node, in process), `reference3` (3-node cluster), or any `--target` SPEC. */
+/** The matrix's target names: `reference` (one node, in process), `reference3` (3-node cluster), any `--target` SPEC, or SPEC/N for N nodes (`kafka@4.4.0/3`). */
 export function matrixTarget(name: string): { spec: TargetSpec; brokers: number } {
   if (name === 'reference3') return { spec: { kind: 'reference' }, brokers: 3 };
-  const m = /^(.*)\*(\d)$/.exec(name);
+  const m = /^(.*)\/(\d)$/.exec(name);
   if (m) return { spec: parseTargetSpec(m[1]!), brokers: Number(m[2]) };
   return { spec: parseTargetSpec(name), brokers: 1 };
 }
