@@ -104,7 +104,8 @@ export async function runCommand(opts: RunOptions): Promise<void> {
   }
   for (const r of failed) {
     process.stdout.write(`\n${r.scenario} ${r.valid === false ? 'found an anomaly' : 'could not decide'}: seed ${r.seed}, run directory ${r.runDir}\n`);
-    process.stdout.write(`  rerun with: kconform run --target ${r.target} --scenarios ${r.scenario} --seed ${r.seed} --records ${opts.records}\n`);
+    const rerun = [`--target ${r.target}`, opts.brokers > 1 ? `--brokers ${opts.brokers}` : '', `--scenarios ${r.scenario}`, `--seed ${r.seed}`, `--records ${opts.records}`, opts.faults ? `--faults ${opts.faults}` : '', opts.bug ? `--bug ${opts.bug}` : ''];
+    process.stdout.write(`  rerun with: kconform run ${rerun.filter(Boolean).join(' ')}\n`);
     if (r.shrunk) {
       process.stdout.write(`  shrunk from ${r.ops} to ${r.shrunk.ops} history ops (--records ${r.shrunk.records}) in ${r.shrunk.attempts} runs (fast-check path ${r.shrunk.path ?? '-'}), failing ${r.shrunk.failing.join(', ')}: ${r.shrunk.runDir}\n`);
       process.stdout.write(`  replay the shrunk case: kconform replay ${r.shrunk.runDir}\n`);
