@@ -166,7 +166,11 @@ export class ReplicaManager {
         p.replicas = [...reg.replicas];
         p.leaderId = reg.leader;
         p.leaderEpoch = reg.leaderEpoch;
-        if (ready && reg.leader === me) this.lead(p);
+        if (ready && reg.leader === me) {
+          this.lead(p);
+          // the controller may have taken a dead follower out of the ISR: what it held back may now be committed
+          this.maybeAdvanceHighWatermark(p);
+        }
         else if (ready && reg.leader >= 0 && reg.replicas.includes(me)) this.follow(p, reg.leader);
         else this.stopReplica(p);
       }
