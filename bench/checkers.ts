@@ -7,8 +7,8 @@
  *
  * Each history is turned into what `kconform check` holds after reading history.jsonl — every op
  * parsed from its own JSON line, so records and strings are laid out as on a real check, not
- * shared between sends and polls as the simulator builds them. Each size is checked several
- * times after one untimed round and the best time kept (the machines are shared).
+ * shared between sends and polls as the simulator builds them. Each size is checked after two
+ * untimed rounds, then ROUNDS (5) times, and the median kept (the machines are shared and loaded).
  *
  * The bench also times a bare traversal of the same history — every op, value, record and string
  * touched once, nothing computed. checkHistory cannot scale better than that: a 10^5-op history
@@ -22,11 +22,12 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Op } from '../harness/history/history.ts';
-import { checkHistory } from '../scenarios/checkers/index.ts';
+import { checkHistory, indexHistory } from '../scenarios/checkers/index.ts';
 import { plantAnomaly, simulateHistory, type SimulationOptions } from '../scenarios/checkers/simulated-history.ts';
 
 const SIZES = [10_000, 100_000, 1_000_000];
 const MAX_RATIO = 12;
+const ROUNDS = 5;
 const SHAPE: Omit<SimulationOptions, 'ops' | 'seed'> = { producers: 8, partitions: 16, consumers: 4, transactions: true, maxInFlight: 3 };
 
 // gc() without a command-line flag, so a plain `node bench/checkers.ts` can drop the
@@ -49,21 +50,23 @@ function traverse(history: readonly Op[]): number {
   return sum;
 }
 
-/** Best wall and CPU time (seconds) of `rounds` timed calls of `f`, after one untimed call. */
-function best(rounds: number, f: () => unknown): { wall: number; cpu: number } {
+/** Median wall and CPU time (seconds) of `rounds` timed calls of `f`, after two untimed calls. */
+function median(rounds: number, f: () => unknown): { wall: number; cpu: number } {
   collect();
   f();
-  let wall = Infinity;
-  let cpu = Infinity;
+  f();
+  const walls: number[] = [];
+  const cpus: number[] = [];
   for (let i = 0; i < rounds; i++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     f();
-    wall = Math.min(wall, (performance.now() - t0) / 1000);
+    walls.push((performance.now() - t0) / 1000);
     const c = process.cpuUsage(c0);
-    cpu = Math.min(cpu, (c.user + c.system) / 1e6);
+    cpus.push((c.user + c.system) / 1e6);
   }
-  return { wall, cpu };
+  const mid = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1]!;
+  return { wall: mid(walls), cpu: mid(cpus) };
 }
 
 const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
@@ -71,14 +74,15 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (s: number) => `${(s * 1000).toFixed(1)} ms`;
 
 console.log(`# Checker scaling (Node ${process.versions.node}; ${SHAPE.producers} producers, ${SHAPE.partitions} partitions, ${SHAPE.consumers} consumers, transactions)\n`);
-console.log('| ops | records polled | sends | rounds | checkHistory (wall) | ops/s | CPU time | bare traversal | heap |');
+console.log(`| ops | records polled | sends | checkHistory CPU (median of ${ROUNDS}) | ops/s (CPU) | checkHistory wall | of which indexHistory CPU | bare traversal CPU | heap |`);
 console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 
 // Warm the JIT on a small history first, so the 10^4 row measures checking, not compiling.
-best(5, () => checkHistory(asStored(simulateHistory({ ...SHAPE, ops: 5_000, seed: 7 }))));
+median(ROUNDS, () => checkHistory(asStored(simulateHistory({ ...SHAPE, ops: 5_000, seed: 7 }))));
 
 const check = new Map<number, { wall: number; cpu: number }>();
 const floor = new Map<number, { wall: number; cpu: number }>();
+const index = new Map<number, { wall: number; cpu: number }>();
 let largest: Op[] = [];
 for (const size of SIZES) {
   largest = [];
@@ -89,19 +93,24 @@ for (const size of SIZES) {
     if (op.f === 'poll' && op.type === 'ok') records += (op.value as { records: unknown[] }).records.length;
     if (op.f === 'send' && op.type === 'invoke') sends++;
   }
-  const rounds = size >= 1_000_000 ? 7 : size >= 100_000 ? 15 : 30;
-  const s = best(rounds, () => checkHistory(history));
-  const t = best(rounds, () => traverse(history));
+  const s = median(ROUNDS, () => checkHistory(history));
+  const x = median(ROUNDS, () => indexHistory(history));
+  const t = median(ROUNDS, () => traverse(history));
   check.set(size, s);
+  index.set(size, x);
   floor.set(size, t);
-  console.log(`| ${fmt(history.length)} | ${fmt(records)} | ${fmt(sends)} | ${rounds} | ${ms(s.wall)} | ${fmt(history.length / s.wall)} | ${ms(s.cpu)} | ${ms(t.wall)} | ${mb(process.memoryUsage().heapUsed)} |`);
+  console.log(`| ${fmt(history.length)} | ${fmt(records)} | ${fmt(sends)} | ${ms(s.cpu)} | ${fmt(history.length / s.cpu)} | ${ms(s.wall)} | ${ms(x.cpu)} | ${ms(t.cpu)} | ${mb(process.memoryUsage().heapUsed)} |`);
   largest = history;
 }
 
 const ratio = check.get(1_000_000)!.wall / check.get(100_000)!.wall;
 const cpuRatio = check.get(1_000_000)!.cpu / check.get(100_000)!.cpu;
-const floorRatio = floor.get(1_000_000)!.wall / floor.get(100_000)!.wall;
-console.log(`\n10^6 / 10^5: checkHistory ${cpuRatio.toFixed(2)}× CPU, ${ratio.toFixed(2)}× wall (linear is 10×; bound ${MAX_RATIO}× CPU) — ${cpuRatio <= MAX_RATIO ? 'ok' : 'OVER'}; bare traversal of the same histories ${floorRatio.toFixed(2)}× wall`);
+const indexRatio = index.get(1_000_000)!.cpu / index.get(100_000)!.cpu;
+const floorRatio = floor.get(1_000_000)!.cpu / floor.get(100_000)!.cpu;
+console.log(
+  `\n10^6 / 10^5: checkHistory ${cpuRatio.toFixed(2)}× CPU, ${ratio.toFixed(2)}× wall (linear is 10×; bound ${MAX_RATIO}× CPU) — ${cpuRatio <= MAX_RATIO ? 'ok' : 'OVER'}; ` +
+    `indexHistory alone ${indexRatio.toFixed(2)}× CPU; bare traversal of the same histories ${floorRatio.toFixed(2)}× CPU`,
+);
 
 const planted = plantAnomaly(largest, 'lost-write');
 const t0 = performance.now();

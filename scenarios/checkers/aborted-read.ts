@@ -1,7 +1,7 @@
 import type { Op } from '../../harness/history/history.ts';
 import { resolveCheckConfig, type CheckConfig } from './config.ts';
-import { indexHistory, recordAt, type HistoryIndex } from './history-index.ts';
-import { MAX_WITNESSES, REPLAY_READ, verdict, type CheckResult } from './types.ts';
+import { indexHistory, pollOp, READ_COMMITTED, recordOfRow, type HistoryIndex } from './history-index.ts';
+import { MAX_WITNESSES, verdict, type CheckResult } from './types.ts';
 
 /**
  * Aborted read: a read_committed consumer must never be given a record of an aborted
@@ -28,7 +28,7 @@ import { MAX_WITNESSES, REPLAY_READ, verdict, type CheckResult } from './types.t
 export function checkAbortedReads(history: readonly Op[], config: Partial<CheckConfig> = {}, ix: HistoryIndex = indexHistory(history)): CheckResult {
   const c = resolveCheckConfig(config);
   // Content id → the transaction (index in ix.txns) that wrote it, or -1.
-  const txnOf = new Int32Array(ix.contents).fill(-1);
+  const txnOf = new Array<number>(ix.contents).fill(-1);
   let txnSends = 0;
   for (let s = 0; s < ix.sendCount; s++) {
     if (ix.sendTxn[s]! < 0) continue;
@@ -43,20 +43,22 @@ export function checkAbortedReads(history: readonly Op[], config: Partial<CheckC
   let committedPolls = 0;
   let count = 0;
   const witnesses: unknown[] = [];
-  for (const p of ix.polls) {
-    if (p.isolation !== 'read_committed') continue;
+  for (let p = 0; p < ix.pollCount; p++) {
+    if (ix.pollIsolation[p] !== READ_COMMITTED) continue;
     // The replay must equal the final read (replay.ts), which is checked here.
-    if (p.op.process === REPLAY_READ) continue;
+    if (ix.pollActor[p] === ix.replayActor) continue;
     committedPolls++;
-    for (let row = p.start; row < p.start + p.count; row++) {
+    const at = ix.pollAt[p]!;
+    const end = ix.pollStart[p]! + ix.pollRecords[p]!;
+    for (let row = ix.pollStart[p]!; row < end; row++) {
       const t = txnOf[ix.recContent[row]!]!;
       if (t < 0) continue;
       const fate = ix.txns[t]!;
-      const early = fate.endInvoke >= 0 && p.at < fate.endInvoke;
+      const early = fate.endInvoke >= 0 && at < fate.endInvoke;
       if (fate.outcome !== 'abort' && !early) continue;
       count++;
       if (witnesses.length < MAX_WITNESSES) {
-        witnesses.push({ txn: fate.id, why: fate.outcome === 'abort' ? 'aborted' : 'read before the transaction ended', record: recordAt(p, row), poll: p.op });
+        witnesses.push({ txn: fate.id, why: fate.outcome === 'abort' ? 'aborted' : 'read before the transaction ended', record: recordOfRow(ix, row), poll: pollOp(ix, p) });
       }
     }
   }

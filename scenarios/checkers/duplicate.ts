@@ -1,7 +1,7 @@
 import type { Op } from '../../harness/history/history.ts';
 import { allowance } from './allowances.ts';
 import { resolveCheckConfig, type CheckConfig } from './config.ts';
-import { FAIL, indexHistory, type HistoryIndex } from './history-index.ts';
+import { FAIL, indexHistory, recordOfRow, type HistoryIndex } from './history-index.ts';
 import { MAX_WITNESSES, verdict, type CheckResult } from './types.ts';
 
 /**
@@ -15,7 +15,7 @@ export function checkDuplicates(history: readonly Op[], config: Partial<CheckCon
   const final = ix.final;
   if (!final) return { checker: 'duplicate', valid: 'unknown', summary: 'no final read in the history', witnesses: [] };
   // Content id → where in the final read it first appeared; then the later copies of those that recur.
-  const first = new Int32Array(ix.contents).fill(-1);
+  const first = new Array<number>(ix.contents).fill(-1);
   const copies = new Map<number, number[]>();
   for (let k = 0; k < final.length; k++) {
     const row = final[k]!;
@@ -45,7 +45,7 @@ export function checkDuplicates(history: readonly Op[], config: Partial<CheckCon
     const times = sent.get(id) ?? 0;
     if (list.length <= Math.max(1, times)) continue;
     count++;
-    if (witnesses.length < MAX_WITNESSES) witnesses.push({ first: ix.finalRead[list[0]!], again: list.slice(1).map((k) => ix.finalRead[k]), sent: times });
+    if (witnesses.length < MAX_WITNESSES) witnesses.push({ first: recordOfRow(ix, final[list[0]!]!), again: list.slice(1).map((k) => recordOfRow(ix, final[k]!)), sent: times });
   }
   return verdict('duplicate', count, witnesses, 'no record stored twice', `${count} record(s) stored more than once`, allowance(resolveCheckConfig(config), 'duplicate'));
 }

@@ -1,7 +1,7 @@
 import type { Op } from '../../harness/history/history.ts';
 import { allowance } from './allowances.ts';
 import { resolveCheckConfig, type CheckConfig } from './config.ts';
-import { ackedRecord, indexHistory, OK, type HistoryIndex } from './history-index.ts';
+import { ackedRecord, indexHistory, OffsetTable, OK, recordOfRow, type HistoryIndex } from './history-index.ts';
 import { MAX_WITNESSES, verdict, type CheckResult, type RecordRef } from './types.ts';
 
 const content = (r: RecordRef) => ({ key: r.key ?? null, value: r.value ?? null });
@@ -13,8 +13,14 @@ const content = (r: RecordRef) => ({ key: r.key ?? null, value: r.value ?? null 
  * out. Allowed where writes may be lost: a truncated log reuses the lost records' offsets.
  */
 export function checkInconsistentOffsets(history: readonly Op[], config: Partial<CheckConfig> = {}, ix: HistoryIndex = indexHistory(history)): CheckResult {
-  // Per partition id: acknowledged offset → the send (its index in ix.sends) that was told it.
-  const acked: (Map<number, number> | undefined)[] = [];
+  // Per partition id: acknowledged offset → the send that was told it (the last one). Offsets the
+  // table cannot hold (far apart, not whole) go to a map.
+  const acked = new OffsetTable();
+  const far: (Map<number, number> | undefined)[] = [];
+  const ackedAt = (part: number, offset: number): number => {
+    const s = acked.get(part, offset);
+    return s >= 0 ? s : (far[part]?.get(offset) ?? -1);
+  };
   // Offsets found holding two records; one seen both acked twice and read otherwise counts once.
   const flagged: (Set<number> | undefined)[] = [];
   const witnesses: unknown[] = [];
@@ -30,21 +36,21 @@ export function checkInconsistentOffsets(history: readonly Op[], config: Partial
     const part = ix.sendPart[s]!;
     const offset = ix.sendOffset[s]!;
     if (ix.sendOutcome[s] !== OK || offset < 0 || part < 0) continue;
-    const offsets = (acked[part] ??= new Map());
-    const prev = offsets.get(offset);
-    if (prev !== undefined && ix.sendContent[prev] !== ix.sendContent[s]) {
+    const prev = ackedAt(part, offset);
+    if (prev >= 0 && ix.sendContent[prev] !== ix.sendContent[s]) {
       flag(part, offset, () => ({ offset: at(part, offset), acknowledgedTwice: [content(ackedRecord(ix, prev)), content(ackedRecord(ix, s))], op: history[ix.sendDone[s]!] }));
     }
-    offsets.set(offset, s);
+    if (acked.set(part, offset, s, ix.sendCount)) far[part]?.delete(offset);
+    else (far[part] ??= new Map()).set(offset, s);
   }
   if (ix.final) {
-    ix.final.forEach((row, k) => {
+    for (const row of ix.final) {
       const part = ix.recPart[row]!;
       const offset = ix.recOffset[row]!;
-      const sent = acked[part]?.get(offset);
-      if (sent === undefined || ix.sendContent[sent] === ix.recContent[row]) return;
-      flag(part, offset, () => ({ offset: at(part, offset), acknowledged: content(ackedRecord(ix, sent)), read: content(ix.finalRead[k]!) }));
-    });
+      const sent = ackedAt(part, offset);
+      if (sent < 0 || ix.sendContent[sent] === ix.recContent[row]) continue;
+      flag(part, offset, () => ({ offset: at(part, offset), acknowledged: content(ackedRecord(ix, sent)), read: content(recordOfRow(ix, row)) }));
+    }
   }
   return verdict(
     'inconsistent-offsets',

@@ -12,7 +12,7 @@ import { MAX_WITNESSES, verdict, type CheckResult } from './types.ts';
  */
 export function checkLostWrites(history: readonly Op[], config: Partial<CheckConfig> = {}, ix: HistoryIndex = indexHistory(history)): CheckResult {
   if (!ix.final) return { checker: 'lost-write', valid: 'unknown', summary: 'no final read in the history', witnesses: [] };
-  const read = new Uint8Array(ix.contents);
+  const read = new Array<number>(ix.contents).fill(0);
   for (const row of ix.final) read[ix.recContent[row]!] = 1;
   let acked = 0;
   let count = 0;

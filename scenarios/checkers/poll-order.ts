@@ -1,15 +1,8 @@
 import type { Op } from '../../harness/history/history.ts';
 import { allowance } from './allowances.ts';
 import { resolveCheckConfig, type CheckConfig } from './config.ts';
-import { indexHistory, recordAt, type HistoryIndex, type PollEntry } from './history-index.ts';
+import { indexHistory, pollOp, recordOfRow, type HistoryIndex } from './history-index.ts';
 import { MAX_WITNESSES, verdict, type CheckResult } from './types.ts';
-
-/** Where one consumer is, per partition id: the offset it last read and the poll and row it came in. */
-interface Position {
-  offset: number[];
-  poll: PollEntry[];
-  row: number[];
-}
 
 /**
  * Polls of each consumer, per partition: offsets must strictly increase (nonmonotonic-poll) and
@@ -21,7 +14,9 @@ interface Position {
  */
 export function checkPollOrder(history: readonly Op[], config: Partial<CheckConfig> = {}, ix: HistoryIndex = indexHistory(history)): CheckResult[] {
   const c = resolveCheckConfig(config);
-  const last = new Map<Op['process'], Position>();
+  const parts = ix.partitions.names.length;
+  // Per actor (consumer), by partition id: the row it last read there, or -1. A reposition clears it.
+  const last: (number[] | undefined)[] = [];
   const backwards: unknown[] = [];
   const skips: unknown[] = [];
   let backwardsCount = 0;
@@ -29,28 +24,29 @@ export function checkPollOrder(history: readonly Op[], config: Partial<CheckConf
   let txnGaps = 0;
   // Polls and repositions, merged in history order.
   let next = 0;
-  for (const p of ix.polls) {
-    for (; next < ix.repositions.length && ix.repositions[next]! < p.at; next++) last.delete(history[ix.repositions[next]!]!.process);
-    const process = p.op.process;
-    let mine = last.get(process);
-    if (!mine) last.set(process, (mine = { offset: [], poll: [], row: [] }));
-    for (let row = p.start; row < p.start + p.count; row++) {
+  for (let p = 0; p < ix.pollCount; p++) {
+    const at = ix.pollAt[p]!;
+    for (; next < ix.repositions.length && ix.repositions[next]! < at; next++) last[ix.repositionActor[next]!]?.fill(-1);
+    const actor = ix.pollActor[p]!;
+    let mine = last[actor];
+    if (!mine) mine = last[actor] = new Array<number>(parts).fill(-1);
+    const end = ix.pollStart[p]! + ix.pollRecords[p]!;
+    for (let row = ix.pollStart[p]!; row < end; row++) {
       const part = ix.recPart[row]!;
       const offset = ix.recOffset[row]!;
-      const prev = mine.offset[part];
-      if (prev !== undefined && offset !== prev + 1) {
-        if (offset <= prev) {
-          backwardsCount++;
-          if (backwards.length < MAX_WITNESSES) backwards.push({ process, previous: recordAt(mine.poll[part]!, mine.row[part]!), next: recordAt(p, row), op: p.op });
-        } else if (c.transactional || ix.txnParts[part]) txnGaps++;
-        else {
-          skipCount++;
-          if (skips.length < MAX_WITNESSES) skips.push({ process, previous: recordAt(mine.poll[part]!, mine.row[part]!), next: recordAt(p, row), op: p.op, skipped: offset - prev - 1 });
-        }
+      const prevRow = mine[part]!;
+      mine[part] = row;
+      if (prevRow < 0) continue;
+      const prev = ix.recOffset[prevRow]!;
+      if (offset === prev + 1) continue;
+      if (offset <= prev) {
+        backwardsCount++;
+        if (backwards.length < MAX_WITNESSES) backwards.push({ process: ix.actors[actor], previous: recordOfRow(ix, prevRow), next: recordOfRow(ix, row), op: pollOp(ix, p) });
+      } else if (c.transactional || ix.txnParts[part]) txnGaps++;
+      else {
+        skipCount++;
+        if (skips.length < MAX_WITNESSES) skips.push({ process: ix.actors[actor], previous: recordOfRow(ix, prevRow), next: recordOfRow(ix, row), op: pollOp(ix, p), skipped: offset - prev - 1 });
       }
-      mine.offset[part] = offset;
-      mine.poll[part] = p;
-      mine.row[part] = row;
     }
   }
   const gapNote = txnGaps > 0 ? ` (${txnGaps} gap(s) on transactional partitions, allowed: commit markers and aborted records take offsets)` : '';

@@ -2,13 +2,6 @@ import type { Op } from '../../harness/history/history.ts';
 import { indexHistory, OK, type HistoryIndex } from './history-index.ts';
 import { MAX_WITNESSES, verdict, type CheckResult } from './types.ts';
 
-/** One producer's acks in one partition, in completion order, with where the final read found each. */
-interface Group {
-  invoke: number[];
-  done: number[];
-  offset: number[];
-}
-
 /**
  * Reorder: per partition, two records acknowledged by one producer in real-time order — A's ok
  * completed before B was invoked — that the final read returns B before A (B at a lower offset).
@@ -28,41 +21,69 @@ export function checkReorder(history: readonly Op[], ix: HistoryIndex = indexHis
   const final = ix.final;
   if (!final) return { checker: 'reorder', valid: 'unknown', summary: 'no final read in the history', witnesses: [] };
   // Content id → its first row in the final read.
-  const where = new Int32Array(ix.contents).fill(-1);
+  const where = new Array<number>(ix.contents).fill(-1);
   for (let k = final.length - 1; k >= 0; k--) where[ix.recContent[final[k]!]!] = final[k]!;
-  // Per process, by partition id.
-  const groups: (Group | undefined)[][] = ix.processes.map(() => []);
+  // Groups: one producer's acks in one partition (where the final read found them), numbered in
+  // order of appearance; key = process * partitions + partition.
+  const parts = ix.partitions.names.length;
+  const groupOfKey = new Map<number, number>();
+  const keys: number[] = [];
+  const sizes: number[] = [];
+  const groupOf = new Array<number>(ix.sendCount).fill(-1);
   for (let s = 0; s < ix.sendCount; s++) {
     const row = where[ix.sendContent[s]!]!;
     if (ix.sendOutcome[s] !== OK || ix.sendInvoke[s]! < 0 || row < 0) continue;
-    const g = (groups[ix.sendProcess[s]!]![ix.recPart[row]!] ??= { invoke: [], done: [], offset: [] });
-    g.invoke.push(ix.sendInvoke[s]!);
-    g.done.push(ix.sendDone[s]!);
-    g.offset.push(ix.recOffset[row]!);
+    const key = ix.sendProcess[s]! * parts + ix.recPart[row]!;
+    let g = groupOfKey.get(key);
+    if (g === undefined) {
+      groupOfKey.set(key, (g = keys.length));
+      keys.push(key);
+      sizes.push(0);
+    }
+    groupOf[s] = g;
+    sizes[g]!++;
+  }
+  // Each group's acks side by side, in send order: invocation, completion, final-read offset.
+  const start = new Array<number>(keys.length + 1).fill(0);
+  for (let g = 0; g < keys.length; g++) start[g + 1] = start[g]! + sizes[g]!;
+  const fill = start.slice(0, keys.length);
+  const total = start[keys.length]!;
+  const invoke = new Array<number>(total).fill(0);
+  const done = new Array<number>(total).fill(0);
+  const offset = new Array<number>(total).fill(0);
+  for (let s = 0; s < ix.sendCount; s++) {
+    const g = groupOf[s]!;
+    if (g < 0) continue;
+    const at = fill[g]!++;
+    invoke[at] = ix.sendInvoke[s]!;
+    done[at] = ix.sendDone[s]!;
+    offset[at] = ix.recOffset[where[ix.sendContent[s]!]!]!;
   }
   const witnesses: unknown[] = [];
   let count = 0;
-  groups.forEach((byPart, p) => {
-    const process = ix.processes[p];
-    byPart.forEach((g, part) => {
-      if (!g) return;
-      inCompletionOrder(g);
-      const n = g.done.length;
-      // best[i]: the ack among the first i + 1 that the final read placed last.
-      const best = new Int32Array(n);
-      for (let i = 1; i < n; i++) best[i] = g.offset[best[i - 1]!]! > g.offset[i]! ? best[i - 1]! : i;
-      for (let b = 0; b < n; b++) {
-        const j = lastCompletedBefore(g.done, g.invoke[b]!);
-        if (j < 0) continue;
-        const a = best[j]!;
-        if (g.offset[a]! <= g.offset[b]!) continue;
-        count++;
-        if (witnesses.length < MAX_WITNESSES) {
-          witnesses.push({ partition: ix.partitions.name(part), process, first: history[g.done[a]!], then: history[g.done[b]!], finalOffsets: { first: g.offset[a], then: g.offset[b] } });
-        }
+  // best[i]: the ack among the group's first ones up to i that the final read placed last.
+  const best = new Array<number>(total).fill(0);
+  // Witnesses in order of process, then partition.
+  const order = keys.map((_, g) => g).sort((x, y) => keys[x]! - keys[y]!);
+  for (const g of order) {
+    const from = start[g]!;
+    const to = start[g + 1]!;
+    inCompletionOrder(invoke, done, offset, from, to);
+    best[from] = from;
+    for (let i = from + 1; i < to; i++) best[i] = offset[best[i - 1]!]! > offset[i]! ? best[i - 1]! : i;
+    for (let b = from; b < to; b++) {
+      const j = lastCompletedBefore(done, from, to, invoke[b]!);
+      if (j < 0) continue;
+      const a = best[j]!;
+      if (offset[a]! <= offset[b]!) continue;
+      count++;
+      if (witnesses.length < MAX_WITNESSES) {
+        const part = keys[g]! % parts;
+        const process = ix.processes[(keys[g]! - part) / parts];
+        witnesses.push({ partition: ix.partitions.name(part), process, first: history[done[a]!], then: history[done[b]!], finalOffsets: { first: offset[a], then: offset[b] } });
       }
-    });
-  });
+    }
+  }
   return verdict(
     'reorder',
     count,
@@ -73,24 +94,26 @@ export function checkReorder(history: readonly Op[], ix: HistoryIndex = indexHis
   );
 }
 
-/** Sorts a group by completion; sends pair first in, first out, so this is nearly always a no-op. */
-function inCompletionOrder(g: Group): void {
-  if (g.done.every((d, i) => i === 0 || g.done[i - 1]! < d)) return;
-  const order = g.done.map((_, i) => i).sort((x, y) => g.done[x]! - g.done[y]!);
-  for (const k of ['invoke', 'done', 'offset'] as const) {
-    const col = g[k];
-    g[k] = order.map((i) => col[i]!);
+/** Sorts a group's slice by completion; sends pair first in, first out, so this is nearly always a no-op. */
+function inCompletionOrder(invoke: number[], done: number[], offset: number[], from: number, to: number): void {
+  let sorted = true;
+  for (let i = from + 1; i < to && sorted; i++) sorted = done[i - 1]! < done[i]!;
+  if (sorted) return;
+  const order = Array.from({ length: to - from }, (_, i) => from + i).sort((x, y) => done[x]! - done[y]!);
+  for (const col of [invoke, done, offset]) {
+    const copy = order.map((i) => col[i]!);
+    for (let i = from; i < to; i++) col[i] = copy[i - from]!;
   }
 }
 
-/** The last index whose completion comes before position `before`, or -1 (`done` ascending). */
-function lastCompletedBefore(done: readonly number[], before: number): number {
-  let lo = 0;
-  let hi = done.length;
+/** The last index in [from, to) whose completion comes before position `before`, or -1 (`done` ascending there). */
+function lastCompletedBefore(done: readonly number[], from: number, to: number, before: number): number {
+  let lo = from;
+  let hi = to;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if (done[mid]! < before) lo = mid + 1;
     else hi = mid;
   }
-  return lo - 1;
+  return lo === from ? -1 : lo - 1;
 }

@@ -1,6 +1,6 @@
 import type { Op } from '../../harness/history/history.ts';
-import { indexHistory, type HistoryIndex } from './history-index.ts';
-import { verdict, type CheckResult, type RecordRef } from './types.ts';
+import { indexHistory, recordOfRow, type HistoryIndex } from './history-index.ts';
+import { verdict, type CheckResult } from './types.ts';
 
 /**
  * Bad replay: reading from the beginning again must return the same records at the same
@@ -10,28 +10,33 @@ import { verdict, type CheckResult, type RecordRef } from './types.ts';
 export function checkReplay(history: readonly Op[], ix: HistoryIndex = indexHistory(history)): CheckResult {
   if (!ix.final || !ix.replay) return { checker: 'replay', valid: 'unknown', summary: 'the history lacks a final read and a replay', witnesses: [] };
   const parts = ix.partitions.names.length;
-  // The final read's records per partition id (positions in ix.finalRead), and a cursor into each.
-  const first: number[][] = Array.from({ length: parts }, () => []);
-  ix.final.forEach((row, k) => first[ix.recPart[row]!]!.push(k));
-  const cursor = new Int32Array(parts);
-  const differs = new Uint8Array(parts);
+  const final = ix.final;
+  // The final read's rows per partition id (counting sort, rows in read order), and a cursor into each.
+  const from = new Array<number>(parts + 1).fill(0);
+  for (const row of final) from[ix.recPart[row]! + 1]!++;
+  for (let part = 0; part < parts; part++) from[part + 1]! += from[part]!;
+  const firstRows = new Array<number>(final.length).fill(0);
+  const fill = from.slice(0, parts);
+  for (const row of final) firstRows[fill[ix.recPart[row]!]!++] = row;
+  const cursor = new Array<number>(parts).fill(0);
+  const differs = new Array<number>(parts).fill(0);
   const witnesses: unknown[] = [];
-  const differ = (part: number, x: RecordRef | undefined, y: RecordRef | undefined) => {
+  const differ = (part: number, x: number, y: number) => {
     differs[part] = 1;
-    witnesses.push({ partition: ix.partitions.name(part), position: cursor[part], firstRead: x ?? null, replay: y ?? null });
+    witnesses.push({ partition: ix.partitions.name(part), position: cursor[part], firstRead: x < 0 ? null : recordOfRow(ix, x), replay: y < 0 ? null : recordOfRow(ix, y) });
   };
+  // Content ids stand for key and value: equal ids, equal records.
   for (const p of ix.replay) {
-    const records = (p.op.value as { records: RecordRef[] }).records;
-    for (let j = 0; j < p.count; j++) {
-      const part = ix.recPart[p.start + j]!;
+    const end = ix.pollStart[p]! + ix.pollRecords[p]!;
+    for (let y = ix.pollStart[p]!; y < end; y++) {
+      const part = ix.recPart[y]!;
       if (differs[part]) continue;
-      const k = first[part]![cursor[part]!];
-      const x = k === undefined ? undefined : ix.finalRead[k]!;
-      const y = records[j]!;
-      if (!x || x.offset !== y.offset || (x.key ?? null) !== (y.key ?? null) || (x.value ?? null) !== (y.value ?? null)) differ(part, x, y);
+      const k = from[part]! + cursor[part]!;
+      const x = k < from[part + 1]! ? firstRows[k]! : -1;
+      if (x < 0 || ix.recOffset[x] !== ix.recOffset[y] || ix.recContent[x] !== ix.recContent[y]) differ(part, x, y);
       else cursor[part]!++;
     }
   }
-  for (let part = 0; part < parts; part++) if (!differs[part] && cursor[part]! < first[part]!.length) differ(part, ix.finalRead[first[part]![cursor[part]!]!], undefined);
+  for (let part = 0; part < parts; part++) if (!differs[part] && from[part]! + cursor[part]! < from[part + 1]!) differ(part, firstRows[from[part]! + cursor[part]!]!, -1);
   return verdict('replay', witnesses.length, witnesses, 'the replay returned the same records in the same order', `${witnesses.length} partition(s) replayed differently`, null);
 }

@@ -1,7 +1,7 @@
 import type { Op } from '../../harness/history/history.ts';
 import { resolveCheckConfig, type CheckConfig } from './config.ts';
 import { indexHistory, OK, type HistoryIndex } from './history-index.ts';
-import { FINAL_READ, MAX_WITNESSES, REPLAY_READ, type CheckResult, type SeriesPoint } from './types.ts';
+import { MAX_WITNESSES, type CheckResult, type SeriesPoint } from './types.ts';
 
 /** Points in the unseen series: enough for a plot, few enough for results.json. */
 const SERIES_POINTS = 100;
@@ -21,14 +21,17 @@ const SERIES_POINTS = 100;
  */
 export function checkUnseen(history: readonly Op[], config: Partial<CheckConfig> = {}, ix: HistoryIndex = indexHistory(history)): CheckResult {
   const c = resolveCheckConfig(config);
-  const firstSeen = new Float64Array(ix.contents).fill(NaN);
+  const firstSeen = new Array<number>(ix.contents).fill(NaN);
   let consumerPolls = 0;
-  for (const p of ix.polls) {
-    if (p.op.process === FINAL_READ || p.op.process === REPLAY_READ) continue;
+  for (let p = 0; p < ix.pollCount; p++) {
+    const actor = ix.pollActor[p]!;
+    if (actor === ix.finalActor || actor === ix.replayActor) continue;
     consumerPolls++;
-    for (let row = p.start; row < p.start + p.count; row++) {
+    const time = ix.pollTime[p]!;
+    const end = ix.pollStart[p]! + ix.pollRecords[p]!;
+    for (let row = ix.pollStart[p]!; row < end; row++) {
       const id = ix.recContent[row]!;
-      if (Number.isNaN(firstSeen[id]!)) firstSeen[id] = p.op.time;
+      if (Number.isNaN(firstSeen[id]!)) firstSeen[id] = time;
     }
   }
   // +1 when a write is acknowledged, -1 when a consumer first returns it; summed over time slices.
