@@ -19,6 +19,8 @@
  * to CPU time: on a shared machine a neighbour can stretch every wall-clock round of one size
  * and not the other, in either direction; CPU time only counts when the checkers run.
  */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Op } from '../harness/history/history.ts';
@@ -73,19 +75,28 @@ const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (s: number) => `${(s * 1000).toFixed(1)} ms`;
 
-console.log(`# Checker scaling (Node ${process.versions.node}; ${SHAPE.producers} producers, ${SHAPE.partitions} partitions, ${SHAPE.consumers} consumers, transactions)\n`);
-console.log(`| ops | records polled | sends | checkHistory CPU (median of ${ROUNDS}) | ops/s (CPU) | checkHistory wall | of which indexHistory CPU | bare traversal CPU | heap |`);
-console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+/** What one size measured (seconds), as its child process reports it. */
+interface SizeResult {
+  size: number;
+  ops: number;
+  records: number;
+  sends: number;
+  check: { wall: number; cpu: number };
+  index: { wall: number; cpu: number };
+  traversal: { wall: number; cpu: number };
+  heapBytes: number;
+  /** Only for the largest size: whether a planted lost write was found, and the summary. */
+  planted?: { ops: number; found: boolean; ms: number; summary: string };
+}
 
-// Warm the JIT on a small history first, so the 10^4 row measures checking, not compiling.
-median(ROUNDS, () => checkHistory(asStored(simulateHistory({ ...SHAPE, ops: 5_000, seed: 7 }))));
-
-const check = new Map<number, { wall: number; cpu: number }>();
-const floor = new Map<number, { wall: number; cpu: number }>();
-const index = new Map<number, { wall: number; cpu: number }>();
-let largest: Op[] = [];
-for (const size of SIZES) {
-  largest = [];
+/**
+ * Measures one size, in a process of its own: each size starts from the same heap (only its own
+ * history alive), so garbage left by generating or checking another size is never collected on
+ * its time.
+ */
+function measure(size: number, plant: boolean): SizeResult {
+  // Warm the JIT on a small history first, so the rounds measure checking, not compiling.
+  median(ROUNDS, () => checkHistory(asStored(simulateHistory({ ...SHAPE, ops: 5_000, seed: 7 }))));
   const history = asStored(simulateHistory({ ...SHAPE, ops: size, seed: size }));
   let records = 0;
   let sends = 0;
@@ -93,29 +104,46 @@ for (const size of SIZES) {
     if (op.f === 'poll' && op.type === 'ok') records += (op.value as { records: unknown[] }).records.length;
     if (op.f === 'send' && op.type === 'invoke') sends++;
   }
-  const s = median(ROUNDS, () => checkHistory(history));
-  const x = median(ROUNDS, () => indexHistory(history));
-  const t = median(ROUNDS, () => traverse(history));
-  check.set(size, s);
-  index.set(size, x);
-  floor.set(size, t);
-  console.log(`| ${fmt(history.length)} | ${fmt(records)} | ${fmt(sends)} | ${ms(s.cpu)} | ${fmt(history.length / s.cpu)} | ${ms(s.wall)} | ${ms(x.cpu)} | ${ms(t.cpu)} | ${mb(process.memoryUsage().heapUsed)} |`);
-  largest = history;
+  const check = median(ROUNDS, () => checkHistory(history));
+  const index = median(ROUNDS, () => indexHistory(history));
+  const traversal = median(ROUNDS, () => traverse(history));
+  const result: SizeResult = { size, ops: history.length, records, sends, check, index, traversal, heapBytes: process.memoryUsage().heapUsed };
+  if (plant) {
+    const planted = plantAnomaly(history, 'lost-write');
+    const t0 = performance.now();
+    const lost = checkHistory(planted).find((r) => r.checker === 'lost-write')!;
+    result.planted = { ops: planted.length, found: lost.valid === false && lost.count === 1, ms: performance.now() - t0, summary: lost.summary };
+  }
+  return result;
 }
 
-const ratio = check.get(1_000_000)!.wall / check.get(100_000)!.wall;
-const cpuRatio = check.get(1_000_000)!.cpu / check.get(100_000)!.cpu;
-const indexRatio = index.get(1_000_000)!.cpu / index.get(100_000)!.cpu;
-const floorRatio = floor.get(1_000_000)!.cpu / floor.get(100_000)!.cpu;
-console.log(
-  `\n10^6 / 10^5: checkHistory ${cpuRatio.toFixed(2)}× CPU, ${ratio.toFixed(2)}× wall (linear is 10×; bound ${MAX_RATIO}× CPU) — ${cpuRatio <= MAX_RATIO ? 'ok' : 'OVER'}; ` +
-    `indexHistory alone ${indexRatio.toFixed(2)}× CPU; bare traversal of the same histories ${floorRatio.toFixed(2)}× CPU`,
-);
-
-const planted = plantAnomaly(largest, 'lost-write');
-const t0 = performance.now();
-const lost = checkHistory(planted).find((r) => r.checker === 'lost-write')!;
-const found = lost.valid === false && lost.count === 1;
-console.log(`planted lost write in the ${fmt(planted.length)}-op history: ${found ? 'found' : 'NOT FOUND'} in ${(performance.now() - t0).toFixed(0)} ms (${lost.summary})`);
-
-if (cpuRatio > MAX_RATIO || !found) process.exitCode = 1;
+const one = process.argv.indexOf('--size');
+if (one >= 0) {
+  const size = Number(process.argv[one + 1]);
+  process.stdout.write(JSON.stringify(measure(size, size === SIZES[SIZES.length - 1])) + '\n');
+} else {
+  console.log(`# Checker scaling (Node ${process.versions.node}; ${SHAPE.producers} producers, ${SHAPE.partitions} partitions, ${SHAPE.consumers} consumers, transactions)\n`);
+  console.log(`| ops | records polled | sends | checkHistory CPU (median of ${ROUNDS}) | ops/s (CPU) | checkHistory wall | of which indexHistory CPU | bare traversal CPU | heap |`);
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const results = new Map<number, SizeResult>();
+  for (const size of SIZES) {
+    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--size', String(size)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    if (child.status !== 0) throw new Error(`measuring ${size} ops failed (exit ${child.status ?? child.signal})`);
+    const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as SizeResult;
+    results.set(size, r);
+    console.log(`| ${fmt(r.ops)} | ${fmt(r.records)} | ${fmt(r.sends)} | ${ms(r.check.cpu)} | ${fmt(r.ops / r.check.cpu)} | ${ms(r.check.wall)} | ${ms(r.index.cpu)} | ${ms(r.traversal.cpu)} | ${mb(r.heapBytes)} |`);
+  }
+  const big = results.get(1_000_000)!;
+  const small = results.get(100_000)!;
+  const cpuRatio = big.check.cpu / small.check.cpu;
+  const wallRatio = big.check.wall / small.check.wall;
+  const indexRatio = big.index.cpu / small.index.cpu;
+  const floorRatio = big.traversal.cpu / small.traversal.cpu;
+  console.log(
+    `\n10^6 / 10^5: checkHistory ${cpuRatio.toFixed(2)}× CPU, ${wallRatio.toFixed(2)}× wall (linear is 10×; bound ${MAX_RATIO}× CPU) — ${cpuRatio <= MAX_RATIO ? 'ok' : 'OVER'}; ` +
+      `indexHistory alone ${indexRatio.toFixed(2)}× CPU; bare traversal of the same histories ${floorRatio.toFixed(2)}× CPU`,
+  );
+  const planted = big.planted!;
+  console.log(`planted lost write in the ${fmt(planted.ops)}-op history: ${planted.found ? 'found' : 'NOT FOUND'} in ${planted.ms.toFixed(0)} ms (${planted.summary})`);
+  if (cpuRatio > MAX_RATIO || !planted.found) process.exitCode = 1;
+}

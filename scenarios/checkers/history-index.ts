@@ -8,7 +8,6 @@ export const OPEN = 0;
 export const OK = 1;
 export const FAIL = 2;
 export const INFO = 3;
-const OUTCOME: Record<string, number> = { ok: OK, fail: FAIL, info: INFO };
 
 /** Isolation levels in HistoryIndex.pollIsolation. UNSAID: the poll does not say. */
 export const UNSAID = 0;
@@ -353,6 +352,7 @@ export function indexHistory(history: readonly Op[]): HistoryIndex {
     return typeof topic === 'string' && typeof partition === 'number' ? partitions.id(topic, partition) : -1;
   };
   const actorIds = new Map<Op['process'], number>();
+  const smallActors: number[] = [];
   const actors: Op['process'][] = [];
   // Actor number → send process number (-1 until the actor's first send).
   const senderOf: number[] = [];
@@ -419,16 +419,20 @@ export function indexHistory(history: readonly Op[]): HistoryIndex {
     const op = history[i]!;
     // Consecutive ops are often one process's (an invocation and its completion).
     let actor = lastActor;
-    if (op.process !== lastProcess || lastActor < 0) {
-      const known = actorIds.get(op.process);
-      if (known === undefined) {
+    const process = op.process;
+    if (process !== lastProcess || lastActor < 0) {
+      // Producers are mostly numbered 0, 1, 2…: an array finds them without hashing.
+      const small = typeof process === 'number' && process >= 0 && process < 1024 && (process | 0) === process;
+      const known = small ? (smallActors[process] ?? -1) : (actorIds.get(process) ?? -1);
+      if (known < 0) {
         actor = actors.length;
-        actorIds.set(op.process, actor);
-        actors.push(op.process);
+        actorIds.set(process, actor);
+        if (small) smallActors[process] = actor;
+        actors.push(process);
         senderOf.push(-1);
         waiting.push([]);
       } else actor = known;
-      lastProcess = op.process;
+      lastProcess = process;
       lastActor = actor;
     }
     // Sends and polls are most ops: their queues are 0 and 1, the others numbered as they come.
@@ -470,7 +474,7 @@ export function indexHistory(history: readonly Op[]): HistoryIndex {
       const inv = sendInvoke[s]!;
       sendDone[s] = i;
       sendTime[s] = op.time;
-      sendOutcome[s] = OUTCOME[op.type]!;
+      sendOutcome[s] = op.type === 'ok' ? OK : op.type === 'fail' ? FAIL : INFO;
       const v = op.value;
       const txn = txnIdOf(v);
       if (txn !== undefined) {

@@ -26,7 +26,10 @@ export function checkReorder(history: readonly Op[], ix: HistoryIndex = indexHis
   // Groups: one producer's acks in one partition (where the final read found them), numbered in
   // order of appearance; key = process * partitions + partition.
   const parts = ix.partitions.names.length;
-  const groupOfKey = new Map<number, number>();
+  // Keys are few (producers × partitions): an array finds their groups, a map where they are many.
+  const keySpace = ix.processes.length * parts;
+  const groupOfKey = keySpace <= 1 << 16 ? new Array<number>(keySpace).fill(-1) : null;
+  const groupOfFarKey = new Map<number, number>();
   const keys: number[] = [];
   const sizes: number[] = [];
   const groupOf = new Array<number>(ix.sendCount).fill(-1);
@@ -34,9 +37,11 @@ export function checkReorder(history: readonly Op[], ix: HistoryIndex = indexHis
     const row = where[ix.sendContent[s]!]!;
     if (ix.sendOutcome[s] !== OK || ix.sendInvoke[s]! < 0 || row < 0) continue;
     const key = ix.sendProcess[s]! * parts + ix.recPart[row]!;
-    let g = groupOfKey.get(key);
-    if (g === undefined) {
-      groupOfKey.set(key, (g = keys.length));
+    let g = groupOfKey ? groupOfKey[key]! : (groupOfFarKey.get(key) ?? -1);
+    if (g < 0) {
+      g = keys.length;
+      if (groupOfKey) groupOfKey[key] = g;
+      else groupOfFarKey.set(key, g);
       keys.push(key);
       sizes.push(0);
     }
