@@ -229,13 +229,13 @@ export class ControlPlane extends EventEmitter<ControlPlaneEvents> {
   }
 
   /**
-   * Controlled shutdown before {@link close}: asks the active controller to fence this broker so
-   * its partitions move to other leaders now rather than after the session timeout, as Kafka does
-   * on SIGTERM. Gives up after `timeoutMs` (no controller reachable): the session expires then.
+   * Controlled shutdown before {@link close}: asks the active controller to move this broker's
+   * leadership and take it out of the ISRs now rather than after the session timeout, as Kafka
+   * does on SIGTERM (it stays registered until its session ends, or its next start registers). Gives up after `timeoutMs` (no controller reachable): the session expires then.
    */
   async shutdown(timeoutMs = 5_000): Promise<void> {
     if (!this.#closed && this.#brokerEpoch >= 0) {
-      const r = await this.#forward<{ fenced: true }>('controlledShutdown', { id: this.nodeId, epoch: this.#brokerEpoch }, timeoutMs).catch(() => undefined);
+      const r = await this.#forward<{ moved: number }>('controlledShutdown', { id: this.nodeId, epoch: this.#brokerEpoch }, timeoutMs).catch(() => undefined);
       if (!r?.ok) this.#logger.warn(`control plane ${this.nodeId}: controlled shutdown not confirmed${r && !r.ok ? ` (${r.message})` : ''}; leaving it to the session timeout`);
     }
     await this.close();

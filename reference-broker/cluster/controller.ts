@@ -102,6 +102,8 @@ export class Controller {
   #queue: Promise<unknown> = Promise.resolve();
   #lastHeartbeat = new Map<number, number>();
   #fencing = new Set<number>();
+  /** Brokers in controlled shutdown: still registered and unfenced, but leading nothing and eligible for nothing. */
+  #shuttingDown = new Set<number>();
   #sessionTimer: unknown;
 
   constructor(options: ControllerOptions) {
@@ -158,11 +160,12 @@ export class Controller {
         this.#lastHeartbeat.set(params.id, now);
         return ok({ brokerEpoch: existing.epoch });
       }
-      if (existing && !existing.fenced && existing.incarnationId !== params.incarnationId && this.#sessionAlive(params.id, now)) {
+      if (existing && !existing.fenced && existing.incarnationId !== params.incarnationId && this.#sessionAlive(params.id, now) && !this.#shuttingDown.has(params.id)) {
         return fail(ErrorCode.DUPLICATE_BROKER_REGISTRATION, 'Another broker is registered with that broker id.');
       }
       const records: MetadataRecord[] = existing && !existing.fenced ? this.#fenceRecords(params.id) : [];
       records.push({ type: 'register-broker', id: params.id, host: params.host, port: params.port, incarnationId: params.incarnationId });
+      this.#shuttingDown.delete(params.id);
       const index = await this.#commit(records);
       this.#lastHeartbeat.set(params.id, this.#clock.now());
       this.#logger.info(`controller: broker ${params.id} registered at ${params.host}:${params.port}, epoch ${index}`);
@@ -223,6 +226,7 @@ export class Controller {
       const b = this.#image.broker(id);
       if (!b) return fail(ErrorCode.BROKER_ID_NOT_REGISTERED, `Broker ${id} is not registered.`);
       if (!b.fenced) await this.#commit(this.#fenceRecords(id));
+      this.#shuttingDown.delete(id);
       return ok({ fenced: true as const });
     });
   }
@@ -231,18 +235,43 @@ export class Controller {
    * Controlled shutdown (Kafka's BrokerHeartbeat with wantShutDown): the broker is fenced now, so
    * its partitions get new leaders before it stops, and its next incarnation may register at once.
    */
-  controlledShutdown(params: HeartbeatParams): Promise<ControllerResult<{ fenced: true }>> {
-    const b = this.#image.broker(params?.id);
-    if (!b) return Promise.resolve(fail(ErrorCode.BROKER_ID_NOT_REGISTERED, `Broker ${params?.id} is not registered.`));
-    if (b.epoch !== params.epoch) return Promise.resolve(fail(ErrorCode.STALE_BROKER_EPOCH, `Expected broker epoch ${b.epoch}, but got broker epoch ${params.epoch}`));
-    this.#logger.info(`controller: broker ${b.id} is shutting down; fencing it and moving its leadership`);
-    return this.fenceBroker(b.id);
+  controlledShutdown(params: HeartbeatParams): Promise<ControllerResult<{ moved: number }>> {
+    return this.#run(async () => {
+      const b = this.#image.broker(params?.id);
+      if (!b) return fail(ErrorCode.BROKER_ID_NOT_REGISTERED, `Broker ${params?.id} is not registered.`);
+      if (b.epoch !== params.epoch) return fail(ErrorCode.STALE_BROKER_EPOCH, `Expected broker epoch ${b.epoch}, but got broker epoch ${params.epoch}`);
+      this.#shuttingDown.add(b.id);
+      // As Kafka: the broker stays registered and unfenced (clients still find it) while its
+      // leadership moves and it leaves the ISRs; its session ends when it stops heartbeating.
+      const records = this.#leaveRecords(b.id);
+      if (records.length) await this.#commit(records);
+      this.#logger.info(`controller: broker ${b.id} is shutting down; moved ${records.length} partition(s) off it`);
+      return ok({ moved: records.length });
+    });
+  }
+
+  /** New leaders for what `id` leads and ISRs without it, `id` itself untouched (controlled shutdown). */
+  #leaveRecords(id: number): MetadataRecord[] {
+    const records: MetadataRecord[] = [];
+    const eligible = (b: number) => b !== id && this.#eligible(b);
+    for (const { topic, partition, registration } of this.#image.allPartitions()) {
+      if (registration.leader !== id && !registration.isr.includes(id)) continue;
+      const unclean = uncleanElectionEnabled(this.#image.topic(topic)!.configs, this.#uncleanDefault);
+      const next = buildPartitionChange(registration, { targetIsr: registration.isr.filter((r) => r !== id), isEligible: eligible, unclean });
+      if (next) records.push(changeRecord(topic, partition, next));
+    }
+    return records;
+  }
+
+  /** Unfenced and not in controlled shutdown: may lead and join ISRs. */
+  #eligible(id: number): boolean {
+    return this.#image.isUnfenced(id) && !this.#shuttingDown.has(id);
   }
 
   /** fence-broker, then new leaders for what it led and ISRs without it. */
   #fenceRecords(id: number): MetadataRecord[] {
     const records: MetadataRecord[] = [{ type: 'fence-broker', id }];
-    const eligible = (b: number) => b !== id && this.#image.isUnfenced(b);
+    const eligible = (b: number) => b !== id && this.#eligible(b);
     for (const { topic, partition, registration } of this.#image.allPartitions()) {
       if (registration.leader !== id && !registration.isr.includes(id)) continue;
       const unclean = uncleanElectionEnabled(this.#image.topic(topic)!.configs, this.#uncleanDefault);
@@ -255,7 +284,7 @@ export class Controller {
   /** unfence-broker, then leaders for offline partitions it (or, unclean, anyone now eligible) can lead. */
   #unfenceRecords(id: number): MetadataRecord[] {
     const records: MetadataRecord[] = [{ type: 'unfence-broker', id }];
-    const eligible = (b: number) => b === id || this.#image.isUnfenced(b);
+    const eligible = (b: number) => b === id || this.#eligible(b);
     for (const { topic, partition, registration } of this.#image.allPartitions()) {
       if (registration.leader !== NO_LEADER || !registration.replicas.includes(id)) continue;
       const unclean = uncleanElectionEnabled(this.#image.topic(topic)!.configs, this.#uncleanDefault);
@@ -296,7 +325,8 @@ export class Controller {
       if (notReplicas.length > 0) {
         return fail(ErrorCode.INVALID_REQUEST, `Rejecting AlterPartition for ${topic}-${partition}: ${fmt(notReplicas)} are not replicas of it.`);
       }
-      const ineligible = newIsr.filter((r) => !this.#image.isUnfenced(r));
+      // the leader itself is checked elsewhere; a follower in controlled shutdown may not rejoin (Kafka's INELIGIBLE_REPLICA)
+      const ineligible = newIsr.filter((r) => !this.#image.isUnfenced(r) || (this.#shuttingDown.has(r) && !this.#image.partition(topic, partition)?.isr.includes(r)));
       if (ineligible.length > 0) {
         return fail(ErrorCode.INELIGIBLE_REPLICA, `Rejecting AlterPartition for ${topic}-${partition}: the new ISR contains fenced or unregistered brokers ${fmt(ineligible)}.`);
       }
