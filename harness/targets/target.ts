@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createLogger } from '../../reference-broker/logger.ts';
 import { startBroker } from '../../reference-broker/server.ts';
 import { registerCleanup } from '../cleanup/cleanup-registry.ts';
@@ -108,7 +108,9 @@ function unavailable(err: unknown): never {
 }
 
 /** Starts (or, for external targets, names) the target of a run; logs and node data go under `runDir`. */
-export async function startTarget(spec: TargetSpec, runDir: string, opts: StartTargetOptions = {}): Promise<StartedTarget> {
+export async function startTarget(spec: TargetSpec, givenRunDir: string, opts: StartTargetOptions = {}): Promise<StartedTarget> {
+  // Kafka's tools and the node processes run in their own directories: a relative path would point elsewhere there.
+  const runDir = resolve(givenRunDir);
   const brokers = opts.brokers ?? 1;
   if (opts.bugs?.size && spec.kind !== 'reference') throw new TargetUnavailableError('known bugs (--bug) exist only in the reference broker');
   switch (spec.kind) {
