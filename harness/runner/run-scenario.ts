@@ -9,7 +9,7 @@ import { checkHistory, combine, resolveCheckConfig, type CheckResult } from '../
 import type { Scenario, ScenarioContext } from '../../scenarios/index.ts';
 import type { ScenarioResults } from '../../scenarios/scenario.ts';
 import type { DurabilityTable } from '../../scenarios/failover-durability-table.ts';
-import { drawSchedule, FAULT_NEEDS, faultOf, type FaultFamily, type NodeRole } from '../nemesis/fault-schedule.ts';
+import { drawSchedule, FAULT_NEEDS, faultOf, type FaultFamily, type NodeRole, type ScheduledFault } from '../nemesis/fault-schedule.ts';
 import { findActiveController, findPartitionLeader } from '../nemesis/node-roles.ts';
 import { Nemesis } from '../nemesis/nemesis.ts';
 
@@ -25,8 +25,15 @@ export interface ScenarioRun {
   seconds: number;
   /** Operations in the history (the size of the counterexample when the run failed). */
   ops: number;
-  /** Set when a failure was shrunk: the smallest workload that still fails the same way. */
-  shrunk?: { records: number; ops: number; attempts: number; path: string | undefined; runDir: string; failing: string[] };
+  /**
+   * The fault schedule the runner played (drawn from the seed, or given), and how many of its
+   * steps had started when the scenario ended; absent when no schedule ran (no faults, or the
+   * scenario applies its own).
+   */
+  schedule?: ScheduledFault[];
+  faultsStarted?: number;
+  /** Set when a failure was shrunk: the smallest workload and fault schedule that still fail the same way. */
+  shrunk?: { records: number; ops: number; attempts: number; path: string | undefined; runDir: string; failing: string[]; schedule?: ScheduledFault[] };
   /** The durability study's table (acks level x fault -> acked, lost, duplicated, unavailable seconds), from the `durability` scenario. */
   durability?: DurabilityTable;
 }
@@ -45,6 +52,11 @@ export interface RunScenarioOptions {
   brokers?: number;
   /** Fault families to schedule during the run (empty: none). */
   faults?: readonly FaultFamily[];
+  /**
+   * The fault schedule to play instead of the one drawn from the seed (a shrunk case, or its
+   * replay); stored in config.json. Steps of families the target cannot do are left out.
+   */
+  schedule?: readonly ScheduledFault[];
   progress: (line: string) => void;
 }
 
@@ -60,12 +72,14 @@ function startFaultLoop(
   families: readonly FaultFamily[],
   progress: (line: string) => void,
   ownFaults = false,
-): { quiesce: () => Promise<void>; active: boolean; inEffect: () => string[]; usable: FaultFamily[]; nemesis?: Nemesis } {
+  given?: readonly ScheduledFault[],
+): { quiesce: () => Promise<void>; active: boolean; inEffect: () => string[]; usable: FaultFamily[]; nemesis?: Nemesis; schedule?: ScheduledFault[]; started: () => number } {
   const usable = families.filter((f) => FAULT_NEEDS[f].every((n) => target.faults.supported.has(n)));
   for (const f of families.filter((f) => !usable.includes(f))) progress(`fault '${f}' is not available on this target; left out of the schedule`);
-  if (usable.length === 0) return { quiesce: async () => {}, active: false, inEffect: () => [], usable };
+  if (usable.length === 0) return { quiesce: async () => {}, active: false, inEffect: () => [], usable, started: () => 0 };
   const nemesis = new Nemesis(target.faults, history);
-  const schedule = ownFaults ? [] : drawSchedule(seed, usable, target.nodes.map((n) => n.id));
+  const schedule = ownFaults ? [] : given ? given.filter((step) => usable.includes(step.family)) : drawSchedule(seed, usable, target.nodes.map((n) => n.id));
+  let started = 0;
   let stopped = false;
   let wake = () => {};
   const pauseFor = (ms: number) =>
@@ -89,6 +103,7 @@ function startFaultLoop(
       const others = target.nodes.map((n) => n.id).filter((id) => id !== node);
       const { fault, heal } = faultOf(step.family, node, step.split, others);
       progress(`nemesis: ${fault.fault} node ${node}${step.role === 'random' ? '' : ` (the ${step.role})`}`);
+      started++;
       await nemesis.apply(fault);
       await pauseFor(step.holdMs);
       await nemesis.apply(heal);
@@ -103,7 +118,7 @@ function startFaultLoop(
       progress('nemesis: healing everything before the final read');
       await nemesis.healAll();
     })());
-  return { quiesce, active: true, inEffect: () => nemesis.active(), usable, nemesis };
+  return { quiesce, active: true, inEffect: () => nemesis.active(), usable, nemesis, schedule: ownFaults ? undefined : schedule, started: () => started };
 }
 
 /** The node playing `role` now: the leader of the partition last written to, or the active controller. */
@@ -157,6 +172,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
   let unregister = () => {};
   let clientLog: WriteStream | undefined;
   let ticker: NodeJS.Timeout | undefined;
+  let played: { schedule: ScheduledFault[]; started: () => number } | undefined;
   try {
     try {
       target = await startTarget(spec, runDir, { bugs, brokers: o.brokers, faultable: (o.faults?.length ?? 0) > 0, network: o.faults?.includes('partition') && spec.kind !== 'container', timings });
@@ -170,7 +186,8 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
     const runId = runDir.split('/').pop()!;
     const fresh = target.fresh;
     clientLog = createWriteStream(join(runDir, 'client.log'));
-    const faults = startFaultLoop(target, history, seed, o.faults ?? [], progress, scenario.ownFaults);
+    const faults = startFaultLoop(target, history, seed, o.faults ?? [], progress, scenario.ownFaults, o.schedule);
+    if (faults.schedule) played = { schedule: faults.schedule, started: faults.started };
     const quiesce = faults.quiesce;
     ticker = startProgressTicker(scenario.name, history, faults.inEffect, progress);
     const ctx: ScenarioContext = {
@@ -207,7 +224,8 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
   }
   const checks = [...checkHistory(history.ops, check), ...scenarioChecks];
   const valid = error !== undefined && combine(checks) === true ? 'unknown' : combine(checks);
-  const result: ScenarioRun = { scenario: scenario.name, target: targetName, seed, runDir, valid, checks, error, seconds: (Date.now() - started) / 1000, ops: history.ops.length, ...extras };
+  const schedule = played ? { schedule: played.schedule, faultsStarted: played.started() } : {};
+  const result: ScenarioRun = { scenario: scenario.name, target: targetName, seed, runDir, valid, checks, error, seconds: (Date.now() - started) / 1000, ops: history.ops.length, ...schedule, ...extras };
   writeFileSync(join(runDir, 'results.json'), JSON.stringify({ schema: 'kconform.results/v1', ...result }, null, 2) + '\n');
   return result;
 }

@@ -2,45 +2,174 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import type { ScheduledFault } from '../nemesis/fault-schedule.ts';
 import type { ScenarioRun } from './run-scenario.ts';
 
-/** What shrinking found: the smallest workload that still fails the same way. */
+/** What shrinking found: the smallest workload and fault schedule that still fail the same way. */
 export interface ShrinkResult {
-  /** The smallest `records` that still failed with one of the original failing checkers. */
+  /** The smallest `records` that still failed the same way. */
   records: number;
+  /** The smallest fault schedule that still failed the same way; undefined when the run played none. */
+  schedule: ScheduledFault[] | undefined;
   /** How many runs shrinking took. */
   attempts: number;
   /** fast-check's path to the counterexample (for `fc.assert(..., { seed, path })`). */
   path: string | undefined;
 }
 
+/** Reruns the scenario with the same seed, `records` and `schedule` (undefined: none was played) into `runDir`. */
+export type Rerun = (records: number, runDir: string, schedule: ScheduledFault[] | undefined) => Promise<ScenarioRun>;
+
 /** Checkers that judged a run invalid. */
 export function failingCheckers(run: ScenarioRun): Set<string> {
   return new Set(run.checks.filter((c) => c.valid === false).map((c) => c.checker));
 }
 
+/** True when `run` fails exactly the checkers in `wanted`: the same failure, not merely a failure. */
+export function failsTheSameWay(wanted: ReadonlySet<string>, run: ScenarioRun): boolean {
+  const again = failingCheckers(run);
+  return again.size === wanted.size && [...wanted].every((c) => again.has(c));
+}
+
+/** How much later a start is moved at most (waits beyond it do not make a schedule simpler). */
+const MAX_WAIT_MS = 60_000;
+/** Hold changes smaller than this are not worth a run. */
+const MIN_HOLD_STEP_MS = 50;
+
+const copy = (schedule: readonly ScheduledFault[]): ScheduledFault[] => schedule.map((s) => ({ ...s }));
+
 /**
- * Shrinks a failing run with fast-check: the failing size is given as the first example, and
- * fast-check's integer shrinker walks it down, rerunning the scenario (same seed, smaller
- * workload) on a fresh target each time, until no smaller size fails the same way. A smaller
- * run "fails the same way" when one of the original failing checkers fails again.
+ * `schedule` with steps [from, to) only. The first kept step still starts when it did: the waits
+ * and holds of the steps dropped before it are added to its wait (waits count from the previous
+ * heal), so what a kept fault meets in the workload does not move.
  */
-export async function shrinkFailure(failing: ScenarioRun, records: number, rerun: (records: number, runDir: string) => Promise<ScenarioRun>, maxAttempts = 40): Promise<ShrinkResult> {
+function keepRange(schedule: readonly ScheduledFault[], from: number, to: number): ScheduledFault[] {
+  const kept = copy(schedule.slice(from, to));
+  if (kept.length > 0) for (let i = 0; i < from; i++) kept[0]!.waitMs += schedule[i]!.waitMs + schedule[i]!.holdMs;
+  return kept;
+}
+
+/** `schedule` without step k; the next step keeps its start. */
+function without(schedule: readonly ScheduledFault[], k: number): ScheduledFault[] {
+  const out = copy(schedule);
+  const [gone] = out.splice(k, 1);
+  if (k < out.length) out[k]!.waitMs += gone!.waitMs + gone!.holdMs;
+  return out;
+}
+
+/** `schedule` with step k held `holdMs`; the next step keeps its start. */
+function heldFor(schedule: readonly ScheduledFault[], k: number, holdMs: number): ScheduledFault[] {
+  const out = copy(schedule);
+  const shorter = out[k]!.holdMs - holdMs;
+  out[k]!.holdMs = holdMs;
+  if (k + 1 < out.length) out[k + 1]!.waitMs += shorter;
+  return out;
+}
+
+/** `schedule` with step k starting `laterMs` later; the next step keeps its start where it can. */
+function startedLater(schedule: readonly ScheduledFault[], k: number, laterMs: number): ScheduledFault[] {
+  const out = copy(schedule);
+  out[k]!.waitMs += laterMs;
+  if (k + 1 < out.length) out[k + 1]!.waitMs = Math.max(0, out[k + 1]!.waitMs - laterMs);
+  return out;
+}
+
+/**
+ * The simpler schedules to try instead of `schedule`, best first: each has fewer faults, or as
+ * many held shorter, or as many held as long starting later — so shrinking ends. `started` (how
+ * many steps had begun when the failing run ended) lets the steps that never ran go first, for
+ * free. Then, as in delta debugging: either half alone, each step left out, each hold cut to
+ * nothing or halved, each start moved later. Dropping or shortening a step keeps the following
+ * steps where they were in time, so each candidate changes one thing.
+ */
+export function scheduleCandidates(schedule: readonly ScheduledFault[], started = schedule.length): ScheduledFault[][] {
+  const n = schedule.length;
+  const out: ScheduledFault[][] = [];
+  if (started < n) out.push(keepRange(schedule, 0, Math.max(0, started)));
+  if (n >= 2) {
+    const half = Math.ceil(n / 2);
+    out.push(keepRange(schedule, 0, half), keepRange(schedule, half, n));
+  }
+  for (let k = n - 1; k >= 0; k--) out.push(without(schedule, k));
+  for (let k = 0; k < n; k++) {
+    const hold = schedule[k]!.holdMs;
+    if (hold >= MIN_HOLD_STEP_MS) out.push(heldFor(schedule, k, 0));
+    const halved = Math.floor(hold / 2);
+    if (halved >= MIN_HOLD_STEP_MS) out.push(heldFor(schedule, k, halved));
+  }
+  for (let k = 0; k < n; k++) {
+    const wait = schedule[k]!.waitMs;
+    const later = Math.min(Math.max(wait, 250), MAX_WAIT_MS - wait);
+    if (later >= MIN_HOLD_STEP_MS) out.push(startedLater(schedule, k, later));
+  }
+  return out;
+}
+
+/**
+ * Fault schedules as a fast-check arbitrary: it generates the failing run's schedule only, and
+ * shrinks by scheduleCandidates. `started` tells, for a schedule a run has played, how many of
+ * its steps had begun.
+ */
+class ScheduleArbitrary extends fc.Arbitrary<ScheduledFault[]> {
+  private readonly original: ScheduledFault[];
+  private readonly started: WeakMap<ScheduledFault[], number>;
+
+  constructor(original: ScheduledFault[], started: WeakMap<ScheduledFault[], number>) {
+    super();
+    this.original = original;
+    this.started = started;
+  }
+
+  generate(): fc.Value<ScheduledFault[]> {
+    return new fc.Value(this.original, undefined);
+  }
+
+  canShrinkWithoutContext(value: unknown): value is ScheduledFault[] {
+    return Array.isArray(value);
+  }
+
+  shrink(value: ScheduledFault[]): fc.Stream<fc.Value<ScheduledFault[]>> {
+    return fc.Stream.of(...scheduleCandidates(value, this.started.get(value)).map((c) => new fc.Value(c, undefined)));
+  }
+}
+
+/**
+ * Shrinks a failing run with fast-check: the failing case (its workload size, and the fault
+ * schedule it played, if any) is given as the first example, and fast-check walks it down —
+ * fewer records (the integer shrinker), then fewer faults, shorter holds and later starts
+ * (scheduleCandidates) — rerunning the scenario with the same seed on a fresh target each time
+ * and keeping a candidate only when it fails the same way: exactly the checkers the original
+ * failed. At most `maxAttempts` shrink steps are tried.
+ */
+export async function shrinkFailure(failing: ScenarioRun, records: number, rerun: Rerun, maxAttempts = 40): Promise<ShrinkResult> {
   const wanted = failingCheckers(failing);
   const scratch = mkdtempSync(join(tmpdir(), 'kconform-shrink-'));
+  const started = new WeakMap<ScheduledFault[], number>();
+  const original = failing.schedule ? copy(failing.schedule) : undefined;
+  if (original && failing.faultsStarted !== undefined) started.set(original, failing.faultsStarted);
   let attempts = 0;
   try {
-    const property = fc.asyncProperty(fc.limitShrink(fc.integer({ min: 0, max: records }), maxAttempts), async (n) => {
+    const sizes = fc.integer({ min: 0, max: records });
+    const cases: fc.Arbitrary<[number, ScheduledFault[] | undefined]> = original ? fc.tuple(sizes, new ScheduleArbitrary(original, started)) : fc.tuple(sizes, fc.constant(undefined));
+    const property = fc.asyncProperty(fc.limitShrink(cases, maxAttempts), async ([n, schedule]) => {
       attempts++;
-      const r = await rerun(n, join(scratch, `records-${n}-${attempts}`));
-      const again = failingCheckers(r);
-      return ![...wanted].some((c) => again.has(c));
+      const r = await rerun(n, join(scratch, `records-${n}-${attempts}`), schedule && copy(schedule));
+      if (schedule && r.faultsStarted !== undefined) started.set(schedule, r.faultsStarted);
+      return !failsTheSameWay(wanted, r);
     });
     // The failing example runs first (with numRuns 0 fast-check would skip it), fails, and is shrunk.
-    const out = await fc.check(property, { examples: [[records]], numRuns: 1, seed: failing.seed });
-    const smallest = out.failed && out.counterexample ? out.counterexample[0] : records;
-    return { records: smallest, attempts, path: out.counterexamplePath ?? undefined };
+    const out = await fc.check(property, { examples: [[[records, original]]], numRuns: 1, seed: failing.seed });
+    const given: [number, ScheduledFault[] | undefined] = [records, original];
+    const found = out.failed && out.counterexample ? (out.counterexample[0] as [number, ScheduledFault[] | undefined]) : given;
+    const [smallest, schedule] = found;
+    return { records: smallest, schedule: schedule && copy(schedule), attempts, path: out.counterexamplePath ?? undefined };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** One line per step, for progress and reports: `kill (random, node 1) after 300 ms, held 1200 ms`. */
+export function describeSchedule(schedule: readonly ScheduledFault[]): string {
+  if (schedule.length === 0) return 'no faults';
+  return schedule.map((s) => `${s.family}${s.split ? ' (split)' : ''} (${s.role}, node ${s.fallbackNode}) after ${s.waitMs} ms, held ${s.holdMs} ms`).join('; ');
 }

@@ -1,6 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { runScenario, type ScenarioRun } from '../../runner/run-scenario.ts';
+import { describeSchedule } from '../../runner/shrink.ts';
+import { readStoredSchedule } from '../../runner/stored-schedule.ts';
+import type { ScheduledFault } from '../../nemesis/fault-schedule.ts';
 import { TargetUnavailableError } from '../../targets/target.ts';
 import { mark, matchOutcome, type OutcomeMatch } from '../../compare/outcome.ts';
 import { readRunConfig, readStoredOutcome, type RunConfig } from '../../compare/run-config.ts';
@@ -43,12 +46,15 @@ function nextReplayDir(runDir: string): string {
 interface ReplayCase {
   original: string;
   config: RunConfig;
+  /** The fault schedule config.json names (a shrunk case); undefined: drawn from the seed as in the original. */
+  schedule: ScheduledFault[] | undefined;
   runDir: string;
 }
 
 /**
  * `kconform replay RUN_DIR`: runs the stored case again — same scenario, target, brokers, seed,
- * records, faults and bugs — into RUN_DIR-replay-N (or --out), prints the verdicts and whether the
+ * records, faults, fault schedule (the stored one of a shrunk case; else drawn from the seed as in
+ * the original) and bugs — into RUN_DIR-replay-N (or --out), prints the verdicts and whether the
  * same checks failed as in the original. A directory holding several runs replays each. Exit codes
  * as `run`: 0 every check held, 1 an anomaly, 2 a missing or malformed config, 3 a target down.
  */
@@ -63,12 +69,14 @@ export async function replayCommand(runDirArg: string, opts: ReplayOptions): Pro
   // every config is checked before anything runs: a bad one is exit 2, not a half-done replay
   const cases: ReplayCase[] = dirs.map((original) => {
     let config: RunConfig;
+    let schedule: ScheduledFault[] | undefined;
     try {
       config = readRunConfig(original, known);
+      schedule = readStoredSchedule(original);
     } catch (err) {
       throw usageError((err as Error).message);
     }
-    return { original, config, runDir: original === root ? outRoot : join(outRoot, relative(root, original)) };
+    return { original, config, schedule, runDir: original === root ? outRoot : join(outRoot, relative(root, original)) };
   });
   process.stdout.write(`kconform replay: ${cases.length} run(s) from ${root}, out ${outRoot}\n`);
 
@@ -78,6 +86,7 @@ export async function replayCommand(runDirArg: string, opts: ReplayOptions): Pro
     const faults = config.faults.length ? `, faults ${config.faults.join(',')}` : '';
     const bugs = config.bugs.length ? `, bugs ${config.bugs.join(',')}` : '';
     process.stdout.write(`\nreplaying ${config.scenario} on ${config.target} (brokers ${config.brokers}, seed ${config.seed}, records ${config.records}${faults}${bugs}) from ${c.original}\n`);
+    if (c.schedule) process.stdout.write(`  stored fault schedule: ${describeSchedule(c.schedule)}\n`);
     let r: ScenarioRun;
     try {
       r = await runScenario({
@@ -90,6 +99,7 @@ export async function replayCommand(runDirArg: string, opts: ReplayOptions): Pro
         bugs: new Set(config.bugs),
         brokers: config.brokers,
         faults: config.faults,
+        schedule: c.schedule,
         progress: (line) => process.stdout.write(`  ${line}\n`),
       });
     } catch (err) {

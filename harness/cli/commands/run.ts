@@ -5,8 +5,8 @@ import { parseTargetSpec, type TargetSpec } from '../../targets/target-spec.ts';
 import { TargetUnavailableError } from '../../targets/target.ts';
 import type { CheckResult } from '../../../scenarios/checkers/index.ts';
 import { runScenario, type ScenarioRun } from '../../runner/run-scenario.ts';
-import { failingCheckers, shrinkFailure } from '../../runner/shrink.ts';
-import { parseFaultFamilies, type FaultFamily } from '../../nemesis/fault-schedule.ts';
+import { describeSchedule, failingCheckers, shrinkFailure } from '../../runner/shrink.ts';
+import { parseFaultFamilies, type FaultFamily, type ScheduledFault } from '../../nemesis/fault-schedule.ts';
 import { writeRunReports } from '../../../reports/write-reports.ts';
 import { formatDurabilityTable } from '../../../scenarios/failover-durability-table.ts';
 import { newRunId, selectScenarios } from '../scenario-selection.ts';
@@ -63,18 +63,22 @@ export async function runCommand(opts: RunOptions): Promise<void> {
     for (const scenario of scenarios) {
       const seed = baseSeed + i;
       const runDir = opts.runs === 1 && scenarios.length === 1 ? outRoot : join(outRoot, `${scenario.name}-${i}`);
-      const runWith = (records: number, dir: string, progress: (line: string) => void) =>
-        runScenario({ spec, targetName: opts.target, scenario, seed, records, runDir: dir, bugs, brokers: opts.brokers, faults, progress });
+      const runWith = (records: number, dir: string, progress: (line: string) => void, schedule?: ScheduledFault[]) =>
+        runScenario({ spec, targetName: opts.target, scenario, seed, records, runDir: dir, bugs, brokers: opts.brokers, faults, schedule, progress });
       let r: ScenarioRun;
       try {
         r = await runWith(opts.records, runDir, (line) => process.stdout.write(`${line}\n`));
         // Shrinking reruns the scenario many times: by default only where a target starts in milliseconds.
         if (r.valid === false && (opts.shrink ?? spec.kind === 'reference')) {
-          process.stdout.write(`${scenario.name} failed; shrinking (same seed, smaller workloads)…\n`);
-          const shrunk = await shrinkFailure(r, opts.records, (n, dir) => runWith(n, dir, () => {}));
+          process.stdout.write(`${scenario.name} failed; shrinking (same seed, smaller workloads${r.schedule?.length ? ', fewer and shorter faults' : ''})…\n`);
+          const shrunk = await shrinkFailure(r, opts.records, (n, dir, schedule) => runWith(n, dir, () => {}, schedule));
           const shrunkDir = join(runDir, 'shrunk');
-          const minimal = await runWith(shrunk.records, shrunkDir, () => {});
-          r = { ...r, shrunk: { records: shrunk.records, ops: minimal.ops, attempts: shrunk.attempts, path: shrunk.path, runDir: shrunkDir, failing: [...failingCheckers(minimal)] } };
+          // The minimal case stores its schedule in config.json, so `kconform replay` plays exactly it.
+          const minimal = await runWith(shrunk.records, shrunkDir, () => {}, shrunk.schedule);
+          r = {
+            ...r,
+            shrunk: { records: shrunk.records, ops: minimal.ops, attempts: shrunk.attempts, path: shrunk.path, runDir: shrunkDir, failing: [...failingCheckers(minimal)], ...(shrunk.schedule ? { schedule: shrunk.schedule } : {}) },
+          };
           writeFileSync(join(runDir, 'results.json'), JSON.stringify({ schema: 'kconform.results/v1', ...r }, null, 2) + '\n');
         }
       } catch (err) {
@@ -108,6 +112,7 @@ export async function runCommand(opts: RunOptions): Promise<void> {
     process.stdout.write(`  rerun with: kconform run ${rerun.filter(Boolean).join(' ')}\n`);
     if (r.shrunk) {
       process.stdout.write(`  shrunk from ${r.ops} to ${r.shrunk.ops} history ops (--records ${r.shrunk.records}) in ${r.shrunk.attempts} runs (fast-check path ${r.shrunk.path ?? '-'}), failing ${r.shrunk.failing.join(', ')}: ${r.shrunk.runDir}\n`);
+      if (r.shrunk.schedule) process.stdout.write(`  fault schedule shrunk from ${r.schedule?.length ?? 0} to ${r.shrunk.schedule.length} step(s): ${describeSchedule(r.shrunk.schedule)}\n`);
       process.stdout.write(`  replay the shrunk case: kconform replay ${r.shrunk.runDir}\n`);
     }
   }
