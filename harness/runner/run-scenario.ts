@@ -162,7 +162,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
   const check = resolveCheckConfig({ replicationFactor: Math.min(3, o.brokers ?? 1), ...scenario.checkConfig, faults: (o.faults?.length ?? 0) > 0 });
   // The failover timings the scenario asks of the target (both targets alike), recorded with the run.
   const timings = (o.brokers ?? 1) > 1 ? scenario.timings : undefined;
-  const config = { scenario: scenario.name, target: targetName, brokers: o.brokers ?? 1, seed, records, faults: o.faults ?? [], bugs: [...bugs], check, ...(timings ? { timings } : {}), kconform: '0.1.0' };
+  const config = { scenario: scenario.name, target: targetName, brokers: o.brokers ?? 1, seed, records, faults: o.faults ?? [], bugs: [...bugs], check, ...(timings ? { timings } : {}), ...(o.schedule ? { schedule: o.schedule } : {}), kconform: '0.1.0' };
   writeFileSync(join(runDir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
   const history = new HistoryRecorder(join(runDir, 'history.jsonl'));
   let target: StartedTarget | undefined;
