@@ -341,7 +341,12 @@ describe('GroupCoordinator leave', () => {
 
   it('answers unknown members and groups per Kafka', () => {
     setup();
-    expect(gc.leaveGroup({ groupId: 'nope', members: [{ memberId: 'x', groupInstanceId: null }] })).toEqual({ errorCode: ErrorCode.UNKNOWN_MEMBER_ID, members: [] });
+    // Kafka 4.4's GroupCoordinatorService: a group it does not know answers each member UNKNOWN_MEMBER_ID under a top-level NONE
+    expect(gc.leaveGroup({ groupId: 'nope', members: [{ memberId: 'x', groupInstanceId: null }] })).toEqual({
+      errorCode: ErrorCode.NONE,
+      members: [{ memberId: 'x', groupInstanceId: null, errorCode: ErrorCode.UNKNOWN_MEMBER_ID }],
+    });
+    expect(gc.leaveGroup({ groupId: 'nope', members: [] })).toEqual({ errorCode: ErrorCode.NONE, members: [] });
     expect(gc.leaveGroup({ groupId: '', members: [] }).errorCode).toBe(ErrorCode.INVALID_GROUP_ID);
   });
 

@@ -549,7 +549,11 @@ export class GroupCoordinator {
     if (!this.#owns(input.groupId)) return { errorCode: ErrorCode.NOT_COORDINATOR, members: [] };
     if (input.groupId === '') return { errorCode: ErrorCode.INVALID_GROUP_ID, members: [] };
     const group = this.#groups.get(input.groupId);
-    if (group === undefined) return { errorCode: ErrorCode.UNKNOWN_MEMBER_ID, members: [] };
+    if (group === undefined) {
+      // Kafka's GroupCoordinatorService turns its "group not found" UNKNOWN_MEMBER_ID into a
+      // per-member error under a top-level NONE (an empty batch: no error at all).
+      return { errorCode: ErrorCode.NONE, members: input.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, errorCode: ErrorCode.UNKNOWN_MEMBER_ID })) };
+    }
     const members: LeaveGroupResult['members'] = [];
     let anyLeft = false;
     for (const leaving of input.members) {

@@ -1,63 +1,113 @@
 /**
  * CreateTopics (key 19), versions 2-7. Creates topics with a partition count and replication
- * factor (-1 takes the broker defaults, KIP-464); explicit replica assignments are refused.
- * In a cluster the active controller places the replicas (forwarded over the controller listener). validateOnly checks without creating. Configs are stored as given.
+ * factor (-1 takes the broker defaults, KIP-464); a single node refuses explicit replica
+ * assignments, in a cluster the active controller places the replicas (forwarded over the
+ * controller listener). validateOnly checks without creating. Configs are stored as given.
+ *
+ * Checks run in the order of Kafka 4.4's ControllerApis.createTopics and
+ * ReplicationControlManager.createTopics: a name given twice is answered once, INVALID_REQUEST;
+ * then the name, an existing topic, null config values, the config values, the replication
+ * factor, the partition count. From v5 (KIP-525) a created (or validated) topic is answered with
+ * its effective configs, an error with an empty config list.
  * https://cwiki.apache.org/confluence/display/KAFKA/KIP-464%3A+Defaults+for+AdminClient%23createTopic
  */
+import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
 import { NULL_UUID } from '../../protocol/primitives/index.ts';
 import type { CreateTopicsRequest, CreateTopicsResponse } from '../../protocol/messages/generated/index.ts';
+import type { Broker } from '../broker.ts';
+import { brokerTopicDefaults, describeTopicConfigs, topicConfigsProblem } from '../topics/topic-config.ts';
+import { topicNameProblem } from '../topics/topic-name.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
 
 type Result = CreateTopicsResponse['topics'][number];
+type Creatable = CreateTopicsRequest['topics'][number];
 
 /** How long a cluster node waits for a topic the controller created to reach its own metadata. */
 const CLUSTER_PROPAGATION_WAIT_MS = 5_000;
+
+function failure(name: string, errorCode: number, errorMessage: string | null): Result {
+  return { name, topicId: NULL_UUID, errorCode, errorMessage, topicConfigErrorCode: 0, numPartitions: -1, replicationFactor: -1, configs: [] };
+}
+
+/** Names given more than once in one request (Kafka answers each once, INVALID_REQUEST). */
+export function duplicateNames(topics: readonly { name: string }[]): Set<string> {
+  const seen = new Set<string>();
+  const dup = new Set<string>();
+  for (const t of topics) (seen.has(t.name) ? dup : seen).add(t.name);
+  return dup;
+}
+
+/** The error of one topic to create, checked in Kafka's order, or null when it can be created. */
+export function createTopicProblem(broker: Broker, t: Creatable): { errorCode: number; message: string } | null {
+  const nameProblem = topicNameProblem(t.name);
+  if (nameProblem) return { errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION, message: nameProblem };
+  if (broker.topics.get(t.name)) return { errorCode: ErrorCode.TOPIC_ALREADY_EXISTS, message: `Topic '${t.name}' already exists.` };
+  const nulls = t.configs.filter((c) => c.value === null).map((c) => c.name);
+  if (nulls.length > 0) return { errorCode: ErrorCode.INVALID_CONFIG, message: `Null value not supported for topic configs: ${nulls.join(',')}` };
+  const configProblem = topicConfigsProblem(new Map(t.configs.map((c) => [c.name, c.value!])));
+  if (configProblem) return { errorCode: ErrorCode.INVALID_CONFIG, message: configProblem };
+  if (t.assignments.length > 0) {
+    if (!broker.cluster) return { errorCode: ErrorCode.INVALID_REQUEST, message: 'Manual replica assignment is not supported by a single reference broker' };
+    if (t.numPartitions !== -1 || t.replicationFactor !== -1) {
+      return { errorCode: ErrorCode.INVALID_REQUEST, message: 'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.' };
+    }
+    const indexes = t.assignments.map((a) => a.partitionIndex).sort((a, b) => a - b);
+    if (indexes.some((p, i) => p !== i)) return { errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, message: 'Partitions should be consecutive and start from 0.' };
+    return null;
+  }
+  if (t.replicationFactor < -1 || t.replicationFactor === 0) return { errorCode: ErrorCode.INVALID_REPLICATION_FACTOR, message: 'Replication factor must be larger than 0, or -1 to use the default value.' };
+  if (t.numPartitions < -1 || t.numPartitions === 0) return { errorCode: ErrorCode.INVALID_PARTITIONS, message: 'Number of partitions was set to an invalid non-positive value.' };
+  const replicationFactor = t.replicationFactor === -1 ? broker.config.defaultReplicationFactor : t.replicationFactor;
+  if (replicationFactor > broker.liveBrokers) {
+    return {
+      errorCode: ErrorCode.INVALID_REPLICATION_FACTOR,
+      message: `Unable to replicate the partition ${replicationFactor} time(s): The target replication factor of ${replicationFactor} cannot be reached because only ${broker.liveBrokers} broker(s) are registered.`,
+    };
+  }
+  return null;
+}
+
+async function createOne(broker: Broker, t: Creatable, validateOnly: boolean): Promise<Result> {
+  const problem = createTopicProblem(broker, t);
+  if (problem) return failure(t.name, problem.errorCode, problem.message);
+  const manual = t.assignments.length > 0;
+  const assignments = manual ? [...t.assignments].sort((a, b) => a.partitionIndex - b.partitionIndex) : undefined;
+  const partitions = assignments ? assignments.length : t.numPartitions === -1 ? broker.config.numPartitions : t.numPartitions;
+  const replicationFactor = assignments ? (assignments[0]?.brokerIds.length ?? 0) : t.replicationFactor === -1 ? broker.config.defaultReplicationFactor : t.replicationFactor;
+  const configs = new Map(t.configs.map((c) => [c.name, c.value!]));
+  const created = (topicId: string): Result => ({
+    name: t.name,
+    topicId,
+    errorCode: ErrorCode.NONE,
+    errorMessage: null,
+    topicConfigErrorCode: 0,
+    numPartitions: partitions,
+    replicationFactor,
+    configs: describeTopicConfigs(configs, brokerTopicDefaults(broker.config)),
+  });
+  // Kafka's controller draws the id before it knows whether the request only validates.
+  if (validateOnly) return created(randomUUID());
+  if (broker.cluster) {
+    // The active controller decides; answer once this node has the topic in its metadata too.
+    const answer = await broker.cluster.createTopic({ name: t.name, numPartitions: partitions, replicationFactor, configs: Object.fromEntries(configs), assignments: assignments?.map((a) => [...a.brokerIds]) });
+    if (answer.errorCode !== ErrorCode.NONE) return failure(t.name, answer.errorCode, answer.errorMessage);
+    await broker.awaitTopic(t.name, CLUSTER_PROPAGATION_WAIT_MS);
+    return created(answer.topicId ?? broker.topics.get(t.name)?.id ?? NULL_UUID);
+  }
+  const topic = broker.createTopic(t.name, partitions, replicationFactor, configs);
+  if ('errorCode' in topic) return failure(t.name, topic.errorCode, topic.message);
+  return created(topic.id);
+}
 
 export const createTopicsHandler: ApiHandler<CreateTopicsRequest, CreateTopicsResponse> = {
   apiKey: 19,
   ...specVersions(19),
   async handle(req, { broker }) {
-    const seen = new Map<string, number>();
-    for (const t of req.topics) seen.set(t.name, (seen.get(t.name) ?? 0) + 1);
-    const topics = await Promise.all(req.topics.map(async (t): Promise<Result> => {
-      const manual = t.assignments.length > 0;
-      const partitions = manual ? t.assignments.length : t.numPartitions === -1 ? broker.config.numPartitions : t.numPartitions;
-      const replicationFactor = manual ? (t.assignments[0]?.brokerIds.length ?? 0) : t.replicationFactor === -1 ? broker.config.defaultReplicationFactor : t.replicationFactor;
-      const result = (errorCode: number, errorMessage: string | null, topicId = NULL_UUID): Result => ({
-        name: t.name,
-        topicId,
-        errorCode,
-        errorMessage,
-        topicConfigErrorCode: 0,
-        numPartitions: errorCode === ErrorCode.NONE ? partitions : -1,
-        replicationFactor: errorCode === ErrorCode.NONE ? replicationFactor : -1,
-        configs: errorCode === ErrorCode.NONE ? [] : null,
-      });
-      if (seen.get(t.name)! > 1) return result(ErrorCode.INVALID_REQUEST, `Create topics request from client contains multiple entries for the topic ${t.name}`);
-      if (t.assignments.length > 0 && !broker.cluster) return result(ErrorCode.INVALID_REQUEST, 'Manual replica assignment is not supported by a single reference broker');
-      if (t.assignments.length > 0 && (t.numPartitions !== -1 || t.replicationFactor !== -1)) {
-        return result(ErrorCode.INVALID_REQUEST, 'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.');
-      }
-      const assignments = t.assignments.length > 0 ? [...t.assignments].sort((a, b) => a.partitionIndex - b.partitionIndex) : undefined;
-      if (assignments && assignments.some((a, i) => a.partitionIndex !== i)) return result(ErrorCode.INVALID_REPLICA_ASSIGNMENT, 'Partitions should be consecutive and start from 0.');
-      const configs = new Map<string, string>();
-      for (const c of t.configs) if (c.value !== null) configs.set(c.name, c.value);
-      const failure = broker.topics.validateCreate(t.name, partitions, replicationFactor, broker.liveBrokers, configs);
-      if (failure) return result(failure.errorCode, failure.message);
-      if (req.validateOnly) return result(ErrorCode.NONE, null);
-      if (broker.cluster) {
-        // The active controller decides; answer once this node has the topic in its metadata too.
-        const answer = await broker.cluster.createTopic({ name: t.name, numPartitions: partitions, replicationFactor, configs: Object.fromEntries(configs), assignments: assignments?.map((a) => [...a.brokerIds]) });
-        if (answer.errorCode !== ErrorCode.NONE) return result(answer.errorCode, answer.errorMessage);
-        await broker.awaitTopic(t.name, CLUSTER_PROPAGATION_WAIT_MS);
-        return result(ErrorCode.NONE, null, answer.topicId ?? broker.topics.get(t.name)?.id ?? NULL_UUID);
-      }
-      const created = broker.createTopic(t.name, partitions, replicationFactor, configs);
-      if ('errorCode' in created) return result(created.errorCode, created.message);
-      return result(ErrorCode.NONE, null, created.id);
-    }));
-    return { throttleTimeMs: 0, topics };
+    const duplicates = duplicateNames(req.topics);
+    const results = await Promise.all(req.topics.filter((t) => !duplicates.has(t.name)).map((t) => createOne(broker, t, req.validateOnly)));
+    for (const name of duplicates) results.push(failure(name, ErrorCode.INVALID_REQUEST, 'Duplicate topic name.'));
+    return { throttleTimeMs: 0, topics: results };
   },
 };

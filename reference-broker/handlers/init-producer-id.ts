@@ -1,9 +1,15 @@
 /**
- * InitProducerId (key 22), versions 0-6. Hands an idempotent producer a fresh producer id with
- * epoch 0 (KIP-98). A producer that sends its current id and epoch (v3+, KIP-360) gets the same id
- * with the epoch bumped. Transactional ids are refused: transactions are not served
- * (SKIPPED_FEATURES.md), and Kafka answers a transactional request it cannot coordinate with
- * COORDINATOR_NOT_AVAILABLE.
+ * InitProducerId (key 22), versions 0-6, as Kafka 4.4's KafkaApis.handleInitProducerIdRequest and
+ * TransactionCoordinator.handleInitProducerId answer it:
+ * - a producer id and epoch must come together: -1 with an epoch, or an id with epoch -1, is
+ *   INVALID_REQUEST (KafkaApis checks this before the coordinator);
+ * - no transactional id (an idempotent producer): always a NEW producer id with epoch 0, also when
+ *   the producer sends its current id and epoch to bump it (KIP-360) — the coordinator "blindly
+ *   accepts" idempotent producers and keeps no state for them;
+ * - an empty transactional id is INVALID_REQUEST, a timeout not in (0, transaction.max.timeout.ms]
+ *   INVALID_TRANSACTION_TIMEOUT;
+ * - any other transactional id: transactions are not served (SKIPPED_FEATURES.md), and Kafka
+ *   answers a transactional request it cannot coordinate with COORDINATOR_NOT_AVAILABLE.
  * https://cwiki.apache.org/confluence/display/KAFKA/KIP-360%3A+Improve+reliability+of+idempotent%2Ftransactional+producer
  */
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
@@ -11,21 +17,31 @@ import type { InitProducerIdRequest, InitProducerIdResponse } from '../../protoc
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
 
-const MAX_EPOCH = 32767;
+/** transaction.max.timeout.ms: Kafka's default, 15 minutes. */
+export const TRANSACTION_MAX_TIMEOUT_MS = 900_000;
+
+/** The error Kafka answers before it would look at transaction state, or NONE. */
+export function initProducerIdRequestError(req: Pick<InitProducerIdRequest, 'transactionalId' | 'transactionTimeoutMs' | 'producerId' | 'producerEpoch'>): number {
+  const noId = req.producerId === -1n;
+  const noEpoch = req.producerEpoch === -1;
+  if (noId !== noEpoch) return ErrorCode.INVALID_REQUEST;
+  if (req.transactionalId === null) return ErrorCode.NONE;
+  if (req.transactionalId === '') return ErrorCode.INVALID_REQUEST;
+  if (req.transactionTimeoutMs <= 0 || req.transactionTimeoutMs > TRANSACTION_MAX_TIMEOUT_MS) return ErrorCode.INVALID_TRANSACTION_TIMEOUT;
+  return ErrorCode.NONE;
+}
 
 export const initProducerIdHandler: ApiHandler<InitProducerIdRequest, InitProducerIdResponse> = {
   apiKey: 22,
   ...specVersions(22),
   async handle(req, { broker }) {
     const base = { throttleTimeMs: 0, ongoingTxnProducerId: -1n, ongoingTxnProducerEpoch: -1 };
-    if (req.transactionalId !== null) {
-      return { ...base, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, producerId: -1n, producerEpoch: -1 };
-    }
-    if (req.producerId >= 0n && req.producerEpoch >= 0 && req.producerEpoch < MAX_EPOCH - 1) {
-      return { ...base, errorCode: ErrorCode.NONE, producerId: req.producerId, producerEpoch: req.producerEpoch + 1 };
-    }
+    const failed = (errorCode: number) => ({ ...base, errorCode, producerId: -1n, producerEpoch: -1 });
+    const error = initProducerIdRequestError(req);
+    if (error !== ErrorCode.NONE) return failed(error);
+    if (req.transactionalId !== null) return failed(ErrorCode.COORDINATOR_NOT_AVAILABLE);
     const id = await broker.allocateClusterProducerId();
-    if (id === null) return { ...base, errorCode: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, producerId: -1n, producerEpoch: -1 };
+    if (id === null) return failed(ErrorCode.COORDINATOR_LOAD_IN_PROGRESS);
     return { ...base, errorCode: ErrorCode.NONE, producerId: BigInt(id), producerEpoch: 0 };
   },
 };

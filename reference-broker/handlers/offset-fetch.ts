@@ -3,6 +3,7 @@
  * KIP-709); v10 names topics by id. A null topic list asks for everything the group committed.
  */
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
+import { NULL_UUID } from '../../protocol/primitives/index.ts';
 import type { OffsetFetchRequest, OffsetFetchResponse } from '../../protocol/messages/generated/index.ts';
 import type { Broker } from '../broker.ts';
 import type { ApiHandler } from './handler.ts';
@@ -34,16 +35,18 @@ export const offsetFetchHandler: ApiHandler<OffsetFetchRequest, OffsetFetchRespo
       errorCode: 0,
       topics: [],
       groups: req.groups.map((g) => {
-        const topics = g.topics === null ? null : g.topics.map((t) => ({ name: byId ? (broker.topics.getById(t.topicId)?.name ?? '') : t.name, partitionIndexes: t.partitionIndexes }));
-        const r = fetchGroup(broker, g.groupId, topics);
+        // v10 asks by topic id: an id this broker does not know is answered with that id (and no name), as Kafka does.
+        const asked = g.topics === null ? null : g.topics.map((t) => ({ name: byId ? (broker.topics.getById(t.topicId)?.name ?? '') : t.name, topicId: t.topicId, partitionIndexes: t.partitionIndexes }));
+        const r = fetchGroup(broker, g.groupId, asked);
         return {
           groupId: g.groupId,
           errorCode: r.errorCode,
-          topics: r.topics.map((t) => {
-            const topic = broker.topics.get(t.name);
+          topics: r.topics.map((t, i) => {
+            const topic = t.name === '' ? undefined : broker.topics.get(t.name);
+            const requestedId = asked?.[i]?.topicId;
             return {
               name: t.name,
-              topicId: topic?.id ?? '00000000-0000-0000-0000-000000000000',
+              topicId: topic?.id ?? requestedId ?? NULL_UUID,
               partitions: t.partitions.map((p) => ({
                 partitionIndex: p.partitionIndex,
                 committedOffset: BigInt(p.committedOffset),
