@@ -1,8 +1,9 @@
 /**
  * CreateTopics (key 19), versions 2-7. Creates topics with a partition count and replication
- * factor (-1 takes the broker defaults, KIP-464); a single node refuses explicit replica
- * assignments, in a cluster the active controller places the replicas (forwarded over the
- * controller listener). validateOnly checks without creating. Configs are stored as given.
+ * factor (-1 takes the broker defaults, KIP-464), or with a manual replica assignment (a single
+ * node can only assign itself; in a cluster the active controller checks and places the replicas,
+ * forwarded over the controller listener). validateOnly checks without creating. Configs are
+ * stored as given.
  *
  * Checks run in the order of Kafka 4.4's ControllerApis.createTopics and
  * ReplicationControlManager.createTopics: a name given twice is answered once, INVALID_REQUEST;
@@ -39,6 +40,34 @@ export function duplicateNames(topics: readonly { name: string }[]): Set<string>
   return dup;
 }
 
+/**
+ * Checks a manual replica assignment on a single node the way Kafka's ReplicationControlManager
+ * (validateManualPartitionAssignment) does: each partition once, a non-empty replica list of
+ * registered brokers (here: this node) without repeats, the same replica count everywhere, and
+ * partitions numbered 0..n-1.
+ */
+export function singleNodeAssignmentProblem(nodeId: number, assignments: readonly { partitionIndex: number; brokerIds: readonly number[] }[]): { errorCode: number; message: string } | null {
+  const bad = (message: string) => ({ errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, message });
+  const seen = new Set<number>();
+  let replicationFactor: number | undefined;
+  for (const a of assignments) {
+    if (seen.has(a.partitionIndex)) return bad(`Found multiple manual partition assignments for partition ${a.partitionIndex}`);
+    seen.add(a.partitionIndex);
+    if (a.brokerIds.length === 0) return bad('The manual partition assignment includes an empty replica list.');
+    const sorted = [...a.brokerIds].sort((x, y) => x - y);
+    for (const [i, id] of sorted.entries()) {
+      if (id !== nodeId) return bad(`The manual partition assignment includes broker ${id}, but no such broker is registered.`);
+      if (i > 0 && sorted[i - 1] === id) return bad(`The manual partition assignment includes the broker ${id} more than once.`);
+    }
+    if (replicationFactor !== undefined && sorted.length !== replicationFactor) {
+      return bad(`The manual partition assignment includes a partition with ${sorted.length} replica(s), but this is not consistent with previous partitions, which have ${replicationFactor} replica(s).`);
+    }
+    replicationFactor = sorted.length;
+  }
+  for (let i = 0; i < seen.size; i++) if (!seen.has(i)) return bad('partitions should be a consecutive 0-based integer sequence');
+  return null;
+}
+
 /** The error of one topic to create, checked in Kafka's order, or null when it can be created. */
 export function createTopicProblem(broker: Broker, t: Creatable): { errorCode: number; message: string } | null {
   const nameProblem = topicNameProblem(t.name);
@@ -49,12 +78,12 @@ export function createTopicProblem(broker: Broker, t: Creatable): { errorCode: n
   const configProblem = topicConfigsProblem(new Map(t.configs.map((c) => [c.name, c.value!])));
   if (configProblem) return { errorCode: ErrorCode.INVALID_CONFIG, message: configProblem };
   if (t.assignments.length > 0) {
-    if (!broker.cluster) return { errorCode: ErrorCode.INVALID_REQUEST, message: 'Manual replica assignment is not supported by a single reference broker' };
-    if (t.numPartitions !== -1 || t.replicationFactor !== -1) {
-      return { errorCode: ErrorCode.INVALID_REQUEST, message: 'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.' };
-    }
+    if (t.replicationFactor !== -1) return { errorCode: ErrorCode.INVALID_REQUEST, message: 'A manual partition assignment was specified, but replication factor was not set to -1.' };
+    if (t.numPartitions !== -1) return { errorCode: ErrorCode.INVALID_REQUEST, message: 'A manual partition assignment was specified, but numPartitions was not set to -1.' };
+    if (!broker.cluster) return singleNodeAssignmentProblem(broker.nodeId, t.assignments);
+    // In a cluster the active controller checks the replicas against the brokers it knows; it gets them in partition order.
     const indexes = t.assignments.map((a) => a.partitionIndex).sort((a, b) => a - b);
-    if (indexes.some((p, i) => p !== i)) return { errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, message: 'Partitions should be consecutive and start from 0.' };
+    if (indexes.some((p, i) => p !== i)) return { errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, message: 'partitions should be a consecutive 0-based integer sequence' };
     return null;
   }
   if (t.replicationFactor < -1 || t.replicationFactor === 0) return { errorCode: ErrorCode.INVALID_REPLICATION_FACTOR, message: 'Replication factor must be larger than 0, or -1 to use the default value.' };
