@@ -101,9 +101,9 @@ export class OffsetTable {
 
 /**
  * Numbers record contents (key and value, each a string or null): equal contents, one id; ids
- * 0, 1, 2… in order of first appearance. An open-addressing hash table over typed arrays, so
- * numbering a million contents allocates a few arrays instead of a map entry each (which the
- * garbage collector would then have to trace while the history, just as large, is alive).
+ * 0, 1, 2… in order of first appearance. An open-addressing hash table over arrays of small
+ * integers, so numbering a million contents allocates a few arrays instead of a map entry each
+ * (each an object the garbage collector would trace, and a Map grows by rehashing into new ones).
  */
 export class ContentIds {
   /** Key and value of each id. */
