@@ -1,5 +1,5 @@
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
-import { batchSizeAt, LOG_OVERHEAD, RECORD_BATCH_OVERHEAD, TRANSACTIONAL_FLAG_MASK } from '../../protocol/records/batch-header.ts';
+import { TRANSACTIONAL_FLAG_MASK } from '../../protocol/records/batch-header.ts';
 import { validateBatchForAppend } from '../../protocol/records/record-batch.ts';
 import type { Broker } from '../broker.ts';
 import type { Partition } from '../topics/topic-registry.ts';
@@ -16,67 +16,101 @@ export interface PartitionAppendOutcome {
   logStartOffset: number;
 }
 
-function failure(partition: Partition | undefined, errorCode: number, errorMessage: string): PartitionAppendOutcome {
-  return { errorCode, errorMessage, baseOffset: -1, lastOffset: -1, logAppendTimeMs: -1, logStartOffset: partition ? partition.log.logStartOffset : -1 };
+/** A failure before the log was reached (or one Kafka reports without it): log start offset -1. */
+export function refused(errorCode: number, errorMessage: string | null): PartitionAppendOutcome {
+  return { errorCode, errorMessage, baseOffset: -1, lastOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 };
+}
+
+/** A failure the log reported: Kafka's ReplicaManager.processFailedRecord adds the partition's log start offset. */
+function failedInLog(partition: Partition, errorCode: number, errorMessage: string): PartitionAppendOutcome {
+  return { ...refused(errorCode, errorMessage), logStartOffset: partition.log.logStartOffset };
 }
 
 /**
- * Validates and appends the records a producer sent for one partition, as Kafka's
- * ReplicaManager/UnifiedLog do for a leader: exactly one v2 batch (Produce v3+), CRC and record
- * checks (LogValidator), message.max.bytes, idempotent-producer sequence rules, then the append,
- * which assigns offsets densely and stamps the leader epoch. Transactions are not served
- * (see SKIPPED_FEATURES.md), so a transactional batch is refused.
+ * Errors ReplicaManager.appendToLocalLog answers without the log start offset (UnknownTopicOrPartition,
+ * NotLeaderOrFollower, RecordTooLarge, RecordBatchTooLarge, CorruptRecord, KafkaStorage, UnknownTopicId);
+ * every other append failure carries it.
  */
-export function appendRecords(broker: Broker, partition: Partition, records: Buffer | null, acks: number): PartitionAppendOutcome {
+const WITHOUT_LOG_START: ReadonlySet<number> = new Set([
+  ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+  ErrorCode.NOT_LEADER_OR_FOLLOWER,
+  ErrorCode.MESSAGE_TOO_LARGE,
+  ErrorCode.RECORD_LIST_TOO_LARGE,
+  ErrorCode.CORRUPT_MESSAGE,
+  ErrorCode.KAFKA_STORAGE_ERROR,
+  ErrorCode.UNKNOWN_TOPIC_ID,
+]);
+
+/** Options of {@link appendRecords}. */
+export interface AppendOptions {
+  /** Produce request version (zstd needs v7+); default the newest. */
+  apiVersion?: number;
+  /** Kafka lets only its admin client (client id `__admin_client`) write to internal topics. */
+  internalTopicsAllowed?: boolean;
+}
+
+/**
+ * Appends the records a producer sent for one partition, as Kafka's ReplicaManager.appendToLocalLog,
+ * Partition.appendRecordsToLeader and UnifiedLog.appendAsLeader do on the leader, in their order:
+ * internal topic, leadership, min.insync.replicas for acks=all, the batch checks of
+ * analyzeAndValidateRecords and LogValidator (validateBatchForAppend), idempotent-producer
+ * sequence rules, then the append, which assigns offsets densely and stamps the leader epoch.
+ * Bytes after the one whole batch are dropped, as UnifiedLog's trimInvalidBytes does.
+ * The request-level and validateRecords checks of KafkaApis come before (produce-checks.ts).
+ * Transactions are not served (see SKIPPED_FEATURES.md), so a transactional batch is refused.
+ */
+export function appendRecords(broker: Broker, partition: Partition, records: Buffer, acks: number, opts: AppendOptions = {}): PartitionAppendOutcome {
+  const topic = broker.topics.get(partition.topic);
+  if (topic?.internal && !opts.internalTopicsAllowed) {
+    return refused(ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${partition.topic}`);
+  }
   if (!broker.replication.isLeader(partition)) {
-    return failure(partition, ErrorCode.NOT_LEADER_OR_FOLLOWER, `This server is not the leader for topic-partition ${partition.topic}-${partition.index}`);
-  }
-  if (!records || records.length === 0) {
-    return failure(partition, ErrorCode.INVALID_RECORD, 'Produce requests with version 3 and above must have exactly one record batch per partition');
-  }
-  if (records.length < RECORD_BATCH_OVERHEAD || batchSizeAt(records) !== records.length) {
-    const size = records.length >= LOG_OVERHEAD ? batchSizeAt(records) : -1;
-    const errorCode = size > records.length || size < RECORD_BATCH_OVERHEAD ? ErrorCode.CORRUPT_MESSAGE : ErrorCode.INVALID_RECORD;
-    return failure(partition, errorCode, 'Produce requests with version 3 and above must have exactly one record batch per partition');
-  }
-  const maxBytes = maxMessageBytes(broker.topics.get(partition.topic)?.configs ?? new Map(), broker.config.messageMaxBytes);
-  if (records.length > maxBytes) {
-    return failure(partition, ErrorCode.MESSAGE_TOO_LARGE, `The record batch size in the append to ${partition.topic}-${partition.index} is ${records.length} bytes which exceeds the maximum configured value of ${maxBytes}.`);
+    return refused(ErrorCode.NOT_LEADER_OR_FOLLOWER, `This server is not the leader for topic-partition ${partition.topic}-${partition.index}`);
   }
   // acks=all needs min.insync.replicas in sync before the append. Kafka caps it at the replication
   // factor (Partition.effectiveMinIsr), so a single node never refuses: checked against Kafka 4.4.0.
   const minIsr = effectiveMinIsr(broker, partition);
   if (acks === -1 && partition.isr.length < minIsr) {
-    return failure(partition, ErrorCode.NOT_ENOUGH_REPLICAS, `The size of the current ISR Set(${partition.isr.join(', ')}) is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${partition.topic}-${partition.index}`);
+    return failedInLog(partition, ErrorCode.NOT_ENOUGH_REPLICAS, `The size of the current ISR Set(${partition.isr.join(', ')}) is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${partition.topic}-${partition.index}`);
   }
-  const checked = validateBatchForAppend(records);
-  if (!checked.ok) return failure(partition, checked.errorCode, checked.reason);
+  const checked = validateBatchForAppend(records, {
+    apiVersion: opts.apiVersion,
+    maxMessageBytes: maxMessageBytes(topic?.configs ?? new Map(), broker.config.messageMaxBytes),
+    topicPartition: `${partition.topic}-${partition.index}`,
+  });
+  if (!checked.ok) {
+    return WITHOUT_LOG_START.has(checked.errorCode) ? refused(checked.errorCode, checked.reason) : failedInLog(partition, checked.errorCode, checked.reason);
+  }
   const header = checked.header;
   if ((header.attributes & TRANSACTIONAL_FLAG_MASK) !== 0) {
-    return failure(partition, ErrorCode.INVALID_TXN_STATE, 'transactions are not supported by the reference broker (see SKIPPED_FEATURES.md)');
+    return failedInLog(partition, ErrorCode.INVALID_TXN_STATE, 'transactions are not supported by the reference broker (see SKIPPED_FEATURES.md)');
   }
   const producer = header.producerId >= 0 ? { producerId: header.producerId, producerEpoch: header.producerEpoch, baseSequence: header.baseSequence, count: checked.count } : null;
   if (producer) {
     const seq = partition.producers.check(producer);
-    if (seq.kind === 'error') return failure(partition, seq.errorCode, seq.message);
+    if (seq.kind === 'error') return failedInLog(partition, seq.errorCode, seq.message);
     if (seq.kind === 'duplicate' && !broker.bugs.strikes('duplicate-retried-batch')) {
-      return { errorCode: ErrorCode.NONE, errorMessage: null, baseOffset: seq.baseOffset, lastOffset: seq.lastOffset, logAppendTimeMs: -1, logStartOffset: partition.log.logStartOffset };
+      // Kafka answers a duplicate with the BatchMetadata it kept: the original offsets, and as
+      // "log append time" the timestamp it recorded for the batch, its maxTimestamp
+      // (UnifiedLog.append: appendInfo.setLogAppendTime(duplicate.timestamp)), even on a CreateTime topic.
+      return { errorCode: ErrorCode.NONE, errorMessage: null, baseOffset: seq.baseOffset, lastOffset: seq.lastOffset, logAppendTimeMs: seq.logAppendTimeMs, logStartOffset: partition.log.logStartOffset };
     }
   }
   if (broker.bugs.strikes('drop-acked-write')) {
     // the broker believes it wrote the batch: its producer state moves on as if it had
     const end = partition.log.logEndOffset;
-    if (producer) partition.producers.record(producer, end, end + checked.count - 1, Date.now());
+    if (producer) partition.producers.record(producer, end, end + checked.count - 1, checked.maxTimestamp);
     return { errorCode: ErrorCode.NONE, errorMessage: null, baseOffset: end, lastOffset: -1, logAppendTimeMs: -1, logStartOffset: partition.log.logStartOffset };
   }
   // The log patches offsets into the buffer; copy so the request's frame is not aliased by the log.
   const now = Date.now();
   broker.bugs.noteHighWatermark(`${partition.topic}-${partition.index}`, partition.log.highWatermark);
-  const appended = partition.log.append(Buffer.from(records), partition.leaderEpoch, now);
-  if (producer) partition.producers.record(producer, appended.baseOffset, appended.lastOffset, now);
+  const appended = partition.log.append(Buffer.from(records.subarray(0, checked.size)), partition.leaderEpoch, now);
+  // Kafka's producer state keeps the batch's maxTimestamp (ProducerAppendInfo.append), which a retry of this batch is answered with.
+  if (producer) partition.producers.record(producer, appended.baseOffset, appended.lastOffset, checked.maxTimestamp);
   broker.replication.afterLeaderAppend(partition);
   broker.notifyAppend();
-  return { errorCode: ErrorCode.NONE, errorMessage: null, baseOffset: appended.baseOffset, lastOffset: appended.lastOffset, logAppendTimeMs: -1, logStartOffset: partition.log.logStartOffset };
+  return { errorCode: ErrorCode.NONE, errorMessage: null, baseOffset: appended.baseOffset, lastOffset: appended.lastOffset, logAppendTimeMs: appended.logAppendTimeMs, logStartOffset: partition.log.logStartOffset };
 }
 
 /** min.insync.replicas of the partition's topic, capped at its replication factor as Kafka's Partition.effectiveMinIsr. */

@@ -5,12 +5,22 @@
  * partition.max.bytes per partition, except that the first batch of the first partition with
  * data is returned whole even when larger, so a consumer can always make progress (KIP-74).
  * Fetch sessions (KIP-227) are not kept: every answer has session id 0, which tells the client
- * to keep sending full fetches — what Kafka does when its session cache is full.
+ * to keep sending full fetches — what Kafka does when its session cache is full. A request that
+ * continues a session (epoch other than 0 and -1) gets FETCH_SESSION_ID_NOT_FOUND, as Kafka's
+ * FetchManager answers for a session it does not have; epochs 0 and -1 are full fetches.
  * Consumers read up to the high watermark; follower fetches (replica id >= 0) up to the log end,
  * and tell the leader how far each follower has come (its fetch offset is its log end), which
- * moves the high watermark and the ISR. A follower whose last fetched epoch ends earlier here is
- * answered with the diverging epoch and no records, so it truncates first (KIP-320). Only the
- * leader serves a partition; elsewhere NOT_LEADER_OR_FOLLOWER names the leader it knows (v12+).
+ * moves the high watermark and the ISR. Only the leader serves a partition; elsewhere
+ * NOT_LEADER_OR_FOLLOWER names the leader it knows (v16+, with FENCED_LEADER_EPOCH too).
+ *
+ * As Kafka 4.4.0's KafkaApis.handleFetchRequest: partitions are keyed by topic and index (one
+ * named twice is answered once, with its last fetch position); partitions of unknown topics are
+ * answered after the ones read, with aborted_transactions [] (FetchResponse.partitionResponse),
+ * while errors of the read itself carry null; answers are grouped per topic only where the same
+ * topic follows itself (FetchResponse.toMessage).
+ * A last fetched epoch (v12+, KIP-320) is checked for consumers and followers alike, as
+ * Partition.readRecords does: an epoch the leader cannot place is OFFSET_OUT_OF_RANGE, and a
+ * position past where that epoch ended here is answered with the diverging epoch and no records.
  * https://cwiki.apache.org/confluence/display/KAFKA/KIP-74%3A+Add+Fetch+Response+Size+Limit+in+Bytes
  * https://cwiki.apache.org/confluence/display/KAFKA/KIP-227%3A+Introduce+Incremental+FetchRequests+to+Increase+Partition+Scalability
  */
@@ -20,14 +30,19 @@ import type { Broker } from '../broker.ts';
 import { OffsetOutOfRangeError } from '../log/index.ts';
 import { applyFetchBugs } from '../bugs/fetch-bugs.ts';
 import { epochEndOffset } from '../topics/epoch-end-offset.ts';
-import type { Topic } from '../topics/topic-registry.ts';
+import type { Partition } from '../topics/topic-registry.ts';
 import type { ApiHandler } from './handler.ts';
+import { ensureLeaderEpochStart } from './leader-epoch-start.ts';
 import { specVersions } from './spec-versions.ts';
 
 type TopicResponse = FetchResponse['responses'][number];
 type PartitionResponse = TopicResponse['partitions'][number];
+type PartitionRequest = FetchRequest['topics'][number]['partitions'][number];
 
 const EMPTY = Buffer.alloc(0);
+/** JFetchMetadata.INITIAL_EPOCH and FINAL_EPOCH: the session epochs of a full fetch. */
+const INITIAL_EPOCH = 0;
+const FINAL_EPOCH = -1;
 
 /** A partition's answer; an error answer carries -1 watermarks and log start, as Kafka's does (checked against 4.4.0). */
 function partitionResponse(partitionIndex: number, errorCode: number, hw = -1, lso = -1, logStart = -1, records: Buffer = EMPTY): PartitionResponse {
@@ -46,76 +61,145 @@ function partitionResponse(partitionIndex: number, errorCode: number, hw = -1, l
   };
 }
 
-/** Reads every requested partition once; returns the answer and how many record bytes it holds. */
-function collect(req: FetchRequest, broker: Broker, apiVersion: number, leaders: Set<number>): { responses: TopicResponse[]; bytes: number; errors: boolean } {
+/** One distinct partition of the request. */
+interface Wanted {
+  /** The topic name as Kafka keys it ('' for an unknown topic id on v13+). */
+  name: string;
+  topicId: string;
+  partitionIndex: number;
+  /** Set for partitions the broker knows. */
+  partition?: Partition;
+  /** The last fetch position given for it. */
+  request: PartitionRequest;
+  /** Set for partitions Kafka answers before reading (unknown topic id, topic or partition). */
+  error?: number;
+}
+
+/**
+ * The request's partitions in Kafka's order: a LinkedHashMap keyed by topic id, name and index
+ * (first position, last value), then split into the ones to read and the ones answered at once
+ * (unknown topic ids first for consumers, as KafkaApis' two passes do; in request order for followers).
+ */
+function wantedPartitions(req: FetchRequest, broker: Broker, apiVersion: number, isFollower: boolean): { read: Wanted[]; erroneous: Wanted[] } {
+  const byKey = new Map<string, Wanted>();
+  for (const t of req.topics) {
+    const topic = apiVersion >= 13 ? broker.topics.getById(t.topicId) : broker.topics.get(t.topic);
+    const name = apiVersion >= 13 ? (topic?.name ?? '') : t.topic;
+    const topicId = apiVersion >= 13 ? t.topicId : t.topicId;
+    for (const p of t.partitions) {
+      const key = `${topicId}\u0000${name}\u0000${p.partition}`;
+      const earlier = byKey.get(key);
+      if (earlier) {
+        earlier.request = p;
+        continue;
+      }
+      const partition = topic?.partitions[p.partition];
+      const error = apiVersion >= 13 && !topic ? ErrorCode.UNKNOWN_TOPIC_ID : !partition ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : undefined;
+      byKey.set(key, { name, topicId, partitionIndex: p.partition, partition, request: p, error });
+    }
+  }
+  const all = [...byKey.values()];
+  const read = all.filter((w) => w.error === undefined);
+  const erroneous = isFollower
+    ? all.filter((w) => w.error !== undefined)
+    : [...all.filter((w) => w.error === ErrorCode.UNKNOWN_TOPIC_ID), ...all.filter((w) => w.error === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)];
+  return { read, erroneous };
+}
+
+/** What reading one partition gave. */
+interface ReadOutcome {
+  answer: PartitionResponse;
+  /** Bytes of records in the answer. */
+  bytes: number;
+  /** The read failed or diverged: Kafka answers at once (errorReadingData, hasDivergingEpoch). */
+  immediate: boolean;
+}
+
+/** Reads one known partition as Kafka's Partition.fetchRecords/readRecords does. */
+function readPartition(broker: Broker, w: Wanted, ctx: { apiVersion: number; replicaId: number; readCommitted: boolean; limit: number; first: boolean; leaders: Set<number> }): ReadOutcome {
+  const partition = w.partition!;
+  const p = w.request;
+  const log = partition.log;
+  const isFollower = ctx.replicaId >= 0;
+  const fail = (code: number): ReadOutcome => {
+    const answer = partitionResponse(p.partition, code);
+    // KafkaApis names the current leader for these two errors from Fetch v16 on (KIP-951).
+    if (ctx.apiVersion >= 16 && (code === ErrorCode.NOT_LEADER_OR_FOLLOWER || code === ErrorCode.FENCED_LEADER_EPOCH)) {
+      answer.currentLeader = { leaderId: partition.leaderId, leaderEpoch: partition.leaderEpoch };
+      if (partition.leaderId >= 0) ctx.leaders.add(partition.leaderId);
+    }
+    return { answer, bytes: 0, immediate: true };
+  };
+  if (p.currentLeaderEpoch !== -1 && p.currentLeaderEpoch !== partition.leaderEpoch) {
+    return fail(p.currentLeaderEpoch < partition.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH);
+  }
+  if (!broker.replication.isLeader(partition)) return fail(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+  // Partition.followerReplicaOrThrow: only a replica of the partition (other than the leader) may fetch as one.
+  if (isFollower && (ctx.replicaId === broker.nodeId || !partition.replicas.includes(ctx.replicaId))) return fail(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+  const fetchOffset = Number(p.fetchOffset);
+  // known bug 'stale-read': consumers are served a high watermark that lags the real one
+  const consumerEnd = Math.max(log.logStartOffset, broker.bugs.consumerHighWatermark(`${partition.topic}-${partition.index}`, log.highWatermark));
+  const highWatermark = isFollower ? log.highWatermark : consumerEnd;
+  if (p.lastFetchedEpoch >= 0) {
+    ensureLeaderEpochStart(broker, partition);
+    const end = epochEndOffset(log, p.lastFetchedEpoch);
+    // An epoch the leader cannot place, or a position below the log start: OffsetOutOfRangeException.
+    if (end.leaderEpoch < 0 || end.endOffset < 0 || fetchOffset < log.logStartOffset) return fail(ErrorCode.OFFSET_OUT_OF_RANGE);
+    if (end.leaderEpoch < p.lastFetchedEpoch || end.endOffset < fetchOffset) {
+      // KIP-320: the fetcher's log diverged from this one where its last epoch ended here.
+      const answer = partitionResponse(p.partition, ErrorCode.NONE, highWatermark, highWatermark, log.logStartOffset);
+      answer.divergingEpoch = { epoch: end.leaderEpoch, endOffset: BigInt(end.endOffset) };
+      return { answer, bytes: 0, immediate: true };
+    }
+  }
+  if (isFollower && !broker.replication.recordFollowerFetch(partition, ctx.replicaId, fetchOffset)) return fail(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+  try {
+    // Only the first partition with data may exceed the limits (KIP-74).
+    const read = log.read(fetchOffset, Math.max(ctx.limit, 0), isFollower ? log.logEndOffset : consumerEnd, ctx.first);
+    const records = applyFetchBugs(broker.bugs, read.records);
+    const hw = isFollower ? read.highWatermark : Math.min(read.highWatermark, consumerEnd);
+    const answer = partitionResponse(p.partition, ErrorCode.NONE, hw, hw, read.logStartOffset, records);
+    // read_committed reads collect the aborted transactions of the range read: none here, so [].
+    if (ctx.readCommitted) answer.abortedTransactions = [];
+    return { answer, bytes: records.length, immediate: false };
+  } catch (err) {
+    if (!(err instanceof OffsetOutOfRangeError)) throw err;
+    return fail(ErrorCode.OFFSET_OUT_OF_RANGE);
+  }
+}
+
+/** FetchResponse.toMessage: partitions in order, a topic entry per run of the same topic. */
+function groupByTopic(answers: { w: Wanted; answer: PartitionResponse }[]): TopicResponse[] {
+  const topics: TopicResponse[] = [];
+  for (const { w, answer } of answers) {
+    const last = topics.at(-1);
+    if (last && last.topic === w.name && last.topicId === w.topicId) last.partitions.push(answer);
+    else topics.push({ topic: w.name, topicId: w.topicId, partitions: [answer] });
+  }
+  return topics;
+}
+
+/** Reads every partition to read once; returns the answers (read ones first) and whether to answer now. */
+function collect(req: FetchRequest, broker: Broker, apiVersion: number, wanted: { read: Wanted[]; erroneous: Wanted[] }, leaders: Set<number>): { responses: TopicResponse[]; bytes: number; immediate: boolean } {
   const replicaId = apiVersion >= 15 ? req.replicaState.replicaId : req.replicaId;
-  const isFollower = replicaId >= 0;
+  const readCommitted = req.isolationLevel === 1;
   let remaining = req.maxBytes;
   let bytes = 0;
-  let errors = false;
-  const responses = req.topics.map((t): TopicResponse => {
-    const topic: Topic | undefined = apiVersion >= 13 ? broker.topics.getById(t.topicId) : broker.topics.get(t.topic);
-    const partitions = t.partitions.map((p): PartitionResponse => {
-      if (!topic) {
-        errors = true;
-        return partitionResponse(p.partition, apiVersion >= 13 ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-      }
-      const partition = topic.partitions[p.partition];
-      if (!partition) {
-        errors = true;
-        return partitionResponse(p.partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-      }
-      const log = partition.log;
-      if (p.currentLeaderEpoch !== -1 && p.currentLeaderEpoch !== partition.leaderEpoch) {
-        errors = true;
-        const code = p.currentLeaderEpoch < partition.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH;
-        return partitionResponse(p.partition, code);
-      }
-      if (!broker.replication.isLeader(partition)) {
-        errors = true;
-        const answer = partitionResponse(p.partition, ErrorCode.NOT_LEADER_OR_FOLLOWER);
-        if (partition.leaderId >= 0) {
-          leaders.add(partition.leaderId);
-          answer.currentLeader = { leaderId: partition.leaderId, leaderEpoch: partition.leaderEpoch };
-        }
-        return answer;
-      }
-      if (isFollower) {
-        if (p.lastFetchedEpoch >= 0) {
-          // KIP-320: where the follower's last epoch ends here; before its fetch offset, it diverged.
-          const end = epochEndOffset(log, p.lastFetchedEpoch);
-          if (end.leaderEpoch < p.lastFetchedEpoch || end.endOffset < Number(p.fetchOffset)) {
-            const answer = partitionResponse(p.partition, ErrorCode.NONE, log.highWatermark, log.highWatermark, log.logStartOffset);
-            answer.divergingEpoch = { epoch: end.leaderEpoch, endOffset: BigInt(end.endOffset) };
-            errors = true;
-            return answer;
-          }
-        }
-        if (!broker.replication.recordFollowerFetch(partition, replicaId, Number(p.fetchOffset))) {
-          errors = true;
-          return partitionResponse(p.partition, ErrorCode.NOT_LEADER_OR_FOLLOWER);
-        }
-      }
-      const limit = Math.min(p.partitionMaxBytes, remaining);
-      try {
-        // Only the first partition with data may exceed the limits (KIP-74).
-        // known bug 'stale-read': consumers are served a high watermark that lags the real one
-        const consumerEnd = Math.max(log.logStartOffset, broker.bugs.consumerHighWatermark(`${topic.name}-${partition.index}`, log.highWatermark));
-        const read = log.read(Number(p.fetchOffset), Math.max(limit, 0), isFollower ? log.logEndOffset : consumerEnd, bytes === 0);
-        const records = applyFetchBugs(broker.bugs, read.records);
-        bytes += records.length;
-        remaining -= records.length;
-        const hw = isFollower ? read.highWatermark : Math.min(read.highWatermark, consumerEnd);
-        return partitionResponse(p.partition, ErrorCode.NONE, hw, hw, read.logStartOffset, records);
-      } catch (err) {
-        if (!(err instanceof OffsetOutOfRangeError)) throw err;
-        errors = true;
-        return partitionResponse(p.partition, ErrorCode.OFFSET_OUT_OF_RANGE);
-      }
-    });
-    return { topic: t.topic, topicId: t.topicId, partitions };
-  });
-  return { responses, bytes, errors };
+  let immediate = false;
+  const answers: { w: Wanted; answer: PartitionResponse }[] = [];
+  for (const w of wanted.read) {
+    const got = readPartition(broker, w, { apiVersion, replicaId, readCommitted, limit: Math.min(w.request.partitionMaxBytes, remaining), first: bytes === 0, leaders });
+    bytes += got.bytes;
+    remaining -= got.bytes;
+    immediate ||= got.immediate;
+    answers.push({ w, answer: got.answer });
+  }
+  for (const w of wanted.erroneous) {
+    const answer = partitionResponse(w.partitionIndex, w.error!);
+    answer.abortedTransactions = [];
+    answers.push({ w, answer });
+  }
+  return { responses: groupByTopic(answers), bytes, immediate };
 }
 
 function waitForAppend(broker: Broker, ms: number): Promise<void> {
@@ -135,15 +219,21 @@ export const fetchHandler: ApiHandler<FetchRequest, FetchResponse> = {
   ...specVersions(1),
   async handle(req, { broker, apiVersion, connection }) {
     const base = { throttleTimeMs: 0, sessionId: 0, nodeEndpoints: [] };
-    if (req.sessionId !== 0) {
+    // FetchMetadata.isFull: epochs 0 and -1 start over (closing any session named); any other
+    // epoch continues a session, and this broker has none (Fetch before v7 has no sessions).
+    if (apiVersion >= 7 && req.sessionEpoch !== INITIAL_EPOCH && req.sessionEpoch !== FINAL_EPOCH) {
       return { ...base, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, responses: [] };
     }
+    const replicaId = apiVersion >= 15 ? req.replicaState.replicaId : req.replicaId;
+    const wanted = wantedPartitions(req, broker, apiVersion, replicaId >= 0);
     const deadline = Date.now() + req.maxWaitMs;
     for (;;) {
       const leaders = new Set<number>();
-      const got = collect(req, broker, apiVersion, leaders);
+      const got = collect(req, broker, apiVersion, wanted, leaders);
       const left = deadline - Date.now();
-      if (got.bytes >= req.minBytes || got.errors || left <= 0 || req.topics.length === 0 || connection.isClosed) {
+      // ReplicaManager.fetchMessages answers at once without partitions to read, on enough bytes,
+      // on a read error or a diverging epoch; partitions of unknown topics do not count.
+      if (got.bytes >= req.minBytes || got.immediate || left <= 0 || wanted.read.length === 0 || connection.isClosed) {
         return { ...base, nodeEndpoints: broker.nodeEndpoints(leaders), errorCode: ErrorCode.NONE, responses: got.responses };
       }
       await waitForAppend(broker, left);

@@ -12,8 +12,10 @@ import type { ListOffsetsRequest, ListOffsetsResponse } from '../../protocol/mes
 import { epochForOffset } from '../topics/leader-epoch.ts';
 import { firstRecordAtOrAfter, recordWithMaxTimestamp } from '../topics/record-timestamps.ts';
 import type { Partition } from '../topics/topic-registry.ts';
+import type { Broker } from '../broker.ts';
 import type { BugSwitch } from '../bugs/known-bugs.ts';
 import type { ApiHandler } from './handler.ts';
+import { ensureLeaderEpochStart } from './leader-epoch-start.ts';
 import { specVersions } from './spec-versions.ts';
 
 type PartitionResponse = ListOffsetsResponse['topics'][number]['partitions'][number];
@@ -22,6 +24,9 @@ const LATEST = -1;
 const EARLIEST = -2;
 const MAX_TIMESTAMP = -3;
 const EARLIEST_LOCAL = -4;
+const LATEST_TIERED = -5;
+/** KIP-1023's earliest-pending-upload timestamp (ListOffsets v11). */
+const EARLIEST_PENDING_UPLOAD = -6;
 
 function answer(partitionIndex: number, errorCode: number, offset = -1, timestamp = -1, leaderEpoch = -1): PartitionResponse {
   return { partitionIndex, errorCode, offset: BigInt(offset), timestamp: BigInt(timestamp), leaderEpoch };
@@ -49,27 +54,69 @@ function lookup(partition: Partition, timestamp: number, bugs: BugSwitch): Parti
   }
 }
 
+/** The lowest ListOffsets version that may ask for each special timestamp (ReplicaManager.timestampMinSupportedVersion, Kafka 4.4.0). */
+const TIMESTAMP_MIN_VERSION: ReadonlyMap<number, number> = new Map([
+  [LATEST, 1],
+  [EARLIEST, 1],
+  [MAX_TIMESTAMP, 7],
+  [EARLIEST_LOCAL, 8],
+  [LATEST_TIERED, 9],
+  [EARLIEST_PENDING_UPLOAD, 11],
+]);
+
+/** ReplicaManager.isListOffsetsTimestampUnsupported: a negative timestamp this version may not ask for. */
+export function timestampUnsupported(timestamp: number, apiVersion: number): boolean {
+  if (timestamp >= 0) return false;
+  const min = TIMESTAMP_MIN_VERSION.get(timestamp);
+  return min === undefined || apiVersion < min;
+}
+
+/**
+ * The answers grouped per topic, one per distinct partition, as ReplicaManager.fetchOffset keys
+ * them (statusByPartition): a partition asked for twice is one INVALID_REQUEST answer, and a topic
+ * asked for with no partitions gets no entry.
+ */
 export const listOffsetsHandler: ApiHandler<ListOffsetsRequest, ListOffsetsResponse> = {
   apiKey: 2,
   ...specVersions(2),
-  handle(req, { broker }) {
+  handle(req, { broker, apiVersion }) {
+    const seen = new Set<string>();
+    const duplicates = new Set<string>();
+    for (const t of req.topics) {
+      for (const p of t.partitions) {
+        const key = `${t.name}\u0000${p.partitionIndex}`;
+        if (seen.has(key)) duplicates.add(key);
+        seen.add(key);
+      }
+    }
+    const byTopic = new Map<string, Map<number, PartitionResponse>>();
+    for (const t of req.topics) {
+      const topic = broker.topics.get(t.name);
+      for (const p of t.partitions) {
+        let answers = byTopic.get(t.name);
+        if (!answers) byTopic.set(t.name, (answers = new Map()));
+        answers.set(p.partitionIndex, partitionAnswer(broker, topic?.partitions[p.partitionIndex], p, duplicates.has(`${t.name}\u0000${p.partitionIndex}`), apiVersion));
+      }
+    }
     return {
       throttleTimeMs: 0,
-      topics: req.topics.map((t) => {
-        const topic = broker.topics.get(t.name);
-        return {
-          name: t.name,
-          partitions: t.partitions.map((p) => {
-            const partition = topic?.partitions[p.partitionIndex];
-            if (!partition) return answer(p.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-            if (p.currentLeaderEpoch !== -1 && p.currentLeaderEpoch !== partition.leaderEpoch) {
-              return answer(p.partitionIndex, p.currentLeaderEpoch < partition.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH);
-            }
-            if (!broker.replication.isLeader(partition)) return answer(p.partitionIndex, ErrorCode.NOT_LEADER_OR_FOLLOWER);
-            return lookup(partition, Number(p.timestamp), broker.bugs);
-          }),
-        };
-      }),
+      topics: [...byTopic].map(([name, answers]) => ({ name, partitions: [...answers.values()] })),
     };
   },
 };
+
+type PartitionRequest = ListOffsetsRequest['topics'][number]['partitions'][number];
+
+/** One partition's answer, checks in ReplicaManager.fetchOffset's order. */
+function partitionAnswer(broker: Broker, partition: Partition | undefined, p: PartitionRequest, duplicate: boolean, apiVersion: number): PartitionResponse {
+  if (duplicate) return answer(p.partitionIndex, ErrorCode.INVALID_REQUEST);
+  const timestamp = Number(p.timestamp);
+  if (timestampUnsupported(timestamp, apiVersion)) return answer(p.partitionIndex, ErrorCode.UNSUPPORTED_VERSION);
+  if (!partition) return answer(p.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  if (p.currentLeaderEpoch !== -1 && p.currentLeaderEpoch !== partition.leaderEpoch) {
+    return answer(p.partitionIndex, p.currentLeaderEpoch < partition.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH);
+  }
+  if (!broker.replication.isLeader(partition)) return answer(p.partitionIndex, ErrorCode.NOT_LEADER_OR_FOLLOWER);
+  ensureLeaderEpochStart(broker, partition);
+  return lookup(partition, timestamp, broker.bugs);
+}

@@ -1,9 +1,17 @@
 /**
  * Metadata (key 3), versions 0-13: brokers, cluster id, controller, and each topic's partitions
- * with leader, leader epoch (v7+, KIP-320) and topic id (v10+, KIP-516).
- * Topics asked for by name that do not exist are created when auto-creation is on and the
- * request allows it (v4+, KIP-204); like Kafka, the answer that triggers creation says
- * LEADER_NOT_AVAILABLE and the client asks again.
+ * with leader, leader epoch (v7+, KIP-320) and topic id (v10+, KIP-516), in the order and with
+ * the answers of Kafka 4.4.0's KafkaApis.handleTopicMetadataRequest:
+ *
+ * - v10-11 may not name a topic by id nor leave its name null: the whole request fails with
+ *   INVALID_REQUEST (MetadataRequest.getErrorResponse: no brokers, no cluster id, every topic asked
+ *   for with the error). From v12 a request naming any topic id is answered by id only.
+ * - Topics are a set: a topic asked for twice is answered once.
+ * - An unknown topic is created when auto-creation is on and the request allows it (v4+,
+ *   KIP-204); the answer that triggers the creation says UNKNOWN_TOPIC_OR_PARTITION, as Kafka's
+ *   KRaft AutoTopicCreationManager answers (ZooKeeper-era brokers said LEADER_NOT_AVAILABLE), and
+ *   the client asks again. An illegal name is INVALID_TOPIC_EXCEPTION, with or without auto-creation.
+ * - Authorized operations (v8+) are what Kafka grants without an authorizer (authorized-operations.ts).
  * https://cwiki.apache.org/confluence/display/KAFKA/KIP-320%3A+Allow+fetchers+to+detect+and+handle+log+truncation
  */
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
@@ -11,12 +19,19 @@ import { NULL_UUID } from '../../protocol/primitives/index.ts';
 import type { MetadataRequest, MetadataResponse, MetadataResponseMetadataResponseTopic } from '../../protocol/messages/generated/index.ts';
 import type { Broker } from '../broker.ts';
 import type { Topic } from '../topics/topic-registry.ts';
-import { topicNameProblem } from '../topics/topic-name.ts';
+import { isInternalTopic, topicNameProblem } from '../topics/topic-name.ts';
+import { AUTHORIZED_OPERATIONS_OMITTED, CLUSTER_OPERATIONS } from './authorized-operations.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
 
 type TopicEntry = MetadataResponseMetadataResponseTopic;
-const NO_AUTHORIZED_OPERATIONS = -2147483648;
+
+/**
+ * A topic's authorized operations without an authorizer (AclEntry.supportedOperations(TOPIC)):
+ * READ 3, WRITE 4, CREATE 5, DELETE 6, ALTER 7, DESCRIBE 8, DESCRIBE_CONFIGS 10, ALTER_CONFIGS 11
+ * as bits `1 << code` = 3576, what Kafka 4.4.0 answers.
+ */
+export const TOPIC_OPERATIONS = [3, 4, 5, 6, 7, 8, 10, 11].reduce((m, op) => m | (1 << op), 0);
 
 function topicEntry(broker: Broker, topic: Topic): TopicEntry {
   const fenced = broker.fencedBrokerIds();
@@ -34,28 +49,38 @@ function topicEntry(broker: Broker, topic: Topic): TopicEntry {
       isrNodes: [...p.isr],
       offlineReplicas: p.replicas.filter((id) => fenced.has(id)),
     })),
-    topicAuthorizedOperations: NO_AUTHORIZED_OPERATIONS,
+    topicAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
   };
 }
 
 function errorEntry(name: string | null, topicId: string, errorCode: number): TopicEntry {
-  return { errorCode, name, topicId, isInternal: false, partitions: [], topicAuthorizedOperations: NO_AUTHORIZED_OPERATIONS };
+  return { errorCode, name, topicId, isInternal: name !== null && isInternalTopic(name), partitions: [], topicAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED };
 }
 
-function lookup(broker: Broker, name: string, allowAutoCreate: boolean): TopicEntry {
-  const existing = broker.topics.get(name);
-  if (existing) return topicEntry(broker, existing);
-  if (broker.cluster) {
-    if (!allowAutoCreate || !broker.config.autoCreateTopics) return errorEntry(name, NULL_UUID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-    if (topicNameProblem(name)) return errorEntry(name, NULL_UUID, ErrorCode.INVALID_TOPIC_EXCEPTION);
-    // The controller creates it; the client asks again, as with Kafka's auto-creation.
-    broker.requestTopicCreation(name);
-    return errorEntry(name, NULL_UUID, ErrorCode.LEADER_NOT_AVAILABLE);
+/** A topic that does not exist: KafkaApis.getTopicMetadata and AutoTopicCreationManager.createTopics. */
+function missingTopic(broker: Broker, name: string, autoCreate: boolean): TopicEntry {
+  if (topicNameProblem(name)) return errorEntry(name, NULL_UUID, ErrorCode.INVALID_TOPIC_EXCEPTION);
+  if (autoCreate) {
+    // Kafka sends the creation to the controller and answers before it is done; a failed creation
+    // is only logged. The single node creates it at once, the cluster asks its controller.
+    if (broker.cluster) broker.requestTopicCreation(name);
+    else broker.topicOrAutoCreate(name, true);
   }
-  const created = broker.topicOrAutoCreate(name, allowAutoCreate);
-  if (created === undefined) return errorEntry(name, NULL_UUID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-  if ('errorCode' in created) return errorEntry(name, NULL_UUID, created.errorCode === ErrorCode.INVALID_TOPIC_EXCEPTION ? ErrorCode.INVALID_TOPIC_EXCEPTION : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-  return errorEntry(name, NULL_UUID, ErrorCode.LEADER_NOT_AVAILABLE);
+  return errorEntry(name, NULL_UUID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+}
+
+/** MetadataRequest.getErrorResponse for a request refused as a whole. */
+function requestError(req: MetadataRequest, errorCode: number): MetadataResponse {
+  return {
+    throttleTimeMs: 0,
+    brokers: [],
+    clusterId: null,
+    controllerId: -1,
+    // the response's name is not nullable before v12: a null name is answered as ''
+    topics: (req.topics ?? []).map((t) => ({ ...errorEntry(t.name ?? '', t.topicId, errorCode), isInternal: false })),
+    clusterAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
+    errorCode,
+  };
 }
 
 export const metadataHandler: ApiHandler<MetadataRequest, MetadataResponse> = {
@@ -64,24 +89,37 @@ export const metadataHandler: ApiHandler<MetadataRequest, MetadataResponse> = {
   handle(req, { broker, apiVersion }) {
     // v0: an empty list means all topics; v1+: null means all topics and [] none.
     const all = req.topics === null || (apiVersion === 0 && req.topics.length === 0);
-    const allowAutoCreate = apiVersion < 4 ? true : req.allowAutoTopicCreation;
-    let topics: TopicEntry[];
-    if (all) {
-      topics = [...broker.topics.all()].map((t) => topicEntry(broker, t));
-    } else {
-      topics = req.topics!.map((t) => {
-        if (t.name !== null) return lookup(broker, t.name, allowAutoCreate);
-        const byId = broker.topics.getById(t.topicId);
-        return byId ? topicEntry(broker, byId) : errorEntry(null, t.topicId, ErrorCode.UNKNOWN_TOPIC_ID);
-      });
+    if (!all && apiVersion < 12 && req.topics!.some((t) => t.name === null || t.topicId !== NULL_UUID)) {
+      return requestError(req, ErrorCode.INVALID_REQUEST);
     }
+    const topicIds = new Set(all ? [] : req.topics!.map((t) => t.topicId).filter((id) => id !== NULL_UUID));
+    const byId = topicIds.size > 0;
+    const unknownIds: TopicEntry[] = [];
+    let names: string[];
+    if (all) names = [...broker.topics.all()].map((t) => t.name);
+    else if (byId) {
+      names = [];
+      for (const id of topicIds) {
+        const topic = broker.topics.getById(id);
+        if (topic) names.push(topic.name);
+        else unknownIds.push(errorEntry(null, id, ErrorCode.UNKNOWN_TOPIC_ID));
+      }
+    } else names = [...new Set(req.topics!.map((t) => t.name).filter((n): n is string => n !== null))];
+
+    const autoCreate = broker.config.autoCreateTopics && (apiVersion < 4 || req.allowAutoTopicCreation) && !all;
+    const topics = names.map((name) => {
+      const topic = broker.topics.get(name);
+      return topic ? topicEntry(broker, topic) : missingTopic(broker, name, autoCreate);
+    });
+    if (apiVersion >= 8 && req.includeTopicAuthorizedOperations) for (const t of topics) t.topicAuthorizedOperations = TOPIC_OPERATIONS;
+    const clusterAuthorizedOperations = apiVersion >= 8 && apiVersion <= 10 && req.includeClusterAuthorizedOperations ? CLUSTER_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED;
     return {
       throttleTimeMs: 0,
       brokers: broker.liveBrokerEndpoints().map((b) => ({ ...b, rack: null })),
       clusterId: broker.config.clusterId,
       controllerId: broker.controllerId(),
-      topics,
-      clusterAuthorizedOperations: NO_AUTHORIZED_OPERATIONS,
+      topics: [...unknownIds, ...topics],
+      clusterAuthorizedOperations,
       errorCode: ErrorCode.NONE,
     };
   },

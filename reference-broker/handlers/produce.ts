@@ -5,67 +5,144 @@
  * watermark passed the records (every in-sync replica has them; a single node is its own ISR),
  * or REQUEST_TIMED_OUT after the request's timeout. Only the partition's leader appends;
  * elsewhere NOT_LEADER_OR_FOLLOWER names the leader it knows (v10+, KIP-951).
- * Any other acks value is INVALID_REQUIRED_ACKS for every partition.
+ *
+ * The order is Kafka 4.4.0's KafkaApis.handleProduceRequest: checks of the whole request first
+ * (a corrupt first batch, a transactional batch without a transactional id: every partition gets
+ * the error), then each partition is unknown, refused by ProduceRequest.validateRecords, or
+ * handed to the append, where an invalid acks value answers INVALID_REQUIRED_ACKS. Partitions are
+ * keyed by topic and index as in Kafka's maps: a partition named twice is appended once, with
+ * the last batch given, and answered once; a topic with no partitions is not answered.
  * https://cwiki.apache.org/confluence/display/KAFKA/KIP-98+-+Exactly+Once+Delivery+and+Transactional+Messaging
  */
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
 import type { ProduceRequest, ProduceResponse } from '../../protocol/messages/generated/index.ts';
-import { appendRecords, effectiveMinIsr, type PartitionAppendOutcome } from '../append/append-records.ts';
-import type { Topic } from '../topics/topic-registry.ts';
+import { appendRecords, effectiveMinIsr, refused, type PartitionAppendOutcome } from '../append/append-records.ts';
+import { produceRequestError, validateProduceRecords } from '../append/produce-checks.ts';
+import type { Broker } from '../broker.ts';
+import type { Partition, Topic } from '../topics/topic-registry.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
 
-function outcome(errorCode: number, errorMessage: string | null): PartitionAppendOutcome {
-  return { errorCode, errorMessage, baseOffset: -1, lastOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 };
+type TopicResponse = ProduceResponse['responses'][number];
+
+/** Kafka's AdminUtils.ADMIN_CLIENT_ID: the only client allowed to write to internal topics. */
+const ADMIN_CLIENT_ID = '__admin_client';
+
+/** One partition of the request after Kafka's per-partition classification. */
+interface Entry {
+  name: string;
+  topicId: string;
+  index: number;
+  /** The last batch given that may be appended (Kafka's authorizedRequestInfo keeps the last one). */
+  toAppend?: { partition: Partition; records: Buffer };
+  /** The answer when the partition is refused before the append; it wins over an append's answer. */
+  refusal?: PartitionAppendOutcome;
+}
+
+/** Kafka's key of a partition: topic id and name (v13+ resolve the name from the id), index. */
+function keyOf(name: string, topicId: string, index: number): string {
+  return `${topicId}\u0000${name}\u0000${index}`;
+}
+
+/**
+ * Every distinct partition of the request, classified as KafkaApis does: unknown topic id (v13+),
+ * unknown topic or partition, refused by validateRecords, or ready for the append. Kafka keeps
+ * these in maps keyed by partition and merges them as appended ++ nonExisting ++ invalid: a
+ * partition named twice appends the last valid batch given, and a refusal of either batch is
+ * what it answers.
+ */
+function classify(req: ProduceRequest, broker: Broker, apiVersion: number): Map<string, Entry> {
+  const entries = new Map<string, Entry>();
+  for (const t of req.topicData) {
+    const topic: Topic | undefined = apiVersion >= 13 ? broker.topics.getById(t.topicId) : broker.topics.get(t.name);
+    const name = apiVersion >= 13 ? (topic?.name ?? '') : t.name;
+    const topicId = apiVersion >= 13 ? t.topicId : (topic?.id ?? t.topicId);
+    for (const p of t.partitionData) {
+      const key = keyOf(name, topicId, p.index);
+      let entry = entries.get(key);
+      if (!entry) entries.set(key, (entry = { name, topicId, index: p.index }));
+      const partition = topic?.partitions[p.index];
+      if (apiVersion >= 13 && !topic) entry.refusal = refused(ErrorCode.UNKNOWN_TOPIC_ID, null);
+      else if (!partition) entry.refusal = refused(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null);
+      else if (p.records === null) entry.refusal = refused(ErrorCode.INVALID_RECORD, `Produce requests with version ${apiVersion} must have at least one record batch per partition`);
+      else {
+        const invalid = validateProduceRecords(apiVersion, p.records);
+        if (invalid) entry.refusal = refused(invalid.errorCode, invalid.message);
+        else entry.toAppend = { partition, records: p.records };
+      }
+    }
+  }
+  return entries;
+}
+
+/** Groups per-partition answers by topic, one entry per topic as Kafka's ProduceResponse builds them. */
+function group(answers: { entry: Entry; o: PartitionAppendOutcome; redirect?: Partition }[]): TopicResponse[] {
+  const topics = new Map<string, TopicResponse>();
+  for (const { entry, o, redirect } of answers) {
+    const k = `${entry.topicId}\u0000${entry.name}`;
+    let t = topics.get(k);
+    if (!t) topics.set(k, (t = { name: entry.name, topicId: entry.topicId, partitionResponses: [] }));
+    t.partitionResponses.push({
+      index: entry.index,
+      errorCode: o.errorCode,
+      baseOffset: BigInt(o.baseOffset),
+      logAppendTimeMs: BigInt(o.logAppendTimeMs),
+      logStartOffset: BigInt(o.logStartOffset),
+      recordErrors: [],
+      errorMessage: o.errorMessage,
+      currentLeader: redirect ? { leaderId: redirect.leaderId, leaderEpoch: redirect.leaderEpoch } : { leaderId: -1, leaderEpoch: -1 },
+    });
+  }
+  return [...topics.values()];
 }
 
 export const produceHandler: ApiHandler<ProduceRequest, ProduceResponse> = {
   apiKey: 0,
   ...specVersions(0),
-  async handle(req, { broker, apiVersion, connection }) {
+  async handle(req, { broker, apiVersion, connection, clientId }) {
+    const requestError = produceRequestError(
+      req.transactionalId,
+      req.topicData.flatMap((t) => t.partitionData.map((p) => p.records)),
+    );
+    if (requestError) {
+      // Kafka's ProduceRequest.getErrorResponse has no answer for acks=0: the connection is closed.
+      if (req.acks === 0) {
+        connection.close(`a produce with acks=0 failed as a whole (error ${requestError.errorCode}); closing the connection, as Kafka does`);
+        return null;
+      }
+      const entries = new Map<string, Entry>();
+      for (const t of req.topicData) for (const p of t.partitionData) entries.set(keyOf(t.name, t.topicId, p.index), { name: t.name, topicId: t.topicId, index: p.index });
+      const o = refused(requestError.errorCode, requestError.message);
+      return { responses: group([...entries.values()].map((entry) => ({ entry, o }))), throttleTimeMs: 0, nodeEndpoints: [] };
+    }
+
     const validAcks = req.acks === -1 || req.acks === 0 || req.acks === 1;
-    let failed = false;
+    const internalTopicsAllowed = clientId === ADMIN_CLIENT_ID;
     const leaders = new Set<number>();
-    const responses = await Promise.all(
-      req.topicData.map(async (t) => {
-        const topic: Topic | undefined = apiVersion >= 13 ? broker.topics.getById(t.topicId) : broker.topics.get(t.name);
-        const unknownTopic = apiVersion >= 13 ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-        const partitionResponses = await Promise.all(
-          t.partitionData.map(async (p) => {
-            const partition = topic?.partitions[p.index];
-            let o: PartitionAppendOutcome;
-            if (!validAcks) o = outcome(ErrorCode.INVALID_REQUIRED_ACKS, null);
-            else if (!topic) o = outcome(unknownTopic, null);
-            else if (!partition) o = outcome(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null);
-            else {
-              o = appendRecords(broker, partition, p.records, req.acks);
-              if (o.errorCode === ErrorCode.NONE && req.acks === -1 && !broker.bugs.strikes('ignore-acks-all')) {
-                const code = await broker.replication.waitForHighWatermark(partition, o.lastOffset + 1, effectiveMinIsr(broker, partition), req.timeoutMs);
-                if (code !== ErrorCode.NONE) o = { ...o, errorCode: code, errorMessage: null };
-              }
+    const answers = await Promise.all(
+      [...classify(req, broker, apiVersion).values()].map(async (entry) => {
+        let o: PartitionAppendOutcome | undefined;
+        const partition = entry.toAppend?.partition;
+        if (entry.toAppend && partition) {
+          if (!validAcks) o = refused(ErrorCode.INVALID_REQUIRED_ACKS, null);
+          else {
+            o = appendRecords(broker, partition, entry.toAppend.records, req.acks, { apiVersion, internalTopicsAllowed });
+            if (o.errorCode === ErrorCode.NONE && req.acks === -1 && !broker.bugs.strikes('ignore-acks-all')) {
+              const code = await broker.replication.waitForHighWatermark(partition, o.lastOffset + 1, effectiveMinIsr(broker, partition), req.timeoutMs);
+              if (code !== ErrorCode.NONE) o = { ...o, errorCode: code, errorMessage: null };
             }
-            if (o.errorCode !== ErrorCode.NONE) failed = true;
-            const redirect = o.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER && partition && partition.leaderId >= 0;
-            if (redirect) leaders.add(partition.leaderId);
-            return {
-              index: p.index,
-              errorCode: o.errorCode,
-              baseOffset: BigInt(o.baseOffset),
-              logAppendTimeMs: BigInt(o.logAppendTimeMs),
-              logStartOffset: BigInt(o.logStartOffset),
-              recordErrors: [],
-              errorMessage: o.errorMessage,
-              currentLeader: redirect ? { leaderId: partition.leaderId, leaderEpoch: partition.leaderEpoch } : { leaderId: -1, leaderEpoch: -1 },
-            };
-          }),
-        );
-        return { name: t.name, topicId: t.topicId, partitionResponses };
+          }
+        }
+        o = entry.refusal ?? o!;
+        const redirect = o.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER && apiVersion >= 10 && partition && partition.leaderId >= 0 ? partition : undefined;
+        if (redirect) leaders.add(redirect.leaderId);
+        return { entry, o, redirect };
       }),
     );
     if (req.acks === 0) {
-      if (failed) connection.close('a produce with acks=0 failed; closing the connection so the client notices, as Kafka does');
+      if (answers.some((a) => a.o.errorCode !== ErrorCode.NONE)) connection.close('a produce with acks=0 failed; closing the connection so the client notices, as Kafka does');
       return null;
     }
-    return { responses, throttleTimeMs: 0, nodeEndpoints: broker.nodeEndpoints(leaders) };
+    return { responses: group(answers), throttleTimeMs: 0, nodeEndpoints: broker.nodeEndpoints(leaders) };
   },
 };
