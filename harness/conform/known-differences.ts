@@ -20,21 +20,9 @@ export interface KnownDifference {
 
 export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
   {
-    apiKey: 1,
-    versions: [13, 18],
-    caseName: /^unknown topic id$/,
-    path: /abortedTransactions$/,
-    reason: 'SKIPPED_FEATURES "known differences": Fetch of an unknown topic id answers aborted_transactions null, Kafka []',
-  },
-  {
-    apiKey: 0,
-    caseName: /^stray bytes after the batch$/,
-    reason: 'SKIPPED_FEATURES "known differences": Kafka ignores stray bytes after a whole batch, the reference broker answers INVALID_RECORD',
-  },
-  {
     apiKey: 2,
     caseName: /^(latest tiered|timestamp -6)$/,
-    reason: 'SKIPPED_FEATURES "tiered storage": no remote log, ListOffsets timestamps -5 and below answer UNSUPPORTED_VERSION',
+    reason: 'SKIPPED_FEATURES "tiered storage": no remote log, ListOffsets timestamps -5 (latest tiered, v9+) and -6 (earliest pending upload, v11+) answer UNSUPPORTED_VERSION (Kafka: offsets from its tiered-storage state)',
   },
   {
     apiKey: 1,
@@ -57,6 +45,14 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     apiKey: 0,
     caseName: /^null records$/,
     reason: 'Kafka 4.4.0 never answers a Produce whose records are null (its handler fails on them): no specified answer to compare with',
+  },
+  {
+    apiKey: 0,
+    // the generator draws null records for Produce (harness/conform/generated-cases.ts); only the
+    // whole-answer difference is listed, so any field difference of a generated case still fails
+    caseName: /^generated #\d+$/,
+    path: /^$/,
+    reason: 'Kafka 4.4.0 never answers a Produce with null records in any partition (its handler fails on them, the connection stays open without an answer): generated requests with null records have no specified answer to compare with',
   },
   {
     apiKey: 1,
