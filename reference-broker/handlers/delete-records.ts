@@ -16,23 +16,33 @@ export const deleteRecordsHandler: ApiHandler<DeleteRecordsRequest, DeleteRecord
   apiKey: 21,
   ...specVersions(21),
   handle(req, { broker }) {
+    // As Kafka's KafkaApis: results are kept per topic-partition (a partition asked for twice is
+    // answered once) and grouped by topic name, so a topic without partitions is not answered.
+    const byTopic = new Map<string, Map<number, bigint>>();
+    for (const t of req.topics) {
+      for (const p of t.partitions) {
+        let partitions = byTopic.get(t.name);
+        if (!partitions) byTopic.set(t.name, (partitions = new Map()));
+        partitions.set(p.partitionIndex, p.offset);
+      }
+    }
     return {
       throttleTimeMs: 0,
-      topics: req.topics.map((t) => ({
-        name: t.name,
-        partitions: t.partitions.map((p) => {
-          const partition = broker.partition(t.name, p.partitionIndex);
-          if (!partition) return { partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
-          if (!broker.replication.isLeader(partition)) return { partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER };
+      topics: [...byTopic].map(([name, partitions]) => ({
+        name,
+        partitions: [...partitions].map(([partitionIndex, requested]) => {
+          const partition = broker.partition(name, partitionIndex);
+          if (!partition) return { partitionIndex, lowWatermark: -1n, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
+          if (!broker.replication.isLeader(partition)) return { partitionIndex, lowWatermark: -1n, errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER };
           const log = partition.log;
-          const offset = p.offset === HIGH_WATERMARK ? log.highWatermark : Number(p.offset);
+          const offset = requested === HIGH_WATERMARK ? log.highWatermark : Number(requested);
           try {
             log.deleteRecordsBefore(offset);
           } catch (err) {
             if (!(err instanceof OffsetOutOfRangeError)) throw err;
-            return { partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE };
+            return { partitionIndex, lowWatermark: -1n, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE };
           }
-          return { partitionIndex: p.partitionIndex, lowWatermark: BigInt(log.logStartOffset), errorCode: ErrorCode.NONE };
+          return { partitionIndex, lowWatermark: BigInt(log.logStartOffset), errorCode: ErrorCode.NONE };
         }),
       })),
     };
