@@ -160,10 +160,15 @@ describe.each(targets)('abuse of $name', ({ bootstrap }) => {
     const closed = { n: 0 };
     try {
       for (let i = 0; i < 2_000; i += 250) {
+        const openedAt = Date.now();
         const batch = await Promise.all(Array.from({ length: 250 }, () => open(bootstrap())));
         for (const s of batch) {
           s.on('error', () => {});
-          s.once('close', () => closed.n++);
+          // connections.max.idle.ms may legitimately close the first ones when opening 2,000 takes
+          // long on a loaded machine: only a close before they were idle that long counts
+          s.once('close', () => {
+            if (Date.now() - openedAt < IDLE_MS - 500) closed.n++;
+          });
         }
         idle.push(...batch);
       }
