@@ -7,7 +7,8 @@ describe('failover fault schedules', () => {
     expect(faultKindsFor(['pause', 'partition'])).toEqual(['pause-leader', 'isolate-leader', 'cut-client']);
     expect(faultKindsFor(['restart'])).toEqual(['rolling-restart']);
     expect(faultKindsFor(['rolling-restart'])).toEqual(['rolling-restart']);
-    expect(faultKindsFor(['kill', 'pause', 'partition', 'restart'])).toEqual([...FAILOVER_FAULTS]);
+    expect(faultKindsFor(['kill', 'pause', 'partition', 'restart', 'replication'])).toEqual([...FAILOVER_FAULTS]);
+    expect(faultKindsFor(['replication'])).toEqual(['stall-followers', 'lagging-follower', 'divergent-rejoin']);
     expect(faultKindsFor([])).toEqual([]);
   });
   it('are repeatable from the seed, and hold a pause or an isolated leader past the session timeout', () => {
