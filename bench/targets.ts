@@ -9,33 +9,16 @@
  * cluster), ready when every node serves; memory is the sum over the nodes; containers are skipped.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { LATEST_KAFKA_VERSION } from '../harness/kafka-dist/index.ts';
 import { startKafkaCluster } from '../harness/kafka-dist/kafka-cluster.ts';
 import { startReferenceProcesses } from '../harness/targets/reference-process.ts';
+import { rssOfTree } from '../harness/load/process-rss.ts';
 
 const { values } = parseArgs({ options: { repeat: { type: 'string', default: '3' }, kafka: { type: 'string', default: LATEST_KAFKA_VERSION }, brokers: { type: 'string', default: '1' }, 'no-container': { type: 'boolean', default: false } } });
 const repeat = Number(values.repeat);
 const brokers = Number(values.brokers);
 if (!Number.isInteger(brokers) || brokers < 1) throw new Error(`--brokers must be a positive integer, got ${values.brokers}`);
-
-/** Resident set size of a process and its descendants, in bytes (from /proc). */
-function rssOfTree(pid: number): number {
-  let total = 0;
-  const visit = (p: number) => {
-    try {
-      const status = readFileSync(`/proc/${p}/status`, 'utf8');
-      total += Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
-      const children = readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim();
-      for (const c of children ? children.split(/\s+/).map(Number) : []) visit(c);
-    } catch {
-      // the process went away while we looked
-    }
-  };
-  visit(pid);
-  return total;
-}
 
 interface Sample {
   readyMs: number;

@@ -14,20 +14,11 @@ import { CRC_OFFSET } from '../../protocol/records/batch-header.ts';
 import { REQUESTS } from '../../protocol/messages/generated/index.ts';
 import { topicIdOf, type ConformCase } from './conform-case.ts';
 import { fixedBatch, T0, type World } from './world.ts';
+import { seededRandom as rng } from '../../protocol/seeded-random.ts';
 
 type Obj = Record<string, unknown>;
 
-/** A small seeded PRNG (mulberry32), so steering is repeatable from the run's seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
 /** What steering draws from. */
 interface Pools {

@@ -1,17 +1,8 @@
 import { crc32c } from '../../protocol/records/crc32c.ts';
 import type { CorpusFrame } from './frame-corpus.ts';
+import { seededRandom as prng } from '../../protocol/seeded-random.ts';
 
-/** A small seeded PRNG (mulberry32): fuzz runs are repeatable from their seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 /** How a frame was broken, for reports. */
 export type MutationKind =

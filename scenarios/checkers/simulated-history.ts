@@ -11,6 +11,7 @@
  */
 import type { Op } from '../../harness/history/history.ts';
 import { END_TXN, FINAL_READ, POLL, REPLAY_READ, SEND, type RecordRef } from './types.ts';
+import { seededRandom as prng } from '../../protocol/seeded-random.ts';
 
 /** What to simulate. */
 export interface SimulationOptions {
@@ -45,17 +46,7 @@ interface Pending {
   value: { topic: string; partition: number; key: string | null; value: string; txn?: { id: string } };
 }
 
-/** A small fast PRNG (mulberry32), so a seed makes the same history everywhere. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 /** A history of a correct log, per `o`. */
 export function simulateHistory(o: SimulationOptions): Op[] {

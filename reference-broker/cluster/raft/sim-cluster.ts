@@ -9,18 +9,9 @@ import { MemoryNetwork } from './memory-network.ts';
 import { RaftNode, type RaftTimings } from './raft-node.ts';
 import { DiskRaftStorage, MemoryRaftStorage, type RaftStorage } from './raft-storage.ts';
 import { join } from 'node:path';
+import { seededRandom } from '../../../protocol/seeded-random.ts';
 
-/** A small seeded PRNG (mulberry32): simulations must replay exactly from their seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 export const SIM_TIMINGS: RaftTimings = { electionTimeoutMinMs: 150, electionTimeoutMaxMs: 300, heartbeatIntervalMs: 40, requestTimeoutMs: 100 };
 
