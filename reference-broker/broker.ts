@@ -112,9 +112,17 @@ export class Broker {
     return new Set(this.cluster?.brokers().filter((b) => b.fenced).map((b) => b.id) ?? []);
   }
 
-  /** The controller id Metadata and DescribeCluster report: the active controller, -1 when there is none. */
+  /**
+   * The controller id Metadata and DescribeCluster report. Clients send admin requests there, so
+   * it must be a broker they can reach: as in KRaft (KIP-631, where it is a random live broker
+   * that forwards), the active controller while it is a live broker, else the lowest live broker;
+   * -1 when none is live.
+   */
   controllerId(): number {
-    return this.cluster ? this.cluster.activeControllerId() : this.nodeId;
+    if (!this.cluster) return this.nodeId;
+    const live = this.liveBrokerEndpoints().map((b) => b.nodeId);
+    const active = this.cluster.activeControllerId();
+    return live.includes(active) ? active : (live[0] ?? -1);
   }
 
   /**

@@ -24,6 +24,26 @@ import { formatQuorumVoters, type QuorumVoter } from '../../reference-broker/clu
 import { createNodeProcess, describeExit, type NodeProcess, type ReadyContext } from '../kafka-dist/node-process.ts';
 import type { ProcessCluster, ProcessClusterNode } from '../kafka-dist/process-cluster.ts';
 import { removeWhenOrphaned } from '../kafka-dist/process-group.ts';
+import { withCompileCache } from '../cli/compile-cache.ts';
+
+/**
+ * Waits until every node's Metadata lists all nodes of the cluster. Each node is ready once it
+ * serves and knows itself, but a node may still be missing from another node's view (its
+ * registration not yet applied there) and a client bootstrapping from that node would not find it.
+ */
+async function waitForFullView(nodes: readonly ProcessClusterNode[], deadline: number): Promise<void> {
+  const all = nodes.map((n) => n.id).sort((a, b) => a - b).join(',');
+  const seen = new Map<number, string>();
+  for (;;) {
+    const views = await Promise.all(nodes.map((n) => tryClusterMetadata(n.bootstrap, { timeoutMs: 2_000 })));
+    views.forEach((v, i) => seen.set(nodes[i]!.id, v ? v.brokers.map((b) => b.nodeId).sort((a, b) => a - b).join(',') : 'no answer'));
+    if ([...seen.values()].every((ids) => ids === all)) return;
+    if (Date.now() >= deadline) {
+      throw new ReferenceStartError(`reference cluster: not every node lists all ${nodes.length} nodes in time (${[...seen].map(([id, ids]) => `node ${id} lists [${ids}]`).join('; ')})`, '');
+    }
+    await sleep(50);
+  }
+}
 
 /** Options of {@link startReferenceProcesses}. */
 export interface ReferenceProcessOptions {
@@ -168,6 +188,7 @@ export async function startReferenceProcesses(opts: ReferenceProcessOptions): Pr
             // Port 0 the first time; afterwards the port it bound, so a restart comes back at the same address.
             args: [CLI_MAIN, 'broker', '--host', host, '--port', String(ports.get(id) ?? 0), '--data-dir', join(dir, 'data'), ...clusterArgs, ...(opts.extraArgs ?? [])],
             cwd: dir,
+            env: withCompileCache(),
           }),
         waitReady: async (ctx: ReadyContext) => {
           for (;;) {
@@ -198,6 +219,7 @@ export async function startReferenceProcesses(opts: ReferenceProcessOptions): Pr
   try {
     const deadline = Date.now() + startTimeoutMs;
     await Promise.all([...processes.values()].map((p) => p.start(deadline)));
+    if (brokers > 1) await waitForFullView(nodes, deadline);
   } catch (err) {
     await stop();
     throw err;
