@@ -1,6 +1,7 @@
 import { DecodeError, Reader } from '../protocol/primitives/index.ts';
-import { API_NAMES, REQUESTS } from '../protocol/messages/generated/index.ts';
-import { decodeRequestHeader, encodeResponse } from '../protocol/messages/frames.ts';
+import { API_NAMES } from '../protocol/messages/generated/api-table.ts';
+import { requestCodec } from '../protocol/messages/codec-registry.ts';
+import { decodeRequestHeader, encodeResponse } from '../protocol/messages/frame-codec.ts';
 import type { Broker } from './broker.ts';
 import type { ApiHandler, RequestContext } from './handlers/handler.ts';
 import { HANDLERS } from './handlers/index.ts';
@@ -102,7 +103,7 @@ export class RequestRouter {
       conn.close(`unsupported version ${apiVersion} of ${API_NAMES[apiKey]} (this broker serves ${handler.minVersion}-${handler.maxVersion})`);
       return null;
     }
-    const descriptor = REQUESTS.get(apiKey)!;
+    const descriptor = requestCodec(apiKey)!;
     let body: unknown;
     let clientId: string | null;
     try {

@@ -6,6 +6,8 @@ import { Connection } from './network/connection.ts';
 import { LogRateLimiter } from './network/log-rate-limiter.ts';
 import { attachSaslSession } from './auth/sasl-session.ts';
 import { RequestRouter } from './request-router.ts';
+import { HANDLERS } from './handlers/index.ts';
+import { loadCodecs } from '../protocol/messages/codec-registry.ts';
 import type { ClusterLink } from './replication/cluster-link.ts';
 
 /** A started reference broker: where it listens, its state, and how to stop it. */
@@ -26,6 +28,8 @@ export interface RunningBroker extends AsyncDisposable {
  */
 export async function startBroker(overrides: Partial<BrokerConfig> = {}, log: Logger = createLogger('broker')): Promise<RunningBroker> {
   const config = defaultBrokerConfig(overrides);
+  // Only the codecs of the APIs this broker serves (its replica fetchers use the same ones).
+  await loadCodecs(HANDLERS.keys());
   let link: ClusterLink | undefined;
   if (config.cluster) {
     // The other nodes must know where this one listens before it registers, so a cluster node binds a chosen port.

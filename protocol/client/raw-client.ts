@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
-import { decodeResponse, encodeRequest } from '../messages/frames.ts';
+import { decodeResponse, encodeRequest } from '../messages/frame-codec.ts';
+import { loadCodecs } from '../messages/codec-registry.ts';
 import { splitHostPort } from './host-port.ts';
 
 /** Why a raw request got no answer. */
@@ -66,7 +67,8 @@ export class RawClient {
   }
 
   /** Sends a request and resolves with the decoded response body. */
-  request<T = any>(apiKey: number, apiVersion: number, body: unknown, timeoutMs = 30_000): Promise<T> {
+  async request<T = any>(apiKey: number, apiVersion: number, body: unknown, timeoutMs = 30_000): Promise<T> {
+    await loadCodecs([apiKey]);
     const frame = encodeRequest({ apiKey, apiVersion, correlationId: this.nextCorrelationId, clientId: this.clientId }, body);
     return this.send(frame, apiKey, apiVersion, timeoutMs) as Promise<T>;
   }

@@ -1,4 +1,4 @@
-import { REQUESTS, RESPONSES } from './generated/index.ts';
+import { API_TABLE } from './generated/api-table.ts';
 
 const CONTROLLED_SHUTDOWN = 7;
 const API_VERSIONS = 18;
@@ -11,8 +11,8 @@ const API_VERSIONS = 18;
  */
 export function requestHeaderVersion(apiKey: number, apiVersion: number): number {
   if (apiKey === CONTROLLED_SHUTDOWN && apiVersion === 0) return 0;
-  const d = REQUESTS.get(apiKey);
-  return d !== undefined && apiVersion >= d.flexibleMin ? 2 : 1;
+  const api = API_TABLE.get(apiKey);
+  return api !== undefined && apiVersion >= api.requestFlexibleMin ? 2 : 1;
 }
 
 /**
@@ -22,6 +22,6 @@ export function requestHeaderVersion(apiKey: number, apiVersion: number): number
  */
 export function responseHeaderVersion(apiKey: number, apiVersion: number): number {
   if (apiKey === API_VERSIONS) return 0;
-  const d = RESPONSES.get(apiKey);
-  return d !== undefined && apiVersion >= d.flexibleMin ? 1 : 0;
+  const api = API_TABLE.get(apiKey);
+  return api !== undefined && apiVersion >= api.responseFlexibleMin ? 1 : 0;
 }

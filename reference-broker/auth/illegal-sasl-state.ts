@@ -6,7 +6,7 @@
  */
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
 import { MESSAGE_SCHEMAS } from '../../protocol/messages/generated/schemas.ts';
-import { withDefaults } from '../../protocol/messages/schema-arbitraries.ts';
+import { withDefaults } from '../../protocol/messages/schema-defaults.ts';
 
 const API_VERSIONS = 18;
 const METADATA = 3;

@@ -6,7 +6,7 @@
  * `connections.failed.authentication.delay.ms`), then the connection is closed.
  */
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
-import { API_NAMES } from '../../protocol/messages/generated/index.ts';
+import { API_NAMES } from '../../protocol/messages/generated/api-table.ts';
 import { authenticatePlain } from './plain.ts';
 import type { SaslListenerConfig, SaslMechanism } from './sasl-config.ts';
 import { SaslFailure } from './sasl-failure.ts';

@@ -1,4 +1,4 @@
-import { REQUESTS } from '../../protocol/messages/generated/index.ts';
+import { API_TABLE } from '../../protocol/messages/generated/api-table.ts';
 
 /**
  * The version range Kafka's own message spec (the pinned release) defines for an API key.
@@ -6,7 +6,7 @@ import { REQUESTS } from '../../protocol/messages/generated/index.ts';
  * reads and writes every version; what differs between versions is handled in the handler.
  */
 export function specVersions(apiKey: number): { minVersion: number; maxVersion: number } {
-  const d = REQUESTS.get(apiKey);
+  const d = API_TABLE.get(apiKey);
   if (!d) throw new Error(`no message spec for API key ${apiKey}`);
   return { minVersion: d.validVersions[0], maxVersion: d.validVersions[1] };
 }
