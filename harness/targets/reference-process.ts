@@ -201,7 +201,7 @@ export async function startReferenceProcesses(opts: ReferenceProcessOptions): Pr
               const view = await tryClusterMetadata(node.bootstrap, { timeoutMs: 2_000 });
               if (view?.brokers.some((b) => b.nodeId === id)) return;
             }
-            await sleep(50);
+            await sleep(10); // reading the log tail is cheap; a coarser poll would dominate the time to ready
           }
         },
       }),
