@@ -27,6 +27,9 @@ export interface RaftTimings {
   requestTimeoutMs: number;
 }
 
+/** Fraction of the election timeout a node waits before its first election, while it has known no leader. */
+const STARTUP_ELECTION_SCALE = 0.1;
+
 export const DEFAULT_RAFT_TIMINGS: RaftTimings = {
   electionTimeoutMinMs: 1000,
   electionTimeoutMaxMs: 2000,
@@ -118,6 +121,8 @@ export class RaftNode extends EventEmitter<RaftEvents> {
   #noopIndex = 0;
   #started = false;
   #closed = false;
+  /** Set once any leader has been known since start; until then elections come sooner (see #resetElectionTimer). */
+  #knewLeader = false;
 
   #electionTimer: unknown;
   #heartbeatTimer: unknown;
@@ -265,7 +270,12 @@ export class RaftNode extends EventEmitter<RaftEvents> {
     this.#clearElectionTimer();
     if (this.#closed) return;
     const { electionTimeoutMinMs: min, electionTimeoutMaxMs: max } = this.timings;
-    const ms = min + Math.floor(this.#random() * (max - min + 1));
+    // A node that has known no leader since it started (a fresh cluster, or a node back from a
+    // restart) asks for votes after a tenth of the timeout: a fresh cluster elects in ~0.2 s
+    // instead of 1-2 s. PreVote keeps this harmless: peers that hear from a leader refuse, so a
+    // returning node cannot depose it. Once a leader was known, failover keeps Kafka's timing.
+    const scale = this.#knewLeader ? 1 : STARTUP_ELECTION_SCALE;
+    const ms = Math.round((min + Math.floor(this.#random() * (max - min + 1))) * scale);
     this.#electionTimer = this.#clock.setTimeout(() => this.#onElectionTimeout(), ms);
   }
 
@@ -374,6 +384,7 @@ export class RaftNode extends EventEmitter<RaftEvents> {
   }
 
   #setLeader(leaderId: number | undefined): void {
+    if (leaderId !== undefined) this.#knewLeader = true;
     if (this.#leaderId === leaderId && this.#announcedTerm === this.#term) return;
     this.#leaderId = leaderId;
     this.#announcedTerm = this.#term;
