@@ -35,6 +35,22 @@ describe('shrinkFailure', () => {
     expect(r.attempts).toBeLessThanOrEqual(41);
   });
 
+  it('says so when the failing case itself does not fail the same way again (nothing shrunk)', async () => {
+    const original: ScenarioRun = { ...run(300, 0), checks: [{ checker: 'lost-write', valid: false, summary: '', witnesses: [] }, { checker: 'nonmonotonic-send', valid: false, summary: '', witnesses: [] }] };
+    // Reruns lose writes but never send out of order: a timing-dependent part of the failure.
+    const r = await shrinkFailure(original, 300, async (n) => run(n, 0));
+    expect(r.reproduced).toBe(false);
+    expect(r.rerunFailing).toEqual(['lost-write']);
+    expect(r.records).toBe(300);
+    expect(r.attempts).toBe(1);
+  });
+
+  it('reports a reproduced failure as reproduced', async () => {
+    const r = await shrinkFailure(run(300, 17), 300, async (n) => run(n, 17));
+    expect(r.reproduced).toBe(true);
+    expect(r.rerunFailing).toEqual(['lost-write']);
+  });
+
   it('does not count a different failure as the same one', async () => {
     const other = (n: number): ScenarioRun => ({ ...run(n, 0), checks: [{ checker: n < 100 ? 'duplicate' : 'lost-write', valid: false, summary: '', witnesses: [] }] });
     const r = await shrinkFailure(other(300), 300, async (n) => other(n));

@@ -15,6 +15,13 @@ export interface ShrinkResult {
   attempts: number;
   /** fast-check's path to the counterexample (for `fc.assert(..., { seed, path })`). */
   path: string | undefined;
+  /**
+   * False when rerunning the failing case itself did not fail the same way (a timing-dependent
+   * failure): nothing was shrunk, and the original run stays the counterexample.
+   */
+  reproduced: boolean;
+  /** The checkers the first rerun of the failing case failed (for the message when it did not reproduce). */
+  rerunFailing: string[];
 }
 
 /** Reruns the scenario with the same seed, `records` and `schedule` (undefined: none was played) into `runDir`. */
@@ -148,6 +155,7 @@ export async function shrinkFailure(failing: ScenarioRun, records: number, rerun
   const original = failing.schedule ? copy(failing.schedule) : undefined;
   if (original && failing.faultsStarted !== undefined) started.set(original, failing.faultsStarted);
   let attempts = 0;
+  let rerunFailing: string[] | undefined;
   try {
     const sizes = fc.integer({ min: 0, max: records });
     const cases: fc.Arbitrary<[number, ScheduledFault[] | undefined]> = original ? fc.tuple(sizes, new ScheduleArbitrary(original, started)) : fc.tuple(sizes, fc.constant(undefined));
@@ -155,6 +163,7 @@ export async function shrinkFailure(failing: ScenarioRun, records: number, rerun
       attempts++;
       const r = await rerun(n, join(scratch, `records-${n}-${attempts}`), schedule && copy(schedule));
       if (schedule && r.faultsStarted !== undefined) started.set(schedule, r.faultsStarted);
+      rerunFailing ??= [...failingCheckers(r)];
       return !failsTheSameWay(wanted, r);
     });
     // The failing example runs first (with numRuns 0 fast-check would skip it), fails, and is shrunk.
@@ -162,7 +171,7 @@ export async function shrinkFailure(failing: ScenarioRun, records: number, rerun
     const given: [number, ScheduledFault[] | undefined] = [records, original];
     const found = out.failed && out.counterexample ? (out.counterexample[0] as [number, ScheduledFault[] | undefined]) : given;
     const [smallest, schedule] = found;
-    return { records: smallest, schedule: schedule && copy(schedule), attempts, path: out.counterexamplePath ?? undefined };
+    return { records: smallest, schedule: schedule && copy(schedule), attempts, path: out.counterexamplePath ?? undefined, reproduced: out.failed, rerunFailing: rerunFailing ?? [] };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

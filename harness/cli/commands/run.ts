@@ -72,6 +72,12 @@ export async function runCommand(opts: RunOptions): Promise<void> {
         if (r.valid === false && (opts.shrink ?? spec.kind === 'reference')) {
           process.stdout.write(`${scenario.name} failed; shrinking (same seed, smaller workloads${r.schedule?.length ? ', fewer and shorter faults' : ''})…\n`);
           const shrunk = await shrinkFailure(r, opts.records, (n, dir, schedule) => runWith(n, dir, () => {}, schedule));
+          if (!shrunk.reproduced) {
+            const was = [...failingCheckers(r)].join(', ');
+            process.stdout.write(`${scenario.name}: not shrunk: a rerun of the same case failed ${shrunk.rerunFailing.join(', ') || 'nothing'} instead of exactly ${was} (timing-dependent); the original run is the counterexample\n`);
+            results.push(r);
+            continue;
+          }
           const shrunkDir = join(runDir, 'shrunk');
           // The minimal case stores its schedule in config.json, so `kconform replay` plays exactly it.
           const minimal = await runWith(shrunk.records, shrunkDir, () => {}, shrunk.schedule);
