@@ -96,6 +96,7 @@ export const failoverScenario: Scenario = {
       await Promise.all(producers.map((p) => p.stop()));
     }
     let readers = '';
+    let consumersCaughtUp = true;
     try {
       await ctx.quiesce();
       recovered = await waitFullyReplicated(ctx.target.nodes, topic, PARTITIONS);
@@ -103,7 +104,8 @@ export const failoverScenario: Scenario = {
       const ends = await endOffsets(ctx.kafka, topic);
       const caughtUp = () => assigned.caughtUp(ends) && [...ends].every(([p, end]) => subscriber.position(p) >= end);
       await waitFor(caughtUp, 60_000, () => 'consumers did not catch up').catch(() => {});
-      readers = caughtUp() ? 'both consumers read to the end after the heal' : `a consumer did not reach the end within 60 s (assigned at ${JSON.stringify([...assigned.position])}, ends ${JSON.stringify([...ends])})`;
+      consumersCaughtUp = caughtUp();
+      readers = consumersCaughtUp ? 'both consumers read to the end after the heal' : `a consumer did not reach the end within 60 s (assigned at ${JSON.stringify([...assigned.position])}, ends ${JSON.stringify([...ends])})`;
     } finally {
       await assigned.stop();
       await subscriber.stop().catch(() => {});
@@ -124,6 +126,16 @@ export const failoverScenario: Scenario = {
         summary: `${faults.summary}; ${acked} of ${sent} records acknowledged; ${recovered ? 'every partition fully replicated again after the heal' : 'a partition was still under-replicated 60 s after the heal'}`,
         witnesses: applied,
         count: applied.filter((a) => a.applied).length,
+      },
+      {
+        // Liveness after the heal: a replica that never rejoins leaves the partition one failure
+        // from unavailability (or loss), and a consumer that never reaches the end is stuck. Kafka
+        // recovers from every fault of the schedule within seconds; 60 s is generous.
+        checker: 'recovery',
+        valid: recovered && consumersCaughtUp,
+        summary: [recovered ? 'every partition fully replicated again after the heal' : 'a partition was still under-replicated 60 s after the heal', consumersCaughtUp ? 'both consumers reached the end' : 'a consumer did not reach the end within 60 s'].join('; '),
+        witnesses: [],
+        count: (recovered ? 0 : 1) + (consumersCaughtUp ? 0 : 1),
       },
       {
         checker: 'assigned-reader',

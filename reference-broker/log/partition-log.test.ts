@@ -182,6 +182,22 @@ describe.each(kinds)('%s log', (_name, open) => {
     expect(batchRanges(log.read(6, 1000, 7).records)).toEqual([[6, 6]]);
   });
 
+  it('drops an epoch that starts at the log end when truncating to the log end (a leader that appended nothing in it)', () => {
+    const log = open();
+    appendAll(log, [{ records: 3 }], 1);
+    log.assignLeaderEpoch(2);
+    expect(log.epochEntries()).toEqual([
+      { epoch: 1, startOffset: 0 },
+      { epoch: 2, startOffset: 3 },
+    ]);
+    // The new leader never had epoch 2; a follower that kept it would name it in every fetch.
+    log.truncateTo(3);
+    expect(log.logEndOffset).toBe(3);
+    expect(log.epochEntries()).toEqual([{ epoch: 1, startOffset: 0 }]);
+    log.truncateTo(10);
+    expect(log.epochEntries()).toEqual([{ epoch: 1, startOffset: 0 }]);
+  });
+
   it('restarts an empty log at the offset when truncating below its first segment', () => {
     const log = open({ segmentBytes: 100, retentionBytes: 0 });
     appendAll(log, Array.from({ length: 6 }, () => ({ records: 2, payloadBytes: 30 })));

@@ -158,7 +158,13 @@ export class SegmentedLog implements PartitionLog {
   truncateTo(offset: number): void {
     this.ensureOpen();
     if (!(offset >= 0)) throw new RangeError(`cannot truncate to offset ${offset}`);
-    if (offset >= this.logEndOffset) return;
+    if (offset >= this.logEndOffset) {
+      // As Kafka's UnifiedLog.truncateTo: a replica that led an epoch without appending to it keeps
+      // an epoch entry at its log end that the new leader never had. Left there, its fetches name
+      // that epoch and the leader answers the same divergence forever; the replica never catches up.
+      if (this.epochs.truncateFromEnd(this.logEndOffset)) this.storage.saveEpochs(this.epochs.entries());
+      return;
+    }
     if (offset < this.segments[0]!.baseOffset) {
       this.truncateFullyAndStartAt(offset);
       return;
