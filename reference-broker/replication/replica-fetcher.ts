@@ -171,7 +171,13 @@ export class ReplicaFetcher {
     if (leaderEpoch < 0 || endOffset < 0) target = log.highWatermark; // the leader knows no common epoch: Kafka falls back to the high watermark
     else if (leaderEpoch === latestEpoch(p)) target = Math.min(endOffset, log.logEndOffset);
     else target = Math.min(endOffset, Math.max(epochEndOffset(log, leaderEpoch).endOffset, 0));
-    if (target >= log.logEndOffset) return;
+    if (target >= log.logEndOffset) {
+      // Nothing to cut, but an epoch this replica led without appending may start at its log end;
+      // the leader never had it. Dropping it (as Kafka's truncateTo does) makes the next fetch name
+      // an epoch the leader knows; kept, every fetch would get the same divergence back forever.
+      log.truncateTo(log.logEndOffset);
+      return;
+    }
     if (this.broker.bugs.strikes('skip-truncation')) {
       this.broker.log.warn(`${key(p)}: known bug skip-truncation: keeping the divergent tail from ${target} to ${log.logEndOffset}`);
       f.keepsDivergentTail = true;

@@ -176,6 +176,39 @@ describe('replicated reference cluster (3 node processes)', () => {
     expect(seen).toEqual(acked);
   }, 150_000);
 
+  it('a replica that led an epoch without appending to it drops that epoch on rejoining, and catches up', async () => {
+    // Replicas [1, 2, 3], node 1 leads epoch 0. Node 1 dies; node 2 leads epoch 1 and takes no
+    // record. Node 1 comes back; node 2 dies, so epoch 1 exists only in node 2's epoch file, at its
+    // log end. The next leader writes epoch 2. When node 2 rejoins it must drop epoch 1 (as Kafka's
+    // truncateTo does), or it names an epoch the leader never had in every fetch and never catches
+    // up (found by the long failover schedule).
+    const kafka = patientKafka(cluster.bootstrap);
+    const topic = uniqueTopic('cluster-empty-epoch');
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({ topics: [{ topic, replicaAssignment: [{ partition: 0, replicas: [1, 2, 3] }], configEntries: [{ name: 'min.insync.replicas', value: '2' }] }], waitForLeaders: true });
+    } finally {
+      await admin.disconnect();
+    }
+    await waitForPartition(cluster, topic, 'node 1 leading a full ISR', (x) => x.leaderId === 1 && x.isr.length === 3);
+    const first = await produceAcknowledged(kafka, topic, Array.from({ length: 20 }, (_, i) => `first-${i}`));
+    await waitForPartition(cluster, topic, 'a full ISR', (x) => x.isr.length === 3);
+
+    await faults.kill(1);
+    const empty = await waitForPartition(cluster, topic, 'a new leader', (x) => x.leaderId > 1, 30_000);
+    await faults.restart(1);
+    await waitForPartition(cluster, topic, 'node 1 back in the ISR', (x) => x.isr.includes(1) && x.leaderEpoch === empty.leaderEpoch, 30_000);
+    await faults.kill(empty.leaderId);
+    await waitForPartition(cluster, topic, 'a leader after the empty epoch', (x) => x.leaderId > 0 && x.leaderId !== empty.leaderId && x.leaderEpoch > empty.leaderEpoch, 30_000);
+    const second = await produceAcknowledged(kafka, topic, Array.from({ length: 20 }, (_, i) => `second-${i}`));
+
+    await faults.restart(empty.leaderId);
+    await waitForPartition(cluster, topic, `node ${empty.leaderId} back in the ISR`, (x) => x.isr.length === 3, 30_000);
+    const acked = [...first, ...second];
+    expect(await consumeUntilSeen(kafka, topic, acked, 30_000)).toEqual(acked);
+  }, 180_000);
+
   it('keeps committed offsets when the group coordinator is killed', async () => {
     const kafka = patientKafka(cluster.bootstrap);
     const topic = uniqueTopic('cluster-offsets');
