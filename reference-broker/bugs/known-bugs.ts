@@ -25,7 +25,7 @@ export const KNOWN_BUGS: readonly KnownBug[] = [
   // Replication bugs: they show on a cluster (--brokers 3) under leader failover.
   { name: 'ignore-acks-all', description: 'answers acks=all as soon as the leader appended, without waiting for the in-sync replicas', caughtBy: ['lost-write'], scenario: 'failover', every: 1 },
   { name: 'advance-hw-early', description: "moves the high watermark to the leader's log end on every append, before the ISR has the records", caughtBy: ['lost-write'], scenario: 'failover', every: 1 },
-  { name: 'skip-truncation', description: "a replica that rejoins keeps its divergent tail instead of truncating to where the leader's epoch ends", caughtBy: ['inconsistent-offsets', 'lost-write'], scenario: 'failover', every: 1 },
+  { name: 'skip-truncation', description: "a replica that rejoins keeps its divergent tail instead of truncating to where the leader's epoch ends", caughtBy: ['inconsistent-offsets', 'lost-write', 'recovery'], scenario: 'failover', every: 1 },
   { name: 'elect-outside-isr', description: 'the controller elects any live replica when a leader fails, in sync or not', caughtBy: ['lost-write'], scenario: 'failover', every: 1 },
 ];
 

@@ -53,7 +53,10 @@ describe('replication bugs on a 3-node reference cluster', () => {
     expect(r.error).toBeUndefined();
     expect(r.valid).toBe(false);
     const failed = r.checks.filter((c) => c.valid === false).map((c) => c.checker);
-    expect(failed, `failed checks: ${failed.join(', ')}`).toContain(caughtBy[0]);
+    // Which symptom shows can depend on timing: a kept divergent tail either gets served once the
+    // replica leads again (inconsistent offsets, lost writes) or keeps it from ever catching up
+    // (recovery). Any of the checkers the bug lists counts; none of them failing is a miss.
+    expect(failed.filter((c) => caughtBy.includes(c)), `failed checks: ${failed.join(', ')}; expected one of ${caughtBy.join(', ')}`).not.toEqual([]);
     expect(r.checks.find((c) => c.checker === 'failover-faults')?.count).toBe(1);
   }, 240_000);
 
