@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { decodeResponse, encodeRequest } from '../messages/frame-codec.ts';
-import { loadCodecs } from '../messages/codec-registry.ts';
+import { codecsLoaded, loadCodecs } from '../messages/codec-registry.ts';
 import { splitHostPort } from './host-port.ts';
 
 /** Why a raw request got no answer. */
@@ -68,7 +68,8 @@ export class RawClient {
 
   /** Sends a request and resolves with the decoded response body. */
   async request<T = any>(apiKey: number, apiVersion: number, body: unknown, timeoutMs = 30_000): Promise<T> {
-    await loadCodecs([apiKey]);
+    // Checked first: replica fetchers send a request per fetch, and the codecs are almost always there.
+    if (!codecsLoaded(apiKey)) await loadCodecs([apiKey]);
     const frame = encodeRequest({ apiKey, apiVersion, correlationId: this.nextCorrelationId, clientId: this.clientId }, body);
     return this.send(frame, apiKey, apiVersion, timeoutMs) as Promise<T>;
   }

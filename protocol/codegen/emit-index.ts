@@ -30,7 +30,7 @@ export function emitIndex(messages: MessageModel[], apiNames: Map<number, string
   out.push(...table('response'));
   out.push(']);');
   out.push('');
-  out.push('// Importing the index makes every codec available to protocol/messages/frames.ts.');
+  out.push('// Importing the index makes every codec available to protocol/messages/frame-codec.ts.');
   out.push('registerCodecs(REQUESTS, RESPONSES);');
   return `${out.join('\n')}\n`;
 }

@@ -1,5 +1,5 @@
 /**
- * The codecs frames.ts encodes and decodes with, by API key. Importing the generated index
+ * The codecs frame-codec.ts encodes and decodes with, by API key. Importing the generated index
  * registers every codec at once (what tools and tests do); a process that needs only some APIs
  * awaits {@link loadCodecs} for those instead and never loads the rest: the reference broker
  * serves 25 of Kafka's 90 APIs, and loading all 180 codec modules cost it a third of its
@@ -17,11 +17,16 @@ export function registerCodecs(requestCodecs: ReadonlyMap<number, MessageDescrip
   for (const [k, d] of responseCodecs) responses.set(k, d);
 }
 
+/** True once both codecs of `apiKey` are registered. */
+export function codecsLoaded(apiKey: number): boolean {
+  return requests.has(apiKey) && responses.has(apiKey);
+}
+
 /** Loads and registers the request and response codecs of `apiKeys`; throws RangeError for a key the specs do not have. */
 export async function loadCodecs(apiKeys: Iterable<number>): Promise<void> {
   await Promise.all(
     [...new Set(apiKeys)].map(async (apiKey) => {
-      if (requests.has(apiKey) && responses.has(apiKey)) return;
+      if (codecsLoaded(apiKey)) return;
       const entry = API_TABLE.get(apiKey);
       if (!entry) throw new RangeError(`no message spec for API key ${apiKey}`);
       const { request, response } = await entry.load();

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Kafka } from 'kafkajs';
 import { fetchClusterMetadata, type PartitionView } from '../../harness/kafka-dist/cluster-metadata.ts';
 import { ProcessFaultControl } from '../../harness/nemesis/process-faults.ts';
 import { startReferenceProcesses, type StartedReferenceProcesses } from '../../harness/targets/reference-process.ts';
@@ -45,6 +46,23 @@ async function waitForPartition(cluster: StartedReferenceProcesses, topic: strin
     await sleep(200);
   }
   throw new Error(`${topic}: ${what} did not happen within ${timeoutMs} ms; last view ${JSON.stringify(last)}`);
+}
+
+/**
+ * A topic with one partition on replicas [1, 2, 3] and min.insync.replicas=2, led by node 1 with a
+ * full ISR, holding 20 acknowledged records `first-0`…`first-19`.
+ */
+async function topicLedByNode1(cluster: StartedReferenceProcesses, kafka: Kafka, prefix: string): Promise<{ topic: string; first: string[] }> {
+  const topic = uniqueTopic(prefix);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic, replicaAssignment: [{ partition: 0, replicas: [1, 2, 3] }], configEntries: [{ name: 'min.insync.replicas', value: '2' }] }], waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+  await waitForPartition(cluster, topic, 'node 1 leading a full ISR', (x) => x.leaderId === 1 && x.isr.length === 3);
+  return { topic, first: await produceAcknowledged(kafka, topic, Array.from({ length: 20 }, (_, i) => `first-${i}`)) };
 }
 
 describe('replicated reference cluster (3 node processes)', () => {
@@ -140,16 +158,7 @@ describe('replicated reference cluster (3 node processes)', () => {
     // the new leader; a controlled shutdown of that leader then makes node 1 leader again, and a
     // reader must see exactly the acknowledged records, none of the cut ones.
     const kafka = patientKafka(cluster.bootstrap);
-    const topic = uniqueTopic('cluster-truncate');
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      await admin.createTopics({ topics: [{ topic, replicaAssignment: [{ partition: 0, replicas: [1, 2, 3] }], configEntries: [{ name: 'min.insync.replicas', value: '2' }] }], waitForLeaders: true });
-    } finally {
-      await admin.disconnect();
-    }
-    await waitForPartition(cluster, topic, 'node 1 leading a full ISR', (x) => x.leaderId === 1 && x.isr.length === 3);
-    const first = await produceAcknowledged(kafka, topic, Array.from({ length: 20 }, (_, i) => `first-${i}`));
+    const { topic, first } = await topicLedByNode1(cluster, kafka, 'cluster-truncate');
 
     await faults.pause(2);
     await faults.pause(3);
@@ -183,22 +192,13 @@ describe('replicated reference cluster (3 node processes)', () => {
   }, 150_000);
 
   it('a replica that led an epoch without appending to it drops that epoch on rejoining, and catches up', async () => {
-    // Replicas [1, 2, 3], node 1 leads epoch 0. Node 1 dies; node 2 leads epoch 1 and takes no
-    // record. Node 1 comes back; node 2 dies, so epoch 1 exists only in node 2's epoch file, at its
-    // log end. The next leader writes epoch 2. When node 2 rejoins it must drop epoch 1 (as Kafka's
-    // truncateTo does), or it names an epoch the leader never had in every fetch and never catches
-    // up (found by the long failover schedule).
+    // Replicas [1, 2, 3], node 1 leads epoch 0. Node 1 dies; another node leads the next epoch and
+    // takes no record. Node 1 comes back; that leader dies, so its empty epoch exists only in its
+    // own epoch file, at its log end. The next leader writes a later epoch. When the dead leader
+    // rejoins it must drop its empty epoch (as Kafka's truncateTo does), or it names an epoch the
+    // leader never had in every fetch and never catches up (found by the long failover schedule).
     const kafka = patientKafka(cluster.bootstrap);
-    const topic = uniqueTopic('cluster-empty-epoch');
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      await admin.createTopics({ topics: [{ topic, replicaAssignment: [{ partition: 0, replicas: [1, 2, 3] }], configEntries: [{ name: 'min.insync.replicas', value: '2' }] }], waitForLeaders: true });
-    } finally {
-      await admin.disconnect();
-    }
-    await waitForPartition(cluster, topic, 'node 1 leading a full ISR', (x) => x.leaderId === 1 && x.isr.length === 3);
-    const first = await produceAcknowledged(kafka, topic, Array.from({ length: 20 }, (_, i) => `first-${i}`));
+    const { topic, first } = await topicLedByNode1(cluster, kafka, 'cluster-empty-epoch');
     await waitForPartition(cluster, topic, 'a full ISR', (x) => x.isr.length === 3);
 
     await faults.kill(1);

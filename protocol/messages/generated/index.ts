@@ -548,5 +548,5 @@ export const RESPONSES: ReadonlyMap<number, MessageDescriptor> = new Map<number,
   [92, DeleteShareGroupOffsetsResponseMessage],
 ]);
 
-// Importing the index makes every codec available to protocol/messages/frames.ts.
+// Importing the index makes every codec available to protocol/messages/frame-codec.ts.
 registerCodecs(REQUESTS, RESPONSES);
