@@ -6,6 +6,7 @@ import { basename, relative } from 'node:path';
 import type { Op } from '../harness/history/history.ts';
 import { DEFAULT_LIMITS, HistoryFormatError, readHistorySummary, type HistorySummary, type SummaryLimits } from './history/history-summary.ts';
 import { isHistoryOp, type ConformanceResults, type DurabilityRow, type LoadResults, type ResultsV1, type ResultValidity } from './results-schema.ts';
+import { summarizeFailoverRuns, type FailoverSummary } from './failover-summary.ts';
 import { findRunDirs, loadCompare, loadStoredRun, type StoredCompare, type StoredRun } from './run-dirs.ts';
 
 /** A witness op with the invocation it completed (when the history has it). */
@@ -60,6 +61,8 @@ export interface ReportModel {
   conformance: { runId: string; target: string; matrix: ConformanceResults }[];
   load: { runId: string; target: string; load: LoadResults }[];
   compares: StoredCompare[];
+  /** The failover runs added up per target (the long failover schedule in one table). */
+  failover: FailoverSummary[];
 }
 
 /** Options of {@link buildReportModel}. */
@@ -157,5 +160,6 @@ export async function buildReportModel(dirs: readonly string[], opts: ReportMode
     conformance: runs.filter((r) => r.results.conformance).map((r) => ({ runId: r.id, target: r.target, matrix: r.results.conformance! })),
     load: runs.filter((r) => r.results.load).map((r) => ({ runId: r.id, target: r.target, load: r.results.load! })),
     compares,
+    failover: summarizeFailoverRuns(runs),
   };
 }

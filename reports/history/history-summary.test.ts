@@ -120,7 +120,19 @@ describe('summarizeOps / readHistorySummary', () => {
     expect(s.throughput.t.length).toBeLessThanOrEqual(100);
     expect(s.lag.series).toEqual([]); // no consumers
     expect(s.invocations[witness]?.index).toBe(4);
+    expect(s.sends).toEqual({ invoked: 50_000, ok: 50_000, fail: 0, info: 0 });
     expect(JSON.stringify(s).length).toBeLessThan(60_000);
+  });
+
+  it('counts sends by outcome: what a failover summary reports as sent and acknowledged', async () => {
+    const { ops, add } = history();
+    for (const outcome of ['ok', 'ok', 'fail', 'info'] as const) {
+      add(0, 'p', 'invoke', 'send');
+      add(1, 'p', outcome, 'send');
+    }
+    add(2, 'c', 'invoke', 'poll');
+    add(3, 'c', 'ok', 'poll');
+    await expect(summarizeOps(ops)).resolves.toMatchObject({ sends: { invoked: 4, ok: 2, fail: 1, info: 1 } });
   });
 
   it('names the file and line of a line that is not an op', async () => {

@@ -10,6 +10,7 @@ import type { Op } from '../../harness/history/history.ts';
 import { ConsumerLagCollector, type LagSeries } from './consumer-lag.ts';
 import { FaultWindowTracker, type FaultWindow } from './fault-windows.ts';
 import { LatencyCollector, type LatencySeries } from './latency.ts';
+import { SEND } from '../../scenarios/checkers/types.ts';
 import { OpPairing } from './op-pairing.ts';
 import { ThroughputCollector, type ThroughputSeries } from './throughput.ts';
 
@@ -24,6 +25,16 @@ export interface HistorySummary {
   lag: { series: LagSeries[]; omitted: number };
   /** For witness completions (by op index): their invocation. */
   invocations: Record<number, Op>;
+  /** Send ops (one record each) by outcome: invoked, acknowledged (ok), failed, indeterminate (info). */
+  sends: SendCounts;
+}
+
+/** Send ops of a history by outcome. */
+export interface SendCounts {
+  invoked: number;
+  ok: number;
+  fail: number;
+  info: number;
 }
 
 /** Limits that keep a report small whatever the history's size. */
@@ -46,6 +57,11 @@ export class HistoryFormatError extends Error {
   }
 }
 
+function countSend(sends: SendCounts, type: string): void {
+  if (type === 'invoke') sends.invoked++;
+  else if (type === 'ok' || type === 'fail' || type === 'info') sends[type]++;
+}
+
 /** Summarizes ops given in history order (`witnessIndices`: completions whose invocation to keep). */
 export async function summarizeOps(ops: Iterable<Op> | AsyncIterable<Op>, witnessIndices: ReadonlySet<number> = new Set(), limits: SummaryLimits = DEFAULT_LIMITS): Promise<HistorySummary> {
   const pairing = new OpPairing();
@@ -54,10 +70,12 @@ export async function summarizeOps(ops: Iterable<Op> | AsyncIterable<Op>, witnes
   const lag = new ConsumerLagCollector();
   const faults = new FaultWindowTracker();
   const invocations: Record<number, Op> = {};
+  const sends: SendCounts = { invoked: 0, ok: 0, fail: 0, info: 0 };
   let count = 0;
   let last = 0;
   for await (const op of ops) {
     count++;
+    if (op.f === SEND) countSend(sends, op.type);
     if (op.time > last) last = op.time;
     const invoke = pairing.add(op);
     if (op.type !== 'invoke') {
@@ -77,6 +95,7 @@ export async function summarizeOps(ops: Iterable<Op> | AsyncIterable<Op>, witnes
     throughput: throughput.series(last, limits.maxBuckets),
     lag: lag.series(limits.maxPoints, limits.maxLagSeries, range),
     invocations,
+    sends,
   };
 }
 

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Op } from '../../harness/history/history.ts';
 import type { Anomaly, ReportModel, ReportRun } from '../report-model.ts';
+import { seedRanges } from '../failover-summary.ts';
 import type { ResultValidity } from '../results-schema.ts';
 import { allChartSpecs, durabilityChartSpec, loadChartSpecs, runChartSpecs, type ChartSpec } from './chart-specs.ts';
 
@@ -135,6 +136,21 @@ function durabilitySection(model: ReportModel, chart: ChartSpec | undefined): st
   return `<section id="durability"><h2>Durability</h2><table class="durability">${head}${rows.join('')}</table>${skipped.length ? `<ul class="meta">${skipped.join('')}</ul>` : ''}${chart ? `<div class="chart" id="chart-${chart.id}"></div>` : ''}</section>`;
 }
 
+function failoverSection(model: ReportModel): string {
+  const shown = model.failover.filter((f) => f.runs > 1 || f.failed > 0);
+  if (!shown.length) return '';
+  const rows = shown.map((f) => {
+    const faults = Object.entries(f.faults).map(([kind, n]) => `${esc(kind)} ${n}`).join(', ') || 'none';
+    const total = Object.values(f.faults).reduce((a, b) => a + b, 0);
+    const verdicts = [f.passed && `${f.passed} PASS`, f.failed && `${f.failed} FAIL`, f.undecided && `${f.undecided} UNKNOWN`].filter(Boolean).join(', ');
+    const runs = f.failing.map((r) => `<a href="#${r.runId}">seed ${esc(r.seed ?? '?')}</a> (${esc(r.checks.join(', '))})`).join('; ');
+    const acked = `${f.acked.toLocaleString('en-US')} of ${f.sent.toLocaleString('en-US')}${f.withoutHistory ? ` (${f.withoutHistory} run(s) without a history not counted)` : ''}`;
+    return `<tr><td>${esc(f.target)}</td><td class="num">${f.runs}</td><td>${esc(seedRanges(f.seeds))}</td><td>${badge(f.failed ? false : f.undecided ? 'unknown' : true, verdicts)}</td><td>${total}: ${faults}${f.skippedFaults ? `; ${f.skippedFaults} skipped` : ''}</td><td class="num">${acked}</td><td class="num">${f.lost}</td><td class="num">${f.duplicated}</td><td class="num">${f.inconsistentOffsets}</td><td class="num">${f.notRecovered}</td><td>${runs || '—'}</td></tr>`;
+  });
+  const head = '<tr><th>target</th><th>runs</th><th>seeds</th><th>verdicts</th><th>faults applied</th><th>acknowledged of sent</th><th>lost acked</th><th>duplicated</th><th>inconsistent offsets</th><th>not whole after heal</th><th>runs that did not pass</th></tr>';
+  return `<section id="failover"><h2>Failover schedule</h2><p class="meta">Every failover run of each target added up: the same seeds play the same fault schedules on every target.</p><table class="failover">${head}${rows.join('')}</table></section>`;
+}
+
 function loadSection(model: ReportModel, charts: ChartSpec[]): string {
   if (!model.load.length) return '';
   const fmt = (x: number | undefined) => (x === undefined ? '—' : x.toFixed(x < 10 ? 3 : 1));
@@ -196,7 +212,7 @@ function runsSection(model: ReportModel): string {
 export function renderReportHtml(model: ReportModel): string {
   const a = loadAssets();
   const charts = allChartSpecs(model);
-  const nav = [['verdicts', 'Verdicts'], ['anomalies', 'Anomalies'], ...(model.conformance.length ? [['conformance', 'Conformance']] : []), ...(model.durability.length ? [['durability', 'Durability']] : []), ...(model.load.length ? [['load', 'Load']] : []), ...(model.compares.length ? [['compare', 'Compare']] : []), ['runs', 'Runs']];
+  const nav = [['verdicts', 'Verdicts'], ['anomalies', 'Anomalies'], ...(model.conformance.length ? [['conformance', 'Conformance']] : []), ...(model.failover.some((f) => f.runs > 1 || f.failed > 0) ? [['failover', 'Failover schedule']] : []), ...(model.durability.length ? [['durability', 'Durability']] : []), ...(model.load.length ? [['load', 'Load']] : []), ...(model.compares.length ? [['compare', 'Compare']] : []), ['runs', 'Runs']];
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -212,6 +228,7 @@ export function renderReportHtml(model: ReportModel): string {
 <section id="verdicts"><h2>Verdicts</h2>${verdictTable(model)}</section>
 ${anomaliesSection(model)}
 ${conformanceSection(model)}
+${failoverSection(model)}
 ${durabilitySection(model, durabilityChartSpec(model))}
 ${loadSection(model, loadChartSpecs(model))}
 ${compareSection(model)}

@@ -105,4 +105,36 @@ describe('kconform report', () => {
     const written = await reportCommand([dir], {}, quiet);
     expect(readFileSync(written.html, 'utf8')).toMatch(/no plots: .*history.jsonl:2: not JSON/);
   });
+  it('adds up the failover runs of each target: verdicts, faults by kind, acknowledged of sent, what the checks found', async () => {
+    const root = join(scratch, 'long-schedule');
+    const fault = (kind: string, applied = true) => ({ kind, nodes: [1], applied, from: 1, to: 2 });
+    const failoverRun = (seed: number, target: string, lost: number, faults: unknown[]) => ({
+      scenario: 'failover',
+      seed,
+      valid: lost === 0,
+      checks: [
+        { checker: 'lost-write', valid: lost === 0, summary: `${lost} lost`, witnesses: [], count: lost },
+        { checker: 'duplicate', valid: true, summary: 'none', witnesses: [], count: 0 },
+        { checker: 'failover-faults', valid: true, summary: 'applied', witnesses: faults, count: faults.length },
+        { checker: 'recovery', valid: lost === 0, summary: lost ? 'a partition was still under-replicated' : 'whole', witnesses: [], count: lost ? 1 : 0 },
+      ],
+    });
+    storeRun(join(root, 'ref', 'failover-0'), failoverRun(1000, 'reference', 0, [fault('kill-leader'), fault('pause-leader')]));
+    storeRun(join(root, 'ref', 'failover-1'), failoverRun(1001, 'reference', 0, [fault('kill-leader'), fault('isolate-leader', false)]));
+    storeRun(join(root, 'ref', 'failover-2'), failoverRun(1003, 'reference', 1, [fault('rolling-restart')]));
+    storeRun(join(root, 'kafka', 'failover-0'), failoverRun(1000, 'kafka@4.4.0', 0, [fault('kill-leader'), fault('pause-leader')]), 'kafka@4.4.0');
+    const out = join(scratch, 'long-out', 'report.html');
+    const { model } = await reportCommand([join(root, 'ref'), join(root, 'kafka')], { out }, quiet);
+    const ref = model.failover.find((f) => f.target === 'reference')!;
+    expect(ref).toMatchObject({ runs: 3, passed: 2, failed: 1, seeds: [1000, 1001, 1003], faults: { 'kill-leader': 2, 'pause-leader': 1, 'rolling-restart': 1 }, skippedFaults: 1, lost: 1, notRecovered: 1 });
+    // each stored history holds one send, acknowledged
+    expect([ref.sent, ref.acked]).toEqual([3, 3]);
+    expect(ref.failing).toEqual([{ runId: expect.any(String), seed: 1003, checks: ['lost-write', 'recovery'] }]);
+    expect(model.failover.find((f) => f.target === 'kafka@4.4.0')).toMatchObject({ runs: 1, passed: 1, failed: 0 });
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('<section id="failover">');
+    expect(html).toContain('1000–1001, 1003');
+    expect(html).toContain('4: kill-leader 2, pause-leader 1, rolling-restart 1; 1 skipped');
+    expect(html).toMatch(/seed 1003<\/a> \(lost-write, recovery\)/);
+  });
 });
