@@ -91,3 +91,17 @@ export function seedRanges(seeds: readonly number[]): string {
   }
   return parts.join(', ');
 }
+
+/** A summary as a few lines of text, for the end of `kconform run --runs N` and `kconform report`. */
+export function formatFailoverSummary(s: FailoverSummary): string {
+  const faults = Object.entries(s.faults).map(([kind, n]) => `${kind} ${n}`).join(', ');
+  const total = Object.values(s.faults).reduce((a, b) => a + b, 0);
+  const verdicts = [`${s.passed} PASS`, s.failed ? `${s.failed} FAIL` : '', s.undecided ? `${s.undecided} UNKNOWN` : ''].filter(Boolean).join(', ');
+  return [
+    `failover on ${s.target}: ${s.runs} runs (seeds ${seedRanges(s.seeds)}): ${verdicts}`,
+    `  faults applied: ${total}${faults ? ` (${faults})` : ''}${s.skippedFaults ? `; ${s.skippedFaults} skipped` : ''}`,
+    `  records acknowledged: ${s.acked.toLocaleString('en-US')} of ${s.sent.toLocaleString('en-US')} sent${s.withoutHistory ? ` (${s.withoutHistory} run(s) without a history not counted)` : ''}`,
+    `  acknowledged writes lost: ${s.lost}; duplicated: ${s.duplicated}; inconsistent offsets: ${s.inconsistentOffsets}; not whole after the heal: ${s.notRecovered} run(s)`,
+    ...s.failing.map((f) => `  did not pass: seed ${f.seed ?? '?'} (${f.checks.join(', ')})`),
+  ].join('\n');
+}

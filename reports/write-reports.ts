@@ -45,14 +45,17 @@ export async function writeReports(dirs: readonly string[], opts: WriteReportsOp
 
 /**
  * The end of `kconform run` / `compare`: writes report.html (and junit.xml unless `junit` is
- * false) for the runs under `dir`, and says where. A report that cannot be built must not turn a
- * finished run into a crash: the reason is printed and the run's verdict stands.
+ * false) for the runs under `dir`, says where, and returns what it wrote (undefined when it could
+ * not). A report that cannot be built must not turn a finished run into a crash: the reason is
+ * printed and the run's verdict stands.
  */
-export async function writeRunReports(dir: string, opts: { junit?: string | false } = {}, write: (text: string) => void = (t) => process.stdout.write(t)): Promise<void> {
+export async function writeRunReports(dir: string, opts: { junit?: string | false } = {}, write: (text: string) => void = (t) => process.stdout.write(t)): Promise<WrittenReports | undefined> {
   try {
     const r = await writeReports([dir], { junit: opts.junit });
     write(`report: ${r.html}${r.junit ? `, JUnit: ${r.junit}` : ''}\n`);
+    return r;
   } catch (err) {
     write(`report not written: ${(err as Error).message}\n`);
+    return undefined;
   }
 }

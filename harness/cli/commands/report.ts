@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { ReportInputError } from '../../../reports/run-dirs.ts';
+import { formatFailoverSummary } from '../../../reports/failover-summary.ts';
 import { writeReports, type WrittenReports } from '../../../reports/write-reports.ts';
 import { usageError } from '../exit-codes.ts';
 
@@ -35,5 +36,6 @@ export async function reportCommand(dirs: string[], opts: ReportOptions, write: 
   for (const r of written.model.runs) write(`${mark(r.valid).padEnd(8)}${r.scenario} on ${r.target}${r.seed !== undefined ? ` (seed ${r.seed})` : ''}: ${r.dir}\n`);
   write(`report: ${written.html} (${(written.htmlBytes / 1024).toFixed(0)} KiB, ${written.model.runs.length} run(s))\n`);
   if (written.junit) write(`junit: ${written.junit}\n`);
+  for (const s of written.model.failover) if (s.runs > 1) write(`\n${formatFailoverSummary(s)}\n`);
   return written;
 }

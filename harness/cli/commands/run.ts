@@ -8,6 +8,7 @@ import { runScenario, type ScenarioRun } from '../../runner/run-scenario.ts';
 import { describeSchedule, failingCheckers, shrinkFailure } from '../../runner/shrink.ts';
 import { parseFaultFamilies, type FaultFamily, type ScheduledFault } from '../../nemesis/fault-schedule.ts';
 import { writeRunReports } from '../../../reports/write-reports.ts';
+import { formatFailoverSummary } from '../../../reports/failover-summary.ts';
 import { formatDurabilityTable } from '../../../scenarios/failover-durability-table.ts';
 import { newRunId, selectScenarios } from '../scenario-selection.ts';
 import { CliError, ExitCode, targetError, usageError } from '../exit-codes.ts';
@@ -105,7 +106,9 @@ export async function runCommand(opts: RunOptions): Promise<void> {
   for (const r of results) if (r.durability) process.stdout.write(`\n${r.scenario} on ${r.target} (seed ${r.seed}):\n${formatDurabilityTable(r.durability)}\n`);
 
   // report.html and junit.xml (one case per scenario x target x run) from the stored runs
-  await writeRunReports(outRoot, { junit: opts.junit });
+  const written = await writeRunReports(outRoot, { junit: opts.junit });
+  // A long failover schedule's outcome in a few lines: every run of each target added up.
+  for (const s of written?.model.failover ?? []) if (s.runs > 1) process.stdout.write(`\n${formatFailoverSummary(s)}\n`);
 
   const failed = results.filter((r) => r.valid !== true);
   if (failed.length === 0) {
