@@ -136,8 +136,11 @@ function durabilitySection(model: ReportModel, chart: ChartSpec | undefined): st
   return `<section id="durability"><h2>Durability</h2><table class="durability">${head}${rows.join('')}</table>${skipped.length ? `<ul class="meta">${skipped.join('')}</ul>` : ''}${chart ? `<div class="chart" id="chart-${chart.id}"></div>` : ''}</section>`;
 }
 
+/** Failover summaries worth a table: several runs, or a failed one (a single passing run says it all in its card). */
+const failoverShown = (model: ReportModel) => model.failover.filter((f) => f.runs > 1 || f.failed > 0);
+
 function failoverSection(model: ReportModel): string {
-  const shown = model.failover.filter((f) => f.runs > 1 || f.failed > 0);
+  const shown = failoverShown(model);
   if (!shown.length) return '';
   const rows = shown.map((f) => {
     const faults = Object.entries(f.faults).map(([kind, n]) => `${esc(kind)} ${n}`).join(', ') || 'none';
@@ -212,7 +215,7 @@ function runsSection(model: ReportModel): string {
 export function renderReportHtml(model: ReportModel): string {
   const a = loadAssets();
   const charts = allChartSpecs(model);
-  const nav = [['verdicts', 'Verdicts'], ['anomalies', 'Anomalies'], ...(model.conformance.length ? [['conformance', 'Conformance']] : []), ...(model.failover.some((f) => f.runs > 1 || f.failed > 0) ? [['failover', 'Failover schedule']] : []), ...(model.durability.length ? [['durability', 'Durability']] : []), ...(model.load.length ? [['load', 'Load']] : []), ...(model.compares.length ? [['compare', 'Compare']] : []), ['runs', 'Runs']];
+  const nav = [['verdicts', 'Verdicts'], ['anomalies', 'Anomalies'], ...(model.conformance.length ? [['conformance', 'Conformance']] : []), ...(failoverShown(model).length ? [['failover', 'Failover schedule']] : []), ...(model.durability.length ? [['durability', 'Durability']] : []), ...(model.load.length ? [['load', 'Load']] : []), ...(model.compares.length ? [['compare', 'Compare']] : []), ['runs', 'Runs']];
   return `<!doctype html>
 <html lang="en">
 <head>
