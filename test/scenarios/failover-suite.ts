@@ -5,7 +5,7 @@
  * min.insync.replicas=2 lose nothing acknowledged, store nothing twice, both consumers read
  * monotonically, and the cluster is whole again after the heal. A bounded schedule runs by default
  * (3 seeds × 10 faults of every kind); the long one (100 seeds × 4 faults) only with KCONFORM_LONG=1.
- * One file per target (failover-kafka.test.ts, failover-reference.test.ts) so the two run side by side.
+ * One file per target (failover-kafka.test.ts, failover-reference.test.ts), so vitest can run them in separate workers.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { faultsPerRun } from '../../scenarios/failover.ts';
