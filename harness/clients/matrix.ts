@@ -1,5 +1,5 @@
 /**
- * The client compatibility matrix, as a command (it regenerates the README table):
+ * The client compatibility matrix, as a command (it prints the table in docs/clients.md):
  *
  *   node harness/clients/matrix.ts --target reference|reference3|kafka@4.4.0[/N][,…]
  *        [--clients kafkajs,platformatic,java,confluent-python] [--features acks=all,seek,…]

@@ -25,7 +25,7 @@ const EXPOSED_BY: Record<string, FailoverFault> = {
 };
 
 const KINDS = faultKindsFor(['replication']);
-/** The seed of a failover run whose one fault is `kind` (the first from 11 on, as in the README). */
+/** The seed of a failover run whose one fault is `kind` (the first from 11 on, as in docs/studies). */
 const seedFor = (kind: FailoverFault) => seedStartingWith(kind, KINDS, 3, 11);
 
 const run = (bugs: string[], kind: FailoverFault) =>
