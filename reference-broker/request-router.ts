@@ -110,8 +110,9 @@ export class RequestRouter {
       const r = new Reader(frame);
       const header = decodeRequestHeader(r);
       clientId = header.clientId;
+      // Bytes after the last field are ignored, as Kafka's AbstractRequest.parseRequest does for
+      // every API and version (see DecodeRequestOptions.trailingBytes in frame-codec.ts).
       body = descriptor.decode(r, apiVersion);
-      if (r.remaining() !== 0) r.fail(`${r.remaining()} unexpected trailing bytes`, `${descriptor.name}`);
     } catch (err) {
       if (err instanceof DecodeError) {
         conn.close(`malformed ${API_NAMES[apiKey]} v${apiVersion} request (correlation id ${correlationId}): ${err.message}`);

@@ -52,7 +52,7 @@ export interface FuzzReport {
 /** True when `frame` (size prefix included) is a request that may rightly get no answer within `timeoutMs`. */
 export function silenceAllowed(frame: Buffer, timeoutMs: number): boolean {
   try {
-    const { header, body } = decodeRequest<Record<string, unknown>>(frame.subarray(4));
+    const { header, body } = decodeRequest<Record<string, unknown>>(frame.subarray(4), { trailingBytes: 'ignore' });
     switch (header.requestApiKey) {
       case 0:
         return body.acks === 0;

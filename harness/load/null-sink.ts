@@ -126,7 +126,7 @@ export async function startNullSink(opts: { host?: string; port?: number; partit
       for (const frame of frames) {
         let req;
         try {
-          req = decodeRequest<any>(frame);
+          req = decodeRequest<any>(frame, { trailingBytes: 'ignore' });
         } catch {
           // ApiVersions of a version we do not know: the v0 answer says which we do (KIP-511)
           const apiKey = frame.readInt16BE(0);

@@ -81,17 +81,31 @@ export function decodeRequestHeader(r: Reader): RequestHeader {
   return decodeRequestHeaderBody(r, hv);
 }
 
+/** Options of {@link decodeRequest}. */
+export interface DecodeRequestOptions {
+  /**
+   * What to do with bytes after the body's last field. `reject` (the default, for tools and
+   * codec tests): a DecodeError. `ignore`: what a Kafka broker does — `AbstractRequest.parseRequest`
+   * reads the fields its version knows from the buffer and never looks at what is left, for every
+   * API and version, flexible or not. Real clients rely on it: librdkafka >= 2.1 writes the null
+   * topics array of a flexible Metadata request in 4 bytes where 1 belongs (librdkafka #5049),
+   * which leaves 3 bytes over.
+   */
+  readonly trailingBytes?: 'reject' | 'ignore';
+}
+
 /**
  * Decodes a whole request frame (without its size prefix): header and body. Throws a
- * DecodeError for an unknown API key, an unsupported version, a malformed body or trailing bytes.
+ * DecodeError for an unknown API key, an unsupported version, a malformed body or (unless
+ * `trailingBytes: 'ignore'`) trailing bytes.
  */
-export function decodeRequest<T = unknown>(frame: Buffer): DecodedRequest<T> {
+export function decodeRequest<T = unknown>(frame: Buffer, opts: DecodeRequestOptions = {}): DecodedRequest<T> {
   const r = new Reader(frame);
   const header = decodeRequestHeader(r);
   const d = requestCodec(header.requestApiKey);
   if (!d) throw new DecodeError(`unknown API key ${header.requestApiKey}`, 'RequestHeader.RequestApiKey', 0);
   const body = d.decode(r, header.requestApiVersion) as T;
-  if (r.remaining() !== 0) r.fail(`${r.remaining()} unexpected trailing bytes`, d.name);
+  if (opts.trailingBytes !== 'ignore' && r.remaining() !== 0) r.fail(`${r.remaining()} unexpected trailing bytes`, d.name);
   return { header, body };
 }
 

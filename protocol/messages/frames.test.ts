@@ -78,6 +78,17 @@ describe('request frames', () => {
     expect(() => decodeRequest(Buffer.from([0, 3]))).toThrow(DecodeError);
   });
 
+  it("ignore trailing bytes when asked, as Kafka's broker does (librdkafka's 4-byte null topics array)", () => {
+    const frame = encodeRequest({ apiKey: 3, apiVersion: 12, correlationId: 1, clientId: 'rdkafka' }, { ...metadataRequest, topics: null, allowAutoTopicCreation: true }, false);
+    // librdkafka >= 2.1: the null array's count as 00 00 00 00, so 3 bytes are left after the tagged fields
+    const headerEnd = frame.length - 4;
+    const padded = Buffer.concat([frame.subarray(0, headerEnd), Buffer.from([0, 0, 0]), frame.subarray(headerEnd)]);
+    expect(() => decodeRequest(padded)).toThrow(/3 unexpected trailing bytes/);
+    const { body } = decodeRequest<MetadataRequest>(padded, { trailingBytes: 'ignore' });
+    expect(body).toMatchObject({ topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+    expect(() => decodeRequest(frame.subarray(0, frame.length - 1), { trailingBytes: 'ignore' })).toThrow(DecodeError);
+  });
+
   it('refuse to encode an unknown API key or version', () => {
     expect(() => encodeRequest({ apiKey: 999, apiVersion: 0, correlationId: 1, clientId: null }, {})).toThrow(RangeError);
     expect(() => encodeRequest({ apiKey: 3, apiVersion: 99, correlationId: 1, clientId: null }, metadataRequest)).toThrow(RangeError);
