@@ -5,6 +5,7 @@
  * once against it, so every client is judged by the same procedure and the same checkers.
  */
 import type { CompressionName } from '../../protocol/records/batch-header.ts';
+import type { Feature } from './features.ts';
 
 /** One record to produce. Drivers that cannot choose their values (VerifiableProducer) produce the same ones by construction. */
 export interface RecordToSend {
@@ -45,6 +46,8 @@ export interface ConsumedRecord {
   key: string | null;
   value: string | null;
   headers: [string, string | null][];
+  /** The record's topic, as the client reported it (needed when it subscribed to a pattern). */
+  topic?: string;
 }
 
 /** What to consume. */
@@ -53,6 +56,11 @@ export interface ConsumeSpec {
   topic: string;
   /** Consumer group; absent: no group (assign), where the client can. */
   group?: string;
+  /**
+   * Subscribe (in `group`) to every topic whose whole name matches this regular expression
+   * instead of to `topic`; it starts with `^`, as librdkafka wants of a pattern.
+   */
+  pattern?: string;
   /** Assign this partition and start at this offset instead of subscribing. */
   seek?: { partition: number; offset: number };
   /** Records to hand back; the driver stops there. */
@@ -111,6 +119,13 @@ export interface ClientDriver {
   produce(spec: ProduceSpec): Promise<SendOutcome[]>;
   consume(spec: ConsumeSpec): Promise<ConsumeResult>;
   joinGroup(spec: MemberSpec): Promise<GroupMember>;
+  /** The cluster's topic names, as the client's admin or metadata call lists them (all topics). */
+  listTopics?(bootstrap: string, timeoutMs: number): Promise<string[]>;
+  /**
+   * Features this driver does not implement yet (with the reason): their cells are not run and
+   * show blank in the table. Not a client limitation: the client may well do them.
+   */
+  readonly notRun?: Readonly<Partial<Record<Feature, string>>>;
   /**
    * Notes on how a feature is done with this client (which tool, which plug-in), shown beside
    * the outcome so a reader knows what "works" covered.

@@ -15,7 +15,7 @@ import { cellRecords, ClientLimitation, ClientUnavailable, waitUntil, type Clien
 import type { NeutralIO, StoredRecord } from './neutral-io.ts';
 
 /** The features, in table order. */
-export const FEATURES = ['acks=0', 'acks=1', 'acks=all', 'idempotent', 'gzip', 'snappy', 'lz4', 'zstd', 'headers', 'group', 'rebalance', 'commit-resume', 'seek'] as const;
+export const FEATURES = ['acks=0', 'acks=1', 'acks=all', 'idempotent', 'gzip', 'snappy', 'lz4', 'zstd', 'headers', 'group', 'rebalance', 'commit-resume', 'seek', 'list-topics', 'regex-subscribe'] as const;
 export type Feature = (typeof FEATURES)[number];
 
 /** The outcome of one cell. */
@@ -109,13 +109,14 @@ async function neutralWrite(ctx: CellContext, topic: string, partition: number, 
 }
 
 /** Consumes through the client, recording a reposition op and then the records as one poll. */
-async function clientConsume(ctx: CellContext, process: string, spec: { topic: string; group?: string; seek?: { partition: number; offset: number }; count: number; commit: boolean }): Promise<ConsumedRecord[]> {
+async function clientConsume(ctx: CellContext, process: string, spec: { topic: string; pattern?: string; group?: string; seek?: { partition: number; offset: number }; count: number; commit: boolean }): Promise<ConsumedRecord[]> {
   const f = spec.seek ? 'seek' : 'subscribe';
-  ctx.history.invoke(process, f, { topic: spec.topic, group: spec.group, ...spec.seek }).ok({ topic: spec.topic, group: spec.group, ...spec.seek });
+  const subscribed = { topic: spec.topic, ...(spec.pattern ? { pattern: spec.pattern } : {}), group: spec.group, ...spec.seek };
+  ctx.history.invoke(process, f, subscribed).ok(subscribed);
   const op = ctx.history.invoke(process, 'poll', { topic: spec.topic, group: spec.group });
   try {
     const { records } = await ctx.driver.consume({ bootstrap: ctx.io.bootstrap, timeoutMs: ctx.timeoutMs, ...spec });
-    op.ok({ records: records.map((r) => ({ topic: spec.topic, partition: r.partition, offset: r.offset, key: r.key, value: r.value })) });
+    op.ok({ records: records.map((r) => ({ topic: r.topic ?? spec.topic, partition: r.partition, offset: r.offset, key: r.key, value: r.value })) });
     return records;
   } catch (err) {
     op.fail((err as Error).message);
@@ -257,6 +258,57 @@ async function seekPath(ctx: CellContext): Promise<string> {
   return 'seek(4) read offsets 4-9';
 }
 
+/**
+ * The client lists every topic (an all-topics metadata call: librdkafka's `list_topics()`,
+ * kafkajs's `admin.listTopics()`); the cell's two fresh topics must be in the list, once each.
+ */
+async function listTopicsPath(ctx: CellContext): Promise<string> {
+  if (!ctx.driver.listTopics) throw new ClientLimitation('the driver has no list-topics call');
+  const { topic } = names(ctx, 'list');
+  const mine = [`${topic}-a`, `${topic}-b`];
+  for (const t of mine) await ctx.io.createTopic(t, 1);
+  const op = ctx.history.invoke(ctx.driver.id, 'list-topics', {});
+  let listed: string[];
+  try {
+    listed = await ctx.driver.listTopics(ctx.io.bootstrap, ctx.timeoutMs);
+  } catch (err) {
+    op.fail((err as Error).message);
+    throw err;
+  }
+  op.ok({ topics: listed.length });
+  for (const t of mine) {
+    const n = listed.filter((x) => x === t).length;
+    if (n !== 1) fail(`the client's topic list holds ${t} ${n} times (${listed.length} topics listed)`);
+  }
+  return `listed ${listed.length} topics, the cell's 2 new ones among them`;
+}
+
+/**
+ * A group member subscribed to a pattern that matches two of three fresh topics: it must read
+ * every record of the two, and none of the third. The client resolves the pattern against
+ * all-topics metadata, the request librdkafka >= 2.1 writes with 3 bytes to spare.
+ */
+async function regexSubscribePath(ctx: CellContext): Promise<string> {
+  const { topic, group } = names(ctx, 'regex');
+  const per = 3;
+  const of = (from: number) => Array.from({ length: per }, (_, i) => ({ key: String(from + i), value: `${ctx.id}.${from + i}` }));
+  const topics = { a: `${topic}-a`, b: `${topic}-b`, other: `${topic}-other` };
+  const written = { a: of(0), b: of(per), other: of(2 * per) };
+  for (const [k, t] of Object.entries(topics)) {
+    await ctx.io.createTopic(t, 1);
+    await neutralWrite(ctx, t, 0, written[k as keyof typeof topics]);
+  }
+  const pattern = `^${topic}-(a|b)$`;
+  const read = await clientConsume(ctx, ctx.driver.id, { topic: topics.a, pattern, group, count: 2 * per, commit: false });
+  judge(ctx, checkConfig(ctx, -1, false));
+  const byTopic = (t: string) => read.filter((r) => r.topic === t);
+  if (read.some((r) => r.topic === undefined)) fail('the client did not say which topic a record came from');
+  if (byTopic(topics.other).length > 0) fail(`the pattern ${pattern} also read ${topics.other}`);
+  expectValues(byTopic(topics.a), written.a, `${topics.a} as the pattern's member read it`);
+  expectValues(byTopic(topics.b), written.b, `${topics.b} as the pattern's member read it`);
+  return `subscribed to ${pattern.replace(String(ctx.id), 'ID')}: read all ${2 * per} records of the 2 matching topics, none of the third`;
+}
+
 const PATHS: Record<Feature, (ctx: CellContext) => Promise<string>> = {
   'acks=0': (ctx) => producePath(ctx, 'acks0', 0, false, 'none'),
   'acks=1': (ctx) => producePath(ctx, 'acks1', 1, false, 'none'),
@@ -271,6 +323,8 @@ const PATHS: Record<Feature, (ctx: CellContext) => Promise<string>> = {
   rebalance: rebalancePath,
   'commit-resume': commitResumePath,
   seek: seekPath,
+  'list-topics': listTopicsPath,
+  'regex-subscribe': regexSubscribePath,
 };
 
 let cellCounter = 0;

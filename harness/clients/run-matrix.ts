@@ -70,6 +70,7 @@ export async function runCellsOn(bootstrap: string, nodes: number, target: strin
       unavailable = err.message;
     }
     for (const feature of features) {
+      if (driver.notRun?.[feature]) continue;
       if (unavailable) {
         cells.push({ client: driver.id, feature, status: 'unavailable', detail: unavailable, ms: 0 });
         continue;
@@ -80,6 +81,11 @@ export async function runCellsOn(bootstrap: string, nodes: number, target: strin
     }
   }
   return { target, clients: clients.map((c) => ({ id: c.id, label: c.label })), features, cells };
+}
+
+/** The features a driver runs (all but its `notRun` ones), in table order. */
+export function featuresOf(driver: ClientDriver, features: readonly Feature[] = FEATURES): Feature[] {
+  return features.filter((f) => !driver.notRun?.[f]);
 }
 
 /**

@@ -11,7 +11,7 @@ import { CONFLUENT_KAFKA_VERSION, ensurePythonClient, venvPython } from '../pyth
 
 const SCRIPT = fileURLToPath(new URL('../python/confluent_client.py', import.meta.url));
 
-type Line = { send?: SendOutcome & { error?: string }; record?: ConsumedRecord; committed?: { partition: number; offset: number; error: string | null }[]; assigned?: number[]; error?: string; done?: boolean };
+type Line = { send?: SendOutcome & { error?: string }; record?: ConsumedRecord; topics?: string[]; committed?: { partition: number; offset: number; error: string | null }[]; assigned?: number[]; error?: string; done?: boolean };
 
 function parseLines(text: string): Line[] {
   const out: Line[] = [];
@@ -68,10 +68,15 @@ async function produce(spec: ProduceSpec): Promise<SendOutcome[]> {
 }
 
 async function consume(spec: ConsumeSpec): Promise<ConsumeResult> {
-  const lines = await runCommand({ op: 'consume', bootstrap: spec.bootstrap, topic: spec.topic, group: spec.group, seek: spec.seek, count: spec.count, commit: spec.commit, timeoutMs: spec.timeoutMs }, spec.timeoutMs + 15_000);
+  const lines = await runCommand({ op: 'consume', bootstrap: spec.bootstrap, topic: spec.topic, pattern: spec.pattern, group: spec.group, seek: spec.seek, count: spec.count, commit: spec.commit, timeoutMs: spec.timeoutMs }, spec.timeoutMs + 15_000);
   const failed = lines.find((l) => l.committed)?.committed?.find((c) => c.error);
   if (failed) throw new Error(`commit of partition ${failed.partition} failed: ${failed.error}`);
   return { records: lines.filter((l) => l.record).map((l) => l.record!) };
+}
+
+async function listTopics(bootstrap: string, timeoutMs: number): Promise<string[]> {
+  const lines = await runCommand({ op: 'list-topics', bootstrap, timeoutMs }, timeoutMs + 15_000);
+  return lines.find((l) => l.topics)?.topics ?? [];
 }
 
 async function joinGroup(spec: MemberSpec): Promise<GroupMember> {
@@ -116,5 +121,6 @@ export const confluentPythonDriver: ClientDriver = {
   produce,
   consume,
   joinGroup,
-  notes: { seek: 'assign(TopicPartition(offset)), no group' },
+  listTopics,
+  notes: { seek: 'assign(TopicPartition(offset)), no group', 'list-topics': 'AdminClient.list_topics()', 'regex-subscribe': "subscribe(['^pattern'])" },
 };

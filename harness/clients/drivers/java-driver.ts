@@ -151,6 +151,13 @@ async function joinGroup(spec: MemberSpec): Promise<GroupMember> {
   };
 }
 
+/** `kafka-topics.sh --list` (TopicCommand: the Admin client's listTopics()). */
+async function listTopics(bootstrap: string, timeoutMs: number): Promise<string[]> {
+  const r = await runKafkaClass(kafkaDist(), 'org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', bootstrap, '--list'], { timeoutMs: timeoutMs + 30_000, jvmArgs: JVM });
+  if (r.code !== 0) throw new Error(`kafka-topics --list exited ${r.code}: ${why(r.stderr)}`);
+  return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+}
+
 /** The Java driver (Kafka 4.4.0's kafka-clients and kafka-tools). */
 export const javaDriver: ClientDriver = {
   id: 'java',
@@ -169,7 +176,11 @@ export const javaDriver: ClientDriver = {
     return consumeConsole({ ...spec, seek: { partition: 0, offset: 0 } });
   },
   joinGroup,
+  listTopics,
+  // VerifiableConsumer subscribes to one topic by name and ConsoleConsumer --include does not print the topic.
+  notRun: { 'regex-subscribe': 'not implemented in the Java driver: its tools cannot show which topic a record came from' },
   notes: {
+    'list-topics': 'kafka-topics --list (Admin.listTopics)',
     'acks=0': 'VerifiableProducer',
     'acks=1': 'VerifiableProducer',
     'acks=all': 'VerifiableProducer',

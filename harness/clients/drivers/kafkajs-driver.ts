@@ -15,9 +15,9 @@ function client(bootstrap: string): Kafka {
   return kafkajsClient(bootstrap.split(','), 'kconform-matrix-kafkajs', {}, quiet);
 }
 
-function toConsumed(partition: number, m: KafkaMessage): ConsumedRecord {
+function toConsumed(topic: string, partition: number, m: KafkaMessage): ConsumedRecord {
   const headers: [string, string | null][] = Object.entries(m.headers ?? {}).map(([k, v]) => [k, v === undefined ? null : Array.isArray(v) ? v.map(String).join(',') : v.toString('utf8')]);
-  return { partition, offset: Number(m.offset), key: m.key?.toString('utf8') ?? null, value: m.value?.toString('utf8') ?? null, headers };
+  return { topic, partition, offset: Number(m.offset), key: m.key?.toString('utf8') ?? null, value: m.value?.toString('utf8') ?? null, headers };
 }
 
 async function produce(spec: ProduceSpec): Promise<SendOutcome[]> {
@@ -53,7 +53,7 @@ async function consume(spec: ConsumeSpec): Promise<ConsumeResult> {
   const got: ConsumedRecord[] = [];
   await consumer.connect();
   try {
-    await consumer.subscribe({ topic: spec.topic, fromBeginning: true });
+    await consumer.subscribe({ topics: [spec.pattern ? new RegExp(spec.pattern) : spec.topic], fromBeginning: true });
     let ready = !spec.seek;
     if (spec.seek) {
       consumer.on(consumer.events.GROUP_JOIN, () => {
@@ -66,10 +66,10 @@ async function consume(spec: ConsumeSpec): Promise<ConsumeResult> {
       consumer
         .run({
           autoCommit: false,
-          eachMessage: async ({ partition, message }) => {
+          eachMessage: async ({ topic, partition, message }) => {
             if (!ready || got.length >= spec.count) return;
             if (spec.seek && (partition !== spec.seek.partition || Number(message.offset) < spec.seek.offset)) return;
-            got.push(toConsumed(partition, message));
+            got.push(toConsumed(topic, partition, message));
             if (got.length >= spec.count) {
               clearTimeout(timer);
               resolve();
@@ -91,6 +91,16 @@ async function commitReturned(consumer: Consumer, topic: string, got: readonly C
   await consumer.commitOffsets([...next].map(([partition, offset]) => ({ topic, partition, offset: String(offset) })));
 }
 
+async function listTopics(bootstrap: string): Promise<string[]> {
+  const admin = client(bootstrap).admin();
+  await admin.connect();
+  try {
+    return await admin.listTopics();
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 async function joinGroup(spec: MemberSpec): Promise<GroupMember> {
   const consumer = client(spec.bootstrap).consumer({ groupId: spec.group, sessionTimeout: 10_000, heartbeatInterval: 300, rebalanceTimeout: 10_000, maxWaitTimeInMs: 100 });
   let owned: number[] | undefined;
@@ -109,7 +119,10 @@ export const kafkajsDriver: ClientDriver = {
   produce,
   consume,
   joinGroup,
+  listTopics,
   notes: {
+    'list-topics': 'admin.listTopics()',
+    'regex-subscribe': 'subscribe({ topics: [RegExp] })',
     snappy: 'codec plug-in (kafkajs ships gzip only)',
     lz4: 'codec plug-in (kafkajs ships gzip only)',
     zstd: 'codec plug-in (kafkajs ships gzip only)',

@@ -108,5 +108,6 @@ export const platformaticDriver: ClientDriver = {
   produce,
   consume,
   joinGroup,
+  notRun: { 'list-topics': 'not implemented in the platformatic driver yet', 'regex-subscribe': 'not implemented in the platformatic driver yet' },
   notes: { seek: "mode 'manual' with offsets, in a throwaway group (every consumer has a group)" },
 };

@@ -4,6 +4,7 @@ One command per run, given as a JSON object in argv[1]; prints JSON lines on std
   produce: {"send": {...}} per delivery report, then {"done": true}
   consume: {"record": {...}} per record (at most `count`), then {"committed": [...]} when asked, {"done": true}
   member:  {"assigned": [partitions]} after every rebalance; leaves the group on SIGTERM or when stdin closes
+  list-topics: {"topics": [names]} from AdminClient.list_topics() (an all-topics Metadata request)
 Errors end the run with {"error": "..."} and exit code 1. Records are written as UTF-8 text.
 """
 import json
@@ -13,6 +14,7 @@ import sys
 import time
 
 from confluent_kafka import Consumer, KafkaError, Producer, TopicPartition
+from confluent_kafka.admin import AdminClient
 
 
 def emit(obj):
@@ -74,7 +76,8 @@ def consume(cmd):
     if seek:
         consumer.assign([TopicPartition(cmd["topic"], seek["partition"], seek["offset"])])
     else:
-        consumer.subscribe([cmd["topic"]])
+        # a pattern (it starts with ^) makes librdkafka match it against all-topics metadata
+        consumer.subscribe([cmd.get("pattern") or cmd["topic"]])
     got = []
     deadline = time.time() + cmd.get("timeoutMs", 30000) / 1000
     while len(got) < cmd["count"] and time.time() < deadline:
@@ -88,7 +91,7 @@ def consume(cmd):
             consumer.close()
             sys.exit(1)
         headers = [[k, text(v)] for k, v in (msg.headers() or [])]
-        rec = {"partition": msg.partition(), "offset": msg.offset(), "key": text(msg.key()), "value": text(msg.value()), "headers": headers}
+        rec = {"topic": msg.topic(), "partition": msg.partition(), "offset": msg.offset(), "key": text(msg.key()), "value": text(msg.value()), "headers": headers}
         got.append(rec)
         emit({"record": rec})
     if len(got) < cmd["count"]:
@@ -130,10 +133,17 @@ def member(cmd):
     emit({"done": True})
 
 
+def list_topics(cmd):
+    admin = AdminClient({"bootstrap.servers": cmd["bootstrap"]})
+    meta = admin.list_topics(timeout=cmd.get("timeoutMs", 30000) / 1000)
+    emit({"topics": sorted(meta.topics.keys())})
+    emit({"done": True})
+
+
 def main():
     cmd = json.loads(sys.argv[1])
     try:
-        {"produce": produce, "consume": consume, "member": member}[cmd["op"]](cmd)
+        {"produce": produce, "consume": consume, "member": member, "list-topics": list_topics}[cmd["op"]](cmd)
     except Exception as e:  # a client exception is the cell's outcome, not a crash of the harness
         emit({"error": f"{type(e).__name__}: {e}"})
         sys.exit(1)
