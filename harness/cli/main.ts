@@ -9,6 +9,7 @@ import { CliError, ExitCode } from './exit-codes.ts';
 import { intInRange } from './parse.ts';
 import { BUG_NAMES } from '../../reference-broker/bugs/known-bugs.ts';
 import { parseAcks, parseCompression } from '../load/load-options.ts';
+import { addConsoleConsumer, addConsoleProducer } from './commands/console-options.ts';
 
 const program = new Command();
 
@@ -61,27 +62,8 @@ program
   .option('--no-shrink', 'do not shrink failures')
   .action(async (opts) => (await import('./commands/run.ts')).runCommand(opts));
 
-program
-  .command('console-producer')
-  .description("read lines from stdin and produce each as a record (Kafka's kafka-console-producer flags)")
-  .requiredOption('--bootstrap-server <host:port>', 'broker to connect to')
-  .requiredOption('--topic <topic>', 'topic to produce to')
-  .addOption(new Option('--producer-property <k=v...>', 'producer config, e.g. acks=all'))
-  .option('--property <k=v...>', 'reader properties: parse.key=true, key.separator=<sep>')
-  .option('--request-required-acks <acks>', 'acks: 0, 1 or -1/all', '-1')
-  .action(async (opts) => (await import('./commands/console-producer.ts')).consoleProducerCommand(opts));
-
-program
-  .command('console-consumer')
-  .description("print records of a topic, one line each (Kafka's kafka-console-consumer flags)")
-  .requiredOption('--bootstrap-server <host:port>', 'broker to connect to')
-  .requiredOption('--topic <topic>', 'topic to consume')
-  .option('--from-beginning', 'start at the earliest offset when there is no committed offset')
-  .option('--group <group>', 'consumer group (default: a fresh console-consumer-NNNNN group)')
-  .option('--max-messages <n>', 'exit after printing N records', intInRange(1, 2 ** 31 - 1))
-  .option('--timeout-ms <ms>', 'exit when no record arrives for MS', intInRange(1, 2 ** 31 - 1))
-  .option('--property <k=v...>', 'formatter properties: print.key=true, print.offset=true, print.partition=true, print.timestamp=true, key.separator=<sep>')
-  .action(async (opts) => (await import('./commands/console-consumer.ts')).consoleConsumerCommand(opts));
+addConsoleProducer(program);
+addConsoleConsumer(program);
 
 const image = program.command('image').description('local container images for the container@IMAGE target');
 image
