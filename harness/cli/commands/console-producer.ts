@@ -26,7 +26,7 @@ export interface ConsoleProducerOptions {
 const CODECS: readonly CompressionName[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 
 /** Producer properties kconform's client honours (the others get a one-line warning). */
-const HONOURED = ['acks', 'enable.idempotence', 'client.id', 'request.timeout.ms', 'retries', 'max.in.flight.requests.per.connection', 'bootstrap.servers', 'compression.type', 'linger.ms', 'batch.size', 'key.serializer', 'value.serializer'];
+const HONOURED = ['acks', 'enable.idempotence', 'client.id', 'request.timeout.ms', 'retries', 'max.in.flight.requests.per.connection', 'bootstrap.servers', 'compression.type', 'key.serializer', 'value.serializer'];
 
 function parseAcks(v: string): -1 | 0 | 1 {
   const a = v.trim().toLowerCase();
