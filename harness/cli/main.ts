@@ -42,6 +42,8 @@ program
   .option('--sasl <mechanisms>', 'a SASL_PLAINTEXT listener (sasl.enabled.mechanisms): plain, scram-sha-256, or both comma-separated; needs --sasl-users')
   .option('--sasl-users <list>', 'the users of the SASL listener, as user:password,user2:password2')
   .option('--connections-max-idle-ms <ms>', 'connections.max.idle.ms: close a connection idle this long', intInRange(1, 2 ** 31 - 1), 600_000)
+  .option('--control-port <port>', 'with --brokers K: an HTTP/JSON control endpoint on 127.0.0.1:PORT (nodes and roles, kill/restart/pause/resume, partition/heal, move a leader, wait until replicated; docs/control-endpoint.md)', intInRange(0, 65535))
+  .option('--network', 'with --brokers K: each node in its own network namespace, so the control endpoint can partition them (needs root, ip, iptables)')
   .action(async (opts) => (await import('./commands/broker.ts')).brokerCommand(opts));
 
 program
