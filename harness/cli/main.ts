@@ -55,12 +55,13 @@ program
   .option('--seed <n>', 'seed for the generators (default: random, printed)', intInRange(0, 2 ** 31 - 1))
   .option('--runs <n>', 'runs per scenario', intInRange(1, 100_000), 1)
   .option('--records <n>', 'records the seed scenario produces besides the mmr message', intInRange(0, 10_000_000), 1000)
-  .option('--faults <list>', 'faults to inject: kill,pause,partition,restart')
+  .option('--faults <list>', 'faults to inject: kill,pause,partition,restart,rolling-restart,replication; on external@ targets also delay,blackhole,drop-response,cut-client (through a proxy)')
   .option('--out <dir>', 'where to write the run (default runs/<run-id>/)')
   .option('--junit <file>', 'also write a JUnit XML report to FILE')
   .option('--bug <names>', 'reference target only: switch on known defects (see `kconform broker --help`); the run should then fail')
   .option('--shrink', 'shrink a failing run to the smallest workload that fails the same way (default on the reference target)')
   .option('--no-shrink', 'do not shrink failures')
+  .option('--node-control <spec>', "external@ targets: process faults through your commands per node, ACTION=COMMAND,… (actions kill, start, stop, pause, resume; %i = node id) or @FILE.json (docs/external-faults.md)")
   .action(async (opts) => (await import('./commands/run.ts')).runCommand(opts));
 
 program
