@@ -55,4 +55,10 @@ describe('kconform broker --brokers 3: supervision', () => {
     process.kill(pid, 'SIGTERM');
     await cli.waitFor(new RegExp(`node 3 \\(pid ${pid}\\) died: code \\d+; 2 of 3 nodes running`), 30_000);
   }, 150_000);
+
+  it('refuses --control-port and --network without --brokers K, exit 2', async () => {
+    await using cli = startKconform(['broker', '--port', '0', '--control-port', '0']);
+    expect(await cli.exited).toBe(2);
+    expect(cli.stderr()).toBe('kconform: --control-port and --network serve a cluster: use them with --brokers K (K > 1)\n');
+  });
 });
