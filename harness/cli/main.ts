@@ -43,6 +43,8 @@ program
   .option('--sasl <mechanisms>', 'a SASL_PLAINTEXT listener (sasl.enabled.mechanisms): plain, scram-sha-256, or both comma-separated; needs --sasl-users')
   .option('--sasl-users <list>', 'the users of the SASL listener, as user:password,user2:password2')
   .option('--connections-max-idle-ms <ms>', 'connections.max.idle.ms: close a connection idle this long', intInRange(1, 2 ** 31 - 1), 600_000)
+  .option('--control-port <port>', 'with --brokers K: an HTTP/JSON control endpoint on 127.0.0.1:PORT (nodes and roles, kill/restart/pause/resume, partition/heal, move a leader, wait until replicated; docs/control-endpoint.md)', intInRange(0, 65535))
+  .option('--network', 'with --brokers K: each node in its own network namespace, so the control endpoint can partition them (needs root, ip, iptables)')
   .action(async (opts) => (await import('./commands/broker.ts')).brokerCommand(opts));
 
 program
@@ -54,12 +56,13 @@ program
   .option('--seed <n>', 'seed for the generators (default: random, printed)', intInRange(0, 2 ** 31 - 1))
   .option('--runs <n>', 'runs per scenario', intInRange(1, 100_000), 1)
   .option('--records <n>', 'records the seed scenario produces besides the mmr message', intInRange(0, 10_000_000), 1000)
-  .option('--faults <list>', 'faults to inject: kill,pause,partition,restart')
+  .option('--faults <list>', 'faults to inject: kill,pause,partition,restart,rolling-restart,replication; on external@ targets also delay,blackhole,drop-response,cut-client (through a proxy)')
   .option('--out <dir>', 'where to write the run (default runs/<run-id>/)')
   .option('--junit <file>', 'also write a JUnit XML report to FILE')
   .option('--bug <names>', 'reference target only: switch on known defects (see `kconform broker --help`); the run should then fail')
   .option('--shrink', 'shrink a failing run to the smallest workload that fails the same way (default on the reference target)')
   .option('--no-shrink', 'do not shrink failures')
+  .option('--node-control <spec>', "external@ targets: process faults through your commands per node, ACTION=COMMAND,… (actions kill, start, stop, pause, resume; %i = node id) or @FILE.json (docs/external-faults.md)")
   .action(async (opts) => (await import('./commands/run.ts')).runCommand(opts));
 
 addConsoleProducer(program);

@@ -44,8 +44,8 @@ export interface ClusterView {
 
 /** Options of {@link fetchClusterMetadata}. */
 export interface MetadataProbeOptions {
-  /** Topics whose partitions to describe; default none. */
-  topics?: readonly string[];
+  /** Topics whose partitions to describe; `'all'` for every topic the node knows; default none. */
+  topics?: readonly string[] | 'all';
   /** For connecting and for each request; default 5 s. */
   timeoutMs?: number;
 }
@@ -78,7 +78,7 @@ export function fetchClusterMetadata(bootstrap: string, opts: MetadataProbeOptio
       METADATA,
       version,
       {
-        topics: (opts.topics ?? []).map((name) => ({ topicId: NO_TOPIC_ID, name })),
+        topics: opts.topics === 'all' ? null : (opts.topics ?? []).map((name) => ({ topicId: NO_TOPIC_ID, name })),
         allowAutoTopicCreation: false,
         includeClusterAuthorizedOperations: false,
         includeTopicAuthorizedOperations: false,

@@ -39,6 +39,16 @@ export interface FaultControl {
   healNetwork(): Promise<void>;
   /** Resumes paused nodes, restarts killed ones, heals the network. */
   healAll(): Promise<void>;
+  /**
+   * Faults of the Kafka-aware proxy in front of each node (capability `proxy`; targets without
+   * one leave these out). Each holds until {@link healNetwork}.
+   */
+  /** Delays everything between clients and node `nodeId` by `ms`, both ways. */
+  delay?(nodeId: number, ms: number): Promise<void>;
+  /** Discards everything between clients and the node, connections left open (silence). */
+  blackhole?(nodeId: number): Promise<void>;
+  /** Drops the node's next `count` responses to requests of `apiKey` after it handled them. */
+  dropResponses?(nodeId: number, apiKey: number, count: number): Promise<void>;
 }
 
 /** Thrown for a fault the target cannot perform. */

@@ -7,8 +7,10 @@ import type { FaultOp } from './nemesis.ts';
  * one after another, the way an operator upgrades a cluster. `replication` is the failover
  * scenario's planned replication faults (followers paused under a leader kill, a lagging
  * follower, an old leader made leader again); in other scenarios' schedules it is a kill.
+ * `delay`, `blackhole`, `drop-response` and `cut-client` are the faults of the Kafka-aware proxy
+ * kconform puts in front of an external target's nodes (docs/external-faults.md).
  */
-export const FAULT_FAMILIES = ['kill', 'pause', 'partition', 'restart', 'rolling-restart', 'replication'] as const;
+export const FAULT_FAMILIES = ['kill', 'pause', 'partition', 'restart', 'rolling-restart', 'replication', 'delay', 'blackhole', 'drop-response', 'cut-client'] as const;
 export type FaultFamily = (typeof FAULT_FAMILIES)[number];
 
 /** Which target capabilities (FaultControl.supported) a fault family needs. */
@@ -19,7 +21,16 @@ export const FAULT_NEEDS: Readonly<Record<FaultFamily, readonly FaultName[]>> = 
   restart: ['clean-restart'],
   'rolling-restart': ['clean-restart'],
   replication: ['kill', 'restart', 'pause'],
+  delay: ['proxy'],
+  blackhole: ['proxy'],
+  'drop-response': ['proxy'],
+  'cut-client': ['proxy'],
 };
+
+/** How long the proxy delays each chunk under a `delay` fault. */
+export const PROXY_DELAY_MS = 300;
+/** Produce: the requests whose responses a `drop-response` fault drops (the write happened, the client never hears). */
+const PRODUCE = 0;
 
 /** Between two nodes of a rolling restart: time for the restarted node to rejoin the in-sync set. */
 export const ROLLING_RESTART_GAP_MS = 3_000;
@@ -50,6 +61,14 @@ export function faultOf(family: FaultFamily, node: number, split = false, others
       return { fault: { fault: 'pause', node }, heal: { fault: 'resume', node } };
     case 'partition':
       if (split && others.length > 0) return { fault: { fault: 'partition', groups: [[node], [...others]] }, heal: { fault: 'heal-network' } };
+      return { fault: { fault: 'cut-client', node }, heal: { fault: 'heal-network' } };
+    case 'delay':
+      return { fault: { fault: 'delay', node, ms: PROXY_DELAY_MS }, heal: { fault: 'heal-network' } };
+    case 'blackhole':
+      return { fault: { fault: 'blackhole', node }, heal: { fault: 'heal-network' } };
+    case 'drop-response':
+      return { fault: { fault: 'drop-responses', node, apiKey: PRODUCE, count: 1 }, heal: { fault: 'heal-network' } };
+    case 'cut-client':
       return { fault: { fault: 'cut-client', node }, heal: { fault: 'heal-network' } };
     case 'restart':
     case 'rolling-restart':

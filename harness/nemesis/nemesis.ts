@@ -7,29 +7,46 @@ export type FaultOp =
   | { fault: 'kill' | 'restart' | 'clean-restart' | 'pause' | 'resume'; node: number }
   | { fault: 'partition'; groups: PartitionGroups }
   | { fault: 'cut-client'; node: number }
+  | { fault: 'delay'; node: number; ms: number }
+  | { fault: 'blackhole'; node: number }
+  | { fault: 'drop-responses'; node: number; apiKey: number; count: number }
   | { fault: 'heal-network' }
   | { fault: 'heal-all' };
 
 /** The process name nemesis ops carry in histories. */
 export const NEMESIS = 'nemesis';
 
-function capability(op: FaultOp): FaultName | null {
+/** The capability an op needs: any one of the names (null: none). */
+function capability(op: FaultOp): FaultName[] | null {
   switch (op.fault) {
     case 'kill':
     case 'restart':
-      return op.fault;
+      return [op.fault];
     case 'clean-restart':
-      return 'clean-restart';
+      return ['clean-restart'];
     case 'pause':
     case 'resume':
-      return 'pause';
+      return ['pause'];
     case 'partition':
+      return ['partition'];
+    // a client cut is done by the network (namespaces) or by the proxy in front of the node
     case 'cut-client':
     case 'heal-network':
-      return 'partition';
+      return ['partition', 'proxy'];
+    case 'delay':
+    case 'blackhole':
+    case 'drop-responses':
+      return ['proxy'];
     case 'heal-all':
       return null;
   }
+}
+
+/** A proxy fault method of the control, bound; throws unavailable when the target has none. */
+function proxyFault<A extends unknown[]>(method: ((...args: A) => Promise<void>) | undefined, fault: string): (...args: A) => Promise<void> {
+  return method ?? (async () => {
+    throw new FaultUnavailableError('proxy', 'this target', `it has no proxy in front of its nodes for '${fault}'`);
+  });
 }
 
 /**
@@ -52,8 +69,8 @@ export class Nemesis {
   async apply(op: FaultOp): Promise<boolean> {
     const done = this.history.invoke(NEMESIS, NEMESIS, op);
     const needed = capability(op);
-    if (needed && !this.control.supported.has(needed)) {
-      done.fail(new FaultUnavailableError(needed, 'this target', 'not supported').message);
+    if (needed && !needed.some((n) => this.control.supported.has(n))) {
+      done.fail(new FaultUnavailableError(needed[0]!, 'this target', 'not supported').message);
       return false;
     }
     try {
@@ -83,7 +100,14 @@ export class Nemesis {
         this.inEffect.delete(`node ${op.node}`);
         break;
       case 'cut-client':
-        this.inEffect.set(`net ${op.node}`, `cut-client ${op.node}`);
+      case 'blackhole':
+        this.inEffect.set(`net ${op.node}`, `${op.fault} ${op.node}`);
+        break;
+      case 'delay':
+        this.inEffect.set(`net ${op.node}`, `delay ${op.node} ${op.ms} ms`);
+        break;
+      case 'drop-responses':
+        this.inEffect.set(`net ${op.node}`, `drop-responses ${op.node} api ${op.apiKey} ×${op.count}`);
         break;
       case 'partition':
         this.inEffect.set('partition', `partition ${JSON.stringify(op.groups)}`);
@@ -125,6 +149,12 @@ export class Nemesis {
         return c.healNetwork();
       case 'heal-all':
         return c.healAll();
+      case 'delay':
+        return proxyFault(c.delay?.bind(c), op.fault)(op.node, op.ms);
+      case 'blackhole':
+        return proxyFault(c.blackhole?.bind(c), op.fault)(op.node);
+      case 'drop-responses':
+        return proxyFault(c.dropResponses?.bind(c), op.fault)(op.node, op.apiKey, op.count);
     }
   }
 }

@@ -30,7 +30,12 @@ export interface TcpProxy extends AsyncDisposable {
   dropResponses(rule: DropRule): void;
   /** Responses dropped so far, by API key. */
   readonly dropped: ReadonlyMap<number, number>;
-  /** Undoes blackhole, delay and pending drops. */
+  /**
+   * Cuts clients off: closes every open connection (the client sees a reset) and closes each new
+   * one as soon as it is accepted, until {@link heal}.
+   */
+  cut(): void;
+  /** Undoes blackhole, delay, pending drops and a cut. */
   heal(): void;
   close(): Promise<void>;
 }
@@ -84,6 +89,7 @@ function rewriteAddresses(apiKey: number, apiVersion: number, frame: Buffer, map
  */
 export async function startTcpProxy(upstream: HostPort, opts: { listenHost?: string; listenPort?: number; addressMap?: AddressMap } = {}): Promise<TcpProxy> {
   let blackholed = false;
+  let cut = false;
   let delayMs = 0;
   const rules: DropRule[] = [];
   const dropped = new Map<number, number>();
@@ -96,6 +102,10 @@ export async function startTcpProxy(upstream: HostPort, opts: { listenHost?: str
   };
 
   const server: Server = createServer((client) => {
+    if (cut) {
+      client.resetAndDestroy();
+      return;
+    }
     const broker = connect(upstream.port, upstream.host);
     sockets.add(client);
     sockets.add(broker);
@@ -162,7 +172,18 @@ export async function startTcpProxy(upstream: HostPort, opts: { listenHost?: str
     delay: (ms) => void (delayMs = ms),
     dropResponses: (rule) => void rules.push({ ...rule }),
     dropped,
+    cut: () => {
+      cut = true;
+      for (const s of sockets) {
+        try {
+          s.resetAndDestroy();
+        } catch {
+          s.destroy(); // not a connected TCP socket (yet): a plain close is all there is
+        }
+      }
+    },
     heal: () => {
+      cut = false;
       blackholed = false;
       delayMs = 0;
       rules.length = 0;

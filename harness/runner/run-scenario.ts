@@ -12,6 +12,7 @@ import type { DurabilityTable } from '../../scenarios/failover-durability-table.
 import { drawSchedule, FAULT_NEEDS, faultOf, type FaultFamily, type NodeRole, type ScheduledFault } from '../nemesis/fault-schedule.ts';
 import { findActiveController, findPartitionLeader } from '../nemesis/node-roles.ts';
 import { Nemesis } from '../nemesis/nemesis.ts';
+import type { NodeCommands } from '../nemesis/node-commands.ts';
 
 /** The outcome of one scenario run, as results.json stores it. */
 export interface ScenarioRun {
@@ -58,6 +59,8 @@ export interface RunScenarioOptions {
    */
   schedule?: readonly ScheduledFault[];
   progress: (line: string) => void;
+  /** external@ only: the owner's per-node process fault commands. */
+  nodeControl?: NodeCommands;
 }
 
 /**
@@ -175,7 +178,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
   let played: { schedule: ScheduledFault[]; started: () => number } | undefined;
   try {
     try {
-      target = await startTarget(spec, runDir, { bugs, brokers: o.brokers, faultable: (o.faults?.length ?? 0) > 0, network: o.faults?.includes('partition') && spec.kind !== 'container', timings });
+      target = await startTarget(spec, runDir, { bugs, brokers: o.brokers, faultable: (o.faults?.length ?? 0) > 0, network: o.faults?.includes('partition') && spec.kind !== 'container' && spec.kind !== 'external', timings, nodeControl: o.nodeControl });
     } catch (err) {
       if (err instanceof TargetUnavailableError) throw err;
       throw new TargetUnavailableError(`cannot start target ${targetName}: ${(err as Error).message}`);

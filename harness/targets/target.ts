@@ -13,6 +13,10 @@ import { ReferenceStartError, startReferenceProcesses } from './reference-proces
 import { startClusterInLab } from '../netns/lab-cluster.ts';
 import { NetnsCommandError } from '../netns/run-tool.ts';
 import type { TargetSpec } from './target-spec.ts';
+import { ExternalFaultControl } from '../nemesis/external-faults.ts';
+import type { NodeCommands } from '../nemesis/node-commands.ts';
+import { startProxies } from '../nemesis/tcp-proxy.ts';
+import { fetchClusterMetadata } from '../kafka-dist/cluster-metadata.ts';
 
 const API_VERSIONS = 18;
 
@@ -51,6 +55,8 @@ export interface StartTargetOptions {
   network?: boolean;
   /** Failover timings (replica lag, broker session) for reference and Kafka clusters alike; default each target's own. */
   timings?: BrokerTimings;
+  /** external@ only: the owner's per-node commands for process faults (`--node-control`). */
+  nodeControl?: NodeCommands;
 }
 
 /** A FaultControl for targets kconform does not control: every fault is reported unavailable. */
@@ -107,6 +113,35 @@ function unavailable(err: unknown): never {
   throw err;
 }
 
+/**
+ * An external cluster behind one Kafka-aware proxy per node (its faults: the proxy's, and the
+ * owner's node-control commands). Clients bootstrap at the proxies; stopping heals every fault
+ * still in effect (the owner's start/resume commands run) and closes the proxies.
+ */
+async function proxiedExternal(spec: TargetSpec, bootstrap: string, nodeControl: NodeCommands | undefined): Promise<StartedTarget> {
+  let view;
+  try {
+    view = await fetchClusterMetadata(bootstrap, { timeoutMs: 5_000 });
+  } catch (err) {
+    throw new TargetUnavailableError(`no Kafka broker answers Metadata at ${bootstrap}: ${(err as Error).message}`);
+  }
+  if (view.brokers.length === 0) throw new TargetUnavailableError(`the broker at ${bootstrap} lists no brokers in its Metadata`);
+  const brokers = view.brokers.map((b) => ({ id: b.nodeId, host: b.host, port: b.port }));
+  const proxies = await startProxies(brokers);
+  const nodes = brokers.map((b, i) => ({ id: b.id, upstream: `${b.host}:${b.port}`, proxy: proxies[i]! }));
+  const label = `external@${bootstrap}`;
+  const faults = new ExternalFaultControl(label, nodes, nodeControl);
+  const stop = withCleanup(`heal ${label} and close its proxies`, async () => {
+    try {
+      await faults.healAll();
+    } finally {
+      await Promise.all(proxies.map((p) => p.close()));
+    }
+  });
+  const proxied = nodes.map((n) => ({ id: n.id, bootstrap: `${n.proxy.listen.host}:${n.proxy.listen.port}` }));
+  return { spec, bootstrap: proxied.map((n) => n.bootstrap).join(','), fresh: false, logFiles: [], nodes: proxied, faults, stop, [Symbol.asyncDispose]: stop };
+}
+
 /** Starts (or, for external targets, names) the target of a run; logs and node data go under `runDir`. */
 export async function startTarget(spec: TargetSpec, givenRunDir: string, opts: StartTargetOptions = {}): Promise<StartedTarget> {
   // Kafka's tools and the node processes run in their own directories: a relative path would point elsewhere there.
@@ -151,6 +186,7 @@ export async function startTarget(spec: TargetSpec, givenRunDir: string, opts: S
     case 'external': {
       const bootstrap = `${spec.host}:${spec.port}`;
       await probe(bootstrap);
+      if (opts.faultable) return proxiedExternal(spec, bootstrap, opts.nodeControl);
       const stop = async () => {};
       const faults = noFaults(`external@${bootstrap}`, 'kconform did not start it, so it cannot kill, pause or cut it');
       return { spec, bootstrap, fresh: false, logFiles: [], nodes: [{ id: -1, bootstrap }], faults, stop, [Symbol.asyncDispose]: stop };

@@ -40,6 +40,21 @@ describe('faultWindows', () => {
     expect(w[0]!.label).toBe('partition [[1],[2,3]]');
   });
 
+  it("shows the proxy's faults on external targets per node, closed by heal-network", () => {
+    const w = faultWindows([
+      ...op(10, 11, { fault: 'delay', node: 1, ms: 300 }),
+      ...op(20, 21, { fault: 'heal-network' }),
+      ...op(30, 31, { fault: 'blackhole', node: 2 }),
+      ...op(40, 41, { fault: 'drop-responses', node: 3, apiKey: 0, count: 1 }),
+      ...op(50, 52, { fault: 'heal-network' }),
+    ]);
+    expect(w.map((x) => [x.label, x.start, x.end])).toEqual([
+      ['delay node 1 300 ms', 10, 21],
+      ['blackhole node 2', 30, 52],
+      ['drop-responses node 3', 40, 52],
+    ]);
+  });
+
   it('ignores faults that failed, keeps faults whose heal failed, and ends unhealed ones at the last op', () => {
     const w = faultWindows([
       ...op(10, 11, { fault: 'pause', node: 1 }, 'fail'),

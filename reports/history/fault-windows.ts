@@ -24,6 +24,7 @@ interface FaultValue {
   fault?: unknown;
   node?: unknown;
   groups?: unknown;
+  ms?: unknown;
 }
 
 /** Feed it every op in history order; `windows()` gives the fault windows at the end. */
@@ -56,6 +57,12 @@ export class FaultWindowTracker {
         break;
       case 'cut-client':
         if (tookEffect) this.openWindow(`net ${node}`, start, fault, `cut clients off node ${node}`);
+        break;
+      case 'delay':
+      case 'blackhole':
+      case 'drop-responses':
+        // the proxy's faults on one node's client traffic: healed by heal-network like a client cut
+        if (tookEffect) this.openWindow(`net ${node}`, start, fault, `${fault} node ${node}${fault === 'delay' ? ` ${String(v.ms)} ms` : ''}`);
         break;
       case 'partition':
         if (tookEffect) this.openWindow('partition', start, fault, `partition ${JSON.stringify(v.groups)}`);

@@ -28,6 +28,10 @@ export interface BrokerOptions {
   sasl?: string;
   saslUsers?: string;
   connectionsMaxIdleMs?: number;
+  /** `--brokers K` only: serve the control endpoint (docs/control-endpoint.md) on 127.0.0.1:PORT. */
+  controlPort?: number;
+  /** `--brokers K` only: run each node in its own network namespace so the control endpoint can partition them (root). */
+  network?: boolean;
 }
 
 /** `--sasl` and `--sasl-users` as a listener config; undefined for PLAINTEXT. Bad values are bad usage. */
@@ -108,21 +112,11 @@ function nodeArgs(opts: BrokerOptions): string[] {
   return args;
 }
 
-/** `kconform broker --brokers K`: K node processes on loopback, serving until SIGINT/SIGTERM. */
+/** `kconform broker --brokers K`: K node processes, supervised, serving until SIGINT/SIGTERM or until no node is left. */
 async function clusterCommand(opts: BrokerOptions): Promise<void> {
   if (opts.nodeId !== undefined) throw usageError('--brokers K starts every node itself; --node-id is for one node of a cluster');
-  const { startReferenceProcesses } = await import('../../targets/reference-process.ts');
-  process.stderr.write(`kconform: starting ${opts.brokers} reference broker nodes…\n`);
-  let cluster;
-  try {
-    cluster = await startReferenceProcesses({ brokers: opts.brokers, dataDir: opts.dataDir, extraArgs: nodeArgs(opts), basePort: opts.port === 0 ? undefined : opts.port });
-  } catch (err) {
-    throw targetError(`cannot start the reference cluster: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  registerCleanup('stop the reference cluster', () => cluster.stop());
-  for (const n of cluster.nodes) process.stdout.write(`node ${n.id} on ${n.bootstrap}, log ${n.logFile}\n`);
-  process.stdout.write(`kconform cluster ready on ${cluster.bootstrap}\n`);
-  await new Promise<never>(() => {});
+  const { startSupervisedCluster } = await import('./broker-cluster.ts');
+  await startSupervisedCluster({ brokers: opts.brokers, dataDir: opts.dataDir, extraArgs: nodeArgs(opts), port: opts.port, controlPort: opts.controlPort, network: opts.network ?? false, brokerSessionTimeoutMs: opts.brokerSessionTimeoutMs });
 }
 
 /** `kconform broker`: serves until SIGINT/SIGTERM, then closes cleanly (logs flushed). */
@@ -130,6 +124,7 @@ export async function brokerCommand(opts: BrokerOptions): Promise<void> {
   // Followers replicate over the client listener, which knows no inter-broker credentials.
   if ((opts.sasl !== undefined || opts.saslUsers !== undefined) && (opts.brokers !== 1 || opts.nodeId !== undefined)) throw usageError('--sasl serves a single node (replication between reference nodes has no credentials)');
   if (opts.brokers !== 1) return clusterCommand(opts);
+  if (opts.controlPort !== undefined || opts.network) throw usageError('--control-port and --network serve a cluster: use them with --brokers K (K > 1)');
   const config = { ...nodeConfig(opts), ...clusterNodeConfig(opts) };
   const log = createLogger(config.cluster ? `broker-${config.nodeId}` : 'broker');
   let running;

@@ -13,6 +13,8 @@ import { formatDurabilityTable } from '../../../scenarios/failover-durability-ta
 import { newRunId, selectScenarios } from '../scenario-selection.ts';
 import { CliError, ExitCode, targetError, usageError } from '../exit-codes.ts';
 import { parseBugs } from './broker.ts';
+import { parseNodeControl, type NodeCommands } from '../../nemesis/node-commands.ts';
+import { externalFaultProblem } from '../../nemesis/external-faults.ts';
 
 /** Options of `kconform run`. */
 export interface RunOptions {
@@ -28,6 +30,8 @@ export interface RunOptions {
   bug?: string;
   /** Shrink failures (default: on for the reference target only). */
   shrink?: boolean;
+  /** external@ only: per-node process fault commands, `ACTION=COMMAND,…` or `@FILE.json`. */
+  nodeControl?: string;
 }
 
 
@@ -52,6 +56,19 @@ export async function runCommand(opts: RunOptions): Promise<void> {
   } catch (err) {
     throw usageError((err as Error).message);
   }
+  let nodeControl: NodeCommands | undefined;
+  if (opts.nodeControl !== undefined) {
+    if (spec.kind !== 'external') throw usageError('--node-control is for external@HOST:PORT targets (kconform controls the processes of the targets it starts)');
+    try {
+      nodeControl = parseNodeControl(opts.nodeControl);
+    } catch (err) {
+      throw usageError((err as Error).message);
+    }
+  }
+  if (spec.kind === 'external') {
+    const problem = externalFaultProblem(faults, nodeControl);
+    if (problem) throw usageError(problem);
+  }
   const scenarios = selectScenarios(opts.scenarios, opts.brokers, (line) => process.stdout.write(`${line}\n`));
   const bugs = parseBugs(opts.bug);
   if (bugs.size && spec.kind !== 'reference') throw usageError('--bug works with the reference target only');
@@ -65,7 +82,7 @@ export async function runCommand(opts: RunOptions): Promise<void> {
       const seed = baseSeed + i;
       const runDir = opts.runs === 1 && scenarios.length === 1 ? outRoot : join(outRoot, `${scenario.name}-${i}`);
       const runWith = (records: number, dir: string, progress: (line: string) => void, schedule?: ScheduledFault[]) =>
-        runScenario({ spec, targetName: opts.target, scenario, seed, records, runDir: dir, bugs, brokers: opts.brokers, faults, schedule, progress });
+        runScenario({ spec, targetName: opts.target, scenario, seed, records, runDir: dir, bugs, brokers: opts.brokers, faults, schedule, progress, nodeControl });
       let r: ScenarioRun;
       try {
         r = await runWith(opts.records, runDir, (line) => process.stdout.write(`${line}\n`));

@@ -1,0 +1,74 @@
+/**
+ * Faults on brokers kconform did not start (`run --target external@HOST:PORT`):
+ * - the proxy's network faults against an external single reference broker;
+ * - process faults on an external 3-node reference cluster through `--node-control` commands
+ *   that act on the nodes' real pids (`kill -9 PID`, read from the cluster's control endpoint),
+ *   and a start command; the run ends healed (every node running again);
+ * - a fault that cannot be done is exit 2 with one line.
+ * Every fault must appear in the history as a nemesis op that completed ok.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startKconform } from '../helpers/kconform-child.ts';
+
+const scratch = mkdtempSync(join(tmpdir(), 'kconform-external-faults-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** The nemesis ops of a stored history that completed ok, as their fault names. */
+function nemesisOk(runDir: string): string[] {
+  return readFileSync(join(runDir, 'history.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
+    .filter((op) => op.process === 'nemesis' && op.type === 'ok')
+    .map((op) => op.value.fault as string);
+}
+
+describe('run --target external@… --faults', () => {
+  it('refuses a fault it cannot do, in one line, exit 2', async () => {
+    await using cli = startKconform(['run', '--target', 'external@127.0.0.1:1', '--faults', 'pause', '--out', join(scratch, 'refused')]);
+    expect(await cli.exited).toBe(2);
+    expect(cli.stderr()).toBe("kconform: fault 'pause' cannot be done on an external target: it needs --node-control pause=…,resume=…; without commands an external target offers delay, blackhole, drop-response, cut-client\n");
+  });
+
+  it('puts the proxy in front of an external single broker: delay, blackhole, drop-response and cut-client are applied, recorded and healed', async () => {
+    await using broker = startKconform(['broker', '--port', '0']);
+    const at = (await broker.waitFor(/kconform broker ready on (\S+)/))[1]!;
+    const out = join(scratch, 'proxy');
+    await using run = startKconform(['run', '--target', `external@${at}`, '--faults', 'delay,blackhole,drop-response,cut-client', '--scenarios', 'seed', '--records', '1500', '--seed', '3', '--out', out]);
+    const code = await run.exited;
+    expect(code, run.stdout() + run.stderr()).toBe(0);
+    // clients went through the proxy, not straight to the broker
+    const via = run.stdout().match(/ready at (\S+)/)![1]!;
+    expect(via).not.toBe(at);
+    const ops = nemesisOk(out);
+    expect(ops.filter((f) => ['delay', 'blackhole', 'drop-responses', 'cut-client'].includes(f)).length, ops.join(',')).toBeGreaterThanOrEqual(2);
+    expect(ops.at(-1)).toBe('heal-all');
+  }, 180_000);
+
+  it('kills and pauses nodes of an external 3-node cluster with the commands given, and ends healed', async () => {
+    await using cluster = startKconform(['broker', '--brokers', '3', '--port', '0', '--control-port', '0', '--broker-session-timeout-ms', '2000', '--replica-lag-time-max-ms', '2000', '--data-dir', join(scratch, 'cluster')]);
+    const url = (await cluster.waitFor(/kconform control endpoint on (http:\S+)/, 90_000))[1]!;
+    const first = (await cluster.waitFor(/kconform cluster ready on ([^,\s]+)/, 90_000))[1]!;
+    // The owner's commands act on the real processes: the pid comes from the cluster, the signal from kill(1).
+    const pid = `$(curl -sf ${url}/nodes/%i | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')`;
+    const file = join(scratch, 'node-control.json');
+    writeFileSync(file, JSON.stringify({ kill: `kill -9 ${pid}`, start: `curl -sf -X POST ${url}/nodes/%i/restart > /dev/null`, pause: `kill -STOP ${pid}`, resume: `kill -CONT ${pid}`, readyTimeoutMs: 60_000 }));
+    const out = join(scratch, 'kill');
+    await using run = startKconform(['run', '--target', `external@${first}`, '--faults', 'kill,pause', '--scenarios', 'seed', '--records', '1500', '--seed', '5', '--node-control', `@${file}`, '--out', out]);
+    const code = await run.exited;
+    expect(code, run.stdout() + run.stderr()).toBe(0);
+    const ops = nemesisOk(out);
+    // seed 5 draws a kill first (1.1 s in), well inside the scenario
+    expect(ops, ops.join(',')).toContain('kill');
+    expect(ops, ops.join(',')).toContain('restart');
+    expect(ops.at(-1)).toBe('heal-all');
+    // the cluster saw a real death of a real process (kill -9 from outside)
+    await cluster.waitFor(/node \d \(pid \d+\) died: signal SIGKILL/, 5_000);
+    // and the run left every node running
+    const nodes = (await (await fetch(`${url}/nodes`)).json()) as { nodes: { id: number; state: string }[] };
+    expect(nodes.nodes.map((n) => n.state)).toEqual(['running', 'running', 'running']);
+  }, 240_000);
+});
