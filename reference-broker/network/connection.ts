@@ -16,7 +16,20 @@ export interface ConnectionOptions {
   log: Logger;
   /** Shared by the connections of one listener so a flood of bad clients cannot flood the log. */
   closeLog?: LogRateLimiter;
+  /**
+   * Answers written and not yet taken by the kernel above which no further request is handled
+   * (and nothing more read) until the client has read them: default {@link MAX_UNSENT_RESPONSE_BYTES}.
+   */
+  maxUnsentResponseBytes?: number;
 }
+
+/**
+ * Default bound on a connection's answers the client has not read yet. Kafka mutes a channel
+ * from the moment a request arrives until its response is completely sent, so it holds at most
+ * one response per connection; this allows a little pipelining (small answers are written
+ * back to back) yet keeps a client that never reads from costing more than this plus one response.
+ */
+export const MAX_UNSENT_RESPONSE_BYTES = 1024 * 1024;
 
 let nextConnectionId = 1;
 // After an answer that ends the conversation, how long the client gets to read it before the socket is torn down.
@@ -31,7 +44,10 @@ const LINGER_MS = 2_000;
  * Memory per connection is bounded: a frame is buffered only as far as the client actually sent
  * it (never allocated up front from its size prefix, unlike Kafka's NetworkReceive), a size over
  * `maxFrameBytes` closes the connection, and reading stops while a request is in flight, so a
- * pipelining client leaves its backlog in the kernel's socket buffer, not in ours.
+ * pipelining client leaves its backlog in the kernel's socket buffer, not in ours. Answers are
+ * bounded the same way: once more than `maxUnsentResponseBytes` of them wait for the client to
+ * read, the connection stops handling requests (and reading) until they drain, as Kafka keeps a
+ * channel muted until its response is sent.
  */
 export class Connection {
   readonly id = nextConnectionId++;
@@ -42,6 +58,7 @@ export class Connection {
   private readonly handle: FrameHandler;
   private readonly log: Logger;
   private readonly closeLog: LogRateLimiter;
+  private readonly maxUnsentResponseBytes: number;
   private queue: Buffer[] = [];
   private busy = false;
   private closed = false;
@@ -55,6 +72,7 @@ export class Connection {
     this.handle = options.handle;
     this.log = options.log;
     this.closeLog = options.closeLog ?? new LogRateLimiter(options.log);
+    this.maxUnsentResponseBytes = options.maxUnsentResponseBytes ?? MAX_UNSENT_RESPONSE_BYTES;
     socket.setNoDelay(true);
     if (options.idleTimeoutMs > 0) {
       // Node resets this timer on every read and write, which is what Kafka's idle expiry counts too.
@@ -77,9 +95,12 @@ export class Connection {
     return this.closed;
   }
 
-  /** Bytes received and not yet handled (partial frame plus queued frames): what this connection costs in memory. */
+  /**
+   * What this connection costs in memory: bytes received and not yet handled (partial frame plus
+   * queued frames) and answers written that the kernel has not taken yet.
+   */
   get bufferedBytes(): number {
-    let n = this.frames.pendingBytes;
+    let n = this.frames.pendingBytes + this.socket.writableLength;
     for (const f of this.queue) n += f.length;
     return n;
   }
@@ -143,11 +164,26 @@ export class Connection {
           this.finish(this.endAfterResponse);
           return;
         }
+        // A client that does not read its answers: handle nothing more until it has read them.
+        if (this.socket.writableLength > this.maxUnsentResponseBytes) await this.writesDrained();
       }
     } finally {
       this.busy = false;
       if (!this.closed) this.socket.resume();
     }
+  }
+
+  /** Resolves once the socket has handed every written byte to the kernel, or is closed. */
+  private writesDrained(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        resolve();
+      };
+      this.socket.on('drain', done);
+      this.socket.on('close', done);
+    });
   }
 
   /** Flushes what was written, then closes (and tears the socket down if the client does not close its side). */
