@@ -9,6 +9,7 @@ import { RequestRouter } from './request-router.ts';
 import { HANDLERS } from './handlers/index.ts';
 import { loadCodecs } from '../protocol/messages/codec-registry.ts';
 import type { ClusterLink } from './replication/cluster-link.ts';
+import { lockDataDir, type DataDirLock } from './state/data-dir.ts';
 
 /** A started reference broker: where it listens, its state, and how to stop it. */
 export interface RunningBroker extends AsyncDisposable {
@@ -30,6 +31,17 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}, log: Lo
   const config = defaultBrokerConfig(overrides);
   // Only the codecs of the APIs this broker serves (its replica fetchers use the same ones).
   await loadCodecs(HANDLERS.keys());
+  // Before anything reads or writes the directory: a second broker on it would lose the first one's writes.
+  const lock: DataDirLock | undefined = config.dataDir ? lockDataDir(config.dataDir) : undefined;
+  try {
+    return await startNode(config, log, lock);
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+}
+
+async function startNode(config: BrokerConfig, log: Logger, lock: DataDirLock | undefined): Promise<RunningBroker> {
   let link: ClusterLink | undefined;
   if (config.cluster) {
     // The other nodes must know where this one listens before it registers, so a cluster node binds a chosen port.
@@ -81,7 +93,8 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}, log: Lo
       for (const s of sockets) s.destroy();
     }))
       .then(() => broker.close())
-      .then(() => link?.close()));
+      .then(() => link?.close())
+      .finally(() => lock?.release()));
   return {
     host: config.host,
     port,

@@ -33,7 +33,8 @@ export const LOG_START_OFFSET_CHECKPOINT = 'log-start-offset';
  * restarts empty there. The leader-epoch history loses entries past the recovered end. The high
  * watermark opens at the log end offset (single node; a replicated broker sets its own).
  *
- * Not guarded against two opens of one directory (Kafka takes a `.lock`).
+ * Two brokers never open one directory: the broker takes the data directory's `.lock` first
+ * (state/data-dir.ts), as Kafka's LogManager does.
  */
 export function openDiskLog(dir: string, config: Partial<LogConfig> = {}): PartitionLog {
   const resolved = resolveLogConfig(config);

@@ -50,7 +50,14 @@ export class MetadataStore {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw e;
     }
-    const parsed = JSON.parse(text) as StoredMetadata;
+    let parsed: StoredMetadata;
+    try {
+      parsed = JSON.parse(text) as StoredMetadata;
+    } catch (e) {
+      // Written atomically, so only damage from outside tears it; name the file so it can be repaired or moved away.
+      throw new Error(`${this.path} is damaged (${text.length} bytes, ${(e as Error).message}); repair it or move it away (the broker then forgets its topic list and committed offsets)`);
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`${this.path} is damaged (not a JSON object); repair it or move it away`);
     if (parsed.version !== 1) throw new Error(`${this.path}: unsupported metadata version ${String(parsed.version)}`);
     return parsed;
   }

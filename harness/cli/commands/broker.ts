@@ -5,6 +5,7 @@ import { usageError, targetError } from '../exit-codes.ts';
 import { registerCleanup } from '../../cleanup/cleanup-registry.ts';
 import { BUG_NAMES } from '../../../reference-broker/bugs/known-bugs.ts';
 import { parseQuorumVoters } from '../../../reference-broker/cluster-voters.ts';
+import { DataDirError, ensureDataDir } from '../../../reference-broker/state/data-dir.ts';
 import { parseSaslMechanisms, parseSaslUsers, saslListenerConfig, type SaslListenerConfig } from '../../../reference-broker/auth/sasl-config.ts';
 
 /** Options of `kconform broker` as commander parsed them. */
@@ -119,8 +120,19 @@ async function clusterCommand(opts: BrokerOptions): Promise<void> {
   await startSupervisedCluster({ brokers: opts.brokers, dataDir: opts.dataDir, extraArgs: nodeArgs(opts), port: opts.port, controlPort: opts.controlPort, network: opts.network ?? false, brokerSessionTimeoutMs: opts.brokerSessionTimeoutMs });
 }
 
+/** A --data-dir that is a file (or under one) is bad usage, whatever mode starts on it. */
+function checkDataDirPath(dir: string): void {
+  try {
+    ensureDataDir(dir);
+  } catch (err) {
+    if (err instanceof DataDirError) throw err.badUsage ? usageError(err.message) : targetError(`cannot start the reference broker: ${err.message}`);
+    throw err;
+  }
+}
+
 /** `kconform broker`: serves until SIGINT/SIGTERM, then closes cleanly (logs flushed). */
 export async function brokerCommand(opts: BrokerOptions): Promise<void> {
+  if (opts.dataDir !== undefined) checkDataDirPath(opts.dataDir);
   // Followers replicate over the client listener, which knows no inter-broker credentials.
   if ((opts.sasl !== undefined || opts.saslUsers !== undefined) && (opts.brokers !== 1 || opts.nodeId !== undefined)) throw usageError('--sasl serves a single node (replication between reference nodes has no credentials)');
   if (opts.brokers !== 1) return clusterCommand(opts);
@@ -131,6 +143,7 @@ export async function brokerCommand(opts: BrokerOptions): Promise<void> {
   try {
     running = await startBroker(config, log);
   } catch (err) {
+    if (err instanceof DataDirError && err.badUsage) throw usageError(err.message);
     throw targetError(`cannot start the reference broker: ${err instanceof Error ? err.message : String(err)}`);
   }
   process.stdout.write(`kconform broker ready on ${running.bootstrap}\n`);
