@@ -36,7 +36,15 @@ export function spawnBroker(args: readonly string[], opts: SpawnBrokerOptions = 
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // A test that times out never stops its broker: do not leave it running after the test process.
+  const orphanGuard = () => child.kill('SIGKILL');
+  process.once('exit', orphanGuard);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      process.off('exit', orphanGuard);
+      resolve(code);
+    }),
+  );
   return {
     child,
     output: () => out,
