@@ -63,7 +63,7 @@ export class Broker {
     const dataDir = config.dataDir;
     this.topics = new TopicRegistry((t, p, configs) => {
       const settings = { ...logConfig, ...logOverrides(configs) };
-      return dataDir ? openDiskLog(join(dataDir, `${t}-${p}`), settings) : createMemoryLog(settings);
+      return dataDir ? openDiskLog(join(dataDir, `${t}-${p}`), settings, (line) => log.warn(`log recovery: ${line}`)) : createMemoryLog(settings);
     }, config.nodeId);
     this.store = dataDir ? new MetadataStore(dataDir) : undefined;
     this.groupState = cluster ? new ReplicatedGroupState(this) : undefined;

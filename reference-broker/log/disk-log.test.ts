@@ -183,10 +183,11 @@ describe('disk log', () => {
       expect(open({ verifyBatch: () => true }).logEndOffset).toBe(10);
     });
 
-    it('drops the segments after an older one that had to be cut', () => {
+    it('keeps the segments after an older one that had to be cut, says what was cut, and reads on past the gap', () => {
       const { dir, open } = setup({ segmentBytes: 1000 });
       const log = open();
       const ranges = fill(log, 60, () => 1, () => 100);
+      const end = log.logEndOffset;
       log.close();
       const logs = segmentFiles(dir, 'log');
       rmIndexes(dir, logs[2]!);
@@ -194,13 +195,98 @@ describe('disk log', () => {
       const bytes = readFileSync(third);
       bytes[200] ^= 0xff; // inside the second batch of the segment
       writeFileSync(third, bytes);
-      const again = open();
-      const kept = ranges.filter(([base]) => base < Number(logs[2]!.slice(0, 20)) + 1);
-      expect(again.logEndOffset).toBe(kept.at(-1)![1] + 1);
-      expect(again.segmentCount).toBe(3);
-      expect(segmentFiles(dir, 'log').length).toBe(3);
-      expectEveryOffsetReadable(again, kept);
-      expect(again.append(makeBatch(), 1, 0).baseOffset).toBe(again.logEndOffset - 1);
+      const lines: string[] = [];
+      const again = openDiskLog(dir, { segmentBytes: 1000 }, (l) => lines.push(l));
+      cleanups.push(() => again.close());
+      const base3 = Number(logs[2]!.slice(0, 20));
+      const base4 = Number(logs[3]!.slice(0, 20));
+      expect(again.logEndOffset).toBe(end);
+      expect(segmentFiles(dir, 'log')).toEqual(logs);
+      const kept = ranges.filter(([base]) => base <= base3 || base >= base4);
+      expectEveryOffsetReadable(again, kept.filter(([base]) => base !== base3 + 1));
+      // a read from inside the gap answers the first batch after it
+      expect(batchRanges(again.read(base3 + 2, 1, end).records)[0]![0]).toBe(base4);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(third);
+      expect(lines[0]).toMatch(new RegExp(`cut \\d+ bytes \\(\\d+ whole record\\(s\\)\\) after offset ${base3}; offsets ${base3 + 1}..${base4 - 1} are lost, reads continue at ${base4}`));
+    });
+  });
+
+  describe('damage inside sealed segments', () => {
+    function sealed(): { dir: string; ranges: [number, number][]; end: number; logs: string[] } {
+      const { dir, open } = setup({ segmentBytes: 2000, indexIntervalBytes: 100 });
+      const log = open();
+      const ranges = fill(log, 120, () => 2, () => 60);
+      const end = log.logEndOffset;
+      log.close();
+      return { dir, ranges, end, logs: segmentFiles(dir, 'log') };
+    }
+    function reopen(dir: string): { log: PartitionLog; lines: string[] } {
+      const lines: string[] = [];
+      const log = openDiskLog(dir, { segmentBytes: 2000, indexIntervalBytes: 100 }, (l) => lines.push(l));
+      cleanups.push(() => log.close());
+      return { log, lines };
+    }
+    /** Every record from the log start by reading on from each answer, as a consumer does. */
+    function consume(log: PartitionLog): number[] {
+      const got: number[] = [];
+      let next = log.logStartOffset;
+      while (next < log.highWatermark) {
+        const rs = batchRanges(log.read(next, 4096, log.highWatermark).records);
+        if (rs.length === 0) throw new Error(`read at ${next} answered nothing`);
+        for (const [b, l] of rs) for (let o = Math.max(b, next); o <= l; o++) got.push(o);
+        next = rs.at(-1)![1] + 1;
+      }
+      return got;
+    }
+
+    it('an older segment truncated mid-batch: cut to its last whole batch, the later segments read on', () => {
+      const { dir, ranges, end, logs } = sealed();
+      const file = join(dir, logs[1]!);
+      const size = statSync(file).size;
+      truncateSync(file, size - 30);
+      const { log, lines } = reopen(dir);
+      const base2 = Number(logs[2]!.slice(0, 20));
+      const lostBatch = ranges.find(([, l]) => l === base2 - 1)!;
+      expect(log.logEndOffset).toBe(end);
+      const all = ranges.flatMap(([b, l]) => Array.from({ length: l - b + 1 }, (_, k) => b + k));
+      expect(consume(log)).toEqual(all.filter((o) => o < lostBatch[0] || o > lostBatch[1]));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(file);
+      expect(lines[0]).toContain('its last batch is torn');
+      expect(lines[0]).toContain(`offsets ${lostBatch[0]}..${lostBatch[1]} are lost`);
+    });
+
+    it('an index entry moved: the index is rebuilt and every record reads', () => {
+      const { dir, ranges, logs } = sealed();
+      const index = join(dir, logs[1]!.replace('.log', '.index'));
+      const bytes = readFileSync(index);
+      expect(bytes.length).toBeGreaterThanOrEqual(24);
+      bytes.writeInt32BE(bytes.readInt32BE(12) + 7, 12); // entry 1 now points 7 bytes into a batch
+      writeFileSync(index, bytes);
+      const { log, lines } = reopen(dir);
+      expectEveryOffsetReadable(log, ranges);
+      expect(consume(log).length).toBe(ranges.at(-1)![1] + 1);
+      expect(lines).toEqual([`${join(dir, logs[1]!)}: its offset index entry 1 (offset ${bytes.readInt32BE(8) + Number(logs[1]!.slice(0, 20))} at byte ${bytes.readInt32BE(12)}) does not point at that batch; rebuilt its indexes (nothing cut)`]);
+    });
+
+    it('a zero-length index counts as missing and is rebuilt', () => {
+      const { dir, ranges, logs } = sealed();
+      const index = join(dir, logs[2]!.replace('.log', '.index'));
+      truncateSync(index, 0);
+      const { log, lines } = reopen(dir);
+      expectEveryOffsetReadable(log, ranges);
+      expect(statSync(index).size).toBeGreaterThan(0);
+      expect(lines).toEqual([`${join(dir, logs[2]!)}: its offset index is empty (counts as missing); rebuilt its indexes (nothing cut)`]);
+    });
+
+    it('a segment damaged while open: a read goes on in the next segment instead of answering nothing', () => {
+      const { dir, ranges, end, logs } = sealed();
+      const { log } = reopen(dir);
+      truncateSync(join(dir, logs[1]!), statSync(join(dir, logs[1]!)).size - 30);
+      const base2 = Number(logs[2]!.slice(0, 20));
+      const lostBatch = ranges.find(([, l]) => l === base2 - 1)!;
+      expect(batchRanges(log.read(lostBatch[0], 4096, end).records)[0]![0]).toBe(base2);
     });
   });
 

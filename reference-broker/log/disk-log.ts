@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCheckpointNumbers, readCheckpoint, writeCheckpoint } from './checkpoint-file.ts';
-import { FileSegment, type FileSegmentOptions } from './file-segment.ts';
+import { FileSegment, type FileSegmentOptions, type SegmentRecovery } from './file-segment.ts';
 import { LeaderEpochCache, type EpochEntry } from './leader-epoch-cache.ts';
 import { resolveLogConfig, type LogConfig } from './log-config.ts';
 import type { PartitionLog } from './partition-log.ts';
@@ -24,11 +24,15 @@ export const LOG_START_OFFSET_CHECKPOINT = 'log-start-offset';
  * Recovery: Kafka recovers every segment after its recovery point; this log recovers only the
  * active (last) segment, which is enough because a segment is fsynced when it is rolled and
  * never written again. Any older segment whose index files are missing or inconsistent is
- * recovered too. Recovering a segment checks each batch (magic 2, a sane length within the
- * file, the next dense offset, and `verifyBatch`: the CRC-32C by default), cuts the torn or
- * corrupt tail after the last good batch, and rebuilds both indexes; if that cuts an older
- * segment short, the segments after it are dropped, so offsets stay dense and appends go on from
- * the recovered log end. The start offset is the checkpointed one, at least the first segment's
+ * recovered too, as is one whose index disagrees with it (an entry not pointing at its batch, a
+ * file that does not end where the next segment starts, an empty index: file-segment.ts).
+ * Recovering a segment checks each batch (magic 2, a sane length within the file, the next dense
+ * offset, and `verifyBatch`: the CRC-32C by default), cuts the torn or corrupt tail after the
+ * last good batch, and rebuilds both indexes. If that cuts an older segment short, the segments
+ * after it are kept: their records are intact, and a read that finds nothing more in the cut
+ * segment goes on in the next one, as Kafka's log read does (a gap in offsets, as compaction
+ * leaves). Each repair is reported through `report` (segment, why, bytes and records cut).
+ * The start offset is the checkpointed one, at least the first segment's
  * base; if it lies past the recovered end (a lost tail that had been deleted anyway) the log
  * restarts empty there. The leader-epoch history loses entries past the recovered end. The high
  * watermark opens at the log end offset (single node; a replicated broker sets its own).
@@ -36,7 +40,7 @@ export const LOG_START_OFFSET_CHECKPOINT = 'log-start-offset';
  * Two brokers never open one directory: the broker takes the data directory's `.lock` first
  * (state/data-dir.ts), as Kafka's LogManager does.
  */
-export function openDiskLog(dir: string, config: Partial<LogConfig> = {}): PartitionLog {
+export function openDiskLog(dir: string, config: Partial<LogConfig> = {}, report: (line: string) => void = () => {}): PartitionLog {
   const resolved = resolveLogConfig(config);
   mkdirSync(dir, { recursive: true });
   const opts: FileSegmentOptions = { indexIntervalBytes: resolved.indexIntervalBytes, verifyBatch: resolved.verifyBatch };
@@ -48,10 +52,12 @@ export function openDiskLog(dir: string, config: Partial<LogConfig> = {}): Parti
     if (bases.length === 0) segments.push(storage.createSegment(savedStart ?? 0));
     for (let i = 0; i < bases.length; i++) {
       const nextBase = i + 1 < bases.length ? bases[i + 1]! : null;
-      const { segment } = FileSegment.open(dir, bases[i]!, opts, nextBase);
+      const { segment, recovery } = FileSegment.open(dir, bases[i]!, opts, nextBase);
       segments.push(segment);
-      if (nextBase !== null && segment.nextOffset !== nextBase) {
-        // Cut short (or inconsistent): what follows would leave a hole, so it goes.
+      if (recovery) reportRecovery(recovery, nextBase, report);
+      if (nextBase !== null && segment.nextOffset > nextBase) {
+        // Overlapping the next segment cannot be read consistently: what follows goes.
+        report(`${recovery?.file ?? dir}: runs past offset ${nextBase} where the next segment starts; removing the ${bases.length - i - 1} segment(s) after it`);
         for (const base of bases.slice(i + 1).reverse()) removeSegmentFiles(dir, base);
         break;
       }
@@ -77,6 +83,16 @@ export function openDiskLog(dir: string, config: Partial<LogConfig> = {}): Parti
     for (const s of segments) s.close();
     throw err;
   }
+}
+
+function reportRecovery(r: SegmentRecovery, nextBase: number | null, report: (line: string) => void): void {
+  const lost = nextBase !== null && r.nextOffset < nextBase ? `; offsets ${r.nextOffset}..${nextBase - 1} are lost, reads continue at ${nextBase} in the next segment` : '';
+  if (r.cutBytes === 0 && lost === '') {
+    // The active segment is checked on every start: only a repair is news.
+    if (nextBase !== null) report(`${r.file}: ${r.why}; rebuilt its indexes (nothing cut)`);
+    return;
+  }
+  report(`${r.file}: ${r.why}; recovered: cut ${r.cutBytes} bytes (${r.cutRecords} whole record(s)) after offset ${r.nextOffset - 1}${lost}`);
 }
 
 function diskStorage(dir: string, opts: FileSegmentOptions): LogStorage {

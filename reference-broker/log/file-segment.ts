@@ -13,6 +13,19 @@ export interface FileSegmentOptions {
   verifyBatch: (batch: Buffer) => boolean;
 }
 
+/** What opening a segment had to repair, for the log line that says so. */
+export interface SegmentRecovery {
+  /** The segment's `.log` file. */
+  file: string;
+  /** Why its indexes were not trusted (for the active segment: always recovered). */
+  why: string;
+  /** Bytes cut from the end of the log file, and the records in them (whole batches counted; a torn one adds none). */
+  cutBytes: number;
+  cutRecords: number;
+  /** Where the segment ends after recovery. */
+  nextOffset: number;
+}
+
 /** Read size when scanning a whole segment (recovery). */
 const SCAN_CHUNK = 1024 * 1024;
 /** Largest offset distance from the segment base that the int32 relative offsets of the indexes hold. */
@@ -61,14 +74,17 @@ export class FileSegment implements Segment {
    * Opens an existing segment. With `knownNextOffset` (an older segment: where the next one
    * starts) its indexes are trusted when they load cleanly; otherwise, or when they do not, the
    * segment is recovered: every batch is checked from the start and the log is cut at the
-   * first bad one, and the indexes are rebuilt. `recoveredBytes` says how much was cut.
+   * first bad one, and the indexes are rebuilt. `recovery` says why and what was cut (null:
+   * the indexes were trusted).
    */
-  static open(dir: string, baseOffset: number, opts: FileSegmentOptions, knownNextOffset: number | null): { segment: FileSegment; recoveredBytes: number | null } {
+  static open(dir: string, baseOffset: number, opts: FileSegmentOptions, knownNextOffset: number | null): { segment: FileSegment; recovery: SegmentRecovery | null } {
     const segment = new FileSegment(dir, baseOffset, opts, OPEN);
     try {
       segment.size = fstatSync(segment.logFd).size;
-      if (knownNextOffset !== null && segment.loadIndexes(knownNextOffset)) return { segment, recoveredBytes: null };
-      return { segment, recoveredBytes: segment.recover() };
+      const why = knownNextOffset === null ? 'it is the active segment' : segment.loadIndexes(knownNextOffset);
+      if (why === null) return { segment, recovery: null };
+      const { cutBytes, cutRecords } = segment.recover();
+      return { segment, recovery: { file: segment.paths.log, why, cutBytes, cutRecords, nextOffset: segment.next } };
     } catch (err) {
       segment.close();
       throw err;
@@ -103,12 +119,18 @@ export class FileSegment implements Segment {
     if (!found) return { chunks: [], bytes: 0, reachedEnd: true };
     const { pos, header } = found;
     if (header.lastOffset >= maxOffset) return { chunks: [], bytes: 0, reachedEnd: false };
+    // A batch running past the file (damaged since it was opened) holds nothing readable: as
+    // Kafka's LocalLog.read, the read goes on in the next segment rather than answer nothing forever.
+    const nothingHere: SegmentRead = { chunks: [], bytes: 0, reachedEnd: true };
+    if (pos + header.size > this.size) return nothingHere;
     if (header.size > maxBytes) {
       if (!minOneBatch) return { chunks: [], bytes: 0, reachedEnd: false };
-      const one = this.readBytes(pos, header.size);
+      const one = this.tryReadBytes(pos, header.size);
+      if (!one) return nothingHere;
       return { chunks: [one], bytes: one.length, reachedEnd: pos + header.size === this.size };
     }
-    const buf = this.readBytes(pos, Math.min(maxBytes, this.size - pos));
+    const buf = this.tryReadBytes(pos, Math.min(maxBytes, this.size - pos));
+    if (!buf) return nothingHere;
     // Keep whole batches below maxOffset; the read may end inside a batch.
     let end = 0;
     while (end + RECORD_BATCH_OVERHEAD <= buf.length) {
@@ -205,24 +227,58 @@ export class FileSegment implements Segment {
     for (const p of [this.paths.log, this.paths.index, this.paths.timeIndex]) rmSync(p, { force: true });
   }
 
-  /** Indexes trusted from disk for an older segment; false when they do not hold together. */
-  private loadIndexes(knownNextOffset: number): boolean {
+  /**
+   * Indexes trusted from disk for an older segment, as Kafka's sanity check of indexes on load
+   * (and a little more): null when they hold together with the log file, else why not. Every
+   * offset-index entry must point at the batch ending at its offset, and the batches after the
+   * last entry must chain up to the file's end and end where the next segment starts (a file cut
+   * mid-batch fails here). An empty index of a non-empty log counts as missing.
+   */
+  private loadIndexes(knownNextOffset: number): string | null {
     const maxOffset = knownNextOffset - 1;
-    if (!this.offsetIndex.load(this.size, maxOffset) || !this.timeIndex.load(maxOffset)) return false;
-    if (this.size === 0 ? knownNextOffset !== this.baseOffset : this.timeIndex.length === 0) return false;
+    if (!this.offsetIndex.load(this.size, maxOffset)) return 'its offset index is not a valid index of it';
+    if (!this.timeIndex.load(maxOffset)) return 'its time index is not a valid index of it';
+    if (this.size === 0) return knownNextOffset === this.baseOffset ? this.trust(knownNextOffset) : `it is empty but the next segment starts at offset ${knownNextOffset}`;
+    if (this.timeIndex.length === 0) return 'its time index is empty (counts as missing)';
+    const w = this.window();
+    for (let i = 0; i < this.offsetIndex.length; i++) {
+      const { offset, position } = this.offsetIndex.entryAt(i);
+      const at = w.view(position, RECORD_BATCH_OVERHEAD);
+      const h = at < 0 ? null : readHeaderSummary(w.buf, at);
+      if (!h || h.magic !== 2 || h.lastOffset !== offset) return `its offset index entry ${i} (offset ${offset} at byte ${position}) does not point at that batch`;
+    }
+    const emptyIndex = this.offsetIndex.length === 0;
+    let pos = emptyIndex ? 0 : this.offsetIndex.entryAt(this.offsetIndex.length - 1).position;
+    let expected = emptyIndex ? this.baseOffset : -1;
+    while (pos < this.size) {
+      // Without an entry, the batches before this one add up to at most the index interval (see track).
+      if (emptyIndex && pos > this.opts.indexIntervalBytes) return 'its offset index is empty (counts as missing)';
+      const at = w.view(pos, RECORD_BATCH_OVERHEAD);
+      if (at < 0) return `its last batch is torn (${this.size - pos} bytes at byte ${pos})`;
+      const h = readHeaderSummary(w.buf, at);
+      if (h.magic !== 2 || h.size < RECORD_BATCH_OVERHEAD || (expected >= 0 && h.baseOffset !== expected)) return `it holds no valid batch at byte ${pos}`;
+      if (pos + h.size > this.size) return `its last batch is torn (${this.size - pos} of ${h.size} bytes at byte ${pos})`;
+      expected = h.lastOffset + 1;
+      pos += h.size;
+    }
+    if (expected !== knownNextOffset) return `it ends at offset ${expected - 1} but the next segment starts at offset ${knownNextOffset}`;
+    return this.trust(knownNextOffset);
+  }
+
+  private trust(knownNextOffset: number): null {
     const last = this.timeIndex.lastEntry();
     this.maxTs = last ? last.timestamp : -1;
     this.maxTsOffset = last ? last.offset : -1;
     this.next = knownNextOffset;
-    return true;
+    return null;
   }
 
   /**
    * Checks every batch from the start (magic 2, a sane length inside the file, the offset that
    * must come next, and `verifyBatch`), cuts the file after the last good one and rebuilds both
-   * indexes. Returns the bytes cut.
+   * indexes. Returns the bytes cut and the records in the whole batches among them.
    */
-  private recover(): number {
+  private recover(): { cutBytes: number; cutRecords: number } {
     this.offsetIndex.clear();
     this.timeIndex.clear();
     this.maxTs = -1;
@@ -250,6 +306,16 @@ export class FileSegment implements Segment {
       pos += h.size;
     }
     const cut = this.size - pos;
+    let cutRecords = 0;
+    // Count what is cut as far as batch headers still make sense, for the log line.
+    for (let at = pos; ; ) {
+      const v = w.view(at, RECORD_BATCH_OVERHEAD);
+      if (v < 0) break;
+      const h = readHeaderSummary(w.buf, v);
+      if (h.magic !== 2 || h.size < RECORD_BATCH_OVERHEAD || at + h.size > this.size || h.lastOffset < h.baseOffset) break;
+      cutRecords += h.lastOffset - h.baseOffset + 1;
+      at += h.size;
+    }
     if (cut > 0) {
       ftruncateSync(this.logFd, pos);
       this.size = pos;
@@ -258,7 +324,7 @@ export class FileSegment implements Segment {
     this.next = expected;
     this.offsetIndex.writePending();
     this.timeIndex.writePending();
-    return cut;
+    return { cutBytes: cut, cutRecords };
   }
 
   /** Kafka's LogSegment.append bookkeeping for one batch: the running max timestamp and the index entries. */
@@ -297,9 +363,9 @@ export class FileSegment implements Segment {
     return readHeaderSummary(w.buf, at);
   }
 
-  private readBytes(pos: number, length: number): Buffer {
+  /** The bytes, or null when the file ends before them (cut short by something other than this broker). */
+  private tryReadBytes(pos: number, length: number): Buffer | null {
     const buf = Buffer.allocUnsafe(length);
-    if (readFully(this.logFd, buf, length, pos) !== length) throw new Error(`segment ${this.paths.log} ended before byte ${pos + length}`);
-    return buf;
+    return readFully(this.logFd, buf, length, pos) === length ? buf : null;
   }
 }

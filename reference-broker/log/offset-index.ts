@@ -44,6 +44,11 @@ export class OffsetIndex {
     return true;
   }
 
+  /** Entry `i`: the batch at `position` ends at `offset`. */
+  entryAt(i: number): { offset: number; position: number } {
+    return { offset: this.offsets[i]!, position: this.positions[i]! };
+  }
+
   /** Adds an entry: the batch at `position` ends at `lastOffset`. Written by {@link writePending}. */
   append(lastOffset: number, position: number): void {
     const e = Buffer.allocUnsafe(ENTRY_BYTES);
