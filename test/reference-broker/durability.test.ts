@@ -1,5 +1,5 @@
 /** The reference broker with --data-dir: what was acknowledged survives a restart, and the pull model's long poll. */
-import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,9 @@ import { createTopicBody, fetchBody, produceBody } from '../../harness/drivers/r
 import { buildRecordBatch } from '../../protocol/records/batch-builder.ts';
 import { decodeRecordBatches } from '../../protocol/records/record-batch.ts';
 import { startTestBroker, testKafka, uniqueTopic } from '../helpers/reference.ts';
+import { readLog } from '../helpers/read-log.ts';
+import { startBroker } from '../../reference-broker/server.ts';
+import { createLogger } from '../../reference-broker/logger.ts';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -57,6 +60,55 @@ describe('reference broker on disk', () => {
       const offsets = await admin2.fetchOffsets({ groupId, topics: [topic] });
       await admin2.disconnect();
       expect(offsets[0]!.partitions[0]!.offset).toBe('7');
+    } finally {
+      await broker.close();
+    }
+  });
+});
+
+describe('reference broker on disk, damaged inside sealed segments', () => {
+  it('reads every intact record after an older segment was cut mid-batch and an index entry moved, and logs what it cut', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kconform-data-'));
+    dirs.push(dataDir);
+    const topic = uniqueTopic('damage');
+    // Small segments so the log has several sealed ones: 2,000 records in 100 batches of 20.
+    let broker = await startTestBroker({ dataDir, segmentBytes: 16 * 1024 });
+    const c = await RawClient.connect(broker.bootstrap);
+    await c.request(19, 7, createTopicBody(topic));
+    for (let b = 0; b < 100; b++) {
+      const p = await c.request(0, 9, produceValues(topic, Array.from({ length: 20 }, (_, i) => `v${b * 20 + i}-${'x'.repeat(100)}`)));
+      expect(p.responses[0].partitionResponses[0].errorCode).toBe(0);
+    }
+    c.close();
+    await broker.close();
+
+    const partitionDir = join(dataDir, `${topic}-0`);
+    const logs = readdirSync(partitionDir).filter((f) => f.endsWith('.log')).sort();
+    expect(logs.length).toBeGreaterThanOrEqual(5);
+    // segment 1 loses the second half of its last batch; segment 3's second index entry points 9 bytes into a batch
+    const cutFile = join(partitionDir, logs[1]!);
+    truncateSync(cutFile, statSync(cutFile).size - 1000);
+    const indexFile = join(partitionDir, logs[3]!.replace('.log', '.index'));
+    const index = readFileSync(indexFile);
+    index.writeInt32BE(index.readInt32BE(12) + 9, 12);
+    writeFileSync(indexFile, index);
+
+    const lines: string[] = [];
+    const capture = createLogger('broker', 'info', { write: (s: string) => lines.push(s) });
+    broker = await startBroker({ port: 0, dataDir, segmentBytes: 16 * 1024 }, capture);
+    try {
+      const records = await readLog(broker.bootstrap, topic);
+      const nextBase = Number(logs[2]!.slice(0, 20));
+      // exactly the last batch of segment 1 (20 records) is gone; every other record reads, in order
+      const expected = Array.from({ length: 2_000 }, (_, i) => i).filter((o) => o < nextBase - 20 || o >= nextBase);
+      expect(records.map((r) => r.offset)).toEqual(expected);
+      expect(records.every((r) => r.value.startsWith(`v${r.offset}-`))).toBe(true);
+      const recovery = lines.filter((l) => l.includes('log recovery'));
+      expect(recovery).toHaveLength(2);
+      expect(recovery[0]).toContain(`${cutFile}: its last batch is torn`);
+      expect(recovery[0]).toMatch(new RegExp(`cut \\d+ bytes \\(0 whole record\\(s\\)\\) after offset ${nextBase - 21}; offsets ${nextBase - 20}..${nextBase - 1} are lost`));
+      expect(recovery[1]).toContain(`${join(partitionDir, logs[3]!)}: its offset index entry 1`);
+      expect(recovery[1]).toContain('rebuilt its indexes (nothing cut)');
     } finally {
       await broker.close();
     }
