@@ -58,6 +58,27 @@ export function parseSaslUsers(value: string): Map<string, string> {
 }
 
 /**
+ * Parses a users file: one `user:password` per line (the password is the rest of the line after
+ * the first ':', so it may hold ':' and ','); blank lines and lines starting with '#' are
+ * skipped. Errors name `path` and the line.
+ */
+export function parseSaslUsersFile(text: string, path: string): Map<string, string> {
+  const users = new Map<string, string>();
+  const lines = text.split(/\r?\n/);
+  lines.forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const colon = line.indexOf(':');
+    if (colon <= 0 || colon === line.length - 1) throw new SaslConfigError(`${path}:${i + 1}: expected user:password`);
+    const user = line.slice(0, colon);
+    if (users.has(user)) throw new SaslConfigError(`${path}:${i + 1}: SASL user ${user} given twice`);
+    users.set(user, line.slice(colon + 1));
+  });
+  if (users.size === 0) throw new SaslConfigError(`${path}: no SASL users in it (expected one user:password per line)`);
+  return users;
+}
+
+/**
  * A listener config for `mechanisms` with the same users for each mechanism; SCRAM credentials
  * are derived once here (PBKDF2, 4096 iterations as Kafka's default), as Kafka derives them when
  * a credential is created, so an authentication costs no key stretching on the broker.

@@ -6,7 +6,8 @@ import { registerCleanup } from '../../cleanup/cleanup-registry.ts';
 import { BUG_NAMES } from '../../../reference-broker/bugs/known-bugs.ts';
 import { parseQuorumVoters } from '../../../reference-broker/cluster-voters.ts';
 import { DataDirError, ensureDataDir } from '../../../reference-broker/state/data-dir.ts';
-import { parseSaslMechanisms, parseSaslUsers, saslListenerConfig, type SaslListenerConfig } from '../../../reference-broker/auth/sasl-config.ts';
+import { readFileSync } from 'node:fs';
+import { parseSaslMechanisms, parseSaslUsers, parseSaslUsersFile, saslListenerConfig, type SaslListenerConfig } from '../../../reference-broker/auth/sasl-config.ts';
 
 /** Options of `kconform broker` as commander parsed them. */
 export interface BrokerOptions {
@@ -28,6 +29,7 @@ export interface BrokerOptions {
   controllerQuorumVoters?: string;
   sasl?: string;
   saslUsers?: string;
+  saslUsersFile?: string;
   connectionsMaxIdleMs?: number;
   /** `--brokers K` only: serve the control endpoint (docs/control-endpoint.md) on 127.0.0.1:PORT. */
   controlPort?: number;
@@ -35,13 +37,36 @@ export interface BrokerOptions {
   network?: boolean;
 }
 
-/** `--sasl` and `--sasl-users` as a listener config; undefined for PLAINTEXT. Bad values are bad usage. */
-export function parseSaslOptions(opts: Pick<BrokerOptions, 'sasl' | 'saslUsers'>): SaslListenerConfig | undefined {
-  if (opts.sasl === undefined && opts.saslUsers === undefined) return undefined;
-  if (opts.sasl === undefined) throw usageError('--sasl-users needs --sasl plain|scram-sha-256');
-  if (opts.saslUsers === undefined) throw usageError('--sasl needs --sasl-users user:password,…');
+/** The environment variable that may hold the SASL users (`user:password,…`), out of sight of `ps`. */
+export const SASL_USERS_ENV = 'KCONFORM_SASL_USERS';
+
+/**
+ * `--sasl` and its users as a listener config; undefined for PLAINTEXT. The users come from
+ * exactly one of `--sasl-users-file` (one user:password per line), the KCONFORM_SASL_USERS
+ * environment variable, or `--sasl-users` (visible in `ps` to every local user: for tests).
+ * Bad values are bad usage.
+ */
+export function parseSaslOptions(opts: Pick<BrokerOptions, 'sasl' | 'saslUsers' | 'saslUsersFile'>, env: NodeJS.ProcessEnv = process.env): SaslListenerConfig | undefined {
+  const fromEnv = env[SASL_USERS_ENV] !== undefined && env[SASL_USERS_ENV] !== '' ? env[SASL_USERS_ENV] : undefined;
+  const sources = [opts.saslUsers !== undefined && '--sasl-users', opts.saslUsersFile !== undefined && '--sasl-users-file', fromEnv !== undefined && SASL_USERS_ENV].filter((x): x is string => typeof x === 'string');
+  if (opts.sasl === undefined && opts.saslUsers === undefined && opts.saslUsersFile === undefined) return undefined;
+  if (opts.sasl === undefined) throw usageError(`${sources[0]} needs --sasl plain|scram-sha-256`);
+  if (sources.length === 0) throw usageError(`--sasl needs users: --sasl-users-file PATH (one user:password per line) or ${SASL_USERS_ENV}=user:password,…`);
+  if (sources.length > 1) throw usageError(`SASL users given by both ${sources.join(' and ')}: give one`);
   try {
-    return saslListenerConfig(parseSaslMechanisms(opts.sasl), parseSaslUsers(opts.saslUsers));
+    let users: Map<string, string>;
+    if (opts.saslUsersFile !== undefined) {
+      let text: string;
+      try {
+        text = readFileSync(opts.saslUsersFile, 'utf8');
+      } catch (err) {
+        throw new Error(`cannot read --sasl-users-file ${opts.saslUsersFile}: ${(err as Error).message}`);
+      }
+      users = parseSaslUsersFile(text, opts.saslUsersFile);
+    } else {
+      users = parseSaslUsers((opts.saslUsers ?? fromEnv)!);
+    }
+    return saslListenerConfig(parseSaslMechanisms(opts.sasl), users);
   } catch (err) {
     throw usageError((err as Error).message);
   }
@@ -134,7 +159,7 @@ function checkDataDirPath(dir: string): void {
 export async function brokerCommand(opts: BrokerOptions): Promise<void> {
   if (opts.dataDir !== undefined) checkDataDirPath(opts.dataDir);
   // Followers replicate over the client listener, which knows no inter-broker credentials.
-  if ((opts.sasl !== undefined || opts.saslUsers !== undefined) && (opts.brokers !== 1 || opts.nodeId !== undefined)) throw usageError('--sasl serves a single node (replication between reference nodes has no credentials)');
+  if ((opts.sasl !== undefined || opts.saslUsers !== undefined || opts.saslUsersFile !== undefined) && (opts.brokers !== 1 || opts.nodeId !== undefined)) throw usageError('--sasl serves a single node (replication between reference nodes has no credentials)');
   if (opts.brokers !== 1) return clusterCommand(opts);
   if (opts.controlPort !== undefined || opts.network) throw usageError('--control-port and --network serve a cluster: use them with --brokers K (K > 1)');
   const config = { ...nodeConfig(opts), ...clusterNodeConfig(opts) };
