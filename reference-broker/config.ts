@@ -27,6 +27,10 @@ export interface BrokerConfig {
   socketRequestMaxBytes: number;
   /** connections.max.idle.ms: a connection with no traffic this long is closed (10 minutes) */
   connectionsMaxIdleMs: number;
+  /** max.connections: connections over this are refused (Kafka's default: unlimited) */
+  maxConnections: number;
+  /** max.connections.per.ip (Kafka's default: unlimited) */
+  maxConnectionsPerIp: number;
   /** SASL_PLAINTEXT listener (undefined: PLAINTEXT, no authentication); see reference-broker/auth/ */
   sasl?: SaslListenerConfig;
   /** min.insync.replicas (broker default; topics may override) */
@@ -88,6 +92,8 @@ export function defaultBrokerConfig(overrides: Partial<BrokerConfig> = {}): Brok
     defaultReplicationFactor: 1,
     socketRequestMaxBytes: 100 * 1024 * 1024,
     connectionsMaxIdleMs: 600_000,
+    maxConnections: Infinity,
+    maxConnectionsPerIp: Infinity,
     messageMaxBytes: 1024 * 1024 + 12,
     minInsyncReplicas: 1,
     groupInitialRebalanceDelayMs: 0,

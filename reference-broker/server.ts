@@ -4,6 +4,7 @@ import { Broker } from './broker.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { Connection } from './network/connection.ts';
 import { LogRateLimiter } from './network/log-rate-limiter.ts';
+import { ConnectionLimits } from './network/connection-limits.ts';
 import { attachSaslSession } from './auth/sasl-session.ts';
 import { RequestRouter } from './request-router.ts';
 import { HANDLERS } from './handlers/index.ts';
@@ -56,7 +57,9 @@ async function startNode(config: BrokerConfig, log: Logger, lock: DataDirLock | 
   const router = new RequestRouter(broker);
   const sockets = new Set<Socket>();
   const closeLog = new LogRateLimiter(log);
+  let limits: ConnectionLimits | undefined = undefined;
   const server: Server = createServer((socket) => {
+    if (limits && !limits.admit(socket)) return;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     const conn = new Connection(socket, {
@@ -71,6 +74,7 @@ async function startNode(config: BrokerConfig, log: Logger, lock: DataDirLock | 
       conn.setFrameLimit(config.sasl.maxReceiveSize, 'sasl.server.max.receive.size');
     }
   });
+  limits = new ConnectionLimits(server, { maxConnections: config.maxConnections, maxConnectionsPerIp: config.maxConnectionsPerIp, log });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       broker.close();
@@ -79,7 +83,9 @@ async function startNode(config: BrokerConfig, log: Logger, lock: DataDirLock | 
     });
     server.listen(config.port, config.host, () => resolve());
   });
-  server.on('error', (err) => log.error(`listener: ${err.message}`));
+  // Accept errors (EMFILE when libuv cannot hide it) repeat for every waiting client: one line a second.
+  const listenerErrors = new LogRateLimiter(log, 1);
+  server.on('error', (err) => listenerErrors.warn(`listener: ${err.message}`));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   broker.endpoint = { host: config.advertisedHost ?? config.host, port: config.advertisedPort ?? port };

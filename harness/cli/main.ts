@@ -46,6 +46,8 @@ program
   .option('--connections-max-idle-ms <ms>', 'connections.max.idle.ms: close a connection idle this long', intInRange(1, 2 ** 31 - 1), 600_000)
   .option('--control-port <port>', 'with --brokers K: an HTTP/JSON control endpoint on 127.0.0.1:PORT (nodes and roles, kill/restart/pause/resume, partition/heal, move a leader, wait until replicated; docs/control-endpoint.md)', intInRange(0, 65535))
   .option('--network', 'with --brokers K: each node in its own network namespace, so the control endpoint can partition them (needs root, ip, iptables)')
+  .option('--max-connections <n>', 'max.connections: refuse client connections beyond N (default: unlimited, but below the open-file limit)', intInRange(1, 2 ** 31 - 1))
+  .option('--max-connections-per-ip <n>', 'max.connections.per.ip: refuse connections from an address that has N open', intInRange(1, 2 ** 31 - 1))
   .action(async (opts) => (await import('./commands/broker.ts')).brokerCommand(opts));
 
 program

@@ -35,6 +35,8 @@ export interface BrokerOptions {
   controlPort?: number;
   /** `--brokers K` only: run each node in its own network namespace so the control endpoint can partition them (root). */
   network?: boolean;
+  maxConnections?: number;
+  maxConnectionsPerIp?: number;
 }
 
 /** The environment variable that may hold the SASL users (`user:password,…`), out of sight of `ps`. */
@@ -93,6 +95,8 @@ function nodeConfig(opts: BrokerOptions): Partial<BrokerConfig> {
     replicaLagTimeMaxMs: opts.replicaLagTimeMaxMs,
     sasl: parseSaslOptions(opts),
     ...(opts.connectionsMaxIdleMs !== undefined ? { connectionsMaxIdleMs: opts.connectionsMaxIdleMs } : {}),
+    ...(opts.maxConnections !== undefined ? { maxConnections: opts.maxConnections } : {}),
+    ...(opts.maxConnectionsPerIp !== undefined ? { maxConnectionsPerIp: opts.maxConnectionsPerIp } : {}),
     ...(opts.minInsyncReplicas !== undefined ? { minInsyncReplicas: opts.minInsyncReplicas } : {}),
     ...(opts.defaultReplicationFactor !== undefined ? { defaultReplicationFactor: opts.defaultReplicationFactor } : {}),
   };
@@ -135,6 +139,8 @@ function nodeArgs(opts: BrokerOptions): string[] {
   if (opts.defaultReplicationFactor !== undefined) args.push('--default-replication-factor', String(opts.defaultReplicationFactor));
   if (opts.uncleanLeaderElection) args.push('--unclean-leader-election');
   if (opts.connectionsMaxIdleMs !== undefined) args.push('--connections-max-idle-ms', String(opts.connectionsMaxIdleMs));
+  if (opts.maxConnections !== undefined) args.push('--max-connections', String(opts.maxConnections));
+  if (opts.maxConnectionsPerIp !== undefined) args.push('--max-connections-per-ip', String(opts.maxConnectionsPerIp));
   return args;
 }
 
