@@ -11,7 +11,7 @@ import { LeaderRouter } from './leader-router.ts';
 import { LATEST, listOffset, listOffsetRouted, produceRouted, RAW_VERSIONS, readRange } from './raw-reads.ts';
 import { readFromBeginning } from './read-from-beginning.ts';
 import type { Scenario, ScenarioContext } from './scenario.ts';
-import { createTopicsReady } from './topic-setup.ts';
+import { createTopicsReady, retrying } from './topic-setup.ts';
 
 type Acks = 0 | 1 | -1;
 type Driver = 'raw' | 'kafkajs';
@@ -228,8 +228,9 @@ export const ackLevelsScenario: Scenario = {
           { topic, numPartitions: 1 },
           { topic: minIsrTopic, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: 'min.insync.replicas', value: '2' }] },
         ]);
-        await d.acks1.connect();
-        await d.acksAll.connect();
+        // A node may be down or restarting (faults run from the start): kafkajs gives up after a few seconds.
+        await retrying('connecting the acks=1 producer', () => d.acks1.connect());
+        await retrying('connecting the acks=all producer', () => d.acksAll.connect());
         ctx.progress(`ack-levels: ${n} records in ${steps.length} batches: ${[0, 1, -1].map((a) => `acks=${a} ×${steps.filter((s) => s.acks === a).length}`).join(', ')}`);
         let seq = 0;
         for (const step of steps) {
