@@ -49,11 +49,14 @@ async function startNode(config: BrokerConfig, log: Logger, lock: DataDirLock | 
     if (config.port === 0) throw new Error('a cluster node needs an explicit --port (its address is registered with the controller before it listens)');
     const { startControlPlaneLink } = await import('./replication/control-plane-link.ts');
     link = await startControlPlaneLink(config, { host: config.advertisedHost ?? config.host, port: config.advertisedPort ?? config.port }, log);
+  }
+  // Before registration, as Kafka's BrokerServer: its replica manager follows what the metadata says.
+  const broker = new Broker(config, log, link);
+  if (link) {
     // As Kafka's BrokerServer: the client listener opens once the controller has unfenced this broker.
     log.info(`waiting for the controller to register and unfence node ${config.nodeId} before opening the client listener`);
     await link.whenServing();
   }
-  const broker = new Broker(config, log, link);
   const router = new RequestRouter(broker);
   const sockets = new Set<Socket>();
   const closeLog = new LogRateLimiter(log);

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { Consumer } from 'kafkajs';
 import { FINAL_READ, REPLAY_READ, POLL, SEND, type CheckResult, type RecordRef } from './checkers/index.ts';
 import { readFromBeginning } from './read-from-beginning.ts';
+import { createTopicsReady, retrying } from './topic-setup.ts';
 import type { Scenario, ScenarioContext } from './scenario.ts';
 
 /** Reads with `consumer` until `stop` says so; records each batch as a poll of `process`. */
@@ -51,11 +52,12 @@ export const consumerGroupsScenario: Scenario = {
     const share = fc.sample(fc.integer({ min: 4, max: n - 4 }), { seed: ctx.seed, numRuns: 1 })[0]!;
     // records A processes after its last commit, then dies: Kafka redelivers exactly these to B
     const extra = Math.min(fc.sample(fc.integer({ min: 1, max: 20 }), { seed: ctx.seed + 1, numRuns: 1 })[0]!, n - share - 1);
+    // Faults run from the start: setup meets nodes that are down or restarting, so it retries.
+    await createTopicsReady(ctx, [{ topic, numPartitions: 1 }]);
     const admin = ctx.kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await retrying('connecting the admin client', () => admin.connect());
     const producer = ctx.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
+    await retrying('connecting the producer', () => producer.connect());
     for (let i = 0; i < n; i += 10) {
       const values = Array.from({ length: Math.min(10, n - i) }, (_, j) => JSON.stringify({ run: ctx.runId, seq: i + j }));
       const ops = values.map((value) => ctx.history.invoke(0, SEND, { topic, partition: 0, key: null, value }));
@@ -66,7 +68,7 @@ export const consumerGroupsScenario: Scenario = {
     ctx.progress(`consumer-groups: member A reads ${share + extra} of ${n} records, commits the first ${share} and dies; member B resumes`);
 
     const a = ctx.kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
-    await a.connect();
+    await retrying('connecting member a', () => a.connect());
     // a consumer left running after a failure would keep retrying for ever: always disconnect
     const readByA = await consumeUntil(ctx, a, topic, 'member-a', (seen) => seen.length >= share + extra).catch(async (err: unknown) => {
       await a.disconnect();
@@ -89,7 +91,7 @@ export const consumerGroupsScenario: Scenario = {
     await admin.disconnect();
 
     const b = ctx.kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
-    await b.connect();
+    await retrying('connecting member b', () => b.connect());
     let readByB: RecordRef[];
     try {
       readByB = await consumeUntil(ctx, b, topic, 'member-b', (seen) => end <= last + 1 || (seen.length > 0 && seen[seen.length - 1]!.offset >= end - 1));

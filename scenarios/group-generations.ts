@@ -3,6 +3,7 @@ import { ErrorCode } from '../protocol/errors/generated/error-codes.ts';
 import { RawGroupMember, type MemberGeneration } from '../harness/drivers/raw-group-member.ts';
 import type { CheckResult } from './checkers/index.ts';
 import { readFromBeginning } from './read-from-beginning.ts';
+import { createTopicsReady, retrying } from './topic-setup.ts';
 import type { Scenario, ScenarioContext } from './scenario.ts';
 import { FINAL_READ, REPLAY_READ, SEND, type RecordRef } from './checkers/index.ts';
 
@@ -25,13 +26,11 @@ export const groupGenerationsScenario: Scenario = {
   async run(ctx: ScenarioContext): Promise<CheckResult[]> {
     const topic = ctx.topicName('generations');
     const groupId = `kconform-${ctx.runId}-generations`;
-    const admin = ctx.kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }], waitForLeaders: true });
-    await admin.disconnect();
+    // Faults run from the start: setup meets nodes that are down or restarting, so it retries.
+    await createTopicsReady(ctx, [{ topic, numPartitions: PARTITIONS }]);
     // a few records so the final read has something to judge
     const producer = ctx.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
+    await retrying('connecting the producer', () => producer.connect());
     for (let p = 0; p < PARTITIONS; p++) {
       const value = JSON.stringify({ run: ctx.runId, partition: p });
       const op = ctx.history.invoke(0, SEND, { topic, partition: p, key: null, value });

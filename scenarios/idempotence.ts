@@ -6,6 +6,7 @@ import { NEMESIS } from '../harness/nemesis/nemesis.ts';
 import { startProxies } from '../harness/nemesis/tcp-proxy.ts';
 import { FINAL_READ, REPLAY_READ, SEND, type CheckResult, type RecordRef } from './checkers/index.ts';
 import { readFromBeginning } from './read-from-beginning.ts';
+import { createTopicsReady, retrying } from './topic-setup.ts';
 import type { Scenario, ScenarioContext } from './scenario.ts';
 
 const PRODUCE = 0;
@@ -27,14 +28,12 @@ export const idempotenceScenario: Scenario = {
     const viaProxy = proxies.map((p) => `${p.listen.host}:${p.listen.port}`);
     // A short request timeout so a dropped answer turns into a retry quickly.
     const kafka = kafkajsClient(viaProxy, 'kconform-idempotence', { logLevel: logLevel.NOTHING, requestTimeout: 1500, retry: { retries: 8, initialRetryTime: 100 } });
-    const admin = kafka.admin();
     let retried = 0;
     try {
-      await admin.connect();
-      await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
-      await admin.disconnect();
+      // Faults run from the start: setup meets nodes that are down or restarting, so it retries.
+      await createTopicsReady(ctx, [{ topic, numPartitions: 1 }]);
       const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 8, initialRetryTime: 100 } });
-      await producer.connect();
+      await retrying('connecting the producer', () => producer.connect());
       ctx.progress(`idempotence: ${n} sends, dropping the answer before sends ${[...dropBefore].sort((a, b) => a - b).join(', ')}`);
       try {
         for (let i = 0; i < n; i++) {

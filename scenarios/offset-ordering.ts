@@ -239,8 +239,9 @@ export const offsetOrderingScenario: Scenario = {
       );
       for (const idempotent of plan.idempotent) {
         const p = ctx.kafka.producer({ idempotent, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-        await p.connect();
         producers.push(p);
+        // A node may be down or restarting (faults run from the start): kafkajs gives up after a few seconds.
+        await retrying('connecting a producer', () => p.connect());
       }
       manual = readManually(ctx, router, topic, () => ends, () => stopped, 60_000);
       // Awaited below; on an early way out, `finally` stops it and drops what it says.

@@ -1,24 +1,29 @@
 import type { Kafka } from 'kafkajs';
 import type { HistoryRecorder } from '../harness/history/history.ts';
 import { POLL, type RecordRef } from './checkers/index.ts';
+import { retrying } from './topic-setup.ts';
 
 /**
  * Reads the whole topic from the beginning with a fresh consumer group — what
  * `kafka-console-consumer --from-beginning` does — until every partition reaches its high watermark.
  */
 export async function readFromBeginning(kafka: Kafka, topic: string, process: string, history: HistoryRecorder, runId: string, timeoutMs = 60_000): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
   const ends = new Map<number, number>();
-  try {
-    for (const p of await admin.fetchTopicOffsets(topic)) ends.set(p.partition, Number(p.high));
-  } finally {
-    await admin.disconnect();
-  }
+  // After the heal a restarted node may not know the topic yet (UNKNOWN_TOPIC_OR_PARTITION) or
+  // not listen yet: without the ends there is no final read, and every verdict is unknown.
+  await retrying(`${process}: the end offsets of ${topic}`, async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      for (const p of await admin.fetchTopicOffsets(topic)) ends.set(p.partition, Number(p.high));
+    } finally {
+      await admin.disconnect();
+    }
+  });
   const consumer = kafka.consumer({ groupId: `kconform-${runId}-${process}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 200 });
   const position = new Map<number, number>();
   const done = () => [...ends].every(([p, end]) => (position.get(p) ?? 0) >= end);
-  await consumer.connect();
+  await retrying(`${process}: connecting`, () => consumer.connect());
   try {
     await consumer.subscribe({ topic: topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {

@@ -3,6 +3,7 @@ import type { Kafka } from 'kafkajs';
 import type { HistoryRecorder } from '../harness/history/history.ts';
 import type { Scenario } from './scenario.ts';
 import { FINAL_READ, REPLAY_READ, SEND, type CheckResult, type RecordRef } from './checkers/index.ts';
+import { checkSeedMessage } from './checkers/seed-message.ts';
 import { readFromBeginning } from './read-from-beginning.ts';
 
 /** The message the project's source document writes with kafka-console-producer on topic `mmr`. */
@@ -99,17 +100,7 @@ export async function runSeedScenario(o: SeedScenarioOptions): Promise<CheckResu
   await readFromBeginning(o.kafka, o.topic, FINAL_READ, o.history, o.runId, o.readTimeoutMs);
   o.progress(`seed: replaying '${o.topic}' from the beginning`);
   await readFromBeginning(o.kafka, o.topic, REPLAY_READ, o.history, o.runId, o.readTimeoutMs);
-  const first = o.history.ops.find((op) => op.process === FINAL_READ && op.type === 'ok' && (op.value as { records: RecordRef[] }).records.length > 0);
-  const firstRecord = first ? (first.value as { records: RecordRef[] }).records[0] : undefined;
-  const echoed = firstRecord?.value === MMR_MESSAGE;
-  return [
-    {
-      checker: 'seed-message',
-      valid: echoed,
-      summary: echoed ? 'the mmr message was read back byte for byte as the first record' : 'the first record read is not the mmr message',
-      witnesses: echoed ? [] : [{ expected: MMR_MESSAGE, read: firstRecord ?? null }],
-    },
-  ];
+  return [checkSeedMessage(o.history.ops, MMR_MESSAGE)];
 }
 
 /** The seed scenario in the scenario registry. */

@@ -141,10 +141,15 @@ export class ReplicaManager {
 
   /**
    * Brings local topics and replica roles in line with the committed metadata: creates and
-   * deletes topics, becomes leader or follower where the controller says so. A node acts on
-   * its metadata only once the controller has registered and unfenced it in the metadata this
-   * node applied: that record comes after every leader change made while it was away, so a
-   * restarted node never leads on a stale view.
+   * deletes topics, becomes leader or follower where the controller says so. A node leads only
+   * once the controller has registered and unfenced it in the metadata this node applied: that
+   * record comes after every leader change made while it was away, so a restarted node never
+   * leads on a stale view. It follows at once, as Kafka's broker does (BrokerServer installs its
+   * metadata publishers, whose ReplicaManager.applyDelta starts the follower fetchers, before
+   * the controller has accepted its registration — which waits for the previous incarnation's
+   * session to expire): a follower killed and restarted is still in the ISRs, and its fetches
+   * are what lets acks=all produces complete meanwhile. Following a stale leader is harmless:
+   * it answers NOT_LEADER_OR_FOLLOWER or FENCED_LEADER_EPOCH until the metadata catches up.
    */
   reconcile(): void {
     if (!this.link || this.closed) return;
@@ -171,7 +176,7 @@ export class ReplicaManager {
           // the controller may have taken a dead follower out of the ISR: what it held back may now be committed
           this.maybeAdvanceHighWatermark(p);
         }
-        else if (ready && reg.leader >= 0 && reg.replicas.includes(me)) this.follow(p, reg.leader);
+        else if (reg.leader >= 0 && reg.leader !== me && reg.replicas.includes(me)) this.follow(p, reg.leader);
         else this.stopReplica(p);
       }
     }

@@ -11,11 +11,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseVerifiableOutput, verifiableEventsToOps } from '../../harness/clients/verifiable-history.ts';
 import { javaDriver } from '../../harness/clients/drivers/java-driver.ts';
-import { fetchClusterMetadata } from '../../harness/kafka-dist/cluster-metadata.ts';
 import { runKafkaClass } from '../../harness/kafka-dist/kafka-tool.ts';
 import { LATEST_KAFKA_VERSION, resolveKafka } from '../../harness/kafka-dist/resolve-kafka.ts';
 import { ProcessFaultControl } from '../../harness/nemesis/process-faults.ts';
 import { startReferenceProcesses, type StartedReferenceProcesses } from '../../harness/targets/reference-process.ts';
+import { waitForPartitionEverywhere } from '../helpers/cluster-state.ts';
 import { uniqueTopic } from '../helpers/reference.ts';
 import { createTopic, patientKafka } from '../targets/fault-checks.ts';
 
@@ -40,8 +40,8 @@ describe('Java clients across a leader failover of the reference cluster', () =>
     await javaDriver.prepare();
     const topic = uniqueTopic('java-failover');
     await createTopic(patientKafka(cluster.bootstrap), { topic, numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] });
-    const view = await fetchClusterMetadata(cluster.nodes[0]!.bootstrap, { topics: [topic], timeoutMs: 5_000 });
-    const leader = view.topics.get(topic)!.partitions[0]!.leaderId;
+    // createTopics returns once the controller has the topic; a node learns of it when it applies the record.
+    const { leaderId: leader } = await waitForPartitionEverywhere(cluster.nodes, topic, 'a leader', (p) => p.leaderId > 0);
 
     const props = join(scratch, 'producer.properties');
     await writeFile(props, 'enable.idempotence=true\nretries=2147483647\ndelivery.timeout.ms=60000\nrequest.timeout.ms=5000\n');

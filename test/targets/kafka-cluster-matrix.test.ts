@@ -9,6 +9,7 @@ import type { KafkaMode } from '../../harness/kafka-dist/kafka-process.ts';
 import { findActiveController, findPartitionLeader } from '../../harness/nemesis/node-roles.ts';
 import { ProcessFaultControl } from '../../harness/nemesis/process-faults.ts';
 import { uniqueTopic } from '../helpers/reference.ts';
+import { pollUntil } from '../netns/cluster-checks.ts';
 import { consumeUntilSeen, createTopic, patientKafka, processesMentioning, produceAcknowledged } from './fault-checks.ts';
 
 const MATRIX: readonly { version: string; mode: KafkaMode }[] = [
@@ -32,7 +33,9 @@ describe.runIf(process.env.KCONFORM_MATRIX === '1').each(MATRIX)('3-node cluster
     expect(acked).toHaveLength(300);
 
     for (const role of ['leader', 'controller'] as const) {
-      const victim = role === 'leader' ? await findPartitionLeader(cluster.nodes, topic) : await findActiveController(cluster.nodes);
+      // Right after the leader's kill and restart the quorum may still be electing (a combined node
+      // can lead both): wait for a controller (or leader) to be known rather than read "none".
+      const victim = await pollUntil(() => (role === 'leader' ? findPartitionLeader(cluster.nodes, topic) : findActiveController(cluster.nodes)), 30_000);
       expect([1, 2, 3]).toContain(victim);
       await faults.kill(victim!);
       acked.push(...(await produceAcknowledged(kafka, topic, batch(role))));
