@@ -19,6 +19,7 @@ import { generatedCases } from './generated-cases.ts';
 import { knownDifference, KNOWN_DIFFERENCES, type KnownDifference } from './known-differences.ts';
 import { prepareWorld, settle, type Pair } from './prepare-world.ts';
 import { makeWorld, ownedBy, type World } from './world.ts';
+import { diffLogState, LOG_WRITING_APIS } from './log-state.ts';
 
 /** Options of one conform run. */
 export interface ConformOptions {
@@ -102,6 +103,8 @@ export function matrixCells(target: VersionRanges, against: VersionRanges, apis?
 interface CaseResult {
   diffs: CellDiff[];
   messages?: { target?: Record<string, string>; against?: Record<string, string> };
+  /** The case left the two brokers' logs apart (its diffs say where). */
+  diverged?: boolean;
 }
 
 async function runCase(c: ConformCase, pair: Pair, world: World, known: readonly KnownDifference[]): Promise<CaseResult> {
@@ -134,7 +137,17 @@ async function runCase(c: ConformCase, pair: Pair, world: World, known: readonly
     }
     if (step.settle) await settle(pair, world);
   }
-  return { diffs, messages: diffs.length ? messages : undefined };
+  // answers alike do not prove the logs alike (acks=0 has none): a log this case left apart is
+  // reported here, where it happened, not by every later case that reads it
+  let diverged = false;
+  if (c.steps.some((s) => LOG_WRITING_APIS.has(s.apiKey))) {
+    for (const d of await diffLogState(pair, world)) {
+      diverged = true;
+      const k = knownDifference(c.apiKey, c.version, c.name, d.path, known);
+      diffs.push({ case: c.name, ...d, ...(k ? { known: k.reason } : {}) });
+    }
+  }
+  return { diffs, messages: diffs.length ? messages : undefined, diverged };
 }
 
 function prefixed(label: string, info: Record<string, string>): Record<string, string> {
@@ -168,7 +181,8 @@ export async function runConform(opts: ConformOptions): Promise<ConformReport> {
   const [target, against] = await startBoth(opts);
   try {
     // a broker kconform did not start may hold topics of earlier runs: this run's names get a tag
-    const world = makeWorld(target.fresh && against.fresh ? '' : randomBytes(3).toString('hex'));
+    const tag = target.fresh && against.fresh ? '' : randomBytes(3).toString('hex');
+    let world = makeWorld(tag);
     const normalizeCtx = { ownTopic: ownedBy(world), ownGroup: ownedBy(world) };
     const sides = [new BrokerSide('target', target.bootstrap, normalizeCtx, opts.timeoutMs), new BrokerSide('against', against.bootstrap, normalizeCtx, opts.timeoutMs)] as const;
     try {
@@ -177,6 +191,18 @@ export async function runConform(opts: ConformOptions): Promise<ConformReport> {
       const common = (apiKey: number): number | undefined => highestCommonVersion(tv!, av!, apiKey);
       const pair: Pair = { sides, common };
       for (const w of await prepareWorld(pair, world, progress)) progress(`warning: ${w}`);
+      const startState = await diffLogState(pair, world);
+      if (startState.length) progress(`warning: the prepared logs already differ (${startState.map((d) => d.path).join(', ')})`);
+      let worlds = 0;
+      /**
+       * After a case left the logs apart, the rest of the run works on a world prepared afresh
+       * (new topic names, same content on both), so no later case inherits the difference.
+       */
+      const freshWorld = async (after: string) => {
+        world = makeWorld(tag ? `${tag}-r${++worlds}` : `r${++worlds}`);
+        progress(`${after} left the logs apart: preparing a fresh world (${world.prefix}*) for the cases after it`);
+        for (const w of await prepareWorld(pair, world, () => {})) progress(`warning: ${w}`);
+      };
 
       const rows: ConformRow[] = [];
       for (const apiKey of runOrder(cells.map((c) => c.apiKey))) {
@@ -189,13 +215,20 @@ export async function runConform(opts: ConformOptions): Promise<ConformReport> {
             rows.push({ apiKey, apiName: name, version: cell.version, verdict: 'unsupported', cases: 0, differing: 0, unsupportedBy: cell.unsupportedBy });
             continue;
           }
-          const cases = [
-            ...edgeCases(apiKey, { world, version: cell.version, common }),
-            ...generatedCases({ apiKey, version: cell.version, count: opts.cases, seed: opts.seed, world }),
+          const casesIn = (w: World) => [
+            ...edgeCases(apiKey, { world: w, version: cell.version, common }),
+            ...generatedCases({ apiKey, version: cell.version, count: opts.cases, seed: opts.seed, world: w }),
           ];
+          // the same cases (deterministic by seed), about the world of the moment
+          let cases = casesIn(world);
           const row: ConformRow = { apiKey, apiName: name, version: cell.version, verdict: 'same', cases: cases.length, differing: 0 };
-          for (const c of cases) {
+          for (let i = 0; i < cases.length; i++) {
+            const c = cases[i]!;
             const r = await runCase(c, pair, world, known);
+            if (r.diverged) {
+              await freshWorld(`${name} v${cell.version} ${c.name}`);
+              cases = casesIn(world);
+            }
             if (!r.diffs.length) continue;
             row.differing++;
             (row.diff ??= []).push(...r.diffs);
