@@ -107,7 +107,11 @@ interface CaseResult {
   diverged?: boolean;
 }
 
-async function runCase(c: ConformCase, pair: Pair, world: World, known: readonly KnownDifference[]): Promise<CaseResult> {
+/**
+ * Runs one case on both sides. `logsBefore` is how the logs differed before it (JSON of the
+ * diffs; '[]' when alike): only a change is this case's doing.
+ */
+async function runCase(c: ConformCase, pair: Pair, world: World, known: readonly KnownDifference[], logsBefore = '[]'): Promise<CaseResult> {
   const [target, against] = pair.sides;
   const prev: unknown[] = [];
   const diffs: CellDiff[] = [];
@@ -141,10 +145,13 @@ async function runCase(c: ConformCase, pair: Pair, world: World, known: readonly
   // reported here, where it happened, not by every later case that reads it
   let diverged = false;
   if (c.steps.some((s) => LOG_WRITING_APIS.has(s.apiKey))) {
-    for (const d of await diffLogState(pair, world)) {
-      diverged = true;
-      const k = knownDifference(c.apiKey, c.version, c.name, d.path, known);
-      diffs.push({ case: c.name, ...d, ...(k ? { known: k.reason } : {}) });
+    const logs = await diffLogState(pair, world);
+    diverged = JSON.stringify(logs) !== logsBefore;
+    if (diverged) {
+      for (const d of logs) {
+        const k = knownDifference(c.apiKey, c.version, c.name, d.path, known);
+        diffs.push({ case: c.name, ...d, ...(k ? { known: k.reason } : {}) });
+      }
     }
   }
   return { diffs, messages: diffs.length ? messages : undefined, diverged };
@@ -191,8 +198,14 @@ export async function runConform(opts: ConformOptions): Promise<ConformReport> {
       const common = (apiKey: number): number | undefined => highestCommonVersion(tv!, av!, apiKey);
       const pair: Pair = { sides, common };
       for (const w of await prepareWorld(pair, world, progress)) progress(`warning: ${w}`);
-      const startState = await diffLogState(pair, world);
-      if (startState.length) progress(`warning: the prepared logs already differ (${startState.map((d) => d.path).join(', ')})`);
+      /** How the logs differ now: a case is blamed only for a change. */
+      let logsApart = '[]';
+      const preparedLogs = async () => {
+        const start = await diffLogState(pair, world);
+        if (start.length) progress(`warning: the prepared logs already differ (${start.map((d) => d.path).join(', ')})`);
+        logsApart = JSON.stringify(start);
+      };
+      await preparedLogs();
       let worlds = 0;
       /**
        * After a case left the logs apart, the rest of the run works on a world prepared afresh
@@ -202,6 +215,7 @@ export async function runConform(opts: ConformOptions): Promise<ConformReport> {
         world = makeWorld(tag ? `${tag}-r${++worlds}` : `r${++worlds}`);
         progress(`${after} left the logs apart: preparing a fresh world (${world.prefix}*) for the cases after it`);
         for (const w of await prepareWorld(pair, world, () => {})) progress(`warning: ${w}`);
+        await preparedLogs();
       };
 
       const rows: ConformRow[] = [];
@@ -224,7 +238,7 @@ export async function runConform(opts: ConformOptions): Promise<ConformReport> {
           const row: ConformRow = { apiKey, apiName: name, version: cell.version, verdict: 'same', cases: cases.length, differing: 0 };
           for (let i = 0; i < cases.length; i++) {
             const c = cases[i]!;
-            const r = await runCase(c, pair, world, known);
+            const r = await runCase(c, pair, world, known, logsApart);
             if (r.diverged) {
               await freshWorld(`${name} v${cell.version} ${c.name}`);
               cases = casesIn(world);
