@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HistoryRecorder } from '../history/history.ts';
 import type { CheckResult } from '../../scenarios/checkers/types.ts';
-import { ASPECTS, diffBehaviour, observe, type AspectDiff, type TargetBehaviour } from './behaviour-diff.ts';
+import { ASPECTS, diffBehaviour, observe, offsetRanges, type AspectDiff, type TargetBehaviour } from './behaviour-diff.ts';
 
 /** A hand-built run of the seed scenario's shape: values carry the run id, as the scenarios write them. */
 class Run {
@@ -76,9 +76,9 @@ describe('diffBehaviour', () => {
     const b = new Run('kafka', 'run-2').acks([0, 2, 1]).read('final-read', [0, 2, 1]).read('replay', [0, 2, 1]);
     const d = byAspect(diffBehaviour([a.behaviour(), b.behaviour()]));
     expect(d.offsets!.summary).toBe(
-      'reference acked 5 sends, kafka 3; only reference acked seq 3, seq 4; in another order (first: kafka acked seq 2 before seq 1, reference after); 2 of 3 at other offsets (first: seq 1: reference offset 1, kafka offset 2)',
+      'reference acked 5 sends, kafka 3; only reference acked seq 3, seq 4, at mmr[0] offsets 3..4; in another order (first: kafka acked seq 2 before seq 1, reference after); 2 of 3 at other offsets (first: seq 1: reference offset 1, kafka offset 2)',
     );
-    expect(d.offsets!.details).toEqual(['only reference acked seq 3, seq 4', 'kafka acked seq 2 before seq 1, reference after', 'seq 1: reference offset 1, kafka offset 2', 'seq 2: reference offset 2, kafka offset 1']);
+    expect(d.offsets!.details).toEqual(['only reference acked seq 3, seq 4, at mmr[0] offsets 3..4', 'kafka acked seq 2 before seq 1, reference after', 'seq 1: reference offset 1, kafka offset 2', 'seq 2: reference offset 2, kafka offset 1']);
     expect(d['final-read']!.summary).toContain('reference read 5 records, kafka 3; only reference read seq 3, seq 4');
   });
 
@@ -95,7 +95,7 @@ describe('diffBehaviour', () => {
     const a = clean('reference', 'run-1', 6);
     const b = new Run('kafka', 'run-2').acks([0, 1, 3, 4, 5], [0, 1, 2, 3, 4]).read('final-read', [0, 1, 3, 4, 5]).read('replay', [0, 1, 3, 4, 5]);
     const d = byAspect(diffBehaviour([a.behaviour(), b.behaviour()]));
-    expect(d.offsets!.summary).toBe('reference acked 6 sends, kafka 5; only reference acked seq 2; 3 of 5 at other offsets (first: seq 3: reference offset 3, kafka offset 2)');
+    expect(d.offsets!.summary).toBe('reference acked 6 sends, kafka 5; only reference acked seq 2, at mmr[0] offset 2; 3 of 5 at other offsets (first: seq 3: reference offset 3, kafka offset 2)');
   });
 
   it('reports a record read twice and a missing final read', () => {
@@ -147,7 +147,7 @@ describe('diffBehaviour', () => {
     const b = clean('kafka', 'run-2').read('member-a', [0, 1, 2], undefined, 1).read('member-b', [2, 3, 4], [2, 3, 4]);
     const d = byAspect(diffBehaviour([a.behaviour(), b.behaviour()]))['consumer-reads']!;
     expect(d.same).toBe(false);
-    expect(d.summary).toBe('member-b: reference read 2 records, kafka 3; only kafka read seq 2');
+    expect(d.summary).toBe('member-b: reference read 2 records, kafka 3; only kafka read seq 2, at mmr[0] offset 2');
   });
 
   it('compares three targets against the first and names the pair', () => {
@@ -155,7 +155,7 @@ describe('diffBehaviour', () => {
     const b = clean('kafka@4.4.0', 'run-2');
     const c = new Run('kafka@3.9.2', 'run-3').acks(seqs(4)).read('final-read', seqs(4)).read('replay', seqs(4));
     const d = byAspect(diffBehaviour([a.behaviour(), b.behaviour(), c.behaviour()]));
-    expect(d.offsets!.summary).toBe('kafka@3.9.2 vs reference: reference acked 5 sends, kafka@3.9.2 4; only reference acked seq 4');
+    expect(d.offsets!.summary).toBe('kafka@3.9.2 vs reference: reference acked 5 sends, kafka@3.9.2 4; only reference acked seq 4, at mmr[0] offset 4');
   });
 
   it('ignores how batches of different partitions interleave, and which member a partition went to', () => {
@@ -210,12 +210,20 @@ describe('observe', () => {
   it('keeps what a client saw, normalized', () => {
     const o = observe(clean('reference', 'run-x', 2).failSend(2, 'timed out').behaviour());
     expect(o.acked.map((r) => [r.label, r.topic, r.offset])).toEqual([
-      ['seq 0', 'mmr-<run>', 0],
-      ['seq 1', 'mmr-<run>', 1],
+      ['seq 0', 'mmr', 0],
+      ['seq 1', 'mmr', 1],
     ]);
     expect(o.acked[0]!.id).toBe(JSON.stringify([null, JSON.stringify({ run: '<run>', seq: 0 })]));
     expect(o.finalRead).toHaveLength(2);
     expect([...o.reads.keys()]).toEqual(['replay']);
     expect([...o.errors]).toEqual([['0 send info: timed out', 1]]);
+  });
+});
+
+describe('offsetRanges', () => {
+  const at = (topic: string, partition: number, offset: number) => ({ id: `${topic}${partition}${offset}`, label: '', topic, partition, offset });
+  it('names every offset, as ranges per partition', () => {
+    expect(offsetRanges([at('mmr', 0, 22), at('mmr', 0, 21), at('mmr', 0, 23), at('mmr', 0, 40), at('mmr', 1, 7)])).toBe('mmr[0] offsets 21..23, 40; mmr[1] offset 7');
+    expect(offsetRanges([])).toBe('');
   });
 });

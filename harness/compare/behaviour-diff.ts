@@ -161,6 +161,29 @@ function offsetList(rs: readonly NormalizedRecord[]): string {
 }
 
 /**
+ * Where records sit, exactly and compactly, per partition: `mmr[0] offsets 21..35, 57`. Used for
+ * records only one side has, so a consumer that jumped over offsets is told which ones.
+ */
+export function offsetRanges(rs: readonly NormalizedRecord[]): string {
+  const byPartition = new Map<string, number[]>();
+  for (const r of rs) (byPartition.get(partitionKey(r)) ?? byPartition.set(partitionKey(r), []).get(partitionKey(r))!).push(r.offset);
+  return [...byPartition]
+    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+    .map(([k, offs]) => {
+      const sorted = [...new Set(offs)].sort((x, y) => x - y);
+      const ranges: string[] = [];
+      for (let i = 0; i < sorted.length; ) {
+        let j = i;
+        while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+        ranges.push(j === i ? `${sorted[i]}` : `${sorted[i]}..${sorted[j]}`);
+        i = j + 1;
+      }
+      return `${k} offset${sorted.length === 1 ? '' : 's'} ${ranges.join(', ')}`;
+    })
+    .join('; ');
+}
+
+/**
  * Two record sequences (acks, or what a reader saw), matched by identity rather than position so
  * one missing record does not make every later one look different: which records only one side
  * has, whether the shared ones come in the same order, and whether they sit at the same offsets.
@@ -176,21 +199,23 @@ function diffRecords(a: readonly NormalizedRecord[], b: readonly NormalizedRecor
   });
   const matchedB = new Set<number>();
   const common: { x: NormalizedRecord; j: number }[] = [];
-  const onlyA: string[] = [];
+  const onlyA: NormalizedRecord[] = [];
   for (const x of a) {
     const j = positionsInB.get(x.id)?.shift();
-    if (j === undefined) onlyA.push(x.label);
+    if (j === undefined) onlyA.push(x);
     else {
       matchedB.add(j);
       common.push({ x, j });
     }
   }
-  const onlyB = b.filter((_, j) => !matchedB.has(j)).map((r) => r.label);
+  const onlyB = b.filter((_, j) => !matchedB.has(j));
+  // the labels say which records, the offsets (on the side that has them) say exactly where
+  const only = (side: string, rs: NormalizedRecord[]) => `only ${side} ${verb} ${some(rs.map((r) => r.label))}, at ${offsetRanges(rs)}`;
   const parts: string[] = [];
   const details: string[] = [];
   if (a.length !== b.length) parts.push(`${an} ${verb} ${a.length} ${verb === 'acked' ? 'sends' : 'records'}, ${bn} ${b.length}`);
-  if (onlyA.length) parts.push(`only ${an} ${verb} ${some(onlyA)}`);
-  if (onlyB.length) parts.push(`only ${bn} ${verb} ${some(onlyB)}`);
+  if (onlyA.length) parts.push(only(an, onlyA));
+  if (onlyB.length) parts.push(only(bn, onlyB));
   details.push(...parts.slice(a.length !== b.length ? 1 : 0));
 
   // order: within a partition, or within a producer's records in a concurrently written one

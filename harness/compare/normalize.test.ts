@@ -3,8 +3,15 @@ import { normalizeError, normalizeRecord, recordLabel, withoutRunId } from './no
 
 describe('normalize', () => {
   it('replaces the run id everywhere, but not a run id too short to be safe', () => {
-    expect(withoutRunId('mmr-0-reference {"run":"0-reference"}', '0-reference')).toBe('mmr-<run> {"run":"<run>"}');
+    expect(withoutRunId('{"run":"0-reference"}', '0-reference')).toBe('{"run":"<run>"}');
     expect(withoutRunId('seq 12', '1')).toBe('seq 12');
+  });
+
+  it('names a topic by its scenario name: the run-scoped suffix an external target gets is dropped', () => {
+    const runId = '1-external-127.0.0.1-19301';
+    expect(withoutRunId('mmr-1-external-127.0.0.1-19301', runId)).toBe('mmr');
+    expect(normalizeRecord({ topic: `mmr-${runId}`, partition: 0, offset: 3 }, runId).topic).toBe(normalizeRecord({ topic: 'mmr', partition: 0, offset: 3 }, '0-reference').topic);
+    expect(normalizeError(`UNKNOWN_TOPIC_OR_PARTITION on mmr-${runId}[0]`, runId)).toBe(normalizeError('UNKNOWN_TOPIC_OR_PARTITION on mmr[0]', '0-reference'));
   });
 
   it('takes addresses and durations out of error messages', () => {
@@ -24,7 +31,7 @@ describe('normalize', () => {
 
   it('normalizes a history record, tolerating missing fields', () => {
     const r = normalizeRecord({ topic: 'mmr-run-9', partition: 0, offset: 4, key: 'k', value: '{"run":"run-9","seq":4}' }, 'run-9');
-    expect(r).toEqual({ id: JSON.stringify(['k', '{"run":"<run>","seq":4}']), label: 'seq 4', topic: 'mmr-<run>', partition: 0, offset: 4 });
+    expect(r).toEqual({ id: JSON.stringify(['k', '{"run":"<run>","seq":4}']), label: 'seq 4', topic: 'mmr', partition: 0, offset: 4 });
     expect(normalizeRecord(undefined, 'run-9')).toMatchObject({ topic: '?', partition: -1, offset: -1 });
   });
 });

@@ -7,10 +7,15 @@
 /** Placeholder for a run id. */
 export const RUN = '<run>';
 
-/** Replaces the run id wherever it occurs in `text`. */
+/**
+ * Replaces the run id wherever it occurs in `text`. A `-<run id>` suffix goes altogether: it is
+ * what the runner appends to a topic name on a target it did not start fresh (an external
+ * broker keeps earlier runs' topics), while a fresh target's topic is the bare scenario name, so
+ * `mmr-1-external-…` on one and `mmr` on the other name the same scenario topic.
+ */
 export function withoutRunId(text: string, runId: string): string {
   // a run id of one or two characters would also match inside unrelated values
-  return runId.length >= 3 ? text.split(runId).join(RUN) : text;
+  return runId.length >= 3 ? text.split(`-${runId}`).join('').split(runId).join(RUN) : text;
 }
 
 const ADDRESS = /(?:\[[0-9a-fA-F:.]+\]|\b(?:\d{1,3}\.){3}\d{1,3}|\blocalhost)(?::\d{1,5})?\b/g;

@@ -57,6 +57,16 @@ describe('normalizeBody', () => {
     expect(normalizeBody(16, 4, { groups: [{ groupId: 'other' }, { groupId: 'conform-g' }] }, ctx()).value).toEqual({ groups: [{ groupId: 'conform-g' }] });
   });
 
+  it('sorts topics answered by id (Produce v13+: empty names), whatever order each broker answered them in', () => {
+    const topic = (id: string, index: number) => ({ name: '', topicId: id, partitionResponses: [{ index, errorCode: 0 }] });
+    const ids = new IdentityMap();
+    ids.learnTopicId('conform-multi', '11111111-1111-1111-1111-111111111111');
+    ids.learnTopicId('conform-single', '22222222-2222-2222-2222-222222222222');
+    const kafka = normalizeBody(0, 13, { responses: [topic('11111111-1111-1111-1111-111111111111', 0), topic('22222222-2222-2222-2222-222222222222', 2)] }, ctx(ids)).value;
+    const reference = normalizeBody(0, 13, { responses: [topic('22222222-2222-2222-2222-222222222222', 2), topic('11111111-1111-1111-1111-111111111111', 0)] }, ctx(ids)).value;
+    expect(reference).toEqual(kafka);
+  });
+
   it('takes times near now for server clocks, and keeps record timestamps a client chose', () => {
     const v = normalizeBody(0, 9, { logAppendTimeMs: BigInt(NOW - 5), timestamp: BigInt(NOW + 1000), other: { timestamp: 1_000n } }, ctx()).value;
     expect(v).toEqual({ logAppendTimeMs: '<time>', timestamp: '<now>', other: { timestamp: '1000' } });

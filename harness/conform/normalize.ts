@@ -43,7 +43,7 @@ const NODE_ID_KEYS = new Set(['nodeId', 'leaderId', 'controllerId', 'brokerId', 
 const NODE_LIST_KEYS = new Set(['replicaNodes', 'isrNodes', 'offlineReplicas', 'eligibleLeaderReplicas', 'lastKnownElr', 'replicas', 'isr']);
 const MEMBER_KEYS = new Set(['memberId', 'leader']);
 /** Keys by which list elements are sorted, in order of preference (the first one an element has). */
-const SORT_KEYS = ['apiKey', 'name', 'topic', 'topicName', 'groupId', 'partitionIndex', 'partition', 'index', 'nodeId', 'memberId', 'key'];
+const SORT_KEYS = ['apiKey', 'name', 'topic', 'topicName', 'topicId', 'groupId', 'partitionIndex', 'partition', 'index', 'nodeId', 'memberId', 'key'];
 
 /** Outcomes that are not answers, as the strings diffs show. */
 export function outcomeLabel(o: Outcome): string {
@@ -182,12 +182,17 @@ function normalizeField(k: string, x: unknown, p: string, ctx: NormalizeContext,
 function sortUnordered(items: unknown[]): unknown[] {
   if (items.length < 2 || !items.every(isPlainObject)) return items;
   const first = items[0] as Record<string, unknown>;
-  const key = SORT_KEYS.find((k) => k in first && items.every((e) => k in (e as Record<string, unknown>)));
-  if (!key) return items;
-  const sortKey = (e: unknown) => {
-    const s = (e as Record<string, unknown>)[key];
-    return typeof s === 'number' ? s.toString().padStart(12, '0') : JSON.stringify(s);
-  };
+  const keys = SORT_KEYS.filter((k) => k in first && items.every((e) => k in (e as Record<string, unknown>)));
+  if (!keys.length) return items;
+  // every name-like key, in order: Produce v13+ answers carry topicId with an empty name, so the
+  // name alone would leave their topics in the order each broker happened to answer them
+  const sortKey = (e: unknown) =>
+    keys
+      .map((key) => {
+        const s = (e as Record<string, unknown>)[key];
+        return typeof s === 'number' ? s.toString().padStart(12, '0') : JSON.stringify(s);
+      })
+      .join('\u0000');
   return [...items].sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
 }
 

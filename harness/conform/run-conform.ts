@@ -19,6 +19,7 @@ import { generatedCases } from './generated-cases.ts';
 import { knownDifference, KNOWN_DIFFERENCES, type KnownDifference } from './known-differences.ts';
 import { prepareWorld, settle, type Pair } from './prepare-world.ts';
 import { makeWorld, ownedBy, type World } from './world.ts';
+import { diffLogState, LOG_WRITING_APIS } from './log-state.ts';
 
 /** Options of one conform run. */
 export interface ConformOptions {
@@ -102,9 +103,15 @@ export function matrixCells(target: VersionRanges, against: VersionRanges, apis?
 interface CaseResult {
   diffs: CellDiff[];
   messages?: { target?: Record<string, string>; against?: Record<string, string> };
+  /** The case left the two brokers' logs apart (its diffs say where). */
+  diverged?: boolean;
 }
 
-async function runCase(c: ConformCase, pair: Pair, world: World, known: readonly KnownDifference[]): Promise<CaseResult> {
+/**
+ * Runs one case on both sides. `logsBefore` is how the logs differed before it (JSON of the
+ * diffs; '[]' when alike): only a change is this case's doing.
+ */
+async function runCase(c: ConformCase, pair: Pair, world: World, known: readonly KnownDifference[], logsBefore = '[]'): Promise<CaseResult> {
   const [target, against] = pair.sides;
   const prev: unknown[] = [];
   const diffs: CellDiff[] = [];
@@ -134,7 +141,20 @@ async function runCase(c: ConformCase, pair: Pair, world: World, known: readonly
     }
     if (step.settle) await settle(pair, world);
   }
-  return { diffs, messages: diffs.length ? messages : undefined };
+  // answers alike do not prove the logs alike (acks=0 has none): a log this case left apart is
+  // reported here, where it happened, not by every later case that reads it
+  let diverged = false;
+  if (c.steps.some((s) => LOG_WRITING_APIS.has(s.apiKey))) {
+    const logs = await diffLogState(pair, world);
+    diverged = JSON.stringify(logs) !== logsBefore;
+    if (diverged) {
+      for (const d of logs) {
+        const k = knownDifference(c.apiKey, c.version, c.name, d.path, known);
+        diffs.push({ case: c.name, ...d, ...(k ? { known: k.reason } : {}) });
+      }
+    }
+  }
+  return { diffs, messages: diffs.length ? messages : undefined, diverged };
 }
 
 function prefixed(label: string, info: Record<string, string>): Record<string, string> {
@@ -168,7 +188,8 @@ export async function runConform(opts: ConformOptions): Promise<ConformReport> {
   const [target, against] = await startBoth(opts);
   try {
     // a broker kconform did not start may hold topics of earlier runs: this run's names get a tag
-    const world = makeWorld(target.fresh && against.fresh ? '' : randomBytes(3).toString('hex'));
+    const tag = target.fresh && against.fresh ? '' : randomBytes(3).toString('hex');
+    let world = makeWorld(tag);
     const normalizeCtx = { ownTopic: ownedBy(world), ownGroup: ownedBy(world) };
     const sides = [new BrokerSide('target', target.bootstrap, normalizeCtx, opts.timeoutMs), new BrokerSide('against', against.bootstrap, normalizeCtx, opts.timeoutMs)] as const;
     try {
@@ -177,6 +198,25 @@ export async function runConform(opts: ConformOptions): Promise<ConformReport> {
       const common = (apiKey: number): number | undefined => highestCommonVersion(tv!, av!, apiKey);
       const pair: Pair = { sides, common };
       for (const w of await prepareWorld(pair, world, progress)) progress(`warning: ${w}`);
+      /** How the logs differ now: a case is blamed only for a change. */
+      let logsApart = '[]';
+      const preparedLogs = async () => {
+        const start = await diffLogState(pair, world);
+        if (start.length) progress(`warning: the prepared logs already differ (${start.map((d) => d.path).join(', ')})`);
+        logsApart = JSON.stringify(start);
+      };
+      await preparedLogs();
+      let worlds = 0;
+      /**
+       * After a case left the logs apart, the rest of the run works on a world prepared afresh
+       * (new topic names, same content on both), so no later case inherits the difference.
+       */
+      const freshWorld = async (after: string) => {
+        world = makeWorld(tag ? `${tag}-r${++worlds}` : `r${++worlds}`);
+        progress(`${after} left the logs apart: preparing a fresh world (${world.prefix}*) for the cases after it`);
+        for (const w of await prepareWorld(pair, world, () => {})) progress(`warning: ${w}`);
+        await preparedLogs();
+      };
 
       const rows: ConformRow[] = [];
       for (const apiKey of runOrder(cells.map((c) => c.apiKey))) {
@@ -189,13 +229,20 @@ export async function runConform(opts: ConformOptions): Promise<ConformReport> {
             rows.push({ apiKey, apiName: name, version: cell.version, verdict: 'unsupported', cases: 0, differing: 0, unsupportedBy: cell.unsupportedBy });
             continue;
           }
-          const cases = [
-            ...edgeCases(apiKey, { world, version: cell.version, common }),
-            ...generatedCases({ apiKey, version: cell.version, count: opts.cases, seed: opts.seed, world }),
+          const casesIn = (w: World) => [
+            ...edgeCases(apiKey, { world: w, version: cell.version, common }),
+            ...generatedCases({ apiKey, version: cell.version, count: opts.cases, seed: opts.seed, world: w }),
           ];
+          // the same cases (deterministic by seed), about the world of the moment
+          let cases = casesIn(world);
           const row: ConformRow = { apiKey, apiName: name, version: cell.version, verdict: 'same', cases: cases.length, differing: 0 };
-          for (const c of cases) {
-            const r = await runCase(c, pair, world, known);
+          for (let i = 0; i < cases.length; i++) {
+            const c = cases[i]!;
+            const r = await runCase(c, pair, world, known, logsApart);
+            if (r.diverged) {
+              await freshWorld(`${name} v${cell.version} ${c.name}`);
+              cases = casesIn(world);
+            }
             if (!r.diffs.length) continue;
             row.differing++;
             (row.diff ??= []).push(...r.diffs);

@@ -58,6 +58,13 @@ export interface RunScenarioOptions {
    * replay); stored in config.json. Steps of families the target cannot do are left out.
    */
   schedule?: readonly ScheduledFault[];
+  /**
+   * The id stamped into values, group ids and, on a target not started fresh, topic names
+   * (default: the run directory's name). Must be unique per run on a broker that outlives runs:
+   * `compare` gives each target the same directory name in every invocation, so a second
+   * compare against one external broker would otherwise append to the first one's topics.
+   */
+  runId?: string;
   progress: (line: string) => void;
   /** external@ only: the owner's per-node process fault commands. */
   nodeControl?: NodeCommands;
@@ -186,7 +193,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
     const started = target;
     unregister = registerCleanup(`stop target ${targetName}`, () => started.stop());
     progress(`target ${targetName} ready at ${target.bootstrap}`);
-    const runId = runDir.split('/').pop()!;
+    const runId = o.runId ?? runDir.split('/').pop()!;
     const fresh = target.fresh;
     clientLog = createWriteStream(join(runDir, 'client.log'));
     const faults = startFaultLoop(target, history, seed, o.faults ?? [], progress, scenario.ownFaults, o.schedule);

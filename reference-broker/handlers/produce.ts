@@ -37,7 +37,23 @@ interface Entry {
   toAppend?: { partition: Partition; records: Buffer };
   /** The answer when the partition is refused before the append; it wins over an append's answer. */
   refusal?: PartitionAppendOutcome;
+  /**
+   * The last records given for this existing partition were null. Kafka's validateRecords lets
+   * null through (it is not a Records), so null reaches the append and fails the whole request
+   * there: nothing of the request is appended (see {@link NULL_RECORDS_MESSAGE}).
+   */
+  nullRecords?: boolean;
 }
+
+/**
+ * Why nothing of a request with null records is appended. Kafka 4.4.0's
+ * ProduceRequest.validateRecords checks only `Records` instances, so a partition's null records
+ * go into authorizedRequestInfo like a valid batch, and ReplicaManager fails on them before it
+ * appends any partition (the request is never answered; the connection stays open). The
+ * reference broker appends nothing either, and answers every partition it would have appended
+ * with INVALID_RECORD instead of leaving the client without an answer.
+ */
+const NULL_RECORDS_MESSAGE = 'not appended: a partition of this produce request has null records, which fails the whole request (nothing is appended, as in Kafka)';
 
 /** Kafka's key of a partition: topic id and name (v13+ resolve the name from the id), index. */
 function keyOf(name: string, topicId: string, index: number): string {
@@ -64,8 +80,12 @@ function classify(req: ProduceRequest, broker: Broker, apiVersion: number): Map<
       const partition = topic?.partitions[p.index];
       if (apiVersion >= 13 && !topic) entry.refusal = refused(ErrorCode.UNKNOWN_TOPIC_ID, null);
       else if (!partition) entry.refusal = refused(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null);
-      else if (p.records === null) entry.refusal = refused(ErrorCode.INVALID_RECORD, `Produce requests with version ${apiVersion} must have at least one record batch per partition`);
-      else {
+      else if (p.records === null) {
+        // as Kafka's map keeps the last records given: null replaces an earlier batch, and a later batch replaces null
+        entry.nullRecords = true;
+        entry.toAppend = undefined;
+      } else {
+        entry.nullRecords = false;
         const invalid = validateProduceRecords(apiVersion, p.records);
         if (invalid) entry.refusal = refused(invalid.errorCode, invalid.message);
         else entry.toAppend = { partition, records: p.records };
@@ -119,12 +139,16 @@ export const produceHandler: ApiHandler<ProduceRequest, ProduceResponse> = {
     const validAcks = req.acks === -1 || req.acks === 0 || req.acks === 1;
     const internalTopicsAllowed = clientId === ADMIN_CLIENT_ID;
     const leaders = new Set<number>();
+    const entries = classify(req, broker, apiVersion);
+    const nullRecords = [...entries.values()].some((e) => e.nullRecords);
     const answers = await Promise.all(
-      [...classify(req, broker, apiVersion).values()].map(async (entry) => {
+      [...entries.values()].map(async (entry) => {
         let o: PartitionAppendOutcome | undefined;
         const partition = entry.toAppend?.partition;
-        if (entry.toAppend && partition) {
-          if (!validAcks) o = refused(ErrorCode.INVALID_REQUIRED_ACKS, null);
+        if (entry.nullRecords) o = refused(ErrorCode.INVALID_RECORD, `Produce requests with version ${apiVersion} must have at least one record batch per partition`);
+        else if (entry.toAppend && partition) {
+          if (nullRecords) o = refused(ErrorCode.INVALID_RECORD, NULL_RECORDS_MESSAGE);
+          else if (!validAcks) o = refused(ErrorCode.INVALID_REQUIRED_ACKS, null);
           else {
             o = appendRecords(broker, partition, entry.toAppend.records, req.acks, { apiVersion, internalTopicsAllowed });
             if (o.errorCode === ErrorCode.NONE && req.acks === -1 && !broker.bugs.strikes('ignore-acks-all')) {

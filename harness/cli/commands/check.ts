@@ -2,6 +2,7 @@ import { createReadStream, existsSync, mkdirSync, readFileSync, writeFileSync } 
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Op } from '../../history/history.ts';
+import { HistoryValidator } from '../../history/history-validator.ts';
 import {
   checkHistory,
   combine,
@@ -26,11 +27,13 @@ export interface CheckOptions {
 
 /**
  * Reads history.jsonl line by line (a history of 10^6 ops is never one string), validating each
- * line; a malformed one is bad input and names its line number.
+ * line and the history it makes (see history-validator.ts); a malformed or impossible one, or an
+ * empty one, is bad input and names its line number.
  */
 export async function readHistory(path: string): Promise<Op[]> {
   if (!existsSync(path)) throw usageError(`cannot read history ${path}: no such file`);
   const ops: Op[] = [];
+  const validator = new HistoryValidator();
   const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
   let n = 0;
   for await (const line of lines) {
@@ -44,8 +47,12 @@ export async function readHistory(path: string): Promise<Op[]> {
     }
     const problem = validateOp(parsed);
     if (problem) throw usageError(`${path}:${n}: not a history op: ${problem}`);
+    const impossible = validator.add(parsed as Op, n);
+    if (impossible) throw usageError(`${path}:${n}: ${impossible}`);
     ops.push(parsed as Op);
   }
+  const whole = validator.finish();
+  if (whole) throw usageError(`${path}: ${whole}`);
   return ops;
 }
 

@@ -65,12 +65,15 @@ export async function compareCommand(opts: CompareOptions): Promise<void> {
       const behaviours: TargetBehaviour[] = [];
       const runs: ComparedScenario['runs'] = [];
       for (const t of targets) {
-        const runDir = join(outRoot, opts.runs === 1 ? scenario.name : `${scenario.name}-${i}`, t.dirName);
+        const scenarioDir = opts.runs === 1 ? scenario.name : `${scenario.name}-${i}`;
+        const runDir = join(outRoot, scenarioDir, t.dirName);
+        // unique per invocation: an external broker keeps the topics and groups of earlier compares
+        const runId = `${basename(outRoot)}-${scenarioDir}-${t.dirName}`;
         process.stdout.write(`\n${scenario.name} (seed ${seed}) on ${t.label}\n`);
         try {
-          const r = await runScenario({ spec: t.parsed, targetName: t.spec, scenario, seed, records: opts.records, runDir, brokers: opts.brokers, faults, progress: (line) => process.stdout.write(`  [${t.label}] ${line}\n`) });
+          const r = await runScenario({ spec: t.parsed, targetName: t.spec, scenario, seed, records: opts.records, runDir, runId, brokers: opts.brokers, faults, progress: (line) => process.stdout.write(`  [${t.label}] ${line}\n`) });
           runs.push({ target: t.label, runDir, valid: r.valid, failing: failingChecks(r.checks), seconds: r.seconds, error: r.error });
-          behaviours.push({ target: t.label, runId: basename(runDir), history: readHistoryFile(runDir), checks: r.checks, error: r.error });
+          behaviours.push({ target: t.label, runId, history: readHistoryFile(runDir), checks: r.checks, error: r.error });
         } catch (err) {
           if (err instanceof TargetUnavailableError) throw targetError(`${t.label}: ${err.message}`);
           throw err;
