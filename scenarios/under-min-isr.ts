@@ -69,6 +69,8 @@ async function writeAcks1(ctx: ScenarioContext, raw: RawClient, topic: string, p
 
 /** One Fetch of `topic`-0 from `offset` at the leader, as a poll op; returns how many records it brought. */
 async function readOnce(ctx: ScenarioContext, raw: RawClient, topic: string, offset: number, maxWaitMs: number): Promise<number> {
+  // Each read starts where it chooses: a seek, so the poll-order checkers do not take a re-read for a step back.
+  ctx.history.invoke(READER, 'seek', { topic, partition: 0, offset }).ok({ topic, partition: 0, offset });
   const op = ctx.history.invoke(READER, POLL, { topic, partition: 0, offset, maxWaitMs });
   try {
     const [p] = await fetchOnce(raw, topic, new Map([[0, offset]]), { maxWaitMs, minBytes: 1 });
