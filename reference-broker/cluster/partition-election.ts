@@ -58,7 +58,8 @@ export function targetElr(registration: Readonly<PartitionRegistration>, request
   const lastKnownElr = [...lastKnownElrOf(registration)];
   if (request.elrEnabled === false) return { elr, lastKnownElr };
   if (request.targetIsr.length >= (request.minIsr ?? 1)) return { elr: [], lastKnownElr: [] };
-  const candidates = unique([...elr, ...registration.isr]);
+  // Kafka collects them in a HashSet of small ints: ascending order on the wire.
+  const candidates = unique([...elr, ...registration.isr]).sort((a, b) => a - b);
   const unclean = request.uncleanShutdownReplicas ?? [];
   const nextElr = candidates.filter((r) => !request.targetIsr.includes(r) && !unclean.includes(r));
   const nextLastKnown = unique([...candidates, ...lastKnownElr]).filter((r) => !request.targetIsr.includes(r) && !nextElr.includes(r));

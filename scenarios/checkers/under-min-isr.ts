@@ -97,16 +97,17 @@ export function checkUnderMinIsr(history: readonly Op[]): CheckResult {
   }
   if (windows === 0) return { checker: CHECKER, valid: 'unknown', summary: 'the history never shows the ISR below min.insync.replicas', witnesses: [], count: 0 };
   // After the ISR was seen back at min.insync.replicas, every record acknowledged while it was short must be readable.
-  const laterReads = new Set<string>();
-  let readsAfter = 0;
-  for (const rec of recoveries) {
-    for (const o of history) {
-      if (o.index <= rec.index || o.f !== POLL || o.type !== 'ok') continue;
-      readsAfter++;
-      for (const r of (o.value as { records?: RecordRef[] }).records ?? []) if (samePartition(r, rec.obs)) laterReads.add(contentKey(r));
+  const readsAfter = (index: number) => history.filter((o) => o.index > index && o.f === POLL && o.type === 'ok');
+  let undecided = 0;
+  const invisible = shortAcks.filter((a) => {
+    const recovery = recoveries.find((r) => r.index > a.op.index && samePartition(r.obs, a.record));
+    const reads = recovery ? readsAfter(recovery.index) : [];
+    if (reads.length === 0) {
+      undecided++;
+      return false;
     }
-  }
-  const invisible = recoveries.length === 0 ? [] : shortAcks.filter((a) => !laterReads.has(contentKey(a.record)));
+    return !reads.some((o) => ((o.value as { records?: RecordRef[] }).records ?? []).some((r) => samePartition(r, a.record) && contentKey(r) === contentKey(a.record)));
+  });
   const count = earlyCount + invisible.length;
   const problems: string[] = [];
   if (earlyCount) problems.push(`${earlyCount} read(s) returned a record acknowledged while the ISR was below min.insync.replicas, before it recovered (the high watermark advanced under min ISR)`);
@@ -114,7 +115,7 @@ export function checkUnderMinIsr(history: readonly Op[]): CheckResult {
   const witnesses = [...earlyReads, ...invisible.slice(0, MAX_WITNESSES).map((a) => ({ neverRead: a.record, ackedAt: a.op.index }))].slice(0, MAX_WITNESSES);
   if (count > 0) return { checker: CHECKER, valid: false, summary: problems.join('; '), witnesses, count };
   if (shortAcks.length === 0) return { checker: CHECKER, valid: 'unknown', summary: 'no record was acknowledged while the ISR was below min.insync.replicas', witnesses: [], count: 0 };
-  if (recoveries.length === 0 || readsAfter === 0) {
+  if (undecided > 0) {
     return { checker: CHECKER, valid: 'unknown', summary: `${shortAcks.length} record(s) acknowledged under min ISR stayed invisible to ${shortPolls} read(s) there, but no read after the ISR recovered shows whether they became visible`, witnesses: [], count: 0 };
   }
   return {
