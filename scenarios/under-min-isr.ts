@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { RawClient } from '../protocol/client/raw-client.ts';
+import type { PartitionView } from '../harness/kafka-dist/cluster-metadata.ts';
 import { describePartition, findActiveController } from '../harness/nemesis/node-roles.ts';
 import { Nemesis } from '../harness/nemesis/nemesis.ts';
 import type { TargetNode } from '../harness/nemesis/fault-control.ts';
@@ -27,12 +28,11 @@ const OBSERVER = 'isr-observer';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * The committed ISR of `topic`-0 as the nodes other than `away` report it (a paused node would
- * only cost a timeout), recorded as an `isr` op.
+ * Records what `view` says of `topic`-0's committed ISR as an `isr` op (no view: an info op, the
+ * nodes did not answer).
  */
-async function observeIsr(ctx: ScenarioContext, nodes: readonly TargetNode[], topic: string): Promise<IsrObservation | undefined> {
+function recordIsr(ctx: ScenarioContext, topic: string, view: PartitionView | undefined): IsrObservation | undefined {
   const op = ctx.history.invoke(OBSERVER, ISR_OBSERVATION, { topic, partition: 0 });
-  const view = await describePartition(nodes, topic, 0, { timeoutMs: 2_000 }).catch(() => undefined);
   if (!view) {
     op.info('no node answered Metadata with a leader');
     return undefined;
@@ -42,12 +42,18 @@ async function observeIsr(ctx: ScenarioContext, nodes: readonly TargetNode[], to
   return obs;
 }
 
-/** Observes the ISR until `until` holds of it or `timeoutMs` passes; only the deciding observation goes into the history. */
+/**
+ * Asks `nodes` (a paused node would only cost a timeout) for the ISR of `topic`-0 until `until`
+ * holds of it or `timeoutMs` passes; only the deciding answer goes into the history. A node that
+ * does not answer in time (a loaded machine) is asked again, not taken for the answer.
+ */
 async function waitForIsr(ctx: ScenarioContext, nodes: readonly TargetNode[], topic: string, until: (isr: readonly number[]) => boolean, timeoutMs: number): Promise<IsrObservation | undefined> {
   const deadline = Date.now() + timeoutMs;
+  let last: PartitionView | undefined;
   for (;;) {
     const view = await describePartition(nodes, topic, 0, { timeoutMs: 2_000 }).catch(() => undefined);
-    if ((view && until(view.isr)) || Date.now() > deadline) return observeIsr(ctx, nodes, topic);
+    last = view ?? last;
+    if ((view && until(view.isr)) || Date.now() > deadline) return recordIsr(ctx, topic, view ?? last);
     await sleep(200);
   }
 }
@@ -121,7 +127,7 @@ export const underMinIsrScenario: Scenario = {
     const topic = ctx.topicName('under-min-isr');
     const count = Math.max(1, Math.min(ctx.records, 5));
     await createReplicatedTopics(ctx.kafka, nodes, [{ topic, replicaAssignment: [{ partition: 0, replicas }], configEntries: [{ name: 'min.insync.replicas', value: String(MIN_ISR) }] }]);
-    const first = await observeIsr(ctx, nodes, topic);
+    const first = await waitForIsr(ctx, nodes, topic, (isr) => isr.length === RF, SHRINK_TIMEOUT_MS);
     const leaderNode = nodes.find((n) => n.id === first?.leader);
     if (!first || !leaderNode) return unknown(`${topic} has no leader after it was created`);
     if (first.leader === victim) return unknown(`${topic} is led by node ${victim}, the follower meant to be paused`);
