@@ -14,6 +14,8 @@
  *   whole request INVALID_REQUEST: every topic asked for with that error and no partitions
  *   (DescribeTopicPartitionsRequest.getErrorResponse).
  * - Without an authorizer every topic is described with all topic operations allowed.
+ * - Without a cursor, a topic named "" fails the whole request UNKNOWN_SERVER_ERROR (Kafka 4.4.0
+ *   dereferences the missing cursor there).
  * https://cwiki.apache.org/confluence/display/KAFKA/KIP-966%3A+Eligible+Leader+Replicas
  */
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
@@ -83,6 +85,9 @@ export const describeTopicPartitionsHandler: ApiHandler<DescribeTopicPartitionsR
     for (const name of all ? [...broker.topics.all()].map((t) => t.name) : req.topics.map((t) => t.name)) if (name >= from) names.add(name);
     if (cursor && !all && !names.has(cursor.topicName)) return failed(req, ErrorCode.INVALID_REQUEST);
     if (cursor && cursor.partitionIndex < 0) return failed(req, ErrorCode.INVALID_REQUEST);
+    // Kafka 4.4.0 reads the cursor's partition for a topic named like the cursor topic, "" without
+    // a cursor: a topic named "" then fails the request with a NullPointerException.
+    if (!cursor && names.has('')) return failed(req, ErrorCode.UNKNOWN_SERVER_ERROR);
     let remaining = Math.max(Math.min(MAX_REQUEST_PARTITION_SIZE_LIMIT, req.responsePartitionLimit), 1);
     const topics: TopicEntry[] = [];
     let nextCursor: Cursor | null = null;

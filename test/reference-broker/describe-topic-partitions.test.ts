@@ -74,6 +74,7 @@ async function exercise(target: StartedTarget): Promise<Record<string, unknown>>
   out.pages = [page1, page2, page3].map(comparable);
   out.unknown = comparable(await describeTopicPartitions(n1!.bootstrap, { topics: [{ name: 'dtp-none' }, { name: 'bad name!' }, { name: 'dtp-zzz' }] }));
   out.cursorNotListed = comparable(await describeTopicPartitions(n1!.bootstrap, { topics: [{ name: 'dtp-zzz' }], cursor: { topicName: 'dtp-paged', partitionIndex: 0 } }));
+  out.emptyNameWithoutCursor = comparable(await describeTopicPartitions(n1!.bootstrap, { topics: [{ name: '' }, { name: 'dtp-zzz' }] }));
   out.negativeCursor = comparable(await describeTopicPartitions(n1!.bootstrap, { topics: [{ name: 'dtp-zzz' }], cursor: { topicName: 'dtp-zzz', partitionIndex: -1 } }));
   // The ISR shrink: node 3 paused past replica.lag.time.max.ms (leaves the ISR) and the session timeout (fenced).
   await target.faults.pause(n3!.id);
