@@ -8,6 +8,7 @@ import { longPollScenario } from './long-poll.ts';
 import { offsetOrderingScenario } from './offset-ordering.ts';
 import { replayScenario } from './replay.ts';
 import type { Scenario } from './scenario.ts';
+import { underMinIsrScenario } from './under-min-isr.ts';
 import { seedScenario } from './seed.ts';
 
 /** The scenarios every target runs (one node is enough), in the order `all` runs them. */
@@ -23,7 +24,7 @@ export const SCENARIOS: readonly Scenario[] = [
 ];
 
 /** Scenarios that need a cluster (`minBrokers` > 1): `all` adds them where the target has enough nodes. */
-export const CLUSTER_SCENARIOS: readonly Scenario[] = [failoverScenario, durabilityScenario];
+export const CLUSTER_SCENARIOS: readonly Scenario[] = [failoverScenario, durabilityScenario, underMinIsrScenario];
 
 /** Every scenario `kconform run --scenarios` knows, in the order `all` runs them. */
 export const ALL_SCENARIOS: readonly Scenario[] = [...SCENARIOS, ...CLUSTER_SCENARIOS];

@@ -90,6 +90,8 @@ export interface ControlPlaneOptions {
   timings?: Partial<ControlPlaneTimings>;
   /** Cluster default of unclean.leader.election.enable (topic configs override). Default false. */
   uncleanLeaderElectionEnable?: boolean;
+  /** Cluster default of min.insync.replicas (topic configs override): the ELR rules need it. Default 1. */
+  minInsyncReplicas?: number;
   /** Known bugs switched on (`--bug`); the controller acts on elect-outside-isr. */
   bugs?: ReadonlySet<string>;
 }
@@ -175,6 +177,7 @@ export class ControlPlane extends EventEmitter<ControlPlaneEvents> {
       logger: options.logger,
       brokerSessionTimeoutMs: this.timings.brokerSessionTimeoutMs,
       uncleanLeaderElectionEnable: options.uncleanLeaderElectionEnable,
+      minInsyncReplicas: options.minInsyncReplicas,
       bugs: options.bugs,
     });
     this.image.on('change', (delta) => this.emit('metadata', delta));

@@ -11,6 +11,8 @@ import type { MetadataRecord } from './metadata-records.ts';
 import { RaftNode } from './raft/raft-node.ts';
 
 const SESSION_MS = 1000;
+/** A registration without eligible leader replicas (KIP-966). */
+const NO_ELR = { elr: [], lastKnownElr: [] };
 const nodes: RaftNode[] = [];
 afterEach(() => {
   for (const n of nodes.splice(0)) n.close();
@@ -133,10 +135,10 @@ describe('controller: topics', () => {
     await brokers(3);
     const topic = value(await controller.createTopic({ name: 't', numPartitions: 4, replicationFactor: 2, configs: { 'retention.ms': '100' } }));
     expect(topic.partitions).toEqual([
-      { replicas: [1, 2], isr: [1, 2], leader: 1, leaderEpoch: 0, partitionEpoch: 0 },
-      { replicas: [2, 3], isr: [2, 3], leader: 2, leaderEpoch: 0, partitionEpoch: 0 },
-      { replicas: [3, 1], isr: [3, 1], leader: 3, leaderEpoch: 0, partitionEpoch: 0 },
-      { replicas: [1, 2], isr: [1, 2], leader: 1, leaderEpoch: 0, partitionEpoch: 0 },
+      { replicas: [1, 2], isr: [1, 2], leader: 1, leaderEpoch: 0, partitionEpoch: 0, ...NO_ELR },
+      { replicas: [2, 3], isr: [2, 3], leader: 2, leaderEpoch: 0, partitionEpoch: 0, ...NO_ELR },
+      { replicas: [3, 1], isr: [3, 1], leader: 3, leaderEpoch: 0, partitionEpoch: 0, ...NO_ELR },
+      { replicas: [1, 2], isr: [1, 2], leader: 1, leaderEpoch: 0, partitionEpoch: 0, ...NO_ELR },
     ]);
     expect(image.topicById(topic.id)?.configs).toEqual({ 'retention.ms': '100' });
   });
@@ -187,24 +189,25 @@ describe('controller: leader election on fencing', () => {
     value(await controller.createTopic({ name: 't', numPartitions: 3, replicationFactor: 3 }));
     // replicas: p0 [1,2,3], p1 [2,3,1], p2 [3,1,2]
     await passTime(SESSION_MS + 300, [2, 3]);
-    expect(image.partition('t', 0)).toEqual({ replicas: [1, 2, 3], isr: [2, 3], leader: 2, leaderEpoch: 1, partitionEpoch: 1 });
+    expect(image.partition('t', 0)).toEqual({ replicas: [1, 2, 3], isr: [2, 3], leader: 2, leaderEpoch: 1, partitionEpoch: 1, ...NO_ELR });
     // followers' ISRs shrink without a leader change
-    expect(image.partition('t', 1)).toEqual({ replicas: [2, 3, 1], isr: [2, 3], leader: 2, leaderEpoch: 0, partitionEpoch: 1 });
-    expect(image.partition('t', 2)).toEqual({ replicas: [3, 1, 2], isr: [3, 2], leader: 3, leaderEpoch: 0, partitionEpoch: 1 });
+    expect(image.partition('t', 1)).toEqual({ replicas: [2, 3, 1], isr: [2, 3], leader: 2, leaderEpoch: 0, partitionEpoch: 1, ...NO_ELR });
+    expect(image.partition('t', 2)).toEqual({ replicas: [3, 1, 2], isr: [3, 2], leader: 3, leaderEpoch: 0, partitionEpoch: 1, ...NO_ELR });
   });
 
-  it('never elects outside the ISR: with no eligible ISR member the partition goes offline and keeps its last ISR member', async () => {
+  it('never elects outside the ISR: with no eligible ISR member the partition goes offline, its last ISR member in the ELR and last known ELR', async () => {
     const { controller, brokers, passTime, image, epochs } = await setup();
     await brokers(3);
     value(await controller.createTopic({ name: 't', numPartitions: 1, replicationFactor: 3 }));
     const p = image.partition('t', 0)!;
     value(await controller.alterPartition({ brokerId: 1, brokerEpoch: epochs.get(1)!, topic: 't', partition: 0, leaderEpoch: p.leaderEpoch, partitionEpoch: p.partitionEpoch, newIsr: [1] }));
     await passTime(SESSION_MS + 300, [2, 3]);
-    expect(image.partition('t', 0)).toEqual({ replicas: [1, 2, 3], isr: [1], leader: -1, leaderEpoch: 1, partitionEpoch: 2 });
+    // Kafka 4.4.0 with ELR: the ISR becomes empty, the fenced leader is eligible (ELR) and the last known leader
+    expect(image.partition('t', 0)).toEqual({ replicas: [1, 2, 3], isr: [], leader: -1, leaderEpoch: 1, partitionEpoch: 2, elr: [1], lastKnownElr: [1] });
     // the last in-sync replica comes back: it leads again
     await passTime(200, [1, 2, 3]);
     expect(image.broker(1)?.fenced).toBe(false);
-    expect(image.partition('t', 0)).toEqual({ replicas: [1, 2, 3], isr: [1], leader: 1, leaderEpoch: 2, partitionEpoch: 3 });
+    expect(image.partition('t', 0)).toEqual({ replicas: [1, 2, 3], isr: [1], leader: 1, leaderEpoch: 2, partitionEpoch: 3, ...NO_ELR });
   });
 
   it('a fenced broker that is the only ISR member of a partition it does not lead changes nothing', async () => {
@@ -212,9 +215,9 @@ describe('controller: leader election on fencing', () => {
     await brokers(2);
     value(await controller.createTopic({ name: 't', numPartitions: 1, replicationFactor: 2 }));
     await passTime(SESSION_MS + 300, [2]); // 1 fenced: p0 [1,2] → leader 2, ISR [2]
-    await passTime(SESSION_MS + 300, []); // 2 fenced too: offline, ISR keeps [2]
+    await passTime(SESSION_MS + 300, []); // 2 fenced too: offline, ISR empty, 2 eligible (ELR) and the last known leader
     const offline = image.partition('t', 0)!;
-    expect(offline).toMatchObject({ leader: -1, isr: [2] });
+    expect(offline).toMatchObject({ leader: -1, isr: [], elr: [2], lastKnownElr: [2] });
     expect(value(await controller.fenceBroker(2))).toEqual({ fenced: true });
     expect(image.partition('t', 0)).toEqual(offline);
   });
@@ -226,7 +229,7 @@ describe('controller: leader election on fencing', () => {
     const p = image.partition('u', 0)!;
     value(await controller.alterPartition({ brokerId: 1, brokerEpoch: epochs.get(1)!, topic: 'u', partition: 0, leaderEpoch: p.leaderEpoch, partitionEpoch: p.partitionEpoch, newIsr: [1] }));
     await passTime(SESSION_MS + 300, [2, 3]);
-    expect(image.partition('u', 0)).toEqual({ replicas: [1, 2, 3], isr: [2], leader: 2, leaderEpoch: 1, partitionEpoch: 2 });
+    expect(image.partition('u', 0)).toEqual({ replicas: [1, 2, 3], isr: [2], leader: 2, leaderEpoch: 1, partitionEpoch: 2, ...NO_ELR });
   });
 
   it('the controller default enables unclean election for topics without the config; offline partitions take an unfenced replica when it returns', async () => {
@@ -237,10 +240,10 @@ describe('controller: leader election on fencing', () => {
     value(await controller.alterPartition({ brokerId: 1, brokerEpoch: epochs.get(1)!, topic: 't', partition: 0, leaderEpoch: p.leaderEpoch, partitionEpoch: p.partitionEpoch, newIsr: [1] }));
     await passTime(SESSION_MS + 300, [1]); // 2 fenced: not in the ISR, nothing to elect
     expect(image.partition('t', 0)).toMatchObject({ leader: 1, isr: [1] });
-    await passTime(SESSION_MS + 300, []); // 1 fenced too, no replica eligible: offline, ISR [1]
-    expect(image.partition('t', 0)).toMatchObject({ leader: -1, isr: [1] });
-    await passTime(200, [2]); // only the out-of-sync replica returns: unclean election
-    expect(image.partition('t', 0)).toMatchObject({ leader: 2, isr: [2] });
+    await passTime(SESSION_MS + 300, []); // 1 fenced too, no replica eligible: offline, ISR empty, 1 in the ELR
+    expect(image.partition('t', 0)).toMatchObject({ leader: -1, isr: [], elr: [1] });
+    await passTime(200, [2]); // only the out-of-sync replica returns: unclean election, which clears the ELR
+    expect(image.partition('t', 0)).toMatchObject({ leader: 2, isr: [2], elr: [], lastKnownElr: [] });
   });
 });
 
@@ -257,7 +260,7 @@ describe('controller: alterPartition', () => {
   it('commits a new ISR with partitionEpoch+1 and the same leader epoch', async () => {
     const { controller, base, image } = await withTopic();
     const next = value(await controller.alterPartition(base));
-    expect(next).toEqual({ replicas: [1, 2, 3], isr: [1, 2], leader: 1, leaderEpoch: 0, partitionEpoch: 1 });
+    expect(next).toEqual({ replicas: [1, 2, 3], isr: [1, 2], leader: 1, leaderEpoch: 0, partitionEpoch: 1, ...NO_ELR });
     expect(image.partition('t', 0)).toEqual(next);
     // and expands again
     expect(value(await controller.alterPartition({ ...base, partitionEpoch: 1, newIsr: [1, 2, 3] })).isr).toEqual([1, 2, 3]);
@@ -279,5 +282,53 @@ describe('controller: alterPartition', () => {
   it('refuses a broker that is not the leader', async () => {
     const { controller, base, epochs } = await withTopic();
     expect(errorOf(await controller.alterPartition({ ...base, brokerId: 2, brokerEpoch: epochs.get(2)! }))).toBe(ErrorCode.INVALID_REQUEST);
+  });
+});
+
+describe('controller: eligible leader replicas (KIP-966)', () => {
+  it('AlterPartition below the topic min.insync.replicas fills the ELR; back at it, the ELR is cleared', async () => {
+    const { controller, brokers, image, epochs } = await setup();
+    await brokers(3);
+    value(await controller.createTopic({ name: 't', numPartitions: 1, replicationFactor: 3, configs: { 'min.insync.replicas': '3' } }));
+    const p = image.partition('t', 0)!;
+    const base = { brokerId: 1, brokerEpoch: epochs.get(1)!, topic: 't', partition: 0, leaderEpoch: p.leaderEpoch };
+    expect(value(await controller.alterPartition({ ...base, partitionEpoch: 0, newIsr: [1, 2] }))).toMatchObject({ isr: [1, 2], elr: [3], leader: 1, leaderEpoch: 0 });
+    expect(image.partition('t', 0)).toMatchObject({ elr: [3] });
+    expect(value(await controller.alterPartition({ ...base, partitionEpoch: 1, newIsr: [1, 2, 3] }))).toMatchObject({ isr: [1, 2, 3], elr: [] });
+  });
+
+  it('the cluster default min.insync.replicas counts for topics without the config', async () => {
+    const { controller, brokers, image, epochs } = await setup({ minInsyncReplicas: 2 });
+    await brokers(3);
+    value(await controller.createTopic({ name: 't', numPartitions: 1, replicationFactor: 3 }));
+    const p = image.partition('t', 0)!;
+    expect(value(await controller.alterPartition({ brokerId: 1, brokerEpoch: epochs.get(1)!, topic: 't', partition: 0, leaderEpoch: p.leaderEpoch, partitionEpoch: 0, newIsr: [1] }))).toMatchObject({ elr: [2, 3] });
+  });
+
+  it('a fenced sole ISR member (short of min ISR) hands leadership to the ELR: the first ELR replica leads, is the ISR, and the fenced one stays eligible', async () => {
+    const { controller, brokers, image, epochs, passTime } = await setup();
+    await brokers(3);
+    value(await controller.createTopic({ name: 't', numPartitions: 1, replicationFactor: 3, configs: { 'min.insync.replicas': '2' } }));
+    const p = image.partition('t', 0)!;
+    value(await controller.alterPartition({ brokerId: 1, brokerEpoch: epochs.get(1)!, topic: 't', partition: 0, leaderEpoch: p.leaderEpoch, partitionEpoch: 0, newIsr: [1] }));
+    expect(image.partition('t', 0)).toMatchObject({ isr: [1], elr: [2, 3] });
+    await passTime(SESSION_MS + 300, [2, 3]);
+    expect(image.partition('t', 0)).toMatchObject({ leader: 2, isr: [2], leaderEpoch: 1, lastKnownElr: [] });
+    expect([...image.partition('t', 0)!.elr!].sort()).toEqual([1, 3]);
+  });
+
+  it('every replica fenced: the ISR empties, the last leader is the last known ELR, and the first ELR member back leads', async () => {
+    const { controller, brokers, image, epochs, passTime } = await setup();
+    await brokers(2);
+    value(await controller.createTopic({ name: 't', numPartitions: 1, replicationFactor: 2, configs: { 'min.insync.replicas': '2' } }));
+    const p = image.partition('t', 0)!;
+    value(await controller.alterPartition({ brokerId: 1, brokerEpoch: epochs.get(1)!, topic: 't', partition: 0, leaderEpoch: p.leaderEpoch, partitionEpoch: 0, newIsr: [1] }));
+    await passTime(SESSION_MS + 300, [2]); // 1 fenced: 2 (ELR) leads
+    expect(image.partition('t', 0)).toMatchObject({ leader: 2, isr: [2], elr: [1] });
+    await passTime(SESSION_MS + 300, []); // 2 fenced too
+    expect(image.partition('t', 0)).toMatchObject({ leader: -1, isr: [], lastKnownElr: [2] });
+    expect([...image.partition('t', 0)!.elr!].sort()).toEqual([1, 2]);
+    await passTime(200, [1]); // 1 returns: it is in the ELR, so it leads cleanly
+    expect(image.partition('t', 0)).toMatchObject({ leader: 1, isr: [1], elr: [2], lastKnownElr: [] });
   });
 });

@@ -19,7 +19,7 @@ import { topicConfigProblem } from '../topics/topic-config.ts';
 import { topicNameProblem } from '../topics/topic-name.ts';
 import type { MetadataImage, TopicImage } from './metadata-image.ts';
 import type { MetadataRecord, PartitionChangeRecord, PartitionRegistration } from './metadata-records.ts';
-import { buildPartitionChange, NO_LEADER, uncleanElectionEnabled } from './partition-election.ts';
+import { buildPartitionChange, effectiveMinIsr, NO_LEADER, uncleanElectionEnabled, type PartitionChangeRequest } from './partition-election.ts';
 import { NotLeaderError } from './raft/raft-node.ts';
 
 /** A controller answer: a value, or a Kafka error code with a message (and, for NOT_CONTROLLER, where to go). */
@@ -36,6 +36,10 @@ export interface ControllerOptions {
   brokerSessionTimeoutMs?: number;
   /** Cluster default of unclean.leader.election.enable (a topic config overrides it). Default false. */
   uncleanLeaderElectionEnable?: boolean;
+  /** Cluster default of min.insync.replicas (a topic config overrides it): the ELR rules need it. Default 1. */
+  minInsyncReplicas?: number;
+  /** Eligible leader replicas (KIP-966, on by default in Kafka 4.4.0). Default true. */
+  eligibleLeaderReplicasEnabled?: boolean;
   /** Producer ids per AllocateProducerIds block. Default 1000, as Kafka. */
   producerIdBlockSize?: number;
   /** Known bugs switched on (`--bug`): elect-outside-isr is the controller's. */
@@ -95,6 +99,8 @@ export class Controller {
   readonly #uncleanDefault: boolean;
   readonly #blockSize: number;
   readonly #electOutsideIsr: boolean;
+  readonly #minIsrDefault: number;
+  readonly #elrEnabled: boolean;
 
   #active = false;
   /** Bumped on every activation so operations queued under an old one fail instead of running. */
@@ -116,6 +122,23 @@ export class Controller {
     this.#uncleanDefault = options.uncleanLeaderElectionEnable ?? false;
     this.#blockSize = options.producerIdBlockSize ?? 1000;
     this.#electOutsideIsr = options.bugs?.has('elect-outside-isr') ?? false;
+    this.#minIsrDefault = options.minInsyncReplicas ?? 1;
+    this.#elrEnabled = options.eligibleLeaderReplicasEnabled ?? true;
+  }
+
+  /**
+   * The partition change of `topic`-`partition` to `targetIsr` with `isEligible` leaders, under
+   * the topic's unclean election and min ISR settings (ReplicationControlManager building a
+   * PartitionChangeBuilder); undefined when nothing changes.
+   */
+  #partitionChange(topic: string, registration: Readonly<PartitionRegistration>, request: Pick<PartitionChangeRequest, 'targetIsr' | 'isEligible' | 'ignoreIsr' | 'uncleanShutdownReplicas'>): PartitionRegistration | undefined {
+    const configs = this.#image.topic(topic)!.configs;
+    return buildPartitionChange(registration, {
+      ...request,
+      unclean: uncleanElectionEnabled(configs, this.#uncleanDefault),
+      minIsr: effectiveMinIsr(configs, this.#minIsrDefault, registration.replicas.length),
+      elrEnabled: this.#elrEnabled,
+    });
   }
 
   get isActive(): boolean {
@@ -256,8 +279,7 @@ export class Controller {
     const eligible = (b: number) => b !== id && this.#eligible(b);
     for (const { topic, partition, registration } of this.#image.allPartitions()) {
       if (registration.leader !== id && !registration.isr.includes(id)) continue;
-      const unclean = uncleanElectionEnabled(this.#image.topic(topic)!.configs, this.#uncleanDefault);
-      const next = buildPartitionChange(registration, { targetIsr: registration.isr.filter((r) => r !== id), isEligible: eligible, unclean });
+      const next = this.#partitionChange(topic, registration, { targetIsr: registration.isr.filter((r) => r !== id), isEligible: eligible });
       if (next) records.push(changeRecord(topic, partition, next));
     }
     return records;
@@ -274,8 +296,7 @@ export class Controller {
     const eligible = (b: number) => b !== id && this.#eligible(b);
     for (const { topic, partition, registration } of this.#image.allPartitions()) {
       if (registration.leader !== id && !registration.isr.includes(id)) continue;
-      const unclean = uncleanElectionEnabled(this.#image.topic(topic)!.configs, this.#uncleanDefault);
-      const next = buildPartitionChange(registration, { targetIsr: registration.isr.filter((r) => r !== id), isEligible: eligible, unclean, ignoreIsr: this.#electOutsideIsr });
+      const next = this.#partitionChange(topic, registration, { targetIsr: registration.isr.filter((r) => r !== id), isEligible: eligible, ignoreIsr: this.#electOutsideIsr });
       if (next) records.push(changeRecord(topic, partition, next));
     }
     return records;
@@ -287,8 +308,7 @@ export class Controller {
     const eligible = (b: number) => b === id || this.#eligible(b);
     for (const { topic, partition, registration } of this.#image.allPartitions()) {
       if (registration.leader !== NO_LEADER || !registration.replicas.includes(id)) continue;
-      const unclean = uncleanElectionEnabled(this.#image.topic(topic)!.configs, this.#uncleanDefault);
-      const next = buildPartitionChange(registration, { targetIsr: registration.isr, isEligible: eligible, unclean });
+      const next = this.#partitionChange(topic, registration, { targetIsr: registration.isr, isEligible: eligible });
       if (next) records.push(changeRecord(topic, partition, next));
     }
     return records;
@@ -330,11 +350,12 @@ export class Controller {
       if (ineligible.length > 0) {
         return fail(ErrorCode.INELIGIBLE_REPLICA, `Rejecting AlterPartition for ${topic}-${partition}: the new ISR contains fenced or unregistered brokers ${fmt(ineligible)}.`);
       }
-      if (sameOrder(newIsr, current.isr)) return ok({ ...current, replicas: [...current.replicas], isr: [...current.isr] });
-      const next: PartitionRegistration = { replicas: [...current.replicas], isr: [...newIsr], leader: current.leader, leaderEpoch: current.leaderEpoch, partitionEpoch: current.partitionEpoch + 1 };
+      if (sameOrder(newIsr, current.isr)) return ok(copyRegistration(current));
+      // The leader stays (it asked); the builder keeps the ELR in step with the new ISR (KIP-966).
+      const built = this.#partitionChange(topic, current, { targetIsr: newIsr, isEligible: (r) => r === current.leader || this.#eligible(r) });
+      const next: PartitionRegistration = { ...(built ?? current), isr: [...newIsr], leader: current.leader, leaderEpoch: current.leaderEpoch, partitionEpoch: current.partitionEpoch + 1 };
       await this.#commit([changeRecord(topic, partition, next)]);
-      const now = this.#image.partition(topic, partition)!;
-      return ok({ ...now, replicas: [...now.replicas], isr: [...now.isr] });
+      return ok(copyRegistration(this.#image.partition(topic, partition)!));
     });
   }
 
@@ -456,7 +477,11 @@ export class Controller {
 }
 
 function changeRecord(topic: string, partition: number, r: PartitionRegistration): PartitionChangeRecord {
-  return { type: 'partition-change', topic, partition, leader: r.leader, isr: r.isr, leaderEpoch: r.leaderEpoch, partitionEpoch: r.partitionEpoch };
+  return { type: 'partition-change', topic, partition, leader: r.leader, isr: r.isr, leaderEpoch: r.leaderEpoch, partitionEpoch: r.partitionEpoch, elr: [...(r.elr ?? [])], lastKnownElr: [...(r.lastKnownElr ?? [])] };
+}
+
+function copyRegistration(r: Readonly<PartitionRegistration>): PartitionRegistration {
+  return { ...r, replicas: [...r.replicas], isr: [...r.isr], elr: [...(r.elr ?? [])], lastKnownElr: [...(r.lastKnownElr ?? [])] };
 }
 
 function validBrokerId(id: unknown): id is number {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MetadataImage, type MetadataDelta } from './metadata-image.ts';
 import type { PartitionRegistration } from './metadata-records.ts';
 
-const reg = (replicas: number[], leader = replicas[0]!): PartitionRegistration => ({ replicas, isr: [...replicas], leader, leaderEpoch: 0, partitionEpoch: 0 });
+const reg = (replicas: number[], leader = replicas[0]!): PartitionRegistration => ({ replicas, isr: [...replicas], leader, leaderEpoch: 0, partitionEpoch: 0, elr: [], lastKnownElr: [] });
 
 function imageWithBrokersAndTopic(): MetadataImage {
   const image = new MetadataImage();
@@ -65,7 +65,7 @@ describe('metadata image', () => {
     const before = image.partition('t', 0)!;
     const delta = image.apply({ type: 'partition-change', topic: 't', partition: 0, leader: 2, isr: [2], leaderEpoch: 1, partitionEpoch: 1 }, 4);
     expect(delta.partitions).toEqual([{ topic: 't', partition: 0 }]);
-    expect(image.partition('t', 0)).toEqual({ replicas: [1, 2], isr: [2], leader: 2, leaderEpoch: 1, partitionEpoch: 1 });
+    expect(image.partition('t', 0)).toEqual({ replicas: [1, 2], isr: [2], leader: 2, leaderEpoch: 1, partitionEpoch: 1, elr: [], lastKnownElr: [] });
     expect(image.topicById('id-t')!.partitions[0]!.leader).toBe(2);
     expect(before).toEqual(reg([1, 2]));
     expect(image.apply({ type: 'partition-change', topic: 't', partition: 5, leader: 2, isr: [2], leaderEpoch: 1, partitionEpoch: 1 }, 5).ignored).toHaveLength(1);

@@ -45,7 +45,7 @@ export interface MetadataDelta {
   brokers: number[];
   topicsCreated: string[];
   topicsDeleted: Array<{ name: string; id: string }>;
-  /** Partitions created or whose leader, ISR or epochs changed (not those of deleted topics). */
+  /** Partitions created or whose leader, ISR, ELR or epochs changed (not those of deleted topics). */
   partitions: PartitionRef[];
   producerIdsChanged: boolean;
   /** Records that did not apply, with the reason (identical on every node). */
@@ -157,7 +157,7 @@ export class MetadataImage extends EventEmitter<{ change: [delta: MetadataDelta]
           name: record.name,
           id: record.id,
           configs: { ...record.configs },
-          partitions: record.partitions.map((p) => ({ replicas: [...p.replicas], isr: [...p.isr], leader: p.leader, leaderEpoch: p.leaderEpoch, partitionEpoch: p.partitionEpoch })),
+          partitions: record.partitions.map((p) => ({ replicas: [...p.replicas], isr: [...p.isr], leader: p.leader, leaderEpoch: p.leaderEpoch, partitionEpoch: p.partitionEpoch, elr: [...(p.elr ?? [])], lastKnownElr: [...(p.lastKnownElr ?? [])] })),
         };
         this.#topics.set(topic.name, topic);
         this.#topicsById.set(topic.id, topic);
@@ -180,7 +180,15 @@ export class MetadataImage extends EventEmitter<{ change: [delta: MetadataDelta]
         const current = topic?.partitions[record.partition];
         if (!topic || !current) return ignore(`partition ${record.topic}-${record.partition} does not exist`);
         const partitions = [...topic.partitions];
-        partitions[record.partition] = { replicas: current.replicas, isr: [...record.isr], leader: record.leader, leaderEpoch: record.leaderEpoch, partitionEpoch: record.partitionEpoch };
+        partitions[record.partition] = {
+          replicas: current.replicas,
+          isr: [...record.isr],
+          leader: record.leader,
+          leaderEpoch: record.leaderEpoch,
+          partitionEpoch: record.partitionEpoch,
+          elr: [...(record.elr ?? current.elr ?? [])],
+          lastKnownElr: [...(record.lastKnownElr ?? current.lastKnownElr ?? [])],
+        };
         const updated: TopicImage = { ...topic, partitions };
         this.#topics.set(topic.name, updated);
         this.#topicsById.set(topic.id, updated);

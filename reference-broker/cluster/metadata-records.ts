@@ -16,6 +16,13 @@ export interface PartitionRegistration {
   leaderEpoch: number;
   /** Bumped on every change of the registration (AlterPartition's optimistic-concurrency check). */
   partitionEpoch: number;
+  /**
+   * Eligible leader replicas (KIP-966): replicas that left the ISR while it was below
+   * min.insync.replicas and still hold every committed record. Absent in logs written before ELR: none.
+   */
+  elr?: number[];
+  /** The last known leader, once the ISR became empty (KIP-966's lastKnownElr). Absent: none. */
+  lastKnownElr?: number[];
 }
 
 /**
@@ -63,6 +70,9 @@ export interface PartitionChangeRecord {
   isr: number[];
   leaderEpoch: number;
   partitionEpoch: number;
+  /** The new ELR and last known ELR; absent (records written before ELR) keeps them. */
+  elr?: number[];
+  lastKnownElr?: number[];
 }
 
 /** A block of producer ids handed to a broker: [firstId, firstId + size). */

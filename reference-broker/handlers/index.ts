@@ -4,6 +4,7 @@ import { createTopicsHandler } from './create-topics.ts';
 import { deleteRecordsHandler } from './delete-records.ts';
 import { deleteTopicsHandler } from './delete-topics.ts';
 import { describeClusterHandler } from './describe-cluster.ts';
+import { describeTopicPartitionsHandler } from './describe-topic-partitions.ts';
 import { fetchHandler } from './fetch.ts';
 import { findCoordinatorHandler } from './find-coordinator.ts';
 import { initProducerIdHandler } from './init-producer-id.ts';
@@ -34,6 +35,7 @@ export const HANDLERS: ReadonlyMap<number, ApiHandler> = (() => {
     initProducerIdHandler,
     offsetForLeaderEpochHandler,
     describeClusterHandler,
+    describeTopicPartitionsHandler,
     ...groupHandlers,
     saslHandshakeHandler,
     saslAuthenticateHandler,

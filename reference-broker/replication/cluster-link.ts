@@ -22,6 +22,10 @@ export interface ClusterPartition {
   leader: number;
   leaderEpoch: number;
   partitionEpoch: number;
+  /** Eligible leader replicas (KIP-966); absent: none. */
+  elr?: number[];
+  /** The last known leader once the ISR became empty (KIP-966); absent: none. */
+  lastKnownElr?: number[];
 }
 
 /** A topic in the metadata log. */

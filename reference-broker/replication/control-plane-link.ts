@@ -25,6 +25,7 @@ export async function startControlPlaneLink(config: BrokerConfig, endpoint: { ho
     logger: log,
     timings: { brokerSessionTimeoutMs: cluster.brokerSessionTimeoutMs, brokerHeartbeatIntervalMs: cluster.brokerHeartbeatIntervalMs },
     uncleanLeaderElectionEnable: cluster.uncleanLeaderElection,
+    minInsyncReplicas: config.minInsyncReplicas,
     bugs: config.bugs,
   });
   return {
@@ -38,7 +39,15 @@ export async function startControlPlaneLink(config: BrokerConfig, endpoint: { ho
         name: t.name,
         id: t.id,
         configs: { ...t.configs },
-        partitions: t.partitions.map((p) => ({ replicas: [...p.replicas], isr: [...p.isr], leader: p.leader, leaderEpoch: p.leaderEpoch, partitionEpoch: p.partitionEpoch })),
+        partitions: t.partitions.map((p) => ({
+          replicas: [...p.replicas],
+          isr: [...p.isr],
+          leader: p.leader,
+          leaderEpoch: p.leaderEpoch,
+          partitionEpoch: p.partitionEpoch,
+          elr: [...(p.elr ?? [])],
+          lastKnownElr: [...(p.lastKnownElr ?? [])],
+        })),
       })),
     activeControllerId: () => plane.activeControllerId ?? -1,
     onChange(listener) {

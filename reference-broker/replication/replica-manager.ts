@@ -8,7 +8,9 @@
  *
  * Kafka's rules kept here:
  * - the high watermark is the smallest log end offset of the in-sync replicas and only moves
- *   forward on a leader (Partition.maybeIncrementLeaderHW); while an ISR change is in flight the
+ *   forward on a leader (Partition.maybeIncrementLeaderHW), and not at all while the ISR is below
+ *   min.insync.replicas (strict min ISR, KIP-966: acks=1 records written then stay invisible
+ *   until the ISR recovers); while an ISR change is in flight the
  *   larger of the two sets counts (Kafka's "maximal ISR"), so a shrink cannot expose records early;
  * - a follower leaves the ISR after replica.lag.time.max.ms without being caught up, and joins it
  *   again once it has reached the high watermark and the start of the current leader epoch;
@@ -18,6 +20,7 @@
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
 import type { Broker } from '../broker.ts';
 import type { Partition } from '../topics/topic-registry.ts';
+import { effectiveMinIsr } from '../append/append-records.ts';
 import type { ClusterLink, ClusterTopic } from './cluster-link.ts';
 import { FollowerProgress } from './follower-progress.ts';
 import { rebuildProducerState } from './producer-state-rebuild.ts';
@@ -167,6 +170,8 @@ export class ReplicaManager {
         if (reg.partitionEpoch >= p.partitionEpoch || reg.leaderEpoch !== p.leaderEpoch) {
           p.isr = [...reg.isr];
           p.partitionEpoch = reg.partitionEpoch;
+          p.elr = [...(reg.elr ?? [])];
+          p.lastKnownElr = [...(reg.lastKnownElr ?? [])];
         }
         p.replicas = [...reg.replicas];
         p.leaderId = reg.leader;
@@ -254,6 +259,9 @@ export class ReplicaManager {
     const log = p.log;
     let candidate: number;
     if (ctx) {
+      // Strict min ISR (KIP-966; Partition.maybeIncrementLeaderHW returns early `if (isUnderMinIsr)`):
+      // what a short ISR holds is not committed, so an acks=1 record written now stays invisible until the ISR recovers.
+      if (p.isr.length < effectiveMinIsr(this.broker, p)) return;
       const isr = ctx.pendingIsr ? [...new Set([...p.isr, ...ctx.pendingIsr])] : p.isr;
       candidate = this.broker.bugs.strikes('advance-hw-early') ? log.logEndOffset : ctx.progress.isrLogEndOffset(isr, log.logEndOffset);
     } else if (!this.link) {
@@ -291,6 +299,8 @@ export class ReplicaManager {
       if (answer.errorCode === ErrorCode.NONE && answer.partition && answer.partition.partitionEpoch > p.partitionEpoch) {
         p.isr = [...answer.partition.isr];
         p.partitionEpoch = answer.partition.partitionEpoch;
+        p.elr = [...(answer.partition.elr ?? [])];
+        p.lastKnownElr = [...(answer.partition.lastKnownElr ?? [])];
         this.broker.log.info(`${key(p)}: ISR now ${p.isr.join(',')} (partition epoch ${p.partitionEpoch})`);
       } else if (answer.errorCode !== ErrorCode.NONE) {
         this.broker.log.warn(`${key(p)}: AlterPartition to ISR ${newIsr.join(',')} refused: ${answer.errorCode}${answer.errorMessage ? ` ${answer.errorMessage}` : ''}`);

@@ -20,6 +20,10 @@ export interface Partition {
   leaderId: number;
   /** Bumped by the controller on every change of leader or ISR (KIP-497's partition epoch). */
   partitionEpoch: number;
+  /** Eligible leader replicas as the controller last said (KIP-966; a single node: none). */
+  elr?: number[];
+  /** The last known leader once the ISR became empty (KIP-966; a single node: none). */
+  lastKnownElr?: number[];
 }
 
 /** Where a partition's replicas are and who leads it, as the controller assigned them. */

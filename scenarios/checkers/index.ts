@@ -12,6 +12,7 @@ import { checkReorder } from './reorder.ts';
 import { checkReplay } from './replay.ts';
 import type { CheckResult } from './types.ts';
 import { checkUnseen } from './unseen.ts';
+import { checkUnderMinIsr, ISR_OBSERVATION } from './under-min-isr.ts';
 
 export * from './types.ts';
 export { allowance, type AllowableAnomaly } from './allowances.ts';
@@ -29,6 +30,7 @@ export {
   checkReorder,
   checkReplay,
   checkUnseen,
+  checkUnderMinIsr,
 };
 
 /**
@@ -49,5 +51,7 @@ export function checkHistory(history: readonly Op[], config: Partial<CheckConfig
     checkUnseen(history, config, ix),
     checkAbortedReads(history, config, ix),
     checkProtocolExpectations(history, ix),
+    // Only histories that observe the ISR (the under-min-isr scenario) can say anything about strict min ISR.
+    ...(history.some((o) => o.f === ISR_OBSERVATION) ? [checkUnderMinIsr(history)] : []),
   ];
 }

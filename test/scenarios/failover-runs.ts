@@ -24,7 +24,7 @@ export const CLUSTER_TARGETS: readonly ClusterTarget[] = [
 
 /** How one run goes. */
 export interface ClusterRunOptions {
-  scenario: 'failover' | 'durability';
+  scenario: 'failover' | 'durability' | 'under-min-isr';
   seed: number;
   /** The scenario's size knob: failover runs one fault per 250 records. */
   records: number;
