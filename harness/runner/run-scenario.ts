@@ -1,4 +1,4 @@
-import { createWriteStream, mkdirSync, writeFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, writeFileSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { kafkajsClient } from '../drivers/kafkajs-client.ts';
 import { HistoryRecorder } from '../history/history.ts';
@@ -13,6 +13,7 @@ import { drawSchedule, FAULT_NEEDS, faultOf, type FaultFamily, type NodeRole, ty
 import { findActiveController, findPartitionLeader } from '../nemesis/node-roles.ts';
 import { Nemesis } from '../nemesis/nemesis.ts';
 import type { NodeCommands } from '../nemesis/node-commands.ts';
+import { makeDirs } from '../output/make-dirs.ts';
 
 /** The outcome of one scenario run, as results.json stores it. */
 export interface ScenarioRun {
@@ -166,7 +167,7 @@ const PACE_UNDER_FAULTS_MS = 25;
 export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
   const { spec, targetName, scenario, seed, records, runDir, progress } = o;
   const bugs = o.bugs ?? new Set<string>();
-  mkdirSync(runDir, { recursive: true });
+  makeDirs(runDir);
   const started = Date.now();
   // What the checkers may allow follows from how the scenario produces and whether faults ran.
   const check = resolveCheckConfig({ replicationFactor: Math.min(3, o.brokers ?? 1), ...scenario.checkConfig, faults: (o.faults?.length ?? 0) > 0 });

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseTargetSpec, type TargetSpec } from '../../targets/target-spec.ts';
 import { TargetUnavailableError } from '../../targets/target.ts';
 import type { CheckResult } from '../../../scenarios/checkers/index.ts';
@@ -15,6 +15,7 @@ import { CliError, ExitCode, targetError, usageError } from '../exit-codes.ts';
 import { parseBugs } from './broker.ts';
 import { parseNodeControl, type NodeCommands } from '../../nemesis/node-commands.ts';
 import { externalFaultProblem } from '../../nemesis/external-faults.ts';
+import { checkOutputDir, checkOutputFile } from '../output-paths.ts';
 
 /** Options of `kconform run`. */
 export interface RunOptions {
@@ -73,7 +74,9 @@ export async function runCommand(opts: RunOptions): Promise<void> {
   const bugs = parseBugs(opts.bug);
   if (bugs.size && spec.kind !== 'reference') throw usageError('--bug works with the reference target only');
   const baseSeed = opts.seed ?? randomInt(2 ** 31 - 1);
-  const outRoot = resolve(opts.out ?? join('runs', newRunId()));
+  // Both output paths are checked before a target starts: a bad one is exit 2 at once.
+  const outRoot = checkOutputDir(opts.out ?? join('runs', newRunId()));
+  if (opts.junit) checkOutputFile(opts.junit, '--junit');
   process.stdout.write(`kconform run: target ${opts.target}, scenarios ${scenarios.map((s) => s.name).join(',')}, seed ${baseSeed}, runs ${opts.runs}, out ${outRoot}\n`);
 
   const results: ScenarioRun[] = [];
