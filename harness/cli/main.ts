@@ -66,6 +66,7 @@ program
   .option('--shrink', 'shrink a failing run to the smallest workload that fails the same way (default on the reference target)')
   .option('--no-shrink', 'do not shrink failures')
   .option('--node-control <spec>', "external@ targets: process faults through your commands per node, ACTION=COMMAND,… (actions kill, start, stop, pause, resume; %i = node id) or @FILE.json (docs/external-faults.md)")
+  .option('--shrink-budget <seconds>', 'longest time spent shrinking one failure; the smallest case found by then is kept (default: 60)', intInRange(1, 86_400))
   .action(async (opts) => (await import('./commands/run.ts')).runCommand(opts));
 
 addConsoleProducer(program);

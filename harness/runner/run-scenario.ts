@@ -36,6 +36,8 @@ export interface ScenarioRun {
   faultsStarted?: number;
   /** Set when a failure was shrunk: the smallest workload and fault schedule that still fail the same way. */
   shrunk?: { records: number; ops: number; attempts: number; path: string | undefined; runDir: string; failing: string[]; schedule?: ScheduledFault[] };
+  /** Set when shrinking ran: how long, whether the budget ran out, whether it found a smaller case. */
+  shrink?: { attempts: number; seconds: number; budgetSeconds: number; budgetExhausted: boolean; smaller: boolean; reproduced: boolean };
   /** The durability study's table (acks level x fault -> acked, lost, duplicated, unavailable seconds), from the `durability` scenario. */
   durability?: DurabilityTable;
 }

@@ -22,7 +22,50 @@ export interface ShrinkResult {
   reproduced: boolean;
   /** The checkers the first rerun of the failing case failed (for the message when it did not reproduce). */
   rerunFailing: string[];
+  /** Seconds shrinking took. */
+  seconds: number;
+  /** True when the time budget ran out before every simpler candidate was tried. */
+  budgetExhausted: boolean;
+  /** True when a smaller workload or a simpler schedule failed the same way (else the original is the smallest found). */
+  smaller: boolean;
 }
+
+/** One finished shrink try, for progress lines. */
+export interface ShrinkProgress {
+  /** Tries so far, this one included (the first reruns the failing case itself). */
+  attempt: number;
+  /** The workload size this try ran. */
+  records: number;
+  /** Faults in the schedule this try played; undefined when the run plays none. */
+  faults: number | undefined;
+  /** Whether this try failed the same way (and so became the case to shrink further). */
+  failedSameWay: boolean;
+  /** The smallest workload that failed the same way so far. */
+  smallestRecords: number;
+  /** Faults in the simplest schedule that failed the same way so far. */
+  smallestFaults: number | undefined;
+  /** Seconds since shrinking began. */
+  elapsedSeconds: number;
+}
+
+/** Limits and progress of {@link shrinkFailure}. */
+export interface ShrinkOptions {
+  /** Most shrink steps fast-check may try (default 40). */
+  maxAttempts?: number;
+  /**
+   * Time budget in milliseconds (default: none). No new try starts once it is spent; the try
+   * running then finishes, so shrinking can overrun by one run of the scenario. The smallest
+   * case found so far is the answer.
+   */
+  budgetMs?: number;
+  /** Called after every try. */
+  progress?: (p: ShrinkProgress) => void;
+  /** The clock (tests). */
+  now?: () => number;
+}
+
+/** The default time budget of shrinking one failure, in seconds (`kconform run --shrink-budget`). */
+export const DEFAULT_SHRINK_BUDGET_SECONDS = 60;
 
 /** Reruns the scenario with the same seed, `records` and `schedule` (undefined: none was played) into `runDir`. */
 export type Rerun = (records: number, runDir: string, schedule: ScheduledFault[] | undefined) => Promise<ScenarioRun>;
@@ -146,9 +189,11 @@ class ScheduleArbitrary extends fc.Arbitrary<ScheduledFault[]> {
  * fewer records (the integer shrinker), then fewer faults, shorter holds and later starts
  * (scheduleCandidates) — rerunning the scenario with the same seed on a fresh target each time
  * and keeping a candidate only when it fails the same way: exactly the checkers the original
- * failed. At most `maxAttempts` shrink steps are tried.
+ * failed. At most `maxAttempts` shrink steps are tried, and none starts once `budgetMs` is spent.
  */
-export async function shrinkFailure(failing: ScenarioRun, records: number, rerun: Rerun, maxAttempts = 40): Promise<ShrinkResult> {
+export async function shrinkFailure(failing: ScenarioRun, records: number, rerun: Rerun, options: ShrinkOptions = {}): Promise<ShrinkResult> {
+  const { maxAttempts = 40, budgetMs = Infinity, progress = () => {}, now = () => performance.now() } = options;
+  const t0 = now();
   const wanted = failingCheckers(failing);
   const scratch = mkdtempSync(join(tmpdir(), 'kconform-shrink-'));
   const started = new WeakMap<ScheduledFault[], number>();
@@ -156,22 +201,48 @@ export async function shrinkFailure(failing: ScenarioRun, records: number, rerun
   if (original && failing.faultsStarted !== undefined) started.set(original, failing.faultsStarted);
   let attempts = 0;
   let rerunFailing: string[] | undefined;
+  let budgetExhausted = false;
+  let smallestRecords = records;
+  let smallestFaults = original?.length;
   try {
     const sizes = fc.integer({ min: 0, max: records });
     const cases: fc.Arbitrary<[number, ScheduledFault[] | undefined]> = original ? fc.tuple(sizes, new ScheduleArbitrary(original, started)) : fc.tuple(sizes, fc.constant(undefined));
     const property = fc.asyncProperty(fc.limitShrink(cases, maxAttempts), async ([n, schedule]) => {
+      // The failing case itself always runs; after the budget, the candidates left pass untried
+      // (fast-check then keeps the smallest failing case it has).
+      if (attempts > 0 && now() - t0 >= budgetMs) {
+        budgetExhausted = true;
+        return true;
+      }
       attempts++;
       const r = await rerun(n, join(scratch, `records-${n}-${attempts}`), schedule && copy(schedule));
       if (schedule && r.faultsStarted !== undefined) started.set(schedule, r.faultsStarted);
       rerunFailing ??= [...failingCheckers(r)];
-      return !failsTheSameWay(wanted, r);
+      const same = failsTheSameWay(wanted, r);
+      if (same && attempts > 1) {
+        smallestRecords = n;
+        smallestFaults = schedule?.length;
+      }
+      progress({ attempt: attempts, records: n, faults: schedule?.length, failedSameWay: same, smallestRecords, smallestFaults, elapsedSeconds: (now() - t0) / 1000 });
+      return !same;
     });
     // The failing example runs first (with numRuns 0 fast-check would skip it), fails, and is shrunk.
     const out = await fc.check(property, { examples: [[[records, original]]], numRuns: 1, seed: failing.seed });
     const given: [number, ScheduledFault[] | undefined] = [records, original];
     const found = out.failed && out.counterexample ? (out.counterexample[0] as [number, ScheduledFault[] | undefined]) : given;
     const [smallest, schedule] = found;
-    return { records: smallest, schedule: schedule && copy(schedule), attempts, path: out.counterexamplePath ?? undefined, reproduced: out.failed, rerunFailing: rerunFailing ?? [] };
+    const smaller = out.failed && (smallest < records || JSON.stringify(schedule ?? null) !== JSON.stringify(original ?? null));
+    return {
+      records: smallest,
+      schedule: schedule && copy(schedule),
+      attempts,
+      path: out.counterexamplePath ?? undefined,
+      reproduced: out.failed,
+      rerunFailing: rerunFailing ?? [],
+      seconds: (now() - t0) / 1000,
+      budgetExhausted,
+      smaller,
+    };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
