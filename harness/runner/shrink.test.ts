@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ScheduledFault } from '../nemesis/fault-schedule.ts';
 import type { ScenarioRun } from './run-scenario.ts';
@@ -122,6 +125,27 @@ describe('shrinkFailure budget and progress', () => {
     expect(seen[0]).toMatchObject({ attempt: 1, records: 300, failedSameWay: true, smallestRecords: 300 });
     for (const p of seen) expect(p.failedSameWay).toBe(p.records >= 17);
     expect(seen.at(-1)!.smallestRecords).toBe(17);
+  });
+
+  it('keeps the smallest failing try’s run directory where asked, so it need not run again', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'kconform-shrink-keep-'));
+    try {
+      const rerun = async (n: number, dir: string) => {
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, 'history.jsonl'), `records ${n}\n`);
+        return { ...run(n, 17), runDir: dir };
+      };
+      const keep = join(root, 'run', 'shrunk');
+      mkdirSync(join(root, 'run'));
+      const r = await shrinkFailure(run(300, 17), 300, rerun, { keepDir: keep });
+      expect(r.kept?.runDir).toBe(keep);
+      expect(readFileSync(join(keep, 'history.jsonl'), 'utf8')).toBe('records 17\n');
+      expect(JSON.parse(readFileSync(join(keep, 'results.json'), 'utf8')).runDir).toBe(keep);
+      // the other tries are gone
+      expect(readdirSync(join(root, 'run'))).toEqual(['shrunk']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('says when no smaller case failed the same way', async () => {

@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import type { ScheduledFault } from '../nemesis/fault-schedule.ts';
 import type { ScenarioRun } from './run-scenario.ts';
@@ -28,6 +28,8 @@ export interface ShrinkResult {
   budgetExhausted: boolean;
   /** True when a smaller workload or a simpler schedule failed the same way (else the original is the smallest found). */
   smaller: boolean;
+  /** The smallest case's own run, moved to `keepDir` (when given and `smaller`): no need to run it again. */
+  kept?: ScenarioRun;
 }
 
 /** One finished shrink try, for progress lines. */
@@ -60,6 +62,10 @@ export interface ShrinkOptions {
   budgetMs?: number;
   /** Called after every try. */
   progress?: (p: ShrinkProgress) => void;
+  /** Called when a try starts (a try can take as long as the scenario). */
+  starting?: (p: { attempt: number; records: number; faults: number | undefined; elapsedSeconds: number }) => void;
+  /** Where to keep the run directory of the smallest case that failed the same way (else every try's directory is removed). */
+  keepDir?: string;
   /** The clock (tests). */
   now?: () => number;
 }
@@ -192,10 +198,12 @@ class ScheduleArbitrary extends fc.Arbitrary<ScheduledFault[]> {
  * failed. At most `maxAttempts` shrink steps are tried, and none starts once `budgetMs` is spent.
  */
 export async function shrinkFailure(failing: ScenarioRun, records: number, rerun: Rerun, options: ShrinkOptions = {}): Promise<ShrinkResult> {
-  const { maxAttempts = 40, budgetMs = Infinity, progress = () => {}, now = () => performance.now() } = options;
+  const { maxAttempts = 40, budgetMs = Infinity, progress = () => {}, starting = () => {}, keepDir, now = () => performance.now() } = options;
   const t0 = now();
   const wanted = failingCheckers(failing);
-  const scratch = mkdtempSync(join(tmpdir(), 'kconform-shrink-'));
+  // Beside keepDir when given, so the smallest case moves there by a rename on the same file system.
+  const scratch = mkdtempSync(keepDir ? join(dirname(keepDir), '.shrinking-') : join(tmpdir(), 'kconform-shrink-'));
+  let smallestRun: ScenarioRun | undefined;
   const started = new WeakMap<ScheduledFault[], number>();
   const original = failing.schedule ? copy(failing.schedule) : undefined;
   if (original && failing.faultsStarted !== undefined) started.set(original, failing.faultsStarted);
@@ -215,11 +223,13 @@ export async function shrinkFailure(failing: ScenarioRun, records: number, rerun
         return true;
       }
       attempts++;
+      starting({ attempt: attempts, records: n, faults: schedule?.length, elapsedSeconds: (now() - t0) / 1000 });
       const r = await rerun(n, join(scratch, `records-${n}-${attempts}`), schedule && copy(schedule));
       if (schedule && r.faultsStarted !== undefined) started.set(schedule, r.faultsStarted);
       rerunFailing ??= [...failingCheckers(r)];
       const same = failsTheSameWay(wanted, r);
       if (same && attempts > 1) {
+        smallestRun = r;
         smallestRecords = n;
         smallestFaults = schedule?.length;
       }
@@ -232,7 +242,15 @@ export async function shrinkFailure(failing: ScenarioRun, records: number, rerun
     const found = out.failed && out.counterexample ? (out.counterexample[0] as [number, ScheduledFault[] | undefined]) : given;
     const [smallest, schedule] = found;
     const smaller = out.failed && (smallest < records || JSON.stringify(schedule ?? null) !== JSON.stringify(original ?? null));
+    let kept: ScenarioRun | undefined;
+    if (smaller && keepDir && smallestRun && existsSync(smallestRun.runDir)) {
+      rmSync(keepDir, { recursive: true, force: true });
+      renameSync(smallestRun.runDir, keepDir);
+      kept = { ...smallestRun, runDir: keepDir };
+      writeFileSync(join(keepDir, 'results.json'), JSON.stringify({ schema: 'kconform.results/v1', ...kept }, null, 2) + '\n');
+    }
     return {
+      ...(kept ? { kept } : {}),
       records: smallest,
       schedule: schedule && copy(schedule),
       attempts,

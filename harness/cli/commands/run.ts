@@ -109,6 +109,8 @@ export async function runCommand(opts: RunOptions): Promise<void> {
           process.stdout.write(`${scenario.name} failed; shrinking for at most ${budget} s (same seed, smaller workloads${r.schedule?.length ? ', fewer and shorter faults' : ''}; --shrink-budget SECONDS or --no-shrink to change)…\n`);
           const shrunk = await shrinkFailure(r, opts.records, (n, dir, schedule) => runWith(n, dir, () => {}, schedule), {
             budgetMs: budget * 1000,
+            keepDir: join(runDir, 'shrunk'),
+            starting: (p) => process.stderr.write(`  shrinking ${scenario.name}: try ${p.attempt} (${p.attempt === 1 ? 'rerun of the failing case' : `${p.records} records${p.faults === undefined ? '' : `, ${p.faults} fault(s)`}`}) starts at ${p.elapsedSeconds.toFixed(0)} of ${budget} s…\n`),
             progress: (p) => process.stderr.write(`${shrinkProgressLine(scenario.name, p, budget)}\n`),
           });
           const tried = `${shrunk.attempts} run(s) in ${shrunk.seconds.toFixed(0)} s${shrunk.budgetExhausted ? `, the ${budget} s budget spent` : ''}`;
@@ -121,7 +123,8 @@ export async function runCommand(opts: RunOptions): Promise<void> {
             continue;
           }
           if (!shrunk.smaller) {
-            process.stdout.write(`${scenario.name}: not shrunk: no smaller case failed the same way (${tried}); the original run is the counterexample\n`);
+            const why = shrunk.attempts === 1 && shrunk.budgetExhausted ? 'the budget was spent rerunning the failing case, no smaller one was tried' : 'no smaller case failed the same way';
+            process.stdout.write(`${scenario.name}: not shrunk: ${why} (${tried}); the original run is the counterexample\n`);
             writeResults(r);
             results.push(r);
             continue;
@@ -129,7 +132,7 @@ export async function runCommand(opts: RunOptions): Promise<void> {
           process.stdout.write(`${scenario.name}: shrunk to --records ${shrunk.records}${shrunk.schedule ? `, ${shrunk.schedule.length} fault(s)` : ''} (${tried})\n`);
           const shrunkDir = join(runDir, 'shrunk');
           // The minimal case stores its schedule in config.json, so `kconform replay` plays exactly it.
-          const minimal = await runWith(shrunk.records, shrunkDir, () => {}, shrunk.schedule);
+          const minimal = shrunk.kept ?? (await runWith(shrunk.records, shrunkDir, () => {}, shrunk.schedule));
           r = {
             ...r,
             shrunk: { records: shrunk.records, ops: minimal.ops, attempts: shrunk.attempts, path: shrunk.path, runDir: shrunkDir, failing: [...failingCheckers(minimal)], ...(shrunk.schedule ? { schedule: shrunk.schedule } : {}) },
@@ -169,7 +172,7 @@ export async function runCommand(opts: RunOptions): Promise<void> {
     process.stdout.write(`  replay this run: kconform replay ${r.runDir}\n`);
     process.stdout.write(`  rerun with: kconform run ${rerun.filter(Boolean).join(' ')}\n`);
     if (r.shrink && !r.shrunk) {
-      const how = r.shrink.reproduced ? 'no smaller case failed the same way' : 'a rerun of the same case did not fail the same way';
+      const how = !r.shrink.reproduced ? 'a rerun of the same case did not fail the same way' : r.shrink.attempts === 1 && r.shrink.budgetExhausted ? 'the budget was spent rerunning the failing case' : 'no smaller case failed the same way';
       process.stdout.write(`  not shrunk: ${how} (${r.shrink.attempts} run(s) in ${r.shrink.seconds.toFixed(0)} s${r.shrink.budgetExhausted ? `, the ${r.shrink.budgetSeconds} s budget spent` : ''})\n`);
     }
     if (r.shrunk) {
