@@ -102,7 +102,8 @@ function identity(run: StoredRun): { scenario: string; target: string; seed?: nu
     const c = run.config ?? {};
     return { scenario: typeof c.scenario === 'string' ? c.scenario : `check ${basename(r.history)}`, target: typeof c.target === 'string' ? c.target : '(stored history)', seed: typeof c.seed === 'number' ? c.seed : undefined };
   }
-  return { scenario: r.scenario, target: r.target, seed: r.seed };
+  // A load run draws nothing from a seed (it stores 0): no seed to show.
+  return { scenario: r.scenario, target: r.target, seed: r.load ? undefined : r.seed };
 }
 
 /**

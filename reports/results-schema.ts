@@ -152,6 +152,8 @@ export interface ThroughputPoint {
   time: number;
   recordsPerSecond: number;
   bytesPerSecond?: number;
+  /** Produce-ack latency p99 of the records acknowledged in this interval, ms. */
+  p99Ms?: number;
 }
 
 /** Results of `kconform load`. */
@@ -371,6 +373,7 @@ function checkLoad(c: Checker, v: unknown, field: string): void {
     c.number(pt.time, `${f}.time`);
     c.number(pt.recordsPerSecond, `${f}.recordsPerSecond`, { min: 0 });
     c.optional(pt, 'bytesPerSecond', f, (x, g) => c.number(x, g, { min: 0 }));
+    c.optional(pt, 'p99Ms', f, (x, g) => c.number(x, g, { min: 0 }));
   });
 }
 

@@ -5,7 +5,7 @@ import { renderLoadSummary } from './load-results.ts';
 import { RecordTracker, parseRecordKey, recordKey } from './record-tracker.ts';
 import { loadResultsFile } from './results-file.ts';
 
-const latency = { count: 10, p50: 1, p99: 2, p999: 3, max: 4, mean: 1.5 };
+const latency = { count: 10, p50: 1, p90: 1, p99: 2, p999: 3, max: 4, mean: 1.5 };
 const base: LoadResults = {
   schema: 'kconform.load/v1',
   mode: 'kafka',

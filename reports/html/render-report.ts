@@ -11,7 +11,7 @@ import type { Op } from '../../harness/history/history.ts';
 import type { Anomaly, ReportModel, ReportRun } from '../report-model.ts';
 import { seedRanges } from '../failover-summary.ts';
 import type { ResultValidity } from '../results-schema.ts';
-import { allChartSpecs, durabilityChartSpec, loadChartSpecs, runChartSpecs, type ChartSpec } from './chart-specs.ts';
+import { allChartSpecs, durabilityChartSpec, loadChartSpecs, loadLatencyChartSpecs, runChartSpecs, type ChartSpec } from './chart-specs.ts';
 
 const require = createRequire(import.meta.url);
 let assets: { uplotJs: string; uplotCss: string; clientJs: string; css: string } | undefined;
@@ -166,8 +166,8 @@ function loadSection(model: ReportModel, charts: ChartSpec[]): string {
         return `<tr><th>${k === 'produce' ? 'produce → ack' : 'produce → consume'}</th><td class="num">${p.count}</td><td class="num">${fmt(p.p50)}</td><td class="num">${fmt(p.p90)}</td><td class="num">${fmt(p.p99)}</td><td class="num">${fmt(p.p999)}</td><td class="num">${fmt(p.max)}</td></tr>`;
       });
     const table = rows.length ? `<table class="load"><tr><th>latency (ms)</th><th>count</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th></tr>${rows.join('')}</table>` : '';
-    const chart = charts.find((c) => c.id === `load-${i + 1}`);
-    return `<h3>${esc(target)}</h3><p class="meta">${settings}</p>${table}${chart ? `<div class="chart" id="chart-${chart.id}"></div>` : ''}`;
+    const shown = charts.filter((c) => c.id === `load-${i + 1}` || c.id === `load-latency-${i + 1}`);
+    return `<h3 id="load-${i + 1}">${esc(target)}</h3><p class="meta">${settings}</p>${table}${shown.map((c) => `<div class="chart" id="chart-${c.id}" data-kind="${c.kind}"></div>`).join('')}`;
   });
   return `<section id="load"><h2>Load</h2>${parts.join('')}</section>`;
 }
@@ -188,9 +188,28 @@ function faultLegend(run: ReportRun): string {
   return `<p class="faults">shaded fault windows: ${items.join('; ')}</p>`;
 }
 
-function runCard(run: ReportRun, charts: ChartSpec[]): string {
+/** What a load run's card says: what was sent and kept, not a scenario run's ops and records. */
+function loadFacts(load: NonNullable<ReportRun['results']['load']>, seconds: number | undefined): string[] {
+  const n = (v: unknown) => (typeof v === 'number' ? v.toLocaleString('en-US') : undefined);
+  const x = load as typeof load & { sent?: number; acked?: number; mode?: string; averageThroughput?: { recordsPerSecond: number; megabytesPerSecond: number } };
+  const st = load.settings ?? {};
+  return [
+    x.mode ? `${x.mode === 'http' ? 'HTTP through the gateway' : 'Kafka clients'}` : '',
+    x.acked !== undefined && x.sent !== undefined ? `${n(x.acked)} of ${n(x.sent)} records acknowledged` : '',
+    x.averageThroughput ? `${n(Math.round(x.averageThroughput.recordsPerSecond))} records/s` : '',
+    seconds !== undefined ? `${seconds.toFixed(1)} s producing` : '',
+    st.acks !== undefined ? `acks ${st.acks}` : '',
+  ].filter(Boolean);
+}
+
+function runCard(run: ReportRun, charts: ChartSpec[], loadIndex?: number): string {
   const r = run.results;
   const config = run.config ?? {};
+  if (r.load) {
+    const checks = `<table class="checks">${r.checks.map((c) => `<tr><td>${badge(c.valid, c.allowed ? 'ALLOWED' : undefined)}</td><td>${esc(c.checker)}</td><td>${esc(c.summary)}</td></tr>`).join('')}</table>`;
+    const link = loadIndex !== undefined ? `<p class="meta">latency table and plots: <a href="#load-${loadIndex + 1}">Load</a></p>` : '';
+    return `<article class="run" id="${run.id}" data-scenario="${esc(run.scenario)}" data-target="${esc(run.target)}" data-verdict="${verdictClass(run.valid)}"><h4>${badge(run.valid)} ${esc(run.target)}</h4><p class="meta">${esc(loadFacts(r.load, 'seconds' in r ? r.seconds : undefined).join(' · '))}<br><code>${esc(run.dir)}</code></p>${checks}${link}</article>`;
+  }
   const facts = [
     `${r.ops} ops`,
     'seconds' in r ? `${r.seconds.toFixed(1)} s` : '',
@@ -207,7 +226,8 @@ function runCard(run: ReportRun, charts: ChartSpec[]): string {
 
 function runsSection(model: ReportModel): string {
   const scenarios = [...new Set(model.runs.map((r) => r.scenario))];
-  const parts = scenarios.map((s) => `<h3>${esc(s)}</h3><div class="run-grid">${model.runs.filter((r) => r.scenario === s).map((r) => runCard(r, runChartSpecs(r))).join('')}</div>`);
+  const loadIndex = new Map(model.load.map((l, i) => [l.runId, i]));
+  const parts = scenarios.map((s) => `<h3>${esc(s)}</h3><div class="run-grid">${model.runs.filter((r) => r.scenario === s).map((r) => runCard(r, runChartSpecs(r), loadIndex.get(r.id))).join('')}</div>`);
   return `<section id="runs"><h2>Runs</h2><p class="meta">Latency: each produce (send) and consume (poll) op from invocation to completion, at its invocation time, by outcome; the slowest op of each time bucket is kept when there are many. Throughput: ok completions per second. Consumer lag: acknowledged minus consumed offsets per partition read by consumers. Shaded: faults in effect.</p>${parts.join('')}</section>`;
 }
 
@@ -233,7 +253,7 @@ ${anomaliesSection(model)}
 ${conformanceSection(model)}
 ${failoverSection(model)}
 ${durabilitySection(model, durabilityChartSpec(model))}
-${loadSection(model, loadChartSpecs(model))}
+${loadSection(model, [...loadChartSpecs(model), ...loadLatencyChartSpecs(model)])}
 ${compareSection(model)}
 ${runsSection(model)}
 <script id="kconform-data" type="application/json">${scriptJson({ schema: 'kconform.report/v1', charts })}</script>

@@ -12,6 +12,7 @@ import type { CompressionName } from '../../../protocol/records/batch-header.ts'
 import { CliError, ExitCode, targetError, usageError } from '../exit-codes.ts';
 import { newRunId } from '../scenario-selection.ts';
 import { checkOutputDir } from '../output-paths.ts';
+import { writeRunReports } from '../../../reports/write-reports.ts';
 
 /** Options of `kconform load` as commander parsed them. */
 export interface LoadOptions {
@@ -92,7 +93,9 @@ export async function loadCommand(opts: LoadOptions): Promise<void> {
     writeFileSync(join(runDir, 'results.json'), JSON.stringify(loadResultsFile(results, runDir), null, 2) + '\n');
     say('');
     process.stdout.write(renderLoadSummary(results));
-    say(`\nresults in ${runDir} (load.json, results.json, client.log)`);
+    say('');
+    await writeRunReports(runDir, { junit: false });
+    say(`results in ${runDir} (load.json, results.json, report.html, client.log)`);
   } catch (err) {
     if (abort.signal.aborted) {
       say(`load interrupted before results could be computed: ${(err as Error).message}`);
