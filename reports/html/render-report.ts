@@ -79,7 +79,17 @@ function anomalyBlock(run: ReportRun, a: Anomaly): string {
     : '';
   const others = a.witnesses.filter((w) => !a.witnessOps.some((o) => o.op === w));
   const json = others.length ? `<details${a.witnessOps.length ? '' : ' open'}><summary>${others.length} witness(es) as stored</summary><pre>${esc(clip(JSON.stringify(others, null, 2), 20_000))}</pre></details>` : '';
-  return `<div class="anomaly ${cls}" data-checker="${esc(a.checker)}"><p><span class="badge ${cls}">${label}</span> <strong>${esc(a.checker)}</strong>${a.count !== undefined ? ` (${a.count})` : ''} — ${esc(a.summary)} · <a href="#${run.id}">${esc(runName(run))}</a></p>${ops}${json}</div>`;
+  return `<div class="anomaly ${cls}" data-checker="${esc(a.checker)}"><p><span class="badge ${cls}">${label}</span> <strong>${esc(a.checker)}</strong>${a.count !== undefined ? ` (${a.count})` : ''} — ${esc(a.summary)} · <a href="#${run.id}">${esc(runName(run))}</a></p>${ops}${a.valid === false ? finalReadEvidence(run, a) : ''}${json}</div>`;
+}
+
+/** The other side of acknowledged-write witnesses: what the final read held at each offset, and what it skipped. */
+function finalReadEvidence(run: ReportRun, a: Anomaly): string {
+  const acked = new Set(a.witnessOps.filter((w) => w.op.f === 'send' && w.op.type === 'ok').map((w) => { const v = w.op.value as { topic: string; partition: number; offset: number }; return `${v.topic}/${v.partition}@${v.offset}`; }));
+  const rows = (run.history?.finalRead ?? []).filter((e) => acked.has(e.position));
+  if (!rows.length) return '';
+  const held = (e: (typeof rows)[number]) => (e.held ? esc(clip(JSON.stringify(e.held.value) ?? '', 300)) : '<em>nothing: the final read returned no record at this offset</em>');
+  const skipped = (e: (typeof rows)[number]) => (e.skippedCount ? `${e.skipped.join(', ')}${e.skippedCount > e.skipped.length ? ` … (${e.skippedCount} in all)` : ''}` : 'none');
+  return `<table class="evidence"><tr><th>acknowledged at</th><th>the final read held there</th><th>offsets of the partition the final read skipped</th></tr>${rows.map((e) => `<tr><td>${esc(e.position)}</td><td class="value">${held(e)}</td><td>${esc(skipped(e))}</td></tr>`).join('')}</table>`;
 }
 
 /** Undecided checks without witnesses say the same thing (no final read…): one line per run and reason. */
@@ -202,6 +212,34 @@ function loadFacts(load: NonNullable<ReportRun['results']['load']>, seconds: num
   ].filter(Boolean);
 }
 
+/** How shrinking went, said plainly: from which workload to which, or that nothing smaller failed the same way. */
+function shrinkLine(r: ReportRun['results'], config: Record<string, unknown>): string {
+  if (!('scenario' in r)) return '';
+  const from = typeof config.records === 'number' ? `--records ${config.records} (${r.ops} ops)` : `${r.ops} ops`;
+  const budget = r.shrink?.budgetExhausted ? `, the ${r.shrink.budgetSeconds} s budget spent` : '';
+  const tries = r.shrink ? ` in ${r.shrink.attempts} run(s), ${r.shrink.seconds.toFixed(0)} s${budget}` : '';
+  if (r.shrunk) return `<p>shrunk from ${esc(from)} to --records ${r.shrunk.records} (${r.shrunk.ops} ops)${esc(tries)}, failing ${esc(r.shrunk.failing.join(', ') || '—')}: <code>./kconform replay ${esc(r.shrunk.runDir)}</code></p>`;
+  if (r.shrink) return `<p>not shrunk: ${r.shrink.reproduced ? 'no smaller case failed the same way' : 'a rerun of the same case did not fail the same way (timing-dependent)'}${esc(tries)}; this run is the counterexample</p>`;
+  return '';
+}
+
+/** The two ways to run a failing case again: replay its directory, or the run command line with its seed. */
+function rerunLines(run: ReportRun, config: Record<string, unknown>): string {
+  const r = run.results;
+  if (!('scenario' in r) || r.load) return '';
+  const list = (v: unknown) => (Array.isArray(v) && v.length ? v.join(',') : undefined);
+  const args = [
+    `--target ${r.target}`,
+    typeof config.brokers === 'number' && config.brokers > 1 ? `--brokers ${config.brokers}` : '',
+    `--scenarios ${r.scenario}`,
+    `--seed ${r.seed}`,
+    typeof config.records === 'number' ? `--records ${config.records}` : '',
+    list(config.faults) ? `--faults ${list(config.faults)}` : '',
+    list(config.bugs) ? `--bug ${list(config.bugs)}` : '',
+  ].filter(Boolean);
+  return `<p class="rerun">run it again: <code>./kconform replay ${esc(r.runDir)}</code><br>or with the same seed: <code>./kconform run ${esc(args.join(' '))}</code></p>`;
+}
+
 function runCard(run: ReportRun, charts: ChartSpec[], loadIndex?: number): string {
   const r = run.results;
   const config = run.config ?? {};
@@ -218,7 +256,7 @@ function runCard(run: ReportRun, charts: ChartSpec[], loadIndex?: number): strin
     typeof config.brokers === 'number' ? `brokers ${config.brokers}` : '',
     Array.isArray(config.bugs) && config.bugs.length ? `bugs ${config.bugs.join(',')}` : '',
   ].filter(Boolean);
-  const shrunk = 'shrunk' in r && r.shrunk ? `<p>shrunk to ${r.shrunk.ops} ops (--records ${r.shrunk.records}), failing ${esc(r.shrunk.failing.join(', ') || '—')}: <code>kconform replay ${esc(r.shrunk.runDir)}</code></p>` : '';
+  const shrunk = shrinkLine(r, config) + (run.valid !== true ? rerunLines(run, config) : '');
   const checks = `<details><summary>${r.checks.length} checks</summary><table class="checks">${r.checks.map((c) => `<tr><td>${badge(c.valid, c.allowed ? 'ALLOWED' : undefined)}</td><td>${esc(c.checker)}</td><td>${esc(c.summary)}</td></tr>`).join('')}</table></details>`;
   const plots = run.history ? charts.map((c) => `<div class="chart" id="chart-${c.id}" data-kind="${c.kind}"></div>`).join('') : `<p class="meta">no plots: ${esc(run.historyProblem ?? 'no history')}</p>`;
   return `<article class="run" id="${run.id}" data-scenario="${esc(run.scenario)}" data-target="${esc(run.target)}" data-verdict="${verdictClass(run.valid)}"><h4>${badge(run.valid)} ${esc(run.target)}${run.seed !== undefined ? ` · seed ${run.seed}` : ''}</h4><p class="meta">${esc(facts.join(' · '))}<br><code>${esc(run.dir)}</code></p>${shrunk}${checks}${faultLegend(run)}${plots}</article>`;
