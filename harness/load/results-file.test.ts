@@ -37,7 +37,7 @@ describe('load results.json', () => {
     const file = JSON.parse(JSON.stringify(loadResultsFile(base, '/runs/x')));
     const v = validateResults(file);
     expect(v.valid).toBe(true);
-    expect(v.load?.throughput).toEqual([{ time: 1000, recordsPerSecond: 10, bytesPerSecond: 10240 }]);
+    expect(v.load?.throughput).toEqual([{ time: 1000, recordsPerSecond: 10, bytesPerSecond: 10240, p99Ms: 2 }]);
     expect(v.load?.produce?.p99).toBe(2);
   });
 

@@ -27,7 +27,8 @@ const mark = (v: boolean | 'unknown') => (v === true ? 'PASS' : v === false ? 'F
 export async function reportCommand(dirs: string[], opts: ReportOptions, write: (text: string) => void = (t) => process.stdout.write(t)): Promise<WrittenReports> {
   if (dirs.length === 0) throw usageError('give at least one run directory');
   const html = opts.out ?? (dirs.length === 1 ? resolve(dirs[0]!, 'report.html') : resolve('report.html'));
-  checkOutputFile(html, '--out');
+  // Paths the user gave are checked before anything is read; the default lies in a run directory, which the input check covers.
+  if (opts.out) checkOutputFile(opts.out, '--out');
   if (typeof opts.junit === 'string') checkOutputFile(opts.junit, '--junit');
   let written: WrittenReports;
   try {
