@@ -154,7 +154,7 @@ program
   .option('--compression <codec>', 'none, gzip, snappy, lz4 or zstd', parsedBy(parseCompression), 'none')
   .option('--batch <n>', 'records per send: flat out, the batch each producer sends; open loop, the most sent at once', intInRange(1, 100_000), 100)
   .option('--http', 'drive the gateway (REST Proxy v3 produce) with autocannon instead of Kafka clients, then read the topic back to count lost acknowledged records')
-  .option('--out <dir>', 'where to write load.json and results.json (default runs/<run-id>/)')
+  .option('--out <dir>', 'where to write load.json, results.json and report.html (default runs/<run-id>/)')
   .action(async (opts) => (await import('./commands/load.ts')).loadCommand(opts));
 
 program
