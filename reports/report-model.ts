@@ -102,7 +102,8 @@ function identity(run: StoredRun): { scenario: string; target: string; seed?: nu
     const c = run.config ?? {};
     return { scenario: typeof c.scenario === 'string' ? c.scenario : `check ${basename(r.history)}`, target: typeof c.target === 'string' ? c.target : '(stored history)', seed: typeof c.seed === 'number' ? c.seed : undefined };
   }
-  return { scenario: r.scenario, target: r.target, seed: r.seed };
+  // A load run draws nothing from a seed (it stores 0): no seed to show.
+  return { scenario: r.scenario, target: r.target, seed: r.load ? undefined : r.seed };
 }
 
 /**
@@ -124,11 +125,19 @@ export async function buildReportModel(dirs: readonly string[], opts: ReportMode
     const notPassing = s.results.checks.filter((c) => c.valid !== true || c.allowed);
     const witnessOps = new Map(notPassing.map((c) => [c, witnessOpsOf(c.witnesses)]));
     const wanted = new Set([...witnessOps.values()].flatMap((ops) => ops.filter((o) => o.type !== 'invoke').map((o) => o.index)));
+    // Acknowledged sends among the failing witnesses (lost writes): the report shows what the final read held there.
+    const positions = [...witnessOps.entries()]
+      .filter(([c]) => c.valid === false)
+      .flatMap(([, ops]) => ops.filter((o) => o.f === 'send' && o.type === 'ok'))
+      .map((o) => o.value as { topic?: unknown; partition?: unknown; offset?: unknown })
+      .filter((v): v is { topic: string; partition: number; offset: number } => typeof v?.topic === 'string' && typeof v.partition === 'number' && typeof v.offset === 'number')
+      .slice(0, 20)
+      .map((v) => ({ topic: v.topic, partition: v.partition, offset: v.offset }));
     const run: ReportRun = { id, dir: displayDir(s.dir), scenario, target, seed, valid: s.results.valid, results: s.results, config: s.config, anomalies: [] };
     if (s.historyPath) {
       opts.progress?.(`reading ${displayDir(s.historyPath)} (${s.results.ops} ops)`);
       try {
-        run.history = await readHistorySummary(s.historyPath, wanted, opts.limits ?? DEFAULT_LIMITS);
+        run.history = await readHistorySummary(s.historyPath, wanted, opts.limits ?? DEFAULT_LIMITS, positions);
       } catch (err) {
         if (!(err instanceof HistoryFormatError)) throw err;
         run.historyProblem = err.message;

@@ -152,6 +152,8 @@ export interface ThroughputPoint {
   time: number;
   recordsPerSecond: number;
   bytesPerSecond?: number;
+  /** Produce-ack latency p99 of the records acknowledged in this interval, ms. */
+  p99Ms?: number;
 }
 
 /** Results of `kconform load`. */
@@ -200,8 +202,26 @@ export interface RunResults extends ResultsCommon {
   error?: string;
   /** Wall-clock duration of the run. */
   seconds: number;
-  /** Set when a failure was shrunk. */
+  /** Set when a failure was shrunk to a smaller case. */
   shrunk?: ResultShrunk;
+  /** Set when shrinking ran, whether or not it found a smaller case. */
+  shrink?: ResultShrinkSummary;
+}
+
+/** How shrinking a failure went. */
+export interface ResultShrinkSummary {
+  /** Runs the shrinker made. */
+  attempts: number;
+  /** Seconds it took. */
+  seconds: number;
+  /** The time budget it had (`--shrink-budget`). */
+  budgetSeconds: number;
+  /** True when the budget ran out before every simpler candidate was tried. */
+  budgetExhausted: boolean;
+  /** True when a smaller case failed the same way (then `shrunk` describes it). */
+  smaller: boolean;
+  /** False when a rerun of the failing case itself did not fail the same way (timing-dependent). */
+  reproduced: boolean;
 }
 
 /** What `kconform check HISTORY --out FILE` writes. */
@@ -353,6 +373,7 @@ function checkLoad(c: Checker, v: unknown, field: string): void {
     c.number(pt.time, `${f}.time`);
     c.number(pt.recordsPerSecond, `${f}.recordsPerSecond`, { min: 0 });
     c.optional(pt, 'bytesPerSecond', f, (x, g) => c.number(x, g, { min: 0 }));
+    c.optional(pt, 'p99Ms', f, (x, g) => c.number(x, g, { min: 0 }));
   });
 }
 
@@ -396,6 +417,13 @@ export function validateResults(json: unknown, source = 'results.json'): Results
     if (s.path !== undefined && s.path !== null) c.string(s.path, `${f}.path`);
     c.string(s.runDir, `${f}.runDir`);
     c.array(s.failing, `${f}.failing`).forEach((n, i) => c.string(n, `${f}.failing[${i}]`));
+  });
+  c.optional(o, 'shrink', '', (x, f) => {
+    const s = c.object(x, f);
+    c.number(s.attempts, `${f}.attempts`, { integer: true, min: 0 });
+    c.number(s.seconds, `${f}.seconds`, { min: 0 });
+    c.number(s.budgetSeconds, `${f}.budgetSeconds`, { min: 0 });
+    for (const k of ['budgetExhausted', 'smaller', 'reproduced']) c.boolean(s[k], `${f}.${k}`);
   });
   return o as unknown as RunResults;
 }

@@ -2,12 +2,13 @@
  * Builds report.html and junit.xml from stored run directories and writes them. What `kconform
  * report` runs, and what `run` and `compare` call once at the end.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { renderReportHtml } from './html/render-report.ts';
 import { runJUnitCases } from './junit-cases.ts';
 import { renderJUnit } from './junit.ts';
 import { buildReportModel, type ReportModel, type ReportModelOptions } from './report-model.ts';
+import { makeDirs } from '../harness/output/make-dirs.ts';
 
 /** Where to write; by default report.html and junit.xml in the first run directory given. */
 export interface WriteReportsOptions extends ReportModelOptions {
@@ -31,12 +32,12 @@ export async function writeReports(dirs: readonly string[], opts: WriteReportsOp
   const model = await buildReportModel(dirs, opts);
   const html = resolve(opts.html ?? join(dirs[0]!, 'report.html'));
   const text = renderReportHtml(model);
-  mkdirSync(dirname(html), { recursive: true });
+  makeDirs(dirname(html));
   writeFileSync(html, text);
   const out: WrittenReports = { html, htmlBytes: Buffer.byteLength(text), model };
   if (opts.junit !== false) {
     const junit = resolve(opts.junit ?? join(dirname(html), 'junit.xml'));
-    mkdirSync(dirname(junit), { recursive: true });
+    makeDirs(dirname(junit));
     writeFileSync(junit, renderJUnit(runJUnitCases(model.runs)));
     out.junit = junit;
   }

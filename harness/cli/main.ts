@@ -10,6 +10,8 @@ import { intInRange } from './parse.ts';
 import { BUG_NAMES } from '../../reference-broker/bugs/known-bugs.ts';
 import { parseAcks, parseCompression } from '../load/load-options.ts';
 import { addConsoleConsumer, addConsoleProducer } from './commands/console-options.ts';
+import { FAULT_FAMILIES, FAULT_NEEDS } from '../nemesis/fault-schedule.ts';
+import { commandHelpAfter, PROGRAM_HELP_AFTER, scenarioListHelp, TARGET_SPEC_HELP } from './help-texts.ts';
 
 const program = new Command();
 
@@ -19,7 +21,12 @@ program
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride()
-  .configureOutput({ outputError: (str, write) => write(str) });
+  .configureOutput({ outputError: (str, write) => write(str) })
+  .addHelpText('after', PROGRAM_HELP_AFTER);
+
+/** What `--faults` accepts (run, compare). */
+const PROXY_FAULTS = FAULT_FAMILIES.filter((f) => FAULT_NEEDS[f].includes('proxy'));
+const FAULTS_HELP = `faults to inject, comma-separated: ${FAULT_FAMILIES.join(', ')} (${PROXY_FAULTS.join(', ')}: external@ targets, through a proxy)`;
 
 program
   .command('broker')
@@ -53,19 +60,20 @@ program
 program
   .command('run')
   .description('run conformance scenarios against a target and check the histories')
-  .option('--target <spec>', 'reference | kafka@VERSION | container@IMAGE | external@HOST:PORT', 'reference')
+  .option('--target <spec>', TARGET_SPEC_HELP, 'reference')
   .option('--brokers <k>', 'nodes in the target cluster', intInRange(1, 9), 1)
   .option('--scenarios <names>', "comma-separated scenario names, or 'all'", 'all')
   .option('--seed <n>', 'seed for the generators (default: random, printed)', intInRange(0, 2 ** 31 - 1))
   .option('--runs <n>', 'runs per scenario', intInRange(1, 100_000), 1)
   .option('--records <n>', 'records the seed scenario produces besides the mmr message', intInRange(0, 10_000_000), 1000)
-  .option('--faults <list>', 'faults to inject: kill,pause,partition,restart,rolling-restart,replication; on external@ targets also delay,blackhole,drop-response,cut-client (through a proxy)')
+  .option('--faults <list>', FAULTS_HELP)
   .option('--out <dir>', 'where to write the run (default runs/<run-id>/)')
   .option('--junit <file>', 'also write a JUnit XML report to FILE')
   .option('--bug <names>', 'reference target only: switch on known defects (see `kconform broker --help`); the run should then fail')
   .option('--shrink', 'shrink a failing run to the smallest workload that fails the same way (default on the reference target)')
   .option('--no-shrink', 'do not shrink failures')
   .option('--node-control <spec>', "external@ targets: process faults through your commands per node, ACTION=COMMAND,… (actions kill, start, stop, pause, resume; %i = node id) or @FILE.json (docs/external-faults.md)")
+  .option('--shrink-budget <seconds>', 'longest time spent shrinking one failure; the smallest case found by then is kept (default: 60)', intInRange(1, 86_400))
   .action(async (opts) => (await import('./commands/run.ts')).runCommand(opts));
 
 addConsoleProducer(program);
@@ -89,7 +97,7 @@ program
   .option('--seed <n>', 'seed for the generators (default: random, printed)', intInRange(0, 2 ** 31 - 1))
   .option('--runs <n>', 'runs per scenario (seeds N, N+1, ...)', intInRange(1, 100_000), 1)
   .option('--records <n>', 'records the seed scenario produces besides the mmr message', intInRange(0, 10_000_000), 1000)
-  .option('--faults <list>', 'faults to inject: kill,pause,partition,restart')
+  .option('--faults <list>', FAULTS_HELP)
   .option('--out <dir>', 'where to write the runs and compare.json (default runs/<run-id>/)')
   .option('--junit <file>', 'also write a JUnit XML report to FILE (one case per scenario x aspect)')
   .action(async (opts) => (await import('./commands/compare.ts')).compareCommand(opts));
@@ -134,11 +142,11 @@ const parsedBy = <T,>(parse: (v: string) => T) => (value: string): T => {
 program
   .command('load')
   .description('N producers and M consumers (or HTTP producers through the gateway) against a target: throughput, produce-ack and end-to-end latency (HDR histograms), loss')
-  .option('--target <spec>', 'reference | kafka@VERSION | container@IMAGE | external@HOST:PORT', 'reference')
+  .option('--target <spec>', TARGET_SPEC_HELP, 'reference')
   .option('--brokers <k>', 'nodes in the target cluster', intInRange(1, 9), 1)
   .option('--producers <n>', 'producers (kafkajs clients); with --http: HTTP connections', intInRange(1, 1000), 1)
   .option('--consumers <m>', 'consumers in one group reading the topic (0: no end-to-end latency, no loss check)', intInRange(0, 1000), 1)
-  .option('--acks <acks>', 'acks: 0, 1 or all', parsedBy(parseAcks), -1)
+  .addOption(new Option('--acks <acks>', 'acks: 0, 1 or all').argParser(parsedBy(parseAcks)).default(-1, 'all'))
   .option('--rate <n>', 'records per second over all producers, sent on a fixed timetable (open loop); omit to go flat out (closed loop)', intInRange(1, 10_000_000))
   .option('--duration <s>', 'seconds to produce', intInRange(1, 86_400), 10)
   .option('--record-size <bytes>', 'bytes of each record value', intInRange(0, 10_000_000), 1024)
@@ -146,17 +154,17 @@ program
   .option('--compression <codec>', 'none, gzip, snappy, lz4 or zstd', parsedBy(parseCompression), 'none')
   .option('--batch <n>', 'records per send: flat out, the batch each producer sends; open loop, the most sent at once', intInRange(1, 100_000), 100)
   .option('--http', 'drive the gateway (REST Proxy v3 produce) with autocannon instead of Kafka clients, then read the topic back to count lost acknowledged records')
-  .option('--out <dir>', 'where to write load.json and results.json (default runs/<run-id>/)')
+  .option('--out <dir>', 'where to write load.json, results.json and report.html (default runs/<run-id>/)')
   .action(async (opts) => (await import('./commands/load.ts')).loadCommand(opts));
 
 program
   .command('gateway')
   .description('HTTP produce endpoint (Confluent REST Proxy v3 subset: POST /v3/clusters/{id}/topics/{topic}/records, GET /v3/clusters) in front of a target, until Ctrl-C')
-  .requiredOption('--target <spec>', 'reference | kafka@VERSION | container@IMAGE | external@HOST:PORT')
+  .requiredOption('--target <spec>', TARGET_SPEC_HELP)
   .option('--brokers <k>', 'nodes in the target cluster', intInRange(1, 9), 1)
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--port <port>', 'port to listen on (0 picks a free one)', intInRange(0, 65535), 8082)
-  .option('--acks <acks>', "acks of the gateway's producer: 0, 1 or all", parsedBy(parseAcks), -1)
+  .addOption(new Option('--acks <acks>', "acks of the gateway's producer: 0, 1 or all").argParser(parsedBy(parseAcks)).default(-1, 'all'))
   .option('--compression <codec>', 'none, gzip, snappy, lz4 or zstd', parsedBy(parseCompression), 'none')
   .option('--out <dir>', 'run directory for the target and client logs (default runs/<run-id>/)')
   .action(async (opts) => (await import('./commands/gateway.ts')).gatewayCommand(opts));
@@ -164,7 +172,7 @@ program
 program
   .command('conform')
   .description('send the same requests to a broker and to real Kafka, API by API and version by version, and report where the answers differ')
-  .option('--target <spec>', 'the broker under test: reference | kafka@VERSION | container@IMAGE | external@HOST:PORT', 'reference')
+  .option('--target <spec>', `the broker under test: ${TARGET_SPEC_HELP}`, 'reference')
   .requiredOption('--against <spec>', 'the real Kafka to compare with, e.g. kafka@4.4.0')
   .option('--seed <n>', 'seed for the generated requests (default: random, printed)', intInRange(0, 2 ** 31 - 1))
   .option('--cases <n>', 'generated requests per API version (besides the hand-written edge cases)', intInRange(0, 10_000), 10)
@@ -174,8 +182,26 @@ program
   .option('--timeout-ms <ms>', 'longest wait for one answer', intInRange(100, 600_000), 10_000)
   .action(async (opts) => (await import('./commands/conform.ts')).conformCommand(opts));
 
+// An example and the exit codes under every command's help; the scenarios under run's and compare's.
+let scenarioHelp = '';
+for (const cmd of program.commands) {
+  for (const c of [cmd, ...cmd.commands]) {
+    const path = c === cmd ? c.name() : `${cmd.name()} ${c.name()}`;
+    const scenarios = path === 'run' || path === 'compare';
+    c.addHelpText('after', () => (scenarios && scenarioHelp ? `${scenarioHelp}\n` : '') + commandHelpAfter(path));
+  }
+}
+
+/** Help was asked for: the scenario list is loaded only then, so other starts stay quick. */
+async function loadHelpTexts(argv: readonly string[]): Promise<void> {
+  if (!argv.some((a) => a === '--help' || a === '-h' || a === 'help')) return;
+  const { ALL_SCENARIOS } = await import('../../scenarios/index.ts');
+  scenarioHelp = scenarioListHelp(ALL_SCENARIOS);
+}
+
 async function main(): Promise<void> {
   try {
+    await loadHelpTexts(process.argv.slice(2));
     await program.parseAsync(process.argv);
   } catch (err) {
     if (err instanceof CommanderError) {

@@ -5,7 +5,7 @@
  * result is a matrix API x version -> same / differs / unsupported.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+
 import { join } from 'node:path';
 import { REQUESTS } from '../../protocol/messages/generated/index.ts';
 import { startTarget, TargetUnavailableError, type StartedTarget } from '../targets/target.ts';
@@ -20,6 +20,7 @@ import { knownDifference, KNOWN_DIFFERENCES, type KnownDifference } from './know
 import { prepareWorld, settle, type Pair } from './prepare-world.ts';
 import { makeWorld, ownedBy, type World } from './world.ts';
 import { diffLogState, LOG_WRITING_APIS } from './log-state.ts';
+import { makeDirs } from '../output/make-dirs.ts';
 
 /** Options of one conform run. */
 export interface ConformOptions {
@@ -182,8 +183,8 @@ export async function runConform(opts: ConformOptions): Promise<ConformReport> {
   const progress = opts.progress ?? (() => {});
   const known = opts.knownDifferences ?? KNOWN_DIFFERENCES;
   const startedAt = new Date();
-  mkdirSync(join(opts.outDir, 'target'), { recursive: true });
-  mkdirSync(join(opts.outDir, 'against'), { recursive: true });
+  makeDirs(join(opts.outDir, 'target'));
+  makeDirs(join(opts.outDir, 'against'));
   progress(`starting ${opts.target.label} and ${opts.against.label}`);
   const [target, against] = await startBoth(opts);
   try {

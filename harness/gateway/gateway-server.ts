@@ -34,6 +34,14 @@ export interface GatewayOptions {
   maxBodyBytes?: number;
   /** Largest record accepted (the Java producer's max.request.size); default 1 MiB. */
   maxRecordBytes?: number;
+  /** Bytes past maxBodyBytes read and dropped so a too-large request still gets its 413; beyond, the connection is closed. Default 256 MiB. */
+  maxDrainBytes?: number;
+  /**
+   * How long a produce waits for a topic the broker does not have yet (auto-created topics
+   * appear a moment after the first Metadata asks for them), as REST Proxy's Java producer waits
+   * up to max.block.ms; then 404 / 40403. Default 60 000 (max.block.ms's default).
+   */
+  topicWaitMs?: number;
   /** Where the producer's client errors are logged; default nowhere. */
   clientLog?: { write(s: string): unknown };
 }
@@ -63,12 +71,13 @@ const JSON_TYPE = 'application/json';
  * @throws when the target cannot be reached or the port cannot be bound
  */
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
-  const directory = new TopicDirectory(opts.bootstrap);
+  const directory = new TopicDirectory(opts.bootstrap, 10_000, opts.topicWaitMs ?? 60_000);
   const kafka = kafkajsClient(opts.bootstrap.split(','), 'kconform-gateway', { retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 } }, opts.clientLog ?? { write: () => true });
   const producer = kafka.producer({ allowAutoTopicCreation: true, idempotent: false });
   const acks = opts.acks ?? -1;
   const maxBody = opts.maxBodyBytes ?? 16 << 20;
   const maxRecord = opts.maxRecordBytes ?? 1 << 20;
+  const maxDrain = opts.maxDrainBytes ?? 256 << 20;
   let clusterId: string;
   try {
     clusterId = await directory.clusterId();
@@ -113,16 +122,19 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
+      const tooLarge = () => new GatewayHttpError(413, RestErrorCode.payloadTooLarge, `Produce request size is larger than allowed threshold (${maxBody} bytes)`);
       req.on('data', (c: Buffer) => {
         size += c.length;
-        if (size > maxBody) {
-          reject(new GatewayHttpError(413, RestErrorCode.payloadTooLarge, `Produce request size is larger than allowed threshold (${maxBody} bytes)`));
+        // Past the limit the rest is read and dropped, so the client gets its 413 instead of a
+        // connection reset mid-upload; past the drain limit too, the connection is cut.
+        if (size > maxBody + maxDrain) {
+          reject(tooLarge());
           req.destroy();
           return;
         }
-        chunks.push(c);
+        if (size <= maxBody) chunks.push(c);
       });
-      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      req.on('end', () => (size > maxBody ? reject(tooLarge()) : resolve(Buffer.concat(chunks).toString('utf8'))));
       req.on('error', reject);
     });
 

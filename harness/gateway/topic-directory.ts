@@ -1,9 +1,12 @@
 /**
  * What the gateway knows of the cluster: its id and each topic's partition count, asked with
- * Metadata over the raw protocol. Asking ourselves, with allowAutoTopicCreation on, answers an
- * unknown topic at once (UNKNOWN_TOPIC_OR_PARTITION when the broker does not auto-create), where
- * a client library would retry for seconds before giving up; topics the broker is creating
- * (LEADER_NOT_AVAILABLE) are asked again until they have leaders.
+ * Metadata over the raw protocol with allowAutoTopicCreation on. A topic the broker does not
+ * have yet is asked for again until it appears or `topicWaitMs` passes, as the Java producer
+ * behind REST Proxy waits for a topic's metadata up to max.block.ms: Kafka (KRaft) answers the
+ * Metadata that starts an auto-creation with UNKNOWN_TOPIC_OR_PARTITION — the CreateTopics it
+ * forwards to the controller is still in flight (AutoTopicCreationManager) — so that answer does
+ * not mean "no such topic" until the wait is over. Topics being created or electing
+ * (LEADER_NOT_AVAILABLE) are asked again the same way.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RawClient } from '../../protocol/client/raw-client.ts';
@@ -17,6 +20,8 @@ const NO_TOPIC_ID = '00000000-0000-0000-0000-000000000000';
 const METADATA_MAX = 12;
 /** How long a topic's partition count is trusted. */
 const TOPIC_TTL_MS = 10_000;
+/** Between two Metadata requests for a topic that is not there yet (the Java client's retry.backoff.ms). */
+const RETRY_BACKOFF_MS = 100;
 
 /** A topic the cluster has, as far as producing needs to know. */
 export interface TopicInfo {
@@ -28,13 +33,21 @@ export interface TopicInfo {
 export class TopicDirectory {
   private readonly bootstrap: string[];
   private readonly timeoutMs: number;
+  private readonly topicWaitMs: number;
+  /** Lookups in progress, so concurrent first requests for a new topic share one wait. */
+  private readonly pending = new Map<string, Promise<TopicInfo>>();
   private client: Promise<{ client: RawClient; version: number }> | undefined;
   private readonly topics = new Map<string, { info: TopicInfo; at: number }>();
   private clusterIdValue: string | undefined;
 
-  constructor(bootstrap: string, timeoutMs = 10_000) {
+  /**
+   * @param timeoutMs longest wait for one Metadata answer
+   * @param topicWaitMs longest wait for a topic the broker does not have yet (default 10 s)
+   */
+  constructor(bootstrap: string, timeoutMs = 10_000, topicWaitMs = 10_000) {
     this.bootstrap = bootstrap.split(',').map((s) => s.trim()).filter(Boolean);
     this.timeoutMs = timeoutMs;
+    this.topicWaitMs = topicWaitMs;
   }
 
   /** The cluster id (Metadata's ClusterId; "unknown" for brokers too old to say). */
@@ -50,7 +63,15 @@ export class TopicDirectory {
   async topic(name: string, refresh = false): Promise<TopicInfo> {
     const cached = this.topics.get(name);
     if (cached && !refresh && Date.now() - cached.at < TOPIC_TTL_MS) return cached.info;
-    const deadline = Date.now() + this.timeoutMs;
+    const pending = this.pending.get(name);
+    if (pending) return pending;
+    const lookup = this.lookup(name).finally(() => this.pending.delete(name));
+    this.pending.set(name, lookup);
+    return lookup;
+  }
+
+  private async lookup(name: string): Promise<TopicInfo> {
+    const deadline = Date.now() + this.topicWaitMs;
     for (;;) {
       const res = await this.metadata([name]);
       const t = (res.topics as { name: string; errorCode: number; partitions: { partitionIndex: number }[] }[]).find((x) => x.name === name);
@@ -60,11 +81,13 @@ export class TopicDirectory {
         this.topics.set(name, { info, at: Date.now() });
         return info;
       }
-      if (code === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) throw new GatewayHttpError(404, RestErrorCode.unknownTopicOrPartition, 'This server does not host this topic-partition.');
       if (code === ErrorCode.INVALID_TOPIC_EXCEPTION) throw new GatewayHttpError(400, RestErrorCode.kafkaBadRequest, `invalid topic name '${name}'`);
-      // LEADER_NOT_AVAILABLE and friends: being created or electing; ask again
-      if (Date.now() > deadline) throw httpErrorFor({ type: errorName(code), message: `topic ${name}: ${errorName(code)} for ${this.timeoutMs} ms` });
-      await sleep(50);
+      if (Date.now() >= deadline) {
+        if (code === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) throw new GatewayHttpError(404, RestErrorCode.unknownTopicOrPartition, 'This server does not host this topic-partition.');
+        throw httpErrorFor({ type: errorName(code), message: `topic ${name}: ${errorName(code)} for ${this.topicWaitMs} ms` });
+      }
+      // not there yet (being auto-created), or electing: ask again
+      await sleep(Math.min(RETRY_BACKOFF_MS, Math.max(0, deadline - Date.now())));
     }
   }
 

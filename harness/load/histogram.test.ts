@@ -4,7 +4,7 @@ import { LatencyHistogram } from './histogram.ts';
 
 describe('LatencyHistogram', () => {
   it('summarizes an empty histogram as zeros', () => {
-    expect(new LatencyHistogram().summary()).toEqual({ count: 0, p50: 0, p99: 0, p999: 0, max: 0, mean: 0 });
+    expect(new LatencyHistogram().summary()).toEqual({ count: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0 });
   });
 
   it('gives p50, p99, p99.9 and max of 1..1000 ms within the histogram precision', () => {

@@ -9,6 +9,7 @@ export interface LatencySummary {
   /** Samples recorded. */
   readonly count: number;
   readonly p50: number;
+  readonly p90: number;
   readonly p99: number;
   readonly p999: number;
   readonly max: number;
@@ -43,15 +44,15 @@ export class LatencyHistogram {
     return this.h.totalCount === 0 ? 0 : this.h.getValueAtPercentile(percentile) / 1000;
   }
 
-  /** p50, p99, p99.9, max and mean, in ms rounded to the microsecond; all zero when empty. */
+  /** p50, p90, p99, p99.9, max and mean, in ms rounded to the microsecond; all zero when empty. */
   summary(): LatencySummary {
     const h = this.h;
-    if (h.totalCount === 0) return { count: 0, p50: 0, p99: 0, p999: 0, max: 0, mean: 0 };
+    if (h.totalCount === 0) return { count: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0 };
     // A percentile is reported as the top of its bucket, which can lie above the largest sample
     // recorded: capped at the maximum so that p50 <= p99 <= p99.9 <= max always holds.
     const max = h.maxValue;
     const at = (p: number) => us(Math.min(h.getValueAtPercentile(p), max));
-    return { count: h.totalCount, p50: at(50), p99: at(99), p999: at(99.9), max: us(max), mean: us(h.mean) };
+    return { count: h.totalCount, p50: at(50), p90: at(90), p99: at(99), p999: at(99.9), max: us(max), mean: us(h.mean) };
   }
 }
 

@@ -5,7 +5,7 @@ import { renderLoadSummary } from './load-results.ts';
 import { RecordTracker, parseRecordKey, recordKey } from './record-tracker.ts';
 import { loadResultsFile } from './results-file.ts';
 
-const latency = { count: 10, p50: 1, p99: 2, p999: 3, max: 4, mean: 1.5 };
+const latency = { count: 10, p50: 1, p90: 1, p99: 2, p999: 3, max: 4, mean: 1.5 };
 const base: LoadResults = {
   schema: 'kconform.load/v1',
   mode: 'kafka',
@@ -37,7 +37,7 @@ describe('load results.json', () => {
     const file = JSON.parse(JSON.stringify(loadResultsFile(base, '/runs/x')));
     const v = validateResults(file);
     expect(v.valid).toBe(true);
-    expect(v.load?.throughput).toEqual([{ time: 1000, recordsPerSecond: 10, bytesPerSecond: 10240 }]);
+    expect(v.load?.throughput).toEqual([{ time: 1000, recordsPerSecond: 10, bytesPerSecond: 10240, p99Ms: 2 }]);
     expect(v.load?.produce?.p99).toBe(2);
   });
 

@@ -16,8 +16,8 @@ export interface LoadSlot {
   readonly produce: LatencySummary;
   /** Produce to consume; absent without consumers. */
   readonly endToEnd?: LatencySummary;
-  /** Acknowledged records per second, one point per second (time: ms since the start, end of the second). */
-  readonly throughput: readonly { readonly time: number; readonly recordsPerSecond: number; readonly bytesPerSecond: number }[];
+  /** Acknowledged records per second, one point per second (time: ms since the start, end of the second), with the produce-ack p99 of that second. */
+  readonly throughput: readonly { readonly time: number; readonly recordsPerSecond: number; readonly bytesPerSecond: number; readonly p99Ms: number }[];
   readonly mode: 'kafka' | 'http';
   readonly timing: 'open-loop' | 'closed-loop';
   readonly sent: number;
@@ -82,7 +82,7 @@ export function loadResultsFile(r: LoadResults, runDir: string): LoadRunResultsF
       settings,
       produce: r.produceLatencyMs,
       ...(r.endToEndLatencyMs ? { endToEnd: r.endToEndLatencyMs } : {}),
-      throughput: r.series.map((p) => ({ time: (p.second + 1) * 1000, recordsPerSecond: p.acked, bytesPerSecond: p.ackedBytes })),
+      throughput: r.series.map((p) => ({ time: (p.second + 1) * 1000, recordsPerSecond: p.acked, bytesPerSecond: p.ackedBytes, p99Ms: p.p99Ms })),
       mode: r.mode,
       timing: r.timing,
       sent: r.sent,

@@ -1,4 +1,4 @@
-import { createWriteStream, mkdirSync, writeFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, writeFileSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { kafkajsClient } from '../drivers/kafkajs-client.ts';
 import { HistoryRecorder } from '../history/history.ts';
@@ -13,6 +13,7 @@ import { drawSchedule, FAULT_NEEDS, faultOf, type FaultFamily, type NodeRole, ty
 import { findActiveController, findPartitionLeader } from '../nemesis/node-roles.ts';
 import { Nemesis } from '../nemesis/nemesis.ts';
 import type { NodeCommands } from '../nemesis/node-commands.ts';
+import { makeDirs } from '../output/make-dirs.ts';
 
 /** The outcome of one scenario run, as results.json stores it. */
 export interface ScenarioRun {
@@ -35,6 +36,8 @@ export interface ScenarioRun {
   faultsStarted?: number;
   /** Set when a failure was shrunk: the smallest workload and fault schedule that still fail the same way. */
   shrunk?: { records: number; ops: number; attempts: number; path: string | undefined; runDir: string; failing: string[]; schedule?: ScheduledFault[] };
+  /** Set when shrinking ran: how long, whether the budget ran out, whether it found a smaller case. */
+  shrink?: { attempts: number; seconds: number; budgetSeconds: number; budgetExhausted: boolean; smaller: boolean; reproduced: boolean };
   /** The durability study's table (acks level x fault -> acked, lost, duplicated, unavailable seconds), from the `durability` scenario. */
   durability?: DurabilityTable;
 }
@@ -166,7 +169,7 @@ const PACE_UNDER_FAULTS_MS = 25;
 export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
   const { spec, targetName, scenario, seed, records, runDir, progress } = o;
   const bugs = o.bugs ?? new Set<string>();
-  mkdirSync(runDir, { recursive: true });
+  makeDirs(runDir);
   const started = Date.now();
   // What the checkers may allow follows from how the scenario produces and whether faults ran.
   const check = resolveCheckConfig({ replicationFactor: Math.min(3, o.brokers ?? 1), ...scenario.checkConfig, faults: (o.faults?.length ?? 0) > 0 });

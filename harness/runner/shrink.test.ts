@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ScheduledFault } from '../nemesis/fault-schedule.ts';
 import type { ScenarioRun } from './run-scenario.ts';
@@ -66,7 +69,7 @@ describe('shrinkFailure', () => {
       return { ...run(n, fails ? 0 : Infinity), schedule: s, faultsStarted: s?.length };
     };
     const original = await fake(300, '', schedule);
-    const r = await shrinkFailure(original, 300, fake, 200);
+    const r = await shrinkFailure(original, 300, fake, { maxAttempts: 200 });
     expect(r.records).toBe(50);
     expect(r.schedule).toHaveLength(1);
     expect(r.schedule![0]!.family).toBe('kill');
@@ -85,6 +88,72 @@ describe('shrinkFailure', () => {
     const r = await shrinkFailure(await fake(10, '', schedule), 10, fake);
     expect(r.schedule).toEqual(schedule);
     expect(r.records).toBe(0);
+  });
+});
+
+describe('shrinkFailure budget and progress', () => {
+  it('starts no try once the time budget is spent and keeps the smallest failing case found so far', async () => {
+    let clock = 0;
+    const tries: number[] = [];
+    // Every rerun takes 10 s of the (fake) clock; fails from 17 records as above.
+    const rerun = async (n: number) => {
+      clock += 10_000;
+      tries.push(n);
+      return run(n, 17);
+    };
+    const r = await shrinkFailure(run(300, 17), 300, rerun, { budgetMs: 35_000, now: () => clock });
+    expect(r.budgetExhausted).toBe(true);
+    expect(r.attempts).toBe(4); // starts at 0, 10, 20, 30 s; none at 40 s
+    expect(tries).toHaveLength(4);
+    expect(r.reproduced).toBe(true);
+    const failing = tries.slice(1).filter((n) => n >= 17);
+    expect(r.records).toBe(Math.min(300, ...failing));
+    expect(r.seconds).toBe(40);
+  });
+
+  it('without a budget, is not cut short', async () => {
+    const r = await shrinkFailure(run(300, 17), 300, async (n) => run(n, 17), { budgetMs: 60_000 });
+    expect(r.budgetExhausted).toBe(false);
+    expect(r.records).toBe(17);
+    expect(r.smaller).toBe(true);
+  });
+
+  it('reports every try: its size, whether it failed the same way, the smallest so far', async () => {
+    const seen: { attempt: number; records: number; failedSameWay: boolean; smallestRecords: number }[] = [];
+    const r = await shrinkFailure(run(300, 17), 300, async (n) => run(n, 17), { progress: (p) => seen.push(p) });
+    expect(seen.map((p) => p.attempt)).toEqual(Array.from({ length: r.attempts }, (_, i) => i + 1));
+    expect(seen[0]).toMatchObject({ attempt: 1, records: 300, failedSameWay: true, smallestRecords: 300 });
+    for (const p of seen) expect(p.failedSameWay).toBe(p.records >= 17);
+    expect(seen.at(-1)!.smallestRecords).toBe(17);
+  });
+
+  it('keeps the smallest failing try’s run directory where asked, so it need not run again', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'kconform-shrink-keep-'));
+    try {
+      const rerun = async (n: number, dir: string) => {
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, 'history.jsonl'), `records ${n}\n`);
+        return { ...run(n, 17), runDir: dir };
+      };
+      const keep = join(root, 'run', 'shrunk');
+      mkdirSync(join(root, 'run'));
+      const r = await shrinkFailure(run(300, 17), 300, rerun, { keepDir: keep });
+      expect(r.kept?.runDir).toBe(keep);
+      expect(readFileSync(join(keep, 'history.jsonl'), 'utf8')).toBe('records 17\n');
+      expect(JSON.parse(readFileSync(join(keep, 'results.json'), 'utf8')).runDir).toBe(keep);
+      // the other tries are gone
+      expect(readdirSync(join(root, 'run'))).toEqual(['shrunk']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('says when no smaller case failed the same way', async () => {
+    const onlyAt = (n: number) => run(n, n === 300 ? 0 : Infinity);
+    const r = await shrinkFailure(onlyAt(300), 300, async (n) => onlyAt(n));
+    expect(r.reproduced).toBe(true);
+    expect(r.records).toBe(300);
+    expect(r.smaller).toBe(false);
   });
 });
 

@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import type { ScheduledFault } from '../nemesis/fault-schedule.ts';
 import type { ScenarioRun } from './run-scenario.ts';
@@ -22,7 +22,56 @@ export interface ShrinkResult {
   reproduced: boolean;
   /** The checkers the first rerun of the failing case failed (for the message when it did not reproduce). */
   rerunFailing: string[];
+  /** Seconds shrinking took. */
+  seconds: number;
+  /** True when the time budget ran out before every simpler candidate was tried. */
+  budgetExhausted: boolean;
+  /** True when a smaller workload or a simpler schedule failed the same way (else the original is the smallest found). */
+  smaller: boolean;
+  /** The smallest case's own run, moved to `keepDir` (when given and `smaller`): no need to run it again. */
+  kept?: ScenarioRun;
 }
+
+/** One finished shrink try, for progress lines. */
+export interface ShrinkProgress {
+  /** Tries so far, this one included (the first reruns the failing case itself). */
+  attempt: number;
+  /** The workload size this try ran. */
+  records: number;
+  /** Faults in the schedule this try played; undefined when the run plays none. */
+  faults: number | undefined;
+  /** Whether this try failed the same way (and so became the case to shrink further). */
+  failedSameWay: boolean;
+  /** The smallest workload that failed the same way so far. */
+  smallestRecords: number;
+  /** Faults in the simplest schedule that failed the same way so far. */
+  smallestFaults: number | undefined;
+  /** Seconds since shrinking began. */
+  elapsedSeconds: number;
+}
+
+/** Limits and progress of {@link shrinkFailure}. */
+export interface ShrinkOptions {
+  /** Most shrink steps fast-check may try (default 40). */
+  maxAttempts?: number;
+  /**
+   * Time budget in milliseconds (default: none). No new try starts once it is spent; the try
+   * running then finishes, so shrinking can overrun by one run of the scenario. The smallest
+   * case found so far is the answer.
+   */
+  budgetMs?: number;
+  /** Called after every try. */
+  progress?: (p: ShrinkProgress) => void;
+  /** Called when a try starts (a try can take as long as the scenario). */
+  starting?: (p: { attempt: number; records: number; faults: number | undefined; elapsedSeconds: number }) => void;
+  /** Where to keep the run directory of the smallest case that failed the same way (else every try's directory is removed). */
+  keepDir?: string;
+  /** The clock (tests). */
+  now?: () => number;
+}
+
+/** The default time budget of shrinking one failure, in seconds (`kconform run --shrink-budget`). */
+export const DEFAULT_SHRINK_BUDGET_SECONDS = 60;
 
 /** Reruns the scenario with the same seed, `records` and `schedule` (undefined: none was played) into `runDir`. */
 export type Rerun = (records: number, runDir: string, schedule: ScheduledFault[] | undefined) => Promise<ScenarioRun>;
@@ -146,32 +195,72 @@ class ScheduleArbitrary extends fc.Arbitrary<ScheduledFault[]> {
  * fewer records (the integer shrinker), then fewer faults, shorter holds and later starts
  * (scheduleCandidates) — rerunning the scenario with the same seed on a fresh target each time
  * and keeping a candidate only when it fails the same way: exactly the checkers the original
- * failed. At most `maxAttempts` shrink steps are tried.
+ * failed. At most `maxAttempts` shrink steps are tried, and none starts once `budgetMs` is spent.
  */
-export async function shrinkFailure(failing: ScenarioRun, records: number, rerun: Rerun, maxAttempts = 40): Promise<ShrinkResult> {
+export async function shrinkFailure(failing: ScenarioRun, records: number, rerun: Rerun, options: ShrinkOptions = {}): Promise<ShrinkResult> {
+  const { maxAttempts = 40, budgetMs = Infinity, progress = () => {}, starting = () => {}, keepDir, now = () => performance.now() } = options;
+  const t0 = now();
   const wanted = failingCheckers(failing);
-  const scratch = mkdtempSync(join(tmpdir(), 'kconform-shrink-'));
+  // Beside keepDir when given, so the smallest case moves there by a rename on the same file system.
+  const scratch = mkdtempSync(keepDir ? join(dirname(keepDir), '.shrinking-') : join(tmpdir(), 'kconform-shrink-'));
+  let smallestRun: ScenarioRun | undefined;
   const started = new WeakMap<ScheduledFault[], number>();
   const original = failing.schedule ? copy(failing.schedule) : undefined;
   if (original && failing.faultsStarted !== undefined) started.set(original, failing.faultsStarted);
   let attempts = 0;
   let rerunFailing: string[] | undefined;
+  let budgetExhausted = false;
+  let smallestRecords = records;
+  let smallestFaults = original?.length;
   try {
     const sizes = fc.integer({ min: 0, max: records });
     const cases: fc.Arbitrary<[number, ScheduledFault[] | undefined]> = original ? fc.tuple(sizes, new ScheduleArbitrary(original, started)) : fc.tuple(sizes, fc.constant(undefined));
     const property = fc.asyncProperty(fc.limitShrink(cases, maxAttempts), async ([n, schedule]) => {
+      // The failing case itself always runs; after the budget, the candidates left pass untried
+      // (fast-check then keeps the smallest failing case it has).
+      if (attempts > 0 && now() - t0 >= budgetMs) {
+        budgetExhausted = true;
+        return true;
+      }
       attempts++;
+      starting({ attempt: attempts, records: n, faults: schedule?.length, elapsedSeconds: (now() - t0) / 1000 });
       const r = await rerun(n, join(scratch, `records-${n}-${attempts}`), schedule && copy(schedule));
       if (schedule && r.faultsStarted !== undefined) started.set(schedule, r.faultsStarted);
       rerunFailing ??= [...failingCheckers(r)];
-      return !failsTheSameWay(wanted, r);
+      const same = failsTheSameWay(wanted, r);
+      if (same && attempts > 1) {
+        smallestRun = r;
+        smallestRecords = n;
+        smallestFaults = schedule?.length;
+      }
+      progress({ attempt: attempts, records: n, faults: schedule?.length, failedSameWay: same, smallestRecords, smallestFaults, elapsedSeconds: (now() - t0) / 1000 });
+      return !same;
     });
     // The failing example runs first (with numRuns 0 fast-check would skip it), fails, and is shrunk.
     const out = await fc.check(property, { examples: [[[records, original]]], numRuns: 1, seed: failing.seed });
     const given: [number, ScheduledFault[] | undefined] = [records, original];
     const found = out.failed && out.counterexample ? (out.counterexample[0] as [number, ScheduledFault[] | undefined]) : given;
     const [smallest, schedule] = found;
-    return { records: smallest, schedule: schedule && copy(schedule), attempts, path: out.counterexamplePath ?? undefined, reproduced: out.failed, rerunFailing: rerunFailing ?? [] };
+    const smaller = out.failed && (smallest < records || JSON.stringify(schedule ?? null) !== JSON.stringify(original ?? null));
+    let kept: ScenarioRun | undefined;
+    if (smaller && keepDir && smallestRun && existsSync(smallestRun.runDir)) {
+      rmSync(keepDir, { recursive: true, force: true });
+      renameSync(smallestRun.runDir, keepDir);
+      kept = { ...smallestRun, runDir: keepDir };
+      writeFileSync(join(keepDir, 'results.json'), JSON.stringify({ schema: 'kconform.results/v1', ...kept }, null, 2) + '\n');
+    }
+    return {
+      ...(kept ? { kept } : {}),
+      records: smallest,
+      schedule: schedule && copy(schedule),
+      attempts,
+      path: out.counterexamplePath ?? undefined,
+      reproduced: out.failed,
+      rerunFailing: rerunFailing ?? [],
+      seconds: (now() - t0) / 1000,
+      budgetExhausted,
+      smaller,
+    };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -13,6 +13,7 @@ import { LatencyCollector, type LatencySeries } from './latency.ts';
 import { SEND } from '../../scenarios/checkers/types.ts';
 import { OpPairing } from './op-pairing.ts';
 import { ThroughputCollector, type ThroughputSeries } from './throughput.ts';
+import { FinalReadCollector, type FinalReadAt, type Position } from './final-read-evidence.ts';
 
 /** What a report needs from one history. Times in milliseconds since the run started. */
 export interface HistorySummary {
@@ -27,6 +28,8 @@ export interface HistorySummary {
   invocations: Record<number, Op>;
   /** Send ops (one record each) by outcome: invoked, acknowledged (ok), failed, indeterminate (info). */
   sends: SendCounts;
+  /** What the final read held at the positions asked for (witnesses' acknowledged offsets), and what it skipped. */
+  finalRead: FinalReadAt[];
 }
 
 /** Send ops of a history by outcome. */
@@ -63,7 +66,8 @@ function countSend(sends: SendCounts, type: string): void {
 }
 
 /** Summarizes ops given in history order (`witnessIndices`: completions whose invocation to keep). */
-export async function summarizeOps(ops: Iterable<Op> | AsyncIterable<Op>, witnessIndices: ReadonlySet<number> = new Set(), limits: SummaryLimits = DEFAULT_LIMITS): Promise<HistorySummary> {
+export async function summarizeOps(ops: Iterable<Op> | AsyncIterable<Op>, witnessIndices: ReadonlySet<number> = new Set(), limits: SummaryLimits = DEFAULT_LIMITS, positions: readonly Position[] = []): Promise<HistorySummary> {
+  const finalRead = new FinalReadCollector(positions);
   const pairing = new OpPairing();
   const latency = new LatencyCollector();
   const throughput = new ThroughputCollector();
@@ -85,6 +89,7 @@ export async function summarizeOps(ops: Iterable<Op> | AsyncIterable<Op>, witnes
     throughput.add(op);
     lag.add(op);
     faults.add(op);
+    finalRead.add(op);
   }
   const range = { from: 0, to: last };
   return {
@@ -96,6 +101,7 @@ export async function summarizeOps(ops: Iterable<Op> | AsyncIterable<Op>, witnes
     lag: lag.series(limits.maxPoints, limits.maxLagSeries, range),
     invocations,
     sends,
+    finalRead: finalRead.result(),
   };
 }
 
@@ -121,6 +127,6 @@ export async function* readHistoryOps(path: string): AsyncGenerator<Op> {
 }
 
 /** Reads and summarizes a stored history.jsonl. */
-export function readHistorySummary(path: string, witnessIndices?: ReadonlySet<number>, limits?: SummaryLimits): Promise<HistorySummary> {
-  return summarizeOps(readHistoryOps(path), witnessIndices, limits);
+export function readHistorySummary(path: string, witnessIndices?: ReadonlySet<number>, limits?: SummaryLimits, positions?: readonly Position[]): Promise<HistorySummary> {
+  return summarizeOps(readHistoryOps(path), witnessIndices, limits, positions);
 }

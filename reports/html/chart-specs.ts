@@ -25,7 +25,7 @@ export interface ChartSeries {
 /** One chart. `faults` are shaded behind the series. */
 export interface ChartSpec {
   id: string;
-  kind: 'latency' | 'throughput' | 'lag' | 'durability' | 'load-throughput';
+  kind: 'latency' | 'throughput' | 'lag' | 'durability' | 'load-throughput' | 'load-latency';
   title: string;
   xLabel: string;
   yLabel: string;
@@ -130,8 +130,23 @@ export function loadChartSpecs(model: ReportModel): ChartSpec[] {
     });
 }
 
+/** Produce-ack latency over time of each load run that recorded it: the p99 of every second. */
+export function loadLatencyChartSpecs(model: ReportModel): ChartSpec[] {
+  return model.load
+    .map((l, i) => ({ l, i, pts: [...l.load.throughput].filter((p) => p.p99Ms !== undefined).sort((a, b) => a.time - b.time) }))
+    .filter(({ pts }) => pts.length > 0)
+    .map(({ l, i, pts }) => ({
+      id: `load-latency-${i + 1}`,
+      kind: 'load-latency',
+      title: `produce → ack latency over time on ${l.target} (p99 of each second)`,
+      xLabel: 'seconds since start',
+      yLabel: 'ms',
+      series: [{ label: 'p99 (ms)', t: pts.map((p) => s(p.time)), v: pts.map((p) => p.p99Ms!), style: 'line', color: '#d62728' }],
+    }) satisfies ChartSpec);
+}
+
 /** Every chart of the report, in page order. */
 export function allChartSpecs(model: ReportModel): ChartSpec[] {
   const d = durabilityChartSpec(model);
-  return [...(d ? [d] : []), ...loadChartSpecs(model), ...model.runs.flatMap(runChartSpecs)];
+  return [...(d ? [d] : []), ...loadChartSpecs(model), ...loadLatencyChartSpecs(model), ...model.runs.flatMap(runChartSpecs)];
 }

@@ -11,7 +11,7 @@ import type { Op } from '../../harness/history/history.ts';
 import type { Anomaly, ReportModel, ReportRun } from '../report-model.ts';
 import { seedRanges } from '../failover-summary.ts';
 import type { ResultValidity } from '../results-schema.ts';
-import { allChartSpecs, durabilityChartSpec, loadChartSpecs, runChartSpecs, type ChartSpec } from './chart-specs.ts';
+import { allChartSpecs, durabilityChartSpec, loadChartSpecs, loadLatencyChartSpecs, runChartSpecs, type ChartSpec } from './chart-specs.ts';
 
 const require = createRequire(import.meta.url);
 let assets: { uplotJs: string; uplotCss: string; clientJs: string; css: string } | undefined;
@@ -79,7 +79,17 @@ function anomalyBlock(run: ReportRun, a: Anomaly): string {
     : '';
   const others = a.witnesses.filter((w) => !a.witnessOps.some((o) => o.op === w));
   const json = others.length ? `<details${a.witnessOps.length ? '' : ' open'}><summary>${others.length} witness(es) as stored</summary><pre>${esc(clip(JSON.stringify(others, null, 2), 20_000))}</pre></details>` : '';
-  return `<div class="anomaly ${cls}" data-checker="${esc(a.checker)}"><p><span class="badge ${cls}">${label}</span> <strong>${esc(a.checker)}</strong>${a.count !== undefined ? ` (${a.count})` : ''} — ${esc(a.summary)} · <a href="#${run.id}">${esc(runName(run))}</a></p>${ops}${json}</div>`;
+  return `<div class="anomaly ${cls}" data-checker="${esc(a.checker)}"><p><span class="badge ${cls}">${label}</span> <strong>${esc(a.checker)}</strong>${a.count !== undefined ? ` (${a.count})` : ''} — ${esc(a.summary)} · <a href="#${run.id}">${esc(runName(run))}</a></p>${ops}${a.valid === false ? finalReadEvidence(run, a) : ''}${json}</div>`;
+}
+
+/** The other side of acknowledged-write witnesses: what the final read held at each offset, and what it skipped. */
+function finalReadEvidence(run: ReportRun, a: Anomaly): string {
+  const acked = new Set(a.witnessOps.filter((w) => w.op.f === 'send' && w.op.type === 'ok').map((w) => { const v = w.op.value as { topic: string; partition: number; offset: number }; return `${v.topic}/${v.partition}@${v.offset}`; }));
+  const rows = (run.history?.finalRead ?? []).filter((e) => acked.has(e.position));
+  if (!rows.length) return '';
+  const held = (e: (typeof rows)[number]) => (e.held ? esc(clip(JSON.stringify(e.held.value) ?? '', 300)) : '<em>nothing: the final read returned no record at this offset</em>');
+  const skipped = (e: (typeof rows)[number]) => (e.skippedCount ? `${e.skipped.join(', ')}${e.skippedCount > e.skipped.length ? ` … (${e.skippedCount} in all)` : ''}` : 'none');
+  return `<table class="evidence"><tr><th>acknowledged at</th><th>the final read held there</th><th>offsets of the partition the final read skipped</th></tr>${rows.map((e) => `<tr><td>${esc(e.position)}</td><td class="value">${held(e)}</td><td>${esc(skipped(e))}</td></tr>`).join('')}</table>`;
 }
 
 /** Undecided checks without witnesses say the same thing (no final read…): one line per run and reason. */
@@ -166,8 +176,8 @@ function loadSection(model: ReportModel, charts: ChartSpec[]): string {
         return `<tr><th>${k === 'produce' ? 'produce → ack' : 'produce → consume'}</th><td class="num">${p.count}</td><td class="num">${fmt(p.p50)}</td><td class="num">${fmt(p.p90)}</td><td class="num">${fmt(p.p99)}</td><td class="num">${fmt(p.p999)}</td><td class="num">${fmt(p.max)}</td></tr>`;
       });
     const table = rows.length ? `<table class="load"><tr><th>latency (ms)</th><th>count</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th></tr>${rows.join('')}</table>` : '';
-    const chart = charts.find((c) => c.id === `load-${i + 1}`);
-    return `<h3>${esc(target)}</h3><p class="meta">${settings}</p>${table}${chart ? `<div class="chart" id="chart-${chart.id}"></div>` : ''}`;
+    const shown = charts.filter((c) => c.id === `load-${i + 1}` || c.id === `load-latency-${i + 1}`);
+    return `<h3 id="load-${i + 1}">${esc(target)}</h3><p class="meta">${settings}</p>${table}${shown.map((c) => `<div class="chart" id="chart-${c.id}" data-kind="${c.kind}"></div>`).join('')}`;
   });
   return `<section id="load"><h2>Load</h2>${parts.join('')}</section>`;
 }
@@ -188,9 +198,56 @@ function faultLegend(run: ReportRun): string {
   return `<p class="faults">shaded fault windows: ${items.join('; ')}</p>`;
 }
 
-function runCard(run: ReportRun, charts: ChartSpec[]): string {
+/** What a load run's card says: what was sent and kept, not a scenario run's ops and records. */
+function loadFacts(load: NonNullable<ReportRun['results']['load']>, seconds: number | undefined): string[] {
+  const n = (v: unknown) => (typeof v === 'number' ? v.toLocaleString('en-US') : undefined);
+  const x = load as typeof load & { sent?: number; acked?: number; mode?: string; averageThroughput?: { recordsPerSecond: number; megabytesPerSecond: number } };
+  const st = load.settings ?? {};
+  return [
+    x.mode ? `${x.mode === 'http' ? 'HTTP through the gateway' : 'Kafka clients'}` : '',
+    x.acked !== undefined && x.sent !== undefined ? `${n(x.acked)} of ${n(x.sent)} records acknowledged` : '',
+    x.averageThroughput ? `${n(Math.round(x.averageThroughput.recordsPerSecond))} records/s` : '',
+    seconds !== undefined ? `${seconds.toFixed(1)} s producing` : '',
+    st.acks !== undefined ? `acks ${st.acks}` : '',
+  ].filter(Boolean);
+}
+
+/** How shrinking went, said plainly: from which workload to which, or that nothing smaller failed the same way. */
+function shrinkLine(r: ReportRun['results'], config: Record<string, unknown>): string {
+  if (!('scenario' in r)) return '';
+  const from = typeof config.records === 'number' ? `--records ${config.records} (${r.ops} ops)` : `${r.ops} ops`;
+  const budget = r.shrink?.budgetExhausted ? `, the ${r.shrink.budgetSeconds} s budget spent` : '';
+  const tries = r.shrink ? ` in ${r.shrink.attempts} run(s), ${r.shrink.seconds.toFixed(0)} s${budget}` : '';
+  if (r.shrunk) return `<p>shrunk from ${esc(from)} to --records ${r.shrunk.records} (${r.shrunk.ops} ops)${esc(tries)}, failing ${esc(r.shrunk.failing.join(', ') || '—')}: <code>./kconform replay ${esc(r.shrunk.runDir)}</code></p>`;
+  if (r.shrink) return `<p>not shrunk: ${r.shrink.reproduced ? 'no smaller case failed the same way' : 'a rerun of the same case did not fail the same way (timing-dependent)'}${esc(tries)}; this run is the counterexample</p>`;
+  return '';
+}
+
+/** The two ways to run a failing case again: replay its directory, or the run command line with its seed. */
+function rerunLines(run: ReportRun, config: Record<string, unknown>): string {
+  const r = run.results;
+  if (!('scenario' in r) || r.load) return '';
+  const list = (v: unknown) => (Array.isArray(v) && v.length ? v.join(',') : undefined);
+  const args = [
+    `--target ${r.target}`,
+    typeof config.brokers === 'number' && config.brokers > 1 ? `--brokers ${config.brokers}` : '',
+    `--scenarios ${r.scenario}`,
+    `--seed ${r.seed}`,
+    typeof config.records === 'number' ? `--records ${config.records}` : '',
+    list(config.faults) ? `--faults ${list(config.faults)}` : '',
+    list(config.bugs) ? `--bug ${list(config.bugs)}` : '',
+  ].filter(Boolean);
+  return `<p class="rerun">run it again: <code>./kconform replay ${esc(r.runDir)}</code><br>or with the same seed: <code>./kconform run ${esc(args.join(' '))}</code></p>`;
+}
+
+function runCard(run: ReportRun, charts: ChartSpec[], loadIndex?: number): string {
   const r = run.results;
   const config = run.config ?? {};
+  if (r.load) {
+    const checks = `<table class="checks">${r.checks.map((c) => `<tr><td>${badge(c.valid, c.allowed ? 'ALLOWED' : undefined)}</td><td>${esc(c.checker)}</td><td>${esc(c.summary)}</td></tr>`).join('')}</table>`;
+    const link = loadIndex !== undefined ? `<p class="meta">latency table and plots: <a href="#load-${loadIndex + 1}">Load</a></p>` : '';
+    return `<article class="run" id="${run.id}" data-scenario="${esc(run.scenario)}" data-target="${esc(run.target)}" data-verdict="${verdictClass(run.valid)}"><h4>${badge(run.valid)} ${esc(run.target)}</h4><p class="meta">${esc(loadFacts(r.load, 'seconds' in r ? r.seconds : undefined).join(' · '))}<br><code>${esc(run.dir)}</code></p>${checks}${link}</article>`;
+  }
   const facts = [
     `${r.ops} ops`,
     'seconds' in r ? `${r.seconds.toFixed(1)} s` : '',
@@ -199,7 +256,7 @@ function runCard(run: ReportRun, charts: ChartSpec[]): string {
     typeof config.brokers === 'number' ? `brokers ${config.brokers}` : '',
     Array.isArray(config.bugs) && config.bugs.length ? `bugs ${config.bugs.join(',')}` : '',
   ].filter(Boolean);
-  const shrunk = 'shrunk' in r && r.shrunk ? `<p>shrunk to ${r.shrunk.ops} ops (--records ${r.shrunk.records}), failing ${esc(r.shrunk.failing.join(', ') || '—')}: <code>kconform replay ${esc(r.shrunk.runDir)}</code></p>` : '';
+  const shrunk = shrinkLine(r, config) + (run.valid !== true ? rerunLines(run, config) : '');
   const checks = `<details><summary>${r.checks.length} checks</summary><table class="checks">${r.checks.map((c) => `<tr><td>${badge(c.valid, c.allowed ? 'ALLOWED' : undefined)}</td><td>${esc(c.checker)}</td><td>${esc(c.summary)}</td></tr>`).join('')}</table></details>`;
   const plots = run.history ? charts.map((c) => `<div class="chart" id="chart-${c.id}" data-kind="${c.kind}"></div>`).join('') : `<p class="meta">no plots: ${esc(run.historyProblem ?? 'no history')}</p>`;
   return `<article class="run" id="${run.id}" data-scenario="${esc(run.scenario)}" data-target="${esc(run.target)}" data-verdict="${verdictClass(run.valid)}"><h4>${badge(run.valid)} ${esc(run.target)}${run.seed !== undefined ? ` · seed ${run.seed}` : ''}</h4><p class="meta">${esc(facts.join(' · '))}<br><code>${esc(run.dir)}</code></p>${shrunk}${checks}${faultLegend(run)}${plots}</article>`;
@@ -207,7 +264,8 @@ function runCard(run: ReportRun, charts: ChartSpec[]): string {
 
 function runsSection(model: ReportModel): string {
   const scenarios = [...new Set(model.runs.map((r) => r.scenario))];
-  const parts = scenarios.map((s) => `<h3>${esc(s)}</h3><div class="run-grid">${model.runs.filter((r) => r.scenario === s).map((r) => runCard(r, runChartSpecs(r))).join('')}</div>`);
+  const loadIndex = new Map(model.load.map((l, i) => [l.runId, i]));
+  const parts = scenarios.map((s) => `<h3>${esc(s)}</h3><div class="run-grid">${model.runs.filter((r) => r.scenario === s).map((r) => runCard(r, runChartSpecs(r), loadIndex.get(r.id))).join('')}</div>`);
   return `<section id="runs"><h2>Runs</h2><p class="meta">Latency: each produce (send) and consume (poll) op from invocation to completion, at its invocation time, by outcome; the slowest op of each time bucket is kept when there are many. Throughput: ok completions per second. Consumer lag: acknowledged minus consumed offsets per partition read by consumers. Shaded: faults in effect.</p>${parts.join('')}</section>`;
 }
 
@@ -233,7 +291,7 @@ ${anomaliesSection(model)}
 ${conformanceSection(model)}
 ${failoverSection(model)}
 ${durabilitySection(model, durabilityChartSpec(model))}
-${loadSection(model, loadChartSpecs(model))}
+${loadSection(model, [...loadChartSpecs(model), ...loadLatencyChartSpecs(model)])}
 ${compareSection(model)}
 ${runsSection(model)}
 <script id="kconform-data" type="application/json">${scriptJson({ schema: 'kconform.report/v1', charts })}</script>

@@ -1,8 +1,9 @@
 /**
  * The REST Proxy v3 gateway in front of the reference broker and in front of Kafka 4.4.0 (both
  * with topic auto-creation off): records POSTed over HTTP are read back with kafkajs exactly
- * (key, value, headers, partition, offset); an unknown topic is 404 / 40403, bad JSON 400;
- * GET /v3/clusters lists the cluster. And `kconform load --http` end to end.
+ * (key, value, headers, partition, offset); an unknown topic is 404 / 40403, bad JSON 400, a body
+ * over the limit 413; GET /v3/clusters lists the cluster. With auto-creation on, the first POST to
+ * a new topic succeeds. And `kconform load --http` end to end.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,7 +42,8 @@ describe.each(targets)('gateway in front of %s', (_name, start) => {
 
   beforeAll(async () => {
     target = await start();
-    gateway = await startGateway({ bootstrap: target.bootstrap, port: 0 });
+    // An unknown topic is waited for (it may be being auto-created) as long as this before 404.
+    gateway = await startGateway({ bootstrap: target.bootstrap, port: 0, topicWaitMs: 1_500 });
     topic = uniqueTopic('gw');
     const admin = testKafka(target.bootstrap).admin();
     await admin.connect();
@@ -129,6 +131,51 @@ describe.each(targets)('gateway in front of %s', (_name, start) => {
     const large = await post(topic, JSON.stringify({ value: { type: 'STRING', data: 'x'.repeat(2 << 20) } }));
     expect(large.status).toBe(413);
     expect(large.body.error_code).toBe(413);
+  });
+
+  it('answers a body over the request limit with 413, not a connection reset', async () => {
+    const over = await post(topic, JSON.stringify({ value: { type: 'STRING', data: 'x'.repeat(16 << 20) } }));
+    expect(over.status).toBe(413);
+    expect(over.body.error_code).toBe(413);
+    expect(over.body.message).toMatch(/larger than allowed threshold/);
+    // the gateway still serves
+    expect((await post(topic, JSON.stringify({ value: { type: 'STRING', data: 'after' } }))).status).toBe(200);
+  });
+});
+
+/** The same targets with topic auto-creation on (each broker's default). */
+const autoCreating: [string, () => Promise<Target>][] = [
+  ['reference', async () => {
+    const b = await startTestBroker();
+    return { bootstrap: b.bootstrap, stop: () => b.close() };
+  }],
+  [`kafka@${LATEST_KAFKA_VERSION}`, async () => {
+    const k = await startKafkaCluster({ version: LATEST_KAFKA_VERSION, brokers: 1 });
+    return { bootstrap: k.bootstrap, stop: () => k.stop() };
+  }],
+];
+
+describe.each(autoCreating)('gateway in front of %s with topic auto-creation', (_name, start) => {
+  let target: Target;
+  let gateway: RunningGateway;
+  beforeAll(async () => {
+    target = await start();
+    gateway = await startGateway({ bootstrap: target.bootstrap, port: 0 });
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await target?.stop();
+  });
+
+  it("answers the README's first POST to a new topic with 200, as REST Proxy waits for the auto-created topic", async () => {
+    const topic = uniqueTopic('mmr');
+    const url = `${gateway.url}/v3/clusters/${gateway.clusterId}/topics/${topic}/records`;
+    const body = JSON.stringify({ value: { type: 'JSON', data: { ver: '1.0' } } });
+    // several first requests at once, as a load test's first second sends them
+    const answers = await Promise.all([0, 1, 2].map(() => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, any> }))));
+    for (const a of answers) expect(a.status, JSON.stringify(a.body)).toBe(200);
+    expect(answers.map((a) => a.body.offset).sort()).toEqual([0, 1, 2]);
+    expect(answers.every((a) => a.body.topic_name === topic)).toBe(true);
   });
 });
 

@@ -79,7 +79,7 @@ describe('shrinking a fault schedule', () => {
     expect(original.faultsStarted).toBe(4);
     expect(faultsIn(history(original.runDir))).toEqual(['pause', 'resume', 'kill', 'restart', 'pause', 'resume', 'clean-restart', 'heal-all', 'heal-all']);
 
-    const shrunk = await shrinkFailure(original, 10, (n, dir, s) => play(dir, n, s), 30);
+    const shrunk = await shrinkFailure(original, 10, (n, dir, s) => play(dir, n, s), { maxAttempts: 30 });
     expect(shrunk.schedule).toHaveLength(1);
     expect(shrunk.schedule![0]!.family).toBe('kill');
     expect(shrunk.schedule![0]!.holdMs).toBe(0);

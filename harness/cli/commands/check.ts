@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Op } from '../../history/history.ts';
@@ -14,6 +14,7 @@ import {
   type CheckResult,
 } from '../../../scenarios/checkers/index.ts';
 import { CliError, ExitCode, usageError } from '../exit-codes.ts';
+import { checkOutputFile } from '../output-paths.ts';
 
 /** Options of `kconform check`. */
 export interface CheckOptions {
@@ -110,6 +111,7 @@ function brief(w: unknown, max = 240): string {
  * cannot decide (as `run` treats it: unknown is not a pass); 2 on a malformed history or config.
  */
 export async function checkCommand(opts: CheckOptions, write: (text: string) => void = (t) => process.stdout.write(t)): Promise<void> {
+  if (opts.out) checkOutputFile(opts.out, '--out');
   const history = await readHistory(opts.history);
   const { config, source } = loadCheckConfig(opts.history, opts.config);
   write(`history: ${opts.history} (${history.length} ops)\n`);
@@ -125,7 +127,6 @@ export async function checkCommand(opts: CheckOptions, write: (text: string) => 
   write(`verdict: ${mark(valid)} (${checks.length} checkers, ${seconds.toFixed(2)} s)\n`);
   if (opts.out) {
     const out = resolve(opts.out);
-    mkdirSync(dirname(out), { recursive: true });
     const results = { schema: 'kconform.results/v1', command: 'check', history: resolve(opts.history), ops: history.length, config, configSource: source, valid, checks };
     writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
   }

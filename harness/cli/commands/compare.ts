@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Op } from '../../history/history.ts';
 import { parseFaultFamilies, type FaultFamily } from '../../nemesis/fault-schedule.ts';
@@ -13,6 +13,8 @@ import { renderJUnit } from '../../../reports/junit.ts';
 import { writeRunReports } from '../../../reports/write-reports.ts';
 import { newRunId, selectScenarios } from '../scenario-selection.ts';
 import { CliError, ExitCode, targetError, usageError } from '../exit-codes.ts';
+import { checkOutputDir, checkOutputFile } from '../output-paths.ts';
+import { makeDirs } from '../../output/make-dirs.ts';
 
 /** Options of `kconform compare` (those of `run`, with several targets and no --bug). */
 export interface CompareOptions {
@@ -55,7 +57,8 @@ export async function compareCommand(opts: CompareOptions): Promise<void> {
   }
   const scenarios = selectScenarios(opts.scenarios, opts.brokers, (line) => process.stdout.write(`${line}\n`));
   const baseSeed = opts.seed ?? randomInt(2 ** 31 - 1);
-  const outRoot = resolve(opts.out ?? join('runs', newRunId()));
+  const outRoot = checkOutputDir(opts.out ?? join('runs', newRunId()));
+  if (opts.junit) checkOutputFile(opts.junit, '--junit');
   process.stdout.write(`kconform compare: targets ${targets.map((t) => t.label).join(', ')}, scenarios ${scenarios.map((s) => s.name).join(',')}, seed ${baseSeed}, runs ${opts.runs}, out ${outRoot}\n`);
 
   const compared: ComparedScenario[] = [];
@@ -84,11 +87,11 @@ export async function compareCommand(opts: CompareOptions): Promise<void> {
   }
 
   const report = buildCompareReport({ targets: targets.map((t) => t.label), records: opts.records, brokers: opts.brokers, faults, scenarios: compared });
-  mkdirSync(outRoot, { recursive: true });
+  makeDirs(outRoot);
   writeFileSync(join(outRoot, 'compare.json'), JSON.stringify(report, null, 2) + '\n');
   process.stdout.write(`\n${renderCompareTable(report)}`);
   if (opts.junit) {
-    mkdirSync(dirname(resolve(opts.junit)), { recursive: true });
+    makeDirs(dirname(resolve(opts.junit)));
     writeFileSync(opts.junit, renderJUnit(compareJUnitCases(report)));
   }
   await writeRunReports(outRoot, { junit: false });

@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { REQUESTS } from '../../../protocol/messages/generated/index.ts';
 import { renderJUnit } from '../../../reports/junit.ts';
@@ -8,6 +8,8 @@ import { apiName, runConform } from '../../conform/run-conform.ts';
 import { TargetUnavailableError } from '../../targets/target.ts';
 import { parseTargetSpec, type TargetSpec } from '../../targets/target-spec.ts';
 import { CliError, ExitCode, targetError, usageError } from '../exit-codes.ts';
+import { checkOutputDir, checkOutputFile } from '../output-paths.ts';
+import { makeDirs } from '../../output/make-dirs.ts';
 
 /** A run id like `run`'s (UTC time and a random suffix); made here so conform loads no scenario code. */
 function newRunId(): string {
@@ -60,8 +62,8 @@ export async function conformCommand(opts: ConformCommandOptions): Promise<void>
   const against = { label: opts.against, spec: spec('--against', opts.against) };
   const apis = opts.apis ? parseApiList(opts.apis) : undefined;
   const seed = opts.seed ?? randomInt(2 ** 31 - 1);
-  const outDir = resolve(opts.out ?? join('runs', `conform-${newRunId()}`));
-  mkdirSync(outDir, { recursive: true });
+  const outDir = checkOutputDir(opts.out ?? join('runs', `conform-${newRunId()}`));
+  if (opts.junit) checkOutputFile(opts.junit, '--junit');
   process.stdout.write(`kconform conform: ${target.label} against ${against.label}, seed ${seed}, ${opts.cases} generated cases per API version, out ${outDir}\n`);
   let report;
   try {
@@ -73,7 +75,7 @@ export async function conformCommand(opts: ConformCommandOptions): Promise<void>
   writeFileSync(join(outDir, 'conform.json'), JSON.stringify(report, null, 2) + '\n');
   process.stdout.write(`\n${renderConformTable(report)}`);
   if (opts.junit) {
-    mkdirSync(dirname(resolve(opts.junit)), { recursive: true });
+    makeDirs(dirname(resolve(opts.junit)));
     writeFileSync(opts.junit, renderJUnit(conformJUnitCases(report)));
   }
   process.stdout.write(`conform.json in ${outDir} (seed ${seed})\n`);

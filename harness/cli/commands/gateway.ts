@@ -1,5 +1,5 @@
-import { createWriteStream, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
 import { registerCleanup } from '../../cleanup/cleanup-registry.ts';
 import { startGateway } from '../../gateway/gateway-server.ts';
 import type { Acks } from '../../load/load-options.ts';
@@ -8,6 +8,7 @@ import { startTarget, TargetUnavailableError } from '../../targets/target.ts';
 import type { CompressionName } from '../../../protocol/records/batch-header.ts';
 import { targetError, usageError } from '../exit-codes.ts';
 import { newRunId } from '../scenario-selection.ts';
+import { checkOutputDir } from '../output-paths.ts';
 
 /** Options of `kconform gateway` as commander parsed them. */
 export interface GatewayCommandOptions {
@@ -31,8 +32,7 @@ export async function gatewayCommand(opts: GatewayCommandOptions): Promise<void>
   } catch (err) {
     throw usageError((err as Error).message);
   }
-  const runDir = resolve(opts.out ?? join('runs', newRunId()));
-  mkdirSync(runDir, { recursive: true });
+  const runDir = checkOutputDir(opts.out ?? join('runs', newRunId()));
   let target;
   try {
     target = await startTarget(spec, runDir, { brokers: opts.brokers });

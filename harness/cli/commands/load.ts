@@ -1,5 +1,5 @@
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { createWriteStream, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { registerCleanup } from '../../cleanup/cleanup-registry.ts';
 import { runHttpLoad } from '../../load/http-load.ts';
 import type { Acks } from '../../load/load-options.ts';
@@ -11,6 +11,8 @@ import { startTarget, TargetUnavailableError, type StartedTarget } from '../../t
 import type { CompressionName } from '../../../protocol/records/batch-header.ts';
 import { CliError, ExitCode, targetError, usageError } from '../exit-codes.ts';
 import { newRunId } from '../scenario-selection.ts';
+import { checkOutputDir } from '../output-paths.ts';
+import { writeRunReports } from '../../../reports/write-reports.ts';
 
 /** Options of `kconform load` as commander parsed them. */
 export interface LoadOptions {
@@ -43,8 +45,7 @@ export async function loadCommand(opts: LoadOptions): Promise<void> {
     throw usageError((err as Error).message);
   }
   if (opts.http && opts.consumers > 0 && opts.consumers !== 1) process.stderr.write('kconform load: --consumers is ignored with --http (the topic is read back after the run instead)\n');
-  const runDir = resolve(opts.out ?? join('runs', newRunId()));
-  mkdirSync(runDir, { recursive: true });
+  const runDir = checkOutputDir(opts.out ?? join('runs', newRunId()));
   const say = (line: string) => process.stdout.write(`${line}\n`);
   say(`kconform load: target ${opts.target}${opts.brokers > 1 ? ` (${opts.brokers} nodes)` : ''}${opts.http ? ', over HTTP through the gateway' : ''}, out ${runDir}`);
 
@@ -92,7 +93,9 @@ export async function loadCommand(opts: LoadOptions): Promise<void> {
     writeFileSync(join(runDir, 'results.json'), JSON.stringify(loadResultsFile(results, runDir), null, 2) + '\n');
     say('');
     process.stdout.write(renderLoadSummary(results));
-    say(`\nresults in ${runDir} (load.json, results.json, client.log)`);
+    say('');
+    await writeRunReports(runDir, { junit: false });
+    say(`results in ${runDir} (load.json, results.json, report.html, client.log)`);
   } catch (err) {
     if (abort.signal.aborted) {
       say(`load interrupted before results could be computed: ${(err as Error).message}`);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { runScenario, type ScenarioRun } from '../../runner/run-scenario.ts';
 import { describeSchedule } from '../../runner/shrink.ts';
@@ -11,6 +11,8 @@ import { BUG_NAMES } from '../../../reference-broker/bugs/known-bugs.ts';
 import { renderJUnit, type JUnitCase } from '../../../reports/junit.ts';
 import { ALL_SCENARIOS } from '../../../scenarios/index.ts';
 import { CliError, ExitCode, targetError, usageError } from '../exit-codes.ts';
+import { checkOutputDir, checkOutputFile } from '../output-paths.ts';
+import { makeDirs } from '../../output/make-dirs.ts';
 
 /** Options of `kconform replay`. */
 export interface ReplayOptions {
@@ -78,6 +80,8 @@ export async function replayCommand(runDirArg: string, opts: ReplayOptions): Pro
     }
     return { original, config, schedule, runDir: original === root ? outRoot : join(outRoot, relative(root, original)) };
   });
+  checkOutputDir(outRoot);
+  if (opts.junit) checkOutputFile(opts.junit, '--junit');
   process.stdout.write(`kconform replay: ${cases.length} run(s) from ${root}, out ${outRoot}\n`);
 
   const done: { c: ReplayCase; r: ScenarioRun; match: OutcomeMatch }[] = [];
@@ -116,7 +120,7 @@ export async function replayCommand(runDirArg: string, opts: ReplayOptions): Pro
     if (r.error) process.stdout.write(`  error: ${r.error}\n`);
     process.stdout.write(`  ${match.summary}\n  original ${c.original}\n  replay   ${r.runDir}\n`);
   }
-  mkdirSync(outRoot, { recursive: true });
+  makeDirs(outRoot);
   const summary = done.map(({ c, r, match }) => ({ original: c.original, runDir: r.runDir, scenario: r.scenario, target: r.target, seed: r.seed, valid: r.valid, matches: match.matches, originalFailing: match.originalFailing, replayFailing: match.replayFailing }));
   writeFileSync(join(outRoot, 'replay.json'), JSON.stringify({ schema: 'kconform.replay/v1', from: root, cases: summary }, null, 2) + '\n');
   if (opts.junit) {
@@ -124,7 +128,7 @@ export async function replayCommand(runDirArg: string, opts: ReplayOptions): Pro
       ...r.checks.map((check) => ({ suite: `replay ${r.scenario}@${r.target}#seed=${r.seed}`, name: check.checker, failure: check.valid === false ? check.summary : undefined, skipped: check.valid === 'unknown' ? check.summary : undefined })),
       { suite: `replay ${r.scenario}@${r.target}#seed=${r.seed}`, name: 'same outcome as the original', failure: match.matches === false ? match.summary : undefined, skipped: match.matches === undefined ? match.summary : undefined },
     ]);
-    mkdirSync(dirname(resolve(opts.junit)), { recursive: true });
+    makeDirs(dirname(resolve(opts.junit)));
     writeFileSync(opts.junit, renderJUnit(cases));
   }
 

@@ -3,6 +3,7 @@ import { ReportInputError } from '../../../reports/run-dirs.ts';
 import { formatFailoverSummary } from '../../../reports/failover-summary.ts';
 import { writeReports, type WrittenReports } from '../../../reports/write-reports.ts';
 import { usageError } from '../exit-codes.ts';
+import { checkOutputFile } from '../output-paths.ts';
 
 /** Options of `kconform report`. */
 export interface ReportOptions {
@@ -26,6 +27,9 @@ const mark = (v: boolean | 'unknown') => (v === true ? 'PASS' : v === false ? 'F
 export async function reportCommand(dirs: string[], opts: ReportOptions, write: (text: string) => void = (t) => process.stdout.write(t)): Promise<WrittenReports> {
   if (dirs.length === 0) throw usageError('give at least one run directory');
   const html = opts.out ?? (dirs.length === 1 ? resolve(dirs[0]!, 'report.html') : resolve('report.html'));
+  // Paths the user gave are checked before anything is read; the default lies in a run directory, which the input check covers.
+  if (opts.out) checkOutputFile(opts.out, '--out');
+  if (typeof opts.junit === 'string') checkOutputFile(opts.junit, '--junit');
   let written: WrittenReports;
   try {
     written = await writeReports(dirs, { html, junit: opts.junit, title: opts.title, progress: (line) => write(`${line}\n`) });

@@ -1,11 +1,11 @@
 import { randomInt } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseTargetSpec, type TargetSpec } from '../../targets/target-spec.ts';
 import { TargetUnavailableError } from '../../targets/target.ts';
 import type { CheckResult } from '../../../scenarios/checkers/index.ts';
 import { runScenario, type ScenarioRun } from '../../runner/run-scenario.ts';
-import { describeSchedule, failingCheckers, shrinkFailure } from '../../runner/shrink.ts';
+import { DEFAULT_SHRINK_BUDGET_SECONDS, describeSchedule, failingCheckers, shrinkFailure, type ShrinkProgress } from '../../runner/shrink.ts';
 import { parseFaultFamilies, type FaultFamily, type ScheduledFault } from '../../nemesis/fault-schedule.ts';
 import { writeRunReports } from '../../../reports/write-reports.ts';
 import { formatFailoverSummary } from '../../../reports/failover-summary.ts';
@@ -15,6 +15,7 @@ import { CliError, ExitCode, targetError, usageError } from '../exit-codes.ts';
 import { parseBugs } from './broker.ts';
 import { parseNodeControl, type NodeCommands } from '../../nemesis/node-commands.ts';
 import { externalFaultProblem } from '../../nemesis/external-faults.ts';
+import { checkOutputDir, checkOutputFile } from '../output-paths.ts';
 
 /** Options of `kconform run`. */
 export interface RunOptions {
@@ -32,9 +33,23 @@ export interface RunOptions {
   shrink?: boolean;
   /** external@ only: per-node process fault commands, `ACTION=COMMAND,…` or `@FILE.json`. */
   nodeControl?: string;
+  /** Seconds each failure may be shrunk for (default 60). */
+  shrinkBudget?: number;
 }
 
 
+
+/** One line per shrink try, on stderr: the run's own output stays the verdicts. */
+export function shrinkProgressLine(scenario: string, p: ShrinkProgress, budgetSeconds: number): string {
+  const faults = (n: number | undefined) => (n === undefined ? '' : `, ${n} fault(s)`);
+  const what = p.attempt === 1 ? 'rerun of the failing case' : `${p.records} records${faults(p.faults)}`;
+  return `  shrinking ${scenario}: try ${p.attempt} (${what}) ${p.failedSameWay ? 'failed the same way' : 'did not fail the same way'}; smallest so far ${p.smallestRecords} records${faults(p.smallestFaults)}; ${p.elapsedSeconds.toFixed(0)} of ${budgetSeconds} s`;
+}
+
+/** Rewrites a run's results.json with what shrinking found. */
+function writeResults(r: ScenarioRun): void {
+  writeFileSync(join(r.runDir, 'results.json'), JSON.stringify({ schema: 'kconform.results/v1', ...r }, null, 2) + '\n');
+}
 
 const mark = (v: CheckResult['valid']) => (v === true ? 'PASS' : v === false ? 'FAIL' : 'UNKNOWN');
 
@@ -73,7 +88,9 @@ export async function runCommand(opts: RunOptions): Promise<void> {
   const bugs = parseBugs(opts.bug);
   if (bugs.size && spec.kind !== 'reference') throw usageError('--bug works with the reference target only');
   const baseSeed = opts.seed ?? randomInt(2 ** 31 - 1);
-  const outRoot = resolve(opts.out ?? join('runs', newRunId()));
+  // Both output paths are checked before a target starts: a bad one is exit 2 at once.
+  const outRoot = checkOutputDir(opts.out ?? join('runs', newRunId()));
+  if (opts.junit) checkOutputFile(opts.junit, '--junit');
   process.stdout.write(`kconform run: target ${opts.target}, scenarios ${scenarios.map((s) => s.name).join(',')}, seed ${baseSeed}, runs ${opts.runs}, out ${outRoot}\n`);
 
   const results: ScenarioRun[] = [];
@@ -88,22 +105,39 @@ export async function runCommand(opts: RunOptions): Promise<void> {
         r = await runWith(opts.records, runDir, (line) => process.stdout.write(`${line}\n`));
         // Shrinking reruns the scenario many times: by default only where a target starts in milliseconds.
         if (r.valid === false && (opts.shrink ?? spec.kind === 'reference')) {
-          process.stdout.write(`${scenario.name} failed; shrinking (same seed, smaller workloads${r.schedule?.length ? ', fewer and shorter faults' : ''})…\n`);
-          const shrunk = await shrinkFailure(r, opts.records, (n, dir, schedule) => runWith(n, dir, () => {}, schedule));
+          const budget = opts.shrinkBudget ?? DEFAULT_SHRINK_BUDGET_SECONDS;
+          process.stdout.write(`${scenario.name} failed; shrinking for at most ${budget} s (same seed, smaller workloads${r.schedule?.length ? ', fewer and shorter faults' : ''}; --shrink-budget SECONDS or --no-shrink to change)…\n`);
+          const shrunk = await shrinkFailure(r, opts.records, (n, dir, schedule) => runWith(n, dir, () => {}, schedule), {
+            budgetMs: budget * 1000,
+            keepDir: join(runDir, 'shrunk'),
+            starting: (p) => process.stderr.write(`  shrinking ${scenario.name}: try ${p.attempt} (${p.attempt === 1 ? 'rerun of the failing case' : `${p.records} records${p.faults === undefined ? '' : `, ${p.faults} fault(s)`}`}) starts at ${p.elapsedSeconds.toFixed(0)} of ${budget} s…\n`),
+            progress: (p) => process.stderr.write(`${shrinkProgressLine(scenario.name, p, budget)}\n`),
+          });
+          const tried = `${shrunk.attempts} run(s) in ${shrunk.seconds.toFixed(0)} s${shrunk.budgetExhausted ? `, the ${budget} s budget spent` : ''}`;
+          r = { ...r, shrink: { attempts: shrunk.attempts, seconds: shrunk.seconds, budgetSeconds: budget, budgetExhausted: shrunk.budgetExhausted, smaller: shrunk.reproduced && shrunk.smaller, reproduced: shrunk.reproduced } };
           if (!shrunk.reproduced) {
             const was = [...failingCheckers(r)].join(', ');
             process.stdout.write(`${scenario.name}: not shrunk: a rerun of the same case failed ${shrunk.rerunFailing.join(', ') || 'nothing'} instead of exactly ${was} (timing-dependent); the original run is the counterexample\n`);
+            writeResults(r);
             results.push(r);
             continue;
           }
+          if (!shrunk.smaller) {
+            const why = shrunk.attempts === 1 && shrunk.budgetExhausted ? 'the budget was spent rerunning the failing case, no smaller one was tried' : 'no smaller case failed the same way';
+            process.stdout.write(`${scenario.name}: not shrunk: ${why} (${tried}); the original run is the counterexample\n`);
+            writeResults(r);
+            results.push(r);
+            continue;
+          }
+          process.stdout.write(`${scenario.name}: shrunk to --records ${shrunk.records}${shrunk.schedule ? `, ${shrunk.schedule.length} fault(s)` : ''} (${tried})\n`);
           const shrunkDir = join(runDir, 'shrunk');
           // The minimal case stores its schedule in config.json, so `kconform replay` plays exactly it.
-          const minimal = await runWith(shrunk.records, shrunkDir, () => {}, shrunk.schedule);
+          const minimal = shrunk.kept ?? (await runWith(shrunk.records, shrunkDir, () => {}, shrunk.schedule));
           r = {
             ...r,
             shrunk: { records: shrunk.records, ops: minimal.ops, attempts: shrunk.attempts, path: shrunk.path, runDir: shrunkDir, failing: [...failingCheckers(minimal)], ...(shrunk.schedule ? { schedule: shrunk.schedule } : {}) },
           };
-          writeFileSync(join(runDir, 'results.json'), JSON.stringify({ schema: 'kconform.results/v1', ...r }, null, 2) + '\n');
+          writeResults(r);
         }
       } catch (err) {
         if (err instanceof TargetUnavailableError) throw targetError(err.message);
@@ -135,9 +169,15 @@ export async function runCommand(opts: RunOptions): Promise<void> {
   for (const r of failed) {
     process.stdout.write(`\n${r.scenario} ${r.valid === false ? 'found an anomaly' : 'could not decide'}: seed ${r.seed}, run directory ${r.runDir}\n`);
     const rerun = [`--target ${r.target}`, opts.brokers > 1 ? `--brokers ${opts.brokers}` : '', `--scenarios ${r.scenario}`, `--seed ${r.seed}`, `--records ${opts.records}`, opts.faults ? `--faults ${opts.faults}` : '', opts.bug ? `--bug ${opts.bug}` : ''];
+    process.stdout.write(`  replay this run: kconform replay ${r.runDir}\n`);
     process.stdout.write(`  rerun with: kconform run ${rerun.filter(Boolean).join(' ')}\n`);
+    if (r.shrink && !r.shrunk) {
+      const how = !r.shrink.reproduced ? 'a rerun of the same case did not fail the same way' : r.shrink.attempts === 1 && r.shrink.budgetExhausted ? 'the budget was spent rerunning the failing case' : 'no smaller case failed the same way';
+      process.stdout.write(`  not shrunk: ${how} (${r.shrink.attempts} run(s) in ${r.shrink.seconds.toFixed(0)} s${r.shrink.budgetExhausted ? `, the ${r.shrink.budgetSeconds} s budget spent` : ''})\n`);
+    }
     if (r.shrunk) {
-      process.stdout.write(`  shrunk from ${r.ops} to ${r.shrunk.ops} history ops (--records ${r.shrunk.records}) in ${r.shrunk.attempts} runs (fast-check path ${r.shrunk.path ?? '-'}), failing ${r.shrunk.failing.join(', ')}: ${r.shrunk.runDir}\n`);
+      const budget = r.shrink?.budgetExhausted ? `, the ${r.shrink.budgetSeconds} s budget spent` : '';
+      process.stdout.write(`  shrunk from --records ${opts.records} (${r.ops} history ops) to --records ${r.shrunk.records} (${r.shrunk.ops} ops) in ${r.shrunk.attempts} runs${budget} (fast-check path ${r.shrunk.path ?? '-'}), failing ${r.shrunk.failing.join(', ')}: ${r.shrunk.runDir}\n`);
       if (r.shrunk.schedule) process.stdout.write(`  fault schedule shrunk from ${r.schedule?.length ?? 0} to ${r.shrunk.schedule.length} step(s): ${describeSchedule(r.shrunk.schedule)}\n`);
       process.stdout.write(`  replay the shrunk case: kconform replay ${r.shrunk.runDir}\n`);
     }
