@@ -1,5 +1,6 @@
 import { createWriteStream, writeFileSync, type WriteStream } from 'node:fs';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { basename, join } from 'node:path';
 import { kafkajsClient } from '../drivers/kafkajs-client.ts';
 import { HistoryRecorder } from '../history/history.ts';
 import { registerCleanup } from '../cleanup/cleanup-registry.ts';
@@ -63,7 +64,7 @@ export interface RunScenarioOptions {
   schedule?: readonly ScheduledFault[];
   /**
    * The id stamped into values, group ids and, on a target not started fresh, topic names
-   * (default: the run directory's name). Must be unique per run on a broker that outlives runs:
+   * (default: the run directory's name, with a random part on a broker that outlives runs). Must be unique per run on a broker that outlives runs:
    * `compare` gives each target the same directory name in every invocation, so a second
    * compare against one external broker would otherwise append to the first one's topics.
    */
@@ -196,8 +197,11 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
     const started = target;
     unregister = registerCleanup(`stop target ${targetName}`, () => started.stop());
     progress(`target ${targetName} ready at ${target.bootstrap}`);
-    const runId = o.runId ?? runDir.split('/').pop()!;
     const fresh = target.fresh;
+    // A broker that outlives runs (external@) keeps every earlier run's topics and groups: a run
+    // directory's name repeats across invocations (`seed-0`, a shrink try's `try-1`), so the id
+    // there gets a random part, or a second run would append to the first one's topics.
+    const runId = o.runId ?? (fresh ? basename(runDir) : `${basename(runDir)}-${randomBytes(3).toString('hex')}`);
     clientLog = createWriteStream(join(runDir, 'client.log'));
     const faults = startFaultLoop(target, history, seed, o.faults ?? [], progress, scenario.ownFaults, o.schedule);
     if (faults.schedule) played = { schedule: faults.schedule, started: faults.started };

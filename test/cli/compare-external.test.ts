@@ -105,6 +105,14 @@ describe('kconform compare against an external broker', () => {
     }
   }, 120_000);
 
+  it('runs twice on one external broker without landing in the earlier run\'s topics', async () => {
+    // the run directory is `seed-0` in both invocations (two scenarios), the name a run id was made of
+    for (const i of [0, 1]) {
+      const r = await kconform(['run', '--target', `external@${plain}`, '--scenarios', 'seed,offset-ordering', '--records', '100', '--seed', '5', '--out', join(scratch, `run-${i}`)]);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+    }
+  }, 180_000);
+
   it('names exactly the offsets an external broker that skips part of a fetch left out, in either order of targets', async () => {
     for (const [name, targets] of [
       ['ref-first', `reference,external@${skipping}`],
