@@ -40,6 +40,7 @@ export async function runOn(target: 'reference' | StartedKafka, name: string, o:
     seed: o.seed,
     records: o.records,
     runDir,
+    runId,
     bugs: new Set(o.bugs ?? []),
     progress: () => {},
   });
