@@ -22,8 +22,7 @@ import { findJava, findMaven, javaMajorVersion, PrerequisiteError } from './prer
 
 export { PrerequisiteError } from './prerequisites.ts';
 
-/** The newest Apache Kafka release checked to resolve, start, and pass the console round trip. */
-export const LATEST_KAFKA_VERSION = '4.4.0';
+export { LATEST_KAFKA_VERSION } from './kafka-version.ts';
 
 /** Releases checked end to end on these machines (resolve, start, produce and consume). */
 export const VERIFIED_KAFKA_VERSIONS: readonly string[] = ['4.4.0', '4.3.1', '3.9.2', '2.7.0'];
