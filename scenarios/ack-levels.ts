@@ -63,7 +63,7 @@ async function send(ctx: ScenarioContext, d: Drivers, topic: string, step: Step,
     if (step.acks === 0) {
       // The sync below must ride the same connection, to the same node.
       const raw = await d.raw.leaderConnection(process, topic, 0);
-      raw.requestNoResponse(0, RAW_VERSIONS.produce, produceBody(topic, buildRecordBatch(values.map((value) => ({ key, value }))), { acks: 0 }));
+      await raw.sendNoResponse(0, produceBody(topic, buildRecordBatch(values.map((value) => ({ key, value }))), { acks: 0 }), { versions: RAW_VERSIONS.produce });
       for (const op of ops.splice(0)) op.info('acks=0: the broker sends no answer, so the outcome is unknown');
       // A broker handles one connection's requests in order, so once this ListOffsets is answered
       // the batch is in (or lost): the next send cannot overtake it, and offsets stay the seed's.
@@ -105,8 +105,9 @@ async function probeNoResponse(ctx: ScenarioContext, bootstrap: string, topic: s
   const probe = await RawClient.connect(bootstrap, 'kconform-acks0-probe');
   try {
     const body = produceBody(topic, buildRecordBatch([{ key: 'acks=0', value }]), { acks: 0 });
-    const frame = encodeRequest({ apiKey: 0, apiVersion: RAW_VERSIONS.produce, correlationId: PROBE_CORRELATION_ID, clientId: probe.clientId }, body);
-    const answer = await probe.sendRaw(frame, { correlationId: PROBE_CORRELATION_ID, apiKey: 0, apiVersion: RAW_VERSIONS.produce }, NO_RESPONSE_WAIT_MS).then(
+    const apiVersion = await probe.negotiate(0, RAW_VERSIONS.produce);
+    const frame = encodeRequest({ apiKey: 0, apiVersion, correlationId: PROBE_CORRELATION_ID, clientId: probe.clientId }, body);
+    const answer = await probe.sendRaw(frame, { correlationId: PROBE_CORRELATION_ID, apiKey: 0, apiVersion }, NO_RESPONSE_WAIT_MS).then(
       (res) => ({ answered: true, detail: `answered: ${JSON.stringify(res, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))}` }),
       // Only a response frame is an answer. No answer in time is what Kafka does, and so is a
       // closed connection: Kafka closes it when an acks=0 Produce fails (it cannot send the error
