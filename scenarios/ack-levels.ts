@@ -12,6 +12,8 @@ import { LATEST, listOffset, listOffsetRouted, produceRouted, RAW_VERSIONS, read
 import { readFromBeginning } from './read-from-beginning.ts';
 import type { Scenario, ScenarioContext } from './scenario.ts';
 import { createTopicsReady, retrying } from './topic-setup.ts';
+import { atLeast, parseKafkaVersion } from '../harness/kafka-dist/kafka-version.ts';
+import type { TargetSpec } from '../harness/targets/target-spec.ts';
 
 type Acks = 0 | 1 | -1;
 type Driver = 'raw' | 'kafkajs';
@@ -172,20 +174,42 @@ function checkAnswers(ops: readonly Op[], acks0Probe: { answered: boolean; detai
   ];
 }
 
+const NOT_ENOUGH_REPLICAS = 19;
+
 /**
- * min.insync.replicas above the replica count. Kafka caps it at the partition's replica count
- * (`Partition.effectiveMinIsr` = min(min.insync.replicas, replicas), in 3.9.2, 4.3.1 and 4.4.0;
- * absent from 2.7.0), so a one-replica topic with min.insync.replicas=2 accepts acks=all: no
- * NOT_ENOUGH_REPLICAS (19). That error needs an ISR smaller than min.insync.replicas ≤ replicas,
- * i.e. a replicated topic with followers out of sync — the replication scenarios' business.
+ * Whether the target caps min.insync.replicas at the replica count, as Kafka does since 3.7
+ * (KAFKA-15583 added `Partition.effectiveMinIsr`; 2.7.0's Partition class has no such cap and
+ * answers acks=all with NOT_ENOUGH_REPLICAS). Where kconform knows the release (kafka@VERSION,
+ * an image tagged with a version) it expects that release's answer; anywhere else Kafka 4.4.0's,
+ * the oracle's.
+ */
+export function capsMinIsrAtReplicas(spec: TargetSpec): boolean {
+  const release = spec.kind === 'kafka' ? spec.version : spec.kind === 'container' ? /:(\d+\.\d+\.\d+)$/.exec(spec.image ?? '')?.[1] : undefined;
+  if (!release) return true;
+  try {
+    return atLeast(parseKafkaVersion(release), 3, 7);
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * min.insync.replicas above the replica count. Kafka 3.7+ caps it at the partition's replica
+ * count (`Partition.effectiveMinIsr` = min(min.insync.replicas, replicas), in 3.9.2, 4.3.1 and
+ * 4.4.0), so a one-replica topic with min.insync.replicas=2 accepts acks=all: no
+ * NOT_ENOUGH_REPLICAS (19). Before 3.7 (2.7.0) acks=all gets NOT_ENOUGH_REPLICAS, and acks=1
+ * succeeds either way. Otherwise that error needs an ISR smaller than min.insync.replicas ≤
+ * replicas, i.e. a replicated topic with followers out of sync — the replication scenarios' business.
  */
 async function minInsyncReplicas(ctx: ScenarioContext, router: LeaderRouter, topic: string): Promise<CheckResult> {
+  const capped = capsMinIsrAtReplicas(ctx.target.spec);
+  const expected = (acks: 1 | -1) => (acks === -1 && !capped ? NOT_ENOUGH_REPLICAS : 0);
   const answers: Record<string, unknown> = {};
   for (const acks of [1, -1] as const) {
     const process = `min-isr-acks${acks === -1 ? 'all' : '1'}`;
     const key = `acks=${acks}`;
     const value = JSON.stringify({ run: ctx.runId, minIsr: acks });
-    const op = ctx.history.invoke(process, SEND, { topic, partition: 0, key, value, acks, expect: { errorCode: 0 } });
+    const op = ctx.history.invoke(process, SEND, { topic, partition: 0, key, value, acks, expect: { errorCode: expected(acks) } });
     try {
       const a = await produceRouted(router, 'acksall-raw', topic, 0, [{ key, value }], acks);
       answers[key] = { errorCode: a.errorCode, offset: a.baseOffset, errorMessage: a.errorMessage };
@@ -196,14 +220,17 @@ async function minInsyncReplicas(ctx: ScenarioContext, router: LeaderRouter, top
       op.info((err as Error).message);
     }
   }
-  const ok = (k: string) => (answers[k] as { errorCode?: number }).errorCode === 0;
+  const as = (k: string, code: number) => (answers[k] as { errorCode?: number }).errorCode === code;
+  const valid = as('acks=1', expected(1)) && as('acks=-1', expected(-1));
+  const oracle = capped ? 'Kafka 3.7+ (and 4.4.0) answers NONE to both' : 'Kafka before 3.7 answers NONE to acks=1 and NOT_ENOUGH_REPLICAS to acks=all';
   return {
     checker: 'min-insync-replicas',
-    valid: ok('acks=1') && ok('acks=-1'),
-    summary:
-      ok('acks=1') && ok('acks=-1')
+    valid,
+    summary: valid
+      ? capped
         ? 'one replica, min.insync.replicas=2: acks=1 and acks=all both succeed (Kafka caps min.insync.replicas at the replica count)'
-        : `one replica, min.insync.replicas=2: answers ${JSON.stringify(answers)}; Kafka 4.4.0 answers NONE to both`,
+        : 'one replica, min.insync.replicas=2: acks=1 succeeds, acks=all gets NOT_ENOUGH_REPLICAS (this Kafka release does not cap min.insync.replicas)'
+      : `one replica, min.insync.replicas=2: answers ${JSON.stringify(answers)}; ${oracle}`,
     witnesses: [answers],
   };
 }

@@ -47,6 +47,8 @@ export interface MetadataProbeOptions {
   topics?: readonly string[] | 'all';
   /** For connecting and for each request; default 5 s. */
   timeoutMs?: number;
+  /** Let the broker create the asked topics (auto.create.topics.enable), as a producer's Metadata does; default false. */
+  allowAutoTopicCreation?: boolean;
 }
 
 async function withClient<T>(bootstrap: string, timeoutMs: number, use: (c: RawClient, versions: Map<number, number>) => Promise<T>): Promise<T> {
@@ -72,7 +74,7 @@ export function fetchClusterMetadata(bootstrap: string, opts: MetadataProbeOptio
       METADATA,
       {
         topics: opts.topics === 'all' ? null : (opts.topics ?? []).map((name) => ({ topicId: NO_TOPIC_ID, name })),
-        allowAutoTopicCreation: false,
+        allowAutoTopicCreation: opts.allowAutoTopicCreation ?? false,
         includeClusterAuthorizedOperations: false,
         includeTopicAuthorizedOperations: false,
       },
