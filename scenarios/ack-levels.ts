@@ -180,16 +180,19 @@ const NOT_ENOUGH_REPLICAS = 19;
  * Whether the target caps min.insync.replicas at the replica count, as Kafka does since 3.7
  * (KAFKA-15583 added `Partition.effectiveMinIsr`; 2.7.0's Partition class has no such cap and
  * answers acks=all with NOT_ENOUGH_REPLICAS). Where kconform knows the release (kafka@VERSION,
- * an image tagged with a version) it expects that release's answer; anywhere else Kafka 4.4.0's,
- * the oracle's.
+ * an image tagged with a version) it expects that release's answer, and of the reference broker
+ * Kafka 4.4.0's, the oracle's; a broker whose release it cannot know (external@) may behave as
+ * either generation of Kafka.
  */
-export function capsMinIsrAtReplicas(spec: TargetSpec): boolean {
+export function minIsrCap(spec: TargetSpec): 'capped' | 'uncapped' | 'either' {
+  if (spec.kind === 'reference') return 'capped';
   const release = spec.kind === 'kafka' ? spec.version : spec.kind === 'container' ? /:(\d+\.\d+\.\d+)$/.exec(spec.image ?? '')?.[1] : undefined;
-  if (!release) return true;
+  if (spec.kind === 'container' && !release) return 'capped'; // the default image is the newest Kafka
+  if (!release) return 'either';
   try {
-    return atLeast(parseKafkaVersion(release), 3, 7);
+    return atLeast(parseKafkaVersion(release), 3, 7) ? 'capped' : 'uncapped';
   } catch {
-    return true;
+    return 'either';
   }
 }
 
@@ -202,14 +205,16 @@ export function capsMinIsrAtReplicas(spec: TargetSpec): boolean {
  * replicas, i.e. a replicated topic with followers out of sync — the replication scenarios' business.
  */
 async function minInsyncReplicas(ctx: ScenarioContext, router: LeaderRouter, topic: string): Promise<CheckResult> {
-  const capped = capsMinIsrAtReplicas(ctx.target.spec);
-  const expected = (acks: 1 | -1) => (acks === -1 && !capped ? NOT_ENOUGH_REPLICAS : 0);
+  const cap = minIsrCap(ctx.target.spec);
+  // acks=all on an unknown release: recorded with no expected code, judged below against both generations.
+  const expected = (acks: 1 | -1) => (acks === -1 && cap === 'uncapped' ? NOT_ENOUGH_REPLICAS : 0);
   const answers: Record<string, unknown> = {};
   for (const acks of [1, -1] as const) {
     const process = `min-isr-acks${acks === -1 ? 'all' : '1'}`;
     const key = `acks=${acks}`;
     const value = JSON.stringify({ run: ctx.runId, minIsr: acks });
-    const op = ctx.history.invoke(process, SEND, { topic, partition: 0, key, value, acks, expect: { errorCode: expected(acks) } });
+    const expect = acks === -1 && cap === 'either' ? {} : { expect: { errorCode: expected(acks) } };
+    const op = ctx.history.invoke(process, SEND, { topic, partition: 0, key, value, acks, ...expect });
     try {
       const a = await produceRouted(router, 'acksall-raw', topic, 0, [{ key, value }], acks);
       answers[key] = { errorCode: a.errorCode, offset: a.baseOffset, errorMessage: a.errorMessage };
@@ -221,16 +226,22 @@ async function minInsyncReplicas(ctx: ScenarioContext, router: LeaderRouter, top
     }
   }
   const as = (k: string, code: number) => (answers[k] as { errorCode?: number }).errorCode === code;
-  const valid = as('acks=1', expected(1)) && as('acks=-1', expected(-1));
-  const oracle = capped ? 'Kafka 3.7+ (and 4.4.0) answers NONE to both' : 'Kafka before 3.7 answers NONE to acks=1 and NOT_ENOUGH_REPLICAS to acks=all';
+  const allCapped = as('acks=-1', 0);
+  const allUncapped = as('acks=-1', NOT_ENOUGH_REPLICAS);
+  const valid = as('acks=1', 0) && (cap === 'capped' ? allCapped : cap === 'uncapped' ? allUncapped : allCapped || allUncapped);
+  const oracle = {
+    capped: 'Kafka 3.7+ (and 4.4.0) answers NONE to both',
+    uncapped: 'Kafka before 3.7 answers NONE to acks=1 and NOT_ENOUGH_REPLICAS to acks=all',
+    either: 'Kafka answers NONE to acks=1, and to acks=all NONE (3.7+) or NOT_ENOUGH_REPLICAS (before 3.7)',
+  }[cap];
   return {
     checker: 'min-insync-replicas',
     valid,
-    summary: valid
-      ? capped
-        ? 'one replica, min.insync.replicas=2: acks=1 and acks=all both succeed (Kafka caps min.insync.replicas at the replica count)'
-        : 'one replica, min.insync.replicas=2: acks=1 succeeds, acks=all gets NOT_ENOUGH_REPLICAS (this Kafka release does not cap min.insync.replicas)'
-      : `one replica, min.insync.replicas=2: answers ${JSON.stringify(answers)}; ${oracle}`,
+    summary: !valid
+      ? `one replica, min.insync.replicas=2: answers ${JSON.stringify(answers)}; ${oracle}`
+      : allCapped
+        ? 'one replica, min.insync.replicas=2: acks=1 and acks=all both succeed (Kafka 3.7+ caps min.insync.replicas at the replica count)'
+        : 'one replica, min.insync.replicas=2: acks=1 succeeds, acks=all gets NOT_ENOUGH_REPLICAS (as Kafka before 3.7, which does not cap min.insync.replicas)',
     witnesses: [answers],
   };
 }
