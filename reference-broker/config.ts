@@ -64,6 +64,13 @@ export interface BrokerConfig {
   offsetsTopicReplicationFactor: number;
   /** Cluster mode only (issue #6): the controller listener and the quorum; undefined = a single node. */
   cluster?: ClusterConfig;
+  /**
+   * Test-only, no Kafka config: serve (and advertise in ApiVersions) only these versions of each
+   * listed API, within what its handler serves; an API whose range becomes empty is not served.
+   * A broker that looks like an older Kafka or an implementer's narrower broker, to prove that
+   * kconform's clients negotiate. Undefined: every version the handlers serve.
+   */
+  apiVersionLimits?: ReadonlyMap<number, { readonly min: number; readonly max: number }>;
 }
 
 /** The control-plane settings of a node of the replicated reference cluster. */

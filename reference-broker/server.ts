@@ -8,6 +8,7 @@ import { ConnectionLimits } from './network/connection-limits.ts';
 import { attachSaslSession } from './auth/sasl-session.ts';
 import { RequestRouter } from './request-router.ts';
 import { HANDLERS } from './handlers/index.ts';
+import { limitVersions } from './handlers/version-limits.ts';
 import { loadCodecs } from '../protocol/messages/codec-registry.ts';
 import type { ClusterLink } from './replication/cluster-link.ts';
 import { lockDataDir, type DataDirLock } from './state/data-dir.ts';
@@ -57,7 +58,7 @@ async function startNode(config: BrokerConfig, log: Logger, lock: DataDirLock | 
     log.info(`waiting for the controller to register and unfence node ${config.nodeId} before opening the client listener`);
     await link.whenServing();
   }
-  const router = new RequestRouter(broker);
+  const router = new RequestRouter(broker, config.apiVersionLimits ? limitVersions(HANDLERS, config.apiVersionLimits) : HANDLERS);
   const sockets = new Set<Socket>();
   const closeLog = new LogRateLimiter(log);
   let limits: ConnectionLimits | undefined = undefined;

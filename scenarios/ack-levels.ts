@@ -12,6 +12,8 @@ import { LATEST, listOffset, listOffsetRouted, produceRouted, RAW_VERSIONS, read
 import { readFromBeginning } from './read-from-beginning.ts';
 import type { Scenario, ScenarioContext } from './scenario.ts';
 import { createTopicsReady, retrying } from './topic-setup.ts';
+import { atLeast, parseKafkaVersion } from '../harness/kafka-dist/kafka-version.ts';
+import type { TargetSpec } from '../harness/targets/target-spec.ts';
 
 type Acks = 0 | 1 | -1;
 type Driver = 'raw' | 'kafkajs';
@@ -63,7 +65,7 @@ async function send(ctx: ScenarioContext, d: Drivers, topic: string, step: Step,
     if (step.acks === 0) {
       // The sync below must ride the same connection, to the same node.
       const raw = await d.raw.leaderConnection(process, topic, 0);
-      raw.requestNoResponse(0, RAW_VERSIONS.produce, produceBody(topic, buildRecordBatch(values.map((value) => ({ key, value }))), { acks: 0 }));
+      await raw.sendNoResponse(0, produceBody(topic, buildRecordBatch(values.map((value) => ({ key, value }))), { acks: 0 }), { versions: RAW_VERSIONS.produce });
       for (const op of ops.splice(0)) op.info('acks=0: the broker sends no answer, so the outcome is unknown');
       // A broker handles one connection's requests in order, so once this ListOffsets is answered
       // the batch is in (or lost): the next send cannot overtake it, and offsets stay the seed's.
@@ -105,8 +107,9 @@ async function probeNoResponse(ctx: ScenarioContext, bootstrap: string, topic: s
   const probe = await RawClient.connect(bootstrap, 'kconform-acks0-probe');
   try {
     const body = produceBody(topic, buildRecordBatch([{ key: 'acks=0', value }]), { acks: 0 });
-    const frame = encodeRequest({ apiKey: 0, apiVersion: RAW_VERSIONS.produce, correlationId: PROBE_CORRELATION_ID, clientId: probe.clientId }, body);
-    const answer = await probe.sendRaw(frame, { correlationId: PROBE_CORRELATION_ID, apiKey: 0, apiVersion: RAW_VERSIONS.produce }, NO_RESPONSE_WAIT_MS).then(
+    const apiVersion = await probe.negotiate(0, RAW_VERSIONS.produce);
+    const frame = encodeRequest({ apiKey: 0, apiVersion, correlationId: PROBE_CORRELATION_ID, clientId: probe.clientId }, body);
+    const answer = await probe.sendRaw(frame, { correlationId: PROBE_CORRELATION_ID, apiKey: 0, apiVersion }, NO_RESPONSE_WAIT_MS).then(
       (res) => ({ answered: true, detail: `answered: ${JSON.stringify(res, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))}` }),
       // Only a response frame is an answer. No answer in time is what Kafka does, and so is a
       // closed connection: Kafka closes it when an acks=0 Produce fails (it cannot send the error
@@ -171,20 +174,47 @@ function checkAnswers(ops: readonly Op[], acks0Probe: { answered: boolean; detai
   ];
 }
 
+const NOT_ENOUGH_REPLICAS = 19;
+
 /**
- * min.insync.replicas above the replica count. Kafka caps it at the partition's replica count
- * (`Partition.effectiveMinIsr` = min(min.insync.replicas, replicas), in 3.9.2, 4.3.1 and 4.4.0;
- * absent from 2.7.0), so a one-replica topic with min.insync.replicas=2 accepts acks=all: no
- * NOT_ENOUGH_REPLICAS (19). That error needs an ISR smaller than min.insync.replicas ≤ replicas,
- * i.e. a replicated topic with followers out of sync — the replication scenarios' business.
+ * Whether the target caps min.insync.replicas at the replica count, as Kafka does since 3.7
+ * (KAFKA-15583 added `Partition.effectiveMinIsr`; 2.7.0's Partition class has no such cap and
+ * answers acks=all with NOT_ENOUGH_REPLICAS). Where kconform knows the release (kafka@VERSION,
+ * an image tagged with a version) it expects that release's answer, and of the reference broker
+ * Kafka 4.4.0's, the oracle's; a broker whose release it cannot know (external@) may behave as
+ * either generation of Kafka.
+ */
+export function minIsrCap(spec: TargetSpec): 'capped' | 'uncapped' | 'either' {
+  if (spec.kind === 'reference') return 'capped';
+  const release = spec.kind === 'kafka' ? spec.version : spec.kind === 'container' ? /:(\d+\.\d+\.\d+)$/.exec(spec.image ?? '')?.[1] : undefined;
+  if (spec.kind === 'container' && !release) return 'capped'; // the default image is the newest Kafka
+  if (!release) return 'either';
+  try {
+    return atLeast(parseKafkaVersion(release), 3, 7) ? 'capped' : 'uncapped';
+  } catch {
+    return 'either';
+  }
+}
+
+/**
+ * min.insync.replicas above the replica count. Kafka 3.7+ caps it at the partition's replica
+ * count (`Partition.effectiveMinIsr` = min(min.insync.replicas, replicas), in 3.9.2, 4.3.1 and
+ * 4.4.0), so a one-replica topic with min.insync.replicas=2 accepts acks=all: no
+ * NOT_ENOUGH_REPLICAS (19). Before 3.7 (2.7.0) acks=all gets NOT_ENOUGH_REPLICAS, and acks=1
+ * succeeds either way. Otherwise that error needs an ISR smaller than min.insync.replicas ≤
+ * replicas, i.e. a replicated topic with followers out of sync — the replication scenarios' business.
  */
 async function minInsyncReplicas(ctx: ScenarioContext, router: LeaderRouter, topic: string): Promise<CheckResult> {
+  const cap = minIsrCap(ctx.target.spec);
+  // acks=all on an unknown release: recorded with no expected code, judged below against both generations.
+  const expected = (acks: 1 | -1) => (acks === -1 && cap === 'uncapped' ? NOT_ENOUGH_REPLICAS : 0);
   const answers: Record<string, unknown> = {};
   for (const acks of [1, -1] as const) {
     const process = `min-isr-acks${acks === -1 ? 'all' : '1'}`;
     const key = `acks=${acks}`;
     const value = JSON.stringify({ run: ctx.runId, minIsr: acks });
-    const op = ctx.history.invoke(process, SEND, { topic, partition: 0, key, value, acks, expect: { errorCode: 0 } });
+    const expect = acks === -1 && cap === 'either' ? {} : { expect: { errorCode: expected(acks) } };
+    const op = ctx.history.invoke(process, SEND, { topic, partition: 0, key, value, acks, ...expect });
     try {
       const a = await produceRouted(router, 'acksall-raw', topic, 0, [{ key, value }], acks);
       answers[key] = { errorCode: a.errorCode, offset: a.baseOffset, errorMessage: a.errorMessage };
@@ -195,14 +225,23 @@ async function minInsyncReplicas(ctx: ScenarioContext, router: LeaderRouter, top
       op.info((err as Error).message);
     }
   }
-  const ok = (k: string) => (answers[k] as { errorCode?: number }).errorCode === 0;
+  const as = (k: string, code: number) => (answers[k] as { errorCode?: number }).errorCode === code;
+  const allCapped = as('acks=-1', 0);
+  const allUncapped = as('acks=-1', NOT_ENOUGH_REPLICAS);
+  const valid = as('acks=1', 0) && (cap === 'capped' ? allCapped : cap === 'uncapped' ? allUncapped : allCapped || allUncapped);
+  const oracle = {
+    capped: 'Kafka 3.7+ (and 4.4.0) answers NONE to both',
+    uncapped: 'Kafka before 3.7 answers NONE to acks=1 and NOT_ENOUGH_REPLICAS to acks=all',
+    either: 'Kafka answers NONE to acks=1, and to acks=all NONE (3.7+) or NOT_ENOUGH_REPLICAS (before 3.7)',
+  }[cap];
   return {
     checker: 'min-insync-replicas',
-    valid: ok('acks=1') && ok('acks=-1'),
-    summary:
-      ok('acks=1') && ok('acks=-1')
-        ? 'one replica, min.insync.replicas=2: acks=1 and acks=all both succeed (Kafka caps min.insync.replicas at the replica count)'
-        : `one replica, min.insync.replicas=2: answers ${JSON.stringify(answers)}; Kafka 4.4.0 answers NONE to both`,
+    valid,
+    summary: !valid
+      ? `one replica, min.insync.replicas=2: answers ${JSON.stringify(answers)}; ${oracle}`
+      : allCapped
+        ? 'one replica, min.insync.replicas=2: acks=1 and acks=all both succeed (Kafka 3.7+ caps min.insync.replicas at the replica count)'
+        : 'one replica, min.insync.replicas=2: acks=1 succeeds, acks=all gets NOT_ENOUGH_REPLICAS (as Kafka before 3.7, which does not cap min.insync.replicas)',
     witnesses: [answers],
   };
 }

@@ -1,18 +1,29 @@
-import { RawClient } from '../protocol/client/raw-client.ts';
+import { RawClient, type VersionRange } from '../protocol/client/raw-client.ts';
+import { findCoordinator } from '../harness/drivers/find-coordinator.ts';
 import { deleteRecordsBody, fetchBody, listOffsetsBody, produceBody } from '../harness/drivers/request-bodies.ts';
 import type { HistoryRecorder } from '../harness/history/history.ts';
 import { NULL_UUID } from '../protocol/primitives/index.ts';
-import type { DeleteRecordsResponse, FetchResponse, FindCoordinatorResponse, ListOffsetsResponse, OffsetCommitResponse, ProduceResponse } from '../protocol/messages/generated/index.ts';
+import type { DeleteRecordsResponse, FetchResponse, ListOffsetsResponse, OffsetCommitResponse, ProduceResponse } from '../protocol/messages/generated/index.ts';
 import { buildRecordBatch } from '../protocol/records/batch-builder.ts';
 import { decodeRecordBatches, isControlBatch } from '../protocol/records/record-batch.ts';
 import { POLL, type RecordRef } from './checkers/index.ts';
 import { LEADER_MOVED, type LeaderRouter } from './leader-router.ts';
 
 /**
- * API versions of the raw requests scenarios send. Both the reference broker and Kafka 4.x serve
- * them, and they name topics by name (Fetch 13+ and Produce 13 use topic ids).
+ * The versions the raw requests of scenarios are built for; each request goes at the highest
+ * of them the target serves (RawClient.send negotiates, so Kafka 2.7.0 gets what it knows).
+ * The tops name topics by name (Fetch 13+ and Produce 13 use topic ids) and are what Kafka 4.x
+ * and the reference broker were always sent; the bottoms are where a field the scenarios read
+ * first appears (Fetch's log start offset: v5; ListOffsets' single offset: v1; Produce of
+ * record batch v2: v3; OffsetCommit by an admin, generation -1: the codec's v2).
  */
-export const RAW_VERSIONS = { produce: 9, fetch: 12, listOffsets: 9, offsetCommit: 8, findCoordinator: 3, deleteRecords: 2 } as const;
+export const RAW_VERSIONS = {
+  produce: { min: 3, max: 9 },
+  fetch: { min: 5, max: 12 },
+  listOffsets: { min: 1, max: 9 },
+  offsetCommit: { min: 2, max: 8 },
+  deleteRecords: { min: 0, max: 2 },
+} as const satisfies Record<string, VersionRange>;
 
 /** ListOffsets' special timestamps. */
 export const LATEST = -1n;
@@ -58,7 +69,7 @@ export async function fetchOnce(raw: RawClient, topic: string, from: ReadonlyMap
   const template = body.topics[0]!.partitions[0]!;
   body.topics[0]!.partitions = [...from].map(([partition, offset]) => ({ ...template, partition, fetchOffset: BigInt(offset) }));
   // The answer may legitimately take max.wait.ms; give the connection that long and more.
-  const res = await raw.request<FetchResponse>(1, RAW_VERSIONS.fetch, body, (limits.maxWaitMs ?? 0) + 15_000);
+  const res = await raw.send<FetchResponse>(1, body, { versions: RAW_VERSIONS.fetch, timeoutMs: (limits.maxWaitMs ?? 0) + 15_000 });
   const out: PartitionFetch[] = [];
   for (const p of res.responses[0]?.partitions ?? []) {
     const records: TimedRecord[] = [];
@@ -165,7 +176,7 @@ export interface OffsetAnswer {
 
 /** ListOffsets of one partition at `timestamp` (LATEST, EARLIEST or a time in ms). */
 export async function listOffset(raw: RawClient, topic: string, partition: number, timestamp: bigint): Promise<OffsetAnswer> {
-  const res = await raw.request<ListOffsetsResponse>(2, RAW_VERSIONS.listOffsets, listOffsetsBody(topic, timestamp, partition));
+  const res = await raw.send<ListOffsetsResponse>(2, listOffsetsBody(topic, timestamp, partition), { versions: RAW_VERSIONS.listOffsets });
   const p = res.topics[0]!.partitions[0]!;
   return { errorCode: p.errorCode, offset: Number(p.offset), timestamp: Number(p.timestamp) };
 }
@@ -184,7 +195,7 @@ export interface ProduceAnswer {
 
 /** Produces one plain (non-idempotent) batch of `records` with `acks` 1 or -1 and returns the answer. */
 export async function produceRaw(raw: RawClient, topic: string, partition: number, records: { key: string | null; value: string; timestamp?: number }[], acks: 1 | -1): Promise<ProduceAnswer> {
-  const res = await raw.request<ProduceResponse>(0, RAW_VERSIONS.produce, produceBody(topic, buildRecordBatch(records), { acks, partition }));
+  const res = await raw.send<ProduceResponse>(0, produceBody(topic, buildRecordBatch(records), { acks, partition }), { versions: RAW_VERSIONS.produce });
   const p = res.responses[0]!.partitionResponses[0]!;
   return { errorCode: p.errorCode, baseOffset: Number(p.baseOffset), errorMessage: p.errorMessage ?? null };
 }
@@ -200,7 +211,7 @@ export function produceRouted(router: LeaderRouter, name: string, topic: string,
 
 /** DeleteRecords of one partition below `offset`: the answer's error code and low watermark. */
 export async function deleteRecordsBefore(raw: RawClient, topic: string, partition: number, offset: number): Promise<{ errorCode: number; lowWatermark: number }> {
-  const res = await raw.request<DeleteRecordsResponse>(21, RAW_VERSIONS.deleteRecords, deleteRecordsBody(topic, BigInt(offset), partition));
+  const res = await raw.send<DeleteRecordsResponse>(21, deleteRecordsBody(topic, BigInt(offset), partition), { versions: RAW_VERSIONS.deleteRecords });
   const p = res.topics[0]!.partitions[0]!;
   return { errorCode: p.errorCode, lowWatermark: Number(p.lowWatermark) };
 }
@@ -218,19 +229,19 @@ export async function commitGroupOffset(bootstrap: string, groupId: string, topi
   const boot = await RawClient.connect(bootstrap, 'kconform-commit');
   try {
     for (;;) {
-      const found = await boot.request<FindCoordinatorResponse>(10, RAW_VERSIONS.findCoordinator, { key: groupId, keyType: 0, coordinatorKeys: [] });
+      const found = await findCoordinator(boot, groupId);
       let code = found.errorCode;
       if (code === 0) {
-        const coordinator = await RawClient.connect(`${found.host}:${found.port}`, 'kconform-commit');
+        const coordinator = await RawClient.connect(found.address, 'kconform-commit');
         try {
-          const res = await coordinator.request<OffsetCommitResponse>(8, RAW_VERSIONS.offsetCommit, {
+          const res = await coordinator.send<OffsetCommitResponse>(8, {
             groupId,
             generationIdOrMemberEpoch: -1,
             memberId: '',
             groupInstanceId: null,
             retentionTimeMs: -1n,
             topics: [{ name: topic, topicId: NULL_UUID, partitions: [{ partitionIndex: partition, committedOffset: BigInt(offset), committedLeaderEpoch: -1, committedMetadata: null }] }],
-          });
+          }, { versions: RAW_VERSIONS.offsetCommit });
           code = res.topics[0]!.partitions[0]!.errorCode;
         } finally {
           coordinator.close();

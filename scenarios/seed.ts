@@ -5,6 +5,8 @@ import type { Scenario } from './scenario.ts';
 import { FINAL_READ, REPLAY_READ, SEND, type CheckResult, type RecordRef } from './checkers/index.ts';
 import { checkSeedMessage } from './checkers/seed-message.ts';
 import { readFromBeginning } from './read-from-beginning.ts';
+import { fetchClusterMetadata } from '../harness/kafka-dist/cluster-metadata.ts';
+import { retrying } from './topic-setup.ts';
 
 /** The message the project's source document writes with kafka-console-producer on topic `mmr`. */
 export const MMR_MESSAGE =
@@ -27,6 +29,22 @@ export interface SeedScenarioOptions {
   quiesce?: () => Promise<void>;
   /** Spaces sends out while faults run (see ScenarioContext.pace). */
   pace?: () => Promise<void>;
+  /** A node to ask for the topic's metadata before the first send; default: send at once. */
+  bootstrap?: string;
+}
+
+/**
+ * Waits until Metadata for `topic` (which auto-creates it, as the console producer's does) names
+ * a leader of partition 0, for up to 60 s: what Kafka's producer does before its first send
+ * (waitOnMetadata, bounded by max.block.ms = 60 s). kafkajs gives up after a few seconds of
+ * LEADER_NOT_AVAILABLE, which a loaded ZooKeeper-mode Kafka can take to elect the new topic's leader.
+ */
+async function awaitTopicLeader(bootstrap: string, topic: string): Promise<void> {
+  await retrying(`waiting for a leader of ${topic}`, async () => {
+    const view = await fetchClusterMetadata(bootstrap, { topics: [topic], allowAutoTopicCreation: true });
+    const t = view.topics.get(topic);
+    if (!t || t.errorCode !== 0 || !t.partitions.some((p) => p.partition === 0 && p.leaderId >= 0)) throw new Error(`no leader yet (error code ${t?.errorCode ?? 'none'})`);
+  });
 }
 
 /** Sends that may fail in a row (a node down under faults) before the scenario stops producing. */
@@ -90,6 +108,8 @@ export async function runSeedScenario(o: SeedScenarioOptions): Promise<CheckResu
   const values = [MMR_MESSAGE, ...sensorReadings(o.seed, o.records, o.runId)];
   o.progress(`seed: producing the mmr message and ${o.records} sensor readings to '${o.topic}'`);
   try {
+    // Not fatal: under faults the sends below meet the same trouble and record it.
+    if (o.bootstrap) await awaitTopicLeader(o.bootstrap, o.topic).catch((err: Error) => o.progress(`seed: ${err.message}; producing anyway`));
     await produceAll(o, values);
   } catch (err) {
     // The history says what was acknowledged before the failure; the reads still check it.
@@ -107,5 +127,5 @@ export async function runSeedScenario(o: SeedScenarioOptions): Promise<CheckResu
 export const seedScenario: Scenario = {
   name: 'seed',
   description: "the source document's console test on topic mmr: produce, read --from-beginning, replay",
-  run: (ctx) => runSeedScenario({ kafka: ctx.kafka, topic: ctx.topicName('mmr'), records: ctx.records, seed: ctx.seed, runId: ctx.runId, history: ctx.history, progress: ctx.progress, quiesce: () => ctx.quiesce(), pace: () => ctx.pace() }),
+  run: (ctx) => runSeedScenario({ kafka: ctx.kafka, topic: ctx.topicName('mmr'), records: ctx.records, seed: ctx.seed, runId: ctx.runId, history: ctx.history, progress: ctx.progress, quiesce: () => ctx.quiesce(), pace: () => ctx.pace(), bootstrap: ctx.target.nodes[0]?.bootstrap }),
 };

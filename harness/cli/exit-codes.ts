@@ -25,7 +25,10 @@ export function usageError(message: string): CliError {
   return new CliError(message, ExitCode.usage);
 }
 
-/** Target could not be started or reached: exit code 3. */
-export function targetError(message: string): CliError {
-  return new CliError(message, ExitCode.target);
+/**
+ * Target could not be started or reached: exit code 3; or 2 when `badSpec` (the target's spec
+ * names something that does not exist, e.g. a Kafka release: no retry or install helps).
+ */
+export function targetError(message: string, badSpec = false): CliError {
+  return new CliError(message, badSpec ? ExitCode.usage : ExitCode.target);
 }

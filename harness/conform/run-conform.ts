@@ -172,7 +172,7 @@ async function startBoth(opts: ConformOptions): Promise<[StartedTarget, StartedT
     await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
     const first = failed[0]!;
     const err = (first.s as PromiseRejectedResult).reason as Error;
-    if (err instanceof TargetUnavailableError) throw new TargetUnavailableError(`${first.label}: ${err.message}`);
+    if (err instanceof TargetUnavailableError) throw new TargetUnavailableError(`${first.label}: ${err.message}`, { badSpec: err.badSpec });
     throw err;
   }
   return started.map((s) => (s as PromiseFulfilledResult<StartedTarget>).value) as [StartedTarget, StartedTarget];

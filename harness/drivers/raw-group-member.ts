@@ -1,7 +1,7 @@
 import { Reader, Writer } from '../../protocol/primitives/index.ts';
 import { RawClient } from '../../protocol/client/raw-client.ts';
+import { findCoordinator } from './find-coordinator.ts';
 
-const FIND_COORDINATOR = 10;
 const JOIN_GROUP = 11;
 const HEARTBEAT = 12;
 const LEAVE_GROUP = 13;
@@ -71,9 +71,17 @@ export function rangeAssign(memberIds: readonly string[], topic: string, partiti
 }
 
 /**
- * A consumer-group member speaking the classic group protocol directly (JoinGroup v9, SyncGroup
- * v5, Heartbeat v4, LeaveGroup v5) with the range assignor, so a scenario sees exactly which
- * generation each assignment belongs to — what high-level clients keep to themselves.
+ * The group requests' versions this member builds: up to JoinGroup v9, SyncGroup v5, Heartbeat
+ * v4, LeaveGroup v5 (the newest of the classic protocol), down to whatever the codec reads, at
+ * the highest the broker serves. Before JoinGroup v4 the broker assigns the member id at once
+ * (no MEMBER_ID_REQUIRED round); before LeaveGroup v3 the member leaves by its top-level id.
+ */
+const VERSIONS = { join: { max: 9 }, sync: { max: 5 }, heartbeat: { max: 4 }, leave: { max: 5 } } as const;
+
+/**
+ * A consumer-group member speaking the classic group protocol directly with the range
+ * assignor, so a scenario sees exactly which generation each assignment belongs to — what
+ * high-level clients keep to themselves.
  */
 export class RawGroupMember {
   readonly name: string;
@@ -100,9 +108,8 @@ export class RawGroupMember {
     try {
       // a fresh Kafka answers COORDINATOR_NOT_AVAILABLE until the offsets topic exists
       for (let attempt = 0; attempt < 100 && !coordinator; attempt++) {
-        const r = await probe.request(FIND_COORDINATOR, 4, { key: '', keyType: 0, coordinatorKeys: [groupId] });
-        const c = r.coordinators[0];
-        if (c.errorCode === 0) coordinator = `${c.host}:${c.port}`;
+        const c = await findCoordinator(probe, groupId);
+        if (c.errorCode === 0) coordinator = c.address;
         else await new Promise((resolve) => setTimeout(resolve, 200));
       }
     } finally {
@@ -124,10 +131,11 @@ export class RawGroupMember {
       protocols: [{ name: 'range', metadata: encodeSubscription([this.topic]) }],
       reason: null,
     });
-    let joined = await this.client.request(JOIN_GROUP, 9, joinBody(), 60_000);
+    const join = { versions: VERSIONS.join, timeoutMs: 60_000 };
+    let joined = await this.client.send(JOIN_GROUP, joinBody(), join);
     if (joined.errorCode === MEMBER_ID_REQUIRED) {
       this.memberId = joined.memberId;
-      joined = await this.client.request(JOIN_GROUP, 9, joinBody(), 60_000);
+      joined = await this.client.send(JOIN_GROUP, joinBody(), join);
     }
     if (joined.errorCode !== 0) return { memberId: this.memberId, generationId: -1, leader: false, assignment: new Map(), errorCode: joined.errorCode };
     this.memberId = joined.memberId;
@@ -136,25 +144,25 @@ export class RawGroupMember {
     const assignments = leader
       ? [...rangeAssign(joined.members.map((m: { memberId: string }) => m.memberId), this.topic, this.partitions)].map(([memberId, a]) => ({ memberId, assignment: encodeAssignment(a) }))
       : [];
-    const synced = await this.client.request(
+    const synced = await this.client.send(
       SYNC_GROUP,
-      5,
       { groupId: this.groupId, generationId: this.generationId, memberId: this.memberId, groupInstanceId: null, protocolType: 'consumer', protocolName: 'range', assignments },
-      60_000,
+      { versions: VERSIONS.sync, timeoutMs: 60_000 },
     );
     return { memberId: this.memberId, generationId: this.generationId, leader, assignment: synced.errorCode === 0 ? decodeAssignment(synced.assignment) : new Map(), errorCode: synced.errorCode };
   }
 
   /** One heartbeat; returns its error code (27 REBALANCE_IN_PROGRESS means: rejoin). */
   async heartbeat(): Promise<number> {
-    const r = await this.client.request(HEARTBEAT, 4, { groupId: this.groupId, generationId: this.generationId, memberId: this.memberId, groupInstanceId: null });
+    const r = await this.client.send(HEARTBEAT, { groupId: this.groupId, generationId: this.generationId, memberId: this.memberId, groupInstanceId: null }, { versions: VERSIONS.heartbeat });
     return r.errorCode;
   }
 
   /** Leaves the group and closes the connection. */
   async leave(): Promise<void> {
     try {
-      await this.client.request(LEAVE_GROUP, 5, { groupId: this.groupId, memberId: '', members: [{ memberId: this.memberId, groupInstanceId: null, reason: 'kconform scenario' }] });
+      // memberId is what v0-2 send; v3+ send the members list instead.
+      await this.client.send(LEAVE_GROUP, { groupId: this.groupId, memberId: this.memberId, members: [{ memberId: this.memberId, groupInstanceId: null, reason: 'kconform scenario' }] }, { versions: VERSIONS.leave });
     } finally {
       this.client.close();
     }

@@ -75,14 +75,15 @@ const TOPIC_ALREADY_EXISTS = 36;
 async function healthCheck(bootstrap: string, topic: string, n: number): Promise<void> {
   const c = await RawClient.connect(bootstrap, 'fuzz-health', 2000);
   try {
-    const created = await c.request(19, 7, createTopicBody(topic), 2000);
+    // Negotiated, so any broker under fuzz is asked what it serves; the tops are the versions always sent here.
+    const created = await c.send(19, createTopicBody(topic), { versions: { max: 7 }, timeoutMs: 2000 });
     const createError = created.topics[0].errorCode;
     if (createError !== 0 && createError !== TOPIC_ALREADY_EXISTS) throw new Error(`create topic answered error ${createError}`);
     const value = `health-${n}`;
-    const p = await c.request(0, 9, produceBody(topic, buildRecordBatch([{ value }]), { timeoutMs: 1000 }), 2000);
+    const p = await c.send(0, produceBody(topic, buildRecordBatch([{ value }]), { timeoutMs: 1000 }), { versions: { max: 9 }, timeoutMs: 2000 });
     const part = p.responses[0].partitionResponses[0];
     if (part.errorCode !== 0) throw new Error(`produce answered error ${part.errorCode}`);
-    const f = await c.request(2, 7, listOffsetsBody(topic, -1n), 2000);
+    const f = await c.send(2, listOffsetsBody(topic, -1n), { versions: { max: 7 }, timeoutMs: 2000 });
     const end = f.topics[0].partitions[0].offset as bigint;
     if (end <= part.baseOffset) throw new Error(`log end ${end} not past acknowledged offset ${part.baseOffset}`);
   } finally {

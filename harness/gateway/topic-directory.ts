@@ -13,7 +13,6 @@ import { RawClient } from '../../protocol/client/raw-client.ts';
 import { ErrorCode, errorName } from '../../protocol/errors/generated/error-codes.ts';
 import { GatewayHttpError, RestErrorCode, httpErrorFor } from './http-errors.ts';
 
-const API_VERSIONS = 18;
 const METADATA = 3;
 const NO_TOPIC_ID = '00000000-0000-0000-0000-000000000000';
 /** The newest Metadata version that still names topics by name everywhere. */
@@ -125,9 +124,11 @@ export class TopicDirectory {
       for (const b of this.bootstrap) {
         try {
           const client = await RawClient.connect(b, 'kconform-gateway', this.timeoutMs);
-          const av = await client.request(API_VERSIONS, 0, {}, this.timeoutMs);
-          const max = (av.apiKeys as { apiKey: number; maxVersion: number }[]).find((k) => k.apiKey === METADATA)?.maxVersion ?? 0;
-          return { client, version: Math.min(METADATA_MAX, max) };
+          const version = await client.negotiate(METADATA, { max: METADATA_MAX }, this.timeoutMs).catch((err: unknown) => {
+            client.close();
+            throw err;
+          });
+          return { client, version };
         } catch (err) {
           lastError = err;
         }

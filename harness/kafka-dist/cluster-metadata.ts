@@ -7,7 +7,6 @@
  */
 import { RawClient } from '../../protocol/client/raw-client.ts';
 
-const API_VERSIONS = 18;
 const METADATA = 3;
 const DESCRIBE_QUORUM = 55;
 const NO_TOPIC_ID = '00000000-0000-0000-0000-000000000000';
@@ -48,16 +47,15 @@ export interface MetadataProbeOptions {
   topics?: readonly string[] | 'all';
   /** For connecting and for each request; default 5 s. */
   timeoutMs?: number;
+  /** Let the broker create the asked topics (auto.create.topics.enable), as a producer's Metadata does; default false. */
+  allowAutoTopicCreation?: boolean;
 }
 
 async function withClient<T>(bootstrap: string, timeoutMs: number, use: (c: RawClient, versions: Map<number, number>) => Promise<T>): Promise<T> {
   const client = await RawClient.connect(bootstrap, 'kconform-cluster-probe', timeoutMs);
   try {
-    // v3 is served by every release kconform runs (2.4+) and by the reference broker.
-    const av = await client.request(API_VERSIONS, 3, { clientSoftwareName: 'kconform', clientSoftwareVersion: '0.1.0' }, timeoutMs);
-    if (av.errorCode !== 0) throw new Error(`ApiVersions from ${bootstrap} failed with error code ${av.errorCode}`);
-    const versions = new Map<number, number>(av.apiKeys.map((k: { apiKey: number; maxVersion: number }) => [k.apiKey, k.maxVersion]));
-    return await use(client, versions);
+    const served = await client.serverVersions(timeoutMs);
+    return await use(client, new Map([...served].map(([apiKey, r]) => [apiKey, r.max])));
   } finally {
     client.close();
   }
@@ -71,19 +69,16 @@ async function withClient<T>(bootstrap: string, timeoutMs: number, use: (c: RawC
 export function fetchClusterMetadata(bootstrap: string, opts: MetadataProbeOptions = {}): Promise<ClusterView> {
   const timeoutMs = opts.timeoutMs ?? 5_000;
   return withClient(bootstrap, timeoutMs, async (client, versions) => {
-    const max = versions.get(METADATA);
-    if (max === undefined) throw new Error(`${bootstrap} does not serve Metadata`);
-    const version = Math.min(METADATA_MAX, max);
-    const res = await client.request(
+    // v1 is the first with the controller id; the rest reads the same in every version.
+    const res = await client.send(
       METADATA,
-      version,
       {
         topics: opts.topics === 'all' ? null : (opts.topics ?? []).map((name) => ({ topicId: NO_TOPIC_ID, name })),
-        allowAutoTopicCreation: false,
+        allowAutoTopicCreation: opts.allowAutoTopicCreation ?? false,
         includeClusterAuthorizedOperations: false,
         includeTopicAuthorizedOperations: false,
       },
-      timeoutMs,
+      { versions: { min: 1, max: METADATA_MAX }, timeoutMs },
     );
     const topics = new Map<string, { errorCode: number; partitions: PartitionView[] }>();
     for (const t of res.topics as any[]) {
@@ -127,14 +122,8 @@ export function tryClusterMetadata(bootstrap: string, opts: MetadataProbeOptions
  */
 export function fetchQuorumLeader(bootstrap: string, timeoutMs = 5_000): Promise<number | undefined> {
   return withClient(bootstrap, timeoutMs, async (client, versions) => {
-    const max = versions.get(DESCRIBE_QUORUM);
-    if (max === undefined) return undefined;
-    const res = await client.request(
-      DESCRIBE_QUORUM,
-      Math.min(max, 2),
-      { topics: [{ topicName: '__cluster_metadata', partitions: [{ partitionIndex: 0 }] }] },
-      timeoutMs,
-    );
+    if (!versions.has(DESCRIBE_QUORUM)) return undefined;
+    const res = await client.send(DESCRIBE_QUORUM, { topics: [{ topicName: '__cluster_metadata', partitions: [{ partitionIndex: 0 }] }] }, { versions: { max: 2 }, timeoutMs });
     const p = res.topics?.[0]?.partitions?.[0];
     if (res.errorCode !== 0 || !p || p.errorCode !== 0 || p.leaderId < 0) return undefined;
     return p.leaderId as number;

@@ -5,6 +5,7 @@
 export {
   kconformCacheRoot,
   KafkaResolveError,
+  KafkaVersionNotFoundError,
   LATEST_KAFKA_VERSION,
   PrerequisiteError,
   resolveKafka,

@@ -3,6 +3,9 @@
  * distribution layer needs (which logging binding, which tool classes, which start mode).
  */
 
+/** The newest Apache Kafka release checked to resolve, start, and pass the console round trip. */
+export const LATEST_KAFKA_VERSION = '4.4.0';
+
 /** A parsed Apache Kafka release version such as `4.4.0`. */
 export interface KafkaVersion {
   readonly text: string;

@@ -18,12 +18,12 @@ import { distPom } from './dist-pom.ts';
 import { acquireFileLock } from './file-lock.ts';
 import { parseKafkaVersion } from './kafka-version.ts';
 import { logConfigFor } from './log-config.ts';
+import { classifyMavenFailure, MAVEN_CENTRAL, mavenErrorLine, newestKafkaRelease, probeKafkaRelease } from './maven-central.ts';
 import { findJava, findMaven, javaMajorVersion, PrerequisiteError } from './prerequisites.ts';
 
 export { PrerequisiteError } from './prerequisites.ts';
 
-/** The newest Apache Kafka release checked to resolve, start, and pass the console round trip. */
-export const LATEST_KAFKA_VERSION = '4.4.0';
+export { LATEST_KAFKA_VERSION } from './kafka-version.ts';
 
 /** Releases checked end to end on these machines (resolve, start, produce and consume). */
 export const VERIFIED_KAFKA_VERSIONS: readonly string[] = ['4.4.0', '4.3.1', '3.9.2', '2.7.0'];
@@ -57,15 +57,33 @@ export interface ResolveKafkaOptions {
   mavenRepoLocal?: string;
   /** Limit for the Maven run; default 15 minutes. */
   mvnTimeoutMs?: number;
-  /** Progress lines (resolving, waiting for another process). */
+  /**
+   * Progress lines (downloading, done with size and time, waiting for another process); default
+   * stderr, prefixed `kconform: `, since a first download takes seconds to minutes.
+   */
   log?: (line: string) => void;
+  /** Where to look before Maven runs whether the release exists; default Maven Central. */
+  repositoryUrl?: string;
 }
 
-/** Maven ran but did not produce the release (no network, unknown version, …). Exit code 3. */
+/** Maven ran but did not produce the release (no network, …). Exit code 3. */
 export class KafkaResolveError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'KafkaResolveError';
+  }
+}
+
+/**
+ * The release does not exist on Maven Central: the version in the target spec is wrong, which no
+ * retry or install fixes. Exit code 2 (bad usage), not 3.
+ */
+export class KafkaVersionNotFoundError extends KafkaResolveError {
+  readonly version: string;
+  constructor(version: string, where: string, newest: string | undefined) {
+    super(`Apache Kafka ${version} does not exist on Maven Central (no org.apache.kafka:kafka_2.13:${version} at ${where})${newest ? `; the newest release there is ${newest}` : ''}`);
+    this.name = 'KafkaVersionNotFoundError';
+    this.version = version;
   }
 }
 
@@ -107,18 +125,33 @@ function distAt(version: string, home: string, javaBin: string): KafkaDist {
   };
 }
 
-function runMaven(mvn: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number) {
+function runMaven(mvn: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number, version: string, repositoryUrl: string) {
   return new Promise<void>((resolve, reject) => {
     execFile(mvn, args, { cwd, env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (!err) {
         resolve();
         return;
       }
-      const tail = `${stdout}\n${stderr}`.trim().split('\n').slice(-30).join('\n');
-      const why = err.killed ? `timed out after ${timeoutMs} ms` : `exited with ${err.code ?? err.signal}`;
-      reject(new KafkaResolveError(`mvn ${args.join(' ')} ${why} (is Maven Central reachable?):\n${tail}`));
+      const output = `${stdout}\n${stderr}`;
+      const why = mavenErrorLine(output) ?? (err.killed ? `timed out after ${timeoutMs} ms` : `exited with ${err.code ?? err.signal}`);
+      switch (classifyMavenFailure(output, version)) {
+        case 'missing':
+          void newestKafkaRelease({ base: repositoryUrl }).then((newest) => reject(new KafkaVersionNotFoundError(version, 'the repository Maven asked', newest)));
+          return;
+        case 'unreachable':
+          reject(new KafkaResolveError(`cannot download Apache Kafka ${version}: Maven Central (or the mirror in ~/.m2/settings.xml) is unreachable: ${why}`));
+          return;
+        default:
+          reject(new KafkaResolveError(`cannot download Apache Kafka ${version}: mvn ${args.slice(0, 5).join(' ')} … failed: ${why}`));
+      }
     });
   });
+}
+
+/** Sums the sizes of `files` in `dir`, in bytes. */
+async function totalBytes(dir: string, files: readonly string[]): Promise<number> {
+  const sizes = await Promise.all(files.map((f) => stat(join(dir, f)).then((s) => s.size)));
+  return sizes.reduce((a, b) => a + b, 0);
 }
 
 /**
@@ -128,13 +161,14 @@ function runMaven(mvn: string, args: string[], cwd: string, env: NodeJS.ProcessE
  * release, and an interrupted resolve leaves only a temporary directory, redone next time.
  *
  * @throws PrerequisiteError when `java` (17+ for Kafka 4.x) or `mvn` is missing
+ * @throws KafkaVersionNotFoundError when the release does not exist on Maven Central
  * @throws KafkaResolveError when Maven cannot fetch the release
  * @throws RangeError for a malformed or unsupported version
  */
 export async function resolveKafka(version: string, opts: ResolveKafkaOptions = {}): Promise<KafkaDist> {
   const v = parseKafkaVersion(version);
   const env = opts.env ?? process.env;
-  const log = opts.log ?? (() => undefined);
+  const log = opts.log ?? ((line: string) => void process.stderr.write(`kconform: ${line}\n`));
   const javaBin = findJava(env);
   const javaMajor = await javaMajorVersion(javaBin);
   if (v.major >= 4 && javaMajor < 17) {
@@ -161,7 +195,12 @@ export async function resolveKafka(version: string, opts: ResolveKafkaOptions = 
     for (const name of await readdir(kafkaRoot)) {
       if (name.startsWith(`.${version}.tmp-`)) await rm(join(kafkaRoot, name), { recursive: true, force: true });
     }
-    log(`resolving Apache Kafka ${version} from Maven Central into ${home}`);
+    const repositoryUrl = opts.repositoryUrl ?? MAVEN_CENTRAL;
+    // A HEAD of the pom answers "no such release" in a fraction of a second; Maven would take ~10 s to say it less clearly.
+    const probe = await probeKafkaRelease(version, { base: repositoryUrl });
+    if (probe.found === false) throw new KafkaVersionNotFoundError(version, probe.url, await newestKafkaRelease({ base: repositoryUrl }));
+    log(`downloading Apache Kafka ${version} (org.apache.kafka:kafka_2.13 and its dependencies) with Maven into ${home}; the first time takes a while`);
+    const t0 = Date.now();
     tmp = await mkdtemp(join(kafkaRoot, `.${version}.tmp-`));
     await writeFile(join(tmp, 'pom.xml'), distPom(v));
     const args = [
@@ -174,7 +213,7 @@ export async function resolveKafka(version: string, opts: ResolveKafkaOptions = 
       '-DincludeScope=runtime',
     ];
     if (opts.mavenRepoLocal) args.push(`-Dmaven.repo.local=${opts.mavenRepoLocal}`);
-    await runMaven(mvn, args, tmp, env, opts.mvnTimeoutMs ?? 15 * 60_000);
+    await runMaven(mvn, args, tmp, env, opts.mvnTimeoutMs ?? 15 * 60_000, version, repositoryUrl);
 
     const jars = (await readdir(join(tmp, 'lib'))).filter((f) => f.endsWith('.jar'));
     if (!jars.includes(`kafka_2.13-${version}.jar`)) {
@@ -191,6 +230,8 @@ export async function resolveKafka(version: string, opts: ResolveKafkaOptions = 
     if (await stat(home).then(() => true, () => false)) await rm(home, { recursive: true, force: true });
     await rename(tmp, home);
     tmp = undefined;
+    const mib = (await totalBytes(join(home, 'lib'), jars)) / (1 << 20);
+    log(`Apache Kafka ${version} ready: ${jars.length} jars, ${mib.toFixed(1)} MiB, in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     return distAt(version, home, javaBin);
   } finally {
     if (tmp) await rm(tmp, { recursive: true, force: true }).catch(() => undefined);

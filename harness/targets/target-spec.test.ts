@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LATEST_KAFKA_VERSION } from '../kafka-dist/kafka-version.ts';
 import { parseTargetSpec } from './target-spec.ts';
 
 describe('parseTargetSpec', () => {
@@ -10,8 +11,11 @@ describe('parseTargetSpec', () => {
     expect(parseTargetSpec('container')).toEqual({ kind: 'container', image: undefined });
     expect(parseTargetSpec('external@localhost:9092')).toEqual({ kind: 'external', host: 'localhost', port: 9092 });
   });
+  it('reads a bare kafka as the newest supported release', () => {
+    expect(parseTargetSpec('kafka')).toEqual({ kind: 'kafka', version: LATEST_KAFKA_VERSION, zookeeper: false });
+  });
   it('rejects bad specs with a reason', () => {
-    for (const s of ['kafka', 'kafka@4', 'kafka@4.3.1,kraft', 'external@host', 'external@h:99999', 'nope', 'container@']) {
+    for (const s of ['kafka@', 'kafka@,zk', 'kafka@4', 'kafka@4.3.1,kraft', 'external@host', 'external@h:99999', 'nope', 'container@']) {
       expect(() => parseTargetSpec(s)).toThrow(/target/);
     }
   });

@@ -1,4 +1,10 @@
-/** A parsed `--target` SPEC (DESIGN.md: reference | kafka@VERSION[,zk] | container@IMAGE | external@HOST:PORT). */
+import { LATEST_KAFKA_VERSION } from '../kafka-dist/kafka-version.ts';
+
+/**
+ * A parsed `--target` SPEC (DESIGN.md: reference | kafka[@VERSION[,zk]] | container[@IMAGE] |
+ * external@HOST:PORT). A bare `kafka` is the newest supported release, as a bare `container` is
+ * the default image.
+ */
 export type TargetSpec =
   | { kind: 'reference' }
   | { kind: 'kafka'; version: string; zookeeper: boolean }
@@ -14,9 +20,10 @@ export function parseTargetSpec(spec: string): TargetSpec {
   const arg = at < 0 ? '' : s.slice(at + 1);
   switch (kind) {
     case 'kafka': {
+      if (at < 0) return { kind: 'kafka', version: LATEST_KAFKA_VERSION, zookeeper: false };
       const [version, mode, ...rest] = arg.split(',');
       if (!version || !/^\d+\.\d+\.\d+$/.test(version) || rest.length > 0 || (mode !== undefined && mode !== 'zk')) {
-        throw new Error(`bad target '${spec}': expected kafka@X.Y.Z or kafka@X.Y.Z,zk`);
+        throw new Error(`bad target '${spec}': expected kafka, kafka@X.Y.Z or kafka@X.Y.Z,zk`);
       }
       return { kind: 'kafka', version, zookeeper: mode === 'zk' };
     }
@@ -31,6 +38,6 @@ export function parseTargetSpec(spec: string): TargetSpec {
       return { kind: 'external', host: (m[1] ?? m[2])!, port };
     }
     default:
-      throw new Error(`unknown target '${spec}': expected reference, kafka@VERSION, container@IMAGE or external@HOST:PORT`);
+      throw new Error(`unknown target '${spec}': expected reference, kafka[@VERSION], container[@IMAGE] or external@HOST:PORT`);
   }
 }

@@ -4,7 +4,7 @@ import { createLogger } from '../../reference-broker/logger.ts';
 import { startBroker } from '../../reference-broker/server.ts';
 import { registerCleanup } from '../cleanup/cleanup-registry.ts';
 import { RawClient } from '../../protocol/client/raw-client.ts';
-import { KafkaResolveError, KafkaStartError, PrerequisiteError } from '../kafka-dist/index.ts';
+import { KafkaResolveError, KafkaStartError, KafkaVersionNotFoundError, PrerequisiteError } from '../kafka-dist/index.ts';
 import { startKafkaCluster } from '../kafka-dist/kafka-cluster.ts';
 import { failoverTimingProperties, type BrokerTimings } from '../kafka-dist/cluster-properties.ts';
 import { FaultUnavailableError, type FaultControl, type FaultName, type TargetNode } from '../nemesis/fault-control.ts';
@@ -17,8 +17,6 @@ import { ExternalFaultControl } from '../nemesis/external-faults.ts';
 import type { NodeCommands } from '../nemesis/node-commands.ts';
 import { startProxies } from '../nemesis/tcp-proxy.ts';
 import { fetchClusterMetadata } from '../kafka-dist/cluster-metadata.ts';
-
-const API_VERSIONS = 18;
 
 /** A started broker (or cluster) under test. Disposing it stops whatever kconform started. */
 export interface StartedTarget extends AsyncDisposable {
@@ -35,11 +33,16 @@ export interface StartedTarget extends AsyncDisposable {
   stop(): Promise<void>;
 }
 
-/** Thrown when a target cannot be started or reached; the CLI exits with code 3. */
+/**
+ * Thrown when a target cannot be started or reached; the CLI exits with code 3, or 2 when
+ * `badSpec` says the spec itself is wrong (a Kafka release that does not exist).
+ */
 export class TargetUnavailableError extends Error {
-  constructor(message: string) {
+  readonly badSpec: boolean;
+  constructor(message: string, opts: { badSpec?: boolean } = {}) {
     super(message);
     this.name = 'TargetUnavailableError';
+    this.badSpec = opts.badSpec ?? false;
   }
 }
 
@@ -83,7 +86,8 @@ async function probe(bootstrap: string): Promise<void> {
   let client: RawClient | undefined;
   try {
     client = await RawClient.connect(bootstrap, 'kconform-probe', 5000);
-    await client.request(API_VERSIONS, 0, {}, 5000);
+    // The same exchange every negotiated request starts with: a broker that fails it cannot be tested.
+    await client.serverVersions(5000);
   } catch (err) {
     throw new TargetUnavailableError(`no Kafka broker answers at ${bootstrap}: ${(err as Error).message}`);
   } finally {
@@ -107,6 +111,7 @@ function processTarget(spec: TargetSpec, cluster: { bootstrap: string; nodes: re
 
 /** Errors of the lower layers that mean "could not start", mapped to exit code 3. */
 function unavailable(err: unknown): never {
+  if (err instanceof KafkaVersionNotFoundError) throw new TargetUnavailableError(err.message, { badSpec: true });
   if (err instanceof PrerequisiteError || err instanceof KafkaResolveError || err instanceof KafkaStartError || err instanceof ReferenceStartError || err instanceof NetnsCommandError || err instanceof RangeError) {
     throw new TargetUnavailableError(err.message);
   }

@@ -2,6 +2,22 @@ import { connect, type Socket } from 'node:net';
 import { decodeResponse, encodeRequest } from '../messages/frame-codec.ts';
 import { codecsLoaded, loadCodecs } from '../messages/codec-registry.ts';
 import { splitHostPort } from './host-port.ts';
+import { codecVersions, pickVersion, servedVersions, type ServedVersions, type WantedVersions } from './api-version-negotiation.ts';
+
+export { UnsupportedApiError, type ServedVersions, type VersionRange, type WantedVersions } from './api-version-negotiation.ts';
+
+const API_VERSIONS = 18;
+const UNSUPPORTED_VERSION = 35;
+/** How kconform names itself in ApiVersions (KIP-511; the broker shows it in its client metrics). */
+const SOFTWARE = { clientSoftwareName: 'kconform', clientSoftwareVersion: '0.1.0' } as const;
+
+/** Options of {@link RawClient.send}. */
+export interface SendOptions {
+  /** The versions the caller can build the body (and read the answer) at; default the codec's whole range. */
+  versions?: WantedVersions;
+  /** Longest wait for the answer (and for the ApiVersions exchange on a fresh connection); default 30 s. */
+  timeoutMs?: number;
+}
 
 /** Why a raw request got no answer. */
 export class RawClientError extends Error {
@@ -20,8 +36,10 @@ interface Pending {
 }
 
 /**
- * A Kafka client with no opinions: it sends exactly the API key, version and body a caller
- * gives (encoded by the generated codec) and returns the decoded response. Scenarios and
+ * A Kafka client with no opinions about content: {@link send} negotiates the version as real
+ * clients do (the highest the broker's ApiVersions, the codec and the caller all allow) and
+ * returns the decoded response; {@link request} sends exactly the version given, for
+ * conformance and fuzz tests that probe how a broker handles versions. Scenarios and
  * conformance tests use it to ask what a high-level client would never ask.
  */
 export class RawClient {
@@ -30,11 +48,15 @@ export class RawClient {
   private nextCorrelationId = 1;
   private buffered: Buffer = Buffer.alloc(0);
   private closedError: Error | undefined;
+  private served: Promise<ServedVersions> | undefined;
   readonly clientId: string;
+  /** The `host:port` this client connected to (named in errors). */
+  readonly address: string;
 
-  private constructor(socket: Socket, clientId: string) {
+  private constructor(socket: Socket, clientId: string, address: string) {
     this.socket = socket;
     this.clientId = clientId;
+    this.address = address;
     socket.on('data', (chunk) => this.onData(chunk));
     socket.on('close', () => this.failAll(new RawClientError('connection closed by the broker')));
     socket.on('error', (err) => this.failAll(new RawClientError(`connection error: ${err.message}`)));
@@ -52,7 +74,7 @@ export class RawClient {
       socket.once('connect', () => {
         clearTimeout(timer);
         socket.setNoDelay(true);
-        resolve(new RawClient(socket, clientId));
+        resolve(new RawClient(socket, clientId, bootstrap));
       });
       socket.once('error', (err) => {
         clearTimeout(timer);
@@ -66,18 +88,82 @@ export class RawClient {
     return this.closedError !== undefined || this.socket.destroyed;
   }
 
-  /** Sends a request and resolves with the decoded response body. */
+  /**
+   * Sends a request at exactly `apiVersion` and resolves with the decoded response body. A
+   * version the broker does not serve usually closes the connection: use {@link send} unless
+   * the version itself is what is being tested.
+   */
   async request<T = any>(apiKey: number, apiVersion: number, body: unknown, timeoutMs = 30_000): Promise<T> {
     // Checked first: replica fetchers send a request per fetch, and the codecs are almost always there.
     if (!codecsLoaded(apiKey)) await loadCodecs([apiKey]);
     const frame = encodeRequest({ apiKey, apiVersion, correlationId: this.nextCorrelationId, clientId: this.clientId }, body);
-    return this.send(frame, apiKey, apiVersion, timeoutMs) as Promise<T>;
+    return this.sendFrame(frame, apiKey, apiVersion, timeoutMs) as Promise<T>;
   }
 
-  /** Sends a request for which the protocol sends no response (Produce with acks=0). */
+  /** Sends a request at exactly `apiVersion` for which the protocol sends no response (Produce with acks=0). */
   requestNoResponse(apiKey: number, apiVersion: number, body: unknown): void {
     const correlationId = this.nextCorrelationId++;
     this.socket.write(encodeRequest({ apiKey, apiVersion, correlationId, clientId: this.clientId }, body));
+  }
+
+  /**
+   * The versions the broker serves, by API key: asked once per connection with ApiVersions, as
+   * Kafka's clients do. The newest ApiVersions the codec knows is sent first; a broker that
+   * does not serve it answers v0 with UNSUPPORTED_VERSION and its range (KIP-511), and the
+   * request is sent again at the highest version both serve.
+   */
+  serverVersions(timeoutMs = 30_000): Promise<ServedVersions> {
+    if (!this.served) {
+      const asking = this.askApiVersions(timeoutMs);
+      this.served = asking;
+      // A failed exchange (timeout, closed connection) is asked again by the next caller.
+      asking.catch(() => {
+        if (this.served === asking) this.served = undefined;
+      });
+    }
+    return this.served;
+  }
+
+  /**
+   * The version {@link send} uses for `apiKey`: the highest the broker serves, the codec knows
+   * and the caller can build (`want`).
+   *
+   * @throws UnsupportedApiError when there is none (the connection stays open)
+   */
+  async negotiate(apiKey: number, want: WantedVersions = {}, timeoutMs = 30_000): Promise<number> {
+    return pickVersion(apiKey, await this.serverVersions(timeoutMs), want, `the broker at ${this.address}`);
+  }
+
+  /**
+   * Sends a request at the negotiated version ({@link negotiate}) and resolves with the decoded
+   * response body. `body` may depend on the version (a function of it); fields a version lacks
+   * are skipped by the encoder, so one body usually serves every version.
+   *
+   * @throws UnsupportedApiError when the broker serves no version kconform can send
+   */
+  async send<T = any>(apiKey: number, body: unknown, opts: SendOptions = {}): Promise<T> {
+    const timeoutMs = opts.timeoutMs ?? 30_000;
+    const version = await this.negotiate(apiKey, opts.versions, timeoutMs);
+    return this.request<T>(apiKey, version, typeof body === 'function' ? body(version) : body, timeoutMs);
+  }
+
+  /** {@link send} for a request the protocol answers with nothing (Produce with acks=0); resolves once written. */
+  async sendNoResponse(apiKey: number, body: unknown, opts: SendOptions = {}): Promise<void> {
+    const version = await this.negotiate(apiKey, opts.versions, opts.timeoutMs);
+    if (!codecsLoaded(apiKey)) await loadCodecs([apiKey]);
+    this.requestNoResponse(apiKey, version, typeof body === 'function' ? body(version) : body);
+  }
+
+  private async askApiVersions(timeoutMs: number): Promise<ServedVersions> {
+    const newest = codecVersions(API_VERSIONS).max;
+    let answer = await this.request(API_VERSIONS, newest, SOFTWARE, timeoutMs);
+    if (answer.errorCode === UNSUPPORTED_VERSION) {
+      const theirs = (answer.apiKeys as { apiKey: number; maxVersion: number }[]).find((k) => k.apiKey === API_VERSIONS);
+      if (!theirs) throw new RawClientError(`the broker at ${this.address} refused ApiVersions v${newest} and did not say which versions it serves`);
+      answer = await this.request(API_VERSIONS, Math.min(newest, theirs.maxVersion), SOFTWARE, timeoutMs);
+    }
+    if (answer.errorCode !== 0) throw new RawClientError(`ApiVersions at ${this.address} answered error code ${answer.errorCode}`);
+    return servedVersions(answer.apiKeys);
   }
 
   /**
@@ -90,7 +176,7 @@ export class RawClient {
       return Promise.resolve(undefined);
     }
     this.nextCorrelationId = Math.max(this.nextCorrelationId, expect.correlationId);
-    return this.send(bytes, expect.apiKey, expect.apiVersion, timeoutMs, expect.correlationId);
+    return this.sendFrame(bytes, expect.apiKey, expect.apiVersion, timeoutMs, expect.correlationId);
   }
 
   /** Waits until the broker closes the connection, or rejects after `timeoutMs`. */
@@ -109,7 +195,7 @@ export class RawClient {
     this.socket.destroy();
   }
 
-  private send(frame: Buffer, apiKey: number, apiVersion: number, timeoutMs: number, correlationId = this.nextCorrelationId++): Promise<unknown> {
+  private sendFrame(frame: Buffer, apiKey: number, apiVersion: number, timeoutMs: number, correlationId = this.nextCorrelationId++): Promise<unknown> {
     if (this.closedError) return Promise.reject(this.closedError);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -134,11 +220,21 @@ export class RawClient {
       this.pending.delete(correlationId);
       clearTimeout(p.timer);
       try {
-        p.resolve(decodeResponse(p.apiKey, p.apiVersion, frame).body);
+        p.resolve(decodeResponse(p.apiKey, this.answeredVersion(p, frame), frame).body);
       } catch (err) {
         p.reject(err as Error);
       }
     }
+  }
+
+  /**
+   * The version an answer is written in: the request's, except that a broker answers an
+   * ApiVersions it does not serve in v0 with UNSUPPORTED_VERSION (KIP-511; the error code is the
+   * body's first field in every version, after ApiVersions' 4-byte v0 response header).
+   */
+  private answeredVersion(p: Pending, frame: Buffer): number {
+    if (p.apiKey === API_VERSIONS && p.apiVersion > 0 && frame.length >= 6 && frame.readInt16BE(4) === UNSUPPORTED_VERSION) return 0;
+    return p.apiVersion;
   }
 
   private failAll(err: Error): void {

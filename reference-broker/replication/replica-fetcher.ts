@@ -16,7 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
 import type { FetchRequest, FetchResponse, OffsetForLeaderEpochResponse } from '../../protocol/messages/generated/index.ts';
 import { NULL_UUID } from '../../protocol/primitives/index.ts';
-import { RawClient } from '../../protocol/client/raw-client.ts';
+import { RawClient, UnsupportedApiError } from '../../protocol/client/raw-client.ts';
 import { batchSizeAt, readBatchHeader, RECORD_BATCH_OVERHEAD } from '../../protocol/records/batch-header.ts';
 import type { Broker } from '../broker.ts';
 import { epochEndOffset } from '../topics/epoch-end-offset.ts';
@@ -25,9 +25,14 @@ import type { ClusterBroker } from './cluster-link.ts';
 import { rebuildProducerState } from './producer-state-rebuild.ts';
 
 const FETCH = 1;
-const FETCH_VERSION = 12;
+/**
+ * Fetch as a follower: v12 brings lastFetchedEpoch and the diverging epoch (KIP-595) this
+ * fetcher truncates by, and is the last to name topics by name.
+ */
+const FETCH_VERSIONS = { min: 12, max: 12 } as const;
 const OFFSET_FOR_LEADER_EPOCH = 23;
-const OFFSET_FOR_LEADER_EPOCH_VERSION = 4;
+/** v3 is the first that names the asking replica. */
+const OFFSET_FOR_LEADER_EPOCH_VERSIONS = { min: 3, max: 4 } as const;
 /** replica.fetch.max.bytes / replica.fetch.response.max.bytes */
 const FETCH_MAX_BYTES = 10 * 1024 * 1024;
 const PARTITION_MAX_BYTES = 1024 * 1024;
@@ -61,6 +66,7 @@ export class ReplicaFetcher {
   private readonly brokerEpoch: () => number;
   private readonly followed = new Map<string, Followed>();
   private client: RawClient | undefined;
+  private warnedUnsupported = false;
   private running = false;
   private stopped = false;
 
@@ -108,7 +114,11 @@ export class ReplicaFetcher {
           await this.truncate(client);
           await this.fetch(client);
         } catch (err) {
-          this.broker.log.debug(`fetcher for node ${this.leaderId}: ${(err as Error).message}`);
+          // A leader that serves no version this fetcher speaks will not change its mind: say so where it is seen.
+          if (err instanceof UnsupportedApiError && !this.warnedUnsupported) {
+            this.warnedUnsupported = true;
+            this.broker.log.warn(`fetcher for node ${this.leaderId}: ${err.message}`);
+          } else this.broker.log.debug(`fetcher for node ${this.leaderId}: ${(err as Error).message}`);
           this.client?.close();
           this.client = undefined;
           await sleep(BACKOFF_MS);
@@ -135,9 +145,8 @@ export class ReplicaFetcher {
     if (pending.length === 0) return;
     const byTopic = new Map<string, Followed[]>();
     for (const f of pending) byTopic.set(f.partition.topic, [...(byTopic.get(f.partition.topic) ?? []), f]);
-    const answer = (await client.request(
+    const answer = (await client.send(
       OFFSET_FOR_LEADER_EPOCH,
-      OFFSET_FOR_LEADER_EPOCH_VERSION,
       {
         replicaId: this.broker.nodeId,
         topics: [...byTopic].map(([topic, list]) => ({
@@ -145,7 +154,7 @@ export class ReplicaFetcher {
           partitions: list.map((f) => ({ partition: f.partition.index, currentLeaderEpoch: f.leaderEpoch, leaderEpoch: latestEpoch(f.partition) })),
         })),
       },
-      10_000,
+      { versions: OFFSET_FOR_LEADER_EPOCH_VERSIONS, timeoutMs: 10_000 },
     )) as OffsetForLeaderEpochResponse;
     for (const t of answer.topics) {
       for (const r of t.partitions) {
@@ -222,7 +231,7 @@ export class ReplicaFetcher {
       rackId: '',
     };
     const sent = new Map(ready.map((f) => [key(f.partition), f]));
-    const response = (await client.request(FETCH, FETCH_VERSION, request, waitMs + 10_000)) as FetchResponse;
+    const response = (await client.send(FETCH, request, { versions: FETCH_VERSIONS, timeoutMs: waitMs + 10_000 })) as FetchResponse;
     let backoff = response.errorCode !== ErrorCode.NONE;
     for (const t of response.responses) {
       for (const r of t.partitions) {

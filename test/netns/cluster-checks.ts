@@ -7,12 +7,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RawClient } from '../../protocol/client/raw-client.ts';
 import { produceBody } from '../../harness/drivers/request-bodies.ts';
+import { findCoordinator } from '../../harness/drivers/find-coordinator.ts';
 import { tryClusterMetadata, type PartitionView } from '../../harness/kafka-dist/cluster-metadata.ts';
 import { buildRecordBatch } from '../../protocol/records/batch-builder.ts';
 import { patientKafka } from '../targets/fault-checks.ts';
 
 const PRODUCE = 0;
-const FIND_COORDINATOR = 10;
 
 /**
  * Sends `values` as one acks=all Produce to one node (`host:port`) alone and returns the partition's error
@@ -23,7 +23,7 @@ export async function rawProduce(bootstrap: string, topic: string, values: reado
   try {
     client = await RawClient.connect(bootstrap, 'kconform-lab-test', 3_000);
     const batch = buildRecordBatch(values.map((value) => ({ value })));
-    const res = await client.request(PRODUCE, 9, produceBody(topic, batch, { acks: -1, timeoutMs }), timeoutMs + 5_000);
+    const res = await client.send(PRODUCE, produceBody(topic, batch, { acks: -1, timeoutMs }), { versions: { max: 9 }, timeoutMs: timeoutMs + 5_000 });
     return res.responses[0].partitionResponses[0].errorCode as number;
   } catch (err) {
     return err as Error;
@@ -39,8 +39,8 @@ export async function groupCoordinator(bootstrap: string, groupId: string, timeo
     let client: RawClient | undefined;
     try {
       client = await RawClient.connect(bootstrap, 'kconform-lab-test', 3_000);
-      const res = await client.request(FIND_COORDINATOR, 3, { key: groupId, keyType: 0, coordinatorKeys: [] }, 5_000);
-      if (res.errorCode === 0) return res.nodeId as number;
+      const res = await findCoordinator(client, groupId, undefined, 5_000);
+      if (res.errorCode === 0) return res.nodeId;
     } catch {
       // Not answering yet; ask again.
     } finally {

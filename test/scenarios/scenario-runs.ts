@@ -26,11 +26,19 @@ export function scratchDir(prefix: string): { dir: string; remove: () => void } 
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Runs scenario `name` on the reference broker (fresh, in process) or on `kafka`. */
-export async function runOn(target: 'reference' | StartedKafka, name: string, o: { seed: number; records: number; dir: string; bugs?: string[] }): Promise<RunWithHistory> {
+/** A broker the suite started itself, reached as an external target. */
+export interface SuiteBroker {
+  host: string;
+  port: number;
+  /** Names the runs (run ids, target name). */
+  label: string;
+}
+
+/** Runs scenario `name` on the reference broker (fresh, in process), on `kafka`, or on a broker the suite started. */
+export async function runOn(target: 'reference' | StartedKafka | SuiteBroker, name: string, o: { seed: number; records: number; dir: string; bugs?: string[] }): Promise<RunWithHistory> {
   const scenario = SCENARIOS.find((s) => s.name === name);
   if (!scenario) throw new Error(`no scenario '${name}' in SCENARIOS`);
-  const label = target === 'reference' ? 'reference' : `kafka-${target.version}`;
+  const label = target === 'reference' ? 'reference' : 'label' in target ? target.label : `kafka-${target.version}`;
   const runId = `${name}-${label}-${o.seed}${o.bugs?.length ? `-${o.bugs.join('+')}` : ''}`;
   const runDir = join(o.dir, runId);
   const r = await runScenario({

@@ -78,7 +78,7 @@ export async function compareCommand(opts: CompareOptions): Promise<void> {
           runs.push({ target: t.label, runDir, valid: r.valid, failing: failingChecks(r.checks), seconds: r.seconds, error: r.error });
           behaviours.push({ target: t.label, runId, history: readHistoryFile(runDir), checks: r.checks, error: r.error });
         } catch (err) {
-          if (err instanceof TargetUnavailableError) throw targetError(`${t.label}: ${err.message}`);
+          if (err instanceof TargetUnavailableError) throw targetError(`${t.label}: ${err.message}`, err.badSpec);
           throw err;
         }
       }

@@ -69,7 +69,7 @@ export async function conformCommand(opts: ConformCommandOptions): Promise<void>
   try {
     report = await runConform({ target, against, seed, cases: opts.cases, apis, outDir, timeoutMs: opts.timeoutMs, progress: (line) => process.stdout.write(`  ${line}\n`) });
   } catch (err) {
-    if (err instanceof TargetUnavailableError) throw targetError(err.message);
+    if (err instanceof TargetUnavailableError) throw targetError(err.message, err.badSpec);
     throw err;
   }
   writeFileSync(join(outDir, 'conform.json'), JSON.stringify(report, null, 2) + '\n');

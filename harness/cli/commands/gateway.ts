@@ -37,7 +37,7 @@ export async function gatewayCommand(opts: GatewayCommandOptions): Promise<void>
   try {
     target = await startTarget(spec, runDir, { brokers: opts.brokers });
   } catch (err) {
-    if (err instanceof TargetUnavailableError) throw targetError(err.message);
+    if (err instanceof TargetUnavailableError) throw targetError(err.message, err.badSpec);
     throw err;
   }
   const clientLog = createWriteStream(join(runDir, 'gateway-client.log'));

@@ -15,12 +15,12 @@ export async function imageBuildCommand(opts: ImageBuildCommandOptions): Promise
   // Loaded here so `kconform --help` does not pay for the build modules.
   const { buildImages, ImageBuildError } = await import('../../containers/image-build.ts');
   const { ContainerEngineUnavailableError } = await import('../../containers/engine.ts');
-  const { KafkaResolveError, PrerequisiteError } = await import('../../kafka-dist/index.ts');
+  const { KafkaResolveError, KafkaVersionNotFoundError, PrerequisiteError } = await import('../../kafka-dist/index.ts');
   try {
     const result = await buildImages({ kafka: opts.kafka, rebuild: opts.rebuild, mirror: opts.mirror });
     process.stdout.write(`${result.kafkaImage}\n`);
   } catch (err) {
-    if (err instanceof RangeError) throw usageError(err.message);
+    if (err instanceof RangeError || err instanceof KafkaVersionNotFoundError) throw usageError(err.message);
     if (
       err instanceof ImageBuildError ||
       err instanceof ContainerEngineUnavailableError ||

@@ -54,7 +54,7 @@ export async function loadCommand(opts: LoadOptions): Promise<void> {
     say(`starting target ${opts.target}…`);
     target = await startTarget(spec, runDir, { brokers: opts.brokers });
   } catch (err) {
-    if (err instanceof TargetUnavailableError) throw targetError(err.message);
+    if (err instanceof TargetUnavailableError) throw targetError(err.message, err.badSpec);
     throw err;
   }
 

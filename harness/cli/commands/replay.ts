@@ -107,7 +107,7 @@ export async function replayCommand(runDirArg: string, opts: ReplayOptions): Pro
         progress: (line) => process.stdout.write(`  ${line}\n`),
       });
     } catch (err) {
-      if (err instanceof TargetUnavailableError) throw targetError(err.message);
+      if (err instanceof TargetUnavailableError) throw targetError(err.message, err.badSpec);
       throw err;
     }
     done.push({ c, r, match: matchOutcome(readStoredOutcome(c.original), r) });

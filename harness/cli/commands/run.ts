@@ -140,7 +140,7 @@ export async function runCommand(opts: RunOptions): Promise<void> {
           writeResults(r);
         }
       } catch (err) {
-        if (err instanceof TargetUnavailableError) throw targetError(err.message);
+        if (err instanceof TargetUnavailableError) throw targetError(err.message, err.badSpec);
         throw err;
       }
       results.push(r);
