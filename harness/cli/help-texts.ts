@@ -2,11 +2,12 @@
  * Texts of `kconform --help` shared by several commands: the target specs, the exit codes, one
  * example per command, the scenario list. Kept here so each is written once.
  */
+import { LATEST_KAFKA_VERSION } from '../kafka-dist/kafka-version.ts';
 
 /** What `--target` accepts (every command with a target). */
-export const TARGET_SPEC_HELP = 'reference | kafka@VERSION | container@IMAGE | external@HOST:PORT';
+export const TARGET_SPEC_HELP = `reference | kafka[@VERSION] (newest: ${LATEST_KAFKA_VERSION}) | container@IMAGE | external@HOST:PORT`;
 
-/** The exit-code contract (DESIGN.md), shown under every command's help. */
+/** The exit-code contract (docs/architecture.md), shown under every command's help. */
 export const EXIT_CODES_HELP = 'Exit codes: 0 ok, 1 anomaly or difference found, 2 bad usage or configuration, 3 target unavailable.';
 
 /** One or two examples per command path (`image build` for subcommands), shown under its help. */

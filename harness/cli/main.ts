@@ -4,6 +4,7 @@
  * module per command (loaded lazily so `--help` stays instant). Exit codes follow DESIGN.md:
  * 0 ok, 1 anomaly, 2 bad usage, 3 target unavailable.
  */
+import { pendingCleanups, runCleanups } from '../cleanup/cleanup-registry.ts';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CliError, ExitCode } from './exit-codes.ts';
 import { intInRange } from './parse.ts';
@@ -200,6 +201,14 @@ async function loadHelpTexts(argv: readonly string[]): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  // `kconform … | head`: a reader that went away is the end of the output, not a crash; what is
+  // running (targets, namespaces) is stopped as on Ctrl-C, through the cleanup registry.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    if (pendingCleanups() === 0) process.exit(process.exitCode ?? 0);
+    // a run cut short proved nothing: the shell's code for death by SIGPIPE, not 0
+    void runCleanups(() => {}).finally(() => process.exit(141));
+  });
   try {
     await loadHelpTexts(process.argv.slice(2));
     await program.parseAsync(process.argv);
