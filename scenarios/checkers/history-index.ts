@@ -238,6 +238,12 @@ export interface HistoryIndex {
   recOffset: readonly number[];
   /** The final read's rows in read order, or null when the history has no final read. */
   final: readonly number[] | null;
+  /**
+   * Per partition id: the position of the final read's first op (invocation or completion) that
+   * names the partition's topic — the final read took that topic's end offsets before it — or,
+   * when the final read never names the topic, of the final read's first op; -1 without a final read.
+   */
+  finalFrom: readonly number[];
   /** The replay's polls (poll rows), or null without a replay. */
   replay: readonly number[] | null;
   /** Positions of the ok or info completions of seek, assign and subscribe ops (REPOSITION), and their actors. */
@@ -408,6 +414,12 @@ export function indexHistory(history: readonly Op[]): HistoryIndex {
   const recOffset: number[] = [];
   let final: number[] | null = null;
   let replay: number[] | null = null;
+  // The final read's first op per topic, and its first op at all (see finalFrom).
+  const finalTopicFrom = new Map<string, number>();
+  let finalBegin = -1;
+  const finalNames = (topic: unknown, i: number) => {
+    if (typeof topic === 'string' && !finalTopicFrom.has(topic)) finalTopicFrom.set(topic, i);
+  };
   const repositions: number[] = [];
   const repositionActor: number[] = [];
   const expectations: number[] = [];
@@ -441,6 +453,10 @@ export function indexHistory(history: readonly Op[]): HistoryIndex {
     if (fId === undefined) fIds.set(f, (fId = fIds.size + 2));
     const queues = waiting[actor]!;
     let queue = queues[fId];
+    if (process === FINAL_READ && f === POLL) {
+      if (finalBegin < 0) finalBegin = i;
+      if (op.type === 'invoke') finalNames(loose(op.value)?.topic, i);
+    }
     if (op.type === 'invoke') {
       if (!queue) queue = queues[fId] = new Waiting();
       let expectation = -1;
@@ -518,6 +534,8 @@ export function indexHistory(history: readonly Op[]): HistoryIndex {
       if (op.process === FINAL_READ) {
         final ??= [];
         for (let row = start; row < start + records.length; row++) final.push(row);
+        let named: string | undefined = undefined;
+        for (const r of records) if (r.topic !== named) finalNames((named = r.topic), i);
       } else if (op.process === REPLAY_READ) (replay ??= []).push(p);
     } else if (op.type !== 'fail' && repositionFs.has(op.f)) {
       repositions.push(i);
@@ -552,6 +570,7 @@ export function indexHistory(history: readonly Op[]): HistoryIndex {
     // A completed end-txn is the better witness of the outcome than what a send said.
     if (t.outcome === 'unknown') t.outcome = outcome;
   }
+  const finalFrom = partitions.names.map(({ topic }) => finalTopicFrom.get(topic) ?? finalBegin);
   const txnParts = new Array<number>(partitions.names.length).fill(0);
   const sendDurable = new Array<number>(sendCount);
   for (let s = 0; s < sendCount; s++) {
@@ -589,6 +608,7 @@ export function indexHistory(history: readonly Op[]): HistoryIndex {
     recPart,
     recOffset,
     final,
+    finalFrom,
     replay,
     repositions,
     repositionActor,

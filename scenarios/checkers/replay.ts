@@ -1,11 +1,19 @@
 import type { Op } from '../../harness/history/history.ts';
-import { indexHistory, recordOfRow, type HistoryIndex } from './history-index.ts';
+import { indexHistory, OK, recordOfRow, type HistoryIndex } from './history-index.ts';
 import { verdict, type CheckResult } from './types.ts';
 
 /**
  * Bad replay: reading from the beginning again must return the same records at the same
  * offsets, in the same order, per partition. One witness per partition: the first position where
  * they differ. No configuration allows it: what was read once is committed and stays.
+ *
+ * The replay may run on past the final read's end, but only with records the final read could
+ * not have been owed: ones whose sends were not acknowledged (an `ok` naming an offset) before the
+ * final read took that topic's end offsets — acks=0 sends, sends still in flight then, or ones
+ * that failed or timed out (a Produce error such as REQUEST_TIMED_OUT leaves the record in the
+ * leader's log). Such a record becomes visible when the high watermark moves on after the final
+ * read, which Kafka allows. A record that runs on must also follow the partition's last offset;
+ * one no send in the history accounts for, or one acknowledged before the final read, is a witness.
  */
 export function checkReplay(history: readonly Op[], ix: HistoryIndex = indexHistory(history)): CheckResult {
   if (!ix.final || !ix.replay) return { checker: 'replay', valid: 'unknown', summary: 'the history lacks a final read and a replay', witnesses: [] };
@@ -19,12 +27,16 @@ export function checkReplay(history: readonly Op[], ix: HistoryIndex = indexHist
   const fill = from.slice(0, parts);
   for (const row of final) firstRows[fill[ix.recPart[row]!]!++] = row;
   const cursor = new Array<number>(parts).fill(0);
+  // Records the replay read past the final read's end, and the offset of the last one matched or run on.
+  const ranOn = new Array<number>(parts).fill(0);
+  const lastOffset = new Array<number>(parts).fill(-Infinity);
   const differs = new Array<number>(parts).fill(0);
   const witnesses: unknown[] = [];
-  const differ = (part: number, x: number, y: number) => {
+  const differ = (part: number, x: number, y: number, why?: Record<string, unknown>) => {
     differs[part] = 1;
-    witnesses.push({ partition: ix.partitions.name(part), position: cursor[part], firstRead: x < 0 ? null : recordOfRow(ix, x), replay: y < 0 ? null : recordOfRow(ix, y) });
+    witnesses.push({ partition: ix.partitions.name(part), position: cursor[part]! + ranOn[part]!, firstRead: x < 0 ? null : recordOfRow(ix, x), replay: y < 0 ? null : recordOfRow(ix, y), ...why });
   };
+  let sendsOf: SendsByContent | null = null;
   // Content ids stand for key and value: equal ids, equal records.
   for (const p of ix.replay) {
     const end = ix.pollStart[p]! + ix.pollRecords[p]!;
@@ -33,10 +45,66 @@ export function checkReplay(history: readonly Op[], ix: HistoryIndex = indexHist
       if (differs[part]) continue;
       const k = from[part]! + cursor[part]!;
       const x = k < from[part + 1]! ? firstRows[k]! : -1;
-      if (x < 0 || ix.recOffset[x] !== ix.recOffset[y] || ix.recContent[x] !== ix.recContent[y]) differ(part, x, y);
-      else cursor[part]!++;
+      if (x >= 0) {
+        if (ix.recOffset[x] !== ix.recOffset[y] || ix.recContent[x] !== ix.recContent[y]) differ(part, x, y);
+        else {
+          cursor[part]!++;
+          lastOffset[part] = ix.recOffset[y]!;
+        }
+        continue;
+      }
+      // Past the final read's end.
+      if (!(ix.recOffset[y]! > lastOffset[part]!)) {
+        differ(part, -1, y, { reason: 'the replay ran on with an offset at or below the one before it' });
+        continue;
+      }
+      const why = explainRunOn(ix, (sendsOf ??= sendsByContent(ix)), part, y);
+      if (why) differ(part, -1, y, why);
+      else {
+        ranOn[part]!++;
+        lastOffset[part] = ix.recOffset[y]!;
+      }
     }
   }
   for (let part = 0; part < parts; part++) if (!differs[part] && from[part]! + cursor[part]! < from[part + 1]!) differ(part, firstRows[from[part]! + cursor[part]!]!, -1);
   return verdict('replay', witnesses.length, witnesses, 'the replay returned the same records in the same order', `${witnesses.length} partition(s) replayed differently`, null);
+}
+
+/** Send rows per content id, as linked lists (head per content, next per send). */
+interface SendsByContent {
+  head: number[];
+  next: number[];
+}
+
+function sendsByContent(ix: HistoryIndex): SendsByContent {
+  const head = new Array<number>(ix.contents).fill(-1);
+  const next = new Array<number>(ix.sendCount).fill(-1);
+  for (let s = ix.sendCount - 1; s >= 0; s--) {
+    const c = ix.sendContent[s]!;
+    if (c < 0) continue;
+    next[s] = head[c]!;
+    head[c] = s;
+  }
+  return { head, next };
+}
+
+/**
+ * Why replay row `y` (past the final read's end of `part`) may not run on, or null when a send
+ * explains it: one of the same record, to the same partition (or naming none), that had not been
+ * acknowledged with an offset before the final read took the partition's end offsets.
+ */
+function explainRunOn(ix: HistoryIndex, sends: SendsByContent, part: number, y: number): Record<string, unknown> | null {
+  const tookEnds = ix.finalFrom[part]!;
+  let acknowledged = -1;
+  for (let s = sends.head[ix.recContent[y]!] ?? -1; s >= 0; s = sends.next[s]!) {
+    const sp = ix.sendPart[s]!;
+    if (sp >= 0 && sp !== part) continue;
+    const done = ix.sendDone[s]!;
+    if (ix.sendOutcome[s] === OK && ix.sendOffset[s]! >= 0 && done >= 0 && done < tookEnds) acknowledged = done;
+    else return null;
+  }
+  if (acknowledged >= 0) {
+    return { reason: 'the replay ran on with a record acknowledged before the final read took its end offsets', acknowledged: ix.history[acknowledged], finalReadFrom: tookEnds };
+  }
+  return { reason: 'the replay ran on with a record no send in the history accounts for' };
 }
