@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FAIL, indexHistory, INFO, OffsetTable, OK, OPEN, READ_COMMITTED, recordOfRow, UNSAID } from './history-index.ts';
-import { FINAL_READ, REPLAY_READ } from './types.ts';
+import { FINAL_READ, POLL, REPLAY_READ } from './types.ts';
 import { Builder, rec } from './test-support.ts';
 
 describe('history index', () => {
@@ -22,6 +22,18 @@ describe('history index', () => {
     // Rows lead back to their records, past the empty poll.
     expect([0, 1, 2, 3].map((row) => recordOfRow(ix, row).offset)).toEqual([4, 0, 0, 0]);
     expect(recordOfRow(ix, 2)).toBe((ix.history[5]!.value as { records: unknown[] }).records[0]);
+  });
+
+  it('tells per partition where the final read of its topic began (finalFrom)', () => {
+    const u = { ...rec(0, 'u'), topic: 'u' };
+    const b = new Builder().send(0, rec(0, 'a')).final([rec(0, 'a')]);
+    b.h.invoke(FINAL_READ, POLL, { topic: 'u', partition: 0 }).ok({ records: [u] });
+    // A partition of t the final read never returned, and topic v it never read.
+    b.replay([rec(0, 'a'), rec(0, 'x', 1), u, { ...rec(0, 'v'), topic: 'v' }]);
+    const ix = indexHistory(b.ops);
+    expect(ix.partitions.names.map((n) => `${n.topic}/${n.partition}`)).toEqual(['t/0', 'u/0', 't/1', 'v/0']);
+    expect([...ix.finalFrom]).toEqual([2, 4, 2, 2]);
+    expect(indexHistory(new Builder().send(0, rec(0, 'a')).ops).finalFrom).toEqual([-1]);
   });
 
   it('matches a record read at an offset with what was acknowledged there, and tells a different one apart', () => {
