@@ -146,6 +146,21 @@ describe('replay running on (hand-made histories)', () => {
     expect(r.witnesses[0]).toMatchObject({ partition: 't/0', reason: expect.stringContaining('no send') });
   });
 
+  it('at read_committed, owes a transactional record only once its commit was invoked before the final read', () => {
+    const committed = { from: 'beginning', isolation: 'read_committed' };
+    const txn = { txn: { id: 'tx-1' } };
+    const late = new Builder().send('p', more, 'ok', txn).final(log).endTxn('p', 'tx-1', 'commit');
+    expect(checkReplay(late.poll(REPLAY_READ, [...log, more], committed).ops).valid).toBe(true);
+    const early = new Builder().send('p', more, 'ok', txn).endTxn('p', 'tx-1', 'commit').final(log).poll(REPLAY_READ, [...log, more], committed);
+    expect(checkReplay(early.ops).witnesses[0]).toMatchObject({ position: 2, reason: expect.stringContaining('acknowledged before') });
+  });
+
+  it('flags a record of an aborted transaction that a read_committed replay ran on with', () => {
+    const b = new Builder().send('p', more, 'ok', { txn: { id: 'tx-2' } }).endTxn('p', 'tx-2', 'abort').final(log);
+    const r = checkReplay(b.poll(REPLAY_READ, [...log, more], { from: 'beginning', isolation: 'read_committed' }).ops);
+    expect(r.witnesses[0]).toMatchObject({ position: 2, reason: expect.stringContaining('aborted transaction'), transaction: 'tx-2' });
+  });
+
   it('judges against the final read of the record’s own topic, not the first final read of the run', () => {
     // The send was acknowledged after the final read of topic t began but before that of topic u.
     const u = (offset: number, value: string): RecordRef => ({ ...rec(offset, value), topic: 'u' });

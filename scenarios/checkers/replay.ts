@@ -1,5 +1,5 @@
 import type { Op } from '../../harness/history/history.ts';
-import { indexHistory, OK, recordOfRow, type HistoryIndex } from './history-index.ts';
+import { indexHistory, OK, READ_COMMITTED, recordOfRow, type HistoryIndex } from './history-index.ts';
 import { verdict, type CheckResult } from './types.ts';
 
 /**
@@ -14,6 +14,8 @@ import { verdict, type CheckResult } from './types.ts';
  * leader's log). Such a record becomes visible when the high watermark moves on after the final
  * read, which Kafka allows. A record that runs on must also follow the partition's last offset;
  * one no send in the history accounts for, or one acknowledged before the final read, is a witness.
+ * At read_committed a transactional record is owed only once its commit was invoked too, and one
+ * of an aborted transaction is always a witness (aborted-read leaves the replay to this checker).
  */
 export function checkReplay(history: readonly Op[], ix: HistoryIndex = indexHistory(history)): CheckResult {
   if (!ix.final || !ix.replay) return { checker: 'replay', valid: 'unknown', summary: 'the history lacks a final read and a replay', witnesses: [] };
@@ -58,7 +60,7 @@ export function checkReplay(history: readonly Op[], ix: HistoryIndex = indexHist
         differ(part, -1, y, { reason: 'the replay ran on with an offset at or below the one before it' });
         continue;
       }
-      const why = explainRunOn(ix, (sendsOf ??= sendsByContent(ix)), part, y);
+      const why = explainRunOn(ix, (sendsOf ??= sendsByContent(ix)), part, y, ix.pollIsolation[p] === READ_COMMITTED);
       if (why) differ(part, -1, y, why);
       else {
         ranOn[part]!++;
@@ -93,21 +95,33 @@ function sendsByContent(ix: HistoryIndex): SendsByContent {
 
 /**
  * Why replay row `y` (past the final read's end of `part`) may not run on, or null when a send
- * explains it: one of the same record, to the same partition (or naming none), that had not been
- * acknowledged with an offset before the final read took the partition's end offsets.
+ * explains it: one of the same record, to the same partition (or naming none), that the final
+ * read was not owed when it took the partition's end offsets. A send is owed once acknowledged
+ * with an offset; a transactional one, read at read_committed, only once its transaction's commit
+ * was also invoked by then, and a record of an aborted transaction is never explained there
+ * (aborted-read leaves the replay to this checker).
  */
-function explainRunOn(ix: HistoryIndex, sends: SendsByContent, part: number, y: number): Record<string, unknown> | null {
+function explainRunOn(ix: HistoryIndex, sends: SendsByContent, part: number, y: number, readCommitted: boolean): Record<string, unknown> | null {
   const tookEnds = ix.finalFrom[part]!;
   let acknowledged = -1;
+  let aborted = -1;
   for (let s = sends.head[ix.recContent[y]!] ?? -1; s >= 0; s = sends.next[s]!) {
     const sp = ix.sendPart[s]!;
     if (sp >= 0 && sp !== part) continue;
     const done = ix.sendDone[s]!;
-    if (ix.sendOutcome[s] === OK && ix.sendOffset[s]! >= 0 && done >= 0 && done < tookEnds) acknowledged = done;
+    const t = ix.sendTxn[s]!;
+    const txn = t >= 0 && readCommitted ? ix.txns[t]! : null;
+    if (txn?.outcome === 'abort') {
+      aborted = s;
+      continue;
+    }
+    const visible = !txn || (txn.outcome === 'commit' && txn.endInvoke >= 0 && txn.endInvoke < tookEnds);
+    if (ix.sendOutcome[s] === OK && ix.sendOffset[s]! >= 0 && done >= 0 && done < tookEnds && visible) acknowledged = done;
     else return null;
   }
   if (acknowledged >= 0) {
     return { reason: 'the replay ran on with a record acknowledged before the final read took its end offsets', acknowledged: ix.history[acknowledged], finalReadFrom: tookEnds };
   }
+  if (aborted >= 0) return { reason: 'the replay (read_committed) ran on with a record of an aborted transaction', transaction: ix.txns[ix.sendTxn[aborted]!]!.id };
   return { reason: 'the replay ran on with a record no send in the history accounts for' };
 }
