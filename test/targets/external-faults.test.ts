@@ -40,10 +40,16 @@ describe('run --target external@… --faults', () => {
     expect(cli.stderr()).toBe("kconform: fault 'kill' cannot be done on an external target: it needs --node-control kill=…,start=…; without commands an external target offers delay, blackhole, drop-response, cut-client\n");
   });
 
-  it('compare takes --node-control only with an external target', async () => {
+  it('compare and replay take --node-control only with an external target', async () => {
     await using cli = startKconform(['compare', '--targets', 'reference,reference', '--node-control', 'kill=true', '--out', join(scratch, 'compare-nc')]);
     expect(await cli.exited).toBe(2);
     expect(cli.stderr()).toBe('kconform: --node-control is for external@HOST:PORT targets (kconform controls the processes of the targets it starts)\n');
+    const stored = join(scratch, 'reference-run');
+    mkdirSync(stored);
+    writeFileSync(join(stored, 'config.json'), JSON.stringify({ scenario: 'seed', target: 'reference', seed: 1, records: 10 }));
+    await using replay = startKconform(['replay', stored, '--node-control', 'kill=true', '--out', join(scratch, 'reference-replay')]);
+    expect(await replay.exited).toBe(2);
+    expect(replay.stderr()).toBe('kconform: --node-control is for external@HOST:PORT targets (kconform controls the processes of the targets it starts)\n');
   });
 
   it('puts the proxy in front of an external single broker: delay, blackhole, drop-response and cut-client are applied, recorded and healed', async () => {
@@ -109,5 +115,12 @@ describe('run --target external@… --faults', () => {
     await using refused = startKconform(['replay', old, '--out', join(scratch, 'kill-old-replay')]);
     expect(await refused.exited).toBe(2);
     expect(refused.stderr()).toBe(`kconform: ${join(old, 'config.json')}: fault 'kill' cannot be done on an external target: it needs --node-control kill=…,start=…; without commands an external target offers delay, blackhole, drop-response, cut-client\n`);
+    // …and with --node-control on the replay (commands for this machine) it does the faults
+    const given = join(scratch, 'kill-old-given');
+    await using overridden = startKconform(['replay', old, '--node-control', `@${file}`, '--out', given]);
+    expect(await overridden.exited, overridden.stdout() + overridden.stderr()).toBe(0);
+    expect(overridden.stdout()).toContain('process faults through the --node-control commands: kill, start, pause, resume');
+    expect(nemesisOk(given)).toContain('kill');
+    expect(JSON.parse(readFileSync(join(given, 'config.json'), 'utf8')).nodeControl).toEqual(config.nodeControl);
   }, 360_000);
 });

@@ -156,7 +156,7 @@ export async function runCommand(opts: RunOptions): Promise<void> {
   }
   for (const r of failed) {
     process.stdout.write(`\n${r.scenario} ${r.valid === false ? 'found an anomaly' : 'could not decide'}: seed ${r.seed}, run directory ${r.runDir}\n`);
-    const rerun = [`--target ${r.target}`, opts.brokers > 1 ? `--brokers ${opts.brokers}` : '', `--scenarios ${r.scenario}`, `--seed ${r.seed}`, `--records ${opts.records}`, opts.faults ? `--faults ${opts.faults}` : '', opts.bug ? `--bug ${opts.bug}` : ''];
+    const rerun = [`--target ${r.target}`, opts.brokers > 1 ? `--brokers ${opts.brokers}` : '', `--scenarios ${r.scenario}`, `--seed ${r.seed}`, `--records ${opts.records}`, opts.faults ? `--faults ${opts.faults}` : '', opts.bug ? `--bug ${opts.bug}` : '', opts.nodeControl ? `--node-control '${opts.nodeControl.replaceAll("'", "'\\''")}'` : ''];
     process.stdout.write(`  replay this run: kconform replay ${r.runDir}\n`);
     process.stdout.write(`  rerun with: kconform run ${rerun.filter(Boolean).join(' ')}\n`);
     if (r.shrink && !r.shrunk) {
