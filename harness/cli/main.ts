@@ -101,6 +101,7 @@ program
   .option('--faults <list>', FAULTS_HELP)
   .option('--out <dir>', 'where to write the runs and compare.json (default runs/<run-id>/)')
   .option('--junit <file>', 'also write a JUnit XML report to FILE (one case per scenario x aspect)')
+  .option('--node-control <spec>', 'external@ targets: process faults through your commands per node, as for run (docs/external-faults.md); the same commands for every external target')
   .action(async (opts) => (await import('./commands/compare.ts')).compareCommand(opts));
 
 program
@@ -108,6 +109,7 @@ program
   .description('run a stored case again (RUN_DIR, or a directory of runs) and say whether the outcome matches')
   .argument('<run-dir>', 'a run directory holding config.json, or a directory with run directories below it')
   .option('--out <dir>', 'where to write the replay (default RUN_DIR-replay-N)')
+  .option('--node-control <spec>', "external@ runs: the process fault commands to use instead of those stored in config.json (they may only work on the machine that ran the original); as for run")
   .option('--junit <file>', 'also write a JUnit XML report to FILE')
   .action(async (runDir, opts) => (await import('./commands/replay.ts')).replayCommand(runDir, opts));
 

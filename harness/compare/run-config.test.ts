@@ -18,6 +18,16 @@ describe('parseRunConfig', () => {
     expect(parseRunConfig({ scenario: 'seed', target: 'reference', seed: 1, records: 3, bugs: ['drop-acked-write'], check: { acks: 'all' } }, known)).toMatchObject({ brokers: 1, faults: [], bugs: ['drop-acked-write'] });
   });
 
+  it('reads the node-control commands an external run stored, templates as given', () => {
+    const stored = { kill: 'docker kill b%i', start: 'docker start b%i', readyTimeoutMs: 90_000, commandTimeoutMs: 60_000 };
+    expect(parseRunConfig({ ...good, target: 'external@127.0.0.1:9092', nodeControl: stored }, known).nodeControl).toEqual({
+      commands: { kill: 'docker kill b%i', start: 'docker start b%i' },
+      readyTimeoutMs: 90_000,
+      commandTimeoutMs: 60_000,
+    });
+    expect(parseRunConfig(good, known).nodeControl).toBeUndefined();
+  });
+
   it.each([
     [[], 'expected a JSON object'],
     [{ ...good, scenario: undefined }, "'scenario' is missing"],
@@ -31,6 +41,10 @@ describe('parseRunConfig', () => {
     [{ ...good, faults: ['meteor'] }, "unknown fault 'meteor'"],
     [{ ...good, bugs: ['nosuch'] }, "unknown bug 'nosuch'"],
     [{ ...good, bugs: ['drop-acked-write'] }, 'only in the reference target'],
+    [{ ...good, nodeControl: { kill: 'x' } }, "'nodeControl' exists only for external@ targets"],
+    [{ ...good, target: 'external@h:1', nodeControl: 'kill=x' }, "'nodeControl' must be a JSON object"],
+    [{ ...good, target: 'external@h:1', nodeControl: { explode: 'x' } }, "'nodeControl': unknown key 'explode'"],
+    [{ ...good, target: 'external@h:1', nodeControl: { kill: '' } }, "'nodeControl': the 'kill' command is empty"],
   ])('rejects %j: %s', (raw, message) => {
     expect(() => parseRunConfig(raw, known)).toThrow(message);
   });

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FAULT_FAMILIES, type FaultFamily } from '../nemesis/fault-schedule.ts';
+import { nodeControlFromJson, type NodeCommands } from '../nemesis/node-commands.ts';
 import { parseTargetSpec, type TargetSpec } from '../targets/target-spec.ts';
 import type { CheckResult, Validity } from '../../scenarios/checkers/types.ts';
 
@@ -20,6 +21,11 @@ export interface RunConfig {
   records: number;
   faults: FaultFamily[];
   bugs: string[];
+  /**
+   * external@ runs only: the `--node-control` commands the run was given (stored in the `@FILE`
+   * JSON form, templates as given), so a replay does the same process faults.
+   */
+  nodeControl?: NodeCommands;
 }
 
 /** What a config.json may name, from the running kconform (scenario and bug registries). */
@@ -63,7 +69,12 @@ export function parseRunConfig(raw: unknown, known: KnownNames): RunConfig {
   const badBug = bugs.find((b) => !known.bugs.includes(b));
   if (badBug) throw new Error(`unknown bug '${badBug}'; known: ${known.bugs.join(', ')}`);
   if (bugs.length && spec.kind !== 'reference') throw new Error('bugs exist only in the reference target');
-  return { scenario: c.scenario, target: c.target, spec, brokers, seed: c.seed, records: c.records, faults: faults as FaultFamily[], bugs };
+  let nodeControl: NodeCommands | undefined;
+  if (c.nodeControl !== undefined) {
+    if (spec.kind !== 'external') throw new Error("'nodeControl' exists only for external@ targets");
+    nodeControl = nodeControlFromJson(c.nodeControl, "'nodeControl'");
+  }
+  return { scenario: c.scenario, target: c.target, spec, brokers, seed: c.seed, records: c.records, faults: faults as FaultFamily[], bugs, ...(nodeControl ? { nodeControl } : {}) };
 }
 
 /** Reads and validates RUN_DIR/config.json; the Error message names the file. */

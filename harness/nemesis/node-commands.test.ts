@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { nodeCommand, parseNodeControl, runNodeCommand } from './node-commands.ts';
+import { nodeCommand, nodeControlFromJson, nodeControlToJson, parseNodeControl, runNodeCommand } from './node-commands.ts';
 import { externalFaultProblem, processFaultsOf } from './external-faults.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kconform-node-commands-'));
@@ -30,6 +30,13 @@ describe('--node-control', () => {
     expect(() => parseNodeControl(`@${join(dir, 'missing.json')}`)).toThrow(/cannot read .*missing.json: ENOENT/);
     writeFileSync(join(dir, 'bad.json'), 'kill=x');
     expect(() => parseNodeControl(`@${join(dir, 'bad.json')}`)).toThrow(/is not JSON/);
+  });
+
+  it('stores as the @FILE JSON form and reads back the same commands (what config.json keeps for replay)', () => {
+    const c = parseNodeControl("kill=kill -9 $(cat /run/b%i.pid),start=sh -c 'a,b' %i,ready-timeout-ms=5000");
+    const json = nodeControlToJson(c);
+    expect(json).toEqual({ kill: 'kill -9 $(cat /run/b%i.pid)', start: "sh -c 'a,b' %i", readyTimeoutMs: 5000, commandTimeoutMs: 60_000 });
+    expect(nodeControlFromJson(JSON.parse(JSON.stringify(json)), 'x')).toEqual(c);
   });
 
   it('substitutes %i with the node id and %% with %', () => {

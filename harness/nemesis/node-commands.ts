@@ -70,7 +70,7 @@ export function parseNodeControl(value: string): NodeCommands {
       throw new Error(`--node-control ${v}: ${file} is not JSON (${(err as Error).message})`);
     }
     if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error(`--node-control ${v}: ${file} must hold a JSON object of action: command`);
-    return build(Object.entries(json), `--node-control ${file}`);
+    return nodeControlFromJson(json, `--node-control ${file}`);
   }
   const pairs = v.split(new RegExp(`,(?=\\s*(?:${KEYS.join('|')})=)`));
   return build(
@@ -81,6 +81,25 @@ export function parseNodeControl(value: string): NodeCommands {
     }),
     '--node-control',
   );
+}
+
+/**
+ * The commands as a JSON object of the `@FILE` form (templates as given, `%i` unexpanded, and both
+ * timeouts): what a run stores as `nodeControl` in config.json, so `kconform replay` can run them again.
+ */
+export function nodeControlToJson(nc: NodeCommands): Record<string, string | number> {
+  return { ...nc.commands, readyTimeoutMs: nc.readyTimeoutMs, commandTimeoutMs: nc.commandTimeoutMs };
+}
+
+/**
+ * Validates a JSON object of the `@FILE` form (a file's content, or config.json's `nodeControl`).
+ *
+ * @param where names the source in the error (e.g. the file)
+ * @throws Error with a one-line reason on anything but an object of known keys and non-empty commands
+ */
+export function nodeControlFromJson(json: unknown, where: string): NodeCommands {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error(`${where} must be a JSON object of action: command`);
+  return build(Object.entries(json), where);
 }
 
 /** `template` with `%i` replaced by the node id and `%%` by `%`. */

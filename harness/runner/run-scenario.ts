@@ -13,7 +13,7 @@ import type { DurabilityTable } from '../../scenarios/failover-durability-table.
 import { drawSchedule, FAULT_NEEDS, faultOf, type FaultFamily, type NodeRole, type ScheduledFault } from '../nemesis/fault-schedule.ts';
 import { findActiveController, findPartitionLeader } from '../nemesis/node-roles.ts';
 import { Nemesis } from '../nemesis/nemesis.ts';
-import type { NodeCommands } from '../nemesis/node-commands.ts';
+import { nodeControlToJson, type NodeCommands } from '../nemesis/node-commands.ts';
 import { makeDirs } from '../output/make-dirs.ts';
 
 /** The outcome of one scenario run, as results.json stores it. */
@@ -176,7 +176,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
   const check = resolveCheckConfig({ replicationFactor: Math.min(3, o.brokers ?? 1), ...scenario.checkConfig, faults: (o.faults?.length ?? 0) > 0 });
   // The failover timings the scenario asks of the target (both targets alike), recorded with the run.
   const timings = (o.brokers ?? 1) > 1 ? scenario.timings : undefined;
-  const config = { scenario: scenario.name, target: targetName, brokers: o.brokers ?? 1, seed, records, faults: o.faults ?? [], bugs: [...bugs], check, ...(timings ? { timings } : {}), ...(o.schedule ? { schedule: o.schedule } : {}), kconform: '0.1.0' };
+  const config = { scenario: scenario.name, target: targetName, brokers: o.brokers ?? 1, seed, records, faults: o.faults ?? [], bugs: [...bugs], check, ...(timings ? { timings } : {}), ...(o.schedule ? { schedule: o.schedule } : {}), ...(o.nodeControl ? { nodeControl: nodeControlToJson(o.nodeControl) } : {}), kconform: '0.1.0' };
   writeFileSync(join(runDir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
   const history = new HistoryRecorder(join(runDir, 'history.jsonl'));
   let target: StartedTarget | undefined;

@@ -7,7 +7,7 @@
  * - a fault that cannot be done is exit 2 with one line.
  * Every fault must appear in the history as a nemesis op that completed ok.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -31,6 +31,25 @@ describe('run --target external@… --faults', () => {
     await using cli = startKconform(['run', '--target', 'external@127.0.0.1:1', '--faults', 'pause', '--out', join(scratch, 'refused')]);
     expect(await cli.exited).toBe(2);
     expect(cli.stderr()).toBe("kconform: fault 'pause' cannot be done on an external target: it needs --node-control pause=…,resume=…; without commands an external target offers delay, blackhole, drop-response, cut-client\n");
+  });
+
+  it('compare refuses a fault an external target cannot do, in one line, exit 2, before any target starts', async () => {
+    await using cli = startKconform(['compare', '--targets', 'reference,external@127.0.0.1:1', '--faults', 'delay,kill', '--scenarios', 'seed', '--out', join(scratch, 'compare-refused')]);
+    expect(await cli.exited).toBe(2);
+    expect(cli.stdout()).toBe('');
+    expect(cli.stderr()).toBe("kconform: fault 'kill' cannot be done on an external target: it needs --node-control kill=…,start=…; without commands an external target offers delay, blackhole, drop-response, cut-client\n");
+  });
+
+  it('compare and replay take --node-control only with an external target', async () => {
+    await using cli = startKconform(['compare', '--targets', 'reference,reference', '--node-control', 'kill=true', '--out', join(scratch, 'compare-nc')]);
+    expect(await cli.exited).toBe(2);
+    expect(cli.stderr()).toBe('kconform: --node-control is for external@HOST:PORT targets (kconform controls the processes of the targets it starts)\n');
+    const stored = join(scratch, 'reference-run');
+    mkdirSync(stored);
+    writeFileSync(join(stored, 'config.json'), JSON.stringify({ scenario: 'seed', target: 'reference', seed: 1, records: 10 }));
+    await using replay = startKconform(['replay', stored, '--node-control', 'kill=true', '--out', join(scratch, 'reference-replay')]);
+    expect(await replay.exited).toBe(2);
+    expect(replay.stderr()).toBe('kconform: --node-control is for external@HOST:PORT targets (kconform controls the processes of the targets it starts)\n');
   });
 
   it('puts the proxy in front of an external single broker: delay, blackhole, drop-response and cut-client are applied, recorded and healed', async () => {
@@ -70,5 +89,38 @@ describe('run --target external@… --faults', () => {
     // and the run left every node running
     const nodes = (await (await fetch(`${url}/nodes`)).json()) as { nodes: { id: number; state: string }[] };
     expect(nodes.nodes.map((n) => n.state)).toEqual(['running', 'running', 'running']);
-  }, 240_000);
+
+    // config.json keeps the commands as given, so `replay` does the same process faults without --node-control
+    const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    expect(config.nodeControl).toEqual({ kill: `kill -9 ${pid}`, start: `curl -sf -X POST ${url}/nodes/%i/restart > /dev/null`, pause: `kill -STOP ${pid}`, resume: `kill -CONT ${pid}`, readyTimeoutMs: 60_000, commandTimeoutMs: 60_000 });
+    const again = join(scratch, 'kill-replay');
+    await using replay = startKconform(['replay', out, '--out', again]);
+    expect(await replay.exited, replay.stdout() + replay.stderr()).toBe(0);
+    expect(replay.stdout()).toContain('process faults through the node-control commands config.json stores: kill, start, pause, resume');
+    // the same seed draws the same schedule; the scenario's end may cut either run's schedule short, so one is a prefix of the other
+    const replayed = nemesisOk(again);
+    expect(replayed, replayed.join(',')).toContain('kill');
+    expect(replayed, replayed.join(',')).toContain('restart');
+    const [a, b] = [ops.filter((f) => f !== 'heal-all'), replayed.filter((f) => f !== 'heal-all')];
+    const n = Math.min(a.length, b.length);
+    expect(b.slice(0, n), `replay ${b} vs original ${a}`).toEqual(a.slice(0, n));
+    const after = (await (await fetch(`${url}/nodes`)).json()) as { nodes: { id: number; state: string }[] };
+    expect(after.nodes.map((n) => n.state)).toEqual(['running', 'running', 'running']);
+
+    // a config.json from before the commands were stored: replay refuses rather than leave the kills out
+    const old = join(scratch, 'kill-old');
+    mkdirSync(old);
+    const { nodeControl: _, ...withoutCommands } = config;
+    writeFileSync(join(old, 'config.json'), JSON.stringify(withoutCommands));
+    await using refused = startKconform(['replay', old, '--out', join(scratch, 'kill-old-replay')]);
+    expect(await refused.exited).toBe(2);
+    expect(refused.stderr()).toBe(`kconform: ${join(old, 'config.json')}: fault 'kill' cannot be done on an external target: it needs --node-control kill=…,start=…; without commands an external target offers delay, blackhole, drop-response, cut-client\n`);
+    // …and with --node-control on the replay (commands for this machine) it does the faults
+    const given = join(scratch, 'kill-old-given');
+    await using overridden = startKconform(['replay', old, '--node-control', `@${file}`, '--out', given]);
+    expect(await overridden.exited, overridden.stdout() + overridden.stderr()).toBe(0);
+    expect(overridden.stdout()).toContain('process faults through the --node-control commands: kill, start, pause, resume');
+    expect(nemesisOk(given)).toContain('kill');
+    expect(JSON.parse(readFileSync(join(given, 'config.json'), 'utf8')).nodeControl).toEqual(config.nodeControl);
+  }, 360_000);
 });

@@ -15,6 +15,7 @@ import { newRunId, selectScenarios } from '../scenario-selection.ts';
 import { CliError, ExitCode, targetError, usageError } from '../exit-codes.ts';
 import { checkOutputDir, checkOutputFile } from '../output-paths.ts';
 import { makeDirs } from '../../output/make-dirs.ts';
+import { parseNodeControlOption, refuseImpossibleExternalFaults } from '../external-fault-options.ts';
 
 /** Options of `kconform compare` (those of `run`, with several targets and no --bug). */
 export interface CompareOptions {
@@ -27,6 +28,8 @@ export interface CompareOptions {
   faults?: string;
   out?: string;
   junit?: string;
+  /** external@ targets only: per-node process fault commands, `ACTION=COMMAND,…` or `@FILE.json`; the same for every external target. */
+  nodeControl?: string;
 }
 
 
@@ -55,6 +58,10 @@ export async function compareCommand(opts: CompareOptions): Promise<void> {
   } catch (err) {
     throw usageError((err as Error).message);
   }
+  const specs = targets.map((t) => t.parsed);
+  const nodeControl = parseNodeControlOption(opts.nodeControl, specs);
+  // as `run`: a fault an external target cannot do is refused before anything starts, not left out
+  refuseImpossibleExternalFaults(faults, specs, nodeControl);
   const scenarios = selectScenarios(opts.scenarios, opts.brokers, (line) => process.stdout.write(`${line}\n`));
   const baseSeed = opts.seed ?? randomInt(2 ** 31 - 1);
   const outRoot = checkOutputDir(opts.out ?? join('runs', newRunId()));
@@ -74,7 +81,7 @@ export async function compareCommand(opts: CompareOptions): Promise<void> {
         const runId = `${basename(outRoot)}-${scenarioDir}-${t.dirName}`;
         process.stdout.write(`\n${scenario.name} (seed ${seed}) on ${t.label}\n`);
         try {
-          const r = await runScenario({ spec: t.parsed, targetName: t.spec, scenario, seed, records: opts.records, runDir, runId, brokers: opts.brokers, faults, progress: (line) => process.stdout.write(`  [${t.label}] ${line}\n`) });
+          const r = await runScenario({ spec: t.parsed, targetName: t.spec, scenario, seed, records: opts.records, runDir, runId, brokers: opts.brokers, faults, nodeControl: t.parsed.kind === 'external' ? nodeControl : undefined, progress: (line) => process.stdout.write(`  [${t.label}] ${line}\n`) });
           runs.push({ target: t.label, runDir, valid: r.valid, failing: failingChecks(r.checks), seconds: r.seconds, error: r.error });
           behaviours.push({ target: t.label, runId, history: readHistoryFile(runDir), checks: r.checks, error: r.error });
         } catch (err) {

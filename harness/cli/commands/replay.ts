@@ -13,11 +13,15 @@ import { ALL_SCENARIOS } from '../../../scenarios/index.ts';
 import { CliError, ExitCode, targetError, usageError } from '../exit-codes.ts';
 import { checkOutputDir, checkOutputFile } from '../output-paths.ts';
 import { makeDirs } from '../../output/make-dirs.ts';
+import type { NodeCommands } from '../../nemesis/node-commands.ts';
+import { parseNodeControlOption, refuseImpossibleExternalFaults } from '../external-fault-options.ts';
 
 /** Options of `kconform replay`. */
 export interface ReplayOptions {
   out?: string;
   junit?: string;
+  /** external@ runs: process fault commands instead of those config.json stores (`ACTION=COMMAND,…` or `@FILE.json`). */
+  nodeControl?: string;
 }
 
 /** A replay's own directories are never cases to replay again. */
@@ -51,6 +55,8 @@ interface ReplayCase {
   /** The fault schedule config.json names (a shrunk case); undefined: drawn from the seed as in the original. */
   schedule: ScheduledFault[] | undefined;
   runDir: string;
+  /** The process fault commands to give an external target: --node-control, else the stored ones. */
+  nodeControl: NodeCommands | undefined;
 }
 
 /**
@@ -69,16 +75,20 @@ export async function replayCommand(runDirArg: string, opts: ReplayOptions): Pro
   const known = { scenarios: ALL_SCENARIOS.map((s) => s.name), bugs: BUG_NAMES };
   const outRoot = resolve(opts.out ?? nextReplayDir(root));
   // every config is checked before anything runs: a bad one is exit 2, not a half-done replay
-  const cases: ReplayCase[] = dirs.map((original) => {
-    let config: RunConfig;
-    let schedule: ScheduledFault[] | undefined;
+  const stored = dirs.map((original) => {
     try {
-      config = readRunConfig(original, known);
-      schedule = readStoredSchedule(original);
+      return { original, config: readRunConfig(original, known), schedule: readStoredSchedule(original) };
     } catch (err) {
       throw usageError((err as Error).message);
     }
-    return { original, config, schedule, runDir: original === root ? outRoot : join(outRoot, relative(root, original)) };
+  });
+  const override = parseNodeControlOption(opts.nodeControl, stored.map((s) => s.config.spec));
+  const cases: ReplayCase[] = stored.map(({ original, config, schedule }) => {
+    const nodeControl = config.spec.kind === 'external' ? (override ?? config.nodeControl) : undefined;
+    // as `run`: a stored external run whose process faults have no commands (a config.json from
+    // before they were stored) is refused, not replayed with those faults left out
+    refuseImpossibleExternalFaults(config.faults, [config.spec], nodeControl, join(original, 'config.json'));
+    return { original, config, schedule, runDir: original === root ? outRoot : join(outRoot, relative(root, original)), nodeControl };
   });
   checkOutputDir(outRoot);
   if (opts.junit) checkOutputFile(opts.junit, '--junit');
@@ -90,6 +100,7 @@ export async function replayCommand(runDirArg: string, opts: ReplayOptions): Pro
     const faults = config.faults.length ? `, faults ${config.faults.join(',')}` : '';
     const bugs = config.bugs.length ? `, bugs ${config.bugs.join(',')}` : '';
     process.stdout.write(`\nreplaying ${config.scenario} on ${config.target} (brokers ${config.brokers}, seed ${config.seed}, records ${config.records}${faults}${bugs}) from ${c.original}\n`);
+    if (c.nodeControl) process.stdout.write(`  process faults through ${opts.nodeControl !== undefined ? 'the --node-control commands' : 'the node-control commands config.json stores'}: ${Object.keys(c.nodeControl.commands).join(', ')}\n`);
     if (c.schedule) process.stdout.write(`  stored fault schedule: ${describeSchedule(c.schedule)}\n`);
     let r: ScenarioRun;
     try {
@@ -104,6 +115,7 @@ export async function replayCommand(runDirArg: string, opts: ReplayOptions): Pro
         brokers: config.brokers,
         faults: config.faults,
         schedule: c.schedule,
+        nodeControl: c.nodeControl,
         progress: (line) => process.stdout.write(`  ${line}\n`),
       });
     } catch (err) {

@@ -13,8 +13,7 @@ import { formatDurabilityTable } from '../../../scenarios/failover-durability-ta
 import { newRunId, selectScenarios } from '../scenario-selection.ts';
 import { CliError, ExitCode, targetError, usageError } from '../exit-codes.ts';
 import { parseBugs } from './broker.ts';
-import { parseNodeControl, type NodeCommands } from '../../nemesis/node-commands.ts';
-import { externalFaultProblem } from '../../nemesis/external-faults.ts';
+import { parseNodeControlOption, refuseImpossibleExternalFaults } from '../external-fault-options.ts';
 import { checkOutputDir, checkOutputFile } from '../output-paths.ts';
 
 /** Options of `kconform run`. */
@@ -71,19 +70,8 @@ export async function runCommand(opts: RunOptions): Promise<void> {
   } catch (err) {
     throw usageError((err as Error).message);
   }
-  let nodeControl: NodeCommands | undefined;
-  if (opts.nodeControl !== undefined) {
-    if (spec.kind !== 'external') throw usageError('--node-control is for external@HOST:PORT targets (kconform controls the processes of the targets it starts)');
-    try {
-      nodeControl = parseNodeControl(opts.nodeControl);
-    } catch (err) {
-      throw usageError((err as Error).message);
-    }
-  }
-  if (spec.kind === 'external') {
-    const problem = externalFaultProblem(faults, nodeControl);
-    if (problem) throw usageError(problem);
-  }
+  const nodeControl = parseNodeControlOption(opts.nodeControl, [spec]);
+  refuseImpossibleExternalFaults(faults, [spec], nodeControl);
   const scenarios = selectScenarios(opts.scenarios, opts.brokers, (line) => process.stdout.write(`${line}\n`));
   const bugs = parseBugs(opts.bug);
   if (bugs.size && spec.kind !== 'reference') throw usageError('--bug works with the reference target only');
@@ -168,7 +156,7 @@ export async function runCommand(opts: RunOptions): Promise<void> {
   }
   for (const r of failed) {
     process.stdout.write(`\n${r.scenario} ${r.valid === false ? 'found an anomaly' : 'could not decide'}: seed ${r.seed}, run directory ${r.runDir}\n`);
-    const rerun = [`--target ${r.target}`, opts.brokers > 1 ? `--brokers ${opts.brokers}` : '', `--scenarios ${r.scenario}`, `--seed ${r.seed}`, `--records ${opts.records}`, opts.faults ? `--faults ${opts.faults}` : '', opts.bug ? `--bug ${opts.bug}` : ''];
+    const rerun = [`--target ${r.target}`, opts.brokers > 1 ? `--brokers ${opts.brokers}` : '', `--scenarios ${r.scenario}`, `--seed ${r.seed}`, `--records ${opts.records}`, opts.faults ? `--faults ${opts.faults}` : '', opts.bug ? `--bug ${opts.bug}` : '', opts.nodeControl ? `--node-control '${opts.nodeControl.replaceAll("'", "'\\''")}'` : ''];
     process.stdout.write(`  replay this run: kconform replay ${r.runDir}\n`);
     process.stdout.write(`  rerun with: kconform run ${rerun.filter(Boolean).join(' ')}\n`);
     if (r.shrink && !r.shrunk) {
