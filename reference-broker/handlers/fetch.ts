@@ -187,7 +187,10 @@ function groupByTopic(answers: { w: Wanted; answer: PartitionResponse }[]): Topi
  * throws a NullPointerException. KafkaApis then answers FetchRequest.getErrorResponse: top-level
  * UNKNOWN_SERVER_ERROR, no partitions, the request's session id. So any partition answered after
  * one of the zero topic id fails the whole request; a zero id answered last does not (checked
- * against 4.4.0 with raw requests, sessions or not, v13-v18).
+ * against 4.4.0 with raw requests, sessions or not, v13-v18). Kafka answers so only when it
+ * answers at once: a fetch that waited in purgatory (min.bytes not there) throws on the timer
+ * thread and is never answered, its connection muted for good. Here it gets the same error after
+ * the wait instead: hanging a client is not worth copying.
  */
 function zeroTopicIdBreaksGrouping(answers: readonly { w: Wanted }[], apiVersion: number): boolean {
   if (apiVersion < 13) return false;
