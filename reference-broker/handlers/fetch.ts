@@ -25,6 +25,7 @@
  * https://cwiki.apache.org/confluence/display/KAFKA/KIP-227%3A+Introduce+Incremental+FetchRequests+to+Increase+Partition+Scalability
  */
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
+import { NULL_UUID } from '../../protocol/primitives/index.ts';
 import type { FetchRequest, FetchResponse } from '../../protocol/messages/generated/index.ts';
 import type { Broker } from '../broker.ts';
 import { OffsetOutOfRangeError } from '../log/index.ts';
@@ -179,8 +180,25 @@ function groupByTopic(answers: { w: Wanted; answer: PartitionResponse }[]): Topi
   return topics;
 }
 
+/**
+ * True when Kafka 4.4.0 fails to build this answer. FetchResponse.toMessage groups a partition
+ * with the topic entry before it by id, or by name when that entry's id is the zero Uuid; on
+ * v13+ a zero id resolves to no topic, so the name is null and `previousTopic.topic().equals`
+ * throws a NullPointerException. KafkaApis then answers FetchRequest.getErrorResponse: top-level
+ * UNKNOWN_SERVER_ERROR, no partitions, the request's session id. So any partition answered after
+ * one of the zero topic id fails the whole request; a zero id answered last does not (checked
+ * against 4.4.0 with raw requests, sessions or not, v13-v18). Kafka answers so only when it
+ * answers at once: a fetch that waited in purgatory (min.bytes not there) throws on the timer
+ * thread and is never answered, its connection muted for good. Here it gets the same error after
+ * the wait instead: hanging a client is not worth copying.
+ */
+function zeroTopicIdBreaksGrouping(answers: readonly { w: Wanted }[], apiVersion: number): boolean {
+  if (apiVersion < 13) return false;
+  return answers.some(({ w }, i) => i < answers.length - 1 && w.topicId === NULL_UUID);
+}
+
 /** Reads every partition to read once; returns the answers (read ones first) and whether to answer now. */
-function collect(req: FetchRequest, broker: Broker, apiVersion: number, wanted: { read: Wanted[]; erroneous: Wanted[] }, leaders: Set<number>): { responses: TopicResponse[]; bytes: number; immediate: boolean } {
+function collect(req: FetchRequest, broker: Broker, apiVersion: number, wanted: { read: Wanted[]; erroneous: Wanted[] }, leaders: Set<number>): { responses: TopicResponse[]; bytes: number; immediate: boolean; kafkaFails: boolean } {
   const replicaId = apiVersion >= 15 ? req.replicaState.replicaId : req.replicaId;
   const readCommitted = req.isolationLevel === 1;
   let remaining = req.maxBytes;
@@ -199,7 +217,7 @@ function collect(req: FetchRequest, broker: Broker, apiVersion: number, wanted: 
     answer.abortedTransactions = [];
     answers.push({ w, answer });
   }
-  return { responses: groupByTopic(answers), bytes, immediate };
+  return { responses: groupByTopic(answers), bytes, immediate, kafkaFails: zeroTopicIdBreaksGrouping(answers, apiVersion) };
 }
 
 function waitForAppend(broker: Broker, ms: number): Promise<void> {
@@ -234,6 +252,7 @@ export const fetchHandler: ApiHandler<FetchRequest, FetchResponse> = {
       // ReplicaManager.fetchMessages answers at once without partitions to read, on enough bytes,
       // on a read error or a diverging epoch; partitions of unknown topics do not count.
       if (got.bytes >= req.minBytes || got.immediate || left <= 0 || wanted.read.length === 0 || connection.isClosed) {
+        if (got.kafkaFails) return { ...base, sessionId: req.sessionId, errorCode: ErrorCode.UNKNOWN_SERVER_ERROR, responses: [] };
         return { ...base, nodeEndpoints: broker.nodeEndpoints(leaders), errorCode: ErrorCode.NONE, responses: got.responses };
       }
       await waitForAppend(broker, left);
