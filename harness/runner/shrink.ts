@@ -249,7 +249,7 @@ export async function shrinkFailure(failing: ScenarioRun, records: number, rerun
     const property = fc.asyncProperty(fc.limitShrink(cases, maxAttempts), async ([n, schedule]) => {
       // The failing case itself always runs; after the budget, the candidates left pass untried
       // (fast-check then keeps the smallest failing case it has).
-      if (attempts > 0 && now() - t0 >= budgetMs) {
+      if (attempts > 0 && (budgetExhausted || now() - t0 >= budgetMs)) {
         budgetExhausted = true;
         return true;
       }
