@@ -90,7 +90,7 @@ export class RunAbortedError extends Error {
 }
 
 /** How long a stopped scenario gets to run its own finally blocks once its clients are gone. */
-const ABORT_GRACE_MS = 5000;
+const ABORT_GRACE_MS = 2000;
 
 /**
  * `work`, or a rejection with {@link RunAbortedError} as soon as `signal` aborts. A stopped
