@@ -46,7 +46,7 @@ function listening(hostPort: string): Promise<boolean> {
 }
 
 /** Produces, starts a consumer that reads for ever, says so, and then waits for what never comes. */
-function stuckScenario(ready: (bootstraps: string[]) => void): Scenario {
+function stuckScenario(ready: (bootstraps: string[]) => void, disconnected: () => void): Scenario {
   return {
     name: 'stuck',
     description: 'test only: waits for ever with a consumer running',
@@ -60,6 +60,7 @@ function stuckScenario(ready: (bootstraps: string[]) => void): Scenario {
       await producer.send({ topic, messages: [{ value: 'x' }] });
       const consumer = ctx.kafka.consumer({ groupId: `stuck-${ctx.runId}`, maxWaitTimeInMs: 200 });
       await consumer.connect();
+      consumer.on(consumer.events.DISCONNECT, disconnected);
       await consumer.subscribe({ topic, fromBeginning: true });
       let got!: () => void;
       const first = new Promise<void>((resolve) => (got = resolve));
@@ -73,7 +74,8 @@ function stuckScenario(ready: (bootstraps: string[]) => void): Scenario {
   };
 }
 
-async function abortWhileStuck(faults: 'none' | 'pause'): Promise<{ error: unknown; bootstraps: string[]; childrenWhileRunning: number[]; seconds: number }> {
+async function abortWhileStuck(faults: 'none' | 'pause'): Promise<{ error: unknown; bootstraps: string[]; childrenWhileRunning: number[]; seconds: number; consumerDisconnected: boolean }> {
+  let consumerDisconnected = false;
   const before = children();
   const cleanupsBefore = pendingCleanups();
   const controller = new AbortController();
@@ -88,7 +90,7 @@ async function abortWhileStuck(faults: 'none' | 'pause'): Promise<{ error: unkno
       childrenWhileRunning = children().filter((p) => !before.includes(p));
       t0 = performance.now();
       controller.abort(new Error('the shrink budget is spent'));
-    }),
+    }, () => (consumerDisconnected = true)),
     seed: 1,
     records: 1,
     runDir: `${scratch.dir}/${faults}`,
@@ -104,7 +106,7 @@ async function abortWhileStuck(faults: 'none' | 'pause'): Promise<{ error: unkno
     (err: unknown) => err,
   );
   expect(pendingCleanups()).toBe(cleanupsBefore);
-  return { error, bootstraps, childrenWhileRunning, seconds: (performance.now() - t0) / 1000 };
+  return { error, bootstraps, childrenWhileRunning, seconds: (performance.now() - t0) / 1000, consumerDisconnected };
 }
 
 describe('an aborted run on the reference target', () => {
@@ -113,6 +115,8 @@ describe('an aborted run on the reference target', () => {
     expect(r.error).toBeInstanceOf(RunAbortedError);
     expect((r.error as Error).message).toBe('run stopped: the shrink budget is spent');
     expect(r.bootstraps).toHaveLength(1);
+    // the scenario never disconnects its consumer: the runner did
+    expect(r.consumerDisconnected).toBe(true);
     for (const b of r.bootstraps) expect(await listening(b)).toBe(false);
     // the consumer's disconnect and the target's stop, not the scenario's endless wait
     expect(r.seconds).toBeLessThan(20);
@@ -125,6 +129,7 @@ describe('an aborted run on the reference target', () => {
     expect(r.childrenWhileRunning.length).toBeGreaterThan(0);
     const left = children().filter((p) => r.childrenWhileRunning.includes(p));
     expect(left).toEqual([]);
+    expect(r.consumerDisconnected).toBe(true);
     for (const b of r.bootstraps) expect(await listening(b)).toBe(false);
     expect(r.seconds).toBeLessThan(20);
   }, 90_000);
