@@ -27,7 +27,11 @@ export const idempotenceScenario: Scenario = {
     const proxies = await startProxies(ctx.target.bootstrap.split(',').map(splitHostPort));
     const viaProxy = proxies.map((p) => `${p.listen.host}:${p.listen.port}`);
     // A short request timeout so a dropped answer turns into a retry quickly.
-    const kafka = kafkajsClient(viaProxy, 'kconform-idempotence', { logLevel: logLevel.NOTHING, requestTimeout: 1500, retry: { retries: 8, initialRetryTime: 100 } });
+    const client = kafkajsClient(viaProxy, 'kconform-idempotence', { logLevel: logLevel.NOTHING, requestTimeout: 1500, retry: { retries: 8, initialRetryTime: 100 } });
+    const kafka = ctx.track?.(client) ?? client;
+    // A stopped run closes the proxies at once: their ports must not outlive it.
+    const closeProxies = () => void Promise.all(proxies.map((p) => p.close())).catch(() => {});
+    ctx.signal?.addEventListener('abort', closeProxies, { once: true });
     let retried = 0;
     try {
       // Faults run from the start: setup meets nodes that are down or restarting, so it retries.
@@ -59,6 +63,7 @@ export const idempotenceScenario: Scenario = {
       for (const p of proxies) p.heal();
       ctx.history.invoke(NEMESIS, NEMESIS, { fault: 'heal-all' }).ok({ fault: 'heal-all' });
     } finally {
+      ctx.signal?.removeEventListener('abort', closeProxies);
       for (const p of proxies) await p.close();
     }
     await ctx.quiesce();

@@ -45,6 +45,17 @@ export interface ScenarioContext {
    * {@link faults} is not empty.
    */
   readonly nemesis?: Nemesis;
+  /**
+   * Aborts when the run is stopped from outside (a shrink try over its budget): the runner then
+   * disconnects the clients and stops the target; a scenario holding something else (proxies,
+   * timers) releases it on this signal.
+   */
+  readonly signal?: AbortSignal;
+  /**
+   * Registers a Kafka client the scenario made itself (not {@link kafka}), so a stopped run
+   * disconnects its producers, consumers and admins too. Returns the client to use.
+   */
+  track?(kafka: Kafka): Kafka;
   /** Fields the scenario adds to results.json; the runner writes them after the run. */
   readonly results?: ScenarioResults;
 }

@@ -23,6 +23,7 @@ export class HistoryRecorder {
   readonly ops: Op[] = [];
   private readonly started = performance.now();
   private readonly out: WriteStream | undefined;
+  private closed = false;
 
   constructor(path?: string) {
     this.out = path ? createWriteStream(path, { flags: 'w' }) : undefined;
@@ -32,7 +33,8 @@ export class HistoryRecorder {
     const op: Op = { index: this.ops.length, time: Math.round((performance.now() - this.started) * 1000) / 1000, process, type, f, value };
     if (error !== undefined) op.error = error;
     this.ops.push(op);
-    this.out?.write(JSON.stringify(op, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) + '\n');
+    // An aborted run's scenario may still record after the file is closed: keep it in memory only.
+    if (!this.closed) this.out?.write(JSON.stringify(op, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) + '\n');
     return op;
   }
 
@@ -54,6 +56,7 @@ export class HistoryRecorder {
 
   /** Flushes and closes the file. */
   async close(): Promise<void> {
+    this.closed = true;
     const out = this.out;
     if (!out) return;
     await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));

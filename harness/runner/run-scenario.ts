@@ -2,6 +2,7 @@ import { createWriteStream, writeFileSync, type WriteStream } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { kafkajsClient } from '../drivers/kafkajs-client.ts';
+import { ClientTracker } from '../drivers/client-tracker.ts';
 import { HistoryRecorder } from '../history/history.ts';
 import { registerCleanup } from '../cleanup/cleanup-registry.ts';
 import type { TargetSpec } from '../targets/target-spec.ts';
@@ -38,7 +39,7 @@ export interface ScenarioRun {
   /** Set when a failure was shrunk: the smallest workload and fault schedule that still fail the same way. */
   shrunk?: { records: number; ops: number; attempts: number; path: string | undefined; runDir: string; failing: string[]; schedule?: ScheduledFault[] };
   /** Set when shrinking ran: how long, whether the budget ran out, whether it found a smaller case. */
-  shrink?: { attempts: number; seconds: number; budgetSeconds: number; budgetExhausted: boolean; smaller: boolean; reproduced: boolean };
+  shrink?: { attempts: number; seconds: number; budgetSeconds: number; budgetExhausted: boolean; unfinished?: number; smaller: boolean; reproduced: boolean };
   /** The durability study's table (acks level x fault -> acked, lost, duplicated, unavailable seconds), from the `durability` scenario. */
   durability?: DurabilityTable;
 }
@@ -72,6 +73,39 @@ export interface RunScenarioOptions {
   progress: (line: string) => void;
   /** external@ only: the owner's per-node process fault commands. */
   nodeControl?: NodeCommands;
+  /**
+   * Stops the run when it aborts: the scenario is no longer awaited, its clients are
+   * disconnected, faults healed and the target stopped (as on Ctrl-C), and runScenario rejects
+   * with {@link RunAbortedError}; nothing is checked.
+   */
+  signal?: AbortSignal;
+}
+
+/** Thrown by {@link runScenario} when its signal stopped the run; the target was stopped. */
+export class RunAbortedError extends Error {
+  constructor(reason: unknown) {
+    super(`run stopped: ${reason instanceof Error ? reason.message : String(reason ?? 'aborted')}`);
+    this.name = 'RunAbortedError';
+  }
+}
+
+/** How long a stopped scenario gets to run its own finally blocks once its clients are gone. */
+const ABORT_GRACE_MS = 2000;
+
+/**
+ * `work`, or a rejection with {@link RunAbortedError} as soon as `signal` aborts. A stopped
+ * `work` is left to settle on its own; its late rejection is swallowed, not left unhandled.
+ */
+function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  work.catch(() => {});
+  if (signal.aborted) return Promise.reject(new RunAbortedError(signal.reason));
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new RunAbortedError(signal.reason));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([work, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 }
 
 /**
@@ -168,7 +202,8 @@ const PACE_UNDER_FAULTS_MS = 25;
  * writes results.json. Throws {@link TargetUnavailableError} when the target cannot be started.
  */
 export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
-  const { spec, targetName, scenario, seed, records, runDir, progress } = o;
+  const { spec, targetName, scenario, seed, records, runDir, progress, signal } = o;
+  if (signal?.aborted) throw new RunAbortedError(signal.reason);
   const bugs = o.bugs ?? new Set<string>();
   makeDirs(runDir);
   const started = Date.now();
@@ -187,6 +222,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
   let clientLog: WriteStream | undefined;
   let ticker: NodeJS.Timeout | undefined;
   let played: { schedule: ScheduledFault[]; started: () => number } | undefined;
+  const clients = new ClientTracker();
   try {
     try {
       target = await startTarget(spec, runDir, { bugs, brokers: o.brokers, faultable: (o.faults?.length ?? 0) > 0, network: o.faults?.includes('partition') && spec.kind !== 'container' && spec.kind !== 'external', timings, nodeControl: o.nodeControl });
@@ -196,6 +232,8 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
     }
     const started = target;
     unregister = registerCleanup(`stop target ${targetName}`, () => started.stop());
+    // Starting a target is not abortable (a reference broker starts in milliseconds); the run is.
+    if (signal?.aborted) throw new RunAbortedError(signal.reason);
     progress(`target ${targetName} ready at ${target.bootstrap}`);
     const fresh = target.fresh;
     // A broker that outlives runs (external@) keeps every earlier run's topics and groups: a run
@@ -212,7 +250,9 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
       pace: faults.active ? () => new Promise((resolve) => setTimeout(resolve, PACE_UNDER_FAULTS_MS)) : async () => {},
       target,
       // client errors (retries while a node is down) go to the run directory, not the terminal
-      kafka: kafkajsClient(target.bootstrap.split(','), `kconform-${scenario.name}`, {}, clientLog),
+      kafka: clients.wrap(kafkajsClient(target.bootstrap.split(','), `kconform-${scenario.name}`, {}, clientLog)),
+      track: (kafka) => clients.wrap(kafka),
+      signal,
       history,
       seed,
       records,
@@ -223,9 +263,17 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
       nemesis: faults.nemesis,
       results: extras,
     };
+    const running = scenario.run(ctx);
     try {
-      scenarioChecks = await scenario.run(ctx);
+      scenarioChecks = await unlessAborted(running, signal);
     } catch (err) {
+      if (err instanceof RunAbortedError) {
+        // The scenario is not awaited any more: without its clients it fails soon and runs its
+        // own finally blocks (proxies, consumers) — given a moment, before the target goes.
+        await clients.disconnectAll();
+        await Promise.race([running.catch(() => {}), new Promise((resolve) => setTimeout(resolve, ABORT_GRACE_MS).unref())]);
+        throw err;
+      }
       error = (err as Error).message;
       progress(`scenario ${scenario.name} stopped early: ${error}`);
     } finally {

@@ -111,6 +111,45 @@ describe('shrinkFailure budget and progress', () => {
     expect(r.seconds).toBe(40);
   });
 
+  it('stops a try that is still running when the budget is spent, and counts it as unfinished', async () => {
+    const seen: { attempt: number; finished: boolean; failedSameWay: boolean }[] = [];
+    let aborted = 0;
+    // The rerun of the failing case fails at once; every later try never ends unless aborted.
+    const rerun = (n: number, _dir: string, _s: ScheduledFault[] | undefined, signal: AbortSignal): Promise<ScenarioRun> =>
+      n === 300
+        ? Promise.resolve(run(n, 17))
+        : new Promise((_, reject) =>
+            signal?.addEventListener('abort', () => {
+              aborted++;
+              reject(signal.reason as Error);
+            }),
+          );
+    const t0 = performance.now();
+    // The clock stands still, so the second try starts however slow this machine is; the abort
+    // comes from the budget's own timer (300 ms of real time), while that try runs.
+    const r = await shrinkFailure(run(300, 17), 300, rerun, { budgetMs: 300, progress: (p) => seen.push(p), now: () => 0 });
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(aborted).toBe(1);
+    expect(r.attempts).toBe(2);
+    expect(r.unfinished).toBe(1);
+    expect(r.budgetExhausted).toBe(true);
+    // Neither failing (the answer stays the original case) nor passing (nothing more tried after it).
+    expect(r.reproduced).toBe(true);
+    expect(r.records).toBe(300);
+    expect(r.smaller).toBe(false);
+    expect(seen.map((p) => [p.attempt, p.finished, p.failedSameWay])).toEqual([
+      [1, true, true],
+      [2, false, false],
+    ]);
+  }, 10_000);
+
+  it('stops the rerun of the failing case itself when it outlasts the budget', async () => {
+    const never = (_n: number, _dir: string, _s: ScheduledFault[] | undefined, signal: AbortSignal): Promise<ScenarioRun> =>
+      new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason as Error)));
+    const r = await shrinkFailure(run(300, 17), 300, never, { budgetMs: 200 });
+    expect(r).toMatchObject({ attempts: 1, unfinished: 1, budgetExhausted: true, reproduced: false, smaller: false, records: 300 });
+  }, 10_000);
+
   it('without a budget, is not cut short', async () => {
     const r = await shrinkFailure(run(300, 17), 300, async (n) => run(n, 17), { budgetMs: 60_000 });
     expect(r.budgetExhausted).toBe(false);

@@ -26,6 +26,11 @@ export interface ShrinkResult {
   seconds: number;
   /** True when the time budget ran out before every simpler candidate was tried. */
   budgetExhausted: boolean;
+  /**
+   * Tries stopped because the budget ran out while they ran (0 or 1): neither failing nor passing.
+   * When the only try was stopped, the failing case was not rerun to the end (`reproduced` is false).
+   */
+  unfinished: number;
   /** True when a smaller workload or a simpler schedule failed the same way (else the original is the smallest found). */
   smaller: boolean;
   /** The smallest case's own run, moved to `keepDir` (when given and `smaller`): no need to run it again. */
@@ -42,6 +47,8 @@ export interface ShrinkProgress {
   faults: number | undefined;
   /** Whether this try failed the same way (and so became the case to shrink further). */
   failedSameWay: boolean;
+  /** False when the budget ran out while this try ran: it was stopped, and counts as neither failing nor passing. */
+  finished: boolean;
   /** The smallest workload that failed the same way so far. */
   smallestRecords: number;
   /** Faults in the simplest schedule that failed the same way so far. */
@@ -55,9 +62,9 @@ export interface ShrinkOptions {
   /** Most shrink steps fast-check may try (default 40). */
   maxAttempts?: number;
   /**
-   * Time budget in milliseconds (default: none). No new try starts once it is spent; the try
-   * running then finishes, so shrinking can overrun by one run of the scenario. The smallest
-   * case found so far is the answer.
+   * Time budget in milliseconds (default: none). No new try starts once it is spent, and the try
+   * running then is aborted (its `signal`) and counted as unfinished. The smallest case found so
+   * far is the answer.
    */
   budgetMs?: number;
   /** Called after every try. */
@@ -73,8 +80,31 @@ export interface ShrinkOptions {
 /** The default time budget of shrinking one failure, in seconds (`kconform run --shrink-budget`). */
 export const DEFAULT_SHRINK_BUDGET_SECONDS = 60;
 
-/** Reruns the scenario with the same seed, `records` and `schedule` (undefined: none was played) into `runDir`. */
-export type Rerun = (records: number, runDir: string, schedule: ScheduledFault[] | undefined) => Promise<ScenarioRun>;
+/**
+ * Reruns the scenario with the same seed, `records` and `schedule` (undefined: none was played)
+ * into `runDir`. When `signal` aborts (the budget is spent) it must stop what it started and
+ * settle soon — either way; its outcome is then ignored.
+ */
+export type Rerun = (records: number, runDir: string, schedule: ScheduledFault[] | undefined, signal: AbortSignal) => Promise<ScenarioRun>;
+
+/**
+ * Runs `rerun` under an AbortSignal that fires when `remainingMs` has passed; undefined when it
+ * fired (the try did not finish within the budget), whatever the try then did.
+ */
+async function withinBudget(remainingMs: number, rerun: (signal: AbortSignal) => Promise<ScenarioRun>): Promise<ScenarioRun | undefined> {
+  const controller = new AbortController();
+  // setTimeout cannot wait longer than 2^31-1 ms (it would fire at once): no budget, no timer.
+  const timer = Number.isFinite(remainingMs) && remainingMs < 2 ** 31 - 1 ? setTimeout(() => controller.abort(new Error('the shrink budget is spent')), Math.max(0, remainingMs)) : undefined;
+  try {
+    const r = await rerun(controller.signal);
+    return controller.signal.aborted ? undefined : r;
+  } catch (err) {
+    if (controller.signal.aborted) return undefined;
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Checkers that judged a run invalid. */
 export function failingCheckers(run: ScenarioRun): Set<string> {
@@ -210,6 +240,7 @@ export async function shrinkFailure(failing: ScenarioRun, records: number, rerun
   let attempts = 0;
   let rerunFailing: string[] | undefined;
   let budgetExhausted = false;
+  let unfinished = 0;
   let smallestRecords = records;
   let smallestFaults = original?.length;
   try {
@@ -218,13 +249,20 @@ export async function shrinkFailure(failing: ScenarioRun, records: number, rerun
     const property = fc.asyncProperty(fc.limitShrink(cases, maxAttempts), async ([n, schedule]) => {
       // The failing case itself always runs; after the budget, the candidates left pass untried
       // (fast-check then keeps the smallest failing case it has).
-      if (attempts > 0 && now() - t0 >= budgetMs) {
+      if (attempts > 0 && (budgetExhausted || now() - t0 >= budgetMs)) {
         budgetExhausted = true;
         return true;
       }
       attempts++;
       starting({ attempt: attempts, records: n, faults: schedule?.length, elapsedSeconds: (now() - t0) / 1000 });
-      const r = await rerun(n, join(scratch, `records-${n}-${attempts}`), schedule && copy(schedule));
+      const r = await withinBudget(budgetMs - (now() - t0), (signal) => rerun(n, join(scratch, `records-${n}-${attempts}`), schedule && copy(schedule), signal));
+      if (!r) {
+        // Stopped by the budget: not a failure to shrink towards, and no more tries start.
+        budgetExhausted = true;
+        unfinished++;
+        progress({ attempt: attempts, records: n, faults: schedule?.length, failedSameWay: false, finished: false, smallestRecords, smallestFaults, elapsedSeconds: (now() - t0) / 1000 });
+        return true;
+      }
       if (schedule && r.faultsStarted !== undefined) started.set(schedule, r.faultsStarted);
       rerunFailing ??= [...failingCheckers(r)];
       const same = failsTheSameWay(wanted, r);
@@ -233,7 +271,7 @@ export async function shrinkFailure(failing: ScenarioRun, records: number, rerun
         smallestRecords = n;
         smallestFaults = schedule?.length;
       }
-      progress({ attempt: attempts, records: n, faults: schedule?.length, failedSameWay: same, smallestRecords, smallestFaults, elapsedSeconds: (now() - t0) / 1000 });
+      progress({ attempt: attempts, records: n, faults: schedule?.length, failedSameWay: same, finished: true, smallestRecords, smallestFaults, elapsedSeconds: (now() - t0) / 1000 });
       return !same;
     });
     // The failing example runs first (with numRuns 0 fast-check would skip it), fails, and is shrunk.
@@ -259,6 +297,7 @@ export async function shrinkFailure(failing: ScenarioRun, records: number, rerun
       rerunFailing: rerunFailing ?? [],
       seconds: (now() - t0) / 1000,
       budgetExhausted,
+      unfinished,
       smaller,
     };
   } finally {

@@ -97,9 +97,12 @@ export function appendRecords(broker: Broker, partition: Partition, records: Buf
     }
   }
   if (broker.bugs.strikes('drop-acked-write')) {
-    // the broker believes it wrote the batch: its producer state moves on as if it had
+    // the broker believes it wrote the batch: its producer state moves on as if it had. A retry of
+    // this batch is answered as it was (lastOffset -1, as below): recording end + count - 1 made
+    // the retry's acks=all wait for a high watermark the log never reaches, the whole request
+    // timeout on every retry (an idempotence run under this bug took minutes, not seconds).
     const end = partition.log.logEndOffset;
-    if (producer) partition.producers.record(producer, end, end + checked.count - 1, checked.maxTimestamp);
+    if (producer) partition.producers.record(producer, end, -1, checked.maxTimestamp);
     return { errorCode: ErrorCode.NONE, errorMessage: null, baseOffset: end, lastOffset: -1, logAppendTimeMs: -1, logStartOffset: partition.log.logStartOffset };
   }
   // The log patches offsets into the buffer; copy so the request's frame is not aliased by the log.

@@ -42,7 +42,8 @@ export interface RunOptions {
 export function shrinkProgressLine(scenario: string, p: ShrinkProgress, budgetSeconds: number): string {
   const faults = (n: number | undefined) => (n === undefined ? '' : `, ${n} fault(s)`);
   const what = p.attempt === 1 ? 'rerun of the failing case' : `${p.records} records${faults(p.faults)}`;
-  return `  shrinking ${scenario}: try ${p.attempt} (${what}) ${p.failedSameWay ? 'failed the same way' : 'did not fail the same way'}; smallest so far ${p.smallestRecords} records${faults(p.smallestFaults)}; ${p.elapsedSeconds.toFixed(0)} of ${budgetSeconds} s`;
+  const outcome = !p.finished ? 'did not finish within the budget (stopped)' : p.failedSameWay ? 'failed the same way' : 'did not fail the same way';
+  return `  shrinking ${scenario}: try ${p.attempt} (${what}) ${outcome}; smallest so far ${p.smallestRecords} records${faults(p.smallestFaults)}; ${p.elapsedSeconds.toFixed(0)} of ${budgetSeconds} s`;
 }
 
 /** Rewrites a run's results.json with what shrinking found. */
@@ -86,8 +87,8 @@ export async function runCommand(opts: RunOptions): Promise<void> {
     for (const scenario of scenarios) {
       const seed = baseSeed + i;
       const runDir = opts.runs === 1 && scenarios.length === 1 ? outRoot : join(outRoot, `${scenario.name}-${i}`);
-      const runWith = (records: number, dir: string, progress: (line: string) => void, schedule?: ScheduledFault[]) =>
-        runScenario({ spec, targetName: opts.target, scenario, seed, records, runDir: dir, bugs, brokers: opts.brokers, faults, schedule, progress, nodeControl });
+      const runWith = (records: number, dir: string, progress: (line: string) => void, schedule?: ScheduledFault[], signal?: AbortSignal) =>
+        runScenario({ spec, targetName: opts.target, scenario, seed, records, runDir: dir, bugs, brokers: opts.brokers, faults, schedule, progress, nodeControl, signal });
       let r: ScenarioRun;
       try {
         r = await runWith(opts.records, runDir, (line) => process.stdout.write(`${line}\n`));
@@ -95,15 +96,17 @@ export async function runCommand(opts: RunOptions): Promise<void> {
         if (r.valid === false && (opts.shrink ?? spec.kind === 'reference')) {
           const budget = opts.shrinkBudget ?? DEFAULT_SHRINK_BUDGET_SECONDS;
           process.stdout.write(`${scenario.name} failed; shrinking for at most ${budget} s (same seed, smaller workloads${r.schedule?.length ? ', fewer and shorter faults' : ''}; --shrink-budget SECONDS or --no-shrink to change)…\n`);
-          const shrunk = await shrinkFailure(r, opts.records, (n, dir, schedule) => runWith(n, dir, () => {}, schedule), {
+          const shrunk = await shrinkFailure(r, opts.records, (n, dir, schedule, signal) => runWith(n, dir, () => {}, schedule, signal), {
             budgetMs: budget * 1000,
             keepDir: join(runDir, 'shrunk'),
             starting: (p) => process.stderr.write(`  shrinking ${scenario.name}: try ${p.attempt} (${p.attempt === 1 ? 'rerun of the failing case' : `${p.records} records${p.faults === undefined ? '' : `, ${p.faults} fault(s)`}`}) starts at ${p.elapsedSeconds.toFixed(0)} of ${budget} s…\n`),
             progress: (p) => process.stderr.write(`${shrinkProgressLine(scenario.name, p, budget)}\n`),
           });
           const tried = `${shrunk.attempts} run(s) in ${shrunk.seconds.toFixed(0)} s${shrunk.budgetExhausted ? `, the ${budget} s budget spent` : ''}`;
-          r = { ...r, shrink: { attempts: shrunk.attempts, seconds: shrunk.seconds, budgetSeconds: budget, budgetExhausted: shrunk.budgetExhausted, smaller: shrunk.reproduced && shrunk.smaller, reproduced: shrunk.reproduced } };
-          if (!shrunk.reproduced) {
+          // A rerun of the failing case stopped by the budget says nothing about reproducing it.
+          const reproduced = shrunk.reproduced || (shrunk.attempts === 1 && shrunk.unfinished === 1);
+          r = { ...r, shrink: { attempts: shrunk.attempts, seconds: shrunk.seconds, budgetSeconds: budget, budgetExhausted: shrunk.budgetExhausted, unfinished: shrunk.unfinished, smaller: shrunk.reproduced && shrunk.smaller, reproduced } };
+          if (!reproduced) {
             const was = [...failingCheckers(r)].join(', ');
             process.stdout.write(`${scenario.name}: not shrunk: a rerun of the same case failed ${shrunk.rerunFailing.join(', ') || 'nothing'} instead of exactly ${was} (timing-dependent); the original run is the counterexample\n`);
             writeResults(r);
