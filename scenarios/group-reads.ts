@@ -1,3 +1,4 @@
+import { retrying } from './topic-setup.ts';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { HistoryRecorder } from '../harness/history/history.ts';
 import { POLL, type RecordRef } from './checkers/index.ts';
@@ -59,7 +60,8 @@ export class RecordedConsumer {
     this.consumer.on(this.consumer.events.CRASH, (e) => {
       if (!e.payload.restart) this.crashed = e.payload.error;
     });
-    await this.consumer.connect();
+    // A node may be down or restarting (faults run from the start): kafkajs gives up after a few seconds.
+    await retrying(`${process}: connecting`, () => this.consumer.connect());
     const sub = history.invoke(process, 'subscribe', { topic, fromBeginning });
     await this.consumer.subscribe({ topic, fromBeginning });
     sub.ok({ topic, fromBeginning });
