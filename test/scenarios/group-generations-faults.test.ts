@@ -41,8 +41,8 @@ describe('group-generations under kills', () => {
       .split('\n')
       .filter(Boolean)
       .map((line) => JSON.parse(line) as Op);
-    expect(ops.filter((o) => o.process === 'nemesis' && o.type === 'ok' && (o.value as { fault?: string }).fault === 'kill').length).toBeGreaterThan(2);
     expect(r.error).toBeUndefined();
+    expect(ops.filter((o) => o.process === 'nemesis' && o.type === 'ok' && (o.value as { fault?: string }).fault === 'kill').length).toBeGreaterThan(2);
     expect(ops.some((o) => o.process === FINAL_READ && o.type === 'ok')).toBe(true);
     expect(r.checks.filter((c) => c.valid !== true).map((c) => ({ checker: c.checker, summary: c.summary, witnesses: c.witnesses.slice(0, 3) }))).toEqual([]);
   }, 240_000);
