@@ -6,6 +6,8 @@
  *   again after a lost connection, rejoin ("could not connect", "connection closed by the broker").
  * - consumer-groups: sends without an answer are not fatal, commits and offset lookups retry
  *   ("Connection error: connect ECONNREFUSED").
+ * - offset-ordering: a group member kafkajs gives up on is started again, and the group gets
+ *   time to settle while the node restarts ("the group did not settle").
  * About a minute per scenario: with KCONFORM_LONG=1.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -62,5 +64,9 @@ describe.runIf(process.env.KCONFORM_LONG === '1')('scenarios under kills of the 
   it('consumer-groups produces, commits and resumes through the kills and ends with a final read and a verdict', async () => {
     // a short scenario: kills come quickly so that they meet its sends, commits and joins
     expectVerdictThroughKills(await underKills('consumer-groups', 8, 200), 2);
+  }, 240_000);
+
+  it('offset-ordering keeps both group members through the kills and ends with a final read and a verdict', async () => {
+    expectVerdictThroughKills(await underKills('offset-ordering', 8, 300), 2);
   }, 240_000);
 });
