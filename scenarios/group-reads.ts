@@ -44,6 +44,9 @@ export class RecordedConsumer {
   /** Set once a batch has been fetched: the member's starting positions are resolved. */
   fetched = false;
   private crashed: Error | undefined;
+  /** Times the member was started again after a crash kafkajs gave up on. */
+  restarts = 0;
+  private stopping = false;
   private readonly o: RecordedConsumerOptions;
 
   constructor(o: RecordedConsumerOptions) {
@@ -80,10 +83,6 @@ export class RecordedConsumer {
     await this.run();
     sub.ok({ topic, fromBeginning });
   }
-
-  /** Times the member was started again after a crash kafkajs gave up on. */
-  restarts = 0;
-  private stopping = false;
 
   /** Connects (retrying while the node is down), subscribes and runs. */
   private async run(): Promise<void> {
