@@ -58,7 +58,7 @@ function expectVerdictThroughKills({ r, ops }: { r: ScenarioRun; ops: Op[] }, mi
 
 describe.runIf(process.env.KCONFORM_LONG === '1')('scenarios under kills of the only node', () => {
   it('group-generations keeps its members and ends with a final read and a verdict', async () => {
-    expectVerdictThroughKills(await underKills('group-generations', 8));
+    expectVerdictThroughKills(await underKills('group-generations', 8, 200), 2);
   }, 240_000);
 
   it('consumer-groups produces, commits and resumes through the kills and ends with a final read and a verdict', async () => {
