@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { Consumer } from 'kafkajs';
+import type { Consumer, Producer } from 'kafkajs';
 import { FINAL_READ, REPLAY_READ, POLL, SEND, type CheckResult, type RecordRef } from './checkers/index.ts';
 import { readFromBeginning } from './read-from-beginning.ts';
 import { createTopicsReady, retrying } from './topic-setup.ts';
@@ -8,7 +8,7 @@ import type { Scenario, ScenarioContext } from './scenario.ts';
 /** Reads with `consumer` until `stop` says so; records each batch as a poll of `process`. */
 async function consumeUntil(ctx: ScenarioContext, consumer: Consumer, topic: string, process: string, stop: (records: RecordRef[]) => boolean): Promise<RecordRef[]> {
   const seen: RecordRef[] = [];
-  await consumer.subscribe({ topic, fromBeginning: true });
+  await retrying(`${process}: subscribing`, () => consumer.subscribe({ topic, fromBeginning: true }));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${process}: stuck after ${seen.length} records`)), 60_000);
     consumer
@@ -32,6 +32,34 @@ async function consumeUntil(ctx: ScenarioContext, consumer: Consumer, topic: str
       .catch(reject);
   });
   return seen;
+}
+
+/** How long sends may fail in a row (a node down under faults) before the scenario gives up. */
+const SEND_OUTAGE_MS = 60_000;
+
+/**
+ * Produces fresh records (batches of up to 10) until `n` are acknowledged. A send without an
+ * answer ends `info` (it may be stored) and is not resent — a resend could store it twice — so
+ * under faults the topic holds at least `n` records and member A's share always fits.
+ */
+async function produceAcknowledged(ctx: ScenarioContext, producer: Producer, topic: string, n: number): Promise<void> {
+  let failingSince: number | undefined;
+  for (let acked = 0, seq = 0; acked < n; ) {
+    const values = Array.from({ length: Math.min(10, n - acked) }, () => JSON.stringify({ run: ctx.runId, seq: seq++ }));
+    await ctx.pace();
+    const ops = values.map((value) => ctx.history.invoke(0, SEND, { topic, partition: 0, key: null, value }));
+    try {
+      const meta = await producer.send({ topic, acks: -1, messages: values.map((value) => ({ value, partition: 0 })) });
+      values.forEach((value, j) => ops[j]!.ok({ topic, partition: 0, offset: Number(meta[0]!.baseOffset) + j, key: null, value } satisfies RecordRef));
+      acked += values.length;
+      failingSince = undefined;
+    } catch (err) {
+      for (const op of ops) op.info((err as Error).message);
+      failingSince ??= Date.now();
+      if (Date.now() - failingSince > SEND_OUTAGE_MS) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 }
 
 /**
@@ -58,16 +86,11 @@ export const consumerGroupsScenario: Scenario = {
     await retrying('connecting the admin client', () => admin.connect());
     const producer = ctx.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await retrying('connecting the producer', () => producer.connect());
-    for (let i = 0; i < n; i += 10) {
-      const values = Array.from({ length: Math.min(10, n - i) }, (_, j) => JSON.stringify({ run: ctx.runId, seq: i + j }));
-      const ops = values.map((value) => ctx.history.invoke(0, SEND, { topic, partition: 0, key: null, value }));
-      const meta = await producer.send({ topic, acks: -1, messages: values.map((value) => ({ value, partition: 0 })) });
-      values.forEach((value, j) => ops[j]!.ok({ topic, partition: 0, offset: Number(meta[0]!.baseOffset) + j, key: null, value } satisfies RecordRef));
-    }
-    await producer.disconnect();
+    await produceAcknowledged(ctx, producer, topic, n);
+    await producer.disconnect().catch(() => {});
     // A broker that lost acknowledged records holds fewer than A is to read: A would wait its whole
     // 60 s for records that cannot come. The final read shows the loss; the group part needs them.
-    const held = Number((await admin.fetchTopicOffsets(topic))[0]!.high);
+    const held = await retrying(`the end of ${topic}`, async () => Number((await admin.fetchTopicOffsets(topic))[0]!.high));
     if (held < share + extra) {
       await admin.disconnect();
       ctx.progress(`consumer-groups: the topic holds ${held} of the ${n} acknowledged records, fewer than the ${share + extra} member A reads; the group part is skipped`);
@@ -91,7 +114,12 @@ export const consumerGroupsScenario: Scenario = {
     });
     const commit = async (next: number) => {
       const op = ctx.history.invoke('member-a', 'commit', { topic, partition: 0, offset: next });
-      await a.commitOffsets([{ topic, partition: 0, offset: String(next) }]);
+      // Committing the same offset again is harmless: a commit without an answer is simply sent again.
+      await retrying(`member-a committing ${next}`, () => a.commitOffsets([{ topic, partition: 0, offset: String(next) }])).catch(async (err: unknown) => {
+        op.info((err as Error).message);
+        await a.disconnect();
+        throw err;
+      });
       op.ok({ topic, partition: 0, offset: next });
     };
     const last = readByA[share - 1]!.offset;
@@ -100,10 +128,10 @@ export const consumerGroupsScenario: Scenario = {
     // A "dies": it leaves without committing the records it processed after `last`
     const uncommitted = new Set(readByA.slice(share).map((r) => r.offset));
     await a.disconnect();
-    const committed = (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]!.partitions[0]!.offset;
+    const committed = await retrying('fetching the committed offset', async () => (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]!.partitions[0]!.offset);
     // B reads to the end the broker reports, not to n: a broker that lost records must not hang the run.
-    const end = Number((await admin.fetchTopicOffsets(topic))[0]!.high);
-    await admin.disconnect();
+    const end = await retrying(`the end of ${topic}`, async () => Number((await admin.fetchTopicOffsets(topic))[0]!.high));
+    await admin.disconnect().catch(() => {});
 
     const b = ctx.kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
     await retrying('connecting member b', () => b.connect());

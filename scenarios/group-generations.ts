@@ -9,6 +9,16 @@ import { FINAL_READ, REPLAY_READ, SEND, type RecordRef } from './checkers/index.
 
 const PARTITIONS = 6;
 
+/** COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR: look the coordinator up again. */
+const COORDINATOR_MOVED = new Set<number>([ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, ErrorCode.COORDINATOR_NOT_AVAILABLE, ErrorCode.NOT_COORDINATOR]);
+
+/** True when two assignments of one member give it the same partitions of `topic`. */
+function samePartitions(a: MemberGeneration, b: MemberGeneration, topic: string): boolean {
+  const pa = [...(a.assignment.get(topic) ?? [])].sort((x, y) => x - y);
+  const pb = [...(b.assignment.get(topic) ?? [])].sort((x, y) => x - y);
+  return pa.length === pb.length && pa.every((p, i) => p === pb[i]);
+}
+
 /** One membership change: a new member joins, or a member (by position) leaves. */
 type Change = { kind: 'join' } | { kind: 'leave'; index: number };
 
@@ -34,10 +44,15 @@ export const groupGenerationsScenario: Scenario = {
     for (let p = 0; p < PARTITIONS; p++) {
       const value = JSON.stringify({ run: ctx.runId, partition: p });
       const op = ctx.history.invoke(0, SEND, { topic, partition: p, key: null, value });
-      const meta = await producer.send({ topic, acks: -1, messages: [{ value, partition: p }] });
-      op.ok({ topic, partition: p, offset: Number(meta[0]!.baseOffset), key: null, value } satisfies RecordRef);
+      try {
+        const meta = await producer.send({ topic, acks: -1, messages: [{ value, partition: p }] });
+        op.ok({ topic, partition: p, offset: Number(meta[0]!.baseOffset), key: null, value } satisfies RecordRef);
+      } catch (err) {
+        // the broker may have written it: unknown, and the final read still judges the others
+        op.info((err as Error).message);
+      }
     }
-    await producer.disconnect();
+    await producer.disconnect().catch(() => {});
 
     const changes = fc.sample(
       fc.array(fc.oneof({ arbitrary: fc.constant<Change>({ kind: 'join' }), weight: 3 }, { arbitrary: fc.nat(3).map((index): Change => ({ kind: 'leave', index })), weight: 2 }), { minLength: 4, maxLength: 8 }),
@@ -46,16 +61,33 @@ export const groupGenerationsScenario: Scenario = {
     const bootstrap = ctx.target.bootstrap;
     const generations = new Map<number, MemberGeneration[]>();
     const failures: unknown[] = [];
+    // Under faults a lost connection or a moved coordinator is the weather, not the broker's fault.
+    const underFaults = (ctx.faults?.length ?? 0) > 0;
+    let fatal: Error | undefined;
 
     /** A member as a real client runs it: join, then heartbeat until told to rejoin or to stop. */
     const startMember = async (name: string) => {
-      const m = await RawGroupMember.connect(bootstrap, name, groupId, topic, PARTITIONS);
+      // Faults run throughout: the coordinator may be down when a member starts.
+      const m = await retrying(`connecting ${name}`, () => RawGroupMember.connect(bootstrap, name, groupId, topic, PARTITIONS));
       const state = { member: m, active: true, stable: -1, done: Promise.resolve() };
       let lastGeneration = -1;
+      /** As Kafka's consumer after a lost connection or a moved coordinator: find it again and rejoin. */
+      const reconnect = () => retrying(`${name} finding its coordinator again`, () => m.reconnect());
       state.done = (async () => {
         while (state.active) {
+          if (m.disconnected) await reconnect();
           const op = ctx.history.invoke(name, 'join-group', { groupId });
-          const r = await m.join().catch((err: Error) => ({ memberId: m.memberId, generationId: -1, leader: false, assignment: new Map<string, number[]>(), errorCode: -2, error: err.message }));
+          let r: MemberGeneration;
+          try {
+            r = await m.join();
+          } catch (err) {
+            // No answer (node down, connection cut): whether the join took effect is unknown.
+            op.info((err as Error).message);
+            state.stable = -1;
+            if (!underFaults) failures.push({ member: name, problem: `no answer to JoinGroup/SyncGroup: ${(err as Error).message}` });
+            if (state.active) await reconnect();
+            continue;
+          }
           const value = { member: name, memberId: r.memberId, generationId: r.generationId, leader: r.leader, partitions: r.assignment.get(topic) ?? [], errorCode: r.errorCode };
           if (r.errorCode !== 0) {
             op.fail(`error ${r.errorCode}`, value);
@@ -63,16 +95,35 @@ export const groupGenerationsScenario: Scenario = {
             // A member joining while this generation syncs makes the coordinator answer SyncGroup
             // with REBALANCE_IN_PROGRESS: Kafka's clients simply rejoin, so it is not a problem.
             if (r.errorCode === ErrorCode.REBALANCE_IN_PROGRESS) continue;
+            // The coordinator moved or is (re)loading the group after a restart: Kafka's clients
+            // look it up again and rejoin (AbstractCoordinator), so does this member.
+            if (underFaults && COORDINATOR_MOVED.has(r.errorCode)) {
+              await new Promise((res) => setTimeout(res, 100));
+              await reconnect();
+              continue;
+            }
+            // The coordinator forgot the member (its session expired while the node was down):
+            // Kafka's clients reset the member id and join as new.
+            if (underFaults && r.errorCode === ErrorCode.UNKNOWN_MEMBER_ID) {
+              m.resetMemberId();
+              continue;
+            }
             failures.push(value);
             await new Promise((res) => setTimeout(res, 100));
             continue;
           }
           op.ok(value);
-          if (r.generationId <= lastGeneration) failures.push({ member: name, problem: `generation went from ${lastGeneration} to ${r.generationId}` });
+          const same = (generations.get(r.generationId) ?? []).find((g) => g.memberId === r.memberId);
+          // A member that lost its connection and rejoins a group that stayed stable gets the
+          // generation it had back (Kafka's GroupCoordinator answers a known member's JoinGroup in
+          // a stable group with the current generation): the same generation, the same partitions.
+          const rejoinedSame = underFaults && same !== undefined && r.generationId === lastGeneration && samePartitions(same, r, topic);
+          if (r.generationId <= lastGeneration && !rejoinedSame) failures.push({ member: name, problem: `generation went from ${lastGeneration} to ${r.generationId}` });
           lastGeneration = r.generationId;
-          generations.set(r.generationId, [...(generations.get(r.generationId) ?? []), r]);
+          if (!rejoinedSame) generations.set(r.generationId, [...(generations.get(r.generationId) ?? []), r]);
           state.stable = r.generationId;
-          // heartbeat until the coordinator says a rebalance started (27) or this member stops
+          // heartbeat until the coordinator says a rebalance started (27) or this member stops;
+          // any other answer, or none, sends it back to join (which reconnects if it must)
           while (state.active) {
             await new Promise((res) => setTimeout(res, 100));
             if (!state.active) break;
@@ -83,20 +134,27 @@ export const groupGenerationsScenario: Scenario = {
             }
           }
         }
-      })();
+      })().catch((err: unknown) => {
+        // the coordinator stayed out of reach for a minute: the run cannot go on
+        fatal ??= err as Error;
+        state.active = false;
+      });
       return state;
     };
     type Running = Awaited<ReturnType<typeof startMember>>;
     const running: Running[] = [];
     /** Waits until every running member sits in one generation and heartbeats happily. */
     const settle = async () => {
-      const until = Date.now() + 30_000;
+      // Under faults a rebalance may wait out a member that died with the node: up to the
+      // rebalance timeout, after the node is back.
+      const until = Date.now() + (underFaults ? 60_000 : 30_000);
       while (Date.now() < until) {
+        if (fatal) throw fatal;
         const gens = new Set(running.map((r) => r.stable));
         if (running.length > 0 && gens.size === 1 && !gens.has(-1)) return;
         await new Promise((res) => setTimeout(res, 50));
       }
-      failures.push({ problem: 'the group did not settle within 30 s', members: running.map((r) => [r.member.name, r.stable]) });
+      failures.push({ problem: `the group did not settle within ${underFaults ? 60 : 30} s`, members: running.map((r) => [r.member.name, r.stable]) });
     };
     let named = 0;
     try {
@@ -111,8 +169,11 @@ export const groupGenerationsScenario: Scenario = {
           leaving!.active = false;
           await leaving!.done;
           const op = ctx.history.invoke(leaving!.member.name, 'leave-group', { groupId });
-          await leaving!.member.leave();
-          op.ok({ member: leaving!.member.name });
+          // Without an answer (node down) the coordinator drops the member when its session ends.
+          await leaving!.member.leave().then(
+            () => op.ok({ member: leaving!.member.name }),
+            (err: Error) => op.info(err.message),
+          );
         }
         await settle();
       }
@@ -123,6 +184,7 @@ export const groupGenerationsScenario: Scenario = {
         await r.member.leave().catch(() => r.member.close());
       }
     }
+    if (fatal) throw fatal;
     ctx.progress(`group-generations: ${generations.size} generations, ${named} members over the run`);
     await ctx.quiesce();
     await readFromBeginning(ctx.kafka, topic, FINAL_READ, ctx.history, ctx.runId);

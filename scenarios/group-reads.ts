@@ -1,6 +1,7 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import type { HistoryRecorder } from '../harness/history/history.ts';
 import { POLL, type RecordRef } from './checkers/index.ts';
+import { retrying } from './topic-setup.ts';
 
 /** Settings of a RecordedConsumer. */
 export interface RecordedConsumerOptions {
@@ -12,6 +13,12 @@ export interface RecordedConsumerOptions {
   groupId: string;
   /** auto.offset.reset: earliest (true) or latest (false), for partitions without a committed offset. */
   fromBeginning: boolean;
+  /**
+   * Start the member again when kafkajs gives up on it (a crash it does not restart itself, such
+   * as a KafkaJSNonRetriableError around a refused connection while the node is down), as an
+   * application's supervisor would. For runs under faults; without it such a crash is final.
+   */
+  restartAfterCrash?: boolean;
 }
 
 /** Polls until `condition` holds; rejects with `what` after `timeoutMs`. */
@@ -37,6 +44,9 @@ export class RecordedConsumer {
   /** Set once a batch has been fetched: the member's starting positions are resolved. */
   fetched = false;
   private crashed: Error | undefined;
+  /** Times the member was started again after a crash kafkajs gave up on. */
+  restarts = 0;
+  private stopping = false;
   private readonly o: RecordedConsumerOptions;
 
   constructor(o: RecordedConsumerOptions) {
@@ -57,12 +67,29 @@ export class RecordedConsumer {
     });
     // kafkajs restarts a consumer after a retriable crash (a node went away); only a final one counts.
     this.consumer.on(this.consumer.events.CRASH, (e) => {
-      if (!e.payload.restart) this.crashed = e.payload.error;
+      if (e.payload.restart || this.stopping) return;
+      if (!this.o.restartAfterCrash) {
+        this.crashed = e.payload.error;
+        return;
+      }
+      // kafkajs has disconnected the member; it rejoins and resumes from the committed offsets,
+      // which its next `assign` op tells the poll-order checker.
+      this.restarts++;
+      this.run().catch((err: unknown) => {
+        this.crashed = err as Error;
+      });
     });
-    await this.consumer.connect();
     const sub = history.invoke(process, 'subscribe', { topic, fromBeginning });
-    await this.consumer.subscribe({ topic, fromBeginning });
+    await this.run();
     sub.ok({ topic, fromBeginning });
+  }
+
+  /** Connects (retrying while the node is down), subscribes and runs. */
+  private async run(): Promise<void> {
+    const { history, process, topic, fromBeginning } = this.o;
+    // A node may be down or restarting (faults run from the start): kafkajs gives up after a few seconds.
+    await retrying(`${process}: connecting`, () => this.consumer.connect());
+    await retrying(`${process}: subscribing`, () => this.consumer.subscribe({ topic, fromBeginning }));
     await this.consumer.run({
       eachBatchAutoResolve: true,
       eachBatch: async ({ batch, isRunning, isStale }) => {
@@ -93,6 +120,7 @@ export class RecordedConsumer {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.consumer.disconnect();
   }
 }

@@ -223,7 +223,8 @@ export const offsetOrderingScenario: Scenario = {
     const plan = drawPlan(ctx.seed, n);
     const router = new LeaderRouter(ctx.target.nodes, 'kconform-offset-ordering');
     const producers: Producer[] = [];
-    const members = MEMBERS.map((process) => new RecordedConsumer({ kafka: ctx.kafka, history: ctx.history, process, topic, groupId: `kconform-${ctx.runId}-ordering`, fromBeginning: true }));
+    const underFaults = (ctx.faults?.length ?? 0) > 0;
+    const members = MEMBERS.map((process) => new RecordedConsumer({ kafka: ctx.kafka, history: ctx.history, process, topic, groupId: `kconform-${ctx.runId}-ordering`, fromBeginning: true, restartAfterCrash: underFaults }));
     let ends: Map<number, number> | undefined;
     let stopped = false;
     let manual: Promise<void> | undefined;
@@ -234,7 +235,8 @@ export const offsetOrderingScenario: Scenario = {
       for (const m of members) await m.start();
       await waitFor(
         () => members.every((m) => m.assignment.length > 0) && new Set(members.flatMap((m) => m.assignment)).size === PARTITIONS,
-        20_000,
+        // under faults a member may have to wait out the node's restart and a rebalance timeout (10 s)
+        underFaults ? 60_000 : 20_000,
         () => `the group did not settle: assignments ${JSON.stringify(members.map((m) => m.assignment))}`,
       );
       for (const idempotent of plan.idempotent) {

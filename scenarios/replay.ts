@@ -32,6 +32,17 @@ interface Plan {
   fresh: number;
 }
 
+/**
+ * The delete step of `plan` fitted to a log that ends at `end`. Under faults sends go without an
+ * answer and the log may hold fewer than the n records the plan was drawn for: DeleteRecords
+ * beyond the high watermark is OFFSET_OUT_OF_RANGE in Kafka, so the log start moves to at most
+ * `end`, and the Fetch and the stale commit below it are drawn again below that start.
+ */
+export function fitDeleteToLog(plan: Pick<Plan, 'deleteBelow' | 'fetchBelow' | 'staleCommit'>, end: number): { deleteBelow: number; fetchBelow: number; staleCommit: number } {
+  if (end <= 0 || plan.deleteBelow <= end) return { deleteBelow: plan.deleteBelow, fetchBelow: plan.fetchBelow, staleCommit: plan.staleCommit };
+  return { deleteBelow: end, fetchBelow: plan.fetchBelow % end, staleCommit: plan.staleCommit % end };
+}
+
 function drawPlan(seed: number, n: number): Plan {
   const arb = fc
     .record({
@@ -215,14 +226,14 @@ export const replayScenario: Scenario = {
       checks.push(checkRereads('replay-positions', first, rereads, 'each returned the first full read from its starting point, in the same order'));
 
       // DeleteRecords moves the log start up; what is below it is gone for every reader.
-      const d = plan.deleteBelow;
-      await commit('stale-commit', group('stale'), plan.staleCommit);
+      const { deleteBelow: d, fetchBelow, staleCommit } = fitDeleteToLog(plan, end);
+      await commit('stale-commit', group('stale'), staleCommit);
       const del = ctx.history.invoke('admin', 'delete-records', { topic, partition: 0, offset: d, expect: { errorCode: 0 } });
       const deleted = await router.call('admin', topic, 0, (raw) => deleteRecordsBefore(raw, topic, 0, d), (a) => a.errorCode);
       if (deleted.errorCode === 0) del.ok({ topic, partition: 0, ...deleted });
       else del.fail(`DeleteRecords answered error ${deleted.errorCode}`, { topic, partition: 0, ...deleted });
-      const below = ctx.history.invoke('below-start', 'fetch', { topic, partition: 0, offset: plan.fetchBelow, expect: { errorCode: OFFSET_OUT_OF_RANGE } });
-      const [b] = await router.call('admin', topic, 0, (raw) => fetchOnce(raw, topic, new Map([[0, plan.fetchBelow]])), (a) => a[0]?.errorCode ?? -1);
+      const below = ctx.history.invoke('below-start', 'fetch', { topic, partition: 0, offset: fetchBelow, expect: { errorCode: OFFSET_OUT_OF_RANGE } });
+      const [b] = await router.call('admin', topic, 0, (raw) => fetchOnce(raw, topic, new Map([[0, fetchBelow]])), (a) => a[0]?.errorCode ?? -1);
       // The answer's high watermark and log start are kept: Kafka sends -1 for both with this error.
       const belowAnswer = { topic, partition: 0, errorCode: b?.errorCode ?? -1, highWatermark: b?.highWatermark ?? -1, logStartOffset: b?.logStartOffset ?? -1, records: b?.records.length ?? 0 };
       if (belowAnswer.errorCode === 0) below.ok(belowAnswer);
@@ -233,13 +244,13 @@ export const replayScenario: Scenario = {
       if (deleted.lowWatermark !== d) startWitnesses.push({ request: `DeleteRecords below ${d}`, lowWatermark: deleted.lowWatermark, errorCode: deleted.errorCode });
       if (startAfter.offset !== d) startWitnesses.push({ request: 'ListOffsets earliest', expected: d, got: startAfter.offset });
       if (endAfter.offset !== end) startWitnesses.push({ request: 'ListOffsets latest', expected: end, got: endAfter.offset });
-      if (belowAnswer.errorCode !== OFFSET_OUT_OF_RANGE) startWitnesses.push({ request: `Fetch at ${plan.fetchBelow}`, expected: 'OFFSET_OUT_OF_RANGE (1)', got: belowAnswer });
+      if (belowAnswer.errorCode !== OFFSET_OUT_OF_RANGE) startWitnesses.push({ request: `Fetch at ${fetchBelow}`, expected: 'OFFSET_OUT_OF_RANGE (1)', got: belowAnswer });
       checks.push({
         checker: 'log-start',
         valid: startWitnesses.length === 0,
         summary:
           startWitnesses.length === 0
-            ? `DeleteRecords moved the log start to ${d}; ListOffsets earliest says ${d}, latest still ${end}; a Fetch at ${plan.fetchBelow} answers OFFSET_OUT_OF_RANGE`
+            ? `DeleteRecords moved the log start to ${d}; ListOffsets earliest says ${d}, latest still ${end}; a Fetch at ${fetchBelow} answers OFFSET_OUT_OF_RANGE`
             : `${startWitnesses.length} answer(s) disagree with the log start DeleteRecords set`,
         witnesses: startWitnesses,
         count: startWitnesses.length,
@@ -252,7 +263,7 @@ export const replayScenario: Scenario = {
       const [afterDelete, afterStale] = await Promise.all([fromStart('earliest-after-delete', 'earliest'), fromStart('stale-commit', 'stale')]);
       const resets: Reread[] = [
         { reader: 'earliest-after-delete', how: 'new group, earliest', from: d, to: end, read: afterDelete },
-        { reader: 'stale-commit', how: `committed ${plan.staleCommit} < log start, earliest`, from: d, to: end, read: afterStale },
+        { reader: 'stale-commit', how: `committed ${staleCommit} < log start, earliest`, from: d, to: end, read: afterStale },
       ];
 
       // latest: the member's position is resolved by its first fetch; only then are new records produced.

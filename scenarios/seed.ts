@@ -69,7 +69,9 @@ async function produceAll(o: SeedScenarioOptions, values: string[]): Promise<voi
   const producer = o.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
   // Batch sizes drawn from the seed: many small batches and a few large ones, so reads span batches.
   const chunkSizes = fc.sample(fc.oneof(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 6, max: 40 })), { seed: o.seed + 1, numRuns: Math.max(1, values.length) });
-  await producer.connect();
+  // Faults run from the start: a node killed or restarting now must not end the run before its
+  // first send (kafkajs's own connect gives up after a few seconds; Kafka's producer waits max.block.ms).
+  await retrying('connecting the producer', () => producer.connect());
   try {
     let sent = 0;
     let failures = 0;

@@ -78,32 +78,17 @@ export function rangeAssign(memberIds: readonly string[], topic: string, partiti
  */
 const VERSIONS = { join: { max: 9 }, sync: { max: 5 }, heartbeat: { max: 4 }, leave: { max: 5 } } as const;
 
-/**
- * A consumer-group member speaking the classic group protocol directly with the range
- * assignor, so a scenario sees exactly which generation each assignment belongs to — what
- * high-level clients keep to themselves.
- */
-export class RawGroupMember {
-  readonly name: string;
-  private readonly client: RawClient;
-  private readonly groupId: string;
-  private readonly topic: string;
-  private readonly partitions: number;
-  memberId = '';
-  generationId = -1;
-
-  private constructor(name: string, client: RawClient, groupId: string, topic: string, partitions: number) {
-    this.name = name;
-    this.client = client;
-    this.groupId = groupId;
-    this.topic = topic;
-    this.partitions = partitions;
-  }
-
-  /** Finds the group's coordinator from `bootstrap` and connects a member of `groupId` subscribed to `topic` (with `partitions` partitions). */
-  static async connect(bootstrap: string, name: string, groupId: string, topic: string, partitions: number): Promise<RawGroupMember> {
-    const first = bootstrap.split(',')[0]!;
-    const probe = await RawClient.connect(first, name);
+/** Asks each node of `bootstrap` in turn for the coordinator of `groupId` and connects to it. */
+async function connectToCoordinator(bootstrap: string, name: string, groupId: string): Promise<RawClient> {
+  const errors: string[] = [];
+  for (const node of bootstrap.split(',')) {
+    let probe: RawClient;
+    try {
+      probe = await RawClient.connect(node, name);
+    } catch (err) {
+      errors.push((err as Error).message);
+      continue;
+    }
     let coordinator: string | undefined;
     try {
       // a fresh Kafka answers COORDINATOR_NOT_AVAILABLE until the offsets topic exists
@@ -112,11 +97,73 @@ export class RawGroupMember {
         if (c.errorCode === 0) coordinator = c.address;
         else await new Promise((resolve) => setTimeout(resolve, 200));
       }
+    } catch (err) {
+      errors.push(`${node}: ${(err as Error).message}`);
+      continue;
     } finally {
       probe.close();
     }
-    if (!coordinator) throw new Error(`no coordinator for group ${groupId} at ${first}`);
-    return new RawGroupMember(name, await RawClient.connect(coordinator, name), groupId, topic, partitions);
+    if (!coordinator) {
+      errors.push(`no coordinator for group ${groupId} at ${node}`);
+      continue;
+    }
+    return RawClient.connect(coordinator, name);
+  }
+  throw new Error(errors.join('; '));
+}
+
+/**
+ * A consumer-group member speaking the classic group protocol directly with the range
+ * assignor, so a scenario sees exactly which generation each assignment belongs to — what
+ * high-level clients keep to themselves.
+ */
+export class RawGroupMember {
+  readonly name: string;
+  private client: RawClient;
+  private readonly bootstrap: string;
+  private readonly groupId: string;
+  private readonly topic: string;
+  private readonly partitions: number;
+  memberId = '';
+  generationId = -1;
+
+  private constructor(name: string, client: RawClient, bootstrap: string, groupId: string, topic: string, partitions: number) {
+    this.name = name;
+    this.client = client;
+    this.bootstrap = bootstrap;
+    this.groupId = groupId;
+    this.topic = topic;
+    this.partitions = partitions;
+  }
+
+  /**
+   * Finds the group's coordinator from `bootstrap` (each node in turn, as a client's bootstrap
+   * list is used: one node down must not stop it) and connects a member of `groupId` subscribed
+   * to `topic` (with `partitions` partitions).
+   */
+  static async connect(bootstrap: string, name: string, groupId: string, topic: string, partitions: number): Promise<RawGroupMember> {
+    return new RawGroupMember(name, await connectToCoordinator(bootstrap, name, groupId), bootstrap, groupId, topic, partitions);
+  }
+
+  /** True once the coordinator's connection is gone (closed, broker down): {@link reconnect} before the next request. */
+  get disconnected(): boolean {
+    return this.client.closed;
+  }
+
+  /**
+   * Looks the coordinator up again and connects to it, keeping the member id and generation: what
+   * Kafka's consumer does when its coordinator connection fails or the coordinator moved
+   * (markCoordinatorUnknown, then FindCoordinator and rejoin). Throws when no node answers.
+   */
+  async reconnect(): Promise<void> {
+    this.client.close();
+    this.client = await connectToCoordinator(this.bootstrap, this.name, this.groupId);
+  }
+
+  /** Forgets the member id (after UNKNOWN_MEMBER_ID the coordinator no longer knows it): the next join starts afresh. */
+  resetMemberId(): void {
+    this.memberId = '';
+    this.generationId = -1;
   }
 
   /** Joins (or rejoins) and syncs; resolves with this member's assignment of the new generation. */
