@@ -3,35 +3,17 @@
  * spec is wrong: no retry or install helps), not Maven's output blaming the network. Contacts
  * Maven Central (a HEAD of the release's pom).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { kconform as runKconform } from '../helpers/kconform-cli.ts';
 
-const root = join(import.meta.dirname, '..', '..');
 const scratch = mkdtempSync(join(tmpdir(), 'kconform-cli-kafka-version-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function kconform(args: string[], timeoutMs = 120_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    // A cache of its own: the release must not be found there (it never is), and nothing is left in the user's.
-    const env = { ...process.env, KCONFORM_CACHE_DIR: join(scratch, 'cache') };
-    const child = spawn(process.execPath, [join(root, 'harness/cli/main.ts'), ...args], { cwd: scratch, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`kconform ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+// A cache of its own: the release must not be found there (it never is), and nothing is left in the user's.
+const kconform = (args: string[]) => runKconform(args, { cwd: scratch, env: { KCONFORM_CACHE_DIR: join(scratch, 'cache') }, timeoutMs: 120_000 });
 
 describe('a Kafka release that does not exist', () => {
   it('run --target kafka@4.99.0: one line naming Maven Central, exit 2', async () => {
