@@ -15,8 +15,8 @@ describe('makeDirs', () => {
     expect(makeDirs(deep)).toBe(deep);
   });
 
+  // Before the fix this never returned: the test's timeout is what catches a spin.
   it('ends with ENOENT under /proc, where Node’s recursive mkdir spins forever', () => {
-    const t0 = performance.now();
     expect(() => makeDirs('/proc/kconform-x/y')).toThrow(MakeDirsError);
     try {
       makeDirs('/proc/kconform-x');
@@ -24,7 +24,6 @@ describe('makeDirs', () => {
       expect((err as MakeDirsError).code).toBe('ENOENT');
       expect((err as Error).message).toBe('cannot create /proc/kconform-x (its file system does not allow new files there)');
     }
-    expect(performance.now() - t0).toBeLessThan(1000);
   });
 
   it('names the file that stands where a directory should be', () => {

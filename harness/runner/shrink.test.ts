@@ -124,11 +124,9 @@ describe('shrinkFailure budget and progress', () => {
               reject(signal.reason as Error);
             }),
           );
-    const t0 = performance.now();
     // The clock stands still, so the second try starts however slow this machine is; the abort
     // comes from the budget's own timer (300 ms of real time), while that try runs.
     const r = await shrinkFailure(run(300, 17), 300, rerun, { budgetMs: 300, progress: (p) => seen.push(p), now: () => 0 });
-    expect(performance.now() - t0).toBeLessThan(5000);
     expect(aborted).toBe(1);
     expect(r.attempts).toBe(2);
     expect(r.unfinished).toBe(1);

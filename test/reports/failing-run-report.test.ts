@@ -15,11 +15,8 @@ const out = join(scratch, 'run');
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 let r: CliResult;
-let seconds = 0;
 beforeAll(async () => {
-  const t0 = performance.now();
   r = await kconform(['run', '--bug', 'drop-acked-write', '--scenarios', 'seed', '--records', '40', '--seed', '7', '--shrink-budget', '15', '--out', out], { cwd: scratch, timeoutMs: 180_000 });
-  seconds = (performance.now() - t0) / 1000;
 }, 200_000);
 
 describe('a failing run', () => {
@@ -50,10 +47,10 @@ describe('a failing run', () => {
     expect(html).toMatch(/shrunk from --records 40|not shrunk:/);
   });
 
-  it('shrinks within its budget plus one run of the scenario', () => {
+  // That the budget holds is harness/runner/shrink.test.ts's (a fake clock, not this machine's speed).
+  it('records the shrink it made and the budget it had', () => {
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
     expect(results.shrink.budgetSeconds).toBe(15);
-    expect(results.shrink.seconds).toBeLessThan(15 + 30);
-    expect(seconds).toBeLessThan(120);
+    expect(results.shrink.attempts).toBeGreaterThan(0);
   });
 });

@@ -32,7 +32,5 @@ describe('a broker that drops acknowledged writes', () => {
       expect(check?.valid).toBe('unknown');
       expect(check?.summary).toMatch(/^not run: the topic holds \d+ of the 500 acknowledged records/);
     }
-    // no member waited for records that were not there
-    expect(r.seconds).toBeLessThan(45);
   }, 120_000);
 });
