@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,15 +22,18 @@ describe('console tool properties', () => {
 
   it('names an unreadable properties file in a usage error (exit 2)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kconform-props-'));
-    writeFileSync(join(dir, 'p.properties'), 'acks=1\n');
-    expect(loadPropertiesFile(join(dir, 'p.properties')).get('acks')).toBe('1');
     try {
-      loadPropertiesFile(join(dir, 'missing.properties'));
-      expect.unreachable();
-    } catch (err) {
-      expect(err).toBeInstanceOf(CliError);
-      expect((err as CliError).exitCode).toBe(2);
-      expect((err as Error).message).toBe(`cannot read properties file ${join(dir, 'missing.properties')}: ENOENT`);
+      writeFileSync(join(dir, 'p.properties'), 'acks=1\n');
+      expect(loadPropertiesFile(join(dir, 'p.properties')).get('acks')).toBe('1');
+      expect(() => loadPropertiesFile(join(dir, 'missing.properties'))).toThrow(CliError);
+      try {
+        loadPropertiesFile(join(dir, 'missing.properties'));
+      } catch (err) {
+        expect((err as CliError).exitCode).toBe(2);
+        expect((err as Error).message).toBe(`cannot read properties file ${join(dir, 'missing.properties')}: ENOENT`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
