@@ -3,33 +3,16 @@
  * wrong`) instead of judging it: each impossible history is the smallest one showing its defect,
  * and the valid history it was cut from passes.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { kconform as runKconform } from '../helpers/kconform-cli.ts';
 
-const root = join(import.meta.dirname, '..', '..');
 const scratch = mkdtempSync(join(tmpdir(), 'kconform-check-history-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function kconform(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'harness/cli/main.ts'), ...args], { cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`kconform ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
-    }, 60_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const kconform = (args: string[]) => runKconform(args, { cwd: scratch, timeoutMs: 60_000 });
 
 const rec = (offset: number) => ({ topic: 't', partition: 0, offset, key: null, value: `v${offset}` });
 const op = (index: number, process: string | number, type: string, f: string, value: unknown, time = index) => ({ index, time, process, type, f, value });
