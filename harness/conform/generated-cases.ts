@@ -43,7 +43,7 @@ function poolsFor(apiKey: number, version: number, world: World): Pools {
   // Metadata before v4 creates every unknown topic it is asked about: ask only about known or invalid names
   else if (apiKey === 3 && version < 4) topics = [t.multi, t.single, t.empty, t.invalid];
   const bad = fixedBatch(1, 'gen-crc');
-  bad[CRC_OFFSET] ^= 0xff;
+  bad[CRC_OFFSET]! ^= 0xff;
   return {
     topics,
     // members joining the prepared group would change what the other cases see of it

@@ -171,7 +171,7 @@ export function frameMutator(corpus: readonly CorpusFrame[], seed: number): () =
   add(4, () => {
     const c = pickFrom(withBatch);
     const f = Buffer.from(c.bytes);
-    f[c.batch!.at + BATCH_CRC + int(4)] ^= 1 + int(255);
+    f[c.batch!.at + BATCH_CRC + int(4)]! ^= 1 + int(255);
     return ok('batch-crc', f);
   });
   add(4, () => {

@@ -35,7 +35,7 @@ describe('defaultVerifyBatch', () => {
     expect(defaultVerifyBatch(good)).toBe(true);
     for (const at of [21, 40, 100, good.length - 1]) {
       const b = Buffer.from(good);
-      b[at] ^= 4;
+      b[at]! ^= 4;
       expect(defaultVerifyBatch(b)).toBe(false);
     }
     const magic = Buffer.from(good);

@@ -122,7 +122,7 @@ describe('disk log', () => {
         'a whole batch with a bad CRC',
         () => {
           const b = makeBatch({ payloadBytes: 40 });
-          b[b.length - 1] ^= 0xff;
+          b[b.length - 1]! ^= 0xff;
           return b;
         },
       ],
@@ -164,7 +164,7 @@ describe('disk log', () => {
       log.close();
       const file = lastLogFile(dir);
       const bytes = readFileSync(file);
-      bytes[bytes.length - 3] ^= 1;
+      bytes[bytes.length - 3]! ^= 1;
       writeFileSync(file, bytes);
       const again = open();
       expect(again.logEndOffset).toBe(8);
@@ -178,7 +178,7 @@ describe('disk log', () => {
       log.close();
       const file = lastLogFile(dir);
       const bytes = readFileSync(file);
-      bytes[bytes.length - 3] ^= 1;
+      bytes[bytes.length - 3]! ^= 1;
       writeFileSync(file, bytes);
       expect(open({ verifyBatch: () => true }).logEndOffset).toBe(10);
     });
@@ -193,7 +193,7 @@ describe('disk log', () => {
       rmIndexes(dir, logs[2]!);
       const third = join(dir, logs[2]!);
       const bytes = readFileSync(third);
-      bytes[200] ^= 0xff; // inside the second batch of the segment
+      bytes[200]! ^= 0xff; // inside the second batch of the segment
       writeFileSync(third, bytes);
       const lines: string[] = [];
       const again = openDiskLog(dir, { segmentBytes: 1000 }, (l) => lines.push(l));

@@ -60,7 +60,7 @@ describe('kconform check on an impossible history', () => {
     for (const [name, text] of [
       ['empty', ''],
       ['blank-lines', '\n\n'],
-    ]) {
+    ] as const) {
       const path = join(scratch, `${name}.jsonl`);
       writeFileSync(path, text);
       const r = await kconform(['check', path]);

@@ -57,7 +57,7 @@ async function observe(bootstrap: string): Promise<Record<string, unknown>> {
     seen.fetchPastEnd = ((p) => [p.errorCode, p.highWatermark, p.lastStableOffset, p.logStartOffset])((await c.request(1, 12, fetchBody(topic, 100n))).responses[0].partitions[0]);
 
     const bad = buildRecordBatch([{ value: 'x' }]);
-    bad[CRC_OFFSET] ^= 0xff;
+    bad[CRC_OFFSET]! ^= 0xff;
     seen.badCrc = (await c.request(0, 9, produceBody(topic, bad))).responses[0].partitionResponses[0].errorCode;
     seen.badAcks = (await c.request(0, 9, produceBody(topic, buildRecordBatch([{ value: 'x' }]), { acks: 2 }))).responses[0].partitionResponses[0].errorCode;
     seen.unknownTopic = (await c.request(0, 9, produceBody('no-such-topic', buildRecordBatch([{ value: 'x' }])))).responses[0].partitionResponses[0].errorCode;

@@ -96,7 +96,7 @@ describe('the reference broker under bad input', () => {
   it('answers a batch with a bad CRC with CORRUPT_MESSAGE and appends nothing', async () => {
     const c = await RawClient.connect(broker.bootstrap);
     const batch = buildRecordBatch([{ value: 'corrupt' }]);
-    batch[CRC_OFFSET] ^= 0xff;
+    batch[CRC_OFFSET]! ^= 0xff;
     const r = await c.request(PRODUCE, 9, produceBody(topic, batch));
     expect(r.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.CORRUPT_MESSAGE);
     c.close();

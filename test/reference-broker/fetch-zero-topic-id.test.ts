@@ -58,11 +58,11 @@ type Named = ['zero' | 'valid' | 'unknown', number];
 
 function request(partitions: Named[], validId: string, session: { id: number; epoch: number }): FetchRequest {
   const body = fetchBody(topic, 0n);
-  const template = body.topics[0];
+  const template = body.topics[0]!;
   body.sessionId = session.id;
   body.sessionEpoch = session.epoch;
   const idOf = { zero: NULL_UUID, valid: validId, unknown: UNKNOWN_ID };
-  body.topics = partitions.map(([which, partition]) => ({ ...template, topicId: idOf[which], partitions: [{ ...template.partitions[0], partition }] }));
+  body.topics = partitions.map(([which, partition]) => ({ ...template, topicId: idOf[which], partitions: [{ ...template.partitions[0]!, partition }] }));
   return body;
 }
 

@@ -76,7 +76,7 @@ export function produceCases(ctx: EdgeContext): ConformCase[] {
   c.one('null records', produceRequest(single, 0, null), { timeoutMs: 3000 });
   c.one('empty records', produceRequest(single, 0, Buffer.alloc(0)));
   const bad = batch('crc');
-  bad[CRC_OFFSET] ^= 0xff;
+  bad[CRC_OFFSET]! ^= 0xff;
   c.one('bad CRC', produceRequest(single, 0, bad));
   c.one('magic 1 (old format)', produceRequest(single, 0, withByte(batch('magic1'), MAGIC_OFFSET, 1)));
   c.one('magic 3 (unknown)', produceRequest(single, 0, withByte(batch('magic3'), MAGIC_OFFSET, 3)));
