@@ -17,10 +17,10 @@ import { parseArgs } from 'node:util';
 import { registerCleanup } from '../harness/cleanup/cleanup-registry.ts';
 import { LATEST_KAFKA_VERSION } from '../harness/kafka-dist/index.ts';
 import { startKafkaCluster } from '../harness/kafka-dist/kafka-cluster.ts';
-import { acksName, parseAcks, type Acks } from '../harness/load/load-options.ts';
-import type { LoadResults } from '../harness/load/load-results.ts';
-import { runLoad } from '../harness/load/load-run.ts';
-import { sampleRss } from '../harness/load/process-rss.ts';
+import { acksName, parseAcks, type Acks } from '../app/load/load-options.ts';
+import type { LoadResults } from '../app/load/load-results.ts';
+import { runLoad } from '../app/load/load-run.ts';
+import { sampleRss } from '../app/load/process-rss.ts';
 import { startReferenceProcesses } from '../harness/targets/reference-process.ts';
 
 const { values } = parseArgs({
@@ -72,7 +72,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 
 /** The null sink as its own process, so it takes no CPU from the client in this one. */
 async function startNullSinkProcess(): Promise<Omit<Started, 'name' | 'readyMs'>> {
-  const script = fileURLToPath(new URL('../harness/load/null-sink.ts', import.meta.url));
+  const script = fileURLToPath(new URL('../app/load/null-sink.ts', import.meta.url));
   const child: ChildProcess = spawn(process.execPath, [script, '--partitions', String(partitions)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const bootstrap = await new Promise<string>((resolve, reject) => {
     let out = '';

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { LATEST_KAFKA_VERSION } from '../harness/kafka-dist/index.ts';
 import { startKafkaCluster } from '../harness/kafka-dist/kafka-cluster.ts';
 import { startReferenceProcesses } from '../harness/targets/reference-process.ts';
-import { rssOfTree } from '../harness/load/process-rss.ts';
+import { rssOfTree } from '../app/load/process-rss.ts';
 
 const { values } = parseArgs({ options: { repeat: { type: 'string', default: '3' }, kafka: { type: 'string', default: LATEST_KAFKA_VERSION }, brokers: { type: 'string', default: '1' }, 'no-container': { type: 'boolean', default: false } } });
 const repeat = Number(values.repeat);

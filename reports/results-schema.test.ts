@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ScenarioRun } from '../harness/runner/run-scenario.ts';
+import type { ScenarioRun } from '../app/runner/run-scenario.ts';
 import { RESULTS_SCHEMA, ResultsSchemaError, validateResults, type RunResults } from './results-schema.ts';
 
 /** What `kconform run` writes: the ScenarioRun with the schema in front (checked by the compiler here). */

@@ -3,7 +3,7 @@
  * as TypeScript types and a validator. Reports are built from stored files only, so this is the
  * contract between the commands that write results (run, compare, check) and the report builders.
  *
- * `kconform.results/v1` is what `kconform run` writes today (harness/runner/run-scenario.ts: the
+ * `kconform.results/v1` is what `kconform run` writes today (app/runner/run-scenario.ts: the
  * ScenarioRun plus `schema`). Later work adds optional sections — a durability table, a
  * conformance matrix, load results — which this version already types; a reader that does not
  * know a section ignores it. A change that is not backwards compatible gets a new version string.

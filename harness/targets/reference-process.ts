@@ -24,7 +24,7 @@ import { formatQuorumVoters, type QuorumVoter } from '../../reference-broker/clu
 import { createNodeProcess, describeExit, type NodeProcess, type ReadyContext } from '../kafka-dist/node-process.ts';
 import type { ProcessCluster, ProcessClusterNode } from '../kafka-dist/process-cluster.ts';
 import { removeWhenOrphaned } from '../kafka-dist/process-group.ts';
-import { withCompileCache } from '../cli/compile-cache.ts';
+import { withCompileCache } from './compile-cache.ts';
 
 /**
  * Waits until every node's Metadata lists all nodes of the cluster. Each node is ready once it
@@ -94,7 +94,7 @@ export class ReferenceStartError extends Error {
 const HOST = '127.0.0.1';
 /** The controller listener of a node on its own network host (the client listener is NETWORK_BROKER_PORT). */
 const NETWORK_CONTROLLER_PORT = 9093;
-const CLI_MAIN = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
+const CLI_MAIN = fileURLToPath(new URL('../../app/cli/main.ts', import.meta.url));
 const READY_LINE = /kconform broker ready on (\S+):(\d+)/;
 
 /** The text appended to `file` after byte `offset`. */

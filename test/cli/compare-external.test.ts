@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kconform as runKconform } from '../helpers/kconform-cli.ts';
 
 const root = join(import.meta.dirname, '..', '..');
-const main = join(root, 'harness/cli/main.ts');
+const main = join(root, 'app/cli/main.ts');
 const scratch = mkdtempSync(join(tmpdir(), 'kconform-compare-external-'));
 const brokers: ChildProcess[] = [];
 

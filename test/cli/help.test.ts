@@ -40,7 +40,7 @@ describe('output into a pipe that closes early', () => {
   it('kconform run --help | head -1: the help stops quietly, no EPIPE stack trace', async () => {
     const { spawnSync } = await import('node:child_process');
     const { join } = await import('node:path');
-    const main = join(import.meta.dirname, '..', '..', 'harness/cli/main.ts');
+    const main = join(import.meta.dirname, '..', '..', 'app/cli/main.ts');
     const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${main}" run --help | head -1`], { encoding: 'utf8' });
     expect(r.stdout).toBe('Usage: kconform run [options]\n');
     expect(r.stderr).toBe('');

@@ -25,7 +25,7 @@ function processesMentioning(text: string): number[] {
 describe('interrupting a run', () => {
   it('SIGINT during a run on a 3-node Kafka cluster leaves no process behind and exits 130', async () => {
     const out = join(scratch, 'run');
-    const child = spawn(process.execPath, [join(root, 'harness/cli/main.ts'), 'run', '--target', `kafka@${LATEST_KAFKA_VERSION}`, '--brokers', '3', '--records', '100000', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(root, 'app/cli/main.ts'), 'run', '--target', `kafka@${LATEST_KAFKA_VERSION}`, '--brokers', '3', '--records', '100000', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`cluster not ready in time:\n${output}`)), 240_000);

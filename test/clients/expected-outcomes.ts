@@ -5,7 +5,7 @@
  * Kafka as well, or a reference-broker bug that was reported), so a change shows up as a
  * failing test rather than as a quietly different table.
  */
-import type { CellResult, CellStatus, Feature } from '../../harness/clients/features.ts';
+import type { CellResult, CellStatus, Feature } from '../../app/clients/features.ts';
 
 /** Cells not expected to work: `client/feature` → status and why. None at the moment. */
 export const EXPECTED_NOT_WORKING: Readonly<Record<string, { status: CellStatus; why: string }>> = {};

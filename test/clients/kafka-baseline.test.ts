@@ -4,7 +4,7 @@
  * limitation (which fails here too). Part of the full matrix: runs with KCONFORM_MATRIX=1.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DRIVERS, runCellsOn } from '../../harness/clients/run-matrix.ts';
+import { DRIVERS, runCellsOn } from '../../app/clients/run-matrix.ts';
 import { startKafkaCluster } from '../../harness/kafka-dist/kafka-cluster.ts';
 import { LATEST_KAFKA_VERSION } from '../../harness/kafka-dist/resolve-kafka.ts';
 import { unexpectedCells } from './expected-outcomes.ts';

@@ -5,7 +5,7 @@
  * client, every feature.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DRIVERS, runCellsOn } from '../../harness/clients/run-matrix.ts';
+import { DRIVERS, runCellsOn } from '../../app/clients/run-matrix.ts';
 import { startReferenceProcesses, type StartedReferenceProcesses } from '../../harness/targets/reference-process.ts';
 import { unexpectedCells } from './expected-outcomes.ts';
 

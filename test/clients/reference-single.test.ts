@@ -5,7 +5,7 @@
  * by what the neutral reader finds stored.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DRIVERS, featuresOf, runCellsOn } from '../../harness/clients/run-matrix.ts';
+import { DRIVERS, featuresOf, runCellsOn } from '../../app/clients/run-matrix.ts';
 import type { RunningBroker } from '../../reference-broker/server.ts';
 import { startTestBroker } from '../helpers/reference.ts';
 import { unexpectedCells } from './expected-outcomes.ts';

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LATEST_KAFKA_VERSION } from '../../harness/kafka-dist/resolve-kafka.ts';
-import type { ConformReport } from '../../harness/conform/conform-report.ts';
-import { EDGE_CASE_APIS } from '../../harness/conform/edge-cases/index.ts';
+import type { ConformReport } from '../../app/conform/conform-report.ts';
+import { EDGE_CASE_APIS } from '../../app/conform/edge-cases/index.ts';
 import { RawClient } from '../../protocol/client/raw-client.ts';
 import { startTestBroker } from '../helpers/reference.ts';
 
@@ -20,7 +20,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function kconform(args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'harness/cli/main.ts'), ...args], { cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(root, 'app/cli/main.ts'), ...args], { cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

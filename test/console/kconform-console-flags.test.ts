@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NeutralIO } from '../../harness/clients/neutral-io.ts';
+import { NeutralIO } from '../../app/clients/neutral-io.ts';
 import { startReferenceProcesses, type StartedReferenceProcesses } from '../../harness/targets/reference-process.ts';
 import { RawClient } from '../../protocol/client/raw-client.ts';
 import { fetchBody } from '../../harness/drivers/request-bodies.ts';

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const MAIN = join(import.meta.dirname, '..', '..', 'harness', 'cli', 'main.ts');
+const MAIN = join(import.meta.dirname, '..', '..', 'app', 'cli', 'main.ts');
 
 /** A started (or failed) broker process. */
 export interface BrokerProcess {

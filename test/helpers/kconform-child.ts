@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
-const MAIN = join(import.meta.dirname, '..', '..', 'harness', 'cli', 'main.ts');
+const MAIN = join(import.meta.dirname, '..', '..', 'app', 'cli', 'main.ts');
 
 /** A running `kconform …`. */
 export interface KconformChild extends AsyncDisposable {

@@ -33,7 +33,7 @@ export interface CliOptions {
 
 /** Starts `kconform ARGS`. */
 export function startKconform(args: string[], opts: CliOptions = {}): CliRun {
-  const child = spawn(process.execPath, [join(repoRoot, 'harness/cli/main.ts'), ...args], {
+  const child = spawn(process.execPath, [join(repoRoot, 'app/cli/main.ts'), ...args], {
     cwd: opts.cwd ?? repoRoot,
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, ...opts.env },

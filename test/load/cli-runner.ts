@@ -15,7 +15,7 @@ export interface CliRun {
 
 /** Starts `kconform ARGS` in `cwd`; kills it after `timeoutMs`. */
 export function startKconform(args: string[], cwd: string, timeoutMs = 180_000): CliRun {
-  const child = spawn(process.execPath, [join(root, 'harness/cli/main.ts'), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(root, 'app/cli/main.ts'), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));

@@ -9,10 +9,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type RunningGateway } from '../../harness/gateway/gateway-server.ts';
+import { startGateway, type RunningGateway } from '../../app/gateway/gateway-server.ts';
 import { startKafkaCluster } from '../../harness/kafka-dist/kafka-cluster.ts';
 import { LATEST_KAFKA_VERSION } from '../../harness/kafka-dist/resolve-kafka.ts';
-import type { LoadResults } from '../../harness/load/load-results.ts';
+import type { LoadResults } from '../../app/load/load-results.ts';
 import { startTestBroker, testKafka, uniqueTopic } from '../helpers/reference.ts';
 import { kconform } from './cli-runner.ts';
 

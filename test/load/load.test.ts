@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LATEST_KAFKA_VERSION } from '../../harness/kafka-dist/resolve-kafka.ts';
-import type { LatencySummary } from '../../harness/load/histogram.ts';
-import type { LoadResults } from '../../harness/load/load-results.ts';
+import type { LatencySummary } from '../../app/load/histogram.ts';
+import type { LoadResults } from '../../app/load/load-results.ts';
 import { validateResults } from '../../reports/results-schema.ts';
 import { kconform, startKconform } from './cli-runner.ts';
 

@@ -27,7 +27,7 @@ export function netnsSkipReason(): string | undefined {
   }
 }
 
-export const CLI_MAIN = fileURLToPath(new URL('../../harness/cli/main.ts', import.meta.url));
+export const CLI_MAIN = fileURLToPath(new URL('../../app/cli/main.ts', import.meta.url));
 export const BROKER_PORT = 9092;
 
 /** Starts the reference broker CLI in `node`'s namespace on its address; resolves once it says it is ready. */

@@ -47,7 +47,7 @@ describe('a failing run', () => {
     expect(html).toMatch(/shrunk from --records 40|not shrunk:/);
   });
 
-  // That the budget holds is harness/runner/shrink.test.ts's (a fake clock, not this machine's speed).
+  // That the budget holds is app/runner/shrink.test.ts's (a fake clock, not this machine's speed).
   it('records the shrink it made and the budget it had', () => {
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
     expect(results.shrink.budgetSeconds).toBe(15);

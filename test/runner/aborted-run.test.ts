@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pendingCleanups } from '../../harness/cleanup/cleanup-registry.ts';
-import { RunAbortedError, runScenario } from '../../harness/runner/run-scenario.ts';
+import { RunAbortedError, runScenario } from '../../app/runner/run-scenario.ts';
 import type { Scenario } from '../../scenarios/index.ts';
 import { scratchDir } from '../scenarios/scenario-runs.ts';
 

@@ -14,9 +14,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Op } from '../../harness/history/history.ts';
 import type { ScheduledFault } from '../../harness/nemesis/fault-schedule.ts';
-import { runScenario, type ScenarioRun } from '../../harness/runner/run-scenario.ts';
-import { failingCheckers, shrinkFailure } from '../../harness/runner/shrink.ts';
-import { readStoredSchedule } from '../../harness/runner/stored-schedule.ts';
+import { runScenario, type ScenarioRun } from '../../app/runner/run-scenario.ts';
+import { failingCheckers, shrinkFailure } from '../../app/runner/shrink.ts';
+import { readStoredSchedule } from '../../app/runner/stored-schedule.ts';
 import { parseTargetSpec } from '../../harness/targets/target-spec.ts';
 import type { Scenario } from '../../scenarios/index.ts';
 
@@ -97,7 +97,7 @@ describe('shrinking a fault schedule', () => {
 
 function kconform(args: string[], timeoutMs = 120_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'harness/cli/main.ts'), ...args], { cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(root, 'app/cli/main.ts'), ...args], { cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import type { FaultFamily } from '../../harness/nemesis/fault-schedule.ts';
-import { runScenario, type ScenarioRun } from '../../harness/runner/run-scenario.ts';
+import { runScenario, type ScenarioRun } from '../../app/runner/run-scenario.ts';
 import { parseTargetSpec } from '../../harness/targets/target-spec.ts';
 import { ALL_SCENARIOS } from '../../scenarios/index.ts';
 

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runScenario } from '../../harness/runner/run-scenario.ts';
+import { runScenario } from '../../app/runner/run-scenario.ts';
 import { KNOWN_BUGS } from '../../reference-broker/bugs/known-bugs.ts';
 import { SCENARIOS } from '../../scenarios/index.ts';
 

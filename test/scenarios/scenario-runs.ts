@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StartedKafka } from '../../harness/kafka-dist/index.ts';
 import type { Op } from '../../harness/history/history.ts';
-import { runScenario, type ScenarioRun } from '../../harness/runner/run-scenario.ts';
+import { runScenario, type ScenarioRun } from '../../app/runner/run-scenario.ts';
 import type { CheckResult } from '../../scenarios/checkers/index.ts';
 import { SCENARIOS } from '../../scenarios/index.ts';
 

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Op } from '../../harness/history/history.ts';
 import type { ScheduledFault } from '../../harness/nemesis/fault-schedule.ts';
-import { runScenario, type ScenarioRun } from '../../harness/runner/run-scenario.ts';
+import { runScenario, type ScenarioRun } from '../../app/runner/run-scenario.ts';
 import { parseTargetSpec } from '../../harness/targets/target-spec.ts';
 import { FINAL_READ } from '../../scenarios/checkers/index.ts';
 import { SCENARIOS } from '../../scenarios/index.ts';
