@@ -23,7 +23,7 @@ export interface ResultSeriesPoint {
   value: number;
 }
 
-/** What one checker found (scenarios/checkers/types.ts CheckResult, as stored). */
+/** What one checker found (harness/history/check-result.ts CheckResult, as stored). */
 export interface ResultCheck {
   /** Checker name, e.g. `lost-write`, `duplicate`, or a scenario's own check such as `group-resume`. */
   checker: string;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { Consumer, Producer } from 'kafkajs';
-import { FINAL_READ, REPLAY_READ, POLL, SEND, type CheckResult, type RecordRef } from './checkers/index.ts';
+import { FINAL_READ, REPLAY_READ, POLL, SEND, type RecordRef } from '../harness/history/ops.ts';
+import type { CheckResult } from '../harness/history/check-result.ts';
 import { readFromBeginning } from './read-from-beginning.ts';
 import { createTopicsReady, retrying } from './topic-setup.ts';
 import type { Scenario, ScenarioContext } from './scenario.ts';

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { FINAL_READ, REPLAY_READ, type CheckResult } from './checkers/index.ts';
+import { FINAL_READ, REPLAY_READ } from '../harness/history/ops.ts';
+import type { CheckResult } from '../harness/history/check-result.ts';
 import { applyFailoverStep, createReplicatedTopics, describeFault, FAILOVER_TIMINGS, faultKindsFor, holdMsAt, unavailableReason, type FailoverFault, type FailoverStep } from './failover-faults.ts';
 import { durabilityRows, type DurabilityLane, type DurabilityTable } from './failover-durability-table.ts';
 import { RecordedProducer, type Acks } from './failover-producers.ts';

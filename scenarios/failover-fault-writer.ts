@@ -6,7 +6,7 @@
  * read twice is still a duplicate. Each record is a send op of process `fault-writer`.
  */
 import type { HistoryRecorder } from '../harness/history/history.ts';
-import { SEND } from './checkers/index.ts';
+import { SEND } from '../harness/history/ops.ts';
 import type { LeaderRouter } from './leader-router.ts';
 import { produceRaw } from './raw-reads.ts';
 

@@ -8,7 +8,7 @@
  */
 import type { Kafka, Producer } from 'kafkajs';
 import type { HistoryRecorder } from '../harness/history/history.ts';
-import { SEND } from './checkers/index.ts';
+import { SEND } from '../harness/history/ops.ts';
 
 /** Kafka's acks setting: 0, 1, or -1 (all in-sync replicas). */
 export type Acks = 0 | 1 | -1;

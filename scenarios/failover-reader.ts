@@ -9,7 +9,7 @@ import type { HistoryRecorder } from '../harness/history/history.ts';
 import type { TargetNode } from '../harness/nemesis/fault-control.ts';
 import { findPartitionLeader } from '../harness/nemesis/node-roles.ts';
 import { RawClient } from '../protocol/client/raw-client.ts';
-import { POLL } from './checkers/index.ts';
+import { POLL } from '../harness/history/ops.ts';
 import { fetchOnce, ref } from './raw-reads.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { Kafka } from 'kafkajs';
-import { FINAL_READ, REPLAY_READ, type CheckResult } from './checkers/index.ts';
+import { FINAL_READ, REPLAY_READ } from '../harness/history/ops.ts';
+import type { CheckResult } from '../harness/history/check-result.ts';
 import { applyFailoverStep, createReplicatedTopics, describeFault, drawFailoverSchedule, FAILOVER_TIMINGS, faultKindsFor, summarizeFaults, waitFullyReplicated, type AppliedFault } from './failover-faults.ts';
 import { RecordedProducer } from './failover-producers.ts';
 import { AssignedReader } from './failover-reader.ts';

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { ErrorCode } from '../protocol/errors/generated/error-codes.ts';
 import { RawGroupMember, type MemberGeneration } from '../harness/drivers/raw-group-member.ts';
-import type { CheckResult } from './checkers/index.ts';
+import type { CheckResult } from '../harness/history/check-result.ts';
 import { readFromBeginning } from './read-from-beginning.ts';
 import { createTopicsReady, retrying } from './topic-setup.ts';
 import type { Scenario, ScenarioContext } from './scenario.ts';
-import { FINAL_READ, REPLAY_READ, SEND, type RecordRef } from './checkers/index.ts';
+import { FINAL_READ, REPLAY_READ, SEND, type RecordRef } from '../harness/history/ops.ts';
 
 const PARTITIONS = 6;
 

@@ -1,6 +1,6 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import type { HistoryRecorder } from '../harness/history/history.ts';
-import { POLL, type RecordRef } from './checkers/index.ts';
+import { POLL, type RecordRef } from '../harness/history/ops.ts';
 import { retrying } from './topic-setup.ts';
 
 /** Settings of a RecordedConsumer. */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { RawClient } from '../protocol/client/raw-client.ts';
-import { FINAL_READ, POLL, REPLAY_READ, SEND, type CheckResult } from './checkers/index.ts';
+import { FINAL_READ, POLL, REPLAY_READ, SEND } from '../harness/history/ops.ts';
+import type { CheckResult } from '../harness/history/check-result.ts';
 import { checkLongPoll, decidable, longPollAttempts, longPollProcess, PENDING_AT_MS } from './checkers/long-poll.ts';
 import { LEADER_MOVED, LeaderRouter } from './leader-router.ts';
 import { fetchOnce, LATEST, listOffset, produceRaw, ref, type PartitionFetch } from './raw-reads.ts';

@@ -6,7 +6,7 @@ import { NULL_UUID } from '../protocol/primitives/index.ts';
 import type { DeleteRecordsResponse, FetchResponse, ListOffsetsResponse, OffsetCommitResponse, ProduceResponse } from '../protocol/messages/generated/index.ts';
 import { buildRecordBatch } from '../protocol/records/batch-builder.ts';
 import { decodeRecordBatches, isControlBatch } from '../protocol/records/record-batch.ts';
-import { POLL, type RecordRef } from './checkers/index.ts';
+import { POLL, type RecordRef } from '../harness/history/ops.ts';
 import { LEADER_MOVED, type LeaderRouter } from './leader-router.ts';
 
 /**

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import type { Producer } from 'kafkajs';
 import type { HistoryRecorder, Op } from '../harness/history/history.ts';
-import { FINAL_READ, POLL, REPLAY_READ, SEND, type CheckResult, type RecordRef } from './checkers/index.ts';
+import { FINAL_READ, POLL, REPLAY_READ, SEND, type RecordRef } from '../harness/history/ops.ts';
+import type { CheckResult } from '../harness/history/check-result.ts';
 import { readWithGroup, RecordedConsumer, waitFor } from './group-reads.ts';
 import { LeaderRouter } from './leader-router.ts';
 import { commitGroupOffset, deleteRecordsBefore, EARLIEST, fetchOnce, LATEST, listOffsetRouted, readRange, type OffsetAnswer } from './raw-reads.ts';

@@ -4,7 +4,8 @@ import type { FaultFamily } from '../harness/nemesis/fault-schedule.ts';
 import type { Nemesis } from '../harness/nemesis/nemesis.ts';
 import type { BrokerTimings } from '../harness/kafka-dist/cluster-properties.ts';
 import type { StartedTarget } from '../harness/targets/target.ts';
-import type { CheckConfig, CheckResult } from './checkers/index.ts';
+import type { CheckResult } from '../harness/history/check-result.ts';
+import type { CheckConfig } from './checkers/index.ts';
 import type { DurabilityTable } from './failover-durability-table.ts';
 
 /** What a scenario adds to its run's results.json besides the checks (additive fields of kconform.results/v1). */

@@ -9,7 +9,8 @@
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { HistoryRecorder } from '../../harness/history/history.ts';
-import { checkHistory, type CheckConfig, type RecordRef } from '../../scenarios/checkers/index.ts';
+import type { RecordRef } from '../../harness/history/ops.ts';
+import { checkHistory, type CheckConfig } from '../../scenarios/checkers/index.ts';
 import type { CompressionName } from '../../protocol/records/batch-header.ts';
 import { cellRecords, ClientLimitation, ClientUnavailable, waitUntil, type ClientDriver, type ConsumedRecord, type GroupMember, type RecordToSend, type SendOutcome } from './client-driver.ts';
 import type { NeutralIO, StoredRecord } from './neutral-io.ts';

@@ -14,7 +14,7 @@
  * - `offsets_committed` → `commit` ok or fail `{offsets}`
  */
 import type { Op } from '../../harness/history/history.ts';
-import type { RecordRef } from '../../scenarios/checkers/index.ts';
+import type { RecordRef } from '../../harness/history/ops.ts';
 
 /** One event line of a verifiable tool. */
 export interface VerifiableEvent {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HistoryRecorder } from '../../harness/history/history.ts';
-import type { CheckResult } from '../../scenarios/checkers/types.ts';
+import type { CheckResult } from '../../harness/history/check-result.ts';
 import { ASPECTS, diffBehaviour, observe, offsetRanges, type AspectDiff, type TargetBehaviour } from './behaviour-diff.ts';
 
 /** A hand-built run of the seed scenario's shape: values carry the run id, as the scenarios write them. */

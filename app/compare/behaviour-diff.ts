@@ -4,7 +4,8 @@
  * Pure: histories and verdicts in, a list of aspect verdicts out.
  */
 import type { Op } from '../../harness/history/history.ts';
-import { FINAL_READ, POLL, SEND, type CheckResult, type Validity } from '../../scenarios/checkers/types.ts';
+import { FINAL_READ, POLL, SEND } from '../../harness/history/ops.ts';
+import type { CheckResult, Validity } from '../../harness/history/check-result.ts';
 import { faultWindows, outsideFaultWindows } from './fault-windows.ts';
 import { normalizeError, normalizeRecord, type NormalizedRecord } from './normalize.ts';
 

@@ -3,7 +3,7 @@
  * cases. Pure: built from the diffs and the runs' verdicts.
  */
 import type { JUnitCase } from '../../reports/junit.ts';
-import type { Validity } from '../../scenarios/checkers/types.ts';
+import type { Validity } from '../../harness/history/check-result.ts';
 import type { AspectDiff } from './behaviour-diff.ts';
 import { mark } from './outcome.ts';
 

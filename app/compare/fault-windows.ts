@@ -5,7 +5,7 @@
  */
 import type { Op } from '../../harness/history/history.ts';
 import { NEMESIS } from '../../harness/nemesis/nemesis.ts';
-import { FINAL_READ, REPLAY_READ } from '../../scenarios/checkers/types.ts';
+import { FINAL_READ, REPLAY_READ } from '../../harness/history/ops.ts';
 
 /** How long after a heal completed ops still count as "right after" the fault. */
 export const SETTLE_GRACE_MS = 5_000;

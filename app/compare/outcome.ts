@@ -3,7 +3,7 @@
  * A replay is meant to reproduce a failure, so "which checks failed" is what must match, not the
  * witnesses (offsets and times may move).
  */
-import type { CheckResult, Validity } from '../../scenarios/checkers/types.ts';
+import type { CheckResult, Validity } from '../../harness/history/check-result.ts';
 import type { StoredOutcome } from './run-config.ts';
 
 /** PASS / FAIL / UNKNOWN, as the CLI prints verdicts. */

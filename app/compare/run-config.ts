@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { FAULT_FAMILIES, type FaultFamily } from '../../harness/nemesis/fault-schedule.ts';
 import { nodeControlFromJson, type NodeCommands } from '../../harness/nemesis/node-commands.ts';
 import { parseTargetSpec, type TargetSpec } from '../../harness/targets/target-spec.ts';
-import type { CheckResult, Validity } from '../../scenarios/checkers/types.ts';
+import type { CheckResult, Validity } from '../../harness/history/check-result.ts';
 
 /** A run's config.json, validated. */
 export interface RunConfig {

@@ -7,7 +7,8 @@ import { HistoryRecorder } from '../../harness/history/history.ts';
 import { registerCleanup } from '../../harness/cleanup/cleanup-registry.ts';
 import type { TargetSpec } from '../../harness/targets/target-spec.ts';
 import { startTarget, TargetUnavailableError, type StartedTarget } from '../../harness/targets/target.ts';
-import { checkHistory, combine, resolveCheckConfig, type CheckResult } from '../../scenarios/checkers/index.ts';
+import { combine, type CheckResult } from '../../harness/history/check-result.ts';
+import { checkHistory, resolveCheckConfig } from '../../scenarios/checkers/index.ts';
 import type { Scenario, ScenarioContext } from '../../scenarios/index.ts';
 import type { ScenarioResults } from '../../scenarios/scenario.ts';
 import type { DurabilityTable } from '../../scenarios/failover-durability-table.ts';
@@ -16,6 +17,8 @@ import { findActiveController, findPartitionLeader } from '../../harness/nemesis
 import { Nemesis } from '../../harness/nemesis/nemesis.ts';
 import { nodeControlToJson, type NodeCommands } from '../../harness/nemesis/node-commands.ts';
 import { makeDirs } from '../../harness/output/make-dirs.ts';
+// The stored form is what reports read back (reports/results-schema.ts); the compiler holds the two together.
+import { RESULTS_SCHEMA, type RunResults } from '../../reports/results-schema.ts';
 
 /** The outcome of one scenario run, as results.json stores it. */
 export interface ScenarioRun {
@@ -291,7 +294,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
   const valid = error !== undefined && combine(checks) === true ? 'unknown' : combine(checks);
   const schedule = played ? { schedule: played.schedule, faultsStarted: played.started() } : {};
   const result: ScenarioRun = { scenario: scenario.name, target: targetName, seed, runDir, valid, checks, error, seconds: (Date.now() - started) / 1000, ops: history.ops.length, ...schedule, ...extras };
-  writeFileSync(join(runDir, 'results.json'), JSON.stringify({ schema: 'kconform.results/v1', ...result }, null, 2) + '\n');
+  writeFileSync(join(runDir, 'results.json'), JSON.stringify({ schema: RESULTS_SCHEMA, ...result } satisfies RunResults, null, 2) + '\n');
   return result;
 }
 

@@ -5,7 +5,7 @@
  * The final read and the replay (which read everything after the run) are not consumers here.
  */
 import type { Op } from '../../harness/history/history.ts';
-import { FINAL_READ, POLL, REPLAY_READ, SEND } from '../../scenarios/checkers/types.ts';
+import { FINAL_READ, POLL, REPLAY_READ, SEND } from '../../harness/history/ops.ts';
 import { downsampleMax, PointBuffer, type PointSeries } from './downsample.ts';
 
 /** One partition's lag in records over time (ms). */

@@ -10,7 +10,7 @@ import type { Op } from '../../harness/history/history.ts';
 import { ConsumerLagCollector, type LagSeries } from './consumer-lag.ts';
 import { FaultWindowTracker, type FaultWindow } from './fault-windows.ts';
 import { LatencyCollector, type LatencySeries } from './latency.ts';
-import { SEND } from '../../scenarios/checkers/types.ts';
+import { SEND } from '../../harness/history/ops.ts';
 import { OpPairing } from './op-pairing.ts';
 import { ThroughputCollector, type ThroughputSeries } from './throughput.ts';
 import { FinalReadCollector, type FinalReadAt, type Position } from './final-read-evidence.ts';

@@ -1,7 +1,7 @@
 import type { Op } from '../../harness/history/history.ts';
 import { resolveCheckConfig, type CheckConfig } from './config.ts';
 import { indexHistory, pollOp, READ_COMMITTED, recordOfRow, type HistoryIndex } from './history-index.ts';
-import { MAX_WITNESSES, verdict, type CheckResult } from './types.ts';
+import { MAX_WITNESSES, verdict, type CheckResult } from '../../harness/history/check-result.ts';
 
 /**
  * Aborted read: a read_committed consumer must never be given a record of an aborted

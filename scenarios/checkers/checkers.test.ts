@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { HistoryRecorder } from '../../harness/history/history.ts';
-import { checkHistory, combine, DEFAULT_CHECK_CONFIG, FINAL_READ, POLL, REPLAY_READ, SEND, type CheckResult, type RecordRef } from './index.ts';
+import { FINAL_READ, POLL, REPLAY_READ, SEND, type RecordRef } from '../../harness/history/ops.ts';
+import { combine, type CheckResult } from '../../harness/history/check-result.ts';
+import { checkHistory, DEFAULT_CHECK_CONFIG } from './index.ts';
 
 const rec = (offset: number, value: string, partition = 0): RecordRef => ({ topic: 't', partition, offset, key: null, value });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FAIL, indexHistory, INFO, OffsetTable, OK, OPEN, READ_COMMITTED, recordOfRow, UNSAID } from './history-index.ts';
-import { FINAL_READ, POLL, REPLAY_READ } from './types.ts';
+import { FINAL_READ, POLL, REPLAY_READ } from '../../harness/history/ops.ts';
 import { Builder, rec } from './test-support.ts';
 
 describe('history index', () => {

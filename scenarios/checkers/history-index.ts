@@ -1,5 +1,5 @@
 import type { Op } from '../../harness/history/history.ts';
-import { END_TXN, FINAL_READ, POLL, REPLAY_READ, REPOSITION, SEND, type RecordRef } from './types.ts';
+import { END_TXN, FINAL_READ, POLL, REPLAY_READ, REPOSITION, SEND, type RecordRef } from '../../harness/history/ops.ts';
 
 const repositionFs = new Set<string>(REPOSITION);
 

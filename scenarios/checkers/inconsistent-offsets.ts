@@ -2,7 +2,8 @@ import type { Op } from '../../harness/history/history.ts';
 import { allowance } from './allowances.ts';
 import { resolveCheckConfig, type CheckConfig } from './config.ts';
 import { ackedRecord, indexHistory, OffsetTable, OK, recordOfRow, type HistoryIndex } from './history-index.ts';
-import { MAX_WITNESSES, verdict, type CheckResult, type RecordRef } from './types.ts';
+import type { RecordRef } from '../../harness/history/ops.ts';
+import { MAX_WITNESSES, verdict, type CheckResult } from '../../harness/history/check-result.ts';
 
 const content = (r: RecordRef) => ({ key: r.key ?? null, value: r.value ?? null });
 

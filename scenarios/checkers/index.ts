@@ -10,11 +10,10 @@ import { checkPollOrder } from './poll-order.ts';
 import { checkProtocolExpectations } from './protocol-expectations.ts';
 import { checkReorder } from './reorder.ts';
 import { checkReplay } from './replay.ts';
-import type { CheckResult } from './types.ts';
+import type { CheckResult } from '../../harness/history/check-result.ts';
 import { checkUnseen } from './unseen.ts';
 import { checkUnderMinIsr, ISR_OBSERVATION } from './under-min-isr.ts';
 
-export * from './types.ts';
 export { allowance, type AllowableAnomaly } from './allowances.ts';
 export { DEFAULT_CHECK_CONFIG, describeCheckConfig, parseCheckConfig, resolveCheckConfig, type CheckConfig } from './config.ts';
 export { indexHistory, type HistoryIndex } from './history-index.ts';

@@ -1,5 +1,6 @@
 import type { Op } from '../../harness/history/history.ts';
-import { POLL, SEND, type CheckResult, type RecordRef } from './types.ts';
+import { POLL, SEND, type RecordRef } from '../../harness/history/ops.ts';
+import type { CheckResult } from '../../harness/history/check-result.ts';
 
 /** When the first fetch must still be pending (the scenario's pending-check is made then). */
 export const PENDING_AT_MS = 300;

@@ -2,7 +2,7 @@ import type { Op } from '../../harness/history/history.ts';
 import { allowance } from './allowances.ts';
 import { resolveCheckConfig, type CheckConfig } from './config.ts';
 import { indexHistory, OK, type HistoryIndex } from './history-index.ts';
-import { MAX_WITNESSES, verdict, type CheckResult } from './types.ts';
+import { MAX_WITNESSES, verdict, type CheckResult } from '../../harness/history/check-result.ts';
 
 /**
  * Lost write: a send the broker acknowledged (ok) whose record the final read never returned.

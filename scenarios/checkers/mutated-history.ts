@@ -10,7 +10,7 @@
  */
 import type { Op } from '../../harness/history/history.ts';
 import { prng } from './simulated-history.ts';
-import { END_TXN, FINAL_READ, POLL, REPLAY_READ, SEND, type RecordRef } from './types.ts';
+import { END_TXN, FINAL_READ, POLL, REPLAY_READ, SEND, type RecordRef } from '../../harness/history/ops.ts';
 
 const EDITS = [
   'drop-record',

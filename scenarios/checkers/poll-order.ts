@@ -2,7 +2,7 @@ import type { Op } from '../../harness/history/history.ts';
 import { allowance } from './allowances.ts';
 import { resolveCheckConfig, type CheckConfig } from './config.ts';
 import { indexHistory, pollOp, recordOfRow, type HistoryIndex } from './history-index.ts';
-import { MAX_WITNESSES, verdict, type CheckResult } from './types.ts';
+import { MAX_WITNESSES, verdict, type CheckResult } from '../../harness/history/check-result.ts';
 
 /**
  * Polls of each consumer, per partition: offsets must strictly increase (nonmonotonic-poll) and

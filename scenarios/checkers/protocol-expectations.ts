@@ -1,7 +1,7 @@
 import type { Op } from '../../harness/history/history.ts';
 import { errorName } from '../../protocol/errors/generated/error-codes.ts';
 import { indexHistory, type HistoryIndex } from './history-index.ts';
-import { MAX_WITNESSES, verdict, type CheckResult } from './types.ts';
+import { MAX_WITNESSES, verdict, type CheckResult } from '../../harness/history/check-result.ts';
 
 /** The error codes an op's invocation says are acceptable answers. */
 export function expectedCodes(invokeValue: unknown): number[] | null {

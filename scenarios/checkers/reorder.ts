@@ -1,6 +1,6 @@
 import type { Op } from '../../harness/history/history.ts';
 import { indexHistory, OK, type HistoryIndex } from './history-index.ts';
-import { MAX_WITNESSES, verdict, type CheckResult } from './types.ts';
+import { MAX_WITNESSES, verdict, type CheckResult } from '../../harness/history/check-result.ts';
 
 /**
  * Reorder: per partition, two records acknowledged by one producer in real-time order — A's ok

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Op } from '../../harness/history/history.ts';
 import { checkReplay } from './replay.ts';
 import { Builder, rec } from './test-support.ts';
-import { FINAL_READ, POLL, REPLAY_READ, SEND, type RecordRef } from './types.ts';
+import { FINAL_READ, POLL, REPLAY_READ, SEND, type RecordRef } from '../../harness/history/ops.ts';
 
 describe('replay', () => {
   const log = [rec(0, 'a'), rec(1, 'b'), rec(0, 'x', 1), rec(2, 'c')];

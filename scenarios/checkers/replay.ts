@@ -1,6 +1,6 @@
 import type { Op } from '../../harness/history/history.ts';
 import { indexHistory, OK, READ_COMMITTED, recordOfRow, type HistoryIndex } from './history-index.ts';
-import { verdict, type CheckResult } from './types.ts';
+import { verdict, type CheckResult } from '../../harness/history/check-result.ts';
 
 /**
  * Bad replay: reading from the beginning again must return the same records at the same

@@ -1,5 +1,6 @@
 import type { Op } from '../../harness/history/history.ts';
-import { FINAL_READ, POLL, SEND, type CheckResult, type RecordRef } from './types.ts';
+import { FINAL_READ, POLL, SEND, type RecordRef } from '../../harness/history/ops.ts';
+import type { CheckResult } from '../../harness/history/check-result.ts';
 
 /**
  * The seed scenario's own check, over the history: the mmr message (`message`, the first send)

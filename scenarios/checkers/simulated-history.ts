@@ -10,7 +10,7 @@
  * one anomaly of a chosen kind.
  */
 import type { Op } from '../../harness/history/history.ts';
-import { END_TXN, FINAL_READ, POLL, REPLAY_READ, SEND, type RecordRef } from './types.ts';
+import { END_TXN, FINAL_READ, POLL, REPLAY_READ, SEND, type RecordRef } from '../../harness/history/ops.ts';
 import { seededRandom as prng } from '../../protocol/seeded-random.ts';
 
 /** What to simulate. */

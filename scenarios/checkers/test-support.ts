@@ -1,6 +1,6 @@
 /** Builders of hand-made histories for the checkers' unit tests. */
 import { HistoryRecorder, type Op } from '../../harness/history/history.ts';
-import { END_TXN, FINAL_READ, POLL, REPLAY_READ, SEND, type RecordRef } from './types.ts';
+import { END_TXN, FINAL_READ, POLL, REPLAY_READ, SEND, type RecordRef } from '../../harness/history/ops.ts';
 
 /** A record of topic 't'. */
 export const rec = (offset: number, value: string, partition = 0, key: string | null = null): RecordRef => ({ topic: 't', partition, offset, key, value });

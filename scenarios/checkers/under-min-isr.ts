@@ -12,7 +12,8 @@
  */
 import type { Op } from '../../harness/history/history.ts';
 import { NEMESIS } from '../../harness/nemesis/nemesis.ts';
-import { contentKey, MAX_WITNESSES, POLL, SEND, type CheckResult, type RecordRef } from './types.ts';
+import { contentKey, POLL, SEND, type RecordRef } from '../../harness/history/ops.ts';
+import { MAX_WITNESSES, type CheckResult } from '../../harness/history/check-result.ts';
 
 /** Op `f` of an ISR observation: ok value {@link IsrObservation}. */
 export const ISR_OBSERVATION = 'isr';

@@ -1,7 +1,7 @@
 import type { Op } from '../../harness/history/history.ts';
 import { resolveCheckConfig, type CheckConfig } from './config.ts';
 import { indexHistory, OK, type HistoryIndex } from './history-index.ts';
-import { MAX_WITNESSES, type CheckResult, type SeriesPoint } from './types.ts';
+import { MAX_WITNESSES, type CheckResult, type SeriesPoint } from '../../harness/history/check-result.ts';
 
 /** Points in the unseen series: enough for a plot, few enough for results.json. */
 const SERIES_POINTS = 100;

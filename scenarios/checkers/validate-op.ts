@@ -1,5 +1,5 @@
 import { expectedCodes } from './protocol-expectations.ts';
-import { END_TXN, POLL, SEND } from './types.ts';
+import { END_TXN, POLL, SEND } from '../../harness/history/ops.ts';
 
 const TYPES = new Set(['invoke', 'ok', 'fail', 'info']);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

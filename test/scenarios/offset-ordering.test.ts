@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LATEST_KAFKA_VERSION, startKafkaNode, type StartedKafka } from '../../harness/kafka-dist/index.ts';
-import type { RecordRef } from '../../scenarios/checkers/index.ts';
+import type { RecordRef } from '../../harness/history/ops.ts';
 import { check, completions, failing, runOn, scratchDir, type RunWithHistory } from './scenario-runs.ts';
 import { expectPassed } from './scenario-runs.ts';
 

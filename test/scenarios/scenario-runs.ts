@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { StartedKafka } from '../../harness/kafka-dist/index.ts';
 import type { Op } from '../../harness/history/history.ts';
 import { runScenario, type ScenarioRun } from '../../app/runner/run-scenario.ts';
-import type { CheckResult } from '../../scenarios/checkers/index.ts';
+import type { CheckResult } from '../../harness/history/check-result.ts';
 import { SCENARIOS } from '../../scenarios/index.ts';
 
 /** A finished run with its history read back from the run directory. */

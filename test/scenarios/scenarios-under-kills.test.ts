@@ -18,7 +18,7 @@ import type { Op } from '../../harness/history/history.ts';
 import type { ScheduledFault } from '../../harness/nemesis/fault-schedule.ts';
 import { runScenario, type ScenarioRun } from '../../app/runner/run-scenario.ts';
 import { parseTargetSpec } from '../../harness/targets/target-spec.ts';
-import { FINAL_READ } from '../../scenarios/checkers/index.ts';
+import { FINAL_READ } from '../../harness/history/ops.ts';
 import { SCENARIOS } from '../../scenarios/index.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'kconform-generations-faults-'));

@@ -3,16 +3,8 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Op } from '../../../harness/history/history.ts';
 import { HistoryValidator } from '../../../harness/history/history-validator.ts';
-import {
-  checkHistory,
-  combine,
-  DEFAULT_CHECK_CONFIG,
-  describeCheckConfig,
-  parseCheckConfig,
-  validateOp,
-  type CheckConfig,
-  type CheckResult,
-} from '../../../scenarios/checkers/index.ts';
+import { combine, type CheckResult } from '../../../harness/history/check-result.ts';
+import { checkHistory, DEFAULT_CHECK_CONFIG, describeCheckConfig, parseCheckConfig, validateOp, type CheckConfig } from '../../../scenarios/checkers/index.ts';
 import { CliError, ExitCode, usageError } from '../exit-codes.ts';
 import { checkOutputFile } from '../output-paths.ts';
 

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseTargetSpec, type TargetSpec } from '../../../harness/targets/target-spec.ts';
 import { TargetUnavailableError } from '../../../harness/targets/target.ts';
-import type { CheckResult } from '../../../scenarios/checkers/index.ts';
+import type { CheckResult } from '../../../harness/history/check-result.ts';
 import { runScenario, type ScenarioRun } from '../../runner/run-scenario.ts';
 import { DEFAULT_SHRINK_BUDGET_SECONDS, describeSchedule, failingCheckers, shrinkFailure, type ShrinkProgress } from '../../runner/shrink.ts';
 import { parseFaultFamilies, type FaultFamily, type ScheduledFault } from '../../../harness/nemesis/fault-schedule.ts';
