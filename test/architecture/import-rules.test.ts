@@ -69,7 +69,7 @@ describe('the rules catch a wrong import, by name', () => {
     module('protocol/messages/frames.ts', 'protocol/client/raw-client.ts');
     module('protocol/client/pool.ts', 'reference-broker/broker.ts');
     module('reference-broker/net.ts', 'harness/history/ops.ts');
-    module('harness/runner.ts', 'scenarios/seed.ts');
+    module('harness/recorder.ts', 'scenarios/seed.ts');
     module('scenarios/summary.ts', 'reports/junit.ts');
     module('reports/live.ts', 'harness/targets/target.ts');
     module('reports/upward.ts', 'app/cli/main.ts');
@@ -83,7 +83,7 @@ describe('the rules catch a wrong import, by name', () => {
         'protocol-codec-is-the-ground: protocol/messages/frames.ts → protocol/client/raw-client.ts',
         'wire-client-below-reference-broker: protocol/client/pool.ts → reference-broker/broker.ts',
         'reference-broker-below-harness: reference-broker/net.ts → harness/history/ops.ts',
-        'harness-not-above-scenarios: harness/runner.ts → scenarios/seed.ts',
+        'harness-not-above-scenarios: harness/recorder.ts → scenarios/seed.ts',
         'harness-not-above-scenarios: harness/drivers/driver.ts → scenarios/loop.ts',
         'scenarios-not-above-reports: scenarios/summary.ts → reports/junit.ts',
         'reports-read-stored-files-only: reports/live.ts → harness/targets/target.ts',
