@@ -27,12 +27,12 @@ import { MAX_WITNESSES, verdict, type CheckResult } from '../../harness/history/
  */
 export function checkAbortedReads(history: readonly Op[], config: Partial<CheckConfig> = {}, ix: HistoryIndex = indexHistory(history)): CheckResult {
   const c = resolveCheckConfig(config);
-  // Content id → the transaction (index in ix.txns) that wrote it, or -1.
+  // Content id → the transaction (index in ix.txns.fates) that wrote it, or -1.
   const txnOf = new Array<number>(ix.contents).fill(-1);
   let txnSends = 0;
-  for (let s = 0; s < ix.sendCount; s++) {
-    if (ix.sendTxn[s]! < 0) continue;
-    txnOf[ix.sendContent[s]!] = ix.sendTxn[s]!;
+  for (let s = 0; s < ix.sends.count; s++) {
+    if (ix.sends.txn[s]! < 0) continue;
+    txnOf[ix.sends.content[s]!] = ix.sends.txn[s]!;
     txnSends++;
   }
   if (txnSends === 0) {
@@ -43,17 +43,17 @@ export function checkAbortedReads(history: readonly Op[], config: Partial<CheckC
   let committedPolls = 0;
   let count = 0;
   const witnesses: unknown[] = [];
-  for (let p = 0; p < ix.pollCount; p++) {
-    if (ix.pollIsolation[p] !== READ_COMMITTED) continue;
+  for (let p = 0; p < ix.polls.count; p++) {
+    if (ix.polls.isolation[p] !== READ_COMMITTED) continue;
     // The replay must equal the final read (replay.ts), which is checked here.
-    if (ix.pollActor[p] === ix.replayActor) continue;
+    if (ix.polls.actor[p] === ix.final.replayActor) continue;
     committedPolls++;
-    const at = ix.pollAt[p]!;
-    const end = ix.pollStart[p]! + ix.pollRecords[p]!;
-    for (let row = ix.pollStart[p]!; row < end; row++) {
-      const t = txnOf[ix.recContent[row]!]!;
+    const at = ix.polls.at[p]!;
+    const end = ix.polls.start[p]! + ix.polls.size[p]!;
+    for (let row = ix.polls.start[p]!; row < end; row++) {
+      const t = txnOf[ix.records.content[row]!]!;
       if (t < 0) continue;
-      const fate = ix.txns[t]!;
+      const fate = ix.txns.fates[t]!;
       const early = fate.endInvoke >= 0 && at < fate.endInvoke;
       if (fate.outcome !== 'abort' && !early) continue;
       count++;
@@ -62,8 +62,8 @@ export function checkAbortedReads(history: readonly Op[], config: Partial<CheckC
       }
     }
   }
-  const txns = ix.txns.length;
-  const aborted = ix.txns.filter((t) => t.outcome === 'abort').length;
+  const txns = ix.txns.fates.length;
+  const aborted = ix.txns.fates.filter((t) => t.outcome === 'abort').length;
   if (committedPolls === 0) return { checker: 'aborted-read', valid: 'unknown', summary: `${txns} transaction(s), but no read_committed poll to check`, witnesses: [] };
   return verdict(
     'aborted-read',

@@ -33,23 +33,23 @@ export function checkInconsistentOffsets(history: readonly Op[], config: Partial
     if (witnesses.length < MAX_WITNESSES) witnesses.push(witness());
   };
   const at = (part: number, offset: number) => `${ix.partitions.name(part)}@${offset}`;
-  for (let s = 0; s < ix.sendCount; s++) {
-    const part = ix.sendPart[s]!;
-    const offset = ix.sendOffset[s]!;
-    if (ix.sendOutcome[s] !== OK || offset < 0 || part < 0) continue;
+  for (let s = 0; s < ix.sends.count; s++) {
+    const part = ix.sends.part[s]!;
+    const offset = ix.sends.offset[s]!;
+    if (ix.sends.outcome[s] !== OK || offset < 0 || part < 0) continue;
     const prev = ackedAt(part, offset);
-    if (prev >= 0 && ix.sendContent[prev] !== ix.sendContent[s]) {
-      flag(part, offset, () => ({ offset: at(part, offset), acknowledgedTwice: [content(ackedRecord(ix, prev)), content(ackedRecord(ix, s))], op: history[ix.sendDone[s]!] }));
+    if (prev >= 0 && ix.sends.content[prev] !== ix.sends.content[s]) {
+      flag(part, offset, () => ({ offset: at(part, offset), acknowledgedTwice: [content(ackedRecord(ix, prev)), content(ackedRecord(ix, s))], op: history[ix.sends.done[s]!] }));
     }
-    if (acked.set(part, offset, s, ix.sendCount)) far[part]?.delete(offset);
+    if (acked.set(part, offset, s, ix.sends.count)) far[part]?.delete(offset);
     else (far[part] ??= new Map()).set(offset, s);
   }
-  if (ix.final) {
-    for (const row of ix.final) {
-      const part = ix.recPart[row]!;
-      const offset = ix.recOffset[row]!;
+  if (ix.final.rows) {
+    for (const row of ix.final.rows) {
+      const part = ix.records.part[row]!;
+      const offset = ix.records.offset[row]!;
       const sent = ackedAt(part, offset);
-      if (sent < 0 || ix.sendContent[sent] === ix.recContent[row]) continue;
+      if (sent < 0 || ix.sends.content[sent] === ix.records.content[row]) continue;
       flag(part, offset, () => ({ offset: at(part, offset), acknowledged: content(ackedRecord(ix, sent)), read: content(recordOfRow(ix, row)) }));
     }
   }

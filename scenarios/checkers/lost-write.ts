@@ -11,18 +11,18 @@ import { MAX_WITNESSES, verdict, type CheckResult } from '../../harness/history/
  * when the configuration lets acknowledged writes go (allowances.ts: acks=0; acks=1 under faults…).
  */
 export function checkLostWrites(history: readonly Op[], config: Partial<CheckConfig> = {}, ix: HistoryIndex = indexHistory(history)): CheckResult {
-  if (!ix.final) return { checker: 'lost-write', valid: 'unknown', summary: 'no final read in the history', witnesses: [] };
+  if (!ix.final.rows) return { checker: 'lost-write', valid: 'unknown', summary: 'no final read in the history', witnesses: [] };
   const read = new Array<number>(ix.contents).fill(0);
-  for (const row of ix.final) read[ix.recContent[row]!] = 1;
+  for (const row of ix.final.rows) read[ix.records.content[row]!] = 1;
   let acked = 0;
   let count = 0;
   const lost: Op[] = [];
-  for (let s = 0; s < ix.sendCount; s++) {
-    if (ix.sendOutcome[s] !== OK || !ix.sendDurable[s]) continue;
+  for (let s = 0; s < ix.sends.count; s++) {
+    if (ix.sends.outcome[s] !== OK || !ix.sends.durable[s]) continue;
     acked++;
-    if (read[ix.sendContent[s]!]) continue;
+    if (read[ix.sends.content[s]!]) continue;
     count++;
-    if (lost.length < MAX_WITNESSES) lost.push(history[ix.sendDone[s]!]!);
+    if (lost.length < MAX_WITNESSES) lost.push(history[ix.sends.done[s]!]!);
   }
   return verdict(
     'lost-write',

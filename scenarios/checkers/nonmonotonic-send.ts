@@ -13,19 +13,19 @@ import { MAX_WITNESSES, verdict, type CheckResult } from '../../harness/history/
  */
 export function checkNonmonotonicSends(history: readonly Op[], config: Partial<CheckConfig> = {}, ix: HistoryIndex = indexHistory(history)): CheckResult {
   // Per process, by partition id: the last acknowledged send.
-  const last: number[][] = ix.processes.map(() => []);
+  const last: number[][] = ix.sends.processes.map(() => []);
   const witnesses: unknown[] = [];
   let count = 0;
   // Per process, invocation order is completion order (the index pairs first in, first out).
-  for (let s = 0; s < ix.sendCount; s++) {
-    const part = ix.sendPart[s]!;
-    const offset = ix.sendOffset[s]!;
-    if (ix.sendOutcome[s] !== OK || offset < 0 || part < 0) continue;
-    const mine = last[ix.sendProcess[s]!]!;
+  for (let s = 0; s < ix.sends.count; s++) {
+    const part = ix.sends.part[s]!;
+    const offset = ix.sends.offset[s]!;
+    if (ix.sends.outcome[s] !== OK || offset < 0 || part < 0) continue;
+    const mine = last[ix.sends.process[s]!]!;
     const prev = mine[part];
-    if (prev !== undefined && offset <= ix.sendOffset[prev]!) {
+    if (prev !== undefined && offset <= ix.sends.offset[prev]!) {
       count++;
-      if (witnesses.length < MAX_WITNESSES) witnesses.push({ before: history[ix.sendDone[prev]!], after: history[ix.sendDone[s]!] });
+      if (witnesses.length < MAX_WITNESSES) witnesses.push({ before: history[ix.sends.done[prev]!], after: history[ix.sends.done[s]!] });
     }
     mine[part] = s;
   }

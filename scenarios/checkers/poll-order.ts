@@ -24,25 +24,25 @@ export function checkPollOrder(history: readonly Op[], config: Partial<CheckConf
   let txnGaps = 0;
   // Polls and repositions, merged in history order.
   let next = 0;
-  for (let p = 0; p < ix.pollCount; p++) {
-    const at = ix.pollAt[p]!;
-    for (; next < ix.repositions.length && ix.repositions[next]! < at; next++) last[ix.repositionActor[next]!]?.fill(-1);
-    const actor = ix.pollActor[p]!;
+  for (let p = 0; p < ix.polls.count; p++) {
+    const at = ix.polls.at[p]!;
+    for (; next < ix.repositions.at.length && ix.repositions.at[next]! < at; next++) last[ix.repositions.actor[next]!]?.fill(-1);
+    const actor = ix.polls.actor[p]!;
     let mine = last[actor];
     if (!mine) mine = last[actor] = new Array<number>(parts).fill(-1);
-    const end = ix.pollStart[p]! + ix.pollRecords[p]!;
-    for (let row = ix.pollStart[p]!; row < end; row++) {
-      const part = ix.recPart[row]!;
-      const offset = ix.recOffset[row]!;
+    const end = ix.polls.start[p]! + ix.polls.size[p]!;
+    for (let row = ix.polls.start[p]!; row < end; row++) {
+      const part = ix.records.part[row]!;
+      const offset = ix.records.offset[row]!;
       const prevRow = mine[part]!;
       mine[part] = row;
       if (prevRow < 0) continue;
-      const prev = ix.recOffset[prevRow]!;
+      const prev = ix.records.offset[prevRow]!;
       if (offset === prev + 1) continue;
       if (offset <= prev) {
         backwardsCount++;
         if (backwards.length < MAX_WITNESSES) backwards.push({ process: ix.actors[actor], previous: recordOfRow(ix, prevRow), next: recordOfRow(ix, row), op: pollOp(ix, p) });
-      } else if (c.transactional || ix.txnParts[part]) txnGaps++;
+      } else if (c.transactional || ix.txns.partitions[part]) txnGaps++;
       else {
         skipCount++;
         if (skips.length < MAX_WITNESSES) skips.push({ process: ix.actors[actor], previous: recordOfRow(ix, prevRow), next: recordOfRow(ix, row), op: pollOp(ix, p), skipped: offset - prev - 1 });

@@ -28,12 +28,12 @@ export function checkProtocolExpectations(history: readonly Op[], ix: HistoryInd
   let undecided = 0;
   let count = 0;
   const witnesses: unknown[] = [];
-  for (let e = 0; e < ix.expectations.length; e++) {
-    const invoke = history[ix.expectations[e]!]!;
+  for (let e = 0; e < ix.expectations.invoke.length; e++) {
+    const invoke = history[ix.expectations.invoke[e]!]!;
     const expected = expectedCodes(invoke.value);
     if (!expected) continue;
     stated++;
-    const done = ix.expectationDone[e]! >= 0 ? history[ix.expectationDone[e]!]! : undefined;
+    const done = ix.expectations.done[e]! >= 0 ? history[ix.expectations.done[e]!]! : undefined;
     const reported = typeof done?.value === 'object' && done.value !== null ? (done.value as { errorCode?: unknown }).errorCode : undefined;
     const got = typeof reported === 'number' ? reported : done?.type === 'ok' ? 0 : undefined;
     if (got === undefined || done?.type === 'info') {

@@ -18,16 +18,16 @@ import { verdict, type CheckResult } from '../../harness/history/check-result.ts
  * of an aborted transaction is always a witness (aborted-read leaves the replay to this checker).
  */
 export function checkReplay(history: readonly Op[], ix: HistoryIndex = indexHistory(history)): CheckResult {
-  if (!ix.final || !ix.replay) return { checker: 'replay', valid: 'unknown', summary: 'the history lacks a final read and a replay', witnesses: [] };
+  if (!ix.final.rows || !ix.final.replay) return { checker: 'replay', valid: 'unknown', summary: 'the history lacks a final read and a replay', witnesses: [] };
   const parts = ix.partitions.names.length;
-  const final = ix.final;
+  const final = ix.final.rows;
   // The final read's rows per partition id (counting sort, rows in read order), and a cursor into each.
   const from = new Array<number>(parts + 1).fill(0);
-  for (const row of final) from[ix.recPart[row]! + 1]!++;
+  for (const row of final) from[ix.records.part[row]! + 1]!++;
   for (let part = 0; part < parts; part++) from[part + 1]! += from[part]!;
   const firstRows = new Array<number>(final.length).fill(0);
   const fill = from.slice(0, parts);
-  for (const row of final) firstRows[fill[ix.recPart[row]!]!++] = row;
+  for (const row of final) firstRows[fill[ix.records.part[row]!]!++] = row;
   const cursor = new Array<number>(parts).fill(0);
   // Records the replay read past the final read's end, and the offset of the last one matched or run on.
   const ranOn = new Array<number>(parts).fill(0);
@@ -40,31 +40,31 @@ export function checkReplay(history: readonly Op[], ix: HistoryIndex = indexHist
   };
   let sendsOf: SendsByContent | null = null;
   // Content ids stand for key and value: equal ids, equal records.
-  for (const p of ix.replay) {
-    const end = ix.pollStart[p]! + ix.pollRecords[p]!;
-    for (let y = ix.pollStart[p]!; y < end; y++) {
-      const part = ix.recPart[y]!;
+  for (const p of ix.final.replay) {
+    const end = ix.polls.start[p]! + ix.polls.size[p]!;
+    for (let y = ix.polls.start[p]!; y < end; y++) {
+      const part = ix.records.part[y]!;
       if (differs[part]) continue;
       const k = from[part]! + cursor[part]!;
       const x = k < from[part + 1]! ? firstRows[k]! : -1;
       if (x >= 0) {
-        if (ix.recOffset[x] !== ix.recOffset[y] || ix.recContent[x] !== ix.recContent[y]) differ(part, x, y);
+        if (ix.records.offset[x] !== ix.records.offset[y] || ix.records.content[x] !== ix.records.content[y]) differ(part, x, y);
         else {
           cursor[part]!++;
-          lastOffset[part] = ix.recOffset[y]!;
+          lastOffset[part] = ix.records.offset[y]!;
         }
         continue;
       }
       // Past the final read's end.
-      if (!(ix.recOffset[y]! > lastOffset[part]!)) {
+      if (!(ix.records.offset[y]! > lastOffset[part]!)) {
         differ(part, -1, y, { reason: 'the replay ran on with an offset at or below the one before it' });
         continue;
       }
-      const why = explainRunOn(ix, (sendsOf ??= sendsByContent(ix)), part, y, ix.pollIsolation[p] === READ_COMMITTED);
+      const why = explainRunOn(ix, (sendsOf ??= sendsByContent(ix)), part, y, ix.polls.isolation[p] === READ_COMMITTED);
       if (why) differ(part, -1, y, why);
       else {
         ranOn[part]!++;
-        lastOffset[part] = ix.recOffset[y]!;
+        lastOffset[part] = ix.records.offset[y]!;
       }
     }
   }
@@ -83,9 +83,9 @@ interface SendsByContent {
 
 function sendsByContent(ix: HistoryIndex): SendsByContent {
   const head = new Array<number>(ix.contents).fill(-1);
-  const next = new Array<number>(ix.sendCount).fill(-1);
-  for (let s = ix.sendCount - 1; s >= 0; s--) {
-    const c = ix.sendContent[s]!;
+  const next = new Array<number>(ix.sends.count).fill(-1);
+  for (let s = ix.sends.count - 1; s >= 0; s--) {
+    const c = ix.sends.content[s]!;
     if (c < 0) continue;
     next[s] = head[c]!;
     head[c] = s;
@@ -102,26 +102,26 @@ function sendsByContent(ix: HistoryIndex): SendsByContent {
  * (aborted-read leaves the replay to this checker).
  */
 function explainRunOn(ix: HistoryIndex, sends: SendsByContent, part: number, y: number, readCommitted: boolean): Record<string, unknown> | null {
-  const tookEnds = ix.finalFrom[part]!;
+  const tookEnds = ix.final.from[part]!;
   let acknowledged = -1;
   let aborted = -1;
-  for (let s = sends.head[ix.recContent[y]!] ?? -1; s >= 0; s = sends.next[s]!) {
-    const sp = ix.sendPart[s]!;
+  for (let s = sends.head[ix.records.content[y]!] ?? -1; s >= 0; s = sends.next[s]!) {
+    const sp = ix.sends.part[s]!;
     if (sp >= 0 && sp !== part) continue;
-    const done = ix.sendDone[s]!;
-    const t = ix.sendTxn[s]!;
-    const txn = t >= 0 && readCommitted ? ix.txns[t]! : null;
+    const done = ix.sends.done[s]!;
+    const t = ix.sends.txn[s]!;
+    const txn = t >= 0 && readCommitted ? ix.txns.fates[t]! : null;
     if (txn?.outcome === 'abort') {
       aborted = s;
       continue;
     }
     const visible = !txn || (txn.outcome === 'commit' && txn.endInvoke >= 0 && txn.endInvoke < tookEnds);
-    if (ix.sendOutcome[s] === OK && ix.sendOffset[s]! >= 0 && done >= 0 && done < tookEnds && visible) acknowledged = done;
+    if (ix.sends.outcome[s] === OK && ix.sends.offset[s]! >= 0 && done >= 0 && done < tookEnds && visible) acknowledged = done;
     else return null;
   }
   if (acknowledged >= 0) {
     return { reason: 'the replay ran on with a record acknowledged before the final read took its end offsets', acknowledged: ix.history[acknowledged], finalReadFrom: tookEnds };
   }
-  if (aborted >= 0) return { reason: 'the replay (read_committed) ran on with a record of an aborted transaction', transaction: ix.txns[ix.sendTxn[aborted]!]!.id };
+  if (aborted >= 0) return { reason: 'the replay (read_committed) ran on with a record of an aborted transaction', transaction: ix.txns.fates[ix.sends.txn[aborted]!]!.id };
   return { reason: 'the replay ran on with a record no send in the history accounts for' };
 }

@@ -23,14 +23,14 @@ export function checkUnseen(history: readonly Op[], config: Partial<CheckConfig>
   const c = resolveCheckConfig(config);
   const firstSeen = new Array<number>(ix.contents).fill(NaN);
   let consumerPolls = 0;
-  for (let p = 0; p < ix.pollCount; p++) {
-    const actor = ix.pollActor[p]!;
-    if (actor === ix.finalActor || actor === ix.replayActor) continue;
+  for (let p = 0; p < ix.polls.count; p++) {
+    const actor = ix.polls.actor[p]!;
+    if (actor === ix.final.actor || actor === ix.final.replayActor) continue;
     consumerPolls++;
-    const time = ix.pollTime[p]!;
-    const end = ix.pollStart[p]! + ix.pollRecords[p]!;
-    for (let row = ix.pollStart[p]!; row < end; row++) {
-      const id = ix.recContent[row]!;
+    const time = ix.polls.time[p]!;
+    const end = ix.polls.start[p]! + ix.polls.size[p]!;
+    for (let row = ix.polls.start[p]!; row < end; row++) {
+      const id = ix.records.content[row]!;
       if (Number.isNaN(firstSeen[id]!)) firstSeen[id] = time;
     }
   }
@@ -39,17 +39,17 @@ export function checkUnseen(history: readonly Op[], config: Partial<CheckConfig>
   const unseen: Op[] = [];
   let acked = 0;
   let stillUnseen = 0;
-  for (let s = 0; s < ix.sendCount; s++) {
-    if (ix.sendOutcome[s] !== OK || !ix.sendDurable[s]) continue;
+  for (let s = 0; s < ix.sends.count; s++) {
+    if (ix.sends.outcome[s] !== OK || !ix.sends.durable[s]) continue;
     acked++;
-    const ackTime = ix.sendTime[s]!;
-    const seen = firstSeen[ix.sendContent[s]!]!;
+    const ackTime = ix.sends.time[s]!;
+    const seen = firstSeen[ix.sends.content[s]!]!;
     if (seen <= ackTime) continue;
     series.add(ackTime, 1);
     if (!Number.isNaN(seen)) series.add(seen, -1);
     else {
       stillUnseen++;
-      if (unseen.length < MAX_WITNESSES) unseen.push(history[ix.sendDone[s]!]!);
+      if (unseen.length < MAX_WITNESSES) unseen.push(history[ix.sends.done[s]!]!);
     }
   }
   const points = series.points();
