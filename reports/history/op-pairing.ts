@@ -2,7 +2,7 @@ import type { Op } from '../../harness/history/history.ts';
 
 /**
  * Pairs each completion with its invocation, first in first out per process and `f` — the
- * convention of the history checkers (scenarios/checkers/history-index.ts): a process may have
+ * convention of the history checkers (scenarios/checkers/history-index/pairing.ts): a process may have
  * several ops of one kind in flight (a batch of sends) and they complete in the order made.
  */
 export class OpPairing {

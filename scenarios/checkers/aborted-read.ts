@@ -26,13 +26,14 @@ import { MAX_WITNESSES, verdict, type CheckResult } from '../../harness/history/
  * there are transactions but no read_committed poll; otherwise valid or invalid. Never allowed.
  */
 export function checkAbortedReads(history: readonly Op[], config: Partial<CheckConfig> = {}, ix: HistoryIndex = indexHistory(history)): CheckResult {
+  const { sends, polls, records } = ix;
   const c = resolveCheckConfig(config);
   // Content id → the transaction (index in ix.txns.fates) that wrote it, or -1.
   const txnOf = new Array<number>(ix.contents).fill(-1);
   let txnSends = 0;
-  for (let s = 0; s < ix.sends.count; s++) {
-    if (ix.sends.txn[s]! < 0) continue;
-    txnOf[ix.sends.content[s]!] = ix.sends.txn[s]!;
+  for (let s = 0; s < sends.count; s++) {
+    if (sends.txn[s]! < 0) continue;
+    txnOf[sends.content[s]!] = sends.txn[s]!;
     txnSends++;
   }
   if (txnSends === 0) {
@@ -43,15 +44,15 @@ export function checkAbortedReads(history: readonly Op[], config: Partial<CheckC
   let committedPolls = 0;
   let count = 0;
   const witnesses: unknown[] = [];
-  for (let p = 0; p < ix.polls.count; p++) {
-    if (ix.polls.isolation[p] !== READ_COMMITTED) continue;
+  for (let p = 0; p < polls.count; p++) {
+    if (polls.isolation[p] !== READ_COMMITTED) continue;
     // The replay must equal the final read (replay.ts), which is checked here.
-    if (ix.polls.actor[p] === ix.final.replayActor) continue;
+    if (polls.actor[p] === ix.final.replayActor) continue;
     committedPolls++;
-    const at = ix.polls.at[p]!;
-    const end = ix.polls.start[p]! + ix.polls.size[p]!;
-    for (let row = ix.polls.start[p]!; row < end; row++) {
-      const t = txnOf[ix.records.content[row]!]!;
+    const at = polls.at[p]!;
+    const end = polls.start[p]! + polls.size[p]!;
+    for (let row = polls.start[p]!; row < end; row++) {
+      const t = txnOf[records.content[row]!]!;
       if (t < 0) continue;
       const fate = ix.txns.fates[t]!;
       const early = fate.endInvoke >= 0 && at < fate.endInvoke;

@@ -12,6 +12,7 @@ import { MAX_WITNESSES, verdict, type CheckResult } from '../../harness/history/
  * Allowed for non-idempotent producers, whose internal retries can write a batch twice.
  */
 export function checkDuplicates(history: readonly Op[], config: Partial<CheckConfig> = {}, ix: HistoryIndex = indexHistory(history)): CheckResult {
+  const { sends, records } = ix;
   const final = ix.final.rows;
   if (!final) return { checker: 'duplicate', valid: 'unknown', summary: 'no final read in the history', witnesses: [] };
   // Content id → where in the final read it first appeared; then the later copies of those that recur.
@@ -19,7 +20,7 @@ export function checkDuplicates(history: readonly Op[], config: Partial<CheckCon
   const copies = new Map<number, number[]>();
   for (let k = 0; k < final.length; k++) {
     const row = final[k]!;
-    const id = ix.records.content[row]!;
+    const id = records.content[row]!;
     const f = first[id]!;
     if (f < 0) {
       first[id] = k;
@@ -27,16 +28,16 @@ export function checkDuplicates(history: readonly Op[], config: Partial<CheckCon
     }
     // The same offset read twice is a read repeating itself (nonmonotonic-poll's business), not a second copy.
     const firstRow = final[f]!;
-    if (ix.records.part[firstRow] === ix.records.part[row] && ix.records.offset[firstRow] === ix.records.offset[row]) continue;
+    if (records.part[firstRow] === records.part[row] && records.offset[firstRow] === records.offset[row]) continue;
     let list = copies.get(id);
     if (!list) copies.set(id, (list = [f]));
     list.push(k);
   }
   const sent = new Map<number, number>();
   if (copies.size > 0) {
-    for (let s = 0; s < ix.sends.count; s++) {
-      const id = ix.sends.content[s]!;
-      if (ix.sends.outcome[s] !== FAIL && copies.has(id)) sent.set(id, (sent.get(id) ?? 0) + 1);
+    for (let s = 0; s < sends.count; s++) {
+      const id = sends.content[s]!;
+      if (sends.outcome[s] !== FAIL && copies.has(id)) sent.set(id, (sent.get(id) ?? 0) + 1);
     }
   }
   const witnesses: unknown[] = [];

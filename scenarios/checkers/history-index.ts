@@ -96,11 +96,13 @@ export function indexHistory(history: readonly Op[]): HistoryIndex {
     expectations.completed(pairing.expectation, i);
     if (f === SEND) sends.completed(i, op, actor, waited, polls.rows);
     else if (f === POLL) {
-      if (op.type !== 'ok') continue;
-      const start = polls.rows;
-      const p = polls.completed(i, op, actor, waited >= 0 ? history[waited]!.value : undefined, sends.count);
-      if (process === FINAL_READ) final.read(i, op, start);
-      else if (process === REPLAY_READ) final.replayed(p);
+      // A poll that failed or timed out read nothing.
+      if (op.type === 'ok') {
+        const start = polls.rows;
+        const p = polls.completed(i, op, actor, waited >= 0 ? history[waited]!.value : undefined, sends.count);
+        if (process === FINAL_READ) final.read(i, op, start);
+        else if (process === REPLAY_READ) final.replayed(p);
+      }
     } else if (RepositionsBuilder.handles(f)) repositions.completed(i, actor, op.type);
     else if (f === END_TXN && op.type === 'ok') txns.endCompleted(op, waited, history);
   }

@@ -14,6 +14,7 @@ const content = (r: RecordRef) => ({ key: r.key ?? null, value: r.value ?? null 
  * out. Allowed where writes may be lost: a truncated log reuses the lost records' offsets.
  */
 export function checkInconsistentOffsets(history: readonly Op[], config: Partial<CheckConfig> = {}, ix: HistoryIndex = indexHistory(history)): CheckResult {
+  const { sends, records } = ix;
   // Per partition id: acknowledged offset → the send that was told it (the last one). Offsets the
   // table cannot hold (far apart, not whole) go to a map.
   const acked = new OffsetTable();
@@ -33,23 +34,23 @@ export function checkInconsistentOffsets(history: readonly Op[], config: Partial
     if (witnesses.length < MAX_WITNESSES) witnesses.push(witness());
   };
   const at = (part: number, offset: number) => `${ix.partitions.name(part)}@${offset}`;
-  for (let s = 0; s < ix.sends.count; s++) {
-    const part = ix.sends.part[s]!;
-    const offset = ix.sends.offset[s]!;
-    if (ix.sends.outcome[s] !== OK || offset < 0 || part < 0) continue;
+  for (let s = 0; s < sends.count; s++) {
+    const part = sends.part[s]!;
+    const offset = sends.offset[s]!;
+    if (sends.outcome[s] !== OK || offset < 0 || part < 0) continue;
     const prev = ackedAt(part, offset);
-    if (prev >= 0 && ix.sends.content[prev] !== ix.sends.content[s]) {
-      flag(part, offset, () => ({ offset: at(part, offset), acknowledgedTwice: [content(ackedRecord(ix, prev)), content(ackedRecord(ix, s))], op: history[ix.sends.done[s]!] }));
+    if (prev >= 0 && sends.content[prev] !== sends.content[s]) {
+      flag(part, offset, () => ({ offset: at(part, offset), acknowledgedTwice: [content(ackedRecord(ix, prev)), content(ackedRecord(ix, s))], op: history[sends.done[s]!] }));
     }
-    if (acked.set(part, offset, s, ix.sends.count)) far[part]?.delete(offset);
+    if (acked.set(part, offset, s, sends.count)) far[part]?.delete(offset);
     else (far[part] ??= new Map()).set(offset, s);
   }
   if (ix.final.rows) {
     for (const row of ix.final.rows) {
-      const part = ix.records.part[row]!;
-      const offset = ix.records.offset[row]!;
+      const part = records.part[row]!;
+      const offset = records.offset[row]!;
       const sent = ackedAt(part, offset);
-      if (sent < 0 || ix.sends.content[sent] === ix.records.content[row]) continue;
+      if (sent < 0 || sends.content[sent] === records.content[row]) continue;
       flag(part, offset, () => ({ offset: at(part, offset), acknowledged: content(ackedRecord(ix, sent)), read: content(recordOfRow(ix, row)) }));
     }
   }

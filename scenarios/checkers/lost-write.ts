@@ -11,18 +11,19 @@ import { MAX_WITNESSES, verdict, type CheckResult } from '../../harness/history/
  * when the configuration lets acknowledged writes go (allowances.ts: acks=0; acks=1 under faults…).
  */
 export function checkLostWrites(history: readonly Op[], config: Partial<CheckConfig> = {}, ix: HistoryIndex = indexHistory(history)): CheckResult {
+  const { sends, records } = ix;
   if (!ix.final.rows) return { checker: 'lost-write', valid: 'unknown', summary: 'no final read in the history', witnesses: [] };
   const read = new Array<number>(ix.contents).fill(0);
-  for (const row of ix.final.rows) read[ix.records.content[row]!] = 1;
+  for (const row of ix.final.rows) read[records.content[row]!] = 1;
   let acked = 0;
   let count = 0;
   const lost: Op[] = [];
-  for (let s = 0; s < ix.sends.count; s++) {
-    if (ix.sends.outcome[s] !== OK || !ix.sends.durable[s]) continue;
+  for (let s = 0; s < sends.count; s++) {
+    if (sends.outcome[s] !== OK || !sends.durable[s]) continue;
     acked++;
-    if (read[ix.sends.content[s]!]) continue;
+    if (read[sends.content[s]!]) continue;
     count++;
-    if (lost.length < MAX_WITNESSES) lost.push(history[ix.sends.done[s]!]!);
+    if (lost.length < MAX_WITNESSES) lost.push(history[sends.done[s]!]!);
   }
   return verdict(
     'lost-write',

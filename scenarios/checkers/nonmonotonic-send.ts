@@ -12,20 +12,21 @@ import { MAX_WITNESSES, verdict, type CheckResult } from '../../harness/history/
  * where writes may be lost (offsets reused after truncation) and for non-idempotent producers.
  */
 export function checkNonmonotonicSends(history: readonly Op[], config: Partial<CheckConfig> = {}, ix: HistoryIndex = indexHistory(history)): CheckResult {
+  const { sends } = ix;
   // Per process, by partition id: the last acknowledged send.
-  const last: number[][] = ix.sends.processes.map(() => []);
+  const last: number[][] = sends.processes.map(() => []);
   const witnesses: unknown[] = [];
   let count = 0;
   // Per process, invocation order is completion order (the index pairs first in, first out).
-  for (let s = 0; s < ix.sends.count; s++) {
-    const part = ix.sends.part[s]!;
-    const offset = ix.sends.offset[s]!;
-    if (ix.sends.outcome[s] !== OK || offset < 0 || part < 0) continue;
-    const mine = last[ix.sends.process[s]!]!;
+  for (let s = 0; s < sends.count; s++) {
+    const part = sends.part[s]!;
+    const offset = sends.offset[s]!;
+    if (sends.outcome[s] !== OK || offset < 0 || part < 0) continue;
+    const mine = last[sends.process[s]!]!;
     const prev = mine[part];
-    if (prev !== undefined && offset <= ix.sends.offset[prev]!) {
+    if (prev !== undefined && offset <= sends.offset[prev]!) {
       count++;
-      if (witnesses.length < MAX_WITNESSES) witnesses.push({ before: history[ix.sends.done[prev]!], after: history[ix.sends.done[s]!] });
+      if (witnesses.length < MAX_WITNESSES) witnesses.push({ before: history[sends.done[prev]!], after: history[sends.done[s]!] });
     }
     mine[part] = s;
   }

@@ -13,6 +13,7 @@ import { MAX_WITNESSES, verdict, type CheckResult } from '../../harness/history/
  * consumers, aborted records take offsets no consumer is given. They are counted, not hidden.
  */
 export function checkPollOrder(history: readonly Op[], config: Partial<CheckConfig> = {}, ix: HistoryIndex = indexHistory(history)): CheckResult[] {
+  const { polls, records } = ix;
   const c = resolveCheckConfig(config);
   const parts = ix.partitions.names.length;
   // Per actor (consumer), by partition id: the row it last read there, or -1. A reposition clears it.
@@ -24,20 +25,20 @@ export function checkPollOrder(history: readonly Op[], config: Partial<CheckConf
   let txnGaps = 0;
   // Polls and repositions, merged in history order.
   let next = 0;
-  for (let p = 0; p < ix.polls.count; p++) {
-    const at = ix.polls.at[p]!;
+  for (let p = 0; p < polls.count; p++) {
+    const at = polls.at[p]!;
     for (; next < ix.repositions.at.length && ix.repositions.at[next]! < at; next++) last[ix.repositions.actor[next]!]?.fill(-1);
-    const actor = ix.polls.actor[p]!;
+    const actor = polls.actor[p]!;
     let mine = last[actor];
     if (!mine) mine = last[actor] = new Array<number>(parts).fill(-1);
-    const end = ix.polls.start[p]! + ix.polls.size[p]!;
-    for (let row = ix.polls.start[p]!; row < end; row++) {
-      const part = ix.records.part[row]!;
-      const offset = ix.records.offset[row]!;
+    const end = polls.start[p]! + polls.size[p]!;
+    for (let row = polls.start[p]!; row < end; row++) {
+      const part = records.part[row]!;
+      const offset = records.offset[row]!;
       const prevRow = mine[part]!;
       mine[part] = row;
       if (prevRow < 0) continue;
-      const prev = ix.records.offset[prevRow]!;
+      const prev = records.offset[prevRow]!;
       if (offset === prev + 1) continue;
       if (offset <= prev) {
         backwardsCount++;

@@ -18,25 +18,26 @@ import { MAX_WITNESSES, verdict, type CheckResult } from '../../harness/history/
  * in completion order; for each B a binary search finds the acks completed before B's invocation.
  */
 export function checkReorder(history: readonly Op[], ix: HistoryIndex = indexHistory(history)): CheckResult {
+  const { sends, records } = ix;
   const final = ix.final.rows;
   if (!final) return { checker: 'reorder', valid: 'unknown', summary: 'no final read in the history', witnesses: [] };
   // Content id → its first row in the final read.
   const where = new Array<number>(ix.contents).fill(-1);
-  for (let k = final.length - 1; k >= 0; k--) where[ix.records.content[final[k]!]!] = final[k]!;
+  for (let k = final.length - 1; k >= 0; k--) where[records.content[final[k]!]!] = final[k]!;
   // Groups: one producer's acks in one partition (where the final read found them), numbered in
   // order of appearance; key = process * partitions + partition.
   const parts = ix.partitions.names.length;
   // Keys are few (producers × partitions): an array finds their groups, a map where they are many.
-  const keySpace = ix.sends.processes.length * parts;
+  const keySpace = sends.processes.length * parts;
   const groupOfKey = keySpace <= 1 << 16 ? new Array<number>(keySpace).fill(-1) : null;
   const groupOfFarKey = new Map<number, number>();
   const keys: number[] = [];
   const sizes: number[] = [];
-  const groupOf = new Array<number>(ix.sends.count).fill(-1);
-  for (let s = 0; s < ix.sends.count; s++) {
-    const row = where[ix.sends.content[s]!]!;
-    if (ix.sends.outcome[s] !== OK || ix.sends.invoke[s]! < 0 || row < 0) continue;
-    const key = ix.sends.process[s]! * parts + ix.records.part[row]!;
+  const groupOf = new Array<number>(sends.count).fill(-1);
+  for (let s = 0; s < sends.count; s++) {
+    const row = where[sends.content[s]!]!;
+    if (sends.outcome[s] !== OK || sends.invoke[s]! < 0 || row < 0) continue;
+    const key = sends.process[s]! * parts + records.part[row]!;
     let g = groupOfKey ? groupOfKey[key]! : (groupOfFarKey.get(key) ?? -1);
     if (g < 0) {
       g = keys.length;
@@ -56,13 +57,13 @@ export function checkReorder(history: readonly Op[], ix: HistoryIndex = indexHis
   const invoke = new Array<number>(total).fill(0);
   const done = new Array<number>(total).fill(0);
   const offset = new Array<number>(total).fill(0);
-  for (let s = 0; s < ix.sends.count; s++) {
+  for (let s = 0; s < sends.count; s++) {
     const g = groupOf[s]!;
     if (g < 0) continue;
     const at = fill[g]!++;
-    invoke[at] = ix.sends.invoke[s]!;
-    done[at] = ix.sends.done[s]!;
-    offset[at] = ix.records.offset[where[ix.sends.content[s]!]!]!;
+    invoke[at] = sends.invoke[s]!;
+    done[at] = sends.done[s]!;
+    offset[at] = records.offset[where[sends.content[s]!]!]!;
   }
   const witnesses: unknown[] = [];
   let count = 0;
@@ -84,7 +85,7 @@ export function checkReorder(history: readonly Op[], ix: HistoryIndex = indexHis
       count++;
       if (witnesses.length < MAX_WITNESSES) {
         const part = keys[g]! % parts;
-        const process = ix.sends.processes[(keys[g]! - part) / parts];
+        const process = sends.processes[(keys[g]! - part) / parts];
         witnesses.push({ partition: ix.partitions.name(part), process, first: history[done[a]!], then: history[done[b]!], finalOffsets: { first: offset[a], then: offset[b] } });
       }
     }

@@ -18,16 +18,17 @@ import { verdict, type CheckResult } from '../../harness/history/check-result.ts
  * of an aborted transaction is always a witness (aborted-read leaves the replay to this checker).
  */
 export function checkReplay(history: readonly Op[], ix: HistoryIndex = indexHistory(history)): CheckResult {
+  const { polls, records } = ix;
   if (!ix.final.rows || !ix.final.replay) return { checker: 'replay', valid: 'unknown', summary: 'the history lacks a final read and a replay', witnesses: [] };
   const parts = ix.partitions.names.length;
   const final = ix.final.rows;
   // The final read's rows per partition id (counting sort, rows in read order), and a cursor into each.
   const from = new Array<number>(parts + 1).fill(0);
-  for (const row of final) from[ix.records.part[row]! + 1]!++;
+  for (const row of final) from[records.part[row]! + 1]!++;
   for (let part = 0; part < parts; part++) from[part + 1]! += from[part]!;
   const firstRows = new Array<number>(final.length).fill(0);
   const fill = from.slice(0, parts);
-  for (const row of final) firstRows[fill[ix.records.part[row]!]!++] = row;
+  for (const row of final) firstRows[fill[records.part[row]!]!++] = row;
   const cursor = new Array<number>(parts).fill(0);
   // Records the replay read past the final read's end, and the offset of the last one matched or run on.
   const ranOn = new Array<number>(parts).fill(0);
@@ -41,30 +42,30 @@ export function checkReplay(history: readonly Op[], ix: HistoryIndex = indexHist
   let sendsOf: SendsByContent | null = null;
   // Content ids stand for key and value: equal ids, equal records.
   for (const p of ix.final.replay) {
-    const end = ix.polls.start[p]! + ix.polls.size[p]!;
-    for (let y = ix.polls.start[p]!; y < end; y++) {
-      const part = ix.records.part[y]!;
+    const end = polls.start[p]! + polls.size[p]!;
+    for (let y = polls.start[p]!; y < end; y++) {
+      const part = records.part[y]!;
       if (differs[part]) continue;
       const k = from[part]! + cursor[part]!;
       const x = k < from[part + 1]! ? firstRows[k]! : -1;
       if (x >= 0) {
-        if (ix.records.offset[x] !== ix.records.offset[y] || ix.records.content[x] !== ix.records.content[y]) differ(part, x, y);
+        if (records.offset[x] !== records.offset[y] || records.content[x] !== records.content[y]) differ(part, x, y);
         else {
           cursor[part]!++;
-          lastOffset[part] = ix.records.offset[y]!;
+          lastOffset[part] = records.offset[y]!;
         }
         continue;
       }
       // Past the final read's end.
-      if (!(ix.records.offset[y]! > lastOffset[part]!)) {
+      if (!(records.offset[y]! > lastOffset[part]!)) {
         differ(part, -1, y, { reason: 'the replay ran on with an offset at or below the one before it' });
         continue;
       }
-      const why = explainRunOn(ix, (sendsOf ??= sendsByContent(ix)), part, y, ix.polls.isolation[p] === READ_COMMITTED);
+      const why = explainRunOn(ix, (sendsOf ??= sendsByContent(ix)), part, y, polls.isolation[p] === READ_COMMITTED);
       if (why) differ(part, -1, y, why);
       else {
         ranOn[part]!++;
-        lastOffset[part] = ix.records.offset[y]!;
+        lastOffset[part] = records.offset[y]!;
       }
     }
   }
@@ -82,10 +83,11 @@ interface SendsByContent {
 }
 
 function sendsByContent(ix: HistoryIndex): SendsByContent {
+  const { sends } = ix;
   const head = new Array<number>(ix.contents).fill(-1);
-  const next = new Array<number>(ix.sends.count).fill(-1);
-  for (let s = ix.sends.count - 1; s >= 0; s--) {
-    const c = ix.sends.content[s]!;
+  const next = new Array<number>(sends.count).fill(-1);
+  for (let s = sends.count - 1; s >= 0; s--) {
+    const c = sends.content[s]!;
     if (c < 0) continue;
     next[s] = head[c]!;
     head[c] = s;
@@ -101,27 +103,28 @@ function sendsByContent(ix: HistoryIndex): SendsByContent {
  * was also invoked by then, and a record of an aborted transaction is never explained there
  * (aborted-read leaves the replay to this checker).
  */
-function explainRunOn(ix: HistoryIndex, sends: SendsByContent, part: number, y: number, readCommitted: boolean): Record<string, unknown> | null {
+function explainRunOn(ix: HistoryIndex, byContent: SendsByContent, part: number, y: number, readCommitted: boolean): Record<string, unknown> | null {
+  const { sends, records } = ix;
   const tookEnds = ix.final.from[part]!;
   let acknowledged = -1;
   let aborted = -1;
-  for (let s = sends.head[ix.records.content[y]!] ?? -1; s >= 0; s = sends.next[s]!) {
-    const sp = ix.sends.part[s]!;
+  for (let s = byContent.head[records.content[y]!] ?? -1; s >= 0; s = byContent.next[s]!) {
+    const sp = sends.part[s]!;
     if (sp >= 0 && sp !== part) continue;
-    const done = ix.sends.done[s]!;
-    const t = ix.sends.txn[s]!;
+    const done = sends.done[s]!;
+    const t = sends.txn[s]!;
     const txn = t >= 0 && readCommitted ? ix.txns.fates[t]! : null;
     if (txn?.outcome === 'abort') {
       aborted = s;
       continue;
     }
     const visible = !txn || (txn.outcome === 'commit' && txn.endInvoke >= 0 && txn.endInvoke < tookEnds);
-    if (ix.sends.outcome[s] === OK && ix.sends.offset[s]! >= 0 && done >= 0 && done < tookEnds && visible) acknowledged = done;
+    if (sends.outcome[s] === OK && sends.offset[s]! >= 0 && done >= 0 && done < tookEnds && visible) acknowledged = done;
     else return null;
   }
   if (acknowledged >= 0) {
     return { reason: 'the replay ran on with a record acknowledged before the final read took its end offsets', acknowledged: ix.history[acknowledged], finalReadFrom: tookEnds };
   }
-  if (aborted >= 0) return { reason: 'the replay (read_committed) ran on with a record of an aborted transaction', transaction: ix.txns.fates[ix.sends.txn[aborted]!]!.id };
+  if (aborted >= 0) return { reason: 'the replay (read_committed) ran on with a record of an aborted transaction', transaction: ix.txns.fates[sends.txn[aborted]!]!.id };
   return { reason: 'the replay ran on with a record no send in the history accounts for' };
 }

@@ -20,17 +20,18 @@ const SERIES_POINTS = 100;
  * is an anomaly (the consumers were meant to drain every partition before the final read).
  */
 export function checkUnseen(history: readonly Op[], config: Partial<CheckConfig> = {}, ix: HistoryIndex = indexHistory(history)): CheckResult {
+  const { sends, polls, records } = ix;
   const c = resolveCheckConfig(config);
   const firstSeen = new Array<number>(ix.contents).fill(NaN);
   let consumerPolls = 0;
-  for (let p = 0; p < ix.polls.count; p++) {
-    const actor = ix.polls.actor[p]!;
+  for (let p = 0; p < polls.count; p++) {
+    const actor = polls.actor[p]!;
     if (actor === ix.final.actor || actor === ix.final.replayActor) continue;
     consumerPolls++;
-    const time = ix.polls.time[p]!;
-    const end = ix.polls.start[p]! + ix.polls.size[p]!;
-    for (let row = ix.polls.start[p]!; row < end; row++) {
-      const id = ix.records.content[row]!;
+    const time = polls.time[p]!;
+    const end = polls.start[p]! + polls.size[p]!;
+    for (let row = polls.start[p]!; row < end; row++) {
+      const id = records.content[row]!;
       if (Number.isNaN(firstSeen[id]!)) firstSeen[id] = time;
     }
   }
@@ -39,17 +40,17 @@ export function checkUnseen(history: readonly Op[], config: Partial<CheckConfig>
   const unseen: Op[] = [];
   let acked = 0;
   let stillUnseen = 0;
-  for (let s = 0; s < ix.sends.count; s++) {
-    if (ix.sends.outcome[s] !== OK || !ix.sends.durable[s]) continue;
+  for (let s = 0; s < sends.count; s++) {
+    if (sends.outcome[s] !== OK || !sends.durable[s]) continue;
     acked++;
-    const ackTime = ix.sends.time[s]!;
-    const seen = firstSeen[ix.sends.content[s]!]!;
+    const ackTime = sends.time[s]!;
+    const seen = firstSeen[sends.content[s]!]!;
     if (seen <= ackTime) continue;
     series.add(ackTime, 1);
     if (!Number.isNaN(seen)) series.add(seen, -1);
     else {
       stillUnseen++;
-      if (unseen.length < MAX_WITNESSES) unseen.push(history[ix.sends.done[s]!]!);
+      if (unseen.length < MAX_WITNESSES) unseen.push(history[sends.done[s]!]!);
     }
   }
   const points = series.points();
