@@ -14,7 +14,7 @@ import { readFromBeginning } from './read-from-beginning.ts';
 import type { Scenario, ScenarioContext } from './scenario.ts';
 import { createTopicsReady, retrying } from './topic-setup.ts';
 import { atLeast, parseKafkaVersion } from '../harness/kafka-dist/kafka-version.ts';
-import type { TargetSpec } from '../harness/targets/target-spec.ts';
+import { kindOf, type TargetSpec } from '../harness/targets/target-spec.ts';
 
 type Acks = 0 | 1 | -1;
 type Driver = 'raw' | 'kafkajs';
@@ -180,15 +180,13 @@ const NOT_ENOUGH_REPLICAS = 19;
 /**
  * Whether the target caps min.insync.replicas at the replica count, as Kafka does since 3.7
  * (KAFKA-15583 added `Partition.effectiveMinIsr`; 2.7.0's Partition class has no such cap and
- * answers acks=all with NOT_ENOUGH_REPLICAS). Where kconform knows the release (kafka@VERSION,
- * an image tagged with a version) it expects that release's answer, and of the reference broker
- * Kafka 4.4.0's, the oracle's; a broker whose release it cannot know (external@) may behave as
- * either generation of Kafka.
+ * answers acks=all with NOT_ENOUGH_REPLICAS). Where the target's kind knows the release it
+ * follows (kafka@VERSION, an image tagged with a version, the reference broker: the oracle's)
+ * it expects that release's answer; a broker whose release it cannot know (external@) may
+ * behave as either generation of Kafka.
  */
 export function minIsrCap(spec: TargetSpec): 'capped' | 'uncapped' | 'either' {
-  if (spec.kind === 'reference') return 'capped';
-  const release = spec.kind === 'kafka' ? spec.version : spec.kind === 'container' ? /:(\d+\.\d+\.\d+)$/.exec(spec.image ?? '')?.[1] : undefined;
-  if (spec.kind === 'container' && !release) return 'capped'; // the default image is the newest Kafka
+  const release = kindOf(spec).kafkaRelease(spec);
   if (!release) return 'either';
   try {
     return atLeast(parseKafkaVersion(release), 3, 7) ? 'capped' : 'uncapped';

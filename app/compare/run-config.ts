@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FAULT_FAMILIES, type FaultFamily } from '../../harness/nemesis/fault-schedule.ts';
 import { nodeControlFromJson, type NodeCommands } from '../../harness/nemesis/node-commands.ts';
-import { parseTargetSpec, type TargetSpec } from '../../harness/targets/target-spec.ts';
+import { kindOf, kindsWith, parseTargetSpec, type TargetSpec } from '../../harness/targets/target-spec.ts';
 import type { CheckResult, Validity } from '../../harness/history/check-result.ts';
 
 /** A run's config.json, validated. */
@@ -68,10 +68,10 @@ export function parseRunConfig(raw: unknown, known: KnownNames): RunConfig {
   const bugs = stringList(c.bugs ?? [], 'bugs');
   const badBug = bugs.find((b) => !known.bugs.includes(b));
   if (badBug) throw new Error(`unknown bug '${badBug}'; known: ${known.bugs.join(', ')}`);
-  if (bugs.length && spec.kind !== 'reference') throw new Error('bugs exist only in the reference target');
+  if (bugs.length && !kindOf(spec).capabilities.knownBugs) throw new Error(`bugs exist only in the ${kindsWith('knownBugs').join(', ')} target`);
   let nodeControl: NodeCommands | undefined;
   if (c.nodeControl !== undefined) {
-    if (spec.kind !== 'external') throw new Error("'nodeControl' exists only for external@ targets");
+    if (!kindOf(spec).capabilities.nodeControl) throw new Error(`'nodeControl' exists only for ${kindsWith('nodeControl').map((k) => `${k}@`).join(', ')} targets`);
     nodeControl = nodeControlFromJson(c.nodeControl, "'nodeControl'");
   }
   return { scenario: c.scenario, target: c.target, spec, brokers, seed: c.seed, records: c.records, faults: faults as FaultFamily[], bugs, ...(nodeControl ? { nodeControl } : {}) };

@@ -2,7 +2,7 @@
  * `--targets SPEC,SPEC`: a comma-separated list in which a target spec may itself hold a comma
  * (`kafka@3.9.2,zk`), and the names each target gets in the diff and on disk.
  */
-import { parseTargetSpec, type TargetSpec } from '../../harness/targets/target-spec.ts';
+import { parseTargetSpec, splitTargetSpecs, type TargetSpec } from '../../harness/targets/target-spec.ts';
 
 /** One target to compare. */
 export interface ComparedTarget {
@@ -17,11 +17,7 @@ export interface ComparedTarget {
 
 /** Splits and parses `--targets`; throws an Error with the reason on a bad list. */
 export function parseTargetList(value: string): ComparedTarget[] {
-  const specs: string[] = [];
-  for (const part of value.split(',').map((s) => s.trim())) {
-    if (part === 'zk' && specs.length > 0) specs[specs.length - 1] += ',zk';
-    else if (part) specs.push(part);
-  }
+  const specs = splitTargetSpecs(value);
   if (specs.length < 2) throw new Error(`--targets needs at least two targets (SPEC,SPEC), got ${specs.length}`);
   const parsed = specs.map((s) => parseTargetSpec(s));
   const repeated = (s: string) => specs.filter((x) => x === s).length > 1;

@@ -5,7 +5,7 @@ import { kafkajsClient } from '../../harness/drivers/kafkajs-client.ts';
 import { ClientTracker } from '../../harness/drivers/client-tracker.ts';
 import { HistoryRecorder } from '../../harness/history/history.ts';
 import { registerCleanup } from '../../harness/cleanup/cleanup-registry.ts';
-import type { TargetSpec } from '../../harness/targets/target-spec.ts';
+import { kindOf, type TargetSpec } from '../../harness/targets/target-spec.ts';
 import { startTarget, TargetUnavailableError, type StartedTarget } from '../../harness/targets/target.ts';
 import { combine, type CheckResult } from '../../harness/history/check-result.ts';
 import { checkHistory, resolveCheckConfig } from '../../scenarios/checkers/index.ts';
@@ -228,7 +228,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
   const clients = new ClientTracker();
   try {
     try {
-      target = await startTarget(spec, runDir, { bugs, brokers: o.brokers, faultable: (o.faults?.length ?? 0) > 0, network: o.faults?.includes('partition') && spec.kind !== 'container' && spec.kind !== 'external', timings, nodeControl: o.nodeControl });
+      target = await startTarget(spec, runDir, { bugs, brokers: o.brokers, faultable: (o.faults?.length ?? 0) > 0, network: o.faults?.includes('partition') && kindOf(spec).capabilities.networkLab, timings, nodeControl: o.nodeControl });
     } catch (err) {
       if (err instanceof TargetUnavailableError) throw err;
       throw new TargetUnavailableError(`cannot start target ${targetName}: ${(err as Error).message}`);
