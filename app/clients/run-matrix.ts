@@ -20,7 +20,7 @@ export const DRIVERS: readonly ClientDriver[] = [kafkajsDriver, platformaticDriv
 
 /** The matrix's target names: `reference` (one node, in process), `reference3` (3-node cluster), any `--target` SPEC, or SPEC/N for N nodes (`kafka@4.4.0/3`). */
 export function matrixTarget(name: string): { spec: TargetSpec; brokers: number } {
-  if (name === 'reference3') return { spec: { kind: 'reference' }, brokers: 3 };
+  if (name === 'reference3') return { spec: parseTargetSpec('reference'), brokers: 3 };
   const m = /^(.*)\/(\d)$/.exec(name);
   if (m) return { spec: parseTargetSpec(m[1]!), brokers: Number(m[2]) };
   return { spec: parseTargetSpec(name), brokers: 1 };
