@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { kindOf, parseTargetSpec, registerTargetKind, splitTargetSpecs, startTarget, targetKinds, targetKindsHelp, targetSpecHelp } from './registry.ts';
 import { noFaults } from './started-handle.ts';
-import { TargetSpecError, TargetUnavailableError, type StartedTarget, type TargetKind } from './target-kind.ts';
+import { TargetSpecError, TargetUnavailableError, type StartedTarget, type TargetBuilder, type TargetKind } from './target-kind.ts';
 
 interface FakeSpec {
   readonly kind: 'fake';
@@ -30,6 +30,13 @@ function fakeKind(script: FakeScript): TargetKind<FakeSpec> {
       return { kind: 'fake', flavour: arg };
     },
     kafkaRelease: () => undefined,
+    builder: async () => fakeBuilder(script),
+  };
+}
+
+/** The fake kind's builder: it records what it is asked and answers as the script says. */
+function fakeBuilder(script: FakeScript): TargetBuilder<FakeSpec> {
+  return {
     async unavailable() {
       script.calls.push('unavailable');
       return script.missing;

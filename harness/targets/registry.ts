@@ -110,8 +110,8 @@ function parses(text: string): boolean {
 }
 
 /** Why the target of `spec` cannot start here with `options` (with what to install), or undefined. */
-export function targetUnavailable(spec: TargetSpecBase, options: StartTargetOptions = {}): Promise<string | undefined> {
-  return kindOf(spec).unavailable(spec, options);
+export async function targetUnavailable(spec: TargetSpecBase, options: StartTargetOptions = {}): Promise<string | undefined> {
+  return (await kindOf(spec).builder()).unavailable(spec, options);
 }
 
 /**
@@ -126,14 +126,15 @@ export async function startTarget<S extends TargetSpecBase = TargetSpec>(spec: S
   const context: StartContext = { ...options, brokers: options.brokers ?? 1, runDir: resolve(runDir) };
   const max = kind.capabilities.maxBrokers;
   if (max !== undefined && context.brokers > max) throw new TargetUnavailableError(`${kind.name} targets start at most ${max} brokers (asked: ${context.brokers})`, { badSpec: true });
-  const missing = await kind.unavailable(spec, options);
+  const builder = await kind.builder();
+  const missing = await builder.unavailable(spec, options);
   if (missing) throw new TargetUnavailableError(missing);
   const explained = (err: unknown): never => {
-    throw kind.explainFailure(err) ?? err;
+    throw builder.explainFailure(err) ?? err;
   };
-  const started = await kind.start(spec, context).catch(explained);
+  const started = await builder.start(spec, context).catch(explained);
   try {
-    for (const wait of kind.waitStrategies(spec, context)) await wait.waitUntilReady(started.bootstrap);
+    for (const wait of builder.waitStrategies(spec, context)) await wait.waitUntilReady(started.bootstrap);
   } catch (err) {
     await started.stop().catch(() => undefined);
     explained(err);

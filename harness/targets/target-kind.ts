@@ -104,8 +104,10 @@ export interface TargetCapabilities {
 }
 
 /**
- * A kind of target: the builder behind `--target NAME[@ARG]`. Add one by writing a folder
- * under harness/targets/ with an object implementing this, and listing it in `registry.ts`.
+ * A kind of target, behind `--target NAME[@ARG]`: what it accepts and can do, cheap to load (the
+ * CLI lists every kind in its help), and its {@link TargetBuilder}, loaded only when a target
+ * of the kind starts. Add one by writing a folder under harness/targets/ with both and listing
+ * the kind in `registry.ts`.
  */
 export interface TargetKind<S extends TargetSpecBase = TargetSpecBase> {
   /** The word before `@` (`kafka`). */
@@ -124,7 +126,13 @@ export interface TargetKind<S extends TargetSpecBase = TargetSpecBase> {
   parse(arg: string | undefined, text: string): S;
   /** The Apache Kafka release whose behaviour the target follows, when known (the reference broker: the oracle's). */
   kafkaRelease(spec: S): string | undefined;
-  /** Why `spec` cannot start on this machine with `options` (a missing tool, and what to install), or undefined. */
+  /** Loads the builder: the heavy part (a broker, the Kafka distribution, testcontainers). */
+  builder(): Promise<TargetBuilder<S>>;
+}
+
+/** What starts a kind's targets (testcontainers' container builder, with its wait strategies). */
+export interface TargetBuilder<S extends TargetSpecBase = TargetSpecBase> {
+  /** Why `spec` cannot start on this machine with `options` (a missing tool, and what to install), or undefined. Asked before {@link start}. */
   unavailable(spec: S, options: StartTargetOptions): Promise<string | undefined>;
   /** Starts (or, for what kconform does not start, names) the target. Lower-layer failures may be thrown as they are: {@link explainFailure} maps them. */
   start(spec: S, context: StartContext): Promise<StartedTarget<S>>;
