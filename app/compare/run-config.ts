@@ -68,10 +68,10 @@ export function parseRunConfig(raw: unknown, known: KnownNames): RunConfig {
   const bugs = stringList(c.bugs ?? [], 'bugs');
   const badBug = bugs.find((b) => !known.bugs.includes(b));
   if (badBug) throw new Error(`unknown bug '${badBug}'; known: ${known.bugs.join(', ')}`);
-  if (bugs.length && !kindOf(spec).capabilities.knownBugs) throw new Error(`bugs exist only in the ${kindsWith('knownBugs').join(', ')} target`);
+  if (bugs.length && !kindOf(spec).capabilities.knownBugs) throw new Error(`bugs exist only in the ${kindsWith('knownBugs').map((k) => k.name).join(', ')} target`);
   let nodeControl: NodeCommands | undefined;
   if (c.nodeControl !== undefined) {
-    if (!kindOf(spec).capabilities.nodeControl) throw new Error(`'nodeControl' exists only for ${kindsWith('nodeControl').map((k) => `${k}@`).join(', ')} targets`);
+    if (!kindOf(spec).capabilities.nodeControl) throw new Error(`'nodeControl' exists only for ${kindsWith('nodeControl').map((k) => `${k.name}@`).join(', ')} targets`);
     nodeControl = nodeControlFromJson(c.nodeControl, "'nodeControl'");
   }
   return { scenario: c.scenario, target: c.target, spec, brokers, seed: c.seed, records: c.records, faults: faults as FaultFamily[], bugs, ...(nodeControl ? { nodeControl } : {}) };

@@ -38,11 +38,9 @@ export function registerTargetKind<S extends TargetSpecBase>(kind: TargetKind<S>
   };
 }
 
-/** The names of the kinds with a capability (`knownBugs`: `['reference']`), for messages that say where it exists. */
-export function kindsWith(capability: 'knownBugs' | 'nodeControl' | 'networkLab' | 'shrinkByDefault'): string[] {
-  return targetKinds()
-    .filter((k) => k.capabilities[capability])
-    .map((k) => k.name);
+/** The kinds with a capability (`knownBugs`: the reference kind), for messages that say where it exists. */
+export function kindsWith(capability: 'knownBugs' | 'nodeControl' | 'networkLab' | 'shrinkByDefault'): TargetKind[] {
+  return targetKinds().filter((k) => k.capabilities[capability]);
 }
 
 /** The kind that parsed `spec`. */
