@@ -18,7 +18,7 @@ type SpecOf<K> = K extends TargetKind<infer S> ? S : never;
 /** A parsed `--target` SPEC: one of the built-in kinds' specs, told apart by `kind`. */
 export type TargetSpec = SpecOf<(typeof BUILT_IN_KINDS)[number]>;
 
-const kinds = new Map<string, TargetKind>(BUILT_IN_KINDS.map((k) => [k.name, k as unknown as TargetKind]));
+const kinds = new Map<string, TargetKind>(BUILT_IN_KINDS.map((k) => [k.name, k]));
 
 /** Every registered kind, built-in ones first. */
 export function targetKinds(): readonly TargetKind[] {
@@ -32,9 +32,9 @@ export function targetKinds(): readonly TargetKind[] {
  */
 export function registerTargetKind<S extends TargetSpecBase>(kind: TargetKind<S>): () => void {
   if (kinds.has(kind.name)) throw new Error(`target kind '${kind.name}' is registered already`);
-  kinds.set(kind.name, kind as unknown as TargetKind);
+  kinds.set(kind.name, kind);
   return () => {
-    if (kinds.get(kind.name) === (kind as unknown as TargetKind)) kinds.delete(kind.name);
+    if (kinds.get(kind.name) === kind) kinds.delete(kind.name);
   };
 }
 
@@ -119,7 +119,7 @@ export async function targetUnavailable(spec: TargetSpecBase, options: StartTarg
  * @throws TargetUnavailableError when it cannot be started or reached, or the options ask what its kind cannot do
  */
 export async function startTarget<S extends TargetSpecBase = TargetSpec>(spec: S, runDir: string, options: StartTargetOptions = {}): Promise<StartedTarget<S>> {
-  const kind = kindOf(spec) as unknown as TargetKind<S>;
+  const kind = kindOf(spec) as TargetKind<S>;
   if (options.bugs?.size && !kind.capabilities.knownBugs) throw new TargetUnavailableError('known bugs (--bug) exist only in the reference broker');
   const context: StartContext = { ...options, brokers: options.brokers ?? 1, runDir: resolve(runDir) };
   const max = kind.capabilities.maxBrokers;
