@@ -6,8 +6,11 @@
 import type { FaultFamily } from '../../harness/nemesis/fault-schedule.ts';
 import { externalFaultProblem } from '../../harness/nemesis/external-faults.ts';
 import { parseNodeControl, type NodeCommands } from '../../harness/nemesis/node-commands.ts';
-import type { TargetSpec } from '../../harness/targets/target-spec.ts';
+import { kindOf, kindsWith, type TargetSpec } from '../../harness/targets/target-spec.ts';
 import { usageError } from './exit-codes.ts';
+
+/** Whether the target's process faults go through the owner's commands (external@: kconform did not start it). */
+export const takesNodeControl = (spec: TargetSpec): boolean => kindOf(spec).capabilities.nodeControl;
 
 /**
  * Parses `--node-control` for the targets of a command.
@@ -16,7 +19,7 @@ import { usageError } from './exit-codes.ts';
  */
 export function parseNodeControlOption(value: string | undefined, specs: readonly TargetSpec[]): NodeCommands | undefined {
   if (value === undefined) return undefined;
-  if (!specs.some((s) => s.kind === 'external')) throw usageError('--node-control is for external@HOST:PORT targets (kconform controls the processes of the targets it starts)');
+  if (!specs.some(takesNodeControl)) throw usageError(`--node-control is for ${kindsWith('nodeControl').map((k) => k.syntax).join(', ')} targets (kconform controls the processes of the targets it starts)`);
   try {
     return parseNodeControl(value);
   } catch (err) {
@@ -31,7 +34,7 @@ export function parseNodeControlOption(value: string | undefined, specs: readonl
  * @throws CliError (exit 2) with {@link externalFaultProblem}'s one line
  */
 export function refuseImpossibleExternalFaults(faults: readonly FaultFamily[], specs: readonly TargetSpec[], nodeControl: NodeCommands | undefined, where?: string): void {
-  if (!specs.some((s) => s.kind === 'external')) return;
+  if (!specs.some(takesNodeControl)) return;
   const problem = externalFaultProblem(faults, nodeControl);
   if (problem) throw usageError(where ? `${where}: ${problem}` : problem);
 }

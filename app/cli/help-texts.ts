@@ -2,10 +2,28 @@
  * Texts of `kconform --help` shared by several commands: the target specs, the exit codes, one
  * example per command, the scenario list. Kept here so each is written once.
  */
-import { LATEST_KAFKA_VERSION } from '../../harness/kafka-dist/kafka-version.ts';
+import { kindsWith, targetKinds, targetKindsHelp, targetSpecHelp } from '../../harness/targets/target-spec.ts';
 
-/** What `--target` accepts (every command with a target). */
-export const TARGET_SPEC_HELP = `reference | kafka[@VERSION] (newest: ${LATEST_KAFKA_VERSION}) | container@IMAGE | external@HOST:PORT`;
+/** What `--target` accepts (every command with a target), from the registered kinds. */
+export const TARGET_SPEC_HELP = targetSpecHelp();
+
+/** The target a command runs against when `--target` is left out: the first registered kind (the reference broker). */
+export const DEFAULT_TARGET = targetKinds()[0]!.name;
+
+/** Kinds named by their `NAME@` form, for option help ("external@ targets: …"). */
+const kindList = (kinds: readonly { name: string }[], suffix = '@') => kinds.map((k) => `${k.name}${suffix}`).join(', ');
+
+/** Where `--node-control` applies: `external@` (and any other kind whose faults go through the owner's commands). */
+export const NODE_CONTROL_TARGETS = `${kindList(kindsWith('nodeControl'))} targets`;
+
+/** Where `--bug` applies. */
+export const BUG_TARGETS = `${kindList(kindsWith('knownBugs'), '')} target`;
+
+/** Where `run` shrinks failures without `--shrink`. */
+export const SHRINK_DEFAULT_TARGETS = `${kindList(kindsWith('shrinkByDefault'), '')} target`;
+
+/** Commands whose help lists the target kinds, one line each. */
+const TARGET_COMMANDS = new Set(['run', 'compare', 'load', 'gateway', 'conform']);
 
 /** The exit-code contract (docs/architecture.md), shown under every command's help. */
 export const EXIT_CODES_HELP = 'Exit codes: 0 ok, 1 anomaly or difference found, 2 bad usage or configuration, 3 target unavailable.';
@@ -30,11 +48,12 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   conform: ['kconform conform --target reference --against kafka@4.4.0 --apis Produce,Fetch --cases 20 --seed 42'],
 };
 
-/** The text under a command's help: its examples and the exit codes. */
+/** The text under a command's help: the target kinds (where it takes a target), its examples and the exit codes. */
 export function commandHelpAfter(path: string): string {
   const examples = EXAMPLES[path] ?? [];
+  const targets = TARGET_COMMANDS.has(path) ? ['', targetKindsHelp()] : [];
   const lines = examples.length ? ['', examples.length > 1 ? 'Examples:' : 'Example:', ...examples.map((e) => `  ${e}`)] : [];
-  return [...lines, '', EXIT_CODES_HELP].join('\n');
+  return [...targets, ...lines, '', EXIT_CODES_HELP].join('\n');
 }
 
 /** The text under the top-level help: the test runner and the exit codes. */

@@ -12,7 +12,7 @@ import { BUG_NAMES } from '../../reference-broker/bugs/known-bugs.ts';
 import { parseAcks, parseCompression } from '../load/load-options.ts';
 import { addConsoleConsumer, addConsoleProducer } from './commands/console-options.ts';
 import { FAULT_FAMILIES, FAULT_NEEDS } from '../../harness/nemesis/fault-schedule.ts';
-import { commandHelpAfter, PROGRAM_HELP_AFTER, scenarioListHelp, TARGET_SPEC_HELP } from './help-texts.ts';
+import { BUG_TARGETS, commandHelpAfter, DEFAULT_TARGET, NODE_CONTROL_TARGETS, PROGRAM_HELP_AFTER, scenarioListHelp, SHRINK_DEFAULT_TARGETS, TARGET_SPEC_HELP } from './help-texts.ts';
 
 const program = new Command();
 
@@ -27,7 +27,7 @@ program
 
 /** What `--faults` accepts (run, compare). */
 const PROXY_FAULTS = FAULT_FAMILIES.filter((f) => FAULT_NEEDS[f].includes('proxy'));
-const FAULTS_HELP = `faults to inject, comma-separated: ${FAULT_FAMILIES.join(', ')} (${PROXY_FAULTS.join(', ')}: external@ targets, through a proxy)`;
+const FAULTS_HELP = `faults to inject, comma-separated: ${FAULT_FAMILIES.join(', ')} (${PROXY_FAULTS.join(', ')}: ${NODE_CONTROL_TARGETS}, through a proxy)`;
 
 program
   .command('broker')
@@ -61,7 +61,7 @@ program
 program
   .command('run')
   .description('run conformance scenarios against a target and check the histories')
-  .option('--target <spec>', TARGET_SPEC_HELP, 'reference')
+  .option('--target <spec>', TARGET_SPEC_HELP, DEFAULT_TARGET)
   .option('--brokers <k>', 'nodes in the target cluster', intInRange(1, 9), 1)
   .option('--scenarios <names>', "comma-separated scenario names, or 'all'", 'all')
   .option('--seed <n>', 'seed for the generators (default: random, printed)', intInRange(0, 2 ** 31 - 1))
@@ -70,10 +70,10 @@ program
   .option('--faults <list>', FAULTS_HELP)
   .option('--out <dir>', 'where to write the run (default runs/<run-id>/)')
   .option('--junit <file>', 'also write a JUnit XML report to FILE')
-  .option('--bug <names>', 'reference target only: switch on known defects (see `kconform broker --help`); the run should then fail')
-  .option('--shrink', 'shrink a failing run to the smallest workload that fails the same way (default on the reference target)')
+  .option('--bug <names>', `${BUG_TARGETS} only: switch on known defects (see \`kconform broker --help\`); the run should then fail`)
+  .option('--shrink', `shrink a failing run to the smallest workload that fails the same way (default on the ${SHRINK_DEFAULT_TARGETS})`)
   .option('--no-shrink', 'do not shrink failures')
-  .option('--node-control <spec>', "external@ targets: process faults through your commands per node, ACTION=COMMAND,… (actions kill, start, stop, pause, resume; %i = node id) or @FILE.json (docs/external-faults.md)")
+  .option('--node-control <spec>', `${NODE_CONTROL_TARGETS}: process faults through your commands per node, ACTION=COMMAND,… (actions kill, start, stop, pause, resume; %i = node id) or @FILE.json (docs/external-faults.md)`)
   .option('--shrink-budget <seconds>', 'longest time spent shrinking one failure; the smallest case found by then is kept (default: 60)', intInRange(1, 86_400))
   .action(async (opts) => (await import('./commands/run.ts')).runCommand(opts));
 
@@ -101,7 +101,7 @@ program
   .option('--faults <list>', FAULTS_HELP)
   .option('--out <dir>', 'where to write the runs and compare.json (default runs/<run-id>/)')
   .option('--junit <file>', 'also write a JUnit XML report to FILE (one case per scenario x aspect)')
-  .option('--node-control <spec>', 'external@ targets: process faults through your commands per node, as for run (docs/external-faults.md); the same commands for every external target')
+  .option('--node-control <spec>', `${NODE_CONTROL_TARGETS}: process faults through your commands per node, as for run (docs/external-faults.md); the same commands for every such target`)
   .action(async (opts) => (await import('./commands/compare.ts')).compareCommand(opts));
 
 program
@@ -109,7 +109,7 @@ program
   .description('run a stored case again (RUN_DIR, or a directory of runs) and say whether the outcome matches')
   .argument('<run-dir>', 'a run directory holding config.json, or a directory with run directories below it')
   .option('--out <dir>', 'where to write the replay (default RUN_DIR-replay-N)')
-  .option('--node-control <spec>', "external@ runs: the process fault commands to use instead of those stored in config.json (they may only work on the machine that ran the original); as for run")
+  .option('--node-control <spec>', `runs on ${NODE_CONTROL_TARGETS}: the process fault commands to use instead of those stored in config.json (they may only work on the machine that ran the original); as for run`)
   .option('--junit <file>', 'also write a JUnit XML report to FILE')
   .action(async (runDir, opts) => (await import('./commands/replay.ts')).replayCommand(runDir, opts));
 
@@ -145,7 +145,7 @@ const parsedBy = <T,>(parse: (v: string) => T) => (value: string): T => {
 program
   .command('load')
   .description('N producers and M consumers (or HTTP producers through the gateway) against a target: throughput, produce-ack and end-to-end latency (HDR histograms), loss')
-  .option('--target <spec>', TARGET_SPEC_HELP, 'reference')
+  .option('--target <spec>', TARGET_SPEC_HELP, DEFAULT_TARGET)
   .option('--brokers <k>', 'nodes in the target cluster', intInRange(1, 9), 1)
   .option('--producers <n>', 'producers (kafkajs clients); with --http: HTTP connections', intInRange(1, 1000), 1)
   .option('--consumers <m>', 'consumers in one group reading the topic (0: no end-to-end latency, no loss check)', intInRange(0, 1000), 1)
@@ -175,7 +175,7 @@ program
 program
   .command('conform')
   .description('send the same requests to a broker and to real Kafka, API by API and version by version, and report where the answers differ')
-  .option('--target <spec>', `the broker under test: ${TARGET_SPEC_HELP}`, 'reference')
+  .option('--target <spec>', `the broker under test: ${TARGET_SPEC_HELP}`, DEFAULT_TARGET)
   .requiredOption('--against <spec>', 'the real Kafka to compare with, e.g. kafka@4.4.0')
   .option('--seed <n>', 'seed for the generated requests (default: random, printed)', intInRange(0, 2 ** 31 - 1))
   .option('--cases <n>', 'generated requests per API version (besides the hand-written edge cases)', intInRange(0, 10_000), 10)

@@ -15,7 +15,7 @@ import { newRunId, selectScenarios } from '../scenario-selection.ts';
 import { CliError, ExitCode, targetError, usageError } from '../exit-codes.ts';
 import { checkOutputDir, checkOutputFile } from '../output-paths.ts';
 import { makeDirs } from '../../../harness/output/make-dirs.ts';
-import { parseNodeControlOption, refuseImpossibleExternalFaults } from '../external-fault-options.ts';
+import { parseNodeControlOption, refuseImpossibleExternalFaults, takesNodeControl } from '../external-fault-options.ts';
 
 /** Options of `kconform compare` (those of `run`, with several targets and no --bug). */
 export interface CompareOptions {
@@ -81,7 +81,7 @@ export async function compareCommand(opts: CompareOptions): Promise<void> {
         const runId = `${basename(outRoot)}-${scenarioDir}-${t.dirName}`;
         process.stdout.write(`\n${scenario.name} (seed ${seed}) on ${t.label}\n`);
         try {
-          const r = await runScenario({ spec: t.parsed, targetName: t.spec, scenario, seed, records: opts.records, runDir, runId, brokers: opts.brokers, faults, nodeControl: t.parsed.kind === 'external' ? nodeControl : undefined, progress: (line) => process.stdout.write(`  [${t.label}] ${line}\n`) });
+          const r = await runScenario({ spec: t.parsed, targetName: t.spec, scenario, seed, records: opts.records, runDir, runId, brokers: opts.brokers, faults, nodeControl: takesNodeControl(t.parsed) ? nodeControl : undefined, progress: (line) => process.stdout.write(`  [${t.label}] ${line}\n`) });
           runs.push({ target: t.label, runDir, valid: r.valid, failing: failingChecks(r.checks), seconds: r.seconds, error: r.error });
           behaviours.push({ target: t.label, runId, history: readHistoryFile(runDir), checks: r.checks, error: r.error });
         } catch (err) {

@@ -14,7 +14,7 @@ import { CliError, ExitCode, targetError, usageError } from '../exit-codes.ts';
 import { checkOutputDir, checkOutputFile } from '../output-paths.ts';
 import { makeDirs } from '../../../harness/output/make-dirs.ts';
 import type { NodeCommands } from '../../../harness/nemesis/node-commands.ts';
-import { parseNodeControlOption, refuseImpossibleExternalFaults } from '../external-fault-options.ts';
+import { parseNodeControlOption, refuseImpossibleExternalFaults, takesNodeControl } from '../external-fault-options.ts';
 
 /** Options of `kconform replay`. */
 export interface ReplayOptions {
@@ -84,7 +84,7 @@ export async function replayCommand(runDirArg: string, opts: ReplayOptions): Pro
   });
   const override = parseNodeControlOption(opts.nodeControl, stored.map((s) => s.config.spec));
   const cases: ReplayCase[] = stored.map(({ original, config, schedule }) => {
-    const nodeControl = config.spec.kind === 'external' ? (override ?? config.nodeControl) : undefined;
+    const nodeControl = takesNodeControl(config.spec) ? (override ?? config.nodeControl) : undefined;
     // as `run`: a stored external run whose process faults have no commands (a config.json from
     // before they were stored) is refused, not replayed with those faults left out
     refuseImpossibleExternalFaults(config.faults, [config.spec], nodeControl, join(original, 'config.json'));

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseTargetSpec, type TargetSpec } from '../../../harness/targets/target-spec.ts';
+import { kindOf, parseTargetSpec, type TargetSpec } from '../../../harness/targets/target-spec.ts';
 import { TargetUnavailableError } from '../../../harness/targets/target.ts';
 import type { CheckResult } from '../../../harness/history/check-result.ts';
 import { runScenario, type ScenarioRun } from '../../runner/run-scenario.ts';
@@ -12,6 +12,7 @@ import { formatFailoverSummary } from '../../../reports/failover-summary.ts';
 import { formatDurabilityTable } from '../../../scenarios/failover-durability-table.ts';
 import { newRunId, selectScenarios } from '../scenario-selection.ts';
 import { CliError, ExitCode, targetError, usageError } from '../exit-codes.ts';
+import { BUG_TARGETS } from '../help-texts.ts';
 import { parseBugs } from './broker.ts';
 import { parseNodeControlOption, refuseImpossibleExternalFaults } from '../external-fault-options.ts';
 import { checkOutputDir, checkOutputFile } from '../output-paths.ts';
@@ -28,7 +29,7 @@ export interface RunOptions {
   out?: string;
   junit?: string;
   bug?: string;
-  /** Shrink failures (default: on for the reference target only). */
+  /** Shrink failures (default: on for kinds cheap to restart, the reference target). */
   shrink?: boolean;
   /** external@ only: per-node process fault commands, `ACTION=COMMAND,…` or `@FILE.json`. */
   nodeControl?: string;
@@ -75,7 +76,7 @@ export async function runCommand(opts: RunOptions): Promise<void> {
   refuseImpossibleExternalFaults(faults, [spec], nodeControl);
   const scenarios = selectScenarios(opts.scenarios, opts.brokers, (line) => process.stdout.write(`${line}\n`));
   const bugs = parseBugs(opts.bug);
-  if (bugs.size && spec.kind !== 'reference') throw usageError('--bug works with the reference target only');
+  if (bugs.size && !kindOf(spec).capabilities.knownBugs) throw usageError(`--bug works with the ${BUG_TARGETS} only`);
   const baseSeed = opts.seed ?? randomInt(2 ** 31 - 1);
   // Both output paths are checked before a target starts: a bad one is exit 2 at once.
   const outRoot = checkOutputDir(opts.out ?? join('runs', newRunId()));
@@ -93,7 +94,7 @@ export async function runCommand(opts: RunOptions): Promise<void> {
       try {
         r = await runWith(opts.records, runDir, (line) => process.stdout.write(`${line}\n`));
         // Shrinking reruns the scenario many times: by default only where a target starts in milliseconds.
-        if (r.valid === false && (opts.shrink ?? spec.kind === 'reference')) {
+        if (r.valid === false && (opts.shrink ?? kindOf(spec).capabilities.shrinkByDefault)) {
           const budget = opts.shrinkBudget ?? DEFAULT_SHRINK_BUDGET_SECONDS;
           process.stdout.write(`${scenario.name} failed; shrinking for at most ${budget} s (same seed, smaller workloads${r.schedule?.length ? ', fewer and shorter faults' : ''}; --shrink-budget SECONDS or --no-shrink to change)…\n`);
           const shrunk = await shrinkFailure(r, opts.records, (n, dir, schedule, signal) => runWith(n, dir, () => {}, schedule, signal), {
