@@ -14,6 +14,7 @@ export function emitIndex(messages: MessageModel[], apiNames: Map<number, string
   out.push('');
   for (const m of messages) out.push(`export * from './${kebabCase(m.name)}.ts';`);
   out.push("export { API_NAMES } from './api-table.ts';");
+  out.push("export * from './api-keys.ts';");
   const table = (type: string): string[] =>
     messages
       .filter((m) => m.type === type)
@@ -81,5 +82,49 @@ export function emitApiTable(messages: MessageModel[], apiNames: Map<number, str
   out.push('export const API_NAMES: Readonly<Record<number, string>> = {');
   for (const [key, name] of [...apiNames].sort((a, b) => a[0] - b[0])) out.push(`  ${key}: '${name}',`);
   out.push('};');
+  return `${out.join('\n')}\n`;
+}
+
+/**
+ * Emits the API keys and the request → response type map: `ApiKey` (a const object and the
+ * union of its values, as `erasableSyntaxOnly` allows no enum), `ApiMessages` from each key to
+ * its request and response types, and `RequestOf` / `ResponseOf`. Only APIs with both specs get
+ * a key, so every key has a codec. The message types are imported with `import type`, so this
+ * module loads no codec either.
+ */
+export function emitApiKeys(messages: MessageModel[], header: string): string {
+  const responses = new Map(messages.filter((m) => m.type === 'response').map((m) => [m.apiKey, m]));
+  const apis = messages
+    .filter((m) => m.type === 'request')
+    .sort((a, b) => a.apiKey! - b.apiKey!)
+    .map((req) => {
+      const res = responses.get(req.apiKey);
+      if (!res) throw new Error(`${req.name} has no response spec`);
+      return { key: req.apiKey!, name: req.name.replace(/Request$/, ''), req, res };
+    });
+  const out = [header];
+  for (const { req, res } of apis) {
+    out.push(`import type { ${req.name} } from './${kebabCase(req.name)}.ts';`);
+    out.push(`import type { ${res.name} } from './${kebabCase(res.name)}.ts';`);
+  }
+  out.push('');
+  out.push("/** Every API key of the pinned specs, named as Kafka's message specs name the API (ApiKey.Produce is 0). */");
+  out.push('export const ApiKey = {');
+  for (const { key, name } of apis) out.push(`  ${name}: ${key},`);
+  out.push('} as const;');
+  out.push('');
+  out.push('/** An API key the pinned specs define. */');
+  out.push('export type ApiKey = (typeof ApiKey)[keyof typeof ApiKey];');
+  out.push('');
+  out.push('/** The request and response body types of each API key. */');
+  out.push('export interface ApiMessages {');
+  for (const { key, req, res } of apis) out.push(`  ${key}: { request: ${req.name}; response: ${res.name} };`);
+  out.push('}');
+  out.push('');
+  out.push('/** The request body type of API key `K`, e.g. RequestOf<typeof ApiKey.Produce> is ProduceRequest. */');
+  out.push("export type RequestOf<K extends ApiKey> = ApiMessages[K]['request'];");
+  out.push('');
+  out.push('/** The response body type of API key `K`. */');
+  out.push("export type ResponseOf<K extends ApiKey> = ApiMessages[K]['response'];");
   return `${out.join('\n')}\n`;
 }

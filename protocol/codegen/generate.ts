@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { emitErrors, parseErrors } from './emit-errors.ts';
-import { emitApiTable, emitIndex } from './emit-index.ts';
+import { emitApiKeys, emitApiTable, emitIndex } from './emit-index.ts';
 import { emitMessage } from './emit-message.ts';
 import { emitSchemas } from './emit-schemas.ts';
 import { ensureKafkaClientsJars, type KafkaClientsJars } from './fetch-specs.ts';
@@ -67,6 +67,7 @@ export function generate(opts: GenerateOptions = {}): GenerateResult {
   for (const m of messages) messageFiles.set(`${kebabCase(m.name)}.ts`, emitMessage(m, header));
   messageFiles.set('index.ts', emitIndex(messages, apiNames, header));
   messageFiles.set('api-table.ts', emitApiTable(messages, apiNames, header));
+  messageFiles.set('api-keys.ts', emitApiKeys(messages, header));
   messageFiles.set('schemas.ts', emitSchemas(messages, header));
 
   const errors = parseErrors(readZip(readFileSync(jars.sourcesJar)));

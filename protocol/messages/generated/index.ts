@@ -361,6 +361,7 @@ export * from './write-share-group-state-response.ts';
 export * from './write-txn-markers-request.ts';
 export * from './write-txn-markers-response.ts';
 export { API_NAMES } from './api-table.ts';
+export * from './api-keys.ts';
 
 /** Request descriptors by API key. */
 export const REQUESTS: ReadonlyMap<number, MessageDescriptor> = new Map<number, MessageDescriptor>([
