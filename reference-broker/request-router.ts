@@ -10,8 +10,7 @@ import { apiVersionsFallback } from './handlers/api-versions.ts';
 import { saslSessionOf, type SaslSession } from './auth/sasl-session.ts';
 import { illegalSaslStateResponse } from './auth/illegal-sasl-state.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
-
-const API_VERSIONS_KEY = 18;
+import { ApiKey } from '../protocol/messages/generated/api-keys.ts';
 
 /**
  * Turns one request frame into one response frame: reads the header, checks the API key and
@@ -96,9 +95,9 @@ export class RequestRouter {
       return null;
     }
     if (apiVersion < handler.minVersion || apiVersion > handler.maxVersion) {
-      if (apiKey === API_VERSIONS_KEY) {
+      if (apiKey === ApiKey.ApiVersions) {
         // KIP-511: answer an ApiVersions we cannot parse with a v0 response listing what we support.
-        return encodeResponse(API_VERSIONS_KEY, 0, correlationId, apiVersionsFallback(this.handlers));
+        return encodeResponse(ApiKey.ApiVersions, 0, correlationId, apiVersionsFallback(this.handlers));
       }
       conn.close(`unsupported version ${apiVersion} of ${API_NAMES[apiKey]} (this broker serves ${handler.minVersion}-${handler.maxVersion})`);
       return null;

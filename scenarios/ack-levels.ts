@@ -15,6 +15,7 @@ import type { Scenario, ScenarioContext } from './scenario.ts';
 import { createTopicsReady, retrying } from './topic-setup.ts';
 import { atLeast, parseKafkaVersion } from '../harness/kafka-dist/kafka-version.ts';
 import { kindOf, type TargetSpec } from '../harness/targets/target-spec.ts';
+import { ApiKey } from '../protocol/messages/generated/api-keys.ts';
 
 type Acks = 0 | 1 | -1;
 type Driver = 'raw' | 'kafkajs';
@@ -66,7 +67,7 @@ async function send(ctx: ScenarioContext, d: Drivers, topic: string, step: Step,
     if (step.acks === 0) {
       // The sync below must ride the same connection, to the same node.
       const raw = await d.raw.leaderConnection(process, topic, 0);
-      await raw.sendNoResponse(0, produceBody(topic, buildRecordBatch(values.map((value) => ({ key, value }))), { acks: 0 }), { versions: RAW_VERSIONS.produce });
+      await raw.sendNoResponse(ApiKey.Produce, produceBody(topic, buildRecordBatch(values.map((value) => ({ key, value }))), { acks: 0 }), { versions: RAW_VERSIONS.produce });
       for (const op of ops.splice(0)) op.info('acks=0: the broker sends no answer, so the outcome is unknown');
       // A broker handles one connection's requests in order, so once this ListOffsets is answered
       // the batch is in (or lost): the next send cannot overtake it, and offsets stay the seed's.

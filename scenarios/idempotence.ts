@@ -9,8 +9,7 @@ import type { CheckResult } from '../harness/history/check-result.ts';
 import { readFromBeginning } from './read-from-beginning.ts';
 import { createTopicsReady, retrying } from './topic-setup.ts';
 import type { Scenario, ScenarioContext } from './scenario.ts';
-
-const PRODUCE = 0;
+import { ApiKey } from '../protocol/messages/generated/api-keys.ts';
 
 /**
  * Idempotence (KIP-98): an idempotent producer sends through a TCP proxy that, at moments drawn
@@ -43,9 +42,9 @@ export const idempotenceScenario: Scenario = {
       try {
         for (let i = 0; i < n; i++) {
           if (dropBefore.has(i)) {
-            const op = ctx.history.invoke(NEMESIS, NEMESIS, { fault: 'drop-response', apiKey: PRODUCE });
-            for (const p of proxies) p.dropResponses({ apiKey: PRODUCE, count: 1 });
-            op.ok({ fault: 'drop-response', apiKey: PRODUCE });
+            const op = ctx.history.invoke(NEMESIS, NEMESIS, { fault: 'drop-response', apiKey: ApiKey.Produce });
+            for (const p of proxies) p.dropResponses({ apiKey: ApiKey.Produce, count: 1 });
+            op.ok({ fault: 'drop-response', apiKey: ApiKey.Produce });
           }
           await ctx.pace();
           const value = JSON.stringify({ run: ctx.runId, seq: i });
@@ -60,7 +59,7 @@ export const idempotenceScenario: Scenario = {
       } finally {
         await producer.disconnect();
       }
-      retried = proxies.reduce((sum, p) => sum + (p.dropped.get(PRODUCE) ?? 0), 0);
+      retried = proxies.reduce((sum, p) => sum + (p.dropped.get(ApiKey.Produce) ?? 0), 0);
       for (const p of proxies) p.heal();
       ctx.history.invoke(NEMESIS, NEMESIS, { fault: 'heal-all' }).ok({ fault: 'heal-all' });
     } finally {

@@ -8,6 +8,7 @@ import { buildRecordBatch } from '../protocol/records/batch-builder.ts';
 import { decodeRecordBatches, isControlBatch } from '../protocol/records/record-batch.ts';
 import { POLL, type RecordRef } from '../harness/history/ops.ts';
 import { LEADER_MOVED, type LeaderRouter } from './leader-router.ts';
+import { ApiKey } from '../protocol/messages/generated/api-keys.ts';
 
 /**
  * The versions the raw requests of scenarios are built for; each request goes at the highest
@@ -69,7 +70,7 @@ export async function fetchOnce(raw: RawClient, topic: string, from: ReadonlyMap
   const template = body.topics[0]!.partitions[0]!;
   body.topics[0]!.partitions = [...from].map(([partition, offset]) => ({ ...template, partition, fetchOffset: BigInt(offset) }));
   // The answer may legitimately take max.wait.ms; give the connection that long and more.
-  const res = await raw.send<FetchResponse>(1, body, { versions: RAW_VERSIONS.fetch, timeoutMs: (limits.maxWaitMs ?? 0) + 15_000 });
+  const res = await raw.send(ApiKey.Fetch, body, { versions: RAW_VERSIONS.fetch, timeoutMs: (limits.maxWaitMs ?? 0) + 15_000 });
   const out: PartitionFetch[] = [];
   for (const p of res.responses[0]?.partitions ?? []) {
     const records: TimedRecord[] = [];
@@ -176,7 +177,7 @@ export interface OffsetAnswer {
 
 /** ListOffsets of one partition at `timestamp` (LATEST, EARLIEST or a time in ms). */
 export async function listOffset(raw: RawClient, topic: string, partition: number, timestamp: bigint): Promise<OffsetAnswer> {
-  const res = await raw.send<ListOffsetsResponse>(2, listOffsetsBody(topic, timestamp, partition), { versions: RAW_VERSIONS.listOffsets });
+  const res = await raw.send(ApiKey.ListOffsets, listOffsetsBody(topic, timestamp, partition), { versions: RAW_VERSIONS.listOffsets });
   const p = res.topics[0]!.partitions[0]!;
   return { errorCode: p.errorCode, offset: Number(p.offset), timestamp: Number(p.timestamp) };
 }
@@ -195,7 +196,7 @@ export interface ProduceAnswer {
 
 /** Produces one plain (non-idempotent) batch of `records` with `acks` 1 or -1 and returns the answer. */
 export async function produceRaw(raw: RawClient, topic: string, partition: number, records: { key: string | null; value: string; timestamp?: number }[], acks: 1 | -1): Promise<ProduceAnswer> {
-  const res = await raw.send<ProduceResponse>(0, produceBody(topic, buildRecordBatch(records), { acks, partition }), { versions: RAW_VERSIONS.produce });
+  const res = await raw.send(ApiKey.Produce, produceBody(topic, buildRecordBatch(records), { acks, partition }), { versions: RAW_VERSIONS.produce });
   const p = res.responses[0]!.partitionResponses[0]!;
   return { errorCode: p.errorCode, baseOffset: Number(p.baseOffset), errorMessage: p.errorMessage ?? null };
 }
@@ -211,7 +212,7 @@ export function produceRouted(router: LeaderRouter, name: string, topic: string,
 
 /** DeleteRecords of one partition below `offset`: the answer's error code and low watermark. */
 export async function deleteRecordsBefore(raw: RawClient, topic: string, partition: number, offset: number): Promise<{ errorCode: number; lowWatermark: number }> {
-  const res = await raw.send<DeleteRecordsResponse>(21, deleteRecordsBody(topic, BigInt(offset), partition), { versions: RAW_VERSIONS.deleteRecords });
+  const res = await raw.send(ApiKey.DeleteRecords, deleteRecordsBody(topic, BigInt(offset), partition), { versions: RAW_VERSIONS.deleteRecords });
   const p = res.topics[0]!.partitions[0]!;
   return { errorCode: p.errorCode, lowWatermark: Number(p.lowWatermark) };
 }
@@ -234,7 +235,7 @@ export async function commitGroupOffset(bootstrap: string, groupId: string, topi
       if (code === 0) {
         const coordinator = await RawClient.connect(found.address, 'kconform-commit');
         try {
-          const res = await coordinator.send<OffsetCommitResponse>(8, {
+          const res = await coordinator.send(ApiKey.OffsetCommit, {
             groupId,
             generationIdOrMemberEpoch: -1,
             memberId: '',

@@ -15,10 +15,8 @@ import { fetchBody, listOffsetsBody, produceBody } from '../../harness/drivers/r
 import { kafkajsClient } from '../../harness/drivers/kafkajs-client.ts';
 import { fetchClusterMetadata } from '../../harness/kafka-dist/cluster-metadata.ts';
 import type { RecordToSend } from './client-driver.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
-const PRODUCE = 0;
-const FETCH = 1;
-const LIST_OFFSETS = 2;
 /** The versions these requests are built for (those that name topics; as scenarios/raw-reads.ts), negotiated per target. */
 const V = { produce: { min: 3, max: 9 }, fetch: { min: 4, max: 12 }, listOffsets: { min: 1, max: 9 } } as const;
 
@@ -105,7 +103,7 @@ export class NeutralIO {
   /** The high watermark of one partition, asked of its leader. */
   async endOffset(topic: string, partition: number): Promise<number> {
     return this.onLeader(topic, partition, async (raw) => {
-      const res = await raw.send<ListOffsetsResponse>(LIST_OFFSETS, listOffsetsBody(topic, -1n, partition), { versions: V.listOffsets });
+      const res = await raw.send(ApiKey.ListOffsets, listOffsetsBody(topic, -1n, partition), { versions: V.listOffsets });
       const p = res.topics[0]!.partitions[0]!;
       if (p.errorCode !== 0) throw new Error(`ListOffsets of ${topic}/${partition} answered error ${p.errorCode}`);
       return Number(p.offset);
@@ -116,7 +114,7 @@ export class NeutralIO {
   async write(topic: string, partition: number, records: readonly RecordToSend[]): Promise<number> {
     return this.onLeader(topic, partition, async (raw) => {
       const batch = buildRecordBatch(records.map((r) => ({ key: r.key, value: r.value, headers: r.headers?.map(([key, value]) => ({ key, value })) })));
-      const res = await raw.send<ProduceResponse>(PRODUCE, produceBody(topic, batch, { acks: -1, partition, timeoutMs: 15_000 }), { versions: V.produce });
+      const res = await raw.send(ApiKey.Produce, produceBody(topic, batch, { acks: -1, partition, timeoutMs: 15_000 }), { versions: V.produce });
       const p = res.responses[0]!.partitionResponses[0]!;
       if (p.errorCode !== 0) throw new Error(`neutral Produce to ${topic}/${partition} answered error ${p.errorCode}`);
       return Number(p.baseOffset);
@@ -144,7 +142,7 @@ export class NeutralIO {
       let position = 0;
       while (position < end) {
         if (Date.now() > deadline) throw new Error(`neutral read of ${topic}/${partition} reached offset ${position} of ${end} only`);
-        const res = await raw.send<FetchResponse>(FETCH, fetchBody(topic, BigInt(position), { partition, maxWaitMs: 100 }), { versions: V.fetch });
+        const res = await raw.send(ApiKey.Fetch, fetchBody(topic, BigInt(position), { partition, maxWaitMs: 100 }), { versions: V.fetch });
         const p = res.responses[0]?.partitions[0];
         if (!p || p.errorCode !== 0) throw new Error(`neutral Fetch of ${topic}/${partition} at ${position} answered error ${p?.errorCode}`);
         for (const batch of decodeRecordBatches(p.records ?? Buffer.alloc(0), { allowPartialTrailing: true })) {

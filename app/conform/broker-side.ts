@@ -2,6 +2,7 @@ import { RawClient, RawClientError } from '../../protocol/client/raw-client.ts';
 import { encodeRequest } from '../../protocol/messages/frames.ts';
 import { IdentityMap, PLACEHOLDER } from './identity-map.ts';
 import { normalizeOutcome, type NormalizeContext, type Normalized, type Outcome } from './normalize.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 /** Which of the two brokers: the one under test, or the real Kafka it is compared with. */
 export type Role = 'target' | 'against';
@@ -26,6 +27,8 @@ export interface RawRequest {
 }
 
 const UNRESOLVED_MEMBER = 'kconform-unresolved-member';
+/** ApiVersions v0, the probe after an acks=0 produce (v0 carries none of these fields). */
+const PROBE = { clientSoftwareName: 'kconform-conform', clientSoftwareVersion: '1.0' };
 
 /**
  * One broker of a conform run: a connection (opened again after the broker closes it), its
@@ -92,13 +95,14 @@ export class BrokerSide {
     }
     try {
       if (req.noResponse) {
-        client.requestNoResponse(req.apiKey, req.version, body);
+        // Cases are built from the specs at run time, for any API key: the codec checks the body.
+        client.requestNoResponseUnchecked(req.apiKey, req.version, body);
         // Requests on one connection are answered in order: once the probe is answered, the
         // broker has handled the acks=0 produce without closing the connection.
-        await client.request(18, 0, {}, timeoutMs);
+        await client.request(ApiKey.ApiVersions, 0, PROBE, timeoutMs);
         return { kind: 'no-answer' };
       }
-      return { kind: 'answer', body: await client.request(req.apiKey, req.version, body, timeoutMs) };
+      return { kind: 'answer', body: await client.requestUnchecked(req.apiKey, req.version, body, timeoutMs) };
     } catch (err) {
       return this.failure(err, timeoutMs);
     }

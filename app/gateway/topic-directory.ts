@@ -12,8 +12,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { RawClient } from '../../protocol/client/raw-client.ts';
 import { ErrorCode, errorName } from '../../protocol/errors/generated/error-codes.ts';
 import { GatewayHttpError, RestErrorCode, httpErrorFor } from './http-errors.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
-const METADATA = 3;
 const NO_TOPIC_ID = '00000000-0000-0000-0000-000000000000';
 /** The newest Metadata version that still names topics by name everywhere. */
 const METADATA_MAX = 12;
@@ -100,7 +100,7 @@ export class TopicDirectory {
     const { client, version } = await this.connection();
     try {
       const res = await client.request(
-        METADATA,
+        ApiKey.Metadata,
         version,
         { topics: topics.map((name) => ({ topicId: NO_TOPIC_ID, name })), allowAutoTopicCreation: true, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false },
         this.timeoutMs,
@@ -124,7 +124,7 @@ export class TopicDirectory {
       for (const b of this.bootstrap) {
         try {
           const client = await RawClient.connect(b, 'kconform-gateway', this.timeoutMs);
-          const version = await client.negotiate(METADATA, { max: METADATA_MAX }, this.timeoutMs).catch((err: unknown) => {
+          const version = await client.negotiate(ApiKey.Metadata, { max: METADATA_MAX }, this.timeoutMs).catch((err: unknown) => {
             client.close();
             throw err;
           });

@@ -14,12 +14,9 @@ import { decodeRequest, encodeResponse } from '../../protocol/messages/frames.ts
 import { REQUESTS } from '../../protocol/messages/generated/index.ts';
 import { RECORDS_COUNT_OFFSET, LOG_OVERHEAD, BATCH_LENGTH_OFFSET } from '../../protocol/records/batch-header.ts';
 import { FrameReader } from '../../reference-broker/network/frame-reader.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
-const PRODUCE = 0;
-const METADATA = 3;
-const API_VERSIONS = 18;
-const CREATE_TOPICS = 19;
-const SERVED = [PRODUCE, METADATA, API_VERSIONS, CREATE_TOPICS];
+const SERVED = [ApiKey.Produce, ApiKey.Metadata, ApiKey.ApiVersions, ApiKey.CreateTopics];
 const NODE_ID = 0;
 const CLUSTER_ID = 'kconform-null-sink';
 const NO_AUTHORIZED_OPERATIONS = -2147483648;
@@ -47,7 +44,7 @@ function countRecords(records: Buffer | null): number {
 
 function versionRange(apiKey: number): { minVersion: number; maxVersion: number } {
   const [minVersion, maxVersion] = REQUESTS.get(apiKey)!.validVersions;
-  return { minVersion, maxVersion: apiKey === API_VERSIONS ? Math.min(maxVersion, API_VERSIONS_MAX) : maxVersion };
+  return { minVersion, maxVersion: apiKey === ApiKey.ApiVersions ? Math.min(maxVersion, API_VERSIONS_MAX) : maxVersion };
 }
 
 /** Starts a null sink on `host:port` (0: a free port); topics it describes have `partitions` partitions. */
@@ -61,7 +58,7 @@ export async function startNullSink(opts: { host?: string; port?: number; partit
 
   const answer = (apiKey: number, apiVersion: number, body: any): unknown => {
     switch (apiKey) {
-      case API_VERSIONS:
+      case ApiKey.ApiVersions:
         return {
           errorCode: 0,
           apiKeys: SERVED.map((k) => ({ apiKey: k, ...versionRange(k) })),
@@ -71,7 +68,7 @@ export async function startNullSink(opts: { host?: string; port?: number; partit
           finalizedFeatures: [],
           zkMigrationReady: false,
         };
-      case METADATA: {
+      case ApiKey.Metadata: {
         const names: string[] = body.topics === null || (apiVersion === 0 && body.topics.length === 0) ? [...new Set([...offsets.keys()].map((k) => k.slice(0, k.lastIndexOf(':'))))] : body.topics.map((t: { name: string }) => t.name);
         return {
           throttleTimeMs: 0,
@@ -90,12 +87,12 @@ export async function startNullSink(opts: { host?: string; port?: number; partit
           errorCode: 0,
         };
       }
-      case CREATE_TOPICS:
+      case ApiKey.CreateTopics:
         return {
           throttleTimeMs: 0,
           topics: body.topics.map((t: { name: string }) => ({ name: t.name, topicId: NULL_UUID, errorCode: 0, errorMessage: null, topicConfigErrorCode: 0, numPartitions: partitions, replicationFactor: 1, configs: [] })),
         };
-      case PRODUCE:
+      case ApiKey.Produce:
         return {
           responses: body.topicData.map((t: { name: string; topicId: string; partitionData: { index: number; records: Buffer | null }[] }) => ({
             name: t.name,
@@ -130,14 +127,14 @@ export async function startNullSink(opts: { host?: string; port?: number; partit
         } catch {
           // ApiVersions of a version we do not know: the v0 answer says which we do (KIP-511)
           const apiKey = frame.readInt16BE(0);
-          if (apiKey === API_VERSIONS) socket.write(encodeResponse(API_VERSIONS, 0, frame.readInt32BE(4), { ...(answer(API_VERSIONS, 0, {}) as object), errorCode: 35 }));
+          if (apiKey === ApiKey.ApiVersions) socket.write(encodeResponse(ApiKey.ApiVersions, 0, frame.readInt32BE(4), { ...(answer(ApiKey.ApiVersions, 0, {}) as object), errorCode: 35 }));
           else socket.destroy();
           continue;
         }
         const { requestApiKey: apiKey, requestApiVersion: apiVersion, correlationId } = req.header;
         const body = answer(apiKey, apiVersion, req.body);
         if (body === undefined) return void socket.destroy();
-        if (apiKey === PRODUCE && req.body.acks === 0) continue;
+        if (apiKey === ApiKey.Produce && req.body.acks === 0) continue;
         socket.write(encodeResponse(apiKey, apiVersion, correlationId, body));
       }
     });

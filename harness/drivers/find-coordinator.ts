@@ -4,8 +4,8 @@
  */
 import type { RawClient } from '../../protocol/client/raw-client.ts';
 import type { FindCoordinatorResponse } from '../../protocol/messages/generated/index.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
-const FIND_COORDINATOR = 10;
 /** The first version whose request and answer are lists of keys and coordinators. */
 const BATCHED = 4;
 
@@ -26,8 +26,8 @@ export interface CoordinatorAnswer {
  */
 export async function findCoordinator(raw: RawClient, key: string, keyType: number = COORDINATOR_KEY_TYPE.group, timeoutMs?: number): Promise<CoordinatorAnswer> {
   // v0 cannot name a key type: only groups.
-  const version = await raw.negotiate(FIND_COORDINATOR, { min: keyType === COORDINATOR_KEY_TYPE.group ? 0 : 1 }, timeoutMs);
-  const res = await raw.request<FindCoordinatorResponse>(FIND_COORDINATOR, version, { key, keyType, coordinatorKeys: [key] }, timeoutMs);
+  const version = await raw.negotiate(ApiKey.FindCoordinator, { min: keyType === COORDINATOR_KEY_TYPE.group ? 0 : 1 }, timeoutMs);
+  const res = await raw.request(ApiKey.FindCoordinator, version, { key, keyType, coordinatorKeys: [key] }, timeoutMs);
   if (version < BATCHED) return { errorCode: res.errorCode, nodeId: res.nodeId, address: `${res.host}:${res.port}` };
   const c = res.coordinators.find((x) => x.key === key) ?? res.coordinators[0];
   // An answer without the asked key is the broker's error (-1, UNKNOWN_SERVER_ERROR, when it gave none).

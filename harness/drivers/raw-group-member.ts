@@ -1,11 +1,8 @@
 import { Reader, Writer } from '../../protocol/primitives/index.ts';
 import { RawClient } from '../../protocol/client/raw-client.ts';
 import { findCoordinator } from './find-coordinator.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
-const JOIN_GROUP = 11;
-const HEARTBEAT = 12;
-const LEAVE_GROUP = 13;
-const SYNC_GROUP = 14;
 const MEMBER_ID_REQUIRED = 79;
 
 /** What one member got from one completed rebalance. */
@@ -179,10 +176,10 @@ export class RawGroupMember {
       reason: null,
     });
     const join = { versions: VERSIONS.join, timeoutMs: 60_000 };
-    let joined = await this.client.send(JOIN_GROUP, joinBody(), join);
+    let joined = await this.client.send(ApiKey.JoinGroup, joinBody(), join);
     if (joined.errorCode === MEMBER_ID_REQUIRED) {
       this.memberId = joined.memberId;
-      joined = await this.client.send(JOIN_GROUP, joinBody(), join);
+      joined = await this.client.send(ApiKey.JoinGroup, joinBody(), join);
     }
     if (joined.errorCode !== 0) return { memberId: this.memberId, generationId: -1, leader: false, assignment: new Map(), errorCode: joined.errorCode };
     this.memberId = joined.memberId;
@@ -192,7 +189,7 @@ export class RawGroupMember {
       ? [...rangeAssign(joined.members.map((m: { memberId: string }) => m.memberId), this.topic, this.partitions)].map(([memberId, a]) => ({ memberId, assignment: encodeAssignment(a) }))
       : [];
     const synced = await this.client.send(
-      SYNC_GROUP,
+      ApiKey.SyncGroup,
       { groupId: this.groupId, generationId: this.generationId, memberId: this.memberId, groupInstanceId: null, protocolType: 'consumer', protocolName: 'range', assignments },
       { versions: VERSIONS.sync, timeoutMs: 60_000 },
     );
@@ -201,7 +198,7 @@ export class RawGroupMember {
 
   /** One heartbeat; returns its error code (27 REBALANCE_IN_PROGRESS means: rejoin). */
   async heartbeat(): Promise<number> {
-    const r = await this.client.send(HEARTBEAT, { groupId: this.groupId, generationId: this.generationId, memberId: this.memberId, groupInstanceId: null }, { versions: VERSIONS.heartbeat });
+    const r = await this.client.send(ApiKey.Heartbeat, { groupId: this.groupId, generationId: this.generationId, memberId: this.memberId, groupInstanceId: null }, { versions: VERSIONS.heartbeat });
     return r.errorCode;
   }
 
@@ -209,7 +206,7 @@ export class RawGroupMember {
   async leave(): Promise<void> {
     try {
       // memberId is what v0-2 send; v3+ send the members list instead.
-      await this.client.send(LEAVE_GROUP, { groupId: this.groupId, memberId: this.memberId, members: [{ memberId: this.memberId, groupInstanceId: null, reason: 'kconform scenario' }] }, { versions: VERSIONS.leave });
+      await this.client.send(ApiKey.LeaveGroup, { groupId: this.groupId, memberId: this.memberId, members: [{ memberId: this.memberId, groupInstanceId: null, reason: 'kconform scenario' }] }, { versions: VERSIONS.leave });
     } finally {
       this.client.close();
     }

@@ -6,6 +6,7 @@
  */
 import { NULL_UUID } from '../../protocol/primitives/index.ts';
 import type {
+  ApiVersionsRequest,
   CreateTopicsRequest,
   DeleteRecordsRequest,
   FetchRequest,
@@ -88,4 +89,9 @@ export function createTopicBody(name: string, opts: { partitions?: number; repli
 /** DeleteRecords of one partition below `offset` (-1: the high watermark). */
 export function deleteRecordsBody(topic: string, offset: bigint, partition = 0): DeleteRecordsRequest {
   return { topics: [{ name: topic, partitions: [{ partitionIndex: partition, offset }] }], timeoutMs: 5000 };
+}
+
+/** ApiVersions naming the client (KIP-511, v3+; v0-2 carry no fields, so it serves every version). */
+export function apiVersionsBody(clientSoftwareName = 'kconform', clientSoftwareVersion = '0.1.0'): ApiVersionsRequest {
+  return { clientSoftwareName, clientSoftwareVersion };
 }

@@ -6,6 +6,7 @@ import { buildRecordBatch } from '../../protocol/records/batch-builder.ts';
 import { decodeRequest } from '../../protocol/messages/frames.ts';
 import { fuzzCorpus } from './frame-corpus.ts';
 import { frameMutator, type MutationKind } from './frame-mutator.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 /** Settings of a fuzz run against one broker. */
 export interface FuzzOptions {
@@ -76,15 +77,15 @@ async function healthCheck(bootstrap: string, topic: string, n: number): Promise
   const c = await RawClient.connect(bootstrap, 'fuzz-health', 2000);
   try {
     // Negotiated, so any broker under fuzz is asked what it serves; the tops are the versions always sent here.
-    const created = await c.send(19, createTopicBody(topic), { versions: { max: 7 }, timeoutMs: 2000 });
-    const createError = created.topics[0].errorCode;
+    const created = await c.send(ApiKey.CreateTopics, createTopicBody(topic), { versions: { max: 7 }, timeoutMs: 2000 });
+    const createError = created.topics[0]?.errorCode;
     if (createError !== 0 && createError !== TOPIC_ALREADY_EXISTS) throw new Error(`create topic answered error ${createError}`);
     const value = `health-${n}`;
-    const p = await c.send(0, produceBody(topic, buildRecordBatch([{ value }]), { timeoutMs: 1000 }), { versions: { max: 9 }, timeoutMs: 2000 });
-    const part = p.responses[0].partitionResponses[0];
-    if (part.errorCode !== 0) throw new Error(`produce answered error ${part.errorCode}`);
-    const f = await c.send(2, listOffsetsBody(topic, -1n), { versions: { max: 7 }, timeoutMs: 2000 });
-    const end = f.topics[0].partitions[0].offset as bigint;
+    const p = await c.send(ApiKey.Produce, produceBody(topic, buildRecordBatch([{ value }]), { timeoutMs: 1000 }), { versions: { max: 9 }, timeoutMs: 2000 });
+    const part = p.responses[0]?.partitionResponses[0];
+    if (part?.errorCode !== 0) throw new Error(`produce answered error ${part?.errorCode}`);
+    const f = await c.send(ApiKey.ListOffsets, listOffsetsBody(topic, -1n), { versions: { max: 7 }, timeoutMs: 2000 });
+    const end = f.topics[0]?.partitions[0]?.offset ?? -1n;
     if (end <= part.baseOffset) throw new Error(`log end ${end} not past acknowledged offset ${part.baseOffset}`);
   } finally {
     c.close();

@@ -6,9 +6,8 @@
  * retries, no cached metadata and no reconnects to other brokers.
  */
 import { RawClient } from '../../protocol/client/raw-client.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
-const METADATA = 3;
-const DESCRIBE_QUORUM = 55;
 const NO_TOPIC_ID = '00000000-0000-0000-0000-000000000000';
 // The newest Metadata version whose request still names topics by name (v13 only adds an error code).
 const METADATA_MAX = 12;
@@ -71,7 +70,7 @@ export function fetchClusterMetadata(bootstrap: string, opts: MetadataProbeOptio
   return withClient(bootstrap, timeoutMs, async (client, versions) => {
     // v1 is the first with the controller id; the rest reads the same in every version.
     const res = await client.send(
-      METADATA,
+      ApiKey.Metadata,
       {
         topics: opts.topics === 'all' ? null : (opts.topics ?? []).map((name) => ({ topicId: NO_TOPIC_ID, name })),
         allowAutoTopicCreation: opts.allowAutoTopicCreation ?? false,
@@ -81,10 +80,12 @@ export function fetchClusterMetadata(bootstrap: string, opts: MetadataProbeOptio
       { versions: { min: 1, max: METADATA_MAX }, timeoutMs },
     );
     const topics = new Map<string, { errorCode: number; partitions: PartitionView[] }>();
-    for (const t of res.topics as any[]) {
+    for (const t of res.topics) {
+      // Only a topic asked for by id comes back without a name; these are asked for by name.
+      if (t.name === null) continue;
       topics.set(t.name, {
         errorCode: t.errorCode,
-        partitions: (t.partitions as any[])
+        partitions: t.partitions
           .map((p) => ({
             partition: p.partitionIndex,
             errorCode: p.errorCode,
@@ -100,7 +101,7 @@ export function fetchClusterMetadata(bootstrap: string, opts: MetadataProbeOptio
       answeredBy: bootstrap,
       clusterId: res.clusterId,
       controllerId: res.controllerId,
-      brokers: (res.brokers as any[]).map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port })).sort((a, b) => a.nodeId - b.nodeId),
+      brokers: res.brokers.map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port })).sort((a, b) => a.nodeId - b.nodeId),
       topics,
       apiVersions: versions,
     };
@@ -122,8 +123,8 @@ export function tryClusterMetadata(bootstrap: string, opts: MetadataProbeOptions
  */
 export function fetchQuorumLeader(bootstrap: string, timeoutMs = 5_000): Promise<number | undefined> {
   return withClient(bootstrap, timeoutMs, async (client, versions) => {
-    if (!versions.has(DESCRIBE_QUORUM)) return undefined;
-    const res = await client.send(DESCRIBE_QUORUM, { topics: [{ topicName: '__cluster_metadata', partitions: [{ partitionIndex: 0 }] }] }, { versions: { max: 2 }, timeoutMs });
+    if (!versions.has(ApiKey.DescribeQuorum)) return undefined;
+    const res = await client.send(ApiKey.DescribeQuorum, { topics: [{ topicName: '__cluster_metadata', partitions: [{ partitionIndex: 0 }] }] }, { versions: { max: 2 }, timeoutMs });
     const p = res.topics?.[0]?.partitions?.[0];
     if (res.errorCode !== 0 || !p || p.errorCode !== 0 || p.leaderId < 0) return undefined;
     return p.leaderId as number;

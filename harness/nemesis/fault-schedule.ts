@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { FaultName } from './fault-control.ts';
 import type { FaultOp } from './nemesis.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 /**
  * The fault families `--faults` names (DESIGN.md). `rolling-restart` restarts every node once,
@@ -29,8 +30,6 @@ export const FAULT_NEEDS: Readonly<Record<FaultFamily, readonly FaultName[]>> = 
 
 /** How long the proxy delays each chunk under a `delay` fault. */
 export const PROXY_DELAY_MS = 300;
-/** Produce: the requests whose responses a `drop-response` fault drops (the write happened, the client never hears). */
-const PRODUCE = 0;
 
 /** Between two nodes of a rolling restart: time for the restarted node to rejoin the in-sync set. */
 export const ROLLING_RESTART_GAP_MS = 3_000;
@@ -67,7 +66,8 @@ export function faultOf(family: FaultFamily, node: number, split = false, others
     case 'blackhole':
       return { fault: { fault: 'blackhole', node }, heal: { fault: 'heal-network' } };
     case 'drop-response':
-      return { fault: { fault: 'drop-responses', node, apiKey: PRODUCE, count: 1 }, heal: { fault: 'heal-network' } };
+      // Produce: the write happens, the client never hears.
+      return { fault: { fault: 'drop-responses', node, apiKey: ApiKey.Produce, count: 1 }, heal: { fault: 'heal-network' } };
     case 'cut-client':
       return { fault: { fault: 'cut-client', node }, heal: { fault: 'heal-network' } };
     case 'restart':

@@ -1,5 +1,6 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { decodeResponse, encodeResponse } from '../../protocol/messages/frames.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 /** A broker address as clients see it. */
 export interface HostPort {
@@ -43,10 +44,6 @@ export interface TcpProxy extends AsyncDisposable {
 /** Rewrites broker addresses in Metadata/FindCoordinator/DescribeCluster answers so clients stay on the proxies. */
 export type AddressMap = (broker: HostPort) => HostPort | undefined;
 
-const METADATA = 3;
-const FIND_COORDINATOR = 10;
-const DESCRIBE_CLUSTER = 60;
-
 /** Splits a byte stream into size-prefixed frames (whole frames, prefix included). */
 class FrameSplitter {
   private buffered: Buffer = Buffer.alloc(0);
@@ -72,9 +69,9 @@ function rewriteAddresses(apiKey: number, apiVersion: number, frame: Buffer, map
       o.port = to.port;
     }
   };
-  if (apiKey === METADATA) for (const b of body.brokers) swap(b);
-  if (apiKey === DESCRIBE_CLUSTER) for (const b of body.brokers) swap(b);
-  if (apiKey === FIND_COORDINATOR) {
+  if (apiKey === ApiKey.Metadata) for (const b of body.brokers) swap(b);
+  if (apiKey === ApiKey.DescribeCluster) for (const b of body.brokers) swap(b);
+  if (apiKey === ApiKey.FindCoordinator) {
     if (apiVersion >= 4) for (const c of body.coordinators) swap(c);
     else if (body.port > 0) swap(body);
   }
@@ -131,7 +128,7 @@ export async function startTcpProxy(upstream: HostPort, opts: { listenHost?: str
             dropped.set(req.apiKey, (dropped.get(req.apiKey) ?? 0) + 1);
             continue;
           }
-          if (opts.addressMap && (req.apiKey === METADATA || req.apiKey === FIND_COORDINATOR || req.apiKey === DESCRIBE_CLUSTER)) {
+          if (opts.addressMap && (req.apiKey === ApiKey.Metadata || req.apiKey === ApiKey.FindCoordinator || req.apiKey === ApiKey.DescribeCluster)) {
             try {
               frame = rewriteAddresses(req.apiKey, req.apiVersion, frame, opts.addressMap);
             } catch {

@@ -1,12 +1,12 @@
 import { connect, type Socket } from 'node:net';
 import { decodeResponse, encodeRequest } from '../messages/frame-codec.ts';
 import { codecsLoaded, loadCodecs } from '../messages/codec-registry.ts';
+import { ApiKey, type RequestOf, type ResponseOf } from '../messages/generated/api-keys.ts';
 import { splitHostPort } from './host-port.ts';
 import { codecVersions, pickVersion, servedVersions, type ServedVersions, type WantedVersions } from './api-version-negotiation.ts';
 
 export { UnsupportedApiError, type ServedVersions, type VersionRange, type WantedVersions } from './api-version-negotiation.ts';
 
-const API_VERSIONS = 18;
 const UNSUPPORTED_VERSION = 35;
 /** How kconform names itself in ApiVersions (KIP-511; the broker shows it in its client metrics). */
 const SOFTWARE = { clientSoftwareName: 'kconform', clientSoftwareVersion: '0.1.0' } as const;
@@ -18,6 +18,9 @@ export interface SendOptions {
   /** Longest wait for the answer (and for the ApiVersions exchange on a fresh connection); default 30 s. */
   timeoutMs?: number;
 }
+
+/** A request body, or (for {@link RawClient.send}) a function of the negotiated version that builds one. */
+export type BodyFor<K extends ApiKey> = RequestOf<K> | ((version: number) => RequestOf<K>);
 
 /** Why a raw request got no answer. */
 export class RawClientError extends Error {
@@ -93,15 +96,30 @@ export class RawClient {
    * version the broker does not serve usually closes the connection: use {@link send} unless
    * the version itself is what is being tested.
    */
-  async request<T = any>(apiKey: number, apiVersion: number, body: unknown, timeoutMs = 30_000): Promise<T> {
+  async request<K extends ApiKey>(apiKey: K, apiVersion: number, body: RequestOf<K>, timeoutMs = 30_000): Promise<ResponseOf<K>> {
+    // The codec of `apiKey` decodes the answer, so its type is ResponseOf<K>.
+    return (await this.requestUnchecked(apiKey, apiVersion, body, timeoutMs)) as ResponseOf<K>;
+  }
+
+  /**
+   * {@link request} for a body built from data at run time, of an API key known only then
+   * (conform's generated cases): the codec checks the body as it encodes it, and the answer is
+   * `unknown` until the caller narrows it. Code that knows its API key uses {@link request}.
+   */
+  async requestUnchecked(apiKey: number, apiVersion: number, body: unknown, timeoutMs = 30_000): Promise<unknown> {
     // Checked first: replica fetchers send a request per fetch, and the codecs are almost always there.
     if (!codecsLoaded(apiKey)) await loadCodecs([apiKey]);
     const frame = encodeRequest({ apiKey, apiVersion, correlationId: this.nextCorrelationId, clientId: this.clientId }, body);
-    return this.sendFrame(frame, apiKey, apiVersion, timeoutMs) as Promise<T>;
+    return this.sendFrame(frame, apiKey, apiVersion, timeoutMs);
   }
 
   /** Sends a request at exactly `apiVersion` for which the protocol sends no response (Produce with acks=0). */
-  requestNoResponse(apiKey: number, apiVersion: number, body: unknown): void {
+  requestNoResponse<K extends ApiKey>(apiKey: K, apiVersion: number, body: RequestOf<K>): void {
+    this.requestNoResponseUnchecked(apiKey, apiVersion, body);
+  }
+
+  /** {@link requestNoResponse} for a body built from data at run time (see {@link requestUnchecked}); the codec must be loaded. */
+  requestNoResponseUnchecked(apiKey: number, apiVersion: number, body: unknown): void {
     const correlationId = this.nextCorrelationId++;
     this.socket.write(encodeRequest({ apiKey, apiVersion, correlationId, clientId: this.clientId }, body));
   }
@@ -141,26 +159,26 @@ export class RawClient {
    *
    * @throws UnsupportedApiError when the broker serves no version kconform can send
    */
-  async send<T = any>(apiKey: number, body: unknown, opts: SendOptions = {}): Promise<T> {
+  async send<K extends ApiKey>(apiKey: K, body: BodyFor<K>, opts: SendOptions = {}): Promise<ResponseOf<K>> {
     const timeoutMs = opts.timeoutMs ?? 30_000;
     const version = await this.negotiate(apiKey, opts.versions, timeoutMs);
-    return this.request<T>(apiKey, version, typeof body === 'function' ? body(version) : body, timeoutMs);
+    return this.request(apiKey, version, bodyAt(body, version), timeoutMs);
   }
 
   /** {@link send} for a request the protocol answers with nothing (Produce with acks=0); resolves once written. */
-  async sendNoResponse(apiKey: number, body: unknown, opts: SendOptions = {}): Promise<void> {
+  async sendNoResponse<K extends ApiKey>(apiKey: K, body: BodyFor<K>, opts: SendOptions = {}): Promise<void> {
     const version = await this.negotiate(apiKey, opts.versions, opts.timeoutMs);
     if (!codecsLoaded(apiKey)) await loadCodecs([apiKey]);
-    this.requestNoResponse(apiKey, version, typeof body === 'function' ? body(version) : body);
+    this.requestNoResponse(apiKey, version, bodyAt(body, version));
   }
 
   private async askApiVersions(timeoutMs: number): Promise<ServedVersions> {
-    const newest = codecVersions(API_VERSIONS).max;
-    let answer = await this.request(API_VERSIONS, newest, SOFTWARE, timeoutMs);
+    const newest = codecVersions(ApiKey.ApiVersions).max;
+    let answer = await this.request(ApiKey.ApiVersions, newest, SOFTWARE, timeoutMs);
     if (answer.errorCode === UNSUPPORTED_VERSION) {
-      const theirs = (answer.apiKeys as { apiKey: number; maxVersion: number }[]).find((k) => k.apiKey === API_VERSIONS);
+      const theirs = answer.apiKeys.find((k) => k.apiKey === ApiKey.ApiVersions);
       if (!theirs) throw new RawClientError(`the broker at ${this.address} refused ApiVersions v${newest} and did not say which versions it serves`);
-      answer = await this.request(API_VERSIONS, Math.min(newest, theirs.maxVersion), SOFTWARE, timeoutMs);
+      answer = await this.request(ApiKey.ApiVersions, Math.min(newest, theirs.maxVersion), SOFTWARE, timeoutMs);
     }
     if (answer.errorCode !== 0) throw new RawClientError(`ApiVersions at ${this.address} answered error code ${answer.errorCode}`);
     return servedVersions(answer.apiKeys);
@@ -233,7 +251,7 @@ export class RawClient {
    * body's first field in every version, after ApiVersions' 4-byte v0 response header).
    */
   private answeredVersion(p: Pending, frame: Buffer): number {
-    if (p.apiKey === API_VERSIONS && p.apiVersion > 0 && frame.length >= 6 && frame.readInt16BE(4) === UNSUPPORTED_VERSION) return 0;
+    if (p.apiKey === ApiKey.ApiVersions && p.apiVersion > 0 && frame.length >= 6 && frame.readInt16BE(4) === UNSUPPORTED_VERSION) return 0;
     return p.apiVersion;
   }
 
@@ -245,4 +263,9 @@ export class RawClient {
     }
     this.pending.clear();
   }
+}
+
+/** The body of a {@link BodyFor} at `version`. */
+function bodyAt<K extends ApiKey>(body: BodyFor<K>, version: number): RequestOf<K> {
+  return typeof body === 'function' ? body(version) : body;
 }

@@ -1,7 +1,7 @@
 import { API_TABLE } from './generated/api-table.ts';
+import { ApiKey } from './generated/api-keys.ts';
 
 const CONTROLLED_SHUTDOWN = 7;
-const API_VERSIONS = 18;
 
 /**
  * The request header version a request of `apiKey` at `apiVersion` carries: 2 for flexible
@@ -21,7 +21,7 @@ export function requestHeaderVersion(apiKey: number, apiVersion: number): number
  * yet can still read the answer (KIP-511).
  */
 export function responseHeaderVersion(apiKey: number, apiVersion: number): number {
-  if (apiKey === API_VERSIONS) return 0;
+  if (apiKey === ApiKey.ApiVersions) return 0;
   const api = API_TABLE.get(apiKey);
   return api !== undefined && apiVersion >= api.responseFlexibleMin ? 1 : 0;
 }

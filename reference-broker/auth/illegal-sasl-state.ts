@@ -7,9 +7,8 @@
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
 import { MESSAGE_SCHEMAS } from '../../protocol/messages/generated/schemas.ts';
 import { withDefaults } from '../../protocol/messages/schema-defaults.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
-const API_VERSIONS = 18;
-const METADATA = 3;
 // Kafka's "authorized operations not requested" marker.
 const NO_OPERATIONS = -2147483648;
 
@@ -24,8 +23,8 @@ export function illegalSaslStateResponse(apiKey: number, request: unknown): unkn
   const errorCode = ErrorCode.ILLEGAL_SASL_STATE;
   const schema = RESPONSE_SCHEMAS.get(apiKey);
   if (!schema) return undefined;
-  if (apiKey === API_VERSIONS) return withDefaults(schema, { errorCode, apiKeys: [] });
-  if (apiKey === METADATA) {
+  if (apiKey === ApiKey.ApiVersions) return withDefaults(schema, { errorCode, apiKeys: [] });
+  if (apiKey === ApiKey.Metadata) {
     const topics = ((request as { topics: { name: string | null; topicId: string }[] | null }).topics ?? []).map((t) => ({
       errorCode,
       name: t.name,

@@ -11,10 +11,7 @@ import { authenticatePlain } from './plain.ts';
 import type { SaslListenerConfig, SaslMechanism } from './sasl-config.ts';
 import { SaslFailure } from './sasl-failure.ts';
 import { ScramServerExchange } from './scram.ts';
-
-const API_VERSIONS = 18;
-const SASL_HANDSHAKE = 17;
-const SASL_AUTHENTICATE = 36;
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 /** Where a connection is in the exchange (Kafka's SaslState, without re-authentication). */
 export type SaslStage = 'handshake-or-versions' | 'handshake' | 'authenticate' | 'complete' | 'failed';
@@ -68,18 +65,18 @@ export class SaslSession {
       case 'failed':
         return { serve: false, reason: `request after a failed SASL authentication (${this.failure})` };
       case 'handshake-or-versions':
-        if (apiKey === API_VERSIONS) {
+        if (apiKey === ApiKey.ApiVersions) {
           if (versionServed) this.stage = 'handshake';
           return { serve: true };
         }
-        if (apiKey === SASL_HANDSHAKE) return { serve: true };
+        if (apiKey === ApiKey.SaslHandshake) return { serve: true };
         return { serve: false, reason: `Unexpected Kafka request of type ${apiName(apiKey)} during SASL handshake.` };
       case 'handshake':
-        if (apiKey === SASL_HANDSHAKE) return { serve: true };
-        if (apiKey === API_VERSIONS) return { serve: false, reason: 'Unexpected ApiVersions request received during SASL authentication state HANDSHAKE_REQUEST' };
+        if (apiKey === ApiKey.SaslHandshake) return { serve: true };
+        if (apiKey === ApiKey.ApiVersions) return { serve: false, reason: 'Unexpected ApiVersions request received during SASL authentication state HANDSHAKE_REQUEST' };
         return { serve: false, reason: `Unexpected Kafka request of type ${apiName(apiKey)} during SASL handshake.` };
       case 'authenticate':
-        if (apiKey === SASL_AUTHENTICATE && !this.rawTokens) return { serve: true };
+        if (apiKey === ApiKey.SaslAuthenticate && !this.rawTokens) return { serve: true };
         // Kafka answers this one with ILLEGAL_SASL_STATE in the API's own error response before closing.
         this.fail(`Unexpected Kafka request of type ${apiName(apiKey)} during SASL authentication.`);
         return { serve: false, reason: this.failure!, answerIllegalState: !this.rawTokens };

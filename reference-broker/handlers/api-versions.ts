@@ -11,8 +11,7 @@ import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
 import type { ApiVersionsRequest, ApiVersionsResponse } from '../../protocol/messages/generated/index.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
-
-const KEY = 18;
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 /** Kafka's SOFTWARE_NAME_VERSION_PATTERN: letters, digits, '-' and '.', starting and ending with a letter or digit. */
 const SOFTWARE_NAME_VERSION = /^[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?$/;
@@ -48,8 +47,8 @@ export function apiVersionsFallback(handlers: ReadonlyMap<number, ApiHandler>): 
 /** Builds the ApiVersions handler over the broker's handler table (it must list itself). */
 export function apiVersionsHandler(handlers: () => ReadonlyMap<number, ApiHandler>): ApiHandler<ApiVersionsRequest, ApiVersionsResponse> {
   return {
-    apiKey: KEY,
-    ...specVersions(KEY),
+    apiKey: ApiKey.ApiVersions,
+    ...specVersions(ApiKey.ApiVersions),
     handle(req, { apiVersion }) {
       if (!validClientSoftware(apiVersion, req.clientSoftwareName, req.clientSoftwareVersion)) return response(ErrorCode.INVALID_REQUEST, new Map());
       return response(ErrorCode.NONE, handlers());

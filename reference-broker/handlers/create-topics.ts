@@ -21,6 +21,7 @@ import { brokerTopicDefaults, describeTopicConfigs, topicConfigsProblem } from '
 import { topicNameProblem } from '../topics/topic-name.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 type Result = CreateTopicsResponse['topics'][number];
 type Creatable = CreateTopicsRequest['topics'][number];
@@ -131,8 +132,8 @@ async function createOne(broker: Broker, t: Creatable, validateOnly: boolean): P
 }
 
 export const createTopicsHandler: ApiHandler<CreateTopicsRequest, CreateTopicsResponse> = {
-  apiKey: 19,
-  ...specVersions(19),
+  apiKey: ApiKey.CreateTopics,
+  ...specVersions(ApiKey.CreateTopics),
   async handle(req, { broker }) {
     const duplicates = duplicateNames(req.topics);
     const results = await Promise.all(req.topics.filter((t) => !duplicates.has(t.name)).map((t) => createOne(broker, t, req.validateOnly)));

@@ -5,10 +5,11 @@
 import type { DeleteGroupsRequest, DeleteGroupsResponse } from '../../protocol/messages/generated/index.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 export const deleteGroupsHandler: ApiHandler<DeleteGroupsRequest, DeleteGroupsResponse> = {
-  apiKey: 42,
-  ...specVersions(42),
+  apiKey: ApiKey.DeleteGroups,
+  ...specVersions(ApiKey.DeleteGroups),
   handle(req, { broker }) {
     return { throttleTimeMs: 0, results: broker.groups.deleteGroups([...new Set(req.groupsNames)]) };
   },

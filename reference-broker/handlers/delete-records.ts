@@ -9,12 +9,13 @@ import type { DeleteRecordsRequest, DeleteRecordsResponse } from '../../protocol
 import { OffsetOutOfRangeError } from '../log/index.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 const HIGH_WATERMARK = -1n;
 
 export const deleteRecordsHandler: ApiHandler<DeleteRecordsRequest, DeleteRecordsResponse> = {
-  apiKey: 21,
-  ...specVersions(21),
+  apiKey: ApiKey.DeleteRecords,
+  ...specVersions(ApiKey.DeleteRecords),
   handle(req, { broker }) {
     // As Kafka's KafkaApis: results are kept per topic-partition (a partition asked for twice is
     // answered once) and grouped by topic name, so a topic without partitions is not answered.

@@ -15,6 +15,7 @@ import type { DeleteTopicsRequest, DeleteTopicsResponse } from '../../protocol/m
 import type { Broker } from '../broker.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 type Result = DeleteTopicsResponse['responses'][number];
 
@@ -70,8 +71,8 @@ async function deleteTopic(broker: Broker, name: string, topicId: string): Promi
 }
 
 export const deleteTopicsHandler: ApiHandler<DeleteTopicsRequest, DeleteTopicsResponse> = {
-  apiKey: 20,
-  ...specVersions(20),
+  apiKey: ApiKey.DeleteTopics,
+  ...specVersions(ApiKey.DeleteTopics),
   async handle(req, { broker, apiVersion }) {
     const plan = planDeletion(apiVersion >= 6 ? [] : req.topicNames, apiVersion >= 6 ? req.topics : []);
     const responses = [...plan.rejected];

@@ -12,6 +12,7 @@ import type { DescribeClusterRequest, DescribeClusterResponse } from '../../prot
 import { AUTHORIZED_OPERATIONS_OMITTED, CLUSTER_OPERATIONS } from './authorized-operations.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 const BROKERS_ENDPOINT = 1;
 const CONTROLLERS_ENDPOINT = 2;
@@ -24,8 +25,8 @@ export function endpointTypeError(apiVersion: number, endpointType: number): num
 }
 
 export const describeClusterHandler: ApiHandler<DescribeClusterRequest, DescribeClusterResponse> = {
-  apiKey: 60,
-  ...specVersions(60),
+  apiKey: ApiKey.DescribeCluster,
+  ...specVersions(ApiKey.DescribeCluster),
   handle(req, { broker, apiVersion }) {
     const error = endpointTypeError(apiVersion, req.endpointType);
     if (error !== ErrorCode.NONE) {

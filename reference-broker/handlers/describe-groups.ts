@@ -8,10 +8,11 @@ import type { DescribeGroupsRequest, DescribeGroupsResponse } from '../../protoc
 import { AUTHORIZED_OPERATIONS_OMITTED, GROUP_OPERATIONS } from './authorized-operations.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 export const describeGroupsHandler: ApiHandler<DescribeGroupsRequest, DescribeGroupsResponse> = {
-  apiKey: 15,
-  ...specVersions(15),
+  apiKey: ApiKey.DescribeGroups,
+  ...specVersions(ApiKey.DescribeGroups),
   handle(req, { broker, apiVersion }) {
     return {
       throttleTimeMs: 0,

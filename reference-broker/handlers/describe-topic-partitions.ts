@@ -32,8 +32,8 @@ import { AUTHORIZED_OPERATIONS_OMITTED } from './authorized-operations.ts';
 import type { ApiHandler } from './handler.ts';
 import { TOPIC_OPERATIONS } from './metadata.ts';
 import { specVersions } from './spec-versions.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
-const KEY = 75;
 /** Kafka's max.request.partition.size.limit default. */
 export const MAX_REQUEST_PARTITION_SIZE_LIMIT = 2000;
 
@@ -75,8 +75,8 @@ function partitionsOf(broker: Broker, name: string, from: number, max: number): 
 }
 
 export const describeTopicPartitionsHandler: ApiHandler<DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponse> = {
-  apiKey: KEY,
-  ...specVersions(KEY),
+  apiKey: ApiKey.DescribeTopicPartitions,
+  ...specVersions(ApiKey.DescribeTopicPartitions),
   handle(req, { broker }) {
     const all = req.topics.length === 0;
     const cursor = req.cursor;

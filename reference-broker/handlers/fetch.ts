@@ -35,6 +35,7 @@ import type { Partition } from '../topics/topic-registry.ts';
 import type { ApiHandler } from './handler.ts';
 import { ensureLeaderEpochStart } from './leader-epoch-start.ts';
 import { specVersions } from './spec-versions.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 type TopicResponse = FetchResponse['responses'][number];
 type PartitionResponse = TopicResponse['partitions'][number];
@@ -233,8 +234,8 @@ function waitForAppend(broker: Broker, ms: number): Promise<void> {
 }
 
 export const fetchHandler: ApiHandler<FetchRequest, FetchResponse> = {
-  apiKey: 1,
-  ...specVersions(1),
+  apiKey: ApiKey.Fetch,
+  ...specVersions(ApiKey.Fetch),
   async handle(req, { broker, apiVersion, connection }) {
     const base = { throttleTimeMs: 0, sessionId: 0, nodeEndpoints: [] };
     // FetchMetadata.isFull: epochs 0 and -1 start over (closing any session named); any other

@@ -15,6 +15,7 @@ import type { FindCoordinatorRequest, FindCoordinatorResponse } from '../../prot
 import type { Broker } from '../broker.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 const GROUP = 0;
 const TRANSACTION = 1;
@@ -84,8 +85,8 @@ export function findCoordinator(broker: Broker, apiVersion: number, keyType: num
 }
 
 export const findCoordinatorHandler: ApiHandler<FindCoordinatorRequest, FindCoordinatorResponse> = {
-  apiKey: 10,
-  ...specVersions(10),
+  apiKey: ApiKey.FindCoordinator,
+  ...specVersions(ApiKey.FindCoordinator),
   handle(req, { broker, apiVersion }) {
     if (apiVersion >= 4) {
       return { throttleTimeMs: 0, errorCode: 0, errorMessage: null, nodeId: -1, host: '', port: -1, coordinators: req.coordinatorKeys.map((k) => findCoordinator(broker, apiVersion, req.keyType, k)) };

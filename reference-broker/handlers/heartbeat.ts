@@ -5,10 +5,11 @@
 import type { HeartbeatRequest, HeartbeatResponse } from '../../protocol/messages/generated/index.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 export const heartbeatHandler: ApiHandler<HeartbeatRequest, HeartbeatResponse> = {
-  apiKey: 12,
-  ...specVersions(12),
+  apiKey: ApiKey.Heartbeat,
+  ...specVersions(ApiKey.Heartbeat),
   handle(req, { broker }) {
     const errorCode = broker.groups.heartbeat({ groupId: req.groupId, generationId: req.generationId, memberId: req.memberId, groupInstanceId: req.groupInstanceId });
     return { throttleTimeMs: 0, errorCode };

@@ -16,6 +16,7 @@ import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
 import type { InitProducerIdRequest, InitProducerIdResponse } from '../../protocol/messages/generated/index.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 /** transaction.max.timeout.ms: Kafka's default, 15 minutes. */
 export const TRANSACTION_MAX_TIMEOUT_MS = 900_000;
@@ -32,8 +33,8 @@ export function initProducerIdRequestError(req: Pick<InitProducerIdRequest, 'tra
 }
 
 export const initProducerIdHandler: ApiHandler<InitProducerIdRequest, InitProducerIdResponse> = {
-  apiKey: 22,
-  ...specVersions(22),
+  apiKey: ApiKey.InitProducerId,
+  ...specVersions(ApiKey.InitProducerId),
   async handle(req, { broker }) {
     const base = { throttleTimeMs: 0, ongoingTxnProducerId: -1n, ongoingTxnProducerEpoch: -1 };
     const failed = (errorCode: number) => ({ ...base, errorCode, producerId: -1n, producerEpoch: -1 });

@@ -8,10 +8,11 @@
 import type { JoinGroupRequest, JoinGroupResponse } from '../../protocol/messages/generated/index.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 export const joinGroupHandler: ApiHandler<JoinGroupRequest, JoinGroupResponse> = {
-  apiKey: 11,
-  ...specVersions(11),
+  apiKey: ApiKey.JoinGroup,
+  ...specVersions(ApiKey.JoinGroup),
   async handle(req, { broker, apiVersion, clientId, connection }) {
     const r = await broker.groups.joinGroup({
       groupId: req.groupId,

@@ -5,10 +5,11 @@
 import type { LeaveGroupRequest, LeaveGroupResponse } from '../../protocol/messages/generated/index.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 export const leaveGroupHandler: ApiHandler<LeaveGroupRequest, LeaveGroupResponse> = {
-  apiKey: 13,
-  ...specVersions(13),
+  apiKey: ApiKey.LeaveGroup,
+  ...specVersions(ApiKey.LeaveGroup),
   handle(req, { broker, apiVersion }) {
     const members = apiVersion >= 3 ? req.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, reason: m.reason })) : [{ memberId: req.memberId, groupInstanceId: null }];
     const r = broker.groups.leaveGroup({ groupId: req.groupId, members });

@@ -2,10 +2,11 @@
 import type { ListGroupsRequest, ListGroupsResponse } from '../../protocol/messages/generated/index.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 export const listGroupsHandler: ApiHandler<ListGroupsRequest, ListGroupsResponse> = {
-  apiKey: 16,
-  ...specVersions(16),
+  apiKey: ApiKey.ListGroups,
+  ...specVersions(ApiKey.ListGroups),
   handle(req, { broker, apiVersion }) {
     const r = broker.groups.listGroups(apiVersion >= 4 ? req.statesFilter : []);
     const types = apiVersion >= 5 ? req.typesFilter.map((t) => t.toLowerCase()) : [];

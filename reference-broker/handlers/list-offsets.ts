@@ -17,6 +17,7 @@ import type { BugSwitch } from '../bugs/known-bugs.ts';
 import type { ApiHandler } from './handler.ts';
 import { ensureLeaderEpochStart } from './leader-epoch-start.ts';
 import { specVersions } from './spec-versions.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 type PartitionResponse = ListOffsetsResponse['topics'][number]['partitions'][number];
 
@@ -77,8 +78,8 @@ export function timestampUnsupported(timestamp: number, apiVersion: number): boo
  * asked for with no partitions gets no entry.
  */
 export const listOffsetsHandler: ApiHandler<ListOffsetsRequest, ListOffsetsResponse> = {
-  apiKey: 2,
-  ...specVersions(2),
+  apiKey: ApiKey.ListOffsets,
+  ...specVersions(ApiKey.ListOffsets),
   handle(req, { broker, apiVersion }) {
     const seen = new Set<string>();
     const duplicates = new Set<string>();

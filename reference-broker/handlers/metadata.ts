@@ -23,6 +23,7 @@ import { isInternalTopic, topicNameProblem } from '../topics/topic-name.ts';
 import { AUTHORIZED_OPERATIONS_OMITTED, CLUSTER_OPERATIONS } from './authorized-operations.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 type TopicEntry = MetadataResponseMetadataResponseTopic;
 
@@ -84,8 +85,8 @@ function requestError(req: MetadataRequest, errorCode: number): MetadataResponse
 }
 
 export const metadataHandler: ApiHandler<MetadataRequest, MetadataResponse> = {
-  apiKey: 3,
-  ...specVersions(3),
+  apiKey: ApiKey.Metadata,
+  ...specVersions(ApiKey.Metadata),
   handle(req, { broker, apiVersion }) {
     // v0: an empty list means all topics; v1+: null means all topics and [] none.
     const all = req.topics === null || (apiVersion === 0 && req.topics.length === 0);

@@ -13,6 +13,7 @@ import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
 import type { OffsetCommitRequest, OffsetCommitResponse } from '../../protocol/messages/generated/index.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 type TopicAnswer = OffsetCommitResponse['topics'][number];
 type PartitionAnswer = TopicAnswer['partitions'][number];
@@ -62,8 +63,8 @@ export class OffsetCommitAnswer {
 }
 
 export const offsetCommitHandler: ApiHandler<OffsetCommitRequest, OffsetCommitResponse> = {
-  apiKey: 8,
-  ...specVersions(8),
+  apiKey: ApiKey.OffsetCommit,
+  ...specVersions(ApiKey.OffsetCommit),
   async handle(req, { broker, apiVersion }) {
     const byId = apiVersion >= 10;
     if (broker.bugs.strikes('lose-committed-offset')) {

@@ -8,14 +8,15 @@ import type { OffsetFetchRequest, OffsetFetchResponse } from '../../protocol/mes
 import type { Broker } from '../broker.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 function fetchGroup(broker: Broker, groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null) {
   return broker.groups.fetchOffsets({ groupId, topics: topics === null ? null : topics.map((t) => ({ name: t.name, partitions: t.partitionIndexes })) });
 }
 
 export const offsetFetchHandler: ApiHandler<OffsetFetchRequest, OffsetFetchResponse> = {
-  apiKey: 9,
-  ...specVersions(9),
+  apiKey: ApiKey.OffsetFetch,
+  ...specVersions(ApiKey.OffsetFetch),
   handle(req, { broker, apiVersion }) {
     if (apiVersion < 8) {
       const r = fetchGroup(broker, req.groupId, req.topics);

@@ -11,10 +11,11 @@ import { epochEndOffset } from '../topics/epoch-end-offset.ts';
 import type { ApiHandler } from './handler.ts';
 import { ensureLeaderEpochStart } from './leader-epoch-start.ts';
 import { specVersions } from './spec-versions.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 export const offsetForLeaderEpochHandler: ApiHandler<OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse> = {
-  apiKey: 23,
-  ...specVersions(23),
+  apiKey: ApiKey.OffsetForLeaderEpoch,
+  ...specVersions(ApiKey.OffsetForLeaderEpoch),
   handle(req, { broker }) {
     return {
       throttleTimeMs: 0,

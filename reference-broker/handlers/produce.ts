@@ -22,6 +22,7 @@ import type { Broker } from '../broker.ts';
 import type { Partition, Topic } from '../topics/topic-registry.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 type TopicResponse = ProduceResponse['responses'][number];
 
@@ -117,8 +118,8 @@ function group(answers: { entry: Entry; o: PartitionAppendOutcome; redirect?: Pa
 }
 
 export const produceHandler: ApiHandler<ProduceRequest, ProduceResponse> = {
-  apiKey: 0,
-  ...specVersions(0),
+  apiKey: ApiKey.Produce,
+  ...specVersions(ApiKey.Produce),
   async handle(req, { broker, apiVersion, connection, clientId }) {
     const requestError = produceRequestError(
       req.transactionalId,

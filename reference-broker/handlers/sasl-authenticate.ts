@@ -15,12 +15,11 @@ import type { SaslAuthenticateRequest, SaslAuthenticateResponse } from '../../pr
 import { saslSessionOf } from '../auth/sasl-session.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
-
-const KEY = 36;
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 export const saslAuthenticateHandler: ApiHandler<SaslAuthenticateRequest, SaslAuthenticateResponse> = {
-  apiKey: KEY,
-  ...specVersions(KEY),
+  apiKey: ApiKey.SaslAuthenticate,
+  ...specVersions(ApiKey.SaslAuthenticate),
   async handle(request, ctx) {
     const session = saslSessionOf(ctx.connection);
     if (!session || session.authenticated) {

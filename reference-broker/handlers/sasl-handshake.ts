@@ -15,12 +15,11 @@ import type { SaslHandshakeRequest, SaslHandshakeResponse } from '../../protocol
 import { saslSessionOf } from '../auth/sasl-session.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
-
-const KEY = 17;
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 export const saslHandshakeHandler: ApiHandler<SaslHandshakeRequest, SaslHandshakeResponse> = {
-  apiKey: KEY,
-  ...specVersions(KEY),
+  apiKey: ApiKey.SaslHandshake,
+  ...specVersions(ApiKey.SaslHandshake),
   async handle(request, ctx) {
     const session = saslSessionOf(ctx.connection);
     if (!session || session.authenticated) return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, mechanisms: [] };

@@ -5,10 +5,11 @@
 import type { SyncGroupRequest, SyncGroupResponse } from '../../protocol/messages/generated/index.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 export const syncGroupHandler: ApiHandler<SyncGroupRequest, SyncGroupResponse> = {
-  apiKey: 14,
-  ...specVersions(14),
+  apiKey: ApiKey.SyncGroup,
+  ...specVersions(ApiKey.SyncGroup),
   async handle(req, { broker, apiVersion }) {
     const r = await broker.groups.syncGroup({
       groupId: req.groupId,

@@ -5,8 +5,7 @@
  */
 import { apiVersionsHandler } from './api-versions.ts';
 import type { ApiHandler } from './handler.ts';
-
-const API_VERSIONS = 18;
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 /**
  * `handlers` with each API in `limits` narrowed to the overlap of its range and the limit; an
@@ -17,7 +16,7 @@ export function limitVersions(handlers: ReadonlyMap<number, ApiHandler>, limits:
   const table = new Map<number, ApiHandler>();
   for (const [apiKey, h] of handlers) {
     // The ApiVersions handler lists the table it was built over: build one over this table.
-    const handler = apiKey === API_VERSIONS ? apiVersionsHandler(() => table) : h;
+    const handler = apiKey === ApiKey.ApiVersions ? apiVersionsHandler(() => table) : h;
     const limit = limits.get(apiKey);
     if (!limit) {
       table.set(apiKey, handler);

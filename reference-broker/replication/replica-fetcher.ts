@@ -14,7 +14,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
-import type { FetchRequest, FetchResponse, OffsetForLeaderEpochResponse } from '../../protocol/messages/generated/index.ts';
+import type { FetchRequest } from '../../protocol/messages/generated/index.ts';
 import { NULL_UUID } from '../../protocol/primitives/index.ts';
 import { RawClient, UnsupportedApiError } from '../../protocol/client/raw-client.ts';
 import { batchSizeAt, readBatchHeader, RECORD_BATCH_OVERHEAD } from '../../protocol/records/batch-header.ts';
@@ -23,14 +23,13 @@ import { epochEndOffset } from '../topics/epoch-end-offset.ts';
 import type { Partition } from '../topics/topic-registry.ts';
 import type { ClusterBroker } from './cluster-link.ts';
 import { rebuildProducerState } from './producer-state-rebuild.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
-const FETCH = 1;
 /**
  * Fetch as a follower: v12 brings lastFetchedEpoch and the diverging epoch (KIP-595) this
  * fetcher truncates by, and is the last to name topics by name.
  */
 const FETCH_VERSIONS = { min: 12, max: 12 } as const;
-const OFFSET_FOR_LEADER_EPOCH = 23;
 /** v3 is the first that names the asking replica. */
 const OFFSET_FOR_LEADER_EPOCH_VERSIONS = { min: 3, max: 4 } as const;
 /** replica.fetch.max.bytes / replica.fetch.response.max.bytes */
@@ -145,8 +144,8 @@ export class ReplicaFetcher {
     if (pending.length === 0) return;
     const byTopic = new Map<string, Followed[]>();
     for (const f of pending) byTopic.set(f.partition.topic, [...(byTopic.get(f.partition.topic) ?? []), f]);
-    const answer = (await client.send(
-      OFFSET_FOR_LEADER_EPOCH,
+    const answer = await client.send(
+      ApiKey.OffsetForLeaderEpoch,
       {
         replicaId: this.broker.nodeId,
         topics: [...byTopic].map(([topic, list]) => ({
@@ -155,7 +154,7 @@ export class ReplicaFetcher {
         })),
       },
       { versions: OFFSET_FOR_LEADER_EPOCH_VERSIONS, timeoutMs: 10_000 },
-    )) as OffsetForLeaderEpochResponse;
+    );
     for (const t of answer.topics) {
       for (const r of t.partitions) {
         const f = this.followed.get(`${t.topic}-${r.partition}`);
@@ -231,7 +230,7 @@ export class ReplicaFetcher {
       rackId: '',
     };
     const sent = new Map(ready.map((f) => [key(f.partition), f]));
-    const response = (await client.send(FETCH, request, { versions: FETCH_VERSIONS, timeoutMs: waitMs + 10_000 })) as FetchResponse;
+    const response = await client.send(ApiKey.Fetch, request, { versions: FETCH_VERSIONS, timeoutMs: waitMs + 10_000 });
     let backoff = response.errorCode !== ErrorCode.NONE;
     for (const t of response.responses) {
       for (const r of t.partitions) {

@@ -13,6 +13,7 @@ import type { ConformReport } from '../../app/conform/conform-report.ts';
 import { EDGE_CASE_APIS } from '../../app/conform/edge-cases/index.ts';
 import { RawClient } from '../../protocol/client/raw-client.ts';
 import { startTestBroker } from '../helpers/reference.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const scratch = mkdtempSync(join(tmpdir(), 'kconform-conform-'));
@@ -41,7 +42,7 @@ async function referenceApiVersions(): Promise<Map<number, [number, number]>> {
   const broker = await startTestBroker();
   try {
     const c = await RawClient.connect(broker.bootstrap);
-    const r = await c.request(18, 3, { clientSoftwareName: 'test', clientSoftwareVersion: '1' });
+    const r = await c.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'test', clientSoftwareVersion: '1' });
     c.close();
     return new Map(r.apiKeys.map((k: { apiKey: number; minVersion: number; maxVersion: number }) => [k.apiKey, [k.minVersion, k.maxVersion]]));
   } finally {

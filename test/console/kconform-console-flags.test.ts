@@ -17,6 +17,7 @@ import { fetchBody } from '../../harness/drivers/request-bodies.ts';
 import { decodeRecordBatches, compressionOf } from '../../protocol/records/record-batch.ts';
 import { MMR_MESSAGE } from '../../scenarios/seed.ts';
 import { uniqueTopic } from '../helpers/reference.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const scratch = mkdtempSync(join(tmpdir(), 'kconform-console-'));
@@ -75,8 +76,8 @@ async function until(cond: () => boolean, what: string, timeoutMs = 60_000): Pro
 async function batches(bootstrap: string, topic: string): Promise<{ count: number; codecs: string[]; records: number }> {
   const c = await RawClient.connect(bootstrap);
   try {
-    const p = (await c.request(1, 12, fetchBody(topic, 0n))).responses[0].partitions[0];
-    const bs = decodeRecordBatches(p.records);
+    const p = (await c.request(ApiKey.Fetch, 12, fetchBody(topic, 0n))).responses[0]!.partitions[0]!;
+    const bs = decodeRecordBatches(p.records ?? Buffer.alloc(0));
     return { count: bs.length, codecs: [...new Set(bs.map((b) => compressionOf(b.attributes)))], records: bs.reduce((n, b) => n + b.records.length, 0) };
   } finally {
     c.close();

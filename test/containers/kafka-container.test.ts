@@ -20,8 +20,9 @@ import { RawClient } from '../../protocol/client/raw-client.ts';
 import { brokerCount } from '../../harness/kafka-dist/metadata-probe.ts';
 import { LATEST_KAFKA_VERSION } from '../../harness/kafka-dist/resolve-kafka.ts';
 import { consumeValues, produceValues } from '../kafka-dist/kafka-clients.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
+import { apiVersionsBody } from '../../harness/drivers/request-bodies.ts';
 
-const API_VERSIONS = 18;
 const image = process.env.KCONFORM_CONTAINER_IMAGE ?? kafkaImageName(LATEST_KAFKA_VERSION);
 
 async function whyNot(): Promise<{ engine?: ContainerEngine; reason?: string }> {
@@ -52,7 +53,7 @@ async function answers(bootstrap: string, timeoutMs: number): Promise<boolean> {
   let client: RawClient | undefined;
   try {
     client = await RawClient.connect(bootstrap, 'kconform-container-test', timeoutMs);
-    await client.request(API_VERSIONS, 0, {}, timeoutMs);
+    await client.request(ApiKey.ApiVersions, 0, apiVersionsBody(), timeoutMs);
     return true;
   } catch {
     return false;

@@ -2,6 +2,7 @@
 import { RawClient } from '../../protocol/client/raw-client.ts';
 import { fetchBody, listOffsetsBody } from '../../harness/drivers/request-bodies.ts';
 import { decodeRecordBatches } from '../../protocol/records/record-batch.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 /** One record as read back. */
 export interface ReadRecord {
@@ -17,15 +18,15 @@ export interface ReadRecord {
 export async function readLog(bootstrap: string, topic: string, partition = 0): Promise<ReadRecord[]> {
   const c = await RawClient.connect(bootstrap);
   try {
-    let next = Number((await c.request(2, 7, listOffsetsBody(topic, -2n, partition))).topics[0].partitions[0].offset);
+    let next = Number((await c.request(ApiKey.ListOffsets, 7, listOffsetsBody(topic, -2n, partition))).topics[0]!.partitions[0]!.offset);
     const out: ReadRecord[] = [];
     for (;;) {
-      const r = await c.request(1, 12, fetchBody(topic, BigInt(next), { partition }));
-      const p = r.responses[0].partitions[0];
+      const r = await c.request(ApiKey.Fetch, 12, fetchBody(topic, BigInt(next), { partition }));
+      const p = r.responses[0]!.partitions[0]!;
       if (p.errorCode !== 0) throw new Error(`fetch at ${next} answered error ${p.errorCode}`);
       const hw = Number(p.highWatermark);
       if (next >= hw) return out;
-      const batches = decodeRecordBatches(p.records);
+      const batches = decodeRecordBatches(p.records ?? Buffer.alloc(0));
       if (batches.length === 0) throw new Error(`fetch at offset ${next} (high watermark ${hw}) answered no records: a consumer stalls here`);
       for (const b of batches) {
         for (const rec of b.records) {

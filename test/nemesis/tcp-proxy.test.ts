@@ -12,6 +12,8 @@ import { startKafkaNode, LATEST_KAFKA_VERSION, type StartedKafka } from '../../h
 import { startProxies, type TcpProxy } from '../../harness/nemesis/tcp-proxy.ts';
 import type { RunningBroker } from '../../reference-broker/server.ts';
 import { startTestBroker, uniqueTopic } from '../helpers/reference.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
+import { apiVersionsBody } from '../../harness/drivers/request-bodies.ts';
 
 let reference: RunningBroker;
 let kafka: StartedKafka;
@@ -22,7 +24,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([reference?.close(), kafka?.stop()]);
 });
-
 
 async function countAfterLostResponse(proxy: TcpProxy, idempotent: boolean): Promise<number> {
   const bootstrap = `${proxy.listen.host}:${proxy.listen.port}`;
@@ -53,18 +54,18 @@ describe.each(['reference', 'kafka'])('TCP proxy in front of %s', (which) => {
 
   it('keeps clients on the proxy by rewriting advertised addresses', async () => {
     const c = await RawClient.connect(`${proxies[0]!.listen.host}:${proxies[0]!.listen.port}`);
-    const meta = await c.request(3, 12, { topics: null, allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false });
-    expect(meta.brokers.map((b: any) => b.port)).toEqual([proxies[0]!.listen.port]);
+    const meta = await c.request(ApiKey.Metadata, 12, { topics: null, allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false });
+    expect(meta.brokers.map((b) => b.port)).toEqual([proxies[0]!.listen.port]);
     c.close();
   });
 
   it('blackholes and heals', async () => {
     const c = await RawClient.connect(`${proxies[0]!.listen.host}:${proxies[0]!.listen.port}`);
     proxies[0]!.blackhole();
-    await expect(c.request(18, 0, {}, 500)).rejects.toThrow(/no response/);
+    await expect(c.request(ApiKey.ApiVersions, 0, apiVersionsBody(), 500)).rejects.toThrow(/no response/);
     proxies[0]!.heal();
     const c2 = await RawClient.connect(`${proxies[0]!.listen.host}:${proxies[0]!.listen.port}`);
-    expect((await c2.request(18, 0, {}, 5000)).errorCode).toBe(0);
+    expect((await c2.request(ApiKey.ApiVersions, 0, apiVersionsBody(), 5000)).errorCode).toBe(0);
     c.close();
     c2.close();
   });

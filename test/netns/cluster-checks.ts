@@ -11,8 +11,7 @@ import { findCoordinator } from '../../harness/drivers/find-coordinator.ts';
 import { tryClusterMetadata, type PartitionView } from '../../harness/kafka-dist/cluster-metadata.ts';
 import { buildRecordBatch } from '../../protocol/records/batch-builder.ts';
 import { patientKafka } from '../targets/fault-checks.ts';
-
-const PRODUCE = 0;
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 /**
  * Sends `values` as one acks=all Produce to one node (`host:port`) alone and returns the partition's error
@@ -23,8 +22,8 @@ export async function rawProduce(bootstrap: string, topic: string, values: reado
   try {
     client = await RawClient.connect(bootstrap, 'kconform-lab-test', 3_000);
     const batch = buildRecordBatch(values.map((value) => ({ value })));
-    const res = await client.send(PRODUCE, produceBody(topic, batch, { acks: -1, timeoutMs }), { versions: { max: 9 }, timeoutMs: timeoutMs + 5_000 });
-    return res.responses[0].partitionResponses[0].errorCode as number;
+    const res = await client.send(ApiKey.Produce, produceBody(topic, batch, { acks: -1, timeoutMs }), { versions: { max: 9 }, timeoutMs: timeoutMs + 5_000 });
+    return res.responses[0]!.partitionResponses[0]!.errorCode as number;
   } catch (err) {
     return err as Error;
   } finally {

@@ -8,6 +8,7 @@ import { RawClient } from '../../protocol/client/raw-client.ts';
 import type { ProcessGroup } from '../../harness/kafka-dist/process-group.ts';
 import { checkNetnsPrerequisites, PrerequisiteError } from '../../harness/netns/prerequisites.ts';
 import type { LabNode, NetworkLab } from '../../harness/netns/network-lab.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 /**
  * Why the suites cannot run here, or undefined. Only a missing root or `ip` skips: a missing
@@ -63,7 +64,7 @@ export async function apiVersions(host: string, port: number, timeoutMs = 2_000)
   let client: RawClient | undefined;
   try {
     client = await RawClient.connect(`${host}:${port}`, 'kconform-netns-test', timeoutMs);
-    const res = await client.request<{ errorCode: number }>(18, 3, { clientSoftwareName: 'kconform', clientSoftwareVersion: '0' }, timeoutMs);
+    const res = await client.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'kconform', clientSoftwareVersion: '0' }, timeoutMs);
     return res.errorCode;
   } catch (err) {
     return err as Error;

@@ -12,6 +12,7 @@ import { startNetworkLab, type NetworkLab } from '../../harness/netns/network-la
 import { checkNetnsPrerequisites, type FirewallChoice } from '../../harness/netns/prerequisites.ts';
 import { tcpConnects, tcpConnectsFrom } from '../../harness/netns/tcp-probe.ts';
 import { apiVersions, BROKER_PORT, labLeftovers, netnsSkipReason, startReferenceBroker } from './lab-support.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 const skip = netnsSkipReason();
 const available = (kind: 'iptables' | 'nft'): boolean => {
@@ -65,7 +66,7 @@ describe.skipIf(skip)('network lab', () => {
         expect(await tcpConnects(addr(1), BROKER_PORT, PROBE_MS)).toBe(false);
         expect(performance.now() - t0).toBeLessThan(PROBE_MS + 1_000);
         expect(await apiVersions(addr(1), BROKER_PORT, PROBE_MS)).toBeInstanceOf(Error);
-        await expect(before.request(18, 3, { clientSoftwareName: 'kconform', clientSoftwareVersion: '0' }, PROBE_MS)).rejects.toThrow();
+        await expect(before.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'kconform', clientSoftwareVersion: '0' }, PROBE_MS)).rejects.toThrow();
         expect(await apiVersions(addr(2), BROKER_PORT)).toBe(0);
         expect(await tcpConnectsFrom(lab.node(2), addr(1), BROKER_PORT, PROBE_MS)).toBe(true);
       } finally {

@@ -18,12 +18,10 @@ import { open } from '../../harness/fuzz/fuzz-broker.ts';
 import { startKafkaNode, type StartedKafka } from '../../harness/kafka-dist/index.ts';
 import type { RunningBroker } from '../../reference-broker/server.ts';
 import { startTestBroker, uniqueTopic } from '../helpers/reference.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 const IDLE_MS = 8_000;
 const SOCKET_REQUEST_MAX_BYTES = 100 * 1024 * 1024;
-const API_VERSIONS = 18;
-const PRODUCE = 0;
-const CREATE_TOPICS = 19;
 
 let reference: RunningBroker;
 let kafka: StartedKafka;
@@ -55,11 +53,11 @@ async function wellBehavedClient(bootstrap: string, topic: string) {
   const loop = (async () => {
     while (running) {
       try {
-        const p = await c.request(PRODUCE, 9, produceBody(topic, buildRecordBatch([{ value: `ok-${answered}` }]), { acks: -1, timeoutMs: 5_000 }), 15_000);
-        const part = p.responses[0].partitionResponses[0];
+        const p = await c.request(ApiKey.Produce, 9, produceBody(topic, buildRecordBatch([{ value: `ok-${answered}` }]), { acks: -1, timeoutMs: 5_000 }), 15_000);
+        const part = p.responses[0]!.partitionResponses[0]!;
         if (part.errorCode !== 0) throw new Error(`produce error ${part.errorCode}`);
-        const lo = await c.request(2, 7, listOffsetsBody(topic, -1n), 15_000);
-        if (lo.topics[0].partitions[0].offset <= part.baseOffset) throw new Error('log end not past the acknowledged offset');
+        const lo = await c.request(ApiKey.ListOffsets, 7, listOffsetsBody(topic, -1n), 15_000);
+        if (lo.topics[0]!.partitions[0]!.offset <= part.baseOffset) throw new Error('log end not past the acknowledged offset');
         answered++;
       } catch (err) {
         failures.push((err as Error).message);
@@ -82,12 +80,12 @@ async function wellBehavedClient(bootstrap: string, topic: string) {
 async function createTopic(bootstrap: string, topic: string): Promise<void> {
   const c = await RawClient.connect(bootstrap);
   try {
-    const r = await c.request(CREATE_TOPICS, 7, createTopicBody(topic));
-    expect(r.topics[0].errorCode).toBe(0);
+    const r = await c.request(ApiKey.CreateTopics, 7, createTopicBody(topic));
+    expect(r.topics[0]!.errorCode).toBe(0);
     // Kafka elects the leader a moment after answering CreateTopics.
     for (let i = 0; i < 50; i++) {
-      const lo = await c.request(2, 7, listOffsetsBody(topic, -1n));
-      if (lo.topics[0].partitions[0].errorCode === 0) return;
+      const lo = await c.request(ApiKey.ListOffsets, 7, listOffsetsBody(topic, -1n));
+      if (lo.topics[0]!.partitions[0]!.errorCode === 0) return;
       await sleep(100);
     }
   } finally {
@@ -137,7 +135,7 @@ describe.each(targets)('abuse of $name', ({ bootstrap }) => {
     const good = await wellBehavedClient(bootstrap(), topic);
     const slow = await open(bootstrap());
     try {
-      const frame = encodeRequest({ apiKey: API_VERSIONS, apiVersion: 3, correlationId: 99, clientId: 'slow-client' }, { clientSoftwareName: 'slow', clientSoftwareVersion: '1' });
+      const frame = encodeRequest({ apiKey: ApiKey.ApiVersions, apiVersion: 3, correlationId: 99, clientId: 'slow-client' }, { clientSoftwareName: 'slow', clientSoftwareVersion: '1' });
       const answer = nextFrame(slow, 20_000);
       const gap = Math.ceil(3_000 / frame.length);
       for (const byte of frame) {
@@ -223,15 +221,15 @@ describe.each(targets)('abuse of $name', ({ bootstrap }) => {
     const batches = Buffer.concat(Array.from({ length: 10_000 }, (_, i) => buildRecordBatch([{ value: `t${i}` }])));
     const c = await RawClient.connect(bootstrap());
     try {
-      const r = await c.request(PRODUCE, 9, produceBody(topic, batches, { acks: 1 }), 30_000);
-      expect(r.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.INVALID_RECORD);
+      const r = await c.request(ApiKey.Produce, 9, produceBody(topic, batches, { acks: 1 }), 30_000);
+      expect(r.responses[0]!.partitionResponses[0]!.errorCode).toBe(ErrorCode.INVALID_RECORD);
     } finally {
       c.close();
     }
     const after = await RawClient.connect(bootstrap());
-    const lo = await after.request(2, 7, listOffsetsBody(topic, -1n));
+    const lo = await after.request(ApiKey.ListOffsets, 7, listOffsetsBody(topic, -1n));
     after.close();
-    expect(lo.topics[0].partitions[0].errorCode).toBe(0);
+    expect(lo.topics[0]!.partitions[0]!.errorCode).toBe(0);
   });
 
   it('answers 5,000 pipelined tiny produces in order while a well-behaved client is served', async () => {
@@ -240,7 +238,7 @@ describe.each(targets)('abuse of $name', ({ bootstrap }) => {
     s.on('error', () => {});
     const n = 5_000;
     const frames = Buffer.concat(
-      Array.from({ length: n }, (_, i) => encodeRequest({ apiKey: PRODUCE, apiVersion: 9, correlationId: i + 1, clientId: 'tiny' }, produceBody(topic, buildRecordBatch([{ value: 'x' }]), { acks: 1 }))),
+      Array.from({ length: n }, (_, i) => encodeRequest({ apiKey: ApiKey.Produce, apiVersion: 9, correlationId: i + 1, clientId: 'tiny' }, produceBody(topic, buildRecordBatch([{ value: 'x' }]), { acks: 1 }))),
     );
     const correlationIds: number[] = [];
     const allAnswered = new Promise<void>((resolve, reject) => {

@@ -17,9 +17,8 @@ import { createTopicBody, fetchBody, produceBody } from '../../harness/drivers/r
 import { open } from '../../harness/fuzz/fuzz-broker.ts';
 import { rssBytes, spawnBroker, waitReady, type BrokerProcess } from '../helpers/broker-process.ts';
 import { uniqueTopic } from '../helpers/reference.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
-const FETCH = 1;
-const API_VERSIONS = 18;
 const MiB = 1024 * 1024;
 /** The stated bounds: RSS growth while a client pipelines and does not read (1 MiB answers; small answers). */
 const GROWTH_BOUND = 96 * MiB;
@@ -36,12 +35,12 @@ beforeAll(async () => {
   bootstrap = await waitReady(broker);
   const c = await RawClient.connect(bootstrap);
   try {
-    await c.request(19, 7, createTopicBody(topic));
+    await c.request(ApiKey.CreateTopics, 7, createTopicBody(topic));
     // 1 MiB of incompressible-looking records, so every Fetch below answers about 1 MiB.
     for (let i = 0; i < 16; i++) {
       const value = Buffer.alloc(64 * 1024, `${i}-${topic}`);
-      const r = await c.request(0, 9, produceBody(topic, buildRecordBatch([{ value }])));
-      expect(r.responses[0].partitionResponses[0].errorCode).toBe(0);
+      const r = await c.request(ApiKey.Produce, 9, produceBody(topic, buildRecordBatch([{ value }])));
+      expect(r.responses[0]!.partitionResponses[0]!.errorCode).toBe(0);
     }
   } finally {
     c.close();
@@ -93,8 +92,8 @@ async function pipelineWithoutReading(frames: Buffer, meanwhile: 'fetch' | 'api-
   const good = await RawClient.connect(bootstrap, 'well-behaved');
   // Warm the broker's allocator with the same kind of work first, so growth is what the abuse adds.
   for (let i = 0; i < 5; i++) {
-    if (meanwhile === 'fetch') await good.request(FETCH, 12, fetchBody(topic, 0n));
-    else await good.request(API_VERSIONS, 3, { clientSoftwareName: 'x', clientSoftwareVersion: '1' });
+    if (meanwhile === 'fetch') await good.request(ApiKey.Fetch, 12, fetchBody(topic, 0n));
+    else await good.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'x', clientSoftwareVersion: '1' });
   }
   const before = rssBytes(broker.child.pid!);
   const socket = await open(bootstrap);
@@ -107,10 +106,10 @@ async function pipelineWithoutReading(frames: Buffer, meanwhile: 'fetch' | 'api-
   try {
     while (Date.now() < deadline) {
       if (meanwhile === 'fetch') {
-        const r = await good.request(FETCH, 12, fetchBody(topic, 0n), 15_000);
-        expect(r.responses[0].partitions[0].records.length).toBeGreaterThan(MiB / 2);
+        const r = await good.request(ApiKey.Fetch, 12, fetchBody(topic, 0n), 15_000);
+        expect(r.responses[0]!.partitions[0]!.records?.length).toBeGreaterThan(MiB / 2);
       } else {
-        const r = await good.request(API_VERSIONS, 3, { clientSoftwareName: 'x', clientSoftwareVersion: '1' }, 15_000);
+        const r = await good.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'x', clientSoftwareVersion: '1' }, 15_000);
         expect(r.errorCode).toBe(0);
       }
       served++;
@@ -126,7 +125,7 @@ async function pipelineWithoutReading(frames: Buffer, meanwhile: 'fetch' | 'api-
 describe('a client that pipelines and never reads', () => {
   it(`keeps the broker's RSS growth under ${GROWTH_BOUND / MiB} MiB with 300 pipelined 1 MiB Fetches, then answers all in order`, async () => {
     const n = 300;
-    const frames = Buffer.concat(Array.from({ length: n }, (_, i) => encodeRequest({ apiKey: FETCH, apiVersion: 12, correlationId: i + 1, clientId: 'no-reader' }, fetchBody(topic, 0n))));
+    const frames = Buffer.concat(Array.from({ length: n }, (_, i) => encodeRequest({ apiKey: ApiKey.Fetch, apiVersion: 12, correlationId: i + 1, clientId: 'no-reader' }, fetchBody(topic, 0n))));
     const { socket, growth, served } = await pipelineWithoutReading(frames);
     try {
       expect(served).toBeGreaterThan(0);
@@ -141,7 +140,7 @@ describe('a client that pipelines and never reads', () => {
 
   it(`keeps it under ${SMALL_GROWTH_BOUND / MiB} MiB with 100,000 pipelined ApiVersions, then answers all in order`, async () => {
     const n = 100_000;
-    const frames = Buffer.concat(Array.from({ length: n }, (_, i) => encodeRequest({ apiKey: API_VERSIONS, apiVersion: 3, correlationId: i + 1, clientId: 'no-reader' }, { clientSoftwareName: 'x', clientSoftwareVersion: '1' })));
+    const frames = Buffer.concat(Array.from({ length: n }, (_, i) => encodeRequest({ apiKey: ApiKey.ApiVersions, apiVersion: 3, correlationId: i + 1, clientId: 'no-reader' }, { clientSoftwareName: 'x', clientSoftwareVersion: '1' })));
     // The well-behaved client asks for small answers too: its 1 MiB Fetches leave garbage that a
     // loaded machine collects late, tens of MiB of RSS that are not the abuser's (seen in CI).
     const { socket, growth, served } = await pipelineWithoutReading(frames, 'api-versions');

@@ -17,9 +17,9 @@ import { RawClient } from '../../protocol/client/raw-client.ts';
 import { produceBody } from '../../harness/drivers/request-bodies.ts';
 import { buildRecordBatch } from '../../protocol/records/batch-builder.ts';
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
-import type { ProduceResponse } from '../../protocol/messages/generated/index.ts';
 import { uniqueTopic } from '../helpers/reference.ts';
 import { consumeUntilSeen, createTopic, patientKafka, produceAcknowledged } from '../targets/fault-checks.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 const LAG_MS = 2_000;
 // As the failover scenarios: long enough that a node briefly starved of CPU on a loaded CI machine
@@ -138,7 +138,7 @@ describe('replicated reference cluster (3 node processes)', () => {
       const leader = cluster.nodes.find((n) => n.id === p.leaderId)!;
       const client = await RawClient.connect(leader.bootstrap);
       try {
-        const answer = (await client.request(0, 9, produceBody(topic, buildRecordBatch([{ value: 'refused' }]), { acks: -1, timeoutMs: 5_000 }), 10_000)) as ProduceResponse;
+        const answer = await client.request(ApiKey.Produce, 9, produceBody(topic, buildRecordBatch([{ value: 'refused' }]), { acks: -1, timeoutMs: 5_000 }), 10_000);
         expect(answer.responses[0]!.partitionResponses[0]!.errorCode).toBe(ErrorCode.NOT_ENOUGH_REPLICAS);
       } finally {
         client.close();
@@ -168,7 +168,7 @@ describe('replicated reference cluster (3 node processes)', () => {
     const node1 = await RawClient.connect(cluster.nodes[0]!.bootstrap);
     try {
       for (let i = 0; i < 5; i++) {
-        const answer = (await node1.request(0, 9, produceBody(topic, buildRecordBatch([{ value: `divergent-${i}` }]), { acks: 1 }), 10_000)) as ProduceResponse;
+        const answer = await node1.request(ApiKey.Produce, 9, produceBody(topic, buildRecordBatch([{ value: `divergent-${i}` }]), { acks: 1 }), 10_000);
         expect(answer.responses[0]!.partitionResponses[0]!.errorCode).toBe(ErrorCode.NONE);
       }
     } finally {
@@ -256,7 +256,7 @@ async function findCoordinator(cluster: StartedReferenceProcesses, groupId: stri
     const client = await RawClient.connect(n.bootstrap).catch(() => undefined);
     if (!client) continue;
     try {
-      const r = (await client.request(10, 3, { key: groupId, keyType: 0, coordinatorKeys: [] }, 5_000)) as { errorCode: number; nodeId: number };
+      const r = (await client.request(ApiKey.FindCoordinator, 3, { key: groupId, keyType: 0, coordinatorKeys: [] }, 5_000)) as { errorCode: number; nodeId: number };
       if (r.errorCode === ErrorCode.NONE) return r.nodeId;
     } catch {
       // try the next node

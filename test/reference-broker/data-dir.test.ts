@@ -15,6 +15,7 @@ import { spawnBroker, waitReady } from '../helpers/broker-process.ts';
 import { readOnlyCapableDir } from '../helpers/read-only-dir.ts';
 import { uniqueTopic } from '../helpers/reference.ts';
 import { readLog } from '../helpers/read-log.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'kconform-datadir-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -29,8 +30,8 @@ async function produceN(bootstrap: string, topic: string, from: number, n: numbe
   try {
     for (let i = from; i < from + n; i += 100) {
       const batch = buildRecordBatch(Array.from({ length: 100 }, (_, k) => ({ value: `r${i + k}` })));
-      const r = await c.request(0, 9, produceBody(topic, batch, { acks: -1 }));
-      expect(r.responses[0].partitionResponses[0].errorCode).toBe(0);
+      const r = await c.request(ApiKey.Produce, 9, produceBody(topic, batch, { acks: -1 }));
+      expect(r.responses[0]!.partitionResponses[0]!.errorCode).toBe(0);
     }
   } finally {
     c.close();
@@ -45,7 +46,7 @@ describe('kconform broker --data-dir', () => {
     try {
       const bootstrap = await waitReady(first);
       const c = await RawClient.connect(bootstrap);
-      await c.request(19, 7, createTopicBody(topic));
+      await c.request(ApiKey.CreateTopics, 7, createTopicBody(topic));
       c.close();
       await produceN(bootstrap, topic, 0, 500);
       const second = spawnBroker(['--port', '0', '--data-dir', dataDir]);
@@ -100,7 +101,7 @@ describe('kconform broker --data-dir', () => {
     const first = spawnBroker(['--port', '0', '--data-dir', dataDir]);
     const bootstrap = await waitReady(first);
     const c = await RawClient.connect(bootstrap);
-    await c.request(19, 7, createTopicBody(uniqueTopic('meta')));
+    await c.request(ApiKey.CreateTopics, 7, createTopicBody(uniqueTopic('meta')));
     c.close();
     await first.stop();
     const path = join(dataDir, 'kconform-metadata.json');

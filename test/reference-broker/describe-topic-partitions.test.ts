@@ -18,6 +18,7 @@ import type { DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponse } 
 import { RawClient } from '../../protocol/client/raw-client.ts';
 import { createReplicatedTopics, FAILOVER_TIMINGS } from '../../scenarios/failover-faults.ts';
 import { testKafka } from '../helpers/reference.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 const TARGETS = ['reference', `kafka@${LATEST_KAFKA_VERSION}`] as const;
 const answers = new Map<string, Record<string, unknown>>();
@@ -31,7 +32,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function describeTopicPartitions(bootstrap: string, req: Partial<DescribeTopicPartitionsRequest>): Promise<DescribeTopicPartitionsResponse> {
   const raw = await RawClient.connect(bootstrap, 'kconform-dtp-test');
   try {
-    return await raw.request<DescribeTopicPartitionsResponse>(75, 0, { topics: [], responsePartitionLimit: 2000, cursor: null, ...req });
+    return await raw.request(ApiKey.DescribeTopicPartitions, 0, { topics: [], responsePartitionLimit: 2000, cursor: null, ...req });
   } finally {
     raw.close();
   }

@@ -11,6 +11,7 @@ import { startTestBroker, testKafka, uniqueTopic } from '../helpers/reference.ts
 import { readLog } from '../helpers/read-log.ts';
 import { startBroker } from '../../reference-broker/server.ts';
 import { createLogger } from '../../reference-broker/logger.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -47,13 +48,13 @@ describe('reference broker on disk', () => {
     kafka = testKafka(broker.bootstrap);
     try {
       const c = await RawClient.connect(broker.bootstrap);
-      const r = await c.request(1, 12, fetchBody(topic, 0n, { minBytes: 1 }));
-      const values = decodeRecordBatches(r.responses[0].partitions[0].records).flatMap((b) => b.records.map((rec) => rec.value!.toString()));
+      const r = await c.request(ApiKey.Fetch, 12, fetchBody(topic, 0n, { minBytes: 1 }));
+      const values = decodeRecordBatches(r.responses[0]!.partitions[0]!.records ?? Buffer.alloc(0)).flatMap((b) => b.records.map((rec) => rec.value!.toString()));
       expect(values).toEqual(Array.from({ length: 20 }, (_, i) => `v${i}`));
-      expect(r.responses[0].partitions[0].highWatermark).toBe(20n);
+      expect(r.responses[0]!.partitions[0]!.highWatermark).toBe(20n);
       // appends continue densely after the recovered end
-      const p = await c.request(0, 9, produceValues(topic, ['after-restart']));
-      expect(p.responses[0].partitionResponses[0].baseOffset).toBe(20n);
+      const p = await c.request(ApiKey.Produce, 9, produceValues(topic, ['after-restart']));
+      expect(p.responses[0]!.partitionResponses[0]!.baseOffset).toBe(20n);
       c.close();
       const admin2 = kafka.admin();
       await admin2.connect();
@@ -74,10 +75,10 @@ describe('reference broker on disk, damaged inside sealed segments', () => {
     // Small segments so the log has several sealed ones: 2,000 records in 100 batches of 20.
     let broker = await startTestBroker({ dataDir, segmentBytes: 16 * 1024 });
     const c = await RawClient.connect(broker.bootstrap);
-    await c.request(19, 7, createTopicBody(topic));
+    await c.request(ApiKey.CreateTopics, 7, createTopicBody(topic));
     for (let b = 0; b < 100; b++) {
-      const p = await c.request(0, 9, produceValues(topic, Array.from({ length: 20 }, (_, i) => `v${b * 20 + i}-${'x'.repeat(100)}`)));
-      expect(p.responses[0].partitionResponses[0].errorCode).toBe(0);
+      const p = await c.request(ApiKey.Produce, 9, produceValues(topic, Array.from({ length: 20 }, (_, i) => `v${b * 20 + i}-${'x'.repeat(100)}`)));
+      expect(p.responses[0]!.partitionResponses[0]!.errorCode).toBe(0);
     }
     c.close();
     await broker.close();
@@ -121,18 +122,18 @@ describe('long polling (the pull model)', () => {
     try {
       const topic = uniqueTopic('poll');
       const producer = await RawClient.connect(broker.bootstrap);
-      await producer.request(19, 7, createTopicBody(topic));
+      await producer.request(ApiKey.CreateTopics, 7, createTopicBody(topic));
       const consumer = await RawClient.connect(broker.bootstrap);
       let answered = false;
-      const pending = consumer.request(1, 12, fetchBody(topic, 0n, { maxWaitMs: 30_000, minBytes: 1 })).then((r) => {
+      const pending = consumer.request(ApiKey.Fetch, 12, fetchBody(topic, 0n, { maxWaitMs: 30_000, minBytes: 1 })).then((r) => {
         answered = true;
         return r;
       });
       await new Promise((r) => setTimeout(r, 300));
       expect(answered).toBe(false);
-      await producer.request(0, 9, produceValues(topic, ['wake up']));
+      await producer.request(ApiKey.Produce, 9, produceValues(topic, ['wake up']));
       const r = await pending;
-      const values = decodeRecordBatches(r.responses[0].partitions[0].records).flatMap((b) => b.records.map((rec) => rec.value!.toString()));
+      const values = decodeRecordBatches(r.responses[0]!.partitions[0]!.records ?? Buffer.alloc(0)).flatMap((b) => b.records.map((rec) => rec.value!.toString()));
       expect(values).toEqual(['wake up']);
       producer.close();
       consumer.close();
@@ -146,10 +147,10 @@ describe('long polling (the pull model)', () => {
     try {
       const topic = uniqueTopic('poll');
       const c = await RawClient.connect(broker.bootstrap);
-      await c.request(19, 7, createTopicBody(topic));
-      const r = await c.request(1, 12, fetchBody(topic, 0n, { maxWaitMs: 200, minBytes: 1 }));
-      expect(r.responses[0].partitions[0].errorCode).toBe(0);
-      expect(r.responses[0].partitions[0].records.length).toBe(0);
+      await c.request(ApiKey.CreateTopics, 7, createTopicBody(topic));
+      const r = await c.request(ApiKey.Fetch, 12, fetchBody(topic, 0n, { maxWaitMs: 200, minBytes: 1 }));
+      expect(r.responses[0]!.partitions[0]!.errorCode).toBe(0);
+      expect(r.responses[0]!.partitions[0]!.records?.length ?? 0).toBe(0);
       c.close();
     } finally {
       await broker.close();

@@ -15,11 +15,8 @@ import { createTopicBody, fetchBody, listOffsetsBody } from '../../harness/drive
 import { startKafkaNode, LATEST_KAFKA_VERSION, type StartedKafka } from '../../harness/kafka-dist/index.ts';
 import type { RunningBroker } from '../../reference-broker/server.ts';
 import { startTestBroker, uniqueTopic } from '../helpers/reference.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
-const FETCH = 1;
-const LIST_OFFSETS = 2;
-const METADATA = 3;
-const CREATE_TOPICS = 19;
 /** A topic id neither broker has. */
 const UNKNOWN_ID = '12345678-1234-1234-1234-123456789abc';
 
@@ -34,16 +31,16 @@ beforeAll(async () => {
   for (const bootstrap of [kafka.bootstrap, reference.bootstrap]) {
     const c = await RawClient.connect(bootstrap);
     try {
-      expect((await c.request(CREATE_TOPICS, 7, createTopicBody(topic))).topics[0].errorCode).toBe(0);
+      expect((await c.request(ApiKey.CreateTopics, 7, createTopicBody(topic))).topics[0]!.errorCode).toBe(0);
       // A new topic on Kafka may have no leader yet: wait until it answers ListOffsets.
       for (let i = 0; ; i++) {
-        const p = (await c.request(LIST_OFFSETS, 7, listOffsetsBody(topic, -1n))).topics[0].partitions[0];
+        const p = (await c.request(ApiKey.ListOffsets, 7, listOffsetsBody(topic, -1n))).topics[0]!.partitions[0]!;
         if (p.errorCode === 0) break;
         if (i > 100) throw new Error(`topic ${topic} on ${bootstrap} has no leader: error ${p.errorCode}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      const md = await c.request(METADATA, 12, { topics: [{ topicId: NULL_UUID, name: topic }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
-      ids.set(bootstrap, md.topics[0].topicId);
+      const md = await c.request(ApiKey.Metadata, 12, { topics: [{ topicId: NULL_UUID, name: topic }], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false });
+      ids.set(bootstrap, md.topics[0]!.topicId);
     } finally {
       c.close();
     }
@@ -71,13 +68,13 @@ async function answer(bootstrap: string, version: number, partitions: Named[], s
   const validId = ids.get(bootstrap)!;
   const c = await RawClient.connect(bootstrap);
   try {
-    const r = await c.request(FETCH, version, request(partitions, validId, session));
+    const r = await c.request(ApiKey.Fetch, version, request(partitions, validId, session));
     const name = (id: string) => (id === NULL_UUID ? 'zero' : id === validId ? 'valid' : id === UNKNOWN_ID ? 'unknown' : id);
     return {
       errorCode: r.errorCode,
       // Kafka opens a session on epoch 0 and the reference broker never does (a known difference): compare only echoed ids.
       sessionId: r.sessionId === 0 || r.sessionId === session.id ? r.sessionId : 'new',
-      responses: r.responses.map((t: any) => [name(t.topicId), t.topic, t.partitions.map((p: any) => [p.partitionIndex, p.errorCode])]),
+      responses: r.responses.map((t) => [name(t.topicId), t.topic, t.partitions.map((p) => [p.partitionIndex, p.errorCode])]),
     };
   } finally {
     c.close();

@@ -18,11 +18,11 @@ import { ProcessFaultControl } from '../../harness/nemesis/process-faults.ts';
 import { startReferenceProcesses, type StartedReferenceProcesses } from '../../harness/targets/reference-process.ts';
 import { RawClient } from '../../protocol/client/raw-client.ts';
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
-import type { ProduceResponse } from '../../protocol/messages/generated/index.ts';
 import { buildRecordBatch } from '../../protocol/records/batch-builder.ts';
 import { waitForPartitionEverywhere } from '../helpers/cluster-state.ts';
 import { uniqueTopic } from '../helpers/reference.ts';
 import { createTopic, patientKafka } from '../targets/fault-checks.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 /** Long enough that neither the leader's lag check nor the session expiry can take the killed follower out of the ISR during the produce. */
 const SESSION_MS = 20_000;
@@ -61,7 +61,7 @@ describe('a follower killed and restarted at once (reference cluster, 3 node pro
 
     const leader = await RawClient.connect(cluster.nodes.find((n) => n.id === 1)!.bootstrap);
     try {
-      const answer = (await leader.request(0, 9, produceBody(topic, buildRecordBatch([{ value: 'after-restart' }]), { acks: -1, timeoutMs: PRODUCE_TIMEOUT_MS }), PRODUCE_TIMEOUT_MS + 10_000)) as ProduceResponse;
+      const answer = await leader.request(ApiKey.Produce, 9, produceBody(topic, buildRecordBatch([{ value: 'after-restart' }]), { acks: -1, timeoutMs: PRODUCE_TIMEOUT_MS }), PRODUCE_TIMEOUT_MS + 10_000);
       expect(answer.responses[0]!.partitionResponses[0]!.errorCode, 'acks=all answered').toBe(ErrorCode.NONE);
       expect(serving, 'acknowledged before the restarted node could register').toBe(false);
     } finally {

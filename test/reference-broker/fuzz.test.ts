@@ -11,6 +11,7 @@ import { frameMutator, MUTATION_KINDS } from '../../harness/fuzz/frame-mutator.t
 import { RawClient } from '../../protocol/client/raw-client.ts';
 import type { RunningBroker } from '../../reference-broker/server.ts';
 import { startTestBroker } from '../helpers/reference.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 // How long a delimited bad request may take to get its answer or its close.
 const ANSWER_BOUND_MS = 2_000;
@@ -27,7 +28,7 @@ afterAll(async () => {
 async function othersServed(): Promise<void> {
   const c = await RawClient.connect(broker.bootstrap, 'fuzz-bystander', 2_000);
   try {
-    const av = await c.request(18, 3, { clientSoftwareName: 'bystander', clientSoftwareVersion: '1' }, ANSWER_BOUND_MS);
+    const av = await c.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'bystander', clientSoftwareVersion: '1' }, ANSWER_BOUND_MS);
     expect(av.errorCode).toBe(0);
   } finally {
     c.close();

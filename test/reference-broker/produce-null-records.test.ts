@@ -14,6 +14,7 @@ import { NULL_UUID } from '../../protocol/primitives/index.ts';
 import { startKafkaNode, type StartedKafka } from '../../harness/kafka-dist/index.ts';
 import type { RunningBroker } from '../../reference-broker/server.ts';
 import { startTestBroker, uniqueTopic } from '../helpers/reference.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 let reference: RunningBroker;
 let kafka: StartedKafka;
@@ -34,12 +35,12 @@ const batch = (label: string) => buildRecordBatch([0, 1].map((i) => ({ key: `k${
 
 /** Creates a 2-partition topic and waits until both partitions answer ListOffsets. */
 async function createTopic(c: RawClient, topic: string): Promise<void> {
-  const r = await c.request(19, 7, createTopicBody(topic, { partitions: 2 }));
-  expect(r.topics[0].errorCode).toBe(0);
+  const r = await c.request(ApiKey.CreateTopics, 7, createTopicBody(topic, { partitions: 2 }));
+  expect(r.topics[0]!.errorCode).toBe(0);
   for (const p of [0, 1]) {
     for (let i = 0; ; i++) {
-      const lo = await c.request(2, 7, listOffsetsBody(topic, -1n, p));
-      if (lo.topics[0].partitions[0].errorCode === 0) break;
+      const lo = await c.request(ApiKey.ListOffsets, 7, listOffsetsBody(topic, -1n, p));
+      if (lo.topics[0]!.partitions[0]!.errorCode === 0) break;
       if (i > 100) throw new Error(`partition ${p} of ${topic} has no leader`);
       await sleep(100);
     }
@@ -47,15 +48,15 @@ async function createTopic(c: RawClient, topic: string): Promise<void> {
 }
 
 async function logEnd(c: RawClient, topic: string, partition: number): Promise<bigint> {
-  const lo = await c.request(2, 7, listOffsetsBody(topic, -1n, partition));
-  return BigInt(lo.topics[0].partitions[0].offset);
+  const lo = await c.request(ApiKey.ListOffsets, 7, listOffsetsBody(topic, -1n, partition));
+  return BigInt(lo.topics[0]!.partitions[0]!.offset);
 }
 
 /** Sends a Produce v9 (names) on a connection of its own; Kafka never answers one with null records, so no answer is waited for long. */
 async function produce(bootstrap: string, topic: string, partitions: { index: number; records: Buffer | null }[]): Promise<void> {
   const c = await RawClient.connect(bootstrap, 'null-records');
   try {
-    await c.request(0, 9, { transactionalId: null, acks: 1, timeoutMs: 3000, topicData: [{ name: topic, topicId: NULL_UUID, partitionData: partitions }] }, 3000).catch(() => undefined);
+    await c.request(ApiKey.Produce, 9, { transactionalId: null, acks: 1, timeoutMs: 3000, topicData: [{ name: topic, topicId: NULL_UUID, partitionData: partitions }] }, 3000).catch(() => undefined);
   } finally {
     c.close();
   }

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { RawClient } from '../../protocol/client/raw-client.ts';
 import { plainToken } from '../../reference-broker/auth/plain.ts';
 import { spawnBroker, waitReady } from '../helpers/broker-process.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kconform-sasl-src-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,9 +19,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function plainLogin(bootstrap: string, user: string, password: string): Promise<number> {
   const c = await RawClient.connect(bootstrap);
   try {
-    const h = await c.request<{ errorCode: number }>(17, 1, { mechanism: 'PLAIN' });
+    const h = await c.request(ApiKey.SaslHandshake, 1, { mechanism: 'PLAIN' });
     expect(h.errorCode).toBe(0);
-    const a = await c.request<{ errorCode: number }>(36, 2, { authBytes: plainToken(user, password) });
+    const a = await c.request(ApiKey.SaslAuthenticate, 2, { authBytes: plainToken(user, password) });
     return a.errorCode;
   } finally {
     c.close();

@@ -21,11 +21,8 @@ import { defaultBrokerConfig } from '../../reference-broker/config.ts';
 import { startKafkaNode, type StartedKafka } from '../../harness/kafka-dist/index.ts';
 import type { RunningBroker } from '../../reference-broker/server.ts';
 import { startTestBroker, uniqueTopic } from '../helpers/reference.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
-const API_VERSIONS = 18;
-const METADATA = 3;
-const SASL_HANDSHAKE = 17;
-const SASL_AUTHENTICATE = 36;
 const USERS = new Map([
   ['alice', 'alice-secret'],
   ['bob', 'bob-secret'],
@@ -53,13 +50,13 @@ const targets = [
 
 /** ApiVersions then SaslHandshake v1 for `mechanism`, as a client does first. */
 async function handshake(c: RawClient, mechanism: string): Promise<{ errorCode: number; mechanisms: string[] }> {
-  const av = await c.request(API_VERSIONS, 3, { clientSoftwareName: 'kconform', clientSoftwareVersion: '1' });
+  const av = await c.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'kconform', clientSoftwareVersion: '1' });
   expect(av.errorCode).toBe(0);
-  return c.request(SASL_HANDSHAKE, 1, { mechanism });
+  return c.request(ApiKey.SaslHandshake, 1, { mechanism });
 }
 
 const authenticate = (c: RawClient, bytes: Buffer) =>
-  c.request<{ errorCode: number; errorMessage: string | null; authBytes: Buffer }>(SASL_AUTHENTICATE, 2, { authBytes: bytes });
+  c.request(ApiKey.SaslAuthenticate, 2, { authBytes: bytes });
 
 /** The exchange of a client that logs in with SCRAM-SHA-256; resolves with the final answer and whether the server proved it knows the credential. */
 async function scramLogin(c: RawClient, user: string, password: string) {
@@ -81,12 +78,12 @@ describe.each(targets)('SASL_PLAINTEXT on $name', ({ bootstrap }) => {
       expect([...h.mechanisms].sort()).toEqual([...MECHANISMS].sort());
       const a = await authenticate(c, plainToken('alice', 'alice-secret'));
       expect(a).toMatchObject({ errorCode: 0, errorMessage: '' });
-      const md = await c.request(METADATA, 12, metadataBody);
+      const md = await c.request(ApiKey.Metadata, 12, metadataBody);
       expect(md.brokers.length).toBe(1);
       // After authentication SaslAuthenticate reaches the API layer, which refuses it and keeps the connection.
       const again = await authenticate(c, plainToken('alice', 'alice-secret'));
       expect(again).toMatchObject({ errorCode: ErrorCode.ILLEGAL_SASL_STATE, errorMessage: 'SaslAuthenticate request received after successful authentication' });
-      expect((await c.request(METADATA, 12, metadataBody)).brokers.length).toBe(1);
+      expect((await c.request(ApiKey.Metadata, 12, metadataBody)).brokers.length).toBe(1);
     } finally {
       c.close();
     }
@@ -102,29 +99,29 @@ describe.each(targets)('SASL_PLAINTEXT on $name', ({ bootstrap }) => {
 
   it('closes the connection, without an answer, on Metadata before authentication', async () => {
     const c = await RawClient.connect(bootstrap());
-    await expect(c.request(METADATA, 12, metadataBody, 5_000)).rejects.toThrow(/closed/);
+    await expect(c.request(ApiKey.Metadata, 12, metadataBody, 5_000)).rejects.toThrow(/closed/);
   });
 
   it('answers Metadata sent instead of the token with ILLEGAL_SASL_STATE on each topic, then closes', async () => {
     const c = await RawClient.connect(bootstrap());
     expect((await handshake(c, 'PLAIN')).errorCode).toBe(0);
-    const md = await c.request(METADATA, 12, { ...metadataBody, topics: [{ topicId: NULL_UUID, name: 'secret-topic' }] }, 5_000);
+    const md = await c.request(ApiKey.Metadata, 12, { ...metadataBody, topics: [{ topicId: NULL_UUID, name: 'secret-topic' }] }, 5_000);
     expect(md.brokers).toEqual([]);
-    expect(md.topics.map((t: { name: string; errorCode: number }) => [t.name, t.errorCode])).toEqual([['secret-topic', ErrorCode.ILLEGAL_SASL_STATE]]);
+    expect(md.topics.map((t) => [t.name, t.errorCode])).toEqual([['secret-topic', ErrorCode.ILLEGAL_SASL_STATE]]);
     await c.waitForClose(5_000);
   });
 
   it('answers a second SaslHandshake sent instead of the token with ILLEGAL_SASL_STATE, then closes', async () => {
     const c = await RawClient.connect(bootstrap());
     expect((await handshake(c, 'PLAIN')).errorCode).toBe(0);
-    expect(await c.request(SASL_HANDSHAKE, 1, { mechanism: 'PLAIN' }, 5_000)).toMatchObject({ errorCode: ErrorCode.ILLEGAL_SASL_STATE, mechanisms: [] });
+    expect(await c.request(ApiKey.SaslHandshake, 1, { mechanism: 'PLAIN' }, 5_000)).toMatchObject({ errorCode: ErrorCode.ILLEGAL_SASL_STATE, mechanisms: [] });
     await c.waitForClose(5_000);
   });
 
   it('closes the connection on a second ApiVersions before the handshake', async () => {
     const c = await RawClient.connect(bootstrap());
-    await c.request(API_VERSIONS, 3, { clientSoftwareName: 'kconform', clientSoftwareVersion: '1' });
-    await expect(c.request(API_VERSIONS, 3, { clientSoftwareName: 'kconform', clientSoftwareVersion: '1' }, 5_000)).rejects.toThrow(/closed/);
+    await c.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'kconform', clientSoftwareVersion: '1' });
+    await expect(c.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'kconform', clientSoftwareVersion: '1' }, 5_000)).rejects.toThrow(/closed/);
   });
 
   it('closes the connection on a frame larger than sasl.server.max.receive.size before authentication', async () => {
@@ -152,7 +149,7 @@ describe.each(targets)('SASL_PLAINTEXT on $name', ({ bootstrap }) => {
       const { answer, serverProved } = await scramLogin(c, 'bob', 'bob-secret');
       expect(answer.errorCode).toBe(0);
       expect(serverProved).toBe(true);
-      expect((await c.request(METADATA, 12, metadataBody)).brokers.length).toBe(1);
+      expect((await c.request(ApiKey.Metadata, 12, metadataBody)).brokers.length).toBe(1);
     } finally {
       c.close();
     }
@@ -183,18 +180,18 @@ describe.each(targets)('SASL_PLAINTEXT on $name', ({ bootstrap }) => {
         for (let i = 0; i < 100 && Buffer.concat(received).length < n; i++) await sleep(50);
         return Buffer.concat(received.splice(0));
       };
-      socket.write(encodeRequest({ apiKey: SASL_HANDSHAKE, apiVersion: 0, correlationId: 1, clientId: 'kconform' }, { mechanism: 'PLAIN' }));
+      socket.write(encodeRequest({ apiKey: ApiKey.SaslHandshake, apiVersion: 0, correlationId: 1, clientId: 'kconform' }, { mechanism: 'PLAIN' }));
       const answer = await bytes(4);
-      expect(decodeResponse(SASL_HANDSHAKE, 0, answer.subarray(4)).body).toMatchObject({ errorCode: 0 });
+      expect(decodeResponse(ApiKey.SaslHandshake, 0, answer.subarray(4)).body).toMatchObject({ errorCode: 0 });
       const token = plainToken('alice', 'alice-secret');
       const frame = Buffer.alloc(4 + token.length);
       frame.writeInt32BE(token.length, 0);
       token.copy(frame, 4);
       socket.write(frame);
       expect([...(await bytes(4))]).toEqual([0, 0, 0, 0]);
-      socket.write(encodeRequest({ apiKey: METADATA, apiVersion: 12, correlationId: 2, clientId: 'kconform' }, metadataBody));
+      socket.write(encodeRequest({ apiKey: ApiKey.Metadata, apiVersion: 12, correlationId: 2, clientId: 'kconform' }, metadataBody));
       const md = await bytes(8);
-      expect((decodeResponse(METADATA, 12, md.subarray(4)).body as { brokers: unknown[] }).brokers.length).toBe(1);
+      expect((decodeResponse(ApiKey.Metadata, 12, md.subarray(4)).body as { brokers: unknown[] }).brokers.length).toBe(1);
     } finally {
       socket.destroy();
     }

@@ -18,11 +18,7 @@ import { createTopicBody, listOffsetsBody } from '../../harness/drivers/request-
 import { startKafkaNode, LATEST_KAFKA_VERSION, type StartedKafka } from '../../harness/kafka-dist/index.ts';
 import type { RunningBroker } from '../../reference-broker/server.ts';
 import { startTestBroker, uniqueTopic } from '../helpers/reference.ts';
-
-const METADATA = 3;
-const LIST_OFFSETS = 2;
-const API_VERSIONS = 18;
-const CREATE_TOPICS = 19;
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 let kafka: StartedKafka;
 let reference: RunningBroker;
@@ -33,11 +29,11 @@ beforeAll(async () => {
   for (const bootstrap of [kafka.bootstrap, reference.bootstrap]) {
     const c = await RawClient.connect(bootstrap);
     try {
-      const r = await c.request(CREATE_TOPICS, 7, createTopicBody(topic));
-      expect(r.topics[0].errorCode).toBe(0);
+      const r = await c.request(ApiKey.CreateTopics, 7, createTopicBody(topic));
+      expect(r.topics[0]!.errorCode).toBe(0);
       // A new topic on Kafka may have no leader yet: wait until it answers ListOffsets.
       for (let i = 0; ; i++) {
-        const p = (await c.request(LIST_OFFSETS, 7, listOffsetsBody(topic, -1n))).topics[0].partitions[0];
+        const p = (await c.request(ApiKey.ListOffsets, 7, listOffsetsBody(topic, -1n))).topics[0]!.partitions[0]!;
         if (p.errorCode === 0) break;
         if (i > 100) throw new Error(`topic ${topic} on ${bootstrap} has no leader: error ${p.errorCode}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
@@ -62,7 +58,7 @@ function withTrailing(frame: Buffer, extra: Buffer): Buffer {
 
 /** Metadata v12 for all topics as librdkafka >= 2.1 writes it: the null array's count in 4 bytes. */
 function librdkafkaAllTopicsMetadata(correlationId: number): Buffer {
-  const proper = encodeRequest(header(METADATA, 12, correlationId), { topics: null, allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false });
+  const proper = encodeRequest(header(ApiKey.Metadata, 12, correlationId), { topics: null, allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false });
   // The proper body is 00 (null array) 01 (auto-create) 00 (authorized ops) 00 (no tagged fields).
   expect([...proper.subarray(proper.length - 4)]).toEqual([0, 1, 0, 0]);
   const headerEnd = proper.length - 4;
@@ -83,7 +79,7 @@ async function send(bootstrap: string, frame: Buffer, apiKey: number, apiVersion
       await c.waitForClose(15_000);
       return { answered: false };
     }
-    const after = await c.request(API_VERSIONS, 3, { clientSoftwareName: 'kconform', clientSoftwareVersion: '0' }).then(
+    const after = await c.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'kconform', clientSoftwareVersion: '0' }).then(
       (r: any) => r.errorCode === 0,
       () => false,
     );
@@ -108,31 +104,31 @@ const metadataSummary = (body: any) => ({
 
 describe(`bytes after the last field of a request: reference broker vs Kafka ${LATEST_KAFKA_VERSION}`, () => {
   it("answers librdkafka's all-topics Metadata v12 (null array count in 4 bytes, 3 bytes left over) and keeps serving", async () => {
-    const { kafka: k } = await both(() => librdkafkaAllTopicsMetadata(41), METADATA, 12, metadataSummary);
+    const { kafka: k } = await both(() => librdkafkaAllTopicsMetadata(41), ApiKey.Metadata, 12, metadataSummary);
     expect(k).toEqual({ answered: true, summary: { hasOurTopic: true, brokers: 1 }, stillServes: true });
   }, 60_000);
 
   it('answers a flexible Metadata v12 naming a topic with 3 garbage bytes after its tagged fields', async () => {
-    const frame = () => withTrailing(encodeRequest(header(METADATA, 12, 42), { topics: [{ topicId: '00000000-0000-0000-0000-000000000000', name: topic }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false }), Buffer.from([0xde, 0xad, 0x01]));
-    const { kafka: k } = await both(frame, METADATA, 12, metadataSummary);
+    const frame = () => withTrailing(encodeRequest(header(ApiKey.Metadata, 12, 42), { topics: [{ topicId: '00000000-0000-0000-0000-000000000000', name: topic }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false }), Buffer.from([0xde, 0xad, 0x01]));
+    const { kafka: k } = await both(frame, ApiKey.Metadata, 12, metadataSummary);
     expect(k).toEqual({ answered: true, summary: { hasOurTopic: true, brokers: 1 }, stillServes: true });
   }, 60_000);
 
   it('answers a non-flexible Metadata v4 and ListOffsets v7 with trailing bytes (every API and version, not only flexible ones)', async () => {
-    const meta = () => withTrailing(encodeRequest(header(METADATA, 4, 43), { topics: [{ name: topic }], allowAutoTopicCreation: false }), Buffer.from([1, 2, 3, 4, 5]));
-    expect((await both(meta, METADATA, 4, metadataSummary)).kafka).toMatchObject({ answered: true, summary: { hasOurTopic: true } });
-    const lo = () => withTrailing(encodeRequest(header(LIST_OFFSETS, 7, 44), listOffsetsBody(topic, -1n)), Buffer.from([0xff]));
+    const meta = () => withTrailing(encodeRequest(header(ApiKey.Metadata, 4, 43), { topics: [{ name: topic }], allowAutoTopicCreation: false }), Buffer.from([1, 2, 3, 4, 5]));
+    expect((await both(meta, ApiKey.Metadata, 4, metadataSummary)).kafka).toMatchObject({ answered: true, summary: { hasOurTopic: true } });
+    const lo = () => withTrailing(encodeRequest(header(ApiKey.ListOffsets, 7, 44), listOffsetsBody(topic, -1n)), Buffer.from([0xff]));
     const offsets = (body: any) => body.topics.map((t: any) => t.partitions.map((p: any) => [p.errorCode, p.offset]));
-    expect((await both(lo, LIST_OFFSETS, 7, offsets)).kafka).toEqual({ answered: true, summary: [[[0, 0n]]], stillServes: true });
+    expect((await both(lo, ApiKey.ListOffsets, 7, offsets)).kafka).toEqual({ answered: true, summary: [[[0, 0n]]], stillServes: true });
   }, 60_000);
 
   it('still closes the connection on a body one byte short (the boundary of what is tolerated)', async () => {
     const short = () => {
-      const f = encodeRequest(header(METADATA, 12, 45), { topics: [{ topicId: '00000000-0000-0000-0000-000000000000', name: topic }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+      const f = encodeRequest(header(ApiKey.Metadata, 12, 45), { topics: [{ topicId: '00000000-0000-0000-0000-000000000000', name: topic }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
       const cut = f.subarray(0, f.length - 1);
       cut.writeInt32BE(cut.length - 4, 0);
       return Buffer.from(cut);
     };
-    expect((await both(short, METADATA, 12, metadataSummary)).kafka).toEqual({ answered: false });
+    expect((await both(short, ApiKey.Metadata, 12, metadataSummary)).kafka).toEqual({ answered: false });
   }, 60_000);
 });

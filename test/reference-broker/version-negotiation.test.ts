@@ -9,11 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawClient, UnsupportedApiError } from '../../protocol/client/raw-client.ts';
 import type { RunningBroker } from '../../reference-broker/server.ts';
 import { fetchClusterMetadata } from '../../harness/kafka-dist/cluster-metadata.ts';
-import { createTopicBody } from '../../harness/drivers/request-bodies.ts';
+import { createTopicBody, fetchBody } from '../../harness/drivers/request-bodies.ts';
 import { deleteRecordsBefore, fetchOnce, LATEST, listOffset, produceRaw } from '../../scenarios/raw-reads.ts';
 import { startTestBroker, uniqueTopic } from '../helpers/reference.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
-const CREATE_TOPICS = 19;
 const none = { min: 1, max: 0 };
 
 let narrow: RunningBroker;
@@ -39,8 +39,8 @@ async function withTopic(broker: RunningBroker, use: (raw: RawClient, topic: str
   const raw = await RawClient.connect(broker.bootstrap);
   try {
     const topic = uniqueTopic('neg');
-    const created = await raw.send(CREATE_TOPICS, createTopicBody(topic));
-    expect(created.topics[0].errorCode).toBe(0);
+    const created = await raw.send(ApiKey.CreateTopics, createTopicBody(topic));
+    expect(created.topics[0]!.errorCode).toBe(0);
     await use(raw, topic);
   } finally {
     raw.close();
@@ -75,7 +75,7 @@ describe('version negotiation against a narrower broker', () => {
   it('names both ranges when the broker serves the API but no version the caller can build', async () => {
     const raw = await RawClient.connect(narrow.bootstrap);
     try {
-      await expect(raw.send(1, {}, { versions: { min: 12, max: 12 } })).rejects.toThrow(
+      await expect(raw.send(ApiKey.Fetch, fetchBody('unused', 0n), { versions: { min: 12, max: 12 } })).rejects.toThrow(
         `the broker at ${narrow.bootstrap} serves Fetch (API key 1) v4-6, kconform can send v12: no version in common`,
       );
       expect(raw.closed).toBe(false);

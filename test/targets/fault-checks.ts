@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type ITopicConfig } from 'kafkajs';
 import { RawClient } from '../../protocol/client/raw-client.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 // kafkajs warns about its v2 partitioner change on every producer; it says nothing here.
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
@@ -96,7 +97,7 @@ export async function answersApiVersions(bootstrap: string, timeoutMs: number): 
   let client: RawClient | undefined;
   try {
     client = await RawClient.connect(bootstrap, 'kconform-targets-test', timeoutMs);
-    const res = await client.request(18, 3, { clientSoftwareName: 'kconform', clientSoftwareVersion: '0' }, timeoutMs);
+    const res = await client.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'kconform', clientSoftwareVersion: '0' }, timeoutMs);
     return res.errorCode === 0;
   } catch {
     return false;
