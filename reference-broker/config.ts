@@ -1,4 +1,5 @@
 import type { SaslListenerConfig } from './auth/sasl-config.ts';
+import type { BugName } from './bugs/known-bugs.ts';
 
 /**
  * Settings of the reference broker. Names follow Kafka's broker configs where there is one
@@ -53,7 +54,7 @@ export interface BrokerConfig {
   /** log.retention.check.interval.ms */
   retentionCheckIntervalMs: number;
   /** known defects to switch on (--bug), to prove the checkers catch them */
-  bugs: ReadonlySet<string>;
+  bugs: ReadonlySet<BugName>;
   /** replica.lag.time.max.ms: an in-sync follower not caught up for this long leaves the ISR */
   replicaLagTimeMaxMs: number;
   /** replica.fetch.wait.max.ms: how long a follower's Fetch waits at the leader for new records */

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseRunConfig, readRunConfig, readStoredOutcome } from './run-config.ts';
+import { parseRunConfig, readRunConfig, readStoredOutcome, type KnownNames } from './run-config.ts';
 
-const known = { scenarios: ['seed', 'idempotence'], bugs: ['drop-acked-write'] };
+const known: KnownNames = { scenarios: ['seed', 'idempotence'], bugs: ['drop-acked-write'] };
 const good = { scenario: 'seed', target: 'kafka@4.4.0', brokers: 3, seed: 5, records: 200, faults: ['kill'], bugs: [], kconform: '0.1.0' };
 const scratch = mkdtempSync(join(tmpdir(), 'kconform-run-config-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

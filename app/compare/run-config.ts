@@ -9,6 +9,7 @@ import { FAULT_FAMILIES, type FaultFamily } from '../../harness/nemesis/fault-sc
 import { nodeControlFromJson, type NodeCommands } from '../../harness/nemesis/node-commands.ts';
 import { kindOf, kindsWith, parseTargetSpec, type TargetSpec } from '../../harness/targets/target-spec.ts';
 import type { CheckResult, Validity } from '../../harness/history/check-result.ts';
+import type { BugName } from '../../reference-broker/bugs/known-bugs.ts';
 
 /** A run's config.json, validated. */
 export interface RunConfig {
@@ -20,7 +21,7 @@ export interface RunConfig {
   seed: number;
   records: number;
   faults: FaultFamily[];
-  bugs: string[];
+  bugs: BugName[];
   /**
    * external@ runs only: the `--node-control` commands the run was given (stored in the `@FILE`
    * JSON form, templates as given), so a replay does the same process faults.
@@ -31,7 +32,7 @@ export interface RunConfig {
 /** What a config.json may name, from the running kconform (scenario and bug registries). */
 export interface KnownNames {
   scenarios: readonly string[];
-  bugs: readonly string[];
+  bugs: readonly BugName[];
 }
 
 const isInt = (v: unknown, min: number, max: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
@@ -65,9 +66,11 @@ export function parseRunConfig(raw: unknown, known: KnownNames): RunConfig {
   const faults = stringList(c.faults ?? [], 'faults');
   const badFault = faults.find((f) => !(FAULT_FAMILIES as readonly string[]).includes(f));
   if (badFault) throw new Error(`unknown fault '${badFault}'; known: ${FAULT_FAMILIES.join(', ')}`);
-  const bugs = stringList(c.bugs ?? [], 'bugs');
-  const badBug = bugs.find((b) => !known.bugs.includes(b));
+  const names = stringList(c.bugs ?? [], 'bugs');
+  const isKnownBug = (b: string): b is BugName => (known.bugs as readonly string[]).includes(b);
+  const badBug = names.find((b) => !isKnownBug(b));
   if (badBug) throw new Error(`unknown bug '${badBug}'; known: ${known.bugs.join(', ')}`);
+  const bugs = names.filter(isKnownBug);
   if (bugs.length && !kindOf(spec).capabilities.knownBugs) throw new Error(`bugs exist only in the ${kindsWith('knownBugs').map((k) => k.name).join(', ')} target`);
   let nodeControl: NodeCommands | undefined;
   if (c.nodeControl !== undefined) {

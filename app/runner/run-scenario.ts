@@ -19,6 +19,7 @@ import { nodeControlToJson, type NodeCommands } from '../../harness/nemesis/node
 import { makeDirs } from '../../harness/output/make-dirs.ts';
 // The stored form is what reports read back (reports/results-schema.ts); the compiler holds the two together.
 import { RESULTS_SCHEMA, type RunResults } from '../../reports/results-schema.ts';
+import type { BugName } from '../../reference-broker/bugs/known-bugs.ts';
 
 /** The outcome of one scenario run, as results.json stores it. */
 export interface ScenarioRun {
@@ -56,7 +57,7 @@ export interface RunScenarioOptions {
   seed: number;
   records: number;
   runDir: string;
-  bugs?: ReadonlySet<string>;
+  bugs?: ReadonlySet<BugName>;
   /** Nodes of the target cluster. */
   brokers?: number;
   /** Fault families to schedule during the run (empty: none). */
@@ -207,7 +208,7 @@ const PACE_UNDER_FAULTS_MS = 25;
 export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
   const { spec, targetName, scenario, seed, records, runDir, progress, signal } = o;
   if (signal?.aborted) throw new RunAbortedError(signal.reason);
-  const bugs = o.bugs ?? new Set<string>();
+  const bugs = o.bugs ?? new Set<BugName>();
   makeDirs(runDir);
   const started = Date.now();
   // What the checkers may allow follows from how the scenario produces and whether faults ran.

@@ -9,6 +9,7 @@ import type { BrokerTimings } from '../kafka-dist/cluster-properties.ts';
 import type { FaultControl, TargetNode } from '../nemesis/fault-control.ts';
 import type { FaultFamily } from '../nemesis/fault-schedule.ts';
 import type { NodeCommands } from '../nemesis/node-commands.ts';
+import type { BugName } from '../../reference-broker/bugs/known-bugs.ts';
 
 /** What every parsed spec has: the kind's name; each kind adds its own fields. */
 export interface TargetSpecBase {
@@ -56,7 +57,7 @@ export interface StartTargetOptions {
   /** Nodes in the cluster (kafka@, container@ and reference targets). */
   brokers?: number;
   /** Known bugs to switch on in the reference broker. */
-  bugs?: ReadonlySet<string>;
+  bugs?: ReadonlySet<BugName>;
   /** Start the target so that faults apply (the reference broker as child processes; external@ behind proxies). */
   faultable?: boolean;
   /** Give each node of a process cluster its own network namespace, so partitions and client cuts apply (needs root, iproute2, iptables). */

@@ -6,7 +6,7 @@
  * behaviour, as with real bugs.
  */
 export interface KnownBug {
-  readonly name: string;
+  readonly name: BugName;
   readonly description: string;
   /** The checkers that should flag it (the first always does), and the scenario that exercises it. */
   readonly caughtBy: readonly string[];
@@ -15,7 +15,8 @@ export interface KnownBug {
   readonly every: number;
 }
 
-export const KNOWN_BUGS: readonly KnownBug[] = [
+// `as const` keeps each name a literal, so BugName is their union.
+const BUGS = [
   { name: 'drop-acked-write', description: 'acknowledges a produce with an offset but never appends it', caughtBy: ['lost-write', 'inconsistent-offsets'], scenario: 'seed', every: 3 },
   { name: 'duplicate-retried-batch', description: "ignores idempotent producers' sequence numbers, so a retried batch is appended again", caughtBy: ['duplicate'], scenario: 'idempotence', every: 1 },
   { name: 'reorder-batches', description: 'returns the first two batches of a fetch in swapped order', caughtBy: ['nonmonotonic-poll', 'replay'], scenario: 'seed', every: 2 },
@@ -27,29 +28,41 @@ export const KNOWN_BUGS: readonly KnownBug[] = [
   { name: 'advance-hw-early', description: "moves the high watermark to the leader's log end on every append, before the ISR has the records", caughtBy: ['lost-write'], scenario: 'failover', every: 1 },
   { name: 'skip-truncation', description: "a replica that rejoins keeps its divergent tail instead of truncating to where the leader's epoch ends", caughtBy: ['inconsistent-offsets', 'lost-write', 'recovery'], scenario: 'failover', every: 1 },
   { name: 'elect-outside-isr', description: 'the controller elects any live replica when a leader fails, in sync or not', caughtBy: ['lost-write'], scenario: 'failover', every: 1 },
-];
+] as const;
+
+/** The name of a known bug: a typo in one is a compile error. */
+export type BugName = (typeof BUGS)[number]['name'];
+
+/** The known bugs, in the order `--help` and the docs list them. */
+export const KNOWN_BUGS: readonly KnownBug[] = BUGS;
 
 /** How many appends the stale-read bug's view of a partition lags behind. */
 export const STALE_READ_LAG = 3;
 
 /** Names of the known bugs. */
-export const BUG_NAMES = KNOWN_BUGS.map((b) => b.name);
+export const BUG_NAMES: readonly BugName[] = KNOWN_BUGS.map((b) => b.name);
+
+/** True when `name` names a known bug (for names read from the command line or a stored run). */
+export function isBugName(name: string): name is BugName {
+  return (BUG_NAMES as readonly string[]).includes(name);
+}
 
 /** Counts occasions per bug and says when one strikes. */
 export class BugSwitch {
-  private readonly active: Map<string, { every: number; seen: number }>;
+  private readonly active: Map<BugName, { every: number; seen: number }>;
 
-  constructor(names: Iterable<string>) {
+  constructor(names: Iterable<BugName>) {
     this.active = new Map();
     for (const name of names) {
       const bug = KNOWN_BUGS.find((b) => b.name === name);
+      // Names are checked where they are read (CLI, stored runs); this guards untyped callers.
       if (!bug) throw new Error(`unknown bug '${name}'; known bugs: ${BUG_NAMES.join(', ')}`);
       this.active.set(name, { every: bug.every, seen: 0 });
     }
   }
 
   /** True when `name` is on and strikes on this occasion. */
-  strikes(name: string): boolean {
+  strikes(name: BugName): boolean {
     const b = this.active.get(name);
     if (!b) return false;
     b.seen++;
@@ -57,7 +70,7 @@ export class BugSwitch {
   }
 
   /** True when `name` is on at all. */
-  has(name: string): boolean {
+  has(name: BugName): boolean {
     return this.active.has(name);
   }
 

@@ -41,6 +41,7 @@ import { MetadataImage, type MetadataDelta, type TopicImage } from './metadata-i
 import type { MetadataRecord, PartitionRegistration } from './metadata-records.ts';
 import { RaftNode, type RaftReply, type RaftRequest, type RaftTimings, type RaftTransport, type Voter } from './raft/index.ts';
 import { RpcClient, startRpcServer, type RpcServer } from './rpc/index.ts';
+import type { BugName } from '../bugs/known-bugs.ts';
 
 export type { ControllerResult } from './controller.ts';
 
@@ -93,7 +94,7 @@ export interface ControlPlaneOptions {
   /** Cluster default of min.insync.replicas (topic configs override): the ELR rules need it. Default 1. */
   minInsyncReplicas?: number;
   /** Known bugs switched on (`--bug`); the controller acts on elect-outside-isr. */
-  bugs?: ReadonlySet<string>;
+  bugs?: ReadonlySet<BugName>;
 }
 
 /** What {@link ControlPlane.describe} reports. */

@@ -21,6 +21,7 @@ import type { MetadataImage, TopicImage } from './metadata-image.ts';
 import type { MetadataRecord, PartitionChangeRecord, PartitionRegistration } from './metadata-records.ts';
 import { buildPartitionChange, effectiveMinIsr, NO_LEADER, uncleanElectionEnabled, type PartitionChangeRequest } from './partition-election.ts';
 import { NotLeaderError } from './raft/raft-node.ts';
+import type { BugName } from '../bugs/known-bugs.ts';
 
 /** A controller answer: a value, or a Kafka error code with a message (and, for NOT_CONTROLLER, where to go). */
 export type ControllerResult<T> = { ok: true; value: T } | { ok: false; errorCode: number; message: string; leaderHint?: number };
@@ -43,7 +44,7 @@ export interface ControllerOptions {
   /** Producer ids per AllocateProducerIds block. Default 1000, as Kafka. */
   producerIdBlockSize?: number;
   /** Known bugs switched on (`--bug`): elect-outside-isr is the controller's. */
-  bugs?: ReadonlySet<string>;
+  bugs?: ReadonlySet<BugName>;
 }
 
 export interface RegisterBrokerParams {

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConform } from '../../app/conform/run-conform.ts';
 import { LOG_STATE } from '../../app/conform/log-state.ts';
 import { parseTargetSpec } from '../../harness/targets/target-spec.ts';
-import { BugSwitch } from '../../reference-broker/bugs/known-bugs.ts';
+import { BugSwitch, type BugName } from '../../reference-broker/bugs/known-bugs.ts';
 import type { RunningBroker } from '../../reference-broker/server.ts';
 import { startTestBroker } from '../helpers/reference.ts';
 
@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 /** Switches the buggy broker's known bugs (the broker reads them on every append). */
-function setBugs(names: string[]): void {
+function setBugs(names: BugName[]): void {
   (buggy.broker as { bugs: BugSwitch }).bugs = new BugSwitch(names);
 }
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../../app/runner/run-scenario.ts';
-import { KNOWN_BUGS } from '../../reference-broker/bugs/known-bugs.ts';
+import { KNOWN_BUGS, type BugName } from '../../reference-broker/bugs/known-bugs.ts';
 import { SCENARIOS } from '../../scenarios/index.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'kconform-bugs-'));
@@ -20,7 +20,7 @@ const singleNode = SCENARIOS.filter((s) => (s.minBrokers ?? 1) <= 1);
 /** Bugs whose scenario runs on one node. */
 const singleNodeBugs = KNOWN_BUGS.filter((b) => singleNode.some((s) => s.name === b.scenario));
 
-const run = (scenarioName: string, bugs: string[], seed: number) => {
+const run = (scenarioName: string, bugs: BugName[], seed: number) => {
   const s = scenario(scenarioName);
   const brokers = s.minBrokers ?? 1;
   return runScenario({

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../../app/runner/run-scenario.ts';
-import { KNOWN_BUGS } from '../../reference-broker/bugs/known-bugs.ts';
+import { KNOWN_BUGS, type BugName } from '../../reference-broker/bugs/known-bugs.ts';
 import { faultKindsFor, seedStartingWith, type FailoverFault } from '../../scenarios/failover-faults.ts';
 import { failoverScenario } from '../../scenarios/failover.ts';
 
@@ -28,7 +28,7 @@ const KINDS = faultKindsFor(['replication']);
 /** The seed of a failover run whose one fault is `kind` (the first from 11 on, as in docs/studies). */
 const seedFor = (kind: FailoverFault) => seedStartingWith(kind, KINDS, 3, 11);
 
-const run = (bugs: string[], kind: FailoverFault) =>
+const run = (bugs: BugName[], kind: FailoverFault) =>
   runScenario({
     spec: { kind: 'reference' },
     targetName: 'reference',

@@ -12,6 +12,7 @@ import type { Op } from '../../harness/history/history.ts';
 import { runScenario, type ScenarioRun } from '../../app/runner/run-scenario.ts';
 import type { CheckResult } from '../../harness/history/check-result.ts';
 import { SCENARIOS } from '../../scenarios/index.ts';
+import type { BugName } from '../../reference-broker/bugs/known-bugs.ts';
 
 /** A finished run with its history read back from the run directory. */
 export interface RunWithHistory extends ScenarioRun {
@@ -35,7 +36,7 @@ export interface SuiteBroker {
 }
 
 /** Runs scenario `name` on the reference broker (fresh, in process), on `kafka`, or on a broker the suite started. */
-export async function runOn(target: 'reference' | StartedKafka | SuiteBroker, name: string, o: { seed: number; records: number; dir: string; bugs?: string[] }): Promise<RunWithHistory> {
+export async function runOn(target: 'reference' | StartedKafka | SuiteBroker, name: string, o: { seed: number; records: number; dir: string; bugs?: BugName[] }): Promise<RunWithHistory> {
   const scenario = SCENARIOS.find((s) => s.name === name);
   if (!scenario) throw new Error(`no scenario '${name}' in SCENARIOS`);
   const label = target === 'reference' ? 'reference' : 'label' in target ? target.label : `kafka-${target.version}`;

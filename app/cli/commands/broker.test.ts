@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CliError } from '../exit-codes.ts';
-import { parseSaslOptions, SASL_USERS_ENV } from './broker.ts';
+import { BUG_NAMES } from '../../../reference-broker/bugs/known-bugs.ts';
+import { parseBugs, parseSaslOptions, SASL_USERS_ENV } from './broker.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kconform-sasl-users-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -47,5 +48,18 @@ describe('SASL users of kconform broker', () => {
     expect(usage(() => parseSaslOptions({ sasl: 'plain', saslUsersFile: file }, {}))).toBe(`${file}:2: expected user:password`);
     expect(usage(() => parseSaslOptions({ sasl: 'plain', saslUsersFile: join(dir, 'nope') }, {}))).toContain(`cannot read --sasl-users-file ${join(dir, 'nope')}`);
     expect(usage(() => parseSaslOptions({ saslUsersFile: file }, {}))).toContain('needs --sasl');
+  });
+});
+
+describe('--bug of kconform broker', () => {
+  it('reads known bug names, comma-separated', () => {
+    expect([...parseBugs('stale-read, skip-offset')]).toEqual(['stale-read', 'skip-offset']);
+    expect(parseBugs(undefined).size).toBe(0);
+  });
+
+  it('refuses an unknown name as bad usage (exit 2), listing the known ones', () => {
+    const message = usage(() => parseBugs('stale-read,stale-raed'));
+    expect(message).toContain('unknown bug(s) stale-raed');
+    for (const name of BUG_NAMES) expect(message).toContain(name);
   });
 });

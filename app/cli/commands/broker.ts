@@ -3,7 +3,7 @@ import { createLogger } from '../../../reference-broker/logger.ts';
 import type { BrokerConfig } from '../../../reference-broker/config.ts';
 import { usageError, targetError } from '../exit-codes.ts';
 import { registerCleanup } from '../../../harness/cleanup/cleanup-registry.ts';
-import { BUG_NAMES } from '../../../reference-broker/bugs/known-bugs.ts';
+import { BUG_NAMES, isBugName, type BugName } from '../../../reference-broker/bugs/known-bugs.ts';
 import { parseQuorumVoters } from '../../../reference-broker/cluster-voters.ts';
 import { DataDirError, ensureDataDir } from '../../../reference-broker/state/data-dir.ts';
 import { readFileSync } from 'node:fs';
@@ -75,11 +75,11 @@ export function parseSaslOptions(opts: Pick<BrokerOptions, 'sasl' | 'saslUsers' 
 }
 
 /** Parses `--bug a,b` against the known bugs; an unknown name is bad usage. */
-export function parseBugs(value: string | undefined): Set<string> {
+export function parseBugs(value: string | undefined): Set<BugName> {
   const names = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  const unknown = names.filter((n) => !BUG_NAMES.includes(n));
+  const unknown = names.filter((n) => !isBugName(n));
   if (unknown.length) throw usageError(`unknown bug(s) ${unknown.join(', ')}; known bugs: ${BUG_NAMES.join(', ')}`);
-  return new Set(names);
+  return new Set(names.filter(isBugName));
 }
 
 /** The node settings every mode shares. */
