@@ -3,14 +3,12 @@ import { join } from 'node:path';
 import type { BrokerConfig } from './config.ts';
 import { createMemoryLog, openDiskLog, type LogConfig } from './log/index.ts';
 import type { Logger } from './logger.ts';
-import { MetadataStore } from './state/metadata-store.ts';
-import { TopicRegistry, type CreateTopicFailure, type Partition, type Topic } from './topics/topic-registry.ts';
+import { TopicRegistry, type Partition } from './topics/topic-registry.ts';
 import { GroupCoordinator } from './groups/index.ts';
 import { logOverrides } from './topics/topic-config.ts';
 import { BugSwitch } from './bugs/known-bugs.ts';
 import type { ClusterLink } from './replication/cluster-link.ts';
 import { ReplicaManager } from './replication/replica-manager.ts';
-import { rebuildProducerState } from './replication/producer-state-rebuild.ts';
 import { ReplicatedGroupState } from './groups/offsets-topic.ts';
 
 /** Where clients reach this broker (put in Metadata and FindCoordinator answers). */
@@ -23,6 +21,10 @@ export interface Endpoint {
  * The state of one reference broker node: topics and their partition logs, the group
  * coordinator, producer ids, and the notifier that wakes long-polling fetches.
  * The network layer (server.ts) and the handlers work on it; it knows nothing of sockets.
+ *
+ * One code path: a single node is a cluster of one (a one-voter controller quorum), so topics,
+ * replica roles, producer ids and group coordinators always come from the controller's metadata
+ * image through {@link Broker.controlPlane}, as in Kafka 4's combined mode.
  */
 export class Broker {
   readonly config: BrokerConfig;
@@ -31,25 +33,23 @@ export class Broker {
   readonly groups: GroupCoordinator;
   /** Replica roles, high watermarks and acks=all waits. */
   readonly replication: ReplicaManager;
-  /** The control plane of the replicated cluster; undefined for a single node. */
-  readonly cluster: ClusterLink | undefined;
-  /** Cluster mode: which groups this node coordinates and their state in __consumer_offsets. */
-  readonly groupState: ReplicatedGroupState | undefined;
+  /** The control plane: the metadata image this node applied and the calls to the active controller. */
+  readonly controlPlane: ClusterLink;
+  /** Which groups this node coordinates and their state in __consumer_offsets. */
+  readonly groupState: ReplicatedGroupState;
   /** Known defects switched on with --bug, to prove the checkers catch them. */
   readonly bugs: BugSwitch;
   /** Emits 'append' after records are appended, so waiting fetches re-check min.bytes. */
   readonly appends = new EventEmitter();
   /** Set by the server once the listener is bound. */
   endpoint: Endpoint;
-  private nextProducerId = 1000;
   private producerIdBlock = { next: 0, end: 0 };
-  private readonly store: MetadataStore | undefined;
   private retentionTimer: NodeJS.Timeout | undefined;
 
-  constructor(config: BrokerConfig, log: Logger, cluster?: ClusterLink) {
+  constructor(config: BrokerConfig, log: Logger, cluster: ClusterLink) {
     this.config = config;
     this.log = log;
-    this.cluster = cluster;
+    this.controlPlane = cluster;
     this.bugs = new BugSwitch(config.bugs);
     if (this.bugs.any) log.warn(`known bugs switched on: ${[...config.bugs].join(', ')} — this broker is wrong on purpose`);
     this.endpoint = { host: config.advertisedHost ?? config.host, port: config.advertisedPort ?? config.port };
@@ -65,8 +65,7 @@ export class Broker {
       const settings = { ...logConfig, ...logOverrides(configs) };
       return dataDir ? openDiskLog(join(dataDir, `${t}-${p}`), settings, (line) => log.warn(`log recovery: ${line}`)) : createMemoryLog(settings);
     }, config.nodeId);
-    this.store = dataDir ? new MetadataStore(dataDir) : undefined;
-    this.groupState = cluster ? new ReplicatedGroupState(this) : undefined;
+    this.groupState = new ReplicatedGroupState(this);
     this.groups = new GroupCoordinator({
       config: {
         groupInitialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
@@ -75,13 +74,9 @@ export class Broker {
       },
       logger: log,
       partitionExists: (topic, partition) => this.partition(topic, partition) !== undefined,
-      onPersistentStateChange: () => {
-        this.persist();
-        this.groupState?.persist();
-      },
-      ownsGroup: this.groupState ? (groupId) => this.groupState!.owns(groupId) : undefined,
+      onPersistentStateChange: () => this.groupState.persist(),
+      ownsGroup: (groupId) => this.groupState.owns(groupId),
     });
-    this.recover();
     this.replication = new ReplicaManager(this, cluster);
     this.retentionTimer = setInterval(() => this.applyRetention(), config.retentionCheckIntervalMs);
     this.retentionTimer.unref();
@@ -94,13 +89,12 @@ export class Broker {
 
   /** Number of live brokers (replication factor limit). */
   get liveBrokers(): number {
-    return this.cluster ? this.cluster.brokers().filter((b) => !b.fenced).length : 1;
+    return this.controlPlane.brokers().filter((b) => !b.fenced).length;
   }
 
-  /** Brokers clients may use, as Metadata lists them: unfenced ones (a single node: itself). */
+  /** Brokers clients may use, as Metadata lists them: the unfenced ones. */
   liveBrokerEndpoints(): { nodeId: number; host: string; port: number }[] {
-    if (!this.cluster) return [{ nodeId: this.nodeId, ...this.endpoint }];
-    return this.cluster
+    return this.controlPlane
       .brokers()
       .filter((b) => !b.fenced)
       .map((b) => ({ nodeId: b.id, host: b.host, port: b.port }))
@@ -109,7 +103,7 @@ export class Broker {
 
   /** Ids of registered brokers that are fenced (offline replicas in Metadata). */
   fencedBrokerIds(): Set<number> {
-    return new Set(this.cluster?.brokers().filter((b) => b.fenced).map((b) => b.id) ?? []);
+    return new Set(this.controlPlane.brokers().filter((b) => b.fenced).map((b) => b.id));
   }
 
   /**
@@ -119,56 +113,36 @@ export class Broker {
    * -1 when none is live.
    */
   controllerId(): number {
-    if (!this.cluster) return this.nodeId;
     const live = this.liveBrokerEndpoints().map((b) => b.nodeId);
-    const active = this.cluster.activeControllerId();
+    const active = this.controlPlane.activeControllerId();
     return live.includes(active) ? active : (live[0] ?? -1);
   }
 
   /**
    * Client endpoints of the given nodes, for the nodeEndpoints of Produce and Fetch answers that
-   * redirect a client to a new leader (KIP-951); empty for a single node.
+   * redirect a client to a new leader (KIP-951).
    */
   nodeEndpoints(ids: ReadonlySet<number>): { nodeId: number; host: string; port: number; rack: null }[] {
-    if (!this.cluster || ids.size === 0) return [];
-    return this.cluster.brokers().filter((b) => ids.has(b.id)).map((b) => ({ nodeId: b.id, host: b.host, port: b.port, rack: null }));
+    if (ids.size === 0) return [];
+    return this.controlPlane.brokers().filter((b) => ids.has(b.id)).map((b) => ({ nodeId: b.id, host: b.host, port: b.port, rack: null }));
   }
 
   partition(topic: string, index: number): Partition | undefined {
     return this.topics.get(topic)?.partitions[index];
   }
 
-  /** Creates a topic after validating it; persists the change when on disk. */
-  createTopic(name: string, numPartitions: number, replicationFactor: number, configs: Map<string, string> = new Map()): Topic | CreateTopicFailure {
-    const failure = this.topics.validateCreate(name, numPartitions, replicationFactor, this.liveBrokers, configs);
-    if (failure) return failure;
-    const topic = this.topics.create(name, numPartitions, configs);
-    this.log.info(`created topic ${name} with ${numPartitions} partition(s), id ${topic.id}`);
-    this.persist();
-    return topic;
-  }
-
-  /** Looks a topic up, creating it with the broker defaults when auto-creation is on. */
-  topicOrAutoCreate(name: string, allowAutoCreate: boolean): Topic | CreateTopicFailure | undefined {
-    const existing = this.topics.get(name);
-    if (existing || !allowAutoCreate || !this.config.autoCreateTopics) return existing;
-    return this.createTopic(name, this.config.numPartitions, this.config.defaultReplicationFactor);
-  }
-
-  /** Cluster mode: asks the controller to create `name` with the broker defaults, without waiting (auto-creation). */
+  /** Asks the controller to create `name` with the broker defaults, without waiting (auto-creation). */
   requestTopicCreation(name: string): void {
-    if (!this.cluster) return;
     const replicationFactor = Math.min(this.config.defaultReplicationFactor, Math.max(1, this.liveBrokers));
-    void this.cluster.createTopic({ name, numPartitions: this.config.numPartitions, replicationFactor, configs: {} }).then((a) => {
+    void this.controlPlane.createTopic({ name, numPartitions: this.config.numPartitions, replicationFactor, configs: {} }).then((a) => {
       if (a.errorCode !== 0 && a.errorCode !== 36) this.log.warn(`auto-creating topic ${name} failed: error ${a.errorCode} ${a.errorMessage ?? ''}`);
     });
   }
 
-  /** Cluster mode: asks the controller for an internal topic (__consumer_offsets) with the given layout, without waiting. */
+  /** Asks the controller for an internal topic (__consumer_offsets) with the given layout, without waiting. */
   requestInternalTopic(name: string, numPartitions: number, replicationFactor: number): void {
-    if (!this.cluster) return;
     const rf = Math.min(replicationFactor, Math.max(1, this.liveBrokers));
-    void this.cluster.createTopic({ name, numPartitions, replicationFactor: rf, configs: {} }).then((a) => {
+    void this.controlPlane.createTopic({ name, numPartitions, replicationFactor: rf, configs: {} }).then((a) => {
       if (a.errorCode !== 0 && a.errorCode !== 36) this.log.warn(`creating internal topic ${name} failed: error ${a.errorCode} ${a.errorMessage ?? ''}`);
     });
   }
@@ -183,30 +157,14 @@ export class Broker {
     return true;
   }
 
-  deleteTopic(name: string): boolean {
-    const topic = this.topics.delete(name);
-    if (!topic) return false;
-    this.log.info(`deleted topic ${name}`);
-    this.persist();
-    return true;
-  }
-
-  /** Hands out a producer id that this broker never handed out before (across restarts with a data dir). */
-  allocateProducerId(): number {
-    const id = this.nextProducerId++;
-    this.persist();
-    return id;
-  }
-
   /**
    * A producer id no node of the cluster handed out before: from a block the controller gave
-   * this node (Kafka's ProducerIdManager, KIP-730); a single node counts on its own.
+   * this node (Kafka's ProducerIdManager, KIP-730), kept in the metadata log across restarts.
    * Null when no controller answered (the client retries COORDINATOR_LOAD_IN_PROGRESS).
    */
   async allocateClusterProducerId(): Promise<number | null> {
-    if (!this.cluster) return this.allocateProducerId();
     if (this.producerIdBlock.next >= this.producerIdBlock.end) {
-      const block = await this.cluster.allocateProducerIds();
+      const block = await this.controlPlane.allocateProducerIds();
       if (block.errorCode !== 0 || block.firstId === undefined || block.size === undefined) return null;
       if (this.producerIdBlock.next < this.producerIdBlock.end) return this.producerIdBlock.next++; // a concurrent call got one first
       this.producerIdBlock = { next: block.firstId, end: block.firstId + block.size };
@@ -227,34 +185,6 @@ export class Broker {
     clearInterval(this.retentionTimer);
     this.replication.close();
     this.groups.close();
-    this.persist();
     this.topics.closeAll();
-  }
-
-  private persist(): void {
-    if (!this.store) return;
-    this.store.save({
-      version: 1,
-      clusterId: this.config.clusterId,
-      topics: [...this.topics.all()].map((t) => ({ name: t.name, id: t.id, partitions: t.partitions.length, configs: Object.fromEntries(t.configs) })),
-      nextProducerId: this.nextProducerId,
-      groups: this.groups.snapshot(),
-    });
-  }
-
-  private recover(): void {
-    const meta = this.store?.load();
-    if (!meta) return;
-    // A cluster node learns its topics from the metadata log, not from its own file.
-    if (!this.cluster) {
-      for (const t of meta.topics) {
-        const topic = this.topics.create(t.name, t.partitions, new Map(Object.entries(t.configs)), t.id);
-        for (const p of topic.partitions) rebuildProducerState(p);
-      }
-    }
-    this.nextProducerId = meta.nextProducerId;
-    // A cluster node loads group state from __consumer_offsets when it leads a partition of it.
-    if (meta.groups && !this.cluster) this.groups.restore(meta.groups);
-    this.log.info(`recovered ${meta.topics.length} topic(s) from ${this.config.dataDir}`);
   }
 }

@@ -63,7 +63,10 @@ export interface BrokerConfig {
   offsetsTopicPartitions: number;
   /** offsets.topic.replication.factor */
   offsetsTopicReplicationFactor: number;
-  /** Cluster mode only (issue #6): the controller listener and the quorum; undefined = a single node. */
+  /**
+   * The controller listener and the quorum of a replicated cluster (issue #6). Undefined: a single
+   * node, which runs the same controller as a one-voter quorum ({@link quorumConfig}).
+   */
   cluster?: ClusterConfig;
   /**
    * Test-only, no Kafka config: serve (and advertise in ApiVersions) only these versions of each
@@ -119,4 +122,21 @@ export function defaultBrokerConfig(overrides: Partial<BrokerConfig> = {}): Brok
     offsetsTopicReplicationFactor: 3,
     ...overrides,
   };
+}
+
+/**
+ * The control-plane settings this node runs with: `config.cluster`, or for a single node a quorum
+ * of one voter, itself (KRaft combined mode with one node), with Kafka's session defaults. A lone
+ * voter opens no controller listener, so its port is never bound.
+ */
+export function quorumConfig(config: BrokerConfig): ClusterConfig {
+  return (
+    config.cluster ?? {
+      controllerPort: 0,
+      voters: [{ id: config.nodeId, host: config.host, port: 0 }],
+      brokerSessionTimeoutMs: 9_000,
+      brokerHeartbeatIntervalMs: 2_000,
+      uncleanLeaderElection: false,
+    }
+  );
 }

@@ -180,6 +180,7 @@ export class ControlPlane extends EventEmitter<ControlPlaneEvents> {
       uncleanLeaderElectionEnable: options.uncleanLeaderElectionEnable,
       minInsyncReplicas: options.minInsyncReplicas,
       bugs: options.bugs,
+      localBroker: { id: options.nodeId, incarnationId: this.#incarnationId },
     });
     this.image.on('change', (delta) => this.emit('metadata', delta));
     this.#raft.on('commit', (data, index) => this.image.apply(data as MetadataRecord[], index));
@@ -207,9 +208,12 @@ export class ControlPlane extends EventEmitter<ControlPlaneEvents> {
 
   /** @internal Starts the listener, replays the local log, joins the quorum and starts the broker's lifecycle. */
   async start(): Promise<void> {
-    this.#server = await startRpcServer(this.#options.controllerHost, this.#options.controllerPort, (method, params) => this.#serve(method, params), this.#logger);
+    // A one-voter quorum (a single node) has no peer to listen for: it elects itself at once and
+    // calls its own controller in-process, so it opens no controller listener.
+    if (this.#clients.size > 0) this.#server = await startRpcServer(this.#options.controllerHost, this.#options.controllerPort, (method, params) => this.#serve(method, params), this.#logger);
     this.#raft.start();
-    this.#logger.info(`control plane ${this.nodeId}: controller listener on ${this.#options.controllerHost}:${this.#server.port}, metadata applied up to ${this.image.appliedIndex}`);
+    const listener = this.#server ? `controller listener on ${this.#options.controllerHost}:${this.#server.port}` : 'the only voter, no controller listener';
+    this.#logger.info(`control plane ${this.nodeId}: ${listener}, metadata applied up to ${this.image.appliedIndex}`);
     void this.#brokerLifecycle();
   }
 

@@ -100,6 +100,19 @@ describe('controller: brokers', () => {
     expect(value(await controller.registerBroker({ id: 1, host: '127.0.0.1', port: 9091, incarnationId: 'new' })).brokerEpoch).toBeGreaterThan(0);
   });
 
+  it('lets the broker of its own process (combined mode) replace a live registration at once, and only that one', async () => {
+    // A restarted single node: its controller replays the old registration, gives it a fresh
+    // session on activation, and its broker registers under a new incarnation.
+    const { controller, brokers, image } = await setup({ localBroker: { id: 1, incarnationId: 'restarted' } });
+    await brokers(2);
+    const old = image.broker(1)!.epoch;
+    expect(errorOf(await controller.registerBroker({ id: 2, host: '127.0.0.1', port: 9092, incarnationId: 'restarted' }))).toBe(ErrorCode.DUPLICATE_BROKER_REGISTRATION);
+    expect(errorOf(await controller.registerBroker({ id: 1, host: '127.0.0.1', port: 9091, incarnationId: 'other' }))).toBe(ErrorCode.DUPLICATE_BROKER_REGISTRATION);
+    const { brokerEpoch } = value(await controller.registerBroker({ id: 1, host: '127.0.0.1', port: 9191, incarnationId: 'restarted' }));
+    expect(brokerEpoch).toBeGreaterThan(old);
+    expect(image.broker(1)).toMatchObject({ port: 9191, fenced: true });
+  });
+
   it('fences a broker after the session timeout and a newly active controller gives everyone a fresh session', async () => {
     const { controller, image, brokers, passTime, clock, make } = await setup();
     await brokers(3);

@@ -45,6 +45,12 @@ export interface ControllerOptions {
   producerIdBlockSize?: number;
   /** Known bugs switched on (`--bug`): elect-outside-isr is the controller's. */
   bugs?: ReadonlySet<BugName>;
+  /**
+   * The broker that runs in this controller's process (combined mode). Its registration under a
+   * new incarnation replaces the old one at once: the old incarnation was this very process's
+   * predecessor, so it cannot be alive (a single node restarting must not wait out its own session).
+   */
+  localBroker?: { id: number; incarnationId: string };
 }
 
 export interface RegisterBrokerParams {
@@ -102,6 +108,7 @@ export class Controller {
   readonly #electOutsideIsr: boolean;
   readonly #minIsrDefault: number;
   readonly #elrEnabled: boolean;
+  readonly #localBroker: { id: number; incarnationId: string } | undefined;
 
   #active = false;
   /** Bumped on every activation so operations queued under an old one fail instead of running. */
@@ -125,6 +132,7 @@ export class Controller {
     this.#electOutsideIsr = options.bugs?.has('elect-outside-isr') ?? false;
     this.#minIsrDefault = options.minInsyncReplicas ?? 1;
     this.#elrEnabled = options.eligibleLeaderReplicasEnabled ?? true;
+    this.#localBroker = options.localBroker;
   }
 
   /**
@@ -184,7 +192,8 @@ export class Controller {
         this.#lastHeartbeat.set(params.id, now);
         return ok({ brokerEpoch: existing.epoch });
       }
-      if (existing && !existing.fenced && existing.incarnationId !== params.incarnationId && this.#sessionAlive(params.id, now) && !this.#shuttingDown.has(params.id)) {
+      const local = this.#localBroker?.id === params.id && this.#localBroker.incarnationId === params.incarnationId;
+      if (existing && !existing.fenced && existing.incarnationId !== params.incarnationId && !local && this.#sessionAlive(params.id, now) && !this.#shuttingDown.has(params.id)) {
         return fail(ErrorCode.DUPLICATE_BROKER_REGISTRATION, 'Another broker is registered with that broker id.');
       }
       const records: MetadataRecord[] = existing && !existing.fenced ? this.#fenceRecords(params.id) : [];

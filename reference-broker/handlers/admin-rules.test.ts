@@ -4,7 +4,7 @@ import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
 import { NULL_UUID } from '../../protocol/primitives/index.ts';
 import { validClientSoftware } from './api-versions.ts';
 import { CLUSTER_OPERATIONS, GROUP_OPERATIONS } from './authorized-operations.ts';
-import { duplicateNames, singleNodeAssignmentProblem } from './create-topics.ts';
+import { assignmentProblem, duplicateNames } from './create-topics.ts';
 import { planDeletion } from './delete-topics.ts';
 import { endpointTypeError } from './describe-cluster.ts';
 import { isSharePartitionKey } from './find-coordinator.ts';
@@ -80,13 +80,13 @@ describe('CreateTopics duplicates', () => {
 describe('CreateTopics manual assignment on one node (validateManualPartitionAssignment)', () => {
   const a = (partitionIndex: number, brokerIds: number[]) => ({ partitionIndex, brokerIds });
   it('takes partitions 0..n-1 on this node and refuses anything else', () => {
-    expect(singleNodeAssignmentProblem(1, [a(1, [1]), a(0, [1])])).toBeNull();
-    expect(singleNodeAssignmentProblem(1, [a(0, [99])])?.message).toMatch(/broker 99, but no such broker is registered/);
-    expect(singleNodeAssignmentProblem(1, [a(0, [1, 1])])?.message).toMatch(/broker 1 more than once/);
-    expect(singleNodeAssignmentProblem(1, [a(0, [])])?.message).toMatch(/empty replica list/);
-    expect(singleNodeAssignmentProblem(1, [a(0, [1]), a(0, [1])])?.message).toMatch(/multiple manual partition assignments for partition 0/);
-    expect(singleNodeAssignmentProblem(1, [a(0, [1]), a(2, [1])])?.message).toMatch(/consecutive/);
-    expect(singleNodeAssignmentProblem(1, [a(0, [1])])).toBeNull();
+    expect(assignmentProblem(new Set([1]), [a(1, [1]), a(0, [1])])).toBeNull();
+    expect(assignmentProblem(new Set([1]), [a(0, [99])])?.message).toMatch(/broker 99, but no such broker is registered/);
+    expect(assignmentProblem(new Set([1]), [a(0, [1, 1])])?.message).toMatch(/broker 1 more than once/);
+    expect(assignmentProblem(new Set([1]), [a(0, [])])?.message).toMatch(/empty replica list/);
+    expect(assignmentProblem(new Set([1]), [a(0, [1]), a(0, [1])])?.message).toMatch(/multiple manual partition assignments for partition 0/);
+    expect(assignmentProblem(new Set([1]), [a(0, [1]), a(2, [1])])?.message).toMatch(/consecutive/);
+    expect(assignmentProblem(new Set([1]), [a(0, [1])])).toBeNull();
   });
 });
 

@@ -1,8 +1,8 @@
 /**
  * CreateTopics (key 19), versions 2-7. Creates topics with a partition count and replication
- * factor (-1 takes the broker defaults, KIP-464), or with a manual replica assignment (a single
- * node can only assign itself; in a cluster the active controller checks and places the replicas,
- * forwarded over the controller listener). validateOnly checks without creating. Configs are
+ * factor (-1 takes the broker defaults, KIP-464), or with a manual replica assignment of
+ * registered brokers. The active controller creates the topic (forwarded over the controller
+ * listener when another node is the active one; a single node is its own controller). validateOnly checks without creating. Configs are
  * stored as given.
  *
  * Checks run in the order of Kafka 4.4's ControllerApis.createTopics and
@@ -26,7 +26,7 @@ import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 type Result = CreateTopicsResponse['topics'][number];
 type Creatable = CreateTopicsRequest['topics'][number];
 
-/** How long a cluster node waits for a topic the controller created to reach its own metadata. */
+/** How long a node waits for a topic the controller created to reach its own metadata. */
 const CLUSTER_PROPAGATION_WAIT_MS = 5_000;
 
 function failure(name: string, errorCode: number, errorMessage: string | null): Result {
@@ -42,12 +42,12 @@ export function duplicateNames(topics: readonly { name: string }[]): Set<string>
 }
 
 /**
- * Checks a manual replica assignment on a single node the way Kafka's ReplicationControlManager
+ * Checks a manual replica assignment the way Kafka's ReplicationControlManager
  * (validateManualPartitionAssignment) does: each partition once, a non-empty replica list of
- * registered brokers (here: this node) without repeats, the same replica count everywhere, and
- * partitions numbered 0..n-1.
+ * registered brokers without repeats, the same replica count everywhere, and partitions
+ * numbered 0..n-1.
  */
-export function singleNodeAssignmentProblem(nodeId: number, assignments: readonly { partitionIndex: number; brokerIds: readonly number[] }[]): { errorCode: number; message: string } | null {
+export function assignmentProblem(registered: ReadonlySet<number>, assignments: readonly { partitionIndex: number; brokerIds: readonly number[] }[]): { errorCode: number; message: string } | null {
   const bad = (message: string) => ({ errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, message });
   const seen = new Set<number>();
   let replicationFactor: number | undefined;
@@ -57,7 +57,7 @@ export function singleNodeAssignmentProblem(nodeId: number, assignments: readonl
     if (a.brokerIds.length === 0) return bad('The manual partition assignment includes an empty replica list.');
     const sorted = [...a.brokerIds].sort((x, y) => x - y);
     for (const [i, id] of sorted.entries()) {
-      if (id !== nodeId) return bad(`The manual partition assignment includes broker ${id}, but no such broker is registered.`);
+      if (!registered.has(id)) return bad(`The manual partition assignment includes broker ${id}, but no such broker is registered.`);
       if (i > 0 && sorted[i - 1] === id) return bad(`The manual partition assignment includes the broker ${id} more than once.`);
     }
     if (replicationFactor !== undefined && sorted.length !== replicationFactor) {
@@ -81,11 +81,7 @@ export function createTopicProblem(broker: Broker, t: Creatable): { errorCode: n
   if (t.assignments.length > 0) {
     if (t.replicationFactor !== -1) return { errorCode: ErrorCode.INVALID_REQUEST, message: 'A manual partition assignment was specified, but replication factor was not set to -1.' };
     if (t.numPartitions !== -1) return { errorCode: ErrorCode.INVALID_REQUEST, message: 'A manual partition assignment was specified, but numPartitions was not set to -1.' };
-    if (!broker.cluster) return singleNodeAssignmentProblem(broker.nodeId, t.assignments);
-    // In a cluster the active controller checks the replicas against the brokers it knows; it gets them in partition order.
-    const indexes = t.assignments.map((a) => a.partitionIndex).sort((a, b) => a - b);
-    if (indexes.some((p, i) => p !== i)) return { errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, message: 'partitions should be a consecutive 0-based integer sequence' };
-    return null;
+    return assignmentProblem(new Set(broker.controlPlane.brokers().map((b) => b.id)), t.assignments);
   }
   if (t.replicationFactor < -1 || t.replicationFactor === 0) return { errorCode: ErrorCode.INVALID_REPLICATION_FACTOR, message: 'Replication factor must be larger than 0, or -1 to use the default value.' };
   if (t.numPartitions < -1 || t.numPartitions === 0) return { errorCode: ErrorCode.INVALID_PARTITIONS, message: 'Number of partitions was set to an invalid non-positive value.' };
@@ -119,16 +115,11 @@ async function createOne(broker: Broker, t: Creatable, validateOnly: boolean): P
   });
   // Kafka's controller draws the id before it knows whether the request only validates.
   if (validateOnly) return created(randomUUID());
-  if (broker.cluster) {
-    // The active controller decides; answer once this node has the topic in its metadata too.
-    const answer = await broker.cluster.createTopic({ name: t.name, numPartitions: partitions, replicationFactor, configs: Object.fromEntries(configs), assignments: assignments?.map((a) => [...a.brokerIds]) });
-    if (answer.errorCode !== ErrorCode.NONE) return failure(t.name, answer.errorCode, answer.errorMessage);
-    await broker.awaitTopic(t.name, CLUSTER_PROPAGATION_WAIT_MS);
-    return created(answer.topicId ?? broker.topics.get(t.name)?.id ?? NULL_UUID);
-  }
-  const topic = broker.createTopic(t.name, partitions, replicationFactor, configs);
-  if ('errorCode' in topic) return failure(t.name, topic.errorCode, topic.message);
-  return created(topic.id);
+  // The active controller decides; answer once this node has the topic in its metadata too.
+  const answer = await broker.controlPlane.createTopic({ name: t.name, numPartitions: partitions, replicationFactor, configs: Object.fromEntries(configs), assignments: assignments?.map((a) => [...a.brokerIds]) });
+  if (answer.errorCode !== ErrorCode.NONE) return failure(t.name, answer.errorCode, answer.errorMessage);
+  await broker.awaitTopic(t.name, CLUSTER_PROPAGATION_WAIT_MS);
+  return created(answer.topicId ?? broker.topics.get(t.name)?.id ?? NULL_UUID);
 }
 
 export const createTopicsHandler: ApiHandler<CreateTopicsRequest, CreateTopicsResponse> = {

@@ -61,12 +61,8 @@ export function planDeletion(topicNames: readonly string[], topics: readonly { n
 async function deleteTopic(broker: Broker, name: string, topicId: string): Promise<Result> {
   const topic = broker.topics.get(name)!;
   if (topic.internal) return { name, topicId, errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION, errorMessage: 'Internal topics cannot be deleted' };
-  if (broker.cluster) {
-    const answer = await broker.cluster.deleteTopic(name);
-    if (answer.errorCode !== ErrorCode.NONE) return { name, topicId, errorCode: answer.errorCode, errorMessage: answer.errorMessage };
-  } else {
-    broker.deleteTopic(name);
-  }
+  const answer = await broker.controlPlane.deleteTopic(name);
+  if (answer.errorCode !== ErrorCode.NONE) return { name, topicId, errorCode: answer.errorCode, errorMessage: answer.errorMessage };
   return { name, topicId, errorCode: ErrorCode.NONE, errorMessage: null };
 }
 

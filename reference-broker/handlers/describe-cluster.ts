@@ -36,7 +36,7 @@ export const describeClusterHandler: ApiHandler<DescribeClusterRequest, Describe
       return { throttleTimeMs: 0, errorCode: error, errorMessage, endpointType: BROKERS_ENDPOINT, clusterId: '', controllerId: -1, brokers: [], clusterAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED };
     }
     // v2 (KIP-1073) asks for fenced brokers too; earlier versions list the live ones, as Metadata does.
-    const all = broker.cluster ? broker.cluster.brokers().filter((b) => !b.fenced || req.includeFencedBrokers).sort((a, b) => a.id - b.id) : [{ id: broker.nodeId, ...broker.endpoint, fenced: false }];
+    const all = broker.controlPlane.brokers().filter((b) => !b.fenced || req.includeFencedBrokers).sort((a, b) => a.id - b.id);
     const brokers = all.map((b) => ({ brokerId: b.id, host: b.host, port: b.port, rack: null, isFenced: b.fenced }));
     return {
       throttleTimeMs: 0,

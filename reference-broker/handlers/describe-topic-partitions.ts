@@ -54,7 +54,7 @@ function partitionsOf(broker: Broker, name: string, from: number, max: number): 
   const topic = broker.topics.get(name);
   if (!topic) return undefined;
   const offline = broker.fencedBrokerIds();
-  const registered = broker.cluster ? new Set(broker.cluster.brokers().map((b) => b.id)) : new Set([broker.nodeId]);
+  const registered = new Set(broker.controlPlane.brokers().map((b) => b.id));
   const upper = Math.min(topic.partitions.length, from + max);
   const partitions: PartitionEntry[] = [];
   for (let i = from; i < upper; i++) {

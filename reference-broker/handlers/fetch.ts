@@ -33,7 +33,6 @@ import { applyFetchBugs } from '../bugs/fetch-bugs.ts';
 import { epochEndOffset } from '../topics/epoch-end-offset.ts';
 import type { Partition } from '../topics/topic-registry.ts';
 import type { ApiHandler } from './handler.ts';
-import { ensureLeaderEpochStart } from './leader-epoch-start.ts';
 import { specVersions } from './spec-versions.ts';
 import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
@@ -143,7 +142,6 @@ function readPartition(broker: Broker, w: Wanted, ctx: { apiVersion: number; rep
   const consumerEnd = Math.max(log.logStartOffset, broker.bugs.consumerHighWatermark(`${partition.topic}-${partition.index}`, log.highWatermark));
   const highWatermark = isFollower ? log.highWatermark : consumerEnd;
   if (p.lastFetchedEpoch >= 0) {
-    ensureLeaderEpochStart(broker, partition);
     const end = epochEndOffset(log, p.lastFetchedEpoch);
     // An epoch the leader cannot place, or a position below the log start: OffsetOutOfRangeException.
     if (end.leaderEpoch < 0 || end.endOffset < 0 || fetchOffset < log.logStartOffset) return fail(ErrorCode.OFFSET_OUT_OF_RANGE);

@@ -1,6 +1,7 @@
 /**
- * FindCoordinator (key 10), versions 0-6 (v4+ batches keys, KIP-699). A single node coordinates
- * every consumer group; in a cluster, the leader of the group's __consumer_offsets partition does.
+ * FindCoordinator (key 10), versions 0-6 (v4+ batches keys, KIP-699). The leader of the group's
+ * __consumer_offsets partition coordinates it (a single node leads them all); before that topic
+ * exists the controller is asked for it and the answer is COORDINATOR_NOT_AVAILABLE, as Kafka's.
  * An empty group id is a group id like any other (Kafka hashes it to a partition and answers).
  *
  * Key types other than a group follow Kafka's KafkaApis.getCoordinator: transaction coordinators
@@ -58,14 +59,10 @@ function failed(key: string, errorCode: number, errorMessage: string | null): Co
 }
 
 function groupCoordinator(broker: Broker, key: string): Coordinator {
-  if (broker.groupState) {
-    const found = broker.groupState.coordinatorFor(key);
-    const node = found.errorCode === ErrorCode.NONE ? broker.cluster!.brokers().find((b) => b.id === found.nodeId && !b.fenced) : undefined;
-    if (!node) return failed(key, ErrorCode.COORDINATOR_NOT_AVAILABLE, null);
-    return { key, nodeId: node.id, host: node.host, port: node.port, errorCode: ErrorCode.NONE, errorMessage: null };
-  }
-  const { host, port } = broker.endpoint;
-  return { key, nodeId: broker.nodeId, host, port, errorCode: ErrorCode.NONE, errorMessage: null };
+  const found = broker.groupState.coordinatorFor(key);
+  const node = found.errorCode === ErrorCode.NONE ? broker.controlPlane.brokers().find((b) => b.id === found.nodeId && !b.fenced) : undefined;
+  if (!node) return failed(key, ErrorCode.COORDINATOR_NOT_AVAILABLE, null);
+  return { key, nodeId: node.id, host: node.host, port: node.port, errorCode: ErrorCode.NONE, errorMessage: null };
 }
 
 /** The answer for one key of `keyType`, as Kafka's getCoordinator gives it. */

@@ -15,7 +15,6 @@ import type { Partition } from '../topics/topic-registry.ts';
 import type { Broker } from '../broker.ts';
 import type { BugSwitch } from '../bugs/known-bugs.ts';
 import type { ApiHandler } from './handler.ts';
-import { ensureLeaderEpochStart } from './leader-epoch-start.ts';
 import { specVersions } from './spec-versions.ts';
 import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
@@ -118,6 +117,5 @@ function partitionAnswer(broker: Broker, partition: Partition | undefined, p: Pa
     return answer(p.partitionIndex, p.currentLeaderEpoch < partition.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH);
   }
   if (!broker.replication.isLeader(partition)) return answer(p.partitionIndex, ErrorCode.NOT_LEADER_OR_FOLLOWER);
-  ensureLeaderEpochStart(broker, partition);
   return lookup(partition, timestamp, broker.bugs);
 }

@@ -63,9 +63,8 @@ function missingTopic(broker: Broker, name: string, autoCreate: boolean): TopicE
   if (topicNameProblem(name)) return errorEntry(name, NULL_UUID, ErrorCode.INVALID_TOPIC_EXCEPTION);
   if (autoCreate) {
     // Kafka sends the creation to the controller and answers before it is done; a failed creation
-    // is only logged. The single node creates it at once, the cluster asks its controller.
-    if (broker.cluster) broker.requestTopicCreation(name);
-    else broker.topicOrAutoCreate(name, true);
+    // is only logged.
+    broker.requestTopicCreation(name);
   }
   return errorEntry(name, NULL_UUID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
 }

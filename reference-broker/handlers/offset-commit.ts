@@ -103,8 +103,8 @@ export const offsetCommitHandler: ApiHandler<OffsetCommitRequest, OffsetCommitRe
           partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, committedOffset: Number(p.committedOffset), committedLeaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata })),
         })),
       });
-      // A cluster node answers once the commit is on the in-sync replicas of the group's __consumer_offsets partition.
-      const durable = broker.groupState ? await broker.groupState.awaitDurable(req.groupId) : ErrorCode.NONE;
+      // Answered once the commit is on the in-sync replicas of the group's __consumer_offsets partition.
+      const durable = await broker.groupState.awaitDurable(req.groupId);
       const settled = (p: PartitionAnswer): PartitionAnswer => (p.errorCode === ErrorCode.NONE && durable !== ErrorCode.NONE ? { ...p, errorCode: durable } : p);
       // The coordinator answers its topics in the order asked, each with the id it was asked with.
       answer.merge(r.topics.map((t, i) => ({ name: t.name, topicId: toCommit[i]!.topicId, partitions: t.partitions.map(settled) })));

@@ -9,7 +9,6 @@ import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
 import type { OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse } from '../../protocol/messages/generated/index.ts';
 import { epochEndOffset } from '../topics/epoch-end-offset.ts';
 import type { ApiHandler } from './handler.ts';
-import { ensureLeaderEpochStart } from './leader-epoch-start.ts';
 import { specVersions } from './spec-versions.ts';
 import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
@@ -29,7 +28,6 @@ export const offsetForLeaderEpochHandler: ApiHandler<OffsetForLeaderEpochRequest
             return fail(p.currentLeaderEpoch < partition.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH);
           }
           if (!broker.replication.isLeader(partition)) return fail(ErrorCode.NOT_LEADER_OR_FOLLOWER);
-          ensureLeaderEpochStart(broker, partition);
           const end = epochEndOffset(partition.log, p.leaderEpoch);
           return { errorCode: ErrorCode.NONE, partition: p.partition, leaderEpoch: end.leaderEpoch, endOffset: BigInt(end.endOffset) };
         }),

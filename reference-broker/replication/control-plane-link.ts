@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
 import { startControlPlane, type ControllerResult } from '../cluster/control-plane.ts';
-import type { BrokerConfig } from '../config.ts';
+import { quorumConfig, type BrokerConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { ClusterLink, ErrorAnswer } from './cluster-link.ts';
 
@@ -9,12 +9,13 @@ function answer<T>(r: ControllerResult<T>): ErrorAnswer & { value?: T } {
 }
 
 /**
- * Starts this node's control plane (reference-broker/cluster/) and presents it to the data plane
+ * Starts this node's control plane (reference-broker/cluster/; a one-voter quorum for a single
+ * node) and presents it to the data plane
  * as a {@link ClusterLink}: the metadata image this node applied, and the calls its broker makes
  * to the active controller. The metadata log lives in `<data-dir>/__cluster_metadata-0`.
  */
 export async function startControlPlaneLink(config: BrokerConfig, endpoint: { host: string; port: number }, log: Logger): Promise<ClusterLink> {
-  const cluster = config.cluster!;
+  const cluster = quorumConfig(config);
   const plane = await startControlPlane({
     nodeId: config.nodeId,
     voters: cluster.voters,

@@ -3,8 +3,9 @@
  * node leads or follows (from the controller's committed metadata), the high watermark of the
  * partitions it leads, waiting produces with acks=all, and ISR changes it asks the controller for.
  *
- * A single node (no cluster link) leads every partition alone: its ISR is itself, so the high
- * watermark follows every append and acks=all answers at once — the same code path, one replica.
+ * A single node is a cluster of one: the controller makes it leader of every partition with an
+ * ISR of itself, so the high watermark follows every append and acks=all answers at once — the
+ * same code path, one replica.
  *
  * Kafka's rules kept here:
  * - the high watermark is the smallest log end offset of the in-sync replicas and only moves
@@ -52,34 +53,27 @@ function key(p: { topic: string; index: number }): string {
 /** Replica roles, high watermarks and acks=all waits of one broker node. */
 export class ReplicaManager {
   private readonly broker: Broker;
-  private readonly link: ClusterLink | undefined;
+  private readonly link: ClusterLink;
   private readonly leaders = new Map<string, LeaderContext>();
   private readonly waiters = new Map<string, Set<Waiter>>();
   private readonly fetchers = new Map<number, ReplicaFetcher>();
-  private readonly isrTimer: NodeJS.Timeout | undefined;
+  private readonly isrTimer: NodeJS.Timeout;
   private closed = false;
 
-  constructor(broker: Broker, link?: ClusterLink) {
+  constructor(broker: Broker, link: ClusterLink) {
     this.broker = broker;
     this.link = link;
-    if (link) {
-      link.onChange(() => this.reconcile());
-      // The link may have applied metadata (replayed from disk) before this node's broker existed.
-      queueMicrotask(() => this.reconcile());
-      const every = Math.max(MIN_ISR_CHECK_MS, Math.floor(broker.config.replicaLagTimeMaxMs / 2));
-      this.isrTimer = setInterval(() => this.shrinkLaggingIsrs(), every);
-      this.isrTimer.unref();
-    }
-  }
-
-  /** True when this node is one of several (the replicated reference cluster). */
-  get clustered(): boolean {
-    return this.link !== undefined;
+    link.onChange(() => this.reconcile());
+    // The link may have applied metadata (replayed from disk) before this node's broker existed.
+    queueMicrotask(() => this.reconcile());
+    const every = Math.max(MIN_ISR_CHECK_MS, Math.floor(broker.config.replicaLagTimeMaxMs / 2));
+    this.isrTimer = setInterval(() => this.shrinkLaggingIsrs(), every);
+    this.isrTimer.unref();
   }
 
   /** True when this node leads `p` and may append to it and serve its reads. */
   isLeader(p: Partition): boolean {
-    return p.leaderId === this.broker.nodeId && (!this.link || this.leaders.has(key(p)));
+    return p.leaderId === this.broker.nodeId && this.leaders.has(key(p));
   }
 
   /** Called after a leader appended to `p` (a produce): the high watermark may move. */
@@ -155,7 +149,7 @@ export class ReplicaManager {
    * it answers NOT_LEADER_OR_FOLLOWER or FENCED_LEADER_EPOCH until the metadata catches up.
    */
   reconcile(): void {
-    if (!this.link || this.closed) return;
+    if (this.closed) return;
     const me = this.broker.nodeId;
     const self = this.link.brokers().find((b) => b.id === me);
     const ready = self !== undefined && !self.fenced && this.link.brokerEpoch >= 0;
@@ -190,7 +184,7 @@ export class ReplicaManager {
       for (const p of topic.partitions) this.stopReplica(p);
       this.broker.topics.delete(topic.name);
     }
-    this.broker.groupState?.leadershipChanged();
+    this.broker.groupState.leadershipChanged();
   }
 
   private ensureTopic(t: ClusterTopic) {
@@ -232,7 +226,7 @@ export class ReplicaManager {
     for (const [id, f] of this.fetchers) if (id !== leaderId) f.remove(p);
     let fetcher = this.fetchers.get(leaderId);
     if (!fetcher) {
-      fetcher = new ReplicaFetcher(this.broker, leaderId, () => this.link!.brokers().find((b) => b.id === leaderId), () => this.link!.brokerEpoch);
+      fetcher = new ReplicaFetcher(this.broker, leaderId, () => this.link.brokers().find((b) => b.id === leaderId), () => this.link.brokerEpoch);
       this.fetchers.set(leaderId, fetcher);
     }
     fetcher.add(p);
@@ -257,18 +251,12 @@ export class ReplicaManager {
   private maybeAdvanceHighWatermark(p: Partition): void {
     const ctx = this.leaders.get(key(p));
     const log = p.log;
-    let candidate: number;
-    if (ctx) {
-      // Strict min ISR (KIP-966; Partition.maybeIncrementLeaderHW returns early `if (isUnderMinIsr)`):
-      // what a short ISR holds is not committed, so an acks=1 record written now stays invisible until the ISR recovers.
-      if (p.isr.length < effectiveMinIsr(this.broker, p)) return;
-      const isr = ctx.pendingIsr ? [...new Set([...p.isr, ...ctx.pendingIsr])] : p.isr;
-      candidate = this.broker.bugs.strikes('advance-hw-early') ? log.logEndOffset : ctx.progress.isrLogEndOffset(isr, log.logEndOffset);
-    } else if (!this.link) {
-      candidate = log.logEndOffset;
-    } else {
-      return;
-    }
+    if (!ctx) return;
+    // Strict min ISR (KIP-966; Partition.maybeIncrementLeaderHW returns early `if (isUnderMinIsr)`):
+    // what a short ISR holds is not committed, so an acks=1 record written now stays invisible until the ISR recovers.
+    if (p.isr.length < effectiveMinIsr(this.broker, p)) return;
+    const isr = ctx.pendingIsr ? [...new Set([...p.isr, ...ctx.pendingIsr])] : p.isr;
+    const candidate = this.broker.bugs.strikes('advance-hw-early') ? log.logEndOffset : ctx.progress.isrLogEndOffset(isr, log.logEndOffset);
     if (candidate <= log.highWatermark) return;
     log.highWatermark = candidate;
     const set = this.waiters.get(key(p));
@@ -290,7 +278,6 @@ export class ReplicaManager {
   }
 
   private alterIsr(ctx: LeaderContext, newIsr: number[]): void {
-    if (!this.link) return;
     const p = ctx.partition;
     ctx.pendingIsr = newIsr;
     void this.link.alterPartition({ topic: p.topic, partition: p.index, leaderEpoch: ctx.leaderEpoch, partitionEpoch: p.partitionEpoch, newIsr }).then((answer) => {

@@ -7,7 +7,7 @@
  * holds the owner's pid and host; a lock whose pid is not running any more (a broker killed
  * with -9) is stale and taken over.
  */
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -176,4 +176,23 @@ function takeOverStale(path: string, staleText: string): void {
   } catch {
     // Gone already.
   }
+}
+
+/** The metadata file of reference brokers from before the one-voter metadata log (issue 14). */
+export const LEGACY_METADATA_FILE = 'kconform-metadata.json';
+
+/**
+ * Refuses a data directory written by a single-node reference broker from before every node ran
+ * the controller quorum: its topics, producer ids and committed offsets are in
+ * `kconform-metadata.json`, which this broker no longer reads. Starting on it anyway would serve
+ * an empty cluster over partition logs it does not know, so the start fails naming the file
+ * (exit 3). Nothing is changed in the directory.
+ * @throws DataDirError
+ */
+export function refuseLegacyMetadata(dir: string): void {
+  const path = join(dir, LEGACY_METADATA_FILE);
+  if (!existsSync(path)) return;
+  throw new DataDirError(
+    `data directory ${dir} was written by an older reference broker (${LEGACY_METADATA_FILE}; metadata now lives in __cluster_metadata-0): start on an empty --data-dir or move this one away`,
+  );
 }

@@ -5,7 +5,7 @@
  * The defaults and limits were read off Kafka 4.4.0 (its CreateTopics answer and a validateOnly
  * request per limit); `topic-config.test.ts` pins them.
  */
-import type { BrokerConfig } from '../config.ts';
+import { quorumConfig, type BrokerConfig } from '../config.ts';
 import type { LogConfig } from '../log/index.ts';
 
 type ConfigType = 'int' | 'long' | 'double' | 'boolean' | 'string' | 'list' | 'throttled-replicas';
@@ -201,7 +201,7 @@ export function brokerTopicDefaults(config: BrokerConfig): Map<string, BrokerTop
     ['retention.ms', String(config.retentionMs)],
     ['flush.messages', Number.isFinite(config.flushMessages) ? String(config.flushMessages) : LONG_MAX],
     ['max.message.bytes', String(config.messageMaxBytes)],
-    ['unclean.leader.election.enable', String(config.cluster?.uncleanLeaderElection ?? false)],
+    ['unclean.leader.election.enable', String(quorumConfig(config).uncleanLeaderElection)],
   ];
   const out = new Map<string, BrokerTopicDefault>();
   for (const [name, value] of settings) {

@@ -10,7 +10,7 @@ export interface Partition {
   readonly index: number;
   readonly log: PartitionLog;
   readonly producers: PartitionProducerState;
-  /** The leader's epoch as the controller last said (a single node: always 0). */
+  /** The leader's epoch as the controller last said. */
   leaderEpoch: number;
   /** Node ids holding a replica, preferred leader first (a single node: just itself). */
   replicas: number[];
@@ -20,9 +20,9 @@ export interface Partition {
   leaderId: number;
   /** Bumped by the controller on every change of leader or ISR (KIP-497's partition epoch). */
   partitionEpoch: number;
-  /** Eligible leader replicas as the controller last said (KIP-966; a single node: none). */
+  /** Eligible leader replicas as the controller last said (KIP-966). */
   elr?: number[];
-  /** The last known leader once the ISR became empty (KIP-966; a single node: none). */
+  /** The last known leader once the ISR became empty (KIP-966). */
   lastKnownElr?: number[];
 }
 
@@ -66,7 +66,7 @@ export class TopicRegistry {
   private readonly openLog: LogFactory;
   private readonly localNodeId: number;
 
-  /** `localNodeId` leads every partition created without an assignment (a single node). */
+  /** `localNodeId` leads every partition created without an assignment (unit tests; the broker always passes the controller's). */
   constructor(openLog: LogFactory, localNodeId = 1) {
     this.openLog = openLog;
     this.localNodeId = localNodeId;

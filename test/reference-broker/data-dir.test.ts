@@ -1,10 +1,10 @@
 /**
  * `kconform broker --data-dir` refuses a directory it cannot own, before it says "ready": a
- * second broker on the same directory (Kafka's `.lock`), a read-only directory, a file, a torn
- * kconform-metadata.json. Each is one line on stderr and the right exit code, and the broker
+ * second broker on the same directory (Kafka's `.lock`), a read-only directory, a file, a
+ * directory an older broker wrote (kconform-metadata.json). Each is one line on stderr and the right exit code, and the broker
  * that owns the directory keeps every acknowledged record.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -96,20 +96,45 @@ describe('kconform broker --data-dir', () => {
     }
   }, 60_000);
 
-  it('names a torn kconform-metadata.json (exit 3, one line)', async () => {
-    const dataDir = join(scratch, 'torn-meta');
-    const first = spawnBroker(['--port', '0', '--data-dir', dataDir]);
-    const bootstrap = await waitReady(first);
-    const c = await RawClient.connect(bootstrap);
-    await c.request(ApiKey.CreateTopics, 7, createTopicBody(uniqueTopic('meta')));
-    c.close();
-    await first.stop();
-    const path = join(dataDir, 'kconform-metadata.json');
-    writeFileSync(path, '{"version":1,"clusterId":"kconform-ref');
+  it('refuses a data dir written by a broker from before the one-voter metadata log (exit 3, one line), and changes nothing in it', async () => {
+    // What a single-node broker before issue 14 left: its topic list, producer ids and group
+    // offsets in kconform-metadata.json (the shape its MetadataStore wrote) beside the partition logs.
+    const dataDir = join(scratch, 'json-era');
+    mkdirSync(join(dataDir, 'orders-0'), { recursive: true });
+    const legacy = join(dataDir, 'kconform-metadata.json');
+    const stored = JSON.stringify({ version: 1, clusterId: 'kconform-reference-0001', topics: [{ name: 'orders', id: 'x8E6bJg0Rf2oZ3VxlVn8ZQ', partitions: 1, configs: {} }], nextProducerId: 1003, groups: { version: 1, groups: [], offsets: [] } });
+    writeFileSync(legacy, stored);
     const p = spawnBroker(['--port', '0', '--data-dir', dataDir]);
     expect(await p.exited).toBe(3);
     const lines = refusal(p.output());
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain(`${path} is damaged`);
+    expect(lines[0]).toContain(`data directory ${dataDir} was written by an older reference broker (kconform-metadata.json`);
+    expect(p.output()).not.toContain('ready');
+    expect(readFileSync(legacy, 'utf8')).toBe(stored);
+    expect(readdirSync(dataDir).sort()).toEqual(['kconform-metadata.json', 'orders-0']);
+  }, 60_000);
+
+  it('keeps its topics across a restart in the metadata log (__cluster_metadata-0), writing no kconform-metadata.json', async () => {
+    const dataDir = join(scratch, 'one-voter');
+    const topic = uniqueTopic('restart');
+    const first = spawnBroker(['--port', '0', '--data-dir', dataDir]);
+    try {
+      const bootstrap = await waitReady(first);
+      const c = await RawClient.connect(bootstrap);
+      expect((await c.request(ApiKey.CreateTopics, 7, createTopicBody(topic))).topics[0]?.errorCode).toBe(0);
+      c.close();
+      await produceN(bootstrap, topic, 0, 100);
+    } finally {
+      await first.stop();
+    }
+    expect(readdirSync(dataDir)).toContain('__cluster_metadata-0');
+    expect(readdirSync(dataDir)).not.toContain('kconform-metadata.json');
+    const again = spawnBroker(['--port', '0', '--data-dir', dataDir]);
+    try {
+      const values = (await readLog(await waitReady(again), topic)).map((r) => r.value);
+      expect(values).toEqual(Array.from({ length: 100 }, (_, i) => `r${i}`));
+    } finally {
+      await again.stop();
+    }
   }, 60_000);
 });
