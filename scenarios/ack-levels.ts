@@ -2,12 +2,11 @@ import fc from 'fast-check';
 import type { Producer } from 'kafkajs';
 import { RawClient } from '../protocol/client/raw-client.ts';
 import { produceBody } from '../harness/drivers/request-bodies.ts';
-import type { Op } from '../harness/history/history.ts';
-import { NEMESIS } from '../harness/nemesis/nemesis.ts';
 import { encodeRequest } from '../protocol/messages/frames.ts';
 import { buildRecordBatch } from '../protocol/records/batch-builder.ts';
-import { FINAL_READ, REPLAY_READ, SEND, contentKey, type RecordRef } from '../harness/history/ops.ts';
-import type { CheckResult } from '../harness/history/check-result.ts';
+import { FINAL_READ, REPLAY_READ, SEND } from '../harness/history/ops.ts';
+import { ACKS0_PROBE, ackProcess, MIN_ISR_PROCESS, NOT_ENOUGH_REPLICAS, type AckLevelsPlan, type MinIsrCap } from './checkers/ack-levels.ts';
+import { recordPlan } from './plan-ops.ts';
 import { LeaderRouter } from './leader-router.ts';
 import { LATEST, listOffset, listOffsetRouted, produceRouted, RAW_VERSIONS, readRange } from './raw-reads.ts';
 import { readFromBeginning } from './read-from-beginning.ts';
@@ -28,7 +27,7 @@ interface Step {
 }
 
 /** The history's process for a level and driver; acks=0 always goes raw (no answer to wait for). */
-const processOf = (acks: Acks, driver: Driver) => (acks === 0 ? 'acks0-raw' : `acks${acks === -1 ? 'all' : '1'}-${driver}`);
+const processOf = ackProcess;
 
 /** How long the acks=0 probe waits for an answer that must not come. */
 const NO_RESPONSE_WAIT_MS = 500;
@@ -105,7 +104,7 @@ async function send(ctx: ScenarioContext, d: Drivers, topic: string, step: Step,
  */
 async function probeNoResponse(ctx: ScenarioContext, bootstrap: string, topic: string): Promise<{ answered: boolean; detail: string }> {
   const value = JSON.stringify({ run: ctx.runId, probe: 'acks=0' });
-  const op = ctx.history.invoke('acks0-probe', SEND, { topic, partition: 0, key: 'acks=0', value, acks: 0 });
+  const op = ctx.history.invoke(ACKS0_PROBE, SEND, { topic, partition: 0, key: 'acks=0', value, acks: 0 });
   const probe = await RawClient.connect(bootstrap, 'kconform-acks0-probe');
   try {
     const body = produceBody(topic, buildRecordBatch([{ key: 'acks=0', value }]), { acks: 0 });
@@ -119,7 +118,7 @@ async function probeNoResponse(ctx: ScenarioContext, bootstrap: string, topic: s
       // was a false alarm on kafka@4.4.0 --brokers 3 --faults (seed 11).
       (err: Error) => ({ answered: false, detail: err.message }),
     );
-    op.info(`acks=0 probe: ${answer.answered ? 'the broker answered' : `no answer within ${NO_RESPONSE_WAIT_MS} ms`}`, { topic, partition: 0, key: 'acks=0', value, acks: 0, answered: answer.answered });
+    op.info(`acks=0 probe: ${answer.answered ? 'the broker answered' : `no answer within ${NO_RESPONSE_WAIT_MS} ms`}`, { topic, partition: 0, key: 'acks=0', value, acks: 0, answered: answer.answered, detail: answer.detail });
     // A broker handles one connection's requests in order: once this is answered, the probe is in the log.
     if (!probe.closed) await listOffset(probe, topic, 0, LATEST);
     return answer;
@@ -128,55 +127,6 @@ async function probeNoResponse(ctx: ScenarioContext, bootstrap: string, topic: s
   }
 }
 
-const completions = (ops: readonly Op[], process: string) => ops.filter((o) => o.f === SEND && o.type !== 'invoke' && o.process === process);
-const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]! : NaN);
-
-/**
- * acks=1 and acks=all answers carry an offset; acks=0 records are counted as read back or not.
- * A send answered with an error, or not answered, is an anomaly on a healthy node; while the
- * nemesis was at work (a node killed or paused) it is what a client must expect, and is counted.
- */
-function checkAnswers(ops: readonly Op[], acks0Probe: { answered: boolean; detail: string }): CheckResult[] {
-  const faults = ops.some((o) => o.process === NEMESIS);
-  const witnesses: unknown[] = [];
-  const parts: string[] = [];
-  let unanswered = 0;
-  for (const acks of [1, -1] as const) {
-    const done = [...completions(ops, processOf(acks, 'raw')), ...completions(ops, processOf(acks, 'kafkajs'))];
-    for (const o of done) {
-      if (o.type === 'ok' && Number.isInteger((o.value as RecordRef).offset) && (o.value as RecordRef).offset >= 0) continue;
-      if (o.type !== 'ok' && faults) {
-        unanswered++;
-        continue;
-      }
-      witnesses.push({ acks, problem: o.type === 'ok' ? 'acknowledged without an offset' : `no acknowledgement (${o.type})`, op: o });
-    }
-    const ms = done.filter((o) => o.type === 'ok').map((o) => (o.value as { ms: number }).ms);
-    parts.push(`acks=${acks === -1 ? 'all' : 1}: ${ms.length}/${done.length} acknowledged with offsets (median ${median(ms).toFixed(1)} ms)`);
-  }
-  if (unanswered) parts.push(`${unanswered} failed or unanswered while faults were injected (allowed)`);
-  const read = new Set(ops.filter((o) => o.process === FINAL_READ && o.type === 'ok' && o.f === 'poll').flatMap((o) => (o.value as { records: RecordRef[] }).records.map(contentKey)));
-  const acks0 = ops.filter((o) => o.f === SEND && o.type === 'invoke' && (o.value as { acks?: number }).acks === 0);
-  const acks0Read = acks0.filter((o) => read.has(contentKey(o.value as RecordRef))).length;
-  return [
-    {
-      checker: 'ack-answers',
-      valid: witnesses.length === 0,
-      summary: witnesses.length === 0 ? parts.join('; ') : `${witnesses.length} acks=1/all send(s) not acknowledged with an offset; ${parts.join('; ')}`,
-      witnesses: witnesses.slice(0, 20),
-      count: witnesses.length,
-    },
-    {
-      checker: 'acks0-no-response',
-      valid: !acks0Probe.answered,
-      // acks=0 may lose records: how many came back is reported, not judged.
-      summary: `${acks0Probe.answered ? 'the broker answered an acks=0 Produce' : `no answer to an acks=0 Produce within ${NO_RESPONSE_WAIT_MS} ms`}; ${acks0Read} of ${acks0.length} acks=0 record(s) were read back (loss allowed)`,
-      witnesses: acks0Probe.answered ? [{ probe: acks0Probe.detail }] : [],
-    },
-  ];
-}
-
-const NOT_ENOUGH_REPLICAS = 19;
 
 /**
  * Whether the target caps min.insync.replicas at the replica count, as Kafka does since 3.7
@@ -186,7 +136,7 @@ const NOT_ENOUGH_REPLICAS = 19;
  * it expects that release's answer; a broker whose release it cannot know (external@) may
  * behave as either generation of Kafka.
  */
-export function minIsrCap(spec: TargetSpec): 'capped' | 'uncapped' | 'either' {
+export function minIsrCap(spec: TargetSpec): MinIsrCap {
   const release = kindOf(spec).kafkaRelease(spec);
   if (!release) return 'either';
   try {
@@ -204,46 +154,23 @@ export function minIsrCap(spec: TargetSpec): 'capped' | 'uncapped' | 'either' {
  * succeeds either way. Otherwise that error needs an ISR smaller than min.insync.replicas ≤
  * replicas, i.e. a replicated topic with followers out of sync — the replication scenarios' business.
  */
-async function minInsyncReplicas(ctx: ScenarioContext, router: LeaderRouter, topic: string): Promise<CheckResult> {
-  const cap = minIsrCap(ctx.target.spec);
-  // acks=all on an unknown release: recorded with no expected code, judged below against both generations.
+async function minInsyncReplicas(ctx: ScenarioContext, router: LeaderRouter, topic: string, cap: MinIsrCap): Promise<void> {
+  // acks=all on an unknown release: recorded with no expected code, judged by the checker against both generations.
   const expected = (acks: 1 | -1) => (acks === -1 && cap === 'uncapped' ? NOT_ENOUGH_REPLICAS : 0);
-  const answers: Record<string, unknown> = {};
   for (const acks of [1, -1] as const) {
-    const process = `min-isr-acks${acks === -1 ? 'all' : '1'}`;
+    const process = MIN_ISR_PROCESS[acks];
     const key = `acks=${acks}`;
     const value = JSON.stringify({ run: ctx.runId, minIsr: acks });
     const expect = acks === -1 && cap === 'either' ? {} : { expect: { errorCode: expected(acks) } };
     const op = ctx.history.invoke(process, SEND, { topic, partition: 0, key, value, acks, ...expect });
     try {
       const a = await produceRouted(router, 'acksall-raw', topic, 0, [{ key, value }], acks);
-      answers[key] = { errorCode: a.errorCode, offset: a.baseOffset, errorMessage: a.errorMessage };
       if (a.errorCode === 0) op.ok({ topic, partition: 0, offset: a.baseOffset, key, value, acks, errorCode: 0 });
-      else op.fail(`Produce answered error ${a.errorCode}: ${a.errorMessage ?? ''}`, { topic, partition: 0, key, value, acks, errorCode: a.errorCode });
+      else op.fail(`Produce answered error ${a.errorCode}: ${a.errorMessage ?? ''}`, { topic, partition: 0, key, value, acks, errorCode: a.errorCode, offset: a.baseOffset, errorMessage: a.errorMessage ?? null });
     } catch (err) {
-      answers[key] = { error: (err as Error).message };
       op.info((err as Error).message);
     }
   }
-  const as = (k: string, code: number) => (answers[k] as { errorCode?: number }).errorCode === code;
-  const allCapped = as('acks=-1', 0);
-  const allUncapped = as('acks=-1', NOT_ENOUGH_REPLICAS);
-  const valid = as('acks=1', 0) && (cap === 'capped' ? allCapped : cap === 'uncapped' ? allUncapped : allCapped || allUncapped);
-  const oracle = {
-    capped: 'Kafka 3.7+ (and 4.4.0) answers NONE to both',
-    uncapped: 'Kafka before 3.7 answers NONE to acks=1 and NOT_ENOUGH_REPLICAS to acks=all',
-    either: 'Kafka answers NONE to acks=1, and to acks=all NONE (3.7+) or NOT_ENOUGH_REPLICAS (before 3.7)',
-  }[cap];
-  return {
-    checker: 'min-insync-replicas',
-    valid,
-    summary: !valid
-      ? `one replica, min.insync.replicas=2: answers ${JSON.stringify(answers)}; ${oracle}`
-      : allCapped
-        ? 'one replica, min.insync.replicas=2: acks=1 and acks=all both succeed (Kafka 3.7+ caps min.insync.replicas at the replica count)'
-        : 'one replica, min.insync.replicas=2: acks=1 succeeds, acks=all gets NOT_ENOUGH_REPLICAS (as Kafka before 3.7, which does not cap min.insync.replicas)',
-    witnesses: [answers],
-  };
 }
 
 /**
@@ -259,11 +186,13 @@ export const ackLevelsScenario: Scenario = {
   // The weakest acknowledged level decides what may be lost (acks=0 sends are never acknowledged:
   // they end `info`); the acks=1 and raw producers are not idempotent.
   checkConfig: { acks: 1, idempotent: false },
-  async run(ctx: ScenarioContext): Promise<CheckResult[]> {
+  async run(ctx: ScenarioContext): Promise<void> {
     const topic = ctx.topicName('ack-levels');
     const minIsrTopic = ctx.topicName('ack-levels-min-isr');
     const n = Math.max(12, Math.min(ctx.records, 240));
     const steps = drawSteps(ctx.seed, n);
+    const cap = minIsrCap(ctx.target.spec);
+    recordPlan(ctx.history, { scenario: 'ack-levels', topic, minIsrTopic, cap, noResponseWaitMs: NO_RESPONSE_WAIT_MS } satisfies AckLevelsPlan);
     const d: Drivers = { raw: new LeaderRouter(ctx.target.nodes, 'kconform'), acks1: ctx.kafka.producer({ idempotent: false, maxInFlightRequests: 1 }), acksAll: ctx.kafka.producer({ idempotent: true, maxInFlightRequests: 1 }) };
     try {
       try {
@@ -289,14 +218,14 @@ export const ackLevelsScenario: Scenario = {
       await ctx.quiesce();
       // The heal may have moved the leader: ask anew, or the probe meets a node that closes on it.
       d.raw.forget(topic, [0]);
-      const probe = await probeNoResponse(ctx, await d.raw.leaderOf(topic, 0), topic);
-      const minIsr = await minInsyncReplicas(ctx, d.raw, minIsrTopic);
+      await probeNoResponse(ctx, await d.raw.leaderOf(topic, 0), topic);
+      await minInsyncReplicas(ctx, d.raw, minIsrTopic, cap);
       await readFromBeginning(ctx.kafka, topic, FINAL_READ, ctx.history, ctx.runId);
       await readFromBeginning(ctx.kafka, topic, REPLAY_READ, ctx.history, ctx.runId);
       const end = (await listOffsetRouted(d.raw, 'final-read', minIsrTopic, 0, LATEST)).offset;
       await readRange(d.raw, ctx.history, FINAL_READ, minIsrTopic, 0, 0, end);
       await readRange(d.raw, ctx.history, REPLAY_READ, minIsrTopic, 0, 0, end);
-      return [...checkAnswers(ctx.history.ops, probe), minIsr];
+      // The verdicts are the ack-levels checker's, over the recorded sends and the probe.
     } finally {
       d.raw.closeAll();
     }

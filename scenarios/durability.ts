@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { FINAL_READ, REPLAY_READ } from '../harness/history/ops.ts';
-import type { CheckResult } from '../harness/history/check-result.ts';
 import { applyFailoverStep, createReplicatedTopics, describeFault, FAILOVER_TIMINGS, faultKindsFor, holdMsAt, unavailableReason, type FailoverFault, type FailoverStep } from './failover-faults.ts';
-import { durabilityRows, type DurabilityLane, type DurabilityTable } from './failover-durability-table.ts';
+import type { DurabilityLane } from './checkers/durability-table.ts';
+import { DURABILITY_LANE, durabilityTable, type DurabilityPlan } from './checkers/durability.ts';
+import { SCENARIO_PROCESS } from './checkers/scenario-plan.ts';
+import { recordPlan } from './plan-ops.ts';
 import { RecordedProducer, type Acks } from './failover-producers.ts';
 import { findActiveController } from '../harness/nemesis/node-roles.ts';
 import { readFromBeginning } from './read-from-beginning.ts';
@@ -54,6 +56,8 @@ async function runPhase(ctx: ScenarioContext, fault: FailoverFault | 'none', pha
     lane: { level: l.level, fault, process: `durability-${phase}-${l.level}`, topic: l.unclean ? uncleanTopic : topic } satisfies DurabilityLane,
     partition: l.unclean ? 0 : clean.indexOf(l),
   }));
+  // The lanes go into the history: the durability checker tabulates them from there.
+  for (const l of lanes) ctx.history.invoke(SCENARIO_PROCESS, DURABILITY_LANE, l.lane).ok(l.lane);
   const producers = lanes.map((l) => new RecordedProducer({ kafka: ctx.kafka, history: ctx.history, process: l.lane.process, acks: l.acks, idempotent: l.idempotent, runId: ctx.runId }));
   let stop = false;
   const workload = lanes.map(async (l, i) => {
@@ -98,7 +102,7 @@ export const durabilityScenario: Scenario = {
   minBrokers: 3,
   ownFaults: true,
   timings: FAILOVER_TIMINGS,
-  async run(ctx: ScenarioContext): Promise<CheckResult[]> {
+  async run(ctx: ScenarioContext): Promise<void> {
     // The replication family's planned faults bring their own writer: they test brokers, not acks levels.
     const kinds = faultKindsFor((ctx.faults ?? []).filter((f) => f !== 'replication'));
     const skipped = kinds.map((k) => ({ fault: k, reason: unavailableReason(ctx.target, k) })).filter((s): s is { fault: FailoverFault; reason: string } => s.reason !== null);
@@ -107,8 +111,9 @@ export const durabilityScenario: Scenario = {
     // Per phase, from the seed: which node leads the partitions, and how long the fault holds.
     const draws = fc.sample(fc.noBias(fc.record({ leader: fc.constantFrom(...ids), hold: fc.integer({ min: 0, max: 1000 }).map((n) => n / 1000) })), { seed: ctx.seed, numRuns: runnable.length + 1 });
     ctx.progress(`durability: ${LEVELS.map((l) => l.level).join(', ')} × ${['none', ...runnable].join(', ')}${ctx.faults?.length ? '' : ' (run with --faults kill,pause,partition,restart for the faults)'}`);
-    const lanes: DurabilityLane[] = [];
     const phases: (FailoverFault | 'none')[] = ['none', ...runnable];
+    const plan: DurabilityPlan = { scenario: 'durability', replicationFactor: Math.min(3, ids.length), minInsyncReplicas: MIN_ISR, levels: LEVELS.map((l) => l.level), faults: phases, skipped };
+    recordPlan(ctx.history, plan);
     for (const [i, fault] of phases.entries()) {
       let leader = draws[i]!.leader;
       if (fault === 'kill-controller') {
@@ -118,29 +123,10 @@ export const durabilityScenario: Scenario = {
       }
       const holdMs = fault === 'none' ? 0 : holdMsAt(fault, draws[i]!.hold);
       ctx.progress(`durability: phase ${i + 1}/${phases.length}: ${fault === 'none' ? 'no fault (baseline)' : describeFault(fault)}; partitions led by node ${leader}`);
-      lanes.push(...(await runPhase(ctx, fault, i, leader, holdMs)));
+      await runPhase(ctx, fault, i, leader, holdMs);
     }
     await ctx.quiesce();
-    const table: DurabilityTable = {
-      schema: 'kconform.durability/v1',
-      replicationFactor: Math.min(3, ids.length),
-      minInsyncReplicas: MIN_ISR,
-      levels: LEVELS.map((l) => l.level),
-      faults: phases,
-      rows: durabilityRows(ctx.history.ops, lanes),
-      skipped,
-    };
-    if (ctx.results) ctx.results.durability = table;
-    const lost = table.rows.filter((r) => r.lost > 0).map((r) => `${r.level}/${r.fault} lost ${r.lost} of ${r.acked}`);
-    return [
-      {
-        checker: 'durability',
-        // A study: the numbers are the result, whatever they are.
-        valid: true,
-        summary: `${table.rows.length} rows (${table.levels.length} acks levels × ${table.faults.length} faults); ${lost.length ? lost.join(', ') : 'nothing acknowledged was lost'}${skipped.length ? `; not run: ${skipped.map((s) => s.fault).join(', ')}` : ''}`,
-        witnesses: table.rows,
-        count: table.rows.reduce((n, r) => n + r.lost, 0),
-      },
-    ];
+    // The table for results.json and stdout, built from the history as the durability checker builds it.
+    if (ctx.results) ctx.results.durability = durabilityTable(ctx.history.ops, plan);
   },
 };

@@ -331,15 +331,8 @@ export function seedStartingWith(kind: FailoverFault, kinds: readonly FailoverFa
   throw new Error(`no seed from ${from} on starts a schedule of ${kinds.join(', ')} with ${kind}`);
 }
 
-/** One line per kind: how often it was applied, and why the others were skipped. */
-export function summarizeFaults(applied: readonly AppliedFault[]): { summary: string; skipped: AppliedFault[] } {
-  const done = new Map<string, number>();
-  for (const a of applied) if (a.applied) done.set(a.kind, (done.get(a.kind) ?? 0) + 1);
-  const skipped = applied.filter((a) => !a.applied);
-  const parts = [...done].map(([k, n]) => `${k} ×${n}`);
-  const reasons = [...new Set(skipped.map((a) => `${a.kind}: ${a.reason}`))];
-  return { summary: `${parts.length ? `applied ${parts.join(', ')}` : 'no fault applied'}${reasons.length ? `; skipped ${reasons.join('; ')}` : ''}`, skipped };
-}
+/** One line for a list of applied faults (the failover checker's). */
+export { summarizeFaults } from './checkers/failover.ts';
 
 /**
  * Creates replicated topics (kafkajs admin, waiting for leaders) and waits until every partition

@@ -1,11 +1,13 @@
 import fc from 'fast-check';
 import type { Kafka } from 'kafkajs';
 import { FINAL_READ, REPLAY_READ } from '../harness/history/ops.ts';
-import type { CheckResult } from '../harness/history/check-result.ts';
-import { applyFailoverStep, createReplicatedTopics, describeFault, drawFailoverSchedule, FAILOVER_TIMINGS, faultKindsFor, summarizeFaults, waitFullyReplicated, type AppliedFault } from './failover-faults.ts';
+import { applyFailoverStep, createReplicatedTopics, describeFault, drawFailoverSchedule, FAILOVER_TIMINGS, faultKindsFor, waitFullyReplicated } from './failover-faults.ts';
 import { RecordedProducer } from './failover-producers.ts';
 import { AssignedReader } from './failover-reader.ts';
 import { RecordedConsumer, waitFor } from './group-reads.ts';
+import { CATCH_UP, FAILOVER_STEP, REPLICATION_PROBE, type FailoverPlan } from './checkers/failover.ts';
+import { SCENARIO_PROCESS } from './checkers/scenario-plan.ts';
+import { recordPlan } from './plan-ops.ts';
 import { readFromBeginning } from './read-from-beginning.ts';
 import type { Scenario, ScenarioContext } from './scenario.ts';
 
@@ -15,8 +17,6 @@ const SUBSCRIBER = 'subscriber';
 const ASSIGNED = 'assigned-reader';
 /** Between two batches of one producer. */
 const PACE_MS = 40;
-/** Kafka's OFFSET_OUT_OF_RANGE: a reader asked for an offset the leader's log does not have. */
-const OFFSET_OUT_OF_RANGE = '1';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -42,7 +42,8 @@ async function endOffsets(kafka: Kafka, topic: string): Promise<Map<number, numb
  * cut a leader off the other nodes (minority leader) or the clients off it, restart every node in
  * turn. After the heal every partition is read from the beginning. The checkers must find no lost
  * acknowledged write, no inconsistent offset, no duplicate, and monotonic reads per consumer;
- * this scenario adds what they cannot see: which faults ran, and that the assigned reader was
+ * the scenario records what they cannot see for the failover checker: which faults ran, that the
+ * cluster recovered after the heal, and whether the assigned reader was
  * never told its position was beyond the log.
  */
 export const failoverScenario: Scenario = {
@@ -52,8 +53,9 @@ export const failoverScenario: Scenario = {
   minBrokers: 3,
   ownFaults: true,
   timings: FAILOVER_TIMINGS,
-  async run(ctx: ScenarioContext): Promise<CheckResult[]> {
+  async run(ctx: ScenarioContext): Promise<void> {
     const topic = ctx.topicName('failover');
+    recordPlan(ctx.history, { scenario: 'failover', topic, producers: PRODUCERS, assigned: ASSIGNED } satisfies FailoverPlan);
     const rf = Math.min(3, ctx.target.nodes.length);
     await createReplicatedTopics(ctx.kafka, ctx.target.nodes, [{ topic, numPartitions: PARTITIONS, replicationFactor: rf, configEntries: [{ name: 'min.insync.replicas', value: String(Math.min(2, rf)) }] }]);
     const kinds = faultKindsFor(ctx.faults ?? []);
@@ -68,9 +70,7 @@ export const failoverScenario: Scenario = {
     const producers = PRODUCERS.map((process) => new RecordedProducer({ kafka: ctx.kafka, history: ctx.history, process, acks: -1, idempotent: true, runId: ctx.runId }));
     const subscriber = new RecordedConsumer({ kafka: ctx.kafka, history: ctx.history, process: SUBSCRIBER, topic, groupId: `kconform-failover-${ctx.runId}`, fromBeginning: true });
     const assigned = new AssignedReader(ctx.target.nodes, ctx.history, ASSIGNED, topic, Array.from({ length: PARTITIONS }, (_, p) => p));
-    const applied: AppliedFault[] = [];
     let faultsDone = schedule.length === 0;
-    let recovered = true;
     try {
       await subscriber.start();
       assigned.start();
@@ -88,7 +88,10 @@ export const failoverScenario: Scenario = {
       const env = { target: ctx.target, nemesis: ctx.nemesis, history: ctx.history, topic, partitions: PARTITIONS, progress: ctx.progress, runId: ctx.runId };
       for (const step of schedule) {
         await sleep(step.waitMs);
-        applied.push(await applyFailoverStep(env, step));
+        // Recorded once it is over (applied and healed, or skipped): the failover-faults report reads it.
+        const op = ctx.history.invoke(SCENARIO_PROCESS, FAILOVER_STEP, { kind: step.kind });
+        const done = await applyFailoverStep(env, step);
+        op.ok(done);
       }
       faultsDone = true;
       await Promise.all(workload);
@@ -96,17 +99,17 @@ export const failoverScenario: Scenario = {
       faultsDone = true;
       await Promise.all(producers.map((p) => p.stop()));
     }
-    let readers = '';
-    let consumersCaughtUp = true;
     try {
       await ctx.quiesce();
-      recovered = await waitFullyReplicated(ctx.target.nodes, topic, PARTITIONS);
+      // Liveness after the heal, recorded for the recovery checker: replication, then the consumers.
+      const probe = ctx.history.invoke(SCENARIO_PROCESS, REPLICATION_PROBE, { topic });
+      probe.ok({ topic, fullyReplicated: await waitFullyReplicated(ctx.target.nodes, topic, PARTITIONS) });
       // Both consumers should reach the end once the cluster has healed.
       const ends = await endOffsets(ctx.kafka, topic);
+      const catchUp = ctx.history.invoke(SCENARIO_PROCESS, CATCH_UP, { topic, ends: Object.fromEntries(ends) });
       const caughtUp = () => assigned.caughtUp(ends) && [...ends].every(([p, end]) => subscriber.position(p) >= end);
       await waitFor(caughtUp, 60_000, () => 'consumers did not catch up').catch(() => {});
-      consumersCaughtUp = caughtUp();
-      readers = consumersCaughtUp ? 'both consumers read to the end after the heal' : `a consumer did not reach the end within 60 s (assigned at ${JSON.stringify([...assigned.position])}, ends ${JSON.stringify([...ends])})`;
+      catchUp.ok({ topic, caughtUp: caughtUp(), ends: Object.fromEntries(ends), assigned: Object.fromEntries(assigned.position), readerErrors: Object.fromEntries(assigned.errors) });
     } finally {
       await assigned.stop();
       await subscriber.stop().catch(() => {});
@@ -114,38 +117,6 @@ export const failoverScenario: Scenario = {
     await readFromBeginning(ctx.kafka, topic, FINAL_READ, ctx.history, ctx.runId);
     await readFromBeginning(ctx.kafka, topic, REPLAY_READ, ctx.history, ctx.runId);
 
-    const sent = producers.reduce((n, p) => n + p.counts.sent, 0);
-    const acked = producers.reduce((n, p) => n + p.counts.acked, 0);
-    const faults = summarizeFaults(applied);
-    const beyondLog = assigned.errors.get(OFFSET_OUT_OF_RANGE) ?? 0;
-    const errors = [...assigned.errors].map(([code, n]) => `${code === 'io' ? 'connection lost' : code === 'no-leader' ? 'no leader' : `error ${code}`} ×${n}`).join(', ');
-    return [
-      {
-        checker: 'failover-faults',
-        // Skipped faults are reported, not failed: the target decides what it can do.
-        valid: true,
-        summary: `${faults.summary}; ${acked} of ${sent} records acknowledged`,
-        witnesses: applied,
-        count: applied.filter((a) => a.applied).length,
-      },
-      {
-        // Liveness after the heal: a replica that never rejoins leaves the partition one failure
-        // from unavailability (or loss), and a consumer that never reaches the end is stuck. Kafka
-        // recovers from every fault of the schedule within seconds; 60 s is generous.
-        checker: 'recovery',
-        valid: recovered && consumersCaughtUp,
-        summary: [recovered ? 'every partition fully replicated again after the heal' : 'a partition was still under-replicated 60 s after the heal', consumersCaughtUp ? 'both consumers reached the end' : 'a consumer did not reach the end within 60 s'].join('; '),
-        witnesses: [],
-        count: (recovered ? 0 : 1) + (consumersCaughtUp ? 0 : 1),
-      },
-      {
-        checker: 'assigned-reader',
-        // A reader below the high watermark it was shown must never be told its offset is gone.
-        valid: beyondLog === 0,
-        summary: `${beyondLog ? `told ${beyondLog} time(s) that its position was beyond the log (OFFSET_OUT_OF_RANGE)` : 'never told its position was beyond the log'}; ${readers}${errors ? `; failover errors met: ${errors}` : ''}`,
-        witnesses: beyondLog ? ctx.history.ops.filter((o) => o.process === ASSIGNED && o.type === 'fail' && (o.value as { errorCode?: number }).errorCode === 1).slice(0, 20) : [],
-        count: beyondLog,
-      },
-    ];
+    // failover-faults, recovery and assigned-reader are the failover checker's, over the ops above.
   },
 };

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { ErrorCode } from '../protocol/errors/generated/error-codes.ts';
 import { RawGroupMember, type MemberGeneration } from '../harness/drivers/raw-group-member.ts';
-import type { CheckResult } from '../harness/history/check-result.ts';
+import { JOIN_GROUP, SETTLE, type GroupGenerationsPlan } from './checkers/group-generations.ts';
+import { recordPlan } from './plan-ops.ts';
 import { readFromBeginning } from './read-from-beginning.ts';
 import { createTopicsReady, retrying } from './topic-setup.ts';
 import type { Scenario, ScenarioContext } from './scenario.ts';
@@ -11,13 +12,6 @@ const PARTITIONS = 6;
 
 /** COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR: look the coordinator up again. */
 const COORDINATOR_MOVED = new Set<number>([ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, ErrorCode.COORDINATOR_NOT_AVAILABLE, ErrorCode.NOT_COORDINATOR]);
-
-/** True when two assignments of one member give it the same partitions of `topic`. */
-function samePartitions(a: MemberGeneration, b: MemberGeneration, topic: string): boolean {
-  const pa = [...(a.assignment.get(topic) ?? [])].sort((x, y) => x - y);
-  const pb = [...(b.assignment.get(topic) ?? [])].sort((x, y) => x - y);
-  return pa.length === pb.length && pa.every((p, i) => p === pb[i]);
-}
 
 /** One membership change: a new member joins, or a member (by position) leaves. */
 type Change = { kind: 'join' } | { kind: 'leave'; index: number };
@@ -33,10 +27,11 @@ type Change = { kind: 'join' } | { kind: 'leave'; index: number };
 export const groupGenerationsScenario: Scenario = {
   name: 'group-generations',
   description: 'members join and leave; each generation gives every partition to exactly one member',
-  async run(ctx: ScenarioContext): Promise<CheckResult[]> {
+  async run(ctx: ScenarioContext): Promise<void> {
     const topic = ctx.topicName('generations');
     const groupId = `kconform-${ctx.runId}-generations`;
     // Faults run from the start: setup meets nodes that are down or restarting, so it retries.
+    recordPlan(ctx.history, { scenario: 'group-generations', topic, underFaults: (ctx.faults?.length ?? 0) > 0 } satisfies GroupGenerationsPlan);
     await createTopicsReady(ctx, [{ topic, numPartitions: PARTITIONS }]);
     // a few records so the final read has something to judge
     const producer = ctx.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -59,8 +54,7 @@ export const groupGenerationsScenario: Scenario = {
       { seed: ctx.seed, numRuns: 1 },
     )[0]!;
     const bootstrap = ctx.target.bootstrap;
-    const generations = new Map<number, MemberGeneration[]>();
-    const failures: unknown[] = [];
+    const generations = new Set<number>();
     // Under faults a lost connection or a moved coordinator is the weather, not the broker's fault.
     const underFaults = (ctx.faults?.length ?? 0) > 0;
     let fatal: Error | undefined;
@@ -70,13 +64,12 @@ export const groupGenerationsScenario: Scenario = {
       // Faults run throughout: the coordinator may be down when a member starts.
       const m = await retrying(`connecting ${name}`, () => RawGroupMember.connect(bootstrap, name, groupId, topic, PARTITIONS));
       const state = { member: m, active: true, stable: -1, done: Promise.resolve() };
-      let lastGeneration = -1;
       /** As Kafka's consumer after a lost connection or a moved coordinator: find it again and rejoin. */
       const reconnect = () => retrying(`${name} finding its coordinator again`, () => m.reconnect());
       state.done = (async () => {
         while (state.active) {
           if (m.disconnected) await reconnect();
-          const op = ctx.history.invoke(name, 'join-group', { groupId });
+          const op = ctx.history.invoke(name, JOIN_GROUP, { groupId });
           let r: MemberGeneration;
           try {
             r = await m.join();
@@ -84,13 +77,13 @@ export const groupGenerationsScenario: Scenario = {
             // No answer (node down, connection cut): whether the join took effect is unknown.
             op.info((err as Error).message);
             state.stable = -1;
-            if (!underFaults) failures.push({ member: name, problem: `no answer to JoinGroup/SyncGroup: ${(err as Error).message}` });
             if (state.active) await reconnect();
             continue;
           }
           const value = { member: name, memberId: r.memberId, generationId: r.generationId, leader: r.leader, partitions: r.assignment.get(topic) ?? [], errorCode: r.errorCode };
           if (r.errorCode !== 0) {
-            op.fail(`error ${r.errorCode}`, value);
+            // A member already leaving is not judged on the answer to its last join.
+            op.fail(`error ${r.errorCode}`, { ...value, stopping: !state.active });
             if (!state.active) break;
             // A member joining while this generation syncs makes the coordinator answer SyncGroup
             // with REBALANCE_IN_PROGRESS: Kafka's clients simply rejoin, so it is not a problem.
@@ -108,19 +101,13 @@ export const groupGenerationsScenario: Scenario = {
               m.resetMemberId();
               continue;
             }
-            failures.push(value);
+            // Any other error: the checker counts it; the member tries again.
             await new Promise((res) => setTimeout(res, 100));
             continue;
           }
+          // The checker judges generations and ownership from these ops.
           op.ok(value);
-          const same = (generations.get(r.generationId) ?? []).find((g) => g.memberId === r.memberId);
-          // A member that lost its connection and rejoins a group that stayed stable gets the
-          // generation it had back (Kafka's GroupCoordinator answers a known member's JoinGroup in
-          // a stable group with the current generation): the same generation, the same partitions.
-          const rejoinedSame = underFaults && same !== undefined && r.generationId === lastGeneration && samePartitions(same, r, topic);
-          if (r.generationId <= lastGeneration && !rejoinedSame) failures.push({ member: name, problem: `generation went from ${lastGeneration} to ${r.generationId}` });
-          lastGeneration = r.generationId;
-          if (!rejoinedSame) generations.set(r.generationId, [...(generations.get(r.generationId) ?? []), r]);
+          generations.add(r.generationId);
           state.stable = r.generationId;
           // heartbeat until the coordinator says a rebalance started (27) or this member stops;
           // any other answer, or none, sends it back to join (which reconnects if it must)
@@ -148,13 +135,17 @@ export const groupGenerationsScenario: Scenario = {
       // Under faults a rebalance may wait out a member that died with the node: up to the
       // rebalance timeout, after the node is back.
       const until = Date.now() + (underFaults ? 60_000 : 30_000);
+      const op = ctx.history.invoke('group', SETTLE, { groupId, members: running.map((r) => r.member.name) });
       while (Date.now() < until) {
-        if (fatal) throw fatal;
+        if (fatal) {
+          op.info(fatal.message);
+          throw fatal;
+        }
         const gens = new Set(running.map((r) => r.stable));
-        if (running.length > 0 && gens.size === 1 && !gens.has(-1)) return;
+        if (running.length > 0 && gens.size === 1 && !gens.has(-1)) return op.ok({ groupId, generation: [...gens][0] });
         await new Promise((res) => setTimeout(res, 50));
       }
-      failures.push({ problem: `the group did not settle within ${underFaults ? 60 : 30} s`, members: running.map((r) => [r.member.name, r.stable]) });
+      op.fail('the group did not settle', { problem: `the group did not settle within ${underFaults ? 60 : 30} s`, members: running.map((r) => [r.member.name, r.stable]) });
     };
     let named = 0;
     try {
@@ -190,19 +181,6 @@ export const groupGenerationsScenario: Scenario = {
     await readFromBeginning(ctx.kafka, topic, FINAL_READ, ctx.history, ctx.runId);
     await readFromBeginning(ctx.kafka, topic, REPLAY_READ, ctx.history, ctx.runId);
 
-    const problems: unknown[] = [...failures];
-    for (const [generationId, members] of [...generations].sort((a, b) => a[0] - b[0])) {
-      const owners = new Map<number, string[]>();
-      for (const m of members) for (const p of m.assignment.get(topic) ?? []) owners.set(p, [...(owners.get(p) ?? []), m.memberId]);
-      for (const [p, o] of owners) if (o.length > 1) problems.push({ generation: generationId, partition: p, owners: o });
-    }
-    return [
-      {
-        checker: 'group-generations',
-        valid: problems.length === 0,
-        summary: problems.length === 0 ? `${generations.size} generations, no partition owned by two members of one generation, every member settled` : `${problems.length} problem(s) with group generations`,
-        witnesses: problems.slice(0, 20),
-      },
-    ];
+    // The verdict is the group-generations checker's, over the recorded joins and settles.
   },
 };

@@ -1,13 +1,12 @@
 import fc from 'fast-check';
 import { Partitioners, type Producer } from 'kafkajs';
-import type { Op } from '../harness/history/history.ts';
-import { NEMESIS } from '../harness/nemesis/nemesis.ts';
 import { FINAL_READ, POLL, REPLAY_READ, SEND, type RecordRef } from '../harness/history/ops.ts';
-import type { CheckResult } from '../harness/history/check-result.ts';
-import { allowance, resolveCheckConfig } from './checkers/index.ts';
 import { RecordedConsumer, waitFor } from './group-reads.ts';
 import { LEADER_MOVED, LeaderRouter } from './leader-router.ts';
 import { fetchRouted, LATEST, listOffsetRouted, ref, type PartitionFetch } from './raw-reads.ts';
+import { END_OFFSETS } from './checkers/scenario-plan.ts';
+import { ENDS_PROCESS, type OffsetOrderingPlan } from './checkers/offset-ordering.ts';
+import { recordPlan } from './plan-ops.ts';
 import { readFromBeginning } from './read-from-beginning.ts';
 import type { Scenario, ScenarioContext } from './scenario.ts';
 import { createTopicsReady, retrying } from './topic-setup.ts';
@@ -117,95 +116,6 @@ async function readManually(ctx: ScenarioContext, router: LeaderRouter, topic: s
   }
 }
 
-const oks = (ops: readonly Op[], f: string) => ops.filter((o) => o.f === f && o.type === 'ok');
-
-/** A problem an offset check found, with the configuration's reason to allow it (or null). */
-interface Finding {
-  witness: Record<string, unknown>;
-  allowed: string | null;
-}
-
-/** A check's verdict from its findings: invalid when one is not allowed; allowed ones are counted, not hidden. */
-function judged(checker: string, findings: readonly Finding[], clean: string, found: string): CheckResult {
-  const bad = findings.filter((f) => f.allowed === null);
-  const witnesses = (bad.length ? bad : findings).slice(0, 20).map((f) => (f.allowed ? { ...f.witness, allowedBecause: f.allowed } : f.witness));
-  if (findings.length === 0) return { checker, valid: true, summary: clean, witnesses: [], count: 0 };
-  if (bad.length === 0) return { checker, valid: true, allowed: true, summary: `${found} — allowed: ${findings[0]!.allowed}`, witnesses, count: findings.length };
-  return { checker, valid: false, summary: found, witnesses, count: bad.length };
-}
-
-/**
- * Per partition: acknowledged offsets unique, each producer's increasing in send order, and
- * (every send answered, nothing allowed to be lost) exactly 0..n-1. What the run's configuration
- * allows (faults, non-idempotent producers) is judged per producer, as the checkers' allowances say.
- */
-function checkAckOffsets(history: readonly Op[], topic: string, idempotent: ReadonlyMap<string, boolean>, faults: boolean): CheckResult {
-  const config = (idem: boolean) => resolveCheckConfig({ acks: -1, idempotent: idem, faults });
-  const sends = history.filter((o) => o.f === SEND && o.type !== 'invoke' && (o.value as RecordRef).topic === topic);
-  const acked = sends.filter((o) => o.type === 'ok');
-  const lossAllowed = allowance(config(true), 'lost-write');
-  const checkDensity = acked.length === sends.length && lossAllowed === null;
-  const findings: Finding[] = [];
-  for (let p = 0; p < PARTITIONS; p++) {
-    const mine = acked.filter((o) => (o.value as RecordRef).partition === p);
-    const byOffset = new Map<number, Op>();
-    for (const o of mine) {
-      const at = (o.value as RecordRef).offset;
-      const other = byOffset.get(at);
-      if (other) findings.push({ witness: { anomaly: 'offset acknowledged twice', partition: p, offset: at, first: other, second: o }, allowed: allowance(config(true), 'inconsistent-offsets') });
-      byOffset.set(at, o);
-    }
-    const last = new Map<Op['process'], Op>();
-    for (const o of mine) {
-      const prev = last.get(o.process);
-      if (prev && (o.value as RecordRef).offset <= (prev.value as RecordRef).offset) {
-        const why = allowance(config(idempotent.get(String(o.process)) ?? false), 'nonmonotonic-send');
-        findings.push({ witness: { anomaly: "offset not above the same producer's previous one", partition: p, before: prev, after: o }, allowed: why });
-      }
-      last.set(o.process, o);
-    }
-    // Every send acknowledged on a fresh topic: the acks name each offset from 0 exactly once.
-    if (checkDensity) {
-      const holes = Array.from({ length: mine.length }, (_, i) => i).filter((i) => !byOffset.has(i));
-      if (holes.length) findings.push({ witness: { anomaly: 'acknowledged offsets are not 0..n-1', partition: p, acked: mine.length, missing: holes.slice(0, 10) }, allowed: null });
-    }
-  }
-  const note = checkDensity ? '' : ` (density not checked: ${lossAllowed ?? `${sends.length - acked.length} send(s) without an answer`})`;
-  return judged(
-    'ack-offsets',
-    findings,
-    `${acked.length} acknowledged offsets are unique per partition and increase in each producer's send order${note}`,
-    `${findings.length} problem(s) with acknowledged offsets${note}`,
-  );
-}
-
-/**
- * What the group's members read together, and what the manual reader read, cover every offset
- * of every partition up to its end — poll-order judges each consumer's steps, this the whole.
- */
-function checkCoverage(history: readonly Op[], ends: Map<number, number>, faults: boolean): CheckResult {
-  const witnesses: Record<string, unknown>[] = [];
-  const polls = oks(history, POLL);
-  for (let p = 0; p < PARTITIONS; p++) {
-    const end = ends.get(p) ?? 0;
-    const group = new Set<number>();
-    for (const o of polls) if (MEMBERS.includes(String(o.process))) for (const r of (o.value as { records: RecordRef[] }).records) if (r.partition === p) group.add(r.offset);
-    const missing = Array.from({ length: end }, (_, i) => i).filter((i) => !group.has(i));
-    if (missing.length) witnesses.push({ reader: 'group', partition: p, end, missing: missing.slice(0, 10), count: missing.length });
-    const manual = polls.filter((o) => o.process === MANUAL).flatMap((o) => (o.value as { records: RecordRef[] }).records.filter((r) => r.partition === p).map((r) => r.offset));
-    const exact = manual.length === end && manual.every((off, i) => off === i);
-    if (!exact) witnesses.push({ reader: MANUAL, partition: p, end, read: manual.length, firstOffsets: manual.slice(0, 10) });
-  }
-  const total = [...ends.values()].reduce((a, b) => a + b, 0);
-  const why = allowance(resolveCheckConfig({ acks: -1, faults }), 'poll-skip');
-  return judged(
-    'consumer-coverage',
-    witnesses.map((witness) => ({ witness, allowed: why })),
-    `the group's members together, and the manual reader alone, read all ${total} offsets of the ${PARTITIONS} partitions`,
-    `${witnesses.length} reader/partition pair(s) missed offsets`,
-  );
-}
-
 /**
  * Offset ordering: 2-3 producers (the first idempotent, the last not) send keyed records to a
  * 3-partition topic at the same time (acks=all), while two members of one consumer group and a
@@ -219,10 +129,11 @@ export const offsetOrderingScenario: Scenario = {
   description: 'concurrent producers × 3 partitions × keyed records: unique increasing offsets, consumers read them in order without gaps',
   // Some producers are not idempotent: under faults their retries may be written twice.
   checkConfig: { acks: -1, idempotent: false },
-  async run(ctx: ScenarioContext): Promise<CheckResult[]> {
+  async run(ctx: ScenarioContext): Promise<void> {
     const topic = ctx.topicName('offset-ordering');
     const n = Math.max(30, Math.min(ctx.records, 600));
     const plan = drawPlan(ctx.seed, n);
+    recordPlan(ctx.history, { scenario: 'offset-ordering', topic, partitions: PARTITIONS, idempotent: Object.fromEntries(plan.idempotent.map((idem, i) => [`producer-${i}`, idem])), members: MEMBERS, manual: MANUAL } satisfies OffsetOrderingPlan);
     const router = new LeaderRouter(ctx.target.nodes, 'kconform-offset-ordering');
     const producers: Producer[] = [];
     const underFaults = (ctx.faults?.length ?? 0) > 0;
@@ -268,6 +179,7 @@ export const offsetOrderingScenario: Scenario = {
         }));
       }
       ends = found;
+      ctx.history.invoke(ENDS_PROCESS, END_OFFSETS, { topic }).ok({ topic, ends: Object.fromEntries(found) });
       const readEnds = ends;
       await waitFor(
         () => (members.forEach((m) => m.check()), [...readEnds].every(([p, end]) => Math.max(...members.map((m) => m.position(p))) >= end)),
@@ -285,8 +197,6 @@ export const offsetOrderingScenario: Scenario = {
     await ctx.quiesce();
     await readFromBeginning(ctx.kafka, topic, FINAL_READ, ctx.history, ctx.runId);
     await readFromBeginning(ctx.kafka, topic, REPLAY_READ, ctx.history, ctx.runId);
-    const faults = ctx.history.ops.some((o) => o.process === NEMESIS);
-    const idempotent = new Map(plan.idempotent.map((idem, i) => [`producer-${i}`, idem]));
-    return [checkAckOffsets(ctx.history.ops, topic, idempotent, faults), checkCoverage(ctx.history.ops, ends!, faults)];
+    // ack-offsets and consumer-coverage are the offset-ordering checker's, over the recorded ops.
   },
 };

@@ -1,6 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import type { HistoryRecorder } from '../harness/history/history.ts';
 import { POLL, type RecordRef } from '../harness/history/ops.ts';
+import { recordEndOffsets } from './plan-ops.ts';
 import { retrying } from './topic-setup.ts';
 
 /**
@@ -8,18 +9,21 @@ import { retrying } from './topic-setup.ts';
  * `kafka-console-consumer --from-beginning` does — until every partition reaches its high watermark.
  */
 export async function readFromBeginning(kafka: Kafka, topic: string, process: string, history: HistoryRecorder, runId: string, timeoutMs = 60_000): Promise<void> {
-  const ends = new Map<number, number>();
-  // After the heal a restarted node may not know the topic yet (UNKNOWN_TOPIC_OR_PARTITION) or
-  // not listen yet: without the ends there is no final read, and every verdict is unknown.
-  await retrying(`${process}: the end offsets of ${topic}`, async () => {
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      for (const p of await admin.fetchTopicOffsets(topic)) ends.set(p.partition, Number(p.high));
-    } finally {
-      await admin.disconnect();
-    }
-  });
+  // The ends are recorded as an op of the reader: what it was owed is fixed when it took them
+  // (the replay rule reads this op, not the time of the reader's first poll).
+  const ends = await recordEndOffsets(history, process, topic, () =>
+    // After the heal a restarted node may not know the topic yet (UNKNOWN_TOPIC_OR_PARTITION) or
+    // not listen yet: without the ends there is no final read, and every verdict is unknown.
+    retrying(`${process}: the end offsets of ${topic}`, async () => {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        return new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
+      } finally {
+        await admin.disconnect();
+      }
+    }),
+  );
   const consumer = kafka.consumer({ groupId: `kconform-${runId}-${process}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 200 });
   const position = new Map<number, number>();
   const done = () => [...ends].every(([p, end]) => (position.get(p) ?? 0) >= end);

@@ -2,10 +2,11 @@ import fc from 'fast-check';
 import type { Producer } from 'kafkajs';
 import type { HistoryRecorder, Op } from '../harness/history/history.ts';
 import { FINAL_READ, POLL, REPLAY_READ, SEND, type RecordRef } from '../harness/history/ops.ts';
-import type { CheckResult } from '../harness/history/check-result.ts';
 import { readWithGroup, RecordedConsumer, waitFor } from './group-reads.ts';
 import { LeaderRouter } from './leader-router.ts';
 import { commitGroupOffset, deleteRecordsBefore, EARLIEST, fetchOnce, LATEST, listOffsetRouted, readRange, type OffsetAnswer } from './raw-reads.ts';
+import type { RereadsPlan } from './checkers/rereads.ts';
+import { recordPlan } from './plan-ops.ts';
 import { readFromBeginning } from './read-from-beginning.ts';
 import type { Scenario, ScenarioContext } from './scenario.ts';
 import { createTopicsReady } from './topic-setup.ts';
@@ -92,48 +93,6 @@ async function produce(ctx: ScenarioContext, producer: Producer, topic: string, 
 const recordsOf = (ops: readonly Op[], process: string): RecordRef[] =>
   ops.filter((o) => o.f === POLL && o.type === 'ok' && o.process === process).flatMap((o) => (o.value as { records: RecordRef[] }).records);
 
-const same = (a: RecordRef, b: RecordRef) => a.offset === b.offset && (a.key ?? null) === (b.key ?? null) && (a.value ?? null) === (b.value ?? null);
-
-/** Where `read` first differs from `expected` (records compared by offset, key and value), or null. */
-function firstDifference(expected: readonly RecordRef[], read: readonly RecordRef[]): { position: number; expected: RecordRef | null; read: RecordRef | null } | null {
-  for (let i = 0; i < Math.max(expected.length, read.length); i++) {
-    const x = expected[i];
-    const y = read[i];
-    if (!x || !y || !same(x, y)) return { position: i, expected: x ?? null, read: y ?? null };
-  }
-  return null;
-}
-
-/** One re-read: who read, from where it should have started, and what it returned. */
-interface Reread {
-  reader: string;
-  /** The first offset it should return (its records are the first read's from there on). */
-  from: number;
-  /** Where it stopped reading (exclusive); default: the end of the first read. */
-  to?: number;
-  how: string;
-  read: readonly RecordRef[];
-  /** Offsets the reader itself reported (ListOffsets answers), checked against `from`. */
-  reported?: number;
-}
-
-function checkRereads(checker: string, first: readonly RecordRef[], rereads: readonly Reread[], what: string): CheckResult {
-  const witnesses: unknown[] = [];
-  for (const r of rereads) {
-    const expected = first.filter((x) => x.offset >= r.from && (r.to === undefined || x.offset < r.to));
-    const diff = firstDifference(expected, r.read);
-    if (r.reported !== undefined && r.reported !== r.from) witnesses.push({ reader: r.reader, how: r.how, expectedOffset: r.from, brokerSaid: r.reported });
-    if (diff) witnesses.push({ reader: r.reader, how: r.how, from: r.from, expectedRecords: expected.length, readRecords: r.read.length, firstDifference: diff });
-  }
-  return {
-    checker,
-    valid: witnesses.length === 0,
-    summary: witnesses.length === 0 ? `${rereads.map((r) => `${r.how} (${r.read.length})`).join(', ')}: ${what}` : `${witnesses.length} re-read(s) differ from the first full read`,
-    witnesses,
-    count: witnesses.length,
-  };
-}
-
 /**
  * Replay: a topic read once in full (the final read) is read again from the earliest offset (raw
  * ListOffsets + Fetch), from a committed offset (a group resumes), from `seek(n)`, from the
@@ -151,10 +110,11 @@ function checkRereads(checker: string, first: readonly RecordRef[], rereads: rea
 export const replayScenario: Scenario = {
   name: 'replay',
   description: 're-reads from earliest, a committed offset, seek, a timestamp and the beginning agree; DeleteRecords and auto.offset.reset behave as in Kafka',
-  async run(ctx: ScenarioContext): Promise<CheckResult[]> {
+  async run(ctx: ScenarioContext): Promise<void> {
     const topic = ctx.topicName('replay');
     const n = Math.max(20, Math.min(ctx.records, 400));
     const plan = drawPlan(ctx.seed, n);
+    recordPlan(ctx.history, { scenario: 'replay', topic, records: n } satisfies RereadsPlan);
     const group = (name: string) => `kconform-${ctx.runId}-replay-${name}`;
     // Timestamps from now on (retention and the broker's timestamp bounds accept them), never decreasing.
     let t = Date.now();
@@ -163,7 +123,6 @@ export const replayScenario: Scenario = {
     const router = new LeaderRouter(ctx.target.nodes, 'kconform-replay');
     const bootstrap = router.bootstrap;
     const producer = ctx.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    const checks: CheckResult[] = [];
     const commit = async (process: string, groupId: string, offset: number) => {
       const op = ctx.history.invoke(process, 'commit', { groupId, topic, partition: 0, offset, expect: { errorCode: 0 } });
       const errorCode = await commitGroupOffset(bootstrap, groupId, topic, 0, offset);
@@ -182,18 +141,16 @@ export const replayScenario: Scenario = {
       const reachedEnd = (read: readonly RecordRef[]) => read.length > 0 && read[read.length - 1]!.offset >= end - 1;
 
       // The re-reads run side by side: they read, and must not disturb, the same log.
-      const earliest = async (): Promise<Reread> => {
+      const earliest = async (): Promise<void> => {
         const a = await recordedListOffset(ctx.history, router, 'from-earliest', topic, EARLIEST);
-        const read = await readRange(router, ctx.history, 'from-earliest', topic, 0, a.offset, end);
-        return { reader: 'from-earliest', how: 'ListOffsets earliest + Fetch', from: first[0]?.offset ?? 0, reported: a.offset, read };
+        await readRange(router, ctx.history, 'from-earliest', topic, 0, a.offset, end);
       };
-      const committed = async (): Promise<Reread> => {
+      const committed = async (): Promise<void> => {
         await commit('from-committed', group('committed'), plan.committed);
-        const read = await readWithGroup({ kafka: ctx.kafka, history: ctx.history, process: 'from-committed', topic, groupId: group('committed'), fromBeginning: false, done: (r) => plan.committed >= end || reachedEnd(r) });
-        return { reader: 'from-committed', how: `committed offset ${plan.committed}`, from: plan.committed, read };
+        await readWithGroup({ kafka: ctx.kafka, history: ctx.history, process: 'from-committed', topic, groupId: group('committed'), fromBeginning: false, done: (r) => plan.committed >= end || reachedEnd(r) });
       };
-      const seek = async (): Promise<Reread> => {
-        const read = await readWithGroup({
+      const seek = async (): Promise<void> => {
+        await readWithGroup({
           kafka: ctx.kafka,
           history: ctx.history,
           process: 'from-seek',
@@ -208,23 +165,17 @@ export const replayScenario: Scenario = {
           },
           done: reachedEnd,
         });
-        return { reader: 'from-seek', how: `seek(${plan.seekTo})`, from: plan.seekTo, read };
       };
-      const byTimestamp = async (): Promise<Reread> => {
+      const byTimestamp = async (): Promise<void> => {
         const ts = values[plan.byTime]!.timestamp;
         const a = await recordedListOffset(ctx.history, router, 'by-timestamp', topic, BigInt(ts));
-        // The first record whose timestamp is at or after ts: equal timestamps make it an earlier one.
-        const expected = values.findIndex((v) => v.timestamp >= ts);
-        const from = first.find((r) => r.value === values[expected]!.value)?.offset ?? -1;
-        const read = a.errorCode === 0 && a.offset >= 0 ? await readRange(router, ctx.history, 'by-timestamp', topic, 0, a.offset, end) : [];
-        return { reader: 'by-timestamp', how: `ListOffsets(${ts}) + Fetch`, from, reported: a.offset, read };
+        // The checker expects the first record whose timestamp is at or after ts (from the sends' timestamps).
+        if (a.errorCode === 0 && a.offset >= 0) await readRange(router, ctx.history, 'by-timestamp', topic, 0, a.offset, end);
       };
-      const again = async (): Promise<Reread> => {
+      const again = async (): Promise<void> => {
         await readFromBeginning(ctx.kafka, topic, REPLAY_READ, ctx.history, ctx.runId);
-        return { reader: REPLAY_READ, how: '--from-beginning again', from: first[0]?.offset ?? 0, read: recordsOf(ctx.history.ops, REPLAY_READ) };
       };
-      const rereads = await Promise.all([earliest(), committed(), seek(), byTimestamp(), again()]);
-      checks.push(checkRereads('replay-positions', first, rereads, 'each returned the first full read from its starting point, in the same order'));
+      await Promise.all([earliest(), committed(), seek(), byTimestamp(), again()]);
 
       // DeleteRecords moves the log start up; what is below it is gone for every reader.
       const { deleteBelow: d, fetchBelow, staleCommit } = fitDeleteToLog(plan, end);
@@ -239,33 +190,15 @@ export const replayScenario: Scenario = {
       const belowAnswer = { topic, partition: 0, errorCode: b?.errorCode ?? -1, highWatermark: b?.highWatermark ?? -1, logStartOffset: b?.logStartOffset ?? -1, records: b?.records.length ?? 0 };
       if (belowAnswer.errorCode === 0) below.ok(belowAnswer);
       else below.fail(`Fetch answered error ${belowAnswer.errorCode}`, belowAnswer);
-      const startAfter = await recordedListOffset(ctx.history, router, 'admin', topic, EARLIEST);
-      const endAfter = await recordedListOffset(ctx.history, router, 'admin', topic, LATEST);
-      const startWitnesses: unknown[] = [];
-      if (deleted.lowWatermark !== d) startWitnesses.push({ request: `DeleteRecords below ${d}`, lowWatermark: deleted.lowWatermark, errorCode: deleted.errorCode });
-      if (startAfter.offset !== d) startWitnesses.push({ request: 'ListOffsets earliest', expected: d, got: startAfter.offset });
-      if (endAfter.offset !== end) startWitnesses.push({ request: 'ListOffsets latest', expected: end, got: endAfter.offset });
-      if (belowAnswer.errorCode !== OFFSET_OUT_OF_RANGE) startWitnesses.push({ request: `Fetch at ${fetchBelow}`, expected: 'OFFSET_OUT_OF_RANGE (1)', got: belowAnswer });
-      checks.push({
-        checker: 'log-start',
-        valid: startWitnesses.length === 0,
-        summary:
-          startWitnesses.length === 0
-            ? `DeleteRecords moved the log start to ${d}; ListOffsets earliest says ${d}, latest still ${end}; a Fetch at ${fetchBelow} answers OFFSET_OUT_OF_RANGE`
-            : `${startWitnesses.length} answer(s) disagree with the log start DeleteRecords set`,
-        witnesses: startWitnesses,
-        count: startWitnesses.length,
-      });
+      // The log-start checker compares these answers with the start DeleteRecords set.
+      await recordedListOffset(ctx.history, router, 'admin', topic, EARLIEST);
+      await recordedListOffset(ctx.history, router, 'admin', topic, LATEST);
 
       // auto.offset.reset: earliest starts at the new log start, also for a group whose committed
       // offset fell below it (the Fetch answers OFFSET_OUT_OF_RANGE and the consumer resets).
       const fromStart = (process: string, name: string) =>
         readWithGroup({ kafka: ctx.kafka, history: ctx.history, process, topic, groupId: group(name), fromBeginning: true, done: reachedEnd });
-      const [afterDelete, afterStale] = await Promise.all([fromStart('earliest-after-delete', 'earliest'), fromStart('stale-commit', 'stale')]);
-      const resets: Reread[] = [
-        { reader: 'earliest-after-delete', how: 'new group, earliest', from: d, to: end, read: afterDelete },
-        { reader: 'stale-commit', how: `committed ${staleCommit} < log start, earliest`, from: d, to: end, read: afterStale },
-      ];
+      await Promise.all([fromStart('earliest-after-delete', 'earliest'), fromStart('stale-commit', 'stale')]);
 
       // latest: the member's position is resolved by its first fetch; only then are new records produced.
       const latest = new RecordedConsumer({ kafka: ctx.kafka, history: ctx.history, process: 'latest-after-delete', topic, groupId: group('latest'), fromBeginning: false });
@@ -278,11 +211,6 @@ export const replayScenario: Scenario = {
       } finally {
         await latest.stop();
       }
-      const freshRefs: RecordRef[] = ctx.history.ops
-        .filter((o) => o.f === SEND && o.type === 'ok' && freshValues.some((v) => v.value === (o.value as RecordRef).value))
-        .map((o) => ({ ...(o.value as RecordRef) }));
-      resets.push({ reader: 'latest-after-delete', how: 'new group, latest', from: end, read: latest.read });
-      checks.push(checkRereads('auto-offset-reset', [...first, ...freshRefs], resets, 'earliest began at the new log start, latest saw only the records produced after it joined'));
 
       // The final read and the replay go on with what was produced after them.
       const newEnd = (await recordedListOffset(ctx.history, router, 'admin', topic, LATEST)).offset;
@@ -292,6 +220,6 @@ export const replayScenario: Scenario = {
       await producer.disconnect().catch(() => {});
       router.closeAll();
     }
-    return checks;
+    // replay-positions, log-start and auto-offset-reset are the rereads checker's, over the ops above.
   },
 };

@@ -4,9 +4,8 @@ import type { FaultFamily } from '../harness/nemesis/fault-schedule.ts';
 import type { Nemesis } from '../harness/nemesis/nemesis.ts';
 import type { BrokerTimings } from '../harness/kafka-dist/cluster-properties.ts';
 import type { StartedTarget } from '../harness/targets/target.ts';
-import type { CheckResult } from '../harness/history/check-result.ts';
 import type { CheckConfig } from './checkers/index.ts';
-import type { DurabilityTable } from './failover-durability-table.ts';
+import type { DurabilityTable } from './checkers/durability-table.ts';
 
 /** What a scenario adds to its run's results.json besides the checks (additive fields of kconform.results/v1). */
 export interface ScenarioResults {
@@ -63,7 +62,9 @@ export interface ScenarioContext {
 
 /**
  * A scenario drives clients against a target, records everything in the history, and ends with
- * its final read. It returns the checks only it can make; the history checkers run on top.
+ * its final read. It decides nothing itself: every verdict is a checker over the recorded ops
+ * (its own checks too, found through the plan op it records first: checkers/scenario-plan.ts),
+ * so `kconform check history.jsonl` gives the run's verdicts.
  */
 export interface Scenario {
   readonly name: string;
@@ -84,5 +85,5 @@ export interface Scenario {
    * Kafka alike — and the run's config.json records them.
    */
   readonly timings?: BrokerTimings;
-  run(ctx: ScenarioContext): Promise<CheckResult[]>;
+  run(ctx: ScenarioContext): Promise<void>;
 }

@@ -5,10 +5,10 @@ import { describePartition, findActiveController } from '../harness/nemesis/node
 import { Nemesis } from '../harness/nemesis/nemesis.ts';
 import type { TargetNode } from '../harness/nemesis/fault-control.ts';
 import { FINAL_READ, POLL, REPLAY_READ, SEND } from '../harness/history/ops.ts';
-import type { CheckResult } from '../harness/history/check-result.ts';
 import { ISR_OBSERVATION, type IsrObservation } from './checkers/under-min-isr.ts';
 import { createReplicatedTopics, FAILOVER_TIMINGS } from './failover-faults.ts';
 import { fetchOnce, produceRaw, ref } from './raw-reads.ts';
+import { recordNotRun, recordPlan } from './plan-ops.ts';
 import { readFromBeginning } from './read-from-beginning.ts';
 import type { Scenario, ScenarioContext } from './scenario.ts';
 
@@ -92,8 +92,11 @@ async function readOnce(ctx: ScenarioContext, raw: RawClient, topic: string, off
   return 0;
 }
 
-/** Why the scenario could not exercise strict min ISR (the checker then has no window to judge either). */
-const unknown = (summary: string): CheckResult[] => [{ checker: 'under-min-isr-setup', valid: 'unknown', summary, witnesses: [] }];
+/**
+ * Records why the scenario could not exercise strict min ISR: the under-min-isr-setup verdict is
+ * then unknown, with the reason (the checker has no window to judge either).
+ */
+const unknown = (ctx: ScenarioContext, reason: string): void => recordNotRun(ctx.history, reason);
 
 /**
  * Strict min ISR (KIP-966, Kafka 4.x): on a topic with replication factor 3 and
@@ -111,10 +114,11 @@ export const underMinIsrScenario: Scenario = {
   minBrokers: 3,
   ownFaults: true,
   timings: FAILOVER_TIMINGS,
-  async run(ctx: ScenarioContext): Promise<CheckResult[]> {
+  async run(ctx: ScenarioContext): Promise<void> {
     const nodes = ctx.target.nodes;
-    if (nodes.length < RF) return unknown(`needs ${RF} nodes, the target has ${nodes.length}`);
-    if (!ctx.target.faults.supported.has('pause')) return unknown('the target cannot pause a node');
+    recordPlan(ctx.history, { scenario: 'under-min-isr', topic: ctx.topicName('under-min-isr') });
+    if (nodes.length < RF) return unknown(ctx, `needs ${RF} nodes, the target has ${nodes.length}`);
+    if (!ctx.target.faults.supported.has('pause')) return unknown(ctx, 'the target cannot pause a node');
     const nemesis = ctx.nemesis ?? new Nemesis(ctx.target.faults, ctx.history);
     const ids = nodes.map((n) => n.id);
     // The paused follower is not the active controller: its pause should shrink an ISR, not move the quorum.
@@ -130,19 +134,19 @@ export const underMinIsrScenario: Scenario = {
     await createReplicatedTopics(ctx.kafka, nodes, [{ topic, replicaAssignment: [{ partition: 0, replicas }], configEntries: [{ name: 'min.insync.replicas', value: String(MIN_ISR) }] }]);
     const first = await waitForIsr(ctx, nodes, topic, (isr) => isr.length === RF, SHRINK_TIMEOUT_MS);
     const leaderNode = nodes.find((n) => n.id === first?.leader);
-    if (!first || !leaderNode) return unknown(`${topic} has no leader after it was created`);
-    if (first.leader === victim) return unknown(`${topic} is led by node ${victim}, the follower meant to be paused`);
+    if (!first || !leaderNode) return unknown(ctx, `${topic} has no leader after it was created`);
+    if (first.leader === victim) return unknown(ctx, `${topic} is led by node ${victim}, the follower meant to be paused`);
     const others = nodes.filter((n) => n.id !== victim);
     ctx.progress(`under-min-isr: ${topic} replicas [${replicas.join(', ')}], min.insync.replicas ${MIN_ISR}; ${count} acks=1 write(s) with node ${victim} paused, then resumed`);
     const writer = await RawClient.connect(leaderNode.bootstrap, `kconform-${WRITER}`);
     const reader = await RawClient.connect(leaderNode.bootstrap, `kconform-${READER}`);
     try {
       await writeAcks1(ctx, writer, topic, 'in-sync', count);
-      if (!(await nemesis.apply({ fault: 'pause', node: victim }))) return unknown(`could not pause node ${victim}`);
+      if (!(await nemesis.apply({ fault: 'pause', node: victim }))) return unknown(ctx, `could not pause node ${victim}`);
       let paused = true;
       try {
         const short = await waitForIsr(ctx, others, topic, (isr) => isr.length < MIN_ISR, SHRINK_TIMEOUT_MS);
-        if (!short || short.isr.length >= MIN_ISR) return unknown(`the ISR of ${topic} did not shrink below ${MIN_ISR} within ${SHRINK_TIMEOUT_MS} ms of pausing node ${victim}`);
+        if (!short || short.isr.length >= MIN_ISR) return unknown(ctx, `the ISR of ${topic} did not shrink below ${MIN_ISR} within ${SHRINK_TIMEOUT_MS} ms of pausing node ${victim}`);
         const from = ctx.history.ops.filter((o) => o.process === WRITER && o.f === SEND && o.type === 'ok').length;
         await writeAcks1(ctx, writer, topic, 'under-min-isr', count);
         await readOnce(ctx, reader, topic, from, SHORT_READ_WAIT_MS);
@@ -164,6 +168,5 @@ export const underMinIsrScenario: Scenario = {
     await readFromBeginning(ctx.kafka, topic, FINAL_READ, ctx.history, ctx.runId);
     await readFromBeginning(ctx.kafka, topic, REPLAY_READ, ctx.history, ctx.runId);
     // The verdict is the under-min-isr checker, which the history checkers run on every history that observes the ISR.
-    return [];
   },
 };

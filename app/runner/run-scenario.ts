@@ -11,7 +11,7 @@ import { combine, type CheckResult } from '../../harness/history/check-result.ts
 import { checkHistory, resolveCheckConfig } from '../../scenarios/checkers/index.ts';
 import type { Scenario, ScenarioContext } from '../../scenarios/index.ts';
 import type { ScenarioResults } from '../../scenarios/scenario.ts';
-import type { DurabilityTable } from '../../scenarios/failover-durability-table.ts';
+import type { DurabilityTable } from '../../scenarios/checkers/durability-table.ts';
 import { drawSchedule, FAULT_NEEDS, faultOf, type FaultFamily, type NodeRole, type ScheduledFault } from '../../harness/nemesis/fault-schedule.ts';
 import { findActiveController, findPartitionLeader } from '../../harness/nemesis/node-roles.ts';
 import { Nemesis } from '../../harness/nemesis/nemesis.ts';
@@ -220,7 +220,6 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
   const history = new HistoryRecorder(join(runDir, 'history.jsonl'));
   let target: StartedTarget | undefined;
   let error: string | undefined;
-  let scenarioChecks: CheckResult[] = [];
   const extras: ScenarioResults = {};
   let unregister = () => {};
   let clientLog: WriteStream | undefined;
@@ -269,7 +268,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
     };
     const running = scenario.run(ctx);
     try {
-      scenarioChecks = await unlessAborted(running, signal);
+      await unlessAborted(running, signal);
     } catch (err) {
       if (err instanceof RunAbortedError) {
         // The scenario is not awaited any more: without its clients it fails soon and runs its
@@ -291,7 +290,8 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
     await history.close();
     clientLog?.end();
   }
-  const checks = [...checkHistory(history.ops, check), ...scenarioChecks];
+  // Every verdict comes from the history (the scenario's own checks too, through its plan op).
+  const checks = checkHistory(history.ops, check);
   const valid = error !== undefined && combine(checks) === true ? 'unknown' : combine(checks);
   const schedule = played ? { schedule: played.schedule, faultsStarted: played.started() } : {};
   const result: ScenarioRun = { scenario: scenario.name, target: targetName, seed, runDir, valid, checks, error, seconds: (Date.now() - started) / 1000, ops: history.ops.length, ...schedule, ...extras };

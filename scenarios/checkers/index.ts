@@ -10,6 +10,7 @@ import { checkPollOrder } from './poll-order.ts';
 import { checkProtocolExpectations } from './protocol-expectations.ts';
 import { checkReorder } from './reorder.ts';
 import { checkReplay } from './replay.ts';
+import { checkScenario } from './scenario-checks.ts';
 import type { CheckResult } from '../../harness/history/check-result.ts';
 import { checkUnseen } from './unseen.ts';
 import { checkUnderMinIsr, ISR_OBSERVATION } from './under-min-isr.ts';
@@ -18,6 +19,8 @@ export { allowance, type AllowableAnomaly } from './allowances.ts';
 export { DEFAULT_CHECK_CONFIG, describeCheckConfig, parseCheckConfig, resolveCheckConfig, type CheckConfig } from './config.ts';
 export { indexHistory, type HistoryIndex } from './history-index.ts';
 export { validateOp } from './validate-op.ts';
+export { checkScenario } from './scenario-checks.ts';
+export { END_OFFSETS, PLAN, SCENARIO_PROCESS, endOffsetsOf, planOf, type ScenarioPlan } from './scenario-plan.ts';
 export {
   checkAbortedReads,
   checkDuplicates,
@@ -52,5 +55,7 @@ export function checkHistory(history: readonly Op[], config: Partial<CheckConfig
     checkProtocolExpectations(history, ix),
     // Only histories that observe the ISR (the under-min-isr scenario) can say anything about strict min ISR.
     ...(history.some((o) => o.f === ISR_OBSERVATION) ? [checkUnderMinIsr(history)] : []),
+    // What the scenario that made the history checks of its own workload (its plan op names it).
+    ...checkScenario(history),
   ];
 }

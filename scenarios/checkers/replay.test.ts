@@ -3,6 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Op } from '../../harness/history/history.ts';
 import { checkReplay } from './replay.ts';
+import { END_OFFSETS } from './scenario-plan.ts';
 import { Builder, rec } from './test-support.ts';
 import { FINAL_READ, POLL, REPLAY_READ, SEND, type RecordRef } from '../../harness/history/ops.ts';
 
@@ -26,6 +27,18 @@ describe('replay', () => {
 
   it('is unknown without both reads', () => {
     expect(checkReplay(new Builder().final(log).ops).valid).toBe('unknown');
+  });
+
+  it("knows when the final read took its ends from its end-offsets op, not from its first poll", () => {
+    // The final read takes the ends (2), then a send is acknowledged at offset 2, then the final
+    // read polls 0..1; the replay runs on with offset 2: not owed to the final read, allowed.
+    const history = (withEnds: boolean) => {
+      const b = new Builder().send(0, rec(0, 'a')).send(0, rec(1, 'b'));
+      if (withEnds) b.op(FINAL_READ, END_OFFSETS, { topic: 't' }, 'ok', { topic: 't', ends: { 0: 2 } });
+      return b.send(0, rec(2, 'late')).final([rec(0, 'a'), rec(1, 'b')]).replay([rec(0, 'a'), rec(1, 'b'), rec(2, 'late')]).ops;
+    };
+    expect(checkReplay(history(true))).toMatchObject({ valid: true, summary: expect.stringContaining('1 more past the final read') });
+    expect(checkReplay(history(false))).toMatchObject({ valid: false, witnesses: [{ reason: 'the replay ran on with a record acknowledged before the final read took its end offsets' }] });
   });
 });
 

@@ -1,5 +1,7 @@
 import type { Op } from '../../harness/history/history.ts';
 import { indexHistory, OK, READ_COMMITTED, recordOfRow, type HistoryIndex } from './history-index.ts';
+import { END_OFFSETS } from './scenario-plan.ts';
+import { FINAL_READ } from '../../harness/history/ops.ts';
 import { verdict, type CheckResult } from '../../harness/history/check-result.ts';
 
 /**
@@ -40,6 +42,7 @@ export function checkReplay(history: readonly Op[], ix: HistoryIndex = indexHist
     witnesses.push({ partition: ix.partitions.name(part), position: cursor[part]! + ranOn[part]!, firstRead: x < 0 ? null : recordOfRow(ix, x), replay: y < 0 ? null : recordOfRow(ix, y), ...why });
   };
   let sendsOf: SendsByContent | null = null;
+  let endsAt: ((part: number) => number) | null = null;
   // Content ids stand for key and value: equal ids, equal records.
   for (const p of ix.final.replay) {
     const end = polls.start[p]! + polls.size[p]!;
@@ -61,7 +64,7 @@ export function checkReplay(history: readonly Op[], ix: HistoryIndex = indexHist
         differ(part, -1, y, { reason: 'the replay ran on with an offset at or below the one before it' });
         continue;
       }
-      const why = explainRunOn(ix, (sendsOf ??= sendsByContent(ix)), part, y, polls.isolation[p] === READ_COMMITTED);
+      const why = explainRunOn(ix, (sendsOf ??= sendsByContent(ix)), (endsAt ??= endsTakenAt(ix)), part, y, polls.isolation[p] === READ_COMMITTED);
       if (why) differ(part, -1, y, why);
       else {
         ranOn[part]!++;
@@ -74,6 +77,22 @@ export function checkReplay(history: readonly Op[], ix: HistoryIndex = indexHist
   for (let part = 0; part < parts; part++) if (!differs[part]) extra += ranOn[part]!;
   const clean = 'the replay returned the same records in the same order' + (extra ? `, and ${extra} more past the final read's end, all from sends not acknowledged before it` : '');
   return verdict('replay', witnesses.length, witnesses, clean, `${witnesses.length} partition(s) replayed differently`, null);
+}
+
+/**
+ * Where the final read took the end offsets of `part`'s topic: the position of its `end-offsets`
+ * invocation for that topic (see scenario-plan.ts), or Infinity where the history has none (an
+ * older history: the final read's first op stands for it).
+ */
+function endsTakenAt(ix: HistoryIndex): (part: number) => number {
+  const at = new Map<unknown, number>();
+  ix.history.forEach((o, i) => {
+    if (o.process === FINAL_READ && o.f === END_OFFSETS && o.type === 'invoke') {
+      const topic = (o.value as { topic?: unknown } | null)?.topic;
+      if (!at.has(topic)) at.set(topic, i);
+    }
+  });
+  return (part) => at.get(ix.partitions.names[part]!.topic) ?? Infinity;
 }
 
 /** Send rows per content id, as linked lists (head per content, next per send). */
@@ -103,9 +122,9 @@ function sendsByContent(ix: HistoryIndex): SendsByContent {
  * was also invoked by then, and a record of an aborted transaction is never explained there
  * (aborted-read leaves the replay to this checker).
  */
-function explainRunOn(ix: HistoryIndex, byContent: SendsByContent, part: number, y: number, readCommitted: boolean): Record<string, unknown> | null {
+function explainRunOn(ix: HistoryIndex, byContent: SendsByContent, endsAt: (part: number) => number, part: number, y: number, readCommitted: boolean): Record<string, unknown> | null {
   const { sends, records } = ix;
-  const tookEnds = ix.final.from[part]!;
+  const tookEnds = Math.min(ix.final.from[part]!, endsAt(part));
   let acknowledged = -1;
   let aborted = -1;
   for (let s = byContent.head[records.content[y]!] ?? -1; s >= 0; s = byContent.next[s]!) {

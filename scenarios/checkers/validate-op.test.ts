@@ -11,6 +11,8 @@ describe('validateOp', () => {
     expect(validateOp(op({ type: 'ok', f: 'poll', process: 'final-read', value: { records: [{ topic: 't', partition: 0, offset: 0, value: 'v' }] } }))).toBeNull();
     expect(validateOp(op({ f: 'end-txn', value: { id: 'x', outcome: 'abort' } }))).toBeNull();
     expect(validateOp(op({ value: { expect: { errorCode: [0, 45] } } }))).toBeNull();
+    expect(validateOp(op({ type: 'ok', f: 'plan', process: 'scenario', value: { scenario: 'seed', message: 'm' } }))).toBeNull();
+    expect(validateOp(op({ type: 'ok', f: 'end-offsets', process: 'final-read', value: { topic: 't', ends: { 0: 4, 1: 0 } } }))).toBeNull();
   });
 
   it.each([
@@ -31,6 +33,9 @@ describe('validateOp', () => {
     ['expect', { value: { expect: { errorCode: 'OUT_OF_ORDER' } } }],
     ['errorCode', { type: 'fail', value: { errorCode: 1.5 } }],
     ['end-txn', { f: 'end-txn', value: { id: 'x' } }],
+    ['plan', { type: 'ok', f: 'plan', value: { name: 'seed' } }],
+    ['value.ends[0]', { type: 'ok', f: 'end-offsets', value: { topic: 't', ends: { 0: -1 } } }],
+    ['partition "a"', { type: 'ok', f: 'end-offsets', value: { topic: 't', ends: { a: 1 } } }],
   ])('names the problem: %s', (what, bad) => {
     const problem = validateOp(Array.isArray(bad) ? bad : op(bad));
     expect(problem).not.toBeNull();

@@ -1,4 +1,5 @@
 import { expectedCodes } from './protocol-expectations.ts';
+import { END_OFFSETS, PLAN } from './scenario-plan.ts';
 import { END_TXN, POLL, SEND } from '../../harness/history/ops.ts';
 
 const TYPES = new Set(['invoke', 'ok', 'fail', 'info']);
@@ -20,7 +21,8 @@ function recordProblem(r: unknown, where: string): string | null {
  * Why `x` (one parsed line of history.jsonl) is not an op the checkers can read, or null when it
  * is. Beyond the op shape of harness/history/history.ts it checks what the checkers rely on:
  * ok sends acknowledge a record, ok polls return `records`, and the `txn`, `isolation`,
- * `expect` and end-txn conventions have the documented shapes.
+ * `expect` and end-txn conventions, a scenario's `plan` and a reader's `end-offsets` (see
+ * scenario-plan.ts) have the documented shapes.
  */
 export function validateOp(x: unknown): string | null {
   if (!isObject(x)) return 'not a JSON object';
@@ -50,6 +52,14 @@ export function validateOp(x: unknown): string | null {
         const p = recordProblem(v.records[i], `value.records[${i}]`);
         if (p) return `ok poll: ${p}`;
       }
+    }
+  } else if (x.f === PLAN && (x.type === 'invoke' || x.type === 'ok')) {
+    if (!isObject(v) || typeof v.scenario !== 'string') return 'plan: value must be {scenario, ...}';
+  } else if (x.f === END_OFFSETS && x.type === 'ok') {
+    if (!isObject(v) || typeof v.topic !== 'string' || !isObject(v.ends)) return 'ok end-offsets: value must be {topic, ends: {partition: offset}}';
+    for (const [p, end] of Object.entries(v.ends)) {
+      if (!/^\d+$/.test(p)) return `ok end-offsets: value.ends names partition ${JSON.stringify(p)}: partitions are whole numbers from 0`;
+      if (!Number.isInteger(end) || (end as number) < 0) return `ok end-offsets: value.ends[${p}] is not an offset (a whole number, 0 or more)`;
     }
   } else if (x.f === END_TXN && x.type === 'invoke') {
     if (!isObject(v) || !isId(v.id) || (v.outcome !== 'commit' && v.outcome !== 'abort')) return "end-txn: value must be {id, outcome: 'commit' | 'abort'}";

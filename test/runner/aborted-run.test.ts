@@ -75,7 +75,6 @@ function stuckScenario(ready: (bootstraps: string[]) => void, disconnected: () =
       ready([...ctx.target.nodes.map((n) => n.bootstrap)]);
       // like a scenario waiting for records a broken broker dropped
       await new Promise(() => {});
-      return [];
     },
   };
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { check, expectPassed, scratchDir } from './scenario-runs.ts';
 import { CLUSTER_TARGETS, runOnCluster } from './failover-runs.ts';
-import type { DurabilityTable } from '../../scenarios/failover-durability-table.ts';
+import type { DurabilityTable } from '../../scenarios/checkers/durability-table.ts';
 
 const scratch = scratchDir('durability');
 afterAll(() => scratch.remove());

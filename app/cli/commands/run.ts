@@ -9,7 +9,7 @@ import { DEFAULT_SHRINK_BUDGET_SECONDS, describeSchedule, failingCheckers, shrin
 import { parseFaultFamilies, type FaultFamily, type ScheduledFault } from '../../../harness/nemesis/fault-schedule.ts';
 import { writeRunReports } from '../../../reports/write-reports.ts';
 import { formatFailoverSummary } from '../../../reports/failover-summary.ts';
-import { formatDurabilityTable } from '../../../scenarios/failover-durability-table.ts';
+import { formatDurabilityTable } from '../../../scenarios/checkers/durability-table.ts';
 import { newRunId, selectScenarios } from '../scenario-selection.ts';
 import { CliError, ExitCode, targetError, usageError } from '../exit-codes.ts';
 import { BUG_TARGETS } from '../help-texts.ts';

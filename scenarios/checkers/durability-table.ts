@@ -4,8 +4,8 @@
  * than once (duplicated), and the longest stretch without a successful produce (unavailable
  * seconds). Computed from the history alone, so a stored run can be tabulated again.
  */
-import type { Op } from '../harness/history/history.ts';
-import { FINAL_READ, POLL, SEND, contentKey, type RecordRef } from '../harness/history/ops.ts';
+import type { Op } from '../../harness/history/history.ts';
+import { FINAL_READ, POLL, SEND, contentKey, type RecordRef } from '../../harness/history/ops.ts';
 
 /** One producer of the study: which level it stands for, in which fault phase, where it wrote. */
 export interface DurabilityLane {

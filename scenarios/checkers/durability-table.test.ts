@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Op } from '../harness/history/history.ts';
-import { durabilityRows, formatDurabilityTable } from './failover-durability-table.ts';
+import type { Op } from '../../harness/history/history.ts';
+import { durabilityRows, formatDurabilityTable } from './durability-table.ts';
 
 /** A tiny history: sends by one producer, then a final read. */
 function history(): Op[] {
