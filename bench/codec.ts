@@ -98,7 +98,7 @@ const ROUNDS = 5;
 async function measurePair(ours: () => unknown, theirs?: () => unknown): Promise<[number, number | undefined]> {
   await timeIt(ours, WARMUP_SECONDS);
   if (theirs) await timeIt(theirs, WARMUP_SECONDS);
-  let best: [number, number | undefined] = [0, theirs ? 0 : undefined];
+  const best: [number, number | undefined] = [0, theirs ? 0 : undefined];
   for (let r = 0; r < ROUNDS; r++) {
     best[0] = Math.max(best[0], await timeIt(ours, MIN_SECONDS / ROUNDS));
     if (theirs) best[1] = Math.max(best[1]!, await timeIt(theirs, MIN_SECONDS / ROUNDS));

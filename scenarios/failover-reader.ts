@@ -102,7 +102,7 @@ export class AssignedReader {
             continue;
           }
           const [answer] = await fetchOnce(raw, this.topic, new Map([[p, position]]), { maxWaitMs: 100, minBytes: 1 });
-          if (!answer || answer.errorCode !== 0) {
+          if (answer?.errorCode !== 0) {
             // Not the leader any more, a fenced or unknown epoch, an offset it does not have: the
             // failed read goes into the history with its code, and the reader asks for the leader again.
             this.history.invoke(this.process, POLL, { topic: this.topic, partition: p, offset: position }).fail(`Fetch answered error ${answer?.errorCode}`, { topic: this.topic, partition: p, offset: position, errorCode: answer?.errorCode ?? -1 });

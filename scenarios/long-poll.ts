@@ -4,7 +4,7 @@ import { FINAL_READ, POLL, REPLAY_READ, SEND } from '../harness/history/ops.ts';
 import { recordPlan } from './plan-ops.ts';
 import { decidable, longPollAttempts, longPollProcess, PENDING_AT_MS } from './checkers/long-poll.ts';
 import { LEADER_MOVED, LeaderRouter } from './leader-router.ts';
-import { fetchOnce, LATEST, listOffset, produceRaw, ref, type PartitionFetch } from './raw-reads.ts';
+import { fetchOnce, LATEST, listOffset, produceRaw, ref } from './raw-reads.ts';
 import { readFromBeginning } from './read-from-beginning.ts';
 import type { Scenario, ScenarioContext } from './scenario.ts';
 import { createTopicsReady } from './topic-setup.ts';

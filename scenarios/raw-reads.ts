@@ -155,7 +155,7 @@ export async function readRange(
     const op = history.invoke(process, POLL, { topic, partition, offset: position });
     const at = position;
     const [p] = await router.call(process, topic, partition, (raw) => fetchOnce(raw, topic, new Map([[partition, at]]), { maxWaitMs: 200, minBytes: 1 }), (a) => a[0]?.errorCode ?? -1);
-    if (!p || p.errorCode !== 0) {
+    if (p?.errorCode !== 0) {
       op.fail(`Fetch answered error ${p?.errorCode}`, { topic, partition, offset: position, errorCode: p?.errorCode ?? -1 });
       throw new Error(`${process}: Fetch of ${topic}/${partition} at ${position} answered error ${p?.errorCode}`);
     }

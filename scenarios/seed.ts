@@ -43,7 +43,7 @@ async function awaitTopicLeader(bootstrap: string, topic: string): Promise<void>
   await retrying(`waiting for a leader of ${topic}`, async () => {
     const view = await fetchClusterMetadata(bootstrap, { topics: [topic], allowAutoTopicCreation: true });
     const t = view.topics.get(topic);
-    if (!t || t.errorCode !== 0 || !t.partitions.some((p) => p.partition === 0 && p.leaderId >= 0)) throw new Error(`no leader yet (error code ${t?.errorCode ?? 'none'})`);
+    if (t?.errorCode !== 0 || !t.partitions.some((p) => p.partition === 0 && p.leaderId >= 0)) throw new Error(`no leader yet (error code ${t?.errorCode ?? 'none'})`);
   });
 }
 

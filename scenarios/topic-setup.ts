@@ -45,7 +45,7 @@ export async function assertTopicsEverywhere(nodes: readonly TargetNode[], topic
   for (const [i, view] of views.entries()) {
     for (const topic of topics) {
       const t = view?.topics.get(topic);
-      if (!t || t.errorCode !== 0 || t.partitions.length === 0 || t.partitions.some((p) => p.leaderId < 0)) {
+      if (t?.errorCode !== 0 || t.partitions.length === 0 || t.partitions.some((p) => p.leaderId < 0)) {
         throw new Error(`node ${nodes[i]!.id} does not know ${topic} with leaders yet${view ? '' : ' (no answer)'}`);
       }
     }

@@ -75,7 +75,7 @@ export class NeutralIO {
       try {
         const view = await fetchClusterMetadata(node, { topics: [topic] });
         const t = view.topics.get(topic);
-        if (!t || t.errorCode !== 0) throw new Error(`Metadata for ${topic} answered error ${t?.errorCode}`);
+        if (t?.errorCode !== 0) throw new Error(`Metadata for ${topic} answered error ${t?.errorCode}`);
         const out = new Map<number, string>();
         for (const p of t.partitions) {
           const b = view.brokers.find((x) => x.nodeId === p.leaderId);
@@ -144,7 +144,7 @@ export class NeutralIO {
         if (Date.now() > deadline) throw new Error(`neutral read of ${topic}/${partition} reached offset ${position} of ${end} only`);
         const res = await raw.send(ApiKey.Fetch, fetchBody(topic, BigInt(position), { partition, maxWaitMs: 100 }), { versions: V.fetch });
         const p = res.responses[0]?.partitions[0];
-        if (!p || p.errorCode !== 0) throw new Error(`neutral Fetch of ${topic}/${partition} at ${position} answered error ${p?.errorCode}`);
+        if (p?.errorCode !== 0) throw new Error(`neutral Fetch of ${topic}/${partition} at ${position} answered error ${p?.errorCode}`);
         for (const batch of decodeRecordBatches(p.records ?? Buffer.alloc(0), { allowPartialTrailing: true })) {
           if (isControlBatch(batch.attributes)) {
             position = Math.max(position, batch.baseOffset + batch.lastOffsetDelta + 1);

@@ -11,8 +11,8 @@ const run = (records: number, failsFrom: number): ScenarioRun => ({
   target: 'reference',
   seed: 1,
   runDir: '',
-  valid: records >= failsFrom ? false : true,
-  checks: [{ checker: 'lost-write', valid: records >= failsFrom ? false : true, summary: '', witnesses: [] }],
+  valid: records < failsFrom,
+  checks: [{ checker: 'lost-write', valid: records < failsFrom, summary: '', witnesses: [] }],
   seconds: 0,
   ops: records * 4,
 });
@@ -195,7 +195,7 @@ describe('shrinkFailure budget and progress', () => {
 });
 
 describe('failsTheSameWay', () => {
-  const checks = (...failing: string[]): ScenarioRun => ({ ...run(1, 0), checks: ['lost-write', 'duplicate', 'reorder'].map((c) => ({ checker: c, valid: failing.includes(c) ? false : true, summary: '', witnesses: [] })) });
+  const checks = (...failing: string[]): ScenarioRun => ({ ...run(1, 0), checks: ['lost-write', 'duplicate', 'reorder'].map((c) => ({ checker: c, valid: !failing.includes(c), summary: '', witnesses: [] })) });
   it('needs exactly the same failing checkers', () => {
     const wanted = new Set(['lost-write', 'duplicate']);
     expect(failsTheSameWay(wanted, checks('duplicate', 'lost-write'))).toBe(true);

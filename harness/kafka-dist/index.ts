@@ -36,6 +36,6 @@ export {
   type StartedKafka,
 } from './kafka-process.ts';
 export { consoleRoundTrip, type ConsoleRoundTripOptions, type ConsoleRoundTripResult } from './console-roundtrip.ts';
-export { type ExitStatus, type ProcessGroup } from './process-group.ts';
-export { type Properties } from './server-properties.ts';
+export type { ExitStatus, ProcessGroup } from './process-group.ts';
+export type { Properties } from './server-properties.ts';
 export { SASL_LISTENER, type KafkaSaslMechanism, type KafkaSaslOptions } from './sasl-listener.ts';

@@ -29,7 +29,7 @@ function entries(users: KafkaSaslOptions['users']): [string, string][] {
 
 // JAAS option values are double-quoted; the harness refuses what would need escaping rather than guess Kafka's parser.
 function checkJaasValue(what: string, value: string): string {
-  if (/["\\\n;=,\]\[]/.test(value) || value === '') throw new RangeError(`SASL ${what} ${JSON.stringify(value)} must be non-empty and contain none of " \\ ; = , [ ] or a newline`);
+  if (/["\\\n;=,\][]/.test(value) || value === '') throw new RangeError(`SASL ${what} ${JSON.stringify(value)} must be non-empty and contain none of " \\ ; = , [ ] or a newline`);
   return value;
 }
 

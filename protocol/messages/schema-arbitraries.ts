@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import type { RawTaggedField } from '../primitives/index.ts';
-import { NULL_UUID } from '../primitives/index.ts';
-import { MESSAGE_SCHEMAS, type FieldSchema, type MessageSchema, type SchemaRange } from './generated/schemas.ts';
+import type { MessageSchema } from './generated/schemas.ts';
 
 /**
  * Builds values of generated message types from the spec metadata in `schemas.ts`: the

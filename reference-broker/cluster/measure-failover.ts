@@ -67,7 +67,7 @@ for (let round = 1; round <= rounds; round++) {
     const back = await startControlPlane(options(old));
     planes.set(old, back);
     await until(() => !back.isFenced);
-    results['rejoined']!.push(performance.now() - t3);
+    results.rejoined!.push(performance.now() - t3);
     process.stderr.write(`round ${round}/${rounds} done\n`);
   } finally {
     for (const p of planes.values()) await p.close();

@@ -245,7 +245,7 @@ export class FileSegment implements Segment {
       const { offset, position } = this.offsetIndex.entryAt(i);
       const at = w.view(position, RECORD_BATCH_OVERHEAD);
       const h = at < 0 ? null : readHeaderSummary(w.buf, at);
-      if (!h || h.magic !== 2 || h.lastOffset !== offset) return `its offset index entry ${i} (offset ${offset} at byte ${position}) does not point at that batch`;
+      if (h?.magic !== 2 || h.lastOffset !== offset) return `its offset index entry ${i} (offset ${offset} at byte ${position}) does not point at that batch`;
     }
     const emptyIndex = this.offsetIndex.length === 0;
     let pos = emptyIndex ? 0 : this.offsetIndex.entryAt(this.offsetIndex.length - 1).position;

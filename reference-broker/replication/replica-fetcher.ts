@@ -158,7 +158,7 @@ export class ReplicaFetcher {
     for (const t of answer.topics) {
       for (const r of t.partitions) {
         const f = this.followed.get(`${t.topic}-${r.partition}`);
-        if (!f || !f.needsTruncation) continue;
+        if (!f?.needsTruncation) continue;
         if (r.errorCode !== ErrorCode.NONE) continue; // the metadata will move us; retry after the backoff
         this.truncateToLeader(f, r.leaderEpoch, Number(r.endOffset));
         f.needsTruncation = false;

@@ -112,7 +112,7 @@ export class ReplicaManager {
    */
   recordFollowerFetch(p: Partition, replicaId: number, fetchOffset: number): boolean {
     const ctx = this.leaders.get(key(p));
-    if (!ctx || !ctx.progress.follower(replicaId)) return false;
+    if (!ctx?.progress.follower(replicaId)) return false;
     ctx.progress.recordFetch(replicaId, fetchOffset, p.log.logEndOffset, Date.now());
     this.maybeAdvanceHighWatermark(p);
     if (!ctx.pendingIsr) {

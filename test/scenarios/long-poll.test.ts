@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LATEST_KAFKA_VERSION, startKafkaNode, type StartedKafka } from '../../harness/kafka-dist/index.ts';
-import { check, failing, runOn, scratchDir, type RunWithHistory } from './scenario-runs.ts';
+import { check, runOn, scratchDir, type RunWithHistory } from './scenario-runs.ts';
 import { expectPassed } from './scenario-runs.ts';
 
 const scratch = scratchDir('long-poll');
