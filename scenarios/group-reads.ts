@@ -141,7 +141,10 @@ export async function readWithGroup(o: GroupReadOptions): Promise<RecordRef[]> {
     await c.start();
     await o.afterJoin?.(c);
     await waitFor(
-      () => (c.check(), o.done(c.read)),
+      () => {
+        c.check();
+        return o.done(c.read);
+      },
       o.timeoutMs ?? 30_000,
       () => `${o.process}: still reading ${o.topic} after ${o.timeoutMs ?? 30_000} ms (${c.read.length} records so far)`,
     );

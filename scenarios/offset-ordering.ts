@@ -182,7 +182,10 @@ export const offsetOrderingScenario: Scenario = {
       ctx.history.invoke(ENDS_PROCESS, END_OFFSETS, { topic }).ok({ topic, ends: Object.fromEntries(found) });
       const readEnds = ends;
       await waitFor(
-        () => (members.forEach((m) => m.check()), [...readEnds].every(([p, end]) => Math.max(...members.map((m) => m.position(p))) >= end)),
+        () => {
+          for (const m of members) m.check();
+          return [...readEnds].every(([p, end]) => Math.max(...members.map((m) => m.position(p))) >= end);
+        },
         30_000,
         () => `the group did not reach the ends ${JSON.stringify([...readEnds])}: positions ${JSON.stringify(members.map((m) => [0, 1, 2].map((p) => m.position(p))))}`,
       );

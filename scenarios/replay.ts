@@ -205,9 +205,15 @@ export const replayScenario: Scenario = {
       const freshValues = Array.from({ length: plan.fresh }, (_, i) => ({ value: JSON.stringify({ run: ctx.runId, fresh: i }), timestamp: Date.now() }));
       try {
         await latest.start();
-        await waitFor(() => (latest.check(), latest.fetched), 15_000, () => 'latest-after-delete: no fetch within 15 s of joining');
+        await waitFor(() => {
+          latest.check();
+          return latest.fetched;
+        }, 15_000, () => 'latest-after-delete: no fetch within 15 s of joining');
         await produce(ctx, producer, topic, freshValues, [plan.fresh]);
-        await waitFor(() => (latest.check(), latest.read.length >= plan.fresh), 15_000, () => `latest-after-delete: ${latest.read.length} of ${plan.fresh} new records after 15 s`);
+        await waitFor(() => {
+          latest.check();
+          return latest.read.length >= plan.fresh;
+        }, 15_000, () => `latest-after-delete: ${latest.read.length} of ${plan.fresh} new records after 15 s`);
       } finally {
         await latest.stop();
       }

@@ -20,7 +20,7 @@ export function isTrue(v: string | undefined): boolean {
 
 const ESCAPES: Record<string, string> = { t: '\t', n: '\n', r: '\r', f: '\f' };
 
-function unescape(s: string): string {
+function unescapeValue(s: string): string {
   return s.replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_, c: string) => (c.length === 5 ? String.fromCharCode(parseInt(c.slice(1), 16)) : (ESCAPES[c] ?? c)));
 }
 
@@ -38,7 +38,7 @@ export function parseJavaProperties(text: string): Map<string, string> {
     // An odd number of trailing backslashes continues the line on the next one.
     while (/(^|[^\\])(\\\\)*\\$/.test(line) && i + 1 < lines.length) line = line.slice(0, -1) + lines[++i]!.replace(/^[ \t\f]+/, '');
     const m = /^((?:\\.|[^=:\s\\])*)[ \t\f]*(?:[=:][ \t\f]*|(?=\S)|$)(.*)$/.exec(line)!;
-    out.set(unescape(m[1]!), unescape(m[2]!));
+    out.set(unescapeValue(m[1]!), unescapeValue(m[2]!));
   }
   return out;
 }

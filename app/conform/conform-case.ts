@@ -2,6 +2,7 @@ import { messageSchema, withDefaults } from '../../protocol/messages/schema-arbi
 import type { RawRequest } from './broker-side.ts';
 
 /** Normalized answers of the earlier steps of a case (Kafka's side), which later steps may use. */
+// biome-ignore lint/suspicious/noExplicitAny: decoded answer bodies of any API, read by each case its own way
 export type PreviousAnswers = readonly any[];
 
 /** One request of a case. */

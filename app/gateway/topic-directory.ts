@@ -96,6 +96,7 @@ export class TopicDirectory {
     this.client = undefined;
   }
 
+  // biome-ignore lint/suspicious/noExplicitAny: a decoded Metadata body (generated codecs are untyped)
   private async metadata(topics: string[]): Promise<any> {
     const { client, version } = await this.connection();
     try {
@@ -117,7 +118,11 @@ export class TopicDirectory {
   private connection(): Promise<{ client: RawClient; version: number }> {
     if (this.client) {
       const existing = this.client;
-      return existing.then((c) => (c.client.closed ? ((this.client = undefined), this.connection()) : c));
+      return existing.then((c) => {
+        if (!c.client.closed) return c;
+        this.client = undefined;
+        return this.connection();
+      });
     }
     const attempt = (async () => {
       let lastError: unknown;

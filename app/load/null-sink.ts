@@ -56,6 +56,7 @@ export async function startNullSink(opts: { host?: string; port?: number; partit
   let port = 0;
   const sockets = new Set<Socket>();
 
+  // biome-ignore lint/suspicious/noExplicitAny: a decoded request body of any API
   const answer = (apiKey: number, apiVersion: number, body: any): unknown => {
     switch (apiKey) {
       case ApiKey.ApiVersions:
@@ -123,6 +124,7 @@ export async function startNullSink(opts: { host?: string; port?: number; partit
       for (const frame of frames) {
         let req;
         try {
+          // biome-ignore lint/suspicious/noExplicitAny: a decoded request body of any API
           req = decodeRequest<any>(frame, { trailingBytes: 'ignore' });
         } catch {
           // ApiVersions of a version we do not know: the v0 answer says which we do (KIP-511)

@@ -12,7 +12,10 @@ function setup(clustered = false) {
     unpause: async (c) => void calls.push(`unpause ${c}`),
     disconnect: async (n, c) => void calls.push(`disconnect ${n} ${c}`),
     connect: async (n, c, a) => void calls.push(`connect ${n} ${c} ${a.join('+')}`),
-    createNetwork: async (suffix) => (calls.push(`create ${suffix}`), `net-${suffix}`),
+    createNetwork: async (suffix) => {
+      calls.push(`create ${suffix}`);
+      return `net-${suffix}`;
+    },
     removeNetwork: async (n) => void calls.push(`remove ${n}`),
   };
   const cluster = (id: number) => (clustered ? { clusterNetwork: { id: 'cluster', aliases: [`kafka-${id}`] } } : {});

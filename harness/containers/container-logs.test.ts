@@ -23,7 +23,10 @@ describe('demuxLogs', () => {
 describe('containerLogs', () => {
   it('asks for the tail and never throws', async () => {
     let asked: unknown;
-    const ok = { logs: async (o: unknown) => ((asked = o), frame(1, 'x\n')) };
+    const ok = { logs: async (o: unknown) => {
+        asked = o;
+        return frame(1, 'x\n');
+      }, };
     expect(await containerLogs(ok, 5)).toBe('x\n');
     expect(asked).toEqual({ stdout: true, stderr: true, follow: false, tail: 5 });
     expect(await containerLogs({ logs: async () => Promise.reject(new Error('gone')) })).toBe('');

@@ -45,6 +45,7 @@ describe('logConfigFor', () => {
   it('4.x uses log4j2 with the level from a system property, logging to stderr', () => {
     const c = logConfigFor(parseKafkaVersion('4.4.0'));
     expect(c.fileName).toBe('log4j2.properties');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a log4j2 lookup, literally
     expect(c.text).toContain('rootLogger.level = ${sys:kconform.log.level:-WARN}');
     expect(c.text).toContain('SYSTEM_ERR');
     expect(c.jvmArgs('/x/log4j2.properties')).toEqual(['-Dlog4j2.configurationFile=/x/log4j2.properties']);
@@ -52,6 +53,7 @@ describe('logConfigFor', () => {
 
   it('2.x/3.x use log4j 1 syntax through reload4j', () => {
     const c = logConfigFor(parseKafkaVersion('2.7.0'));
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a log4j 1 variable, literally
     expect(c.text).toContain('log4j.rootLogger=${kconform.log.level}, stderr');
     expect(c.jvmArgs('/x/log4j.properties')).toEqual(['-Dlog4j.configuration=file:/x/log4j.properties']);
   });

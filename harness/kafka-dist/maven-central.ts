@@ -83,6 +83,7 @@ export function classifyMavenFailure(output: string, version: string): MavenFail
 
 /** The first `[ERROR]` line of Maven's output, without colour codes or the "-> [Help 1]" pointer. */
 export function mavenErrorLine(output: string): string | undefined {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: strips the ESC of ANSI colour codes
   const clean = output.replace(/\u001b\[[0-9;]*m/g, '');
   const line = clean.split('\n').find((l) => l.startsWith('[ERROR]') && l.replace('[ERROR]', '').trim().length > 0);
   return line?.replace(/^\[ERROR\]\s*/, '').replace(/\s*-> \[Help \d+\]\s*$/, '');

@@ -9,9 +9,9 @@ export type Properties = Record<string, string | number | boolean>;
 
 /** Renders properties in `java.util.Properties` text form. */
 export function formatProperties(props: Properties): string {
-  const escape = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+  const escapeValue = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
   return `${Object.entries(props)
-    .map(([k, val]) => `${escape(k)}=${escape(String(val))}`)
+    .map(([k, val]) => `${escapeValue(k)}=${escapeValue(String(val))}`)
     .join('\n')}\n`;
 }
 

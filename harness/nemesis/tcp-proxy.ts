@@ -61,6 +61,7 @@ class FrameSplitter {
 }
 
 function rewriteAddresses(apiKey: number, apiVersion: number, frame: Buffer, map: AddressMap): Buffer {
+  // biome-ignore lint/suspicious/noExplicitAny: a decoded answer body of any API
   const { header, body } = decodeResponse<any>(apiKey, apiVersion, frame.subarray(4));
   const swap = (o: { host: string; port: number }) => {
     const to = map({ host: o.host, port: o.port });

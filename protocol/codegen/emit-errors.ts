@@ -129,6 +129,7 @@ export function emitErrors(errors: KafkaError[], header: string): string {
   out.push('');
   out.push('/** The name of an error code, e.g. 6 → NOT_LEADER_OR_FOLLOWER; unknown codes read UNKNOWN_ERROR_CODE(n). */');
   out.push('export function errorName(code: number): string {');
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: emits a template literal into generated code
   out.push('  return ERROR_INFO.get(code)?.name ?? `UNKNOWN_ERROR_CODE(${code})`;');
   out.push('}');
   return `${out.join('\n')}\n`;

@@ -6,7 +6,7 @@ import { intersect, isEmpty } from './versions.ts';
  * maps from API key to descriptor (registered with the codec registry on import), and API_NAMES
  * for every API key the specs name (removed APIs included, so logs can still name them).
  */
-export function emitIndex(messages: MessageModel[], apiNames: Map<number, string>, header: string): string {
+export function emitIndex(messages: MessageModel[], header: string): string {
   const out = [header, "import type { MessageDescriptor } from '../codec-support.ts';", "import { registerCodecs } from '../codec-registry.ts';"];
   for (const m of messages) {
     if (m.type !== 'header') out.push(`import { ${m.name}Message } from './${kebabCase(m.name)}.ts';`);

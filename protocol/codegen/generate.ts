@@ -65,7 +65,7 @@ export function generate(opts: GenerateOptions = {}): GenerateResult {
 
   const messageFiles = new Map<string, string>();
   for (const m of messages) messageFiles.set(`${kebabCase(m.name)}.ts`, emitMessage(m, header));
-  messageFiles.set('index.ts', emitIndex(messages, apiNames, header));
+  messageFiles.set('index.ts', emitIndex(messages, header));
   messageFiles.set('api-table.ts', emitApiTable(messages, apiNames, header));
   messageFiles.set('api-keys.ts', emitApiKeys(messages, header));
   messageFiles.set('schemas.ts', emitSchemas(messages, header));

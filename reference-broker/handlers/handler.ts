@@ -25,6 +25,7 @@ export interface RequestContext {
  * says no response is sent (Produce with acks=0). Kafka errors are values in the response;
  * a thrown exception is a bug and closes the connection.
  */
+// biome-ignore lint/suspicious/noExplicitAny: handlers of every API share one table; each names its own body types
 export interface ApiHandler<Req = any, Res = any> {
   readonly apiKey: number;
   /** The versions this broker serves (advertised in ApiVersions). */

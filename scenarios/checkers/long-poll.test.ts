@@ -62,8 +62,13 @@ function attempt(ops: Op[], partition: number, minBytes: number, t0: number, o: 
       ? add(at(produceAt + 30_000), `${p}-producer`, 'fail', 'send', { topic: 't', partition, errorCode: 7 })
       : add(at(o.ackAt ?? produceAt + 10), `${p}-producer`, 'ok', 'send', { topic: 't', partition, offset: 0, key: null, value });
   const ret = () => add(at(o.returnAt), p, 'ok', 'poll', { records: o.holds ? [{ topic: 't', partition, offset: 0, key: null, value }] : [], errorCode: 0, afterMs: o.returnAt });
-  if (o.ackAt !== 'fail' && (o.ackAt ?? produceAt + 10) < o.returnAt) (ack(), ret());
-  else (ret(), ack());
+  if (o.ackAt !== 'fail' && (o.ackAt ?? produceAt + 10) < o.returnAt) {
+    ack();
+    ret();
+  } else {
+    ret();
+    ack();
+  }
 }
 
 const build = (fill: (ops: Op[]) => void): Op[] => {

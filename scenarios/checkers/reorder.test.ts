@@ -14,6 +14,7 @@ describe('reorder', () => {
     const ops = new Builder().send(0, rec(0, 'a')).send(0, rec(1, 'b')).reads([rec(0, 'b'), rec(1, 'a')]).ops;
     const r = checkReorder(ops);
     expect(r).toMatchObject({ valid: false, count: 1 });
+    // biome-ignore lint/suspicious/noThenProperty: the witness field of reorder.ts
     expect(r.witnesses[0]).toMatchObject({ partition: 't/0', process: 0, first: { value: { value: 'a' } }, then: { value: { value: 'b' } }, finalOffsets: { first: 1, then: 0 } });
     expect(checkNonmonotonicSends(ops).valid).toBe(true);
   });

@@ -86,7 +86,7 @@ export function simulateHistory(o: SimulationOptions): Op[] {
     return r;
   };
 
-  const producers = Array.from({ length: P }, (_, p) => ({ pending: [] as Pending[], seq: 0, txn: null as null | { id: string; planned: number; sent: number } }));
+  const producers = Array.from({ length: P }, () => ({ pending: [] as Pending[], seq: 0, txn: null as null | { id: string; planned: number; sent: number } }));
   let txnCount = 0;
   const invokeSend = (p: number) => {
     const pr = producers[p]!;

@@ -27,10 +27,22 @@ export function startKconform(args: readonly string[], env: NodeJS.ProcessEnv = 
   let err = '';
   const listeners = new Set<() => void>();
   const changed = () => listeners.forEach((l) => l());
-  child.stdout!.on('data', (d: Buffer) => ((out += d), changed()));
-  child.stderr!.on('data', (d: Buffer) => ((err += d), changed()));
+  child.stdout!.on('data', (d: Buffer) => {
+    out += d;
+    changed();
+  });
+  child.stderr!.on('data', (d: Buffer) => {
+    err += d;
+    changed();
+  });
   let done = false;
-  const exited = new Promise<number>((resolve) => child.on('exit', (code) => ((done = true), changed(), resolve(code ?? -1))));
+  const exited = new Promise<number>((resolve) =>
+    child.on('exit', (code) => {
+      done = true;
+      changed();
+      resolve(code ?? -1);
+    }),
+  );
   const waitFor = (pattern: RegExp, timeoutMs = 60_000) =>
     new Promise<RegExpMatchArray>((resolve, reject) => {
       const check = () => {

@@ -12,7 +12,7 @@ import { consumeValues, produceValues } from './kafka-clients.ts';
 import { processRunning } from './process-state.ts';
 
 /** The record from the field report this check reproduces, byte for byte. */
-export const MMR_LINE =
+const MMR_LINE =
   '{"datas":[{"channel":"","metric":"temperature","producer":"ijinus","sn":"IJA0101-00002245","time":"1543207156000","value":"80"}],"ver":"1.0"}';
 
 const cases: { version: string; mode: KafkaMode }[] = [

@@ -139,7 +139,12 @@ export async function consoleConsumerCommand(opts: ConsoleConsumerOptions): Prom
   let count = 0;
   let done = false;
   let finish: () => void = () => {};
-  const finished = new Promise<void>((resolve) => (finish = () => ((done = true), resolve())));
+  const finished = new Promise<void>((resolve) => {
+    finish = () => {
+      done = true;
+      resolve();
+    };
+  });
   let idleTimer: NodeJS.Timeout | undefined;
   // --timeout-ms: end when no record has come for that long (waiting for the topic included).
   const armIdle = () => {

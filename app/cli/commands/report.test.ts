@@ -108,7 +108,7 @@ describe('kconform report', () => {
   it('adds up the failover runs of each target: verdicts, faults by kind, acknowledged of sent, what the checks found', async () => {
     const root = join(scratch, 'long-schedule');
     const fault = (kind: string, applied = true) => ({ kind, nodes: [1], applied, from: 1, to: 2 });
-    const failoverRun = (seed: number, target: string, lost: number, faults: unknown[]) => ({
+    const failoverRun = (seed: number, _target: string, lost: number, faults: unknown[]) => ({
       scenario: 'failover',
       seed,
       valid: lost === 0,
