@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tryClusterMetadata } from '../../harness/kafka-dist/cluster-metadata.ts';
-import { startKconform } from '../helpers/kconform-child.ts';
+import { startKconform } from '../helpers/kconform-cli.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'kconform-supervisor-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

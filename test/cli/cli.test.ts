@@ -1,33 +1,16 @@
 /** The CLI contract of DESIGN.md: help, exit codes, and `run` on the reference broker and on real Kafka. */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { kconform as runKconform } from '../helpers/kconform-cli.ts';
 import { LATEST_KAFKA_VERSION } from '../../harness/kafka-dist/resolve-kafka.ts';
 
-const root = join(import.meta.dirname, '..', '..');
 const scratch = mkdtempSync(join(tmpdir(), 'kconform-cli-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function kconform(args: string[], stdin?: string, timeoutMs = 120_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'app/cli/main.ts'), ...args], { cwd: scratch, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`kconform ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(stdin ?? '');
-  });
-}
+/** `kconform ARGS` in the scratch directory, with `stdin` (closed at once). */
+const kconform = (args: string[], stdin?: string, timeoutMs = 120_000) => runKconform(args, { cwd: scratch, stdin: stdin ?? '', timeoutMs });
 
 describe('kconform CLI', () => {
   it('prints help listing every command of the contract', async () => {

@@ -5,34 +5,22 @@
  * reference target, compare after compare (an external broker keeps earlier runs' topics); the
  * buggy one must differ exactly at the offsets its fetches skipped.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kconform as runKconform } from '../helpers/kconform-cli.ts';
+import { kconform as runKconform, startKconform, type CliRun } from '../helpers/kconform-cli.ts';
 
-const root = join(import.meta.dirname, '..', '..');
-const main = join(root, 'app/cli/main.ts');
 const scratch = mkdtempSync(join(tmpdir(), 'kconform-compare-external-'));
-const brokers: ChildProcess[] = [];
+const brokers: CliRun[] = [];
 
 const kconform = (args: string[], timeoutMs = 120_000) => runKconform(args, { cwd: scratch, timeoutMs });
 
 /** Starts `kconform broker` on a free port and resolves with its address once it says ready. */
-function externalBroker(extra: string[] = []): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [main, 'broker', '--port', '0', ...extra], { cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'] });
-    brokers.push(child);
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const ready = /kconform broker ready on (\S+)/.exec(out);
-      if (ready) resolve(ready[1]!);
-    });
-    child.stderr.on('data', (d) => (out += d));
-    child.on('exit', (code) => reject(new Error(`kconform broker exited ${code} before it was ready:\n${out}`)));
-  });
+async function externalBroker(extra: string[] = []): Promise<string> {
+  const broker = startKconform(['broker', '--port', '0', ...extra], { cwd: scratch });
+  brokers.push(broker);
+  return (await broker.waitFor(/kconform broker ready on (\S+)/))[1]!;
 }
 
 interface Rec {
@@ -67,8 +55,8 @@ let skipping: string;
 beforeAll(async () => {
   [plain, skipping] = await Promise.all([externalBroker(), externalBroker(['--bug', 'skip-offset'])]);
 }, 60_000);
-afterAll(() => {
-  for (const b of brokers) b.kill('SIGTERM');
+afterAll(async () => {
+  await Promise.all(brokers.map((b) => b[Symbol.asyncDispose]()));
   rmSync(scratch, { recursive: true, force: true });
 });
 

@@ -2,34 +2,18 @@
  * `kconform compare` and `kconform replay` end to end: the reference broker compared with itself
  * and with real Kafka, a failing run replayed to the same failure, and the usage errors.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { kconform as runKconform } from '../helpers/kconform-cli.ts';
 import { SCENARIOS } from '../../scenarios/index.ts';
 
-const root = join(import.meta.dirname, '..', '..');
 const scratch = mkdtempSync(join(tmpdir(), 'kconform-compare-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function kconform(args: string[], timeoutMs = 120_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'app/cli/main.ts'), ...args], { cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`kconform ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** `kconform ARGS` in the scratch directory. */
+const kconform = (args: string[], timeoutMs = 120_000) => runKconform(args, { cwd: scratch, timeoutMs });
 
 const json = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 

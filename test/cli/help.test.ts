@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { FAULT_FAMILIES } from '../../harness/nemesis/fault-schedule.ts';
 import { ALL_SCENARIOS } from '../../scenarios/index.ts';
-import { kconform } from '../helpers/kconform-cli.ts';
+import { kconform, kconformMain } from '../helpers/kconform-cli.ts';
 
 const COMMANDS = ['broker', 'run', 'console-producer', 'console-consumer', 'image build', 'compare', 'replay', 'check', 'report', 'load', 'gateway', 'conform'];
 
@@ -39,9 +39,7 @@ describe('kconform --help', () => {
 describe('output into a pipe that closes early', () => {
   it('kconform run --help | head -1: the help stops quietly, no EPIPE stack trace', async () => {
     const { spawnSync } = await import('node:child_process');
-    const { join } = await import('node:path');
-    const main = join(import.meta.dirname, '..', '..', 'app/cli/main.ts');
-    const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${main}" run --help | head -1`], { encoding: 'utf8' });
+    const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${kconformMain}" run --help | head -1`], { encoding: 'utf8' });
     expect(r.stdout).toBe('Usage: kconform run [options]\n');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);

@@ -3,11 +3,11 @@
  * covers every API version it serves, and a broker with a known bug, reached as an external
  * target, is caught with the path of the difference.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { kconform as runKconform } from '../helpers/kconform-cli.ts';
 import { LATEST_KAFKA_VERSION } from '../../harness/kafka-dist/resolve-kafka.ts';
 import type { ConformReport } from '../../app/conform/conform-report.ts';
 import { EDGE_CASE_APIS } from '../../app/conform/edge-cases/index.ts';
@@ -15,27 +15,11 @@ import { RawClient } from '../../protocol/client/raw-client.ts';
 import { startTestBroker } from '../helpers/reference.ts';
 import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
-const root = join(import.meta.dirname, '..', '..');
 const scratch = mkdtempSync(join(tmpdir(), 'kconform-conform-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function kconform(args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'app/cli/main.ts'), ...args], { cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGINT');
-      reject(new Error(`kconform ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** `kconform ARGS` in the scratch directory; past `timeoutMs` it gets Ctrl-C, so it stops the Kafka it started. */
+const kconform = (args: string[], timeoutMs: number) => runKconform(args, { cwd: scratch, timeoutMs, timeoutSignal: 'SIGINT' });
 
 /** What the reference broker advertises (it does not change between runs). */
 async function referenceApiVersions(): Promise<Map<number, [number, number]>> {

@@ -5,7 +5,6 @@
  * accepts, Kafka's usage checks, a clean stderr on success (no client library log lines), and a
  * consumer started before its topic exists, which waits for it as Kafka's does.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,10 +15,10 @@ import { RawClient } from '../../protocol/client/raw-client.ts';
 import { fetchBody } from '../../harness/drivers/request-bodies.ts';
 import { decodeRecordBatches, compressionOf } from '../../protocol/records/record-batch.ts';
 import { MMR_MESSAGE } from '../../scenarios/seed.ts';
+import { kconform as runKconform, startKconform } from '../helpers/kconform-cli.ts';
 import { uniqueTopic } from '../helpers/reference.ts';
 import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
-const root = join(import.meta.dirname, '..', '..');
 const scratch = mkdtempSync(join(tmpdir(), 'kconform-console-'));
 const PROCESSED = (n: number) => `Processed a total of ${n} messages\n`;
 
@@ -37,32 +36,11 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-interface Run {
-  child: ChildProcessWithoutNullStreams;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
+/** Starts `./kconform ARGS` in the scratch directory with `stdin` (then closed). */
+const start = (args: string[], stdin = '') => startKconform(args, { cwd: scratch, stdin, wrapper: true });
 
-/** Starts `./kconform ARGS` with `stdin` (closed at once unless `keepStdin`). */
-function start(args: string[], stdin = ''): Run {
-  const child = spawn(join(root, 'kconform'), args, { cwd: scratch, stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (err += d));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  child.stdin.end(stdin);
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-async function kconform(args: string[], stdin = '', timeoutMs = 90_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const r = start(args, stdin);
-  const timer = setTimeout(() => r.child.kill('SIGKILL'), timeoutMs);
-  const code = await r.exited;
-  clearTimeout(timer);
-  return { code, stdout: r.stdout(), stderr: r.stderr() };
-}
+/** Runs `./kconform ARGS` to the end in the scratch directory. */
+const kconform = (args: string[], stdin = '', timeoutMs = 90_000) => runKconform(args, { cwd: scratch, stdin, timeoutMs, wrapper: true });
 
 async function until(cond: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

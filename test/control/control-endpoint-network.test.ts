@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startKconform } from '../helpers/kconform-child.ts';
+import { startKconform } from '../helpers/kconform-cli.ts';
 import { createTopic, patientKafka } from '../targets/fault-checks.ts';
 import { netnsSkipReason } from '../netns/lab-support.ts';
 

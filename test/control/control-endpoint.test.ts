@@ -9,11 +9,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKconform, type KconformChild } from '../helpers/kconform-child.ts';
+import { startKconform, type CliRun } from '../helpers/kconform-cli.ts';
 import { createTopic, patientKafka, produceAcknowledged } from '../targets/fault-checks.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'kconform-control-'));
-let cli: KconformChild;
+let cli: CliRun;
 let url: string;
 let bootstrap: string;
 const TOPIC = 'control-t';

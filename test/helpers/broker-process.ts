@@ -5,9 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
-const MAIN = join(import.meta.dirname, '..', '..', 'app', 'cli', 'main.ts');
+import { kconformMain } from './kconform-cli.ts';
 
 /** A started (or failed) broker process. */
 export interface BrokerProcess {
@@ -31,8 +29,8 @@ export interface SpawnBrokerOptions {
 export function spawnBroker(args: readonly string[], opts: SpawnBrokerOptions = {}): BrokerProcess {
   const env = { ...process.env, ...opts.env };
   const child = opts.fdLimit
-    ? spawn('bash', ['-c', `ulimit -n ${opts.fdLimit} && exec "$0" "$@"`, process.execPath, MAIN, 'broker', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
-    : spawn(process.execPath, [MAIN, 'broker', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    ? spawn('bash', ['-c', `ulimit -n ${opts.fdLimit} && exec "$0" "$@"`, process.execPath, kconformMain, 'broker', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(process.execPath, [kconformMain, 'broker', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));

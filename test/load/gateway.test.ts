@@ -14,7 +14,7 @@ import { startKafkaCluster } from '../../harness/kafka-dist/kafka-cluster.ts';
 import { LATEST_KAFKA_VERSION } from '../../harness/kafka-dist/resolve-kafka.ts';
 import type { LoadResults } from '../../app/load/load-results.ts';
 import { startTestBroker, testKafka, uniqueTopic } from '../helpers/reference.ts';
-import { kconform } from './cli-runner.ts';
+import { kconform } from '../helpers/kconform-cli.ts';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
@@ -185,7 +185,7 @@ describe('kconform load --http', () => {
 
   it('drives the gateway in front of the reference broker with autocannon and finds every acknowledged record', async () => {
     const out = join(scratch, 'http');
-    const r = await kconform(['load', '--http', '--target', 'reference', '--duration', '3', '--producers', '4', '--record-size', '256', '--out', out], scratch);
+    const r = await kconform(['load', '--http', '--target', 'reference', '--duration', '3', '--producers', '4', '--record-size', '256', '--out', out], { cwd: scratch });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/HTTP \(autocannon\)/);
     const load = JSON.parse(readFileSync(join(out, 'load.json'), 'utf8')) as LoadResults;

@@ -11,7 +11,7 @@ import { LATEST_KAFKA_VERSION } from '../../harness/kafka-dist/resolve-kafka.ts'
 import type { LatencySummary } from '../../app/load/histogram.ts';
 import type { LoadResults } from '../../app/load/load-results.ts';
 import { validateResults } from '../../reports/results-schema.ts';
-import { kconform, startKconform } from './cli-runner.ts';
+import { kconform, startKconform } from '../helpers/kconform-cli.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'kconform-load-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -37,7 +37,7 @@ describe('kconform load', () => {
     [`kafka@${LATEST_KAFKA_VERSION}`, ['--producers', '2', '--consumers', '1']],
   ])('runs 3 s against %s: records acknowledged, percentiles ordered, nothing lost at acks=all', async (target, extra) => {
     const out = join(scratch, target.replace(/[^a-z0-9.]/gi, '_'));
-    const r = await kconform(['load', '--target', target, '--duration', '3', '--acks', 'all', '--partitions', '3', '--record-size', '512', ...extra, '--out', out], scratch);
+    const r = await kconform(['load', '--target', target, '--duration', '3', '--acks', 'all', '--partitions', '3', '--record-size', '512', ...extra, '--out', out], { cwd: scratch });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/\s+1 s\s+sent \d+\s+acked \d+/); // a progress line
     expect(r.stdout).toMatch(/produce-ack\s+[\d.,]+\s+[\d.,]+/);
@@ -55,7 +55,7 @@ describe('kconform load', () => {
 
   it('exits 2 on bad flags', async () => {
     for (const args of [['--acks', '2'], ['--compression', 'brotli'], ['--duration', '0'], ['--rate', 'fast'], ['--target', 'nowhere'], ['--producers', '0']]) {
-      const r = await kconform(['load', ...args], scratch);
+      const r = await kconform(['load', ...args], { cwd: scratch });
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr.trim().length).toBeGreaterThan(0);
     }
@@ -63,7 +63,7 @@ describe('kconform load', () => {
 
   it('stops cleanly on Ctrl-C and still writes the results', async () => {
     const out = join(scratch, 'interrupted');
-    const run = startKconform(['load', '--duration', '120', '--rate', '500', '--out', out], scratch);
+    const run = startKconform(['load', '--duration', '120', '--rate', '500', '--out', out], { cwd: scratch, timeoutMs: 180_000 });
     for (let i = 0; i < 600 && !/\s+2 s\s+sent/.test(run.output().stdout); i++) await new Promise((r) => setTimeout(r, 100));
     run.child.kill('SIGINT');
     const code = await run.exited;

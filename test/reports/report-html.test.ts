@@ -5,14 +5,13 @@
  * canvas per chart, draw something in each, shade the fault windows the history holds, and log
  * no errors.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kconform as runKconform } from '../helpers/kconform-cli.ts';
 
-const root = join(import.meta.dirname, '..', '..');
 const CHROMIUM = process.env.KCONFORM_CHROMIUM ?? '/usr/bin/chromium';
 const missing = existsSync(CHROMIUM) ? undefined : `no Chromium at ${CHROMIUM} (apt-get install -y chromium; .ci/run installs it)`;
 const scratch = mkdtempSync(join(tmpdir(), 'kconform-report-html-'));
@@ -20,23 +19,8 @@ const runDir = join(scratch, 'run');
 const html = join(scratch, 'rebuilt', 'report.html');
 let browser: Browser | undefined;
 
-function kconform(args: string[], timeoutMs = 240_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'app/cli/main.ts'), ...args], { cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`kconform ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** `kconform ARGS` in the scratch directory. */
+const kconform = (args: string[], timeoutMs = 240_000) => runKconform(args, { cwd: scratch, timeoutMs });
 
 /** Runs in the page (the project's TypeScript has no DOM types): opaque, saturated pixels per canvas. */
 const COUNT_COLOURED_PIXELS = `[...document.querySelectorAll('canvas')].map((canvas) => {

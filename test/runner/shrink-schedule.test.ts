@@ -7,11 +7,11 @@
  * None of the reference broker's single-node known bugs needs a fault to show, so the failing
  * scenario is made here: it fails exactly when a kill took effect during the run.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { kconform as runKconform } from '../helpers/kconform-cli.ts';
 import type { Op } from '../../harness/history/history.ts';
 import type { ScheduledFault } from '../../harness/nemesis/fault-schedule.ts';
 import { runScenario, type ScenarioRun } from '../../app/runner/run-scenario.ts';
@@ -21,7 +21,6 @@ import { parseTargetSpec } from '../../harness/targets/target-spec.ts';
 import { FINAL_READ, REPLAY_READ } from '../../harness/history/ops.ts';
 import type { Scenario } from '../../scenarios/index.ts';
 
-const root = join(import.meta.dirname, '..', '..');
 const scratch = mkdtempSync(join(tmpdir(), 'kconform-shrink-schedule-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -103,23 +102,8 @@ describe('shrinking a fault schedule', () => {
   }, 300_000);
 });
 
-function kconform(args: string[], timeoutMs = 120_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'app/cli/main.ts'), ...args], { cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`kconform ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** `kconform ARGS` in the scratch directory. */
+const kconform = (args: string[], timeoutMs = 120_000) => runKconform(args, { cwd: scratch, timeoutMs });
 
 describe('kconform replay of a stored schedule', () => {
   it('plays the schedule config.json names instead of drawing one from the seed', async () => {

@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startKconform } from '../helpers/kconform-child.ts';
+import { startKconform } from '../helpers/kconform-cli.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'kconform-external-faults-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
