@@ -130,12 +130,11 @@ export function startKconform(args: readonly string[], opts: CliOptions = {}): C
   };
 }
 
-/** The outcome of a finished `kconform` run. */
+/** The outcome of a finished `kconform` run (a run that timed out rejects instead). */
 export interface CliResult {
   code: number | null;
   stdout: string;
   stderr: string;
-  timedOut: boolean;
 }
 
 /** Runs `kconform ARGS` to the end; rejects, with what it printed, when it outlives `timeoutMs` (180 s unless given). */
@@ -144,5 +143,5 @@ export async function kconform(args: readonly string[], opts: CliOptions = {}): 
   const code = await run.exited;
   const { stdout, stderr } = run.output();
   if (run.timedOut()) throw new Error(`kconform ${args.join(' ')} timed out\n${stdout}\n${stderr}`);
-  return { code, stdout, stderr, timedOut: false };
+  return { code, stdout, stderr };
 }
