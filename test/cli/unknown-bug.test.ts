@@ -10,7 +10,6 @@ describe('kconform --bug with an unknown name', () => {
   for (const args of [['broker', '--port', '0'], ['run', '--scenarios', 'seed']]) {
     it(`kconform ${args[0]} exits 2 and lists the known bugs`, async () => {
       const r = await kconform([...args, '--bug', 'drop-acked-writes'], { timeoutMs: 60_000 });
-      expect(r.timedOut).toBe(false);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('drop-acked-writes');
       for (const name of BUG_NAMES) expect(r.stderr).toContain(name);

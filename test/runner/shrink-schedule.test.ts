@@ -24,24 +24,31 @@ import type { Scenario } from '../../scenarios/index.ts';
 const scratch = mkdtempSync(join(tmpdir(), 'kconform-shrink-schedule-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** How long the made-up workload runs: long enough for the schedule below, whatever `records`. */
+/** How long the made-up workload runs at least, whatever `records`. */
 const WORKLOAD_MS = 4_000;
+/** How long it waits at most for its schedule's faults to start (a kill and restart is slow on a busy machine). */
+const SCHEDULE_LIMIT_MS = 120_000;
 
 const killed = (ops: readonly Op[]) => ops.filter((o) => o.process === 'nemesis' && o.type === 'ok' && (o.value as { fault?: string }).fault === 'kill').length;
 const faultsIn = (ops: readonly Op[]) => ops.filter((o) => o.process === 'nemesis' && o.type === 'invoke').map((o) => (o.value as { fault: string }).fault);
+/** Faults started so far: every nemesis step but the heals (resume after a pause, restart after a kill, heal-all). */
+const started = (ops: readonly Op[]) => faultsIn(ops).filter((f) => !['resume', 'restart', 'heal-all'].includes(f)).length;
 
 /**
- * Ticks for WORKLOAD_MS while the schedule runs; fails exactly when a kill took effect. A scenario
- * decides nothing itself, so it says so in its history: one acknowledged write, which its final
- * read returns and its replay only when no kill took effect (else the replay checker fails; no
- * configuration allows a replay that differs, while a lost write is allowed under faults on one node).
+ * Ticks for WORKLOAD_MS and until all `faults` of its schedule have started (a fixed time alone
+ * ended runs early on a loaded machine, with the last fault never started); fails exactly when a
+ * kill took effect. A scenario decides nothing itself, so it says so in its history: one
+ * acknowledged write, which its final read returns and its replay only when no kill took effect
+ * (else the replay checker fails; no configuration allows a replay that differs, while a lost
+ * write is allowed under faults on one node).
  */
-const killSensitive: Scenario = {
+const killSensitive = (faults: number): Scenario => ({
   name: 'kill-sensitive',
   description: 'test only: fails when a kill took effect during the run',
   async run(ctx) {
     const until = Date.now() + WORKLOAD_MS;
-    for (let i = 0; Date.now() < until; i++) {
+    const limit = Date.now() + SCHEDULE_LIMIT_MS;
+    for (let i = 0; Date.now() < until || (started(ctx.history.ops) < faults && Date.now() < limit && !ctx.signal?.aborted); i++) {
       const tick = ctx.history.invoke('worker', 'tick', { i });
       await ctx.pace();
       tick.ok({ i });
@@ -52,7 +59,7 @@ const killSensitive: Scenario = {
     ctx.history.invoke(FINAL_READ, 'poll', { topic: write.topic, partition: 0 }).ok({ records: [write] });
     ctx.history.invoke(REPLAY_READ, 'poll', { topic: write.topic, partition: 0 }).ok({ records: killed(ctx.history.ops) === 0 ? [write] : [] });
   },
-};
+});
 
 const step = (family: ScheduledFault['family'], waitMs: number, holdMs: number): ScheduledFault => ({ family, role: 'random', fallbackNode: 1, split: false, waitMs, holdMs });
 
@@ -60,7 +67,7 @@ function play(runDir: string, records: number, schedule: ScheduledFault[] | unde
   return runScenario({
     spec: parseTargetSpec('reference'),
     targetName: 'reference',
-    scenario: killSensitive,
+    scenario: killSensitive(schedule?.length ?? 0),
     seed: 7,
     records,
     runDir,

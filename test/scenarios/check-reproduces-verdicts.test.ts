@@ -90,7 +90,6 @@ describe('kconform check reproduces every verdict of a run', () => {
   it.concurrent.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const out = join(scratch, c.name);
     const run = await inSlot(() => kconform(['run', '--target', 'reference', '--no-shrink', '--out', out, ...c.args], { timeoutMs: 400_000 }));
-    expect(run.timedOut, run.stdout.slice(-2000)).toBe(false);
     // 0: every check held; 1: an anomaly (a bug's run); anything else is a broken run.
     expect([0, 1], `${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`).toContain(run.code);
     const dirs = c.scenarios.length === 1 ? [[c.scenarios[0]!, out] as const] : c.scenarios.map((s) => [s, join(out, `${s}-0`)] as const);
