@@ -30,7 +30,13 @@ import { plantAnomaly, simulateHistory, type SimulationOptions } from '../scenar
 const SIZES = [10_000, 100_000, 1_000_000];
 const MAX_RATIO = 12;
 const ROUNDS = 5;
-const SHAPE: Omit<SimulationOptions, 'ops' | 'seed'> = { producers: 8, partitions: 16, consumers: 4, transactions: true, maxInFlight: 3 };
+const SHAPE: Omit<SimulationOptions, 'ops' | 'seed'> = {
+  producers: 8,
+  partitions: 16,
+  consumers: 4,
+  transactions: true,
+  maxInFlight: 3,
+};
 
 // gc() without a command-line flag, so a plain `node bench/checkers.ts` can drop the
 // generator's garbage before timing.
@@ -107,12 +113,26 @@ function measure(size: number, plant: boolean): SizeResult {
   const check = median(ROUNDS, () => checkHistory(history));
   const index = median(ROUNDS, () => indexHistory(history));
   const traversal = median(ROUNDS, () => traverse(history));
-  const result: SizeResult = { size, ops: history.length, records, sends, check, index, traversal, heapBytes: process.memoryUsage().heapUsed };
+  const result: SizeResult = {
+    size,
+    ops: history.length,
+    records,
+    sends,
+    check,
+    index,
+    traversal,
+    heapBytes: process.memoryUsage().heapUsed,
+  };
   if (plant) {
     const planted = plantAnomaly(history, 'lost-write');
     const t0 = performance.now();
     const lost = checkHistory(planted).find((r) => r.checker === 'lost-write')!;
-    result.planted = { ops: planted.length, found: lost.valid === false && lost.count === 1, ms: performance.now() - t0, summary: lost.summary };
+    result.planted = {
+      ops: planted.length,
+      found: lost.valid === false && lost.count === 1,
+      ms: performance.now() - t0,
+      summary: lost.summary,
+    };
   }
   return result;
 }
@@ -122,16 +142,26 @@ if (one >= 0) {
   const size = Number(process.argv[one + 1]);
   process.stdout.write(JSON.stringify(measure(size, size === SIZES[SIZES.length - 1])) + '\n');
 } else {
-  console.log(`# Checker scaling (Node ${process.versions.node}; ${SHAPE.producers} producers, ${SHAPE.partitions} partitions, ${SHAPE.consumers} consumers, transactions)\n`);
-  console.log(`| ops | records polled | sends | checkHistory CPU (median of ${ROUNDS}) | ops/s (CPU) | checkHistory wall | of which indexHistory CPU | bare traversal CPU | heap |`);
+  console.log(
+    `# Checker scaling (Node ${process.versions.node}; ${SHAPE.producers} producers, ${SHAPE.partitions} partitions, ${SHAPE.consumers} consumers, transactions)\n`,
+  );
+  console.log(
+    `| ops | records polled | sends | checkHistory CPU (median of ${ROUNDS}) | ops/s (CPU) | checkHistory wall | of which indexHistory CPU | bare traversal CPU | heap |`,
+  );
   console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   const results = new Map<number, SizeResult>();
   for (const size of SIZES) {
-    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--size', String(size)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawnSync(
+      process.execPath,
+      [...process.execArgv, fileURLToPath(import.meta.url), '--size', String(size)],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     if (child.status !== 0) throw new Error(`measuring ${size} ops failed (exit ${child.status ?? child.signal})`);
     const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as SizeResult;
     results.set(size, r);
-    console.log(`| ${fmt(r.ops)} | ${fmt(r.records)} | ${fmt(r.sends)} | ${ms(r.check.cpu)} | ${fmt(r.ops / r.check.cpu)} | ${ms(r.check.wall)} | ${ms(r.index.cpu)} | ${ms(r.traversal.cpu)} | ${mb(r.heapBytes)} |`);
+    console.log(
+      `| ${fmt(r.ops)} | ${fmt(r.records)} | ${fmt(r.sends)} | ${ms(r.check.cpu)} | ${fmt(r.ops / r.check.cpu)} | ${ms(r.check.wall)} | ${ms(r.index.cpu)} | ${ms(r.traversal.cpu)} | ${mb(r.heapBytes)} |`,
+    );
   }
   const big = results.get(1_000_000)!;
   const small = results.get(100_000)!;
@@ -145,8 +175,12 @@ if (one >= 0) {
   );
   // The least CPU time leaves out rounds a collection or a neighbour lengthened: closer to the
   // memory hierarchy's own ratio, printed so the median's verdict can be read against it.
-  console.log(`least of ${ROUNDS} rounds, 10^6 / 10^5: checkHistory ${(big.check.bestCpu / small.check.bestCpu).toFixed(2)}× CPU; bare traversal ${(big.traversal.bestCpu / small.traversal.bestCpu).toFixed(2)}× CPU`);
+  console.log(
+    `least of ${ROUNDS} rounds, 10^6 / 10^5: checkHistory ${(big.check.bestCpu / small.check.bestCpu).toFixed(2)}× CPU; bare traversal ${(big.traversal.bestCpu / small.traversal.bestCpu).toFixed(2)}× CPU`,
+  );
   const planted = big.planted!;
-  console.log(`planted lost write in the ${fmt(planted.ops)}-op history: ${planted.found ? 'found' : 'NOT FOUND'} in ${planted.ms.toFixed(0)} ms (${planted.summary})`);
+  console.log(
+    `planted lost write in the ${fmt(planted.ops)}-op history: ${planted.found ? 'found' : 'NOT FOUND'} in ${planted.ms.toFixed(0)} ms (${planted.summary})`,
+  );
   if (cpuRatio > MAX_RATIO || !planted.found) process.exitCode = 1;
 }

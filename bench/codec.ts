@@ -9,7 +9,13 @@
  * with kafkajs's, keeping the best round of each.
  */
 import { createRequire } from 'node:module';
-import { decodeRecordBatch, encodeRecordBatch, type CompressionName, type KafkaRecord, type RecordBatch } from '../protocol/records/index.ts';
+import {
+  decodeRecordBatch,
+  encodeRecordBatch,
+  type CompressionName,
+  type KafkaRecord,
+  type RecordBatch,
+} from '../protocol/records/index.ts';
 import { crc32cIsNative } from '../protocol/records/crc32c.ts';
 
 const require = createRequire(import.meta.url);
@@ -17,7 +23,9 @@ const { RecordBatch: kafkajsBatch } = require('kafkajs/src/protocol/recordBatch/
   RecordBatch: (b: Record<string, unknown>) => Promise<{ buffer: Buffer }>;
 };
 const kafkajsRecord = require('kafkajs/src/protocol/recordBatch/record/v0') as (r: object) => unknown;
-const kafkajsDecode = require('kafkajs/src/protocol/recordBatch/v0/decoder') as (d: unknown) => Promise<{ records: unknown[] }>;
+const kafkajsDecode = require('kafkajs/src/protocol/recordBatch/v0/decoder') as (
+  d: unknown,
+) => Promise<{ records: unknown[] }>;
 const KafkajsDecoder = require('kafkajs/src/protocol/decoder') as new (b: Buffer) => unknown;
 
 const MIN_SECONDS = Number(process.env.BENCH_SECONDS ?? 0.5);
@@ -26,7 +34,13 @@ const KAFKAJS_CODEC: Partial<Record<CompressionName, number>> = { none: 0, gzip:
 
 interface Input {
   batch: RecordBatch;
-  kafkajsMessages: { offsetDelta: number; timestampDelta: number; key: Buffer; value: Buffer; headers: Record<string, Buffer> }[];
+  kafkajsMessages: {
+    offsetDelta: number;
+    timestampDelta: number;
+    key: Buffer;
+    value: Buffer;
+    headers: Record<string, Buffer>;
+  }[];
 }
 
 /** `count` records with a 10-byte key and a `valueSize`-byte value of mixed, mildly compressible bytes. */
@@ -36,7 +50,14 @@ function makeInput(count: number, valueSize: number): Input {
   for (let i = 0; i < count; i++) {
     const value = Buffer.allocUnsafe(valueSize);
     for (let j = 0; j < valueSize; j++) value[j] = (i * 31 + j * 7 + ((j >> 3) % 13)) & 0x7f;
-    records.push({ attributes: 0, timestampDelta: i % 50, offsetDelta: i, key: Buffer.from(`key-${String(i).padStart(6, '0')}`), value, headers: [] });
+    records.push({
+      attributes: 0,
+      timestampDelta: i % 50,
+      offsetDelta: i,
+      key: Buffer.from(`key-${String(i).padStart(6, '0')}`),
+      value,
+      headers: [],
+    });
   }
   const batch: RecordBatch = {
     baseOffset: 0,
@@ -50,7 +71,13 @@ function makeInput(count: number, valueSize: number): Input {
     baseSequence: 0,
     records,
   };
-  const kafkajsMessages = records.map((r) => ({ offsetDelta: r.offsetDelta, timestampDelta: r.timestampDelta, key: r.key!, value: r.value!, headers: {} }));
+  const kafkajsMessages = records.map((r) => ({
+    offsetDelta: r.offsetDelta,
+    timestampDelta: r.timestampDelta,
+    key: r.key!,
+    value: r.value!,
+    headers: {},
+  }));
   return { batch, kafkajsMessages };
 }
 
@@ -125,8 +152,13 @@ function table(rows: Row[]): string {
     '|---:|---:|---|---|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of rows) {
-    const theirs = r.theirs === undefined ? ['–', '–', '–'] : [fmtOps(r.theirs), fmtMBs(r.theirs, r.bytes), `${(r.ours / r.theirs).toFixed(1)}×`];
-    lines.push(`| ${r.records.toLocaleString('en-US')} | ${r.value} | ${r.codec} | ${r.op} | ${r.bytes.toLocaleString('en-US')} | ${fmtOps(r.ours)} | ${fmtMBs(r.ours, r.bytes)} | ${theirs.join(' | ')} |`);
+    const theirs =
+      r.theirs === undefined
+        ? ['–', '–', '–']
+        : [fmtOps(r.theirs), fmtMBs(r.theirs, r.bytes), `${(r.ours / r.theirs).toFixed(1)}×`];
+    lines.push(
+      `| ${r.records.toLocaleString('en-US')} | ${r.value} | ${r.codec} | ${r.op} | ${r.bytes.toLocaleString('en-US')} | ${fmtOps(r.ours)} | ${fmtMBs(r.ours, r.bytes)} | ${theirs.join(' | ')} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -168,14 +200,20 @@ async function main(): Promise<void> {
     for (const valueSize of [100, 1024]) rows.push(...(await benchCase(records, valueSize, 'none')));
   }
   const codecRows: Row[] = [];
-  for (const codec of ['gzip', 'snappy', 'lz4', 'zstd'] as const) codecRows.push(...(await benchCase(100, 1024, codec)));
+  for (const codec of ['gzip', 'snappy', 'lz4', 'zstd'] as const)
+    codecRows.push(...(await benchCase(100, 1024, codec)));
 
-  console.log(`## Record batch codec: kconform vs kafkajs 2.2.4 (Node ${process.version}, ${MIN_SECONDS}s per measurement)\n`);
+  console.log(
+    `## Record batch codec: kconform vs kafkajs 2.2.4 (Node ${process.version}, ${MIN_SECONDS}s per measurement)\n`,
+  );
   const crc = crc32cIsNative() ? 'native @node-rs/crc32 from 1 KiB up' : 'portable TS slice-by-8';
   console.log(`Uncompressed batches; each record has a 10-byte key, no headers. CRC-32C: ${crc}.\n`);
   console.log(table(rows));
-  const worst = (op: Row['op']) => Math.min(...rows.filter((r) => r.op === op).map((r) => r.ours / r.theirs!)).toFixed(1);
-  console.log(`\nSmallest speed-up (target 3×): encode ${worst('encode')}×, decode ${worst('decode')}×, decode without CRC check ${worst('decode, no CRC check')}×.`);
+  const worst = (op: Row['op']) =>
+    Math.min(...rows.filter((r) => r.op === op).map((r) => r.ours / r.theirs!)).toFixed(1);
+  console.log(
+    `\nSmallest speed-up (target 3×): encode ${worst('encode')}×, decode ${worst('decode')}×, decode without CRC check ${worst('decode, no CRC check')}×.`,
+  );
   console.log('kafkajs does not verify CRCs when decoding; ours does unless told not to.\n');
   console.log('Compressed, 100 records of 1 KiB (MB/s of uncompressed batch; kafkajs has gzip only):\n');
   console.log(table(codecRows));

@@ -26,7 +26,11 @@ const { values } = parseArgs({
 const frames = Number(values.frames);
 const seed = Number(values.seed);
 const connections = Number(values.connections);
-for (const [name, v] of [['--frames', frames], ['--seed', seed], ['--connections', connections]] as const) {
+for (const [name, v] of [
+  ['--frames', frames],
+  ['--seed', seed],
+  ['--connections', connections],
+] as const) {
   if (!Number.isInteger(v) || v < 1) {
     console.error(`bench/fuzz: ${name} must be a positive integer`);
     process.exit(2);
@@ -55,7 +59,12 @@ const mib = (n: number | undefined) => (n === undefined ? '?' : `${(n / 1024 / 1
 const rows: string[] = [];
 const kinds: string[] = [];
 
-async function measure(name: string, bootstrap: string, pid: () => number | undefined, afterRun: () => Promise<string> = async () => ''): Promise<void> {
+async function measure(
+  name: string,
+  bootstrap: string,
+  pid: () => number | undefined,
+  afterRun: () => Promise<string> = async () => '',
+): Promise<void> {
   process.stderr.write(`${name}: ${frames} frames on ${bootstrap}, ${connections} connections, seed ${seed}\n`);
   const before = await rssBytes(pid());
   const t0 = performance.now();
@@ -71,7 +80,9 @@ async function measure(name: string, bootstrap: string, pid: () => number | unde
       if (sent - lastPrint < 50_000) return;
       lastPrint = sent;
       const s = (performance.now() - t0) / 1000;
-      process.stderr.write(`  ${sent}/${frames} (${(sent / s).toFixed(0)} frames/s, answered ${rep.answered}, closed ${rep.closedByBroker}, hangs ${rep.unanswered}, crashes ${rep.crashes})\n`);
+      process.stderr.write(
+        `  ${sent}/${frames} (${(sent / s).toFixed(0)} frames/s, answered ${rep.answered}, closed ${rep.closedByBroker}, hangs ${rep.unanswered}, crashes ${rep.crashes})\n`,
+      );
     },
   });
   const seconds = (performance.now() - t0) / 1000;
@@ -83,18 +94,24 @@ async function measure(name: string, bootstrap: string, pid: () => number | unde
   );
   kinds.push(`${name}: ${MUTATION_KINDS.map((k) => `${k} ${r.byKind[k] ?? 0}`).join(', ')}`);
   for (const h of r.hangSamples) console.error(`${name} hang (${h.kind}): ${h.hex}`);
-  if (r.healthFailures.length) console.error(`${name} health failures:\n  ${r.healthFailures.slice(0, 5).join('\n  ')}`);
+  if (r.healthFailures.length)
+    console.error(`${name} health failures:\n  ${r.healthFailures.slice(0, 5).join('\n  ')}`);
 }
 
 {
   const ref = await startReferenceProcesses({ brokers: 1 });
   try {
     const node = ref.nodes[0]!;
-    await measure('reference (process)', node.bootstrap, () => node.pid, async () => {
-      const log = await readFile(node.logFile, 'utf8').catch(() => '');
-      const internal = log.split('\n').filter((l) => l.includes('internal error')).length;
-      return `internal errors logged: ${internal}`;
-    });
+    await measure(
+      'reference (process)',
+      node.bootstrap,
+      () => node.pid,
+      async () => {
+        const log = await readFile(node.logFile, 'utf8').catch(() => '');
+        const internal = log.split('\n').filter((l) => l.includes('internal error')).length;
+        return `internal errors logged: ${internal}`;
+      },
+    );
   } finally {
     await ref.stop();
   }
@@ -109,8 +126,12 @@ if (values.kafka) {
   }
 }
 
-console.log(`\nfuzz: ${frames.toLocaleString('en')} frames per target, seed ${seed}, ${connections} connections, a well-behaved client producing and reading every 2,000 frames\n`);
-console.log('| target | sent | answered | closed by broker | silent by protocol | hangs | crashes | slowest answer or close | health checks ok | frames/s | broker RSS before → after | notes |');
+console.log(
+  `\nfuzz: ${frames.toLocaleString('en')} frames per target, seed ${seed}, ${connections} connections, a well-behaved client producing and reading every 2,000 frames\n`,
+);
+console.log(
+  '| target | sent | answered | closed by broker | silent by protocol | hangs | crashes | slowest answer or close | health checks ok | frames/s | broker RSS before → after | notes |',
+);
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) console.log(r);
 console.log(`\nframes by mutation:\n${kinds.join('\n')}`);

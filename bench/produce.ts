@@ -73,7 +73,9 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 /** The null sink as its own process, so it takes no CPU from the client in this one. */
 async function startNullSinkProcess(): Promise<Omit<Started, 'name' | 'readyMs'>> {
   const script = fileURLToPath(new URL('../app/load/null-sink.ts', import.meta.url));
-  const child: ChildProcess = spawn(process.execPath, [script, '--partitions', String(partitions)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, [script, '--partitions', String(partitions)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const bootstrap = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {
@@ -110,19 +112,39 @@ const stopAll = () => Promise.all(targets.map((t) => t.stop()));
 const rows: Row[] = [];
 try {
   targets.push(await start('null sink (client ceiling)', startNullSinkProcess));
-  targets.push(await start(`reference${brokers > 1 ? ` x${brokers}` : ''} (process)`, async () => {
-    const r = await startReferenceProcesses({ brokers });
-    return { bootstrap: r.bootstrap, pids: r.nodes.map((n) => n.pid!), stop: () => r.stop() };
-  }));
-  targets.push(await start(`kafka@${values.kafka}${brokers > 1 ? ` x${brokers}` : ''}`, async () => {
-    const k = await startKafkaCluster({ version: values.kafka, brokers });
-    return { bootstrap: k.bootstrap, pids: k.nodes.map((n) => n.pid!), stop: () => k.stop() };
-  }));
-  const common = { producers, consumers: 0, rate: undefined, recordSize, partitions, compression: 'none' as const, batch, replicationFactor: Math.min(brokers, 3) };
+  targets.push(
+    await start(`reference${brokers > 1 ? ` x${brokers}` : ''} (process)`, async () => {
+      const r = await startReferenceProcesses({ brokers });
+      return { bootstrap: r.bootstrap, pids: r.nodes.map((n) => n.pid!), stop: () => r.stop() };
+    }),
+  );
+  targets.push(
+    await start(`kafka@${values.kafka}${brokers > 1 ? ` x${brokers}` : ''}`, async () => {
+      const k = await startKafkaCluster({ version: values.kafka, brokers });
+      return { bootstrap: k.bootstrap, pids: k.nodes.map((n) => n.pid!), stop: () => k.stop() };
+    }),
+  );
+  const common = {
+    producers,
+    consumers: 0,
+    rate: undefined,
+    recordSize,
+    partitions,
+    compression: 'none' as const,
+    batch,
+    replicationFactor: Math.min(brokers, 3),
+  };
   if (warmup > 0) {
     for (const t of targets) {
       log(`warm-up ${t.name}, ${warmup} s`);
-      await runLoad({ ...common, bootstrap: t.bootstrap, target: t.name, topic: `bench-warmup-${Date.now()}`, acks: 1, durationSeconds: warmup });
+      await runLoad({
+        ...common,
+        bootstrap: t.bootstrap,
+        target: t.name,
+        topic: `bench-warmup-${Date.now()}`,
+        acks: 1,
+        durationSeconds: warmup,
+      });
     }
   }
   const runs = new Map<string, { load: LoadResults; rss: number }[]>();
@@ -130,9 +152,18 @@ try {
     for (const acks of acksLevels) {
       for (const t of round % 2 === 1 ? targets : [...targets].reverse()) {
         const rss = sampleRss(t.pids);
-        const load = await runLoad({ ...common, bootstrap: t.bootstrap, target: t.name, topic: `bench-${acksName(acks)}-${Date.now()}`, acks, durationSeconds: duration });
+        const load = await runLoad({
+          ...common,
+          bootstrap: t.bootstrap,
+          target: t.name,
+          topic: `bench-${acksName(acks)}-${Date.now()}`,
+          acks,
+          durationSeconds: duration,
+        });
         const mem = rss.stop();
-        log(`round ${round}/${rounds} acks=${acksName(acks)} ${t.name}: ${Math.round(load.throughput.recordsPerSecond)} records/s, p99 ${load.produceLatencyMs.p99} ms, RSS ${(mem.peak / 2 ** 20).toFixed(0)} MiB`);
+        log(
+          `round ${round}/${rounds} acks=${acksName(acks)} ${t.name}: ${Math.round(load.throughput.recordsPerSecond)} records/s, p99 ${load.produceLatencyMs.p99} ms, RSS ${(mem.peak / 2 ** 20).toFixed(0)} MiB`,
+        );
         const key = `${t.name}|${acks}`;
         runs.set(key, [...(runs.get(key) ?? []), { load, rss: mem.peak }]);
       }
@@ -140,9 +171,18 @@ try {
   }
   for (const t of targets) {
     for (const acks of acksLevels) {
-      const rs = [...runs.get(`${t.name}|${acks}`)!].sort((a, b) => a.load.throughput.recordsPerSecond - b.load.throughput.recordsPerSecond);
+      const rs = [...runs.get(`${t.name}|${acks}`)!].sort(
+        (a, b) => a.load.throughput.recordsPerSecond - b.load.throughput.recordsPerSecond,
+      );
       const median = rs[Math.floor(rs.length / 2)]!;
-      rows.push({ target: t.name, acks, readyMs: t.readyMs, load: median.load, rounds: rs.map((r) => Math.round(r.load.throughput.recordsPerSecond)), rssPeak: Math.max(...rs.map((r) => r.rss)) });
+      rows.push({
+        target: t.name,
+        acks,
+        readyMs: t.readyMs,
+        load: median.load,
+        rounds: rs.map((r) => Math.round(r.load.throughput.recordsPerSecond)),
+        rssPeak: Math.max(...rs.map((r) => r.rss)),
+      });
     }
   }
 } finally {
@@ -151,14 +191,20 @@ try {
 
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
 const n0 = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 0 });
-console.log(`\nproduce benchmark: ${producers} kafkajs producers flat out, batches of ${batch} x ${recordSize} B, ${partitions} partitions, ${brokers} node(s); median of ${rounds} rounds of ${duration} s per target and acks level, rounds alternating between targets (after a ${warmup} s warm-up)\n`);
-console.log('| target | acks | records/s (median) | rounds | MB/s | p50 ms | p99 ms | p99.9 ms | errors | time to ready | RSS under load (peak) |');
+console.log(
+  `\nproduce benchmark: ${producers} kafkajs producers flat out, batches of ${batch} x ${recordSize} B, ${partitions} partitions, ${brokers} node(s); median of ${rounds} rounds of ${duration} s per target and acks level, rounds alternating between targets (after a ${warmup} s warm-up)\n`,
+);
+console.log(
+  '| target | acks | records/s (median) | rounds | MB/s | p50 ms | p99 ms | p99.9 ms | errors | time to ready | RSS under load (peak) |',
+);
 console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   const l = r.load;
   const ready = r.target.startsWith('null') ? '-' : `${n0(r.readyMs)} ms`;
   const rss = r.target.startsWith('null') ? '-' : mib(r.rssPeak);
-  console.log(`| ${r.target} | ${acksName(r.acks)} | ${n0(l.throughput.recordsPerSecond)} | ${r.rounds.map(n0).join(' / ')} | ${l.throughput.megabytesPerSecond.toFixed(1)} | ${l.produceLatencyMs.p50.toFixed(2)} | ${l.produceLatencyMs.p99.toFixed(2)} | ${l.produceLatencyMs.p999.toFixed(2)} | ${l.errorCount} | ${ready} | ${rss} |`);
+  console.log(
+    `| ${r.target} | ${acksName(r.acks)} | ${n0(l.throughput.recordsPerSecond)} | ${r.rounds.map(n0).join(' / ')} | ${l.throughput.megabytesPerSecond.toFixed(1)} | ${l.produceLatencyMs.p50.toFixed(2)} | ${l.produceLatencyMs.p99.toFixed(2)} | ${l.produceLatencyMs.p999.toFixed(2)} | ${l.errorCount} | ${ready} | ${rss} |`,
+  );
 }
 
 const ref = rows.filter((r) => r.target.startsWith('reference'));
@@ -177,9 +223,12 @@ for (const acks of acksLevels) {
   console.log(`| throughput | ${acksName(acks)} | ${tput.toFixed(2)}x | >= 1.0x | ${mark(tput >= 1)} |`);
   console.log(`| produce p99 | ${acksName(acks)} | ${p99.toFixed(2)}x | <= 1.0x | ${mark(p99 <= 1)} |`);
   console.log(`| RSS under load | ${acksName(acks)} | ${mem.toFixed(3)}x | <= 0.25x | ${mark(mem <= 0.25)} |`);
-  console.log(`| client ceiling used: reference / Kafka | ${acksName(acks)} | ${(r.load.throughput.recordsPerSecond / s.load.throughput.recordsPerSecond * 100).toFixed(0)}% / ${(k.load.throughput.recordsPerSecond / s.load.throughput.recordsPerSecond * 100).toFixed(0)}% | < 100% (client not the bottleneck) | |`);
+  console.log(
+    `| client ceiling used: reference / Kafka | ${acksName(acks)} | ${((r.load.throughput.recordsPerSecond / s.load.throughput.recordsPerSecond) * 100).toFixed(0)}% / ${((k.load.throughput.recordsPerSecond / s.load.throughput.recordsPerSecond) * 100).toFixed(0)}% | < 100% (client not the bottleneck) | |`,
+  );
 }
 const ready = ref[0]!.readyMs / kafka[0]!.readyMs;
 console.log(`| time to ready | - | ${ready.toFixed(3)}x | <= 0.05x | ${mark(ready <= 0.05)} |`);
-if (values.json) writeFileSync(values.json, JSON.stringify(rows, (_, v) => (typeof v === 'bigint' ? String(v) : v), 2) + '\n');
+if (values.json)
+  writeFileSync(values.json, JSON.stringify(rows, (_, v) => (typeof v === 'bigint' ? String(v) : v), 2) + '\n');
 process.exit(0);

@@ -51,7 +51,8 @@ export class Broker {
     this.log = log;
     this.controlPlane = cluster;
     this.bugs = new BugSwitch(config.bugs);
-    if (this.bugs.any) log.warn(`known bugs switched on: ${[...config.bugs].join(', ')} — this broker is wrong on purpose`);
+    if (this.bugs.any)
+      log.warn(`known bugs switched on: ${[...config.bugs].join(', ')} — this broker is wrong on purpose`);
     this.endpoint = { host: config.advertisedHost ?? config.host, port: config.advertisedPort ?? config.port };
     this.appends.setMaxListeners(0);
     const logConfig: Partial<LogConfig> = {
@@ -63,7 +64,9 @@ export class Broker {
     const dataDir = config.dataDir;
     this.topics = new TopicRegistry((t, p, configs) => {
       const settings = { ...logConfig, ...logOverrides(configs) };
-      return dataDir ? openDiskLog(join(dataDir, `${t}-${p}`), settings, (line) => log.warn(`log recovery: ${line}`)) : createMemoryLog(settings);
+      return dataDir
+        ? openDiskLog(join(dataDir, `${t}-${p}`), settings, (line) => log.warn(`log recovery: ${line}`))
+        : createMemoryLog(settings);
     }, config.nodeId);
     this.groupState = new ReplicatedGroupState(this);
     this.groups = new GroupCoordinator({
@@ -103,7 +106,12 @@ export class Broker {
 
   /** Ids of registered brokers that are fenced (offline replicas in Metadata). */
   fencedBrokerIds(): Set<number> {
-    return new Set(this.controlPlane.brokers().filter((b) => b.fenced).map((b) => b.id));
+    return new Set(
+      this.controlPlane
+        .brokers()
+        .filter((b) => b.fenced)
+        .map((b) => b.id),
+    );
   }
 
   /**
@@ -124,7 +132,10 @@ export class Broker {
    */
   nodeEndpoints(ids: ReadonlySet<number>): { nodeId: number; host: string; port: number; rack: null }[] {
     if (ids.size === 0) return [];
-    return this.controlPlane.brokers().filter((b) => ids.has(b.id)).map((b) => ({ nodeId: b.id, host: b.host, port: b.port, rack: null }));
+    return this.controlPlane
+      .brokers()
+      .filter((b) => ids.has(b.id))
+      .map((b) => ({ nodeId: b.id, host: b.host, port: b.port, rack: null }));
   }
 
   partition(topic: string, index: number): Partition | undefined {
@@ -134,16 +145,20 @@ export class Broker {
   /** Asks the controller to create `name` with the broker defaults, without waiting (auto-creation). */
   requestTopicCreation(name: string): void {
     const replicationFactor = Math.min(this.config.defaultReplicationFactor, Math.max(1, this.liveBrokers));
-    void this.controlPlane.createTopic({ name, numPartitions: this.config.numPartitions, replicationFactor, configs: {} }).then((a) => {
-      if (a.errorCode !== 0 && a.errorCode !== 36) this.log.warn(`auto-creating topic ${name} failed: error ${a.errorCode} ${a.errorMessage ?? ''}`);
-    });
+    void this.controlPlane
+      .createTopic({ name, numPartitions: this.config.numPartitions, replicationFactor, configs: {} })
+      .then((a) => {
+        if (a.errorCode !== 0 && a.errorCode !== 36)
+          this.log.warn(`auto-creating topic ${name} failed: error ${a.errorCode} ${a.errorMessage ?? ''}`);
+      });
   }
 
   /** Asks the controller for an internal topic (__consumer_offsets) with the given layout, without waiting. */
   requestInternalTopic(name: string, numPartitions: number, replicationFactor: number): void {
     const rf = Math.min(replicationFactor, Math.max(1, this.liveBrokers));
     void this.controlPlane.createTopic({ name, numPartitions, replicationFactor: rf, configs: {} }).then((a) => {
-      if (a.errorCode !== 0 && a.errorCode !== 36) this.log.warn(`creating internal topic ${name} failed: error ${a.errorCode} ${a.errorMessage ?? ''}`);
+      if (a.errorCode !== 0 && a.errorCode !== 36)
+        this.log.warn(`creating internal topic ${name} failed: error ${a.errorCode} ${a.errorMessage ?? ''}`);
     });
   }
 

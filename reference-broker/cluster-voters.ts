@@ -17,7 +17,8 @@ export function parseQuorumVoters(text: string): QuorumVoter[] {
     .map((entry) => {
       const m = /^(\d+)@(.+):(\d+)$/.exec(entry);
       const port = m ? Number(m[3]) : NaN;
-      if (!m || !(port >= 1 && port <= 65535)) throw new Error(`bad quorum voter '${entry}': expected ID@HOST:PORT, e.g. 1@127.0.0.1:19093`);
+      if (!m || !(port >= 1 && port <= 65535))
+        throw new Error(`bad quorum voter '${entry}': expected ID@HOST:PORT, e.g. 1@127.0.0.1:19093`);
       return { id: Number(m[1]), host: m[2]!.replace(/^\[(.*)\]$/, '$1'), port };
     });
   if (voters.length === 0) throw new Error('the quorum needs at least one voter');

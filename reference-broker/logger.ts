@@ -12,7 +12,11 @@ export interface Logger {
 }
 
 /** Creates a logger writing `[time] LEVEL name: msg` lines at or above `level`. */
-export function createLogger(name: string, level: LogLevel = 'info', out: { write(s: string): unknown } = process.stderr): Logger {
+export function createLogger(
+  name: string,
+  level: LogLevel = 'info',
+  out: { write(s: string): unknown } = process.stderr,
+): Logger {
   const min = ORDER[level];
   const line = (l: LogLevel) => (msg: string) => {
     if (ORDER[l] >= min) out.write(`[${new Date().toISOString()}] ${l.toUpperCase()} ${name}: ${msg}\n`);

@@ -53,13 +53,18 @@ export class RequestRouter {
       return out;
     }
     if (frame.length < 8) {
-      conn.close(`request of ${frame.length} bytes is too short for a request header (SASL listener, not authenticated)`);
+      conn.close(
+        `request of ${frame.length} bytes is too short for a request header (SASL listener, not authenticated)`,
+      );
       return null;
     }
     const apiKey = frame.readInt16BE(0);
     const apiVersion = frame.readInt16BE(2);
     const handler = this.handlers.get(apiKey);
-    const admission = sasl.admit(apiKey, handler !== undefined && apiVersion >= handler.minVersion && apiVersion <= handler.maxVersion);
+    const admission = sasl.admit(
+      apiKey,
+      handler !== undefined && apiVersion >= handler.minVersion && apiVersion <= handler.maxVersion,
+    );
     if (!admission.serve) {
       if (!admission.answerIllegalState) {
         conn.close(admission.reason);
@@ -72,7 +77,8 @@ export class RequestRouter {
     }
     const response = await this.routeRequest(frame, conn);
     if (sasl.stage === 'failed') conn.closeAfterResponse(sasl.failure ?? 'SASL authentication failed');
-    else if (sasl.authenticated) conn.setFrameLimit(this.broker.config.socketRequestMaxBytes, 'socket.request.max.bytes');
+    else if (sasl.authenticated)
+      conn.setFrameLimit(this.broker.config.socketRequestMaxBytes, 'socket.request.max.bytes');
     return response;
   }
 
@@ -80,7 +86,11 @@ export class RequestRouter {
    * Reads, checks and decodes one request and answers it with its API's handler, or with
    * `instead(apiKey, body)` when given (undefined from it: close without an answer).
    */
-  private async routeRequest(frame: Buffer, conn: Connection, instead?: (apiKey: number, body: unknown) => unknown): Promise<Buffer | null> {
+  private async routeRequest(
+    frame: Buffer,
+    conn: Connection,
+    instead?: (apiKey: number, body: unknown) => unknown,
+  ): Promise<Buffer | null> {
     if (frame.length < 8) {
       conn.close(`request of ${frame.length} bytes is too short for a request header`);
       return null;
@@ -99,7 +109,9 @@ export class RequestRouter {
         // KIP-511: answer an ApiVersions we cannot parse with a v0 response listing what we support.
         return encodeResponse(ApiKey.ApiVersions, 0, correlationId, apiVersionsFallback(this.handlers));
       }
-      conn.close(`unsupported version ${apiVersion} of ${API_NAMES[apiKey]} (this broker serves ${handler.minVersion}-${handler.maxVersion})`);
+      conn.close(
+        `unsupported version ${apiVersion} of ${API_NAMES[apiKey]} (this broker serves ${handler.minVersion}-${handler.maxVersion})`,
+      );
       return null;
     }
     const descriptor = requestCodec(apiKey)!;
@@ -114,7 +126,9 @@ export class RequestRouter {
       body = descriptor.decode(r, apiVersion);
     } catch (err) {
       if (err instanceof DecodeError) {
-        conn.close(`malformed ${API_NAMES[apiKey]} v${apiVersion} request (correlation id ${correlationId}): ${err.message}`);
+        conn.close(
+          `malformed ${API_NAMES[apiKey]} v${apiVersion} request (correlation id ${correlationId}): ${err.message}`,
+        );
         return null;
       }
       throw err;

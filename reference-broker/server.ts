@@ -30,7 +30,10 @@ export interface RunningBroker extends AsyncDisposable {
  * default; port 0 picks a free port): one node of a replicated cluster with `config.cluster`,
  * else a single node, which is a cluster of one (a one-voter controller quorum, no peers).
  */
-export async function startBroker(overrides: Partial<BrokerConfig> = {}, log: Logger = createLogger('broker')): Promise<RunningBroker> {
+export async function startBroker(
+  overrides: Partial<BrokerConfig> = {},
+  log: Logger = createLogger('broker'),
+): Promise<RunningBroker> {
   const config = defaultBrokerConfig(overrides);
   // Only the codecs of the APIs this broker serves (its replica fetchers use the same ones).
   await loadCodecs(HANDLERS.keys());
@@ -52,7 +55,7 @@ async function startNode(config: BrokerConfig, log: Logger, lock: DataDirLock | 
   let accept: ((socket: Socket) => void) | undefined;
   const early: Socket[] = [];
   const sockets = new Set<Socket>();
-  let limits: ConnectionLimits | undefined = undefined;
+  let limits: ConnectionLimits | undefined;
   const server: Server = createServer((socket) => {
     if (limits && !limits.admit(socket)) return;
     sockets.add(socket);
@@ -61,9 +64,15 @@ async function startNode(config: BrokerConfig, log: Logger, lock: DataDirLock | 
     socket.pause();
     early.push(socket);
   });
-  limits = new ConnectionLimits(server, { maxConnections: config.maxConnections, maxConnectionsPerIp: config.maxConnectionsPerIp, log });
+  limits = new ConnectionLimits(server, {
+    maxConnections: config.maxConnections,
+    maxConnectionsPerIp: config.maxConnectionsPerIp,
+    log,
+  });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new Error(`port ${config.port} on ${config.host} is already in use`) : err));
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? new Error(`port ${config.port} on ${config.host} is already in use`) : err),
+    );
     server.listen(config.port, config.host, () => resolve());
   });
   // Accept errors (EMFILE when libuv cannot hide it) repeat for every waiting client: one line a second.
@@ -88,7 +97,10 @@ async function startNode(config: BrokerConfig, log: Logger, lock: DataDirLock | 
   broker.endpoint = endpoint;
   log.info(`waiting for the controller to register and unfence node ${config.nodeId} before serving clients`);
   await link.whenServing();
-  const router = new RequestRouter(broker, config.apiVersionLimits ? limitVersions(HANDLERS, config.apiVersionLimits) : HANDLERS);
+  const router = new RequestRouter(
+    broker,
+    config.apiVersionLimits ? limitVersions(HANDLERS, config.apiVersionLimits) : HANDLERS,
+  );
   const closeLog = new LogRateLimiter(log);
   accept = (socket) => {
     const conn = new Connection(socket, {
@@ -109,14 +121,21 @@ async function startNode(config: BrokerConfig, log: Logger, lock: DataDirLock | 
     socket.resume();
   }
   const security = config.sasl ? `SASL_PLAINTEXT ${config.sasl.mechanisms.join(',')}` : 'PLAINTEXT';
-  log.info(`reference broker ${config.nodeId} listening on ${config.host}:${port}, ${security} (${config.dataDir ? `data in ${config.dataDir}` : 'in memory'})`);
+  log.info(
+    `reference broker ${config.nodeId} listening on ${config.host}:${port}, ${security} (${config.dataDir ? `data in ${config.dataDir}` : 'in memory'})`,
+  );
 
   let closing: Promise<void> | undefined;
   const close = () =>
-    (closing ??= link.shutdown().then(() => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      for (const s of sockets) s.destroy();
-    }))
+    (closing ??= link
+      .shutdown()
+      .then(
+        () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            for (const s of sockets) s.destroy();
+          }),
+      )
       .then(() => broker.close())
       .then(() => link.close())
       .finally(() => lock?.release()));

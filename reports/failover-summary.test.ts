@@ -10,7 +10,24 @@ describe('seedRanges', () => {
 });
 
 describe('formatFailoverSummary', () => {
-  const base: FailoverSummary = { target: 'reference', runs: 3, passed: 2, failed: 1, undecided: 0, seeds: [1, 2, 3], faults: { 'kill-leader': 2, 'pause-leader': 1 }, skippedFaults: 1, sent: 1200, acked: 1190, withoutHistory: 0, lost: 4, duplicated: 0, inconsistentOffsets: 0, notRecovered: 1, failing: [{ runId: 'run-3', seed: 3, checks: ['lost-write', 'recovery'] }] };
+  const base: FailoverSummary = {
+    target: 'reference',
+    runs: 3,
+    passed: 2,
+    failed: 1,
+    undecided: 0,
+    seeds: [1, 2, 3],
+    faults: { 'kill-leader': 2, 'pause-leader': 1 },
+    skippedFaults: 1,
+    sent: 1200,
+    acked: 1190,
+    withoutHistory: 0,
+    lost: 4,
+    duplicated: 0,
+    inconsistentOffsets: 0,
+    notRecovered: 1,
+    failing: [{ runId: 'run-3', seed: 3, checks: ['lost-write', 'recovery'] }],
+  };
 
   it('says how many runs passed, what was struck, what was acknowledged and what the checks found, naming each run that did not pass', () => {
     expect(formatFailoverSummary(base).split('\n')).toEqual([

@@ -42,7 +42,11 @@ interface AppliedFaultLike {
   applied: boolean;
 }
 
-const isAppliedFault = (w: unknown): w is AppliedFaultLike => typeof w === 'object' && w !== null && typeof (w as AppliedFaultLike).kind === 'string' && typeof (w as AppliedFaultLike).applied === 'boolean';
+const isAppliedFault = (w: unknown): w is AppliedFaultLike =>
+  typeof w === 'object' &&
+  w !== null &&
+  typeof (w as AppliedFaultLike).kind === 'string' &&
+  typeof (w as AppliedFaultLike).applied === 'boolean';
 
 /** One {@link FailoverSummary} per target that ran the failover scenario, in order of first appearance. */
 export function summarizeFailoverRuns(runs: readonly ReportRun[]): FailoverSummary[] {
@@ -51,7 +55,24 @@ export function summarizeFailoverRuns(runs: readonly ReportRun[]): FailoverSumma
     if (run.scenario !== FAILOVER_SCENARIO) continue;
     let s = byTarget.get(run.target);
     if (!s) {
-      s = { target: run.target, runs: 0, passed: 0, failed: 0, undecided: 0, seeds: [], faults: {}, skippedFaults: 0, sent: 0, acked: 0, withoutHistory: 0, lost: 0, duplicated: 0, inconsistentOffsets: 0, notRecovered: 0, failing: [] };
+      s = {
+        target: run.target,
+        runs: 0,
+        passed: 0,
+        failed: 0,
+        undecided: 0,
+        seeds: [],
+        faults: {},
+        skippedFaults: 0,
+        sent: 0,
+        acked: 0,
+        withoutHistory: 0,
+        lost: 0,
+        duplicated: 0,
+        inconsistentOffsets: 0,
+        notRecovered: 0,
+        failing: [],
+      };
       byTarget.set(run.target, s);
     }
     s.runs++;
@@ -74,7 +95,12 @@ export function summarizeFailoverRuns(runs: readonly ReportRun[]): FailoverSumma
     s.duplicated += count('duplicate');
     s.inconsistentOffsets += count('inconsistent-offsets');
     if (checks.some((c) => c.checker === 'recovery' && c.valid !== true)) s.notRecovered++;
-    if (run.valid !== true) s.failing.push({ runId: run.id, seed: run.seed, checks: checks.filter((c) => c.valid !== true).map((c) => c.checker) });
+    if (run.valid !== true)
+      s.failing.push({
+        runId: run.id,
+        seed: run.seed,
+        checks: checks.filter((c) => c.valid !== true).map((c) => c.checker),
+      });
   }
   for (const s of byTarget.values()) s.seeds.sort((a, b) => a - b);
   return [...byTarget.values()];
@@ -94,9 +120,13 @@ export function seedRanges(seeds: readonly number[]): string {
 
 /** A summary as a few lines of text, for the end of `kconform run --runs N` and `kconform report`. */
 export function formatFailoverSummary(s: FailoverSummary): string {
-  const faults = Object.entries(s.faults).map(([kind, n]) => `${kind} ${n}`).join(', ');
+  const faults = Object.entries(s.faults)
+    .map(([kind, n]) => `${kind} ${n}`)
+    .join(', ');
   const total = Object.values(s.faults).reduce((a, b) => a + b, 0);
-  const verdicts = [`${s.passed} PASS`, s.failed ? `${s.failed} FAIL` : '', s.undecided ? `${s.undecided} UNKNOWN` : ''].filter(Boolean).join(', ');
+  const verdicts = [`${s.passed} PASS`, s.failed ? `${s.failed} FAIL` : '', s.undecided ? `${s.undecided} UNKNOWN` : '']
+    .filter(Boolean)
+    .join(', ');
   return [
     `failover on ${s.target}: ${s.runs} runs (seeds ${seedRanges(s.seeds)}): ${verdicts}`,
     `  faults applied: ${total}${faults ? ` (${faults})` : ''}${s.skippedFaults ? `; ${s.skippedFaults} skipped` : ''}`,

@@ -45,13 +45,19 @@ export function runJUnitCases(runs: readonly ReportRun[]): JUnitCase[] {
     const c: JUnitCase = {
       suite: r.scenario,
       name: duplicate ? `${names[i]} (${r.dir})` : names[i]!,
-      systemOut: [`run directory: ${r.dir}`, ...r.results.checks.map((k) => `${mark(k.valid).padEnd(8)}${k.checker.padEnd(23)}${k.summary}`)].join('\n'),
+      systemOut: [
+        `run directory: ${r.dir}`,
+        ...r.results.checks.map((k) => `${mark(k.valid).padEnd(8)}${k.checker.padEnd(23)}${k.summary}`),
+      ].join('\n'),
     };
     if ('seconds' in r.results) c.timeSeconds = r.results.seconds;
     const failing = r.anomalies.filter((a) => a.valid === false);
     if (failing.length) {
       c.failure = failing.map((a) => `${a.checker}: ${a.summary}`).join('; ');
-      const shrunk = 'shrunk' in r.results && r.results.shrunk ? `\nshrunk counterexample (${r.results.shrunk.ops} ops): kconform replay ${r.results.shrunk.runDir}` : '';
+      const shrunk =
+        'shrunk' in r.results && r.results.shrunk
+          ? `\nshrunk counterexample (${r.results.shrunk.ops} ops): kconform replay ${r.results.shrunk.runDir}`
+          : '';
       c.details = failing.map(anomalyText).join('\n\n') + shrunk;
     } else if (r.valid !== true) {
       const undecided = r.anomalies.filter((a) => a.valid === 'unknown').map((a) => `${a.checker}: ${a.summary}`);

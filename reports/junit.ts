@@ -16,7 +16,12 @@ export interface JUnitCase {
 const XML_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g;
 
 function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(XML_FORBIDDEN, '');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(XML_FORBIDDEN, '');
 }
 
 /** Renders JUnit XML (the subset Jenkins, GitLab and GitHub test reporters read). */
@@ -35,7 +40,8 @@ export function renderJUnit(cases: readonly JUnitCase[]): string {
     for (const c of list) {
       const time = c.timeSeconds !== undefined ? ` time="${c.timeSeconds.toFixed(3)}"` : '';
       lines.push(`    <testcase classname="${esc(suite)}" name="${esc(c.name)}"${time}>`);
-      if (c.failure !== undefined) lines.push(`      <failure message="${esc(c.failure)}">${esc(c.details ?? '')}</failure>`);
+      if (c.failure !== undefined)
+        lines.push(`      <failure message="${esc(c.failure)}">${esc(c.details ?? '')}</failure>`);
       if (c.skipped !== undefined) lines.push(`      <skipped message="${esc(c.skipped)}"/>`);
       if (c.systemOut !== undefined) lines.push(`      <system-out>${esc(c.systemOut)}</system-out>`);
       lines.push('    </testcase>');

@@ -4,8 +4,21 @@
  */
 import { basename, relative } from 'node:path';
 import type { Op } from '../harness/history/history.ts';
-import { DEFAULT_LIMITS, HistoryFormatError, readHistorySummary, type HistorySummary, type SummaryLimits } from './history/history-summary.ts';
-import { isHistoryOp, type ConformanceResults, type DurabilityRow, type LoadResults, type ResultsV1, type ResultValidity } from './results-schema.ts';
+import {
+  DEFAULT_LIMITS,
+  HistoryFormatError,
+  readHistorySummary,
+  type HistorySummary,
+  type SummaryLimits,
+} from './history/history-summary.ts';
+import {
+  isHistoryOp,
+  type ConformanceResults,
+  type DurabilityRow,
+  type LoadResults,
+  type ResultsV1,
+  type ResultValidity,
+} from './results-schema.ts';
 import { summarizeFailoverRuns, type FailoverSummary } from './failover-summary.ts';
 import { findRunDirs, loadCompare, loadStoredRun, type StoredCompare, type StoredRun } from './run-dirs.ts';
 
@@ -100,7 +113,11 @@ function identity(run: StoredRun): { scenario: string; target: string; seed?: nu
   const r = run.results;
   if (r.command === 'check') {
     const c = run.config ?? {};
-    return { scenario: typeof c.scenario === 'string' ? c.scenario : `check ${basename(r.history)}`, target: typeof c.target === 'string' ? c.target : '(stored history)', seed: typeof c.seed === 'number' ? c.seed : undefined };
+    return {
+      scenario: typeof c.scenario === 'string' ? c.scenario : `check ${basename(r.history)}`,
+      target: typeof c.target === 'string' ? c.target : '(stored history)',
+      seed: typeof c.seed === 'number' ? c.seed : undefined,
+    };
   }
   // A load run draws nothing from a seed (it stores 0): no seed to show.
   return { scenario: r.scenario, target: r.target, seed: r.load ? undefined : r.seed };
@@ -124,16 +141,31 @@ export async function buildReportModel(dirs: readonly string[], opts: ReportMode
     const { scenario, target, seed } = identity(s);
     const notPassing = s.results.checks.filter((c) => c.valid !== true || c.allowed);
     const witnessOps = new Map(notPassing.map((c) => [c, witnessOpsOf(c.witnesses)]));
-    const wanted = new Set([...witnessOps.values()].flatMap((ops) => ops.filter((o) => o.type !== 'invoke').map((o) => o.index)));
+    const wanted = new Set(
+      [...witnessOps.values()].flatMap((ops) => ops.filter((o) => o.type !== 'invoke').map((o) => o.index)),
+    );
     // Acknowledged sends among the failing witnesses (lost writes): the report shows what the final read held there.
     const positions = [...witnessOps.entries()]
       .filter(([c]) => c.valid === false)
       .flatMap(([, ops]) => ops.filter((o) => o.f === 'send' && o.type === 'ok'))
       .map((o) => o.value as { topic?: unknown; partition?: unknown; offset?: unknown })
-      .filter((v): v is { topic: string; partition: number; offset: number } => typeof v?.topic === 'string' && typeof v.partition === 'number' && typeof v.offset === 'number')
+      .filter(
+        (v): v is { topic: string; partition: number; offset: number } =>
+          typeof v?.topic === 'string' && typeof v.partition === 'number' && typeof v.offset === 'number',
+      )
       .slice(0, 20)
       .map((v) => ({ topic: v.topic, partition: v.partition, offset: v.offset }));
-    const run: ReportRun = { id, dir: displayDir(s.dir), scenario, target, seed, valid: s.results.valid, results: s.results, config: s.config, anomalies: [] };
+    const run: ReportRun = {
+      id,
+      dir: displayDir(s.dir),
+      scenario,
+      target,
+      seed,
+      valid: s.results.valid,
+      results: s.results,
+      config: s.config,
+      anomalies: [],
+    };
     if (s.historyPath) {
       opts.progress?.(`reading ${displayDir(s.historyPath)} (${s.results.ops} ops)`);
       try {
@@ -158,15 +190,33 @@ export async function buildReportModel(dirs: readonly string[], opts: ReportMode
   }
   // Group by scenario (in order of first appearance), then target, then seed: runs to compare sit together.
   const scenarioOrder = [...new Set(runs.map((r) => r.scenario))];
-  runs.sort((a, b) => scenarioOrder.indexOf(a.scenario) - scenarioOrder.indexOf(b.scenario) || (a.seed ?? 0) - (b.seed ?? 0) || 0);
+  runs.sort(
+    (a, b) =>
+      scenarioOrder.indexOf(a.scenario) - scenarioOrder.indexOf(b.scenario) || (a.seed ?? 0) - (b.seed ?? 0) || 0,
+  );
   return {
-    title: opts.title ?? (runs.length === 1 ? `kconform report: ${runs[0]!.scenario} on ${runs[0]!.target}` : `kconform report: ${runs.length} runs`),
+    title:
+      opts.title ??
+      (runs.length === 1
+        ? `kconform report: ${runs[0]!.scenario} on ${runs[0]!.target}`
+        : `kconform report: ${runs.length} runs`),
     generatedAt: new Date().toISOString(),
     inputs: [...dirs],
     runs,
-    durability: runs.flatMap((r) => (r.results.durability?.rows ?? []).map((row) => ({ ...row, runId: r.id, target: row.target ?? r.target, levelLabel: acksLabel(row) }))),
-    durabilitySkipped: runs.flatMap((r) => (r.results.durability?.skipped ?? []).map((s) => ({ ...s, runId: r.id, target: r.target }))),
-    conformance: runs.filter((r) => r.results.conformance).map((r) => ({ runId: r.id, target: r.target, matrix: r.results.conformance! })),
+    durability: runs.flatMap((r) =>
+      (r.results.durability?.rows ?? []).map((row) => ({
+        ...row,
+        runId: r.id,
+        target: row.target ?? r.target,
+        levelLabel: acksLabel(row),
+      })),
+    ),
+    durabilitySkipped: runs.flatMap((r) =>
+      (r.results.durability?.skipped ?? []).map((s) => ({ ...s, runId: r.id, target: r.target })),
+    ),
+    conformance: runs
+      .filter((r) => r.results.conformance)
+      .map((r) => ({ runId: r.id, target: r.target, matrix: r.results.conformance! })),
     load: runs.filter((r) => r.results.load).map((r) => ({ runId: r.id, target: r.target, load: r.results.load! })),
     compares,
     failover: summarizeFailoverRuns(runs),

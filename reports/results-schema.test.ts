@@ -12,7 +12,13 @@ const run = (): RunResults =>
     runDir: '/tmp/x',
     valid: false,
     checks: [
-      { checker: 'lost-write', valid: false, summary: '1 lost', witnesses: [{ index: 3, time: 1.5, process: 0, type: 'ok', f: 'send', value: {} }], count: 1 },
+      {
+        checker: 'lost-write',
+        valid: false,
+        summary: '1 lost',
+        witnesses: [{ index: 3, time: 1.5, process: 0, type: 'ok', f: 'send', value: {} }],
+        count: 1,
+      },
       { checker: 'unseen', valid: true, summary: 'ok', witnesses: [], series: [{ time: 1, value: 0 }] },
       { checker: 'replay', valid: 'unknown', summary: 'no replay', witnesses: [] },
     ],
@@ -39,7 +45,9 @@ describe('validateResults', () => {
   });
 
   it('names the wrong version and the version it reads', () => {
-    expect(problem({ ...run(), schema: 'kconform.results/v2' })).toBe('r.json: schema is "kconform.results/v2", but this kconform reads "kconform.results/v1" (written by another kconform version?)');
+    expect(problem({ ...run(), schema: 'kconform.results/v2' })).toBe(
+      'r.json: schema is "kconform.results/v2", but this kconform reads "kconform.results/v1" (written by another kconform version?)',
+    );
     expect(problem({ ...run(), schema: undefined })).toContain('schema must be "kconform.results/v1"');
     expect(problem([])).toContain('(top level) must be an object');
   });
@@ -61,7 +69,16 @@ describe('validateResults', () => {
   });
 
   it('accepts what check --out writes', () => {
-    const r = validateResults({ schema: RESULTS_SCHEMA, command: 'check', history: '/h.jsonl', ops: 3, config: { acks: -1 }, configSource: 'defaults', valid: true, checks: [] });
+    const r = validateResults({
+      schema: RESULTS_SCHEMA,
+      command: 'check',
+      history: '/h.jsonl',
+      ops: 3,
+      config: { acks: -1 },
+      configSource: 'defaults',
+      valid: true,
+      checks: [],
+    });
     expect(r.command).toBe('check');
   });
 
@@ -73,17 +90,51 @@ describe('validateResults', () => {
       minInsyncReplicas: 2,
       levels: ['acks=1', 'acks=all'],
       faults: ['none', 'kill'],
-      rows: [{ level: 'acks=1', fault: 'kill', sent: 10, acked: 9, lost: 1, duplicated: 0, unconfirmedWritten: 0, unavailableSeconds: 1.5 }],
+      rows: [
+        {
+          level: 'acks=1',
+          fault: 'kill',
+          sent: 10,
+          acked: 9,
+          lost: 1,
+          duplicated: 0,
+          unconfirmedWritten: 0,
+          unavailableSeconds: 1.5,
+        },
+      ],
       skipped: [{ fault: 'partition', reason: 'not available' }],
     };
-    const conformance = { against: 'kafka@4.4.0', rows: [{ apiKey: 0, apiName: 'Produce', version: 9, verdict: 'differs', diff: 'errorCode 0 vs 87' }] };
-    const load = { settings: { acks: 'all', recordSize: 1024 }, produce: { count: 10, p50: 1, p99: 2, p999: 3, max: 4 }, throughput: [{ time: 1000, recordsPerSecond: 5000 }] };
+    const conformance = {
+      against: 'kafka@4.4.0',
+      rows: [{ apiKey: 0, apiName: 'Produce', version: 9, verdict: 'differs', diff: 'errorCode 0 vs 87' }],
+    };
+    const load = {
+      settings: { acks: 'all', recordSize: 1024 },
+      produce: { count: 10, p50: 1, p99: 2, p999: 3, max: 4 },
+      throughput: [{ time: 1000, recordsPerSecond: 5000 }],
+    };
     const r = validateResults({ ...run(), durability, conformance, load });
     expect(r.durability?.rows[0]?.level).toBe('acks=1');
-    expect(problem({ ...run(), durability: { rows: [{ fault: 'kill', acked: 1, lost: 0, duplicated: 0, unavailableSeconds: 0 }] } })).toContain('durability.rows[0] needs acks or level');
-    expect(problem({ ...run(), durability: { rows: [{ acks: 2, fault: 'kill', acked: 1, lost: 0, duplicated: 0, unavailableSeconds: 0 }] } })).toContain('durability.rows[0].acks must be 0, 1, -1 or "all", got 2');
-    expect(problem({ ...run(), conformance: { ...conformance, rows: [{ ...conformance.rows[0], verdict: 'maybe' }] } })).toContain('conformance.rows[0].verdict must be "same", "differs" or "unsupported"');
-    expect(problem({ ...run(), load: { ...load, produce: { count: 1, p50: 1, p99: 1, max: 1 } } })).toContain('load.produce.p999 must be a number');
-    expect(problem({ ...run(), load: { throughput: [{ time: 0 }] } })).toContain('load.throughput[0].recordsPerSecond must be a number');
+    expect(
+      problem({
+        ...run(),
+        durability: { rows: [{ fault: 'kill', acked: 1, lost: 0, duplicated: 0, unavailableSeconds: 0 }] },
+      }),
+    ).toContain('durability.rows[0] needs acks or level');
+    expect(
+      problem({
+        ...run(),
+        durability: { rows: [{ acks: 2, fault: 'kill', acked: 1, lost: 0, duplicated: 0, unavailableSeconds: 0 }] },
+      }),
+    ).toContain('durability.rows[0].acks must be 0, 1, -1 or "all", got 2');
+    expect(
+      problem({ ...run(), conformance: { ...conformance, rows: [{ ...conformance.rows[0], verdict: 'maybe' }] } }),
+    ).toContain('conformance.rows[0].verdict must be "same", "differs" or "unsupported"');
+    expect(problem({ ...run(), load: { ...load, produce: { count: 1, p50: 1, p99: 1, max: 1 } } })).toContain(
+      'load.produce.p999 must be a number',
+    );
+    expect(problem({ ...run(), load: { throughput: [{ time: 0 }] } })).toContain(
+      'load.throughput[0].recordsPerSecond must be a number',
+    );
   });
 });

@@ -287,7 +287,8 @@ class Checker {
     return v;
   }
   validity(v: unknown, field: string): ResultValidity {
-    if (v !== true && v !== false && v !== 'unknown') this.fail(field, `must be true, false or "unknown", got ${show(v)}`);
+    if (v !== true && v !== false && v !== 'unknown')
+      this.fail(field, `must be true, false or "unknown", got ${show(v)}`);
     return v;
   }
   optional<T>(obj: Record<string, unknown>, key: string, field: string, check: (v: unknown, field: string) => T): void {
@@ -328,11 +329,13 @@ function checkDurability(c: Checker, v: unknown, field: string): void {
     const row = c.object(r, f);
     c.optional(row, 'target', f, (x, g) => c.string(x, g));
     if (row.acks === undefined && row.level === undefined) c.fail(f, 'needs acks or level');
-    if (row.acks !== undefined && ![0, 1, -1, 'all'].includes(row.acks as number)) c.fail(`${f}.acks`, `must be 0, 1, -1 or "all", got ${show(row.acks)}`);
+    if (row.acks !== undefined && ![0, 1, -1, 'all'].includes(row.acks as number))
+      c.fail(`${f}.acks`, `must be 0, 1, -1 or "all", got ${show(row.acks)}`);
     c.optional(row, 'level', f, (x, g) => c.string(x, g));
     c.string(row.fault, `${f}.fault`);
     for (const k of ['acked', 'lost', 'duplicated']) c.number(row[k], `${f}.${k}`, { integer: true, min: 0 });
-    for (const k of ['sent', 'unconfirmedWritten']) c.optional(row, k, f, (x, g) => c.number(x, g, { integer: true, min: 0 }));
+    for (const k of ['sent', 'unconfirmedWritten'])
+      c.optional(row, k, f, (x, g) => c.number(x, g, { integer: true, min: 0 }));
     c.number(row.unavailableSeconds, `${f}.unavailableSeconds`, { min: 0 });
   });
   c.optional(o, 'skipped', field, (x, f) =>
@@ -353,7 +356,8 @@ function checkConformance(c: Checker, v: unknown, field: string): void {
     c.number(row.apiKey, `${f}.apiKey`, { integer: true, min: 0 });
     c.string(row.apiName, `${f}.apiName`);
     c.number(row.version, `${f}.version`, { integer: true, min: 0 });
-    if (row.verdict !== 'same' && row.verdict !== 'differs' && row.verdict !== 'unsupported') c.fail(`${f}.verdict`, `must be "same", "differs" or "unsupported", got ${show(row.verdict)}`);
+    if (row.verdict !== 'same' && row.verdict !== 'differs' && row.verdict !== 'unsupported')
+      c.fail(`${f}.verdict`, `must be "same", "differs" or "unsupported", got ${show(row.verdict)}`);
     for (const k of ['cases', 'differing']) c.optional(row, k, f, (x, g) => c.number(x, g, { integer: true, min: 0 }));
     c.optional(row, 'knownOnly', f, (x, g) => c.boolean(x, g));
     c.optional(row, 'unsupportedBy', f, (x, g) => c.string(x, g));
@@ -363,7 +367,9 @@ function checkConformance(c: Checker, v: unknown, field: string): void {
 function checkLoad(c: Checker, v: unknown, field: string): void {
   const o = c.object(v, field);
   c.optional(o, 'settings', field, (x, f) => {
-    for (const [k, s] of Object.entries(c.object(x, f))) if (!['string', 'number', 'boolean'].includes(typeof s)) c.fail(`${f}.${k}`, `must be a string, number or boolean, got ${show(s)}`);
+    for (const [k, s] of Object.entries(c.object(x, f)))
+      if (!['string', 'number', 'boolean'].includes(typeof s))
+        c.fail(`${f}.${k}`, `must be a string, number or boolean, got ${show(s)}`);
   });
   c.optional(o, 'produce', field, (x, f) => checkPercentiles(c, x, f));
   c.optional(o, 'endToEnd', field, (x, f) => checkPercentiles(c, x, f));
@@ -387,7 +393,11 @@ export function validateResults(json: unknown, source = 'results.json'): Results
   const c = new Checker(source);
   const o = c.object(json, '(top level)');
   if (o.schema !== RESULTS_SCHEMA) {
-    if (typeof o.schema === 'string') c.fail('schema', `is "${o.schema}", but this kconform reads "${RESULTS_SCHEMA}" (written by another kconform version?)`);
+    if (typeof o.schema === 'string')
+      c.fail(
+        'schema',
+        `is "${o.schema}", but this kconform reads "${RESULTS_SCHEMA}" (written by another kconform version?)`,
+      );
     c.fail('schema', `must be "${RESULTS_SCHEMA}", got ${show(o.schema)}`);
   }
   c.validity(o.valid, 'valid');
@@ -402,7 +412,8 @@ export function validateResults(json: unknown, source = 'results.json'): Results
     c.string(o.configSource, 'configSource');
     return o as unknown as CheckCommandResults;
   }
-  if (o.command !== undefined && o.command !== 'run') c.fail('command', `must be "run", "check" or absent, got ${show(o.command)}`);
+  if (o.command !== undefined && o.command !== 'run')
+    c.fail('command', `must be "run", "check" or absent, got ${show(o.command)}`);
   c.string(o.scenario, 'scenario');
   c.string(o.target, 'target');
   c.number(o.seed, 'seed', { integer: true, min: 0 });
@@ -429,6 +440,21 @@ export function validateResults(json: unknown, source = 'results.json'): Results
 }
 
 /** True when `v` looks like a history op (what witnesses often are or hold). */
-export function isHistoryOp(v: unknown): v is { index: number; time: number; process: string | number; type: OpType; f: string; value?: unknown; error?: string } {
-  return isObject(v) && Number.isInteger(v.index) && typeof v.time === 'number' && (typeof v.process === 'string' || typeof v.process === 'number') && OP_TYPES.includes(v.type as OpType) && typeof v.f === 'string';
+export function isHistoryOp(v: unknown): v is {
+  index: number;
+  time: number;
+  process: string | number;
+  type: OpType;
+  f: string;
+  value?: unknown;
+  error?: string;
+} {
+  return (
+    isObject(v) &&
+    Number.isInteger(v.index) &&
+    typeof v.time === 'number' &&
+    (typeof v.process === 'string' || typeof v.process === 'number') &&
+    OP_TYPES.includes(v.type as OpType) &&
+    typeof v.f === 'string'
+  );
 }

@@ -52,7 +52,8 @@ function readJsonFile(path: string): unknown {
 export function findRunDirs(root: string): string[] {
   const abs = resolve(root);
   if (!existsSync(abs)) throw new ReportInputError(`${root}: no such directory`);
-  if (!statSync(abs).isDirectory()) throw new ReportInputError(`${root}: not a directory (give a run directory, which holds results.json)`);
+  if (!statSync(abs).isDirectory())
+    throw new ReportInputError(`${root}: not a directory (give a run directory, which holds results.json)`);
   const found: string[] = [];
   const walk = (dir: string, depth: number) => {
     if (existsSync(join(dir, 'results.json'))) {
@@ -62,14 +63,18 @@ export function findRunDirs(root: string): string[] {
     if (depth >= MAX_DEPTH) return;
     let entries: string[];
     try {
-      entries = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+      entries = readdirSync(dir, { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name)
+        .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
     } catch {
       return;
     }
     for (const e of entries) walk(join(dir, e), depth + 1);
   };
   walk(abs, 0);
-  if (found.length === 0) throw new ReportInputError(`${root}: no results.json in it or below it (not a kconform run directory)`);
+  if (found.length === 0)
+    throw new ReportInputError(`${root}: no results.json in it or below it (not a kconform run directory)`);
   return found;
 }
 
@@ -87,7 +92,8 @@ export function loadStoredRun(dir: string): StoredRun {
   const configPath = join(dir, 'config.json');
   if (existsSync(configPath)) {
     const config = readJsonFile(configPath);
-    if (typeof config === 'object' && config !== null && !Array.isArray(config)) run.config = config as Record<string, unknown>;
+    if (typeof config === 'object' && config !== null && !Array.isArray(config))
+      run.config = config as Record<string, unknown>;
   }
   const historyPath = join(dir, 'history.jsonl');
   if (existsSync(historyPath)) run.historyPath = historyPath;
@@ -98,7 +104,11 @@ export function loadStoredRun(dir: string): StoredRun {
 export interface StoredCompare {
   path: string;
   targets: string[];
-  scenarios: { scenario: string; seed: number; aspects: { aspect: string; same: boolean; summary: string; details: string[] }[] }[];
+  scenarios: {
+    scenario: string;
+    seed: number;
+    aspects: { aspect: string; same: boolean; summary: string; details: string[] }[];
+  }[];
 }
 
 /** Reads `root/compare.json` if present and of the known schema; otherwise undefined. */
@@ -106,6 +116,7 @@ export function loadCompare(root: string): StoredCompare | undefined {
   const path = join(resolve(root), 'compare.json');
   if (!existsSync(path)) return undefined;
   const json = readJsonFile(path) as { schema?: unknown; targets?: unknown; scenarios?: unknown };
-  if (json?.schema !== 'kconform.compare/v1' || !Array.isArray(json.targets) || !Array.isArray(json.scenarios)) throw new ReportInputError(`${path}: not a kconform.compare/v1 file`);
+  if (json?.schema !== 'kconform.compare/v1' || !Array.isArray(json.targets) || !Array.isArray(json.scenarios))
+    throw new ReportInputError(`${path}: not a kconform.compare/v1 file`);
   return { path, targets: json.targets as string[], scenarios: json.scenarios as StoredCompare['scenarios'] };
 }

@@ -50,7 +50,11 @@ export async function writeReports(dirs: readonly string[], opts: WriteReportsOp
  * not). A report that cannot be built must not turn a finished run into a crash: the reason is
  * printed and the run's verdict stands.
  */
-export async function writeRunReports(dir: string, opts: { junit?: string | false } = {}, write: (text: string) => void = (t) => process.stdout.write(t)): Promise<WrittenReports | undefined> {
+export async function writeRunReports(
+  dir: string,
+  opts: { junit?: string | false } = {},
+  write: (text: string) => void = (t) => process.stdout.write(t),
+): Promise<WrittenReports | undefined> {
   try {
     const r = await writeReports([dir], { junit: opts.junit });
     write(`report: ${r.html}${r.junit ? `, JUnit: ${r.junit}` : ''}\n`);

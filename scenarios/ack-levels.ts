@@ -5,7 +5,14 @@ import { produceBody } from '../harness/drivers/request-bodies.ts';
 import { encodeRequest } from '../protocol/messages/frames.ts';
 import { buildRecordBatch } from '../protocol/records/batch-builder.ts';
 import { FINAL_READ, REPLAY_READ, SEND } from '../harness/history/ops.ts';
-import { ACKS0_PROBE, ackProcess, MIN_ISR_PROCESS, NOT_ENOUGH_REPLICAS, type AckLevelsPlan, type MinIsrCap } from './checkers/ack-levels.ts';
+import {
+  ACKS0_PROBE,
+  ackProcess,
+  MIN_ISR_PROCESS,
+  NOT_ENOUGH_REPLICAS,
+  type AckLevelsPlan,
+  type MinIsrCap,
+} from './checkers/ack-levels.ts';
 import { recordPlan } from './plan-ops.ts';
 import { LeaderRouter } from './leader-router.ts';
 import { LATEST, listOffset, listOffsetRouted, produceRouted, RAW_VERSIONS, readRange } from './raw-reads.ts';
@@ -35,7 +42,11 @@ const NO_RESPONSE_WAIT_MS = 500;
 const PROBE_CORRELATION_ID = 0x4b43;
 
 function drawSteps(seed: number, records: number): Step[] {
-  const step = fc.record({ acks: fc.constantFrom<Acks>(0, 1, -1), driver: fc.constantFrom<Driver>('raw', 'kafkajs'), size: fc.integer({ min: 1, max: 5 }) });
+  const step = fc.record({
+    acks: fc.constantFrom<Acks>(0, 1, -1),
+    driver: fc.constantFrom<Driver>('raw', 'kafkajs'),
+    size: fc.integer({ min: 1, max: 5 }),
+  });
   const drawn = fc.sample(fc.array(step, { minLength: records, maxLength: records }), { seed, numRuns: 1 })[0]!;
   const steps: Step[] = [];
   let left = records;
@@ -45,7 +56,8 @@ function drawSteps(seed: number, records: number): Step[] {
     left -= s.size;
   }
   // Every level appears at least once, whatever the draw.
-  for (const acks of [0, 1, -1] as const) if (!steps.some((s) => s.acks === acks)) steps.push({ acks, driver: 'raw', size: 1 });
+  for (const acks of [0, 1, -1] as const)
+    if (!steps.some((s) => s.acks === acks)) steps.push({ acks, driver: 'raw', size: 1 });
   return steps;
 }
 
@@ -60,38 +72,73 @@ interface Drivers {
 async function send(ctx: ScenarioContext, d: Drivers, topic: string, step: Step, values: string[]): Promise<void> {
   const process = processOf(step.acks, step.driver);
   const key = `acks=${step.acks}`;
-  const ops = values.map((value) => ctx.history.invoke(process, SEND, { topic, partition: 0, key, value, acks: step.acks }));
+  const ops = values.map((value) =>
+    ctx.history.invoke(process, SEND, { topic, partition: 0, key, value, acks: step.acks }),
+  );
   const started = performance.now();
   try {
     if (step.acks === 0) {
       // The sync below must ride the same connection, to the same node.
       const raw = await d.raw.leaderConnection(process, topic, 0);
-      await raw.sendNoResponse(ApiKey.Produce, produceBody(topic, buildRecordBatch(values.map((value) => ({ key, value }))), { acks: 0 }), { versions: RAW_VERSIONS.produce });
+      await raw.sendNoResponse(
+        ApiKey.Produce,
+        produceBody(topic, buildRecordBatch(values.map((value) => ({ key, value }))), { acks: 0 }),
+        { versions: RAW_VERSIONS.produce },
+      );
       for (const op of ops.splice(0)) op.info('acks=0: the broker sends no answer, so the outcome is unknown');
       // A broker handles one connection's requests in order, so once this ListOffsets is answered
       // the batch is in (or lost): the next send cannot overtake it, and offsets stay the seed's.
-      const sync = ctx.history.invoke(process, 'list-offsets', { topic, partition: 0, timestamp: 'latest', expect: { errorCode: 0 } });
+      const sync = ctx.history.invoke(process, 'list-offsets', {
+        topic,
+        partition: 0,
+        timestamp: 'latest',
+        expect: { errorCode: 0 },
+      });
       await listOffset(raw, topic, 0, LATEST).then(
-        (a) => (a.errorCode === 0 ? sync.ok({ topic, partition: 0, errorCode: 0, offset: a.offset }) : sync.fail(`ListOffsets answered error ${a.errorCode}`, { topic, partition: 0, errorCode: a.errorCode })),
+        (a) =>
+          a.errorCode === 0
+            ? sync.ok({ topic, partition: 0, errorCode: 0, offset: a.offset })
+            : sync.fail(`ListOffsets answered error ${a.errorCode}`, { topic, partition: 0, errorCode: a.errorCode }),
         (err: Error) => sync.info(err.message),
       );
       return;
     }
     let baseOffset: number;
     if (step.driver === 'raw') {
-      const a = await produceRouted(d.raw, process, topic, 0, values.map((value) => ({ key, value })), step.acks);
+      const a = await produceRouted(
+        d.raw,
+        process,
+        topic,
+        0,
+        values.map((value) => ({ key, value })),
+        step.acks,
+      );
       if (a.errorCode !== 0) {
-        for (const op of ops) op.fail(`Produce answered error ${a.errorCode}`, { topic, partition: 0, key, acks: step.acks, errorCode: a.errorCode, offset: a.baseOffset });
+        for (const op of ops)
+          op.fail(`Produce answered error ${a.errorCode}`, {
+            topic,
+            partition: 0,
+            key,
+            acks: step.acks,
+            errorCode: a.errorCode,
+            offset: a.baseOffset,
+          });
         return;
       }
       baseOffset = a.baseOffset;
     } else {
       const producer = step.acks === 1 ? d.acks1 : d.acksAll;
-      const meta = await producer.send({ topic, acks: step.acks, messages: values.map((value) => ({ key, value, partition: 0 })) });
+      const meta = await producer.send({
+        topic,
+        acks: step.acks,
+        messages: values.map((value) => ({ key, value, partition: 0 })),
+      });
       baseOffset = Number(meta[0]!.baseOffset);
     }
     const ms = Math.round((performance.now() - started) * 1000) / 1000;
-    values.forEach((value, j) => ops[j]!.ok({ topic, partition: 0, offset: baseOffset + j, key, value, acks: step.acks, errorCode: 0, ms }));
+    values.forEach((value, j) =>
+      ops[j]!.ok({ topic, partition: 0, offset: baseOffset + j, key, value, acks: step.acks, errorCode: 0, ms }),
+    );
   } catch (err) {
     // No answer (or kafkajs gave up): not acknowledged, yet maybe written.
     for (const op of ops) op.info((err as Error).message);
@@ -102,23 +149,43 @@ async function send(ctx: ScenarioContext, d: Drivers, topic: string, step: Step,
  * Sends one more acks=0 Produce on a connection of its own and waits for an answer with its
  * correlation id: Kafka sends none (the protocol says so), so hearing one is the anomaly.
  */
-async function probeNoResponse(ctx: ScenarioContext, bootstrap: string, topic: string): Promise<{ answered: boolean; detail: string }> {
+async function probeNoResponse(
+  ctx: ScenarioContext,
+  bootstrap: string,
+  topic: string,
+): Promise<{ answered: boolean; detail: string }> {
   const value = JSON.stringify({ run: ctx.runId, probe: 'acks=0' });
   const op = ctx.history.invoke(ACKS0_PROBE, SEND, { topic, partition: 0, key: 'acks=0', value, acks: 0 });
   const probe = await RawClient.connect(bootstrap, 'kconform-acks0-probe');
   try {
     const body = produceBody(topic, buildRecordBatch([{ key: 'acks=0', value }]), { acks: 0 });
     const apiVersion = await probe.negotiate(0, RAW_VERSIONS.produce);
-    const frame = encodeRequest({ apiKey: 0, apiVersion, correlationId: PROBE_CORRELATION_ID, clientId: probe.clientId }, body);
-    const answer = await probe.sendRaw(frame, { correlationId: PROBE_CORRELATION_ID, apiKey: 0, apiVersion }, NO_RESPONSE_WAIT_MS).then(
-      (res) => ({ answered: true, detail: `answered: ${JSON.stringify(res, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))}` }),
-      // Only a response frame is an answer. No answer in time is what Kafka does, and so is a
-      // closed connection: Kafka closes it when an acks=0 Produce fails (it cannot send the error
-      // back), e.g. NOT_LEADER_OR_FOLLOWER after the leader moved. Counting a close as an answer
-      // was a false alarm on kafka@4.4.0 --brokers 3 --faults (seed 11).
-      (err: Error) => ({ answered: false, detail: err.message }),
+    const frame = encodeRequest(
+      { apiKey: 0, apiVersion, correlationId: PROBE_CORRELATION_ID, clientId: probe.clientId },
+      body,
     );
-    op.info(`acks=0 probe: ${answer.answered ? 'the broker answered' : `no answer within ${NO_RESPONSE_WAIT_MS} ms`}`, { topic, partition: 0, key: 'acks=0', value, acks: 0, answered: answer.answered, detail: answer.detail });
+    const answer = await probe
+      .sendRaw(frame, { correlationId: PROBE_CORRELATION_ID, apiKey: 0, apiVersion }, NO_RESPONSE_WAIT_MS)
+      .then(
+        (res) => ({
+          answered: true,
+          detail: `answered: ${JSON.stringify(res, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))}`,
+        }),
+        // Only a response frame is an answer. No answer in time is what Kafka does, and so is a
+        // closed connection: Kafka closes it when an acks=0 Produce fails (it cannot send the error
+        // back), e.g. NOT_LEADER_OR_FOLLOWER after the leader moved. Counting a close as an answer
+        // was a false alarm on kafka@4.4.0 --brokers 3 --faults (seed 11).
+        (err: Error) => ({ answered: false, detail: err.message }),
+      );
+    op.info(`acks=0 probe: ${answer.answered ? 'the broker answered' : `no answer within ${NO_RESPONSE_WAIT_MS} ms`}`, {
+      topic,
+      partition: 0,
+      key: 'acks=0',
+      value,
+      acks: 0,
+      answered: answer.answered,
+      detail: answer.detail,
+    });
     // A broker handles one connection's requests in order: once this is answered, the probe is in the log.
     if (!probe.closed) await listOffset(probe, topic, 0, LATEST);
     return answer;
@@ -126,7 +193,6 @@ async function probeNoResponse(ctx: ScenarioContext, bootstrap: string, topic: s
     probe.close();
   }
 }
-
 
 /**
  * Whether the target caps min.insync.replicas at the replica count, as Kafka does since 3.7
@@ -154,7 +220,12 @@ export function minIsrCap(spec: TargetSpec): MinIsrCap {
  * succeeds either way. Otherwise that error needs an ISR smaller than min.insync.replicas ≤
  * replicas, i.e. a replicated topic with followers out of sync — the replication scenarios' business.
  */
-async function minInsyncReplicas(ctx: ScenarioContext, router: LeaderRouter, topic: string, cap: MinIsrCap): Promise<void> {
+async function minInsyncReplicas(
+  ctx: ScenarioContext,
+  router: LeaderRouter,
+  topic: string,
+  cap: MinIsrCap,
+): Promise<void> {
   // acks=all on an unknown release: recorded with no expected code, judged by the checker against both generations.
   const expected = (acks: 1 | -1) => (acks === -1 && cap === 'uncapped' ? NOT_ENOUGH_REPLICAS : 0);
   for (const acks of [1, -1] as const) {
@@ -166,7 +237,17 @@ async function minInsyncReplicas(ctx: ScenarioContext, router: LeaderRouter, top
     try {
       const a = await produceRouted(router, 'acksall-raw', topic, 0, [{ key, value }], acks);
       if (a.errorCode === 0) op.ok({ topic, partition: 0, offset: a.baseOffset, key, value, acks, errorCode: 0 });
-      else op.fail(`Produce answered error ${a.errorCode}: ${a.errorMessage ?? ''}`, { topic, partition: 0, key, value, acks, errorCode: a.errorCode, offset: a.baseOffset, errorMessage: a.errorMessage ?? null });
+      else
+        op.fail(`Produce answered error ${a.errorCode}: ${a.errorMessage ?? ''}`, {
+          topic,
+          partition: 0,
+          key,
+          value,
+          acks,
+          errorCode: a.errorCode,
+          offset: a.baseOffset,
+          errorMessage: a.errorMessage ?? null,
+        });
     } catch (err) {
       op.info((err as Error).message);
     }
@@ -182,7 +263,8 @@ async function minInsyncReplicas(ctx: ScenarioContext, router: LeaderRouter, top
  */
 export const ackLevelsScenario: Scenario = {
   name: 'ack-levels',
-  description: 'acks=0 gets no answer, acks=1 and acks=all answer with offsets; min.insync.replicas above the replica count',
+  description:
+    'acks=0 gets no answer, acks=1 and acks=all answer with offsets; min.insync.replicas above the replica count',
   // The weakest acknowledged level decides what may be lost (acks=0 sends are never acknowledged:
   // they end `info`); the acks=1 and raw producers are not idempotent.
   checkConfig: { acks: 1, idempotent: false },
@@ -192,18 +274,35 @@ export const ackLevelsScenario: Scenario = {
     const n = Math.max(12, Math.min(ctx.records, 240));
     const steps = drawSteps(ctx.seed, n);
     const cap = minIsrCap(ctx.target.spec);
-    recordPlan(ctx.history, { scenario: 'ack-levels', topic, minIsrTopic, cap, noResponseWaitMs: NO_RESPONSE_WAIT_MS } satisfies AckLevelsPlan);
-    const d: Drivers = { raw: new LeaderRouter(ctx.target.nodes, 'kconform'), acks1: ctx.kafka.producer({ idempotent: false, maxInFlightRequests: 1 }), acksAll: ctx.kafka.producer({ idempotent: true, maxInFlightRequests: 1 }) };
+    recordPlan(ctx.history, {
+      scenario: 'ack-levels',
+      topic,
+      minIsrTopic,
+      cap,
+      noResponseWaitMs: NO_RESPONSE_WAIT_MS,
+    } satisfies AckLevelsPlan);
+    const d: Drivers = {
+      raw: new LeaderRouter(ctx.target.nodes, 'kconform'),
+      acks1: ctx.kafka.producer({ idempotent: false, maxInFlightRequests: 1 }),
+      acksAll: ctx.kafka.producer({ idempotent: true, maxInFlightRequests: 1 }),
+    };
     try {
       try {
         await createTopicsReady(ctx, [
           { topic, numPartitions: 1 },
-          { topic: minIsrTopic, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: 'min.insync.replicas', value: '2' }] },
+          {
+            topic: minIsrTopic,
+            numPartitions: 1,
+            replicationFactor: 1,
+            configEntries: [{ name: 'min.insync.replicas', value: '2' }],
+          },
         ]);
         // A node may be down or restarting (faults run from the start): kafkajs gives up after a few seconds.
         await retrying('connecting the acks=1 producer', () => d.acks1.connect());
         await retrying('connecting the acks=all producer', () => d.acksAll.connect());
-        ctx.progress(`ack-levels: ${n} records in ${steps.length} batches: ${[0, 1, -1].map((a) => `acks=${a} ×${steps.filter((s) => s.acks === a).length}`).join(', ')}`);
+        ctx.progress(
+          `ack-levels: ${n} records in ${steps.length} batches: ${[0, 1, -1].map((a) => `acks=${a} ×${steps.filter((s) => s.acks === a).length}`).join(', ')}`,
+        );
         let seq = 0;
         for (const step of steps) {
           await ctx.pace();

@@ -1,6 +1,16 @@
 import fc from 'fast-check';
 import { FINAL_READ, REPLAY_READ } from '../harness/history/ops.ts';
-import { applyFailoverStep, createReplicatedTopics, describeFault, FAILOVER_TIMINGS, faultKindsFor, holdMsAt, unavailableReason, type FailoverFault, type FailoverStep } from './failover-faults.ts';
+import {
+  applyFailoverStep,
+  createReplicatedTopics,
+  describeFault,
+  FAILOVER_TIMINGS,
+  faultKindsFor,
+  holdMsAt,
+  unavailableReason,
+  type FailoverFault,
+  type FailoverStep,
+} from './failover-faults.ts';
 import type { DurabilityLane } from './checkers/durability-table.ts';
 import { DURABILITY_LANE, durabilityTable, type DurabilityPlan } from './checkers/durability.ts';
 import { SCENARIO_PROCESS } from './checkers/scenario-plan.ts';
@@ -32,7 +42,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * steadily, one fault aimed at that leader (or none), heal, a little more producing, then the
  * final read of both topics. Returns the lanes to tabulate.
  */
-async function runPhase(ctx: ScenarioContext, fault: FailoverFault | 'none', phase: number, leader: number, holdMs: number): Promise<DurabilityLane[]> {
+async function runPhase(
+  ctx: ScenarioContext,
+  fault: FailoverFault | 'none',
+  phase: number,
+  leader: number,
+  holdMs: number,
+): Promise<DurabilityLane[]> {
   const ids = ctx.target.nodes.map((n) => n.id);
   const rf = Math.min(3, ids.length);
   // The chosen leader first: Kafka makes the first replica of a new partition its leader.
@@ -41,7 +57,11 @@ async function runPhase(ctx: ScenarioContext, fault: FailoverFault | 'none', pha
   const uncleanTopic = `${topic}-unclean`;
   const clean = LEVELS.filter((l) => !l.unclean);
   await createReplicatedTopics(ctx.kafka, ctx.target.nodes, [
-    { topic, replicaAssignment: clean.map((_, partition) => ({ partition, replicas })), configEntries: [{ name: 'min.insync.replicas', value: String(Math.min(MIN_ISR, rf)) }] },
+    {
+      topic,
+      replicaAssignment: clean.map((_, partition) => ({ partition, replicas })),
+      configEntries: [{ name: 'min.insync.replicas', value: String(Math.min(MIN_ISR, rf)) }],
+    },
     {
       topic: uncleanTopic,
       replicaAssignment: [{ partition: 0, replicas }],
@@ -53,12 +73,27 @@ async function runPhase(ctx: ScenarioContext, fault: FailoverFault | 'none', pha
   ]);
   const lanes = LEVELS.map((l) => ({
     ...l,
-    lane: { level: l.level, fault, process: `durability-${phase}-${l.level}`, topic: l.unclean ? uncleanTopic : topic } satisfies DurabilityLane,
+    lane: {
+      level: l.level,
+      fault,
+      process: `durability-${phase}-${l.level}`,
+      topic: l.unclean ? uncleanTopic : topic,
+    } satisfies DurabilityLane,
     partition: l.unclean ? 0 : clean.indexOf(l),
   }));
   // The lanes go into the history: the durability checker tabulates them from there.
   for (const l of lanes) ctx.history.invoke(SCENARIO_PROCESS, DURABILITY_LANE, l.lane).ok(l.lane);
-  const producers = lanes.map((l) => new RecordedProducer({ kafka: ctx.kafka, history: ctx.history, process: l.lane.process, acks: l.acks, idempotent: l.idempotent, runId: ctx.runId }));
+  const producers = lanes.map(
+    (l) =>
+      new RecordedProducer({
+        kafka: ctx.kafka,
+        history: ctx.history,
+        process: l.lane.process,
+        acks: l.acks,
+        idempotent: l.idempotent,
+        runId: ctx.runId,
+      }),
+  );
   let stop = false;
   const workload = lanes.map(async (l, i) => {
     while (!stop) {
@@ -71,7 +106,18 @@ async function runPhase(ctx: ScenarioContext, fault: FailoverFault | 'none', pha
     if (fault === 'none') await sleep(BASELINE_MS);
     else {
       const step: FailoverStep = { kind: fault, partition: 0, waitMs: 0, holdMs };
-      const done = await applyFailoverStep({ target: ctx.target, nemesis: ctx.nemesis, history: ctx.history, topic, partitions: clean.length, progress: ctx.progress, runId: ctx.runId }, step);
+      const done = await applyFailoverStep(
+        {
+          target: ctx.target,
+          nemesis: ctx.nemesis,
+          history: ctx.history,
+          topic,
+          partitions: clean.length,
+          progress: ctx.progress,
+          runId: ctx.runId,
+        },
+        step,
+      );
       if (!done.applied) ctx.progress(`durability: ${fault} did not run: ${done.reason}`);
     }
     await sleep(COOLDOWN_MS);
@@ -81,7 +127,8 @@ async function runPhase(ctx: ScenarioContext, fault: FailoverFault | 'none', pha
     await Promise.all(producers.map((p) => p.stop()));
   }
   // The final read decides what was lost; the replay shows a second read returns the same.
-  for (const process of [FINAL_READ, REPLAY_READ]) for (const t of [topic, uncleanTopic]) await readFromBeginning(ctx.kafka, t, process, ctx.history, ctx.runId);
+  for (const process of [FINAL_READ, REPLAY_READ])
+    for (const t of [topic, uncleanTopic]) await readFromBeginning(ctx.kafka, t, process, ctx.history, ctx.runId);
   return lanes.map((l) => l.lane);
 }
 
@@ -96,23 +143,46 @@ async function runPhase(ctx: ScenarioContext, fault: FailoverFault | 'none', pha
  */
 export const durabilityScenario: Scenario = {
   name: 'durability',
-  description: 'acks=0/1/all (and all with unclean election) under each failover fault: acked, lost, duplicated, unavailable seconds — measured, not failed',
+  description:
+    'acks=0/1/all (and all with unclean election) under each failover fault: acked, lost, duplicated, unavailable seconds — measured, not failed',
   // The weakest level decides what the checkers allow: everything a configuration can allow.
-  checkConfig: { acks: 0, idempotent: false, minInsyncReplicas: MIN_ISR, replicationFactor: 3, uncleanLeaderElection: true },
+  checkConfig: {
+    acks: 0,
+    idempotent: false,
+    minInsyncReplicas: MIN_ISR,
+    replicationFactor: 3,
+    uncleanLeaderElection: true,
+  },
   minBrokers: 3,
   ownFaults: true,
   timings: FAILOVER_TIMINGS,
   async run(ctx: ScenarioContext): Promise<void> {
     // The replication family's planned faults bring their own writer: they test brokers, not acks levels.
     const kinds = faultKindsFor((ctx.faults ?? []).filter((f) => f !== 'replication'));
-    const skipped = kinds.map((k) => ({ fault: k, reason: unavailableReason(ctx.target, k) })).filter((s): s is { fault: FailoverFault; reason: string } => s.reason !== null);
+    const skipped = kinds
+      .map((k) => ({ fault: k, reason: unavailableReason(ctx.target, k) }))
+      .filter((s): s is { fault: FailoverFault; reason: string } => s.reason !== null);
     const runnable = kinds.filter((k) => !skipped.some((s) => s.fault === k));
     const ids = ctx.target.nodes.map((n) => n.id);
     // Per phase, from the seed: which node leads the partitions, and how long the fault holds.
-    const draws = fc.sample(fc.noBias(fc.record({ leader: fc.constantFrom(...ids), hold: fc.integer({ min: 0, max: 1000 }).map((n) => n / 1000) })), { seed: ctx.seed, numRuns: runnable.length + 1 });
-    ctx.progress(`durability: ${LEVELS.map((l) => l.level).join(', ')} × ${['none', ...runnable].join(', ')}${ctx.faults?.length ? '' : ' (run with --faults kill,pause,partition,restart for the faults)'}`);
+    const draws = fc.sample(
+      fc.noBias(
+        fc.record({ leader: fc.constantFrom(...ids), hold: fc.integer({ min: 0, max: 1000 }).map((n) => n / 1000) }),
+      ),
+      { seed: ctx.seed, numRuns: runnable.length + 1 },
+    );
+    ctx.progress(
+      `durability: ${LEVELS.map((l) => l.level).join(', ')} × ${['none', ...runnable].join(', ')}${ctx.faults?.length ? '' : ' (run with --faults kill,pause,partition,restart for the faults)'}`,
+    );
     const phases: (FailoverFault | 'none')[] = ['none', ...runnable];
-    const plan: DurabilityPlan = { scenario: 'durability', replicationFactor: Math.min(3, ids.length), minInsyncReplicas: MIN_ISR, levels: LEVELS.map((l) => l.level), faults: phases, skipped };
+    const plan: DurabilityPlan = {
+      scenario: 'durability',
+      replicationFactor: Math.min(3, ids.length),
+      minInsyncReplicas: MIN_ISR,
+      levels: LEVELS.map((l) => l.level),
+      faults: phases,
+      skipped,
+    };
     recordPlan(ctx.history, plan);
     for (const [i, fault] of phases.entries()) {
       let leader = draws[i]!.leader;
@@ -122,7 +192,9 @@ export const durabilityScenario: Scenario = {
         if (controller === leader) leader = ids.find((id) => id !== controller) ?? leader;
       }
       const holdMs = fault === 'none' ? 0 : holdMsAt(fault, draws[i]!.hold);
-      ctx.progress(`durability: phase ${i + 1}/${phases.length}: ${fault === 'none' ? 'no fault (baseline)' : describeFault(fault)}; partitions led by node ${leader}`);
+      ctx.progress(
+        `durability: phase ${i + 1}/${phases.length}: ${fault === 'none' ? 'no fault (baseline)' : describeFault(fault)}; partitions led by node ${leader}`,
+      );
       await runPhase(ctx, fault, i, leader, holdMs);
     }
     await ctx.quiesce();

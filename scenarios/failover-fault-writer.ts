@@ -70,23 +70,37 @@ export class FaultWriter {
     const { topic, partition } = this;
     const values = [0, 1].map(() => JSON.stringify({ run: this.runId, p: FAULT_WRITER, seq: this.seq++ }));
     const key = FAULT_WRITER;
-    const ops = values.map((value) => this.history.invoke(FAULT_WRITER, SEND, { topic, partition, key, value, acks: -1 }));
+    const ops = values.map((value) =>
+      this.history.invoke(FAULT_WRITER, SEND, { topic, partition, key, value, acks: -1 }),
+    );
     try {
-      const raw = address ? await this.router.connection(`${FAULT_WRITER}-${this.seq}`, address) : await this.router.connection(FAULT_WRITER, await this.router.leaderOf(topic, partition));
+      const raw = address
+        ? await this.router.connection(`${FAULT_WRITER}-${this.seq}`, address)
+        : await this.router.connection(FAULT_WRITER, await this.router.leaderOf(topic, partition));
       const res = await Promise.race([
-        produceRaw(raw, topic, partition, values.map((value) => ({ key, value })), -1),
+        produceRaw(
+          raw,
+          topic,
+          partition,
+          values.map((value) => ({ key, value })),
+          -1,
+        ),
         sleep(requestTimeoutMs).then(() => {
           throw new Error(`no answer within ${requestTimeoutMs} ms`);
         }),
       ]);
       if (res.errorCode === 0) {
-        values.forEach((value, j) => ops[j]!.ok({ topic, partition, offset: res.baseOffset + j, key, value, acks: -1 }));
+        values.forEach((value, j) =>
+          ops[j]!.ok({ topic, partition, offset: res.baseOffset + j, key, value, acks: -1 }),
+        );
         this.acked += values.length;
       } else if (res.errorCode === NOT_ENOUGH_REPLICAS) {
-        for (const op of ops) op.fail(`Produce answered error ${res.errorCode}`, { topic, partition, errorCode: res.errorCode });
+        for (const op of ops)
+          op.fail(`Produce answered error ${res.errorCode}`, { topic, partition, errorCode: res.errorCode });
       } else {
         // Timed out waiting for replicas, not the leader any more, …: maybe appended, maybe not.
-        for (const op of ops) op.info(`Produce answered error ${res.errorCode}`, { topic, partition, errorCode: res.errorCode });
+        for (const op of ops)
+          op.info(`Produce answered error ${res.errorCode}`, { topic, partition, errorCode: res.errorCode });
         if (!address) this.router.forget(topic, [partition]);
       }
     } catch (err) {

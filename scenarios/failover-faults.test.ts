@@ -19,7 +19,8 @@ describe('failover fault schedules', () => {
     for (const s of a) {
       expect(s.partition).toBeGreaterThanOrEqual(0);
       expect(s.partition).toBeLessThan(3);
-      if (s.kind === 'pause-leader' || s.kind === 'isolate-leader') expect(s.holdMs).toBeGreaterThan(SESSION_TIMEOUT_MS);
+      if (s.kind === 'pause-leader' || s.kind === 'isolate-leader')
+        expect(s.holdMs).toBeGreaterThan(SESSION_TIMEOUT_MS);
     }
     // holds spread over their ranges instead of sticking to the ends
     const kills = a.filter((s) => s.kind === 'kill-leader' || s.kind === 'kill-controller').map((s) => s.holdMs);

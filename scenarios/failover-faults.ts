@@ -22,7 +22,17 @@ import { assertTopicsEverywhere } from './topic-setup.ts';
  * aimed at replication bugs, each with a client of its own writing to the struck partition
  * while it holds, so what they expose does not depend on the workload's timing.
  */
-export const FAILOVER_FAULTS = ['kill-leader', 'kill-controller', 'pause-leader', 'isolate-leader', 'cut-client', 'rolling-restart', 'stall-followers', 'lagging-follower', 'divergent-rejoin'] as const;
+export const FAILOVER_FAULTS = [
+  'kill-leader',
+  'kill-controller',
+  'pause-leader',
+  'isolate-leader',
+  'cut-client',
+  'rolling-restart',
+  'stall-followers',
+  'lagging-follower',
+  'divergent-rejoin',
+] as const;
 export type FailoverFault = (typeof FAILOVER_FAULTS)[number];
 
 /** The kinds that strike one partition's replicas in a planned order (family `replication`). */
@@ -44,15 +54,48 @@ export const SESSION_TIMEOUT_MS = FAILOVER_TIMINGS.brokerSessionTimeoutMs;
 const LAG_MS = FAILOVER_TIMINGS.replicaLagTimeMaxMs;
 
 /** Per kind: the `--faults` families that enable it, what the target must support, how long it holds. */
-const KINDS: Record<FailoverFault, { families: readonly FaultFamily[]; needs: readonly FaultName[]; holdMs: [number, number]; what: string }> = {
-  'kill-leader': { families: ['kill'], needs: ['kill', 'restart'], holdMs: [1_000, 4_000], what: 'kill -9 the partition leader, restart it on its data' },
-  'kill-controller': { families: ['kill'], needs: ['kill', 'restart'], holdMs: [1_000, 4_000], what: 'kill -9 the active controller, restart it on its data' },
+const KINDS: Record<
+  FailoverFault,
+  { families: readonly FaultFamily[]; needs: readonly FaultName[]; holdMs: [number, number]; what: string }
+> = {
+  'kill-leader': {
+    families: ['kill'],
+    needs: ['kill', 'restart'],
+    holdMs: [1_000, 4_000],
+    what: 'kill -9 the partition leader, restart it on its data',
+  },
+  'kill-controller': {
+    families: ['kill'],
+    needs: ['kill', 'restart'],
+    holdMs: [1_000, 4_000],
+    what: 'kill -9 the active controller, restart it on its data',
+  },
   // Longer than the session timeout, so the controller fences the paused leader and elects another.
-  'pause-leader': { families: ['pause'], needs: ['pause'], holdMs: [SESSION_TIMEOUT_MS + 1_000, SESSION_TIMEOUT_MS + 3_000], what: 'SIGSTOP the partition leader past the session timeout, then SIGCONT' },
+  'pause-leader': {
+    families: ['pause'],
+    needs: ['pause'],
+    holdMs: [SESSION_TIMEOUT_MS + 1_000, SESSION_TIMEOUT_MS + 3_000],
+    what: 'SIGSTOP the partition leader past the session timeout, then SIGCONT',
+  },
   // Past the session timeout too: the minority leader is fenced and the majority elects a new one.
-  'isolate-leader': { families: ['partition'], needs: ['partition'], holdMs: [SESSION_TIMEOUT_MS + 1_000, SESSION_TIMEOUT_MS + 3_000], what: 'cut the partition leader off the other nodes (a minority leader)' },
-  'cut-client': { families: ['partition'], needs: ['partition'], holdMs: [3_000, 6_000], what: 'cut the clients off the partition leader (the cluster still sees it)' },
-  'rolling-restart': { families: ['restart', 'rolling-restart'], needs: ['clean-restart'], holdMs: [0, 0], what: 'clean restart of every node in turn, each back in sync before the next' },
+  'isolate-leader': {
+    families: ['partition'],
+    needs: ['partition'],
+    holdMs: [SESSION_TIMEOUT_MS + 1_000, SESSION_TIMEOUT_MS + 3_000],
+    what: 'cut the partition leader off the other nodes (a minority leader)',
+  },
+  'cut-client': {
+    families: ['partition'],
+    needs: ['partition'],
+    holdMs: [3_000, 6_000],
+    what: 'cut the clients off the partition leader (the cluster still sees it)',
+  },
+  'rolling-restart': {
+    families: ['restart', 'rolling-restart'],
+    needs: ['clean-restart'],
+    holdMs: [0, 0],
+    what: 'clean restart of every node in turn, each back in sync before the next',
+  },
   // Replication faults. A correct broker acknowledges nothing the stalled leader alone has.
   'stall-followers': {
     families: ['replication'],
@@ -107,7 +150,12 @@ export function holdMsAt(kind: FailoverFault, draw: number): number {
 }
 
 /** A repeatable schedule of `steps` faults drawn with fast-check from `kinds`. */
-export function drawFailoverSchedule(seed: number, kinds: readonly FailoverFault[], partitions: number, steps: number): FailoverStep[] {
+export function drawFailoverSchedule(
+  seed: number,
+  kinds: readonly FailoverFault[],
+  partitions: number,
+  steps: number,
+): FailoverStep[] {
   if (kinds.length === 0 || steps <= 0) return [];
   // Unbiased: fast-check would otherwise favour the ends of each range (every hold its shortest or longest).
   const drawn = fc.record({
@@ -116,7 +164,11 @@ export function drawFailoverSchedule(seed: number, kinds: readonly FailoverFault
     waitMs: fc.integer({ min: 500, max: 2_000 }),
     hold: fc.integer({ min: 0, max: 1000 }).map((n) => n / 1000),
   });
-  const step = fc.noBias(drawn.map(({ kind, partition, waitMs, hold }): FailoverStep => ({ kind, partition, waitMs, holdMs: holdMsAt(kind, hold) })));
+  const step = fc.noBias(
+    drawn.map(
+      ({ kind, partition, waitMs, hold }): FailoverStep => ({ kind, partition, waitMs, holdMs: holdMsAt(kind, hold) }),
+    ),
+  );
   return fc.sample(step, { seed, numRuns: steps });
 }
 
@@ -159,10 +211,17 @@ function lastNemesisError(history: HistoryRecorder): string {
  * Waits until every partition of `topic` has a leader and all its replicas in sync (a healed
  * cluster), up to `timeoutMs`. Resolves whether it got there.
  */
-export async function waitFullyReplicated(nodes: readonly TargetNode[], topic: string, partitions: number, timeoutMs = 60_000): Promise<boolean> {
+export async function waitFullyReplicated(
+  nodes: readonly TargetNode[],
+  topic: string,
+  partitions: number,
+  timeoutMs = 60_000,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const views = await Promise.all(Array.from({ length: partitions }, (_, p) => describePartition(nodes, topic, p, { timeoutMs: 2_000 })));
+    const views = await Promise.all(
+      Array.from({ length: partitions }, (_, p) => describePartition(nodes, topic, p, { timeoutMs: 2_000 })),
+    );
     if (views.every((v) => v !== undefined && v.isr.length >= v.replicas.length)) return true;
     if (Date.now() > deadline) return false;
     await sleep(500);
@@ -180,7 +239,11 @@ async function strikeNode(env: FaultEnv, step: FailoverStep): Promise<number | u
  * the history), holds it, heals it, and waits until the topic is fully replicated again. A kind
  * the target cannot do, or whose role has no holder, is skipped with the reason.
  */
-export async function applyFailoverStep(env: FaultEnv, step: FailoverStep, stopped: () => boolean = () => false): Promise<AppliedFault> {
+export async function applyFailoverStep(
+  env: FaultEnv,
+  step: FailoverStep,
+  stopped: () => boolean = () => false,
+): Promise<AppliedFault> {
   const why = env.nemesis ? unavailableReason(env.target, step.kind) : 'the run has no faults (--faults)';
   if (why) return { kind: step.kind, nodes: [], applied: false, reason: why };
   const nemesis = env.nemesis!;
@@ -191,36 +254,65 @@ export async function applyFailoverStep(env: FaultEnv, step: FailoverStep, stopp
     for (const node of ids) {
       if (stopped()) break;
       env.progress(`failover: rolling restart, node ${node}`);
-      if (!(await nemesis.apply({ fault: 'clean-restart', node }))) return { kind: step.kind, nodes: ids, applied: false, reason: lastNemesisError(env.history), from };
+      if (!(await nemesis.apply({ fault: 'clean-restart', node })))
+        return { kind: step.kind, nodes: ids, applied: false, reason: lastNemesisError(env.history), from };
       // The next node goes down only once this one is back in every in-sync set, as an operator would.
-      if (!(await waitFullyReplicated(env.target.nodes, env.topic, env.partitions))) env.progress(`failover: node ${node} not back in sync within 60 s; restarting the next one anyway`);
+      if (!(await waitFullyReplicated(env.target.nodes, env.topic, env.partitions)))
+        env.progress(`failover: node ${node} not back in sync within 60 s; restarting the next one anyway`);
     }
     return { kind: step.kind, nodes: ids, applied: true, from, to: now(env.history) };
   }
   const node = await strikeNode(env, step);
-  if (node === undefined) return { kind: step.kind, nodes: [], applied: false, reason: `no node holds the role (${step.kind === 'kill-controller' ? 'no active controller' : `no leader of ${env.topic}/${step.partition}`}) right now` };
+  if (node === undefined)
+    return {
+      kind: step.kind,
+      nodes: [],
+      applied: false,
+      reason: `no node holds the role (${step.kind === 'kill-controller' ? 'no active controller' : `no leader of ${env.topic}/${step.partition}`}) right now`,
+    };
   const others = ids.filter((id) => id !== node);
   const [fault, heal]: [FaultOp, FaultOp] =
     step.kind === 'kill-leader' || step.kind === 'kill-controller'
-      ? [{ fault: 'kill', node }, { fault: 'restart', node }]
+      ? [
+          { fault: 'kill', node },
+          { fault: 'restart', node },
+        ]
       : step.kind === 'pause-leader'
-        ? [{ fault: 'pause', node }, { fault: 'resume', node }]
+        ? [
+            { fault: 'pause', node },
+            { fault: 'resume', node },
+          ]
         : step.kind === 'isolate-leader'
           ? [{ fault: 'partition', groups: [[node], others] }, { fault: 'heal-network' }]
           : [{ fault: 'cut-client', node }, { fault: 'heal-network' }];
   env.progress(`failover: ${step.kind} (node ${node}) for ${(step.holdMs / 1000).toFixed(1)} s`);
-  if (!(await nemesis.apply(fault))) return { kind: step.kind, nodes: [node], applied: false, reason: lastNemesisError(env.history), from };
+  if (!(await nemesis.apply(fault)))
+    return { kind: step.kind, nodes: [node], applied: false, reason: lastNemesisError(env.history), from };
   const until = Date.now() + step.holdMs;
   while (Date.now() < until && !stopped()) await sleep(Math.min(200, until - Date.now()));
   const healed = await nemesis.apply(heal);
   const to = now(env.history);
-  if (!healed) return { kind: step.kind, nodes: [node], applied: true, reason: `heal failed: ${lastNemesisError(env.history)}`, from, to };
-  if (!(await waitFullyReplicated(env.target.nodes, env.topic, env.partitions))) env.progress(`failover: ${env.topic} not fully replicated within 60 s of the heal`);
+  if (!healed)
+    return {
+      kind: step.kind,
+      nodes: [node],
+      applied: true,
+      reason: `heal failed: ${lastNemesisError(env.history)}`,
+      from,
+      to,
+    };
+  if (!(await waitFullyReplicated(env.target.nodes, env.topic, env.partitions)))
+    env.progress(`failover: ${env.topic} not fully replicated within 60 s of the heal`);
   return { kind: step.kind, nodes: [node], applied: true, from, to };
 }
 
 /** Polls until a node other than `old` leads `partition`; its id, or undefined after `timeoutMs`. */
-async function waitNewLeader(env: FaultEnv, partition: number, old: number, timeoutMs = 60_000): Promise<number | undefined> {
+async function waitNewLeader(
+  env: FaultEnv,
+  partition: number,
+  old: number,
+  timeoutMs = 60_000,
+): Promise<number | undefined> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const v = await describePartition(env.target.nodes, env.topic, partition, { timeoutMs: 1_000 });
@@ -235,7 +327,10 @@ async function waitNewLeader(env: FaultEnv, partition: number, old: number, time
  * else the first such partition (after the old leader rejoins, an election from the ISR then
  * picks it again), else `preferred` as it is.
  */
-async function replicationTarget(env: FaultEnv, preferred: number): Promise<{ partition: number; leader: number; replicas: readonly number[] } | undefined> {
+async function replicationTarget(
+  env: FaultEnv,
+  preferred: number,
+): Promise<{ partition: number; leader: number; replicas: readonly number[] } | undefined> {
   const order = [preferred, ...Array.from({ length: env.partitions }, (_, p) => p).filter((p) => p !== preferred)];
   let fallback: { partition: number; leader: number; replicas: readonly number[] } | undefined;
   for (const partition of order) {
@@ -262,20 +357,42 @@ async function replicationTarget(env: FaultEnv, preferred: number): Promise<{ pa
  */
 async function applyReplicationFault(env: FaultEnv, nemesis: Nemesis, step: FailoverStep): Promise<AppliedFault> {
   const target = await replicationTarget(env, step.partition);
-  if (!target || target.leader < 0) return { kind: step.kind, nodes: [], applied: false, reason: `no leader of ${env.topic}/${step.partition} right now` };
+  if (!target || target.leader < 0)
+    return {
+      kind: step.kind,
+      nodes: [],
+      applied: false,
+      reason: `no leader of ${env.topic}/${step.partition} right now`,
+    };
   const { partition, leader, replicas } = target;
   const followers = replicas.filter((id) => id !== leader);
   const address = env.target.nodes.find((n) => n.id === leader)?.bootstrap;
-  if (followers.length < 2 || !address) return { kind: step.kind, nodes: [], applied: false, reason: `${env.topic}/${partition} has ${replicas.length} replica(s); the ${step.kind} fault needs 3` };
+  if (followers.length < 2 || !address)
+    return {
+      kind: step.kind,
+      nodes: [],
+      applied: false,
+      reason: `${env.topic}/${partition} has ${replicas.length} replica(s); the ${step.kind} fault needs 3`,
+    };
   const router = new LeaderRouter(env.target.nodes, 'kconform-fault');
   const writer = new FaultWriter(env.history, router, env.topic, partition, env.runId ?? 'run');
   const from = now(env.history);
   const struck = [leader, ...followers];
-  const failed = () => ({ kind: step.kind, nodes: struck, applied: false, reason: lastNemesisError(env.history), from, to: now(env.history) });
+  const failed = () => ({
+    kind: step.kind,
+    nodes: struck,
+    applied: false,
+    reason: lastNemesisError(env.history),
+    from,
+    to: now(env.history),
+  });
   const settle = async (what: string, timeoutMs: number) => {
-    if (!(await waitFullyReplicated(env.target.nodes, env.topic, env.partitions, timeoutMs))) env.progress(`failover: ${step.kind}: ${what} not in sync within ${timeoutMs / 1000} s; going on`);
+    if (!(await waitFullyReplicated(env.target.nodes, env.topic, env.partitions, timeoutMs)))
+      env.progress(`failover: ${step.kind}: ${what} not in sync within ${timeoutMs / 1000} s; going on`);
   };
-  env.progress(`failover: ${step.kind} on ${env.topic}/${partition} (leader ${leader}, followers ${followers.join(', ')}) for ${(step.holdMs / 1000).toFixed(1)} s`);
+  env.progress(
+    `failover: ${step.kind} on ${env.topic}/${partition} (leader ${leader}, followers ${followers.join(', ')}) for ${(step.holdMs / 1000).toFixed(1)} s`,
+  );
   try {
     if (step.kind === 'lagging-follower') {
       const lagging = followers[0]!;
@@ -286,7 +403,9 @@ async function applyReplicationFault(env: FaultEnv, nemesis: Nemesis, step: Fail
       if (!(await nemesis.apply({ fault: 'kill', node: leader }))) return failed();
       if (!(await nemesis.apply({ fault: 'resume', node: lagging }))) return failed();
       const next = await waitNewLeader(env, partition, leader);
-      env.progress(`failover: lagging-follower: ${next === undefined ? 'no new leader within 60 s' : `node ${next} leads now${next === lagging ? ' (the lagging follower)' : ''}`}`);
+      env.progress(
+        `failover: lagging-follower: ${next === undefined ? 'no new leader within 60 s' : `node ${next} leads now${next === lagging ? ' (the lagging follower)' : ''}`}`,
+      );
       await sleep(500);
       await writer.stop();
       if (!(await nemesis.apply({ fault: 'restart', node: leader }))) return failed();
@@ -301,7 +420,9 @@ async function applyReplicationFault(env: FaultEnv, nemesis: Nemesis, step: Fail
     await writer.stop();
     for (const f of followers) if (!(await nemesis.apply({ fault: 'resume', node: f }))) return failed();
     const next = await waitNewLeader(env, partition, leader);
-    env.progress(`failover: ${step.kind}: ${next === undefined ? 'no new leader within 60 s' : `node ${next} leads now`}`);
+    env.progress(
+      `failover: ${step.kind}: ${next === undefined ? 'no new leader within 60 s' : `node ${next} leads now`}`,
+    );
     if (step.kind === 'stall-followers' || next === undefined) {
       if (!(await nemesis.apply({ fault: 'restart', node: leader }))) return failed();
       await settle(env.topic, 30_000);
@@ -315,7 +436,9 @@ async function applyReplicationFault(env: FaultEnv, nemesis: Nemesis, step: Fail
     await writer.stop();
     if (!(await nemesis.apply({ fault: 'kill', node: next }))) return failed();
     const again = await waitNewLeader(env, partition, next);
-    env.progress(`failover: divergent-rejoin: ${again === undefined ? 'no new leader within 60 s' : `node ${again} leads now${again === leader ? ' (the old leader again)' : ''}`}`);
+    env.progress(
+      `failover: divergent-rejoin: ${again === undefined ? 'no new leader within 60 s' : `node ${again} leads now${again === leader ? ' (the old leader again)' : ''}`}`,
+    );
     if (!(await nemesis.apply({ fault: 'restart', node: next }))) return failed();
     await settle(env.topic, 30_000);
     return { kind: step.kind, nodes: struck, applied: true, from, to: now(env.history) };
@@ -326,8 +449,14 @@ async function applyReplicationFault(env: FaultEnv, nemesis: Nemesis, step: Fail
 }
 
 /** The first seed from `from` on whose failover schedule starts with `kind` (drawn from `kinds`): a run that certainly applies it. */
-export function seedStartingWith(kind: FailoverFault, kinds: readonly FailoverFault[], partitions: number, from = 1): number {
-  for (let seed = from; seed < from + 10_000; seed++) if (drawFailoverSchedule(seed, kinds, partitions, 1)[0]?.kind === kind) return seed;
+export function seedStartingWith(
+  kind: FailoverFault,
+  kinds: readonly FailoverFault[],
+  partitions: number,
+  from = 1,
+): number {
+  for (let seed = from; seed < from + 10_000; seed++)
+    if (drawFailoverSchedule(seed, kinds, partitions, 1)[0]?.kind === kind) return seed;
   throw new Error(`no seed from ${from} on starts a schedule of ${kinds.join(', ')} with ${kind}`);
 }
 
@@ -357,12 +486,17 @@ export async function createReplicatedTopics(
       }
       for (const t of topics) {
         const partitions = t.replicaAssignment?.length ?? t.numPartitions ?? 1;
-        if (!(await waitFullyReplicated(nodes, t.topic, partitions, Math.max(1_000, deadline - Date.now())))) throw new Error(`${t.topic} is not fully replicated`);
+        if (!(await waitFullyReplicated(nodes, t.topic, partitions, Math.max(1_000, deadline - Date.now()))))
+          throw new Error(`${t.topic} is not fully replicated`);
       }
-      await assertTopicsEverywhere(nodes, topics.map((t) => t.topic));
+      await assertTopicsEverywhere(
+        nodes,
+        topics.map((t) => t.topic),
+      );
       return;
     } catch (err) {
-      if (Date.now() > deadline) throw new Error(`creating ${topics.map((t) => t.topic).join(', ')}: ${(err as Error).message}`);
+      if (Date.now() > deadline)
+        throw new Error(`creating ${topics.map((t) => t.topic).join(', ')}: ${(err as Error).message}`);
       await sleep(500);
     }
   }

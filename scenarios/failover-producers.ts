@@ -46,7 +46,11 @@ export class RecordedProducer {
 
   private async connected(): Promise<Producer> {
     if (this.producer) return this.producer;
-    const p = this.o.kafka.producer({ idempotent: this.o.idempotent, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    const p = this.o.kafka.producer({
+      idempotent: this.o.idempotent,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
     await p.connect();
     this.producer = p;
     return p;
@@ -75,7 +79,9 @@ export class RecordedProducer {
       const meta = await producer.send({ topic, acks, messages: values.map((value) => ({ key, value, partition })) });
       const base = acks === 0 ? -1 : Number(meta[0]?.baseOffset ?? -1);
       if (acks !== 0 && !(base >= 0)) throw new Error(`acknowledged without an offset: ${JSON.stringify(meta)}`);
-      values.forEach((value, j) => ops[j]!.ok({ topic, partition, offset: acks === 0 ? -1 : base + j, key, value, acks }));
+      values.forEach((value, j) =>
+        ops[j]!.ok({ topic, partition, offset: acks === 0 ? -1 : base + j, key, value, acks }),
+      );
       this.counts.acked += size;
       return true;
     } catch (err) {

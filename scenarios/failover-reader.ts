@@ -30,7 +30,13 @@ export class AssignedReader {
   private stopped = false;
   private loop: Promise<void> | undefined;
 
-  constructor(nodes: readonly TargetNode[], history: HistoryRecorder, process: string, topic: string, partitions: readonly number[]) {
+  constructor(
+    nodes: readonly TargetNode[],
+    history: HistoryRecorder,
+    process: string,
+    topic: string,
+    partitions: readonly number[],
+  ) {
     this.nodes = nodes;
     this.history = history;
     this.process = process;
@@ -105,13 +111,22 @@ export class AssignedReader {
           if (answer?.errorCode !== 0) {
             // Not the leader any more, a fenced or unknown epoch, an offset it does not have: the
             // failed read goes into the history with its code, and the reader asks for the leader again.
-            this.history.invoke(this.process, POLL, { topic: this.topic, partition: p, offset: position }).fail(`Fetch answered error ${answer?.errorCode}`, { topic: this.topic, partition: p, offset: position, errorCode: answer?.errorCode ?? -1 });
+            this.history
+              .invoke(this.process, POLL, { topic: this.topic, partition: p, offset: position })
+              .fail(`Fetch answered error ${answer?.errorCode}`, {
+                topic: this.topic,
+                partition: p,
+                offset: position,
+                errorCode: answer?.errorCode ?? -1,
+              });
             this.count(String(answer?.errorCode ?? -1));
             this.forget(p, false);
             continue;
           }
           if (answer.records.length === 0) continue;
-          this.history.invoke(this.process, POLL, { topic: this.topic, partition: p, offset: position }).ok({ records: answer.records.map(ref) });
+          this.history
+            .invoke(this.process, POLL, { topic: this.topic, partition: p, offset: position })
+            .ok({ records: answer.records.map(ref) });
           this.position.set(p, answer.records[answer.records.length - 1]!.offset + 1);
           progressed = true;
         } catch {

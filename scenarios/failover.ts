@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import type { Kafka } from 'kafkajs';
 import { FINAL_READ, REPLAY_READ } from '../harness/history/ops.ts';
-import { applyFailoverStep, createReplicatedTopics, describeFault, drawFailoverSchedule, FAILOVER_TIMINGS, faultKindsFor, waitFullyReplicated } from './failover-faults.ts';
+import {
+  applyFailoverStep,
+  createReplicatedTopics,
+  describeFault,
+  drawFailoverSchedule,
+  FAILOVER_TIMINGS,
+  faultKindsFor,
+  waitFullyReplicated,
+} from './failover-faults.ts';
 import { RecordedProducer } from './failover-producers.ts';
 import { AssignedReader } from './failover-reader.ts';
 import { RecordedConsumer, waitFor } from './group-reads.ts';
@@ -48,16 +56,29 @@ async function endOffsets(kafka: Kafka, topic: string): Promise<Map<number, numb
  */
 export const failoverScenario: Scenario = {
   name: 'failover',
-  description: 'RF 3, min.insync.replicas=2, idempotent acks=all under leader/controller kills, long pauses, partitions and rolling restarts: nothing acknowledged is lost',
+  description:
+    'RF 3, min.insync.replicas=2, idempotent acks=all under leader/controller kills, long pauses, partitions and rolling restarts: nothing acknowledged is lost',
   checkConfig: { acks: -1, idempotent: true, minInsyncReplicas: 2, replicationFactor: 3, uncleanLeaderElection: false },
   minBrokers: 3,
   ownFaults: true,
   timings: FAILOVER_TIMINGS,
   async run(ctx: ScenarioContext): Promise<void> {
     const topic = ctx.topicName('failover');
-    recordPlan(ctx.history, { scenario: 'failover', topic, producers: PRODUCERS, assigned: ASSIGNED } satisfies FailoverPlan);
+    recordPlan(ctx.history, {
+      scenario: 'failover',
+      topic,
+      producers: PRODUCERS,
+      assigned: ASSIGNED,
+    } satisfies FailoverPlan);
     const rf = Math.min(3, ctx.target.nodes.length);
-    await createReplicatedTopics(ctx.kafka, ctx.target.nodes, [{ topic, numPartitions: PARTITIONS, replicationFactor: rf, configEntries: [{ name: 'min.insync.replicas', value: String(Math.min(2, rf)) }] }]);
+    await createReplicatedTopics(ctx.kafka, ctx.target.nodes, [
+      {
+        topic,
+        numPartitions: PARTITIONS,
+        replicationFactor: rf,
+        configEntries: [{ name: 'min.insync.replicas', value: String(Math.min(2, rf)) }],
+      },
+    ]);
     const kinds = faultKindsFor(ctx.faults ?? []);
     const schedule = drawFailoverSchedule(ctx.seed, kinds, PARTITIONS, faultsPerRun(ctx.records));
     ctx.progress(
@@ -67,15 +88,41 @@ export const failoverScenario: Scenario = {
     );
     for (const k of new Set(schedule.map((s) => s.kind))) ctx.progress(`  ${k}: ${describeFault(k)}`);
 
-    const producers = PRODUCERS.map((process) => new RecordedProducer({ kafka: ctx.kafka, history: ctx.history, process, acks: -1, idempotent: true, runId: ctx.runId }));
-    const subscriber = new RecordedConsumer({ kafka: ctx.kafka, history: ctx.history, process: SUBSCRIBER, topic, groupId: `kconform-failover-${ctx.runId}`, fromBeginning: true });
-    const assigned = new AssignedReader(ctx.target.nodes, ctx.history, ASSIGNED, topic, Array.from({ length: PARTITIONS }, (_, p) => p));
+    const producers = PRODUCERS.map(
+      (process) =>
+        new RecordedProducer({
+          kafka: ctx.kafka,
+          history: ctx.history,
+          process,
+          acks: -1,
+          idempotent: true,
+          runId: ctx.runId,
+        }),
+    );
+    const subscriber = new RecordedConsumer({
+      kafka: ctx.kafka,
+      history: ctx.history,
+      process: SUBSCRIBER,
+      topic,
+      groupId: `kconform-failover-${ctx.runId}`,
+      fromBeginning: true,
+    });
+    const assigned = new AssignedReader(
+      ctx.target.nodes,
+      ctx.history,
+      ASSIGNED,
+      topic,
+      Array.from({ length: PARTITIONS }, (_, p) => p),
+    );
     let faultsDone = schedule.length === 0;
     try {
       await subscriber.start();
       assigned.start();
       // Which partition and how many records each batch has: from the seed.
-      const draws = fc.sample(fc.record({ partition: fc.integer({ min: 0, max: PARTITIONS - 1 }), size: fc.integer({ min: 1, max: 4 }) }), { seed: ctx.seed, numRuns: 512 });
+      const draws = fc.sample(
+        fc.record({ partition: fc.integer({ min: 0, max: PARTITIONS - 1 }), size: fc.integer({ min: 1, max: 4 }) }),
+        { seed: ctx.seed, numRuns: 512 },
+      );
       const produced = () => producers.reduce((n, p) => n + p.counts.sent, 0);
       // Producers run until the schedule is over (and, without faults, until --records are sent).
       const workload = producers.map(async (producer, i) => {
@@ -85,7 +132,15 @@ export const failoverScenario: Scenario = {
           await sleep(PACE_MS);
         }
       });
-      const env = { target: ctx.target, nemesis: ctx.nemesis, history: ctx.history, topic, partitions: PARTITIONS, progress: ctx.progress, runId: ctx.runId };
+      const env = {
+        target: ctx.target,
+        nemesis: ctx.nemesis,
+        history: ctx.history,
+        topic,
+        partitions: PARTITIONS,
+        progress: ctx.progress,
+        runId: ctx.runId,
+      };
       for (const step of schedule) {
         await sleep(step.waitMs);
         // Recorded once it is over (applied and healed, or skipped): the failover-faults report reads it.
@@ -109,7 +164,13 @@ export const failoverScenario: Scenario = {
       const catchUp = ctx.history.invoke(SCENARIO_PROCESS, CATCH_UP, { topic, ends: Object.fromEntries(ends) });
       const caughtUp = () => assigned.caughtUp(ends) && [...ends].every(([p, end]) => subscriber.position(p) >= end);
       await waitFor(caughtUp, 60_000, () => 'consumers did not catch up').catch(() => {});
-      catchUp.ok({ topic, caughtUp: caughtUp(), ends: Object.fromEntries(ends), assigned: Object.fromEntries(assigned.position), readerErrors: Object.fromEntries(assigned.errors) });
+      catchUp.ok({
+        topic,
+        caughtUp: caughtUp(),
+        ends: Object.fromEntries(ends),
+        assigned: Object.fromEntries(assigned.position),
+        readerErrors: Object.fromEntries(assigned.errors),
+      });
     } finally {
       await assigned.stop();
       await subscriber.stop().catch(() => {});

@@ -11,7 +11,11 @@ import { FINAL_READ, REPLAY_READ, SEND, type RecordRef } from '../harness/histor
 const PARTITIONS = 6;
 
 /** COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR: look the coordinator up again. */
-const COORDINATOR_MOVED = new Set<number>([ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, ErrorCode.COORDINATOR_NOT_AVAILABLE, ErrorCode.NOT_COORDINATOR]);
+const COORDINATOR_MOVED = new Set<number>([
+  ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
+  ErrorCode.COORDINATOR_NOT_AVAILABLE,
+  ErrorCode.NOT_COORDINATOR,
+]);
 
 /** One membership change: a new member joins, or a member (by position) leaves. */
 type Change = { kind: 'join' } | { kind: 'leave'; index: number };
@@ -31,7 +35,11 @@ export const groupGenerationsScenario: Scenario = {
     const topic = ctx.topicName('generations');
     const groupId = `kconform-${ctx.runId}-generations`;
     // Faults run from the start: setup meets nodes that are down or restarting, so it retries.
-    recordPlan(ctx.history, { scenario: 'group-generations', topic, underFaults: (ctx.faults?.length ?? 0) > 0 } satisfies GroupGenerationsPlan);
+    recordPlan(ctx.history, {
+      scenario: 'group-generations',
+      topic,
+      underFaults: (ctx.faults?.length ?? 0) > 0,
+    } satisfies GroupGenerationsPlan);
     await createTopicsReady(ctx, [{ topic, numPartitions: PARTITIONS }]);
     // a few records so the final read has something to judge
     const producer = ctx.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -50,7 +58,13 @@ export const groupGenerationsScenario: Scenario = {
     await producer.disconnect().catch(() => {});
 
     const changes = fc.sample(
-      fc.array(fc.oneof({ arbitrary: fc.constant<Change>({ kind: 'join' }), weight: 3 }, { arbitrary: fc.nat(3).map((index): Change => ({ kind: 'leave', index })), weight: 2 }), { minLength: 4, maxLength: 8 }),
+      fc.array(
+        fc.oneof(
+          { arbitrary: fc.constant<Change>({ kind: 'join' }), weight: 3 },
+          { arbitrary: fc.nat(3).map((index): Change => ({ kind: 'leave', index })), weight: 2 },
+        ),
+        { minLength: 4, maxLength: 8 },
+      ),
       { seed: ctx.seed, numRuns: 1 },
     )[0]!;
     const bootstrap = ctx.target.bootstrap;
@@ -62,7 +76,9 @@ export const groupGenerationsScenario: Scenario = {
     /** A member as a real client runs it: join, then heartbeat until told to rejoin or to stop. */
     const startMember = async (name: string) => {
       // Faults run throughout: the coordinator may be down when a member starts.
-      const m = await retrying(`connecting ${name}`, () => RawGroupMember.connect(bootstrap, name, groupId, topic, PARTITIONS));
+      const m = await retrying(`connecting ${name}`, () =>
+        RawGroupMember.connect(bootstrap, name, groupId, topic, PARTITIONS),
+      );
       const state = { member: m, active: true, stable: -1, done: Promise.resolve() };
       /** As Kafka's consumer after a lost connection or a moved coordinator: find it again and rejoin. */
       const reconnect = () => retrying(`${name} finding its coordinator again`, () => m.reconnect());
@@ -80,7 +96,14 @@ export const groupGenerationsScenario: Scenario = {
             if (state.active) await reconnect();
             continue;
           }
-          const value = { member: name, memberId: r.memberId, generationId: r.generationId, leader: r.leader, partitions: r.assignment.get(topic) ?? [], errorCode: r.errorCode };
+          const value = {
+            member: name,
+            memberId: r.memberId,
+            generationId: r.generationId,
+            leader: r.leader,
+            partitions: r.assignment.get(topic) ?? [],
+            errorCode: r.errorCode,
+          };
           if (r.errorCode !== 0) {
             // A member already leaving is not judged on the answer to its last join.
             op.fail(`error ${r.errorCode}`, { ...value, stopping: !state.active });
@@ -145,7 +168,10 @@ export const groupGenerationsScenario: Scenario = {
         if (running.length > 0 && gens.size === 1 && !gens.has(-1)) return op.ok({ groupId, generation: [...gens][0] });
         await new Promise((res) => setTimeout(res, 50));
       }
-      op.fail('the group did not settle', { problem: `the group did not settle within ${underFaults ? 60 : 30} s`, members: running.map((r) => [r.member.name, r.stable]) });
+      op.fail('the group did not settle', {
+        problem: `the group did not settle within ${underFaults ? 60 : 30} s`,
+        members: running.map((r) => [r.member.name, r.stable]),
+      });
     };
     let named = 0;
     try {

@@ -52,7 +52,14 @@ export class RecordedConsumer {
   constructor(o: RecordedConsumerOptions) {
     this.o = o;
     // Short heartbeats so a rebalance (a member joining or leaving) settles in well under a second.
-    this.consumer = o.kafka.consumer({ groupId: o.groupId, maxWaitTimeInMs: 200, heartbeatInterval: 300, sessionTimeout: 10_000, rebalanceTimeout: 10_000, allowAutoTopicCreation: false });
+    this.consumer = o.kafka.consumer({
+      groupId: o.groupId,
+      maxWaitTimeInMs: 200,
+      heartbeatInterval: 300,
+      sessionTimeout: 10_000,
+      rebalanceTimeout: 10_000,
+      allowAutoTopicCreation: false,
+    });
   }
 
   /** Connects, subscribes and runs; resolves once the member has joined its group. */
@@ -60,7 +67,9 @@ export class RecordedConsumer {
     const { history, process, topic, fromBeginning } = this.o;
     this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
       this.assignment = [...(e.payload.memberAssignment[topic] ?? [])].sort((a, b) => a - b);
-      history.invoke(process, 'assign', { topic, partitions: this.assignment }).ok({ topic, partitions: this.assignment });
+      history
+        .invoke(process, 'assign', { topic, partitions: this.assignment })
+        .ok({ topic, partitions: this.assignment });
     });
     this.consumer.on(this.consumer.events.FETCH, () => {
       this.fetched = true;
@@ -102,7 +111,9 @@ export class RecordedConsumer {
           key: m.key === null ? null : m.key.toString('utf8'),
           value: m.value === null ? null : m.value.toString('utf8'),
         }));
-        history.invoke(process, POLL, { topic: batch.topic, partition: batch.partition, offset: records[0]!.offset }).ok({ records });
+        history
+          .invoke(process, POLL, { topic: batch.topic, partition: batch.partition, offset: records[0]!.offset })
+          .ok({ records });
         this.read.push(...records);
       },
     });
@@ -115,7 +126,8 @@ export class RecordedConsumer {
 
   /** The next offset this member would read of `partition` (0 before it read any). */
   position(partition: number): number {
-    for (let i = this.read.length - 1; i >= 0; i--) if (this.read[i]!.partition === partition) return this.read[i]!.offset + 1;
+    for (let i = this.read.length - 1; i >= 0; i--)
+      if (this.read[i]!.partition === partition) return this.read[i]!.offset + 1;
     return 0;
   }
 
@@ -146,7 +158,8 @@ export async function readWithGroup(o: GroupReadOptions): Promise<RecordRef[]> {
         return o.done(c.read);
       },
       o.timeoutMs ?? 30_000,
-      () => `${o.process}: still reading ${o.topic} after ${o.timeoutMs ?? 30_000} ms (${c.read.length} records so far)`,
+      () =>
+        `${o.process}: still reading ${o.topic} after ${o.timeoutMs ?? 30_000} ms (${c.read.length} records so far)`,
     );
   } finally {
     await c.stop();

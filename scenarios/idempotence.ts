@@ -27,7 +27,11 @@ export const idempotenceScenario: Scenario = {
     const proxies = await startProxies(ctx.target.bootstrap.split(',').map(splitHostPort));
     const viaProxy = proxies.map((p) => `${p.listen.host}:${p.listen.port}`);
     // A short request timeout so a dropped answer turns into a retry quickly.
-    const client = kafkajsClient(viaProxy, 'kconform-idempotence', { logLevel: logLevel.NOTHING, requestTimeout: 1500, retry: { retries: 8, initialRetryTime: 100 } });
+    const client = kafkajsClient(viaProxy, 'kconform-idempotence', {
+      logLevel: logLevel.NOTHING,
+      requestTimeout: 1500,
+      retry: { retries: 8, initialRetryTime: 100 },
+    });
     const kafka = ctx.track?.(client) ?? client;
     // A stopped run closes the proxies at once: their ports must not outlive it.
     const closeProxies = () => void Promise.all(proxies.map((p) => p.close())).catch(() => {});
@@ -36,9 +40,15 @@ export const idempotenceScenario: Scenario = {
     try {
       // Faults run from the start: setup meets nodes that are down or restarting, so it retries.
       await createTopicsReady(ctx, [{ topic, numPartitions: 1 }]);
-      const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 8, initialRetryTime: 100 } });
+      const producer = kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        retry: { retries: 8, initialRetryTime: 100 },
+      });
       await retrying('connecting the producer', () => producer.connect());
-      ctx.progress(`idempotence: ${n} sends, dropping the answer before sends ${[...dropBefore].sort((a, b) => a - b).join(', ')}`);
+      ctx.progress(
+        `idempotence: ${n} sends, dropping the answer before sends ${[...dropBefore].sort((a, b) => a - b).join(', ')}`,
+      );
       try {
         for (let i = 0; i < n; i++) {
           if (dropBefore.has(i)) {

@@ -72,9 +72,12 @@ export class LeaderRouter {
     const k = `${topic}/${partition}`;
     const known = this.leaders.get(k);
     if (known) return known;
-    const view = await describePartition(this.nodes, topic, partition, { timeoutMs: Math.min(2_000, this.connectTimeoutMs) });
+    const view = await describePartition(this.nodes, topic, partition, {
+      timeoutMs: Math.min(2_000, this.connectTimeoutMs),
+    });
     const node = view ? this.nodes.find((n) => n.id === view.leaderId) : undefined;
-    if (!node) throw new Error(`no node knows a leader of ${k}${view ? ` (Metadata names node ${view.leaderId})` : ''}`);
+    if (!node)
+      throw new Error(`no node knows a leader of ${k}${view ? ` (Metadata names node ${view.leaderId})` : ''}`);
     this.leaders.set(k, node.bootstrap);
     return node.bootstrap;
   }
@@ -128,7 +131,14 @@ export class LeaderRouter {
    * leader moved — those were refused before anything was written — never a request whose answer
    * was lost, which may have been applied.
    */
-  async call<T>(name: string, topic: string, partition: number, send: (raw: RawClient) => Promise<T>, errorOf: (answer: T) => number, retryLostAnswers = true): Promise<T> {
+  async call<T>(
+    name: string,
+    topic: string,
+    partition: number,
+    send: (raw: RawClient) => Promise<T>,
+    errorOf: (answer: T) => number,
+    retryLostAnswers = true,
+  ): Promise<T> {
     // One node: nothing to route and nothing to retry, as before routing existed.
     if (this.single) return send(await this.connection(name, this.bootstrap));
     let wait = this.backoffMs;

@@ -44,7 +44,16 @@ function drawPlan(seed: number): Plan {
  * it can be judged ({@link decidable}: no fault came or went, no connection failed, its record
  * known to have arrived).
  */
-async function longPoll(ctx: ScenarioContext, router: LeaderRouter, topic: string, partition: number, minBytes: number, produceAfterMs: number, valueBytes: number, attempt: number): Promise<boolean> {
+async function longPoll(
+  ctx: ScenarioContext,
+  router: LeaderRouter,
+  topic: string,
+  partition: number,
+  minBytes: number,
+  produceAfterMs: number,
+  valueBytes: number,
+  attempt: number,
+): Promise<boolean> {
   const process = longPollProcess(partition);
   const value = JSON.stringify({ run: ctx.runId, partition, attempt, pad: 'x'.repeat(valueBytes) });
   const from = ctx.history.ops.length;
@@ -62,17 +71,29 @@ async function longPoll(ctx: ScenarioContext, router: LeaderRouter, topic: strin
     const end = await listOffset(fetcher, topic, partition, LATEST);
     // Not (or no longer) the leader: nothing to measure here; ask the cluster again.
     if (end.errorCode !== 0) throw new Error(`ListOffsets answered error ${end.errorCode}`);
-    ctx.history.invoke(process, 'seek', { topic, partition, offset: end.offset }).ok({ topic, partition, offset: end.offset });
-    const op = ctx.history.invoke(process, POLL, { topic, partition, offset: end.offset, maxWaitMs: MAX_WAIT_MS, minBytes });
+    ctx.history
+      .invoke(process, 'seek', { topic, partition, offset: end.offset })
+      .ok({ topic, partition, offset: end.offset });
+    const op = ctx.history.invoke(process, POLL, {
+      topic,
+      partition,
+      offset: end.offset,
+      maxWaitMs: MAX_WAIT_MS,
+      minBytes,
+    });
     const t0 = performance.now();
     let returned = false;
-    const fetching = fetchOnce(fetcher, topic, new Map([[partition, end.offset]]), { maxWaitMs: MAX_WAIT_MS, minBytes }).then(
+    const fetching = fetchOnce(fetcher, topic, new Map([[partition, end.offset]]), {
+      maxWaitMs: MAX_WAIT_MS,
+      minBytes,
+    }).then(
       ([p]) => {
         returned = true;
         const afterMs = performance.now() - t0;
         moved = LEADER_MOVED.has(p?.errorCode ?? 0);
         if (p && p.errorCode === 0) op.ok({ records: p.records.map(ref), errorCode: 0, bytes: p.bytes, afterMs });
-        else op.fail(`Fetch answered error ${p?.errorCode}`, { topic, partition, errorCode: p?.errorCode ?? -1, afterMs });
+        else
+          op.fail(`Fetch answered error ${p?.errorCode}`, { topic, partition, errorCode: p?.errorCode ?? -1, afterMs });
       },
       (err: Error) => {
         returned = true;
@@ -80,7 +101,9 @@ async function longPoll(ctx: ScenarioContext, router: LeaderRouter, topic: strin
       },
     );
     await sleep(PENDING_AT_MS);
-    ctx.history.invoke(process, 'pending-check', { topic, partition, afterMs: PENDING_AT_MS }).ok({ pending: !returned, afterMs: performance.now() - t0 });
+    ctx.history
+      .invoke(process, 'pending-check', { topic, partition, afterMs: PENDING_AT_MS })
+      .ok({ pending: !returned, afterMs: performance.now() - t0 });
     await sleep(Math.max(0, produceAfterMs - (performance.now() - t0)));
     const send = ctx.history.invoke(`${process}-producer`, SEND, { topic, partition, key: null, value });
     try {
@@ -109,12 +132,22 @@ async function longPoll(ctx: ScenarioContext, router: LeaderRouter, topic: strin
  * disturbing it, they are ended (the run's quiesce) and it runs once more on the healed target,
  * so the verdict is decided either way.
  */
-async function decidableLongPoll(ctx: ScenarioContext, router: LeaderRouter, topic: string, partition: number, minBytes: number, plan: Plan): Promise<void> {
+async function decidableLongPoll(
+  ctx: ScenarioContext,
+  router: LeaderRouter,
+  topic: string,
+  partition: number,
+  minBytes: number,
+  plan: Plan,
+): Promise<void> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS + AFTER_HEAL; attempt++) {
     if (attempt === MAX_ATTEMPTS) await ctx.quiesce();
     else if (attempt > 0) await sleep(RETRY_AFTER_MS);
     await ctx.pace();
-    if (await longPoll(ctx, router, topic, partition, minBytes, plan.produceAfterMs, plan.valueBytes[partition]!, attempt)) return;
+    if (
+      await longPoll(ctx, router, topic, partition, minBytes, plan.produceAfterMs, plan.valueBytes[partition]!, attempt)
+    )
+      return;
   }
 }
 
@@ -127,14 +160,17 @@ async function decidableLongPoll(ctx: ScenarioContext, router: LeaderRouter, top
  */
 export const longPollScenario: Scenario = {
   name: 'long-poll',
-  description: 'Fetch waits up to max.wait.ms, answers as soon as min.bytes are there, and at max.wait.ms with what there is',
+  description:
+    'Fetch waits up to max.wait.ms, answers as soon as min.bytes are there, and at max.wait.ms with what there is',
   async run(ctx: ScenarioContext): Promise<void> {
     const topic = ctx.topicName('long-poll');
     const plan = drawPlan(ctx.seed);
     recordPlan(ctx.history, { scenario: 'long-poll', topic });
     const router = new LeaderRouter(ctx.target.nodes, 'kconform-long-poll');
     await createTopicsReady(ctx, [{ topic, numPartitions: 2 }]);
-    ctx.progress(`long-poll: produce ${plan.produceAfterMs} ms into a min.bytes=1 fetch, then a min.bytes=${plan.minBytes} fetch (max.wait.ms ${MAX_WAIT_MS})`);
+    ctx.progress(
+      `long-poll: produce ${plan.produceAfterMs} ms into a min.bytes=1 fetch, then a min.bytes=${plan.minBytes} fetch (max.wait.ms ${MAX_WAIT_MS})`,
+    );
     await decidableLongPoll(ctx, router, topic, 0, 1, plan);
     await decidableLongPoll(ctx, router, topic, 1, plan.minBytes, plan);
     await ctx.quiesce();

@@ -10,7 +10,12 @@ export function recordPlan(history: HistoryRecorder, plan: ScenarioPlan): void {
  * Records end offsets a reader took, as one `end-offsets` op of `process`; `take` asks the
  * target. A failure ends the op `info` and is thrown on.
  */
-export async function recordEndOffsets(history: HistoryRecorder, process: string, topic: string, take: () => Promise<Map<number, number>>): Promise<Map<number, number>> {
+export async function recordEndOffsets(
+  history: HistoryRecorder,
+  process: string,
+  topic: string,
+  take: () => Promise<Map<number, number>>,
+): Promise<Map<number, number>> {
   const op = history.invoke(process, END_OFFSETS, { topic });
   try {
     const ends = await take();

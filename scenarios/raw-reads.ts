@@ -3,7 +3,6 @@ import { findCoordinator } from '../harness/drivers/find-coordinator.ts';
 import { deleteRecordsBody, fetchBody, listOffsetsBody, produceBody } from '../harness/drivers/request-bodies.ts';
 import type { HistoryRecorder } from '../harness/history/history.ts';
 import { NULL_UUID } from '../protocol/primitives/index.ts';
-import type { DeleteRecordsResponse, FetchResponse, ListOffsetsResponse, OffsetCommitResponse, ProduceResponse } from '../protocol/messages/generated/index.ts';
 import { buildRecordBatch } from '../protocol/records/batch-builder.ts';
 import { decodeRecordBatches, isControlBatch } from '../protocol/records/record-batch.ts';
 import { POLL, type RecordRef } from '../harness/history/ops.ts';
@@ -65,12 +64,24 @@ export function ref(r: RecordRef): RecordRef {
  * One Fetch (as a consumer) of several partitions of `topic`, each from its own offset. A broker
  * returns whole batches, so records before a partition's fetch offset are dropped, as consumers do.
  */
-export async function fetchOnce(raw: RawClient, topic: string, from: ReadonlyMap<number, number>, limits: FetchLimits = {}): Promise<PartitionFetch[]> {
+export async function fetchOnce(
+  raw: RawClient,
+  topic: string,
+  from: ReadonlyMap<number, number>,
+  limits: FetchLimits = {},
+): Promise<PartitionFetch[]> {
   const body = fetchBody(topic, 0n, limits);
   const template = body.topics[0]!.partitions[0]!;
-  body.topics[0]!.partitions = [...from].map(([partition, offset]) => ({ ...template, partition, fetchOffset: BigInt(offset) }));
+  body.topics[0]!.partitions = [...from].map(([partition, offset]) => ({
+    ...template,
+    partition,
+    fetchOffset: BigInt(offset),
+  }));
   // The answer may legitimately take max.wait.ms; give the connection that long and more.
-  const res = await raw.send(ApiKey.Fetch, body, { versions: RAW_VERSIONS.fetch, timeoutMs: (limits.maxWaitMs ?? 0) + 15_000 });
+  const res = await raw.send(ApiKey.Fetch, body, {
+    versions: RAW_VERSIONS.fetch,
+    timeoutMs: (limits.maxWaitMs ?? 0) + 15_000,
+  });
   const out: PartitionFetch[] = [];
   for (const p of res.responses[0]?.partitions ?? []) {
     const records: TimedRecord[] = [];
@@ -81,10 +92,24 @@ export async function fetchOnce(raw: RawClient, topic: string, from: ReadonlyMap
       for (const r of batch.records) {
         const offset = batch.baseOffset + r.offsetDelta;
         if (offset < start) continue;
-        records.push({ topic, partition: p.partitionIndex, offset, key: text(r.key), value: text(r.value), timestamp: batch.baseTimestamp + r.timestampDelta });
+        records.push({
+          topic,
+          partition: p.partitionIndex,
+          offset,
+          key: text(r.key),
+          value: text(r.value),
+          timestamp: batch.baseTimestamp + r.timestampDelta,
+        });
       }
     }
-    out.push({ partition: p.partitionIndex, errorCode: p.errorCode, highWatermark: Number(p.highWatermark), logStartOffset: Number(p.logStartOffset), records, bytes: set.length });
+    out.push({
+      partition: p.partitionIndex,
+      errorCode: p.errorCode,
+      highWatermark: Number(p.highWatermark),
+      logStartOffset: Number(p.logStartOffset),
+      records,
+      bytes: set.length,
+    });
   }
   return out;
 }
@@ -96,7 +121,13 @@ export async function fetchOnce(raw: RawClient, topic: string, from: ReadonlyMap
  * what still fails keeps its error code. On one node this is exactly {@link fetchOnce}.
  * Rejects only when no partition got an answer at all and a connection failed.
  */
-export async function fetchRouted(router: LeaderRouter, name: string, topic: string, from: ReadonlyMap<number, number>, limits: FetchLimits = {}): Promise<PartitionFetch[]> {
+export async function fetchRouted(
+  router: LeaderRouter,
+  name: string,
+  topic: string,
+  from: ReadonlyMap<number, number>,
+  limits: FetchLimits = {},
+): Promise<PartitionFetch[]> {
   if (router.single) return fetchOnce(await router.connection(name, router.bootstrap), topic, from, limits);
   const done = new Map<number, PartitionFetch>();
   let pending = [...from.keys()];
@@ -110,7 +141,12 @@ export async function fetchRouted(router: LeaderRouter, name: string, topic: str
     await Promise.all(
       [...groups].map(async ([address, partitions]) => {
         try {
-          const answers = await fetchOnce(await router.connection(name, address), topic, new Map(partitions.map((p) => [p, from.get(p)!])), limits);
+          const answers = await fetchOnce(
+            await router.connection(name, address),
+            topic,
+            new Map(partitions.map((p) => [p, from.get(p)!])),
+            limits,
+          );
           for (const a of answers) {
             if (LEADER_MOVED.has(a.errorCode)) retry.push(a.partition);
             done.set(a.partition, a);
@@ -151,12 +187,26 @@ export async function readRange(
   const deadline = Date.now() + timeoutMs;
   let position = from;
   while (position < to) {
-    if (Date.now() > deadline) throw new Error(`${process}: read ${topic}/${partition} only up to offset ${position} of ${to} within ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `${process}: read ${topic}/${partition} only up to offset ${position} of ${to} within ${timeoutMs} ms`,
+      );
     const op = history.invoke(process, POLL, { topic, partition, offset: position });
     const at = position;
-    const [p] = await router.call(process, topic, partition, (raw) => fetchOnce(raw, topic, new Map([[partition, at]]), { maxWaitMs: 200, minBytes: 1 }), (a) => a[0]?.errorCode ?? -1);
+    const [p] = await router.call(
+      process,
+      topic,
+      partition,
+      (raw) => fetchOnce(raw, topic, new Map([[partition, at]]), { maxWaitMs: 200, minBytes: 1 }),
+      (a) => a[0]?.errorCode ?? -1,
+    );
     if (p?.errorCode !== 0) {
-      op.fail(`Fetch answered error ${p?.errorCode}`, { topic, partition, offset: position, errorCode: p?.errorCode ?? -1 });
+      op.fail(`Fetch answered error ${p?.errorCode}`, {
+        topic,
+        partition,
+        offset: position,
+        errorCode: p?.errorCode ?? -1,
+      });
       throw new Error(`${process}: Fetch of ${topic}/${partition} at ${position} answered error ${p?.errorCode}`);
     }
     // Past `to` belongs to someone else's read (records produced meanwhile).
@@ -176,15 +226,34 @@ export interface OffsetAnswer {
 }
 
 /** ListOffsets of one partition at `timestamp` (LATEST, EARLIEST or a time in ms). */
-export async function listOffset(raw: RawClient, topic: string, partition: number, timestamp: bigint): Promise<OffsetAnswer> {
-  const res = await raw.send(ApiKey.ListOffsets, listOffsetsBody(topic, timestamp, partition), { versions: RAW_VERSIONS.listOffsets });
+export async function listOffset(
+  raw: RawClient,
+  topic: string,
+  partition: number,
+  timestamp: bigint,
+): Promise<OffsetAnswer> {
+  const res = await raw.send(ApiKey.ListOffsets, listOffsetsBody(topic, timestamp, partition), {
+    versions: RAW_VERSIONS.listOffsets,
+  });
   const p = res.topics[0]!.partitions[0]!;
   return { errorCode: p.errorCode, offset: Number(p.offset), timestamp: Number(p.timestamp) };
 }
 
 /** {@link listOffset} sent to the partition's leader through `name`'s connection (retried when the leader moved). */
-export function listOffsetRouted(router: LeaderRouter, name: string, topic: string, partition: number, timestamp: bigint): Promise<OffsetAnswer> {
-  return router.call(name, topic, partition, (raw) => listOffset(raw, topic, partition, timestamp), (a) => a.errorCode);
+export function listOffsetRouted(
+  router: LeaderRouter,
+  name: string,
+  topic: string,
+  partition: number,
+  timestamp: bigint,
+): Promise<OffsetAnswer> {
+  return router.call(
+    name,
+    topic,
+    partition,
+    (raw) => listOffset(raw, topic, partition, timestamp),
+    (a) => a.errorCode,
+  );
 }
 
 /** One partition's Produce answer. */
@@ -195,8 +264,16 @@ export interface ProduceAnswer {
 }
 
 /** Produces one plain (non-idempotent) batch of `records` with `acks` 1 or -1 and returns the answer. */
-export async function produceRaw(raw: RawClient, topic: string, partition: number, records: { key: string | null; value: string; timestamp?: number }[], acks: 1 | -1): Promise<ProduceAnswer> {
-  const res = await raw.send(ApiKey.Produce, produceBody(topic, buildRecordBatch(records), { acks, partition }), { versions: RAW_VERSIONS.produce });
+export async function produceRaw(
+  raw: RawClient,
+  topic: string,
+  partition: number,
+  records: { key: string | null; value: string; timestamp?: number }[],
+  acks: 1 | -1,
+): Promise<ProduceAnswer> {
+  const res = await raw.send(ApiKey.Produce, produceBody(topic, buildRecordBatch(records), { acks, partition }), {
+    versions: RAW_VERSIONS.produce,
+  });
   const p = res.responses[0]!.partitionResponses[0]!;
   return { errorCode: p.errorCode, baseOffset: Number(p.baseOffset), errorMessage: p.errorMessage ?? null };
 }
@@ -206,13 +283,34 @@ export async function produceRaw(raw: RawClient, topic: string, partition: numbe
  * answers before appending (NOT_LEADER_OR_FOLLOWER), so that retry writes the batch once; a lost
  * answer is not retried (the batch may be in the log).
  */
-export function produceRouted(router: LeaderRouter, name: string, topic: string, partition: number, records: { key: string | null; value: string; timestamp?: number }[], acks: 1 | -1): Promise<ProduceAnswer> {
-  return router.call(name, topic, partition, (raw) => produceRaw(raw, topic, partition, records, acks), (a) => a.errorCode, false);
+export function produceRouted(
+  router: LeaderRouter,
+  name: string,
+  topic: string,
+  partition: number,
+  records: { key: string | null; value: string; timestamp?: number }[],
+  acks: 1 | -1,
+): Promise<ProduceAnswer> {
+  return router.call(
+    name,
+    topic,
+    partition,
+    (raw) => produceRaw(raw, topic, partition, records, acks),
+    (a) => a.errorCode,
+    false,
+  );
 }
 
 /** DeleteRecords of one partition below `offset`: the answer's error code and low watermark. */
-export async function deleteRecordsBefore(raw: RawClient, topic: string, partition: number, offset: number): Promise<{ errorCode: number; lowWatermark: number }> {
-  const res = await raw.send(ApiKey.DeleteRecords, deleteRecordsBody(topic, BigInt(offset), partition), { versions: RAW_VERSIONS.deleteRecords });
+export async function deleteRecordsBefore(
+  raw: RawClient,
+  topic: string,
+  partition: number,
+  offset: number,
+): Promise<{ errorCode: number; lowWatermark: number }> {
+  const res = await raw.send(ApiKey.DeleteRecords, deleteRecordsBody(topic, BigInt(offset), partition), {
+    versions: RAW_VERSIONS.deleteRecords,
+  });
   const p = res.topics[0]!.partitions[0]!;
   return { errorCode: p.errorCode, lowWatermark: Number(p.lowWatermark) };
 }
@@ -225,7 +323,14 @@ const COORDINATOR_RETRIABLE = new Set([14, 15, 16]);
  * -1 and no member id, sent to the group's coordinator). Faster than kafkajs's setOffsets, which
  * joins the group with a consumer and waits for a fetch. Returns the answer's error code.
  */
-export async function commitGroupOffset(bootstrap: string, groupId: string, topic: string, partition: number, offset: number, timeoutMs = 15_000): Promise<number> {
+export async function commitGroupOffset(
+  bootstrap: string,
+  groupId: string,
+  topic: string,
+  partition: number,
+  offset: number,
+  timeoutMs = 15_000,
+): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   const boot = await RawClient.connect(bootstrap, 'kconform-commit');
   try {
@@ -235,14 +340,31 @@ export async function commitGroupOffset(bootstrap: string, groupId: string, topi
       if (code === 0) {
         const coordinator = await RawClient.connect(found.address, 'kconform-commit');
         try {
-          const res = await coordinator.send(ApiKey.OffsetCommit, {
-            groupId,
-            generationIdOrMemberEpoch: -1,
-            memberId: '',
-            groupInstanceId: null,
-            retentionTimeMs: -1n,
-            topics: [{ name: topic, topicId: NULL_UUID, partitions: [{ partitionIndex: partition, committedOffset: BigInt(offset), committedLeaderEpoch: -1, committedMetadata: null }] }],
-          }, { versions: RAW_VERSIONS.offsetCommit });
+          const res = await coordinator.send(
+            ApiKey.OffsetCommit,
+            {
+              groupId,
+              generationIdOrMemberEpoch: -1,
+              memberId: '',
+              groupInstanceId: null,
+              retentionTimeMs: -1n,
+              topics: [
+                {
+                  name: topic,
+                  topicId: NULL_UUID,
+                  partitions: [
+                    {
+                      partitionIndex: partition,
+                      committedOffset: BigInt(offset),
+                      committedLeaderEpoch: -1,
+                      committedMetadata: null,
+                    },
+                  ],
+                },
+              ],
+            },
+            { versions: RAW_VERSIONS.offsetCommit },
+          );
           code = res.topics[0]!.partitions[0]!.errorCode;
         } finally {
           coordinator.close();

@@ -8,7 +8,14 @@ import { retrying } from './topic-setup.ts';
  * Reads the whole topic from the beginning with a fresh consumer group — what
  * `kafka-console-consumer --from-beginning` does — until every partition reaches its high watermark.
  */
-export async function readFromBeginning(kafka: Kafka, topic: string, process: string, history: HistoryRecorder, runId: string, timeoutMs = 60_000): Promise<void> {
+export async function readFromBeginning(
+  kafka: Kafka,
+  topic: string,
+  process: string,
+  history: HistoryRecorder,
+  runId: string,
+  timeoutMs = 60_000,
+): Promise<void> {
   // The ends are recorded as an op of the reader: what it was owed is fixed when it took them
   // (the replay rule reads this op, not the time of the reader's first poll).
   const ends = await recordEndOffsets(history, process, topic, () =>
@@ -24,7 +31,11 @@ export async function readFromBeginning(kafka: Kafka, topic: string, process: st
       }
     }),
   );
-  const consumer = kafka.consumer({ groupId: `kconform-${runId}-${process}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 200 });
+  const consumer = kafka.consumer({
+    groupId: `kconform-${runId}-${process}`,
+    allowAutoTopicCreation: false,
+    maxWaitTimeInMs: 200,
+  });
   const position = new Map<number, number>();
   const done = () => [...ends].every(([p, end]) => (position.get(p) ?? 0) >= end);
   await retrying(`${process}: connecting`, () => consumer.connect());
@@ -32,7 +43,10 @@ export async function readFromBeginning(kafka: Kafka, topic: string, process: st
     await consumer.subscribe({ topic: topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
       if (done()) return resolve();
-      const timer = setTimeout(() => reject(new Error(`${process}: did not reach the end of ${topic} within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`${process}: did not reach the end of ${topic} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       consumer
         .run({
           eachBatchAutoResolve: true,
@@ -44,7 +58,14 @@ export async function readFromBeginning(kafka: Kafka, topic: string, process: st
               key: m.key === null ? null : m.key.toString('utf8'),
               value: m.value === null ? null : m.value.toString('utf8'),
             }));
-            history.invoke(process, POLL, { topic: batch.topic, partition: batch.partition, from: 'beginning', isolation: 'read_committed' }).ok({ records });
+            history
+              .invoke(process, POLL, {
+                topic: batch.topic,
+                partition: batch.partition,
+                from: 'beginning',
+                isolation: 'read_committed',
+              })
+              .ok({ records });
             if (records.length) position.set(batch.partition, records[records.length - 1]!.offset + 1);
             if (done()) {
               clearTimeout(timer);
@@ -58,4 +79,3 @@ export async function readFromBeginning(kafka: Kafka, topic: string, process: st
     await consumer.disconnect();
   }
 }
-

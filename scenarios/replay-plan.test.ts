@@ -3,8 +3,16 @@ import { fitDeleteToLog } from './replay.ts';
 
 describe('fitDeleteToLog', () => {
   it('keeps the plan when the log reaches the planned log start', () => {
-    expect(fitDeleteToLog({ deleteBelow: 120, fetchBelow: 7, staleCommit: 99 }, 400)).toEqual({ deleteBelow: 120, fetchBelow: 7, staleCommit: 99 });
-    expect(fitDeleteToLog({ deleteBelow: 400, fetchBelow: 7, staleCommit: 399 }, 400)).toEqual({ deleteBelow: 400, fetchBelow: 7, staleCommit: 399 });
+    expect(fitDeleteToLog({ deleteBelow: 120, fetchBelow: 7, staleCommit: 99 }, 400)).toEqual({
+      deleteBelow: 120,
+      fetchBelow: 7,
+      staleCommit: 99,
+    });
+    expect(fitDeleteToLog({ deleteBelow: 400, fetchBelow: 7, staleCommit: 399 }, 400)).toEqual({
+      deleteBelow: 400,
+      fetchBelow: 7,
+      staleCommit: 399,
+    });
   });
 
   it('moves the log start to the end of a shorter log (sends lost under faults), with the Fetch and the stale commit below it', () => {
@@ -17,6 +25,10 @@ describe('fitDeleteToLog', () => {
   });
 
   it('leaves an empty log to the plan (nothing to fit to)', () => {
-    expect(fitDeleteToLog({ deleteBelow: 5, fetchBelow: 1, staleCommit: 2 }, 0)).toEqual({ deleteBelow: 5, fetchBelow: 1, staleCommit: 2 });
+    expect(fitDeleteToLog({ deleteBelow: 5, fetchBelow: 1, staleCommit: 2 }, 0)).toEqual({
+      deleteBelow: 5,
+      fetchBelow: 1,
+      staleCommit: 2,
+    });
   });
 });

@@ -4,7 +4,16 @@ import type { HistoryRecorder, Op } from '../harness/history/history.ts';
 import { FINAL_READ, POLL, REPLAY_READ, SEND, type RecordRef } from '../harness/history/ops.ts';
 import { readWithGroup, RecordedConsumer, waitFor } from './group-reads.ts';
 import { LeaderRouter } from './leader-router.ts';
-import { commitGroupOffset, deleteRecordsBefore, EARLIEST, fetchOnce, LATEST, listOffsetRouted, readRange, type OffsetAnswer } from './raw-reads.ts';
+import {
+  commitGroupOffset,
+  deleteRecordsBefore,
+  EARLIEST,
+  fetchOnce,
+  LATEST,
+  listOffsetRouted,
+  readRange,
+  type OffsetAnswer,
+} from './raw-reads.ts';
 import type { RereadsPlan } from './checkers/rereads.ts';
 import { recordPlan } from './plan-ops.ts';
 import { readFromBeginning } from './read-from-beginning.ts';
@@ -40,15 +49,22 @@ interface Plan {
  * beyond the high watermark is OFFSET_OUT_OF_RANGE in Kafka, so the log start moves to at most
  * `end`, and the Fetch and the stale commit below it are drawn again below that start.
  */
-export function fitDeleteToLog(plan: Pick<Plan, 'deleteBelow' | 'fetchBelow' | 'staleCommit'>, end: number): { deleteBelow: number; fetchBelow: number; staleCommit: number } {
-  if (end <= 0 || plan.deleteBelow <= end) return { deleteBelow: plan.deleteBelow, fetchBelow: plan.fetchBelow, staleCommit: plan.staleCommit };
+export function fitDeleteToLog(
+  plan: Pick<Plan, 'deleteBelow' | 'fetchBelow' | 'staleCommit'>,
+  end: number,
+): { deleteBelow: number; fetchBelow: number; staleCommit: number } {
+  if (end <= 0 || plan.deleteBelow <= end)
+    return { deleteBelow: plan.deleteBelow, fetchBelow: plan.fetchBelow, staleCommit: plan.staleCommit };
   return { deleteBelow: end, fetchBelow: plan.fetchBelow % end, staleCommit: plan.staleCommit % end };
 }
 
 function drawPlan(seed: number, n: number): Plan {
   const arb = fc
     .record({
-      batchSizes: fc.array(fc.oneof(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 5, max: 30 })), { minLength: n, maxLength: n }),
+      batchSizes: fc.array(fc.oneof(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 5, max: 30 })), {
+        minLength: n,
+        maxLength: n,
+      }),
       gaps: fc.array(fc.constantFrom(0, 1, 1, 2, 5), { minLength: n, maxLength: n }),
       committed: fc.integer({ min: 0, max: n }),
       seekTo: fc.integer({ min: 0, max: n - 1 }),
@@ -63,7 +79,13 @@ function drawPlan(seed: number, n: number): Plan {
 }
 
 /** Records one ListOffsets as an op of `process` expecting NONE; returns the answer. */
-async function recordedListOffset(history: HistoryRecorder, router: LeaderRouter, process: string, topic: string, timestamp: bigint): Promise<OffsetAnswer> {
+async function recordedListOffset(
+  history: HistoryRecorder,
+  router: LeaderRouter,
+  process: string,
+  topic: string,
+  timestamp: bigint,
+): Promise<OffsetAnswer> {
   const at = timestamp === EARLIEST ? 'earliest' : timestamp === LATEST ? 'latest' : Number(timestamp);
   const op = history.invoke(process, 'list-offsets', { topic, partition: 0, timestamp: at, expect: { errorCode: 0 } });
   const a = await listOffsetRouted(router, 'admin', topic, 0, timestamp);
@@ -73,16 +95,30 @@ async function recordedListOffset(history: HistoryRecorder, router: LeaderRouter
 }
 
 /** Produces `values` (with their timestamps) to partition 0, acks=all, recording each as a send. */
-async function produce(ctx: ScenarioContext, producer: Producer, topic: string, values: { value: string; timestamp: number }[], batchSizes: readonly number[]): Promise<void> {
+async function produce(
+  ctx: ScenarioContext,
+  producer: Producer,
+  topic: string,
+  values: { value: string; timestamp: number }[],
+  batchSizes: readonly number[],
+): Promise<void> {
   let sent = 0;
   for (let b = 0; sent < values.length; b++) {
     await ctx.pace();
     const slice = values.slice(sent, sent + (batchSizes[b % batchSizes.length] ?? 1));
-    const ops = slice.map((v) => ctx.history.invoke('producer', SEND, { topic, partition: 0, key: null, value: v.value, timestamp: v.timestamp }));
+    const ops = slice.map((v) =>
+      ctx.history.invoke('producer', SEND, { topic, partition: 0, key: null, value: v.value, timestamp: v.timestamp }),
+    );
     try {
-      const meta = await producer.send({ topic, acks: -1, messages: slice.map((v) => ({ value: v.value, timestamp: String(v.timestamp), partition: 0 })) });
+      const meta = await producer.send({
+        topic,
+        acks: -1,
+        messages: slice.map((v) => ({ value: v.value, timestamp: String(v.timestamp), partition: 0 })),
+      });
       const base = Number(meta[0]!.baseOffset);
-      slice.forEach((v, j) => ops[j]!.ok({ topic, partition: 0, offset: base + j, key: null, value: v.value, timestamp: v.timestamp }));
+      slice.forEach((v, j) =>
+        ops[j]!.ok({ topic, partition: 0, offset: base + j, key: null, value: v.value, timestamp: v.timestamp }),
+      );
     } catch (err) {
       for (const op of ops) op.info((err as Error).message);
     }
@@ -91,7 +127,9 @@ async function produce(ctx: ScenarioContext, producer: Producer, topic: string, 
 }
 
 const recordsOf = (ops: readonly Op[], process: string): RecordRef[] =>
-  ops.filter((o) => o.f === POLL && o.type === 'ok' && o.process === process).flatMap((o) => (o.value as { records: RecordRef[] }).records);
+  ops
+    .filter((o) => o.f === POLL && o.type === 'ok' && o.process === process)
+    .flatMap((o) => (o.value as { records: RecordRef[] }).records);
 
 /**
  * Replay: a topic read once in full (the final read) is read again from the earliest offset (raw
@@ -109,7 +147,8 @@ const recordsOf = (ops: readonly Op[], process: string): RecordRef[] =>
  */
 export const replayScenario: Scenario = {
   name: 'replay',
-  description: 're-reads from earliest, a committed offset, seek, a timestamp and the beginning agree; DeleteRecords and auto.offset.reset behave as in Kafka',
+  description:
+    're-reads from earliest, a committed offset, seek, a timestamp and the beginning agree; DeleteRecords and auto.offset.reset behave as in Kafka',
   async run(ctx: ScenarioContext): Promise<void> {
     const topic = ctx.topicName('replay');
     const n = Math.max(20, Math.min(ctx.records, 400));
@@ -118,13 +157,22 @@ export const replayScenario: Scenario = {
     const group = (name: string) => `kconform-${ctx.runId}-replay-${name}`;
     // Timestamps from now on (retention and the broker's timestamp bounds accept them), never decreasing.
     let t = Date.now();
-    const values = plan.gaps.map((gap, i) => ({ value: JSON.stringify({ run: ctx.runId, seq: i }), timestamp: (t += gap) }));
+    const values = plan.gaps.map((gap, i) => ({
+      value: JSON.stringify({ run: ctx.runId, seq: i }),
+      timestamp: (t += gap),
+    }));
     // Raw connections open on first use, after the heal: a fault would have closed earlier ones.
     const router = new LeaderRouter(ctx.target.nodes, 'kconform-replay');
     const bootstrap = router.bootstrap;
     const producer = ctx.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     const commit = async (process: string, groupId: string, offset: number) => {
-      const op = ctx.history.invoke(process, 'commit', { groupId, topic, partition: 0, offset, expect: { errorCode: 0 } });
+      const op = ctx.history.invoke(process, 'commit', {
+        groupId,
+        topic,
+        partition: 0,
+        offset,
+        expect: { errorCode: 0 },
+      });
       const errorCode = await commitGroupOffset(bootstrap, groupId, topic, 0, offset);
       if (errorCode === 0) op.ok({ groupId, topic, partition: 0, offset, errorCode });
       else op.fail(`OffsetCommit answered error ${errorCode}`, { groupId, topic, partition: 0, offset, errorCode });
@@ -132,7 +180,9 @@ export const replayScenario: Scenario = {
     try {
       await createTopicsReady(ctx, [{ topic, numPartitions: 1 }]);
       await producer.connect();
-      ctx.progress(`replay: ${n} records; re-reads from earliest, committed ${plan.committed}, seek ${plan.seekTo}, timestamp of #${plan.byTime}; DeleteRecords below ${plan.deleteBelow}`);
+      ctx.progress(
+        `replay: ${n} records; re-reads from earliest, committed ${plan.committed}, seek ${plan.seekTo}, timestamp of #${plan.byTime}; DeleteRecords below ${plan.deleteBelow}`,
+      );
       await produce(ctx, producer, topic, values, plan.batchSizes);
       await ctx.quiesce();
       await readFromBeginning(ctx.kafka, topic, FINAL_READ, ctx.history, ctx.runId);
@@ -147,7 +197,15 @@ export const replayScenario: Scenario = {
       };
       const committed = async (): Promise<void> => {
         await commit('from-committed', group('committed'), plan.committed);
-        await readWithGroup({ kafka: ctx.kafka, history: ctx.history, process: 'from-committed', topic, groupId: group('committed'), fromBeginning: false, done: (r) => plan.committed >= end || reachedEnd(r) });
+        await readWithGroup({
+          kafka: ctx.kafka,
+          history: ctx.history,
+          process: 'from-committed',
+          topic,
+          groupId: group('committed'),
+          fromBeginning: false,
+          done: (r) => plan.committed >= end || reachedEnd(r),
+        });
       };
       const seek = async (): Promise<void> => {
         await readWithGroup({
@@ -170,7 +228,8 @@ export const replayScenario: Scenario = {
         const ts = values[plan.byTime]!.timestamp;
         const a = await recordedListOffset(ctx.history, router, 'by-timestamp', topic, BigInt(ts));
         // The checker expects the first record whose timestamp is at or after ts (from the sends' timestamps).
-        if (a.errorCode === 0 && a.offset >= 0) await readRange(router, ctx.history, 'by-timestamp', topic, 0, a.offset, end);
+        if (a.errorCode === 0 && a.offset >= 0)
+          await readRange(router, ctx.history, 'by-timestamp', topic, 0, a.offset, end);
       };
       const again = async (): Promise<void> => {
         await readFromBeginning(ctx.kafka, topic, REPLAY_READ, ctx.history, ctx.runId);
@@ -180,14 +239,43 @@ export const replayScenario: Scenario = {
       // DeleteRecords moves the log start up; what is below it is gone for every reader.
       const { deleteBelow: d, fetchBelow, staleCommit } = fitDeleteToLog(plan, end);
       await commit('stale-commit', group('stale'), staleCommit);
-      const del = ctx.history.invoke('admin', 'delete-records', { topic, partition: 0, offset: d, expect: { errorCode: 0 } });
-      const deleted = await router.call('admin', topic, 0, (raw) => deleteRecordsBefore(raw, topic, 0, d), (a) => a.errorCode);
+      const del = ctx.history.invoke('admin', 'delete-records', {
+        topic,
+        partition: 0,
+        offset: d,
+        expect: { errorCode: 0 },
+      });
+      const deleted = await router.call(
+        'admin',
+        topic,
+        0,
+        (raw) => deleteRecordsBefore(raw, topic, 0, d),
+        (a) => a.errorCode,
+      );
       if (deleted.errorCode === 0) del.ok({ topic, partition: 0, ...deleted });
       else del.fail(`DeleteRecords answered error ${deleted.errorCode}`, { topic, partition: 0, ...deleted });
-      const below = ctx.history.invoke('below-start', 'fetch', { topic, partition: 0, offset: fetchBelow, expect: { errorCode: OFFSET_OUT_OF_RANGE } });
-      const [b] = await router.call('admin', topic, 0, (raw) => fetchOnce(raw, topic, new Map([[0, fetchBelow]])), (a) => a[0]?.errorCode ?? -1);
+      const below = ctx.history.invoke('below-start', 'fetch', {
+        topic,
+        partition: 0,
+        offset: fetchBelow,
+        expect: { errorCode: OFFSET_OUT_OF_RANGE },
+      });
+      const [b] = await router.call(
+        'admin',
+        topic,
+        0,
+        (raw) => fetchOnce(raw, topic, new Map([[0, fetchBelow]])),
+        (a) => a[0]?.errorCode ?? -1,
+      );
       // The answer's high watermark and log start are kept: Kafka sends -1 for both with this error.
-      const belowAnswer = { topic, partition: 0, errorCode: b?.errorCode ?? -1, highWatermark: b?.highWatermark ?? -1, logStartOffset: b?.logStartOffset ?? -1, records: b?.records.length ?? 0 };
+      const belowAnswer = {
+        topic,
+        partition: 0,
+        errorCode: b?.errorCode ?? -1,
+        highWatermark: b?.highWatermark ?? -1,
+        logStartOffset: b?.logStartOffset ?? -1,
+        records: b?.records.length ?? 0,
+      };
       if (belowAnswer.errorCode === 0) below.ok(belowAnswer);
       else below.fail(`Fetch answered error ${belowAnswer.errorCode}`, belowAnswer);
       // The log-start checker compares these answers with the start DeleteRecords set.
@@ -197,23 +285,49 @@ export const replayScenario: Scenario = {
       // auto.offset.reset: earliest starts at the new log start, also for a group whose committed
       // offset fell below it (the Fetch answers OFFSET_OUT_OF_RANGE and the consumer resets).
       const fromStart = (process: string, name: string) =>
-        readWithGroup({ kafka: ctx.kafka, history: ctx.history, process, topic, groupId: group(name), fromBeginning: true, done: reachedEnd });
+        readWithGroup({
+          kafka: ctx.kafka,
+          history: ctx.history,
+          process,
+          topic,
+          groupId: group(name),
+          fromBeginning: true,
+          done: reachedEnd,
+        });
       await Promise.all([fromStart('earliest-after-delete', 'earliest'), fromStart('stale-commit', 'stale')]);
 
       // latest: the member's position is resolved by its first fetch; only then are new records produced.
-      const latest = new RecordedConsumer({ kafka: ctx.kafka, history: ctx.history, process: 'latest-after-delete', topic, groupId: group('latest'), fromBeginning: false });
-      const freshValues = Array.from({ length: plan.fresh }, (_, i) => ({ value: JSON.stringify({ run: ctx.runId, fresh: i }), timestamp: Date.now() }));
+      const latest = new RecordedConsumer({
+        kafka: ctx.kafka,
+        history: ctx.history,
+        process: 'latest-after-delete',
+        topic,
+        groupId: group('latest'),
+        fromBeginning: false,
+      });
+      const freshValues = Array.from({ length: plan.fresh }, (_, i) => ({
+        value: JSON.stringify({ run: ctx.runId, fresh: i }),
+        timestamp: Date.now(),
+      }));
       try {
         await latest.start();
-        await waitFor(() => {
-          latest.check();
-          return latest.fetched;
-        }, 15_000, () => 'latest-after-delete: no fetch within 15 s of joining');
+        await waitFor(
+          () => {
+            latest.check();
+            return latest.fetched;
+          },
+          15_000,
+          () => 'latest-after-delete: no fetch within 15 s of joining',
+        );
         await produce(ctx, producer, topic, freshValues, [plan.fresh]);
-        await waitFor(() => {
-          latest.check();
-          return latest.read.length >= plan.fresh;
-        }, 15_000, () => `latest-after-delete: ${latest.read.length} of ${plan.fresh} new records after 15 s`);
+        await waitFor(
+          () => {
+            latest.check();
+            return latest.read.length >= plan.fresh;
+          },
+          15_000,
+          () => `latest-after-delete: ${latest.read.length} of ${plan.fresh} new records after 15 s`,
+        );
       } finally {
         await latest.stop();
       }

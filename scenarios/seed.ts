@@ -43,7 +43,8 @@ async function awaitTopicLeader(bootstrap: string, topic: string): Promise<void>
   await retrying(`waiting for a leader of ${topic}`, async () => {
     const view = await fetchClusterMetadata(bootstrap, { topics: [topic], allowAutoTopicCreation: true });
     const t = view.topics.get(topic);
-    if (t?.errorCode !== 0 || !t.partitions.some((p) => p.partition === 0 && p.leaderId >= 0)) throw new Error(`no leader yet (error code ${t?.errorCode ?? 'none'})`);
+    if (t?.errorCode !== 0 || !t.partitions.some((p) => p.partition === 0 && p.leaderId >= 0))
+      throw new Error(`no leader yet (error code ${t?.errorCode ?? 'none'})`);
   });
 }
 
@@ -60,7 +61,12 @@ function sensorReadings(seed: number, n: number, runId: string): string[] {
     time: fc.integer({ min: 1_500_000_000_000, max: 1_800_000_000_000 }).map(String),
   });
   return fc.sample(reading, { seed, numRuns: n }).map((r, i) =>
-    JSON.stringify({ datas: [{ channel: '', metric: r.metric, producer: 'ijinus', sn: r.sn, time: r.time, value: r.value }], ver: '1.0', run: runId, seq: i }),
+    JSON.stringify({
+      datas: [{ channel: '', metric: r.metric, producer: 'ijinus', sn: r.sn, time: r.time, value: r.value }],
+      ver: '1.0',
+      run: runId,
+      seq: i,
+    }),
   );
 }
 
@@ -68,7 +74,10 @@ function sensorReadings(seed: number, n: number, runId: string): string[] {
 async function produceAll(o: SeedScenarioOptions, values: string[]): Promise<void> {
   const producer = o.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
   // Batch sizes drawn from the seed: many small batches and a few large ones, so reads span batches.
-  const chunkSizes = fc.sample(fc.oneof(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 6, max: 40 })), { seed: o.seed + 1, numRuns: Math.max(1, values.length) });
+  const chunkSizes = fc.sample(fc.oneof(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 6, max: 40 })), {
+    seed: o.seed + 1,
+    numRuns: Math.max(1, values.length),
+  });
   // Faults run from the start: a node killed or restarting now must not end the run before its
   // first send (kafkajs's own connect gives up after a few seconds; Kafka's producer waits max.block.ms).
   await retrying('connecting the producer', () => producer.connect());
@@ -79,9 +88,15 @@ async function produceAll(o: SeedScenarioOptions, values: string[]): Promise<voi
       const slice = values.slice(sent, sent + chunkSizes[c]!);
       const ops = slice.map((value) => o.history.invoke(0, SEND, { topic: o.topic, partition: 0, key: null, value }));
       try {
-        const meta = await producer.send({ topic: o.topic, acks: -1, messages: slice.map((value) => ({ value, partition: 0 })) });
+        const meta = await producer.send({
+          topic: o.topic,
+          acks: -1,
+          messages: slice.map((value) => ({ value, partition: 0 })),
+        });
         const base = Number(meta[0]!.baseOffset);
-        slice.forEach((value, j) => ops[j]!.ok({ topic: o.topic, partition: 0, offset: base + j, key: null, value } satisfies RecordRef));
+        slice.forEach((value, j) =>
+          ops[j]!.ok({ topic: o.topic, partition: 0, offset: base + j, key: null, value } satisfies RecordRef),
+        );
         failures = 0;
       } catch (err) {
         // The broker may have written them: the outcome is unknown, not failed. Under faults a
@@ -91,7 +106,8 @@ async function produceAll(o: SeedScenarioOptions, values: string[]): Promise<voi
       }
       sent += slice.length;
       await o.pace?.();
-      if (Math.floor(sent / 250) > Math.floor((sent - slice.length) / 250)) o.progress(`  produced ${sent}/${values.length}`);
+      if (Math.floor(sent / 250) > Math.floor((sent - slice.length) / 250))
+        o.progress(`  produced ${sent}/${values.length}`);
     }
   } finally {
     await producer.disconnect();
@@ -111,7 +127,10 @@ export async function runSeedScenario(o: SeedScenarioOptions): Promise<void> {
   o.progress(`seed: producing the mmr message and ${o.records} sensor readings to '${o.topic}'`);
   try {
     // Not fatal: under faults the sends below meet the same trouble and record it.
-    if (o.bootstrap) await awaitTopicLeader(o.bootstrap, o.topic).catch((err: Error) => o.progress(`seed: ${err.message}; producing anyway`));
+    if (o.bootstrap)
+      await awaitTopicLeader(o.bootstrap, o.topic).catch((err: Error) =>
+        o.progress(`seed: ${err.message}; producing anyway`),
+      );
     await produceAll(o, values);
   } catch (err) {
     // The history says what was acknowledged before the failure; the reads still check it.
@@ -129,5 +148,17 @@ export async function runSeedScenario(o: SeedScenarioOptions): Promise<void> {
 export const seedScenario: Scenario = {
   name: 'seed',
   description: "the source document's console test on topic mmr: produce, read --from-beginning, replay",
-  run: (ctx) => runSeedScenario({ kafka: ctx.kafka, topic: ctx.topicName('mmr'), records: ctx.records, seed: ctx.seed, runId: ctx.runId, history: ctx.history, progress: ctx.progress, quiesce: () => ctx.quiesce(), pace: () => ctx.pace(), bootstrap: ctx.target.nodes[0]?.bootstrap }),
+  run: (ctx) =>
+    runSeedScenario({
+      kafka: ctx.kafka,
+      topic: ctx.topicName('mmr'),
+      records: ctx.records,
+      seed: ctx.seed,
+      runId: ctx.runId,
+      history: ctx.history,
+      progress: ctx.progress,
+      quiesce: () => ctx.quiesce(),
+      pace: () => ctx.pace(),
+      bootstrap: ctx.target.nodes[0]?.bootstrap,
+    }),
 };

@@ -11,7 +11,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Runs `attempt` until it succeeds or `timeoutMs` passes, waiting `pauseMs` between tries: the
  * fault schedule starts with the run, so a scenario's setup may meet a node that is down.
  */
-export async function retrying<T>(what: string, attempt: () => Promise<T>, timeoutMs = 60_000, pauseMs = 500): Promise<T> {
+export async function retrying<T>(
+  what: string,
+  attempt: () => Promise<T>,
+  timeoutMs = 60_000,
+  pauseMs = 500,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -72,7 +77,10 @@ export async function createTopicsReady(ctx: ScenarioContext, topics: ITopicConf
         const missing = await unready(router, t.topic, t.numPartitions ?? 1);
         if (missing.length) throw new Error(`${t.topic} partitions ${missing.join(', ')} do not answer yet`);
       }
-      await assertTopicsEverywhere(ctx.target.nodes, topics.map((t) => t.topic));
+      await assertTopicsEverywhere(
+        ctx.target.nodes,
+        topics.map((t) => t.topic),
+      );
     } finally {
       router.closeAll();
     }

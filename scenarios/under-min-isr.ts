@@ -38,7 +38,13 @@ function recordIsr(ctx: ScenarioContext, topic: string, view: PartitionView | un
     op.info('no node answered Metadata with a leader');
     return undefined;
   }
-  const obs: IsrObservation = { topic, partition: 0, leader: view.leaderId, isr: [...view.isr].sort((a, b) => a - b), minIsr: MIN_ISR };
+  const obs: IsrObservation = {
+    topic,
+    partition: 0,
+    leader: view.leaderId,
+    isr: [...view.isr].sort((a, b) => a - b),
+    minIsr: MIN_ISR,
+  };
   op.ok(obs);
   return obs;
 }
@@ -48,7 +54,13 @@ function recordIsr(ctx: ScenarioContext, topic: string, view: PartitionView | un
  * holds of it or `timeoutMs` passes; only the deciding answer goes into the history. A node that
  * does not answer in time (a loaded machine) is asked again, not taken for the answer.
  */
-async function waitForIsr(ctx: ScenarioContext, nodes: readonly TargetNode[], topic: string, until: (isr: readonly number[]) => boolean, timeoutMs: number): Promise<IsrObservation | undefined> {
+async function waitForIsr(
+  ctx: ScenarioContext,
+  nodes: readonly TargetNode[],
+  topic: string,
+  until: (isr: readonly number[]) => boolean,
+  timeoutMs: number,
+): Promise<IsrObservation | undefined> {
   const deadline = Date.now() + timeoutMs;
   let last: PartitionView | undefined;
   for (;;) {
@@ -60,7 +72,13 @@ async function waitForIsr(ctx: ScenarioContext, nodes: readonly TargetNode[], to
 }
 
 /** Produces `count` records one at a time with acks=1, each a send op. */
-async function writeAcks1(ctx: ScenarioContext, raw: RawClient, topic: string, phase: string, count: number): Promise<void> {
+async function writeAcks1(
+  ctx: ScenarioContext,
+  raw: RawClient,
+  topic: string,
+  phase: string,
+  count: number,
+): Promise<void> {
   for (let i = 0; i < count; i++) {
     const value = JSON.stringify({ run: ctx.runId, phase, i });
     const send = ctx.history.invoke(WRITER, SEND, { topic, partition: 0, key: null, value, acks: 1 });
@@ -75,7 +93,13 @@ async function writeAcks1(ctx: ScenarioContext, raw: RawClient, topic: string, p
 }
 
 /** One Fetch of `topic`-0 from `offset` at the leader, as a poll op; returns how many records it brought. */
-async function readOnce(ctx: ScenarioContext, raw: RawClient, topic: string, offset: number, maxWaitMs: number): Promise<number> {
+async function readOnce(
+  ctx: ScenarioContext,
+  raw: RawClient,
+  topic: string,
+  offset: number,
+  maxWaitMs: number,
+): Promise<number> {
   // Each read starts where it chooses: a seek, so the poll-order checkers do not take a re-read for a step back.
   ctx.history.invoke(READER, 'seek', { topic, partition: 0, offset }).ok({ topic, partition: 0, offset });
   const op = ctx.history.invoke(READER, POLL, { topic, partition: 0, offset, maxWaitMs });
@@ -109,7 +133,8 @@ const unknown = (ctx: ScenarioContext, reason: string): void => recordNotRun(ctx
  */
 export const underMinIsrScenario: Scenario = {
   name: 'under-min-isr',
-  description: 'acks=1 writes while the ISR is below min.insync.replicas stay invisible until it recovers (strict min ISR, KIP-966)',
+  description:
+    'acks=1 writes while the ISR is below min.insync.replicas stay invisible until it recovers (strict min ISR, KIP-966)',
   checkConfig: { acks: 1, idempotent: false, minInsyncReplicas: MIN_ISR, replicationFactor: RF },
   minBrokers: 3,
   ownFaults: true,
@@ -123,7 +148,10 @@ export const underMinIsrScenario: Scenario = {
     const ids = nodes.map((n) => n.id);
     // The paused follower is not the active controller: its pause should shrink an ISR, not move the quorum.
     const controller = await findActiveController(nodes);
-    const plan = fc.sample(fc.noBias(fc.record({ victim: fc.nat(), leader: fc.nat() })), { seed: ctx.seed, numRuns: 1 })[0]!;
+    const plan = fc.sample(fc.noBias(fc.record({ victim: fc.nat(), leader: fc.nat() })), {
+      seed: ctx.seed,
+      numRuns: 1,
+    })[0]!;
     const victims = ids.filter((id) => id !== controller);
     const victim = victims[plan.victim % victims.length]!;
     const leaders = ids.filter((id) => id !== victim);
@@ -131,22 +159,36 @@ export const underMinIsrScenario: Scenario = {
     const replicas = [leader, ...ids.filter((id) => id !== leader && id !== victim).slice(0, RF - 2), victim];
     const topic = ctx.topicName('under-min-isr');
     const count = Math.max(1, Math.min(ctx.records, 5));
-    await createReplicatedTopics(ctx.kafka, nodes, [{ topic, replicaAssignment: [{ partition: 0, replicas }], configEntries: [{ name: 'min.insync.replicas', value: String(MIN_ISR) }] }]);
+    await createReplicatedTopics(ctx.kafka, nodes, [
+      {
+        topic,
+        replicaAssignment: [{ partition: 0, replicas }],
+        configEntries: [{ name: 'min.insync.replicas', value: String(MIN_ISR) }],
+      },
+    ]);
     const first = await waitForIsr(ctx, nodes, topic, (isr) => isr.length === RF, SHRINK_TIMEOUT_MS);
     const leaderNode = nodes.find((n) => n.id === first?.leader);
     if (!first || !leaderNode) return unknown(ctx, `${topic} has no leader after it was created`);
-    if (first.leader === victim) return unknown(ctx, `${topic} is led by node ${victim}, the follower meant to be paused`);
+    if (first.leader === victim)
+      return unknown(ctx, `${topic} is led by node ${victim}, the follower meant to be paused`);
     const others = nodes.filter((n) => n.id !== victim);
-    ctx.progress(`under-min-isr: ${topic} replicas [${replicas.join(', ')}], min.insync.replicas ${MIN_ISR}; ${count} acks=1 write(s) with node ${victim} paused, then resumed`);
+    ctx.progress(
+      `under-min-isr: ${topic} replicas [${replicas.join(', ')}], min.insync.replicas ${MIN_ISR}; ${count} acks=1 write(s) with node ${victim} paused, then resumed`,
+    );
     const writer = await RawClient.connect(leaderNode.bootstrap, `kconform-${WRITER}`);
     const reader = await RawClient.connect(leaderNode.bootstrap, `kconform-${READER}`);
     try {
       await writeAcks1(ctx, writer, topic, 'in-sync', count);
-      if (!(await nemesis.apply({ fault: 'pause', node: victim }))) return unknown(ctx, `could not pause node ${victim}`);
+      if (!(await nemesis.apply({ fault: 'pause', node: victim })))
+        return unknown(ctx, `could not pause node ${victim}`);
       let paused = true;
       try {
         const short = await waitForIsr(ctx, others, topic, (isr) => isr.length < MIN_ISR, SHRINK_TIMEOUT_MS);
-        if (!short || short.isr.length >= MIN_ISR) return unknown(ctx, `the ISR of ${topic} did not shrink below ${MIN_ISR} within ${SHRINK_TIMEOUT_MS} ms of pausing node ${victim}`);
+        if (!short || short.isr.length >= MIN_ISR)
+          return unknown(
+            ctx,
+            `the ISR of ${topic} did not shrink below ${MIN_ISR} within ${SHRINK_TIMEOUT_MS} ms of pausing node ${victim}`,
+          );
         const from = ctx.history.ops.filter((o) => o.process === WRITER && o.f === SEND && o.type === 'ok').length;
         await writeAcks1(ctx, writer, topic, 'under-min-isr', count);
         await readOnce(ctx, reader, topic, from, SHORT_READ_WAIT_MS);

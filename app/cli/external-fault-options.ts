@@ -17,9 +17,17 @@ export const takesNodeControl = (spec: TargetSpec): boolean => kindOf(spec).capa
  *
  * @throws CliError (exit 2) when none of `specs` is external, or on a malformed value
  */
-export function parseNodeControlOption(value: string | undefined, specs: readonly TargetSpec[]): NodeCommands | undefined {
+export function parseNodeControlOption(
+  value: string | undefined,
+  specs: readonly TargetSpec[],
+): NodeCommands | undefined {
   if (value === undefined) return undefined;
-  if (!specs.some(takesNodeControl)) throw usageError(`--node-control is for ${kindsWith('nodeControl').map((k) => k.syntax).join(', ')} targets (kconform controls the processes of the targets it starts)`);
+  if (!specs.some(takesNodeControl))
+    throw usageError(
+      `--node-control is for ${kindsWith('nodeControl')
+        .map((k) => k.syntax)
+        .join(', ')} targets (kconform controls the processes of the targets it starts)`,
+    );
   try {
     return parseNodeControl(value);
   } catch (err) {
@@ -33,7 +41,12 @@ export function parseNodeControlOption(value: string | undefined, specs: readonl
  * @param where prefixed to the reason (e.g. the run directory a replay reads), when set
  * @throws CliError (exit 2) with {@link externalFaultProblem}'s one line
  */
-export function refuseImpossibleExternalFaults(faults: readonly FaultFamily[], specs: readonly TargetSpec[], nodeControl: NodeCommands | undefined, where?: string): void {
+export function refuseImpossibleExternalFaults(
+  faults: readonly FaultFamily[],
+  specs: readonly TargetSpec[],
+  nodeControl: NodeCommands | undefined,
+  where?: string,
+): void {
   if (!specs.some(takesNodeControl)) return;
   const problem = externalFaultProblem(faults, nodeControl);
   if (problem) throw usageError(where ? `${where}: ${problem}` : problem);

@@ -11,7 +11,11 @@ describe('target help comes from the registry', () => {
     for (const kind of targetKinds()) {
       expect(TARGET_SPEC_HELP).toContain(kind.syntax);
       for (const command of ['run', 'compare', 'load', 'gateway', 'conform']) {
-        expect(commandHelpAfter(command).split('\n').some((line) => line.includes(kind.syntax) && line.endsWith(kind.help))).toBe(true);
+        expect(
+          commandHelpAfter(command)
+            .split('\n')
+            .some((line) => line.includes(kind.syntax) && line.endsWith(kind.help)),
+        ).toBe(true);
       }
     }
     expect(commandHelpAfter('check')).not.toContain('Targets (--target SPEC)');
@@ -27,7 +31,15 @@ describe('target help comes from the registry', () => {
       name: 'fake',
       syntax: 'fake@FLAVOUR',
       help: 'a kind made up by this test',
-      capabilities: { maxBrokers: 1, faults: [], faultsNote: '', knownBugs: false, nodeControl: false, networkLab: false, shrinkByDefault: false },
+      capabilities: {
+        maxBrokers: 1,
+        faults: [],
+        faultsNote: '',
+        knownBugs: false,
+        nodeControl: false,
+        networkLab: false,
+        shrinkByDefault: false,
+      },
       parse: (arg, text) => {
         if (!arg) throw new TargetSpecError(`bad target '${text}'`);
         return { kind: 'fake' };

@@ -11,7 +11,8 @@ export const TARGET_SPEC_HELP = targetSpecHelp();
 export const DEFAULT_TARGET = targetKinds()[0]!.name;
 
 /** Kinds named by their `NAME@` form, for option help ("external@ targets: …"). */
-const kindList = (kinds: readonly { name: string }[], suffix = '@') => kinds.map((k) => `${k.name}${suffix}`).join(', ');
+const kindList = (kinds: readonly { name: string }[], suffix = '@') =>
+  kinds.map((k) => `${k.name}${suffix}`).join(', ');
 
 /** Where `--node-control` applies: `external@` (and any other kind whose faults go through the owner's commands). */
 export const NODE_CONTROL_TARGETS = `${kindList(kindsWith('nodeControl'))} targets`;
@@ -26,21 +27,34 @@ export const SHRINK_DEFAULT_TARGETS = `${kindList(kindsWith('shrinkByDefault'), 
 const TARGET_COMMANDS = new Set(['run', 'compare', 'load', 'gateway', 'conform']);
 
 /** The exit-code contract (docs/architecture.md), shown under every command's help. */
-export const EXIT_CODES_HELP = 'Exit codes: 0 ok, 1 anomaly or difference found, 2 bad usage or configuration, 3 target unavailable.';
+export const EXIT_CODES_HELP =
+  'Exit codes: 0 ok, 1 anomaly or difference found, 2 bad usage or configuration, 3 target unavailable.';
 
 /** One or two examples per command path (`image build` for subcommands), shown under its help. */
 export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
-  broker: ['kconform broker --port 9092', 'kconform broker --brokers 3 --data-dir /tmp/kconform-data   # a 3-node cluster on disk'],
-  run: ['kconform run --scenarios seed --seed 42', 'kconform run --target kafka@4.4.0 --faults kill,pause --junit junit.xml', 'kconform run --bug drop-acked-write --scenarios seed --shrink-budget 30   # see a failure found and shrunk'],
+  broker: [
+    'kconform broker --port 9092',
+    'kconform broker --brokers 3 --data-dir /tmp/kconform-data   # a 3-node cluster on disk',
+  ],
+  run: [
+    'kconform run --scenarios seed --seed 42',
+    'kconform run --target kafka@4.4.0 --faults kill,pause --junit junit.xml',
+    'kconform run --bug drop-acked-write --scenarios seed --shrink-budget 30   # see a failure found and shrunk',
+  ],
   'console-producer': ['echo hello | kconform console-producer --bootstrap-server 127.0.0.1:9092 --topic mmr'],
-  'console-consumer': ['kconform console-consumer --bootstrap-server 127.0.0.1:9092 --topic mmr --from-beginning --max-messages 1'],
+  'console-consumer': [
+    'kconform console-consumer --bootstrap-server 127.0.0.1:9092 --topic mmr --from-beginning --max-messages 1',
+  ],
   image: ['kconform image build --kafka 4.4.0'],
   'image build': ['kconform image build --kafka 4.4.0'],
   compare: ['kconform compare --targets reference,kafka@4.4.0 --scenarios seed --seed 1'],
   replay: ['kconform replay runs/20261125T011824Z-d7978d   # a run directory `run` printed'],
   check: ['kconform check runs/20261125T011824Z-d7978d/history.jsonl --out check.json'],
   report: ['kconform report runs/20261125T011824Z-d7978d', 'kconform report runs/a runs/b --out side-by-side.html'],
-  load: ['kconform load --acks all --rate 5000 --duration 30', 'kconform load --http --producers 8 --duration 10   # through the gateway'],
+  load: [
+    'kconform load --acks all --rate 5000 --duration 30',
+    'kconform load --http --producers 8 --duration 10   # through the gateway',
+  ],
   gateway: [
     'kconform gateway --target reference --port 8082',
     `curl -X POST -H 'Content-Type: application/json' -d '{"value":{"type":"JSON","data":{"hello":1}}}' http://127.0.0.1:8082/v3/clusters/CLUSTER/topics/t/records`,
@@ -52,7 +66,9 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
 export function commandHelpAfter(path: string): string {
   const examples = EXAMPLES[path] ?? [];
   const targets = TARGET_COMMANDS.has(path) ? ['', targetKindsHelp()] : [];
-  const lines = examples.length ? ['', examples.length > 1 ? 'Examples:' : 'Example:', ...examples.map((e) => `  ${e}`)] : [];
+  const lines = examples.length
+    ? ['', examples.length > 1 ? 'Examples:' : 'Example:', ...examples.map((e) => `  ${e}`)]
+    : [];
   return [...targets, ...lines, '', EXIT_CODES_HELP].join('\n');
 }
 
@@ -69,7 +85,15 @@ export const PROGRAM_HELP_AFTER = [
 ].join('\n');
 
 /** Scenario names and descriptions, as listed under `run --help` and `compare --help`. */
-export function scenarioListHelp(scenarios: readonly { name: string; description: string; minBrokers?: number }[]): string {
+export function scenarioListHelp(
+  scenarios: readonly { name: string; description: string; minBrokers?: number }[],
+): string {
   const width = Math.max(...scenarios.map((s) => s.name.length));
-  return ['', "Scenarios (--scenarios NAME,NAME or 'all'):", ...scenarios.map((s) => `  ${s.name.padEnd(width)}  ${s.minBrokers ? `[--brokers ${s.minBrokers}] ` : ''}${s.description}`)].join('\n');
+  return [
+    '',
+    "Scenarios (--scenarios NAME,NAME or 'all'):",
+    ...scenarios.map(
+      (s) => `  ${s.name.padEnd(width)}  ${s.minBrokers ? `[--brokers ${s.minBrokers}] ` : ''}${s.description}`,
+    ),
+  ].join('\n');
 }

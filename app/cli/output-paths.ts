@@ -20,7 +20,13 @@ function probeDir(dir: string): void {
     closeSync(openSync(probe, 'wx'));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new MakeDirsError(code === 'ENOENT' ? `cannot write files in ${dir} (its file system does not allow new files)` : describeFsError(code, dir), code ?? 'EIO', dir);
+    throw new MakeDirsError(
+      code === 'ENOENT'
+        ? `cannot write files in ${dir} (its file system does not allow new files)`
+        : describeFsError(code, dir),
+      code ?? 'EIO',
+      dir,
+    );
   }
   unlinkSync(probe);
 }

@@ -7,7 +7,11 @@ import { isTrue, loadPropertiesFile, parseJavaProperties, parseProperties } from
 
 describe('console tool properties', () => {
   it('parses --property k=v flags, the value keeping any further =', () => {
-    expect([...parseProperties(['a=1', 'b=x=y', 'c='])]).toEqual([['a', '1'], ['b', 'x=y'], ['c', '']]);
+    expect([...parseProperties(['a=1', 'b=x=y', 'c='])]).toEqual([
+      ['a', '1'],
+      ['b', 'x=y'],
+      ['c', ''],
+    ]);
     expect(() => parseProperties(['novalue'])).toThrow(/expected key=value/);
   });
 
@@ -16,8 +20,30 @@ describe('console tool properties', () => {
   });
 
   it('reads a Java .properties file as java.util.Properties does', () => {
-    const text = ['# comment', '! also a comment', '', 'acks=all', 'client.id : me', 'linger.ms 5', '  compression.type=lz4  ', 'long=a\\', '   b', 'sep=\\t', 'key\\=x=1', 'empty'].join('\n');
-    expect(Object.fromEntries(parseJavaProperties(text))).toEqual({ acks: 'all', 'client.id': 'me', 'linger.ms': '5', 'compression.type': 'lz4  ', long: 'ab', sep: '\t', 'key=x': '1', empty: '' });
+    const text = [
+      '# comment',
+      '! also a comment',
+      '',
+      'acks=all',
+      'client.id : me',
+      'linger.ms 5',
+      '  compression.type=lz4  ',
+      'long=a\\',
+      '   b',
+      'sep=\\t',
+      'key\\=x=1',
+      'empty',
+    ].join('\n');
+    expect(Object.fromEntries(parseJavaProperties(text))).toEqual({
+      acks: 'all',
+      'client.id': 'me',
+      'linger.ms': '5',
+      'compression.type': 'lz4  ',
+      long: 'ab',
+      sep: '\t',
+      'key=x': '1',
+      empty: '',
+    });
   });
 
   it('names an unreadable properties file in a usage error (exit 2)', () => {

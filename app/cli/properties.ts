@@ -21,7 +21,9 @@ export function isTrue(v: string | undefined): boolean {
 const ESCAPES: Record<string, string> = { t: '\t', n: '\n', r: '\r', f: '\f' };
 
 function unescapeValue(s: string): string {
-  return s.replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_, c: string) => (c.length === 5 ? String.fromCharCode(parseInt(c.slice(1), 16)) : (ESCAPES[c] ?? c)));
+  return s.replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_, c: string) =>
+    c.length === 5 ? String.fromCharCode(parseInt(c.slice(1), 16)) : (ESCAPES[c] ?? c),
+  );
 }
 
 /**
@@ -36,7 +38,8 @@ export function parseJavaProperties(text: string): Map<string, string> {
     let line = lines[i]!.replace(/^[ \t\f]+/, '');
     if (line === '' || line.startsWith('#') || line.startsWith('!')) continue;
     // An odd number of trailing backslashes continues the line on the next one.
-    while (/(^|[^\\])(\\\\)*\\$/.test(line) && i + 1 < lines.length) line = line.slice(0, -1) + lines[++i]!.replace(/^[ \t\f]+/, '');
+    while (/(^|[^\\])(\\\\)*\\$/.test(line) && i + 1 < lines.length)
+      line = line.slice(0, -1) + lines[++i]!.replace(/^[ \t\f]+/, '');
     const m = /^((?:\\.|[^=:\s\\])*)[ \t\f]*(?:[=:][ \t\f]*|(?=\S)|$)(.*)$/.exec(line)!;
     out.set(unescapeValue(m[1]!), unescapeValue(m[2]!));
   }
@@ -49,7 +52,9 @@ export function loadPropertiesFile(file: string): Map<string, string> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw usageError(`cannot read properties file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw usageError(
+      `cannot read properties file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   return parseJavaProperties(text);
 }

@@ -6,8 +6,14 @@ describe('scenario selection', () => {
   it("leaves scenarios that need more nodes out of 'all', with a note, and keeps them on a cluster", () => {
     const notes: string[] = [];
     expect(selectScenarios('all', 1, (l) => notes.push(l)).map((s) => s.name)).toEqual(SCENARIOS.map((s) => s.name));
-    expect(notes).toEqual(["scenario failover left out of 'all': it needs --brokers 3 (this target has 1)", "scenario durability left out of 'all': it needs --brokers 3 (this target has 1)", "scenario under-min-isr left out of 'all': it needs --brokers 3 (this target has 1)"]);
-    expect(selectScenarios('all', 3).map((s) => s.name)).toEqual([...SCENARIOS, ...CLUSTER_SCENARIOS].map((s) => s.name));
+    expect(notes).toEqual([
+      "scenario failover left out of 'all': it needs --brokers 3 (this target has 1)",
+      "scenario durability left out of 'all': it needs --brokers 3 (this target has 1)",
+      "scenario under-min-isr left out of 'all': it needs --brokers 3 (this target has 1)",
+    ]);
+    expect(selectScenarios('all', 3).map((s) => s.name)).toEqual(
+      [...SCENARIOS, ...CLUSTER_SCENARIOS].map((s) => s.name),
+    );
   });
   it('names cluster scenarios explicitly only with enough brokers', () => {
     expect(selectScenarios('failover,durability', 3).map((s) => s.name)).toEqual(['failover', 'durability']);

@@ -4,7 +4,10 @@ import { usageError } from './exit-codes.ts';
 
 /** A run id: UTC time to the second plus a random suffix, e.g. `20261125T011824Z-d7978d`. */
 export function newRunId(): string {
-  const t = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const t = new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${t}-${randomBytes(3).toString('hex')}`;
 }
 
@@ -16,14 +19,24 @@ export function newRunId(): string {
 export function selectScenarios(names: string, brokers = 1, note: (line: string) => void = () => {}): Scenario[] {
   const fits = (s: Scenario) => (s.minBrokers ?? 1) <= brokers;
   if (names === 'all') {
-    for (const s of ALL_SCENARIOS.filter((s) => !fits(s))) note(`scenario ${s.name} left out of 'all': it needs --brokers ${s.minBrokers} (this target has ${brokers})`);
+    for (const s of ALL_SCENARIOS.filter((s) => !fits(s)))
+      note(`scenario ${s.name} left out of 'all': it needs --brokers ${s.minBrokers} (this target has ${brokers})`);
     return ALL_SCENARIOS.filter(fits);
   }
-  const wanted = names.split(',').map((s) => s.trim()).filter(Boolean);
+  const wanted = names
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = wanted.filter((n) => !ALL_SCENARIOS.some((s) => s.name === n));
-  if (unknown.length || wanted.length === 0) throw usageError(`unknown scenario(s) ${unknown.join(', ') || "''"}; available: ${ALL_SCENARIOS.map((s) => s.name).join(', ')}`);
+  if (unknown.length || wanted.length === 0)
+    throw usageError(
+      `unknown scenario(s) ${unknown.join(', ') || "''"}; available: ${ALL_SCENARIOS.map((s) => s.name).join(', ')}`,
+    );
   const chosen = wanted.map((n) => ALL_SCENARIOS.find((s) => s.name === n)!);
   const tooBig = chosen.filter((s) => !fits(s));
-  if (tooBig.length) throw usageError(`${tooBig.map((s) => `${s.name} needs --brokers ${s.minBrokers}`).join(', ')} (asked for ${brokers})`);
+  if (tooBig.length)
+    throw usageError(
+      `${tooBig.map((s) => `${s.name} needs --brokers ${s.minBrokers}`).join(', ')} (asked for ${brokers})`,
+    );
   return chosen;
 }

@@ -141,7 +141,11 @@ export interface ClientDriver {
 /** Record i of a cell, the same for every client. */
 export function cellRecord(valuePrefix: number, i: number, withHeaders = false): RecordToSend {
   const r: RecordToSend = { key: String(i), value: `${valuePrefix}.${i}` };
-  if (withHeaders) r.headers = [['trace', `t-${i}`], ['source', 'kconform']];
+  if (withHeaders)
+    r.headers = [
+      ['trace', `t-${i}`],
+      ['source', 'kconform'],
+    ];
   return r;
 }
 

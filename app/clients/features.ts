@@ -12,11 +12,37 @@ import { HistoryRecorder } from '../../harness/history/history.ts';
 import type { RecordRef } from '../../harness/history/ops.ts';
 import { checkHistory, type CheckConfig } from '../../scenarios/checkers/index.ts';
 import type { CompressionName } from '../../protocol/records/batch-header.ts';
-import { cellRecords, ClientLimitation, ClientUnavailable, waitUntil, type ClientDriver, type ConsumedRecord, type GroupMember, type RecordToSend, type SendOutcome } from './client-driver.ts';
+import {
+  cellRecords,
+  ClientLimitation,
+  ClientUnavailable,
+  waitUntil,
+  type ClientDriver,
+  type ConsumedRecord,
+  type GroupMember,
+  type RecordToSend,
+  type SendOutcome,
+} from './client-driver.ts';
 import type { NeutralIO, StoredRecord } from './neutral-io.ts';
 
 /** The features, in table order. */
-export const FEATURES = ['acks=0', 'acks=1', 'acks=all', 'idempotent', 'gzip', 'snappy', 'lz4', 'zstd', 'headers', 'group', 'rebalance', 'commit-resume', 'seek', 'list-topics', 'regex-subscribe'] as const;
+export const FEATURES = [
+  'acks=0',
+  'acks=1',
+  'acks=all',
+  'idempotent',
+  'gzip',
+  'snappy',
+  'lz4',
+  'zstd',
+  'headers',
+  'group',
+  'rebalance',
+  'commit-resume',
+  'seek',
+  'list-topics',
+  'regex-subscribe',
+] as const;
 export type Feature = (typeof FEATURES)[number];
 
 /** The outcome of one cell. */
@@ -59,7 +85,10 @@ function fail(message: string): never {
   throw new FeatureFailure(message);
 }
 
-const names = (ctx: CellContext, what: string) => ({ topic: `matrix-${ctx.driver.id}-${what}-${ctx.id}`, group: `matrix-${ctx.driver.id}-${what}-${ctx.id}-g` });
+const names = (ctx: CellContext, what: string) => ({
+  topic: `matrix-${ctx.driver.id}-${what}-${ctx.id}`,
+  group: `matrix-${ctx.driver.id}-${what}-${ctx.id}-g`,
+});
 
 function checkConfig(ctx: CellContext, acks: 0 | 1 | -1, idempotent: boolean): Partial<CheckConfig> {
   return { acks, idempotent, replicationFactor: ctx.io.replicationFactor, minInsyncReplicas: 1, faults: false };
@@ -72,12 +101,29 @@ function judge(ctx: CellContext, config: Partial<CheckConfig>): void {
 }
 
 /** Produces through the client, recording every record as a send op. */
-async function clientProduce(ctx: CellContext, topic: string, records: RecordToSend[], acks: 0 | 1 | -1, idempotent: boolean, compression: CompressionName, valuePrefix: number): Promise<SendOutcome[]> {
+async function clientProduce(
+  ctx: CellContext,
+  topic: string,
+  records: RecordToSend[],
+  acks: 0 | 1 | -1,
+  idempotent: boolean,
+  compression: CompressionName,
+  valuePrefix: number,
+): Promise<SendOutcome[]> {
   const process = ctx.driver.id;
   const pending = records.map((r) => ctx.history.invoke(process, 'send', { topic, key: r.key, value: r.value }));
   let outcomes: SendOutcome[];
   try {
-    outcomes = await ctx.driver.produce({ bootstrap: ctx.io.bootstrap, topic, valuePrefix, records, acks, idempotent, compression, timeoutMs: ctx.timeoutMs });
+    outcomes = await ctx.driver.produce({
+      bootstrap: ctx.io.bootstrap,
+      topic,
+      valuePrefix,
+      records,
+      acks,
+      idempotent,
+      compression,
+      timeoutMs: ctx.timeoutMs,
+    });
   } catch (err) {
     for (const p of pending) p.info((err as Error).message);
     throw err;
@@ -86,7 +132,14 @@ async function clientProduce(ctx: CellContext, topic: string, records: RecordToS
     const o = outcomes.find((x) => x.value === r.value);
     if (!o) pending[i]!.info('the client reported nothing for this record');
     else if (o.error !== undefined || o.partition === undefined) pending[i]!.info(o.error ?? 'no partition');
-    else pending[i]!.ok({ topic, partition: o.partition, offset: o.offset ?? -1, key: o.key, value: o.value } satisfies RecordRef);
+    else
+      pending[i]!.ok({
+        topic,
+        partition: o.partition,
+        offset: o.offset ?? -1,
+        key: o.key,
+        value: o.value,
+      } satisfies RecordRef);
   });
   const failed = outcomes.find((o) => o.error !== undefined);
   if (failed) fail(`send of ${failed.value} failed: ${failed.error}`);
@@ -95,7 +148,12 @@ async function clientProduce(ctx: CellContext, topic: string, records: RecordToS
 }
 
 /** Reads a partition neutrally as the final read (once `expected` records are visible, or after a bounded wait), recording it as one poll. */
-async function finalRead(ctx: CellContext, topic: string, partition: number, expected: number): Promise<StoredRecord[]> {
+async function finalRead(
+  ctx: CellContext,
+  topic: string,
+  partition: number,
+  expected: number,
+): Promise<StoredRecord[]> {
   const op = ctx.history.invoke('final-read', 'poll', { topic, partition, from: 'beginning' });
   const stored = await ctx.io.readAll(topic, partition, { atLeast: expected });
   op.ok({ records: stored.map((s) => ({ topic, partition, offset: s.offset, key: s.key, value: s.value })) });
@@ -103,21 +161,50 @@ async function finalRead(ctx: CellContext, topic: string, partition: number, exp
 }
 
 /** Writes records neutrally, recording them as acknowledged sends of the writer. */
-async function neutralWrite(ctx: CellContext, topic: string, partition: number, records: RecordToSend[]): Promise<void> {
+async function neutralWrite(
+  ctx: CellContext,
+  topic: string,
+  partition: number,
+  records: RecordToSend[],
+): Promise<void> {
   const pending = records.map((r) => ctx.history.invoke('writer', 'send', { topic, key: r.key, value: r.value }));
   const base = await ctx.io.write(topic, partition, records);
   records.forEach((r, i) => pending[i]!.ok({ topic, partition, offset: base + i, key: r.key, value: r.value }));
 }
 
 /** Consumes through the client, recording a reposition op and then the records as one poll. */
-async function clientConsume(ctx: CellContext, process: string, spec: { topic: string; pattern?: string; group?: string; seek?: { partition: number; offset: number }; count: number; commit: boolean }): Promise<ConsumedRecord[]> {
+async function clientConsume(
+  ctx: CellContext,
+  process: string,
+  spec: {
+    topic: string;
+    pattern?: string;
+    group?: string;
+    seek?: { partition: number; offset: number };
+    count: number;
+    commit: boolean;
+  },
+): Promise<ConsumedRecord[]> {
   const f = spec.seek ? 'seek' : 'subscribe';
-  const subscribed = { topic: spec.topic, ...(spec.pattern ? { pattern: spec.pattern } : {}), group: spec.group, ...spec.seek };
+  const subscribed = {
+    topic: spec.topic,
+    ...(spec.pattern ? { pattern: spec.pattern } : {}),
+    group: spec.group,
+    ...spec.seek,
+  };
   ctx.history.invoke(process, f, subscribed).ok(subscribed);
   const op = ctx.history.invoke(process, 'poll', { topic: spec.topic, group: spec.group });
   try {
     const { records } = await ctx.driver.consume({ bootstrap: ctx.io.bootstrap, timeoutMs: ctx.timeoutMs, ...spec });
-    op.ok({ records: records.map((r) => ({ topic: r.topic ?? spec.topic, partition: r.partition, offset: r.offset, key: r.key, value: r.value })) });
+    op.ok({
+      records: records.map((r) => ({
+        topic: r.topic ?? spec.topic,
+        partition: r.partition,
+        offset: r.offset,
+        key: r.key,
+        value: r.value,
+      })),
+    });
     return records;
   } catch (err) {
     op.fail((err as Error).message);
@@ -131,10 +218,17 @@ function expectValues(got: readonly { value: string | null }[], want: readonly R
   if (JSON.stringify(g) !== JSON.stringify(w)) fail(`${who} holds ${JSON.stringify(g)}, expected ${JSON.stringify(w)}`);
 }
 
-const sameHeaders = (a: readonly [string, string | null][], b: readonly [string, string][]) => JSON.stringify(a) === JSON.stringify(b);
+const sameHeaders = (a: readonly [string, string | null][], b: readonly [string, string][]) =>
+  JSON.stringify(a) === JSON.stringify(b);
 
 /** A produce feature: the client writes with these settings; the neutral reader checks what is stored. */
-async function producePath(ctx: CellContext, what: string, acks: 0 | 1 | -1, idempotent: boolean, compression: CompressionName): Promise<string> {
+async function producePath(
+  ctx: CellContext,
+  what: string,
+  acks: 0 | 1 | -1,
+  idempotent: boolean,
+  compression: CompressionName,
+): Promise<string> {
   const { topic } = names(ctx, what);
   await ctx.io.createTopic(topic, 1);
   const records = cellRecords(ctx.id, RECORDS);
@@ -146,17 +240,22 @@ async function producePath(ctx: CellContext, what: string, acks: 0 | 1 | -1, ide
   if (acks !== 0) {
     const offsets = outcomes.map((o) => o.offset);
     if (offsets.some((o) => o === undefined || o < 0)) extra.push('no offsets reported');
-    else if (offsets.some((o, i) => o !== stored.find((s) => s.value === outcomes[i]!.value)?.offset)) fail(`acknowledged offsets ${JSON.stringify(offsets)} differ from the stored ones`);
+    else if (offsets.some((o, i) => o !== stored.find((s) => s.value === outcomes[i]!.value)?.offset))
+      fail(`acknowledged offsets ${JSON.stringify(offsets)} differ from the stored ones`);
   }
   if (compression !== 'none') {
     // A client may send a batch uncompressed when compressing would not shrink it (librdkafka
     // does); any other codec, or no compressed batch at all, means the setting was not honoured.
     const codecs = [...new Set(stored.map((s) => s.compression))];
-    if (!codecs.includes(compression) || codecs.some((c) => c !== compression && c !== 'none')) fail(`stored batches are ${codecs.join('+')}, not ${compression}`);
-    extra.push(codecs.length === 1 ? `stored as ${compression}` : `stored as ${compression} (some batches uncompressed)`);
+    if (!codecs.includes(compression) || codecs.some((c) => c !== compression && c !== 'none'))
+      fail(`stored batches are ${codecs.join('+')}, not ${compression}`);
+    extra.push(
+      codecs.length === 1 ? `stored as ${compression}` : `stored as ${compression} (some batches uncompressed)`,
+    );
   }
   if (idempotent) {
-    if (stored.some((s) => s.producerId < 0)) fail('stored batches carry no producer id: the client did not produce idempotently');
+    if (stored.some((s) => s.producerId < 0))
+      fail('stored batches carry no producer id: the client did not produce idempotently');
     extra.push(`producer id ${stored[0]!.producerId}`);
   }
   return `${stored.length}/${RECORDS} stored once, in order${extra.length ? `; ${extra.join(', ')}` : ''}`;
@@ -170,12 +269,23 @@ async function headersPath(ctx: CellContext): Promise<string> {
   const stored = await finalRead(ctx, topic, 0, RECORDS);
   expectValues(stored, records, 'the partition');
   stored.forEach((s, i) => {
-    if (!sameHeaders(s.headers, records[i]!.headers!)) fail(`stored headers of ${s.value} are ${JSON.stringify(s.headers)}, sent ${JSON.stringify(records[i]!.headers)}`);
+    if (!sameHeaders(s.headers, records[i]!.headers!))
+      fail(
+        `stored headers of ${s.value} are ${JSON.stringify(s.headers)}, sent ${JSON.stringify(records[i]!.headers)}`,
+      );
   });
-  const read = await clientConsume(ctx, `${ctx.driver.id}-reader`, { topic, seek: { partition: 0, offset: 0 }, count: RECORDS, commit: false });
+  const read = await clientConsume(ctx, `${ctx.driver.id}-reader`, {
+    topic,
+    seek: { partition: 0, offset: 0 },
+    count: RECORDS,
+    commit: false,
+  });
   judge(ctx, checkConfig(ctx, -1, false));
   read.forEach((r, i) => {
-    if (!sameHeaders(r.headers, records[i]!.headers!)) fail(`the client read headers ${JSON.stringify(r.headers)} for ${r.value}, stored ${JSON.stringify(records[i]!.headers)}`);
+    if (!sameHeaders(r.headers, records[i]!.headers!))
+      fail(
+        `the client read headers ${JSON.stringify(r.headers)} for ${r.value}, stored ${JSON.stringify(records[i]!.headers)}`,
+      );
   });
   return `${RECORDS} records, 2 headers each, stored and read back intact`;
 }
@@ -192,7 +302,8 @@ async function groupPath(ctx: CellContext): Promise<string> {
   for (const p of [0, 1]) {
     const mine = read.filter((r) => r.partition === p);
     expectValues(mine, parts[p]!, `partition ${p} as the group member read it`);
-    if (mine.some((r, i) => r.offset !== i)) fail(`partition ${p} read at offsets ${mine.map((r) => r.offset).join(',')}`);
+    if (mine.some((r, i) => r.offset !== i))
+      fail(`partition ${p} read at offsets ${mine.map((r) => r.offset).join(',')}`);
   }
   return `subscribed in a group, read all ${RECORDS} records of 2 partitions in partition order`;
 }
@@ -209,7 +320,11 @@ async function rebalancePath(ctx: CellContext): Promise<string> {
   try {
     const op = ctx.history.invoke('member-a', 'subscribe', { topic, group });
     a = await ctx.driver.joinGroup(spec);
-    await waitUntil(() => show(a) === all, () => `member A to own all 4 partitions (owns ${show(a)})`, wait);
+    await waitUntil(
+      () => show(a) === all,
+      () => `member A to own all 4 partitions (owns ${show(a)})`,
+      wait,
+    );
     op.ok({ topic, group, owned: a.assignment() });
     const opB = ctx.history.invoke('member-b', 'subscribe', { topic, group });
     b = await ctx.driver.joinGroup(spec);
@@ -223,7 +338,11 @@ async function rebalancePath(ctx: CellContext): Promise<string> {
     opB.ok({ topic, group, owned: b.assignment() });
     await b.close();
     b = undefined;
-    await waitUntil(() => show(a) === all, () => `A to own all 4 again after B left (A owns ${show(a)})`, wait);
+    await waitUntil(
+      () => show(a) === all,
+      () => `A to own all 4 again after B left (A owns ${show(a)})`,
+      wait,
+    );
     return `A ${all} → ${splitText} → B leaves → A ${all}`;
   } finally {
     await b?.close().catch(() => undefined);
@@ -239,10 +358,12 @@ async function commitResumePath(ctx: CellContext): Promise<string> {
   const first = await clientConsume(ctx, `${ctx.driver.id}-1`, { topic, group, count: 4, commit: true });
   expectValues(first, records.slice(0, 4), 'the first member');
   const committed = await ctx.io.committed(group, topic, 0);
-  if (committed !== 4) fail(`after reading offsets 0-3 and committing, the group's committed offset is ${committed}, not 4`);
+  if (committed !== 4)
+    fail(`after reading offsets 0-3 and committing, the group's committed offset is ${committed}, not 4`);
   const second = await clientConsume(ctx, `${ctx.driver.id}-2`, { topic, group, count: RECORDS - 4, commit: false });
   judge(ctx, checkConfig(ctx, -1, false));
-  if (second[0]?.offset !== 4) fail(`a new member of the group resumed at offset ${second[0]?.offset}, not at the committed 4`);
+  if (second[0]?.offset !== 4)
+    fail(`a new member of the group resumed at offset ${second[0]?.offset}, not at the committed 4`);
   expectValues(second, records.slice(4), 'the resumed member');
   return 'read 0-3, committed 4 (seen by OffsetFetch), a new member resumed at 4 and read 4-9';
 }
@@ -252,9 +373,15 @@ async function seekPath(ctx: CellContext): Promise<string> {
   await ctx.io.createTopic(topic, 1);
   const records = cellRecords(ctx.id, RECORDS);
   await neutralWrite(ctx, topic, 0, records);
-  const read = await clientConsume(ctx, ctx.driver.id, { topic, seek: { partition: 0, offset: 4 }, count: RECORDS - 4, commit: false });
+  const read = await clientConsume(ctx, ctx.driver.id, {
+    topic,
+    seek: { partition: 0, offset: 4 },
+    count: RECORDS - 4,
+    commit: false,
+  });
   judge(ctx, checkConfig(ctx, -1, false));
-  if (read.some((r, i) => r.offset !== 4 + i)) fail(`after seek(4) read offsets ${read.map((r) => r.offset).join(',')}`);
+  if (read.some((r, i) => r.offset !== 4 + i))
+    fail(`after seek(4) read offsets ${read.map((r) => r.offset).join(',')}`);
   expectValues(read, records.slice(4), 'the read after seek(4)');
   return 'seek(4) read offsets 4-9';
 }
@@ -292,7 +419,8 @@ async function listTopicsPath(ctx: CellContext): Promise<string> {
 async function regexSubscribePath(ctx: CellContext): Promise<string> {
   const { topic, group } = names(ctx, 'regex');
   const per = 3;
-  const of = (from: number) => Array.from({ length: per }, (_, i) => ({ key: String(from + i), value: `${ctx.id}.${from + i}` }));
+  const of = (from: number) =>
+    Array.from({ length: per }, (_, i) => ({ key: String(from + i), value: `${ctx.id}.${from + i}` }));
   const topics = { a: `${topic}-a`, b: `${topic}-b`, other: `${topic}-other` };
   const written = { a: of(0), b: of(per), other: of(2 * per) };
   for (const [k, t] of Object.entries(topics)) {
@@ -300,7 +428,13 @@ async function regexSubscribePath(ctx: CellContext): Promise<string> {
     await neutralWrite(ctx, t, 0, written[k as keyof typeof topics]);
   }
   const pattern = `^${topic}-(a|b)$`;
-  const read = await clientConsume(ctx, ctx.driver.id, { topic: topics.a, pattern, group, count: 2 * per, commit: false });
+  const read = await clientConsume(ctx, ctx.driver.id, {
+    topic: topics.a,
+    pattern,
+    group,
+    count: 2 * per,
+    commit: false,
+  });
   judge(ctx, checkConfig(ctx, -1, false));
   const byTopic = (t: string) => read.filter((r) => r.topic === t);
   if (read.some((r) => r.topic === undefined)) fail('the client did not say which topic a record came from');
@@ -338,7 +472,12 @@ export interface RunCellOptions {
 }
 
 /** Runs one cell and classifies its outcome; never throws for a client or broker failure. */
-export async function runCell(driver: ClientDriver, feature: Feature, io: NeutralIO, opts: RunCellOptions = {}): Promise<CellResult> {
+export async function runCell(
+  driver: ClientDriver,
+  feature: Feature,
+  io: NeutralIO,
+  opts: RunCellOptions = {},
+): Promise<CellResult> {
   let file: string | undefined;
   if (opts.outDir) {
     const dir = join(opts.outDir, driver.id);
@@ -350,7 +489,14 @@ export async function runCell(driver: ClientDriver, feature: Feature, io: Neutra
   const id = (Date.now() % 1_000_000) * 100 + (cellCounter++ % 100);
   const started = Date.now();
   const note = driver.notes?.[feature];
-  const result = (status: CellStatus, detail: string): CellResult => ({ client: driver.id, feature, status, detail, ...(note ? { note } : {}), ms: Date.now() - started });
+  const result = (status: CellStatus, detail: string): CellResult => ({
+    client: driver.id,
+    feature,
+    status,
+    detail,
+    ...(note ? { note } : {}),
+    ms: Date.now() - started,
+  });
   try {
     const detail = await PATHS[feature]({ driver, io, id, history, timeoutMs: opts.timeoutMs ?? 30_000 });
     return result('works', detail);

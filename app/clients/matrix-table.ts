@@ -38,7 +38,9 @@ export function classify(matrices: readonly TargetMatrix[], client: string, feat
   if (cell.status === 'unavailable') return 'client not available here';
   if (isKafkaTarget(target)) {
     const refWorks = matrices.some((m) => !isKafkaTarget(m.target) && cellOf(m, client, feature)?.status === 'works');
-    return refWorks ? 'fails on Kafka but works on the reference broker: the reference broker is more lenient' : 'fails on Kafka itself: a client limitation, not a broker difference';
+    return refWorks
+      ? 'fails on Kafka but works on the reference broker: the reference broker is more lenient'
+      : 'fails on Kafka itself: a client limitation, not a broker difference';
   }
   const baseline = matrices.find((m) => isKafkaTarget(m.target) && cellOf(m, client, feature));
   if (!baseline) return 'no Kafka baseline in this run';
@@ -55,14 +57,21 @@ export function renderMatrix(matrices: readonly TargetMatrix[]): string {
   for (const m of matrices) for (const c of m.clients) if (!clients.some((x) => x.id === c.id)) clients.push(c);
   const lines: string[] = [];
   const order = matrices.map((m) => m.target).join(' / ');
-  lines.push(`Marks per cell: ${order} (✅ works, ❌ fails, ⚠️ client limitation, — client not available, blank: not run)`, '');
+  lines.push(
+    `Marks per cell: ${order} (✅ works, ❌ fails, ⚠️ client limitation, — client not available, blank: not run)`,
+    '',
+  );
   lines.push(`| client | ${features.join(' | ')} |`);
   lines.push(`|---|${features.map(() => '---').join('|')}|`);
   for (const c of clients) {
-    const row = features.map((f) => matrices.map((m) => {
-      const cell = cellOf(m, c.id, f);
-      return cell ? MARK[cell.status] : '·';
-    }).join(''));
+    const row = features.map((f) =>
+      matrices
+        .map((m) => {
+          const cell = cellOf(m, c.id, f);
+          return cell ? MARK[cell.status] : '·';
+        })
+        .join(''),
+    );
     lines.push(`| ${c.label} | ${row.join(' | ')} |`);
   }
   const problems: string[] = [];
@@ -70,16 +79,21 @@ export function renderMatrix(matrices: readonly TargetMatrix[]): string {
     for (const cell of m.cells) {
       if (cell.status === 'works') continue;
       const label = clients.find((c) => c.id === cell.client)?.label ?? cell.client;
-      problems.push(`- ${MARK[cell.status]} **${label}**, ${cell.feature}, on ${m.target}: ${cell.detail} — ${classify(matrices, cell.client, cell.feature, m.target)}`);
+      problems.push(
+        `- ${MARK[cell.status]} **${label}**, ${cell.feature}, on ${m.target}: ${cell.detail} — ${classify(matrices, cell.client, cell.feature, m.target)}`,
+      );
     }
   }
   if (problems.length) lines.push('', ...problems);
   const notes = new Map<string, string>();
-  for (const m of matrices) for (const cell of m.cells) if (cell.note) notes.set(`${cell.client}\u0000${cell.feature}`, cell.note);
+  for (const m of matrices)
+    for (const cell of m.cells) if (cell.note) notes.set(`${cell.client}\u0000${cell.feature}`, cell.note);
   if (notes.size) {
     lines.push('', 'How each client did it:');
     for (const c of clients) {
-      const mine = features.filter((f) => notes.has(`${c.id}\u0000${f}`)).map((f) => `${f}: ${notes.get(`${c.id}\u0000${f}`)}`);
+      const mine = features
+        .filter((f) => notes.has(`${c.id}\u0000${f}`))
+        .map((f) => `${f}: ${notes.get(`${c.id}\u0000${f}`)}`);
       if (mine.length) lines.push(`- ${c.label} — ${mine.join('; ')}`);
     }
   }

@@ -19,7 +19,8 @@ import { TargetUnavailableError } from '../../harness/targets/target.ts';
 import { renderMatrix, type TargetMatrix } from './matrix-table.ts';
 import { driversByIds, matrixTarget, parseFeatures, runMatrixOn } from './run-matrix.ts';
 
-const USAGE = 'usage: node app/clients/matrix.ts --target reference|reference3|kafka@VERSION[/NODES][,…] [--clients IDS] [--features NAMES] [--out DIR] [--json FILE]';
+const USAGE =
+  'usage: node app/clients/matrix.ts --target reference|reference3|kafka@VERSION[/NODES][,…] [--clients IDS] [--features NAMES] [--out DIR] [--json FILE]';
 
 function usage(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -29,7 +30,14 @@ function usage(message: string): never {
 let values: { target?: string; clients?: string; features?: string; out?: string; json?: string; help?: boolean };
 try {
   ({ values } = parseArgs({
-    options: { target: { type: 'string' }, clients: { type: 'string' }, features: { type: 'string' }, out: { type: 'string' }, json: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      target: { type: 'string' },
+      clients: { type: 'string' },
+      features: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
     strict: true,
   }));
 } catch (err) {
@@ -40,7 +48,10 @@ if (values.help) {
   process.exit(0);
 }
 if (!values.target) usage('--target is required');
-const targets = values.target.split(',').map((t) => t.trim()).filter(Boolean);
+const targets = values.target
+  .split(',')
+  .map((t) => t.trim())
+  .filter(Boolean);
 // kafka@X.Y.Z,zk carries a comma of its own: glue it back on.
 for (let i = targets.length - 1; i > 0; i--) if (targets[i] === 'zk') targets.splice(i - 1, 2, `${targets[i - 1]},zk`);
 let clients;
@@ -61,7 +72,9 @@ const matrices: TargetMatrix[] = [];
 try {
   for (const target of targets) {
     const t0 = Date.now();
-    matrices.push(await runMatrixOn(target, { clients, features, outDir: join(outDir, target.replace(/[^\w.@-]/g, '_')), log }));
+    matrices.push(
+      await runMatrixOn(target, { clients, features, outDir: join(outDir, target.replace(/[^\w.@-]/g, '_')), log }),
+    );
     log(`${target}: done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   }
 } catch (err) {

@@ -10,7 +10,6 @@ import { RawClient } from '../../protocol/client/raw-client.ts';
 import type { CompressionName } from '../../protocol/records/batch-header.ts';
 import { compressionOf, decodeRecordBatches, isControlBatch } from '../../protocol/records/record-batch.ts';
 import { buildRecordBatch } from '../../protocol/records/batch-builder.ts';
-import type { FetchResponse, ListOffsetsResponse, ProduceResponse } from '../../protocol/messages/generated/index.ts';
 import { fetchBody, listOffsetsBody, produceBody } from '../../harness/drivers/request-bodies.ts';
 import { kafkajsClient } from '../../harness/drivers/kafkajs-client.ts';
 import { fetchClusterMetadata } from '../../harness/kafka-dist/cluster-metadata.ts';
@@ -51,7 +50,10 @@ export class NeutralIO {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: this.replicationFactor }], waitForLeaders: true });
+      await admin.createTopics({
+        topics: [{ topic, numPartitions: partitions, replicationFactor: this.replicationFactor }],
+        waitForLeaders: true,
+      });
     } finally {
       await admin.disconnect();
     }
@@ -63,7 +65,8 @@ export class NeutralIO {
         if (end === undefined) missing.push(p);
       }
       if (missing.length === 0) return;
-      if (Date.now() > deadline) throw new Error(`${topic}: partitions ${missing.join(', ')} have no serving leader after 30 s`);
+      if (Date.now() > deadline)
+        throw new Error(`${topic}: partitions ${missing.join(', ')} have no serving leader after 30 s`);
       await new Promise((r) => setTimeout(r, 200));
     }
   }
@@ -103,7 +106,9 @@ export class NeutralIO {
   /** The high watermark of one partition, asked of its leader. */
   async endOffset(topic: string, partition: number): Promise<number> {
     return this.onLeader(topic, partition, async (raw) => {
-      const res = await raw.send(ApiKey.ListOffsets, listOffsetsBody(topic, -1n, partition), { versions: V.listOffsets });
+      const res = await raw.send(ApiKey.ListOffsets, listOffsetsBody(topic, -1n, partition), {
+        versions: V.listOffsets,
+      });
       const p = res.topics[0]!.partitions[0]!;
       if (p.errorCode !== 0) throw new Error(`ListOffsets of ${topic}/${partition} answered error ${p.errorCode}`);
       return Number(p.offset);
@@ -113,8 +118,18 @@ export class NeutralIO {
   /** Writes `records` to `partition` as one plain batch with acks=all; returns the base offset. */
   async write(topic: string, partition: number, records: readonly RecordToSend[]): Promise<number> {
     return this.onLeader(topic, partition, async (raw) => {
-      const batch = buildRecordBatch(records.map((r) => ({ key: r.key, value: r.value, headers: r.headers?.map(([key, value]) => ({ key, value })) })));
-      const res = await raw.send(ApiKey.Produce, produceBody(topic, batch, { acks: -1, partition, timeoutMs: 15_000 }), { versions: V.produce });
+      const batch = buildRecordBatch(
+        records.map((r) => ({
+          key: r.key,
+          value: r.value,
+          headers: r.headers?.map(([key, value]) => ({ key, value })),
+        })),
+      );
+      const res = await raw.send(
+        ApiKey.Produce,
+        produceBody(topic, batch, { acks: -1, partition, timeoutMs: 15_000 }),
+        { versions: V.produce },
+      );
       const p = res.responses[0]!.partitionResponses[0]!;
       if (p.errorCode !== 0) throw new Error(`neutral Produce to ${topic}/${partition} answered error ${p.errorCode}`);
       return Number(p.baseOffset);
@@ -127,7 +142,11 @@ export class NeutralIO {
    * after acks=0 or acks=1 the followers may not have the records yet, and consumers see only
    * what is below the high watermark (in Kafka as in the reference broker).
    */
-  async readAll(topic: string, partition: number, opts: { atLeast?: number; timeoutMs?: number } = {}): Promise<StoredRecord[]> {
+  async readAll(
+    topic: string,
+    partition: number,
+    opts: { atLeast?: number; timeoutMs?: number } = {},
+  ): Promise<StoredRecord[]> {
     const timeoutMs = opts.timeoutMs ?? 20_000;
     const waitUntil = Date.now() + Math.min(timeoutMs, 10_000);
     let end = await this.endOffset(topic, partition);
@@ -141,10 +160,14 @@ export class NeutralIO {
       const deadline = Date.now() + timeoutMs;
       let position = 0;
       while (position < end) {
-        if (Date.now() > deadline) throw new Error(`neutral read of ${topic}/${partition} reached offset ${position} of ${end} only`);
-        const res = await raw.send(ApiKey.Fetch, fetchBody(topic, BigInt(position), { partition, maxWaitMs: 100 }), { versions: V.fetch });
+        if (Date.now() > deadline)
+          throw new Error(`neutral read of ${topic}/${partition} reached offset ${position} of ${end} only`);
+        const res = await raw.send(ApiKey.Fetch, fetchBody(topic, BigInt(position), { partition, maxWaitMs: 100 }), {
+          versions: V.fetch,
+        });
         const p = res.responses[0]?.partitions[0];
-        if (p?.errorCode !== 0) throw new Error(`neutral Fetch of ${topic}/${partition} at ${position} answered error ${p?.errorCode}`);
+        if (p?.errorCode !== 0)
+          throw new Error(`neutral Fetch of ${topic}/${partition} at ${position} answered error ${p?.errorCode}`);
         for (const batch of decodeRecordBatches(p.records ?? Buffer.alloc(0), { allowPartialTrailing: true })) {
           if (isControlBatch(batch.attributes)) {
             position = Math.max(position, batch.baseOffset + batch.lastOffsetDelta + 1);

@@ -30,7 +30,14 @@ export function venvPython(env: NodeJS.ProcessEnv = process.env): string {
 async function installed(python: string): Promise<string | undefined> {
   if (!existsSync(python)) return undefined;
   try {
-    const { stdout } = await run(python, ['-c', 'import confluent_kafka as c, importlib.metadata as m; print(m.version("confluent-kafka"), c.libversion()[0])'], { timeout: 30_000 });
+    const { stdout } = await run(
+      python,
+      [
+        '-c',
+        'import confluent_kafka as c, importlib.metadata as m; print(m.version("confluent-kafka"), c.libversion()[0])',
+      ],
+      { timeout: 30_000 },
+    );
     return stdout.trim();
   } catch {
     return undefined;
@@ -53,10 +60,16 @@ export async function ensurePythonClient(log: (line: string) => void = () => {})
     log(`installing confluent-kafka ${CONFLUENT_KAFKA_VERSION} into ${pythonVenvDir()}`);
     try {
       if (!existsSync(python)) await run('python3', ['-m', 'venv', pythonVenvDir()], { timeout: 120_000 });
-      await run(join(pythonVenvDir(), 'bin', 'pip'), ['install', '-q', '--disable-pip-version-check', `confluent-kafka==${CONFLUENT_KAFKA_VERSION}`], { timeout: 300_000 });
+      await run(
+        join(pythonVenvDir(), 'bin', 'pip'),
+        ['install', '-q', '--disable-pip-version-check', `confluent-kafka==${CONFLUENT_KAFKA_VERSION}`],
+        { timeout: 300_000 },
+      );
     } catch (err) {
       const e = err as Error & { stderr?: string };
-      throw new Error(`could not install confluent-kafka into ${pythonVenvDir()}: ${(e.stderr || e.message).trim().split('\n').slice(-3).join(' ')}`);
+      throw new Error(
+        `could not install confluent-kafka into ${pythonVenvDir()}: ${(e.stderr || e.message).trim().split('\n').slice(-3).join(' ')}`,
+      );
     }
     const now = await installed(python);
     if (!now) throw new Error(`confluent-kafka does not import in ${pythonVenvDir()} after installing it`);

@@ -38,7 +38,8 @@ export function driversByIds(ids: readonly string[]): ClientDriver[] {
 /** Checks feature names; throws naming the known ones. */
 export function parseFeatures(names: readonly string[]): Feature[] {
   return names.map((n) => {
-    if (!(FEATURES as readonly string[]).includes(n)) throw new Error(`unknown feature '${n}': expected ${FEATURES.join(', ')}`);
+    if (!(FEATURES as readonly string[]).includes(n))
+      throw new Error(`unknown feature '${n}': expected ${FEATURES.join(', ')}`);
     return n as Feature;
   });
 }
@@ -55,7 +56,12 @@ export interface MatrixOptions {
 }
 
 /** Runs the cells on an already started target (tests share one target between files' cases). */
-export async function runCellsOn(bootstrap: string, nodes: number, target: string, opts: MatrixOptions): Promise<TargetMatrix> {
+export async function runCellsOn(
+  bootstrap: string,
+  nodes: number,
+  target: string,
+  opts: MatrixOptions,
+): Promise<TargetMatrix> {
   const clients = opts.clients ?? DRIVERS;
   const features = [...(opts.features ?? FEATURES)];
   const log = opts.log ?? (() => {});
@@ -76,7 +82,9 @@ export async function runCellsOn(bootstrap: string, nodes: number, target: strin
         continue;
       }
       const cell = await runCell(driver, feature, io, { outDir: opts.outDir, timeoutMs: opts.timeoutMs });
-      log(`  ${target} ${driver.id} ${feature}: ${cell.status} (${(cell.ms / 1000).toFixed(1)} s)${cell.status === 'works' ? '' : ` — ${cell.detail}`}`);
+      log(
+        `  ${target} ${driver.id} ${feature}: ${cell.status} (${(cell.ms / 1000).toFixed(1)} s)${cell.status === 'works' ? '' : ` — ${cell.detail}`}`,
+      );
       cells.push(cell);
     }
   }

@@ -25,13 +25,27 @@ const CONSUMER = `{"timestamp":2000,"name":"startup_complete"}
 describe('verifiable tools → history ops', () => {
   it('splits JSON events from other output', () => {
     const { events, other } = parseVerifiableOutput(PRODUCER);
-    expect(events.map((e) => e.name)).toEqual(['startup_complete', 'producer_send_success', 'producer_send_success', 'producer_send_error', 'shutdown_complete', 'tool_data']);
+    expect(events.map((e) => e.name)).toEqual([
+      'startup_complete',
+      'producer_send_success',
+      'producer_send_success',
+      'producer_send_error',
+      'shutdown_complete',
+      'tool_data',
+    ]);
     expect(other).toEqual(['[2026-11-25 04:23:29,030] WARN something']);
   });
 
   it('turns sends into invoke/ok pairs and errors into info, valid for the checkers', () => {
     const ops = verifiableEventsToOps(parseVerifiableOutput(PRODUCER).events, { process: 'java' });
-    expect(ops.map((o) => `${o.type}:${o.f}`)).toEqual(['invoke:send', 'ok:send', 'invoke:send', 'ok:send', 'invoke:send', 'info:send']);
+    expect(ops.map((o) => `${o.type}:${o.f}`)).toEqual([
+      'invoke:send',
+      'ok:send',
+      'invoke:send',
+      'ok:send',
+      'invoke:send',
+      'info:send',
+    ]);
     expect(ops[1]!.value).toEqual({ topic: 't', partition: 0, offset: 0, key: '0', value: '7.0' });
     expect(ops[5]!.error).toContain('TimeoutException');
     expect(ops.map((o) => o.index)).toEqual([0, 1, 2, 3, 4, 5]);
@@ -42,7 +56,16 @@ describe('verifiable tools → history ops', () => {
   it('groups record_data into polls, and maps assignments and commits', () => {
     const { events } = parseVerifiableOutput(CONSUMER);
     const ops = verifiableEventsToOps(events, { process: 'java-consumer' });
-    expect(ops.map((o) => `${o.type}:${o.f}`)).toEqual(['invoke:assign', 'ok:assign', 'invoke:poll', 'ok:poll', 'invoke:commit', 'ok:commit', 'invoke:revoke', 'ok:revoke']);
+    expect(ops.map((o) => `${o.type}:${o.f}`)).toEqual([
+      'invoke:assign',
+      'ok:assign',
+      'invoke:poll',
+      'ok:poll',
+      'invoke:commit',
+      'ok:commit',
+      'invoke:revoke',
+      'ok:revoke',
+    ]);
     expect(polledRecords(ops).map((r) => r.offset)).toEqual([0, 1]);
     expect(ownedPartitions(events, 't')).toEqual([0]);
     expect(ownedPartitions([], 't')).toBeUndefined();
@@ -51,11 +74,22 @@ describe('verifiable tools → history ops', () => {
 
   it('lets the checkers judge a Java run: a consumer that saw everything is valid, a lost record is caught', () => {
     const producer = verifiableEventsToOps(parseVerifiableOutput(PRODUCER).events, { process: 'java', t0: 1000 });
-    const consumer = verifiableEventsToOps(parseVerifiableOutput(CONSUMER).events, { process: 'final-read', t0: 1000, firstIndex: producer.length });
+    const consumer = verifiableEventsToOps(parseVerifiableOutput(CONSUMER).events, {
+      process: 'final-read',
+      t0: 1000,
+      firstIndex: producer.length,
+    });
     const ok: Op[] = [...producer, ...consumer];
     expect(checkHistory(ok, { acks: -1, idempotent: false }).filter((r) => r.valid === false)).toEqual([]);
     // The same run where the final read missed offset 1: an acknowledged write is lost.
-    const lossy = ok.map((o) => (o.f === 'poll' && o.type === 'ok' ? { ...o, value: { records: (o.value as { records: { offset: number }[] }).records.filter((r) => r.offset !== 1) } } : o));
+    const lossy = ok.map((o) =>
+      o.f === 'poll' && o.type === 'ok'
+        ? {
+            ...o,
+            value: { records: (o.value as { records: { offset: number }[] }).records.filter((r) => r.offset !== 1) },
+          }
+        : o,
+    );
     const lost = checkHistory(lossy, { acks: -1, idempotent: false }).find((r) => r.checker === 'lost-write');
     expect(lost?.valid).toBe(false);
   });

@@ -38,7 +38,8 @@ export function parseVerifiableOutput(text: string): { events: VerifiableEvent[]
       continue;
     }
     const e = parsed as Partial<VerifiableEvent>;
-    if (typeof e === 'object' && e !== null && typeof e.name === 'string' && typeof e.timestamp === 'number') events.push(e as VerifiableEvent);
+    if (typeof e === 'object' && e !== null && typeof e.name === 'string' && typeof e.timestamp === 'number')
+      events.push(e as VerifiableEvent);
     else other.push(t);
   }
   return { events, other };
@@ -56,7 +57,10 @@ interface TopicPartition {
  * (default: the first event's timestamp); indexes start at `firstIndex` (default 0), so the ops
  * of several tools can be laid into one history.
  */
-export function verifiableEventsToOps(events: readonly VerifiableEvent[], opts: { process: string; t0?: number; firstIndex?: number }): Op[] {
+export function verifiableEventsToOps(
+  events: readonly VerifiableEvent[],
+  opts: { process: string; t0?: number; firstIndex?: number },
+): Op[] {
   const ops: Op[] = [];
   const t0 = opts.t0 ?? events[0]?.timestamp ?? 0;
   let index = opts.firstIndex ?? 0;
@@ -76,7 +80,13 @@ export function verifiableEventsToOps(events: readonly VerifiableEvent[], opts: 
   for (const e of events) {
     switch (e.name) {
       case 'producer_send_success': {
-        const rec: RecordRef = { topic: String(e.topic), partition: Number(e.partition), offset: Number(e.offset), key: str(e.key), value: str(e.value) };
+        const rec: RecordRef = {
+          topic: String(e.topic),
+          partition: Number(e.partition),
+          offset: Number(e.offset),
+          key: str(e.key),
+          value: str(e.value),
+        };
         add(e, 'invoke', 'send', { topic: rec.topic, key: rec.key, value: rec.value });
         add(e, 'ok', 'send', rec);
         break;
@@ -88,7 +98,13 @@ export function verifiableEventsToOps(events: readonly VerifiableEvent[], opts: 
         break;
       }
       case 'record_data': {
-        const rec: RecordRef = { topic: String(e.topic), partition: Number(e.partition), offset: Number(e.offset), key: str(e.key), value: str(e.value) };
+        const rec: RecordRef = {
+          topic: String(e.topic),
+          partition: Number(e.partition),
+          offset: Number(e.offset),
+          key: str(e.key),
+          value: str(e.value),
+        };
         pending ??= { first: e, records: [] };
         pending.records.push(rec);
         break;
@@ -125,7 +141,9 @@ export function verifiableEventsToOps(events: readonly VerifiableEvent[], opts: 
 
 /** The records of a verifiable consumer's ok polls, in the order it handed them over. */
 export function polledRecords(ops: readonly Op[]): RecordRef[] {
-  return ops.filter((o) => o.f === 'poll' && o.type === 'ok').flatMap((o) => (o.value as { records: RecordRef[] }).records);
+  return ops
+    .filter((o) => o.f === 'poll' && o.type === 'ok')
+    .flatMap((o) => (o.value as { records: RecordRef[] }).records);
 }
 
 /** The partitions the member owns after the events so far (assign adds, revoke removes), or undefined before any assignment. */

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { HistoryRecorder } from '../../harness/history/history.ts';
 import type { CheckResult } from '../../harness/history/check-result.ts';
-import { ASPECTS, diffBehaviour, observe, offsetRanges, type AspectDiff, type TargetBehaviour } from './behaviour-diff.ts';
+import {
+  ASPECTS,
+  diffBehaviour,
+  observe,
+  offsetRanges,
+  type AspectDiff,
+  type TargetBehaviour,
+} from './behaviour-diff.ts';
 
 /** A hand-built run of the seed scenario's shape: values carry the run id, as the scenarios write them. */
 class Run {
@@ -45,14 +52,18 @@ class Run {
 
 const seqs = (n: number) => Array.from({ length: n }, (_, i) => i);
 /** A clean run: n acked sends at offsets 0..n-1, the final read and replay return them all. */
-const clean = (target: string, runId: string, n = 5) => new Run(target, runId).acks(seqs(n)).read('final-read', seqs(n)).read('replay', seqs(n), undefined, 3);
+const clean = (target: string, runId: string, n = 5) =>
+  new Run(target, runId).acks(seqs(n)).read('final-read', seqs(n)).read('replay', seqs(n), undefined, 3);
 
 const byAspect = (diffs: AspectDiff[]) => Object.fromEntries(diffs.map((d) => [d.aspect, d]));
 
 describe('diffBehaviour', () => {
   it('finds no difference between runs that differ only in run id, times and poll batching', () => {
     const a = clean('reference', '0-reference');
-    const b = new Run('kafka', '1-kafka-4.4.0').acks(seqs(5)).read('final-read', seqs(5), undefined, 5).read('replay', seqs(5), undefined, 1);
+    const b = new Run('kafka', '1-kafka-4.4.0')
+      .acks(seqs(5))
+      .read('final-read', seqs(5), undefined, 5)
+      .read('replay', seqs(5), undefined, 1);
     const diffs = diffBehaviour([a.behaviour(), b.behaviour()]);
     expect(diffs.map((d) => d.aspect)).toEqual([...ASPECTS]);
     expect(diffs.filter((d) => !d.same)).toEqual([]);
@@ -61,11 +72,17 @@ describe('diffBehaviour', () => {
 
   it('reports an ack at another offset, naming the record and both offsets', () => {
     const a = clean('reference', 'run-1');
-    const b = new Run('kafka', 'run-2').acks(seqs(5), [0, 1, 2, 4, 5]).read('final-read', seqs(5), [0, 1, 2, 4, 5]).read('replay', seqs(5), [0, 1, 2, 4, 5]);
+    const b = new Run('kafka', 'run-2')
+      .acks(seqs(5), [0, 1, 2, 4, 5])
+      .read('final-read', seqs(5), [0, 1, 2, 4, 5])
+      .read('replay', seqs(5), [0, 1, 2, 4, 5]);
     const d = byAspect(diffBehaviour([a.behaviour(), b.behaviour()]));
     expect(d.offsets!.same).toBe(false);
     expect(d.offsets!.summary).toBe('2 of 5 at other offsets (first: seq 3: reference offset 3, kafka offset 4)');
-    expect(d.offsets!.details).toEqual(['seq 3: reference offset 3, kafka offset 4', 'seq 4: reference offset 4, kafka offset 5']);
+    expect(d.offsets!.details).toEqual([
+      'seq 3: reference offset 3, kafka offset 4',
+      'seq 4: reference offset 4, kafka offset 5',
+    ]);
     // the reads return the same records in the same order, at the moved offsets
     expect(d['final-read']!.same).toBe(false);
     expect(d['final-read']!.summary).toBe('2 of 5 at other offsets (first: seq 3: reference offset 3, kafka offset 4)');
@@ -78,7 +95,12 @@ describe('diffBehaviour', () => {
     expect(d.offsets!.summary).toBe(
       'reference acked 5 sends, kafka 3; only reference acked seq 3, seq 4, at mmr[0] offsets 3..4; in another order (first: kafka acked seq 2 before seq 1, reference after); 2 of 3 at other offsets (first: seq 1: reference offset 1, kafka offset 2)',
     );
-    expect(d.offsets!.details).toEqual(['only reference acked seq 3, seq 4, at mmr[0] offsets 3..4', 'kafka acked seq 2 before seq 1, reference after', 'seq 1: reference offset 1, kafka offset 2', 'seq 2: reference offset 2, kafka offset 1']);
+    expect(d.offsets!.details).toEqual([
+      'only reference acked seq 3, seq 4, at mmr[0] offsets 3..4',
+      'kafka acked seq 2 before seq 1, reference after',
+      'seq 1: reference offset 1, kafka offset 2',
+      'seq 2: reference offset 2, kafka offset 1',
+    ]);
     expect(d['final-read']!.summary).toContain('reference read 5 records, kafka 3; only reference read seq 3, seq 4');
   });
 
@@ -87,31 +109,46 @@ describe('diffBehaviour', () => {
     const b = new Run('kafka', 'run-2').acks(seqs(5)).read('final-read', [0, 1, 3, 2, 4]).read('replay', seqs(5));
     const d = byAspect(diffBehaviour([a.behaviour(), b.behaviour()]));
     expect(d['final-read']!.same).toBe(false);
-    expect(d['final-read']!.summary).toContain('in another order (first: kafka read seq 3 before seq 2, reference after)');
+    expect(d['final-read']!.summary).toContain(
+      'in another order (first: kafka read seq 3 before seq 2, reference after)',
+    );
     expect(d['consumer-reads']!.same).toBe(true);
   });
 
   it('matches records by identity, so one missing ack does not make every later one differ', () => {
     const a = clean('reference', 'run-1', 6);
-    const b = new Run('kafka', 'run-2').acks([0, 1, 3, 4, 5], [0, 1, 2, 3, 4]).read('final-read', [0, 1, 3, 4, 5]).read('replay', [0, 1, 3, 4, 5]);
+    const b = new Run('kafka', 'run-2')
+      .acks([0, 1, 3, 4, 5], [0, 1, 2, 3, 4])
+      .read('final-read', [0, 1, 3, 4, 5])
+      .read('replay', [0, 1, 3, 4, 5]);
     const d = byAspect(diffBehaviour([a.behaviour(), b.behaviour()]));
-    expect(d.offsets!.summary).toBe('reference acked 6 sends, kafka 5; only reference acked seq 2, at mmr[0] offset 2; 3 of 5 at other offsets (first: seq 3: reference offset 3, kafka offset 2)');
+    expect(d.offsets!.summary).toBe(
+      'reference acked 6 sends, kafka 5; only reference acked seq 2, at mmr[0] offset 2; 3 of 5 at other offsets (first: seq 3: reference offset 3, kafka offset 2)',
+    );
   });
 
   it('reports a record read twice and a missing final read', () => {
     const a = clean('reference', 'run-1');
     const dup = new Run('kafka', 'run-2').acks(seqs(5)).read('final-read', [0, 1, 1, 2, 3, 4]).read('replay', seqs(5));
-    expect(byAspect(diffBehaviour([a.behaviour(), dup.behaviour()]))['final-read']!.summary).toContain('only kafka read seq 1');
+    expect(byAspect(diffBehaviour([a.behaviour(), dup.behaviour()]))['final-read']!.summary).toContain(
+      'only kafka read seq 1',
+    );
     const none = new Run('kafka', 'run-2').acks(seqs(5));
     const d = byAspect(diffBehaviour([a.behaviour(), none.behaviour('did not reach the end of mmr within 60000 ms')]));
     expect(d['final-read']!.summary).toBe('kafka has no final read, reference read 5 records');
     expect(d['consumer-reads']!.summary).toBe('replay: kafka has no reads by replay');
-    expect(d.errors!.details[0]).toBe('scenario stopped: did not reach the end of mmr within <n> ms — reference 0×, kafka 1×');
+    expect(d.errors!.details[0]).toBe(
+      'scenario stopped: did not reach the end of mmr within <n> ms — reference 0×, kafka 1×',
+    );
   });
 
   it('compares error messages without addresses, run ids and durations', () => {
-    const a = clean('reference', 'run-aaa').failSend(9, 'Connection error: connect ECONNREFUSED 127.0.0.1:43041').failSend(10, 'topic mmr-run-aaa: timed out after 1500ms');
-    const b = clean('kafka', 'run-bbb').failSend(9, 'Connection error: connect ECONNREFUSED 127.0.0.1:39361').failSend(10, 'topic mmr-run-bbb: timed out after 30000ms');
+    const a = clean('reference', 'run-aaa')
+      .failSend(9, 'Connection error: connect ECONNREFUSED 127.0.0.1:43041')
+      .failSend(10, 'topic mmr-run-aaa: timed out after 1500ms');
+    const b = clean('kafka', 'run-bbb')
+      .failSend(9, 'Connection error: connect ECONNREFUSED 127.0.0.1:39361')
+      .failSend(10, 'topic mmr-run-bbb: timed out after 30000ms');
     expect(byAspect(diffBehaviour([a.behaviour(), b.behaviour()])).errors!.same).toBe(true);
   });
 
@@ -120,7 +157,10 @@ describe('diffBehaviour', () => {
     const b = clean('kafka', 'run-2').failSend(9, 'UNKNOWN_TOPIC_OR_PARTITION', 'fail');
     const d = byAspect(diffBehaviour([a.behaviour(), b.behaviour()])).errors!;
     expect(d.same).toBe(false);
-    expect(d.details).toEqual(['0 send fail: NOT_LEADER_OR_FOLLOWER — reference 1×, kafka 0×', '0 send fail: UNKNOWN_TOPIC_OR_PARTITION — reference 0×, kafka 1×']);
+    expect(d.details).toEqual([
+      '0 send fail: NOT_LEADER_OR_FOLLOWER — reference 1×, kafka 0×',
+      '0 send fail: UNKNOWN_TOPIC_OR_PARTITION — reference 0×, kafka 1×',
+    ]);
     const c = clean('kafka', 'run-2').failSend(9, 'NOT_LEADER_OR_FOLLOWER', 'info');
     expect(byAspect(diffBehaviour([a.behaviour(), c.behaviour()])).errors!.summary).toContain('2 kind(s)');
   });
@@ -128,10 +168,16 @@ describe('diffBehaviour', () => {
   it("reports the checkers' verdicts that differ", () => {
     const a = clean('reference', 'run-1');
     const b = clean('kafka', 'run-2');
-    b.checks = [{ checker: 'lost-write', valid: false, summary: '', witnesses: [] }, { checker: 'group-resume', valid: 'unknown', summary: '', witnesses: [] }];
+    b.checks = [
+      { checker: 'lost-write', valid: false, summary: '', witnesses: [] },
+      { checker: 'group-resume', valid: 'unknown', summary: '', witnesses: [] },
+    ];
     const d = byAspect(diffBehaviour([a.behaviour(), b.behaviour()])).checks!;
     expect(d.same).toBe(false);
-    expect(d.details).toEqual(['lost-write: reference PASS, kafka FAIL', 'group-resume: reference absent, kafka UNKNOWN']);
+    expect(d.details).toEqual([
+      'lost-write: reference PASS, kafka FAIL',
+      'group-resume: reference absent, kafka UNKNOWN',
+    ]);
   });
 
   it('says the same failing verdicts are the same, naming them', () => {
@@ -155,7 +201,9 @@ describe('diffBehaviour', () => {
     const b = clean('kafka@4.4.0', 'run-2');
     const c = new Run('kafka@3.9.2', 'run-3').acks(seqs(4)).read('final-read', seqs(4)).read('replay', seqs(4));
     const d = byAspect(diffBehaviour([a.behaviour(), b.behaviour(), c.behaviour()]));
-    expect(d.offsets!.summary).toBe('kafka@3.9.2 vs reference: reference acked 5 sends, kafka@3.9.2 4; only reference acked seq 4, at mmr[0] offset 4');
+    expect(d.offsets!.summary).toBe(
+      'kafka@3.9.2 vs reference: reference acked 5 sends, kafka@3.9.2 4; only reference acked seq 4, at mmr[0] offset 4',
+    );
   });
 
   it('ignores how batches of different partitions interleave, and which member a partition went to', () => {
@@ -165,40 +213,105 @@ describe('diffBehaviour', () => {
       const r = new Run(target, runId);
       for (const s of [0, 1, 2, 3]) r.h.invoke(s % 2 === 0 ? 'p0' : 'p1', 'send', {}).ok(at(r, s));
       r.h.invoke('final-read', 'poll', {}).ok({ records: order.map((s) => at(r, s)) });
-      members.forEach((seqsRead, m) => r.h.invoke(`member-${m}`, 'poll', {}).ok({ records: seqsRead.map((s) => at(r, s)) }));
+      members.forEach((seqsRead, m) =>
+        r.h.invoke(`member-${m}`, 'poll', {}).ok({ records: seqsRead.map((s) => at(r, s)) }),
+      );
       return r;
     };
-    const a = make('reference', 'run-1', [0, 2, 1, 3], [[0, 2], [1, 3]]);
-    const b = make('kafka', 'run-2', [1, 0, 3, 2], [[1, 3], [0, 2]]);
+    const a = make(
+      'reference',
+      'run-1',
+      [0, 2, 1, 3],
+      [
+        [0, 2],
+        [1, 3],
+      ],
+    );
+    const b = make(
+      'kafka',
+      'run-2',
+      [1, 0, 3, 2],
+      [
+        [1, 3],
+        [0, 2],
+      ],
+    );
     const d = byAspect(diffBehaviour([a.behaviour(), b.behaviour()]));
     expect(d['final-read']).toMatchObject({ same: true, summary: '4 records, same order per partition, same offsets' });
     expect(d['consumer-reads']!.same).toBe(true);
     expect(d.offsets!.same).toBe(true);
     // within a partition, order is behaviour
-    const c = make('kafka', 'run-2', [2, 0, 1, 3], [[0, 2], [1, 3]]);
-    expect(byAspect(diffBehaviour([a.behaviour(), c.behaviour()]))['final-read']!.summary).toBe('in another order (first: kafka read seq 2 before seq 0, reference after)');
+    const c = make(
+      'kafka',
+      'run-2',
+      [2, 0, 1, 3],
+      [
+        [0, 2],
+        [1, 3],
+      ],
+    );
+    expect(byAspect(diffBehaviour([a.behaviour(), c.behaviour()]))['final-read']!.summary).toBe(
+      'in another order (first: kafka read seq 2 before seq 0, reference after)',
+    );
   });
 
-  it('judges a partition two producers wrote at once by each producer\'s order and the set of offsets', () => {
+  it("judges a partition two producers wrote at once by each producer's order and the set of offsets", () => {
     // producers p and q send at the same time; the broker interleaves them as the race goes
     const value = (r: Run, producer: string, seq: number) => JSON.stringify({ run: r.runId, producer, seq });
     const make = (target: string, runId: string, log: [string, number][]) => {
       const r = new Run(target, runId);
-      const rec = (producer: string, seq: number) => ({ topic: 'm', partition: 0, offset: log.findIndex(([p, s]) => p === producer && s === seq), key: null, value: value(r, producer, seq) });
-      const sends = ['p', 'q'].map((producer) => [0, 1].map((seq) => ({ producer, seq, done: r.h.invoke(producer, 'send', { topic: 'm', partition: 0, value: value(r, producer, seq) }) })));
+      const rec = (producer: string, seq: number) => ({
+        topic: 'm',
+        partition: 0,
+        offset: log.findIndex(([p, s]) => p === producer && s === seq),
+        key: null,
+        value: value(r, producer, seq),
+      });
+      const sends = ['p', 'q'].map((producer) =>
+        [0, 1].map((seq) => ({
+          producer,
+          seq,
+          done: r.h.invoke(producer, 'send', { topic: 'm', partition: 0, value: value(r, producer, seq) }),
+        })),
+      );
       for (const s of sends.flat()) s.done.ok(rec(s.producer, s.seq));
       r.h.invoke('final-read', 'poll', {}).ok({ records: log.map(([p, s]) => rec(p, s)) });
       return r;
     };
-    const a = make('reference', 'run-1', [['p', 0], ['q', 0], ['p', 1], ['q', 1]]);
-    const b = make('kafka', 'run-2', [['q', 0], ['q', 1], ['p', 0], ['p', 1]]);
+    const a = make('reference', 'run-1', [
+      ['p', 0],
+      ['q', 0],
+      ['p', 1],
+      ['q', 1],
+    ]);
+    const b = make('kafka', 'run-2', [
+      ['q', 0],
+      ['q', 1],
+      ['p', 0],
+      ['p', 1],
+    ]);
     expect(observe(a.behaviour()).concurrent).toEqual(new Set(['m[0]']));
     expect(diffBehaviour([a.behaviour(), b.behaviour()]).filter((d) => !d.same)).toEqual([]);
     // one producer's records out of its send order, or a hole in the offsets, is behaviour
-    const c = make('kafka', 'run-2', [['p', 1], ['q', 0], ['p', 0], ['q', 1]]);
-    expect(byAspect(diffBehaviour([a.behaviour(), c.behaviour()]))['final-read']!.summary).toBe('in another order (first: kafka read p seq 1 before p seq 0, reference after)');
-    const d = make('kafka', 'run-2', [['p', 0], ['q', 0], ['p', 1], ['x', 9], ['q', 1]]);
-    expect(byAspect(diffBehaviour([a.behaviour(), d.behaviour()])).offsets!.summary).toBe('m[0] (written concurrently): reference offsets 0..3, kafka 0,1,2,4');
+    const c = make('kafka', 'run-2', [
+      ['p', 1],
+      ['q', 0],
+      ['p', 0],
+      ['q', 1],
+    ]);
+    expect(byAspect(diffBehaviour([a.behaviour(), c.behaviour()]))['final-read']!.summary).toBe(
+      'in another order (first: kafka read p seq 1 before p seq 0, reference after)',
+    );
+    const d = make('kafka', 'run-2', [
+      ['p', 0],
+      ['q', 0],
+      ['p', 1],
+      ['x', 9],
+      ['q', 1],
+    ]);
+    expect(byAspect(diffBehaviour([a.behaviour(), d.behaviour()])).offsets!.summary).toBe(
+      'm[0] (written concurrently): reference offsets 0..3, kafka 0,1,2,4',
+    );
   });
 
   it('needs two runs', () => {
@@ -221,9 +334,17 @@ describe('observe', () => {
 });
 
 describe('offsetRanges', () => {
-  const at = (topic: string, partition: number, offset: number) => ({ id: `${topic}${partition}${offset}`, label: '', topic, partition, offset });
+  const at = (topic: string, partition: number, offset: number) => ({
+    id: `${topic}${partition}${offset}`,
+    label: '',
+    topic,
+    partition,
+    offset,
+  });
   it('names every offset, as ranges per partition', () => {
-    expect(offsetRanges([at('mmr', 0, 22), at('mmr', 0, 21), at('mmr', 0, 23), at('mmr', 0, 40), at('mmr', 1, 7)])).toBe('mmr[0] offsets 21..23, 40; mmr[1] offset 7');
+    expect(
+      offsetRanges([at('mmr', 0, 22), at('mmr', 0, 21), at('mmr', 0, 23), at('mmr', 0, 40), at('mmr', 1, 7)]),
+    ).toBe('mmr[0] offsets 21..23, 40; mmr[1] offset 7');
     expect(offsetRanges([])).toBe('');
   });
 });

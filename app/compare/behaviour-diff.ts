@@ -73,7 +73,10 @@ const partitionKey = (r: NormalizedRecord) => `${r.topic}[${r.partition}]`;
  */
 function inPartitionOrder(rs: NormalizedRecord[]): NormalizedRecord[] {
   const key = (r: NormalizedRecord) => `${r.topic}\u0000${String(r.partition).padStart(10, '0')}\u0000${r.by ?? ''}`;
-  return rs.map((r) => ({ r, k: key(r) })).sort((x, y) => (x.k < y.k ? -1 : x.k > y.k ? 1 : 0)).map((e) => e.r);
+  return rs
+    .map((r) => ({ r, k: key(r) }))
+    .sort((x, y) => (x.k < y.k ? -1 : x.k > y.k ? 1 : 0))
+    .map((e) => e.r);
 }
 
 /** Extracts what a client of the target could observe from a run's history. */
@@ -109,7 +112,9 @@ export function observe(b: TargetBehaviour): Observation {
     }
     if (op.f === SEND) acked.push({ ...normalizeRecord(op.value, b.runId), by: String(op.process) });
     else if (op.f === POLL) {
-      const records = ((op.value as { records?: unknown[] } | null)?.records ?? []).map((r) => normalizeRecord(r, b.runId));
+      const records = ((op.value as { records?: unknown[] } | null)?.records ?? []).map((r) =>
+        normalizeRecord(r, b.runId),
+      );
       if (op.process === FINAL_READ) (finalRead ??= []).push(...records);
       else {
         const p = String(op.process);
@@ -136,7 +141,9 @@ export function observe(b: TargetBehaviour): Observation {
 type PairDiff = { summary: string; details: string[] } | undefined;
 
 const where = (r: NormalizedRecord, other?: NormalizedRecord) =>
-  other && other.topic === r.topic && other.partition === r.partition ? `offset ${r.offset}` : `${r.topic}[${r.partition}]@${r.offset}`;
+  other && other.topic === r.topic && other.partition === r.partition
+    ? `offset ${r.offset}`
+    : `${r.topic}[${r.partition}]@${r.offset}`;
 
 /** Names at most a few labels, with how many more there were. */
 function some(labels: string[]): string {
@@ -158,7 +165,11 @@ function offsetList(rs: readonly NormalizedRecord[]): string {
   const offs = rs.map((r) => r.offset).sort((x, y) => x - y);
   if (offs.length === 0) return 'none';
   const dense = offs.every((o, i) => o === offs[0]! + i);
-  return dense ? `${offs[0]}..${offs[offs.length - 1]}` : offs.length > 8 ? `${offs.slice(0, 8).join(',')},... (${offs.length})` : offs.join(',');
+  return dense
+    ? `${offs[0]}..${offs[offs.length - 1]}`
+    : offs.length > 8
+      ? `${offs.slice(0, 8).join(',')},... (${offs.length})`
+      : offs.join(',');
 }
 
 /**
@@ -167,7 +178,8 @@ function offsetList(rs: readonly NormalizedRecord[]): string {
  */
 export function offsetRanges(rs: readonly NormalizedRecord[]): string {
   const byPartition = new Map<string, number[]>();
-  for (const r of rs) (byPartition.get(partitionKey(r)) ?? byPartition.set(partitionKey(r), []).get(partitionKey(r))!).push(r.offset);
+  for (const r of rs)
+    (byPartition.get(partitionKey(r)) ?? byPartition.set(partitionKey(r), []).get(partitionKey(r))!).push(r.offset);
   return [...byPartition]
     .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
     .map(([k, offs]) => {
@@ -190,7 +202,12 @@ export function offsetRanges(rs: readonly NormalizedRecord[]): string {
  * has, whether the shared ones come in the same order, and whether they sit at the same offsets.
  * In partitions written concurrently, order is judged per producer and offsets as a set.
  */
-function diffRecords(a: readonly NormalizedRecord[], b: readonly NormalizedRecord[], pair: Pair, verb: 'acked' | 'read'): PairDiff {
+function diffRecords(
+  a: readonly NormalizedRecord[],
+  b: readonly NormalizedRecord[],
+  pair: Pair,
+  verb: 'acked' | 'read',
+): PairDiff {
   const { an, bn } = pair;
   const positionsInB = new Map<string, number[]>();
   b.forEach((r, i) => {
@@ -211,16 +228,19 @@ function diffRecords(a: readonly NormalizedRecord[], b: readonly NormalizedRecor
   }
   const onlyB = b.filter((_, j) => !matchedB.has(j));
   // the labels say which records, the offsets (on the side that has them) say exactly where
-  const only = (side: string, rs: NormalizedRecord[]) => `only ${side} ${verb} ${some(rs.map((r) => r.label))}, at ${offsetRanges(rs)}`;
+  const only = (side: string, rs: NormalizedRecord[]) =>
+    `only ${side} ${verb} ${some(rs.map((r) => r.label))}, at ${offsetRanges(rs)}`;
   const parts: string[] = [];
   const details: string[] = [];
-  if (a.length !== b.length) parts.push(`${an} ${verb} ${a.length} ${verb === 'acked' ? 'sends' : 'records'}, ${bn} ${b.length}`);
+  if (a.length !== b.length)
+    parts.push(`${an} ${verb} ${a.length} ${verb === 'acked' ? 'sends' : 'records'}, ${bn} ${b.length}`);
   if (onlyA.length) parts.push(only(an, onlyA));
   if (onlyB.length) parts.push(only(bn, onlyB));
   details.push(...parts.slice(a.length !== b.length ? 1 : 0));
 
   // order: within a partition, or within a producer's records in a concurrently written one
-  const group = (r: NormalizedRecord) => (pair.concurrent.has(partitionKey(r)) ? `${partitionKey(r)}/${pair.producerOf.get(r.id) ?? '?'}` : partitionKey(r));
+  const group = (r: NormalizedRecord) =>
+    pair.concurrent.has(partitionKey(r)) ? `${partitionKey(r)}/${pair.producerOf.get(r.id) ?? '?'}` : partitionKey(r);
   const lastInGroup = new Map<string, { x: NormalizedRecord; j: number }>();
   for (const c of common) {
     const g = group(c.x);
@@ -234,14 +254,23 @@ function diffRecords(a: readonly NormalizedRecord[], b: readonly NormalizedRecor
     lastInGroup.set(g, c);
   }
 
-  const moved = common.filter(({ x, j }) => !pair.concurrent.has(partitionKey(x)) && (x.topic !== b[j]!.topic || x.partition !== b[j]!.partition || x.offset !== b[j]!.offset));
+  const moved = common.filter(
+    ({ x, j }) =>
+      !pair.concurrent.has(partitionKey(x)) &&
+      (x.topic !== b[j]!.topic || x.partition !== b[j]!.partition || x.offset !== b[j]!.offset),
+  );
   if (moved.length) {
-    const lines = moved.slice(0, MAX_DETAILS).map(({ x, j }) => `${x.label}: ${an} ${where(x, b[j])}, ${bn} ${where(b[j]!, x)}`);
+    const lines = moved
+      .slice(0, MAX_DETAILS)
+      .map(({ x, j }) => `${x.label}: ${an} ${where(x, b[j])}, ${bn} ${where(b[j]!, x)}`);
     parts.push(`${moved.length} of ${common.length} at other offsets (first: ${lines[0]})`);
     details.push(...lines);
   }
   for (const k of [...pair.concurrent].sort()) {
-    const [oa, ob] = [offsetList(a.filter((r) => partitionKey(r) === k)), offsetList(b.filter((r) => partitionKey(r) === k))];
+    const [oa, ob] = [
+      offsetList(a.filter((r) => partitionKey(r) === k)),
+      offsetList(b.filter((r) => partitionKey(r) === k)),
+    ];
     if (oa !== ob) {
       const line = `${k} (written concurrently): ${an} offsets ${oa}, ${bn} ${ob}`;
       parts.push(line);
@@ -301,44 +330,66 @@ function diffReads(a: Map<string, NormalizedRecord[]>, b: Map<string, Normalized
   for (const p of processes) {
     const x = a.get(p);
     const y = b.get(p);
-    const d = x && y ? diffRecords(x, y, pair, 'read') : { summary: `${x ? bn : an} has no reads by ${p}`, details: [] };
+    const d =
+      x && y ? diffRecords(x, y, pair, 'read') : { summary: `${x ? bn : an} has no reads by ${p}`, details: [] };
     if (!d) continue;
     summaries.push(`${p}: ${d.summary}`);
     details.push(...d.details.map((l) => `${p}: ${l}`));
   }
-  if (summaries.length === 0 || (processes.every((p) => a.has(p) && b.has(p)) && readsByPartition(a, pair) === readsByPartition(b, pair))) return undefined;
+  if (
+    summaries.length === 0 ||
+    (processes.every((p) => a.has(p) && b.has(p)) && readsByPartition(a, pair) === readsByPartition(b, pair))
+  )
+    return undefined;
   return { summary: summaries.join('; '), details: details.slice(0, MAX_DETAILS) };
 }
 
 function diffErrors(a: Map<string, number>, b: Map<string, number>, { an, bn }: Pair): PairDiff {
   const keys = [...new Set([...a.keys(), ...b.keys()])].sort();
-  const details = keys.filter((k) => (a.get(k) ?? 0) !== (b.get(k) ?? 0)).map((k) => `${k} — ${an} ${a.get(k) ?? 0}×, ${bn} ${b.get(k) ?? 0}×`);
+  const details = keys
+    .filter((k) => (a.get(k) ?? 0) !== (b.get(k) ?? 0))
+    .map((k) => `${k} — ${an} ${a.get(k) ?? 0}×, ${bn} ${b.get(k) ?? 0}×`);
   if (!details.length) return undefined;
-  return { summary: `${details.length} kind(s) of failed/unknown op differ (first: ${details[0]})`, details: details.slice(0, MAX_DETAILS) };
+  return {
+    summary: `${details.length} kind(s) of failed/unknown op differ (first: ${details[0]})`,
+    details: details.slice(0, MAX_DETAILS),
+  };
 }
 
-const mark = (v: Validity | undefined) => (v === undefined ? 'absent' : v === true ? 'PASS' : v === false ? 'FAIL' : 'UNKNOWN');
+const mark = (v: Validity | undefined) =>
+  v === undefined ? 'absent' : v === true ? 'PASS' : v === false ? 'FAIL' : 'UNKNOWN';
 
 function diffChecks(a: Map<string, Validity>, b: Map<string, Validity>, { an, bn }: Pair): PairDiff {
   const names = [...new Set([...a.keys(), ...b.keys()])];
-  const details = names.filter((n) => a.get(n) !== b.get(n)).map((n) => `${n}: ${an} ${mark(a.get(n))}, ${bn} ${mark(b.get(n))}`);
+  const details = names
+    .filter((n) => a.get(n) !== b.get(n))
+    .map((n) => `${n}: ${an} ${mark(a.get(n))}, ${bn} ${mark(b.get(n))}`);
   return details.length ? { summary: details.join('; '), details: details.slice(0, MAX_DETAILS) } : undefined;
 }
 
 /** What the runs share on an aspect, said once when every target agrees. */
 function sameSummary(aspect: Aspect, o: Observation, concurrent: ReadonlySet<string>): string {
-  const raced = concurrent.size ? ` (${concurrent.size} partition(s) written by producers at once: there, order per producer and the set of offsets)` : '';
+  const raced = concurrent.size
+    ? ` (${concurrent.size} partition(s) written by producers at once: there, order per producer and the set of offsets)`
+    : '';
   switch (aspect) {
     case 'offsets':
       return `${o.acked.length} acked sends, same records at the same offsets${raced}`;
     case 'errors': {
       const total = [...o.errors.values()].reduce((s, n) => s + n, 0);
-      return total === 0 ? 'no failed or unknown ops' : `the same ${total} failed/unknown op(s): ${[...o.errors.keys()].slice(0, 2).join('; ')}`;
+      return total === 0
+        ? 'no failed or unknown ops'
+        : `the same ${total} failed/unknown op(s): ${[...o.errors.keys()].slice(0, 2).join('; ')}`;
     }
     case 'final-read':
-      return o.finalRead === undefined ? 'no final read on any target' : `${o.finalRead.length} records, same order per partition, same offsets${raced}`;
+      return o.finalRead === undefined
+        ? 'no final read on any target'
+        : `${o.finalRead.length} records, same order per partition, same offsets${raced}`;
     case 'consumer-reads':
-      return o.reads.size === 0 ? 'no other readers' : [...o.reads].map(([p, rs]) => `${p} ${rs.length}`).join(', ') + ' records, same order per partition (partitions may go to other group members)';
+      return o.reads.size === 0
+        ? 'no other readers'
+        : [...o.reads].map(([p, rs]) => `${p} ${rs.length}`).join(', ') +
+            ' records, same order per partition (partitions may go to other group members)';
     case 'checks': {
       const failing = [...o.checks].filter(([, v]) => v !== true).map(([n, v]) => `${n} ${mark(v)}`);
       return `${o.checks.size} checks, ${failing.length ? `same verdicts (${failing.join(', ')})` : 'all PASS on every target'}`;
@@ -375,11 +426,22 @@ function diffAspects(runs: readonly TargetBehaviour[]): AspectDiff[] {
   return ASPECTS.map((aspect) => {
     const pairs = runs.slice(1).map((r, i) => {
       const [x, y] = [seen[0]!, seen[i + 1]!];
-      const pair: Pair = { an: base, bn: r.target, concurrent: new Set([...x.concurrent, ...y.concurrent]), producerOf: new Map([...y.producerOf, ...x.producerOf]) };
+      const pair: Pair = {
+        an: base,
+        bn: r.target,
+        concurrent: new Set([...x.concurrent, ...y.concurrent]),
+        producerOf: new Map([...y.producerOf, ...x.producerOf]),
+      };
       return { target: r.target, diff: PAIR_DIFF[aspect](x, y, pair) };
     });
     const differing = pairs.filter((p) => p.diff !== undefined);
-    if (differing.length === 0) return { aspect, same: true, summary: sameSummary(aspect, seen[0]!, new Set(seen.flatMap((o) => [...o.concurrent]))), details: [] };
+    if (differing.length === 0)
+      return {
+        aspect,
+        same: true,
+        summary: sameSummary(aspect, seen[0]!, new Set(seen.flatMap((o) => [...o.concurrent]))),
+        details: [],
+      };
     const label = (t: string) => (runs.length > 2 ? `${t} vs ${base}: ` : '');
     return {
       aspect,

@@ -45,9 +45,15 @@ export interface CompareReport {
 }
 
 /** Assembles the report and its two verdicts. */
-export function buildCompareReport(o: Omit<CompareReport, 'schema' | 'same' | 'passed' | 'conformanceDifferences' | 'faultInducedDifferences'>): CompareReport {
+export function buildCompareReport(
+  o: Omit<CompareReport, 'schema' | 'same' | 'passed' | 'conformanceDifferences' | 'faultInducedDifferences'>,
+): CompareReport {
   const differing = (cause: 'fault-induced' | 'conformance') =>
-    o.scenarios.flatMap((s) => s.aspects.filter((a) => !a.same && (a.cause ?? 'conformance') === cause).map((a) => `${s.scenario}#seed=${s.seed}/${a.aspect}`));
+    o.scenarios.flatMap((s) =>
+      s.aspects
+        .filter((a) => !a.same && (a.cause ?? 'conformance') === cause)
+        .map((a) => `${s.scenario}#seed=${s.seed}/${a.aspect}`),
+    );
   return {
     schema: 'kconform.compare/v1',
     ...o,
@@ -68,7 +74,13 @@ export function renderCompareTable(report: CompareReport): string {
   const notes: string[][] = [];
   for (const s of report.scenarios) {
     for (const a of s.aspects) {
-      rows.push([s.scenario, String(s.seed), a.aspect, a.same ? 'same' : a.cause ? `DIFFERS (${a.cause})` : 'DIFFERS', clip(a.summary)]);
+      rows.push([
+        s.scenario,
+        String(s.seed),
+        a.aspect,
+        a.same ? 'same' : a.cause ? `DIFFERS (${a.cause})` : 'DIFFERS',
+        clip(a.summary),
+      ]);
       notes.push([]);
       if (!a.same) for (const d of a.details) notes[notes.length - 1]!.push(clip(d));
     }
@@ -84,7 +96,9 @@ export function renderCompareTable(report: CompareReport): string {
   out.push('');
   if (report.faultInducedDifferences.length) {
     out.push(`fault-induced (only in or right after a fault window): ${report.faultInducedDifferences.join(', ')}`);
-    out.push(`conformance (on a healthy cluster or in the final state): ${report.conformanceDifferences.join(', ') || 'none'}`);
+    out.push(
+      `conformance (on a healthy cluster or in the final state): ${report.conformanceDifferences.join(', ') || 'none'}`,
+    );
     out.push('');
   }
   for (const s of report.scenarios) {
@@ -101,7 +115,12 @@ export function compareJUnitCases(report: CompareReport): JUnitCase[] {
   return report.scenarios.flatMap((s) => {
     const suite = `compare ${s.scenario}#seed=${s.seed}`;
     return [
-      ...s.aspects.map((a) => ({ suite, name: a.aspect, failure: a.same ? undefined : a.cause ? `${a.cause}: ${a.summary}` : a.summary, details: a.same ? undefined : a.details.join('\n') })),
+      ...s.aspects.map((a) => ({
+        suite,
+        name: a.aspect,
+        failure: a.same ? undefined : a.cause ? `${a.cause}: ${a.summary}` : a.summary,
+        details: a.same ? undefined : a.details.join('\n'),
+      })),
       ...s.runs.map((r) => ({
         suite,
         name: `checks on ${r.target}`,

@@ -10,13 +10,21 @@ describe('normalize', () => {
   it('names a topic by its scenario name: the run-scoped suffix an external target gets is dropped', () => {
     const runId = '1-external-127.0.0.1-19301';
     expect(withoutRunId('mmr-1-external-127.0.0.1-19301', runId)).toBe('mmr');
-    expect(normalizeRecord({ topic: `mmr-${runId}`, partition: 0, offset: 3 }, runId).topic).toBe(normalizeRecord({ topic: 'mmr', partition: 0, offset: 3 }, '0-reference').topic);
-    expect(normalizeError(`UNKNOWN_TOPIC_OR_PARTITION on mmr-${runId}[0]`, runId)).toBe(normalizeError('UNKNOWN_TOPIC_OR_PARTITION on mmr[0]', '0-reference'));
+    expect(normalizeRecord({ topic: `mmr-${runId}`, partition: 0, offset: 3 }, runId).topic).toBe(
+      normalizeRecord({ topic: 'mmr', partition: 0, offset: 3 }, '0-reference').topic,
+    );
+    expect(normalizeError(`UNKNOWN_TOPIC_OR_PARTITION on mmr-${runId}[0]`, runId)).toBe(
+      normalizeError('UNKNOWN_TOPIC_OR_PARTITION on mmr[0]', '0-reference'),
+    );
   });
 
   it('takes addresses and durations out of error messages', () => {
-    expect(normalizeError('Connection error: connect ECONNREFUSED 127.0.0.1:43041', 'x-run')).toBe('Connection error: connect ECONNREFUSED <addr>');
-    expect(normalizeError('broker [::1]:9092 timed out after 1500ms', 'x-run')).toBe('broker <addr> timed out after <n> ms');
+    expect(normalizeError('Connection error: connect ECONNREFUSED 127.0.0.1:43041', 'x-run')).toBe(
+      'Connection error: connect ECONNREFUSED <addr>',
+    );
+    expect(normalizeError('broker [::1]:9092 timed out after 1500ms', 'x-run')).toBe(
+      'broker <addr> timed out after <n> ms',
+    );
     expect(normalizeError('localhost:9092 gone; 30 seconds', 'x-run')).toBe('<addr> gone; <n> seconds');
     expect(normalizeError('NOT_LEADER_OR_FOLLOWER (6)', 'x-run')).toBe('NOT_LEADER_OR_FOLLOWER (6)');
   });
@@ -30,8 +38,17 @@ describe('normalize', () => {
   });
 
   it('normalizes a history record, tolerating missing fields', () => {
-    const r = normalizeRecord({ topic: 'mmr-run-9', partition: 0, offset: 4, key: 'k', value: '{"run":"run-9","seq":4}' }, 'run-9');
-    expect(r).toEqual({ id: JSON.stringify(['k', '{"run":"<run>","seq":4}']), label: 'seq 4', topic: 'mmr', partition: 0, offset: 4 });
+    const r = normalizeRecord(
+      { topic: 'mmr-run-9', partition: 0, offset: 4, key: 'k', value: '{"run":"run-9","seq":4}' },
+      'run-9',
+    );
+    expect(r).toEqual({
+      id: JSON.stringify(['k', '{"run":"<run>","seq":4}']),
+      label: 'seq 4',
+      topic: 'mmr',
+      partition: 0,
+      offset: 4,
+    });
     expect(normalizeRecord(undefined, 'run-9')).toMatchObject({ topic: '?', partition: -1, offset: -1 });
   });
 });

@@ -45,7 +45,8 @@ export function recordLabel(value: string | null): string {
   if (value.startsWith('{')) {
     try {
       const parsed = JSON.parse(value) as { seq?: unknown; producer?: unknown };
-      if (typeof parsed.seq === 'number') return typeof parsed.producer === 'string' ? `${parsed.producer} seq ${parsed.seq}` : `seq ${parsed.seq}`;
+      if (typeof parsed.seq === 'number')
+        return typeof parsed.producer === 'string' ? `${parsed.producer} seq ${parsed.seq}` : `seq ${parsed.seq}`;
     } catch {
       // not JSON after all: fall through to the prefix
     }

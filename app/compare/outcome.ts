@@ -11,7 +11,10 @@ export const mark = (v: Validity) => (v === true ? 'PASS' : v === false ? 'FAIL'
 
 /** The checkers that found an anomaly, sorted. */
 export function failingChecks(checks: readonly Pick<CheckResult, 'checker' | 'valid'>[]): string[] {
-  return checks.filter((c) => c.valid === false).map((c) => c.checker).sort();
+  return checks
+    .filter((c) => c.valid === false)
+    .map((c) => c.checker)
+    .sort();
 }
 
 /** How a replay's outcome relates to the original's. */
@@ -30,10 +33,19 @@ const list = (names: string[]) => (names.length ? names.join(', ') : 'none');
  * Compares a replay with the stored original outcome (`undefined`: the original never wrote
  * results.json; a string: why it cannot be read).
  */
-export function matchOutcome(original: StoredOutcome | string | undefined, replay: { valid: Validity; checks: readonly Pick<CheckResult, 'checker' | 'valid'>[] }): OutcomeMatch {
+export function matchOutcome(
+  original: StoredOutcome | string | undefined,
+  replay: { valid: Validity; checks: readonly Pick<CheckResult, 'checker' | 'valid'>[] },
+): OutcomeMatch {
   const replayFailing = failingChecks(replay.checks);
-  if (original === undefined) return { matches: undefined, summary: 'the original run has no results.json (it did not finish): nothing to compare with', replayFailing };
-  if (typeof original === 'string') return { matches: undefined, summary: `cannot compare with the original: ${original}`, replayFailing };
+  if (original === undefined)
+    return {
+      matches: undefined,
+      summary: 'the original run has no results.json (it did not finish): nothing to compare with',
+      replayFailing,
+    };
+  if (typeof original === 'string')
+    return { matches: undefined, summary: `cannot compare with the original: ${original}`, replayFailing };
   const originalFailing = failingChecks(original.checks);
   const same = original.valid === replay.valid && originalFailing.join() === replayFailing.join();
   const summary = same

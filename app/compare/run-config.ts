@@ -35,10 +35,12 @@ export interface KnownNames {
   bugs: readonly BugName[];
 }
 
-const isInt = (v: unknown, min: number, max: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+const isInt = (v: unknown, min: number, max: number): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
 
 function stringList(v: unknown, field: string): string[] {
-  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw new Error(`'${field}' must be a list of names`);
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string'))
+    throw new Error(`'${field}' must be a list of names`);
   return v as string[];
 }
 
@@ -51,7 +53,8 @@ export function parseRunConfig(raw: unknown, known: KnownNames): RunConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('expected a JSON object');
   const c = raw as Record<string, unknown>;
   if (typeof c.scenario !== 'string') throw new Error("'scenario' is missing");
-  if (!known.scenarios.includes(c.scenario)) throw new Error(`unknown scenario '${c.scenario}'; this kconform knows ${known.scenarios.join(', ')}`);
+  if (!known.scenarios.includes(c.scenario))
+    throw new Error(`unknown scenario '${c.scenario}'; this kconform knows ${known.scenarios.join(', ')}`);
   if (typeof c.target !== 'string') throw new Error("'target' is missing");
   let spec: TargetSpec;
   try {
@@ -71,13 +74,33 @@ export function parseRunConfig(raw: unknown, known: KnownNames): RunConfig {
   const badBug = names.find((b) => !isKnownBug(b));
   if (badBug) throw new Error(`unknown bug '${badBug}'; known: ${known.bugs.join(', ')}`);
   const bugs = names.filter(isKnownBug);
-  if (bugs.length && !kindOf(spec).capabilities.knownBugs) throw new Error(`bugs exist only in the ${kindsWith('knownBugs').map((k) => k.name).join(', ')} target`);
+  if (bugs.length && !kindOf(spec).capabilities.knownBugs)
+    throw new Error(
+      `bugs exist only in the ${kindsWith('knownBugs')
+        .map((k) => k.name)
+        .join(', ')} target`,
+    );
   let nodeControl: NodeCommands | undefined;
   if (c.nodeControl !== undefined) {
-    if (!kindOf(spec).capabilities.nodeControl) throw new Error(`'nodeControl' exists only for ${kindsWith('nodeControl').map((k) => `${k.name}@`).join(', ')} targets`);
+    if (!kindOf(spec).capabilities.nodeControl)
+      throw new Error(
+        `'nodeControl' exists only for ${kindsWith('nodeControl')
+          .map((k) => `${k.name}@`)
+          .join(', ')} targets`,
+      );
     nodeControl = nodeControlFromJson(c.nodeControl, "'nodeControl'");
   }
-  return { scenario: c.scenario, target: c.target, spec, brokers, seed: c.seed, records: c.records, faults: faults as FaultFamily[], bugs, ...(nodeControl ? { nodeControl } : {}) };
+  return {
+    scenario: c.scenario,
+    target: c.target,
+    spec,
+    brokers,
+    seed: c.seed,
+    records: c.records,
+    faults: faults as FaultFamily[],
+    bugs,
+    ...(nodeControl ? { nodeControl } : {}),
+  };
 }
 
 /** Reads and validates RUN_DIR/config.json; the Error message names the file. */
@@ -87,7 +110,9 @@ export function readRunConfig(runDir: string, known: KnownNames): RunConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    throw new Error(
+      `cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+    );
   }
   let raw: unknown;
   try {
@@ -119,8 +144,13 @@ export function readStoredOutcome(runDir: string): StoredOutcome | string | unde
   try {
     const r = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
     if (r.schema !== 'kconform.results/v1') return `${path}: unknown schema ${JSON.stringify(r.schema)}`;
-    if (!Array.isArray(r.checks) || !r.checks.every((c) => typeof c?.checker === 'string')) return `${path}: no list of checks`;
-    return { valid: r.valid as Validity, checks: r.checks as StoredOutcome['checks'], error: typeof r.error === 'string' ? r.error : undefined };
+    if (!Array.isArray(r.checks) || !r.checks.every((c) => typeof c?.checker === 'string'))
+      return `${path}: no list of checks`;
+    return {
+      valid: r.valid as Validity,
+      checks: r.checks as StoredOutcome['checks'],
+      error: typeof r.error === 'string' ? r.error : undefined,
+    };
   } catch (err) {
     return `${path}: ${(err as Error).message}`;
   }

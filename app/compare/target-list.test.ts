@@ -11,7 +11,10 @@ describe('parseTargetList', () => {
 
   it('numbers a spec listed twice so the diff can tell them apart', () => {
     expect(parseTargetList('reference,reference').map((x) => x.label)).toEqual(['reference#1', 'reference#2']);
-    expect(parseTargetList('external@[::1]:9092,reference').map((x) => x.dirName)).toEqual(['0-external-1-9092', '1-reference']);
+    expect(parseTargetList('external@[::1]:9092,reference').map((x) => x.dirName)).toEqual([
+      '0-external-1-9092',
+      '1-reference',
+    ]);
   });
 
   it('needs two good specs', () => {

@@ -113,7 +113,14 @@ export class BrokerSide {
     const timeoutMs = req.timeoutMs ?? this.defaultTimeoutMs;
     try {
       const client = await this.connection();
-      return { kind: 'answer', body: await client.sendRaw(req.frame, { correlationId: req.correlationId, apiKey: req.decodeAs.apiKey, apiVersion: req.decodeAs.version }, timeoutMs) };
+      return {
+        kind: 'answer',
+        body: await client.sendRaw(
+          req.frame,
+          { correlationId: req.correlationId, apiKey: req.decodeAs.apiKey, apiVersion: req.decodeAs.version },
+          timeoutMs,
+        ),
+      };
     } catch (err) {
       return this.failure(err, timeoutMs);
     }

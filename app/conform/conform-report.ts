@@ -98,20 +98,33 @@ export function renderConformTable(report: ConformReport, diffsPerCell = 3): str
       const r = rows[i]!;
       let j = i;
       // merge versions with the same verdict and nothing to show
-      if (r.verdict !== 'differs') while (j + 1 < rows.length && rows[j + 1]!.verdict === r.verdict && rows[j + 1]!.unsupportedBy === r.unsupportedBy) j++;
+      if (r.verdict !== 'differs')
+        while (
+          j + 1 < rows.length &&
+          rows[j + 1]!.verdict === r.verdict &&
+          rows[j + 1]!.unsupportedBy === r.unsupportedBy
+        )
+          j++;
       const versions = j > i ? `v${r.version}-${rows[j]!.version}` : `v${r.version}`;
       const cases = rows.slice(i, j + 1).reduce((n, x) => n + x.cases, 0);
-      lines.push(`${`${r.apiName} (${key})`.padEnd(width)}  ${versions.padEnd(9)}  ${String(cases).padStart(6)}  ${verdictLabel(r)}${r.verdict === 'differs' ? ` in ${r.differing} of ${r.cases} cases` : ''}`);
+      lines.push(
+        `${`${r.apiName} (${key})`.padEnd(width)}  ${versions.padEnd(9)}  ${String(cases).padStart(6)}  ${verdictLabel(r)}${r.verdict === 'differs' ? ` in ${r.differing} of ${r.cases} cases` : ''}`,
+      );
       if (r.verdict === 'differs' && !r.knownOnly) {
         for (const d of (r.diff ?? []).filter((x) => !x.known).slice(0, diffsPerCell)) {
-          lines.push(`${' '.repeat(width + 4)}${d.case}: ${d.path || '(answer)'}: ${show(d.target)} (${report.target}) vs ${show(d.against)} (${report.against})`);
+          lines.push(
+            `${' '.repeat(width + 4)}${d.case}: ${d.path || '(answer)'}: ${show(d.target)} (${report.target}) vs ${show(d.against)} (${report.against})`,
+          );
         }
       }
       i = j + 1;
     }
   }
   const s = report.summary;
-  lines.push('', `cells: ${s.same} same, ${s.differs} differ, ${s.differsKnown} differ only in known ways, ${s.unsupported} unsupported; ${s.cases} cases`);
+  lines.push(
+    '',
+    `cells: ${s.same} same, ${s.differs} differ, ${s.differsKnown} differ only in known ways, ${s.unsupported} unsupported; ${s.cases} cases`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -124,7 +137,12 @@ export function conformJUnitCases(report: ConformReport): JUnitCase[] {
     else if (r.verdict === 'differs' && !r.knownOnly) {
       const diffs = (r.diff ?? []).filter((d) => !d.known);
       c.failure = `${r.differing} of ${r.cases} cases differ`;
-      c.details = diffs.map((d) => `${d.case}: ${d.path || '(answer)'}: ${JSON.stringify(d.target)} (${report.target}) vs ${JSON.stringify(d.against)} (${report.against})`).join('\n');
+      c.details = diffs
+        .map(
+          (d) =>
+            `${d.case}: ${d.path || '(answer)'}: ${JSON.stringify(d.target)} (${report.target}) vs ${JSON.stringify(d.against)} (${report.against})`,
+        )
+        .join('\n');
     }
     return c;
   });

@@ -17,17 +17,27 @@ describe('diffValues', () => {
   });
 
   it('reports an element or field only one side has as absent on the other', () => {
-    expect(diffValues({ topics: [{ name: 'a' }, { name: 'b' }] }, { topics: [{ name: 'a' }] })).toEqual([{ path: 'topics[1]', target: { name: 'b' }, against: ABSENT }]);
+    expect(diffValues({ topics: [{ name: 'a' }, { name: 'b' }] }, { topics: [{ name: 'a' }] })).toEqual([
+      { path: 'topics[1]', target: { name: 'b' }, against: ABSENT },
+    ]);
     expect(diffValues({ x: 1 }, { x: 1, y: 2 })).toEqual([{ path: 'y', target: ABSENT, against: 2 }]);
   });
 
   it('compares a closed connection with an answer at the root', () => {
-    expect(diffValues('<connection closed>', { errorCode: 0 })).toEqual([{ path: '', target: '<connection closed>', against: { errorCode: 0 } }]);
+    expect(diffValues('<connection closed>', { errorCode: 0 })).toEqual([
+      { path: '', target: '<connection closed>', against: { errorCode: 0 } },
+    ]);
   });
 
   it('stops at the limit and shortens big subtrees', () => {
     const many = Array.from({ length: 50 }, (_, i) => i);
-    expect(diffValues(many, many.map((x) => x + 1), 5)).toHaveLength(5);
+    expect(
+      diffValues(
+        many,
+        many.map((x) => x + 1),
+        5,
+      ),
+    ).toHaveLength(5);
     const [d] = diffValues({ big: 'x'.repeat(10) }, { big: { long: 'y'.repeat(1000) } });
     expect(String(d!.against)).toMatch(/\.\.\.$/);
   });

@@ -48,7 +48,14 @@ export function diffValues(target: unknown, against: unknown, limit = 20, path =
       return;
     }
     if (a === b) return;
-    if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null && JSON.stringify(a) === JSON.stringify(b)) return;
+    if (
+      typeof a === 'object' &&
+      a !== null &&
+      typeof b === 'object' &&
+      b !== null &&
+      JSON.stringify(a) === JSON.stringify(b)
+    )
+      return;
     out.push({ path: p, target: preview(a), against: preview(b) });
   };
   visit(target, against, path);

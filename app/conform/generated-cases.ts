@@ -70,7 +70,8 @@ export function steer(schema: MessageSchema, version: number, msg: Obj, next: ()
       if (f.type === 'struct' && v) v = struct(f.struct!, v as Obj);
       else if (f.type === '[]struct' && Array.isArray(v)) v = v.map((e) => struct(f.struct!, e as Obj));
       const steered = field(name, f, v, topic);
-      if (steered !== KEEP) v = steered === null && !inRange(f.nullableVersions, version) ? defaultValue(schema, f) : steered;
+      if (steered !== KEEP)
+        v = steered === null && !inRange(f.nullableVersions, version) ? defaultValue(schema, f) : steered;
       out[f.prop] = v;
     }
     return out;
@@ -79,16 +80,30 @@ export function steer(schema: MessageSchema, version: number, msg: Obj, next: ()
     const p = f.prop;
     const int64 = f.type === 'int64';
     const num = (xs: number[]) => (int64 ? BigInt(pick(xs)) : pick(xs));
-    const isTopicName = p === 'topic' || p === 'topicName' || (p === 'name' && /Topic/.test(structName) && !/Config/.test(structName));
+    const isTopicName =
+      p === 'topic' || p === 'topicName' || (p === 'name' && /Topic/.test(structName) && !/Config/.test(structName));
     if (isTopicName && f.type === 'string') return topic;
     if (p === 'topicId' && f.type === 'uuid') return topic ? topicIdOf(topic) : NULL_UUID;
     if (p === 'topicNames' && Array.isArray(v)) return v.map(() => pick(pools.topics));
-    if ((p === 'partition' || p === 'partitionIndex' || (p === 'index' && /Partition/.test(structName))) && f.type === 'int32') return pick([0, 0, 0, 1, 2, 7, -1]);
-    if ((p === 'partitionIndexes' || p === 'partitions') && f.type === '[]int32' && Array.isArray(v)) return v.map(() => pick([0, 1, 2, 7]));
+    if (
+      (p === 'partition' || p === 'partitionIndex' || (p === 'index' && /Partition/.test(structName))) &&
+      f.type === 'int32'
+    )
+      return pick([0, 0, 0, 1, 2, 7, -1]);
+    if ((p === 'partitionIndexes' || p === 'partitions') && f.type === '[]int32' && Array.isArray(v))
+      return v.map(() => pick([0, 1, 2, 7]));
     if (p === 'timestamp' && int64) return BigInt(pick([-1, -2, -3, -4, 0, T0 + 1500, T0 + 1_000_000_000]));
-    if ((p === 'fetchOffset' || p === 'offset' || p === 'committedOffset') && int64) return num([0, 0, 1, 2, 3, 5, 1000, -1]);
+    if ((p === 'fetchOffset' || p === 'offset' || p === 'committedOffset') && int64)
+      return num([0, 0, 1, 2, 3, 5, 1000, -1]);
     if (p === 'logStartOffset' && int64) return -1n;
-    if (p === 'highWatermark' || p === 'replicaState' || p === 'replicaEpoch' || p === 'replicaDirectoryId' || p === 'lastFetchedEpoch') return defaultValue(schema, f);
+    if (
+      p === 'highWatermark' ||
+      p === 'replicaState' ||
+      p === 'replicaEpoch' ||
+      p === 'replicaDirectoryId' ||
+      p === 'lastFetchedEpoch'
+    )
+      return defaultValue(schema, f);
     if (p === 'replicaId' && f.type === 'int32') return -1;
     if (p === 'clusterId') return null;
     if (p === 'rackId') return '';
@@ -114,7 +129,8 @@ export function steer(schema: MessageSchema, version: number, msg: Obj, next: ()
     if (/timeout/i.test(p) && f.type === 'int32') return pick([1000, 5000]);
     if (p === 'retentionTimeMs') return -1n;
     if (p === 'groupId' || p === 'key') return pick(pools.groups);
-    if ((p === 'groups' || p === 'groupsNames' || p === 'coordinatorKeys') && f.type === '[]string' && Array.isArray(v)) return v.map(() => pick(pools.groups));
+    if ((p === 'groups' || p === 'groupsNames' || p === 'coordinatorKeys') && f.type === '[]string' && Array.isArray(v))
+      return v.map(() => pick(pools.groups));
     if (p === 'memberId' || p === 'leader') return pick(pools.members);
     if (p === 'groupInstanceId') return null;
     if (p === 'protocolType') return pick(['consumer', 'consumer', '']);
@@ -159,13 +175,22 @@ export function generatedCases(opts: GeneratedCaseOptions): ConformCase[] {
   if (!d || count <= 0) return [];
   const schema = messageSchema(d.name);
   const cellSeed = (opts.seed * 31 + apiKey * 1009 + version * 7919) | 0;
-  const samples = fc.sample(messageArbitrary(schema, version, { maxArray: 2, maxString: 8, maxBytes: 16, unknownTaggedFields: false }), { seed: cellSeed, numRuns: count });
+  const samples = fc.sample(
+    messageArbitrary(schema, version, { maxArray: 2, maxString: 8, maxBytes: 16, unknownTaggedFields: false }),
+    { seed: cellSeed, numRuns: count },
+  );
   const pools = poolsFor(apiKey, version, opts.world);
   const next = rng(cellSeed ^ 0x5bd1e995);
   return samples.map((raw, i) => {
     const body = steer(schema, version, raw, next, pools);
     const noResponse = apiKey === 0 && body.acks === 0;
     const settle = TOPIC_MUTATING.has(apiKey);
-    return { name: `generated #${i}`, apiKey, version, source: 'generated' as const, steps: [{ apiKey, version, body, noResponse, settle }] };
+    return {
+      name: `generated #${i}`,
+      apiKey,
+      version,
+      source: 'generated' as const,
+      steps: [{ apiKey, version, body, noResponse, settle }],
+    };
   });
 }

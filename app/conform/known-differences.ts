@@ -22,29 +22,34 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
   {
     apiKey: 2,
     caseName: /^(latest tiered|timestamp -6)$/,
-    reason: 'SKIPPED_FEATURES "tiered storage": no remote log, ListOffsets timestamps -5 (latest tiered, v9+) and -6 (earliest pending upload, v11+) answer UNSUPPORTED_VERSION (Kafka: offsets from its tiered-storage state)',
+    reason:
+      'SKIPPED_FEATURES "tiered storage": no remote log, ListOffsets timestamps -5 (latest tiered, v9+) and -6 (earliest pending upload, v11+) answer UNSUPPORTED_VERSION (Kafka: offsets from its tiered-storage state)',
   },
   {
     apiKey: 1,
     caseName: /^new fetch session/,
     path: /sessionId$/,
-    reason: 'SKIPPED_FEATURES "fetch sessions" (KIP-227): the reference broker never creates one and answers session id 0 (Kafka: a random id)',
+    reason:
+      'SKIPPED_FEATURES "fetch sessions" (KIP-227): the reference broker never creates one and answers session id 0 (Kafka: a random id)',
   },
   {
     apiKey: 22,
     // only a valid transactional request: empty ids and timeouts out of range are refused as Kafka refuses them
     caseName: /^transactional producer$/,
-    reason: 'SKIPPED_FEATURES "transactions": no transaction coordinator, a valid transactional InitProducerId answers COORDINATOR_NOT_AVAILABLE (Kafka: a producer id from its transaction coordinator)',
+    reason:
+      'SKIPPED_FEATURES "transactions": no transaction coordinator, a valid transactional InitProducerId answers COORDINATOR_NOT_AVAILABLE (Kafka: a producer id from its transaction coordinator)',
   },
   {
     apiKey: 10,
     caseName: /^transaction coordinator$/,
-    reason: 'SKIPPED_FEATURES "transactions": FindCoordinator for a transaction coordinator answers COORDINATOR_NOT_AVAILABLE (Kafka: the leader of the transactional id\'s __transaction_state partition)',
+    reason:
+      'SKIPPED_FEATURES "transactions": FindCoordinator for a transaction coordinator answers COORDINATOR_NOT_AVAILABLE (Kafka: the leader of the transactional id\'s __transaction_state partition)',
   },
   {
     apiKey: 0,
     caseName: /^null records$/,
-    reason: 'Kafka 4.4.0 never answers a Produce whose records are null (its handler fails on them): no specified answer to compare with',
+    reason:
+      'Kafka 4.4.0 never answers a Produce whose records are null (its handler fails on them): no specified answer to compare with',
   },
   {
     apiKey: 0,
@@ -52,16 +57,30 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     // whole-answer difference is listed, so any field difference of a generated case still fails
     caseName: /^generated #\d+$/,
     path: /^$/,
-    reason: 'Kafka 4.4.0 never answers a Produce with null records in any partition (its handler fails on them, the connection stays open without an answer): generated requests with null records have no specified answer to compare with',
+    reason:
+      'Kafka 4.4.0 never answers a Produce with null records in any partition (its handler fails on them, the connection stays open without an answer): generated requests with null records have no specified answer to compare with',
   },
   {
     apiKey: 1,
     caseName: /^isolation level 5$/,
-    reason: 'Kafka 4.4.0 answers an unknown isolation level with UNKNOWN_SERVER_ERROR (an internal failure), not a specified error',
+    reason:
+      'Kafka 4.4.0 answers an unknown isolation level with UNKNOWN_SERVER_ERROR (an internal failure), not a specified error',
   },
 ];
 
 /** The known difference that explains a diff at `path` of case `caseName`, if any. */
-export function knownDifference(apiKey: number, version: number, caseName: string, path: string, list: readonly KnownDifference[] = KNOWN_DIFFERENCES): KnownDifference | undefined {
-  return list.find((k) => k.apiKey === apiKey && (!k.versions || (version >= k.versions[0] && version <= k.versions[1])) && k.caseName.test(caseName) && (!k.path || k.path.test(path)));
+export function knownDifference(
+  apiKey: number,
+  version: number,
+  caseName: string,
+  path: string,
+  list: readonly KnownDifference[] = KNOWN_DIFFERENCES,
+): KnownDifference | undefined {
+  return list.find(
+    (k) =>
+      k.apiKey === apiKey &&
+      (!k.versions || (version >= k.versions[0] && version <= k.versions[1])) &&
+      k.caseName.test(caseName) &&
+      (!k.path || k.path.test(path)),
+  );
 }

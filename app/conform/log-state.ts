@@ -39,16 +39,29 @@ async function readSide(pair: Pair, side: 0 | 1, world: World): Promise<unknown>
   const s = pair.sides[side];
   const vList = pair.common(2);
   const vFetch = pair.common(1);
-  if (vList === undefined || vFetch === undefined) return '<log state unreadable: ListOffsets or Fetch not served by both>';
+  if (vList === undefined || vFetch === undefined)
+    return '<log state unreadable: ListOffsets or Fetch not served by both>';
   const topics = partitionsOf(world);
   const starts = new Map<string, bigint>();
   const listed = await s.send({
     apiKey: 2,
     version: vList,
-    body: request('ListOffsets', { replicaId: -1, isolationLevel: 0, timeoutMs: 5000, topics: topics.map((t) => ({ name: t.topic, partitions: t.partitions.map((p) => ({ partitionIndex: p, currentLeaderEpoch: -1, timestamp: -2n })) })) }),
+    body: request('ListOffsets', {
+      replicaId: -1,
+      isolationLevel: 0,
+      timeoutMs: 5000,
+      topics: topics.map((t) => ({
+        name: t.topic,
+        partitions: t.partitions.map((p) => ({ partitionIndex: p, currentLeaderEpoch: -1, timestamp: -2n })),
+      })),
+    }),
   });
   if (listed.kind === 'answer') {
-    for (const t of (listed.body as { topics: { name: string; partitions: { partitionIndex: number; errorCode: number; offset: bigint }[] }[] }).topics ?? [])
+    for (const t of (
+      listed.body as {
+        topics: { name: string; partitions: { partitionIndex: number; errorCode: number; offset: bigint }[] }[];
+      }
+    ).topics ?? [])
       for (const p of t.partitions) if (p.errorCode === 0) starts.set(`${t.name}[${p.partitionIndex}]`, p.offset);
   }
   const fetched = await s.send({
@@ -67,7 +80,14 @@ async function readSide(pair: Pair, side: 0 | 1, world: World): Promise<unknown>
       topics: topics.map((t) => ({
         topic: t.topic,
         topicId: topicIdOf(t.topic),
-        partitions: t.partitions.map((p) => ({ partition: p, currentLeaderEpoch: -1, fetchOffset: starts.get(`${t.topic}[${p}]`) ?? 0n, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 4 << 20 })),
+        partitions: t.partitions.map((p) => ({
+          partition: p,
+          currentLeaderEpoch: -1,
+          fetchOffset: starts.get(`${t.topic}[${p}]`) ?? 0n,
+          lastFetchedEpoch: -1,
+          logStartOffset: -1n,
+          partitionMaxBytes: 4 << 20,
+        })),
       })),
       forgottenTopicsData: [],
       rackId: '',

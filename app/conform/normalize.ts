@@ -40,10 +40,31 @@ export interface NormalizeContext {
 const DAY_MS = 86_400_000;
 
 const NODE_ID_KEYS = new Set(['nodeId', 'leaderId', 'controllerId', 'brokerId', 'coordinatorId']);
-const NODE_LIST_KEYS = new Set(['replicaNodes', 'isrNodes', 'offlineReplicas', 'eligibleLeaderReplicas', 'lastKnownElr', 'replicas', 'isr']);
+const NODE_LIST_KEYS = new Set([
+  'replicaNodes',
+  'isrNodes',
+  'offlineReplicas',
+  'eligibleLeaderReplicas',
+  'lastKnownElr',
+  'replicas',
+  'isr',
+]);
 const MEMBER_KEYS = new Set(['memberId', 'leader']);
 /** Keys by which list elements are sorted, in order of preference (the first one an element has). */
-const SORT_KEYS = ['apiKey', 'name', 'topic', 'topicName', 'topicId', 'groupId', 'partitionIndex', 'partition', 'index', 'nodeId', 'memberId', 'key'];
+const SORT_KEYS = [
+  'apiKey',
+  'name',
+  'topic',
+  'topicName',
+  'topicId',
+  'groupId',
+  'partitionIndex',
+  'partition',
+  'index',
+  'nodeId',
+  'memberId',
+  'key',
+];
 
 /** Outcomes that are not answers, as the strings diffs show. */
 export function outcomeLabel(o: Outcome): string {
@@ -96,7 +117,14 @@ function apiSpecific(apiKey: number, body: unknown, ctx: NormalizeContext, info:
       // Which APIs and features each broker has is what the matrix's unsupported cells show;
       // here only whether the request was understood counts.
       const rest: Record<string, unknown> = { ...body };
-      for (const k of ['apiKeys', 'supportedFeatures', 'finalizedFeatures', 'finalizedFeaturesEpoch', 'zkMigrationReady']) delete rest[k];
+      for (const k of [
+        'apiKeys',
+        'supportedFeatures',
+        'finalizedFeatures',
+        'finalizedFeaturesEpoch',
+        'zkMigrationReady',
+      ])
+        delete rest[k];
       info.apiKeys = `${Array.isArray(body.apiKeys) ? body.apiKeys.length : 0} APIs advertised`;
       return rest;
     }
@@ -111,8 +139,11 @@ function apiSpecific(apiKey: number, body: unknown, ctx: NormalizeContext, info:
     }
     case 16: {
       if (!Array.isArray(body.groups)) return body;
-      const own = body.groups.filter((g) => !isPlainObject(g) || typeof g.groupId !== 'string' || ctx.ownGroup(g.groupId));
-      if (own.length !== body.groups.length) info.groups = `${body.groups.length - own.length} groups not made by this run left out`;
+      const own = body.groups.filter(
+        (g) => !isPlainObject(g) || typeof g.groupId !== 'string' || ctx.ownGroup(g.groupId),
+      );
+      if (own.length !== body.groups.length)
+        info.groups = `${body.groups.length - own.length} groups not made by this run left out`;
       return { ...body, groups: own };
     }
     default:
@@ -148,7 +179,8 @@ function walk(v: unknown, path: string, ctx: NormalizeContext, info: Record<stri
   for (const [k, x] of Object.entries(v)) {
     const p = join(path, k);
     if (k === '_unknownTaggedFields') {
-      if (Array.isArray(x) && x.length) out[k] = x.map((t: { tag: number; data: Buffer }) => `${t.tag}:${t.data.toString('hex')}`);
+      if (Array.isArray(x) && x.length)
+        out[k] = x.map((t: { tag: number; data: Buffer }) => `${t.tag}:${t.data.toString('hex')}`);
       continue;
     }
     if (k === 'throttleTimeMs') continue;
@@ -161,15 +193,24 @@ function walk(v: unknown, path: string, ctx: NormalizeContext, info: Record<stri
   return out;
 }
 
-function normalizeField(k: string, x: unknown, p: string, ctx: NormalizeContext, info: Record<string, string>): unknown {
+function normalizeField(
+  k: string,
+  x: unknown,
+  p: string,
+  ctx: NormalizeContext,
+  info: Record<string, string>,
+): unknown {
   const ids = ctx.ids;
-  if ((k === 'errorCode' || k.endsWith('ErrorCode')) && typeof x === 'number') return x === 0 ? 0 : `${x} ${errorName(x)}`;
+  if ((k === 'errorCode' || k.endsWith('ErrorCode')) && typeof x === 'number')
+    return x === 0 ? 0 : `${x} ${errorName(x)}`;
   if ((k === 'host' || k === 'clientHost') && typeof x === 'string') return x ? '<host>' : x;
   if (k === 'port' && typeof x === 'number') return '<port>';
   if (k === 'clusterId' && typeof x === 'string') return '<cluster>';
   if (NODE_ID_KEYS.has(k) && typeof x === 'number') return x >= 0 ? ids.placeholder('node', x) : x;
-  if (NODE_LIST_KEYS.has(k) && Array.isArray(x)) return x.map((n) => (typeof n === 'number' && n >= 0 ? ids.placeholder('node', n) : n));
-  if (k === 'topicId' && typeof x === 'string') return x === '00000000-0000-0000-0000-000000000000' ? x : ids.placeholder('topic-id', x);
+  if (NODE_LIST_KEYS.has(k) && Array.isArray(x))
+    return x.map((n) => (typeof n === 'number' && n >= 0 ? ids.placeholder('node', n) : n));
+  if (k === 'topicId' && typeof x === 'string')
+    return x === '00000000-0000-0000-0000-000000000000' ? x : ids.placeholder('topic-id', x);
   if (MEMBER_KEYS.has(k) && typeof x === 'string') return x ? ids.placeholder('member', x) : x;
   if (k === 'producerId' && typeof x === 'bigint') return x >= 0n ? ids.placeholder('pid', x) : x.toString();
   if (k === 'sessionId' && typeof x === 'number') return x !== 0 ? '<session>' : 0;
@@ -214,9 +255,17 @@ function normalizeRecords(buf: Buffer, ctx: NormalizeContext): unknown {
       maxTimestamp: Math.abs(b.maxTimestamp - (ctx.now ?? Date.now())) < DAY_MS ? '<now>' : b.maxTimestamp,
       records: b.records.map((r) => ({
         offset: b.baseOffset + r.offsetDelta,
-        timestamp: Math.abs(b.baseTimestamp + r.timestampDelta - (ctx.now ?? Date.now())) < DAY_MS ? '<now>' : b.baseTimestamp + r.timestampDelta,
+        timestamp:
+          Math.abs(b.baseTimestamp + r.timestampDelta - (ctx.now ?? Date.now())) < DAY_MS
+            ? '<now>'
+            : b.baseTimestamp + r.timestampDelta,
         key: r.key?.toString('hex') ?? null,
-        value: r.value === null ? null : r.value.length > 64 ? `${r.value.length} bytes, sha1 ${sha1(r.value)}` : r.value.toString('hex'),
+        value:
+          r.value === null
+            ? null
+            : r.value.length > 64
+              ? `${r.value.length} bytes, sha1 ${sha1(r.value)}`
+              : r.value.toString('hex'),
         headers: r.headers.map((h) => [h.key, h.value?.toString('hex') ?? null]),
       })),
     }));

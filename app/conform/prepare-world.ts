@@ -47,7 +47,13 @@ const WARMING_UP = new Set([3, 5, 6, 14, 15, 16]);
  * Sends to one side until its answer carries no warming-up error (at most `ms`); returns the
  * last outcome.
  */
-async function untilReady(side: BrokerSide, apiKey: number, version: number, body: unknown, ms: number): Promise<Outcome> {
+async function untilReady(
+  side: BrokerSide,
+  apiKey: number,
+  version: number,
+  body: unknown,
+  ms: number,
+): Promise<Outcome> {
   const deadline = Date.now() + ms;
   for (;;) {
     const o = await side.send({ apiKey, version, body });
@@ -77,11 +83,20 @@ export async function settle(pair: Pair, world: World, ms = 5000, untilSame = fa
   for (;;) {
     const views = await Promise.all(
       pair.sides.map(async (s) => {
-        const o = await s.send({ apiKey: 3, version, body: request('Metadata', { topics: version === 0 ? [] : null, allowAutoTopicCreation: false }) });
+        const o = await s.send({
+          apiKey: 3,
+          version,
+          body: request('Metadata', { topics: version === 0 ? [] : null, allowAutoTopicCreation: false }),
+        });
         if (o.kind !== 'answer') return { sig: o.kind, ready: false };
         s.normalize(3, version, o); // learns the topic ids
-        const topics = ((o.body as { topics: { name: string; errorCode: number; partitions: { leaderId: number }[] }[] }).topics ?? []).filter((t) => own(t.name));
-        const sig = topics.map((t) => `${t.name}:${t.partitions.length}`).sort().join(',');
+        const topics = (
+          (o.body as { topics: { name: string; errorCode: number; partitions: { leaderId: number }[] }[] }).topics ?? []
+        ).filter((t) => own(t.name));
+        const sig = topics
+          .map((t) => `${t.name}:${t.partitions.length}`)
+          .sort()
+          .join(',');
         return { sig, ready: topics.every((t) => t.errorCode === 0 && t.partitions.every((p) => p.leaderId >= 0)) };
       }),
     );
@@ -109,7 +124,8 @@ export async function prepareWorld(pair: Pair, world: World, progress: (line: st
   };
   const t = world.topics;
   const vCreate = pair.common(19);
-  if (vCreate === undefined) throw new Error('both brokers must serve CreateTopics to prepare the topics the cases use');
+  if (vCreate === undefined)
+    throw new Error('both brokers must serve CreateTopics to prepare the topics the cases use');
   const topics = [
     { name: t.multi, numPartitions: 3 },
     { name: t.single, numPartitions: 1 },
@@ -119,19 +135,37 @@ export async function prepareWorld(pair: Pair, world: World, progress: (line: st
     { name: t.sink, numPartitions: 1 },
   ];
   progress(`preparing: topics ${topics.map((x) => x.name).join(', ')}`);
-  const created = await both(pair, 19, vCreate, request('CreateTopics', { topics: topics.map((x) => ({ ...x, replicationFactor: 1, assignments: [], configs: [] })), timeoutMs: 30_000, validateOnly: false }));
+  const created = await both(
+    pair,
+    19,
+    vCreate,
+    request('CreateTopics', {
+      topics: topics.map((x) => ({ ...x, replicationFactor: 1, assignments: [], configs: [] })),
+      timeoutMs: 30_000,
+      validateOnly: false,
+    }),
+  );
   check('CreateTopics', created);
   if (!(await settle(pair, world, 30_000, true))) warnings.push('the brokers did not show the same topics within 30 s');
 
   const vFind = pair.common(10);
   if (vFind !== undefined) {
     progress('preparing: waiting for the group coordinators');
-    const body = request('FindCoordinator', { key: world.groups.committed, keyType: 0, coordinatorKeys: [world.groups.committed] });
+    const body = request('FindCoordinator', {
+      key: world.groups.committed,
+      keyType: 0,
+      coordinatorKeys: [world.groups.committed],
+    });
     check('FindCoordinator', await Promise.all(pair.sides.map((s) => untilReady(s, 10, vFind, body, 60_000))));
   }
   const vInit = pair.common(22);
   if (vInit !== undefined) {
-    const body = request('InitProducerId', { transactionalId: null, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 });
+    const body = request('InitProducerId', {
+      transactionalId: null,
+      transactionTimeoutMs: 60_000,
+      producerId: -1n,
+      producerEpoch: -1,
+    });
     check('InitProducerId', await Promise.all(pair.sides.map((s) => untilReady(s, 22, vInit, body, 30_000))));
   }
 
@@ -150,13 +184,32 @@ export async function prepareWorld(pair: Pair, world: World, progress: (line: st
       [t.deletable, 0, fixedBatch(5, 'd2', 'none', T0 + 20_000)],
     ];
     for (const [topic, partition, records] of writes) {
-      const body = request('Produce', { transactionalId: null, acks: -1, timeoutMs: 10_000, topicData: [{ name: topic, topicId: topicIdOf(topic), partitionData: [{ index: partition, records }] }] });
-      check(`Produce to ${topic}-${partition}`, await Promise.all(pair.sides.map((s) => untilReady(s, 0, vProduce, body, 20_000))));
+      const body = request('Produce', {
+        transactionalId: null,
+        acks: -1,
+        timeoutMs: 10_000,
+        topicData: [{ name: topic, topicId: topicIdOf(topic), partitionData: [{ index: partition, records }] }],
+      });
+      check(
+        `Produce to ${topic}-${partition}`,
+        await Promise.all(pair.sides.map((s) => untilReady(s, 0, vProduce, body, 20_000))),
+      );
     }
   }
   const vDelete = pair.common(21);
   if (vDelete !== undefined) {
-    check('DeleteRecords', await both(pair, 21, vDelete, request('DeleteRecords', { topics: [{ name: t.trimmed, partitions: [{ partitionIndex: 0, offset: 2n }] }], timeoutMs: 10_000 })));
+    check(
+      'DeleteRecords',
+      await both(
+        pair,
+        21,
+        vDelete,
+        request('DeleteRecords', {
+          topics: [{ name: t.trimmed, partitions: [{ partitionIndex: 0, offset: 2n }] }],
+          timeoutMs: 10_000,
+        }),
+      ),
+    );
   }
   const vCommit = pair.common(8);
   if (vCommit !== undefined) {
@@ -166,7 +219,16 @@ export async function prepareWorld(pair: Pair, world: World, progress: (line: st
       memberId: '',
       groupInstanceId: null,
       retentionTimeMs: -1n,
-      topics: [{ name: t.multi, topicId: topicIdOf(t.multi), partitions: [{ partitionIndex: 0, committedOffset: 3n, committedLeaderEpoch: -1, committedMetadata: 'prepared' }, { partitionIndex: 1, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: null }] }],
+      topics: [
+        {
+          name: t.multi,
+          topicId: topicIdOf(t.multi),
+          partitions: [
+            { partitionIndex: 0, committedOffset: 3n, committedLeaderEpoch: -1, committedMetadata: 'prepared' },
+            { partitionIndex: 1, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: null },
+          ],
+        },
+      ],
     });
     check('OffsetCommit', await Promise.all(pair.sides.map((s) => untilReady(s, 8, vCommit, body, 30_000))));
   }

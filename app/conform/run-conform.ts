@@ -62,7 +62,11 @@ export function runOrder(keys: Iterable<number>): number[] {
 
 async function apiVersionsOf(side: BrokerSide): Promise<VersionRanges> {
   for (const version of [3, 0]) {
-    const o = await side.send({ apiKey: 18, version, body: { clientSoftwareName: 'kconform-conform', clientSoftwareVersion: '1.0' } });
+    const o = await side.send({
+      apiKey: 18,
+      version,
+      body: { clientSoftwareName: 'kconform-conform', clientSoftwareVersion: '1.0' },
+    });
     if (o.kind !== 'answer') continue;
     const body = o.body as { errorCode: number; apiKeys: { apiKey: number; minVersion: number; maxVersion: number }[] };
     if (body.errorCode !== 0) continue;
@@ -112,7 +116,13 @@ interface CaseResult {
  * Runs one case on both sides. `logsBefore` is how the logs differed before it (JSON of the
  * diffs; '[]' when alike): only a change is this case's doing.
  */
-async function runCase(c: ConformCase, pair: Pair, world: World, known: readonly KnownDifference[], logsBefore = '[]'): Promise<CaseResult> {
+async function runCase(
+  c: ConformCase,
+  pair: Pair,
+  world: World,
+  known: readonly KnownDifference[],
+  logsBefore = '[]',
+): Promise<CaseResult> {
   const [target, against] = pair.sides;
   const prev: unknown[] = [];
   const diffs: CellDiff[] = [];
@@ -127,7 +137,17 @@ async function runCase(c: ConformCase, pair: Pair, world: World, known: readonly
       body = { kconformCannotBuild: (err as Error).message };
     }
     const outcomes = await Promise.all(
-      [target, against].map((s) => (step.raw ? s.sendRaw(step.raw) : s.send({ apiKey: step.apiKey, version: step.version, body, noResponse: step.noResponse, timeoutMs: step.timeoutMs }))),
+      [target, against].map((s) =>
+        step.raw
+          ? s.sendRaw(step.raw)
+          : s.send({
+              apiKey: step.apiKey,
+              version: step.version,
+              body,
+              noResponse: step.noResponse,
+              timeoutMs: step.timeoutMs,
+            }),
+      ),
     );
     const nt = target.normalize(step.apiKey, step.version, outcomes[0]!);
     const na = against.normalize(step.apiKey, step.version, outcomes[1]!);
@@ -167,12 +187,15 @@ async function startBoth(opts: ConformOptions): Promise<[StartedTarget, StartedT
     startTarget(opts.target.spec, join(opts.outDir, 'target')),
     startTarget(opts.against.spec, join(opts.outDir, 'against')),
   ]);
-  const failed = started.map((s, i) => ({ s, label: i === 0 ? opts.target.label : opts.against.label })).filter((x) => x.s.status === 'rejected');
+  const failed = started
+    .map((s, i) => ({ s, label: i === 0 ? opts.target.label : opts.against.label }))
+    .filter((x) => x.s.status === 'rejected');
   if (failed.length) {
     await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
     const first = failed[0]!;
     const err = (first.s as PromiseRejectedResult).reason as Error;
-    if (err instanceof TargetUnavailableError) throw new TargetUnavailableError(`${first.label}: ${err.message}`, { badSpec: err.badSpec });
+    if (err instanceof TargetUnavailableError)
+      throw new TargetUnavailableError(`${first.label}: ${err.message}`, { badSpec: err.badSpec });
     throw err;
   }
   return started.map((s) => (s as PromiseFulfilledResult<StartedTarget>).value) as [StartedTarget, StartedTarget];
@@ -192,7 +215,10 @@ export async function runConform(opts: ConformOptions): Promise<ConformReport> {
     const tag = target.fresh && against.fresh ? '' : randomBytes(3).toString('hex');
     let world = makeWorld(tag);
     const normalizeCtx = { ownTopic: ownedBy(world), ownGroup: ownedBy(world) };
-    const sides = [new BrokerSide('target', target.bootstrap, normalizeCtx, opts.timeoutMs), new BrokerSide('against', against.bootstrap, normalizeCtx, opts.timeoutMs)] as const;
+    const sides = [
+      new BrokerSide('target', target.bootstrap, normalizeCtx, opts.timeoutMs),
+      new BrokerSide('against', against.bootstrap, normalizeCtx, opts.timeoutMs),
+    ] as const;
     try {
       const [tv, av] = await Promise.all(sides.map(apiVersionsOf));
       const cells = matrixCells(tv!, av!, opts.apis);
@@ -203,7 +229,8 @@ export async function runConform(opts: ConformOptions): Promise<ConformReport> {
       let logsApart = '[]';
       const preparedLogs = async () => {
         const start = await diffLogState(pair, world);
-        if (start.length) progress(`warning: the prepared logs already differ (${start.map((d) => d.path).join(', ')})`);
+        if (start.length)
+          progress(`warning: the prepared logs already differ (${start.map((d) => d.path).join(', ')})`);
         logsApart = JSON.stringify(start);
       };
       await preparedLogs();
@@ -224,10 +251,19 @@ export async function runConform(opts: ConformOptions): Promise<ConformReport> {
         const apiCells = cells.filter((c) => c.apiKey === apiKey);
         const compared = apiCells.filter((c) => !c.unsupportedBy);
         const name = apiName(apiKey);
-        if (compared.length) progress(`${name} (${apiKey}) v${compared[0]!.version}-${compared.at(-1)!.version}: running`);
+        if (compared.length)
+          progress(`${name} (${apiKey}) v${compared[0]!.version}-${compared.at(-1)!.version}: running`);
         for (const cell of apiCells) {
           if (cell.unsupportedBy) {
-            rows.push({ apiKey, apiName: name, version: cell.version, verdict: 'unsupported', cases: 0, differing: 0, unsupportedBy: cell.unsupportedBy });
+            rows.push({
+              apiKey,
+              apiName: name,
+              version: cell.version,
+              verdict: 'unsupported',
+              cases: 0,
+              differing: 0,
+              unsupportedBy: cell.unsupportedBy,
+            });
             continue;
           }
           const casesIn = (w: World) => [
@@ -236,7 +272,14 @@ export async function runConform(opts: ConformOptions): Promise<ConformReport> {
           ];
           // the same cases (deterministic by seed), about the world of the moment
           let cases = casesIn(world);
-          const row: ConformRow = { apiKey, apiName: name, version: cell.version, verdict: 'same', cases: cases.length, differing: 0 };
+          const row: ConformRow = {
+            apiKey,
+            apiName: name,
+            version: cell.version,
+            verdict: 'same',
+            cases: cases.length,
+            differing: 0,
+          };
           for (let i = 0; i < cases.length; i++) {
             const c = cases[i]!;
             const r = await runCase(c, pair, world, known, logsApart);
@@ -247,7 +290,8 @@ export async function runConform(opts: ConformOptions): Promise<ConformReport> {
             if (!r.diffs.length) continue;
             row.differing++;
             (row.diff ??= []).push(...r.diffs);
-            if (r.messages && (r.messages.target || r.messages.against)) (row.messages ??= []).push({ case: c.name, ...r.messages });
+            if (r.messages && (r.messages.target || r.messages.against))
+              (row.messages ??= []).push({ case: c.name, ...r.messages });
           }
           if (row.differing) {
             row.verdict = 'differs';

@@ -81,7 +81,12 @@ export const T0 = Math.floor(Date.now() / DAY_MS) * DAY_MS - 3 * DAY_MS;
 /** A small valid batch of `n` records with fixed timestamps (T0 + i s) and the given codec. */
 export function fixedBatch(n: number, label: string, compression: 'none' | 'gzip' = 'none', t = T0): Buffer {
   return buildRecordBatch(
-    Array.from({ length: n }, (_, i) => ({ key: `k${i}`, value: `${label}-${i}`, timestamp: t + i * 1000, headers: i === 0 ? [{ key: 'h', value: 'v' }] : [] })),
+    Array.from({ length: n }, (_, i) => ({
+      key: `k${i}`,
+      value: `${label}-${i}`,
+      timestamp: t + i * 1000,
+      headers: i === 0 ? [{ key: 'h', value: 'v' }] : [],
+    })),
     { compression },
   );
 }

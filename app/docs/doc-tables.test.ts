@@ -13,7 +13,9 @@ describe('generated doc tables', () => {
   });
 
   it('lists every scenario and every bug by name', () => {
-    const text = renderGeneratedSections('<!-- generated: scenarios -->\n<!-- end generated: scenarios -->\n<!-- generated: bugs -->\n<!-- end generated: bugs -->');
+    const text = renderGeneratedSections(
+      '<!-- generated: scenarios -->\n<!-- end generated: scenarios -->\n<!-- generated: bugs -->\n<!-- end generated: bugs -->',
+    );
     for (const s of ALL_SCENARIOS) expect(text).toContain(`| \`${s.name}\` |`);
     for (const b of KNOWN_BUGS) expect(text).toContain(`| \`${b.name}\` |`);
   });
@@ -23,6 +25,8 @@ describe('generated doc tables', () => {
     const fresh = renderGeneratedSections(stale);
     expect(fresh).not.toContain('| old | table |');
     expect(fresh.startsWith('x\n') && fresh.endsWith('\ny')).toBe(true);
-    expect(() => renderGeneratedSections('<!-- generated: nope -->\n<!-- end generated: nope -->')).toThrow(/unknown generated section 'nope'/);
+    expect(() => renderGeneratedSections('<!-- generated: nope -->\n<!-- end generated: nope -->')).toThrow(
+      /unknown generated section 'nope'/,
+    );
   });
 });

@@ -26,9 +26,14 @@ export function renderScenarioTable(): string {
 /** One row per `--bug` the reference broker knows. */
 export function renderBugTable(): string {
   const rows = KNOWN_BUGS.map(
-    (b) => `| \`${b.name}\` | ${cell(b.description)} | \`${b.scenario}\` | ${b.caughtBy.map((c) => `\`${c}\``).join(', ')} | ${b.every === 1 ? 'always' : `1 occasion in ${b.every}`} |`,
+    (b) =>
+      `| \`${b.name}\` | ${cell(b.description)} | \`${b.scenario}\` | ${b.caughtBy.map((c) => `\`${c}\``).join(', ')} | ${b.every === 1 ? 'always' : `1 occasion in ${b.every}`} |`,
   );
-  return ['| bug | what the broker does wrong | scenario | caught by | strikes |', '|---|---|---|---|---|', ...rows].join('\n');
+  return [
+    '| bug | what the broker does wrong | scenario | caught by | strikes |',
+    '|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
 }
 
 const SECTIONS: Record<string, () => string> = { scenarios: renderScenarioTable, bugs: renderBugTable };
@@ -39,12 +44,16 @@ const SECTIONS: Record<string, () => string> = { scenarios: renderScenarioTable,
  * so a typo in the document cannot leave a stale table behind.
  */
 export function renderGeneratedSections(markdown: string): string {
-  return markdown.replace(/<!-- generated: ([\w-]+)[^>]*-->\n[\s\S]*?(<!-- end generated: ([\w-]+) -->)/g, (_all, name: string, end: string, endName: string) => {
-    const render = SECTIONS[name];
-    if (!render) throw new Error(`docs: unknown generated section '${name}' (known: ${Object.keys(SECTIONS).join(', ')})`);
-    if (endName !== name) throw new Error(`docs: generated section '${name}' ends with '${endName}'`);
-    return `<!-- generated: ${name} (npm run docs:tables; edit the code's table, not this one) -->\n${render()}\n${end}`;
-  });
+  return markdown.replace(
+    /<!-- generated: ([\w-]+)[^>]*-->\n[\s\S]*?(<!-- end generated: ([\w-]+) -->)/g,
+    (_all, name: string, end: string, endName: string) => {
+      const render = SECTIONS[name];
+      if (!render)
+        throw new Error(`docs: unknown generated section '${name}' (known: ${Object.keys(SECTIONS).join(', ')})`);
+      if (endName !== name) throw new Error(`docs: generated section '${name}' ends with '${endName}'`);
+      return `<!-- generated: ${name} (npm run docs:tables; edit the code's table, not this one) -->\n${render()}\n${end}`;
+    },
+  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

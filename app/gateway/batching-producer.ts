@@ -57,11 +57,19 @@ export class BatchingProducer {
 
   /** Queues a record for `topic` (which has `partitions` partitions) and resolves when it is acknowledged. */
   send(topic: string, partitions: number, record: OutgoingRecord): Promise<RecordAck> {
-    const partition = record.partition ?? this.partitioner({
-      topic,
-      partitionMetadata: Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [0], isr: [0], partitionErrorCode: 0 })),
-      message: { key: record.key, value: record.value },
-    });
+    const partition =
+      record.partition ??
+      this.partitioner({
+        topic,
+        partitionMetadata: Array.from({ length: partitions }, (_, partitionId) => ({
+          partitionId,
+          leader: 0,
+          replicas: [0],
+          isr: [0],
+          partitionErrorCode: 0,
+        })),
+        message: { key: record.key, value: record.value },
+      });
     return new Promise((resolve, reject) => {
       let q = this.queues.get(topic);
       if (!q) this.queues.set(topic, (q = []));

@@ -72,7 +72,12 @@ const JSON_TYPE = 'application/json';
  */
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const directory = new TopicDirectory(opts.bootstrap, 10_000, opts.topicWaitMs ?? 60_000);
-  const kafka = kafkajsClient(opts.bootstrap.split(','), 'kconform-gateway', { retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 } }, opts.clientLog ?? { write: () => true });
+  const kafka = kafkajsClient(
+    opts.bootstrap.split(','),
+    'kconform-gateway',
+    { retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 } },
+    opts.clientLog ?? { write: () => true },
+  );
   const producer = kafka.producer({ allowAutoTopicCreation: true, idempotent: false });
   const acks = opts.acks ?? -1;
   const maxBody = opts.maxBodyBytes ?? 16 << 20;
@@ -87,7 +92,10 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     await producer.disconnect().catch(() => {});
     throw err;
   }
-  const batching = new BatchingProducer(producer, { acks, compression: kafkajsCompression(opts.compression ?? 'none') });
+  const batching = new BatchingProducer(producer, {
+    acks,
+    compression: kafkajsCompression(opts.compression ?? 'none'),
+  });
   const stats: GatewayStats = { byStatus: new Map(), produceLatency: new LatencyHistogram() };
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
@@ -122,7 +130,12 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
-      const tooLarge = () => new GatewayHttpError(413, RestErrorCode.payloadTooLarge, `Produce request size is larger than allowed threshold (${maxBody} bytes)`);
+      const tooLarge = () =>
+        new GatewayHttpError(
+          413,
+          RestErrorCode.payloadTooLarge,
+          `Produce request size is larger than allowed threshold (${maxBody} bytes)`,
+        );
       req.on('data', (c: Buffer) => {
         size += c.length;
         // Past the limit the rest is read and dropped, so the client gets its 413 instead of a
@@ -138,11 +151,23 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       req.on('error', reject);
     });
 
-  const produce = async (req: IncomingMessage, res: ServerResponse, cluster: string, topicName: string): Promise<number> => {
+  const produce = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    cluster: string,
+    topicName: string,
+  ): Promise<number> => {
     const type = (req.headers['content-type'] ?? JSON_TYPE).split(';')[0]!.trim().toLowerCase();
     if (type !== JSON_TYPE) {
       req.resume();
-      return fail(res, new GatewayHttpError(415, RestErrorCode.unsupportedMediaType, `HTTP 415 Unsupported Media Type: expected ${JSON_TYPE}, got ${type}`));
+      return fail(
+        res,
+        new GatewayHttpError(
+          415,
+          RestErrorCode.unsupportedMediaType,
+          `HTTP 415 Unsupported Media Type: expected ${JSON_TYPE}, got ${type}`,
+        ),
+      );
     }
     let body: string;
     try {
@@ -153,16 +178,33 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     }
     const t0 = performance.now();
     try {
-      if (cluster !== clusterId) throw new GatewayHttpError(404, RestErrorCode.notFound, `Cluster ${cluster} cannot be found.`);
+      if (cluster !== clusterId)
+        throw new GatewayHttpError(404, RestErrorCode.notFound, `Cluster ${cluster} cannot be found.`);
       const record = decodeProduceRequest(body);
       const size = serializedSize(record);
-      if (size > maxRecord) throw new GatewayHttpError(413, RestErrorCode.payloadTooLarge, `The message is ${size} bytes when serialized which is larger than ${maxRecord}, the maximum request size.`);
+      if (size > maxRecord)
+        throw new GatewayHttpError(
+          413,
+          RestErrorCode.payloadTooLarge,
+          `The message is ${size} bytes when serialized which is larger than ${maxRecord}, the maximum request size.`,
+        );
       let topic = await directory.topic(topicName);
       if (record.partitionId !== undefined && record.partitionId >= topic.partitions) {
         topic = await directory.topic(topicName, true); // partitions may have been added
-        if (record.partitionId >= topic.partitions) throw new GatewayHttpError(404, RestErrorCode.unknownTopicOrPartition, 'This server does not host this topic-partition.');
+        if (record.partitionId >= topic.partitions)
+          throw new GatewayHttpError(
+            404,
+            RestErrorCode.unknownTopicOrPartition,
+            'This server does not host this topic-partition.',
+          );
       }
-      const ack = await batching.send(topicName, topic.partitions, { key: record.key, value: record.value, headers: record.headers, partition: record.partitionId, timestamp: record.timestamp ?? Date.now() });
+      const ack = await batching.send(topicName, topic.partitions, {
+        key: record.key,
+        value: record.value,
+        headers: record.headers,
+        partition: record.partitionId,
+        timestamp: record.timestamp ?? Date.now(),
+      });
       stats.produceLatency.record(performance.now() - t0);
       send(res, 200, {
         error_code: 200,
@@ -192,11 +234,19 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     if (parts[0] === 'v3' && parts[1] === 'clusters') {
       if (parts.length === 2) {
         if (method !== 'GET') return notAllowed();
-        return send(res, 200, { kind: 'KafkaClusterList', metadata: { self: `${base}/v3/clusters`, next: null }, data: [clusterEntry(base)] });
+        return send(res, 200, {
+          kind: 'KafkaClusterList',
+          metadata: { self: `${base}/v3/clusters`, next: null },
+          data: [clusterEntry(base)],
+        });
       }
       if (parts.length === 3) {
         if (method !== 'GET') return notAllowed();
-        if (parts[2] !== clusterId) return send(res, 404, { error_code: RestErrorCode.notFound, message: `Cluster ${parts[2]} cannot be found.` });
+        if (parts[2] !== clusterId)
+          return send(res, 404, {
+            error_code: RestErrorCode.notFound,
+            message: `Cluster ${parts[2]} cannot be found.`,
+          });
         return send(res, 200, clusterEntry(base));
       }
       if (parts.length === 6 && parts[3] === 'topics' && parts[5] === 'records') {
@@ -238,5 +288,12 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       directory.close();
       await producer.disconnect().catch(() => {});
     })());
-  return { url: `http://${host}:${address.port}`, port: address.port, clusterId, stats, close, [Symbol.asyncDispose]: close };
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    clusterId,
+    stats,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
 }

@@ -3,7 +3,12 @@ import { GatewayHttpError, errorBody, httpErrorFor } from './http-errors.ts';
 
 /** The shape kafkajs throws: a protocol error (type = Kafka's error name) wrapped by the retrier. */
 function kafkajsError(type: string, retried = true): Error {
-  const protocol = Object.assign(new Error(`broker said ${type}`), { name: 'KafkaJSProtocolError', type, code: 0, retriable: true });
+  const protocol = Object.assign(new Error(`broker said ${type}`), {
+    name: 'KafkaJSProtocolError',
+    type,
+    code: 0,
+    retriable: true,
+  });
   if (!retried) return protocol;
   return Object.assign(new Error(protocol.message), { name: 'KafkaJSNumberOfRetriesExceeded', cause: protocol });
 }
@@ -42,9 +47,13 @@ describe('httpErrorFor (REST Proxy v3 error mapping)', () => {
   });
 
   it('maps a client-side timeout to 500 / 50003 and an unreachable broker to 503 / 50302', () => {
-    expect(mapped(Object.assign(new Error('Request Produce timed out'), { name: 'KafkaJSRequestTimeoutError' }))).toEqual([500, 50003]);
+    expect(
+      mapped(Object.assign(new Error('Request Produce timed out'), { name: 'KafkaJSRequestTimeoutError' })),
+    ).toEqual([500, 50003]);
     const refused = Object.assign(new Error('Connection error: ECONNREFUSED'), { name: 'KafkaJSConnectionError' });
-    expect(mapped(Object.assign(new Error('retries exceeded'), { name: 'KafkaJSNumberOfRetriesExceeded', cause: refused }))).toEqual([503, 50302]);
+    expect(
+      mapped(Object.assign(new Error('retries exceeded'), { name: 'KafkaJSNumberOfRetriesExceeded', cause: refused })),
+    ).toEqual([503, 50302]);
     expect(mapped(kafkajsError('BROKER_NOT_AVAILABLE'))).toEqual([503, 50302]);
   });
 
@@ -56,6 +65,9 @@ describe('httpErrorFor (REST Proxy v3 error mapping)', () => {
   });
 
   it('answers with REST Proxy’s error body, carrying the innermost message', () => {
-    expect(errorBody(httpErrorFor(kafkajsError('UNKNOWN_TOPIC_OR_PARTITION')))).toEqual({ error_code: 40403, message: 'broker said UNKNOWN_TOPIC_OR_PARTITION' });
+    expect(errorBody(httpErrorFor(kafkajsError('UNKNOWN_TOPIC_OR_PARTITION')))).toEqual({
+      error_code: 40403,
+      message: 'broker said UNKNOWN_TOPIC_OR_PARTITION',
+    });
   });
 });

@@ -42,13 +42,34 @@ export function badRequest(message: string): GatewayHttpError {
 }
 
 const AUTHENTICATION = new Set(['SASL_AUTHENTICATION_FAILED', 'ILLEGAL_SASL_STATE', 'UNSUPPORTED_SASL_MECHANISM']);
-const AUTHORIZATION = new Set(['TOPIC_AUTHORIZATION_FAILED', 'CLUSTER_AUTHORIZATION_FAILED', 'GROUP_AUTHORIZATION_FAILED', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED']);
+const AUTHORIZATION = new Set([
+  'TOPIC_AUTHORIZATION_FAILED',
+  'CLUSTER_AUTHORIZATION_FAILED',
+  'GROUP_AUTHORIZATION_FAILED',
+  'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
+]);
 // rest-utils maps these exception classes to 400 / 40002.
-const BAD_REQUEST = new Set(['INVALID_REPLICATION_FACTOR', 'SECURITY_DISABLED', 'UNSUPPORTED_VERSION', 'INVALID_PARTITIONS', 'INVALID_REQUEST', 'UNKNOWN_SERVER_ERROR', 'POLICY_VIOLATION', 'TOPIC_ALREADY_EXISTS', 'INVALID_CONFIG']);
+const BAD_REQUEST = new Set([
+  'INVALID_REPLICATION_FACTOR',
+  'SECURITY_DISABLED',
+  'UNSUPPORTED_VERSION',
+  'INVALID_PARTITIONS',
+  'INVALID_REQUEST',
+  'UNKNOWN_SERVER_ERROR',
+  'POLICY_VIOLATION',
+  'TOPIC_ALREADY_EXISTS',
+  'INVALID_CONFIG',
+]);
 // The produce API documents 413 for records larger than the broker accepts.
 const TOO_LARGE = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
 // kafkajs errors that mean no broker could be reached at all.
-const UNREACHABLE = new Set(['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSBrokerNotFound', 'KafkaJSNoBrokerAvailableError', 'RawClientError']);
+const UNREACHABLE = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSNoBrokerAvailableError',
+  'RawClientError',
+]);
 
 const retriableByName = new Map<string, boolean>([...ERROR_INFO.values()].map((i) => [i.name, i.retriable]));
 
@@ -62,13 +83,18 @@ export function httpErrorFor(err: unknown): GatewayHttpError {
   const message = rootMessage(err);
   const type = kafkaErrorType(err);
   if (type) {
-    if (type === 'UNKNOWN_TOPIC_OR_PARTITION') return new GatewayHttpError(404, RestErrorCode.unknownTopicOrPartition, message);
+    if (type === 'UNKNOWN_TOPIC_OR_PARTITION')
+      return new GatewayHttpError(404, RestErrorCode.unknownTopicOrPartition, message);
     if (AUTHENTICATION.has(type)) return new GatewayHttpError(401, RestErrorCode.kafkaAuthentication, message);
     if (AUTHORIZATION.has(type)) return new GatewayHttpError(403, RestErrorCode.kafkaAuthorization, message);
     if (TOO_LARGE.has(type)) return new GatewayHttpError(413, RestErrorCode.payloadTooLarge, message);
     if (BAD_REQUEST.has(type)) return new GatewayHttpError(400, RestErrorCode.kafkaBadRequest, message);
     if (type === 'BROKER_NOT_AVAILABLE') return new GatewayHttpError(503, RestErrorCode.brokerNotAvailable, message);
-    return new GatewayHttpError(500, retriableByName.get(type) ? RestErrorCode.kafkaRetriable : RestErrorCode.kafkaError, message);
+    return new GatewayHttpError(
+      500,
+      retriableByName.get(type) ? RestErrorCode.kafkaRetriable : RestErrorCode.kafkaError,
+      message,
+    );
   }
   const name = (rootCause(err) as { name?: string } | undefined)?.name ?? '';
   if (UNREACHABLE.has(name)) return new GatewayHttpError(503, RestErrorCode.brokerNotAvailable, message);

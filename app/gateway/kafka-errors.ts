@@ -49,7 +49,8 @@ export function errorKind(err: unknown): string {
   const type = kafkaErrorType(err);
   if (type) return type;
   const root = rootCause(err) as ErrorLike | undefined;
-  if (root && typeof root === 'object') return root.name && root.name !== 'Error' ? root.name : (root.message ?? 'Error').slice(0, 60);
+  if (root && typeof root === 'object')
+    return root.name && root.name !== 'Error' ? root.name : (root.message ?? 'Error').slice(0, 60);
   return String(root).slice(0, 60);
 }
 

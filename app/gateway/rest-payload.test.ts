@@ -19,7 +19,9 @@ function rejects(body: string, message: RegExp): void {
 
 describe('decodeProduceRequest', () => {
   it('serializes STRING as UTF-8, JSON as its JSON text and BINARY from base64', () => {
-    const r = decodeProduceRequest(JSON.stringify({ key: { type: 'STRING', data: 'clé' }, value: { type: 'JSON', data: { a: [1, 'x'] } } }));
+    const r = decodeProduceRequest(
+      JSON.stringify({ key: { type: 'STRING', data: 'clé' }, value: { type: 'JSON', data: { a: [1, 'x'] } } }),
+    );
     expect(r.key).toEqual(Buffer.from('clé', 'utf8'));
     expect(r.keyType).toBe('STRING');
     expect(r.value!.toString()).toBe('{"a":[1,"x"]}');
@@ -31,7 +33,15 @@ describe('decodeProduceRequest', () => {
   });
 
   it('accepts an empty object: a record with no key, no value, no headers', () => {
-    expect(decodeProduceRequest('{}')).toEqual({ key: null, keyType: undefined, value: null, valueType: undefined, headers: [], partitionId: undefined, timestamp: undefined });
+    expect(decodeProduceRequest('{}')).toEqual({
+      key: null,
+      keyType: undefined,
+      value: null,
+      valueType: undefined,
+      headers: [],
+      partitionId: undefined,
+      timestamp: undefined,
+    });
   });
 
   it('reads the type case-insensitively and null data as a null value', () => {
@@ -41,15 +51,30 @@ describe('decodeProduceRequest', () => {
   });
 
   it('decodes headers (base64 values, null allowed), partition_id and timestamp', () => {
-    const r = decodeProduceRequest(JSON.stringify({ headers: [{ name: 'h1', value: b64('v1') }, { name: 'h2', value: null }], partition_id: 2, timestamp: '2024-01-02T03:04:05.678Z' }));
-    expect(r.headers).toEqual([{ name: 'h1', value: Buffer.from('v1') }, { name: 'h2', value: null }]);
+    const r = decodeProduceRequest(
+      JSON.stringify({
+        headers: [
+          { name: 'h1', value: b64('v1') },
+          { name: 'h2', value: null },
+        ],
+        partition_id: 2,
+        timestamp: '2024-01-02T03:04:05.678Z',
+      }),
+    );
+    expect(r.headers).toEqual([
+      { name: 'h1', value: Buffer.from('v1') },
+      { name: 'h2', value: null },
+    ]);
     expect(r.partitionId).toBe(2);
     expect(r.timestamp).toBe(Date.UTC(2024, 0, 2, 3, 4, 5, 678));
   });
 
   it('answers 400 for malformed JSON, and says streamed mode is not served', () => {
     rejects('{"value": ', /malformed JSON/);
-    rejects('{"value":{"type":"STRING","data":"a"}}{"value":{"type":"STRING","data":"b"}}', /streamed produce.*not supported/);
+    rejects(
+      '{"value":{"type":"STRING","data":"a"}}{"value":{"type":"STRING","data":"b"}}',
+      /streamed produce.*not supported/,
+    );
     rejects('[1,2]', /one JSON object/);
     rejects('"x"', /one JSON object/);
   });
@@ -69,7 +94,13 @@ describe('decodeProduceRequest', () => {
   });
 
   it('counts key, value and headers in the serialized size', () => {
-    const r = decodeProduceRequest(JSON.stringify({ key: { type: 'STRING', data: 'k' }, value: { type: 'STRING', data: 'x'.repeat(1000) }, headers: [{ name: 'h', value: b64('vv') }] }));
+    const r = decodeProduceRequest(
+      JSON.stringify({
+        key: { type: 'STRING', data: 'k' },
+        value: { type: 'STRING', data: 'x'.repeat(1000) },
+        headers: [{ name: 'h', value: b64('vv') }],
+      }),
+    );
     expect(serializedSize(r)).toBeGreaterThan(1000 + 1 + 1 + 2);
   });
 });

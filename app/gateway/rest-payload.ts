@@ -41,13 +41,21 @@ function decodeBase64(s: unknown, what: string): Buffer {
 
 function decodeData(field: unknown, what: 'key' | 'value'): { bytes: Buffer | null; type: EmbeddedFormat | undefined } {
   if (field === undefined || field === null) return { bytes: null, type: undefined };
-  if (typeof field !== 'object' || Array.isArray(field)) throw badRequest(`${what} must be an object {"type": ..., "data": ...}`);
+  if (typeof field !== 'object' || Array.isArray(field))
+    throw badRequest(`${what} must be an object {"type": ..., "data": ...}`);
   const f = field as { type?: unknown; data?: unknown };
-  if (f.type === undefined || f.type === null) throw badRequest(`${what}.type is required (STRING, JSON or BINARY): this gateway has no schema registry to look a schema up in`);
+  if (f.type === undefined || f.type === null)
+    throw badRequest(
+      `${what}.type is required (STRING, JSON or BINARY): this gateway has no schema registry to look a schema up in`,
+    );
   if (typeof f.type !== 'string') throw badRequest(`${what}.type must be a string`);
   const type = f.type.toUpperCase();
-  if (SCHEMA_FORMATS.has(type)) throw badRequest(`${what}.type ${type} needs a schema registry, which this gateway does not have; use STRING, JSON or BINARY`);
-  if (type !== 'STRING' && type !== 'JSON' && type !== 'BINARY') throw badRequest(`${what}.type must be STRING, JSON or BINARY, got '${f.type}'`);
+  if (SCHEMA_FORMATS.has(type))
+    throw badRequest(
+      `${what}.type ${type} needs a schema registry, which this gateway does not have; use STRING, JSON or BINARY`,
+    );
+  if (type !== 'STRING' && type !== 'JSON' && type !== 'BINARY')
+    throw badRequest(`${what}.type must be STRING, JSON or BINARY, got '${f.type}'`);
   if (f.data === undefined || f.data === null) return { bytes: null, type };
   switch (type) {
     case 'STRING':
@@ -81,15 +89,24 @@ export function decodeProduceRequest(body: string): ProduceRecordRequest {
     parsed = JSON.parse(body);
   } catch (err) {
     // Several concatenated JSON objects (REST Proxy's streamed mode) land here too.
-    throw badRequest(`Bad Request: malformed JSON: ${(err as Error).message}${/^\s*\{[\s\S]*\}\s*\{/.test(body) ? ' (streamed produce, several records in one request, is not supported by this gateway)' : ''}`);
+    throw badRequest(
+      `Bad Request: malformed JSON: ${(err as Error).message}${/^\s*\{[\s\S]*\}\s*\{/.test(body) ? ' (streamed produce, several records in one request, is not supported by this gateway)' : ''}`,
+    );
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw badRequest('Bad Request: the body must be one JSON object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw badRequest('Bad Request: the body must be one JSON object');
   const p = parsed as Record<string, unknown>;
   const key = decodeData(p.key, 'key');
   const value = decodeData(p.value, 'value');
   let partitionId: number | undefined;
   if (p.partition_id !== undefined && p.partition_id !== null) {
-    if (typeof p.partition_id !== 'number' || !Number.isInteger(p.partition_id) || p.partition_id < 0 || p.partition_id > 2 ** 31 - 1) throw badRequest('partition_id must be a non-negative integer');
+    if (
+      typeof p.partition_id !== 'number' ||
+      !Number.isInteger(p.partition_id) ||
+      p.partition_id < 0 ||
+      p.partition_id > 2 ** 31 - 1
+    )
+      throw badRequest('partition_id must be a non-negative integer');
     partitionId = p.partition_id;
   }
   let timestamp: number | undefined;
@@ -98,7 +115,15 @@ export function decodeProduceRequest(body: string): ProduceRecordRequest {
     if (!Number.isFinite(t)) throw badRequest('timestamp must be an ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z');
     timestamp = t;
   }
-  return { key: key.bytes, keyType: key.type, value: value.bytes, valueType: value.type, headers: decodeHeaders(p.headers), partitionId, timestamp };
+  return {
+    key: key.bytes,
+    keyType: key.type,
+    value: value.bytes,
+    valueType: value.type,
+    headers: decodeHeaders(p.headers),
+    partitionId,
+    timestamp,
+  };
 }
 
 /** Bytes a record takes on the wire, roughly as the Java producer counts it against max.request.size. */

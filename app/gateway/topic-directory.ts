@@ -44,7 +44,10 @@ export class TopicDirectory {
    * @param topicWaitMs longest wait for a topic the broker does not have yet (default 10 s)
    */
   constructor(bootstrap: string, timeoutMs = 10_000, topicWaitMs = 10_000) {
-    this.bootstrap = bootstrap.split(',').map((s) => s.trim()).filter(Boolean);
+    this.bootstrap = bootstrap
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     this.timeoutMs = timeoutMs;
     this.topicWaitMs = topicWaitMs;
   }
@@ -73,17 +76,28 @@ export class TopicDirectory {
     const deadline = Date.now() + this.topicWaitMs;
     for (;;) {
       const res = await this.metadata([name]);
-      const t = (res.topics as { name: string; errorCode: number; partitions: { partitionIndex: number }[] }[]).find((x) => x.name === name);
+      const t = (res.topics as { name: string; errorCode: number; partitions: { partitionIndex: number }[] }[]).find(
+        (x) => x.name === name,
+      );
       const code = t?.errorCode ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
       if (code === ErrorCode.NONE && t!.partitions.length > 0) {
         const info = { name, partitions: t!.partitions.length };
         this.topics.set(name, { info, at: Date.now() });
         return info;
       }
-      if (code === ErrorCode.INVALID_TOPIC_EXCEPTION) throw new GatewayHttpError(400, RestErrorCode.kafkaBadRequest, `invalid topic name '${name}'`);
+      if (code === ErrorCode.INVALID_TOPIC_EXCEPTION)
+        throw new GatewayHttpError(400, RestErrorCode.kafkaBadRequest, `invalid topic name '${name}'`);
       if (Date.now() >= deadline) {
-        if (code === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) throw new GatewayHttpError(404, RestErrorCode.unknownTopicOrPartition, 'This server does not host this topic-partition.');
-        throw httpErrorFor({ type: errorName(code), message: `topic ${name}: ${errorName(code)} for ${this.topicWaitMs} ms` });
+        if (code === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
+          throw new GatewayHttpError(
+            404,
+            RestErrorCode.unknownTopicOrPartition,
+            'This server does not host this topic-partition.',
+          );
+        throw httpErrorFor({
+          type: errorName(code),
+          message: `topic ${name}: ${errorName(code)} for ${this.topicWaitMs} ms`,
+        });
       }
       // not there yet (being auto-created), or electing: ask again
       await sleep(Math.min(RETRY_BACKOFF_MS, Math.max(0, deadline - Date.now())));
@@ -92,7 +106,10 @@ export class TopicDirectory {
 
   /** Closes the connection. */
   close(): void {
-    void this.client?.then(({ client }) => client.close(), () => {});
+    void this.client?.then(
+      ({ client }) => client.close(),
+      () => {},
+    );
     this.client = undefined;
   }
 
@@ -103,7 +120,12 @@ export class TopicDirectory {
       const res = await client.request(
         ApiKey.Metadata,
         version,
-        { topics: topics.map((name) => ({ topicId: NO_TOPIC_ID, name })), allowAutoTopicCreation: true, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false },
+        {
+          topics: topics.map((name) => ({ topicId: NO_TOPIC_ID, name })),
+          allowAutoTopicCreation: true,
+          includeClusterAuthorizedOperations: false,
+          includeTopicAuthorizedOperations: false,
+        },
         this.timeoutMs,
       );
       this.clusterIdValue = res.clusterId ?? 'unknown';
@@ -129,10 +151,12 @@ export class TopicDirectory {
       for (const b of this.bootstrap) {
         try {
           const client = await RawClient.connect(b, 'kconform-gateway', this.timeoutMs);
-          const version = await client.negotiate(ApiKey.Metadata, { max: METADATA_MAX }, this.timeoutMs).catch((err: unknown) => {
-            client.close();
-            throw err;
-          });
+          const version = await client
+            .negotiate(ApiKey.Metadata, { max: METADATA_MAX }, this.timeoutMs)
+            .catch((err: unknown) => {
+              client.close();
+              throw err;
+            });
           return { client, version };
         } catch (err) {
           lastError = err;

@@ -52,7 +52,15 @@ export class LatencyHistogram {
     // recorded: capped at the maximum so that p50 <= p99 <= p99.9 <= max always holds.
     const max = h.maxValue;
     const at = (p: number) => us(Math.min(h.getValueAtPercentile(p), max));
-    return { count: h.totalCount, p50: at(50), p90: at(90), p99: at(99), p999: at(99.9), max: us(max), mean: us(h.mean) };
+    return {
+      count: h.totalCount,
+      p50: at(50),
+      p90: at(90),
+      p99: at(99),
+      p999: at(99.9),
+      max: us(max),
+      mean: us(h.mean),
+    };
   }
 }
 

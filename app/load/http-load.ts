@@ -25,11 +25,24 @@ export async function runHttpLoad(opts: LoadRunOptions): Promise<LoadResults> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    progress(`creating topic ${opts.topic} (${opts.partitions} partitions, replication ${opts.replicationFactor ?? 1})`);
-    await admin.createTopics({ topics: [{ topic: opts.topic, numPartitions: opts.partitions, replicationFactor: opts.replicationFactor ?? 1 }], waitForLeaders: true });
+    progress(
+      `creating topic ${opts.topic} (${opts.partitions} partitions, replication ${opts.replicationFactor ?? 1})`,
+    );
+    await admin.createTopics({
+      topics: [{ topic: opts.topic, numPartitions: opts.partitions, replicationFactor: opts.replicationFactor ?? 1 }],
+      waitForLeaders: true,
+    });
 
-    await using gateway = await startGateway({ bootstrap: opts.bootstrap, port: 0, acks: opts.acks, compression: opts.compression, clientLog });
-    progress(`gateway on ${gateway.url} (cluster ${gateway.clusterId}); autocannon: ${opts.producers} connections, ${opts.durationSeconds} s, ${opts.rate ? `${opts.rate} requests/s overall` : 'flat out'} (closed loop per connection)`);
+    await using gateway = await startGateway({
+      bootstrap: opts.bootstrap,
+      port: 0,
+      acks: opts.acks,
+      compression: opts.compression,
+      clientLog,
+    });
+    progress(
+      `gateway on ${gateway.url} (cluster ${gateway.clusterId}); autocannon: ${opts.producers} connections, ${opts.durationSeconds} s, ${opts.rate ? `${opts.rate} requests/s overall` : 'flat out'} (closed loop per connection)`,
+    );
 
     const values = new RecordValues(opts.recordSize);
     const path = `/v3/clusters/${encodeURIComponent(gateway.clusterId)}/topics/${encodeURIComponent(opts.topic)}/records`;
@@ -58,7 +71,13 @@ export async function runHttpLoad(opts: LoadRunOptions): Promise<LoadResults> {
           setupRequest: (req) => {
             const i = n++;
             series.add('sent', 1, performance.now());
-            return { ...req, body: JSON.stringify({ key: { type: 'STRING', data: `http-${i}` }, value: { type: 'STRING', data: values.value(i).toString('latin1') } }) };
+            return {
+              ...req,
+              body: JSON.stringify({
+                key: { type: 'STRING', data: `http-${i}` },
+                value: { type: 'STRING', data: values.value(i).toString('latin1') },
+              }),
+            };
           },
           onResponse: (status, body) => {
             if (status < 200 || status > 299) return;
@@ -100,7 +119,9 @@ export async function runHttpLoad(opts: LoadRunOptions): Promise<LoadResults> {
       secondHist = new LatencyHistogram();
       const rate = series.sample(second).acked;
       second++;
-      progress(`  ${String(second).padStart(4)} s  requests ${n}  2xx ${ackedCount}  non-2xx ${failures}  rate ${rate}/s  p99 ${httpHist.percentile(99).toFixed(2)} ms`);
+      progress(
+        `  ${String(second).padStart(4)} s  requests ${n}  2xx ${ackedCount}  non-2xx ${failures}  rate ${rate}/s  p99 ${httpHist.percentile(99).toFixed(2)} ms`,
+      );
     }, 1000);
     let result: autocannon.Result;
     try {
@@ -171,7 +192,14 @@ export async function runHttpLoad(opts: LoadRunOptions): Promise<LoadResults> {
         statusCodes,
         socketErrors: result.errors,
         timeouts: result.timeouts,
-        latencyMs: { p50: latency.p50, p90: latency.p90, p99: latency.p99, p999: latency.p99_9 ?? latency.p99, max: latency.max, mean: latency.mean },
+        latencyMs: {
+          p50: latency.p50,
+          p90: latency.p90,
+          p99: latency.p99,
+          p999: latency.p99_9 ?? latency.p99,
+          max: latency.max,
+          mean: latency.mean,
+        },
         requestsPerSecond: Math.round((responses / producingSeconds) * 10) / 10,
         responseBytesPerSecond: result.throughput.mean,
         readBack: readBackCount,
@@ -185,7 +213,12 @@ export async function runHttpLoad(opts: LoadRunOptions): Promise<LoadResults> {
 }
 
 /** Every offset stored in each partition of `topic`, read from the beginning to the high watermark. */
-async function readBack(kafka: ReturnType<typeof kafkajsClient>, admin: ReturnType<ReturnType<typeof kafkajsClient>['admin']>, topic: string, signal: AbortSignal | undefined): Promise<Map<number, Set<number>>> {
+async function readBack(
+  kafka: ReturnType<typeof kafkajsClient>,
+  admin: ReturnType<ReturnType<typeof kafkajsClient>['admin']>,
+  topic: string,
+  signal: AbortSignal | undefined,
+): Promise<Map<number, Set<number>>> {
   const ends = await admin.fetchTopicOffsets(topic);
   const found = new Map<number, Set<number>>();
   const remaining = new Set(ends.filter((e) => Number(e.high) > Number(e.low)).map((e) => e.partition));
@@ -208,7 +241,12 @@ async function readBack(kafka: ReturnType<typeof kafkajsClient>, admin: ReturnTy
       },
     });
     // done when every partition reached its high watermark, or nothing arrives for 10 s
-    while (remaining.size > 0 && performance.now() - lastProgress < 10_000 && !(signal?.aborted && performance.now() - lastProgress > 2_000)) await sleep(100);
+    while (
+      remaining.size > 0 &&
+      performance.now() - lastProgress < 10_000 &&
+      !(signal?.aborted && performance.now() - lastProgress > 2_000)
+    )
+      await sleep(100);
   } finally {
     await Promise.race([consumer.disconnect().catch(() => {}), sleep(10_000)]);
   }

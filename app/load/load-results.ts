@@ -60,7 +60,14 @@ export interface HttpLoadResults {
   readonly socketErrors: number;
   readonly timeouts: number;
   /** autocannon's own latency percentiles (ms; closed loop per connection, 1 ms resolution). */
-  readonly latencyMs: { readonly p50: number; readonly p90: number; readonly p99: number; readonly p999: number; readonly max: number; readonly mean: number };
+  readonly latencyMs: {
+    readonly p50: number;
+    readonly p90: number;
+    readonly p99: number;
+    readonly p999: number;
+    readonly max: number;
+    readonly mean: number;
+  };
   readonly requestsPerSecond: number;
   /** HTTP bytes per second read by autocannon. */
   readonly responseBytesPerSecond: number;
@@ -72,48 +79,99 @@ export interface HttpLoadResults {
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** The summary table printed at the end of a run. */
 export function renderLoadSummary(r: LoadResults): string {
   const s = r.settings;
   const lines: string[] = [];
-  const timing = r.mode === 'http'
-    ? `autocannon, one request in flight per connection${s.rate ? `, paced at ${fmt(s.rate)} requests/s` : ', flat out'} (closed loop: coordinated omission not corrected)`
-    : r.timing === 'open-loop'
-      ? `open loop at ${fmt(s.rate ?? 0)} records/s (latency from the intended send time)`
-      : 'flat out, closed loop (each producer waits for its last batch: latency from the actual send, coordinated omission not corrected)';
+  const timing =
+    r.mode === 'http'
+      ? `autocannon, one request in flight per connection${s.rate ? `, paced at ${fmt(s.rate)} requests/s` : ', flat out'} (closed loop: coordinated omission not corrected)`
+      : r.timing === 'open-loop'
+        ? `open loop at ${fmt(s.rate ?? 0)} records/s (latency from the intended send time)`
+        : 'flat out, closed loop (each producer waits for its last batch: latency from the actual send, coordinated omission not corrected)';
   lines.push(`load on ${r.target} (${r.bootstrap}), topic ${r.topic}${r.interrupted ? ' — INTERRUPTED' : ''}`);
-  lines.push(`  ${r.mode === 'http' ? `HTTP via the gateway, ${s.producers} connections` : `${plural(s.producers, 'producer')}, ${plural(s.consumers, 'consumer')}`}, acks=${acksName(s.acks)}, ${fmt(s.recordSize)} B records, ${s.partitions} partitions, compression ${s.compression}, ${fmt(r.producingSeconds, 1)} s`);
+  lines.push(
+    `  ${r.mode === 'http' ? `HTTP via the gateway, ${s.producers} connections` : `${plural(s.producers, 'producer')}, ${plural(s.consumers, 'consumer')}`}, acks=${acksName(s.acks)}, ${fmt(s.recordSize)} B records, ${s.partitions} partitions, compression ${s.compression}, ${fmt(r.producingSeconds, 1)} s`,
+  );
   lines.push(`  timing: ${timing}`);
   lines.push('');
   const row = (a: string, b: string) => `  ${a.padEnd(30)}${b}`;
   lines.push(row('sent', fmt(r.sent)));
   lines.push(row('acknowledged', fmt(r.acked)));
-  lines.push(row('errors', r.errorCount === 0 ? '0' : `${fmt(r.errorCount)} (${Object.entries(r.errors).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')})`));
-  lines.push(row('throughput', `${fmt(r.throughput.recordsPerSecond)} records/s, ${fmt(r.throughput.megabytesPerSecond, 2)} MB/s`));
+  lines.push(
+    row(
+      'errors',
+      r.errorCount === 0
+        ? '0'
+        : `${fmt(r.errorCount)} (${Object.entries(r.errors)
+            .map(([k, v]) => `${k} ${fmt(v)}`)
+            .join(', ')})`,
+    ),
+  );
+  lines.push(
+    row(
+      'throughput',
+      `${fmt(r.throughput.recordsPerSecond)} records/s, ${fmt(r.throughput.megabytesPerSecond, 2)} MB/s`,
+    ),
+  );
   lines.push('');
-  lines.push(`  ${'latency (ms)'.padEnd(30)}${['p50', 'p99', 'p99.9', 'max', 'samples'].map((h) => h.padStart(10)).join('')}`);
+  lines.push(
+    `  ${'latency (ms)'.padEnd(30)}${['p50', 'p99', 'p99.9', 'max', 'samples'].map((h) => h.padStart(10)).join('')}`,
+  );
   const lat = (name: string, l: LatencySummary | null) => {
     if (!l) return;
-    lines.push(`  ${name.padEnd(30)}${[l.p50, l.p99, l.p999, l.max].map((v) => fmt(v, 2).padStart(10)).join('')}${fmt(l.count).padStart(10)}`);
+    lines.push(
+      `  ${name.padEnd(30)}${[l.p50, l.p99, l.p999, l.max].map((v) => fmt(v, 2).padStart(10)).join('')}${fmt(l.count).padStart(10)}`,
+    );
   };
   lat(r.mode === 'http' ? 'gateway produce-ack' : 'produce-ack', r.produceLatencyMs);
   lat('end-to-end', r.endToEndLatencyMs);
   if (r.http) {
     const h = r.http.latencyMs;
-    lines.push(`  ${'HTTP (autocannon)'.padEnd(30)}${[h.p50, h.p99, h.p999, h.max].map((v) => fmt(v, 2).padStart(10)).join('')}${fmt(r.http.requests).padStart(10)}`);
+    lines.push(
+      `  ${'HTTP (autocannon)'.padEnd(30)}${[h.p50, h.p99, h.p999, h.max].map((v) => fmt(v, 2).padStart(10)).join('')}${fmt(r.http.requests).padStart(10)}`,
+    );
   }
   lines.push('');
   if (r.http) {
-    lines.push(row('HTTP requests', `${fmt(r.http.requests)} (${fmt(r.http.requestsPerSecond)}/s), 2xx ${fmt(r.http.responses2xx)}, non-2xx ${fmt(r.http.non2xx)}${r.http.non2xx ? ` (${Object.entries(r.http.statusCodes).filter(([c]) => !c.startsWith('2')).map(([c, n]) => `${c}: ${fmt(n)}`).join(', ')})` : ''}, socket errors ${fmt(r.http.socketErrors)}, timeouts ${fmt(r.http.timeouts)}`));
-    lines.push(row('read back', `${fmt(r.http.readBack)} acknowledged records found, ${fmt(r.http.lostAcked)} missing${r.http.lostExamples.length ? ` (e.g. ${r.http.lostExamples.join(', ')})` : ''}`));
+    lines.push(
+      row(
+        'HTTP requests',
+        `${fmt(r.http.requests)} (${fmt(r.http.requestsPerSecond)}/s), 2xx ${fmt(r.http.responses2xx)}, non-2xx ${fmt(r.http.non2xx)}${
+          r.http.non2xx
+            ? ` (${Object.entries(r.http.statusCodes)
+                .filter(([c]) => !c.startsWith('2'))
+                .map(([c, n]) => `${c}: ${fmt(n)}`)
+                .join(', ')})`
+            : ''
+        }, socket errors ${fmt(r.http.socketErrors)}, timeouts ${fmt(r.http.timeouts)}`,
+      ),
+    );
+    lines.push(
+      row(
+        'read back',
+        `${fmt(r.http.readBack)} acknowledged records found, ${fmt(r.http.lostAcked)} missing${r.http.lostExamples.length ? ` (e.g. ${r.http.lostExamples.join(', ')})` : ''}`,
+      ),
+    );
   } else if (r.lost === null) {
     lines.push(row('loss', 'not checked (no consumers)'));
   } else {
-    lines.push(row('consumed', `${fmt(r.consumed)}${r.duplicates ? `, ${fmt(r.duplicates)} duplicates` : ''}${r.consumedUnacked ? `, ${fmt(r.consumedUnacked)} whose send had failed` : ''}`));
+    lines.push(
+      row(
+        'consumed',
+        `${fmt(r.consumed)}${r.duplicates ? `, ${fmt(r.duplicates)} duplicates` : ''}${r.consumedUnacked ? `, ${fmt(r.consumedUnacked)} whose send had failed` : ''}`,
+      ),
+    );
     const allowed = s.acks === 0 ? ' (acks=0 may lose)' : '';
-    lines.push(row('lost (acked, not consumed)', `${fmt(r.lost)}${allowed}${r.lostExamples.length ? ` e.g. ${r.lostExamples.join(', ')}` : ''}`));
+    lines.push(
+      row(
+        'lost (acked, not consumed)',
+        `${fmt(r.lost)}${allowed}${r.lostExamples.length ? ` e.g. ${r.lostExamples.join(', ')}` : ''}`,
+      ),
+    );
   }
   return lines.join('\n') + '\n';
 }

@@ -55,7 +55,12 @@ export async function runLoad(opts: LoadRunOptions): Promise<LoadResults> {
   const progress = opts.progress ?? (() => {});
   const signal = opts.signal;
   const startedAt = new Date().toISOString();
-  const kafka = kafkajsClient(opts.bootstrap.split(','), 'kconform-load', { requestTimeout: 30_000, retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 } }, opts.clientLog ?? { write: () => true });
+  const kafka = kafkajsClient(
+    opts.bootstrap.split(','),
+    'kconform-load',
+    { requestTimeout: 30_000, retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 } },
+    opts.clientLog ?? { write: () => true },
+  );
   const compression = kafkajsCompression(opts.compression);
 
   const produceHist = new LatencyHistogram();
@@ -73,18 +78,29 @@ export async function runLoad(opts: LoadRunOptions): Promise<LoadResults> {
   const consumers: Consumer[] = [];
   const stopAll = async () => {
     const quietly = (p: Promise<unknown>) => Promise.race([p.catch(() => {}), sleep(10_000)]);
-    await Promise.all([...producers.map((p) => quietly(p.disconnect())), ...consumers.map((c) => quietly(c.disconnect())), quietly(admin.disconnect())]);
+    await Promise.all([
+      ...producers.map((p) => quietly(p.disconnect())),
+      ...consumers.map((c) => quietly(c.disconnect())),
+      quietly(admin.disconnect()),
+    ]);
   };
 
   try {
     await admin.connect();
-    progress(`creating topic ${opts.topic} (${opts.partitions} partitions, replication ${opts.replicationFactor ?? 1})`);
-    await admin.createTopics({ topics: [{ topic: opts.topic, numPartitions: opts.partitions, replicationFactor: opts.replicationFactor ?? 1 }], waitForLeaders: true });
+    progress(
+      `creating topic ${opts.topic} (${opts.partitions} partitions, replication ${opts.replicationFactor ?? 1})`,
+    );
+    await admin.createTopics({
+      topics: [{ topic: opts.topic, numPartitions: opts.partitions, replicationFactor: opts.replicationFactor ?? 1 }],
+      waitForLeaders: true,
+    });
 
     // Consumers first, settled in their group, so end-to-end latency does not include joining.
     let series: ThroughputSeries | undefined;
     if (opts.consumers > 0) {
-      progress(`starting ${opts.consumers} consumer${opts.consumers === 1 ? '' : 's'} (group kconform-load-${opts.topic})`);
+      progress(
+        `starting ${opts.consumers} consumer${opts.consumers === 1 ? '' : 's'} (group kconform-load-${opts.topic})`,
+      );
       await startConsumers(kafka, opts, consumers, (messages) => {
         const t = now();
         const wall = wallClock(t);
@@ -118,7 +134,11 @@ export async function runLoad(opts: LoadRunOptions): Promise<LoadResults> {
     const send = (p: number, from: number, to: number, intended: (i: number) => number): Promise<void> => {
       const messages = [];
       for (let i = from; i < to; i++) {
-        messages.push({ key: recordKey(p, i), value: values.value(p * 1_000_003 + i), headers: { [SENT_AT_HEADER]: wallClock(intended(i)).toFixed(3) } });
+        messages.push({
+          key: recordKey(p, i),
+          value: values.value(p * 1_000_003 + i),
+          headers: { [SENT_AT_HEADER]: wallClock(intended(i)).toFixed(3) },
+        });
       }
       const count = to - from;
       sent += count;
@@ -150,15 +170,19 @@ export async function runLoad(opts: LoadRunOptions): Promise<LoadResults> {
     };
 
     const openLoop = opts.rate !== undefined;
-    progress(openLoop
-      ? `producing for ${opts.durationSeconds} s at ${opts.rate} records/s, open loop (latency from the intended send time)`
-      : `producing for ${opts.durationSeconds} s flat out, closed loop (each producer waits for its last batch of ${opts.batch}; coordinated omission is not corrected)`);
+    progress(
+      openLoop
+        ? `producing for ${opts.durationSeconds} s at ${opts.rate} records/s, open loop (latency from the intended send time)`
+        : `producing for ${opts.durationSeconds} s flat out, closed loop (each producer waits for its last batch of ${opts.batch}; coordinated omission is not corrected)`,
+    );
 
     const stopProgress = startProgress(t0, (second) => {
       s.setP99(second, secondHist.percentile(99));
       secondHist = new LatencyHistogram();
       const rate = s.sample(second).acked;
-      progress(`  ${String(second + 1).padStart(4)} s  sent ${sent}  acked ${acked}  errors ${errorCount}  rate ${rate}/s  p99 ${produceHist.percentile(99).toFixed(2)} ms${opts.consumers ? `  consumed ${tracker.consumedCount}` : ''}`);
+      progress(
+        `  ${String(second + 1).padStart(4)} s  sent ${sent}  acked ${acked}  errors ${errorCount}  rate ${rate}/s  p99 ${produceHist.percentile(99).toFixed(2)} ms${opts.consumers ? `  consumed ${tracker.consumedCount}` : ''}`,
+      );
     });
 
     let loops: Promise<void>[];
@@ -251,7 +275,17 @@ const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 *
 
 /** The LoadSettings part of the options (what a report needs to say what ran). */
 export function pickSettings(o: LoadSettings): LoadSettings {
-  return { producers: o.producers, consumers: o.consumers, acks: o.acks, rate: o.rate, durationSeconds: o.durationSeconds, recordSize: o.recordSize, partitions: o.partitions, compression: o.compression, batch: o.batch };
+  return {
+    producers: o.producers,
+    consumers: o.consumers,
+    acks: o.acks,
+    rate: o.rate,
+    durationSeconds: o.durationSeconds,
+    recordSize: o.recordSize,
+    partitions: o.partitions,
+    compression: o.compression,
+    batch: o.batch,
+  };
 }
 
 /** Calls `tick(k)` when second k (from `t0`) has ended, without drift; returns the function that stops it. */
@@ -259,11 +293,14 @@ function startProgress(t0: number, tick: (second: number) => void): () => void {
   let k = 1;
   let timer: NodeJS.Timeout | undefined;
   const schedule = () => {
-    timer = setTimeout(() => {
-      tick(k - 1);
-      k++;
-      schedule();
-    }, Math.max(0, t0 + k * 1000 - now()));
+    timer = setTimeout(
+      () => {
+        tick(k - 1);
+        k++;
+        schedule();
+      },
+      Math.max(0, t0 + k * 1000 - now()),
+    );
   };
   schedule();
   return () => clearTimeout(timer);
@@ -279,11 +316,22 @@ interface ConsumedRecord {
  * Starts M consumers in one group on the topic (from the beginning) and waits until the group
  * has settled: every partition owned by exactly one member.
  */
-async function startConsumers(kafka: Kafka, opts: LoadRunOptions, consumers: Consumer[], onMessages: (m: readonly ConsumedRecord[]) => void): Promise<void> {
+async function startConsumers(
+  kafka: Kafka,
+  opts: LoadRunOptions,
+  consumers: Consumer[],
+  onMessages: (m: readonly ConsumedRecord[]) => void,
+): Promise<void> {
   const groupId = `kconform-load-${opts.topic}`;
   const assignments: number[][] = [];
   for (let i = 0; i < opts.consumers; i++) {
-    const c = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 200, rebalanceTimeout: 10_000 });
+    const c = kafka.consumer({
+      groupId,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      maxWaitTimeInMs: 200,
+      rebalanceTimeout: 10_000,
+    });
     consumers.push(c);
     assignments.push([]);
     c.on(c.events.GROUP_JOIN, (e) => {
@@ -302,13 +350,20 @@ async function startConsumers(kafka: Kafka, opts: LoadRunOptions, consumers: Con
   for (;;) {
     const owned = assignments.flat();
     if (owned.length === opts.partitions && new Set(owned).size === opts.partitions) return;
-    if (now() > deadline || opts.signal?.aborted) throw new Error(`the consumer group did not settle within 60 s (partitions owned: ${JSON.stringify(assignments)})`);
+    if (now() > deadline || opts.signal?.aborted)
+      throw new Error(
+        `the consumer group did not settle within 60 s (partitions owned: ${JSON.stringify(assignments)})`,
+      );
     await sleep(50);
   }
 }
 
 /** Waits until every acknowledged record was consumed, or consumption stops progressing. */
-async function drain(tracker: RecordTracker, timeoutMs: number, signal: AbortSignal | undefined): Promise<{ count: number; examples: string[] }> {
+async function drain(
+  tracker: RecordTracker,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<{ count: number; examples: string[] }> {
   const deadline = now() + timeoutMs;
   let last = tracker.consumedCount;
   let lastProgress = now();
@@ -320,7 +375,8 @@ async function drain(tracker: RecordTracker, timeoutMs: number, signal: AbortSig
       lastProgress = now();
     }
     // 5 s without a single new record: what is missing will not come
-    if (now() > deadline || now() - lastProgress > 5_000 || (signal?.aborted && now() - lastProgress > 1_000)) return missing;
+    if (now() > deadline || now() - lastProgress > 5_000 || (signal?.aborted && now() - lastProgress > 1_000))
+      return missing;
     await sleep(100);
   }
 }

@@ -44,11 +44,16 @@ function countRecords(records: Buffer | null): number {
 
 function versionRange(apiKey: number): { minVersion: number; maxVersion: number } {
   const [minVersion, maxVersion] = REQUESTS.get(apiKey)!.validVersions;
-  return { minVersion, maxVersion: apiKey === ApiKey.ApiVersions ? Math.min(maxVersion, API_VERSIONS_MAX) : maxVersion };
+  return {
+    minVersion,
+    maxVersion: apiKey === ApiKey.ApiVersions ? Math.min(maxVersion, API_VERSIONS_MAX) : maxVersion,
+  };
 }
 
 /** Starts a null sink on `host:port` (0: a free port); topics it describes have `partitions` partitions. */
-export async function startNullSink(opts: { host?: string; port?: number; partitions?: number } = {}): Promise<NullSink> {
+export async function startNullSink(
+  opts: { host?: string; port?: number; partitions?: number } = {},
+): Promise<NullSink> {
   const host = opts.host ?? '127.0.0.1';
   const partitions = opts.partitions ?? 3;
   const offsets = new Map<string, number>();
@@ -70,7 +75,10 @@ export async function startNullSink(opts: { host?: string; port?: number; partit
           zkMigrationReady: false,
         };
       case ApiKey.Metadata: {
-        const names: string[] = body.topics === null || (apiVersion === 0 && body.topics.length === 0) ? [...new Set([...offsets.keys()].map((k) => k.slice(0, k.lastIndexOf(':'))))] : body.topics.map((t: { name: string }) => t.name);
+        const names: string[] =
+          body.topics === null || (apiVersion === 0 && body.topics.length === 0)
+            ? [...new Set([...offsets.keys()].map((k) => k.slice(0, k.lastIndexOf(':'))))]
+            : body.topics.map((t: { name: string }) => t.name);
         return {
           throttleTimeMs: 0,
           brokers: [{ nodeId: NODE_ID, host, port, rack: null }],
@@ -81,7 +89,15 @@ export async function startNullSink(opts: { host?: string; port?: number; partit
             name,
             topicId: NULL_UUID,
             isInternal: false,
-            partitions: Array.from({ length: partitions }, (_, i) => ({ errorCode: 0, partitionIndex: i, leaderId: NODE_ID, leaderEpoch: 0, replicaNodes: [NODE_ID], isrNodes: [NODE_ID], offlineReplicas: [] })),
+            partitions: Array.from({ length: partitions }, (_, i) => ({
+              errorCode: 0,
+              partitionIndex: i,
+              leaderId: NODE_ID,
+              leaderEpoch: 0,
+              replicaNodes: [NODE_ID],
+              isrNodes: [NODE_ID],
+              offlineReplicas: [],
+            })),
             topicAuthorizedOperations: NO_AUTHORIZED_OPERATIONS,
           })),
           clusterAuthorizedOperations: NO_AUTHORIZED_OPERATIONS,
@@ -91,22 +107,42 @@ export async function startNullSink(opts: { host?: string; port?: number; partit
       case ApiKey.CreateTopics:
         return {
           throttleTimeMs: 0,
-          topics: body.topics.map((t: { name: string }) => ({ name: t.name, topicId: NULL_UUID, errorCode: 0, errorMessage: null, topicConfigErrorCode: 0, numPartitions: partitions, replicationFactor: 1, configs: [] })),
+          topics: body.topics.map((t: { name: string }) => ({
+            name: t.name,
+            topicId: NULL_UUID,
+            errorCode: 0,
+            errorMessage: null,
+            topicConfigErrorCode: 0,
+            numPartitions: partitions,
+            replicationFactor: 1,
+            configs: [],
+          })),
         };
       case ApiKey.Produce:
         return {
-          responses: body.topicData.map((t: { name: string; topicId: string; partitionData: { index: number; records: Buffer | null }[] }) => ({
-            name: t.name,
-            topicId: t.topicId,
-            partitionResponses: t.partitionData.map((p) => {
-              const key = `${t.name}:${p.index}`;
-              const base = offsets.get(key) ?? 0;
-              const n = countRecords(p.records);
-              offsets.set(key, base + n);
-              total += n;
-              return { index: p.index, errorCode: 0, baseOffset: BigInt(base), logAppendTimeMs: -1n, logStartOffset: 0n, recordErrors: [], errorMessage: null, currentLeader: { leaderId: -1, leaderEpoch: -1 } };
+          responses: body.topicData.map(
+            (t: { name: string; topicId: string; partitionData: { index: number; records: Buffer | null }[] }) => ({
+              name: t.name,
+              topicId: t.topicId,
+              partitionResponses: t.partitionData.map((p) => {
+                const key = `${t.name}:${p.index}`;
+                const base = offsets.get(key) ?? 0;
+                const n = countRecords(p.records);
+                offsets.set(key, base + n);
+                total += n;
+                return {
+                  index: p.index,
+                  errorCode: 0,
+                  baseOffset: BigInt(base),
+                  logAppendTimeMs: -1n,
+                  logStartOffset: 0n,
+                  recordErrors: [],
+                  errorMessage: null,
+                  currentLeader: { leaderId: -1, leaderEpoch: -1 },
+                };
+              }),
             }),
-          })),
+          ),
           throttleTimeMs: 0,
           nodeEndpoints: [],
         };
@@ -129,7 +165,13 @@ export async function startNullSink(opts: { host?: string; port?: number; partit
         } catch {
           // ApiVersions of a version we do not know: the v0 answer says which we do (KIP-511)
           const apiKey = frame.readInt16BE(0);
-          if (apiKey === ApiKey.ApiVersions) socket.write(encodeResponse(ApiKey.ApiVersions, 0, frame.readInt32BE(4), { ...(answer(ApiKey.ApiVersions, 0, {}) as object), errorCode: 35 }));
+          if (apiKey === ApiKey.ApiVersions)
+            socket.write(
+              encodeResponse(ApiKey.ApiVersions, 0, frame.readInt32BE(4), {
+                ...(answer(ApiKey.ApiVersions, 0, {}) as object),
+                errorCode: 35,
+              }),
+            );
           else socket.destroy();
           continue;
         }
@@ -159,8 +201,18 @@ export async function startNullSink(opts: { host?: string; port?: number; partit
 
 // Run as a program: a separate process, so that it takes no CPU from the client being measured.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '0' }, partitions: { type: 'string', default: '3' } } });
-  const sink = await startNullSink({ host: values.host, port: Number(values.port), partitions: Number(values.partitions) });
+  const { values } = parseArgs({
+    options: {
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: '0' },
+      partitions: { type: 'string', default: '3' },
+    },
+  });
+  const sink = await startNullSink({
+    host: values.host,
+    port: Number(values.port),
+    partitions: Number(values.partitions),
+  });
   process.stdout.write(`null sink ready on ${sink.bootstrap}\n`);
   const stop = () => void sink.close().then(() => process.exit(0));
   process.on('SIGTERM', stop);

@@ -47,20 +47,24 @@ describe('OpenLoopSchedule', () => {
 
   it('never takes a send twice or skips one, however the clock advances', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 100_000 }), fc.array(fc.integer({ min: 0, max: 200 }), { maxLength: 50 }), (rate, steps) => {
-        const s = new OpenLoopSchedule(rate, 0);
-        let t = 0;
-        let expectedFrom = 0;
-        for (const step of steps) {
-          t += step;
-          const { from, to } = s.takeDue(t);
-          expect(from).toBe(expectedFrom);
-          expect(to).toBeGreaterThanOrEqual(from);
-          expectedFrom = to;
-          if (to > 0) expect(s.intendedTime(to - 1)).toBeLessThanOrEqual(t + 1e-6);
-          expect(s.intendedTime(to)).toBeGreaterThan(t - 1e-6);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 100_000 }),
+        fc.array(fc.integer({ min: 0, max: 200 }), { maxLength: 50 }),
+        (rate, steps) => {
+          const s = new OpenLoopSchedule(rate, 0);
+          let t = 0;
+          let expectedFrom = 0;
+          for (const step of steps) {
+            t += step;
+            const { from, to } = s.takeDue(t);
+            expect(from).toBe(expectedFrom);
+            expect(to).toBeGreaterThanOrEqual(from);
+            expectedFrom = to;
+            if (to > 0) expect(s.intendedTime(to - 1)).toBeLessThanOrEqual(t + 1e-6);
+            expect(s.intendedTime(to)).toBeGreaterThan(t - 1e-6);
+          }
+        },
+      ),
     );
   });
 

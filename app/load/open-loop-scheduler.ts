@@ -19,7 +19,8 @@ export class OpenLoopSchedule {
    * @param startMs the intended time of send 0, on the clock later passed to {@link takeDue}
    */
   constructor(ratePerSecond: number, startMs: number) {
-    if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond)) throw new RangeError(`rate must be a positive number, got ${ratePerSecond}`);
+    if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond))
+      throw new RangeError(`rate must be a positive number, got ${ratePerSecond}`);
     this.intervalMs = 1000 / ratePerSecond;
     this.startMs = startMs;
   }
@@ -62,7 +63,11 @@ export class OpenLoopSchedule {
  * together send evenly at R rather than N at a time.
  */
 export function staggeredSchedules(totalRatePerSecond: number, senders: number, startMs: number): OpenLoopSchedule[] {
-  if (!Number.isInteger(senders) || senders < 1) throw new RangeError(`senders must be a positive integer, got ${senders}`);
+  if (!Number.isInteger(senders) || senders < 1)
+    throw new RangeError(`senders must be a positive integer, got ${senders}`);
   const step = 1000 / totalRatePerSecond;
-  return Array.from({ length: senders }, (_, k) => new OpenLoopSchedule(totalRatePerSecond / senders, startMs + k * step));
+  return Array.from(
+    { length: senders },
+    (_, k) => new OpenLoopSchedule(totalRatePerSecond / senders, startMs + k * step),
+  );
 }

@@ -19,7 +19,10 @@ export function rssOfTree(pid: number): number {
 }
 
 /** Samples the RSS of some process trees every `everyMs` until stopped; reports the peak and the mean of their sum. */
-export function sampleRss(pids: readonly number[], everyMs = 250): { stop(): { peak: number; mean: number; samples: number } } {
+export function sampleRss(
+  pids: readonly number[],
+  everyMs = 250,
+): { stop(): { peak: number; mean: number; samples: number } } {
   let peak = 0;
   let sum = 0;
   let samples = 0;

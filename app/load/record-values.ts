@@ -24,7 +24,7 @@ export class RecordValues {
   /** The value of record `n` (any integer); the same n gives the same bytes. */
   value(n: number): Buffer {
     // a large odd stride spreads consecutive records over the pool
-    const at = ((n * 7919) % (this.span + 1) + (this.span + 1)) % (this.span + 1);
+    const at = (((n * 7919) % (this.span + 1)) + (this.span + 1)) % (this.span + 1);
     return this.pool.subarray(at, at + this.size);
   }
 }

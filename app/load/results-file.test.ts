@@ -13,7 +13,17 @@ const base: LoadResults = {
   bootstrap: '127.0.0.1:9092',
   topic: 't',
   startedAt: '2024-01-01T00:00:00.000Z',
-  settings: { producers: 1, consumers: 1, acks: -1, rate: undefined, durationSeconds: 3, recordSize: 1024, partitions: 3, compression: 'none', batch: 100 },
+  settings: {
+    producers: 1,
+    consumers: 1,
+    acks: -1,
+    rate: undefined,
+    durationSeconds: 3,
+    recordSize: 1024,
+    partitions: 3,
+    compression: 'none',
+    batch: 100,
+  },
   timing: 'closed-loop',
   interrupted: false,
   producingSeconds: 3,
@@ -56,7 +66,9 @@ describe('load results.json', () => {
     const text = renderLoadSummary(base);
     expect(text).toMatch(/closed loop/);
     expect(text).toMatch(/produce-ack\s+1\.00\s+2\.00\s+3\.00\s+4\.00/);
-    expect(renderLoadSummary({ ...base, timing: 'open-loop', settings: { ...base.settings, rate: 500 } })).toMatch(/open loop at 500 records\/s/);
+    expect(renderLoadSummary({ ...base, timing: 'open-loop', settings: { ...base.settings, rate: 500 } })).toMatch(
+      /open loop at 500 records\/s/,
+    );
   });
 });
 

@@ -17,7 +17,12 @@ export interface LoadSlot {
   /** Produce to consume; absent without consumers. */
   readonly endToEnd?: LatencySummary;
   /** Acknowledged records per second, one point per second (time: ms since the start, end of the second), with the produce-ack p99 of that second. */
-  readonly throughput: readonly { readonly time: number; readonly recordsPerSecond: number; readonly bytesPerSecond: number; readonly p99Ms: number }[];
+  readonly throughput: readonly {
+    readonly time: number;
+    readonly recordsPerSecond: number;
+    readonly bytesPerSecond: number;
+    readonly p99Ms: number;
+  }[];
   readonly mode: 'kafka' | 'http';
   readonly timing: 'open-loop' | 'closed-loop';
   readonly sent: number;
@@ -41,7 +46,14 @@ export interface LoadRunResultsFile {
   /** Load runs record no history: 0. */
   readonly ops: 0;
   readonly valid: boolean;
-  readonly checks: readonly { checker: string; valid: boolean | 'unknown'; summary: string; witnesses: string[]; count?: number; allowed?: boolean }[];
+  readonly checks: readonly {
+    checker: string;
+    valid: boolean | 'unknown';
+    summary: string;
+    witnesses: string[];
+    count?: number;
+    allowed?: boolean;
+  }[];
   readonly load: LoadSlot;
 }
 
@@ -66,8 +78,23 @@ export function loadResultsFile(r: LoadResults, runDir: string): LoadRunResultsF
   const allowed = s.acks === 0 && (lost ?? 0) > 0;
   const check =
     lost === null
-      ? { checker: 'acked-records-kept', valid: 'unknown' as const, summary: 'not checked: the run had no consumers', witnesses: [] }
-      : { checker: 'acked-records-kept', valid: lost === 0 || allowed, summary: lost === 0 ? `all ${r.acked} acknowledged records were read back` : `${lost} of ${r.acked} acknowledged records were never read back${allowed ? ' (acks=0 may lose)' : ''}`, witnesses: [...r.lostExamples], count: lost, ...(allowed ? { allowed } : {}) };
+      ? {
+          checker: 'acked-records-kept',
+          valid: 'unknown' as const,
+          summary: 'not checked: the run had no consumers',
+          witnesses: [],
+        }
+      : {
+          checker: 'acked-records-kept',
+          valid: lost === 0 || allowed,
+          summary:
+            lost === 0
+              ? `all ${r.acked} acknowledged records were read back`
+              : `${lost} of ${r.acked} acknowledged records were never read back${allowed ? ' (acks=0 may lose)' : ''}`,
+          witnesses: [...r.lostExamples],
+          count: lost,
+          ...(allowed ? { allowed } : {}),
+        };
   return {
     schema: 'kconform.results/v1',
     scenario: 'load',
@@ -82,7 +109,12 @@ export function loadResultsFile(r: LoadResults, runDir: string): LoadRunResultsF
       settings,
       produce: r.produceLatencyMs,
       ...(r.endToEndLatencyMs ? { endToEnd: r.endToEndLatencyMs } : {}),
-      throughput: r.series.map((p) => ({ time: (p.second + 1) * 1000, recordsPerSecond: p.acked, bytesPerSecond: p.ackedBytes, p99Ms: p.p99Ms })),
+      throughput: r.series.map((p) => ({
+        time: (p.second + 1) * 1000,
+        recordsPerSecond: p.acked,
+        bytesPerSecond: p.ackedBytes,
+        p99Ms: p.p99Ms,
+      })),
       mode: r.mode,
       timing: r.timing,
       sent: r.sent,

@@ -18,7 +18,14 @@ type Counter = 'sent' | 'acked' | 'ackedBytes' | 'errors' | 'consumed';
 /** Buckets events by the second (since `startMs`) in which they happened. */
 export class ThroughputSeries {
   private readonly startMs: number;
-  private readonly buckets: { sent: number; acked: number; ackedBytes: number; errors: number; consumed: number; p99Ms: number }[] = [];
+  private readonly buckets: {
+    sent: number;
+    acked: number;
+    ackedBytes: number;
+    errors: number;
+    consumed: number;
+    p99Ms: number;
+  }[] = [];
 
   constructor(startMs: number) {
     this.startMs = startMs;
@@ -26,7 +33,8 @@ export class ThroughputSeries {
 
   private bucket(nowMs: number) {
     const i = Math.max(0, Math.floor((nowMs - this.startMs) / 1000));
-    while (this.buckets.length <= i) this.buckets.push({ sent: 0, acked: 0, ackedBytes: 0, errors: 0, consumed: 0, p99Ms: 0 });
+    while (this.buckets.length <= i)
+      this.buckets.push({ sent: 0, acked: 0, ackedBytes: 0, errors: 0, consumed: 0, p99Ms: 0 });
     return this.buckets[i]!;
   }
 

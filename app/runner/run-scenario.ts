@@ -12,7 +12,14 @@ import { checkHistory, resolveCheckConfig } from '../../scenarios/checkers/index
 import type { Scenario, ScenarioContext } from '../../scenarios/index.ts';
 import type { ScenarioResults } from '../../scenarios/scenario.ts';
 import type { DurabilityTable } from '../../scenarios/checkers/durability-table.ts';
-import { drawSchedule, FAULT_NEEDS, faultOf, type FaultFamily, type NodeRole, type ScheduledFault } from '../../harness/nemesis/fault-schedule.ts';
+import {
+  drawSchedule,
+  FAULT_NEEDS,
+  faultOf,
+  type FaultFamily,
+  type NodeRole,
+  type ScheduledFault,
+} from '../../harness/nemesis/fault-schedule.ts';
 import { findActiveController, findPartitionLeader } from '../../harness/nemesis/node-roles.ts';
 import { Nemesis } from '../../harness/nemesis/nemesis.ts';
 import { nodeControlToJson, type NodeCommands } from '../../harness/nemesis/node-commands.ts';
@@ -41,9 +48,25 @@ export interface ScenarioRun {
   schedule?: ScheduledFault[];
   faultsStarted?: number;
   /** Set when a failure was shrunk: the smallest workload and fault schedule that still fail the same way. */
-  shrunk?: { records: number; ops: number; attempts: number; path: string | undefined; runDir: string; failing: string[]; schedule?: ScheduledFault[] };
+  shrunk?: {
+    records: number;
+    ops: number;
+    attempts: number;
+    path: string | undefined;
+    runDir: string;
+    failing: string[];
+    schedule?: ScheduledFault[];
+  };
   /** Set when shrinking ran: how long, whether the budget ran out, whether it found a smaller case. */
-  shrink?: { attempts: number; seconds: number; budgetSeconds: number; budgetExhausted: boolean; unfinished?: number; smaller: boolean; reproduced: boolean };
+  shrink?: {
+    attempts: number;
+    seconds: number;
+    budgetSeconds: number;
+    budgetExhausted: boolean;
+    unfinished?: number;
+    smaller: boolean;
+    reproduced: boolean;
+  };
   /** The durability study's table (acks level x fault -> acked, lost, duplicated, unavailable seconds), from the `durability` scenario. */
   durability?: DurabilityTable;
 }
@@ -125,12 +148,30 @@ function startFaultLoop(
   progress: (line: string) => void,
   ownFaults = false,
   given?: readonly ScheduledFault[],
-): { quiesce: () => Promise<void>; active: boolean; inEffect: () => string[]; usable: FaultFamily[]; nemesis?: Nemesis; schedule?: ScheduledFault[]; started: () => number } {
+): {
+  quiesce: () => Promise<void>;
+  active: boolean;
+  inEffect: () => string[];
+  usable: FaultFamily[];
+  nemesis?: Nemesis;
+  schedule?: ScheduledFault[];
+  started: () => number;
+} {
   const usable = families.filter((f) => FAULT_NEEDS[f].every((n) => target.faults.supported.has(n)));
-  for (const f of families.filter((f) => !usable.includes(f))) progress(`fault '${f}' is not available on this target; left out of the schedule`);
-  if (usable.length === 0) return { quiesce: async () => {}, active: false, inEffect: () => [], usable, started: () => 0 };
+  for (const f of families.filter((f) => !usable.includes(f)))
+    progress(`fault '${f}' is not available on this target; left out of the schedule`);
+  if (usable.length === 0)
+    return { quiesce: async () => {}, active: false, inEffect: () => [], usable, started: () => 0 };
   const nemesis = new Nemesis(target.faults, history);
-  const schedule = ownFaults ? [] : given ? given.filter((step) => usable.includes(step.family)) : drawSchedule(seed, usable, target.nodes.map((n) => n.id));
+  const schedule = ownFaults
+    ? []
+    : given
+      ? given.filter((step) => usable.includes(step.family))
+      : drawSchedule(
+          seed,
+          usable,
+          target.nodes.map((n) => n.id),
+        );
   let started = 0;
   let stopped = false;
   let wake = () => {};
@@ -170,11 +211,23 @@ function startFaultLoop(
       progress('nemesis: healing everything before the final read');
       await nemesis.healAll();
     })());
-  return { quiesce, active: true, inEffect: () => nemesis.active(), usable, nemesis, schedule: ownFaults ? undefined : schedule, started: () => started };
+  return {
+    quiesce,
+    active: true,
+    inEffect: () => nemesis.active(),
+    usable,
+    nemesis,
+    schedule: ownFaults ? undefined : schedule,
+    started: () => started,
+  };
 }
 
 /** The node playing `role` now: the leader of the partition last written to, or the active controller. */
-async function resolveRole(target: StartedTarget, role: NodeRole, history: HistoryRecorder): Promise<number | undefined> {
+async function resolveRole(
+  target: StartedTarget,
+  role: NodeRole,
+  history: HistoryRecorder,
+): Promise<number | undefined> {
   if (role === 'controller') return findActiveController(target.nodes);
   if (role === 'leader') {
     const lastSend = history.ops.findLast((o) => o.f === 'send' && o.type === 'invoke');
@@ -185,13 +238,20 @@ async function resolveRole(target: StartedTarget, role: NodeRole, history: Histo
 }
 
 /** Every few seconds of a long run: ops so far, ops/s, faults in effect. */
-function startProgressTicker(name: string, history: HistoryRecorder, inEffect: () => string[], progress: (line: string) => void): NodeJS.Timeout {
+function startProgressTicker(
+  name: string,
+  history: HistoryRecorder,
+  inEffect: () => string[],
+  progress: (line: string) => void,
+): NodeJS.Timeout {
   const everyMs = 3000;
   let last = 0;
   const timer = setInterval(() => {
     const ops = history.ops.length;
     const faults = inEffect();
-    progress(`[${name}] ${ops} ops, ${(((ops - last) * 1000) / everyMs).toFixed(0)} ops/s, faults in effect: ${faults.length ? faults.join(', ') : 'none'}`);
+    progress(
+      `[${name}] ${ops} ops, ${(((ops - last) * 1000) / everyMs).toFixed(0)} ops/s, faults in effect: ${faults.length ? faults.join(', ') : 'none'}`,
+    );
     last = ops;
   }, everyMs);
   timer.unref();
@@ -212,10 +272,27 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
   makeDirs(runDir);
   const started = Date.now();
   // What the checkers may allow follows from how the scenario produces and whether faults ran.
-  const check = resolveCheckConfig({ replicationFactor: Math.min(3, o.brokers ?? 1), ...scenario.checkConfig, faults: (o.faults?.length ?? 0) > 0 });
+  const check = resolveCheckConfig({
+    replicationFactor: Math.min(3, o.brokers ?? 1),
+    ...scenario.checkConfig,
+    faults: (o.faults?.length ?? 0) > 0,
+  });
   // The failover timings the scenario asks of the target (both targets alike), recorded with the run.
   const timings = (o.brokers ?? 1) > 1 ? scenario.timings : undefined;
-  const config = { scenario: scenario.name, target: targetName, brokers: o.brokers ?? 1, seed, records, faults: o.faults ?? [], bugs: [...bugs], check, ...(timings ? { timings } : {}), ...(o.schedule ? { schedule: o.schedule } : {}), ...(o.nodeControl ? { nodeControl: nodeControlToJson(o.nodeControl) } : {}), kconform: '0.1.0' };
+  const config = {
+    scenario: scenario.name,
+    target: targetName,
+    brokers: o.brokers ?? 1,
+    seed,
+    records,
+    faults: o.faults ?? [],
+    bugs: [...bugs],
+    check,
+    ...(timings ? { timings } : {}),
+    ...(o.schedule ? { schedule: o.schedule } : {}),
+    ...(o.nodeControl ? { nodeControl: nodeControlToJson(o.nodeControl) } : {}),
+    kconform: '0.1.0',
+  };
   writeFileSync(join(runDir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
   const history = new HistoryRecorder(join(runDir, 'history.jsonl'));
   let target: StartedTarget | undefined;
@@ -228,7 +305,14 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
   const clients = new ClientTracker();
   try {
     try {
-      target = await startTarget(spec, runDir, { bugs, brokers: o.brokers, faultable: (o.faults?.length ?? 0) > 0, network: o.faults?.includes('partition') && kindOf(spec).capabilities.networkLab, timings, nodeControl: o.nodeControl });
+      target = await startTarget(spec, runDir, {
+        bugs,
+        brokers: o.brokers,
+        faultable: (o.faults?.length ?? 0) > 0,
+        network: o.faults?.includes('partition') && kindOf(spec).capabilities.networkLab,
+        timings,
+        nodeControl: o.nodeControl,
+      });
     } catch (err) {
       if (err instanceof TargetUnavailableError) throw err;
       throw new TargetUnavailableError(`cannot start target ${targetName}: ${(err as Error).message}`);
@@ -274,7 +358,10 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
         // The scenario is not awaited any more: without its clients it fails soon and runs its
         // own finally blocks (proxies, consumers) — given a moment, before the target goes.
         await clients.disconnectAll();
-        await Promise.race([running.catch(() => {}), new Promise((resolve) => setTimeout(resolve, ABORT_GRACE_MS).unref())]);
+        await Promise.race([
+          running.catch(() => {}),
+          new Promise((resolve) => setTimeout(resolve, ABORT_GRACE_MS).unref()),
+        ]);
         throw err;
       }
       error = (err as Error).message;
@@ -294,8 +381,22 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
   const checks = checkHistory(history.ops, check);
   const valid = error !== undefined && combine(checks) === true ? 'unknown' : combine(checks);
   const schedule = played ? { schedule: played.schedule, faultsStarted: played.started() } : {};
-  const result: ScenarioRun = { scenario: scenario.name, target: targetName, seed, runDir, valid, checks, error, seconds: (Date.now() - started) / 1000, ops: history.ops.length, ...schedule, ...extras };
-  writeFileSync(join(runDir, 'results.json'), JSON.stringify({ schema: RESULTS_SCHEMA, ...result } satisfies RunResults, null, 2) + '\n');
+  const result: ScenarioRun = {
+    scenario: scenario.name,
+    target: targetName,
+    seed,
+    runDir,
+    valid,
+    checks,
+    error,
+    seconds: (Date.now() - started) / 1000,
+    ops: history.ops.length,
+    ...schedule,
+    ...extras,
+  };
+  writeFileSync(
+    join(runDir, 'results.json'),
+    JSON.stringify({ schema: RESULTS_SCHEMA, ...result } satisfies RunResults, null, 2) + '\n',
+  );
   return result;
 }
-

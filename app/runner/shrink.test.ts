@@ -17,7 +17,14 @@ const run = (records: number, failsFrom: number): ScenarioRun => ({
   ops: records * 4,
 });
 
-const step = (family: ScheduledFault['family'], waitMs: number, holdMs: number, fallbackNode = 1): ScheduledFault => ({ family, role: 'random', fallbackNode, split: false, waitMs, holdMs });
+const step = (family: ScheduledFault['family'], waitMs: number, holdMs: number, fallbackNode = 1): ScheduledFault => ({
+  family,
+  role: 'random',
+  fallbackNode,
+  split: false,
+  waitMs,
+  holdMs,
+});
 
 /** When each step starts and ends, from the start of the run (waits count from the previous heal). */
 function timeline(schedule: readonly ScheduledFault[]): { family: string; start: number; end: number }[] {
@@ -39,7 +46,13 @@ describe('shrinkFailure', () => {
   });
 
   it('says so when the failing case itself does not fail the same way again (nothing shrunk)', async () => {
-    const original: ScenarioRun = { ...run(300, 0), checks: [{ checker: 'lost-write', valid: false, summary: '', witnesses: [] }, { checker: 'nonmonotonic-send', valid: false, summary: '', witnesses: [] }] };
+    const original: ScenarioRun = {
+      ...run(300, 0),
+      checks: [
+        { checker: 'lost-write', valid: false, summary: '', witnesses: [] },
+        { checker: 'nonmonotonic-send', valid: false, summary: '', witnesses: [] },
+      ],
+    };
     // Reruns lose writes but never send out of order: a timing-dependent part of the failure.
     const r = await shrinkFailure(original, 300, async (n) => run(n, 0));
     expect(r.reproduced).toBe(false);
@@ -55,13 +68,22 @@ describe('shrinkFailure', () => {
   });
 
   it('does not count a different failure as the same one', async () => {
-    const other = (n: number): ScenarioRun => ({ ...run(n, 0), checks: [{ checker: n < 100 ? 'duplicate' : 'lost-write', valid: false, summary: '', witnesses: [] }] });
+    const other = (n: number): ScenarioRun => ({
+      ...run(n, 0),
+      checks: [{ checker: n < 100 ? 'duplicate' : 'lost-write', valid: false, summary: '', witnesses: [] }],
+    });
     const r = await shrinkFailure(other(300), 300, async (n) => other(n));
     expect(r.records).toBeGreaterThanOrEqual(100);
   });
 
   it('shrinks the fault schedule to the one fault the failure needs, kept where it was in time', async () => {
-    const schedule = [step('pause', 500, 800), step('restart', 300, 0), step('kill', 700, 1500), step('pause', 200, 400), step('kill', 900, 2000)];
+    const schedule = [
+      step('pause', 500, 800),
+      step('restart', 300, 0),
+      step('kill', 700, 1500),
+      step('pause', 200, 400),
+      step('kill', 900, 2000),
+    ];
     const killAt = timeline(schedule)[2]!.start;
     // Fails (lost-write) only when a kill starts between 2 s and 3 s into the run, with 50+ records.
     const fake = async (n: number, _dir: string, s: ScheduledFault[] | undefined): Promise<ScenarioRun> => {
@@ -115,7 +137,12 @@ describe('shrinkFailure budget and progress', () => {
     const seen: { attempt: number; finished: boolean; failedSameWay: boolean }[] = [];
     let aborted = 0;
     // The rerun of the failing case fails at once; every later try never ends unless aborted.
-    const rerun = (n: number, _dir: string, _s: ScheduledFault[] | undefined, signal: AbortSignal): Promise<ScenarioRun> =>
+    const rerun = (
+      n: number,
+      _dir: string,
+      _s: ScheduledFault[] | undefined,
+      signal: AbortSignal,
+    ): Promise<ScenarioRun> =>
       n === 300
         ? Promise.resolve(run(n, 17))
         : new Promise((_, reject) =>
@@ -126,7 +153,11 @@ describe('shrinkFailure budget and progress', () => {
           );
     // The clock stands still, so the second try starts however slow this machine is; the abort
     // comes from the budget's own timer (300 ms of real time), while that try runs.
-    const r = await shrinkFailure(run(300, 17), 300, rerun, { budgetMs: 300, progress: (p) => seen.push(p), now: () => 0 });
+    const r = await shrinkFailure(run(300, 17), 300, rerun, {
+      budgetMs: 300,
+      progress: (p) => seen.push(p),
+      now: () => 0,
+    });
     expect(aborted).toBe(1);
     expect(r.attempts).toBe(2);
     expect(r.unfinished).toBe(1);
@@ -142,10 +173,22 @@ describe('shrinkFailure budget and progress', () => {
   }, 10_000);
 
   it('stops the rerun of the failing case itself when it outlasts the budget', async () => {
-    const never = (_n: number, _dir: string, _s: ScheduledFault[] | undefined, signal: AbortSignal): Promise<ScenarioRun> =>
+    const never = (
+      _n: number,
+      _dir: string,
+      _s: ScheduledFault[] | undefined,
+      signal: AbortSignal,
+    ): Promise<ScenarioRun> =>
       new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason as Error)));
     const r = await shrinkFailure(run(300, 17), 300, never, { budgetMs: 200 });
-    expect(r).toMatchObject({ attempts: 1, unfinished: 1, budgetExhausted: true, reproduced: false, smaller: false, records: 300 });
+    expect(r).toMatchObject({
+      attempts: 1,
+      unfinished: 1,
+      budgetExhausted: true,
+      reproduced: false,
+      smaller: false,
+      records: 300,
+    });
   }, 10_000);
 
   it('without a budget, is not cut short', async () => {
@@ -195,7 +238,15 @@ describe('shrinkFailure budget and progress', () => {
 });
 
 describe('failsTheSameWay', () => {
-  const checks = (...failing: string[]): ScenarioRun => ({ ...run(1, 0), checks: ['lost-write', 'duplicate', 'reorder'].map((c) => ({ checker: c, valid: !failing.includes(c), summary: '', witnesses: [] })) });
+  const checks = (...failing: string[]): ScenarioRun => ({
+    ...run(1, 0),
+    checks: ['lost-write', 'duplicate', 'reorder'].map((c) => ({
+      checker: c,
+      valid: !failing.includes(c),
+      summary: '',
+      witnesses: [],
+    })),
+  });
   it('needs exactly the same failing checkers', () => {
     const wanted = new Set(['lost-write', 'duplicate']);
     expect(failsTheSameWay(wanted, checks('duplicate', 'lost-write'))).toBe(true);
@@ -206,7 +257,12 @@ describe('failsTheSameWay', () => {
 });
 
 describe('scheduleCandidates', () => {
-  const schedule = [step('pause', 500, 800), step('kill', 300, 1200), step('restart', 700, 0), step('partition', 200, 400)];
+  const schedule = [
+    step('pause', 500, 800),
+    step('kill', 300, 1200),
+    step('restart', 700, 0),
+    step('partition', 200, 400),
+  ];
 
   it('offers the steps that had started first, then either half, then each step left out', () => {
     const c = scheduleCandidates(schedule, 2);
@@ -230,7 +286,8 @@ describe('scheduleCandidates', () => {
       const after = timeline(c);
       if (c.length < schedule.length) {
         // Left out: each remaining step starts and ends as before.
-        for (const t of after) expect(before.some((b) => b.family === t.family && b.start === t.start && b.end === t.end)).toBe(true);
+        for (const t of after)
+          expect(before.some((b) => b.family === t.family && b.start === t.start && b.end === t.end)).toBe(true);
         continue;
       }
       const changed = c.findIndex((s, k) => s.holdMs !== schedule[k]!.holdMs || s.waitMs !== schedule[k]!.waitMs);

@@ -85,16 +85,27 @@ export const DEFAULT_SHRINK_BUDGET_SECONDS = 60;
  * into `runDir`. When `signal` aborts (the budget is spent) it must stop what it started and
  * settle soon — either way; its outcome is then ignored.
  */
-export type Rerun = (records: number, runDir: string, schedule: ScheduledFault[] | undefined, signal: AbortSignal) => Promise<ScenarioRun>;
+export type Rerun = (
+  records: number,
+  runDir: string,
+  schedule: ScheduledFault[] | undefined,
+  signal: AbortSignal,
+) => Promise<ScenarioRun>;
 
 /**
  * Runs `rerun` under an AbortSignal that fires when `remainingMs` has passed; undefined when it
  * fired (the try did not finish within the budget), whatever the try then did.
  */
-async function withinBudget(remainingMs: number, rerun: (signal: AbortSignal) => Promise<ScenarioRun>): Promise<ScenarioRun | undefined> {
+async function withinBudget(
+  remainingMs: number,
+  rerun: (signal: AbortSignal) => Promise<ScenarioRun>,
+): Promise<ScenarioRun | undefined> {
   const controller = new AbortController();
   // setTimeout cannot wait longer than 2^31-1 ms (it would fire at once): no budget, no timer.
-  const timer = Number.isFinite(remainingMs) && remainingMs < 2 ** 31 - 1 ? setTimeout(() => controller.abort(new Error('the shrink budget is spent')), Math.max(0, remainingMs)) : undefined;
+  const timer =
+    Number.isFinite(remainingMs) && remainingMs < 2 ** 31 - 1
+      ? setTimeout(() => controller.abort(new Error('the shrink budget is spent')), Math.max(0, remainingMs))
+      : undefined;
   try {
     const r = await rerun(controller.signal);
     return controller.signal.aborted ? undefined : r;
@@ -227,8 +238,20 @@ class ScheduleArbitrary extends fc.Arbitrary<ScheduledFault[]> {
  * and keeping a candidate only when it fails the same way: exactly the checkers the original
  * failed. At most `maxAttempts` shrink steps are tried, and none starts once `budgetMs` is spent.
  */
-export async function shrinkFailure(failing: ScenarioRun, records: number, rerun: Rerun, options: ShrinkOptions = {}): Promise<ShrinkResult> {
-  const { maxAttempts = 40, budgetMs = Infinity, progress = () => {}, starting = () => {}, keepDir, now = () => performance.now() } = options;
+export async function shrinkFailure(
+  failing: ScenarioRun,
+  records: number,
+  rerun: Rerun,
+  options: ShrinkOptions = {},
+): Promise<ShrinkResult> {
+  const {
+    maxAttempts = 40,
+    budgetMs = Infinity,
+    progress = () => {},
+    starting = () => {},
+    keepDir,
+    now = () => performance.now(),
+  } = options;
   const t0 = now();
   const wanted = failingCheckers(failing);
   // Beside keepDir when given, so the smallest case moves there by a rename on the same file system.
@@ -245,7 +268,9 @@ export async function shrinkFailure(failing: ScenarioRun, records: number, rerun
   let smallestFaults = original?.length;
   try {
     const sizes = fc.integer({ min: 0, max: records });
-    const cases: fc.Arbitrary<[number, ScheduledFault[] | undefined]> = original ? fc.tuple(sizes, new ScheduleArbitrary(original, started)) : fc.tuple(sizes, fc.constant(undefined));
+    const cases: fc.Arbitrary<[number, ScheduledFault[] | undefined]> = original
+      ? fc.tuple(sizes, new ScheduleArbitrary(original, started))
+      : fc.tuple(sizes, fc.constant(undefined));
     const property = fc.asyncProperty(fc.limitShrink(cases, maxAttempts), async ([n, schedule]) => {
       // The failing case itself always runs; after the budget, the candidates left pass untried
       // (fast-check then keeps the smallest failing case it has).
@@ -255,12 +280,23 @@ export async function shrinkFailure(failing: ScenarioRun, records: number, rerun
       }
       attempts++;
       starting({ attempt: attempts, records: n, faults: schedule?.length, elapsedSeconds: (now() - t0) / 1000 });
-      const r = await withinBudget(budgetMs - (now() - t0), (signal) => rerun(n, join(scratch, `records-${n}-${attempts}`), schedule && copy(schedule), signal));
+      const r = await withinBudget(budgetMs - (now() - t0), (signal) =>
+        rerun(n, join(scratch, `records-${n}-${attempts}`), schedule && copy(schedule), signal),
+      );
       if (!r) {
         // Stopped by the budget: not a failure to shrink towards, and no more tries start.
         budgetExhausted = true;
         unfinished++;
-        progress({ attempt: attempts, records: n, faults: schedule?.length, failedSameWay: false, finished: false, smallestRecords, smallestFaults, elapsedSeconds: (now() - t0) / 1000 });
+        progress({
+          attempt: attempts,
+          records: n,
+          faults: schedule?.length,
+          failedSameWay: false,
+          finished: false,
+          smallestRecords,
+          smallestFaults,
+          elapsedSeconds: (now() - t0) / 1000,
+        });
         return true;
       }
       if (schedule && r.faultsStarted !== undefined) started.set(schedule, r.faultsStarted);
@@ -271,21 +307,35 @@ export async function shrinkFailure(failing: ScenarioRun, records: number, rerun
         smallestRecords = n;
         smallestFaults = schedule?.length;
       }
-      progress({ attempt: attempts, records: n, faults: schedule?.length, failedSameWay: same, finished: true, smallestRecords, smallestFaults, elapsedSeconds: (now() - t0) / 1000 });
+      progress({
+        attempt: attempts,
+        records: n,
+        faults: schedule?.length,
+        failedSameWay: same,
+        finished: true,
+        smallestRecords,
+        smallestFaults,
+        elapsedSeconds: (now() - t0) / 1000,
+      });
       return !same;
     });
     // The failing example runs first (with numRuns 0 fast-check would skip it), fails, and is shrunk.
     const out = await fc.check(property, { examples: [[[records, original]]], numRuns: 1, seed: failing.seed });
     const given: [number, ScheduledFault[] | undefined] = [records, original];
-    const found = out.failed && out.counterexample ? (out.counterexample[0] as [number, ScheduledFault[] | undefined]) : given;
+    const found =
+      out.failed && out.counterexample ? (out.counterexample[0] as [number, ScheduledFault[] | undefined]) : given;
     const [smallest, schedule] = found;
-    const smaller = out.failed && (smallest < records || JSON.stringify(schedule ?? null) !== JSON.stringify(original ?? null));
+    const smaller =
+      out.failed && (smallest < records || JSON.stringify(schedule ?? null) !== JSON.stringify(original ?? null));
     let kept: ScenarioRun | undefined;
     if (smaller && keepDir && smallestRun && existsSync(smallestRun.runDir)) {
       rmSync(keepDir, { recursive: true, force: true });
       renameSync(smallestRun.runDir, keepDir);
       kept = { ...smallestRun, runDir: keepDir };
-      writeFileSync(join(keepDir, 'results.json'), JSON.stringify({ schema: 'kconform.results/v1', ...kept }, null, 2) + '\n');
+      writeFileSync(
+        join(keepDir, 'results.json'),
+        JSON.stringify({ schema: 'kconform.results/v1', ...kept }, null, 2) + '\n',
+      );
     }
     return {
       ...(kept ? { kept } : {}),
@@ -308,5 +358,10 @@ export async function shrinkFailure(failing: ScenarioRun, records: number, rerun
 /** One line per step, for progress and reports: `kill (random, node 1) after 300 ms, held 1200 ms`. */
 export function describeSchedule(schedule: readonly ScheduledFault[]): string {
   if (schedule.length === 0) return 'no faults';
-  return schedule.map((s) => `${s.family}${s.split ? ' (split)' : ''} (${s.role}, node ${s.fallbackNode}) after ${s.waitMs} ms, held ${s.holdMs} ms`).join('; ');
+  return schedule
+    .map(
+      (s) =>
+        `${s.family}${s.split ? ' (split)' : ''} (${s.role}, node ${s.fallbackNode}) after ${s.waitMs} ms, held ${s.holdMs} ms`,
+    )
+    .join('; ');
 }

@@ -15,7 +15,9 @@ describe('stored fault schedules', () => {
 
   it('names the first bad step and field', () => {
     expect(() => parseStoredSchedule({})).toThrow("'schedule' must be a list");
-    expect(() => parseStoredSchedule([kill, { ...kill, family: 'explode' }])).toThrow("'schedule[1]'.family must be one of kill, pause");
+    expect(() => parseStoredSchedule([kill, { ...kill, family: 'explode' }])).toThrow(
+      "'schedule[1]'.family must be one of kill, pause",
+    );
     expect(() => parseStoredSchedule([{ ...kill, role: 'boss' }])).toThrow("'schedule[0]'.role");
     expect(() => parseStoredSchedule([{ ...kill, waitMs: -1 }])).toThrow("'schedule[0]'.waitMs");
     expect(() => parseStoredSchedule([{ ...kill, holdMs: 1.5 }])).toThrow("'schedule[0]'.holdMs");
@@ -32,7 +34,9 @@ describe('stored fault schedules', () => {
       writeFileSync(join(dir, 'config.json'), JSON.stringify({ scenario: 'seed' }));
       expect(readStoredSchedule(dir)).toBeUndefined();
       writeFileSync(join(dir, 'config.json'), JSON.stringify({ schedule: [{ ...kill, holdMs: 'long' }] }));
-      expect(() => readStoredSchedule(dir)).toThrow(`${join(dir, 'config.json')} is not a kconform run config: 'schedule[0]'.holdMs`);
+      expect(() => readStoredSchedule(dir)).toThrow(
+        `${join(dir, 'config.json')} is not a kconform run config: 'schedule[0]'.holdMs`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -21,13 +21,23 @@ export function parseStoredSchedule(raw: unknown): ScheduledFault[] | undefined 
     const at = `'schedule[${i}]'`;
     if (typeof step !== 'object' || step === null || Array.isArray(step)) throw new Error(`${at} must be an object`);
     const s = step as Record<string, unknown>;
-    if (!(FAULT_FAMILIES as readonly unknown[]).includes(s.family)) throw new Error(`${at}.family must be one of ${FAULT_FAMILIES.join(', ')}`);
-    if (!(ROLES as readonly unknown[]).includes(s.role)) throw new Error(`${at}.role must be one of ${ROLES.join(', ')}`);
-    if (typeof s.fallbackNode !== 'number' || !Number.isInteger(s.fallbackNode) || s.fallbackNode < 0) throw new Error(`${at}.fallbackNode must be a node id (a whole number ≥ 0)`);
+    if (!(FAULT_FAMILIES as readonly unknown[]).includes(s.family))
+      throw new Error(`${at}.family must be one of ${FAULT_FAMILIES.join(', ')}`);
+    if (!(ROLES as readonly unknown[]).includes(s.role))
+      throw new Error(`${at}.role must be one of ${ROLES.join(', ')}`);
+    if (typeof s.fallbackNode !== 'number' || !Number.isInteger(s.fallbackNode) || s.fallbackNode < 0)
+      throw new Error(`${at}.fallbackNode must be a node id (a whole number ≥ 0)`);
     if (typeof s.split !== 'boolean') throw new Error(`${at}.split must be true or false`);
     if (!isMs(s.waitMs)) throw new Error(`${at}.waitMs must be whole milliseconds in 0..3600000`);
     if (!isMs(s.holdMs)) throw new Error(`${at}.holdMs must be whole milliseconds in 0..3600000`);
-    return { family: s.family as ScheduledFault['family'], role: s.role as NodeRole, fallbackNode: s.fallbackNode, split: s.split, waitMs: s.waitMs, holdMs: s.holdMs };
+    return {
+      family: s.family as ScheduledFault['family'],
+      role: s.role as NodeRole,
+      fallbackNode: s.fallbackNode,
+      split: s.split,
+      waitMs: s.waitMs,
+      holdMs: s.holdMs,
+    };
   });
 }
 
@@ -41,7 +51,9 @@ export function readStoredSchedule(runDir: string): ScheduledFault[] | undefined
     throw new Error(`cannot read ${path}: ${(err as Error).message}`);
   }
   try {
-    return parseStoredSchedule(typeof raw === 'object' && raw !== null ? (raw as { schedule?: unknown }).schedule : undefined);
+    return parseStoredSchedule(
+      typeof raw === 'object' && raw !== null ? (raw as { schedule?: unknown }).schedule : undefined,
+    );
   } catch (err) {
     throw new Error(`${path} is not a kconform run config: ${(err as Error).message}`);
   }

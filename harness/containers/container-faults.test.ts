@@ -85,10 +85,22 @@ describe('containerFaults', () => {
   it('partitions a cluster by moving every group but the first to a network of its own, keeping names', async () => {
     const { calls, faults } = setup(true);
     await faults.partition([[1], [2, 3]]);
-    expect(calls).toEqual(['create p1', 'disconnect cluster c2', 'connect net-p1 c2 kafka-2', 'disconnect cluster c3', 'connect net-p1 c3 kafka-3']);
+    expect(calls).toEqual([
+      'create p1',
+      'disconnect cluster c2',
+      'connect net-p1 c2 kafka-2',
+      'disconnect cluster c3',
+      'connect net-p1 c3 kafka-3',
+    ]);
     calls.length = 0;
     await faults.healNetwork();
-    expect(calls).toEqual(['disconnect net-p1 c2', 'connect cluster c2 kafka-2', 'disconnect net-p1 c3', 'connect cluster c3 kafka-3', 'remove net-p1']);
+    expect(calls).toEqual([
+      'disconnect net-p1 c2',
+      'connect cluster c2 kafka-2',
+      'disconnect net-p1 c3',
+      'connect cluster c3 kafka-3',
+      'remove net-p1',
+    ]);
   });
 
   it('a new partition heals the previous one first; a cluster node cannot have only its client path cut', async () => {

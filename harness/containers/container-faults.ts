@@ -12,7 +12,12 @@
  * by disconnecting networks (the port stays published through the cluster network); that is the
  * TCP proxy's job and is reported unavailable here.
  */
-import { FaultUnavailableError, type FaultControl, type FaultName, type PartitionGroups } from '../nemesis/fault-control.ts';
+import {
+  FaultUnavailableError,
+  type FaultControl,
+  type FaultName,
+  type PartitionGroups,
+} from '../nemesis/fault-control.ts';
 
 /** Engine operations the faults need, by container and network id. */
 export interface ContainerOps {
@@ -63,7 +68,13 @@ export interface ContainerFaultsOptions {
   readonly targetName?: string;
 }
 
-const SUPPORTED: ReadonlySet<FaultName> = new Set<FaultName>(['kill', 'restart', 'clean-restart', 'pause', 'partition']);
+const SUPPORTED: ReadonlySet<FaultName> = new Set<FaultName>([
+  'kill',
+  'restart',
+  'clean-restart',
+  'pause',
+  'partition',
+]);
 
 /** Builds the {@link FaultControl} of a container target. */
 export function containerFaults(opts: ContainerFaultsOptions): FaultControl {
@@ -151,7 +162,8 @@ export function containerFaults(opts: ContainerFaultsOptions): FaultControl {
       // One group (or one node) splits nothing: every node still reaches every other.
       if (populated.length <= 1) return;
       const homeless = populated.flat().filter((id) => !node(id).clusterNetwork);
-      if (homeless.length) throw new FaultUnavailableError('partition', target, `node ${homeless[0]} is on no cluster network`);
+      if (homeless.length)
+        throw new FaultUnavailableError('partition', target, `node ${homeless[0]} is on no cluster network`);
       await healSplit();
       // The first group stays on the cluster network (as do nodes no group names).
       const state = { networks: [] as string[], moved: new Map<number, string>() };
@@ -171,7 +183,11 @@ export function containerFaults(opts: ContainerFaultsOptions): FaultControl {
     async cutClient(id) {
       const n = node(id);
       if (n.clusterNetwork) {
-        throw new FaultUnavailableError('partition', target, 'a cluster node stays reachable through its cluster network (the engine publishes its port there too); cut clients with the TCP proxy');
+        throw new FaultUnavailableError(
+          'partition',
+          target,
+          'a cluster node stays reachable through its cluster network (the engine publishes its port there too); cut clients with the TCP proxy',
+        );
       }
       if (cut.has(id)) return;
       const done: NodeNetwork[] = [];

@@ -156,15 +156,22 @@ function loopbackContainerClass(tc: Testcontainers) {
       return this.withNetworkMode(network);
     }
     protected override async beforeContainerCreated(): Promise<void> {
-      const bindings = this.hostConfig.PortBindings as Record<string, { HostIp?: string; HostPort?: string }[]> | undefined;
+      const bindings = this.hostConfig.PortBindings as
+        | Record<string, { HostIp?: string; HostPort?: string }[]>
+        | undefined;
       for (const list of Object.values(bindings ?? {})) for (const b of list) b.HostIp = '127.0.0.1';
-      if (this.only) this.createOpts.NetworkingConfig = { EndpointsConfig: { [this.only.network]: { Aliases: this.only.aliases } } };
+      if (this.only)
+        this.createOpts.NetworkingConfig = { EndpointsConfig: { [this.only.network]: { Aliases: this.only.aliases } } };
     }
   };
 }
 
 /** The default image: the locally built one when it exists, else the ASF's from a registry. */
-export async function defaultKafkaImage(client: ContainerRuntimeClient, tc: Testcontainers, version = LATEST_KAFKA_VERSION): Promise<string> {
+export async function defaultKafkaImage(
+  client: ContainerRuntimeClient,
+  tc: Testcontainers,
+  version = LATEST_KAFKA_VERSION,
+): Promise<string> {
   const local = kafkaImageName(version);
   return (await client.image.exists(tc.ImageName.fromString(local))) ? local : upstreamKafkaImage(version);
 }
@@ -182,21 +189,38 @@ function pidAlive(pid: number): boolean {
  * Removes containers and networks that a kconform process which no longer exists left behind
  * (killed before it could stop them: with Ryuk off, nothing else would).
  */
-export async function reapOrphans(client: ContainerRuntimeClient, log: (line: string) => void = () => undefined): Promise<number> {
+export async function reapOrphans(
+  client: ContainerRuntimeClient,
+  log: (line: string) => void = () => undefined,
+): Promise<number> {
   const docker = client.container.dockerode;
   let reaped = 0;
-  const containers = await docker.listContainers({ all: true, filters: { label: [`${LABEL_ROLE}=${ROLE_NODE}`] } }).catch(() => []);
+  const containers = await docker
+    .listContainers({ all: true, filters: { label: [`${LABEL_ROLE}=${ROLE_NODE}`] } })
+    .catch(() => []);
   for (const c of containers) {
     const pid = Number(c.Labels?.[LABEL_PID]);
     if (!pid || pidAlive(pid)) continue;
-    await docker.getContainer(c.Id).remove({ force: true, v: true }).then(() => reaped++, () => undefined);
+    await docker
+      .getContainer(c.Id)
+      .remove({ force: true, v: true })
+      .then(
+        () => reaped++,
+        () => undefined,
+      );
     log(`removed container ${c.Id.slice(0, 12)} left by kconform process ${pid}`);
   }
   const networks = await docker.listNetworks({ filters: { label: [`${LABEL_ROLE}=${ROLE_NETWORK}`] } }).catch(() => []);
   for (const n of networks) {
     const pid = Number(n.Labels?.[LABEL_PID]);
     if (!pid || pidAlive(pid)) continue;
-    await docker.getNetwork(n.Id).remove().then(() => reaped++, () => undefined);
+    await docker
+      .getNetwork(n.Id)
+      .remove()
+      .then(
+        () => reaped++,
+        () => undefined,
+      );
   }
   return reaped;
 }
@@ -220,19 +244,53 @@ function engineOps(client: ContainerRuntimeClient, createNetwork: (suffix: strin
     if ((err as { statusCode?: number }).statusCode !== 304) throw err;
   };
   return {
-    kill: (id) => docker.getContainer(id).kill({ signal: 'SIGKILL' }).then(() => undefined),
-    start: (id) => docker.getContainer(id).start().then(() => undefined, tolerate304),
-    stop: (id, t) => docker.getContainer(id).stop({ t }).then(() => undefined, tolerate304),
-    pause: (id) => docker.getContainer(id).pause().then(() => undefined),
-    unpause: (id) => docker.getContainer(id).unpause().then(() => undefined),
-    disconnect: (net, id) => docker.getNetwork(net).disconnect({ Container: id, Force: true }).then(() => undefined),
+    kill: (id) =>
+      docker
+        .getContainer(id)
+        .kill({ signal: 'SIGKILL' })
+        .then(() => undefined),
+    start: (id) =>
+      docker
+        .getContainer(id)
+        .start()
+        .then(() => undefined, tolerate304),
+    stop: (id, t) =>
+      docker
+        .getContainer(id)
+        .stop({ t })
+        .then(() => undefined, tolerate304),
+    pause: (id) =>
+      docker
+        .getContainer(id)
+        .pause()
+        .then(() => undefined),
+    unpause: (id) =>
+      docker
+        .getContainer(id)
+        .unpause()
+        .then(() => undefined),
+    disconnect: (net, id) =>
+      docker
+        .getNetwork(net)
+        .disconnect({ Container: id, Force: true })
+        .then(() => undefined),
     connect: (net, id, aliases, ipv4) =>
       docker
         .getNetwork(net)
-        .connect({ Container: id, EndpointConfig: { ...(aliases.length ? { Aliases: [...aliases] } : {}), ...(ipv4 ? { IPAMConfig: { IPv4Address: ipv4 } } : {}) } })
+        .connect({
+          Container: id,
+          EndpointConfig: {
+            ...(aliases.length ? { Aliases: [...aliases] } : {}),
+            ...(ipv4 ? { IPAMConfig: { IPv4Address: ipv4 } } : {}),
+          },
+        })
         .then(() => undefined),
     createNetwork,
-    removeNetwork: (net) => docker.getNetwork(net).remove().then(() => undefined),
+    removeNetwork: (net) =>
+      docker
+        .getNetwork(net)
+        .remove()
+        .then(() => undefined),
   };
 }
 
@@ -254,7 +312,9 @@ export async function startKafkaContainer(opts: KafkaContainerOptions = {}): Pro
   const version = opts.kafkaVersion ?? LATEST_KAFKA_VERSION;
   const image = opts.image ?? (await defaultKafkaImage(client, tc, version));
   if (image.startsWith('localhost/') && !(await client.image.exists(tc.ImageName.fromString(image)))) {
-    throw new ContainerTargetError(`image ${image} is not in the ${engine.kind} image store: build it with \`kconform image build --kafka ${/:(.+)$/.exec(image)?.[1] ?? version}\``);
+    throw new ContainerTargetError(
+      `image ${image} is not in the ${engine.kind} image store: build it with \`kconform image build --kafka ${/:(.+)$/.exec(image)?.[1] ?? version}\``,
+    );
   }
   const brokers = opts.brokers ?? 1;
   const startTimeoutMs = opts.startTimeoutMs ?? 120_000;
@@ -264,10 +324,23 @@ export async function startKafkaContainer(opts: KafkaContainerOptions = {}): Pro
 
   // Stops whatever exists with this target's label: used by stop(), a failed start, and Ctrl-C.
   const removeAll = async () => {
-    const left = await docker.listContainers({ all: true, filters: { label: [`${LABEL_TARGET}=${targetId}`] } }).catch(() => []);
-    await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+    const left = await docker
+      .listContainers({ all: true, filters: { label: [`${LABEL_TARGET}=${targetId}`] } })
+      .catch(() => []);
+    await Promise.all(
+      left.map((c) =>
+        docker
+          .getContainer(c.Id)
+          .remove({ force: true, v: true })
+          .catch(() => undefined),
+      ),
+    );
     const nets = await docker.listNetworks({ filters: { label: [`${LABEL_TARGET}=${targetId}`] } }).catch(() => []);
-    for (const n of nets) await docker.getNetwork(n.Id).remove().catch(() => undefined);
+    for (const n of nets)
+      await docker
+        .getNetwork(n.Id)
+        .remove()
+        .catch(() => undefined);
   };
   const unregister = registerCleanup(`remove Kafka container target ${targetId.slice(0, 8)}`, removeAll);
 
@@ -299,7 +372,12 @@ export async function startKafkaContainer(opts: KafkaContainerOptions = {}): Pro
     const containers = ids.map((id) => {
       const port = ports.get(id)!;
       let c = new Loopback(image)
-        .withEnvironment(kafkaContainerEnv({ nodeId: id, clientPort: port, internalHost: hostOf(id), voters, brokers, clusterId }, opts.serverProperties))
+        .withEnvironment(
+          kafkaContainerEnv(
+            { nodeId: id, clientPort: port, internalHost: hostOf(id), voters, brokers, clusterId },
+            opts.serverProperties,
+          ),
+        )
         .withExposedPorts({ container: port, host: port })
         .withLabels({ ...labels, [LABEL_ROLE]: ROLE_NODE, 'org.kconform.node-id': String(id) })
         .withStartupTimeout(startTimeoutMs)
@@ -314,10 +392,16 @@ export async function startKafkaContainer(opts: KafkaContainerOptions = {}): Pro
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
 
-    const nodes: KafkaContainerNode[] = ids.map((id, i) => ({ id, bootstrap: `127.0.0.1:${ports.get(id)}`, containerId: started[i]!.getId() }));
+    const nodes: KafkaContainerNode[] = ids.map((id, i) => ({
+      id,
+      bootstrap: `127.0.0.1:${ports.get(id)}`,
+      containerId: started[i]!.getId(),
+    }));
     const bootstrap = nodes.map((n) => n.bootstrap).join(',');
     if (!(await waitForKafka(nodes[0]!.bootstrap, brokers, Date.now() + startTimeoutMs))) {
-      throw new ContainerTargetError(`the ${brokers} Kafka containers did not form a cluster within ${startTimeoutMs} ms (Metadata on ${nodes[0]!.bootstrap} never listed ${brokers} brokers)`);
+      throw new ContainerTargetError(
+        `the ${brokers} Kafka containers did not form a cluster within ${startTimeoutMs} ms (Metadata on ${nodes[0]!.bootstrap} never listed ${brokers} brokers)`,
+      );
     }
 
     // A single node's client traffic arrives through its networks; a cluster's through the
@@ -326,8 +410,17 @@ export async function startKafkaContainer(opts: KafkaContainerOptions = {}): Pro
     const clusterNetworks = new Map<number, NodeNetwork>();
     for (const [i, s] of started.entries()) {
       const id = ids[i]!;
-      if (network) clusterNetworks.set(id, { id: network.id, aliases: [hostOf(id)], ipv4: s.getIpAddress(network.name) || undefined });
-      else clientNetworks.set(id, s.getNetworkNames().map((n) => ({ id: s.getNetworkId(n) || n, aliases: [] })));
+      if (network)
+        clusterNetworks.set(id, {
+          id: network.id,
+          aliases: [hostOf(id)],
+          ipv4: s.getIpAddress(network.name) || undefined,
+        });
+      else
+        clientNetworks.set(
+          id,
+          s.getNetworkNames().map((n) => ({ id: s.getNetworkId(n) || n, aliases: [] })),
+        );
     }
     const faults = containerFaults({
       nodes: nodes.map((n) => ({
@@ -341,7 +434,9 @@ export async function startKafkaContainer(opts: KafkaContainerOptions = {}): Pro
         const n = nodes.find((x) => x.id === id)!;
         const c = docker.getContainer(n.containerId);
         if (!(await waitForKafka(n.bootstrap, 1, Date.now() + startTimeoutMs, () => isRunning(c)))) {
-          throw new ContainerTargetError(`Kafka node ${id} did not serve again on ${n.bootstrap}; last output:\n${await containerLogs(c, 40)}`);
+          throw new ContainerTargetError(
+            `Kafka node ${id} did not serve again on ${n.bootstrap}; last output:\n${await containerLogs(c, 40)}`,
+          );
         }
       },
       targetName: `container@${image}`,
@@ -353,7 +448,8 @@ export async function startKafkaContainer(opts: KafkaContainerOptions = {}): Pro
       (stopping ??= (async () => {
         if (opts.logDir) {
           await mkdir(opts.logDir, { recursive: true });
-          for (const [i, n] of nodes.entries()) await writeFile(logFiles[i]!, await containerLogs(docker.getContainer(n.containerId)));
+          for (const [i, n] of nodes.entries())
+            await writeFile(logFiles[i]!, await containerLogs(docker.getContainer(n.containerId)));
         }
         await removeAll();
         unregister();
@@ -365,7 +461,8 @@ export async function startKafkaContainer(opts: KafkaContainerOptions = {}): Pro
       image,
       faults,
       logFiles,
-      logs: async (nodeId = 1, lines?: number) => containerLogs(docker.getContainer(nodes.find((n) => n.id === nodeId)!.containerId), lines),
+      logs: async (nodeId = 1, lines?: number) =>
+        containerLogs(docker.getContainer(nodes.find((n) => n.id === nodeId)!.containerId), lines),
       stop,
       [Symbol.asyncDispose]: stop,
     };
@@ -373,6 +470,8 @@ export async function startKafkaContainer(opts: KafkaContainerOptions = {}): Pro
     await removeAll();
     unregister();
     if (err instanceof ContainerTargetError) throw err;
-    throw new ContainerTargetError(`cannot start ${image} in ${engine.kind} (${engine.dockerHost}): ${(err as Error).message}`);
+    throw new ContainerTargetError(
+      `cannot start ${image} in ${engine.kind} (${engine.dockerHost}): ${(err as Error).message}`,
+    );
   }
 }

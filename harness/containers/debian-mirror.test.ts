@@ -2,7 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { debianMirror, FALLBACK_DEBIAN_MIRROR, parseDeb822Sources, parseListSources, pickMirror } from './debian-mirror.ts';
+import {
+  debianMirror,
+  FALLBACK_DEBIAN_MIRROR,
+  parseDeb822Sources,
+  parseListSources,
+  pickMirror,
+} from './debian-mirror.ts';
 
 const DEB822 = `Types: deb
 # http://snapshot.debian.org/archive/debian/20250520T000000Z
@@ -31,9 +37,11 @@ describe('apt sources', () => {
   });
 
   it('reads one-line sources with options and comments', () => {
-    expect(parseListSources('# comment\ndeb [arch=amd64 signed-by=/k.gpg] http://mirror.example/debian/ bookworm main\ndeb-src http://x bookworm main\n')).toEqual([
-      { uri: 'http://mirror.example/debian/', suites: ['bookworm'] },
-    ]);
+    expect(
+      parseListSources(
+        '# comment\ndeb [arch=amd64 signed-by=/k.gpg] http://mirror.example/debian/ bookworm main\ndeb-src http://x bookworm main\n',
+      ),
+    ).toEqual([{ uri: 'http://mirror.example/debian/', suites: ['bookworm'] }]);
   });
 
   it('picks the source of the suite itself, not -security', () => {
@@ -56,7 +64,10 @@ describe('debianMirror', () => {
     dir = mkdtempSync(join(tmpdir(), 'kconform-apt-'));
     mkdirSync(join(dir, 'sources.list.d'));
     expect(debianMirror('bookworm', {}, dir)).toBe(FALLBACK_DEBIAN_MIRROR);
-    writeFileSync(join(dir, 'sources.list.d', 'debian.sources'), DEB822.replace('deb.debian.org/debian\n', 'mirror.example/debian\n'));
+    writeFileSync(
+      join(dir, 'sources.list.d', 'debian.sources'),
+      DEB822.replace('deb.debian.org/debian\n', 'mirror.example/debian\n'),
+    );
     expect(debianMirror('bookworm', {}, dir)).toBe('http://mirror.example/debian');
     expect(debianMirror('bookworm', { KCONFORM_DEBIAN_MIRROR: 'http://m/debian' }, dir)).toBe('http://m/debian');
   });

@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { ContainerEngineUnavailableError, detectEngine, endpointOf, parseVersionAnswer, useEngine, type EngineEndpoint } from './engine.ts';
+import {
+  ContainerEngineUnavailableError,
+  detectEngine,
+  endpointOf,
+  parseVersionAnswer,
+  useEngine,
+  type EngineEndpoint,
+} from './engine.ts';
 
 const PODMAN_VERSION = JSON.stringify({ Version: '4.3.1', Components: [{ Name: 'Podman Engine', Version: '4.3.1' }] });
-const DOCKER_VERSION = JSON.stringify({ Version: '27.1.0', Components: [{ Name: 'Engine', Version: '27.1.0' }, { Name: 'containerd' }] });
+const DOCKER_VERSION = JSON.stringify({
+  Version: '27.1.0',
+  Components: [{ Name: 'Engine', Version: '27.1.0' }, { Name: 'containerd' }],
+});
 
 function fakeGet(answers: Record<string, string>) {
   return async (endpoint: EngineEndpoint, path: string): Promise<string> => {
@@ -46,7 +56,12 @@ describe('detectEngine', () => {
   });
 
   it('keeps Ryuk for Docker', async () => {
-    const engine = await detectEngine({ env: {}, sockets: ['/var/run/docker.sock'], exists: () => true, get: fakeGet({ '/var/run/docker.sock': DOCKER_VERSION }) });
+    const engine = await detectEngine({
+      env: {},
+      sockets: ['/var/run/docker.sock'],
+      exists: () => true,
+      get: fakeGet({ '/var/run/docker.sock': DOCKER_VERSION }),
+    });
     expect(engine.testcontainersEnv).toEqual({ DOCKER_HOST: 'unix:///var/run/docker.sock' });
   });
 
@@ -72,7 +87,15 @@ describe('detectEngine', () => {
 describe('useEngine', () => {
   it('sets what is unset and keeps what the user set', () => {
     const env: NodeJS.ProcessEnv = { TESTCONTAINERS_HOST_OVERRIDE: '10.1.1.1' };
-    useEngine({ kind: 'podman', dockerHost: 'unix:///s', version: '4', testcontainersEnv: { DOCKER_HOST: 'unix:///s', TESTCONTAINERS_HOST_OVERRIDE: '127.0.0.1' } }, env);
+    useEngine(
+      {
+        kind: 'podman',
+        dockerHost: 'unix:///s',
+        version: '4',
+        testcontainersEnv: { DOCKER_HOST: 'unix:///s', TESTCONTAINERS_HOST_OVERRIDE: '127.0.0.1' },
+      },
+      env,
+    );
     expect(env).toEqual({ DOCKER_HOST: 'unix:///s', TESTCONTAINERS_HOST_OVERRIDE: '10.1.1.1' });
   });
 });

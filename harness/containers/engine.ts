@@ -84,7 +84,9 @@ interface VersionAnswer {
 export function parseVersionAnswer(body: string): { kind: 'docker' | 'podman'; version: string } {
   const v = JSON.parse(body) as VersionAnswer;
   const podman = v.Components?.find((c) => /podman/i.test(c.Name ?? ''));
-  return podman ? { kind: 'podman', version: podman.Version ?? v.Version ?? '?' } : { kind: 'docker', version: v.Version ?? '?' };
+  return podman
+    ? { kind: 'podman', version: podman.Version ?? v.Version ?? '?' }
+    : { kind: 'docker', version: v.Version ?? '?' };
 }
 
 /** Options of {@link detectEngine}; the defaults look at this machine. */

@@ -106,7 +106,13 @@ async function chooseCli(): Promise<string> {
 /** The kconform layout label of `image`, or undefined when the image does not exist. */
 export async function imageLayout(cli: string, image: string): Promise<string | undefined> {
   try {
-    const { stdout } = await run(cli, ['image', 'inspect', '--format', `{{ index .Config.Labels "${IMAGE_LABEL}" }}`, image]);
+    const { stdout } = await run(cli, [
+      'image',
+      'inspect',
+      '--format',
+      `{{ index .Config.Labels "${IMAGE_LABEL}" }}`,
+      image,
+    ]);
     return stdout.trim();
   } catch {
     return undefined;
@@ -152,7 +158,12 @@ function runStreaming(
     child.on('close', (code, signal) => {
       for (const rest of [out.rest, err.rest]) if (rest) tail.push(rest);
       if (code === 0) resolve();
-      else reject(new ImageBuildError(`${command} ${args.slice(0, 3).join(' ')} … exited with ${code ?? signal}:\n${tail.join('\n')}`));
+      else
+        reject(
+          new ImageBuildError(
+            `${command} ${args.slice(0, 3).join(' ')} … exited with ${code ?? signal}:\n${tail.join('\n')}`,
+          ),
+        );
     });
   });
 }
@@ -179,13 +190,17 @@ class DebootstrapProgress {
   }
 
   line(text: string): void {
-    const m = /^I: (Retrieving|Validating|Extracting|Unpacking|Configuring|Installing|Resolving|Checking|Found|Base system installed)\b/.exec(text);
+    const m =
+      /^I: (Retrieving|Validating|Extracting|Unpacking|Configuring|Installing|Resolving|Checking|Found|Base system installed)\b/.exec(
+        text,
+      );
     if (m && ['Retrieving', 'Validating', 'Extracting', 'Unpacking', 'Configuring'].includes(m[1]!)) {
       this.counts.set(m[1]!, (this.counts.get(m[1]!) ?? 0) + 1);
       this.last = text.slice(3);
       return;
     }
-    if (text.startsWith('I: ') || text.startsWith('E: ') || text.startsWith('W: ')) this.log(`  debootstrap: ${text.slice(3)}`);
+    if (text.startsWith('I: ') || text.startsWith('E: ') || text.startsWith('W: '))
+      this.log(`  debootstrap: ${text.slice(3)}`);
   }
 
   summary(): string {
@@ -197,24 +212,34 @@ class DebootstrapProgress {
 /** Builds {@link JRE_IMAGE} from a debootstrap root filesystem. */
 async function buildJreImage(cli: string, mirror: string, log: (line: string) => void): Promise<void> {
   if (process.getuid?.() !== 0) {
-    throw new ImageBuildError('building the JRE base image runs debootstrap, which needs root (run `sudo kconform image build`)');
+    throw new ImageBuildError(
+      'building the JRE base image runs debootstrap, which needs root (run `sudo kconform image build`)',
+    );
   }
-  const debootstrap = findOnPath('debootstrap') ?? ['/usr/sbin/debootstrap', '/sbin/debootstrap'].find((p) => {
-    try {
-      accessSync(p, fsConstants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  if (!debootstrap) throw new ImageBuildError('debootstrap is not installed: apt-get install -y debootstrap (or run .ci/install-podman.sh)');
+  const debootstrap =
+    findOnPath('debootstrap') ??
+    ['/usr/sbin/debootstrap', '/sbin/debootstrap'].find((p) => {
+      try {
+        accessSync(p, fsConstants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  if (!debootstrap)
+    throw new ImageBuildError(
+      'debootstrap is not installed: apt-get install -y debootstrap (or run .ci/install-podman.sh)',
+    );
 
   const work = await mkdtemp(join(tmpdir(), 'kconform-rootfs-'));
   const rootfs = join(work, 'rootfs');
   const started = Date.now();
   const progress = new DebootstrapProgress(log);
   // debootstrap prints one line per package; a heartbeat says how far it is instead.
-  const heartbeat = setInterval(() => log(`  … ${Math.round((Date.now() - started) / 1000)} s: ${progress.summary()}`), 15_000);
+  const heartbeat = setInterval(
+    () => log(`  … ${Math.round((Date.now() - started) / 1000)} s: ${progress.summary()}`),
+    15_000,
+  );
   try {
     log(`debootstrap ${BASE_SUITE} (minbase + ${JRE_PACKAGES.join(', ')}) from ${mirror} into ${rootfs}`);
     await runStreaming(
@@ -230,7 +255,9 @@ async function buildJreImage(cli: string, mirror: string, log: (line: string) =>
     log(`importing the root filesystem as ${JRE_IMAGE}`);
     const tar = spawn('tar', ['-C', rootfs, '-cf', '-', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
     const tarDone = new Promise<void>((resolve, reject) =>
-      tar.on('close', (code) => (code === 0 ? resolve() : reject(new ImageBuildError(`tar of ${rootfs} exited with ${code}`)))),
+      tar.on('close', (code) =>
+        code === 0 ? resolve() : reject(new ImageBuildError(`tar of ${rootfs} exited with ${code}`)),
+      ),
     );
     const changes = JRE_IMPORT_CHANGES.flatMap((c) => ['--change', c]);
     await runStreaming(cli, ['import', ...changes, '-', JRE_IMAGE], () => undefined, { stdinFrom: tar.stdout! });
@@ -243,7 +270,12 @@ async function buildJreImage(cli: string, mirror: string, log: (line: string) =>
 }
 
 /** Builds `localhost/kconform-kafka:VERSION` on the JRE image. */
-async function buildKafkaImage(cli: string, version: string, log: (line: string) => void, resolve: ResolveKafkaOptions | undefined): Promise<void> {
+async function buildKafkaImage(
+  cli: string,
+  version: string,
+  log: (line: string) => void,
+  resolve: ResolveKafkaOptions | undefined,
+): Promise<void> {
   const dist = await resolveKafka(version, { ...resolve, log: resolve?.log ?? log });
   const ctx = await mkdtemp(join(tmpdir(), 'kconform-image-'));
   try {

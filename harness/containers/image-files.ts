@@ -43,7 +43,9 @@ export function upstreamKafkaImage(version: string): string {
 export function checkImageVersion(version: string): void {
   const v = parseKafkaVersion(version);
   if (!atLeast(v, 3, 3)) {
-    throw new RangeError(`the container image runs Kafka in KRaft mode, which needs 3.3 or newer; ${version} needs ZooKeeper: use the kafka@${version} target`);
+    throw new RangeError(
+      `the container image runs Kafka in KRaft mode, which needs 3.3 or newer; ${version} needs ZooKeeper: use the kafka@${version} target`,
+    );
   }
 }
 

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kafkaContainerEnv, propertyEnvName, quorumVoters } from './kafka-env.ts';
 
-const layout = { nodeId: 2, clientPort: 41234, internalHost: 'kafka-2', voters: quorumVoters(3, (n) => `kafka-${n}`), brokers: 3, clusterId: 'MkU3OEVBNTcwNTJENDM2Qg' };
+const layout = {
+  nodeId: 2,
+  clientPort: 41234,
+  internalHost: 'kafka-2',
+  voters: quorumVoters(3, (n) => `kafka-${n}`),
+  brokers: 3,
+  clusterId: 'MkU3OEVBNTcwNTJENDM2Qg',
+};
 
 describe('propertyEnvName', () => {
   it('follows the apache/kafka image convention', () => {
@@ -26,7 +33,10 @@ describe('kafkaContainerEnv', () => {
   });
 
   it('lets overrides win', () => {
-    expect(kafkaContainerEnv(layout, { 'min.insync.replicas': 2, 'num.partitions': 4 })).toMatchObject({ KAFKA_MIN_INSYNC_REPLICAS: '2', KAFKA_NUM_PARTITIONS: '4' });
+    expect(kafkaContainerEnv(layout, { 'min.insync.replicas': 2, 'num.partitions': 4 })).toMatchObject({
+      KAFKA_MIN_INSYNC_REPLICAS: '2',
+      KAFKA_NUM_PARTITIONS: '4',
+    });
   });
 
   it('round-trips through the entrypoint: every variable becomes its property again', () => {
@@ -34,8 +44,14 @@ describe('kafkaContainerEnv', () => {
     const script = readFileSync(join(import.meta.dirname, 'kafka-entrypoint.sh'), 'utf8');
     const fn = /property_name\(\) \{\n([\s\S]*?)\n\}/.exec(script)![1]!;
     const env = kafkaContainerEnv({ ...layout, clientPort: 5000 }, { 'some-dashed.key_x': 1 });
-    const names = Object.keys(env).filter((k) => k.startsWith('KAFKA_') && k !== 'KAFKA_HEAP_OPTS' && k !== 'KAFKA_OPTS');
-    const out = execFileSync('sh', ['-c', `property_name() {\n${fn}\n}\nfor n in "$@"; do property_name "$n"; echo; done`, 'sh', ...names], { encoding: 'utf8' });
+    const names = Object.keys(env).filter(
+      (k) => k.startsWith('KAFKA_') && k !== 'KAFKA_HEAP_OPTS' && k !== 'KAFKA_OPTS',
+    );
+    const out = execFileSync(
+      'sh',
+      ['-c', `property_name() {\n${fn}\n}\nfor n in "$@"; do property_name "$n"; echo; done`, 'sh', ...names],
+      { encoding: 'utf8' },
+    );
     const props = out.trim().split('\n');
     expect(props).toContain('advertised.listeners');
     expect(props).toContain('controller.quorum.voters');

@@ -40,7 +40,11 @@ const PROBE_MS = 1_500;
 /** Every node's Metadata (all topics), asked at once; undefined for a node that did not answer. */
 async function views(cluster: ProcessCluster): Promise<(ClusterView | undefined)[]> {
   return Promise.all(
-    cluster.nodes.map((n) => (cluster.nodeProcess(n.id).state === 'running' ? tryClusterMetadata(n.bootstrap, { topics: 'all', timeoutMs: PROBE_MS }) : Promise.resolve(undefined))),
+    cluster.nodes.map((n) =>
+      cluster.nodeProcess(n.id).state === 'running'
+        ? tryClusterMetadata(n.bootstrap, { topics: 'all', timeoutMs: PROBE_MS })
+        : Promise.resolve(undefined),
+    ),
   );
 }
 
@@ -52,7 +56,15 @@ function freshestPartitions(answers: readonly (ClusterView | undefined)[]): Part
       for (const p of t.partitions as readonly PartitionView[]) {
         const key = `${topic}-${p.partition}`;
         const seen = best.get(key);
-        if (!seen || p.leaderEpoch > seen.leaderEpoch) best.set(key, { topic, partition: p.partition, leader: p.leaderId, leaderEpoch: p.leaderEpoch, replicas: [...p.replicas], isr: [...p.isr] });
+        if (!seen || p.leaderEpoch > seen.leaderEpoch)
+          best.set(key, {
+            topic,
+            partition: p.partition,
+            leader: p.leaderId,
+            leaderEpoch: p.leaderEpoch,
+            replicas: [...p.replicas],
+            isr: [...p.isr],
+          });
       }
     }
   }
@@ -62,7 +74,8 @@ function freshestPartitions(answers: readonly (ClusterView | undefined)[]): Part
 /** The controller id most live nodes report (the reference broker's Metadata names the active controller). */
 function controllerOf(answers: readonly (ClusterView | undefined)[]): number | undefined {
   const counts = new Map<number, number>();
-  for (const v of answers) if (v && v.controllerId >= 0) counts.set(v.controllerId, (counts.get(v.controllerId) ?? 0) + 1);
+  for (const v of answers)
+    if (v && v.controllerId >= 0) counts.set(v.controllerId, (counts.get(v.controllerId) ?? 0) + 1);
   return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
 }
 
@@ -72,7 +85,9 @@ export async function describePartitions(cluster: ProcessCluster): Promise<Parti
 }
 
 /** The cluster's nodes with their process state and roles. */
-export async function describeNodes(cluster: ProcessCluster): Promise<{ controller: number | null; nodes: NodeReport[] }> {
+export async function describeNodes(
+  cluster: ProcessCluster,
+): Promise<{ controller: number | null; nodes: NodeReport[] }> {
   const answers = await views(cluster);
   const partitions = freshestPartitions(answers);
   const controller = controllerOf(answers);
@@ -94,7 +109,9 @@ export async function describeNodes(cluster: ProcessCluster): Promise<{ controll
 
 /** Partitions whose ISR is not all their replicas (or that have no leader). */
 export function underReplicated(partitions: readonly PartitionReport[]): PartitionReport[] {
-  return partitions.filter((p) => p.leader < 0 || p.isr.length !== p.replicas.length || !p.replicas.every((r) => p.isr.includes(r)));
+  return partitions.filter(
+    (p) => p.leader < 0 || p.isr.length !== p.replicas.length || !p.replicas.every((r) => p.isr.includes(r)),
+  );
 }
 
 /**
@@ -112,7 +129,12 @@ export async function waitFullyReplicated(cluster: ProcessCluster, timeoutMs: nu
     if (Date.now() >= deadline) {
       const parts = [
         down.length ? `node${down.length > 1 ? 's' : ''} ${down.join(', ')} not answering` : '',
-        short.length ? `${short.length} partition(s) short of replicas: ${short.slice(0, 5).map((p) => `${p.topic}-${p.partition} isr [${p.isr}] of [${p.replicas}]`).join('; ')}` : '',
+        short.length
+          ? `${short.length} partition(s) short of replicas: ${short
+              .slice(0, 5)
+              .map((p) => `${p.topic}-${p.partition} isr [${p.isr}] of [${p.replicas}]`)
+              .join('; ')}`
+          : '',
       ];
       throw new Error(`not fully replicated after ${timeoutMs} ms: ${parts.filter(Boolean).join('; ')}`);
     }
@@ -121,11 +143,21 @@ export async function waitFullyReplicated(cluster: ProcessCluster, timeoutMs: nu
 }
 
 /** Waits until the freshest view of `topic`-`partition` satisfies `done`; rejects after the deadline. */
-export async function waitForPartition(cluster: ProcessCluster, topic: string, partition: number, done: (p: PartitionReport) => boolean, deadline: number, what: string): Promise<PartitionReport> {
+export async function waitForPartition(
+  cluster: ProcessCluster,
+  topic: string,
+  partition: number,
+  done: (p: PartitionReport) => boolean,
+  deadline: number,
+  what: string,
+): Promise<PartitionReport> {
   for (;;) {
     const p = (await describePartitions(cluster)).find((x) => x.topic === topic && x.partition === partition);
     if (p && done(p)) return p;
-    if (Date.now() >= deadline) throw new Error(`${topic}-${partition}: ${what} did not happen in time (now ${p ? `leader ${p.leader}, isr [${p.isr}]` : 'unknown to every node'})`);
+    if (Date.now() >= deadline)
+      throw new Error(
+        `${topic}-${partition}: ${what} did not happen in time (now ${p ? `leader ${p.leader}, isr [${p.isr}]` : 'unknown to every node'})`,
+      );
     await sleep(100);
   }
 }

@@ -68,7 +68,14 @@ export function superviseCluster(cluster: ProcessCluster, log: (line: string) =>
       log(`kconform: node ${id} (pid ${pid}) died: ${how}; ${left} of ${total} nodes running`);
       if (left === 0 && expected.size === 0) {
         closed = true;
-        giveUp(new Error(`no node is left: all ${total} reference broker nodes have died (${[...deaths].sort((a, b) => a[0] - b[0]).map(([n, h]) => `node ${n}: ${h}`).join(', ')})`));
+        giveUp(
+          new Error(
+            `no node is left: all ${total} reference broker nodes have died (${[...deaths]
+              .sort((a, b) => a[0] - b[0])
+              .map(([n, h]) => `node ${n}: ${h}`)
+              .join(', ')})`,
+          ),
+        );
       }
     });
   };

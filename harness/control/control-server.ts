@@ -63,14 +63,16 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   } catch {
     throw new HttpError(400, 'the request body is not JSON');
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'the request body must be a JSON object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new HttpError(400, 'the request body must be a JSON object');
   return body as Record<string, unknown>;
 }
 
 function timeoutOf(body: Record<string, unknown>): number {
   const t = body.timeoutMs;
   if (t === undefined) return DEFAULT_WAIT_MS;
-  if (typeof t !== 'number' || !Number.isInteger(t) || t < 0 || t > 3_600_000) throw new HttpError(400, 'timeoutMs must be an integer number of milliseconds (0 to 3600000)');
+  if (typeof t !== 'number' || !Number.isInteger(t) || t < 0 || t > 3_600_000)
+    throw new HttpError(400, 'timeoutMs must be an integer number of milliseconds (0 to 3600000)');
   return t;
 }
 
@@ -133,7 +135,8 @@ export async function startControlServer(target: ControlTarget, port: number): P
       }
       case 'POST /nodes/:x/pause': {
         const id = nodeId(parts[1]!);
-        if (cluster.nodeProcess(id).state === 'stopped') throw new HttpError(409, `node ${id} is not running; restart it first`);
+        if (cluster.nodeProcess(id).state === 'stopped')
+          throw new HttpError(409, `node ${id} is not running; restart it first`);
         await act(`pause node ${id}`, () => faults.pause(id));
         break;
       }
@@ -151,8 +154,15 @@ export async function startControlServer(target: ControlTarget, port: number): P
       case 'POST /partition': {
         requirePartitions();
         const groups = body.groups;
-        if (!Array.isArray(groups) || groups.length < 2 || !groups.every((g) => Array.isArray(g) && g.every((x) => ids.has(x as number)))) {
-          throw new HttpError(400, `groups must be a list of at least two lists of node ids (${[...ids].join(', ')}), e.g. {"groups":[[1],[2,3]]}`);
+        if (
+          !Array.isArray(groups) ||
+          groups.length < 2 ||
+          !groups.every((g) => Array.isArray(g) && g.every((x) => ids.has(x as number)))
+        ) {
+          throw new HttpError(
+            400,
+            `groups must be a list of at least two lists of node ids (${[...ids].join(', ')}), e.g. {"groups":[[1],[2,3]]}`,
+          );
         }
         await act(`partition ${JSON.stringify(groups)}`, () => faults.partition(groups as number[][]));
         break;
@@ -172,8 +182,10 @@ export async function startControlServer(target: ControlTarget, port: number): P
         if (!Number.isInteger(partition) || partition < 0) throw new HttpError(400, `bad partition '${p}'`);
         const deadline = Date.now() + timeoutOf(body);
         const before = (await describePartitions(cluster)).find((x) => x.topic === topic && x.partition === partition);
-        if (!before || before.leader < 0) throw new HttpError(404, `${topic}-${partition} has no leader that any node knows`);
-        if (before.isr.length < 2) throw new HttpError(409, `${topic}-${partition} has no other in-sync replica to lead (isr [${before.isr}])`);
+        if (!before || before.leader < 0)
+          throw new HttpError(404, `${topic}-${partition} has no leader that any node knows`);
+        if (before.isr.length < 2)
+          throw new HttpError(409, `${topic}-${partition} has no other in-sync replica to lead (isr [${before.isr}])`);
         // The reference controller has no preferred-leader election (SKIPPED_FEATURES.md), so the
         // leader steps down the way a broker loses leadership in Kafka: it goes silent, the
         // controller fences it after broker.session.timeout.ms and elects another ISR member;
@@ -182,7 +194,14 @@ export async function startControlServer(target: ControlTarget, port: number): P
         await act(`move the leader of ${topic}-${partition} away from node ${before.leader}`, async () => {
           await faults.pause(before.leader);
           try {
-            after = await waitForPartition(cluster, topic, partition, (x) => x.leader >= 0 && x.leader !== before.leader, deadline, `a new leader after pausing node ${before.leader}`);
+            after = await waitForPartition(
+              cluster,
+              topic,
+              partition,
+              (x) => x.leader >= 0 && x.leader !== before.leader,
+              deadline,
+              `a new leader after pausing node ${before.leader}`,
+            );
           } finally {
             await faults.resume(before.leader);
           }

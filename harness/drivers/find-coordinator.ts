@@ -3,7 +3,6 @@
  * request names one key and the answer is the top-level node; from v4 (KIP-699) both are lists.
  */
 import type { RawClient } from '../../protocol/client/raw-client.ts';
-import type { FindCoordinatorResponse } from '../../protocol/messages/generated/index.ts';
 import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 /** The first version whose request and answer are lists of keys and coordinators. */
@@ -24,9 +23,18 @@ export interface CoordinatorAnswer {
  * Asks `raw`'s broker which node coordinates `key` (a group id by default). Kafka 4.x serves
  * v0-6, 2.7.0 v0-3; the answer is read in the shape of the version negotiated.
  */
-export async function findCoordinator(raw: RawClient, key: string, keyType: number = COORDINATOR_KEY_TYPE.group, timeoutMs?: number): Promise<CoordinatorAnswer> {
+export async function findCoordinator(
+  raw: RawClient,
+  key: string,
+  keyType: number = COORDINATOR_KEY_TYPE.group,
+  timeoutMs?: number,
+): Promise<CoordinatorAnswer> {
   // v0 cannot name a key type: only groups.
-  const version = await raw.negotiate(ApiKey.FindCoordinator, { min: keyType === COORDINATOR_KEY_TYPE.group ? 0 : 1 }, timeoutMs);
+  const version = await raw.negotiate(
+    ApiKey.FindCoordinator,
+    { min: keyType === COORDINATOR_KEY_TYPE.group ? 0 : 1 },
+    timeoutMs,
+  );
   const res = await raw.request(ApiKey.FindCoordinator, version, { key, keyType, coordinatorKeys: [key] }, timeoutMs);
   if (version < BATCHED) return { errorCode: res.errorCode, nodeId: res.nodeId, address: `${res.host}:${res.port}` };
   const c = res.coordinators.find((x) => x.key === key) ?? res.coordinators[0];

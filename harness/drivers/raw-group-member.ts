@@ -53,7 +53,11 @@ export function decodeAssignment(bytes: Buffer): Map<string, number[]> {
 }
 
 /** The range assignor's split of `partitions` of one topic among members (sorted ids), as Kafka's RangeAssignor. */
-export function rangeAssign(memberIds: readonly string[], topic: string, partitions: number): Map<string, Map<string, number[]>> {
+export function rangeAssign(
+  memberIds: readonly string[],
+  topic: string,
+  partitions: number,
+): Map<string, Map<string, number[]>> {
   const members = [...memberIds].sort();
   const out = new Map<string, Map<string, number[]>>();
   const per = Math.floor(partitions / members.length);
@@ -124,7 +128,14 @@ export class RawGroupMember {
   memberId = '';
   generationId = -1;
 
-  private constructor(name: string, client: RawClient, bootstrap: string, groupId: string, topic: string, partitions: number) {
+  private constructor(
+    name: string,
+    client: RawClient,
+    bootstrap: string,
+    groupId: string,
+    topic: string,
+    partitions: number,
+  ) {
     this.name = name;
     this.client = client;
     this.bootstrap = bootstrap;
@@ -138,8 +149,21 @@ export class RawGroupMember {
    * list is used: one node down must not stop it) and connects a member of `groupId` subscribed
    * to `topic` (with `partitions` partitions).
    */
-  static async connect(bootstrap: string, name: string, groupId: string, topic: string, partitions: number): Promise<RawGroupMember> {
-    return new RawGroupMember(name, await connectToCoordinator(bootstrap, name, groupId), bootstrap, groupId, topic, partitions);
+  static async connect(
+    bootstrap: string,
+    name: string,
+    groupId: string,
+    topic: string,
+    partitions: number,
+  ): Promise<RawGroupMember> {
+    return new RawGroupMember(
+      name,
+      await connectToCoordinator(bootstrap, name, groupId),
+      bootstrap,
+      groupId,
+      topic,
+      partitions,
+    );
   }
 
   /** True once the coordinator's connection is gone (closed, broker down): {@link reconnect} before the next request. */
@@ -181,24 +205,55 @@ export class RawGroupMember {
       this.memberId = joined.memberId;
       joined = await this.client.send(ApiKey.JoinGroup, joinBody(), join);
     }
-    if (joined.errorCode !== 0) return { memberId: this.memberId, generationId: -1, leader: false, assignment: new Map(), errorCode: joined.errorCode };
+    if (joined.errorCode !== 0)
+      return {
+        memberId: this.memberId,
+        generationId: -1,
+        leader: false,
+        assignment: new Map(),
+        errorCode: joined.errorCode,
+      };
     this.memberId = joined.memberId;
     this.generationId = joined.generationId;
     const leader = joined.leader === joined.memberId;
     const assignments = leader
-      ? [...rangeAssign(joined.members.map((m: { memberId: string }) => m.memberId), this.topic, this.partitions)].map(([memberId, a]) => ({ memberId, assignment: encodeAssignment(a) }))
+      ? [
+          ...rangeAssign(
+            joined.members.map((m: { memberId: string }) => m.memberId),
+            this.topic,
+            this.partitions,
+          ),
+        ].map(([memberId, a]) => ({ memberId, assignment: encodeAssignment(a) }))
       : [];
     const synced = await this.client.send(
       ApiKey.SyncGroup,
-      { groupId: this.groupId, generationId: this.generationId, memberId: this.memberId, groupInstanceId: null, protocolType: 'consumer', protocolName: 'range', assignments },
+      {
+        groupId: this.groupId,
+        generationId: this.generationId,
+        memberId: this.memberId,
+        groupInstanceId: null,
+        protocolType: 'consumer',
+        protocolName: 'range',
+        assignments,
+      },
       { versions: VERSIONS.sync, timeoutMs: 60_000 },
     );
-    return { memberId: this.memberId, generationId: this.generationId, leader, assignment: synced.errorCode === 0 ? decodeAssignment(synced.assignment) : new Map(), errorCode: synced.errorCode };
+    return {
+      memberId: this.memberId,
+      generationId: this.generationId,
+      leader,
+      assignment: synced.errorCode === 0 ? decodeAssignment(synced.assignment) : new Map(),
+      errorCode: synced.errorCode,
+    };
   }
 
   /** One heartbeat; returns its error code (27 REBALANCE_IN_PROGRESS means: rejoin). */
   async heartbeat(): Promise<number> {
-    const r = await this.client.send(ApiKey.Heartbeat, { groupId: this.groupId, generationId: this.generationId, memberId: this.memberId, groupInstanceId: null }, { versions: VERSIONS.heartbeat });
+    const r = await this.client.send(
+      ApiKey.Heartbeat,
+      { groupId: this.groupId, generationId: this.generationId, memberId: this.memberId, groupInstanceId: null },
+      { versions: VERSIONS.heartbeat },
+    );
     return r.errorCode;
   }
 
@@ -206,7 +261,15 @@ export class RawGroupMember {
   async leave(): Promise<void> {
     try {
       // memberId is what v0-2 send; v3+ send the members list instead.
-      await this.client.send(ApiKey.LeaveGroup, { groupId: this.groupId, memberId: this.memberId, members: [{ memberId: this.memberId, groupInstanceId: null, reason: 'kconform scenario' }] }, { versions: VERSIONS.leave });
+      await this.client.send(
+        ApiKey.LeaveGroup,
+        {
+          groupId: this.groupId,
+          memberId: this.memberId,
+          members: [{ memberId: this.memberId, groupInstanceId: null, reason: 'kconform scenario' }],
+        },
+        { versions: VERSIONS.leave },
+      );
     } finally {
       this.client.close();
     }

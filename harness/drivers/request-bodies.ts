@@ -15,12 +15,18 @@ import type {
 } from '../../protocol/messages/generated/index.ts';
 
 /** Produce of one partition's records (a record batch, or null/garbage for bad-input tests). */
-export function produceBody(topic: string, records: Buffer | null, opts: { acks?: number; partition?: number; topicId?: string; timeoutMs?: number } = {}): ProduceRequest {
+export function produceBody(
+  topic: string,
+  records: Buffer | null,
+  opts: { acks?: number; partition?: number; topicId?: string; timeoutMs?: number } = {},
+): ProduceRequest {
   return {
     transactionalId: null,
     acks: opts.acks ?? -1,
     timeoutMs: opts.timeoutMs ?? 5000,
-    topicData: [{ name: topic, topicId: opts.topicId ?? NULL_UUID, partitionData: [{ index: opts.partition ?? 0, records }] }],
+    topicData: [
+      { name: topic, topicId: opts.topicId ?? NULL_UUID, partitionData: [{ index: opts.partition ?? 0, records }] },
+    ],
   };
 }
 
@@ -28,7 +34,13 @@ export function produceBody(topic: string, records: Buffer | null, opts: { acks?
 export function fetchBody(
   topic: string,
   fetchOffset: bigint,
-  opts: { maxWaitMs?: number; minBytes?: number; maxBytes?: number; partition?: number; currentLeaderEpoch?: number } = {},
+  opts: {
+    maxWaitMs?: number;
+    minBytes?: number;
+    maxBytes?: number;
+    partition?: number;
+    currentLeaderEpoch?: number;
+  } = {},
 ): FetchRequest {
   const maxBytes = opts.maxBytes ?? 1 << 20;
   return {
@@ -66,11 +78,24 @@ export function fetchBody(
 
 /** ListOffsets of one partition at `timestamp` (-1 latest, -2 earliest, -3 max timestamp, or a time). */
 export function listOffsetsBody(topic: string, timestamp: bigint, partition = 0): ListOffsetsRequest {
-  return { replicaId: -1, isolationLevel: 0, topics: [{ name: topic, partitions: [{ partitionIndex: partition, currentLeaderEpoch: -1, timestamp }] }], timeoutMs: 5000 };
+  return {
+    replicaId: -1,
+    isolationLevel: 0,
+    topics: [{ name: topic, partitions: [{ partitionIndex: partition, currentLeaderEpoch: -1, timestamp }] }],
+    timeoutMs: 5000,
+  };
 }
 
 /** CreateTopics of one topic. */
-export function createTopicBody(name: string, opts: { partitions?: number; replicationFactor?: number; configs?: Record<string, string>; validateOnly?: boolean } = {}): CreateTopicsRequest {
+export function createTopicBody(
+  name: string,
+  opts: {
+    partitions?: number;
+    replicationFactor?: number;
+    configs?: Record<string, string>;
+    validateOnly?: boolean;
+  } = {},
+): CreateTopicsRequest {
   return {
     topics: [
       {

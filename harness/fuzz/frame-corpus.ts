@@ -23,7 +23,19 @@ export interface CorpusFrame {
 
 const CLIENT_ID = 'fuzz';
 // Body offsets of the compact lengths in the flexible requests below (first field; Fetch and ListOffsets after fixed-width ones; Produce's topics after acks and timeout).
-const COMPACT_OFFSETS: Readonly<Record<number, readonly number[]>> = { 0: [0, 7], 1: [25], 2: [5], 3: [0], 8: [0], 9: [0], 10: [1], 12: [0], 18: [0], 19: [0], 22: [0] };
+const COMPACT_OFFSETS: Readonly<Record<number, readonly number[]>> = {
+  0: [0, 7],
+  1: [25],
+  2: [5],
+  3: [0],
+  8: [0],
+  9: [0],
+  10: [1],
+  12: [0],
+  18: [0],
+  19: [0],
+  22: [0],
+};
 
 /**
  * Valid request frames of the APIs a broker serves, the seeds that the mutator breaks one field
@@ -33,7 +45,12 @@ const COMPACT_OFFSETS: Readonly<Record<number, readonly number[]>> = { 0: [0, 7]
  */
 export function fuzzCorpus(topic: string): CorpusFrame[] {
   let correlationId = 1;
-  const entry = (apiKey: number, apiVersion: number, body: unknown, batch?: { bytes: Buffer; compression: CompressionName }): CorpusFrame => {
+  const entry = (
+    apiKey: number,
+    apiVersion: number,
+    body: unknown,
+    batch?: { bytes: Buffer; compression: CompressionName },
+  ): CorpusFrame => {
     const bytes = encodeRequest({ apiKey, apiVersion, correlationId: correlationId++, clientId: CLIENT_ID }, body);
     const flexible = apiVersion >= REQUESTS.get(apiKey)!.flexibleMin;
     const bodyAt = 4 + 8 + 2 + CLIENT_ID.length + (flexible ? 1 : 0);
@@ -48,8 +65,15 @@ export function fuzzCorpus(topic: string): CorpusFrame[] {
       ...(batch && at >= 0 ? { batch: { at, length: batch.bytes.length, compression: batch.compression } } : {}),
     };
   };
-  const records = [{ key: 'k', value: 'fuzz value', headers: [{ key: 'h', value: 'v' }], timestamp: 1_700_000_000_000 }, { value: null }, { key: 'k2', value: 'compressible '.repeat(8) }];
-  const batchOf = (compression: CompressionName) => ({ bytes: buildRecordBatch(records, { compression }), compression });
+  const records = [
+    { key: 'k', value: 'fuzz value', headers: [{ key: 'h', value: 'v' }], timestamp: 1_700_000_000_000 },
+    { value: null },
+    { key: 'k2', value: 'compressible '.repeat(8) },
+  ];
+  const batchOf = (compression: CompressionName) => ({
+    bytes: buildRecordBatch(records, { compression }),
+    compression,
+  });
   const produce = (v: number, compression: CompressionName) => {
     const b = batchOf(compression);
     return entry(0, v, produceBody(topic, b.bytes, { timeoutMs: 1000 }), b);
@@ -58,8 +82,18 @@ export function fuzzCorpus(topic: string): CorpusFrame[] {
   return [
     entry(18, 3, { clientSoftwareName: 'fuzz', clientSoftwareVersion: '1' }),
     entry(18, 0, {}),
-    entry(3, 12, { topics: [{ topicId: NULL_UUID, name: topic }], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false }),
-    entry(3, 1, { topics: null, allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false }),
+    entry(3, 12, {
+      topics: [{ topicId: NULL_UUID, name: topic }],
+      allowAutoTopicCreation: false,
+      includeClusterAuthorizedOperations: false,
+      includeTopicAuthorizedOperations: false,
+    }),
+    entry(3, 1, {
+      topics: null,
+      allowAutoTopicCreation: false,
+      includeClusterAuthorizedOperations: false,
+      includeTopicAuthorizedOperations: false,
+    }),
     produce(9, 'none'),
     produce(9, 'gzip'),
     produce(9, 'snappy'),
@@ -71,9 +105,34 @@ export function fuzzCorpus(topic: string): CorpusFrame[] {
     entry(2, 7, listOffsetsBody(topic, -1n)),
     entry(10, 4, { key: '', keyType: 0, coordinatorKeys: ['fuzz-group'] }),
     entry(12, 4, { groupId: 'fuzz-group', generationId: 1, memberId: 'm', groupInstanceId: null }),
-    entry(8, 8, { groupId: 'fuzz-group', generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1n, topics: [{ name: topic, topicId: NULL_UUID, partitions: [{ partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: null }] }] }),
-    entry(9, 8, { groupId: '', topics: null, groups: [{ groupId: 'fuzz-group', memberId: null, memberEpoch: -1, topics: null }], requireStable: false }),
-    entry(22, 4, { transactionalId: null, transactionTimeoutMs: 1000, producerId: -1n, producerEpoch: -1, enable2Pc: false, keepPreparedTxn: false }),
+    entry(8, 8, {
+      groupId: 'fuzz-group',
+      generationIdOrMemberEpoch: -1,
+      memberId: '',
+      groupInstanceId: null,
+      retentionTimeMs: -1n,
+      topics: [
+        {
+          name: topic,
+          topicId: NULL_UUID,
+          partitions: [{ partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: null }],
+        },
+      ],
+    }),
+    entry(9, 8, {
+      groupId: '',
+      topics: null,
+      groups: [{ groupId: 'fuzz-group', memberId: null, memberEpoch: -1, topics: null }],
+      requireStable: false,
+    }),
+    entry(22, 4, {
+      transactionalId: null,
+      transactionTimeoutMs: 1000,
+      producerId: -1n,
+      producerEpoch: -1,
+      enable2Pc: false,
+      keepPreparedTxn: false,
+    }),
     entry(19, 7, createTopicBody(`${topic}-x`, { validateOnly: true })),
   ];
 }

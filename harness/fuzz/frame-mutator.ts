@@ -107,7 +107,15 @@ export function frameMutator(corpus: readonly CorpusFrame[], seed: number): () =
   add(5, (c) => {
     const f = Buffer.from(c.bytes);
     const body = f.length - 4;
-    const size = pickFrom([-1, -2147483648, 0, 0x7fffffff, 0x40000000, body + 1 + int(64), Math.max(0, body - 1 - int(Math.max(1, body - 1)))]);
+    const size = pickFrom([
+      -1,
+      -2147483648,
+      0,
+      0x7fffffff,
+      0x40000000,
+      body + 1 + int(64),
+      Math.max(0, body - 1 - int(Math.max(1, body - 1))),
+    ]);
     f.writeInt32BE(size, 0);
     return { kind: 'size-prefix', bytes: f, misframed: size !== body };
   });
@@ -129,7 +137,12 @@ export function frameMutator(corpus: readonly CorpusFrame[], seed: number): () =
     else if (c.flexible) {
       // The header's tagged-field count (header v2): huge, over-long, or a tag with a bogus size.
       const at = c.bodyAt - 1;
-      const bad = pickFrom([Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f]), Buffer.from([0x80, 0x80, 0x80, 0x80, 0x80, 0x01]), Buffer.from([0x01, 0x00, 0x7f]), Buffer.from([0x02])]);
+      const bad = pickFrom([
+        Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f]),
+        Buffer.from([0x80, 0x80, 0x80, 0x80, 0x80, 0x01]),
+        Buffer.from([0x01, 0x00, 0x7f]),
+        Buffer.from([0x02]),
+      ]);
       return ok('header', withSize(Buffer.concat([f.subarray(4, at), bad, f.subarray(at + 1)])));
     } else f.writeInt16BE(-1, 12);
     return ok('header', f);
@@ -179,7 +192,10 @@ export function frameMutator(corpus: readonly CorpusFrame[], seed: number): () =
     const f = Buffer.from(c.bytes);
     const { at, length } = c.batch!;
     const count = f.readInt32BE(at + BATCH_RECORD_COUNT);
-    f.writeInt32BE(pickFrom([-1, 0, 0x7fffffff, -2147483648, count + 1, count - 1, 1_000_000, int(2 ** 31)]), at + BATCH_RECORD_COUNT);
+    f.writeInt32BE(
+      pickFrom([-1, 0, 0x7fffffff, -2147483648, count + 1, count - 1, 1_000_000, int(2 ** 31)]),
+      at + BATCH_RECORD_COUNT,
+    );
     fixCrc(f, at, length);
     return ok('batch-count', f);
   });
@@ -187,7 +203,10 @@ export function frameMutator(corpus: readonly CorpusFrame[], seed: number): () =
     const c = pickFrom(withBatch);
     const f = Buffer.from(c.bytes);
     const { at, length } = c.batch!;
-    f.writeInt32BE(pickFrom([-1, 0, 1, 0x7fffffff, length - 12 - 1 - int(20), length - 12 + 1 + int(20)]), at + BATCH_LENGTH);
+    f.writeInt32BE(
+      pickFrom([-1, 0, 1, 0x7fffffff, length - 12 - 1 - int(20), length - 12 + 1 + int(20)]),
+      at + BATCH_LENGTH,
+    );
     return ok('batch-length', f);
   });
   add(4, () => {
@@ -195,7 +214,8 @@ export function frameMutator(corpus: readonly CorpusFrame[], seed: number): () =
     const f = Buffer.from(c.bytes);
     const { at, length } = c.batch!;
     const flips = 1 + int(3);
-    for (let i = 0; i < flips; i++) f[at + BATCH_RECORDS + int(length - BATCH_RECORDS)] = pickFrom([0xff, 0x80, 0x7f, 0x00, 0x01, int(256)]);
+    for (let i = 0; i < flips; i++)
+      f[at + BATCH_RECORDS + int(length - BATCH_RECORDS)] = pickFrom([0xff, 0x80, 0x7f, 0x00, 0x01, int(256)]);
     fixCrc(f, at, length);
     return ok('batch-records', f);
   });

@@ -77,11 +77,18 @@ async function healthCheck(bootstrap: string, topic: string, n: number): Promise
   const c = await RawClient.connect(bootstrap, 'fuzz-health', 2000);
   try {
     // Negotiated, so any broker under fuzz is asked what it serves; the tops are the versions always sent here.
-    const created = await c.send(ApiKey.CreateTopics, createTopicBody(topic), { versions: { max: 7 }, timeoutMs: 2000 });
+    const created = await c.send(ApiKey.CreateTopics, createTopicBody(topic), {
+      versions: { max: 7 },
+      timeoutMs: 2000,
+    });
     const createError = created.topics[0]?.errorCode;
-    if (createError !== 0 && createError !== TOPIC_ALREADY_EXISTS) throw new Error(`create topic answered error ${createError}`);
+    if (createError !== 0 && createError !== TOPIC_ALREADY_EXISTS)
+      throw new Error(`create topic answered error ${createError}`);
     const value = `health-${n}`;
-    const p = await c.send(ApiKey.Produce, produceBody(topic, buildRecordBatch([{ value }]), { timeoutMs: 1000 }), { versions: { max: 9 }, timeoutMs: 2000 });
+    const p = await c.send(ApiKey.Produce, produceBody(topic, buildRecordBatch([{ value }]), { timeoutMs: 1000 }), {
+      versions: { max: 9 },
+      timeoutMs: 2000,
+    });
     const part = p.responses[0]?.partitionResponses[0];
     if (part?.errorCode !== 0) throw new Error(`produce answered error ${part?.errorCode}`);
     const f = await c.send(ApiKey.ListOffsets, listOffsetsBody(topic, -1n), { versions: { max: 7 }, timeoutMs: 2000 });
@@ -93,7 +100,11 @@ async function healthCheck(bootstrap: string, topic: string, n: number): Promise
 }
 
 /** Sends one frame on `socket` and waits for a response, a close, or the timeout. */
-export function sendOne(socket: Socket, bytes: Buffer, timeoutMs: number): Promise<{ outcome: 'answered' | 'closed' | 'unanswered'; ms: number }> {
+export function sendOne(
+  socket: Socket,
+  bytes: Buffer,
+  timeoutMs: number,
+): Promise<{ outcome: 'answered' | 'closed' | 'unanswered'; ms: number }> {
   const t0 = performance.now();
   return new Promise((resolve) => {
     const done = (outcome: 'answered' | 'closed' | 'unanswered') => {
@@ -122,7 +133,11 @@ export function sendOne(socket: Socket, bytes: Buffer, timeoutMs: number): Promi
  * for the rest of such a frame, but must close the connection once the client closed its side.
  * Resolves 'closed' when it did within `timeoutMs`, else 'unanswered' (a connection leaked).
  */
-export function sendAndHangUp(socket: Socket, bytes: Buffer, timeoutMs: number): Promise<{ outcome: 'closed' | 'unanswered'; ms: number }> {
+export function sendAndHangUp(
+  socket: Socket,
+  bytes: Buffer,
+  timeoutMs: number,
+): Promise<{ outcome: 'closed' | 'unanswered'; ms: number }> {
   const t0 = performance.now();
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve({ outcome: 'unanswered', ms: performance.now() - t0 }), timeoutMs);
@@ -156,7 +171,19 @@ export async function fuzzBroker(o: FuzzOptions): Promise<FuzzReport> {
   const healthEvery = o.healthEvery ?? 1000;
   await healthCheck(o.bootstrap, topic, 0);
   const next = frameMutator(fuzzCorpus(topic), o.seed);
-  const report: FuzzReport = { sent: 0, answered: 0, closedByBroker: 0, unanswered: 0, silentByProtocol: 0, crashes: 0, slowestAnswerMs: 0, healthChecks: 1, healthFailures: [], hangSamples: [], byKind: {} };
+  const report: FuzzReport = {
+    sent: 0,
+    answered: 0,
+    closedByBroker: 0,
+    unanswered: 0,
+    silentByProtocol: 0,
+    crashes: 0,
+    slowestAnswerMs: 0,
+    healthChecks: 1,
+    healthFailures: [],
+    hangSamples: [],
+    byKind: {},
+  };
   const hang = (kind: MutationKind, bytes: Buffer) => {
     report.unanswered++;
     if (report.hangSamples.length < 5) report.hangSamples.push({ kind, hex: bytes.toString('hex') });
@@ -199,14 +226,18 @@ export async function fuzzBroker(o: FuzzOptions): Promise<FuzzReport> {
           // A broker that no longer accepts connections is down, whatever took it down.
           stopped = true;
           report.crashes++;
-          report.healthFailures.push(`after ${report.sent} frames the broker refused a connection: ${(err as Error).message}`);
+          report.healthFailures.push(
+            `after ${report.sent} frames the broker refused a connection: ${(err as Error).message}`,
+          );
           break;
         }
       }
       if (report.sent >= nextHealth) {
         nextHealth += healthEvery;
         report.healthChecks++;
-        await healthCheck(o.bootstrap, topic, report.healthChecks).catch((err: Error) => report.healthFailures.push(`after ${report.sent} frames: ${err.message}`));
+        await healthCheck(o.bootstrap, topic, report.healthChecks).catch((err: Error) =>
+          report.healthFailures.push(`after ${report.sent} frames: ${err.message}`),
+        );
         o.onProgress?.(report.sent, report);
       }
     }
@@ -215,6 +246,8 @@ export async function fuzzBroker(o: FuzzOptions): Promise<FuzzReport> {
   await Promise.all(Array.from({ length: o.connections ?? 4 }, worker));
   if (stopped) return report;
   report.healthChecks++;
-  await healthCheck(o.bootstrap, topic, report.healthChecks).catch((err: Error) => report.healthFailures.push(`at the end: ${err.message}`));
+  await healthCheck(o.bootstrap, topic, report.healthChecks).catch((err: Error) =>
+    report.healthFailures.push(`at the end: ${err.message}`),
+  );
   return report;
 }

@@ -50,9 +50,24 @@ export function combine(results: readonly CheckResult[]): Validity {
  * The verdict of a checker that found `count` anomalies: invalid, or — when `allowedBecause`
  * names a reason from the configuration — valid and marked allowed, with the count kept.
  */
-export function verdict(checker: string, count: number, witnesses: readonly unknown[], clean: string, found: string, allowedBecause: string | null): CheckResult {
+export function verdict(
+  checker: string,
+  count: number,
+  witnesses: readonly unknown[],
+  clean: string,
+  found: string,
+  allowedBecause: string | null,
+): CheckResult {
   const w = witnesses.slice(0, MAX_WITNESSES);
   if (count === 0) return { checker, valid: true, summary: clean, witnesses: [], count: 0 };
-  if (allowedBecause) return { checker, valid: true, allowed: true, summary: `${found} — allowed: ${allowedBecause}`, witnesses: w, count };
+  if (allowedBecause)
+    return {
+      checker,
+      valid: true,
+      allowed: true,
+      summary: `${found} — allowed: ${allowedBecause}`,
+      witnesses: w,
+      count,
+    };
   return { checker, valid: false, summary: found, witnesses: w, count };
 }

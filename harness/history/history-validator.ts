@@ -31,9 +31,12 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** Why a record a client was told about (an ok send's value, a polled record) cannot be, or null. */
 function recordPlace(r: unknown, what: string, lowest: number): string | null {
   if (!isObject(r)) return null;
-  if (typeof r.partition === 'number' && r.partition < 0) return `${what} has partition ${r.partition}: partitions are numbered from 0`;
+  if (typeof r.partition === 'number' && r.partition < 0)
+    return `${what} has partition ${r.partition}: partitions are numbered from 0`;
   if (typeof r.offset === 'number' && r.offset < lowest)
-    return lowest === 0 ? `${what} has offset ${r.offset}: a record read from a log has an offset of 0 or more` : `${what} has offset ${r.offset}: offsets are 0 or more (-1 only for "not reported", as an acks=0 send)`;
+    return lowest === 0
+      ? `${what} has offset ${r.offset}: a record read from a log has an offset of 0 or more`
+      : `${what} has offset ${r.offset}: offsets are 0 or more (-1 only for "not reported", as an acks=0 send)`;
   return null;
 }
 
@@ -64,8 +67,10 @@ export class HistoryValidator {
       return null;
     }
     const invoked = this.open.get(key)?.shift();
-    if (!invoked) return `${who(op)} completes nothing: no invoke of it is open before this line (a completion must follow its invoke)`;
-    if (op.time < invoked.time) return `${who(op)} completes at time ${op.time}, before its invoke at line ${invoked.line} (time ${invoked.time})`;
+    if (!invoked)
+      return `${who(op)} completes nothing: no invoke of it is open before this line (a completion must follow its invoke)`;
+    if (op.time < invoked.time)
+      return `${who(op)} completes at time ${op.time}, before its invoke at line ${invoked.line} (time ${invoked.time})`;
     if (op.type === 'ok' && op.f === 'send') return recordPlace(op.value, 'acknowledged send', LOWEST_OFFSET);
     if (op.type === 'ok' && op.f === 'poll' && isObject(op.value) && Array.isArray(op.value.records)) {
       for (let i = 0; i < op.value.records.length; i++) {

@@ -30,16 +30,32 @@ export class HistoryRecorder {
   }
 
   private add(process: Op['process'], type: OpType, f: string, value: unknown, error?: string): Op {
-    const op: Op = { index: this.ops.length, time: Math.round((performance.now() - this.started) * 1000) / 1000, process, type, f, value };
+    const op: Op = {
+      index: this.ops.length,
+      time: Math.round((performance.now() - this.started) * 1000) / 1000,
+      process,
+      type,
+      f,
+      value,
+    };
     if (error !== undefined) op.error = error;
     this.ops.push(op);
     // An aborted run's scenario may still record after the file is closed: keep it in memory only.
-    if (!this.closed) this.out?.write(JSON.stringify(op, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) + '\n');
+    if (!this.closed)
+      this.out?.write(JSON.stringify(op, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) + '\n');
     return op;
   }
 
   /** Records an invocation; call one of the returned functions when it completes. */
-  invoke(process: Op['process'], f: string, value: unknown): { ok(value: unknown): void; fail(error: string, value?: unknown): void; info(error: string, value?: unknown): void } {
+  invoke(
+    process: Op['process'],
+    f: string,
+    value: unknown,
+  ): {
+    ok(value: unknown): void;
+    fail(error: string, value?: unknown): void;
+    info(error: string, value?: unknown): void;
+  } {
     this.add(process, 'invoke', f, value);
     let done = false;
     const complete = (type: OpType, v: unknown, error?: string) => {

@@ -44,7 +44,9 @@ export function ackedSends(history: readonly Op[]): { op: Op; record: RecordRef 
 /** Every record a process read (ok polls), in read order. */
 export function readsOf(history: readonly Op[], process: Op['process']): RecordRef[] {
   const out: RecordRef[] = [];
-  for (const o of history) if (o.f === POLL && o.type === 'ok' && o.process === process) for (const r of (o.value as { records: RecordRef[] }).records) out.push(r);
+  for (const o of history)
+    if (o.f === POLL && o.type === 'ok' && o.process === process)
+      for (const r of (o.value as { records: RecordRef[] }).records) out.push(r);
   return out;
 }
 

@@ -50,7 +50,11 @@ export interface MetadataProbeOptions {
   allowAutoTopicCreation?: boolean;
 }
 
-async function withClient<T>(bootstrap: string, timeoutMs: number, use: (c: RawClient, versions: Map<number, number>) => Promise<T>): Promise<T> {
+async function withClient<T>(
+  bootstrap: string,
+  timeoutMs: number,
+  use: (c: RawClient, versions: Map<number, number>) => Promise<T>,
+): Promise<T> {
   const client = await RawClient.connect(bootstrap, 'kconform-cluster-probe', timeoutMs);
   try {
     const served = await client.serverVersions(timeoutMs);
@@ -101,7 +105,9 @@ export function fetchClusterMetadata(bootstrap: string, opts: MetadataProbeOptio
       answeredBy: bootstrap,
       clusterId: res.clusterId,
       controllerId: res.controllerId,
-      brokers: res.brokers.map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port })).sort((a, b) => a.nodeId - b.nodeId),
+      brokers: res.brokers
+        .map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port }))
+        .sort((a, b) => a.nodeId - b.nodeId),
       topics,
       apiVersions: versions,
     };
@@ -109,7 +115,10 @@ export function fetchClusterMetadata(bootstrap: string, opts: MetadataProbeOptio
 }
 
 /** {@link fetchClusterMetadata}, or undefined when the node does not answer (not ready, down, paused). */
-export function tryClusterMetadata(bootstrap: string, opts: MetadataProbeOptions = {}): Promise<ClusterView | undefined> {
+export function tryClusterMetadata(
+  bootstrap: string,
+  opts: MetadataProbeOptions = {},
+): Promise<ClusterView | undefined> {
   return fetchClusterMetadata(bootstrap, opts).catch(() => undefined);
 }
 
@@ -124,7 +133,11 @@ export function tryClusterMetadata(bootstrap: string, opts: MetadataProbeOptions
 export function fetchQuorumLeader(bootstrap: string, timeoutMs = 5_000): Promise<number | undefined> {
   return withClient(bootstrap, timeoutMs, async (client, versions) => {
     if (!versions.has(ApiKey.DescribeQuorum)) return undefined;
-    const res = await client.send(ApiKey.DescribeQuorum, { topics: [{ topicName: '__cluster_metadata', partitions: [{ partitionIndex: 0 }] }] }, { versions: { max: 2 }, timeoutMs });
+    const res = await client.send(
+      ApiKey.DescribeQuorum,
+      { topics: [{ topicName: '__cluster_metadata', partitions: [{ partitionIndex: 0 }] }] },
+      { versions: { max: 2 }, timeoutMs },
+    );
     const p = res.topics?.[0]?.partitions?.[0];
     if (res.errorCode !== 0 || !p || p.errorCode !== 0 || p.leaderId < 0) return undefined;
     return p.leaderId as number;

@@ -1,13 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { clusterDefaults, controllerQuorumVoters, kraftClusterNodeProperties, zkClusterBrokerProperties } from './cluster-properties.ts';
+import {
+  clusterDefaults,
+  controllerQuorumVoters,
+  kraftClusterNodeProperties,
+  zkClusterBrokerProperties,
+} from './cluster-properties.ts';
 import { parseKafkaVersion } from './kafka-version.ts';
 
-const nodes = [1, 2, 3].map((id) => ({ id, port: 9000 + id, controllerPort: 9100 + id, logDir: `/d/node-${id}/kafka-logs` }));
+const nodes = [1, 2, 3].map((id) => ({
+  id,
+  port: 9000 + id,
+  controllerPort: 9100 + id,
+  logDir: `/d/node-${id}/kafka-logs`,
+}));
 const input = (version: string, n = nodes) => ({ version: parseKafkaVersion(version), host: '127.0.0.1', nodes: n });
 
 describe('clusterDefaults', () => {
   it('replicates internal topics as far as K allows: RF min(3,K), min.isr min(2,K)', () => {
-    for (const [k, rf, isr] of [[1, 1, 1], [2, 2, 2], [3, 3, 2], [5, 3, 2]] as const) {
+    for (const [k, rf, isr] of [
+      [1, 1, 1],
+      [2, 2, 2],
+      [3, 3, 2],
+      [5, 3, 2],
+    ] as const) {
       const p = clusterDefaults(parseKafkaVersion('4.4.0'), k);
       expect(p['default.replication.factor']).toBe(rf);
       expect(p['offsets.topic.replication.factor']).toBe(rf);
@@ -20,7 +35,9 @@ describe('clusterDefaults', () => {
   });
 
   it('3.x and 2.x have no share coordinator settings', () => {
-    expect(clusterDefaults(parseKafkaVersion('3.9.2'), 3)['share.coordinator.state.topic.replication.factor']).toBeUndefined();
+    expect(
+      clusterDefaults(parseKafkaVersion('3.9.2'), 3)['share.coordinator.state.topic.replication.factor'],
+    ).toBeUndefined();
   });
 });
 

@@ -74,7 +74,11 @@ export interface ClusterConfigInput {
  * `--standalone` / `--initial-controllers` (checked on 4.4.0), and a static quorum needs no
  * bootstrapping step when a node restarts on its data.
  */
-export function kraftClusterNodeProperties(input: ClusterConfigInput, nodeId: number, overrides: Properties = {}): Properties {
+export function kraftClusterNodeProperties(
+  input: ClusterConfigInput,
+  nodeId: number,
+  overrides: Properties = {},
+): Properties {
   const node = nodeOf(input, nodeId);
   const host = node.host ?? input.host;
   return {

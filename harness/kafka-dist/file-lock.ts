@@ -75,7 +75,12 @@ export async function acquireFileLock(path: string, opts: FileLockOptions = {}):
     const { stale, owner } = await lockIsStale(path);
     if (stale) {
       const aside = `${path}.stale-${process.pid}-${Date.now()}`;
-      if (await rename(path, aside).then(() => true, () => false)) {
+      if (
+        await rename(path, aside).then(
+          () => true,
+          () => false,
+        )
+      ) {
         const moved = await readFile(aside, 'utf8').catch(() => '');
         if (moved.trim() !== owner) await link(aside, path).catch(() => undefined);
         await unlink(aside).catch(() => undefined);

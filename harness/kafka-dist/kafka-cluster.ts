@@ -17,11 +17,23 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { tryClusterMetadata, type ClusterView } from './cluster-metadata.ts';
 import { kraftClusterNodeProperties, zkClusterBrokerProperties, type ClusterNodeLayout } from './cluster-properties.ts';
 import { KafkaStartError, randomClusterId, type KafkaMode } from './kafka-process.ts';
-import { KAFKA_SERVER_CLASS, kafkaJavaArgs, runKafkaClass, STORAGE_TOOL_CLASS, ZOOKEEPER_SERVER_CLASS } from './kafka-tool.ts';
+import {
+  KAFKA_SERVER_CLASS,
+  kafkaJavaArgs,
+  runKafkaClass,
+  STORAGE_TOOL_CLASS,
+  ZOOKEEPER_SERVER_CLASS,
+} from './kafka-tool.ts';
 import { parseKafkaVersion, supportsKRaft, supportsZooKeeper } from './kafka-version.ts';
 import { firstErrors, tailLines } from './log-tail.ts';
 import { freePorts, portAccepts } from './net-util.ts';
-import { launchOn, NETWORK_BROKER_PORT, NETWORK_CONTROLLER_PORT, networkHosts, type NodeNetwork } from './node-network.ts';
+import {
+  launchOn,
+  NETWORK_BROKER_PORT,
+  NETWORK_CONTROLLER_PORT,
+  networkHosts,
+  type NodeNetwork,
+} from './node-network.ts';
 import { createNodeProcess, describeExit, type NodeProcess, type ReadyContext } from './node-process.ts';
 import type { ProcessCluster, ProcessClusterNode } from './process-cluster.ts';
 import { removeWhenOrphaned } from './process-group.ts';
@@ -132,7 +144,10 @@ interface ClusterState {
 
 async function clusterState(dataDir: string, mode: KafkaMode, brokers: number): Promise<ClusterState> {
   const file = join(dataDir, STATE_FILE);
-  const previous = await readFile(file, 'utf8').then((t) => JSON.parse(t) as ClusterState, () => undefined);
+  const previous = await readFile(file, 'utf8').then(
+    (t) => JSON.parse(t) as ClusterState,
+    () => undefined,
+  );
   if (previous && previous.mode === mode && previous.brokers === brokers) return previous;
   const ports = await freePorts(2 * brokers + 1, HOST);
   const state: ClusterState = {
@@ -155,16 +170,30 @@ async function settleAll(promises: readonly Promise<unknown>[]): Promise<void> {
   if (failed) throw (failed as PromiseRejectedResult).reason;
 }
 
-const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
+const exists = (path: string): Promise<boolean> =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 /** The tails (and first errors) of several logs, each under its file's label. */
-async function logsReport(logs: readonly { label: string; file: string }[], lines: number): Promise<{ tail: string; errors: string }> {
+async function logsReport(
+  logs: readonly { label: string; file: string }[],
+  lines: number,
+): Promise<{ tail: string; errors: string }> {
   const parts = await Promise.all(
-    logs.map(async ({ label, file }) => ({ label, tail: await tailLines(file, lines), errors: await firstErrors(file, 3) })),
+    logs.map(async ({ label, file }) => ({
+      label,
+      tail: await tailLines(file, lines),
+      errors: await firstErrors(file, 3),
+    })),
   );
   return {
     tail: parts.map((p) => `=== ${p.label} (last ${lines} lines) ===\n${p.tail}`).join('\n'),
-    errors: parts.filter((p) => p.errors).map((p) => `=== ${p.label} ===\n${p.errors}`).join('\n'),
+    errors: parts
+      .filter((p) => p.errors)
+      .map((p) => `=== ${p.label} ===\n${p.errors}`)
+      .join('\n'),
   };
 }
 
@@ -180,13 +209,22 @@ async function logsReport(logs: readonly { label: string; file: string }[], line
 export async function startKafkaCluster(opts: KafkaClusterOptions): Promise<StartedKafkaCluster> {
   const v = parseKafkaVersion(opts.version);
   const brokers = opts.brokers;
-  if (!Number.isInteger(brokers) || brokers < 1 || brokers > 9) throw new RangeError(`brokers must be 1 to 9, got ${brokers}`);
+  if (!Number.isInteger(brokers) || brokers < 1 || brokers > 9)
+    throw new RangeError(`brokers must be 1 to 9, got ${brokers}`);
   const mode: KafkaMode = opts.mode ?? (supportsKRaft(v) ? 'kraft' : 'zookeeper');
-  if (mode === 'kraft' && !supportsKRaft(v)) throw new RangeError(`Apache Kafka ${opts.version} has no production KRaft mode: use mode 'zookeeper'`);
-  if (mode === 'zookeeper' && !supportsZooKeeper(v)) throw new RangeError(`Apache Kafka ${opts.version} has no ZooKeeper mode (removed in 4.0): use mode 'kraft'`);
+  if (mode === 'kraft' && !supportsKRaft(v))
+    throw new RangeError(`Apache Kafka ${opts.version} has no production KRaft mode: use mode 'zookeeper'`);
+  if (mode === 'zookeeper' && !supportsZooKeeper(v))
+    throw new RangeError(`Apache Kafka ${opts.version} has no ZooKeeper mode (removed in 4.0): use mode 'kraft'`);
   // ZooKeeper would need a network host of its own, and a partition would then also cut it off.
-  if (opts.network && mode !== 'kraft') throw new RangeError(`a Kafka cluster on its own network runs in KRaft mode only, not ${mode}`);
-  const hosts = opts.network ? networkHosts(opts.network, Array.from({ length: brokers }, (_, i) => i + 1)) : undefined;
+  if (opts.network && mode !== 'kraft')
+    throw new RangeError(`a Kafka cluster on its own network runs in KRaft mode only, not ${mode}`);
+  const hosts = opts.network
+    ? networkHosts(
+        opts.network,
+        Array.from({ length: brokers }, (_, i) => i + 1),
+      )
+    : undefined;
   const dist = opts.dist ?? (await resolveKafka(opts.version, opts.resolve));
   const startTimeoutMs = opts.startTimeoutMs ?? 180_000;
   const restartTimeoutMs = opts.restartTimeoutMs ?? 120_000;
@@ -204,7 +242,9 @@ export async function startKafkaCluster(opts: KafkaClusterOptions): Promise<Star
     const logDir = join(dataDir, `node-${n.id}`, 'kafka-logs');
     const host = hosts?.get(n.id);
     // On its own host a node has the whole port space: fixed ports, whatever the state file picked.
-    return host ? { id: n.id, host: host.address, port: NETWORK_BROKER_PORT, controllerPort: NETWORK_CONTROLLER_PORT, logDir } : { ...n, logDir };
+    return host
+      ? { id: n.id, host: host.address, port: NETWORK_BROKER_PORT, controllerPort: NETWORK_CONTROLLER_PORT, logDir }
+      : { ...n, logDir };
   });
   const zookeeperConnect = state.zookeeperPort !== undefined ? `${HOST}:${state.zookeeperPort}` : undefined;
   const zkDir = join(dataDir, 'zookeeper');
@@ -248,17 +288,19 @@ export async function startKafkaCluster(opts: KafkaClusterOptions): Promise<Star
 
   // A node serves once Metadata from it lists itself: in KRaft that is after it registered and
   // was unfenced, in ZooKeeper mode after it registered in ZooKeeper.
-  const nodeServes = (node: KafkaClusterNode) => async (ctx: ReadyContext): Promise<void> => {
-    for (;;) {
-      const exit = ctx.exitStatus();
-      if (exit) throw await nodeError(node, `exited with ${describeExit(exit)} while starting`);
-      const left = ctx.deadline - Date.now();
-      if (left <= 0) throw await nodeError(node, `did not serve (Metadata from it listing itself) in time`);
-      const view = await tryClusterMetadata(node.bootstrap, { timeoutMs: Math.max(500, Math.min(3_000, left)) });
-      if (view?.brokers.some((b) => b.nodeId === node.id)) return;
-      await sleep(250);
-    }
-  };
+  const nodeServes =
+    (node: KafkaClusterNode) =>
+    async (ctx: ReadyContext): Promise<void> => {
+      for (;;) {
+        const exit = ctx.exitStatus();
+        if (exit) throw await nodeError(node, `exited with ${describeExit(exit)} while starting`);
+        const left = ctx.deadline - Date.now();
+        if (left <= 0) throw await nodeError(node, `did not serve (Metadata from it listing itself) in time`);
+        const view = await tryClusterMetadata(node.bootstrap, { timeoutMs: Math.max(500, Math.min(3_000, left)) });
+        if (view?.brokers.some((b) => b.nodeId === node.id)) return;
+        await sleep(250);
+      }
+    };
   const nodeError = async (node: KafkaClusterNode, what: string): Promise<KafkaStartError> => {
     const [tail, errors] = await Promise.all([tailLines(node.logFile, LOG_TAIL_LINES), firstErrors(node.logFile, 3)]);
     return new KafkaStartError(`Kafka ${opts.version} node ${node.id} on ${node.bootstrap} ${what}`, tail, errors);
@@ -272,7 +314,9 @@ export async function startKafkaCluster(opts: KafkaClusterOptions): Promise<Star
     while (Date.now() < until) {
       const others = nodes.filter((n) => n.id !== node.id && processes.get(n.id)?.state === 'running');
       if (others.length === 0) return;
-      const views = (await Promise.all(others.map((n) => tryClusterMetadata(n.bootstrap, { timeoutMs: 2_000 })))).filter((x) => x !== undefined);
+      const views = (
+        await Promise.all(others.map((n) => tryClusterMetadata(n.bootstrap, { timeoutMs: 2_000 })))
+      ).filter((x) => x !== undefined);
       if (views.length > 0 && views.every((x) => !x.brokers.some((b) => b.nodeId === node.id))) return;
       await sleep(500);
     }
@@ -283,12 +327,19 @@ export async function startKafkaCluster(opts: KafkaClusterOptions): Promise<Star
     for (;;) {
       const left = until - Date.now();
       const views = await Promise.all(
-        nodes.filter((n) => processes.get(n.id)?.state === 'running').map((n) => tryClusterMetadata(n.bootstrap, { timeoutMs: Math.max(500, Math.min(3_000, left)) })),
+        nodes
+          .filter((n) => processes.get(n.id)?.state === 'running')
+          .map((n) => tryClusterMetadata(n.bootstrap, { timeoutMs: Math.max(500, Math.min(3_000, left)) })),
       );
       const ready = views.find((view) => view && view.brokers.length >= brokers && view.controllerId >= 0);
       if (ready) return ready;
       if (Date.now() >= until) {
-        const seen = views.filter((x) => x).map((x) => `${x!.answeredBy} lists [${x!.brokers.map((b) => b.nodeId).join(',')}], controller ${x!.controllerId}`);
+        const seen = views
+          .filter((x) => x)
+          .map(
+            (x) =>
+              `${x!.answeredBy} lists [${x!.brokers.map((b) => b.nodeId).join(',')}], controller ${x!.controllerId}`,
+          );
         const { tail, errors } = await logsReport(allLogs(), 15);
         throw new KafkaStartError(
           `${label} was not ready in ${timeoutMs} ms (waiting for Metadata to list ${brokers} brokers and a controller; ${seen.length ? seen.join('; ') : 'no node answered Metadata'})`,
@@ -304,7 +355,10 @@ export async function startKafkaCluster(opts: KafkaClusterOptions): Promise<Star
     if (mode === 'zookeeper') {
       await mkdir(zkDir, { recursive: true });
       const zkConfig = join(zkDir, 'zookeeper.properties');
-      await writeFile(zkConfig, formatProperties(zooKeeperProperties({ host: HOST, port: state.zookeeperPort!, dataDir: join(zkDir, 'data') })));
+      await writeFile(
+        zkConfig,
+        formatProperties(zooKeeperProperties({ host: HOST, port: state.zookeeperPort!, dataDir: join(zkDir, 'data') })),
+      );
       zookeeper = createNodeProcess({
         id: 0,
         label: `ZooKeeper of ${label}`,
@@ -312,15 +366,25 @@ export async function startKafkaCluster(opts: KafkaClusterOptions): Promise<Star
         stopGraceMs: grace,
         launch: () => ({
           command: dist.javaBin,
-          args: kafkaJavaArgs(dist, ZOOKEEPER_SERVER_CLASS, [zkConfig], { jvmArgs: ZOOKEEPER_JVM_ARGS, logLevel: 'INFO' }),
+          args: kafkaJavaArgs(dist, ZOOKEEPER_SERVER_CLASS, [zkConfig], {
+            jvmArgs: ZOOKEEPER_JVM_ARGS,
+            logLevel: 'INFO',
+          }),
           cwd: zkDir,
         }),
         waitReady: async (ctx) => {
           while (!(await portAccepts(HOST, state.zookeeperPort!))) {
             const exit = ctx.exitStatus();
             if (exit || Date.now() >= ctx.deadline) {
-              const { tail, errors } = await logsReport([{ label: 'zookeeper', file: zookeeperLogFile! }], LOG_TAIL_LINES);
-              throw new KafkaStartError(`ZooKeeper on ${zookeeperConnect} ${exit ? `exited with ${describeExit(exit)}` : 'did not listen in time'}`, tail, errors);
+              const { tail, errors } = await logsReport(
+                [{ label: 'zookeeper', file: zookeeperLogFile! }],
+                LOG_TAIL_LINES,
+              );
+              throw new KafkaStartError(
+                `ZooKeeper on ${zookeeperConnect} ${exit ? `exited with ${describeExit(exit)}` : 'did not listen in time'}`,
+                tail,
+                errors,
+              );
             }
             await sleep(200);
           }
@@ -336,17 +400,29 @@ export async function startKafkaCluster(opts: KafkaClusterOptions): Promise<Star
         const props =
           mode === 'kraft'
             ? kraftClusterNodeProperties(input, node.id, opts.serverProperties)
-            : zkClusterBrokerProperties({ ...input, zookeeperConnect: zookeeperConnect! }, node.id, opts.serverProperties);
+            : zkClusterBrokerProperties(
+                { ...input, zookeeperConnect: zookeeperConnect! },
+                node.id,
+                opts.serverProperties,
+              );
         await writeFile(node.configFile, formatProperties(props));
         if (mode === 'kraft' && !(await exists(join(node.dir, 'kafka-logs', 'meta.properties')))) {
           // Static voters: no --standalone / --initial-controllers (see cluster-properties.ts).
-          const res = await runKafkaClass(dist, STORAGE_TOOL_CLASS, ['format', '-t', state.clusterId!, '-c', node.configFile], {
-            timeoutMs: Math.max(1_000, deadline - Date.now()),
-            cwd: node.dir,
-          });
+          const res = await runKafkaClass(
+            dist,
+            STORAGE_TOOL_CLASS,
+            ['format', '-t', state.clusterId!, '-c', node.configFile],
+            {
+              timeoutMs: Math.max(1_000, deadline - Date.now()),
+              cwd: node.dir,
+            },
+          );
           if (res.code !== 0) {
             const out = `${res.stdout}${res.stderr}`.trim().split('\n').slice(-LOG_TAIL_LINES).join('\n');
-            throw new KafkaStartError(`StorageTool format of node ${node.id} exited with ${res.code ?? res.signal}`, out);
+            throw new KafkaStartError(
+              `StorageTool format of node ${node.id} exited with ${res.code ?? res.signal}`,
+              out,
+            );
           }
         }
         processes.set(
@@ -360,7 +436,10 @@ export async function startKafkaCluster(opts: KafkaClusterOptions): Promise<Star
               if (mode === 'zookeeper' && (processes.get(node.id)?.starts ?? 0) > 0) await untilDeregistered(node);
               return launchOn(hosts?.get(node.id), {
                 command: dist.javaBin,
-                args: kafkaJavaArgs(dist, KAFKA_SERVER_CLASS, [node.configFile], { jvmArgs: brokerJvmArgs(opts.heap ?? '512m'), logLevel: 'INFO' }),
+                args: kafkaJavaArgs(dist, KAFKA_SERVER_CLASS, [node.configFile], {
+                  jvmArgs: brokerJvmArgs(opts.heap ?? '512m'),
+                  logLevel: 'INFO',
+                }),
                 cwd: node.dir,
               });
             },

@@ -153,7 +153,10 @@ export function randomClusterId(): string {
 /** Ports and cluster id for this start: given ones, else those of the last start on `dataDir`, else new ones. */
 async function nodeState(dataDir: string, mode: KafkaMode, opts: KafkaNodeOptions): Promise<NodeState> {
   const file = join(dataDir, 'kconform-node.json');
-  const previous = await readFile(file, 'utf8').then((t) => JSON.parse(t) as NodeState, () => undefined);
+  const previous = await readFile(file, 'utf8').then(
+    (t) => JSON.parse(t) as NodeState,
+    () => undefined,
+  );
   const reuse = previous?.mode === mode ? previous : undefined;
   const [p1, p2, p3] = await freePorts(3, HOST);
   const state: NodeState = {
@@ -161,14 +164,21 @@ async function nodeState(dataDir: string, mode: KafkaMode, opts: KafkaNodeOption
     port: opts.port ?? reuse?.port ?? p1!,
     ...(opts.sasl ? { saslPort: reuse?.saslPort ?? p3! } : {}),
     ...(mode === 'kraft'
-      ? { controllerPort: opts.controllerPort ?? reuse?.controllerPort ?? p2!, clusterId: reuse?.clusterId ?? randomClusterId() }
+      ? {
+          controllerPort: opts.controllerPort ?? reuse?.controllerPort ?? p2!,
+          clusterId: reuse?.clusterId ?? randomClusterId(),
+        }
       : { zookeeperPort: opts.zookeeperPort ?? reuse?.zookeeperPort ?? p2! }),
   };
   await writeFile(file, `${JSON.stringify(state, null, 2)}\n`);
   return state;
 }
 
-const exists = (path: string): Promise<boolean> => stat(path).then(() => true, () => false);
+const exists = (path: string): Promise<boolean> =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 /** Starts `javaArgs` as a process group whose output is appended to `logFile`. */
 function spawnLogged(javaBin: string, javaArgs: string[], logFile: string, cwd: string): ProcessGroup {
@@ -198,7 +208,8 @@ export async function startKafkaNode(opts: KafkaNodeOptions): Promise<StartedKaf
   if (mode === 'zookeeper' && !supportsZooKeeper(v)) {
     throw new RangeError(`Apache Kafka ${opts.version} has no ZooKeeper mode (removed in 4.0): use mode 'kraft'`);
   }
-  if (opts.sasl && mode !== 'kraft') throw new RangeError('a SASL listener is configured for KRaft nodes only (SCRAM users are created at format time)');
+  if (opts.sasl && mode !== 'kraft')
+    throw new RangeError('a SASL listener is configured for KRaft nodes only (SCRAM users are created at format time)');
   const dist = opts.dist ?? (await resolveKafka(opts.version, opts.resolve));
   const deadline = Date.now() + (opts.startTimeoutMs ?? 120_000);
   const grace = opts.stopGraceMs ?? 15_000;
@@ -234,8 +245,16 @@ export async function startKafkaNode(opts: KafkaNodeOptions): Promise<StartedKaf
     const state = await nodeState(dataDir, mode, opts);
     const layout = { version: v, nodeId: 1, host: HOST, port: state.port, logDir };
     if (mode === 'kraft') {
-      const sasl = opts.sasl ? saslListenerProperties({ host: HOST, port: state.port, controllerPort: state.controllerPort!, saslPort: state.saslPort! }, opts.sasl) : {};
-      const props = kraftServerProperties({ ...layout, controllerPort: state.controllerPort! }, { ...sasl, ...opts.serverProperties });
+      const sasl = opts.sasl
+        ? saslListenerProperties(
+            { host: HOST, port: state.port, controllerPort: state.controllerPort!, saslPort: state.saslPort! },
+            opts.sasl,
+          )
+        : {};
+      const props = kraftServerProperties(
+        { ...layout, controllerPort: state.controllerPort! },
+        { ...sasl, ...opts.serverProperties },
+      );
       await writeFile(configFile, formatProperties(props));
       if (!(await exists(join(logDir, 'meta.properties')))) {
         const args = ['format', '-t', state.clusterId!, '-c', configFile];
@@ -247,12 +266,20 @@ export async function startKafkaNode(opts: KafkaNodeOptions): Promise<StartedKaf
         });
         if (res.code !== 0) {
           await stop();
-          throw new KafkaStartError(`StorageTool format exited with ${res.code ?? res.signal}`, `${res.stdout}${res.stderr}`.trim().split('\n').slice(-LOG_TAIL_LINES).join('\n'));
+          throw new KafkaStartError(
+            `StorageTool format exited with ${res.code ?? res.signal}`,
+            `${res.stdout}${res.stderr}`.trim().split('\n').slice(-LOG_TAIL_LINES).join('\n'),
+          );
         }
       }
     } else {
       const zkConfig = join(dataDir, 'zookeeper.properties');
-      await writeFile(zkConfig, formatProperties(zooKeeperProperties({ host: HOST, port: state.zookeeperPort!, dataDir: join(dataDir, 'zookeeper') })));
+      await writeFile(
+        zkConfig,
+        formatProperties(
+          zooKeeperProperties({ host: HOST, port: state.zookeeperPort!, dataDir: join(dataDir, 'zookeeper') }),
+        ),
+      );
       zookeeper = spawnLogged(
         dist.javaBin,
         kafkaJavaArgs(dist, ZOOKEEPER_SERVER_CLASS, [zkConfig], { jvmArgs: ZOOKEEPER_JVM_ARGS, logLevel: 'INFO' }),
@@ -262,13 +289,19 @@ export async function startKafkaNode(opts: KafkaNodeOptions): Promise<StartedKaf
       if (!(await waitForPort(HOST, state.zookeeperPort!, deadline, () => zookeeper!.exitStatus !== undefined))) {
         await fail(`ZooKeeper on ${HOST}:${state.zookeeperPort} did not start`, zookeeperLogFile);
       }
-      const props = zkServerProperties({ ...layout, zookeeperConnect: `${HOST}:${state.zookeeperPort}` }, opts.serverProperties);
+      const props = zkServerProperties(
+        { ...layout, zookeeperConnect: `${HOST}:${state.zookeeperPort}` },
+        opts.serverProperties,
+      );
       await writeFile(configFile, formatProperties(props));
     }
 
     broker = spawnLogged(
       dist.javaBin,
-      kafkaJavaArgs(dist, KAFKA_SERVER_CLASS, [configFile], { jvmArgs: BROKER_JVM_ARGS(opts.heap ?? '1g'), logLevel: 'INFO' }),
+      kafkaJavaArgs(dist, KAFKA_SERVER_CLASS, [configFile], {
+        jvmArgs: BROKER_JVM_ARGS(opts.heap ?? '1g'),
+        logLevel: 'INFO',
+      }),
       logFile,
       dataDir,
     );
@@ -276,12 +309,17 @@ export async function startKafkaNode(opts: KafkaNodeOptions): Promise<StartedKaf
     const died = (): boolean => b.exitStatus !== undefined;
     const bootstrap = `${HOST}:${state.port}`;
     if (!(await waitForPort(HOST, state.port, deadline, died))) {
-      await fail(died() ? `Kafka ${opts.version} exited with ${describeExit(b.exitStatus!)} before listening` : `Kafka ${opts.version} did not listen on ${bootstrap} in time`);
+      await fail(
+        died()
+          ? `Kafka ${opts.version} exited with ${describeExit(b.exitStatus!)} before listening`
+          : `Kafka ${opts.version} did not listen on ${bootstrap} in time`,
+      );
     }
     for (;;) {
       if (died()) await fail(`Kafka ${opts.version} exited with ${describeExit(b.exitStatus!)} while starting`);
       if ((await brokerCount(bootstrap, Math.min(5_000, Math.max(500, deadline - Date.now())))) >= 1) break;
-      if (Date.now() >= deadline) await fail(`Kafka ${opts.version} on ${bootstrap} listened but Metadata listed no broker in time`);
+      if (Date.now() >= deadline)
+        await fail(`Kafka ${opts.version} on ${bootstrap} listened but Metadata listed no broker in time`);
       await sleep(250);
     }
 

@@ -27,7 +27,9 @@ describe('kafkaJavaArgs', () => {
   };
 
   it('puts JVM options, logging, classpath, class and arguments in order', () => {
-    expect(kafkaJavaArgs(dist, 'kafka.Kafka', ['server.properties'], { jvmArgs: ['-Xmx1g'], logLevel: 'INFO' })).toEqual([
+    expect(
+      kafkaJavaArgs(dist, 'kafka.Kafka', ['server.properties'], { jvmArgs: ['-Xmx1g'], logLevel: 'INFO' }),
+    ).toEqual([
       '-Xmx1g',
       '-Dlog4j2.configurationFile=/c/4.4.0/log4j2.properties',
       '-Dkconform.log.level=INFO',

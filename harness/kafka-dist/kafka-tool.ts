@@ -49,7 +49,9 @@ export class KafkaToolTimeoutError extends Error {
   readonly stderr: string;
 
   constructor(mainClass: string, timeoutMs: number, stdout: string, stderr: string) {
-    super(`${mainClass} did not finish within ${timeoutMs} ms; stderr tail:\n${stderr.split('\n').slice(-20).join('\n')}`);
+    super(
+      `${mainClass} did not finish within ${timeoutMs} ms; stderr tail:\n${stderr.split('\n').slice(-20).join('\n')}`,
+    );
     this.name = 'KafkaToolTimeoutError';
     this.stdout = stdout;
     this.stderr = stderr;
@@ -131,7 +133,9 @@ export async function runKafkaClass(
 
 /** The console producer's main class: it moved from core to kafka-tools in 4.0. */
 export function consoleProducerClass(version: string): string {
-  return parseKafkaVersion(version).major >= 4 ? 'org.apache.kafka.tools.ConsoleProducer' : 'kafka.tools.ConsoleProducer';
+  return parseKafkaVersion(version).major >= 4
+    ? 'org.apache.kafka.tools.ConsoleProducer'
+    : 'kafka.tools.ConsoleProducer';
 }
 
 /** The console consumer's main class: it moved from core to kafka-tools in 3.7. */

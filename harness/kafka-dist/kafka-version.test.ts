@@ -17,8 +17,17 @@ describe('parseKafkaVersion', () => {
   });
 
   it('knows which metadata modes a release line has', () => {
-    expect([supportsKRaft(parseKafkaVersion('2.7.0')), supportsZooKeeper(parseKafkaVersion('2.7.0'))]).toEqual([false, true]);
-    expect([supportsKRaft(parseKafkaVersion('3.9.2')), supportsZooKeeper(parseKafkaVersion('3.9.2'))]).toEqual([true, true]);
-    expect([supportsKRaft(parseKafkaVersion('4.4.0')), supportsZooKeeper(parseKafkaVersion('4.4.0'))]).toEqual([true, false]);
+    expect([supportsKRaft(parseKafkaVersion('2.7.0')), supportsZooKeeper(parseKafkaVersion('2.7.0'))]).toEqual([
+      false,
+      true,
+    ]);
+    expect([supportsKRaft(parseKafkaVersion('3.9.2')), supportsZooKeeper(parseKafkaVersion('3.9.2'))]).toEqual([
+      true,
+      true,
+    ]);
+    expect([supportsKRaft(parseKafkaVersion('4.4.0')), supportsZooKeeper(parseKafkaVersion('4.4.0'))]).toEqual([
+      true,
+      false,
+    ]);
   });
 });

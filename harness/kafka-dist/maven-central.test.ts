@@ -1,7 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifyMavenFailure, kafkaPomUrl, mavenErrorLine, newestKafkaRelease, probeKafkaRelease } from './maven-central.ts';
+import {
+  classifyMavenFailure,
+  kafkaPomUrl,
+  mavenErrorLine,
+  newestKafkaRelease,
+  probeKafkaRelease,
+} from './maven-central.ts';
 
 // Maven 3's own words, captured from `mvn -q -B dependency:copy-dependencies` on the generated pom.
 const NOT_FOUND =
@@ -21,15 +27,18 @@ describe('classifyMavenFailure', () => {
   it('tells a release Maven Central does not have from a repository Maven cannot reach', () => {
     expect(classifyMavenFailure(NOT_FOUND, '4.99.0')).toBe('missing');
     expect(classifyMavenFailure(NOT_FOUND_CACHED, '4.99.0')).toBe('missing');
-    for (const out of [REFUSED, UNKNOWN_HOST, NO_PLUGIN]) expect(classifyMavenFailure(out, '4.4.0')).toBe('unreachable');
+    for (const out of [REFUSED, UNKNOWN_HOST, NO_PLUGIN])
+      expect(classifyMavenFailure(out, '4.4.0')).toBe('unreachable');
     expect(classifyMavenFailure(OFFLINE, '4.98.0')).toBe('unreachable');
     expect(classifyMavenFailure('[ERROR] something else entirely', '4.4.0')).toBe('other');
   });
   it('does not take another release missing for this one', () => {
     expect(classifyMavenFailure(NOT_FOUND, '4.9.0')).toBe('other');
   });
-  it('keeps Maven\'s first error line, without colour codes or the help pointer', () => {
-    expect(mavenErrorLine(NOT_FOUND)).toMatch(/^Failed to execute goal on project kafka-4\.99\.0: .* in central \(https:\/\/repo\.maven\.apache\.org\/maven2\)$/);
+  it("keeps Maven's first error line, without colour codes or the help pointer", () => {
+    expect(mavenErrorLine(NOT_FOUND)).toMatch(
+      /^Failed to execute goal on project kafka-4\.99\.0: .* in central \(https:\/\/repo\.maven\.apache\.org\/maven2\)$/,
+    );
     expect(mavenErrorLine('nothing here')).toBeUndefined();
   });
 });
@@ -52,7 +61,10 @@ describe('probeKafkaRelease and newestKafkaRelease (a local repository)', () => 
       asked.push(`${req.method} ${req.url}`);
       if (req.url === '/maven2/org/apache/kafka/kafka_2.13/4.4.0/kafka_2.13-4.4.0.pom') res.writeHead(200).end();
       else if (req.url === '/maven2/org/apache/kafka/kafka_2.13/5.0.0/kafka_2.13-5.0.0.pom') res.writeHead(503).end();
-      else if (req.url === '/maven2/org/apache/kafka/kafka_2.13/maven-metadata.xml') res.writeHead(200).end('<metadata><versioning><latest>4.4.0</latest><release>4.4.0</release></versioning></metadata>');
+      else if (req.url === '/maven2/org/apache/kafka/kafka_2.13/maven-metadata.xml')
+        res
+          .writeHead(200)
+          .end('<metadata><versioning><latest>4.4.0</latest><release>4.4.0</release></versioning></metadata>');
       else res.writeHead(404).end();
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -63,7 +75,10 @@ describe('probeKafkaRelease and newestKafkaRelease (a local repository)', () => 
   it('asks with one HEAD of the release pom: 200 exists, 404 does not, anything else cannot tell', async () => {
     expect(await probeKafkaRelease('4.4.0', { base })).toEqual({ found: true });
     expect(await probeKafkaRelease('4.99.0', { base })).toEqual({ found: false, url: kafkaPomUrl('4.99.0', base) });
-    expect(await probeKafkaRelease('5.0.0', { base })).toEqual({ found: 'unknown', reason: `HEAD ${kafkaPomUrl('5.0.0', base)} answered HTTP 503` });
+    expect(await probeKafkaRelease('5.0.0', { base })).toEqual({
+      found: 'unknown',
+      reason: `HEAD ${kafkaPomUrl('5.0.0', base)} answered HTTP 503`,
+    });
     expect(asked).toContain('HEAD /maven2/org/apache/kafka/kafka_2.13/4.99.0/kafka_2.13-4.99.0.pom');
   });
   it('cannot tell when nothing listens', async () => {
@@ -75,6 +90,8 @@ describe('probeKafkaRelease and newestKafkaRelease (a local repository)', () => 
     expect(await newestKafkaRelease({ base: await deadBase() })).toBeUndefined();
   });
   it('points at Maven Central by default', () => {
-    expect(kafkaPomUrl('2.7.0')).toBe('https://repo.maven.apache.org/maven2/org/apache/kafka/kafka_2.13/2.7.0/kafka_2.13-2.7.0.pom');
+    expect(kafkaPomUrl('2.7.0')).toBe(
+      'https://repo.maven.apache.org/maven2/org/apache/kafka/kafka_2.13/2.7.0/kafka_2.13-2.7.0.pom',
+    );
   });
 });

@@ -26,7 +26,10 @@ export type ReleaseProbe =
  * pom: 200 is yes, 404 is no, anything else (no network, a proxy, a 5xx) is "cannot tell", and
  * the caller lets Maven try.
  */
-export async function probeKafkaRelease(version: string, opts: { base?: string; timeoutMs?: number } = {}): Promise<ReleaseProbe> {
+export async function probeKafkaRelease(
+  version: string,
+  opts: { base?: string; timeoutMs?: number } = {},
+): Promise<ReleaseProbe> {
   const url = kafkaPomUrl(version, opts.base);
   try {
     const res = await fetch(url, { method: 'HEAD', signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000) });
@@ -35,7 +38,10 @@ export async function probeKafkaRelease(version: string, opts: { base?: string; 
     return { found: 'unknown', reason: `HEAD ${url} answered HTTP ${res.status}` };
   } catch (err) {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    return { found: 'unknown', reason: `HEAD ${url} failed: ${cause?.code ?? cause?.message ?? (err as Error).message}` };
+    return {
+      found: 'unknown',
+      reason: `HEAD ${url} failed: ${cause?.code ?? cause?.message ?? (err as Error).message}`,
+    };
   }
 }
 
@@ -43,9 +49,13 @@ export async function probeKafkaRelease(version: string, opts: { base?: string; 
  * The newest Apache Kafka release listed in `base`'s maven-metadata.xml, or undefined when it
  * cannot be read (it only improves an error message).
  */
-export async function newestKafkaRelease(opts: { base?: string; timeoutMs?: number } = {}): Promise<string | undefined> {
+export async function newestKafkaRelease(
+  opts: { base?: string; timeoutMs?: number } = {},
+): Promise<string | undefined> {
   try {
-    const res = await fetch(`${opts.base ?? MAVEN_CENTRAL}/${KAFKA_ARTIFACT}/maven-metadata.xml`, { signal: AbortSignal.timeout(opts.timeoutMs ?? 5_000) });
+    const res = await fetch(`${opts.base ?? MAVEN_CENTRAL}/${KAFKA_ARTIFACT}/maven-metadata.xml`, {
+      signal: AbortSignal.timeout(opts.timeoutMs ?? 5_000),
+    });
     if (!res.ok) return undefined;
     return /<release>([^<]+)<\/release>/.exec(await res.text())?.[1];
   } catch {
@@ -76,7 +86,12 @@ const UNREACHABLE = [
 export function classifyMavenFailure(output: string, version: string): MavenFailure {
   const v = version.replace(/\./g, '\\.');
   // "Could not find artifact …" on a fresh look; "… was not found in URL during a previous attempt" when a 404 is cached in ~/.m2.
-  if (new RegExp(`Could not find artifact org\\.apache\\.kafka:kafka_2\\.13:jar:${v}\\b|org\\.apache\\.kafka:kafka_2\\.13:jar:${v} was not found in`).test(output)) return 'missing';
+  if (
+    new RegExp(
+      `Could not find artifact org\\.apache\\.kafka:kafka_2\\.13:jar:${v}\\b|org\\.apache\\.kafka:kafka_2\\.13:jar:${v} was not found in`,
+    ).test(output)
+  )
+    return 'missing';
   if (UNREACHABLE.some((re) => re.test(output))) return 'unreachable';
   return 'other';
 }

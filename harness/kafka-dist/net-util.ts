@@ -47,7 +47,12 @@ export function portAccepts(host: string, port: number, timeoutMs = 1_000): Prom
  * Polls until host:port accepts connections. Stops early, returning false, when `giveUp()`
  * says so (the process that should listen has died) or at `deadline` (epoch ms).
  */
-export async function waitForPort(host: string, port: number, deadline: number, giveUp: () => boolean = () => false): Promise<boolean> {
+export async function waitForPort(
+  host: string,
+  port: number,
+  deadline: number,
+  giveUp: () => boolean = () => false,
+): Promise<boolean> {
   while (Date.now() < deadline && !giveUp()) {
     if (await portAccepts(host, port)) return true;
     await sleep(200);

@@ -103,7 +103,10 @@ export function createNodeProcess(opts: NodeProcessOptions): NodeProcess {
       if (current()) throw new Error(`${opts.label} is already running (pid ${group!.pid})`);
       const launch = await opts.launch();
       starts++;
-      await appendFile(opts.logFile, `--- kconform: start ${starts} of ${opts.label} at ${new Date().toISOString()} ---\n`);
+      await appendFile(
+        opts.logFile,
+        `--- kconform: start ${starts} of ${opts.label} at ${new Date().toISOString()} ---\n`,
+      );
       logOffset = (await stat(opts.logFile)).size;
       const fd = openSync(opts.logFile, 'a');
       try {

@@ -91,6 +91,15 @@ setInterval(() => {}, 1000);
     owner.kill('SIGKILL');
     // The child ignores SIGTERM, so this also proves the guard's SIGKILL follow-up.
     expect(await eventually(() => !alive(pid), 8_000)).toBe(true);
-    expect(await eventually(() => stat(victimDir).then(() => false, () => true), 8_000)).toBe(true);
+    expect(
+      await eventually(
+        () =>
+          stat(victimDir).then(
+            () => false,
+            () => true,
+          ),
+        8_000,
+      ),
+    ).toBe(true);
   });
 });

@@ -70,13 +70,18 @@ function installHooks(): void {
 }
 
 // Reads its stdin until EOF (this Node process is gone or let go of it), then ends the group.
-const GUARD_SCRIPT = 'while read -r _; do :; done; kill -TERM -"$1" 2>/dev/null; sleep "$2"; kill -KILL -"$1" 2>/dev/null';
+const GUARD_SCRIPT =
+  'while read -r _; do :; done; kill -TERM -"$1" 2>/dev/null; sleep "$2"; kill -KILL -"$1" 2>/dev/null';
 
 function startGuard(pid: number, graceMs: number): ChildProcess {
-  const guard = spawn('/bin/sh', ['-c', GUARD_SCRIPT, 'kconform-guard', String(pid), String(Math.ceil(graceMs / 1000))], {
-    detached: true,
-    stdio: ['pipe', 'ignore', 'ignore'],
-  });
+  const guard = spawn(
+    '/bin/sh',
+    ['-c', GUARD_SCRIPT, 'kconform-guard', String(pid), String(Math.ceil(graceMs / 1000))],
+    {
+      detached: true,
+      stdio: ['pipe', 'ignore', 'ignore'],
+    },
+  );
   guard.on('error', () => undefined);
   guard.stdin?.on('error', () => undefined);
   // Neither the guard nor its pipe may keep this process's event loop alive.
@@ -90,7 +95,11 @@ function startGuard(pid: number, graceMs: number): ChildProcess {
  * kept from outliving this process). Spawn failures (ENOENT…) surface as an exit with code
  * null and signal null, after the child's `error` event.
  */
-export function spawnProcessGroup(command: string, args: readonly string[], opts: SpawnGroupOptions = {}): ProcessGroup {
+export function spawnProcessGroup(
+  command: string,
+  args: readonly string[],
+  opts: SpawnGroupOptions = {},
+): ProcessGroup {
   installHooks();
   const child = spawn(command, args, { cwd: opts.cwd, env: opts.env, stdio: opts.stdio, detached: true });
   let status: ExitStatus | undefined;
@@ -147,10 +156,14 @@ const DIR_GUARD_SCRIPT = 'while read -r _; do :; done; sleep "$2"; rm -rf -- "$1
  * into it have been ended by their own guards.
  */
 export function removeWhenOrphaned(dir: string, afterMs: number): { cancel(): void } {
-  const guard = spawn('/bin/sh', ['-c', DIR_GUARD_SCRIPT, 'kconform-dir-guard', dir, String(Math.ceil(afterMs / 1000))], {
-    detached: true,
-    stdio: ['pipe', 'ignore', 'ignore'],
-  });
+  const guard = spawn(
+    '/bin/sh',
+    ['-c', DIR_GUARD_SCRIPT, 'kconform-dir-guard', dir, String(Math.ceil(afterMs / 1000))],
+    {
+      detached: true,
+      stdio: ['pipe', 'ignore', 'ignore'],
+    },
+  );
   guard.on('error', () => undefined);
   guard.stdin?.on('error', () => undefined);
   guard.unref();

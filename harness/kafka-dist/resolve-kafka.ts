@@ -18,7 +18,13 @@ import { distPom } from './dist-pom.ts';
 import { acquireFileLock } from './file-lock.ts';
 import { parseKafkaVersion } from './kafka-version.ts';
 import { logConfigFor } from './log-config.ts';
-import { classifyMavenFailure, MAVEN_CENTRAL, mavenErrorLine, newestKafkaRelease, probeKafkaRelease } from './maven-central.ts';
+import {
+  classifyMavenFailure,
+  MAVEN_CENTRAL,
+  mavenErrorLine,
+  newestKafkaRelease,
+  probeKafkaRelease,
+} from './maven-central.ts';
 import { findJava, findMaven, javaMajorVersion, PrerequisiteError } from './prerequisites.ts';
 
 export { PrerequisiteError } from './prerequisites.ts';
@@ -81,7 +87,9 @@ export class KafkaResolveError extends Error {
 export class KafkaVersionNotFoundError extends KafkaResolveError {
   readonly version: string;
   constructor(version: string, where: string, newest: string | undefined) {
-    super(`Apache Kafka ${version} does not exist on Maven Central (no org.apache.kafka:kafka_2.13:${version} at ${where})${newest ? `; the newest release there is ${newest}` : ''}`);
+    super(
+      `Apache Kafka ${version} does not exist on Maven Central (no org.apache.kafka:kafka_2.13:${version} at ${where})${newest ? `; the newest release there is ${newest}` : ''}`,
+    );
     this.name = 'KafkaVersionNotFoundError';
     this.version = version;
   }
@@ -125,7 +133,15 @@ function distAt(version: string, home: string, javaBin: string): KafkaDist {
   };
 }
 
-function runMaven(mvn: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number, version: string, repositoryUrl: string) {
+function runMaven(
+  mvn: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+  version: string,
+  repositoryUrl: string,
+) {
   return new Promise<void>((resolve, reject) => {
     execFile(mvn, args, { cwd, env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (!err) {
@@ -133,16 +149,28 @@ function runMaven(mvn: string, args: string[], cwd: string, env: NodeJS.ProcessE
         return;
       }
       const output = `${stdout}\n${stderr}`;
-      const why = mavenErrorLine(output) ?? (err.killed ? `timed out after ${timeoutMs} ms` : `exited with ${err.code ?? err.signal}`);
+      const why =
+        mavenErrorLine(output) ??
+        (err.killed ? `timed out after ${timeoutMs} ms` : `exited with ${err.code ?? err.signal}`);
       switch (classifyMavenFailure(output, version)) {
         case 'missing':
-          void newestKafkaRelease({ base: repositoryUrl }).then((newest) => reject(new KafkaVersionNotFoundError(version, 'the repository Maven asked', newest)));
+          void newestKafkaRelease({ base: repositoryUrl }).then((newest) =>
+            reject(new KafkaVersionNotFoundError(version, 'the repository Maven asked', newest)),
+          );
           return;
         case 'unreachable':
-          reject(new KafkaResolveError(`cannot download Apache Kafka ${version}: Maven Central (or the mirror in ~/.m2/settings.xml) is unreachable: ${why}`));
+          reject(
+            new KafkaResolveError(
+              `cannot download Apache Kafka ${version}: Maven Central (or the mirror in ~/.m2/settings.xml) is unreachable: ${why}`,
+            ),
+          );
           return;
         default:
-          reject(new KafkaResolveError(`cannot download Apache Kafka ${version}: mvn ${args.slice(0, 5).join(' ')} … failed: ${why}`));
+          reject(
+            new KafkaResolveError(
+              `cannot download Apache Kafka ${version}: mvn ${args.slice(0, 5).join(' ')} … failed: ${why}`,
+            ),
+          );
       }
     });
   });
@@ -198,8 +226,11 @@ export async function resolveKafka(version: string, opts: ResolveKafkaOptions = 
     const repositoryUrl = opts.repositoryUrl ?? MAVEN_CENTRAL;
     // A HEAD of the pom answers "no such release" in a fraction of a second; Maven would take ~10 s to say it less clearly.
     const probe = await probeKafkaRelease(version, { base: repositoryUrl });
-    if (probe.found === false) throw new KafkaVersionNotFoundError(version, probe.url, await newestKafkaRelease({ base: repositoryUrl }));
-    log(`downloading Apache Kafka ${version} (org.apache.kafka:kafka_2.13 and its dependencies) with Maven into ${home}; the first time takes a while`);
+    if (probe.found === false)
+      throw new KafkaVersionNotFoundError(version, probe.url, await newestKafkaRelease({ base: repositoryUrl }));
+    log(
+      `downloading Apache Kafka ${version} (org.apache.kafka:kafka_2.13 and its dependencies) with Maven into ${home}; the first time takes a while`,
+    );
     const t0 = Date.now();
     tmp = await mkdtemp(join(kafkaRoot, `.${version}.tmp-`));
     await writeFile(join(tmp, 'pom.xml'), distPom(v));
@@ -227,11 +258,19 @@ export async function resolveKafka(version: string, opts: ResolveKafkaOptions = 
     // mkdtemp makes the directory private; the cache is readable like any other install.
     await chmod(tmp, 0o755);
     // A home without a valid marker is an older layout or damage: replace it whole.
-    if (await stat(home).then(() => true, () => false)) await rm(home, { recursive: true, force: true });
+    if (
+      await stat(home).then(
+        () => true,
+        () => false,
+      )
+    )
+      await rm(home, { recursive: true, force: true });
     await rename(tmp, home);
     tmp = undefined;
     const mib = (await totalBytes(join(home, 'lib'), jars)) / (1 << 20);
-    log(`Apache Kafka ${version} ready: ${jars.length} jars, ${mib.toFixed(1)} MiB, in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    log(
+      `Apache Kafka ${version} ready: ${jars.length} jars, ${mib.toFixed(1)} MiB, in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
     return distAt(version, home, javaBin);
   } finally {
     if (tmp) await rm(tmp, { recursive: true, force: true }).catch(() => undefined);

@@ -29,7 +29,10 @@ function entries(users: KafkaSaslOptions['users']): [string, string][] {
 
 // JAAS option values are double-quoted; the harness refuses what would need escaping rather than guess Kafka's parser.
 function checkJaasValue(what: string, value: string): string {
-  if (/["\\\n;=,\][]/.test(value) || value === '') throw new RangeError(`SASL ${what} ${JSON.stringify(value)} must be non-empty and contain none of " \\ ; = , [ ] or a newline`);
+  if (/["\\\n;=,\][]/.test(value) || value === '')
+    throw new RangeError(
+      `SASL ${what} ${JSON.stringify(value)} must be non-empty and contain none of " \\ ; = , [ ] or a newline`,
+    );
   return value;
 }
 
@@ -37,7 +40,10 @@ function checkJaasValue(what: string, value: string): string {
  * The properties that add the listener: the three listeners, their protocols, the mechanisms and
  * their JAAS configs. `host`, `port`, `controllerPort` and `saslPort` are the node's.
  */
-export function saslListenerProperties(layout: { host: string; port: number; controllerPort: number; saslPort: number }, sasl: KafkaSaslOptions): Properties {
+export function saslListenerProperties(
+  layout: { host: string; port: number; controllerPort: number; saslPort: number },
+  sasl: KafkaSaslOptions,
+): Properties {
   const users = entries(sasl.users);
   if (users.length === 0) throw new RangeError('a SASL listener needs at least one user');
   if (sasl.mechanisms.length === 0) throw new RangeError('a SASL listener needs at least one mechanism');
@@ -56,10 +62,12 @@ export function saslListenerProperties(layout: { host: string; port: number; con
   if (sasl.mechanisms.includes('PLAIN')) {
     const [firstUser, firstPassword] = users[0]!;
     const userOptions = users.map(([u, p]) => `user_${u}="${p}"`).join(' ');
-    props[`${prefix}.plain.sasl.jaas.config`] = `org.apache.kafka.common.security.plain.PlainLoginModule required username="${firstUser}" password="${firstPassword}" ${userOptions};`;
+    props[`${prefix}.plain.sasl.jaas.config`] =
+      `org.apache.kafka.common.security.plain.PlainLoginModule required username="${firstUser}" password="${firstPassword}" ${userOptions};`;
   }
   if (sasl.mechanisms.includes('SCRAM-SHA-256')) {
-    props[`${prefix}.scram-sha-256.sasl.jaas.config`] = 'org.apache.kafka.common.security.scram.ScramLoginModule required;';
+    props[`${prefix}.scram-sha-256.sasl.jaas.config`] =
+      'org.apache.kafka.common.security.scram.ScramLoginModule required;';
   }
   return props;
 }
@@ -67,5 +75,8 @@ export function saslListenerProperties(layout: { host: string; port: number; con
 /** `kafka-storage format` arguments that create the SCRAM-SHA-256 credentials (none without SCRAM). */
 export function scramFormatArgs(sasl: KafkaSaslOptions): string[] {
   if (!sasl.mechanisms.includes('SCRAM-SHA-256')) return [];
-  return entries(sasl.users).flatMap(([u, p]) => ['--add-scram', `SCRAM-SHA-256=[name=${checkJaasValue('user name', u)},password=${checkJaasValue('password', p)}]`]);
+  return entries(sasl.users).flatMap(([u, p]) => [
+    '--add-scram',
+    `SCRAM-SHA-256=[name=${checkJaasValue('user name', u)},password=${checkJaasValue('password', p)}]`,
+  ]);
 }

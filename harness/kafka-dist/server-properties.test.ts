@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { parseKafkaVersion } from './kafka-version.ts';
-import { formatProperties, kraftServerProperties, zkServerProperties, zooKeeperProperties } from './server-properties.ts';
+import {
+  formatProperties,
+  kraftServerProperties,
+  zkServerProperties,
+  zooKeeperProperties,
+} from './server-properties.ts';
 
-const layout = (version: string) => ({ version: parseKafkaVersion(version), nodeId: 1, host: '127.0.0.1', port: 9092, logDir: '/d/logs' });
+const layout = (version: string) => ({
+  version: parseKafkaVersion(version),
+  nodeId: 1,
+  host: '127.0.0.1',
+  port: 9092,
+  logDir: '/d/logs',
+});
 
 describe('kraftServerProperties', () => {
   it('4.x: combined node on a dynamic quorum (format --standalone)', () => {

@@ -44,7 +44,10 @@ function singleNodeDefaults(v: KafkaVersion): Properties {
 }
 
 /** server.properties of a combined broker+controller KRaft node. */
-export function kraftServerProperties(layout: NodeLayout & { readonly controllerPort: number }, overrides: Properties = {}): Properties {
+export function kraftServerProperties(
+  layout: NodeLayout & { readonly controllerPort: number },
+  overrides: Properties = {},
+): Properties {
   const { version: v, host, nodeId } = layout;
   const quorum: Properties = atLeast(v, 4, 0)
     ? // 4.x: a dynamic quorum (KIP-853) bootstrapped by `format --standalone`.
@@ -66,7 +69,10 @@ export function kraftServerProperties(layout: NodeLayout & { readonly controller
 }
 
 /** server.properties of a ZooKeeper-mode broker (2.x, 3.x). */
-export function zkServerProperties(layout: NodeLayout & { readonly zookeeperConnect: string }, overrides: Properties = {}): Properties {
+export function zkServerProperties(
+  layout: NodeLayout & { readonly zookeeperConnect: string },
+  overrides: Properties = {},
+): Properties {
   const { version: v, host } = layout;
   return {
     'broker.id': layout.nodeId,
@@ -81,7 +87,11 @@ export function zkServerProperties(layout: NodeLayout & { readonly zookeeperConn
 }
 
 /** zookeeper.properties of a standalone ZooKeeper for one broker. */
-export function zooKeeperProperties(opts: { readonly host: string; readonly port: number; readonly dataDir: string }): Properties {
+export function zooKeeperProperties(opts: {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+}): Properties {
   return {
     dataDir: opts.dataDir,
     clientPort: opts.port,

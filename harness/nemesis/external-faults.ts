@@ -24,7 +24,8 @@ export interface ProxiedNode {
 
 /** Which process faults a set of node-control commands makes possible. */
 export function processFaultsOf(commands: NodeCommands | undefined): FaultName[] {
-  const has = (...actions: NodeAction[]) => commands !== undefined && actions.every((a) => commands.commands[a] !== undefined);
+  const has = (...actions: NodeAction[]) =>
+    commands !== undefined && actions.every((a) => commands.commands[a] !== undefined);
   const faults: FaultName[] = [];
   if (has('kill', 'start')) faults.push('kill', 'restart');
   if (has('stop', 'start')) faults.push('clean-restart');
@@ -57,7 +58,12 @@ export class ExternalFaultControl implements FaultControl {
 
   private async command(fault: FaultName, action: NodeAction, id: number): Promise<void> {
     this.node(id);
-    if (!this.supported.has(fault) || !this.commands) throw new FaultUnavailableError(fault, this.label, `give --node-control ${action}=COMMAND (e.g. ${action}='docker ${action === 'start' ? 'start' : action === 'resume' ? 'unpause' : action} b%i')`);
+    if (!this.supported.has(fault) || !this.commands)
+      throw new FaultUnavailableError(
+        fault,
+        this.label,
+        `give --node-control ${action}=COMMAND (e.g. ${action}='docker ${action === 'start' ? 'start' : action === 'resume' ? 'unpause' : action} b%i')`,
+      );
     await runNodeCommand(this.commands, action, id);
   }
 
@@ -68,7 +74,10 @@ export class ExternalFaultControl implements FaultControl {
     for (;;) {
       const view = await tryClusterMetadata(upstream, { timeoutMs: 2_000 });
       if (view?.brokers.some((b) => b.nodeId === id)) return;
-      if (Date.now() >= deadline) throw new Error(`node ${id} at ${upstream} did not answer Metadata within ${this.commands?.readyTimeoutMs ?? 60_000} ms of its start command`);
+      if (Date.now() >= deadline)
+        throw new Error(
+          `node ${id} at ${upstream} did not answer Metadata within ${this.commands?.readyTimeoutMs ?? 60_000} ms of its start command`,
+        );
       await sleep(200);
     }
   }
@@ -108,7 +117,11 @@ export class ExternalFaultControl implements FaultControl {
   }
 
   async partition(_groups: PartitionGroups): Promise<void> {
-    throw new FaultUnavailableError('partition', this.label, "the nodes replicate to each other directly, not through kconform's proxy; cut-client cuts the clients off one node");
+    throw new FaultUnavailableError(
+      'partition',
+      this.label,
+      "the nodes replicate to each other directly, not through kconform's proxy; cut-client cuts the clients off one node",
+    );
   }
 
   async cutClient(id: number): Promise<void> {
@@ -145,7 +158,10 @@ export class ExternalFaultControl implements FaultControl {
  * Why `--faults families` cannot run on an external target with these node-control commands
  * (one line), or undefined when every family can.
  */
-export function externalFaultProblem(families: readonly FaultFamily[], commands: NodeCommands | undefined): string | undefined {
+export function externalFaultProblem(
+  families: readonly FaultFamily[],
+  commands: NodeCommands | undefined,
+): string | undefined {
   const offered = new Set<FaultName>(['proxy', ...processFaultsOf(commands)]);
   const missing = families.filter((f) => !FAULT_NEEDS[f].every((n) => offered.has(n)));
   if (missing.length === 0) return undefined;
@@ -158,6 +174,9 @@ export function externalFaultProblem(families: readonly FaultFamily[], commands:
     restart: 'stop=…,start=…',
     'rolling-restart': 'stop=…,start=…',
   };
-  const why = f === 'partition' ? "the nodes of an external cluster replicate to each other directly, not through kconform's proxy (cut-client cuts the clients off one node)" : `it needs --node-control ${need[f]}`;
+  const why =
+    f === 'partition'
+      ? "the nodes of an external cluster replicate to each other directly, not through kconform's proxy (cut-client cuts the clients off one node)"
+      : `it needs --node-control ${need[f]}`;
   return `fault '${f}' cannot be done on an external target: ${why}; without commands an external target offers ${proxyFaults}`;
 }

@@ -8,8 +8,14 @@ describe('fault schedules', () => {
     expect(a).toHaveLength(8);
     expect(new Set(drawSchedule(5, ['kill'], [1], 20).map((s) => s.role))).toEqual(new Set(['random']));
     expect(faultOf('kill', 2)).toEqual({ fault: { fault: 'kill', node: 2 }, heal: { fault: 'restart', node: 2 } });
-    expect(faultOf('partition', 2, true, [1, 3])).toEqual({ fault: { fault: 'partition', groups: [[2], [1, 3]] }, heal: { fault: 'heal-network' } });
-    expect(faultOf('partition', 2)).toEqual({ fault: { fault: 'cut-client', node: 2 }, heal: { fault: 'heal-network' } });
+    expect(faultOf('partition', 2, true, [1, 3])).toEqual({
+      fault: { fault: 'partition', groups: [[2], [1, 3]] },
+      heal: { fault: 'heal-network' },
+    });
+    expect(faultOf('partition', 2)).toEqual({
+      fault: { fault: 'cut-client', node: 2 },
+      heal: { fault: 'heal-network' },
+    });
     expect(faultOf('pause', 1)).toEqual({ fault: { fault: 'pause', node: 1 }, heal: { fault: 'resume', node: 1 } });
   });
   it('turn a rolling restart into one clean restart per node, in node order', () => {
@@ -17,7 +23,10 @@ describe('fault schedules', () => {
     expect(s).toHaveLength(6);
     expect(s.map((x) => x.fallbackNode)).toEqual([1, 2, 3, 1, 2, 3]);
     expect(new Set(s.map((x) => x.role))).toEqual(new Set(['random']));
-    expect(faultOf('rolling-restart', 2)).toEqual({ fault: { fault: 'clean-restart', node: 2 }, heal: { fault: 'heal-all' } });
+    expect(faultOf('rolling-restart', 2)).toEqual({
+      fault: { fault: 'clean-restart', node: 2 },
+      heal: { fault: 'heal-all' },
+    });
   });
   it('refuses unknown fault names', () => {
     expect(parseFaultFamilies('kill,pause')).toEqual(['kill', 'pause']);

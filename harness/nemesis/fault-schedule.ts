@@ -11,7 +11,18 @@ import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
  * `delay`, `blackhole`, `drop-response` and `cut-client` are the faults of the Kafka-aware proxy
  * kconform puts in front of an external target's nodes (docs/external-faults.md).
  */
-export const FAULT_FAMILIES = ['kill', 'pause', 'partition', 'restart', 'rolling-restart', 'replication', 'delay', 'blackhole', 'drop-response', 'cut-client'] as const;
+export const FAULT_FAMILIES = [
+  'kill',
+  'pause',
+  'partition',
+  'restart',
+  'rolling-restart',
+  'replication',
+  'delay',
+  'blackhole',
+  'drop-response',
+  'cut-client',
+] as const;
 export type FaultFamily = (typeof FAULT_FAMILIES)[number];
 
 /** Which target capabilities (FaultControl.supported) a fault family needs. */
@@ -51,7 +62,12 @@ export interface ScheduledFault {
 }
 
 /** The fault and its heal for a family on a resolved node (`others`: the rest of the cluster, for splits). */
-export function faultOf(family: FaultFamily, node: number, split = false, others: readonly number[] = []): { fault: FaultOp; heal: FaultOp } {
+export function faultOf(
+  family: FaultFamily,
+  node: number,
+  split = false,
+  others: readonly number[] = [],
+): { fault: FaultOp; heal: FaultOp } {
   switch (family) {
     case 'kill':
     case 'replication':
@@ -59,7 +75,8 @@ export function faultOf(family: FaultFamily, node: number, split = false, others
     case 'pause':
       return { fault: { fault: 'pause', node }, heal: { fault: 'resume', node } };
     case 'partition':
-      if (split && others.length > 0) return { fault: { fault: 'partition', groups: [[node], [...others]] }, heal: { fault: 'heal-network' } };
+      if (split && others.length > 0)
+        return { fault: { fault: 'partition', groups: [[node], [...others]] }, heal: { fault: 'heal-network' } };
       return { fault: { fault: 'cut-client', node }, heal: { fault: 'heal-network' } };
     case 'delay':
       return { fault: { fault: 'delay', node, ms: PROXY_DELAY_MS }, heal: { fault: 'heal-network' } };
@@ -67,7 +84,10 @@ export function faultOf(family: FaultFamily, node: number, split = false, others
       return { fault: { fault: 'blackhole', node }, heal: { fault: 'heal-network' } };
     case 'drop-response':
       // Produce: the write happens, the client never hears.
-      return { fault: { fault: 'drop-responses', node, apiKey: ApiKey.Produce, count: 1 }, heal: { fault: 'heal-network' } };
+      return {
+        fault: { fault: 'drop-responses', node, apiKey: ApiKey.Produce, count: 1 },
+        heal: { fault: 'heal-network' },
+      };
     case 'cut-client':
       return { fault: { fault: 'cut-client', node }, heal: { fault: 'heal-network' } };
     case 'restart':
@@ -80,7 +100,10 @@ export function faultOf(family: FaultFamily, node: number, split = false, others
 
 /** Parses `--faults kill,pause`; throws with the known names on an unknown one. */
 export function parseFaultFamilies(value: string): FaultFamily[] {
-  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = names.filter((n) => !(FAULT_FAMILIES as readonly string[]).includes(n));
   if (unknown.length) throw new Error(`unknown fault(s) ${unknown.join(', ')}; known: ${FAULT_FAMILIES.join(', ')}`);
   return names as FaultFamily[];
@@ -92,12 +115,20 @@ export function parseFaultFamilies(value: string): FaultFamily[] {
  * A drawn rolling restart becomes one clean restart per node, in node order,
  * {@link ROLLING_RESTART_GAP_MS} apart.
  */
-export function drawSchedule(seed: number, families: readonly FaultFamily[], nodeIds: readonly number[], steps = 8): ScheduledFault[] {
+export function drawSchedule(
+  seed: number,
+  families: readonly FaultFamily[],
+  nodeIds: readonly number[],
+  steps = 8,
+): ScheduledFault[] {
   if (families.length === 0 || nodeIds.length === 0) return [];
   const step = fc.record({
     family: fc.constantFrom(...families),
     // roles only mean something in a cluster
-    role: nodeIds.length > 1 ? fc.constantFrom<NodeRole>('random', 'leader', 'controller') : fc.constant<NodeRole>('random'),
+    role:
+      nodeIds.length > 1
+        ? fc.constantFrom<NodeRole>('random', 'leader', 'controller')
+        : fc.constant<NodeRole>('random'),
     fallbackNode: fc.constantFrom(...nodeIds),
     split: nodeIds.length > 1 ? fc.boolean() : fc.constant(false),
     waitMs: fc.integer({ min: 100, max: 1500 }),
@@ -106,6 +137,13 @@ export function drawSchedule(seed: number, families: readonly FaultFamily[], nod
   return fc.sample(step, { seed, numRuns: steps }).flatMap((s): ScheduledFault[] =>
     s.family !== 'rolling-restart'
       ? [s]
-      : nodeIds.map((node, i) => ({ ...s, role: 'random' as const, fallbackNode: node, split: false, waitMs: i === 0 ? s.waitMs : ROLLING_RESTART_GAP_MS, holdMs: 0 })),
+      : nodeIds.map((node, i) => ({
+          ...s,
+          role: 'random' as const,
+          fallbackNode: node,
+          split: false,
+          waitMs: i === 0 ? s.waitMs : ROLLING_RESTART_GAP_MS,
+          holdMs: 0,
+        })),
   );
 }

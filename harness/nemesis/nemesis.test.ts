@@ -5,7 +5,10 @@ import { Nemesis, NEMESIS } from './nemesis.ts';
 
 /** A fault control that records calls; `pause` fails, `partition` is unsupported. */
 function recordingControl(calls: string[]): FaultControl {
-  const ok = (name: string) => async (...args: unknown[]) => void calls.push(`${name}(${args.map((a) => JSON.stringify(a)).join(',')})`);
+  const ok =
+    (name: string) =>
+    async (...args: unknown[]) =>
+      void calls.push(`${name}(${args.map((a) => JSON.stringify(a)).join(',')})`);
   return {
     supported: new Set<FaultName>(['kill', 'restart', 'pause']),
     kill: ok('kill'),

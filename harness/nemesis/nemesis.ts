@@ -43,10 +43,16 @@ function capability(op: FaultOp): FaultName[] | null {
 }
 
 /** A proxy fault method of the control, bound; throws unavailable when the target has none. */
-function proxyFault<A extends unknown[]>(method: ((...args: A) => Promise<void>) | undefined, fault: string): (...args: A) => Promise<void> {
-  return method ?? (async () => {
-    throw new FaultUnavailableError('proxy', 'this target', `it has no proxy in front of its nodes for '${fault}'`);
-  });
+function proxyFault<A extends unknown[]>(
+  method: ((...args: A) => Promise<void>) | undefined,
+  fault: string,
+): (...args: A) => Promise<void> {
+  return (
+    method ??
+    (async () => {
+      throw new FaultUnavailableError('proxy', 'this target', `it has no proxy in front of its nodes for '${fault}'`);
+    })
+  );
 }
 
 /**
@@ -113,7 +119,8 @@ export class Nemesis {
         this.inEffect.set('partition', `partition ${JSON.stringify(op.groups)}`);
         break;
       case 'heal-network':
-        for (const k of [...this.inEffect.keys()]) if (k.startsWith('net ') || k === 'partition') this.inEffect.delete(k);
+        for (const k of [...this.inEffect.keys()])
+          if (k.startsWith('net ') || k === 'partition') this.inEffect.delete(k);
         break;
       case 'heal-all':
         this.inEffect.clear();

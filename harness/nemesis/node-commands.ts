@@ -31,10 +31,12 @@ function build(entries: readonly (readonly [string, unknown])[], where: string):
   for (const [rawKey, value] of entries) {
     // JSON files may spell the timeouts in camelCase
     const key = rawKey.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-    if (!(KEYS as readonly string[]).includes(key)) throw new Error(`${where}: unknown key '${rawKey}'; known: ${KEYS.join(', ')}`);
+    if (!(KEYS as readonly string[]).includes(key))
+      throw new Error(`${where}: unknown key '${rawKey}'; known: ${KEYS.join(', ')}`);
     if (key === 'ready-timeout-ms' || key === 'command-timeout-ms') {
       const n = Number(value);
-      if (!Number.isInteger(n) || n <= 0) throw new Error(`${where}: ${rawKey} must be a positive whole number of milliseconds`);
+      if (!Number.isInteger(n) || n <= 0)
+        throw new Error(`${where}: ${rawKey} must be a positive whole number of milliseconds`);
       if (key === 'ready-timeout-ms') readyTimeoutMs = n;
       else commandTimeoutMs = n;
       continue;
@@ -42,7 +44,8 @@ function build(entries: readonly (readonly [string, unknown])[], where: string):
     if (typeof value !== 'string' || !value.trim()) throw new Error(`${where}: the '${rawKey}' command is empty`);
     commands[key as NodeAction] = value.trim();
   }
-  if (Object.keys(commands).length === 0) throw new Error(`${where}: no command given; expected some of ${NODE_ACTIONS.join(', ')}`);
+  if (Object.keys(commands).length === 0)
+    throw new Error(`${where}: no command given; expected some of ${NODE_ACTIONS.join(', ')}`);
   return { commands, readyTimeoutMs, commandTimeoutMs };
 }
 
@@ -61,7 +64,9 @@ export function parseNodeControl(value: string): NodeCommands {
     try {
       text = readFileSync(file, 'utf8');
     } catch (err) {
-      throw new Error(`--node-control ${v}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new Error(
+        `--node-control ${v}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      );
     }
     let json: unknown;
     try {
@@ -69,14 +74,16 @@ export function parseNodeControl(value: string): NodeCommands {
     } catch (err) {
       throw new Error(`--node-control ${v}: ${file} is not JSON (${(err as Error).message})`);
     }
-    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error(`--node-control ${v}: ${file} must hold a JSON object of action: command`);
+    if (typeof json !== 'object' || json === null || Array.isArray(json))
+      throw new Error(`--node-control ${v}: ${file} must hold a JSON object of action: command`);
     return nodeControlFromJson(json, `--node-control ${file}`);
   }
   const pairs = v.split(new RegExp(`,(?=\\s*(?:${KEYS.join('|')})=)`));
   return build(
     pairs.map((pair) => {
       const eq = pair.indexOf('=');
-      if (eq < 0) throw new Error(`--node-control: '${pair}' is not ACTION=COMMAND (actions: ${NODE_ACTIONS.join(', ')})`);
+      if (eq < 0)
+        throw new Error(`--node-control: '${pair}' is not ACTION=COMMAND (actions: ${NODE_ACTIONS.join(', ')})`);
       return [pair.slice(0, eq).trim(), pair.slice(eq + 1)] as const;
     }),
     '--node-control',
@@ -98,7 +105,8 @@ export function nodeControlToJson(nc: NodeCommands): Record<string, string | num
  * @throws Error with a one-line reason on anything but an object of known keys and non-empty commands
  */
 export function nodeControlFromJson(json: unknown, where: string): NodeCommands {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error(`${where} must be a JSON object of action: command`);
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new Error(`${where} must be a JSON object of action: command`);
   return build(Object.entries(json), where);
 }
 
@@ -129,7 +137,9 @@ export function runNodeCommand(commands: NodeCommands, action: NodeAction, nodeI
       clearTimeout(timer);
       if (code === 0) return resolve();
       const last = stderr.trim().split('\n').pop() ?? '';
-      const how = signal ? `was stopped by ${signal}${signal === 'SIGKILL' ? ` after ${commands.commandTimeoutMs} ms` : ''}` : `exited with code ${code}`;
+      const how = signal
+        ? `was stopped by ${signal}${signal === 'SIGKILL' ? ` after ${commands.commandTimeoutMs} ms` : ''}`
+        : `exited with code ${code}`;
       reject(new Error(`node-control ${action} for node ${nodeId} (${command}) ${how}${last ? `: ${last}` : ''}`));
     });
   });

@@ -31,8 +31,15 @@ export async function findPartitionLeader(
  * answer with the highest leader epoch among the nodes that answered and know a leader, or
  * undefined when none does. Failover scenarios use the ISR to wait until a cluster has healed.
  */
-export async function describePartition(nodes: readonly TargetNode[], topic: string, partition = 0, opts: RoleLookupOptions = {}): Promise<PartitionView | undefined> {
-  const views = await Promise.all(nodes.map((n) => tryClusterMetadata(n.bootstrap, { topics: [topic], timeoutMs: opts.timeoutMs ?? 2_000 })));
+export async function describePartition(
+  nodes: readonly TargetNode[],
+  topic: string,
+  partition = 0,
+  opts: RoleLookupOptions = {},
+): Promise<PartitionView | undefined> {
+  const views = await Promise.all(
+    nodes.map((n) => tryClusterMetadata(n.bootstrap, { topics: [topic], timeoutMs: opts.timeoutMs ?? 2_000 })),
+  );
   let best: PartitionView | undefined;
   for (const view of views) {
     const p = view?.topics.get(topic)?.partitions.find((x) => x.partition === partition);
@@ -47,13 +54,20 @@ export async function describePartition(nodes: readonly TargetNode[], topic: str
  * controller id is a random broker there), in ZooKeeper mode Metadata's controller id (the most
  * common answer). Undefined while there is none or no node answers.
  */
-export async function findActiveController(nodes: readonly TargetNode[], opts: RoleLookupOptions = {}): Promise<number | undefined> {
+export async function findActiveController(
+  nodes: readonly TargetNode[],
+  opts: RoleLookupOptions = {},
+): Promise<number | undefined> {
   const timeoutMs = opts.timeoutMs ?? 2_000;
-  const views = (await Promise.all(nodes.map((n) => tryClusterMetadata(n.bootstrap, { timeoutMs })))).filter((v) => v !== undefined);
+  const views = (await Promise.all(nodes.map((n) => tryClusterMetadata(n.bootstrap, { timeoutMs })))).filter(
+    (v) => v !== undefined,
+  );
   // A KRaft broker serves DescribeQuorum (forwarding it to the controller); a ZooKeeper-mode broker does not.
   const kraft = views.filter((v) => v.apiVersions.has(55));
   if (kraft.length > 0) {
-    const leaders = await Promise.all(kraft.map((v) => fetchQuorumLeader(v.answeredBy, timeoutMs).catch(() => undefined)));
+    const leaders = await Promise.all(
+      kraft.map((v) => fetchQuorumLeader(v.answeredBy, timeoutMs).catch(() => undefined)),
+    );
     return mostCommon(leaders.filter((x): x is number => x !== undefined));
   }
   return mostCommon(views.map((v) => v.controllerId).filter((id) => id >= 0));

@@ -39,7 +39,14 @@ async function fakeCluster(name: string): Promise<ProcessCluster & { stop(): Pro
     label: `fake cluster ${name}`,
     bootstrap: '',
     restartTimeoutMs: 5_000,
-    nodes: [...procs.values()].map((p) => ({ id: p.id, bootstrap: '', logFile: p.logFile, get pid() { return p.pid; } })),
+    nodes: [...procs.values()].map((p) => ({
+      id: p.id,
+      bootstrap: '',
+      logFile: p.logFile,
+      get pid() {
+        return p.pid;
+      },
+    })),
     nodeProcess: (id) => {
       const p = procs.get(id);
       if (!p) throw new RangeError(`no node ${id}`);

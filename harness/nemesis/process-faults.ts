@@ -93,7 +93,8 @@ export class ProcessFaultControl implements FaultControl {
   }
 
   private requireNetwork(fault: FaultName): NetworkFaults {
-    if (!this.network) throw new FaultUnavailableError(fault, this.cluster.label, 'needs network namespaces (harness/netns)');
+    if (!this.network)
+      throw new FaultUnavailableError(fault, this.cluster.label, 'needs network namespaces (harness/netns)');
     return this.network;
   }
 }

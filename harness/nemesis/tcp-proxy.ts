@@ -85,7 +85,10 @@ function rewriteAddresses(apiKey: number, apiVersion: number, frame: Buffer, map
  * broker addresses in Metadata, FindCoordinator and DescribeCluster answers so that clients keep
  * talking through the proxies rather than to the brokers they advertise.
  */
-export async function startTcpProxy(upstream: HostPort, opts: { listenHost?: string; listenPort?: number; addressMap?: AddressMap } = {}): Promise<TcpProxy> {
+export async function startTcpProxy(
+  upstream: HostPort,
+  opts: { listenHost?: string; listenPort?: number; addressMap?: AddressMap } = {},
+): Promise<TcpProxy> {
   let blackholed = false;
   let cut = false;
   let delayMs = 0;
@@ -113,7 +116,8 @@ export async function startTcpProxy(upstream: HostPort, opts: { listenHost?: str
     const responses = new FrameSplitter();
     client.on('data', (chunk) => {
       for (const frame of requests.push(chunk)) {
-        if (frame.length >= 12) inflight.set(frame.readInt32BE(8), { apiKey: frame.readInt16BE(4), apiVersion: frame.readInt16BE(6) });
+        if (frame.length >= 12)
+          inflight.set(frame.readInt32BE(8), { apiKey: frame.readInt16BE(4), apiVersion: frame.readInt16BE(6) });
         forward(broker, frame);
       }
     });
@@ -129,7 +133,12 @@ export async function startTcpProxy(upstream: HostPort, opts: { listenHost?: str
             dropped.set(req.apiKey, (dropped.get(req.apiKey) ?? 0) + 1);
             continue;
           }
-          if (opts.addressMap && (req.apiKey === ApiKey.Metadata || req.apiKey === ApiKey.FindCoordinator || req.apiKey === ApiKey.DescribeCluster)) {
+          if (
+            opts.addressMap &&
+            (req.apiKey === ApiKey.Metadata ||
+              req.apiKey === ApiKey.FindCoordinator ||
+              req.apiKey === ApiKey.DescribeCluster)
+          ) {
             try {
               frame = rewriteAddresses(req.apiKey, req.apiVersion, frame, opts.addressMap);
             } catch {

@@ -29,7 +29,15 @@ describe('fault state to drops', () => {
 
   it('rejects unknown and repeated nodes', () => {
     expect(() => checkPartition([[1], [4]], ids)).toThrow(/node 4/);
-    expect(() => checkPartition([[1, 2], [2, 3]], ids)).toThrow(/more than one group/);
+    expect(() =>
+      checkPartition(
+        [
+          [1, 2],
+          [2, 3],
+        ],
+        ids,
+      ),
+    ).toThrow(/more than one group/);
     expect(() => checkPartition([[1], [2, 3]], ids)).not.toThrow();
   });
 });

@@ -27,7 +27,8 @@ export function checkPartition(groups: PartitionGroups, nodeIds: readonly number
   const seen = new Set<number>();
   for (const group of groups) {
     for (const id of group) {
-      if (!nodeIds.includes(id)) throw new RangeError(`partition names node ${id}, which is not in the lab (nodes ${nodeIds.join(', ')})`);
+      if (!nodeIds.includes(id))
+        throw new RangeError(`partition names node ${id}, which is not in the lab (nodes ${nodeIds.join(', ')})`);
       if (seen.has(id)) throw new RangeError(`partition names node ${id} in more than one group`);
       seen.add(id);
     }
@@ -38,13 +39,19 @@ export function checkPartition(groups: PartitionGroups, nodeIds: readonly number
  * The drops of every node. A node in no group of the partition is alone: the definition
  * "each group only reaches its own group" leaves it nobody to reach.
  */
-export function nodeDrops(nodeIds: readonly number[], partition: PartitionGroups | undefined, cutNodes: ReadonlySet<number>): Map<number, NodeDrops> {
+export function nodeDrops(
+  nodeIds: readonly number[],
+  partition: PartitionGroups | undefined,
+  cutNodes: ReadonlySet<number>,
+): Map<number, NodeDrops> {
   const groupOf = new Map<number, number>();
   partition?.forEach((group, i) => group.forEach((id) => groupOf.set(id, i)));
   const out = new Map<number, NodeDrops>();
   for (const id of nodeIds) {
     const peers = partition
-      ? nodeIds.filter((other) => other !== id && (groupOf.get(id) === undefined || groupOf.get(id) !== groupOf.get(other)))
+      ? nodeIds.filter(
+          (other) => other !== id && (groupOf.get(id) === undefined || groupOf.get(id) !== groupOf.get(other)),
+        )
       : [];
     out.set(id, { peers, host: cutNodes.has(id) });
   }

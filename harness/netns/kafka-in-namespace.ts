@@ -68,7 +68,13 @@ export interface NamespacedKafka extends AsyncDisposable {
   stop(): Promise<void>;
 }
 
-const JVM_ARGS = (heap: string): string[] => ['-Xms256m', `-Xmx${heap}`, '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-Djava.awt.headless=true'];
+const JVM_ARGS = (heap: string): string[] => [
+  '-Xms256m',
+  `-Xmx${heap}`,
+  '-XX:+UseG1GC',
+  '-XX:MaxGCPauseMillis=20',
+  '-Djava.awt.headless=true',
+];
 const LOG_TAIL_LINES = 40;
 
 /**
@@ -80,7 +86,8 @@ const LOG_TAIL_LINES = 40;
  */
 export async function startKafkaInNamespace(opts: NamespacedKafkaOptions): Promise<NamespacedKafka> {
   const v = parseKafkaVersion(opts.version);
-  if (!supportsKRaft(v)) throw new RangeError(`Apache Kafka ${opts.version} has no KRaft mode; namespaced nodes run KRaft only`);
+  if (!supportsKRaft(v))
+    throw new RangeError(`Apache Kafka ${opts.version} has no KRaft mode; namespaced nodes run KRaft only`);
   const dist = opts.dist ?? (await resolveKafka(opts.version, opts.resolve));
   const deadline = Date.now() + (opts.startTimeoutMs ?? 120_000);
   const grace = opts.stopGraceMs ?? 15_000;
@@ -115,36 +122,57 @@ export async function startKafkaInNamespace(opts: NamespacedKafkaOptions): Promi
     const meta = await readFile(metaFile, 'utf8').catch(() => undefined);
     // A restart on the same directory keeps the cluster it was formatted for.
     const clusterId = (meta && /^cluster\.id=(.+)$/m.exec(meta)?.[1]?.trim()) || randomClusterId();
-    const props = kraftServerProperties({ version: v, nodeId: opts.nodeId ?? opts.node.id, host, port, logDir, controllerPort }, opts.serverProperties);
+    const props = kraftServerProperties(
+      { version: v, nodeId: opts.nodeId ?? opts.node.id, host, port, logDir, controllerPort },
+      opts.serverProperties,
+    );
     await writeFile(configFile, formatProperties(props));
     if (meta === undefined) {
       const args = ['format', '-t', clusterId, '-c', configFile];
       if (v.major >= 4) args.push('--standalone');
       // Formatting touches only files, so it runs on the host.
-      const res = await runKafkaClass(dist, STORAGE_TOOL_CLASS, args, { timeoutMs: Math.max(1_000, deadline - Date.now()), cwd: dataDir });
+      const res = await runKafkaClass(dist, STORAGE_TOOL_CLASS, args, {
+        timeoutMs: Math.max(1_000, deadline - Date.now()),
+        cwd: dataDir,
+      });
       if (res.code !== 0) {
         await stop();
-        throw new KafkaStartError(`StorageTool format exited with ${res.code ?? res.signal}`, `${res.stdout}${res.stderr}`.trim().split('\n').slice(-LOG_TAIL_LINES).join('\n'));
+        throw new KafkaStartError(
+          `StorageTool format exited with ${res.code ?? res.signal}`,
+          `${res.stdout}${res.stderr}`.trim().split('\n').slice(-LOG_TAIL_LINES).join('\n'),
+        );
       }
     }
     const fd = openSync(logFile, 'a');
     try {
-      broker = opts.node.spawn(dist.javaBin, kafkaJavaArgs(dist, KAFKA_SERVER_CLASS, [configFile], { jvmArgs: JVM_ARGS(opts.heap ?? '1g'), logLevel: 'INFO' }), {
-        cwd: dataDir,
-        stdio: ['ignore', fd, fd],
-      });
+      broker = opts.node.spawn(
+        dist.javaBin,
+        kafkaJavaArgs(dist, KAFKA_SERVER_CLASS, [configFile], {
+          jvmArgs: JVM_ARGS(opts.heap ?? '1g'),
+          logLevel: 'INFO',
+        }),
+        {
+          cwd: dataDir,
+          stdio: ['ignore', fd, fd],
+        },
+      );
     } finally {
       closeSync(fd);
     }
     const b = broker;
     const died = (): boolean => b.exitStatus !== undefined;
     if (!(await waitForPort(host, port, deadline, died))) {
-      await fail(died() ? `Kafka ${opts.version} in ${opts.node.namespace} exited before listening` : `Kafka ${opts.version} did not listen on ${bootstrap} in time`);
+      await fail(
+        died()
+          ? `Kafka ${opts.version} in ${opts.node.namespace} exited before listening`
+          : `Kafka ${opts.version} did not listen on ${bootstrap} in time`,
+      );
     }
     for (;;) {
       if (died()) await fail(`Kafka ${opts.version} in ${opts.node.namespace} exited while starting`);
       if ((await brokerCount(bootstrap, Math.min(5_000, Math.max(500, deadline - Date.now())))) >= 1) break;
-      if (Date.now() >= deadline) await fail(`Kafka ${opts.version} on ${bootstrap} listened but Metadata listed no broker in time`);
+      if (Date.now() >= deadline)
+        await fail(`Kafka ${opts.version} on ${bootstrap} listened but Metadata listed no broker in time`);
       await sleep(250);
     }
     return {

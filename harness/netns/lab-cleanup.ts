@@ -51,7 +51,11 @@ export function teardownAtExit(key: string, t: LabTeardown): void {
   exitHookInstalled = true;
   process.on('exit', () => {
     for (const lab of pendingAtExit.values()) {
-      spawnSync(lab.ip, ['-force', '-batch', '-'], { input: teardownBatch(lab), stdio: ['pipe', 'ignore', 'ignore'], timeout: 10_000 });
+      spawnSync(lab.ip, ['-force', '-batch', '-'], {
+        input: teardownBatch(lab),
+        stdio: ['pipe', 'ignore', 'ignore'],
+        timeout: 10_000,
+      });
     }
     pendingAtExit.clear();
   });
@@ -63,7 +67,8 @@ export function forgetAtExit(key: string): void {
 }
 
 // Reads stdin until EOF (this process is gone, or let go of the pipe), then deletes the lab.
-const GUARD_SCRIPT = 'while read -r _; do :; done; ip="$1"; shift; "$ip" link del "$1" 2>/dev/null; shift; for ns in "$@"; do "$ip" netns del "$ns" 2>/dev/null; done';
+const GUARD_SCRIPT =
+  'while read -r _; do :; done; ip="$1"; shift; "$ip" link del "$1" 2>/dev/null; shift; for ns in "$@"; do "$ip" netns del "$ns" 2>/dev/null; done';
 
 /** Starts the guard process of a lab; `cancel()` once the lab is destroyed. */
 export function guardLab(t: LabTeardown): { cancel(): void } {

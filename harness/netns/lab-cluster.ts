@@ -46,7 +46,10 @@ export interface ClusterInLab<C extends StoppableCluster> extends AsyncDisposabl
  * @throws NetnsCommandError when the kernel refuses a piece of the lab (veth, bridge) for another reason
  * @throws whatever `start` throws; the lab is removed first
  */
-export async function startClusterInLab<C extends StoppableCluster>(opts: ClusterInLabOptions, start: (lab: NetworkLab) => Promise<C>): Promise<ClusterInLab<C>> {
+export async function startClusterInLab<C extends StoppableCluster>(
+  opts: ClusterInLabOptions,
+  start: (lab: NetworkLab) => Promise<C>,
+): Promise<ClusterInLab<C>> {
   const lab = await startNetworkLab({ ...opts.lab, nodes: opts.nodes });
   let cluster: C;
   try {
@@ -65,11 +68,18 @@ export async function startClusterInLab<C extends StoppableCluster>(opts: Cluste
         await lab.destroy();
       }
     })());
-  return { cluster, lab, faults: new ProcessFaultControl(cluster, { ...opts.faults, network: lab }), stop, [Symbol.asyncDispose]: stop };
+  return {
+    cluster,
+    lab,
+    faults: new ProcessFaultControl(cluster, { ...opts.faults, network: lab }),
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
 }
 
 /** Options of {@link startKafkaClusterInLab}: the cluster's, with the lab's and the faults' beside them. */
-export type KafkaClusterInLabOptions = Omit<KafkaClusterOptions, 'network'> & Pick<ClusterInLabOptions, 'lab' | 'faults'>;
+export type KafkaClusterInLabOptions = Omit<KafkaClusterOptions, 'network'> &
+  Pick<ClusterInLabOptions, 'lab' | 'faults'>;
 
 /**
  * A K-node KRaft Kafka cluster with every node in its own namespace of a new lab.
@@ -78,5 +88,7 @@ export type KafkaClusterInLabOptions = Omit<KafkaClusterOptions, 'network'> & Pi
  */
 export function startKafkaClusterInLab(opts: KafkaClusterInLabOptions): Promise<ClusterInLab<StartedKafkaCluster>> {
   const { lab, faults, ...cluster } = opts;
-  return startClusterInLab({ nodes: opts.brokers, lab, faults }, (network) => startKafkaCluster({ ...cluster, network }));
+  return startClusterInLab({ nodes: opts.brokers, lab, faults }, (network) =>
+    startKafkaCluster({ ...cluster, network }),
+  );
 }

@@ -19,7 +19,8 @@ describe('lab names', () => {
   });
 
   it('ignores names that are not a lab', () => {
-    for (const name of ['kcf-12', 'kcf-x-0-1', 'kcftest-a', 'kcf-12-0-hubx', 'cni-1234', 'default']) expect(namespaceOwner(name)).toBeUndefined();
+    for (const name of ['kcf-12', 'kcf-x-0-1', 'kcftest-a', 'kcf-12-0-hubx', 'cni-1234', 'default'])
+      expect(namespaceOwner(name)).toBeUndefined();
     for (const name of ['eth0', 'kcf-12-0', 'kcf12', 'veth1234']) expect(linkOwner(name)).toBeUndefined();
   });
 });

@@ -26,7 +26,8 @@ export function labNames(pid: number, lab: number): LabNames {
   if (!Number.isInteger(lab) || lab < 0) throw new RangeError(`bad lab number ${lab}`);
   const labTag = lab.toString(36);
   const hostLink = `kcf${pid}-${labTag}`;
-  if (hostLink.length > MAX_IFNAME) throw new RangeError(`interface name ${hostLink} is longer than ${MAX_IFNAME} characters`);
+  if (hostLink.length > MAX_IFNAME)
+    throw new RangeError(`interface name ${hostLink} is longer than ${MAX_IFNAME} characters`);
   const prefix = `kcf-${pid}-${labTag}`;
   return {
     prefix,

@@ -29,12 +29,7 @@ import { labNames } from './names.ts';
 import type { NetworkFaults } from './network-faults.ts';
 import { checkNetnsPrerequisites, PrerequisiteError, type FirewallChoice, type NetnsTools } from './prerequisites.ts';
 import { NetnsCommandError, runTool, type RunToolOptions } from './run-tool.ts';
-import {
-  checkSubnetBase,
-  pickFreeSubnet,
-  prefixesFromAddrJson,
-  prefixesFromRouteJson,
-} from './subnet.ts';
+import { checkSubnetBase, pickFreeSubnet, prefixesFromAddrJson, prefixesFromRouteJson } from './subnet.ts';
 
 /** Options of {@link startNetworkLab}. */
 export interface NetworkLabOptions {
@@ -109,7 +104,8 @@ function nodeIdsOf(nodes: number | readonly number[]): number[] {
   const ids = typeof nodes === 'number' ? Array.from({ length: nodes }, (_, i) => i + 1) : [...nodes];
   if (ids.length === 0) throw new RangeError('a network lab needs at least one node');
   for (const id of ids) {
-    if (!Number.isInteger(id) || id < 0 || id > MAX_NODE_ID) throw new RangeError(`node id ${id} is not an integer in 0..${MAX_NODE_ID}`);
+    if (!Number.isInteger(id) || id < 0 || id > MAX_NODE_ID)
+      throw new RangeError(`node id ${id} is not an integer in 0..${MAX_NODE_ID}`);
   }
   if (new Set(ids).size !== ids.length) throw new RangeError(`node ids repeat: ${ids.join(', ')}`);
   return ids;
@@ -123,8 +119,15 @@ async function claimSubnet(tools: NetnsTools, base: string, hostLink: string, hu
       runTool(tools.ip, ['-j', '-4', 'addr', 'show']),
       runTool(tools.ip, ['-j', '-4', 'route', 'show', 'table', 'all']),
     ]);
-    const x = pickFreeSubnet(base, [...prefixesFromAddrJson(addrs || '[]'), ...prefixesFromRouteJson(routes || '[]')], process.pid % 256);
-    if (x === undefined) throw new Error(`no free /24 left in ${base}.0.0/16 for a network lab: set subnetBase or KCONFORM_NETNS_SUBNET_BASE`);
+    const x = pickFreeSubnet(
+      base,
+      [...prefixesFromAddrJson(addrs || '[]'), ...prefixesFromRouteJson(routes || '[]')],
+      process.pid % 256,
+    );
+    if (x === undefined)
+      throw new Error(
+        `no free /24 left in ${base}.0.0/16 for a network lab: set subnetBase or KCONFORM_NETNS_SUBNET_BASE`,
+      );
     const net = `${base}.${x}`;
     await runTool(tools.ip, ['-batch', '-'], {
       input: [
@@ -165,23 +168,37 @@ export async function startNetworkLab(opts: NetworkLabOptions): Promise<NetworkL
   let net: string;
   try {
     try {
-      await batch(undefined, namespaces.map((ns) => `netns add ${ns}`));
+      await batch(
+        undefined,
+        namespaces.map((ns) => `netns add ${ns}`),
+      );
     } catch (err) {
       if (err instanceof NetnsCommandError && /not permitted|permission denied/i.test(err.stderr)) {
-        throw new PrerequisiteError('ip', `cannot create network namespaces here (needs root with CAP_SYS_ADMIN and CAP_NET_ADMIN): ${err.message}`);
+        throw new PrerequisiteError(
+          'ip',
+          `cannot create network namespaces here (needs root with CAP_SYS_ADMIN and CAP_NET_ADMIN): ${err.message}`,
+        );
       }
       throw err;
     }
     await batch(names.hubNamespace, [
       'link add br0 type bridge',
       'link set br0 up',
-      ...ids.flatMap((id) => [`link add n${id} type veth peer name eth0 netns ${names.nodeNamespace(id)}`, `link set n${id} master br0`, `link set n${id} up`]),
+      ...ids.flatMap((id) => [
+        `link add n${id} type veth peer name eth0 netns ${names.nodeNamespace(id)}`,
+        `link set n${id} master br0`,
+        `link set n${id} up`,
+      ]),
     ]);
     net = await claimSubnet(tools, base, names.hostLink, names.hubNamespace);
     await batch(names.hubNamespace, ['link set host master br0', 'link set host up']);
     await Promise.all(
       ids.map((id) =>
-        batch(names.nodeNamespace(id), ['link set lo up', `addr add ${net}.${NODE_OCTET_OFFSET + id}/24 dev eth0`, 'link set eth0 up']),
+        batch(names.nodeNamespace(id), [
+          'link set lo up',
+          `addr add ${net}.${NODE_OCTET_OFFSET + id}/24 dev eth0`,
+          'link set eth0 up',
+        ]),
       ),
     );
   } catch (err) {
@@ -195,7 +212,10 @@ export async function startNetworkLab(opts: NetworkLabOptions): Promise<NetworkL
   const spawned = new Set<ProcessGroup>();
   const nodes = ids.map((id): LabNode => {
     const namespace = names.nodeNamespace(id);
-    const command = (cmd: string, args: readonly string[] = []): [string, string[]] => [tools.ip, ['netns', 'exec', namespace, cmd, ...args]];
+    const command = (cmd: string, args: readonly string[] = []): [string, string[]] => [
+      tools.ip,
+      ['netns', 'exec', namespace, cmd, ...args],
+    ];
     return {
       id,
       namespace,

@@ -46,7 +46,9 @@ describe('network lab prerequisites', () => {
   it('names iptables when no firewall is there, nftables when nft was asked for', async () => {
     await tool('ip');
     expect(failure(() => checkNetnsPrerequisites(only(dir))).message).toContain('apt-get install -y iproute2 iptables');
-    expect(failure(() => checkNetnsPrerequisites({ ...only(dir), firewall: 'nft' })).message).toContain('apt-get install -y nftables');
+    expect(failure(() => checkNetnsPrerequisites({ ...only(dir), firewall: 'nft' })).message).toContain(
+      'apt-get install -y nftables',
+    );
   });
 
   it('prefers iptables, takes nft when asked or when alone', async () => {

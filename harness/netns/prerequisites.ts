@@ -50,12 +50,24 @@ export function checkNetnsPrerequisites(opts: NetnsPrerequisiteOptions = {}): Ne
   const env = opts.env ?? process.env;
   const search = { ...env, PATH: [env.PATH ?? '', ...(opts.extraPath ?? SBIN_DIRS)].filter(Boolean).join(delimiter) };
   const ip = findOnPath('ip', search);
-  if (!ip) throw new PrerequisiteError('ip', `\`ip\` (iproute2) not found on PATH: install it, e.g. \`${NETNS_INSTALL_HINT}\``);
+  if (!ip)
+    throw new PrerequisiteError(
+      'ip',
+      `\`ip\` (iproute2) not found on PATH: install it, e.g. \`${NETNS_INSTALL_HINT}\``,
+    );
   const iptables = firewall === 'nft' ? undefined : findOnPath('iptables-restore', search);
   if (iptables) return { ip, firewall: 'iptables', firewallBin: iptables };
   const nft = firewall === 'iptables' ? undefined : findOnPath('nft', search);
   if (nft) return { ip, firewall: 'nft', firewallBin: nft };
-  const wanted = firewall === 'nft' ? '`nft` (nftables)' : firewall === 'iptables' ? '`iptables-restore` (iptables)' : '`iptables-restore` (iptables) or `nft` (nftables)';
+  const wanted =
+    firewall === 'nft'
+      ? '`nft` (nftables)'
+      : firewall === 'iptables'
+        ? '`iptables-restore` (iptables)'
+        : '`iptables-restore` (iptables) or `nft` (nftables)';
   const hint = firewall === 'nft' ? 'apt-get install -y nftables' : NETNS_INSTALL_HINT;
-  throw new PrerequisiteError(firewall === 'nft' ? 'nft' : 'iptables', `${wanted} not found on PATH: install it, e.g. \`${hint}\``);
+  throw new PrerequisiteError(
+    firewall === 'nft' ? 'nft' : 'iptables',
+    `${wanted} not found on PATH: install it, e.g. \`${hint}\``,
+  );
 }

@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { checkSubnetBase, cidrsOverlap, parseCidr, pickFreeSubnet, prefixesFromAddrJson, prefixesFromRouteJson } from './subnet.ts';
+import {
+  checkSubnetBase,
+  cidrsOverlap,
+  parseCidr,
+  pickFreeSubnet,
+  prefixesFromAddrJson,
+  prefixesFromRouteJson,
+} from './subnet.ts';
 
 const c = (s: string) => parseCidr(s)!;
 
 describe('subnet choice', () => {
   it('parses prefixes and bare addresses, and skips default', () => {
-    expect(c('10.213.7.1/24')).toEqual({ network: (10 << 24 | 213 << 16 | 7 << 8) >>> 0, length: 24 });
+    expect(c('10.213.7.1/24')).toEqual({ network: ((10 << 24) | (213 << 16) | (7 << 8)) >>> 0, length: 24 });
     expect(c('10.213.7.9').length).toBe(32);
     expect(parseCidr('default')).toBeUndefined();
     expect(parseCidr('fe80::1/64')).toBeUndefined();
@@ -30,9 +37,16 @@ describe('subnet choice', () => {
   });
 
   it('reads ip -j output', () => {
-    const addrs = JSON.stringify([{ ifname: 'lo', addr_info: [{ local: '127.0.0.1', prefixlen: 8 }] }, { ifname: 'kcf1-0', addr_info: [{ local: '10.213.9.1', prefixlen: 24 }] }]);
+    const addrs = JSON.stringify([
+      { ifname: 'lo', addr_info: [{ local: '127.0.0.1', prefixlen: 8 }] },
+      { ifname: 'kcf1-0', addr_info: [{ local: '10.213.9.1', prefixlen: 24 }] },
+    ]);
     expect(prefixesFromAddrJson(addrs)).toEqual([c('127.0.0.0/8'), c('10.213.9.0/24')]);
-    const routes = JSON.stringify([{ dst: 'default', gateway: '192.0.2.1' }, { dst: '10.213.9.0/24' }, { dst: '10.213.9.1', table: 'local' }]);
+    const routes = JSON.stringify([
+      { dst: 'default', gateway: '192.0.2.1' },
+      { dst: '10.213.9.0/24' },
+      { dst: '10.213.9.1', table: 'local' },
+    ]);
     expect(prefixesFromRouteJson(routes)).toEqual([c('10.213.9.0/24'), c('10.213.9.1')]);
   });
 

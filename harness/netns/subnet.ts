@@ -37,7 +37,7 @@ export function parseCidr(text: string): Cidr | undefined {
 export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
   const len = Math.min(a.length, b.length);
   const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
-  return ((a.network & mask) >>> 0) === ((b.network & mask) >>> 0);
+  return (a.network & mask) >>> 0 === (b.network & mask) >>> 0;
 }
 
 // Shorter prefixes than this (10.0.0.0/8 through a VPN, say) do not make a /24 unusable: the

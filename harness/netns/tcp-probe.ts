@@ -25,7 +25,9 @@ s.once('error', () => process.exit(1));
  */
 export async function tcpConnectsFrom(from: LabNode, host: string, port: number, timeoutMs = 2_000): Promise<boolean> {
   try {
-    await from.run(process.execPath, ['-e', PROBE_SCRIPT, host, String(port), String(timeoutMs)], { timeoutMs: timeoutMs + 10_000 });
+    await from.run(process.execPath, ['-e', PROBE_SCRIPT, host, String(port), String(timeoutMs)], {
+      timeoutMs: timeoutMs + 10_000,
+    });
     return true;
   } catch {
     return false;

@@ -22,7 +22,9 @@ describe('makeDirs', () => {
       makeDirs('/proc/kconform-x');
     } catch (err) {
       expect((err as MakeDirsError).code).toBe('ENOENT');
-      expect((err as Error).message).toBe('cannot create /proc/kconform-x (its file system does not allow new files there)');
+      expect((err as Error).message).toBe(
+        'cannot create /proc/kconform-x (its file system does not allow new files there)',
+      );
     }
   });
 

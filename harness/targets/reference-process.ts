@@ -32,14 +32,30 @@ import { withCompileCache } from './compile-cache.ts';
  * registration not yet applied there) and a client bootstrapping from that node would not find it.
  */
 async function waitForFullView(nodes: readonly ProcessClusterNode[], deadline: number): Promise<void> {
-  const all = nodes.map((n) => n.id).sort((a, b) => a - b).join(',');
+  const all = nodes
+    .map((n) => n.id)
+    .sort((a, b) => a - b)
+    .join(',');
   const seen = new Map<number, string>();
   for (;;) {
     const views = await Promise.all(nodes.map((n) => tryClusterMetadata(n.bootstrap, { timeoutMs: 2_000 })));
-    views.forEach((v, i) => seen.set(nodes[i]!.id, v ? v.brokers.map((b) => b.nodeId).sort((a, b) => a - b).join(',') : 'no answer'));
+    views.forEach((v, i) =>
+      seen.set(
+        nodes[i]!.id,
+        v
+          ? v.brokers
+              .map((b) => b.nodeId)
+              .sort((a, b) => a - b)
+              .join(',')
+          : 'no answer',
+      ),
+    );
     if ([...seen.values()].every((ids) => ids === all)) return;
     if (Date.now() >= deadline) {
-      throw new ReferenceStartError(`reference cluster: not every node lists all ${nodes.length} nodes in time (${[...seen].map(([id, ids]) => `node ${id} lists [${ids}]`).join('; ')})`, '');
+      throw new ReferenceStartError(
+        `reference cluster: not every node lists all ${nodes.length} nodes in time (${[...seen].map(([id, ids]) => `node ${id} lists [${ids}]`).join('; ')})`,
+        '',
+      );
     }
     await sleep(50);
   }
@@ -121,12 +137,18 @@ async function readFrom(file: string, offset: number): Promise<string> {
  */
 export async function startReferenceProcesses(opts: ReferenceProcessOptions): Promise<StartedReferenceProcesses> {
   const brokers = opts.brokers;
-  if (!Number.isInteger(brokers) || brokers < 1) throw new RangeError(`brokers must be a positive integer, got ${brokers}`);
+  if (!Number.isInteger(brokers) || brokers < 1)
+    throw new RangeError(`brokers must be a positive integer, got ${brokers}`);
   const startTimeoutMs = opts.startTimeoutMs ?? 30_000;
   const grace = opts.stopGraceMs ?? 10_000;
   const nodeBin = opts.nodeBin ?? process.execPath;
   const label = `reference processes (${brokers} node${brokers === 1 ? '' : 's'}${opts.network ? ', own network' : ''})`;
-  const hosts = opts.network ? networkHosts(opts.network, Array.from({ length: brokers }, (_, i) => i + 1)) : undefined;
+  const hosts = opts.network
+    ? networkHosts(
+        opts.network,
+        Array.from({ length: brokers }, (_, i) => i + 1),
+      )
+    : undefined;
 
   const ownDir = opts.dataDir === undefined;
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'kconform-reference-')));
@@ -156,7 +178,16 @@ export async function startReferenceProcesses(opts: ReferenceProcessOptions): Pr
     // A node on its own network host has that host's whole port space to itself.
     if (netHost) ports.set(id, NETWORK_BROKER_PORT);
     const voter = voters.find((v) => v.id === id);
-    const clusterArgs = voter ? ['--node-id', String(id), '--controller-port', String(voter.port), '--controller-quorum-voters', formatQuorumVoters(voters)] : [];
+    const clusterArgs = voter
+      ? [
+          '--node-id',
+          String(id),
+          '--controller-port',
+          String(voter.port),
+          '--controller-quorum-voters',
+          formatQuorumVoters(voters),
+        ]
+      : [];
     const dir = join(dataDir, `node-${id}`);
     const logFile = join(dir, 'broker.log');
     await mkdir(join(dir, 'data'), { recursive: true });
@@ -173,7 +204,10 @@ export async function startReferenceProcesses(opts: ReferenceProcessOptions): Pr
     };
     nodes.push(node);
     const fail = async (what: string): Promise<never> => {
-      throw new ReferenceStartError(`reference broker node ${id}${ports.has(id) ? ` on ${node.bootstrap}` : ''} ${what}`, await tailLines(logFile, 40));
+      throw new ReferenceStartError(
+        `reference broker node ${id}${ports.has(id) ? ` on ${node.bootstrap}` : ''} ${what}`,
+        await tailLines(logFile, 40),
+      );
     };
     processes.set(
       id,
@@ -186,7 +220,18 @@ export async function startReferenceProcesses(opts: ReferenceProcessOptions): Pr
           launchOn(netHost, {
             command: nodeBin,
             // Port 0 the first time; afterwards the port it bound, so a restart comes back at the same address.
-            args: [CLI_MAIN, 'broker', '--host', host, '--port', String(ports.get(id) ?? 0), '--data-dir', join(dir, 'data'), ...clusterArgs, ...(opts.extraArgs ?? [])],
+            args: [
+              CLI_MAIN,
+              'broker',
+              '--host',
+              host,
+              '--port',
+              String(ports.get(id) ?? 0),
+              '--data-dir',
+              join(dir, 'data'),
+              ...clusterArgs,
+              ...(opts.extraArgs ?? []),
+            ],
             cwd: dir,
             env: withCompileCache(),
           }),

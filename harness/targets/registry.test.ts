@@ -1,9 +1,24 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { kindOf, parseTargetSpec, registerTargetKind, splitTargetSpecs, startTarget, targetKinds, targetKindsHelp, targetSpecHelp } from './registry.ts';
+import {
+  kindOf,
+  parseTargetSpec,
+  registerTargetKind,
+  splitTargetSpecs,
+  startTarget,
+  targetKinds,
+  targetKindsHelp,
+  targetSpecHelp,
+} from './registry.ts';
 import { noFaults } from './started-handle.ts';
-import { TargetSpecError, TargetUnavailableError, type StartedTarget, type TargetBuilder, type TargetKind } from './target-kind.ts';
+import {
+  TargetSpecError,
+  TargetUnavailableError,
+  type StartedTarget,
+  type TargetBuilder,
+  type TargetKind,
+} from './target-kind.ts';
 
 interface FakeSpec {
   readonly kind: 'fake';
@@ -24,7 +39,15 @@ function fakeKind(script: FakeScript): TargetKind<FakeSpec> {
     name: 'fake',
     syntax: 'fake@FLAVOUR',
     help: 'a kind made up by this test',
-    capabilities: { maxBrokers: 2, faults: [], faultsNote: 'none', knownBugs: false, nodeControl: false, networkLab: false, shrinkByDefault: false },
+    capabilities: {
+      maxBrokers: 2,
+      faults: [],
+      faultsNote: 'none',
+      knownBugs: false,
+      nodeControl: false,
+      networkLab: false,
+      shrinkByDefault: false,
+    },
     parse(arg, text) {
       if (!arg) throw new TargetSpecError(`bad target '${text}': expected fake@FLAVOUR`);
       return { kind: 'fake', flavour: arg };
@@ -47,7 +70,16 @@ function fakeBuilder(script: FakeScript): TargetBuilder<FakeSpec> {
       const stop = async () => {
         script.calls.push('stop');
       };
-      return { spec, bootstrap: 'fake:1', fresh: true, logFiles: [], nodes: [], faults: noFaults('fake', 'made up'), stop, [Symbol.asyncDispose]: stop };
+      return {
+        spec,
+        bootstrap: 'fake:1',
+        fresh: true,
+        logFiles: [],
+        nodes: [],
+        faults: noFaults('fake', 'made up'),
+        stop,
+        [Symbol.asyncDispose]: stop,
+      };
     },
     waitStrategies: () => [
       {
@@ -58,7 +90,8 @@ function fakeBuilder(script: FakeScript): TargetBuilder<FakeSpec> {
         },
       },
     ],
-    explainFailure: (err) => (err instanceof RangeError ? new TargetUnavailableError(`fake: ${err.message}`) : undefined),
+    explainFailure: (err) =>
+      err instanceof RangeError ? new TargetUnavailableError(`fake: ${err.message}`) : undefined,
   };
 }
 
@@ -92,7 +125,9 @@ describe('the target kind registry', () => {
     }
     expect(message).toMatch(/^unknown target 'redpanda@24\.1': expected /);
     for (const name of BUILT_IN) expect(message).toContain(name);
-    expect(message).toBe("unknown target 'redpanda@24.1': expected reference, kafka[@VERSION[,zk]], container[@IMAGE] or external@HOST:PORT");
+    expect(message).toBe(
+      "unknown target 'redpanda@24.1': expected reference, kafka[@VERSION[,zk]], container[@IMAGE] or external@HOST:PORT",
+    );
   });
 
   it('a kind registered elsewhere appears in parsing, help and errors with no other edit', () => {
@@ -111,7 +146,9 @@ describe('the target kind registry', () => {
   });
 
   it('refuses a second kind of the same name', () => {
-    expect(() => registerTargetKind({ ...fakeKind({ calls: [] }), name: 'kafka' })).toThrow("target kind 'kafka' is registered already");
+    expect(() => registerTargetKind({ ...fakeKind({ calls: [] }), name: 'kafka' })).toThrow(
+      "target kind 'kafka' is registered already",
+    );
   });
 
   it('startTarget starts through the kind, then runs its wait strategies on the bootstrap', async () => {
@@ -135,25 +172,31 @@ describe('the target kind registry', () => {
   it('stops a target whose wait strategy fails, and reports why', async () => {
     const script: FakeScript = { calls: [], waitFails: true };
     unregister = registerTargetKind(fakeKind(script));
-    await expect(startTarget(parseTargetSpec('fake@a'), '/tmp')).rejects.toThrow(new TargetUnavailableError('fake:1 never became ready'));
+    await expect(startTarget(parseTargetSpec('fake@a'), '/tmp')).rejects.toThrow(
+      new TargetUnavailableError('fake:1 never became ready'),
+    );
     expect(script.calls).toEqual(['unavailable', 'start 1', 'wait fake:1', 'stop']);
   });
 
   it("maps a start failure through the kind's explainFailure, and rethrows what it does not know", async () => {
     unregister = registerTargetKind(fakeKind({ calls: [], startThrows: new RangeError('no port') }));
-    await expect(startTarget(parseTargetSpec('fake@a'), '/tmp')).rejects.toThrow(new TargetUnavailableError('fake: no port'));
+    await expect(startTarget(parseTargetSpec('fake@a'), '/tmp')).rejects.toThrow(
+      new TargetUnavailableError('fake: no port'),
+    );
     unregister();
     const bug = new TypeError('a bug');
     unregister = registerTargetKind(fakeKind({ calls: [], startThrows: bug }));
     await expect(startTarget(parseTargetSpec('fake@a'), '/tmp')).rejects.toBe(bug);
   });
 
-  it("refuses more brokers than the kind starts (a wrong spec: exit 2), and bugs where the kind has none", async () => {
+  it('refuses more brokers than the kind starts (a wrong spec: exit 2), and bugs where the kind has none', async () => {
     const script: FakeScript = { calls: [] };
     unregister = registerTargetKind(fakeKind(script));
     const err = await startTarget(parseTargetSpec('fake@a'), '/tmp', { brokers: 3 }).catch((e: unknown) => e);
     expect(err).toMatchObject({ message: 'fake targets start at most 2 brokers (asked: 3)', badSpec: true });
-    await expect(startTarget(parseTargetSpec('fake@a'), '/tmp', { bugs: new Set(['drop-acked-write']) })).rejects.toThrow('known bugs (--bug) exist only in the reference broker');
+    await expect(
+      startTarget(parseTargetSpec('fake@a'), '/tmp', { bugs: new Set(['drop-acked-write']) }),
+    ).rejects.toThrow('known bugs (--bug) exist only in the reference broker');
     expect(script.calls).toEqual([]);
   });
 });
@@ -166,12 +209,18 @@ function sourcesOutsideTargets(): string[] {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, e.name);
       if (e.isDirectory()) {
-        if (!['node_modules', 'runs', 'test', '.git'].includes(e.name) && path !== join(root, 'harness', 'targets')) walk(path);
+        if (!['node_modules', 'runs', 'test', '.git'].includes(e.name) && path !== join(root, 'harness', 'targets'))
+          walk(path);
       } else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) out.push(path);
     }
   };
   for (const top of readdirSync(root, { withFileTypes: true })) {
-    if (top.isDirectory() && !['node_modules', 'runs', 'test', 'docs', '.git'].includes(top.name) && !top.name.startsWith('.')) walk(join(root, top.name));
+    if (
+      top.isDirectory() &&
+      !['node_modules', 'runs', 'test', 'docs', '.git'].includes(top.name) &&
+      !top.name.startsWith('.')
+    )
+      walk(join(root, top.name));
   }
   return out.map((p) => relative(root, p));
 }
@@ -179,7 +228,9 @@ function sourcesOutsideTargets(): string[] {
 describe('kinds are known only to the registry and their folders', () => {
   it('no code outside harness/targets/ tests a spec against a kind name', () => {
     const root = join(import.meta.dirname, '..', '..');
-    const names = targetKinds().map((k) => k.name).join('|');
+    const names = targetKinds()
+      .map((k) => k.name)
+      .join('|');
     // `spec.kind === 'kafka'`, `case 'external':`, `{ kind: 'container' }`: what a switch over kinds looks like
     const test = new RegExp(`(kind\\s*[!=]==?\\s*'(${names})'|case\\s+'(${names})'\\s*:|kind:\\s*'(${names})')`);
     const offenders = sourcesOutsideTargets().flatMap((file) =>

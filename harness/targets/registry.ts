@@ -8,7 +8,15 @@ import { containerKind } from './container/container-kind.ts';
 import { externalKind } from './external/external-kind.ts';
 import { kafkaKind } from './kafka/kafka-kind.ts';
 import { referenceKind } from './reference/reference-kind.ts';
-import { TargetSpecError, TargetUnavailableError, type StartContext, type StartedTarget, type StartTargetOptions, type TargetKind, type TargetSpecBase } from './target-kind.ts';
+import {
+  TargetSpecError,
+  TargetUnavailableError,
+  type StartContext,
+  type StartedTarget,
+  type StartTargetOptions,
+  type TargetKind,
+  type TargetSpecBase,
+} from './target-kind.ts';
 
 /** The kinds built in, in the order help lists them (the first is the default target). */
 const BUILT_IN_KINDS = [referenceKind, kafkaKind, containerKind, externalKind] as const;
@@ -76,7 +84,9 @@ export function parseTargetSpec(text: string): TargetSpec {
   const kind = kinds.get(name);
   if (!kind) {
     const names = targetKinds().map((k) => k.syntax.split(' ')[0]!);
-    throw new TargetSpecError(`unknown target '${text}': expected ${names.slice(0, -1).join(', ')}${names.length > 1 ? ' or ' : ''}${names.at(-1)}`);
+    throw new TargetSpecError(
+      `unknown target '${text}': expected ${names.slice(0, -1).join(', ')}${names.length > 1 ? ' or ' : ''}${names.at(-1)}`,
+    );
   }
   return kind.parse(at < 0 ? undefined : s.slice(at + 1), text) as TargetSpec;
 }
@@ -92,7 +102,8 @@ export function splitTargetSpecs(value: string): string[] {
     if (!part) continue;
     const previous = specs.at(-1);
     const namesKind = kinds.has(part.split('@')[0]!);
-    if (previous !== undefined && !namesKind && parses(`${previous},${part}`)) specs[specs.length - 1] = `${previous},${part}`;
+    if (previous !== undefined && !namesKind && parses(`${previous},${part}`))
+      specs[specs.length - 1] = `${previous},${part}`;
     else specs.push(part);
   }
   return specs;
@@ -108,7 +119,10 @@ function parses(text: string): boolean {
 }
 
 /** Why the target of `spec` cannot start here with `options` (with what to install), or undefined. */
-export async function targetUnavailable(spec: TargetSpecBase, options: StartTargetOptions = {}): Promise<string | undefined> {
+export async function targetUnavailable(
+  spec: TargetSpecBase,
+  options: StartTargetOptions = {},
+): Promise<string | undefined> {
   return (await kindOf(spec).builder()).unavailable(spec, options);
 }
 
@@ -118,12 +132,20 @@ export async function targetUnavailable(spec: TargetSpecBase, options: StartTarg
  *
  * @throws TargetUnavailableError when it cannot be started or reached, or the options ask what its kind cannot do
  */
-export async function startTarget<S extends TargetSpecBase = TargetSpec>(spec: S, runDir: string, options: StartTargetOptions = {}): Promise<StartedTarget<S>> {
+export async function startTarget<S extends TargetSpecBase = TargetSpec>(
+  spec: S,
+  runDir: string,
+  options: StartTargetOptions = {},
+): Promise<StartedTarget<S>> {
   const kind = kindOf(spec) as TargetKind<S>;
-  if (options.bugs?.size && !kind.capabilities.knownBugs) throw new TargetUnavailableError('known bugs (--bug) exist only in the reference broker');
+  if (options.bugs?.size && !kind.capabilities.knownBugs)
+    throw new TargetUnavailableError('known bugs (--bug) exist only in the reference broker');
   const context: StartContext = { ...options, brokers: options.brokers ?? 1, runDir: resolve(runDir) };
   const max = kind.capabilities.maxBrokers;
-  if (max !== undefined && context.brokers > max) throw new TargetUnavailableError(`${kind.name} targets start at most ${max} brokers (asked: ${context.brokers})`, { badSpec: true });
+  if (max !== undefined && context.brokers > max)
+    throw new TargetUnavailableError(`${kind.name} targets start at most ${max} brokers (asked: ${context.brokers})`, {
+      badSpec: true,
+    });
   const builder = await kind.builder();
   const missing = await builder.unavailable(spec, options);
   if (missing) throw new TargetUnavailableError(missing);

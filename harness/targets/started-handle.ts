@@ -41,5 +41,14 @@ export function processTarget<S extends TargetSpecBase>(
   stop: () => Promise<void>,
 ): StartedTarget<S> {
   const nodes = cluster.nodes.map((n) => ({ id: n.id, bootstrap: n.bootstrap }));
-  return { spec, bootstrap: cluster.bootstrap, fresh: true, logFiles: [...cluster.logFiles], nodes, faults, stop, [Symbol.asyncDispose]: stop };
+  return {
+    spec,
+    bootstrap: cluster.bootstrap,
+    fresh: true,
+    logFiles: [...cluster.logFiles],
+    nodes,
+    faults,
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
 }

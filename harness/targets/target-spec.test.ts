@@ -15,7 +15,16 @@ describe('parseTargetSpec', () => {
     expect(parseTargetSpec('kafka')).toEqual({ kind: 'kafka', version: LATEST_KAFKA_VERSION, zookeeper: false });
   });
   it('rejects bad specs with a reason', () => {
-    for (const s of ['kafka@', 'kafka@,zk', 'kafka@4', 'kafka@4.3.1,kraft', 'external@host', 'external@h:99999', 'nope', 'container@']) {
+    for (const s of [
+      'kafka@',
+      'kafka@,zk',
+      'kafka@4',
+      'kafka@4.3.1,kraft',
+      'external@host',
+      'external@h:99999',
+      'nope',
+      'container@',
+    ]) {
       expect(() => parseTargetSpec(s)).toThrow(/target/);
     }
   });

@@ -4,5 +4,14 @@
  * supported release, as a bare `container` is the default image. Parsing is the kinds' own;
  * this module is where the rest of kconform imports it from.
  */
-export { kindOf, kindsWith, parseTargetSpec, splitTargetSpecs, targetKinds, targetKindsHelp, targetSpecHelp, type TargetSpec } from './registry.ts';
+export {
+  kindOf,
+  kindsWith,
+  parseTargetSpec,
+  splitTargetSpecs,
+  targetKinds,
+  targetKindsHelp,
+  targetSpecHelp,
+  type TargetSpec,
+} from './registry.ts';
 export { TargetSpecError } from './target-kind.ts';

@@ -49,7 +49,10 @@ export const Wait = {
             if (view && view.brokers.length >= brokers) return;
             if (view) seen = `${address} lists ${view.brokers.length}`;
           }
-          if (Date.now() >= deadline) throw new TargetUnavailableError(`${bootstrap} was not ready in ${timeoutMs} ms (waiting for ${description}; ${seen})`);
+          if (Date.now() >= deadline)
+            throw new TargetUnavailableError(
+              `${bootstrap} was not ready in ${timeoutMs} ms (waiting for ${description}; ${seen})`,
+            );
           await sleep(250);
         }
       },

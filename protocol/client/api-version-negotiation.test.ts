@@ -30,7 +30,9 @@ describe('pickVersion', () => {
       err = e;
     }
     expect(err).toBeInstanceOf(UnsupportedApiError);
-    expect((err as Error).message).toBe('the broker at h:1 serves Fetch (API key 1) v0-3, kconform can send v5-12: no version in common');
+    expect((err as Error).message).toBe(
+      'the broker at h:1 serves Fetch (API key 1) v0-3, kconform can send v5-12: no version in common',
+    );
     expect(err).toMatchObject({ apiKey: 1, served: { min: 0, max: 3 }, sendable: { min: 5, max: 12 } });
   });
 

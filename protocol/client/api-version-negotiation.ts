@@ -55,11 +55,18 @@ export class UnsupportedApiError extends Error {
  * @throws UnsupportedApiError when the ranges have no version in common (or the broker lacks the API)
  * @throws RangeError when `want` lies outside what the codec can write (a caller's mistake)
  */
-export function pickVersion(apiKey: number, served: ServedVersions, want: WantedVersions = {}, broker = 'the broker'): number {
+export function pickVersion(
+  apiKey: number,
+  served: ServedVersions,
+  want: WantedVersions = {},
+  broker = 'the broker',
+): number {
   const codec = codecVersions(apiKey);
   const sendable = { min: Math.max(codec.min, want.min ?? codec.min), max: Math.min(codec.max, want.max ?? codec.max) };
   if (sendable.min > sendable.max) {
-    throw new RangeError(`${apiText(apiKey)}: asked for ${rangeText({ min: want.min ?? codec.min, max: want.max ?? codec.max })}, but the codec knows ${rangeText(codec)}`);
+    throw new RangeError(
+      `${apiText(apiKey)}: asked for ${rangeText({ min: want.min ?? codec.min, max: want.max ?? codec.max })}, but the codec knows ${rangeText(codec)}`,
+    );
   }
   const theirs = served.get(apiKey);
   if (!theirs) throw new UnsupportedApiError(broker, apiKey, undefined, sendable);
@@ -69,6 +76,8 @@ export function pickVersion(apiKey: number, served: ServedVersions, want: Wanted
 }
 
 /** The served ranges from an ApiVersions answer's `apiKeys`. */
-export function servedVersions(apiKeys: readonly { apiKey: number; minVersion: number; maxVersion: number }[]): ServedVersions {
+export function servedVersions(
+  apiKeys: readonly { apiKey: number; minVersion: number; maxVersion: number }[],
+): ServedVersions {
   return new Map(apiKeys.map((k) => [k.apiKey, { min: k.minVersion, max: k.maxVersion }]));
 }

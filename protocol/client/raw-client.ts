@@ -3,9 +3,20 @@ import { decodeResponse, encodeRequest } from '../messages/frame-codec.ts';
 import { codecsLoaded, loadCodecs } from '../messages/codec-registry.ts';
 import { ApiKey, type RequestOf, type ResponseOf } from '../messages/generated/api-keys.ts';
 import { splitHostPort } from './host-port.ts';
-import { codecVersions, pickVersion, servedVersions, type ServedVersions, type WantedVersions } from './api-version-negotiation.ts';
+import {
+  codecVersions,
+  pickVersion,
+  servedVersions,
+  type ServedVersions,
+  type WantedVersions,
+} from './api-version-negotiation.ts';
 
-export { UnsupportedApiError, type ServedVersions, type VersionRange, type WantedVersions } from './api-version-negotiation.ts';
+export {
+  UnsupportedApiError,
+  type ServedVersions,
+  type VersionRange,
+  type WantedVersions,
+} from './api-version-negotiation.ts';
 
 const UNSUPPORTED_VERSION = 35;
 /** How kconform names itself in ApiVersions (KIP-511; the broker shows it in its client metrics). */
@@ -96,7 +107,12 @@ export class RawClient {
    * version the broker does not serve usually closes the connection: use {@link send} unless
    * the version itself is what is being tested.
    */
-  async request<K extends ApiKey>(apiKey: K, apiVersion: number, body: RequestOf<K>, timeoutMs = 30_000): Promise<ResponseOf<K>> {
+  async request<K extends ApiKey>(
+    apiKey: K,
+    apiVersion: number,
+    body: RequestOf<K>,
+    timeoutMs = 30_000,
+  ): Promise<ResponseOf<K>> {
     // The codec of `apiKey` decodes the answer, so its type is ResponseOf<K>.
     return (await this.requestUnchecked(apiKey, apiVersion, body, timeoutMs)) as ResponseOf<K>;
   }
@@ -109,7 +125,10 @@ export class RawClient {
   async requestUnchecked(apiKey: number, apiVersion: number, body: unknown, timeoutMs = 30_000): Promise<unknown> {
     // Checked first: replica fetchers send a request per fetch, and the codecs are almost always there.
     if (!codecsLoaded(apiKey)) await loadCodecs([apiKey]);
-    const frame = encodeRequest({ apiKey, apiVersion, correlationId: this.nextCorrelationId, clientId: this.clientId }, body);
+    const frame = encodeRequest(
+      { apiKey, apiVersion, correlationId: this.nextCorrelationId, clientId: this.clientId },
+      body,
+    );
     return this.sendFrame(frame, apiKey, apiVersion, timeoutMs);
   }
 
@@ -177,10 +196,14 @@ export class RawClient {
     let answer = await this.request(ApiKey.ApiVersions, newest, SOFTWARE, timeoutMs);
     if (answer.errorCode === UNSUPPORTED_VERSION) {
       const theirs = answer.apiKeys.find((k) => k.apiKey === ApiKey.ApiVersions);
-      if (!theirs) throw new RawClientError(`the broker at ${this.address} refused ApiVersions v${newest} and did not say which versions it serves`);
+      if (!theirs)
+        throw new RawClientError(
+          `the broker at ${this.address} refused ApiVersions v${newest} and did not say which versions it serves`,
+        );
       answer = await this.request(ApiKey.ApiVersions, Math.min(newest, theirs.maxVersion), SOFTWARE, timeoutMs);
     }
-    if (answer.errorCode !== 0) throw new RawClientError(`ApiVersions at ${this.address} answered error code ${answer.errorCode}`);
+    if (answer.errorCode !== 0)
+      throw new RawClientError(`ApiVersions at ${this.address} answered error code ${answer.errorCode}`);
     return servedVersions(answer.apiKeys);
   }
 
@@ -188,7 +211,11 @@ export class RawClient {
    * Sends raw bytes (a whole frame, size prefix included, or any garbage) and, when
    * `expect` is given, waits for a response with that correlation id decoded as that API/version.
    */
-  sendRaw(bytes: Buffer, expect?: { correlationId: number; apiKey: number; apiVersion: number }, timeoutMs = 30_000): Promise<unknown> {
+  sendRaw(
+    bytes: Buffer,
+    expect?: { correlationId: number; apiKey: number; apiVersion: number },
+    timeoutMs = 30_000,
+  ): Promise<unknown> {
     if (!expect) {
       this.socket.write(bytes);
       return Promise.resolve(undefined);
@@ -201,7 +228,10 @@ export class RawClient {
   waitForClose(timeoutMs = 5000): Promise<void> {
     if (this.closed) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new RawClientError(`connection still open after ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new RawClientError(`connection still open after ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       this.socket.once('close', () => {
         clearTimeout(timer);
         resolve();
@@ -213,12 +243,22 @@ export class RawClient {
     this.socket.destroy();
   }
 
-  private sendFrame(frame: Buffer, apiKey: number, apiVersion: number, timeoutMs: number, correlationId = this.nextCorrelationId++): Promise<unknown> {
+  private sendFrame(
+    frame: Buffer,
+    apiKey: number,
+    apiVersion: number,
+    timeoutMs: number,
+    correlationId = this.nextCorrelationId++,
+  ): Promise<unknown> {
     if (this.closedError) return Promise.reject(this.closedError);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(correlationId);
-        reject(new RawClientError(`no response to ${apiKey} v${apiVersion} (correlation id ${correlationId}) within ${timeoutMs} ms`));
+        reject(
+          new RawClientError(
+            `no response to ${apiKey} v${apiVersion} (correlation id ${correlationId}) within ${timeoutMs} ms`,
+          ),
+        );
       }, timeoutMs);
       this.pending.set(correlationId, { apiKey, apiVersion, resolve, reject, timer });
       this.socket.write(frame);
@@ -251,7 +291,13 @@ export class RawClient {
    * body's first field in every version, after ApiVersions' 4-byte v0 response header).
    */
   private answeredVersion(p: Pending, frame: Buffer): number {
-    if (p.apiKey === ApiKey.ApiVersions && p.apiVersion > 0 && frame.length >= 6 && frame.readInt16BE(4) === UNSUPPORTED_VERSION) return 0;
+    if (
+      p.apiKey === ApiKey.ApiVersions &&
+      p.apiVersion > 0 &&
+      frame.length >= 6 &&
+      frame.readInt16BE(4) === UNSUPPORTED_VERSION
+    )
+      return 0;
     return p.apiVersion;
   }
 

@@ -7,7 +7,12 @@ import { describe, expectTypeOf, it } from 'vitest';
 import type { BugName } from '../../reference-broker/bugs/known-bugs.ts';
 import { BugSwitch } from '../../reference-broker/bugs/known-bugs.ts';
 import { ApiKey, type RequestOf, type ResponseOf } from '../messages/generated/api-keys.ts';
-import type { ApiVersionsResponse, FetchResponse, ProduceRequest, ProduceResponse } from '../messages/generated/index.ts';
+import type {
+  ApiVersionsResponse,
+  FetchResponse,
+  ProduceRequest,
+  ProduceResponse,
+} from '../messages/generated/index.ts';
 import type { RawClient } from './raw-client.ts';
 
 const produce: ProduceRequest = { transactionalId: null, acks: -1, timeoutMs: 5000, topicData: [] };

@@ -26,11 +26,15 @@ try {
   jars = ensureKafkaClientsJars(KAFKA_SPEC_VERSION);
 } catch (err) {
   unavailable = (err as Error).message;
-  console.warn(`codegen.test.ts skipped: kafka-clients ${KAFKA_SPEC_VERSION} could not be fetched and is not cached: ${unavailable}`);
+  console.warn(
+    `codegen.test.ts skipped: kafka-clients ${KAFKA_SPEC_VERSION} could not be fetched and is not cached: ${unavailable}`,
+  );
 }
 
 function tsFiles(dir: string): string[] {
-  return readdirSync(dir).filter((f) => f.endsWith('.ts')).sort();
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.ts'))
+    .sort();
 }
 
 describe.skipIf(jars === undefined)(`generated code matches Kafka ${KAFKA_SPEC_VERSION} specs`, () => {

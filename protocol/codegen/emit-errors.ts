@@ -53,8 +53,9 @@ export function parseErrors(entries: ZipEntry[]): KafkaError[] {
   let i = 0;
   while (i < tokens.length) {
     const name = tokens[i]!;
-    if (name === ';' ) break;
-    if (!/^[A-Z][A-Z0-9_]*$/.test(name) || tokens[i + 1] !== '(') throw new Error(`unexpected token ${name} in enum Errors`);
+    if (name === ';') break;
+    if (!/^[A-Z][A-Z0-9_]*$/.test(name) || tokens[i + 1] !== '(')
+      throw new Error(`unexpected token ${name} in enum Errors`);
     i += 2;
     const args: string[][] = [[]];
     let depth = 0;
@@ -71,7 +72,10 @@ export function parseErrors(entries: ZipEntry[]): KafkaError[] {
     i++; // ')'
     const code = Number(args[0]!.join(''));
     if (!Number.isInteger(code)) throw new Error(`${name}: bad code ${args[0]!.join(' ')}`);
-    const message = args[1]!.filter((t) => t.startsWith('"')).map(javaString).join('');
+    const message = args[1]!
+      .filter((t) => t.startsWith('"'))
+      .map(javaString)
+      .join('');
     const ctor = args[2]?.join('') ?? '';
     const exception = /^([A-Za-z0-9_]+)::new$/.exec(ctor)?.[1];
     out.push({ name, code, message, exception, retriable: retriable(exception) });
@@ -103,7 +107,7 @@ function javaString(lit: string): string {
 export function emitErrors(errors: KafkaError[], header: string): string {
   const q = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
   const out = [header, ''];
-  out.push('/** Kafka error codes by name, in the order of Kafka\'s Errors enum. */');
+  out.push("/** Kafka error codes by name, in the order of Kafka's Errors enum. */");
   out.push('export const ErrorCode = {');
   for (const e of errors) out.push(`  ${e.name}: ${e.code},`);
   out.push('} as const;');
@@ -114,7 +118,7 @@ export function emitErrors(errors: KafkaError[], header: string): string {
   out.push('/** What Kafka says about one error code. */');
   out.push('export interface ErrorInfo {');
   out.push('  readonly name: ErrorCodeName;');
-  out.push('  /** Kafka\'s default message (empty for NONE). */');
+  out.push("  /** Kafka's default message (empty for NONE). */");
   out.push('  readonly message: string;');
   out.push('  /** The client may retry: the exception class extends RetriableException. */');
   out.push('  readonly retriable: boolean;');
@@ -127,7 +131,9 @@ export function emitErrors(errors: KafkaError[], header: string): string {
   }
   out.push(']);');
   out.push('');
-  out.push('/** The name of an error code, e.g. 6 → NOT_LEADER_OR_FOLLOWER; unknown codes read UNKNOWN_ERROR_CODE(n). */');
+  out.push(
+    '/** The name of an error code, e.g. 6 → NOT_LEADER_OR_FOLLOWER; unknown codes read UNKNOWN_ERROR_CODE(n). */',
+  );
   out.push('export function errorName(code: number): string {');
   // biome-ignore lint/suspicious/noTemplateCurlyInString: emits a template literal into generated code
   out.push('  return ERROR_INFO.get(code)?.name ?? `UNKNOWN_ERROR_CODE(${code})`;');

@@ -7,7 +7,11 @@ import { intersect, isEmpty } from './versions.ts';
  * for every API key the specs name (removed APIs included, so logs can still name them).
  */
 export function emitIndex(messages: MessageModel[], header: string): string {
-  const out = [header, "import type { MessageDescriptor } from '../codec-support.ts';", "import { registerCodecs } from '../codec-registry.ts';"];
+  const out = [
+    header,
+    "import type { MessageDescriptor } from '../codec-support.ts';",
+    "import { registerCodecs } from '../codec-registry.ts';",
+  ];
   for (const m of messages) {
     if (m.type !== 'header') out.push(`import { ${m.name}Message } from './${kebabCase(m.name)}.ts';`);
   }
@@ -38,7 +42,9 @@ export function emitIndex(messages: MessageModel[], header: string): string {
 
 /** The first flexible version of `m`, as its descriptor's `flexibleMin` gives it. */
 function flexibleMin(m: MessageModel): string {
-  return isEmpty(intersect(m.flexibleVersions, m.validVersions)) ? 'Infinity' : String(Math.max(m.flexibleVersions.lo, m.validVersions.lo));
+  return isEmpty(intersect(m.flexibleVersions, m.validVersions))
+    ? 'Infinity'
+    : String(Math.max(m.flexibleVersions.lo, m.validVersions.lo));
 }
 
 /**
@@ -73,7 +79,9 @@ export function emitApiTable(messages: MessageModel[], apiNames: Map<number, str
     out.push(`    validVersions: [${req.validVersions.lo}, ${req.validVersions.hi}],`);
     out.push(`    requestFlexibleMin: ${flexibleMin(req)},`);
     out.push(`    responseFlexibleMin: ${flexibleMin(res)},`);
-    out.push(`    load: async () => ({ request: (await import('./${kebabCase(req.name)}.ts')).${req.name}Message, response: (await import('./${kebabCase(res.name)}.ts')).${res.name}Message }),`);
+    out.push(
+      `    load: async () => ({ request: (await import('./${kebabCase(req.name)}.ts')).${req.name}Message, response: (await import('./${kebabCase(res.name)}.ts')).${res.name}Message }),`,
+    );
     out.push('  }],');
   }
   out.push(']);');
@@ -108,7 +116,9 @@ export function emitApiKeys(messages: MessageModel[], header: string): string {
     out.push(`import type { ${res.name} } from './${kebabCase(res.name)}.ts';`);
   }
   out.push('');
-  out.push("/** Every API key of the pinned specs, named as Kafka's message specs name the API (ApiKey.Produce is 0). */");
+  out.push(
+    "/** Every API key of the pinned specs, named as Kafka's message specs name the API (ApiKey.Produce is 0). */",
+  );
   out.push('export const ApiKey = {');
   for (const { key, name } of apis) out.push(`  ${name}: ${key},`);
   out.push('} as const;');

@@ -131,7 +131,13 @@ class MessageEmitter {
       if (this.needIsDefault.has(s)) this.emitIsDefault(body, s);
     }
     const anyFlexible = msg.structs.some((st) => !isEmpty(this.flexible(st)));
-    const primitives = ['DecodeError', ...(this.usesNullUuid ? ['NULL_UUID'] : []), ...(anyFlexible ? ['type RawTaggedField'] : []), 'type Reader', 'type Writer'];
+    const primitives = [
+      'DecodeError',
+      ...(this.usesNullUuid ? ['NULL_UUID'] : []),
+      ...(anyFlexible ? ['type RawTaggedField'] : []),
+      'type Reader',
+      'type Writer',
+    ];
     const support = ['type MessageDescriptor', ...(this.usesNullError ? ['nullFieldError'] : [])];
     const head = [
       header,
@@ -147,7 +153,10 @@ class MessageEmitter {
     const present = intersect(f.versions, s.possible);
     const tagged = intersect(present, f.taggedVersions);
     const untagged = subtract(present, f.taggedVersions);
-    const nullable = !isEmpty(intersect(f.nullableVersions, present)) || f.defaultString === 'null' || (f.type.kind === 'primitive' && f.type.name === 'records');
+    const nullable =
+      !isEmpty(intersect(f.nullableVersions, present)) ||
+      f.defaultString === 'null' ||
+      (f.type.kind === 'primitive' && f.type.name === 'records');
     return { f, present, untagged, tagged, nullable, tsType: this.tsType(f.type) + (nullable ? ' | null' : '') };
   }
 
@@ -251,8 +260,12 @@ class MessageEmitter {
     const isRoot = s === this.msg.root;
     out.line();
     if (isRoot) {
-      const flex = isEmpty(this.msg.flexibleVersions) ? 'none' : fmt(intersect(this.msg.flexibleVersions, this.msg.validVersions));
-      out.line(`/** ${this.msg.name} (${this.msg.type}${this.msg.apiKey !== undefined ? `, API key ${this.msg.apiKey}` : ''}): versions ${fmt(this.msg.validVersions)}, flexible ${flex}. */`);
+      const flex = isEmpty(this.msg.flexibleVersions)
+        ? 'none'
+        : fmt(intersect(this.msg.flexibleVersions, this.msg.validVersions));
+      out.line(
+        `/** ${this.msg.name} (${this.msg.type}${this.msg.apiKey !== undefined ? `, API key ${this.msg.apiKey}` : ''}): versions ${fmt(this.msg.validVersions)}, flexible ${flex}. */`,
+      );
     } else {
       out.line(`/** ${s.specName} of ${this.msg.name} (in versions ${fmt(s.possible)}). */`);
     }
@@ -275,7 +288,9 @@ class MessageEmitter {
 
   private emitDescriptor(out: Lines): void {
     const m = this.msg;
-    const flexMin = isEmpty(intersect(m.flexibleVersions, m.validVersions)) ? 'Infinity' : String(Math.max(m.flexibleVersions.lo, m.validVersions.lo));
+    const flexMin = isEmpty(intersect(m.flexibleVersions, m.validVersions))
+      ? 'Infinity'
+      : String(Math.max(m.flexibleVersions.lo, m.validVersions.lo));
     out.line();
     out.line(`/** How to encode and decode ${m.name}, with its API key and versions. */`);
     out.open(`export const ${m.name}Message: MessageDescriptor<${m.name}> = {`);
@@ -307,7 +322,9 @@ class MessageEmitter {
     if (isRoot) {
       out.line(`/** Writes a ${s.tsName} body at \`version\`; fields that version lacks are skipped. */`);
       out.open(`export function encode${s.tsName}(w: Writer, m: ${s.tsName}, version: number): void {`);
-      out.line(`if (version < ${v.lo} || version > ${v.hi}) throw new RangeError(\`${s.tsName}: unsupported version \${version} (${fmt(v)})\`);`);
+      out.line(
+        `if (version < ${v.lo} || version > ${v.hi}) throw new RangeError(\`${s.tsName}: unsupported version \${version} (${fmt(v)})\`);`,
+      );
     } else {
       out.open(`function encode${s.tsName}(w: Writer, m: ${s.tsName}, version: number): void {`);
     }
@@ -326,7 +343,9 @@ class MessageEmitter {
   private compactCond(f: FieldModel, range: VersionRange, flexCond: string): string {
     const c = versionCondition(f.flexibleVersions, range);
     if (c === 'true' || c === 'false') return c;
-    return equals(f.flexibleVersions, this.msg.flexibleVersions) && flexCond !== 'true' && flexCond !== 'false' ? '$flex' : c;
+    return equals(f.flexibleVersions, this.msg.flexibleVersions) && flexCond !== 'true' && flexCond !== 'false'
+      ? '$flex'
+      : c;
   }
 
   private emitWriteField(out: Lines, s: StructModel, p: FieldPlan, flexCond: string): void {
@@ -347,12 +366,26 @@ class MessageEmitter {
       switch (t.name) {
         case 'string':
           nullCheck();
-          out.line(writeCall(compact, p.nullable ? 'compactNullableString' : 'compactString', p.nullable ? 'nullableString' : 'string', v));
+          out.line(
+            writeCall(
+              compact,
+              p.nullable ? 'compactNullableString' : 'compactString',
+              p.nullable ? 'nullableString' : 'string',
+              v,
+            ),
+          );
           return;
         case 'bytes':
         case 'records':
           nullCheck();
-          out.line(writeCall(compact, p.nullable ? 'compactNullableBytes' : 'compactBytes', p.nullable ? 'nullableBytes' : 'bytes', v));
+          out.line(
+            writeCall(
+              compact,
+              p.nullable ? 'compactNullableBytes' : 'compactBytes',
+              p.nullable ? 'nullableBytes' : 'bytes',
+              v,
+            ),
+          );
           return;
         default:
           out.line(`w.${t.name}(${v});`);
@@ -367,7 +400,11 @@ class MessageEmitter {
       out.open(`if (${v} === null) {`);
       if (nullableCond !== 'true') {
         this.usesNullError = true;
-        out.line(nullableCond === 'false' ? `throw nullFieldError(${path}, version);` : `if (${not(nullableCond)}) throw nullFieldError(${path}, version);`);
+        out.line(
+          nullableCond === 'false'
+            ? `throw nullFieldError(${path}, version);`
+            : `if (${not(nullableCond)}) throw nullFieldError(${path}, version);`,
+        );
       }
       if (nullableCond !== 'false') out.line('w.int8(-1);');
       out.reopen('} else {');
@@ -382,7 +419,11 @@ class MessageEmitter {
       out.open('if ($a === null) {');
       if (nullableCond !== 'true') {
         this.usesNullError = true;
-        out.line(nullableCond === 'false' ? `throw nullFieldError(${path}, version);` : `if (${not(nullableCond)}) throw nullFieldError(${path}, version);`);
+        out.line(
+          nullableCond === 'false'
+            ? `throw nullFieldError(${path}, version);`
+            : `if (${not(nullableCond)}) throw nullFieldError(${path}, version);`,
+        );
       }
       if (nullableCond !== 'false') out.line(`w.arrayLength(null, ${compact});`);
       out.reopen('} else {');
@@ -514,7 +555,9 @@ class MessageEmitter {
     if (isRoot) {
       out.line(`/** Reads a whole ${s.tsName} body at \`version\`, or throws a DecodeError naming the field. */`);
       out.open(`export function decode${s.tsName}(r: Reader, version: number): ${s.tsName} {`);
-      out.line(`if (version < ${v.lo} || version > ${v.hi}) throw new DecodeError(\`unsupported version \${version} (${fmt(v)})\`, '${s.tsName}', r.offset);`);
+      out.line(
+        `if (version < ${v.lo} || version > ${v.hi}) throw new DecodeError(\`unsupported version \${version} (${fmt(v)})\`, '${s.tsName}', r.offset);`,
+      );
     } else {
       out.open(`function decode${s.tsName}(r: Reader, version: number): ${s.tsName} {`);
     }
@@ -551,10 +594,18 @@ class MessageEmitter {
     if (t.kind === 'primitive') {
       switch (t.name) {
         case 'string':
-          return pick(compact, pick(nullable, `r.compactNullableString(${path})`, `r.compactString(${path})`), pick(nullable, `r.nullableString(${path})`, `r.string(${path})`));
+          return pick(
+            compact,
+            pick(nullable, `r.compactNullableString(${path})`, `r.compactString(${path})`),
+            pick(nullable, `r.nullableString(${path})`, `r.string(${path})`),
+          );
         case 'bytes':
         case 'records':
-          return pick(compact, pick(nullable, `r.compactNullableBytes(${path})`, `r.compactBytes(${path})`), pick(nullable, `r.nullableBytes(${path})`, `r.bytes(${path})`));
+          return pick(
+            compact,
+            pick(nullable, `r.compactNullableBytes(${path})`, `r.compactBytes(${path})`),
+            pick(nullable, `r.nullableBytes(${path})`, `r.bytes(${path})`),
+          );
         default:
           return `r.${t.name}(${path})`;
       }
@@ -625,7 +676,10 @@ class MessageEmitter {
       const cond = versionCondition(range, flexRange);
       const fieldPath = `${s.path}.${f.name}`;
       out.open(`case ${f.tag}: {`);
-      if (cond !== 'true') out.line(`if (${not(cond)}) r.fail(\`tag ${f.tag} is not valid in version \${version}\`, ${quote(fieldPath)});`);
+      if (cond !== 'true')
+        out.line(
+          `if (${not(cond)}) r.fail(\`tag ${f.tag} is not valid in version \${version}\`, ${quote(fieldPath)});`,
+        );
       const nullable = versionCondition(f.nullableVersions, range);
       this.emitAssign(out, `_${f.prop}`, this.readValue(f.type, 'true', nullable, fieldPath, true));
       out.line('break;');
@@ -660,7 +714,8 @@ class MessageEmitter {
     out.line();
     out.open(`function isDefault${s.tsName}(s: ${s.tsName}): boolean {`);
     const tests: string[] = [];
-    if (!isEmpty(this.flexible(s))) tests.push('(s._unknownTaggedFields === undefined || s._unknownTaggedFields.length === 0)');
+    if (!isEmpty(this.flexible(s)))
+      tests.push('(s._unknownTaggedFields === undefined || s._unknownTaggedFields.length === 0)');
     for (const f of s.fields) {
       const p = this.plan(s, f);
       const v = `s.${f.prop}`;
@@ -670,7 +725,8 @@ class MessageEmitter {
         continue;
       }
       const notNull = p.nullable ? `${v} !== null && ` : '';
-      if (t.kind === 'array' || (t.kind === 'primitive' && t.name === 'bytes')) tests.push(`${notNull}${v}.length === 0`);
+      if (t.kind === 'array' || (t.kind === 'primitive' && t.name === 'bytes'))
+        tests.push(`${notNull}${v}.length === 0`);
       else if (t.kind === 'struct') tests.push(`${notNull}isDefault${t.struct.tsName}(${v})`);
       else tests.push(`${v} === ${this.defaultExpr(f)}`);
     }

@@ -51,12 +51,16 @@ export function ensureKafkaClientsJars(version: string, root = cacheRoot()): Kaf
 function fetchArtifact(artifact: string, dir: string, path: string): void {
   const scratch = mkdtempSync(join(dir, '.fetch-'));
   try {
-    const res = spawnSync('mvn', ['-q', '-B', 'dependency:copy', `-Dartifact=${artifact}`, `-DoutputDirectory=${scratch}`], {
-      // An empty working directory, so a pom.xml wherever we were started cannot interfere.
-      cwd: scratch,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const res = spawnSync(
+      'mvn',
+      ['-q', '-B', 'dependency:copy', `-Dartifact=${artifact}`, `-DoutputDirectory=${scratch}`],
+      {
+        // An empty working directory, so a pom.xml wherever we were started cannot interfere.
+        cwd: scratch,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     if (res.error) throw new Error(`cannot run mvn to fetch ${artifact}: ${res.error.message}`);
     const got = readdirSync(scratch).filter((f) => f.endsWith('.jar'));
     if (res.status !== 0 || got.length !== 1) {

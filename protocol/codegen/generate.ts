@@ -54,7 +54,8 @@ export function generate(opts: GenerateOptions = {}): GenerateResult {
   for (const e of specEntries) {
     const text = e.read().toString('utf8');
     const raw = parseJsonWithComments(text) as { type?: string; apiKey?: number; name?: string };
-    if (raw.type === 'request' && raw.apiKey !== undefined && raw.name) apiNames.set(raw.apiKey, raw.name.replace(/Request$/, ''));
+    if (raw.type === 'request' && raw.apiKey !== undefined && raw.name)
+      apiNames.set(raw.apiKey, raw.name.replace(/Request$/, ''));
     try {
       const m = parseMessageSpec(text);
       if (m) messages.push(m);
@@ -98,7 +99,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   try {
     const res = generate();
     const ms = Math.round(performance.now() - started);
-    console.log(`codegen: Kafka ${KAFKA_SPEC_VERSION}: ${res.messages} messages, ${res.errors} error codes, ${res.messageFiles.length + res.errorFiles.length} files in ${ms} ms`);
+    console.log(
+      `codegen: Kafka ${KAFKA_SPEC_VERSION}: ${res.messages} messages, ${res.errors} error codes, ${res.messageFiles.length + res.errorFiles.length} files in ${ms} ms`,
+    );
   } catch (err) {
     console.error(`codegen failed: ${(err as Error).message}`);
     process.exit(1);

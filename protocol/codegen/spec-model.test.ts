@@ -44,7 +44,15 @@ describe('spec model', () => {
   });
 
   it('skips data specs and APIs with no versions left', () => {
-    expect(parseMessageSpec('{ "type": "data", "name": "X", "validVersions": "0", "flexibleVersions": "none", "fields": [] }')).toBeUndefined();
-    expect(parseMessageSpec('{ "apiKey": 7, "type": "request", "name": "ControlledShutdownRequest", "validVersions": "none" }')).toBeUndefined();
+    expect(
+      parseMessageSpec(
+        '{ "type": "data", "name": "X", "validVersions": "0", "flexibleVersions": "none", "fields": [] }',
+      ),
+    ).toBeUndefined();
+    expect(
+      parseMessageSpec(
+        '{ "apiKey": 7, "type": "request", "name": "ControlledShutdownRequest", "validVersions": "none" }',
+      ),
+    ).toBeUndefined();
   });
 });

@@ -42,7 +42,18 @@ export type PrimitiveName =
   | 'records';
 
 const PRIMITIVES = new Set<string>([
-  'bool', 'int8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'float64', 'uuid', 'string', 'bytes', 'records',
+  'bool',
+  'int8',
+  'int16',
+  'uint16',
+  'int32',
+  'uint32',
+  'int64',
+  'float64',
+  'uuid',
+  'string',
+  'bytes',
+  'records',
 ]);
 
 export type FieldType =

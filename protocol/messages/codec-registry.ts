@@ -12,7 +12,10 @@ const requests = new Map<number, MessageDescriptor>();
 const responses = new Map<number, MessageDescriptor>();
 
 /** Makes the given codecs available (the generated index calls this with all of them). */
-export function registerCodecs(requestCodecs: ReadonlyMap<number, MessageDescriptor>, responseCodecs: ReadonlyMap<number, MessageDescriptor>): void {
+export function registerCodecs(
+  requestCodecs: ReadonlyMap<number, MessageDescriptor>,
+  responseCodecs: ReadonlyMap<number, MessageDescriptor>,
+): void {
   for (const [k, d] of requestCodecs) requests.set(k, d);
   for (const [k, d] of responseCodecs) responses.set(k, d);
 }
@@ -49,5 +52,7 @@ export function responseCodec(apiKey: number): MessageDescriptor | undefined {
 function notLoaded(apiKey: number): undefined {
   if (!API_TABLE.has(apiKey)) return undefined;
   // A programming error, not bad input: the process forgot to load an API it uses.
-  throw new Error(`the ${API_NAMES[apiKey]} codec (API key ${apiKey}) is not loaded: await loadCodecs([${apiKey}]) or import protocol/messages/generated/index.ts first`);
+  throw new Error(
+    `the ${API_NAMES[apiKey]} codec (API key ${apiKey}) is not loaded: await loadCodecs([${apiKey}]) or import protocol/messages/generated/index.ts first`,
+  );
 }

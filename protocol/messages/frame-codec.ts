@@ -6,7 +6,11 @@
 import { DecodeError, Reader, Writer } from '../primitives/index.ts';
 import type { MessageDescriptor } from './codec-support.ts';
 import { requestCodec, responseCodec } from './codec-registry.ts';
-import { decodeRequestHeader as decodeRequestHeaderBody, encodeRequestHeader, type RequestHeader } from './generated/request-header.ts';
+import {
+  decodeRequestHeader as decodeRequestHeaderBody,
+  encodeRequestHeader,
+  type RequestHeader,
+} from './generated/request-header.ts';
 import { decodeResponseHeader, encodeResponseHeader, type ResponseHeader } from './generated/response-header.ts';
 import { requestHeaderVersion, responseHeaderVersion } from './headers.ts';
 
@@ -30,7 +34,11 @@ export interface DecodedResponse<T = unknown> {
   readonly body: T;
 }
 
-function descriptor(codec: (apiKey: number) => MessageDescriptor | undefined, apiKey: number, kind: string): MessageDescriptor {
+function descriptor(
+  codec: (apiKey: number) => MessageDescriptor | undefined,
+  apiKey: number,
+  kind: string,
+): MessageDescriptor {
   const d = codec(apiKey);
   if (!d) throw new RangeError(`no ${kind} codec for API key ${apiKey}`);
   return d;
@@ -105,7 +113,8 @@ export function decodeRequest<T = unknown>(frame: Buffer, opts: DecodeRequestOpt
   const d = requestCodec(header.requestApiKey);
   if (!d) throw new DecodeError(`unknown API key ${header.requestApiKey}`, 'RequestHeader.RequestApiKey', 0);
   const body = d.decode(r, header.requestApiVersion) as T;
-  if (opts.trailingBytes !== 'ignore' && r.remaining() !== 0) r.fail(`${r.remaining()} unexpected trailing bytes`, d.name);
+  if (opts.trailingBytes !== 'ignore' && r.remaining() !== 0)
+    r.fail(`${r.remaining()} unexpected trailing bytes`, d.name);
   return { header, body };
 }
 
@@ -125,7 +134,12 @@ export function encodeResponse(apiKey: number, apiVersion: number, correlationId
  * its API; the caller knows it from the correlation ID). `frame` is the bytes after the size
  * prefix unless `hasSizePrefix` is set. Throws a DecodeError if it is malformed or has bytes left.
  */
-export function decodeResponse<T = unknown>(apiKey: number, apiVersion: number, frame: Buffer, hasSizePrefix = false): DecodedResponse<T> {
+export function decodeResponse<T = unknown>(
+  apiKey: number,
+  apiVersion: number,
+  frame: Buffer,
+  hasSizePrefix = false,
+): DecodedResponse<T> {
   const d = responseCodec(apiKey);
   const r = new Reader(frame);
   if (!d) throw new DecodeError(`unknown API key ${apiKey}`, 'ResponseHeader', 0);

@@ -46,7 +46,11 @@ describe('request frames', () => {
 
   it('can leave the size prefix out', () => {
     const withPrefix = encodeRequest({ apiKey: 3, apiVersion: 4, correlationId: 1, clientId: null }, metadataRequest);
-    const without = encodeRequest({ apiKey: 3, apiVersion: 4, correlationId: 1, clientId: null }, metadataRequest, false);
+    const without = encodeRequest(
+      { apiKey: 3, apiVersion: 4, correlationId: 1, clientId: null },
+      metadataRequest,
+      false,
+    );
     expect(without).toEqual(withPrefix.subarray(4));
     expect(decodeRequest(without).header.clientId).toBeNull();
   });
@@ -61,14 +65,23 @@ describe('request frames', () => {
   it('reads header v0 for ControlledShutdown v0', () => {
     const frame = new Writer().int16(7).int16(0).int32(9).int32(1).result();
     const r = new Reader(frame);
-    expect(decodeRequestHeader(r)).toMatchObject({ requestApiKey: 7, requestApiVersion: 0, correlationId: 9, clientId: '' });
+    expect(decodeRequestHeader(r)).toMatchObject({
+      requestApiKey: 7,
+      requestApiVersion: 0,
+      correlationId: 9,
+      clientId: '',
+    });
     expect(r.offset).toBe(8);
   });
 
   it('reject unknown API keys, unsupported versions, trailing bytes and short frames with a DecodeError', () => {
     const header = (apiKey: number, apiVersion: number): Writer => {
       const w = new Writer();
-      encodeRequestHeader(w, { requestApiKey: apiKey, requestApiVersion: apiVersion, correlationId: 1, clientId: 'x' }, 1);
+      encodeRequestHeader(
+        w,
+        { requestApiKey: apiKey, requestApiVersion: apiVersion, correlationId: 1, clientId: 'x' },
+        1,
+      );
       return w;
     };
     expect(() => decodeRequest(header(999, 0).result())).toThrow(DecodeError);
@@ -79,19 +92,31 @@ describe('request frames', () => {
   });
 
   it("ignore trailing bytes when asked, as Kafka's broker does (librdkafka's 4-byte null topics array)", () => {
-    const frame = encodeRequest({ apiKey: 3, apiVersion: 12, correlationId: 1, clientId: 'rdkafka' }, { ...metadataRequest, topics: null, allowAutoTopicCreation: true }, false);
+    const frame = encodeRequest(
+      { apiKey: 3, apiVersion: 12, correlationId: 1, clientId: 'rdkafka' },
+      { ...metadataRequest, topics: null, allowAutoTopicCreation: true },
+      false,
+    );
     // librdkafka >= 2.1: the null array's count as 00 00 00 00, so 3 bytes are left after the tagged fields
     const headerEnd = frame.length - 4;
     const padded = Buffer.concat([frame.subarray(0, headerEnd), Buffer.from([0, 0, 0]), frame.subarray(headerEnd)]);
     expect(() => decodeRequest(padded)).toThrow(/3 unexpected trailing bytes/);
     const { body } = decodeRequest<MetadataRequest>(padded, { trailingBytes: 'ignore' });
-    expect(body).toMatchObject({ topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+    expect(body).toMatchObject({
+      topics: null,
+      allowAutoTopicCreation: false,
+      includeTopicAuthorizedOperations: false,
+    });
     expect(() => decodeRequest(frame.subarray(0, frame.length - 1), { trailingBytes: 'ignore' })).toThrow(DecodeError);
   });
 
   it('refuse to encode an unknown API key or version', () => {
-    expect(() => encodeRequest({ apiKey: 999, apiVersion: 0, correlationId: 1, clientId: null }, {})).toThrow(RangeError);
-    expect(() => encodeRequest({ apiKey: 3, apiVersion: 99, correlationId: 1, clientId: null }, metadataRequest)).toThrow(RangeError);
+    expect(() => encodeRequest({ apiKey: 999, apiVersion: 0, correlationId: 1, clientId: null }, {})).toThrow(
+      RangeError,
+    );
+    expect(() =>
+      encodeRequest({ apiKey: 3, apiVersion: 99, correlationId: 1, clientId: null }, metadataRequest),
+    ).toThrow(RangeError);
   });
 });
 
@@ -115,7 +140,9 @@ describe('response frames', () => {
   }
 
   it('keeps ApiVersions responses on header v0 even in flexible versions', () => {
-    const body = withDefaults(messageSchema('ApiVersionsResponse'), { apiKeys: [{ apiKey: 18, minVersion: 0, maxVersion: 4 }] });
+    const body = withDefaults(messageSchema('ApiVersionsResponse'), {
+      apiKeys: [{ apiKey: 18, minVersion: 0, maxVersion: 4 }],
+    });
     const frame = encodeResponse(18, 3, 1, body);
     // size, correlation id, then the body straight away: error code 0, compact array of 1.
     expect(frame.subarray(8, 11)).toEqual(Buffer.from([0, 0, 2]));

@@ -37,35 +37,41 @@ if (!jars) console.warn(`java-cross-check.test.ts skipped: ${why}`);
 
 const descriptors = generated as unknown as Record<string, MessageDescriptor<object>>;
 
-describe.skipIf(jars === undefined)(`Kafka ${KAFKA_SPEC_VERSION}'s Java classes read and rewrite our encodings byte for byte`, () => {
-  const cases: { label: string; hex: string }[] = [];
-  for (const s of MESSAGE_SCHEMAS) {
-    const d = descriptors[`${s.name}Message`]!;
-    for (let v = s.validVersions[0]; v <= s.validVersions[1]; v++) {
-      // A fixed seed per message keeps the Java run repeatable (and its failures replayable).
-      const values = fc.sample(messageArbitrary(s, v), { numRuns: SAMPLES_PER_VERSION, seed: v * 7919 + s.name.length });
-      for (const value of values) {
-        const w = new Writer();
-        d.encode(w, value, v);
-        cases.push({ label: `${s.name} v${v}`, hex: w.result().toString('hex') });
+describe.skipIf(jars === undefined)(
+  `Kafka ${KAFKA_SPEC_VERSION}'s Java classes read and rewrite our encodings byte for byte`,
+  () => {
+    const cases: { label: string; hex: string }[] = [];
+    for (const s of MESSAGE_SCHEMAS) {
+      const d = descriptors[`${s.name}Message`]!;
+      for (let v = s.validVersions[0]; v <= s.validVersions[1]; v++) {
+        // A fixed seed per message keeps the Java run repeatable (and its failures replayable).
+        const values = fc.sample(messageArbitrary(s, v), {
+          numRuns: SAMPLES_PER_VERSION,
+          seed: v * 7919 + s.name.length,
+        });
+        for (const value of values) {
+          const w = new Writer();
+          d.encode(w, value, v);
+          cases.push({ label: `${s.name} v${v}`, hex: w.result().toString('hex') });
+        }
       }
     }
-  }
 
-  it(`covers every message and version (${cases.length} encodings)`, () => {
-    const run = spawnSync('java', ['-cp', jars!.jar, REENCODE], {
-      input: cases.map((c) => `${c.label.replace(' v', ' ')} ${c.hex}`).join('\n') + '\n',
-      encoding: 'utf8',
-      maxBuffer: 256 * 1024 * 1024,
-    });
-    expect(run.status, run.stderr).toBe(0);
-    const lines = run.stdout.trimEnd().split('\n');
-    expect(lines).toHaveLength(cases.length);
-    const mismatches: string[] = [];
-    lines.forEach((line, i) => {
-      const c = cases[i]!;
-      if (line !== `OK ${c.hex}`) mismatches.push(`${c.label}: ours ${c.hex}\n  java ${line}`);
-    });
-    expect(mismatches.slice(0, 10).join('\n')).toBe('');
-  }, 120_000);
-});
+    it(`covers every message and version (${cases.length} encodings)`, () => {
+      const run = spawnSync('java', ['-cp', jars!.jar, REENCODE], {
+        input: cases.map((c) => `${c.label.replace(' v', ' ')} ${c.hex}`).join('\n') + '\n',
+        encoding: 'utf8',
+        maxBuffer: 256 * 1024 * 1024,
+      });
+      expect(run.status, run.stderr).toBe(0);
+      const lines = run.stdout.trimEnd().split('\n');
+      expect(lines).toHaveLength(cases.length);
+      const mismatches: string[] = [];
+      lines.forEach((line, i) => {
+        const c = cases[i]!;
+        if (line !== `OK ${c.hex}`) mismatches.push(`${c.label}: ours ${c.hex}\n  java ${line}`);
+      });
+      expect(mismatches.slice(0, 10).join('\n')).toBe('');
+    }, 120_000);
+  },
+);

@@ -44,7 +44,9 @@ const producedMessages = [
 ];
 const recordBatch = (
   await RecordBatch({
-    records: producedMessages.map((m, i) => Record({ ...m, offsetDelta: i, timestampDelta: m.timestamp - producedMessages[0]!.timestamp })),
+    records: producedMessages.map((m, i) =>
+      Record({ ...m, offsetDelta: i, timestampDelta: m.timestamp - producedMessages[0]!.timestamp }),
+    ),
     firstTimestamp: producedMessages[0]!.timestamp,
     maxTimestamp: producedMessages[1]!.timestamp,
     lastOffsetDelta: 1,
@@ -56,8 +58,17 @@ const CASES: GoldenCase[] = [
     dir: 'produce',
     message: 'ProduceRequest',
     versions: [3, 4, 5, 6, 7],
-    args: { acks: -1, timeout: 30000, topicData: [{ topic: 'orders', partitions: [{ partition: 2, messages: producedMessages }] }] },
-    ours: { transactionalId: null, acks: -1, timeoutMs: 30000, topicData: [{ name: 'orders', partitionData: [{ index: 2, records: recordBatch }] }] },
+    args: {
+      acks: -1,
+      timeout: 30000,
+      topicData: [{ topic: 'orders', partitions: [{ partition: 2, messages: producedMessages }] }],
+    },
+    ours: {
+      transactionalId: null,
+      acks: -1,
+      timeoutMs: 30000,
+      topicData: [{ name: 'orders', partitionData: [{ index: 2, records: recordBatch }] }],
+    },
   },
   {
     dir: 'fetch',
@@ -72,7 +83,12 @@ const CASES: GoldenCase[] = [
       sessionId: 0,
       sessionEpoch: -1,
       rackId: 'rack-a',
-      topics: [{ topic: 'orders', partitions: [{ partition: 0, fetchOffset: 42, logStartOffset: 7, maxBytes: 1048576, currentLeaderEpoch: 3 }] }],
+      topics: [
+        {
+          topic: 'orders',
+          partitions: [{ partition: 0, fetchOffset: 42, logStartOffset: 7, maxBytes: 1048576, currentLeaderEpoch: 3 }],
+        },
+      ],
       forgottenTopics: [{ topic: 'old', partitions: [1, 2] }],
     },
     ours: {
@@ -84,7 +100,14 @@ const CASES: GoldenCase[] = [
       sessionId: 0,
       sessionEpoch: -1,
       rackId: 'rack-a',
-      topics: [{ topic: 'orders', partitions: [{ partition: 0, fetchOffset: 42n, logStartOffset: 7n, partitionMaxBytes: 1048576, currentLeaderEpoch: 3 }] }],
+      topics: [
+        {
+          topic: 'orders',
+          partitions: [
+            { partition: 0, fetchOffset: 42n, logStartOffset: 7n, partitionMaxBytes: 1048576, currentLeaderEpoch: 3 },
+          ],
+        },
+      ],
       forgottenTopicsData: [{ topic: 'old', partitions: [1, 2] }],
     },
   },
@@ -92,8 +115,24 @@ const CASES: GoldenCase[] = [
     dir: 'listOffsets',
     message: 'ListOffsetsRequest',
     versions: [1, 2, 3],
-    args: { replicaId: -1, isolationLevel: 1, topics: [{ topic: 'orders', partitions: [{ partition: 0, timestamp: -2 }, { partition: 1 }] }] },
-    ours: { replicaId: -1, isolationLevel: 1, topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, timestamp: -2n }, { partitionIndex: 1, timestamp: -1n }] }] },
+    args: {
+      replicaId: -1,
+      isolationLevel: 1,
+      topics: [{ topic: 'orders', partitions: [{ partition: 0, timestamp: -2 }, { partition: 1 }] }],
+    },
+    ours: {
+      replicaId: -1,
+      isolationLevel: 1,
+      topics: [
+        {
+          name: 'orders',
+          partitions: [
+            { partitionIndex: 0, timestamp: -2n },
+            { partitionIndex: 1, timestamp: -1n },
+          ],
+        },
+      ],
+    },
   },
   {
     dir: 'metadata',
@@ -111,7 +150,15 @@ const CASES: GoldenCase[] = [
       groupGenerationId: 5,
       memberId: 'm-1',
       retentionTime: -1,
-      topics: [{ topic: 'orders', partitions: [{ partition: 0, offset: '100', metadata: 'meta' }, { partition: 1, offset: '7' }] }],
+      topics: [
+        {
+          topic: 'orders',
+          partitions: [
+            { partition: 0, offset: '100', metadata: 'meta' },
+            { partition: 1, offset: '7' },
+          ],
+        },
+      ],
     },
     ours: {
       groupId: 'g1',
@@ -191,14 +238,31 @@ const CASES: GoldenCase[] = [
     message: 'LeaveGroupRequest',
     versions: [3],
     args: { groupId: 'g1', members: [{ memberId: 'm-1' }, { memberId: 'm-2', groupInstanceId: 'static-2' }] },
-    ours: { groupId: 'g1', members: [{ memberId: 'm-1', groupInstanceId: null }, { memberId: 'm-2', groupInstanceId: 'static-2' }] },
+    ours: {
+      groupId: 'g1',
+      members: [
+        { memberId: 'm-1', groupInstanceId: null },
+        { memberId: 'm-2', groupInstanceId: 'static-2' },
+      ],
+    },
   },
   {
     dir: 'syncGroup',
     message: 'SyncGroupRequest',
     versions: [0, 1, 2, 3],
-    args: { groupId: 'g1', generationId: 4, memberId: 'm-1', groupAssignment: [{ memberId: 'm-1', memberAssignment: Buffer.from('assign') }] },
-    ours: { groupId: 'g1', generationId: 4, memberId: 'm-1', groupInstanceId: null, assignments: [{ memberId: 'm-1', assignment: Buffer.from('assign') }] },
+    args: {
+      groupId: 'g1',
+      generationId: 4,
+      memberId: 'm-1',
+      groupAssignment: [{ memberId: 'm-1', memberAssignment: Buffer.from('assign') }],
+    },
+    ours: {
+      groupId: 'g1',
+      generationId: 4,
+      memberId: 'm-1',
+      groupInstanceId: null,
+      assignments: [{ memberId: 'm-1', assignment: Buffer.from('assign') }],
+    },
   },
   {
     dir: 'describeGroups',
@@ -209,14 +273,25 @@ const CASES: GoldenCase[] = [
   },
   { dir: 'listGroups', message: 'ListGroupsRequest', versions: [0, 1, 2], args: {}, ours: {} },
   { dir: 'apiVersions', message: 'ApiVersionsRequest', versions: [0, 1, 2], args: {}, ours: {} },
-  { dir: 'saslHandshake', message: 'SaslHandshakeRequest', versions: [0, 1], args: { mechanism: 'PLAIN' }, ours: { mechanism: 'PLAIN' } },
+  {
+    dir: 'saslHandshake',
+    message: 'SaslHandshakeRequest',
+    versions: [0, 1],
+    args: { mechanism: 'PLAIN' },
+    ours: { mechanism: 'PLAIN' },
+  },
   {
     dir: 'createTopics',
     message: 'CreateTopicsRequest',
     versions: [2, 3],
     args: {
       topics: [
-        { topic: 'orders', numPartitions: 3, replicationFactor: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
+        {
+          topic: 'orders',
+          numPartitions: 3,
+          replicationFactor: 1,
+          configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+        },
         { topic: 'manual', replicaAssignment: [{ partition: 0, replicas: [1, 2] }] },
       ],
       validateOnly: true,
@@ -224,8 +299,18 @@ const CASES: GoldenCase[] = [
     },
     ours: {
       topics: [
-        { name: 'orders', numPartitions: 3, replicationFactor: 1, configs: [{ name: 'cleanup.policy', value: 'compact' }] },
-        { name: 'manual', numPartitions: -1, replicationFactor: -1, assignments: [{ partitionIndex: 0, brokerIds: [1, 2] }] },
+        {
+          name: 'orders',
+          numPartitions: 3,
+          replicationFactor: 1,
+          configs: [{ name: 'cleanup.policy', value: 'compact' }],
+        },
+        {
+          name: 'manual',
+          numPartitions: -1,
+          replicationFactor: -1,
+          assignments: [{ partitionIndex: 0, brokerIds: [1, 2] }],
+        },
       ],
       timeoutMs: 5000,
       validateOnly: true,
@@ -263,7 +348,12 @@ const CASES: GoldenCase[] = [
     dir: 'addPartitionsToTxn',
     message: 'AddPartitionsToTxnRequest',
     versions: [0, 1],
-    args: { transactionalId: 'tx-1', producerId: 4000, producerEpoch: 2, topics: [{ topic: 'orders', partitions: [0, 5] }] },
+    args: {
+      transactionalId: 'tx-1',
+      producerId: 4000,
+      producerEpoch: 2,
+      topics: [{ topic: 'orders', partitions: [0, 5] }],
+    },
     ours: {
       v3AndBelowTransactionalId: 'tx-1',
       v3AndBelowProducerId: 4000n,
@@ -330,10 +420,18 @@ describe('golden bytes: our request encodings equal kafkajs 2.2.4', () => {
 
       // The whole frame: size prefix, header v1 (kafkajs never sends flexible versions), body.
       const frame = (await kafkajsFrame({ correlationId: 1234, clientId: 'kconform-test', request: req })).buffer;
-      const ourFrame = encodeRequest({ apiKey: d.apiKey, apiVersion: version, correlationId: 1234, clientId: 'kconform-test' }, ours);
+      const ourFrame = encodeRequest(
+        { apiKey: d.apiKey, apiVersion: version, correlationId: 1234, clientId: 'kconform-test' },
+        ours,
+      );
       expect(ourFrame.toString('hex')).toBe(frame.toString('hex'));
       const decoded = decodeRequest(frame.subarray(4));
-      expect(decoded.header).toMatchObject({ requestApiKey: d.apiKey, requestApiVersion: version, correlationId: 1234, clientId: 'kconform-test' });
+      expect(decoded.header).toMatchObject({
+        requestApiKey: d.apiKey,
+        requestApiVersion: version,
+        correlationId: 1234,
+        clientId: 'kconform-test',
+      });
       expect(decoded.body).toEqual(atVersion(schema, ours, version));
     });
   }
@@ -353,10 +451,20 @@ const RESPONSE_CASES: ResponseCase[] = [
     dir: 'apiVersions',
     message: 'ApiVersionsResponse',
     versions: [0, 1, 2],
-    ours: { errorCode: 0, apiKeys: [{ apiKey: 0, minVersion: 3, maxVersion: 13 }, { apiKey: 18, minVersion: 0, maxVersion: 4 }], throttleTimeMs: 7 },
+    ours: {
+      errorCode: 0,
+      apiKeys: [
+        { apiKey: 0, minVersion: 3, maxVersion: 13 },
+        { apiKey: 18, minVersion: 0, maxVersion: 4 },
+      ],
+      throttleTimeMs: 7,
+    },
     theirs: (v) => ({
       errorCode: 0,
-      apiVersions: [{ apiKey: 0, minVersion: 3, maxVersion: 13 }, { apiKey: 18, minVersion: 0, maxVersion: 4 }],
+      apiVersions: [
+        { apiKey: 0, minVersion: 3, maxVersion: 13 },
+        { apiKey: 18, minVersion: 0, maxVersion: 4 },
+      ],
       ...(v >= 1 ? { throttleTime: 7 } : {}),
     }),
   },
@@ -374,7 +482,9 @@ const RESPONSE_CASES: ResponseCase[] = [
           errorCode: 0,
           name: 'orders',
           isInternal: false,
-          partitions: [{ errorCode: 0, partitionIndex: 0, leaderId: 1, replicaNodes: [1], isrNodes: [1], offlineReplicas: [] }],
+          partitions: [
+            { errorCode: 0, partitionIndex: 0, leaderId: 1, replicaNodes: [1], isrNodes: [1], offlineReplicas: [] },
+          ],
         },
       ],
     },
@@ -388,7 +498,16 @@ const RESPONSE_CASES: ResponseCase[] = [
           topicErrorCode: 0,
           topic: 'orders',
           ...(v >= 1 ? { isInternal: false } : {}),
-          partitionMetadata: [{ partitionErrorCode: 0, partitionId: 0, leader: 1, replicas: [1], isr: [1], ...(v >= 5 ? { offlineReplicas: [] } : {}) }],
+          partitionMetadata: [
+            {
+              partitionErrorCode: 0,
+              partitionId: 0,
+              leader: 1,
+              replicas: [1],
+              isr: [1],
+              ...(v >= 5 ? { offlineReplicas: [] } : {}),
+            },
+          ],
         },
       ],
     }),
@@ -398,7 +517,12 @@ const RESPONSE_CASES: ResponseCase[] = [
     message: 'FindCoordinatorResponse',
     versions: [1, 2],
     ours: { throttleTimeMs: 0, errorCode: 0, errorMessage: null, nodeId: 2, host: 'broker-2', port: 9093 },
-    theirs: () => ({ throttleTime: 0, errorCode: 0, errorMessage: null, coordinator: { nodeId: 2, host: 'broker-2', port: 9093 } }),
+    theirs: () => ({
+      throttleTime: 0,
+      errorCode: 0,
+      errorMessage: null,
+      coordinator: { nodeId: 2, host: 'broker-2', port: 9093 },
+    }),
   },
   {
     dir: 'heartbeat',
@@ -416,7 +540,9 @@ describe('golden decoding: kafkajs 2.2.4 reads the responses we encode', () => {
     it.each(c.versions)(`${c.message} v%i (kafkajs ${c.dir})`, async (version) => {
       const w = new Writer();
       d.encode(w, withDefaults(schema, c.ours), version);
-      const { decode } = require(`kafkajs/src/protocol/requests/${c.dir}/v${version}/response.js`) as { decode(b: Buffer): Promise<Obj> };
+      const { decode } = require(`kafkajs/src/protocol/requests/${c.dir}/v${version}/response.js`) as {
+        decode(b: Buffer): Promise<Obj>;
+      };
       const decoded = await decode(Buffer.from(w.result()));
       // From these versions on (KIP-219) kafkajs moves the broker's throttle time aside.
       if ('clientSideThrottleTime' in decoded) decoded.throttleTime = decoded.clientSideThrottleTime;

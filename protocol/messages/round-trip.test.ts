@@ -102,12 +102,17 @@ describe('garbage: random and mutated bytes decode whole or throw a DecodeError'
         { numRuns: 10 },
       );
       fc.assert(
-        fc.property(messageArbitrary(s, version, { maxArray: 2 }), fc.nat(), fc.integer({ min: 0, max: 255 }), (msg, at, byte) => {
-          const bytes = encode(d, msg, version);
-          if (bytes.length === 0) return;
-          bytes[at % bytes.length] = byte;
-          check(d, bytes, version);
-        }),
+        fc.property(
+          messageArbitrary(s, version, { maxArray: 2 }),
+          fc.nat(),
+          fc.integer({ min: 0, max: 255 }),
+          (msg, at, byte) => {
+            const bytes = encode(d, msg, version);
+            if (bytes.length === 0) return;
+            bytes[at % bytes.length] = byte;
+            check(d, bytes, version);
+          },
+        ),
         { numRuns: 10 },
       );
     });

@@ -31,7 +31,11 @@ const uuidArb = fc.uint8Array({ minLength: 16, maxLength: 16 }).map((b) => {
  * values (null only where the version allows it), the others their defaults, so a
  * decode(encode(x)) of a generated value must give x back.
  */
-export function messageArbitrary(schema: MessageSchema, version: number, opts: ArbitraryOptions = {}): fc.Arbitrary<Obj> {
+export function messageArbitrary(
+  schema: MessageSchema,
+  version: number,
+  opts: ArbitraryOptions = {},
+): fc.Arbitrary<Obj> {
   const o = { maxArray: 3, maxString: 12, maxBytes: 24, unknownTaggedFields: true, ...opts };
   const flexible = inRange(schema.flexibleVersions, version);
 
@@ -91,9 +95,9 @@ export function messageArbitrary(schema: MessageSchema, version: number, opts: A
           maxLength: 2,
         })
         .map((xs) => xs.sort((a, b) => a.tag - b.tag) as RawTaggedField[]);
-      rec = fc.tuple(rec, fc.option(unknown, { nil: undefined, freq: 3 })).map(([r, u]) =>
-        u === undefined || u.length === 0 ? r : { ...r, _unknownTaggedFields: u },
-      );
+      rec = fc
+        .tuple(rec, fc.option(unknown, { nil: undefined, freq: 3 }))
+        .map(([r, u]) => (u === undefined || u.length === 0 ? r : { ...r, _unknownTaggedFields: u }));
     }
     return rec;
   };

@@ -91,7 +91,8 @@ export function atVersion(schema: MessageSchema, msg: Obj, version: number, stru
     const v = msg[f.prop];
     if (!inRange(f.versions, version)) out[f.prop] = defaultValue(schema, f);
     else if (f.type === 'struct' && v != null) out[f.prop] = atVersion(schema, v as Obj, version, f.struct);
-    else if (f.type === '[]struct' && v != null) out[f.prop] = (v as Obj[]).map((e) => atVersion(schema, e, version, f.struct));
+    else if (f.type === '[]struct' && v != null)
+      out[f.prop] = (v as Obj[]).map((e) => atVersion(schema, e, version, f.struct));
   }
   return out;
 }

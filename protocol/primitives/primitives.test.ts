@@ -5,22 +5,29 @@ import { DecodeError, Reader, Writer } from './index.ts';
 describe('primitives', () => {
   it('round-trips varints, varlongs and fixed ints', () => {
     fc.assert(
-      fc.property(fc.integer(), fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), fc.integer({ min: 0, max: 2 ** 32 - 1 }), (i, l, u) => {
-        const w = new Writer(1).varint(i).varlong(l).uvarint(u).int32(i).int64(l).uint32(u);
-        const r = new Reader(w.result());
-        expect(r.varint('a')).toBe(i);
-        expect(r.varlong('b')).toBe(l);
-        expect(r.uvarint('c')).toBe(u);
-        expect(r.int32('d')).toBe(i);
-        expect(r.int64('e')).toBe(l);
-        expect(r.uint32('f')).toBe(u);
-        expect(r.remaining()).toBe(0);
-      }),
+      fc.property(
+        fc.integer(),
+        fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
+        fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+        (i, l, u) => {
+          const w = new Writer(1).varint(i).varlong(l).uvarint(u).int32(i).int64(l).uint32(u);
+          const r = new Reader(w.result());
+          expect(r.varint('a')).toBe(i);
+          expect(r.varlong('b')).toBe(l);
+          expect(r.uvarint('c')).toBe(u);
+          expect(r.int32('d')).toBe(i);
+          expect(r.int64('e')).toBe(l);
+          expect(r.uint32('f')).toBe(u);
+          expect(r.remaining()).toBe(0);
+        },
+      ),
     );
   });
 
   it('encodes zig-zag varints as the protocol does', () => {
-    expect([...new Writer().varint(0).varint(-1).varint(1).varint(-64).varint(64).result()]).toEqual([0, 1, 2, 127, 0x80, 0x01]);
+    expect([...new Writer().varint(0).varint(-1).varint(1).varint(-64).varint(64).result()]).toEqual([
+      0, 1, 2, 127, 0x80, 0x01,
+    ]);
     expect([...new Writer().varlong(-1n).result()]).toEqual([1]);
   });
 
@@ -28,7 +35,12 @@ describe('primitives', () => {
     fc.assert(
       fc.property(fc.option(fc.string()), fc.option(fc.uint8Array()), fc.uuid(), (s, b, id) => {
         const bytes = b === null ? null : Buffer.from(b);
-        const w = new Writer().nullableString(s).compactNullableString(s).nullableBytes(bytes).compactNullableBytes(bytes).uuid(id);
+        const w = new Writer()
+          .nullableString(s)
+          .compactNullableString(s)
+          .nullableBytes(bytes)
+          .compactNullableBytes(bytes)
+          .uuid(id);
         const r = new Reader(w.result());
         expect(r.nullableString('a')).toBe(s);
         expect(r.compactNullableString('b')).toBe(s);

@@ -225,7 +225,8 @@ export class Reader {
       n = this.int32(field);
       if (n < -1) this.fail(`negative array length ${n}`, field);
     }
-    if (n > this.remaining() || n > INT32_MAX) this.fail(`array length ${n} exceeds the ${this.remaining()} bytes left`, field);
+    if (n > this.remaining() || n > INT32_MAX)
+      this.fail(`array length ${n} exceeds the ${this.remaining()} bytes left`, field);
     return n;
   }
 

@@ -33,7 +33,9 @@ describe('Writer sized sections and raw tagged fields', () => {
     i = w.rawTaggedFieldsBefore(unknown, i, Infinity);
     expect(i).toBe(2);
     expect(w.result()).toEqual(Buffer.from([3, 1, 1, 0xa, 3, 1, 9, 5, 2, 0xb, 0xc]));
-    expect(new Writer().rawTaggedFields([unknown[1]!, unknown[0]!]).result()).toEqual(Buffer.from([2, 1, 1, 0xa, 5, 2, 0xb, 0xc]));
+    expect(new Writer().rawTaggedFields([unknown[1]!, unknown[0]!]).result()).toEqual(
+      Buffer.from([2, 1, 1, 0xa, 5, 2, 0xb, 0xc]),
+    );
     expect(new Writer().rawTaggedFields(undefined).result()).toEqual(Buffer.from([0]));
   });
 });

@@ -119,10 +119,14 @@ export class Writer {
       this.offset += 16;
       return this;
     }
-    const hex = v.length === 36 && v[8] === '-' && v[13] === '-' && v[18] === '-' && v[23] === '-' ? v.slice(0, 8) + v.slice(9, 13) + v.slice(14, 18) + v.slice(19, 23) + v.slice(24) : v;
+    const hex =
+      v.length === 36 && v[8] === '-' && v[13] === '-' && v[18] === '-' && v[23] === '-'
+        ? v.slice(0, 8) + v.slice(9, 13) + v.slice(14, 18) + v.slice(19, 23) + v.slice(24)
+        : v;
     this.ensure(16);
     // Buffer.write stops at the first non-hex pair, so a short count means the text was not a UUID.
-    if (hex.length !== 32 || this.buf.write(hex, this.offset, 16, 'hex') !== 16) throw new RangeError(`not a UUID: ${v}`);
+    if (hex.length !== 32 || this.buf.write(hex, this.offset, 16, 'hex') !== 16)
+      throw new RangeError(`not a UUID: ${v}`);
     this.offset += 16;
     return this;
   }

@@ -48,7 +48,14 @@ export function makeRecordBatch(records: readonly RecordInput[], opts: BuildOpti
     const timestamp = r.timestamp ?? now;
     if (timestamp > maxTimestamp) maxTimestamp = timestamp;
     const headers: RecordHeader[] = r.headers ? r.headers.map((h) => ({ key: h.key, value: bytes(h.value) })) : [];
-    out[i] = { attributes: 0, timestampDelta: timestamp - baseTimestamp, offsetDelta: i, key: bytes(r.key), value: bytes(r.value), headers };
+    out[i] = {
+      attributes: 0,
+      timestampDelta: timestamp - baseTimestamp,
+      offsetDelta: i,
+      key: bytes(r.key),
+      value: bytes(r.value),
+      headers,
+    };
   }
   let attributes = compressionCode(opts.compression ?? 'none');
   if (opts.transactional) attributes |= TRANSACTIONAL_FLAG_MASK;

@@ -15,8 +15,13 @@ const require = createRequire(import.meta.url);
 const payload = fc.oneof(
   fc.uint8Array({ maxLength: 3000 }),
   fc
-    .array(fc.tuple(fc.uint8Array({ minLength: 1, maxLength: 20 }), fc.integer({ min: 1, max: 200 })), { maxLength: 30 })
-    .map((parts) => new Uint8Array(Buffer.concat(parts.flatMap(([bytes, times]) => Array(times).fill(Buffer.from(bytes)))))),
+    .array(fc.tuple(fc.uint8Array({ minLength: 1, maxLength: 20 }), fc.integer({ min: 1, max: 200 })), {
+      maxLength: 30,
+    })
+    .map(
+      (parts) =>
+        new Uint8Array(Buffer.concat(parts.flatMap(([bytes, times]) => Array(times).fill(Buffer.from(bytes))))),
+    ),
 );
 
 /** Decompression of hostile input must return bytes or throw DecodeError, nothing else. */
@@ -98,13 +103,17 @@ describe('reading what other writers produce', () => {
   it('snappy: concatenated xerial streams', () => {
     const a = Buffer.from('first stream '.repeat(50));
     const b = Buffer.from('second stream '.repeat(50));
-    expect(decompress('snappy', Buffer.concat([compress('snappy', a), compress('snappy', b)]))).toEqual(Buffer.concat([a, b]));
+    expect(decompress('snappy', Buffer.concat([compress('snappy', a), compress('snappy', b)]))).toEqual(
+      Buffer.concat([a, b]),
+    );
   });
 
   it('lz4: frames with block checksums, content checksum and content size', () => {
     const lz4 = require('lz4-napi') as { compressFrameSync(b: Buffer, o?: object): Buffer };
     const data = Buffer.from('checksummed '.repeat(20_000));
-    expect(decompress('lz4', lz4.compressFrameSync(data, { blockChecksums: true, contentChecksum: true }))).toEqual(data);
+    expect(decompress('lz4', lz4.compressFrameSync(data, { blockChecksums: true, contentChecksum: true }))).toEqual(
+      data,
+    );
     expect(decompress('lz4', frameWithContentSize(Buffer.from('sized')))).toEqual(Buffer.from('sized'));
   });
 

@@ -57,7 +57,11 @@ export function encodeEndTxnMarkerValue(coordinatorEpoch: number, version = 0): 
 export function decodeControlRecord(record: KafkaRecord): ControlRecord {
   const key = record.key;
   if (key === null || key.length < 4) {
-    throw new DecodeError(`control record key needs 4 bytes, found ${key === null ? 'null' : key.length}`, 'ControlRecord.Key', 0);
+    throw new DecodeError(
+      `control record key needs 4 bytes, found ${key === null ? 'null' : key.length}`,
+      'ControlRecord.Key',
+      0,
+    );
   }
   const version = key.readInt16BE(0);
   if (version < 0) throw new DecodeError(`invalid control record version ${version}`, 'ControlRecord.Key.Version', 0);
@@ -67,10 +71,15 @@ export function decodeControlRecord(record: KafkaRecord): ControlRecord {
   if (name === 'abort' || name === 'commit') {
     const value = record.value;
     if (value === null || value.length < 6) {
-      throw new DecodeError(`end transaction marker value needs 6 bytes, found ${value === null ? 'null' : value.length}`, 'EndTxnMarker', 0);
+      throw new DecodeError(
+        `end transaction marker value needs 6 bytes, found ${value === null ? 'null' : value.length}`,
+        'EndTxnMarker',
+        0,
+      );
     }
     const markerVersion = value.readInt16BE(0);
-    if (markerVersion < 0) throw new DecodeError(`invalid end transaction marker version ${markerVersion}`, 'EndTxnMarker.Version', 0);
+    if (markerVersion < 0)
+      throw new DecodeError(`invalid end transaction marker version ${markerVersion}`, 'EndTxnMarker.Version', 0);
     out.coordinatorEpoch = value.readInt32BE(2);
   }
   return out;

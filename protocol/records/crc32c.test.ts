@@ -20,9 +20,7 @@ describe('crc32c', () => {
     expect(crc32c(Buffer.from(Array.from({ length: 32 }, (_, i) => i)))).toBe(0x46dd794e);
     expect(crc32c(Buffer.from(Array.from({ length: 32 }, (_, i) => 31 - i)))).toBe(0x113fdb5c);
     const iscsiRead = Buffer.from(
-      '01c00000000000000000000000000000' +
-        '14000000000004000000001400000018' +
-        '28000000000000000200000000000000',
+      '01c00000000000000000000000000000' + '14000000000004000000001400000018' + '28000000000000000200000000000000',
       'hex',
     );
     expect(crc32c(iscsiRead)).toBe(0xd9963a56);

@@ -13,9 +13,22 @@ const fixture = (name: string) => readFileSync(new URL(name, DIR));
 const BASE = 1700000000000;
 
 /** The records make-java-fixtures.java appends, as a consumer should see them. */
-function expectedSmall(): { timestamp: number; key: string | null; value: string | null; headers: [string, string | null][] }[] {
+function expectedSmall(): {
+  timestamp: number;
+  key: string | null;
+  value: string | null;
+  headers: [string, string | null][];
+}[] {
   return [
-    { timestamp: BASE, key: 'key-1', value: 'value-1', headers: [['h1', 'v1'], ['h-null', null]] },
+    {
+      timestamp: BASE,
+      key: 'key-1',
+      value: 'value-1',
+      headers: [
+        ['h1', 'v1'],
+        ['h-null', null],
+      ],
+    },
     { timestamp: BASE + 5, key: null, value: 'no key', headers: [] },
     { timestamp: BASE - 10, key: 'k3', value: null, headers: [['ünïcode', 'ü']] },
   ];
@@ -71,7 +84,7 @@ describe('batches written by the Java client', () => {
     });
   }
 
-  it('re-encoding the uncompressed batch gives back Java\'s exact bytes', () => {
+  it("re-encoding the uncompressed batch gives back Java's exact bytes", () => {
     const bytes = fixture('none-small.bin');
     expect(encodeRecordBatch(decodeRecordBatch(bytes)).equals(bytes)).toBe(true);
   });

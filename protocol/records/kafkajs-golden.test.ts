@@ -14,12 +14,26 @@ const require = createRequire(import.meta.url);
 interface KafkajsHeaders {
   [key: string]: Buffer;
 }
-type KafkajsRecordFn = (r: { offsetDelta: number; timestampDelta: number; key: Buffer | null; value: Buffer | null; headers: KafkajsHeaders }) => unknown;
+type KafkajsRecordFn = (r: {
+  offsetDelta: number;
+  timestampDelta: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: KafkajsHeaders;
+}) => unknown;
 type KafkajsBatchFn = (b: Record<string, unknown>) => Promise<{ buffer: Buffer }>;
 
 const { RecordBatch: kafkajsBatch } = require('kafkajs/src/protocol/recordBatch/v0') as { RecordBatch: KafkajsBatchFn };
 const kafkajsRecord = require('kafkajs/src/protocol/recordBatch/record/v0') as KafkajsRecordFn;
-const kafkajsDecode = require('kafkajs/src/protocol/recordBatch/v0/decoder') as (d: unknown) => Promise<{ records: { key: Buffer | null; value: Buffer | null; offset: string; timestamp: string; headers: Record<string, Buffer> }[] }>;
+const kafkajsDecode = require('kafkajs/src/protocol/recordBatch/v0/decoder') as (d: unknown) => Promise<{
+  records: {
+    key: Buffer | null;
+    value: Buffer | null;
+    offset: string;
+    timestamp: string;
+    headers: Record<string, Buffer>;
+  }[];
+}>;
 const KafkajsDecoder = require('kafkajs/src/protocol/decoder') as new (b: Buffer) => unknown;
 const kafkajsCodecs = require('kafkajs/src/protocol/message/compression') as { Codecs: Record<number, unknown> };
 
@@ -50,10 +64,16 @@ const arbKafkajsBatch: fc.Arbitrary<RecordBatch> = fc
         timestampDelta: fc.integer({ min: 0, max: 2 ** 40 }),
         key: fc.option(fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b))),
         value: fc.option(fc.uint8Array({ maxLength: 2000 }).map((b) => Buffer.from(b))),
-        headers: fc.uniqueArray(fc.record({ key: fc.string({ unit: 'grapheme', maxLength: 10 }).map((k) => `h${k}`), value: fc.uint8Array({ maxLength: 30 }).map((b) => Buffer.from(b)) }), {
-          selector: (h) => h.key,
-          maxLength: 3,
-        }),
+        headers: fc.uniqueArray(
+          fc.record({
+            key: fc.string({ unit: 'grapheme', maxLength: 10 }).map((k) => `h${k}`),
+            value: fc.uint8Array({ maxLength: 30 }).map((b) => Buffer.from(b)),
+          }),
+          {
+            selector: (h) => h.key,
+            maxLength: 3,
+          },
+        ),
       }),
       { minLength: 1, maxLength: 20 },
     ),
@@ -68,7 +88,16 @@ const arbKafkajsBatch: fc.Arbitrary<RecordBatch> = fc
     producerId: b.producerId,
     producerEpoch: b.producerEpoch,
     baseSequence: b.baseSequence,
-    records: b.records.map((r, i): KafkaRecord => ({ attributes: 0, timestampDelta: r.timestampDelta, offsetDelta: i, key: r.key, value: r.value, headers: r.headers })),
+    records: b.records.map(
+      (r, i): KafkaRecord => ({
+        attributes: 0,
+        timestampDelta: r.timestampDelta,
+        offsetDelta: i,
+        key: r.key,
+        value: r.value,
+        headers: r.headers,
+      }),
+    ),
   }));
 
 async function kafkajsEncode(batch: RecordBatch, compression: number): Promise<Buffer> {
@@ -130,16 +159,24 @@ describe('golden bytes against kafkajs 2.2.4', () => {
   });
 
   for (const codec of ['none', 'gzip', 'snappy'] as const) {
-    it.skipIf(codec === 'snappy' && snappyCodec === undefined)(`${codec}: kafkajs's decoder reads our batches`, async () => {
-      await fc.assert(
-        fc.asyncProperty(arbKafkajsBatch, async (batch) => {
-          const decoded = await kafkajsDecode(new KafkajsDecoder(encodeRecordBatch(batch, { compression: codec })));
-          expect(decoded.records.map((r) => [r.offset, r.timestamp, r.key, r.value])).toEqual(
-            batch.records.map((r) => [String(batch.baseOffset + r.offsetDelta), String(batch.baseTimestamp + r.timestampDelta), r.key, r.value]),
-          );
-        }),
-        { numRuns: 30 },
-      );
-    });
+    it.skipIf(codec === 'snappy' && snappyCodec === undefined)(
+      `${codec}: kafkajs's decoder reads our batches`,
+      async () => {
+        await fc.assert(
+          fc.asyncProperty(arbKafkajsBatch, async (batch) => {
+            const decoded = await kafkajsDecode(new KafkajsDecoder(encodeRecordBatch(batch, { compression: codec })));
+            expect(decoded.records.map((r) => [r.offset, r.timestamp, r.key, r.value])).toEqual(
+              batch.records.map((r) => [
+                String(batch.baseOffset + r.offsetDelta),
+                String(batch.baseTimestamp + r.timestampDelta),
+                r.key,
+                r.value,
+              ]),
+            );
+          }),
+          { numRuns: 30 },
+        );
+      },
+    );
   }
 });

@@ -65,7 +65,10 @@ describe('encode/decode round trip', () => {
           const buf = encodeRecordBatch(batch, { compression: codec });
           expect(batchSizeAt(buf)).toBe(buf.length);
           const back = decodeRecordBatch(buf);
-          expect(back).toEqual({ ...batch, attributes: (batch.attributes & ~COMPRESSION_CODEC_MASK) | (codec === 'none' ? 0 : CODECS.indexOf(codec)) });
+          expect(back).toEqual({
+            ...batch,
+            attributes: (batch.attributes & ~COMPRESSION_CODEC_MASK) | (codec === 'none' ? 0 : CODECS.indexOf(codec)),
+          });
           expect(compressionOf(back.attributes)).toBe(codec);
         }),
         { numRuns: codec === 'none' ? 300 : 100 },
@@ -96,7 +99,9 @@ describe('encode/decode round trip', () => {
 
   it('reads an empty batch without looking at its records section, as Kafka does', () => {
     for (const codec of CODECS) {
-      const header = Buffer.from(encodeRecordBatch({ ...sample(), records: [] }, { compression: codec }).subarray(0, RECORD_BATCH_OVERHEAD));
+      const header = Buffer.from(
+        encodeRecordBatch({ ...sample(), records: [] }, { compression: codec }).subarray(0, RECORD_BATCH_OVERHEAD),
+      );
       header.writeInt32BE(RECORD_BATCH_OVERHEAD - 12, 8);
       expect(decodeRecordBatch(recrc(header)).records).toEqual([]);
     }
@@ -108,7 +113,19 @@ describe('encode/decode round trip', () => {
   });
 
   it('keeps varint and varlong extremes exact', () => {
-    const extremes = [0, -1, 1, 2 ** 31 - 1, -(2 ** 31), 2 ** 52, -(2 ** 52), 2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 52 + 1, -(2 ** 52) - 1];
+    const extremes = [
+      0,
+      -1,
+      1,
+      2 ** 31 - 1,
+      -(2 ** 31),
+      2 ** 52,
+      -(2 ** 52),
+      2 ** 53 - 1,
+      -(2 ** 53 - 1),
+      2 ** 52 + 1,
+      -(2 ** 52) - 1,
+    ];
     const batch = sample();
     batch.records = extremes.map((t, i) => ({
       attributes: -1,
@@ -141,15 +158,21 @@ describe('encode/decode round trip', () => {
 describe('corrupt and truncated batches are a DecodeError', () => {
   it('any flipped byte in the CRC span or the CRC itself is a CRC mismatch naming both values', () => {
     fc.assert(
-      fc.property(arbBatch, fc.constantFrom(...CODECS), fc.nat(), fc.integer({ min: 1, max: 255 }), (batch, codec, at, flip) => {
-        const buf = encodeRecordBatch(batch, { compression: codec });
-        const i = CRC_OFFSET + (at % (buf.length - CRC_OFFSET));
-        buf[i]! ^= flip;
-        const e = decodeError(() => decodeRecordBatch(buf));
-        expect(e.message).toMatch(/CRC mismatch: stored 0x[0-9a-f]{8}, computed 0x[0-9a-f]{8}/);
-        expect(e.field).toBe('RecordBatch.CRC');
-        expect(e.offset).toBe(CRC_OFFSET);
-      }),
+      fc.property(
+        arbBatch,
+        fc.constantFrom(...CODECS),
+        fc.nat(),
+        fc.integer({ min: 1, max: 255 }),
+        (batch, codec, at, flip) => {
+          const buf = encodeRecordBatch(batch, { compression: codec });
+          const i = CRC_OFFSET + (at % (buf.length - CRC_OFFSET));
+          buf[i]! ^= flip;
+          const e = decodeError(() => decodeRecordBatch(buf));
+          expect(e.message).toMatch(/CRC mismatch: stored 0x[0-9a-f]{8}, computed 0x[0-9a-f]{8}/);
+          expect(e.field).toBe('RecordBatch.CRC');
+          expect(e.offset).toBe(CRC_OFFSET);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -184,17 +207,23 @@ describe('corrupt and truncated batches are a DecodeError', () => {
 
   it('garbage records with a valid CRC give a DecodeError or a batch, never another error', () => {
     fc.assert(
-      fc.property(arbBatch, fc.constantFrom(...CODECS), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 }), (batch, codec, flips) => {
-        const buf = encodeRecordBatch(batch, { compression: codec });
-        if (buf.length === RECORD_BATCH_OVERHEAD) return;
-        for (const [at, flip] of flips) buf[RECORD_BATCH_OVERHEAD + (at % (buf.length - RECORD_BATCH_OVERHEAD))]! ^= flip;
-        recrc(buf);
-        try {
-          decodeRecordBatch(buf);
-        } catch (e) {
-          expect(e).toBeInstanceOf(DecodeError);
-        }
-      }),
+      fc.property(
+        arbBatch,
+        fc.constantFrom(...CODECS),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 }),
+        (batch, codec, flips) => {
+          const buf = encodeRecordBatch(batch, { compression: codec });
+          if (buf.length === RECORD_BATCH_OVERHEAD) return;
+          for (const [at, flip] of flips)
+            buf[RECORD_BATCH_OVERHEAD + (at % (buf.length - RECORD_BATCH_OVERHEAD))]! ^= flip;
+          recrc(buf);
+          try {
+            decodeRecordBatch(buf);
+          } catch (e) {
+            expect(e).toBeInstanceOf(DecodeError);
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -267,7 +296,13 @@ describe('corrupt and truncated batches are a DecodeError', () => {
 describe('decodeRecordBatches', () => {
   const batches = [
     buildRecordBatch([{ value: 'a', timestamp: 1 }], { baseOffset: 0 }),
-    buildRecordBatch([{ value: 'b', timestamp: 2 }, { value: 'c', timestamp: 3 }], { baseOffset: 1, compression: 'lz4' }),
+    buildRecordBatch(
+      [
+        { value: 'b', timestamp: 2 },
+        { value: 'c', timestamp: 3 },
+      ],
+      { baseOffset: 1, compression: 'lz4' },
+    ),
     buildRecordBatch([{ value: 'd', timestamp: 4 }], { baseOffset: 3, compression: 'snappy' }),
   ];
   const all = Buffer.concat(batches);
@@ -314,15 +349,30 @@ describe('attribute helpers', () => {
 describe('buildRecordBatch', () => {
   it('lays records out as a Java producer would', () => {
     const batch = decodeRecordBatch(
-      buildRecordBatch([{ key: 'k', value: 'v', timestamp: 50 }, { value: Buffer.from([1]), timestamp: 40 }], {
-        producerId: 9,
-        producerEpoch: 2,
-        baseSequence: 5,
-        transactional: true,
-        compression: 'gzip',
-      }),
+      buildRecordBatch(
+        [
+          { key: 'k', value: 'v', timestamp: 50 },
+          { value: Buffer.from([1]), timestamp: 40 },
+        ],
+        {
+          producerId: 9,
+          producerEpoch: 2,
+          baseSequence: 5,
+          transactional: true,
+          compression: 'gzip',
+        },
+      ),
     );
-    expect(batch).toMatchObject({ baseOffset: 0, partitionLeaderEpoch: -1, lastOffsetDelta: 1, baseTimestamp: 50, maxTimestamp: 50, producerId: 9, producerEpoch: 2, baseSequence: 5 });
+    expect(batch).toMatchObject({
+      baseOffset: 0,
+      partitionLeaderEpoch: -1,
+      lastOffsetDelta: 1,
+      baseTimestamp: 50,
+      maxTimestamp: 50,
+      producerId: 9,
+      producerEpoch: 2,
+      baseSequence: 5,
+    });
     expect(isTransactional(batch.attributes)).toBe(true);
     expect(compressionOf(batch.attributes)).toBe('gzip');
     expect(batch.records.map((r) => [r.offsetDelta, r.timestampDelta])).toEqual([

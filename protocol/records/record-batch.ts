@@ -24,7 +24,14 @@ import {
 import { compress, compressionCode, compressionName, decompress } from './compression.ts';
 import { checkBatchFrame, MAGIC_V2, MIN_BATCH_LENGTH } from './batch-frame.ts';
 import { crc32c } from './crc32c.ts';
-import { measureRecords, readRecords, readSafeInt64, writeInt64, writeRecords, type KafkaRecord } from './records-codec.ts';
+import {
+  measureRecords,
+  readRecords,
+  readSafeInt64,
+  writeInt64,
+  writeRecords,
+  type KafkaRecord,
+} from './records-codec.ts';
 
 export type { KafkaRecord, RecordHeader } from './records-codec.ts';
 export { checkBatchFrame, MAGIC_V2, MIN_BATCH_LENGTH } from './batch-frame.ts';
@@ -96,7 +103,8 @@ export function encodeRecordBatch(batch: RecordBatch, opts: EncodeOptions = {}):
   const codec = opts.compression ?? compressionOf(batch.attributes);
   const attributes = (batch.attributes & ~COMPRESSION_CODEC_MASK) | compressionCode(codec);
   const records = batch.records;
-  if (sizesScratch.length < records.length) sizesScratch = new Int32Array(Math.max(records.length, sizesScratch.length * 2));
+  if (sizesScratch.length < records.length)
+    sizesScratch = new Int32Array(Math.max(records.length, sizesScratch.length * 2));
   const sectionSize = measureRecords(records, sizesScratch);
 
   let out: Buffer;
@@ -117,7 +125,7 @@ export function encodeRecordBatch(batch: RecordBatch, opts: EncodeOptions = {}):
   out.writeInt32BE(out.length - LOG_OVERHEAD, BATCH_LENGTH_OFFSET);
   out.writeInt32BE(batch.partitionLeaderEpoch, PARTITION_LEADER_EPOCH_OFFSET);
   out[MAGIC_OFFSET] = MAGIC_V2;
-  out.writeInt16BE(attributes << 16 >> 16, ATTRIBUTES_OFFSET);
+  out.writeInt16BE((attributes << 16) >> 16, ATTRIBUTES_OFFSET);
   out.writeInt32BE(batch.lastOffsetDelta, LAST_OFFSET_DELTA_OFFSET);
   writeInt64(out, BASE_TIMESTAMP_OFFSET, batch.baseTimestamp);
   writeInt64(out, MAX_TIMESTAMP_OFFSET, batch.maxTimestamp);
@@ -159,10 +167,15 @@ export function decodeRecordBatch(buf: Buffer, pos = 0, opts: DecodeOptions = {}
   const attributes = buf.readInt16BE(pos + ATTRIBUTES_OFFSET);
   const codec = compressionName(attributes & COMPRESSION_CODEC_MASK);
   if (codec === undefined) {
-    throw new DecodeError(`unknown compression codec ${attributes & COMPRESSION_CODEC_MASK}`, 'RecordBatch.Attributes', pos + ATTRIBUTES_OFFSET);
+    throw new DecodeError(
+      `unknown compression codec ${attributes & COMPRESSION_CODEC_MASK}`,
+      'RecordBatch.Attributes',
+      pos + ATTRIBUTES_OFFSET,
+    );
   }
   const count = buf.readInt32BE(pos + RECORDS_COUNT_OFFSET);
-  if (count < 0) throw new DecodeError(`negative records count ${count}`, 'RecordBatch.RecordsCount', pos + RECORDS_COUNT_OFFSET);
+  if (count < 0)
+    throw new DecodeError(`negative records count ${count}`, 'RecordBatch.RecordsCount', pos + RECORDS_COUNT_OFFSET);
   const batch: RecordBatch = {
     baseOffset: safeInt64(buf, pos + BASE_OFFSET_OFFSET, 'RecordBatch.BaseOffset'),
     partitionLeaderEpoch: buf.readInt32BE(pos + PARTITION_LEADER_EPOCH_OFFSET),
@@ -211,7 +224,8 @@ export function decodeRecordBatches(buf: Buffer, opts: DecodeBatchesOptions = {}
     const complete = left >= LOG_OVERHEAD && left >= buf.readInt32BE(pos + BATCH_LENGTH_OFFSET) + LOG_OVERHEAD;
     if (!complete && opts.allowPartialTrailing) {
       // A corrupt length is still an error, even at the end (as Kafka's ByteBufferLogInputStream).
-      if (left >= LOG_OVERHEAD && buf.readInt32BE(pos + BATCH_LENGTH_OFFSET) < MIN_BATCH_LENGTH) checkBatchFrame(buf, pos);
+      if (left >= LOG_OVERHEAD && buf.readInt32BE(pos + BATCH_LENGTH_OFFSET) < MIN_BATCH_LENGTH)
+        checkBatchFrame(buf, pos);
       break;
     }
     const batch = decodeRecordBatch(buf, pos, opts);

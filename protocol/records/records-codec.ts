@@ -137,7 +137,8 @@ export function measureRecords(records: readonly KafkaRecord[], bodySizes: Int32
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;
     checkInt32(r.offsetDelta, 'offsetDelta');
-    if (!Number.isSafeInteger(r.timestampDelta)) throw new RangeError(`timestampDelta ${r.timestampDelta} is not a safe integer`);
+    if (!Number.isSafeInteger(r.timestampDelta))
+      throw new RangeError(`timestampDelta ${r.timestampDelta} is not a safe integer`);
     let size = 1 + varlongSize(r.timestampDelta) + varintSize(r.offsetDelta) + bytesSize(r.key) + bytesSize(r.value);
     const headers = r.headers;
     size += uvarintSize(headers.length * 2);
@@ -309,19 +310,22 @@ class RecordsReader {
     const value = this.nullableBytes('Record.Value');
     const headerCount = this.varint('Record.Headers');
     if (headerCount < 0) this.fail(`negative header count ${headerCount}`, 'Record.Headers');
-    if (headerCount > (recordEnd - this.pos) / 2) this.fail(`${headerCount} headers cannot fit in the record`, 'Record.Headers');
+    if (headerCount > (recordEnd - this.pos) / 2)
+      this.fail(`${headerCount} headers cannot fit in the record`, 'Record.Headers');
     const headers = new Array<RecordHeader>(headerCount);
     for (let h = 0; h < headerCount; h++) {
       const keyLen = this.varint('Record.Header.Key');
       if (keyLen < 0) this.fail(`header key length ${keyLen}`, 'Record.Header.Key');
-      if (keyLen > recordEnd - this.pos) this.fail(`header key length ${keyLen} exceeds the record`, 'Record.Header.Key');
+      if (keyLen > recordEnd - this.pos)
+        this.fail(`header key length ${keyLen} exceeds the record`, 'Record.Header.Key');
       const headerKey = this.buf.toString('utf8', this.pos, this.pos + keyLen);
       this.pos += keyLen;
       headers[h] = { key: headerKey, value: this.nullableBytes('Record.Header.Value') };
     }
-    if (this.pos !== recordEnd) this.fail(`record ${index} has ${recordEnd - this.pos} bytes beyond its fields`, 'Record.Length');
+    if (this.pos !== recordEnd)
+      this.fail(`record ${index} has ${recordEnd - this.pos} bytes beyond its fields`, 'Record.Length');
     this.end = outerEnd;
-    return { attributes: attributes << 24 >> 24, timestampDelta, offsetDelta, key, value, headers };
+    return { attributes: (attributes << 24) >> 24, timestampDelta, offsetDelta, key, value, headers };
   }
 }
 

@@ -63,7 +63,8 @@ export function snappyCompress(data: Buffer): Buffer {
 export function snappyDecompress(data: Buffer, maxBytes: number, at = 0): Buffer {
   if (!isXerial(data)) return rawBlock(data, 0, data.length, maxBytes, maxBytes, at);
   // The one header check SnappyInputStream makes.
-  if (data.readInt32BE(8) < 1) throw new DecodeError(`xerial snappy version ${data.readInt32BE(8)} unsupported`, FIELD, at + 8);
+  if (data.readInt32BE(8) < 1)
+    throw new DecodeError(`xerial snappy version ${data.readInt32BE(8)} unsupported`, FIELD, at + 8);
   const out: Buffer[] = [];
   let total = 0;
   let pos = HEADER_SIZE;
@@ -106,7 +107,8 @@ function rawBlock(data: Buffer, start: number, end: number, budget: number, maxB
     size += (b & 0x7f) * 2 ** shift;
     if (b < 0x80) break;
   }
-  if (size > budget) throw new DecodeError(`snappy data decompresses to more than ${maxBytes} bytes`, FIELD, at + start);
+  if (size > budget)
+    throw new DecodeError(`snappy data decompresses to more than ${maxBytes} bytes`, FIELD, at + start);
   const native = snappy(); // outside the try: a missing package is not corrupt data
   try {
     return native.uncompressSync(data.subarray(start, end), OUT_BUFFER);

@@ -10,10 +10,29 @@ const int16 = fc.integer({ min: -(2 ** 15), max: 2 ** 15 - 1 });
 const safeInt = fc.oneof(
   fc.integer({ min: -1000, max: 1000 }),
   fc.maxSafeInteger().map((v) => v),
-  fc.constantFrom(0, -1, 63, 64, -64, -65, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, 2 ** 52, -(2 ** 52), 2 ** 53 - 1, -(2 ** 53 - 1)),
-  fc.integer({ min: 0, max: 62 }).chain((bits) => fc.integer({ min: -(2 ** Math.min(bits, 52)), max: 2 ** Math.min(bits, 52) })),
+  fc.constantFrom(
+    0,
+    -1,
+    63,
+    64,
+    -64,
+    -65,
+    2 ** 31 - 1,
+    -(2 ** 31),
+    2 ** 31,
+    2 ** 52,
+    -(2 ** 52),
+    2 ** 53 - 1,
+    -(2 ** 53 - 1),
+  ),
+  fc
+    .integer({ min: 0, max: 62 })
+    .chain((bits) => fc.integer({ min: -(2 ** Math.min(bits, 52)), max: 2 ** Math.min(bits, 52) })),
 );
-const bytes = fc.option(fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)), { freq: 5 });
+const bytes = fc.option(
+  fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)),
+  { freq: 5 },
+);
 
 export const arbRecord: fc.Arbitrary<KafkaRecord> = fc.record({
   attributes: fc.integer({ min: -128, max: 127 }),
@@ -28,7 +47,9 @@ export const arbRecord: fc.Arbitrary<KafkaRecord> = fc.record({
 export const arbBatch: fc.Arbitrary<RecordBatch> = fc.record({
   baseOffset: safeInt,
   partitionLeaderEpoch: int32,
-  attributes: fc.subarray([TIMESTAMP_TYPE_MASK, TRANSACTIONAL_FLAG_MASK, CONTROL_FLAG_MASK]).map((bits) => bits.reduce((a, b) => a | b, 0)),
+  attributes: fc
+    .subarray([TIMESTAMP_TYPE_MASK, TRANSACTIONAL_FLAG_MASK, CONTROL_FLAG_MASK])
+    .map((bits) => bits.reduce((a, b) => a | b, 0)),
   lastOffsetDelta: int32,
   baseTimestamp: safeInt,
   maxTimestamp: safeInt,

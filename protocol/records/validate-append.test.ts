@@ -16,7 +16,14 @@ import { encodeRecordBatch } from './record-batch.ts';
 import { AppendErrorCode, validateBatchForAppend, type AppendCheck } from './validate-append.ts';
 import { arbBatch } from './test-arbitraries.ts';
 
-const { CORRUPT_MESSAGE, INVALID_RECORD, MESSAGE_TOO_LARGE, INVALID_TIMESTAMP, UNSUPPORTED_COMPRESSION_TYPE, UNKNOWN_SERVER_ERROR } = AppendErrorCode;
+const {
+  CORRUPT_MESSAGE,
+  INVALID_RECORD,
+  MESSAGE_TOO_LARGE,
+  INVALID_TIMESTAMP,
+  UNSUPPORTED_COMPRESSION_TYPE,
+  UNKNOWN_SERVER_ERROR,
+} = AppendErrorCode;
 
 const NOW = 1_700_000_000_000;
 const inputs: RecordInput[] = [
@@ -40,7 +47,13 @@ describe('validateBatchForAppend accepts what Kafka accepts', () => {
   for (const codec of ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const) {
     it(`a producer's ${codec} batch`, () => {
       const check = validateBatchForAppend(good({ compression: codec }));
-      expect(check).toMatchObject({ ok: true, count: 3, maxTimestamp: NOW + 2, offsetDeltaOfMaxTimestamp: 1, denseOffsets: true });
+      expect(check).toMatchObject({
+        ok: true,
+        count: 3,
+        maxTimestamp: NOW + 2,
+        offsetDeltaOfMaxTimestamp: 1,
+        denseOffsets: true,
+      });
       if (check.ok) expect(check.header).toMatchObject({ producerId: 1, recordsCount: 3, lastOffsetDelta: 2 });
     });
   }
@@ -67,12 +80,18 @@ describe('validateBatchForAppend accepts what Kafka accepts', () => {
       { numRuns: 500 },
     );
     fc.assert(
-      fc.property(arbBatch, fc.constantFrom('none', 'gzip', 'snappy', 'lz4', 'zstd' as const), fc.nat(), fc.integer({ min: 1, max: 255 }), (batch, codec, at, flip) => {
-        batch.baseOffset = 0;
-        const buf = encodeRecordBatch(batch, { compression: codec });
-        buf[at % buf.length]! ^= flip;
-        validateBatchForAppend(recrc(buf));
-      }),
+      fc.property(
+        arbBatch,
+        fc.constantFrom('none', 'gzip', 'snappy', 'lz4', 'zstd' as const),
+        fc.nat(),
+        fc.integer({ min: 1, max: 255 }),
+        (batch, codec, at, flip) => {
+          batch.baseOffset = 0;
+          const buf = encodeRecordBatch(batch, { compression: codec });
+          buf[at % buf.length]! ^= flip;
+          validateBatchForAppend(recrc(buf));
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -83,16 +102,25 @@ describe('validateBatchForAppend refuses with Kafka error codes', () => {
     expect(refused(validateBatchForAppend(Buffer.alloc(0))).reason).toMatch(/at least one record batch/);
     expect(refused(validateBatchForAppend(good().subarray(0, 40))).errorCode).toBe(INVALID_RECORD);
     const two = validateBatchForAppend(Buffer.concat([good(), good()]));
-    expect(refused(two)).toMatchObject({ errorCode: INVALID_RECORD, reason: expect.stringMatching(/exactly one record batch/) });
+    expect(refused(two)).toMatchObject({
+      errorCode: INVALID_RECORD,
+      reason: expect.stringMatching(/exactly one record batch/),
+    });
   });
 
   it('magic 0 or 1: INVALID_RECORD; any other magic: CORRUPT_MESSAGE', () => {
     const v1 = good();
     v1[MAGIC_OFFSET] = 1;
-    expect(refused(validateBatchForAppend(v1))).toMatchObject({ errorCode: INVALID_RECORD, reason: expect.stringMatching(/magic version 2/) });
+    expect(refused(validateBatchForAppend(v1))).toMatchObject({
+      errorCode: INVALID_RECORD,
+      reason: expect.stringMatching(/magic version 2/),
+    });
     const v3 = good();
     v3[MAGIC_OFFSET] = 3;
-    expect(refused(validateBatchForAppend(v3))).toMatchObject({ errorCode: CORRUPT_MESSAGE, reason: 'Invalid magic found in record: 3' });
+    expect(refused(validateBatchForAppend(v3))).toMatchObject({
+      errorCode: CORRUPT_MESSAGE,
+      reason: 'Invalid magic found in record: 3',
+    });
   });
 
   it('a batch length under 14: CORRUPT_MESSAGE; under the v2 header: CORRUPT_MESSAGE', () => {
@@ -101,17 +129,25 @@ describe('validateBatchForAppend refuses with Kafka error codes', () => {
     expect(refused(validateBatchForAppend(tiny)).errorCode).toBe(CORRUPT_MESSAGE);
     const short = good().subarray(0, 40);
     short.writeInt32BE(28, 8);
-    expect(refused(validateBatchForAppend(short))).toMatchObject({ errorCode: CORRUPT_MESSAGE, reason: expect.stringMatching(/minimum allowed overhead 61/) });
+    expect(refused(validateBatchForAppend(short))).toMatchObject({
+      errorCode: CORRUPT_MESSAGE,
+      reason: expect.stringMatching(/minimum allowed overhead 61/),
+    });
   });
 
   it('a CRC mismatch: CORRUPT_MESSAGE, naming both values', () => {
     const buf = good();
     buf[70]! ^= 1;
-    expect(refused(validateBatchForAppend(buf))).toMatchObject({ errorCode: CORRUPT_MESSAGE, reason: expect.stringMatching(/stored crc = \d+, computed crc = \d+/) });
+    expect(refused(validateBatchForAppend(buf))).toMatchObject({
+      errorCode: CORRUPT_MESSAGE,
+      reason: expect.stringMatching(/stored crc = \d+, computed crc = \d+/),
+    });
   });
 
   it('zstd before Produce v7: UNSUPPORTED_COMPRESSION_TYPE', () => {
-    expect(refused(validateBatchForAppend(good({ compression: 'zstd' }), { apiVersion: 6 })).errorCode).toBe(UNSUPPORTED_COMPRESSION_TYPE);
+    expect(refused(validateBatchForAppend(good({ compression: 'zstd' }), { apiVersion: 6 })).errorCode).toBe(
+      UNSUPPORTED_COMPRESSION_TYPE,
+    );
     expect(validateBatchForAppend(good({ compression: 'zstd' }), { apiVersion: 7 }).ok).toBe(true);
   });
 
@@ -178,7 +214,9 @@ describe('validateBatchForAppend refuses with Kafka error codes', () => {
     const buf = buildRecordBatch([{ key: 'k', value: 'v' }, { value: 'no key' }]);
     const check = refused(validateBatchForAppend(buf, { compacted: true })) as AppendCheck & { ok: false };
     expect(check.errorCode).toBe(INVALID_RECORD);
-    expect(check.recordErrors).toEqual([{ batchIndex: 1, message: expect.stringMatching(/Compacted topic cannot accept message without key/) }]);
+    expect(check.recordErrors).toEqual([
+      { batchIndex: 1, message: expect.stringMatching(/Compacted topic cannot accept message without key/) },
+    ]);
     expect(check.reason).toMatch(/^One or more records have been rejected due to 1 record errors/);
   });
 
@@ -186,13 +224,17 @@ describe('validateBatchForAppend refuses with Kafka error codes', () => {
     const bounds = { now: NOW, timestampBeforeMaxMs: 1000, timestampAfterMaxMs: 1 };
     expect(refused(validateBatchForAppend(good(), bounds)).errorCode).toBe(INVALID_TIMESTAMP);
     expect(validateBatchForAppend(good(), { ...bounds, timestampAfterMaxMs: 2 }).ok).toBe(true);
-    const check = refused(validateBatchForAppend(buildRecordBatch([{ value: 'x', timestamp: NOW - 5000 }]), bounds)) as AppendCheck & { ok: false };
+    const check = refused(
+      validateBatchForAppend(buildRecordBatch([{ value: 'x', timestamp: NOW - 5000 }]), bounds),
+    ) as AppendCheck & { ok: false };
     expect(check.recordErrors?.[0]?.message).toMatch(/out of range/);
 
     const logAppend = good();
     logAppend.writeInt16BE(TIMESTAMP_TYPE_MASK, ATTRIBUTES_OFFSET);
     recrc(logAppend);
-    expect(refused(validateBatchForAppend(logAppend, { timestampType: 'log-append' })).errorCode).toBe(INVALID_TIMESTAMP);
+    expect(refused(validateBatchForAppend(logAppend, { timestampType: 'log-append' })).errorCode).toBe(
+      INVALID_TIMESTAMP,
+    );
     // On a create-time topic Kafka only range-checks such a batch, using its max timestamp.
     expect(validateBatchForAppend(logAppend).ok).toBe(true);
   });

@@ -113,11 +113,15 @@ function nextBatch(buf: Buffer, pos: number): number | undefined | AppendCheck {
   if (left < LOG_OVERHEAD) return undefined;
   const length = buf.readInt32BE(pos + BATCH_LENGTH_OFFSET);
   if (length < MIN_ANY_BATCH_LENGTH) {
-    return refuse(AppendErrorCode.CORRUPT_MESSAGE, `Record size ${length} is less than the minimum record overhead (${MIN_ANY_BATCH_LENGTH})`);
+    return refuse(
+      AppendErrorCode.CORRUPT_MESSAGE,
+      `Record size ${length} is less than the minimum record overhead (${MIN_ANY_BATCH_LENGTH})`,
+    );
   }
   if (left < HEADER_SIZE_UP_TO_MAGIC) return undefined;
   const magic = buf.readInt8(pos + MAGIC_OFFSET);
-  if (magic < 0 || magic > MAGIC_V2) return refuse(AppendErrorCode.CORRUPT_MESSAGE, `Invalid magic found in record: ${magic}`);
+  if (magic < 0 || magic > MAGIC_V2)
+    return refuse(AppendErrorCode.CORRUPT_MESSAGE, `Invalid magic found in record: ${magic}`);
   return left < length + LOG_OVERHEAD ? undefined : length + LOG_OVERHEAD;
 }
 
@@ -132,41 +136,68 @@ export function validateBatchForAppend(buf: Buffer, opts: AppendCheckOptions = {
   const first = nextBatch(buf, 0);
   if (typeof first === 'object') return first;
   if (first === undefined) {
-    return refuse(AppendErrorCode.INVALID_RECORD, `Produce requests with version ${version} must have at least one record batch per partition`);
+    return refuse(
+      AppendErrorCode.INVALID_RECORD,
+      `Produce requests with version ${version} must have at least one record batch per partition`,
+    );
   }
   if (buf.readInt8(MAGIC_OFFSET) !== MAGIC_V2) {
-    return refuse(AppendErrorCode.INVALID_RECORD, `Produce requests with version ${version} are only allowed to contain record batches with magic version 2`);
+    return refuse(
+      AppendErrorCode.INVALID_RECORD,
+      `Produce requests with version ${version} are only allowed to contain record batches with magic version 2`,
+    );
   }
   const codec = compressionName(buf.readInt16BE(ATTRIBUTES_OFFSET) & COMPRESSION_CODEC_MASK);
   if (codec === undefined) {
     // Kafka's CompressionType.forId throws IllegalArgumentException, which surfaces as an unknown error.
-    return refuse(AppendErrorCode.UNKNOWN_SERVER_ERROR, `Unknown compression type id: ${buf.readInt16BE(ATTRIBUTES_OFFSET) & COMPRESSION_CODEC_MASK}`);
+    return refuse(
+      AppendErrorCode.UNKNOWN_SERVER_ERROR,
+      `Unknown compression type id: ${buf.readInt16BE(ATTRIBUTES_OFFSET) & COMPRESSION_CODEC_MASK}`,
+    );
   }
   if (codec === 'zstd' && version < 7) {
-    return refuse(AppendErrorCode.UNSUPPORTED_COMPRESSION_TYPE, `Produce requests with version ${version} are not allowed to use ZStandard compression`);
+    return refuse(
+      AppendErrorCode.UNSUPPORTED_COMPRESSION_TYPE,
+      `Produce requests with version ${version} are not allowed to use ZStandard compression`,
+    );
   }
   const second = nextBatch(buf, first);
   if (typeof second === 'object') return second;
   if (second !== undefined) {
-    return refuse(AppendErrorCode.INVALID_RECORD, `Produce requests with version ${version} are only allowed to contain exactly one record batch per partition`);
+    return refuse(
+      AppendErrorCode.INVALID_RECORD,
+      `Produce requests with version ${version} are only allowed to contain exactly one record batch per partition`,
+    );
   }
 
   const size = first;
   const baseOffset = Number(buf.readBigInt64BE(0));
   if (baseOffset !== 0) {
-    return refuse(AppendErrorCode.INVALID_RECORD, `The baseOffset of the record batch in the append${where} should be 0, but it is ${buf.readBigInt64BE(0)}`);
+    return refuse(
+      AppendErrorCode.INVALID_RECORD,
+      `The baseOffset of the record batch in the append${where} should be 0, but it is ${buf.readBigInt64BE(0)}`,
+    );
   }
   const maxMessageBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   if (size > maxMessageBytes) {
-    return refuse(AppendErrorCode.MESSAGE_TOO_LARGE, `The record batch size in the append${where} is ${size} bytes which exceeds the maximum configured value of ${maxMessageBytes}.`);
+    return refuse(
+      AppendErrorCode.MESSAGE_TOO_LARGE,
+      `The record batch size in the append${where} is ${size} bytes which exceeds the maximum configured value of ${maxMessageBytes}.`,
+    );
   }
   if (size < RECORD_BATCH_OVERHEAD) {
-    return refuse(AppendErrorCode.CORRUPT_MESSAGE, `Record batch is corrupt (the size ${size} is smaller than the minimum allowed overhead ${RECORD_BATCH_OVERHEAD})`);
+    return refuse(
+      AppendErrorCode.CORRUPT_MESSAGE,
+      `Record batch is corrupt (the size ${size} is smaller than the minimum allowed overhead ${RECORD_BATCH_OVERHEAD})`,
+    );
   }
   const stored = buf.readUInt32BE(CRC_OFFSET);
   const computed = crc32c(buf, ATTRIBUTES_OFFSET, size);
   if (stored !== computed) {
-    return refuse(AppendErrorCode.CORRUPT_MESSAGE, `Record is corrupt (stored crc = ${stored}, computed crc = ${computed})${where}`);
+    return refuse(
+      AppendErrorCode.CORRUPT_MESSAGE,
+      `Record is corrupt (stored crc = ${stored}, computed crc = ${computed})${where}`,
+    );
   }
 
   const header = readBatchHeader(buf);
@@ -180,7 +211,10 @@ export function validateBatchForAppend(buf: Buffer, opts: AppendCheckOptions = {
     let end = size;
     let from = start;
     if (codec !== 'none') {
-      plain = decompress(codec, buf.subarray(start, size), { maxBytes: opts.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES, at: start });
+      plain = decompress(codec, buf.subarray(start, size), {
+        maxBytes: opts.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES,
+        at: start,
+      });
       from = 0;
       end = plain.length;
     }
@@ -189,7 +223,10 @@ export function validateBatchForAppend(buf: Buffer, opts: AppendCheckOptions = {
     if (!(e instanceof DecodeError)) throw e;
     if (e.field.startsWith('RecordBatch.Records(')) {
       const tooLarge = e.message.includes('decompresses to more than');
-      return refuse(tooLarge ? AppendErrorCode.MESSAGE_TOO_LARGE : AppendErrorCode.CORRUPT_MESSAGE, `Failed to decompress record stream: ${e.message}${where}`);
+      return refuse(
+        tooLarge ? AppendErrorCode.MESSAGE_TOO_LARGE : AppendErrorCode.CORRUPT_MESSAGE,
+        `Failed to decompress record stream: ${e.message}${where}`,
+      );
     }
     return refuse(AppendErrorCode.INVALID_RECORD, `Found invalid record structure: ${e.message}${where}`);
   }
@@ -200,25 +237,43 @@ export function validateBatchForAppend(buf: Buffer, opts: AppendCheckOptions = {
 function checkHeader(header: BatchHeader, buf: Buffer, where: string): AppendCheck | undefined {
   const countFromOffsets = header.lastOffsetDelta + 1;
   if (countFromOffsets <= 0) {
-    return refuse(AppendErrorCode.INVALID_RECORD, `Batch has an invalid offset range: [0, ${header.lastOffsetDelta}]${where}`);
+    return refuse(
+      AppendErrorCode.INVALID_RECORD,
+      `Batch has an invalid offset range: [0, ${header.lastOffsetDelta}]${where}`,
+    );
   }
   if (header.recordsCount <= 0) {
-    return refuse(AppendErrorCode.INVALID_RECORD, `Invalid reported count for record batch: ${header.recordsCount}${where}`);
+    return refuse(
+      AppendErrorCode.INVALID_RECORD,
+      `Invalid reported count for record batch: ${header.recordsCount}${where}`,
+    );
   }
   if (countFromOffsets !== header.recordsCount) {
-    return refuse(AppendErrorCode.INVALID_RECORD, `Inconsistent batch offset range [0, ${header.lastOffsetDelta}] and count of records ${header.recordsCount}${where}`);
+    return refuse(
+      AppendErrorCode.INVALID_RECORD,
+      `Inconsistent batch offset range [0, ${header.lastOffsetDelta}] and count of records ${header.recordsCount}${where}`,
+    );
   }
   if (buf.readInt16BE(ATTRIBUTES_OFFSET) & CONTROL_FLAG_MASK) {
     return refuse(AppendErrorCode.INVALID_RECORD, `Clients are not allowed to write control records${where}`);
   }
   if (header.producerId >= 0 && header.baseSequence < 0) {
-    return refuse(AppendErrorCode.INVALID_RECORD, `Invalid sequence number ${header.baseSequence} in record batch with producerId ${header.producerId}${where}`);
+    return refuse(
+      AppendErrorCode.INVALID_RECORD,
+      `Invalid sequence number ${header.baseSequence} in record batch with producerId ${header.producerId}${where}`,
+    );
   }
   return undefined;
 }
 
 /** LogValidator.validateRecord for each record, then processRecordErrors. */
-function checkRecords(header: BatchHeader, records: KafkaRecord[], size: number, opts: AppendCheckOptions, where: string): AppendCheck {
+function checkRecords(
+  header: BatchHeader,
+  records: KafkaRecord[],
+  size: number,
+  opts: AppendCheckOptions,
+  where: string,
+): AppendCheck {
   const logAppendBatch = (header.attributes & TIMESTAMP_TYPE_MASK) !== 0;
   const topicCreateTime = (opts.timestampType ?? 'create') === 'create';
   const now = opts.now ?? Date.now();
@@ -234,7 +289,11 @@ function checkRecords(header: BatchHeader, records: KafkaRecord[], size: number,
     const r = records[i]!;
     if (r.offsetDelta !== i) {
       dense = false;
-      if (strict) errors.push({ batchIndex: i, message: `Record ${i} has offset delta ${r.offsetDelta}; a v2 batch needs deltas 0..${records.length - 1}${where}` });
+      if (strict)
+        errors.push({
+          batchIndex: i,
+          message: `Record ${i} has offset delta ${r.offsetDelta}; a v2 batch needs deltas 0..${records.length - 1}${where}`,
+        });
     }
     const timestamp = logAppendBatch ? header.maxTimestamp : header.baseTimestamp + r.timestampDelta;
     if (opts.compacted && r.key === null) {
@@ -244,11 +303,17 @@ function checkRecords(header: BatchHeader, records: KafkaRecord[], size: number,
         timestampError = true;
         const lo = now - before;
         const hi = now + after;
-        errors.push({ batchIndex: i, message: `Timestamp ${timestamp} of message with offset ${r.offsetDelta} is out of range. The timestamp should be within [${lo}, ${hi}]` });
+        errors.push({
+          batchIndex: i,
+          message: `Timestamp ${timestamp} of message with offset ${r.offsetDelta} is out of range. The timestamp should be within [${lo}, ${hi}]`,
+        });
       }
     } else if (logAppendBatch) {
       timestampError = true;
-      errors.push({ batchIndex: i, message: 'Invalid timestamp type in message. Producer should not set timestamp type to LogAppendTime.' });
+      errors.push({
+        batchIndex: i,
+        message: 'Invalid timestamp type in message. Producer should not set timestamp type to LogAppendTime.',
+      });
     }
     if (timestamp > maxTimestamp) {
       maxTimestamp = timestamp;
@@ -256,7 +321,12 @@ function checkRecords(header: BatchHeader, records: KafkaRecord[], size: number,
     }
   }
   if (errors.length > 0) {
-    if (timestampError) return refuse(AppendErrorCode.INVALID_TIMESTAMP, 'One or more records have been rejected due to invalid timestamp', errors);
+    if (timestampError)
+      return refuse(
+        AppendErrorCode.INVALID_TIMESTAMP,
+        'One or more records have been rejected due to invalid timestamp',
+        errors,
+      );
     const shown = errors.slice(0, 3).map((e) => `RecordError(batchIndex=${e.batchIndex}, message='${e.message}')`);
     return refuse(
       AppendErrorCode.INVALID_RECORD,
@@ -264,5 +334,13 @@ function checkRecords(header: BatchHeader, records: KafkaRecord[], size: number,
       errors,
     );
   }
-  return { ok: true, header, count: records.length, size, maxTimestamp, offsetDeltaOfMaxTimestamp, denseOffsets: dense };
+  return {
+    ok: true,
+    header,
+    count: records.length,
+    size,
+    maxTimestamp,
+    offsetDeltaOfMaxTimestamp,
+    denseOffsets: dense,
+  };
 }

@@ -59,19 +59,32 @@ export interface AppendOptions {
  * The request-level and validateRecords checks of KafkaApis come before (produce-checks.ts).
  * Transactions are not served (see SKIPPED_FEATURES.md), so a transactional batch is refused.
  */
-export function appendRecords(broker: Broker, partition: Partition, records: Buffer, acks: number, opts: AppendOptions = {}): PartitionAppendOutcome {
+export function appendRecords(
+  broker: Broker,
+  partition: Partition,
+  records: Buffer,
+  acks: number,
+  opts: AppendOptions = {},
+): PartitionAppendOutcome {
   const topic = broker.topics.get(partition.topic);
   if (topic?.internal && !opts.internalTopicsAllowed) {
     return refused(ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${partition.topic}`);
   }
   if (!broker.replication.isLeader(partition)) {
-    return refused(ErrorCode.NOT_LEADER_OR_FOLLOWER, `This server is not the leader for topic-partition ${partition.topic}-${partition.index}`);
+    return refused(
+      ErrorCode.NOT_LEADER_OR_FOLLOWER,
+      `This server is not the leader for topic-partition ${partition.topic}-${partition.index}`,
+    );
   }
   // acks=all needs min.insync.replicas in sync before the append. Kafka caps it at the replication
   // factor (Partition.effectiveMinIsr), so a single node never refuses: checked against Kafka 4.4.0.
   const minIsr = effectiveMinIsr(broker, partition);
   if (acks === -1 && partition.isr.length < minIsr) {
-    return failedInLog(partition, ErrorCode.NOT_ENOUGH_REPLICAS, `The size of the current ISR Set(${partition.isr.join(', ')}) is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${partition.topic}-${partition.index}`);
+    return failedInLog(
+      partition,
+      ErrorCode.NOT_ENOUGH_REPLICAS,
+      `The size of the current ISR Set(${partition.isr.join(', ')}) is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${partition.topic}-${partition.index}`,
+    );
   }
   const checked = validateBatchForAppend(records, {
     apiVersion: opts.apiVersion,
@@ -79,13 +92,27 @@ export function appendRecords(broker: Broker, partition: Partition, records: Buf
     topicPartition: `${partition.topic}-${partition.index}`,
   });
   if (!checked.ok) {
-    return WITHOUT_LOG_START.has(checked.errorCode) ? refused(checked.errorCode, checked.reason) : failedInLog(partition, checked.errorCode, checked.reason);
+    return WITHOUT_LOG_START.has(checked.errorCode)
+      ? refused(checked.errorCode, checked.reason)
+      : failedInLog(partition, checked.errorCode, checked.reason);
   }
   const header = checked.header;
   if ((header.attributes & TRANSACTIONAL_FLAG_MASK) !== 0) {
-    return failedInLog(partition, ErrorCode.INVALID_TXN_STATE, 'transactions are not supported by the reference broker (see SKIPPED_FEATURES.md)');
+    return failedInLog(
+      partition,
+      ErrorCode.INVALID_TXN_STATE,
+      'transactions are not supported by the reference broker (see SKIPPED_FEATURES.md)',
+    );
   }
-  const producer = header.producerId >= 0 ? { producerId: header.producerId, producerEpoch: header.producerEpoch, baseSequence: header.baseSequence, count: checked.count } : null;
+  const producer =
+    header.producerId >= 0
+      ? {
+          producerId: header.producerId,
+          producerEpoch: header.producerEpoch,
+          baseSequence: header.baseSequence,
+          count: checked.count,
+        }
+      : null;
   if (producer) {
     const seq = partition.producers.check(producer);
     if (seq.kind === 'error') return failedInLog(partition, seq.errorCode, seq.message);
@@ -93,7 +120,14 @@ export function appendRecords(broker: Broker, partition: Partition, records: Buf
       // Kafka answers a duplicate with the BatchMetadata it kept: the original offsets, and as
       // "log append time" the timestamp it recorded for the batch, its maxTimestamp
       // (UnifiedLog.append: appendInfo.setLogAppendTime(duplicate.timestamp)), even on a CreateTime topic.
-      return { errorCode: ErrorCode.NONE, errorMessage: null, baseOffset: seq.baseOffset, lastOffset: seq.lastOffset, logAppendTimeMs: seq.logAppendTimeMs, logStartOffset: partition.log.logStartOffset };
+      return {
+        errorCode: ErrorCode.NONE,
+        errorMessage: null,
+        baseOffset: seq.baseOffset,
+        lastOffset: seq.lastOffset,
+        logAppendTimeMs: seq.logAppendTimeMs,
+        logStartOffset: partition.log.logStartOffset,
+      };
     }
   }
   if (broker.bugs.strikes('drop-acked-write')) {
@@ -103,7 +137,14 @@ export function appendRecords(broker: Broker, partition: Partition, records: Buf
     // timeout on every retry (an idempotence run under this bug took minutes, not seconds).
     const end = partition.log.logEndOffset;
     if (producer) partition.producers.record(producer, end, -1, checked.maxTimestamp);
-    return { errorCode: ErrorCode.NONE, errorMessage: null, baseOffset: end, lastOffset: -1, logAppendTimeMs: -1, logStartOffset: partition.log.logStartOffset };
+    return {
+      errorCode: ErrorCode.NONE,
+      errorMessage: null,
+      baseOffset: end,
+      lastOffset: -1,
+      logAppendTimeMs: -1,
+      logStartOffset: partition.log.logStartOffset,
+    };
   }
   // The log patches offsets into the buffer; copy so the request's frame is not aliased by the log.
   const now = Date.now();
@@ -113,11 +154,21 @@ export function appendRecords(broker: Broker, partition: Partition, records: Buf
   if (producer) partition.producers.record(producer, appended.baseOffset, appended.lastOffset, checked.maxTimestamp);
   broker.replication.afterLeaderAppend(partition);
   broker.notifyAppend();
-  return { errorCode: ErrorCode.NONE, errorMessage: null, baseOffset: appended.baseOffset, lastOffset: appended.lastOffset, logAppendTimeMs: appended.logAppendTimeMs, logStartOffset: partition.log.logStartOffset };
+  return {
+    errorCode: ErrorCode.NONE,
+    errorMessage: null,
+    baseOffset: appended.baseOffset,
+    lastOffset: appended.lastOffset,
+    logAppendTimeMs: appended.logAppendTimeMs,
+    logStartOffset: partition.log.logStartOffset,
+  };
 }
 
 /** min.insync.replicas of the partition's topic, capped at its replication factor as Kafka's Partition.effectiveMinIsr. */
 export function effectiveMinIsr(broker: Broker, partition: Partition): number {
-  const configured = minInsyncReplicas(broker.topics.get(partition.topic)?.configs ?? new Map(), broker.config.minInsyncReplicas);
+  const configured = minInsyncReplicas(
+    broker.topics.get(partition.topic)?.configs ?? new Map(),
+    broker.config.minInsyncReplicas,
+  );
   return Math.min(configured, partition.replicas.length);
 }

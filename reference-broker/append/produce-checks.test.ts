@@ -7,7 +7,13 @@ import { batchAt, produceRequestError, validateProduceRecords } from './produce-
 
 const T0 = 1_700_000_000_000;
 const batch = (value = 'v') => buildRecordBatch([{ value, timestamp: T0 }]);
-const txnBatch = () => buildRecordBatch([{ value: 'txn', timestamp: T0 }], { producerId: 7, producerEpoch: 0, baseSequence: 0, transactional: true });
+const txnBatch = () =>
+  buildRecordBatch([{ value: 'txn', timestamp: T0 }], {
+    producerId: 7,
+    producerEpoch: 0,
+    baseSequence: 0,
+    transactional: true,
+  });
 const withMagic = (b: Buffer, magic: number) => {
   const c = Buffer.from(b);
   c[MAGIC_OFFSET] = magic;
@@ -26,21 +32,30 @@ describe('batchAt (ByteBufferLogInputStream.nextBatch)', () => {
     expect(batchAt(Buffer.from('not a record batch')).kind).toBe('corrupt');
     const short = Buffer.alloc(20);
     short.writeInt32BE(13, 8);
-    expect(batchAt(short)).toMatchObject({ kind: 'corrupt', message: expect.stringContaining('less than the minimum record overhead (14)') });
+    expect(batchAt(short)).toMatchObject({
+      kind: 'corrupt',
+      message: expect.stringContaining('less than the minimum record overhead (14)'),
+    });
   });
 });
 
 describe('produceRequestError (RequestUtils.hasTransactionalRecords in KafkaApis)', () => {
   it('fails the whole request on a corrupt first batch, whatever the topic', () => {
-    expect(produceRequestError(null, [batch(), Buffer.from('not a record batch')])?.errorCode).toBe(ErrorCode.CORRUPT_MESSAGE);
+    expect(produceRequestError(null, [batch(), Buffer.from('not a record batch')])?.errorCode).toBe(
+      ErrorCode.CORRUPT_MESSAGE,
+    );
   });
   it('fails a transactional batch without a transactional id with TRANSACTIONAL_ID_AUTHORIZATION_FAILED', () => {
-    expect(produceRequestError(null, [batch(), txnBatch()])?.errorCode).toBe(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+    expect(produceRequestError(null, [batch(), txnBatch()])?.errorCode).toBe(
+      ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+    );
     expect(produceRequestError('tx-1', [txnBatch()])).toBeNull();
   });
   it('stops at the first transactional batch and skips null, partial and old-format record sets', () => {
     expect(produceRequestError('tx-1', [txnBatch(), Buffer.from('not a record batch')])).toBeNull();
-    expect(produceRequestError(null, [null, batch().subarray(0, 40), withMagic(batch(), 1), Buffer.alloc(0)])).toBeNull();
+    expect(
+      produceRequestError(null, [null, batch().subarray(0, 40), withMagic(batch(), 1), Buffer.alloc(0)]),
+    ).toBeNull();
   });
 });
 
@@ -53,7 +68,9 @@ describe('validateProduceRecords (ProduceRequest.validateRecords)', () => {
     expect(validateProduceRecords(9, Buffer.alloc(0))?.errorCode).toBe(ErrorCode.INVALID_RECORD);
     expect(validateProduceRecords(9, batch().subarray(0, 40))?.errorCode).toBe(ErrorCode.INVALID_RECORD);
     expect(validateProduceRecords(9, withMagic(batch(), 1))?.errorCode).toBe(ErrorCode.INVALID_RECORD);
-    expect(validateProduceRecords(9, Buffer.concat([batch('a'), batch('b')]))?.errorCode).toBe(ErrorCode.INVALID_RECORD);
+    expect(validateProduceRecords(9, Buffer.concat([batch('a'), batch('b')]))?.errorCode).toBe(
+      ErrorCode.INVALID_RECORD,
+    );
   });
   it('answers CORRUPT_MESSAGE for a bad magic met while looking for the second batch', () => {
     const b = batch();

@@ -13,7 +13,15 @@
  *    log start offset -1.
  */
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
-import { ATTRIBUTES_OFFSET, BATCH_LENGTH_OFFSET, COMPRESSION_CODEC_MASK, Compression, LOG_OVERHEAD, MAGIC_OFFSET, TRANSACTIONAL_FLAG_MASK } from '../../protocol/records/batch-header.ts';
+import {
+  ATTRIBUTES_OFFSET,
+  BATCH_LENGTH_OFFSET,
+  COMPRESSION_CODEC_MASK,
+  Compression,
+  LOG_OVERHEAD,
+  MAGIC_OFFSET,
+  TRANSACTIONAL_FLAG_MASK,
+} from '../../protocol/records/batch-header.ts';
 
 /** LegacyRecord.RECORD_OVERHEAD_V0: ByteBufferLogInputStream's floor for any batch length. */
 const MIN_ANY_BATCH_LENGTH = 14;
@@ -34,7 +42,11 @@ export function batchAt(buf: Buffer, pos = 0): BatchAt {
   const left = buf.length - pos;
   if (left < LOG_OVERHEAD) return { kind: 'end' };
   const length = buf.readInt32BE(pos + BATCH_LENGTH_OFFSET);
-  if (length < MIN_ANY_BATCH_LENGTH) return { kind: 'corrupt', message: `Record size ${length} is less than the minimum record overhead (${MIN_ANY_BATCH_LENGTH})` };
+  if (length < MIN_ANY_BATCH_LENGTH)
+    return {
+      kind: 'corrupt',
+      message: `Record size ${length} is less than the minimum record overhead (${MIN_ANY_BATCH_LENGTH})`,
+    };
   if (left < HEADER_SIZE_UP_TO_MAGIC) return { kind: 'end' };
   const magic = buf.readInt8(pos + MAGIC_OFFSET);
   if (magic < 0 || magic > MAGIC_V2) return { kind: 'corrupt', message: `Invalid magic found in record: ${magic}` };
@@ -52,7 +64,10 @@ export interface RequestError {
  * partitions' record sets in request order (null records are skipped, as Kafka's
  * `instanceof Records` test does).
  */
-export function produceRequestError(transactionalId: string | null, partitions: Iterable<Buffer | null>): RequestError | null {
+export function produceRequestError(
+  transactionalId: string | null,
+  partitions: Iterable<Buffer | null>,
+): RequestError | null {
   for (const records of partitions) {
     if (!records) continue;
     const first = batchAt(records);
@@ -61,7 +76,10 @@ export function produceRequestError(transactionalId: string | null, partitions: 
     if ((records.readInt16BE(ATTRIBUTES_OFFSET) & TRANSACTIONAL_FLAG_MASK) === 0) continue;
     // Without an authorizer Kafka grants any transactional id, but never a null one.
     if (transactionalId === null) {
-      return { errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, message: 'Transactional Id authorization failed.' };
+      return {
+        errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+        message: 'Transactional Id authorization failed.',
+      };
     }
     return null;
   }
@@ -73,18 +91,30 @@ export function validateProduceRecords(apiVersion: number, records: Buffer): Req
   const first = batchAt(records);
   if (first.kind === 'corrupt') return { errorCode: ErrorCode.CORRUPT_MESSAGE, message: first.message };
   if (first.kind === 'end') {
-    return { errorCode: ErrorCode.INVALID_RECORD, message: `Produce requests with version ${apiVersion} must have at least one record batch per partition` };
+    return {
+      errorCode: ErrorCode.INVALID_RECORD,
+      message: `Produce requests with version ${apiVersion} must have at least one record batch per partition`,
+    };
   }
   if (first.magic !== MAGIC_V2) {
-    return { errorCode: ErrorCode.INVALID_RECORD, message: `Produce requests with version ${apiVersion} are only allowed to contain record batches with magic version 2` };
+    return {
+      errorCode: ErrorCode.INVALID_RECORD,
+      message: `Produce requests with version ${apiVersion} are only allowed to contain record batches with magic version 2`,
+    };
   }
   if (apiVersion < 7 && (records.readInt16BE(ATTRIBUTES_OFFSET) & COMPRESSION_CODEC_MASK) === Compression.zstd) {
-    return { errorCode: ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, message: `Produce requests with version ${apiVersion} are not allowed to use ZStandard compression` };
+    return {
+      errorCode: ErrorCode.UNSUPPORTED_COMPRESSION_TYPE,
+      message: `Produce requests with version ${apiVersion} are not allowed to use ZStandard compression`,
+    };
   }
   const second = batchAt(records, first.size);
   if (second.kind === 'corrupt') return { errorCode: ErrorCode.CORRUPT_MESSAGE, message: second.message };
   if (second.kind === 'batch') {
-    return { errorCode: ErrorCode.INVALID_RECORD, message: `Produce requests with version ${apiVersion} are only allowed to contain exactly one record batch per partition` };
+    return {
+      errorCode: ErrorCode.INVALID_RECORD,
+      message: `Produce requests with version ${apiVersion} are only allowed to contain exactly one record batch per partition`,
+    };
   }
   return null;
 }

@@ -25,15 +25,23 @@ export function illegalSaslStateResponse(apiKey: number, request: unknown): unkn
   if (!schema) return undefined;
   if (apiKey === ApiKey.ApiVersions) return withDefaults(schema, { errorCode, apiKeys: [] });
   if (apiKey === ApiKey.Metadata) {
-    const topics = ((request as { topics: { name: string | null; topicId: string }[] | null }).topics ?? []).map((t) => ({
-      errorCode,
-      name: t.name,
-      topicId: t.topicId,
-      isInternal: false,
-      partitions: [],
-      topicAuthorizedOperations: NO_OPERATIONS,
-    }));
-    return withDefaults(schema, { brokers: [], clusterId: null, controllerId: -1, topics, clusterAuthorizedOperations: NO_OPERATIONS });
+    const topics = ((request as { topics: { name: string | null; topicId: string }[] | null }).topics ?? []).map(
+      (t) => ({
+        errorCode,
+        name: t.name,
+        topicId: t.topicId,
+        isInternal: false,
+        partitions: [],
+        topicAuthorizedOperations: NO_OPERATIONS,
+      }),
+    );
+    return withDefaults(schema, {
+      brokers: [],
+      clusterId: null,
+      controllerId: -1,
+      topics,
+      clusterAuthorizedOperations: NO_OPERATIONS,
+    });
   }
   const root = schema.structs[schema.root]!;
   if (!root.some((f) => f.prop === 'errorCode')) return undefined;

@@ -37,8 +37,13 @@ export function authenticatePlain(token: Buffer, users: ReadonlyMap<string, stri
   if (user === '') throw new SaslFailure('Authentication failed: username not specified', false);
   if (password === '') throw new SaslFailure('Authentication failed: password not specified', false);
   const expected = users.get(user);
-  if (expected === undefined || !sameSecret(expected, password)) throw new SaslFailure('Authentication failed: Invalid username or password', true);
-  if (authzid !== '' && authzid !== user) throw new SaslFailure('Authentication failed: Client requested an authorization id that is different from username', true);
+  if (expected === undefined || !sameSecret(expected, password))
+    throw new SaslFailure('Authentication failed: Invalid username or password', true);
+  if (authzid !== '' && authzid !== user)
+    throw new SaslFailure(
+      'Authentication failed: Client requested an authorization id that is different from username',
+      true,
+    );
   return user;
 }
 

@@ -36,19 +36,30 @@ export class SaslConfigError extends Error {
 
 /** Parses `plain`, `scram-sha-256` or a comma-separated list of them (any case). */
 export function parseSaslMechanisms(value: string): SaslMechanism[] {
-  const names = value.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
-  if (names.length === 0) throw new SaslConfigError('no SASL mechanism given (use plain, scram-sha-256 or both, comma-separated)');
+  const names = value
+    .split(',')
+    .map((s) => s.trim().toUpperCase())
+    .filter(Boolean);
+  if (names.length === 0)
+    throw new SaslConfigError('no SASL mechanism given (use plain, scram-sha-256 or both, comma-separated)');
   const unknown = names.filter((n) => !SASL_MECHANISMS.includes(n as SaslMechanism));
-  if (unknown.length) throw new SaslConfigError(`unsupported SASL mechanism(s) ${unknown.join(', ')}: supported are ${SASL_MECHANISMS.map((m) => m.toLowerCase()).join(', ')}`);
+  if (unknown.length)
+    throw new SaslConfigError(
+      `unsupported SASL mechanism(s) ${unknown.join(', ')}: supported are ${SASL_MECHANISMS.map((m) => m.toLowerCase()).join(', ')}`,
+    );
   return [...new Set(names as SaslMechanism[])];
 }
 
 /** Parses `user:password,user2:password2` (a password may contain ':' but not ','). */
 export function parseSaslUsers(value: string): Map<string, string> {
   const users = new Map<string, string>();
-  for (const entry of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const colon = entry.indexOf(':');
-    if (colon <= 0 || colon === entry.length - 1) throw new SaslConfigError(`bad SASL user "${entry}": expected user:password`);
+    if (colon <= 0 || colon === entry.length - 1)
+      throw new SaslConfigError(`bad SASL user "${entry}": expected user:password`);
     const user = entry.slice(0, colon);
     if (users.has(user)) throw new SaslConfigError(`SASL user ${user} given twice`);
     users.set(user, entry.slice(colon + 1));
@@ -83,11 +94,16 @@ export function parseSaslUsersFile(text: string, path: string): Map<string, stri
  * are derived once here (PBKDF2, 4096 iterations as Kafka's default), as Kafka derives them when
  * a credential is created, so an authentication costs no key stretching on the broker.
  */
-export function saslListenerConfig(mechanisms: readonly SaslMechanism[], users: ReadonlyMap<string, string>, overrides: Partial<Pick<SaslListenerConfig, 'failedAuthenticationDelayMs' | 'maxReceiveSize'>> = {}): SaslListenerConfig {
+export function saslListenerConfig(
+  mechanisms: readonly SaslMechanism[],
+  users: ReadonlyMap<string, string>,
+  overrides: Partial<Pick<SaslListenerConfig, 'failedAuthenticationDelayMs' | 'maxReceiveSize'>> = {},
+): SaslListenerConfig {
   if (mechanisms.length === 0) throw new SaslConfigError('a SASL listener needs at least one mechanism');
   if (users.size === 0) throw new SaslConfigError('a SASL listener needs at least one user');
   const scramUsers = new Map<string, ScramCredential>();
-  if (mechanisms.includes('SCRAM-SHA-256')) for (const [user, password] of users) scramUsers.set(user, scramCredential(password));
+  if (mechanisms.includes('SCRAM-SHA-256'))
+    for (const [user, password] of users) scramUsers.set(user, scramCredential(password));
   return {
     mechanisms: [...mechanisms],
     plainUsers: mechanisms.includes('PLAIN') ? new Map(users) : new Map(),

@@ -16,6 +16,8 @@ export class SaslFailure extends Error {
 
   /** The errorMessage of the SaslAuthenticate answer, as SaslServerAuthenticator builds it. */
   clientMessage(mechanism: string): string {
-    return this.visible ? this.message : `Authentication failed during authentication due to invalid credentials with SASL mechanism ${mechanism}`;
+    return this.visible
+      ? this.message
+      : `Authentication failed during authentication due to invalid credentials with SASL mechanism ${mechanism}`;
   }
 }

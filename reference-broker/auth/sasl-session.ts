@@ -73,7 +73,11 @@ export class SaslSession {
         return { serve: false, reason: `Unexpected Kafka request of type ${apiName(apiKey)} during SASL handshake.` };
       case 'handshake':
         if (apiKey === ApiKey.SaslHandshake) return { serve: true };
-        if (apiKey === ApiKey.ApiVersions) return { serve: false, reason: 'Unexpected ApiVersions request received during SASL authentication state HANDSHAKE_REQUEST' };
+        if (apiKey === ApiKey.ApiVersions)
+          return {
+            serve: false,
+            reason: 'Unexpected ApiVersions request received during SASL authentication state HANDSHAKE_REQUEST',
+          };
         return { serve: false, reason: `Unexpected Kafka request of type ${apiName(apiKey)} during SASL handshake.` };
       case 'authenticate':
         if (apiKey === ApiKey.SaslAuthenticate && !this.rawTokens) return { serve: true };
@@ -117,7 +121,11 @@ export class SaslSession {
     } catch (err) {
       if (!(err instanceof SaslFailure)) throw err;
       this.fail(`SASL/${this.mechanism} authentication failed: ${err.message}`);
-      return { errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED, errorMessage: err.clientMessage(this.mechanism!), authBytes: Buffer.alloc(0) };
+      return {
+        errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED,
+        errorMessage: err.clientMessage(this.mechanism!),
+        authBytes: Buffer.alloc(0),
+      };
     }
   }
 

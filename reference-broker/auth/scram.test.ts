@@ -8,8 +8,12 @@ describe('SCRAM-SHA-256', () => {
     // RFC 7677 §3: user "user", password "pencil".
     const client = new ScramClientExchange('user', 'pencil', 'rOprNGfwEbeRWgbNEkqO');
     expect(client.first().toString()).toBe('n,,n=user,r=rOprNGfwEbeRWgbNEkqO');
-    const serverFirst = Buffer.from('r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096');
-    expect(client.final(serverFirst).toString()).toBe('c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=');
+    const serverFirst = Buffer.from(
+      'r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096',
+    );
+    expect(client.final(serverFirst).toString()).toBe(
+      'c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=',
+    );
     expect(client.verify(Buffer.from('v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4='))).toBe(true);
     expect(client.verify(Buffer.from('v=AAAA'))).toBe(false);
   });
@@ -35,7 +39,9 @@ describe('SCRAM-SHA-256', () => {
     expect(() => server.evaluate(Buffer.from('garbage'))).toThrow(/client first message/);
     const s2 = new ScramServerExchange(() => scramCredential('x'));
     s2.evaluate(Buffer.from('n,,n=u,r=abc'));
-    expect(() => s2.evaluate(Buffer.from('c=biws,r=abcOTHER,p=AAAA'))).toThrow('Invalid client nonce in the final client message.');
+    expect(() => s2.evaluate(Buffer.from('c=biws,r=abcOTHER,p=AAAA'))).toThrow(
+      'Invalid client nonce in the final client message.',
+    );
   });
 });
 
@@ -43,8 +49,12 @@ describe('PLAIN', () => {
   const users = new Map([['alice', 'pw']]);
   it('accepts the right password and refuses with Kafka’s messages', () => {
     expect(authenticatePlain(plainToken('alice', 'pw'), users)).toBe('alice');
-    expect(() => authenticatePlain(plainToken('alice', 'nope'), users)).toThrow('Authentication failed: Invalid username or password');
-    expect(() => authenticatePlain(Buffer.from('\u0000\u0000pw'), users)).toThrow('Authentication failed: username not specified');
+    expect(() => authenticatePlain(plainToken('alice', 'nope'), users)).toThrow(
+      'Authentication failed: Invalid username or password',
+    );
+    expect(() => authenticatePlain(Buffer.from('\u0000\u0000pw'), users)).toThrow(
+      'Authentication failed: username not specified',
+    );
     expect(() => authenticatePlain(Buffer.from('bob\u0000alice\u0000pw'), users)).toThrow('different from username');
   });
 });

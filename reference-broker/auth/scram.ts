@@ -28,7 +28,11 @@ export function saltedPassword(password: string, salt: Buffer, iterations: numbe
 }
 
 /** A credential for `password` with a fresh random salt. */
-export function scramCredential(password: string, iterations = SCRAM_MIN_ITERATIONS, salt: Buffer = randomBytes(16)): ScramCredential {
+export function scramCredential(
+  password: string,
+  iterations = SCRAM_MIN_ITERATIONS,
+  salt: Buffer = randomBytes(16),
+): ScramCredential {
   const salted = saltedPassword(password, salt, iterations);
   return { salt, iterations, storedKey: sha256(hmac(salted, 'Client Key')), serverKey: hmac(salted, 'Server Key') };
 }
@@ -69,7 +73,10 @@ export class ScramServerExchange {
     try {
       if (this.stage === 'first') return this.onClientFirst(message.toString('utf8'));
       if (this.stage === 'final') return this.onClientFinal(message.toString('utf8'));
-      throw new SaslFailure(`Unexpected challenge in Sasl server state ${this.stage === 'done' ? 'COMPLETE' : 'FAILED'}`, false);
+      throw new SaslFailure(
+        `Unexpected challenge in Sasl server state ${this.stage === 'done' ? 'COMPLETE' : 'FAILED'}`,
+        false,
+      );
     } catch (err) {
       this.stage = 'failed';
       this.credential = undefined;
@@ -84,8 +91,16 @@ export class ScramServerExchange {
     const user = unescapeName(saslName!);
     const credential = this.lookup(user);
     if (!credential) throw new SaslFailure('Authentication failed: Invalid user credentials', false);
-    if (authzid !== '' && authzid !== user) throw new SaslFailure('Authentication failed: Client requested an authorization id that is different from username', true);
-    if (credential.iterations < SCRAM_MIN_ITERATIONS) throw new SaslFailure(`Iterations ${credential.iterations} is less than the minimum ${SCRAM_MIN_ITERATIONS} for SCRAM-SHA-256`, false);
+    if (authzid !== '' && authzid !== user)
+      throw new SaslFailure(
+        'Authentication failed: Client requested an authorization id that is different from username',
+        true,
+      );
+    if (credential.iterations < SCRAM_MIN_ITERATIONS)
+      throw new SaslFailure(
+        `Iterations ${credential.iterations} is less than the minimum ${SCRAM_MIN_ITERATIONS} for SCRAM-SHA-256`,
+        false,
+      );
     this.user = user;
     this.credential = credential;
     this.clientFirstBare = bare!;
@@ -107,7 +122,8 @@ export class ScramServerExchange {
     if (proof.length !== clientSignature.length) throw new SaslFailure('Invalid client credentials', false);
     const clientKey = Buffer.alloc(proof.length);
     for (let i = 0; i < proof.length; i++) clientKey[i] = proof[i]! ^ clientSignature[i]!;
-    if (!timingSafeEqual(sha256(clientKey), credential.storedKey)) throw new SaslFailure('Invalid client credentials', false);
+    if (!timingSafeEqual(sha256(clientKey), credential.storedKey))
+      throw new SaslFailure('Invalid client credentials', false);
     const serverSignature = hmac(credential.serverKey, authMessage);
     this.stage = 'done';
     this.credential = undefined;
@@ -144,7 +160,8 @@ export class ScramClientExchange {
     const nonce = fields.get('r');
     const salt = fields.get('s');
     const iterations = Number(fields.get('i'));
-    if (!nonce?.startsWith(this.clientNonce) || salt === undefined || !Number.isInteger(iterations)) throw new Error(`bad SCRAM server-first message: ${text}`);
+    if (!nonce?.startsWith(this.clientNonce) || salt === undefined || !Number.isInteger(iterations))
+      throw new Error(`bad SCRAM server-first message: ${text}`);
     this.saltedPassword = saltedPassword(this.password, Buffer.from(salt, 'base64'), iterations);
     const withoutProof = `c=biws,r=${nonce}`;
     this.authMessage = `${this.bare()},${text},${withoutProof}`;

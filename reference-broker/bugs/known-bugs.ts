@@ -17,17 +17,78 @@ export interface KnownBug {
 
 // `as const` keeps each name a literal, so BugName is their union.
 const BUGS = [
-  { name: 'drop-acked-write', description: 'acknowledges a produce with an offset but never appends it', caughtBy: ['lost-write', 'inconsistent-offsets'], scenario: 'seed', every: 3 },
-  { name: 'duplicate-retried-batch', description: "ignores idempotent producers' sequence numbers, so a retried batch is appended again", caughtBy: ['duplicate'], scenario: 'idempotence', every: 1 },
-  { name: 'reorder-batches', description: 'returns the first two batches of a fetch in swapped order', caughtBy: ['nonmonotonic-poll', 'replay'], scenario: 'seed', every: 2 },
-  { name: 'skip-offset', description: 'leaves out the second batch of a fetch answer, so consumers jump over its offsets', caughtBy: ['poll-skip', 'replay'], scenario: 'seed', every: 2 },
-  { name: 'stale-read', description: 'serves consumers (Fetch and ListOffsets latest) the high watermark of three appends ago', caughtBy: ['lost-write'], scenario: 'seed', every: 1 },
-  { name: 'lose-committed-offset', description: 'acknowledges OffsetCommit without storing it', caughtBy: ['group-resume'], scenario: 'consumer-groups', every: 2 },
+  {
+    name: 'drop-acked-write',
+    description: 'acknowledges a produce with an offset but never appends it',
+    caughtBy: ['lost-write', 'inconsistent-offsets'],
+    scenario: 'seed',
+    every: 3,
+  },
+  {
+    name: 'duplicate-retried-batch',
+    description: "ignores idempotent producers' sequence numbers, so a retried batch is appended again",
+    caughtBy: ['duplicate'],
+    scenario: 'idempotence',
+    every: 1,
+  },
+  {
+    name: 'reorder-batches',
+    description: 'returns the first two batches of a fetch in swapped order',
+    caughtBy: ['nonmonotonic-poll', 'replay'],
+    scenario: 'seed',
+    every: 2,
+  },
+  {
+    name: 'skip-offset',
+    description: 'leaves out the second batch of a fetch answer, so consumers jump over its offsets',
+    caughtBy: ['poll-skip', 'replay'],
+    scenario: 'seed',
+    every: 2,
+  },
+  {
+    name: 'stale-read',
+    description: 'serves consumers (Fetch and ListOffsets latest) the high watermark of three appends ago',
+    caughtBy: ['lost-write'],
+    scenario: 'seed',
+    every: 1,
+  },
+  {
+    name: 'lose-committed-offset',
+    description: 'acknowledges OffsetCommit without storing it',
+    caughtBy: ['group-resume'],
+    scenario: 'consumer-groups',
+    every: 2,
+  },
   // Replication bugs: they show on a cluster (--brokers 3) under leader failover.
-  { name: 'ignore-acks-all', description: 'answers acks=all as soon as the leader appended, without waiting for the in-sync replicas', caughtBy: ['lost-write'], scenario: 'failover', every: 1 },
-  { name: 'advance-hw-early', description: "moves the high watermark to the leader's log end on every append, before the ISR has the records", caughtBy: ['lost-write'], scenario: 'failover', every: 1 },
-  { name: 'skip-truncation', description: "a replica that rejoins keeps its divergent tail instead of truncating to where the leader's epoch ends", caughtBy: ['inconsistent-offsets', 'lost-write', 'recovery'], scenario: 'failover', every: 1 },
-  { name: 'elect-outside-isr', description: 'the controller elects any live replica when a leader fails, in sync or not', caughtBy: ['lost-write'], scenario: 'failover', every: 1 },
+  {
+    name: 'ignore-acks-all',
+    description: 'answers acks=all as soon as the leader appended, without waiting for the in-sync replicas',
+    caughtBy: ['lost-write'],
+    scenario: 'failover',
+    every: 1,
+  },
+  {
+    name: 'advance-hw-early',
+    description: "moves the high watermark to the leader's log end on every append, before the ISR has the records",
+    caughtBy: ['lost-write'],
+    scenario: 'failover',
+    every: 1,
+  },
+  {
+    name: 'skip-truncation',
+    description:
+      "a replica that rejoins keeps its divergent tail instead of truncating to where the leader's epoch ends",
+    caughtBy: ['inconsistent-offsets', 'lost-write', 'recovery'],
+    scenario: 'failover',
+    every: 1,
+  },
+  {
+    name: 'elect-outside-isr',
+    description: 'the controller elects any live replica when a leader fails, in sync or not',
+    caughtBy: ['lost-write'],
+    scenario: 'failover',
+    every: 1,
+  },
 ] as const;
 
 /** The name of a known bug: a typo in one is a compile error. */

@@ -31,15 +31,17 @@ import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
 import type { Logger } from '../logger.ts';
-import {
-  Controller,
-  type AlterPartitionParams,
-  type ControllerResult,
-  type CreateTopicParams,
-} from './controller.ts';
+import { Controller, type AlterPartitionParams, type ControllerResult, type CreateTopicParams } from './controller.ts';
 import { MetadataImage, type MetadataDelta, type TopicImage } from './metadata-image.ts';
 import type { MetadataRecord, PartitionRegistration } from './metadata-records.ts';
-import { RaftNode, type RaftReply, type RaftRequest, type RaftTimings, type RaftTransport, type Voter } from './raft/index.ts';
+import {
+  RaftNode,
+  type RaftReply,
+  type RaftRequest,
+  type RaftTimings,
+  type RaftTransport,
+  type Voter,
+} from './raft/index.ts';
 import { RpcClient, startRpcServer, type RpcServer } from './rpc/index.ts';
 import type { BugName } from '../bugs/known-bugs.ts';
 
@@ -150,17 +152,22 @@ export class ControlPlane extends EventEmitter<ControlPlaneEvents> {
   constructor(options: ControlPlaneOptions) {
     super();
     const ids = options.voters.map((v) => v.id);
-    if (!ids.includes(options.nodeId)) throw new Error(`node ${options.nodeId} is not one of the voters ${ids.join(',')}`);
+    if (!ids.includes(options.nodeId))
+      throw new Error(`node ${options.nodeId} is not one of the voters ${ids.join(',')}`);
     this.nodeId = options.nodeId;
     this.#options = options;
     this.#logger = options.logger;
     this.timings = withDefaults(DEFAULT_CONTROL_PLANE_TIMINGS, options.timings);
-    for (const v of options.voters) if (v.id !== options.nodeId) this.#clients.set(v.id, new RpcClient(v.host, v.port, options.logger));
+    for (const v of options.voters)
+      if (v.id !== options.nodeId) this.#clients.set(v.id, new RpcClient(v.host, v.port, options.logger));
     const transport: RaftTransport = {
       send: (to, request, timeoutMs, onReply) => {
         const client = this.#clients.get(to);
         if (!client) return onReply(undefined);
-        client.call('raft', request, timeoutMs).then((reply) => onReply(reply as RaftReply), () => onReply(undefined));
+        client.call('raft', request, timeoutMs).then(
+          (reply) => onReply(reply as RaftReply),
+          () => onReply(undefined),
+        );
       },
     };
     this.#raft = new RaftNode({
@@ -186,7 +193,9 @@ export class ControlPlane extends EventEmitter<ControlPlaneEvents> {
     this.#raft.on('commit', (data, index) => this.image.apply(data as MetadataRecord[], index));
     this.#raft.on('leader', () => this.#controller.activate());
     this.#raft.on('resign', () => this.#controller.deactivate());
-    this.#raft.on('leader-change', ({ term, leaderId }) => this.emit('controller-change', { term, controllerId: leaderId }));
+    this.#raft.on('leader-change', ({ term, leaderId }) =>
+      this.emit('controller-change', { term, controllerId: leaderId }),
+    );
   }
 
   /** The node the quorum currently follows as active controller (undefined while unknown). */
@@ -210,9 +219,17 @@ export class ControlPlane extends EventEmitter<ControlPlaneEvents> {
   async start(): Promise<void> {
     // A one-voter quorum (a single node) has no peer to listen for: it elects itself at once and
     // calls its own controller in-process, so it opens no controller listener.
-    if (this.#clients.size > 0) this.#server = await startRpcServer(this.#options.controllerHost, this.#options.controllerPort, (method, params) => this.#serve(method, params), this.#logger);
+    if (this.#clients.size > 0)
+      this.#server = await startRpcServer(
+        this.#options.controllerHost,
+        this.#options.controllerPort,
+        (method, params) => this.#serve(method, params),
+        this.#logger,
+      );
     this.#raft.start();
-    const listener = this.#server ? `controller listener on ${this.#options.controllerHost}:${this.#server.port}` : 'the only voter, no controller listener';
+    const listener = this.#server
+      ? `controller listener on ${this.#options.controllerHost}:${this.#server.port}`
+      : 'the only voter, no controller listener';
     this.#logger.info(`control plane ${this.nodeId}: ${listener}, metadata applied up to ${this.image.appliedIndex}`);
     void this.#brokerLifecycle();
   }
@@ -243,8 +260,15 @@ export class ControlPlane extends EventEmitter<ControlPlaneEvents> {
    */
   async shutdown(timeoutMs = 5_000): Promise<void> {
     if (!this.#closed && this.#brokerEpoch >= 0) {
-      const r = await this.#forward<{ moved: number }>('controlledShutdown', { id: this.nodeId, epoch: this.#brokerEpoch }, timeoutMs).catch(() => undefined);
-      if (!r?.ok) this.#logger.warn(`control plane ${this.nodeId}: controlled shutdown not confirmed${r && !r.ok ? ` (${r.message})` : ''}; leaving it to the session timeout`);
+      const r = await this.#forward<{ moved: number }>(
+        'controlledShutdown',
+        { id: this.nodeId, epoch: this.#brokerEpoch },
+        timeoutMs,
+      ).catch(() => undefined);
+      if (!r?.ok)
+        this.#logger.warn(
+          `control plane ${this.nodeId}: controlled shutdown not confirmed${r && !r.ok ? ` (${r.message})` : ''}; leaving it to the session timeout`,
+        );
     }
     await this.close();
   }
@@ -315,7 +339,11 @@ export class ControlPlane extends EventEmitter<ControlPlaneEvents> {
       case 'controlledShutdown':
         return this.#controller.controlledShutdown(p as never);
       default:
-        return Promise.resolve({ ok: false, errorCode: ErrorCode.INVALID_REQUEST, message: `unknown controller method ${method}` });
+        return Promise.resolve({
+          ok: false,
+          errorCode: ErrorCode.INVALID_REQUEST,
+          message: `unknown controller method ${method}`,
+        });
     }
   }
 
@@ -324,10 +352,18 @@ export class ControlPlane extends EventEmitter<ControlPlaneEvents> {
    * hints, trying each voter in turn while no leader is known, until the deadline. Network
    * trouble is an answer (REQUEST_TIMED_OUT or NOT_CONTROLLER), never an exception.
    */
-  async #forward<T>(method: string, params: unknown, timeoutMs = this.timings.controllerRequestTimeoutMs): Promise<ControllerResult<T>> {
+  async #forward<T>(
+    method: string,
+    params: unknown,
+    timeoutMs = this.timings.controllerRequestTimeoutMs,
+  ): Promise<ControllerResult<T>> {
     const deadline = Date.now() + timeoutMs;
     const voterIds = this.#options.voters.map((v) => v.id);
-    let lastError: ControllerResult<T> = { ok: false, errorCode: ErrorCode.REQUEST_TIMED_OUT, message: `no controller answered ${method} within ${timeoutMs} ms` };
+    let lastError: ControllerResult<T> = {
+      ok: false,
+      errorCode: ErrorCode.REQUEST_TIMED_OUT,
+      message: `no controller answered ${method} within ${timeoutMs} ms`,
+    };
     let target: number | undefined = this.#raft.leaderId;
     for (let attempt = 0; !this.#closed && Date.now() < deadline; attempt++) {
       const to = target ?? voterIds[attempt % voterIds.length]!;
@@ -337,18 +373,30 @@ export class ControlPlane extends EventEmitter<ControlPlaneEvents> {
       } else {
         const remaining = Math.max(1, deadline - Date.now());
         try {
-          result = (await this.#clients.get(to)!.call(`${CONTROLLER_METHOD}${method}`, params, remaining)) as ControllerResult<T>;
+          result = (await this.#clients
+            .get(to)!
+            .call(`${CONTROLLER_METHOD}${method}`, params, remaining)) as ControllerResult<T>;
         } catch (err) {
-          lastError = { ok: false, errorCode: ErrorCode.REQUEST_TIMED_OUT, message: `${method}: node ${to}: ${(err as Error).message}` };
+          lastError = {
+            ok: false,
+            errorCode: ErrorCode.REQUEST_TIMED_OUT,
+            message: `${method}: node ${to}: ${(err as Error).message}`,
+          };
         }
       }
       if (result && (result.ok || result.errorCode !== ErrorCode.NOT_CONTROLLER)) return result;
-      if (result) lastError = { ok: false, errorCode: ErrorCode.NOT_CONTROLLER, message: `${method}: no active controller found (last asked: node ${to})` };
+      if (result)
+        lastError = {
+          ok: false,
+          errorCode: ErrorCode.NOT_CONTROLLER,
+          message: `${method}: no active controller found (last asked: node ${to})`,
+        };
       const hint = result && !result.ok ? result.leaderHint : undefined;
       const known = this.#raft.leaderId;
       // Follow a hint to another node at once; otherwise give the quorum a moment to settle.
       target = hint !== undefined && hint !== to ? hint : known !== undefined && known !== to ? known : undefined;
-      if (target === undefined || result === undefined) await this.#sleep(Math.min(100, Math.max(0, deadline - Date.now())));
+      if (target === undefined || result === undefined)
+        await this.#sleep(Math.min(100, Math.max(0, deadline - Date.now())));
     }
     return lastError;
   }
@@ -359,7 +407,12 @@ export class ControlPlane extends EventEmitter<ControlPlaneEvents> {
   async #brokerLifecycle(): Promise<void> {
     const { host, port } = this.#options.brokerEndpoint;
     while (!this.#closed) {
-      const result = await this.#forward<{ brokerEpoch: number }>('registerBroker', { id: this.nodeId, host, port, incarnationId: this.#incarnationId });
+      const result = await this.#forward<{ brokerEpoch: number }>('registerBroker', {
+        id: this.nodeId,
+        host,
+        port,
+        incarnationId: this.#incarnationId,
+      });
       if (this.#closed) return;
       if (result.ok) {
         this.#setBrokerState(result.value.brokerEpoch, true);
@@ -368,7 +421,9 @@ export class ControlPlane extends EventEmitter<ControlPlaneEvents> {
         return;
       }
       // DUPLICATE_BROKER_REGISTRATION: our previous process's session has not expired yet (Kafka waits it out too).
-      this.#logger.info(`control plane ${this.nodeId}: registration refused (${result.errorCode}: ${result.message}); retrying`);
+      this.#logger.info(
+        `control plane ${this.nodeId}: registration refused (${result.errorCode}: ${result.message}); retrying`,
+      );
       await this.#sleep(Math.min(this.timings.brokerHeartbeatIntervalMs, 1000));
     }
   }
@@ -385,7 +440,11 @@ export class ControlPlane extends EventEmitter<ControlPlaneEvents> {
     if (this.#closed) return;
     const interval = this.timings.brokerHeartbeatIntervalMs;
     // A heartbeat that cannot reach a controller within an interval is simply late; the next one follows.
-    const result = await this.#forward<{ fenced: boolean }>('heartbeat', { id: this.nodeId, epoch: this.#brokerEpoch, metadataOffset: this.image.appliedIndex }, interval);
+    const result = await this.#forward<{ fenced: boolean }>(
+      'heartbeat',
+      { id: this.nodeId, epoch: this.#brokerEpoch, metadataOffset: this.image.appliedIndex },
+      interval,
+    );
     if (this.#closed) return;
     if (result.ok) {
       this.#setBrokerState(this.#brokerEpoch, result.value.fenced);

@@ -37,7 +37,15 @@ async function setup(options: Partial<ControllerOptions> = {}) {
   raft.on('commit', (data, index) => image.apply(data as MetadataRecord[], index));
   raft.start();
   const clock = new FakeClock(0);
-  const make = () => new Controller({ image, propose: (r) => raft.propose(r), clock, random: () => 0, brokerSessionTimeoutMs: SESSION_MS, ...options });
+  const make = () =>
+    new Controller({
+      image,
+      propose: (r) => raft.propose(r),
+      clock,
+      random: () => 0,
+      brokerSessionTimeoutMs: SESSION_MS,
+      ...options,
+    });
   const controller = make();
   controller.activate();
   const epochs = new Map<number, number>();
@@ -45,7 +53,9 @@ async function setup(options: Partial<ControllerOptions> = {}) {
   /** Registers brokers 1..n and unfences them with a heartbeat. */
   async function brokers(n: number) {
     for (let id = 1; id <= n; id++) {
-      const { brokerEpoch } = value(await controller.registerBroker({ id, host: '127.0.0.1', port: 9090 + id, incarnationId: `inc-${id}` }));
+      const { brokerEpoch } = value(
+        await controller.registerBroker({ id, host: '127.0.0.1', port: 9090 + id, incarnationId: `inc-${id}` }),
+      );
       epochs.set(id, brokerEpoch);
       expect(value(await controller.heartbeat({ id, epoch: brokerEpoch }))).toEqual({ fenced: false });
     }
@@ -80,15 +90,21 @@ describe('controller: brokers', () => {
   it('answers heartbeats with a stale epoch or from unknown brokers with Kafka errors', async () => {
     const { controller, brokers, epochs } = await setup();
     await brokers(1);
-    expect(errorOf(await controller.heartbeat({ id: 1, epoch: epochs.get(1)! - 1 }))).toBe(ErrorCode.STALE_BROKER_EPOCH);
+    expect(errorOf(await controller.heartbeat({ id: 1, epoch: epochs.get(1)! - 1 }))).toBe(
+      ErrorCode.STALE_BROKER_EPOCH,
+    );
     expect(errorOf(await controller.heartbeat({ id: 7, epoch: 1 }))).toBe(ErrorCode.BROKER_ID_NOT_REGISTERED);
   });
 
   it('keeps a broker fenced until it has applied its own registration', async () => {
     const { controller } = await setup();
     const { brokerEpoch } = value(await controller.registerBroker({ id: 1, host: 'h', port: 1, incarnationId: 'x' }));
-    expect(value(await controller.heartbeat({ id: 1, epoch: brokerEpoch, metadataOffset: brokerEpoch - 1 }))).toEqual({ fenced: true });
-    expect(value(await controller.heartbeat({ id: 1, epoch: brokerEpoch, metadataOffset: brokerEpoch }))).toEqual({ fenced: false });
+    expect(value(await controller.heartbeat({ id: 1, epoch: brokerEpoch, metadataOffset: brokerEpoch - 1 }))).toEqual({
+      fenced: true,
+    });
+    expect(value(await controller.heartbeat({ id: 1, epoch: brokerEpoch, metadataOffset: brokerEpoch }))).toEqual({
+      fenced: false,
+    });
   });
 
   it('refuses a new process under a live registration, accepts it once the old session expired', async () => {
@@ -97,7 +113,10 @@ describe('controller: brokers', () => {
     const again = await controller.registerBroker({ id: 1, host: '127.0.0.1', port: 9091, incarnationId: 'new' });
     expect(errorOf(again)).toBe(ErrorCode.DUPLICATE_BROKER_REGISTRATION);
     await passTime(SESSION_MS + 300, [2]);
-    expect(value(await controller.registerBroker({ id: 1, host: '127.0.0.1', port: 9091, incarnationId: 'new' })).brokerEpoch).toBeGreaterThan(0);
+    expect(
+      value(await controller.registerBroker({ id: 1, host: '127.0.0.1', port: 9091, incarnationId: 'new' }))
+        .brokerEpoch,
+    ).toBeGreaterThan(0);
   });
 
   it('lets the broker of its own process (combined mode) replace a live registration at once, and only that one', async () => {
@@ -106,9 +125,15 @@ describe('controller: brokers', () => {
     const { controller, brokers, image } = await setup({ localBroker: { id: 1, incarnationId: 'restarted' } });
     await brokers(2);
     const old = image.broker(1)!.epoch;
-    expect(errorOf(await controller.registerBroker({ id: 2, host: '127.0.0.1', port: 9092, incarnationId: 'restarted' }))).toBe(ErrorCode.DUPLICATE_BROKER_REGISTRATION);
-    expect(errorOf(await controller.registerBroker({ id: 1, host: '127.0.0.1', port: 9091, incarnationId: 'other' }))).toBe(ErrorCode.DUPLICATE_BROKER_REGISTRATION);
-    const { brokerEpoch } = value(await controller.registerBroker({ id: 1, host: '127.0.0.1', port: 9191, incarnationId: 'restarted' }));
+    expect(
+      errorOf(await controller.registerBroker({ id: 2, host: '127.0.0.1', port: 9092, incarnationId: 'restarted' })),
+    ).toBe(ErrorCode.DUPLICATE_BROKER_REGISTRATION);
+    expect(
+      errorOf(await controller.registerBroker({ id: 1, host: '127.0.0.1', port: 9091, incarnationId: 'other' })),
+    ).toBe(ErrorCode.DUPLICATE_BROKER_REGISTRATION);
+    const { brokerEpoch } = value(
+      await controller.registerBroker({ id: 1, host: '127.0.0.1', port: 9191, incarnationId: 'restarted' }),
+    );
     expect(brokerEpoch).toBeGreaterThan(old);
     expect(image.broker(1)).toMatchObject({ port: 9191, fenced: true });
   });
@@ -137,7 +162,9 @@ describe('controller: brokers', () => {
   it('answers NOT_CONTROLLER while inactive', async () => {
     const { controller } = await setup();
     controller.deactivate();
-    expect(errorOf(await controller.createTopic({ name: 't', numPartitions: 1, replicationFactor: 1 }))).toBe(ErrorCode.NOT_CONTROLLER);
+    expect(errorOf(await controller.createTopic({ name: 't', numPartitions: 1, replicationFactor: 1 }))).toBe(
+      ErrorCode.NOT_CONTROLLER,
+    );
     expect(errorOf(await controller.heartbeat({ id: 1, epoch: 1 }))).toBe(ErrorCode.NOT_CONTROLLER);
   });
 });
@@ -146,7 +173,14 @@ describe('controller: topics', () => {
   it('places replicas round-robin over unfenced brokers; leader first replica, ISR all, epochs 0', async () => {
     const { controller, brokers, image } = await setup();
     await brokers(3);
-    const topic = value(await controller.createTopic({ name: 't', numPartitions: 4, replicationFactor: 2, configs: { 'retention.ms': '100' } }));
+    const topic = value(
+      await controller.createTopic({
+        name: 't',
+        numPartitions: 4,
+        replicationFactor: 2,
+        configs: { 'retention.ms': '100' },
+      }),
+    );
     expect(topic.partitions).toEqual([
       { replicas: [1, 2], isr: [1, 2], leader: 1, leaderEpoch: 0, partitionEpoch: 0, ...NO_ELR },
       { replicas: [2, 3], isr: [2, 3], leader: 2, leaderEpoch: 0, partitionEpoch: 0, ...NO_ELR },
@@ -161,20 +195,41 @@ describe('controller: topics', () => {
     await brokers(2);
     const tooMany = await controller.createTopic({ name: 't', numPartitions: 1, replicationFactor: 3 });
     expect(tooMany).toMatchObject({ ok: false, errorCode: ErrorCode.INVALID_REPLICATION_FACTOR });
-    expect((tooMany as { message: string }).message).toBe('Unable to replicate the partition 3 time(s): The target replication factor of 3 cannot be reached because only 2 broker(s) are registered.');
-    expect(errorOf(await controller.createTopic({ name: 'bad name', numPartitions: 1, replicationFactor: 1 }))).toBe(ErrorCode.INVALID_TOPIC_EXCEPTION);
-    expect(errorOf(await controller.createTopic({ name: 't', numPartitions: 0, replicationFactor: 1 }))).toBe(ErrorCode.INVALID_PARTITIONS);
-    expect(errorOf(await controller.createTopic({ name: 't', numPartitions: 1, replicationFactor: 1, configs: { 'no.such': '1' } }))).toBe(ErrorCode.INVALID_CONFIG);
+    expect((tooMany as { message: string }).message).toBe(
+      'Unable to replicate the partition 3 time(s): The target replication factor of 3 cannot be reached because only 2 broker(s) are registered.',
+    );
+    expect(errorOf(await controller.createTopic({ name: 'bad name', numPartitions: 1, replicationFactor: 1 }))).toBe(
+      ErrorCode.INVALID_TOPIC_EXCEPTION,
+    );
+    expect(errorOf(await controller.createTopic({ name: 't', numPartitions: 0, replicationFactor: 1 }))).toBe(
+      ErrorCode.INVALID_PARTITIONS,
+    );
+    expect(
+      errorOf(
+        await controller.createTopic({
+          name: 't',
+          numPartitions: 1,
+          replicationFactor: 1,
+          configs: { 'no.such': '1' },
+        }),
+      ),
+    ).toBe(ErrorCode.INVALID_CONFIG);
     value(await controller.createTopic({ name: 'a.b', numPartitions: 1, replicationFactor: 1 }));
-    expect(errorOf(await controller.createTopic({ name: 'a.b', numPartitions: 1, replicationFactor: 1 }))).toBe(ErrorCode.TOPIC_ALREADY_EXISTS);
-    expect(errorOf(await controller.createTopic({ name: 'a_b', numPartitions: 1, replicationFactor: 1 }))).toBe(ErrorCode.INVALID_TOPIC_EXCEPTION);
+    expect(errorOf(await controller.createTopic({ name: 'a.b', numPartitions: 1, replicationFactor: 1 }))).toBe(
+      ErrorCode.TOPIC_ALREADY_EXISTS,
+    );
+    expect(errorOf(await controller.createTopic({ name: 'a_b', numPartitions: 1, replicationFactor: 1 }))).toBe(
+      ErrorCode.INVALID_TOPIC_EXCEPTION,
+    );
   });
 
   it('counts only unfenced brokers for the replication factor', async () => {
     const { controller, brokers, passTime } = await setup();
     await brokers(3);
     await passTime(SESSION_MS + 300, [1, 2]);
-    expect(errorOf(await controller.createTopic({ name: 't', numPartitions: 1, replicationFactor: 3 }))).toBe(ErrorCode.INVALID_REPLICATION_FACTOR);
+    expect(errorOf(await controller.createTopic({ name: 't', numPartitions: 1, replicationFactor: 3 }))).toBe(
+      ErrorCode.INVALID_REPLICATION_FACTOR,
+    );
   });
 
   it('deletes topics', async () => {
@@ -189,9 +244,14 @@ describe('controller: topics', () => {
   it('hands out producer id blocks that never overlap', async () => {
     const { controller, brokers, epochs } = await setup();
     await brokers(2);
-    expect(value(await controller.allocateProducerIds({ brokerId: 1, brokerEpoch: epochs.get(1) }))).toEqual({ firstId: 0, size: 1000 });
+    expect(value(await controller.allocateProducerIds({ brokerId: 1, brokerEpoch: epochs.get(1) }))).toEqual({
+      firstId: 0,
+      size: 1000,
+    });
     expect(value(await controller.allocateProducerIds({ brokerId: 2 }))).toEqual({ firstId: 1000, size: 1000 });
-    expect(errorOf(await controller.allocateProducerIds({ brokerId: 2, brokerEpoch: 1 }))).toBe(ErrorCode.STALE_BROKER_EPOCH);
+    expect(errorOf(await controller.allocateProducerIds({ brokerId: 2, brokerEpoch: 1 }))).toBe(
+      ErrorCode.STALE_BROKER_EPOCH,
+    );
   });
 });
 
@@ -202,10 +262,31 @@ describe('controller: leader election on fencing', () => {
     value(await controller.createTopic({ name: 't', numPartitions: 3, replicationFactor: 3 }));
     // replicas: p0 [1,2,3], p1 [2,3,1], p2 [3,1,2]
     await passTime(SESSION_MS + 300, [2, 3]);
-    expect(image.partition('t', 0)).toEqual({ replicas: [1, 2, 3], isr: [2, 3], leader: 2, leaderEpoch: 1, partitionEpoch: 1, ...NO_ELR });
+    expect(image.partition('t', 0)).toEqual({
+      replicas: [1, 2, 3],
+      isr: [2, 3],
+      leader: 2,
+      leaderEpoch: 1,
+      partitionEpoch: 1,
+      ...NO_ELR,
+    });
     // followers' ISRs shrink without a leader change
-    expect(image.partition('t', 1)).toEqual({ replicas: [2, 3, 1], isr: [2, 3], leader: 2, leaderEpoch: 0, partitionEpoch: 1, ...NO_ELR });
-    expect(image.partition('t', 2)).toEqual({ replicas: [3, 1, 2], isr: [3, 2], leader: 3, leaderEpoch: 0, partitionEpoch: 1, ...NO_ELR });
+    expect(image.partition('t', 1)).toEqual({
+      replicas: [2, 3, 1],
+      isr: [2, 3],
+      leader: 2,
+      leaderEpoch: 0,
+      partitionEpoch: 1,
+      ...NO_ELR,
+    });
+    expect(image.partition('t', 2)).toEqual({
+      replicas: [3, 1, 2],
+      isr: [3, 2],
+      leader: 3,
+      leaderEpoch: 0,
+      partitionEpoch: 1,
+      ...NO_ELR,
+    });
   });
 
   it('never elects outside the ISR: with no eligible ISR member the partition goes offline, its last ISR member in the ELR and last known ELR', async () => {
@@ -213,14 +294,39 @@ describe('controller: leader election on fencing', () => {
     await brokers(3);
     value(await controller.createTopic({ name: 't', numPartitions: 1, replicationFactor: 3 }));
     const p = image.partition('t', 0)!;
-    value(await controller.alterPartition({ brokerId: 1, brokerEpoch: epochs.get(1)!, topic: 't', partition: 0, leaderEpoch: p.leaderEpoch, partitionEpoch: p.partitionEpoch, newIsr: [1] }));
+    value(
+      await controller.alterPartition({
+        brokerId: 1,
+        brokerEpoch: epochs.get(1)!,
+        topic: 't',
+        partition: 0,
+        leaderEpoch: p.leaderEpoch,
+        partitionEpoch: p.partitionEpoch,
+        newIsr: [1],
+      }),
+    );
     await passTime(SESSION_MS + 300, [2, 3]);
     // Kafka 4.4.0 with ELR: the ISR becomes empty, the fenced leader is eligible (ELR) and the last known leader
-    expect(image.partition('t', 0)).toEqual({ replicas: [1, 2, 3], isr: [], leader: -1, leaderEpoch: 1, partitionEpoch: 2, elr: [1], lastKnownElr: [1] });
+    expect(image.partition('t', 0)).toEqual({
+      replicas: [1, 2, 3],
+      isr: [],
+      leader: -1,
+      leaderEpoch: 1,
+      partitionEpoch: 2,
+      elr: [1],
+      lastKnownElr: [1],
+    });
     // the last in-sync replica comes back: it leads again
     await passTime(200, [1, 2, 3]);
     expect(image.broker(1)?.fenced).toBe(false);
-    expect(image.partition('t', 0)).toEqual({ replicas: [1, 2, 3], isr: [1], leader: 1, leaderEpoch: 2, partitionEpoch: 3, ...NO_ELR });
+    expect(image.partition('t', 0)).toEqual({
+      replicas: [1, 2, 3],
+      isr: [1],
+      leader: 1,
+      leaderEpoch: 2,
+      partitionEpoch: 3,
+      ...NO_ELR,
+    });
   });
 
   it('a fenced broker that is the only ISR member of a partition it does not lead changes nothing', async () => {
@@ -238,11 +344,35 @@ describe('controller: leader election on fencing', () => {
   it('with unclean.leader.election.enable=true on the topic, elects an out-of-sync replica and makes it the whole ISR', async () => {
     const { controller, brokers, passTime, image, epochs } = await setup();
     await brokers(3);
-    value(await controller.createTopic({ name: 'u', numPartitions: 1, replicationFactor: 3, configs: { 'unclean.leader.election.enable': 'true' } }));
+    value(
+      await controller.createTopic({
+        name: 'u',
+        numPartitions: 1,
+        replicationFactor: 3,
+        configs: { 'unclean.leader.election.enable': 'true' },
+      }),
+    );
     const p = image.partition('u', 0)!;
-    value(await controller.alterPartition({ brokerId: 1, brokerEpoch: epochs.get(1)!, topic: 'u', partition: 0, leaderEpoch: p.leaderEpoch, partitionEpoch: p.partitionEpoch, newIsr: [1] }));
+    value(
+      await controller.alterPartition({
+        brokerId: 1,
+        brokerEpoch: epochs.get(1)!,
+        topic: 'u',
+        partition: 0,
+        leaderEpoch: p.leaderEpoch,
+        partitionEpoch: p.partitionEpoch,
+        newIsr: [1],
+      }),
+    );
     await passTime(SESSION_MS + 300, [2, 3]);
-    expect(image.partition('u', 0)).toEqual({ replicas: [1, 2, 3], isr: [2], leader: 2, leaderEpoch: 1, partitionEpoch: 2, ...NO_ELR });
+    expect(image.partition('u', 0)).toEqual({
+      replicas: [1, 2, 3],
+      isr: [2],
+      leader: 2,
+      leaderEpoch: 1,
+      partitionEpoch: 2,
+      ...NO_ELR,
+    });
   });
 
   it('the controller default enables unclean election for topics without the config; offline partitions take an unfenced replica when it returns', async () => {
@@ -250,7 +380,17 @@ describe('controller: leader election on fencing', () => {
     await brokers(2);
     value(await controller.createTopic({ name: 't', numPartitions: 1, replicationFactor: 2 }));
     const p = image.partition('t', 0)!;
-    value(await controller.alterPartition({ brokerId: 1, brokerEpoch: epochs.get(1)!, topic: 't', partition: 0, leaderEpoch: p.leaderEpoch, partitionEpoch: p.partitionEpoch, newIsr: [1] }));
+    value(
+      await controller.alterPartition({
+        brokerId: 1,
+        brokerEpoch: epochs.get(1)!,
+        topic: 't',
+        partition: 0,
+        leaderEpoch: p.leaderEpoch,
+        partitionEpoch: p.partitionEpoch,
+        newIsr: [1],
+      }),
+    );
     await passTime(SESSION_MS + 300, [1]); // 2 fenced: not in the ISR, nothing to elect
     expect(image.partition('t', 0)).toMatchObject({ leader: 1, isr: [1] });
     await passTime(SESSION_MS + 300, []); // 1 fenced too, no replica eligible: offline, ISR empty, 1 in the ELR
@@ -266,7 +406,15 @@ describe('controller: alterPartition', () => {
     await s.brokers(3);
     value(await s.controller.createTopic({ name: 't', numPartitions: 1, replicationFactor: 3 }));
     const p = s.image.partition('t', 0)!;
-    const base = { brokerId: 1, brokerEpoch: s.epochs.get(1)!, topic: 't', partition: 0, leaderEpoch: p.leaderEpoch, partitionEpoch: p.partitionEpoch, newIsr: [1, 2] };
+    const base = {
+      brokerId: 1,
+      brokerEpoch: s.epochs.get(1)!,
+      topic: 't',
+      partition: 0,
+      leaderEpoch: p.leaderEpoch,
+      partitionEpoch: p.partitionEpoch,
+      newIsr: [1, 2],
+    };
     return { ...s, base };
   }
 
@@ -276,25 +424,37 @@ describe('controller: alterPartition', () => {
     expect(next).toEqual({ replicas: [1, 2, 3], isr: [1, 2], leader: 1, leaderEpoch: 0, partitionEpoch: 1, ...NO_ELR });
     expect(image.partition('t', 0)).toEqual(next);
     // and expands again
-    expect(value(await controller.alterPartition({ ...base, partitionEpoch: 1, newIsr: [1, 2, 3] })).isr).toEqual([1, 2, 3]);
+    expect(value(await controller.alterPartition({ ...base, partitionEpoch: 1, newIsr: [1, 2, 3] })).isr).toEqual([
+      1, 2, 3,
+    ]);
   });
 
   it('refuses with Kafka codes: stale broker epoch, fenced leader epoch, stale partition epoch, bad ISRs, not the leader', async () => {
     const { controller, base, passTime } = await withTopic();
-    expect(errorOf(await controller.alterPartition({ ...base, brokerEpoch: base.brokerEpoch - 1 }))).toBe(ErrorCode.STALE_BROKER_EPOCH);
+    expect(errorOf(await controller.alterPartition({ ...base, brokerEpoch: base.brokerEpoch - 1 }))).toBe(
+      ErrorCode.STALE_BROKER_EPOCH,
+    );
     expect(errorOf(await controller.alterPartition({ ...base, leaderEpoch: 5 }))).toBe(ErrorCode.FENCED_LEADER_EPOCH);
-    expect(errorOf(await controller.alterPartition({ ...base, partitionEpoch: 7 }))).toBe(ErrorCode.INVALID_UPDATE_VERSION);
+    expect(errorOf(await controller.alterPartition({ ...base, partitionEpoch: 7 }))).toBe(
+      ErrorCode.INVALID_UPDATE_VERSION,
+    );
     expect(errorOf(await controller.alterPartition({ ...base, newIsr: [2, 3] }))).toBe(ErrorCode.INVALID_REQUEST);
     expect(errorOf(await controller.alterPartition({ ...base, newIsr: [1, 9] }))).toBe(ErrorCode.INVALID_REQUEST);
     expect(errorOf(await controller.alterPartition({ ...base, newIsr: [] }))).toBe(ErrorCode.INVALID_REQUEST);
-    expect(errorOf(await controller.alterPartition({ ...base, topic: 'nope' }))).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    expect(errorOf(await controller.alterPartition({ ...base, topic: 'nope' }))).toBe(
+      ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+    );
     await passTime(SESSION_MS + 300, [1, 2]); // broker 3 fenced (and dropped from the ISR: partition epoch 1)
-    expect(errorOf(await controller.alterPartition({ ...base, partitionEpoch: 1, newIsr: [1, 2, 3] }))).toBe(ErrorCode.INELIGIBLE_REPLICA);
+    expect(errorOf(await controller.alterPartition({ ...base, partitionEpoch: 1, newIsr: [1, 2, 3] }))).toBe(
+      ErrorCode.INELIGIBLE_REPLICA,
+    );
   });
 
   it('refuses a broker that is not the leader', async () => {
     const { controller, base, epochs } = await withTopic();
-    expect(errorOf(await controller.alterPartition({ ...base, brokerId: 2, brokerEpoch: epochs.get(2)! }))).toBe(ErrorCode.INVALID_REQUEST);
+    expect(errorOf(await controller.alterPartition({ ...base, brokerId: 2, brokerEpoch: epochs.get(2)! }))).toBe(
+      ErrorCode.INVALID_REQUEST,
+    );
   });
 });
 
@@ -302,12 +462,27 @@ describe('controller: eligible leader replicas (KIP-966)', () => {
   it('AlterPartition below the topic min.insync.replicas fills the ELR; back at it, the ELR is cleared', async () => {
     const { controller, brokers, image, epochs } = await setup();
     await brokers(3);
-    value(await controller.createTopic({ name: 't', numPartitions: 1, replicationFactor: 3, configs: { 'min.insync.replicas': '3' } }));
+    value(
+      await controller.createTopic({
+        name: 't',
+        numPartitions: 1,
+        replicationFactor: 3,
+        configs: { 'min.insync.replicas': '3' },
+      }),
+    );
     const p = image.partition('t', 0)!;
     const base = { brokerId: 1, brokerEpoch: epochs.get(1)!, topic: 't', partition: 0, leaderEpoch: p.leaderEpoch };
-    expect(value(await controller.alterPartition({ ...base, partitionEpoch: 0, newIsr: [1, 2] }))).toMatchObject({ isr: [1, 2], elr: [3], leader: 1, leaderEpoch: 0 });
+    expect(value(await controller.alterPartition({ ...base, partitionEpoch: 0, newIsr: [1, 2] }))).toMatchObject({
+      isr: [1, 2],
+      elr: [3],
+      leader: 1,
+      leaderEpoch: 0,
+    });
     expect(image.partition('t', 0)).toMatchObject({ elr: [3] });
-    expect(value(await controller.alterPartition({ ...base, partitionEpoch: 1, newIsr: [1, 2, 3] }))).toMatchObject({ isr: [1, 2, 3], elr: [] });
+    expect(value(await controller.alterPartition({ ...base, partitionEpoch: 1, newIsr: [1, 2, 3] }))).toMatchObject({
+      isr: [1, 2, 3],
+      elr: [],
+    });
   });
 
   it('the cluster default min.insync.replicas counts for topics without the config', async () => {
@@ -315,15 +490,44 @@ describe('controller: eligible leader replicas (KIP-966)', () => {
     await brokers(3);
     value(await controller.createTopic({ name: 't', numPartitions: 1, replicationFactor: 3 }));
     const p = image.partition('t', 0)!;
-    expect(value(await controller.alterPartition({ brokerId: 1, brokerEpoch: epochs.get(1)!, topic: 't', partition: 0, leaderEpoch: p.leaderEpoch, partitionEpoch: 0, newIsr: [1] }))).toMatchObject({ elr: [2, 3] });
+    expect(
+      value(
+        await controller.alterPartition({
+          brokerId: 1,
+          brokerEpoch: epochs.get(1)!,
+          topic: 't',
+          partition: 0,
+          leaderEpoch: p.leaderEpoch,
+          partitionEpoch: 0,
+          newIsr: [1],
+        }),
+      ),
+    ).toMatchObject({ elr: [2, 3] });
   });
 
   it('a fenced sole ISR member (short of min ISR) hands leadership to the ELR: the first ELR replica leads, is the ISR, and the fenced one stays eligible', async () => {
     const { controller, brokers, image, epochs, passTime } = await setup();
     await brokers(3);
-    value(await controller.createTopic({ name: 't', numPartitions: 1, replicationFactor: 3, configs: { 'min.insync.replicas': '2' } }));
+    value(
+      await controller.createTopic({
+        name: 't',
+        numPartitions: 1,
+        replicationFactor: 3,
+        configs: { 'min.insync.replicas': '2' },
+      }),
+    );
     const p = image.partition('t', 0)!;
-    value(await controller.alterPartition({ brokerId: 1, brokerEpoch: epochs.get(1)!, topic: 't', partition: 0, leaderEpoch: p.leaderEpoch, partitionEpoch: 0, newIsr: [1] }));
+    value(
+      await controller.alterPartition({
+        brokerId: 1,
+        brokerEpoch: epochs.get(1)!,
+        topic: 't',
+        partition: 0,
+        leaderEpoch: p.leaderEpoch,
+        partitionEpoch: 0,
+        newIsr: [1],
+      }),
+    );
     expect(image.partition('t', 0)).toMatchObject({ isr: [1], elr: [2, 3] });
     await passTime(SESSION_MS + 300, [2, 3]);
     expect(image.partition('t', 0)).toMatchObject({ leader: 2, isr: [2], leaderEpoch: 1, lastKnownElr: [] });
@@ -333,9 +537,26 @@ describe('controller: eligible leader replicas (KIP-966)', () => {
   it('every replica fenced: the ISR empties, the last leader is the last known ELR, and the first ELR member back leads', async () => {
     const { controller, brokers, image, epochs, passTime } = await setup();
     await brokers(2);
-    value(await controller.createTopic({ name: 't', numPartitions: 1, replicationFactor: 2, configs: { 'min.insync.replicas': '2' } }));
+    value(
+      await controller.createTopic({
+        name: 't',
+        numPartitions: 1,
+        replicationFactor: 2,
+        configs: { 'min.insync.replicas': '2' },
+      }),
+    );
     const p = image.partition('t', 0)!;
-    value(await controller.alterPartition({ brokerId: 1, brokerEpoch: epochs.get(1)!, topic: 't', partition: 0, leaderEpoch: p.leaderEpoch, partitionEpoch: 0, newIsr: [1] }));
+    value(
+      await controller.alterPartition({
+        brokerId: 1,
+        brokerEpoch: epochs.get(1)!,
+        topic: 't',
+        partition: 0,
+        leaderEpoch: p.leaderEpoch,
+        partitionEpoch: 0,
+        newIsr: [1],
+      }),
+    );
     await passTime(SESSION_MS + 300, [2]); // 1 fenced: 2 (ELR) leads
     expect(image.partition('t', 0)).toMatchObject({ leader: 2, isr: [2], elr: [1] });
     await passTime(SESSION_MS + 300, []); // 2 fenced too

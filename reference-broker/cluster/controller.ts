@@ -19,12 +19,20 @@ import { topicConfigProblem } from '../topics/topic-config.ts';
 import { topicNameProblem } from '../topics/topic-name.ts';
 import type { MetadataImage, TopicImage } from './metadata-image.ts';
 import type { MetadataRecord, PartitionChangeRecord, PartitionRegistration } from './metadata-records.ts';
-import { buildPartitionChange, effectiveMinIsr, NO_LEADER, uncleanElectionEnabled, type PartitionChangeRequest } from './partition-election.ts';
+import {
+  buildPartitionChange,
+  effectiveMinIsr,
+  NO_LEADER,
+  uncleanElectionEnabled,
+  type PartitionChangeRequest,
+} from './partition-election.ts';
 import { NotLeaderError } from './raft/raft-node.ts';
 import type { BugName } from '../bugs/known-bugs.ts';
 
 /** A controller answer: a value, or a Kafka error code with a message (and, for NOT_CONTROLLER, where to go). */
-export type ControllerResult<T> = { ok: true; value: T } | { ok: false; errorCode: number; message: string; leaderHint?: number };
+export type ControllerResult<T> =
+  | { ok: true; value: T }
+  | { ok: false; errorCode: number; message: string; leaderHint?: number };
 
 export interface ControllerOptions {
   image: MetadataImage;
@@ -140,7 +148,11 @@ export class Controller {
    * the topic's unclean election and min ISR settings (ReplicationControlManager building a
    * PartitionChangeBuilder); undefined when nothing changes.
    */
-  #partitionChange(topic: string, registration: Readonly<PartitionRegistration>, request: Pick<PartitionChangeRequest, 'targetIsr' | 'isEligible' | 'ignoreIsr' | 'uncleanShutdownReplicas'>): PartitionRegistration | undefined {
+  #partitionChange(
+    topic: string,
+    registration: Readonly<PartitionRegistration>,
+    request: Pick<PartitionChangeRequest, 'targetIsr' | 'isEligible' | 'ignoreIsr' | 'uncleanShutdownReplicas'>,
+  ): PartitionRegistration | undefined {
     const configs = this.#image.topic(topic)!.configs;
     return buildPartitionChange(registration, {
       ...request,
@@ -164,7 +176,9 @@ export class Controller {
     this.#fencing.clear();
     for (const b of this.#image.brokers()) this.#lastHeartbeat.set(b.id, now);
     this.#scheduleSessionCheck();
-    this.#logger.info(`controller: active (${this.#image.brokers().length} brokers registered, session timeout ${this.sessionTimeoutMs} ms)`);
+    this.#logger.info(
+      `controller: active (${this.#image.brokers().length} brokers registered, session timeout ${this.sessionTimeoutMs} ms)`,
+    );
   }
 
   /** Stops acting (leadership lost or closing); queued operations answer NOT_CONTROLLER. */
@@ -182,22 +196,45 @@ export class Controller {
   /** Registers a broker (fenced until it heartbeats); the answer is its new epoch. */
   registerBroker(params: RegisterBrokerParams): Promise<ControllerResult<{ brokerEpoch: number }>> {
     return this.#run(async () => {
-      if (!validBrokerId(params?.id) || typeof params.host !== 'string' || !validPort(params.port) || typeof params.incarnationId !== 'string') {
+      if (
+        !validBrokerId(params?.id) ||
+        typeof params.host !== 'string' ||
+        !validPort(params.port) ||
+        typeof params.incarnationId !== 'string'
+      ) {
         return fail(ErrorCode.INVALID_REQUEST, 'registerBroker needs an id, host, port and incarnationId');
       }
       const existing = this.#image.broker(params.id);
       const now = this.#clock.now();
-      if (existing && existing.incarnationId === params.incarnationId && existing.host === params.host && existing.port === params.port) {
+      if (
+        existing &&
+        existing.incarnationId === params.incarnationId &&
+        existing.host === params.host &&
+        existing.port === params.port
+      ) {
         // A retry of a registration that already committed (its answer was lost).
         this.#lastHeartbeat.set(params.id, now);
         return ok({ brokerEpoch: existing.epoch });
       }
       const local = this.#localBroker?.id === params.id && this.#localBroker.incarnationId === params.incarnationId;
-      if (existing && !existing.fenced && existing.incarnationId !== params.incarnationId && !local && this.#sessionAlive(params.id, now) && !this.#shuttingDown.has(params.id)) {
+      if (
+        existing &&
+        !existing.fenced &&
+        existing.incarnationId !== params.incarnationId &&
+        !local &&
+        this.#sessionAlive(params.id, now) &&
+        !this.#shuttingDown.has(params.id)
+      ) {
         return fail(ErrorCode.DUPLICATE_BROKER_REGISTRATION, 'Another broker is registered with that broker id.');
       }
       const records: MetadataRecord[] = existing && !existing.fenced ? this.#fenceRecords(params.id) : [];
-      records.push({ type: 'register-broker', id: params.id, host: params.host, port: params.port, incarnationId: params.incarnationId });
+      records.push({
+        type: 'register-broker',
+        id: params.id,
+        host: params.host,
+        port: params.port,
+        incarnationId: params.incarnationId,
+      });
       this.#shuttingDown.delete(params.id);
       const index = await this.#commit(records);
       this.#lastHeartbeat.set(params.id, this.#clock.now());
@@ -214,13 +251,18 @@ export class Controller {
     if (!this.#active) return this.#notController();
     const b = this.#image.broker(params?.id);
     if (!b) return fail(ErrorCode.BROKER_ID_NOT_REGISTERED, `Broker ${params?.id} is not registered.`);
-    if (b.epoch !== params.epoch) return fail(ErrorCode.STALE_BROKER_EPOCH, `Expected broker epoch ${b.epoch}, but got broker epoch ${params.epoch}`);
+    if (b.epoch !== params.epoch)
+      return fail(
+        ErrorCode.STALE_BROKER_EPOCH,
+        `Expected broker epoch ${b.epoch}, but got broker epoch ${params.epoch}`,
+      );
     this.#lastHeartbeat.set(b.id, this.#clock.now());
     const caughtUp = params.metadataOffset === undefined || params.metadataOffset >= b.epoch;
     if (!b.fenced || !caughtUp) return ok({ fenced: b.fenced });
     return this.#run(async () => {
       const current = this.#image.broker(b.id);
-      if (!current || current.epoch !== params.epoch) return fail(ErrorCode.STALE_BROKER_EPOCH, `Broker ${b.id} re-registered meanwhile.`);
+      if (!current || current.epoch !== params.epoch)
+        return fail(ErrorCode.STALE_BROKER_EPOCH, `Broker ${b.id} re-registered meanwhile.`);
       if (current.fenced) {
         await this.#commit(this.#unfenceRecords(b.id));
         this.#logger.info(`controller: broker ${b.id} unfenced`);
@@ -272,7 +314,11 @@ export class Controller {
     return this.#run(async () => {
       const b = this.#image.broker(params?.id);
       if (!b) return fail(ErrorCode.BROKER_ID_NOT_REGISTERED, `Broker ${params?.id} is not registered.`);
-      if (b.epoch !== params.epoch) return fail(ErrorCode.STALE_BROKER_EPOCH, `Expected broker epoch ${b.epoch}, but got broker epoch ${params.epoch}`);
+      if (b.epoch !== params.epoch)
+        return fail(
+          ErrorCode.STALE_BROKER_EPOCH,
+          `Expected broker epoch ${b.epoch}, but got broker epoch ${params.epoch}`,
+        );
       this.#shuttingDown.add(b.id);
       // As Kafka: the broker stays registered and unfenced (clients still find it) while its
       // leadership moves and it leaves the ISRs; its session ends when it stops heartbeating.
@@ -289,7 +335,10 @@ export class Controller {
     const eligible = (b: number) => b !== id && this.#eligible(b);
     for (const { topic, partition, registration } of this.#image.allPartitions()) {
       if (registration.leader !== id && !registration.isr.includes(id)) continue;
-      const next = this.#partitionChange(topic, registration, { targetIsr: registration.isr.filter((r) => r !== id), isEligible: eligible });
+      const next = this.#partitionChange(topic, registration, {
+        targetIsr: registration.isr.filter((r) => r !== id),
+        isEligible: eligible,
+      });
       if (next) records.push(changeRecord(topic, partition, next));
     }
     return records;
@@ -306,7 +355,11 @@ export class Controller {
     const eligible = (b: number) => b !== id && this.#eligible(b);
     for (const { topic, partition, registration } of this.#image.allPartitions()) {
       if (registration.leader !== id && !registration.isr.includes(id)) continue;
-      const next = this.#partitionChange(topic, registration, { targetIsr: registration.isr.filter((r) => r !== id), isEligible: eligible, ignoreIsr: this.#electOutsideIsr });
+      const next = this.#partitionChange(topic, registration, {
+        targetIsr: registration.isr.filter((r) => r !== id),
+        isEligible: eligible,
+        ignoreIsr: this.#electOutsideIsr,
+      });
       if (next) records.push(changeRecord(topic, partition, next));
     }
     return records;
@@ -329,41 +382,80 @@ export class Controller {
   /** AlterPartition from a partition leader: a new ISR (shrink or expand), checked as KRaft checks it. */
   alterPartition(params: AlterPartitionParams): Promise<ControllerResult<PartitionRegistration>> {
     return this.#run(async () => {
-      const { brokerId, brokerEpoch, topic, partition, leaderEpoch, partitionEpoch, newIsr } = params ?? ({} as AlterPartitionParams);
+      const { brokerId, brokerEpoch, topic, partition, leaderEpoch, partitionEpoch, newIsr } =
+        params ?? ({} as AlterPartitionParams);
       const broker = this.#image.broker(brokerId);
       if (!broker || broker.epoch !== brokerEpoch) {
-        return fail(ErrorCode.STALE_BROKER_EPOCH, `Expected broker epoch ${broker?.epoch ?? -1} for broker ${brokerId}, but got ${brokerEpoch}`);
+        return fail(
+          ErrorCode.STALE_BROKER_EPOCH,
+          `Expected broker epoch ${broker?.epoch ?? -1} for broker ${brokerId}, but got ${brokerEpoch}`,
+        );
       }
       const current = this.#image.partition(topic, partition);
-      if (!current) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Partition ${topic}-${partition} does not exist.`);
+      if (!current)
+        return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Partition ${topic}-${partition} does not exist.`);
       if (current.leader !== brokerId) {
-        return fail(ErrorCode.INVALID_REQUEST, `Rejecting AlterPartition request from node ${brokerId} for ${topic}-${partition} because the current leader is ${current.leader}.`);
+        return fail(
+          ErrorCode.INVALID_REQUEST,
+          `Rejecting AlterPartition request from node ${brokerId} for ${topic}-${partition} because the current leader is ${current.leader}.`,
+        );
       }
       if (leaderEpoch !== current.leaderEpoch) {
-        return fail(ErrorCode.FENCED_LEADER_EPOCH, `Rejecting AlterPartition for ${topic}-${partition}: leader epoch ${leaderEpoch}, current ${current.leaderEpoch}.`);
+        return fail(
+          ErrorCode.FENCED_LEADER_EPOCH,
+          `Rejecting AlterPartition for ${topic}-${partition}: leader epoch ${leaderEpoch}, current ${current.leaderEpoch}.`,
+        );
       }
       if (partitionEpoch !== current.partitionEpoch) {
-        return fail(ErrorCode.INVALID_UPDATE_VERSION, `Rejecting AlterPartition for ${topic}-${partition}: partition epoch ${partitionEpoch}, current ${current.partitionEpoch}.`);
+        return fail(
+          ErrorCode.INVALID_UPDATE_VERSION,
+          `Rejecting AlterPartition for ${topic}-${partition}: partition epoch ${partitionEpoch}, current ${current.partitionEpoch}.`,
+        );
       }
       if (!Array.isArray(newIsr) || newIsr.length === 0 || new Set(newIsr).size !== newIsr.length) {
-        return fail(ErrorCode.INVALID_REQUEST, `Rejecting AlterPartition for ${topic}-${partition}: the new ISR must be non-empty without duplicates.`);
+        return fail(
+          ErrorCode.INVALID_REQUEST,
+          `Rejecting AlterPartition for ${topic}-${partition}: the new ISR must be non-empty without duplicates.`,
+        );
       }
       if (!newIsr.includes(current.leader)) {
-        return fail(ErrorCode.INVALID_REQUEST, `Rejecting AlterPartition for ${topic}-${partition}: the new ISR ${fmt(newIsr)} does not contain the leader ${current.leader}.`);
+        return fail(
+          ErrorCode.INVALID_REQUEST,
+          `Rejecting AlterPartition for ${topic}-${partition}: the new ISR ${fmt(newIsr)} does not contain the leader ${current.leader}.`,
+        );
       }
       const notReplicas = newIsr.filter((r) => !current.replicas.includes(r));
       if (notReplicas.length > 0) {
-        return fail(ErrorCode.INVALID_REQUEST, `Rejecting AlterPartition for ${topic}-${partition}: ${fmt(notReplicas)} are not replicas of it.`);
+        return fail(
+          ErrorCode.INVALID_REQUEST,
+          `Rejecting AlterPartition for ${topic}-${partition}: ${fmt(notReplicas)} are not replicas of it.`,
+        );
       }
       // the leader itself is checked elsewhere; a follower in controlled shutdown may not rejoin (Kafka's INELIGIBLE_REPLICA)
-      const ineligible = newIsr.filter((r) => !this.#image.isUnfenced(r) || (this.#shuttingDown.has(r) && !this.#image.partition(topic, partition)?.isr.includes(r)));
+      const ineligible = newIsr.filter(
+        (r) =>
+          !this.#image.isUnfenced(r) ||
+          (this.#shuttingDown.has(r) && !this.#image.partition(topic, partition)?.isr.includes(r)),
+      );
       if (ineligible.length > 0) {
-        return fail(ErrorCode.INELIGIBLE_REPLICA, `Rejecting AlterPartition for ${topic}-${partition}: the new ISR contains fenced or unregistered brokers ${fmt(ineligible)}.`);
+        return fail(
+          ErrorCode.INELIGIBLE_REPLICA,
+          `Rejecting AlterPartition for ${topic}-${partition}: the new ISR contains fenced or unregistered brokers ${fmt(ineligible)}.`,
+        );
       }
       if (sameOrder(newIsr, current.isr)) return ok(copyRegistration(current));
       // The leader stays (it asked); the builder keeps the ELR in step with the new ISR (KIP-966).
-      const built = this.#partitionChange(topic, current, { targetIsr: newIsr, isEligible: (r) => r === current.leader || this.#eligible(r) });
-      const next: PartitionRegistration = { ...(built ?? current), isr: [...newIsr], leader: current.leader, leaderEpoch: current.leaderEpoch, partitionEpoch: current.partitionEpoch + 1 };
+      const built = this.#partitionChange(topic, current, {
+        targetIsr: newIsr,
+        isEligible: (r) => r === current.leader || this.#eligible(r),
+      });
+      const next: PartitionRegistration = {
+        ...(built ?? current),
+        isr: [...newIsr],
+        leader: current.leader,
+        leaderEpoch: current.leaderEpoch,
+        partitionEpoch: current.partitionEpoch + 1,
+      };
       await this.#commit([changeRecord(topic, partition, next)]);
       return ok(copyRegistration(this.#image.partition(topic, partition)!));
     });
@@ -388,42 +480,86 @@ export class Controller {
       }
       if (this.#image.topic(name)) return fail(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${name}' already exists.`);
       const collision = this.#image.topics().find((t) => t.name.replace(/\./g, '_') === name.replace(/\./g, '_'));
-      if (collision) return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, `Topic '${name}' collides with existing topic: ${collision.name}`);
-      if (!Number.isInteger(numPartitions) || numPartitions < 1) return fail(ErrorCode.INVALID_PARTITIONS, 'Number of partitions was set to an invalid non-positive value.');
-      if (!Number.isInteger(replicationFactor) || replicationFactor < 1) return fail(ErrorCode.INVALID_REPLICATION_FACTOR, 'Replication factor must be larger than 0, or -1 to use the default value.');
+      if (collision)
+        return fail(
+          ErrorCode.INVALID_TOPIC_EXCEPTION,
+          `Topic '${name}' collides with existing topic: ${collision.name}`,
+        );
+      if (!Number.isInteger(numPartitions) || numPartitions < 1)
+        return fail(ErrorCode.INVALID_PARTITIONS, 'Number of partitions was set to an invalid non-positive value.');
+      if (!Number.isInteger(replicationFactor) || replicationFactor < 1)
+        return fail(
+          ErrorCode.INVALID_REPLICATION_FACTOR,
+          'Replication factor must be larger than 0, or -1 to use the default value.',
+        );
       const brokers = this.#image.unfencedBrokers().map((b) => b.id);
       if (params.assignments) return this.#createAssigned(name, configs, params.assignments);
       if (replicationFactor > brokers.length) {
-        return fail(ErrorCode.INVALID_REPLICATION_FACTOR, `Unable to replicate the partition ${replicationFactor} time(s): The target replication factor of ${replicationFactor} cannot be reached because only ${brokers.length} broker(s) are registered.`);
+        return fail(
+          ErrorCode.INVALID_REPLICATION_FACTOR,
+          `Unable to replicate the partition ${replicationFactor} time(s): The target replication factor of ${replicationFactor} cannot be reached because only ${brokers.length} broker(s) are registered.`,
+        );
       }
       const start = Math.floor(this.#random() * brokers.length);
       const partitions: PartitionRegistration[] = [];
       for (let p = 0; p < numPartitions; p++) {
-        const replicas = Array.from({ length: replicationFactor }, (_, j) => brokers[(start + p + j) % brokers.length]!);
+        const replicas = Array.from(
+          { length: replicationFactor },
+          (_, j) => brokers[(start + p + j) % brokers.length]!,
+        );
         partitions.push({ replicas, isr: [...replicas], leader: replicas[0]!, leaderEpoch: 0, partitionEpoch: 0 });
       }
       await this.#commit([{ type: 'create-topic', name, id: randomUUID(), configs: { ...configs }, partitions }]);
       const topic = this.#image.topic(name);
       if (!topic) return fail(ErrorCode.UNKNOWN_SERVER_ERROR, `Topic '${name}' was not created.`);
-      this.#logger.info(`controller: created topic ${name} (${numPartitions} partitions, replication factor ${replicationFactor})`);
+      this.#logger.info(
+        `controller: created topic ${name} (${numPartitions} partitions, replication factor ${replicationFactor})`,
+      );
       return ok(topic);
     });
   }
 
   /** createTopic with the replicas given per partition (validated as Kafka's ReplicationControlManager does). */
-  async #createAssigned(name: string, configs: Record<string, string>, assignments: number[][]): Promise<ControllerResult<TopicImage>> {
-    if (assignments.length === 0) return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, 'The manual partition assignment includes no partitions.');
+  async #createAssigned(
+    name: string,
+    configs: Record<string, string>,
+    assignments: number[][],
+  ): Promise<ControllerResult<TopicImage>> {
+    if (assignments.length === 0)
+      return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, 'The manual partition assignment includes no partitions.');
     const rf = assignments[0]!.length;
     for (const [p, replicas] of assignments.entries()) {
-      if (replicas.length === 0) return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `The manual partition assignment includes an empty replica list for partition ${p}.`);
-      if (new Set(replicas).size !== replicas.length) return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `The manual partition assignment includes the broker ${replicas.find((r, i) => replicas.indexOf(r) !== i)} more than once.`);
-      if (replicas.length !== rf) return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `The manual partition assignment includes a partition with ${replicas.length} replica(s), but this is inconsistent with previous partitions, which have ${rf} replica(s).`);
+      if (replicas.length === 0)
+        return fail(
+          ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+          `The manual partition assignment includes an empty replica list for partition ${p}.`,
+        );
+      if (new Set(replicas).size !== replicas.length)
+        return fail(
+          ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+          `The manual partition assignment includes the broker ${replicas.find((r, i) => replicas.indexOf(r) !== i)} more than once.`,
+        );
+      if (replicas.length !== rf)
+        return fail(
+          ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+          `The manual partition assignment includes a partition with ${replicas.length} replica(s), but this is inconsistent with previous partitions, which have ${rf} replica(s).`,
+        );
       const unknown = replicas.find((r) => !this.#image.broker(r));
-      if (unknown !== undefined) return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `The manual partition assignment includes broker ${unknown}, but no such broker is registered.`);
+      if (unknown !== undefined)
+        return fail(
+          ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+          `The manual partition assignment includes broker ${unknown}, but no such broker is registered.`,
+        );
     }
     const partitions: PartitionRegistration[] = assignments.map((replicas) => {
       const live = replicas.filter((r) => this.#image.isUnfenced(r));
-      return { replicas: [...replicas], isr: live.length ? live : [...replicas], leader: live[0] ?? NO_LEADER, leaderEpoch: 0, partitionEpoch: 0 };
+      return {
+        replicas: [...replicas],
+        isr: live.length ? live : [...replicas],
+        leader: live[0] ?? NO_LEADER,
+        leaderEpoch: 0,
+        partitionEpoch: 0,
+      };
     });
     await this.#commit([{ type: 'create-topic', name, id: randomUUID(), configs: { ...configs }, partitions }]);
     const topic = this.#image.topic(name);
@@ -449,7 +585,10 @@ export class Controller {
     return this.#run(async () => {
       const broker = this.#image.broker(params?.brokerId);
       if (!broker || (params.brokerEpoch !== undefined && broker.epoch !== params.brokerEpoch)) {
-        return fail(ErrorCode.STALE_BROKER_EPOCH, `Broker ${params?.brokerId} is not registered with epoch ${params?.brokerEpoch}.`);
+        return fail(
+          ErrorCode.STALE_BROKER_EPOCH,
+          `Broker ${params?.brokerId} is not registered with epoch ${params?.brokerEpoch}.`,
+        );
       }
       const firstId = this.#image.nextProducerId;
       await this.#commit([{ type: 'producer-ids', brokerId: broker.id, firstId, size: this.#blockSize }]);
@@ -472,7 +611,8 @@ export class Controller {
       try {
         return await op();
       } catch (err) {
-        if (err instanceof NotLeaderError) return { ok: false, errorCode: ErrorCode.NOT_CONTROLLER, message: err.message, leaderHint: err.leaderId };
+        if (err instanceof NotLeaderError)
+          return { ok: false, errorCode: ErrorCode.NOT_CONTROLLER, message: err.message, leaderHint: err.leaderId };
         this.#logger.error(`controller: operation failed: ${(err as Error).stack ?? err}`);
         return fail(ErrorCode.UNKNOWN_SERVER_ERROR, (err as Error).message ?? String(err));
       }
@@ -487,11 +627,27 @@ export class Controller {
 }
 
 function changeRecord(topic: string, partition: number, r: PartitionRegistration): PartitionChangeRecord {
-  return { type: 'partition-change', topic, partition, leader: r.leader, isr: r.isr, leaderEpoch: r.leaderEpoch, partitionEpoch: r.partitionEpoch, elr: [...(r.elr ?? [])], lastKnownElr: [...(r.lastKnownElr ?? [])] };
+  return {
+    type: 'partition-change',
+    topic,
+    partition,
+    leader: r.leader,
+    isr: r.isr,
+    leaderEpoch: r.leaderEpoch,
+    partitionEpoch: r.partitionEpoch,
+    elr: [...(r.elr ?? [])],
+    lastKnownElr: [...(r.lastKnownElr ?? [])],
+  };
 }
 
 function copyRegistration(r: Readonly<PartitionRegistration>): PartitionRegistration {
-  return { ...r, replicas: [...r.replicas], isr: [...r.isr], elr: [...(r.elr ?? [])], lastKnownElr: [...(r.lastKnownElr ?? [])] };
+  return {
+    ...r,
+    replicas: [...r.replicas],
+    isr: [...r.isr],
+    elr: [...(r.elr ?? [])],
+    lastKnownElr: [...(r.lastKnownElr ?? [])],
+  };
 }
 
 function validBrokerId(id: unknown): id is number {

@@ -11,7 +11,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../logger.ts';
-import { startControlPlane, type ControlPlane, type ControlPlaneOptions, type ControllerVoter } from './control-plane.ts';
+import {
+  startControlPlane,
+  type ControlPlane,
+  type ControlPlaneOptions,
+  type ControllerVoter,
+} from './control-plane.ts';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -36,7 +41,13 @@ if (!Number.isInteger(rounds) || rounds < 1) {
   process.stderr.write('usage: measure-failover.ts [rounds >= 1]\n');
   process.exit(2);
 }
-const results: Record<string, number[]> = { 'all unfenced': [], 'create topic': [], 'new controller': [], 'old fenced': [], 'rejoined': [] };
+const results: Record<string, number[]> = {
+  'all unfenced': [],
+  'create topic': [],
+  'new controller': [],
+  'old fenced': [],
+  rejoined: [],
+};
 for (let round = 1; round <= rounds; round++) {
   const root = mkdtempSync(join(tmpdir(), 'kconform-measure-failover-'));
   const planes = new Map<number, ControlPlane>();
@@ -44,8 +55,13 @@ for (let round = 1; round <= rounds; round++) {
     const voters: ControllerVoter[] = [];
     for (const id of [1, 2, 3]) voters.push({ id, host: '127.0.0.1', port: await freePort() });
     const options = (id: number): ControlPlaneOptions => ({
-      nodeId: id, voters, controllerHost: '127.0.0.1', controllerPort: voters[id - 1]!.port,
-      dataDir: join(root, `node-${id}`), brokerEndpoint: { host: '127.0.0.1', port: 9000 + id }, logger: silentLogger,
+      nodeId: id,
+      voters,
+      controllerHost: '127.0.0.1',
+      controllerPort: voters[id - 1]!.port,
+      dataDir: join(root, `node-${id}`),
+      brokerEndpoint: { host: '127.0.0.1', port: 9000 + id },
+      logger: silentLogger,
     });
     const all = () => [...planes.values()];
     const t0 = performance.now();
@@ -59,9 +75,19 @@ for (let round = 1; round <= rounds; round++) {
     const old = planes.get(1)!.activeControllerId!;
     await planes.get(old)!.close();
     planes.delete(old);
-    results['new controller']!.push(await until(() => all().some((p) => p.isActiveController) && all().every((p) => p.activeControllerId !== undefined && p.activeControllerId !== old)));
+    results['new controller']!.push(
+      await until(
+        () =>
+          all().some((p) => p.isActiveController) &&
+          all().every((p) => p.activeControllerId !== undefined && p.activeControllerId !== old),
+      ),
+    );
     // (measured from the kill)
-    const fencedAfter = await until(() => all().every((p) => p.image.broker(old)?.fenced === true && p.image.topic('t')!.partitions.every((r) => r.leader !== old)));
+    const fencedAfter = await until(() =>
+      all().every(
+        (p) => p.image.broker(old)?.fenced === true && p.image.topic('t')!.partitions.every((r) => r.leader !== old),
+      ),
+    );
     results['old fenced']!.push(results['new controller']!.at(-1)! + fencedAfter);
     const t3 = performance.now();
     const back = await startControlPlane(options(old));
@@ -74,4 +100,5 @@ for (let round = 1; round <= rounds; round++) {
     rmSync(root, { recursive: true, force: true });
   }
 }
-for (const [what, ms] of Object.entries(results)) console.log(`${what.padEnd(16)} ${ms.map((x) => `${Math.round(x)} ms`).join(', ')}`);
+for (const [what, ms] of Object.entries(results))
+  console.log(`${what.padEnd(16)} ${ms.map((x) => `${Math.round(x)} ms`).join(', ')}`);

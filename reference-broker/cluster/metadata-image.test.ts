@@ -2,16 +2,36 @@ import { describe, expect, it } from 'vitest';
 import { MetadataImage, type MetadataDelta } from './metadata-image.ts';
 import type { PartitionRegistration } from './metadata-records.ts';
 
-const reg = (replicas: number[], leader = replicas[0]!): PartitionRegistration => ({ replicas, isr: [...replicas], leader, leaderEpoch: 0, partitionEpoch: 0, elr: [], lastKnownElr: [] });
+const reg = (replicas: number[], leader = replicas[0]!): PartitionRegistration => ({
+  replicas,
+  isr: [...replicas],
+  leader,
+  leaderEpoch: 0,
+  partitionEpoch: 0,
+  elr: [],
+  lastKnownElr: [],
+});
 
 function imageWithBrokersAndTopic(): MetadataImage {
   const image = new MetadataImage();
   image.apply({ type: 'noop' }, 1);
-  image.apply([
-    { type: 'register-broker', id: 1, host: 'h1', port: 9001, incarnationId: 'a' },
-    { type: 'register-broker', id: 2, host: 'h2', port: 9002, incarnationId: 'b' },
-  ], 2);
-  image.apply({ type: 'create-topic', name: 't', id: 'id-t', configs: { 'retention.ms': '1000' }, partitions: [reg([1, 2]), reg([2, 1])] }, 3);
+  image.apply(
+    [
+      { type: 'register-broker', id: 1, host: 'h1', port: 9001, incarnationId: 'a' },
+      { type: 'register-broker', id: 2, host: 'h2', port: 9002, incarnationId: 'b' },
+    ],
+    2,
+  );
+  image.apply(
+    {
+      type: 'create-topic',
+      name: 't',
+      id: 'id-t',
+      configs: { 'retention.ms': '1000' },
+      partitions: [reg([1, 2]), reg([2, 1])],
+    },
+    3,
+  );
   return image;
 }
 
@@ -36,18 +56,28 @@ describe('metadata image', () => {
     expect(image.apply({ type: 'unfence-broker', id: 1 }, 5).brokers).toEqual([]);
     expect(image.apply({ type: 'fence-broker', id: 1 }, 6).brokers).toEqual([1]);
     expect(image.isUnfenced(1)).toBe(false);
-    expect(image.apply({ type: 'fence-broker', id: 9 }, 7).ignored).toEqual(['fence-broker: broker 9 is not registered']);
+    expect(image.apply({ type: 'fence-broker', id: 9 }, 7).ignored).toEqual([
+      'fence-broker: broker 9 is not registered',
+    ]);
   });
 
   it('create-topic: by name and id, every partition in the delta; a second one with the name is ignored', () => {
     const image = new MetadataImage();
-    const delta = image.apply({ type: 'create-topic', name: 't', id: 'id-t', configs: { a: 'b' }, partitions: [reg([1]), reg([2])] }, 1);
+    const delta = image.apply(
+      { type: 'create-topic', name: 't', id: 'id-t', configs: { a: 'b' }, partitions: [reg([1]), reg([2])] },
+      1,
+    );
     expect(delta.topicsCreated).toEqual(['t']);
-    expect(delta.partitions).toEqual([{ topic: 't', partition: 0 }, { topic: 't', partition: 1 }]);
+    expect(delta.partitions).toEqual([
+      { topic: 't', partition: 0 },
+      { topic: 't', partition: 1 },
+    ]);
     expect(image.topicById('id-t')?.name).toBe('t');
     expect(image.partition('t', 1)).toEqual(reg([2]));
     expect(image.topic('t')?.configs).toEqual({ a: 'b' });
-    expect(image.apply({ type: 'create-topic', name: 't', id: 'other', configs: {}, partitions: [] }, 2).ignored).toHaveLength(1);
+    expect(
+      image.apply({ type: 'create-topic', name: 't', id: 'other', configs: {}, partitions: [] }, 2).ignored,
+    ).toHaveLength(1);
     expect(image.topicById('other')).toBeUndefined();
   });
 
@@ -63,12 +93,28 @@ describe('metadata image', () => {
   it('partition-change replaces leader, ISR and epochs; old registrations stay as they were', () => {
     const image = imageWithBrokersAndTopic();
     const before = image.partition('t', 0)!;
-    const delta = image.apply({ type: 'partition-change', topic: 't', partition: 0, leader: 2, isr: [2], leaderEpoch: 1, partitionEpoch: 1 }, 4);
+    const delta = image.apply(
+      { type: 'partition-change', topic: 't', partition: 0, leader: 2, isr: [2], leaderEpoch: 1, partitionEpoch: 1 },
+      4,
+    );
     expect(delta.partitions).toEqual([{ topic: 't', partition: 0 }]);
-    expect(image.partition('t', 0)).toEqual({ replicas: [1, 2], isr: [2], leader: 2, leaderEpoch: 1, partitionEpoch: 1, elr: [], lastKnownElr: [] });
+    expect(image.partition('t', 0)).toEqual({
+      replicas: [1, 2],
+      isr: [2],
+      leader: 2,
+      leaderEpoch: 1,
+      partitionEpoch: 1,
+      elr: [],
+      lastKnownElr: [],
+    });
     expect(image.topicById('id-t')!.partitions[0]!.leader).toBe(2);
     expect(before).toEqual(reg([1, 2]));
-    expect(image.apply({ type: 'partition-change', topic: 't', partition: 5, leader: 2, isr: [2], leaderEpoch: 1, partitionEpoch: 1 }, 5).ignored).toHaveLength(1);
+    expect(
+      image.apply(
+        { type: 'partition-change', topic: 't', partition: 5, leader: 2, isr: [2], leaderEpoch: 1, partitionEpoch: 1 },
+        5,
+      ).ignored,
+    ).toHaveLength(1);
   });
 
   it('producer-ids moves the next free id past the block', () => {
@@ -81,7 +127,15 @@ describe('metadata image', () => {
   it('noop changes nothing but the applied index; unknown records are ignored alike on every node', () => {
     const image = new MetadataImage();
     const delta = image.apply({ type: 'noop' }, 1);
-    expect(delta).toEqual({ index: 1, brokers: [], topicsCreated: [], topicsDeleted: [], partitions: [], producerIdsChanged: false, ignored: [] });
+    expect(delta).toEqual({
+      index: 1,
+      brokers: [],
+      topicsCreated: [],
+      topicsDeleted: [],
+      partitions: [],
+      producerIdsChanged: false,
+      ignored: [],
+    });
     expect(image.apply({ type: 'mystery' } as never, 2).ignored).toEqual(['mystery: unknown record type']);
   });
 

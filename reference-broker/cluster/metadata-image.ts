@@ -111,7 +111,9 @@ export class MetadataImage extends EventEmitter<{ change: [delta: MetadataDelta]
 
   /** Every partition with its registration, topics by name then partition number. */
   *allPartitions(): Generator<PartitionRef & { registration: Readonly<PartitionRegistration> }> {
-    for (const t of this.topics()) for (let p = 0; p < t.partitions.length; p++) yield { topic: t.name, partition: p, registration: t.partitions[p]! };
+    for (const t of this.topics())
+      for (let p = 0; p < t.partitions.length; p++)
+        yield { topic: t.name, partition: p, registration: t.partitions[p]! };
   }
 
   /**
@@ -119,9 +121,21 @@ export class MetadataImage extends EventEmitter<{ change: [delta: MetadataDelta]
    * Emits 'change' with what changed and returns it.
    */
   apply(entry: MetadataRecord | readonly MetadataRecord[], index: number): MetadataDelta {
-    const delta: MetadataDelta = { index, brokers: [], topicsCreated: [], topicsDeleted: [], partitions: [], producerIdsChanged: false, ignored: [] };
-    if (index <= this.#appliedIndex) throw new Error(`metadata entry ${index} applied after ${this.#appliedIndex}: entries must be applied once, in order`);
-    for (const record of Array.isArray(entry) ? entry : [entry as MetadataRecord]) this.#applyRecord(record, index, delta);
+    const delta: MetadataDelta = {
+      index,
+      brokers: [],
+      topicsCreated: [],
+      topicsDeleted: [],
+      partitions: [],
+      producerIdsChanged: false,
+      ignored: [],
+    };
+    if (index <= this.#appliedIndex)
+      throw new Error(
+        `metadata entry ${index} applied after ${this.#appliedIndex}: entries must be applied once, in order`,
+      );
+    for (const record of Array.isArray(entry) ? entry : [entry as MetadataRecord])
+      this.#applyRecord(record, index, delta);
     this.#appliedIndex = index;
     this.emit('change', delta);
     return delta;
@@ -135,7 +149,14 @@ export class MetadataImage extends EventEmitter<{ change: [delta: MetadataDelta]
       case 'noop':
         return;
       case 'register-broker': {
-        this.#brokers.set(record.id, { id: record.id, host: record.host, port: record.port, epoch: index, incarnationId: record.incarnationId, fenced: true });
+        this.#brokers.set(record.id, {
+          id: record.id,
+          host: record.host,
+          port: record.port,
+          epoch: index,
+          incarnationId: record.incarnationId,
+          fenced: true,
+        });
         addOnce(delta.brokers, record.id);
         return;
       }
@@ -157,7 +178,15 @@ export class MetadataImage extends EventEmitter<{ change: [delta: MetadataDelta]
           name: record.name,
           id: record.id,
           configs: { ...record.configs },
-          partitions: record.partitions.map((p) => ({ replicas: [...p.replicas], isr: [...p.isr], leader: p.leader, leaderEpoch: p.leaderEpoch, partitionEpoch: p.partitionEpoch, elr: [...(p.elr ?? [])], lastKnownElr: [...(p.lastKnownElr ?? [])] })),
+          partitions: record.partitions.map((p) => ({
+            replicas: [...p.replicas],
+            isr: [...p.isr],
+            leader: p.leader,
+            leaderEpoch: p.leaderEpoch,
+            partitionEpoch: p.partitionEpoch,
+            elr: [...(p.elr ?? [])],
+            lastKnownElr: [...(p.lastKnownElr ?? [])],
+          })),
         };
         this.#topics.set(topic.name, topic);
         this.#topicsById.set(topic.id, topic);
@@ -192,7 +221,8 @@ export class MetadataImage extends EventEmitter<{ change: [delta: MetadataDelta]
         const updated: TopicImage = { ...topic, partitions };
         this.#topics.set(topic.name, updated);
         this.#topicsById.set(topic.id, updated);
-        if (!delta.partitions.some((p) => p.topic === record.topic && p.partition === record.partition)) delta.partitions.push({ topic: record.topic, partition: record.partition });
+        if (!delta.partitions.some((p) => p.topic === record.topic && p.partition === record.partition))
+          delta.partitions.push({ topic: record.topic, partition: record.partition });
         return;
       }
       case 'producer-ids': {
@@ -208,7 +238,12 @@ export class MetadataImage extends EventEmitter<{ change: [delta: MetadataDelta]
 
   /** A plain-JSON copy of the whole state (status pages, tests comparing nodes). */
   toJSON(): { appliedIndex: number; nextProducerId: number; brokers: BrokerRegistration[]; topics: TopicImage[] } {
-    return { appliedIndex: this.#appliedIndex, nextProducerId: this.#nextProducerId, brokers: this.brokers(), topics: this.topics() };
+    return {
+      appliedIndex: this.#appliedIndex,
+      nextProducerId: this.#nextProducerId,
+      brokers: this.brokers(),
+      topics: this.topics(),
+    };
   }
 }
 

@@ -53,7 +53,10 @@ const elrOf = (r: Readonly<PartitionRegistration>): readonly number[] => r.elr ?
 const lastKnownElrOf = (r: Readonly<PartitionRegistration>): readonly number[] => r.lastKnownElr ?? [];
 
 /** The ELR and last known ELR after the ISR becomes `targetIsr` (PartitionChangeBuilder.maybePopulateTargetElr). */
-export function targetElr(registration: Readonly<PartitionRegistration>, request: PartitionChangeRequest): { elr: number[]; lastKnownElr: number[] } {
+export function targetElr(
+  registration: Readonly<PartitionRegistration>,
+  request: PartitionChangeRequest,
+): { elr: number[]; lastKnownElr: number[] } {
   const elr = [...elrOf(registration)];
   const lastKnownElr = [...lastKnownElrOf(registration)];
   if (request.elrEnabled === false) return { elr, lastKnownElr };
@@ -62,20 +65,34 @@ export function targetElr(registration: Readonly<PartitionRegistration>, request
   const candidates = unique([...elr, ...registration.isr]).sort((a, b) => a - b);
   const unclean = request.uncleanShutdownReplicas ?? [];
   const nextElr = candidates.filter((r) => !request.targetIsr.includes(r) && !unclean.includes(r));
-  const nextLastKnown = unique([...candidates, ...lastKnownElr]).filter((r) => !request.targetIsr.includes(r) && !nextElr.includes(r));
+  const nextLastKnown = unique([...candidates, ...lastKnownElr]).filter(
+    (r) => !request.targetIsr.includes(r) && !nextElr.includes(r),
+  );
   return { elr: nextElr, lastKnownElr: nextLastKnown };
 }
 
 /** The outcome of an election over `registration` with the target ISR and ELR (PartitionChangeBuilder.electAnyLeader). */
-export function electLeader(registration: Readonly<PartitionRegistration>, request: PartitionChangeRequest, elr: readonly number[] = targetElr(registration, request).elr): ElectionResult {
+export function electLeader(
+  registration: Readonly<PartitionRegistration>,
+  request: PartitionChangeRequest,
+  elr: readonly number[] = targetElr(registration, request).elr,
+): ElectionResult {
   const { targetIsr, isEligible } = request;
-  const valid = (id: number) => (request.ignoreIsr || targetIsr.includes(id) || (targetIsr.length === 0 && elr.includes(id))) && isEligible(id);
-  if (registration.leader !== NO_LEADER && valid(registration.leader)) return { leader: registration.leader, unclean: false };
+  const valid = (id: number) =>
+    (request.ignoreIsr || targetIsr.includes(id) || (targetIsr.length === 0 && elr.includes(id))) && isEligible(id);
+  if (registration.leader !== NO_LEADER && valid(registration.leader))
+    return { leader: registration.leader, unclean: false };
   const clean = registration.replicas.find(valid);
   if (clean !== undefined) return { leader: clean, unclean: false };
   // Balanced recovery: with nobody in the ISR or ELR, the last leader still has everything it committed.
   const lastKnown = lastKnownElrOf(registration);
-  if (request.elrEnabled !== false && elr.length === 0 && targetIsr.length === 0 && lastKnown.length === 1 && isEligible(lastKnown[0]!)) {
+  if (
+    request.elrEnabled !== false &&
+    elr.length === 0 &&
+    targetIsr.length === 0 &&
+    lastKnown.length === 1 &&
+    isEligible(lastKnown[0]!)
+  ) {
     return { leader: lastKnown[0]!, unclean: true };
   }
   if (request.unclean) {
@@ -86,7 +103,10 @@ export function electLeader(registration: Readonly<PartitionRegistration>, reque
 }
 
 /** The registration after the change (PartitionChangeBuilder.build), or undefined when nothing changes. */
-export function buildPartitionChange(registration: Readonly<PartitionRegistration>, request: PartitionChangeRequest): PartitionRegistration | undefined {
+export function buildPartitionChange(
+  registration: Readonly<PartitionRegistration>,
+  request: PartitionChangeRequest,
+): PartitionRegistration | undefined {
   const elrEnabled = request.elrEnabled !== false;
   let { elr } = targetElr(registration, request);
   let isr = [...request.targetIsr];
@@ -105,14 +125,16 @@ export function buildPartitionChange(registration: Readonly<PartitionRegistratio
   if (isrSetByElection || !elrEnabled) elr = [];
   // Without ELR the ISR keeps its last members rather than becoming empty.
   if (!elrEnabled && isr.length === 0) isr = [...registration.isr];
-  if (request.ignoreIsr && election.leader !== NO_LEADER && !isr.includes(election.leader)) isr = [election.leader, ...isr];
+  if (request.ignoreIsr && election.leader !== NO_LEADER && !isr.includes(election.leader))
+    isr = [election.leader, ...isr];
   // The last known ELR holds the last known leader (Kafka's useLastKnownLeaderInBalancedRecovery, on by default):
   // set when the ISR first becomes empty, cleared once the partition has a leader again.
   const previousLastKnown = [...lastKnownElrOf(registration)];
   let lastKnownElr = previousLastKnown;
   if (elrEnabled) {
     const isrEmptied = isr.length === 0 && registration.isr.length > 0;
-    if (isrEmptied && !(previousLastKnown.length === 1 && previousLastKnown[0] === registration.leader)) lastKnownElr = [registration.leader];
+    if (isrEmptied && !(previousLastKnown.length === 1 && previousLastKnown[0] === registration.leader))
+      lastKnownElr = [registration.leader];
     else if (election.leader !== NO_LEADER && previousLastKnown.length > 0) lastKnownElr = [];
   }
   const leaderChanged = election.leader !== registration.leader;
@@ -145,7 +167,11 @@ export function uncleanElectionEnabled(configs: Readonly<Record<string, string>>
 }
 
 /** min.insync.replicas of a topic (its config wins over the cluster default), capped at its replication factor as Kafka's getTopicEffectiveMinIsr. */
-export function effectiveMinIsr(configs: Readonly<Record<string, string>>, clusterDefault: number, replicationFactor: number): number {
+export function effectiveMinIsr(
+  configs: Readonly<Record<string, string>>,
+  clusterDefault: number,
+  replicationFactor: number,
+): number {
   const v = Number.parseInt(configs['min.insync.replicas'] ?? '', 10);
   return Math.min(Number.isInteger(v) && v > 0 ? v : clusterDefault, replicationFactor);
 }

@@ -29,7 +29,16 @@ const EMPTY = Buffer.alloc(0);
 
 /** A JoinGroup error response, shaped as Kafka sends it. */
 export function joinError(memberId: string, errorCode: number): JoinGroupResult {
-  return { errorCode, generationId: -1, protocolType: null, protocolName: null, leader: '', memberId, skipAssignment: false, members: [] };
+  return {
+    errorCode,
+    generationId: -1,
+    protocolType: null,
+    protocolName: null,
+    leader: '',
+    memberId,
+    skipAssignment: false,
+    members: [],
+  };
 }
 
 /** A SyncGroup error response. */
@@ -255,7 +264,13 @@ export class ClassicGroup {
 
   /** Whether a member with this type and these protocols could join now. */
   supportsProtocols(protocolType: string, protocols: readonly GroupProtocol[]): boolean {
-    return supportsProtocols(this.is('Empty'), this.protocolType, this.#preferences(), protocolType, protocols.map((p) => p.name));
+    return supportsProtocols(
+      this.is('Empty'),
+      this.protocolType,
+      this.#preferences(),
+      protocolType,
+      protocols.map((p) => p.name),
+    );
   }
 
   /** The protocol the current members would vote for. */

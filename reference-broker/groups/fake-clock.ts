@@ -47,7 +47,8 @@ export class FakeClock implements Clock {
     for (;;) {
       let next: PendingTimer | undefined;
       for (const t of this.#timers.values()) {
-        if (t.due <= target && (next === undefined || t.due < next.due || (t.due === next.due && t.id < next.id))) next = t;
+        if (t.due <= target && (next === undefined || t.due < next.due || (t.due === next.due && t.id < next.id)))
+          next = t;
       }
       if (next === undefined) break;
       this.#timers.delete(next.id);

@@ -19,7 +19,10 @@ type Command =
 
 const CLIENTS = 4;
 const client = fc.integer({ min: 0, max: CLIENTS - 1 });
-const lag = fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 2 }) });
+const lag = fc.oneof(
+  { weight: 3, arbitrary: fc.constant(0) },
+  { weight: 1, arbitrary: fc.integer({ min: 1, max: 2 }) },
+);
 const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 12, arbitrary: fc.record({ kind: fc.constant('step' as const), client }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('join' as const), client }) },
@@ -31,7 +34,10 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('advance' as const),
       // Mostly less than a session (100 ms), sometimes past a rebalance timeout (150 ms).
-      ms: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: 40 }) }, { weight: 1, arbitrary: fc.integer({ min: 41, max: 250 }) }),
+      ms: fc.oneof(
+        { weight: 6, arbitrary: fc.integer({ min: 0, max: 40 }) },
+        { weight: 1, arbitrary: fc.integer({ min: 41, max: 250 }) },
+      ),
     }),
   },
 );
@@ -54,7 +60,8 @@ interface ClientState {
 }
 
 /** What a leader assigns: enough to tell which generation, leader and member it was meant for. */
-const encode = (generationId: number, leader: string, memberId: string) => Buffer.from(JSON.stringify({ generationId, leader, memberId }));
+const encode = (generationId: number, leader: string, memberId: string) =>
+  Buffer.from(JSON.stringify({ generationId, leader, memberId }));
 const decode = (b: Buffer) => JSON.parse(b.toString()) as { generationId: number; leader: string; memberId: string };
 
 describe('GroupCoordinator under random client interleavings', () => {
@@ -79,7 +86,8 @@ describe('GroupCoordinator under random client interleavings', () => {
           const inFlight: Promise<unknown>[] = [];
           const problems: string[] = [];
           let lastGeneration = 0;
-          const reset = (c: ClientState) => Object.assign(c, { memberId: '', generationId: -1, isLeader: false, members: [] });
+          const reset = (c: ClientState) =>
+            Object.assign(c, { memberId: '', generationId: -1, isLeader: false, members: [] });
 
           for (const cmd of commands) {
             if (cmd.kind === 'advance') {
@@ -112,7 +120,8 @@ describe('GroupCoordinator under random client interleavings', () => {
                     c.busy = false;
                     if (r.errorCode === ErrorCode.NONE) {
                       const known = leaderOf.get(r.generationId);
-                      if (known !== undefined && known !== r.leader) problems.push(`generation ${r.generationId} has leaders ${known} and ${r.leader}`);
+                      if (known !== undefined && known !== r.leader)
+                        problems.push(`generation ${r.generationId} has leaders ${known} and ${r.leader}`);
                       leaderOf.set(r.generationId, r.leader);
                       Object.assign(c, {
                         memberId: r.memberId,
@@ -132,28 +141,43 @@ describe('GroupCoordinator under random client interleavings', () => {
                 c.busy = true;
                 const generationId = c.generationId - lagBy;
                 const memberId = c.memberId;
-                const assignments = c.isLeader ? c.members.map((m) => ({ memberId: m, assignment: encode(generationId, memberId, m) })) : [];
-                const p = gc.syncGroup({ groupId: 'g', generationId, memberId, groupInstanceId: null, assignments }).then((r) => {
-                  c.busy = false;
-                  if (r.errorCode === ErrorCode.NONE) {
-                    c.syncedGeneration = generationId;
-                    const a = decode(r.assignment);
-                    if (a.generationId !== generationId || a.memberId !== memberId || a.leader !== leaderOf.get(generationId)) {
-                      problems.push(`member ${memberId} of generation ${generationId} got ${r.assignment.toString()}`);
+                const assignments = c.isLeader
+                  ? c.members.map((m) => ({ memberId: m, assignment: encode(generationId, memberId, m) }))
+                  : [];
+                const p = gc
+                  .syncGroup({ groupId: 'g', generationId, memberId, groupInstanceId: null, assignments })
+                  .then((r) => {
+                    c.busy = false;
+                    if (r.errorCode === ErrorCode.NONE) {
+                      c.syncedGeneration = generationId;
+                      const a = decode(r.assignment);
+                      if (
+                        a.generationId !== generationId ||
+                        a.memberId !== memberId ||
+                        a.leader !== leaderOf.get(generationId)
+                      ) {
+                        problems.push(
+                          `member ${memberId} of generation ${generationId} got ${r.assignment.toString()}`,
+                        );
+                      }
+                    } else if (lagBy > 0) {
+                      // The answer to a deliberately stale request says nothing about the client's state.
+                    } else if (r.errorCode === ErrorCode.UNKNOWN_MEMBER_ID) {
+                      reset(c);
+                    } else if (r.errorCode === ErrorCode.ILLEGAL_GENERATION) {
+                      c.generationId = -1;
+                    } else if (r.errorCode === ErrorCode.REBALANCE_IN_PROGRESS) {
+                      c.needsRejoin = true;
                     }
-                  } else if (lagBy > 0) {
-                    // The answer to a deliberately stale request says nothing about the client's state.
-                  } else if (r.errorCode === ErrorCode.UNKNOWN_MEMBER_ID) {
-                    reset(c);
-                  } else if (r.errorCode === ErrorCode.ILLEGAL_GENERATION) {
-                    c.generationId = -1;
-                  } else if (r.errorCode === ErrorCode.REBALANCE_IN_PROGRESS) {
-                    c.needsRejoin = true;
-                  }
-                });
+                  });
                 inFlight.push(p);
               } else if (kind === 'heartbeat' && c.memberId !== '') {
-                const code = gc.heartbeat({ groupId: 'g', generationId: c.generationId - lagBy, memberId: c.memberId, groupInstanceId: null });
+                const code = gc.heartbeat({
+                  groupId: 'g',
+                  generationId: c.generationId - lagBy,
+                  memberId: c.memberId,
+                  groupInstanceId: null,
+                });
                 if (lagBy > 0) {
                   // As for a stale sync: nothing to learn.
                 } else if (code === ErrorCode.UNKNOWN_MEMBER_ID) reset(c);
@@ -173,7 +197,11 @@ describe('GroupCoordinator under random client interleavings', () => {
             if (view.state === 'Stable') {
               expect(view.leaderId).toBe(leaderOf.get(view.generationId));
               for (const m of view.members) {
-                expect(decode(m.assignment)).toEqual({ generationId: view.generationId, leader: view.leaderId, memberId: m.memberId });
+                expect(decode(m.assignment)).toEqual({
+                  generationId: view.generationId,
+                  leader: view.leaderId,
+                  memberId: m.memberId,
+                });
                 const owner = clients.find((c) => c.memberId === m.memberId);
                 // A client that left forgot its id; one still holding it must be on the group's generation.
                 if (owner !== undefined) expect(owner.generationId).toBe(view.generationId);

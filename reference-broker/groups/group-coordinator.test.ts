@@ -22,7 +22,9 @@ async function joinAll(...inputs: Partial<JoinGroupInput>[]): Promise<JoinGroupR
 }
 
 /** Forms a Stable group of the given clients; returns their member ids (leader first in join order). */
-async function stableGroup(...clients: (string | Partial<JoinGroupInput>)[]): Promise<{ ids: string[]; generationId: number; leader: string }> {
+async function stableGroup(
+  ...clients: (string | Partial<JoinGroupInput>)[]
+): Promise<{ ids: string[]; generationId: number; leader: string }> {
   const joins = await joinAll(...clients.map((c) => (typeof c === 'string' ? { clientId: c } : c)));
   const leader = joins[0]!.leader;
   const generationId = joins[0]!.generationId;
@@ -31,7 +33,10 @@ async function stableGroup(...clients: (string | Partial<JoinGroupInput>)[]): Pr
       syncInput({
         memberId: j.memberId,
         generationId,
-        assignments: j.memberId === leader ? joins.map((m) => ({ memberId: m.memberId, assignment: Buffer.from(`a:${m.memberId}`) })) : [],
+        assignments:
+          j.memberId === leader
+            ? joins.map((m) => ({ memberId: m.memberId, assignment: Buffer.from(`a:${m.memberId}`) }))
+            : [],
       }),
     ),
   );
@@ -42,7 +47,10 @@ async function stableGroup(...clients: (string | Partial<JoinGroupInput>)[]): Pr
 describe('GroupCoordinator join and sync', () => {
   it('forms one generation from two members: the leader gets the member list, both get their assignment', async () => {
     setup();
-    const [a, b] = await joinAll({ clientId: 'a', protocols: [protocol('range', 'meta-a')] }, { clientId: 'b', protocols: [protocol('range', 'meta-b')] });
+    const [a, b] = await joinAll(
+      { clientId: 'a', protocols: [protocol('range', 'meta-a')] },
+      { clientId: 'b', protocols: [protocol('range', 'meta-b')] },
+    );
     expect(a!.errorCode).toBe(ErrorCode.NONE);
     expect(b!.errorCode).toBe(ErrorCode.NONE);
     expect(a!.memberId).toBe('a-u1');
@@ -74,10 +82,22 @@ describe('GroupCoordinator join and sync', () => {
       }),
     );
     await flush();
-    expect(leader).toEqual({ errorCode: 0, protocolType: 'consumer', protocolName: 'range', assignment: Buffer.from('p0') });
-    expect(follower.value).toEqual({ errorCode: 0, protocolType: 'consumer', protocolName: 'range', assignment: Buffer.from('p1') });
+    expect(leader).toEqual({
+      errorCode: 0,
+      protocolType: 'consumer',
+      protocolName: 'range',
+      assignment: Buffer.from('p0'),
+    });
+    expect(follower.value).toEqual({
+      errorCode: 0,
+      protocolType: 'consumer',
+      protocolName: 'range',
+      assignment: Buffer.from('p1'),
+    });
     expect(gc.inspect('g')!.state).toBe('Stable');
-    expect(gc.heartbeat({ groupId: 'g', generationId: 1, memberId: 'b-u2', groupInstanceId: null })).toBe(ErrorCode.NONE);
+    expect(gc.heartbeat({ groupId: 'g', generationId: 1, memberId: 'b-u2', groupInstanceId: null })).toBe(
+      ErrorCode.NONE,
+    );
   });
 
   it('rebalances when a third member joins: the others are told by heartbeat, rejoin, and share a new generation', async () => {
@@ -88,8 +108,12 @@ describe('GroupCoordinator join and sync', () => {
     await flush();
     expect(third.done).toBe(false);
     expect(gc.inspect('g')!.state).toBe('PreparingRebalance');
-    expect(gc.heartbeat({ groupId: 'g', generationId: 1, memberId: a, groupInstanceId: null })).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
-    expect(gc.heartbeat({ groupId: 'g', generationId: 1, memberId: b, groupInstanceId: null })).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
+    expect(gc.heartbeat({ groupId: 'g', generationId: 1, memberId: a, groupInstanceId: null })).toBe(
+      ErrorCode.REBALANCE_IN_PROGRESS,
+    );
+    expect(gc.heartbeat({ groupId: 'g', generationId: 1, memberId: b, groupInstanceId: null })).toBe(
+      ErrorCode.REBALANCE_IN_PROGRESS,
+    );
     const ra = track(gc.joinGroup(joinInput({ clientId: 'a', memberId: a })));
     await flush();
     expect(ra.done).toBe(false);
@@ -102,8 +126,12 @@ describe('GroupCoordinator join and sync', () => {
     }
     expect(ra.value.members.map((m) => m.memberId)).toEqual([a, b, 'c-u3']);
     // The old generation is over.
-    expect(gc.heartbeat({ groupId: 'g', generationId: 1, memberId: a, groupInstanceId: null })).toBe(ErrorCode.ILLEGAL_GENERATION);
-    expect((await gc.syncGroup(syncInput({ memberId: b, generationId: 1 }))).errorCode).toBe(ErrorCode.ILLEGAL_GENERATION);
+    expect(gc.heartbeat({ groupId: 'g', generationId: 1, memberId: a, groupInstanceId: null })).toBe(
+      ErrorCode.ILLEGAL_GENERATION,
+    );
+    expect((await gc.syncGroup(syncInput({ memberId: b, generationId: 1 }))).errorCode).toBe(
+      ErrorCode.ILLEGAL_GENERATION,
+    );
   });
 
   it('evicts a member that stops heartbeating after its session timeout, and rebalances without it', async () => {
@@ -119,8 +147,12 @@ describe('GroupCoordinator join and sync', () => {
     clock.advance(1); // b was last heard from at its sync, 10 s (its session timeout) ago
     expect(gc.inspect('g')!.members.map((m) => m.memberId)).toEqual([a]);
     expect(gc.inspect('g')!.state).toBe('PreparingRebalance');
-    expect(gc.heartbeat({ groupId: 'g', generationId: 1, memberId: b, groupInstanceId: null })).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
-    expect(gc.heartbeat({ groupId: 'g', generationId: 1, memberId: a, groupInstanceId: null })).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
+    expect(gc.heartbeat({ groupId: 'g', generationId: 1, memberId: b, groupInstanceId: null })).toBe(
+      ErrorCode.UNKNOWN_MEMBER_ID,
+    );
+    expect(gc.heartbeat({ groupId: 'g', generationId: 1, memberId: a, groupInstanceId: null })).toBe(
+      ErrorCode.REBALANCE_IN_PROGRESS,
+    );
     const r = await gc.joinGroup(joinInput({ clientId: 'a', memberId: a }));
     expect(r).toMatchObject({ errorCode: 0, generationId: 2, leader: a });
     expect(r.members.map((m) => m.memberId)).toEqual([a]);
@@ -129,7 +161,10 @@ describe('GroupCoordinator join and sync', () => {
   it('drops members that do not rejoin within the rebalance timeout', async () => {
     setup();
     // Rebalance timeout below the session timeout, so the deadline and not the session removes b.
-    const { ids } = await stableGroup({ clientId: 'a', rebalanceTimeoutMs: 5000 }, { clientId: 'b', rebalanceTimeoutMs: 5000 });
+    const { ids } = await stableGroup(
+      { clientId: 'a', rebalanceTimeoutMs: 5000 },
+      { clientId: 'b', rebalanceTimeoutMs: 5000 },
+    );
     const [a, b] = ids as [string, string];
     const ra = track(gc.joinGroup(joinInput({ clientId: 'a', memberId: a, rebalanceTimeoutMs: 5000 }))); // leader rejoin forces a rebalance
     await flush();
@@ -141,12 +176,17 @@ describe('GroupCoordinator join and sync', () => {
     await flush();
     expect(ra.value).toMatchObject({ errorCode: 0, generationId: 2, leader: a });
     expect(gc.inspect('g')!.members.map((m) => m.memberId)).toEqual([a]);
-    expect(gc.heartbeat({ groupId: 'g', generationId: 2, memberId: b, groupInstanceId: null })).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect(gc.heartbeat({ groupId: 'g', generationId: 2, memberId: b, groupInstanceId: null })).toBe(
+      ErrorCode.UNKNOWN_MEMBER_ID,
+    );
   });
 
   it('drops members that do not sync within the rebalance timeout', async () => {
     setup();
-    const [a, b] = await joinAll({ clientId: 'a', rebalanceTimeoutMs: 5000 }, { clientId: 'b', rebalanceTimeoutMs: 5000 });
+    const [a, b] = await joinAll(
+      { clientId: 'a', rebalanceTimeoutMs: 5000 },
+      { clientId: 'b', rebalanceTimeoutMs: 5000 },
+    );
     const leaderSync = await gc.syncGroup(syncInput({ memberId: a!.memberId, generationId: 1 }));
     expect(leaderSync.errorCode).toBe(ErrorCode.NONE);
     expect(gc.inspect('g')!.state).toBe('Stable');
@@ -155,7 +195,9 @@ describe('GroupCoordinator join and sync', () => {
     clock.advance(1);
     expect(gc.inspect('g')!.members.map((m) => m.memberId)).toEqual([a!.memberId]);
     expect(gc.inspect('g')!.state).toBe('PreparingRebalance');
-    expect(gc.heartbeat({ groupId: 'g', generationId: 1, memberId: b!.memberId, groupInstanceId: null })).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect(gc.heartbeat({ groupId: 'g', generationId: 1, memberId: b!.memberId, groupInstanceId: null })).toBe(
+      ErrorCode.UNKNOWN_MEMBER_ID,
+    );
   });
 
   it('answers waiting followers REBALANCE_IN_PROGRESS when a rebalance starts before the leader syncs', async () => {
@@ -174,7 +216,13 @@ describe('GroupCoordinator join and sync', () => {
     setup();
     const [a, b] = await joinAll({ clientId: 'a' }, { clientId: 'b' });
     const follower = gc.syncGroup(syncInput({ memberId: b!.memberId, generationId: 1 }));
-    await gc.syncGroup(syncInput({ memberId: a!.memberId, generationId: 1, assignments: [{ memberId: a!.memberId, assignment: Buffer.from('x') }] }));
+    await gc.syncGroup(
+      syncInput({
+        memberId: a!.memberId,
+        generationId: 1,
+        assignments: [{ memberId: a!.memberId, assignment: Buffer.from('x') }],
+      }),
+    );
     expect((await follower).assignment).toEqual(Buffer.alloc(0));
   });
 
@@ -182,16 +230,24 @@ describe('GroupCoordinator join and sync', () => {
     setup();
     const { ids } = await stableGroup('a', 'b');
     const [a, b] = ids as [string, string];
-    expect((await gc.syncGroup(syncInput({ memberId: a, generationId: 7 }))).errorCode).toBe(ErrorCode.ILLEGAL_GENERATION);
-    expect((await gc.syncGroup(syncInput({ memberId: 'nobody', generationId: 1 }))).errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
-    expect((await gc.syncGroup(syncInput({ groupId: 'nope', memberId: a, generationId: 1 }))).errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
-    expect((await gc.syncGroup(syncInput({ memberId: a, generationId: 1, protocolName: 'roundrobin' }))).errorCode).toBe(
-      ErrorCode.INCONSISTENT_GROUP_PROTOCOL,
+    expect((await gc.syncGroup(syncInput({ memberId: a, generationId: 7 }))).errorCode).toBe(
+      ErrorCode.ILLEGAL_GENERATION,
     );
+    expect((await gc.syncGroup(syncInput({ memberId: 'nobody', generationId: 1 }))).errorCode).toBe(
+      ErrorCode.UNKNOWN_MEMBER_ID,
+    );
+    expect((await gc.syncGroup(syncInput({ groupId: 'nope', memberId: a, generationId: 1 }))).errorCode).toBe(
+      ErrorCode.UNKNOWN_MEMBER_ID,
+    );
+    expect(
+      (await gc.syncGroup(syncInput({ memberId: a, generationId: 1, protocolName: 'roundrobin' }))).errorCode,
+    ).toBe(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
     // Stable: a repeated sync just returns the stored assignment.
     expect((await gc.syncGroup(syncInput({ memberId: b, generationId: 1 }))).assignment.toString()).toBe(`a:${b}`);
     void gc.joinGroup(joinInput({ clientId: 'c' }));
-    expect((await gc.syncGroup(syncInput({ memberId: b, generationId: 1 }))).errorCode).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
+    expect((await gc.syncGroup(syncInput({ memberId: b, generationId: 1 }))).errorCode).toBe(
+      ErrorCode.REBALANCE_IN_PROGRESS,
+    );
   });
 
   it('repeats the JoinGroup answer to a member that rejoins unchanged while the group completes its rebalance', async () => {
@@ -249,7 +305,12 @@ describe('GroupCoordinator join and sync', () => {
     setup();
     await stableGroup('a');
     const other = await gc.joinGroup(joinInput({ clientId: 'b', protocols: [protocol('roundrobin')] }));
-    expect(other).toMatchObject({ errorCode: ErrorCode.INCONSISTENT_GROUP_PROTOCOL, memberId: '', generationId: -1, leader: '' });
+    expect(other).toMatchObject({
+      errorCode: ErrorCode.INCONSISTENT_GROUP_PROTOCOL,
+      memberId: '',
+      generationId: -1,
+      leader: '',
+    });
     const connect = await gc.joinGroup(joinInput({ clientId: 'b', protocolType: 'connect' }));
     expect(connect.errorCode).toBe(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
     const none = await gc.joinGroup(joinInput({ groupId: 'h', protocols: [] }));
@@ -259,8 +320,12 @@ describe('GroupCoordinator join and sync', () => {
 
   it('validates the request before anything else', async () => {
     setup({ config: { groupMinSessionTimeoutMs: 6000, groupMaxSessionTimeoutMs: 60_000 } });
-    expect((await gc.joinGroup(joinInput({ sessionTimeoutMs: 5999 }))).errorCode).toBe(ErrorCode.INVALID_SESSION_TIMEOUT);
-    expect((await gc.joinGroup(joinInput({ sessionTimeoutMs: 60_001 }))).errorCode).toBe(ErrorCode.INVALID_SESSION_TIMEOUT);
+    expect((await gc.joinGroup(joinInput({ sessionTimeoutMs: 5999 }))).errorCode).toBe(
+      ErrorCode.INVALID_SESSION_TIMEOUT,
+    );
+    expect((await gc.joinGroup(joinInput({ sessionTimeoutMs: 60_001 }))).errorCode).toBe(
+      ErrorCode.INVALID_SESSION_TIMEOUT,
+    );
     expect((await gc.joinGroup(joinInput({ groupId: '' }))).errorCode).toBe(ErrorCode.INVALID_GROUP_ID);
     expect((await gc.joinGroup(joinInput({ memberId: 'stale' }))).errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
     expect(gc.inspect('g')).toBeNull();
@@ -290,17 +355,26 @@ describe('GroupCoordinator member id required (KIP-394)', () => {
       members: [],
     });
     expect(gc.inspect('g')).toMatchObject({ state: 'Empty', members: [], pendingMemberIds: ['consumer-1-u1'] });
-    const second = track(gc.joinGroup(joinInput({ clientId: 'consumer-1', memberId: first.memberId, requireKnownMemberId: true })));
+    const second = track(
+      gc.joinGroup(joinInput({ clientId: 'consumer-1', memberId: first.memberId, requireKnownMemberId: true })),
+    );
     clock.advance(0);
     await flush();
-    expect(second.value).toMatchObject({ errorCode: 0, memberId: 'consumer-1-u1', generationId: 1, leader: 'consumer-1-u1' });
+    expect(second.value).toMatchObject({
+      errorCode: 0,
+      memberId: 'consumer-1-u1',
+      generationId: 1,
+      leader: 'consumer-1-u1',
+    });
     expect(gc.inspect('g')!.pendingMemberIds).toEqual([]);
   });
 
   it('holds a rebalance for a pending member until its session times out', async () => {
     setup();
     const { ids } = await stableGroup('a');
-    const pending = await gc.joinGroup(joinInput({ clientId: 'b', requireKnownMemberId: true, sessionTimeoutMs: 5000 }));
+    const pending = await gc.joinGroup(
+      joinInput({ clientId: 'b', requireKnownMemberId: true, sessionTimeoutMs: 5000 }),
+    );
     expect(pending.errorCode).toBe(ErrorCode.MEMBER_ID_REQUIRED);
     expect(gc.inspect('g')!.state).toBe('Stable'); // a pending id alone does not rebalance
     const rejoin = track(gc.joinGroup(joinInput({ clientId: 'a', memberId: ids[0] })));
@@ -311,7 +385,9 @@ describe('GroupCoordinator member id required (KIP-394)', () => {
     expect(rejoin.value).toMatchObject({ errorCode: 0, generationId: 2 });
     expect(rejoin.value.members.map((m) => m.memberId)).toEqual([ids[0]]);
     // The expired id is no longer welcome.
-    const late = await gc.joinGroup(joinInput({ clientId: 'b', memberId: pending.memberId, requireKnownMemberId: true }));
+    const late = await gc.joinGroup(
+      joinInput({ clientId: 'b', memberId: pending.memberId, requireKnownMemberId: true }),
+    );
     expect(late.errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
   });
 
@@ -336,7 +412,13 @@ describe('GroupCoordinator leave', () => {
     expect(r).toMatchObject({ generationId: 2, leader: a });
     await gc.syncGroup(syncInput({ memberId: a, generationId: 2 }));
     gc.leaveGroup({ groupId: 'g', members: [{ memberId: a, groupInstanceId: null }] });
-    expect(gc.inspect('g')).toMatchObject({ state: 'Empty', generationId: 3, members: [], leaderId: null, protocolName: null });
+    expect(gc.inspect('g')).toMatchObject({
+      state: 'Empty',
+      generationId: 3,
+      members: [],
+      leaderId: null,
+      protocolName: null,
+    });
   });
 
   it('answers unknown members and groups per Kafka', () => {
@@ -392,14 +474,29 @@ describe('GroupCoordinator static membership (KIP-345)', () => {
   it('lets a restarted instance take its place without a rebalance, fencing the old member id', async () => {
     setup();
     const { a, b } = await staticGroup();
-    const restarted = await gc.joinGroup(joinInput({ clientId: 'b', groupInstanceId: 'ib', requireKnownMemberId: true }));
-    expect(restarted).toMatchObject({ errorCode: 0, memberId: 'ib-u3', generationId: 1, leader: a, members: [], skipAssignment: false });
+    const restarted = await gc.joinGroup(
+      joinInput({ clientId: 'b', groupInstanceId: 'ib', requireKnownMemberId: true }),
+    );
+    expect(restarted).toMatchObject({
+      errorCode: 0,
+      memberId: 'ib-u3',
+      generationId: 1,
+      leader: a,
+      members: [],
+      skipAssignment: false,
+    });
     expect(gc.inspect('g')!.state).toBe('Stable');
-    expect(gc.heartbeat({ groupId: 'g', generationId: 1, memberId: b, groupInstanceId: 'ib' })).toBe(ErrorCode.FENCED_INSTANCE_ID);
-    expect((await gc.syncGroup(syncInput({ memberId: b, groupInstanceId: 'ib', generationId: 1 }))).errorCode).toBe(ErrorCode.FENCED_INSTANCE_ID);
+    expect(gc.heartbeat({ groupId: 'g', generationId: 1, memberId: b, groupInstanceId: 'ib' })).toBe(
+      ErrorCode.FENCED_INSTANCE_ID,
+    );
+    expect((await gc.syncGroup(syncInput({ memberId: b, groupInstanceId: 'ib', generationId: 1 }))).errorCode).toBe(
+      ErrorCode.FENCED_INSTANCE_ID,
+    );
     const sync = await gc.syncGroup(syncInput({ memberId: 'ib-u3', groupInstanceId: 'ib', generationId: 1 }));
     expect(sync.assignment.toString()).toBe('B');
-    expect(gc.heartbeat({ groupId: 'g', generationId: 1, memberId: 'ib-u3', groupInstanceId: 'ib' })).toBe(ErrorCode.NONE);
+    expect(gc.heartbeat({ groupId: 'g', generationId: 1, memberId: 'ib-u3', groupInstanceId: 'ib' })).toBe(
+      ErrorCode.NONE,
+    );
   });
 
   it('hides the leadership of a replaced leader from clients before JoinGroup v9', async () => {
@@ -415,7 +512,9 @@ describe('GroupCoordinator static membership (KIP-345)', () => {
   it('keeps static members that miss a rebalance, and removes one by instance id on request', async () => {
     setup();
     const { a, b } = await staticGroup();
-    const ra = track(gc.joinGroup(joinInput({ clientId: 'a', groupInstanceId: 'ia', memberId: a, rebalanceTimeoutMs: 5000 })));
+    const ra = track(
+      gc.joinGroup(joinInput({ clientId: 'a', groupInstanceId: 'ia', memberId: a, rebalanceTimeoutMs: 5000 })),
+    );
     clock.advance(5000); // rebalance timeout: b did not rejoin but is static, so it stays
     await flush();
     expect(ra.value).toMatchObject({ errorCode: 0, generationId: 2 });
@@ -423,9 +522,9 @@ describe('GroupCoordinator static membership (KIP-345)', () => {
     const left = gc.leaveGroup({ groupId: 'g', members: [{ memberId: '', groupInstanceId: 'ib' }] });
     expect(left.members[0]!.errorCode).toBe(ErrorCode.NONE);
     expect(gc.inspect('g')!.members.map((m) => m.memberId)).toEqual([a]);
-    expect(gc.leaveGroup({ groupId: 'g', members: [{ memberId: 'other', groupInstanceId: 'ia' }] }).members[0]!.errorCode).toBe(
-      ErrorCode.FENCED_INSTANCE_ID,
-    );
+    expect(
+      gc.leaveGroup({ groupId: 'g', members: [{ memberId: 'other', groupInstanceId: 'ia' }] }).members[0]!.errorCode,
+    ).toBe(ErrorCode.FENCED_INSTANCE_ID);
   });
 });
 
@@ -436,10 +535,13 @@ describe('GroupCoordinator offsets', () => {
       generationId: -1,
       memberId: '',
       groupInstanceId: null,
-      topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 42, committedLeaderEpoch: 3, metadata: 'm' }] }],
+      topics: [
+        { name: 't', partitions: [{ partitionIndex: 0, committedOffset: 42, committedLeaderEpoch: 3, metadata: 'm' }] },
+      ],
       ...over,
     });
-  const codes = (r: ReturnType<GroupCoordinator['commitOffsets']>) => r.topics.flatMap((t) => t.partitions.map((p) => p.errorCode));
+  const codes = (r: ReturnType<GroupCoordinator['commitOffsets']>) =>
+    r.topics.flatMap((t) => t.partitions.map((p) => p.errorCode));
 
   it('returns what was committed, and -1 where nothing was', () => {
     setup();
@@ -462,7 +564,12 @@ describe('GroupCoordinator offsets', () => {
             { partitionIndex: 1, committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode: 0 },
           ],
         },
-        { name: 'u', partitions: [{ partitionIndex: 0, committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode: 0 }] },
+        {
+          name: 'u',
+          partitions: [
+            { partitionIndex: 0, committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode: 0 },
+          ],
+        },
       ],
     });
     expect(gc.fetchOffsets({ groupId: 'other', topics: null })).toEqual({ errorCode: 0, topics: [] });
@@ -472,14 +579,32 @@ describe('GroupCoordinator offsets', () => {
     setup();
     commit({
       topics: [
-        { name: 'b', partitions: [{ partitionIndex: 1, committedOffset: 5, committedLeaderEpoch: -1, metadata: null }] },
-        { name: 'a', partitions: [{ partitionIndex: 0, committedOffset: 7, committedLeaderEpoch: -1, metadata: null }] },
+        {
+          name: 'b',
+          partitions: [{ partitionIndex: 1, committedOffset: 5, committedLeaderEpoch: -1, metadata: null }],
+        },
+        {
+          name: 'a',
+          partitions: [{ partitionIndex: 0, committedOffset: 7, committedLeaderEpoch: -1, metadata: null }],
+        },
       ],
     });
-    commit({ topics: [{ name: 'b', partitions: [{ partitionIndex: 0, committedOffset: 6, committedLeaderEpoch: 1, metadata: 'x' }] }] });
+    commit({
+      topics: [
+        { name: 'b', partitions: [{ partitionIndex: 0, committedOffset: 6, committedLeaderEpoch: 1, metadata: 'x' }] },
+      ],
+    });
     const all = gc.fetchOffsets({ groupId: 'g', topics: null });
-    expect(all.topics.map((t) => [t.name, t.partitions.map((p) => [p.partitionIndex, p.committedOffset, p.metadata])])).toEqual([
-      ['b', [[0, 6, 'x'], [1, 5, '']]],
+    expect(
+      all.topics.map((t) => [t.name, t.partitions.map((p) => [p.partitionIndex, p.committedOffset, p.metadata])]),
+    ).toEqual([
+      [
+        'b',
+        [
+          [0, 6, 'x'],
+          [1, 5, ''],
+        ],
+      ],
       ['a', [[0, 7, '']]],
     ]);
   });
@@ -500,7 +625,10 @@ describe('GroupCoordinator offsets', () => {
     expect(codes(commit({ generationId: 2, memberId: 'ghost' }))).toEqual([ErrorCode.UNKNOWN_MEMBER_ID]);
     // A simple-consumer commit while the group has members.
     expect(codes(commit())).toEqual([ErrorCode.UNKNOWN_MEMBER_ID]);
-    expect(gc.fetchOffsets({ groupId: 'g', topics: [{ name: 't', partitions: [0] }] }).topics[0]!.partitions[0]!.committedOffset).toBe(42);
+    expect(
+      gc.fetchOffsets({ groupId: 'g', topics: [{ name: 't', partitions: [0] }] }).topics[0]!.partitions[0]!
+        .committedOffset,
+    ).toBe(42);
   });
 
   it('answers a commit with a generation to a missing group by version', () => {
@@ -518,7 +646,10 @@ describe('GroupCoordinator offsets', () => {
       memberId: '',
       groupInstanceId: null,
       topics: [
-        { name: 'missing', partitions: [{ partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, metadata: null }] },
+        {
+          name: 'missing',
+          partitions: [{ partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, metadata: null }],
+        },
         {
           name: 't',
           partitions: [
@@ -528,7 +659,11 @@ describe('GroupCoordinator offsets', () => {
         },
       ],
     });
-    expect(codes(r)).toEqual([ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, ErrorCode.OFFSET_METADATA_TOO_LARGE, ErrorCode.NONE]);
+    expect(codes(r)).toEqual([
+      ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+      ErrorCode.OFFSET_METADATA_TOO_LARGE,
+      ErrorCode.NONE,
+    ]);
   });
 });
 
@@ -538,7 +673,9 @@ describe('GroupCoordinator describe, list, delete', () => {
     const { ids } = await stableGroup('a', 'b');
     const d = gc.describeGroup('g');
     expect(d).toMatchObject({ errorCode: 0, groupState: 'Stable', protocolType: 'consumer', protocolData: 'range' });
-    expect(d.members.map((m) => [m.memberId, m.clientId, m.memberMetadata.toString(), m.memberAssignment.toString()])).toEqual([
+    expect(
+      d.members.map((m) => [m.memberId, m.clientId, m.memberMetadata.toString(), m.memberAssignment.toString()]),
+    ).toEqual([
       [ids[0], 'a', 'range', `a:${ids[0]}`],
       [ids[1], 'b', 'range', `a:${ids[1]}`],
     ]);
@@ -546,7 +683,14 @@ describe('GroupCoordinator describe, list, delete', () => {
     const preparing = gc.describeGroup('g');
     expect(preparing).toMatchObject({ groupState: 'PreparingRebalance', protocolData: '' });
     expect(preparing.members.every((m) => m.memberMetadata.length === 0 && m.memberAssignment.length === 0)).toBe(true);
-    expect(gc.describeGroup('missing')).toEqual({ errorCode: 0, groupId: 'missing', groupState: 'Dead', protocolType: '', protocolData: '', members: [] });
+    expect(gc.describeGroup('missing')).toEqual({
+      errorCode: 0,
+      groupId: 'missing',
+      groupState: 'Dead',
+      protocolType: '',
+      protocolData: '',
+      members: [],
+    });
   });
 
   it('lists groups, filtered by state case-insensitively', async () => {
@@ -558,7 +702,12 @@ describe('GroupCoordinator describe, list, delete', () => {
       generationId: -1,
       memberId: '',
       groupInstanceId: null,
-      topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, metadata: null }] }],
+      topics: [
+        {
+          name: 't',
+          partitions: [{ partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, metadata: null }],
+        },
+      ],
     });
     expect(gc.listGroups().groups).toEqual([
       { groupId: 'g', protocolType: 'consumer', groupState: 'Stable', groupType: 'classic' },
@@ -576,7 +725,12 @@ describe('GroupCoordinator describe, list, delete', () => {
       generationId: 1,
       memberId: ids[0]!,
       groupInstanceId: null,
-      topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 9, committedLeaderEpoch: -1, metadata: null }] }],
+      topics: [
+        {
+          name: 't',
+          partitions: [{ partitionIndex: 0, committedOffset: 9, committedLeaderEpoch: -1, metadata: null }],
+        },
+      ],
     });
     expect(gc.deleteGroups(['g', 'missing'])).toEqual([
       { groupId: 'g', errorCode: ErrorCode.NON_EMPTY_GROUP },
@@ -585,7 +739,10 @@ describe('GroupCoordinator describe, list, delete', () => {
     gc.leaveGroup({ groupId: 'g', members: [{ memberId: ids[0]!, groupInstanceId: null }] });
     expect(gc.deleteGroups(['g'])).toEqual([{ groupId: 'g', errorCode: 0 }]);
     expect(gc.inspect('g')).toBeNull();
-    expect(gc.fetchOffsets({ groupId: 'g', topics: [{ name: 't', partitions: [0] }] }).topics[0]!.partitions[0]!.committedOffset).toBe(-1);
+    expect(
+      gc.fetchOffsets({ groupId: 'g', topics: [{ name: 't', partitions: [0] }] }).topics[0]!.partitions[0]!
+        .committedOffset,
+    ).toBe(-1);
     expect(gc.snapshot()).toEqual({ version: 1, groups: [], offsets: [] });
   });
 });
@@ -601,14 +758,24 @@ describe('GroupCoordinator persistence and lifecycle', () => {
       generationId: 1,
       memberId: a,
       groupInstanceId: null,
-      topics: [{ name: 't', partitions: [{ partitionIndex: 2, committedOffset: 100, committedLeaderEpoch: 4, metadata: 'meta' }] }],
+      topics: [
+        {
+          name: 't',
+          partitions: [{ partitionIndex: 2, committedOffset: 100, committedLeaderEpoch: 4, metadata: 'meta' }],
+        },
+      ],
     });
     gc.commitOffsets({
       groupId: 'simple',
       generationId: -1,
       memberId: '',
       groupInstanceId: null,
-      topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, metadata: null }] }],
+      topics: [
+        {
+          name: 't',
+          partitions: [{ partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, metadata: null }],
+        },
+      ],
     });
     expect(changes).toBeGreaterThanOrEqual(4); // new group, assignment stored, two commits
     const json = JSON.parse(JSON.stringify(gc.snapshot()));
@@ -616,14 +783,25 @@ describe('GroupCoordinator persistence and lifecycle', () => {
 
     setup();
     gc.restore(json);
-    expect(gc.inspect('g')).toMatchObject({ state: 'Stable', generationId: 1, leaderId: a, protocolName: 'range', protocolType: 'consumer' });
+    expect(gc.inspect('g')).toMatchObject({
+      state: 'Stable',
+      generationId: 1,
+      leaderId: a,
+      protocolName: 'range',
+      protocolType: 'consumer',
+    });
     expect(gc.inspect('g')!.members.map((m) => [m.memberId, m.assignment.toString()])).toEqual([
       [a, `a:${a}`],
       [b, `a:${b}`],
     ]);
     expect(gc.inspect('simple')).toMatchObject({ state: 'Empty', generationId: 0 });
     expect(gc.fetchOffsets({ groupId: 'g', topics: null }).topics).toEqual([
-      { name: 't', partitions: [{ partitionIndex: 2, committedOffset: 100, committedLeaderEpoch: 4, metadata: 'meta', errorCode: 0 }] },
+      {
+        name: 't',
+        partitions: [
+          { partitionIndex: 2, committedOffset: 100, committedLeaderEpoch: 4, metadata: 'meta', errorCode: 0 },
+        ],
+      },
     ]);
     expect(gc.heartbeat({ groupId: 'g', generationId: 1, memberId: a, groupInstanceId: null })).toBe(ErrorCode.NONE);
     expect((await gc.syncGroup(syncInput({ memberId: b, generationId: 1 }))).assignment.toString()).toBe(`a:${b}`);
@@ -659,7 +837,9 @@ describe('GroupCoordinator persistence and lifecycle', () => {
     expect(parked.value.errorCode).toBe(ErrorCode.NOT_COORDINATOR);
     expect(clock.pendingTimers).toBe(0);
     expect((await gc.joinGroup(joinInput())).errorCode).toBe(ErrorCode.COORDINATOR_NOT_AVAILABLE);
-    expect(gc.heartbeat({ groupId: 'g', generationId: 1, memberId: ids[1]!, groupInstanceId: null })).toBe(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    expect(gc.heartbeat({ groupId: 'g', generationId: 1, memberId: ids[1]!, groupInstanceId: null })).toBe(
+      ErrorCode.COORDINATOR_NOT_AVAILABLE,
+    );
     expect(gc.listGroups().errorCode).toBe(ErrorCode.COORDINATOR_NOT_AVAILABLE);
   });
 

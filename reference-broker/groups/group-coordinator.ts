@@ -113,7 +113,10 @@ export class GroupCoordinator {
     if (!this.#active) return respond(joinError(input.memberId, ErrorCode.COORDINATOR_NOT_AVAILABLE));
     if (!this.#owns(input.groupId)) return respond(joinError(input.memberId, ErrorCode.NOT_COORDINATOR));
     if (input.groupId === '') return respond(joinError(input.memberId, ErrorCode.INVALID_GROUP_ID));
-    if (input.sessionTimeoutMs < this.config.groupMinSessionTimeoutMs || input.sessionTimeoutMs > this.config.groupMaxSessionTimeoutMs) {
+    if (
+      input.sessionTimeoutMs < this.config.groupMinSessionTimeoutMs ||
+      input.sessionTimeoutMs > this.config.groupMaxSessionTimeoutMs
+    ) {
       return respond(joinError(input.memberId, ErrorCode.INVALID_SESSION_TIMEOUT));
     }
     const isUnknownMember = input.memberId === '';
@@ -245,7 +248,10 @@ export class GroupCoordinator {
     // A parked new member cannot heartbeat and a dropped connection goes unseen, so its join
     // gets its own (long) deadline instead of the session timeout.
     this.#scheduleHeartbeat(group, member, this.config.newMemberJoinTimeoutMs);
-    this.#maybePrepareRebalanceOrCompleteJoin(group, `adding member ${memberId}; client reason: ${input.reason ?? 'not provided'}`);
+    this.#maybePrepareRebalanceOrCompleteJoin(
+      group,
+      `adding member ${memberId}; client reason: ${input.reason ?? 'not provided'}`,
+    );
   }
 
   #updateMemberThenRebalanceOrCompleteJoin(
@@ -255,7 +261,10 @@ export class GroupCoordinator {
     respond: (r: JoinGroupResult) => void,
   ): void {
     group.updateMember(member, input.protocols, input.rebalanceTimeoutMs, input.sessionTimeoutMs, respond);
-    this.#maybePrepareRebalanceOrCompleteJoin(group, `member ${member.memberId} rejoining; client reason: ${input.reason ?? 'not provided'}`);
+    this.#maybePrepareRebalanceOrCompleteJoin(
+      group,
+      `member ${member.memberId} rejoining; client reason: ${input.reason ?? 'not provided'}`,
+    );
   }
 
   /** KIP-345: a static member back with no member id takes over its instance's place. */
@@ -275,7 +284,10 @@ export class GroupCoordinator {
     switch (group.state) {
       case 'Stable': {
         if (group.protocolName !== group.selectProtocol()) {
-          return this.#maybePrepareRebalanceOrCompleteJoin(group, `static member ${instanceId} changed the group's protocol`);
+          return this.#maybePrepareRebalanceOrCompleteJoin(
+            group,
+            `static member ${instanceId} changed the group's protocol`,
+          );
         }
         // Same protocol: the restarted instance resumes its old assignment without a rebalance.
         this.#writeGroupRecord(group);
@@ -320,16 +332,22 @@ export class GroupCoordinator {
     if (isInitialRebalance) {
       const delayMs = this.config.groupInitialRebalanceDelayMs;
       const remainingMs = Math.max(group.rebalanceTimeoutMs() - delayMs, 0);
-      this.#timers.schedule(joinKey(group.groupId), delayMs, () => this.#tryCompleteInitialRebalance(group.groupId, delayMs, remainingMs));
+      this.#timers.schedule(joinKey(group.groupId), delayMs, () =>
+        this.#tryCompleteInitialRebalance(group.groupId, delayMs, remainingMs),
+      );
     }
-    this.#log.info(`group ${group.groupId}: preparing rebalance from ${group.state} at generation ${group.generationId} (${reason})`);
+    this.#log.info(
+      `group ${group.groupId}: preparing rebalance from ${group.state} at generation ${group.generationId} (${reason})`,
+    );
     group.transitionTo('PreparingRebalance', this.#clock.now());
     if (!isInitialRebalance) this.#maybeCompleteJoinElseSchedule(group);
   }
 
   #maybeCompleteJoinElseSchedule(group: ClassicGroup): void {
     if (group.hasAllMembersJoined()) return this.#completeJoinPhase(group);
-    this.#timers.schedule(joinKey(group.groupId), group.rebalanceTimeoutMs(), () => this.#completeJoinPhaseOf(group.groupId));
+    this.#timers.schedule(joinKey(group.groupId), group.rebalanceTimeoutMs(), () =>
+      this.#completeJoinPhaseOf(group.groupId),
+    );
   }
 
   #tryCompleteInitialRebalance(groupId: string, delayMs: number, remainingMs: number): void {
@@ -339,7 +357,9 @@ export class GroupCoordinator {
       group.newMemberAdded = false;
       const newDelayMs = Math.min(this.config.groupInitialRebalanceDelayMs, remainingMs);
       const newRemainingMs = Math.max(remainingMs - delayMs, 0);
-      this.#timers.schedule(joinKey(groupId), newDelayMs, () => this.#tryCompleteInitialRebalance(groupId, newDelayMs, newRemainingMs));
+      this.#timers.schedule(joinKey(groupId), newDelayMs, () =>
+        this.#tryCompleteInitialRebalance(groupId, newDelayMs, newRemainingMs),
+      );
     } else {
       this.#completeJoinPhase(group);
     }
@@ -362,7 +382,9 @@ export class GroupCoordinator {
     }
     if (!group.maybeElectNewJoinedLeader() && group.members.size > 0) {
       // Only static members that did not rejoin are left: wait for them (or their session timeouts).
-      this.#timers.schedule(joinKey(group.groupId), group.rebalanceTimeoutMs(), () => this.#completeJoinPhaseOf(group.groupId));
+      this.#timers.schedule(joinKey(group.groupId), group.rebalanceTimeoutMs(), () =>
+        this.#completeJoinPhaseOf(group.groupId),
+      );
       return;
     }
     group.initNextGeneration(this.#clock.now());
@@ -371,7 +393,9 @@ export class GroupCoordinator {
       this.#writeGroupRecord(group);
       return;
     }
-    this.#log.info(`group ${group.groupId}: generation ${group.generationId} with ${group.members.size} members, leader ${group.leaderId}`);
+    this.#log.info(
+      `group ${group.groupId}: generation ${group.generationId} with ${group.members.size} members, leader ${group.leaderId}`,
+    );
     for (const m of group.members.values()) {
       group.completeJoin(m, this.#joinResponse(group, m.memberId, group.isLeader(m.memberId)));
       this.#scheduleHeartbeat(group, m);
@@ -379,7 +403,9 @@ export class GroupCoordinator {
       group.pendingSyncMembers.add(m.memberId);
     }
     const generationId = group.generationId;
-    this.#timers.schedule(syncKey(group.groupId), group.rebalanceTimeoutMs(), () => this.#expirePendingSync(group.groupId, generationId));
+    this.#timers.schedule(syncKey(group.groupId), group.rebalanceTimeoutMs(), () =>
+      this.#expirePendingSync(group.groupId, generationId),
+    );
   }
 
   /** Members that joined a generation but never sent SyncGroup within the rebalance timeout are dropped. */
@@ -502,7 +528,12 @@ export class GroupCoordinator {
       case 'Stable':
         this.#removePendingSyncMember(group, input.memberId);
         this.#scheduleHeartbeat(group, member);
-        return respond({ errorCode: ErrorCode.NONE, protocolType: group.protocolType, protocolName: group.protocolName, assignment: member.assignment });
+        return respond({
+          errorCode: ErrorCode.NONE,
+          protocolType: group.protocolType,
+          protocolName: group.protocolName,
+          assignment: member.assignment,
+        });
       default:
         return respond(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
     }
@@ -552,12 +583,20 @@ export class GroupCoordinator {
     if (group === undefined) {
       // Kafka's GroupCoordinatorService turns its "group not found" UNKNOWN_MEMBER_ID into a
       // per-member error under a top-level NONE (an empty batch: no error at all).
-      return { errorCode: ErrorCode.NONE, members: input.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, errorCode: ErrorCode.UNKNOWN_MEMBER_ID })) };
+      return {
+        errorCode: ErrorCode.NONE,
+        members: input.members.map((m) => ({
+          memberId: m.memberId,
+          groupInstanceId: m.groupInstanceId,
+          errorCode: ErrorCode.UNKNOWN_MEMBER_ID,
+        })),
+      };
     }
     const members: LeaveGroupResult['members'] = [];
     let anyLeft = false;
     for (const leaving of input.members) {
-      const answer = (errorCode: number) => members.push({ memberId: leaving.memberId, groupInstanceId: leaving.groupInstanceId, errorCode });
+      const answer = (errorCode: number) =>
+        members.push({ memberId: leaving.memberId, groupInstanceId: leaving.groupInstanceId, errorCode });
       let errorCode: number;
       if (leaving.memberId === '') {
         const staticId = group.staticMemberId(leaving.groupInstanceId);
@@ -576,12 +615,15 @@ export class GroupCoordinator {
       }
       if (errorCode === ErrorCode.NONE) {
         anyLeft = true;
-        this.#log.info(`group ${group.groupId}: member ${leaving.memberId || leaving.groupInstanceId} left; client reason: ${leaving.reason ?? 'not provided'}`);
+        this.#log.info(
+          `group ${group.groupId}: member ${leaving.memberId || leaving.groupInstanceId} left; client reason: ${leaving.reason ?? 'not provided'}`,
+        );
       }
       answer(errorCode);
     }
     if (anyLeft) {
-      if (group.is('Stable') || group.is('CompletingRebalance')) this.#maybePrepareRebalanceOrCompleteJoin(group, 'members left');
+      if (group.is('Stable') || group.is('CompletingRebalance'))
+        this.#maybePrepareRebalanceOrCompleteJoin(group, 'members left');
       else if (group.is('PreparingRebalance')) this.#maybeCompleteJoinPhase(group);
     }
     return { errorCode: ErrorCode.NONE, members };
@@ -606,7 +648,8 @@ export class GroupCoordinator {
         let errorCode: number;
         if (!this.#partitionExists(t.name, p.partitionIndex)) errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
         else if (groupError !== ErrorCode.NONE) errorCode = groupError;
-        else if (p.metadata !== null && p.metadata.length > this.config.offsetMetadataMaxBytes) errorCode = ErrorCode.OFFSET_METADATA_TOO_LARGE;
+        else if (p.metadata !== null && p.metadata.length > this.config.offsetMetadataMaxBytes)
+          errorCode = ErrorCode.OFFSET_METADATA_TOO_LARGE;
         else {
           this.#offsets.commit(input.groupId, t.name, p.partitionIndex, {
             committedOffset: p.committedOffset,
@@ -635,7 +678,6 @@ export class GroupCoordinator {
     }
     return offsetCommitError(group, input);
   }
-
 
   /**
    * Handles an OffsetFetch for one group: the committed offsets asked for (-1, no metadata and
@@ -690,14 +732,15 @@ export class GroupCoordinator {
     return group === undefined ? deadGroup(groupId, ErrorCode.NONE) : describedGroup(group);
   }
 
-
   /** Handles a ListGroups; `statesFilter` (case-insensitive, empty = all) is ListGroups v4's. */
   listGroups(statesFilter: readonly string[] = []): ListGroupsResult {
     if (!this.#active) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, groups: [] };
     const wanted = new Set(statesFilter.map((s) => s.toLowerCase()));
-    return { errorCode: ErrorCode.NONE, groups: [...this.#groups.values()].filter((g) => matchesStateFilter(g, wanted)).map(listedGroup) };
+    return {
+      errorCode: ErrorCode.NONE,
+      groups: [...this.#groups.values()].filter((g) => matchesStateFilter(g, wanted)).map(listedGroup),
+    };
   }
-
 
   /** Handles a DeleteGroups: only groups without members can go, and their offsets go with them. */
   deleteGroups(groupIds: readonly string[]): DeletedGroup[] {
@@ -724,7 +767,6 @@ export class GroupCoordinator {
     const group = this.#groups.get(groupId);
     return group === undefined ? null : groupView(group);
   }
-
 
   // ---------------------------------------------------------------- persistence and lifecycle
 

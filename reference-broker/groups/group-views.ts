@@ -33,7 +33,12 @@ export function deadGroup(groupId: string, errorCode: number): DescribedGroup {
 
 /** A group as ListGroups shows it. */
 export function listedGroup(group: ClassicGroup): ListedGroup {
-  return { groupId: group.groupId, protocolType: group.protocolType ?? '', groupState: group.state, groupType: 'classic' };
+  return {
+    groupId: group.groupId,
+    protocolType: group.protocolType ?? '',
+    groupState: group.state,
+    groupType: 'classic',
+  };
 }
 
 /** Whether a group passes ListGroups' state filter (lower-cased names; empty keeps everything). */
@@ -50,7 +55,11 @@ export function groupView(group: ClassicGroup): GroupView {
     protocolType: group.protocolType,
     protocolName: group.protocolName,
     leaderId: group.leaderId,
-    members: [...group.members.values()].map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, assignment: m.assignment })),
+    members: [...group.members.values()].map((m) => ({
+      memberId: m.memberId,
+      groupInstanceId: m.groupInstanceId,
+      assignment: m.assignment,
+    })),
     pendingMemberIds: [...group.pendingJoinMembers],
   };
 }

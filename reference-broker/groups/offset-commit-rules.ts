@@ -13,7 +13,10 @@ import type { CommitOffsetsInput } from './types.ts';
  *   rebalance before committing for partitions it may no longer own.
  * The commit is allowed during PreparingRebalance: the heartbeat tells the member to rejoin.
  */
-export function offsetCommitError(group: ClassicGroup, input: Pick<CommitOffsetsInput, 'generationId' | 'memberId' | 'groupInstanceId'>): number {
+export function offsetCommitError(
+  group: ClassicGroup,
+  input: Pick<CommitOffsetsInput, 'generationId' | 'memberId' | 'groupInstanceId'>,
+): number {
   if (input.generationId < 0 && group.is('Empty')) return ErrorCode.NONE;
   if (input.generationId >= 0 || input.memberId !== '' || input.groupInstanceId !== null) {
     const error = group.validateMember(input.memberId, input.groupInstanceId);

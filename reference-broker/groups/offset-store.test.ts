@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { OffsetStore } from './offset-store.ts';
 
-const offset = (committedOffset: number) => ({ committedOffset, committedLeaderEpoch: -1, metadata: '', commitTimestampMs: 0 });
+const offset = (committedOffset: number) => ({
+  committedOffset,
+  committedLeaderEpoch: -1,
+  metadata: '',
+  commitTimestampMs: 0,
+});
 
 describe('OffsetStore', () => {
   it('keeps the last commit per partition, grouped by topic in first-commit order', () => {
@@ -14,7 +19,13 @@ describe('OffsetStore', () => {
     expect(store.get('g', 't2', 1)?.committedOffset).toBe(6);
     expect(store.get('g', 't3', 0)).toBeUndefined();
     expect(store.byTopic('g').map((t) => [t.topic, t.partitions.map(([p, o]) => [p, o.committedOffset])])).toEqual([
-      ['t2', [[0, 3], [1, 6]]],
+      [
+        't2',
+        [
+          [0, 3],
+          [1, 6],
+        ],
+      ],
       ['t1', [[0, 1]]],
     ]);
     expect(store.entries()).toHaveLength(4);

@@ -36,7 +36,9 @@ export function offsetsPartitionFor(groupId: string, partitions: number): number
 }
 
 /** Where a client finds the coordinator of a group, or why it cannot yet. */
-export type CoordinatorLookup = { errorCode: typeof ErrorCode.NONE; nodeId: number } | { errorCode: number; nodeId: -1 };
+export type CoordinatorLookup =
+  | { errorCode: typeof ErrorCode.NONE; nodeId: number }
+  | { errorCode: number; nodeId: -1 };
 
 /** The cluster side of the group coordinator of one node. */
 export class ReplicatedGroupState {
@@ -67,7 +69,11 @@ export class ReplicatedGroupState {
   coordinatorFor(groupId: string): CoordinatorLookup {
     const topic = this.broker.topics.get(OFFSETS_TOPIC);
     if (!topic) {
-      this.broker.requestInternalTopic(OFFSETS_TOPIC, this.broker.config.offsetsTopicPartitions, this.broker.config.offsetsTopicReplicationFactor);
+      this.broker.requestInternalTopic(
+        OFFSETS_TOPIC,
+        this.broker.config.offsetsTopicPartitions,
+        this.broker.config.offsetsTopicReplicationFactor,
+      );
       return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, nodeId: -1 };
     }
     const p = topic.partitions[offsetsPartitionFor(groupId, topic.partitions.length)];
@@ -81,7 +87,9 @@ export class ReplicatedGroupState {
    */
   leadershipChanged(): void {
     const topic = this.broker.topics.get(OFFSETS_TOPIC);
-    const led = new Set((topic?.partitions ?? []).filter((p) => this.broker.replication.isLeader(p)).map((p) => p.index));
+    const led = new Set(
+      (topic?.partitions ?? []).filter((p) => this.broker.replication.isLeader(p)).map((p) => p.index),
+    );
     const same = led.size === this.loaded.size && [...led].every((i) => this.loaded.has(i));
     if (same) return;
     const snapshot: CoordinatorSnapshot = { version: 1, groups: [], offsets: [] };
@@ -94,7 +102,9 @@ export class ReplicatedGroupState {
         snapshot.offsets.push(...slice.offsets);
       }
     }
-    this.broker.log.info(`group coordinator: now coordinating ${OFFSETS_TOPIC} partition(s) [${[...led].sort((a, b) => a - b).join(',')}] (${snapshot.groups.length} group record(s), ${snapshot.offsets.length} committed offset(s) loaded)`);
+    this.broker.log.info(
+      `group coordinator: now coordinating ${OFFSETS_TOPIC} partition(s) [${[...led].sort((a, b) => a - b).join(',')}] (${snapshot.groups.length} group record(s), ${snapshot.offsets.length} committed offset(s) loaded)`,
+    );
     this.broker.groups.restore(snapshot);
   }
 
@@ -107,7 +117,11 @@ export class ReplicatedGroupState {
       const p = topic.partitions[index];
       if (!p || !this.broker.replication.isLeader(p)) continue;
       const inSlice = (groupId: string) => offsetsPartitionFor(groupId, topic.partitions.length) === index;
-      const slice: CoordinatorSnapshot = { version: 1, groups: all.groups.filter((g) => inSlice(g.groupId)), offsets: all.offsets.filter((o) => inSlice(o.groupId)) };
+      const slice: CoordinatorSnapshot = {
+        version: 1,
+        groups: all.groups.filter((g) => inSlice(g.groupId)),
+        offsets: all.offsets.filter((o) => inSlice(o.groupId)),
+      };
       const json = JSON.stringify(slice);
       if (json === written) continue;
       const batch = buildRecordBatch([{ key: SNAPSHOT_KEY, value: json }]);
@@ -148,7 +162,8 @@ function readLastSlice(p: Partition): CoordinatorSnapshot | null {
     const batches = decodeRecordBatches(records, { allowPartialTrailing: true });
     if (batches.length === 0) break;
     for (const b of batches) {
-      for (const r of b.records) if (r.key?.toString('utf8') === SNAPSHOT_KEY && r.value) last = r.value.toString('utf8');
+      for (const r of b.records)
+        if (r.key?.toString('utf8') === SNAPSHOT_KEY && r.value) last = r.value.toString('utf8');
       offset = b.baseOffset + b.lastOffsetDelta + 1;
     }
   }

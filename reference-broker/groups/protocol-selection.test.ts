@@ -5,7 +5,13 @@ import { candidateProtocols, selectProtocol, supportsProtocols } from './protoco
 describe('protocol selection', () => {
   it('picks the candidate with most first-choice votes among protocols everyone supports', () => {
     expect(selectProtocol([['range', 'rr'], ['rr', 'range'], ['rr']])).toBe('rr');
-    expect(selectProtocol([['sticky', 'range'], ['range', 'sticky'], ['sticky', 'range']])).toBe('sticky');
+    expect(
+      selectProtocol([
+        ['sticky', 'range'],
+        ['range', 'sticky'],
+        ['sticky', 'range'],
+      ]),
+    ).toBe('sticky');
     // "x" has votes but is not supported by everyone, so those members vote for their next choice.
     expect(selectProtocol([['x', 'range'], ['x', 'range'], ['range']])).toBe('range');
     expect(selectProtocol([['a'], ['b']])).toBeNull();
@@ -13,8 +19,18 @@ describe('protocol selection', () => {
   });
 
   it('breaks ties by the earliest vote', () => {
-    expect(selectProtocol([['a', 'b'], ['b', 'a']])).toBe('a');
-    expect(selectProtocol([['b', 'a'], ['a', 'b']])).toBe('b');
+    expect(
+      selectProtocol([
+        ['a', 'b'],
+        ['b', 'a'],
+      ]),
+    ).toBe('a');
+    expect(
+      selectProtocol([
+        ['b', 'a'],
+        ['a', 'b'],
+      ]),
+    ).toBe('b');
   });
 
   it('always selects a protocol every member supports, when there is one', () => {

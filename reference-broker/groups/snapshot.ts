@@ -42,7 +42,11 @@ export interface PersistedMember {
  * The GroupMetadata record for a group as it stands; `assignment` overrides members' current
  * assignments (the leader's SyncGroup stores the new ones before they are handed out).
  */
-export function groupRecord(group: ClassicGroup, nowMs: number, assignment?: ReadonlyMap<string, Buffer>): PersistedGroup {
+export function groupRecord(
+  group: ClassicGroup,
+  nowMs: number,
+  assignment?: ReadonlyMap<string, Buffer>,
+): PersistedGroup {
   return {
     groupId: group.groupId,
     protocolType: group.protocolType,
@@ -79,7 +83,10 @@ export function loadGroup(rec: PersistedGroup): ClassicGroup {
         rebalanceTimeoutMs: m.rebalanceTimeoutMs,
         sessionTimeoutMs: m.sessionTimeoutMs,
         protocolType: rec.protocolType ?? '',
-        protocols: rec.protocolName === null ? [] : [{ name: rec.protocolName, metadata: Buffer.from(m.subscription, 'base64') }],
+        protocols:
+          rec.protocolName === null
+            ? []
+            : [{ name: rec.protocolName, metadata: Buffer.from(m.subscription, 'base64') }],
         assignment: Buffer.from(m.assignment, 'base64'),
         isNew: false,
         awaitingJoin: null,

@@ -29,7 +29,9 @@ export function joinInput(overrides: Partial<JoinGroupInput> = {}): JoinGroupInp
 }
 
 /** A SyncGroup of group "g" with no assignments, overridable field by field. */
-export function syncInput(overrides: Partial<SyncGroupInput> & Pick<SyncGroupInput, 'memberId' | 'generationId'>): SyncGroupInput {
+export function syncInput(
+  overrides: Partial<SyncGroupInput> & Pick<SyncGroupInput, 'memberId' | 'generationId'>,
+): SyncGroupInput {
   return { groupId: 'g', groupInstanceId: null, assignments: [], ...overrides };
 }
 

@@ -40,7 +40,12 @@ describe('FindCoordinator share keys (SharePartitionKey.getInstance)', () => {
 });
 
 describe('InitProducerId request checks (KafkaApis, TransactionCoordinator)', () => {
-  const req = (transactionalId: string | null, producerId = -1n, producerEpoch = -1, transactionTimeoutMs = 60_000) => ({ transactionalId, producerId, producerEpoch, transactionTimeoutMs });
+  const req = (
+    transactionalId: string | null,
+    producerId = -1n,
+    producerEpoch = -1,
+    transactionTimeoutMs = 60_000,
+  ) => ({ transactionalId, producerId, producerEpoch, transactionTimeoutMs });
   it('wants a producer id and an epoch together', () => {
     expect(initProducerIdRequestError(req(null))).toBe(ErrorCode.NONE);
     expect(initProducerIdRequestError(req(null, 5n, 3))).toBe(ErrorCode.NONE);
@@ -49,7 +54,9 @@ describe('InitProducerId request checks (KafkaApis, TransactionCoordinator)', ()
   });
   it('refuses an empty transactional id, then a timeout out of range', () => {
     expect(initProducerIdRequestError(req(''))).toBe(ErrorCode.INVALID_REQUEST);
-    expect(initProducerIdRequestError(req('t', -1n, -1, TRANSACTION_MAX_TIMEOUT_MS + 1))).toBe(ErrorCode.INVALID_TRANSACTION_TIMEOUT);
+    expect(initProducerIdRequestError(req('t', -1n, -1, TRANSACTION_MAX_TIMEOUT_MS + 1))).toBe(
+      ErrorCode.INVALID_TRANSACTION_TIMEOUT,
+    );
     expect(initProducerIdRequestError(req('t', -1n, -1, 0))).toBe(ErrorCode.INVALID_TRANSACTION_TIMEOUT);
     expect(initProducerIdRequestError(req('t'))).toBe(ErrorCode.NONE);
   });
@@ -81,10 +88,14 @@ describe('CreateTopics manual assignment on one node (validateManualPartitionAss
   const a = (partitionIndex: number, brokerIds: number[]) => ({ partitionIndex, brokerIds });
   it('takes partitions 0..n-1 on this node and refuses anything else', () => {
     expect(assignmentProblem(new Set([1]), [a(1, [1]), a(0, [1])])).toBeNull();
-    expect(assignmentProblem(new Set([1]), [a(0, [99])])?.message).toMatch(/broker 99, but no such broker is registered/);
+    expect(assignmentProblem(new Set([1]), [a(0, [99])])?.message).toMatch(
+      /broker 99, but no such broker is registered/,
+    );
     expect(assignmentProblem(new Set([1]), [a(0, [1, 1])])?.message).toMatch(/broker 1 more than once/);
     expect(assignmentProblem(new Set([1]), [a(0, [])])?.message).toMatch(/empty replica list/);
-    expect(assignmentProblem(new Set([1]), [a(0, [1]), a(0, [1])])?.message).toMatch(/multiple manual partition assignments for partition 0/);
+    expect(assignmentProblem(new Set([1]), [a(0, [1]), a(0, [1])])?.message).toMatch(
+      /multiple manual partition assignments for partition 0/,
+    );
     expect(assignmentProblem(new Set([1]), [a(0, [1]), a(2, [1])])?.message).toMatch(/consecutive/);
     expect(assignmentProblem(new Set([1]), [a(0, [1])])).toBeNull();
   });
@@ -92,14 +103,17 @@ describe('CreateTopics manual assignment on one node (validateManualPartitionAss
 
 describe('DeleteTopics request sorting (ControllerApis.deleteTopics)', () => {
   it('answers duplicates once and entries with both or neither of name and id', () => {
-    const plan = planDeletion([], [
-      { name: 'a', topicId: NULL_UUID },
-      { name: 'a', topicId: NULL_UUID },
-      { name: null, topicId: NULL_UUID },
-      { name: 'b', topicId: ID_A },
-      { name: null, topicId: ID_A },
-      { name: 'c', topicId: NULL_UUID },
-    ]);
+    const plan = planDeletion(
+      [],
+      [
+        { name: 'a', topicId: NULL_UUID },
+        { name: 'a', topicId: NULL_UUID },
+        { name: null, topicId: NULL_UUID },
+        { name: 'b', topicId: ID_A },
+        { name: null, topicId: ID_A },
+        { name: 'c', topicId: NULL_UUID },
+      ],
+    );
     expect(plan.names).toEqual(['c']);
     expect(plan.ids).toEqual([ID_A]);
     expect(plan.rejected.map((r) => [r.name, r.topicId, r.errorCode])).toEqual([
@@ -123,10 +137,20 @@ describe('OffsetCommit answer assembly (OffsetCommitResponse.Builder)', () => {
     a.merge([{ name: 't', topicId: NULL_UUID, partitions: [{ partitionIndex: 0, errorCode: 0 }] }]);
     expect(a.topics).toEqual([
       { name: 'missing', topicId: NULL_UUID, partitions: [] },
-      { name: 't', topicId: NULL_UUID, partitions: [{ partitionIndex: 7, errorCode: 3 }, { partitionIndex: 0, errorCode: 0 }] },
+      {
+        name: 't',
+        topicId: NULL_UUID,
+        partitions: [
+          { partitionIndex: 7, errorCode: 3 },
+          { partitionIndex: 0, errorCode: 0 },
+        ],
+      },
     ]);
     const alone = new OffsetCommitAnswer(false);
-    const twice = [{ name: 't', topicId: NULL_UUID, partitions: [{ partitionIndex: 0, errorCode: 0 }] }, { name: 't', topicId: NULL_UUID, partitions: [{ partitionIndex: 1, errorCode: 0 }] }];
+    const twice = [
+      { name: 't', topicId: NULL_UUID, partitions: [{ partitionIndex: 0, errorCode: 0 }] },
+      { name: 't', topicId: NULL_UUID, partitions: [{ partitionIndex: 1, errorCode: 0 }] },
+    ];
     alone.merge(twice);
     expect(alone.topics).toHaveLength(2);
   });
@@ -134,6 +158,15 @@ describe('OffsetCommit answer assembly (OffsetCommitResponse.Builder)', () => {
     const a = new OffsetCommitAnswer(true);
     a.addPartitions('', ID_A, [0], ErrorCode.UNKNOWN_TOPIC_ID);
     a.addPartitions('', ID_A, [1], ErrorCode.UNKNOWN_TOPIC_ID);
-    expect(a.topics).toEqual([{ name: '', topicId: ID_A, partitions: [{ partitionIndex: 0, errorCode: 100 }, { partitionIndex: 1, errorCode: 100 }] }]);
+    expect(a.topics).toEqual([
+      {
+        name: '',
+        topicId: ID_A,
+        partitions: [
+          { partitionIndex: 0, errorCode: 100 },
+          { partitionIndex: 1, errorCode: 100 },
+        ],
+      },
+    ]);
   });
 });

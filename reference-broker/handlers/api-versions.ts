@@ -45,12 +45,15 @@ export function apiVersionsFallback(handlers: ReadonlyMap<number, ApiHandler>): 
 }
 
 /** Builds the ApiVersions handler over the broker's handler table (it must list itself). */
-export function apiVersionsHandler(handlers: () => ReadonlyMap<number, ApiHandler>): ApiHandler<ApiVersionsRequest, ApiVersionsResponse> {
+export function apiVersionsHandler(
+  handlers: () => ReadonlyMap<number, ApiHandler>,
+): ApiHandler<ApiVersionsRequest, ApiVersionsResponse> {
   return {
     apiKey: ApiKey.ApiVersions,
     ...specVersions(ApiKey.ApiVersions),
     handle(req, { apiVersion }) {
-      if (!validClientSoftware(apiVersion, req.clientSoftwareName, req.clientSoftwareVersion)) return response(ErrorCode.INVALID_REQUEST, new Map());
+      if (!validClientSoftware(apiVersion, req.clientSoftwareName, req.clientSoftwareVersion))
+        return response(ErrorCode.INVALID_REQUEST, new Map());
       return response(ErrorCode.NONE, handlers());
     },
   };

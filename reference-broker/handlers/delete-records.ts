@@ -34,7 +34,8 @@ export const deleteRecordsHandler: ApiHandler<DeleteRecordsRequest, DeleteRecord
         partitions: [...partitions].map(([partitionIndex, requested]) => {
           const partition = broker.partition(name, partitionIndex);
           if (!partition) return { partitionIndex, lowWatermark: -1n, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
-          if (!broker.replication.isLeader(partition)) return { partitionIndex, lowWatermark: -1n, errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER };
+          if (!broker.replication.isLeader(partition))
+            return { partitionIndex, lowWatermark: -1n, errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER };
           const log = partition.log;
           const offset = requested === HIGH_WATERMARK ? log.highWatermark : Number(requested);
           try {

@@ -29,9 +29,13 @@ export interface DeletePlan {
 }
 
 /** Sorts the entries of a request the way Kafka does (see the module comment). */
-export function planDeletion(topicNames: readonly string[], topics: readonly { name: string | null; topicId: string }[]): DeletePlan {
+export function planDeletion(
+  topicNames: readonly string[],
+  topics: readonly { name: string | null; topicId: string }[],
+): DeletePlan {
   const rejected: Result[] = [];
-  const reject = (name: string | null, topicId: string, errorMessage: string) => rejected.push({ name, topicId, errorCode: ErrorCode.INVALID_REQUEST, errorMessage });
+  const reject = (name: string | null, topicId: string, errorMessage: string) =>
+    rejected.push({ name, topicId, errorCode: ErrorCode.INVALID_REQUEST, errorMessage });
   const names = new Set<string>();
   const duplicateNames = new Set<string>();
   const ids = new Set<string>();
@@ -60,9 +64,16 @@ export function planDeletion(topicNames: readonly string[], topics: readonly { n
 
 async function deleteTopic(broker: Broker, name: string, topicId: string): Promise<Result> {
   const topic = broker.topics.get(name)!;
-  if (topic.internal) return { name, topicId, errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION, errorMessage: 'Internal topics cannot be deleted' };
+  if (topic.internal)
+    return {
+      name,
+      topicId,
+      errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION,
+      errorMessage: 'Internal topics cannot be deleted',
+    };
   const answer = await broker.controlPlane.deleteTopic(name);
-  if (answer.errorCode !== ErrorCode.NONE) return { name, topicId, errorCode: answer.errorCode, errorMessage: answer.errorMessage };
+  if (answer.errorCode !== ErrorCode.NONE)
+    return { name, topicId, errorCode: answer.errorCode, errorMessage: answer.errorMessage };
   return { name, topicId, errorCode: ErrorCode.NONE, errorMessage: null };
 }
 
@@ -83,11 +94,21 @@ export const deleteTopicsHandler: ApiHandler<DeleteTopicsRequest, DeleteTopicsRe
     for (const name of plan.names) {
       const topic = broker.topics.get(name);
       if (!topic) {
-        responses.push({ name, topicId: NULL_UUID, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: null });
+        responses.push({
+          name,
+          topicId: NULL_UUID,
+          errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          errorMessage: null,
+        });
       } else if (givenIds.has(topic.id)) {
         // the same topic named by its id and by its name: neither deletes it
         toDelete.delete(topic.id);
-        responses.push({ name, topicId: topic.id, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'The provided topic name maps to an ID that was already supplied.' });
+        responses.push({
+          name,
+          topicId: topic.id,
+          errorCode: ErrorCode.INVALID_REQUEST,
+          errorMessage: 'The provided topic name maps to an ID that was already supplied.',
+        });
       } else {
         toDelete.set(topic.id, name);
       }

@@ -21,7 +21,9 @@ const CONTROLLERS_ENDPOINT = 2;
 export function endpointTypeError(apiVersion: number, endpointType: number): number {
   if (endpointType === BROKERS_ENDPOINT) return ErrorCode.NONE;
   if (apiVersion === 0) return ErrorCode.INVALID_REQUEST;
-  return endpointType === CONTROLLERS_ENDPOINT ? ErrorCode.MISMATCHED_ENDPOINT_TYPE : ErrorCode.UNSUPPORTED_ENDPOINT_TYPE;
+  return endpointType === CONTROLLERS_ENDPOINT
+    ? ErrorCode.MISMATCHED_ENDPOINT_TYPE
+    : ErrorCode.UNSUPPORTED_ENDPOINT_TYPE;
 }
 
 export const describeClusterHandler: ApiHandler<DescribeClusterRequest, DescribeClusterResponse> = {
@@ -30,13 +32,26 @@ export const describeClusterHandler: ApiHandler<DescribeClusterRequest, Describe
   handle(req, { broker, apiVersion }) {
     const error = endpointTypeError(apiVersion, req.endpointType);
     if (error !== ErrorCode.NONE) {
-      const errorMessage = req.endpointType === CONTROLLERS_ENDPOINT
-        ? 'The request was sent to an endpoint of type BROKER, but we wanted an endpoint of type CONTROLLER'
-        : `Unsupported endpoint type ${req.endpointType}`;
-      return { throttleTimeMs: 0, errorCode: error, errorMessage, endpointType: BROKERS_ENDPOINT, clusterId: '', controllerId: -1, brokers: [], clusterAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED };
+      const errorMessage =
+        req.endpointType === CONTROLLERS_ENDPOINT
+          ? 'The request was sent to an endpoint of type BROKER, but we wanted an endpoint of type CONTROLLER'
+          : `Unsupported endpoint type ${req.endpointType}`;
+      return {
+        throttleTimeMs: 0,
+        errorCode: error,
+        errorMessage,
+        endpointType: BROKERS_ENDPOINT,
+        clusterId: '',
+        controllerId: -1,
+        brokers: [],
+        clusterAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
+      };
     }
     // v2 (KIP-1073) asks for fenced brokers too; earlier versions list the live ones, as Metadata does.
-    const all = broker.controlPlane.brokers().filter((b) => !b.fenced || req.includeFencedBrokers).sort((a, b) => a.id - b.id);
+    const all = broker.controlPlane
+      .brokers()
+      .filter((b) => !b.fenced || req.includeFencedBrokers)
+      .sort((a, b) => a.id - b.id);
     const brokers = all.map((b) => ({ brokerId: b.id, host: b.host, port: b.port, rack: null, isFenced: b.fenced }));
     return {
       throttleTimeMs: 0,
@@ -46,7 +61,9 @@ export const describeClusterHandler: ApiHandler<DescribeClusterRequest, Describe
       clusterId: broker.config.clusterId,
       controllerId: broker.controllerId(),
       brokers,
-      clusterAuthorizedOperations: req.includeClusterAuthorizedOperations ? CLUSTER_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED,
+      clusterAuthorizedOperations: req.includeClusterAuthorizedOperations
+        ? CLUSTER_OPERATIONS
+        : AUTHORIZED_OPERATIONS_OMITTED,
     };
   },
 };

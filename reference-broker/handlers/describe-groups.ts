@@ -28,7 +28,10 @@ export const describeGroupsHandler: ApiHandler<DescribeGroupsRequest, DescribeGr
           protocolType: g.protocolType,
           protocolData: g.protocolData,
           members: g.members,
-          authorizedOperations: req.includeAuthorizedOperations && errorCode === ErrorCode.NONE ? GROUP_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED,
+          authorizedOperations:
+            req.includeAuthorizedOperations && errorCode === ErrorCode.NONE
+              ? GROUP_OPERATIONS
+              : AUTHORIZED_OPERATIONS_OMITTED,
         };
       }),
     };

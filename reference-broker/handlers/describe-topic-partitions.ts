@@ -44,13 +44,25 @@ const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 function failed(req: DescribeTopicPartitionsRequest, errorCode: number): DescribeTopicPartitionsResponse {
   return {
     throttleTimeMs: 0,
-    topics: req.topics.map((t) => ({ errorCode, name: t.name, topicId: NULL_UUID, isInternal: false, partitions: [], topicAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED })),
+    topics: req.topics.map((t) => ({
+      errorCode,
+      name: t.name,
+      topicId: NULL_UUID,
+      isInternal: false,
+      partitions: [],
+      topicAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
+    })),
     nextCursor: null,
   };
 }
 
 /** Partitions `from`… of `name` (at most `max`), and the index to go on from (-1: the topic is done); undefined when the topic does not exist. */
-function partitionsOf(broker: Broker, name: string, from: number, max: number): { partitions: PartitionEntry[]; next: number } | undefined {
+function partitionsOf(
+  broker: Broker,
+  name: string,
+  from: number,
+  max: number,
+): { partitions: PartitionEntry[]; next: number } | undefined {
   const topic = broker.topics.get(name);
   if (!topic) return undefined;
   const offline = broker.fencedBrokerIds();
@@ -74,7 +86,10 @@ function partitionsOf(broker: Broker, name: string, from: number, max: number): 
   return { partitions, next: upper < topic.partitions.length ? upper : -1 };
 }
 
-export const describeTopicPartitionsHandler: ApiHandler<DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponse> = {
+export const describeTopicPartitionsHandler: ApiHandler<
+  DescribeTopicPartitionsRequest,
+  DescribeTopicPartitionsResponse
+> = {
   apiKey: ApiKey.DescribeTopicPartitions,
   ...specVersions(ApiKey.DescribeTopicPartitions),
   handle(req, { broker }) {
@@ -82,7 +97,8 @@ export const describeTopicPartitionsHandler: ApiHandler<DescribeTopicPartitionsR
     const cursor = req.cursor;
     const from = cursor?.topicName ?? '';
     const names = new Set<string>();
-    for (const name of all ? [...broker.topics.all()].map((t) => t.name) : req.topics.map((t) => t.name)) if (name >= from) names.add(name);
+    for (const name of all ? [...broker.topics.all()].map((t) => t.name) : req.topics.map((t) => t.name))
+      if (name >= from) names.add(name);
     if (cursor && !all && !names.has(cursor.topicName)) return failed(req, ErrorCode.INVALID_REQUEST);
     if (cursor && cursor.partitionIndex < 0) return failed(req, ErrorCode.INVALID_REQUEST);
     // Kafka 4.4.0 reads the cursor's partition for a topic named like the cursor topic, "" without
@@ -100,16 +116,32 @@ export const describeTopicPartitionsHandler: ApiHandler<DescribeTopicPartitionsR
       const start = cursor && name === cursor.topicName ? cursor.partitionIndex : 0;
       const answer = partitionsOf(broker, name, start, remaining);
       if (answer) {
-        topics.push({ errorCode: ErrorCode.NONE, name, topicId: broker.topics.get(name)!.id, isInternal: isInternalTopic(name), partitions: answer.partitions, topicAuthorizedOperations: TOPIC_OPERATIONS });
+        topics.push({
+          errorCode: ErrorCode.NONE,
+          name,
+          topicId: broker.topics.get(name)!.id,
+          isInternal: isInternalTopic(name),
+          partitions: answer.partitions,
+          topicAuthorizedOperations: TOPIC_OPERATIONS,
+        });
         if (answer.next !== -1) {
           nextCursor = { topicName: name, partitionIndex: answer.next };
           break;
         }
         remaining -= answer.partitions.length;
       } else if (!all) {
-        const errorCode = topicNameProblem(name) ? ErrorCode.INVALID_TOPIC_EXCEPTION : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+        const errorCode = topicNameProblem(name)
+          ? ErrorCode.INVALID_TOPIC_EXCEPTION
+          : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
         // Kafka sets the authorized operations on every topic of the answer, these included.
-        topics.push({ errorCode, name, topicId: NULL_UUID, isInternal: isInternalTopic(name), partitions: [], topicAuthorizedOperations: TOPIC_OPERATIONS });
+        topics.push({
+          errorCode,
+          name,
+          topicId: NULL_UUID,
+          isInternal: isInternalTopic(name),
+          partitions: [],
+          topicAuthorizedOperations: TOPIC_OPERATIONS,
+        });
       }
     }
     return { throttleTimeMs: 0, topics, nextCursor };

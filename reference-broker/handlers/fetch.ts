@@ -46,7 +46,14 @@ const INITIAL_EPOCH = 0;
 const FINAL_EPOCH = -1;
 
 /** A partition's answer; an error answer carries -1 watermarks and log start, as Kafka's does (checked against 4.4.0). */
-function partitionResponse(partitionIndex: number, errorCode: number, hw = -1, lso = -1, logStart = -1, records: Buffer = EMPTY): PartitionResponse {
+function partitionResponse(
+  partitionIndex: number,
+  errorCode: number,
+  hw = -1,
+  lso = -1,
+  logStart = -1,
+  records: Buffer = EMPTY,
+): PartitionResponse {
   return {
     partitionIndex,
     errorCode,
@@ -81,7 +88,12 @@ interface Wanted {
  * (first position, last value), then split into the ones to read and the ones answered at once
  * (unknown topic ids first for consumers, as KafkaApis' two passes do; in request order for followers).
  */
-function wantedPartitions(req: FetchRequest, broker: Broker, apiVersion: number, isFollower: boolean): { read: Wanted[]; erroneous: Wanted[] } {
+function wantedPartitions(
+  req: FetchRequest,
+  broker: Broker,
+  apiVersion: number,
+  isFollower: boolean,
+): { read: Wanted[]; erroneous: Wanted[] } {
   const byKey = new Map<string, Wanted>();
   for (const t of req.topics) {
     const topic = apiVersion >= 13 ? broker.topics.getById(t.topicId) : broker.topics.get(t.topic);
@@ -95,7 +107,12 @@ function wantedPartitions(req: FetchRequest, broker: Broker, apiVersion: number,
         continue;
       }
       const partition = topic?.partitions[p.partition];
-      const error = apiVersion >= 13 && !topic ? ErrorCode.UNKNOWN_TOPIC_ID : !partition ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : undefined;
+      const error =
+        apiVersion >= 13 && !topic
+          ? ErrorCode.UNKNOWN_TOPIC_ID
+          : !partition
+            ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+            : undefined;
       byKey.set(key, { name, topicId, partitionIndex: p.partition, partition, request: p, error });
     }
   }
@@ -103,7 +120,10 @@ function wantedPartitions(req: FetchRequest, broker: Broker, apiVersion: number,
   const read = all.filter((w) => w.error === undefined);
   const erroneous = isFollower
     ? all.filter((w) => w.error !== undefined)
-    : [...all.filter((w) => w.error === ErrorCode.UNKNOWN_TOPIC_ID), ...all.filter((w) => w.error === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)];
+    : [
+        ...all.filter((w) => w.error === ErrorCode.UNKNOWN_TOPIC_ID),
+        ...all.filter((w) => w.error === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION),
+      ];
   return { read, erroneous };
 }
 
@@ -117,7 +137,18 @@ interface ReadOutcome {
 }
 
 /** Reads one known partition as Kafka's Partition.fetchRecords/readRecords does. */
-function readPartition(broker: Broker, w: Wanted, ctx: { apiVersion: number; replicaId: number; readCommitted: boolean; limit: number; first: boolean; leaders: Set<number> }): ReadOutcome {
+function readPartition(
+  broker: Broker,
+  w: Wanted,
+  ctx: {
+    apiVersion: number;
+    replicaId: number;
+    readCommitted: boolean;
+    limit: number;
+    first: boolean;
+    leaders: Set<number>;
+  },
+): ReadOutcome {
   const partition = w.partition!;
   const p = w.request;
   const log = partition.log;
@@ -132,19 +163,26 @@ function readPartition(broker: Broker, w: Wanted, ctx: { apiVersion: number; rep
     return { answer, bytes: 0, immediate: true };
   };
   if (p.currentLeaderEpoch !== -1 && p.currentLeaderEpoch !== partition.leaderEpoch) {
-    return fail(p.currentLeaderEpoch < partition.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH);
+    return fail(
+      p.currentLeaderEpoch < partition.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH,
+    );
   }
   if (!broker.replication.isLeader(partition)) return fail(ErrorCode.NOT_LEADER_OR_FOLLOWER);
   // Partition.followerReplicaOrThrow: only a replica of the partition (other than the leader) may fetch as one.
-  if (isFollower && (ctx.replicaId === broker.nodeId || !partition.replicas.includes(ctx.replicaId))) return fail(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+  if (isFollower && (ctx.replicaId === broker.nodeId || !partition.replicas.includes(ctx.replicaId)))
+    return fail(ErrorCode.NOT_LEADER_OR_FOLLOWER);
   const fetchOffset = Number(p.fetchOffset);
   // known bug 'stale-read': consumers are served a high watermark that lags the real one
-  const consumerEnd = Math.max(log.logStartOffset, broker.bugs.consumerHighWatermark(`${partition.topic}-${partition.index}`, log.highWatermark));
+  const consumerEnd = Math.max(
+    log.logStartOffset,
+    broker.bugs.consumerHighWatermark(`${partition.topic}-${partition.index}`, log.highWatermark),
+  );
   const highWatermark = isFollower ? log.highWatermark : consumerEnd;
   if (p.lastFetchedEpoch >= 0) {
     const end = epochEndOffset(log, p.lastFetchedEpoch);
     // An epoch the leader cannot place, or a position below the log start: OffsetOutOfRangeException.
-    if (end.leaderEpoch < 0 || end.endOffset < 0 || fetchOffset < log.logStartOffset) return fail(ErrorCode.OFFSET_OUT_OF_RANGE);
+    if (end.leaderEpoch < 0 || end.endOffset < 0 || fetchOffset < log.logStartOffset)
+      return fail(ErrorCode.OFFSET_OUT_OF_RANGE);
     if (end.leaderEpoch < p.lastFetchedEpoch || end.endOffset < fetchOffset) {
       // KIP-320: the fetcher's log diverged from this one where its last epoch ended here.
       const answer = partitionResponse(p.partition, ErrorCode.NONE, highWatermark, highWatermark, log.logStartOffset);
@@ -152,7 +190,8 @@ function readPartition(broker: Broker, w: Wanted, ctx: { apiVersion: number; rep
       return { answer, bytes: 0, immediate: true };
     }
   }
-  if (isFollower && !broker.replication.recordFollowerFetch(partition, ctx.replicaId, fetchOffset)) return fail(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+  if (isFollower && !broker.replication.recordFollowerFetch(partition, ctx.replicaId, fetchOffset))
+    return fail(ErrorCode.NOT_LEADER_OR_FOLLOWER);
   try {
     // Only the first partition with data may exceed the limits (KIP-74).
     const read = log.read(fetchOffset, Math.max(ctx.limit, 0), isFollower ? log.logEndOffset : consumerEnd, ctx.first);
@@ -197,7 +236,13 @@ function zeroTopicIdBreaksGrouping(answers: readonly { w: Wanted }[], apiVersion
 }
 
 /** Reads every partition to read once; returns the answers (read ones first) and whether to answer now. */
-function collect(req: FetchRequest, broker: Broker, apiVersion: number, wanted: { read: Wanted[]; erroneous: Wanted[] }, leaders: Set<number>): { responses: TopicResponse[]; bytes: number; immediate: boolean; kafkaFails: boolean } {
+function collect(
+  req: FetchRequest,
+  broker: Broker,
+  apiVersion: number,
+  wanted: { read: Wanted[]; erroneous: Wanted[] },
+  leaders: Set<number>,
+): { responses: TopicResponse[]; bytes: number; immediate: boolean; kafkaFails: boolean } {
   const replicaId = apiVersion >= 15 ? req.replicaState.replicaId : req.replicaId;
   const readCommitted = req.isolationLevel === 1;
   let remaining = req.maxBytes;
@@ -205,7 +250,14 @@ function collect(req: FetchRequest, broker: Broker, apiVersion: number, wanted: 
   let immediate = false;
   const answers: { w: Wanted; answer: PartitionResponse }[] = [];
   for (const w of wanted.read) {
-    const got = readPartition(broker, w, { apiVersion, replicaId, readCommitted, limit: Math.min(w.request.partitionMaxBytes, remaining), first: bytes === 0, leaders });
+    const got = readPartition(broker, w, {
+      apiVersion,
+      replicaId,
+      readCommitted,
+      limit: Math.min(w.request.partitionMaxBytes, remaining),
+      first: bytes === 0,
+      leaders,
+    });
     bytes += got.bytes;
     remaining -= got.bytes;
     immediate ||= got.immediate;
@@ -216,7 +268,12 @@ function collect(req: FetchRequest, broker: Broker, apiVersion: number, wanted: 
     answer.abortedTransactions = [];
     answers.push({ w, answer });
   }
-  return { responses: groupByTopic(answers), bytes, immediate, kafkaFails: zeroTopicIdBreaksGrouping(answers, apiVersion) };
+  return {
+    responses: groupByTopic(answers),
+    bytes,
+    immediate,
+    kafkaFails: zeroTopicIdBreaksGrouping(answers, apiVersion),
+  };
 }
 
 function waitForAppend(broker: Broker, ms: number): Promise<void> {
@@ -251,8 +308,14 @@ export const fetchHandler: ApiHandler<FetchRequest, FetchResponse> = {
       // ReplicaManager.fetchMessages answers at once without partitions to read, on enough bytes,
       // on a read error or a diverging epoch; partitions of unknown topics do not count.
       if (got.bytes >= req.minBytes || got.immediate || left <= 0 || wanted.read.length === 0 || connection.isClosed) {
-        if (got.kafkaFails) return { ...base, sessionId: req.sessionId, errorCode: ErrorCode.UNKNOWN_SERVER_ERROR, responses: [] };
-        return { ...base, nodeEndpoints: broker.nodeEndpoints(leaders), errorCode: ErrorCode.NONE, responses: got.responses };
+        if (got.kafkaFails)
+          return { ...base, sessionId: req.sessionId, errorCode: ErrorCode.UNKNOWN_SERVER_ERROR, responses: [] };
+        return {
+          ...base,
+          nodeEndpoints: broker.nodeEndpoints(leaders),
+          errorCode: ErrorCode.NONE,
+          responses: got.responses,
+        };
       }
       await waitForAppend(broker, left);
     }

@@ -60,7 +60,10 @@ function failed(key: string, errorCode: number, errorMessage: string | null): Co
 
 function groupCoordinator(broker: Broker, key: string): Coordinator {
   const found = broker.groupState.coordinatorFor(key);
-  const node = found.errorCode === ErrorCode.NONE ? broker.controlPlane.brokers().find((b) => b.id === found.nodeId && !b.fenced) : undefined;
+  const node =
+    found.errorCode === ErrorCode.NONE
+      ? broker.controlPlane.brokers().find((b) => b.id === found.nodeId && !b.fenced)
+      : undefined;
   if (!node) return failed(key, ErrorCode.COORDINATOR_NOT_AVAILABLE, null);
   return { key, nodeId: node.id, host: node.host, port: node.port, errorCode: ErrorCode.NONE, errorMessage: null };
 }
@@ -73,8 +76,14 @@ export function findCoordinator(broker: Broker, apiVersion: number, keyType: num
     case TRANSACTION:
       return failed(key, ErrorCode.COORDINATOR_NOT_AVAILABLE, 'The reference broker has no transaction coordinator');
     case SHARE:
-      if (apiVersion < SHARE_MIN_VERSION) return failed(key, ErrorCode.INVALID_REQUEST, `Share coordinators need FindCoordinator v${SHARE_MIN_VERSION} or later`);
-      if (!isSharePartitionKey(key)) return failed(key, ErrorCode.INVALID_REQUEST, `Invalid share partition key: ${key}`);
+      if (apiVersion < SHARE_MIN_VERSION)
+        return failed(
+          key,
+          ErrorCode.INVALID_REQUEST,
+          `Share coordinators need FindCoordinator v${SHARE_MIN_VERSION} or later`,
+        );
+      if (!isSharePartitionKey(key))
+        return failed(key, ErrorCode.INVALID_REQUEST, `Invalid share partition key: ${key}`);
       return failed(key, ErrorCode.COORDINATOR_NOT_AVAILABLE, 'The reference broker has no share coordinator');
     default:
       return failed(key, ErrorCode.INVALID_REQUEST, `Unknown coordinator type received: ${keyType}`);
@@ -86,9 +95,25 @@ export const findCoordinatorHandler: ApiHandler<FindCoordinatorRequest, FindCoor
   ...specVersions(ApiKey.FindCoordinator),
   handle(req, { broker, apiVersion }) {
     if (apiVersion >= 4) {
-      return { throttleTimeMs: 0, errorCode: 0, errorMessage: null, nodeId: -1, host: '', port: -1, coordinators: req.coordinatorKeys.map((k) => findCoordinator(broker, apiVersion, req.keyType, k)) };
+      return {
+        throttleTimeMs: 0,
+        errorCode: 0,
+        errorMessage: null,
+        nodeId: -1,
+        host: '',
+        port: -1,
+        coordinators: req.coordinatorKeys.map((k) => findCoordinator(broker, apiVersion, req.keyType, k)),
+      };
     }
     const c = findCoordinator(broker, apiVersion, req.keyType, req.key);
-    return { throttleTimeMs: 0, errorCode: c.errorCode, errorMessage: c.errorMessage, nodeId: c.nodeId, host: c.host, port: c.port, coordinators: [] };
+    return {
+      throttleTimeMs: 0,
+      errorCode: c.errorCode,
+      errorMessage: c.errorMessage,
+      nodeId: c.nodeId,
+      host: c.host,
+      port: c.port,
+      coordinators: [],
+    };
   },
 };

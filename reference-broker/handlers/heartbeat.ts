@@ -11,7 +11,12 @@ export const heartbeatHandler: ApiHandler<HeartbeatRequest, HeartbeatResponse> =
   apiKey: ApiKey.Heartbeat,
   ...specVersions(ApiKey.Heartbeat),
   handle(req, { broker }) {
-    const errorCode = broker.groups.heartbeat({ groupId: req.groupId, generationId: req.generationId, memberId: req.memberId, groupInstanceId: req.groupInstanceId });
+    const errorCode = broker.groups.heartbeat({
+      groupId: req.groupId,
+      generationId: req.generationId,
+      memberId: req.memberId,
+      groupInstanceId: req.groupInstanceId,
+    });
     return { throttleTimeMs: 0, errorCode };
   },
 };

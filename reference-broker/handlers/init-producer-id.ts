@@ -22,13 +22,16 @@ import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 export const TRANSACTION_MAX_TIMEOUT_MS = 900_000;
 
 /** The error Kafka answers before it would look at transaction state, or NONE. */
-export function initProducerIdRequestError(req: Pick<InitProducerIdRequest, 'transactionalId' | 'transactionTimeoutMs' | 'producerId' | 'producerEpoch'>): number {
+export function initProducerIdRequestError(
+  req: Pick<InitProducerIdRequest, 'transactionalId' | 'transactionTimeoutMs' | 'producerId' | 'producerEpoch'>,
+): number {
   const noId = req.producerId === -1n;
   const noEpoch = req.producerEpoch === -1;
   if (noId !== noEpoch) return ErrorCode.INVALID_REQUEST;
   if (req.transactionalId === null) return ErrorCode.NONE;
   if (req.transactionalId === '') return ErrorCode.INVALID_REQUEST;
-  if (req.transactionTimeoutMs <= 0 || req.transactionTimeoutMs > TRANSACTION_MAX_TIMEOUT_MS) return ErrorCode.INVALID_TRANSACTION_TIMEOUT;
+  if (req.transactionTimeoutMs <= 0 || req.transactionTimeoutMs > TRANSACTION_MAX_TIMEOUT_MS)
+    return ErrorCode.INVALID_TRANSACTION_TIMEOUT;
   return ErrorCode.NONE;
 }
 

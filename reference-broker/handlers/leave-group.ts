@@ -11,7 +11,10 @@ export const leaveGroupHandler: ApiHandler<LeaveGroupRequest, LeaveGroupResponse
   apiKey: ApiKey.LeaveGroup,
   ...specVersions(ApiKey.LeaveGroup),
   handle(req, { broker, apiVersion }) {
-    const members = apiVersion >= 3 ? req.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, reason: m.reason })) : [{ memberId: req.memberId, groupInstanceId: null }];
+    const members =
+      apiVersion >= 3
+        ? req.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, reason: m.reason }))
+        : [{ memberId: req.memberId, groupInstanceId: null }];
     const r = broker.groups.leaveGroup({ groupId: req.groupId, members });
     // Before v3 there is only the top-level error: the one member's.
     const errorCode = apiVersion >= 3 ? r.errorCode : r.errorCode || (r.members[0]?.errorCode ?? 0);

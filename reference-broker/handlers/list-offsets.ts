@@ -28,17 +28,29 @@ const LATEST_TIERED = -5;
 /** KIP-1023's earliest-pending-upload timestamp (ListOffsets v11). */
 const EARLIEST_PENDING_UPLOAD = -6;
 
-function answer(partitionIndex: number, errorCode: number, offset = -1, timestamp = -1, leaderEpoch = -1): PartitionResponse {
+function answer(
+  partitionIndex: number,
+  errorCode: number,
+  offset = -1,
+  timestamp = -1,
+  leaderEpoch = -1,
+): PartitionResponse {
   return { partitionIndex, errorCode, offset: BigInt(offset), timestamp: BigInt(timestamp), leaderEpoch };
 }
 
 function lookup(partition: Partition, timestamp: number, bugs: BugSwitch): PartitionResponse {
   const log = partition.log;
-  const at = (offset: number, ts = -1) => answer(partition.index, ErrorCode.NONE, offset, ts, epochForOffset(log, offset, partition.leaderEpoch));
+  const at = (offset: number, ts = -1) =>
+    answer(partition.index, ErrorCode.NONE, offset, ts, epochForOffset(log, offset, partition.leaderEpoch));
   switch (timestamp) {
     case LATEST:
       // known bug 'stale-read' serves an old high watermark
-      return at(Math.max(log.logStartOffset, bugs.consumerHighWatermark(`${partition.topic}-${partition.index}`, log.highWatermark)));
+      return at(
+        Math.max(
+          log.logStartOffset,
+          bugs.consumerHighWatermark(`${partition.topic}-${partition.index}`, log.highWatermark),
+        ),
+      );
     case EARLIEST:
     case EARLIEST_LOCAL:
       return at(log.logStartOffset);
@@ -95,7 +107,16 @@ export const listOffsetsHandler: ApiHandler<ListOffsetsRequest, ListOffsetsRespo
       for (const p of t.partitions) {
         let answers = byTopic.get(t.name);
         if (!answers) byTopic.set(t.name, (answers = new Map()));
-        answers.set(p.partitionIndex, partitionAnswer(broker, topic?.partitions[p.partitionIndex], p, duplicates.has(`${t.name}\u0000${p.partitionIndex}`), apiVersion));
+        answers.set(
+          p.partitionIndex,
+          partitionAnswer(
+            broker,
+            topic?.partitions[p.partitionIndex],
+            p,
+            duplicates.has(`${t.name}\u0000${p.partitionIndex}`),
+            apiVersion,
+          ),
+        );
       }
     }
     return {
@@ -108,13 +129,22 @@ export const listOffsetsHandler: ApiHandler<ListOffsetsRequest, ListOffsetsRespo
 type PartitionRequest = ListOffsetsRequest['topics'][number]['partitions'][number];
 
 /** One partition's answer, checks in ReplicaManager.fetchOffset's order. */
-function partitionAnswer(broker: Broker, partition: Partition | undefined, p: PartitionRequest, duplicate: boolean, apiVersion: number): PartitionResponse {
+function partitionAnswer(
+  broker: Broker,
+  partition: Partition | undefined,
+  p: PartitionRequest,
+  duplicate: boolean,
+  apiVersion: number,
+): PartitionResponse {
   if (duplicate) return answer(p.partitionIndex, ErrorCode.INVALID_REQUEST);
   const timestamp = Number(p.timestamp);
   if (timestampUnsupported(timestamp, apiVersion)) return answer(p.partitionIndex, ErrorCode.UNSUPPORTED_VERSION);
   if (!partition) return answer(p.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   if (p.currentLeaderEpoch !== -1 && p.currentLeaderEpoch !== partition.leaderEpoch) {
-    return answer(p.partitionIndex, p.currentLeaderEpoch < partition.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH);
+    return answer(
+      p.partitionIndex,
+      p.currentLeaderEpoch < partition.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH,
+    );
   }
   if (!broker.replication.isLeader(partition)) return answer(p.partitionIndex, ErrorCode.NOT_LEADER_OR_FOLLOWER);
   return lookup(partition, timestamp, broker.bugs);

@@ -16,7 +16,11 @@
  */
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
 import { NULL_UUID } from '../../protocol/primitives/index.ts';
-import type { MetadataRequest, MetadataResponse, MetadataResponseMetadataResponseTopic } from '../../protocol/messages/generated/index.ts';
+import type {
+  MetadataRequest,
+  MetadataResponse,
+  MetadataResponseMetadataResponseTopic,
+} from '../../protocol/messages/generated/index.ts';
 import type { Broker } from '../broker.ts';
 import type { Topic } from '../topics/topic-registry.ts';
 import { isInternalTopic, topicNameProblem } from '../topics/topic-name.ts';
@@ -55,7 +59,14 @@ function topicEntry(broker: Broker, topic: Topic): TopicEntry {
 }
 
 function errorEntry(name: string | null, topicId: string, errorCode: number): TopicEntry {
-  return { errorCode, name, topicId, isInternal: name !== null && isInternalTopic(name), partitions: [], topicAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED };
+  return {
+    errorCode,
+    name,
+    topicId,
+    isInternal: name !== null && isInternalTopic(name),
+    partitions: [],
+    topicAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
+  };
 }
 
 /** A topic that does not exist: KafkaApis.getTopicMetadata and AutoTopicCreationManager.createTopics. */
@@ -111,8 +122,12 @@ export const metadataHandler: ApiHandler<MetadataRequest, MetadataResponse> = {
       const topic = broker.topics.get(name);
       return topic ? topicEntry(broker, topic) : missingTopic(broker, name, autoCreate);
     });
-    if (apiVersion >= 8 && req.includeTopicAuthorizedOperations) for (const t of topics) t.topicAuthorizedOperations = TOPIC_OPERATIONS;
-    const clusterAuthorizedOperations = apiVersion >= 8 && apiVersion <= 10 && req.includeClusterAuthorizedOperations ? CLUSTER_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED;
+    if (apiVersion >= 8 && req.includeTopicAuthorizedOperations)
+      for (const t of topics) t.topicAuthorizedOperations = TOPIC_OPERATIONS;
+    const clusterAuthorizedOperations =
+      apiVersion >= 8 && apiVersion <= 10 && req.includeClusterAuthorizedOperations
+        ? CLUSTER_OPERATIONS
+        : AUTHORIZED_OPERATIONS_OMITTED;
     return {
       throttleTimeMs: 0,
       brokers: broker.liveBrokerEndpoints().map((b) => ({ ...b, rack: null })),

@@ -71,11 +71,19 @@ export const offsetCommitHandler: ApiHandler<OffsetCommitRequest, OffsetCommitRe
       // known bug: acknowledge every partition, store nothing
       return {
         throttleTimeMs: 0,
-        topics: req.topics.map((t) => ({ name: t.name, topicId: t.topicId, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE })) })),
+        topics: req.topics.map((t) => ({
+          name: t.name,
+          topicId: t.topicId,
+          partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE })),
+        })),
       };
     }
     const answer = new OffsetCommitAnswer(byId);
-    const toCommit: { name: string; topicId: string; partitions: OffsetCommitRequest['topics'][number]['partitions'] }[] = [];
+    const toCommit: {
+      name: string;
+      topicId: string;
+      partitions: OffsetCommitRequest['topics'][number]['partitions'];
+    }[] = [];
     for (const t of req.topics) {
       const name = byId ? broker.topics.getById(t.topicId)?.name : t.name;
       const indexes = t.partitions.map((p) => p.partitionIndex);
@@ -88,7 +96,9 @@ export const offsetCommitHandler: ApiHandler<OffsetCommitRequest, OffsetCommitRe
         continue;
       }
       const valid = t.partitions.filter((p) => broker.partition(name, p.partitionIndex) !== undefined);
-      for (const p of t.partitions) if (!valid.includes(p)) answer.addPartitions(name, t.topicId, [p.partitionIndex], ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+      for (const p of t.partitions)
+        if (!valid.includes(p))
+          answer.addPartitions(name, t.topicId, [p.partitionIndex], ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
       if (valid.length > 0) toCommit.push({ name, topicId: t.topicId, partitions: valid });
     }
     if (toCommit.length > 0) {
@@ -100,14 +110,26 @@ export const offsetCommitHandler: ApiHandler<OffsetCommitRequest, OffsetCommitRe
         apiVersion,
         topics: toCommit.map((t) => ({
           name: t.name,
-          partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, committedOffset: Number(p.committedOffset), committedLeaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata })),
+          partitions: t.partitions.map((p) => ({
+            partitionIndex: p.partitionIndex,
+            committedOffset: Number(p.committedOffset),
+            committedLeaderEpoch: p.committedLeaderEpoch,
+            metadata: p.committedMetadata,
+          })),
         })),
       });
       // Answered once the commit is on the in-sync replicas of the group's __consumer_offsets partition.
       const durable = await broker.groupState.awaitDurable(req.groupId);
-      const settled = (p: PartitionAnswer): PartitionAnswer => (p.errorCode === ErrorCode.NONE && durable !== ErrorCode.NONE ? { ...p, errorCode: durable } : p);
+      const settled = (p: PartitionAnswer): PartitionAnswer =>
+        p.errorCode === ErrorCode.NONE && durable !== ErrorCode.NONE ? { ...p, errorCode: durable } : p;
       // The coordinator answers its topics in the order asked, each with the id it was asked with.
-      answer.merge(r.topics.map((t, i) => ({ name: t.name, topicId: toCommit[i]!.topicId, partitions: t.partitions.map(settled) })));
+      answer.merge(
+        r.topics.map((t, i) => ({
+          name: t.name,
+          topicId: toCommit[i]!.topicId,
+          partitions: t.partitions.map(settled),
+        })),
+      );
     }
     return { throttleTimeMs: 0, topics: answer.topics };
   },

@@ -11,7 +11,10 @@ import { specVersions } from './spec-versions.ts';
 import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 function fetchGroup(broker: Broker, groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null) {
-  return broker.groups.fetchOffsets({ groupId, topics: topics === null ? null : topics.map((t) => ({ name: t.name, partitions: t.partitionIndexes })) });
+  return broker.groups.fetchOffsets({
+    groupId,
+    topics: topics === null ? null : topics.map((t) => ({ name: t.name, partitions: t.partitionIndexes })),
+  });
 }
 
 export const offsetFetchHandler: ApiHandler<OffsetFetchRequest, OffsetFetchResponse> = {
@@ -26,7 +29,13 @@ export const offsetFetchHandler: ApiHandler<OffsetFetchRequest, OffsetFetchRespo
         groups: [],
         topics: r.topics.map((t) => ({
           name: t.name,
-          partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, committedOffset: BigInt(p.committedOffset), committedLeaderEpoch: p.committedLeaderEpoch, metadata: p.metadata, errorCode: p.errorCode })),
+          partitions: t.partitions.map((p) => ({
+            partitionIndex: p.partitionIndex,
+            committedOffset: BigInt(p.committedOffset),
+            committedLeaderEpoch: p.committedLeaderEpoch,
+            metadata: p.metadata,
+            errorCode: p.errorCode,
+          })),
         })),
       };
     }
@@ -37,7 +46,14 @@ export const offsetFetchHandler: ApiHandler<OffsetFetchRequest, OffsetFetchRespo
       topics: [],
       groups: req.groups.map((g) => {
         // v10 asks by topic id: an id this broker does not know is answered with that id (and no name), as Kafka does.
-        const asked = g.topics === null ? null : g.topics.map((t) => ({ name: byId ? (broker.topics.getById(t.topicId)?.name ?? '') : t.name, topicId: t.topicId, partitionIndexes: t.partitionIndexes }));
+        const asked =
+          g.topics === null
+            ? null
+            : g.topics.map((t) => ({
+                name: byId ? (broker.topics.getById(t.topicId)?.name ?? '') : t.name,
+                topicId: t.topicId,
+                partitionIndexes: t.partitionIndexes,
+              }));
         const r = fetchGroup(broker, g.groupId, asked);
         return {
           groupId: g.groupId,

@@ -6,7 +6,10 @@
  * https://cwiki.apache.org/confluence/display/KAFKA/KIP-279%3A+Fix+log+divergence+between+leader+and+follower+after+fast+leader+fail+over
  */
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
-import type { OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse } from '../../protocol/messages/generated/index.ts';
+import type {
+  OffsetForLeaderEpochRequest,
+  OffsetForLeaderEpochResponse,
+} from '../../protocol/messages/generated/index.ts';
 import { epochEndOffset } from '../topics/epoch-end-offset.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
@@ -25,11 +28,20 @@ export const offsetForLeaderEpochHandler: ApiHandler<OffsetForLeaderEpochRequest
           const fail = (errorCode: number) => ({ errorCode, partition: p.partition, leaderEpoch: -1, endOffset: -1n });
           if (!partition) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
           if (p.currentLeaderEpoch !== -1 && p.currentLeaderEpoch !== partition.leaderEpoch) {
-            return fail(p.currentLeaderEpoch < partition.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH);
+            return fail(
+              p.currentLeaderEpoch < partition.leaderEpoch
+                ? ErrorCode.FENCED_LEADER_EPOCH
+                : ErrorCode.UNKNOWN_LEADER_EPOCH,
+            );
           }
           if (!broker.replication.isLeader(partition)) return fail(ErrorCode.NOT_LEADER_OR_FOLLOWER);
           const end = epochEndOffset(partition.log, p.leaderEpoch);
-          return { errorCode: ErrorCode.NONE, partition: p.partition, leaderEpoch: end.leaderEpoch, endOffset: BigInt(end.endOffset) };
+          return {
+            errorCode: ErrorCode.NONE,
+            partition: p.partition,
+            leaderEpoch: end.leaderEpoch,
+            endOffset: BigInt(end.endOffset),
+          };
         }),
       })),
     };

@@ -54,7 +54,8 @@ interface Entry {
  * reference broker appends nothing either, and answers every partition it would have appended
  * with INVALID_RECORD instead of leaving the client without an answer.
  */
-const NULL_RECORDS_MESSAGE = 'not appended: a partition of this produce request has null records, which fails the whole request (nothing is appended, as in Kafka)';
+const NULL_RECORDS_MESSAGE =
+  'not appended: a partition of this produce request has null records, which fails the whole request (nothing is appended, as in Kafka)';
 
 /** Kafka's key of a partition: topic id and name (v13+ resolve the name from the id), index. */
 function keyOf(name: string, topicId: string, index: number): string {
@@ -111,7 +112,9 @@ function group(answers: { entry: Entry; o: PartitionAppendOutcome; redirect?: Pa
       logStartOffset: BigInt(o.logStartOffset),
       recordErrors: [],
       errorMessage: o.errorMessage,
-      currentLeader: redirect ? { leaderId: redirect.leaderId, leaderEpoch: redirect.leaderEpoch } : { leaderId: -1, leaderEpoch: -1 },
+      currentLeader: redirect
+        ? { leaderId: redirect.leaderId, leaderEpoch: redirect.leaderEpoch }
+        : { leaderId: -1, leaderEpoch: -1 },
     });
   }
   return [...topics.values()];
@@ -128,13 +131,21 @@ export const produceHandler: ApiHandler<ProduceRequest, ProduceResponse> = {
     if (requestError) {
       // Kafka's ProduceRequest.getErrorResponse has no answer for acks=0: the connection is closed.
       if (req.acks === 0) {
-        connection.close(`a produce with acks=0 failed as a whole (error ${requestError.errorCode}); closing the connection, as Kafka does`);
+        connection.close(
+          `a produce with acks=0 failed as a whole (error ${requestError.errorCode}); closing the connection, as Kafka does`,
+        );
         return null;
       }
       const entries = new Map<string, Entry>();
-      for (const t of req.topicData) for (const p of t.partitionData) entries.set(keyOf(t.name, t.topicId, p.index), { name: t.name, topicId: t.topicId, index: p.index });
+      for (const t of req.topicData)
+        for (const p of t.partitionData)
+          entries.set(keyOf(t.name, t.topicId, p.index), { name: t.name, topicId: t.topicId, index: p.index });
       const o = refused(requestError.errorCode, requestError.message);
-      return { responses: group([...entries.values()].map((entry) => ({ entry, o }))), throttleTimeMs: 0, nodeEndpoints: [] };
+      return {
+        responses: group([...entries.values()].map((entry) => ({ entry, o }))),
+        throttleTimeMs: 0,
+        nodeEndpoints: [],
+      };
     }
 
     const validAcks = req.acks === -1 || req.acks === 0 || req.acks === 1;
@@ -146,26 +157,42 @@ export const produceHandler: ApiHandler<ProduceRequest, ProduceResponse> = {
       [...entries.values()].map(async (entry) => {
         let o: PartitionAppendOutcome | undefined;
         const partition = entry.toAppend?.partition;
-        if (entry.nullRecords) o = refused(ErrorCode.INVALID_RECORD, `Produce requests with version ${apiVersion} must have at least one record batch per partition`);
+        if (entry.nullRecords)
+          o = refused(
+            ErrorCode.INVALID_RECORD,
+            `Produce requests with version ${apiVersion} must have at least one record batch per partition`,
+          );
         else if (entry.toAppend && partition) {
           if (nullRecords) o = refused(ErrorCode.INVALID_RECORD, NULL_RECORDS_MESSAGE);
           else if (!validAcks) o = refused(ErrorCode.INVALID_REQUIRED_ACKS, null);
           else {
-            o = appendRecords(broker, partition, entry.toAppend.records, req.acks, { apiVersion, internalTopicsAllowed });
+            o = appendRecords(broker, partition, entry.toAppend.records, req.acks, {
+              apiVersion,
+              internalTopicsAllowed,
+            });
             if (o.errorCode === ErrorCode.NONE && req.acks === -1 && !broker.bugs.strikes('ignore-acks-all')) {
-              const code = await broker.replication.waitForHighWatermark(partition, o.lastOffset + 1, effectiveMinIsr(broker, partition), req.timeoutMs);
+              const code = await broker.replication.waitForHighWatermark(
+                partition,
+                o.lastOffset + 1,
+                effectiveMinIsr(broker, partition),
+                req.timeoutMs,
+              );
               if (code !== ErrorCode.NONE) o = { ...o, errorCode: code, errorMessage: null };
             }
           }
         }
         o = entry.refusal ?? o!;
-        const redirect = o.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER && apiVersion >= 10 && partition && partition.leaderId >= 0 ? partition : undefined;
+        const redirect =
+          o.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER && apiVersion >= 10 && partition && partition.leaderId >= 0
+            ? partition
+            : undefined;
         if (redirect) leaders.add(redirect.leaderId);
         return { entry, o, redirect };
       }),
     );
     if (req.acks === 0) {
-      if (answers.some((a) => a.o.errorCode !== ErrorCode.NONE)) connection.close('a produce with acks=0 failed; closing the connection so the client notices, as Kafka does');
+      if (answers.some((a) => a.o.errorCode !== ErrorCode.NONE))
+        connection.close('a produce with acks=0 failed; closing the connection so the client notices, as Kafka does');
       return null;
     }
     return { responses: group(answers), throttleTimeMs: 0, nodeEndpoints: broker.nodeEndpoints(leaders) };

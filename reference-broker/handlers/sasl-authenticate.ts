@@ -23,7 +23,12 @@ export const saslAuthenticateHandler: ApiHandler<SaslAuthenticateRequest, SaslAu
   async handle(request, ctx) {
     const session = saslSessionOf(ctx.connection);
     if (!session || session.authenticated) {
-      return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, errorMessage: 'SaslAuthenticate request received after successful authentication', authBytes: Buffer.alloc(0), sessionLifetimeMs: 0n };
+      return {
+        errorCode: ErrorCode.ILLEGAL_SASL_STATE,
+        errorMessage: 'SaslAuthenticate request received after successful authentication',
+        authBytes: Buffer.alloc(0),
+        sessionLifetimeMs: 0n,
+      };
     }
     const outcome = session.authenticate(request.authBytes);
     if (outcome.errorCode !== ErrorCode.NONE) await sleep(session.config.failedAuthenticationDelayMs);

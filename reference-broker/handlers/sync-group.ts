@@ -20,6 +20,12 @@ export const syncGroupHandler: ApiHandler<SyncGroupRequest, SyncGroupResponse> =
       protocolName: apiVersion >= 5 ? req.protocolName : undefined,
       assignments: req.assignments.map((a) => ({ memberId: a.memberId, assignment: Buffer.from(a.assignment) })),
     });
-    return { throttleTimeMs: 0, errorCode: r.errorCode, protocolType: r.protocolType, protocolName: r.protocolName, assignment: r.assignment };
+    return {
+      throttleTimeMs: 0,
+      errorCode: r.errorCode,
+      protocolType: r.protocolType,
+      protocolName: r.protocolName,
+      assignment: r.assignment,
+    };
   },
 };

@@ -12,7 +12,10 @@ import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
  * API with no overlap is left out (not advertised, and a request for it closes the connection,
  * as for any API the broker does not serve). ApiVersions lists the narrowed table.
  */
-export function limitVersions(handlers: ReadonlyMap<number, ApiHandler>, limits: ReadonlyMap<number, { readonly min: number; readonly max: number }>): ReadonlyMap<number, ApiHandler> {
+export function limitVersions(
+  handlers: ReadonlyMap<number, ApiHandler>,
+  limits: ReadonlyMap<number, { readonly min: number; readonly max: number }>,
+): ReadonlyMap<number, ApiHandler> {
   const table = new Map<number, ApiHandler>();
   for (const [apiKey, h] of handlers) {
     // The ApiVersions handler lists the table it was built over: build one over this table.

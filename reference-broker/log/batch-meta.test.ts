@@ -6,7 +6,10 @@ import { makeBatch, makeBatches } from './test-batches.ts';
 
 describe('assignOffsets', () => {
   it('gives each batch the offsets after the previous one and keeps the CRC valid', () => {
-    const buf = makeBatches([{ records: 3, timestamp: 50 }, { records: 1, timestamp: 70, logAppendTime: true, payloadBytes: 5 }]);
+    const buf = makeBatches([
+      { records: 3, timestamp: 50 },
+      { records: 1, timestamp: 70, logAppendTime: true, payloadBytes: 5 },
+    ]);
     const r = assignOffsets(buf, 100, 9);
     expect(r.batches).toEqual([
       { position: 0, size: 77, baseOffset: 100, lastOffset: 102, maxTimestamp: 50 },
@@ -17,7 +20,13 @@ describe('assignOffsets', () => {
     const second = buf.subarray(77);
     expect(readBatchHeader(second)).toMatchObject({ baseOffset: 103, partitionLeaderEpoch: 9 });
     expect(defaultVerifyBatch(second)).toBe(true);
-    expect(readHeaderSummary(buf, 0)).toEqual({ baseOffset: 100, size: 77, lastOffset: 102, maxTimestamp: 50, magic: 2 });
+    expect(readHeaderSummary(buf, 0)).toEqual({
+      baseOffset: 100,
+      size: 77,
+      lastOffset: 102,
+      maxTimestamp: 50,
+      magic: 2,
+    });
   });
 
   it('refuses what is not whole v2 batches', () => {

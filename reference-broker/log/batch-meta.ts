@@ -66,11 +66,14 @@ export function assignOffsets(buf: Buffer, nextOffset: number, leaderEpoch: numb
   let pos = 0;
   let offset = nextOffset;
   while (pos < buf.length) {
-    if (buf.length - pos < RECORD_BATCH_OVERHEAD) throw new RangeError(`truncated batch header at byte ${pos} of an append`);
+    if (buf.length - pos < RECORD_BATCH_OVERHEAD)
+      throw new RangeError(`truncated batch header at byte ${pos} of an append`);
     const size = buf.readInt32BE(pos + BATCH_LENGTH_OFFSET) + LOG_OVERHEAD;
     const delta = buf.readInt32BE(pos + LAST_OFFSET_DELTA_OFFSET);
-    if (buf.readInt8(pos + MAGIC_OFFSET) !== 2) throw new RangeError(`batch at byte ${pos} of an append is not magic 2`);
-    if (size < RECORD_BATCH_OVERHEAD || pos + size > buf.length) throw new RangeError(`batch at byte ${pos} of an append has a bad length`);
+    if (buf.readInt8(pos + MAGIC_OFFSET) !== 2)
+      throw new RangeError(`batch at byte ${pos} of an append is not magic 2`);
+    if (size < RECORD_BATCH_OVERHEAD || pos + size > buf.length)
+      throw new RangeError(`batch at byte ${pos} of an append has a bad length`);
     if (delta < 0) throw new RangeError(`batch at byte ${pos} of an append has a negative lastOffsetDelta`);
     const ts = Number(buf.readBigInt64BE(pos + MAX_TIMESTAMP_OFFSET));
     if (buf.readInt16BE(pos + ATTRIBUTES_OFFSET) & TIMESTAMP_TYPE_MASK) logAppendTime = true;

@@ -43,7 +43,12 @@ function expectEveryOffsetReadable(log: PartitionLog, ranges: [number, number][]
   }
 }
 
-function fill(log: PartitionLog, n: number, records = (i: number) => 1 + (i % 3), payload = (i: number) => (i * 37) % 200): [number, number][] {
+function fill(
+  log: PartitionLog,
+  n: number,
+  records = (i: number) => 1 + (i % 3),
+  payload = (i: number) => (i * 37) % 200,
+): [number, number][] {
   const ranges: [number, number][] = [];
   for (let i = 0; i < n; i++) {
     const r = log.append(makeBatch({ records: records(i), payloadBytes: payload(i), timestamp: 1000 + i }), 1, 0);
@@ -74,7 +79,10 @@ describe('disk log', () => {
     const again = open();
     expect([again.logStartOffset, again.logEndOffset, again.highWatermark]).toEqual([10, end, end]);
     expect(again.epochEntries()).toEqual([{ epoch: 1, startOffset: 10 }]);
-    expectEveryOffsetReadable(again, ranges.filter(([base]) => base >= 10));
+    expectEveryOffsetReadable(
+      again,
+      ranges.filter(([base]) => base >= 10),
+    );
     expect(again.append(makeBatch({ records: 2 }), 2, 0)).toMatchObject({ baseOffset: end, lastOffset: end + 1 });
     expect(readFileSync(join(dir, 'leader-epoch-checkpoint'), 'utf8')).toBe(`0\n2\n1 10\n2 ${end}\n`);
     expect(readFileSync(join(dir, 'log-start-offset'), 'utf8')).toBe('0\n1\n10\n');
@@ -160,7 +168,12 @@ describe('disk log', () => {
     it('cuts a corrupt last batch and keeps the ones before it', () => {
       const { dir, open } = setup();
       const log = open();
-      fill(log, 5, () => 2, () => 50);
+      fill(
+        log,
+        5,
+        () => 2,
+        () => 50,
+      );
       log.close();
       const file = lastLogFile(dir);
       const bytes = readFileSync(file);
@@ -174,7 +187,12 @@ describe('disk log', () => {
     it('uses the configured batch check', () => {
       const { dir, open } = setup();
       const log = open();
-      fill(log, 5, () => 2, () => 50);
+      fill(
+        log,
+        5,
+        () => 2,
+        () => 50,
+      );
       log.close();
       const file = lastLogFile(dir);
       const bytes = readFileSync(file);
@@ -186,7 +204,12 @@ describe('disk log', () => {
     it('keeps the segments after an older one that had to be cut, says what was cut, and reads on past the gap', () => {
       const { dir, open } = setup({ segmentBytes: 1000 });
       const log = open();
-      const ranges = fill(log, 60, () => 1, () => 100);
+      const ranges = fill(
+        log,
+        60,
+        () => 1,
+        () => 100,
+      );
       const end = log.logEndOffset;
       log.close();
       const logs = segmentFiles(dir, 'log');
@@ -203,12 +226,19 @@ describe('disk log', () => {
       expect(again.logEndOffset).toBe(end);
       expect(segmentFiles(dir, 'log')).toEqual(logs);
       const kept = ranges.filter(([base]) => base <= base3 || base >= base4);
-      expectEveryOffsetReadable(again, kept.filter(([base]) => base !== base3 + 1));
+      expectEveryOffsetReadable(
+        again,
+        kept.filter(([base]) => base !== base3 + 1),
+      );
       // a read from inside the gap answers the first batch after it
       expect(batchRanges(again.read(base3 + 2, 1, end).records)[0]![0]).toBe(base4);
       expect(lines).toHaveLength(1);
       expect(lines[0]).toContain(third);
-      expect(lines[0]).toMatch(new RegExp(`cut \\d+ bytes \\(\\d+ whole record\\(s\\)\\) after offset ${base3}; offsets ${base3 + 1}..${base4 - 1} are lost, reads continue at ${base4}`));
+      expect(lines[0]).toMatch(
+        new RegExp(
+          `cut \\d+ bytes \\(\\d+ whole record\\(s\\)\\) after offset ${base3}; offsets ${base3 + 1}..${base4 - 1} are lost, reads continue at ${base4}`,
+        ),
+      );
     });
   });
 
@@ -216,7 +246,12 @@ describe('disk log', () => {
     function sealed(): { dir: string; ranges: [number, number][]; end: number; logs: string[] } {
       const { dir, open } = setup({ segmentBytes: 2000, indexIntervalBytes: 100 });
       const log = open();
-      const ranges = fill(log, 120, () => 2, () => 60);
+      const ranges = fill(
+        log,
+        120,
+        () => 2,
+        () => 60,
+      );
       const end = log.logEndOffset;
       log.close();
       return { dir, ranges, end, logs: segmentFiles(dir, 'log') };
@@ -267,7 +302,9 @@ describe('disk log', () => {
       const { log, lines } = reopen(dir);
       expectEveryOffsetReadable(log, ranges);
       expect(consume(log).length).toBe(ranges.at(-1)![1] + 1);
-      expect(lines).toEqual([`${join(dir, logs[1]!)}: its offset index entry 1 (offset ${bytes.readInt32BE(8) + Number(logs[1]!.slice(0, 20))} at byte ${bytes.readInt32BE(12)}) does not point at that batch; rebuilt its indexes (nothing cut)`]);
+      expect(lines).toEqual([
+        `${join(dir, logs[1]!)}: its offset index entry 1 (offset ${bytes.readInt32BE(8) + Number(logs[1]!.slice(0, 20))} at byte ${bytes.readInt32BE(12)}) does not point at that batch; rebuilt its indexes (nothing cut)`,
+      ]);
     });
 
     it('a zero-length index counts as missing and is rebuilt', () => {
@@ -277,7 +314,9 @@ describe('disk log', () => {
       const { log, lines } = reopen(dir);
       expectEveryOffsetReadable(log, ranges);
       expect(statSync(index).size).toBeGreaterThan(0);
-      expect(lines).toEqual([`${join(dir, logs[2]!)}: its offset index is empty (counts as missing); rebuilt its indexes (nothing cut)`]);
+      expect(lines).toEqual([
+        `${join(dir, logs[2]!)}: its offset index is empty (counts as missing); rebuilt its indexes (nothing cut)`,
+      ]);
     });
 
     it('a segment damaged while open: a read goes on in the next segment instead of answering nothing', () => {
@@ -293,7 +332,12 @@ describe('disk log', () => {
   it('restarts empty at the checkpointed start when the recovered end is below it', () => {
     const { dir, open } = setup();
     const log = open();
-    fill(log, 10, () => 1, () => 10);
+    fill(
+      log,
+      10,
+      () => 1,
+      () => 10,
+    );
     log.deleteRecordsBefore(10);
     log.close();
     truncateSync(lastLogFile(dir), 3 * 71);
@@ -330,7 +374,10 @@ describe('disk log', () => {
   it('gives the same timestamp answers as a scan of its batches, after truncation and reopening', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ ts: fc.integer({ min: 0, max: 60 }), records: fc.integer({ min: 1, max: 3 }) }), { minLength: 1, maxLength: 40 }),
+        fc.array(fc.record({ ts: fc.integer({ min: 0, max: 60 }), records: fc.integer({ min: 1, max: 3 }) }), {
+          minLength: 1,
+          maxLength: 40,
+        }),
         fc.integer({ min: 200, max: 2000 }),
         fc.integer({ min: 0, max: 300 }),
         fc.nat(),
@@ -348,7 +395,10 @@ describe('disk log', () => {
                 const m = model.find((x) => x.ts >= ts);
                 expect(log.offsetForTimestamp(ts)).toEqual(m ? { offset: m.base, timestamp: m.ts } : null);
               }
-              const max = model.reduce<(typeof model)[number] | null>((a, x) => (a === null || x.ts > a.ts ? x : a), null);
+              const max = model.reduce<(typeof model)[number] | null>(
+                (a, x) => (a === null || x.ts > a.ts ? x : a),
+                null,
+              );
               expect(log.maxTimestampOffset()).toEqual(max ? { offset: max.last, timestamp: max.ts } : null);
             };
             check();

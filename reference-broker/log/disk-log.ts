@@ -40,10 +40,17 @@ export const LOG_START_OFFSET_CHECKPOINT = 'log-start-offset';
  * Two brokers never open one directory: the broker takes the data directory's `.lock` first
  * (state/data-dir.ts), as Kafka's LogManager does.
  */
-export function openDiskLog(dir: string, config: Partial<LogConfig> = {}, report: (line: string) => void = () => {}): PartitionLog {
+export function openDiskLog(
+  dir: string,
+  config: Partial<LogConfig> = {},
+  report: (line: string) => void = () => {},
+): PartitionLog {
   const resolved = resolveLogConfig(config);
   mkdirSync(dir, { recursive: true });
-  const opts: FileSegmentOptions = { indexIntervalBytes: resolved.indexIntervalBytes, verifyBatch: resolved.verifyBatch };
+  const opts: FileSegmentOptions = {
+    indexIntervalBytes: resolved.indexIntervalBytes,
+    verifyBatch: resolved.verifyBatch,
+  };
   const storage = diskStorage(dir, opts);
   const segments: Segment[] = [];
   try {
@@ -57,7 +64,9 @@ export function openDiskLog(dir: string, config: Partial<LogConfig> = {}, report
       if (recovery) reportRecovery(recovery, nextBase, report);
       if (nextBase !== null && segment.nextOffset > nextBase) {
         // Overlapping the next segment cannot be read consistently: what follows goes.
-        report(`${recovery?.file ?? dir}: runs past offset ${nextBase} where the next segment starts; removing the ${bases.length - i - 1} segment(s) after it`);
+        report(
+          `${recovery?.file ?? dir}: runs past offset ${nextBase} where the next segment starts; removing the ${bases.length - i - 1} segment(s) after it`,
+        );
         for (const base of bases.slice(i + 1).reverse()) removeSegmentFiles(dir, base);
         break;
       }
@@ -86,20 +95,29 @@ export function openDiskLog(dir: string, config: Partial<LogConfig> = {}, report
 }
 
 function reportRecovery(r: SegmentRecovery, nextBase: number | null, report: (line: string) => void): void {
-  const lost = nextBase !== null && r.nextOffset < nextBase ? `; offsets ${r.nextOffset}..${nextBase - 1} are lost, reads continue at ${nextBase} in the next segment` : '';
+  const lost =
+    nextBase !== null && r.nextOffset < nextBase
+      ? `; offsets ${r.nextOffset}..${nextBase - 1} are lost, reads continue at ${nextBase} in the next segment`
+      : '';
   if (r.cutBytes === 0 && lost === '') {
     // The active segment is checked on every start: only a repair is news.
     if (nextBase !== null) report(`${r.file}: ${r.why}; rebuilt its indexes (nothing cut)`);
     return;
   }
-  report(`${r.file}: ${r.why}; recovered: cut ${r.cutBytes} bytes (${r.cutRecords} whole record(s)) after offset ${r.nextOffset - 1}${lost}`);
+  report(
+    `${r.file}: ${r.why}; recovered: cut ${r.cutBytes} bytes (${r.cutRecords} whole record(s)) after offset ${r.nextOffset - 1}${lost}`,
+  );
 }
 
 function diskStorage(dir: string, opts: FileSegmentOptions): LogStorage {
   return {
     createSegment: (baseOffset) => FileSegment.create(dir, baseOffset, opts),
     saveLogStartOffset: (offset) => writeCheckpoint(join(dir, LOG_START_OFFSET_CHECKPOINT), [String(offset)]),
-    saveEpochs: (entries) => writeCheckpoint(join(dir, LEADER_EPOCH_CHECKPOINT), entries.map((e) => `${e.epoch} ${e.startOffset}`)),
+    saveEpochs: (entries) =>
+      writeCheckpoint(
+        join(dir, LEADER_EPOCH_CHECKPOINT),
+        entries.map((e) => `${e.epoch} ${e.startOffset}`),
+      ),
     destroy: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

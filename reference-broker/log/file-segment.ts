@@ -77,7 +77,12 @@ export class FileSegment implements Segment {
    * first bad one, and the indexes are rebuilt. `recovery` says why and what was cut (null:
    * the indexes were trusted).
    */
-  static open(dir: string, baseOffset: number, opts: FileSegmentOptions, knownNextOffset: number | null): { segment: FileSegment; recovery: SegmentRecovery | null } {
+  static open(
+    dir: string,
+    baseOffset: number,
+    opts: FileSegmentOptions,
+    knownNextOffset: number | null,
+  ): { segment: FileSegment; recovery: SegmentRecovery | null } {
     const segment = new FileSegment(dir, baseOffset, opts, OPEN);
     try {
       segment.size = fstatSync(segment.logFd).size;
@@ -152,7 +157,8 @@ export class FileSegment implements Segment {
     if (!found) return null;
     for (let pos = found.pos; pos < this.size; ) {
       const h = this.headerAt(w, pos);
-      if (h.maxTimestamp >= ts) return { baseOffset: h.baseOffset, lastOffset: h.lastOffset, maxTimestamp: h.maxTimestamp };
+      if (h.maxTimestamp >= ts)
+        return { baseOffset: h.baseOffset, lastOffset: h.lastOffset, maxTimestamp: h.maxTimestamp };
       pos += h.size;
     }
     return null;
@@ -238,14 +244,18 @@ export class FileSegment implements Segment {
     const maxOffset = knownNextOffset - 1;
     if (!this.offsetIndex.load(this.size, maxOffset)) return 'its offset index is not a valid index of it';
     if (!this.timeIndex.load(maxOffset)) return 'its time index is not a valid index of it';
-    if (this.size === 0) return knownNextOffset === this.baseOffset ? this.trust(knownNextOffset) : `it is empty but the next segment starts at offset ${knownNextOffset}`;
+    if (this.size === 0)
+      return knownNextOffset === this.baseOffset
+        ? this.trust(knownNextOffset)
+        : `it is empty but the next segment starts at offset ${knownNextOffset}`;
     if (this.timeIndex.length === 0) return 'its time index is empty (counts as missing)';
     const w = this.window();
     for (let i = 0; i < this.offsetIndex.length; i++) {
       const { offset, position } = this.offsetIndex.entryAt(i);
       const at = w.view(position, RECORD_BATCH_OVERHEAD);
       const h = at < 0 ? null : readHeaderSummary(w.buf, at);
-      if (h?.magic !== 2 || h.lastOffset !== offset) return `its offset index entry ${i} (offset ${offset} at byte ${position}) does not point at that batch`;
+      if (h?.magic !== 2 || h.lastOffset !== offset)
+        return `its offset index entry ${i} (offset ${offset} at byte ${position}) does not point at that batch`;
     }
     const emptyIndex = this.offsetIndex.length === 0;
     let pos = emptyIndex ? 0 : this.offsetIndex.entryAt(this.offsetIndex.length - 1).position;
@@ -256,12 +266,15 @@ export class FileSegment implements Segment {
       const at = w.view(pos, RECORD_BATCH_OVERHEAD);
       if (at < 0) return `its last batch is torn (${this.size - pos} bytes at byte ${pos})`;
       const h = readHeaderSummary(w.buf, at);
-      if (h.magic !== 2 || h.size < RECORD_BATCH_OVERHEAD || (expected >= 0 && h.baseOffset !== expected)) return `it holds no valid batch at byte ${pos}`;
-      if (pos + h.size > this.size) return `its last batch is torn (${this.size - pos} of ${h.size} bytes at byte ${pos})`;
+      if (h.magic !== 2 || h.size < RECORD_BATCH_OVERHEAD || (expected >= 0 && h.baseOffset !== expected))
+        return `it holds no valid batch at byte ${pos}`;
+      if (pos + h.size > this.size)
+        return `its last batch is torn (${this.size - pos} of ${h.size} bytes at byte ${pos})`;
       expected = h.lastOffset + 1;
       pos += h.size;
     }
-    if (expected !== knownNextOffset) return `it ends at offset ${expected - 1} but the next segment starts at offset ${knownNextOffset}`;
+    if (expected !== knownNextOffset)
+      return `it ends at offset ${expected - 1} but the next segment starts at offset ${knownNextOffset}`;
     return this.trust(knownNextOffset);
   }
 
@@ -312,7 +325,8 @@ export class FileSegment implements Segment {
       const v = w.view(at, RECORD_BATCH_OVERHEAD);
       if (v < 0) break;
       const h = readHeaderSummary(w.buf, v);
-      if (h.magic !== 2 || h.size < RECORD_BATCH_OVERHEAD || at + h.size > this.size || h.lastOffset < h.baseOffset) break;
+      if (h.magic !== 2 || h.size < RECORD_BATCH_OVERHEAD || at + h.size > this.size || h.lastOffset < h.baseOffset)
+        break;
       cutRecords += h.lastOffset - h.baseOffset + 1;
       at += h.size;
     }
@@ -343,7 +357,11 @@ export class FileSegment implements Segment {
 
   /** A window sized to walk from an index entry to the batch sought in one read. */
   private window(): FileWindow {
-    return new FileWindow(this.logFd, this.size, Math.min(SCAN_CHUNK, Math.max(8192, 2 * this.opts.indexIntervalBytes)));
+    return new FileWindow(
+      this.logFd,
+      this.size,
+      Math.min(SCAN_CHUNK, Math.max(8192, 2 * this.opts.indexIntervalBytes)),
+    );
   }
 
   /** Position and header of the first batch ending at or after `offset`, or null past the end. */

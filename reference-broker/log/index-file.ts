@@ -38,7 +38,8 @@ export class IndexFile {
     if (this.pending.length === 0) return;
     const data = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
     let done = 0;
-    while (done < data.length) done += writeSync(this.fd, data, done, data.length - done, this.written * this.entryBytes + done);
+    while (done < data.length)
+      done += writeSync(this.fd, data, done, data.length - done, this.written * this.entryBytes + done);
     this.written += this.pending.length;
     this.pending = [];
     this.dirty = true;

@@ -48,10 +48,22 @@ export function resolveLogConfig(overrides: Partial<LogConfig> = {}): LogConfig 
     // An explicit undefined (an unset broker option) means "the default", not "no value".
     if (value !== undefined) (c as unknown as Record<string, unknown>)[key] = value;
   }
-  check(Number.isInteger(c.segmentBytes) && c.segmentBytes >= 1 && c.segmentBytes <= MAX_SEGMENT_BYTES, 'segmentBytes', c.segmentBytes);
-  check(c.retentionBytes === -1 || (Number.isFinite(c.retentionBytes) && c.retentionBytes >= 0), 'retentionBytes', c.retentionBytes);
+  check(
+    Number.isInteger(c.segmentBytes) && c.segmentBytes >= 1 && c.segmentBytes <= MAX_SEGMENT_BYTES,
+    'segmentBytes',
+    c.segmentBytes,
+  );
+  check(
+    c.retentionBytes === -1 || (Number.isFinite(c.retentionBytes) && c.retentionBytes >= 0),
+    'retentionBytes',
+    c.retentionBytes,
+  );
   check(c.retentionMs === -1 || (Number.isFinite(c.retentionMs) && c.retentionMs >= 0), 'retentionMs', c.retentionMs);
-  check(Number.isInteger(c.indexIntervalBytes) && c.indexIntervalBytes >= 0, 'indexIntervalBytes', c.indexIntervalBytes);
+  check(
+    Number.isInteger(c.indexIntervalBytes) && c.indexIntervalBytes >= 0,
+    'indexIntervalBytes',
+    c.indexIntervalBytes,
+  );
   check(c.flushMessages >= 1, 'flushMessages', c.flushMessages);
   check(c.flushMs >= 0, 'flushMs', c.flushMs);
   check(typeof c.verifyBatch === 'function', 'verifyBatch', c.verifyBatch);

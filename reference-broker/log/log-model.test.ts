@@ -98,11 +98,29 @@ const batchArb: fc.Arbitrary<TestBatch> = fc.record({
 });
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('append' as const), batches: fc.array(batchArb, { minLength: 1, maxLength: 3 }), epoch: fc.integer({ min: 0, max: 4 }) }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('read' as const), offset: fc.nat(), maxBytes: fc.integer({ min: 0, max: 1500 }), maxOffset: fc.option(fc.nat()) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('append' as const),
+      batches: fc.array(batchArb, { minLength: 1, maxLength: 3 }),
+      epoch: fc.integer({ min: 0, max: 4 }),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('read' as const),
+      offset: fc.nat(),
+      maxBytes: fc.integer({ min: 0, max: 1500 }),
+      maxOffset: fc.option(fc.nat()),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteRecords' as const), offset: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('truncate' as const), offset: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('timestamp' as const), ts: fc.integer({ min: 0, max: 1100 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('timestamp' as const), ts: fc.integer({ min: 0, max: 1100 }) }),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: 'maxTimestamp' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'reopen' as const }) },
 );
@@ -217,14 +235,14 @@ describe('memory and disk logs against a model', () => {
   });
 });
 
-type DiffOp =
-  | Op
-  | { kind: 'retention'; nowMs: number }
-  | { kind: 'highWatermark'; offset: number };
+type DiffOp = Op | { kind: 'retention'; nowMs: number } | { kind: 'highWatermark'; offset: number };
 
 const diffOpArb: fc.Arbitrary<DiffOp> = fc.oneof(
   { weight: 8, arbitrary: opArb },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('retention' as const), nowMs: fc.integer({ min: 0, max: 2000 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ kind: fc.constant('retention' as const), nowMs: fc.integer({ min: 0, max: 2000 }) }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('highWatermark' as const), offset: fc.nat() }) },
 );
 
@@ -232,10 +250,19 @@ describe('memory and disk logs under retention', () => {
   it('delete the same segments and answer the same afterwards', () => {
     fc.assert(
       fc.property(
-        fc.record({ segmentBytes: fc.integer({ min: 80, max: 800 }), indexIntervalBytes: fc.integer({ min: 0, max: 300 }) }),
         fc.record({
-          retentionBytes: fc.oneof({ weight: 1, arbitrary: fc.constant(-1) }, { weight: 4, arbitrary: fc.integer({ min: 0, max: 2000 }) }),
-          retentionMs: fc.oneof({ weight: 1, arbitrary: fc.constant(-1) }, { weight: 4, arbitrary: fc.integer({ min: 0, max: 1000 }) }),
+          segmentBytes: fc.integer({ min: 80, max: 800 }),
+          indexIntervalBytes: fc.integer({ min: 0, max: 300 }),
+        }),
+        fc.record({
+          retentionBytes: fc.oneof(
+            { weight: 1, arbitrary: fc.constant(-1) },
+            { weight: 4, arbitrary: fc.integer({ min: 0, max: 2000 }) },
+          ),
+          retentionMs: fc.oneof(
+            { weight: 1, arbitrary: fc.constant(-1) },
+            { weight: 4, arbitrary: fc.integer({ min: 0, max: 1000 }) },
+          ),
         }),
         fc.array(diffOpArb, { minLength: 1, maxLength: 40 }),
         (cfg, retention, ops) => {
@@ -256,7 +283,9 @@ describe('memory and disk logs under retention', () => {
                   }
                   case 'read': {
                     const offset = pick(op.offset);
-                    return outcome(() => log.read(offset, op.maxBytes, op.maxOffset === null ? log.highWatermark : pick(op.maxOffset)));
+                    return outcome(() =>
+                      log.read(offset, op.maxBytes, op.maxOffset === null ? log.highWatermark : pick(op.maxOffset)),
+                    );
                   }
                   case 'deleteRecords':
                     return outcome(() => log.deleteRecordsBefore(pick(op.offset)));
@@ -283,7 +312,14 @@ describe('memory and disk logs under retention', () => {
                 }
               });
               expect(answers[1]).toEqual(answers[0]);
-              const state = (log: PartitionLog) => [log.logStartOffset, log.logEndOffset, log.highWatermark, log.segmentCount, log.sizeInBytes, log.epochEntries()];
+              const state = (log: PartitionLog) => [
+                log.logStartOffset,
+                log.logEndOffset,
+                log.highWatermark,
+                log.segmentCount,
+                log.sizeInBytes,
+                log.epochEntries(),
+              ];
               expect(state(disk)).toEqual(state(memory));
             }
           } finally {

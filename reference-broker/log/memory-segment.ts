@@ -86,7 +86,14 @@ export class MemorySegment implements Segment {
   truncateTo(offset: number): void {
     const keep = lowerBound(this.lastOffsets, offset);
     for (let i = keep; i < this.buffers.length; i++) this.size -= this.buffers[i]!.length;
-    for (const a of [this.buffers, this.baseOffsets, this.lastOffsets, this.maxTimestamps, this.prefixMax] as unknown[][]) a.length = keep;
+    for (const a of [
+      this.buffers,
+      this.baseOffsets,
+      this.lastOffsets,
+      this.maxTimestamps,
+      this.prefixMax,
+    ] as unknown[][])
+      a.length = keep;
   }
 
   seal(): void {}

@@ -37,13 +37,20 @@ describe.each(kinds)('%s log', (_name, open) => {
     const buf = makeBatches([{ records: 3 }, { records: 2 }]);
     const r = log.append(buf, 7, 1);
     expect(r).toEqual({ baseOffset: 0, lastOffset: 4, logAppendTimeMs: -1, maxTimestamp: 1000 });
-    expect(batchRanges(buf)).toEqual([[0, 2], [3, 4]]);
+    expect(batchRanges(buf)).toEqual([
+      [0, 2],
+      [3, 4],
+    ]);
     expect(buf.readInt32BE(PARTITION_LEADER_EPOCH_OFFSET)).toBe(7);
     expect(log.append(makeBatch({ records: 4 }), 7, 2)).toMatchObject({ baseOffset: 5, lastOffset: 8 });
     expect(log.logEndOffset).toBe(9);
     expect(log.highWatermark).toBe(0);
     log.highWatermark = 9;
-    expect(batchRanges(log.read(0, 1 << 20, 9).records)).toEqual([[0, 2], [3, 4], [5, 8]]);
+    expect(batchRanges(log.read(0, 1 << 20, 9).records)).toEqual([
+      [0, 2],
+      [3, 4],
+      [5, 8],
+    ]);
   });
 
   it('reports the append time for LogAppendTime batches only', () => {
@@ -67,7 +74,12 @@ describe.each(kinds)('%s log', (_name, open) => {
     const log = open();
     expect(log.read(0, 100, 0).records.length).toBe(0);
     appendAll(log, [{ records: 5 }]);
-    expect(log.read(5, 100, 5)).toEqual({ records: Buffer.alloc(0), highWatermark: 5, logStartOffset: 0, logEndOffset: 5 });
+    expect(log.read(5, 100, 5)).toEqual({
+      records: Buffer.alloc(0),
+      highWatermark: 5,
+      logStartOffset: 0,
+      logEndOffset: 5,
+    });
     expect(() => log.read(6, 100, 5)).toThrow(OffsetOutOfRangeError);
     log.deleteRecordsBefore(3);
     const err = (() => {
@@ -98,14 +110,20 @@ describe.each(kinds)('%s log', (_name, open) => {
   it('stops before the batch holding maxOffset', () => {
     const log = open();
     appendAll(log, [{ records: 2 }, { records: 2 }, { records: 2 }]);
-    expect(batchRanges(log.read(0, 1 << 20, 4).records)).toEqual([[0, 1], [2, 3]]);
+    expect(batchRanges(log.read(0, 1 << 20, 4).records)).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
     expect(batchRanges(log.read(0, 1 << 20, 3).records)).toEqual([[0, 1]]);
     expect(log.read(0, 1 << 20, 1).records.length).toBe(0);
   });
 
   it('reads across segments and keeps reads whole when segments are small', () => {
     const log = open({ segmentBytes: 200 });
-    appendAll(log, Array.from({ length: 20 }, () => ({ payloadBytes: 39 }))); // 100 bytes: 2 per segment
+    appendAll(
+      log,
+      Array.from({ length: 20 }, () => ({ payloadBytes: 39 })),
+    ); // 100 bytes: 2 per segment
     expect(log.segmentCount).toBe(10);
     expect(log.sizeInBytes).toBe(2000);
     expect(batchRanges(log.read(3, 1000, 20).records)).toEqual(Array.from({ length: 10 }, (_, i) => [3 + i, 3 + i]));
@@ -116,7 +134,10 @@ describe.each(kinds)('%s log', (_name, open) => {
   it('finds offsets by timestamp at batch granularity, from the log start', () => {
     const log = open({ segmentBytes: 300, indexIntervalBytes: 0 });
     const ts = [100, 300, 200, 300, 500, 400, 600];
-    appendAll(log, ts.map((t) => ({ records: 2, timestamp: t })));
+    appendAll(
+      log,
+      ts.map((t) => ({ records: 2, timestamp: t })),
+    );
     expect(log.offsetForTimestamp(0)).toEqual({ offset: 0, timestamp: 100 });
     expect(log.offsetForTimestamp(150)).toEqual({ offset: 2, timestamp: 300 });
     expect(log.offsetForTimestamp(300)).toEqual({ offset: 2, timestamp: 300 });
@@ -132,7 +153,10 @@ describe.each(kinds)('%s log', (_name, open) => {
   it('answers the largest timestamp with the first batch that has it, at or after the log start', () => {
     const log = open({ segmentBytes: 250 });
     expect(log.maxTimestampOffset()).toBeNull();
-    appendAll(log, [900, 100, 900, 300].map((t) => ({ records: 3, timestamp: t })));
+    appendAll(
+      log,
+      [900, 100, 900, 300].map((t) => ({ records: 3, timestamp: t })),
+    );
     expect(log.maxTimestampOffset()).toEqual({ offset: 2, timestamp: 900 });
     log.deleteRecordsBefore(3);
     expect(log.maxTimestampOffset()).toEqual({ offset: 8, timestamp: 900 });
@@ -200,11 +224,16 @@ describe.each(kinds)('%s log', (_name, open) => {
 
   it('restarts an empty log at the offset when truncating below its first segment', () => {
     const log = open({ segmentBytes: 100, retentionBytes: 0 });
-    appendAll(log, Array.from({ length: 6 }, () => ({ records: 2, payloadBytes: 30 })));
+    appendAll(
+      log,
+      Array.from({ length: 6 }, () => ({ records: 2, payloadBytes: 30 })),
+    );
     log.applyRetention(0);
     expect(log.logStartOffset).toBe(12);
     log.truncateTo(5);
-    expect([log.logStartOffset, log.logEndOffset, log.highWatermark, log.segmentCount, log.sizeInBytes]).toEqual([5, 5, 5, 1, 0]);
+    expect([log.logStartOffset, log.logEndOffset, log.highWatermark, log.segmentCount, log.sizeInBytes]).toEqual([
+      5, 5, 5, 1, 0,
+    ]);
     expect(log.epochEntries()).toEqual([]);
     expect(log.append(makeBatch(), 4, 0).baseOffset).toBe(5);
   });
@@ -229,7 +258,10 @@ describe.each(kinds)('%s log', (_name, open) => {
 
   it('deletes segments past retention.bytes, keeping at least retention.bytes', () => {
     const log = open({ segmentBytes: 300, retentionBytes: 650 });
-    appendAll(log, Array.from({ length: 12 }, () => ({ payloadBytes: 39 }))); // 100 bytes each, 3 per segment
+    appendAll(
+      log,
+      Array.from({ length: 12 }, () => ({ payloadBytes: 39 })),
+    ); // 100 bytes each, 3 per segment
     expect(log.segmentCount).toBe(4);
     log.applyRetention(0);
     // 1200 bytes: dropping 300 leaves 900 ≥ 650, dropping 600 would leave 600 < 650.
@@ -242,7 +274,10 @@ describe.each(kinds)('%s log', (_name, open) => {
 
   it('deletes segments whose largest timestamp is older than retention.ms', () => {
     const log = open({ segmentBytes: 300, retentionMs: 1000 });
-    appendAll(log, [100, 5000, 200, 300, 400, 500, 9000, 9000, 9000].map((t) => ({ payloadBytes: 39, timestamp: t })));
+    appendAll(
+      log,
+      [100, 5000, 200, 300, 400, 500, 9000, 9000, 9000].map((t) => ({ payloadBytes: 39, timestamp: t })),
+    );
     log.applyRetention(6000);
     // Segment [0,3) holds 5000 (6000 - 5000 is not > 1000): nothing goes, retention stops at the first keeper.
     expect(log.logStartOffset).toBe(0);
@@ -253,7 +288,10 @@ describe.each(kinds)('%s log', (_name, open) => {
 
   it('rolls a new segment when every segment is past retention, so the log keeps its end', () => {
     const log = open({ segmentBytes: 300, retentionMs: 10 });
-    appendAll(log, Array.from({ length: 5 }, () => ({ payloadBytes: 39, timestamp: 0 })));
+    appendAll(
+      log,
+      Array.from({ length: 5 }, () => ({ payloadBytes: 39, timestamp: 0 })),
+    );
     log.applyRetention(100);
     expect([log.logStartOffset, log.logEndOffset, log.segmentCount, log.sizeInBytes]).toEqual([5, 5, 1, 0]);
     expect(log.read(5, 100, 5).records.length).toBe(0);
@@ -277,7 +315,10 @@ describe.each(kinds)('%s log', (_name, open) => {
 
   it('deletes segments wholly below the log start on the next retention pass', () => {
     const log = open({ segmentBytes: 300 });
-    appendAll(log, Array.from({ length: 9 }, () => ({ payloadBytes: 39 })));
+    appendAll(
+      log,
+      Array.from({ length: 9 }, () => ({ payloadBytes: 39 })),
+    );
     log.deleteRecordsBefore(7);
     expect(log.segmentCount).toBe(3);
     log.applyRetention(0);

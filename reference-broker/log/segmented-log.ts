@@ -1,7 +1,13 @@
 import { assignOffsets } from './batch-meta.ts';
 import type { LogConfig } from './log-config.ts';
 import type { EpochEntry, LeaderEpochCache } from './leader-epoch-cache.ts';
-import { OffsetOutOfRangeError, type AppendResult, type PartitionLog, type ReadResult, type TimestampOffset } from './partition-log.ts';
+import {
+  OffsetOutOfRangeError,
+  type AppendResult,
+  type PartitionLog,
+  type ReadResult,
+  type TimestampOffset,
+} from './partition-log.ts';
 import type { Segment } from './segment.ts';
 
 /** Where a log keeps its segments and checkpoints: memory or a directory. */
@@ -92,7 +98,12 @@ export class SegmentedLog implements PartitionLog {
       this.flush();
       this.lastFlushMs = nowMs;
     }
-    return { baseOffset, lastOffset, logAppendTimeMs: assigned.logAppendTime ? nowMs : -1, maxTimestamp: assigned.maxTimestamp };
+    return {
+      baseOffset,
+      lastOffset,
+      logAppendTimeMs: assigned.logAppendTime ? nowMs : -1,
+      maxTimestamp: assigned.maxTimestamp,
+    };
   }
 
   read(fetchOffset: number, maxBytes: number, maxOffset: number, minOneBatch = true): ReadResult {
@@ -110,7 +121,12 @@ export class SegmentedLog implements PartitionLog {
     let bytes = 0;
     for (let i = this.segmentIndexFor(fetchOffset); i < this.segments.length; i++) {
       const segment = this.segments[i]!;
-      const r = segment.read(Math.max(fetchOffset, segment.baseOffset), maxBytes - bytes, maxOffset, minOneBatch && bytes === 0);
+      const r = segment.read(
+        Math.max(fetchOffset, segment.baseOffset),
+        maxBytes - bytes,
+        maxOffset,
+        minOneBatch && bytes === 0,
+      );
       for (const c of r.chunks) chunks.push(c);
       bytes += r.bytes;
       if (!r.reachedEnd || bytes >= maxBytes) break;
@@ -121,7 +137,10 @@ export class SegmentedLog implements PartitionLog {
 
   offsetForTimestamp(ts: number): TimestampOffset | null {
     this.ensureOpen();
-    if (!(ts >= 0)) throw new RangeError(`offsetForTimestamp needs a timestamp >= 0, got ${ts}; the broker answers the special ListOffsets timestamps`);
+    if (!(ts >= 0))
+      throw new RangeError(
+        `offsetForTimestamp needs a timestamp >= 0, got ${ts}; the broker answers the special ListOffsets timestamps`,
+      );
     for (let i = this.segmentIndexFor(this.start); i < this.segments.length; i++) {
       const segment = this.segments[i]!;
       if (segment.maxTimestamp < ts) continue;

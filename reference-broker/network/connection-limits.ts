@@ -67,15 +67,21 @@ export class ConnectionLimits {
     const max = Math.min(this.configuredMax, this.fdCap);
     if (Number.isFinite(max)) server.maxConnections = max;
     if (this.fdCap < this.configuredMax && this.fdCap < 10_000) {
-      opts.log.info(`at most ${this.fdCap} client connections: the open-file limit (ulimit -n) is ${this.fdLimit}, ${inUse} in use and ${FD_HEADROOM} kept for log files`);
+      opts.log.info(
+        `at most ${this.fdCap} client connections: the open-file limit (ulimit -n) is ${this.fdLimit}, ${inUse} in use and ${FD_HEADROOM} kept for log files`,
+      );
     }
     // Node closes a connection over server.maxConnections itself, before the connection handler.
     server.on('drop', (d) => {
       const ip = d?.remoteAddress ?? '?';
       if (this.fdCap <= this.configuredMax) {
-        this.refusals.warn(`Rejected connection from ${ip}: ${max} connections open, as many as the open-file limit (ulimit -n ${this.fdLimit}) allows; raise the limit or close idle clients`);
+        this.refusals.warn(
+          `Rejected connection from ${ip}: ${max} connections open, as many as the open-file limit (ulimit -n ${this.fdLimit}) allows; raise the limit or close idle clients`,
+        );
       } else {
-        this.refusals.warn(`Rejected connection from ${ip}: the broker already has the configured maximum of ${max} connections (max.connections)`);
+        this.refusals.warn(
+          `Rejected connection from ${ip}: the broker already has the configured maximum of ${max} connections (max.connections)`,
+        );
       }
     });
   }
@@ -85,7 +91,9 @@ export class ConnectionLimits {
     const ip = socket.remoteAddress ?? '?';
     const count = this.perIp.get(ip) ?? 0;
     if (count >= this.maxPerIp) {
-      this.refusals.warn(`Rejected connection from ${ip}, address already has the configured maximum of ${this.maxPerIp} connections (max.connections.per.ip)`);
+      this.refusals.warn(
+        `Rejected connection from ${ip}, address already has the configured maximum of ${this.maxPerIp} connections (max.connections.per.ip)`,
+      );
       socket.destroy();
       return false;
     }

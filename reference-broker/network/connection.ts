@@ -156,7 +156,9 @@ export class Connection {
         try {
           response = await this.handle(frame, this);
         } catch (err) {
-          this.close(`internal error handling a request: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+          this.close(
+            `internal error handling a request: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+          );
           return;
         }
         if (response && !this.closed) this.socket.write(response);

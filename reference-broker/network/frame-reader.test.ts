@@ -11,22 +11,26 @@ function frame(body: Buffer): Buffer {
 describe('FrameReader', () => {
   it('returns the same frames however the stream is chunked', () => {
     fc.assert(
-      fc.property(fc.array(fc.uint8Array({ maxLength: 50 }), { maxLength: 10 }), fc.array(fc.integer({ min: 1, max: 20 })), (bodies, cuts) => {
-        const stream = Buffer.concat(bodies.map((b) => frame(Buffer.from(b))));
-        const reader = new FrameReader(1000);
-        const out: Buffer[] = [];
-        let pos = 0;
-        let i = 0;
-        while (pos < stream.length) {
-          const n = cuts.length ? cuts[i++ % cuts.length]! : stream.length;
-          const got = reader.push(stream.subarray(pos, pos + n));
-          if (!Array.isArray(got)) throw new Error(got.reason);
-          out.push(...got);
-          pos += n;
-        }
-        expect(out.map((b) => [...b])).toEqual(bodies.map((b) => [...b]));
-        expect(reader.pendingBytes).toBe(0);
-      }),
+      fc.property(
+        fc.array(fc.uint8Array({ maxLength: 50 }), { maxLength: 10 }),
+        fc.array(fc.integer({ min: 1, max: 20 })),
+        (bodies, cuts) => {
+          const stream = Buffer.concat(bodies.map((b) => frame(Buffer.from(b))));
+          const reader = new FrameReader(1000);
+          const out: Buffer[] = [];
+          let pos = 0;
+          let i = 0;
+          while (pos < stream.length) {
+            const n = cuts.length ? cuts[i++ % cuts.length]! : stream.length;
+            const got = reader.push(stream.subarray(pos, pos + n));
+            if (!Array.isArray(got)) throw new Error(got.reason);
+            out.push(...got);
+            pos += n;
+          }
+          expect(out.map((b) => [...b])).toEqual(bodies.map((b) => [...b]));
+          expect(reader.pendingBytes).toBe(0);
+        },
+      ),
     );
   });
 
@@ -37,6 +41,8 @@ describe('FrameReader', () => {
   });
 
   it('rejects a negative size', () => {
-    expect(new FrameReader(100).push(Buffer.from([0xff, 0xff, 0xff, 0xfe]))).toEqual({ reason: 'negative frame size -2' });
+    expect(new FrameReader(100).push(Buffer.from([0xff, 0xff, 0xff, 0xfe]))).toEqual({
+      reason: 'negative frame size -2',
+    });
   });
 });

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { PartitionProducerState } from './producer-state.ts';
 
-const batch = (baseSequence: number, count = 1, producerEpoch = 0) => ({ producerId: 7, producerEpoch, baseSequence, count });
+const batch = (baseSequence: number, count = 1, producerEpoch = 0) => ({
+  producerId: 7,
+  producerEpoch,
+  baseSequence,
+  count,
+});
 
 describe('PartitionProducerState', () => {
   it('accepts in-sequence batches and answers a retried one with its original offsets', () => {

@@ -64,20 +64,38 @@ export class PartitionProducerState {
     const entry = this.producers.get(b.producerId);
     if (!entry) return { kind: 'append' };
     if (b.producerEpoch < entry.epoch) {
-      return { kind: 'error', errorCode: INVALID_PRODUCER_EPOCH, message: `Epoch of producer ${b.producerId} at offset is ${b.producerEpoch}, which is smaller than the last seen epoch ${entry.epoch}` };
+      return {
+        kind: 'error',
+        errorCode: INVALID_PRODUCER_EPOCH,
+        message: `Epoch of producer ${b.producerId} at offset is ${b.producerEpoch}, which is smaller than the last seen epoch ${entry.epoch}`,
+      };
     }
     if (b.producerEpoch > entry.epoch) {
       if (b.baseSequence !== 0) {
-        return { kind: 'error', errorCode: OUT_OF_ORDER_SEQUENCE_NUMBER, message: `Invalid sequence number for new epoch of producer ${b.producerId}: ${b.producerEpoch} (request epoch), ${b.baseSequence} (seq. number), ${entry.epoch} (current producer epoch)` };
+        return {
+          kind: 'error',
+          errorCode: OUT_OF_ORDER_SEQUENCE_NUMBER,
+          message: `Invalid sequence number for new epoch of producer ${b.producerId}: ${b.producerEpoch} (request epoch), ${b.baseSequence} (seq. number), ${entry.epoch} (current producer epoch)`,
+        };
       }
       return { kind: 'append' };
     }
     const last = lastSequenceOf(b);
     const dup = entry.batches.find((c) => c.firstSeq === b.baseSequence && c.lastSeq === last);
-    if (dup) return { kind: 'duplicate', baseOffset: dup.baseOffset, lastOffset: dup.lastOffset, logAppendTimeMs: dup.logAppendTimeMs };
+    if (dup)
+      return {
+        kind: 'duplicate',
+        baseOffset: dup.baseOffset,
+        lastOffset: dup.lastOffset,
+        logAppendTimeMs: dup.logAppendTimeMs,
+      };
     const current = entry.batches.at(-1);
     if (current && !follows(current.lastSeq, b.baseSequence)) {
-      return { kind: 'error', errorCode: OUT_OF_ORDER_SEQUENCE_NUMBER, message: `Out of order sequence number for producer ${b.producerId} at offset: ${b.baseSequence} (incoming seq. number), ${current.lastSeq} (current end sequence number)` };
+      return {
+        kind: 'error',
+        errorCode: OUT_OF_ORDER_SEQUENCE_NUMBER,
+        message: `Out of order sequence number for producer ${b.producerId} at offset: ${b.baseSequence} (incoming seq. number), ${current.lastSeq} (current end sequence number)`,
+      };
     }
     return { kind: 'append' };
   }
@@ -89,7 +107,13 @@ export class PartitionProducerState {
       entry = { epoch: b.producerEpoch, batches: [] };
       this.producers.set(b.producerId, entry);
     }
-    entry.batches.push({ firstSeq: b.baseSequence, lastSeq: lastSequenceOf(b), baseOffset, lastOffset, logAppendTimeMs });
+    entry.batches.push({
+      firstSeq: b.baseSequence,
+      lastSeq: lastSequenceOf(b),
+      baseOffset,
+      lastOffset,
+      logAppendTimeMs,
+    });
     if (entry.batches.length > BATCHES_TO_RETAIN) entry.batches.shift();
   }
 

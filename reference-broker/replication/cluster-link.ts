@@ -64,7 +64,13 @@ export interface ClusterLink {
   /** Called after each batch of committed metadata records is applied on this node. */
   onChange(listener: () => void): void;
   /** Creates a topic; `assignments` (replicas per partition) places it by hand, as CreateTopics may. */
-  createTopic(req: { name: string; numPartitions: number; replicationFactor: number; configs: Record<string, string>; assignments?: number[][] }): Promise<ErrorAnswer & { topicId?: string }>;
+  createTopic(req: {
+    name: string;
+    numPartitions: number;
+    replicationFactor: number;
+    configs: Record<string, string>;
+    assignments?: number[][];
+  }): Promise<ErrorAnswer & { topicId?: string }>;
   deleteTopic(name: string): Promise<ErrorAnswer>;
   alterPartition(req: AlterIsrRequest): Promise<ErrorAnswer & { partition?: ClusterPartition }>;
   allocateProducerIds(): Promise<ErrorAnswer & { firstId?: number; size?: number }>;

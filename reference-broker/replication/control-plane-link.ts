@@ -5,7 +5,9 @@ import type { Logger } from '../logger.ts';
 import type { ClusterLink, ErrorAnswer } from './cluster-link.ts';
 
 function answer<T>(r: ControllerResult<T>): ErrorAnswer & { value?: T } {
-  return r.ok ? { errorCode: ErrorCode.NONE, errorMessage: null, value: r.value } : { errorCode: r.errorCode, errorMessage: r.message };
+  return r.ok
+    ? { errorCode: ErrorCode.NONE, errorMessage: null, value: r.value }
+    : { errorCode: r.errorCode, errorMessage: r.message };
 }
 
 /**
@@ -14,7 +16,11 @@ function answer<T>(r: ControllerResult<T>): ErrorAnswer & { value?: T } {
  * as a {@link ClusterLink}: the metadata image this node applied, and the calls its broker makes
  * to the active controller. The metadata log lives in `<data-dir>/__cluster_metadata-0`.
  */
-export async function startControlPlaneLink(config: BrokerConfig, endpoint: { host: string; port: number }, log: Logger): Promise<ClusterLink> {
+export async function startControlPlaneLink(
+  config: BrokerConfig,
+  endpoint: { host: string; port: number },
+  log: Logger,
+): Promise<ClusterLink> {
   const cluster = quorumConfig(config);
   const plane = await startControlPlane({
     nodeId: config.nodeId,
@@ -24,7 +30,10 @@ export async function startControlPlaneLink(config: BrokerConfig, endpoint: { ho
     dataDir: config.dataDir,
     brokerEndpoint: endpoint,
     logger: log,
-    timings: { brokerSessionTimeoutMs: cluster.brokerSessionTimeoutMs, brokerHeartbeatIntervalMs: cluster.brokerHeartbeatIntervalMs },
+    timings: {
+      brokerSessionTimeoutMs: cluster.brokerSessionTimeoutMs,
+      brokerHeartbeatIntervalMs: cluster.brokerHeartbeatIntervalMs,
+    },
     uncleanLeaderElectionEnable: cluster.uncleanLeaderElection,
     minInsyncReplicas: config.minInsyncReplicas,
     bugs: config.bugs,
@@ -75,7 +84,8 @@ export async function startControlPlaneLink(config: BrokerConfig, endpoint: { ho
       new Promise<void>((resolve) => {
         const check = () => {
           const self = plane.image.broker(config.nodeId);
-          if (plane.brokerEpoch < 0 || plane.isFenced || !self || self.fenced || self.epoch !== plane.brokerEpoch) return false;
+          if (plane.brokerEpoch < 0 || plane.isFenced || !self || self.fenced || self.epoch !== plane.brokerEpoch)
+            return false;
           plane.off('broker-state', check);
           plane.off('metadata', check);
           resolve();

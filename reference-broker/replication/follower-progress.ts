@@ -30,7 +30,13 @@ export class FollowerProgress {
   constructor(leaderId: number, replicas: readonly number[], nowMs: number) {
     this.leaderId = leaderId;
     for (const id of replicas) {
-      if (id !== leaderId) this.followers.set(id, { logEndOffset: -1, lastCaughtUpMs: nowMs, lastFetchMs: nowMs, lastFetchLeaderLogEndOffset: -1 });
+      if (id !== leaderId)
+        this.followers.set(id, {
+          logEndOffset: -1,
+          lastCaughtUpMs: nowMs,
+          lastFetchMs: nowMs,
+          lastFetchLeaderLogEndOffset: -1,
+        });
     }
   }
 
@@ -71,7 +77,9 @@ export class FollowerProgress {
 
   /** In-sync followers not caught up for longer than `lagMaxMs` (replica.lag.time.max.ms). */
   laggingReplicas(isr: readonly number[], nowMs: number, lagMaxMs: number): number[] {
-    return isr.filter((id) => id !== this.leaderId && nowMs - (this.followers.get(id)?.lastCaughtUpMs ?? -Infinity) > lagMaxMs);
+    return isr.filter(
+      (id) => id !== this.leaderId && nowMs - (this.followers.get(id)?.lastCaughtUpMs ?? -Infinity) > lagMaxMs,
+    );
   }
 
   /**
@@ -81,7 +89,8 @@ export class FollowerProgress {
   caughtUpReplicas(isr: readonly number[], highWatermark: number, leaderEpochStartOffset: number): number[] {
     const out: number[] = [];
     for (const [id, f] of this.followers) {
-      if (!isr.includes(id) && f.logEndOffset >= highWatermark && f.logEndOffset >= leaderEpochStartOffset) out.push(id);
+      if (!isr.includes(id) && f.logEndOffset >= highWatermark && f.logEndOffset >= leaderEpochStartOffset)
+        out.push(id);
     }
     return out;
   }

@@ -24,7 +24,18 @@ export function rebuildProducerState(p: Partition): void {
       if (size < RECORD_BATCH_OVERHEAD || pos + size > records.length) break;
       const h = readBatchHeader(records, pos);
       const lastOffset = h.baseOffset + h.lastOffsetDelta;
-      if (h.producerId >= 0) p.producers.record({ producerId: h.producerId, producerEpoch: h.producerEpoch, baseSequence: h.baseSequence, count: h.lastOffsetDelta + 1 }, h.baseOffset, lastOffset, -1);
+      if (h.producerId >= 0)
+        p.producers.record(
+          {
+            producerId: h.producerId,
+            producerEpoch: h.producerEpoch,
+            baseSequence: h.baseSequence,
+            count: h.lastOffsetDelta + 1,
+          },
+          h.baseOffset,
+          lastOffset,
+          -1,
+        );
       offset = lastOffset + 1;
       pos += size;
     }

@@ -69,7 +69,12 @@ export class ReplicaFetcher {
   private running = false;
   private stopped = false;
 
-  constructor(broker: Broker, leaderId: number, leaderEndpoint: () => ClusterBroker | undefined, brokerEpoch: () => number) {
+  constructor(
+    broker: Broker,
+    leaderId: number,
+    leaderEndpoint: () => ClusterBroker | undefined,
+    brokerEpoch: () => number,
+  ) {
     this.broker = broker;
     this.leaderId = leaderId;
     this.leaderEndpoint = leaderEndpoint;
@@ -86,7 +91,9 @@ export class ReplicaFetcher {
     const existing = this.followed.get(key(p));
     if (existing && existing.leaderEpoch === p.leaderEpoch && existing.partition === p) return;
     this.followed.set(key(p), { partition: p, leaderEpoch: p.leaderEpoch, needsTruncation: true });
-    this.broker.log.info(`following ${key(p)} from node ${this.leaderId} in epoch ${p.leaderEpoch} (log end ${p.log.logEndOffset})`);
+    this.broker.log.info(
+      `following ${key(p)} from node ${this.leaderId} in epoch ${p.leaderEpoch} (log end ${p.log.logEndOffset})`,
+    );
     if (!this.running && !this.stopped) void this.loop();
   }
 
@@ -134,7 +141,11 @@ export class ReplicaFetcher {
     if (this.client && !this.client.closed) return this.client;
     const leader = this.leaderEndpoint();
     if (!leader) return undefined;
-    this.client = await RawClient.connect(`${leader.host}:${leader.port}`, `kconform-replica-${this.broker.nodeId}`, 5_000);
+    this.client = await RawClient.connect(
+      `${leader.host}:${leader.port}`,
+      `kconform-replica-${this.broker.nodeId}`,
+      5_000,
+    );
     return this.client;
   }
 
@@ -150,7 +161,11 @@ export class ReplicaFetcher {
         replicaId: this.broker.nodeId,
         topics: [...byTopic].map(([topic, list]) => ({
           topic,
-          partitions: list.map((f) => ({ partition: f.partition.index, currentLeaderEpoch: f.leaderEpoch, leaderEpoch: latestEpoch(f.partition) })),
+          partitions: list.map((f) => ({
+            partition: f.partition.index,
+            currentLeaderEpoch: f.leaderEpoch,
+            leaderEpoch: latestEpoch(f.partition),
+          })),
         })),
       },
       { versions: OFFSET_FOR_LEADER_EPOCH_VERSIONS, timeoutMs: 10_000 },
@@ -176,7 +191,8 @@ export class ReplicaFetcher {
     const p = f.partition;
     const log = p.log;
     let target: number;
-    if (leaderEpoch < 0 || endOffset < 0) target = log.highWatermark; // the leader knows no common epoch: Kafka falls back to the high watermark
+    if (leaderEpoch < 0 || endOffset < 0)
+      target = log.highWatermark; // the leader knows no common epoch: Kafka falls back to the high watermark
     else if (leaderEpoch === latestEpoch(p)) target = Math.min(endOffset, log.logEndOffset);
     else target = Math.min(endOffset, Math.max(epochEndOffset(log, leaderEpoch).endOffset, 0));
     if (target >= log.logEndOffset) {
@@ -187,11 +203,15 @@ export class ReplicaFetcher {
       return;
     }
     if (this.broker.bugs.strikes('skip-truncation')) {
-      this.broker.log.warn(`${key(p)}: known bug skip-truncation: keeping the divergent tail from ${target} to ${log.logEndOffset}`);
+      this.broker.log.warn(
+        `${key(p)}: known bug skip-truncation: keeping the divergent tail from ${target} to ${log.logEndOffset}`,
+      );
       f.keepsDivergentTail = true;
       return;
     }
-    this.broker.log.info(`${key(p)}: truncating the divergent tail from ${target} to ${log.logEndOffset} (leader epoch ${leaderEpoch} ends at ${endOffset} on node ${this.leaderId})`);
+    this.broker.log.info(
+      `${key(p)}: truncating the divergent tail from ${target} to ${log.logEndOffset} (leader epoch ${leaderEpoch} ends at ${endOffset} on node ${this.leaderId})`,
+    );
     log.truncateTo(target);
     rebuildProducerState(p);
   }
@@ -279,12 +299,25 @@ export class ReplicaFetcher {
         p.log.truncateTo(h.baseOffset);
         rebuildProducerState(p);
       } else if (h.baseOffset !== end) {
-        this.broker.log.warn(`${key(p)}: the leader sent a batch at ${h.baseOffset}, this replica ends at ${end}; truncating again`);
+        this.broker.log.warn(
+          `${key(p)}: the leader sent a batch at ${h.baseOffset}, this replica ends at ${end}; truncating again`,
+        );
         f.needsTruncation = true;
         return;
       }
       p.log.append(Buffer.from(records.subarray(pos, pos + size)), h.partitionLeaderEpoch, now);
-      if (h.producerId >= 0) p.producers.record({ producerId: h.producerId, producerEpoch: h.producerEpoch, baseSequence: h.baseSequence, count: h.lastOffsetDelta + 1 }, h.baseOffset, lastOffset, -1);
+      if (h.producerId >= 0)
+        p.producers.record(
+          {
+            producerId: h.producerId,
+            producerEpoch: h.producerEpoch,
+            baseSequence: h.baseSequence,
+            count: h.lastOffsetDelta + 1,
+          },
+          h.baseOffset,
+          lastOffset,
+          -1,
+        );
       pos += size;
     }
   }

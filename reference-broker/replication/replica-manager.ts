@@ -87,7 +87,8 @@ export class ReplicaManager {
    * REQUEST_TIMED_OUT after `timeoutMs`; NOT_LEADER_OR_FOLLOWER when this node stops leading.
    */
   waitForHighWatermark(p: Partition, offset: number, minIsr: number, timeoutMs: number): Promise<number> {
-    const afterwards = (code: number) => (code === ErrorCode.NONE && p.isr.length < minIsr ? ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND : code);
+    const afterwards = (code: number) =>
+      code === ErrorCode.NONE && p.isr.length < minIsr ? ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND : code;
     if (p.log.highWatermark >= offset) return Promise.resolve(afterwards(ErrorCode.NONE));
     if (!this.isLeader(p)) return Promise.resolve(ErrorCode.NOT_LEADER_OR_FOLLOWER);
     return new Promise((resolve) => {
@@ -117,7 +118,11 @@ export class ReplicaManager {
     this.maybeAdvanceHighWatermark(p);
     if (!ctx.pendingIsr) {
       const joining = ctx.progress.caughtUpReplicas(p.isr, p.log.highWatermark, ctx.epochStartOffset);
-      if (joining.length) this.alterIsr(ctx, [...p.isr, ...joining].sort((a, b) => a - b));
+      if (joining.length)
+        this.alterIsr(
+          ctx,
+          [...p.isr, ...joining].sort((a, b) => a - b),
+        );
     }
     return true;
   }
@@ -174,8 +179,7 @@ export class ReplicaManager {
           this.lead(p);
           // the controller may have taken a dead follower out of the ISR: what it held back may now be committed
           this.maybeAdvanceHighWatermark(p);
-        }
-        else if (reg.leader >= 0 && reg.leader !== me && reg.replicas.includes(me)) this.follow(p, reg.leader);
+        } else if (reg.leader >= 0 && reg.leader !== me && reg.replicas.includes(me)) this.follow(p, reg.leader);
         else this.stopReplica(p);
       }
     }
@@ -195,15 +199,29 @@ export class ReplicaManager {
       topic = undefined;
     }
     if (!topic) {
-      const assignments = t.partitions.map((r) => ({ replicas: r.replicas, isr: r.isr, leaderId: r.leader, leaderEpoch: r.leaderEpoch, partitionEpoch: r.partitionEpoch }));
-      topic = this.broker.topics.create(t.name, t.partitions.length, new Map(Object.entries(t.configs)), t.id, assignments);
+      const assignments = t.partitions.map((r) => ({
+        replicas: r.replicas,
+        isr: r.isr,
+        leaderId: r.leader,
+        leaderEpoch: r.leaderEpoch,
+        partitionEpoch: r.partitionEpoch,
+      }));
+      topic = this.broker.topics.create(
+        t.name,
+        t.partitions.length,
+        new Map(Object.entries(t.configs)),
+        t.id,
+        assignments,
+      );
       for (const p of topic.partitions) {
         // A log recovered from disk does not know which of its records were committed: the
         // leader's high watermark tells a follower, the ISR tells a leader (Kafka reads a checkpoint).
         p.log.highWatermark = p.log.logStartOffset;
         rebuildProducerState(p);
       }
-      this.broker.log.info(`following topic ${t.name} (${t.partitions.length} partition(s), id ${t.id}) from the metadata log`);
+      this.broker.log.info(
+        `following topic ${t.name} (${t.partitions.length} partition(s), id ${t.id}) from the metadata log`,
+      );
     }
     return topic;
   }
@@ -216,8 +234,15 @@ export class ReplicaManager {
     this.unfollow(p);
     if (existing) this.resign(p);
     p.log.assignLeaderEpoch(p.leaderEpoch);
-    this.leaders.set(k, { partition: p, leaderEpoch: p.leaderEpoch, progress: new FollowerProgress(this.broker.nodeId, p.replicas, Date.now()), epochStartOffset: p.log.logEndOffset });
-    this.broker.log.info(`leading ${k} in epoch ${p.leaderEpoch} from offset ${p.log.logEndOffset} (ISR ${p.isr.join(',')}, high watermark ${p.log.highWatermark})`);
+    this.leaders.set(k, {
+      partition: p,
+      leaderEpoch: p.leaderEpoch,
+      progress: new FollowerProgress(this.broker.nodeId, p.replicas, Date.now()),
+      epochStartOffset: p.log.logEndOffset,
+    });
+    this.broker.log.info(
+      `leading ${k} in epoch ${p.leaderEpoch} from offset ${p.log.logEndOffset} (ISR ${p.isr.join(',')}, high watermark ${p.log.highWatermark})`,
+    );
     this.maybeAdvanceHighWatermark(p);
   }
 
@@ -226,7 +251,12 @@ export class ReplicaManager {
     for (const [id, f] of this.fetchers) if (id !== leaderId) f.remove(p);
     let fetcher = this.fetchers.get(leaderId);
     if (!fetcher) {
-      fetcher = new ReplicaFetcher(this.broker, leaderId, () => this.link.brokers().find((b) => b.id === leaderId), () => this.link.brokerEpoch);
+      fetcher = new ReplicaFetcher(
+        this.broker,
+        leaderId,
+        () => this.link.brokers().find((b) => b.id === leaderId),
+        () => this.link.brokerEpoch,
+      );
       this.fetchers.set(leaderId, fetcher);
     }
     fetcher.add(p);
@@ -256,7 +286,9 @@ export class ReplicaManager {
     // what a short ISR holds is not committed, so an acks=1 record written now stays invisible until the ISR recovers.
     if (p.isr.length < effectiveMinIsr(this.broker, p)) return;
     const isr = ctx.pendingIsr ? [...new Set([...p.isr, ...ctx.pendingIsr])] : p.isr;
-    const candidate = this.broker.bugs.strikes('advance-hw-early') ? log.logEndOffset : ctx.progress.isrLogEndOffset(isr, log.logEndOffset);
+    const candidate = this.broker.bugs.strikes('advance-hw-early')
+      ? log.logEndOffset
+      : ctx.progress.isrLogEndOffset(isr, log.logEndOffset);
     if (candidate <= log.highWatermark) return;
     log.highWatermark = candidate;
     const set = this.waiters.get(key(p));
@@ -271,8 +303,13 @@ export class ReplicaManager {
       const p = ctx.partition;
       const lagging = ctx.progress.laggingReplicas(p.isr, now, this.broker.config.replicaLagTimeMaxMs);
       if (lagging.length) {
-        this.broker.log.info(`${key(p)}: replica(s) ${lagging.join(',')} not caught up for ${this.broker.config.replicaLagTimeMaxMs} ms; shrinking the ISR`);
-        this.alterIsr(ctx, p.isr.filter((id) => !lagging.includes(id)));
+        this.broker.log.info(
+          `${key(p)}: replica(s) ${lagging.join(',')} not caught up for ${this.broker.config.replicaLagTimeMaxMs} ms; shrinking the ISR`,
+        );
+        this.alterIsr(
+          ctx,
+          p.isr.filter((id) => !lagging.includes(id)),
+        );
       }
     }
   }
@@ -280,19 +317,33 @@ export class ReplicaManager {
   private alterIsr(ctx: LeaderContext, newIsr: number[]): void {
     const p = ctx.partition;
     ctx.pendingIsr = newIsr;
-    void this.link.alterPartition({ topic: p.topic, partition: p.index, leaderEpoch: ctx.leaderEpoch, partitionEpoch: p.partitionEpoch, newIsr }).then((answer) => {
-      if (ctx.pendingIsr === newIsr) ctx.pendingIsr = undefined;
-      if (this.leaders.get(key(p)) !== ctx) return;
-      if (answer.errorCode === ErrorCode.NONE && answer.partition && answer.partition.partitionEpoch > p.partitionEpoch) {
-        p.isr = [...answer.partition.isr];
-        p.partitionEpoch = answer.partition.partitionEpoch;
-        p.elr = [...(answer.partition.elr ?? [])];
-        p.lastKnownElr = [...(answer.partition.lastKnownElr ?? [])];
-        this.broker.log.info(`${key(p)}: ISR now ${p.isr.join(',')} (partition epoch ${p.partitionEpoch})`);
-      } else if (answer.errorCode !== ErrorCode.NONE) {
-        this.broker.log.warn(`${key(p)}: AlterPartition to ISR ${newIsr.join(',')} refused: ${answer.errorCode}${answer.errorMessage ? ` ${answer.errorMessage}` : ''}`);
-      }
-      this.maybeAdvanceHighWatermark(p);
-    });
+    void this.link
+      .alterPartition({
+        topic: p.topic,
+        partition: p.index,
+        leaderEpoch: ctx.leaderEpoch,
+        partitionEpoch: p.partitionEpoch,
+        newIsr,
+      })
+      .then((answer) => {
+        if (ctx.pendingIsr === newIsr) ctx.pendingIsr = undefined;
+        if (this.leaders.get(key(p)) !== ctx) return;
+        if (
+          answer.errorCode === ErrorCode.NONE &&
+          answer.partition &&
+          answer.partition.partitionEpoch > p.partitionEpoch
+        ) {
+          p.isr = [...answer.partition.isr];
+          p.partitionEpoch = answer.partition.partitionEpoch;
+          p.elr = [...(answer.partition.elr ?? [])];
+          p.lastKnownElr = [...(answer.partition.lastKnownElr ?? [])];
+          this.broker.log.info(`${key(p)}: ISR now ${p.isr.join(',')} (partition epoch ${p.partitionEpoch})`);
+        } else if (answer.errorCode !== ErrorCode.NONE) {
+          this.broker.log.warn(
+            `${key(p)}: AlterPartition to ISR ${newIsr.join(',')} refused: ${answer.errorCode}${answer.errorMessage ? ` ${answer.errorMessage}` : ''}`,
+          );
+        }
+        this.maybeAdvanceHighWatermark(p);
+      });
   }
 }

@@ -7,7 +7,19 @@
  * holds the owner's pid and host; a lock whose pid is not running any more (a broker killed
  * with -9) is stale and taken over.
  */
-import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -48,7 +60,9 @@ function errnoOf(err: unknown): string | undefined {
 }
 
 function notWritable(dir: string, err: unknown): DataDirError {
-  return new DataDirError(`data directory ${dir} is not writable (${errnoOf(err) ?? 'error'}: ${(err as Error).message.replace(/^[A-Z]+: /, '')})`);
+  return new DataDirError(
+    `data directory ${dir} is not writable (${errnoOf(err) ?? 'error'}: ${(err as Error).message.replace(/^[A-Z]+: /, '')})`,
+  );
 }
 
 /** Creates `dir` if missing and checks it is a directory; throws a DataDirError otherwise. */
@@ -58,13 +72,16 @@ export function ensureDataDir(dir: string): void {
     return;
   } catch (err) {
     if (err instanceof DataDirError) throw err;
-    if (errnoOf(err) === 'ENOTDIR') throw new DataDirError(`data directory ${dir}: a parent of it is not a directory`, true);
-    if (errnoOf(err) !== 'ENOENT') throw new DataDirError(`data directory ${dir} cannot be read (${(err as Error).message})`);
+    if (errnoOf(err) === 'ENOTDIR')
+      throw new DataDirError(`data directory ${dir}: a parent of it is not a directory`, true);
+    if (errnoOf(err) !== 'ENOENT')
+      throw new DataDirError(`data directory ${dir} cannot be read (${(err as Error).message})`);
   }
   try {
     mkdirSync(dir, { recursive: true });
   } catch (err) {
-    if (errnoOf(err) === 'ENOTDIR' || errnoOf(err) === 'EEXIST') throw new DataDirError(`data directory ${dir}: a parent of it is not a directory`, true);
+    if (errnoOf(err) === 'ENOTDIR' || errnoOf(err) === 'EEXIST')
+      throw new DataDirError(`data directory ${dir}: a parent of it is not a directory`, true);
     throw new DataDirError(`data directory ${dir} cannot be created (${(err as Error).message})`);
   }
 }
@@ -144,7 +161,9 @@ export function lockDataDir(dir: string): DataDirLock {
 }
 
 function inUse(dir: string, owner: string): DataDirError {
-  return new DataDirError(`data directory ${dir} is in use by another broker (lock file ${LOCK_FILE} held by process ${owner.split(/\s+/)[0]}); use another --data-dir or stop that broker`);
+  return new DataDirError(
+    `data directory ${dir} is in use by another broker (lock file ${LOCK_FILE} held by process ${owner.split(/\s+/)[0]}); use another --data-dir or stop that broker`,
+  );
 }
 
 /**

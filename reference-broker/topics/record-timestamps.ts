@@ -43,5 +43,9 @@ export function firstRecordAtOrAfter(log: PartitionLog, ts: number, maxOffset: n
 export function recordWithMaxTimestamp(log: PartitionLog): OffsetAndTimestamp | null {
   const found = log.maxTimestampOffset();
   if (!found) return null;
-  return recordsOfBatchAt(log, found.offset).find((r) => r.timestamp === found.timestamp && r.offset >= log.logStartOffset) ?? found;
+  return (
+    recordsOfBatchAt(log, found.offset).find(
+      (r) => r.timestamp === found.timestamp && r.offset >= log.logStartOffset,
+    ) ?? found
+  );
 }

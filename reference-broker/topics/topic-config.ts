@@ -32,7 +32,12 @@ export const TOPIC_CONFIG_DEFS: readonly TopicConfigDef[] = [
   { name: 'cleanup.policy', type: 'list', defaultValue: 'delete', oneOf: ['compact', 'delete'] },
   { name: 'compression.gzip.level', type: 'int', defaultValue: '-1', min: 1, max: 9, orMinusOne: true },
   { name: 'compression.lz4.level', type: 'int', defaultValue: '9', min: 1, max: 17 },
-  { name: 'compression.type', type: 'string', defaultValue: 'producer', oneOf: ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'] },
+  {
+    name: 'compression.type',
+    type: 'string',
+    defaultValue: 'producer',
+    oneOf: ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'],
+  },
   { name: 'compression.zstd.level', type: 'int', defaultValue: '3', min: -131072, max: 22 },
   { name: 'delete.retention.ms', type: 'long', defaultValue: '86400000', min: 0 },
   { name: 'errors.deadletterqueue.group.enable', type: 'boolean', defaultValue: 'false' },
@@ -49,7 +54,12 @@ export const TOPIC_CONFIG_DEFS: readonly TopicConfigDef[] = [
   { name: 'max.message.bytes', type: 'int', defaultValue: '1048588', min: 0 },
   { name: 'message.timestamp.after.max.ms', type: 'long', defaultValue: '3600000', min: 0 },
   { name: 'message.timestamp.before.max.ms', type: 'long', defaultValue: LONG_MAX, min: 0 },
-  { name: 'message.timestamp.type', type: 'string', defaultValue: 'CreateTime', oneOf: ['CreateTime', 'LogAppendTime'] },
+  {
+    name: 'message.timestamp.type',
+    type: 'string',
+    defaultValue: 'CreateTime',
+    oneOf: ['CreateTime', 'LogAppendTime'],
+  },
   { name: 'min.cleanable.dirty.ratio', type: 'double', defaultValue: '0.5', min: 0, max: 1 },
   { name: 'min.compaction.lag.ms', type: 'long', defaultValue: '0', min: 0 },
   { name: 'min.insync.replicas', type: 'int', defaultValue: '1', min: 1 },
@@ -144,17 +154,28 @@ export function topicConfigProblem(name: string, value: string): string | null {
       const v = value.trim().toLowerCase();
       if (v !== 'true' && v !== 'false') return invalid(name, value, 'Expected value to be either true or false');
       // Kafka's controller refuses remote storage when the broker has no tiered storage, as here.
-      if (name === 'remote.storage.enable' && v === 'true') return 'Tiered Storage functionality is disabled in the broker. Topic cannot be configured with remote log storage.';
+      if (name === 'remote.storage.enable' && v === 'true')
+        return 'Tiered Storage functionality is disabled in the broker. Topic cannot be configured with remote log storage.';
       return null;
     }
     case 'string':
-      return def.oneOf!.includes(value.trim()) ? null : invalid(name, value, `String must be one of: ${def.oneOf!.join(', ')}`);
+      return def.oneOf!.includes(value.trim())
+        ? null
+        : invalid(name, value, `String must be one of: ${def.oneOf!.join(', ')}`);
     case 'list':
-      return parseList(value).every((item) => def.oneOf!.includes(item)) ? null : invalid(name, value, `String must be one of: ${def.oneOf!.join(', ')}`);
+      return parseList(value).every((item) => def.oneOf!.includes(item))
+        ? null
+        : invalid(name, value, `String must be one of: ${def.oneOf!.join(', ')}`);
     case 'throttled-replicas': {
       const items = parseList(value);
       const ok = (items.length === 1 && items[0] === '*') || items.every((item) => /^\d+:\d+$/.test(item));
-      return ok ? null : invalid(name, `[${items.join(', ')}]`, `${name} must be the literal '*' or a list of replicas in the following format: [partitionId]:[brokerId],[partitionId]:[brokerId],...`);
+      return ok
+        ? null
+        : invalid(
+            name,
+            `[${items.join(', ')}]`,
+            `${name} must be the literal '*' or a list of replicas in the following format: [partitionId]:[brokerId],[partitionId]:[brokerId],...`,
+          );
     }
   }
 }
@@ -207,7 +228,10 @@ export function brokerTopicDefaults(config: BrokerConfig): Map<string, BrokerTop
   for (const [name, value] of settings) {
     if (value !== DEFS.get(name)!.defaultValue) out.set(name, { value, source: ConfigSource.STATIC_BROKER_CONFIG });
   }
-  out.set('min.insync.replicas', { value: String(config.minInsyncReplicas), source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG });
+  out.set('min.insync.replicas', {
+    value: String(config.minInsyncReplicas),
+    source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG,
+  });
   return out;
 }
 
@@ -216,11 +240,19 @@ export function brokerTopicDefaults(config: BrokerConfig): Map<string, BrokerTop
  * ReplicationControlManager puts them in a CreateTopics answer: the topic's own values as given,
  * else the broker's, else Kafka's defaults.
  */
-export function describeTopicConfigs(configs: ReadonlyMap<string, string>, brokerDefaults: ReadonlyMap<string, BrokerTopicDefault> = new Map()): DescribedTopicConfig[] {
+export function describeTopicConfigs(
+  configs: ReadonlyMap<string, string>,
+  brokerDefaults: ReadonlyMap<string, BrokerTopicDefault> = new Map(),
+): DescribedTopicConfig[] {
   return TOPIC_CONFIG_DEFS.map((def) => {
     const own = configs.get(def.name);
     const broker = brokerDefaults.get(def.name);
-    const [value, configSource] = own !== undefined ? [own, ConfigSource.DYNAMIC_TOPIC_CONFIG] : broker ? [broker.value, broker.source] : [def.defaultValue, ConfigSource.DEFAULT_CONFIG];
+    const [value, configSource] =
+      own !== undefined
+        ? [own, ConfigSource.DYNAMIC_TOPIC_CONFIG]
+        : broker
+          ? [broker.value, broker.source]
+          : [def.defaultValue, ConfigSource.DEFAULT_CONFIG];
     return { name: def.name, value, readOnly: false, configSource, isSensitive: false };
   });
 }

@@ -88,7 +88,13 @@ export class TopicRegistry {
    * Checks a create request without creating anything (CreateTopics validateOnly uses it too).
    * `brokers` is the number of live brokers, the most replicas a partition can have.
    */
-  validateCreate(name: string, numPartitions: number, replicationFactor: number, brokers: number, configs: ReadonlyMap<string, string> = new Map()): CreateTopicFailure | null {
+  validateCreate(
+    name: string,
+    numPartitions: number,
+    replicationFactor: number,
+    brokers: number,
+    configs: ReadonlyMap<string, string> = new Map(),
+  ): CreateTopicFailure | null {
     const problem = topicNameProblem(name);
     if (problem) return { errorCode: INVALID_TOPIC_EXCEPTION, message: problem };
     for (const [key, value] of configs) {
@@ -96,10 +102,21 @@ export class TopicRegistry {
       if (bad) return { errorCode: INVALID_CONFIG, message: bad };
     }
     if (this.byName.has(name)) return { errorCode: TOPIC_ALREADY_EXISTS, message: `Topic '${name}' already exists.` };
-    if (numPartitions < 1) return { errorCode: INVALID_PARTITIONS, message: 'Number of partitions was set to an invalid non-positive value.' };
-    if (replicationFactor < 1) return { errorCode: INVALID_REPLICATION_FACTOR, message: 'Replication factor must be larger than 0, or -1 to use the default value.' };
+    if (numPartitions < 1)
+      return {
+        errorCode: INVALID_PARTITIONS,
+        message: 'Number of partitions was set to an invalid non-positive value.',
+      };
+    if (replicationFactor < 1)
+      return {
+        errorCode: INVALID_REPLICATION_FACTOR,
+        message: 'Replication factor must be larger than 0, or -1 to use the default value.',
+      };
     if (replicationFactor > brokers) {
-      return { errorCode: INVALID_REPLICATION_FACTOR, message: `Unable to replicate the partition ${replicationFactor} time(s): The target replication factor of ${replicationFactor} cannot be reached because only ${brokers} broker(s) are registered.` };
+      return {
+        errorCode: INVALID_REPLICATION_FACTOR,
+        message: `Unable to replicate the partition ${replicationFactor} time(s): The target replication factor of ${replicationFactor} cannot be reached because only ${brokers} broker(s) are registered.`,
+      };
     }
     return null;
   }
@@ -108,11 +125,31 @@ export class TopicRegistry {
    * Creates a topic (the caller validated it); `id` is given when recovering one from disk or
    * following the controller, `assignments` (one per partition) when the controller placed it.
    */
-  create(name: string, numPartitions: number, configs: Map<string, string> = new Map(), id: string = randomUUID(), assignments?: readonly PartitionAssignment[]): Topic {
+  create(
+    name: string,
+    numPartitions: number,
+    configs: Map<string, string> = new Map(),
+    id: string = randomUUID(),
+    assignments?: readonly PartitionAssignment[],
+  ): Topic {
     const partitions: Partition[] = [];
     for (let i = 0; i < numPartitions; i++) {
-      const a = assignments?.[i] ?? { replicas: [this.localNodeId], isr: [this.localNodeId], leaderId: this.localNodeId, leaderEpoch: 0, partitionEpoch: 0 };
-      partitions.push({ topic: name, index: i, log: this.openLog(name, i, configs), producers: new PartitionProducerState(), ...a, replicas: [...a.replicas], isr: [...a.isr] });
+      const a = assignments?.[i] ?? {
+        replicas: [this.localNodeId],
+        isr: [this.localNodeId],
+        leaderId: this.localNodeId,
+        leaderEpoch: 0,
+        partitionEpoch: 0,
+      };
+      partitions.push({
+        topic: name,
+        index: i,
+        log: this.openLog(name, i, configs),
+        producers: new PartitionProducerState(),
+        ...a,
+        replicas: [...a.replicas],
+        isr: [...a.isr],
+      });
     }
     const topic: Topic = { name, id, partitions, internal: isInternalTopic(name), configs };
     this.byName.set(name, topic);

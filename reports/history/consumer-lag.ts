@@ -47,7 +47,8 @@ export class ConsumerLagCollector {
     if (op.type !== 'ok' || !isObject(op.value)) return;
     if (op.f === SEND) {
       const { topic, partition, offset } = op.value;
-      if (typeof topic !== 'string' || typeof partition !== 'number' || typeof offset !== 'number' || offset < 0) return;
+      if (typeof topic !== 'string' || typeof partition !== 'number' || typeof offset !== 'number' || offset < 0)
+        return;
       const s = this.state(topic, partition);
       if (offset + 1 > s.acked) {
         s.acked = offset + 1;
@@ -56,7 +57,13 @@ export class ConsumerLagCollector {
     } else if (op.f === POLL && !NOT_CONSUMERS.has(op.process) && Array.isArray(op.value.records)) {
       const touched = new Set<PartitionState>();
       for (const r of op.value.records as unknown[]) {
-        if (!isObject(r) || typeof r.topic !== 'string' || typeof r.partition !== 'number' || typeof r.offset !== 'number') continue;
+        if (
+          !isObject(r) ||
+          typeof r.topic !== 'string' ||
+          typeof r.partition !== 'number' ||
+          typeof r.offset !== 'number'
+        )
+          continue;
         const s = this.state(r.topic, r.partition);
         s.read = true;
         if (r.offset + 1 > s.consumed) s.consumed = r.offset + 1;
@@ -70,7 +77,11 @@ export class ConsumerLagCollector {
    * The lag series of partitions that consumers read, the `maxSeries` with the highest peak
    * (`omitted` counts the rest), each downsampled to at most `maxPoints`.
    */
-  series(maxPoints: number, maxSeries = 8, range?: { from: number; to: number }): { series: LagSeries[]; omitted: number } {
+  series(
+    maxPoints: number,
+    maxSeries = 8,
+    range?: { from: number; to: number },
+  ): { series: LagSeries[]; omitted: number } {
     const read = [...this.partitions.entries()].filter(([, s]) => s.read);
     const kept = read.sort(([a, x], [b, y]) => y.peak - x.peak || a.localeCompare(b)).slice(0, maxSeries);
     const series = kept

@@ -42,7 +42,12 @@ export class PointBuffer {
  * else the time range [from, to] is cut into `maxPoints` equal buckets and the point with the
  * largest value of each bucket is kept (at its own time). Empty buckets yield nothing.
  */
-export function downsampleMax(t: ArrayLike<number>, v: ArrayLike<number>, maxPoints: number, range?: { from: number; to: number }): PointSeries {
+export function downsampleMax(
+  t: ArrayLike<number>,
+  v: ArrayLike<number>,
+  maxPoints: number,
+  range?: { from: number; to: number },
+): PointSeries {
   const n = t.length;
   if (v.length !== n) throw new Error(`downsampleMax: ${n} times but ${v.length} values`);
   if (!(maxPoints >= 1)) throw new Error(`downsampleMax: maxPoints must be ≥ 1, got ${maxPoints}`);

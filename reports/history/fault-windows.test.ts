@@ -3,9 +3,20 @@ import type { Op } from '../../harness/history/history.ts';
 import { faultWindows } from './fault-windows.ts';
 
 let index = 0;
-const nemesis = (time: number, type: Op['type'], value: unknown, error?: string): Op => ({ index: index++, time, process: 'nemesis', type, f: 'nemesis', value, ...(error ? { error } : {}) });
+const nemesis = (time: number, type: Op['type'], value: unknown, error?: string): Op => ({
+  index: index++,
+  time,
+  process: 'nemesis',
+  type,
+  f: 'nemesis',
+  value,
+  ...(error ? { error } : {}),
+});
 /** A fault op: invoke at `t0`, completion at `t1`. */
-const op = (t0: number, t1: number, value: unknown, type: Op['type'] = 'ok'): Op[] => [nemesis(t0, 'invoke', value), nemesis(t1, type, value, type === 'fail' ? 'no' : undefined)];
+const op = (t0: number, t1: number, value: unknown, type: Op['type'] = 'ok'): Op[] => [
+  nemesis(t0, 'invoke', value),
+  nemesis(t1, type, value, type === 'fail' ? 'no' : undefined),
+];
 const send = (time: number): Op => ({ index: index++, time, process: 0, type: 'invoke', f: 'send', value: {} });
 
 describe('faultWindows', () => {
@@ -66,6 +77,8 @@ describe('faultWindows', () => {
   });
 
   it('shades a fault that may have happened (info)', () => {
-    expect(faultWindows([...op(1, 2, { fault: 'kill', node: 1 }, 'info'), ...op(5, 6, { fault: 'restart', node: 1 })])).toEqual([{ start: 1, end: 6, fault: 'kill', label: 'kill node 1' }]);
+    expect(
+      faultWindows([...op(1, 2, { fault: 'kill', node: 1 }, 'info'), ...op(5, 6, { fault: 'restart', node: 1 })]),
+    ).toEqual([{ start: 1, end: 6, fault: 'kill', label: 'kill node 1' }]);
   });
 });

@@ -62,7 +62,13 @@ export class FaultWindowTracker {
       case 'blackhole':
       case 'drop-responses':
         // the proxy's faults on one node's client traffic: healed by heal-network like a client cut
-        if (tookEffect) this.openWindow(`net ${node}`, start, fault, `${fault} node ${node}${fault === 'delay' ? ` ${String(v.ms)} ms` : ''}`);
+        if (tookEffect)
+          this.openWindow(
+            `net ${node}`,
+            start,
+            fault,
+            `${fault} node ${node}${fault === 'delay' ? ` ${String(v.ms)} ms` : ''}`,
+          );
         break;
       case 'partition':
         if (tookEffect) this.openWindow('partition', start, fault, `partition ${JSON.stringify(v.groups)}`);

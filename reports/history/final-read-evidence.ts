@@ -42,8 +42,21 @@ export class FinalReadCollector {
 
   add(op: Op): void {
     if (this.partitions.size === 0 || op.type !== 'ok') return;
-    const v = op.value as { topic?: string; partition?: number; offset?: number; records?: { topic: string; partition: number; offset: number; key: unknown; value: unknown }[] } | undefined;
-    if (op.f === 'send' && v && typeof v.topic === 'string' && typeof v.partition === 'number' && typeof v.offset === 'number') {
+    const v = op.value as
+      | {
+          topic?: string;
+          partition?: number;
+          offset?: number;
+          records?: { topic: string; partition: number; offset: number; key: unknown; value: unknown }[];
+        }
+      | undefined;
+    if (
+      op.f === 'send' &&
+      v &&
+      typeof v.topic === 'string' &&
+      typeof v.partition === 'number' &&
+      typeof v.offset === 'number'
+    ) {
       const k = key(v.topic, v.partition);
       if (this.partitions.has(k)) this.highestAcked.set(k, Math.max(this.highestAcked.get(k) ?? -1, v.offset));
     }

@@ -103,7 +103,13 @@ describe('summarizeOps / readHistorySummary', () => {
     for (let i = 0; i < 50_000; i++) {
       const time = 2 + i;
       push({ time, process: i % 4, type: 'invoke', f: 'send', value: { topic: 't', partition: i % 3 } });
-      push({ time: time + 0.5 + (i % 7), process: i % 4, type: 'ok', f: 'send', value: { topic: 't', partition: i % 3, offset: Math.floor(i / 3), key: null, value: String(i) } });
+      push({
+        time: time + 0.5 + (i % 7),
+        process: i % 4,
+        type: 'ok',
+        f: 'send',
+        value: { topic: 't', partition: i % 3, offset: Math.floor(i / 3), key: null, value: String(i) },
+      });
     }
     push({ time: 60_000, process: 'nemesis', type: 'invoke', f: 'nemesis', value: { fault: 'restart', node: 1 } });
     push({ time: 60_100, process: 'nemesis', type: 'ok', f: 'nemesis', value: { fault: 'restart', node: 1 } });

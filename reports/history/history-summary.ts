@@ -66,7 +66,12 @@ function countSend(sends: SendCounts, type: string): void {
 }
 
 /** Summarizes ops given in history order (`witnessIndices`: completions whose invocation to keep). */
-export async function summarizeOps(ops: Iterable<Op> | AsyncIterable<Op>, witnessIndices: ReadonlySet<number> = new Set(), limits: SummaryLimits = DEFAULT_LIMITS, positions: readonly Position[] = []): Promise<HistorySummary> {
+export async function summarizeOps(
+  ops: Iterable<Op> | AsyncIterable<Op>,
+  witnessIndices: ReadonlySet<number> = new Set(),
+  limits: SummaryLimits = DEFAULT_LIMITS,
+  positions: readonly Position[] = [],
+): Promise<HistorySummary> {
   const finalRead = new FinalReadCollector(positions);
   const pairing = new OpPairing();
   const latency = new LatencyCollector();
@@ -120,13 +125,25 @@ export async function* readHistoryOps(path: string): AsyncGenerator<Op> {
       throw new HistoryFormatError(`${path}:${n}: not JSON (${(err as Error).message})`);
     }
     const o = op as Partial<Op> | null;
-    if (typeof o !== 'object' || o === null || typeof o.time !== 'number' || typeof o.f !== 'string' || typeof o.type !== 'string' || (typeof o.process !== 'string' && typeof o.process !== 'number'))
+    if (
+      typeof o !== 'object' ||
+      o === null ||
+      typeof o.time !== 'number' ||
+      typeof o.f !== 'string' ||
+      typeof o.type !== 'string' ||
+      (typeof o.process !== 'string' && typeof o.process !== 'number')
+    )
       throw new HistoryFormatError(`${path}:${n}: not a history op (needs time, process, type and f)`);
     yield op as Op;
   }
 }
 
 /** Reads and summarizes a stored history.jsonl. */
-export function readHistorySummary(path: string, witnessIndices?: ReadonlySet<number>, limits?: SummaryLimits, positions?: readonly Position[]): Promise<HistorySummary> {
+export function readHistorySummary(
+  path: string,
+  witnessIndices?: ReadonlySet<number>,
+  limits?: SummaryLimits,
+  positions?: readonly Position[],
+): Promise<HistorySummary> {
   return summarizeOps(readHistoryOps(path), witnessIndices, limits, positions);
 }

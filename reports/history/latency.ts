@@ -36,12 +36,20 @@ export class LatencyCollector {
    * kept); times and latencies in milliseconds.
    */
   series(maxPoints: number, range?: { from: number; to: number }): LatencySeries[] {
-    const order = (s: LatencySeries) => Object.keys(LATENCY_KINDS).indexOf(s.f) * 3 + ['ok', 'fail', 'info'].indexOf(s.type);
+    const order = (s: LatencySeries) =>
+      Object.keys(LATENCY_KINDS).indexOf(s.f) * 3 + ['ok', 'fail', 'info'].indexOf(s.type);
     const out: LatencySeries[] = [];
     for (const { f, type, points } of this.buffers.values()) {
       const { t, v } = points.columns();
       const d = downsampleMax(t, v, maxPoints, range);
-      out.push({ label: `${LATENCY_KINDS[f]} ${type}`, f, type, ops: points.length, t: d.t.map((x) => round(x, 1)), v: d.v.map((x) => round(x, 3)) });
+      out.push({
+        label: `${LATENCY_KINDS[f]} ${type}`,
+        f,
+        type,
+        ops: points.length,
+        t: d.t.map((x) => round(x, 1)),
+        v: d.v.map((x) => round(x, 3)),
+      });
     }
     return out.sort((a, b) => order(a) - order(b));
   }

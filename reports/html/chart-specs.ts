@@ -68,7 +68,13 @@ export function runChartSpecs(run: ReportRun): ChartSpec[] {
       logY: true,
       xRange,
       faults,
-      series: latency.map((x) => ({ label: `${x.label} (${x.ops})`, t: x.t.map(s), v: x.v.map((ms) => Math.max(ms, 0.001)), style: 'points', color: COLORS[x.label] ?? '#7f7f7f' })),
+      series: latency.map((x) => ({
+        label: `${x.label} (${x.ops})`,
+        t: x.t.map(s),
+        v: x.v.map((ms) => Math.max(ms, 0.001)),
+        style: 'points',
+        color: COLORS[x.label] ?? '#7f7f7f',
+      })),
     });
   const tp = h.throughput;
   if (tp.series.some((x) => x.ops > 0))
@@ -80,7 +86,13 @@ export function runChartSpecs(run: ReportRun): ChartSpec[] {
       yLabel: 'ops/s',
       xRange,
       faults,
-      series: tp.series.map((x) => ({ label: x.label, t: tp.t.map(s), v: x.v, style: 'step', color: COLORS[`${x.label.split(' ')[0]} ok`] ?? '#7f7f7f' })),
+      series: tp.series.map((x) => ({
+        label: x.label,
+        t: tp.t.map(s),
+        v: x.v,
+        style: 'step',
+        color: COLORS[`${x.label.split(' ')[0]} ok`] ?? '#7f7f7f',
+      })),
     });
   if (h.lag.series.length)
     charts.push({
@@ -91,7 +103,13 @@ export function runChartSpecs(run: ReportRun): ChartSpec[] {
       yLabel: 'records',
       xRange,
       faults,
-      series: h.lag.series.map((x, i) => ({ label: `${x.label} (peak ${x.peak})`, t: x.t.map(s), v: x.v, style: 'step', color: PALETTE[i % PALETTE.length]! })),
+      series: h.lag.series.map((x, i) => ({
+        label: `${x.label} (peak ${x.peak})`,
+        t: x.t.map(s),
+        v: x.v,
+        style: 'step',
+        color: PALETTE[i % PALETTE.length]!,
+      })),
     });
   return charts;
 }
@@ -113,7 +131,15 @@ export function durabilityChartSpec(model: ReportModel): ChartSpec | undefined {
     series: [
       { label: 'lost', t: x, v: rows.map((r) => r.lost), style: 'bars-left', color: '#d62728' },
       { label: 'duplicated', t: x, v: rows.map((r) => r.duplicated), style: 'bars-right', color: '#ff7f0e' },
-      { label: 'unavailable (s)', t: x, v: rows.map((r) => r.unavailableSeconds), style: 'points', color: '#1f77b4', axis: 'y2', pointSize: 9 },
+      {
+        label: 'unavailable (s)',
+        t: x,
+        v: rows.map((r) => r.unavailableSeconds),
+        style: 'points',
+        color: '#1f77b4',
+        axis: 'y2',
+        pointSize: 9,
+      },
     ],
   };
 }
@@ -124,29 +150,73 @@ export function loadChartSpecs(model: ReportModel): ChartSpec[] {
     .filter((l) => l.load.throughput.length > 0)
     .map((l, i) => {
       const pts = [...l.load.throughput].sort((a, b) => a.time - b.time);
-      const series: ChartSeries[] = [{ label: 'records/s', t: pts.map((p) => s(p.time)), v: pts.map((p) => p.recordsPerSecond), style: 'line', color: '#1f77b4' }];
-      if (pts.every((p) => p.bytesPerSecond !== undefined)) series.push({ label: 'MB/s', t: pts.map((p) => s(p.time)), v: pts.map((p) => round(p.bytesPerSecond! / 1e6, 3)), style: 'line', color: '#2ca02c', axis: 'y2' });
-      return { id: `load-${i + 1}`, kind: 'load-throughput', title: `load throughput on ${l.target}`, xLabel: 'seconds since start', yLabel: 'records/s', y2Label: series.length > 1 ? 'MB/s' : undefined, series } satisfies ChartSpec;
+      const series: ChartSeries[] = [
+        {
+          label: 'records/s',
+          t: pts.map((p) => s(p.time)),
+          v: pts.map((p) => p.recordsPerSecond),
+          style: 'line',
+          color: '#1f77b4',
+        },
+      ];
+      if (pts.every((p) => p.bytesPerSecond !== undefined))
+        series.push({
+          label: 'MB/s',
+          t: pts.map((p) => s(p.time)),
+          v: pts.map((p) => round(p.bytesPerSecond! / 1e6, 3)),
+          style: 'line',
+          color: '#2ca02c',
+          axis: 'y2',
+        });
+      return {
+        id: `load-${i + 1}`,
+        kind: 'load-throughput',
+        title: `load throughput on ${l.target}`,
+        xLabel: 'seconds since start',
+        yLabel: 'records/s',
+        y2Label: series.length > 1 ? 'MB/s' : undefined,
+        series,
+      } satisfies ChartSpec;
     });
 }
 
 /** Produce-ack latency over time of each load run that recorded it: the p99 of every second. */
 export function loadLatencyChartSpecs(model: ReportModel): ChartSpec[] {
   return model.load
-    .map((l, i) => ({ l, i, pts: [...l.load.throughput].filter((p) => p.p99Ms !== undefined).sort((a, b) => a.time - b.time) }))
+    .map((l, i) => ({
+      l,
+      i,
+      pts: [...l.load.throughput].filter((p) => p.p99Ms !== undefined).sort((a, b) => a.time - b.time),
+    }))
     .filter(({ pts }) => pts.length > 0)
-    .map(({ l, i, pts }) => ({
-      id: `load-latency-${i + 1}`,
-      kind: 'load-latency',
-      title: `produce → ack latency over time on ${l.target} (p99 of each second)`,
-      xLabel: 'seconds since start',
-      yLabel: 'ms',
-      series: [{ label: 'p99 (ms)', t: pts.map((p) => s(p.time)), v: pts.map((p) => p.p99Ms!), style: 'line', color: '#d62728' }],
-    }) satisfies ChartSpec);
+    .map(
+      ({ l, i, pts }) =>
+        ({
+          id: `load-latency-${i + 1}`,
+          kind: 'load-latency',
+          title: `produce → ack latency over time on ${l.target} (p99 of each second)`,
+          xLabel: 'seconds since start',
+          yLabel: 'ms',
+          series: [
+            {
+              label: 'p99 (ms)',
+              t: pts.map((p) => s(p.time)),
+              v: pts.map((p) => p.p99Ms!),
+              style: 'line',
+              color: '#d62728',
+            },
+          ],
+        }) satisfies ChartSpec,
+    );
 }
 
 /** Every chart of the report, in page order. */
 export function allChartSpecs(model: ReportModel): ChartSpec[] {
   const d = durabilityChartSpec(model);
-  return [...(d ? [d] : []), ...loadChartSpecs(model), ...loadLatencyChartSpecs(model), ...model.runs.flatMap(runChartSpecs)];
+  return [
+    ...(d ? [d] : []),
+    ...loadChartSpecs(model),
+    ...loadLatencyChartSpecs(model),
+    ...model.runs.flatMap(runChartSpecs),
+  ];
 }

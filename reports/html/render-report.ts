@@ -11,7 +11,14 @@ import type { Op } from '../../harness/history/history.ts';
 import type { Anomaly, ReportModel, ReportRun } from '../report-model.ts';
 import { seedRanges } from '../failover-summary.ts';
 import type { ResultValidity } from '../results-schema.ts';
-import { allChartSpecs, durabilityChartSpec, loadChartSpecs, loadLatencyChartSpecs, runChartSpecs, type ChartSpec } from './chart-specs.ts';
+import {
+  allChartSpecs,
+  durabilityChartSpec,
+  loadChartSpecs,
+  loadLatencyChartSpecs,
+  runChartSpecs,
+  type ChartSpec,
+} from './chart-specs.ts';
 
 const require = createRequire(import.meta.url);
 let assets: { uplotJs: string; uplotCss: string; clientJs: string; css: string } | undefined;
@@ -31,12 +38,20 @@ function loadAssets(): NonNullable<typeof assets> {
 
 /** Escapes text for HTML content and attribute values. */
 export function esc(s: unknown): string {
-  return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return String(s)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 /** JSON safe inside a <script> element: no `</script>`, no `<!--`. */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** A script's text made safe to inline: `</script` cannot occur in it. */
@@ -46,7 +61,10 @@ function inlineScript(js: string): string {
 
 const verdictClass = (v: ResultValidity) => (v === true ? 'pass' : v === false ? 'fail' : 'unknown');
 const verdictText = (v: ResultValidity) => (v === true ? 'PASS' : v === false ? 'FAIL' : 'UNKNOWN');
-const badge = (v: ResultValidity, text = verdictText(v), href?: string) => (href ? `<a class="badge ${verdictClass(v)}" href="${esc(href)}">${esc(text)}</a>` : `<span class="badge ${verdictClass(v)}">${esc(text)}</span>`);
+const badge = (v: ResultValidity, text = verdictText(v), href?: string) =>
+  href
+    ? `<a class="badge ${verdictClass(v)}" href="${esc(href)}">${esc(text)}</a>`
+    : `<span class="badge ${verdictClass(v)}">${esc(text)}</span>`;
 const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 const runName = (r: ReportRun) => `${r.scenario} on ${r.target}${r.seed !== undefined ? `, seed ${r.seed}` : ''}`;
 
@@ -78,17 +96,32 @@ function anomalyBlock(run: ReportRun, a: Anomaly): string {
     ? `<table class="ops"><tr><th>index</th><th>time (ms)</th><th>process</th><th>type</th><th>f</th><th>value</th><th>error</th></tr>${a.witnessOps.map((w) => (w.invoke ? opRow(w.invoke, true) : '') + opRow(w.op, false)).join('')}</table>`
     : '';
   const others = a.witnesses.filter((w) => !a.witnessOps.some((o) => o.op === w));
-  const json = others.length ? `<details${a.witnessOps.length ? '' : ' open'}><summary>${others.length} witness(es) as stored</summary><pre>${esc(clip(JSON.stringify(others, null, 2), 20_000))}</pre></details>` : '';
+  const json = others.length
+    ? `<details${a.witnessOps.length ? '' : ' open'}><summary>${others.length} witness(es) as stored</summary><pre>${esc(clip(JSON.stringify(others, null, 2), 20_000))}</pre></details>`
+    : '';
   return `<div class="anomaly ${cls}" data-checker="${esc(a.checker)}"><p><span class="badge ${cls}">${label}</span> <strong>${esc(a.checker)}</strong>${a.count !== undefined ? ` (${a.count})` : ''} — ${esc(a.summary)} · <a href="#${run.id}">${esc(runName(run))}</a></p>${ops}${a.valid === false ? finalReadEvidence(run, a) : ''}${json}</div>`;
 }
 
 /** The other side of acknowledged-write witnesses: what the final read held at each offset, and what it skipped. */
 function finalReadEvidence(run: ReportRun, a: Anomaly): string {
-  const acked = new Set(a.witnessOps.filter((w) => w.op.f === 'send' && w.op.type === 'ok').map((w) => { const v = w.op.value as { topic: string; partition: number; offset: number }; return `${v.topic}/${v.partition}@${v.offset}`; }));
+  const acked = new Set(
+    a.witnessOps
+      .filter((w) => w.op.f === 'send' && w.op.type === 'ok')
+      .map((w) => {
+        const v = w.op.value as { topic: string; partition: number; offset: number };
+        return `${v.topic}/${v.partition}@${v.offset}`;
+      }),
+  );
   const rows = (run.history?.finalRead ?? []).filter((e) => acked.has(e.position));
   if (!rows.length) return '';
-  const held = (e: (typeof rows)[number]) => (e.held ? esc(clip(JSON.stringify(e.held.value) ?? '', 300)) : '<em>nothing: the final read returned no record at this offset</em>');
-  const skipped = (e: (typeof rows)[number]) => (e.skippedCount ? `${e.skipped.join(', ')}${e.skippedCount > e.skipped.length ? ` … (${e.skippedCount} in all)` : ''}` : 'none');
+  const held = (e: (typeof rows)[number]) =>
+    e.held
+      ? esc(clip(JSON.stringify(e.held.value) ?? '', 300))
+      : '<em>nothing: the final read returned no record at this offset</em>';
+  const skipped = (e: (typeof rows)[number]) =>
+    e.skippedCount
+      ? `${e.skipped.join(', ')}${e.skippedCount > e.skipped.length ? ` … (${e.skippedCount} in all)` : ''}`
+      : 'none';
   return `<table class="evidence"><tr><th>acknowledged at</th><th>the final read held there</th><th>offsets of the partition the final read skipped</th></tr>${rows.map((e) => `<tr><td>${esc(e.position)}</td><td class="value">${held(e)}</td><td>${esc(skipped(e))}</td></tr>`).join('')}</table>`;
 }
 
@@ -100,15 +133,29 @@ function undecidedBlocks(run: ReportRun): string[] {
     if (!list) bySummary.set(a.summary, (list = []));
     list.push(a.checker);
   }
-  return [...bySummary].map(([summary, checkers]) => `<div class="anomaly unknown" data-checker="${esc(checkers.join(' '))}"><p><span class="badge unknown">UNKNOWN</span> <strong>${esc(checkers.join(', '))}</strong> — ${esc(summary)} · <a href="#${run.id}">${esc(runName(run))}</a></p></div>`);
+  return [...bySummary].map(
+    ([summary, checkers]) =>
+      `<div class="anomaly unknown" data-checker="${esc(checkers.join(' '))}"><p><span class="badge unknown">UNKNOWN</span> <strong>${esc(checkers.join(', '))}</strong> — ${esc(summary)} · <a href="#${run.id}">${esc(runName(run))}</a></p></div>`,
+  );
 }
 
 function anomaliesSection(model: ReportModel): string {
-  const blocks = model.runs.flatMap((r) => [...r.anomalies.filter((a) => a.valid === false || (a.valid === 'unknown' && a.witnesses.length > 0)).map((a) => anomalyBlock(r, a)), ...undecidedBlocks(r)]);
+  const blocks = model.runs.flatMap((r) => [
+    ...r.anomalies
+      .filter((a) => a.valid === false || (a.valid === 'unknown' && a.witnesses.length > 0))
+      .map((a) => anomalyBlock(r, a)),
+    ...undecidedBlocks(r),
+  ]);
   const allowed = model.runs.flatMap((r) => r.anomalies.filter((a) => a.valid === true).map((a) => anomalyBlock(r, a)));
-  const errors = model.runs.filter((r) => 'error' in r.results && r.results.error).map((r) => `<p>${badge('unknown', 'STOPPED')} ${esc(runName(r))}: ${esc((r.results as { error: string }).error)}</p>`);
+  const errors = model.runs
+    .filter((r) => 'error' in r.results && r.results.error)
+    .map(
+      (r) => `<p>${badge('unknown', 'STOPPED')} ${esc(runName(r))}: ${esc((r.results as { error: string }).error)}</p>`,
+    );
   const none = blocks.length === 0 && errors.length === 0 ? '<p>No anomalies: every check held in every run.</p>' : '';
-  const allowedPart = allowed.length ? `<h3>Allowed by the run's configuration (reported, not hidden)</h3>${allowed.join('')}` : '';
+  const allowedPart = allowed.length
+    ? `<h3>Allowed by the run's configuration (reported, not hidden)</h3>${allowed.join('')}`
+    : '';
   return `<section id="anomalies"><h2>Anomalies</h2>${none}${errors.join('')}${blocks.join('')}${allowedPart}</section>`;
 }
 
@@ -123,14 +170,25 @@ function conformanceSection(model: ReportModel): string {
         const row = matrix.rows.find((r) => r.apiKey === key && r.version === v);
         if (!row) return '<td class="cell"></td>';
         const known = row.verdict === 'differs' && row.knownOnly;
-        const text = known ? 'known' : row.verdict === 'differs' && row.cases !== undefined ? `differs ${row.differing ?? '?'}/${row.cases}` : row.verdict === 'unsupported' && row.unsupportedBy ? `unsupported (${row.unsupportedBy})` : row.verdict;
-        const title = row.diff !== undefined ? clip(typeof row.diff === 'string' ? row.diff : JSON.stringify(row.diff), 2000) : text;
+        const text = known
+          ? 'known'
+          : row.verdict === 'differs' && row.cases !== undefined
+            ? `differs ${row.differing ?? '?'}/${row.cases}`
+            : row.verdict === 'unsupported' && row.unsupportedBy
+              ? `unsupported (${row.unsupportedBy})`
+              : row.verdict;
+        const title =
+          row.diff !== undefined
+            ? clip(typeof row.diff === 'string' ? row.diff : JSON.stringify(row.diff), 2000)
+            : text;
         return `<td class="cell"><span class="badge ${known ? 'allowed' : row.verdict}" title="${esc(title)}">${esc(text)}</span></td>`;
       });
       return `<tr><th>${esc(name)} (${key})</th>${cells.join('')}</tr>`;
     });
     const diffs = matrix.rows.filter((r) => r.verdict === 'differs' && r.diff !== undefined);
-    const diffList = diffs.length ? `<details><summary>${diffs.length} difference(s)</summary>${diffs.map((r) => `<h4>${esc(r.apiName)} v${r.version}</h4><pre>${esc(clip(typeof r.diff === 'string' ? r.diff : JSON.stringify(r.diff, null, 2), 20_000))}</pre>`).join('')}</details>` : '';
+    const diffList = diffs.length
+      ? `<details><summary>${diffs.length} difference(s)</summary>${diffs.map((r) => `<h4>${esc(r.apiName)} v${r.version}</h4><pre>${esc(clip(typeof r.diff === 'string' ? r.diff : JSON.stringify(r.diff, null, 2), 20_000))}</pre>`).join('')}</details>`
+      : '';
     const n = (v: string) => matrix.rows.filter((r) => r.verdict === v).length;
     return `<h3>${esc(target)} against ${esc(matrix.against)} <a class="meta" href="#${runId}">(run)</a></h3><p class="meta">${n('same')} same, ${n('differs')} differ, ${n('unsupported')} unsupported</p><table class="conformance">${head}${rows.join('')}</table>${diffList}`;
   });
@@ -140,9 +198,15 @@ function conformanceSection(model: ReportModel): string {
 function durabilitySection(model: ReportModel, chart: ChartSpec | undefined): string {
   if (!model.durability.length) return '';
   const opt = (n: number | undefined) => (n === undefined ? '—' : String(n));
-  const head = '<tr><th>target</th><th>acks</th><th>fault</th><th>sent</th><th>acked</th><th>lost</th><th>duplicated</th><th>unconfirmed but written</th><th>unavailable (s)</th></tr>';
-  const rows = model.durability.map((r) => `<tr><td><a href="#${r.runId}">${esc(r.target)}</a></td><td>${esc(r.levelLabel)}</td><td>${esc(r.fault)}</td><td class="num">${opt(r.sent)}</td><td class="num">${r.acked}</td><td class="num">${r.lost}</td><td class="num">${r.duplicated}</td><td class="num">${opt(r.unconfirmedWritten)}</td><td class="num">${r.unavailableSeconds}</td></tr>`);
-  const skipped = model.durabilitySkipped.map((s) => `<li>${esc(s.target)}: ${esc(s.fault)} not run: ${esc(s.reason)}</li>`);
+  const head =
+    '<tr><th>target</th><th>acks</th><th>fault</th><th>sent</th><th>acked</th><th>lost</th><th>duplicated</th><th>unconfirmed but written</th><th>unavailable (s)</th></tr>';
+  const rows = model.durability.map(
+    (r) =>
+      `<tr><td><a href="#${r.runId}">${esc(r.target)}</a></td><td>${esc(r.levelLabel)}</td><td>${esc(r.fault)}</td><td class="num">${opt(r.sent)}</td><td class="num">${r.acked}</td><td class="num">${r.lost}</td><td class="num">${r.duplicated}</td><td class="num">${opt(r.unconfirmedWritten)}</td><td class="num">${r.unavailableSeconds}</td></tr>`,
+  );
+  const skipped = model.durabilitySkipped.map(
+    (s) => `<li>${esc(s.target)}: ${esc(s.fault)} not run: ${esc(s.reason)}</li>`,
+  );
   return `<section id="durability"><h2>Durability</h2><table class="durability">${head}${rows.join('')}</table>${skipped.length ? `<ul class="meta">${skipped.join('')}</ul>` : ''}${chart ? `<div class="chart" id="chart-${chart.id}"></div>` : ''}</section>`;
 }
 
@@ -153,14 +217,26 @@ function failoverSection(model: ReportModel): string {
   const shown = failoverShown(model);
   if (!shown.length) return '';
   const rows = shown.map((f) => {
-    const faults = Object.entries(f.faults).map(([kind, n]) => `${esc(kind)} ${n}`).join(', ') || 'none';
+    const faults =
+      Object.entries(f.faults)
+        .map(([kind, n]) => `${esc(kind)} ${n}`)
+        .join(', ') || 'none';
     const total = Object.values(f.faults).reduce((a, b) => a + b, 0);
-    const verdicts = [f.passed && `${f.passed} PASS`, f.failed && `${f.failed} FAIL`, f.undecided && `${f.undecided} UNKNOWN`].filter(Boolean).join(', ');
-    const runs = f.failing.map((r) => `<a href="#${r.runId}">seed ${esc(r.seed ?? '?')}</a> (${esc(r.checks.join(', '))})`).join('; ');
+    const verdicts = [
+      f.passed && `${f.passed} PASS`,
+      f.failed && `${f.failed} FAIL`,
+      f.undecided && `${f.undecided} UNKNOWN`,
+    ]
+      .filter(Boolean)
+      .join(', ');
+    const runs = f.failing
+      .map((r) => `<a href="#${r.runId}">seed ${esc(r.seed ?? '?')}</a> (${esc(r.checks.join(', '))})`)
+      .join('; ');
     const acked = `${f.acked.toLocaleString('en-US')} of ${f.sent.toLocaleString('en-US')}${f.withoutHistory ? ` (${f.withoutHistory} run(s) without a history not counted)` : ''}`;
     return `<tr><td>${esc(f.target)}</td><td class="num">${f.runs}</td><td>${esc(seedRanges(f.seeds))}</td><td>${badge(f.failed ? false : f.undecided ? 'unknown' : true, verdicts)}</td><td>${total}: ${faults}${f.skippedFaults ? `; ${f.skippedFaults} skipped` : ''}</td><td class="num">${acked}</td><td class="num">${f.lost}</td><td class="num">${f.duplicated}</td><td class="num">${f.inconsistentOffsets}</td><td class="num">${f.notRecovered}</td><td>${runs || '—'}</td></tr>`;
   });
-  const head = '<tr><th>target</th><th>runs</th><th>seeds</th><th>verdicts</th><th>faults applied</th><th>acknowledged of sent</th><th>lost acked</th><th>duplicated</th><th>inconsistent offsets</th><th>not whole after heal</th><th>runs that did not pass</th></tr>';
+  const head =
+    '<tr><th>target</th><th>runs</th><th>seeds</th><th>verdicts</th><th>faults applied</th><th>acknowledged of sent</th><th>lost acked</th><th>duplicated</th><th>inconsistent offsets</th><th>not whole after heal</th><th>runs that did not pass</th></tr>';
   return `<section id="failover"><h2>Failover schedule</h2><p class="meta">Every failover run of each target added up: the same seeds play the same fault schedules on every target.</p><table class="failover">${head}${rows.join('')}</table></section>`;
 }
 
@@ -168,14 +244,18 @@ function loadSection(model: ReportModel, charts: ChartSpec[]): string {
   if (!model.load.length) return '';
   const fmt = (x: number | undefined) => (x === undefined ? '—' : x.toFixed(x < 10 ? 3 : 1));
   const parts = model.load.map(({ target, load }, i) => {
-    const settings = Object.entries(load.settings ?? {}).map(([k, v]) => `${esc(k)}=${esc(v)}`).join(', ');
+    const settings = Object.entries(load.settings ?? {})
+      .map(([k, v]) => `${esc(k)}=${esc(v)}`)
+      .join(', ');
     const rows = (['produce', 'endToEnd'] as const)
       .filter((k) => load[k])
       .map((k) => {
         const p = load[k]!;
         return `<tr><th>${k === 'produce' ? 'produce → ack' : 'produce → consume'}</th><td class="num">${p.count}</td><td class="num">${fmt(p.p50)}</td><td class="num">${fmt(p.p90)}</td><td class="num">${fmt(p.p99)}</td><td class="num">${fmt(p.p999)}</td><td class="num">${fmt(p.max)}</td></tr>`;
       });
-    const table = rows.length ? `<table class="load"><tr><th>latency (ms)</th><th>count</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th></tr>${rows.join('')}</table>` : '';
+    const table = rows.length
+      ? `<table class="load"><tr><th>latency (ms)</th><th>count</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th></tr>${rows.join('')}</table>`
+      : '';
     const shown = charts.filter((c) => c.id === `load-${i + 1}` || c.id === `load-latency-${i + 1}`);
     return `<h3 id="load-${i + 1}">${esc(target)}</h3><p class="meta">${settings}</p>${table}${shown.map((c) => `<div class="chart" id="chart-${c.id}" data-kind="${c.kind}"></div>`).join('')}`;
   });
@@ -185,7 +265,12 @@ function loadSection(model: ReportModel, charts: ChartSpec[]): string {
 function compareSection(model: ReportModel): string {
   if (!model.compares.length) return '';
   const parts = model.compares.map((c) => {
-    const rows = c.scenarios.flatMap((s) => s.aspects.map((a) => `<tr><td>${esc(s.scenario)}</td><td class="num">${s.seed}</td><td>${esc(a.aspect)}</td><td><span class="badge ${a.same ? 'same' : 'differs'}">${a.same ? 'same' : 'DIFFERS'}</span></td><td>${esc(a.summary)}${a.details?.length ? `<ul>${a.details.map((d) => `<li>${esc(d)}</li>`).join('')}</ul>` : ''}</td></tr>`));
+    const rows = c.scenarios.flatMap((s) =>
+      s.aspects.map(
+        (a) =>
+          `<tr><td>${esc(s.scenario)}</td><td class="num">${s.seed}</td><td>${esc(a.aspect)}</td><td><span class="badge ${a.same ? 'same' : 'differs'}">${a.same ? 'same' : 'DIFFERS'}</span></td><td>${esc(a.summary)}${a.details?.length ? `<ul>${a.details.map((d) => `<li>${esc(d)}</li>`).join('')}</ul>` : ''}</td></tr>`,
+      ),
+    );
     return `<p class="meta">${esc(c.path)}: ${c.targets.map(esc).join(' vs ')}</p><table class="compare"><tr><th>scenario</th><th>seed</th><th>aspect</th><th>result</th><th>detail</th></tr>${rows.join('')}</table>`;
   });
   return `<section id="compare"><h2>Behaviour compared between targets</h2>${parts.join('')}</section>`;
@@ -194,14 +279,22 @@ function compareSection(model: ReportModel): string {
 function faultLegend(run: ReportRun): string {
   const faults = run.history?.faults ?? [];
   if (!faults.length) return '';
-  const items = faults.map((w) => `${esc(w.label)} ${(w.start / 1000).toFixed(2)}–${(w.end / 1000).toFixed(2)} s${w.unhealed ? ' (never healed)' : ''}`);
+  const items = faults.map(
+    (w) =>
+      `${esc(w.label)} ${(w.start / 1000).toFixed(2)}–${(w.end / 1000).toFixed(2)} s${w.unhealed ? ' (never healed)' : ''}`,
+  );
   return `<p class="faults">shaded fault windows: ${items.join('; ')}</p>`;
 }
 
 /** What a load run's card says: what was sent and kept, not a scenario run's ops and records. */
 function loadFacts(load: NonNullable<ReportRun['results']['load']>, seconds: number | undefined): string[] {
   const n = (v: unknown) => (typeof v === 'number' ? v.toLocaleString('en-US') : undefined);
-  const x = load as typeof load & { sent?: number; acked?: number; mode?: string; averageThroughput?: { recordsPerSecond: number; megabytesPerSecond: number } };
+  const x = load as typeof load & {
+    sent?: number;
+    acked?: number;
+    mode?: string;
+    averageThroughput?: { recordsPerSecond: number; megabytesPerSecond: number };
+  };
   const st = load.settings ?? {};
   return [
     x.mode ? `${x.mode === 'http' ? 'HTTP through the gateway' : 'Kafka clients'}` : '',
@@ -218,8 +311,10 @@ function shrinkLine(r: ReportRun['results'], config: Record<string, unknown>): s
   const from = typeof config.records === 'number' ? `--records ${config.records} (${r.ops} ops)` : `${r.ops} ops`;
   const budget = r.shrink?.budgetExhausted ? `, the ${r.shrink.budgetSeconds} s budget spent` : '';
   const tries = r.shrink ? ` in ${r.shrink.attempts} run(s), ${r.shrink.seconds.toFixed(0)} s${budget}` : '';
-  if (r.shrunk) return `<p>shrunk from ${esc(from)} to --records ${r.shrunk.records} (${r.shrunk.ops} ops)${esc(tries)}, failing ${esc(r.shrunk.failing.join(', ') || '—')}: <code>./kconform replay ${esc(r.shrunk.runDir)}</code></p>`;
-  if (r.shrink) return `<p>not shrunk: ${r.shrink.reproduced ? 'no smaller case failed the same way' : 'a rerun of the same case did not fail the same way (timing-dependent)'}${esc(tries)}; this run is the counterexample</p>`;
+  if (r.shrunk)
+    return `<p>shrunk from ${esc(from)} to --records ${r.shrunk.records} (${r.shrunk.ops} ops)${esc(tries)}, failing ${esc(r.shrunk.failing.join(', ') || '—')}: <code>./kconform replay ${esc(r.shrunk.runDir)}</code></p>`;
+  if (r.shrink)
+    return `<p>not shrunk: ${r.shrink.reproduced ? 'no smaller case failed the same way' : 'a rerun of the same case did not fail the same way (timing-dependent)'}${esc(tries)}; this run is the counterexample</p>`;
   return '';
 }
 
@@ -245,7 +340,10 @@ function runCard(run: ReportRun, charts: ChartSpec[], loadIndex?: number): strin
   const config = run.config ?? {};
   if (r.load) {
     const checks = `<table class="checks">${r.checks.map((c) => `<tr><td>${badge(c.valid, c.allowed ? 'ALLOWED' : undefined)}</td><td>${esc(c.checker)}</td><td>${esc(c.summary)}</td></tr>`).join('')}</table>`;
-    const link = loadIndex !== undefined ? `<p class="meta">latency table and plots: <a href="#load-${loadIndex + 1}">Load</a></p>` : '';
+    const link =
+      loadIndex !== undefined
+        ? `<p class="meta">latency table and plots: <a href="#load-${loadIndex + 1}">Load</a></p>`
+        : '';
     return `<article class="run" id="${run.id}" data-scenario="${esc(run.scenario)}" data-target="${esc(run.target)}" data-verdict="${verdictClass(run.valid)}"><h4>${badge(run.valid)} ${esc(run.target)}</h4><p class="meta">${esc(loadFacts(r.load, 'seconds' in r ? r.seconds : undefined).join(' · '))}<br><code>${esc(run.dir)}</code></p>${checks}${link}</article>`;
   }
   const facts = [
@@ -258,14 +356,22 @@ function runCard(run: ReportRun, charts: ChartSpec[], loadIndex?: number): strin
   ].filter(Boolean);
   const shrunk = shrinkLine(r, config) + (run.valid !== true ? rerunLines(run, config) : '');
   const checks = `<details><summary>${r.checks.length} checks</summary><table class="checks">${r.checks.map((c) => `<tr><td>${badge(c.valid, c.allowed ? 'ALLOWED' : undefined)}</td><td>${esc(c.checker)}</td><td>${esc(c.summary)}</td></tr>`).join('')}</table></details>`;
-  const plots = run.history ? charts.map((c) => `<div class="chart" id="chart-${c.id}" data-kind="${c.kind}"></div>`).join('') : `<p class="meta">no plots: ${esc(run.historyProblem ?? 'no history')}</p>`;
+  const plots = run.history
+    ? charts.map((c) => `<div class="chart" id="chart-${c.id}" data-kind="${c.kind}"></div>`).join('')
+    : `<p class="meta">no plots: ${esc(run.historyProblem ?? 'no history')}</p>`;
   return `<article class="run" id="${run.id}" data-scenario="${esc(run.scenario)}" data-target="${esc(run.target)}" data-verdict="${verdictClass(run.valid)}"><h4>${badge(run.valid)} ${esc(run.target)}${run.seed !== undefined ? ` · seed ${run.seed}` : ''}</h4><p class="meta">${esc(facts.join(' · '))}<br><code>${esc(run.dir)}</code></p>${shrunk}${checks}${faultLegend(run)}${plots}</article>`;
 }
 
 function runsSection(model: ReportModel): string {
   const scenarios = [...new Set(model.runs.map((r) => r.scenario))];
   const loadIndex = new Map(model.load.map((l, i) => [l.runId, i]));
-  const parts = scenarios.map((s) => `<h3>${esc(s)}</h3><div class="run-grid">${model.runs.filter((r) => r.scenario === s).map((r) => runCard(r, runChartSpecs(r), loadIndex.get(r.id))).join('')}</div>`);
+  const parts = scenarios.map(
+    (s) =>
+      `<h3>${esc(s)}</h3><div class="run-grid">${model.runs
+        .filter((r) => r.scenario === s)
+        .map((r) => runCard(r, runChartSpecs(r), loadIndex.get(r.id)))
+        .join('')}</div>`,
+  );
   return `<section id="runs"><h2>Runs</h2><p class="meta">Latency: each produce (send) and consume (poll) op from invocation to completion, at its invocation time, by outcome; the slowest op of each time bucket is kept when there are many. Throughput: ok completions per second. Consumer lag: acknowledged minus consumed offsets per partition read by consumers. Shaded: faults in effect.</p>${parts.join('')}</section>`;
 }
 
@@ -273,7 +379,16 @@ function runsSection(model: ReportModel): string {
 export function renderReportHtml(model: ReportModel): string {
   const a = loadAssets();
   const charts = allChartSpecs(model);
-  const nav = [['verdicts', 'Verdicts'], ['anomalies', 'Anomalies'], ...(model.conformance.length ? [['conformance', 'Conformance']] : []), ...(failoverShown(model).length ? [['failover', 'Failover schedule']] : []), ...(model.durability.length ? [['durability', 'Durability']] : []), ...(model.load.length ? [['load', 'Load']] : []), ...(model.compares.length ? [['compare', 'Compare']] : []), ['runs', 'Runs']];
+  const nav = [
+    ['verdicts', 'Verdicts'],
+    ['anomalies', 'Anomalies'],
+    ...(model.conformance.length ? [['conformance', 'Conformance']] : []),
+    ...(failoverShown(model).length ? [['failover', 'Failover schedule']] : []),
+    ...(model.durability.length ? [['durability', 'Durability']] : []),
+    ...(model.load.length ? [['load', 'Load']] : []),
+    ...(model.compares.length ? [['compare', 'Compare']] : []),
+    ['runs', 'Runs'],
+  ];
   return `<!doctype html>
 <html lang="en">
 <head>

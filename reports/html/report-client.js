@@ -67,17 +67,41 @@
     var hasY2 = spec.series.some(function (s) {
       return s.axis === 'y2';
     });
-    var scales = { x: { time: false }, y: spec.logY ? { distr: 3 } : { range: function (_u, min, max) { return [Math.min(0, min), max > 0 ? max * 1.05 : 1]; } } };
-    if (spec.xRange) scales.x.range = function () { return spec.xRange; };
-    if (spec.xLabels) scales.x.range = function () { return [-0.5, spec.xLabels.length - 0.5]; };
-    if (hasY2) scales.y2 = { range: function (_u, _min, max) { return [0, max > 0 ? max * 1.1 : 1]; } };
+    var scales = {
+      x: { time: false },
+      y: spec.logY
+        ? { distr: 3 }
+        : {
+            range: function (_u, min, max) {
+              return [Math.min(0, min), max > 0 ? max * 1.05 : 1];
+            },
+          },
+    };
+    if (spec.xRange)
+      scales.x.range = function () {
+        return spec.xRange;
+      };
+    if (spec.xLabels)
+      scales.x.range = function () {
+        return [-0.5, spec.xLabels.length - 0.5];
+      };
+    if (hasY2)
+      scales.y2 = {
+        range: function (_u, _min, max) {
+          return [0, max > 0 ? max * 1.1 : 1];
+        },
+      };
     var xAxis = { label: spec.xLabel };
     if (spec.xLabels) {
       xAxis.splits = function () {
-        return spec.xLabels.map(function (_, i) { return i; });
+        return spec.xLabels.map(function (_, i) {
+          return i;
+        });
       };
       xAxis.values = function (_u, splits) {
-        return splits.map(function (i) { return spec.xLabels[i] || ''; });
+        return splits.map(function (i) {
+          return spec.xLabels[i] || '';
+        });
       };
       xAxis.size = 60;
     }

@@ -10,10 +10,18 @@ describe('aborted-read', () => {
   const a = rec(0, 'a');
   const b = rec(1, 'b');
   /** p sends a in transaction x and b in y; x aborts, y commits. */
-  const txns = () => new Builder().send('p', a, 'ok', { txn: { id: 'x' } }).send('p', b, 'ok', { txn: { id: 'y' } }).endTxn('p', 'x', 'abort').endTxn('p', 'y', 'commit');
+  const txns = () =>
+    new Builder()
+      .send('p', a, 'ok', { txn: { id: 'x' } })
+      .send('p', b, 'ok', { txn: { id: 'y' } })
+      .endTxn('p', 'x', 'abort')
+      .endTxn('p', 'y', 'commit');
 
   it('is valid with nothing to check when no send is transactional', () => {
-    expect(checkAbortedReads(new Builder().send(0, a).poll('c', [a], RC).ops)).toMatchObject({ valid: true, summary: expect.stringContaining('no transactional sends') });
+    expect(checkAbortedReads(new Builder().send(0, a).poll('c', [a], RC).ops)).toMatchObject({
+      valid: true,
+      summary: expect.stringContaining('no transactional sends'),
+    });
   });
 
   it('is unknown when the configuration says transactional but no send is tagged', () => {
@@ -45,7 +53,10 @@ describe('aborted-read', () => {
   });
 
   it('flags a read_committed poll that returned a record before its transaction ended', () => {
-    const bld = new Builder().send('p', a, 'ok', { txn: { id: 'x' } }).poll('c', [a], RC).endTxn('p', 'x', 'commit');
+    const bld = new Builder()
+      .send('p', a, 'ok', { txn: { id: 'x' } })
+      .poll('c', [a], RC)
+      .endTxn('p', 'x', 'commit');
     const r = checkAbortedReads(bld.ops);
     expect(r).toMatchObject({ valid: false, count: 1 });
     expect(r.witnesses[0]).toMatchObject({ why: 'read before the transaction ended' });
@@ -54,12 +65,18 @@ describe('aborted-read', () => {
   it('settles an outcome from the send when no end-txn was recorded; a completed end-txn wins', () => {
     const declared = new Builder().send('p', a, 'ok', { txn: { id: 'x', outcome: 'abort' } }).poll('c', [a], RC);
     expect(checkAbortedReads(declared.ops).valid).toBe(false);
-    const overruled = new Builder().send('p', a, 'ok', { txn: { id: 'x', outcome: 'abort' } }).endTxn('p', 'x', 'commit').poll('c', [a], RC);
+    const overruled = new Builder()
+      .send('p', a, 'ok', { txn: { id: 'x', outcome: 'abort' } })
+      .endTxn('p', 'x', 'commit')
+      .poll('c', [a], RC);
     expect(checkAbortedReads(overruled.ops).valid).toBe(true);
   });
 
   it('does not judge records of a transaction whose end timed out', () => {
-    const bld = new Builder().send('p', a, 'ok', { txn: { id: 'x' } }).endTxn('p', 'x', 'abort', 'info').poll('c', [a], RC);
+    const bld = new Builder()
+      .send('p', a, 'ok', { txn: { id: 'x' } })
+      .endTxn('p', 'x', 'abort', 'info')
+      .poll('c', [a], RC);
     expect(checkAbortedReads(bld.ops).valid).toBe(true);
   });
 

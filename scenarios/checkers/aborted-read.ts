@@ -25,7 +25,11 @@ import { MAX_WITNESSES, verdict, type CheckResult } from '../../harness/history/
  * transactional — then unknown, since the history should have tagged its sends; unknown when
  * there are transactions but no read_committed poll; otherwise valid or invalid. Never allowed.
  */
-export function checkAbortedReads(history: readonly Op[], config: Partial<CheckConfig> = {}, ix: HistoryIndex = indexHistory(history)): CheckResult {
+export function checkAbortedReads(
+  history: readonly Op[],
+  config: Partial<CheckConfig> = {},
+  ix: HistoryIndex = indexHistory(history),
+): CheckResult {
   const { sends, polls, records } = ix;
   const c = resolveCheckConfig(config);
   // Content id → the transaction (index in ix.txns.fates) that wrote it, or -1.
@@ -38,8 +42,19 @@ export function checkAbortedReads(history: readonly Op[], config: Partial<CheckC
   }
   if (txnSends === 0) {
     return c.transactional
-      ? { checker: 'aborted-read', valid: 'unknown', summary: 'the configuration says transactional, but no send carries a txn tag', witnesses: [] }
-      : { checker: 'aborted-read', valid: true, summary: 'no transactional sends: nothing to check', witnesses: [], count: 0 };
+      ? {
+          checker: 'aborted-read',
+          valid: 'unknown',
+          summary: 'the configuration says transactional, but no send carries a txn tag',
+          witnesses: [],
+        }
+      : {
+          checker: 'aborted-read',
+          valid: true,
+          summary: 'no transactional sends: nothing to check',
+          witnesses: [],
+          count: 0,
+        };
   }
   let committedPolls = 0;
   let count = 0;
@@ -59,13 +74,24 @@ export function checkAbortedReads(history: readonly Op[], config: Partial<CheckC
       if (fate.outcome !== 'abort' && !early) continue;
       count++;
       if (witnesses.length < MAX_WITNESSES) {
-        witnesses.push({ txn: fate.id, why: fate.outcome === 'abort' ? 'aborted' : 'read before the transaction ended', record: recordOfRow(ix, row), poll: pollOp(ix, p) });
+        witnesses.push({
+          txn: fate.id,
+          why: fate.outcome === 'abort' ? 'aborted' : 'read before the transaction ended',
+          record: recordOfRow(ix, row),
+          poll: pollOp(ix, p),
+        });
       }
     }
   }
   const txns = ix.txns.fates.length;
   const aborted = ix.txns.fates.filter((t) => t.outcome === 'abort').length;
-  if (committedPolls === 0) return { checker: 'aborted-read', valid: 'unknown', summary: `${txns} transaction(s), but no read_committed poll to check`, witnesses: [] };
+  if (committedPolls === 0)
+    return {
+      checker: 'aborted-read',
+      valid: 'unknown',
+      summary: `${txns} transaction(s), but no read_committed poll to check`,
+      witnesses: [],
+    };
   return verdict(
     'aborted-read',
     count,

@@ -31,9 +31,11 @@ export interface AckLevelsPlan extends ScenarioPlan {
 }
 
 /** The history's process for a level and driver, as the scenario names them. */
-export const ackProcess = (acks: 0 | 1 | -1, driver: 'raw' | 'kafkajs') => (acks === 0 ? 'acks0-raw' : `acks${acks === -1 ? 'all' : '1'}-${driver}`);
+export const ackProcess = (acks: 0 | 1 | -1, driver: 'raw' | 'kafkajs') =>
+  acks === 0 ? 'acks0-raw' : `acks${acks === -1 ? 'all' : '1'}-${driver}`;
 
-const completions = (ops: readonly Op[], process: string) => ops.filter((o) => o.f === SEND && o.type !== 'invoke' && o.process === process);
+const completions = (ops: readonly Op[], process: string) =>
+  ops.filter((o) => o.f === SEND && o.type !== 'invoke' && o.process === process);
 const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]! : NaN);
 
 /**
@@ -49,29 +51,47 @@ function checkAnswers(ops: readonly Op[], plan: AckLevelsPlan): CheckResult[] {
   for (const acks of [1, -1] as const) {
     const done = [...completions(ops, ackProcess(acks, 'raw')), ...completions(ops, ackProcess(acks, 'kafkajs'))];
     for (const o of done) {
-      if (o.type === 'ok' && Number.isInteger((o.value as RecordRef).offset) && (o.value as RecordRef).offset >= 0) continue;
+      if (o.type === 'ok' && Number.isInteger((o.value as RecordRef).offset) && (o.value as RecordRef).offset >= 0)
+        continue;
       if (o.type !== 'ok' && faults) {
         unanswered++;
         continue;
       }
-      witnesses.push({ acks, problem: o.type === 'ok' ? 'acknowledged without an offset' : `no acknowledgement (${o.type})`, op: o });
+      witnesses.push({
+        acks,
+        problem: o.type === 'ok' ? 'acknowledged without an offset' : `no acknowledgement (${o.type})`,
+        op: o,
+      });
     }
     const ms = done.filter((o) => o.type === 'ok').map((o) => (o.value as { ms: number }).ms);
-    parts.push(`acks=${acks === -1 ? 'all' : 1}: ${ms.length}/${done.length} acknowledged with offsets (median ${median(ms).toFixed(1)} ms)`);
+    parts.push(
+      `acks=${acks === -1 ? 'all' : 1}: ${ms.length}/${done.length} acknowledged with offsets (median ${median(ms).toFixed(1)} ms)`,
+    );
   }
   if (unanswered) parts.push(`${unanswered} failed or unanswered while faults were injected (allowed)`);
-  const read = new Set(ops.filter((o) => o.process === FINAL_READ && o.type === 'ok' && o.f === 'poll').flatMap((o) => (o.value as { records: RecordRef[] }).records.map(contentKey)));
+  const read = new Set(
+    ops
+      .filter((o) => o.process === FINAL_READ && o.type === 'ok' && o.f === 'poll')
+      .flatMap((o) => (o.value as { records: RecordRef[] }).records.map(contentKey)),
+  );
   const acks0 = ops.filter((o) => o.f === SEND && o.type === 'invoke' && (o.value as { acks?: number }).acks === 0);
   const acks0Read = acks0.filter((o) => read.has(contentKey(o.value as RecordRef))).length;
   const probe = completions(ops, ACKS0_PROBE)[0];
   const answered = (probe?.value as { answered?: boolean } | undefined)?.answered;
   const probeSays =
-    answered === undefined ? 'the acks=0 probe did not run' : answered ? 'the broker answered an acks=0 Produce' : `no answer to an acks=0 Produce within ${plan.noResponseWaitMs} ms`;
+    answered === undefined
+      ? 'the acks=0 probe did not run'
+      : answered
+        ? 'the broker answered an acks=0 Produce'
+        : `no answer to an acks=0 Produce within ${plan.noResponseWaitMs} ms`;
   return [
     {
       checker: 'ack-answers',
       valid: witnesses.length === 0,
-      summary: witnesses.length === 0 ? parts.join('; ') : `${witnesses.length} acks=1/all send(s) not acknowledged with an offset; ${parts.join('; ')}`,
+      summary:
+        witnesses.length === 0
+          ? parts.join('; ')
+          : `${witnesses.length} acks=1/all send(s) not acknowledged with an offset; ${parts.join('; ')}`,
       witnesses: witnesses.slice(0, 20),
       count: witnesses.length,
     },
@@ -108,7 +128,9 @@ function checkMinInsyncReplicas(ops: readonly Op[], plan: AckLevelsPlan): CheckR
   const cap = plan.cap;
   const allCapped = codes['acks=-1'] === 0;
   const allUncapped = codes['acks=-1'] === NOT_ENOUGH_REPLICAS;
-  const valid = codes['acks=1'] === 0 && (cap === 'capped' ? allCapped : cap === 'uncapped' ? allUncapped : allCapped || allUncapped);
+  const valid =
+    codes['acks=1'] === 0 &&
+    (cap === 'capped' ? allCapped : cap === 'uncapped' ? allUncapped : allCapped || allUncapped);
   const oracle = {
     capped: 'Kafka 3.7+ (and 4.4.0) answers NONE to both',
     uncapped: 'Kafka before 3.7 answers NONE to acks=1 and NOT_ENOUGH_REPLICAS to acks=all',

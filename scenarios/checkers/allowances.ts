@@ -1,14 +1,21 @@
 import type { CheckConfig } from './config.ts';
 
 /** The anomaly families a configuration can allow. Reorder, replay, aborted-read and protocol expectations are never allowed. */
-export type AllowableAnomaly = 'lost-write' | 'duplicate' | 'inconsistent-offsets' | 'nonmonotonic-send' | 'nonmonotonic-poll' | 'poll-skip';
+export type AllowableAnomaly =
+  | 'lost-write'
+  | 'duplicate'
+  | 'inconsistent-offsets'
+  | 'nonmonotonic-send'
+  | 'nonmonotonic-poll'
+  | 'poll-skip';
 
 /** Why `config` lets acknowledged writes disappear, or null when it does not. */
 function lossReason(c: CheckConfig): string | null {
   if (c.acks === 0) return 'acks=0: the producer is never told whether the broker wrote the record';
   if (!c.faults) return null;
   if (c.acks === 1) return 'acks=1 under faults: the leader acknowledged before any follower had the record';
-  if (c.uncleanLeaderElection) return 'unclean leader election under faults: a replica that lacks acknowledged records may become leader';
+  if (c.uncleanLeaderElection)
+    return 'unclean leader election under faults: a replica that lacks acknowledged records may become leader';
   if (c.minInsyncReplicas < 2) {
     return `acks=all with min.insync.replicas=${c.minInsyncReplicas} (replication factor ${c.replicationFactor}) under faults: the in-sync set may shrink to the leader alone`;
   }
@@ -45,9 +52,13 @@ export function allowance(config: CheckConfig, anomaly: AllowableAnomaly): strin
       return config.idempotent ? null : 'non-idempotent producer: a retried batch may be written after a later one';
     }
     case 'duplicate':
-      return config.idempotent ? null : 'non-idempotent producer: a retried batch whose first attempt was written is written again';
+      return config.idempotent
+        ? null
+        : 'non-idempotent producer: a retried batch whose first attempt was written is written again';
     case 'nonmonotonic-poll':
     case 'poll-skip':
-      return config.faults && config.uncleanLeaderElection ? "unclean leader election under faults: the new leader's log may end below a consumer's position" : null;
+      return config.faults && config.uncleanLeaderElection
+        ? "unclean leader election under faults: the new leader's log may end below a consumer's position"
+        : null;
   }
 }

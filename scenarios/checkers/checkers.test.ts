@@ -4,7 +4,13 @@ import { FINAL_READ, POLL, REPLAY_READ, SEND, type RecordRef } from '../../harne
 import { combine, type CheckResult } from '../../harness/history/check-result.ts';
 import { checkHistory, DEFAULT_CHECK_CONFIG } from './index.ts';
 
-const rec = (offset: number, value: string, partition = 0): RecordRef => ({ topic: 't', partition, offset, key: null, value });
+const rec = (offset: number, value: string, partition = 0): RecordRef => ({
+  topic: 't',
+  partition,
+  offset,
+  key: null,
+  value,
+});
 
 /** A history: producer 0 acks `acked` (in order), then the final read and the replay return `read`/`replay`. */
 function history(acked: RecordRef[], read: RecordRef[], replay: RecordRef[] = read) {
@@ -15,7 +21,8 @@ function history(acked: RecordRef[], read: RecordRef[], replay: RecordRef[] = re
   return h.ops;
 }
 
-const verdicts = (ops: ReturnType<typeof history>) => Object.fromEntries(checkHistory(ops).map((r) => [r.checker, r.valid]));
+const verdicts = (ops: ReturnType<typeof history>) =>
+  Object.fromEntries(checkHistory(ops).map((r) => [r.checker, r.valid]));
 
 describe('checkers', () => {
   const good = [rec(0, 'a'), rec(1, 'b'), rec(2, 'c')];

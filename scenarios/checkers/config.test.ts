@@ -8,7 +8,11 @@ describe('check config', () => {
   it('fills left-out fields with the defaults (acks=all, idempotent, no faults)', () => {
     expect(parseCheckConfig({})).toEqual(DEFAULT_CHECK_CONFIG);
     expect(parseCheckConfig({ acks: 'all', faults: true })).toMatchObject({ acks: -1, faults: true, idempotent: true });
-    expect(parseCheckConfig({ acks: 1, minInsyncReplicas: 2, replicationFactor: 3 })).toMatchObject({ acks: 1, minInsyncReplicas: 2, replicationFactor: 3 });
+    expect(parseCheckConfig({ acks: 1, minInsyncReplicas: 2, replicationFactor: 3 })).toMatchObject({
+      acks: 1,
+      minInsyncReplicas: 2,
+      replicationFactor: 3,
+    });
   });
 
   it.each([
@@ -25,7 +29,14 @@ describe('check config', () => {
 
 describe('allowances', () => {
   it('allow nothing under the defaults', () => {
-    for (const a of ['lost-write', 'duplicate', 'inconsistent-offsets', 'nonmonotonic-send', 'nonmonotonic-poll', 'poll-skip'] as const) {
+    for (const a of [
+      'lost-write',
+      'duplicate',
+      'inconsistent-offsets',
+      'nonmonotonic-send',
+      'nonmonotonic-poll',
+      'poll-skip',
+    ] as const) {
       expect(allowance(DEFAULT_CHECK_CONFIG, a), a).toBeNull();
       expect(allowance(config({ faults: true, minInsyncReplicas: 2, replicationFactor: 3 }), a), a).toBeNull();
     }
@@ -38,9 +49,13 @@ describe('allowances', () => {
   });
 
   it('let acks=all lose writes under faults only with min.insync.replicas < 2 or unclean election', () => {
-    expect(allowance(config({ faults: true, minInsyncReplicas: 1, replicationFactor: 3 }), 'lost-write')).toContain('min.insync.replicas=1');
+    expect(allowance(config({ faults: true, minInsyncReplicas: 1, replicationFactor: 3 }), 'lost-write')).toContain(
+      'min.insync.replicas=1',
+    );
     expect(allowance(config({ faults: true, minInsyncReplicas: 2, replicationFactor: 3 }), 'lost-write')).toBeNull();
-    expect(allowance(config({ faults: true, minInsyncReplicas: 2, uncleanLeaderElection: true }), 'lost-write')).toContain('unclean');
+    expect(
+      allowance(config({ faults: true, minInsyncReplicas: 2, uncleanLeaderElection: true }), 'lost-write'),
+    ).toContain('unclean');
   });
 
   it('let offsets be reused and acks go backwards where writes may be lost', () => {

@@ -55,26 +55,30 @@ const COUNTS = ['minInsyncReplicas', 'replicationFactor'] as const;
  * else — an unknown field too, so a misspelt setting cannot silently fall back to a default.
  */
 export function parseCheckConfig(json: unknown): CheckConfig {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error('the check config must be a JSON object');
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new Error('the check config must be a JSON object');
   const known = new Set<string>(['acks', ...BOOLEANS, ...COUNTS]);
   const partial: Partial<CheckConfig> = {};
   for (const [k, v] of Object.entries(json)) {
     if (!known.has(k)) throw new Error(`unknown check config field '${k}'; known: ${[...known].join(', ')}`);
     if (k === 'acks') {
       const acks = v === 'all' || v === '-1' ? -1 : v === '1' ? 1 : v === '0' ? 0 : v;
-      if (acks !== 0 && acks !== 1 && acks !== -1) throw new Error(`acks must be 0, 1, -1 or "all", got ${JSON.stringify(v)}`);
+      if (acks !== 0 && acks !== 1 && acks !== -1)
+        throw new Error(`acks must be 0, 1, -1 or "all", got ${JSON.stringify(v)}`);
       partial.acks = acks;
     } else if ((BOOLEANS as readonly string[]).includes(k)) {
       if (typeof v !== 'boolean') throw new Error(`${k} must be true or false, got ${JSON.stringify(v)}`);
       (partial as Record<string, unknown>)[k] = v;
     } else {
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new Error(`${k} must be a whole number ≥ 1, got ${JSON.stringify(v)}`);
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
+        throw new Error(`${k} must be a whole number ≥ 1, got ${JSON.stringify(v)}`);
       (partial as Record<string, unknown>)[k] = v;
     }
   }
   const config = resolveCheckConfig(partial);
   // Kafka's producer refuses this combination (transactional.id needs enable.idempotence).
-  if (config.transactional && !config.idempotent) throw new Error('transactional producers are idempotent: transactional=true needs idempotent=true');
+  if (config.transactional && !config.idempotent)
+    throw new Error('transactional producers are idempotent: transactional=true needs idempotent=true');
   return config;
 }
 

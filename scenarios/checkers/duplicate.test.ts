@@ -7,11 +7,19 @@ describe('duplicate', () => {
   const b = rec(1, 'b');
 
   it('passes when every record is stored once', () => {
-    expect(checkDuplicates(new Builder().send(0, a).send(0, b).reads([a, b]).ops)).toMatchObject({ valid: true, count: 0 });
+    expect(checkDuplicates(new Builder().send(0, a).send(0, b).reads([a, b]).ops)).toMatchObject({
+      valid: true,
+      count: 0,
+    });
   });
 
   it('flags a record stored at two offsets, with both copies as witness', () => {
-    const r = checkDuplicates(new Builder().send(0, a).send(0, b).reads([a, b, rec(2, 'a')]).ops);
+    const r = checkDuplicates(
+      new Builder()
+        .send(0, a)
+        .send(0, b)
+        .reads([a, b, rec(2, 'a')]).ops,
+    );
     expect(r).toMatchObject({ valid: false, count: 1 });
     expect(r.witnesses[0]).toMatchObject({ first: a, again: [rec(2, 'a')], sent: 1 });
   });
@@ -27,11 +35,25 @@ describe('duplicate', () => {
   it('lets a record resent after an unknown outcome appear twice, but not three times', () => {
     const twice = new Builder().send(0, a, 'info').send(0, rec(1, 'a'));
     expect(checkDuplicates(twice.reads([a, rec(1, 'a')]).ops).valid).toBe(true);
-    expect(checkDuplicates(new Builder().send(0, a, 'info').send(0, rec(1, 'a')).reads([a, rec(1, 'a'), rec(2, 'a')]).ops).valid).toBe(false);
+    expect(
+      checkDuplicates(
+        new Builder()
+          .send(0, a, 'info')
+          .send(0, rec(1, 'a'))
+          .reads([a, rec(1, 'a'), rec(2, 'a')]).ops,
+      ).valid,
+    ).toBe(false);
   });
 
   it('does not let a definitely failed send account for a copy', () => {
-    expect(checkDuplicates(new Builder().send(0, a, 'fail').send(0, rec(1, 'a')).reads([a, rec(1, 'a')]).ops).valid).toBe(false);
+    expect(
+      checkDuplicates(
+        new Builder()
+          .send(0, a, 'fail')
+          .send(0, rec(1, 'a'))
+          .reads([a, rec(1, 'a')]).ops,
+      ).valid,
+    ).toBe(false);
   });
 
   it('compares key and value: the same value under another key is another record', () => {

@@ -11,7 +11,11 @@ import { MAX_WITNESSES, verdict, type CheckResult } from '../../harness/history/
  * itself, and a scenario that resends after an unknown outcome may rightly find both copies.
  * Allowed for non-idempotent producers, whose internal retries can write a batch twice.
  */
-export function checkDuplicates(history: readonly Op[], config: Partial<CheckConfig> = {}, ix: HistoryIndex = indexHistory(history)): CheckResult {
+export function checkDuplicates(
+  history: readonly Op[],
+  config: Partial<CheckConfig> = {},
+  ix: HistoryIndex = indexHistory(history),
+): CheckResult {
   const { sends, records } = ix;
   const final = ix.final.rows;
   if (!final) return { checker: 'duplicate', valid: 'unknown', summary: 'no final read in the history', witnesses: [] };
@@ -46,7 +50,19 @@ export function checkDuplicates(history: readonly Op[], config: Partial<CheckCon
     const times = sent.get(id) ?? 0;
     if (list.length <= Math.max(1, times)) continue;
     count++;
-    if (witnesses.length < MAX_WITNESSES) witnesses.push({ first: recordOfRow(ix, final[list[0]!]!), again: list.slice(1).map((k) => recordOfRow(ix, final[k]!)), sent: times });
+    if (witnesses.length < MAX_WITNESSES)
+      witnesses.push({
+        first: recordOfRow(ix, final[list[0]!]!),
+        again: list.slice(1).map((k) => recordOfRow(ix, final[k]!)),
+        sent: times,
+      });
   }
-  return verdict('duplicate', count, witnesses, 'no record stored twice', `${count} record(s) stored more than once`, allowance(resolveCheckConfig(config), 'duplicate'));
+  return verdict(
+    'duplicate',
+    count,
+    witnesses,
+    'no record stored twice',
+    `${count} record(s) stored more than once`,
+    allowance(resolveCheckConfig(config), 'duplicate'),
+  );
 }

@@ -99,17 +99,41 @@ export function durabilityRows(history: readonly Op[], lanes: readonly Durabilit
       prev = t;
     }
     const unavailableSeconds = Number.isFinite(first) ? Math.round(gap) / 1000 : 0;
-    return { level: lane.level, fault: lane.fault, sent, acked, lost, duplicated, unconfirmedWritten, unavailableSeconds };
+    return {
+      level: lane.level,
+      fault: lane.fault,
+      sent,
+      acked,
+      lost,
+      duplicated,
+      unconfirmedWritten,
+      unavailableSeconds,
+    };
   });
 }
 
 /** The table as fixed-width text, one row per acks level and fault. */
 export function formatDurabilityTable(t: DurabilityTable): string {
   const head = ['acks', 'fault', 'sent', 'acked', 'lost', 'duplicated', 'unconfirmed-written', 'unavailable s'];
-  const rows = t.rows.map((r) => [r.level, r.fault, String(r.sent), String(r.acked), String(r.lost), String(r.duplicated), String(r.unconfirmedWritten), r.unavailableSeconds.toFixed(1)]);
+  const rows = t.rows.map((r) => [
+    r.level,
+    r.fault,
+    String(r.sent),
+    String(r.acked),
+    String(r.lost),
+    String(r.duplicated),
+    String(r.unconfirmedWritten),
+    r.unavailableSeconds.toFixed(1),
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  const out = [`durability: replication factor ${t.replicationFactor}, min.insync.replicas=${t.minInsyncReplicas}`, line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const out = [
+    `durability: replication factor ${t.replicationFactor}, min.insync.replicas=${t.minInsyncReplicas}`,
+    line(head),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+  ];
   for (const s of t.skipped) out.push(`(${s.fault} not run: ${s.reason})`);
   return out.join('\n');
 }

@@ -26,7 +26,15 @@ export interface DurabilityPlan extends ScenarioPlan {
 /** The study's table, from the history. */
 export function durabilityTable(history: readonly Op[], plan: DurabilityPlan): DurabilityTable {
   const lanes = history.filter((o) => o.f === DURABILITY_LANE && o.type === 'ok').map((o) => o.value as DurabilityLane);
-  return { schema: 'kconform.durability/v1', replicationFactor: plan.replicationFactor, minInsyncReplicas: plan.minInsyncReplicas, levels: plan.levels, faults: plan.faults, rows: durabilityRows(history, lanes), skipped: plan.skipped };
+  return {
+    schema: 'kconform.durability/v1',
+    replicationFactor: plan.replicationFactor,
+    minInsyncReplicas: plan.minInsyncReplicas,
+    levels: plan.levels,
+    faults: plan.faults,
+    rows: durabilityRows(history, lanes),
+    skipped: plan.skipped,
+  };
 }
 
 /** The durability verdict: the table's rows as witnesses, the records lost as the count. */

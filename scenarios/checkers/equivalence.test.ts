@@ -17,9 +17,20 @@ import { PLANTABLE, plantAnomaly, prng, simulateHistory } from './simulated-hist
  */
 const DIGESTS = new URL('./equivalence-digests.json', import.meta.url);
 const CASES = 240;
-const CONFIGS: Partial<CheckConfig>[] = [{}, { consumersSeeAll: true }, { acks: 0 }, { acks: 1, faults: true, idempotent: false }, { transactional: true }, { faults: true, uncleanLeaderElection: true }];
+const CONFIGS: Partial<CheckConfig>[] = [
+  {},
+  { consumersSeeAll: true },
+  { acks: 0 },
+  { acks: 1, faults: true, idempotent: false },
+  { transactional: true },
+  { faults: true, uncleanLeaderElection: true },
+];
 
-function generatedCase(n: number): { name: string; history: ReturnType<typeof simulateHistory>; config: Partial<CheckConfig> } {
+function generatedCase(n: number): {
+  name: string;
+  history: ReturnType<typeof simulateHistory>;
+  config: Partial<CheckConfig>;
+} {
   const rand = prng(1000 + n);
   const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
   const options = {
@@ -84,7 +95,18 @@ describe('checkers after the speed rework', () => {
       for (const r of checkHistory(c.history, c.config)) if (r.valid === false || r.allowed) failing.add(r.checker);
     }
     expect([...failing].sort()).toEqual(
-      ['aborted-read', 'duplicate', 'inconsistent-offsets', 'lost-write', 'nonmonotonic-poll', 'nonmonotonic-send', 'poll-skip', 'protocol-expectations', 'reorder', 'replay'].sort(),
+      [
+        'aborted-read',
+        'duplicate',
+        'inconsistent-offsets',
+        'lost-write',
+        'nonmonotonic-poll',
+        'nonmonotonic-send',
+        'poll-skip',
+        'protocol-expectations',
+        'reorder',
+        'replay',
+      ].sort(),
     );
   });
 });

@@ -7,12 +7,33 @@ const plan: FailoverPlan = { scenario: 'failover', topic: 't', producers: ['prod
 
 /** A failover run: one fault, a send, then the recovery ops with `recovered` / `caughtUp`. */
 function run(o: { recovered?: boolean; caughtUp?: boolean; beyondLog?: boolean } = {}): Builder {
-  const b = new Builder().op(SCENARIO_PROCESS, FAILOVER_STEP, { kind: 'kill-leader' }, 'ok', { kind: 'kill-leader', nodes: [1], applied: true });
-  b.op(SCENARIO_PROCESS, FAILOVER_STEP, { kind: 'partition-leader' }, 'ok', { kind: 'partition-leader', nodes: [], applied: false, reason: 'no netns' });
+  const b = new Builder().op(SCENARIO_PROCESS, FAILOVER_STEP, { kind: 'kill-leader' }, 'ok', {
+    kind: 'kill-leader',
+    nodes: [1],
+    applied: true,
+  });
+  b.op(SCENARIO_PROCESS, FAILOVER_STEP, { kind: 'partition-leader' }, 'ok', {
+    kind: 'partition-leader',
+    nodes: [],
+    applied: false,
+    reason: 'no netns',
+  });
   b.send('producer-a', rec(0, 'a')).poll('assigned-reader', [rec(0, 'a')]);
-  if (o.beyondLog) b.op('assigned-reader', 'poll', { topic: 't', partition: 0, offset: 1 }, 'fail', { topic: 't', partition: 0, offset: 1, errorCode: 1 });
+  if (o.beyondLog)
+    b.op('assigned-reader', 'poll', { topic: 't', partition: 0, offset: 1 }, 'fail', {
+      topic: 't',
+      partition: 0,
+      offset: 1,
+      errorCode: 1,
+    });
   b.op(SCENARIO_PROCESS, REPLICATION_PROBE, { topic: 't' }, 'ok', { topic: 't', fullyReplicated: o.recovered ?? true });
-  b.op(SCENARIO_PROCESS, CATCH_UP, { topic: 't' }, 'ok', { topic: 't', caughtUp: o.caughtUp ?? true, ends: { 0: 1 }, assigned: { 0: 1 }, readerErrors: { io: 2 } });
+  b.op(SCENARIO_PROCESS, CATCH_UP, { topic: 't' }, 'ok', {
+    topic: 't',
+    caughtUp: o.caughtUp ?? true,
+    ends: { 0: 1 },
+    assigned: { 0: 1 },
+    readerErrors: { io: 2 },
+  });
   return b.reads([rec(0, 'a')]);
 }
 const byName = (b: Builder) => Object.fromEntries(checkFailover(b.ops, plan).map((c) => [c.checker, c]));
@@ -20,14 +41,22 @@ const byName = (b: Builder) => Object.fromEntries(checkFailover(b.ops, plan).map
 describe('failover', () => {
   it('reports the faults applied and skipped, and passes a recovered cluster', () => {
     const r = byName(run());
-    expect(r['failover-faults']).toMatchObject({ valid: true, count: 1, summary: 'applied kill-leader ×1; skipped partition-leader: no netns; 1 of 1 records acknowledged' });
-    expect(r['recovery']).toMatchObject({ valid: true, count: 0 });
-    expect(r['assigned-reader']).toMatchObject({ valid: true, count: 0, summary: expect.stringContaining('failover errors met: connection lost ×2') });
+    expect(r['failover-faults']).toMatchObject({
+      valid: true,
+      count: 1,
+      summary: 'applied kill-leader ×1; skipped partition-leader: no netns; 1 of 1 records acknowledged',
+    });
+    expect(r.recovery).toMatchObject({ valid: true, count: 0 });
+    expect(r['assigned-reader']).toMatchObject({
+      valid: true,
+      count: 0,
+      summary: expect.stringContaining('failover errors met: connection lost ×2'),
+    });
   });
 
   it('fails recovery when a partition stayed under-replicated or a consumer never reached the end', () => {
-    expect(byName(run({ recovered: false }))['recovery']).toMatchObject({ valid: false, count: 1 });
-    expect(byName(run({ recovered: false, caughtUp: false }))['recovery']).toMatchObject({ valid: false, count: 2 });
+    expect(byName(run({ recovered: false })).recovery).toMatchObject({ valid: false, count: 1 });
+    expect(byName(run({ recovered: false, caughtUp: false })).recovery).toMatchObject({ valid: false, count: 2 });
   });
 
   it('fails assigned-reader when the reader was told its position is beyond the log', () => {
@@ -36,6 +65,6 @@ describe('failover', () => {
 
   it('cannot decide recovery when the run ended before it was observed', () => {
     const b = new Builder().send('producer-a', rec(0, 'a')).reads([rec(0, 'a')]);
-    expect(byName(b)['recovery']!.valid).toBe('unknown');
+    expect(byName(b).recovery!.valid).toBe('unknown');
   });
 });

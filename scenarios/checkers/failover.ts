@@ -49,10 +49,14 @@ export function summarizeFaults<T extends AppliedStep>(applied: readonly T[]): {
   const skipped = applied.filter((a) => !a.applied);
   const parts = [...done].map(([k, n]) => `${k} ×${n}`);
   const reasons = [...new Set(skipped.map((a) => `${a.kind}: ${a.reason}`))];
-  return { summary: `${parts.length ? `applied ${parts.join(', ')}` : 'no fault applied'}${reasons.length ? `; skipped ${reasons.join('; ')}` : ''}`, skipped };
+  return {
+    summary: `${parts.length ? `applied ${parts.join(', ')}` : 'no fault applied'}${reasons.length ? `; skipped ${reasons.join('; ')}` : ''}`,
+    skipped,
+  };
 }
 
-const okValue = <T>(history: readonly Op[], f: string): T | undefined => history.findLast((o) => o.f === f && o.type === 'ok')?.value as T | undefined;
+const okValue = <T>(history: readonly Op[], f: string): T | undefined =>
+  history.findLast((o) => o.f === f && o.type === 'ok')?.value as T | undefined;
 
 /** failover-faults, recovery and assigned-reader. */
 export function checkFailover(history: readonly Op[], plan: FailoverPlan): CheckResult[] {
@@ -62,21 +66,42 @@ export function checkFailover(history: readonly Op[], plan: FailoverPlan): Check
   const acked = history.filter((o) => o.f === SEND && o.type === 'ok' && producers.has(o.process)).length;
 
   const probe = okValue<{ fullyReplicated: boolean }>(history, REPLICATION_PROBE);
-  const catchUp = okValue<{ caughtUp: boolean; ends: Record<string, number>; assigned: Record<string, number>; readerErrors?: Record<string, number> }>(history, CATCH_UP);
+  const catchUp = okValue<{
+    caughtUp: boolean;
+    ends: Record<string, number>;
+    assigned: Record<string, number>;
+    readerErrors?: Record<string, number>;
+  }>(history, CATCH_UP);
   const recovered = probe?.fullyReplicated;
   const caughtUp = catchUp?.caughtUp;
   const recovery: CheckResult =
     recovered === undefined || caughtUp === undefined
-      ? { checker: 'recovery', valid: 'unknown', summary: 'the run ended before the recovery after the heal was observed', witnesses: [] }
+      ? {
+          checker: 'recovery',
+          valid: 'unknown',
+          summary: 'the run ended before the recovery after the heal was observed',
+          witnesses: [],
+        }
       : {
           checker: 'recovery',
           valid: recovered && caughtUp,
-          summary: [recovered ? 'every partition fully replicated again after the heal' : 'a partition was still under-replicated 60 s after the heal', caughtUp ? 'both consumers reached the end' : 'a consumer did not reach the end within 60 s'].join('; '),
+          summary: [
+            recovered
+              ? 'every partition fully replicated again after the heal'
+              : 'a partition was still under-replicated 60 s after the heal',
+            caughtUp ? 'both consumers reached the end' : 'a consumer did not reach the end within 60 s',
+          ].join('; '),
           witnesses: [],
           count: (recovered ? 0 : 1) + (caughtUp ? 0 : 1),
         };
 
-  const beyond = history.filter((o) => o.process === plan.assigned && o.f === POLL && o.type === 'fail' && (o.value as { errorCode?: number }).errorCode === OFFSET_OUT_OF_RANGE);
+  const beyond = history.filter(
+    (o) =>
+      o.process === plan.assigned &&
+      o.f === POLL &&
+      o.type === 'fail' &&
+      (o.value as { errorCode?: number }).errorCode === OFFSET_OUT_OF_RANGE,
+  );
   const readers =
     caughtUp === undefined
       ? 'the consumers were not waited for'
@@ -84,7 +109,10 @@ export function checkFailover(history: readonly Op[], plan: FailoverPlan): Check
         ? 'both consumers read to the end after the heal'
         : `a consumer did not reach the end within 60 s (assigned at ${JSON.stringify(Object.entries(catchUp!.assigned).map(([p, n]) => [Number(p), n]))}, ends ${JSON.stringify(Object.entries(catchUp!.ends).map(([p, n]) => [Number(p), n]))})`;
   const errors = Object.entries(catchUp?.readerErrors ?? {})
-    .map(([code, n]) => `${code === 'io' ? 'connection lost' : code === 'no-leader' ? 'no leader' : `error ${code}`} ×${n}`)
+    .map(
+      ([code, n]) =>
+        `${code === 'io' ? 'connection lost' : code === 'no-leader' ? 'no leader' : `error ${code}`} ×${n}`,
+    )
     .join(', ');
   return [
     {

@@ -2,16 +2,33 @@ import { describe, expect, it } from 'vitest';
 import { checkGroupGenerations, JOIN_GROUP, SETTLE, type GroupGenerationsPlan } from './group-generations.ts';
 import { Builder } from './test-support.ts';
 
-const plan = (underFaults = false): GroupGenerationsPlan => ({ scenario: 'group-generations', topic: 't', underFaults });
+const plan = (underFaults = false): GroupGenerationsPlan => ({
+  scenario: 'group-generations',
+  topic: 't',
+  underFaults,
+});
 const joined = (b: Builder, member: string, generationId: number, partitions: number[]) =>
-  b.op(member, JOIN_GROUP, { groupId: 'g' }, 'ok', { member, memberId: `${member}-id`, generationId, leader: 'member-0-id', partitions, errorCode: 0 });
+  b.op(member, JOIN_GROUP, { groupId: 'g' }, 'ok', {
+    member,
+    memberId: `${member}-id`,
+    generationId,
+    leader: 'member-0-id',
+    partitions,
+    errorCode: 0,
+  });
 
 describe('group-generations', () => {
   it('passes generations that grow and give each partition to one member', () => {
     const b = new Builder();
     joined(b, 'member-0', 1, [0, 1, 2, 3, 4, 5]).op('group', SETTLE, { groupId: 'g' }, 'ok', { generation: 1 });
-    joined(joined(b, 'member-0', 2, [0, 1, 2]), 'member-1', 2, [3, 4, 5]).op('group', SETTLE, { groupId: 'g' }, 'ok', { generation: 2 });
-    expect(checkGroupGenerations(b.ops, plan())).toMatchObject({ valid: true, count: 0, summary: expect.stringContaining('2 generations') });
+    joined(joined(b, 'member-0', 2, [0, 1, 2]), 'member-1', 2, [3, 4, 5]).op('group', SETTLE, { groupId: 'g' }, 'ok', {
+      generation: 2,
+    });
+    expect(checkGroupGenerations(b.ops, plan())).toMatchObject({
+      valid: true,
+      count: 0,
+      summary: expect.stringContaining('2 generations'),
+    });
   });
 
   it('flags a partition owned twice in a generation, a generation going back, and a group that did not settle', () => {
@@ -31,7 +48,10 @@ describe('group-generations', () => {
     expect(checkGroupGenerations(b.ops, plan(true)).valid).toBe(true);
     const strict = checkGroupGenerations(b.ops, plan(false));
     expect(strict.valid).toBe(false);
-    expect(strict.witnesses).toContainEqual({ member: 'member-0', problem: 'no answer to JoinGroup/SyncGroup: timed out' });
+    expect(strict.witnesses).toContainEqual({
+      member: 'member-0',
+      problem: 'no answer to JoinGroup/SyncGroup: timed out',
+    });
     expect(strict.witnesses).toContainEqual({ member: 'member-0', problem: 'generation went from 1 to 1' });
   });
 });

@@ -39,7 +39,11 @@ interface Joined {
 }
 
 /** COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR: look the coordinator up again. */
-const COORDINATOR_MOVED = new Set<number>([ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, ErrorCode.COORDINATOR_NOT_AVAILABLE, ErrorCode.NOT_COORDINATOR]);
+const COORDINATOR_MOVED = new Set<number>([
+  ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
+  ErrorCode.COORDINATOR_NOT_AVAILABLE,
+  ErrorCode.NOT_COORDINATOR,
+]);
 
 const samePartitions = (a: Joined, b: Joined) => {
   const pa = [...a.partitions].sort((x, y) => x - y);
@@ -56,13 +60,15 @@ export function checkGroupGenerations(history: readonly Op[], plan: GroupGenerat
     if (o.f === SETTLE && o.type === 'fail') problems.push(o.value);
     if (o.f !== JOIN_GROUP || o.type === 'invoke') continue;
     if (o.type === 'info') {
-      if (!plan.underFaults) problems.push({ member: o.process, problem: `no answer to JoinGroup/SyncGroup: ${o.error ?? 'no answer'}` });
+      if (!plan.underFaults)
+        problems.push({ member: o.process, problem: `no answer to JoinGroup/SyncGroup: ${o.error ?? 'no answer'}` });
       continue;
     }
     if (o.type === 'fail') {
       const v = o.value as { errorCode: number; stopping?: boolean };
       if (v.stopping || v.errorCode === ErrorCode.REBALANCE_IN_PROGRESS) continue;
-      if (plan.underFaults && (COORDINATOR_MOVED.has(v.errorCode) || v.errorCode === ErrorCode.UNKNOWN_MEMBER_ID)) continue;
+      if (plan.underFaults && (COORDINATOR_MOVED.has(v.errorCode) || v.errorCode === ErrorCode.UNKNOWN_MEMBER_ID))
+        continue;
       const { stopping: _, ...failure } = v;
       problems.push(failure);
       continue;
@@ -71,7 +77,8 @@ export function checkGroupGenerations(history: readonly Op[], plan: GroupGenerat
     const last = lastGeneration.get(o.process) ?? -1;
     const same = (generations.get(r.generationId) ?? []).find((g) => g.memberId === r.memberId);
     const rejoinedSame = plan.underFaults && same !== undefined && r.generationId === last && samePartitions(same, r);
-    if (r.generationId <= last && !rejoinedSame) problems.push({ member: r.member, problem: `generation went from ${last} to ${r.generationId}` });
+    if (r.generationId <= last && !rejoinedSame)
+      problems.push({ member: r.member, problem: `generation went from ${last} to ${r.generationId}` });
     lastGeneration.set(o.process, r.generationId);
     if (!rejoinedSame) generations.set(r.generationId, [...(generations.get(r.generationId) ?? []), r]);
   }
@@ -80,11 +87,20 @@ export function checkGroupGenerations(history: readonly Op[], plan: GroupGenerat
     for (const m of members) for (const p of m.partitions) owners.set(p, [...(owners.get(p) ?? []), m.memberId]);
     for (const [p, o] of owners) if (o.length > 1) problems.push({ generation: generationId, partition: p, owners: o });
   }
-  if (generations.size === 0 && problems.length === 0) return { checker: 'group-generations', valid: 'unknown', summary: 'no member ever joined the group', witnesses: [] };
+  if (generations.size === 0 && problems.length === 0)
+    return {
+      checker: 'group-generations',
+      valid: 'unknown',
+      summary: 'no member ever joined the group',
+      witnesses: [],
+    };
   return {
     checker: 'group-generations',
     valid: problems.length === 0,
-    summary: problems.length === 0 ? `${generations.size} generations, no partition owned by two members of one generation, every member settled` : `${problems.length} problem(s) with group generations`,
+    summary:
+      problems.length === 0
+        ? `${generations.size} generations, no partition owned by two members of one generation, every member settled`
+        : `${problems.length} problem(s) with group generations`,
     witnesses: problems.slice(0, MAX_WITNESSES),
     count: problems.length,
   };

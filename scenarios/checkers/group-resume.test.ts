@@ -23,13 +23,26 @@ describe('group-resume', () => {
   it('passes when B resumes at A’s last commit and re-reads exactly what A never committed', () => {
     const [redelivery, resume] = checkGroupResume(run(4).ops, plan);
     expect(redelivery).toMatchObject({ checker: 'group-redelivery', valid: true, count: 0 });
-    expect(resume).toMatchObject({ checker: 'group-resume', valid: true, count: 0, summary: expect.stringContaining('resumed at offset 4') });
+    expect(resume).toMatchObject({
+      checker: 'group-resume',
+      valid: true,
+      count: 0,
+      summary: expect.stringContaining('resumed at offset 4'),
+    });
   });
 
   it('fails when the commit was lost and B starts at the one before (lose-committed-offset)', () => {
     const [redelivery, resume] = checkGroupResume(run(2, 2).ops, plan);
-    expect(resume).toMatchObject({ valid: false, count: 1, witnesses: [{ committedByA: 4, offsetFetch: 2, resumedAt: 2, readTwice: 2 }] });
-    expect(redelivery).toMatchObject({ valid: false, count: 2, witnesses: [{ readTwiceThoughCommitted: [2, 3], uncommittedNotRedelivered: [] }] });
+    expect(resume).toMatchObject({
+      valid: false,
+      count: 1,
+      witnesses: [{ committedByA: 4, offsetFetch: 2, resumedAt: 2, readTwice: 2 }],
+    });
+    expect(redelivery).toMatchObject({
+      valid: false,
+      count: 2,
+      witnesses: [{ readTwiceThoughCommitted: [2, 3], uncommittedNotRedelivered: [] }],
+    });
   });
 
   it('fails when B skips records A never committed', () => {
@@ -39,7 +52,9 @@ describe('group-resume', () => {
   });
 
   it('cannot decide when A never committed, and says the topic held too few records', () => {
-    const b = new Builder().op(SCENARIO_PROCESS, PLAN, plan, 'ok', plan).op(SCENARIO_PROCESS, END_OFFSETS, { topic: 't' }, 'ok', { topic: 't', ends: { 0: 3 } });
+    const b = new Builder()
+      .op(SCENARIO_PROCESS, PLAN, plan, 'ok', plan)
+      .op(SCENARIO_PROCESS, END_OFFSETS, { topic: 't' }, 'ok', { topic: 't', ends: { 0: 3 } });
     const results = checkGroupResume(b.reads(records.slice(0, 3)).ops, plan);
     expect(results.map((r) => r.valid)).toEqual(['unknown', 'unknown']);
     expect(results[0]!.summary).toContain('holds 3 of the 10 acknowledged records, fewer than the 6');

@@ -69,7 +69,9 @@ export function checkGroupResume(history: readonly Op[], plan: GroupResumePlan):
       summary: redeliveryOk
         ? `member B read again exactly the ${uncommitted.size} record(s) member A processed but never committed`
         : `records read by both members: ${unexpected.length} that A had committed, ${missing.length} of A's uncommitted ones never redelivered`,
-      witnesses: redeliveryOk ? [] : [{ readTwiceThoughCommitted: unexpected.slice(0, 20), uncommittedNotRedelivered: missing.slice(0, 20) }],
+      witnesses: redeliveryOk
+        ? []
+        : [{ readTwiceThoughCommitted: unexpected.slice(0, 20), uncommittedNotRedelivered: missing.slice(0, 20) }],
       count: unexpected.length + missing.length,
     },
     {
@@ -78,7 +80,9 @@ export function checkGroupResume(history: readonly Op[], plan: GroupResumePlan):
       summary: resumeOk
         ? `member B resumed at offset ${resumedAt}, right after member A's last committed record`
         : `member B resumed at offset ${resumedAt ?? 'none (it read nothing)'} after member A committed ${committedAt} (OffsetFetch says ${offsetFetch}); ${reRead} record(s) read twice`,
-      witnesses: resumeOk ? [] : [{ committedByA: committedAt, offsetFetch, resumedAt: resumedAt ?? null, readTwice: reRead }],
+      witnesses: resumeOk
+        ? []
+        : [{ committedByA: committedAt, offsetFetch, resumedAt: resumedAt ?? null, readTwice: reRead }],
       count: resumeOk ? 0 : 1,
     },
   ];

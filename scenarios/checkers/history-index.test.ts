@@ -1,12 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { FAIL, faultChangesBetween, indexHistory, INFO, OK, OPEN, READ_COMMITTED, recordOfRow, UNSAID } from './history-index.ts';
+import {
+  FAIL,
+  faultChangesBetween,
+  indexHistory,
+  INFO,
+  OK,
+  OPEN,
+  READ_COMMITTED,
+  recordOfRow,
+  UNSAID,
+} from './history-index.ts';
 import { FINAL_READ, POLL, REPLAY_READ } from '../../harness/history/ops.ts';
 import { Builder, rec } from './test-support.ts';
 
 describe('history index', () => {
   it('keeps a column per polled record (content, partition id, offset) and one per ok poll', () => {
-    const ix = indexHistory(new Builder().poll('c', [rec(4, 'a'), rec(0, 'b', 1)], { isolation: 'read_committed' }).poll('c', []).reads([rec(0, 'a')]).ops);
-    expect(ix.partitions.names).toEqual([{ topic: 't', partition: 0 }, { topic: 't', partition: 1 }]);
+    const ix = indexHistory(
+      new Builder()
+        .poll('c', [rec(4, 'a'), rec(0, 'b', 1)], { isolation: 'read_committed' })
+        .poll('c', [])
+        .reads([rec(0, 'a')]).ops,
+    );
+    expect(ix.partitions.names).toEqual([
+      { topic: 't', partition: 0 },
+      { topic: 't', partition: 1 },
+    ]);
     expect([...ix.records.part]).toEqual([0, 1, 0, 0]);
     expect([...ix.records.offset]).toEqual([4, 0, 0, 0]);
     expect([...ix.records.content]).toEqual([0, 1, 0, 0]);
@@ -66,7 +84,12 @@ describe('history index', () => {
   });
 
   it('gives equal content one id and keeps null apart from the string', () => {
-    const ix = indexHistory(new Builder().send(0, rec(0, 'a')).send(0, rec(1, 'null')).reads([rec(0, 'a'), { ...rec(2, 'x'), value: null }]).ops);
+    const ix = indexHistory(
+      new Builder()
+        .send(0, rec(0, 'a'))
+        .send(0, rec(1, 'null'))
+        .reads([rec(0, 'a'), { ...rec(2, 'x'), value: null }]).ops,
+    );
     const finalIds = ix.final.rows!.map((row) => ix.records.content[row]);
     expect(finalIds[0]).toBe(ix.sends.content[0]);
     expect(new Set([ix.sends.content[0], ix.sends.content[1], finalIds[1]]).size).toBe(3);

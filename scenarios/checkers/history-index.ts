@@ -19,7 +19,14 @@ export type { FinalReadIndex } from './history-index/final-read.ts';
 export { faultChangesBetween, type NemesisIndex } from './history-index/nemesis.ts';
 export { OffsetTable } from './history-index/offset-table.ts';
 export { PartitionIds } from './history-index/partition-ids.ts';
-export { pollOfRow, READ_COMMITTED, READ_UNCOMMITTED, UNSAID, type PollsIndex, type RecordRows } from './history-index/polls.ts';
+export {
+  pollOfRow,
+  READ_COMMITTED,
+  READ_UNCOMMITTED,
+  UNSAID,
+  type PollsIndex,
+  type RecordRows,
+} from './history-index/polls.ts';
 export type { RepositionsIndex } from './history-index/repositions.ts';
 export { FAIL, INFO, OK, OPEN, type SendsIndex } from './history-index/sends.ts';
 export type { TransactionsIndex, TxnFate } from './history-index/transactions.ts';

@@ -27,7 +27,10 @@ export function checkIdempotenceExercised(history: readonly Op[]): CheckResult {
   return {
     checker: 'idempotence-exercised',
     valid: retried > 0 ? true : 'unknown',
-    summary: retried > 0 ? `${retried} Produce answer(s) were dropped after the broker applied them, and retried` : 'no Produce answer was dropped: the retry path was not exercised',
+    summary:
+      retried > 0
+        ? `${retried} Produce answer(s) were dropped after the broker applied them, and retried`
+        : 'no Produce answer was dropped: the retry path was not exercised',
     witnesses: [],
     count: retried,
   };

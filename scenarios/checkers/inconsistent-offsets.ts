@@ -13,7 +13,11 @@ const content = (r: RecordRef) => ({ key: r.key ?? null, value: r.value ?? null 
  * Acknowledgements without an offset (negative: acks=0) and info sends name no offset and are left
  * out. Allowed where writes may be lost: a truncated log reuses the lost records' offsets.
  */
-export function checkInconsistentOffsets(history: readonly Op[], config: Partial<CheckConfig> = {}, ix: HistoryIndex = indexHistory(history)): CheckResult {
+export function checkInconsistentOffsets(
+  history: readonly Op[],
+  config: Partial<CheckConfig> = {},
+  ix: HistoryIndex = indexHistory(history),
+): CheckResult {
   const { sends, records } = ix;
   // Per partition id: acknowledged offset → the send that was told it (the last one). Offsets the
   // table cannot hold (far apart, not whole) go to a map.
@@ -40,7 +44,11 @@ export function checkInconsistentOffsets(history: readonly Op[], config: Partial
     if (sends.outcome[s] !== OK || offset < 0 || part < 0) continue;
     const prev = ackedAt(part, offset);
     if (prev >= 0 && sends.content[prev] !== sends.content[s]) {
-      flag(part, offset, () => ({ offset: at(part, offset), acknowledgedTwice: [content(ackedRecord(ix, prev)), content(ackedRecord(ix, s))], op: history[sends.done[s]!] }));
+      flag(part, offset, () => ({
+        offset: at(part, offset),
+        acknowledgedTwice: [content(ackedRecord(ix, prev)), content(ackedRecord(ix, s))],
+        op: history[sends.done[s]!],
+      }));
     }
     if (acked.set(part, offset, s, sends.count)) far[part]?.delete(offset);
     else (far[part] ??= new Map()).set(offset, s);
@@ -51,7 +59,11 @@ export function checkInconsistentOffsets(history: readonly Op[], config: Partial
       const offset = records.offset[row]!;
       const sent = ackedAt(part, offset);
       if (sent < 0 || sends.content[sent] === records.content[row]) continue;
-      flag(part, offset, () => ({ offset: at(part, offset), acknowledged: content(ackedRecord(ix, sent)), read: content(recordOfRow(ix, row)) }));
+      flag(part, offset, () => ({
+        offset: at(part, offset),
+        acknowledged: content(ackedRecord(ix, sent)),
+        read: content(recordOfRow(ix, row)),
+      }));
     }
   }
   return verdict(

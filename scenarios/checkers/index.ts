@@ -16,7 +16,13 @@ import { checkUnseen } from './unseen.ts';
 import { checkUnderMinIsr, ISR_OBSERVATION } from './under-min-isr.ts';
 
 export { allowance, type AllowableAnomaly } from './allowances.ts';
-export { DEFAULT_CHECK_CONFIG, describeCheckConfig, parseCheckConfig, resolveCheckConfig, type CheckConfig } from './config.ts';
+export {
+  DEFAULT_CHECK_CONFIG,
+  describeCheckConfig,
+  parseCheckConfig,
+  resolveCheckConfig,
+  type CheckConfig,
+} from './config.ts';
 export { indexHistory, type HistoryIndex } from './history-index.ts';
 export { validateOp } from './validate-op.ts';
 export { checkScenario } from './scenario-checks.ts';

@@ -10,45 +10,279 @@ import { checkLongPoll, longPollAttempts } from './long-poll.ts';
  * returned, empty, at max.wait.ms (10623). The record had not arrived when the Fetch answered.
  */
 const SEED_11: Op[] = [
-  {"index":0,"time":2305.685,"process":"nemesis","type":"invoke","f":"nemesis","value":{"fault":"pause","node":1}},
-  {"index":1,"time":2308.486,"process":"nemesis","type":"ok","f":"nemesis","value":{"fault":"pause","node":1}},
-  {"index":2,"time":4805.838,"process":"nemesis","type":"invoke","f":"nemesis","value":{"fault":"resume","node":1}},
-  {"index":3,"time":4809.156,"process":"nemesis","type":"ok","f":"nemesis","value":{"fault":"resume","node":1}},
-  {"index":4,"time":4867.348,"process":"long-poll-0","type":"invoke","f":"seek","value":{"topic":"long-poll","partition":0,"offset":0}},
-  {"index":5,"time":4867.433,"process":"long-poll-0","type":"ok","f":"seek","value":{"topic":"long-poll","partition":0,"offset":0}},
-  {"index":6,"time":4867.458,"process":"long-poll-0","type":"invoke","f":"poll","value":{"topic":"long-poll","partition":0,"offset":0,"maxWaitMs":2000,"minBytes":1}},
-  {"index":7,"time":5168.331,"process":"long-poll-0","type":"invoke","f":"pending-check","value":{"topic":"long-poll","partition":0,"afterMs":300}},
-  {"index":8,"time":5168.491,"process":"long-poll-0","type":"ok","f":"pending-check","value":{"pending":true,"afterMs":301.0066659999993}},
-  {"index":9,"time":5430.227,"process":"long-poll-0-producer","type":"invoke","f":"send","value":{"topic":"long-poll","partition":0,"key":null,"value":"{\"run\":\"lp11\",\"partition\":0,\"attempt\":0,\"pad\":\"xxxx\"}"}},
-  {"index":10,"time":5449.051,"process":"long-poll-0","type":"ok","f":"poll","value":{"records":[{"topic":"long-poll","partition":0,"offset":0,"key":null,"value":"{\"run\":\"lp11\",\"partition\":0,\"attempt\":0,\"pad\":\"xxxx\"}"}],"errorCode":0,"bytes":437,"afterMs":581.4991149999996}},
-  {"index":11,"time":5449.788,"process":"long-poll-0-producer","type":"ok","f":"send","value":{"topic":"long-poll","partition":0,"offset":0,"key":null,"value":"{\"run\":\"lp11\",\"partition\":0,\"attempt\":0,\"pad\":\"xxxx\"}"}},
-  {"index":12,"time":5480.489,"process":"long-poll-1","type":"invoke","f":"seek","value":{"topic":"long-poll","partition":1,"offset":0}},
-  {"index":13,"time":5480.575,"process":"long-poll-1","type":"ok","f":"seek","value":{"topic":"long-poll","partition":1,"offset":0}},
-  {"index":14,"time":5480.601,"process":"long-poll-1","type":"invoke","f":"poll","value":{"topic":"long-poll","partition":1,"offset":0,"maxWaitMs":2000,"minBytes":262141}},
-  {"index":15,"time":5781.128,"process":"long-poll-1","type":"invoke","f":"pending-check","value":{"topic":"long-poll","partition":1,"afterMs":300}},
-  {"index":16,"time":5781.253,"process":"long-poll-1","type":"ok","f":"pending-check","value":{"pending":true,"afterMs":300.63880999999947}},
-  {"index":17,"time":6043.78,"process":"long-poll-1-producer","type":"invoke","f":"send","value":{"topic":"long-poll","partition":1,"key":null,"value":"{\"run\":\"lp11\",\"partition\":1,\"attempt\":0,\"pad\":\"xxxx\"}"}},
-  {"index":18,"time":6058.451,"process":"long-poll-1-producer","type":"ok","f":"send","value":{"topic":"long-poll","partition":1,"offset":0,"key":null,"value":"{\"run\":\"lp11\",\"partition\":1,\"attempt\":0,\"pad\":\"xxxx\"}"}},
-  {"index":19,"time":6307.375,"process":"nemesis","type":"invoke","f":"nemesis","value":{"fault":"kill","node":3}},
-  {"index":20,"time":6315.144,"process":"nemesis","type":"ok","f":"nemesis","value":{"fault":"kill","node":3}},
-  {"index":21,"time":6519.346,"process":"nemesis","type":"invoke","f":"nemesis","value":{"fault":"restart","node":3}},
-  {"index":22,"time":7498.54,"process":"long-poll-1","type":"ok","f":"poll","value":{"records":[{"topic":"long-poll","partition":1,"offset":0,"key":null,"value":"{\"run\":\"lp11\",\"partition\":1,\"attempt\":0,\"pad\":\"xxxx\"}"}],"errorCode":0,"bytes":213,"afterMs":2017.9057289999992}},
-  {"index":23,"time":8620.808,"process":"long-poll-1","type":"invoke","f":"seek","value":{"topic":"long-poll","partition":1,"offset":1}},
-  {"index":24,"time":8621.004,"process":"long-poll-1","type":"ok","f":"seek","value":{"topic":"long-poll","partition":1,"offset":1}},
-  {"index":25,"time":8621.046,"process":"long-poll-1","type":"invoke","f":"poll","value":{"topic":"long-poll","partition":1,"offset":1,"maxWaitMs":2000,"minBytes":262141}},
-  {"index":26,"time":8922.063,"process":"long-poll-1","type":"invoke","f":"pending-check","value":{"topic":"long-poll","partition":1,"afterMs":300}},
-  {"index":27,"time":8922.214,"process":"long-poll-1","type":"ok","f":"pending-check","value":{"pending":true,"afterMs":301.1452879999997}},
-  {"index":28,"time":9184.408,"process":"long-poll-1-producer","type":"invoke","f":"send","value":{"topic":"long-poll","partition":1,"key":null,"value":"{\"run\":\"lp11\",\"partition\":1,\"attempt\":1,\"pad\":\"xxxx\"}"}},
-  {"index":29,"time":10623.451,"process":"long-poll-1","type":"ok","f":"poll","value":{"records":[],"errorCode":0,"bytes":0,"afterMs":2002.3755010000004}},
-  {"index":30,"time":13934.374,"process":"long-poll-1-producer","type":"ok","f":"send","value":{"topic":"long-poll","partition":1,"offset":1,"key":null,"value":"{\"run\":\"lp11\",\"partition\":1,\"attempt\":1,\"pad\":\"xxxx\"}"}},
-  {"index":31,"time":14002.005,"process":"nemesis","type":"ok","f":"nemesis","value":{"fault":"restart","node":3}},
+  { index: 0, time: 2305.685, process: 'nemesis', type: 'invoke', f: 'nemesis', value: { fault: 'pause', node: 1 } },
+  { index: 1, time: 2308.486, process: 'nemesis', type: 'ok', f: 'nemesis', value: { fault: 'pause', node: 1 } },
+  { index: 2, time: 4805.838, process: 'nemesis', type: 'invoke', f: 'nemesis', value: { fault: 'resume', node: 1 } },
+  { index: 3, time: 4809.156, process: 'nemesis', type: 'ok', f: 'nemesis', value: { fault: 'resume', node: 1 } },
+  {
+    index: 4,
+    time: 4867.348,
+    process: 'long-poll-0',
+    type: 'invoke',
+    f: 'seek',
+    value: { topic: 'long-poll', partition: 0, offset: 0 },
+  },
+  {
+    index: 5,
+    time: 4867.433,
+    process: 'long-poll-0',
+    type: 'ok',
+    f: 'seek',
+    value: { topic: 'long-poll', partition: 0, offset: 0 },
+  },
+  {
+    index: 6,
+    time: 4867.458,
+    process: 'long-poll-0',
+    type: 'invoke',
+    f: 'poll',
+    value: { topic: 'long-poll', partition: 0, offset: 0, maxWaitMs: 2000, minBytes: 1 },
+  },
+  {
+    index: 7,
+    time: 5168.331,
+    process: 'long-poll-0',
+    type: 'invoke',
+    f: 'pending-check',
+    value: { topic: 'long-poll', partition: 0, afterMs: 300 },
+  },
+  {
+    index: 8,
+    time: 5168.491,
+    process: 'long-poll-0',
+    type: 'ok',
+    f: 'pending-check',
+    value: { pending: true, afterMs: 301.0066659999993 },
+  },
+  {
+    index: 9,
+    time: 5430.227,
+    process: 'long-poll-0-producer',
+    type: 'invoke',
+    f: 'send',
+    value: {
+      topic: 'long-poll',
+      partition: 0,
+      key: null,
+      value: '{"run":"lp11","partition":0,"attempt":0,"pad":"xxxx"}',
+    },
+  },
+  {
+    index: 10,
+    time: 5449.051,
+    process: 'long-poll-0',
+    type: 'ok',
+    f: 'poll',
+    value: {
+      records: [
+        {
+          topic: 'long-poll',
+          partition: 0,
+          offset: 0,
+          key: null,
+          value: '{"run":"lp11","partition":0,"attempt":0,"pad":"xxxx"}',
+        },
+      ],
+      errorCode: 0,
+      bytes: 437,
+      afterMs: 581.4991149999996,
+    },
+  },
+  {
+    index: 11,
+    time: 5449.788,
+    process: 'long-poll-0-producer',
+    type: 'ok',
+    f: 'send',
+    value: {
+      topic: 'long-poll',
+      partition: 0,
+      offset: 0,
+      key: null,
+      value: '{"run":"lp11","partition":0,"attempt":0,"pad":"xxxx"}',
+    },
+  },
+  {
+    index: 12,
+    time: 5480.489,
+    process: 'long-poll-1',
+    type: 'invoke',
+    f: 'seek',
+    value: { topic: 'long-poll', partition: 1, offset: 0 },
+  },
+  {
+    index: 13,
+    time: 5480.575,
+    process: 'long-poll-1',
+    type: 'ok',
+    f: 'seek',
+    value: { topic: 'long-poll', partition: 1, offset: 0 },
+  },
+  {
+    index: 14,
+    time: 5480.601,
+    process: 'long-poll-1',
+    type: 'invoke',
+    f: 'poll',
+    value: { topic: 'long-poll', partition: 1, offset: 0, maxWaitMs: 2000, minBytes: 262141 },
+  },
+  {
+    index: 15,
+    time: 5781.128,
+    process: 'long-poll-1',
+    type: 'invoke',
+    f: 'pending-check',
+    value: { topic: 'long-poll', partition: 1, afterMs: 300 },
+  },
+  {
+    index: 16,
+    time: 5781.253,
+    process: 'long-poll-1',
+    type: 'ok',
+    f: 'pending-check',
+    value: { pending: true, afterMs: 300.63880999999947 },
+  },
+  {
+    index: 17,
+    time: 6043.78,
+    process: 'long-poll-1-producer',
+    type: 'invoke',
+    f: 'send',
+    value: {
+      topic: 'long-poll',
+      partition: 1,
+      key: null,
+      value: '{"run":"lp11","partition":1,"attempt":0,"pad":"xxxx"}',
+    },
+  },
+  {
+    index: 18,
+    time: 6058.451,
+    process: 'long-poll-1-producer',
+    type: 'ok',
+    f: 'send',
+    value: {
+      topic: 'long-poll',
+      partition: 1,
+      offset: 0,
+      key: null,
+      value: '{"run":"lp11","partition":1,"attempt":0,"pad":"xxxx"}',
+    },
+  },
+  { index: 19, time: 6307.375, process: 'nemesis', type: 'invoke', f: 'nemesis', value: { fault: 'kill', node: 3 } },
+  { index: 20, time: 6315.144, process: 'nemesis', type: 'ok', f: 'nemesis', value: { fault: 'kill', node: 3 } },
+  { index: 21, time: 6519.346, process: 'nemesis', type: 'invoke', f: 'nemesis', value: { fault: 'restart', node: 3 } },
+  {
+    index: 22,
+    time: 7498.54,
+    process: 'long-poll-1',
+    type: 'ok',
+    f: 'poll',
+    value: {
+      records: [
+        {
+          topic: 'long-poll',
+          partition: 1,
+          offset: 0,
+          key: null,
+          value: '{"run":"lp11","partition":1,"attempt":0,"pad":"xxxx"}',
+        },
+      ],
+      errorCode: 0,
+      bytes: 213,
+      afterMs: 2017.9057289999992,
+    },
+  },
+  {
+    index: 23,
+    time: 8620.808,
+    process: 'long-poll-1',
+    type: 'invoke',
+    f: 'seek',
+    value: { topic: 'long-poll', partition: 1, offset: 1 },
+  },
+  {
+    index: 24,
+    time: 8621.004,
+    process: 'long-poll-1',
+    type: 'ok',
+    f: 'seek',
+    value: { topic: 'long-poll', partition: 1, offset: 1 },
+  },
+  {
+    index: 25,
+    time: 8621.046,
+    process: 'long-poll-1',
+    type: 'invoke',
+    f: 'poll',
+    value: { topic: 'long-poll', partition: 1, offset: 1, maxWaitMs: 2000, minBytes: 262141 },
+  },
+  {
+    index: 26,
+    time: 8922.063,
+    process: 'long-poll-1',
+    type: 'invoke',
+    f: 'pending-check',
+    value: { topic: 'long-poll', partition: 1, afterMs: 300 },
+  },
+  {
+    index: 27,
+    time: 8922.214,
+    process: 'long-poll-1',
+    type: 'ok',
+    f: 'pending-check',
+    value: { pending: true, afterMs: 301.1452879999997 },
+  },
+  {
+    index: 28,
+    time: 9184.408,
+    process: 'long-poll-1-producer',
+    type: 'invoke',
+    f: 'send',
+    value: {
+      topic: 'long-poll',
+      partition: 1,
+      key: null,
+      value: '{"run":"lp11","partition":1,"attempt":1,"pad":"xxxx"}',
+    },
+  },
+  {
+    index: 29,
+    time: 10623.451,
+    process: 'long-poll-1',
+    type: 'ok',
+    f: 'poll',
+    value: { records: [], errorCode: 0, bytes: 0, afterMs: 2002.3755010000004 },
+  },
+  {
+    index: 30,
+    time: 13934.374,
+    process: 'long-poll-1-producer',
+    type: 'ok',
+    f: 'send',
+    value: {
+      topic: 'long-poll',
+      partition: 1,
+      offset: 1,
+      key: null,
+      value: '{"run":"lp11","partition":1,"attempt":1,"pad":"xxxx"}',
+    },
+  },
+  { index: 31, time: 14002.005, process: 'nemesis', type: 'ok', f: 'nemesis', value: { fault: 'restart', node: 3 } },
 ];
 
 /** One attempt of a long poll at `t0`: Fetch, pending check, Produce (acked `ackAt` ms in, or failed), Fetch answer at `returnAt`. */
-function attempt(ops: Op[], partition: number, minBytes: number, t0: number, o: { returnAt: number; produceAt?: number; ackAt?: number | 'fail'; holds: boolean }): void {
+function attempt(
+  ops: Op[],
+  partition: number,
+  minBytes: number,
+  t0: number,
+  o: { returnAt: number; produceAt?: number; ackAt?: number | 'fail'; holds: boolean },
+): void {
   const at = (ms: number) => t0 + ms;
   const value = `{"partition":${partition},"at":${t0}}`;
-  const add = (time: number, process: string, type: Op['type'], f: string, v: unknown) => ops.push({ index: 0, time, process, type, f, value: v });
+  const add = (time: number, process: string, type: Op['type'], f: string, v: unknown) =>
+    ops.push({ index: 0, time, process, type, f, value: v });
   const p = `long-poll-${partition}`;
   add(at(-1), p, 'invoke', 'seek', { topic: 't', partition, offset: 0 });
   add(at(-1), p, 'ok', 'seek', { topic: 't', partition, offset: 0 });
@@ -60,8 +294,19 @@ function attempt(ops: Op[], partition: number, minBytes: number, t0: number, o: 
   const ack = () =>
     o.ackAt === 'fail'
       ? add(at(produceAt + 30_000), `${p}-producer`, 'fail', 'send', { topic: 't', partition, errorCode: 7 })
-      : add(at(o.ackAt ?? produceAt + 10), `${p}-producer`, 'ok', 'send', { topic: 't', partition, offset: 0, key: null, value });
-  const ret = () => add(at(o.returnAt), p, 'ok', 'poll', { records: o.holds ? [{ topic: 't', partition, offset: 0, key: null, value }] : [], errorCode: 0, afterMs: o.returnAt });
+      : add(at(o.ackAt ?? produceAt + 10), `${p}-producer`, 'ok', 'send', {
+          topic: 't',
+          partition,
+          offset: 0,
+          key: null,
+          value,
+        });
+  const ret = () =>
+    add(at(o.returnAt), p, 'ok', 'poll', {
+      records: o.holds ? [{ topic: 't', partition, offset: 0, key: null, value }] : [],
+      errorCode: 0,
+      afterMs: o.returnAt,
+    });
   if (o.ackAt !== 'fail' && (o.ackAt ?? produceAt + 10) < o.returnAt) {
     ack();
     ret();
@@ -109,7 +354,10 @@ describe('long-poll', () => {
       attempt(o, 0, 1, 1000, { returnAt: 420, holds: true });
       attempt(o, 1, 100_000, 5000, { returnAt: 2005, holds: false });
     });
-    expect(checkLongPoll(ops)).toMatchObject({ valid: false, summary: expect.stringContaining('the record that had arrived') });
+    expect(checkLongPoll(ops)).toMatchObject({
+      valid: false,
+      summary: expect.stringContaining('the record that had arrived'),
+    });
   });
 
   it('flags a min.bytes=1 fetch that waited to max.wait.ms although its record was acknowledged at once', () => {
@@ -117,7 +365,10 @@ describe('long-poll', () => {
       attempt(o, 0, 1, 1000, { returnAt: 2001, holds: true });
       attempt(o, 1, 100_000, 5000, { returnAt: 2005, holds: true });
     });
-    expect(checkLongPoll(ops)).toMatchObject({ valid: false, summary: expect.stringContaining('ms after the produce was acknowledged') });
+    expect(checkLongPoll(ops)).toMatchObject({
+      valid: false,
+      summary: expect.stringContaining('ms after the produce was acknowledged'),
+    });
   });
 
   it('judges a later attempt when the produce of an earlier one failed or was acknowledged only after the fetch returned', () => {
@@ -136,7 +387,14 @@ describe('long-poll', () => {
     const ops = build((o) => {
       attempt(o, 0, 1, 1000, { returnAt: 420, holds: true });
       attempt(o, 1, 100_000, 5000, { returnAt: 2005, holds: true });
-      o.push({ index: 0, time: 5500, process: 'nemesis', type: 'invoke', f: 'nemesis', value: { fault: 'kill', node: 3 } });
+      o.push({
+        index: 0,
+        time: 5500,
+        process: 'nemesis',
+        type: 'invoke',
+        f: 'nemesis',
+        value: { fault: 'kill', node: 3 },
+      });
     });
     expect(checkLongPoll(ops)).toMatchObject({ valid: 'unknown' });
   });

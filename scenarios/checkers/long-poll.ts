@@ -48,7 +48,8 @@ export interface LongPollAttempt {
   disturbed: boolean;
 }
 
-const obj = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {});
+const obj = (v: unknown): Record<string, unknown> =>
+  typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
 
 /**
  * The long-poll attempts in a history, in order: each begins with its `seek` to the partition's
@@ -117,9 +118,11 @@ export function longPollAttempts(history: readonly Op[]): LongPollAttempt[] {
 }
 
 /** The history shows the record acknowledged (so visible to consumers) well before the Fetch answered. */
-const ackedBeforeReturn = (a: LongPollAttempt) => a.ackedAtMs !== undefined && a.returnedAtMs !== undefined && a.returnedAtMs - a.ackedAtMs >= ARRIVAL_MARGIN_MS;
+const ackedBeforeReturn = (a: LongPollAttempt) =>
+  a.ackedAtMs !== undefined && a.returnedAtMs !== undefined && a.returnedAtMs - a.ackedAtMs >= ARRIVAL_MARGIN_MS;
 
-const holds = (a: LongPollAttempt) => a.records !== undefined && a.value !== undefined && a.records.some((r) => r.value === a.value);
+const holds = (a: LongPollAttempt) =>
+  a.records !== undefined && a.value !== undefined && a.records.some((r) => r.value === a.value);
 
 /**
  * Whether an attempt can be judged: undisturbed, and its record known to have arrived — a record
@@ -143,7 +146,8 @@ function times(a: LongPollAttempt): Record<string, unknown> {
     producedAtMs: round(a.producedAtMs),
     ackedAtMs: round(a.ackedAtMs),
     returnedAtMs: round(a.returnedAtMs),
-    returnedAfterProduceMs: a.returnedAtMs === undefined || a.producedAtMs === undefined ? null : round(a.returnedAtMs - a.producedAtMs),
+    returnedAfterProduceMs:
+      a.returnedAtMs === undefined || a.producedAtMs === undefined ? null : round(a.returnedAtMs - a.producedAtMs),
     records: a.records?.length ?? null,
     error: a.error ?? null,
   };
@@ -152,11 +156,15 @@ function times(a: LongPollAttempt): Record<string, unknown> {
 /** The problems of a min.bytes=1 attempt: held while empty, answered soon after its record arrived, with it. */
 function earlyProblems(a: LongPollAttempt): string[] {
   const problems: string[] = [];
-  if (a.pendingAtCheck !== true) problems.push(`the min.bytes=1 fetch of an empty partition was answered before ${PENDING_AT_MS} ms`);
+  if (a.pendingAtCheck !== true)
+    problems.push(`the min.bytes=1 fetch of an empty partition was answered before ${PENDING_AT_MS} ms`);
   if (!holds(a)) problems.push('the min.bytes=1 fetch did not return the record produced while it waited');
   // Measured from the acknowledgement: the record was visible by then, and not before the produce.
   const after = (a.returnedAtMs ?? NaN) - (a.ackedAtMs ?? NaN);
-  if (after >= EARLY_RETURN_LIMIT_MS) problems.push(`the min.bytes=1 fetch returned ${Math.round(after)} ms after the produce was acknowledged (limit ${EARLY_RETURN_LIMIT_MS} ms)`);
+  if (after >= EARLY_RETURN_LIMIT_MS)
+    problems.push(
+      `the min.bytes=1 fetch returned ${Math.round(after)} ms after the produce was acknowledged (limit ${EARLY_RETURN_LIMIT_MS} ms)`,
+    );
   return problems;
 }
 
@@ -165,10 +173,15 @@ function lateProblems(a: LongPollAttempt): string[] {
   const problems: string[] = [];
   const floor = a.maxWaitMs * LATE_RETURN_FLOOR;
   const ceiling = a.maxWaitMs + LATE_RETURN_EXTRA_MS;
-  if (a.pendingAtCheck !== true) problems.push(`the min.bytes=${a.minBytes} fetch was answered before ${PENDING_AT_MS} ms`);
+  if (a.pendingAtCheck !== true)
+    problems.push(`the min.bytes=${a.minBytes} fetch was answered before ${PENDING_AT_MS} ms`);
   const r = a.returnedAtMs ?? NaN;
-  if (!(r >= floor && r <= ceiling)) problems.push(`the min.bytes=${a.minBytes} fetch returned after ${Math.round(r)} ms, not at max.wait.ms (${a.maxWaitMs} ms; accepted ${floor}-${ceiling})`);
-  if (!holds(a)) problems.push(`the min.bytes=${a.minBytes} fetch did not return, at max.wait.ms, the record that had arrived`);
+  if (!(r >= floor && r <= ceiling))
+    problems.push(
+      `the min.bytes=${a.minBytes} fetch returned after ${Math.round(r)} ms, not at max.wait.ms (${a.maxWaitMs} ms; accepted ${floor}-${ceiling})`,
+    );
+  if (!holds(a))
+    problems.push(`the min.bytes=${a.minBytes} fetch did not return, at max.wait.ms, the record that had arrived`);
   return problems;
 }
 
@@ -181,12 +194,27 @@ function lateProblems(a: LongPollAttempt): string[] {
 export function checkLongPoll(history: readonly Op[]): CheckResult {
   const attempts = longPollAttempts(history);
   const partitions = [...new Set(attempts.map((a) => a.partition))].sort((x, y) => x - y);
-  if (partitions.length === 0) return { checker: 'long-poll', valid: true, summary: 'no long poll in the history', witnesses: [], count: 0 };
-  const judged = partitions.map((p) => attempts.find((a) => a.partition === p && decidable(a)) ?? attempts.filter((a) => a.partition === p).at(-1)!);
+  if (partitions.length === 0)
+    return { checker: 'long-poll', valid: true, summary: 'no long poll in the history', witnesses: [], count: 0 };
+  const judged = partitions.map(
+    (p) => attempts.find((a) => a.partition === p && decidable(a)) ?? attempts.filter((a) => a.partition === p).at(-1)!,
+  );
   const undecided = judged.filter((a) => !decidable(a));
   if (undecided.length > 0) {
-    const why = undecided.map((a) => a.error ?? (a.disturbed ? 'faults came or went during it' : 'its record was not acknowledged before the fetch answered')).join('; ');
-    return { checker: 'long-poll', valid: 'unknown', summary: `no long poll could be judged, even after the faults ended (${why})`, witnesses: judged.map(times), count: 0 };
+    const why = undecided
+      .map(
+        (a) =>
+          a.error ??
+          (a.disturbed ? 'faults came or went during it' : 'its record was not acknowledged before the fetch answered'),
+      )
+      .join('; ');
+    return {
+      checker: 'long-poll',
+      valid: 'unknown',
+      summary: `no long poll could be judged, even after the faults ended (${why})`,
+      witnesses: judged.map(times),
+      count: 0,
+    };
   }
   const problems = judged.flatMap((a) => (a.minBytes === 1 ? earlyProblems(a) : lateProblems(a)));
   const describe = (a: LongPollAttempt) =>

@@ -48,7 +48,10 @@ describe('lost-write', () => {
     expect(r.witnesses).toHaveLength(1);
   });
 
-  it.each([{ acks: 1 as const }, { acks: -1 as const, minInsyncReplicas: 2, replicationFactor: 3, faults: true }])('does not allow a loss under %o', (config) => {
-    expect(checkLostWrites(new Builder().send(0, a).reads([]).ops, config).valid).toBe(false);
-  });
+  it.each([{ acks: 1 as const }, { acks: -1 as const, minInsyncReplicas: 2, replicationFactor: 3, faults: true }])(
+    'does not allow a loss under %o',
+    (config) => {
+      expect(checkLostWrites(new Builder().send(0, a).reads([]).ops, config).valid).toBe(false);
+    },
+  );
 });

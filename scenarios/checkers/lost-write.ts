@@ -10,9 +10,14 @@ import { MAX_WITNESSES, verdict, type CheckResult } from '../../harness/history/
  * may a send of an aborted transaction or of one whose end the history does not show. Allowed
  * when the configuration lets acknowledged writes go (allowances.ts: acks=0; acks=1 under faults…).
  */
-export function checkLostWrites(history: readonly Op[], config: Partial<CheckConfig> = {}, ix: HistoryIndex = indexHistory(history)): CheckResult {
+export function checkLostWrites(
+  history: readonly Op[],
+  config: Partial<CheckConfig> = {},
+  ix: HistoryIndex = indexHistory(history),
+): CheckResult {
   const { sends, records } = ix;
-  if (!ix.final.rows) return { checker: 'lost-write', valid: 'unknown', summary: 'no final read in the history', witnesses: [] };
+  if (!ix.final.rows)
+    return { checker: 'lost-write', valid: 'unknown', summary: 'no final read in the history', witnesses: [] };
   const read = new Array<number>(ix.contents).fill(0);
   for (const row of ix.final.rows) read[records.content[row]!] = 1;
   let acked = 0;

@@ -43,7 +43,8 @@ export function mutateHistory(history: readonly Op[], seed: number, edits: numbe
   const where = (test: (op: Op) => boolean) => ops.flatMap((op, i) => (test(op) ? [i] : []));
   const records = (op: Op) => (op.value as { records: RecordRef[] }).records;
   const polls = () => where((op) => op.f === POLL && op.type === 'ok' && records(op).length > 0);
-  const acks = () => where((op) => op.f === SEND && op.type === 'ok' && typeof op.value === 'object' && op.value !== null);
+  const acks = () =>
+    where((op) => op.f === SEND && op.type === 'ok' && typeof op.value === 'object' && op.value !== null);
   const values = () => ops.flatMap((op) => (op.f === SEND && op.type === 'ok' ? [(op.value as RecordRef).value] : []));
   const edit = (e: Edit): void => {
     switch (e) {
@@ -66,7 +67,8 @@ export function mutateHistory(history: readonly Op[], seed: number, edits: numbe
         else if (e === 'change-value') r.value = `${r.value}-x`;
         else if (e === 'copy-value') r.value = pick(values()) ?? null;
         else if (e === 'null-content') rand() < 0.5 ? (r.value = null) : (r.key = null);
-        else if (e === 'shift-offset') r.offset += rand() < 0.5 ? -1 - Math.floor(rand() * 3) : 1 + Math.floor(rand() * 3);
+        else if (e === 'shift-offset')
+          r.offset += rand() < 0.5 ? -1 - Math.floor(rand() * 3) : 1 + Math.floor(rand() * 3);
         else if (e === 'move-partition') r.partition += 1;
         return;
       }
@@ -84,17 +86,28 @@ export function mutateHistory(history: readonly Op[], seed: number, edits: numbe
         return;
       }
       case 'drop-op': {
-        const i = pick(where((op) => op.process !== FINAL_READ && op.process !== REPLAY_READ && op.process !== 'nemesis'));
+        const i = pick(
+          where((op) => op.process !== FINAL_READ && op.process !== REPLAY_READ && op.process !== 'nemesis'),
+        );
         if (i !== undefined) ops.splice(i, 1);
         return;
       }
       case 'reposition': {
-        const i = pick(where((op) => op.f === POLL && op.type === 'invoke' && op.process !== FINAL_READ && op.process !== REPLAY_READ));
+        const i = pick(
+          where(
+            (op) => op.f === POLL && op.type === 'invoke' && op.process !== FINAL_READ && op.process !== REPLAY_READ,
+          ),
+        );
         if (i === undefined) return;
         const { process, time } = ops[i]!;
         const f = pick(['seek', 'assign', 'subscribe'])!;
         const type = pick(['ok', 'info', 'fail'] as const)!;
-        ops.splice(i, 0, { index: 0, time, process, type: 'invoke', f, value: {} }, { index: 0, time, process, type, f, value: {} });
+        ops.splice(
+          i,
+          0,
+          { index: 0, time, process, type: 'invoke', f, value: {} },
+          { index: 0, time, process, type, f, value: {} },
+        );
         return;
       }
       case 'isolation': {

@@ -4,7 +4,11 @@ import { Builder, rec } from './test-support.ts';
 
 describe('nonmonotonic-send', () => {
   it('passes when each producer is acknowledged growing offsets per partition', () => {
-    const ops = new Builder().send(0, rec(0, 'a')).send(1, rec(1, 'b')).send(0, rec(2, 'c')).send(0, rec(0, 'd', 1)).ops;
+    const ops = new Builder()
+      .send(0, rec(0, 'a'))
+      .send(1, rec(1, 'b'))
+      .send(0, rec(2, 'c'))
+      .send(0, rec(0, 'd', 1)).ops;
     expect(checkNonmonotonicSends(ops)).toMatchObject({ valid: true, count: 0 });
   });
 
@@ -19,16 +23,29 @@ describe('nonmonotonic-send', () => {
   });
 
   it('compares a batch in flight in the order its acknowledgements arrive', () => {
-    expect(checkNonmonotonicSends(new Builder().batch(0, [rec(0, 'a'), rec(1, 'b'), rec(2, 'c')]).ops).valid).toBe(true);
+    expect(checkNonmonotonicSends(new Builder().batch(0, [rec(0, 'a'), rec(1, 'b'), rec(2, 'c')]).ops).valid).toBe(
+      true,
+    );
     expect(checkNonmonotonicSends(new Builder().batch(0, [rec(1, 'a'), rec(0, 'b')]).ops).valid).toBe(false);
   });
 
   it('does not compare different producers or partitions', () => {
-    expect(checkNonmonotonicSends(new Builder().send(0, rec(5, 'a')).send(1, rec(2, 'b')).send(0, rec(0, 'c', 1)).ops).valid).toBe(true);
+    expect(
+      checkNonmonotonicSends(
+        new Builder()
+          .send(0, rec(5, 'a'))
+          .send(1, rec(2, 'b'))
+          .send(0, rec(0, 'c', 1)).ops,
+      ).valid,
+    ).toBe(true);
   });
 
   it('leaves out info sends and acks without an offset', () => {
-    expect(checkNonmonotonicSends(new Builder().send(0, rec(5, 'a')).send(0, rec(1, 'b'), 'info').send(0, rec(-1, 'c')).send(0, rec(6, 'd')).ops).valid).toBe(true);
+    expect(
+      checkNonmonotonicSends(
+        new Builder().send(0, rec(5, 'a')).send(0, rec(1, 'b'), 'info').send(0, rec(-1, 'c')).send(0, rec(6, 'd')).ops,
+      ).valid,
+    ).toBe(true);
   });
 
   it('allows it for non-idempotent producers and where writes may be lost', () => {

@@ -11,7 +11,11 @@ import { MAX_WITNESSES, verdict, type CheckResult } from '../../harness/history/
  * what the log *holds*. Acks without an offset (acks=0) and info sends are left out. Allowed
  * where writes may be lost (offsets reused after truncation) and for non-idempotent producers.
  */
-export function checkNonmonotonicSends(history: readonly Op[], config: Partial<CheckConfig> = {}, ix: HistoryIndex = indexHistory(history)): CheckResult {
+export function checkNonmonotonicSends(
+  history: readonly Op[],
+  config: Partial<CheckConfig> = {},
+  ix: HistoryIndex = indexHistory(history),
+): CheckResult {
   const { sends } = ix;
   // Per process, by partition id: the last acknowledged send.
   const last: number[][] = sends.processes.map(() => []);
@@ -26,7 +30,8 @@ export function checkNonmonotonicSends(history: readonly Op[], config: Partial<C
     const prev = mine[part];
     if (prev !== undefined && offset <= sends.offset[prev]!) {
       count++;
-      if (witnesses.length < MAX_WITNESSES) witnesses.push({ before: history[sends.done[prev]!], after: history[sends.done[s]!] });
+      if (witnesses.length < MAX_WITNESSES)
+        witnesses.push({ before: history[sends.done[prev]!], after: history[sends.done[s]!] });
     }
     mine[part] = s;
   }

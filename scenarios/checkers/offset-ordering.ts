@@ -39,9 +39,19 @@ interface Finding {
 /** A check's verdict from its findings: invalid when one is not allowed; allowed ones are counted, not hidden. */
 function judged(checker: string, findings: readonly Finding[], clean: string, found: string): CheckResult {
   const bad = findings.filter((f) => f.allowed === null);
-  const witnesses = (bad.length ? bad : findings).slice(0, 20).map((f) => (f.allowed ? { ...f.witness, allowedBecause: f.allowed } : f.witness));
+  const witnesses = (bad.length ? bad : findings)
+    .slice(0, 20)
+    .map((f) => (f.allowed ? { ...f.witness, allowedBecause: f.allowed } : f.witness));
   if (findings.length === 0) return { checker, valid: true, summary: clean, witnesses: [], count: 0 };
-  if (bad.length === 0) return { checker, valid: true, allowed: true, summary: `${found} — allowed: ${findings[0]!.allowed}`, witnesses, count: findings.length };
+  if (bad.length === 0)
+    return {
+      checker,
+      valid: true,
+      allowed: true,
+      summary: `${found} — allowed: ${findings[0]!.allowed}`,
+      witnesses,
+      count: findings.length,
+    };
   return { checker, valid: false, summary: found, witnesses, count: bad.length };
 }
 
@@ -65,7 +75,11 @@ function checkAckOffsets(history: readonly Op[], plan: OffsetOrderingPlan, fault
     for (const o of mine) {
       const at = (o.value as RecordRef).offset;
       const other = byOffset.get(at);
-      if (other) findings.push({ witness: { anomaly: 'offset acknowledged twice', partition: p, offset: at, first: other, second: o }, allowed: allowance(config(true), 'inconsistent-offsets') });
+      if (other)
+        findings.push({
+          witness: { anomaly: 'offset acknowledged twice', partition: p, offset: at, first: other, second: o },
+          allowed: allowance(config(true), 'inconsistent-offsets'),
+        });
       byOffset.set(at, o);
     }
     const last = new Map<Op['process'], Op>();
@@ -73,17 +87,36 @@ function checkAckOffsets(history: readonly Op[], plan: OffsetOrderingPlan, fault
       const prev = last.get(o.process);
       if (prev && (o.value as RecordRef).offset <= (prev.value as RecordRef).offset) {
         const why = allowance(config(plan.idempotent[String(o.process)] ?? false), 'nonmonotonic-send');
-        findings.push({ witness: { anomaly: "offset not above the same producer's previous one", partition: p, before: prev, after: o }, allowed: why });
+        findings.push({
+          witness: {
+            anomaly: "offset not above the same producer's previous one",
+            partition: p,
+            before: prev,
+            after: o,
+          },
+          allowed: why,
+        });
       }
       last.set(o.process, o);
     }
     // Every send acknowledged on a fresh topic: the acks name each offset from 0 exactly once.
     if (checkDensity) {
       const holes = Array.from({ length: mine.length }, (_, i) => i).filter((i) => !byOffset.has(i));
-      if (holes.length) findings.push({ witness: { anomaly: 'acknowledged offsets are not 0..n-1', partition: p, acked: mine.length, missing: holes.slice(0, 10) }, allowed: null });
+      if (holes.length)
+        findings.push({
+          witness: {
+            anomaly: 'acknowledged offsets are not 0..n-1',
+            partition: p,
+            acked: mine.length,
+            missing: holes.slice(0, 10),
+          },
+          allowed: null,
+        });
     }
   }
-  const note = checkDensity ? '' : ` (density not checked: ${lossAllowed ?? `${sends.length - acked.length} send(s) without an answer`})`;
+  const note = checkDensity
+    ? ''
+    : ` (density not checked: ${lossAllowed ?? `${sends.length - acked.length} send(s) without an answer`})`;
   return judged(
     'ack-offsets',
     findings,
@@ -96,7 +129,12 @@ function checkAckOffsets(history: readonly Op[], plan: OffsetOrderingPlan, fault
  * What the group's members read together, and what the manual reader read, cover every offset
  * of every partition up to its end — poll-order judges each consumer's steps, this the whole.
  */
-function checkCoverage(history: readonly Op[], plan: OffsetOrderingPlan, ends: Map<number, number>, faults: boolean): CheckResult {
+function checkCoverage(
+  history: readonly Op[],
+  plan: OffsetOrderingPlan,
+  ends: Map<number, number>,
+  faults: boolean,
+): CheckResult {
   const PARTITIONS = plan.partitions;
   const MEMBERS = plan.members;
   const MANUAL = plan.manual;
@@ -105,12 +143,20 @@ function checkCoverage(history: readonly Op[], plan: OffsetOrderingPlan, ends: M
   for (let p = 0; p < PARTITIONS; p++) {
     const end = ends.get(p) ?? 0;
     const group = new Set<number>();
-    for (const o of polls) if (MEMBERS.includes(String(o.process))) for (const r of (o.value as { records: RecordRef[] }).records) if (r.partition === p) group.add(r.offset);
+    for (const o of polls)
+      if (MEMBERS.includes(String(o.process)))
+        for (const r of (o.value as { records: RecordRef[] }).records) if (r.partition === p) group.add(r.offset);
     const missing = Array.from({ length: end }, (_, i) => i).filter((i) => !group.has(i));
-    if (missing.length) witnesses.push({ reader: 'group', partition: p, end, missing: missing.slice(0, 10), count: missing.length });
-    const manual = polls.filter((o) => o.process === MANUAL).flatMap((o) => (o.value as { records: RecordRef[] }).records.filter((r) => r.partition === p).map((r) => r.offset));
+    if (missing.length)
+      witnesses.push({ reader: 'group', partition: p, end, missing: missing.slice(0, 10), count: missing.length });
+    const manual = polls
+      .filter((o) => o.process === MANUAL)
+      .flatMap((o) =>
+        (o.value as { records: RecordRef[] }).records.filter((r) => r.partition === p).map((r) => r.offset),
+      );
     const exact = manual.length === end && manual.every((off, i) => off === i);
-    if (!exact) witnesses.push({ reader: MANUAL, partition: p, end, read: manual.length, firstOffsets: manual.slice(0, 10) });
+    if (!exact)
+      witnesses.push({ reader: MANUAL, partition: p, end, read: manual.length, firstOffsets: manual.slice(0, 10) });
   }
   const total = [...ends.values()].reduce((a, b) => a + b, 0);
   const why = allowance(resolveCheckConfig({ acks: -1, faults }), 'poll-skip');
@@ -122,13 +168,17 @@ function checkCoverage(history: readonly Op[], plan: OffsetOrderingPlan, ends: M
   );
 }
 
-
 /** ack-offsets and consumer-coverage; coverage is unknown when the end offsets were never recorded. */
 export function checkOffsetOrdering(history: readonly Op[], plan: OffsetOrderingPlan): CheckResult[] {
   const faults = history.some((o) => o.process === NEMESIS);
   const ends = endOffsetsOf(history, ENDS_PROCESS, plan.topic);
   const coverage: CheckResult = ends
     ? checkCoverage(history, plan, ends, faults)
-    : { checker: 'consumer-coverage', valid: 'unknown', summary: 'the end offsets the readers read to were never recorded (the producers did not finish)', witnesses: [] };
+    : {
+        checker: 'consumer-coverage',
+        valid: 'unknown',
+        summary: 'the end offsets the readers read to were never recorded (the producers did not finish)',
+        witnesses: [],
+      };
   return [checkAckOffsets(history, plan, faults), coverage];
 }

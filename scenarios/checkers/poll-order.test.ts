@@ -2,11 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { checkPollOrder } from './poll-order.ts';
 import { Builder, rec } from './test-support.ts';
 
-const verdicts = (ops: Builder['ops'], config = {}) => Object.fromEntries(checkPollOrder(ops, config).map((r) => [r.checker, r]));
+const verdicts = (ops: Builder['ops'], config = {}) =>
+  Object.fromEntries(checkPollOrder(ops, config).map((r) => [r.checker, r]));
 
 describe('poll order (nonmonotonic-poll, poll-skip)', () => {
   it('passes when each consumer reads on with no gap, per partition', () => {
-    const v = verdicts(new Builder().poll('c', [rec(0, 'a'), rec(0, 'x', 1)]).poll('c', [rec(1, 'b'), rec(1, 'y', 1)]).poll('d', [rec(0, 'a')]).ops);
+    const v = verdicts(
+      new Builder()
+        .poll('c', [rec(0, 'a'), rec(0, 'x', 1)])
+        .poll('c', [rec(1, 'b'), rec(1, 'y', 1)])
+        .poll('d', [rec(0, 'a')]).ops,
+    );
     expect(v['nonmonotonic-poll']!.valid).toBe(true);
     expect(v['poll-skip']!.valid).toBe(true);
   });
@@ -37,19 +43,39 @@ describe('poll order (nonmonotonic-poll, poll-skip)', () => {
 
   it('allows gaps on partitions transactional sends wrote to, counted', () => {
     const b = new Builder().send('p', rec(0, 'a'), 'ok', { txn: { id: 'x' } }).endTxn('p', 'x', 'commit');
-    const v = verdicts(b.poll('c', [rec(0, 'a')]).poll('c', [rec(2, 'c')]).poll('c', [rec(0, 'z', 1), rec(2, 'z2', 1)]).ops);
+    const v = verdicts(
+      b
+        .poll('c', [rec(0, 'a')])
+        .poll('c', [rec(2, 'c')])
+        .poll('c', [rec(0, 'z', 1), rec(2, 'z2', 1)]).ops,
+    );
     expect(v['poll-skip']).toMatchObject({ valid: false, count: 1 });
     expect(v['poll-skip']!.summary).toContain('1 gap(s) on transactional partitions');
-    const txnOnly = verdicts(new Builder().send('p', rec(0, 'a'), 'ok', { txn: { id: 'x' } }).poll('c', [rec(0, 'a')]).poll('c', [rec(2, 'c')]).ops);
+    const txnOnly = verdicts(
+      new Builder()
+        .send('p', rec(0, 'a'), 'ok', { txn: { id: 'x' } })
+        .poll('c', [rec(0, 'a')])
+        .poll('c', [rec(2, 'c')]).ops,
+    );
     expect(txnOnly['poll-skip']).toMatchObject({ valid: true, allowed: true, count: 1 });
   });
 
   it('allows gaps everywhere when the configuration says transactional', () => {
-    expect(verdicts(new Builder().poll('c', [rec(0, 'a')]).poll('c', [rec(2, 'c')]).ops, { transactional: true })['poll-skip']).toMatchObject({ valid: true, allowed: true });
+    expect(
+      verdicts(new Builder().poll('c', [rec(0, 'a')]).poll('c', [rec(2, 'c')]).ops, { transactional: true })[
+        'poll-skip'
+      ],
+    ).toMatchObject({ valid: true, allowed: true });
   });
 
   it('allows both under unclean leader election with faults', () => {
-    const v = verdicts(new Builder().poll('c', [rec(4, 'a')]).poll('c', [rec(2, 'c')]).poll('c', [rec(9, 'x')]).ops, { uncleanLeaderElection: true, faults: true });
+    const v = verdicts(
+      new Builder()
+        .poll('c', [rec(4, 'a')])
+        .poll('c', [rec(2, 'c')])
+        .poll('c', [rec(9, 'x')]).ops,
+      { uncleanLeaderElection: true, faults: true },
+    );
     expect(v['nonmonotonic-poll']).toMatchObject({ valid: true, allowed: true, count: 1 });
     expect(v['poll-skip']).toMatchObject({ valid: true, allowed: true, count: 1 });
   });

@@ -12,7 +12,11 @@ import { MAX_WITNESSES, verdict, type CheckResult } from '../../harness/history/
  * configuration says transactional), gaps are allowed: commit markers and, for read_committed
  * consumers, aborted records take offsets no consumer is given. They are counted, not hidden.
  */
-export function checkPollOrder(history: readonly Op[], config: Partial<CheckConfig> = {}, ix: HistoryIndex = indexHistory(history)): CheckResult[] {
+export function checkPollOrder(
+  history: readonly Op[],
+  config: Partial<CheckConfig> = {},
+  ix: HistoryIndex = indexHistory(history),
+): CheckResult[] {
   const { polls, records } = ix;
   const c = resolveCheckConfig(config);
   const parts = ix.partitions.names.length;
@@ -27,7 +31,8 @@ export function checkPollOrder(history: readonly Op[], config: Partial<CheckConf
   let next = 0;
   for (let p = 0; p < polls.count; p++) {
     const at = polls.at[p]!;
-    for (; next < ix.repositions.at.length && ix.repositions.at[next]! < at; next++) last[ix.repositions.actor[next]!]?.fill(-1);
+    for (; next < ix.repositions.at.length && ix.repositions.at[next]! < at; next++)
+      last[ix.repositions.actor[next]!]?.fill(-1);
     const actor = polls.actor[p]!;
     let mine = last[actor];
     if (!mine) mine = last[actor] = new Array<number>(parts).fill(-1);
@@ -42,22 +47,52 @@ export function checkPollOrder(history: readonly Op[], config: Partial<CheckConf
       if (offset === prev + 1) continue;
       if (offset <= prev) {
         backwardsCount++;
-        if (backwards.length < MAX_WITNESSES) backwards.push({ process: ix.actors[actor], previous: recordOfRow(ix, prevRow), next: recordOfRow(ix, row), op: pollOp(ix, p) });
+        if (backwards.length < MAX_WITNESSES)
+          backwards.push({
+            process: ix.actors[actor],
+            previous: recordOfRow(ix, prevRow),
+            next: recordOfRow(ix, row),
+            op: pollOp(ix, p),
+          });
       } else if (c.transactional || ix.txns.partitions[part]) txnGaps++;
       else {
         skipCount++;
-        if (skips.length < MAX_WITNESSES) skips.push({ process: ix.actors[actor], previous: recordOfRow(ix, prevRow), next: recordOfRow(ix, row), op: pollOp(ix, p), skipped: offset - prev - 1 });
+        if (skips.length < MAX_WITNESSES)
+          skips.push({
+            process: ix.actors[actor],
+            previous: recordOfRow(ix, prevRow),
+            next: recordOfRow(ix, row),
+            op: pollOp(ix, p),
+            skipped: offset - prev - 1,
+          });
       }
     }
   }
-  const gapNote = txnGaps > 0 ? ` (${txnGaps} gap(s) on transactional partitions, allowed: commit markers and aborted records take offsets)` : '';
-  const skip = verdict('poll-skip', skipCount, skips, `no consumer skipped an offset${gapNote}`, `${skipCount} read(s) skipped offsets${gapNote}`, allowance(c, 'poll-skip'));
+  const gapNote =
+    txnGaps > 0
+      ? ` (${txnGaps} gap(s) on transactional partitions, allowed: commit markers and aborted records take offsets)`
+      : '';
+  const skip = verdict(
+    'poll-skip',
+    skipCount,
+    skips,
+    `no consumer skipped an offset${gapNote}`,
+    `${skipCount} read(s) skipped offsets${gapNote}`,
+    allowance(c, 'poll-skip'),
+  );
   if (txnGaps > 0 && skipCount === 0) {
     skip.allowed = true;
     skip.count = txnGaps;
   }
   return [
-    verdict('nonmonotonic-poll', backwardsCount, backwards, 'every consumer read offsets in increasing order', `${backwardsCount} read(s) went backwards`, allowance(c, 'nonmonotonic-poll')),
+    verdict(
+      'nonmonotonic-poll',
+      backwardsCount,
+      backwards,
+      'every consumer read offsets in increasing order',
+      `${backwardsCount} read(s) went backwards`,
+      allowance(c, 'nonmonotonic-poll'),
+    ),
     skip,
   ];
 }

@@ -45,6 +45,10 @@ describe('checkers on simulated histories', () => {
 
   it('plant every kind at least once into one history', () => {
     const ops = simulateHistory({ seed: 5, ops: 800, transactions: true });
-    for (const kind of PLANTABLE) expect(failing(plantAnomaly(ops, kind)).map((f) => f.split(':')[0]), kind).toEqual([kind]);
+    for (const kind of PLANTABLE)
+      expect(
+        failing(plantAnomaly(ops, kind)).map((f) => f.split(':')[0]),
+        kind,
+      ).toEqual([kind]);
   });
 });

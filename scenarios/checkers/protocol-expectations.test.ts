@@ -4,7 +4,10 @@ import { Builder } from './test-support.ts';
 
 describe('protocol-expectations', () => {
   it('is valid when no op states an expectation', () => {
-    expect(checkProtocolExpectations(new Builder().op(0, 'produce', {}, 'fail', { errorCode: 45 }).ops)).toMatchObject({ valid: true, count: 0 });
+    expect(checkProtocolExpectations(new Builder().op(0, 'produce', {}, 'fail', { errorCode: 45 }).ops)).toMatchObject({
+      valid: true,
+      count: 0,
+    });
   });
 
   it('passes ops that got an expected code: ok without a code means NONE', () => {
@@ -12,11 +15,17 @@ describe('protocol-expectations', () => {
       .op(0, 'produce', { expect: { errorCode: 45 } }, 'fail', { errorCode: 45 })
       .op(0, 'produce', { expect: { errorCode: [0, 19] } }, 'ok', {})
       .op(0, 'produce', { expect: { errorCode: 0 } }, 'ok', { errorCode: 0 });
-    expect(checkProtocolExpectations(b.ops)).toMatchObject({ valid: true, count: 0, summary: '3 of 3 op(s) got an error code they expected' });
+    expect(checkProtocolExpectations(b.ops)).toMatchObject({
+      valid: true,
+      count: 0,
+      summary: '3 of 3 op(s) got an error code they expected',
+    });
   });
 
   it('flags an unexpected code, naming both', () => {
-    const r = checkProtocolExpectations(new Builder().op(0, 'produce', { expect: { errorCode: 45 } }, 'ok', { errorCode: 0 }).ops);
+    const r = checkProtocolExpectations(
+      new Builder().op(0, 'produce', { expect: { errorCode: 45 } }, 'ok', { errorCode: 0 }).ops,
+    );
     expect(r).toMatchObject({ valid: false, count: 1 });
     expect(r.witnesses[0]).toMatchObject({ expected: 'OUT_OF_ORDER_SEQUENCE_NUMBER (45)', got: 'NONE (0)' });
   });
@@ -31,10 +40,15 @@ describe('protocol-expectations', () => {
   });
 
   it('cannot decide info completions, fails without a code, or ops never completed', () => {
-    const b = new Builder().op(0, 'produce', { expect: { errorCode: 45 } }, 'info', { errorCode: 0 }).op(0, 'produce', { expect: { errorCode: 45 } }, 'fail', {});
+    const b = new Builder()
+      .op(0, 'produce', { expect: { errorCode: 45 } }, 'info', { errorCode: 0 })
+      .op(0, 'produce', { expect: { errorCode: 45 } }, 'fail', {});
     b.h.invoke(1, 'produce', { expect: { errorCode: 45 } });
     expect(checkProtocolExpectations(b.ops)).toMatchObject({ valid: 'unknown' });
     b.op(2, 'produce', { expect: { errorCode: 45 } }, 'fail', { errorCode: 45 });
-    expect(checkProtocolExpectations(b.ops)).toMatchObject({ valid: true, summary: expect.stringContaining('3 undecided') });
+    expect(checkProtocolExpectations(b.ops)).toMatchObject({
+      valid: true,
+      summary: expect.stringContaining('3 undecided'),
+    });
   });
 });

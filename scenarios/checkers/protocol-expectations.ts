@@ -5,8 +5,10 @@ import { MAX_WITNESSES, verdict, type CheckResult } from '../../harness/history/
 
 /** The error codes an op's invocation says are acceptable answers. */
 export function expectedCodes(invokeValue: unknown): number[] | null {
-  const expect = typeof invokeValue === 'object' && invokeValue !== null ? (invokeValue as { expect?: unknown }).expect : undefined;
-  const codes = typeof expect === 'object' && expect !== null ? (expect as { errorCode?: unknown }).errorCode : undefined;
+  const expect =
+    typeof invokeValue === 'object' && invokeValue !== null ? (invokeValue as { expect?: unknown }).expect : undefined;
+  const codes =
+    typeof expect === 'object' && expect !== null ? (expect as { errorCode?: unknown }).errorCode : undefined;
   if (typeof codes === 'number') return [codes];
   if (Array.isArray(codes) && codes.every((c) => typeof c === 'number')) return codes;
   return null;
@@ -23,7 +25,10 @@ const named = (codes: readonly number[]) => codes.map((c) => `${errorName(c)} ($
  * completed. A decided code outside the expected ones is an anomaly; no configuration allows it.
  * Valid when no op states an expectation; unknown when every one was undecided.
  */
-export function checkProtocolExpectations(history: readonly Op[], ix: HistoryIndex = indexHistory(history)): CheckResult {
+export function checkProtocolExpectations(
+  history: readonly Op[],
+  ix: HistoryIndex = indexHistory(history),
+): CheckResult {
   let stated = 0;
   let undecided = 0;
   let count = 0;
@@ -34,7 +39,10 @@ export function checkProtocolExpectations(history: readonly Op[], ix: HistoryInd
     if (!expected) continue;
     stated++;
     const done = ix.expectations.done[e]! >= 0 ? history[ix.expectations.done[e]!]! : undefined;
-    const reported = typeof done?.value === 'object' && done.value !== null ? (done.value as { errorCode?: unknown }).errorCode : undefined;
+    const reported =
+      typeof done?.value === 'object' && done.value !== null
+        ? (done.value as { errorCode?: unknown }).errorCode
+        : undefined;
     const got = typeof reported === 'number' ? reported : done?.type === 'ok' ? 0 : undefined;
     if (got === undefined || done?.type === 'info') {
       undecided++;
@@ -42,11 +50,26 @@ export function checkProtocolExpectations(history: readonly Op[], ix: HistoryInd
     }
     if (expected.includes(got)) continue;
     count++;
-    if (witnesses.length < MAX_WITNESSES) witnesses.push({ expected: named(expected), got: named([got]), invoke, completion: done });
+    if (witnesses.length < MAX_WITNESSES)
+      witnesses.push({ expected: named(expected), got: named([got]), invoke, completion: done });
   }
-  if (stated === 0) return { checker: 'protocol-expectations', valid: true, summary: 'no op states an expected error code', witnesses: [], count: 0 };
+  if (stated === 0)
+    return {
+      checker: 'protocol-expectations',
+      valid: true,
+      summary: 'no op states an expected error code',
+      witnesses: [],
+      count: 0,
+    };
   const note = undecided > 0 ? `; ${undecided} undecided (no answer)` : '';
-  if (count === 0 && undecided === stated) return { checker: 'protocol-expectations', valid: 'unknown', summary: `none of ${stated} expectation(s) could be decided (no answer)`, witnesses: [], count: 0 };
+  if (count === 0 && undecided === stated)
+    return {
+      checker: 'protocol-expectations',
+      valid: 'unknown',
+      summary: `none of ${stated} expectation(s) could be decided (no answer)`,
+      witnesses: [],
+      count: 0,
+    };
   return verdict(
     'protocol-expectations',
     count,

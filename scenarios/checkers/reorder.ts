@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noThenProperty: a witness field of results.json (first … then); the object is never awaited
 import type { Op } from '../../harness/history/history.ts';
 import { indexHistory, OK, type HistoryIndex } from './history-index.ts';
 import { MAX_WITNESSES, verdict, type CheckResult } from '../../harness/history/check-result.ts';
@@ -86,7 +87,13 @@ export function checkReorder(history: readonly Op[], ix: HistoryIndex = indexHis
       if (witnesses.length < MAX_WITNESSES) {
         const part = keys[g]! % parts;
         const process = sends.processes[(keys[g]! - part) / parts];
-        witnesses.push({ partition: ix.partitions.name(part), process, first: history[done[a]!], then: history[done[b]!], finalOffsets: { first: offset[a], then: offset[b] } });
+        witnesses.push({
+          partition: ix.partitions.name(part),
+          process,
+          first: history[done[a]!],
+          then: history[done[b]!],
+          finalOffsets: { first: offset[a], then: offset[b] },
+        });
       }
     }
   }

@@ -21,7 +21,13 @@ import { verdict, type CheckResult } from '../../harness/history/check-result.ts
  */
 export function checkReplay(history: readonly Op[], ix: HistoryIndex = indexHistory(history)): CheckResult {
   const { polls, records } = ix;
-  if (!ix.final.rows || !ix.final.replay) return { checker: 'replay', valid: 'unknown', summary: 'the history lacks a final read and a replay', witnesses: [] };
+  if (!ix.final.rows || !ix.final.replay)
+    return {
+      checker: 'replay',
+      valid: 'unknown',
+      summary: 'the history lacks a final read and a replay',
+      witnesses: [],
+    };
   const parts = ix.partitions.names.length;
   const final = ix.final.rows;
   // The final read's rows per partition id (counting sort, rows in read order), and a cursor into each.
@@ -39,7 +45,13 @@ export function checkReplay(history: readonly Op[], ix: HistoryIndex = indexHist
   const witnesses: unknown[] = [];
   const differ = (part: number, x: number, y: number, why?: Record<string, unknown>) => {
     differs[part] = 1;
-    witnesses.push({ partition: ix.partitions.name(part), position: cursor[part]! + ranOn[part]!, firstRead: x < 0 ? null : recordOfRow(ix, x), replay: y < 0 ? null : recordOfRow(ix, y), ...why });
+    witnesses.push({
+      partition: ix.partitions.name(part),
+      position: cursor[part]! + ranOn[part]!,
+      firstRead: x < 0 ? null : recordOfRow(ix, x),
+      replay: y < 0 ? null : recordOfRow(ix, y),
+      ...why,
+    });
   };
   let sendsOf: SendsByContent | null = null;
   let endsAt: ((part: number) => number) | null = null;
@@ -64,7 +76,14 @@ export function checkReplay(history: readonly Op[], ix: HistoryIndex = indexHist
         differ(part, -1, y, { reason: 'the replay ran on with an offset at or below the one before it' });
         continue;
       }
-      const why = explainRunOn(ix, (sendsOf ??= sendsByContent(ix)), (endsAt ??= endsTakenAt(ix)), part, y, polls.isolation[p] === READ_COMMITTED);
+      const why = explainRunOn(
+        ix,
+        (sendsOf ??= sendsByContent(ix)),
+        (endsAt ??= endsTakenAt(ix)),
+        part,
+        y,
+        polls.isolation[p] === READ_COMMITTED,
+      );
       if (why) differ(part, -1, y, why);
       else {
         ranOn[part]!++;
@@ -72,11 +91,22 @@ export function checkReplay(history: readonly Op[], ix: HistoryIndex = indexHist
       }
     }
   }
-  for (let part = 0; part < parts; part++) if (!differs[part] && from[part]! + cursor[part]! < from[part + 1]!) differ(part, firstRows[from[part]! + cursor[part]!]!, -1);
+  for (let part = 0; part < parts; part++)
+    if (!differs[part] && from[part]! + cursor[part]! < from[part + 1]!)
+      differ(part, firstRows[from[part]! + cursor[part]!]!, -1);
   let extra = 0;
   for (let part = 0; part < parts; part++) if (!differs[part]) extra += ranOn[part]!;
-  const clean = 'the replay returned the same records in the same order' + (extra ? `, and ${extra} more past the final read's end, all from sends not acknowledged before it` : '');
-  return verdict('replay', witnesses.length, witnesses, clean, `${witnesses.length} partition(s) replayed differently`, null);
+  const clean =
+    'the replay returned the same records in the same order' +
+    (extra ? `, and ${extra} more past the final read's end, all from sends not acknowledged before it` : '');
+  return verdict(
+    'replay',
+    witnesses.length,
+    witnesses,
+    clean,
+    `${witnesses.length} partition(s) replayed differently`,
+    null,
+  );
 }
 
 /**
@@ -122,7 +152,14 @@ function sendsByContent(ix: HistoryIndex): SendsByContent {
  * was also invoked by then, and a record of an aborted transaction is never explained there
  * (aborted-read leaves the replay to this checker).
  */
-function explainRunOn(ix: HistoryIndex, byContent: SendsByContent, endsAt: (part: number) => number, part: number, y: number, readCommitted: boolean): Record<string, unknown> | null {
+function explainRunOn(
+  ix: HistoryIndex,
+  byContent: SendsByContent,
+  endsAt: (part: number) => number,
+  part: number,
+  y: number,
+  readCommitted: boolean,
+): Record<string, unknown> | null {
   const { sends, records } = ix;
   const tookEnds = Math.min(ix.final.from[part]!, endsAt(part));
   let acknowledged = -1;
@@ -138,12 +175,21 @@ function explainRunOn(ix: HistoryIndex, byContent: SendsByContent, endsAt: (part
       continue;
     }
     const visible = !txn || (txn.outcome === 'commit' && txn.endInvoke >= 0 && txn.endInvoke < tookEnds);
-    if (sends.outcome[s] === OK && sends.offset[s]! >= 0 && done >= 0 && done < tookEnds && visible) acknowledged = done;
+    if (sends.outcome[s] === OK && sends.offset[s]! >= 0 && done >= 0 && done < tookEnds && visible)
+      acknowledged = done;
     else return null;
   }
   if (acknowledged >= 0) {
-    return { reason: 'the replay ran on with a record acknowledged before the final read took its end offsets', acknowledged: ix.history[acknowledged], finalReadFrom: tookEnds };
+    return {
+      reason: 'the replay ran on with a record acknowledged before the final read took its end offsets',
+      acknowledged: ix.history[acknowledged],
+      finalReadFrom: tookEnds,
+    };
   }
-  if (aborted >= 0) return { reason: 'the replay (read_committed) ran on with a record of an aborted transaction', transaction: ix.txns.fates[sends.txn[aborted]!]!.id };
+  if (aborted >= 0)
+    return {
+      reason: 'the replay (read_committed) ran on with a record of an aborted transaction',
+      transaction: ix.txns.fates[sends.txn[aborted]!]!.id,
+    };
   return { reason: 'the replay ran on with a record no send in the history accounts for' };
 }

@@ -22,15 +22,40 @@ function run(t: Twist = {}): Builder {
   const b = new Builder();
   log.forEach((r, i) => b.send('producer', r, 'ok', { timestamp: 1000 + i }));
   b.op(FINAL_READ, END_OFFSETS, { topic: 't' }, 'ok', { topic: 't', ends: { 0: 4 } }).final(log);
-  b.op('from-earliest', 'list-offsets', { topic: 't', partition: 0, timestamp: 'earliest' }, 'ok', { topic: 't', partition: 0, offset: 0 }).poll('from-earliest', log);
-  b.op('from-committed', 'commit', { topic: 't', partition: 0, offset: 1 }, 'ok', { offset: 1 }).poll('from-committed', log.slice(1));
-  b.op('from-seek', 'seek', { topic: 't', partition: 0, offset: 2 }, 'ok', { offset: 2 }).poll('from-seek', log.slice(t.seekReadFrom ?? 2));
-  b.op('by-timestamp', 'list-offsets', { topic: 't', partition: 0, timestamp: 1002 }, 'ok', { topic: 't', partition: 0, offset: 2 }).poll('by-timestamp', log.slice(2));
+  b.op('from-earliest', 'list-offsets', { topic: 't', partition: 0, timestamp: 'earliest' }, 'ok', {
+    topic: 't',
+    partition: 0,
+    offset: 0,
+  }).poll('from-earliest', log);
+  b.op('from-committed', 'commit', { topic: 't', partition: 0, offset: 1 }, 'ok', { offset: 1 }).poll(
+    'from-committed',
+    log.slice(1),
+  );
+  b.op('from-seek', 'seek', { topic: 't', partition: 0, offset: 2 }, 'ok', { offset: 2 }).poll(
+    'from-seek',
+    log.slice(t.seekReadFrom ?? 2),
+  );
+  b.op('by-timestamp', 'list-offsets', { topic: 't', partition: 0, timestamp: 1002 }, 'ok', {
+    topic: 't',
+    partition: 0,
+    offset: 2,
+  }).poll('by-timestamp', log.slice(2));
   b.poll(REPLAY_READ, log);
   b.op('stale-commit', 'commit', { topic: 't', partition: 0, offset: 0 }, 'ok', { offset: 0 });
-  b.op('admin', DELETE_RECORDS, { topic: 't', partition: 0, offset: 1 }, 'ok', { topic: 't', partition: 0, lowWatermark: 1, errorCode: 0 });
-  b.op('below-start', 'fetch', { topic: 't', partition: 0, offset: 0 }, 'fail', { topic: 't', partition: 0, errorCode: 1 });
-  b.op('admin', 'list-offsets', { topic: 't', partition: 0, timestamp: 'earliest' }, 'ok', { offset: t.earliestAfter ?? 1 });
+  b.op('admin', DELETE_RECORDS, { topic: 't', partition: 0, offset: 1 }, 'ok', {
+    topic: 't',
+    partition: 0,
+    lowWatermark: 1,
+    errorCode: 0,
+  });
+  b.op('below-start', 'fetch', { topic: 't', partition: 0, offset: 0 }, 'fail', {
+    topic: 't',
+    partition: 0,
+    errorCode: 1,
+  });
+  b.op('admin', 'list-offsets', { topic: 't', partition: 0, timestamp: 'earliest' }, 'ok', {
+    offset: t.earliestAfter ?? 1,
+  });
   b.op('admin', 'list-offsets', { topic: 't', partition: 0, timestamp: 'latest' }, 'ok', { offset: 4 });
   b.poll('earliest-after-delete', log.slice(t.resetFrom ?? 1)).poll('stale-commit', log.slice(1));
   b.send('producer', fresh, 'ok', { timestamp: 2000 }).poll('latest-after-delete', [fresh]);
@@ -47,15 +72,28 @@ describe('rereads (the replay scenario)', () => {
   });
 
   it('flags a seek that starts elsewhere, a ListOffsets that disagrees with the new start, and a reset below it', () => {
-    expect(byName(run({ seekReadFrom: 1 }))['replay-positions']).toMatchObject({ valid: false, count: 1, witnesses: [{ reader: 'from-seek', from: 2 }] });
-    expect(byName(run({ earliestAfter: 0 }))['log-start']).toMatchObject({ valid: false, witnesses: [{ request: 'ListOffsets earliest', expected: 1, got: 0 }] });
-    expect(byName(run({ resetFrom: 0 }))['auto-offset-reset']).toMatchObject({ valid: false, witnesses: [{ reader: 'earliest-after-delete' }] });
+    expect(byName(run({ seekReadFrom: 1 }))['replay-positions']).toMatchObject({
+      valid: false,
+      count: 1,
+      witnesses: [{ reader: 'from-seek', from: 2 }],
+    });
+    expect(byName(run({ earliestAfter: 0 }))['log-start']).toMatchObject({
+      valid: false,
+      witnesses: [{ request: 'ListOffsets earliest', expected: 1, got: 0 }],
+    });
+    expect(byName(run({ resetFrom: 0 }))['auto-offset-reset']).toMatchObject({
+      valid: false,
+      witnesses: [{ reader: 'earliest-after-delete' }],
+    });
   });
 
   it('cannot decide without the first read’s end offsets, nor judge the log start before the delete', () => {
     expect(byName(new Builder().send('producer', log[0]!).final([log[0]!]))['replay-positions']!.valid).toBe('unknown');
     const ops = run().ops;
-    const beforeDelete = ops.slice(0, ops.findIndex((o) => o.f === DELETE_RECORDS));
+    const beforeDelete = ops.slice(
+      0,
+      ops.findIndex((o) => o.f === DELETE_RECORDS),
+    );
     expect(checkRereads(beforeDelete, plan).map((c) => c.valid)).toEqual([true, 'unknown', 'unknown']);
   });
 });

@@ -29,7 +29,18 @@ export interface RereadsPlan extends ScenarioPlan {
 }
 
 /** The processes of the re-readers and of the checks after the delete. */
-export const REREADERS = { earliest: 'from-earliest', committed: 'from-committed', seek: 'from-seek', timestamp: 'by-timestamp', earliestAfter: 'earliest-after-delete', stale: 'stale-commit', latest: 'latest-after-delete', below: 'below-start', admin: 'admin', producer: 'producer' } as const;
+export const REREADERS = {
+  earliest: 'from-earliest',
+  committed: 'from-committed',
+  seek: 'from-seek',
+  timestamp: 'by-timestamp',
+  earliestAfter: 'earliest-after-delete',
+  stale: 'stale-commit',
+  latest: 'latest-after-delete',
+  below: 'below-start',
+  admin: 'admin',
+  producer: 'producer',
+} as const;
 export const DELETE_RECORDS = 'delete-records';
 
 /** One re-read: who read, from where it should have started, and what it returned. */
@@ -45,10 +56,14 @@ interface Reread {
   reported?: number;
 }
 
-const same = (a: RecordRef, b: RecordRef) => a.offset === b.offset && (a.key ?? null) === (b.key ?? null) && (a.value ?? null) === (b.value ?? null);
+const same = (a: RecordRef, b: RecordRef) =>
+  a.offset === b.offset && (a.key ?? null) === (b.key ?? null) && (a.value ?? null) === (b.value ?? null);
 
 /** Where `read` first differs from `expected` (records compared by offset, key and value), or null. */
-function firstDifference(expected: readonly RecordRef[], read: readonly RecordRef[]): { position: number; expected: RecordRef | null; read: RecordRef | null } | null {
+function firstDifference(
+  expected: readonly RecordRef[],
+  read: readonly RecordRef[],
+): { position: number; expected: RecordRef | null; read: RecordRef | null } | null {
   for (let i = 0; i < Math.max(expected.length, read.length); i++) {
     const x = expected[i];
     const y = read[i];
@@ -57,24 +72,46 @@ function firstDifference(expected: readonly RecordRef[], read: readonly RecordRe
   return null;
 }
 
-function judgeRereads(checker: string, first: readonly RecordRef[], rereads: readonly Reread[], what: string): CheckResult {
+function judgeRereads(
+  checker: string,
+  first: readonly RecordRef[],
+  rereads: readonly Reread[],
+  what: string,
+): CheckResult {
   const witnesses: unknown[] = [];
   for (const r of rereads) {
     const expected = first.filter((x) => x.offset >= r.from && (r.to === undefined || x.offset < r.to));
     const diff = firstDifference(expected, r.read);
-    if (r.reported !== undefined && r.reported !== r.from) witnesses.push({ reader: r.reader, how: r.how, expectedOffset: r.from, brokerSaid: r.reported });
-    if (diff) witnesses.push({ reader: r.reader, how: r.how, from: r.from, expectedRecords: expected.length, readRecords: r.read.length, firstDifference: diff });
+    if (r.reported !== undefined && r.reported !== r.from)
+      witnesses.push({ reader: r.reader, how: r.how, expectedOffset: r.from, brokerSaid: r.reported });
+    if (diff)
+      witnesses.push({
+        reader: r.reader,
+        how: r.how,
+        from: r.from,
+        expectedRecords: expected.length,
+        readRecords: r.read.length,
+        firstDifference: diff,
+      });
   }
   return {
     checker,
     valid: witnesses.length === 0,
-    summary: witnesses.length === 0 ? `${rereads.map((r) => `${r.how} (${r.read.length})`).join(', ')}: ${what}` : `${witnesses.length} re-read(s) differ from the first full read`,
+    summary:
+      witnesses.length === 0
+        ? `${rereads.map((r) => `${r.how} (${r.read.length})`).join(', ')}: ${what}`
+        : `${witnesses.length} re-read(s) differ from the first full read`,
     witnesses,
     count: witnesses.length,
   };
 }
 
-const unknown = (checker: string, summary: string): CheckResult => ({ checker, valid: 'unknown', summary, witnesses: [] });
+const unknown = (checker: string, summary: string): CheckResult => ({
+  checker,
+  valid: 'unknown',
+  summary,
+  witnesses: [],
+});
 
 /** replay-positions, log-start and auto-offset-reset. */
 export function checkRereads(history: readonly Op[], plan: RereadsPlan): CheckResult[] {
@@ -82,9 +119,14 @@ export function checkRereads(history: readonly Op[], plan: RereadsPlan): CheckRe
   const deleteAt = history.findIndex((o) => o.f === DELETE_RECORDS && o.type === 'invoke');
   const before = deleteAt < 0 ? history : history.slice(0, deleteAt);
   const after = deleteAt < 0 ? [] : history.slice(deleteAt);
-  const reads = (ops: readonly Op[], process: string) => ops.filter((o) => o.f === POLL && o.type === 'ok' && o.process === process).flatMap((o) => (o.value as { records: RecordRef[] }).records);
-  const completion = (ops: readonly Op[], process: string, f: string) => ops.find((o) => o.process === process && o.f === f && o.type !== 'invoke');
-  const invoked = (ops: readonly Op[], process: string, f: string) => ops.find((o) => o.process === process && o.f === f && o.type === 'invoke');
+  const reads = (ops: readonly Op[], process: string) =>
+    ops
+      .filter((o) => o.f === POLL && o.type === 'ok' && o.process === process)
+      .flatMap((o) => (o.value as { records: RecordRef[] }).records);
+  const completion = (ops: readonly Op[], process: string, f: string) =>
+    ops.find((o) => o.process === process && o.f === f && o.type !== 'invoke');
+  const invoked = (ops: readonly Op[], process: string, f: string) =>
+    ops.find((o) => o.process === process && o.f === f && o.type === 'invoke');
   const offsetOf = (o: Op | undefined) => (o?.value as { offset?: number } | undefined)?.offset;
 
   // The first full read: the final read's records below the ends it took (it goes on later with the fresh records).
@@ -100,17 +142,48 @@ export function checkRereads(history: readonly Op[], plan: RereadsPlan): CheckRe
   const committed = offsetOf(invoked(before, REREADERS.committed, 'commit'));
   const seekTo = offsetOf(invoked(before, REREADERS.seek, 'seek'));
   const byTime = completion(before, REREADERS.timestamp, 'list-offsets');
-  const ts = (invoked(before, REREADERS.timestamp, 'list-offsets')?.value as { timestamp?: number } | undefined)?.timestamp;
-  const sent = history.filter((o) => o.process === REREADERS.producer && o.f === SEND && o.type === 'invoke').slice(0, plan.records).map((o) => o.value as { value: string; timestamp: number });
+  const ts = (invoked(before, REREADERS.timestamp, 'list-offsets')?.value as { timestamp?: number } | undefined)
+    ?.timestamp;
+  const sent = history
+    .filter((o) => o.process === REREADERS.producer && o.f === SEND && o.type === 'invoke')
+    .slice(0, plan.records)
+    .map((o) => o.value as { value: string; timestamp: number });
   const expectedByTime = ts === undefined ? undefined : sent.find((v) => v.timestamp >= ts);
   const rereads: Reread[] = [
-    { reader: REREADERS.earliest, how: 'ListOffsets earliest + Fetch', from: first[0]?.offset ?? 0, reported: offsetOf(earliest) ?? -1, read: reads(before, REREADERS.earliest) },
-    { reader: REREADERS.committed, how: `committed offset ${committed}`, from: committed ?? 0, read: reads(before, REREADERS.committed) },
+    {
+      reader: REREADERS.earliest,
+      how: 'ListOffsets earliest + Fetch',
+      from: first[0]?.offset ?? 0,
+      reported: offsetOf(earliest) ?? -1,
+      read: reads(before, REREADERS.earliest),
+    },
+    {
+      reader: REREADERS.committed,
+      how: `committed offset ${committed}`,
+      from: committed ?? 0,
+      read: reads(before, REREADERS.committed),
+    },
     { reader: REREADERS.seek, how: `seek(${seekTo})`, from: seekTo ?? 0, read: reads(before, REREADERS.seek) },
-    { reader: REREADERS.timestamp, how: `ListOffsets(${ts}) + Fetch`, from: first.find((r) => r.value === expectedByTime?.value)?.offset ?? -1, reported: offsetOf(byTime) ?? -1, read: reads(before, REREADERS.timestamp) },
-    { reader: REPLAY_READ, how: '--from-beginning again', from: first[0]?.offset ?? 0, read: reads(before, REPLAY_READ) },
+    {
+      reader: REREADERS.timestamp,
+      how: `ListOffsets(${ts}) + Fetch`,
+      from: first.find((r) => r.value === expectedByTime?.value)?.offset ?? -1,
+      reported: offsetOf(byTime) ?? -1,
+      read: reads(before, REREADERS.timestamp),
+    },
+    {
+      reader: REPLAY_READ,
+      how: '--from-beginning again',
+      from: first[0]?.offset ?? 0,
+      read: reads(before, REPLAY_READ),
+    },
   ];
-  const positions = judgeRereads('replay-positions', first, rereads, 'each returned the first full read from its starting point, in the same order');
+  const positions = judgeRereads(
+    'replay-positions',
+    first,
+    rereads,
+    'each returned the first full read from its starting point, in the same order',
+  );
   if (deleteAt < 0) {
     const why = 'the run ended before DeleteRecords moved the log start';
     return [positions, unknown('log-start', why), unknown('auto-offset-reset', why)];
@@ -123,14 +196,32 @@ export function checkRereads(history: readonly Op[], plan: RereadsPlan): CheckRe
   const fetchBelow = offsetOf(invoked(after, REREADERS.below, 'fetch'));
   const belowAnswer = below?.value ?? { errorCode: -1 };
   const listed = after.filter((o) => o.process === REREADERS.admin && o.f === 'list-offsets' && o.type === 'invoke');
-  const answerTo = (invoke: Op | undefined) => (invoke ? after.find((o) => o.index > invoke.index && o.process === REREADERS.admin && o.f === 'list-offsets' && o.type !== 'invoke') : undefined);
-  const earliestAfter = offsetOf(answerTo(listed.find((o) => (o.value as { timestamp?: unknown }).timestamp === 'earliest')));
-  const latestAfter = offsetOf(answerTo(listed.find((o) => (o.value as { timestamp?: unknown }).timestamp === 'latest')));
+  const answerTo = (invoke: Op | undefined) =>
+    invoke
+      ? after.find(
+          (o) =>
+            o.index > invoke.index && o.process === REREADERS.admin && o.f === 'list-offsets' && o.type !== 'invoke',
+        )
+      : undefined;
+  const earliestAfter = offsetOf(
+    answerTo(listed.find((o) => (o.value as { timestamp?: unknown }).timestamp === 'earliest')),
+  );
+  const latestAfter = offsetOf(
+    answerTo(listed.find((o) => (o.value as { timestamp?: unknown }).timestamp === 'latest')),
+  );
   const startWitnesses: unknown[] = [];
-  if (deletedValue.lowWatermark !== d) startWitnesses.push({ request: `DeleteRecords below ${d}`, lowWatermark: deletedValue.lowWatermark ?? null, errorCode: deletedValue.errorCode ?? null });
-  if (earliestAfter !== d) startWitnesses.push({ request: 'ListOffsets earliest', expected: d, got: earliestAfter ?? null });
-  if (latestAfter !== end) startWitnesses.push({ request: 'ListOffsets latest', expected: end, got: latestAfter ?? null });
-  if ((belowAnswer as { errorCode?: number }).errorCode !== OFFSET_OUT_OF_RANGE) startWitnesses.push({ request: `Fetch at ${fetchBelow}`, expected: 'OFFSET_OUT_OF_RANGE (1)', got: belowAnswer });
+  if (deletedValue.lowWatermark !== d)
+    startWitnesses.push({
+      request: `DeleteRecords below ${d}`,
+      lowWatermark: deletedValue.lowWatermark ?? null,
+      errorCode: deletedValue.errorCode ?? null,
+    });
+  if (earliestAfter !== d)
+    startWitnesses.push({ request: 'ListOffsets earliest', expected: d, got: earliestAfter ?? null });
+  if (latestAfter !== end)
+    startWitnesses.push({ request: 'ListOffsets latest', expected: end, got: latestAfter ?? null });
+  if ((belowAnswer as { errorCode?: number }).errorCode !== OFFSET_OUT_OF_RANGE)
+    startWitnesses.push({ request: `Fetch at ${fetchBelow}`, expected: 'OFFSET_OUT_OF_RANGE (1)', got: belowAnswer });
   const logStart: CheckResult = {
     checker: 'log-start',
     valid: startWitnesses.length === 0,
@@ -143,12 +234,31 @@ export function checkRereads(history: readonly Op[], plan: RereadsPlan): CheckRe
   };
 
   const staleCommit = offsetOf(invoked(before, REREADERS.stale, 'commit'));
-  const fresh = after.filter((o) => o.process === REREADERS.producer && o.f === SEND && o.type === 'ok').map((o) => ({ ...(o.value as RecordRef) }));
+  const fresh = after
+    .filter((o) => o.process === REREADERS.producer && o.f === SEND && o.type === 'ok')
+    .map((o) => ({ ...(o.value as RecordRef) }));
   const resets: Reread[] = [
-    { reader: REREADERS.earliestAfter, how: 'new group, earliest', from: d, to: end, read: reads(after, REREADERS.earliestAfter) },
-    { reader: REREADERS.stale, how: `committed ${staleCommit} < log start, earliest`, from: d, to: end, read: reads(after, REREADERS.stale) },
+    {
+      reader: REREADERS.earliestAfter,
+      how: 'new group, earliest',
+      from: d,
+      to: end,
+      read: reads(after, REREADERS.earliestAfter),
+    },
+    {
+      reader: REREADERS.stale,
+      how: `committed ${staleCommit} < log start, earliest`,
+      from: d,
+      to: end,
+      read: reads(after, REREADERS.stale),
+    },
     { reader: REREADERS.latest, how: 'new group, latest', from: end, read: reads(after, REREADERS.latest) },
   ];
-  const autoReset = judgeRereads('auto-offset-reset', [...first, ...fresh], resets, 'earliest began at the new log start, latest saw only the records produced after it joined');
+  const autoReset = judgeRereads(
+    'auto-offset-reset',
+    [...first, ...fresh],
+    resets,
+    'earliest began at the new log start, latest saw only the records produced after it joined',
+  );
   return [positions, logStart, autoReset];
 }

@@ -45,7 +45,9 @@ export function checkScenario(history: readonly Op[]): CheckResult[] {
     case 'under-min-isr': {
       // Its verdict proper (under-min-isr) runs wherever the history observes the ISR.
       const reason = notRunReason(history);
-      return reason === undefined ? [] : [{ checker: 'under-min-isr-setup', valid: 'unknown', summary: reason, witnesses: [] }];
+      return reason === undefined
+        ? []
+        : [{ checker: 'under-min-isr-setup', valid: 'unknown', summary: reason, witnesses: [] }];
     }
     default:
       return [];

@@ -34,8 +34,18 @@ export function planOf(history: readonly Op[]): ScenarioPlan | undefined {
 export const END_OFFSETS = 'end-offsets';
 
 /** The `ends` of the first ok end-offsets op of `process` (for `topic` when given), as a map. */
-export function endOffsetsOf(history: readonly Op[], process: Op['process'], topic?: string): Map<number, number> | undefined {
-  const op = history.find((o) => o.f === END_OFFSETS && o.type === 'ok' && o.process === process && (topic === undefined || (o.value as { topic?: string }).topic === topic));
+export function endOffsetsOf(
+  history: readonly Op[],
+  process: Op['process'],
+  topic?: string,
+): Map<number, number> | undefined {
+  const op = history.find(
+    (o) =>
+      o.f === END_OFFSETS &&
+      o.type === 'ok' &&
+      o.process === process &&
+      (topic === undefined || (o.value as { topic?: string }).topic === topic),
+  );
   if (!op) return undefined;
   const ends = (op.value as { ends: Record<string, number> }).ends;
   return new Map(Object.entries(ends).map(([p, end]) => [Number(p), end]));

@@ -16,14 +16,37 @@ import type { CheckResult } from '../../harness/history/check-result.ts';
  * is left for a history where the mmr message was never sent at all (nothing was exercised).
  */
 export function checkSeedMessage(history: readonly Op[], message: string): CheckResult {
-  const first = history.find((op) => op.process === FINAL_READ && op.f === POLL && op.type === 'ok' && ((op.value as { records?: RecordRef[] }).records?.length ?? 0) > 0);
+  const first = history.find(
+    (op) =>
+      op.process === FINAL_READ &&
+      op.f === POLL &&
+      op.type === 'ok' &&
+      ((op.value as { records?: RecordRef[] }).records?.length ?? 0) > 0,
+  );
   const firstRecord = first ? (first.value as { records: RecordRef[] }).records[0] : undefined;
   const echoed = firstRecord?.value === message;
-  const invoked = history.some((op) => op.f === SEND && op.type === 'invoke' && (op.value as { value?: unknown } | null)?.value === message);
-  const sends = history.filter((op) => op.f === SEND && op.type !== 'invoke' && (op.value as { value?: unknown } | null)?.value === message);
+  const invoked = history.some(
+    (op) => op.f === SEND && op.type === 'invoke' && (op.value as { value?: unknown } | null)?.value === message,
+  );
+  const sends = history.filter(
+    (op) => op.f === SEND && op.type !== 'invoke' && (op.value as { value?: unknown } | null)?.value === message,
+  );
   const acknowledged = sends.some((op) => op.type === 'ok');
-  if (echoed) return { checker: 'seed-message', valid: true, summary: 'the mmr message was read back byte for byte as the first record', witnesses: [], count: 0 };
-  if (!invoked) return { checker: 'seed-message', valid: 'unknown', summary: 'the mmr message was never sent: the producer did not get that far', witnesses: [] };
+  if (echoed)
+    return {
+      checker: 'seed-message',
+      valid: true,
+      summary: 'the mmr message was read back byte for byte as the first record',
+      witnesses: [],
+      count: 0,
+    };
+  if (!invoked)
+    return {
+      checker: 'seed-message',
+      valid: 'unknown',
+      summary: 'the mmr message was never sent: the producer did not get that far',
+      witnesses: [],
+    };
   if (!acknowledged) {
     const why = sends.map((op) => op.error ?? op.type).join('; ') || 'no answer recorded';
     return {
@@ -34,5 +57,11 @@ export function checkSeedMessage(history: readonly Op[], message: string): Check
       count: 0,
     };
   }
-  return { checker: 'seed-message', valid: false, summary: 'the first record read is not the mmr message', witnesses: [{ expected: message, read: firstRecord ?? null }], count: 1 };
+  return {
+    checker: 'seed-message',
+    valid: false,
+    summary: 'the first record read is not the mmr message',
+    witnesses: [{ expected: message, read: firstRecord ?? null }],
+    count: 1,
+  };
 }

@@ -86,7 +86,11 @@ export function simulateHistory(o: SimulationOptions): Op[] {
     return r;
   };
 
-  const producers = Array.from({ length: P }, () => ({ pending: [] as Pending[], seq: 0, txn: null as null | { id: string; planned: number; sent: number } }));
+  const producers = Array.from({ length: P }, () => ({
+    pending: [] as Pending[],
+    seq: 0,
+    txn: null as null | { id: string; planned: number; sent: number },
+  }));
   let txnCount = 0;
   const invokeSend = (p: number) => {
     const pr = producers[p]!;
@@ -104,12 +108,21 @@ export function simulateHistory(o: SimulationOptions): Op[] {
     const txn = value.txn?.id ?? null;
     const roll = txn ? 1 : rand();
     if (roll < infoRate) {
-      if (rand() < 0.5) append(value.partition, { topic, partition: value.partition, offset: 0, key: value.key, value: value.value }, null);
+      if (rand() < 0.5)
+        append(
+          value.partition,
+          { topic, partition: value.partition, offset: 0, key: value.key, value: value.value },
+          null,
+        );
       emit(p, 'info', SEND, value, 'request timed out');
     } else if (roll < infoRate + failRate) {
       emit(p, 'fail', SEND, value, 'NOT_LEADER_OR_FOLLOWER');
     } else {
-      const r = append(value.partition, { topic, partition: value.partition, offset: 0, key: value.key, value: value.value }, txn);
+      const r = append(
+        value.partition,
+        { topic, partition: value.partition, offset: 0, key: value.key, value: value.value },
+        txn,
+      );
       emit(p, 'ok', SEND, txn ? { ...r, txn: { id: txn } } : r);
     }
   };
@@ -127,7 +140,8 @@ export function simulateHistory(o: SimulationOptions): Op[] {
     const pr = producers[p]!;
     if (p === txnProducer) {
       pr.txn ??= { id: `tx-${txnCount++}`, planned: 1 + Math.floor(rand() * 4), sent: 0 };
-      if (pr.txn.sent < pr.txn.planned && pr.pending.length < maxInFlight && (pr.pending.length === 0 || rand() < 0.5)) return invokeSend(p);
+      if (pr.txn.sent < pr.txn.planned && pr.pending.length < maxInFlight && (pr.pending.length === 0 || rand() < 0.5))
+        return invokeSend(p);
       if (pr.pending.length > 0) return completeSend(p);
       return endTxn(p, rand() < 0.3 ? 'abort' : 'commit');
     }
@@ -142,7 +156,14 @@ export function simulateHistory(o: SimulationOptions): Op[] {
     pos: new Array<number>(K).fill(0),
   }));
   /** One poll of partition q from `from`; returns where the reader is afterwards. */
-  const poll = (process: string, isolation: 'read_committed' | 'read_uncommitted', q: number, from: number, max: number, extra: object = {}): number => {
+  const poll = (
+    process: string,
+    isolation: 'read_committed' | 'read_uncommitted',
+    q: number,
+    from: number,
+    max: number,
+    extra: object = {},
+  ): number => {
     const limit = isolation === 'read_committed' ? lso(q) : logs[q]!.length;
     const to = Math.min(limit, from + max);
     const records: RecordRef[] = [];
@@ -166,7 +187,11 @@ export function simulateHistory(o: SimulationOptions): Op[] {
   let decided = 0;
   const rawStep = () => {
     const expected = expectations[Math.floor(rand() * expectations.length)]!;
-    emit('raw', 'invoke', 'produce-raw', { topic, partition: 0, expect: { errorCode: expected.length === 1 ? expected[0] : expected } });
+    emit('raw', 'invoke', 'produce-raw', {
+      topic,
+      partition: 0,
+      expect: { errorCode: expected.length === 1 ? expected[0] : expected },
+    });
     const got = expected[Math.floor(rand() * expected.length)]!;
     // Never only timeouts: a history whose every expectation is undecided is rightly unknown.
     if (decided > 0 && rand() < 0.1) return emit('raw', 'info', 'produce-raw', null, 'request timed out');
@@ -199,9 +224,13 @@ export function simulateHistory(o: SimulationOptions): Op[] {
   }
   emit('nemesis', 'invoke', 'nemesis', { fault: 'heal-all' });
   emit('nemesis', 'ok', 'nemesis', { fault: 'heal-all' });
-  for (const cs of consumers) for (const q of cs.partitions) while (cs.pos[q]! < logs[q]!.length) cs.pos[q] = poll(cs.name, cs.isolation, q, cs.pos[q]!, 500);
+  for (const cs of consumers)
+    for (const q of cs.partitions)
+      while (cs.pos[q]! < logs[q]!.length) cs.pos[q] = poll(cs.name, cs.isolation, q, cs.pos[q]!, 500);
   for (const reader of [FINAL_READ, REPLAY_READ]) {
-    for (let q = 0; q < K; q++) for (let at = 0; at < logs[q]!.length; ) at = poll(reader, 'read_committed', q, at, readBatch, { from: 'beginning' });
+    for (let q = 0; q < K; q++)
+      for (let at = 0; at < logs[q]!.length; )
+        at = poll(reader, 'read_committed', q, at, readBatch, { from: 'beginning' });
   }
   return ops;
 }
@@ -265,10 +294,13 @@ export function plantAnomaly(history: readonly Op[], kind: PlantableAnomaly): Op
       }
     }
   });
-  if (firstFinal < 0 || lastReplay < lastFinal) throw new Error('plantAnomaly needs a history with a final read followed by a replay');
+  if (firstFinal < 0 || lastReplay < lastFinal)
+    throw new Error('plantAnomaly needs a history with a final read followed by a replay');
   let part: string | undefined;
-  for (const [k, list] of perPartition) if (!txnParts.has(k) && list.length >= 3 && (!part || list.length > perPartition.get(part)!.length)) part = k;
-  if (!part) throw new Error('plantAnomaly needs a non-transactional partition with 3 or more records in the final read');
+  for (const [k, list] of perPartition)
+    if (!txnParts.has(k) && list.length >= 3 && (!part || list.length > perPartition.get(part)!.length)) part = k;
+  if (!part)
+    throw new Error('plantAnomaly needs a non-transactional partition with 3 or more records in the final read');
   const recs = perPartition.get(part)!;
   const { topic, partition } = recs[0]!;
   const e = ends.get(part)!;
@@ -351,9 +383,14 @@ export function plantAnomaly(history: readonly Op[], kind: PlantableAnomaly): Op
           const o = ops[i]!;
           if (o.process !== REPLAY_READ || o.type !== 'ok') continue;
           const records = (o.value as { records: RecordRef[] }).records;
-          const at = records.findIndex((r) => r.topic === victim.topic && r.partition === victim.partition && r.offset === victim.offset);
+          const at = records.findIndex(
+            (r) => r.topic === victim.topic && r.partition === victim.partition && r.offset === victim.offset,
+          );
           if (at < 0) continue;
-          ops[i] = { ...o, value: { records: records.map((r, j) => (j === at ? { ...r, value: `${r.value}-changed` } : r)) } };
+          ops[i] = {
+            ...o,
+            value: { records: records.map((r, j) => (j === at ? { ...r, value: `${r.value}-changed` } : r)) },
+          };
           return;
         }
       };
@@ -362,7 +399,12 @@ export function plantAnomaly(history: readonly Op[], kind: PlantableAnomaly): Op
   }
 
   const readsExtra = (process: string): Draft[] =>
-    finalExtra.length ? [{ process, type: 'invoke', f: POLL, value: { topic, partition, from: 'beginning' } }, { process, type: 'ok', f: POLL, value: { records: finalExtra } }] : [];
+    finalExtra.length
+      ? [
+          { process, type: 'invoke', f: POLL, value: { topic, partition, from: 'beginning' } },
+          { process, type: 'ok', f: POLL, value: { records: finalExtra } },
+        ]
+      : [];
   const drafts: (Op | Draft)[] = [
     ...history.slice(0, firstFinal),
     ...before,

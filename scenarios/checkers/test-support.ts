@@ -3,7 +3,13 @@ import { HistoryRecorder, type Op } from '../../harness/history/history.ts';
 import { END_TXN, FINAL_READ, POLL, REPLAY_READ, SEND, type RecordRef } from '../../harness/history/ops.ts';
 
 /** A record of topic 't'. */
-export const rec = (offset: number, value: string, partition = 0, key: string | null = null): RecordRef => ({ topic: 't', partition, offset, key, value });
+export const rec = (offset: number, value: string, partition = 0, key: string | null = null): RecordRef => ({
+  topic: 't',
+  partition,
+  offset,
+  key,
+  value,
+});
 
 /** A history under construction: sends, polls, transactions, then the final read and replay. */
 export class Builder {
@@ -15,7 +21,13 @@ export class Builder {
 
   /** One send by `process`, acknowledged with `r` (or completed as `outcome`). */
   send(process: Op['process'], r: RecordRef, outcome: 'ok' | 'info' | 'fail' = 'ok', extra: object = {}): this {
-    const done = this.h.invoke(process, SEND, { topic: r.topic, partition: r.partition, key: r.key, value: r.value, ...extra });
+    const done = this.h.invoke(process, SEND, {
+      topic: r.topic,
+      partition: r.partition,
+      key: r.key,
+      value: r.value,
+      ...extra,
+    });
     if (outcome === 'ok') done.ok({ ...r, ...extra });
     else if (outcome === 'info') done.info('request timed out');
     else done.fail('NOT_LEADER_OR_FOLLOWER');
@@ -24,7 +36,9 @@ export class Builder {
 
   /** Sends in flight together: all invoked, then all acknowledged, in order. */
   batch(process: Op['process'], records: RecordRef[]): this {
-    const done = records.map((r) => this.h.invoke(process, SEND, { topic: r.topic, partition: r.partition, key: r.key, value: r.value }));
+    const done = records.map((r) =>
+      this.h.invoke(process, SEND, { topic: r.topic, partition: r.partition, key: r.key, value: r.value }),
+    );
     records.forEach((r, i) => done[i]!.ok(r));
     return this;
   }

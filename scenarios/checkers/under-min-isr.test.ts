@@ -3,7 +3,14 @@ import { NEMESIS } from '../../harness/nemesis/nemesis.ts';
 import { rec, Builder } from './test-support.ts';
 import { checkUnderMinIsr, ISR_OBSERVATION } from './under-min-isr.ts';
 
-const isr = (b: Builder, members: number[], minIsr = 3) => b.op('isr-observer', ISR_OBSERVATION, { topic: 't', partition: 0 }, 'ok', { topic: 't', partition: 0, leader: 1, isr: members, minIsr });
+const isr = (b: Builder, members: number[], minIsr = 3) =>
+  b.op('isr-observer', ISR_OBSERVATION, { topic: 't', partition: 0 }, 'ok', {
+    topic: 't',
+    partition: 0,
+    leader: 1,
+    isr: members,
+    minIsr,
+  });
 const fault = (b: Builder, fault: string) => b.op(NEMESIS, NEMESIS, { fault, node: 3 }, 'ok', { fault, node: 3 });
 
 /** Writes at offsets 0-1 in sync, the ISR shrinks, 2-3 are acknowledged, a read, then the follower returns. */
@@ -35,7 +42,10 @@ describe('under-min-isr checker (strict min ISR, KIP-966)', () => {
   });
 
   it('records written before the ISR shrank may be read while it is short', () => {
-    expect(checkUnderMinIsr(history([rec(0, 'a'), rec(1, 'b')], [rec(0, 'a'), rec(1, 'b'), rec(2, 'c'), rec(3, 'd')]).ops).valid).toBe(true);
+    expect(
+      checkUnderMinIsr(history([rec(0, 'a'), rec(1, 'b')], [rec(0, 'a'), rec(1, 'b'), rec(2, 'c'), rec(3, 'd')]).ops)
+        .valid,
+    ).toBe(true);
   });
 
   it('invalid: a record acknowledged under min ISR that no read after the recovery returns', () => {
@@ -65,7 +75,10 @@ describe('under-min-isr checker (strict min ISR, KIP-966)', () => {
     const none = new Builder();
     isr(none, [1, 2, 3]);
     none.send('w', rec(0, 'a')).poll('r', [rec(0, 'a')]);
-    expect(checkUnderMinIsr(none.ops)).toMatchObject({ valid: 'unknown', summary: 'the history never shows the ISR below min.insync.replicas' });
+    expect(checkUnderMinIsr(none.ops)).toMatchObject({
+      valid: 'unknown',
+      summary: 'the history never shows the ISR below min.insync.replicas',
+    });
     const noAck = new Builder();
     isr(noAck, [1, 2]);
     noAck.poll('r', []);

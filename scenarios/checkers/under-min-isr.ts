@@ -32,10 +32,18 @@ const CHECKER = 'under-min-isr';
 
 function isObservation(o: Op): o is Op & { value: IsrObservation } {
   const v = o.value as Partial<IsrObservation> | null;
-  return o.f === ISR_OBSERVATION && o.type === 'ok' && typeof v === 'object' && v !== null && Array.isArray(v.isr) && typeof v.minIsr === 'number';
+  return (
+    o.f === ISR_OBSERVATION &&
+    o.type === 'ok' &&
+    typeof v === 'object' &&
+    v !== null &&
+    Array.isArray(v.isr) &&
+    typeof v.minIsr === 'number'
+  );
 }
 
-const samePartition = (a: { topic: string; partition: number }, b: { topic: string; partition: number }) => a.topic === b.topic && a.partition === b.partition;
+const samePartition = (a: { topic: string; partition: number }, b: { topic: string; partition: number }) =>
+  a.topic === b.topic && a.partition === b.partition;
 
 /**
  * Checks Kafka's promise over a history: records acknowledged while the ISR was below
@@ -92,11 +100,26 @@ export function checkUnderMinIsr(history: readonly Op[]): CheckResult {
         const a = acked.get(contentKey(r));
         if (!a) continue;
         earlyCount++;
-        if (earlyReads.length < MAX_WITNESSES) earlyReads.push({ record: r, isr: w.isr, minIsr: w.minIsr, ackedAt: a.op.index, readAt: o.index, process: o.process });
+        if (earlyReads.length < MAX_WITNESSES)
+          earlyReads.push({
+            record: r,
+            isr: w.isr,
+            minIsr: w.minIsr,
+            ackedAt: a.op.index,
+            readAt: o.index,
+            process: o.process,
+          });
       }
     }
   }
-  if (windows === 0) return { checker: CHECKER, valid: 'unknown', summary: 'the history never shows the ISR below min.insync.replicas', witnesses: [], count: 0 };
+  if (windows === 0)
+    return {
+      checker: CHECKER,
+      valid: 'unknown',
+      summary: 'the history never shows the ISR below min.insync.replicas',
+      witnesses: [],
+      count: 0,
+    };
   // After the ISR was seen back at min.insync.replicas, every record acknowledged while it was short must be readable.
   const readsAfter = (index: number) => history.filter((o) => o.index > index && o.f === POLL && o.type === 'ok');
   let undecided = 0;
@@ -107,17 +130,43 @@ export function checkUnderMinIsr(history: readonly Op[]): CheckResult {
       undecided++;
       return false;
     }
-    return !reads.some((o) => ((o.value as { records?: RecordRef[] }).records ?? []).some((r) => samePartition(r, a.record) && contentKey(r) === contentKey(a.record)));
+    return !reads.some((o) =>
+      ((o.value as { records?: RecordRef[] }).records ?? []).some(
+        (r) => samePartition(r, a.record) && contentKey(r) === contentKey(a.record),
+      ),
+    );
   });
   const count = earlyCount + invisible.length;
   const problems: string[] = [];
-  if (earlyCount) problems.push(`${earlyCount} read(s) returned a record acknowledged while the ISR was below min.insync.replicas, before it recovered (the high watermark advanced under min ISR)`);
-  if (invisible.length) problems.push(`${invisible.length} of ${shortAcks.length} record(s) acknowledged under min ISR never became visible after the ISR recovered`);
-  const witnesses = [...earlyReads, ...invisible.slice(0, MAX_WITNESSES).map((a) => ({ neverRead: a.record, ackedAt: a.op.index }))].slice(0, MAX_WITNESSES);
+  if (earlyCount)
+    problems.push(
+      `${earlyCount} read(s) returned a record acknowledged while the ISR was below min.insync.replicas, before it recovered (the high watermark advanced under min ISR)`,
+    );
+  if (invisible.length)
+    problems.push(
+      `${invisible.length} of ${shortAcks.length} record(s) acknowledged under min ISR never became visible after the ISR recovered`,
+    );
+  const witnesses = [
+    ...earlyReads,
+    ...invisible.slice(0, MAX_WITNESSES).map((a) => ({ neverRead: a.record, ackedAt: a.op.index })),
+  ].slice(0, MAX_WITNESSES);
   if (count > 0) return { checker: CHECKER, valid: false, summary: problems.join('; '), witnesses, count };
-  if (shortAcks.length === 0) return { checker: CHECKER, valid: 'unknown', summary: 'no record was acknowledged while the ISR was below min.insync.replicas', witnesses: [], count: 0 };
+  if (shortAcks.length === 0)
+    return {
+      checker: CHECKER,
+      valid: 'unknown',
+      summary: 'no record was acknowledged while the ISR was below min.insync.replicas',
+      witnesses: [],
+      count: 0,
+    };
   if (undecided > 0) {
-    return { checker: CHECKER, valid: 'unknown', summary: `${shortAcks.length} record(s) acknowledged under min ISR stayed invisible to ${shortPolls} read(s) there, but no read after the ISR recovered shows whether they became visible`, witnesses: [], count: 0 };
+    return {
+      checker: CHECKER,
+      valid: 'unknown',
+      summary: `${shortAcks.length} record(s) acknowledged under min ISR stayed invisible to ${shortPolls} read(s) there, but no read after the ISR recovered shows whether they became visible`,
+      witnesses: [],
+      count: 0,
+    };
   }
   return {
     checker: CHECKER,

@@ -14,7 +14,9 @@ describe('unseen', () => {
   });
 
   it('is an anomaly when the configuration says consumers see everything', () => {
-    expect(checkUnseen(new Builder().send(0, a).send(0, b).poll('c', [a]).reads([a, b]).ops, { consumersSeeAll: true })).toMatchObject({ valid: false, count: 1 });
+    expect(
+      checkUnseen(new Builder().send(0, a).send(0, b).poll('c', [a]).reads([a, b]).ops, { consumersSeeAll: true }),
+    ).toMatchObject({ valid: false, count: 1 });
     expect(checkUnseen(new Builder().send(0, a).poll('c', [a]).ops, { consumersSeeAll: true }).valid).toBe(true);
   });
 
@@ -23,7 +25,10 @@ describe('unseen', () => {
   });
 
   it('counts only ok, durable sends: not info sends, not aborted transactions', () => {
-    const r = checkUnseen(new Builder().send(0, a, 'info').send(0, b, 'ok', { txn: { id: 'x', outcome: 'abort' } }).ops, { consumersSeeAll: true });
+    const r = checkUnseen(
+      new Builder().send(0, a, 'info').send(0, b, 'ok', { txn: { id: 'x', outcome: 'abort' } }).ops,
+      { consumersSeeAll: true },
+    );
     expect(r).toMatchObject({ valid: true, count: 0 });
   });
 

@@ -19,7 +19,11 @@ const SERIES_POINTS = 100;
  * the verdict is valid, unless `consumersSeeAll` is set: then any write still unseen at the end
  * is an anomaly (the consumers were meant to drain every partition before the final read).
  */
-export function checkUnseen(history: readonly Op[], config: Partial<CheckConfig> = {}, ix: HistoryIndex = indexHistory(history)): CheckResult {
+export function checkUnseen(
+  history: readonly Op[],
+  config: Partial<CheckConfig> = {},
+  ix: HistoryIndex = indexHistory(history),
+): CheckResult {
   const { sends, polls, records } = ix;
   const c = resolveCheckConfig(config);
   const firstSeen = new Array<number>(ix.contents).fill(NaN);
@@ -36,7 +40,10 @@ export function checkUnseen(history: readonly Op[], config: Partial<CheckConfig>
     }
   }
   // +1 when a write is acknowledged, -1 when a consumer first returns it; summed over time slices.
-  const series = new Slices(history.length ? history[0]!.time : 0, history.length ? history[history.length - 1]!.time : 0);
+  const series = new Slices(
+    history.length ? history[0]!.time : 0,
+    history.length ? history[history.length - 1]!.time : 0,
+  );
   const unseen: Op[] = [];
   let acked = 0;
   let stillUnseen = 0;
@@ -58,7 +65,14 @@ export function checkUnseen(history: readonly Op[], config: Partial<CheckConfig>
   const who = consumerPolls === 0 ? 'no consumer polled (final read and replay aside)' : `peak ${peak}`;
   const summary = `${stillUnseen} of ${acked} acknowledged write(s) never seen by a consumer (final read excluded); ${who}`;
   const invalid = c.consumersSeeAll && stillUnseen > 0;
-  return { checker: 'unseen', valid: !invalid, summary: invalid ? `${summary} — consumers were to see everything` : summary, witnesses: unseen, count: stillUnseen, series: points };
+  return {
+    checker: 'unseen',
+    valid: !invalid,
+    summary: invalid ? `${summary} — consumers were to see everything` : summary,
+    witnesses: unseen,
+    count: stillUnseen,
+    series: points,
+  };
 }
 
 /** Deltas summed per slice of [from, to]; read back as the running sum at the end of each slice. */

@@ -6,13 +6,30 @@ const op = (o: object) => ({ index: 0, time: 1.5, process: 0, type: 'invoke', f:
 describe('validateOp', () => {
   it('accepts the ops the recorder writes', () => {
     expect(validateOp(op({}))).toBeNull();
-    expect(validateOp(op({ type: 'ok', f: 'send', value: { topic: 't', partition: 0, offset: 3, key: null, value: 'v' } }))).toBeNull();
+    expect(
+      validateOp(op({ type: 'ok', f: 'send', value: { topic: 't', partition: 0, offset: 3, key: null, value: 'v' } })),
+    ).toBeNull();
     expect(validateOp(op({ type: 'info', f: 'send', value: { topic: 't' }, error: 'timed out' }))).toBeNull();
-    expect(validateOp(op({ type: 'ok', f: 'poll', process: 'final-read', value: { records: [{ topic: 't', partition: 0, offset: 0, value: 'v' }] } }))).toBeNull();
+    expect(
+      validateOp(
+        op({
+          type: 'ok',
+          f: 'poll',
+          process: 'final-read',
+          value: { records: [{ topic: 't', partition: 0, offset: 0, value: 'v' }] },
+        }),
+      ),
+    ).toBeNull();
     expect(validateOp(op({ f: 'end-txn', value: { id: 'x', outcome: 'abort' } }))).toBeNull();
     expect(validateOp(op({ value: { expect: { errorCode: [0, 45] } } }))).toBeNull();
-    expect(validateOp(op({ type: 'ok', f: 'plan', process: 'scenario', value: { scenario: 'seed', message: 'm' } }))).toBeNull();
-    expect(validateOp(op({ type: 'ok', f: 'end-offsets', process: 'final-read', value: { topic: 't', ends: { 0: 4, 1: 0 } } }))).toBeNull();
+    expect(
+      validateOp(op({ type: 'ok', f: 'plan', process: 'scenario', value: { scenario: 'seed', message: 'm' } })),
+    ).toBeNull();
+    expect(
+      validateOp(
+        op({ type: 'ok', f: 'end-offsets', process: 'final-read', value: { topic: 't', ends: { 0: 4, 1: 0 } } }),
+      ),
+    ).toBeNull();
   });
 
   it.each([
@@ -26,7 +43,19 @@ describe('validateOp', () => {
     ['value.partition', { type: 'ok', f: 'send', value: { topic: 't', offset: 1 } }],
     ['value.key', { type: 'ok', f: 'send', value: { topic: 't', partition: 0, offset: 1, key: 7 } }],
     ['value.records', { type: 'ok', f: 'poll', value: {} }],
-    ['records[1]', { type: 'ok', f: 'poll', value: { records: [{ topic: 't', partition: 0, offset: 0 }, { topic: 't', partition: 0, offset: 'x' }] } }],
+    [
+      'records[1]',
+      {
+        type: 'ok',
+        f: 'poll',
+        value: {
+          records: [
+            { topic: 't', partition: 0, offset: 0 },
+            { topic: 't', partition: 0, offset: 'x' },
+          ],
+        },
+      },
+    ],
     ['isolation', { f: 'poll', value: { isolation: 'serializable' } }],
     ['txn', { f: 'send', value: { txn: 'x' } }],
     ['outcome', { f: 'send', value: { txn: { id: 1, outcome: 'maybe' } } }],

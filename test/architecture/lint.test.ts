@@ -12,7 +12,11 @@ const biome = join(root, 'node_modules', '.bin', 'biome');
 describe('biome', () => {
   it('finds no lint error and no unformatted file (npm run format fixes the formatting)', () => {
     // --colors=off: the failure message is biome's own report, readable in a CI log.
-    const r = spawnSync(biome, ['ci', '--colors=off', '--max-diagnostics=50', '.'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(biome, ['ci', '--colors=off', '--max-diagnostics=50', '.'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(r.error).toBeUndefined();
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
   }, 180_000);

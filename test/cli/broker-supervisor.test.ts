@@ -17,7 +17,13 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** The pid of the broker process serving node `id` of the cluster in `dir` (its command line names its data dir). */
 function nodePid(dir: string, id: number): number {
-  const pids = execFileSync('pgrep', ['-f', '--', `--data-dir ${join(dir, `node-${id}`, 'data')}`], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+  const pids = execFileSync('pgrep', ['-f', '--', `--data-dir ${join(dir, `node-${id}`, 'data')}`], {
+    encoding: 'utf8',
+  })
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map(Number);
   expect(pids, `node ${id}`).toHaveLength(1);
   return pids[0]!;
 }
@@ -31,7 +37,10 @@ describe('kconform broker --brokers 3: supervision', () => {
 
     const pid2 = nodePid(dir, 2);
     process.kill(pid2, 'SIGKILL');
-    const line = await cli.waitFor(new RegExp(`node 2 \\(pid ${pid2}\\) died: signal SIGKILL; 2 of 3 nodes running`), 10_000);
+    const line = await cli.waitFor(
+      new RegExp(`node 2 \\(pid ${pid2}\\) died: signal SIGKILL; 2 of 3 nodes running`),
+      10_000,
+    );
     expect(line).toBeTruthy();
     // the others keep serving
     expect(await tryClusterMetadata(bootstrap(1), { timeoutMs: 5_000 })).toBeDefined();
@@ -43,7 +52,9 @@ describe('kconform broker --brokers 3: supervision', () => {
     process.kill(pid3, 'SIGKILL');
     expect(await cli.exited).toBe(3);
     expect(cli.stderr()).toMatch(new RegExp(`node 3 \\(pid ${pid3}\\) died: signal SIGKILL; 0 of 3 nodes running`));
-    expect(cli.stderr()).toMatch(/kconform: no node is left: all 3 reference broker nodes have died \(node 1: signal SIGKILL, node 2: signal SIGKILL, node 3: signal SIGKILL\)/);
+    expect(cli.stderr()).toMatch(
+      /kconform: no node is left: all 3 reference broker nodes have died \(node 1: signal SIGKILL, node 2: signal SIGKILL, node 3: signal SIGKILL\)/,
+    );
   }, 150_000);
 
   it('reports a node that exits with an error code', async () => {
@@ -59,6 +70,8 @@ describe('kconform broker --brokers 3: supervision', () => {
   it('refuses --control-port and --network without --brokers K, exit 2', async () => {
     await using cli = startKconform(['broker', '--port', '0', '--control-port', '0']);
     expect(await cli.exited).toBe(2);
-    expect(cli.stderr()).toBe('kconform: --control-port and --network serve a cluster: use them with --brokers K (K > 1)\n');
+    expect(cli.stderr()).toBe(
+      'kconform: --control-port and --network serve a cluster: use them with --brokers K (K > 1)\n',
+    );
   });
 });

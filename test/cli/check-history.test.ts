@@ -15,7 +15,14 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const kconform = (args: string[]) => runKconform(args, { cwd: scratch, timeoutMs: 60_000 });
 
 const rec = (offset: number) => ({ topic: 't', partition: 0, offset, key: null, value: `v${offset}` });
-const op = (index: number, process: string | number, type: string, f: string, value: unknown, time = index) => ({ index, time, process, type, f, value });
+const op = (index: number, process: string | number, type: string, f: string, value: unknown, time = index) => ({
+  index,
+  time,
+  process,
+  type,
+  f,
+  value,
+});
 
 /** A valid history: one acknowledged send, then the final read and the replay find it. */
 const valid = [
@@ -41,11 +48,36 @@ describe('kconform check on an impossible history', () => {
   });
 
   it.each([
-    ['an ok without its invoke', [valid[1], ...reads], 1, 'ok send of process 0 completes nothing: no invoke of it is open before this line'],
-    ['a completion before its invoke (in the file)', [valid[1], valid[0], ...reads], 1, 'ok send of process 0 completes nothing'],
-    ['a completion before its invoke (in time)', [op(0, 0, 'invoke', 'send', {}, 9), op(1, 0, 'ok', 'send', rec(0), 4), ...reads], 2, 'ok send of process 0 completes at time 4, before its invoke at line 1 (time 9)'],
-    ['a duplicate index', [valid[0], valid[1], { ...valid[2], index: 1 }, ...valid.slice(3)], 3, 'index 1 is used twice (first at line 2)'],
-    ['an acknowledged offset of -5', [valid[0], op(1, 0, 'ok', 'send', rec(-5)), ...reads], 2, 'acknowledged send has offset -5'],
+    [
+      'an ok without its invoke',
+      [valid[1], ...reads],
+      1,
+      'ok send of process 0 completes nothing: no invoke of it is open before this line',
+    ],
+    [
+      'a completion before its invoke (in the file)',
+      [valid[1], valid[0], ...reads],
+      1,
+      'ok send of process 0 completes nothing',
+    ],
+    [
+      'a completion before its invoke (in time)',
+      [op(0, 0, 'invoke', 'send', {}, 9), op(1, 0, 'ok', 'send', rec(0), 4), ...reads],
+      2,
+      'ok send of process 0 completes at time 4, before its invoke at line 1 (time 9)',
+    ],
+    [
+      'a duplicate index',
+      [valid[0], valid[1], { ...valid[2], index: 1 }, ...valid.slice(3)],
+      3,
+      'index 1 is used twice (first at line 2)',
+    ],
+    [
+      'an acknowledged offset of -5',
+      [valid[0], op(1, 0, 'ok', 'send', rec(-5)), ...reads],
+      2,
+      'acknowledged send has offset -5',
+    ],
   ] as const)('exits 2 on %s, naming the file and line', async (_name, ops, line, problem) => {
     const path = file(_name.replace(/\W+/g, '-'), ops);
     const r = await kconform(['check', path]);

@@ -31,8 +31,13 @@ interface Rec {
 
 /** What the replaying reader of a run read, straight from its history.jsonl. */
 function replayed(runDir: string): Rec[] {
-  const ops = readFileSync(join(runDir, 'history.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
-  return ops.filter((op) => op.process === 'replay' && op.f === 'poll' && op.type === 'ok').flatMap((op) => op.value.records as Rec[]);
+  const ops = readFileSync(join(runDir, 'history.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+  return ops
+    .filter((op) => op.process === 'replay' && op.f === 'poll' && op.type === 'ok')
+    .flatMap((op) => op.value.records as Rec[]);
 }
 
 /** `a..b, c` for sorted offsets: the format the diff names offsets in. */
@@ -48,7 +53,13 @@ function ranges(offsets: number[]): string {
 }
 
 const json = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
-const aspects = (out: string) => json(join(out, 'compare.json')).scenarios[0].aspects as { aspect: string; same: boolean; summary: string; details: string[] }[];
+const aspects = (out: string) =>
+  json(join(out, 'compare.json')).scenarios[0].aspects as {
+    aspect: string;
+    same: boolean;
+    summary: string;
+    details: string[];
+  }[];
 
 let plain: string;
 let skipping: string;
@@ -65,7 +76,19 @@ describe('kconform compare against an external broker', () => {
     // twice on one broker: the second compare must not land in the first one's topics
     for (const [i, seed] of [11, 11].entries()) {
       const out = join(scratch, `plain-${i}`);
-      const r = await kconform(['compare', '--targets', `reference,external@${plain}`, '--scenarios', 'seed', '--records', '200', '--seed', String(seed), '--out', out]);
+      const r = await kconform([
+        'compare',
+        '--targets',
+        `reference,external@${plain}`,
+        '--scenarios',
+        'seed',
+        '--records',
+        '200',
+        '--seed',
+        String(seed),
+        '--out',
+        out,
+      ]);
       expect(r.code, r.stdout + r.stderr).toBe(0);
       expect(r.stdout).not.toContain('DIFFERS');
       expect(aspects(out).map((a) => [a.aspect, a.same])).toEqual([
@@ -78,10 +101,22 @@ describe('kconform compare against an external broker', () => {
     }
   }, 120_000);
 
-  it('runs twice on one external broker without landing in the earlier run\'s topics', async () => {
+  it("runs twice on one external broker without landing in the earlier run's topics", async () => {
     // the run directory is `seed-0` in both invocations (two scenarios), the name a run id was made of
     for (const i of [0, 1]) {
-      const r = await kconform(['run', '--target', `external@${plain}`, '--scenarios', 'seed,offset-ordering', '--records', '100', '--seed', '5', '--out', join(scratch, `run-${i}`)]);
+      const r = await kconform([
+        'run',
+        '--target',
+        `external@${plain}`,
+        '--scenarios',
+        'seed,offset-ordering',
+        '--records',
+        '100',
+        '--seed',
+        '5',
+        '--out',
+        join(scratch, `run-${i}`),
+      ]);
       expect(r.code, r.stdout + r.stderr).toBe(0);
     }
   }, 180_000);
@@ -92,10 +127,23 @@ describe('kconform compare against an external broker', () => {
       ['ext-first', `external@${skipping},reference`],
     ] as const) {
       const out = join(scratch, name);
-      const r = await kconform(['compare', '--targets', targets, '--scenarios', 'seed', '--records', '200', '--seed', '11', '--out', out]);
+      const r = await kconform([
+        'compare',
+        '--targets',
+        targets,
+        '--scenarios',
+        'seed',
+        '--records',
+        '200',
+        '--seed',
+        '11',
+        '--out',
+        out,
+      ]);
       expect(r.code, r.stdout + r.stderr).toBe(1);
       const report = json(join(out, 'compare.json'));
-      const dirOf = (label: string) => report.scenarios[0].runs.find((x: { target: string }) => x.target.startsWith(label)).runDir as string;
+      const dirOf = (label: string) =>
+        report.scenarios[0].runs.find((x: { target: string }) => x.target.startsWith(label)).runDir as string;
       // what the reference's replay read and the buggy broker's did not, by value, from the histories alone
       const got = new Set(replayed(dirOf('external')).map((x) => x.value?.replace(/"run":"[^"]*"/, '')));
       const skipped = replayed(dirOf('reference'))
@@ -108,7 +156,9 @@ describe('kconform compare against an external broker', () => {
       // what was written, and where, is the same: only the replaying reader differs
       expect(aspect('offsets').same).toBe(true);
       expect(aspect('consumer-reads').same).toBe(false);
-      expect(aspect('consumer-reads').summary).toMatch(new RegExp(`only reference read .*, at mmr\\[0\\] offsets? ${ranges(skipped).replace(/\./g, '\\.')}(;|$)`));
+      expect(aspect('consumer-reads').summary).toMatch(
+        new RegExp(`only reference read .*, at mmr\\[0\\] offsets? ${ranges(skipped).replace(/\./g, '\\.')}(;|$)`),
+      );
       expect(aspect('consumer-reads').summary).not.toContain('other offsets');
     }
   }, 120_000);

@@ -4,7 +4,20 @@ import { FAULT_FAMILIES } from '../../harness/nemesis/fault-schedule.ts';
 import { ALL_SCENARIOS } from '../../scenarios/index.ts';
 import { kconform, kconformMain } from '../helpers/kconform-cli.ts';
 
-const COMMANDS = ['broker', 'run', 'console-producer', 'console-consumer', 'image build', 'compare', 'replay', 'check', 'report', 'load', 'gateway', 'conform'];
+const COMMANDS = [
+  'broker',
+  'run',
+  'console-producer',
+  'console-consumer',
+  'image build',
+  'compare',
+  'replay',
+  'check',
+  'report',
+  'load',
+  'gateway',
+  'conform',
+];
 
 describe('kconform --help', () => {
   it('lists ./kconform test and the exit codes', async () => {
@@ -28,18 +41,25 @@ describe('kconform --help', () => {
     expect(faults).toContain(`--faults <list> faults to inject, comma-separated: ${FAULT_FAMILIES.join(', ')}`);
   });
 
-  it.each(['load', 'gateway'])('%s --help gives the --acks default as users write it (all), not -1', async (command) => {
-    const r = await kconform([command, '--help']);
-    const flat = r.stdout.replace(/\s+/g, ' ');
-    expect(flat).toMatch(/--acks <acks> [^(]*0, 1 or all \(default: all\)/);
-    expect(r.stdout).not.toContain('default: -1');
-  });
+  it.each(['load', 'gateway'])(
+    '%s --help gives the --acks default as users write it (all), not -1',
+    async (command) => {
+      const r = await kconform([command, '--help']);
+      const flat = r.stdout.replace(/\s+/g, ' ');
+      expect(flat).toMatch(/--acks <acks> [^(]*0, 1 or all \(default: all\)/);
+      expect(r.stdout).not.toContain('default: -1');
+    },
+  );
 });
 
 describe('output into a pipe that closes early', () => {
   it('kconform run --help | head -1: the help stops quietly, no EPIPE stack trace', async () => {
     const { spawnSync } = await import('node:child_process');
-    const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${kconformMain}" run --help | head -1`], { encoding: 'utf8' });
+    const r = spawnSync(
+      'bash',
+      ['-c', `set -o pipefail; "${process.execPath}" "${kconformMain}" run --help | head -1`],
+      { encoding: 'utf8' },
+    );
     expect(r.stdout).toBe('Usage: kconform run [options]\n');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);

@@ -25,7 +25,17 @@ function processesMentioning(text: string): number[] {
 describe('interrupting a run', () => {
   it('SIGINT during a run on a 3-node Kafka cluster leaves no process behind and exits 130', async () => {
     const out = join(scratch, 'run');
-    await using run = startKconform(['run', '--target', `kafka@${LATEST_KAFKA_VERSION}`, '--brokers', '3', '--records', '100000', '--out', out]);
+    await using run = startKconform([
+      'run',
+      '--target',
+      `kafka@${LATEST_KAFKA_VERSION}`,
+      '--brokers',
+      '3',
+      '--records',
+      '100000',
+      '--out',
+      out,
+    ]);
     await run.waitFor(/ready at/, 240_000);
     expect(processesMentioning(out).length).toBeGreaterThanOrEqual(3);
     run.child.kill('SIGINT');

@@ -13,7 +13,8 @@ const scratch = mkdtempSync(join(tmpdir(), 'kconform-cli-kafka-version-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 // A cache of its own: the release must not be found there (it never is), and nothing is left in the user's.
-const kconform = (args: string[]) => runKconform(args, { cwd: scratch, env: { KCONFORM_CACHE_DIR: join(scratch, 'cache') }, timeoutMs: 120_000 });
+const kconform = (args: string[]) =>
+  runKconform(args, { cwd: scratch, env: { KCONFORM_CACHE_DIR: join(scratch, 'cache') }, timeoutMs: 120_000 });
 
 describe('a Kafka release that does not exist', () => {
   it('run --target kafka@4.99.0: one line naming Maven Central, exit 2', async () => {
@@ -21,7 +22,9 @@ describe('a Kafka release that does not exist', () => {
     expect(r.code).toBe(2);
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^kconform: Apache Kafka 4\.99\.0 does not exist on Maven Central \(no org\.apache\.kafka:kafka_2\.13:4\.99\.0 at https:\/\/repo\.maven\.apache\.org\/maven2\/org\/apache\/kafka\/kafka_2\.13\/4\.99\.0\/kafka_2\.13-4\.99\.0\.pom\); the newest release there is \d+\.\d+\.\d+$/);
+    expect(lines[0]).toMatch(
+      /^kconform: Apache Kafka 4\.99\.0 does not exist on Maven Central \(no org\.apache\.kafka:kafka_2\.13:4\.99\.0 at https:\/\/repo\.maven\.apache\.org\/maven2\/org\/apache\/kafka\/kafka_2\.13\/4\.99\.0\/kafka_2\.13-4\.99\.0\.pom\); the newest release there is \d+\.\d+\.\d+$/,
+    );
     expect(r.stderr + r.stdout).not.toMatch(/\[ERROR\]|mvn |reachable/);
   });
 });

@@ -7,7 +7,10 @@ import { BUG_NAMES } from '../../reference-broker/bugs/known-bugs.ts';
 import { kconform } from '../helpers/kconform-cli.ts';
 
 describe('kconform --bug with an unknown name', () => {
-  for (const args of [['broker', '--port', '0'], ['run', '--scenarios', 'seed']]) {
+  for (const args of [
+    ['broker', '--port', '0'],
+    ['run', '--scenarios', 'seed'],
+  ]) {
     it(`kconform ${args[0]} exits 2 and lists the known bugs`, async () => {
       const r = await kconform([...args, '--bug', 'drop-acked-writes'], { timeoutMs: 60_000 });
       expect(r.code).toBe(2);

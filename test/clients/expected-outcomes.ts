@@ -17,5 +17,7 @@ export function expectedStatus(client: string, feature: Feature): CellStatus {
 
 /** Cells whose outcome differs from the expectation, in a form that reads well in a failed assertion. */
 export function unexpectedCells(cells: readonly CellResult[]): string[] {
-  return cells.filter((c) => c.status !== expectedStatus(c.client, c.feature)).map((c) => `${c.client} ${c.feature}: ${c.status} (expected ${expectedStatus(c.client, c.feature)}): ${c.detail}`);
+  return cells
+    .filter((c) => c.status !== expectedStatus(c.client, c.feature))
+    .map((c) => `${c.client} ${c.feature}: ${c.status} (expected ${expectedStatus(c.client, c.feature)}): ${c.detail}`);
 }

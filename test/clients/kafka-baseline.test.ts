@@ -20,8 +20,12 @@ describe.runIf(MATRIX).each([1, 3])(`client matrix on Kafka ${LATEST_KAFKA_VERSI
     await kafka?.stop();
   });
 
-  it.each(DRIVERS.map((d) => [d.id, d] as const))('%s: every feature has the outcome the matrix reports', async (_id, driver) => {
-    const m = await runCellsOn(kafka.bootstrap, brokers, `kafka@${LATEST_KAFKA_VERSION}`, { clients: [driver] });
-    expect(unexpectedCells(m.cells)).toEqual([]);
-  }, 300_000);
+  it.each(DRIVERS.map((d) => [d.id, d] as const))(
+    '%s: every feature has the outcome the matrix reports',
+    async (_id, driver) => {
+      const m = await runCellsOn(kafka.bootstrap, brokers, `kafka@${LATEST_KAFKA_VERSION}`, { clients: [driver] });
+      expect(unexpectedCells(m.cells)).toEqual([]);
+    },
+    300_000,
+  );
 });

@@ -21,9 +21,18 @@ afterAll(async () => {
 });
 
 async function sendOnce(constructorAcks: 0 | undefined, sendAcks: 0 | undefined): Promise<boolean> {
-  const producer = new Producer({ clientId: 'kconform-acks-probe', bootstrapBrokers: [broker.bootstrap], serializers: stringSerializers, ...(constructorAcks === undefined ? {} : { acks: constructorAcks }) });
+  const producer = new Producer({
+    clientId: 'kconform-acks-probe',
+    bootstrapBrokers: [broker.bootstrap],
+    serializers: stringSerializers,
+    ...(constructorAcks === undefined ? {} : { acks: constructorAcks }),
+  });
   try {
-    const r = await producer.send({ autocreateTopics: true, ...(sendAcks === undefined ? {} : { acks: sendAcks }), messages: [{ topic: uniqueTopic('packs'), partition: 0, key: 'k', value: 'v' }] });
+    const r = await producer.send({
+      autocreateTopics: true,
+      ...(sendAcks === undefined ? {} : { acks: sendAcks }),
+      messages: [{ topic: uniqueTopic('packs'), partition: 0, key: 'k', value: 'v' }],
+    });
     return (r.offsets?.length ?? 0) > 0;
   } finally {
     await producer.close();

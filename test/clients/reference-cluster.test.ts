@@ -19,8 +19,12 @@ afterAll(async () => {
 });
 
 describe('client matrix on the 3-node reference cluster', () => {
-  it.each(DRIVERS.map((d) => [d.id, d] as const))('%s: every feature has the outcome the matrix reports', async (_id, driver) => {
-    const m = await runCellsOn(cluster.bootstrap, 3, 'reference3', { clients: [driver] });
-    expect(unexpectedCells(m.cells)).toEqual([]);
-  }, 300_000);
+  it.each(DRIVERS.map((d) => [d.id, d] as const))(
+    '%s: every feature has the outcome the matrix reports',
+    async (_id, driver) => {
+      const m = await runCellsOn(cluster.bootstrap, 3, 'reference3', { clients: [driver] });
+      expect(unexpectedCells(m.cells)).toEqual([]);
+    },
+    300_000,
+  );
 });

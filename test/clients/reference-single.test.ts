@@ -20,9 +20,13 @@ afterAll(async () => {
 });
 
 describe('client matrix on the reference broker (one node)', () => {
-  it.each(DRIVERS.map((d) => [d.id, d] as const))('%s: every feature has the outcome the matrix reports', async (_id, driver) => {
-    const m = await runCellsOn(broker.bootstrap, 1, 'reference', { clients: [driver] });
-    expect(m.cells.map((c) => c.feature)).toEqual(featuresOf(driver));
-    expect(unexpectedCells(m.cells)).toEqual([]);
-  }, 240_000);
+  it.each(DRIVERS.map((d) => [d.id, d] as const))(
+    '%s: every feature has the outcome the matrix reports',
+    async (_id, driver) => {
+      const m = await runCellsOn(broker.bootstrap, 1, 'reference', { clients: [driver] });
+      expect(m.cells.map((c) => c.feature)).toEqual(featuresOf(driver));
+      expect(unexpectedCells(m.cells)).toEqual([]);
+    },
+    240_000,
+  );
 });

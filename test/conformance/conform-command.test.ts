@@ -19,7 +19,8 @@ const scratch = mkdtempSync(join(tmpdir(), 'kconform-conform-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** `kconform ARGS` in the scratch directory; past `timeoutMs` it gets Ctrl-C, so it stops the Kafka it started. */
-const kconform = (args: string[], timeoutMs: number) => runKconform(args, { cwd: scratch, timeoutMs, timeoutSignal: 'SIGINT' });
+const kconform = (args: string[], timeoutMs: number) =>
+  runKconform(args, { cwd: scratch, timeoutMs, timeoutSignal: 'SIGINT' });
 
 /** What the reference broker advertises (it does not change between runs). */
 async function referenceApiVersions(): Promise<Map<number, [number, number]>> {
@@ -28,7 +29,12 @@ async function referenceApiVersions(): Promise<Map<number, [number, number]>> {
     const c = await RawClient.connect(broker.bootstrap);
     const r = await c.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'test', clientSoftwareVersion: '1' });
     c.close();
-    return new Map(r.apiKeys.map((k: { apiKey: number; minVersion: number; maxVersion: number }) => [k.apiKey, [k.minVersion, k.maxVersion]]));
+    return new Map(
+      r.apiKeys.map((k: { apiKey: number; minVersion: number; maxVersion: number }) => [
+        k.apiKey,
+        [k.minVersion, k.maxVersion],
+      ]),
+    );
   } finally {
     await broker.close();
   }
@@ -38,7 +44,24 @@ describe(`kconform conform against Kafka ${LATEST_KAFKA_VERSION}`, () => {
   it('the reference broker: a cell for every API version either side serves, compared wherever both do', async () => {
     const out = join(scratch, 'reference');
     const junit = join(scratch, 'reference.xml');
-    const r = await kconform(['conform', '--target', 'reference', '--against', `kafka@${LATEST_KAFKA_VERSION}`, '--cases', '1', '--seed', '5', '--out', out, '--junit', junit], 900_000);
+    const r = await kconform(
+      [
+        'conform',
+        '--target',
+        'reference',
+        '--against',
+        `kafka@${LATEST_KAFKA_VERSION}`,
+        '--cases',
+        '1',
+        '--seed',
+        '5',
+        '--out',
+        out,
+        '--junit',
+        junit,
+      ],
+      900_000,
+    );
     expect([0, 1], r.stderr).toContain(r.code);
     const report = JSON.parse(readFileSync(join(out, 'conform.json'), 'utf8')) as ConformReport;
     // the exit code says whether an unexplained difference remains
@@ -57,7 +80,9 @@ describe(`kconform conform against Kafka ${LATEST_KAFKA_VERSION}`, () => {
       }
     }
     // Kafka's other APIs are there too, unsupported by the reference broker
-    expect(report.rows.some((x) => !advertised.has(x.apiKey) && x.verdict === 'unsupported' && x.unsupportedBy === 'target')).toBe(true);
+    expect(
+      report.rows.some((x) => !advertised.has(x.apiKey) && x.verdict === 'unsupported' && x.unsupportedBy === 'target'),
+    ).toBe(true);
     expect(r.stdout).toMatch(/Produce \(0\)/);
     expect(r.stdout).toMatch(/cells: \d+ same, \d+ differ, \d+ differ only in known ways, \d+ unsupported/);
     const xml = readFileSync(junit, 'utf8');
@@ -69,14 +94,32 @@ describe(`kconform conform against Kafka ${LATEST_KAFKA_VERSION}`, () => {
     const broken = await startTestBroker({ bugs: new Set(['skip-offset']) });
     try {
       const out = join(scratch, 'broken');
-      const r = await kconform(['conform', '--target', `external@${broken.bootstrap}`, '--against', `kafka@${LATEST_KAFKA_VERSION}`, '--apis', 'Fetch', '--cases', '0', '--out', out], 600_000);
+      const r = await kconform(
+        [
+          'conform',
+          '--target',
+          `external@${broken.bootstrap}`,
+          '--against',
+          `kafka@${LATEST_KAFKA_VERSION}`,
+          '--apis',
+          'Fetch',
+          '--cases',
+          '0',
+          '--out',
+          out,
+        ],
+        600_000,
+      );
       expect(r.code, r.stdout + r.stderr).toBe(1);
       const report = JSON.parse(readFileSync(join(out, 'conform.json'), 'utf8')) as ConformReport;
       expect(report.rows.every((x) => x.apiKey === 1)).toBe(true);
       const differing = report.rows.filter((x) => x.verdict === 'differs' && !x.knownOnly);
       expect(differing.length).toBeGreaterThan(0);
       // the skipped batch shows as a record batch whose offsets differ from Kafka's
-      const paths = differing.flatMap((x) => x.diff ?? []).filter((d) => !d.known).map((d) => d.path);
+      const paths = differing
+        .flatMap((x) => x.diff ?? [])
+        .filter((d) => !d.known)
+        .map((d) => d.path);
       expect(paths.some((p) => /\.records\[\d+\]/.test(p))).toBe(true);
       expect(r.stdout).toMatch(/Fetch \(1\)\s+v\d+\s+\d+\s+differs/);
     } finally {
@@ -85,33 +128,69 @@ describe(`kconform conform against Kafka ${LATEST_KAFKA_VERSION}`, () => {
   }, 660_000);
 
   // ~200 s (1,400 cases on both brokers): with KCONFORM_LONG=1; test/conformance/conform-divergence.test.ts covers the mechanism by default
-  it.runIf(process.env.KCONFORM_LONG === '1')('reports no difference a case inherited from an earlier one (seed 42, 13 cases: a Produce with null records used to leave the logs apart)', async () => {
-    // Before: Produce v8 generated #12 (null records in one partition, a valid batch in another)
-    // appended the batch on the reference broker and nothing on Kafka; the answers were a known
-    // difference, the logs were not, and Fetch "at the log start" and others then differed.
-    const out = join(scratch, 'inherited');
-    const r = await kconform(['conform', '--target', 'reference', '--against', `kafka@${LATEST_KAFKA_VERSION}`, '--apis', 'Produce,Fetch,ListOffsets', '--cases', '13', '--seed', '42', '--out', out], 900_000);
-    expect([0, 1], r.stdout + r.stderr).toContain(r.code);
-    const report = JSON.parse(readFileSync(join(out, 'conform.json'), 'utf8')) as ConformReport;
-    expect(r.stdout).not.toContain('left the logs apart');
-    const unexplained = report.rows.flatMap((row) => (row.diff ?? []).filter((d) => !d.known).map((d) => ({ api: row.apiName, version: row.version, ...d })));
-    // no log difference anywhere, and no read of a log that differs
-    expect(unexplained.filter((d) => d.path.startsWith('log state') || /highWatermark|lastStableOffset|logStartOffset|records|offset$/i.test(d.path))).toEqual([]);
-    expect(unexplained.filter((d) => d.case === 'at the log start')).toEqual([]);
-    // what remains is one real difference of its own: a Fetch (v13+) naming the zero topic id,
-    // which Kafka 4.4.0 answers with a top-level UNKNOWN_SERVER_ERROR
-    for (const d of unexplained) expect(d, JSON.stringify(d)).toMatchObject({ api: 'Fetch', case: expect.stringMatching(/^generated #/) });
-    expect(unexplained.every((d) => d.version >= 13)).toBe(true);
-  }, 960_000);
+  it.runIf(process.env.KCONFORM_LONG === '1')(
+    'reports no difference a case inherited from an earlier one (seed 42, 13 cases: a Produce with null records used to leave the logs apart)',
+    async () => {
+      // Before: Produce v8 generated #12 (null records in one partition, a valid batch in another)
+      // appended the batch on the reference broker and nothing on Kafka; the answers were a known
+      // difference, the logs were not, and Fetch "at the log start" and others then differed.
+      const out = join(scratch, 'inherited');
+      const r = await kconform(
+        [
+          'conform',
+          '--target',
+          'reference',
+          '--against',
+          `kafka@${LATEST_KAFKA_VERSION}`,
+          '--apis',
+          'Produce,Fetch,ListOffsets',
+          '--cases',
+          '13',
+          '--seed',
+          '42',
+          '--out',
+          out,
+        ],
+        900_000,
+      );
+      expect([0, 1], r.stdout + r.stderr).toContain(r.code);
+      const report = JSON.parse(readFileSync(join(out, 'conform.json'), 'utf8')) as ConformReport;
+      expect(r.stdout).not.toContain('left the logs apart');
+      const unexplained = report.rows.flatMap((row) =>
+        (row.diff ?? []).filter((d) => !d.known).map((d) => ({ api: row.apiName, version: row.version, ...d })),
+      );
+      // no log difference anywhere, and no read of a log that differs
+      expect(
+        unexplained.filter(
+          (d) =>
+            d.path.startsWith('log state') ||
+            /highWatermark|lastStableOffset|logStartOffset|records|offset$/i.test(d.path),
+        ),
+      ).toEqual([]);
+      expect(unexplained.filter((d) => d.case === 'at the log start')).toEqual([]);
+      // what remains is one real difference of its own: a Fetch (v13+) naming the zero topic id,
+      // which Kafka 4.4.0 answers with a top-level UNKNOWN_SERVER_ERROR
+      for (const d of unexplained)
+        expect(d, JSON.stringify(d)).toMatchObject({ api: 'Fetch', case: expect.stringMatching(/^generated #/) });
+      expect(unexplained.every((d) => d.version >= 13)).toBe(true);
+    },
+    960_000,
+  );
 
   it('exits 2 on bad usage and 3 when the target cannot be reached', async () => {
     const bad = await kconform(['conform', '--target', 'reference', '--against', 'kafka@nope'], 60_000);
     expect(bad.code).toBe(2);
-    const noApi = await kconform(['conform', '--target', 'reference', '--against', `kafka@${LATEST_KAFKA_VERSION}`, '--apis', 'NoSuchApi'], 60_000);
+    const noApi = await kconform(
+      ['conform', '--target', 'reference', '--against', `kafka@${LATEST_KAFKA_VERSION}`, '--apis', 'NoSuchApi'],
+      60_000,
+    );
     expect(noApi.code).toBe(2);
     expect(noApi.stderr).toMatch(/unknown API/);
     const out = join(scratch, 'unreachable');
-    const gone = await kconform(['conform', '--target', 'external@127.0.0.1:1', '--against', 'reference', '--out', out], 120_000);
+    const gone = await kconform(
+      ['conform', '--target', 'external@127.0.0.1:1', '--against', 'reference', '--out', out],
+      120_000,
+    );
     expect(gone.code, gone.stdout + gone.stderr).toBe(3);
     expect(existsSync(join(out, 'conform.json'))).toBe(false);
   }, 300_000);

@@ -61,12 +61,17 @@ describe('conform when one broker drops an acknowledged write', () => {
 
     // the one case that diverged carries the log difference: a high watermark and a missing batch
     const differing = report.rows.filter((r) => r.verdict === 'differs');
-    expect(differing.map((r) => [r.apiName, r.version]), JSON.stringify(differing, null, 1).slice(0, 3000)).toEqual([['Produce', Number(version)]]);
+    expect(
+      differing.map((r) => [r.apiName, r.version]),
+      JSON.stringify(differing, null, 1).slice(0, 3000),
+    ).toEqual([['Produce', Number(version)]]);
     const diffs = differing[0]!.diff!;
     expect(new Set(diffs.map((d) => d.case))).toEqual(new Set([caseName]));
     expect(diffs.every((d) => d.path.startsWith(LOG_STATE) && !d.known)).toBe(true);
     expect(diffs.some((d) => /highWatermark$/.test(d.path))).toBe(true);
     // every later Produce, Fetch and ListOffsets case ran on a fresh world: none inherits it
-    expect(report.rows.filter((r) => r.apiKey !== 0 && r.verdict !== 'unsupported').every((r) => r.verdict === 'same')).toBe(true);
+    expect(
+      report.rows.filter((r) => r.apiKey !== 0 && r.verdict !== 'unsupported').every((r) => r.verdict === 'same'),
+    ).toBe(true);
   }, 180_000);
 });

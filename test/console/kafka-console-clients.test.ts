@@ -20,15 +20,18 @@ afterAll(async () => {
   await broker.close();
 });
 
-describe.each([LATEST_KAFKA_VERSION, '3.9.2', '2.7.0'])("Kafka %s's console clients against the reference broker", (version) => {
-  it('round-trips the mmr line on an auto-created topic with --from-beginning', async () => {
-    const dist = await resolveKafka(version);
-    const topic = version === LATEST_KAFKA_VERSION ? 'mmr' : uniqueTopic('mmr');
-    const more = ['second line', '{"ver":"1.0","datas":[]}'];
-    const r = await consoleRoundTrip(dist, broker.bootstrap, topic, [MMR_MESSAGE, ...more]);
-    expect(r.producerCode, r.producerStderr).toBe(0);
-    expect(r.consumerCode, r.consumerStderr).toBe(0);
-    expect(r.printed).toEqual([MMR_MESSAGE, ...more]);
-    expect(r.consumerStderr).toContain('Processed a total of 3 messages');
-  }, 180_000);
-});
+describe.each([LATEST_KAFKA_VERSION, '3.9.2', '2.7.0'])(
+  "Kafka %s's console clients against the reference broker",
+  (version) => {
+    it('round-trips the mmr line on an auto-created topic with --from-beginning', async () => {
+      const dist = await resolveKafka(version);
+      const topic = version === LATEST_KAFKA_VERSION ? 'mmr' : uniqueTopic('mmr');
+      const more = ['second line', '{"ver":"1.0","datas":[]}'];
+      const r = await consoleRoundTrip(dist, broker.bootstrap, topic, [MMR_MESSAGE, ...more]);
+      expect(r.producerCode, r.producerStderr).toBe(0);
+      expect(r.consumerCode, r.consumerStderr).toBe(0);
+      expect(r.printed).toEqual([MMR_MESSAGE, ...more]);
+      expect(r.consumerStderr).toContain('Processed a total of 3 messages');
+    }, 180_000);
+  },
+);

@@ -28,7 +28,10 @@ let strict: StartedReferenceProcesses;
 let io: NeutralIO;
 
 beforeAll(async () => {
-  [broker, strict] = await Promise.all([startReferenceProcesses({ brokers: 1 }), startReferenceProcesses({ brokers: 1, extraArgs: ['--no-auto-create-topics'] })]);
+  [broker, strict] = await Promise.all([
+    startReferenceProcesses({ brokers: 1 }),
+    startReferenceProcesses({ brokers: 1, extraArgs: ['--no-auto-create-topics'] }),
+  ]);
   io = new NeutralIO(broker.bootstrap, 1);
 }, 120_000);
 afterAll(async () => {
@@ -40,7 +43,8 @@ afterAll(async () => {
 const start = (args: string[], stdin = '') => startKconform(args, { cwd: scratch, stdin, wrapper: true });
 
 /** Runs `./kconform ARGS` to the end in the scratch directory. */
-const kconform = (args: string[], stdin = '', timeoutMs = 90_000) => runKconform(args, { cwd: scratch, stdin, timeoutMs, wrapper: true });
+const kconform = (args: string[], stdin = '', timeoutMs = 90_000) =>
+  runKconform(args, { cwd: scratch, stdin, timeoutMs, wrapper: true });
 
 async function until(cond: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -51,12 +55,19 @@ async function until(cond: () => boolean, what: string, timeoutMs = 60_000): Pro
 }
 
 /** The record batches stored in partition 0 of `topic`: how many, and their codecs. */
-async function batches(bootstrap: string, topic: string): Promise<{ count: number; codecs: string[]; records: number }> {
+async function batches(
+  bootstrap: string,
+  topic: string,
+): Promise<{ count: number; codecs: string[]; records: number }> {
   const c = await RawClient.connect(bootstrap);
   try {
     const p = (await c.request(ApiKey.Fetch, 12, fetchBody(topic, 0n))).responses[0]!.partitions[0]!;
     const bs = decodeRecordBatches(p.records ?? Buffer.alloc(0));
-    return { count: bs.length, codecs: [...new Set(bs.map((b) => compressionOf(b.attributes)))], records: bs.reduce((n, b) => n + b.records.length, 0) };
+    return {
+      count: bs.length,
+      codecs: [...new Set(bs.map((b) => compressionOf(b.attributes)))],
+      records: bs.reduce((n, b) => n + b.records.length, 0),
+    };
   } finally {
     c.close();
   }
@@ -81,7 +92,10 @@ describe('console-producer flags', () => {
   it('--sync sends each line alone: one batch per line', async () => {
     const topic = uniqueTopic('sync');
     await io.createTopic(topic, 1);
-    const r = await kconform(['console-producer', '--bootstrap-server', broker.bootstrap, '--topic', topic, '--sync'], 'a\nb\nc\n');
+    const r = await kconform(
+      ['console-producer', '--bootstrap-server', broker.bootstrap, '--topic', topic, '--sync'],
+      'a\nb\nc\n',
+    );
     expect(r, r.stderr).toMatchObject({ code: 0, stderr: '' });
     expect(await batches(broker.bootstrap, topic)).toEqual({ count: 3, codecs: ['none'], records: 3 });
   }, 60_000);
@@ -92,9 +106,26 @@ describe('console-producer flags', () => {
     const plain = uniqueTopic('plain');
     for (const t of [gz, lz, plain]) await io.createTopic(t, 1);
     const lines = 'x'.repeat(200) + '\n' + 'x'.repeat(200) + '\n';
-    const a = await kconform(['console-producer', '--bootstrap-server', broker.bootstrap, '--topic', gz, '--compression-codec'], lines);
-    const b = await kconform(['console-producer', '--bootstrap-server', broker.bootstrap, '--topic', lz, '--compression-codec', 'lz4'], lines);
-    const c = await kconform(['console-producer', '--bootstrap-server', broker.bootstrap, '--topic', plain, '--producer-property', 'compression.type=zstd'], lines);
+    const a = await kconform(
+      ['console-producer', '--bootstrap-server', broker.bootstrap, '--topic', gz, '--compression-codec'],
+      lines,
+    );
+    const b = await kconform(
+      ['console-producer', '--bootstrap-server', broker.bootstrap, '--topic', lz, '--compression-codec', 'lz4'],
+      lines,
+    );
+    const c = await kconform(
+      [
+        'console-producer',
+        '--bootstrap-server',
+        broker.bootstrap,
+        '--topic',
+        plain,
+        '--producer-property',
+        'compression.type=zstd',
+      ],
+      lines,
+    );
     for (const r of [a, b, c]) expect(r, r.stderr).toMatchObject({ code: 0, stderr: '' });
     expect((await batches(broker.bootstrap, gz)).codecs).toEqual(['gzip']);
     expect((await batches(broker.bootstrap, lz)).codecs).toEqual(['lz4']);
@@ -106,10 +137,32 @@ describe('console-producer flags', () => {
     await io.createTopic(topic, 1);
     const file = join(scratch, 'producer.properties');
     writeFileSync(file, '# a producer config\nacks=1\nclient.id=from-file\n');
-    const r = await kconform(['console-producer', '--bootstrap-server', broker.bootstrap, '--topic', topic, '--producer.config', file, '--producer-property', 'acks=all', '--request-required-acks', '1', '--property', 'parse.key=true', '--property', 'key.separator=:'], 'k1:v1\nk2:v:2\n');
+    const r = await kconform(
+      [
+        'console-producer',
+        '--bootstrap-server',
+        broker.bootstrap,
+        '--topic',
+        topic,
+        '--producer.config',
+        file,
+        '--producer-property',
+        'acks=all',
+        '--request-required-acks',
+        '1',
+        '--property',
+        'parse.key=true',
+        '--property',
+        'key.separator=:',
+      ],
+      'k1:v1\nk2:v:2\n',
+    );
     expect(r, r.stderr).toMatchObject({ code: 0, stderr: '' });
     const stored = await io.readAll(topic, 0, { atLeast: 2 });
-    expect(stored.map((s) => [s.key, s.value])).toEqual([['k1', 'v1'], ['k2', 'v:2']]);
+    expect(stored.map((s) => [s.key, s.value])).toEqual([
+      ['k1', 'v1'],
+      ['k2', 'v:2'],
+    ]);
   }, 60_000);
 
   it('refuses bad usage with one line and exit 2', async () => {
@@ -122,7 +175,10 @@ describe('console-producer flags', () => {
     await bad(['--topic', 't'], /Missing required argument "\[bootstrap-server\]"/);
     await bad(['--broker-list', broker.bootstrap, '--topic', 't', '--compression-codec', 'brotli'], /compression.type/);
     await bad(['--broker-list', broker.bootstrap, '--topic', 't', '--request-required-acks', '2'], /acks/);
-    await bad(['--broker-list', broker.bootstrap, '--topic', 't', '--producer.config', join(scratch, 'missing.properties')], /cannot read properties file .*missing.properties: ENOENT/);
+    await bad(
+      ['--broker-list', broker.bootstrap, '--topic', 't', '--producer.config', join(scratch, 'missing.properties')],
+      /cannot read properties file .*missing.properties: ENOENT/,
+    );
   }, 60_000);
 });
 
@@ -131,14 +187,39 @@ describe('console-consumer flags', () => {
   beforeAll(async () => {
     topic = uniqueTopic('two');
     await io.createTopic(topic, 2);
-    await io.write(topic, 0, [0, 1, 2].map((i) => ({ key: `k${i}`, value: `p0-${i}` })));
-    await io.write(topic, 1, [0, 1, 2, 3].map((i) => ({ key: `k${i}`, value: `p1-${i}` })));
+    await io.write(
+      topic,
+      0,
+      [0, 1, 2].map((i) => ({ key: `k${i}`, value: `p0-${i}` })),
+    );
+    await io.write(
+      topic,
+      1,
+      [0, 1, 2, 3].map((i) => ({ key: `k${i}`, value: `p1-${i}` })),
+    );
   }, 60_000);
   const consume = (args: string[]) => kconform(['console-consumer', '--bootstrap-server', broker.bootstrap, ...args]);
 
   it('--partition with --offset N, earliest, and the default latest (with --timeout-ms ending the wait)', async () => {
-    const n = await consume(['--topic', topic, '--partition', '1', '--offset', '2', '--max-messages', '2', '--property', 'print.partition=true', '--property', 'print.offset=true']);
-    expect(n).toEqual({ code: 0, stdout: 'Partition:1\tOffset:2\tp1-2\nPartition:1\tOffset:3\tp1-3\n', stderr: PROCESSED(2) });
+    const n = await consume([
+      '--topic',
+      topic,
+      '--partition',
+      '1',
+      '--offset',
+      '2',
+      '--max-messages',
+      '2',
+      '--property',
+      'print.partition=true',
+      '--property',
+      'print.offset=true',
+    ]);
+    expect(n).toEqual({
+      code: 0,
+      stdout: 'Partition:1\tOffset:2\tp1-2\nPartition:1\tOffset:3\tp1-3\n',
+      stderr: PROCESSED(2),
+    });
     const e = await consume(['--topic', topic, '--partition', '0', '--offset', 'earliest', '--max-messages', '3']);
     expect(e).toEqual({ code: 0, stdout: 'p0-0\np0-1\np0-2\n', stderr: PROCESSED(3) });
     const l = await consume(['--topic', topic, '--partition', '0', '--timeout-ms', '1500']);
@@ -149,7 +230,18 @@ describe('console-consumer flags', () => {
     const file = join(scratch, 'consumer.properties');
     const group = uniqueTopic('g');
     writeFileSync(file, `group.id=${group}\nauto.offset.reset=earliest\n`);
-    const first = await consume(['--topic', topic, '--consumer.config', file, '--consumer-property', `group.id=${group}`, '--max-messages', '7', '--isolation-level', 'read_committed']);
+    const first = await consume([
+      '--topic',
+      topic,
+      '--consumer.config',
+      file,
+      '--consumer-property',
+      `group.id=${group}`,
+      '--max-messages',
+      '7',
+      '--isolation-level',
+      'read_committed',
+    ]);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout.trim().split('\n').sort()).toEqual(['p0-0', 'p0-1', 'p0-2', 'p1-0', 'p1-1', 'p1-2', 'p1-3']);
     expect(first.stderr).toBe(PROCESSED(7));
@@ -159,11 +251,27 @@ describe('console-consumer flags', () => {
   }, 90_000);
 
   it('--include subscribes to a pattern; --formatter NoOpMessageFormatter counts without printing', async () => {
-    const inc = await consume(['--include', `${topic.replace(/[.-]/g, '.')}|nomatch`, '--from-beginning', '--max-messages', '8', '--property', 'print.key=true']);
+    const inc = await consume([
+      '--include',
+      `${topic.replace(/[.-]/g, '.')}|nomatch`,
+      '--from-beginning',
+      '--max-messages',
+      '8',
+      '--property',
+      'print.key=true',
+    ]);
     expect(inc.code, inc.stderr).toBe(0);
     expect(inc.stdout.trim().split('\n')).toHaveLength(8);
     expect(inc.stdout).toContain('k3\tp0-3\n');
-    const noop = await consume(['--topic', topic, '--from-beginning', '--max-messages', '8', '--formatter', 'org.apache.kafka.tools.consumer.NoOpMessageFormatter']);
+    const noop = await consume([
+      '--topic',
+      topic,
+      '--from-beginning',
+      '--max-messages',
+      '8',
+      '--formatter',
+      'org.apache.kafka.tools.consumer.NoOpMessageFormatter',
+    ]);
     expect(noop).toEqual({ code: 0, stdout: '', stderr: PROCESSED(8) });
   }, 90_000);
 
@@ -175,21 +283,42 @@ describe('console-consumer flags', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     };
     await bad(['--topic', topic, '--offset', '1'], 'The partition is required when offset is specified.');
-    await bad(['--topic', topic, '--partition', '0', '--group', 'g'], 'Options group and partition cannot be specified together.');
-    await bad(['--topic', topic, '--partition', '0', '--offset', '1', '--from-beginning'], 'Options from-beginning and offset cannot be specified together.');
+    await bad(
+      ['--topic', topic, '--partition', '0', '--group', 'g'],
+      'Options group and partition cannot be specified together.',
+    );
+    await bad(
+      ['--topic', topic, '--partition', '0', '--offset', '1', '--from-beginning'],
+      'Options from-beginning and offset cannot be specified together.',
+    );
     await bad(['--topic', topic, '--partition', '0', '--offset', '-3'], "The provided offset value '-3' is incorrect.");
     await bad(['--topic', topic, '--include', 'x'], 'Exactly one of --include/--topic is required.');
     await bad(['--topic', topic, '--group', 'a', '--consumer-property', 'group.id=b'], "Detected group ids: 'a', 'b'");
     await bad(['--topic', topic, '--isolation-level', 'dirty'], 'isolation.level');
-    await bad(['--topic', topic, '--formatter', 'com.example.MyFormatter'], 'formatter com.example.MyFormatter is not available');
+    await bad(
+      ['--topic', topic, '--formatter', 'com.example.MyFormatter'],
+      'formatter com.example.MyFormatter is not available',
+    );
   }, 90_000);
 });
 
 describe('a consumer started before its topic exists', () => {
   it('waits on a broker that auto-creates topics, and gets the record produced after it started; stderr clean', async () => {
     const topic = uniqueTopic('later');
-    const c = start(['console-consumer', '--bootstrap-server', broker.bootstrap, '--topic', topic, '--from-beginning', '--max-messages', '1']);
-    const p = await kconform(['console-producer', '--bootstrap-server', broker.bootstrap, '--topic', topic], 'arrived later\n');
+    const c = start([
+      'console-consumer',
+      '--bootstrap-server',
+      broker.bootstrap,
+      '--topic',
+      topic,
+      '--from-beginning',
+      '--max-messages',
+      '1',
+    ]);
+    const p = await kconform(
+      ['console-producer', '--bootstrap-server', broker.bootstrap, '--topic', topic],
+      'arrived later\n',
+    );
     expect(p, p.stderr).toMatchObject({ code: 0, stderr: '' });
     expect(await c.exited, c.stderr()).toBe(0);
     expect(c.stdout()).toBe('arrived later\n');
@@ -198,19 +327,43 @@ describe('a consumer started before its topic exists', () => {
 
   it('waits on a broker that does not create topics until the topic is created, then reads it', async () => {
     const topic = uniqueTopic('created');
-    const c = start(['console-consumer', '--bootstrap-server', strict.bootstrap, '--topic', topic, '--from-beginning', '--max-messages', '1', '--verbose']);
+    const c = start([
+      'console-consumer',
+      '--bootstrap-server',
+      strict.bootstrap,
+      '--topic',
+      topic,
+      '--from-beginning',
+      '--max-messages',
+      '1',
+      '--verbose',
+    ]);
     // --verbose shows the client's log: the broker has said at least once that it does not know the topic.
-    await until(() => c.stderr().includes('does not host this topic-partition') || c.child.exitCode !== null, 'the consumer to be refused the unknown topic');
+    await until(
+      () => c.stderr().includes('does not host this topic-partition') || c.child.exitCode !== null,
+      'the consumer to be refused the unknown topic',
+    );
     expect(c.child.exitCode).toBeNull();
     await new NeutralIO(strict.bootstrap, 1).createTopic(topic, 1);
-    const p = await kconform(['console-producer', '--bootstrap-server', strict.bootstrap, '--topic', topic], 'now it exists\n');
+    const p = await kconform(
+      ['console-producer', '--bootstrap-server', strict.bootstrap, '--topic', topic],
+      'now it exists\n',
+    );
     expect(p, p.stderr).toMatchObject({ code: 0, stderr: '' });
     expect(await c.exited, c.stderr()).toBe(0);
     expect(c.stdout()).toBe('now it exists\n');
   }, 90_000);
 
   it('gives up quietly after --timeout-ms, as Kafka does: exit 0, nothing processed', async () => {
-    const r = await kconform(['console-consumer', '--bootstrap-server', strict.bootstrap, '--topic', uniqueTopic('never'), '--timeout-ms', '1500']);
+    const r = await kconform([
+      'console-consumer',
+      '--bootstrap-server',
+      strict.bootstrap,
+      '--topic',
+      uniqueTopic('never'),
+      '--timeout-ms',
+      '1500',
+    ]);
     expect(r).toEqual({ code: 0, stdout: '', stderr: PROCESSED(0) });
   }, 60_000);
 });

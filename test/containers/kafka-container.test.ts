@@ -12,7 +12,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKafkaContainer, LABEL_TARGET, type StartedKafkaContainer } from '../../harness/containers/container-target.ts';
+import {
+  startKafkaContainer,
+  LABEL_TARGET,
+  type StartedKafkaContainer,
+} from '../../harness/containers/container-target.ts';
 import { detectEngine, type ContainerEngine } from '../../harness/containers/engine.ts';
 import { kafkaImageName } from '../../harness/containers/image-files.ts';
 import { findOnPath, imageLayout } from '../../harness/containers/image-build.ts';
@@ -65,7 +69,10 @@ async function answers(bootstrap: string, timeoutMs: number): Promise<boolean> {
 
 /** Containers (or, with `network`, networks) the engine still knows with this label value. */
 function labelled(cli: string, label: string, what: 'container' | 'network' = 'container'): string[] {
-  const args = what === 'container' ? ['ps', '-a', '-q', '--filter', `label=${label}`] : ['network', 'ls', '-q', '--filter', `label=${label}`];
+  const args =
+    what === 'container'
+      ? ['ps', '-a', '-q', '--filter', `label=${label}`]
+      : ['network', 'ls', '-q', '--filter', `label=${label}`];
   return execFileSync(cli, args, { encoding: 'utf8' }).split('\n').filter(Boolean);
 }
 
@@ -90,7 +97,9 @@ describe.skipIf(reason !== undefined)(`container target (${image})`, () => {
     const t0 = Date.now();
     kafka = await startKafkaContainer({ image, engine, startTimeoutMs: 120_000 });
     console.log(`[kconform] ${image} ready on ${kafka.bootstrap} in ${Date.now() - t0} ms`);
-    const labels = JSON.parse(execFileSync(cli, ['inspect', '--format', '{{json .Config.Labels}}', kafka.containerId], { encoding: 'utf8' })) as Record<string, string>;
+    const labels = JSON.parse(
+      execFileSync(cli, ['inspect', '--format', '{{json .Config.Labels}}', kafka.containerId], { encoding: 'utf8' }),
+    ) as Record<string, string>;
     targetLabel = `${LABEL_TARGET}=${labels[LABEL_TARGET]}`;
   }, 180_000);
   afterAll(async () => {
@@ -126,7 +135,9 @@ describe.skipIf(reason !== undefined)(`container target (${image})`, () => {
   it('kill stops it; restart brings it back with the data it had', async () => {
     await kafka.faults.kill(1);
     expect(await answers(kafka.bootstrap, 2_000)).toBe(false);
-    const state = execFileSync(cli, ['inspect', '--format', '{{.State.Running}}', kafka.containerId], { encoding: 'utf8' }).trim();
+    const state = execFileSync(cli, ['inspect', '--format', '{{.State.Running}}', kafka.containerId], {
+      encoding: 'utf8',
+    }).trim();
     expect(state).toBe('false');
     const t0 = Date.now();
     await kafka.faults.restart(1);
@@ -141,48 +152,55 @@ describe.skipIf(reason !== undefined)(`container target (${image})`, () => {
   }, 60_000);
 });
 
-describe.runIf(reason === undefined && process.env.KCONFORM_MATRIX === '1')(`3-node container cluster (${image})`, () => {
-  let cluster: StartedKafkaContainer;
-  const cli = engine?.kind === 'docker' ? 'docker' : 'podman';
+describe.runIf(reason === undefined && process.env.KCONFORM_MATRIX === '1')(
+  `3-node container cluster (${image})`,
+  () => {
+    let cluster: StartedKafkaContainer;
+    const cli = engine?.kind === 'docker' ? 'docker' : 'podman';
 
-  beforeAll(async () => {
-    const t0 = Date.now();
-    cluster = await startKafkaContainer({ image, engine, brokers: 3, startTimeoutMs: 180_000 });
-    console.log(`[kconform] 3 containers of ${image} formed a cluster in ${Date.now() - t0} ms`);
-  }, 240_000);
-  afterAll(async () => {
-    await cluster?.stop();
-  }, 60_000);
+    beforeAll(async () => {
+      const t0 = Date.now();
+      cluster = await startKafkaContainer({ image, engine, brokers: 3, startTimeoutMs: 180_000 });
+      console.log(`[kconform] 3 containers of ${image} formed a cluster in ${Date.now() - t0} ms`);
+    }, 240_000);
+    afterAll(async () => {
+      await cluster?.stop();
+    }, 60_000);
 
-  it('every node lists all three; records round-trip', async () => {
-    for (const n of cluster.nodes) expect(await brokerCount(n.bootstrap)).toBe(3);
-    const sent = values('c', 200);
-    await produceValues(cluster.nodes[0]!.bootstrap, 'container-cluster', sent);
-    expect(await consumeValues(cluster.nodes[1]!.bootstrap, 'container-cluster', 200)).toEqual(sent);
-  }, 120_000);
+    it('every node lists all three; records round-trip', async () => {
+      for (const n of cluster.nodes) expect(await brokerCount(n.bootstrap)).toBe(3);
+      const sent = values('c', 200);
+      await produceValues(cluster.nodes[0]!.bootstrap, 'container-cluster', sent);
+      expect(await consumeValues(cluster.nodes[1]!.bootstrap, 'container-cluster', 200)).toEqual(sent);
+    }, 120_000);
 
-  it('a partition isolating node 1 gets it fenced by the others; healing brings it back', async () => {
-    const [, n2] = cluster.nodes;
-    await cluster.faults.partition([[1], [2, 3]]);
-    try {
-      const fenced = await untilBrokers(n2!.bootstrap, 2, 60_000);
-      console.log(`[kconform] isolated node fenced after ${fenced} ms`);
-      expect(fenced).toBeGreaterThanOrEqual(0);
-    } finally {
-      await cluster.faults.healNetwork();
-    }
-    const back = await untilBrokers(n2!.bootstrap, 3, 60_000);
-    console.log(`[kconform] healed node listed again after ${back} ms`);
-    expect(back).toBeGreaterThanOrEqual(0);
-  }, 180_000);
+    it('a partition isolating node 1 gets it fenced by the others; healing brings it back', async () => {
+      const [, n2] = cluster.nodes;
+      await cluster.faults.partition([[1], [2, 3]]);
+      try {
+        const fenced = await untilBrokers(n2!.bootstrap, 2, 60_000);
+        console.log(`[kconform] isolated node fenced after ${fenced} ms`);
+        expect(fenced).toBeGreaterThanOrEqual(0);
+      } finally {
+        await cluster.faults.healNetwork();
+      }
+      const back = await untilBrokers(n2!.bootstrap, 3, 60_000);
+      console.log(`[kconform] healed node listed again after ${back} ms`);
+      expect(back).toBeGreaterThanOrEqual(0);
+    }, 180_000);
 
-  it('stop leaves no container and no network behind', async () => {
-    const labels = JSON.parse(execFileSync(cli, ['inspect', '--format', '{{json .Config.Labels}}', cluster.containerId], { encoding: 'utf8' })) as Record<string, string>;
-    const label = `${LABEL_TARGET}=${labels[LABEL_TARGET]}`;
-    expect(labelled(cli, label)).toHaveLength(3);
-    expect(labelled(cli, label, 'network')).toHaveLength(1);
-    await cluster.stop();
-    expect(labelled(cli, label)).toEqual([]);
-    expect(labelled(cli, label, 'network')).toEqual([]);
-  }, 60_000);
-});
+    it('stop leaves no container and no network behind', async () => {
+      const labels = JSON.parse(
+        execFileSync(cli, ['inspect', '--format', '{{json .Config.Labels}}', cluster.containerId], {
+          encoding: 'utf8',
+        }),
+      ) as Record<string, string>;
+      const label = `${LABEL_TARGET}=${labels[LABEL_TARGET]}`;
+      expect(labelled(cli, label)).toHaveLength(3);
+      expect(labelled(cli, label, 'network')).toHaveLength(1);
+      await cluster.stop();
+      expect(labelled(cli, label)).toEqual([]);
+      expect(labelled(cli, label, 'network')).toEqual([]);
+    }, 60_000);
+  },
+);

@@ -24,10 +24,26 @@ async function call(url: string, method: string, path: string, body?: unknown): 
 
 describe.skipIf(skip)('the control endpoint with --network', () => {
   it('partitions the leader away from the other nodes, a new leader is elected, heal restores full replication', async () => {
-    await using cli = startKconform(['broker', '--brokers', '3', '--control-port', '0', '--network', '--broker-session-timeout-ms', '2000', '--replica-lag-time-max-ms', '2000', '--data-dir', join(scratch, 'c')]);
+    await using cli = startKconform([
+      'broker',
+      '--brokers',
+      '3',
+      '--control-port',
+      '0',
+      '--network',
+      '--broker-session-timeout-ms',
+      '2000',
+      '--replica-lag-time-max-ms',
+      '2000',
+      '--data-dir',
+      join(scratch, 'c'),
+    ]);
     const url = (await cli.waitFor(/kconform control endpoint on (http:\S+)/, 90_000))[1]!;
     const bootstrap = (await cli.waitFor(/kconform cluster ready on (\S+)/, 90_000))[1]!;
-    await createTopic(patientKafka(bootstrap), { topic: 'split', replicaAssignment: [{ partition: 0, replicas: [1, 2, 3] }] });
+    await createTopic(patientKafka(bootstrap), {
+      topic: 'split',
+      replicaAssignment: [{ partition: 0, replicas: [1, 2, 3] }],
+    });
     expect((await call(url, 'POST', '/wait-replicated', { timeoutMs: 60_000 })).status).toBe(200);
     const before = (await call(url, 'GET', '/partitions')).json.partitions.find((p: any) => p.topic === 'split');
     const others = [1, 2, 3].filter((id) => id !== before.leader);

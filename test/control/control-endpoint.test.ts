@@ -65,7 +65,21 @@ print(json.dumps({"old": old, "old_pid": old_pid, "kill_status": kill_status, "k
 `;
 
 beforeAll(async () => {
-  cli = startKconform(['broker', '--brokers', '3', '--port', '0', '--control-port', '0', '--data-dir', join(scratch, 'cluster'), '--broker-session-timeout-ms', '2000', '--replica-lag-time-max-ms', '2000']);
+  cli = startKconform([
+    'broker',
+    '--brokers',
+    '3',
+    '--port',
+    '0',
+    '--control-port',
+    '0',
+    '--data-dir',
+    join(scratch, 'cluster'),
+    '--broker-session-timeout-ms',
+    '2000',
+    '--replica-lag-time-max-ms',
+    '2000',
+  ]);
   url = (await cli.waitFor(/kconform control endpoint on (http:\S+)/, 90_000))[1]!;
   bootstrap = (await cli.waitFor(/kconform cluster ready on (\S+)/, 90_000))[1]!;
   const kafka = patientKafka(bootstrap);
@@ -106,7 +120,10 @@ describe('the control endpoint of a reference cluster', () => {
     expect(r).toMatchObject({ wait_status: 200, replicated: true });
     expect([...r.isr].sort()).toEqual([1, 2, 3]);
     // the supervisor logged the requested kill as such, not as a death (read once this test's event loop runs again)
-    await cli.waitFor(new RegExp(`node ${r.old} \\(pid ${r.old_pid}\\) stopped \\(killed by a control request\\): signal SIGKILL`), 10_000);
+    await cli.waitFor(
+      new RegExp(`node ${r.old} \\(pid ${r.old_pid}\\) stopped \\(killed by a control request\\): signal SIGKILL`),
+      10_000,
+    );
     expect(cli.stderr()).not.toMatch(/died/);
   }, 240_000);
 
@@ -132,8 +149,14 @@ describe('the control endpoint of a reference cluster', () => {
   }, 150_000);
 
   it('answers bad requests with a status and a reason', () => {
-    expect(curl('POST', '/nodes/9/kill')).toMatchObject({ status: 404, json: { error: 'no node 9; nodes are 1, 2, 3' } });
-    expect(curl('POST', '/partition', { groups: [[1], [2, 3]] })).toMatchObject({ status: 409, json: { error: expect.stringMatching(/--network/) } });
+    expect(curl('POST', '/nodes/9/kill')).toMatchObject({
+      status: 404,
+      json: { error: 'no node 9; nodes are 1, 2, 3' },
+    });
+    expect(curl('POST', '/partition', { groups: [[1], [2, 3]] })).toMatchObject({
+      status: 409,
+      json: { error: expect.stringMatching(/--network/) },
+    });
     expect(curl('POST', '/wait-replicated', { timeoutMs: -1 }).status).toBe(400);
     expect(curl('GET', '/nope').status).toBe(404);
     expect(curl('POST', `/partitions/no-such-topic/0/move-leader`).status).toBe(404);

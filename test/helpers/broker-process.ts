@@ -29,7 +29,11 @@ export interface SpawnBrokerOptions {
 export function spawnBroker(args: readonly string[], opts: SpawnBrokerOptions = {}): BrokerProcess {
   const env = { ...process.env, ...opts.env };
   const child = opts.fdLimit
-    ? spawn('bash', ['-c', `ulimit -n ${opts.fdLimit} && exec "$0" "$@"`, process.execPath, kconformMain, 'broker', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    ? spawn(
+        'bash',
+        ['-c', `ulimit -n ${opts.fdLimit} && exec "$0" "$@"`, process.execPath, kconformMain, 'broker', ...args],
+        { env, stdio: ['ignore', 'pipe', 'pipe'] },
+      )
     : spawn(process.execPath, [kconformMain, 'broker', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
@@ -65,7 +69,8 @@ export async function waitReady(p: BrokerProcess, timeoutMs = 60_000): Promise<s
   for (;;) {
     const m = /ready on (\S+:\d+)/.exec(p.output());
     if (m) return m[1]!;
-    if (p.child.exitCode !== null || p.child.signalCode !== null) throw new Error(`broker exited (${p.child.exitCode ?? p.child.signalCode}) before it was ready:\n${p.output()}`);
+    if (p.child.exitCode !== null || p.child.signalCode !== null)
+      throw new Error(`broker exited (${p.child.exitCode ?? p.child.signalCode}) before it was ready:\n${p.output()}`);
     if (Date.now() > deadline) throw new Error(`broker not ready in ${timeoutMs} ms:\n${p.output()}`);
     await new Promise((r) => setTimeout(r, 50));
   }

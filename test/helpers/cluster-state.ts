@@ -22,16 +22,28 @@ export interface WaitForPartitionOptions {
  *
  * @throws naming `what` and every node's last answer when that does not happen in time
  */
-export async function waitForPartitionEverywhere(nodes: readonly TargetNode[], topic: string, what: string, check: (p: PartitionView) => boolean, opts: WaitForPartitionOptions = {}): Promise<PartitionView> {
+export async function waitForPartitionEverywhere(
+  nodes: readonly TargetNode[],
+  topic: string,
+  what: string,
+  check: (p: PartitionView) => boolean,
+  opts: WaitForPartitionOptions = {},
+): Promise<PartitionView> {
   const partition = opts.partition ?? 0;
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const deadline = Date.now() + timeoutMs;
   let last: (PartitionView | undefined)[] = [];
   for (;;) {
-    const views = await Promise.all(nodes.map((n) => tryClusterMetadata(n.bootstrap, { topics: [topic], timeoutMs: 2_000 })));
+    const views = await Promise.all(
+      nodes.map((n) => tryClusterMetadata(n.bootstrap, { topics: [topic], timeoutMs: 2_000 })),
+    );
     last = views.map((v) => v?.topics.get(topic)?.partitions.find((p) => p.partition === partition));
     const first = last[0];
-    if (first && last.every((p) => p && p.leaderId === first.leaderId && p.leaderEpoch === first.leaderEpoch && check(p))) return first;
+    if (
+      first &&
+      last.every((p) => p && p.leaderId === first.leaderId && p.leaderEpoch === first.leaderEpoch && check(p))
+    )
+      return first;
     if (Date.now() >= deadline) break;
     await sleep(200);
   }

@@ -100,9 +100,13 @@ export function startKconform(args: readonly string[], opts: CliOptions = {}): C
       const check = () => {
         const m = `${stdout}\n${stderr}`.match(pattern);
         if (m) return finish(() => resolve(m));
-        if (done) return finish(() => reject(new Error(`kconform exited before printing ${pattern}:\n${stdout}\n${stderr}`)));
+        if (done)
+          return finish(() => reject(new Error(`kconform exited before printing ${pattern}:\n${stdout}\n${stderr}`)));
       };
-      const timeout = setTimeout(() => finish(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${stdout}\n${stderr}`))), timeoutMs);
+      const timeout = setTimeout(
+        () => finish(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${stdout}\n${stderr}`))),
+        timeoutMs,
+      );
       const finish = (then: () => void) => {
         clearTimeout(timeout);
         listeners.delete(check);

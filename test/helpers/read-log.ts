@@ -18,7 +18,9 @@ export interface ReadRecord {
 export async function readLog(bootstrap: string, topic: string, partition = 0): Promise<ReadRecord[]> {
   const c = await RawClient.connect(bootstrap);
   try {
-    let next = Number((await c.request(ApiKey.ListOffsets, 7, listOffsetsBody(topic, -2n, partition))).topics[0]!.partitions[0]!.offset);
+    let next = Number(
+      (await c.request(ApiKey.ListOffsets, 7, listOffsetsBody(topic, -2n, partition))).topics[0]!.partitions[0]!.offset,
+    );
     const out: ReadRecord[] = [];
     for (;;) {
       const r = await c.request(ApiKey.Fetch, 12, fetchBody(topic, BigInt(next), { partition }));
@@ -27,7 +29,8 @@ export async function readLog(bootstrap: string, topic: string, partition = 0): 
       const hw = Number(p.highWatermark);
       if (next >= hw) return out;
       const batches = decodeRecordBatches(p.records ?? Buffer.alloc(0));
-      if (batches.length === 0) throw new Error(`fetch at offset ${next} (high watermark ${hw}) answered no records: a consumer stalls here`);
+      if (batches.length === 0)
+        throw new Error(`fetch at offset ${next} (high watermark ${hw}) answered no records: a consumer stalls here`);
       for (const b of batches) {
         for (const rec of b.records) {
           const offset = b.baseOffset + rec.offsetDelta;

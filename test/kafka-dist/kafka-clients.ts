@@ -28,14 +28,22 @@ export async function produceValues(bootstrap: string, topic: string, values: re
 }
 
 /** Reads `count` values of `topic` from the beginning with a fresh consumer group. */
-export async function consumeValues(bootstrap: string, topic: string, count: number, timeoutMs = 60_000): Promise<string[]> {
+export async function consumeValues(
+  bootstrap: string,
+  topic: string,
+  count: number,
+  timeoutMs = 60_000,
+): Promise<string[]> {
   const consumer = client(bootstrap).consumer({ groupId: `kconform-test-${topic}-${Date.now()}` });
   await consumer.connect();
   const seen: string[] = [];
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`consumed ${seen.length}/${count} from ${topic} in ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`consumed ${seen.length}/${count} from ${topic} in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       consumer
         .run({
           eachMessage: async ({ message }) => {

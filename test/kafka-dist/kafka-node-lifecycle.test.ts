@@ -106,6 +106,15 @@ setInterval(() => {}, 1000);
     expect(processRunning(started.pid)).toBe(true);
     owner.kill('SIGKILL');
     expect(await eventually(() => !processRunning(started.pid), 15_000)).toBe(true);
-    expect(await eventually(() => stat(started.dataDir).then(() => false, () => true), 15_000)).toBe(true);
+    expect(
+      await eventually(
+        () =>
+          stat(started.dataDir).then(
+            () => false,
+            () => true,
+          ),
+        15_000,
+      ),
+    ).toBe(true);
   }, 180_000);
 });

@@ -19,16 +19,23 @@ afterAll(async () => {
 });
 
 describe(`resolveKafka(${LATEST_KAFKA_VERSION})`, () => {
-  it('resolves once for two concurrent callers, then answers from the cache without Maven', { timeout: 600_000 }, async () => {
+  it('resolves once for two concurrent callers, then answers from the cache without Maven', {
+    timeout: 600_000,
+  }, async () => {
     const cacheDir = join(root, 'concurrent');
     const t0 = performance.now();
     const lines: string[] = [];
     const log = (line: string) => lines.push(line);
-    const [a, b] = await Promise.all([resolveKafka(LATEST_KAFKA_VERSION, { cacheDir, log }), resolveKafka(LATEST_KAFKA_VERSION, { cacheDir, log })]);
+    const [a, b] = await Promise.all([
+      resolveKafka(LATEST_KAFKA_VERSION, { cacheDir, log }),
+      resolveKafka(LATEST_KAFKA_VERSION, { cacheDir, log }),
+    ]);
     const coldMs = performance.now() - t0;
     // The first download says what it fetches, then how much and how long (it is silent otherwise for ~15 s).
     expect(lines.filter((l) => l.startsWith(`downloading Apache Kafka ${LATEST_KAFKA_VERSION} `))).toHaveLength(1);
-    expect(lines.filter((l) => /^Apache Kafka \S+ ready: \d+ jars, \d+\.\d MiB, in \d+\.\d s$/.test(l))).toHaveLength(1);
+    expect(lines.filter((l) => /^Apache Kafka \S+ ready: \d+ jars, \d+\.\d MiB, in \d+\.\d s$/.test(l))).toHaveLength(
+      1,
+    );
     expect(a).toEqual(b);
     expect(a.home).toBe(join(cacheDir, 'kafka', LATEST_KAFKA_VERSION));
     expect(a.classpath).toBe(join(a.home, 'lib', '*'));
@@ -49,7 +56,9 @@ describe(`resolveKafka(${LATEST_KAFKA_VERSION})`, () => {
     const warmMs = performance.now() - t1;
     expect(warm.libDir).toBe(a.libDir);
     expect(warmMs).toBeLessThan(1_000);
-    console.log(`resolve ${LATEST_KAFKA_VERSION}: cold ${Math.round(coldMs)} ms (two concurrent callers), warm ${Math.round(warmMs)} ms`);
+    console.log(
+      `resolve ${LATEST_KAFKA_VERSION}: cold ${Math.round(coldMs)} ms (two concurrent callers), warm ${Math.round(warmMs)} ms`,
+    );
   });
 
   it('redoes an interrupted resolve (no marker) and sweeps its leftovers', { timeout: 600_000 }, async () => {

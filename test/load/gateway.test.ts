@@ -25,14 +25,24 @@ interface Target {
 }
 
 const targets: [string, () => Promise<Target>][] = [
-  ['reference', async () => {
-    const b = await startTestBroker({ autoCreateTopics: false });
-    return { bootstrap: b.bootstrap, stop: () => b.close() };
-  }],
-  [`kafka@${LATEST_KAFKA_VERSION}`, async () => {
-    const k = await startKafkaCluster({ version: LATEST_KAFKA_VERSION, brokers: 1, serverProperties: { 'auto.create.topics.enable': false } });
-    return { bootstrap: k.bootstrap, stop: () => k.stop() };
-  }],
+  [
+    'reference',
+    async () => {
+      const b = await startTestBroker({ autoCreateTopics: false });
+      return { bootstrap: b.bootstrap, stop: () => b.close() };
+    },
+  ],
+  [
+    `kafka@${LATEST_KAFKA_VERSION}`,
+    async () => {
+      const k = await startKafkaCluster({
+        version: LATEST_KAFKA_VERSION,
+        brokers: 1,
+        serverProperties: { 'auto.create.topics.enable': false },
+      });
+      return { bootstrap: k.bootstrap, stop: () => k.stop() };
+    },
+  ],
 ];
 
 describe.each(targets)('gateway in front of %s', (_name, start) => {
@@ -56,7 +66,11 @@ describe.each(targets)('gateway in front of %s', (_name, start) => {
   });
 
   const post = async (topicName: string, body: string, contentType = 'application/json') => {
-    const res = await fetch(`${gateway.url}/v3/clusters/${gateway.clusterId}/topics/${topicName}/records`, { method: 'POST', headers: { 'content-type': contentType }, body });
+    const res = await fetch(`${gateway.url}/v3/clusters/${gateway.clusterId}/topics/${topicName}/records`, {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body,
+    });
     return { status: res.status, body: (await res.json()) as Record<string, any> };
   };
 
@@ -72,7 +86,11 @@ describe.each(targets)('gateway in front of %s', (_name, start) => {
 
   it('produces records that kafkajs reads back exactly where the answers said', async () => {
     const requests = [
-      { key: { type: 'STRING', data: 'k1' }, value: { type: 'JSON', data: { n: 1, s: 'é' } }, headers: [{ name: 'h', value: b64('v1') }] },
+      {
+        key: { type: 'STRING', data: 'k1' },
+        value: { type: 'JSON', data: { n: 1, s: 'é' } },
+        headers: [{ name: 'h', value: b64('v1') }],
+      },
       { key: { type: 'BINARY', data: b64('\u0000k2') }, value: { type: 'STRING', data: 'two' }, partition_id: 1 },
       { value: { type: 'BINARY', data: b64('three') }, partition_id: 2, timestamp: '2024-05-06T07:08:09.010Z' },
       { key: { type: 'STRING', data: 'k4' }, value: { type: 'STRING', data: 'four' }, partition_id: 1 },
@@ -92,10 +110,21 @@ describe.each(targets)('gateway in front of %s', (_name, start) => {
     expect(answers[3]!.offset).toBe(answers[1]!.offset + 1);
 
     const consumer = testKafka(target.bootstrap).consumer({ groupId: uniqueTopic('gw-read'), maxWaitTimeInMs: 200 });
-    const seen = new Map<string, { key: Buffer | null; value: Buffer | null; headers: Record<string, unknown>; timestamp: string }>();
+    const seen = new Map<
+      string,
+      { key: Buffer | null; value: Buffer | null; headers: Record<string, unknown>; timestamp: string }
+    >();
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ partition, message }) => void seen.set(`${partition}@${message.offset}`, { key: message.key, value: message.value, headers: message.headers ?? {}, timestamp: message.timestamp }) });
+    await consumer.run({
+      eachMessage: async ({ partition, message }) =>
+        void seen.set(`${partition}@${message.offset}`, {
+          key: message.key,
+          value: message.value,
+          headers: message.headers ?? {},
+          timestamp: message.timestamp,
+        }),
+    });
     for (let i = 0; i < 300 && seen.size < requests.length; i++) await new Promise((r) => setTimeout(r, 100));
     await consumer.disconnect();
 
@@ -145,14 +174,20 @@ describe.each(targets)('gateway in front of %s', (_name, start) => {
 
 /** The same targets with topic auto-creation on (each broker's default). */
 const autoCreating: [string, () => Promise<Target>][] = [
-  ['reference', async () => {
-    const b = await startTestBroker();
-    return { bootstrap: b.bootstrap, stop: () => b.close() };
-  }],
-  [`kafka@${LATEST_KAFKA_VERSION}`, async () => {
-    const k = await startKafkaCluster({ version: LATEST_KAFKA_VERSION, brokers: 1 });
-    return { bootstrap: k.bootstrap, stop: () => k.stop() };
-  }],
+  [
+    'reference',
+    async () => {
+      const b = await startTestBroker();
+      return { bootstrap: b.bootstrap, stop: () => b.close() };
+    },
+  ],
+  [
+    `kafka@${LATEST_KAFKA_VERSION}`,
+    async () => {
+      const k = await startKafkaCluster({ version: LATEST_KAFKA_VERSION, brokers: 1 });
+      return { bootstrap: k.bootstrap, stop: () => k.stop() };
+    },
+  ],
 ];
 
 describe.each(autoCreating)('gateway in front of %s with topic auto-creation', (_name, start) => {
@@ -172,7 +207,14 @@ describe.each(autoCreating)('gateway in front of %s with topic auto-creation', (
     const url = `${gateway.url}/v3/clusters/${gateway.clusterId}/topics/${topic}/records`;
     const body = JSON.stringify({ value: { type: 'JSON', data: { ver: '1.0' } } });
     // several first requests at once, as a load test's first second sends them
-    const answers = await Promise.all([0, 1, 2].map(() => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, any> }))));
+    const answers = await Promise.all(
+      [0, 1, 2].map(() =>
+        fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(async (r) => ({
+          status: r.status,
+          body: (await r.json()) as Record<string, any>,
+        })),
+      ),
+    );
     for (const a of answers) expect(a.status, JSON.stringify(a.body)).toBe(200);
     expect(answers.map((a) => a.body.offset).sort()).toEqual([0, 1, 2]);
     expect(answers.every((a) => a.body.topic_name === topic)).toBe(true);
@@ -185,7 +227,23 @@ describe('kconform load --http', () => {
 
   it('drives the gateway in front of the reference broker with autocannon and finds every acknowledged record', async () => {
     const out = join(scratch, 'http');
-    const r = await kconform(['load', '--http', '--target', 'reference', '--duration', '3', '--producers', '4', '--record-size', '256', '--out', out], { cwd: scratch });
+    const r = await kconform(
+      [
+        'load',
+        '--http',
+        '--target',
+        'reference',
+        '--duration',
+        '3',
+        '--producers',
+        '4',
+        '--record-size',
+        '256',
+        '--out',
+        out,
+      ],
+      { cwd: scratch },
+    );
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/HTTP \(autocannon\)/);
     const load = JSON.parse(readFileSync(join(out, 'load.json'), 'utf8')) as LoadResults;

@@ -35,26 +35,54 @@ describe('kconform load', () => {
   it.each([
     ['reference', ['--rate', '2000', '--producers', '2', '--consumers', '2']],
     [`kafka@${LATEST_KAFKA_VERSION}`, ['--producers', '2', '--consumers', '1']],
-  ])('runs 3 s against %s: records acknowledged, percentiles ordered, nothing lost at acks=all', async (target, extra) => {
-    const out = join(scratch, target.replace(/[^a-z0-9.]/gi, '_'));
-    const r = await kconform(['load', '--target', target, '--duration', '3', '--acks', 'all', '--partitions', '3', '--record-size', '512', ...extra, '--out', out], { cwd: scratch });
-    expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/\s+1 s\s+sent \d+\s+acked \d+/); // a progress line
-    expect(r.stdout).toMatch(/produce-ack\s+[\d.,]+\s+[\d.,]+/);
-    expect(r.stdout).toContain(extra.includes('--rate') ? 'open loop' : 'closed loop');
-    const load = readRun(out);
-    expect(load.target).toBe(target);
-    expect(load.acked).toBeGreaterThan(0);
-    expect(load.errorCount).toBe(0);
-    expectOrdered(load.produceLatencyMs);
-    expectOrdered(load.endToEndLatencyMs);
-    expect(load.consumed).toBe(load.acked);
-    expect(load.lost).toBe(0);
-    expect(load.series.length).toBeGreaterThanOrEqual(3);
-  });
+  ])(
+    'runs 3 s against %s: records acknowledged, percentiles ordered, nothing lost at acks=all',
+    async (target, extra) => {
+      const out = join(scratch, target.replace(/[^a-z0-9.]/gi, '_'));
+      const r = await kconform(
+        [
+          'load',
+          '--target',
+          target,
+          '--duration',
+          '3',
+          '--acks',
+          'all',
+          '--partitions',
+          '3',
+          '--record-size',
+          '512',
+          ...extra,
+          '--out',
+          out,
+        ],
+        { cwd: scratch },
+      );
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/\s+1 s\s+sent \d+\s+acked \d+/); // a progress line
+      expect(r.stdout).toMatch(/produce-ack\s+[\d.,]+\s+[\d.,]+/);
+      expect(r.stdout).toContain(extra.includes('--rate') ? 'open loop' : 'closed loop');
+      const load = readRun(out);
+      expect(load.target).toBe(target);
+      expect(load.acked).toBeGreaterThan(0);
+      expect(load.errorCount).toBe(0);
+      expectOrdered(load.produceLatencyMs);
+      expectOrdered(load.endToEndLatencyMs);
+      expect(load.consumed).toBe(load.acked);
+      expect(load.lost).toBe(0);
+      expect(load.series.length).toBeGreaterThanOrEqual(3);
+    },
+  );
 
   it('exits 2 on bad flags', async () => {
-    for (const args of [['--acks', '2'], ['--compression', 'brotli'], ['--duration', '0'], ['--rate', 'fast'], ['--target', 'nowhere'], ['--producers', '0']]) {
+    for (const args of [
+      ['--acks', '2'],
+      ['--compression', 'brotli'],
+      ['--duration', '0'],
+      ['--rate', 'fast'],
+      ['--target', 'nowhere'],
+      ['--producers', '0'],
+    ]) {
       const r = await kconform(['load', ...args], { cwd: scratch });
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr.trim().length).toBeGreaterThan(0);
@@ -63,8 +91,12 @@ describe('kconform load', () => {
 
   it('stops cleanly on Ctrl-C and still writes the results', async () => {
     const out = join(scratch, 'interrupted');
-    const run = startKconform(['load', '--duration', '120', '--rate', '500', '--out', out], { cwd: scratch, timeoutMs: 180_000 });
-    for (let i = 0; i < 600 && !/\s+2 s\s+sent/.test(run.output().stdout); i++) await new Promise((r) => setTimeout(r, 100));
+    const run = startKconform(['load', '--duration', '120', '--rate', '500', '--out', out], {
+      cwd: scratch,
+      timeoutMs: 180_000,
+    });
+    for (let i = 0; i < 600 && !/\s+2 s\s+sent/.test(run.output().stdout); i++)
+      await new Promise((r) => setTimeout(r, 100));
     run.child.kill('SIGINT');
     const code = await run.exited;
     expect(code, run.output().stdout + run.output().stderr).toBe(130);

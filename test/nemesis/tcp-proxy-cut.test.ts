@@ -27,18 +27,33 @@ afterAll(async () => {
 describe('TcpProxy.cut', () => {
   it('resets open connections and refuses new ones until heal', async () => {
     const open = await RawClient.connect(via, 'cut-test', 5_000);
-    expect((await open.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 't', clientSoftwareVersion: '1' }, 5_000)).errorCode).toBe(0);
+    expect(
+      (await open.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 't', clientSoftwareVersion: '1' }, 5_000))
+        .errorCode,
+    ).toBe(0);
     proxy.cut();
-    await expect(open.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 't', clientSoftwareVersion: '1' }, 5_000)).rejects.toThrow();
+    await expect(
+      open.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 't', clientSoftwareVersion: '1' }, 5_000),
+    ).rejects.toThrow();
     open.close();
     const refused = await RawClient.connect(via, 'cut-test', 5_000)
-      .then((c) => c.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 't', clientSoftwareVersion: '1' }, 5_000).finally(() => c.close()))
-      .then(() => 'answered', () => 'refused');
+      .then((c) =>
+        c
+          .request(ApiKey.ApiVersions, 3, { clientSoftwareName: 't', clientSoftwareVersion: '1' }, 5_000)
+          .finally(() => c.close()),
+      )
+      .then(
+        () => 'answered',
+        () => 'refused',
+      );
     expect(refused).toBe('refused');
     proxy.heal();
     const again = await RawClient.connect(via, 'cut-test', 5_000);
     try {
-      expect((await again.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 't', clientSoftwareVersion: '1' }, 5_000)).errorCode).toBe(0);
+      expect(
+        (await again.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 't', clientSoftwareVersion: '1' }, 5_000))
+          .errorCode,
+      ).toBe(0);
     } finally {
       again.close();
     }

@@ -27,12 +27,20 @@ afterAll(async () => {
 
 async function countAfterLostResponse(proxy: TcpProxy, idempotent: boolean): Promise<number> {
   const bootstrap = `${proxy.listen.host}:${proxy.listen.port}`;
-  const client = kafkajsClient([bootstrap], 'proxy-test', { logLevel: logLevel.NOTHING, requestTimeout: 1500, retry: { retries: 5, initialRetryTime: 100 } });
+  const client = kafkajsClient([bootstrap], 'proxy-test', {
+    logLevel: logLevel.NOTHING,
+    requestTimeout: 1500,
+    retry: { retries: 5, initialRetryTime: 100 },
+  });
   const topic = uniqueTopic('lost-ack');
   const admin = client.admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
-  const producer = client.producer({ idempotent, maxInFlightRequests: 1, retry: { retries: 5, initialRetryTime: 100 } });
+  const producer = client.producer({
+    idempotent,
+    maxInFlightRequests: 1,
+    retry: { retries: 5, initialRetryTime: 100 },
+  });
   await producer.connect();
   proxy.dropResponses({ apiKey: 0, count: 1 });
   await producer.send({ topic, acks: -1, messages: [{ value: 'once' }] });
@@ -54,7 +62,12 @@ describe.each(['reference', 'kafka'])('TCP proxy in front of %s', (which) => {
 
   it('keeps clients on the proxy by rewriting advertised addresses', async () => {
     const c = await RawClient.connect(`${proxies[0]!.listen.host}:${proxies[0]!.listen.port}`);
-    const meta = await c.request(ApiKey.Metadata, 12, { topics: null, allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false });
+    const meta = await c.request(ApiKey.Metadata, 12, {
+      topics: null,
+      allowAutoTopicCreation: false,
+      includeClusterAuthorizedOperations: false,
+      includeTopicAuthorizedOperations: false,
+    });
     expect(meta.brokers.map((b) => b.port)).toEqual([proxies[0]!.listen.port]);
     c.close();
   });

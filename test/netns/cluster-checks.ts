@@ -17,12 +17,20 @@ import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
  * Sends `values` as one acks=all Produce to one node (`host:port`) alone and returns the partition's error
  * code, or the Error when no answer came within `timeoutMs` plus a margin.
  */
-export async function rawProduce(bootstrap: string, topic: string, values: readonly string[], timeoutMs: number): Promise<number | Error> {
+export async function rawProduce(
+  bootstrap: string,
+  topic: string,
+  values: readonly string[],
+  timeoutMs: number,
+): Promise<number | Error> {
   let client: RawClient | undefined;
   try {
     client = await RawClient.connect(bootstrap, 'kconform-lab-test', 3_000);
     const batch = buildRecordBatch(values.map((value) => ({ value })));
-    const res = await client.send(ApiKey.Produce, produceBody(topic, batch, { acks: -1, timeoutMs }), { versions: { max: 9 }, timeoutMs: timeoutMs + 5_000 });
+    const res = await client.send(ApiKey.Produce, produceBody(topic, batch, { acks: -1, timeoutMs }), {
+      versions: { max: 9 },
+      timeoutMs: timeoutMs + 5_000,
+    });
     return res.responses[0]!.partitionResponses[0]!.errorCode as number;
   } catch (err) {
     return err as Error;
@@ -45,13 +53,19 @@ export async function groupCoordinator(bootstrap: string, groupId: string, timeo
     } finally {
       client?.close();
     }
-    if (Date.now() >= until) throw new Error(`no coordinator for group ${groupId} through ${bootstrap} in ${timeoutMs} ms`);
+    if (Date.now() >= until)
+      throw new Error(`no coordinator for group ${groupId} through ${bootstrap} in ${timeoutMs} ms`);
     await sleep(500);
   }
 }
 
 /** Partition `partition` of `topic` as one node (`host:port`) sees it, or undefined when it does not answer. */
-export async function partitionSeenBy(bootstrap: string, topic: string, partition = 0, timeoutMs = 2_000): Promise<PartitionView | undefined> {
+export async function partitionSeenBy(
+  bootstrap: string,
+  topic: string,
+  partition = 0,
+  timeoutMs = 2_000,
+): Promise<PartitionView | undefined> {
   const view = await tryClusterMetadata(bootstrap, { topics: [topic], timeoutMs });
   return view?.topics.get(topic)?.partitions.find((p) => p.partition === partition);
 }
@@ -68,7 +82,13 @@ export async function pollUntil<T>(check: () => Promise<T | undefined>, timeoutM
 }
 
 /** Reads `topic` from the beginning in group `groupId` through `bootstrap` until every value of `expected` was seen; returns what was read. */
-export async function consumeInGroup(bootstrap: string, topic: string, groupId: string, expected: readonly string[], timeoutMs = 60_000): Promise<string[]> {
+export async function consumeInGroup(
+  bootstrap: string,
+  topic: string,
+  groupId: string,
+  expected: readonly string[],
+  timeoutMs = 60_000,
+): Promise<string[]> {
   const consumer = patientKafka(bootstrap).consumer({ groupId, retry: { retries: 12 } });
   const missing = new Set(expected);
   const seen: string[] = [];
@@ -76,7 +96,10 @@ export async function consumeInGroup(bootstrap: string, topic: string, groupId: 
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${missing.size} of ${expected.length} values of ${topic} not read in ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`${missing.size} of ${expected.length} values of ${topic} not read in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       consumer
         .run({
           eachMessage: async ({ message }) => {

@@ -14,7 +14,14 @@ import { startKafkaClusterInLab, type ClusterInLab } from '../../harness/netns/l
 import type { StartedKafkaCluster } from '../../harness/kafka-dist/kafka-cluster.ts';
 import { tcpConnects, tcpConnectsFrom } from '../../harness/netns/tcp-probe.ts';
 import { uniqueTopic } from '../helpers/reference.ts';
-import { answersApiVersions, createTopic, patientKafka, processesMentioning, processRunning, produceAcknowledged } from '../targets/fault-checks.ts';
+import {
+  answersApiVersions,
+  createTopic,
+  patientKafka,
+  processesMentioning,
+  processRunning,
+  produceAcknowledged,
+} from '../targets/fault-checks.ts';
 import { consumeInGroup, groupCoordinator, partitionSeenBy, pollUntil, rawProduce } from './cluster-checks.ts';
 import { labLeftovers, netnsSkipReason } from './lab-support.ts';
 
@@ -27,13 +34,16 @@ const NOT_ENOUGH_REPLICAS_AFTER_APPEND = 20;
 
 describe.skipIf(skip)(`3-node Kafka ${LATEST_KAFKA_VERSION} cluster, one network namespace per node`, () => {
   let lc: ClusterInLab<StartedKafkaCluster>;
-  const bootstrapOf = (ids: readonly number[]): string => ids.map((id) => lc.cluster.nodes.find((n) => n.id === id)!.bootstrap).join(',');
+  const bootstrapOf = (ids: readonly number[]): string =>
+    ids.map((id) => lc.cluster.nodes.find((n) => n.id === id)!.bootstrap).join(',');
 
   beforeAll(async () => {
     const dist = await resolveKafka(LATEST_KAFKA_VERSION);
     const t0 = performance.now();
     lc = await startKafkaClusterInLab({ version: LATEST_KAFKA_VERSION, brokers: 3, dist });
-    console.log(`[kconform] ${lc.cluster.label} ready in ${Math.round(performance.now() - t0)} ms (lab ${lc.lab.subnet} included)`);
+    console.log(
+      `[kconform] ${lc.cluster.label} ready in ${Math.round(performance.now() - t0)} ms (lab ${lc.lab.subnet} included)`,
+    );
   }, 300_000);
 
   afterAll(async () => {
@@ -66,7 +76,12 @@ describe.skipIf(skip)(`3-node Kafka ${LATEST_KAFKA_VERSION} cluster, one network
     const { cluster, faults } = lc;
     const kafka = patientKafka(cluster.bootstrap);
     const topic = uniqueTopic('lab-partition');
-    await createTopic(kafka, { topic, numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] });
+    await createTopic(kafka, {
+      topic,
+      numPartitions: 1,
+      replicationFactor: 3,
+      configEntries: [{ name: 'min.insync.replicas', value: '2' }],
+    });
     const acknowledged = await produceAcknowledged(kafka, topic, values('before', 500));
     expect(acknowledged).toHaveLength(500);
 
@@ -82,14 +97,19 @@ describe.skipIf(skip)(`3-node Kafka ${LATEST_KAFKA_VERSION} cluster, one network
         return seen.map((p) => p?.leaderId).find((l) => l !== undefined && l >= 0 && l !== leader);
       }, 30_000);
       const electedMs = Math.round(performance.now() - t0);
-      console.log(`[kconform] partition [[${leader}],[${others}]] (controller was ${controller}): majority elected leader ${newLeader} in ${electedMs} ms`);
+      console.log(
+        `[kconform] partition [[${leader}],[${others}]] (controller was ${controller}): majority elected leader ${newLeader} in ${electedMs} ms`,
+      );
       expect(others).toContain(newLeader);
 
       // The old leader still believes it leads, but cannot get its followers to acknowledge.
       const minority = await rawProduce(bootstrapOf([leader]), topic, ['minority'], 5_000);
-      console.log(`[kconform] acks=all Produce to the isolated old leader ${leader}: ${minority instanceof Error ? minority.message : `error code ${minority}`}`);
+      console.log(
+        `[kconform] acks=all Produce to the isolated old leader ${leader}: ${minority instanceof Error ? minority.message : `error code ${minority}`}`,
+      );
       // An error code that refuses the write, or no answer at all; never 0, never a refused connection.
-      if (typeof minority === 'number') expect([REQUEST_TIMED_OUT, NOT_ENOUGH_REPLICAS, NOT_ENOUGH_REPLICAS_AFTER_APPEND]).toContain(minority);
+      if (typeof minority === 'number')
+        expect([REQUEST_TIMED_OUT, NOT_ENOUGH_REPLICAS, NOT_ENOUGH_REPLICAS_AFTER_APPEND]).toContain(minority);
       else expect(minority.message).toMatch(/no response to 0 v9/);
 
       // The majority side keeps taking acks=all writes (ISR of 2 = min.insync.replicas).
@@ -120,7 +140,11 @@ describe.skipIf(skip)(`3-node Kafka ${LATEST_KAFKA_VERSION} cluster, one network
     const rest = [1, 2, 3].filter((id) => id !== cut);
     const topic = uniqueTopic('lab-cut');
     // Led by a node the host still reaches, replicated on the cut one too.
-    await createTopic(patientKafka(cluster.bootstrap), { topic, replicaAssignment: [{ partition: 0, replicas: [...rest, cut] }], configEntries: [{ name: 'min.insync.replicas', value: '2' }] });
+    await createTopic(patientKafka(cluster.bootstrap), {
+      topic,
+      replicaAssignment: [{ partition: 0, replicas: [...rest, cut] }],
+      configEntries: [{ name: 'min.insync.replicas', value: '2' }],
+    });
     const pid = cluster.nodeProcess(cut).pid!;
 
     await faults.cutClient(cut);

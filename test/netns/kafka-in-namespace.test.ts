@@ -24,7 +24,9 @@ describe.skipIf(skip)(`Kafka ${LATEST_KAFKA_VERSION} in a network namespace`, ()
     lab = await startNetworkLab({ nodes: 1 });
     const t0 = performance.now();
     kafka = await startKafkaInNamespace({ node: lab.node(1), version: LATEST_KAFKA_VERSION, dist, heap: '512m' });
-    console.log(`Kafka ${LATEST_KAFKA_VERSION} ready in ${lab.node(1).namespace} at ${kafka.bootstrap} in ${Math.round(performance.now() - t0)} ms`);
+    console.log(
+      `Kafka ${LATEST_KAFKA_VERSION} ready in ${lab.node(1).namespace} at ${kafka.bootstrap} in ${Math.round(performance.now() - t0)} ms`,
+    );
   }, 300_000);
 
   afterAll(async () => {

@@ -23,7 +23,9 @@ interface ChildLab {
 
 async function startChild(mode: string): Promise<ChildLab> {
   const child = spawn(process.execPath, [CHILD, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? '?')));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? '?')),
+  );
   let out = '';
   let err = '';
   child.stderr!.on('data', (b: Buffer) => (err += b.toString('utf8')));
@@ -67,13 +69,17 @@ describe.skipIf(skip)('network lab cleanup', () => {
     expect(await waitUntilGone(lab, 15_000)).toEqual([]);
   }, 40_000);
 
-  it.each(['throw', 'exit'])('%s: the exit hook removes the lab before the process is gone', async (mode) => {
-    const { lab, exited } = await startChild(mode);
-    expect(await exited).toBe(mode === 'throw' ? 1 : 0);
-    // The exit hook is synchronous: the namespaces are gone by the time the process is.
-    expect(labLeftovers(lab)).toEqual([]);
-    expect(await waitUntilGone(lab, 15_000)).toEqual([]);
-  }, 40_000);
+  it.each(['throw', 'exit'])(
+    '%s: the exit hook removes the lab before the process is gone',
+    async (mode) => {
+      const { lab, exited } = await startChild(mode);
+      expect(await exited).toBe(mode === 'throw' ? 1 : 0);
+      // The exit hook is synchronous: the namespaces are gone by the time the process is.
+      expect(labLeftovers(lab)).toEqual([]);
+      expect(await waitUntilGone(lab, 15_000)).toEqual([]);
+    },
+    40_000,
+  );
 
   it('cleanupStale removes namespaces and links of dead owners only', async () => {
     const dead = spawn('true');

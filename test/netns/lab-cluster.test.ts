@@ -55,10 +55,14 @@ describe.skipIf(skip)('startClusterInLab', () => {
   });
 
   it('refuses ZooKeeper mode and a network without a host for every node, before starting anything', async () => {
-    await expect(startKafkaClusterInLab({ version: '3.9.2', brokers: 1, mode: 'zookeeper' })).rejects.toThrow(/KRaft mode only/);
+    await expect(startKafkaClusterInLab({ version: '3.9.2', brokers: 1, mode: 'zookeeper' })).rejects.toThrow(
+      /KRaft mode only/,
+    );
     const lc = await startClusterInLab({ nodes: 2 }, async () => emptyCluster([]));
     try {
-      await expect(startKafkaCluster({ version: '4.4.0', brokers: 3, network: lc.lab })).rejects.toThrow(/node 3 is not in the lab/);
+      await expect(startKafkaCluster({ version: '4.4.0', brokers: 3, network: lc.lab })).rejects.toThrow(
+        /node 3 is not in the lab/,
+      );
     } finally {
       await lc.stop();
     }

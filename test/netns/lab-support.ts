@@ -33,12 +33,19 @@ export const BROKER_PORT = 9092;
 
 /** Starts the reference broker CLI in `node`'s namespace on its address; resolves once it says it is ready. */
 export async function startReferenceBroker(node: LabNode, timeoutMs = 30_000): Promise<ProcessGroup> {
-  const group = node.spawn(process.execPath, [CLI_MAIN, 'broker', '--host', node.address, '--port', String(BROKER_PORT)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const group = node.spawn(
+    process.execPath,
+    [CLI_MAIN, 'broker', '--host', node.address, '--port', String(BROKER_PORT)],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`broker in ${node.namespace} not ready in ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`broker in ${node.namespace} not ready in ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    );
     const onData = (b: Buffer): void => {
       output += b.toString('utf8');
       if (output.includes(`kconform broker ready on ${node.address}:${BROKER_PORT}`)) {
@@ -64,7 +71,12 @@ export async function apiVersions(host: string, port: number, timeoutMs = 2_000)
   let client: RawClient | undefined;
   try {
     client = await RawClient.connect(`${host}:${port}`, 'kconform-netns-test', timeoutMs);
-    const res = await client.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'kconform', clientSoftwareVersion: '0' }, timeoutMs);
+    const res = await client.request(
+      ApiKey.ApiVersions,
+      3,
+      { clientSoftwareName: 'kconform', clientSoftwareVersion: '0' },
+      timeoutMs,
+    );
     return res.errorCode;
   } catch (err) {
     return err as Error;
@@ -83,11 +95,14 @@ export function labLeftovers(lab: Pick<NetworkLab, 'prefix' | 'hostLink' | 'subn
       return '';
     }
   };
-  for (const line of sh('ip', ['netns', 'list']).split('\n')) if (line.startsWith(`${lab.prefix}-`)) left.push(`namespace ${line}`);
-  for (const line of sh('ip', ['-o', 'link', 'show']).split('\n')) if (line.includes(`${lab.hostLink}@`) || line.includes(` ${lab.hostLink}:`)) left.push(`link ${line}`);
+  for (const line of sh('ip', ['netns', 'list']).split('\n'))
+    if (line.startsWith(`${lab.prefix}-`)) left.push(`namespace ${line}`);
+  for (const line of sh('ip', ['-o', 'link', 'show']).split('\n'))
+    if (line.includes(`${lab.hostLink}@`) || line.includes(` ${lab.hostLink}:`)) left.push(`link ${line}`);
   const net = lab.subnet.split('.').slice(0, 3).join('.');
   for (const rules of [sh('iptables-save', []), sh('nft', ['list', 'ruleset'])]) {
-    for (const line of rules.split('\n')) if (line.includes(`${net}.`) || line.includes('kconform')) left.push(`rule ${line.trim()}`);
+    for (const line of rules.split('\n'))
+      if (line.includes(`${net}.`) || line.includes('kconform')) left.push(`rule ${line.trim()}`);
   }
   return left;
 }

@@ -23,7 +23,9 @@ const available = (kind: 'iptables' | 'nft'): boolean => {
   }
 };
 // 'auto' always runs (and fails with the install hint when no firewall is there); nft also when installed.
-const firewalls: FirewallChoice[] = skip ? ['auto'] : ['auto', ...(available('iptables') && available('nft') ? (['nft'] as const) : [])];
+const firewalls: FirewallChoice[] = skip
+  ? ['auto']
+  : ['auto', ...(available('iptables') && available('nft') ? (['nft'] as const) : [])];
 
 /** A fault must show within this; a dropped SYN gives no error, so every probe is a timeout. */
 const PROBE_MS = 1_500;
@@ -66,7 +68,14 @@ describe.skipIf(skip)('network lab', () => {
         expect(await tcpConnects(addr(1), BROKER_PORT, PROBE_MS)).toBe(false);
         expect(performance.now() - t0).toBeLessThan(PROBE_MS + 1_000);
         expect(await apiVersions(addr(1), BROKER_PORT, PROBE_MS)).toBeInstanceOf(Error);
-        await expect(before.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'kconform', clientSoftwareVersion: '0' }, PROBE_MS)).rejects.toThrow();
+        await expect(
+          before.request(
+            ApiKey.ApiVersions,
+            3,
+            { clientSoftwareName: 'kconform', clientSoftwareVersion: '0' },
+            PROBE_MS,
+          ),
+        ).rejects.toThrow();
         expect(await apiVersions(addr(2), BROKER_PORT)).toBe(0);
         expect(await tcpConnectsFrom(lab.node(2), addr(1), BROKER_PORT, PROBE_MS)).toBe(true);
       } finally {

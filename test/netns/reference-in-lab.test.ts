@@ -9,7 +9,14 @@ import { startClusterInLab, type ClusterInLab } from '../../harness/netns/lab-cl
 import { tcpConnects } from '../../harness/netns/tcp-probe.ts';
 import { startReferenceProcesses, type StartedReferenceProcesses } from '../../harness/targets/reference-process.ts';
 import { uniqueTopic } from '../helpers/reference.ts';
-import { answersApiVersions, consumeUntilSeen, createTopic, patientKafka, processRunning, produceAcknowledged } from '../targets/fault-checks.ts';
+import {
+  answersApiVersions,
+  consumeUntilSeen,
+  createTopic,
+  patientKafka,
+  processRunning,
+  produceAcknowledged,
+} from '../targets/fault-checks.ts';
 import { labLeftovers, netnsSkipReason } from './lab-support.ts';
 
 const skip = netnsSkipReason();

@@ -53,11 +53,17 @@ async function wellBehavedClient(bootstrap: string, topic: string) {
   const loop = (async () => {
     while (running) {
       try {
-        const p = await c.request(ApiKey.Produce, 9, produceBody(topic, buildRecordBatch([{ value: `ok-${answered}` }]), { acks: -1, timeoutMs: 5_000 }), 15_000);
+        const p = await c.request(
+          ApiKey.Produce,
+          9,
+          produceBody(topic, buildRecordBatch([{ value: `ok-${answered}` }]), { acks: -1, timeoutMs: 5_000 }),
+          15_000,
+        );
         const part = p.responses[0]!.partitionResponses[0]!;
         if (part.errorCode !== 0) throw new Error(`produce error ${part.errorCode}`);
         const lo = await c.request(ApiKey.ListOffsets, 7, listOffsetsBody(topic, -1n), 15_000);
-        if (lo.topics[0]!.partitions[0]!.offset <= part.baseOffset) throw new Error('log end not past the acknowledged offset');
+        if (lo.topics[0]!.partitions[0]!.offset <= part.baseOffset)
+          throw new Error('log end not past the acknowledged offset');
         answered++;
       } catch (err) {
         failures.push((err as Error).message);
@@ -135,7 +141,10 @@ describe.each(targets)('abuse of $name', ({ bootstrap }) => {
     const good = await wellBehavedClient(bootstrap(), topic);
     const slow = await open(bootstrap());
     try {
-      const frame = encodeRequest({ apiKey: ApiKey.ApiVersions, apiVersion: 3, correlationId: 99, clientId: 'slow-client' }, { clientSoftwareName: 'slow', clientSoftwareVersion: '1' });
+      const frame = encodeRequest(
+        { apiKey: ApiKey.ApiVersions, apiVersion: 3, correlationId: 99, clientId: 'slow-client' },
+        { clientSoftwareName: 'slow', clientSoftwareVersion: '1' },
+      );
       const answer = nextFrame(slow, 20_000);
       const gap = Math.ceil(3_000 / frame.length);
       for (const byte of frame) {
@@ -238,7 +247,12 @@ describe.each(targets)('abuse of $name', ({ bootstrap }) => {
     s.on('error', () => {});
     const n = 5_000;
     const frames = Buffer.concat(
-      Array.from({ length: n }, (_, i) => encodeRequest({ apiKey: ApiKey.Produce, apiVersion: 9, correlationId: i + 1, clientId: 'tiny' }, produceBody(topic, buildRecordBatch([{ value: 'x' }]), { acks: 1 }))),
+      Array.from({ length: n }, (_, i) =>
+        encodeRequest(
+          { apiKey: ApiKey.Produce, apiVersion: 9, correlationId: i + 1, clientId: 'tiny' },
+          produceBody(topic, buildRecordBatch([{ value: 'x' }]), { acks: 1 }),
+        ),
+      ),
     );
     const correlationIds: number[] = [];
     const allAnswered = new Promise<void>((resolve, reject) => {

@@ -57,7 +57,10 @@ function readAnswers(socket: Socket, n: number, timeoutMs: number): Promise<{ id
     let bytes = 0;
     let chunks: Buffer[] = [];
     let buffered = 0;
-    const timer = setTimeout(() => reject(new Error(`only ${ids.length} of ${n} answers in ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`only ${ids.length} of ${n} answers in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     socket.on('data', (d: Buffer) => {
       chunks.push(d);
       buffered += d.length;
@@ -88,7 +91,10 @@ function readAnswers(socket: Socket, n: number, timeoutMs: number): Promise<{ id
  * Sends `frames` without reading, lets the broker work for WINDOW_MS while a well-behaved client
  * fetches on another connection, and returns the broker's largest RSS growth meanwhile.
  */
-async function pipelineWithoutReading(frames: Buffer, meanwhile: 'fetch' | 'api-versions' = 'fetch'): Promise<{ socket: Socket; growth: number; served: number }> {
+async function pipelineWithoutReading(
+  frames: Buffer,
+  meanwhile: 'fetch' | 'api-versions' = 'fetch',
+): Promise<{ socket: Socket; growth: number; served: number }> {
   const good = await RawClient.connect(bootstrap, 'well-behaved');
   // Warm the broker's allocator with the same kind of work first, so growth is what the abuse adds.
   for (let i = 0; i < 5; i++) {
@@ -109,7 +115,12 @@ async function pipelineWithoutReading(frames: Buffer, meanwhile: 'fetch' | 'api-
         const r = await good.request(ApiKey.Fetch, 12, fetchBody(topic, 0n), 15_000);
         expect(r.responses[0]!.partitions[0]!.records?.length).toBeGreaterThan(MiB / 2);
       } else {
-        const r = await good.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'x', clientSoftwareVersion: '1' }, 15_000);
+        const r = await good.request(
+          ApiKey.ApiVersions,
+          3,
+          { clientSoftwareName: 'x', clientSoftwareVersion: '1' },
+          15_000,
+        );
         expect(r.errorCode).toBe(0);
       }
       served++;
@@ -125,7 +136,14 @@ async function pipelineWithoutReading(frames: Buffer, meanwhile: 'fetch' | 'api-
 describe('a client that pipelines and never reads', () => {
   it(`keeps the broker's RSS growth under ${GROWTH_BOUND / MiB} MiB with 300 pipelined 1 MiB Fetches, then answers all in order`, async () => {
     const n = 300;
-    const frames = Buffer.concat(Array.from({ length: n }, (_, i) => encodeRequest({ apiKey: ApiKey.Fetch, apiVersion: 12, correlationId: i + 1, clientId: 'no-reader' }, fetchBody(topic, 0n))));
+    const frames = Buffer.concat(
+      Array.from({ length: n }, (_, i) =>
+        encodeRequest(
+          { apiKey: ApiKey.Fetch, apiVersion: 12, correlationId: i + 1, clientId: 'no-reader' },
+          fetchBody(topic, 0n),
+        ),
+      ),
+    );
     const { socket, growth, served } = await pipelineWithoutReading(frames);
     try {
       expect(served).toBeGreaterThan(0);
@@ -140,7 +158,14 @@ describe('a client that pipelines and never reads', () => {
 
   it(`keeps it under ${SMALL_GROWTH_BOUND / MiB} MiB with 100,000 pipelined ApiVersions, then answers all in order`, async () => {
     const n = 100_000;
-    const frames = Buffer.concat(Array.from({ length: n }, (_, i) => encodeRequest({ apiKey: ApiKey.ApiVersions, apiVersion: 3, correlationId: i + 1, clientId: 'no-reader' }, { clientSoftwareName: 'x', clientSoftwareVersion: '1' })));
+    const frames = Buffer.concat(
+      Array.from({ length: n }, (_, i) =>
+        encodeRequest(
+          { apiKey: ApiKey.ApiVersions, apiVersion: 3, correlationId: i + 1, clientId: 'no-reader' },
+          { clientSoftwareName: 'x', clientSoftwareVersion: '1' },
+        ),
+      ),
+    );
     // The well-behaved client asks for small answers too: its 1 MiB Fetches leave garbage that a
     // loaded machine collects late, tens of MiB of RSS that are not the abuser's (seen in CI).
     const { socket, growth, served } = await pipelineWithoutReading(frames, 'api-versions');

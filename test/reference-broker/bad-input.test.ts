@@ -19,7 +19,11 @@ afterAll(async () => {
 });
 
 async function createTopic(client: RawClient, topic: string): Promise<void> {
-  const r = await client.request(ApiKey.CreateTopics, 7, { topics: [{ name: topic, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+  const r = await client.request(ApiKey.CreateTopics, 7, {
+    topics: [{ name: topic, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }],
+    timeoutMs: 5000,
+    validateOnly: false,
+  });
   expect(r.topics[0]!.errorCode).toBe(0);
 }
 
@@ -64,7 +68,15 @@ describe('the reference broker under bad input', () => {
 
   it('closes a connection on an unsupported version of Metadata', async () => {
     const c = await RawClient.connect(broker.bootstrap);
-    const frame = encodeRequest({ apiKey: ApiKey.Metadata, apiVersion: 1, correlationId: 1, clientId: 'x' }, { topics: null, allowAutoTopicCreation: true, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false });
+    const frame = encodeRequest(
+      { apiKey: ApiKey.Metadata, apiVersion: 1, correlationId: 1, clientId: 'x' },
+      {
+        topics: null,
+        allowAutoTopicCreation: true,
+        includeClusterAuthorizedOperations: false,
+        includeTopicAuthorizedOperations: false,
+      },
+    );
     frame.writeInt16BE(99, 6);
     await c.sendRaw(frame);
     await c.waitForClose();
@@ -72,9 +84,15 @@ describe('the reference broker under bad input', () => {
 
   it('answers an ApiVersions of a version it does not know with v0 UNSUPPORTED_VERSION and its ranges (KIP-511)', async () => {
     const c = await RawClient.connect(broker.bootstrap);
-    const frame = encodeRequest({ apiKey: ApiKey.ApiVersions, apiVersion: 3, correlationId: 7, clientId: 'x' }, { clientSoftwareName: 'a', clientSoftwareVersion: '1' });
+    const frame = encodeRequest(
+      { apiKey: ApiKey.ApiVersions, apiVersion: 3, correlationId: 7, clientId: 'x' },
+      { clientSoftwareName: 'a', clientSoftwareVersion: '1' },
+    );
     frame.writeInt16BE(99, 6);
-    const r = (await c.sendRaw(frame, { correlationId: 7, apiKey: ApiKey.ApiVersions, apiVersion: 0 })) as { errorCode: number; apiKeys: { apiKey: number }[] };
+    const r = (await c.sendRaw(frame, { correlationId: 7, apiKey: ApiKey.ApiVersions, apiVersion: 0 })) as {
+      errorCode: number;
+      apiKeys: { apiKey: number }[];
+    };
     expect(r.errorCode).toBe(ErrorCode.UNSUPPORTED_VERSION);
     expect(r.apiKeys.map((k) => k.apiKey)).toContain(ApiKey.Produce);
     c.close();
@@ -82,7 +100,10 @@ describe('the reference broker under bad input', () => {
 
   it('closes a connection whose request body is truncated', async () => {
     const c = await RawClient.connect(broker.bootstrap);
-    const full = encodeRequest({ apiKey: ApiKey.Produce, apiVersion: 9, correlationId: 1, clientId: 'x' }, produceBody(topic, buildRecordBatch([{ value: 'lost' }])));
+    const full = encodeRequest(
+      { apiKey: ApiKey.Produce, apiVersion: 9, correlationId: 1, clientId: 'x' },
+      produceBody(topic, buildRecordBatch([{ value: 'lost' }])),
+    );
     const cut = full.subarray(0, full.length - 20);
     cut.writeInt32BE(cut.length - 4, 0);
     await c.sendRaw(cut);
@@ -110,12 +131,25 @@ describe('the reference broker under bad input', () => {
 
   it('sends nothing for acks=0, and closes the connection when an acks=0 produce fails', async () => {
     const c = await RawClient.connect(broker.bootstrap);
-    c.requestNoResponse(ApiKey.Produce, 9, produceBody(topic, buildRecordBatch([{ value: 'fire-and-forget' }]), { acks: 0 }));
+    c.requestNoResponse(
+      ApiKey.Produce,
+      9,
+      produceBody(topic, buildRecordBatch([{ value: 'fire-and-forget' }]), { acks: 0 }),
+    );
     // a request after it is answered, so the acks=0 one was processed and got no response of its own
-    const meta = await c.request(ApiKey.Metadata, 12, { topics: [{ topicId: '00000000-0000-0000-0000-000000000000', name: topic }], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false });
+    const meta = await c.request(ApiKey.Metadata, 12, {
+      topics: [{ topicId: '00000000-0000-0000-0000-000000000000', name: topic }],
+      allowAutoTopicCreation: false,
+      includeClusterAuthorizedOperations: false,
+      includeTopicAuthorizedOperations: false,
+    });
     expect(meta.topics[0]!.errorCode).toBe(0);
     await stillServes(topic, 2);
-    c.requestNoResponse(ApiKey.Produce, 9, produceBody('no-such-topic-' + topic, buildRecordBatch([{ value: 'x' }]), { acks: 0 }));
+    c.requestNoResponse(
+      ApiKey.Produce,
+      9,
+      produceBody('no-such-topic-' + topic, buildRecordBatch([{ value: 'x' }]), { acks: 0 }),
+    );
     await c.waitForClose();
   });
 

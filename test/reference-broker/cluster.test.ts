@@ -27,7 +27,11 @@ const LAG_MS = 2_000;
 const SESSION_MS = 6_000;
 
 /** The partition as the cluster's metadata describes it now. */
-async function partitionView(cluster: StartedReferenceProcesses, topic: string, partition = 0): Promise<PartitionView | undefined> {
+async function partitionView(
+  cluster: StartedReferenceProcesses,
+  topic: string,
+  partition = 0,
+): Promise<PartitionView | undefined> {
   for (const n of cluster.nodes) {
     const view = await fetchClusterMetadata(n.bootstrap, { topics: [topic], timeoutMs: 2_000 }).catch(() => undefined);
     const p = view?.topics.get(topic)?.partitions.find((x) => x.partition === partition);
@@ -37,7 +41,13 @@ async function partitionView(cluster: StartedReferenceProcesses, topic: string, 
 }
 
 /** Polls until `check` holds for the partition, or fails with the last view after `timeoutMs`. */
-async function waitForPartition(cluster: StartedReferenceProcesses, topic: string, what: string, check: (p: PartitionView) => boolean, timeoutMs = 30_000): Promise<PartitionView> {
+async function waitForPartition(
+  cluster: StartedReferenceProcesses,
+  topic: string,
+  what: string,
+  check: (p: PartitionView) => boolean,
+  timeoutMs = 30_000,
+): Promise<PartitionView> {
   const deadline = Date.now() + timeoutMs;
   let last: PartitionView | undefined;
   while (Date.now() < deadline) {
@@ -52,17 +62,37 @@ async function waitForPartition(cluster: StartedReferenceProcesses, topic: strin
  * A topic with one partition on replicas [1, 2, 3] and min.insync.replicas=2, led by node 1 with a
  * full ISR, holding 20 acknowledged records `first-0`…`first-19`.
  */
-async function topicLedByNode1(cluster: StartedReferenceProcesses, kafka: Kafka, prefix: string): Promise<{ topic: string; first: string[] }> {
+async function topicLedByNode1(
+  cluster: StartedReferenceProcesses,
+  kafka: Kafka,
+  prefix: string,
+): Promise<{ topic: string; first: string[] }> {
   const topic = uniqueTopic(prefix);
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, replicaAssignment: [{ partition: 0, replicas: [1, 2, 3] }], configEntries: [{ name: 'min.insync.replicas', value: '2' }] }], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [
+        {
+          topic,
+          replicaAssignment: [{ partition: 0, replicas: [1, 2, 3] }],
+          configEntries: [{ name: 'min.insync.replicas', value: '2' }],
+        },
+      ],
+      waitForLeaders: true,
+    });
   } finally {
     await admin.disconnect();
   }
   await waitForPartition(cluster, topic, 'node 1 leading a full ISR', (x) => x.leaderId === 1 && x.isr.length === 3);
-  return { topic, first: await produceAcknowledged(kafka, topic, Array.from({ length: 20 }, (_, i) => `first-${i}`)) };
+  return {
+    topic,
+    first: await produceAcknowledged(
+      kafka,
+      topic,
+      Array.from({ length: 20 }, (_, i) => `first-${i}`),
+    ),
+  };
 }
 
 describe('replicated reference cluster (3 node processes)', () => {
@@ -95,10 +125,19 @@ describe('replicated reference cluster (3 node processes)', () => {
     expect(view.brokers.map((b) => b.nodeId).sort()).toEqual([1, 2, 3]);
     const kafka = patientKafka(cluster.bootstrap);
     const topic = uniqueTopic('cluster-rf3');
-    await createTopic(kafka, { topic, numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] });
+    await createTopic(kafka, {
+      topic,
+      numPartitions: 1,
+      replicationFactor: 3,
+      configEntries: [{ name: 'min.insync.replicas', value: '2' }],
+    });
     const p = await waitForPartition(cluster, topic, 'leader election', (x) => x.leaderId > 0);
     expect([...p.replicas].sort()).toEqual([1, 2, 3]);
-    const acked = await produceAcknowledged(kafka, topic, Array.from({ length: 300 }, (_, i) => `r-${i}`));
+    const acked = await produceAcknowledged(
+      kafka,
+      topic,
+      Array.from({ length: 300 }, (_, i) => `r-${i}`),
+    );
     expect(acked).toHaveLength(300);
     expect(await consumeUntilSeen(kafka, topic, acked, 30_000)).toEqual(acked);
     const after = await waitForPartition(cluster, topic, 'a full ISR', (x) => x.isr.length === 3);
@@ -108,18 +147,43 @@ describe('replicated reference cluster (3 node processes)', () => {
   it('fails over when the leader is killed, loses no acknowledged write, and the old leader rejoins the ISR', async () => {
     const kafka = patientKafka(cluster.bootstrap);
     const topic = uniqueTopic('cluster-failover');
-    await createTopic(kafka, { topic, numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] });
+    await createTopic(kafka, {
+      topic,
+      numPartitions: 1,
+      replicationFactor: 3,
+      configEntries: [{ name: 'min.insync.replicas', value: '2' }],
+    });
     const before = await waitForPartition(cluster, topic, 'a full ISR', (x) => x.leaderId > 0 && x.isr.length === 3);
-    const first = await produceAcknowledged(kafka, topic, Array.from({ length: 200 }, (_, i) => `a-${i}`));
+    const first = await produceAcknowledged(
+      kafka,
+      topic,
+      Array.from({ length: 200 }, (_, i) => `a-${i}`),
+    );
 
     await faults.kill(before.leaderId);
-    const during = await waitForPartition(cluster, topic, 'a new leader', (x) => x.leaderId > 0 && x.leaderId !== before.leaderId, 30_000);
+    const during = await waitForPartition(
+      cluster,
+      topic,
+      'a new leader',
+      (x) => x.leaderId > 0 && x.leaderId !== before.leaderId,
+      30_000,
+    );
     expect(during.leaderEpoch).toBeGreaterThan(before.leaderEpoch);
     expect(during.isr).not.toContain(before.leaderId);
-    const second = await produceAcknowledged(kafka, topic, Array.from({ length: 200 }, (_, i) => `b-${i}`));
+    const second = await produceAcknowledged(
+      kafka,
+      topic,
+      Array.from({ length: 200 }, (_, i) => `b-${i}`),
+    );
 
     await faults.restart(before.leaderId);
-    await waitForPartition(cluster, topic, `node ${before.leaderId} back in the ISR`, (x) => x.isr.includes(before.leaderId), 30_000);
+    await waitForPartition(
+      cluster,
+      topic,
+      `node ${before.leaderId} back in the ISR`,
+      (x) => x.isr.includes(before.leaderId),
+      30_000,
+    );
     const all = [...first, ...second];
     expect(await consumeUntilSeen(kafka, topic, all, 30_000)).toEqual(all);
   }, 120_000);
@@ -129,16 +193,32 @@ describe('replicated reference cluster (3 node processes)', () => {
     // also take the controller quorum's majority away, and no ISR change could be committed.
     const kafka = patientKafka(cluster.bootstrap);
     const topic = uniqueTopic('cluster-min-isr');
-    await createTopic(kafka, { topic, numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '3' }] });
+    await createTopic(kafka, {
+      topic,
+      numPartitions: 1,
+      replicationFactor: 3,
+      configEntries: [{ name: 'min.insync.replicas', value: '3' }],
+    });
     const p = await waitForPartition(cluster, topic, 'a full ISR', (x) => x.leaderId > 0 && x.isr.length === 3);
     const follower = p.replicas.find((id) => id !== p.leaderId)!;
     await faults.pause(follower);
     try {
-      await waitForPartition(cluster, topic, `follower ${follower} leaving the ISR`, (x) => x.isr.length === 2 && !x.isr.includes(follower), 30_000);
+      await waitForPartition(
+        cluster,
+        topic,
+        `follower ${follower} leaving the ISR`,
+        (x) => x.isr.length === 2 && !x.isr.includes(follower),
+        30_000,
+      );
       const leader = cluster.nodes.find((n) => n.id === p.leaderId)!;
       const client = await RawClient.connect(leader.bootstrap);
       try {
-        const answer = await client.request(ApiKey.Produce, 9, produceBody(topic, buildRecordBatch([{ value: 'refused' }]), { acks: -1, timeoutMs: 5_000 }), 10_000);
+        const answer = await client.request(
+          ApiKey.Produce,
+          9,
+          produceBody(topic, buildRecordBatch([{ value: 'refused' }]), { acks: -1, timeoutMs: 5_000 }),
+          10_000,
+        );
         expect(answer.responses[0]!.partitionResponses[0]!.errorCode).toBe(ErrorCode.NOT_ENOUGH_REPLICAS);
       } finally {
         client.close();
@@ -151,7 +231,7 @@ describe('replicated reference cluster (3 node processes)', () => {
     expect(acked).toEqual(['accepted']);
   }, 120_000);
 
-  it('truncates a divergent tail by leader epoch when the old leader rejoins, and serves only the new leader\'s records once it leads again', async () => {
+  it("truncates a divergent tail by leader epoch when the old leader rejoins, and serves only the new leader's records once it leads again", async () => {
     // Replicas [1, 2, 3]: node 1 leads. With both followers stopped, node 1 takes acks=1 records
     // no one else has, then dies. Node 2 (or 3) leads epoch 1 and takes acks=all records at the
     // same offsets. Node 1 comes back as a follower and must cut its tail where epoch 0 ended on
@@ -168,7 +248,12 @@ describe('replicated reference cluster (3 node processes)', () => {
     const node1 = await RawClient.connect(cluster.nodes[0]!.bootstrap);
     try {
       for (let i = 0; i < 5; i++) {
-        const answer = await node1.request(ApiKey.Produce, 9, produceBody(topic, buildRecordBatch([{ value: `divergent-${i}` }]), { acks: 1 }), 10_000);
+        const answer = await node1.request(
+          ApiKey.Produce,
+          9,
+          produceBody(topic, buildRecordBatch([{ value: `divergent-${i}` }]), { acks: 1 }),
+          10_000,
+        );
         expect(answer.responses[0]!.partitionResponses[0]!.errorCode).toBe(ErrorCode.NONE);
       }
     } finally {
@@ -177,8 +262,18 @@ describe('replicated reference cluster (3 node processes)', () => {
     await faults.kill(1);
     await faults.resume(2);
     await faults.resume(3);
-    const next = await waitForPartition(cluster, topic, 'node 2 or 3 leading', (x) => x.leaderId === 2 || x.leaderId === 3, 30_000);
-    const second = await produceAcknowledged(kafka, topic, Array.from({ length: 20 }, (_, i) => `second-${i}`));
+    const next = await waitForPartition(
+      cluster,
+      topic,
+      'node 2 or 3 leading',
+      (x) => x.leaderId === 2 || x.leaderId === 3,
+      30_000,
+    );
+    const second = await produceAcknowledged(
+      kafka,
+      topic,
+      Array.from({ length: 20 }, (_, i) => `second-${i}`),
+    );
     expect(second).toHaveLength(20);
 
     await faults.restart(1);
@@ -205,10 +300,26 @@ describe('replicated reference cluster (3 node processes)', () => {
     await waitForPartition(cluster, topic, 'a new leader', (x) => x.leaderId > 1, 30_000);
     await faults.restart(1);
     // Whoever leads now has appended nothing in its epoch: no record was written since the kill.
-    const empty = await waitForPartition(cluster, topic, 'node 1 back in the ISR', (x) => x.leaderId > 0 && x.isr.includes(1), 30_000);
+    const empty = await waitForPartition(
+      cluster,
+      topic,
+      'node 1 back in the ISR',
+      (x) => x.leaderId > 0 && x.isr.includes(1),
+      30_000,
+    );
     await faults.kill(empty.leaderId);
-    await waitForPartition(cluster, topic, 'a leader after the empty epoch', (x) => x.leaderId > 0 && x.leaderId !== empty.leaderId && x.leaderEpoch > empty.leaderEpoch, 30_000);
-    const second = await produceAcknowledged(kafka, topic, Array.from({ length: 20 }, (_, i) => `second-${i}`));
+    await waitForPartition(
+      cluster,
+      topic,
+      'a leader after the empty epoch',
+      (x) => x.leaderId > 0 && x.leaderId !== empty.leaderId && x.leaderEpoch > empty.leaderEpoch,
+      30_000,
+    );
+    const second = await produceAcknowledged(
+      kafka,
+      topic,
+      Array.from({ length: 20 }, (_, i) => `second-${i}`),
+    );
 
     await faults.restart(empty.leaderId);
     await waitForPartition(cluster, topic, `node ${empty.leaderId} back in the ISR`, (x) => x.isr.length === 3, 30_000);
@@ -221,7 +332,11 @@ describe('replicated reference cluster (3 node processes)', () => {
     const topic = uniqueTopic('cluster-offsets');
     const groupId = uniqueTopic('cluster-group');
     await createTopic(kafka, { topic, numPartitions: 1, replicationFactor: 3 });
-    await produceAcknowledged(kafka, topic, Array.from({ length: 10 }, (_, i) => `g-${i}`));
+    await produceAcknowledged(
+      kafka,
+      topic,
+      Array.from({ length: 10 }, (_, i) => `g-${i}`),
+    );
     const admin = kafka.admin();
     await admin.connect();
     try {
@@ -256,7 +371,12 @@ async function findCoordinator(cluster: StartedReferenceProcesses, groupId: stri
     const client = await RawClient.connect(n.bootstrap).catch(() => undefined);
     if (!client) continue;
     try {
-      const r = (await client.request(ApiKey.FindCoordinator, 3, { key: groupId, keyType: 0, coordinatorKeys: [] }, 5_000)) as { errorCode: number; nodeId: number };
+      const r = (await client.request(
+        ApiKey.FindCoordinator,
+        3,
+        { key: groupId, keyType: 0, coordinatorKeys: [] },
+        5_000,
+      )) as { errorCode: number; nodeId: number };
       if (r.errorCode === ErrorCode.NONE) return r.nodeId;
     } catch {
       // try the next node

@@ -27,7 +27,12 @@ function served(socket: Socket, timeoutMs = 10_000): Promise<boolean> {
     socket.on('data', onData);
     socket.once('close', onClose);
     if (socket.destroyed) return finish(false);
-    socket.write(encodeRequest({ apiKey: 18, apiVersion: 3, correlationId: 1, clientId: 'limits' }, { clientSoftwareName: 'x', clientSoftwareVersion: '1' }));
+    socket.write(
+      encodeRequest(
+        { apiKey: 18, apiVersion: 3, correlationId: 1, clientId: 'limits' },
+        { clientSoftwareName: 'x', clientSoftwareVersion: '1' },
+      ),
+    );
   });
 }
 
@@ -41,7 +46,10 @@ async function connect(bootstrap: string): Promise<Socket> {
 async function logged(p: BrokerProcess, re: RegExp, timeoutMs = 15_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const line = p.output().split('\n').find((l) => re.test(l));
+    const line = p
+      .output()
+      .split('\n')
+      .find((l) => re.test(l));
     if (line) return line;
     if (Date.now() > deadline) throw new Error(`no line matching ${re} in:\n${p.output()}`);
     await sleep(50);
@@ -74,7 +82,12 @@ describe('connection limits', () => {
       }
       const sixth = await connect(bootstrap);
       expect(await served(sixth)).toBe(false);
-      expect(await logged(p, /Rejected connection from 127\.0\.0\.1: the broker already has the configured maximum of 5 connections \(max\.connections\)/)).toBeTruthy();
+      expect(
+        await logged(
+          p,
+          /Rejected connection from 127\.0\.0\.1: the broker already has the configured maximum of 5 connections \(max\.connections\)/,
+        ),
+      ).toBeTruthy();
       held.pop()!.destroy();
       await servedAgain(bootstrap);
     } finally {
@@ -94,7 +107,10 @@ describe('connection limits', () => {
         held.push(s);
       }
       expect(await served(await connect(bootstrap))).toBe(false);
-      await logged(p, /Rejected connection from 127\.0\.0\.1, address already has the configured maximum of 3 connections/);
+      await logged(
+        p,
+        /Rejected connection from 127\.0\.0\.1, address already has the configured maximum of 3 connections/,
+      );
     } finally {
       for (const s of held) s.destroy();
       await p.stop();
@@ -111,7 +127,12 @@ describe('connection limits', () => {
       expect(await served(last)).toBe(false);
       const line = await logged(p, /Rejected connection from .*open-file limit \(ulimit -n 256\)/);
       // rate-limited: one line a second at most, however many were refused
-      expect(p.output().split('\n').filter((l) => l.includes('Rejected connection')).length).toBeLessThan(20);
+      expect(
+        p
+          .output()
+          .split('\n')
+          .filter((l) => l.includes('Rejected connection')).length,
+      ).toBeLessThan(20);
       expect(line).toContain('raise the limit');
       for (const s of held.splice(0)) s.destroy();
       await servedAgain(bootstrap);

@@ -10,7 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger, silentLogger } from '../../reference-broker/logger.ts';
-import { startControlPlane, type ControlPlane, type ControlPlaneOptions, type ControllerVoter } from '../../reference-broker/cluster/control-plane.ts';
+import {
+  startControlPlane,
+  type ControlPlane,
+  type ControlPlaneOptions,
+  type ControllerVoter,
+} from '../../reference-broker/cluster/control-plane.ts';
 
 const TIMINGS = {
   electionTimeoutMinMs: 300,
@@ -65,10 +70,16 @@ describe('control plane: three nodes over TCP', () => {
     const planes = () => [...running.values()];
 
     // 1. a controller is elected and every broker registers and is unfenced, on every node's image
-    await waitFor('three unfenced brokers everywhere', () => planes().every((p) => p.image.unfencedBrokers().length === 3 && !p.isFenced));
+    await waitFor('three unfenced brokers everywhere', () =>
+      planes().every((p) => p.image.unfencedBrokers().length === 3 && !p.isFenced),
+    );
     const controllerId = running.get(1)!.activeControllerId!;
     expect(planes().every((p) => p.activeControllerId === controllerId)).toBe(true);
-    expect(planes().filter((p) => p.isActiveController).map((p) => p.nodeId)).toEqual([controllerId]);
+    expect(
+      planes()
+        .filter((p) => p.isActiveController)
+        .map((p) => p.nodeId),
+    ).toEqual([controllerId]);
 
     // 2. a topic created through a node that is not the controller
     const follower = planes().find((p) => p.nodeId !== controllerId)!;
@@ -76,7 +87,9 @@ describe('control plane: three nodes over TCP', () => {
     expect(created.ok).toBe(true);
     const duplicate = await follower.createTopic({ name: 'orders', numPartitions: 1, replicationFactor: 1 });
     expect(duplicate).toMatchObject({ ok: false, errorCode: 36 }); // TOPIC_ALREADY_EXISTS
-    await waitFor('the topic on every node', () => planes().every((p) => p.image.topic('orders')?.partitions.length === 6));
+    await waitFor('the topic on every node', () =>
+      planes().every((p) => p.image.topic('orders')?.partitions.length === 6),
+    );
     const before = follower.image.topic('orders')!.partitions.map((p) => ({ ...p }));
     expect(before.filter((p) => p.leader === controllerId).length).toBe(2); // round-robin: each node leads 2 of 6
     const oldEpoch = follower.image.broker(controllerId)!.epoch;
@@ -86,11 +99,19 @@ describe('control plane: three nodes over TCP', () => {
     running.delete(controllerId);
 
     // 4. the others elect a new controller, which fences the stopped node after its session timeout
-    await waitFor('a new controller', () => planes().every((p) => p.activeControllerId !== undefined && p.activeControllerId !== controllerId));
+    await waitFor('a new controller', () =>
+      planes().every((p) => p.activeControllerId !== undefined && p.activeControllerId !== controllerId),
+    );
     const newControllerId = planes()[0]!.activeControllerId!;
     expect(planes().every((p) => p.activeControllerId === newControllerId)).toBe(true);
-    await waitFor('the stopped node fenced', () => planes().every((p) => p.image.broker(controllerId)?.fenced === true));
-    await waitFor('leaders moved off the stopped node', () => planes().every((p) => p.image.topic('orders')!.partitions.every((r) => r.leader !== controllerId && !r.isr.includes(controllerId))));
+    await waitFor('the stopped node fenced', () =>
+      planes().every((p) => p.image.broker(controllerId)?.fenced === true),
+    );
+    await waitFor('leaders moved off the stopped node', () =>
+      planes().every((p) =>
+        p.image.topic('orders')!.partitions.every((r) => r.leader !== controllerId && !r.isr.includes(controllerId)),
+      ),
+    );
     const after = follower.image.topic('orders')!.partitions;
     after.forEach((r, i) => {
       const was = before[i]!;
@@ -117,7 +138,10 @@ describe('control plane: three nodes over TCP', () => {
     expect(restarted.image.appliedIndex).toBeGreaterThan(0);
 
     // 6. it re-registers (a new epoch), is unfenced, and catches up on what it missed by replication
-    await waitFor('the restarted node unfenced', () => !restarted.isFenced && planes().every((p) => p.image.broker(controllerId)?.fenced === false));
+    await waitFor(
+      'the restarted node unfenced',
+      () => !restarted.isFenced && planes().every((p) => p.image.broker(controllerId)?.fenced === false),
+    );
     expect(restarted.brokerEpoch).toBeGreaterThan(oldEpoch);
     expect(restarted.activeControllerId).toBe(newControllerId);
     await waitFor('the same image on every node', () => {
@@ -126,7 +150,12 @@ describe('control plane: three nodes over TCP', () => {
     });
     expect(restarted.image.topic('while-down')?.partitions.length).toBe(2);
     const status = restarted.describe();
-    expect(status).toMatchObject({ nodeId: controllerId, leaderId: newControllerId, activeController: false, fenced: false });
+    expect(status).toMatchObject({
+      nodeId: controllerId,
+      leaderId: newControllerId,
+      activeController: false,
+      fenced: false,
+    });
     expect(status.brokers.map((b) => b.fenced)).toEqual([false, false, false]);
 
     // 7. forwarded calls work from the restarted node too
@@ -157,7 +186,13 @@ describe('control plane: without a quorum', () => {
       expect(lonely.activeControllerId).toBeUndefined();
       expect(lonely.timings.brokerSessionTimeoutMs).toBe(9000);
       expect(lonely.isFenced).toBe(true);
-      expect(lonely.describe()).toMatchObject({ nodeId: 1, leaderId: undefined, activeController: false, appliedIndex: 0, brokers: [] });
+      expect(lonely.describe()).toMatchObject({
+        nodeId: 1,
+        leaderId: undefined,
+        activeController: false,
+        appliedIndex: 0,
+        brokers: [],
+      });
     } finally {
       await lonely.close();
       await lonely.close();

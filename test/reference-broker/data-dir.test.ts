@@ -22,7 +22,9 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** The lines a refused start printed (node's own warnings aside). */
 function refusal(output: string): string[] {
-  return output.split('\n').filter((l) => l.trim() !== '' && !l.includes('ExperimentalWarning') && !l.includes('--trace-warnings'));
+  return output
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.includes('ExperimentalWarning') && !l.includes('--trace-warnings'));
 }
 
 async function produceN(bootstrap: string, topic: string, from: number, n: number): Promise<void> {
@@ -102,13 +104,21 @@ describe('kconform broker --data-dir', () => {
     const dataDir = join(scratch, 'json-era');
     mkdirSync(join(dataDir, 'orders-0'), { recursive: true });
     const legacy = join(dataDir, 'kconform-metadata.json');
-    const stored = JSON.stringify({ version: 1, clusterId: 'kconform-reference-0001', topics: [{ name: 'orders', id: 'x8E6bJg0Rf2oZ3VxlVn8ZQ', partitions: 1, configs: {} }], nextProducerId: 1003, groups: { version: 1, groups: [], offsets: [] } });
+    const stored = JSON.stringify({
+      version: 1,
+      clusterId: 'kconform-reference-0001',
+      topics: [{ name: 'orders', id: 'x8E6bJg0Rf2oZ3VxlVn8ZQ', partitions: 1, configs: {} }],
+      nextProducerId: 1003,
+      groups: { version: 1, groups: [], offsets: [] },
+    });
     writeFileSync(legacy, stored);
     const p = spawnBroker(['--port', '0', '--data-dir', dataDir]);
     expect(await p.exited).toBe(3);
     const lines = refusal(p.output());
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain(`data directory ${dataDir} was written by an older reference broker (kconform-metadata.json`);
+    expect(lines[0]).toContain(
+      `data directory ${dataDir} was written by an older reference broker (kconform-metadata.json`,
+    );
     expect(p.output()).not.toContain('ready');
     expect(readFileSync(legacy, 'utf8')).toBe(stored);
     expect(readdirSync(dataDir).sort()).toEqual(['kconform-metadata.json', 'orders-0']);

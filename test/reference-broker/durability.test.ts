@@ -1,5 +1,14 @@
 /** The reference broker with --data-dir: what was acknowledged survives a restart, and the pull model's long poll. */
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -18,7 +27,8 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-const produceValues = (topic: string, values: string[]) => produceBody(topic, buildRecordBatch(values.map((value) => ({ value }))));
+const produceValues = (topic: string, values: string[]) =>
+  produceBody(topic, buildRecordBatch(values.map((value) => ({ value }))));
 
 describe('reference broker on disk', () => {
   it('keeps acknowledged records, topics and committed offsets across a restart, and truncates a torn tail', async () => {
@@ -49,7 +59,9 @@ describe('reference broker on disk', () => {
     try {
       const c = await RawClient.connect(broker.bootstrap);
       const r = await c.request(ApiKey.Fetch, 12, fetchBody(topic, 0n, { minBytes: 1 }));
-      const values = decodeRecordBatches(r.responses[0]!.partitions[0]!.records ?? Buffer.alloc(0)).flatMap((b) => b.records.map((rec) => rec.value!.toString()));
+      const values = decodeRecordBatches(r.responses[0]!.partitions[0]!.records ?? Buffer.alloc(0)).flatMap((b) =>
+        b.records.map((rec) => rec.value!.toString()),
+      );
       expect(values).toEqual(Array.from({ length: 20 }, (_, i) => `v${i}`));
       expect(r.responses[0]!.partitions[0]!.highWatermark).toBe(20n);
       // appends continue densely after the recovered end
@@ -77,14 +89,23 @@ describe('reference broker on disk, damaged inside sealed segments', () => {
     const c = await RawClient.connect(broker.bootstrap);
     await c.request(ApiKey.CreateTopics, 7, createTopicBody(topic));
     for (let b = 0; b < 100; b++) {
-      const p = await c.request(ApiKey.Produce, 9, produceValues(topic, Array.from({ length: 20 }, (_, i) => `v${b * 20 + i}-${'x'.repeat(100)}`)));
+      const p = await c.request(
+        ApiKey.Produce,
+        9,
+        produceValues(
+          topic,
+          Array.from({ length: 20 }, (_, i) => `v${b * 20 + i}-${'x'.repeat(100)}`),
+        ),
+      );
       expect(p.responses[0]!.partitionResponses[0]!.errorCode).toBe(0);
     }
     c.close();
     await broker.close();
 
     const partitionDir = join(dataDir, `${topic}-0`);
-    const logs = readdirSync(partitionDir).filter((f) => f.endsWith('.log')).sort();
+    const logs = readdirSync(partitionDir)
+      .filter((f) => f.endsWith('.log'))
+      .sort();
     expect(logs.length).toBeGreaterThanOrEqual(5);
     // segment 1 loses the second half of its last batch; segment 3's second index entry points 9 bytes into a batch
     const cutFile = join(partitionDir, logs[1]!);
@@ -107,7 +128,11 @@ describe('reference broker on disk, damaged inside sealed segments', () => {
       const recovery = lines.filter((l) => l.includes('log recovery'));
       expect(recovery).toHaveLength(2);
       expect(recovery[0]).toContain(`${cutFile}: its last batch is torn`);
-      expect(recovery[0]).toMatch(new RegExp(`cut \\d+ bytes \\(0 whole record\\(s\\)\\) after offset ${nextBase - 21}; offsets ${nextBase - 20}..${nextBase - 1} are lost`));
+      expect(recovery[0]).toMatch(
+        new RegExp(
+          `cut \\d+ bytes \\(0 whole record\\(s\\)\\) after offset ${nextBase - 21}; offsets ${nextBase - 20}..${nextBase - 1} are lost`,
+        ),
+      );
       expect(recovery[1]).toContain(`${join(partitionDir, logs[3]!)}: its offset index entry 1`);
       expect(recovery[1]).toContain('rebuilt its indexes (nothing cut)');
     } finally {
@@ -125,15 +150,19 @@ describe('long polling (the pull model)', () => {
       await producer.request(ApiKey.CreateTopics, 7, createTopicBody(topic));
       const consumer = await RawClient.connect(broker.bootstrap);
       let answered = false;
-      const pending = consumer.request(ApiKey.Fetch, 12, fetchBody(topic, 0n, { maxWaitMs: 30_000, minBytes: 1 })).then((r) => {
-        answered = true;
-        return r;
-      });
+      const pending = consumer
+        .request(ApiKey.Fetch, 12, fetchBody(topic, 0n, { maxWaitMs: 30_000, minBytes: 1 }))
+        .then((r) => {
+          answered = true;
+          return r;
+        });
       await new Promise((r) => setTimeout(r, 300));
       expect(answered).toBe(false);
       await producer.request(ApiKey.Produce, 9, produceValues(topic, ['wake up']));
       const r = await pending;
-      const values = decodeRecordBatches(r.responses[0]!.partitions[0]!.records ?? Buffer.alloc(0)).flatMap((b) => b.records.map((rec) => rec.value!.toString()));
+      const values = decodeRecordBatches(r.responses[0]!.partitions[0]!.records ?? Buffer.alloc(0)).flatMap((b) =>
+        b.records.map((rec) => rec.value!.toString()),
+      );
       expect(values).toEqual(['wake up']);
       producer.close();
       consumer.close();

@@ -39,7 +39,12 @@ beforeAll(async () => {
         if (i > 100) throw new Error(`topic ${topic} on ${bootstrap} has no leader: error ${p.errorCode}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      const md = await c.request(ApiKey.Metadata, 12, { topics: [{ topicId: NULL_UUID, name: topic }], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false });
+      const md = await c.request(ApiKey.Metadata, 12, {
+        topics: [{ topicId: NULL_UUID, name: topic }],
+        allowAutoTopicCreation: false,
+        includeClusterAuthorizedOperations: false,
+        includeTopicAuthorizedOperations: false,
+      });
       ids.set(bootstrap, md.topics[0]!.topicId);
     } finally {
       c.close();
@@ -59,7 +64,11 @@ function request(partitions: Named[], validId: string, session: { id: number; ep
   body.sessionId = session.id;
   body.sessionEpoch = session.epoch;
   const idOf = { zero: NULL_UUID, valid: validId, unknown: UNKNOWN_ID };
-  body.topics = partitions.map(([which, partition]) => ({ ...template, topicId: idOf[which], partitions: [{ ...template.partitions[0]!, partition }] }));
+  body.topics = partitions.map(([which, partition]) => ({
+    ...template,
+    topicId: idOf[which],
+    partitions: [{ ...template.partitions[0]!, partition }],
+  }));
   return body;
 }
 
@@ -69,12 +78,17 @@ async function answer(bootstrap: string, version: number, partitions: Named[], s
   const c = await RawClient.connect(bootstrap);
   try {
     const r = await c.request(ApiKey.Fetch, version, request(partitions, validId, session));
-    const name = (id: string) => (id === NULL_UUID ? 'zero' : id === validId ? 'valid' : id === UNKNOWN_ID ? 'unknown' : id);
+    const name = (id: string) =>
+      id === NULL_UUID ? 'zero' : id === validId ? 'valid' : id === UNKNOWN_ID ? 'unknown' : id;
     return {
       errorCode: r.errorCode,
       // Kafka opens a session on epoch 0 and the reference broker never does (a known difference): compare only echoed ids.
       sessionId: r.sessionId === 0 || r.sessionId === session.id ? r.sessionId : 'new',
-      responses: r.responses.map((t) => [name(t.topicId), t.topic, t.partitions.map((p) => [p.partitionIndex, p.errorCode])]),
+      responses: r.responses.map((t) => [
+        name(t.topicId),
+        t.topic,
+        t.partitions.map((p) => [p.partitionIndex, p.errorCode]),
+      ]),
     };
   } finally {
     c.close();
@@ -95,33 +109,90 @@ const UNKNOWN_TOPIC_ID = 100;
 describe(`Fetch naming the zero topic id: reference broker vs Kafka ${LATEST_KAFKA_VERSION}`, () => {
   it('answers the zero id alone, or answered last, per partition with UNKNOWN_TOPIC_ID', async () => {
     for (const version of [13, 18]) {
-      expect(await both(version, [['zero', 0]])).toEqual({ errorCode: 0, sessionId: 0, responses: [['zero', '', [[0, UNKNOWN_TOPIC_ID]]]] });
+      expect(await both(version, [['zero', 0]])).toEqual({
+        errorCode: 0,
+        sessionId: 0,
+        responses: [['zero', '', [[0, UNKNOWN_TOPIC_ID]]]],
+      });
       // the partition read comes first, so the zero id is answered last whatever the request order
-      expect((await both(version, [['zero', 0], ['valid', 0]])).errorCode).toBe(0);
-      expect((await both(version, [['unknown', 0], ['zero', 0]])).errorCode).toBe(0);
-      expect((await both(version, [['zero', 3], ['zero', 3]])).errorCode).toBe(0);
+      expect(
+        (
+          await both(version, [
+            ['zero', 0],
+            ['valid', 0],
+          ])
+        ).errorCode,
+      ).toBe(0);
+      expect(
+        (
+          await both(version, [
+            ['unknown', 0],
+            ['zero', 0],
+          ])
+        ).errorCode,
+      ).toBe(0);
+      expect(
+        (
+          await both(version, [
+            ['zero', 3],
+            ['zero', 3],
+          ])
+        ).errorCode,
+      ).toBe(0);
     }
   }, 120_000);
 
   it('fails the whole request with a top-level UNKNOWN_SERVER_ERROR when anything is answered after the zero id (v13-v18, with or without a session)', async () => {
     const failing: Named[][] = [
-      [['zero', 0], ['zero', 1]],
-      [['zero', 0], ['unknown', 0]],
-      [['valid', 0], ['zero', 0], ['zero', 1]],
+      [
+        ['zero', 0],
+        ['zero', 1],
+      ],
+      [
+        ['zero', 0],
+        ['unknown', 0],
+      ],
+      [
+        ['valid', 0],
+        ['zero', 0],
+        ['zero', 1],
+      ],
       // an unknown partition of a known topic is answered after the unknown ids
-      [['valid', 9], ['zero', 0]],
+      [
+        ['valid', 9],
+        ['zero', 0],
+      ],
     ];
     for (const version of [13, 14, 15, 16, 17, 18]) {
       for (const partitions of failing.slice(0, version === 13 || version === 18 ? failing.length : 1)) {
-        expect(await both(version, partitions)).toEqual({ errorCode: UNKNOWN_SERVER_ERROR, sessionId: 0, responses: [] });
+        expect(await both(version, partitions)).toEqual({
+          errorCode: UNKNOWN_SERVER_ERROR,
+          sessionId: 0,
+          responses: [],
+        });
       }
     }
     // a new session (epoch 0) is not opened, and a full fetch naming a session id gets that id back
-    expect(await both(16, failing[0]!, { id: 0, epoch: 0 })).toEqual({ errorCode: UNKNOWN_SERVER_ERROR, sessionId: 0, responses: [] });
-    expect(await both(16, failing[0]!, { id: 777, epoch: -1 })).toEqual({ errorCode: UNKNOWN_SERVER_ERROR, sessionId: 777, responses: [] });
+    expect(await both(16, failing[0]!, { id: 0, epoch: 0 })).toEqual({
+      errorCode: UNKNOWN_SERVER_ERROR,
+      sessionId: 0,
+      responses: [],
+    });
+    expect(await both(16, failing[0]!, { id: 777, epoch: -1 })).toEqual({
+      errorCode: UNKNOWN_SERVER_ERROR,
+      sessionId: 777,
+      responses: [],
+    });
   }, 120_000);
 
   it('names topics before v13, where the zero id field does not exist', async () => {
-    expect((await both(12, [['zero', 0], ['zero', 1]])).errorCode).toBe(0);
+    expect(
+      (
+        await both(12, [
+          ['zero', 0],
+          ['zero', 1],
+        ])
+      ).errorCode,
+    ).toBe(0);
   }, 60_000);
 });

@@ -50,8 +50,17 @@ describe('a follower killed and restarted at once (reference cluster, 3 node pro
 
   it('replicates before its registration is accepted: an acks=all produce completes while the old session still holds', async () => {
     const topic = uniqueTopic('follower-restart');
-    await createTopic(patientKafka(cluster.bootstrap), { topic, replicaAssignment: [{ partition: 0, replicas: [1, 2, 3] }], configEntries: [{ name: 'min.insync.replicas', value: '2' }] });
-    await waitForPartitionEverywhere(cluster.nodes, topic, 'node 1 leading a full ISR', (p) => p.leaderId === 1 && p.isr.length === 3);
+    await createTopic(patientKafka(cluster.bootstrap), {
+      topic,
+      replicaAssignment: [{ partition: 0, replicas: [1, 2, 3] }],
+      configEntries: [{ name: 'min.insync.replicas', value: '2' }],
+    });
+    await waitForPartitionEverywhere(
+      cluster.nodes,
+      topic,
+      'node 1 leading a full ISR',
+      (p) => p.leaderId === 1 && p.isr.length === 3,
+    );
 
     await faults.kill(3);
     let serving = false;
@@ -61,7 +70,12 @@ describe('a follower killed and restarted at once (reference cluster, 3 node pro
 
     const leader = await RawClient.connect(cluster.nodes.find((n) => n.id === 1)!.bootstrap);
     try {
-      const answer = await leader.request(ApiKey.Produce, 9, produceBody(topic, buildRecordBatch([{ value: 'after-restart' }]), { acks: -1, timeoutMs: PRODUCE_TIMEOUT_MS }), PRODUCE_TIMEOUT_MS + 10_000);
+      const answer = await leader.request(
+        ApiKey.Produce,
+        9,
+        produceBody(topic, buildRecordBatch([{ value: 'after-restart' }]), { acks: -1, timeoutMs: PRODUCE_TIMEOUT_MS }),
+        PRODUCE_TIMEOUT_MS + 10_000,
+      );
       expect(answer.responses[0]!.partitionResponses[0]!.errorCode, 'acks=all answered').toBe(ErrorCode.NONE);
       expect(serving, 'acknowledged before the restarted node could register').toBe(false);
     } finally {

@@ -28,7 +28,12 @@ afterAll(async () => {
 async function othersServed(): Promise<void> {
   const c = await RawClient.connect(broker.bootstrap, 'fuzz-bystander', 2_000);
   try {
-    const av = await c.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'bystander', clientSoftwareVersion: '1' }, ANSWER_BOUND_MS);
+    const av = await c.request(
+      ApiKey.ApiVersions,
+      3,
+      { clientSoftwareName: 'bystander', clientSoftwareVersion: '1' },
+      ANSWER_BOUND_MS,
+    );
     expect(av.errorCode).toBe(0);
   } finally {
     c.close();
@@ -74,8 +79,14 @@ describe('fuzzing the reference broker', () => {
         for (let i = 0; i < n; i++) {
           const frame = next();
           // A size prefix that does not match may rightly leave the broker waiting for the rest, until the client hangs up.
-          const r = frame.misframed ? await sendAndHangUp(s, frame.bytes, ANSWER_BOUND_MS) : await sendOne(s, frame.bytes, ANSWER_BOUND_MS);
-          if (r.outcome === 'unanswered') expect(silenceAllowed(frame.bytes, ANSWER_BOUND_MS), `${frame.kind} frame unanswered: ${frame.bytes.toString('hex')}`).toBe(true);
+          const r = frame.misframed
+            ? await sendAndHangUp(s, frame.bytes, ANSWER_BOUND_MS)
+            : await sendOne(s, frame.bytes, ANSWER_BOUND_MS);
+          if (r.outcome === 'unanswered')
+            expect(
+              silenceAllowed(frame.bytes, ANSWER_BOUND_MS),
+              `${frame.kind} frame unanswered: ${frame.bytes.toString('hex')}`,
+            ).toBe(true);
           if (r.outcome !== 'answered') {
             s.destroy();
             s = await open(broker.bootstrap);
@@ -90,7 +101,13 @@ describe('fuzzing the reference broker', () => {
   }, 120_000);
 
   it('keeps serving a well-behaved client through 20,000 random and mutated frames of every kind', async () => {
-    const report = await fuzzBroker({ bootstrap: broker.bootstrap, frames: 20_000, seed: 20261125, connections: 4, healthEvery: 1000 });
+    const report = await fuzzBroker({
+      bootstrap: broker.bootstrap,
+      frames: 20_000,
+      seed: 20261125,
+      connections: 4,
+      healthEvery: 1000,
+    });
     expect(report.healthFailures).toEqual([]);
     expect(report.crashes).toBe(0);
     expect(report.unanswered).toBe(0);

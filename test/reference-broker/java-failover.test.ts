@@ -28,7 +28,11 @@ describe('Java clients across a leader failover of the reference cluster', () =>
 
   beforeAll(async () => {
     scratch = await mkdtemp(join(tmpdir(), 'kconform-java-failover-'));
-    cluster = await startReferenceProcesses({ brokers: 3, dataDir: join(scratch, 'cluster'), extraArgs: ['--replica-lag-time-max-ms', '2000', '--broker-session-timeout-ms', '4000'] });
+    cluster = await startReferenceProcesses({
+      brokers: 3,
+      dataDir: join(scratch, 'cluster'),
+      extraArgs: ['--replica-lag-time-max-ms', '2000', '--broker-session-timeout-ms', '4000'],
+    });
   }, 60_000);
   afterAll(async () => {
     await cluster?.stop();
@@ -39,13 +43,46 @@ describe('Java clients across a leader failover of the reference cluster', () =>
     const dist = await resolveKafka(LATEST_KAFKA_VERSION);
     await javaDriver.prepare();
     const topic = uniqueTopic('java-failover');
-    await createTopic(patientKafka(cluster.bootstrap), { topic, numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] });
+    await createTopic(patientKafka(cluster.bootstrap), {
+      topic,
+      numPartitions: 1,
+      replicationFactor: 3,
+      configEntries: [{ name: 'min.insync.replicas', value: '2' }],
+    });
     // createTopics returns once the controller has the topic; a node learns of it when it applies the record.
-    const { leaderId: leader } = await waitForPartitionEverywhere(cluster.nodes, topic, 'a leader', (p) => p.leaderId > 0);
+    const { leaderId: leader } = await waitForPartitionEverywhere(
+      cluster.nodes,
+      topic,
+      'a leader',
+      (p) => p.leaderId > 0,
+    );
 
     const props = join(scratch, 'producer.properties');
-    await writeFile(props, 'enable.idempotence=true\nretries=2147483647\ndelivery.timeout.ms=60000\nrequest.timeout.ms=5000\n');
-    const producing = runKafkaClass(dist, 'org.apache.kafka.tools.VerifiableProducer', ['--bootstrap-server', cluster.bootstrap, '--topic', topic, '--max-messages', String(RECORDS), '--throughput', String(PER_SECOND), '--acks', '-1', '--value-prefix', '7', '--command-config', props], { timeoutMs: 120_000 });
+    await writeFile(
+      props,
+      'enable.idempotence=true\nretries=2147483647\ndelivery.timeout.ms=60000\nrequest.timeout.ms=5000\n',
+    );
+    const producing = runKafkaClass(
+      dist,
+      'org.apache.kafka.tools.VerifiableProducer',
+      [
+        '--bootstrap-server',
+        cluster.bootstrap,
+        '--topic',
+        topic,
+        '--max-messages',
+        String(RECORDS),
+        '--throughput',
+        String(PER_SECOND),
+        '--acks',
+        '-1',
+        '--value-prefix',
+        '7',
+        '--command-config',
+        props,
+      ],
+      { timeoutMs: 120_000 },
+    );
     const faults = new ProcessFaultControl(cluster);
     await sleep(3_000);
     const killedAt = Date.now();
@@ -62,12 +99,21 @@ describe('Java clients across a leader failover of the reference cluster', () =>
     expect(ackedAfterKill.length, 'the producer wrote on after the failover').toBeGreaterThan(0);
     expect(new Set(acked).size).toBe(acked.length);
 
-    const consumed = await javaDriver.consume({ bootstrap: cluster.bootstrap, topic, group: `${topic}-readers`, count: acked.length, commit: true, timeoutMs: 60_000 });
+    const consumed = await javaDriver.consume({
+      bootstrap: cluster.bootstrap,
+      topic,
+      group: `${topic}-readers`,
+      count: acked.length,
+      commit: true,
+      timeoutMs: 60_000,
+    });
     const read = consumed.records.map((r) => r.value);
     const missing = acked.filter((v) => !read.includes(v));
     expect(missing, `acknowledged but not read: ${missing.slice(0, 5).join(', ')}`).toEqual([]);
     expect(new Set(read).size, 'no record read twice').toBe(read.length);
     // the events as a history: every producer op is well formed for the checkers
-    expect(verifiableEventsToOps(events, { process: 'java' }).filter((o) => o.f === 'send' && o.type === 'ok')).toHaveLength(acked.length);
+    expect(
+      verifiableEventsToOps(events, { process: 'java' }).filter((o) => o.f === 'send' && o.type === 'ok'),
+    ).toHaveLength(acked.length);
   }, 240_000);
 });

@@ -15,7 +15,11 @@ afterAll(async () => {
 });
 
 /** Consumes `topic` from the beginning with a fresh group until `n` messages arrived. */
-async function consumeN(topic: string, n: number, groupId = uniqueTopic('g')): Promise<{ partition: number; message: KafkaMessage }[]> {
+async function consumeN(
+  topic: string,
+  n: number,
+  groupId = uniqueTopic('g'),
+): Promise<{ partition: number; message: KafkaMessage }[]> {
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
   const got: { partition: number; message: KafkaMessage }[] = [];
   await consumer.connect();
@@ -48,7 +52,11 @@ describe('kafkajs 2.2.4 against the reference broker', () => {
     await admin.disconnect();
     const producer = kafka.producer();
     await producer.connect();
-    const meta = await producer.send({ topic, acks, messages: [{ value: 'a' }, { value: 'b', key: 'k', headers: { h: 'v' } }] });
+    const meta = await producer.send({
+      topic,
+      acks,
+      messages: [{ value: 'a' }, { value: 'b', key: 'k', headers: { h: 'v' } }],
+    });
     for (let i = 0; i < 3; i++) await producer.send({ topic, acks, messages: [{ value: `m${i}` }] });
     await producer.disconnect();
     if (acks !== 0) expect(meta[0]!.baseOffset).toBe('0');
@@ -72,10 +80,13 @@ describe('kafkajs 2.2.4 against the reference broker', () => {
     const topic = uniqueTopic('idem');
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
-    for (let i = 0; i < 10; i++) await producer.send({ topic, acks: -1, compression: i % 2, messages: [{ value: `v${i}` }, { value: `w${i}` }] });
+    for (let i = 0; i < 10; i++)
+      await producer.send({ topic, acks: -1, compression: i % 2, messages: [{ value: `v${i}` }, { value: `w${i}` }] });
     await producer.disconnect();
     const got = await consumeN(topic, 20);
-    expect(got.map((g) => g.message.value!.toString())).toEqual(Array.from({ length: 10 }, (_, i) => [`v${i}`, `w${i}`]).flat());
+    expect(got.map((g) => g.message.value!.toString())).toEqual(
+      Array.from({ length: 10 }, (_, i) => [`v${i}`, `w${i}`]).flat(),
+    );
     expect(broker.broker.topics.get(topic)!.partitions[0]!.log.logEndOffset).toBe(20);
   });
 
@@ -88,7 +99,13 @@ describe('kafkajs 2.2.4 against the reference broker', () => {
     const groupId = uniqueTopic('g');
     const assigned = new Map<string, number[]>();
     const start = async (name: string): Promise<Consumer> => {
-      const c = kafka.consumer({ groupId, sessionTimeout: 6000, heartbeatInterval: 300, rebalanceTimeout: 10_000, maxWaitTimeInMs: 100 });
+      const c = kafka.consumer({
+        groupId,
+        sessionTimeout: 6000,
+        heartbeatInterval: 300,
+        rebalanceTimeout: 10_000,
+        maxWaitTimeInMs: 100,
+      });
       c.on(c.events.GROUP_JOIN, (e) => assigned.set(name, e.payload.memberAssignment[topic] ?? []));
       await c.connect();
       await c.subscribe({ topic, fromBeginning: true });

@@ -53,10 +53,26 @@ async function logEnd(c: RawClient, topic: string, partition: number): Promise<b
 }
 
 /** Sends a Produce v9 (names) on a connection of its own; Kafka never answers one with null records, so no answer is waited for long. */
-async function produce(bootstrap: string, topic: string, partitions: { index: number; records: Buffer | null }[]): Promise<void> {
+async function produce(
+  bootstrap: string,
+  topic: string,
+  partitions: { index: number; records: Buffer | null }[],
+): Promise<void> {
   const c = await RawClient.connect(bootstrap, 'null-records');
   try {
-    await c.request(ApiKey.Produce, 9, { transactionalId: null, acks: 1, timeoutMs: 3000, topicData: [{ name: topic, topicId: NULL_UUID, partitionData: partitions }] }, 3000).catch(() => undefined);
+    await c
+      .request(
+        ApiKey.Produce,
+        9,
+        {
+          transactionalId: null,
+          acks: 1,
+          timeoutMs: 3000,
+          topicData: [{ name: topic, topicId: NULL_UUID, partitionData: partitions }],
+        },
+        3000,
+      )
+      .catch(() => undefined);
   } finally {
     c.close();
   }

@@ -32,17 +32,21 @@ describe('SASL users kept off the command line', () => {
   it.each([
     ['--sasl-users-file', () => ({ args: ['--sasl-users-file', join(dir, 'users')], env: {} })],
     ['KCONFORM_SASL_USERS', () => ({ args: [], env: { KCONFORM_SASL_USERS: 'alice:s3cret-pw,bob:other' } })],
-  ])('authenticates users given by %s; the password is not in the process command line', async (_name, how) => {
-    writeFileSync(join(dir, 'users'), '# users\nalice:s3cret-pw\nbob:other\n', { mode: 0o600 });
-    const { args, env } = how();
-    const p = spawnBroker(['--port', '0', '--sasl', 'plain', ...args], { env });
-    try {
-      const bootstrap = await waitReady(p);
-      expect(readFileSync(`/proc/${p.child.pid}/cmdline`, 'utf8')).not.toContain('s3cret');
-      expect(await plainLogin(bootstrap, 'alice', 's3cret-pw')).toBe(0);
-      expect(await plainLogin(bootstrap, 'alice', 'wrong')).not.toBe(0);
-    } finally {
-      await p.stop();
-    }
-  }, 60_000);
+  ])(
+    'authenticates users given by %s; the password is not in the process command line',
+    async (_name, how) => {
+      writeFileSync(join(dir, 'users'), '# users\nalice:s3cret-pw\nbob:other\n', { mode: 0o600 });
+      const { args, env } = how();
+      const p = spawnBroker(['--port', '0', '--sasl', 'plain', ...args], { env });
+      try {
+        const bootstrap = await waitReady(p);
+        expect(readFileSync(`/proc/${p.child.pid}/cmdline`, 'utf8')).not.toContain('s3cret');
+        expect(await plainLogin(bootstrap, 'alice', 's3cret-pw')).toBe(0);
+        expect(await plainLogin(bootstrap, 'alice', 'wrong')).not.toBe(0);
+      } finally {
+        await p.stop();
+      }
+    },
+    60_000,
+  );
 });

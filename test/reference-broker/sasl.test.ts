@@ -28,7 +28,12 @@ const USERS = new Map([
   ['bob', 'bob-secret'],
 ]);
 const MECHANISMS = ['PLAIN', 'SCRAM-SHA-256'] as const;
-const metadataBody = { topics: null, allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false };
+const metadataBody = {
+  topics: null,
+  allowAutoTopicCreation: false,
+  includeClusterAuthorizedOperations: false,
+  includeTopicAuthorizedOperations: false,
+};
 
 let reference: RunningBroker;
 let kafka: StartedKafka;
@@ -55,8 +60,7 @@ async function handshake(c: RawClient, mechanism: string): Promise<{ errorCode: 
   return c.request(ApiKey.SaslHandshake, 1, { mechanism });
 }
 
-const authenticate = (c: RawClient, bytes: Buffer) =>
-  c.request(ApiKey.SaslAuthenticate, 2, { authBytes: bytes });
+const authenticate = (c: RawClient, bytes: Buffer) => c.request(ApiKey.SaslAuthenticate, 2, { authBytes: bytes });
 
 /** The exchange of a client that logs in with SCRAM-SHA-256; resolves with the final answer and whether the server proved it knows the credential. */
 async function scramLogin(c: RawClient, user: string, password: string) {
@@ -82,7 +86,10 @@ describe.each(targets)('SASL_PLAINTEXT on $name', ({ bootstrap }) => {
       expect(md.brokers.length).toBe(1);
       // After authentication SaslAuthenticate reaches the API layer, which refuses it and keeps the connection.
       const again = await authenticate(c, plainToken('alice', 'alice-secret'));
-      expect(again).toMatchObject({ errorCode: ErrorCode.ILLEGAL_SASL_STATE, errorMessage: 'SaslAuthenticate request received after successful authentication' });
+      expect(again).toMatchObject({
+        errorCode: ErrorCode.ILLEGAL_SASL_STATE,
+        errorMessage: 'SaslAuthenticate request received after successful authentication',
+      });
       expect((await c.request(ApiKey.Metadata, 12, metadataBody)).brokers.length).toBe(1);
     } finally {
       c.close();
@@ -105,7 +112,12 @@ describe.each(targets)('SASL_PLAINTEXT on $name', ({ bootstrap }) => {
   it('answers Metadata sent instead of the token with ILLEGAL_SASL_STATE on each topic, then closes', async () => {
     const c = await RawClient.connect(bootstrap());
     expect((await handshake(c, 'PLAIN')).errorCode).toBe(0);
-    const md = await c.request(ApiKey.Metadata, 12, { ...metadataBody, topics: [{ topicId: NULL_UUID, name: 'secret-topic' }] }, 5_000);
+    const md = await c.request(
+      ApiKey.Metadata,
+      12,
+      { ...metadataBody, topics: [{ topicId: NULL_UUID, name: 'secret-topic' }] },
+      5_000,
+    );
     expect(md.brokers).toEqual([]);
     expect(md.topics.map((t) => [t.name, t.errorCode])).toEqual([['secret-topic', ErrorCode.ILLEGAL_SASL_STATE]]);
     await c.waitForClose(5_000);
@@ -114,14 +126,19 @@ describe.each(targets)('SASL_PLAINTEXT on $name', ({ bootstrap }) => {
   it('answers a second SaslHandshake sent instead of the token with ILLEGAL_SASL_STATE, then closes', async () => {
     const c = await RawClient.connect(bootstrap());
     expect((await handshake(c, 'PLAIN')).errorCode).toBe(0);
-    expect(await c.request(ApiKey.SaslHandshake, 1, { mechanism: 'PLAIN' }, 5_000)).toMatchObject({ errorCode: ErrorCode.ILLEGAL_SASL_STATE, mechanisms: [] });
+    expect(await c.request(ApiKey.SaslHandshake, 1, { mechanism: 'PLAIN' }, 5_000)).toMatchObject({
+      errorCode: ErrorCode.ILLEGAL_SASL_STATE,
+      mechanisms: [],
+    });
     await c.waitForClose(5_000);
   });
 
   it('closes the connection on a second ApiVersions before the handshake', async () => {
     const c = await RawClient.connect(bootstrap());
     await c.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'kconform', clientSoftwareVersion: '1' });
-    await expect(c.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'kconform', clientSoftwareVersion: '1' }, 5_000)).rejects.toThrow(/closed/);
+    await expect(
+      c.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'kconform', clientSoftwareVersion: '1' }, 5_000),
+    ).rejects.toThrow(/closed/);
   });
 
   it('closes the connection on a frame larger than sasl.server.max.receive.size before authentication', async () => {
@@ -135,13 +152,19 @@ describe.each(targets)('SASL_PLAINTEXT on $name', ({ bootstrap }) => {
   it.each([
     ['a wrong password', 'alice', 'nope'],
     ['an unknown user', 'mallory', 'alice-secret'],
-  ])('PLAIN: %s gets SASL_AUTHENTICATION_FAILED with Kafka’s message, then the connection closes', async (_what, user, password) => {
-    const c = await RawClient.connect(bootstrap());
-    expect((await handshake(c, 'PLAIN')).errorCode).toBe(0);
-    const a = await authenticate(c, plainToken(user, password));
-    expect(a).toMatchObject({ errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED, errorMessage: 'Authentication failed: Invalid username or password' });
-    await c.waitForClose(5_000);
-  });
+  ])(
+    'PLAIN: %s gets SASL_AUTHENTICATION_FAILED with Kafka’s message, then the connection closes',
+    async (_what, user, password) => {
+      const c = await RawClient.connect(bootstrap());
+      expect((await handshake(c, 'PLAIN')).errorCode).toBe(0);
+      const a = await authenticate(c, plainToken(user, password));
+      expect(a).toMatchObject({
+        errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED,
+        errorMessage: 'Authentication failed: Invalid username or password',
+      });
+      await c.waitForClose(5_000);
+    },
+  );
 
   it('SCRAM-SHA-256: the right password completes with a server signature only the broker could compute', async () => {
     const c = await RawClient.connect(bootstrap());
@@ -158,15 +181,19 @@ describe.each(targets)('SASL_PLAINTEXT on $name', ({ bootstrap }) => {
   it.each([
     ['a wrong password', 'bob', 'nope'],
     ['an unknown user', 'mallory', 'bob-secret'],
-  ])('SCRAM-SHA-256: %s gets SASL_AUTHENTICATION_FAILED with Kafka’s fixed message, then the connection closes', async (_what, user, password) => {
-    const c = await RawClient.connect(bootstrap());
-    const { answer } = await scramLogin(c, user, password);
-    expect(answer).toMatchObject({
-      errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED,
-      errorMessage: 'Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-256',
-    });
-    await c.waitForClose(5_000);
-  });
+  ])(
+    'SCRAM-SHA-256: %s gets SASL_AUTHENTICATION_FAILED with Kafka’s fixed message, then the connection closes',
+    async (_what, user, password) => {
+      const c = await RawClient.connect(bootstrap());
+      const { answer } = await scramLogin(c, user, password);
+      expect(answer).toMatchObject({
+        errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED,
+        errorMessage:
+          'Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-256',
+      });
+      await c.waitForClose(5_000);
+    },
+  );
 
   it('SaslHandshake v0: the PLAIN token travels as a bare frame and the answer is an empty frame', async () => {
     // The bare token and its bare answer carry no correlation id, so this one speaks over a plain socket.
@@ -180,7 +207,12 @@ describe.each(targets)('SASL_PLAINTEXT on $name', ({ bootstrap }) => {
         for (let i = 0; i < 100 && Buffer.concat(received).length < n; i++) await sleep(50);
         return Buffer.concat(received.splice(0));
       };
-      socket.write(encodeRequest({ apiKey: ApiKey.SaslHandshake, apiVersion: 0, correlationId: 1, clientId: 'kconform' }, { mechanism: 'PLAIN' }));
+      socket.write(
+        encodeRequest(
+          { apiKey: ApiKey.SaslHandshake, apiVersion: 0, correlationId: 1, clientId: 'kconform' },
+          { mechanism: 'PLAIN' },
+        ),
+      );
       const answer = await bytes(4);
       expect(decodeResponse(ApiKey.SaslHandshake, 0, answer.subarray(4)).body).toMatchObject({ errorCode: 0 });
       const token = plainToken('alice', 'alice-secret');
@@ -189,46 +221,63 @@ describe.each(targets)('SASL_PLAINTEXT on $name', ({ bootstrap }) => {
       token.copy(frame, 4);
       socket.write(frame);
       expect([...(await bytes(4))]).toEqual([0, 0, 0, 0]);
-      socket.write(encodeRequest({ apiKey: ApiKey.Metadata, apiVersion: 12, correlationId: 2, clientId: 'kconform' }, metadataBody));
+      socket.write(
+        encodeRequest(
+          { apiKey: ApiKey.Metadata, apiVersion: 12, correlationId: 2, clientId: 'kconform' },
+          metadataBody,
+        ),
+      );
       const md = await bytes(8);
-      expect((decodeResponse(ApiKey.Metadata, 12, md.subarray(4)).body as { brokers: unknown[] }).brokers.length).toBe(1);
+      expect((decodeResponse(ApiKey.Metadata, 12, md.subarray(4)).body as { brokers: unknown[] }).brokers.length).toBe(
+        1,
+      );
     } finally {
       socket.destroy();
     }
   });
 
-  it.each(['plain', 'scram-sha-256'] as const)('kafkajs with SASL/%s produces and consumes with the right password and is refused with a wrong one', async (mechanism) => {
-    const client = (password: string) =>
-      new Kafka({ clientId: 'kconform-sasl', brokers: [bootstrap()], logLevel: logLevel.NOTHING, sasl: { mechanism, username: 'alice', password } as never, retry: { retries: 2 } });
-    const topic = uniqueTopic(`sasl-${mechanism}`);
-    const good = client('alice-secret');
-    const admin = good.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
-    await admin.disconnect();
-    const producer = good.producer();
-    await producer.connect();
-    await producer.send({ topic, acks: -1, messages: [{ key: 'k', value: 'authenticated write' }] });
-    await producer.disconnect();
-    const consumer = good.consumer({ groupId: `g-${topic}` });
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    const got = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no record within 20 s')), 20_000);
-      void consumer.run({
-        eachMessage: async ({ message }) => {
-          clearTimeout(timer);
-          resolve(message.value!.toString());
-        },
+  it.each(['plain', 'scram-sha-256'] as const)(
+    'kafkajs with SASL/%s produces and consumes with the right password and is refused with a wrong one',
+    async (mechanism) => {
+      const client = (password: string) =>
+        new Kafka({
+          clientId: 'kconform-sasl',
+          brokers: [bootstrap()],
+          logLevel: logLevel.NOTHING,
+          sasl: { mechanism, username: 'alice', password } as never,
+          retry: { retries: 2 },
+        });
+      const topic = uniqueTopic(`sasl-${mechanism}`);
+      const good = client('alice-secret');
+      const admin = good.admin();
+      await admin.connect();
+      await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+      await admin.disconnect();
+      const producer = good.producer();
+      await producer.connect();
+      await producer.send({ topic, acks: -1, messages: [{ key: 'k', value: 'authenticated write' }] });
+      await producer.disconnect();
+      const consumer = good.consumer({ groupId: `g-${topic}` });
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      const got = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no record within 20 s')), 20_000);
+        void consumer.run({
+          eachMessage: async ({ message }) => {
+            clearTimeout(timer);
+            resolve(message.value!.toString());
+          },
+        });
       });
-    });
-    await consumer.disconnect();
-    expect(got).toBe('authenticated write');
+      await consumer.disconnect();
+      expect(got).toBe('authenticated write');
 
-    const bad = client('wrong-password').producer();
-    await expect(bad.connect()).rejects.toThrow(/SASL.*authentication failed/i);
-    await bad.disconnect();
-  }, 60_000);
+      const bad = client('wrong-password').producer();
+      await expect(bad.connect()).rejects.toThrow(/SASL.*authentication failed/i);
+      await bad.disconnect();
+    },
+    60_000,
+  );
 });
 
 describe('default listeners', () => {

@@ -47,7 +47,12 @@ afterAll(async () => {
   await Promise.all([kafka?.stop(), reference?.close()]);
 });
 
-const header = (apiKey: number, apiVersion: number, correlationId: number) => ({ apiKey, apiVersion, correlationId, clientId: 'rdkafka' });
+const header = (apiKey: number, apiVersion: number, correlationId: number) => ({
+  apiKey,
+  apiVersion,
+  correlationId,
+  clientId: 'rdkafka',
+});
 
 /** A frame with `extra` appended to its body (size prefix adjusted). */
 function withTrailing(frame: Buffer, extra: Buffer): Buffer {
@@ -58,17 +63,30 @@ function withTrailing(frame: Buffer, extra: Buffer): Buffer {
 
 /** Metadata v12 for all topics as librdkafka >= 2.1 writes it: the null array's count in 4 bytes. */
 function librdkafkaAllTopicsMetadata(correlationId: number): Buffer {
-  const proper = encodeRequest(header(ApiKey.Metadata, 12, correlationId), { topics: null, allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false });
+  const proper = encodeRequest(header(ApiKey.Metadata, 12, correlationId), {
+    topics: null,
+    allowAutoTopicCreation: true,
+    includeTopicAuthorizedOperations: false,
+  });
   // The proper body is 00 (null array) 01 (auto-create) 00 (authorized ops) 00 (no tagged fields).
   expect([...proper.subarray(proper.length - 4)]).toEqual([0, 1, 0, 0]);
   const headerEnd = proper.length - 4;
-  return withTrailing(Buffer.alloc(0), Buffer.concat([proper.subarray(0, headerEnd), Buffer.from([0, 0, 0, 0]), proper.subarray(headerEnd + 1)]));
+  return withTrailing(
+    Buffer.alloc(0),
+    Buffer.concat([proper.subarray(0, headerEnd), Buffer.from([0, 0, 0, 0]), proper.subarray(headerEnd + 1)]),
+  );
 }
 
 type Outcome = { answered: false } | { answered: true; summary: unknown; stillServes: boolean };
 
 /** Sends `frame`; reports whether it was answered (and what, reduced by `summarize`) and whether the connection still serves. */
-async function send(bootstrap: string, frame: Buffer, apiKey: number, apiVersion: number, summarize: (body: any) => unknown): Promise<Outcome> {
+async function send(
+  bootstrap: string,
+  frame: Buffer,
+  apiKey: number,
+  apiVersion: number,
+  summarize: (body: any) => unknown,
+): Promise<Outcome> {
   const c = await RawClient.connect(bootstrap);
   try {
     const correlationId = frame.readInt32BE(8);
@@ -79,10 +97,12 @@ async function send(bootstrap: string, frame: Buffer, apiKey: number, apiVersion
       await c.waitForClose(15_000);
       return { answered: false };
     }
-    const after = await c.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'kconform', clientSoftwareVersion: '0' }).then(
-      (r: any) => r.errorCode === 0,
-      () => false,
-    );
+    const after = await c
+      .request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'kconform', clientSoftwareVersion: '0' })
+      .then(
+        (r: any) => r.errorCode === 0,
+        () => false,
+      );
     return { answered: true, summary: summarize(body), stillServes: after };
   } finally {
     c.close();
@@ -90,7 +110,12 @@ async function send(bootstrap: string, frame: Buffer, apiKey: number, apiVersion
 }
 
 /** The same frame to both brokers: the outcomes must be equal. */
-async function both(frame: () => Buffer, apiKey: number, apiVersion: number, summarize: (body: any) => unknown): Promise<{ kafka: Outcome; reference: Outcome }> {
+async function both(
+  frame: () => Buffer,
+  apiKey: number,
+  apiVersion: number,
+  summarize: (body: any) => unknown,
+): Promise<{ kafka: Outcome; reference: Outcome }> {
   const k = await send(kafka.bootstrap, frame(), apiKey, apiVersion, summarize);
   const r = await send(reference.bootstrap, frame(), apiKey, apiVersion, summarize);
   expect(r).toEqual(k);
@@ -109,22 +134,46 @@ describe(`bytes after the last field of a request: reference broker vs Kafka ${L
   }, 60_000);
 
   it('answers a flexible Metadata v12 naming a topic with 3 garbage bytes after its tagged fields', async () => {
-    const frame = () => withTrailing(encodeRequest(header(ApiKey.Metadata, 12, 42), { topics: [{ topicId: '00000000-0000-0000-0000-000000000000', name: topic }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false }), Buffer.from([0xde, 0xad, 0x01]));
+    const frame = () =>
+      withTrailing(
+        encodeRequest(header(ApiKey.Metadata, 12, 42), {
+          topics: [{ topicId: '00000000-0000-0000-0000-000000000000', name: topic }],
+          allowAutoTopicCreation: false,
+          includeTopicAuthorizedOperations: false,
+        }),
+        Buffer.from([0xde, 0xad, 0x01]),
+      );
     const { kafka: k } = await both(frame, ApiKey.Metadata, 12, metadataSummary);
     expect(k).toEqual({ answered: true, summary: { hasOurTopic: true, brokers: 1 }, stillServes: true });
   }, 60_000);
 
   it('answers a non-flexible Metadata v4 and ListOffsets v7 with trailing bytes (every API and version, not only flexible ones)', async () => {
-    const meta = () => withTrailing(encodeRequest(header(ApiKey.Metadata, 4, 43), { topics: [{ name: topic }], allowAutoTopicCreation: false }), Buffer.from([1, 2, 3, 4, 5]));
-    expect((await both(meta, ApiKey.Metadata, 4, metadataSummary)).kafka).toMatchObject({ answered: true, summary: { hasOurTopic: true } });
-    const lo = () => withTrailing(encodeRequest(header(ApiKey.ListOffsets, 7, 44), listOffsetsBody(topic, -1n)), Buffer.from([0xff]));
+    const meta = () =>
+      withTrailing(
+        encodeRequest(header(ApiKey.Metadata, 4, 43), { topics: [{ name: topic }], allowAutoTopicCreation: false }),
+        Buffer.from([1, 2, 3, 4, 5]),
+      );
+    expect((await both(meta, ApiKey.Metadata, 4, metadataSummary)).kafka).toMatchObject({
+      answered: true,
+      summary: { hasOurTopic: true },
+    });
+    const lo = () =>
+      withTrailing(encodeRequest(header(ApiKey.ListOffsets, 7, 44), listOffsetsBody(topic, -1n)), Buffer.from([0xff]));
     const offsets = (body: any) => body.topics.map((t: any) => t.partitions.map((p: any) => [p.errorCode, p.offset]));
-    expect((await both(lo, ApiKey.ListOffsets, 7, offsets)).kafka).toEqual({ answered: true, summary: [[[0, 0n]]], stillServes: true });
+    expect((await both(lo, ApiKey.ListOffsets, 7, offsets)).kafka).toEqual({
+      answered: true,
+      summary: [[[0, 0n]]],
+      stillServes: true,
+    });
   }, 60_000);
 
   it('still closes the connection on a body one byte short (the boundary of what is tolerated)', async () => {
     const short = () => {
-      const f = encodeRequest(header(ApiKey.Metadata, 12, 45), { topics: [{ topicId: '00000000-0000-0000-0000-000000000000', name: topic }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+      const f = encodeRequest(header(ApiKey.Metadata, 12, 45), {
+        topics: [{ topicId: '00000000-0000-0000-0000-000000000000', name: topic }],
+        allowAutoTopicCreation: false,
+        includeTopicAuthorizedOperations: false,
+      });
       const cut = f.subarray(0, f.length - 1);
       cut.writeInt32BE(cut.length - 4, 0);
       return Buffer.from(cut);

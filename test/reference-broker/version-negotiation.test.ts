@@ -48,12 +48,21 @@ async function withTopic(broker: RunningBroker, use: (raw: RawClient, topic: str
 }
 
 describe('version negotiation against a narrower broker', () => {
-  it('sends each request at the highest version both serve, and the scenarios\' raw reads work', async () => {
+  it("sends each request at the highest version both serve, and the scenarios' raw reads work", async () => {
     await withTopic(narrow, async (raw, topic) => {
       expect(await raw.negotiate(0, { min: 3, max: 9 })).toBe(5);
       expect(await raw.negotiate(1)).toBe(6);
       expect(await raw.negotiate(2)).toBe(2);
-      const produced = await produceRaw(raw, topic, 0, [{ key: 'k', value: 'v1' }, { key: null, value: 'v2' }], -1);
+      const produced = await produceRaw(
+        raw,
+        topic,
+        0,
+        [
+          { key: 'k', value: 'v1' },
+          { key: null, value: 'v2' },
+        ],
+        -1,
+      );
       expect(produced).toMatchObject({ errorCode: 0, baseOffset: 0 });
       expect(await listOffset(raw, topic, 0, LATEST)).toMatchObject({ errorCode: 0, offset: 2 });
       const [p] = await fetchOnce(raw, topic, new Map([[0, 0]]));
@@ -66,7 +75,9 @@ describe('version negotiation against a narrower broker', () => {
     await withTopic(narrow, async (raw, topic) => {
       const err = await deleteRecordsBefore(raw, topic, 0, 1).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(UnsupportedApiError);
-      expect((err as Error).message).toBe(`the broker at ${narrow.bootstrap} does not serve DeleteRecords (API key 21) at all (its ApiVersions does not list it); kconform can send v0-2`);
+      expect((err as Error).message).toBe(
+        `the broker at ${narrow.bootstrap} does not serve DeleteRecords (API key 21) at all (its ApiVersions does not list it); kconform can send v0-2`,
+      );
       expect(raw.closed).toBe(false);
       expect(await listOffset(raw, topic, 0, LATEST)).toMatchObject({ errorCode: 0, offset: 0 });
     });
@@ -92,14 +103,17 @@ describe('version negotiation against a narrower broker', () => {
 });
 
 describe('an ApiVersions version the broker does not serve (KIP-511)', () => {
-  it('is answered v0 with UNSUPPORTED_VERSION and asked again at the broker\'s highest', async () => {
+  it("is answered v0 with UNSUPPORTED_VERSION and asked again at the broker's highest", async () => {
     const raw = await RawClient.connect(oldApiVersions.bootstrap);
     try {
       const served = await raw.serverVersions();
       expect(served.get(18)).toEqual({ min: 0, max: 2 });
       expect(served.get(0)?.max).toBeGreaterThanOrEqual(9);
       await withTopic(oldApiVersions, async (r, topic) => {
-        expect(await produceRaw(r, topic, 0, [{ key: null, value: 'x' }], 1)).toMatchObject({ errorCode: 0, baseOffset: 0 });
+        expect(await produceRaw(r, topic, 0, [{ key: null, value: 'x' }], 1)).toMatchObject({
+          errorCode: 0,
+          baseOffset: 0,
+        });
       });
     } finally {
       raw.close();

@@ -16,13 +16,32 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 let r: CliResult;
 beforeAll(async () => {
-  r = await kconform(['run', '--bug', 'drop-acked-write', '--scenarios', 'seed', '--records', '40', '--seed', '7', '--shrink-budget', '15', '--out', out], { cwd: scratch, timeoutMs: 180_000 });
+  r = await kconform(
+    [
+      'run',
+      '--bug',
+      'drop-acked-write',
+      '--scenarios',
+      'seed',
+      '--records',
+      '40',
+      '--seed',
+      '7',
+      '--shrink-budget',
+      '15',
+      '--out',
+      out,
+    ],
+    { cwd: scratch, timeoutMs: 180_000 },
+  );
 }, 200_000);
 
 describe('a failing run', () => {
   it('fails (exit 1), and shrinking says what it tries on stderr', () => {
     expect(r.code, r.stdout + r.stderr).toBe(1);
-    expect(r.stderr).toMatch(/shrinking seed: try 1 \(rerun of the failing case\) failed the same way; smallest so far 40 records; \d+ of 15 s/);
+    expect(r.stderr).toMatch(
+      /shrinking seed: try 1 \(rerun of the failing case\) failed the same way; smallest so far 40 records; \d+ of 15 s/,
+    );
     expect(r.stderr).toMatch(/shrinking seed: try 2 \(\d+ records\)/);
     expect(r.stdout).toMatch(/seed failed; shrinking for at most 15 s/);
   });
@@ -30,7 +49,9 @@ describe('a failing run', () => {
   it('is not said to have shrunk when it did not, and names both ways to run it again', () => {
     expect(r.stdout).not.toMatch(/shrunk from --records (\d+) .*to --records \1 /);
     expect(r.stdout).toContain(`replay this run: kconform replay ${out}`);
-    expect(r.stdout).toContain('rerun with: kconform run --target reference --scenarios seed --seed 7 --records 40 --bug drop-acked-write');
+    expect(r.stdout).toContain(
+      'rerun with: kconform run --target reference --scenarios seed --seed 7 --records 40 --bug drop-acked-write',
+    );
   });
 
   it('writes a report showing both sides of the lost write and the rerun commands', () => {
@@ -42,7 +63,9 @@ describe('a failing run', () => {
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every(([, , held]) => held!.length > 0)).toBe(true);
     expect(html).toContain(`./kconform replay ${out}`);
-    expect(html).toContain('./kconform run --target reference --scenarios seed --seed 7 --records 40 --bug drop-acked-write');
+    expect(html).toContain(
+      './kconform run --target reference --scenarios seed --seed 7 --records 40 --bug drop-acked-write',
+    );
     expect(html).not.toMatch(/shrunk from --records (\d+) \(\d+ ops\) to --records \1 /);
     expect(html).toMatch(/shrunk from --records 40|not shrunk:/);
   });

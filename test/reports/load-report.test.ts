@@ -19,7 +19,10 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 let stdout = '';
 beforeAll(async () => {
-  const r = await kconform(['load', '--duration', '3', '--rate', '400', '--record-size', '64', '--out', out], { cwd: scratch, timeoutMs: 120_000 });
+  const r = await kconform(['load', '--duration', '3', '--rate', '400', '--record-size', '64', '--out', out], {
+    cwd: scratch,
+    timeoutMs: 120_000,
+  });
   expect(r.code, r.stdout + r.stderr).toBe(0);
   stdout = r.stdout;
 }, 150_000);
@@ -40,7 +43,10 @@ describe('the report of a load run', () => {
     expect(row, 'produce → ack row').not.toBeNull();
     const cells = [...row![1]!.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((m) => m[1]!);
     // count, p50, p90, p99, p99.9, max: every one a number, p50 <= p90 <= p99
-    expect(cells.every((c) => /^[\d.]+$/.test(c)), cells.join(' ')).toBe(true);
+    expect(
+      cells.every((c) => /^[\d.]+$/.test(c)),
+      cells.join(' '),
+    ).toBe(true);
     const [, p50, p90, p99] = cells.map(Number);
     expect(p50!).toBeLessThanOrEqual(p90!);
     expect(p90!).toBeLessThanOrEqual(p99!);
@@ -48,7 +54,9 @@ describe('the report of a load run', () => {
 
   it('embeds latency over time beside throughput, and Chromium draws both', async (ctx) => {
     const text = readFileSync(html, 'utf8');
-    const data = JSON.parse(/<script id="kconform-data" type="application\/json">(.*?)<\/script>/s.exec(text)![1]!) as { charts: { id: string; kind: string; series: { v: number[] }[] }[] };
+    const data = JSON.parse(/<script id="kconform-data" type="application\/json">(.*?)<\/script>/s.exec(text)![1]!) as {
+      charts: { id: string; kind: string; series: { v: number[] }[] }[];
+    };
     const kinds = data.charts.map((c) => c.kind).sort();
     expect(kinds).toEqual(['load-latency', 'load-throughput']);
     const latency = data.charts.find((c) => c.kind === 'load-latency')!;

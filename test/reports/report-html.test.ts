@@ -13,7 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kconform as runKconform } from '../helpers/kconform-cli.ts';
 
 const CHROMIUM = process.env.KCONFORM_CHROMIUM ?? '/usr/bin/chromium';
-const missing = existsSync(CHROMIUM) ? undefined : `no Chromium at ${CHROMIUM} (apt-get install -y chromium; .ci/run installs it)`;
+const missing = existsSync(CHROMIUM)
+  ? undefined
+  : `no Chromium at ${CHROMIUM} (apt-get install -y chromium; .ci/run installs it)`;
 const scratch = mkdtempSync(join(tmpdir(), 'kconform-report-html-'));
 const runDir = join(scratch, 'run');
 const html = join(scratch, 'rebuilt', 'report.html');
@@ -32,7 +34,11 @@ const COUNT_COLOURED_PIXELS = `[...document.querySelectorAll('canvas')].map((can
 
 const SCENARIOS = ['seed', 'offset-ordering'];
 /** The ops of a scenario's run, as stored. */
-const historyOf = (scenario: string): any[] => readFileSync(join(runDir, `${scenario}-0`, 'history.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const historyOf = (scenario: string): any[] =>
+  readFileSync(join(runDir, `${scenario}-0`, 'history.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 
 interface EmbeddedChart {
   id: string;
@@ -44,7 +50,19 @@ interface EmbeddedChart {
 beforeAll(async () => {
   if (missing) return;
   // seed has producers only; offset-ordering has consumers, so a lag plot too
-  const run = await kconform(['run', '--scenarios', SCENARIOS.join(','), '--records', '200', '--faults', 'kill', '--seed', '39', '--out', runDir]);
+  const run = await kconform([
+    'run',
+    '--scenarios',
+    SCENARIOS.join(','),
+    '--records',
+    '200',
+    '--faults',
+    'kill',
+    '--seed',
+    '39',
+    '--out',
+    runDir,
+  ]);
   expect([0, 1], `${run.stdout}\n${run.stderr}`).toContain(run.code);
   expect(existsSync(join(runDir, 'report.html')), 'run writes report.html').toBe(true);
   const report = await kconform(['report', runDir, '--out', html]);
@@ -93,22 +111,41 @@ describe('report.html in headless Chromium', () => {
       const produceOrConsume = (o: { f: string }) => o.f === 'send' || o.f === 'poll';
       if (ops.some((o) => produceOrConsume(o) && o.type !== 'invoke')) expected.push(`${id}-latency`);
       if (ops.some((o) => produceOrConsume(o) && o.type === 'ok')) expected.push(`${id}-throughput`);
-      if (ops.some((o) => o.f === 'poll' && o.type === 'ok' && o.process !== 'final-read' && o.process !== 'replay' && o.value.records.length > 0)) expected.push(`${id}-lag`);
+      if (
+        ops.some(
+          (o) =>
+            o.f === 'poll' &&
+            o.type === 'ok' &&
+            o.process !== 'final-read' &&
+            o.process !== 'replay' &&
+            o.value.records.length > 0,
+        )
+      )
+        expected.push(`${id}-lag`);
     }
     expect(charts.map((c) => c.id).sort()).toEqual(expected.sort());
     expect(charts.length).toBeGreaterThanOrEqual(2);
     expect(await page.locator('canvas').count()).toBe(charts.length);
     expect(await page.getAttribute('html', 'data-charts-rendered')).toBe(String(charts.length));
-    for (const c of charts) expect(c.series.some((x) => x.v.length > 0), c.id).toBe(true);
+    for (const c of charts)
+      expect(
+        c.series.some((x) => x.v.length > 0),
+        c.id,
+      ).toBe(true);
 
     // every canvas has opaque coloured pixels: the series, not only axes (grey) and fault shading (translucent)
     const coloured = (await page.evaluate(COUNT_COLOURED_PIXELS)) as number[];
-    expect(coloured.every((n) => n > 20), `coloured pixels per canvas: ${coloured}`).toBe(true);
+    expect(
+      coloured.every((n) => n > 20),
+      `coloured pixels per canvas: ${coloured}`,
+    ).toBe(true);
 
     // each run's charts shade exactly the kills its history recorded (seed 39 draws the first kill 0.1 s into each run)
     let kills = 0;
     for (const scenario of SCENARIOS) {
-      const killed = historyOf(scenario).filter((o) => o.f === 'nemesis' && o.type === 'ok' && o.value.fault === 'kill').length;
+      const killed = historyOf(scenario).filter(
+        (o) => o.f === 'nemesis' && o.type === 'ok' && o.value.fault === 'kill',
+      ).length;
       const id = await page.locator(`article.run[data-scenario="${scenario}"]`).getAttribute('id');
       if (killed > 0) expect(await page.locator(`#${id} .faults`).textContent()).toContain('kill node 1');
       for (const c of charts.filter((x) => x.id.startsWith(`${id}-`))) expect(c.faults, c.id).toHaveLength(killed);

@@ -79,7 +79,9 @@ function stuckScenario(ready: (bootstraps: string[]) => void, disconnected: () =
   };
 }
 
-async function abortWhileStuck(faults: 'none' | 'pause'): Promise<{ error: unknown; bootstraps: string[]; childrenWhileRunning: number[]; consumerDisconnected: boolean }> {
+async function abortWhileStuck(
+  faults: 'none' | 'pause',
+): Promise<{ error: unknown; bootstraps: string[]; childrenWhileRunning: number[]; consumerDisconnected: boolean }> {
   let consumerDisconnected = false;
   const before = children();
   const cleanupsBefore = pendingCleanups();
@@ -89,18 +91,24 @@ async function abortWhileStuck(faults: 'none' | 'pause'): Promise<{ error: unkno
   const run = runScenario({
     spec: { kind: 'reference' },
     targetName: 'reference',
-    scenario: stuckScenario((b) => {
-      bootstraps = b;
-      childrenWhileRunning = children().filter((p) => !before.includes(p));
-      controller.abort(new Error('the shrink budget is spent'));
-    }, () => (consumerDisconnected = true)),
+    scenario: stuckScenario(
+      (b) => {
+        bootstraps = b;
+        childrenWhileRunning = children().filter((p) => !before.includes(p));
+        controller.abort(new Error('the shrink budget is spent'));
+      },
+      () => (consumerDisconnected = true),
+    ),
     seed: 1,
     records: 1,
     runDir: `${scratch.dir}/${faults}`,
     // Faults make the reference target run as child processes (pause needs a process to stop).
     faults: faults === 'pause' ? ['pause'] : [],
     // one fault far in the future: the run is stopped before it, the target must still go
-    schedule: faults === 'pause' ? [{ family: 'pause', role: 'random', fallbackNode: 1, split: false, waitMs: 600_000, holdMs: 100 }] : undefined,
+    schedule:
+      faults === 'pause'
+        ? [{ family: 'pause', role: 'random', fallbackNode: 1, split: false, waitMs: 600_000, holdMs: 100 }]
+        : undefined,
     progress: () => {},
     signal: controller.signal,
   });

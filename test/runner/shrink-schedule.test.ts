@@ -29,10 +29,14 @@ const WORKLOAD_MS = 4_000;
 /** How long it waits at most for its schedule's faults to start (a kill and restart is slow on a busy machine). */
 const SCHEDULE_LIMIT_MS = 120_000;
 
-const killed = (ops: readonly Op[]) => ops.filter((o) => o.process === 'nemesis' && o.type === 'ok' && (o.value as { fault?: string }).fault === 'kill').length;
-const faultsIn = (ops: readonly Op[]) => ops.filter((o) => o.process === 'nemesis' && o.type === 'invoke').map((o) => (o.value as { fault: string }).fault);
+const killed = (ops: readonly Op[]) =>
+  ops.filter((o) => o.process === 'nemesis' && o.type === 'ok' && (o.value as { fault?: string }).fault === 'kill')
+    .length;
+const faultsIn = (ops: readonly Op[]) =>
+  ops.filter((o) => o.process === 'nemesis' && o.type === 'invoke').map((o) => (o.value as { fault: string }).fault);
 /** Faults started so far: every nemesis step but the heals (resume after a pause, restart after a kill, heal-all). */
-const started = (ops: readonly Op[]) => faultsIn(ops).filter((f) => !['resume', 'restart', 'heal-all'].includes(f)).length;
+const started = (ops: readonly Op[]) =>
+  faultsIn(ops).filter((f) => !['resume', 'restart', 'heal-all'].includes(f)).length;
 
 /**
  * Ticks for WORKLOAD_MS and until all `faults` of its schedule have started (a fixed time alone
@@ -48,7 +52,11 @@ const killSensitive = (faults: number): Scenario => ({
   async run(ctx) {
     const until = Date.now() + WORKLOAD_MS;
     const limit = Date.now() + SCHEDULE_LIMIT_MS;
-    for (let i = 0; Date.now() < until || (started(ctx.history.ops) < faults && Date.now() < limit && !ctx.signal?.aborted); i++) {
+    for (
+      let i = 0;
+      Date.now() < until || (started(ctx.history.ops) < faults && Date.now() < limit && !ctx.signal?.aborted);
+      i++
+    ) {
       const tick = ctx.history.invoke('worker', 'tick', { i });
       await ctx.pace();
       tick.ok({ i });
@@ -57,11 +65,20 @@ const killSensitive = (faults: number): Scenario => ({
     const write = { topic: 'kill-free', partition: 0, offset: 0, key: null, value: 'kill-free' };
     ctx.history.invoke('worker', 'send', { topic: write.topic, partition: 0, key: null, value: write.value }).ok(write);
     ctx.history.invoke(FINAL_READ, 'poll', { topic: write.topic, partition: 0 }).ok({ records: [write] });
-    ctx.history.invoke(REPLAY_READ, 'poll', { topic: write.topic, partition: 0 }).ok({ records: killed(ctx.history.ops) === 0 ? [write] : [] });
+    ctx.history
+      .invoke(REPLAY_READ, 'poll', { topic: write.topic, partition: 0 })
+      .ok({ records: killed(ctx.history.ops) === 0 ? [write] : [] });
   },
 });
 
-const step = (family: ScheduledFault['family'], waitMs: number, holdMs: number): ScheduledFault => ({ family, role: 'random', fallbackNode: 1, split: false, waitMs, holdMs });
+const step = (family: ScheduledFault['family'], waitMs: number, holdMs: number): ScheduledFault => ({
+  family,
+  role: 'random',
+  fallbackNode: 1,
+  split: false,
+  waitMs,
+  holdMs,
+});
 
 function play(runDir: string, records: number, schedule: ScheduledFault[] | undefined): Promise<ScenarioRun> {
   return runScenario({
@@ -86,12 +103,27 @@ const history = (runDir: string): Op[] =>
 describe('shrinking a fault schedule', () => {
   it('keeps exactly the kill the failure needs, drops the other faults, and the stored case fails the same way again', async () => {
     // A pause, the kill, another pause and a clean restart, all within the workload.
-    const schedule = [step('pause', 150, 250), step('kill', 150, 250), step('pause', 150, 250), step('restart', 150, 0)];
+    const schedule = [
+      step('pause', 150, 250),
+      step('kill', 150, 250),
+      step('pause', 150, 250),
+      step('restart', 150, 0),
+    ];
     const original = await play(join(scratch, 'original'), 10, schedule);
     expect(original.valid).toBe(false);
     expect([...failingCheckers(original)]).toEqual(['replay']);
     expect(original.faultsStarted).toBe(4);
-    expect(faultsIn(history(original.runDir))).toEqual(['pause', 'resume', 'kill', 'restart', 'pause', 'resume', 'clean-restart', 'heal-all', 'heal-all']);
+    expect(faultsIn(history(original.runDir))).toEqual([
+      'pause',
+      'resume',
+      'kill',
+      'restart',
+      'pause',
+      'resume',
+      'clean-restart',
+      'heal-all',
+      'heal-all',
+    ]);
 
     const shrunk = await shrinkFailure(original, 10, (n, dir, s) => play(dir, n, s), { maxAttempts: 30 });
     expect(shrunk.schedule).toHaveLength(1);
@@ -117,7 +149,19 @@ describe('kconform replay of a stored schedule', () => {
     const dir = join(scratch, 'stored');
     mkdirSync(dir, { recursive: true });
     const stored = [step('pause', 100, 200)];
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({ scenario: 'seed', target: 'reference', brokers: 1, seed: 3, records: 20, faults: ['pause', 'kill'], bugs: [], schedule: stored }));
+    writeFileSync(
+      join(dir, 'config.json'),
+      JSON.stringify({
+        scenario: 'seed',
+        target: 'reference',
+        brokers: 1,
+        seed: 3,
+        records: 20,
+        faults: ['pause', 'kill'],
+        bugs: [],
+        schedule: stored,
+      }),
+    );
     const out = join(scratch, 'stored-replay');
     const r = await kconform(['replay', dir, '--out', out]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
@@ -129,7 +173,17 @@ describe('kconform replay of a stored schedule', () => {
   it('exits 2 naming the step when the stored schedule is malformed', async () => {
     const dir = join(scratch, 'bad-schedule');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({ scenario: 'seed', target: 'reference', seed: 3, records: 20, faults: ['pause'], schedule: [{ ...step('pause', 100, 200), holdMs: -5 }] }));
+    writeFileSync(
+      join(dir, 'config.json'),
+      JSON.stringify({
+        scenario: 'seed',
+        target: 'reference',
+        seed: 3,
+        records: 20,
+        faults: ['pause'],
+        schedule: [{ ...step('pause', 100, 200), holdMs: -5 }],
+      }),
+    );
     const r = await kconform(['replay', dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("'schedule[0]'.holdMs");

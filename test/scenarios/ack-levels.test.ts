@@ -14,7 +14,8 @@ afterAll(() => scratch.remove());
 
 function expectClean(r: RunWithHistory) {
   expectPassed(r);
-  for (const name of ['ack-answers', 'acks0-no-response', 'min-insync-replicas', 'lost-write']) expect(check(r, name).valid).toBe(true);
+  for (const name of ['ack-answers', 'acks0-no-response', 'min-insync-replicas', 'lost-write'])
+    expect(check(r, name).valid).toBe(true);
   const sends = completions(r.history, 'send');
   // acks=0 never has an answer to record; acks=1 and acks=all always do here
   const byLevel = (acks: number) => sends.filter((o) => (o.value as { acks?: number }).acks === acks);
@@ -25,20 +26,38 @@ function expectClean(r: RunWithHistory) {
     expect(byLevel(acks).every((o) => o.type === 'ok' && (o.value as RecordRef).offset >= 0)).toBe(true);
   }
   // one replica, min.insync.replicas=2: Kafka caps the requirement at the replica count
-  expect(completions(r.history, 'send', 'min-isr-acksall').map((o) => [o.type, (o.value as { errorCode: number }).errorCode])).toEqual([['ok', 0]]);
+  expect(
+    completions(r.history, 'send', 'min-isr-acksall').map((o) => [
+      o.type,
+      (o.value as { errorCode: number }).errorCode,
+    ]),
+  ).toEqual([['ok', 0]]);
 }
 
 /** Every acknowledged record, as value → offset: what the broker told the producers. */
 const offsets = (history: readonly Op[], runId: string) =>
-  Object.fromEntries(completions(history, 'send').filter((o) => o.type === 'ok').map((o) => [(o.value as RecordRef).value!.replace(runId, '<run>'), (o.value as RecordRef).offset]));
+  Object.fromEntries(
+    completions(history, 'send')
+      .filter((o) => o.type === 'ok')
+      .map((o) => [(o.value as RecordRef).value!.replace(runId, '<run>'), (o.value as RecordRef).offset]),
+  );
 
 describe('ack-levels on the reference broker', () => {
-  it.each([1, 2])('passes with seed %i', async (seed) => {
-    expectClean(await runOn('reference', 'ack-levels', { seed, records: 300, dir: scratch.dir }));
-  }, 60_000);
+  it.each([1, 2])(
+    'passes with seed %i',
+    async (seed) => {
+      expectClean(await runOn('reference', 'ack-levels', { seed, records: 300, dir: scratch.dir }));
+    },
+    60_000,
+  );
 
   it('catches a broker that acknowledges writes it never appends (drop-acked-write)', async () => {
-    const r = await runOn('reference', 'ack-levels', { seed: 3, records: 300, dir: scratch.dir, bugs: ['drop-acked-write'] });
+    const r = await runOn('reference', 'ack-levels', {
+      seed: 3,
+      records: 300,
+      dir: scratch.dir,
+      bugs: ['drop-acked-write'],
+    });
     expect(r.valid).toBe(false);
     expect(failing(r).map((c) => c.checker)).toContain('lost-write');
   }, 60_000);

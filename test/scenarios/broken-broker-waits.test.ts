@@ -11,11 +11,17 @@ import { runOn, scratchDir } from './scenario-runs.ts';
 const scratch = scratchDir('broken-broker-waits');
 afterAll(() => scratch.remove());
 
-const verdict = (r: { checks: { checker: string; valid: unknown }[] }, checker: string) => r.checks.find((c) => c.checker === checker)?.valid;
+const verdict = (r: { checks: { checker: string; valid: unknown }[] }, checker: string) =>
+  r.checks.find((c) => c.checker === checker)?.valid;
 
 describe('a broker that drops acknowledged writes', () => {
   it('idempotence: a retried batch the broker dropped is answered at once, not after the request timeout', async () => {
-    const r = await runOn('reference', 'idempotence', { seed: 7, records: 0, dir: scratch.dir, bugs: ['drop-acked-write'] });
+    const r = await runOn('reference', 'idempotence', {
+      seed: 7,
+      records: 0,
+      dir: scratch.dir,
+      bugs: ['drop-acked-write'],
+    });
     expect(verdict(r, 'lost-write')).toBe(false);
     // the retry path was exercised, and no send gave up on a timeout
     expect(verdict(r, 'idempotence-exercised')).toBe(true);
@@ -24,7 +30,12 @@ describe('a broker that drops acknowledged writes', () => {
   }, 120_000);
 
   it('consumer-groups: a topic holding fewer records than member A reads skips the group part at once', async () => {
-    const r = await runOn('reference', 'consumer-groups', { seed: 7, records: 500, dir: scratch.dir, bugs: ['drop-acked-write'] });
+    const r = await runOn('reference', 'consumer-groups', {
+      seed: 7,
+      records: 500,
+      dir: scratch.dir,
+      bugs: ['drop-acked-write'],
+    });
     expect(r.error).toBeUndefined();
     expect(verdict(r, 'lost-write')).toBe(false);
     for (const c of ['group-resume', 'group-redelivery']) {

@@ -58,11 +58,41 @@ const singleNode = SCENARIOS.map((s) => s.name);
 const replicationBugs = KNOWN_BUGS.filter((b) => b.scenario === 'failover');
 const CASES: Case[] = [
   { name: 'correct', args: ['--scenarios', 'all', '--records', '20', '--seed', '11'], scenarios: singleNode },
-  ...KNOWN_BUGS.filter((b) => singleNode.includes(b.scenario)).map((b) => ({ name: b.name, args: ['--scenarios', b.scenario, '--records', '20', '--seed', '11', '--bug', b.name], scenarios: [b.scenario] })),
-  { name: 'correct-cluster', args: ['--brokers', '3', '--scenarios', CLUSTER_SCENARIOS.map((s) => s.name).join(','), '--records', '20', '--seed', '11'], scenarios: CLUSTER_SCENARIOS.map((s) => s.name) },
+  ...KNOWN_BUGS.filter((b) => singleNode.includes(b.scenario)).map((b) => ({
+    name: b.name,
+    args: ['--scenarios', b.scenario, '--records', '20', '--seed', '11', '--bug', b.name],
+    scenarios: [b.scenario],
+  })),
+  {
+    name: 'correct-cluster',
+    args: [
+      '--brokers',
+      '3',
+      '--scenarios',
+      CLUSTER_SCENARIOS.map((s) => s.name).join(','),
+      '--records',
+      '20',
+      '--seed',
+      '11',
+    ],
+    scenarios: CLUSTER_SCENARIOS.map((s) => s.name),
+  },
   ...replicationBugs.map((b) => ({
     name: b.name,
-    args: ['--brokers', '3', '--scenarios', 'failover', '--faults', 'replication', '--records', '20', '--seed', String(seedStartingWith(EXPOSED_BY[b.name]!, faultKindsFor(['replication']), 3, 11)), '--bug', b.name],
+    args: [
+      '--brokers',
+      '3',
+      '--scenarios',
+      'failover',
+      '--faults',
+      'replication',
+      '--records',
+      '20',
+      '--seed',
+      String(seedStartingWith(EXPOSED_BY[b.name]!, faultKindsFor(['replication']), 3, 11)),
+      '--bug',
+      b.name,
+    ],
     scenarios: ['failover'],
   })),
 ];
@@ -84,26 +114,47 @@ async function inSlot<T>(work: () => Promise<T>): Promise<T> {
 /** What the comparison looks at, per check: name, validity, anomaly count and witnesses kept. */
 type Verdict = [checker: string, valid: unknown, count: unknown, witnesses: number];
 const verdicts = (file: string): Verdict[] =>
-  (JSON.parse(readFileSync(file, 'utf8')) as { checks: { checker: string; valid: unknown; count?: number; witnesses: unknown[] }[] }).checks.map((c) => [c.checker, c.valid, c.count ?? null, c.witnesses.length]);
+  (
+    JSON.parse(readFileSync(file, 'utf8')) as {
+      checks: { checker: string; valid: unknown; count?: number; witnesses: unknown[] }[];
+    }
+  ).checks.map((c) => [c.checker, c.valid, c.count ?? null, c.witnesses.length]);
 
 describe('kconform check reproduces every verdict of a run', () => {
-  it.concurrent.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const out = join(scratch, c.name);
-    const run = await inSlot(() => kconform(['run', '--target', 'reference', '--no-shrink', '--out', out, ...c.args], { timeoutMs: 400_000 }));
-    // 0: every check held; 1: an anomaly (a bug's run); anything else is a broken run.
-    expect([0, 1], `${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`).toContain(run.code);
-    const dirs = c.scenarios.length === 1 ? [[c.scenarios[0]!, out] as const] : c.scenarios.map((s) => [s, join(out, `${s}-0`)] as const);
-    expect(readdirSync(out).length).toBeGreaterThan(0);
-    for (const [scenario, dir] of dirs) {
-      expect(existsSync(join(dir, 'results.json')), `${scenario}: no results.json in ${dir}`).toBe(true);
-      const checked = join(dir, 'check.json');
-      const check = await kconform(['check', join(dir, 'history.jsonl'), '--config', join(dir, 'config.json'), '--out', checked]);
-      expect([0, 1], `${scenario}: ${check.stdout}\n${check.stderr}`).toContain(check.code);
-      const fromRun = verdicts(join(dir, 'results.json'));
-      expect(verdicts(checked), `${scenario} (${c.name}): kconform check differs from the run`).toEqual(fromRun);
-      const names = fromRun.map((v) => v[0]);
-      for (const own of OWN_CHECKS[scenario] ?? []) expect(names, `${scenario} (${c.name}) lacks its ${own} verdict`).toContain(own);
-    }
-    // Queued runs wait for a slot inside their test: the timeout covers the wait.
-  }, 900_000);
+  it.concurrent.each(CASES.map((c) => [c.name, c] as const))(
+    '%s',
+    async (_name, c) => {
+      const out = join(scratch, c.name);
+      const run = await inSlot(() =>
+        kconform(['run', '--target', 'reference', '--no-shrink', '--out', out, ...c.args], { timeoutMs: 400_000 }),
+      );
+      // 0: every check held; 1: an anomaly (a bug's run); anything else is a broken run.
+      expect([0, 1], `${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`).toContain(run.code);
+      const dirs =
+        c.scenarios.length === 1
+          ? [[c.scenarios[0]!, out] as const]
+          : c.scenarios.map((s) => [s, join(out, `${s}-0`)] as const);
+      expect(readdirSync(out).length).toBeGreaterThan(0);
+      for (const [scenario, dir] of dirs) {
+        expect(existsSync(join(dir, 'results.json')), `${scenario}: no results.json in ${dir}`).toBe(true);
+        const checked = join(dir, 'check.json');
+        const check = await kconform([
+          'check',
+          join(dir, 'history.jsonl'),
+          '--config',
+          join(dir, 'config.json'),
+          '--out',
+          checked,
+        ]);
+        expect([0, 1], `${scenario}: ${check.stdout}\n${check.stderr}`).toContain(check.code);
+        const fromRun = verdicts(join(dir, 'results.json'));
+        expect(verdicts(checked), `${scenario} (${c.name}): kconform check differs from the run`).toEqual(fromRun);
+        const names = fromRun.map((v) => v[0]);
+        for (const own of OWN_CHECKS[scenario] ?? [])
+          expect(names, `${scenario} (${c.name}) lacks its ${own} verdict`).toContain(own);
+      }
+      // Queued runs wait for a slot inside their test: the timeout covers the wait.
+    },
+    900_000,
+  );
 });

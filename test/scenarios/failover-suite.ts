@@ -26,7 +26,8 @@ const PARTITIONS = 3;
 /** The first seed from 1 on whose schedule of `steps` faults holds every kind of `kinds` once. */
 function seedCoveringEveryKind(kinds: readonly FailoverFault[], partitions: number, steps: number): number {
   for (let seed = 1; seed < 10_000; seed++) {
-    if (new Set(drawFailoverSchedule(seed, kinds, partitions, steps).map((s) => s.kind)).size === kinds.length) return seed;
+    if (new Set(drawFailoverSchedule(seed, kinds, partitions, steps).map((s) => s.kind)).size === kinds.length)
+      return seed;
   }
   throw new Error(`no seed makes a ${steps}-fault schedule of every kind of ${kinds.join(', ')}`);
 }
@@ -45,27 +46,47 @@ export function describeFailover(targetName: string): void {
 
   describe(`failover on ${targetName}, 3 nodes`, () => {
     const size = long ? 'ten faults of every kind' : 'each kind of fault once';
-    it.skipIf(target.skip !== undefined).each(BOUNDED_SEEDS)(`seed %i: ${size}, nothing acknowledged lost, no duplicates, monotonic reads, whole again after the heal`, async (seed) => {
-      const r = await runOnCluster(targetName, { scenario: 'failover', seed, records: BOUNDED_RECORDS, faults: [...EVERY_KIND], dir: scratch.dir });
-      expectPassed(r);
-      const faults = check(r, 'failover-faults');
-      // A skipped fault means the cluster had no leader or controller to strike when its turn came.
-      expect(faults.count, faults.summary).toBe(faultsPerRun(BOUNDED_RECORDS));
-      if (!long) expect(new Set((faults.witnesses as { kind: string }[]).map((f) => f.kind))).toEqual(new Set(KINDS));
-      expect(check(r, 'lost-write').count).toBe(0);
-      expect(check(r, 'duplicate').count).toBe(0);
-      expect(check(r, 'recovery').valid, check(r, 'recovery').summary).toBe(true);
-    }, 600_000);
+    it.skipIf(target.skip !== undefined).each(BOUNDED_SEEDS)(
+      `seed %i: ${size}, nothing acknowledged lost, no duplicates, monotonic reads, whole again after the heal`,
+      async (seed) => {
+        const r = await runOnCluster(targetName, {
+          scenario: 'failover',
+          seed,
+          records: BOUNDED_RECORDS,
+          faults: [...EVERY_KIND],
+          dir: scratch.dir,
+        });
+        expectPassed(r);
+        const faults = check(r, 'failover-faults');
+        // A skipped fault means the cluster had no leader or controller to strike when its turn came.
+        expect(faults.count, faults.summary).toBe(faultsPerRun(BOUNDED_RECORDS));
+        if (!long) expect(new Set((faults.witnesses as { kind: string }[]).map((f) => f.kind))).toEqual(new Set(KINDS));
+        expect(check(r, 'lost-write').count).toBe(0);
+        expect(check(r, 'duplicate').count).toBe(0);
+        expect(check(r, 'recovery').valid, check(r, 'recovery').summary).toBe(true);
+      },
+      600_000,
+    );
 
     // The long schedule: four faults a run, 1,000 records. Registered only with KCONFORM_LONG=1,
     // so the default run lists it once as skipped, not a hundred times.
     if (target.skip === undefined && long) {
       const first = Number(process.env.KCONFORM_LONG_SEED ?? 1000);
       const seeds = Array.from({ length: Number(process.env.KCONFORM_LONG_RUNS ?? 100) }, (_, i) => first + i);
-      it.each(seeds)('long schedule, seed %i: four faults of every kind', async (seed) => {
-        const r = await runOnCluster(targetName, { scenario: 'failover', seed, records: 1000, faults: [...EVERY_KIND], dir: scratch.dir });
-        expectPassed(r);
-      }, 900_000);
+      it.each(seeds)(
+        'long schedule, seed %i: four faults of every kind',
+        async (seed) => {
+          const r = await runOnCluster(targetName, {
+            scenario: 'failover',
+            seed,
+            records: 1000,
+            faults: [...EVERY_KIND],
+            dir: scratch.dir,
+          });
+          expectPassed(r);
+        },
+        900_000,
+      );
     } else it.skip('long schedule: 100 seeds × four faults of every kind (KCONFORM_LONG=1)', () => {});
   });
 }

@@ -15,7 +15,11 @@ afterAll(async () => {
 });
 
 describe(`group scenarios on Kafka ${LATEST_KAFKA_VERSION}`, () => {
-  it.each(['consumer-groups', 'group-generations'])('%s passes', async (name) => {
-    expectPassed(await runOn(kafka, name, { seed: 3, records: 200, dir: scratch.dir }));
-  }, 120_000);
+  it.each(['consumer-groups', 'group-generations'])(
+    '%s passes',
+    async (name) => {
+      expectPassed(await runOn(kafka, name, { seed: 3, records: 200, dir: scratch.dir }));
+    },
+    120_000,
+  );
 });

@@ -37,18 +37,29 @@ const run = (scenarioName: string, bugs: BugName[], seed: number) => {
 };
 
 describe('scenarios on the correct reference broker', () => {
-  it.each(singleNode.map((s) => s.name))('%s passes', async (name) => {
-    const r = await run(name, [], 11);
-    expect(r.checks.filter((c) => c.valid !== true), JSON.stringify(r.checks, null, 1)).toEqual([]);
-    expect(r.valid).toBe(true);
-  }, 60_000);
+  it.each(singleNode.map((s) => s.name))(
+    '%s passes',
+    async (name) => {
+      const r = await run(name, [], 11);
+      expect(
+        r.checks.filter((c) => c.valid !== true),
+        JSON.stringify(r.checks, null, 1),
+      ).toEqual([]);
+      expect(r.valid).toBe(true);
+    },
+    60_000,
+  );
 });
 
 describe('every known bug is caught', () => {
-  it.each(singleNodeBugs.map((b) => [b.name, b.scenario, b.caughtBy] as const))('%s is caught by the %s scenario (%s)', async (bug, scenarioName, caughtBy) => {
-    const r = await run(scenarioName, [bug], 11);
-    expect(r.valid).toBe(false);
-    const failed = r.checks.filter((c) => c.valid === false).map((c) => c.checker);
-    expect(failed, `failed checks: ${failed.join(', ')}`).toContain(caughtBy[0]);
-  }, 240_000);
+  it.each(singleNodeBugs.map((b) => [b.name, b.scenario, b.caughtBy] as const))(
+    '%s is caught by the %s scenario (%s)',
+    async (bug, scenarioName, caughtBy) => {
+      const r = await run(scenarioName, [bug], 11);
+      expect(r.valid).toBe(false);
+      const failed = r.checks.filter((c) => c.valid === false).map((c) => c.checker);
+      expect(failed, `failed checks: ${failed.join(', ')}`).toContain(caughtBy[0]);
+    },
+    240_000,
+  );
 });

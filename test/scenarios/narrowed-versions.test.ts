@@ -24,7 +24,17 @@ afterAll(async () => {
 const singleNode = SCENARIOS.filter((s) => (s.minBrokers ?? 1) === 1).map((s) => s.name);
 
 describe('scenarios on a reference broker narrowed to Kafka 2.7.0 API versions', () => {
-  it.each(singleNode)('%s passes', async (name) => {
-    expectPassed(await runOn({ host: broker.host, port: broker.port, label: 'reference-as-2.7.0' }, name, { seed: 1, records: 100, dir: scratch.dir }));
-  }, 120_000);
+  it.each(singleNode)(
+    '%s passes',
+    async (name) => {
+      expectPassed(
+        await runOn({ host: broker.host, port: broker.port, label: 'reference-as-2.7.0' }, name, {
+          seed: 1,
+          records: 100,
+          dir: scratch.dir,
+        }),
+      );
+    },
+    120_000,
+  );
 });

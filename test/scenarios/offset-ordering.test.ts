@@ -14,7 +14,11 @@ afterAll(() => scratch.remove());
 /** Who produced and who read: the scenario's cast must all have taken part. */
 function cast(r: RunWithHistory) {
   const producers = new Set(completions(r.history, 'send').map((o) => String(o.process)));
-  const readers = new Set(completions(r.history, 'poll').filter((o) => (o.value as { records: RecordRef[] }).records?.length).map((o) => String(o.process)));
+  const readers = new Set(
+    completions(r.history, 'poll')
+      .filter((o) => (o.value as { records: RecordRef[] }).records?.length)
+      .map((o) => String(o.process)),
+  );
   return { producers: [...producers].sort(), readers: [...readers].sort() };
 }
 
@@ -26,16 +30,27 @@ function expectClean(r: RunWithHistory) {
   expect(producers.length).toBeGreaterThanOrEqual(2);
   expect(readers).toEqual(expect.arrayContaining(['member-0', 'member-1', 'manual', 'final-read', 'replay']));
   // two members in one group: somebody was assigned a share, not all three partitions
-  expect(completions(r.history, 'assign').some((o) => (o.value as { partitions: number[] }).partitions.length < 3)).toBe(true);
+  expect(
+    completions(r.history, 'assign').some((o) => (o.value as { partitions: number[] }).partitions.length < 3),
+  ).toBe(true);
 }
 
 describe('offset-ordering on the reference broker', () => {
-  it.each([1, 2])('passes with seed %i', async (seed) => {
-    expectClean(await runOn('reference', 'offset-ordering', { seed, records: 300, dir: scratch.dir }));
-  }, 60_000);
+  it.each([1, 2])(
+    'passes with seed %i',
+    async (seed) => {
+      expectClean(await runOn('reference', 'offset-ordering', { seed, records: 300, dir: scratch.dir }));
+    },
+    60_000,
+  );
 
   it('catches a broker that leaves out part of a fetch (skip-offset)', async () => {
-    const r = await runOn('reference', 'offset-ordering', { seed: 3, records: 300, dir: scratch.dir, bugs: ['skip-offset'] });
+    const r = await runOn('reference', 'offset-ordering', {
+      seed: 3,
+      records: 300,
+      dir: scratch.dir,
+      bugs: ['skip-offset'],
+    });
     expect(r.valid).toBe(false);
     expect(failing(r).map((c) => c.checker)).toEqual(expect.arrayContaining(['poll-skip', 'consumer-coverage']));
   }, 60_000);

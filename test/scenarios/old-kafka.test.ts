@@ -35,7 +35,11 @@ describe.each(['2.7.0', '3.9.2'])('scenarios on Kafka %s (ZooKeeper mode)', (ver
     }
   });
 
-  it.each(singleNode)('%s passes', async (name) => {
-    expectPassed(await runOn(kafka, name, { seed: 1, records: 100, dir: scratch.dir }));
-  }, 180_000);
+  it.each(singleNode)(
+    '%s passes',
+    async (name) => {
+      expectPassed(await runOn(kafka, name, { seed: 1, records: 100, dir: scratch.dir }));
+    },
+    180_000,
+  );
 });

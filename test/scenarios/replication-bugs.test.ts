@@ -46,24 +46,42 @@ const run = (bugs: BugName[], kind: FailoverFault) =>
 const replicationBugs = KNOWN_BUGS.filter((b) => b.scenario === failoverScenario.name);
 
 describe('replication bugs on a 3-node reference cluster', () => {
-  it.each(replicationBugs.map((b) => [b.name, b.caughtBy] as const))('%s is caught (%s)', async (bug, caughtBy) => {
-    const kind = EXPOSED_BY[bug];
-    expect(kind, `no replication fault is known to expose ${bug}`).toBeDefined();
-    const r = await run([bug], kind!);
-    expect(r.error).toBeUndefined();
-    expect(r.valid).toBe(false);
-    const failed = r.checks.filter((c) => c.valid === false).map((c) => c.checker);
-    // Which symptom shows can depend on timing: a kept divergent tail either gets served once the
-    // replica leads again (inconsistent offsets, lost writes) or keeps it from ever catching up
-    // (recovery). Any of the checkers the bug lists counts; none of them failing is a miss.
-    expect(failed.filter((c) => caughtBy.includes(c)), `failed checks: ${failed.join(', ')}; expected one of ${caughtBy.join(', ')}`).not.toEqual([]);
-    expect(r.checks.find((c) => c.checker === 'failover-faults')?.count).toBe(1);
-  }, 240_000);
+  it.each(replicationBugs.map((b) => [b.name, b.caughtBy] as const))(
+    '%s is caught (%s)',
+    async (bug, caughtBy) => {
+      const kind = EXPOSED_BY[bug];
+      expect(kind, `no replication fault is known to expose ${bug}`).toBeDefined();
+      const r = await run([bug], kind!);
+      expect(r.error).toBeUndefined();
+      expect(r.valid).toBe(false);
+      const failed = r.checks.filter((c) => c.valid === false).map((c) => c.checker);
+      // Which symptom shows can depend on timing: a kept divergent tail either gets served once the
+      // replica leads again (inconsistent offsets, lost writes) or keeps it from ever catching up
+      // (recovery). Any of the checkers the bug lists counts; none of them failing is a miss.
+      expect(
+        failed.filter((c) => caughtBy.includes(c)),
+        `failed checks: ${failed.join(', ')}; expected one of ${caughtBy.join(', ')}`,
+      ).not.toEqual([]);
+      expect(r.checks.find((c) => c.checker === 'failover-faults')?.count).toBe(1);
+    },
+    240_000,
+  );
 
-  it.each(['lagging-follower', 'divergent-rejoin'] as const)('the correct cluster passes %s', async (kind) => {
-    const r = await run([], kind);
-    expect(r.error).toBeUndefined();
-    expect(r.checks.filter((c) => c.valid !== true), JSON.stringify(r.checks.filter((c) => c.valid !== true), null, 1)).toEqual([]);
-    expect(r.checks.find((c) => c.checker === 'failover-faults')?.count).toBe(1);
-  }, 240_000);
+  it.each(['lagging-follower', 'divergent-rejoin'] as const)(
+    'the correct cluster passes %s',
+    async (kind) => {
+      const r = await run([], kind);
+      expect(r.error).toBeUndefined();
+      expect(
+        r.checks.filter((c) => c.valid !== true),
+        JSON.stringify(
+          r.checks.filter((c) => c.valid !== true),
+          null,
+          1,
+        ),
+      ).toEqual([]);
+      expect(r.checks.find((c) => c.checker === 'failover-faults')?.count).toBe(1);
+    },
+    240_000,
+  );
 });

@@ -36,7 +36,11 @@ export interface SuiteBroker {
 }
 
 /** Runs scenario `name` on the reference broker (fresh, in process), on `kafka`, or on a broker the suite started. */
-export async function runOn(target: 'reference' | StartedKafka | SuiteBroker, name: string, o: { seed: number; records: number; dir: string; bugs?: BugName[] }): Promise<RunWithHistory> {
+export async function runOn(
+  target: 'reference' | StartedKafka | SuiteBroker,
+  name: string,
+  o: { seed: number; records: number; dir: string; bugs?: BugName[] },
+): Promise<RunWithHistory> {
   const scenario = SCENARIOS.find((s) => s.name === name);
   if (!scenario) throw new Error(`no scenario '${name}' in SCENARIOS`);
   const label = target === 'reference' ? 'reference' : 'label' in target ? target.label : `kafka-${target.version}`;

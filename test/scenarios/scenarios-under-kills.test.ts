@@ -24,7 +24,14 @@ import { SCENARIOS } from '../../scenarios/index.ts';
 const scratch = mkdtempSync(join(tmpdir(), 'kconform-generations-faults-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-const kill = (waitMs: number, holdMs: number): ScheduledFault => ({ family: 'kill', role: 'random', fallbackNode: 1, split: false, waitMs, holdMs });
+const kill = (waitMs: number, holdMs: number): ScheduledFault => ({
+  family: 'kill',
+  role: 'random',
+  fallbackNode: 1,
+  split: false,
+  waitMs,
+  holdMs,
+});
 
 /** Runs `name` on the reference broker while the only node is killed `kills` times; returns the run and its history. */
 async function underKills(name: string, kills: number, waitMs = 600): Promise<{ r: ScenarioRun; ops: Op[] }> {
@@ -51,9 +58,16 @@ async function underKills(name: string, kills: number, waitMs = 600): Promise<{ 
 /** The run ended normally, several kills took effect, the final read is there, and every check passed. */
 function expectVerdictThroughKills({ r, ops }: { r: ScenarioRun; ops: Op[] }, minKills = 3): void {
   expect(r.error).toBeUndefined();
-  expect(ops.filter((o) => o.process === 'nemesis' && o.type === 'ok' && (o.value as { fault?: string }).fault === 'kill').length).toBeGreaterThanOrEqual(minKills);
+  expect(
+    ops.filter((o) => o.process === 'nemesis' && o.type === 'ok' && (o.value as { fault?: string }).fault === 'kill')
+      .length,
+  ).toBeGreaterThanOrEqual(minKills);
   expect(ops.some((o) => o.process === FINAL_READ && o.type === 'ok')).toBe(true);
-  expect(r.checks.filter((c) => c.valid !== true).map((c) => ({ checker: c.checker, summary: c.summary, witnesses: c.witnesses.slice(0, 3) }))).toEqual([]);
+  expect(
+    r.checks
+      .filter((c) => c.valid !== true)
+      .map((c) => ({ checker: c.checker, summary: c.summary, witnesses: c.witnesses.slice(0, 3) })),
+  ).toEqual([]);
 }
 
 describe.runIf(process.env.KCONFORM_LONG === '1')('scenarios under kills of the only node', () => {

@@ -14,12 +14,23 @@ afterAll(() => scratch.remove());
 describe('under-min-isr on a 3-node cluster', () => {
   for (const target of ['reference', 'kafka@4.4.0']) {
     it(`${target}: records acknowledged under min ISR stay invisible until the ISR recovers, then show`, async () => {
-      const r = await runOnCluster(target, { scenario: 'under-min-isr', seed: 1, records: 3, faults: [], dir: scratch.dir });
+      const r = await runOnCluster(target, {
+        scenario: 'under-min-isr',
+        seed: 1,
+        records: 3,
+        faults: [],
+        dir: scratch.dir,
+      });
       const c = r.checks.find((x) => x.checker === 'under-min-isr');
-      const why = JSON.stringify({ error: r.error, checks: r.checks.filter((x) => x.valid !== true).map((x) => [x.checker, x.valid, x.summary]) });
+      const why = JSON.stringify({
+        error: r.error,
+        checks: r.checks.filter((x) => x.valid !== true).map((x) => [x.checker, x.valid, x.summary]),
+      });
       expect(c, why).toBeDefined();
       expect(c!.valid, why).toBe(true);
-      expect(c!.summary).toMatch(/^3 record\(s\) acknowledged at acks=1 while the ISR was below min.insync.replicas: invisible to 1 read\(s\)/);
+      expect(c!.summary).toMatch(
+        /^3 record\(s\) acknowledged at acks=1 while the ISR was below min.insync.replicas: invisible to 1 read\(s\)/,
+      );
       expect(r.checks.filter((x) => x.valid !== true).map((x) => `${x.checker}: ${x.summary}`)).toEqual([]);
     }, 600_000);
   }

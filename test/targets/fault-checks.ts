@@ -38,7 +38,12 @@ export async function createTopic(kafka: Kafka, topic: ITopicConfig): Promise<vo
  * Sends `values` with acks=all in batches of `batch`, and returns the values whose send was
  * acknowledged (a failed batch is left out: it may or may not have been written).
  */
-export async function produceAcknowledged(kafka: Kafka, topic: string, values: readonly string[], batch = 50): Promise<string[]> {
+export async function produceAcknowledged(
+  kafka: Kafka,
+  topic: string,
+  values: readonly string[],
+  batch = 50,
+): Promise<string[]> {
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   const acked: string[] = [];
@@ -59,7 +64,12 @@ export async function produceAcknowledged(kafka: Kafka, topic: string, values: r
 }
 
 /** Reads `topic` from the beginning with a fresh group until every value in `expected` was seen; returns what was read. */
-export async function consumeUntilSeen(kafka: Kafka, topic: string, expected: readonly string[], timeoutMs = 90_000): Promise<string[]> {
+export async function consumeUntilSeen(
+  kafka: Kafka,
+  topic: string,
+  expected: readonly string[],
+  timeoutMs = 90_000,
+): Promise<string[]> {
   const consumer = kafka.consumer({ groupId: `kconform-targets-${topic}-${Date.now()}`, retry: { retries: 12 } });
   const missing = new Set(expected);
   const seen: string[] = [];
@@ -67,7 +77,15 @@ export async function consumeUntilSeen(kafka: Kafka, topic: string, expected: re
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${missing.size} of ${expected.length} acknowledged values of ${topic} not read in ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `${missing.size} of ${expected.length} acknowledged values of ${topic} not read in ${timeoutMs} ms`,
+            ),
+          ),
+        timeoutMs,
+      );
       const check = (): void => {
         if (missing.size === 0) {
           clearTimeout(timer);
@@ -97,7 +115,12 @@ export async function answersApiVersions(bootstrap: string, timeoutMs: number): 
   let client: RawClient | undefined;
   try {
     client = await RawClient.connect(bootstrap, 'kconform-targets-test', timeoutMs);
-    const res = await client.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'kconform', clientSoftwareVersion: '0' }, timeoutMs);
+    const res = await client.request(
+      ApiKey.ApiVersions,
+      3,
+      { clientSoftwareName: 'kconform', clientSoftwareVersion: '0' },
+      timeoutMs,
+    );
     return res.errorCode === 0;
   } catch {
     return false;

@@ -125,7 +125,7 @@ describe(`3-node KRaft cluster, Kafka ${LATEST_KAFKA_VERSION}`, () => {
 });
 
 describe(`a Kafka ${LATEST_KAFKA_VERSION} cluster that cannot start`, () => {
-  it('fails with the node\'s log and leaves no JVM behind', async () => {
+  it("fails with the node's log and leaves no JVM behind", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'kconform-cluster-fail-'));
     const blocker: Server = createServer((s) => s.destroy());
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
@@ -133,9 +133,22 @@ describe(`a Kafka ${LATEST_KAFKA_VERSION} cluster that cannot start`, () => {
       // A kept directory names the ports the cluster reuses; node 2's is taken.
       const [p1, c1, c2] = await freePorts(3);
       const taken = (blocker.address() as AddressInfo).port;
-      const state = { mode: 'kraft', brokers: 2, clusterId: randomClusterId(), nodes: [{ id: 1, port: p1, controllerPort: c1 }, { id: 2, port: taken, controllerPort: c2 }] };
+      const state = {
+        mode: 'kraft',
+        brokers: 2,
+        clusterId: randomClusterId(),
+        nodes: [
+          { id: 1, port: p1, controllerPort: c1 },
+          { id: 2, port: taken, controllerPort: c2 },
+        ],
+      };
       await writeFile(join(dir, 'kconform-cluster.json'), JSON.stringify(state));
-      const err = await startKafkaCluster({ version: LATEST_KAFKA_VERSION, brokers: 2, dataDir: dir, startTimeoutMs: 90_000 }).then(
+      const err = await startKafkaCluster({
+        version: LATEST_KAFKA_VERSION,
+        brokers: 2,
+        dataDir: dir,
+        startTimeoutMs: 90_000,
+      }).then(
         () => undefined,
         (e: unknown) => e,
       );

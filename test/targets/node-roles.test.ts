@@ -27,7 +27,10 @@ describe('node roles on the reference broker', () => {
     await admin.connect();
     await admin.createTopics({ topics: [{ topic, numPartitions: 2 }] });
     await admin.disconnect();
-    const nodes = [{ id: 7, bootstrap: dead }, { id: 1, bootstrap: broker.bootstrap }];
+    const nodes = [
+      { id: 7, bootstrap: dead },
+      { id: 1, bootstrap: broker.bootstrap },
+    ];
 
     const view = await fetchClusterMetadata(broker.bootstrap, { topics: [topic] });
     expect(view.brokers.map((b) => b.nodeId)).toEqual([1]);

@@ -41,7 +41,11 @@ describe('reference broker as a process', () => {
     const kafka = patientKafka(target.bootstrap);
     const topic = uniqueTopic('ref-kill');
     await createTopic(kafka, { topic, numPartitions: 1 });
-    const acked = await produceAcknowledged(kafka, topic, Array.from({ length: 1_000 }, (_, i) => `v-${i}`));
+    const acked = await produceAcknowledged(
+      kafka,
+      topic,
+      Array.from({ length: 1_000 }, (_, i) => `v-${i}`),
+    );
     expect(acked).toHaveLength(1_000);
 
     const bootstrap = target.bootstrap;

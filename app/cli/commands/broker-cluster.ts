@@ -38,12 +38,24 @@ export async function startSupervisedCluster(opts: SupervisedClusterOptions): Pr
   try {
     if (opts.network) {
       const { startClusterInLab } = await import('../../../harness/netns/lab-cluster.ts');
-      const lc = await startClusterInLab({ nodes: opts.brokers }, (lab) => startReferenceProcesses({ brokers: opts.brokers, dataDir: opts.dataDir, extraArgs: opts.extraArgs, network: lab }));
+      const lc = await startClusterInLab({ nodes: opts.brokers }, (lab) =>
+        startReferenceProcesses({
+          brokers: opts.brokers,
+          dataDir: opts.dataDir,
+          extraArgs: opts.extraArgs,
+          network: lab,
+        }),
+      );
       cluster = lc.cluster;
       faults = lc.faults;
       stopAll = () => lc.stop();
     } else {
-      cluster = await startReferenceProcesses({ brokers: opts.brokers, dataDir: opts.dataDir, extraArgs: opts.extraArgs, basePort: opts.port === 0 ? undefined : opts.port });
+      cluster = await startReferenceProcesses({
+        brokers: opts.brokers,
+        dataDir: opts.dataDir,
+        extraArgs: opts.extraArgs,
+        basePort: opts.port === 0 ? undefined : opts.port,
+      });
       faults = new ProcessFaultControl(cluster);
       stopAll = () => cluster.stop();
     }
@@ -66,7 +78,9 @@ export async function startSupervisedCluster(opts: SupervisedClusterOptions): Pr
           faults,
           supervisor,
           brokerSessionTimeoutMs: opts.brokerSessionTimeoutMs,
-          partitionUnavailable: opts.network ? undefined : 'partitions need each node in its own network namespace: start the cluster with --network (root)',
+          partitionUnavailable: opts.network
+            ? undefined
+            : 'partitions need each node in its own network namespace: start the cluster with --network (root)',
           log: say,
         },
         opts.controlPort,
@@ -77,7 +91,8 @@ export async function startSupervisedCluster(opts: SupervisedClusterOptions): Pr
       throw usageError(`cannot serve the control endpoint on 127.0.0.1:${opts.controlPort}: ${(err as Error).message}`);
     }
   }
-  for (const n of cluster.nodes) process.stdout.write(`node ${n.id} on ${n.bootstrap}, pid ${n.pid}, log ${n.logFile}\n`);
+  for (const n of cluster.nodes)
+    process.stdout.write(`node ${n.id} on ${n.bootstrap}, pid ${n.pid}, log ${n.logFile}\n`);
   if (control) process.stdout.write(`kconform control endpoint on ${control.url}\n`);
   process.stdout.write(`kconform cluster ready on ${cluster.bootstrap}\n`);
   try {

@@ -43,10 +43,16 @@ describe('SASL users of kconform broker', () => {
   it('refuses two sources, none, a bad line (file:line) and a missing file, as bad usage', () => {
     const file = join(dir, 'bad');
     writeFileSync(file, 'alice:a\nnocolon\n');
-    expect(usage(() => parseSaslOptions({ sasl: 'plain', saslUsers: 'a:b' }, { [SASL_USERS_ENV]: 'c:d' }))).toContain(`both --sasl-users and ${SASL_USERS_ENV}`);
+    expect(usage(() => parseSaslOptions({ sasl: 'plain', saslUsers: 'a:b' }, { [SASL_USERS_ENV]: 'c:d' }))).toContain(
+      `both --sasl-users and ${SASL_USERS_ENV}`,
+    );
     expect(usage(() => parseSaslOptions({ sasl: 'plain' }, {}))).toContain('--sasl-users-file');
-    expect(usage(() => parseSaslOptions({ sasl: 'plain', saslUsersFile: file }, {}))).toBe(`${file}:2: expected user:password`);
-    expect(usage(() => parseSaslOptions({ sasl: 'plain', saslUsersFile: join(dir, 'nope') }, {}))).toContain(`cannot read --sasl-users-file ${join(dir, 'nope')}`);
+    expect(usage(() => parseSaslOptions({ sasl: 'plain', saslUsersFile: file }, {}))).toBe(
+      `${file}:2: expected user:password`,
+    );
+    expect(usage(() => parseSaslOptions({ sasl: 'plain', saslUsersFile: join(dir, 'nope') }, {}))).toContain(
+      `cannot read --sasl-users-file ${join(dir, 'nope')}`,
+    );
     expect(usage(() => parseSaslOptions({ saslUsersFile: file }, {}))).toContain('needs --sasl');
   });
 });

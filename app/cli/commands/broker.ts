@@ -7,7 +7,13 @@ import { BUG_NAMES, isBugName, type BugName } from '../../../reference-broker/bu
 import { parseQuorumVoters } from '../../../reference-broker/cluster-voters.ts';
 import { DataDirError, ensureDataDir } from '../../../reference-broker/state/data-dir.ts';
 import { readFileSync } from 'node:fs';
-import { parseSaslMechanisms, parseSaslUsers, parseSaslUsersFile, saslListenerConfig, type SaslListenerConfig } from '../../../reference-broker/auth/sasl-config.ts';
+import {
+  parseSaslMechanisms,
+  parseSaslUsers,
+  parseSaslUsersFile,
+  saslListenerConfig,
+  type SaslListenerConfig,
+} from '../../../reference-broker/auth/sasl-config.ts';
 
 /** Options of `kconform broker` as commander parsed them. */
 export interface BrokerOptions {
@@ -48,12 +54,22 @@ export const SASL_USERS_ENV = 'KCONFORM_SASL_USERS';
  * environment variable, or `--sasl-users` (visible in `ps` to every local user: for tests).
  * Bad values are bad usage.
  */
-export function parseSaslOptions(opts: Pick<BrokerOptions, 'sasl' | 'saslUsers' | 'saslUsersFile'>, env: NodeJS.ProcessEnv = process.env): SaslListenerConfig | undefined {
+export function parseSaslOptions(
+  opts: Pick<BrokerOptions, 'sasl' | 'saslUsers' | 'saslUsersFile'>,
+  env: NodeJS.ProcessEnv = process.env,
+): SaslListenerConfig | undefined {
   const fromEnv = env[SASL_USERS_ENV] !== undefined && env[SASL_USERS_ENV] !== '' ? env[SASL_USERS_ENV] : undefined;
-  const sources = [opts.saslUsers !== undefined && '--sasl-users', opts.saslUsersFile !== undefined && '--sasl-users-file', fromEnv !== undefined && SASL_USERS_ENV].filter((x): x is string => typeof x === 'string');
+  const sources = [
+    opts.saslUsers !== undefined && '--sasl-users',
+    opts.saslUsersFile !== undefined && '--sasl-users-file',
+    fromEnv !== undefined && SASL_USERS_ENV,
+  ].filter((x): x is string => typeof x === 'string');
   if (opts.sasl === undefined && opts.saslUsers === undefined && opts.saslUsersFile === undefined) return undefined;
   if (opts.sasl === undefined) throw usageError(`${sources[0]} needs --sasl plain|scram-sha-256`);
-  if (sources.length === 0) throw usageError(`--sasl needs users: --sasl-users-file PATH (one user:password per line) or ${SASL_USERS_ENV}=user:password,…`);
+  if (sources.length === 0)
+    throw usageError(
+      `--sasl needs users: --sasl-users-file PATH (one user:password per line) or ${SASL_USERS_ENV}=user:password,…`,
+    );
   if (sources.length > 1) throw usageError(`SASL users given by both ${sources.join(' and ')}: give one`);
   try {
     let users: Map<string, string>;
@@ -76,7 +92,10 @@ export function parseSaslOptions(opts: Pick<BrokerOptions, 'sasl' | 'saslUsers' 
 
 /** Parses `--bug a,b` against the known bugs; an unknown name is bad usage. */
 export function parseBugs(value: string | undefined): Set<BugName> {
-  const names = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const names = (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = names.filter((n) => !isBugName(n));
   if (unknown.length) throw usageError(`unknown bug(s) ${unknown.join(', ')}; known bugs: ${BUG_NAMES.join(', ')}`);
   return new Set(names.filter(isBugName));
@@ -106,14 +125,18 @@ function nodeConfig(opts: BrokerOptions): Partial<BrokerConfig> {
 function clusterNodeConfig(opts: BrokerOptions): Partial<BrokerConfig> {
   const given = [opts.nodeId, opts.controllerPort, opts.controllerQuorumVoters].filter((v) => v !== undefined).length;
   if (given === 0) return {};
-  if (given !== 3) throw usageError('a cluster node needs all of --node-id, --controller-port and --controller-quorum-voters');
+  if (given !== 3)
+    throw usageError('a cluster node needs all of --node-id, --controller-port and --controller-quorum-voters');
   let voters;
   try {
     voters = parseQuorumVoters(opts.controllerQuorumVoters!);
   } catch (err) {
     throw usageError((err as Error).message);
   }
-  if (!voters.some((v) => v.id === opts.nodeId)) throw usageError(`--node-id ${opts.nodeId} is not one of --controller-quorum-voters (${voters.map((v) => v.id).join(', ')})`);
+  if (!voters.some((v) => v.id === opts.nodeId))
+    throw usageError(
+      `--node-id ${opts.nodeId} is not one of --controller-quorum-voters (${voters.map((v) => v.id).join(', ')})`,
+    );
   return {
     nodeId: opts.nodeId,
     defaultReplicationFactor: opts.defaultReplicationFactor ?? Math.min(3, voters.length),
@@ -131,14 +154,23 @@ function clusterNodeConfig(opts: BrokerOptions): Partial<BrokerConfig> {
 
 /** The flags a launcher passes on to every node it starts. */
 function nodeArgs(opts: BrokerOptions): string[] {
-  const args = ['--num-partitions', String(opts.numPartitions), '--replica-lag-time-max-ms', String(opts.replicaLagTimeMaxMs), '--broker-session-timeout-ms', String(opts.brokerSessionTimeoutMs)];
+  const args = [
+    '--num-partitions',
+    String(opts.numPartitions),
+    '--replica-lag-time-max-ms',
+    String(opts.replicaLagTimeMaxMs),
+    '--broker-session-timeout-ms',
+    String(opts.brokerSessionTimeoutMs),
+  ];
   if (!opts.autoCreateTopics) args.push('--no-auto-create-topics');
   if (opts.logFlushMessages !== undefined) args.push('--log-flush-messages', String(opts.logFlushMessages));
   if (opts.bug) args.push('--bug', opts.bug);
   if (opts.minInsyncReplicas !== undefined) args.push('--min-insync-replicas', String(opts.minInsyncReplicas));
-  if (opts.defaultReplicationFactor !== undefined) args.push('--default-replication-factor', String(opts.defaultReplicationFactor));
+  if (opts.defaultReplicationFactor !== undefined)
+    args.push('--default-replication-factor', String(opts.defaultReplicationFactor));
   if (opts.uncleanLeaderElection) args.push('--unclean-leader-election');
-  if (opts.connectionsMaxIdleMs !== undefined) args.push('--connections-max-idle-ms', String(opts.connectionsMaxIdleMs));
+  if (opts.connectionsMaxIdleMs !== undefined)
+    args.push('--connections-max-idle-ms', String(opts.connectionsMaxIdleMs));
   if (opts.maxConnections !== undefined) args.push('--max-connections', String(opts.maxConnections));
   if (opts.maxConnectionsPerIp !== undefined) args.push('--max-connections-per-ip', String(opts.maxConnectionsPerIp));
   return args;
@@ -146,9 +178,18 @@ function nodeArgs(opts: BrokerOptions): string[] {
 
 /** `kconform broker --brokers K`: K node processes, supervised, serving until SIGINT/SIGTERM or until no node is left. */
 async function clusterCommand(opts: BrokerOptions): Promise<void> {
-  if (opts.nodeId !== undefined) throw usageError('--brokers K starts every node itself; --node-id is for one node of a cluster');
+  if (opts.nodeId !== undefined)
+    throw usageError('--brokers K starts every node itself; --node-id is for one node of a cluster');
   const { startSupervisedCluster } = await import('./broker-cluster.ts');
-  await startSupervisedCluster({ brokers: opts.brokers, dataDir: opts.dataDir, extraArgs: nodeArgs(opts), port: opts.port, controlPort: opts.controlPort, network: opts.network ?? false, brokerSessionTimeoutMs: opts.brokerSessionTimeoutMs });
+  await startSupervisedCluster({
+    brokers: opts.brokers,
+    dataDir: opts.dataDir,
+    extraArgs: nodeArgs(opts),
+    port: opts.port,
+    controlPort: opts.controlPort,
+    network: opts.network ?? false,
+    brokerSessionTimeoutMs: opts.brokerSessionTimeoutMs,
+  });
 }
 
 /** A --data-dir that is a file (or under one) is bad usage, whatever mode starts on it. */
@@ -156,7 +197,8 @@ function checkDataDirPath(dir: string): void {
   try {
     ensureDataDir(dir);
   } catch (err) {
-    if (err instanceof DataDirError) throw err.badUsage ? usageError(err.message) : targetError(`cannot start the reference broker: ${err.message}`);
+    if (err instanceof DataDirError)
+      throw err.badUsage ? usageError(err.message) : targetError(`cannot start the reference broker: ${err.message}`);
     throw err;
   }
 }
@@ -165,9 +207,14 @@ function checkDataDirPath(dir: string): void {
 export async function brokerCommand(opts: BrokerOptions): Promise<void> {
   if (opts.dataDir !== undefined) checkDataDirPath(opts.dataDir);
   // Followers replicate over the client listener, which knows no inter-broker credentials.
-  if ((opts.sasl !== undefined || opts.saslUsers !== undefined || opts.saslUsersFile !== undefined) && (opts.brokers !== 1 || opts.nodeId !== undefined)) throw usageError('--sasl serves a single node (replication between reference nodes has no credentials)');
+  if (
+    (opts.sasl !== undefined || opts.saslUsers !== undefined || opts.saslUsersFile !== undefined) &&
+    (opts.brokers !== 1 || opts.nodeId !== undefined)
+  )
+    throw usageError('--sasl serves a single node (replication between reference nodes has no credentials)');
   if (opts.brokers !== 1) return clusterCommand(opts);
-  if (opts.controlPort !== undefined || opts.network) throw usageError('--control-port and --network serve a cluster: use them with --brokers K (K > 1)');
+  if (opts.controlPort !== undefined || opts.network)
+    throw usageError('--control-port and --network serve a cluster: use them with --brokers K (K > 1)');
   const config = { ...nodeConfig(opts), ...clusterNodeConfig(opts) };
   const log = createLogger(config.cluster ? `broker-${config.nodeId}` : 'broker');
   let running;

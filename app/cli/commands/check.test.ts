@@ -21,7 +21,9 @@ function stored(ops: readonly Op[], config?: object, lines?: (text: string[]) =>
   return join(dir, 'history.jsonl');
 }
 
-async function check(opts: Parameters<typeof checkCommand>[0]): Promise<{ out: string; code: number; message?: string }> {
+async function check(
+  opts: Parameters<typeof checkCommand>[0],
+): Promise<{ out: string; code: number; message?: string }> {
   let out = '';
   try {
     await checkCommand(opts, (t) => (out += t));
@@ -39,7 +41,8 @@ describe('kconform check', () => {
     const history = stored(clean);
     const r = await check({ history });
     expect(r.code).toBe(0);
-    for (const c of ['lost-write', 'duplicate', 'reorder', 'unseen', 'aborted-read', 'protocol-expectations']) expect(r.out).toMatch(new RegExp(`PASS\\s+${c}`));
+    for (const c of ['lost-write', 'duplicate', 'reorder', 'unseen', 'aborted-read', 'protocol-expectations'])
+      expect(r.out).toMatch(new RegExp(`PASS\\s+${c}`));
     expect(r.out).toContain('verdict: PASS');
     expect(r.out).toContain('from defaults');
     expect(readdirSync(join(history, '..'))).toEqual(['history.jsonl']);
@@ -61,10 +64,21 @@ describe('kconform check', () => {
   });
 
   it('exits 2 naming the line of a malformed history', async () => {
-    const notJson = await check({ history: stored(clean, undefined, (l) => [...l.slice(0, 6), '{"index": 6,', ...l.slice(7)]) });
+    const notJson = await check({
+      history: stored(clean, undefined, (l) => [...l.slice(0, 6), '{"index": 6,', ...l.slice(7)]),
+    });
     expect(notJson).toMatchObject({ code: 2, message: expect.stringMatching(/history\.jsonl:7: not JSON/) });
-    const badOp = await check({ history: stored(clean, undefined, (l) => [...l.slice(0, 2), '{"index":2,"time":1,"process":0,"type":"ok","f":"poll","value":{}}', ...l.slice(3)]) });
-    expect(badOp).toMatchObject({ code: 2, message: expect.stringMatching(/history\.jsonl:3: not a history op: ok poll: value\.records/) });
+    const badOp = await check({
+      history: stored(clean, undefined, (l) => [
+        ...l.slice(0, 2),
+        '{"index":2,"time":1,"process":0,"type":"ok","f":"poll","value":{}}',
+        ...l.slice(3),
+      ]),
+    });
+    expect(badOp).toMatchObject({
+      code: 2,
+      message: expect.stringMatching(/history\.jsonl:3: not a history op: ok poll: value\.records/),
+    });
     expect(await check({ history: join(scratch, 'missing.jsonl') })).toMatchObject({ code: 2 });
   });
 
@@ -72,7 +86,9 @@ describe('kconform check', () => {
     const lossy = plantAnomaly(clean, 'lost-write');
     const r = await check({ history: stored(lossy, { scenario: 'x', check: { acks: 1, faults: true } }) });
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/PASS\s+lost-write\s+1 acknowledged write\(s\) missing from the final read — allowed: acks=1 under faults/);
+    expect(r.out).toMatch(
+      /PASS\s+lost-write\s+1 acknowledged write\(s\) missing from the final read — allowed: acks=1 under faults/,
+    );
     expect(r.out).toContain('(check entry)');
     expect((await check({ history: stored(lossy, { scenario: 'x' }) })).code).toBe(1);
   });
@@ -83,8 +99,14 @@ describe('kconform check', () => {
     writeFileSync(config, JSON.stringify({ acks: 0 }));
     expect((await check({ history, config })).code).toBe(0);
     writeFileSync(config, JSON.stringify({ acks: 'sometimes' }));
-    expect(await check({ history, config })).toMatchObject({ code: 2, message: expect.stringContaining('acks must be') });
-    expect(await check({ history: stored(clean, { check: { faults: 1 } }) })).toMatchObject({ code: 2, message: expect.stringContaining('config.json: faults') });
+    expect(await check({ history, config })).toMatchObject({
+      code: 2,
+      message: expect.stringContaining('acks must be'),
+    });
+    expect(await check({ history: stored(clean, { check: { faults: 1 } }) })).toMatchObject({
+      code: 2,
+      message: expect.stringContaining('config.json: faults'),
+    });
   });
 
   it('writes results JSON with --out', async () => {
@@ -92,8 +114,16 @@ describe('kconform check', () => {
     const r = await check({ history: stored(plantAnomaly(clean, 'reorder')), out });
     expect(r.code).toBe(1);
     const results = JSON.parse(readFileSync(out, 'utf8'));
-    expect(results).toMatchObject({ schema: 'kconform.results/v1', command: 'check', valid: false, ops: clean.length + 10 });
-    expect(results.checks.find((c: { checker: string }) => c.checker === 'reorder')).toMatchObject({ valid: false, count: 1 });
+    expect(results).toMatchObject({
+      schema: 'kconform.results/v1',
+      command: 'check',
+      valid: false,
+      ops: clean.length + 10,
+    });
+    expect(results.checks.find((c: { checker: string }) => c.checker === 'reorder')).toMatchObject({
+      valid: false,
+      count: 1,
+    });
     expect(results.checks.find((c: { checker: string }) => c.checker === 'unseen').series).toHaveLength(100);
   });
 });

@@ -4,7 +4,14 @@ import { createInterface } from 'node:readline';
 import type { Op } from '../../../harness/history/history.ts';
 import { HistoryValidator } from '../../../harness/history/history-validator.ts';
 import { combine, type CheckResult } from '../../../harness/history/check-result.ts';
-import { checkHistory, DEFAULT_CHECK_CONFIG, describeCheckConfig, parseCheckConfig, validateOp, type CheckConfig } from '../../../scenarios/checkers/index.ts';
+import {
+  checkHistory,
+  DEFAULT_CHECK_CONFIG,
+  describeCheckConfig,
+  parseCheckConfig,
+  validateOp,
+  type CheckConfig,
+} from '../../../scenarios/checkers/index.ts';
 import { CliError, ExitCode, usageError } from '../exit-codes.ts';
 import { checkOutputFile } from '../output-paths.ts';
 
@@ -65,7 +72,8 @@ function readJson(path: string): unknown {
 
 /** A run's config.json keeps the check config under `check`; a file of its own is the config itself. */
 function configFrom(json: unknown, path: string): CheckConfig {
-  const entry = typeof json === 'object' && json !== null && 'check' in json ? (json as { check: unknown }).check : json;
+  const entry =
+    typeof json === 'object' && json !== null && 'check' in json ? (json as { check: unknown }).check : json;
   try {
     return parseCheckConfig(entry);
   } catch (err) {
@@ -82,7 +90,8 @@ export function loadCheckConfig(historyPath: string, configPath?: string): { con
   const beside = join(dirname(historyPath), 'config.json');
   if (existsSync(beside)) {
     const json = readJson(beside);
-    if (typeof json === 'object' && json !== null && 'check' in json) return { config: configFrom(json, beside), source: `${beside} (check entry)` };
+    if (typeof json === 'object' && json !== null && 'check' in json)
+      return { config: configFrom(json, beside), source: `${beside} (check entry)` };
     return { config: { ...DEFAULT_CHECK_CONFIG }, source: `defaults (${beside} has no check entry)` };
   }
   return { config: { ...DEFAULT_CHECK_CONFIG }, source: 'defaults' };
@@ -102,7 +111,10 @@ function brief(w: unknown, max = 240): string {
  * unless --out. Exit 0 when every check held; 1 when one found an anomaly, or when the history
  * cannot decide (as `run` treats it: unknown is not a pass); 2 on a malformed history or config.
  */
-export async function checkCommand(opts: CheckOptions, write: (text: string) => void = (t) => process.stdout.write(t)): Promise<void> {
+export async function checkCommand(
+  opts: CheckOptions,
+  write: (text: string) => void = (t) => process.stdout.write(t),
+): Promise<void> {
   if (opts.out) checkOutputFile(opts.out, '--out');
   const history = await readHistory(opts.history);
   const { config, source } = loadCheckConfig(opts.history, opts.config);
@@ -119,9 +131,26 @@ export async function checkCommand(opts: CheckOptions, write: (text: string) => 
   write(`verdict: ${mark(valid)} (${checks.length} checkers, ${seconds.toFixed(2)} s)\n`);
   if (opts.out) {
     const out = resolve(opts.out);
-    const results = { schema: 'kconform.results/v1', command: 'check', history: resolve(opts.history), ops: history.length, config, configSource: source, valid, checks };
+    const results = {
+      schema: 'kconform.results/v1',
+      command: 'check',
+      history: resolve(opts.history),
+      ops: history.length,
+      config,
+      configSource: source,
+      valid,
+      checks,
+    };
     writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
   }
-  if (valid === false) throw new CliError(`${checks.filter((c) => c.valid === false).length} check(s) found an anomaly`, ExitCode.anomaly);
-  if (valid === 'unknown') throw new CliError(`the history cannot decide ${checks.filter((c) => c.valid === 'unknown').map((c) => c.checker).join(', ')}`, ExitCode.anomaly);
+  if (valid === false)
+    throw new CliError(`${checks.filter((c) => c.valid === false).length} check(s) found an anomaly`, ExitCode.anomaly);
+  if (valid === 'unknown')
+    throw new CliError(
+      `the history cannot decide ${checks
+        .filter((c) => c.valid === 'unknown')
+        .map((c) => c.checker)
+        .join(', ')}`,
+      ExitCode.anomaly,
+    );
 }

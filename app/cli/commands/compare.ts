@@ -6,7 +6,12 @@ import { parseFaultFamilies, type FaultFamily } from '../../../harness/nemesis/f
 import { runScenario } from '../../runner/run-scenario.ts';
 import { TargetUnavailableError } from '../../../harness/targets/target.ts';
 import { diffBehaviour, type TargetBehaviour } from '../../compare/behaviour-diff.ts';
-import { buildCompareReport, compareJUnitCases, renderCompareTable, type ComparedScenario } from '../../compare/compare-report.ts';
+import {
+  buildCompareReport,
+  compareJUnitCases,
+  renderCompareTable,
+  type ComparedScenario,
+} from '../../compare/compare-report.ts';
 import { failingChecks } from '../../compare/outcome.ts';
 import { parseTargetList, type ComparedTarget } from '../../compare/target-list.ts';
 import { renderJUnit } from '../../../reports/junit.ts';
@@ -32,11 +37,13 @@ export interface CompareOptions {
   nodeControl?: string;
 }
 
-
 /** A run's history as written; the runner keeps no copy once it returns. */
 function readHistoryFile(runDir: string): Op[] {
   const text = readFileSync(join(runDir, 'history.jsonl'), 'utf8');
-  return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Op);
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Op);
 }
 
 /**
@@ -66,7 +73,9 @@ export async function compareCommand(opts: CompareOptions): Promise<void> {
   const baseSeed = opts.seed ?? randomInt(2 ** 31 - 1);
   const outRoot = checkOutputDir(opts.out ?? join('runs', newRunId()));
   if (opts.junit) checkOutputFile(opts.junit, '--junit');
-  process.stdout.write(`kconform compare: targets ${targets.map((t) => t.label).join(', ')}, scenarios ${scenarios.map((s) => s.name).join(',')}, seed ${baseSeed}, runs ${opts.runs}, out ${outRoot}\n`);
+  process.stdout.write(
+    `kconform compare: targets ${targets.map((t) => t.label).join(', ')}, scenarios ${scenarios.map((s) => s.name).join(',')}, seed ${baseSeed}, runs ${opts.runs}, out ${outRoot}\n`,
+  );
 
   const compared: ComparedScenario[] = [];
   for (let i = 0; i < opts.runs; i++) {
@@ -81,9 +90,34 @@ export async function compareCommand(opts: CompareOptions): Promise<void> {
         const runId = `${basename(outRoot)}-${scenarioDir}-${t.dirName}`;
         process.stdout.write(`\n${scenario.name} (seed ${seed}) on ${t.label}\n`);
         try {
-          const r = await runScenario({ spec: t.parsed, targetName: t.spec, scenario, seed, records: opts.records, runDir, runId, brokers: opts.brokers, faults, nodeControl: takesNodeControl(t.parsed) ? nodeControl : undefined, progress: (line) => process.stdout.write(`  [${t.label}] ${line}\n`) });
-          runs.push({ target: t.label, runDir, valid: r.valid, failing: failingChecks(r.checks), seconds: r.seconds, error: r.error });
-          behaviours.push({ target: t.label, runId, history: readHistoryFile(runDir), checks: r.checks, error: r.error });
+          const r = await runScenario({
+            spec: t.parsed,
+            targetName: t.spec,
+            scenario,
+            seed,
+            records: opts.records,
+            runDir,
+            runId,
+            brokers: opts.brokers,
+            faults,
+            nodeControl: takesNodeControl(t.parsed) ? nodeControl : undefined,
+            progress: (line) => process.stdout.write(`  [${t.label}] ${line}\n`),
+          });
+          runs.push({
+            target: t.label,
+            runDir,
+            valid: r.valid,
+            failing: failingChecks(r.checks),
+            seconds: r.seconds,
+            error: r.error,
+          });
+          behaviours.push({
+            target: t.label,
+            runId,
+            history: readHistoryFile(runDir),
+            checks: r.checks,
+            error: r.error,
+          });
         } catch (err) {
           if (err instanceof TargetUnavailableError) throw targetError(`${t.label}: ${err.message}`, err.badSpec);
           throw err;
@@ -93,7 +127,13 @@ export async function compareCommand(opts: CompareOptions): Promise<void> {
     }
   }
 
-  const report = buildCompareReport({ targets: targets.map((t) => t.label), records: opts.records, brokers: opts.brokers, faults, scenarios: compared });
+  const report = buildCompareReport({
+    targets: targets.map((t) => t.label),
+    records: opts.records,
+    brokers: opts.brokers,
+    faults,
+    scenarios: compared,
+  });
   makeDirs(outRoot);
   writeFileSync(join(outRoot, 'compare.json'), JSON.stringify(report, null, 2) + '\n');
   process.stdout.write(`\n${renderCompareTable(report)}`);
@@ -107,7 +147,10 @@ export async function compareCommand(opts: CompareOptions): Promise<void> {
     return;
   }
   const differing = compared.flatMap((s) => s.aspects.filter((a) => !a.same).map((a) => `${s.scenario}/${a.aspect}`));
-  const reasons = [differing.length ? `behaviour differs in ${differing.join(', ')}` : '', report.passed ? '' : 'a target failed a check'].filter(Boolean);
+  const reasons = [
+    differing.length ? `behaviour differs in ${differing.join(', ')}` : '',
+    report.passed ? '' : 'a target failed a check',
+  ].filter(Boolean);
   process.stdout.write(`\ncompare.json in ${outRoot}\n`);
   throw new CliError(reasons.join('; '), ExitCode.anomaly);
 }

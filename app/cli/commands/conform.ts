@@ -13,7 +13,10 @@ import { makeDirs } from '../../../harness/output/make-dirs.ts';
 
 /** A run id like `run`'s (UTC time and a random suffix); made here so conform loads no scenario code. */
 function newRunId(): string {
-  const t = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const t = new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${t}-${randomBytes(3).toString('hex')}`;
 }
 
@@ -34,12 +37,18 @@ export function parseApiList(list: string): Set<number> {
   const byName = new Map([...REQUESTS.keys()].map((k) => [apiName(k).toLowerCase(), k]));
   const keys = new Set<number>();
   const unknown: string[] = [];
-  for (const raw of list.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const raw of list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const key = /^\d+$/.test(raw) ? Number(raw) : byName.get(raw.toLowerCase());
     if (key === undefined || !REQUESTS.has(key)) unknown.push(raw);
     else keys.add(key);
   }
-  if (unknown.length || keys.size === 0) throw usageError(`unknown API(s) ${unknown.join(', ') || "''"} in --apis: give names (Produce, Fetch, ...) or keys (0, 1, ...)`);
+  if (unknown.length || keys.size === 0)
+    throw usageError(
+      `unknown API(s) ${unknown.join(', ') || "''"} in --apis: give names (Produce, Fetch, ...) or keys (0, 1, ...)`,
+    );
   return keys;
 }
 
@@ -64,10 +73,21 @@ export async function conformCommand(opts: ConformCommandOptions): Promise<void>
   const seed = opts.seed ?? randomInt(2 ** 31 - 1);
   const outDir = checkOutputDir(opts.out ?? join('runs', `conform-${newRunId()}`));
   if (opts.junit) checkOutputFile(opts.junit, '--junit');
-  process.stdout.write(`kconform conform: ${target.label} against ${against.label}, seed ${seed}, ${opts.cases} generated cases per API version, out ${outDir}\n`);
+  process.stdout.write(
+    `kconform conform: ${target.label} against ${against.label}, seed ${seed}, ${opts.cases} generated cases per API version, out ${outDir}\n`,
+  );
   let report;
   try {
-    report = await runConform({ target, against, seed, cases: opts.cases, apis, outDir, timeoutMs: opts.timeoutMs, progress: (line) => process.stdout.write(`  ${line}\n`) });
+    report = await runConform({
+      target,
+      against,
+      seed,
+      cases: opts.cases,
+      apis,
+      outDir,
+      timeoutMs: opts.timeoutMs,
+      progress: (line) => process.stdout.write(`  ${line}\n`),
+    });
   } catch (err) {
     if (err instanceof TargetUnavailableError) throw targetError(err.message, err.badSpec);
     throw err;
@@ -80,6 +100,9 @@ export async function conformCommand(opts: ConformCommandOptions): Promise<void>
   }
   process.stdout.write(`conform.json in ${outDir} (seed ${seed})\n`);
   if (hasUnexplainedDifference(report)) {
-    throw new CliError(`${report.summary.differs} API version(s) answer differently from ${against.label}`, ExitCode.anomaly);
+    throw new CliError(
+      `${report.summary.differs} API version(s) answer differently from ${against.label}`,
+      ExitCode.anomaly,
+    );
   }
 }

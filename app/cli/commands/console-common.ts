@@ -15,8 +15,12 @@ export function resolveBootstrap(opts: { bootstrapServer?: string; brokerList?: 
   // Kafka 2.7's ConsoleProducer: --bootstrap-server wins over the deprecated --broker-list.
   const list = opts.bootstrapServer ?? opts.brokerList;
   if (list === undefined) throw usageError('Missing required argument "[bootstrap-server]"');
-  const brokers = list.split(',').map((s) => s.trim()).filter(Boolean);
-  if (brokers.length === 0 || brokers.some((b) => !/^(\[[^\]]+\]|[^:\s]+):\d{1,5}$/.test(b))) throw usageError(`Please provide valid host:port like host1:9091,host2:9092 (got '${list}')`);
+  const brokers = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (brokers.length === 0 || brokers.some((b) => !/^(\[[^\]]+\]|[^:\s]+):\d{1,5}$/.test(b)))
+    throw usageError(`Please provide valid host:port like host1:9091,host2:9092 (got '${list}')`);
   return brokers;
 }
 
@@ -34,7 +38,10 @@ export function clientProperties(configFile: string | undefined, flags: string[]
  */
 export function warnUnused(props: Map<string, string>, honoured: readonly string[], kind: string): void {
   const unused = [...props.keys()].filter((k) => !honoured.includes(k));
-  if (unused.length) process.stderr.write(`kconform: ${kind} properties not supported by kconform's client and ignored: ${unused.join(', ')}\n`);
+  if (unused.length)
+    process.stderr.write(
+      `kconform: ${kind} properties not supported by kconform's client and ignored: ${unused.join(', ')}\n`,
+    );
 }
 
 /** The kafkajs client of a console command and the log it writes to. */

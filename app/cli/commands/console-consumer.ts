@@ -38,7 +38,20 @@ const FORMATTERS: Record<string, 'default' | 'none'> = {
 };
 
 /** Consumer properties kconform's client honours (the others get a one-line warning). */
-const HONOURED = ['group.id', 'auto.offset.reset', 'isolation.level', 'client.id', 'enable.auto.commit', 'bootstrap.servers', 'session.timeout.ms', 'heartbeat.interval.ms', 'fetch.max.wait.ms', 'key.deserializer', 'value.deserializer', 'allow.auto.create.topics'];
+const HONOURED = [
+  'group.id',
+  'auto.offset.reset',
+  'isolation.level',
+  'client.id',
+  'enable.auto.commit',
+  'bootstrap.servers',
+  'session.timeout.ms',
+  'heartbeat.interval.ms',
+  'fetch.max.wait.ms',
+  'key.deserializer',
+  'value.deserializer',
+  'allow.auto.create.topics',
+];
 
 /**
  * Formats a record as Kafka's DefaultMessageFormatter does with the same properties: print.timestamp,
@@ -54,7 +67,9 @@ export function formatRecord(props: Map<string, string>, partition: number, m: K
   if (isTrue(props.get('print.partition'))) parts.push(`Partition:${partition}`);
   if (isTrue(props.get('print.offset'))) parts.push(`Offset:${m.offset}`);
   if (isTrue(props.get('print.headers'))) {
-    const headers = Object.entries(m.headers ?? {}).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => `${k}:${text(x)}`));
+    const headers = Object.entries(m.headers ?? {}).flatMap(([k, v]) =>
+      (Array.isArray(v) ? v : [v]).map((x) => `${k}:${text(x)}`),
+    );
     parts.push(headers.length ? headers.join(props.get('headers.separator') ?? ',') : 'NO_HEADERS');
   }
   if (isTrue(props.get('print.key'))) parts.push(text(m.key));
@@ -69,36 +84,67 @@ function parseOffset(v: string): StartAt {
   const s = v.toLowerCase();
   if (s === 'earliest' || s === 'latest') return s;
   if (/^\d+$/.test(v)) return BigInt(v);
-  throw usageError(`The provided offset value '${v}' is incorrect. Valid values are 'earliest', 'latest', or a non-negative long.`);
+  throw usageError(
+    `The provided offset value '${v}' is incorrect. Valid values are 'earliest', 'latest', or a non-negative long.`,
+  );
 }
 
 /** The checks of Kafka's ConsoleConsumerOptions, with its messages; a conflict is a usage error. */
 function settle(opts: ConsoleConsumerOptions, consumerProps: Map<string, string>) {
   const include = opts.include ?? opts.whitelist;
-  if ((opts.topic === undefined) === (include === undefined)) throw usageError('Exactly one of --include/--topic is required.');
+  if ((opts.topic === undefined) === (include === undefined))
+    throw usageError('Exactly one of --include/--topic is required.');
   if (opts.partition !== undefined) {
     if (opts.topic === undefined) throw usageError('The topic is required when partition is specified.');
-    if (opts.fromBeginning && opts.offset !== undefined) throw usageError('Options from-beginning and offset cannot be specified together.');
+    if (opts.fromBeginning && opts.offset !== undefined)
+      throw usageError('Options from-beginning and offset cannot be specified together.');
   } else if (opts.offset !== undefined) {
     throw usageError('The partition is required when offset is specified.');
   }
   const groups = new Set([opts.group, consumerProps.get('group.id')].filter((g): g is string => g !== undefined));
-  if (groups.size > 1) throw usageError(`The group ids provided in different places (directly using '--group', via '--consumer-property', or via '--consumer.config') do not match. Detected group ids: ${[...groups].map((g) => `'${g}'`).join(', ')}`);
-  if (groups.size && opts.partition !== undefined) throw usageError('Options group and partition cannot be specified together.');
+  if (groups.size > 1)
+    throw usageError(
+      `The group ids provided in different places (directly using '--group', via '--consumer-property', or via '--consumer.config') do not match. Detected group ids: ${[...groups].map((g) => `'${g}'`).join(', ')}`,
+    );
+  if (groups.size && opts.partition !== undefined)
+    throw usageError('Options group and partition cannot be specified together.');
   const reset = consumerProps.get('auto.offset.reset');
-  if (reset !== undefined && !['earliest', 'latest'].includes(reset)) throw usageError(`Invalid value ${reset} for configuration auto.offset.reset: kconform's console consumer takes earliest or latest`);
-  if (reset !== undefined && opts.fromBeginning && reset !== 'earliest') throw usageError(`Can't simultaneously specify --from-beginning and 'auto.offset.reset=${reset}', please remove one option`);
+  if (reset !== undefined && !['earliest', 'latest'].includes(reset))
+    throw usageError(
+      `Invalid value ${reset} for configuration auto.offset.reset: kconform's console consumer takes earliest or latest`,
+    );
+  if (reset !== undefined && opts.fromBeginning && reset !== 'earliest')
+    throw usageError(
+      `Can't simultaneously specify --from-beginning and 'auto.offset.reset=${reset}', please remove one option`,
+    );
   // An explicit --isolation-level wins over the property; the flag's default is read_uncommitted.
   const isolation = opts.isolationLevel ?? consumerProps.get('isolation.level') ?? 'read_uncommitted';
-  if (isolation !== 'read_committed' && isolation !== 'read_uncommitted') throw usageError(`Invalid value ${isolation} for configuration isolation.level: String must be one of: read_committed, read_uncommitted`);
+  if (isolation !== 'read_committed' && isolation !== 'read_uncommitted')
+    throw usageError(
+      `Invalid value ${isolation} for configuration isolation.level: String must be one of: read_committed, read_uncommitted`,
+    );
   const formatter = FORMATTERS[opts.formatter ?? 'kafka.tools.DefaultMessageFormatter'];
-  if (!formatter) throw usageError(`formatter ${opts.formatter} is not available in kconform (Java classes cannot be loaded); available: ${Object.keys(FORMATTERS).join(', ')}`);
-  const startAt: StartAt = opts.offset !== undefined ? parseOffset(opts.offset) : opts.fromBeginning ? 'earliest' : 'latest';
+  if (!formatter)
+    throw usageError(
+      `formatter ${opts.formatter} is not available in kconform (Java classes cannot be loaded); available: ${Object.keys(FORMATTERS).join(', ')}`,
+    );
+  const startAt: StartAt =
+    opts.offset !== undefined ? parseOffset(opts.offset) : opts.fromBeginning ? 'earliest' : 'latest';
   const fromBeginning = (reset ?? (opts.fromBeginning ? 'earliest' : 'latest')) === 'earliest';
   const group = [...groups][0];
   // A generated group is not meant to be used again: Kafka does not commit for it unless told to.
-  const autoCommit = consumerProps.has('enable.auto.commit') ? isTrue(consumerProps.get('enable.auto.commit')) : group !== undefined;
-  return { include, group, startAt, fromBeginning, readUncommitted: isolation === 'read_uncommitted', formatter, autoCommit };
+  const autoCommit = consumerProps.has('enable.auto.commit')
+    ? isTrue(consumerProps.get('enable.auto.commit'))
+    : group !== undefined;
+  return {
+    include,
+    group,
+    startAt,
+    fromBeginning,
+    readUncommitted: isolation === 'read_uncommitted',
+    formatter,
+    autoCommit,
+  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -106,7 +152,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Errors that mean "the topic is not there (yet)": Kafka's consumer keeps waiting on them. */
 function notThereYet(err: unknown): boolean {
   const e = err as { type?: string; retriable?: boolean; message?: string };
-  return e.type === 'UNKNOWN_TOPIC_OR_PARTITION' || e.type === 'LEADER_NOT_AVAILABLE' || /does not host this topic-partition|no leader/i.test(e.message ?? '');
+  return (
+    e.type === 'UNKNOWN_TOPIC_OR_PARTITION' ||
+    e.type === 'LEADER_NOT_AVAILABLE' ||
+    /does not host this topic-partition|no leader/i.test(e.message ?? '')
+  );
 }
 
 /**
@@ -120,7 +170,8 @@ export async function consoleConsumerCommand(opts: ConsoleConsumerOptions): Prom
   const brokers = resolveBootstrap(opts);
   const consumerProps = clientProperties(opts['consumer.config'], opts.consumerProperty);
   const s = settle(opts, consumerProps);
-  const formatProps = opts['formatter-config'] === undefined ? new Map<string, string>() : loadPropertiesFile(opts['formatter-config']);
+  const formatProps =
+    opts['formatter-config'] === undefined ? new Map<string, string>() : loadPropertiesFile(opts['formatter-config']);
   for (const [k, v] of parseProperties(opts.property)) formatProps.set(k, v);
   warnUnused(consumerProps, HONOURED, 'consumer');
   registerKafkajsCodecs();
@@ -130,8 +181,12 @@ export async function consoleConsumerCommand(opts: ConsoleConsumerOptions): Prom
     groupId,
     allowAutoTopicCreation: consumerProps.get('allow.auto.create.topics')?.toLowerCase() !== 'false',
     readUncommitted: s.readUncommitted,
-    ...(consumerProps.has('session.timeout.ms') ? { sessionTimeout: Number(consumerProps.get('session.timeout.ms')) } : {}),
-    ...(consumerProps.has('heartbeat.interval.ms') ? { heartbeatInterval: Number(consumerProps.get('heartbeat.interval.ms')) } : {}),
+    ...(consumerProps.has('session.timeout.ms')
+      ? { sessionTimeout: Number(consumerProps.get('session.timeout.ms')) }
+      : {}),
+    ...(consumerProps.has('heartbeat.interval.ms')
+      ? { heartbeatInterval: Number(consumerProps.get('heartbeat.interval.ms')) }
+      : {}),
     // Kafka's consumer default fetch.max.wait.ms is 500 ms (kafkajs: 5 s, which would also hold up the exit).
     maxWaitTimeInMs: consumerProps.has('fetch.max.wait.ms') ? Number(consumerProps.get('fetch.max.wait.ms')) : 500,
   });
@@ -165,7 +220,15 @@ export async function consoleConsumerCommand(opts: ConsoleConsumerOptions): Prom
       client.flushLog();
       throw targetError(`cannot consume from ${brokers.join(',')}: ${(err as Error).message}`);
     }
-    const subscribed = await subscribeWhenThere(consumer, admin, opts.topic, s.include, opts.partition, s.fromBeginning, () => done);
+    const subscribed = await subscribeWhenThere(
+      consumer,
+      admin,
+      opts.topic,
+      s.include,
+      opts.partition,
+      s.fromBeginning,
+      () => done,
+    );
     if (!subscribed) return;
     let ready = opts.partition === undefined;
     let next = -1n;
@@ -213,7 +276,15 @@ export async function consoleConsumerCommand(opts: ConsoleConsumerOptions): Prom
  * Subscribes once the topic exists (or, for a pattern, once a topic matches it), retrying while
  * the broker says it does not know the topic; false when `stop()` turned true first.
  */
-async function subscribeWhenThere(consumer: Consumer, admin: Admin, topic: string | undefined, include: string | undefined, partition: number | undefined, fromBeginning: boolean, stop: () => boolean): Promise<boolean> {
+async function subscribeWhenThere(
+  consumer: Consumer,
+  admin: Admin,
+  topic: string | undefined,
+  include: string | undefined,
+  partition: number | undefined,
+  fromBeginning: boolean,
+  stop: () => boolean,
+): Promise<boolean> {
   let pattern: RegExp | undefined;
   if (include !== undefined) {
     try {
@@ -236,7 +307,10 @@ async function subscribeWhenThere(consumer: Consumer, admin: Admin, topic: strin
       } else {
         if (partition !== undefined) {
           const meta = await admin.fetchTopicMetadata({ topics: [topic!] });
-          if (!meta.topics[0]?.partitions.some((p) => p.partitionId === partition)) throw Object.assign(new Error(`partition ${partition} of ${topic} does not exist`), { type: 'UNKNOWN_TOPIC_OR_PARTITION' });
+          if (!meta.topics[0]?.partitions.some((p) => p.partitionId === partition))
+            throw Object.assign(new Error(`partition ${partition} of ${topic} does not exist`), {
+              type: 'UNKNOWN_TOPIC_OR_PARTITION',
+            });
         }
         await consumer.subscribe({ topics: [topic!], fromBeginning: partition !== undefined ? true : fromBeginning });
         return true;

@@ -26,7 +26,18 @@ export interface ConsoleProducerOptions {
 const CODECS: readonly CompressionName[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 
 /** Producer properties kconform's client honours (the others get a one-line warning). */
-const HONOURED = ['acks', 'enable.idempotence', 'client.id', 'request.timeout.ms', 'retries', 'max.in.flight.requests.per.connection', 'bootstrap.servers', 'compression.type', 'key.serializer', 'value.serializer'];
+const HONOURED = [
+  'acks',
+  'enable.idempotence',
+  'client.id',
+  'request.timeout.ms',
+  'retries',
+  'max.in.flight.requests.per.connection',
+  'bootstrap.servers',
+  'compression.type',
+  'key.serializer',
+  'value.serializer',
+];
 
 function parseAcks(v: string): -1 | 0 | 1 {
   const a = v.trim().toLowerCase();
@@ -39,7 +50,10 @@ function parseAcks(v: string): -1 | 0 | 1 {
 function compressionOf(flag: string | true | undefined): CompressionName {
   if (flag === undefined) return 'none';
   const name = flag === true || flag === '' ? 'gzip' : flag.toLowerCase();
-  if (!(CODECS as readonly string[]).includes(name)) throw usageError(`Invalid value ${String(flag)} for configuration compression.type: String must be one of: ${CODECS.join(', ')}`);
+  if (!(CODECS as readonly string[]).includes(name))
+    throw usageError(
+      `Invalid value ${String(flag)} for configuration compression.type: String must be one of: ${CODECS.join(', ')}`,
+    );
   return name as CompressionName;
 }
 
@@ -83,7 +97,10 @@ export async function consoleProducerCommand(opts: ConsoleProducerOptions): Prom
   const compression = compressionOf(opts.compressionCodec);
   const requestTimeoutMs = opts.requestTimeoutMs ?? wholeNumber(props, 'request.timeout.ms') ?? 1500;
   const idempotence = props.get('enable.idempotence');
-  if (isTrue(idempotence) && acks !== -1) throw usageError('Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.');
+  if (isTrue(idempotence) && acks !== -1)
+    throw usageError(
+      'Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.',
+    );
   // Kafka >= 3.0 produces idempotently by default when acks=all.
   const idempotent = acks === -1 && idempotence?.toLowerCase() !== 'false';
   const retries = wholeNumber(props, 'retries');
@@ -97,7 +114,8 @@ export async function consoleProducerCommand(opts: ConsoleProducerOptions): Prom
     ...(retries === undefined ? {} : { retry: { retries: Math.min(retries, 10) } }),
   });
   const codec = kafkajsCompression(compression);
-  const send = (messages: Message[]) => producer.send({ topic: opts.topic, acks, compression: codec, timeout: requestTimeoutMs, messages });
+  const send = (messages: Message[]) =>
+    producer.send({ topic: opts.topic, acks, compression: codec, timeout: requestTimeoutMs, messages });
   try {
     await producer.connect();
   } catch (err) {

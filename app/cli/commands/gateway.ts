@@ -43,11 +43,19 @@ export async function gatewayCommand(opts: GatewayCommandOptions): Promise<void>
   const clientLog = createWriteStream(join(runDir, 'gateway-client.log'));
   let gateway;
   try {
-    gateway = await startGateway({ bootstrap: target.bootstrap, host: opts.host, port: opts.port, acks: opts.acks, compression: opts.compression, clientLog });
+    gateway = await startGateway({
+      bootstrap: target.bootstrap,
+      host: opts.host,
+      port: opts.port,
+      acks: opts.acks,
+      compression: opts.compression,
+      clientLog,
+    });
   } catch (err) {
     await target.stop();
     const e = err as NodeJS.ErrnoException;
-    if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') throw usageError(`cannot listen on ${opts.host}:${opts.port}: ${e.message}`);
+    if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL')
+      throw usageError(`cannot listen on ${opts.host}:${opts.port}: ${e.message}`);
     throw targetError(`cannot reach ${opts.target} at ${target.bootstrap}: ${e.message}`);
   }
   const running = gateway;
@@ -56,8 +64,12 @@ export async function gatewayCommand(opts: GatewayCommandOptions): Promise<void>
     await running.close();
     await new Promise<void>((r) => clientLog.end(() => r()));
   });
-  process.stdout.write(`kconform gateway ready on ${running.url} (cluster ${running.clusterId}) in front of ${opts.target} at ${target.bootstrap}\n`);
-  process.stdout.write(`  POST ${running.url}/v3/clusters/${running.clusterId}/topics/TOPIC/records  {"value": {"type": "JSON", "data": {...}}}\n`);
+  process.stdout.write(
+    `kconform gateway ready on ${running.url} (cluster ${running.clusterId}) in front of ${opts.target} at ${target.bootstrap}\n`,
+  );
+  process.stdout.write(
+    `  POST ${running.url}/v3/clusters/${running.clusterId}/topics/TOPIC/records  {"value": {"type": "JSON", "data": {...}}}\n`,
+  );
   process.stdout.write(`  GET  ${running.url}/v3/clusters\n`);
   await new Promise<never>(() => {});
 }

@@ -15,7 +15,9 @@ export async function imageBuildCommand(opts: ImageBuildCommandOptions): Promise
   // Loaded here so `kconform --help` does not pay for the build modules.
   const { buildImages, ImageBuildError } = await import('../../../harness/containers/image-build.ts');
   const { ContainerEngineUnavailableError } = await import('../../../harness/containers/engine.ts');
-  const { KafkaResolveError, KafkaVersionNotFoundError, PrerequisiteError } = await import('../../../harness/kafka-dist/index.ts');
+  const { KafkaResolveError, KafkaVersionNotFoundError, PrerequisiteError } = await import(
+    '../../../harness/kafka-dist/index.ts'
+  );
   try {
     const result = await buildImages({ kafka: opts.kafka, rebuild: opts.rebuild, mirror: opts.mirror });
     process.stdout.write(`${result.kafkaImage}\n`);

@@ -44,10 +44,15 @@ export async function loadCommand(opts: LoadOptions): Promise<void> {
   } catch (err) {
     throw usageError((err as Error).message);
   }
-  if (opts.http && opts.consumers > 0 && opts.consumers !== 1) process.stderr.write('kconform load: --consumers is ignored with --http (the topic is read back after the run instead)\n');
+  if (opts.http && opts.consumers > 0 && opts.consumers !== 1)
+    process.stderr.write(
+      'kconform load: --consumers is ignored with --http (the topic is read back after the run instead)\n',
+    );
   const runDir = checkOutputDir(opts.out ?? join('runs', newRunId()));
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  say(`kconform load: target ${opts.target}${opts.brokers > 1 ? ` (${opts.brokers} nodes)` : ''}${opts.http ? ', over HTTP through the gateway' : ''}, out ${runDir}`);
+  say(
+    `kconform load: target ${opts.target}${opts.brokers > 1 ? ` (${opts.brokers} nodes)` : ''}${opts.http ? ', over HTTP through the gateway' : ''}, out ${runDir}`,
+  );
 
   let target: StartedTarget;
   try {
@@ -109,6 +114,9 @@ export async function loadCommand(opts: LoadOptions): Promise<void> {
     await target.stop();
   }
   if (results && results.lost !== null && results.lost > 0 && opts.acks !== 0) {
-    throw new CliError(`${results.lost} acknowledged record(s) were lost (acks=${opts.acks === -1 ? 'all' : opts.acks})`, ExitCode.anomaly);
+    throw new CliError(
+      `${results.lost} acknowledged record(s) were lost (acks=${opts.acks === -1 ? 'all' : opts.acks})`,
+      ExitCode.anomaly,
+    );
   }
 }

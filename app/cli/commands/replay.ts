@@ -69,9 +69,13 @@ interface ReplayCase {
 export async function replayCommand(runDirArg: string, opts: ReplayOptions): Promise<void> {
   const root = resolve(runDirArg);
   if (!existsSync(root)) throw usageError(`no such run directory: ${root}`);
-  if (!statSync(root).isDirectory()) throw usageError(`not a run directory: ${root} (expected the directory holding config.json)`);
+  if (!statSync(root).isDirectory())
+    throw usageError(`not a run directory: ${root} (expected the directory holding config.json)`);
   const dirs = findRunDirs(root);
-  if (dirs.length === 0) throw usageError(`cannot read ${join(root, 'config.json')}: no such file, and no run directory below ${root} has one`);
+  if (dirs.length === 0)
+    throw usageError(
+      `cannot read ${join(root, 'config.json')}: no such file, and no run directory below ${root} has one`,
+    );
   const known = { scenarios: ALL_SCENARIOS.map((s) => s.name), bugs: BUG_NAMES };
   const outRoot = resolve(opts.out ?? nextReplayDir(root));
   // every config is checked before anything runs: a bad one is exit 2, not a half-done replay
@@ -82,13 +86,22 @@ export async function replayCommand(runDirArg: string, opts: ReplayOptions): Pro
       throw usageError((err as Error).message);
     }
   });
-  const override = parseNodeControlOption(opts.nodeControl, stored.map((s) => s.config.spec));
+  const override = parseNodeControlOption(
+    opts.nodeControl,
+    stored.map((s) => s.config.spec),
+  );
   const cases: ReplayCase[] = stored.map(({ original, config, schedule }) => {
     const nodeControl = takesNodeControl(config.spec) ? (override ?? config.nodeControl) : undefined;
     // as `run`: a stored external run whose process faults have no commands (a config.json from
     // before they were stored) is refused, not replayed with those faults left out
     refuseImpossibleExternalFaults(config.faults, [config.spec], nodeControl, join(original, 'config.json'));
-    return { original, config, schedule, runDir: original === root ? outRoot : join(outRoot, relative(root, original)), nodeControl };
+    return {
+      original,
+      config,
+      schedule,
+      runDir: original === root ? outRoot : join(outRoot, relative(root, original)),
+      nodeControl,
+    };
   });
   checkOutputDir(outRoot);
   if (opts.junit) checkOutputFile(opts.junit, '--junit');
@@ -99,8 +112,13 @@ export async function replayCommand(runDirArg: string, opts: ReplayOptions): Pro
     const { config } = c;
     const faults = config.faults.length ? `, faults ${config.faults.join(',')}` : '';
     const bugs = config.bugs.length ? `, bugs ${config.bugs.join(',')}` : '';
-    process.stdout.write(`\nreplaying ${config.scenario} on ${config.target} (brokers ${config.brokers}, seed ${config.seed}, records ${config.records}${faults}${bugs}) from ${c.original}\n`);
-    if (c.nodeControl) process.stdout.write(`  process faults through ${opts.nodeControl !== undefined ? 'the --node-control commands' : 'the node-control commands config.json stores'}: ${Object.keys(c.nodeControl.commands).join(', ')}\n`);
+    process.stdout.write(
+      `\nreplaying ${config.scenario} on ${config.target} (brokers ${config.brokers}, seed ${config.seed}, records ${config.records}${faults}${bugs}) from ${c.original}\n`,
+    );
+    if (c.nodeControl)
+      process.stdout.write(
+        `  process faults through ${opts.nodeControl !== undefined ? 'the --node-control commands' : 'the node-control commands config.json stores'}: ${Object.keys(c.nodeControl.commands).join(', ')}\n`,
+      );
     if (c.schedule) process.stdout.write(`  stored fault schedule: ${describeSchedule(c.schedule)}\n`);
     let r: ScenarioRun;
     try {
@@ -127,18 +145,44 @@ export async function replayCommand(runDirArg: string, opts: ReplayOptions): Pro
 
   process.stdout.write('\n');
   for (const { c, r, match } of done) {
-    process.stdout.write(`${r.scenario} on ${r.target} (seed ${r.seed}, ${r.seconds.toFixed(1)} s): ${mark(r.valid)}\n`);
-    for (const check of r.checks) process.stdout.write(`  ${mark(check.valid).padEnd(7)} ${check.checker.padEnd(22)} ${check.summary}\n`);
+    process.stdout.write(
+      `${r.scenario} on ${r.target} (seed ${r.seed}, ${r.seconds.toFixed(1)} s): ${mark(r.valid)}\n`,
+    );
+    for (const check of r.checks)
+      process.stdout.write(`  ${mark(check.valid).padEnd(7)} ${check.checker.padEnd(22)} ${check.summary}\n`);
     if (r.error) process.stdout.write(`  error: ${r.error}\n`);
     process.stdout.write(`  ${match.summary}\n  original ${c.original}\n  replay   ${r.runDir}\n`);
   }
   makeDirs(outRoot);
-  const summary = done.map(({ c, r, match }) => ({ original: c.original, runDir: r.runDir, scenario: r.scenario, target: r.target, seed: r.seed, valid: r.valid, matches: match.matches, originalFailing: match.originalFailing, replayFailing: match.replayFailing }));
-  writeFileSync(join(outRoot, 'replay.json'), JSON.stringify({ schema: 'kconform.replay/v1', from: root, cases: summary }, null, 2) + '\n');
+  const summary = done.map(({ c, r, match }) => ({
+    original: c.original,
+    runDir: r.runDir,
+    scenario: r.scenario,
+    target: r.target,
+    seed: r.seed,
+    valid: r.valid,
+    matches: match.matches,
+    originalFailing: match.originalFailing,
+    replayFailing: match.replayFailing,
+  }));
+  writeFileSync(
+    join(outRoot, 'replay.json'),
+    JSON.stringify({ schema: 'kconform.replay/v1', from: root, cases: summary }, null, 2) + '\n',
+  );
   if (opts.junit) {
     const cases: JUnitCase[] = done.flatMap(({ r, match }) => [
-      ...r.checks.map((check) => ({ suite: `replay ${r.scenario}@${r.target}#seed=${r.seed}`, name: check.checker, failure: check.valid === false ? check.summary : undefined, skipped: check.valid === 'unknown' ? check.summary : undefined })),
-      { suite: `replay ${r.scenario}@${r.target}#seed=${r.seed}`, name: 'same outcome as the original', failure: match.matches === false ? match.summary : undefined, skipped: match.matches === undefined ? match.summary : undefined },
+      ...r.checks.map((check) => ({
+        suite: `replay ${r.scenario}@${r.target}#seed=${r.seed}`,
+        name: check.checker,
+        failure: check.valid === false ? check.summary : undefined,
+        skipped: check.valid === 'unknown' ? check.summary : undefined,
+      })),
+      {
+        suite: `replay ${r.scenario}@${r.target}#seed=${r.seed}`,
+        name: 'same outcome as the original',
+        failure: match.matches === false ? match.summary : undefined,
+        skipped: match.matches === undefined ? match.summary : undefined,
+      },
     ]);
     makeDirs(dirname(resolve(opts.junit)));
     writeFileSync(opts.junit, renderJUnit(cases));

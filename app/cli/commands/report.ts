@@ -24,7 +24,11 @@ const mark = (v: boolean | 'unknown') => (v === true ? 'PASS' : v === false ? 'F
  * report was written (whatever the runs' verdicts: this command judges nothing), 2 on a missing
  * directory, no results.json, or a results.json that breaks the schema.
  */
-export async function reportCommand(dirs: string[], opts: ReportOptions, write: (text: string) => void = (t) => process.stdout.write(t)): Promise<WrittenReports> {
+export async function reportCommand(
+  dirs: string[],
+  opts: ReportOptions,
+  write: (text: string) => void = (t) => process.stdout.write(t),
+): Promise<WrittenReports> {
   if (dirs.length === 0) throw usageError('give at least one run directory');
   const html = opts.out ?? (dirs.length === 1 ? resolve(dirs[0]!, 'report.html') : resolve('report.html'));
   // Paths the user gave are checked before anything is read; the default lies in a run directory, which the input check covers.
@@ -32,13 +36,23 @@ export async function reportCommand(dirs: string[], opts: ReportOptions, write: 
   if (typeof opts.junit === 'string') checkOutputFile(opts.junit, '--junit');
   let written: WrittenReports;
   try {
-    written = await writeReports(dirs, { html, junit: opts.junit, title: opts.title, progress: (line) => write(`${line}\n`) });
+    written = await writeReports(dirs, {
+      html,
+      junit: opts.junit,
+      title: opts.title,
+      progress: (line) => write(`${line}\n`),
+    });
   } catch (err) {
     if (err instanceof ReportInputError) throw usageError(err.message);
     throw err;
   }
-  for (const r of written.model.runs) write(`${mark(r.valid).padEnd(8)}${r.scenario} on ${r.target}${r.seed !== undefined ? ` (seed ${r.seed})` : ''}: ${r.dir}\n`);
-  write(`report: ${written.html} (${(written.htmlBytes / 1024).toFixed(0)} KiB, ${written.model.runs.length} run(s))\n`);
+  for (const r of written.model.runs)
+    write(
+      `${mark(r.valid).padEnd(8)}${r.scenario} on ${r.target}${r.seed !== undefined ? ` (seed ${r.seed})` : ''}: ${r.dir}\n`,
+    );
+  write(
+    `report: ${written.html} (${(written.htmlBytes / 1024).toFixed(0)} KiB, ${written.model.runs.length} run(s))\n`,
+  );
   if (written.junit) write(`junit: ${written.junit}\n`);
   for (const s of written.model.failover) if (s.runs > 1) write(`\n${formatFailoverSummary(s)}\n`);
   return written;

@@ -6,12 +6,30 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { spawnProcessGroup } from '../../../harness/kafka-dist/process-group.ts';
-import { ClientUnavailable, type ClientDriver, type ConsumeResult, type ConsumeSpec, type ConsumedRecord, type GroupMember, type MemberSpec, type ProduceSpec, type SendOutcome } from '../client-driver.ts';
+import {
+  ClientUnavailable,
+  type ClientDriver,
+  type ConsumeResult,
+  type ConsumeSpec,
+  type ConsumedRecord,
+  type GroupMember,
+  type MemberSpec,
+  type ProduceSpec,
+  type SendOutcome,
+} from '../client-driver.ts';
 import { CONFLUENT_KAFKA_VERSION, ensurePythonClient, venvPython } from '../python-env.ts';
 
 const SCRIPT = fileURLToPath(new URL('../python/confluent_client.py', import.meta.url));
 
-type Line = { send?: SendOutcome & { error?: string }; record?: ConsumedRecord; topics?: string[]; committed?: { partition: number; offset: number; error: string | null }[]; assigned?: number[]; error?: string; done?: boolean };
+type Line = {
+  send?: SendOutcome & { error?: string };
+  record?: ConsumedRecord;
+  topics?: string[];
+  committed?: { partition: number; offset: number; error: string | null }[];
+  assigned?: number[];
+  error?: string;
+  done?: boolean;
+};
 
 function parseLines(text: string): Line[] {
   const out: Line[] = [];
@@ -45,7 +63,15 @@ function runCommand(cmd: Record<string, unknown>, timeoutMs: number): Promise<Li
       const error = lines.find((l) => l.error)?.error;
       if (code === 0 && lines.some((l) => l.done)) return resolve(lines);
       const tail = stderr.trim().split('\n').slice(-3).join(' | ');
-      reject(Object.assign(new Error(error ?? `confluent_client.py ${String(cmd.op)} ended with ${signal ?? `exit ${code}`}${tail ? `: ${tail}` : ''}`), { lines }));
+      reject(
+        Object.assign(
+          new Error(
+            error ??
+              `confluent_client.py ${String(cmd.op)} ended with ${signal ?? `exit ${code}`}${tail ? `: ${tail}` : ''}`,
+          ),
+          { lines },
+        ),
+      );
     });
   });
 }
@@ -68,7 +94,20 @@ async function produce(spec: ProduceSpec): Promise<SendOutcome[]> {
 }
 
 async function consume(spec: ConsumeSpec): Promise<ConsumeResult> {
-  const lines = await runCommand({ op: 'consume', bootstrap: spec.bootstrap, topic: spec.topic, pattern: spec.pattern, group: spec.group, seek: spec.seek, count: spec.count, commit: spec.commit, timeoutMs: spec.timeoutMs }, spec.timeoutMs + 15_000);
+  const lines = await runCommand(
+    {
+      op: 'consume',
+      bootstrap: spec.bootstrap,
+      topic: spec.topic,
+      pattern: spec.pattern,
+      group: spec.group,
+      seek: spec.seek,
+      count: spec.count,
+      commit: spec.commit,
+      timeoutMs: spec.timeoutMs,
+    },
+    spec.timeoutMs + 15_000,
+  );
   const failed = lines.find((l) => l.committed)?.committed?.find((c) => c.error);
   if (failed) throw new Error(`commit of partition ${failed.partition} failed: ${failed.error}`);
   return { records: lines.filter((l) => l.record).map((l) => l.record!) };
@@ -80,7 +119,11 @@ async function listTopics(bootstrap: string, timeoutMs: number): Promise<string[
 }
 
 async function joinGroup(spec: MemberSpec): Promise<GroupMember> {
-  const group = spawnProcessGroup(venvPython(), [SCRIPT, JSON.stringify({ op: 'member', bootstrap: spec.bootstrap, topic: spec.topic, group: spec.group })], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const group = spawnProcessGroup(
+    venvPython(),
+    [SCRIPT, JSON.stringify({ op: 'member', bootstrap: spec.bootstrap, topic: spec.topic, group: spec.group })],
+    { stdio: ['pipe', 'pipe', 'pipe'] },
+  );
   let owned: number[] | undefined;
   let buffered = '';
   group.child.stdout?.on('data', (b: Buffer) => {
@@ -122,5 +165,9 @@ export const confluentPythonDriver: ClientDriver = {
   consume,
   joinGroup,
   listTopics,
-  notes: { seek: 'assign(TopicPartition(offset)), no group', 'list-topics': 'AdminClient.list_topics()', 'regex-subscribe': "subscribe(['^pattern'])" },
+  notes: {
+    seek: 'assign(TopicPartition(offset)), no group',
+    'list-topics': 'AdminClient.list_topics()',
+    'regex-subscribe': "subscribe(['^pattern'])",
+  },
 };

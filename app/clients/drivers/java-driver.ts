@@ -11,10 +11,31 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { consoleConsumerClass, consoleProducerClass, runKafkaClass, spawnKafkaClass } from '../../../harness/kafka-dist/kafka-tool.ts';
+import {
+  consoleConsumerClass,
+  consoleProducerClass,
+  runKafkaClass,
+  spawnKafkaClass,
+} from '../../../harness/kafka-dist/kafka-tool.ts';
 import { LATEST_KAFKA_VERSION, resolveKafka, type KafkaDist } from '../../../harness/kafka-dist/resolve-kafka.ts';
-import { ClientUnavailable, type ClientDriver, type ConsumeResult, type ConsumeSpec, type ConsumedRecord, type GroupMember, type MemberSpec, type ProduceSpec, type SendOutcome } from '../client-driver.ts';
-import { ownedPartitions, parseVerifiableOutput, polledRecords, verifiableEventsToOps, type VerifiableEvent } from '../verifiable-history.ts';
+import {
+  ClientUnavailable,
+  type ClientDriver,
+  type ConsumeResult,
+  type ConsumeSpec,
+  type ConsumedRecord,
+  type GroupMember,
+  type MemberSpec,
+  type ProduceSpec,
+  type SendOutcome,
+} from '../client-driver.ts';
+import {
+  ownedPartitions,
+  parseVerifiableOutput,
+  polledRecords,
+  verifiableEventsToOps,
+  type VerifiableEvent,
+} from '../verifiable-history.ts';
 
 const VERIFIABLE_PRODUCER = 'org.apache.kafka.tools.VerifiableProducer';
 const VERIFIABLE_CONSUMER = 'org.apache.kafka.tools.VerifiableConsumer';
@@ -33,7 +54,12 @@ async function withProps<T>(props: Record<string, string>, use: (file: string) =
   const dir = await mkdtemp(join(tmpdir(), 'kconform-java-client-'));
   try {
     const file = join(dir, 'client.properties');
-    await writeFile(file, Object.entries(props).map(([k, v]) => `${k}=${v}\n`).join(''));
+    await writeFile(
+      file,
+      Object.entries(props)
+        .map(([k, v]) => `${k}=${v}\n`)
+        .join(''),
+    );
     return await use(file);
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -62,15 +88,37 @@ function why(stderr: string): string {
 
 async function produceVerifiable(spec: ProduceSpec): Promise<SendOutcome[]> {
   return withProps(producerProps(spec), async (file) => {
-    const args = ['--bootstrap-server', spec.bootstrap, '--topic', spec.topic, '--max-messages', String(spec.records.length), '--acks', String(spec.acks), '--value-prefix', String(spec.valuePrefix), '--repeating-keys', String(spec.records.length), '--command-config', file];
-    const r = await runKafkaClass(kafkaDist(), VERIFIABLE_PRODUCER, args, { timeoutMs: spec.timeoutMs + 30_000, jvmArgs: JVM });
+    const args = [
+      '--bootstrap-server',
+      spec.bootstrap,
+      '--topic',
+      spec.topic,
+      '--max-messages',
+      String(spec.records.length),
+      '--acks',
+      String(spec.acks),
+      '--value-prefix',
+      String(spec.valuePrefix),
+      '--repeating-keys',
+      String(spec.records.length),
+      '--command-config',
+      file,
+    ];
+    const r = await runKafkaClass(kafkaDist(), VERIFIABLE_PRODUCER, args, {
+      timeoutMs: spec.timeoutMs + 30_000,
+      jvmArgs: JVM,
+    });
     const { events } = parseVerifiableOutput(r.stdout);
     const ops = verifiableEventsToOps(events, { process: 'java' });
     const outcomes: SendOutcome[] = [];
     for (const o of ops) {
       if (o.f !== 'send' || o.type === 'invoke') continue;
       const v = o.value as { partition?: number; offset?: number; key: string; value: string };
-      outcomes.push(o.type === 'ok' ? { key: v.key, value: v.value, partition: v.partition, offset: v.offset } : { key: v.key, value: v.value, error: o.error });
+      outcomes.push(
+        o.type === 'ok'
+          ? { key: v.key, value: v.value, partition: v.partition, offset: v.offset }
+          : { key: v.key, value: v.value, error: o.error },
+      );
     }
     if (r.code !== 0 && outcomes.length === 0) throw new Error(`VerifiableProducer exited ${r.code}: ${why(r.stderr)}`);
     return outcomes;
@@ -79,10 +127,27 @@ async function produceVerifiable(spec: ProduceSpec): Promise<SendOutcome[]> {
 
 /** ConsoleProducer for records with headers: `headers<TAB>key<TAB>value` per line. It reports no offsets; exit 0 means every record was sent. */
 async function produceConsole(spec: ProduceSpec): Promise<SendOutcome[]> {
-  const lines = spec.records.map((r) => `${(r.headers ?? []).map(([k, v]) => `${k}:${v}`).join(',')}\t${r.key}\t${r.value}\n`).join('');
+  const lines = spec.records
+    .map((r) => `${(r.headers ?? []).map(([k, v]) => `${k}:${v}`).join(',')}\t${r.key}\t${r.value}\n`)
+    .join('');
   return withProps(producerProps(spec), async (file) => {
-    const args = ['--bootstrap-server', spec.bootstrap, '--topic', spec.topic, '--command-config', file, '--reader-property', 'parse.headers=true', '--reader-property', 'parse.key=true'];
-    const r = await runKafkaClass(kafkaDist(), consoleProducerClass(kafkaDist().version), args, { stdin: lines, timeoutMs: spec.timeoutMs + 30_000, jvmArgs: JVM });
+    const args = [
+      '--bootstrap-server',
+      spec.bootstrap,
+      '--topic',
+      spec.topic,
+      '--command-config',
+      file,
+      '--reader-property',
+      'parse.headers=true',
+      '--reader-property',
+      'parse.key=true',
+    ];
+    const r = await runKafkaClass(kafkaDist(), consoleProducerClass(kafkaDist().version), args, {
+      stdin: lines,
+      timeoutMs: spec.timeoutMs + 30_000,
+      jvmArgs: JVM,
+    });
     if (r.code !== 0) throw new Error(`ConsoleProducer exited ${r.code}: ${why(r.stderr)}`);
     return spec.records.map((rec) => ({ key: rec.key, value: rec.value, partition: 0, offset: -1 }));
   });
@@ -103,33 +168,103 @@ export function parseConsoleLine(line: string): ConsumedRecord | undefined {
   return { partition: Number(m[1]), offset: Number(m[2]), headers, key: text(m[4]!), value: text(m[5]!) };
 }
 
-async function consumeConsole(spec: ConsumeSpec & { seek: { partition: number; offset: number } }): Promise<ConsumeResult> {
-  const fmt = ['print.partition=true', 'print.offset=true', 'print.headers=true', 'print.key=true'].flatMap((p) => ['--formatter-property', p]);
-  const args = ['--bootstrap-server', spec.bootstrap, '--topic', spec.topic, '--partition', String(spec.seek.partition), '--offset', String(spec.seek.offset), '--max-messages', String(spec.count), '--timeout-ms', String(spec.timeoutMs), ...fmt];
-  const r = await runKafkaClass(kafkaDist(), consoleConsumerClass(kafkaDist().version), args, { timeoutMs: spec.timeoutMs + 30_000, jvmArgs: JVM });
-  const records = r.stdout.split('\n').map(parseConsoleLine).filter((x): x is ConsumedRecord => x !== undefined);
-  if (records.length < spec.count) throw new Error(`ConsoleConsumer printed ${records.length}/${spec.count} records (exit ${r.code}): ${why(r.stderr)}`);
+async function consumeConsole(
+  spec: ConsumeSpec & { seek: { partition: number; offset: number } },
+): Promise<ConsumeResult> {
+  const fmt = ['print.partition=true', 'print.offset=true', 'print.headers=true', 'print.key=true'].flatMap((p) => [
+    '--formatter-property',
+    p,
+  ]);
+  const args = [
+    '--bootstrap-server',
+    spec.bootstrap,
+    '--topic',
+    spec.topic,
+    '--partition',
+    String(spec.seek.partition),
+    '--offset',
+    String(spec.seek.offset),
+    '--max-messages',
+    String(spec.count),
+    '--timeout-ms',
+    String(spec.timeoutMs),
+    ...fmt,
+  ];
+  const r = await runKafkaClass(kafkaDist(), consoleConsumerClass(kafkaDist().version), args, {
+    timeoutMs: spec.timeoutMs + 30_000,
+    jvmArgs: JVM,
+  });
+  const records = r.stdout
+    .split('\n')
+    .map(parseConsoleLine)
+    .filter((x): x is ConsumedRecord => x !== undefined);
+  if (records.length < spec.count)
+    throw new Error(
+      `ConsoleConsumer printed ${records.length}/${spec.count} records (exit ${r.code}): ${why(r.stderr)}`,
+    );
   return { records, notes: ['ConsoleConsumer --partition --offset'] };
 }
 
 async function consumeVerifiable(spec: ConsumeSpec & { group: string }): Promise<ConsumeResult> {
-  const args = ['--bootstrap-server', spec.bootstrap, '--topic', spec.topic, '--group-id', spec.group, '--max-messages', String(spec.count), '--verbose', '--reset-policy', 'earliest', '--session-timeout', '10000'];
-  const r = await runKafkaClass(kafkaDist(), VERIFIABLE_CONSUMER, args, { timeoutMs: spec.timeoutMs + 30_000, jvmArgs: JVM }).catch((err: Error & { stdout?: string }) => {
+  const args = [
+    '--bootstrap-server',
+    spec.bootstrap,
+    '--topic',
+    spec.topic,
+    '--group-id',
+    spec.group,
+    '--max-messages',
+    String(spec.count),
+    '--verbose',
+    '--reset-policy',
+    'earliest',
+    '--session-timeout',
+    '10000',
+  ];
+  const r = await runKafkaClass(kafkaDist(), VERIFIABLE_CONSUMER, args, {
+    timeoutMs: spec.timeoutMs + 30_000,
+    jvmArgs: JVM,
+  }).catch((err: Error & { stdout?: string }) => {
     // A consumer that never got its records is killed at the timeout: what it printed still tells why.
     if (err.stdout === undefined) throw err;
-    return { code: null, signal: null, stdout: err.stdout, stderr: (err as Error & { stderr?: string }).stderr ?? err.message };
+    return {
+      code: null,
+      signal: null,
+      stdout: err.stdout,
+      stderr: (err as Error & { stderr?: string }).stderr ?? err.message,
+    };
   });
   const { events } = parseVerifiableOutput(r.stdout);
   const ops = verifiableEventsToOps(events, { process: 'java' });
-  const records: ConsumedRecord[] = polledRecords(ops).map((x) => ({ partition: x.partition, offset: x.offset, key: x.key, value: x.value, headers: [] }));
-  if (records.length < spec.count) throw new Error(`VerifiableConsumer handed over ${records.length}/${spec.count} records (exit ${r.code}): ${why(r.stderr)}`);
+  const records: ConsumedRecord[] = polledRecords(ops).map((x) => ({
+    partition: x.partition,
+    offset: x.offset,
+    key: x.key,
+    value: x.value,
+    headers: [],
+  }));
+  if (records.length < spec.count)
+    throw new Error(
+      `VerifiableConsumer handed over ${records.length}/${spec.count} records (exit ${r.code}): ${why(r.stderr)}`,
+    );
   const failed = ops.find((o) => o.f === 'commit' && o.type === 'fail');
   if (spec.commit && failed) throw new Error(`VerifiableConsumer's commit failed: ${failed.error}`);
   return { records: records.slice(0, spec.count), notes: ['VerifiableConsumer (commits what it handed over)'] };
 }
 
 async function joinGroup(spec: MemberSpec): Promise<GroupMember> {
-  const args = ['--bootstrap-server', spec.bootstrap, '--topic', spec.topic, '--group-id', spec.group, '--reset-policy', 'earliest', '--session-timeout', '10000'];
+  const args = [
+    '--bootstrap-server',
+    spec.bootstrap,
+    '--topic',
+    spec.topic,
+    '--group-id',
+    spec.group,
+    '--reset-policy',
+    'earliest',
+    '--session-timeout',
+    '10000',
+  ];
   const group = spawnKafkaClass(kafkaDist(), VERIFIABLE_CONSUMER, args, { jvmArgs: JVM });
   const events: VerifiableEvent[] = [];
   let buffered = '';
@@ -153,9 +288,17 @@ async function joinGroup(spec: MemberSpec): Promise<GroupMember> {
 
 /** `kafka-topics.sh --list` (TopicCommand: the Admin client's listTopics()). */
 async function listTopics(bootstrap: string, timeoutMs: number): Promise<string[]> {
-  const r = await runKafkaClass(kafkaDist(), 'org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', bootstrap, '--list'], { timeoutMs: timeoutMs + 30_000, jvmArgs: JVM });
+  const r = await runKafkaClass(
+    kafkaDist(),
+    'org.apache.kafka.tools.TopicCommand',
+    ['--bootstrap-server', bootstrap, '--list'],
+    { timeoutMs: timeoutMs + 30_000, jvmArgs: JVM },
+  );
   if (r.code !== 0) throw new Error(`kafka-topics --list exited ${r.code}: ${why(r.stderr)}`);
-  return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  return r.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 /** The Java driver (Kafka 4.4.0's kafka-clients and kafka-tools). */
@@ -166,7 +309,9 @@ export const javaDriver: ClientDriver = {
     try {
       dist ??= await resolveKafka(LATEST_KAFKA_VERSION);
     } catch (err) {
-      throw new ClientUnavailable(`Kafka ${LATEST_KAFKA_VERSION} jars could not be resolved: ${(err as Error).message}`);
+      throw new ClientUnavailable(
+        `Kafka ${LATEST_KAFKA_VERSION} jars could not be resolved: ${(err as Error).message}`,
+      );
     }
   },
   produce: (spec) => (spec.records.some((r) => r.headers?.length) ? produceConsole(spec) : produceVerifiable(spec)),
@@ -178,7 +323,9 @@ export const javaDriver: ClientDriver = {
   joinGroup,
   listTopics,
   // VerifiableConsumer subscribes to one topic by name and ConsoleConsumer --include does not print the topic.
-  notRun: { 'regex-subscribe': 'not implemented in the Java driver: its tools cannot show which topic a record came from' },
+  notRun: {
+    'regex-subscribe': 'not implemented in the Java driver: its tools cannot show which topic a record came from',
+  },
   notes: {
     'list-topics': 'kafka-topics --list (Admin.listTopics)',
     'acks=0': 'VerifiableProducer',

@@ -7,7 +7,16 @@
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { kafkajsClient } from '../../../harness/drivers/kafkajs-client.ts';
 import { kafkajsCompression } from '../../load/kafkajs-codecs.ts';
-import type { ClientDriver, ConsumeResult, ConsumeSpec, ConsumedRecord, GroupMember, MemberSpec, ProduceSpec, SendOutcome } from '../client-driver.ts';
+import type {
+  ClientDriver,
+  ConsumeResult,
+  ConsumeSpec,
+  ConsumedRecord,
+  GroupMember,
+  MemberSpec,
+  ProduceSpec,
+  SendOutcome,
+} from '../client-driver.ts';
 
 const quiet = { write: () => true };
 
@@ -16,12 +25,26 @@ function client(bootstrap: string): Kafka {
 }
 
 function toConsumed(topic: string, partition: number, m: KafkaMessage): ConsumedRecord {
-  const headers: [string, string | null][] = Object.entries(m.headers ?? {}).map(([k, v]) => [k, v === undefined ? null : Array.isArray(v) ? v.map(String).join(',') : v.toString('utf8')]);
-  return { topic, partition, offset: Number(m.offset), key: m.key?.toString('utf8') ?? null, value: m.value?.toString('utf8') ?? null, headers };
+  const headers: [string, string | null][] = Object.entries(m.headers ?? {}).map(([k, v]) => [
+    k,
+    v === undefined ? null : Array.isArray(v) ? v.map(String).join(',') : v.toString('utf8'),
+  ]);
+  return {
+    topic,
+    partition,
+    offset: Number(m.offset),
+    key: m.key?.toString('utf8') ?? null,
+    value: m.value?.toString('utf8') ?? null,
+    headers,
+  };
 }
 
 async function produce(spec: ProduceSpec): Promise<SendOutcome[]> {
-  const producer = client(spec.bootstrap).producer({ idempotent: spec.idempotent, maxInFlightRequests: spec.idempotent ? 1 : undefined, allowAutoTopicCreation: false });
+  const producer = client(spec.bootstrap).producer({
+    idempotent: spec.idempotent,
+    maxInFlightRequests: spec.idempotent ? 1 : undefined,
+    allowAutoTopicCreation: false,
+  });
   await producer.connect();
   try {
     const meta = await producer.send({
@@ -29,7 +52,11 @@ async function produce(spec: ProduceSpec): Promise<SendOutcome[]> {
       acks: spec.acks,
       compression: kafkajsCompression(spec.compression),
       timeout: spec.timeoutMs,
-      messages: spec.records.map((r) => ({ key: r.key, value: r.value, headers: r.headers ? Object.fromEntries(r.headers) : undefined })),
+      messages: spec.records.map((r) => ({
+        key: r.key,
+        value: r.value,
+        headers: r.headers ? Object.fromEntries(r.headers) : undefined,
+      })),
     });
     // One batch per partition: the base offset of each, records in order after it.
     const base = new Map(meta.map((m) => [m.partition, Number(m.baseOffset ?? -1)]));
@@ -49,7 +76,13 @@ async function produce(spec: ProduceSpec): Promise<SendOutcome[]> {
 
 async function consume(spec: ConsumeSpec): Promise<ConsumeResult> {
   const groupId = spec.group ?? `kconform-kafkajs-seek-${Date.now()}`;
-  const consumer = client(spec.bootstrap).consumer({ groupId, maxWaitTimeInMs: 100, sessionTimeout: 10_000, heartbeatInterval: 500, allowAutoTopicCreation: false });
+  const consumer = client(spec.bootstrap).consumer({
+    groupId,
+    maxWaitTimeInMs: 100,
+    sessionTimeout: 10_000,
+    heartbeatInterval: 500,
+    allowAutoTopicCreation: false,
+  });
   const got: ConsumedRecord[] = [];
   await consumer.connect();
   try {
@@ -62,7 +95,10 @@ async function consume(spec: ConsumeSpec): Promise<ConsumeResult> {
       });
     }
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`only ${got.length}/${spec.count} records within ${spec.timeoutMs} ms`)), spec.timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`only ${got.length}/${spec.count} records within ${spec.timeoutMs} ms`)),
+        spec.timeoutMs,
+      );
       consumer
         .run({
           autoCommit: false,
@@ -102,9 +138,18 @@ async function listTopics(bootstrap: string): Promise<string[]> {
 }
 
 async function joinGroup(spec: MemberSpec): Promise<GroupMember> {
-  const consumer = client(spec.bootstrap).consumer({ groupId: spec.group, sessionTimeout: 10_000, heartbeatInterval: 300, rebalanceTimeout: 10_000, maxWaitTimeInMs: 100 });
+  const consumer = client(spec.bootstrap).consumer({
+    groupId: spec.group,
+    sessionTimeout: 10_000,
+    heartbeatInterval: 300,
+    rebalanceTimeout: 10_000,
+    maxWaitTimeInMs: 100,
+  });
   let owned: number[] | undefined;
-  consumer.on(consumer.events.GROUP_JOIN, (e) => (owned = [...(e.payload.memberAssignment[spec.topic] ?? [])].sort((a, b) => a - b)));
+  consumer.on(
+    consumer.events.GROUP_JOIN,
+    (e) => (owned = [...(e.payload.memberAssignment[spec.topic] ?? [])].sort((a, b) => a - b)),
+  );
   await consumer.connect();
   await consumer.subscribe({ topic: spec.topic, fromBeginning: true });
   await consumer.run({ eachMessage: async () => {} });

@@ -4,8 +4,24 @@
  * newest versions). Every consumer belongs to a group in this client, so a seek runs in a
  * throwaway group with `mode: 'manual'` and explicit offsets.
  */
-import { Consumer, Producer, stringDeserializers, stringSerializers, type Message, type MessagesStream } from '@platformatic/kafka';
-import type { ClientDriver, ConsumeResult, ConsumeSpec, ConsumedRecord, GroupMember, MemberSpec, ProduceSpec, SendOutcome } from '../client-driver.ts';
+import {
+  Consumer,
+  Producer,
+  stringDeserializers,
+  stringSerializers,
+  type Message,
+  type MessagesStream,
+} from '@platformatic/kafka';
+import type {
+  ClientDriver,
+  ConsumeResult,
+  ConsumeSpec,
+  ConsumedRecord,
+  GroupMember,
+  MemberSpec,
+  ProduceSpec,
+  SendOutcome,
+} from '../client-driver.ts';
 
 type StringMessage = Message<string, string, string, string>;
 
@@ -18,7 +34,12 @@ const base = (bootstrap: string) => ({
 });
 
 async function produce(spec: ProduceSpec): Promise<SendOutcome[]> {
-  const producer = new Producer({ ...base(spec.bootstrap), serializers: stringSerializers, idempotent: spec.idempotent, timeout: spec.timeoutMs });
+  const producer = new Producer({
+    ...base(spec.bootstrap),
+    serializers: stringSerializers,
+    idempotent: spec.idempotent,
+    timeout: spec.timeoutMs,
+  });
   try {
     // acks and compression go with each send: 2.12.1's send() ignores the constructor's `acks`
     // (it falls back to acks=1), so setting them there would quietly test acks=1.
@@ -26,23 +47,47 @@ async function produce(spec: ProduceSpec): Promise<SendOutcome[]> {
       acks: spec.acks,
       compression: spec.compression,
       idempotent: spec.idempotent,
-      messages: spec.records.map((r) => ({ topic: spec.topic, partition: 0, key: r.key, value: r.value, headers: r.headers ? new Map(r.headers) : undefined })),
+      messages: spec.records.map((r) => ({
+        topic: spec.topic,
+        partition: 0,
+        key: r.key,
+        value: r.value,
+        headers: r.headers ? new Map(r.headers) : undefined,
+      })),
     });
     // One batch to partition 0: its base offset, the records in order after it (none for acks=0).
     const first = result.offsets?.find((o) => o.topic === spec.topic && o.partition === 0);
-    return spec.records.map((r, i) => ({ key: r.key, value: r.value, partition: 0, offset: first === undefined ? -1 : Number(first.offset) + i }));
+    return spec.records.map((r, i) => ({
+      key: r.key,
+      value: r.value,
+      partition: 0,
+      offset: first === undefined ? -1 : Number(first.offset) + i,
+    }));
   } finally {
     await producer.close();
   }
 }
 
 function toConsumed(m: StringMessage): ConsumedRecord {
-  return { partition: m.partition, offset: Number(m.offset), key: m.key ?? null, value: m.value ?? null, headers: m.headerEntries.map(([k, v]) => [k, v ?? null]) };
+  return {
+    partition: m.partition,
+    offset: Number(m.offset),
+    key: m.key ?? null,
+    value: m.value ?? null,
+    headers: m.headerEntries.map(([k, v]) => [k, v ?? null]),
+  };
 }
 
 async function consume(spec: ConsumeSpec): Promise<ConsumeResult> {
   const groupId = spec.group ?? `kconform-platformatic-seek-${Date.now()}`;
-  const consumer = new Consumer({ ...base(spec.bootstrap), groupId, deserializers: stringDeserializers, sessionTimeout: 10_000, heartbeatInterval: 500, maxWaitTime: 100 });
+  const consumer = new Consumer({
+    ...base(spec.bootstrap),
+    groupId,
+    deserializers: stringDeserializers,
+    sessionTimeout: 10_000,
+    heartbeatInterval: 500,
+    maxWaitTime: 100,
+  });
   const got: ConsumedRecord[] = [];
   let stream: MessagesStream<string, string, string, string> | undefined;
   try {
@@ -50,12 +95,18 @@ async function consume(spec: ConsumeSpec): Promise<ConsumeResult> {
       topics: [spec.topic],
       autocommit: false,
       ...(spec.seek
-        ? { mode: 'manual' as const, offsets: [{ topic: spec.topic, partition: spec.seek.partition, offset: BigInt(spec.seek.offset) }] }
+        ? {
+            mode: 'manual' as const,
+            offsets: [{ topic: spec.topic, partition: spec.seek.partition, offset: BigInt(spec.seek.offset) }],
+          }
         : { mode: 'committed' as const, fallbackMode: 'earliest' as const }),
     });
     const s = stream;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`only ${got.length}/${spec.count} records within ${spec.timeoutMs} ms`)), spec.timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`only ${got.length}/${spec.count} records within ${spec.timeoutMs} ms`)),
+        spec.timeoutMs,
+      );
       s.on('error', (err: Error) => {
         clearTimeout(timer);
         reject(err);
@@ -73,7 +124,14 @@ async function consume(spec: ConsumeSpec): Promise<ConsumeResult> {
     if (spec.commit) {
       const next = new Map<number, number>();
       for (const r of got) next.set(r.partition, Math.max(next.get(r.partition) ?? 0, r.offset + 1));
-      await consumer.commit({ offsets: [...next].map(([partition, offset]) => ({ topic: spec.topic, partition, offset: BigInt(offset), leaderEpoch: -1 })) });
+      await consumer.commit({
+        offsets: [...next].map(([partition, offset]) => ({
+          topic: spec.topic,
+          partition,
+          offset: BigInt(offset),
+          leaderEpoch: -1,
+        })),
+      });
     }
   } finally {
     await stream?.close().catch(() => undefined);
@@ -83,7 +141,15 @@ async function consume(spec: ConsumeSpec): Promise<ConsumeResult> {
 }
 
 async function joinGroup(spec: MemberSpec): Promise<GroupMember> {
-  const consumer = new Consumer({ ...base(spec.bootstrap), groupId: spec.group, deserializers: stringDeserializers, sessionTimeout: 10_000, heartbeatInterval: 300, rebalanceTimeout: 10_000, maxWaitTime: 100 });
+  const consumer = new Consumer({
+    ...base(spec.bootstrap),
+    groupId: spec.group,
+    deserializers: stringDeserializers,
+    sessionTimeout: 10_000,
+    heartbeatInterval: 300,
+    rebalanceTimeout: 10_000,
+    maxWaitTime: 100,
+  });
   let owned: number[] | undefined;
   consumer.on('consumer:group:join', (e: { assignments?: { topic: string; partitions: number[] }[] | null }) => {
     owned = [...(e.assignments?.find((a) => a.topic === spec.topic)?.partitions ?? [])].sort((a, b) => a - b);
@@ -108,6 +174,9 @@ export const platformaticDriver: ClientDriver = {
   produce,
   consume,
   joinGroup,
-  notRun: { 'list-topics': 'not implemented in the platformatic driver yet', 'regex-subscribe': 'not implemented in the platformatic driver yet' },
+  notRun: {
+    'list-topics': 'not implemented in the platformatic driver yet',
+    'regex-subscribe': 'not implemented in the platformatic driver yet',
+  },
   notes: { seek: "mode 'manual' with offsets, in a throwaway group (every consumer has a group)" },
 };

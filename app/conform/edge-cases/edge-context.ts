@@ -22,7 +22,13 @@ export class CaseList {
 
   /** A case of one request of this cell's API and version. */
   one(name: string, body: unknown, extra: Partial<CaseStep> = {}): void {
-    this.cases.push({ name, apiKey: this.apiKey, version: this.version, source: 'edge', steps: [{ apiKey: this.apiKey, version: this.version, body, ...extra }] });
+    this.cases.push({
+      name,
+      apiKey: this.apiKey,
+      version: this.version,
+      source: 'edge',
+      steps: [{ apiKey: this.apiKey, version: this.version, body, ...extra }],
+    });
   }
 
   /** A case of several requests (setup steps say `compare: false`). */

@@ -1,5 +1,12 @@
 import type { ConformCase } from '../conform-case.ts';
-import { apiVersionsCases, createTopicsCases, deleteTopicsCases, describeClusterCases, initProducerIdCases, metadataCases } from './admin-cases.ts';
+import {
+  apiVersionsCases,
+  createTopicsCases,
+  deleteTopicsCases,
+  describeClusterCases,
+  initProducerIdCases,
+  metadataCases,
+} from './admin-cases.ts';
 import type { EdgeContext } from './edge-context.ts';
 import {
   deleteGroupsCases,
@@ -13,7 +20,13 @@ import {
   offsetFetchCases,
   syncGroupCases,
 } from './group-cases.ts';
-import { deleteRecordsCases, fetchCases, listOffsetsCases, offsetForLeaderEpochCases, produceCases } from './log-cases.ts';
+import {
+  deleteRecordsCases,
+  fetchCases,
+  listOffsetsCases,
+  offsetForLeaderEpochCases,
+  produceCases,
+} from './log-cases.ts';
 
 export type { EdgeContext } from './edge-context.ts';
 

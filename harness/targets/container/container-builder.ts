@@ -21,14 +21,24 @@ export const containerBuilder: TargetBuilder<ContainerSpec> = {
     const started = await startKafkaContainer({ image: spec.image, brokers: c.brokers, logDir: c.runDir });
     const stop = withCleanup(`stop container ${started.image}`, () => started.stop());
     const nodes = started.nodes.map((n) => ({ id: n.id, bootstrap: n.bootstrap }));
-    return { spec, bootstrap: started.bootstrap, fresh: true, logFiles: [...started.logFiles], nodes, faults: started.faults, stop, [Symbol.asyncDispose]: stop };
+    return {
+      spec,
+      bootstrap: started.bootstrap,
+      fresh: true,
+      logFiles: [...started.logFiles],
+      nodes,
+      faults: started.faults,
+      stop,
+      [Symbol.asyncDispose]: stop,
+    };
   },
 
   // startKafkaContainer's own testcontainers wait already saw this; re-checked once from here
   waitStrategies: (_spec, c) => [Wait.forMetadata(c.brokers)],
 
   explainFailure(err) {
-    if (err instanceof ContainerTargetError || err instanceof ContainerEngineUnavailableError) return new TargetUnavailableError(err.message);
+    if (err instanceof ContainerTargetError || err instanceof ContainerEngineUnavailableError)
+      return new TargetUnavailableError(err.message);
     return undefined;
   },
 };

@@ -15,7 +15,7 @@ export interface ContainerSpec {
 export const containerKind: TargetKind<ContainerSpec> = {
   name: 'container',
   syntax: 'container[@IMAGE]',
-  help: 'Kafka in containers through testcontainers (needs podman or docker; default image: `kconform image build`\'s, else apache/kafka)',
+  help: "Kafka in containers through testcontainers (needs podman or docker; default image: `kconform image build`'s, else apache/kafka)",
   capabilities: {
     maxBrokers: 9,
     faults: ['kill', 'pause', 'partition', 'restart', 'rolling-restart', 'replication'],

@@ -13,14 +13,19 @@ import type { ExternalSpec } from './external-kind.ts';
  * owner's node-control commands). Clients bootstrap at the proxies; stopping heals every fault
  * still in effect (the owner's start/resume commands run) and closes the proxies.
  */
-async function proxiedExternal(spec: ExternalSpec, bootstrap: string, nodeControl: NodeCommands | undefined): Promise<StartedTarget<ExternalSpec>> {
+async function proxiedExternal(
+  spec: ExternalSpec,
+  bootstrap: string,
+  nodeControl: NodeCommands | undefined,
+): Promise<StartedTarget<ExternalSpec>> {
   let view;
   try {
     view = await fetchClusterMetadata(bootstrap, { timeoutMs: 5_000 });
   } catch (err) {
     throw new TargetUnavailableError(`no Kafka broker answers Metadata at ${bootstrap}: ${(err as Error).message}`);
   }
-  if (view.brokers.length === 0) throw new TargetUnavailableError(`the broker at ${bootstrap} lists no brokers in its Metadata`);
+  if (view.brokers.length === 0)
+    throw new TargetUnavailableError(`the broker at ${bootstrap} lists no brokers in its Metadata`);
   const brokers = view.brokers.map((b) => ({ id: b.nodeId, host: b.host, port: b.port }));
   const proxies = await startProxies(brokers);
   const nodes = brokers.map((b, i) => ({ id: b.id, upstream: `${b.host}:${b.port}`, proxy: proxies[i]! }));
@@ -34,7 +39,16 @@ async function proxiedExternal(spec: ExternalSpec, bootstrap: string, nodeContro
     }
   });
   const proxied = nodes.map((n) => ({ id: n.id, bootstrap: `${n.proxy.listen.host}:${n.proxy.listen.port}` }));
-  return { spec, bootstrap: proxied.map((n) => n.bootstrap).join(','), fresh: false, logFiles: [], nodes: proxied, faults, stop, [Symbol.asyncDispose]: stop };
+  return {
+    spec,
+    bootstrap: proxied.map((n) => n.bootstrap).join(','),
+    fresh: false,
+    logFiles: [],
+    nodes: proxied,
+    faults,
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
 }
 
 /** The builder of the `external` kind. */
@@ -51,7 +65,16 @@ export const externalBuilder: TargetBuilder<ExternalSpec> = {
     }
     const stop = async () => {};
     const faults = noFaults(`external@${bootstrap}`, 'kconform did not start it, so it cannot kill, pause or cut it');
-    return { spec, bootstrap, fresh: false, logFiles: [], nodes: [{ id: -1, bootstrap }], faults, stop, [Symbol.asyncDispose]: stop };
+    return {
+      spec,
+      bootstrap,
+      fresh: false,
+      logFiles: [],
+      nodes: [{ id: -1, bootstrap }],
+      faults,
+      stop,
+      [Symbol.asyncDispose]: stop,
+    };
   },
 
   // kconform starts nothing: reachable is all it can wait for (through the proxies when faulted)

@@ -20,7 +20,17 @@ export const externalKind: TargetKind<ExternalSpec> = {
   help: 'a broker already running that kconform does not own (any Kafka-compatible broker); --brokers does not apply',
   capabilities: {
     maxBrokers: undefined,
-    faults: ['delay', 'blackhole', 'drop-response', 'cut-client', 'kill', 'pause', 'restart', 'rolling-restart', 'replication'],
+    faults: [
+      'delay',
+      'blackhole',
+      'drop-response',
+      'cut-client',
+      'kill',
+      'pause',
+      'restart',
+      'rolling-restart',
+      'replication',
+    ],
     faultsNote: 'network faults through a proxy per node; process faults only through your --node-control commands',
     knownBugs: false,
     nodeControl: true,

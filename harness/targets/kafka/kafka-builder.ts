@@ -1,6 +1,11 @@
 /** Starts `kafka@…` targets: a Kafka cluster of local processes (in a network lab for partitions). */
 import { join } from 'node:path';
-import { KafkaResolveError, KafkaStartError, KafkaVersionNotFoundError, PrerequisiteError } from '../../kafka-dist/index.ts';
+import {
+  KafkaResolveError,
+  KafkaStartError,
+  KafkaVersionNotFoundError,
+  PrerequisiteError,
+} from '../../kafka-dist/index.ts';
 import { failoverTimingProperties } from '../../kafka-dist/cluster-properties.ts';
 import { startKafkaCluster } from '../../kafka-dist/kafka-cluster.ts';
 import { findJava } from '../../kafka-dist/prerequisites.ts';
@@ -27,14 +32,34 @@ export const kafkaBuilder: TargetBuilder<KafkaSpec> = {
 
   async start(spec, c) {
     // Each node's data, config and log stay in the run directory, next to the history they explain.
-    const serverProperties = c.timings ? failoverTimingProperties(c.timings, spec.zookeeper ? 'zookeeper' : 'kraft') : undefined;
-    const options = { version: spec.version, brokers: c.brokers, mode: spec.zookeeper ? ('zookeeper' as const) : undefined, dataDir: join(c.runDir, 'kafka'), serverProperties };
+    const serverProperties = c.timings
+      ? failoverTimingProperties(c.timings, spec.zookeeper ? 'zookeeper' : 'kraft')
+      : undefined;
+    const options = {
+      version: spec.version,
+      brokers: c.brokers,
+      mode: spec.zookeeper ? ('zookeeper' as const) : undefined,
+      dataDir: join(c.runDir, 'kafka'),
+      serverProperties,
+    };
     if (c.network) {
-      const lc = await startClusterInLab({ nodes: c.brokers }, (lab) => startKafkaCluster({ ...options, network: lab }));
-      return processTarget(spec, lc.cluster, lc.faults, withCleanup(`stop Kafka ${spec.version} and its network lab`, () => lc.stop()));
+      const lc = await startClusterInLab({ nodes: c.brokers }, (lab) =>
+        startKafkaCluster({ ...options, network: lab }),
+      );
+      return processTarget(
+        spec,
+        lc.cluster,
+        lc.faults,
+        withCleanup(`stop Kafka ${spec.version} and its network lab`, () => lc.stop()),
+      );
     }
     const cluster = await startKafkaCluster(options);
-    return processTarget(spec, cluster, new ProcessFaultControl(cluster), withCleanup(`stop Kafka ${spec.version}`, () => cluster.stop()));
+    return processTarget(
+      spec,
+      cluster,
+      new ProcessFaultControl(cluster),
+      withCleanup(`stop Kafka ${spec.version}`, () => cluster.stop()),
+    );
   },
 
   // startKafkaCluster waits for Metadata listing every node and a controller; this re-checks it once
@@ -43,7 +68,14 @@ export const kafkaBuilder: TargetBuilder<KafkaSpec> = {
   explainFailure(err) {
     // a release that does not exist is a wrong spec (exit 2): no install or retry helps
     if (err instanceof KafkaVersionNotFoundError) return new TargetUnavailableError(err.message, { badSpec: true });
-    if (err instanceof PrerequisiteError || err instanceof KafkaResolveError || err instanceof KafkaStartError || err instanceof NetnsCommandError || err instanceof RangeError) return new TargetUnavailableError(err.message);
+    if (
+      err instanceof PrerequisiteError ||
+      err instanceof KafkaResolveError ||
+      err instanceof KafkaStartError ||
+      err instanceof NetnsCommandError ||
+      err instanceof RangeError
+    )
+      return new TargetUnavailableError(err.message);
     return undefined;
   },
 };

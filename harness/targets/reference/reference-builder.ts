@@ -32,15 +32,33 @@ export const referenceBuilder: TargetBuilder<ReferenceSpec> = {
   async start(spec, c): Promise<StartedTarget<ReferenceSpec>> {
     if (asProcesses(c)) {
       const extraArgs = c.bugs?.size ? ['--bug', [...c.bugs].join(',')] : [];
-      if (c.timings) extraArgs.push('--replica-lag-time-max-ms', String(c.timings.replicaLagTimeMaxMs), '--broker-session-timeout-ms', String(c.timings.brokerSessionTimeoutMs));
+      if (c.timings)
+        extraArgs.push(
+          '--replica-lag-time-max-ms',
+          String(c.timings.replicaLagTimeMaxMs),
+          '--broker-session-timeout-ms',
+          String(c.timings.brokerSessionTimeoutMs),
+        );
       const dataDir = join(c.runDir, 'reference');
       const brokers = c.brokers;
       if (c.network) {
-        const lc = await startClusterInLab({ nodes: brokers }, (lab) => startReferenceProcesses({ brokers, dataDir, extraArgs, network: lab }));
-        return processTarget(spec, lc.cluster, lc.faults, withCleanup('stop the reference broker processes and their network lab', () => lc.stop()));
+        const lc = await startClusterInLab({ nodes: brokers }, (lab) =>
+          startReferenceProcesses({ brokers, dataDir, extraArgs, network: lab }),
+        );
+        return processTarget(
+          spec,
+          lc.cluster,
+          lc.faults,
+          withCleanup('stop the reference broker processes and their network lab', () => lc.stop()),
+        );
       }
       const cluster = await startReferenceProcesses({ brokers, dataDir, extraArgs });
-      return processTarget(spec, cluster, new ProcessFaultControl(cluster), withCleanup('stop the reference broker processes', () => cluster.stop()));
+      return processTarget(
+        spec,
+        cluster,
+        new ProcessFaultControl(cluster),
+        withCleanup('stop the reference broker processes', () => cluster.stop()),
+      );
     }
     const logFile = join(c.runDir, 'reference-broker.log');
     const out = createWriteStream(logFile);
@@ -49,15 +67,33 @@ export const referenceBuilder: TargetBuilder<ReferenceSpec> = {
       await running.close();
       await new Promise<void>((resolve) => out.end(() => resolve()));
     });
-    const faults = noFaults('the in-process reference broker', 'it runs inside kconform; faults start it as a process (run with --faults)');
-    return { spec, bootstrap: running.bootstrap, fresh: true, logFiles: [logFile], nodes: [{ id: running.broker.nodeId, bootstrap: running.bootstrap }], faults, stop, [Symbol.asyncDispose]: stop };
+    const faults = noFaults(
+      'the in-process reference broker',
+      'it runs inside kconform; faults start it as a process (run with --faults)',
+    );
+    return {
+      spec,
+      bootstrap: running.bootstrap,
+      fresh: true,
+      logFiles: [logFile],
+      nodes: [{ id: running.broker.nodeId, bootstrap: running.bootstrap }],
+      faults,
+      stop,
+      [Symbol.asyncDispose]: stop,
+    };
   },
 
   // the process cluster already waited for its nodes; these re-check what a run needs, cheaply
   waitStrategies: (_spec, c) => (asProcesses(c) ? [Wait.forMetadata(c.brokers)] : [Wait.forApiVersions()]),
 
   explainFailure(err) {
-    if (err instanceof ReferenceStartError || err instanceof PrerequisiteError || err instanceof NetnsCommandError || err instanceof RangeError) return new TargetUnavailableError(err.message);
+    if (
+      err instanceof ReferenceStartError ||
+      err instanceof PrerequisiteError ||
+      err instanceof NetnsCommandError ||
+      err instanceof RangeError
+    )
+      return new TargetUnavailableError(err.message);
     return undefined;
   },
 };

@@ -82,7 +82,13 @@ export class MemoryNetwork {
     return !this.canTalk(from, to) || (this.dropRate > 0 && this.#random() < this.dropRate);
   }
 
-  #send(from: number, to: number, request: RaftRequest, timeoutMs: number, onReply: (reply: RaftReply | undefined) => void): void {
+  #send(
+    from: number,
+    to: number,
+    request: RaftRequest,
+    timeoutMs: number,
+    onReply: (reply: RaftReply | undefined) => void,
+  ): void {
     let done = false;
     const timeout = this.#clock.setTimeout(() => {
       if (done) return;

@@ -13,7 +13,15 @@ import type { Clock } from '../../groups/clock.ts';
 import { systemClock } from '../../groups/clock.ts';
 import type { Logger } from '../../logger.ts';
 import { silentLogger } from '../../logger.ts';
-import type { AppendReply, AppendRequest, RaftReply, RaftRequest, RaftTransport, VoteReply, VoteRequest } from './raft-messages.ts';
+import type {
+  AppendReply,
+  AppendRequest,
+  RaftReply,
+  RaftRequest,
+  RaftTransport,
+  VoteReply,
+  VoteRequest,
+} from './raft-messages.ts';
 import { DiskRaftStorage, MemoryRaftStorage, type LogEntry, type RaftStorage } from './raft-storage.ts';
 
 /** The timeouts of the quorum. Kafka's defaults: election 1000 ms (+ up to 1000 ms of jitter), fetch/heartbeat well below. */
@@ -67,7 +75,10 @@ export interface RaftNodeOptions {
 export class NotLeaderError extends Error {
   /** The leader this node knows of, if any: where to retry. */
   readonly leaderId: number | undefined;
-  constructor(leaderId: number | undefined, message = leaderId === undefined ? 'not the leader; no leader known' : `not the leader; the leader is ${leaderId}`) {
+  constructor(
+    leaderId: number | undefined,
+    message = leaderId === undefined ? 'not the leader; no leader known' : `not the leader; the leader is ${leaderId}`,
+  ) {
     super(message);
     this.name = 'NotLeaderError';
     this.leaderId = leaderId;
@@ -142,15 +153,18 @@ export class RaftNode extends EventEmitter<RaftEvents> {
     super();
     this.id = options.id;
     this.voterIds = options.voters.map((v) => v.id);
-    if (!this.voterIds.includes(this.id)) throw new Error(`node ${this.id} is not one of the voters ${this.voterIds.join(',')}`);
-    if (new Set(this.voterIds).size !== this.voterIds.length) throw new Error(`duplicate voter ids: ${this.voterIds.join(',')}`);
+    if (!this.voterIds.includes(this.id))
+      throw new Error(`node ${this.id} is not one of the voters ${this.voterIds.join(',')}`);
+    if (new Set(this.voterIds).size !== this.voterIds.length)
+      throw new Error(`duplicate voter ids: ${this.voterIds.join(',')}`);
     this.#peers = this.voterIds.filter((v) => v !== this.id);
     this.timings = { ...DEFAULT_RAFT_TIMINGS };
     for (const key of Object.keys(DEFAULT_RAFT_TIMINGS) as Array<keyof RaftTimings>) {
       const v = options.timings?.[key];
       if (v !== undefined) this.timings[key] = v;
     }
-    if (this.timings.electionTimeoutMinMs > this.timings.electionTimeoutMaxMs) throw new Error('electionTimeoutMinMs must not exceed electionTimeoutMaxMs');
+    if (this.timings.electionTimeoutMinMs > this.timings.electionTimeoutMaxMs)
+      throw new Error('electionTimeoutMinMs must not exceed electionTimeoutMaxMs');
     this.#storage = options.storage ?? (options.dir ? new DiskRaftStorage(options.dir) : new MemoryRaftStorage());
     this.#transport = options.transport;
     this.#logger = options.logger ?? silentLogger;
@@ -201,7 +215,10 @@ export class RaftNode extends EventEmitter<RaftEvents> {
   start(): void {
     if (this.#started || this.#closed) return;
     this.#started = true;
-    if (this.#commitIndex > 0) this.#logger.info(`raft ${this.id}: replaying ${this.#commitIndex} committed entries from storage (term ${this.#term})`);
+    if (this.#commitIndex > 0)
+      this.#logger.info(
+        `raft ${this.id}: replaying ${this.#commitIndex} committed entries from storage (term ${this.#term})`,
+      );
     this.#applyCommitted();
     if (this.#peers.length === 0) this.#becomeCandidate();
     else this.#resetElectionTimer();
@@ -213,7 +230,8 @@ export class RaftNode extends EventEmitter<RaftEvents> {
    * leader, or stops being it before the entry commits (the entry may still commit later).
    */
   propose(data: unknown): Promise<number> {
-    if (this.#closed || this.#role !== 'leader') return Promise.reject(new NotLeaderError(this.#closed ? undefined : this.#leaderId));
+    if (this.#closed || this.#role !== 'leader')
+      return Promise.reject(new NotLeaderError(this.#closed ? undefined : this.#leaderId));
     const index = this.#appendAsLeader(data);
     return new Promise<number>((resolve, reject) => {
       this.#pending.set(index, { term: this.#term, resolve, reject });
@@ -263,7 +281,9 @@ export class RaftNode extends EventEmitter<RaftEvents> {
   /** A node that heard from a live leader within the minimum election timeout refuses pre-votes. */
   #hasRecentLeader(): boolean {
     if (this.#role === 'leader') return true;
-    return this.#leaderId !== undefined && this.#clock.now() - this.#lastLeaderContact < this.timings.electionTimeoutMinMs;
+    return (
+      this.#leaderId !== undefined && this.#clock.now() - this.#lastLeaderContact < this.timings.electionTimeoutMinMs
+    );
   }
 
   #resetElectionTimer(): void {
@@ -297,7 +317,14 @@ export class RaftNode extends EventEmitter<RaftEvents> {
     const round = ++this.#round;
     this.#votes = new Set([this.id]);
     this.#resetElectionTimer();
-    const request: VoteRequest = { kind: 'vote', term: this.#term + 1, candidateId: this.id, lastLogIndex: this.#log.length, lastLogTerm: this.#lastLogTerm(), preVote: true };
+    const request: VoteRequest = {
+      kind: 'vote',
+      term: this.#term + 1,
+      candidateId: this.id,
+      lastLogIndex: this.#log.length,
+      lastLogTerm: this.#lastLogTerm(),
+      preVote: true,
+    };
     this.#logger.debug(`raft ${this.id}: pre-vote for term ${request.term}`);
     for (const peer of this.#peers) {
       this.#transport.send(peer, request, this.timings.requestTimeoutMs, (reply) => {
@@ -328,7 +355,14 @@ export class RaftNode extends EventEmitter<RaftEvents> {
       return;
     }
     this.#resetElectionTimer();
-    const request: VoteRequest = { kind: 'vote', term, candidateId: this.id, lastLogIndex: this.#log.length, lastLogTerm: this.#lastLogTerm(), preVote: false };
+    const request: VoteRequest = {
+      kind: 'vote',
+      term,
+      candidateId: this.id,
+      lastLogIndex: this.#log.length,
+      lastLogTerm: this.#lastLogTerm(),
+      preVote: false,
+    };
     for (const peer of this.#peers) {
       this.#transport.send(peer, request, this.timings.requestTimeoutMs, (reply) => {
         if (this.#closed || !reply || reply.kind !== 'vote') return;
@@ -438,9 +472,12 @@ export class RaftNode extends EventEmitter<RaftEvents> {
   #checkQuorum(): boolean {
     const now = this.#clock.now();
     let heard = 1;
-    for (const peer of this.#peers) if (now - (this.#lastContact.get(peer) ?? -Infinity) <= this.timings.electionTimeoutMaxMs) heard++;
+    for (const peer of this.#peers)
+      if (now - (this.#lastContact.get(peer) ?? -Infinity) <= this.timings.electionTimeoutMaxMs) heard++;
     if (heard >= this.#majority()) return true;
-    this.#logger.warn(`raft ${this.id}: heard from ${heard - 1} of ${this.#peers.length} peers within ${this.timings.electionTimeoutMaxMs} ms; resigning (check-quorum)`);
+    this.#logger.warn(
+      `raft ${this.id}: heard from ${heard - 1} of ${this.#peers.length} peers within ${this.timings.electionTimeoutMaxMs} ms; resigning (check-quorum)`,
+    );
     this.#becomeFollower(this.#term, undefined);
     return false;
   }
@@ -455,7 +492,15 @@ export class RaftNode extends EventEmitter<RaftEvents> {
     const prevLogIndex = next - 1;
     const entries = this.#log.slice(prevLogIndex, prevLogIndex + this.#maxEntries);
     const term = this.#term;
-    const request: AppendRequest = { kind: 'append', term, leaderId: this.id, prevLogIndex, prevLogTerm: this.#termAt(prevLogIndex), entries, leaderCommit: this.#commitIndex };
+    const request: AppendRequest = {
+      kind: 'append',
+      term,
+      leaderId: this.id,
+      prevLogIndex,
+      prevLogTerm: this.#termAt(prevLogIndex),
+      entries,
+      leaderCommit: this.#commitIndex,
+    };
     const seq = ++this.#flightSeq;
     this.#inflight.set(peer, seq);
     this.#transport.send(peer, request, this.timings.requestTimeoutMs, (reply) => {
@@ -497,9 +542,16 @@ export class RaftNode extends EventEmitter<RaftEvents> {
   }
 
   #handleAppend(req: AppendRequest): AppendReply {
-    const fail = (conflictIndex: number): AppendReply => ({ kind: 'append', term: this.#term, success: false, matchIndex: 0, conflictIndex });
+    const fail = (conflictIndex: number): AppendReply => ({
+      kind: 'append',
+      term: this.#term,
+      success: false,
+      matchIndex: 0,
+      conflictIndex,
+    });
     if (req.term < this.#term || this.#closed) return fail(0);
-    if (req.term > this.#term || this.#role !== 'follower' || this.#leaderId !== req.leaderId) this.#becomeFollower(req.term, req.leaderId);
+    if (req.term > this.#term || this.#role !== 'follower' || this.#leaderId !== req.leaderId)
+      this.#becomeFollower(req.term, req.leaderId);
     else this.#resetElectionTimer();
     this.#lastLeaderContact = this.#clock.now();
 
@@ -520,10 +572,14 @@ export class RaftNode extends EventEmitter<RaftEvents> {
       if (this.#termAt(e.index) !== e.term) {
         if (e.index <= this.#commitIndex) {
           // Cannot happen under Raft's guarantees; refusing keeps a committed entry rather than lose it.
-          this.#logger.error(`raft ${this.id}: leader ${req.leaderId} (term ${req.term}) conflicts with committed entry ${e.index}; refusing`);
+          this.#logger.error(
+            `raft ${this.id}: leader ${req.leaderId} (term ${req.term}) conflicts with committed entry ${e.index}; refusing`,
+          );
           return fail(this.#commitIndex + 1);
         }
-        this.#logger.info(`raft ${this.id}: dropping divergent log tail from index ${e.index} (had term ${this.#termAt(e.index)}, leader has ${e.term})`);
+        this.#logger.info(
+          `raft ${this.id}: dropping divergent log tail from index ${e.index} (had term ${this.#termAt(e.index)}, leader has ${e.term})`,
+        );
         this.#storage.truncateFrom(e.index);
         this.#log.length = e.index - 1;
         appendFrom = k;
@@ -557,7 +613,10 @@ export class RaftNode extends EventEmitter<RaftEvents> {
       if (pending) {
         this.#pending.delete(index);
         if (pending.term === entry.term) pending.resolve(index);
-        else pending.reject(new NotLeaderError(this.#leaderId, `entry ${index} was replaced by the leader of term ${entry.term}`));
+        else
+          pending.reject(
+            new NotLeaderError(this.#leaderId, `entry ${index} was replaced by the leader of term ${entry.term}`),
+          );
       }
     }
     if (this.#lastApplied !== before && !this.#closed) this.#storage.saveCommitIndex(this.#lastApplied);

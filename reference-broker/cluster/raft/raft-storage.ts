@@ -6,7 +6,18 @@
  * The log is never compacted (no snapshots): cluster metadata is small, so the file may grow
  * without bound for now.
  */
-import { closeSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync, existsSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  writeSync,
+  existsSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 /** One log entry: the term of the leader that created it, its position (from 1), and the payload. */
@@ -47,7 +58,12 @@ export class MemoryRaftStorage implements RaftStorage {
   #commitIndex = 0;
 
   load(): PersistentState {
-    return { term: this.#term, votedFor: this.#votedFor, entries: this.#entries.map((e) => structuredClone(e)), commitIndex: this.#commitIndex };
+    return {
+      term: this.#term,
+      votedFor: this.#votedFor,
+      entries: this.#entries.map((e) => structuredClone(e)),
+      commitIndex: this.#commitIndex,
+    };
   }
   saveVote(term: number, votedFor: number | null): void {
     this.#term = term;
@@ -159,7 +175,9 @@ function readLog(path: string): { entries: LogEntry[]; lineStarts: number[]; val
     const entry = parseEntry(bytes.subarray(start, nl).toString('utf8'));
     if (!entry || entry.index !== entries.length + 1) {
       if (nl + 1 >= bytes.length) break; // the last line is garbage: torn by a crash
-      throw new Error(`${path}: corrupt entry at byte ${start} (expected index ${entries.length + 1}); refusing to start on a damaged Raft log`);
+      throw new Error(
+        `${path}: corrupt entry at byte ${start} (expected index ${entries.length + 1}); refusing to start on a damaged Raft log`,
+      );
     }
     lineStarts.push(start);
     entries.push(entry);

@@ -23,16 +23,28 @@ const step = (size: number): fc.Arbitrary<Step> =>
     { weight: 5, arbitrary: fc.integer({ min: 1, max: 400 }).map((ms): Step => ({ kind: 'advance', ms })) },
     { weight: 4, arbitrary: fc.constant<Step>({ kind: 'propose' }) },
     // each node's group number: nodes with the same number can talk
-    { weight: 1, arbitrary: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: size, maxLength: size }).map((groups): Step => ({ kind: 'partition', groups })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .array(fc.integer({ min: 0, max: 2 }), { minLength: size, maxLength: size })
+        .map((groups): Step => ({ kind: 'partition', groups })),
+    },
     { weight: 1, arbitrary: fc.constant<Step>({ kind: 'heal' }) },
-    { weight: 1, arbitrary: fc.double({ min: 0, max: 0.4, noNaN: true }).map((rate): Step => ({ kind: 'drop', rate })) },
+    {
+      weight: 1,
+      arbitrary: fc.double({ min: 0, max: 0.4, noNaN: true }).map((rate): Step => ({ kind: 'drop', rate })),
+    },
     { weight: 1, arbitrary: fc.integer({ min: 1, max: size }).map((node): Step => ({ kind: 'crash', node })) },
     { weight: 1, arbitrary: fc.integer({ min: 1, max: size }).map((node): Step => ({ kind: 'restart', node })) },
   );
 
 const scenario = fc.integer({ min: 0, max: 1 }).chain((big) => {
   const size = big ? 5 : 3;
-  return fc.record({ size: fc.constant(size), seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }), steps: fc.array(step(size), { minLength: 10, maxLength: 80 }) });
+  return fc.record({
+    size: fc.constant(size),
+    seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+    steps: fc.array(step(size), { minLength: 10, maxLength: 80 }),
+  });
 });
 
 describe('raft safety (randomized)', () => {
@@ -52,14 +64,22 @@ describe('raft safety (randomized)', () => {
               case 'propose':
                 for (const leader of c.leaders()) {
                   const id = nextProposal++;
-                  leader.propose({ proposal: id }).then((index) => acknowledged.set(id, index), () => {});
+                  leader.propose({ proposal: id }).then(
+                    (index) => acknowledged.set(id, index),
+                    () => {},
+                  );
                 }
                 break;
               case 'partition':
-                c.network.partition(c.ids.map((id, i) => ({ id, g: s.groups[i]! })).reduce<number[][]>((acc, { id, g }) => {
-                  (acc[g] ??= []).push(id);
-                  return acc;
-                }, []).filter((g) => g.length > 0));
+                c.network.partition(
+                  c.ids
+                    .map((id, i) => ({ id, g: s.groups[i]! }))
+                    .reduce<number[][]>((acc, { id, g }) => {
+                      (acc[g] ??= []).push(id);
+                      return acc;
+                    }, [])
+                    .filter((g) => g.length > 0),
+                );
                 break;
               case 'heal':
                 c.network.heal();
@@ -87,7 +107,10 @@ describe('raft safety (randomized)', () => {
           for (let attempt = 0; attempt < 5 && finalIndex === undefined; attempt++) {
             leader = c.waitForLeader(20_000);
             expect(leader, 'a leader after the heal').toBeDefined();
-            const last = leader!.propose({ proposal: 'final' }).then((i) => (finalIndex = i), () => undefined);
+            const last = leader!.propose({ proposal: 'final' }).then(
+              (i) => (finalIndex = i),
+              () => undefined,
+            );
             c.advance(2000);
             await last;
           }
@@ -102,7 +125,8 @@ describe('raft safety (randomized)', () => {
           // every acknowledged proposal is in the final committed log, at the index it was acknowledged with
           for (const [id, index] of acknowledged) expect(leader!.entry(index)?.data).toEqual({ proposal: id });
           // and everything any node ever applied is still there
-          for (const [index, entry] of c.committed) expect(JSON.stringify({ term: leader!.entry(index)?.term, data: leader!.entry(index)?.data })).toBe(entry);
+          for (const [index, entry] of c.committed)
+            expect(JSON.stringify({ term: leader!.entry(index)?.term, data: leader!.entry(index)?.data })).toBe(entry);
         } finally {
           c.close();
         }

@@ -61,7 +61,10 @@ describe('raft', () => {
     // leader + one follower: a minority of 5
     c.network.partition([[leader.id, others[0]!]]);
     let outcome: unknown = 'pending';
-    leader.propose({ x: 'minority' }).then((i) => (outcome = i), (e: unknown) => (outcome = e));
+    leader.propose({ x: 'minority' }).then(
+      (i) => (outcome = i),
+      (e: unknown) => (outcome = e),
+    );
     c.advance(100);
     await flush();
     expect(outcome).toBe('pending');
@@ -145,7 +148,9 @@ describe('raft', () => {
     values.push(5);
     c.advance(200);
     for (const id of c.ids) {
-      const seen = committedData(c, id).filter((d) => typeof (d as { n?: number }).n === 'number').map((d) => (d as { n: number }).n);
+      const seen = committedData(c, id)
+        .filter((d) => typeof (d as { n?: number }).n === 'number')
+        .map((d) => (d as { n: number }).n);
       expect(seen).toEqual(values);
     }
     expect(c.violations).toEqual([]);

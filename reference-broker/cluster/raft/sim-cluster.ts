@@ -13,7 +13,12 @@ import { seededRandom } from '../../../protocol/seeded-random.ts';
 
 export { seededRandom };
 
-export const SIM_TIMINGS: RaftTimings = { electionTimeoutMinMs: 150, electionTimeoutMaxMs: 300, heartbeatIntervalMs: 40, requestTimeoutMs: 100 };
+export const SIM_TIMINGS: RaftTimings = {
+  electionTimeoutMinMs: 150,
+  electionTimeoutMaxMs: 300,
+  heartbeatIntervalMs: 40,
+  requestTimeoutMs: 100,
+};
 
 export interface SimClusterOptions {
   size: number;
@@ -70,13 +75,15 @@ export class SimCluster {
     const applied: Array<{ index: number; data: unknown }> = [];
     this.applied.set(id, applied);
     node.on('commit', (data, index) => {
-      if (applied.length > 0 && applied[applied.length - 1]!.index !== index - 1) this.violations.push(`node ${id} applied ${index} after ${applied[applied.length - 1]!.index}`);
+      if (applied.length > 0 && applied[applied.length - 1]!.index !== index - 1)
+        this.violations.push(`node ${id} applied ${index} after ${applied[applied.length - 1]!.index}`);
       if (applied.length === 0 && index !== 1) this.violations.push(`node ${id} applied ${index} first`);
       applied.push({ index, data });
       const entry = JSON.stringify({ term: node.entry(index)?.term, data });
       const known = this.committed.get(index);
       if (known === undefined) this.committed.set(index, entry);
-      else if (known !== entry) this.violations.push(`index ${index}: node ${id} committed ${entry} but ${known} was committed before`);
+      else if (known !== entry)
+        this.violations.push(`index ${index}: node ${id} committed ${entry} but ${known} was committed before`);
     });
     node.on('leader-change', ({ term, leaderId }) => {
       if (leaderId !== id) return;

@@ -84,7 +84,8 @@ export class RpcClient {
     });
     socket.on('error', (err) => this.#logger.debug(`rpc: ${this.host}:${this.port}: ${err.message}`));
     socket.on('close', () => {
-      if (this.#socket === socket) this.#drop(new RpcError('unreachable', `connection to ${this.host}:${this.port} closed`));
+      if (this.#socket === socket)
+        this.#drop(new RpcError('unreachable', `connection to ${this.host}:${this.port} closed`));
     });
     this.#socket = socket;
     return socket;
@@ -94,9 +95,12 @@ export class RpcClient {
     let response: RpcResponse;
     try {
       response = JSON.parse(line) as RpcResponse;
-      if (typeof response !== 'object' || response === null || typeof response.id !== 'number') throw new Error('no id');
+      if (typeof response !== 'object' || response === null || typeof response.id !== 'number')
+        throw new Error('no id');
     } catch {
-      this.#logger.warn(`rpc: closing connection to ${this.host}:${this.port}: malformed response line: ${line.slice(0, 80)}`);
+      this.#logger.warn(
+        `rpc: closing connection to ${this.host}:${this.port}: malformed response line: ${line.slice(0, 80)}`,
+      );
       socket.destroy();
       return;
     }

@@ -8,7 +8,9 @@ export interface RpcRequest {
 }
 
 /** The answer to request `id`: a result, or an error message when the handler failed. */
-export type RpcResponse = { id: number; result: unknown; error?: undefined } | { id: number; error: string; result?: undefined };
+export type RpcResponse =
+  | { id: number; result: unknown; error?: undefined }
+  | { id: number; error: string; result?: undefined };
 
 /** Longest line accepted (a guard against a peer that never sends a newline). */
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;

@@ -22,7 +22,12 @@ export interface RpcServer {
  * Listens on host:port (port 0 picks a free one) and answers every request line with `handler`.
  * A line that is not a well-formed request closes that connection, with the reason logged.
  */
-export async function startRpcServer(host: string, port: number, handler: RpcHandler, logger: Logger = silentLogger): Promise<RpcServer> {
+export async function startRpcServer(
+  host: string,
+  port: number,
+  handler: RpcHandler,
+  logger: Logger = silentLogger,
+): Promise<RpcServer> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);

@@ -9,12 +9,17 @@ afterEach(async () => {
 });
 
 async function echoServer(logger: Logger = silentLogger): Promise<RpcServer> {
-  const server = await startRpcServer('127.0.0.1', 0, async (method, params) => {
-    if (method === 'echo') return params;
-    if (method === 'slow') return new Promise((resolve) => setTimeout(() => resolve('late'), 300));
-    if (method === 'fail') throw new Error('handler failed');
-    throw new Error(`unknown method ${method}`);
-  }, logger);
+  const server = await startRpcServer(
+    '127.0.0.1',
+    0,
+    async (method, params) => {
+      if (method === 'echo') return params;
+      if (method === 'slow') return new Promise((resolve) => setTimeout(() => resolve('late'), 300));
+      if (method === 'fail') throw new Error('handler failed');
+      throw new Error(`unknown method ${method}`);
+    },
+    logger,
+  );
   toClose.push(server);
   return server;
 }

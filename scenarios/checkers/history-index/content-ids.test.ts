@@ -4,14 +4,23 @@ import { ContentIds, RecordContents } from './content-ids.ts';
 describe('ContentIds', () => {
   it('gives equal (key, value) one id, in order of first appearance', () => {
     const c = new ContentIds();
-    expect([c.id(null, 'a'), c.id('k', 'a'), c.id(null, 'a'), c.id('a', null), c.id('k', 'a')]).toEqual([0, 1, 0, 2, 1]);
+    expect([c.id(null, 'a'), c.id('k', 'a'), c.id(null, 'a'), c.id('a', null), c.id('k', 'a')]).toEqual([
+      0, 1, 0, 2, 1,
+    ]);
     expect(c.size).toBe(3);
     expect([c.keys[2], c.values[2]]).toEqual(['a', null]);
   });
 
   it('tells null from every string, and key from value', () => {
     const c = new ContentIds();
-    const ids = [c.id(null, null), c.id(null, 'null'), c.id('null', null), c.id(null, ''), c.id('', null), c.id('', '')];
+    const ids = [
+      c.id(null, null),
+      c.id(null, 'null'),
+      c.id('null', null),
+      c.id(null, ''),
+      c.id('', null),
+      c.id('', ''),
+    ];
     expect(new Set(ids).size).toBe(6);
   });
 

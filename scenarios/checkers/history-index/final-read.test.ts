@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { Op } from '../../../harness/history/history.ts';
 import { FinalReadBuilder } from './final-read.ts';
 
-const op = (type: Op['type'], value: unknown): Op => ({ index: 0, time: 0, process: 'final-read', type, f: 'poll', value });
+const op = (type: Op['type'], value: unknown): Op => ({
+  index: 0,
+  time: 0,
+  process: 'final-read',
+  type,
+  f: 'poll',
+  value,
+});
 const r = (topic: string, offset: number) => ({ topic, partition: 0, offset, key: null, value: `${topic}${offset}` });
 
 describe('FinalReadBuilder', () => {

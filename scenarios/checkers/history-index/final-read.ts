@@ -45,7 +45,7 @@ export class FinalReadBuilder {
     const records = (op.value as { records: RecordRef[] }).records;
     const rows = (this.rows ??= []);
     for (let row = start; row < start + records.length; row++) rows.push(row);
-    let named: string | undefined = undefined;
+    let named: string | undefined;
     for (const r of records) if (r.topic !== named) this.names((named = r.topic), i);
   }
 
@@ -56,6 +56,12 @@ export class FinalReadBuilder {
 
   /** `partitions`: the pair behind each partition id; `actor`, `replayActor`: the readers' actor numbers (-1: none). */
   finish(partitions: readonly { topic: string }[], actor: number, replayActor: number): FinalReadIndex {
-    return { rows: this.rows, from: partitions.map(({ topic }) => this.topicFrom.get(topic) ?? this.begin), replay: this.replay, actor, replayActor };
+    return {
+      rows: this.rows,
+      from: partitions.map(({ topic }) => this.topicFrom.get(topic) ?? this.begin),
+      replay: this.replay,
+      actor,
+      replayActor,
+    };
   }
 }

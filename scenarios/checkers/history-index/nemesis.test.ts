@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { Op } from '../../../harness/history/history.ts';
 import { faultChangesBetween, NemesisBuilder } from './nemesis.ts';
 
-const op = (time: number): Op => ({ index: 0, time, process: 'nemesis', type: 'invoke', f: 'nemesis', value: { fault: 'kill', node: 1 } });
+const op = (time: number): Op => ({
+  index: 0,
+  time,
+  process: 'nemesis',
+  type: 'invoke',
+  f: 'nemesis',
+  value: { fault: 'kill', node: 1 },
+});
 
 describe('NemesisBuilder', () => {
   it('keeps the positions and times of nemesis ops', () => {

@@ -12,4 +12,5 @@ export interface Loose {
 }
 
 /** `v` as a Loose when it is an object, else undefined. */
-export const loose = (v: unknown): Loose | undefined => (typeof v === 'object' && v !== null ? (v as Loose) : undefined);
+export const loose = (v: unknown): Loose | undefined =>
+  typeof v === 'object' && v !== null ? (v as Loose) : undefined;

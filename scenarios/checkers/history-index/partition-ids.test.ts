@@ -4,7 +4,9 @@ import { PartitionIds } from './partition-ids.ts';
 describe('PartitionIds', () => {
   it('numbers (topic, partition) pairs in order of first appearance, one id per pair', () => {
     const p = new PartitionIds();
-    expect([p.id('t', 1), p.id('u', 0), p.id('t', 0), p.id('t', 1), p.id('u', 0), p.id('t', 0)]).toEqual([0, 1, 2, 0, 1, 2]);
+    expect([p.id('t', 1), p.id('u', 0), p.id('t', 0), p.id('t', 1), p.id('u', 0), p.id('t', 0)]).toEqual([
+      0, 1, 2, 0, 1, 2,
+    ]);
     expect(p.names).toEqual([
       { topic: 't', partition: 1 },
       { topic: 'u', partition: 0 },

@@ -5,7 +5,14 @@ import { PartitionIds } from './partition-ids.ts';
 import { pollOfRow, PollsBuilder, READ_COMMITTED, READ_UNCOMMITTED, UNSAID } from './polls.ts';
 
 const r = (offset: number, value: string, partition = 0) => ({ topic: 't', partition, offset, key: null, value });
-const ok = (time: number, records: unknown[], extra: object = {}): Op => ({ index: 0, time, process: 'c', type: 'ok', f: 'poll', value: { records, ...extra } });
+const ok = (time: number, records: unknown[], extra: object = {}): Op => ({
+  index: 0,
+  time,
+  process: 'c',
+  type: 'ok',
+  f: 'poll',
+  value: { records, ...extra },
+});
 
 describe('PollsBuilder', () => {
   it('keeps a row per ok poll and one per record, a poll’s records consecutive', () => {
@@ -16,7 +23,15 @@ describe('PollsBuilder', () => {
     expect(b.completed(9, ok(2, []), 2, undefined, 0)).toBe(1);
     expect(b.completed(11, ok(3, [r(3, 'a')]), 0, undefined, 0)).toBe(2);
     const { polls, records } = b.finish();
-    expect(polls).toEqual({ count: 3, at: [7, 9, 11], time: [1.5, 2, 3], actor: [2, 2, 0], start: [0, 2, 2], size: [2, 0, 1], isolation: [UNSAID, UNSAID, UNSAID] });
+    expect(polls).toEqual({
+      count: 3,
+      at: [7, 9, 11],
+      time: [1.5, 2, 3],
+      actor: [2, 2, 0],
+      start: [0, 2, 2],
+      size: [2, 0, 1],
+      isolation: [UNSAID, UNSAID, UNSAID],
+    });
     expect(records).toEqual({ count: 3, content: [0, 1, 0], part: [0, 1, 0], offset: [3, 0, 3] });
     expect(partitions.names).toEqual([
       { topic: 't', partition: 0 },

@@ -91,7 +91,15 @@ export class PollsBuilder {
 
   finish(): { polls: PollsIndex; records: RecordRows } {
     return {
-      polls: { count: this.at.length, at: this.at, time: this.time, actor: this.actor, start: this.start, size: this.size, isolation: this.isolation },
+      polls: {
+        count: this.at.length,
+        at: this.at,
+        time: this.time,
+        actor: this.actor,
+        start: this.start,
+        size: this.size,
+        isolation: this.isolation,
+      },
       records: { count: this.part.length, content: this.content, part: this.part, offset: this.offset },
     };
   }

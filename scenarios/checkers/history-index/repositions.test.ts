@@ -3,7 +3,9 @@ import { RepositionsBuilder } from './repositions.ts';
 
 describe('RepositionsBuilder', () => {
   it('handles seek, assign and subscribe only', () => {
-    expect(['seek', 'assign', 'subscribe', 'poll', 'send', 'commit'].map((f) => RepositionsBuilder.handles(f))).toEqual([true, true, true, false, false, false]);
+    expect(['seek', 'assign', 'subscribe', 'poll', 'send', 'commit'].map((f) => RepositionsBuilder.handles(f))).toEqual(
+      [true, true, true, false, false, false],
+    );
   });
 
   it('records ok and info completions with their actor, and leaves fails out (they moved nothing)', () => {

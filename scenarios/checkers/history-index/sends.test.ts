@@ -75,7 +75,13 @@ describe('SendsBuilder', () => {
     at(history, 'p', 'invoke', value('b'));
     const b = sends.invoked(1, 0, history[1]!.value);
     sends.completed(2, at(history, 'p', 'ok', { ...value('a'), offset: 0 }), 0, a, 0);
-    sends.completed(3, at(history, 'p', 'ok', { ...value('b'), offset: 1, txn: { id: 'y', outcome: 'commit' } }), 0, b, 0);
+    sends.completed(
+      3,
+      at(history, 'p', 'ok', { ...value('b'), offset: 1, txn: { id: 'y', outcome: 'commit' } }),
+      0,
+      b,
+      0,
+    );
     const t = txns.finish(sends.txnColumns.txn, sends.txnColumns.part, partitions.names.length);
     const ix = sends.finish(t.fates);
     expect(ix.txn).toEqual([0, 1]);

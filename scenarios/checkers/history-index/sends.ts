@@ -69,7 +69,13 @@ export class SendsBuilder {
   private readonly txns: TransactionsBuilder;
 
   /** `actors`: the process behind each actor number, as numbering goes on. */
-  constructor(history: readonly Op[], actors: readonly Op['process'][], partitions: PartitionIds, contents: RecordContents, txns: TransactionsBuilder) {
+  constructor(
+    history: readonly Op[],
+    actors: readonly Op['process'][],
+    partitions: PartitionIds,
+    contents: RecordContents,
+    txns: TransactionsBuilder,
+  ) {
     this.history = history;
     this.actors = actors;
     this.partitions = partitions;

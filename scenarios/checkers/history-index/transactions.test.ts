@@ -2,13 +2,27 @@ import { describe, expect, it } from 'vitest';
 import type { Op } from '../../../harness/history/history.ts';
 import { TransactionsBuilder } from './transactions.ts';
 
-const done = (value: unknown, type: Op['type'] = 'ok'): Op => ({ index: 0, time: 0, process: 'p', type, f: 'end-txn', value });
+const done = (value: unknown, type: Op['type'] = 'ok'): Op => ({
+  index: 0,
+  time: 0,
+  process: 'p',
+  type,
+  f: 'end-txn',
+  value,
+});
 
 describe('TransactionsBuilder', () => {
   it('numbers transactions in order of first appearance on a send (numeric ids as strings)', () => {
     const b = new TransactionsBuilder();
-    expect([b.ofSend({ txn: { id: 'b' } }), b.ofSend({ txn: { id: 7 } }), b.ofSend({ txn: { id: 'b' } }), b.ofSend({ txn: { id: '7' } })]).toEqual([0, 1, 0, 1]);
-    expect([b.ofSend({}), b.ofSend({ txn: {} }), b.ofSend({ txn: { id: true } }), b.ofSend(null)]).toEqual([-1, -1, -1, -1]);
+    expect([
+      b.ofSend({ txn: { id: 'b' } }),
+      b.ofSend({ txn: { id: 7 } }),
+      b.ofSend({ txn: { id: 'b' } }),
+      b.ofSend({ txn: { id: '7' } }),
+    ]).toEqual([0, 1, 0, 1]);
+    expect([b.ofSend({}), b.ofSend({ txn: {} }), b.ofSend({ txn: { id: true } }), b.ofSend(null)]).toEqual([
+      -1, -1, -1, -1,
+    ]);
     expect(b.finish([], [], 0).fates.map((t) => t.id)).toEqual(['b', '7']);
   });
 

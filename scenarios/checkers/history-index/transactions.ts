@@ -32,7 +32,8 @@ function txnIdOf(v: unknown): string | undefined {
 }
 
 /** The id an end-txn value names (a number counts as its string), or undefined. */
-const endIdOf = (id: unknown): string | undefined => (typeof id === 'string' || typeof id === 'number' ? String(id) : undefined);
+const endIdOf = (id: unknown): string | undefined =>
+  typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
 
 /** Builds the TransactionsIndex as the history is read in order. */
 export class TransactionsBuilder {
