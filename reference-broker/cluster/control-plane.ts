@@ -417,7 +417,8 @@ export class ControlPlane extends EventEmitter<ControlPlaneEvents> {
       if (result.ok) {
         this.#setBrokerState(result.value.brokerEpoch, true);
         this.#logger.info(`control plane ${this.nodeId}: broker registered, epoch ${result.value.brokerEpoch}`);
-        this.#scheduleHeartbeat(0);
+        // The first heartbeat at once: it is what unfences the broker, and clients wait for that.
+        void this.#heartbeat();
         return;
       }
       // DUPLICATE_BROKER_REGISTRATION: our previous process's session has not expired yet (Kafka waits it out too).
