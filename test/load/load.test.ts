@@ -72,6 +72,8 @@ describe('kconform load', () => {
       expect(load.lost).toBe(0);
       expect(load.series.length).toBeGreaterThanOrEqual(3);
     },
+    // The run starts its target: a Kafka JVM on a loaded 2-core machine took over a minute to serve.
+    240_000,
   );
 
   it('exits 2 on bad flags', async () => {

@@ -107,6 +107,9 @@ describe('fuzzing the reference broker', () => {
       seed: 20261125,
       connections: 4,
       healthEvery: 1000,
+      // A hang is a frame never answered; 2 s (the default) also caught answers that were only
+      // slow while other suites loaded this 2-core machine (5 of 20,000 at load average 28).
+      answerTimeoutMs: 10_000,
     });
     expect(report.healthFailures).toEqual([]);
     expect(report.crashes).toBe(0);
