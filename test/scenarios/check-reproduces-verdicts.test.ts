@@ -17,20 +17,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KNOWN_BUGS } from '../../reference-broker/bugs/known-bugs.ts';
-import { faultKindsFor, seedStartingWith, type FailoverFault } from '../../scenarios/failover-faults.ts';
 import { CLUSTER_SCENARIOS, SCENARIOS } from '../../scenarios/index.ts';
 import { kconform } from '../helpers/kconform-cli.ts';
+import { EXPOSED_BY, seedStartingWithFault } from './failover-runs.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'kconform-reproduce-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-/** The replication fault that exposes each replication bug (as in replication-bugs.test.ts). */
-const EXPOSED_BY: Record<string, FailoverFault> = {
-  'ignore-acks-all': 'stall-followers',
-  'advance-hw-early': 'stall-followers',
-  'elect-outside-isr': 'lagging-follower',
-  'skip-truncation': 'divergent-rejoin',
-};
 
 /** Checks each scenario makes of its own workload: they must be in both the run's and the check's verdicts. */
 const OWN_CHECKS: Record<string, string[]> = {
@@ -89,7 +81,7 @@ const CASES: Case[] = [
       '--records',
       '20',
       '--seed',
-      String(seedStartingWith(EXPOSED_BY[b.name]!, faultKindsFor(['replication']), 3, 11)),
+      String(seedStartingWithFault(EXPOSED_BY[b.name]!)),
       '--bug',
       b.name,
     ],

@@ -9,6 +9,19 @@ import type { FaultFamily } from '../../harness/nemesis/fault-schedule.ts';
 import { runScenario, type ScenarioRun } from '../../app/runner/run-scenario.ts';
 import { parseTargetSpec } from '../../harness/targets/target-spec.ts';
 import { ALL_SCENARIOS } from '../../scenarios/index.ts';
+import { faultKindsFor, seedStartingWith, type FailoverFault } from '../../scenarios/failover-faults.ts';
+
+/** The replication fault that exposes each replication bug (a bug missing here is a gap: its test fails). */
+export const EXPOSED_BY: Readonly<Record<string, FailoverFault>> = {
+  'ignore-acks-all': 'stall-followers',
+  'advance-hw-early': 'stall-followers',
+  'elect-outside-isr': 'lagging-follower',
+  'skip-truncation': 'divergent-rejoin',
+};
+
+/** The seed of a failover run whose first fault is `kind` among the replication faults (the first from 11 on, as in docs/studies). */
+export const seedStartingWithFault = (kind: FailoverFault) =>
+  seedStartingWith(kind, faultKindsFor(['replication']), 3, 11);
 
 /** A target of the failover suites; `skip` says why it does not run (yet). */
 export interface ClusterTarget {

@@ -10,30 +10,19 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../../app/runner/run-scenario.ts';
 import { KNOWN_BUGS, type BugName } from '../../reference-broker/bugs/known-bugs.ts';
-import { faultKindsFor, seedStartingWith, type FailoverFault } from '../../scenarios/failover-faults.ts';
+import type { FailoverFault } from '../../scenarios/failover-faults.ts';
+import { EXPOSED_BY, seedStartingWithFault } from './failover-runs.ts';
 import { failoverScenario } from '../../scenarios/failover.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'kconform-replication-bugs-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-/** The replication fault that exposes each bug (a bug missing here is a gap: its test fails). */
-const EXPOSED_BY: Record<string, FailoverFault> = {
-  'ignore-acks-all': 'stall-followers',
-  'advance-hw-early': 'stall-followers',
-  'elect-outside-isr': 'lagging-follower',
-  'skip-truncation': 'divergent-rejoin',
-};
-
-const KINDS = faultKindsFor(['replication']);
-/** The seed of a failover run whose one fault is `kind` (the first from 11 on, as in docs/studies). */
-const seedFor = (kind: FailoverFault) => seedStartingWith(kind, KINDS, 3, 11);
 
 const run = (bugs: BugName[], kind: FailoverFault) =>
   runScenario({
     spec: { kind: 'reference' },
     targetName: 'reference',
     scenario: failoverScenario,
-    seed: seedFor(kind),
+    seed: seedStartingWithFault(kind),
     // 250 records: one fault per run.
     records: 250,
     runDir: join(scratch, `${kind}-${bugs.join('+') || 'clean'}`),
