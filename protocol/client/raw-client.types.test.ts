@@ -1,11 +1,9 @@
 /**
  * Type-level checks (tsc runs them; at run time they do nothing): the raw client's request is
- * typed by the generated ApiKey map, and a bug name is one of the known bugs. Each
+ * typed by the generated ApiKey map. Each
  * `@ts-expect-error` line fails `npx tsc --noEmit` the day it compiles.
  */
 import { describe, expectTypeOf, it } from 'vitest';
-import type { BugName } from '../../reference-broker/bugs/known-bugs.ts';
-import { BugSwitch } from '../../reference-broker/bugs/known-bugs.ts';
 import { ApiKey, type RequestOf, type ResponseOf } from '../messages/generated/api-keys.ts';
 import type {
   ApiVersionsResponse,
@@ -35,14 +33,6 @@ function calls(c: RawClient): void {
   c.requestNoResponse(ApiKey.Produce, 9, { ...produce, acks: 0 });
 }
 
-function bugs(): void {
-  new BugSwitch(['stale-read']).strikes('skip-offset');
-  // @ts-expect-error a typo in a bug name
-  new BugSwitch(['stale-reads']);
-  // @ts-expect-error a typo in a bug name
-  new BugSwitch([]).has('drop-acked-writes');
-}
-
 describe('the raw client is typed by the ApiKey map', () => {
   it('answers each API key with its response type', () => {
     expectTypeOf<RawClient['request']>().toBeFunction();
@@ -52,12 +42,6 @@ describe('the raw client is typed by the ApiKey map', () => {
     expectTypeOf<RequestOf<typeof ApiKey.Produce>>().toEqualTypeOf<ProduceRequest>();
     expectTypeOf(ApiKey.Produce).toEqualTypeOf<0>();
     expectTypeOf(calls).toBeFunction();
-  });
-
-  it('knows bug names', () => {
-    expectTypeOf<'stale-read'>().toExtend<BugName>();
-    expectTypeOf<'stale-reads'>().not.toExtend<BugName>();
-    expectTypeOf(bugs).toBeFunction();
   });
 });
 
