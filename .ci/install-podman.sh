@@ -60,12 +60,22 @@ if [[ ! -f "$CONF" ]] || [[ "$(cat "$CONF")" != "$(printf '%s' "$want_conf")" ]]
   fi
 fi
 
+# A service started from a directory since deleted (an earlier CI checkout) answers pings but
+# fails every container start: conmon inherits its working directory ("Failed to get working
+# directory", HTTP 500 "write child: broken pipe"). Such a service is restarted.
+if pid=$(pgrep -f "podman system service --time=0 unix://$SOCK") && [[ "$(readlink "/proc/$pid/cwd")" == *"(deleted)" ]]; then
+  log "restarting the podman service: the directory it was started in is gone"
+  kill $pid 2>/dev/null || true
+  sleep 1
+fi
+
 if ! ping_socket; then
   mkdir -p "$(dirname "$SOCK")"
   rm -f "$SOCK"
   log "starting podman system service on $SOCK (log: $SERVICE_LOG)"
-  # setsid: the service must outlive this script and the CI step that ran it.
-  setsid nohup podman system service --time=0 "unix://$SOCK" >>"$SERVICE_LOG" 2>&1 </dev/null &
+  # setsid: the service must outlive this script and the CI step that ran it; from / so that
+  # removing the checkout it was started from cannot break it.
+  setsid nohup sh -c 'cd / && exec podman system service --time=0 "$0"' "unix://$SOCK" >>"$SERVICE_LOG" 2>&1 </dev/null &
   for _ in $(seq 1 100); do
     ping_socket && break
     sleep 0.2

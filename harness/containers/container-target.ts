@@ -295,28 +295,11 @@ function engineOps(client: ContainerRuntimeClient, createNetwork: (suffix: strin
 }
 
 /**
- * Starts Kafka in containers and waits until it serves. An engine that fails a start with a
- * server error (podman's "write child: broken pipe" from its OCI runtime on a loaded machine)
- * gets one more try, after what the first try made is removed.
+ * Starts Kafka in containers and waits until it serves.
  * @throws ContainerEngineUnavailableError when no engine answers; ContainerTargetError when the
  *   image is missing or Kafka does not become ready (with the container's last output).
  */
 export async function startKafkaContainer(opts: KafkaContainerOptions = {}): Promise<StartedKafkaContainer> {
-  try {
-    return await startKafkaContainerOnce(opts);
-  } catch (err) {
-    if (!(err instanceof ContainerTargetError) || !isEngineServerError(err.message)) throw err;
-    process.stderr.write(`kconform: ${err.message}; starting the containers once more\n`);
-    return startKafkaContainerOnce(opts);
-  }
-}
-
-/** Whether an engine error is its own failure (HTTP 5xx from the engine API), not the request's. */
-export function isEngineServerError(message: string): boolean {
-  return /\(HTTP code 5\d\d\)/.test(message);
-}
-
-async function startKafkaContainerOnce(opts: KafkaContainerOptions): Promise<StartedKafkaContainer> {
   const engine = opts.engine ?? (await detectEngine());
   useEngine(engine);
   // Loaded only now: testcontainers reads the engine settings when it first connects.
@@ -487,8 +470,11 @@ async function startKafkaContainerOnce(opts: KafkaContainerOptions): Promise<Sta
     await removeAll();
     unregister();
     if (err instanceof ContainerTargetError) throw err;
-    throw new ContainerTargetError(
-      `cannot start ${image} in ${engine.kind} (${engine.dockerHost}): ${(err as Error).message}`,
-    );
+    const message = (err as Error).message;
+    // conmon inherits the API service's working directory and fails when it was deleted.
+    const hint = /write child: broken pipe/.test(message)
+      ? ` (if the ${engine.kind} service was started from a directory that no longer exists, restart it: .ci/install-podman.sh does)`
+      : '';
+    throw new ContainerTargetError(`cannot start ${image} in ${engine.kind} (${engine.dockerHost}): ${message}${hint}`);
   }
 }
