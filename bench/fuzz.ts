@@ -14,6 +14,7 @@ import { fuzzBroker, type FuzzReport } from '../harness/fuzz/fuzz-broker.ts';
 import { MUTATION_KINDS } from '../harness/fuzz/frame-mutator.ts';
 import { startKafkaNode } from '../harness/kafka-dist/index.ts';
 import { startReferenceProcesses } from '../harness/targets/reference-process.ts';
+import { pidAlive } from '../reference-broker/state/pid-alive.ts';
 
 const { values } = parseArgs({
   options: {
@@ -45,15 +46,7 @@ async function rssBytes(pid: number | undefined): Promise<number | undefined> {
   return kb ? Number(kb) * 1024 : undefined;
 }
 
-function alive(pid: number | undefined): boolean {
-  if (pid === undefined) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const alive = (pid: number | undefined): boolean => pid !== undefined && pidAlive(pid);
 
 const mib = (n: number | undefined) => (n === undefined ? '?' : `${(n / 1024 / 1024).toFixed(0)} MiB`);
 const rows: string[] = [];

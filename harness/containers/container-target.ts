@@ -29,6 +29,7 @@ import { containerLogs } from './container-logs.ts';
 import { detectEngine, useEngine, type ContainerEngine } from './engine.ts';
 import { kafkaImageName, upstreamKafkaImage } from './image-files.ts';
 import { CONTROLLER_PORT, INTERNAL_PORT, kafkaContainerEnv, quorumVoters } from './kafka-env.ts';
+import { pidAlive } from '../../reference-broker/state/pid-alive.ts';
 
 /** Labels on everything this module creates; `pid` lets a later run remove what a crashed one left. */
 export const LABEL_ROLE = 'org.kconform.role';
@@ -174,15 +175,6 @@ export async function defaultKafkaImage(
 ): Promise<string> {
   const local = kafkaImageName(version);
   return (await client.image.exists(tc.ImageName.fromString(local))) ? local : upstreamKafkaImage(version);
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

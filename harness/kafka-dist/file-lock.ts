@@ -5,6 +5,7 @@
 import { link, open, readFile, rename, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { pidAlive } from '../../reference-broker/state/pid-alive.ts';
 
 /** Options of {@link acquireFileLock}. */
 export interface FileLockOptions {
@@ -21,16 +22,6 @@ export interface FileLock {
   release(): Promise<void>;
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: the pid exists but belongs to someone else, so it is alive.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 async function lockIsStale(path: string): Promise<{ stale: boolean; owner: string }> {
   let text: string;
   try {
@@ -43,7 +34,7 @@ async function lockIsStale(path: string): Promise<{ stale: boolean; owner: strin
   // A lock from another host (shared cache dir) cannot be checked; only trust local pids.
   if (!Number.isInteger(pid) || pid <= 0) return { stale: true, owner: text.trim() };
   if (host !== undefined && host !== hostname()) return { stale: false, owner: text.trim() };
-  return { stale: !processAlive(pid), owner: text.trim() };
+  return { stale: !pidAlive(pid), owner: text.trim() };
 }
 
 /**

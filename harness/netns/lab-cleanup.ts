@@ -18,6 +18,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { linkOwner, namespaceOwner } from './names.ts';
 import { runTool } from './run-tool.ts';
+import { pidAlive } from '../../reference-broker/state/pid-alive.ts';
 
 /** What to delete for one lab. */
 export interface LabTeardown {
@@ -82,16 +83,6 @@ export function guardLab(t: LabTeardown): { cancel(): void } {
   guard.unref();
   (guard.stdin as unknown as { unref?: () => void } | null)?.unref?.();
   return { cancel: () => void guard.kill('SIGKILL') };
-}
-
-/** True when `pid` is a process of this pid namespace (EPERM: someone else's, still alive). */
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** What {@link cleanupStale} removed. */

@@ -22,6 +22,7 @@ import {
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pidAlive } from './pid-alive.ts';
 
 /** Kafka's name for the lock file of a log directory. */
 export const LOCK_FILE = '.lock';
@@ -44,16 +45,6 @@ export interface DataDirLock {
 
 /** Directories locked by this process, so a second broker in the same process is refused too. */
 const heldHere = new Set<string>();
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: the pid exists but belongs to another user, so it is alive.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function errnoOf(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException).code;
@@ -104,7 +95,7 @@ function lockOwner(path: string): { text: string; stale: boolean } | null {
   // Our own pid, and no broker of this process holds it (checked first): left by an earlier
   // process that had the same pid (a container restarted with the broker as pid 1 again).
   if (pid === process.pid) return { text, stale: true };
-  return { text, stale: !processAlive(pid) };
+  return { text, stale: !pidAlive(pid) };
 }
 
 /**
