@@ -316,6 +316,9 @@ interface ConsumedRecord {
  * Starts M consumers in one group on the topic (from the beginning) and waits until the group
  * has settled: every partition owned by exactly one member.
  */
+/** How long the consumers may take to join their group and own every partition. */
+const GROUP_SETTLE_MS = 180_000;
+
 async function startConsumers(
   kafka: Kafka,
   opts: LoadRunOptions,
@@ -346,14 +349,23 @@ async function startConsumers(
       },
     });
   }
-  const deadline = now() + 60_000;
+  // A fresh Kafka creates and loads __consumer_offsets (50 partitions) on the first group's
+  // FindCoordinator: over a minute on a loaded 2-core machine.
+  const started = now();
+  let nextNote = started + 15_000;
   for (;;) {
     const owned = assignments.flat();
     if (owned.length === opts.partitions && new Set(owned).size === opts.partitions) return;
-    if (now() > deadline || opts.signal?.aborted)
+    if (now() - started > GROUP_SETTLE_MS || opts.signal?.aborted)
       throw new Error(
-        `the consumer group did not settle within 60 s (partitions owned: ${JSON.stringify(assignments)})`,
+        `the consumer group did not settle within ${GROUP_SETTLE_MS / 1000} s (partitions owned: ${JSON.stringify(assignments)})`,
       );
+    if (now() > nextNote) {
+      nextNote += 15_000;
+      opts.progress?.(
+        `waiting for the consumer group to settle (${Math.round((now() - started) / 1000)} s, partitions owned: ${JSON.stringify(assignments)})`,
+      );
+    }
     await sleep(50);
   }
 }

@@ -56,7 +56,7 @@ describe('kconform load', () => {
           '--out',
           out,
         ],
-        { cwd: scratch },
+        { cwd: scratch, timeoutMs: 400_000 },
       );
       expect(r.code, r.stdout + r.stderr).toBe(0);
       expect(r.stdout).toMatch(/\s+1 s\s+sent \d+\s+acked \d+/); // a progress line
@@ -72,8 +72,9 @@ describe('kconform load', () => {
       expect(load.lost).toBe(0);
       expect(load.series.length).toBeGreaterThanOrEqual(3);
     },
-    // The run starts its target: a Kafka JVM on a loaded 2-core machine took over a minute to serve.
-    240_000,
+    // The run starts its target: on a loaded 2-core machine a Kafka JVM took over a minute to
+    // serve, and its first consumer group over a minute to settle (__consumer_offsets is created then).
+    420_000,
   );
 
   it('exits 2 on bad flags', async () => {
