@@ -60,14 +60,7 @@ export interface HttpLoadResults {
   readonly socketErrors: number;
   readonly timeouts: number;
   /** autocannon's own latency percentiles (ms; closed loop per connection, 1 ms resolution). */
-  readonly latencyMs: {
-    readonly p50: number;
-    readonly p90: number;
-    readonly p99: number;
-    readonly p999: number;
-    readonly max: number;
-    readonly mean: number;
-  };
+  readonly latencyMs: Omit<LatencySummary, 'count'>;
   readonly requestsPerSecond: number;
   /** HTTP bytes per second read by autocannon. */
   readonly responseBytesPerSecond: number;
