@@ -47,6 +47,15 @@ export function parseVerifiableOutput(text: string): { events: VerifiableEvent[]
 
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
+/** The record a send-success or record-data event names. */
+const recordOf = (e: VerifiableEvent): RecordRef => ({
+  topic: String(e.topic),
+  partition: Number(e.partition),
+  offset: Number(e.offset),
+  key: str(e.key),
+  value: str(e.value),
+});
+
 interface TopicPartition {
   topic: string;
   partition: number;
@@ -80,13 +89,7 @@ export function verifiableEventsToOps(
   for (const e of events) {
     switch (e.name) {
       case 'producer_send_success': {
-        const rec: RecordRef = {
-          topic: String(e.topic),
-          partition: Number(e.partition),
-          offset: Number(e.offset),
-          key: str(e.key),
-          value: str(e.value),
-        };
+        const rec = recordOf(e);
         add(e, 'invoke', 'send', { topic: rec.topic, key: rec.key, value: rec.value });
         add(e, 'ok', 'send', rec);
         break;
@@ -98,13 +101,7 @@ export function verifiableEventsToOps(
         break;
       }
       case 'record_data': {
-        const rec: RecordRef = {
-          topic: String(e.topic),
-          partition: Number(e.partition),
-          offset: Number(e.offset),
-          key: str(e.key),
-          value: str(e.value),
-        };
+        const rec = recordOf(e);
         pending ??= { first: e, records: [] };
         pending.records.push(rec);
         break;
