@@ -170,6 +170,12 @@ export const failoverScenario: Scenario = {
         ends: Object.fromEntries(ends),
         assigned: Object.fromEntries(assigned.position),
         readerErrors: Object.fromEntries(assigned.errors),
+        subscriber: {
+          positions: Object.fromEntries([...ends.keys()].map((p) => [p, subscriber.position(p)])),
+          assignment: subscriber.assignment,
+          restarts: subscriber.restarts,
+          ...(subscriber.crash === undefined ? {} : { crash: subscriber.crash }),
+        },
       });
     } finally {
       await assigned.stop();

@@ -119,6 +119,11 @@ export class RecordedConsumer {
     });
   }
 
+  /** What made kafkajs give up on this member for good, if it did. */
+  get crash(): string | undefined {
+    return this.crashed?.message;
+  }
+
   /** Throws what made kafkajs give up, if it did. */
   check(): void {
     if (this.crashed) throw new Error(`${this.o.process}: the consumer crashed: ${this.crashed.message}`);

@@ -6,7 +6,7 @@ import { Builder, rec } from './test-support.ts';
 const plan: FailoverPlan = { scenario: 'failover', topic: 't', producers: ['producer-a'], assigned: 'assigned-reader' };
 
 /** A failover run: one fault, a send, then the recovery ops with `recovered` / `caughtUp`. */
-function run(o: { recovered?: boolean; caughtUp?: boolean; beyondLog?: boolean } = {}): Builder {
+function run(o: { recovered?: boolean; caughtUp?: boolean; beyondLog?: boolean; crash?: string } = {}): Builder {
   const b = new Builder().op(SCENARIO_PROCESS, FAILOVER_STEP, { kind: 'kill-leader' }, 'ok', {
     kind: 'kill-leader',
     nodes: [1],
@@ -33,6 +33,12 @@ function run(o: { recovered?: boolean; caughtUp?: boolean; beyondLog?: boolean }
     ends: { 0: 1 },
     assigned: { 0: 1 },
     readerErrors: { io: 2 },
+    subscriber: {
+      positions: { 0: o.caughtUp === false ? 0 : 1 },
+      assignment: [0],
+      restarts: 0,
+      ...(o.crash ? { crash: o.crash } : {}),
+    },
   });
   return b.reads([rec(0, 'a')]);
 }
@@ -57,6 +63,15 @@ describe('failover', () => {
   it('fails recovery when a partition stayed under-replicated or a consumer never reached the end', () => {
     expect(byName(run({ recovered: false })).recovery).toMatchObject({ valid: false, count: 1 });
     expect(byName(run({ recovered: false, caughtUp: false })).recovery).toMatchObject({ valid: false, count: 2 });
+  });
+
+  it('names the consumer that stopped short, where, and why kafkajs gave up on it', () => {
+    const r = byName(run({ caughtUp: false, crash: 'Connection error: ECONNREFUSED' })).recovery!;
+    expect(r.summary).toContain(
+      'the group subscriber at p0 0 of 1 (assignment [0], 0 restarts, crashed: Connection error: ECONNREFUSED)',
+    );
+    expect(r.summary).not.toContain('assigned reader');
+    expect(r.witnesses).toHaveLength(1);
   });
 
   it('fails assigned-reader when the reader was told its position is beyond the log', () => {

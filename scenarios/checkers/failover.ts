@@ -55,6 +55,40 @@ export function summarizeFaults<T extends AppliedStep>(applied: readonly T[]): {
   };
 }
 
+/** The group subscriber as the `catch-up` op saw it. */
+export interface CatchUpSubscriber {
+  /** Next offset per partition (0 before it read any). */
+  positions: Record<string, number>;
+  assignment: number[];
+  restarts: number;
+  /** What made kafkajs give up on the member for good. */
+  crash?: string;
+}
+
+/** Which consumer stopped short of which end, e.g. `subscriber at p1 120 of 250 (crashed: …)`. */
+function behind(c: {
+  ends: Record<string, number>;
+  assigned: Record<string, number>;
+  subscriber?: CatchUpSubscriber;
+}): string {
+  const short = (positions: Record<string, number>) =>
+    Object.entries(c.ends)
+      .filter(([p, end]) => (positions[p] ?? 0) < end)
+      .map(([p, end]) => `p${p} ${positions[p] ?? 0} of ${end}`);
+  const parts: string[] = [];
+  const assigned = short(c.assigned);
+  if (assigned.length) parts.push(`the assigned reader at ${assigned.join(', ')}`);
+  if (c.subscriber) {
+    const s = c.subscriber;
+    const sub = short(s.positions);
+    if (sub.length || s.crash)
+      parts.push(
+        `the group subscriber at ${sub.join(', ') || 'the end'} (assignment [${s.assignment.join(',')}], ${s.restarts} restarts${s.crash ? `, crashed: ${s.crash}` : ''})`,
+      );
+  }
+  return parts.join('; ') || 'positions not recorded';
+}
+
 const okValue = <T>(history: readonly Op[], f: string): T | undefined =>
   history.findLast((o) => o.f === f && o.type === 'ok')?.value as T | undefined;
 
@@ -71,6 +105,7 @@ export function checkFailover(history: readonly Op[], plan: FailoverPlan): Check
     ends: Record<string, number>;
     assigned: Record<string, number>;
     readerErrors?: Record<string, number>;
+    subscriber?: CatchUpSubscriber;
   }>(history, CATCH_UP);
   const recovered = probe?.fullyReplicated;
   const caughtUp = catchUp?.caughtUp;
@@ -89,9 +124,9 @@ export function checkFailover(history: readonly Op[], plan: FailoverPlan): Check
             recovered
               ? 'every partition fully replicated again after the heal'
               : 'a partition was still under-replicated 60 s after the heal',
-            caughtUp ? 'both consumers reached the end' : 'a consumer did not reach the end within 60 s',
+            caughtUp ? 'both consumers reached the end' : `a consumer did not reach the end within 60 s: ${behind(catchUp!)}`,
           ].join('; '),
-          witnesses: [],
+          witnesses: caughtUp ? [] : [catchUp],
           count: (recovered ? 0 : 1) + (caughtUp ? 0 : 1),
         };
 
