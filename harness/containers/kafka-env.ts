@@ -14,7 +14,7 @@
  * - CONTROLLER on 9093: the static KRaft quorum (`controller.quorum.voters`), which 3.3+ and
  *   4.x both accept and which needs no `--standalone` format.
  */
-import type { Properties } from '../kafka-dist/server-properties.ts';
+import { SINGLE_NODE_OFFSETS_PARTITIONS, type Properties } from '../kafka-dist/server-properties.ts';
 
 /** Container port of the INTERNAL listener. */
 export const INTERNAL_PORT = 9092;
@@ -59,7 +59,7 @@ export function containerNodeProperties(layout: ContainerNodeLayout, overrides: 
     'controller.listener.names': 'CONTROLLER',
     'log.dirs': DATA_DIR_IN_CONTAINER,
     'offsets.topic.replication.factor': rf,
-    'offsets.topic.num.partitions': 1,
+    'offsets.topic.num.partitions': SINGLE_NODE_OFFSETS_PARTITIONS,
     'transaction.state.log.replication.factor': rf,
     'transaction.state.log.min.isr': Math.min(rf, 2),
     'transaction.state.log.num.partitions': 1,

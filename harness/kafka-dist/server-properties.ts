@@ -24,11 +24,18 @@ export interface NodeLayout {
   readonly logDir: string;
 }
 
+/**
+ * Partitions of `__consumer_offsets` on every single-node target the harness starts (Kafka here and
+ * in containers, the reference broker in-process): the internal topic shows in listings
+ * (Metadata, DescribeTopicPartitions cursors), so the targets must agree on it to compare.
+ */
+export const SINGLE_NODE_OFFSETS_PARTITIONS = 1;
+
 // Settings that make one node behave like a usable cluster of one, fast to start and to join.
 function singleNodeDefaults(v: KafkaVersion): Properties {
   const props: Properties = {
     'offsets.topic.replication.factor': 1,
-    'offsets.topic.num.partitions': 1,
+    'offsets.topic.num.partitions': SINGLE_NODE_OFFSETS_PARTITIONS,
     'transaction.state.log.replication.factor': 1,
     'transaction.state.log.min.isr': 1,
     'transaction.state.log.num.partitions': 1,

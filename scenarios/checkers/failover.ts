@@ -124,7 +124,9 @@ export function checkFailover(history: readonly Op[], plan: FailoverPlan): Check
             recovered
               ? 'every partition fully replicated again after the heal'
               : 'a partition was still under-replicated 60 s after the heal',
-            caughtUp ? 'both consumers reached the end' : `a consumer did not reach the end within 60 s: ${behind(catchUp!)}`,
+            caughtUp
+              ? 'both consumers reached the end'
+              : `a consumer did not reach the end within 60 s: ${behind(catchUp!)}`,
           ].join('; '),
           witnesses: caughtUp ? [] : [catchUp],
           count: (recovered ? 0 : 1) + (caughtUp ? 0 : 1),

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createLogger } from '../../../reference-broker/logger.ts';
 import { startBroker } from '../../../reference-broker/server.ts';
 import { PrerequisiteError } from '../../kafka-dist/prerequisites.ts';
+import { SINGLE_NODE_OFFSETS_PARTITIONS } from '../../kafka-dist/server-properties.ts';
 import { ProcessFaultControl } from '../../nemesis/process-faults.ts';
 import { startClusterInLab } from '../../netns/lab-cluster.ts';
 import { checkNetnsPrerequisites } from '../../netns/prerequisites.ts';
@@ -62,7 +63,10 @@ export const referenceBuilder: TargetBuilder<ReferenceSpec> = {
     }
     const logFile = join(c.runDir, 'reference-broker.log');
     const out = createWriteStream(logFile);
-    const running = await startBroker({ port: 0, bugs: c.bugs ?? new Set() }, createLogger('broker', 'info', out));
+    const running = await startBroker(
+      { port: 0, bugs: c.bugs ?? new Set(), offsetsTopicPartitions: SINGLE_NODE_OFFSETS_PARTITIONS },
+      createLogger('broker', 'info', out),
+    );
     const stop = withCleanup('stop the reference broker', async () => {
       await running.close();
       await new Promise<void>((resolve) => out.end(() => resolve()));
