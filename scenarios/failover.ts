@@ -106,6 +106,9 @@ export const failoverScenario: Scenario = {
       topic,
       groupId: `kconform-failover-${ctx.runId}`,
       fromBeginning: true,
+      // A kafkajs member may give up for good on an error met while a node is down, as no
+      // application's supervisor would let it: started again, its restarts go into the catch-up op.
+      restartAfterCrash: true,
     });
     const assigned = new AssignedReader(
       ctx.target.nodes,

@@ -6,7 +6,9 @@ import { Builder, rec } from './test-support.ts';
 const plan: FailoverPlan = { scenario: 'failover', topic: 't', producers: ['producer-a'], assigned: 'assigned-reader' };
 
 /** A failover run: one fault, a send, then the recovery ops with `recovered` / `caughtUp`. */
-function run(o: { recovered?: boolean; caughtUp?: boolean; beyondLog?: boolean; crash?: string } = {}): Builder {
+function run(
+  o: { recovered?: boolean; caughtUp?: boolean; beyondLog?: boolean; crash?: string; restarts?: number } = {},
+): Builder {
   const b = new Builder().op(SCENARIO_PROCESS, FAILOVER_STEP, { kind: 'kill-leader' }, 'ok', {
     kind: 'kill-leader',
     nodes: [1],
@@ -36,7 +38,7 @@ function run(o: { recovered?: boolean; caughtUp?: boolean; beyondLog?: boolean; 
     subscriber: {
       positions: { 0: o.caughtUp === false ? 0 : 1 },
       assignment: [0],
-      restarts: 0,
+      restarts: o.restarts ?? 0,
       ...(o.crash ? { crash: o.crash } : {}),
     },
   });
@@ -72,6 +74,14 @@ describe('failover', () => {
     );
     expect(r.summary).not.toContain('assigned reader');
     expect(r.witnesses).toHaveLength(1);
+  });
+
+  it('says how often the group subscriber had to be started again', () => {
+    expect(byName(run({ restarts: 2 })).recovery).toMatchObject({
+      valid: true,
+      summary: expect.stringContaining('the group subscriber was started again 2× after kafkajs gave up on it'),
+    });
+    expect(byName(run()).recovery!.summary).not.toContain('started again');
   });
 
   it('fails assigned-reader when the reader was told its position is beyond the log', () => {

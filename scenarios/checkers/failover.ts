@@ -127,6 +127,9 @@ export function checkFailover(history: readonly Op[], plan: FailoverPlan): Check
             caughtUp
               ? 'both consumers reached the end'
               : `a consumer did not reach the end within 60 s: ${behind(catchUp!)}`,
+            ...(catchUp?.subscriber?.restarts
+              ? [`the group subscriber was started again ${catchUp.subscriber.restarts}× after kafkajs gave up on it`]
+              : []),
           ].join('; '),
           witnesses: caughtUp ? [] : [catchUp],
           count: (recovered ? 0 : 1) + (caughtUp ? 0 : 1),

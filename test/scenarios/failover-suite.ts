@@ -10,7 +10,7 @@
  * 2-core machine. One file per target (failover-kafka.test.ts, failover-reference.test.ts), so
  * vitest can run them in separate workers.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFailed } from 'vitest';
 import { faultKindsFor, type FailoverFault, drawFailoverSchedule } from '../../scenarios/failover-faults.ts';
 import { faultsPerRun } from '../../scenarios/failover.ts';
 import { CLUSTER_TARGETS, runOnCluster } from './failover-runs.ts';
@@ -49,6 +49,7 @@ export function describeFailover(targetName: string): void {
     it.skipIf(target.skip !== undefined).each(BOUNDED_SEEDS)(
       `seed %i: ${size}, nothing acknowledged lost, no duplicates, monotonic reads, whole again after the heal`,
       async (seed) => {
+        onTestFailed(() => scratch.keep());
         const r = await runOnCluster(targetName, {
           scenario: 'failover',
           seed,
@@ -76,6 +77,7 @@ export function describeFailover(targetName: string): void {
       it.each(seeds)(
         'long schedule, seed %i: four faults of every kind',
         async (seed) => {
+          onTestFailed(() => scratch.keep());
           const r = await runOnCluster(targetName, {
             scenario: 'failover',
             seed,

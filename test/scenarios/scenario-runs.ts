@@ -21,10 +21,23 @@ export interface RunWithHistory extends ScenarioRun {
   runId: string;
 }
 
-/** Where a suite's runs go; `remove` deletes it. */
-export function scratchDir(prefix: string): { dir: string; remove: () => void } {
+/**
+ * Where a suite's runs go; `remove` deletes it, unless `keep` was called (from a failed test:
+ * `onTestFailed(() => scratch.keep())`), so a flaky failure leaves its run directories to read.
+ */
+export function scratchDir(prefix: string): { dir: string; remove: () => void; keep: () => void } {
   const dir = mkdtempSync(join(tmpdir(), `kconform-${prefix}-`));
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  let kept = false;
+  return {
+    dir,
+    remove: () => {
+      if (kept) process.stdout.write(`kept the runs of a failed test for reading: ${dir}\n`);
+      else rmSync(dir, { recursive: true, force: true });
+    },
+    keep: () => {
+      kept = true;
+    },
+  };
 }
 
 /** A broker the suite started itself, reached as an external target. */
