@@ -106,8 +106,8 @@ export const failoverScenario: Scenario = {
       topic,
       groupId: `kconform-failover-${ctx.runId}`,
       fromBeginning: true,
-      // A kafkajs member may give up for good on an error met while a node is down, as no
-      // application's supervisor would let it: started again, its restarts go into the catch-up op.
+      // kafkajs may give up on a member for good over an error met while a node is down; an
+      // application's supervisor would start it again, and so does the scenario (counted in catch-up).
       restartAfterCrash: true,
     });
     const assigned = new AssignedReader(
