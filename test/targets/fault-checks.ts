@@ -23,12 +23,26 @@ export function patientKafka(bootstrap: string): Kafka {
   });
 }
 
-/** Creates `topic` and waits for its leaders. */
-export async function createTopic(kafka: Kafka, topic: ITopicConfig): Promise<void> {
+/** Creates `topic` and waits until a broker names a leader for each of its partitions. */
+export async function createTopic(kafka: Kafka, topic: ITopicConfig, timeoutMs = 60_000): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [topic], waitForLeaders: true });
+    // Not kafkajs's waitForLeaders: it asks the broker that took the CreateTopics, whose metadata
+    // may not hold the topic yet (KRaft brokers learn it from the metadata log a moment later), and
+    // gives up at once on that UNKNOWN_TOPIC_OR_PARTITION.
+    await admin.createTopics({ topics: [topic], waitForLeaders: false });
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const partitions = await admin
+        .fetchTopicMetadata({ topics: [topic.topic] })
+        .then((m) => m.topics[0]?.partitions ?? [])
+        .catch(() => []);
+      if (partitions.length > 0 && partitions.every((p) => p.leader >= 0)) return;
+      if (Date.now() > deadline)
+        throw new Error(`${topic.topic}: no leader for every partition within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
   } finally {
     await admin.disconnect();
   }
