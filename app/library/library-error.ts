@@ -27,7 +27,8 @@ export function refuseUnknownOptions(fn: string, options: object, known: readonl
 /** `bugs` as known bug names, or a {@link KconformUsageError} listing the known ones. */
 export function bugOption(bugs: unknown): BugName[] {
   if (bugs === undefined) return [];
-  if (!Array.isArray(bugs)) throw new KconformUsageError(`bugs must be an array of bug names, got ${JSON.stringify(bugs)}`);
+  if (!Array.isArray(bugs))
+    throw new KconformUsageError(`bugs must be an array of bug names, got ${JSON.stringify(bugs)}`);
   const unknown = bugs.filter((b) => typeof b !== 'string' || !isBugName(b));
   if (unknown.length)
     throw new KconformUsageError(`unknown bug(s) ${unknown.join(', ')}; known bugs: ${BUG_NAMES.join(', ')}`);

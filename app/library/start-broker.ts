@@ -4,9 +4,6 @@
  * `processes: true` or `brokers: K > 1` runs the replicated reference cluster as child
  * processes, which `control` can kill, restart, pause and resume.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { BugName } from '../../reference-broker/bugs/known-bugs.ts';
 import { createLogger, type LogLevel } from '../../reference-broker/logger.ts';
 import { startBroker as startReferenceNode } from '../../reference-broker/server.ts';
@@ -110,20 +107,11 @@ async function startProcesses(
   sessionMs: number,
   dataDir: string | undefined,
 ): Promise<Broker> {
-  // Our own temporary directory rather than startReferenceProcesses's: its path is known before the start fails.
-  const own = dataDir === undefined ? await mkdtemp(join(tmpdir(), 'kconform-broker-')) : undefined;
   const extraArgs = ['--broker-session-timeout-ms', String(sessionMs)];
   if (bugs.length) extraArgs.push('--bug', bugs.join(','));
-  let cluster: Awaited<ReturnType<typeof startReferenceProcesses>>;
-  try {
-    cluster = await startReferenceProcesses({ brokers, dataDir: dataDir ?? own, extraArgs });
-  } catch (err) {
-    if (own) await rm(own, { recursive: true, force: true });
-    throw err;
-  }
-  let closing: Promise<void> | undefined;
-  const close = () =>
-    (closing ??= cluster.stop().finally(() => (own ? rm(own, { recursive: true, force: true }) : undefined)));
+  // Without a dataDir it makes (and on stop removes) a temporary one, guarded against this process dying.
+  const cluster = await startReferenceProcesses({ brokers, dataDir, extraArgs });
+  const close = () => cluster.stop();
   const nodes: BrokerNode[] = cluster.nodes.map((n) => ({
     id: n.id,
     get bootstrap() {

@@ -36,7 +36,8 @@ const KNOWN = ['brokers', 'dir', 'bugs'] as const;
  */
 export async function startTarget(spec: string, options: StartTargetOptions = {}): Promise<Target> {
   refuseUnknownOptions('startTarget', options, KNOWN);
-  if (typeof spec !== 'string') throw new KconformUsageError(`startTarget: spec must be a string such as 'kafka@4.4.0'`);
+  if (typeof spec !== 'string')
+    throw new KconformUsageError(`startTarget: spec must be a string such as 'kafka@4.4.0'`);
   let parsed: TargetSpec;
   try {
     parsed = parseTargetSpec(spec);
