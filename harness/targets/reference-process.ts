@@ -13,7 +13,7 @@
  */
 import { open, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tryClusterMetadata } from '../kafka-dist/cluster-metadata.ts';
@@ -110,7 +110,8 @@ export class ReferenceStartError extends Error {
 const HOST = '127.0.0.1';
 /** The controller listener of a node on its own network host (the client listener is NETWORK_BROKER_PORT). */
 const NETWORK_CONTROLLER_PORT = 9093;
-const CLI_MAIN = fileURLToPath(new URL('../../app/cli/main.ts', import.meta.url));
+// The CLI beside this module: main.ts in the sources, main.js in the built package (dist/).
+const CLI_MAIN = fileURLToPath(new URL(`../../app/cli/main${extname(import.meta.url)}`, import.meta.url));
 const READY_LINE = /kconform broker ready on (\S+):(\d+)/;
 
 /** The text appended to `file` after byte `offset`. */
