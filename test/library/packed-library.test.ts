@@ -18,6 +18,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const EXAMPLE = join(ROOT, 'docs', 'examples', 'library-example.ts');
 /** The versions the repository itself pins, so the install is served from npm's cache. */
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  version: string;
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
 };
@@ -88,6 +89,11 @@ describe('the packed library in a scratch project', () => {
     expect(readFileSync(join(installed, 'dist', 'app', 'library', 'index.d.ts'), 'utf8')).not.toMatch(
       /from '\.[^']*\.ts'/,
     );
+  });
+
+  it('has the CLI too: `npx kconform` runs the built one', async () => {
+    const { stdout } = await run('npx', ['--no-install', 'kconform', '--version'], { cwd: scratch, env });
+    expect(stdout.trim()).toBe(pkg.version);
   });
 
   it('runs the worked example of docs/library.md there: both clients, a killed leader, nothing left running', async () => {
