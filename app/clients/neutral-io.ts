@@ -5,6 +5,7 @@
  * test, so a cell judges one client only. Reads go to each partition's leader and keep what
  * the stored batches say (codec, producer id, headers), which the client's own view hides.
  */
+import { createTopicsWithLeaders } from '../../harness/drivers/create-topics.ts';
 import type { Kafka } from 'kafkajs';
 import { RawClient } from '../../protocol/client/raw-client.ts';
 import type { CompressionName } from '../../protocol/records/batch-header.ts';
@@ -47,16 +48,9 @@ export class NeutralIO {
 
   /** Creates `topic` and waits until every partition's leader answers ListOffsets. */
   async createTopic(topic: string, partitions: number): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      await admin.createTopics({
-        topics: [{ topic, numPartitions: partitions, replicationFactor: this.replicationFactor }],
-        waitForLeaders: true,
-      });
-    } finally {
-      await admin.disconnect();
-    }
+    await createTopicsWithLeaders(this.kafka, [
+      { topic, numPartitions: partitions, replicationFactor: this.replicationFactor },
+    ]);
     const deadline = Date.now() + 30_000;
     for (;;) {
       const missing: number[] = [];

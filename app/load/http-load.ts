@@ -6,6 +6,7 @@
  * the topic is read back and every record acknowledged with a 2xx (partition and offset from its
  * answer) must be in it.
  */
+import { createTopicsWithLeaders } from '../../harness/drivers/create-topics.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { kafkajsClient } from '../../harness/drivers/kafkajs-client.ts';
@@ -28,10 +29,9 @@ export async function runHttpLoad(opts: LoadRunOptions): Promise<LoadResults> {
     progress(
       `creating topic ${opts.topic} (${opts.partitions} partitions, replication ${opts.replicationFactor ?? 1})`,
     );
-    await admin.createTopics({
-      topics: [{ topic: opts.topic, numPartitions: opts.partitions, replicationFactor: opts.replicationFactor ?? 1 }],
-      waitForLeaders: true,
-    });
+    await createTopicsWithLeaders(kafka, [
+      { topic: opts.topic, numPartitions: opts.partitions, replicationFactor: opts.replicationFactor ?? 1 },
+    ]);
 
     await using gateway = await startGateway({
       bootstrap: opts.bootstrap,

@@ -6,6 +6,7 @@
  * send time in a header, so consumers measure end-to-end latency, and its key names producer
  * and sequence number, so the run can say which acknowledged records no consumer ever received.
  */
+import { createTopicsWithLeaders } from '../../harness/drivers/create-topics.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 import { kafkajsClient } from '../../harness/drivers/kafkajs-client.ts';
@@ -73,7 +74,6 @@ export async function runLoad(opts: LoadRunOptions): Promise<LoadResults> {
   let acked = 0;
   let ackedBytes = 0;
 
-  const admin = kafka.admin();
   const producers: Producer[] = [];
   const consumers: Consumer[] = [];
   const stopAll = async () => {
@@ -81,19 +81,16 @@ export async function runLoad(opts: LoadRunOptions): Promise<LoadResults> {
     await Promise.all([
       ...producers.map((p) => quietly(p.disconnect())),
       ...consumers.map((c) => quietly(c.disconnect())),
-      quietly(admin.disconnect()),
     ]);
   };
 
   try {
-    await admin.connect();
     progress(
       `creating topic ${opts.topic} (${opts.partitions} partitions, replication ${opts.replicationFactor ?? 1})`,
     );
-    await admin.createTopics({
-      topics: [{ topic: opts.topic, numPartitions: opts.partitions, replicationFactor: opts.replicationFactor ?? 1 }],
-      waitForLeaders: true,
-    });
+    await createTopicsWithLeaders(kafka, [
+      { topic: opts.topic, numPartitions: opts.partitions, replicationFactor: opts.replicationFactor ?? 1 },
+    ]);
 
     // Consumers first, settled in their group, so end-to-end latency does not include joining.
     let series: ThroughputSeries | undefined;

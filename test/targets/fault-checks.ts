@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type ITopicConfig } from 'kafkajs';
 import { RawClient } from '../../protocol/client/raw-client.ts';
 import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
+import { createTopicsWithLeaders } from '../../harness/drivers/create-topics.ts';
 
 // kafkajs warns about its v2 partitioner change on every producer; it says nothing here.
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
@@ -24,29 +25,8 @@ export function patientKafka(bootstrap: string): Kafka {
 }
 
 /** Creates `topic` and waits until a broker names a leader for each of its partitions. */
-export async function createTopic(kafka: Kafka, topic: ITopicConfig, timeoutMs = 60_000): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    // Not kafkajs's waitForLeaders: it asks the broker that took the CreateTopics, whose metadata
-    // may not hold the topic yet (KRaft brokers learn it from the metadata log a moment later), and
-    // gives up at once on that UNKNOWN_TOPIC_OR_PARTITION.
-    await admin.createTopics({ topics: [topic], waitForLeaders: false });
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const partitions = await admin
-        .fetchTopicMetadata({ topics: [topic.topic] })
-        .then((m) => m.topics[0]?.partitions ?? [])
-        .catch(() => []);
-      if (partitions.length > 0 && partitions.every((p) => p.leader >= 0)) return;
-      if (Date.now() > deadline)
-        throw new Error(`${topic.topic}: no leader for every partition within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  } finally {
-    await admin.disconnect();
-  }
-}
+export const createTopic = (kafka: Kafka, topic: ITopicConfig, timeoutMs?: number): Promise<void> =>
+  createTopicsWithLeaders(kafka, [topic], timeoutMs);
 
 /**
  * Sends `values` with acks=all in batches of `batch`, and returns the values whose send was
