@@ -19,6 +19,7 @@ import { addOffsetsToTxnHandler } from './add-offsets-to-txn.ts';
 import { addPartitionsToTxnHandler } from './add-partitions-to-txn.ts';
 import { endTxnHandler } from './end-txn.ts';
 import { txnOffsetCommitHandler } from './txn-offset-commit.ts';
+import { writeTxnMarkersHandler } from './write-txn-markers.ts';
 
 /**
  * Every API the reference broker serves, by API key. An API not listed here is not advertised
@@ -41,6 +42,7 @@ export const HANDLERS: ReadonlyMap<number, ApiHandler> = (() => {
     addOffsetsToTxnHandler,
     endTxnHandler,
     txnOffsetCommitHandler,
+    writeTxnMarkersHandler,
     offsetForLeaderEpochHandler,
     describeClusterHandler,
     describeTopicPartitionsHandler,

@@ -11,7 +11,7 @@
  */
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
 import type { Broker } from '../broker.ts';
-import { writeMarker } from './markers.ts';
+import { MarkerChannels } from './markers.ts';
 import {
   addPartitionsTransit,
   completed,
@@ -43,11 +43,13 @@ export class TransactionCoordinator {
   /** Transactional ids with a state write in flight (Kafka's pendingState): other requests get CONCURRENT_TRANSACTIONS. */
   private readonly pending = new Set<string>();
   private readonly timer: NodeJS.Timeout;
+  private readonly markers: MarkerChannels;
   private closed = false;
 
   constructor(broker: Broker) {
     this.broker = broker;
     this.state = new TxnStateTopic(broker);
+    this.markers = new MarkerChannels(broker);
     this.timer = setInterval(() => this.abortTimedOut(Date.now()), broker.config.transactionAbortTimedOutIntervalMs);
     this.timer.unref();
   }
@@ -193,14 +195,12 @@ export class TransactionCoordinator {
     while (left.length > 0) {
       if (this.closed || this.state.partitionOf(m.transactionalId) !== l) return;
       for (let i = left.length - 1; i >= 0; i--) {
-        const done = await writeMarker(
-          this.broker,
-          left[i]!,
-          m.producerId,
-          m.producerEpoch,
+        const done = await this.markers.write(left[i]!, {
+          producerId: m.producerId,
+          producerEpoch: m.producerEpoch,
           commit,
-          l.coordinatorEpoch,
-        );
+          coordinatorEpoch: l.coordinatorEpoch,
+        });
         if (done) left.splice(i, 1);
       }
       if (left.length > 0) await new Promise((r) => setTimeout(r, MARKER_RETRY_MS));
@@ -237,5 +237,6 @@ export class TransactionCoordinator {
   close(): void {
     this.closed = true;
     clearInterval(this.timer);
+    this.markers.close();
   }
 }
