@@ -30,13 +30,33 @@ function byTopic(errors: { tp: TxnPartition; errorCode: number }[]): TxnResult['
   return [...topics.values()];
 }
 
-/** One transaction of the request, answered as Kafka's handler does. */
+/**
+ * Every partition of one topic list gets `errorCode`, topics without partitions included
+ * (AddPartitionsToTxnRequest.errorResponseForTransaction).
+ */
+function allWith(topics: TxnRequest['topics'], errorCode: number): TxnResult['topicResults'] {
+  return topics.map((t) => ({
+    name: t.name,
+    resultsByPartition: t.partitions.map((partitionIndex) => ({ partitionIndex, partitionErrorCode: errorCode })),
+  }));
+}
+
+/**
+ * One transaction of the request, answered as Kafka's handler does. Kafka looks a transaction's
+ * partitions up by its id in a map the last transaction of that id wins (partitionsByTransaction),
+ * and answers the coordinator's one error with the topics of the first transaction of that id
+ * (errorResponseForTransaction); `byId` and `firstById` carry those two lookups, which only differ
+ * when a batched request names an id twice.
+ */
 export async function addPartitionsForTransaction(
   broker: Broker,
   txn: TxnRequest,
   apiVersion: number,
+  byId: ReadonlyMap<string, TxnRequest> = new Map([[txn.transactionalId, txn]]),
+  firstById: ReadonlyMap<string, TxnRequest> = byId,
 ): Promise<TxnResult> {
-  const tps = txn.topics.flatMap((t) => t.partitions.map((partition) => ({ topic: t.name, partition })));
+  const asked = byId.get(txn.transactionalId) ?? txn;
+  const tps = asked.topics.flatMap((t) => t.partitions.map((partition) => ({ topic: t.name, partition })));
   const unknown = tps.filter((tp) => broker.partition(tp.topic, tp.partition) === undefined);
   if (unknown.length > 0) {
     const errors = tps.map((tp) => ({
@@ -50,14 +70,15 @@ export async function addPartitionsForTransaction(
     const errors = tps.map((tp) => ({
       tp,
       errorCode:
-        broker.transactions.verifyPartition(txn.transactionalId, producerId, txn.producerEpoch, tp) ??
+        broker.transactions.verifyPartition(txn.transactionalId, producerId, txn.producerEpoch, tp, false) ??
         ErrorCode.NOT_COORDINATOR,
     }));
     return { transactionalId: txn.transactionalId, topicResults: byTopic(errors) };
   }
   let code = await broker.transactions.addPartitions(txn.transactionalId, producerId, txn.producerEpoch, tps);
   if (apiVersion < 2 && code === ErrorCode.PRODUCER_FENCED) code = ErrorCode.INVALID_PRODUCER_EPOCH;
-  return { transactionalId: txn.transactionalId, topicResults: byTopic(tps.map((tp) => ({ tp, errorCode: code }))) };
+  const first = firstById.get(txn.transactionalId) ?? txn;
+  return { transactionalId: txn.transactionalId, topicResults: allWith(first.topics, code) };
 }
 
 export const addPartitionsToTxnHandler: ApiHandler<AddPartitionsToTxnRequest, AddPartitionsToTxnResponse> = {
@@ -78,7 +99,13 @@ export const addPartitionsToTxnHandler: ApiHandler<AddPartitionsToTxnRequest, Ad
       );
       return { throttleTimeMs: 0, errorCode: 0, resultsByTransaction: [], resultsByTopicV3AndBelow: r.topicResults };
     }
-    const results = await Promise.all(req.transactions.map((t) => addPartitionsForTransaction(broker, t, apiVersion)));
+    // Kafka answers once every transaction is answered: a request with none is never answered
+    // (app/conform/known-differences.ts); this broker answers it with no results instead.
+    const byId = new Map(req.transactions.map((t) => [t.transactionalId, t]));
+    const firstById = new Map([...req.transactions].reverse().map((t) => [t.transactionalId, t]));
+    const results = await Promise.all(
+      req.transactions.map((t) => addPartitionsForTransaction(broker, t, apiVersion, byId, firstById)),
+    );
     return { throttleTimeMs: 0, errorCode: 0, resultsByTransaction: results, resultsByTopicV3AndBelow: [] };
   },
 };

@@ -54,13 +54,18 @@ export class TransactionCoordinator {
     this.timer.unref();
   }
 
-  /** The loaded partition of `transactionalId`, or the error Kafka answers when this node does not coordinate it. */
+  /**
+   * The loaded partition of `transactionalId`, or what Kafka's TransactionStateManager answers when
+   * this node has not loaded it: COORDINATOR_LOAD_IN_PROGRESS while it leads the partition but has
+   * not loaded it yet, NOT_COORDINATOR otherwise (also before __transaction_state exists: only
+   * FindCoordinator asks for the topic).
+   */
   private partitionOf(transactionalId: string): LoadedTxnPartition | number {
     const l = this.state.partitionOf(transactionalId);
     if (l) return l;
-    const found = this.state.coordinatorFor(transactionalId);
-    if (found.errorCode !== ErrorCode.NONE) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-    return found.nodeId === this.broker.nodeId ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS : ErrorCode.NOT_COORDINATOR;
+    return this.state.leaderOf(transactionalId) === this.broker.nodeId
+      ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS
+      : ErrorCode.NOT_COORDINATOR;
   }
 
   private async write(l: LoadedTxnPartition, m: TxnMetadata): Promise<number> {
@@ -137,15 +142,27 @@ export class TransactionCoordinator {
   }
 
   /**
-   * handleVerifyPartitionsInTransaction for one partition, as a leader asks before the first
-   * transactional append of a producer there: NONE when the partition is in the transaction,
-   * TRANSACTION_ABORTABLE when not; null when this node does not coordinate the id (another node
-   * of the cluster does: the append goes ahead unverified, see SKIPPED_FEATURES.md).
+   * handleVerifyPartitionsInTransaction for one partition: NONE when the partition is in the
+   * transaction, TRANSACTION_ABORTABLE when not. `viaLeader` is the path of a partition leader's
+   * check before a transactional append (AddPartitionsToTxnManager): the coordinator is looked up
+   * first, COORDINATOR_NOT_AVAILABLE when __transaction_state has no leader for the id, and null
+   * when another node of the cluster coordinates it (the append goes ahead unverified,
+   * SKIPPED_FEATURES.md).
    */
-  verifyPartition(transactionalId: string, producerId: number, producerEpoch: number, p: TxnPartition): number | null {
+  verifyPartition(
+    transactionalId: string,
+    producerId: number,
+    producerEpoch: number,
+    p: TxnPartition,
+    viaLeader = true,
+  ): number | null {
+    if (viaLeader) {
+      const leader = this.state.leaderOf(transactionalId);
+      if (leader < 0) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+      if (leader !== this.broker.nodeId) return null;
+    }
     if (transactionalId === '') return ErrorCode.INVALID_REQUEST;
     const l = this.partitionOf(transactionalId);
-    if (l === ErrorCode.NOT_COORDINATOR) return null;
     if (typeof l === 'number') return l;
     const m = l.txns.get(transactionalId);
     if (!m || m.producerId !== producerId) return ErrorCode.INVALID_PRODUCER_ID_MAPPING;

@@ -62,6 +62,13 @@ export class TxnStateTopic {
     return [...this.loaded.values()];
   }
 
+  /** The leader of `transactionalId`'s partition as this node knows it, -1 when the topic or a leader is missing. */
+  leaderOf(transactionalId: string): number {
+    const topic = this.broker.topics.get(TRANSACTION_STATE_TOPIC);
+    if (!topic) return -1;
+    return topic.partitions[txnStatePartitionFor(transactionalId, topic.partitions.length)]?.leaderId ?? -1;
+  }
+
   /**
    * FindCoordinator's answer for a transactional id: the leader of its partition. Before the topic
    * exists the controller is asked to create it and the client hears COORDINATOR_NOT_AVAILABLE.
