@@ -87,6 +87,11 @@ describe('transactions across a reference broker restart', () => {
     };
     try {
       await c.request(ApiKey.CreateTopics, 7, createTopicBody(topic));
+      // as a client: find the coordinator first (this creates __transaction_state)
+      await until(
+        () => c.request(ApiKey.FindCoordinator, 3, { key: txnId, keyType: 1, coordinatorKeys: [] }),
+        (r) => r.errorCode === 0,
+      );
       const { producerId: pid, producerEpoch: epoch } = await init();
       expect((await add(pid, epoch)).resultsByTopicV3AndBelow[0]!.resultsByPartition[0]!.partitionErrorCode).toBe(0);
       expect(await produce(pid, epoch, 0, 'aborted')).toBe(0); // offset 0
