@@ -101,6 +101,14 @@ async function observe(bootstrap: string): Promise<Record<string, unknown>> {
         v3AndBelowProducerEpoch: e,
         v3AndBelowTopics: [{ name: t, partitions }],
       });
+    // after an EndTxn the markers are written after the answer: the next AddPartitionsToTxn may
+    // meet PrepareCommit/PrepareAbort and hear CONCURRENT_TRANSACTIONS, which clients retry
+    const addRetried = (e: number, partitions: number[]) =>
+      until(
+        () => add(3, e, partitions),
+        (r) => r.resultsByTopicV3AndBelow.every((t) => t.resultsByPartition.every((p) => p.partitionErrorCode !== 51)),
+        'AddPartitionsToTxn',
+      );
     const codes = (r: Awaited<ReturnType<typeof add>>) =>
       r.resultsByTopicV3AndBelow.flatMap((t) =>
         t.resultsByPartition.map((p) => [t.name, p.partitionIndex, p.partitionErrorCode]),
@@ -154,7 +162,7 @@ async function observe(bootstrap: string): Promise<Record<string, unknown>> {
     seen.listOffsetsCommitted = [await lo(0), await lo(1)];
 
     // transaction 2: aborted, with offsets committed for a group
-    seen.add2 = codes(await add(3, epoch, [0]));
+    seen.add2 = codes(await addRetried(epoch, [0]));
     seen.produce2 = [await produced(0, epoch, 2, ['a1'])];
     const group = 'raw-txn-group';
     // as a client does before it sends offsets: the group's coordinator (creates __consumer_offsets)
@@ -219,7 +227,7 @@ async function observe(bootstrap: string): Promise<Record<string, unknown>> {
     seen.offsetFetchAborted = [await offsetFetch(false), await offsetFetch(true)];
 
     // transaction 3: offsets committed
-    seen.add3 = codes(await add(3, epoch, [1]));
+    seen.add3 = codes(await addRetried(epoch, [1]));
     seen.produce3 = [await produced(1, epoch, 1, ['c4'])];
     await c.request(ApiKey.AddOffsetsToTxn, 3, {
       transactionalId: txnId,
@@ -257,7 +265,7 @@ async function observe(bootstrap: string): Promise<Record<string, unknown>> {
     seen.fetchUncommitted = await fetch(0);
 
     // fencing: a second InitProducerId while a transaction is open aborts it and bumps the epoch
-    seen.add4 = codes(await add(3, epoch, [0]));
+    seen.add4 = codes(await addRetried(epoch, [0]));
     seen.produce4 = [await produced(0, epoch, 3, ['z1'])];
     seen.initWhileOngoing = (await init()).errorCode;
     const fenced = await until(
@@ -278,7 +286,7 @@ async function observe(bootstrap: string): Promise<Record<string, unknown>> {
       'InitProducerId short timeout',
     );
     const e2 = short.producerEpoch;
-    seen.add5 = codes(await add(3, e2, [1]));
+    seen.add5 = codes(await addRetried(e2, [1]));
     seen.produce5 = [await produced(1, e2, 0, ['t1'])];
     await until(
       () => lo(1, 1),
