@@ -10,6 +10,7 @@ import { BugSwitch } from './bugs/known-bugs.ts';
 import type { ClusterLink } from './replication/cluster-link.ts';
 import { ReplicaManager } from './replication/replica-manager.ts';
 import { ReplicatedGroupState } from './groups/offsets-topic.ts';
+import { TransactionCoordinator } from './transactions/txn-coordinator.ts';
 
 /** Where clients reach this broker (put in Metadata and FindCoordinator answers). */
 export interface Endpoint {
@@ -37,6 +38,8 @@ export class Broker {
   readonly controlPlane: ClusterLink;
   /** Which groups this node coordinates and their state in __consumer_offsets. */
   readonly groupState: ReplicatedGroupState;
+  /** The transaction coordinator: the transactional ids whose __transaction_state partition this node leads. */
+  readonly transactions: TransactionCoordinator;
   /** Known defects switched on with --bug, to prove the checkers catch them. */
   readonly bugs: BugSwitch;
   /** Emits 'append' after records are appended, so waiting fetches re-check min.bytes. */
@@ -80,6 +83,7 @@ export class Broker {
       onPersistentStateChange: () => this.groupState.persist(),
       ownsGroup: (groupId) => this.groupState.owns(groupId),
     });
+    this.transactions = new TransactionCoordinator(this);
     this.replication = new ReplicaManager(this, cluster);
     this.retentionTimer = setInterval(() => this.applyRetention(), config.retentionCheckIntervalMs);
     this.retentionTimer.unref();
@@ -198,6 +202,7 @@ export class Broker {
 
   close(): void {
     clearInterval(this.retentionTimer);
+    this.transactions.close();
     this.replication.close();
     this.groups.close();
     this.topics.closeAll();

@@ -63,6 +63,14 @@ export interface BrokerConfig {
   offsetsTopicPartitions: number;
   /** offsets.topic.replication.factor */
   offsetsTopicReplicationFactor: number;
+  /** transaction.state.log.num.partitions */
+  transactionStateTopicPartitions: number;
+  /** transaction.state.log.replication.factor */
+  transactionStateTopicReplicationFactor: number;
+  /** transaction.max.timeout.ms: the longest transaction timeout InitProducerId accepts */
+  transactionMaxTimeoutMs: number;
+  /** transaction.abort.timed.out.transaction.cleanup.interval.ms: how often the coordinator aborts expired transactions */
+  transactionAbortTimedOutIntervalMs: number;
   /**
    * The controller listener and the quorum of a replicated cluster (issue #6). Undefined: a single
    * node, which runs the same controller as a one-voter quorum ({@link quorumConfig}).
@@ -120,6 +128,10 @@ export function defaultBrokerConfig(overrides: Partial<BrokerConfig> = {}): Brok
     replicaFetchWaitMaxMs: 500,
     offsetsTopicPartitions: 50,
     offsetsTopicReplicationFactor: 3,
+    transactionStateTopicPartitions: 50,
+    transactionStateTopicReplicationFactor: 3,
+    transactionMaxTimeoutMs: 900_000,
+    transactionAbortTimedOutIntervalMs: 10_000,
     ...overrides,
   };
 }

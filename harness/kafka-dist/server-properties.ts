@@ -31,6 +31,9 @@ export interface NodeLayout {
  */
 export const SINGLE_NODE_OFFSETS_PARTITIONS = 1;
 
+/** Partitions of `__transaction_state` on the same single-node targets, for the same reason. */
+export const SINGLE_NODE_TXN_STATE_PARTITIONS = 1;
+
 // Settings that make one node behave like a usable cluster of one, fast to start and to join.
 function singleNodeDefaults(v: KafkaVersion): Properties {
   const props: Properties = {
@@ -38,7 +41,7 @@ function singleNodeDefaults(v: KafkaVersion): Properties {
     'offsets.topic.num.partitions': SINGLE_NODE_OFFSETS_PARTITIONS,
     'transaction.state.log.replication.factor': 1,
     'transaction.state.log.min.isr': 1,
-    'transaction.state.log.num.partitions': 1,
+    'transaction.state.log.num.partitions': SINGLE_NODE_TXN_STATE_PARTITIONS,
     'group.initial.rebalance.delay.ms': 0,
     'auto.create.topics.enable': true,
     'num.partitions': 1,

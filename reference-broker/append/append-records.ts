@@ -47,6 +47,30 @@ export interface AppendOptions {
   apiVersion?: number;
   /** Kafka lets only its admin client (client id `__admin_client`) write to internal topics. */
   internalTopicsAllowed?: boolean;
+  /** The Produce request's transactional id (null: none). */
+  transactionalId?: string | null;
+}
+
+/**
+ * The error a transactional batch gets when the coordinator did not verify its partition
+ * (KIP-890 part 1), translated as Kafka's AddPartitionsToTxnManager and ReplicaManager do for
+ * producers: fenced → INVALID_PRODUCER_EPOCH, not in the transaction → INVALID_TXN_STATE (Produce
+ * v11+: TRANSACTION_ABORTABLE), retriable coordinator errors → NOT_ENOUGH_REPLICAS.
+ */
+function verificationError(code: number, apiVersion: number): number {
+  switch (code) {
+    case ErrorCode.PRODUCER_FENCED:
+      return ErrorCode.INVALID_PRODUCER_EPOCH;
+    case ErrorCode.TRANSACTION_ABORTABLE:
+      return apiVersion > 10 ? ErrorCode.TRANSACTION_ABORTABLE : ErrorCode.INVALID_TXN_STATE;
+    case ErrorCode.CONCURRENT_TRANSACTIONS:
+    case ErrorCode.COORDINATOR_LOAD_IN_PROGRESS:
+    case ErrorCode.COORDINATOR_NOT_AVAILABLE:
+    case ErrorCode.NOT_COORDINATOR:
+      return ErrorCode.NOT_ENOUGH_REPLICAS;
+    default:
+      return code;
+  }
 }
 
 /**
@@ -57,7 +81,8 @@ export interface AppendOptions {
  * sequence rules, then the append, which assigns offsets densely and stamps the leader epoch.
  * Bytes after the one whole batch are dropped, as UnifiedLog's trimInvalidBytes does.
  * The request-level and validateRecords checks of KafkaApis come before (produce-checks.ts).
- * Transactions are not served (see SKIPPED_FEATURES.md), so a transactional batch is refused.
+ * A transactional batch whose producer has no transaction open here yet is first verified with
+ * the transaction coordinator (KIP-890 part 1); its append opens the transaction on this partition.
  */
 export function appendRecords(
   broker: Broker,
@@ -97,12 +122,27 @@ export function appendRecords(
       : failedInLog(partition, checked.errorCode, checked.reason);
   }
   const header = checked.header;
-  if ((header.attributes & TRANSACTIONAL_FLAG_MASK) !== 0) {
-    return failedInLog(
-      partition,
-      ErrorCode.INVALID_TXN_STATE,
-      'transactions are not supported by the reference broker (see SKIPPED_FEATURES.md)',
+  const transactional = (header.attributes & TRANSACTIONAL_FLAG_MASK) !== 0;
+  if (transactional && !partition.producers.hasOngoingTransaction(header.producerId)) {
+    const verified = broker.transactions.verifyPartition(
+      opts.transactionalId ?? '',
+      header.producerId,
+      header.producerEpoch,
+      {
+        topic: partition.topic,
+        partition: partition.index,
+      },
     );
+    if (verified !== null && verified !== ErrorCode.NONE) {
+      const code = verificationError(verified, opts.apiVersion ?? 13);
+      return failedInLog(
+        partition,
+        code,
+        code === ErrorCode.INVALID_TXN_STATE
+          ? 'Partition was not added to the transaction'
+          : `transaction verification failed (error ${verified})`,
+      );
+    }
   }
   const producer =
     header.producerId >= 0
@@ -152,6 +192,7 @@ export function appendRecords(
   const appended = partition.log.append(Buffer.from(records.subarray(0, checked.size)), partition.leaderEpoch, now);
   // Kafka's producer state keeps the batch's maxTimestamp (ProducerAppendInfo.append), which a retry of this batch is answered with.
   if (producer) partition.producers.record(producer, appended.baseOffset, appended.lastOffset, checked.maxTimestamp);
+  if (producer && transactional) partition.producers.recordTransactional(producer.producerId, appended.baseOffset);
   broker.replication.afterLeaderAppend(partition);
   broker.notifyAppend();
   return {

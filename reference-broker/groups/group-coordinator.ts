@@ -8,13 +8,21 @@ import { deadGroup, describedGroup, groupView, listedGroup, matchesStateFilter }
 import { KeyedTimers } from './keyed-timers.ts';
 import { missingGroupCommitError, offsetCommitError } from './offset-commit-rules.ts';
 import { OffsetStore } from './offset-store.ts';
-import { groupRecord, loadGroup, parseSnapshot, type CoordinatorSnapshot, type PersistedGroup } from './snapshot.ts';
+import {
+  groupRecord,
+  loadGroup,
+  parseSnapshot,
+  type CoordinatorSnapshot,
+  type PendingTxnOffset,
+  type PersistedGroup,
+} from './snapshot.ts';
 import type {
   CommitOffsetsInput,
   CommitOffsetsResult,
   DeletedGroup,
   DescribedGroup,
   FetchOffsetsInput,
+  TxnCommitOffsetsInput,
   FetchOffsetsResult,
   GroupView,
   HeartbeatInput,
@@ -84,6 +92,8 @@ export class GroupCoordinator {
   readonly #onChange: () => void;
   readonly #groups = new Map<string, ClassicGroup>();
   readonly #offsets = new OffsetStore();
+  /** Offsets committed in open transactions, by producer id: visible once the commit marker is written. */
+  readonly #pendingTxn = new Map<number, PendingTxnOffset[]>();
   /** The last GroupMetadata record "written" per group: what a restart would load. */
   readonly #records = new Map<string, PersistedGroup>();
   #active = true;
@@ -680,6 +690,90 @@ export class GroupCoordinator {
   }
 
   /**
+   * Handles a TxnOffsetCommit (KIP-98): the offsets wait, invisible to OffsetFetch, until the
+   * transaction's commit marker reaches this group's __consumer_offsets partition
+   * ({@link completeTransaction}). A group that does not exist comes into being for generation -1
+   * (a simple group), else ILLEGAL_GENERATION; members are checked as for OffsetCommit.
+   * Unknown topics and partitions are answered by the handler, before this.
+   */
+  commitTransactionalOffsets(input: TxnCommitOffsetsInput): CommitOffsetsResult {
+    const groupError = this.#validateTxnOffsetCommit(input);
+    const now = this.#clock.now();
+    let pending = this.#pendingTxn.get(input.producerId);
+    let changed = false;
+    const topics = input.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => {
+        if (groupError !== ErrorCode.NONE) return { partitionIndex: p.partitionIndex, errorCode: groupError };
+        if (p.metadata !== null && p.metadata.length > this.config.offsetMetadataMaxBytes)
+          return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.OFFSET_METADATA_TOO_LARGE };
+        if (!pending) this.#pendingTxn.set(input.producerId, (pending = []));
+        const at = pending.findIndex(
+          (e) => e.groupId === input.groupId && e.topic === t.name && e.partition === p.partitionIndex,
+        );
+        if (at >= 0) pending.splice(at, 1);
+        pending.push({
+          producerId: input.producerId,
+          groupId: input.groupId,
+          topic: t.name,
+          partition: p.partitionIndex,
+          committedOffset: p.committedOffset,
+          committedLeaderEpoch: p.committedLeaderEpoch,
+          metadata: p.metadata ?? '',
+          commitTimestampMs: now,
+        });
+        changed = true;
+        return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE };
+      }),
+    }));
+    if (changed) this.#onChange();
+    return { topics };
+  }
+
+  #validateTxnOffsetCommit(input: TxnCommitOffsetsInput): number {
+    if (!this.#active) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    if (!this.#owns(input.groupId)) return ErrorCode.NOT_COORDINATOR;
+    let group = this.#groups.get(input.groupId);
+    if (group === undefined) {
+      if (input.generationId >= 0) return ErrorCode.ILLEGAL_GENERATION;
+      group = this.#createGroup(input.groupId);
+    }
+    // ClassicGroup.validateOffsetCommit with isTransactional: a commit without member fields
+    // (TxnOffsetCommit before v3) is accepted in any state, and a rebalance does not refuse it.
+    if (input.generationId < 0 && input.memberId === '' && input.groupInstanceId === null) return ErrorCode.NONE;
+    const error = group.validateMember(input.memberId, input.groupInstanceId);
+    if (error !== ErrorCode.NONE) return error;
+    return input.generationId !== group.generationId ? ErrorCode.ILLEGAL_GENERATION : ErrorCode.NONE;
+  }
+
+  /**
+   * A transaction's marker reached a __consumer_offsets partition: the pending offsets of
+   * `producerId` for the groups `inPartition` accepts become committed (commit) or are dropped (abort).
+   */
+  completeTransaction(producerId: number, commit: boolean, inPartition: (groupId: string) => boolean): void {
+    const pending = this.#pendingTxn.get(producerId);
+    if (!pending) return;
+    const rest = pending.filter((e) => !inPartition(e.groupId));
+    if (commit)
+      for (const e of pending) {
+        if (!inPartition(e.groupId)) continue;
+        if (!this.#groups.has(e.groupId)) this.#createGroup(e.groupId);
+        const { groupId, topic, partition, producerId: _, ...value } = e;
+        this.#offsets.commit(groupId, topic, partition, value);
+      }
+    if (rest.length > 0) this.#pendingTxn.set(producerId, rest);
+    else this.#pendingTxn.delete(producerId);
+    if (rest.length !== pending.length) this.#onChange();
+  }
+
+  /** True while an open transaction has committed an offset for this partition (OffsetFetch require_stable). */
+  hasPendingTxnOffset(groupId: string, topic: string, partition: number): boolean {
+    for (const entries of this.#pendingTxn.values())
+      if (entries.some((e) => e.groupId === groupId && e.topic === topic && e.partition === partition)) return true;
+    return false;
+  }
+
+  /**
    * Handles an OffsetFetch for one group: the committed offsets asked for (-1, no metadata and
    * leader epoch -1 where nothing is committed), or all of them when `topics` is null.
    */
@@ -693,10 +787,12 @@ export class GroupCoordinator {
           name: topic,
           partitions: partitions.map(([partitionIndex, o]) => ({
             partitionIndex,
-            committedOffset: o.committedOffset,
-            committedLeaderEpoch: o.committedLeaderEpoch,
-            metadata: o.metadata,
-            errorCode: ErrorCode.NONE,
+            ...this.#stableOr(input, topic, partitionIndex, {
+              committedOffset: o.committedOffset,
+              committedLeaderEpoch: o.committedLeaderEpoch,
+              metadata: o.metadata,
+              errorCode: ErrorCode.NONE,
+            }),
           })),
         })),
       };
@@ -709,13 +805,32 @@ export class GroupCoordinator {
           const o = this.#offsets.get(input.groupId, t.name, partitionIndex);
           return {
             partitionIndex,
-            committedOffset: o?.committedOffset ?? -1,
-            committedLeaderEpoch: o?.committedLeaderEpoch ?? -1,
-            metadata: o?.metadata ?? '',
-            errorCode: ErrorCode.NONE,
+            ...this.#stableOr(input, t.name, partitionIndex, {
+              committedOffset: o?.committedOffset ?? -1,
+              committedLeaderEpoch: o?.committedLeaderEpoch ?? -1,
+              metadata: o?.metadata ?? '',
+              errorCode: ErrorCode.NONE,
+            }),
           };
         }),
       })),
+    };
+  }
+
+  /** With require_stable, a partition an open transaction committed to is UNSTABLE_OFFSET_COMMIT with offset -1 (Kafka's OffsetMetadataManager). */
+  #stableOr<T extends { committedOffset: number; committedLeaderEpoch: number; metadata: string; errorCode: number }>(
+    input: FetchOffsetsInput,
+    topic: string,
+    partition: number,
+    found: T,
+  ): T {
+    if (!input.requireStable || !this.hasPendingTxnOffset(input.groupId, topic, partition)) return found;
+    return {
+      ...found,
+      committedOffset: -1,
+      committedLeaderEpoch: -1,
+      metadata: '',
+      errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT,
     };
   }
 
@@ -775,7 +890,13 @@ export class GroupCoordinator {
    * {@link GroupCoordinatorOptions.onPersistentStateChange} fires whenever it changes.
    */
   snapshot(): CoordinatorSnapshot {
-    return structuredClone({ version: 1, groups: [...this.#records.values()], offsets: this.#offsets.entries() });
+    const pendingTxnOffsets = [...this.#pendingTxn.values()].flat();
+    return structuredClone({
+      version: 1,
+      groups: [...this.#records.values()],
+      offsets: this.#offsets.entries(),
+      ...(pendingTxnOffsets.length > 0 ? { pendingTxnOffsets } : {}),
+    });
   }
 
   /**
@@ -798,6 +919,11 @@ export class GroupCoordinator {
       const { groupId, topic, partition, ...value } = e;
       this.#offsets.commit(groupId, topic, partition, value);
     }
+    for (const e of snap.pendingTxnOffsets ?? []) {
+      let pending = this.#pendingTxn.get(e.producerId);
+      if (!pending) this.#pendingTxn.set(e.producerId, (pending = []));
+      pending.push(e);
+    }
   }
 
   /**
@@ -817,6 +943,7 @@ export class GroupCoordinator {
     this.#groups.clear();
     this.#records.clear();
     this.#offsets.clear();
+    this.#pendingTxn.clear();
   }
 
   #answerParked(errorCode: number): void {

@@ -92,7 +92,7 @@ export class ReplicatedGroupState {
     );
     const same = led.size === this.loaded.size && [...led].every((i) => this.loaded.has(i));
     if (same) return;
-    const snapshot: CoordinatorSnapshot = { version: 1, groups: [], offsets: [] };
+    const snapshot: CoordinatorSnapshot = { version: 1, groups: [], offsets: [], pendingTxnOffsets: [] };
     this.loaded.clear();
     for (const index of led) {
       const slice = readLastSlice(topic!.partitions[index]!);
@@ -100,6 +100,7 @@ export class ReplicatedGroupState {
       if (slice) {
         snapshot.groups.push(...slice.groups);
         snapshot.offsets.push(...slice.offsets);
+        snapshot.pendingTxnOffsets!.push(...(slice.pendingTxnOffsets ?? []));
       }
     }
     this.broker.log.info(
@@ -122,6 +123,8 @@ export class ReplicatedGroupState {
         groups: all.groups.filter((g) => inSlice(g.groupId)),
         offsets: all.offsets.filter((o) => inSlice(o.groupId)),
       };
+      const pending = (all.pendingTxnOffsets ?? []).filter((o) => inSlice(o.groupId));
+      if (pending.length > 0) slice.pendingTxnOffsets = pending;
       const json = JSON.stringify(slice);
       if (json === written) continue;
       const batch = buildRecordBatch([{ key: SNAPSHOT_KEY, value: json }]);

@@ -11,6 +11,13 @@ export interface CoordinatorSnapshot {
   version: 1;
   groups: PersistedGroup[];
   offsets: OffsetEntry[];
+  /** Offsets committed in open transactions (TxnOffsetCommit), not yet visible: Kafka keeps them in the log too. */
+  pendingTxnOffsets?: PendingTxnOffset[];
+}
+
+/** An offset a transaction committed, visible once its commit marker is written. */
+export interface PendingTxnOffset extends OffsetEntry {
+  producerId: number;
 }
 
 /** A GroupMetadata record. */
@@ -160,5 +167,21 @@ export function parseSnapshot(value: unknown): CoordinatorSnapshot {
       commitTimestampMs: num(o.commitTimestampMs, `${p}.commitTimestampMs`),
     };
   });
-  return { version: 1, groups, offsets };
+  const pendingTxnOffsets = (
+    root.pendingTxnOffsets === undefined ? [] : arr(root.pendingTxnOffsets, '$.pendingTxnOffsets')
+  ).map((e, i): PendingTxnOffset => {
+    const p = `$.pendingTxnOffsets[${i}]`;
+    const o = obj(e, p);
+    return {
+      producerId: num(o.producerId, `${p}.producerId`),
+      groupId: str(o.groupId, `${p}.groupId`),
+      topic: str(o.topic, `${p}.topic`),
+      partition: num(o.partition, `${p}.partition`),
+      committedOffset: num(o.committedOffset, `${p}.committedOffset`),
+      committedLeaderEpoch: num(o.committedLeaderEpoch, `${p}.committedLeaderEpoch`),
+      metadata: str(o.metadata, `${p}.metadata`),
+      commitTimestampMs: num(o.commitTimestampMs, `${p}.commitTimestampMs`),
+    };
+  });
+  return { version: 1, groups, offsets, ...(pendingTxnOffsets.length > 0 ? { pendingTxnOffsets } : {}) };
 }

@@ -145,6 +145,26 @@ export interface FetchOffsetsInput {
   groupId: string;
   /** null asks for every committed offset of the group. */
   topics: { name: string; partitions: number[] }[] | null;
+  /** OffsetFetch v7+ require_stable (KIP-447): partitions with offsets in an open transaction answer UNSTABLE_OFFSET_COMMIT. */
+  requireStable?: boolean;
+}
+
+/** A TxnOffsetCommit request (KIP-98; member fields from v3, KIP-447). */
+export interface TxnCommitOffsetsInput {
+  groupId: string;
+  producerId: number;
+  generationId: number;
+  memberId: string;
+  groupInstanceId: string | null;
+  topics: {
+    name: string;
+    partitions: {
+      partitionIndex: number;
+      committedOffset: number;
+      committedLeaderEpoch: number;
+      metadata: string | null;
+    }[];
+  }[];
 }
 
 /** A committed offset, or -1 / '' / -1 where nothing is committed (as Kafka answers). */

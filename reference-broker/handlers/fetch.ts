@@ -29,6 +29,7 @@ import { NULL_UUID } from '../../protocol/primitives/index.ts';
 import type { FetchRequest, FetchResponse } from '../../protocol/messages/generated/index.ts';
 import type { Broker } from '../broker.ts';
 import { OffsetOutOfRangeError } from '../log/index.ts';
+import { batchSizeAt, readBatchHeader, RECORD_BATCH_OVERHEAD } from '../../protocol/records/batch-header.ts';
 import { applyFetchBugs } from '../bugs/fetch-bugs.ts';
 import { epochEndOffset } from '../topics/epoch-end-offset.ts';
 import type { Partition } from '../topics/topic-registry.ts';
@@ -193,18 +194,39 @@ function readPartition(
   if (isFollower && !broker.replication.recordFollowerFetch(partition, ctx.replicaId, fetchOffset))
     return fail(ErrorCode.NOT_LEADER_OR_FOLLOWER);
   try {
+    // read_committed consumers read up to the last stable offset (KIP-98), the others to the high watermark.
+    const lso = partition.producers.lastStableOffset(consumerEnd);
+    const readCommitted = ctx.readCommitted && !isFollower;
+    const end = isFollower ? log.logEndOffset : readCommitted ? lso : consumerEnd;
     // Only the first partition with data may exceed the limits (KIP-74).
-    const read = log.read(fetchOffset, Math.max(ctx.limit, 0), isFollower ? log.logEndOffset : consumerEnd, ctx.first);
+    const read = log.read(fetchOffset, Math.max(ctx.limit, 0), end, ctx.first);
     const records = applyFetchBugs(broker.bugs, read.records);
     const hw = isFollower ? read.highWatermark : Math.min(read.highWatermark, consumerEnd);
-    const answer = partitionResponse(p.partition, ErrorCode.NONE, hw, hw, read.logStartOffset, records);
-    // read_committed reads collect the aborted transactions of the range read: none here, so [].
-    if (ctx.readCommitted) answer.abortedTransactions = [];
+    const answer = partitionResponse(p.partition, ErrorCode.NONE, hw, Math.min(lso, hw), read.logStartOffset, records);
+    // read_committed reads get the aborted transactions of the range read (UnifiedLog.addAbortedTransactions)
+    if (readCommitted)
+      answer.abortedTransactions = partition.producers
+        .abortedTransactions(fetchOffset, endOfBatches(records, fetchOffset))
+        .map((t) => ({ producerId: BigInt(t.producerId), firstOffset: BigInt(t.firstOffset) }));
     return { answer, bytes: records.length, immediate: false };
   } catch (err) {
     if (!(err instanceof OffsetOutOfRangeError)) throw err;
     return fail(ErrorCode.OFFSET_OUT_OF_RANGE);
   }
+}
+
+/** The offset after the last whole batch in `records` (`from` when there is none). */
+function endOfBatches(records: Buffer, from: number): number {
+  let end = from;
+  let pos = 0;
+  while (pos + RECORD_BATCH_OVERHEAD <= records.length) {
+    const size = batchSizeAt(records, pos);
+    if (size < RECORD_BATCH_OVERHEAD || pos + size > records.length) break;
+    const h = readBatchHeader(records, pos);
+    end = h.baseOffset + h.lastOffsetDelta + 1;
+    pos += size;
+  }
+  return end;
 }
 
 /** FetchResponse.toMessage: partitions in order, a topic entry per run of the same topic. */

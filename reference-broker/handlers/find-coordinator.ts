@@ -4,9 +4,8 @@
  * exists the controller is asked for it and the answer is COORDINATOR_NOT_AVAILABLE, as Kafka's.
  * An empty group id is a group id like any other (Kafka hashes it to a partition and answers).
  *
- * Key types other than a group follow Kafka's KafkaApis.getCoordinator: transaction coordinators
- * (type 1) are not served (SKIPPED_FEATURES.md) and answer COORDINATOR_NOT_AVAILABLE, as Kafka does
- * while it has none; share coordinators (type 2, KIP-932) exist only from v6, and Kafka parses the
+ * Key types other than a group follow Kafka's KafkaApis.getCoordinator: a transaction coordinator
+ * (type 1) is the leader of the id's __transaction_state partition, found the same way; share coordinators (type 2, KIP-932) exist only from v6, and Kafka parses the
  * key (SharePartitionKey.getInstance) before anything else: a malformed one is INVALID_REQUEST,
  * a well-formed one COORDINATOR_NOT_AVAILABLE (no share groups here). Any other type is
  * INVALID_REQUEST (CoordinatorType.forId throws).
@@ -58,8 +57,9 @@ function failed(key: string, errorCode: number, errorMessage: string | null): Co
   return { key, nodeId: -1, host: '', port: -1, errorCode, errorMessage };
 }
 
-function groupCoordinator(broker: Broker, key: string): Coordinator {
-  const found = broker.groupState.coordinatorFor(key);
+function groupCoordinator(broker: Broker, key: string, keyType = GROUP): Coordinator {
+  const found =
+    keyType === TRANSACTION ? broker.transactions.state.coordinatorFor(key) : broker.groupState.coordinatorFor(key);
   const node =
     found.errorCode === ErrorCode.NONE
       ? broker.controlPlane.brokers().find((b) => b.id === found.nodeId && !b.fenced)
@@ -74,7 +74,7 @@ export function findCoordinator(broker: Broker, apiVersion: number, keyType: num
     case GROUP:
       return groupCoordinator(broker, key);
     case TRANSACTION:
-      return failed(key, ErrorCode.COORDINATOR_NOT_AVAILABLE, 'The reference broker has no transaction coordinator');
+      return groupCoordinator(broker, key, TRANSACTION);
     case SHARE:
       if (apiVersion < SHARE_MIN_VERSION)
         return failed(

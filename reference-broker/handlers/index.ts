@@ -15,6 +15,11 @@ import { produceHandler } from './produce.ts';
 import { groupHandlers } from './groups.ts';
 import { saslAuthenticateHandler } from './sasl-authenticate.ts';
 import { saslHandshakeHandler } from './sasl-handshake.ts';
+import { addOffsetsToTxnHandler } from './add-offsets-to-txn.ts';
+import { addPartitionsToTxnHandler } from './add-partitions-to-txn.ts';
+import { endTxnHandler } from './end-txn.ts';
+import { txnOffsetCommitHandler } from './txn-offset-commit.ts';
+import { writeTxnMarkersHandler } from './write-txn-markers.ts';
 
 /**
  * Every API the reference broker serves, by API key. An API not listed here is not advertised
@@ -33,6 +38,11 @@ export const HANDLERS: ReadonlyMap<number, ApiHandler> = (() => {
     deleteTopicsHandler,
     deleteRecordsHandler,
     initProducerIdHandler,
+    addPartitionsToTxnHandler,
+    addOffsetsToTxnHandler,
+    endTxnHandler,
+    txnOffsetCommitHandler,
+    writeTxnMarkersHandler,
     offsetForLeaderEpochHandler,
     describeClusterHandler,
     describeTopicPartitionsHandler,

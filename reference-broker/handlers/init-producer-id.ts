@@ -8,8 +8,10 @@
  *   accepts" idempotent producers and keeps no state for them;
  * - an empty transactional id is INVALID_REQUEST, a timeout not in (0, transaction.max.timeout.ms]
  *   INVALID_TRANSACTION_TIMEOUT;
- * - any other transactional id: transactions are not served (SKIPPED_FEATURES.md), and Kafka
- *   answers a transactional request it cannot coordinate with COORDINATOR_NOT_AVAILABLE.
+ * - any other transactional id goes to the transaction coordinator (transactions/txn-coordinator.ts):
+ *   epoch 0 for a new id, a bump on every later call, an open transaction aborted first (the
+ *   caller hears CONCURRENT_TRANSACTIONS and retries). PRODUCER_FENCED is INVALID_PRODUCER_EPOCH
+ *   before v4, as KafkaApis maps it for old clients.
  * https://cwiki.apache.org/confluence/display/KAFKA/KIP-360%3A+Improve+reliability+of+idempotent%2Ftransactional+producer
  */
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
@@ -24,13 +26,14 @@ export const TRANSACTION_MAX_TIMEOUT_MS = 900_000;
 /** The error Kafka answers before it would look at transaction state, or NONE. */
 export function initProducerIdRequestError(
   req: Pick<InitProducerIdRequest, 'transactionalId' | 'transactionTimeoutMs' | 'producerId' | 'producerEpoch'>,
+  maxTimeoutMs = TRANSACTION_MAX_TIMEOUT_MS,
 ): number {
   const noId = req.producerId === -1n;
   const noEpoch = req.producerEpoch === -1;
   if (noId !== noEpoch) return ErrorCode.INVALID_REQUEST;
   if (req.transactionalId === null) return ErrorCode.NONE;
   if (req.transactionalId === '') return ErrorCode.INVALID_REQUEST;
-  if (req.transactionTimeoutMs <= 0 || req.transactionTimeoutMs > TRANSACTION_MAX_TIMEOUT_MS)
+  if (req.transactionTimeoutMs <= 0 || req.transactionTimeoutMs > maxTimeoutMs)
     return ErrorCode.INVALID_TRANSACTION_TIMEOUT;
   return ErrorCode.NONE;
 }
@@ -38,12 +41,19 @@ export function initProducerIdRequestError(
 export const initProducerIdHandler: ApiHandler<InitProducerIdRequest, InitProducerIdResponse> = {
   apiKey: ApiKey.InitProducerId,
   ...specVersions(ApiKey.InitProducerId),
-  async handle(req, { broker }) {
+  async handle(req, { broker, apiVersion }) {
     const base = { throttleTimeMs: 0, ongoingTxnProducerId: -1n, ongoingTxnProducerEpoch: -1 };
     const failed = (errorCode: number) => ({ ...base, errorCode, producerId: -1n, producerEpoch: -1 });
-    const error = initProducerIdRequestError(req);
+    const error = initProducerIdRequestError(req, broker.config.transactionMaxTimeoutMs);
     if (error !== ErrorCode.NONE) return failed(error);
-    if (req.transactionalId !== null) return failed(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    if (req.transactionalId !== null) {
+      const expected =
+        req.producerId === -1n ? null : { producerId: Number(req.producerId), producerEpoch: req.producerEpoch };
+      const r = await broker.transactions.initProducerId(req.transactionalId, req.transactionTimeoutMs, expected);
+      const errorCode =
+        apiVersion < 4 && r.errorCode === ErrorCode.PRODUCER_FENCED ? ErrorCode.INVALID_PRODUCER_EPOCH : r.errorCode;
+      return { ...base, errorCode, producerId: BigInt(r.producerId), producerEpoch: r.producerEpoch };
+    }
     const id = await broker.allocateClusterProducerId();
     if (id === null) return failed(ErrorCode.COORDINATOR_LOAD_IN_PROGRESS);
     return { ...base, errorCode: ErrorCode.NONE, producerId: BigInt(id), producerEpoch: 0 };

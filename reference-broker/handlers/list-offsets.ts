@@ -1,7 +1,7 @@
 /**
  * ListOffsets (key 2), versions 1-11 (v0 removed in Kafka 4, KIP-896). Special timestamps:
- * -1 latest (the high watermark for consumers, as read_uncommitted and read_committed agree
- * without transactions), -2 earliest (log start), -3 the record with the largest timestamp
+ * -1 latest (the high watermark for read_uncommitted, the last stable offset for read_committed,
+ * which also bounds its timestamp lookups), -2 earliest (log start), -3 the record with the largest timestamp
  * (KIP-734), -4 earliest local (no tiered storage: log start, KIP-1005). A timestamp >= 0 finds
  * the first offset whose timestamp is at or after it, or -1 when there is none. v4+ returns the
  * leader epoch of the offset and checks the client's current leader epoch (KIP-320).
@@ -38,19 +38,20 @@ function answer(
   return { partitionIndex, errorCode, offset: BigInt(offset), timestamp: BigInt(timestamp), leaderEpoch };
 }
 
-function lookup(partition: Partition, timestamp: number, bugs: BugSwitch): PartitionResponse {
+function lookup(partition: Partition, timestamp: number, bugs: BugSwitch, readCommitted: boolean): PartitionResponse {
   const log = partition.log;
+  const highWatermark = Math.max(
+    log.logStartOffset,
+    bugs.consumerHighWatermark(`${partition.topic}-${partition.index}`, log.highWatermark),
+  );
+  // read_committed (isolation level 1) ends at the last stable offset (Partition.fetchOffsetForTimestamp)
+  const lastFetchable = readCommitted ? partition.producers.lastStableOffset(highWatermark) : highWatermark;
   const at = (offset: number, ts = -1) =>
     answer(partition.index, ErrorCode.NONE, offset, ts, epochForOffset(log, offset, partition.leaderEpoch));
   switch (timestamp) {
     case LATEST:
       // known bug 'stale-read' serves an old high watermark
-      return at(
-        Math.max(
-          log.logStartOffset,
-          bugs.consumerHighWatermark(`${partition.topic}-${partition.index}`, log.highWatermark),
-        ),
-      );
+      return at(lastFetchable);
     case EARLIEST:
     case EARLIEST_LOCAL:
       return at(log.logStartOffset);
@@ -60,7 +61,7 @@ function lookup(partition: Partition, timestamp: number, bugs: BugSwitch): Parti
     }
     default: {
       if (timestamp < 0) return answer(partition.index, ErrorCode.UNSUPPORTED_VERSION);
-      const found = firstRecordAtOrAfter(log, timestamp, log.highWatermark);
+      const found = firstRecordAtOrAfter(log, timestamp, readCommitted ? lastFetchable : log.highWatermark);
       return found ? at(found.offset, found.timestamp) : answer(partition.index, ErrorCode.NONE);
     }
   }
@@ -115,6 +116,7 @@ export const listOffsetsHandler: ApiHandler<ListOffsetsRequest, ListOffsetsRespo
             p,
             duplicates.has(`${t.name}\u0000${p.partitionIndex}`),
             apiVersion,
+            req.isolationLevel === 1,
           ),
         );
       }
@@ -135,6 +137,7 @@ function partitionAnswer(
   p: PartitionRequest,
   duplicate: boolean,
   apiVersion: number,
+  readCommitted: boolean,
 ): PartitionResponse {
   if (duplicate) return answer(p.partitionIndex, ErrorCode.INVALID_REQUEST);
   const timestamp = Number(p.timestamp);
@@ -147,5 +150,5 @@ function partitionAnswer(
     );
   }
   if (!broker.replication.isLeader(partition)) return answer(p.partitionIndex, ErrorCode.NOT_LEADER_OR_FOLLOWER);
-  return lookup(partition, timestamp, broker.bugs);
+  return lookup(partition, timestamp, broker.bugs, readCommitted);
 }

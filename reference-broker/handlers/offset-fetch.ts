@@ -1,6 +1,8 @@
 /**
  * OffsetFetch (key 9), versions 1-10: committed offsets of one group (v0-7) or several (v8+,
  * KIP-709); v10 names topics by id. A null topic list asks for everything the group committed.
+ * With require_stable (v7+, KIP-447) a partition whose offset an open transaction committed is
+ * UNSTABLE_OFFSET_COMMIT; without it the last committed offset is answered.
  */
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
 import { NULL_UUID } from '../../protocol/primitives/index.ts';
@@ -10,9 +12,15 @@ import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
 import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
-function fetchGroup(broker: Broker, groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null) {
+function fetchGroup(
+  broker: Broker,
+  groupId: string,
+  topics: { name: string; partitionIndexes: number[] }[] | null,
+  requireStable: boolean,
+) {
   return broker.groups.fetchOffsets({
     groupId,
+    requireStable,
     topics: topics === null ? null : topics.map((t) => ({ name: t.name, partitions: t.partitionIndexes })),
   });
 }
@@ -22,7 +30,7 @@ export const offsetFetchHandler: ApiHandler<OffsetFetchRequest, OffsetFetchRespo
   ...specVersions(ApiKey.OffsetFetch),
   handle(req, { broker, apiVersion }) {
     if (apiVersion < 8) {
-      const r = fetchGroup(broker, req.groupId, req.topics);
+      const r = fetchGroup(broker, req.groupId, req.topics, apiVersion >= 7 && req.requireStable);
       return {
         throttleTimeMs: 0,
         errorCode: r.errorCode,
@@ -54,7 +62,7 @@ export const offsetFetchHandler: ApiHandler<OffsetFetchRequest, OffsetFetchRespo
                 topicId: t.topicId,
                 partitionIndexes: t.partitionIndexes,
               }));
-        const r = fetchGroup(broker, g.groupId, asked);
+        const r = fetchGroup(broker, g.groupId, asked, req.requireStable);
         return {
           groupId: g.groupId,
           errorCode: r.errorCode,

@@ -169,6 +169,7 @@ export const produceHandler: ApiHandler<ProduceRequest, ProduceResponse> = {
             o = appendRecords(broker, partition, entry.toAppend.records, req.acks, {
               apiVersion,
               internalTopicsAllowed,
+              transactionalId: req.transactionalId,
             });
             if (o.errorCode === ErrorCode.NONE && req.acks === -1 && !broker.bugs.strikes('ignore-acks-all')) {
               const code = await broker.replication.waitForHighWatermark(

@@ -55,9 +55,33 @@ function follows(lastSeq: number, nextFirst: number): boolean {
   return nextFirst === (lastSeq === 2 ** 31 - 1 ? 0 : lastSeq + 1);
 }
 
-/** Producer state of one partition. Not persisted: a restarted broker rebuilds it from nothing. */
+/** A transaction of one producer on this partition, from its first batch to its marker (Kafka's TxnMetadata). */
+export interface CompletedTxn {
+  producerId: number;
+  /** Offset of the transaction's first batch here. */
+  firstOffset: number;
+  /** Offset of its commit or abort marker. */
+  lastOffset: number;
+}
+
+/** An aborted transaction as Fetch reports it (FetchResponse.AbortedTransaction). */
+export interface AbortedTxn {
+  producerId: number;
+  firstOffset: number;
+}
+
+/**
+ * Producer state of one partition. Not persisted: a restarted broker rebuilds it from the log
+ * (producer-state-rebuild.ts), open transactions and the aborted-transactions index included.
+ */
 export class PartitionProducerState {
   private readonly producers = new Map<number, ProducerEntry>();
+  /** Open transactions: producer id → offset of its first batch here (Kafka's ongoingTxns). */
+  private readonly ongoing = new Map<number, number>();
+  /** Completed transactions whose marker may still be above the high watermark (Kafka's unreplicatedTxns). */
+  private unreplicated: CompletedTxn[] = [];
+  /** Aborted transactions, in marker order (Kafka's transaction index, one per log here). */
+  private aborted: CompletedTxn[] = [];
 
   /** Decides whether a batch with a producer id may be appended, is a duplicate, or is refused. */
   check(b: ProducerBatchInfo): SequenceCheck {
@@ -117,8 +141,77 @@ export class PartitionProducerState {
     if (entry.batches.length > BATCHES_TO_RETAIN) entry.batches.shift();
   }
 
-  /** Forgets every producer (after the log was truncated or deleted). */
+  /**
+   * Notes a transactional batch appended at `baseOffset`: the first one of its producer since the
+   * last marker opens a transaction here (ProducerAppendInfo's currentTxnFirstOffset).
+   */
+  recordTransactional(producerId: number, baseOffset: number): void {
+    if (!this.ongoing.has(producerId)) this.ongoing.set(producerId, baseOffset);
+  }
+
+  /**
+   * Applies a commit or abort marker written at `markerOffset` (ProducerAppendInfo.appendEndTxnMarker):
+   * the producer's epoch moves up to the marker's (a newer epoch forgets its sequence window), its
+   * open transaction here completes, and an aborted one goes into the aborted-transactions index.
+   */
+  recordMarker(producerId: number, producerEpoch: number, commit: boolean, markerOffset: number): void {
+    const entry = this.producers.get(producerId);
+    if (!entry) this.producers.set(producerId, { epoch: producerEpoch, batches: [] });
+    else if (producerEpoch > entry.epoch) {
+      entry.epoch = producerEpoch;
+      entry.batches = [];
+    }
+    const firstOffset = this.ongoing.get(producerId);
+    if (firstOffset === undefined) return;
+    this.ongoing.delete(producerId);
+    const done = { producerId, firstOffset, lastOffset: markerOffset };
+    this.unreplicated.push(done);
+    if (!commit) this.aborted.push(done);
+  }
+
+  /** The producer's epoch as this partition knows it, or undefined. */
+  epochOf(producerId: number): number | undefined {
+    return this.producers.get(producerId)?.epoch;
+  }
+
+  /** True while `producerId` has a transaction open here. */
+  hasOngoingTransaction(producerId: number): boolean {
+    return this.ongoing.has(producerId);
+  }
+
+  /**
+   * The last stable offset (UnifiedLog.lastStableOffset): the first offset of the oldest open
+   * transaction, or of a completed one whose marker is not yet below the high watermark, else
+   * the high watermark.
+   */
+  lastStableOffset(highWatermark: number): number {
+    this.unreplicated = this.unreplicated.filter((t) => t.lastOffset >= highWatermark);
+    let lso = highWatermark;
+    for (const first of this.ongoing.values()) lso = Math.min(lso, first);
+    for (const t of this.unreplicated) lso = Math.min(lso, t.firstOffset);
+    return lso;
+  }
+
+  /**
+   * The aborted transactions a read of [fetchOffset, upperBoundOffset) overlaps
+   * (LogSegment.collectAbortedTxns: marker at or after the fetch offset, first offset before the bound).
+   */
+  abortedTransactions(fetchOffset: number, upperBoundOffset: number): AbortedTxn[] {
+    return this.aborted
+      .filter((t) => t.lastOffset >= fetchOffset && t.firstOffset < upperBoundOffset)
+      .map((t) => ({ producerId: t.producerId, firstOffset: t.firstOffset }));
+  }
+
+  /** Drops aborted transactions wholly below `logStartOffset` (their data is gone). */
+  dropAbortedBefore(logStartOffset: number): void {
+    this.aborted = this.aborted.filter((t) => t.lastOffset >= logStartOffset);
+  }
+
+  /** Forgets every producer and transaction (after the log was truncated or deleted). */
   clear(): void {
     this.producers.clear();
+    this.ongoing.clear();
+    this.unreplicated = [];
+    this.aborted = [];
   }
 }

@@ -1,11 +1,13 @@
 import { batchSizeAt, readBatchHeader, RECORD_BATCH_OVERHEAD } from '../../protocol/records/batch-header.ts';
+import { observeBatch } from '../producers/observe-batch.ts';
 import type { Partition } from '../topics/topic-registry.ts';
 
 /** Bytes read from the log at a time while rebuilding. */
 const CHUNK_BYTES = 4 * 1024 * 1024;
 
 /**
- * Rebuilds the idempotent-producer state of `p` from the batch headers in its log, as Kafka's
+ * Rebuilds the producer state of `p` (idempotent sequences, open transactions, the aborted-transactions
+ * index) from the batches in its log, as Kafka's
  * ProducerStateManager does on recovery (Kafka starts from a snapshot; this reads the whole
  * log, fine for the sizes kconform writes). Needed after a truncation (the state may name
  * batches that are gone) and after a restart, so a retried batch is still recognised as a
@@ -24,18 +26,7 @@ export function rebuildProducerState(p: Partition): void {
       if (size < RECORD_BATCH_OVERHEAD || pos + size > records.length) break;
       const h = readBatchHeader(records, pos);
       const lastOffset = h.baseOffset + h.lastOffsetDelta;
-      if (h.producerId >= 0)
-        p.producers.record(
-          {
-            producerId: h.producerId,
-            producerEpoch: h.producerEpoch,
-            baseSequence: h.baseSequence,
-            count: h.lastOffsetDelta + 1,
-          },
-          h.baseOffset,
-          lastOffset,
-          -1,
-        );
+      observeBatch(p.producers, h, records, pos, size);
       offset = lastOffset + 1;
       pos += size;
     }

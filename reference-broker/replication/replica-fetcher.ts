@@ -22,6 +22,7 @@ import type { Broker } from '../broker.ts';
 import { epochEndOffset } from '../topics/epoch-end-offset.ts';
 import type { Partition } from '../topics/topic-registry.ts';
 import type { ClusterBroker } from './cluster-link.ts';
+import { observeBatch } from '../producers/observe-batch.ts';
 import { rebuildProducerState } from './producer-state-rebuild.ts';
 import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
@@ -306,18 +307,7 @@ export class ReplicaFetcher {
         return;
       }
       p.log.append(Buffer.from(records.subarray(pos, pos + size)), h.partitionLeaderEpoch, now);
-      if (h.producerId >= 0)
-        p.producers.record(
-          {
-            producerId: h.producerId,
-            producerEpoch: h.producerEpoch,
-            baseSequence: h.baseSequence,
-            count: h.lastOffsetDelta + 1,
-          },
-          h.baseOffset,
-          lastOffset,
-          -1,
-        );
+      observeBatch(p.producers, h, records, pos, size);
       pos += size;
     }
   }

@@ -189,6 +189,7 @@ export class ReplicaManager {
       this.broker.topics.delete(topic.name);
     }
     this.broker.groupState.leadershipChanged();
+    this.broker.transactions.leadershipChanged();
   }
 
   private ensureTopic(t: ClusterTopic) {

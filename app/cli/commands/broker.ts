@@ -142,6 +142,9 @@ function clusterNodeConfig(opts: BrokerOptions): Partial<BrokerConfig> {
     defaultReplicationFactor: opts.defaultReplicationFactor ?? Math.min(3, voters.length),
     offsetsTopicPartitions: voters.length,
     offsetsTopicReplicationFactor: Math.min(3, voters.length),
+    // as the Kafka process clusters: K partitions spread the transaction coordinators over the nodes
+    transactionStateTopicPartitions: voters.length,
+    transactionStateTopicReplicationFactor: Math.min(3, voters.length),
     cluster: {
       controllerPort: opts.controllerPort!,
       voters,

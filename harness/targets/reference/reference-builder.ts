@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { createLogger } from '../../../reference-broker/logger.ts';
 import { startBroker } from '../../../reference-broker/server.ts';
 import { PrerequisiteError } from '../../kafka-dist/prerequisites.ts';
-import { SINGLE_NODE_OFFSETS_PARTITIONS } from '../../kafka-dist/server-properties.ts';
+import {
+  SINGLE_NODE_OFFSETS_PARTITIONS,
+  SINGLE_NODE_TXN_STATE_PARTITIONS,
+} from '../../kafka-dist/server-properties.ts';
 import { ProcessFaultControl } from '../../nemesis/process-faults.ts';
 import { startClusterInLab } from '../../netns/lab-cluster.ts';
 import { checkNetnsPrerequisites } from '../../netns/prerequisites.ts';
@@ -64,7 +67,12 @@ export const referenceBuilder: TargetBuilder<ReferenceSpec> = {
     const logFile = join(c.runDir, 'reference-broker.log');
     const out = createWriteStream(logFile);
     const running = await startBroker(
-      { port: 0, bugs: c.bugs ?? new Set(), offsetsTopicPartitions: SINGLE_NODE_OFFSETS_PARTITIONS },
+      {
+        port: 0,
+        bugs: c.bugs ?? new Set(),
+        offsetsTopicPartitions: SINGLE_NODE_OFFSETS_PARTITIONS,
+        transactionStateTopicPartitions: SINGLE_NODE_TXN_STATE_PARTITIONS,
+      },
       createLogger('broker', 'info', out),
     );
     const stop = withCleanup('stop the reference broker', async () => {

@@ -1,0 +1,259 @@
+/**
+ * The transaction coordinator of one node (KIP-98), as Kafka's TransactionCoordinator runs it for
+ * transaction version 1: InitProducerId with a transactional id (epoch bumps, fencing a zombie by
+ * aborting its open transaction, KIP-360 retries), AddPartitionsToTxn / AddOffsetsToTxn, EndTxn
+ * (PrepareCommit/PrepareAbort written to __transaction_state, the answer, then the markers, then
+ * CompleteCommit/CompleteAbort), the periodic abort of expired transactions, and the verification
+ * a partition leader asks for before appending a transactional batch (KIP-890 part 1).
+ * The coordinator of an id is the leader of its __transaction_state partition (txn-state-topic.ts).
+ * https://cwiki.apache.org/confluence/display/KAFKA/KIP-98+-+Exactly+Once+Delivery+and+Transactional+Messaging
+ * https://cwiki.apache.org/confluence/display/KAFKA/KIP-890%3A+Transactions+Server-Side+Defense
+ */
+import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
+import type { Broker } from '../broker.ts';
+import { MarkerChannels } from './markers.ts';
+import {
+  addPartitionsTransit,
+  completed,
+  endTxnTransit,
+  hasPartition,
+  initTransit,
+  isTimedOut,
+  newTxnMetadata,
+  rotated,
+  type TxnMetadata,
+  type TxnPartition,
+} from './txn-metadata.ts';
+import { type LoadedTxnPartition, TRANSACTION_STATE_TOPIC, TxnStateTopic } from './txn-state-topic.ts';
+
+/** An InitProducerId or EndTxn answer. */
+export interface ProducerIdAnswer {
+  errorCode: number;
+  producerId: number;
+  producerEpoch: number;
+}
+
+const failed = (errorCode: number): ProducerIdAnswer => ({ errorCode, producerId: -1, producerEpoch: -1 });
+/** Pause before a marker write is tried again (its partition had no leader here yet). */
+const MARKER_RETRY_MS = 100;
+
+export class TransactionCoordinator {
+  private readonly broker: Broker;
+  readonly state: TxnStateTopic;
+  /** Transactional ids with a state write in flight (Kafka's pendingState): other requests get CONCURRENT_TRANSACTIONS. */
+  private readonly pending = new Set<string>();
+  private readonly timer: NodeJS.Timeout;
+  private readonly markers: MarkerChannels;
+  private closed = false;
+
+  constructor(broker: Broker) {
+    this.broker = broker;
+    this.state = new TxnStateTopic(broker);
+    this.markers = new MarkerChannels(broker);
+    this.timer = setInterval(() => this.abortTimedOut(Date.now()), broker.config.transactionAbortTimedOutIntervalMs);
+    this.timer.unref();
+  }
+
+  /**
+   * The loaded partition of `transactionalId`, or what Kafka's TransactionStateManager answers when
+   * this node has not loaded it: COORDINATOR_LOAD_IN_PROGRESS while it leads the partition but has
+   * not loaded it yet, NOT_COORDINATOR otherwise (also before __transaction_state exists: only
+   * FindCoordinator asks for the topic).
+   */
+  private partitionOf(transactionalId: string): LoadedTxnPartition | number {
+    const l = this.state.partitionOf(transactionalId);
+    if (l) return l;
+    return this.state.leaderOf(transactionalId) === this.broker.nodeId
+      ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS
+      : ErrorCode.NOT_COORDINATOR;
+  }
+
+  private async write(l: LoadedTxnPartition, m: TxnMetadata): Promise<number> {
+    this.pending.add(m.transactionalId);
+    try {
+      return await this.state.write(l, m);
+    } finally {
+      this.pending.delete(m.transactionalId);
+    }
+  }
+
+  /** handleInitProducerId for a transactional id (the request checks are the handler's). */
+  async initProducerId(
+    transactionalId: string,
+    timeoutMs: number,
+    expected: { producerId: number; producerEpoch: number } | null,
+  ): Promise<ProducerIdAnswer> {
+    const l = this.partitionOf(transactionalId);
+    if (typeof l === 'number') return failed(l);
+    let m = l.txns.get(transactionalId);
+    if (!m) {
+      const id = await this.broker.allocateClusterProducerId();
+      if (id === null) return failed(ErrorCode.COORDINATOR_LOAD_IN_PROGRESS);
+      // putTransactionStateIfNotExists: in memory at once, written with the first epoch bump
+      m = l.txns.get(transactionalId) ?? newTxnMetadata(transactionalId, id, timeoutMs, Date.now());
+      l.txns.set(transactionalId, m);
+    }
+    if (this.pending.has(transactionalId)) return failed(ErrorCode.CONCURRENT_TRANSACTIONS);
+    const t = initTransit(m, timeoutMs, expected, Date.now());
+    switch (t.kind) {
+      case 'error':
+        return failed(t.errorCode);
+      case 'fence': {
+        // abort the open transaction at a bumped epoch, never returned; the client retries and bumps again
+        const r = await this.endTransaction(transactionalId, m.producerId, t.fencedEpoch, false, false);
+        return failed(r.errorCode === ErrorCode.NONE ? ErrorCode.CONCURRENT_TRANSACTIONS : r.errorCode);
+      }
+      case 'rotate': {
+        const id = await this.broker.allocateClusterProducerId();
+        if (id === null) return failed(ErrorCode.COORDINATOR_LOAD_IN_PROGRESS);
+        return this.answerInit(l, rotated(m, id, timeoutMs, expected !== null, Date.now()));
+      }
+      case 'bump':
+        return this.answerInit(l, t.next);
+    }
+  }
+
+  private async answerInit(l: LoadedTxnPartition, next: TxnMetadata): Promise<ProducerIdAnswer> {
+    const code = await this.write(l, next);
+    if (code !== ErrorCode.NONE) return failed(code);
+    this.broker.log.info(
+      `transaction coordinator: initialized ${next.transactionalId} with producer id ${next.producerId} epoch ${next.producerEpoch}`,
+    );
+    return { errorCode: ErrorCode.NONE, producerId: next.producerId, producerEpoch: next.producerEpoch };
+  }
+
+  /** handleAddPartitionsToTransaction (AddOffsetsToTxn adds the group's __consumer_offsets partition). */
+  async addPartitions(
+    transactionalId: string,
+    producerId: number,
+    producerEpoch: number,
+    partitions: readonly TxnPartition[],
+  ): Promise<number> {
+    if (transactionalId === '') return ErrorCode.INVALID_REQUEST;
+    const l = this.partitionOf(transactionalId);
+    if (typeof l === 'number') return l;
+    const m = l.txns.get(transactionalId);
+    if (!m) return ErrorCode.INVALID_PRODUCER_ID_MAPPING;
+    if (m.producerId === producerId && m.producerEpoch === producerEpoch && this.pending.has(transactionalId))
+      return ErrorCode.CONCURRENT_TRANSACTIONS;
+    const t = addPartitionsTransit(m, producerId, producerEpoch, partitions, Date.now());
+    if (t.kind === 'error') return t.errorCode;
+    return this.write(l, t.next);
+  }
+
+  /**
+   * handleVerifyPartitionsInTransaction for one partition: NONE when the partition is in the
+   * transaction, TRANSACTION_ABORTABLE when not. `viaLeader` is the path of a partition leader's
+   * check before a transactional append (AddPartitionsToTxnManager): the coordinator is looked up
+   * first, COORDINATOR_NOT_AVAILABLE when __transaction_state has no leader for the id, and null
+   * when another node of the cluster coordinates it (the append goes ahead unverified,
+   * SKIPPED_FEATURES.md).
+   */
+  verifyPartition(
+    transactionalId: string,
+    producerId: number,
+    producerEpoch: number,
+    p: TxnPartition,
+    viaLeader = true,
+  ): number | null {
+    if (viaLeader) {
+      const leader = this.state.leaderOf(transactionalId);
+      if (leader < 0) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+      if (leader !== this.broker.nodeId) return null;
+    }
+    if (transactionalId === '') return ErrorCode.INVALID_REQUEST;
+    const l = this.partitionOf(transactionalId);
+    if (typeof l === 'number') return l;
+    const m = l.txns.get(transactionalId);
+    if (!m || m.producerId !== producerId) return ErrorCode.INVALID_PRODUCER_ID_MAPPING;
+    if (m.producerEpoch !== producerEpoch) return ErrorCode.PRODUCER_FENCED;
+    if (m.state === 'PrepareCommit' || m.state === 'PrepareAbort') return ErrorCode.CONCURRENT_TRANSACTIONS;
+    return hasPartition(m, p) ? ErrorCode.NONE : ErrorCode.TRANSACTION_ABORTABLE;
+  }
+
+  /** handleEndTransaction (from a client) and the coordinator's own aborts (`fromClient` false). */
+  async endTransaction(
+    transactionalId: string,
+    producerId: number,
+    producerEpoch: number,
+    commit: boolean,
+    fromClient = true,
+  ): Promise<ProducerIdAnswer> {
+    if (transactionalId === '') return failed(ErrorCode.INVALID_REQUEST);
+    const l = this.partitionOf(transactionalId);
+    if (typeof l === 'number') return failed(l);
+    const m = l.txns.get(transactionalId);
+    if (!m) return failed(ErrorCode.INVALID_PRODUCER_ID_MAPPING);
+    const t = endTxnTransit(m, producerId, producerEpoch, commit, fromClient, Date.now());
+    const refused =
+      t.kind === 'error' &&
+      (t.errorCode === ErrorCode.INVALID_PRODUCER_ID_MAPPING || t.errorCode === ErrorCode.PRODUCER_FENCED);
+    if (!refused && this.pending.has(transactionalId)) return failed(ErrorCode.CONCURRENT_TRANSACTIONS);
+    if (t.kind === 'error') {
+      if (t.errorCode === ErrorCode.NONE)
+        return { errorCode: ErrorCode.NONE, producerId: m.producerId, producerEpoch: m.producerEpoch };
+      return failed(t.errorCode);
+    }
+    const code = await this.write(l, t.next);
+    if (code !== ErrorCode.NONE) return failed(code);
+    // Kafka answers once the Prepare state is durable and writes the markers afterwards
+    void this.completeTransaction(l, t.next);
+    return { errorCode: ErrorCode.NONE, producerId: t.next.producerId, producerEpoch: t.next.producerEpoch };
+  }
+
+  /**
+   * Writes the markers of a transaction in PrepareCommit/PrepareAbort to each of its partitions,
+   * trying again while a partition has no reachable leader, then writes CompleteCommit/CompleteAbort
+   * (TransactionMarkerChannelManager). Stops when this node stops coordinating the id.
+   */
+  private async completeTransaction(l: LoadedTxnPartition, m: TxnMetadata): Promise<void> {
+    const commit = m.state === 'PrepareCommit';
+    const left = [...m.partitions];
+    while (left.length > 0) {
+      if (this.closed || this.state.partitionOf(m.transactionalId) !== l) return;
+      for (let i = left.length - 1; i >= 0; i--) {
+        const done = await this.markers.write(left[i]!, {
+          producerId: m.producerId,
+          producerEpoch: m.producerEpoch,
+          commit,
+          coordinatorEpoch: l.coordinatorEpoch,
+        });
+        if (done) left.splice(i, 1);
+      }
+      if (left.length > 0) await new Promise((r) => setTimeout(r, MARKER_RETRY_MS));
+    }
+    for (;;) {
+      if (this.closed || this.state.partitionOf(m.transactionalId) !== l) return;
+      const code = await this.write(l, completed(m, Date.now()));
+      if (code === ErrorCode.NONE) return;
+      if (code === ErrorCode.NOT_COORDINATOR) return;
+      await new Promise((r) => setTimeout(r, MARKER_RETRY_MS));
+    }
+  }
+
+  /** abortTimedOutTransactions: fence the producer (epoch + 1) and abort, as Kafka's scheduled task does. */
+  abortTimedOut(now: number): void {
+    for (const l of this.state.all())
+      for (const m of l.txns.values()) {
+        if (!isTimedOut(m, now) || this.pending.has(m.transactionalId)) continue;
+        this.broker.log.info(
+          `transaction coordinator: aborting ${m.transactionalId}, open longer than ${m.txnTimeoutMs} ms`,
+        );
+        void this.endTransaction(m.transactionalId, m.producerId, m.producerEpoch + 1, false, false);
+      }
+  }
+
+  /** Re-reads which __transaction_state partitions this node leads; resumes the markers of what was in flight there (onElection). */
+  leadershipChanged(): void {
+    if (!this.broker.topics.get(TRANSACTION_STATE_TOPIC)) return;
+    for (const l of this.state.leadershipChanged())
+      for (const m of l.txns.values())
+        if (m.state === 'PrepareCommit' || m.state === 'PrepareAbort') void this.completeTransaction(l, m);
+  }
+
+  close(): void {
+    this.closed = true;
+    clearInterval(this.timer);
+    this.markers.close();
+  }
+}

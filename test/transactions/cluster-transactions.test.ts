@@ -1,0 +1,108 @@
+/**
+ * Transactions on the replicated reference cluster (3 node processes, `kconform broker --brokers 3`):
+ * a kafkajs transactional producer writes partitions led by each node, so the coordinator (the
+ * leader of the id's __transaction_state partition) sends markers to the other nodes with
+ * WriteTxnMarkers; read_committed sees committed transactions whole and nothing of aborted ones,
+ * and offsets sent in a transaction are committed with it even when the group's coordinator is
+ * another node.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Kafka } from 'kafkajs';
+import { startReferenceProcesses, type StartedReferenceProcesses } from '../../harness/targets/reference-process.ts';
+import { uniqueTopic } from '../helpers/reference.ts';
+import { createTopic, patientKafka } from '../targets/fault-checks.ts';
+
+let scratch: string;
+let cluster: StartedReferenceProcesses;
+let kafka: Kafka;
+
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'kconform-txn-cluster-'));
+  cluster = await startReferenceProcesses({ brokers: 3, dataDir: join(scratch, 'cluster') });
+  kafka = patientKafka(cluster.bootstrap);
+}, 60_000);
+afterAll(async () => {
+  await cluster?.stop();
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+/** Reads until every partition p delivered `${last}-${p}`; the values per partition. */
+async function readAll(topic: string, partitions: number, readUncommitted: boolean, last: string) {
+  const consumer = kafka.consumer({ groupId: uniqueTopic('g'), readUncommitted, maxWaitTimeInMs: 100 });
+  const got = new Map<number, string[]>();
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`sentinel not seen: ${JSON.stringify([...got])}`)), 60_000);
+      void consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          const values = got.get(partition) ?? [];
+          values.push(message.value!.toString());
+          got.set(partition, values);
+          if ([...Array(partitions).keys()].every((p) => got.get(p)?.includes(`${last}-${p}`))) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return Object.fromEntries([...got].sort(([a], [b]) => a - b));
+}
+
+describe('transactions on the replicated reference cluster (3 node processes)', () => {
+  it('writes markers to partitions led by every node and commits offsets with the transaction', async () => {
+    const topic = uniqueTopic('txn3');
+    await createTopic(kafka, {
+      topic,
+      replicaAssignment: [
+        { partition: 0, replicas: [1, 2, 3] },
+        { partition: 1, replicas: [2, 3, 1] },
+        { partition: 2, replicas: [3, 1, 2] },
+      ],
+    });
+    const groupId = uniqueTopic('eos');
+    const producer = kafka.producer({ transactionalId: uniqueTopic('tid'), idempotent: true, maxInFlightRequests: 1 });
+    const admin = kafka.admin();
+    await Promise.all([producer.connect(), admin.connect()]);
+    try {
+      const send = async (prefix: string, commit: boolean, offset?: string) => {
+        const t = await producer.transaction();
+        await t.send({
+          topic,
+          messages: [0, 1, 2].map((partition) => ({ value: `${prefix}-${partition}`, partition })),
+        });
+        if (offset)
+          await t.sendOffsets({
+            consumerGroupId: groupId,
+            topics: [{ topic, partitions: [{ partition: 0, offset }] }],
+          });
+        await (commit ? t.commit() : t.abort());
+      };
+      await send('c1', true, '3');
+      await send('a1', false, '7');
+      await send('c2', true);
+      await send('end', true);
+      expect(await readAll(topic, 3, false, 'end')).toEqual({
+        0: ['c1-0', 'c2-0', 'end-0'],
+        1: ['c1-1', 'c2-1', 'end-1'],
+        2: ['c1-2', 'c2-2', 'end-2'],
+      });
+      expect(await readAll(topic, 3, true, 'end')).toEqual({
+        0: ['c1-0', 'a1-0', 'c2-0', 'end-0'],
+        1: ['c1-1', 'a1-1', 'c2-1', 'end-1'],
+        2: ['c1-2', 'a1-2', 'c2-2', 'end-2'],
+      });
+      const offsets = await admin.fetchOffsets({ groupId, topics: [topic] });
+      expect(offsets[0]!.partitions.find((p) => p.partition === 0)!.offset).toBe('3');
+    } finally {
+      await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
+    }
+  }, 180_000);
+});
