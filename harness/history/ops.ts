@@ -64,6 +64,8 @@ export const REPOSITION = ['seek', 'assign', 'subscribe'] as const;
 /** Processes whose polls read a whole topic from the beginning after the run (DESIGN.md's final read). */
 export const FINAL_READ = 'final-read';
 export const REPLAY_READ = 'replay';
+/** The read_uncommitted counterpart of the final read (transactional scenarios): shows aborted records too. */
+export const FINAL_READ_UNCOMMITTED = 'final-read-uncommitted';
 
 /** The ok completions of sends, in completion order, with the record each acknowledged. */
 export function ackedSends(history: readonly Op[]): { op: Op; record: RecordRef }[] {
