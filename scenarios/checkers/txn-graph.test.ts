@@ -5,6 +5,7 @@ import {
   buildTxnGraph,
   components,
   cycleThrough,
+  hasCycle,
   KIND_NAMES,
   partitionOrders,
   PO,
@@ -51,6 +52,12 @@ describe('components (Tarjan)', () => {
     expect(cycleThrough(g, all, 2)).toEqual([2, 0, 1]);
     const wwOnly = components(g, WW);
     expect(new Set(wwOnly.comp).size).toBe(6);
+    expect([hasCycle(g, WW | WR | PO), hasCycle(g, WW), hasCycle(g, WR), hasCycle(g, WW | PO)]).toEqual([
+      true,
+      false,
+      true,
+      true,
+    ]);
   });
 
   it('handles a long path without overflowing the stack', () => {

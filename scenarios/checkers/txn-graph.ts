@@ -27,9 +27,17 @@ export const WW = 1;
 export const WR = 2;
 export const RW = 4;
 export const PO = 8;
+/** In the append-order graph only: a transaction's begin before its record, its record before its end. */
+export const WITHIN = 16;
 
 /** Edge kinds by bit, for witnesses. */
-export const KIND_NAMES: Readonly<Record<number, string>> = { [WW]: 'ww', [WR]: 'wr', [RW]: 'rw', [PO]: 'process' };
+export const KIND_NAMES: Readonly<Record<number, string>> = {
+  [WW]: 'ww',
+  [WR]: 'wr',
+  [RW]: 'rw',
+  [PO]: 'process',
+  [WITHIN]: 'within',
+};
 
 /** One partition's log as far as the history shows it: transactional records, ascending offsets, one per offset. */
 export interface PartitionOrder {
@@ -61,16 +69,22 @@ export function partitionOrders(ix: HistoryIndex, txnOfContent: readonly number[
   const { sends, records } = ix;
   const keys: number[][] = ix.partitions.names.map(() => []);
   const fits = ix.txns.fates.length < TXN_BITS;
+  // Contents whose place an acknowledged send already gave: their reads add nothing (reads
+  // outnumber sends several times over; a read at another offset is inconsistent-offsets' case).
+  const placed = new Array<boolean>(ix.contents).fill(false);
   for (let s = 0; s < sends.count; s++) {
     const t = sends.txn[s]!;
     const part = sends.part[s]!;
     const offset = sends.offset[s]!;
-    if (t >= 0 && part >= 0 && offset >= 0 && fits) keys[part]!.push(offset * TXN_BITS + t);
+    if (t < 0 || part < 0 || offset < 0 || !fits) continue;
+    keys[part]!.push(offset * TXN_BITS + t);
+    placed[sends.content[s]!] = true;
   }
   for (let row = 0; row < records.count; row++) {
-    const t = txnOfContent[records.content[row]!]!;
+    const content = records.content[row]!;
+    const t = txnOfContent[content]!;
     const offset = records.offset[row]!;
-    if (t >= 0 && offset >= 0 && fits) keys[records.part[row]!]!.push(offset * TXN_BITS + t);
+    if (t >= 0 && offset >= 0 && fits && !placed[content]) keys[records.part[row]!]!.push(offset * TXN_BITS + t);
   }
   return keys.map((k) => {
     const sorted = Float64Array.from(k).sort();
@@ -179,6 +193,33 @@ export interface Components {
   edgeIds: number[];
 }
 
+/**
+ * Whether the graph restricted to edge kinds `mask` has a cycle: Kahn's topological sort, the
+ * cheap test a correct history passes (components() then finds the cycles of one that fails).
+ */
+export function hasCycle(g: TxnGraph, mask: number): boolean {
+  const n = g.nodes;
+  const indegree = new Array<number>(n).fill(0);
+  const first = new Array<number>(n + 1).fill(0);
+  const E = g.src.length;
+  for (let e = 0; e < E; e++)
+    if (g.kind[e]! & mask) {
+      indegree[g.dst[e]!]!++;
+      first[g.src[e]! + 1]!++;
+    }
+  for (let i = 0; i < n; i++) first[i + 1]! += first[i]!;
+  const fill = first.slice(0, n);
+  const out = new Array<number>(first[n]!).fill(0);
+  for (let e = 0; e < E; e++) if (g.kind[e]! & mask) out[fill[g.src[e]!]!++] = g.dst[e]!;
+  const queue: number[] = [];
+  for (let v = 0; v < n; v++) if (indegree[v] === 0) queue.push(v);
+  for (let q = 0; q < queue.length; q++) {
+    const v = queue[q]!;
+    for (let k = first[v]!; k < first[v + 1]!; k++) if (--indegree[out[k]!]! === 0) queue.push(out[k]!);
+  }
+  return queue.length < n;
+}
+
 /** Tarjan's algorithm, iterative (a 10^5-node path would overflow the call stack), O(nodes + edges). */
 export function components(g: TxnGraph, mask: number): Components {
   const n = g.nodes;
@@ -270,4 +311,77 @@ export function cycleThrough(g: TxnGraph, c: Components, e: number): number[] {
     v = g.src[edge]!;
   }
   return [e, ...path.reverse()];
+}
+
+/**
+ * The append-order graph: the events of the history in the order real time puts them, to find
+ * where the logs contradict it. Nodes: each transaction's begin (2t) and end (2t + 1), then each
+ * record of `order` (2 × transactions + its index in the concatenated orders). Edges, each a
+ * certain order of two moments:
+ * - WITHIN: a transaction's begin before its records (they were sent after it began), and a record
+ *   before its transaction's end when its send was acknowledged before the end was invoked;
+ * - WW: a record before the next one of a non-aborted transaction in its partition (appends);
+ * - PO: a transaction's acknowledged commit before the next transaction of its session began.
+ * Any cycle is an impossibility: a log that orders records against the order they were
+ * committed in. Interleavings of concurrent transactions (cycles of the transaction graph's WW
+ * edges, which Kafka allows) make none.
+ */
+export function buildAppendOrderGraph(ix: HistoryIndex, order: readonly PartitionOrder[]): TxnGraph {
+  const fates = ix.txns.fates;
+  const T = fates.length;
+  const node = fates.map((f) => f.outcome !== 'abort');
+  const src: number[] = [];
+  const dst: number[] = [];
+  const kind: number[] = [];
+  const edge = (a: number, b: number, k: number) => {
+    src.push(a);
+    dst.push(b);
+    kind.push(k);
+  };
+  const base: number[] = [];
+  let n = 2 * T;
+  for (const { offsets, txns } of order) {
+    base.push(n);
+    let prev = -1;
+    for (let k = 0; k < offsets.length; k++) {
+      const t = txns[k]!;
+      if (!node[t]) continue;
+      edge(2 * t, n + k, WITHIN);
+      if (prev >= 0) edge(n + prev, n + k, WW);
+      prev = k;
+    }
+    n += offsets.length;
+  }
+  const { sends } = ix;
+  for (let s = 0; s < sends.count; s++) {
+    const t = sends.txn[s]!;
+    const part = sends.part[s]!;
+    const offset = sends.offset[s]!;
+    if (t < 0 || !node[t] || part < 0 || offset < 0) continue;
+    const end = fates[t]!.endInvoke;
+    if (end < 0 || sends.done[s]! < 0 || sends.done[s]! > end) continue;
+    const { offsets, txns } = order[part]!;
+    const k = firstAbove(offsets, offset - 1);
+    if (offsets[k] === offset && txns[k] === t) edge(base[part]! + k, 2 * t + 1, WITHIN);
+  }
+  const lastAcked = new Map<number, number>();
+  for (let t = 0; t < T; t++) {
+    if (!node[t]) continue;
+    const f = fates[t]!;
+    const before = lastAcked.get(f.session);
+    if (before !== undefined && fates[before]!.endDone < f.first) edge(2 * before + 1, 2 * t, PO);
+    if (f.outcome === 'commit' && f.endDone >= 0) lastAcked.set(f.session, t);
+  }
+  return { nodes: n, src, dst, kind, order: [...order] };
+}
+
+/** The transaction (fates index) an append-order graph node belongs to. */
+export function txnOfEvent(g: TxnGraph, transactions: number, event: number): number {
+  if (event < 2 * transactions) return event >> 1;
+  let n = 2 * transactions;
+  for (const { offsets, txns } of g.order) {
+    if (event < n + offsets.length) return txns[event - n]!;
+    n += offsets.length;
+  }
+  return -1;
 }

@@ -155,24 +155,32 @@ export function checkG1b(
   const { records } = ix;
   let count = 0;
   const witnesses: unknown[] = [];
-  // The reader's previous row per partition: per poll, except for the final read and the
-  // replay, which read each partition straight through (their own maps).
-  const straight = new Map<number, Map<number, number>>([
-    [ix.final.actor, new Map()],
-    [ix.final.replayActor, new Map()],
-  ]);
-  const perPoll = new Map<number, number>();
+  // The reader's previous row per partition (-1: none): per poll, except for the final read and
+  // the replay, which read each partition straight through (rows of their own). Per-poll rows
+  // are stamped with the poll, so no poll clears an array.
+  const P = ix.partitions.names.length;
+  const finalRow = new Array<number>(P).fill(-1);
+  const replayRow = new Array<number>(P).fill(-1);
+  const pollRow = new Array<number>(P).fill(-1);
+  const pollStamp = new Array<number>(P).fill(-1);
   for (let p = 0; p < ix.polls.count; p++) {
     if (ix.polls.isolation[p] !== READ_COMMITTED) continue;
-    const lastRow = straight.get(ix.polls.actor[p]!) ?? perPoll;
-    perPoll.clear();
+    const actor = ix.polls.actor[p]!;
+    const lastRow = actor === ix.final.actor ? finalRow : actor === ix.final.replayActor ? replayRow : null;
     const end = ix.polls.start[p]! + ix.polls.size[p]!;
     for (let row = ix.polls.start[p]!; row < end; row++) {
       const part = records.part[row]!;
-      const prev = lastRow.get(part);
-      lastRow.set(part, row);
+      let prev: number;
+      if (lastRow) {
+        prev = lastRow[part]!;
+        lastRow[part] = row;
+      } else {
+        prev = pollStamp[part] === p ? pollRow[part]! : -1;
+        pollStamp[part] = p;
+        pollRow[part] = row;
+      }
       const t = txnOf[records.content[row]!]!;
-      if (prev === undefined || t < 0 || fates[t]!.outcome === 'abort') continue;
+      if (prev < 0 || t < 0 || fates[t]!.outcome === 'abort') continue;
       if (txnOf[records.content[prev]!] !== t) continue;
       const a = records.offset[prev]!;
       const c = records.offset[row]!;

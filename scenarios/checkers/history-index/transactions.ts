@@ -70,8 +70,26 @@ export class TransactionsBuilder {
   private readonly pollRows: number[] = [];
   private readonly pollTxns: number[] = [];
 
+  /** The last transaction each actor named (id and number): its next op mostly names it again, and a string compare is cheaper than a lookup. */
+  private readonly lastId: (string | undefined)[] = [];
+  private readonly lastNumber: number[] = [];
+
   /** The number of transaction `id`, numbering it (first seen at position `i`, by `actor`) when new. */
   private number(id: string, i: number, actor: number): number {
+    if (actor >= 0 && this.lastId[actor] === id) return this.lastNumber[actor]!;
+    const t = this.lookUp(id, i, actor);
+    if (actor >= 0) {
+      while (this.lastId.length <= actor) {
+        this.lastId.push(undefined);
+        this.lastNumber.push(-1);
+      }
+      this.lastId[actor] = id;
+      this.lastNumber[actor] = t;
+    }
+    return t;
+  }
+
+  private lookUp(id: string, i: number, actor: number): number {
     let t = this.numbers.get(id);
     if (t === undefined) {
       this.numbers.set(id, (t = this.fates.length));

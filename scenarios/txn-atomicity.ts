@@ -1,0 +1,175 @@
+import fc from 'fast-check';
+import type { Kafka, Producer } from 'kafkajs';
+import {
+  END_TXN,
+  FINAL_READ,
+  FINAL_READ_UNCOMMITTED,
+  POLL,
+  REPLAY_READ,
+  SEND,
+  TXN_BEGIN,
+  type RecordRef,
+} from '../harness/history/ops.ts';
+import type { HistoryRecorder } from '../harness/history/history.ts';
+import { recordPlan } from './plan-ops.ts';
+import { createTopicsReady, retrying } from './topic-setup.ts';
+import { readAtIsolation } from './txn-read.ts';
+import { transactionsUnsupported } from './scenario-needs.ts';
+import type { Scenario, ScenarioContext } from './scenario.ts';
+
+const PARTITIONS = 3;
+
+/** One transaction of the workload: which partitions its records go to, and how it ends. */
+interface PlannedTxn {
+  producer: number;
+  partitions: number[];
+  outcome: 'commit' | 'abort';
+}
+
+/** The workload drawn from the seed: two transactional producers' transactions. */
+export function planTransactions(seed: number, count: number): PlannedTxn[] {
+  const txn = fc.record({
+    producer: fc.integer({ min: 0, max: 1 }),
+    partitions: fc.array(fc.integer({ min: 0, max: PARTITIONS - 1 }), { minLength: 1, maxLength: 5 }),
+    // Commits twice as often as aborts: both are exercised every run of any length.
+    outcome: fc.constantFrom<'commit' | 'abort'>('commit', 'commit', 'abort'),
+  });
+  return fc.sample(fc.array(txn, { minLength: count, maxLength: count }), { seed, numRuns: 1 })[0]!;
+}
+
+/** Runs one producer's transactions in order; records every begin, send and end. Stops at the first failure (the producer's state is unknown then). */
+async function runProducer(
+  ctx: ScenarioContext,
+  producer: Producer,
+  process: string,
+  transactionalId: string,
+  topic: string,
+  txns: { n: number; t: PlannedTxn }[],
+): Promise<void> {
+  const h = ctx.history;
+  for (const { n, t } of txns) {
+    await ctx.pace();
+    const id = `${transactionalId}#${n}`;
+    const tag = { id, transactionalId };
+    const begin = h.invoke(process, TXN_BEGIN, tag);
+    let txn: Awaited<ReturnType<Producer['transaction']>>;
+    try {
+      txn = await producer.transaction();
+      begin.ok(tag);
+    } catch (err) {
+      begin.info((err as Error).message);
+      return;
+    }
+    try {
+      for (let i = 0; i < t.partitions.length; i++) {
+        const partition = t.partitions[i]!;
+        const value = JSON.stringify({ run: ctx.runId, txn: id, i });
+        const op = h.invoke(process, SEND, { topic, partition, key: null, value, txn: tag });
+        try {
+          const meta = await txn.send({ topic, acks: -1, messages: [{ partition, value }] });
+          op.ok({
+            topic,
+            partition,
+            offset: Number(meta[0]!.baseOffset),
+            key: null,
+            value,
+            txn: tag,
+          } satisfies RecordRef & {
+            txn: typeof tag;
+          });
+        } catch (err) {
+          op.info((err as Error).message);
+          throw err;
+        }
+      }
+      const end = h.invoke(process, END_TXN, { id, outcome: t.outcome });
+      try {
+        await (t.outcome === 'commit' ? txn.commit() : txn.abort());
+        end.ok({ id, outcome: t.outcome });
+      } catch (err) {
+        end.info((err as Error).message);
+        throw err;
+      }
+    } catch {
+      // The transaction's fate is what the broker decided; the checkers treat it as unknown.
+      return;
+    }
+  }
+}
+
+/** A read_committed consumer that polls while the producers run (mid-run reads: precommitted and aborted reads show here first). */
+async function startLiveReader(kafka: Kafka, topic: string, history: HistoryRecorder, runId: string) {
+  const consumer = kafka.consumer({ groupId: `kconform-${runId}-live`, maxWaitTimeInMs: 100 });
+  await retrying('live reader: connecting', () => consumer.connect());
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachBatchAutoResolve: true,
+    eachBatch: async ({ batch }) => {
+      const records: RecordRef[] = batch.messages.map((m) => ({
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: Number(m.offset),
+        key: m.key === null ? null : m.key.toString('utf8'),
+        value: m.value === null ? null : m.value.toString('utf8'),
+      }));
+      const op = history.invoke('live-reader', POLL, {
+        topic: batch.topic,
+        partition: batch.partition,
+        isolation: 'read_committed',
+      });
+      op.ok({ records });
+    },
+  });
+  return consumer;
+}
+
+/**
+ * Transactional atomicity (issue 15): two kafkajs transactional producers (idempotent, one
+ * request in flight) write transactions of one to five records over three partitions, committed
+ * or aborted as the seed says; a read_committed consumer reads while they run; after the run the
+ * whole topic is read from the beginning at read_committed (twice: final read and replay) and at
+ * read_uncommitted. Every verdict comes from the transactional checkers over the history
+ * (docs/transactions-checkers.md): each committed transaction visible whole, nothing of an aborted
+ * one under read_committed, the aborted records there under read_uncommitted.
+ */
+export const txnAtomicityScenario: Scenario = {
+  name: 'txn-atomicity',
+  description:
+    'transactions over several partitions, committed or aborted at random: read_committed sees every committed one whole and nothing aborted',
+  needs: ['transactions'],
+  checkConfig: { transactional: true, idempotent: true, acks: -1 },
+  async run(ctx: ScenarioContext): Promise<void> {
+    const topic = ctx.topicName('txn-atomicity');
+    const count = Math.max(4, Math.min(Math.ceil(ctx.records / 4), 40));
+    const plan = planTransactions(ctx.seed, count);
+    recordPlan(ctx.history, { scenario: 'txn-atomicity', topic, transactions: count });
+    const unsupported = transactionsUnsupported(ctx);
+    if (unsupported) return unsupported();
+    await createTopicsReady(ctx, [{ topic, numPartitions: PARTITIONS }]);
+    const live = await startLiveReader(ctx.kafka, topic, ctx.history, ctx.runId);
+    try {
+      ctx.progress(
+        `txn-atomicity: ${count} transactions (${plan.filter((t) => t.outcome === 'abort').length} to abort) from 2 producers over ${PARTITIONS} partitions`,
+      );
+      await Promise.all(
+        [0, 1].map(async (p) => {
+          const transactionalId = `kconform-${ctx.runId}-txn-${p}`;
+          const producer = ctx.kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1 });
+          await retrying(`connecting transactional producer ${p}`, () => producer.connect());
+          try {
+            const mine = plan.map((t, n) => ({ n, t })).filter(({ t }) => t.producer === p);
+            await runProducer(ctx, producer, `txn-${p}`, transactionalId, topic, mine);
+          } finally {
+            await producer.disconnect();
+          }
+        }),
+      );
+    } finally {
+      await live.disconnect();
+    }
+    await ctx.quiesce();
+    await readAtIsolation(ctx.kafka, topic, FINAL_READ, 'read_committed', ctx.history, ctx.runId);
+    await readAtIsolation(ctx.kafka, topic, REPLAY_READ, 'read_committed', ctx.history, ctx.runId);
+    await readAtIsolation(ctx.kafka, topic, FINAL_READ_UNCOMMITTED, 'read_uncommitted', ctx.history, ctx.runId);
+  },
+};
