@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { Kafka, Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 import {
   END_TXN,
   FINAL_READ,
@@ -11,7 +11,7 @@ import {
 } from '../harness/history/ops.ts';
 import { recordPlan } from './plan-ops.ts';
 import { createTopicsReady, retrying } from './topic-setup.ts';
-import { IsolatedReader, readAtIsolation } from './txn-read.ts';
+import { endOffsets, IsolatedReader, readAtIsolation } from './txn-read.ts';
 import { transactionsUnsupported } from './scenario-needs.ts';
 import type { Scenario, ScenarioContext } from './scenario.ts';
 
@@ -112,19 +112,6 @@ async function startLiveReader(ctx: ScenarioContext, topic: string) {
   return async () => {
     stopping = true;
     await loop;
-  };
-}
-
-/** The topic's end offsets (high watermarks) per partition, through kafkajs' admin. */
-function endOffsets(kafka: Kafka, topic: string) {
-  return async () => {
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      return new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
-    } finally {
-      await admin.disconnect();
-    }
   };
 }
 

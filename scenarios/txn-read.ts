@@ -1,3 +1,4 @@
+import type { Kafka } from 'kafkajs';
 import type { HistoryRecorder } from '../harness/history/history.ts';
 import { fetchBody } from '../harness/drivers/request-bodies.ts';
 import { POLL, type Isolation, type RecordRef } from '../harness/history/ops.ts';
@@ -135,4 +136,17 @@ export async function readAtIsolation(
   } finally {
     reader.close();
   }
+}
+
+/** The topic's end offsets (high watermarks) per partition, through kafkajs' admin. */
+export function endOffsets(kafka: Kafka, topic: string): () => Promise<Map<number, number>> {
+  return async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      return new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
+    } finally {
+      await admin.disconnect();
+    }
+  };
 }

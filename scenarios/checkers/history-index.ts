@@ -115,7 +115,7 @@ export function indexHistory(history: readonly Op[]): HistoryIndex {
       }
     } else if (RepositionsBuilder.handles(f)) repositions.completed(i, actor, op.type);
     else if (f === END_TXN && op.type === 'ok') txns.endCompleted(op, waited, history, i);
-    else if (f === TXN_BEGIN && op.type === 'ok') txns.begin(i, actor, op.value);
+    else if (f === TXN_BEGIN && op.type === 'ok') txns.begin(i, actor, op.value, true);
   }
 
   const { txn, part } = sends.txnColumns;

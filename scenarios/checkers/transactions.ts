@@ -14,6 +14,7 @@ import {
   checkTxnDuplicates,
   checkUncommittedVisibility,
 } from './txn-final.ts';
+import { checkFencing } from './txn-fencing.ts';
 import { buildTxnGraph, txnOfContents } from './txn-graph.ts';
 import { checkG1a, checkG1b, checkPrecommittedReads } from './txn-reads.ts';
 
@@ -35,5 +36,6 @@ export function checkTransactions(
     checkLostCommittedWrites(history, config, ix),
     checkTxnDuplicates(history, config, ix),
     checkUncommittedVisibility(history, config, ix),
+    checkFencing(history, ix),
   ];
 }

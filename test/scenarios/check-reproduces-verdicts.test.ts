@@ -38,6 +38,7 @@ const OWN_CHECKS: Record<string, string[]> = {
   durability: ['durability'],
   'under-min-isr': ['under-min-isr'],
   'txn-atomicity': ['txn-workload'],
+  'txn-fencing': ['txn-workload'],
 };
 
 interface Case {

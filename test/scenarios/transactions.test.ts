@@ -1,6 +1,7 @@
 /**
  * txn-atomicity (issue 15): kafkajs transactional producers over three partitions, committed and
- * aborted at random, read at both isolation levels, on Kafka 4.4.0 (transaction version 2); and
+ * aborted at random, read at both isolation levels, on Kafka 4.4.0 (transaction version 2);
+ * txn-fencing (two producers with one transactional id) there too; and
  * on the reference broker, which has no transaction coordinator yet: the verdict must say so
  * ("not supported by this target yet"), never pass. Every verdict asserted is a checker's.
  */
@@ -44,6 +45,17 @@ describe(`txn-atomicity on Kafka ${LATEST_KAFKA_VERSION}`, () => {
     expect(check(r, 'txn-read-uncommitted').summary).toMatch(/, [1-9]\d* of aborted transactions/);
     expect(check(r, 'txn-g1a').summary).toMatch(/read_uncommitted polls returned [1-9]\d* record/);
     expect(check(r, 'txn-torn').summary).toMatch(/whole \([1-9]\d* visible\)/);
+  }, 120_000);
+
+  it('txn-fencing passes: the fenced producer is refused and nothing of its open transaction becomes visible', async () => {
+    const r = await runOn(kafka, 'txn-fencing', { seed: 1, records: 10, dir: scratch.dir });
+    expectPassed(r);
+    expect(check(r, 'txn-fencing')).toMatchObject({
+      valid: true,
+      summary: expect.stringMatching(/^1 fenced transaction\(s\) \(4 send\(s\)\) left nothing visible/),
+    });
+    // The takeover was exercised: the zombie's writes and commit after it were refused.
+    expect(completions(r.history, 'end-txn', 'zombie').map((o) => o.type)).toEqual(['fail']);
   }, 120_000);
 });
 

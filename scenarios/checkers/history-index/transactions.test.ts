@@ -75,7 +75,7 @@ describe('TransactionsBuilder', () => {
   it('takes transactional id, producer id and epoch from txn-begin, and numbers sessions by transactional id, else by actor', () => {
     const b = new TransactionsBuilder();
     b.begin(0, 3, { id: 'a', transactionalId: 'tx-1' });
-    b.begin(1, 3, { id: 'a', transactionalId: 'tx-1', producerId: 42, epoch: 2 });
+    b.begin(1, 3, { id: 'a', transactionalId: 'tx-1', producerId: 42, epoch: 2 }, true);
     // Same transactional id from another actor (a restarted producer): the same session.
     b.ofSend({ txn: { id: 'b', transactionalId: 'tx-1' } }, 5, 4);
     b.ofSend({ txn: { id: 'c' } }, 6, 4);
@@ -83,13 +83,15 @@ describe('TransactionsBuilder', () => {
     b.ofSend({ txn: { id: 'e' } }, 8, 5);
     b.begin(9, 5, { id: 'x' }); // no transactional id: ignored fields, a transaction still
     const { fates } = b.finish([], [], 0);
-    expect(fates.map((f) => [f.id, f.transactionalId, f.producerId, f.epoch, f.session, f.first])).toEqual([
-      ['a', 'tx-1', 42, 2, 0, 0],
-      ['b', 'tx-1', -1, -1, 0, 5],
-      ['c', null, -1, -1, 1, 6],
-      ['d', null, -1, -1, 1, 7],
-      ['e', null, -1, -1, 2, 8],
-      ['x', null, -1, -1, 2, 9],
+    expect(
+      fates.map((f) => [f.id, f.transactionalId, f.producerId, f.epoch, f.session, f.first, f.begun, f.actor]),
+    ).toEqual([
+      ['a', 'tx-1', 42, 2, 0, 0, 1, 3],
+      ['b', 'tx-1', -1, -1, 0, 5, -1, 4],
+      ['c', null, -1, -1, 1, 6, -1, 4],
+      ['d', null, -1, -1, 1, 7, -1, 4],
+      ['e', null, -1, -1, 2, 8, -1, 5],
+      ['x', null, -1, -1, 2, 9, -1, 5],
     ]);
   });
 

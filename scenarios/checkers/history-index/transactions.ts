@@ -11,6 +11,10 @@ export interface TxnFate {
   endDone: number;
   /** Position of its first op (txn-begin invocation, or its first send's or poll's); orders a session's transactions. */
   first: number;
+  /** Position of its ok txn-begin (the producer had its id and epoch: InitProducerId had fenced older ones); -1 when none. */
+  begun: number;
+  /** The actor (process number) it first appeared with. */
+  actor: number;
   /** The transactional.id it ran under (txn-begin or a send's tag), or null when the history does not say. */
   transactionalId: string | null;
   /** What its txn-begin completion reported (InitProducerId's answer); -1 when not reported. */
@@ -99,6 +103,8 @@ export class TransactionsBuilder {
         endInvoke: -1,
         endDone: -1,
         first: i,
+        begun: -1,
+        actor,
         transactionalId: null,
         producerId: -1,
         epoch: -1,
@@ -123,12 +129,13 @@ export class TransactionsBuilder {
     return t;
   }
 
-  /** A txn-begin op (invocation or ok completion) at position `i` by `actor`. */
-  begin(i: number, actor: number, value: unknown): void {
+  /** A txn-begin op (invocation, or ok completion when `ok`) at position `i` by `actor`. */
+  begin(i: number, actor: number, value: unknown, ok = false): void {
     const v = loose(value) as { id?: unknown; transactionalId?: unknown; producerId?: unknown; epoch?: unknown };
     const id = endIdOf(v?.id);
     if (id === undefined) return;
     const fate = this.fates[this.number(id, i, actor)]!;
+    if (ok && fate.begun < 0) fate.begun = i;
     if (typeof v.transactionalId === 'string') fate.transactionalId ??= v.transactionalId;
     fate.producerId = wholeOr(v.producerId, fate.producerId);
     fate.epoch = wholeOr(v.epoch, fate.epoch);
