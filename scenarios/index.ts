@@ -10,6 +10,8 @@ import { replayScenario } from './replay.ts';
 import type { Scenario } from './scenario.ts';
 import { underMinIsrScenario } from './under-min-isr.ts';
 import { seedScenario } from './seed.ts';
+import { txnAtomicityScenario } from './txn-atomicity.ts';
+import { txnFencingScenario } from './txn-fencing.ts';
 
 /** The scenarios every target runs (one node is enough), in the order `all` runs them. */
 export const SCENARIOS: readonly Scenario[] = [
@@ -21,6 +23,9 @@ export const SCENARIOS: readonly Scenario[] = [
   consumerGroupsScenario,
   groupGenerationsScenario,
   longPollScenario,
+  // Needs transactions: `all` leaves it out where the target has none (scenario.ts `needs`).
+  txnAtomicityScenario,
+  txnFencingScenario,
 ];
 
 /** Scenarios that need a cluster (`minBrokers` > 1): `all` adds them where the target has enough nodes. */

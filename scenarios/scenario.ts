@@ -66,6 +66,9 @@ export interface ScenarioContext {
  * (its own checks too, found through the plan op it records first: checkers/scenario-plan.ts),
  * so `kconform check history.jsonl` gives the run's verdicts.
  */
+/** What a scenario needs of its target besides nodes: `transactions` (TargetCapabilities.transactions). */
+export type ScenarioNeed = 'transactions';
+
 export interface Scenario {
   readonly name: string;
   readonly description: string;
@@ -73,6 +76,12 @@ export interface Scenario {
   readonly checkConfig?: Partial<CheckConfig>;
   /** Nodes the scenario needs (default 1); `--scenarios all` leaves it out on smaller targets, with a note. */
   readonly minBrokers?: number;
+  /**
+   * What else it needs of the target: `--scenarios all` leaves it out where the target lacks it
+   * (with a note); named on its own there, it runs and records why it could not (a `not-run`
+   * op), so its verdict is an explicit "not supported by this target yet", never a pass.
+   */
+  readonly needs?: readonly ScenarioNeed[];
   /**
    * True when the scenario applies the run's faults itself (through `ctx.nemesis`, at moments its
    * workload chooses) instead of the runner's seeded schedule; the runner still heals everything

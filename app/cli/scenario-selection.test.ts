@@ -15,6 +15,19 @@ describe('scenario selection', () => {
       [...SCENARIOS, ...CLUSTER_SCENARIOS].map((s) => s.name),
     );
   });
+  it("leaves scenarios needing transactions out of 'all' on a target without them, with a note, but runs them when named", () => {
+    const notes: string[] = [];
+    const names = selectScenarios('all', 1, (l) => notes.push(l), { transactions: false }).map((s) => s.name);
+    expect(names).not.toContain('txn-atomicity');
+    expect(names).toContain('seed');
+    expect(notes).toContain(
+      "scenario txn-atomicity left out of 'all': it needs transactions, not supported by this target yet",
+    );
+    expect(selectScenarios('all', 1, () => {}, { transactions: true }).map((s) => s.name)).toContain('txn-atomicity');
+    expect(selectScenarios('txn-atomicity', 1, () => {}, { transactions: false }).map((s) => s.name)).toEqual([
+      'txn-atomicity',
+    ]);
+  });
   it('names cluster scenarios explicitly only with enough brokers', () => {
     expect(selectScenarios('failover,durability', 3).map((s) => s.name)).toEqual(['failover', 'durability']);
     expect(() => selectScenarios('seed,failover', 1)).toThrow(/failover needs --brokers 3 \(asked for 1\)/);

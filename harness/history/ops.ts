@@ -27,6 +27,35 @@ export const POLL = 'poll';
  */
 export const END_TXN = 'end-txn';
 /**
+ * The start of a transaction: invoke `{id, transactionalId}`, ok `{id, transactionalId,
+ * producerId?, epoch?}` (what InitProducerId gave, when the client tells). `id` names one
+ * transaction (e.g. `"tx-1#7"`), `transactionalId` the producer's transactional.id that spans many.
+ * Its sends are `send` ops tagged {@link TxnTag} (so every record checker judges them too); its
+ * end is an {@link END_TXN} op (commit or abort), whose ok completion is the acknowledged outcome.
+ */
+export const TXN_BEGIN = 'txn-begin';
+
+/** What a transactional send carries in its value as `txn` (invoke and ok alike). */
+export interface TxnTag {
+  /** The transaction (one begin … end), not the transactional.id. */
+  id: string;
+  transactionalId?: string;
+  /** The outcome when the scenario knew it when sending (an end-txn completion wins over it). */
+  outcome?: 'commit' | 'abort';
+}
+
+/** The value of a {@link TXN_BEGIN} completion. */
+export interface TxnBegin {
+  id: string;
+  transactionalId: string;
+  producerId?: number;
+  epoch?: number;
+}
+
+/** The isolation level a poll read at (`isolation` in its value); polls that do not say are not judged by the transactional checkers. */
+export type Isolation = 'read_committed' | 'read_uncommitted';
+
+/**
  * Ops after which a consumer's next poll of a partition need not follow on from its last one:
  * it moved its position on purpose.
  */
@@ -35,6 +64,8 @@ export const REPOSITION = ['seek', 'assign', 'subscribe'] as const;
 /** Processes whose polls read a whole topic from the beginning after the run (DESIGN.md's final read). */
 export const FINAL_READ = 'final-read';
 export const REPLAY_READ = 'replay';
+/** The read_uncommitted counterpart of the final read (transactional scenarios): shows aborted records too. */
+export const FINAL_READ_UNCOMMITTED = 'final-read-uncommitted';
 
 /** The ok completions of sends, in completion order, with the record each acknowledged. */
 export function ackedSends(history: readonly Op[]): { op: Op; record: RecordRef }[] {

@@ -102,6 +102,12 @@ export interface TargetCapabilities {
   readonly networkLab: boolean;
   /** Starting it is cheap enough that `run` shrinks failures by default (shrinking restarts it many times). */
   readonly shrinkByDefault: boolean;
+  /**
+   * False when the target cannot run transactions yet (a transactional InitProducerId is refused):
+   * scenarios that need them say "not supported by this target yet" instead of running, and
+   * `--scenarios all` leaves them out. Left out: it can (or kconform cannot know, as for external@).
+   */
+  readonly transactions?: boolean;
 }
 
 /**

@@ -11,7 +11,7 @@ import { pollOfRow, PollsBuilder, type PollsIndex, type RecordRows } from './his
 import { RepositionsBuilder, type RepositionsIndex } from './history-index/repositions.ts';
 import { SendsBuilder, type SendsIndex } from './history-index/sends.ts';
 import { TransactionsBuilder, type TransactionsIndex } from './history-index/transactions.ts';
-import { END_TXN, FINAL_READ, POLL, REPLAY_READ, SEND, type RecordRef } from '../../harness/history/ops.ts';
+import { END_TXN, FINAL_READ, POLL, REPLAY_READ, SEND, TXN_BEGIN, type RecordRef } from '../../harness/history/ops.ts';
 
 export { ContentIds } from './history-index/content-ids.ts';
 export type { ExpectationsIndex } from './history-index/expectations.ts';
@@ -96,6 +96,7 @@ export function indexHistory(history: readonly Op[]): HistoryIndex {
       const e = expectations.invoked(i, op.value);
       pairing.add(actor, f, f === SEND ? sends.invoked(i, actor, op.value) : i, e);
       if (f === END_TXN) txns.endInvoked(i, op.value);
+      else if (f === TXN_BEGIN) txns.begin(i, actor, op.value);
       continue;
     }
     // An invocation's position, or for sends its send row.
@@ -106,12 +107,15 @@ export function indexHistory(history: readonly Op[]): HistoryIndex {
       // A poll that failed or timed out read nothing.
       if (op.type === 'ok') {
         const start = polls.rows;
-        const p = polls.completed(i, op, actor, waited >= 0 ? history[waited]!.value : undefined, sends.count);
+        const invokeValue = waited >= 0 ? history[waited]!.value : undefined;
+        const p = polls.completed(i, op, actor, invokeValue, sends.count);
+        txns.polled(p, i, actor, op.value, invokeValue);
         if (process === FINAL_READ) final.read(i, op, start);
         else if (process === REPLAY_READ) final.replayed(p);
       }
     } else if (RepositionsBuilder.handles(f)) repositions.completed(i, actor, op.type);
-    else if (f === END_TXN && op.type === 'ok') txns.endCompleted(op, waited, history);
+    else if (f === END_TXN && op.type === 'ok') txns.endCompleted(op, waited, history, i);
+    else if (f === TXN_BEGIN && op.type === 'ok') txns.begin(i, actor, op.value, true);
   }
 
   const { txn, part } = sends.txnColumns;

@@ -13,6 +13,8 @@ import { checkReplay } from './replay.ts';
 import { checkScenario } from './scenario-checks.ts';
 import type { CheckResult } from '../../harness/history/check-result.ts';
 import { checkUnseen } from './unseen.ts';
+import { checkTransactions } from './transactions.ts';
+import { TXN_BEGIN } from '../../harness/history/ops.ts';
 import { checkUnderMinIsr, ISR_OBSERVATION } from './under-min-isr.ts';
 
 export { allowance, type AllowableAnomaly } from './allowances.ts';
@@ -26,6 +28,7 @@ export {
 export { indexHistory, type HistoryIndex } from './history-index.ts';
 export { validateOp } from './validate-op.ts';
 export { checkScenario } from './scenario-checks.ts';
+export { checkTransactions } from './transactions.ts';
 export { END_OFFSETS, PLAN, SCENARIO_PROCESS, endOffsetsOf, planOf, type ScenarioPlan } from './scenario-plan.ts';
 export {
   checkAbortedReads,
@@ -61,6 +64,8 @@ export function checkHistory(history: readonly Op[], config: Partial<CheckConfig
     checkProtocolExpectations(history, ix),
     // Only histories that observe the ISR (the under-min-isr scenario) can say anything about strict min ISR.
     ...(history.some((o) => o.f === ISR_OBSERVATION) ? [checkUnderMinIsr(history)] : []),
+    // The transactional checkers judge histories in the txn-begin vocabulary (transactional scenarios).
+    ...(history.some((o) => o.f === TXN_BEGIN) ? checkTransactions(history, config, ix) : []),
     // What the scenario that made the history checks of its own workload (its plan op names it).
     ...checkScenario(history),
   ];

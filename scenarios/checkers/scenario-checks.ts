@@ -15,6 +15,7 @@ import { checkOffsetOrdering, type OffsetOrderingPlan } from './offset-ordering.
 import { checkRereads, type RereadsPlan } from './rereads.ts';
 import { notRunReason, planOf } from './scenario-plan.ts';
 import { checkSeedMessage } from './seed-message.ts';
+import { checkTxnWorkload } from './txn-workload.ts';
 import type { CheckResult } from '../../harness/history/check-result.ts';
 
 /** The scenario-specific verdicts of a history (empty without a plan, or for a scenario with none). */
@@ -49,6 +50,9 @@ export function checkScenario(history: readonly Op[]): CheckResult[] {
         ? []
         : [{ checker: 'under-min-isr-setup', valid: 'unknown', summary: reason, witnesses: [] }];
     }
+    case 'txn-atomicity':
+    case 'txn-fencing':
+      return [checkTxnWorkload(history, plan.scenario)];
     default:
       return [];
   }

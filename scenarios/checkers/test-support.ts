@@ -1,6 +1,15 @@
 /** Builders of hand-made histories for the checkers' unit tests. */
 import { HistoryRecorder, type Op } from '../../harness/history/history.ts';
-import { END_TXN, FINAL_READ, POLL, REPLAY_READ, SEND, type RecordRef } from '../../harness/history/ops.ts';
+import {
+  END_TXN,
+  FINAL_READ,
+  FINAL_READ_UNCOMMITTED,
+  POLL,
+  REPLAY_READ,
+  SEND,
+  TXN_BEGIN,
+  type RecordRef,
+} from '../../harness/history/ops.ts';
 
 /** A record of topic 't'. */
 export const rec = (offset: number, value: string, partition = 0, key: string | null = null): RecordRef => ({
@@ -60,6 +69,40 @@ export class Builder {
 
   endTxn(process: Op['process'], id: string, outcome: 'commit' | 'abort', type: 'ok' | 'info' = 'ok'): this {
     return this.op(process, END_TXN, { id, outcome }, type, { id, outcome });
+  }
+
+  /** A transaction begun by `process` under transactional.id `tid` (its ok txn-begin). */
+  begin(process: Op['process'], id: string, tid: string, producerId = 1000, epoch = 0): this {
+    return this.op(process, TXN_BEGIN, { id, transactionalId: tid }, 'ok', {
+      id,
+      transactionalId: tid,
+      producerId,
+      epoch,
+    });
+  }
+
+  /** Sends in transaction `id`, acknowledged with `records`, one after another. */
+  txnSends(process: Op['process'], id: string, records: RecordRef[], tid?: string): this {
+    for (const r of records)
+      this.send(process, r, 'ok', { txn: tid === undefined ? { id } : { id, transactionalId: tid } });
+    return this;
+  }
+
+  /** A whole transaction: begin, sends, end (acknowledged). */
+  txn(
+    process: Op['process'],
+    id: string,
+    records: RecordRef[],
+    outcome: 'commit' | 'abort',
+    tid = `tid-${process}`,
+  ): this {
+    return this.begin(process, id, tid).txnSends(process, id, records, tid).endTxn(process, id, outcome);
+  }
+
+  /** The final reads of a transactional run: read_committed (`final-read`) and read_uncommitted. */
+  txnFinal(committed: RecordRef[], uncommitted: RecordRef[]): this {
+    this.poll(FINAL_READ, committed, { from: 'beginning', isolation: 'read_committed' });
+    return this.poll(FINAL_READ_UNCOMMITTED, uncommitted, { from: 'beginning', isolation: 'read_uncommitted' });
   }
 
   final(records: RecordRef[]): this {

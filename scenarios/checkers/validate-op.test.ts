@@ -21,6 +21,9 @@ describe('validateOp', () => {
       ),
     ).toBeNull();
     expect(validateOp(op({ f: 'end-txn', value: { id: 'x', outcome: 'abort' } }))).toBeNull();
+    expect(
+      validateOp(op({ type: 'ok', f: 'txn-begin', value: { id: 'x', transactionalId: 'p', producerId: 7, epoch: 0 } })),
+    ).toBeNull();
     expect(validateOp(op({ value: { expect: { errorCode: [0, 45] } } }))).toBeNull();
     expect(
       validateOp(op({ type: 'ok', f: 'plan', process: 'scenario', value: { scenario: 'seed', message: 'm' } })),
@@ -63,6 +66,8 @@ describe('validateOp', () => {
     ['errorCode', { type: 'fail', value: { errorCode: 1.5 } }],
     ['end-txn', { f: 'end-txn', value: { id: 'x' } }],
     ['plan', { type: 'ok', f: 'plan', value: { name: 'seed' } }],
+    ['txn-begin', { f: 'txn-begin', value: { id: 'x' } }],
+    ['producerId', { type: 'ok', f: 'txn-begin', value: { id: 'x', transactionalId: 'p', producerId: 'seven' } }],
     ['value.ends[0]', { type: 'ok', f: 'end-offsets', value: { topic: 't', ends: { 0: -1 } } }],
     ['partition "a"', { type: 'ok', f: 'end-offsets', value: { topic: 't', ends: { a: 1 } } }],
   ])('names the problem: %s', (what, bad) => {

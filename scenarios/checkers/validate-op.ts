@@ -1,6 +1,6 @@
 import { expectedCodes } from './protocol-expectations.ts';
 import { END_OFFSETS, PLAN } from './scenario-plan.ts';
-import { END_TXN, POLL, SEND } from '../../harness/history/ops.ts';
+import { END_TXN, POLL, SEND, TXN_BEGIN } from '../../harness/history/ops.ts';
 
 const TYPES = new Set(['invoke', 'ok', 'fail', 'info']);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -78,6 +78,11 @@ export function validateOp(x: unknown): string | null {
   } else if (x.f === END_TXN && x.type === 'invoke') {
     if (!isObject(v) || !isId(v.id) || (v.outcome !== 'commit' && v.outcome !== 'abort'))
       return "end-txn: value must be {id, outcome: 'commit' | 'abort'}";
+  } else if (x.f === TXN_BEGIN && (x.type === 'invoke' || x.type === 'ok')) {
+    if (!isObject(v) || !isId(v.id) || typeof v.transactionalId !== 'string')
+      return 'txn-begin: value must be {id, transactionalId, producerId?, epoch?}';
+    if (x.type === 'ok' && ['producerId', 'epoch'].some((k) => v[k] !== undefined && !Number.isInteger(v[k])))
+      return 'ok txn-begin: value.producerId and value.epoch must be whole numbers';
   }
   return null;
 }

@@ -85,7 +85,12 @@ export async function runCommand(opts: RunOptions): Promise<void> {
   }
   const nodeControl = parseNodeControlOption(opts.nodeControl, [spec]);
   refuseImpossibleExternalFaults(faults, [spec], nodeControl);
-  const scenarios = selectScenarios(opts.scenarios, opts.brokers, (line) => process.stdout.write(`${line}\n`));
+  const scenarios = selectScenarios(
+    opts.scenarios,
+    opts.brokers,
+    (line) => process.stdout.write(`${line}\n`),
+    kindOf(spec).capabilities,
+  );
   const bugs = parseBugs(opts.bug);
   if (bugs.size && !kindOf(spec).capabilities.knownBugs) throw usageError(`--bug works with the ${BUG_TARGETS} only`);
   const baseSeed = opts.seed ?? randomInt(2 ** 31 - 1);

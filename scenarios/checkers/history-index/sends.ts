@@ -108,7 +108,7 @@ export class SendsBuilder {
 
   /** A send invoked by `actor` at position `i` with `value`: its row. */
   invoked(i: number, actor: number, value: unknown): number {
-    const txn = this.txns.ofSend(value);
+    const txn = this.txns.ofSend(value, i, actor);
     return this.add(i, actor, partOf(this.partitions, value), txn);
   }
 
@@ -123,7 +123,7 @@ export class SendsBuilder {
     this.done[s] = i;
     this.time[s] = op.time;
     this.outcome[s] = op.type === 'ok' ? OK : op.type === 'fail' ? FAIL : INFO;
-    const txn = this.txns.ofSend(v);
+    const txn = this.txns.ofSend(v, i, actor);
     if (txn >= 0) this.txn[s] = txn;
     if (op.type === 'ok' && typeof v === 'object' && v !== null) {
       const r = v as RecordRef;
