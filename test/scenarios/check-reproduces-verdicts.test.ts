@@ -48,18 +48,10 @@ interface Case {
   scenarios: string[];
 }
 
-// `all` leaves out what the reference broker cannot do yet (transactions): those run named, below.
-const singleNode = SCENARIOS.filter((s) => !s.needs?.includes('transactions')).map((s) => s.name);
-const unsupported = SCENARIOS.filter((s) => s.needs?.includes('transactions')).map((s) => s.name);
+const singleNode = SCENARIOS.map((s) => s.name);
 const replicationBugs = KNOWN_BUGS.filter((b) => b.scenario === 'failover');
 const CASES: Case[] = [
   { name: 'correct', args: ['--scenarios', 'all', '--records', '20', '--seed', '11'], scenarios: singleNode },
-  // "not supported by this target yet" is a verdict the history gives too.
-  ...unsupported.map((name) => ({
-    name: `${name}-unsupported`,
-    args: ['--scenarios', name, '--records', '20', '--seed', '11'],
-    scenarios: [name],
-  })),
   ...KNOWN_BUGS.filter((b) => singleNode.includes(b.scenario)).map((b) => ({
     name: b.name,
     args: ['--scenarios', b.scenario, '--records', '20', '--seed', '11', '--bug', b.name],

@@ -1,9 +1,8 @@
 /**
  * txn-atomicity (issue 15): kafkajs transactional producers over three partitions, committed and
- * aborted at random, read at both isolation levels, on Kafka 4.4.0 (transaction version 2);
- * txn-fencing (two producers with one transactional id) there too; and
- * on the reference broker, which has no transaction coordinator yet: the verdict must say so
- * ("not supported by this target yet"), never pass. Every verdict asserted is a checker's.
+ * aborted at random, read at both isolation levels; and txn-fencing (two producers with one
+ * transactional id). The same runs on Kafka 4.4.0 and on the reference broker's transaction
+ * coordinator (in-process, one node), with the same verdicts. Every verdict asserted is a checker's.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LATEST_KAFKA_VERSION, startKafkaNode, type StartedKafka } from '../../harness/kafka-dist/index.ts';
@@ -25,17 +24,10 @@ const TXN_CHECKS = [
   'txn-workload',
 ];
 
-describe(`txn-atomicity on Kafka ${LATEST_KAFKA_VERSION}`, () => {
-  let kafka: StartedKafka;
-  beforeAll(async () => {
-    kafka = await startKafkaNode({ version: LATEST_KAFKA_VERSION });
-  }, 180_000);
-  afterAll(async () => {
-    await kafka?.stop();
-  });
-
-  it('passes: committed transactions whole, nothing aborted under read_committed, aborted data under read_uncommitted', async () => {
-    const r = await runOn(kafka, 'txn-atomicity', { seed: 1, records: 40, dir: scratch.dir });
+/** Registers both scenarios' tests on `target()` (the target is started by then). */
+function describeTransactions(target: () => StartedKafka | 'reference'): void {
+  it('txn-atomicity passes: committed transactions whole, nothing aborted under read_committed, aborted data under read_uncommitted', async () => {
+    const r = await runOn(target(), 'txn-atomicity', { seed: 1, records: 40, dir: scratch.dir });
     expectPassed(r);
     for (const name of TXN_CHECKS) expect(check(r, name).valid, name).toBe(true);
     // Both outcomes were exercised, and the readers saw them as they should.
@@ -48,7 +40,7 @@ describe(`txn-atomicity on Kafka ${LATEST_KAFKA_VERSION}`, () => {
   }, 120_000);
 
   it('txn-fencing passes: the fenced producer is refused and nothing of its open transaction becomes visible', async () => {
-    const r = await runOn(kafka, 'txn-fencing', { seed: 1, records: 10, dir: scratch.dir });
+    const r = await runOn(target(), 'txn-fencing', { seed: 1, records: 10, dir: scratch.dir });
     expectPassed(r);
     expect(check(r, 'txn-fencing')).toMatchObject({
       valid: true,
@@ -57,16 +49,19 @@ describe(`txn-atomicity on Kafka ${LATEST_KAFKA_VERSION}`, () => {
     // The takeover was exercised: the zombie's writes and commit after it were refused.
     expect(completions(r.history, 'end-txn', 'zombie').map((o) => o.type)).toEqual(['fail']);
   }, 120_000);
+}
+
+describe(`transactions on Kafka ${LATEST_KAFKA_VERSION}`, () => {
+  let kafka: StartedKafka;
+  beforeAll(async () => {
+    kafka = await startKafkaNode({ version: LATEST_KAFKA_VERSION });
+  }, 180_000);
+  afterAll(async () => {
+    await kafka?.stop();
+  });
+  describeTransactions(() => kafka);
 });
 
-describe('txn-atomicity on the reference broker (no transaction coordinator yet)', () => {
-  it('says "not supported by this target yet" instead of passing', async () => {
-    const r = await runOn('reference', 'txn-atomicity', { seed: 1, records: 40, dir: scratch.dir });
-    expect(r.valid).toBe('unknown');
-    expect(check(r, 'txn-workload')).toMatchObject({
-      valid: 'unknown',
-      summary: expect.stringContaining('not supported by this target yet'),
-    });
-    expect(completions(r.history, 'txn-begin')).toEqual([]);
-  }, 60_000);
+describe('transactions on the reference broker', () => {
+  describeTransactions(() => 'reference');
 });

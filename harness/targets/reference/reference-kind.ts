@@ -24,9 +24,7 @@ export const referenceKind: TargetKind<ReferenceSpec> = {
     nodeControl: false,
     networkLab: true,
     shrinkByDefault: true,
-    // Until its transaction coordinator lands (issue 15), a transactional InitProducerId gets
-    // COORDINATOR_NOT_AVAILABLE: the transactional scenarios say so rather than wait it out.
-    transactions: false,
+    transactions: true,
   },
 
   parse(arg, text) {
