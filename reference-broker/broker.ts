@@ -47,6 +47,7 @@ export class Broker {
   /** Set by the server once the listener is bound. */
   endpoint: Endpoint;
   private producerIdBlock = { next: 0, end: 0 };
+  private readonly brokerLogConfig: Partial<LogConfig>;
   private retentionTimer: NodeJS.Timeout | undefined;
 
   constructor(config: BrokerConfig, log: Logger, cluster: ClusterLink) {
@@ -64,9 +65,10 @@ export class Broker {
       retentionMs: config.retentionMs,
       flushMessages: config.flushMessages,
     };
+    this.brokerLogConfig = logConfig;
     const dataDir = config.dataDir;
     this.topics = new TopicRegistry((t, p, configs) => {
-      const settings = { ...logConfig, ...logOverrides(configs) };
+      const settings = this.logSettings(configs);
       return dataDir
         ? openDiskLog(join(dataDir, `${t}-${p}`), settings, (line) => log.warn(`log recovery: ${line}`))
         : createMemoryLog(settings);
@@ -87,6 +89,11 @@ export class Broker {
     this.replication = new ReplicaManager(this, cluster);
     this.retentionTimer = setInterval(() => this.applyRetention(), config.retentionCheckIntervalMs);
     this.retentionTimer.unref();
+  }
+
+  /** The log settings of a partition of a topic with `configs`: the topic's own, else the broker's. */
+  logSettings(configs: ReadonlyMap<string, string>): Partial<LogConfig> {
+    return { ...this.brokerLogConfig, ...logOverrides(configs) };
   }
 
   /** The node id and endpoint of this broker, as Metadata lists it. */

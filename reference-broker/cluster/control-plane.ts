@@ -31,7 +31,14 @@ import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
 import type { Logger } from '../logger.ts';
-import { Controller, type AlterPartitionParams, type ControllerResult, type CreateTopicParams } from './controller.ts';
+import {
+  Controller,
+  type AlterPartitionParams,
+  type AlterTopicConfigsParams,
+  type ControllerResult,
+  type CreatePartitionsParams,
+  type CreateTopicParams,
+} from './controller.ts';
 import { MetadataImage, type MetadataDelta, type TopicImage } from './metadata-image.ts';
 import type { MetadataRecord, PartitionRegistration } from './metadata-records.ts';
 import {
@@ -244,6 +251,14 @@ export class ControlPlane extends EventEmitter<ControlPlaneEvents> {
   deleteTopic(name: string): Promise<ControllerResult<{ id: string }>> {
     return this.#forward('deleteTopic', { name });
   }
+  /** Changes a topic's own configs through the active controller (AlterConfigs, IncrementalAlterConfigs). */
+  alterTopicConfigs(params: AlterTopicConfigsParams): Promise<ControllerResult<{ configs: Record<string, string> }>> {
+    return this.#forward('alterTopicConfigs', params);
+  }
+  /** Adds partitions to a topic through the active controller. */
+  createPartitions(params: CreatePartitionsParams): Promise<ControllerResult<{ partitions: number }>> {
+    return this.#forward('createPartitions', params);
+  }
   /** Changes a partition's ISR (sent by its leader) through the active controller. */
   alterPartition(params: AlterPartitionParams): Promise<ControllerResult<PartitionRegistration>> {
     return this.#forward('alterPartition', params);
@@ -334,6 +349,10 @@ export class ControlPlane extends EventEmitter<ControlPlaneEvents> {
         return this.#controller.deleteTopic(p?.name as string);
       case 'alterPartition':
         return this.#controller.alterPartition(p as never);
+      case 'alterTopicConfigs':
+        return this.#controller.alterTopicConfigs(p as never);
+      case 'createPartitions':
+        return this.#controller.createPartitions(p as never);
       case 'allocateProducerIds':
         return this.#controller.allocateProducerIds(p as never);
       case 'controlledShutdown':

@@ -15,8 +15,9 @@ import { systemClock } from '../groups/clock.ts';
 import type { Logger } from '../logger.ts';
 import { silentLogger } from '../logger.ts';
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
-import { topicConfigProblem } from '../topics/topic-config.ts';
-import { topicNameProblem } from '../topics/topic-name.ts';
+import { topicConfigProblem, topicConfigsProblem } from '../topics/topic-config.ts';
+import { applyIncrementalChanges, replaceConfigs, sameConfigs, type ConfigChange } from '../topics/config-ops.ts';
+import { topicNameInvalidReason, topicNameProblem } from '../topics/topic-name.ts';
 import type { MetadataImage, TopicImage } from './metadata-image.ts';
 import type { MetadataRecord, PartitionChangeRecord, PartitionRegistration } from './metadata-records.ts';
 import {
@@ -94,6 +95,25 @@ export interface CreateTopicParams {
   /** Manual replica assignment (CreateTopics' assignments): the replicas of each partition, in order. */
   assignments?: number[][];
 }
+
+/** IncrementalAlterConfigs (changes) or AlterConfigs (`replace`: the changes are the whole new set) of one topic. */
+export interface AlterTopicConfigsParams {
+  name: string;
+  changes: ConfigChange[];
+  replace?: boolean;
+  validateOnly?: boolean;
+}
+
+/** CreatePartitions of one topic: the new count, and optionally the replicas of each new partition. */
+export interface CreatePartitionsParams {
+  name: string;
+  count: number;
+  assignments?: number[][] | null;
+  validateOnly?: boolean;
+}
+
+/** Kafka's controller refuses more new partitions than this in one request (POLICY_VIOLATION). */
+export const MAX_PARTITIONS_PER_REQUEST = 10_000;
 
 export interface AllocateProducerIdsParams {
   brokerId: number;
@@ -566,6 +586,123 @@ export class Controller {
     if (!topic) return fail(ErrorCode.UNKNOWN_SERVER_ERROR, `Topic '${name}' was not created.`);
     this.#logger.info(`controller: created topic ${name} (${assignments.length} partitions, assigned replicas)`);
     return ok(topic);
+  }
+
+  /**
+   * A topic's own configs changed by IncrementalAlterConfigs or replaced by AlterConfigs, checked
+   * in the order of Kafka 4.4's ConfigurationControlManager: the changes themselves (APPEND and
+   * SUBTRACT only on LIST configs), the topic name, the resulting configs as a whole
+   * (LogConfig.validate), then that the topic exists. Commits nothing when nothing changes.
+   */
+  alterTopicConfigs(params: AlterTopicConfigsParams): Promise<ControllerResult<{ configs: Record<string, string> }>> {
+    return this.#run(async () => {
+      const { name, changes } = params ?? ({} as AlterTopicConfigsParams);
+      if (typeof name !== 'string' || !Array.isArray(changes))
+        return fail(ErrorCode.INVALID_REQUEST, 'alterTopicConfigs needs a name and changes');
+      const topic = this.#image.topic(name);
+      const current = topic?.configs ?? {};
+      let next: Record<string, string>;
+      if (params.replace) next = replaceConfigs(changes);
+      else {
+        const applied = applyIncrementalChanges(current, changes);
+        if (!applied.ok) return { ok: false, errorCode: applied.errorCode, message: applied.message as string };
+        next = applied.configs;
+      }
+      if (name === '') return fail(ErrorCode.INVALID_REQUEST, 'Default topic resources are not allowed.');
+      const nameProblem = topicNameInvalidReason(name);
+      if (nameProblem) return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, nameProblem);
+      const configProblem = topicConfigsProblem(new Map(Object.entries(next)));
+      if (configProblem) return fail(ErrorCode.INVALID_CONFIG, configProblem);
+      if (!topic) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${name}' does not exist.`);
+      if (params.validateOnly || sameConfigs(current, next)) return ok({ configs: next });
+      await this.#commit([{ type: 'topic-configs', name, configs: next }]);
+      this.#logger.info(`controller: topic ${name} configs now ${JSON.stringify(next)}`);
+      return ok({ configs: { ...(this.#image.topic(name)?.configs ?? next) } });
+    });
+  }
+
+  /**
+   * Adds partitions to a topic (Kafka 4.4's ReplicationControlManager.createPartitions): the
+   * count must grow; given assignments, one per new partition, each with the topic's replication
+   * factor of registered brokers; otherwise replicas placed as createTopic places them. The ISR
+   * of a new partition is its unfenced replicas, its leader the first of them.
+   */
+  createPartitions(params: CreatePartitionsParams): Promise<ControllerResult<{ partitions: number }>> {
+    return this.#run(async () => {
+      const { name, count } = params ?? ({} as CreatePartitionsParams);
+      const topic = typeof name === 'string' ? this.#image.topic(name) : undefined;
+      if (!topic) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.');
+      const current = topic.partitions.length;
+      if (count === current) return fail(ErrorCode.INVALID_PARTITIONS, `Topic already has ${current} partition(s).`);
+      if (!Number.isInteger(count) || count < current)
+        return fail(
+          ErrorCode.INVALID_PARTITIONS,
+          `The topic ${name} currently has ${current} partition(s); ${count} would not be an increase.`,
+        );
+      const additional = count - current;
+      if (additional > MAX_PARTITIONS_PER_REQUEST)
+        return fail(ErrorCode.POLICY_VIOLATION, 'Excessively large number of additional partitions per request.');
+      const assignments = params.assignments ?? null;
+      if (assignments && assignments.length !== additional)
+        return fail(
+          ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+          `Attempted to add ${additional} additional partition(s), but only ${assignments.length} assignment(s) were specified.`,
+        );
+      const replicationFactor = topic.partitions[0]?.replicas.length ?? 1;
+      let placed: number[][];
+      if (assignments) {
+        for (const [i, replicas] of assignments.entries()) {
+          const bad = this.#manualAssignmentProblem(replicas, replicationFactor);
+          if (bad) return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, bad);
+          if (!replicas.some((r) => this.#eligible(r)))
+            return fail(
+              ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+              `All brokers specified in the manual partition assignment for partition ${current + i} are fenced or in controlled shutdown.`,
+            );
+        }
+        placed = assignments.map((r) => [...r]);
+      } else {
+        const brokers = this.#image
+          .unfencedBrokers()
+          .map((b) => b.id)
+          .filter((id) => this.#eligible(id));
+        if (replicationFactor > brokers.length)
+          return fail(
+            ErrorCode.INVALID_REPLICATION_FACTOR,
+            `Unable to replicate the partition ${replicationFactor} time(s): The target replication factor of ${replicationFactor} cannot be reached because only ${brokers.length} broker(s) are registered.`,
+          );
+        const start = Math.floor(this.#random() * brokers.length);
+        placed = Array.from({ length: additional }, (_, p) =>
+          Array.from({ length: replicationFactor }, (_, j) => brokers[(start + p + j) % brokers.length]!),
+        );
+      }
+      if (params.validateOnly) return ok({ partitions: count });
+      const partitions: PartitionRegistration[] = placed.map((replicas) => {
+        const isr = replicas.filter((r) => this.#eligible(r));
+        return { replicas, isr, leader: isr[0]!, leaderEpoch: 0, partitionEpoch: 0, elr: [], lastKnownElr: [] };
+      });
+      await this.#commit([{ type: 'create-partitions', topic: name, firstPartition: current, partitions }]);
+      const now = this.#image.topic(name)?.partitions.length ?? 0;
+      if (now !== count)
+        return fail(ErrorCode.UNKNOWN_SERVER_ERROR, `Topic '${name}' has ${now} partitions, not ${count}.`);
+      this.#logger.info(`controller: topic ${name} grew from ${current} to ${count} partitions`);
+      return ok({ partitions: count });
+    });
+  }
+
+  /** Kafka's validateManualPartitionAssignment of one partition's replicas against the topic's replication factor. */
+  #manualAssignmentProblem(replicas: readonly number[], replicationFactor: number): string | null {
+    if (replicas.length === 0) return 'The manual partition assignment includes an empty replica list.';
+    const sorted = [...replicas].sort((a, b) => a - b);
+    for (const [i, id] of sorted.entries()) {
+      if (!this.#image.broker(id))
+        return `The manual partition assignment includes broker ${id}, but no such broker is registered.`;
+      if (i > 0 && sorted[i - 1] === id)
+        return `The manual partition assignment includes the broker ${id} more than once.`;
+    }
+    if (replicas.length !== replicationFactor)
+      return `The manual partition assignment includes a partition with ${replicas.length} replica(s), but this is not consistent with previous partitions, which have ${replicationFactor} replica(s).`;
+    return null;
   }
 
   deleteTopic(name: string): Promise<ControllerResult<{ id: string }>> {

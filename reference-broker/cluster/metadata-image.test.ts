@@ -90,6 +90,28 @@ describe('metadata image', () => {
     expect(image.apply({ type: 'delete-topic', name: 't' }, 5).ignored).toHaveLength(1);
   });
 
+  it('topic-configs replaces the own configs of a topic, by name and by id; an unknown topic is ignored', () => {
+    const image = imageWithBrokersAndTopic();
+    const before = image.topic('t')!;
+    const delta = image.apply({ type: 'topic-configs', name: 't', configs: { 'segment.bytes': '2000000' } }, 4);
+    expect(delta.configsChanged).toEqual(['t']);
+    expect(image.topic('t')?.configs).toEqual({ 'segment.bytes': '2000000' });
+    expect(image.topicById('id-t')?.configs).toEqual({ 'segment.bytes': '2000000' });
+    expect(before.configs).toEqual({ 'retention.ms': '1000' });
+    expect(image.apply({ type: 'topic-configs', name: 'nope', configs: {} }, 5).ignored).toHaveLength(1);
+  });
+
+  it('create-partitions appends partitions numbered from the current count, only while that count holds', () => {
+    const image = imageWithBrokersAndTopic();
+    const delta = image.apply({ type: 'create-partitions', topic: 't', firstPartition: 2, partitions: [reg([1])] }, 4);
+    expect(delta.partitions).toEqual([{ topic: 't', partition: 2 }]);
+    expect(image.topic('t')?.partitions).toHaveLength(3);
+    expect(image.partition('t', 2)).toEqual(reg([1]));
+    const stale = image.apply({ type: 'create-partitions', topic: 't', firstPartition: 2, partitions: [reg([2])] }, 5);
+    expect(stale.ignored).toHaveLength(1);
+    expect(image.topic('t')?.partitions).toHaveLength(3);
+  });
+
   it('partition-change replaces leader, ISR and epochs; old registrations stay as they were', () => {
     const image = imageWithBrokersAndTopic();
     const before = image.partition('t', 0)!;
@@ -132,6 +154,7 @@ describe('metadata image', () => {
       brokers: [],
       topicsCreated: [],
       topicsDeleted: [],
+      configsChanged: [],
       partitions: [],
       producerIdsChanged: false,
       ignored: [],

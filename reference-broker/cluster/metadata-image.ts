@@ -45,6 +45,8 @@ export interface MetadataDelta {
   brokers: number[];
   topicsCreated: string[];
   topicsDeleted: Array<{ name: string; id: string }>;
+  /** Topics whose own configs changed (AlterConfigs). */
+  configsChanged: string[];
   /** Partitions created or whose leader, ISR, ELR or epochs changed (not those of deleted topics). */
   partitions: PartitionRef[];
   producerIdsChanged: boolean;
@@ -126,6 +128,7 @@ export class MetadataImage extends EventEmitter<{ change: [delta: MetadataDelta]
       brokers: [],
       topicsCreated: [],
       topicsDeleted: [],
+      configsChanged: [],
       partitions: [],
       producerIdsChanged: false,
       ignored: [],
@@ -204,6 +207,38 @@ export class MetadataImage extends EventEmitter<{ change: [delta: MetadataDelta]
         delta.partitions = delta.partitions.filter((p) => p.topic !== topic.name);
         return;
       }
+      case 'topic-configs': {
+        const topic = this.#topics.get(record.name);
+        if (!topic) return ignore(`topic ${record.name} does not exist`);
+        const updated: TopicImage = { ...topic, configs: { ...record.configs } };
+        this.#topics.set(topic.name, updated);
+        this.#topicsById.set(topic.id, updated);
+        addOnce(delta.configsChanged, topic.name);
+        return;
+      }
+      case 'create-partitions': {
+        const topic = this.#topics.get(record.topic);
+        if (!topic) return ignore(`topic ${record.topic} does not exist`);
+        if (topic.partitions.length !== record.firstPartition)
+          return ignore(
+            `topic ${record.topic} has ${topic.partitions.length} partitions, not ${record.firstPartition}`,
+          );
+        const added = record.partitions.map((p) => ({
+          replicas: [...p.replicas],
+          isr: [...p.isr],
+          leader: p.leader,
+          leaderEpoch: p.leaderEpoch,
+          partitionEpoch: p.partitionEpoch,
+          elr: [...(p.elr ?? [])],
+          lastKnownElr: [...(p.lastKnownElr ?? [])],
+        }));
+        const updated: TopicImage = { ...topic, partitions: [...topic.partitions, ...added] };
+        this.#topics.set(topic.name, updated);
+        this.#topicsById.set(topic.id, updated);
+        for (let p = record.firstPartition; p < updated.partitions.length; p++)
+          delta.partitions.push({ topic: topic.name, partition: p });
+        return;
+      }
       case 'partition-change': {
         const topic = this.#topics.get(record.topic);
         const current = topic?.partitions[record.partition];
@@ -247,6 +282,6 @@ export class MetadataImage extends EventEmitter<{ change: [delta: MetadataDelta]
   }
 }
 
-function addOnce(list: number[], id: number): void {
+function addOnce<T>(list: T[], id: T): void {
   if (!list.includes(id)) list.push(id);
 }

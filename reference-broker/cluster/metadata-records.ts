@@ -61,6 +61,26 @@ export interface DeleteTopicRecord {
   name: string;
 }
 
+/**
+ * A topic's own configs, all of them (KRaft writes one ConfigRecord per key; one record holding
+ * the whole new set applies as atomically and replays the same). Written by AlterConfigs and
+ * IncrementalAlterConfigs.
+ */
+export interface TopicConfigsRecord {
+  type: 'topic-configs';
+  name: string;
+  configs: Record<string, string>;
+}
+
+/** Partitions added to a topic (CreatePartitions), numbered from its current count. */
+export interface CreatePartitionsRecord {
+  type: 'create-partitions';
+  topic: string;
+  /** The current partition count when the controller decided (the record is ignored if it changed). */
+  firstPartition: number;
+  partitions: PartitionRegistration[];
+}
+
 /** The whole new leadership state of one partition (leader, ISR and both epochs). */
 export interface PartitionChangeRecord {
   type: 'partition-change';
@@ -94,6 +114,8 @@ export type MetadataRecord =
   | UnfenceBrokerRecord
   | CreateTopicRecord
   | DeleteTopicRecord
+  | TopicConfigsRecord
+  | CreatePartitionsRecord
   | PartitionChangeRecord
   | ProducerIdsRecord
   | NoopRecord;

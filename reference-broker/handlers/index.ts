@@ -1,5 +1,9 @@
 import type { ApiHandler } from './handler.ts';
 import { apiVersionsHandler } from './api-versions.ts';
+import { alterConfigsHandler } from './alter-configs.ts';
+import { createPartitionsHandler } from './create-partitions.ts';
+import { describeConfigsHandler } from './describe-configs.ts';
+import { incrementalAlterConfigsHandler } from './incremental-alter-configs.ts';
 import { createTopicsHandler } from './create-topics.ts';
 import { deleteRecordsHandler } from './delete-records.ts';
 import { deleteTopicsHandler } from './delete-topics.ts';
@@ -46,6 +50,10 @@ export const HANDLERS: ReadonlyMap<number, ApiHandler> = (() => {
     offsetForLeaderEpochHandler,
     describeClusterHandler,
     describeTopicPartitionsHandler,
+    describeConfigsHandler,
+    alterConfigsHandler,
+    incrementalAlterConfigsHandler,
+    createPartitionsHandler,
     ...groupHandlers,
     saslHandshakeHandler,
     saslAuthenticateHandler,

@@ -1,3 +1,4 @@
+import type { LogConfig } from './log-config.ts';
 import type { EpochEntry } from './leader-epoch-cache.ts';
 
 /** What one append did. */
@@ -127,6 +128,13 @@ export interface PartitionLog {
    * logEndOffset first. logStartOffset moves up to the first remaining segment.
    */
   applyRetention(nowMs: number): void;
+
+  /**
+   * Takes new settings (a topic's configs changed through AlterConfigs): later appends roll,
+   * flush and later retention passes delete by them, as Kafka's UnifiedLog.updateConfig. Settings
+   * left out take the defaults; `verifyBatch` (recovery only) is kept.
+   */
+  reconfigure(settings: Partial<LogConfig>): void;
 
   /** The leader-epoch history, oldest first, for OffsetForLeaderEpoch and ListOffsets v4+. */
   epochEntries(): EpochEntry[];

@@ -1,5 +1,5 @@
 import { assignOffsets } from './batch-meta.ts';
-import type { LogConfig } from './log-config.ts';
+import { resolveLogConfig, type LogConfig } from './log-config.ts';
 import type { EpochEntry, LeaderEpochCache } from './leader-epoch-cache.ts';
 import {
   OffsetOutOfRangeError,
@@ -36,7 +36,7 @@ const MAX_RELATIVE_OFFSET = 0x7fffffff;
  * not need (no producer snapshots, no transactions index, no compaction).
  */
 export class SegmentedLog implements PartitionLog {
-  private readonly config: LogConfig;
+  private config: LogConfig;
   private readonly storage: LogStorage;
   private readonly segments: Segment[];
   private readonly epochs: LeaderEpochCache;
@@ -199,6 +199,10 @@ export class SegmentedLog implements PartitionLog {
     }
     if (this.hw > end) this.hw = end;
     if (this.epochs.truncateFromEnd(end)) this.storage.saveEpochs(this.epochs.entries());
+  }
+
+  reconfigure(settings: Partial<LogConfig>): void {
+    this.config = resolveLogConfig({ ...settings, verifyBatch: this.config.verifyBatch });
   }
 
   applyRetention(nowMs: number): void {

@@ -72,6 +72,20 @@ export interface ClusterLink {
     assignments?: number[][];
   }): Promise<ErrorAnswer & { topicId?: string }>;
   deleteTopic(name: string): Promise<ErrorAnswer>;
+  /** Changes a topic's own configs: `changes` applied as IncrementalAlterConfigs does, or (`replace`) the whole new set as AlterConfigs. */
+  alterTopicConfigs(req: {
+    name: string;
+    changes: { name: string; op: number; value: string | null }[];
+    replace?: boolean;
+    validateOnly?: boolean;
+  }): Promise<ErrorAnswer>;
+  /** Grows a topic to `count` partitions; `assignments` (replicas of each new partition) places them by hand. */
+  createPartitions(req: {
+    name: string;
+    count: number;
+    assignments: number[][] | null;
+    validateOnly: boolean;
+  }): Promise<ErrorAnswer>;
   alterPartition(req: AlterIsrRequest): Promise<ErrorAnswer & { partition?: ClusterPartition }>;
   allocateProducerIds(): Promise<ErrorAnswer & { firstId?: number; size?: number }>;
   /**

@@ -72,6 +72,14 @@ export async function startControlPlaneLink(
       const a = answer(await plane.deleteTopic(name));
       return { errorCode: a.errorCode, errorMessage: a.errorMessage };
     },
+    async alterTopicConfigs(req) {
+      const a = answer(await plane.alterTopicConfigs(req));
+      return { errorCode: a.errorCode, errorMessage: a.errorMessage };
+    },
+    async createPartitions(req) {
+      const a = answer(await plane.createPartitions(req));
+      return { errorCode: a.errorCode, errorMessage: a.errorMessage };
+    },
     async alterPartition(req) {
       const a = answer(await plane.alterPartition({ ...req, brokerId: config.nodeId, brokerEpoch: plane.brokerEpoch }));
       return { errorCode: a.errorCode, errorMessage: a.errorMessage, partition: a.value };

@@ -20,7 +20,7 @@
  */
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
 import type { Broker } from '../broker.ts';
-import type { Partition } from '../topics/topic-registry.ts';
+import type { Partition, Topic } from '../topics/topic-registry.ts';
 import { effectiveMinIsr } from '../append/append-records.ts';
 import type { ClusterLink, ClusterTopic } from './cluster-link.ts';
 import { FollowerProgress } from './follower-progress.ts';
@@ -223,8 +223,44 @@ export class ReplicaManager {
       this.broker.log.info(
         `following topic ${t.name} (${t.partitions.length} partition(s), id ${t.id}) from the metadata log`,
       );
+      return topic;
+    }
+    this.syncConfigs(topic, t.configs);
+    if (t.partitions.length > topic.partitions.length) {
+      const added = this.broker.topics.addPartitions(
+        t.name,
+        t.partitions.slice(topic.partitions.length).map((r) => ({
+          replicas: r.replicas,
+          isr: r.isr,
+          leaderId: r.leader,
+          leaderEpoch: r.leaderEpoch,
+          partitionEpoch: r.partitionEpoch,
+        })),
+      );
+      for (const p of added) {
+        p.log.highWatermark = p.log.logStartOffset;
+        rebuildProducerState(p);
+      }
+      this.broker.log.info(`topic ${t.name} now has ${topic.partitions.length} partition(s)`);
     }
     return topic;
+  }
+
+  /**
+   * Takes a topic's configs as the metadata log now has them (AlterConfigs): what reads them
+   * (min.insync.replicas, max.message.bytes) sees the new map, and the logs take their new
+   * settings (retention, segment size, flushing), as Kafka's TopicConfigHandler updates its logs.
+   */
+  private syncConfigs(topic: Topic, configs: Record<string, string>): void {
+    const same =
+      topic.configs.size === Object.keys(configs).length &&
+      Object.entries(configs).every(([k, v]) => topic.configs.get(k) === v);
+    if (same) return;
+    topic.configs.clear();
+    for (const [k, v] of Object.entries(configs)) topic.configs.set(k, v);
+    const settings = this.broker.logSettings(topic.configs);
+    for (const p of topic.partitions) p.log.reconfigure(settings);
+    this.broker.log.info(`topic ${topic.name} configs now ${JSON.stringify(configs)}`);
   }
 
   /** Becomes (or stays) leader of `p` in its current epoch. */

@@ -80,9 +80,21 @@ export const TOPIC_CONFIG_DEFS: readonly TopicConfigDef[] = [
 
 const DEFS = new Map(TOPIC_CONFIG_DEFS.map((d) => [d.name, d]));
 
+/** Whether `name` is a LIST config (IncrementalAlterConfigs may APPEND to and SUBTRACT from it). */
+export function isListConfig(name: string): boolean {
+  const t = DEFS.get(name)?.type;
+  return t === 'list' || t === 'throttled-replicas';
+}
+
+/** Kafka's default of a topic config, undefined for a name Kafka does not know. */
+export function topicConfigDefault(name: string): string | undefined {
+  return DEFS.get(name)?.defaultValue;
+}
+
 /** Kafka's ConfigSource ids as DescribeConfigs and CreateTopics answer them. */
 export const ConfigSource = {
   DYNAMIC_TOPIC_CONFIG: 1,
+  DYNAMIC_BROKER_CONFIG: 2,
   DYNAMIC_DEFAULT_BROKER_CONFIG: 3,
   STATIC_BROKER_CONFIG: 4,
   DEFAULT_CONFIG: 5,

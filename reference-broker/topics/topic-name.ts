@@ -17,3 +17,21 @@ export function topicNameProblem(name: string): string | null {
 export function isInternalTopic(name: string): boolean {
   return name === '__consumer_offsets' || name === '__transaction_state';
 }
+
+/**
+ * Why a topic name is invalid in the words of Kafka's `Topic.validate(name)` (what the config
+ * APIs answer: "Topic name is invalid: ..."), or null when it is legal.
+ */
+export function topicNameInvalidReason(name: string): string | null {
+  const reason =
+    name.length === 0
+      ? 'the empty string is not allowed'
+      : name === '.' || name === '..'
+        ? `'${name}' is not allowed`
+        : name.length > MAX_TOPIC_NAME_LENGTH
+          ? `the length of '${name}' is longer than the max allowed length ${MAX_TOPIC_NAME_LENGTH}`
+          : !LEGAL.test(name)
+            ? `'${name}' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'`
+            : null;
+  return reason === null ? null : `Topic name is invalid: ${reason}`;
+}

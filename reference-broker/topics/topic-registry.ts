@@ -157,6 +157,31 @@ export class TopicRegistry {
     return topic;
   }
 
+  /**
+   * Adds partitions to a topic (CreatePartitions), numbered from its current count, placed as the
+   * controller assigned them.
+   */
+  addPartitions(name: string, assignments: readonly PartitionAssignment[]): Partition[] {
+    const topic = this.byName.get(name);
+    if (!topic) throw new Error(`no topic ${name} to add partitions to`);
+    const added: Partition[] = [];
+    for (const a of assignments) {
+      const index = topic.partitions.length;
+      const p: Partition = {
+        topic: name,
+        index,
+        log: this.openLog(name, index, topic.configs),
+        producers: new PartitionProducerState(),
+        ...a,
+        replicas: [...a.replicas],
+        isr: [...a.isr],
+      };
+      topic.partitions.push(p);
+      added.push(p);
+    }
+    return added;
+  }
+
   /** Deletes a topic and its logs (on disk too); returns the topic, or undefined when there is none. */
   delete(name: string): Topic | undefined {
     const topic = this.byName.get(name);
