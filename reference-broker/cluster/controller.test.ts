@@ -566,3 +566,93 @@ describe('controller: eligible leader replicas (KIP-966)', () => {
     expect(image.partition('t', 0)).toMatchObject({ leader: 1, isr: [1], elr: [2], lastKnownElr: [] });
   });
 });
+
+describe('controller: topic configs and partitions (AlterConfigs, CreatePartitions)', () => {
+  it('applies incremental changes to the committed configs; validate-only and no-op changes commit nothing', async () => {
+    const { controller, image, brokers, raft } = await setup();
+    await brokers(1);
+    value(await controller.createTopic({ name: 't', numPartitions: 1, replicationFactor: 1 }));
+    const set = (name: string, v: string | null, op = 0) => ({ name, op, value: v });
+    value(await controller.alterTopicConfigs({ name: 't', changes: [set('retention.ms', '1000')] }));
+    expect(image.topic('t')?.configs).toEqual({ 'retention.ms': '1000' });
+    value(await controller.alterTopicConfigs({ name: 't', changes: [set('cleanup.policy', 'compact', 2)] }));
+    expect(image.topic('t')?.configs).toEqual({ 'retention.ms': '1000', 'cleanup.policy': 'delete,compact' });
+    const before = raft.lastIndex;
+    value(await controller.alterTopicConfigs({ name: 't', changes: [set('segment.bytes', '2000000')], validateOnly: true }));
+    value(await controller.alterTopicConfigs({ name: 't', changes: [set('flush.ms', null, 1)] }));
+    expect(raft.lastIndex).toBe(before);
+    value(await controller.alterTopicConfigs({ name: 't', changes: [set('segment.bytes', '2000000')], replace: true }));
+    expect(image.topic('t')?.configs).toEqual({ 'segment.bytes': '2000000' });
+  });
+
+  it('refuses in Kafka 4.4.0 order: the operation, the name, the resulting configs, then the topic', async () => {
+    const { controller, brokers } = await setup();
+    await brokers(1);
+    value(await controller.createTopic({ name: 't', numPartitions: 1, replicationFactor: 1 }));
+    const alter = async (name: string, changes: { name: string; op: number; value: string | null }[]) => {
+      const r = await controller.alterTopicConfigs({ name, changes });
+      return r.ok ? 'ok' : `${r.errorCode} ${r.message}`;
+    };
+    expect(await alter('t', [{ name: 'retention.ms', op: 2, value: '5' }])).toBe(
+      `${ErrorCode.INVALID_CONFIG} Can't APPEND to key retention.ms because its type is not LIST.`,
+    );
+    expect(await alter('', [])).toBe(`${ErrorCode.INVALID_REQUEST} Default topic resources are not allowed.`);
+    expect(await alter('nope', [{ name: 'retention.ms', op: 0, value: 'abc' }])).toBe(
+      `${ErrorCode.INVALID_CONFIG} Invalid value abc for configuration retention.ms: Not a number of type LONG`,
+    );
+    expect(await alter('nope', [{ name: 'retention.ms', op: 0, value: '5' }])).toBe(
+      `${ErrorCode.UNKNOWN_TOPIC_OR_PARTITION} The topic 'nope' does not exist.`,
+    );
+    expect(await alter('t', [{ name: 'retention.ms', op: 7, value: '5' }])).toBe(`${ErrorCode.UNKNOWN_SERVER_ERROR} null`);
+  });
+
+  it('adds partitions placed round-robin over unfenced brokers with the topic replication factor, or as assigned', async () => {
+    const { controller, image, brokers } = await setup();
+    await brokers(3);
+    value(await controller.createTopic({ name: 't', numPartitions: 1, replicationFactor: 2 }));
+    value(await controller.createPartitions({ name: 't', count: 3 }));
+    const t = image.topic('t')!;
+    expect(t.partitions.map((p) => p.replicas)).toEqual([
+      [1, 2],
+      [1, 2],
+      [2, 3],
+    ]);
+    expect(t.partitions[2]).toMatchObject({ isr: [2, 3], leader: 2, leaderEpoch: 0, partitionEpoch: 0 });
+    value(await controller.createPartitions({ name: 't', count: 4, assignments: [[3, 1]] }));
+    expect(image.partition('t', 3)).toMatchObject({ replicas: [3, 1], isr: [3, 1], leader: 3 });
+    value(await controller.createPartitions({ name: 't', count: 9, validateOnly: true }));
+    expect(image.topic('t')?.partitions).toHaveLength(4);
+  });
+
+  it('refuses what Kafka 4.4.0 refuses, with its codes and messages', async () => {
+    const { controller, brokers } = await setup();
+    await brokers(2);
+    value(await controller.createTopic({ name: 't', numPartitions: 2, replicationFactor: 1 }));
+    const grow = async (count: number, assignments?: number[][]) => {
+      const r = await controller.createPartitions({ name: 't', count, assignments });
+      return r.ok ? 'ok' : `${r.errorCode} ${r.message}`;
+    };
+    expect(await grow(2)).toBe(`${ErrorCode.INVALID_PARTITIONS} Topic already has 2 partition(s).`);
+    expect(await grow(1)).toBe(
+      `${ErrorCode.INVALID_PARTITIONS} The topic t currently has 2 partition(s); 1 would not be an increase.`,
+    );
+    expect(await grow(10_003)).toBe(
+      `${ErrorCode.POLICY_VIOLATION} Excessively large number of additional partitions per request.`,
+    );
+    expect(await grow(4, [[1]])).toBe(
+      `${ErrorCode.INVALID_REPLICA_ASSIGNMENT} Attempted to add 2 additional partition(s), but only 1 assignment(s) were specified.`,
+    );
+    expect(await grow(3, [[7]])).toBe(
+      `${ErrorCode.INVALID_REPLICA_ASSIGNMENT} The manual partition assignment includes broker 7, but no such broker is registered.`,
+    );
+    expect(await grow(3, [[1, 1]])).toBe(
+      `${ErrorCode.INVALID_REPLICA_ASSIGNMENT} The manual partition assignment includes the broker 1 more than once.`,
+    );
+    expect(await grow(3, [[1, 2]])).toBe(
+      `${ErrorCode.INVALID_REPLICA_ASSIGNMENT} The manual partition assignment includes a partition with 2 replica(s), but this is not consistent with previous partitions, which have 1 replica(s).`,
+    );
+    expect(errorOf(await controller.createPartitions({ name: 'nope', count: 3 }))).toBe(
+      ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+    );
+  });
+});
