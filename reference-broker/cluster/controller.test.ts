@@ -578,7 +578,9 @@ describe('controller: topic configs and partitions (AlterConfigs, CreatePartitio
     value(await controller.alterTopicConfigs({ name: 't', changes: [set('cleanup.policy', 'compact', 2)] }));
     expect(image.topic('t')?.configs).toEqual({ 'retention.ms': '1000', 'cleanup.policy': 'delete,compact' });
     const before = raft.lastIndex;
-    value(await controller.alterTopicConfigs({ name: 't', changes: [set('segment.bytes', '2000000')], validateOnly: true }));
+    value(
+      await controller.alterTopicConfigs({ name: 't', changes: [set('segment.bytes', '2000000')], validateOnly: true }),
+    );
     value(await controller.alterTopicConfigs({ name: 't', changes: [set('flush.ms', null, 1)] }));
     expect(raft.lastIndex).toBe(before);
     value(await controller.alterTopicConfigs({ name: 't', changes: [set('segment.bytes', '2000000')], replace: true }));
@@ -603,7 +605,9 @@ describe('controller: topic configs and partitions (AlterConfigs, CreatePartitio
     expect(await alter('nope', [{ name: 'retention.ms', op: 0, value: '5' }])).toBe(
       `${ErrorCode.UNKNOWN_TOPIC_OR_PARTITION} The topic 'nope' does not exist.`,
     );
-    expect(await alter('t', [{ name: 'retention.ms', op: 7, value: '5' }])).toBe(`${ErrorCode.UNKNOWN_SERVER_ERROR} null`);
+    expect(await alter('t', [{ name: 'retention.ms', op: 7, value: '5' }])).toBe(
+      `${ErrorCode.UNKNOWN_SERVER_ERROR} null`,
+    );
   });
 
   it('adds partitions placed round-robin over unfenced brokers with the topic replication factor, or as assigned', async () => {

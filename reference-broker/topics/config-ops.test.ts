@@ -18,10 +18,14 @@ describe('IncrementalAlterConfigs changes (Kafka 4.4.0 answers)', () => {
     const appended = applyIncrementalChanges({}, [change('cleanup.policy', ConfigOp.APPEND, 'compact')]);
     expect(appended).toEqual({ ok: true, configs: { 'cleanup.policy': 'delete,compact' } });
     expect(
-      applyIncrementalChanges({ 'cleanup.policy': 'delete,compact' }, [change('cleanup.policy', ConfigOp.APPEND, 'compact')]),
+      applyIncrementalChanges({ 'cleanup.policy': 'delete,compact' }, [
+        change('cleanup.policy', ConfigOp.APPEND, 'compact'),
+      ]),
     ).toEqual({ ok: true, configs: { 'cleanup.policy': 'delete,compact' } });
     expect(
-      applyIncrementalChanges({ 'cleanup.policy': 'compact' }, [change('cleanup.policy', ConfigOp.SUBTRACT, 'compact')]),
+      applyIncrementalChanges({ 'cleanup.policy': 'compact' }, [
+        change('cleanup.policy', ConfigOp.SUBTRACT, 'compact'),
+      ]),
     ).toEqual({ ok: true, configs: { 'cleanup.policy': '' } });
   });
 

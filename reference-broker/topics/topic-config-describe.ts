@@ -62,6 +62,55 @@ const BROKER_SYNONYMS: Readonly<Record<string, { name: string; hasDefault: boole
   'unclean.leader.election.enable': { name: 'unclean.leader.election.enable', hasDefault: true },
 };
 
+/**
+ * The order Kafka 4.4.0 lists topic configs in (its LogConfig's values as a Scala hash map
+ * iterates them; the same for every topic). kafka-topics --describe prints a topic's configs in
+ * the order of the answer, so this order is observable.
+ */
+const KAFKA_ORDER: readonly string[] = [
+  'compression.type',
+  'errors.deadletterqueue.group.enable',
+  'remote.copy.lag.bytes',
+  'remote.log.delete.on.disable',
+  'leader.replication.throttled.replicas',
+  'remote.storage.enable',
+  'min.insync.replicas',
+  'segment.jitter.ms',
+  'remote.log.copy.disable',
+  'local.retention.ms',
+  'cleanup.policy',
+  'flush.ms',
+  'follower.replication.throttled.replicas',
+  'compression.lz4.level',
+  'segment.bytes',
+  'retention.ms',
+  'compression.gzip.level',
+  'remote.copy.lag.ms',
+  'flush.messages',
+  'compression.zstd.level',
+  'max.compaction.lag.ms',
+  'file.delete.delay.ms',
+  'max.message.bytes',
+  'min.compaction.lag.ms',
+  'message.timestamp.type',
+  'local.retention.bytes',
+  'preallocate',
+  'index.interval.bytes',
+  'min.cleanable.dirty.ratio',
+  'unclean.leader.election.enable',
+  'retention.bytes',
+  'delete.retention.ms',
+  'message.timestamp.after.max.ms',
+  'max.decompressed.message.bytes',
+  'message.timestamp.before.max.ms',
+  'segment.ms',
+  'segment.index.bytes',
+];
+
+const DEFS_IN_KAFKA_ORDER: readonly TopicConfigDef[] = [...TOPIC_CONFIG_DEFS].sort(
+  (a, b) => KAFKA_ORDER.indexOf(a.name) - KAFKA_ORDER.indexOf(b.name),
+);
+
 /** What a DescribeConfigs resource asks for. */
 export interface DescribeTopicOptions {
   /** Only these keys (unknown ones are left out); null or empty: every config. */
@@ -88,7 +137,7 @@ export function describeTopicConfigEntries(
   options: DescribeTopicOptions,
 ): Entry[] {
   const wanted = options.keys && options.keys.length > 0 ? new Set(options.keys) : null;
-  return TOPIC_CONFIG_DEFS.filter((def) => !wanted || wanted.has(def.name)).map((def) => {
+  return DEFS_IN_KAFKA_ORDER.filter((def) => !wanted || wanted.has(def.name)).map((def) => {
     const value = own.get(def.name);
     const broker = brokerDefaults.get(def.name);
     const synonyms = synonymsOf(def, value, broker);

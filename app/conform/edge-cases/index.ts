@@ -7,6 +7,12 @@ import {
   initProducerIdCases,
   metadataCases,
 } from './admin-cases.ts';
+import {
+  alterConfigsCases,
+  createPartitionsCases,
+  describeConfigsCases,
+  incrementalAlterConfigsCases,
+} from './config-cases.ts';
 import type { EdgeContext } from './edge-context.ts';
 import {
   deleteGroupsCases,
@@ -51,7 +57,11 @@ const EDGE_CASES: ReadonlyMap<number, (ctx: EdgeContext) => ConformCase[]> = new
   [21, deleteRecordsCases],
   [22, initProducerIdCases],
   [23, offsetForLeaderEpochCases],
+  [32, describeConfigsCases],
+  [33, alterConfigsCases],
+  [37, createPartitionsCases],
   [42, deleteGroupsCases],
+  [44, incrementalAlterConfigsCases],
   [60, describeClusterCases],
 ]);
 
