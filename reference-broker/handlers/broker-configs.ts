@@ -35,6 +35,7 @@ function brokerValues(config: BrokerConfig): Map<string, { value: string; always
     ['offsets.topic.num.partitions', String(config.offsetsTopicPartitions)],
     ['offsets.topic.replication.factor', String(config.offsetsTopicReplicationFactor)],
     ['group.initial.rebalance.delay.ms', String(config.groupInitialRebalanceDelayMs)],
+    ['min.insync.replicas', String(config.minInsyncReplicas)],
   ];
   if (config.dataDir) fixed.push(['log.dirs', config.dataDir]);
   const changed: [string, string][] = [

@@ -36,6 +36,7 @@ describe('a topic in DescribeConfigs (as Kafka 4.4.0 answers with its defaults)'
       configSource: 3,
       synonyms: [
         { name: 'min.insync.replicas', value: '1', source: 3 },
+        { name: 'min.insync.replicas', value: '1', source: 4 },
         { name: 'min.insync.replicas', value: '1', source: 5 },
       ],
     });

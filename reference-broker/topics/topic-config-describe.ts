@@ -125,6 +125,11 @@ function synonymsOf(def: TopicConfigDef, own: string | undefined, broker: Broker
   const synonym = BROKER_SYNONYMS[def.name];
   if (!synonym) return list;
   if (broker) list.push({ name: synonym.name, value: broker.value, source: broker.source });
+  // kconform's Kafka start sets min.insync.replicas in server.properties; the reference broker
+  // has it from its own start options, so it reports the same static broker config under the
+  // dynamic cluster default Kafka 4.4's format writes.
+  if (def.name === 'min.insync.replicas' && broker)
+    list.push({ name: synonym.name, value: broker.value, source: ConfigSource.STATIC_BROKER_CONFIG });
   if (synonym.hasDefault)
     list.push({ name: synonym.name, value: def.defaultValue, source: ConfigSource.DEFAULT_CONFIG });
   return list;

@@ -37,7 +37,12 @@ async function tool(version: string, mainClass: string, bootstrap: string, args:
   const out = `${r.stdout}\n${r.stderr}`
     .split('\n')
     .filter((l) => l.trim() !== '' && !/^\s+at /.test(l) && !l.startsWith('Caused by'))
-    .map((l) => l.replace(/TopicId: \S+/, 'TopicId: <id>').replaceAll(bootstrap, '<bootstrap>'));
+    .map((l) =>
+      l
+        .replace(/TopicId: \S+/, 'TopicId: <id>')
+        .replace(/^\[[\d-]+ [\d:,]+\]/, '[<time>]')
+        .replaceAll(bootstrap, '<bootstrap>'),
+    );
   return [`exit ${r.code}`, ...out].join('\n');
 }
 
@@ -83,7 +88,9 @@ describe("Kafka's admin tools: the reference broker answers as Kafka 4.4.0", () 
     ]);
     // what Kafka printed, so a broken Kafka start cannot make both sides agree on nothing
     expect(onKafka.describeTopic).toContain('PartitionCount: 3');
-    expect(onKafka.describeTopic).toContain('Configs: min.insync.replicas=1,cleanup.policy=compact,delete,segment.bytes=2000000');
+    expect(onKafka.describeTopic).toContain(
+      'Configs: min.insync.replicas=1,cleanup.policy=compact,delete,segment.bytes=2000000',
+    );
     expect(onKafka.describeConfigs).toContain('segment.bytes=2000000 sensitive=false');
     expect(onKafka.badConfig).toContain('Value must be at least 1048576');
     expect(onKafka.shrinkPartitions).toContain('would not be an increase');

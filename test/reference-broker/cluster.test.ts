@@ -144,6 +144,68 @@ describe('replicated reference cluster (3 node processes)', () => {
     expect([...after.isr].sort()).toEqual([1, 2, 3]);
   }, 90_000);
 
+  it('CreatePartitions places the new partitions on the brokers and replicates them; a topic config change reaches every node', async () => {
+    const kafka = patientKafka(cluster.bootstrap);
+    const topic = uniqueTopic('cluster-grow');
+    await createTopic(kafka, { topic, numPartitions: 1, replicationFactor: 2 });
+    const c = await RawClient.connect(cluster.nodes[1]!.bootstrap);
+    try {
+      const grown = await c.request(ApiKey.CreatePartitions, 3, {
+        topics: [{ name: topic, count: 3, assignments: null }],
+        timeoutMs: 10_000,
+        validateOnly: false,
+      });
+      expect(grown.results).toEqual([{ name: topic, errorCode: ErrorCode.NONE, errorMessage: null }]);
+      for (const partition of [1, 2]) {
+        const isFull = (x: PartitionView) => x.leaderId > 0 && x.isr.length === 2;
+        const deadline = Date.now() + 30_000;
+        let view = await partitionView(cluster, topic, partition);
+        while (!(view && isFull(view)) && Date.now() < deadline) {
+          await sleep(200);
+          view = await partitionView(cluster, topic, partition);
+        }
+        expect(view?.replicas).toHaveLength(2);
+        expect(new Set(view?.replicas).size).toBe(2);
+        expect([...(view?.isr ?? [])].sort()).toEqual([...(view?.replicas ?? [])].sort());
+      }
+      const altered = await c.request(ApiKey.IncrementalAlterConfigs, 1, {
+        resources: [
+          {
+            resourceType: 2,
+            resourceName: topic,
+            configs: [{ name: 'min.insync.replicas', configOperation: 0, value: '2' }],
+          },
+        ],
+        validateOnly: false,
+      });
+      expect(altered.responses[0]?.errorCode).toBe(ErrorCode.NONE);
+    } finally {
+      c.close();
+    }
+    for (const node of cluster.nodes) {
+      const d = await RawClient.connect(node.bootstrap);
+      try {
+        const deadline = Date.now() + 10_000;
+        let value: string | null | undefined;
+        do {
+          const r = await d.request(ApiKey.DescribeConfigs, 4, {
+            resources: [{ resourceType: 2, resourceName: topic, configurationKeys: ['min.insync.replicas'] }],
+            includeSynonyms: false,
+            includeDocumentation: false,
+          });
+          value = r.results[0]?.configs[0]?.value;
+          if (value !== '2') await sleep(100);
+        } while (value !== '2' && Date.now() < deadline);
+        expect(value, node.bootstrap).toBe('2');
+      } finally {
+        d.close();
+      }
+    }
+    const values = Array.from({ length: 60 }, (_, i) => `g-${i}`);
+    const acked = await produceAcknowledged(kafka, topic, values);
+    expect(await consumeUntilSeen(kafka, topic, acked, 30_000)).toEqual(expect.arrayContaining(acked));
+  }, 120_000);
+
   it('fails over when the leader is killed, loses no acknowledged write, and the old leader rejoins the ISR', async () => {
     const kafka = patientKafka(cluster.bootstrap);
     const topic = uniqueTopic('cluster-failover');
