@@ -15,7 +15,6 @@ import type { Broker } from '../broker.ts';
 import { brokerTopicDefaults } from '../topics/topic-config.ts';
 import { describeTopicConfigEntries } from '../topics/topic-config-describe.ts';
 import { topicNameInvalidReason } from '../topics/topic-name.ts';
-import { describeBrokerConfigEntries } from './broker-configs.ts';
 import { INVALID_REQUEST_DEFAULT_MESSAGE, isKnownResourceType, parseJavaInt, ResourceType } from './config-resource.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
@@ -27,7 +26,16 @@ function error(r: Resource, errorCode: number, errorMessage: string | null): Res
   return { errorCode, errorMessage, resourceType: r.resourceType, resourceName: r.resourceName, configs: [] };
 }
 
-function describeOne(broker: Broker, r: Resource, req: DescribeConfigsRequest): Result {
+/** The broker config table (350 configs with their documentation) is loaded on first use, not at start. */
+type BrokerConfigs = typeof import('./broker-configs.ts');
+let brokerConfigs: Promise<BrokerConfigs> | undefined;
+
+function describeOne(
+  broker: Broker,
+  r: Resource,
+  req: DescribeConfigsRequest,
+  table: BrokerConfigs | undefined,
+): Result {
   const options = {
     keys: r.configurationKeys,
     includeSynonyms: req.includeSynonyms,
@@ -44,7 +52,7 @@ function describeOne(broker: Broker, r: Resource, req: DescribeConfigsRequest): 
       return ok(describeTopicConfigEntries(topic.configs, brokerTopicDefaults(broker.config), options));
     }
     case ResourceType.BROKER: {
-      if (r.resourceName === '') return ok(describeBrokerConfigEntries(broker.config, options, false));
+      if (r.resourceName === '') return ok(table!.describeBrokerConfigEntries(broker.config, options, false));
       const id = parseJavaInt(r.resourceName);
       if (id === undefined)
         return error(r, ErrorCode.INVALID_REQUEST, `Broker id must be an integer, but it is: ${r.resourceName}`);
@@ -54,7 +62,7 @@ function describeOne(broker: Broker, r: Resource, req: DescribeConfigsRequest): 
           ErrorCode.INVALID_REQUEST,
           `Unexpected broker id, expected ${broker.nodeId} or empty string, but received ${r.resourceName}`,
         );
-      return ok(describeBrokerConfigEntries(broker.config, options, true));
+      return ok(table!.describeBrokerConfigEntries(broker.config, options, true));
     }
     default:
       return error(r, ErrorCode.INVALID_REQUEST, `Unsupported resource type: ${resourceTypeName(r.resourceType)}`);
@@ -69,7 +77,7 @@ function resourceTypeName(type: number): string {
 export const describeConfigsHandler: ApiHandler<DescribeConfigsRequest, DescribeConfigsResponse> = {
   apiKey: ApiKey.DescribeConfigs,
   ...specVersions(ApiKey.DescribeConfigs),
-  handle(req, { broker }) {
+  async handle(req, { broker }) {
     // Kafka sorts resources by authorization first and fails the whole request on a type it does
     // not know, answering every resource INVALID_REQUEST with the error's default message.
     if (req.resources.some((r) => !isKnownResourceType(r.resourceType)))
@@ -77,6 +85,9 @@ export const describeConfigsHandler: ApiHandler<DescribeConfigsRequest, Describe
         throttleTimeMs: 0,
         results: req.resources.map((r) => error(r, ErrorCode.INVALID_REQUEST, INVALID_REQUEST_DEFAULT_MESSAGE)),
       };
-    return { throttleTimeMs: 0, results: req.resources.map((r) => describeOne(broker, r, req)) };
+    const table = req.resources.some((r) => r.resourceType === ResourceType.BROKER)
+      ? await (brokerConfigs ??= import('./broker-configs.ts'))
+      : undefined;
+    return { throttleTimeMs: 0, results: req.resources.map((r) => describeOne(broker, r, req, table)) };
   },
 };

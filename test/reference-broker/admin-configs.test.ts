@@ -98,6 +98,18 @@ describe('topic configs and partitions across a restart', () => {
         });
         expect(deleted.responses[0]?.errorCode).toBe(ErrorCode.NONE);
         expect(await describeOwn(c, topic)).toEqual({ 'segment.bytes': String(MiB) });
+        const brokerConfigs = await c.request(ApiKey.DescribeConfigs, 4, {
+          resources: [
+            { resourceType: 4, resourceName: '1', configurationKeys: ['num.partitions', 'log.retention.ms'] },
+          ],
+          includeSynonyms: true,
+          includeDocumentation: false,
+        });
+        // as Kafka 4.4.0 (kconform conform compares the rest): a setting of the broker's start is static
+        expect(brokerConfigs.results[0]?.configs.map((e) => [e.name, e.value, e.configSource, e.readOnly])).toEqual([
+          ['log.retention.ms', null, 5, false],
+          ['num.partitions', '1', 4, true],
+        ]);
       } finally {
         c.close();
       }
