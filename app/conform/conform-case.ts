@@ -19,6 +19,8 @@ export interface CaseStep {
   compare?: boolean;
   /** Wait afterwards until both brokers show the same topics with leaders (after creating or deleting topics). */
   settle?: boolean;
+  /** Wait afterwards until both brokers describe the same own configs of this topic (after changing them). */
+  settleConfigs?: string;
   timeoutMs?: number;
 }
 

@@ -28,8 +28,8 @@ interface Pools {
   readonly records: readonly (Buffer | null)[];
 }
 
-/** API keys whose requests create or delete topics: generated ones touch only scratch names, and the run settles after each. */
-const TOPIC_MUTATING = new Set([19, 20]);
+/** API keys whose requests create or delete topics or add partitions: the run settles after each. */
+const TOPIC_MUTATING = new Set([19, 20, 37]);
 
 /** The classic group protocol's member APIs: generated ones only touch a group of their own. */
 const GROUP_MEMBER_APIS = new Set([11, 12, 13, 14]);

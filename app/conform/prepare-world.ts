@@ -113,6 +113,49 @@ export async function settle(pair: Pair, world: World, ms = 5000, untilSame = fa
   }
 }
 
+/**
+ * Waits (at most `ms`) until both sides describe the same own configs of `topic`, or until
+ * neither side's answer changes any more. Kafka answers a config change once its controller
+ * committed it, and its broker applies the record a moment later: a DescribeConfigs sent at
+ * once may still show the old configs (seen in a conform run). A real difference stays.
+ */
+export async function settleTopicConfigs(pair: Pair, topic: string, ms = 5000): Promise<boolean> {
+  const version = pair.common(32);
+  if (version === undefined) return true;
+  const deadline = Date.now() + ms;
+  let previous: string[] | undefined;
+  let stableSince: number | undefined;
+  for (;;) {
+    const sigs = await Promise.all(
+      pair.sides.map(async (s) => {
+        const o = await s.send({
+          apiKey: 32,
+          version,
+          body: request('DescribeConfigs', {
+            resources: [{ resourceType: 2, resourceName: topic, configurationKeys: null }],
+            includeSynonyms: false,
+            includeDocumentation: false,
+          }),
+        });
+        if (o.kind !== 'answer') return o.kind;
+        const configs = (o.body as { results: { configs: { name: string; value: string; configSource: number }[] }[] })
+          .results[0]?.configs;
+        return (configs ?? [])
+          .filter((c) => c.configSource === 1)
+          .map((c) => `${c.name}=${c.value}`)
+          .sort()
+          .join(',');
+      }),
+    );
+    if (sigs[0] === sigs[1] || Date.now() > deadline) return sigs[0] === sigs[1];
+    const stable = previous !== undefined && sigs.every((v, i) => v === previous![i]);
+    stableSince = stable ? (stableSince ?? Date.now()) : undefined;
+    if (stableSince !== undefined && Date.now() - stableSince >= 500) return false;
+    previous = sigs;
+    await sleep(100);
+  }
+}
+
 /** Prepares the world on both sides; returns warnings for steps that did not succeed on a side. */
 export async function prepareWorld(pair: Pair, world: World, progress: (line: string) => void): Promise<string[]> {
   const warnings: string[] = [];

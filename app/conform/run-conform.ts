@@ -17,7 +17,7 @@ import { diffValues } from './diff.ts';
 import { edgeCases } from './edge-cases/index.ts';
 import { generatedCases } from './generated-cases.ts';
 import { knownDifference, KNOWN_DIFFERENCES, type KnownDifference } from './known-differences.ts';
-import { prepareWorld, settle, type Pair } from './prepare-world.ts';
+import { prepareWorld, settle, settleTopicConfigs, type Pair } from './prepare-world.ts';
 import { makeWorld, ownedBy, type World } from './world.ts';
 import { diffLogState, LOG_WRITING_APIS } from './log-state.ts';
 import { makeDirs } from '../../harness/output/make-dirs.ts';
@@ -161,6 +161,7 @@ async function runCase(
       if (Object.keys(na.info).length) messages.against = { ...messages.against, ...prefixed(label, na.info) };
     }
     if (step.settle) await settle(pair, world);
+    if (step.settleConfigs !== undefined) await settleTopicConfigs(pair, step.settleConfigs);
   }
   // answers alike do not prove the logs alike (acks=0 has none): a log this case left apart is
   // reported here, where it happened, not by every later case that reads it

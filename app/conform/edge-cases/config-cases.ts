@@ -129,7 +129,7 @@ export function incrementalAlterConfigsCases(ctx: EdgeContext): ConformCase[] {
     const t = topic(name);
     c.steps(name, [
       createStep(ctx, t, 1, { 'retention.ms': '1000' }),
-      c.step(incrementalBody([{ name: t, configs }], validateOnly)),
+      c.step(incrementalBody([{ name: t, configs }], validateOnly), { settleConfigs: t }),
       describeStep(ctx, t),
     ]);
   };
@@ -194,7 +194,7 @@ export function alterConfigsCases(ctx: EdgeContext): ConformCase[] {
   const t = `${world.prefix}ac-v${v}`;
   c.steps('replace own configs', [
     createStep(ctx, t, 1, { 'retention.ms': '1000' }),
-    c.step(body(t, [['segment.bytes', '2000000']])),
+    c.step(body(t, [['segment.bytes', '2000000']]), { settleConfigs: t }),
     describeStep(ctx, t),
   ]);
   c.one('unknown config', body(world.topics.multi, [['no.such', '1']], true));
