@@ -89,6 +89,42 @@ const BUGS = [
     scenario: 'failover',
     every: 1,
   },
+  // Transactional bugs (issue 15): the coordinator, the markers and read_committed reads.
+  {
+    name: 'expose-aborted',
+    description: 'answers read_committed Fetch without its aborted_transactions, so consumers keep aborted records',
+    caughtBy: ['txn-g1a'],
+    scenario: 'txn-atomicity',
+    every: 1,
+  },
+  {
+    name: 'lso-ahead',
+    description: 'runs the last stable offset to the high watermark, past open transactions, so read_committed reads uncommitted data',
+    caughtBy: ['txn-g1a', 'txn-precommitted-read'],
+    scenario: 'txn-atomicity',
+    every: 1,
+  },
+  {
+    name: 'no-fence',
+    description: 'a partition leader appends transactional writes of an epoch older than InitProducerId bumped it to',
+    caughtBy: ['txn-fencing'],
+    scenario: 'txn-fencing',
+    every: 1,
+  },
+  {
+    name: 'drop-marker',
+    description: "a partition leader acknowledges a commit marker without writing it and takes that partition's part as aborted",
+    caughtBy: ['txn-lost-write', 'txn-torn'],
+    scenario: 'txn-atomicity',
+    every: 2,
+  },
+  {
+    name: 'commit-partial',
+    description: "EndTxn commits a transaction's first partition only and aborts its others",
+    caughtBy: ['txn-torn', 'txn-lost-write'],
+    scenario: 'txn-atomicity',
+    every: 2,
+  },
 ] as const;
 
 /** The name of a known bug: a typo in one is a compile error. */

@@ -31,6 +31,7 @@ import type { Broker } from '../broker.ts';
 import { OffsetOutOfRangeError } from '../log/index.ts';
 import { batchSizeAt, readBatchHeader, RECORD_BATCH_OVERHEAD } from '../../protocol/records/batch-header.ts';
 import { applyFetchBugs } from '../bugs/fetch-bugs.ts';
+import { readCommittedEnd, servedAbortedTransactions } from '../bugs/txn-bugs.ts';
 import { epochEndOffset } from '../topics/epoch-end-offset.ts';
 import type { Partition } from '../topics/topic-registry.ts';
 import type { ApiHandler } from './handler.ts';
@@ -195,7 +196,8 @@ function readPartition(
     return fail(ErrorCode.NOT_LEADER_OR_FOLLOWER);
   try {
     // read_committed consumers read up to the last stable offset (KIP-98), the others to the high watermark.
-    const lso = partition.producers.lastStableOffset(consumerEnd);
+    // known bug 'lso-ahead': the last stable offset runs past open transactions
+    const lso = readCommittedEnd(broker.bugs, partition.producers.lastStableOffset(consumerEnd), consumerEnd);
     const readCommitted = ctx.readCommitted && !isFollower;
     const end = isFollower ? log.logEndOffset : readCommitted ? lso : consumerEnd;
     // Only the first partition with data may exceed the limits (KIP-74).
@@ -205,9 +207,13 @@ function readPartition(
     const answer = partitionResponse(p.partition, ErrorCode.NONE, hw, Math.min(lso, hw), read.logStartOffset, records);
     // read_committed reads get the aborted transactions of the range read (UnifiedLog.addAbortedTransactions)
     if (readCommitted)
-      answer.abortedTransactions = partition.producers
-        .abortedTransactions(fetchOffset, endOfBatches(records, fetchOffset))
-        .map((t) => ({ producerId: BigInt(t.producerId), firstOffset: BigInt(t.firstOffset) }));
+      // known bug 'expose-aborted': the answer leaves its aborted transactions out
+      answer.abortedTransactions = servedAbortedTransactions(
+        broker.bugs,
+        partition.producers
+          .abortedTransactions(fetchOffset, endOfBatches(records, fetchOffset))
+          .map((t) => ({ producerId: BigInt(t.producerId), firstOffset: BigInt(t.firstOffset) })),
+      );
     return { answer, bytes: records.length, immediate: false };
   } catch (err) {
     if (!(err instanceof OffsetOutOfRangeError)) throw err;

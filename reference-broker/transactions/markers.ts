@@ -4,6 +4,7 @@ import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 import type { Broker } from '../broker.ts';
 import { OFFSETS_TOPIC, offsetsPartitionFor } from '../groups/offsets-topic.ts';
 import type { Partition } from '../topics/topic-registry.ts';
+import { dropsCommitMarker } from '../bugs/txn-bugs.ts';
 import { buildMarkerBatch } from './control-batch.ts';
 import type { TxnPartition } from './txn-metadata.ts';
 
@@ -29,6 +30,11 @@ export async function appendMarker(broker: Broker, p: Partition, m: Marker): Pro
   if (!broker.replication.isLeader(p)) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
   const known = p.producers.epochOf(m.producerId);
   if (known !== undefined && known > m.producerEpoch) return ErrorCode.INVALID_PRODUCER_EPOCH;
+  if (p.producers.hasOngoingTransaction(m.producerId) && dropsCommitMarker(broker.bugs, m.commit)) {
+    // known bug 'drop-marker': nothing appended; the transaction here closes as aborted at the log's end
+    p.producers.recordMarker(m.producerId, m.producerEpoch, false, p.log.logEndOffset - 1);
+    return ErrorCode.NONE;
+  }
   const now = Date.now();
   const batch = buildMarkerBatch(m.producerId, m.producerEpoch, m.commit, m.coordinatorEpoch, now);
   const appended = p.log.append(batch, p.leaderEpoch, now);

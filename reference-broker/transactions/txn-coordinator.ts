@@ -12,6 +12,7 @@
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
 import type { Broker } from '../broker.ts';
 import { MarkerChannels } from './markers.ts';
+import { markerOutcomes } from '../bugs/txn-bugs.ts';
 import {
   addPartitionsTransit,
   completed,
@@ -207,15 +208,16 @@ export class TransactionCoordinator {
    * (TransactionMarkerChannelManager). Stops when this node stops coordinating the id.
    */
   private async completeTransaction(l: LoadedTxnPartition, m: TxnMetadata): Promise<void> {
-    const commit = m.state === 'PrepareCommit';
-    const left = [...m.partitions];
+    // known bug 'commit-partial': some partitions of a commit get abort markers
+    const outcomes = markerOutcomes(this.broker.bugs, m.state === 'PrepareCommit', m.partitions.length);
+    const left = m.partitions.map((tp, i) => ({ tp, commit: outcomes[i]! }));
     while (left.length > 0) {
       if (this.closed || this.state.partitionOf(m.transactionalId) !== l) return;
       for (let i = left.length - 1; i >= 0; i--) {
-        const done = await this.markers.write(left[i]!, {
+        const done = await this.markers.write(left[i]!.tp, {
           producerId: m.producerId,
           producerEpoch: m.producerEpoch,
-          commit,
+          commit: left[i]!.commit,
           coordinatorEpoch: l.coordinatorEpoch,
         });
         if (done) left.splice(i, 1);
