@@ -99,7 +99,8 @@ const BUGS = [
   },
   {
     name: 'lso-ahead',
-    description: 'runs the last stable offset to the high watermark, past open transactions, so read_committed reads uncommitted data',
+    description:
+      'runs the last stable offset to the high watermark, past open transactions, so read_committed reads uncommitted data',
     caughtBy: ['txn-precommitted-read', 'txn-g1a', 'aborted-read'],
     scenario: 'txn-atomicity',
     every: 1,
@@ -113,7 +114,8 @@ const BUGS = [
   },
   {
     name: 'drop-marker',
-    description: "a partition leader acknowledges a commit marker without writing it and takes that partition's part as aborted",
+    description:
+      "a partition leader acknowledges a commit marker without writing it and takes that partition's part as aborted",
     caughtBy: ['txn-lost-write', 'txn-torn', 'lost-write'],
     scenario: 'txn-atomicity',
     every: 2,

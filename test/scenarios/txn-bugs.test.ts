@@ -39,12 +39,16 @@ describe('transactional known bugs', () => {
     );
   });
 
-  it.each(TXN_SCENARIOS)('%s passes on the correct reference broker', async (scenario) => {
-    const out = join(scratch, `${scenario}-clean`);
-    const r = await run(scenario, out, []);
-    expect(r.code, r.stdout.slice(-2000)).toBe(0);
-    expect(failed(results(out))).toEqual([]);
-  }, 240_000);
+  it.each(TXN_SCENARIOS)(
+    '%s passes on the correct reference broker',
+    async (scenario) => {
+      const out = join(scratch, `${scenario}-clean`);
+      const r = await run(scenario, out, []);
+      expect(r.code, r.stdout.slice(-2000)).toBe(0);
+      expect(failed(results(out))).toEqual([]);
+    },
+    240_000,
+  );
 
   it.each(txnBugs.map((b) => [b.name, b] as const))(
     '%s is caught by its checkers and shrinks to a failing case',
