@@ -53,7 +53,9 @@ describe('describeTxn', () => {
     expect(describeTxn('x', ErrorCode.NOT_COORDINATOR)).toMatchObject({
       errorCode: ErrorCode.NOT_COORDINATOR,
       transactionalId: 'x',
-      producerId: -1n,
+      producerId: 0n,
+      producerEpoch: 0,
+      transactionStartTimeMs: 0n,
       transactionState: '',
     });
   });

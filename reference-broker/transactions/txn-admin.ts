@@ -48,9 +48,10 @@ export function describeTxn(transactionalId: string, found: TxnMetadata | undefi
     transactionalId,
     transactionState: '',
     transactionTimeoutMs: 0,
-    transactionStartTimeMs: -1n,
-    producerId: -1n,
-    producerEpoch: -1,
+    // an error entry carries the message spec's defaults, as Kafka's does
+    transactionStartTimeMs: 0n,
+    producerId: 0n,
+    producerEpoch: 0,
     topics: [],
   };
   if (transactionalId === '') return { ...answer, errorCode: ErrorCode.INVALID_REQUEST };
