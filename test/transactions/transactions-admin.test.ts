@@ -153,6 +153,8 @@ async function rawAnswers(c: RawClient, producerIds: Map<string, string>): Promi
     listPattern: await list(2, { pattern: 'admin-.*ing' }),
     listPatternPart: await list(2, { pattern: 'admin' }),
     listPatternEmpty: await list(2, { pattern: '' }),
+    listPatternInvalid: await list(2, { pattern: '(' }),
+    listStatesUnknownCase: await list(0, { states: ['ongoing', 'Dead'] }),
     describe: await c.request(ApiKey.DescribeTransactions, 0, {
       transactionalIds: [EMPTY, ONGOING, COMMITTED, 'admin-unknown', ''],
     }),
