@@ -186,6 +186,8 @@ function normaliseTable(lines: string[], producerIds: Map<string, string>): stri
       const name = header[i];
       if (name === 'Coordinator' || name === 'CoordinatorId') return 'node';
       if (name === 'ProducerId') return producerIds.get(cell) ?? cell;
+      // the coordinator keeps a transaction's partitions in a hash set
+      if (name === 'TopicPartitions') return cell.split(',').sort().join(',');
       if (name === 'CurrentTransactionStartTimeMs' || name === 'TransactionDurationMs')
         return /^\d+$/.test(cell) ? 'n' : cell;
       return cell;
