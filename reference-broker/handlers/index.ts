@@ -24,6 +24,8 @@ import { addPartitionsToTxnHandler } from './add-partitions-to-txn.ts';
 import { endTxnHandler } from './end-txn.ts';
 import { txnOffsetCommitHandler } from './txn-offset-commit.ts';
 import { writeTxnMarkersHandler } from './write-txn-markers.ts';
+import { describeTransactionsHandler } from './describe-transactions.ts';
+import { listTransactionsHandler } from './list-transactions.ts';
 
 /**
  * Every API the reference broker serves, by API key. An API not listed here is not advertised
@@ -47,6 +49,8 @@ export const HANDLERS: ReadonlyMap<number, ApiHandler> = (() => {
     endTxnHandler,
     txnOffsetCommitHandler,
     writeTxnMarkersHandler,
+    describeTransactionsHandler,
+    listTransactionsHandler,
     offsetForLeaderEpochHandler,
     describeClusterHandler,
     describeTopicPartitionsHandler,

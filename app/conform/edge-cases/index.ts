@@ -33,6 +33,7 @@ import {
   offsetForLeaderEpochCases,
   produceCases,
 } from './log-cases.ts';
+import { describeTransactionsCases, listTransactionsCases } from './txn-cases.ts';
 
 export type { EdgeContext } from './edge-context.ts';
 
@@ -63,6 +64,8 @@ const EDGE_CASES: ReadonlyMap<number, (ctx: EdgeContext) => ConformCase[]> = new
   [42, deleteGroupsCases],
   [44, incrementalAlterConfigsCases],
   [60, describeClusterCases],
+  [65, describeTransactionsCases],
+  [66, listTransactionsCases],
 ]);
 
 /** The hand-written cases of `apiKey` at `ctx.version` (none for APIs without any). */
