@@ -314,6 +314,38 @@ describe('diffBehaviour', () => {
     );
   });
 
+  it('in a partition transactional producers wrote at once, the offsets are timing too (commit markers sit between their batches)', () => {
+    // p and q each commit one record; the markers take offsets where the race put them
+    const make = (target: string, runId: string, offsets: { p: number; q: number }) => {
+      const r = new Run(target, runId);
+      const value = (producer: string) => JSON.stringify({ run: r.runId, producer, seq: 0 });
+      const rec = (producer: 'p' | 'q') => ({
+        topic: 'm',
+        partition: 0,
+        offset: offsets[producer],
+        key: null,
+        value: value(producer),
+      });
+      const sends = (['p', 'q'] as const).map((producer) => ({
+        producer,
+        done: r.h.invoke(producer, 'send', {
+          topic: 'm',
+          partition: 0,
+          value: value(producer),
+          txn: { id: `${producer}-1` },
+        }),
+      }));
+      for (const s of sends) s.done.ok({ ...rec(s.producer), txn: { id: `${s.producer}-1` } });
+      r.h.invoke('final-read', 'poll', {}).ok({ records: [rec('p'), rec('q')].sort((x, y) => x.offset - y.offset) });
+      return r;
+    };
+    // p, q, marker, marker on one run; p, marker, q, marker on the other
+    const a = make('reference', 'run-1', { p: 0, q: 1 });
+    const b = make('kafka', 'run-2', { p: 0, q: 2 });
+    expect(observe(a.behaviour()).transactional).toEqual(new Set(['m[0]']));
+    expect(diffBehaviour([a.behaviour(), b.behaviour()]).filter((d) => !d.same)).toEqual([]);
+  });
+
   it('needs two runs', () => {
     expect(() => diffBehaviour([clean('reference', 'run-1').behaviour()])).toThrow('at least two');
   });

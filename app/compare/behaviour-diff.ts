@@ -59,6 +59,11 @@ export interface Observation {
   concurrent: Set<string>;
   /** The producer of each acked record, to judge order per producer in concurrent partitions. */
   producerOf: Map<string, string>;
+  /**
+   * Partitions with transactional sends: where producers write them at once, commit markers and
+   * aborted records take offsets between their batches, so even the set of offsets is timing.
+   */
+  transactional: Set<string>;
 }
 
 /** Lines of detail kept per aspect and pair of targets: enough to start looking, short enough for a table. */
@@ -86,6 +91,7 @@ export function observe(b: TargetBehaviour): Observation {
   const reads = new Map<string, NormalizedRecord[]>();
   let finalRead: NormalizedRecord[] | undefined;
   const concurrent = new Set<string>();
+  const transactional = new Set<string>();
   const inFlight = new Map<string, Map<string, number>>();
   // a completion belongs to its process's oldest open send: key it by the partition invoked
   const openKeys = new Map<string, string[]>();
@@ -99,6 +105,7 @@ export function observe(b: TargetBehaviour): Observation {
         const open = inFlight.get(k) ?? inFlight.set(k, new Map()).get(k)!;
         if (op.type === 'invoke') {
           if ([...open].some(([other, n]) => other !== p && n > 0)) concurrent.add(k);
+          if ((op.value as { txn?: unknown } | null)?.txn !== undefined) transactional.add(k);
           open.set(p, (open.get(p) ?? 0) + 1);
           queue.push(k);
         } else open.set(p, (open.get(p) ?? 1) - 1);
@@ -134,6 +141,7 @@ export function observe(b: TargetBehaviour): Observation {
     checks: new Map(b.checks.map((c) => [c.checker, c.valid])),
     concurrent,
     producerOf: new Map(acked.map((r) => [r.id, r.by ?? ''])),
+    transactional,
   };
 }
 
@@ -158,6 +166,8 @@ interface Pair {
   /** Partitions written concurrently in either run. */
   concurrent: Set<string>;
   producerOf: Map<string, string>;
+  /** Partitions with transactional sends in either run. */
+  transactional: Set<string>;
 }
 
 /** Offsets as a sorted list, shown compactly: `0..49` when dense. */
@@ -267,6 +277,7 @@ function diffRecords(
     details.push(...lines);
   }
   for (const k of [...pair.concurrent].sort()) {
+    if (pair.transactional.has(k)) continue;
     const [oa, ob] = [
       offsetList(a.filter((r) => partitionKey(r) === k)),
       offsetList(b.filter((r) => partitionKey(r) === k)),
@@ -370,7 +381,7 @@ function diffChecks(a: Map<string, Validity>, b: Map<string, Validity>, { an, bn
 /** What the runs share on an aspect, said once when every target agrees. */
 function sameSummary(aspect: Aspect, o: Observation, concurrent: ReadonlySet<string>): string {
   const raced = concurrent.size
-    ? ` (${concurrent.size} partition(s) written by producers at once: there, order per producer and the set of offsets)`
+    ? ` (${concurrent.size} partition(s) written by producers at once: there, order per producer and, where no transaction wrote, the set of offsets)`
     : '';
   switch (aspect) {
     case 'offsets':
@@ -430,6 +441,7 @@ function diffAspects(runs: readonly TargetBehaviour[]): AspectDiff[] {
         an: base,
         bn: r.target,
         concurrent: new Set([...x.concurrent, ...y.concurrent]),
+        transactional: new Set([...x.transactional, ...y.transactional]),
         producerOf: new Map([...y.producerOf, ...x.producerOf]),
       };
       return { target: r.target, diff: PAIR_DIFF[aspect](x, y, pair) };
