@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { javaStringHash, offsetsPartitionFor } from './offsets-topic.ts';
+import { javaStringHash } from '../topics/internal-topic-coordinator.ts';
+import { offsetsPartitionFor } from './offsets-topic.ts';
 
 describe('__consumer_offsets partition of a group', () => {
   it("uses Java's String.hashCode, as Kafka's GroupCoordinator.partitionFor does", () => {

@@ -15,6 +15,11 @@ import { buildRecordBatch } from '../../protocol/records/batch-builder.ts';
 import { decodeRecordBatches } from '../../protocol/records/record-batch.ts';
 import type { Broker } from '../broker.ts';
 import type { Partition } from '../topics/topic-registry.ts';
+import {
+  coordinatorOnInternalTopic,
+  keyPartitionFor,
+  type CoordinatorLookup,
+} from '../topics/internal-topic-coordinator.ts';
 import type { CoordinatorSnapshot } from './snapshot.ts';
 
 export const OFFSETS_TOPIC = '__consumer_offsets';
@@ -23,22 +28,10 @@ const SNAPSHOT_KEY = 'kconform.group-state.v1';
 const COMMIT_TIMEOUT_MS = 5_000;
 const READ_CHUNK_BYTES = 4 * 1024 * 1024;
 
-/** Java's String.hashCode, which Kafka's GroupCoordinator.partitionFor uses. */
-export function javaStringHash(s: string): number {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
-  return h;
-}
-
-/** The __consumer_offsets partition of `groupId` (Kafka's Utils.abs(hashCode) % partitions). */
+/** The __consumer_offsets partition of `groupId` (Kafka's GroupCoordinator.partitionFor). */
 export function offsetsPartitionFor(groupId: string, partitions: number): number {
-  return (javaStringHash(groupId) & 0x7fffffff) % partitions;
+  return keyPartitionFor(groupId, partitions);
 }
-
-/** Where a client finds the coordinator of a group, or why it cannot yet. */
-export type CoordinatorLookup =
-  | { errorCode: typeof ErrorCode.NONE; nodeId: number }
-  | { errorCode: number; nodeId: -1 };
 
 /** The cluster side of the group coordinator of one node. */
 export class ReplicatedGroupState {
@@ -67,18 +60,10 @@ export class ReplicatedGroupState {
    * as with Kafka.
    */
   coordinatorFor(groupId: string): CoordinatorLookup {
-    const topic = this.broker.topics.get(OFFSETS_TOPIC);
-    if (!topic) {
-      this.broker.requestInternalTopic(
-        OFFSETS_TOPIC,
-        this.broker.config.offsetsTopicPartitions,
-        this.broker.config.offsetsTopicReplicationFactor,
-      );
-      return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, nodeId: -1 };
-    }
-    const p = topic.partitions[offsetsPartitionFor(groupId, topic.partitions.length)];
-    if (!p || p.leaderId < 0) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, nodeId: -1 };
-    return { errorCode: ErrorCode.NONE, nodeId: p.leaderId };
+    return coordinatorOnInternalTopic(this.broker, OFFSETS_TOPIC, groupId, {
+      partitions: this.broker.config.offsetsTopicPartitions,
+      replicationFactor: this.broker.config.offsetsTopicReplicationFactor,
+    });
   }
 
   /**

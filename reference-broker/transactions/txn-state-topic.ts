@@ -11,7 +11,11 @@ import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
 import { buildRecordBatch } from '../../protocol/records/batch-builder.ts';
 import { decodeRecordBatches } from '../../protocol/records/record-batch.ts';
 import type { Broker } from '../broker.ts';
-import { offsetsPartitionFor } from '../groups/offsets-topic.ts';
+import {
+  coordinatorOnInternalTopic,
+  keyPartitionFor,
+  type CoordinatorLookup,
+} from '../topics/internal-topic-coordinator.ts';
 import type { Partition } from '../topics/topic-registry.ts';
 import type { TxnMetadata } from './txn-metadata.ts';
 
@@ -23,7 +27,7 @@ const READ_CHUNK_BYTES = 4 * 1024 * 1024;
 
 /** The __transaction_state partition of `transactionalId` (TransactionStateManager.partitionFor). */
 export function txnStatePartitionFor(transactionalId: string, partitions: number): number {
-  return offsetsPartitionFor(transactionalId, partitions);
+  return keyPartitionFor(transactionalId, partitions);
 }
 
 /** The transaction state of one __transaction_state partition this node leads, with its coordinator epoch. */
@@ -73,19 +77,11 @@ export class TxnStateTopic {
    * FindCoordinator's answer for a transactional id: the leader of its partition. Before the topic
    * exists the controller is asked to create it and the client hears COORDINATOR_NOT_AVAILABLE.
    */
-  coordinatorFor(transactionalId: string): { errorCode: number; nodeId: number } {
-    const topic = this.broker.topics.get(TRANSACTION_STATE_TOPIC);
-    if (!topic) {
-      this.broker.requestInternalTopic(
-        TRANSACTION_STATE_TOPIC,
-        this.broker.config.transactionStateTopicPartitions,
-        this.broker.config.transactionStateTopicReplicationFactor,
-      );
-      return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, nodeId: -1 };
-    }
-    const p = topic.partitions[txnStatePartitionFor(transactionalId, topic.partitions.length)];
-    if (!p || p.leaderId < 0) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, nodeId: -1 };
-    return { errorCode: ErrorCode.NONE, nodeId: p.leaderId };
+  coordinatorFor(transactionalId: string): CoordinatorLookup {
+    return coordinatorOnInternalTopic(this.broker, TRANSACTION_STATE_TOPIC, transactionalId, {
+      partitions: this.broker.config.transactionStateTopicPartitions,
+      replicationFactor: this.broker.config.transactionStateTopicReplicationFactor,
+    });
   }
 
   /**

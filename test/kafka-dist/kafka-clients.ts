@@ -1,4 +1,5 @@
 /** kafkajs helpers for the kafka-dist suites: create a topic, produce, consume from the start. */
+import { createTopicsWithLeaders } from '../../harness/drivers/create-topics.ts';
 import { Kafka, logLevel } from 'kafkajs';
 
 // kafkajs warns about its v2 partitioner change on every producer; it says nothing here.
@@ -11,13 +12,7 @@ function client(bootstrap: string): Kafka {
 /** Creates `topic` (1 partition) and produces `values` to it with acks=all. */
 export async function produceValues(bootstrap: string, topic: string, values: readonly string[]): Promise<void> {
   const kafka = client(bootstrap);
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
-  } finally {
-    await admin.disconnect();
-  }
+  await createTopicsWithLeaders(kafka, [{ topic, numPartitions: 1, replicationFactor: 1 }]);
   const producer = kafka.producer();
   await producer.connect();
   try {

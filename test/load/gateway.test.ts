@@ -5,6 +5,7 @@
  * over the limit 413; GET /v3/clusters lists the cluster. With auto-creation on, the first POST to
  * a new topic succeeds. And `kconform load --http` end to end.
  */
+import { createTopicsWithLeaders } from '../../harness/drivers/create-topics.ts';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,10 +56,7 @@ describe.each(targets)('gateway in front of %s', (_name, start) => {
     // An unknown topic is waited for (it may be being auto-created) as long as this before 404.
     gateway = await startGateway({ bootstrap: target.bootstrap, port: 0, topicWaitMs: 1_500 });
     topic = uniqueTopic('gw');
-    const admin = testKafka(target.bootstrap).admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true });
-    await admin.disconnect();
+    await createTopicsWithLeaders(testKafka(target.bootstrap), [{ topic, numPartitions: 3, replicationFactor: 1 }]);
   });
   afterAll(async () => {
     await gateway?.close();

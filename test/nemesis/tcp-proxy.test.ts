@@ -3,6 +3,7 @@
  * Produce response makes the producer retry a batch that was already written — an idempotent
  * producer still writes it once, a plain one writes it twice (Kafka's documented at-least-once).
  */
+import { createTopicsWithLeaders } from '../../harness/drivers/create-topics.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logLevel } from 'kafkajs';
 import { kafkajsClient } from '../../harness/drivers/kafkajs-client.ts';
@@ -33,9 +34,7 @@ async function countAfterLostResponse(proxy: TcpProxy, idempotent: boolean): Pro
     retry: { retries: 5, initialRetryTime: 100 },
   });
   const topic = uniqueTopic('lost-ack');
-  const admin = client.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+  await createTopicsWithLeaders(client, [{ topic, numPartitions: 1 }]);
   const producer = client.producer({
     idempotent,
     maxInFlightRequests: 1,
@@ -46,6 +45,8 @@ async function countAfterLostResponse(proxy: TcpProxy, idempotent: boolean): Pro
   await producer.send({ topic, acks: -1, messages: [{ value: 'once' }] });
   await producer.disconnect();
   expect(proxy.dropped.get(0)).toBeGreaterThanOrEqual(1);
+  const admin = client.admin();
+  await admin.connect();
   const offsets = await admin.fetchTopicOffsets(topic);
   await admin.disconnect();
   return Number(offsets[0]!.high);

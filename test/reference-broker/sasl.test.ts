@@ -4,6 +4,7 @@
  * get the same answers (error codes, Kafka's messages, a closed connection where Kafka closes),
  * and kafkajs must produce and consume with the right password and be refused with a wrong one.
  */
+import { createTopicsWithLeaders } from '../../harness/drivers/create-topics.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
@@ -249,10 +250,7 @@ describe.each(targets)('SASL_PLAINTEXT on $name', ({ bootstrap }) => {
         });
       const topic = uniqueTopic(`sasl-${mechanism}`);
       const good = client('alice-secret');
-      const admin = good.admin();
-      await admin.connect();
-      await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
-      await admin.disconnect();
+      await createTopicsWithLeaders(good, [{ topic, numPartitions: 1 }]);
       const producer = good.producer();
       await producer.connect();
       await producer.send({ topic, acks: -1, messages: [{ key: 'k', value: 'authenticated write' }] });
