@@ -5,6 +5,8 @@
  * test, so a cell judges one client only. Reads go to each partition's leader and keep what
  * the stored batches say (codec, producer id, headers), which the client's own view hides.
  */
+import type { TargetNode } from '../../harness/nemesis/fault-control.ts';
+import { assertTopicsEverywhere } from '../../scenarios/topic-setup.ts';
 import { createTopicsWithLeaders } from '../../harness/drivers/create-topics.ts';
 import type { Kafka } from 'kafkajs';
 import { RawClient } from '../../protocol/client/raw-client.ts';
@@ -39,14 +41,21 @@ export class NeutralIO {
   /** Replication factor for the matrix's topics: min(3, nodes). */
   readonly replicationFactor: number;
   private readonly kafka: Kafka;
+  /** The bootstrap list as nodes (ids are positions: only for messages). */
+  private readonly nodes: TargetNode[];
 
   constructor(bootstrap: string, nodes: number) {
     this.bootstrap = bootstrap;
+    this.nodes = bootstrap.split(',').map((b, i) => ({ id: i + 1, bootstrap: b }));
     this.replicationFactor = Math.min(3, nodes);
     this.kafka = kafkajsClient(bootstrap.split(','), 'kconform-matrix-neutral', {}, { write: () => true });
   }
 
-  /** Creates `topic` and waits until every partition's leader answers ListOffsets. */
+  /**
+   * Creates `topic` and waits until every partition's leader answers ListOffsets and every node
+   * of the bootstrap list knows the topic: a client under test may ask any node (the all-topics
+   * listing of list-topics missed a topic a node had not learnt yet).
+   */
   async createTopic(topic: string, partitions: number): Promise<void> {
     await createTopicsWithLeaders(this.kafka, [
       { topic, numPartitions: partitions, replicationFactor: this.replicationFactor },
@@ -58,9 +67,20 @@ export class NeutralIO {
         const end = await this.endOffset(topic, p).catch(() => undefined);
         if (end === undefined) missing.push(p);
       }
-      if (missing.length === 0) return;
+      const unknownTo =
+        missing.length === 0
+          ? await assertTopicsEverywhere(this.nodes, [topic]).then(
+              () => undefined,
+              (err: Error) => err.message,
+            )
+          : undefined;
+      if (missing.length === 0 && unknownTo === undefined) return;
       if (Date.now() > deadline)
-        throw new Error(`${topic}: partitions ${missing.join(', ')} have no serving leader after 30 s`);
+        throw new Error(
+          missing.length
+            ? `${topic}: partitions ${missing.join(', ')} have no serving leader after 30 s`
+            : `${topic}: ${unknownTo} after 30 s`,
+        );
       await new Promise((r) => setTimeout(r, 200));
     }
   }
