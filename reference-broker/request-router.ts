@@ -1,6 +1,6 @@
 import { DecodeError, Reader } from '../protocol/primitives/index.ts';
 import { API_NAMES } from '../protocol/messages/generated/api-table.ts';
-import { requestCodec } from '../protocol/messages/codec-registry.ts';
+import { codecsLoaded, loadCodecs, requestCodec } from '../protocol/messages/codec-registry.ts';
 import { decodeRequestHeader, encodeResponse } from '../protocol/messages/frame-codec.ts';
 import type { Broker } from './broker.ts';
 import type { ApiHandler, RequestContext } from './handlers/handler.ts';
@@ -104,6 +104,9 @@ export class RequestRouter {
       conn.close(name ? `API ${name} (key ${apiKey}) is not enabled on this broker` : `unknown API key ${apiKey}`);
       return null;
     }
+    // Codecs load on an API's first request, not at start: a test's broker is ready sooner, and
+    // most clients use a handful of the APIs served.
+    if (!codecsLoaded(apiKey)) await loadCodecs([apiKey]);
     if (apiVersion < handler.minVersion || apiVersion > handler.maxVersion) {
       if (apiKey === ApiKey.ApiVersions) {
         // KIP-511: answer an ApiVersions we cannot parse with a v0 response listing what we support.

@@ -9,7 +9,6 @@ import { attachSaslSession } from './auth/sasl-session.ts';
 import { RequestRouter } from './request-router.ts';
 import { HANDLERS } from './handlers/index.ts';
 import { limitVersions } from './handlers/version-limits.ts';
-import { loadCodecs } from '../protocol/messages/codec-registry.ts';
 import type { ClusterLink } from './replication/cluster-link.ts';
 import { startControlPlaneLink } from './replication/control-plane-link.ts';
 import { lockDataDir, refuseLegacyMetadata, type DataDirLock } from './state/data-dir.ts';
@@ -35,8 +34,6 @@ export async function startBroker(
   log: Logger = createLogger('broker'),
 ): Promise<RunningBroker> {
   const config = defaultBrokerConfig(overrides);
-  // Only the codecs of the APIs this broker serves (its replica fetchers use the same ones).
-  await loadCodecs(HANDLERS.keys());
   // Before anything reads or writes the directory: a second broker on it would lose the first one's writes.
   const lock: DataDirLock | undefined = config.dataDir ? lockDataDir(config.dataDir) : undefined;
   try {
