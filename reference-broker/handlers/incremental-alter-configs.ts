@@ -6,13 +6,12 @@
  * the controller's, in Kafka 4.4's order (ConfigurationControlManager).
  * https://cwiki.apache.org/confluence/display/KAFKA/KIP-339%3A+Create+a+new+IncrementalAlterConfigs+API
  */
-import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
 import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 import type {
   IncrementalAlterConfigsRequest,
   IncrementalAlterConfigsResponse,
 } from '../../protocol/messages/generated/index.ts';
-import { preprocessAlterConfigs } from './config-preprocess.ts';
+import { alterTopicConfigs } from './alter-topic-configs.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
 
@@ -23,24 +22,7 @@ export const incrementalAlterConfigsHandler: ApiHandler<
   apiKey: ApiKey.IncrementalAlterConfigs,
   ...specVersions(ApiKey.IncrementalAlterConfigs),
   async handle(req, { broker }) {
-    const refused = preprocessAlterConfigs(req.resources, broker.nodeId, true);
-    const responses = await Promise.all(
-      req.resources.map(async (r, i) => {
-        const base = { resourceType: r.resourceType, resourceName: r.resourceName };
-        const early = refused.get(i);
-        if (early) return { ...base, ...early };
-        const a = await broker.controlPlane.alterTopicConfigs({
-          name: r.resourceName,
-          changes: r.configs.map((c) => ({ name: c.name, op: c.configOperation, value: c.value })),
-          validateOnly: req.validateOnly,
-        });
-        return {
-          ...base,
-          errorCode: a.errorCode,
-          errorMessage: a.errorCode === ErrorCode.NONE ? null : a.errorMessage,
-        };
-      }),
-    );
+    const responses = await alterTopicConfigs(broker, req.resources, req.validateOnly, true);
     return { throttleTimeMs: 0, responses };
   },
 };
