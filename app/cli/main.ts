@@ -177,6 +177,10 @@ program
     'longest time spent shrinking one failure; the smallest case found by then is kept (default: 60)',
     intInRange(1, 86_400),
   )
+  .option(
+    '--shard <I/N>',
+    'run only shard I of N of the scenarios × runs (needs --seed; each shard its own --out; `kconform report` merges them: docs/campaigns.md)',
+  )
   .action(async (opts) => (await import('./commands/run.ts')).runCommand(opts));
 
 addConsoleProducer(program);
@@ -246,7 +250,7 @@ program
   .description('rebuild report.html (and junit.xml) from stored runs, several runs or targets side by side')
   .argument(
     '<run-dir...>',
-    'run directories (each holding results.json), or directories of runs (run with several scenarios, compare)',
+    'run directories (each holding results.json), directories of runs (run with several scenarios, compare), or the shards of one campaign (run --shard)',
   )
   .option(
     '--out <file>',
@@ -255,6 +259,10 @@ program
   .option('--junit <file>', 'where to write junit.xml (default: beside report.html)')
   .option('--no-junit', 'write no junit.xml')
   .option('--title <text>', 'title of the report')
+  .option(
+    '--allow-partial',
+    'report the shards given even when some shards of their campaign are missing (said in the output)',
+  )
   .action(async (dirs: string[], opts) => {
     await (await import('./commands/report.ts')).reportCommand(dirs, opts);
   });

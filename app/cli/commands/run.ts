@@ -22,6 +22,9 @@ import { BUG_TARGETS } from '../help-texts.ts';
 import { parseBugs } from './broker.ts';
 import { parseNodeControlOption, refuseImpossibleExternalFaults } from '../external-fault-options.ts';
 import { checkOutputDir, checkOutputFile } from '../output-paths.ts';
+import { parseShard, type Shard, unitsOfShard, workUnits } from '../../runner/shard.ts';
+import { SHARD_MANIFEST, type ShardManifest } from '../../../reports/shards.ts';
+import { makeDirs } from '../../../harness/output/make-dirs.ts';
 
 /** Options of `kconform run`. */
 export interface RunOptions {
@@ -41,6 +44,8 @@ export interface RunOptions {
   nodeControl?: string;
   /** Seconds each failure may be shrunk for (default 60). */
   shrinkBudget?: number;
+  /** `I/N`: run only this shard's share of the scenarios × runs (app/runner/shard.ts). */
+  shard?: string;
 }
 
 /** One line per shrink try, on stderr: the run's own output stays the verdicts. */
@@ -61,6 +66,45 @@ function writeResults(r: ScenarioRun): void {
     join(r.runDir, 'results.json'),
     JSON.stringify({ schema: 'kconform.results/v1', ...r }, null, 2) + '\n',
   );
+}
+
+function parseShardOption(text: string, seed: number | undefined): Shard {
+  let shard: Shard;
+  try {
+    shard = parseShard(text);
+  } catch (err) {
+    throw usageError((err as Error).message);
+  }
+  if (seed === undefined)
+    throw usageError(`--shard needs --seed: every shard of a campaign must draw the same seeds (e.g. --seed 1)`);
+  return shard;
+}
+
+/** shard.json: this shard's place and the options every shard of the campaign shares (reports/shards.ts checks them). */
+function writeShardManifest(
+  outRoot: string,
+  shard: Shard,
+  units: ShardManifest['units'],
+  opts: Omit<RunOptions, 'scenarios' | 'seed'> & { scenarios: string[]; seed: number },
+): void {
+  const manifest: ShardManifest = {
+    schema: 'kconform.shard/v1',
+    index: shard.index,
+    count: shard.count,
+    campaign: {
+      target: opts.target,
+      brokers: opts.brokers,
+      scenarios: opts.scenarios,
+      seed: opts.seed,
+      runs: opts.runs,
+      records: opts.records,
+      faults: opts.faults ?? null,
+      bug: opts.bug ?? null,
+    },
+    units,
+  };
+  makeDirs(outRoot);
+  writeFileSync(join(outRoot, SHARD_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 const mark = (v: CheckResult['valid']) => (v === true ? 'PASS' : v === false ? 'FAIL' : 'UNKNOWN');
@@ -93,6 +137,16 @@ export async function runCommand(opts: RunOptions): Promise<void> {
   );
   const bugs = parseBugs(opts.bug);
   if (bugs.size && !kindOf(spec).capabilities.knownBugs) throw usageError(`--bug works with the ${BUG_TARGETS} only`);
+  const shard = opts.shard === undefined ? undefined : parseShardOption(opts.shard, opts.seed);
+  const allUnits = workUnits(
+    opts.runs,
+    scenarios.map((s) => s.name),
+  );
+  if (shard && shard.count > allUnits.length)
+    throw usageError(
+      `--shard ${opts.shard}: this campaign has ${allUnits.length} unit(s) (${opts.runs} run(s) × ${scenarios.length} scenario(s)); use at most ${allUnits.length} shards`,
+    );
+  const units = shard ? unitsOfShard(allUnits, shard) : allUnits;
   const baseSeed = opts.seed ?? randomInt(2 ** 31 - 1);
   // Both output paths are checked before a target starts: a bad one is exit 2 at once.
   const outRoot = checkOutputDir(opts.out ?? join('runs', newRunId()));
@@ -100,119 +154,127 @@ export async function runCommand(opts: RunOptions): Promise<void> {
   process.stdout.write(
     `kconform run: target ${opts.target}, scenarios ${scenarios.map((s) => s.name).join(',')}, seed ${baseSeed}, runs ${opts.runs}, out ${outRoot}\n`,
   );
+  if (shard) {
+    writeShardManifest(outRoot, shard, units, { ...opts, scenarios: scenarios.map((s) => s.name), seed: baseSeed });
+    process.stdout.write(
+      `shard ${shard.index}/${shard.count}: ${units.length} of ${allUnits.length} unit(s): ${units.map((u) => `${u.scenario}-${u.run}`).join(', ')}\n`,
+    );
+  }
 
   const results: ScenarioRun[] = [];
-  for (let i = 0; i < opts.runs; i++) {
-    for (const scenario of scenarios) {
-      const seed = baseSeed + i;
-      const runDir = opts.runs === 1 && scenarios.length === 1 ? outRoot : join(outRoot, `${scenario.name}-${i}`);
-      const runWith = (
-        records: number,
-        dir: string,
-        progress: (line: string) => void,
-        schedule?: ScheduledFault[],
-        signal?: AbortSignal,
-      ) =>
-        runScenario({
-          spec,
-          targetName: opts.target,
-          scenario,
-          seed,
-          records,
-          runDir: dir,
-          bugs,
-          brokers: opts.brokers,
-          faults,
-          schedule,
-          progress,
-          nodeControl,
-          signal,
-        });
-      let r: ScenarioRun;
-      try {
-        r = await runWith(opts.records, runDir, (line) => process.stdout.write(`${line}\n`));
-        // Shrinking reruns the scenario many times: by default only where a target starts in milliseconds.
-        if (r.valid === false && (opts.shrink ?? kindOf(spec).capabilities.shrinkByDefault)) {
-          const budget = opts.shrinkBudget ?? DEFAULT_SHRINK_BUDGET_SECONDS;
+  for (const unit of units) {
+    const i = unit.run;
+    const scenario = scenarios.find((s) => s.name === unit.scenario)!;
+    const seed = baseSeed + i;
+    // Sharded runs always name a unit's directory, so merged shards never collide.
+    const runDir =
+      !shard && opts.runs === 1 && scenarios.length === 1 ? outRoot : join(outRoot, `${scenario.name}-${i}`);
+    const runWith = (
+      records: number,
+      dir: string,
+      progress: (line: string) => void,
+      schedule?: ScheduledFault[],
+      signal?: AbortSignal,
+    ) =>
+      runScenario({
+        spec,
+        targetName: opts.target,
+        scenario,
+        seed,
+        records,
+        runDir: dir,
+        bugs,
+        brokers: opts.brokers,
+        faults,
+        schedule,
+        progress,
+        nodeControl,
+        signal,
+      });
+    let r: ScenarioRun;
+    try {
+      r = await runWith(opts.records, runDir, (line) => process.stdout.write(`${line}\n`));
+      // Shrinking reruns the scenario many times: by default only where a target starts in milliseconds.
+      if (r.valid === false && (opts.shrink ?? kindOf(spec).capabilities.shrinkByDefault)) {
+        const budget = opts.shrinkBudget ?? DEFAULT_SHRINK_BUDGET_SECONDS;
+        process.stdout.write(
+          `${scenario.name} failed; shrinking for at most ${budget} s (same seed, smaller workloads${r.schedule?.length ? ', fewer and shorter faults' : ''}; --shrink-budget SECONDS or --no-shrink to change)…\n`,
+        );
+        const shrunk = await shrinkFailure(
+          r,
+          opts.records,
+          (n, dir, schedule, signal) => runWith(n, dir, () => {}, schedule, signal),
+          {
+            budgetMs: budget * 1000,
+            keepDir: join(runDir, 'shrunk'),
+            starting: (p) =>
+              process.stderr.write(
+                `  shrinking ${scenario.name}: try ${p.attempt} (${p.attempt === 1 ? 'rerun of the failing case' : `${p.records} records${p.faults === undefined ? '' : `, ${p.faults} fault(s)`}`}) starts at ${p.elapsedSeconds.toFixed(0)} of ${budget} s…\n`,
+              ),
+            progress: (p) => process.stderr.write(`${shrinkProgressLine(scenario.name, p, budget)}\n`),
+          },
+        );
+        const tried = `${shrunk.attempts} run(s) in ${shrunk.seconds.toFixed(0)} s${shrunk.budgetExhausted ? `, the ${budget} s budget spent` : ''}`;
+        // A rerun of the failing case stopped by the budget says nothing about reproducing it.
+        const reproduced = shrunk.reproduced || (shrunk.attempts === 1 && shrunk.unfinished === 1);
+        r = {
+          ...r,
+          shrink: {
+            attempts: shrunk.attempts,
+            seconds: shrunk.seconds,
+            budgetSeconds: budget,
+            budgetExhausted: shrunk.budgetExhausted,
+            unfinished: shrunk.unfinished,
+            smaller: shrunk.reproduced && shrunk.smaller,
+            reproduced,
+          },
+        };
+        if (!reproduced) {
+          const was = [...failingCheckers(r)].join(', ');
           process.stdout.write(
-            `${scenario.name} failed; shrinking for at most ${budget} s (same seed, smaller workloads${r.schedule?.length ? ', fewer and shorter faults' : ''}; --shrink-budget SECONDS or --no-shrink to change)…\n`,
+            `${scenario.name}: not shrunk: a rerun of the same case failed ${shrunk.rerunFailing.join(', ') || 'nothing'} instead of exactly ${was} (timing-dependent); the original run is the counterexample\n`,
           );
-          const shrunk = await shrinkFailure(
-            r,
-            opts.records,
-            (n, dir, schedule, signal) => runWith(n, dir, () => {}, schedule, signal),
-            {
-              budgetMs: budget * 1000,
-              keepDir: join(runDir, 'shrunk'),
-              starting: (p) =>
-                process.stderr.write(
-                  `  shrinking ${scenario.name}: try ${p.attempt} (${p.attempt === 1 ? 'rerun of the failing case' : `${p.records} records${p.faults === undefined ? '' : `, ${p.faults} fault(s)`}`}) starts at ${p.elapsedSeconds.toFixed(0)} of ${budget} s…\n`,
-                ),
-              progress: (p) => process.stderr.write(`${shrinkProgressLine(scenario.name, p, budget)}\n`),
-            },
-          );
-          const tried = `${shrunk.attempts} run(s) in ${shrunk.seconds.toFixed(0)} s${shrunk.budgetExhausted ? `, the ${budget} s budget spent` : ''}`;
-          // A rerun of the failing case stopped by the budget says nothing about reproducing it.
-          const reproduced = shrunk.reproduced || (shrunk.attempts === 1 && shrunk.unfinished === 1);
-          r = {
-            ...r,
-            shrink: {
-              attempts: shrunk.attempts,
-              seconds: shrunk.seconds,
-              budgetSeconds: budget,
-              budgetExhausted: shrunk.budgetExhausted,
-              unfinished: shrunk.unfinished,
-              smaller: shrunk.reproduced && shrunk.smaller,
-              reproduced,
-            },
-          };
-          if (!reproduced) {
-            const was = [...failingCheckers(r)].join(', ');
-            process.stdout.write(
-              `${scenario.name}: not shrunk: a rerun of the same case failed ${shrunk.rerunFailing.join(', ') || 'nothing'} instead of exactly ${was} (timing-dependent); the original run is the counterexample\n`,
-            );
-            writeResults(r);
-            results.push(r);
-            continue;
-          }
-          if (!shrunk.smaller) {
-            const why =
-              shrunk.attempts === 1 && shrunk.budgetExhausted
-                ? 'the budget was spent rerunning the failing case, no smaller one was tried'
-                : 'no smaller case failed the same way';
-            process.stdout.write(
-              `${scenario.name}: not shrunk: ${why} (${tried}); the original run is the counterexample\n`,
-            );
-            writeResults(r);
-            results.push(r);
-            continue;
-          }
-          process.stdout.write(
-            `${scenario.name}: shrunk to --records ${shrunk.records}${shrunk.schedule ? `, ${shrunk.schedule.length} fault(s)` : ''} (${tried})\n`,
-          );
-          const shrunkDir = join(runDir, 'shrunk');
-          // The minimal case stores its schedule in config.json, so `kconform replay` plays exactly it.
-          const minimal = shrunk.kept ?? (await runWith(shrunk.records, shrunkDir, () => {}, shrunk.schedule));
-          r = {
-            ...r,
-            shrunk: {
-              records: shrunk.records,
-              ops: minimal.ops,
-              attempts: shrunk.attempts,
-              path: shrunk.path,
-              runDir: shrunkDir,
-              failing: [...failingCheckers(minimal)],
-              ...(shrunk.schedule ? { schedule: shrunk.schedule } : {}),
-            },
-          };
           writeResults(r);
+          results.push(r);
+          continue;
         }
-      } catch (err) {
-        if (err instanceof TargetUnavailableError) throw targetError(err.message, err.badSpec);
-        throw err;
+        if (!shrunk.smaller) {
+          const why =
+            shrunk.attempts === 1 && shrunk.budgetExhausted
+              ? 'the budget was spent rerunning the failing case, no smaller one was tried'
+              : 'no smaller case failed the same way';
+          process.stdout.write(
+            `${scenario.name}: not shrunk: ${why} (${tried}); the original run is the counterexample\n`,
+          );
+          writeResults(r);
+          results.push(r);
+          continue;
+        }
+        process.stdout.write(
+          `${scenario.name}: shrunk to --records ${shrunk.records}${shrunk.schedule ? `, ${shrunk.schedule.length} fault(s)` : ''} (${tried})\n`,
+        );
+        const shrunkDir = join(runDir, 'shrunk');
+        // The minimal case stores its schedule in config.json, so `kconform replay` plays exactly it.
+        const minimal = shrunk.kept ?? (await runWith(shrunk.records, shrunkDir, () => {}, shrunk.schedule));
+        r = {
+          ...r,
+          shrunk: {
+            records: shrunk.records,
+            ops: minimal.ops,
+            attempts: shrunk.attempts,
+            path: shrunk.path,
+            runDir: shrunkDir,
+            failing: [...failingCheckers(minimal)],
+            ...(shrunk.schedule ? { schedule: shrunk.schedule } : {}),
+          },
+        };
+        writeResults(r);
       }
-      results.push(r);
+    } catch (err) {
+      if (err instanceof TargetUnavailableError) throw targetError(err.message, err.badSpec);
+      throw err;
     }
+    results.push(r);
   }
 
   process.stdout.write('\n');
