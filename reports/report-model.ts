@@ -20,6 +20,8 @@ import {
   type ResultValidity,
 } from './results-schema.ts';
 import { summarizeFailoverRuns, type FailoverSummary } from './failover-summary.ts';
+import type { PartitionLane } from './history/log-lanes.ts';
+import { witnessPositions, type WitnessPosition } from './history/witness-positions.ts';
 import { findRunDirs, loadCompare, loadStoredRun, type StoredCompare, type StoredRun } from './run-dirs.ts';
 
 /** A witness op with the invocation it completed (when the history has it). */
@@ -39,6 +41,8 @@ export interface Anomaly {
   witnesses: unknown[];
   /** The history ops among (or inside) the witnesses, in history order. */
   witnessOps: WitnessOp[];
+  /** The log around the offsets the witnesses name, per partition (empty when they name none or there is no history). */
+  lanes: PartitionLane[];
 }
 
 /** One run in the report. */
@@ -155,6 +159,7 @@ export async function buildReportModel(dirs: readonly string[], opts: ReportMode
       )
       .slice(0, 20)
       .map((v) => ({ topic: v.topic, partition: v.partition, offset: v.offset }));
+    const lanePositions: WitnessPosition[][] = notPassing.map((c) => witnessPositions(c.witnesses));
     const run: ReportRun = {
       id,
       dir: displayDir(s.dir),
@@ -169,7 +174,13 @@ export async function buildReportModel(dirs: readonly string[], opts: ReportMode
     if (s.historyPath) {
       opts.progress?.(`reading ${displayDir(s.historyPath)} (${s.results.ops} ops)`);
       try {
-        run.history = await readHistorySummary(s.historyPath, wanted, opts.limits ?? DEFAULT_LIMITS, positions);
+        run.history = await readHistorySummary(
+          s.historyPath,
+          wanted,
+          opts.limits ?? DEFAULT_LIMITS,
+          positions,
+          lanePositions,
+        );
       } catch (err) {
         if (!(err instanceof HistoryFormatError)) throw err;
         run.historyProblem = err.message;
@@ -177,7 +188,7 @@ export async function buildReportModel(dirs: readonly string[], opts: ReportMode
     } else {
       run.historyProblem = 'no history.jsonl in the run directory';
     }
-    run.anomalies = notPassing.map((c) => ({
+    run.anomalies = notPassing.map((c, i) => ({
       checker: c.checker,
       valid: c.valid,
       allowed: c.allowed === true,
@@ -185,6 +196,7 @@ export async function buildReportModel(dirs: readonly string[], opts: ReportMode
       count: c.count,
       witnesses: c.witnesses,
       witnessOps: witnessOps.get(c)!.map((op) => ({ op, invoke: run.history?.invocations[op.index] })),
+      lanes: run.history?.lanes[i] ?? [],
     }));
     runs.push(run);
   }

@@ -63,7 +63,7 @@ describe('logLanes', () => {
       return lost!;
     })();
     h.poll('final-read', [0, 1, 2, 3, 4, 6, 7, 8, 9].map((o) => [o, `v${o}`] as [number, string]));
-    const [[lane]] = logLanes(h.ops, [witnessPositions([lostOp])]);
+    const [lane] = logLanes(h.ops, [witnessPositions([lostOp])])[0]!;
     expect(lane!.partition).toBe('t/0');
     expect(lane!.offsets).toEqual([2, 3, 4, 5, 6, 7, 8]);
     expect(stateAt(lane!, 'acked', 5)).toEqual(['acked', 'lost']);
@@ -86,7 +86,7 @@ describe('logLanes', () => {
       [0, 'a'],
       [1, 'c'],
     ]);
-    const [[lane]] = logLanes(h.ops, [witnessPositions(['t/0@1'])]);
+    const [lane] = logLanes(h.ops, [witnessPositions(['t/0@1'])])[0]!;
     expect(stateAt(lane!, 'acked', 1)).toEqual(['acked', 'conflict', 'lost']);
     expect(stateAt(lane!, 'final-read', 1)).toEqual(['held', 'conflict']);
     expect(stateAt(lane!, 'acked', 0)).toEqual(['acked']);
@@ -106,7 +106,7 @@ describe('logLanes', () => {
       again: [{ topic: 't', partition: 0, offset: 2, key: null, value: 'b' }],
       sent: 1,
     };
-    const [[lane]] = logLanes(h.ops, [witnessPositions([witness])]);
+    const [lane] = logLanes(h.ops, [witnessPositions([witness])])[0]!;
     expect(stateAt(lane!, 'final-read', 1)).toEqual(['held', 'duplicate']);
     expect(stateAt(lane!, 'final-read', 2)).toEqual(['held', 'duplicate']);
     expect(stateAt(lane!, 'final-read', 0)).toEqual(['held']);
@@ -131,7 +131,7 @@ describe('logLanes', () => {
       op: skip,
       skipped: 2,
     };
-    const [[lane]] = logLanes(h.ops, [witnessPositions([witness])]);
+    const [lane] = logLanes(h.ops, [witnessPositions([witness])])[0]!;
     const row = lane!.rows.find((r) => r.id === 'consumer:c1')!;
     expect(row.label).toBe('read by c1');
     expect(stateAt(lane!, 'consumer:c1', 1)).toEqual(['read']);
@@ -152,7 +152,7 @@ describe('logLanes', () => {
       [1, 'v1'],
     ]);
     h.poll('final-read', Array.from({ length: 4 }, (_, o) => [o, `v${o}`] as [number, string]));
-    const [[lane]] = logLanes(h.ops, [witnessPositions(['t/0@1'])]);
+    const [lane] = logLanes(h.ops, [witnessPositions(['t/0@1'])])[0]!;
     // it jumped over 1 (0 → 2), then went back for it
     expect(stateAt(lane!, 'consumer:c1', 1)).toEqual(['read', 'skipped', 'backwards']);
     expect(stateAt(lane!, 'consumer:c1', 2)).toEqual(['read', 'conflict']);
@@ -165,7 +165,7 @@ describe('logLanes', () => {
     h.endTxn('tx1', 'commit');
     h.endTxn('tx2', 'abort');
     h.poll('final-read', [[0, 'a']]);
-    const [[lane]] = logLanes(h.ops, [witnessPositions(['t/0@1'])]);
+    const [lane] = logLanes(h.ops, [witnessPositions(['t/0@1'])])[0]!;
     expect(stateAt(lane!, 'acked', 1)).toEqual(['aborted']);
     expect(stateAt(lane!, 'final-read', 1)).toEqual(['hole']);
     expect(stateAt(lane!, 'acked', 0)).toEqual(['acked']);
@@ -174,7 +174,7 @@ describe('logLanes', () => {
   it('without a final read, says so and marks nothing lost', () => {
     const h = history();
     h.send(0, 'a');
-    const [[lane]] = logLanes(h.ops, [witnessPositions(['t/0@0'])]);
+    const [lane] = logLanes(h.ops, [witnessPositions(['t/0@0'])])[0]!;
     expect(lane!.finalRead).toBe(false);
     expect(stateAt(lane!, 'acked', 0)).toEqual(['acked']);
     expect(stateAt(lane!, 'final-read', 0)).toEqual([]);
