@@ -2,7 +2,7 @@
  * The report of one or more stored runs, as data: what the HTML report and the JUnit file are
  * rendered from. Built from results.json, config.json and history.jsonl only.
  */
-import { basename, relative } from 'node:path';
+import { basename, dirname, relative, resolve } from 'node:path';
 import type { Op } from '../harness/history/history.ts';
 import {
   DEFAULT_LIMITS,
@@ -127,6 +127,16 @@ function identity(run: StoredRun): { scenario: string; target: string; seed?: nu
   return { scenario: r.scenario, target: r.target, seed: r.load ? undefined : r.seed };
 }
 
+const counted = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+/** A title that counts what the page shows: "1 run of 8 scenarios", "2 runs of 1 scenario on 2 targets (4 scenario runs)". */
+export function reportTitle(runs: readonly Pick<ReportRun, 'scenario' | 'target'>[], commands: number): string {
+  if (runs.length === 1) return `kconform report: ${runs[0]!.scenario} on ${runs[0]!.target}`;
+  const scenarios = new Set(runs.map((r) => r.scenario)).size;
+  const targets = new Set(runs.map((r) => r.target)).size;
+  return `kconform report: ${counted(commands, 'run')} of ${counted(scenarios, 'scenario')}${targets > 1 ? ` on ${targets} targets` : ''}${runs.length !== scenarios ? ` (${runs.length} scenario runs)` : ''}`;
+}
+
 /**
  * Builds the report of the runs at or below each of `dirs`. Throws ReportInputError on a missing
  * directory, a directory without results.json, or a results.json that breaks the schema.
@@ -134,8 +144,13 @@ function identity(run: StoredRun): { scenario: string; target: string; seed?: nu
 export async function buildReportModel(dirs: readonly string[], opts: ReportModelOptions = {}): Promise<ReportModel> {
   const stored: StoredRun[] = [];
   const compares: StoredCompare[] = [];
+  // The command each run directory came from: a directory given is one; scenario runs below it group by parent.
+  const commands = new Set<string>();
   for (const d of dirs) {
-    for (const runDir of findRunDirs(d)) stored.push(loadStoredRun(runDir));
+    for (const runDir of findRunDirs(d)) {
+      stored.push(loadStoredRun(runDir));
+      commands.add(resolve(runDir) === resolve(d) ? resolve(runDir) : dirname(resolve(runDir)));
+    }
     const cmp = loadCompare(d);
     if (cmp) compares.push(cmp);
   }
@@ -207,11 +222,7 @@ export async function buildReportModel(dirs: readonly string[], opts: ReportMode
       scenarioOrder.indexOf(a.scenario) - scenarioOrder.indexOf(b.scenario) || (a.seed ?? 0) - (b.seed ?? 0) || 0,
   );
   return {
-    title:
-      opts.title ??
-      (runs.length === 1
-        ? `kconform report: ${runs[0]!.scenario} on ${runs[0]!.target}`
-        : `kconform report: ${runs.length} runs`),
+    title: opts.title ?? reportTitle(runs, commands.size),
     generatedAt: new Date().toISOString(),
     inputs: [...dirs],
     runs,

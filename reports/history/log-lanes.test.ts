@@ -62,7 +62,10 @@ describe('logLanes', () => {
       }
       return lost!;
     })();
-    h.poll('final-read', [0, 1, 2, 3, 4, 6, 7, 8, 9].map((o) => [o, `v${o}`] as [number, string]));
+    h.poll(
+      'final-read',
+      [0, 1, 2, 3, 4, 6, 7, 8, 9].map((o) => [o, `v${o}`] as [number, string]),
+    );
     const [lane] = logLanes(h.ops, [witnessPositions([lostOp])])[0]!;
     expect(lane!.partition).toBe('t/0');
     expect(lane!.offsets).toEqual([2, 3, 4, 5, 6, 7, 8]);
@@ -123,7 +126,10 @@ describe('logLanes', () => {
     ]);
     h.seek('c1');
     h.poll('c1', [[7, 'v7']]);
-    h.poll('final-read', Array.from({ length: 8 }, (_, o) => [o, `v${o}`] as [number, string]));
+    h.poll(
+      'final-read',
+      Array.from({ length: 8 }, (_, o) => [o, `v${o}`] as [number, string]),
+    );
     const witness = {
       process: 'c1',
       previous: { topic: 't', partition: 0, offset: 1, key: null, value: 'v1' },
@@ -151,7 +157,10 @@ describe('logLanes', () => {
       [2, 'x'],
       [1, 'v1'],
     ]);
-    h.poll('final-read', Array.from({ length: 4 }, (_, o) => [o, `v${o}`] as [number, string]));
+    h.poll(
+      'final-read',
+      Array.from({ length: 4 }, (_, o) => [o, `v${o}`] as [number, string]),
+    );
     const [lane] = logLanes(h.ops, [witnessPositions(['t/0@1'])])[0]!;
     // it jumped over 1 (0 → 2), then went back for it
     expect(stateAt(lane!, 'consumer:c1', 1)).toEqual(['read', 'skipped', 'backwards']);
@@ -183,7 +192,10 @@ describe('logLanes', () => {
   it('gives each anomaly only its own partitions and offsets', () => {
     const h = history();
     for (let o = 0; o < 30; o++) h.send(o, `v${o}`);
-    h.poll('final-read', Array.from({ length: 30 }, (_, o) => [o, `v${o}`] as [number, string]));
+    h.poll(
+      'final-read',
+      Array.from({ length: 30 }, (_, o) => [o, `v${o}`] as [number, string]),
+    );
     const [a, b] = logLanes(h.ops, [witnessPositions(['t/0@3']), witnessPositions(['t/0@25', 'u/1@2'])]);
     expect(a!.map((l) => l.offsets)).toEqual([[0, 1, 2, 3, 4, 5, 6]]);
     expect(b!.map((l) => l.partition)).toEqual(['t/0', 'u/1']);
@@ -193,14 +205,40 @@ describe('logLanes', () => {
 
 describe('witnessPositions', () => {
   it('reads send ops, records, position strings and the stretch a consumer skipped; not a poll op’s records', () => {
-    const poll = { index: 9, time: 1, process: 'c', type: 'ok', f: 'poll', value: { records: [{ topic: 't', partition: 0, offset: 50, key: null, value: 'z' }] } };
-    const send = { index: 3, time: 1, process: 0, type: 'ok', f: 'send', value: { topic: 't', partition: 0, offset: 7, key: null, value: 'a' } };
+    const poll = {
+      index: 9,
+      time: 1,
+      process: 'c',
+      type: 'ok',
+      f: 'poll',
+      value: { records: [{ topic: 't', partition: 0, offset: 50, key: null, value: 'z' }] },
+    };
+    const send = {
+      index: 3,
+      time: 1,
+      process: 0,
+      type: 'ok',
+      f: 'send',
+      value: { topic: 't', partition: 0, offset: 7, key: null, value: 'a' },
+    };
     const ps = witnessPositions([
       send,
       { offset: 't/1@4', acknowledged: { key: null, value: 'a' } },
-      { process: 'c', previous: { topic: 't', partition: 0, offset: 10, key: null, value: 'p' }, next: { topic: 't', partition: 0, offset: 20, key: null, value: 'n' }, op: poll },
+      {
+        process: 'c',
+        previous: { topic: 't', partition: 0, offset: 10, key: null, value: 'p' },
+        next: { topic: 't', partition: 0, offset: 20, key: null, value: 'n' },
+        op: poll,
+      },
     ]);
-    expect(ps.map((p) => `${p.topic}/${p.partition}@${p.offset}`)).toEqual(['t/0@7', 't/1@4', 't/0@10', 't/0@20', 't/0@11', 't/0@19']);
+    expect(ps.map((p) => `${p.topic}/${p.partition}@${p.offset}`)).toEqual([
+      't/0@7',
+      't/1@4',
+      't/0@10',
+      't/0@20',
+      't/0@11',
+      't/0@19',
+    ]);
     expect(ps.find((p) => p.offset === 10)!.process).toBe('c');
   });
 });

@@ -33,7 +33,8 @@ describe('TimelineCollector', () => {
 
   it('keeps the slot count bounded on a long history by widening the slots', () => {
     const t = new TimelineCollector();
-    for (let i = 0; i < 100_000; i++) t.add(op(2 * i, i * 7, i % 4, 'invoke'), op(2 * i + 1, i * 7 + 2, i % 4, i % 1000 === 0 ? 'fail' : 'ok'));
+    for (let i = 0; i < 100_000; i++)
+      t.add(op(2 * i, i * 7, i % 4, 'invoke'), op(2 * i + 1, i * 7 + 2, i % 4, i % 1000 === 0 ? 'fail' : 'ok'));
     const tl = t.timeline();
     expect(tl.slotMs).toBeGreaterThan(1);
     const spans = tl.rows.reduce((n, r) => n + r.spans.length, 0);
