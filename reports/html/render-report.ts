@@ -100,7 +100,7 @@ function anomalyBlock(run: ReportRun, a: Anomaly): string {
     a.count !== undefined && a.count > a.witnesses.length
       ? ` · ${a.witnesses.length} of ${a.count} witnesses stored and drawn`
       : '';
-  return `<div class="anomaly ${cls}" data-checker="${esc(a.checker)}"><p><span class="badge ${cls}">${label}</span> <strong>${esc(a.checker)}</strong>${a.count !== undefined ? ` (${a.count})` : ''} — ${esc(a.summary)} · <a href="#${run.id}">${esc(runName(run))}</a>${shown}</p>${lanesHtml(a.lanes)}${ops}${a.valid === false ? finalReadEvidence(run, a) : ''}${json}</div>`;
+  return `<div class="anomaly ${cls}" data-checker="${esc(a.checker)}" data-run="${run.id}"><p><span class="badge ${cls}">${label}</span> <strong>${esc(a.checker)}</strong>${a.count !== undefined ? ` (${a.count})` : ''} — ${esc(a.summary)} · <a href="#${run.id}">${esc(runName(run))}</a>${shown}</p>${lanesHtml(a.lanes)}${ops}${a.valid === false ? finalReadEvidence(run, a) : ''}${json}</div>`;
 }
 
 /** The other side of acknowledged-write witnesses: what the final read held at each offset, and what it skipped. */
