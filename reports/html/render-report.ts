@@ -14,6 +14,7 @@ import type { ResultValidity } from '../results-schema.ts';
 import { esc } from './html-escape.ts';
 import { laneLegend, lanesHtml } from './lanes-html.ts';
 import { timelineSvg, type TimelineMark } from './timeline-svg.ts';
+import { opValueText, storedWitnessText } from './witness-values.ts';
 import {
   allChartSpecs,
   durabilityChartSpec,
@@ -79,10 +80,10 @@ function verdictTable(model: ReportModel): string {
 <p class="meta">${model.runs.length} scenario run(s): ${count(true)} passed, ${count(false)} failed, ${count('unknown')} undecided.</p>`;
 }
 
-function opRow(op: Op, invoke: boolean): string {
-  // never cut: a witness value is what a person reads to see the anomaly
-  const value = JSON.stringify(op.value) ?? '';
-  return `<tr class="${invoke ? 'invoke' : 'completion'}"><td class="num">${op.index}</td><td class="num">${op.time}</td><td>${esc(op.process)}</td><td>${esc(op.type)}</td><td>${esc(op.f)}</td><td class="value">${esc(value)}</td><td>${esc(op.error ?? '')}</td></tr>`;
+function opRow(op: Op, invoke: boolean, lanes: Anomaly['lanes'] = []): string {
+  // never cut mid-value: a witness value is what a person reads to see the anomaly
+  const { text, note } = opValueText(op, lanes);
+  return `<tr class="${invoke ? 'invoke' : 'completion'}"><td class="num">${op.index}</td><td class="num">${op.time}</td><td>${esc(op.process)}</td><td>${esc(op.type)}</td><td>${esc(op.f)}</td><td class="value">${note ? `<em>${esc(note)}</em><br>` : ''}${esc(text)}</td><td>${esc(op.error ?? '')}</td></tr>`;
 }
 
 function anomalyBlock(run: ReportRun, a: Anomaly): string {
@@ -90,11 +91,11 @@ function anomalyBlock(run: ReportRun, a: Anomaly): string {
   const label = a.valid === false ? 'FAIL' : a.valid === 'unknown' ? 'UNKNOWN' : 'ALLOWED';
   const rows = a.witnessOps.length + a.witnessOps.filter((w) => w.invoke).length;
   const ops = a.witnessOps.length
-    ? `<details class="witness-ops"><summary>${a.witnessOps.length} witness op(s) as recorded (${rows} history rows)</summary><table class="ops"><tr><th>index</th><th>time (ms)</th><th>process</th><th>type</th><th>f</th><th>value</th><th>error</th></tr>${a.witnessOps.map((w) => (w.invoke ? opRow(w.invoke, true) : '') + opRow(w.op, false)).join('')}</table></details>`
+    ? `<details class="witness-ops"><summary>${a.witnessOps.length} witness op(s) as recorded (${rows} history rows)</summary><table class="ops"><tr><th>index</th><th>time (ms)</th><th>process</th><th>type</th><th>f</th><th>value</th><th>error</th></tr>${a.witnessOps.map((w) => (w.invoke ? opRow(w.invoke, true, a.lanes) : '') + opRow(w.op, false, a.lanes)).join('')}</table></details>`
     : '';
   const others = a.witnesses.filter((w) => !a.witnessOps.some((o) => o.op === w));
   const json = others.length
-    ? `<details${a.witnessOps.length || a.lanes.length ? '' : ' open'}><summary>${others.length} witness(es) as stored</summary><pre>${esc(JSON.stringify(others, null, 2))}</pre></details>`
+    ? `<details${a.witnessOps.length || a.lanes.length ? '' : ' open'}><summary>${others.length} witness(es) as stored</summary><pre>${esc(storedWitnessText(others, new Set(a.witnessOps.map((w) => w.op.index))))}</pre></details>`
     : '';
   const shown =
     a.count !== undefined && a.count > a.witnesses.length
