@@ -2,7 +2,7 @@
  * The report of one or more stored runs, as data: what the HTML report and the JUnit file are
  * rendered from. Built from results.json, config.json and history.jsonl only.
  */
-import { basename, relative } from 'node:path';
+import { basename, dirname, relative, resolve } from 'node:path';
 import type { Op } from '../harness/history/history.ts';
 import {
   DEFAULT_LIMITS,
@@ -20,6 +20,8 @@ import {
   type ResultValidity,
 } from './results-schema.ts';
 import { summarizeFailoverRuns, type FailoverSummary } from './failover-summary.ts';
+import type { PartitionLane } from './history/log-lanes.ts';
+import { witnessPositions, type WitnessPosition } from './history/witness-positions.ts';
 import { findRunDirs, loadCompare, loadStoredRun, type StoredCompare, type StoredRun } from './run-dirs.ts';
 
 /** A witness op with the invocation it completed (when the history has it). */
@@ -39,6 +41,8 @@ export interface Anomaly {
   witnesses: unknown[];
   /** The history ops among (or inside) the witnesses, in history order. */
   witnessOps: WitnessOp[];
+  /** The log around the offsets the witnesses name, per partition (empty when they name none or there is no history). */
+  lanes: PartitionLane[];
 }
 
 /** One run in the report. */
@@ -123,6 +127,16 @@ function identity(run: StoredRun): { scenario: string; target: string; seed?: nu
   return { scenario: r.scenario, target: r.target, seed: r.load ? undefined : r.seed };
 }
 
+const counted = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+/** A title that counts what the page shows: "1 run of 8 scenarios", "2 runs of 1 scenario on 2 targets (4 scenario runs)". */
+export function reportTitle(runs: readonly Pick<ReportRun, 'scenario' | 'target'>[], commands: number): string {
+  if (runs.length === 1) return `kconform report: ${runs[0]!.scenario} on ${runs[0]!.target}`;
+  const scenarios = new Set(runs.map((r) => r.scenario)).size;
+  const targets = new Set(runs.map((r) => r.target)).size;
+  return `kconform report: ${counted(commands, 'run')} of ${counted(scenarios, 'scenario')}${targets > 1 ? ` on ${targets} targets` : ''}${runs.length !== scenarios ? ` (${runs.length} scenario runs)` : ''}`;
+}
+
 /**
  * Builds the report of the runs at or below each of `dirs`. Throws ReportInputError on a missing
  * directory, a directory without results.json, or a results.json that breaks the schema.
@@ -130,8 +144,13 @@ function identity(run: StoredRun): { scenario: string; target: string; seed?: nu
 export async function buildReportModel(dirs: readonly string[], opts: ReportModelOptions = {}): Promise<ReportModel> {
   const stored: StoredRun[] = [];
   const compares: StoredCompare[] = [];
+  // The command each run directory came from: a directory given is one; scenario runs below it group by parent.
+  const commands = new Set<string>();
   for (const d of dirs) {
-    for (const runDir of findRunDirs(d)) stored.push(loadStoredRun(runDir));
+    for (const runDir of findRunDirs(d)) {
+      stored.push(loadStoredRun(runDir));
+      commands.add(resolve(runDir) === resolve(d) ? resolve(runDir) : dirname(resolve(runDir)));
+    }
     const cmp = loadCompare(d);
     if (cmp) compares.push(cmp);
   }
@@ -155,6 +174,7 @@ export async function buildReportModel(dirs: readonly string[], opts: ReportMode
       )
       .slice(0, 20)
       .map((v) => ({ topic: v.topic, partition: v.partition, offset: v.offset }));
+    const lanePositions: WitnessPosition[][] = notPassing.map((c) => witnessPositions(c.witnesses));
     const run: ReportRun = {
       id,
       dir: displayDir(s.dir),
@@ -169,7 +189,13 @@ export async function buildReportModel(dirs: readonly string[], opts: ReportMode
     if (s.historyPath) {
       opts.progress?.(`reading ${displayDir(s.historyPath)} (${s.results.ops} ops)`);
       try {
-        run.history = await readHistorySummary(s.historyPath, wanted, opts.limits ?? DEFAULT_LIMITS, positions);
+        run.history = await readHistorySummary(
+          s.historyPath,
+          wanted,
+          opts.limits ?? DEFAULT_LIMITS,
+          positions,
+          lanePositions,
+        );
       } catch (err) {
         if (!(err instanceof HistoryFormatError)) throw err;
         run.historyProblem = err.message;
@@ -177,7 +203,7 @@ export async function buildReportModel(dirs: readonly string[], opts: ReportMode
     } else {
       run.historyProblem = 'no history.jsonl in the run directory';
     }
-    run.anomalies = notPassing.map((c) => ({
+    run.anomalies = notPassing.map((c, i) => ({
       checker: c.checker,
       valid: c.valid,
       allowed: c.allowed === true,
@@ -185,6 +211,7 @@ export async function buildReportModel(dirs: readonly string[], opts: ReportMode
       count: c.count,
       witnesses: c.witnesses,
       witnessOps: witnessOps.get(c)!.map((op) => ({ op, invoke: run.history?.invocations[op.index] })),
+      lanes: run.history?.lanes[i] ?? [],
     }));
     runs.push(run);
   }
@@ -195,11 +222,7 @@ export async function buildReportModel(dirs: readonly string[], opts: ReportMode
       scenarioOrder.indexOf(a.scenario) - scenarioOrder.indexOf(b.scenario) || (a.seed ?? 0) - (b.seed ?? 0) || 0,
   );
   return {
-    title:
-      opts.title ??
-      (runs.length === 1
-        ? `kconform report: ${runs[0]!.scenario} on ${runs[0]!.target}`
-        : `kconform report: ${runs.length} runs`),
+    title: opts.title ?? reportTitle(runs, commands.size),
     generatedAt: new Date().toISOString(),
     inputs: [...dirs],
     runs,

@@ -14,6 +14,9 @@ import { SEND } from '../../harness/history/ops.ts';
 import { OpPairing } from './op-pairing.ts';
 import { ThroughputCollector, type ThroughputSeries } from './throughput.ts';
 import { FinalReadCollector, type FinalReadAt, type Position } from './final-read-evidence.ts';
+import { LaneCollector, type PartitionLane } from './log-lanes.ts';
+import { TimelineCollector, type Timeline } from './timeline.ts';
+import type { WitnessPosition } from './witness-positions.ts';
 
 /** What a report needs from one history. Times in milliseconds since the run started. */
 export interface HistorySummary {
@@ -30,6 +33,10 @@ export interface HistorySummary {
   sends: SendCounts;
   /** What the final read held at the positions asked for (witnesses' acknowledged offsets), and what it skipped. */
   finalRead: FinalReadAt[];
+  /** Ops per process over time. */
+  timeline: Timeline;
+  /** The log lanes of each positions list asked for (one list per anomaly), in the order asked. */
+  lanes: PartitionLane[][];
 }
 
 /** Send ops of a history by outcome. */
@@ -71,8 +78,11 @@ export async function summarizeOps(
   witnessIndices: ReadonlySet<number> = new Set(),
   limits: SummaryLimits = DEFAULT_LIMITS,
   positions: readonly Position[] = [],
+  laneRequests: readonly (readonly WitnessPosition[])[] = [],
 ): Promise<HistorySummary> {
   const finalRead = new FinalReadCollector(positions);
+  const lanes = new LaneCollector(laneRequests.flat());
+  const timeline = new TimelineCollector();
   const pairing = new OpPairing();
   const latency = new LatencyCollector();
   const throughput = new ThroughputCollector();
@@ -87,7 +97,9 @@ export async function summarizeOps(
     if (op.f === SEND) countSend(sends, op.type);
     if (op.time > last) last = op.time;
     const invoke = pairing.add(op);
+    lanes.add(op, invoke);
     if (op.type !== 'invoke') {
+      timeline.add(invoke, op);
       latency.add(invoke, op);
       if (invoke && witnessIndices.has(op.index)) invocations[op.index] = invoke;
     }
@@ -107,6 +119,8 @@ export async function summarizeOps(
     invocations,
     sends,
     finalRead: finalRead.result(),
+    timeline: timeline.timeline(),
+    lanes: laneRequests.map((p) => lanes.lanes(p)),
   };
 }
 
@@ -144,6 +158,7 @@ export function readHistorySummary(
   witnessIndices?: ReadonlySet<number>,
   limits?: SummaryLimits,
   positions?: readonly Position[],
+  laneRequests?: readonly (readonly WitnessPosition[])[],
 ): Promise<HistorySummary> {
-  return summarizeOps(readHistoryOps(path), witnessIndices, limits, positions);
+  return summarizeOps(readHistoryOps(path), witnessIndices, limits, positions, laneRequests);
 }

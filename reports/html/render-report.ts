@@ -11,6 +11,10 @@ import type { Op } from '../../harness/history/history.ts';
 import type { Anomaly, ReportModel, ReportRun } from '../report-model.ts';
 import { seedRanges } from '../failover-summary.ts';
 import type { ResultValidity } from '../results-schema.ts';
+import { esc } from './html-escape.ts';
+import { laneLegend, lanesHtml } from './lanes-html.ts';
+import { timelineSvg, type TimelineMark } from './timeline-svg.ts';
+import { opValueText, storedWitnessText } from './witness-values.ts';
 import {
   allChartSpecs,
   durabilityChartSpec,
@@ -36,15 +40,7 @@ function loadAssets(): NonNullable<typeof assets> {
   return assets;
 }
 
-/** Escapes text for HTML content and attribute values. */
-export function esc(s: unknown): string {
-  return String(s)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+export { esc };
 
 /** JSON safe inside a <script> element: no `</script>`, no `<!--`. */
 export function scriptJson(value: unknown): string {
@@ -81,25 +77,31 @@ function verdictTable(model: ReportModel): string {
   });
   const count = (v: ResultValidity) => model.runs.filter((r) => r.valid === v).length;
   return `<table class="verdicts" id="verdict-table">${head}${rows.join('')}</table>
-<p class="meta">${model.runs.length} run(s): ${count(true)} passed, ${count(false)} failed, ${count('unknown')} undecided.</p>`;
+<p class="meta">${model.runs.length} scenario run(s): ${count(true)} passed, ${count(false)} failed, ${count('unknown')} undecided.</p>`;
 }
 
-function opRow(op: Op, invoke: boolean): string {
-  const value = JSON.stringify(op.value) ?? '';
-  return `<tr class="${invoke ? 'invoke' : 'completion'}"><td class="num">${op.index}</td><td class="num">${op.time}</td><td>${esc(op.process)}</td><td>${esc(op.type)}</td><td>${esc(op.f)}</td><td class="value" title="${esc(clip(value, 4000))}">${esc(clip(value, 300))}</td><td>${esc(op.error ?? '')}</td></tr>`;
+function opRow(op: Op, invoke: boolean, lanes: Anomaly['lanes'] = []): string {
+  // never cut mid-value: a witness value is what a person reads to see the anomaly
+  const { text, note } = opValueText(op, lanes);
+  return `<tr class="${invoke ? 'invoke' : 'completion'}"><td class="num">${op.index}</td><td class="num">${op.time}</td><td>${esc(op.process)}</td><td>${esc(op.type)}</td><td>${esc(op.f)}</td><td class="value">${note ? `<em>${esc(note)}</em><br>` : ''}${esc(text)}</td><td>${esc(op.error ?? '')}</td></tr>`;
 }
 
 function anomalyBlock(run: ReportRun, a: Anomaly): string {
   const cls = a.valid === false ? 'fail' : a.valid === 'unknown' ? 'unknown' : 'allowed';
   const label = a.valid === false ? 'FAIL' : a.valid === 'unknown' ? 'UNKNOWN' : 'ALLOWED';
+  const rows = a.witnessOps.length + a.witnessOps.filter((w) => w.invoke).length;
   const ops = a.witnessOps.length
-    ? `<table class="ops"><tr><th>index</th><th>time (ms)</th><th>process</th><th>type</th><th>f</th><th>value</th><th>error</th></tr>${a.witnessOps.map((w) => (w.invoke ? opRow(w.invoke, true) : '') + opRow(w.op, false)).join('')}</table>`
+    ? `<details class="witness-ops"><summary>${a.witnessOps.length} witness op(s) as recorded (${rows} history rows)</summary><table class="ops"><tr><th>index</th><th>time (ms)</th><th>process</th><th>type</th><th>f</th><th>value</th><th>error</th></tr>${a.witnessOps.map((w) => (w.invoke ? opRow(w.invoke, true, a.lanes) : '') + opRow(w.op, false, a.lanes)).join('')}</table></details>`
     : '';
   const others = a.witnesses.filter((w) => !a.witnessOps.some((o) => o.op === w));
   const json = others.length
-    ? `<details${a.witnessOps.length ? '' : ' open'}><summary>${others.length} witness(es) as stored</summary><pre>${esc(clip(JSON.stringify(others, null, 2), 20_000))}</pre></details>`
+    ? `<details${a.witnessOps.length || a.lanes.length ? '' : ' open'}><summary>${others.length} witness(es) as stored</summary><pre>${esc(storedWitnessText(others, new Set(a.witnessOps.map((w) => w.op.index))))}</pre></details>`
     : '';
-  return `<div class="anomaly ${cls}" data-checker="${esc(a.checker)}"><p><span class="badge ${cls}">${label}</span> <strong>${esc(a.checker)}</strong>${a.count !== undefined ? ` (${a.count})` : ''} — ${esc(a.summary)} · <a href="#${run.id}">${esc(runName(run))}</a></p>${ops}${a.valid === false ? finalReadEvidence(run, a) : ''}${json}</div>`;
+  const shown =
+    a.count !== undefined && a.count > a.witnesses.length
+      ? ` · ${a.witnesses.length} of ${a.count} witnesses stored and drawn`
+      : '';
+  return `<div class="anomaly ${cls}" data-checker="${esc(a.checker)}" data-run="${run.id}"><p><span class="badge ${cls}">${label}</span> <strong>${esc(a.checker)}</strong>${a.count !== undefined ? ` (${a.count})` : ''} — ${esc(a.summary)} · <a href="#${run.id}">${esc(runName(run))}</a>${shown}</p>${lanesHtml(a.lanes)}${ops}${a.valid === false ? finalReadEvidence(run, a) : ''}${json}</div>`;
 }
 
 /** The other side of acknowledged-write witnesses: what the final read held at each offset, and what it skipped. */
@@ -112,17 +114,22 @@ function finalReadEvidence(run: ReportRun, a: Anomaly): string {
         return `${v.topic}/${v.partition}@${v.offset}`;
       }),
   );
-  const rows = (run.history?.finalRead ?? []).filter((e) => acked.has(e.position));
+  // one row per position (several checkers may name the same acknowledged offset)
+  const rows = [
+    ...new Map(
+      (run.history?.finalRead ?? []).filter((e) => acked.has(e.position)).map((e) => [e.position, e]),
+    ).values(),
+  ];
   if (!rows.length) return '';
   const held = (e: (typeof rows)[number]) =>
     e.held
-      ? esc(clip(JSON.stringify(e.held.value) ?? '', 300))
+      ? esc(JSON.stringify(e.held.value) ?? '')
       : '<em>nothing: the final read returned no record at this offset</em>';
   const skipped = (e: (typeof rows)[number]) =>
     e.skippedCount
       ? `${e.skipped.join(', ')}${e.skippedCount > e.skipped.length ? ` … (${e.skippedCount} in all)` : ''}`
       : 'none';
-  return `<table class="evidence"><tr><th>acknowledged at</th><th>the final read held there</th><th>offsets of the partition the final read skipped</th></tr>${rows.map((e) => `<tr><td>${esc(e.position)}</td><td class="value">${held(e)}</td><td>${esc(skipped(e))}</td></tr>`).join('')}</table>`;
+  return `<details class="evidence"><summary>what the final read held at ${rows.length} acknowledged offset(s)</summary><table class="evidence"><tr><th>acknowledged at</th><th>the final read held there</th><th>offsets of the partition the final read skipped</th></tr>${rows.map((e) => `<tr><td>${esc(e.position)}</td><td class="value">${held(e)}</td><td>${esc(skipped(e))}</td></tr>`).join('')}</table></details>`;
 }
 
 /** Undecided checks without witnesses say the same thing (no final read…): one line per run and reason. */
@@ -156,7 +163,8 @@ function anomaliesSection(model: ReportModel): string {
   const allowedPart = allowed.length
     ? `<h3>Allowed by the run's configuration (reported, not hidden)</h3>${allowed.join('')}`
     : '';
-  return `<section id="anomalies"><h2>Anomalies</h2>${none}${errors.join('')}${blocks.join('')}${allowedPart}</section>`;
+  const legend = model.runs.some((r) => r.anomalies.some((a) => a.lanes.length)) ? laneLegend() : '';
+  return `<section id="anomalies"><h2>Anomalies</h2>${none}${legend}${errors.join('')}${blocks.join('')}${allowedPart}</section>`;
 }
 
 function conformanceSection(model: ReportModel): string {
@@ -359,7 +367,42 @@ function runCard(run: ReportRun, charts: ChartSpec[], loadIndex?: number): strin
   const plots = run.history
     ? charts.map((c) => `<div class="chart" id="chart-${c.id}" data-kind="${c.kind}"></div>`).join('')
     : `<p class="meta">no plots: ${esc(run.historyProblem ?? 'no history')}</p>`;
-  return `<article class="run" id="${run.id}" data-scenario="${esc(run.scenario)}" data-target="${esc(run.target)}" data-verdict="${verdictClass(run.valid)}"><h4>${badge(run.valid)} ${esc(run.target)}${run.seed !== undefined ? ` · seed ${run.seed}` : ''}</h4><p class="meta">${esc(facts.join(' · '))}<br><code>${esc(run.dir)}</code></p>${shrunk}${checks}${faultLegend(run)}${plots}</article>`;
+  return `<article class="run" id="${run.id}" data-scenario="${esc(run.scenario)}" data-target="${esc(run.target)}" data-verdict="${verdictClass(run.valid)}"><h4>${badge(run.valid)} ${esc(run.target)}${run.seed !== undefined ? ` · seed ${run.seed}` : ''}</h4><p class="meta">${esc(facts.join(' · '))}<br><code>${esc(run.dir)}</code></p>${shrunk}${checks}${faultLegend(run)}${runTimeline(run)}${plots}</article>`;
+}
+
+/** ` at topic/partition@offset` for an acknowledged send, else nothing (a poll's records are in the raw rows). */
+function positionOf(o: Op): string {
+  const v = o.value as { topic?: unknown; partition?: unknown; offset?: unknown } | null;
+  return o.f === 'send' && typeof v?.topic === 'string' && typeof v.offset === 'number'
+    ? ` at ${v.topic}/${String(v.partition)}@${v.offset}`
+    : '';
+}
+
+/** The run's timeline with every witness op of its anomalies marked (completion and invocation). */
+function runTimeline(run: ReportRun): string {
+  const h = run.history;
+  if (!h) return '';
+  // one mark per op, naming every anomaly it witnesses
+  const byIndex = new Map<number, TimelineMark>();
+  for (const a of run.anomalies)
+    for (const w of a.witnessOps)
+      for (const o of [w.invoke, w.op]) {
+        if (!o) continue;
+        const had = byIndex.get(o.index);
+        if (had) {
+          if (!had.checker.split(' ').includes(a.checker)) had.checker += ` ${a.checker}`;
+          continue;
+        }
+        byIndex.set(o.index, {
+          index: o.index,
+          time: o.time,
+          process: o.process,
+          checker: a.checker,
+          text: `op ${o.index} ${o.type} ${o.f} at ${(o.time / 1000).toFixed(3)} s by ${o.process}${positionOf(o)}`,
+        });
+      }
+  const marks = [...byIndex.values()];
+  return timelineSvg(`${run.id}-timeline`, h.timeline, h.faults, h.durationMs, marks);
 }
 
 function runsSection(model: ReportModel): string {
