@@ -2,6 +2,7 @@ import type { ApiHandler } from './handler.ts';
 import { apiVersionsHandler } from './api-versions.ts';
 import { alterConfigsHandler } from './alter-configs.ts';
 import { createPartitionsHandler } from './create-partitions.ts';
+import { describeLogDirsHandler } from './describe-log-dirs.ts';
 import { describeConfigsHandler } from './describe-configs.ts';
 import { incrementalAlterConfigsHandler } from './incremental-alter-configs.ts';
 import { createTopicsHandler } from './create-topics.ts';
@@ -58,6 +59,7 @@ export const HANDLERS: ReadonlyMap<number, ApiHandler> = (() => {
     alterConfigsHandler,
     incrementalAlterConfigsHandler,
     createPartitionsHandler,
+    describeLogDirsHandler,
     ...groupHandlers,
     saslHandshakeHandler,
     saslAuthenticateHandler,
