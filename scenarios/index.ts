@@ -12,6 +12,7 @@ import { underMinIsrScenario } from './under-min-isr.ts';
 import { seedScenario } from './seed.ts';
 import { txnAtomicityScenario } from './txn-atomicity.ts';
 import { txnFencingScenario } from './txn-fencing.ts';
+import { txnLateEndTxnScenario, txnLateEndTxnV1Scenario } from './txn-late-endtxn.ts';
 
 /** The scenarios every target runs (one node is enough), in the order `all` runs them. */
 export const SCENARIOS: readonly Scenario[] = [
@@ -26,6 +27,8 @@ export const SCENARIOS: readonly Scenario[] = [
   // Needs transactions: `all` leaves it out where the target has none (scenario.ts `needs`).
   txnAtomicityScenario,
   txnFencingScenario,
+  txnLateEndTxnScenario,
+  txnLateEndTxnV1Scenario,
 ];
 
 /** Scenarios that need a cluster (`minBrokers` > 1): `all` adds them where the target has enough nodes. */
