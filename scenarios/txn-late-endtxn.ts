@@ -39,9 +39,13 @@ const TRANSACTIONS = 5;
 const END_TXN_TIMEOUT_MS = 1_000;
 const PROCESS = 'producer';
 
-/** Retriable answers: the coordinator is still writing the previous transaction's markers, or loading. */
+/**
+ * Retriable answers: the coordinator is still writing the previous transaction's markers, or
+ * loading, or (a new __transaction_state partition) not yet serving the id it was found for.
+ */
 const RETRIABLE: ReadonlySet<number> = new Set([
   ErrorCode.CONCURRENT_TRANSACTIONS,
+  ErrorCode.NOT_COORDINATOR,
   ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
   ErrorCode.COORDINATOR_NOT_AVAILABLE,
   ErrorCode.NOT_ENOUGH_REPLICAS,
