@@ -7,12 +7,13 @@ import { checkHistory } from './index.ts';
 import { LATE_END_TXN_CHECKERS, lateEndTxnVictims } from './txn-version.ts';
 
 /**
- * Recorded by `kconform run --scenarios txn-late-endtxn-v1 --seed 1` on the reference broker: a
- * transaction-version-1 producer whose EndTxn of transactions 0-3 the proxy delivered late, each
- * into the next transaction, all accepted (NONE): transactions 1 and 3 (aborted) had their first
- * record committed, 2 and 4 (committed) their first record aborted.
+ * Recorded by `kconform run --target kafka@3.9.2 --scenarios txn-late-endtxn --seed 1` (Kafka 3.9.2
+ * finalizes no transaction.version 2, so the producer ran version 1): the EndTxn of transactions
+ * 0-3 was delivered late, each into the next transaction, and Kafka accepted all four (NONE):
+ * transactions 1 and 3 (aborted) had their first record committed, 2 and 4 (committed) their
+ * first record aborted — KAFKA-17754.
  */
-const LATE_V1: Op[] = gunzipSync(readFileSync(new URL('./fixtures/ref-txn-late-endtxn-v1.jsonl.gz', import.meta.url)))
+const LATE_V1: Op[] = gunzipSync(readFileSync(new URL('./fixtures/k392-txn-late-endtxn.jsonl.gz', import.meta.url)))
   .toString('utf8')
   .trim()
   .split('\n')
