@@ -74,8 +74,8 @@ function makeScenario(name: string, forceV1: boolean): Scenario {
   return {
     name,
     description: forceV1
-      ? 'a delayed EndTxn delivered into the next transaction, by a transaction-version-1 producer (KAFKA-17754)'
-      : 'a delayed EndTxn delivered into the next transaction (KAFKA-17754); the producer runs the transaction version the broker finalizes',
+      ? 'the same with a transaction-version-1 producer (EndTxn v4): the late EndTxn ends the next transaction; its anomalies are reported as allowed (KAFKA-17754)'
+      : "the proxy delivers a producer's EndTxn late, into its next transaction (KAFKA-17754); the producer runs the transaction version the broker finalizes: version 2 refuses the late EndTxn",
     needs: ['transactions'],
     checkConfig: { transactional: true, idempotent: true, acks: -1 },
     async run(ctx: ScenarioContext): Promise<void> {
