@@ -28,13 +28,18 @@ export const SCENARIOS: readonly Scenario[] = [
   txnAtomicityScenario,
   txnFencingScenario,
   txnLateEndTxnScenario,
-  txnLateEndTxnV1Scenario,
 ];
 
 /** Scenarios that need a cluster (`minBrokers` > 1): `all` adds them where the target has enough nodes. */
 export const CLUSTER_SCENARIOS: readonly Scenario[] = [failoverScenario, durabilityScenario, underMinIsrScenario];
 
-/** Every scenario `kconform run --scenarios` knows, in the order `all` runs them. */
-export const ALL_SCENARIOS: readonly Scenario[] = [...SCENARIOS, ...CLUSTER_SCENARIOS];
+/**
+ * Studies: run by name only, never by `all` (they measure a configuration that `all` already
+ * covers differently): the late EndTxn with a transaction-version-1 producer.
+ */
+export const STUDY_SCENARIOS: readonly Scenario[] = [txnLateEndTxnV1Scenario];
+
+/** Every scenario `kconform run --scenarios` knows, in the order `all` runs them (studies last, not in `all`). */
+export const ALL_SCENARIOS: readonly Scenario[] = [...SCENARIOS, ...CLUSTER_SCENARIOS, ...STUDY_SCENARIOS];
 
 export type { Scenario, ScenarioContext } from './scenario.ts';

@@ -70,11 +70,14 @@ async function brokerTransactionVersion(c: RawClient): Promise<number> {
   return av.finalizedFeaturesEpoch >= 0n && finalized >= 2 && endTxnMax >= 5 ? 2 : 1;
 }
 
+/** The version of `apiKey` to send: the newest the broker and the codec share, at most `max` (old brokers serve fewer). */
+const versionOf = (c: RawClient, apiKey: number, max: number, min?: number) => c.negotiate(apiKey, { max, min });
+
 function makeScenario(name: string, forceV1: boolean): Scenario {
   return {
     name,
     description: forceV1
-      ? 'the same with a transaction-version-1 producer (EndTxn v4): the late EndTxn ends the next transaction; its anomalies are reported as allowed (KAFKA-17754)'
+      ? "(study, by name only) txn-late-endtxn with a transaction-version-1 producer (EndTxn v4): the late EndTxn ends the next transaction; its anomalies are reported as allowed (KAFKA-17754)"
       : "the proxy delivers a producer's EndTxn late, into its next transaction (KAFKA-17754); the producer runs the transaction version the broker finalizes: version 2 refuses the late EndTxn",
     needs: ['transactions'],
     checkConfig: { transactional: true, idempotent: true, acks: -1 },
@@ -101,19 +104,33 @@ async function runProducer(ctx: ScenarioContext, topic: string, transactionalId:
   const direct = await RawClient.connect(ctx.target.bootstrap, 'kconform-late-endtxn');
   try {
     const tv = forceV1 ? 1 : await brokerTransactionVersion(direct);
+    // FindCoordinator v4 batches keys; v0-3 (Kafka 2.7.0) answer one key at the top level
+    const fv = await versionOf(direct, ApiKey.FindCoordinator, 4);
     const coord = await retried(
-      () => direct.request(ApiKey.FindCoordinator, 4, { key: '', keyType: 1, coordinatorKeys: [transactionalId] }),
-      (r) => r.coordinators[0]!.errorCode,
+      () =>
+        direct.request(ApiKey.FindCoordinator, fv, {
+          key: transactionalId,
+          keyType: 1,
+          coordinatorKeys: [transactionalId],
+        }),
+      (r) => (fv >= 4 ? r.coordinators[0]!.errorCode : r.errorCode),
       'FindCoordinator',
     );
-    const c0 = coord.coordinators[0]!;
+    const c0 = fv >= 4 ? coord.coordinators[0]! : coord;
     const coordinator = await RawClient.connect(`${c0.host}:${c0.port}`, 'kconform-late-endtxn');
     await using proxy = await startTcpProxy({ host: c0.host, port: c0.port });
     const viaProxy = `${proxy.listen.host}:${proxy.listen.port}`;
     try {
+      // version 1: the newest versions before version 2 that the broker serves (Kafka 2.7.0 serves fewer)
+      const v = {
+        init: tv === 2 ? 5 : await versionOf(coordinator, ApiKey.InitProducerId, 4),
+        add: await versionOf(coordinator, ApiKey.AddPartitionsToTxn, 3),
+        produce: tv === 2 ? 12 : await versionOf(direct, ApiKey.Produce, 9),
+        end: tv === 2 ? 5 : await versionOf(coordinator, ApiKey.EndTxn, 4),
+      };
       const init = await retried(
         () =>
-          coordinator.request(ApiKey.InitProducerId, tv === 2 ? 5 : 3, {
+          coordinator.request(ApiKey.InitProducerId, v.init, {
             transactionalId,
             transactionTimeoutMs: 60_000,
             producerId: -1n,
@@ -154,7 +171,7 @@ async function runProducer(ctx: ScenarioContext, topic: string, transactionalId:
           if (tv === 1) {
             const add = await retried(
               () =>
-                coordinator.request(ApiKey.AddPartitionsToTxn, 3, {
+                coordinator.request(ApiKey.AddPartitionsToTxn, v.add, {
                   transactions: [],
                   v3AndBelowTransactionalId: transactionalId,
                   v3AndBelowProducerId: pid,
@@ -180,7 +197,7 @@ async function runProducer(ctx: ScenarioContext, topic: string, transactionalId:
           });
           const r = await retried(
             () =>
-              direct.request(ApiKey.Produce, tv === 2 ? 12 : 9, {
+              direct.request(ApiKey.Produce, v.produce, {
                 ...produceBody(topic, batch, { partition: p }),
                 transactionalId,
               }),
@@ -199,19 +216,18 @@ async function runProducer(ctx: ScenarioContext, topic: string, transactionalId:
         // a refused write makes the transaction abortable: the client aborts it, as Kafka's producer does
         const asked = failed ? 'abort' : outcome;
         const end = h.invoke(PROCESS, END_TXN, { id: tag.id, outcome: asked });
-        const v = tv === 2 ? 5 : 4;
         const body = { transactionalId, producerId: pid, producerEpoch: epoch, committed: asked === 'commit' };
         if (t < TRANSACTIONS - 1) {
           // the first attempt goes through the proxy, which holds it; the client times out and retries
           proxy.holdRequests({ apiKey: ApiKey.EndTxn, count: 1 });
           const held = await RawClient.connect(viaProxy, 'kconform-late-endtxn');
-          await held.request(ApiKey.EndTxn, v, body, END_TXN_TIMEOUT_MS).catch(() => undefined);
+          await held.request(ApiKey.EndTxn, v.end, body, END_TXN_TIMEOUT_MS).catch(() => undefined);
           held.close();
           released = false;
         }
         const retry = await RawClient.connect(viaProxy, 'kconform-late-endtxn');
         try {
-          const r = await retried(() => retry.request(ApiKey.EndTxn, v, body), (x) => x.errorCode, 'EndTxn');
+          const r = await retried(() => retry.request(ApiKey.EndTxn, v.end, body), (x) => x.errorCode, 'EndTxn');
           if (r.errorCode === ErrorCode.NONE) {
             end.ok({ id: tag.id, outcome: asked });
             if (tv === 2) epoch = r.producerEpoch;
