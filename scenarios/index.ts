@@ -12,6 +12,7 @@ import { underMinIsrScenario } from './under-min-isr.ts';
 import { seedScenario } from './seed.ts';
 import { txnAtomicityScenario } from './txn-atomicity.ts';
 import { txnFencingScenario } from './txn-fencing.ts';
+import { txnLateEndTxnScenario, txnLateEndTxnV1Scenario } from './txn-late-endtxn.ts';
 
 /** The scenarios every target runs (one node is enough), in the order `all` runs them. */
 export const SCENARIOS: readonly Scenario[] = [
@@ -26,12 +27,19 @@ export const SCENARIOS: readonly Scenario[] = [
   // Needs transactions: `all` leaves it out where the target has none (scenario.ts `needs`).
   txnAtomicityScenario,
   txnFencingScenario,
+  txnLateEndTxnScenario,
 ];
 
 /** Scenarios that need a cluster (`minBrokers` > 1): `all` adds them where the target has enough nodes. */
 export const CLUSTER_SCENARIOS: readonly Scenario[] = [failoverScenario, durabilityScenario, underMinIsrScenario];
 
-/** Every scenario `kconform run --scenarios` knows, in the order `all` runs them. */
-export const ALL_SCENARIOS: readonly Scenario[] = [...SCENARIOS, ...CLUSTER_SCENARIOS];
+/**
+ * Studies: run by name only, never by `all` (they measure a configuration that `all` already
+ * covers differently): the late EndTxn with a transaction-version-1 producer.
+ */
+export const STUDY_SCENARIOS: readonly Scenario[] = [txnLateEndTxnV1Scenario];
+
+/** Every scenario `kconform run --scenarios` knows, in the order `all` runs them (studies last, not in `all`). */
+export const ALL_SCENARIOS: readonly Scenario[] = [...SCENARIOS, ...CLUSTER_SCENARIOS, ...STUDY_SCENARIOS];
 
 export type { Scenario, ScenarioContext } from './scenario.ts';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ALL_SCENARIOS, type Scenario } from '../../scenarios/index.ts';
+import { ALL_SCENARIOS, STUDY_SCENARIOS, type Scenario } from '../../scenarios/index.ts';
 import { usageError } from './exit-codes.ts';
 
 /** A run id: UTC time to the second plus a random suffix, e.g. `20261125T011824Z-d7978d`. */
@@ -33,11 +33,12 @@ export function selectScenarios(
   const fits = (s: Scenario) => (s.minBrokers ?? 1) <= brokers;
   const supported = (s: Scenario) => !s.needs?.includes('transactions') || capabilities.transactions !== false;
   if (names === 'all') {
-    for (const s of ALL_SCENARIOS.filter((s) => !fits(s)))
+    const inAll = ALL_SCENARIOS.filter((s) => !STUDY_SCENARIOS.includes(s));
+    for (const s of inAll.filter((s) => !fits(s)))
       note(`scenario ${s.name} left out of 'all': it needs --brokers ${s.minBrokers} (this target has ${brokers})`);
-    for (const s of ALL_SCENARIOS.filter((s) => fits(s) && !supported(s)))
+    for (const s of inAll.filter((s) => fits(s) && !supported(s)))
       note(`scenario ${s.name} left out of 'all': it needs transactions, not supported by this target yet`);
-    return ALL_SCENARIOS.filter((s) => fits(s) && supported(s));
+    return inAll.filter((s) => fits(s) && supported(s));
   }
   const wanted = names
     .split(',')

@@ -34,6 +34,13 @@ export const END_TXN = 'end-txn';
  * end is an {@link END_TXN} op (commit or abort), whose ok completion is the acknowledged outcome.
  */
 export const TXN_BEGIN = 'txn-begin';
+/**
+ * A nemesis op (process `nemesis`): a transactional producer's EndTxn that the proxy held back is
+ * delivered late, after the producer's next transaction began. Invoke `{transactionalId, into}`
+ * (`into`: the transaction open when it arrives), ok `{transactionalId, into, answers}` (the
+ * broker's error name for each delivered request). The txn-late-endtxn scenario records it.
+ */
+export const LATE_END_TXN = 'late-end-txn';
 
 /** What a transactional send carries in its value as `txn` (invoke and ok alike). */
 export interface TxnTag {

@@ -32,6 +32,19 @@ export interface TcpProxy extends AsyncDisposable {
   /** Responses dropped so far, by API key. */
   readonly dropped: ReadonlyMap<number, number>;
   /**
+   * Holds the next `count` requests of `apiKey` back: the broker does not get them (the client
+   * waits, times out, usually retries on a new connection) until {@link releaseHeld} delivers
+   * them, late. This is how the txn-late-endtxn scenario delays an EndTxn past the producer's
+   * next transaction (the KAFKA-17754 shape).
+   */
+  holdRequests(rule: DropRule): void;
+  /**
+   * Delivers every held request to the broker, each on a new connection (the client that sent it
+   * may be gone), and resolves with the broker's answer to each (the frame, undecoded). Held
+   * requests are kept across {@link heal}: a heal does not deliver them.
+   */
+  releaseHeld(): Promise<HeldAnswer[]>;
+  /**
    * Cuts clients off: closes every open connection (the client sees a reset) and closes each new
    * one as soon as it is accepted, until {@link heal}.
    */
@@ -40,6 +53,17 @@ export interface TcpProxy extends AsyncDisposable {
   heal(): void;
   close(): Promise<void>;
 }
+
+/** A held request delivered late, and what the broker answered it (null: no answer within the wait). */
+export interface HeldAnswer {
+  apiKey: number;
+  apiVersion: number;
+  /** The response frame without its size prefix (correlation id first), or null. */
+  response: Buffer | null;
+}
+
+/** How long a late request's answer is waited for. */
+const HELD_ANSWER_TIMEOUT_MS = 30_000;
 
 /** Rewrites broker addresses in Metadata/FindCoordinator/DescribeCluster answers so clients stay on the proxies. */
 export type AddressMap = (broker: HostPort) => HostPort | undefined;
@@ -93,6 +117,8 @@ export async function startTcpProxy(
   let cut = false;
   let delayMs = 0;
   const rules: DropRule[] = [];
+  const holds: DropRule[] = [];
+  const held: { apiKey: number; apiVersion: number; frame: Buffer }[] = [];
   const dropped = new Map<number, number>();
   const sockets = new Set<Socket>();
 
@@ -116,8 +142,17 @@ export async function startTcpProxy(
     const responses = new FrameSplitter();
     client.on('data', (chunk) => {
       for (const frame of requests.push(chunk)) {
-        if (frame.length >= 12)
-          inflight.set(frame.readInt32BE(8), { apiKey: frame.readInt16BE(4), apiVersion: frame.readInt16BE(6) });
+        if (frame.length >= 12) {
+          const apiKey = frame.readInt16BE(4);
+          const apiVersion = frame.readInt16BE(6);
+          const hold = holds.find((r) => r.apiKey === apiKey && r.count > 0);
+          if (hold) {
+            hold.count--;
+            held.push({ apiKey, apiVersion, frame: Buffer.from(frame) });
+            continue;
+          }
+          inflight.set(frame.readInt32BE(8), { apiKey, apiVersion });
+        }
         forward(broker, frame);
       }
     });
@@ -179,6 +214,8 @@ export async function startTcpProxy(
     delay: (ms) => void (delayMs = ms),
     dropResponses: (rule) => void rules.push({ ...rule }),
     dropped,
+    holdRequests: (rule) => void holds.push({ ...rule }),
+    releaseHeld: () => Promise.all(held.splice(0).map((h) => deliverLate(upstream, h))),
     cut: () => {
       cut = true;
       for (const s of sockets) {
@@ -194,10 +231,35 @@ export async function startTcpProxy(
       blackholed = false;
       delayMs = 0;
       rules.length = 0;
+      holds.length = 0;
     },
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/** Sends one held request frame on a new connection to `upstream` and reads its one answer. */
+function deliverLate(upstream: HostPort, h: { apiKey: number; apiVersion: number; frame: Buffer }): Promise<HeldAnswer> {
+  return new Promise((resolve) => {
+    const socket = connect(upstream.port, upstream.host);
+    const frames = new FrameSplitter();
+    let done = false;
+    const finish = (response: Buffer | null) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ apiKey: h.apiKey, apiVersion: h.apiVersion, response });
+    };
+    const timer = setTimeout(() => finish(null), HELD_ANSWER_TIMEOUT_MS);
+    socket.on('connect', () => socket.write(h.frame));
+    socket.on('data', (chunk) => {
+      const [frame] = frames.push(chunk);
+      if (frame) finish(frame.subarray(4));
+    });
+    socket.on('error', () => finish(null));
+    socket.on('close', () => finish(null));
+  });
 }
 
 /**

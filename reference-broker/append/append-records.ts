@@ -23,7 +23,7 @@ export function refused(errorCode: number, errorMessage: string | null): Partiti
 }
 
 /** A failure the log reported: Kafka's ReplicaManager.processFailedRecord adds the partition's log start offset. */
-function failedInLog(partition: Partition, errorCode: number, errorMessage: string): PartitionAppendOutcome {
+export function failedInLog(partition: Partition, errorCode: number, errorMessage: string): PartitionAppendOutcome {
   return { ...refused(errorCode, errorMessage), logStartOffset: partition.log.logStartOffset };
 }
 
@@ -58,7 +58,7 @@ export interface AppendOptions {
  * producers: fenced → INVALID_PRODUCER_EPOCH, not in the transaction → INVALID_TXN_STATE (Produce
  * v11+: TRANSACTION_ABORTABLE), retriable coordinator errors → NOT_ENOUGH_REPLICAS.
  */
-function verificationError(code: number, apiVersion: number): number {
+export function verificationError(code: number, apiVersion: number): number {
   switch (code) {
     case ErrorCode.PRODUCER_FENCED:
       return ErrorCode.INVALID_PRODUCER_EPOCH;

@@ -75,7 +75,14 @@ export async function addPartitionsForTransaction(
     }));
     return { transactionalId: txn.transactionalId, topicResults: byTopic(errors) };
   }
-  let code = await broker.transactions.addPartitions(txn.transactionalId, producerId, txn.producerEpoch, tps);
+  // a v5 add comes from a partition leader serving a Produce v12+ (transaction version 2, KIP-890 part 2)
+  let code = await broker.transactions.addPartitions(
+    txn.transactionalId,
+    producerId,
+    txn.producerEpoch,
+    tps,
+    apiVersion > 4 ? 2 : 0,
+  );
   if (apiVersion < 2 && code === ErrorCode.PRODUCER_FENCED) code = ErrorCode.INVALID_PRODUCER_EPOCH;
   const first = firstById.get(txn.transactionalId) ?? txn;
   return { transactionalId: txn.transactionalId, topicResults: allWith(first.topics, code) };

@@ -5,7 +5,12 @@
  * From v3 the client names its software; a name or version Kafka's ApiVersionsRequest.isValid
  * refuses (not `[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?`, so also an empty one) is answered
  * INVALID_REQUEST with no API list, as Kafka's getErrorResponse does.
+ * From v3 the answer carries features (KIP-584): `transaction.version` supported 0-2 and finalized
+ * at 2, as Kafka 4.4.0 formats a cluster by default, so clients run transaction version 2
+ * (KIP-890 part 2). Like Kafka 4.x, v3 leaves out supported features whose minimum is 0
+ * (KAFKA-17011: Java clients before 3.9 refuse them), so only v4 lists it as supported.
  * https://cwiki.apache.org/confluence/display/KAFKA/KIP-511%3A+Collect+and+Expose+Client%27s+Name+and+Version+in+the+Brokers
+ * https://cwiki.apache.org/confluence/display/KAFKA/KIP-584%3A+Versioning+scheme+for+features
  */
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
 import type { ApiVersionsRequest, ApiVersionsResponse } from '../../protocol/messages/generated/index.ts';
@@ -27,14 +32,33 @@ function apiKeys(handlers: ReadonlyMap<number, ApiHandler>): ApiVersionsResponse
     .map((h) => ({ apiKey: h.apiKey, minVersion: h.minVersion, maxVersion: h.maxVersion }));
 }
 
-function response(errorCode: number, handlers: ReadonlyMap<number, ApiHandler>): ApiVersionsResponse {
+/** Kafka's TransactionVersion feature: its name, the versions this broker supports, the finalized level. */
+export const TRANSACTION_VERSION_FEATURE = { name: 'transaction.version', min: 0, max: 2, finalized: 2 } as const;
+
+/**
+ * The finalized features' epoch. Kafka answers the offset of the metadata record that finalized
+ * them; this broker's features never change, so any fixed epoch >= 0 (clients ignore features
+ * with epoch -1) serves.
+ */
+const FINALIZED_FEATURES_EPOCH = 1n;
+
+function response(
+  errorCode: number,
+  handlers: ReadonlyMap<number, ApiHandler>,
+  apiVersion = 0,
+): ApiVersionsResponse {
+  const tv = TRANSACTION_VERSION_FEATURE;
+  const withFeatures = errorCode === ErrorCode.NONE && apiVersion >= 3;
   return {
     errorCode,
     apiKeys: apiKeys(handlers),
     throttleTimeMs: 0,
-    supportedFeatures: [],
-    finalizedFeaturesEpoch: -1n,
-    finalizedFeatures: [],
+    supportedFeatures:
+      withFeatures && (apiVersion >= 4 || tv.min > 0) ? [{ name: tv.name, minVersion: tv.min, maxVersion: tv.max }] : [],
+    finalizedFeaturesEpoch: withFeatures ? FINALIZED_FEATURES_EPOCH : -1n,
+    finalizedFeatures: withFeatures
+      ? [{ name: tv.name, minVersionLevel: tv.finalized, maxVersionLevel: tv.finalized }]
+      : [],
     zkMigrationReady: false,
   };
 }
@@ -54,7 +78,7 @@ export function apiVersionsHandler(
     handle(req, { apiVersion }) {
       if (!validClientSoftware(apiVersion, req.clientSoftwareName, req.clientSoftwareVersion))
         return response(ErrorCode.INVALID_REQUEST, new Map());
-      return response(ErrorCode.NONE, handlers());
+      return response(ErrorCode.NONE, handlers(), apiVersion);
     },
   };
 }

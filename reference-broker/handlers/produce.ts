@@ -18,6 +18,7 @@ import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
 import type { ProduceRequest, ProduceResponse } from '../../protocol/messages/generated/index.ts';
 import { appendRecords, effectiveMinIsr, refused, type PartitionAppendOutcome } from '../append/append-records.ts';
 import { produceRequestError, validateProduceRecords } from '../append/produce-checks.ts';
+import { addPartitionImplicitly } from '../append/txn-implicit-add.ts';
 import type { Broker } from '../broker.ts';
 import type { Partition, Topic } from '../topics/topic-registry.ts';
 import type { ApiHandler } from './handler.ts';
@@ -153,6 +154,15 @@ export const produceHandler: ApiHandler<ProduceRequest, ProduceResponse> = {
     const leaders = new Set<number>();
     const entries = classify(req, broker, apiVersion);
     const nullRecords = [...entries.values()].some((e) => e.nullRecords);
+    const finish = (entry: Entry, appended: PartitionAppendOutcome, partition: Partition | undefined) => {
+      const o = entry.refusal ?? appended;
+      const redirect =
+        o.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER && apiVersion >= 10 && partition && partition.leaderId >= 0
+          ? partition
+          : undefined;
+      if (redirect) leaders.add(redirect.leaderId);
+      return { entry, o, redirect };
+    };
     const answers = await Promise.all(
       [...entries.values()].map(async (entry) => {
         let o: PartitionAppendOutcome | undefined;
@@ -166,6 +176,15 @@ export const produceHandler: ApiHandler<ProduceRequest, ProduceResponse> = {
           if (nullRecords) o = refused(ErrorCode.INVALID_RECORD, NULL_RECORDS_MESSAGE);
           else if (!validAcks) o = refused(ErrorCode.INVALID_REQUIRED_ACKS, null);
           else {
+            // transaction version 2 (Produce v12+): the leader adds the partition to the transaction first
+            const notAdded = await addPartitionImplicitly(
+              broker,
+              partition,
+              entry.toAppend.records,
+              req.transactionalId,
+              apiVersion,
+            );
+            if (notAdded) return finish(entry, notAdded, partition);
             o = appendRecords(broker, partition, entry.toAppend.records, req.acks, {
               apiVersion,
               internalTopicsAllowed,
@@ -182,13 +201,7 @@ export const produceHandler: ApiHandler<ProduceRequest, ProduceResponse> = {
             }
           }
         }
-        o = entry.refusal ?? o!;
-        const redirect =
-          o.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER && apiVersion >= 10 && partition && partition.leaderId >= 0
-            ? partition
-            : undefined;
-        if (redirect) leaders.add(redirect.leaderId);
-        return { entry, o, redirect };
+        return finish(entry, o!, partition);
       }),
     );
     if (req.acks === 0) {

@@ -53,7 +53,10 @@ export async function appendMarker(broker: Broker, p: Partition, m: Marker): Pro
   return code === ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND ? ErrorCode.NONE : code;
 }
 
-/** Connections to the other nodes of the cluster, for WriteTxnMarkers (Kafka's TransactionMarkerChannelManager). */
+/**
+ * Connections to the other nodes of the cluster: WriteTxnMarkers (Kafka's TransactionMarkerChannelManager)
+ * and transaction version 2's AddPartitionsToTxn from a partition leader to the coordinator.
+ */
 export class MarkerChannels {
   private readonly broker: Broker;
   private readonly clients = new Map<number, Promise<RawClient>>();
@@ -77,9 +80,10 @@ export class MarkerChannels {
     return done(code);
   }
 
-  private async sendTo(nodeId: number, tp: TxnPartition, m: Marker): Promise<number> {
+  /** A connection to node `nodeId`, null when it is not a live broker of the cluster. */
+  private async clientOf(nodeId: number): Promise<RawClient | null> {
     const node = this.broker.controlPlane.brokers().find((b) => b.id === nodeId && !b.fenced);
-    if (!node) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
+    if (!node) return null;
     let pending = this.clients.get(nodeId);
     if (!pending) {
       pending = RawClient.connect(`${node.host}:${node.port}`, `kconform-txn-markers-${this.broker.nodeId}`, 5_000);
@@ -89,8 +93,49 @@ export class MarkerChannels {
     const client = await pending;
     if (client.closed) {
       this.clients.delete(nodeId);
-      return ErrorCode.NETWORK_EXCEPTION;
+      return null;
     }
+    return client;
+  }
+
+  /**
+   * Asks the coordinator on node `nodeId` to add `tp` to a transaction (AddPartitionsToTxn v5,
+   * not verify_only: the partition leader's request of transaction version 2).
+   */
+  async addPartitionsAt(
+    nodeId: number,
+    transactionalId: string,
+    producerId: number,
+    producerEpoch: number,
+    tp: TxnPartition,
+  ): Promise<number> {
+    const client = await this.clientOf(nodeId);
+    if (!client) return ErrorCode.NOT_COORDINATOR;
+    const r = await client.request(ApiKey.AddPartitionsToTxn, 5, {
+      transactions: [
+        {
+          transactionalId,
+          producerId: BigInt(producerId),
+          producerEpoch,
+          verifyOnly: false,
+          topics: [{ name: tp.topic, partitions: [tp.partition] }],
+        },
+      ],
+      v3AndBelowTransactionalId: '',
+      v3AndBelowProducerId: 0n,
+      v3AndBelowProducerEpoch: 0,
+      v3AndBelowTopics: [],
+    });
+    if (r.errorCode !== ErrorCode.NONE) return r.errorCode;
+    return (
+      r.resultsByTransaction[0]?.topicResults[0]?.resultsByPartition[0]?.partitionErrorCode ??
+      ErrorCode.UNKNOWN_SERVER_ERROR
+    );
+  }
+
+  private async sendTo(nodeId: number, tp: TxnPartition, m: Marker): Promise<number> {
+    const client = await this.clientOf(nodeId);
+    if (!client) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
     const r = await client.request(ApiKey.WriteTxnMarkers, 1, {
       markers: [
         {

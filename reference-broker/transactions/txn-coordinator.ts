@@ -1,6 +1,7 @@
 /**
  * The transaction coordinator of one node (KIP-98), as Kafka's TransactionCoordinator runs it for
- * transaction version 1: InitProducerId with a transactional id (epoch bumps, fencing a zombie by
+ * transaction versions 1 and 2 (the version is the request's: EndTxn v5 and the implicit adds of
+ * Produce v12+ are version 2, KIP-890 part 2): InitProducerId with a transactional id (epoch bumps, fencing a zombie by
  * aborting its open transaction, KIP-360 retries), AddPartitionsToTxn / AddOffsetsToTxn, EndTxn
  * (PrepareCommit/PrepareAbort written to __transaction_state, the answer, then the markers, then
  * CompleteCommit/CompleteAbort), the periodic abort of expired transactions, and the verification
@@ -37,6 +38,9 @@ export interface ProducerIdAnswer {
 const failed = (errorCode: number): ProducerIdAnswer => ({ errorCode, producerId: -1, producerEpoch: -1 });
 /** Pause before a marker write is tried again (its partition had no leader here yet). */
 const MARKER_RETRY_MS = 100;
+/** Kafka's add.partitions.to.txn.retry.backoff.ms and .max.ms: how an implicit add waits out CONCURRENT_TRANSACTIONS. */
+const ADD_RETRY_BACKOFF_MS = 20;
+const ADD_RETRY_MAX_MS = 100;
 
 export class TransactionCoordinator {
   private readonly broker: Broker;
@@ -129,6 +133,7 @@ export class TransactionCoordinator {
     producerId: number,
     producerEpoch: number,
     partitions: readonly TxnPartition[],
+    transactionVersion = 0,
   ): Promise<number> {
     if (transactionalId === '') return ErrorCode.INVALID_REQUEST;
     const l = this.partitionOf(transactionalId);
@@ -137,9 +142,39 @@ export class TransactionCoordinator {
     if (!m) return ErrorCode.INVALID_PRODUCER_ID_MAPPING;
     if (m.producerId === producerId && m.producerEpoch === producerEpoch && this.pending.has(transactionalId))
       return ErrorCode.CONCURRENT_TRANSACTIONS;
-    const t = addPartitionsTransit(m, producerId, producerEpoch, partitions, Date.now());
+    const t = addPartitionsTransit(m, producerId, producerEpoch, partitions, Date.now(), transactionVersion);
     if (t.kind === 'error') return t.errorCode;
     return this.write(l, t.next);
+  }
+
+  /**
+   * Transaction version 2's implicit add of a partition before a Produce v12+ appends to it, as a
+   * partition leader's AddPartitionsToTxnManager asks the coordinator (operation addPartition):
+   * here when this node coordinates the id, else an AddPartitionsToTxn v5 to the node that does.
+   * CONCURRENT_TRANSACTIONS (the previous transaction still writing its markers) is tried again
+   * for up to {@link ADD_RETRY_MAX_MS}, as Kafka's add.partitions.to.txn.retry.backoff settings do.
+   */
+  async addPartitionForProduce(
+    transactionalId: string,
+    producerId: number,
+    producerEpoch: number,
+    p: TxnPartition,
+  ): Promise<number> {
+    const deadline = Date.now() + ADD_RETRY_MAX_MS;
+    for (;;) {
+      const leader = this.state.leaderOf(transactionalId);
+      let code: number;
+      if (transactionalId === '') code = ErrorCode.INVALID_REQUEST;
+      else if (leader < 0) code = ErrorCode.COORDINATOR_NOT_AVAILABLE;
+      else if (leader === this.broker.nodeId)
+        code = await this.addPartitions(transactionalId, producerId, producerEpoch, [p], 2);
+      else
+        code = await this.markers
+          .addPartitionsAt(leader, transactionalId, producerId, producerEpoch, p)
+          .catch(() => ErrorCode.NETWORK_EXCEPTION);
+      if (code !== ErrorCode.CONCURRENT_TRANSACTIONS || Date.now() >= deadline) return code;
+      await new Promise((r) => setTimeout(r, ADD_RETRY_BACKOFF_MS));
+    }
   }
 
   /**
@@ -179,13 +214,14 @@ export class TransactionCoordinator {
     producerEpoch: number,
     commit: boolean,
     fromClient = true,
+    transactionVersion = 0,
   ): Promise<ProducerIdAnswer> {
     if (transactionalId === '') return failed(ErrorCode.INVALID_REQUEST);
     const l = this.partitionOf(transactionalId);
     if (typeof l === 'number') return failed(l);
     const m = l.txns.get(transactionalId);
     if (!m) return failed(ErrorCode.INVALID_PRODUCER_ID_MAPPING);
-    const t = endTxnTransit(m, producerId, producerEpoch, commit, fromClient, Date.now());
+    const t = endTxnTransit(m, producerId, producerEpoch, commit, fromClient, Date.now(), transactionVersion);
     const refused =
       t.kind === 'error' &&
       (t.errorCode === ErrorCode.INVALID_PRODUCER_ID_MAPPING || t.errorCode === ErrorCode.PRODUCER_FENCED);
@@ -195,11 +231,18 @@ export class TransactionCoordinator {
         return { errorCode: ErrorCode.NONE, producerId: m.producerId, producerEpoch: m.producerEpoch };
       return failed(t.errorCode);
     }
-    const code = await this.write(l, t.next);
+    let next = t.next;
+    if (t.newProducerId) {
+      // version 2 with the epoch exhausted: the completion moves to a new producer id
+      const id = await this.broker.allocateClusterProducerId();
+      if (id === null) return failed(ErrorCode.COORDINATOR_LOAD_IN_PROGRESS);
+      next = { ...next, nextProducerId: id };
+    }
+    const code = await this.write(l, next);
     if (code !== ErrorCode.NONE) return failed(code);
     // Kafka answers once the Prepare state is durable and writes the markers afterwards
-    void this.completeTransaction(l, t.next);
-    return { errorCode: ErrorCode.NONE, producerId: t.next.producerId, producerEpoch: t.next.producerEpoch };
+    void this.completeTransaction(l, next);
+    return { errorCode: ErrorCode.NONE, producerId: next.producerId, producerEpoch: next.producerEpoch };
   }
 
   /**

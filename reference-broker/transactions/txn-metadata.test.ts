@@ -125,6 +125,83 @@ describe('transaction metadata transitions (Kafka TransactionCoordinator, transa
   });
 });
 
+describe('transaction version 2 transitions (KIP-890 part 2: an epoch bump on every EndTxn)', () => {
+  /** An Ongoing transaction whose partition was added by a Produce v12 (version 2). */
+  function ongoingV2(m: TxnMetadata): TxnMetadata {
+    const t = addPartitionsTransit(m, m.producerId, m.producerEpoch, [tp(0)], 5, 2);
+    if (t.kind !== 'add') throw new Error('expected add');
+    return t.next;
+  }
+  function ended(m: TxnMetadata, epoch: number, commit: boolean, tv = 2): TxnMetadata {
+    const t = endTxnTransit(m, m.producerId, epoch, commit, true, 9, tv);
+    if (t.kind !== 'prepare') throw new Error(`expected prepare, got ${JSON.stringify(t)}`);
+    return t.next;
+  }
+
+  it('bumps the epoch at Prepare: the markers and the next transaction carry epoch + 1', () => {
+    const m = ongoingV2(bumped(newTxnMetadata('x', 7, 60_000, 0)));
+    const p = ended(m, 0, true);
+    expect([p.state, p.producerEpoch, p.lastProducerEpoch, p.clientTransactionVersion]).toEqual([
+      'PrepareCommit',
+      1,
+      0,
+      2,
+    ]);
+    const c = completed(p, 10);
+    expect([c.state, c.producerId, c.producerEpoch]).toEqual(['CompleteCommit', 7, 1]);
+  });
+
+  it('keeps the epoch for an EndTxn of version 1 (v0-4)', () => {
+    const m = ongoing(bumped(newTxnMetadata('x', 7, 60_000, 0)));
+    expect(ended(m, 0, true, 0).producerEpoch).toBe(0);
+  });
+
+  it('answers a retry of the end (old epoch, same outcome) and refuses the old epoch once the next transaction runs', () => {
+    const c = completed(ended(ongoingV2(bumped(newTxnMetadata('x', 7, 60_000, 0))), 0, true), 10);
+    expect(endTxnTransit(c, 7, 0, true, true, 11, 2)).toEqual({
+      kind: 'error',
+      errorCode: ErrorCode.NONE,
+      answerCurrent: true,
+    });
+    expect(endTxnTransit(c, 7, 0, false, true, 11, 2)).toEqual({
+      kind: 'error',
+      errorCode: ErrorCode.INVALID_TXN_STATE,
+    });
+    // the same epoch as the completed one is the next end, not a retry: nothing is open
+    expect(endTxnTransit(c, 7, 1, true, true, 11, 2)).toEqual({ kind: 'error', errorCode: ErrorCode.PRODUCER_FENCED });
+    // KAFKA-17754: a late EndTxn of epoch 0 while the next transaction (epoch 1) is open
+    const next = ongoingV2(c);
+    for (const commit of [true, false])
+      for (const tv of [0, 2])
+        expect(endTxnTransit(next, 7, 0, commit, true, 12, tv)).toEqual({
+          kind: 'error',
+          errorCode: ErrorCode.PRODUCER_FENCED,
+        });
+    // under version 1 the same late EndTxn (same epoch) ends the next transaction
+    const v1 = ongoing(completed(ended(ongoing(bumped(newTxnMetadata('y', 8, 60_000, 0))), 0, true, 0), 10));
+    expect(endTxnTransit(v1, 8, 0, true, true, 12, 0).kind).toBe('prepare');
+  });
+
+  it('while the markers are written, a retry is CONCURRENT_TRANSACTIONS', () => {
+    const p = ended(ongoingV2(bumped(newTxnMetadata('x', 7, 60_000, 0))), 0, false);
+    expect(endTxnTransit(p, 7, 0, false, true, 11, 2)).toEqual({
+      kind: 'error',
+      errorCode: ErrorCode.CONCURRENT_TRANSACTIONS,
+    });
+  });
+
+  it('moves to a new producer id at completion when the epoch is exhausted', () => {
+    const m = { ...ongoingV2(bumped(newTxnMetadata('x', 7, 60_000, 0))), producerEpoch: EXHAUSTED_EPOCH };
+    const t = endTxnTransit(m, 7, EXHAUSTED_EPOCH, true, true, 9, 2);
+    expect(t.kind === 'prepare' && t.newProducerId).toBe(true);
+    if (t.kind !== 'prepare') return;
+    const c = completed({ ...t.next, nextProducerId: 70 }, 10);
+    expect([c.producerId, c.previousProducerId, c.producerEpoch]).toEqual([70, 7, 0]);
+    // the client's retry with the old id and the exhausted epoch is recognised
+    expect(endTxnTransit(c, 7, EXHAUSTED_EPOCH, true, true, 11, 2)).toMatchObject({ errorCode: ErrorCode.NONE });
+  });
+});
+
 describe('transaction markers', () => {
   it('are control batches with the ControlRecordType key and the coordinator epoch', () => {
     for (const commit of [true, false]) {

@@ -1,7 +1,8 @@
 /**
  * The transaction coordinator's state of one transactional id and its transitions, as Kafka's
- * TransactionMetadata and TransactionCoordinator decide them (transaction version 1, KIP-98 and
- * KIP-360; checked against apache/kafka core/src/main/scala/kafka/coordinator/transaction/).
+ * TransactionMetadata and TransactionCoordinator decide them (transaction versions 0/1, KIP-98 and
+ * KIP-360, and version 2, KIP-890 part 2: the epoch bumps on every EndTxn; checked against
+ * apache/kafka core/src/main/scala/kafka/coordinator/transaction/ and Kafka 4.4.0's answers).
  * Pure: the coordinator persists the result and does the I/O.
  */
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
@@ -36,6 +37,19 @@ export interface TxnMetadata {
   partitions: TxnPartition[];
   txnStartTimestamp: number;
   txnLastUpdateTimestamp: number;
+  /**
+   * The transaction version of the client's last transition (Kafka's clientTransactionVersion:
+   * 2 after an EndTxn v5 or a partition added by a Produce v12+, else 0). Absent in state written
+   * before version 2 was served: 0.
+   */
+  clientTransactionVersion?: number;
+  /** Version 2, epoch exhausted: the producer id the transaction's completion moves to (-1: none). */
+  nextProducerId?: number;
+}
+
+/** Kafka's TransactionVersion.supportsEpochBump: version 2 bumps the epoch on every EndTxn. */
+export function supportsEpochBump(transactionVersion: number | undefined): boolean {
+  return (transactionVersion ?? 0) >= 2;
 }
 
 /** RecordBatch.NO_PRODUCER_EPOCH. */
@@ -164,6 +178,7 @@ export function addPartitionsTransit(
   producerEpoch: number,
   partitions: readonly TxnPartition[],
   now: number,
+  transactionVersion = 0,
 ): AddTransit {
   if (m.producerId !== producerId) return { kind: 'error', errorCode: ErrorCode.INVALID_PRODUCER_ID_MAPPING };
   if (m.producerEpoch !== producerEpoch) return { kind: 'error', errorCode: ErrorCode.PRODUCER_FENCED };
@@ -182,6 +197,7 @@ export function addPartitionsTransit(
       partitions: added,
       txnStartTimestamp: starts ? now : m.txnStartTimestamp,
       txnLastUpdateTimestamp: now,
+      clientTransactionVersion: transactionVersion,
     },
   };
 }
@@ -189,11 +205,17 @@ export function addPartitionsTransit(
 /** The outcome of EndTxn's checks: an error (NONE for a retry of a completed end), or the Prepare state to write. */
 export type EndTransit =
   | { kind: 'error'; errorCode: number; answerCurrent?: boolean }
-  | { kind: 'prepare'; next: TxnMetadata };
+  /** `newProducerId`: version 2 with the epoch exhausted, the caller allocates the id the completion moves to. */
+  | { kind: 'prepare'; next: TxnMetadata; newProducerId?: boolean };
 
 /**
- * endTransaction's checks for transaction version 1 (strict epoch equality from clients; the
- * coordinator's own aborts, after fencing, may carry a higher epoch, which becomes the epoch).
+ * TransactionCoordinator.endTransaction's checks. Transaction version 1: strict epoch equality
+ * from clients (the coordinator's own aborts, after fencing, may carry a higher epoch, which
+ * becomes the epoch). Version 2 (the metadata's last client transition was version 2): the same
+ * epoch means the next end, so a retry of an end already done is recognised by epoch + 1 (or a
+ * rotated producer id); any other epoch is PRODUCER_FENCED — which is what refuses a late EndTxn
+ * once the next transaction runs at the bumped epoch (KAFKA-17754). `transactionVersion` is the
+ * request's (EndTxn v5+: 2); a version 2 end bumps the epoch at Prepare (prepareAbortOrCommit).
  */
 export function endTxnTransit(
   m: TxnMetadata,
@@ -202,21 +224,37 @@ export function endTxnTransit(
   commit: boolean,
   fromClient: boolean,
   now: number,
+  transactionVersion = 0,
 ): EndTransit {
-  const validEpoch = (!fromClient || producerEpoch === m.producerEpoch) && producerEpoch >= m.producerEpoch;
-  if (m.producerId !== producerId) return { kind: 'error', errorCode: ErrorCode.INVALID_PRODUCER_ID_MAPPING };
+  // the coordinator's own aborts are Kafka's PrepareEpochFence path, which keeps version 1's epoch rules
+  const atLeastV2 = fromClient && supportsEpochBump(m.clientTransactionVersion);
+  const retryOnOverflow =
+    atLeastV2 && m.previousProducerId === producerId && producerEpoch === EXHAUSTED_EPOCH && m.producerEpoch === 0;
+  const retryOnEpochBump = atLeastV2 && m.producerEpoch === producerEpoch + 1;
+  let validEpoch: boolean;
+  if (!atLeastV2) validEpoch = (!fromClient || producerEpoch === m.producerEpoch) && producerEpoch >= m.producerEpoch;
+  else if (m.state === 'PrepareCommit' || m.state === 'PrepareAbort') validEpoch = retryOnEpochBump;
+  else if (m.state === 'CompleteCommit' || m.state === 'CompleteAbort')
+    validEpoch = retryOnEpochBump || retryOnOverflow;
+  else validEpoch = producerEpoch === m.producerEpoch;
+  if (m.producerId !== producerId && !retryOnOverflow)
+    return { kind: 'error', errorCode: ErrorCode.INVALID_PRODUCER_ID_MAPPING };
   if (!validEpoch) return { kind: 'error', errorCode: ErrorCode.PRODUCER_FENCED };
   switch (m.state) {
     case 'Ongoing': {
       const fenced = !fromClient && producerEpoch > m.producerEpoch;
+      const bump = !fenced && supportsEpochBump(transactionVersion);
       return {
         kind: 'prepare',
+        newProducerId: bump && m.producerEpoch >= EXHAUSTED_EPOCH,
         next: {
           ...m,
-          producerEpoch,
-          lastProducerEpoch: fenced ? NO_EPOCH : m.lastProducerEpoch,
+          producerEpoch: bump ? m.producerEpoch + 1 : producerEpoch,
+          lastProducerEpoch: bump ? m.producerEpoch : fenced ? NO_EPOCH : m.lastProducerEpoch,
           state: commit ? 'PrepareCommit' : 'PrepareAbort',
           txnLastUpdateTimestamp: now,
+          clientTransactionVersion: fenced ? m.clientTransactionVersion : transactionVersion,
+          nextProducerId: -1,
         },
       };
     }
@@ -237,13 +275,23 @@ export function endTxnTransit(
   }
 }
 
-/** prepareComplete: the markers are written; the transaction's partitions are forgotten. */
+/**
+ * prepareComplete: the markers are written; the transaction's partitions are forgotten. Version 2
+ * with the epoch exhausted moves to the producer id allocated at Prepare, epoch 0.
+ */
 export function completed(m: TxnMetadata, now: number): TxnMetadata {
+  const rotate = supportsEpochBump(m.clientTransactionVersion) && (m.nextProducerId ?? -1) >= 0;
   return {
     ...m,
     state: m.state === 'PrepareCommit' ? 'CompleteCommit' : 'CompleteAbort',
     partitions: [],
     txnLastUpdateTimestamp: now,
+    ...(rotate
+      ? { previousProducerId: m.producerId, producerId: m.nextProducerId!, producerEpoch: 0, nextProducerId: -1 }
+      : {}),
+    // Kafka's prepareComplete records the epoch the markers carried as the last epoch; version 1
+    // is kept as this broker matched it request by request
+    lastProducerEpoch: supportsEpochBump(m.clientTransactionVersion) ? m.producerEpoch : m.lastProducerEpoch,
   };
 }
 

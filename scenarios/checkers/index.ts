@@ -16,6 +16,7 @@ import { checkUnseen } from './unseen.ts';
 import { checkTransactions } from './transactions.ts';
 import { TXN_BEGIN } from '../../harness/history/ops.ts';
 import { checkUnderMinIsr, ISR_OBSERVATION } from './under-min-isr.ts';
+import { withTransactionVersionAllowance } from './txn-version.ts';
 
 export { allowance, type AllowableAnomaly } from './allowances.ts';
 export {
@@ -51,7 +52,8 @@ export {
  */
 export function checkHistory(history: readonly Op[], config: Partial<CheckConfig> = {}): CheckResult[] {
   const ix = indexHistory(history);
-  return [
+  // transaction version 1's known anomaly (KAFKA-17754), only where the history shows its cause
+  return withTransactionVersionAllowance([
     checkLostWrites(history, config, ix),
     checkDuplicates(history, config, ix),
     checkInconsistentOffsets(history, config, ix),
@@ -68,5 +70,5 @@ export function checkHistory(history: readonly Op[], config: Partial<CheckConfig
     ...(history.some((o) => o.f === TXN_BEGIN) ? checkTransactions(history, config, ix) : []),
     // What the scenario that made the history checks of its own workload (its plan op names it).
     ...checkScenario(history),
-  ];
+  ], history);
 }

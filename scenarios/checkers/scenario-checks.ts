@@ -52,6 +52,8 @@ export function checkScenario(history: readonly Op[]): CheckResult[] {
     }
     case 'txn-atomicity':
     case 'txn-fencing':
+    case 'txn-late-endtxn':
+    case 'txn-late-endtxn-v1':
       return [checkTxnWorkload(history, plan.scenario)];
     default:
       return [];

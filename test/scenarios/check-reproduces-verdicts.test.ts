@@ -39,6 +39,7 @@ const OWN_CHECKS: Record<string, string[]> = {
   'under-min-isr': ['under-min-isr'],
   'txn-atomicity': ['txn-workload'],
   'txn-fencing': ['txn-workload'],
+  'txn-late-endtxn': ['txn-workload'],
 };
 
 interface Case {

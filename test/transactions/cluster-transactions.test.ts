@@ -14,6 +14,11 @@ import type { Kafka } from 'kafkajs';
 import { startReferenceProcesses, type StartedReferenceProcesses } from '../../harness/targets/reference-process.ts';
 import { uniqueTopic } from '../helpers/reference.ts';
 import { createTopic, patientKafka } from '../targets/fault-checks.ts';
+import { fetchBody, produceBody } from '../../harness/drivers/request-bodies.ts';
+import { RawClient } from '../../protocol/client/raw-client.ts';
+import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
+import { buildRecordBatch } from '../../protocol/records/batch-builder.ts';
+import { decodeRecordBatches } from '../../protocol/records/record-batch.ts';
 
 let scratch: string;
 let cluster: StartedReferenceProcesses;
@@ -103,6 +108,93 @@ describe('transactions on the replicated reference cluster (3 node processes)', 
       expect(offsets[0]!.partitions.find((p) => p.partition === 0)!.offset).toBe('3');
     } finally {
       await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
+    }
+  }, 180_000);
+
+  it('transaction version 2: a leader on another node than the coordinator adds its partition (AddPartitionsToTxn v5) before the append', async () => {
+    const topic = uniqueTopic('txn3v2');
+    await createTopic(kafka, {
+      topic,
+      replicaAssignment: [
+        { partition: 0, replicas: [1, 2, 3] },
+        { partition: 1, replicas: [2, 3, 1] },
+        { partition: 2, replicas: [3, 1, 2] },
+      ],
+    });
+    const txnId = uniqueTopic('tid2');
+    const clients = new Map<number, RawClient>();
+    for (const n of cluster.nodes) clients.set(n.id, await RawClient.connect(n.bootstrap));
+    const retry = async <T>(f: () => Promise<T>, ok: (t: T) => boolean): Promise<T> => {
+      for (let i = 0; ; i++) {
+        const r = await f();
+        if (ok(r) || i > 200) return r;
+        await new Promise((res) => setTimeout(res, 100));
+      }
+    };
+    try {
+      const any = clients.get(1)!;
+      const found = await retry(
+        () => any.request(ApiKey.FindCoordinator, 4, { key: '', keyType: 1, coordinatorKeys: [txnId] }),
+        (r) => r.coordinators[0]!.errorCode === 0,
+      );
+      const coordinator = clients.get(found.coordinators[0]!.nodeId)!;
+      const init = await retry(
+        () =>
+          coordinator.request(ApiKey.InitProducerId, 5, {
+            transactionalId: txnId,
+            transactionTimeoutMs: 60_000,
+            producerId: -1n,
+            producerEpoch: -1,
+            enable2Pc: false,
+            keepPreparedTxn: false,
+          }),
+        (r) => r.errorCode === 0,
+      );
+      const pid = init.producerId;
+      // partition p is led by node p + 1: two of the three leaders are not the coordinator
+      const codes: number[] = [];
+      for (const p of [0, 1, 2]) {
+        const batch = buildRecordBatch([{ value: `v2-${p}` }], {
+          producerId: Number(pid),
+          producerEpoch: init.producerEpoch,
+          baseSequence: 0,
+          transactional: true,
+        });
+        const r = await retry(
+          () =>
+            clients.get(p + 1)!.request(ApiKey.Produce, 12, {
+              ...produceBody(topic, batch, { partition: p }),
+              transactionalId: txnId,
+            }),
+          (x) => x.responses[0]!.partitionResponses[0]!.errorCode !== 19, // NOT_ENOUGH_REPLICAS while the ISR forms
+        );
+        codes.push(r.responses[0]!.partitionResponses[0]!.errorCode);
+      }
+      expect(codes).toEqual([0, 0, 0]);
+      const described = await coordinator.request(ApiKey.DescribeTransactions, 0, { transactionalIds: [txnId] });
+      expect(described.transactionStates[0]!.topics.flatMap((t) => t.partitions).sort()).toEqual([0, 1, 2]);
+      const end = await coordinator.request(ApiKey.EndTxn, 5, {
+        transactionalId: txnId,
+        producerId: pid,
+        producerEpoch: init.producerEpoch,
+        committed: true,
+      });
+      expect([end.errorCode, end.producerEpoch - init.producerEpoch]).toEqual([0, 1]);
+      // every leader got the commit marker, at the bumped epoch: read_committed reaches the record
+      for (const p of [0, 1, 2]) {
+        const r = await retry(
+          () =>
+            clients.get(p + 1)!.request(ApiKey.Fetch, 12, { ...fetchBody(topic, 0n, { partition: p }), isolationLevel: 1 }),
+          (x) => Number(x.responses[0]!.partitions[0]!.lastStableOffset) === 2,
+        );
+        const batches = decodeRecordBatches(r.responses[0]!.partitions[0]!.records ?? Buffer.alloc(0));
+        expect(batches.map((b) => [b.attributes & 0x20, b.producerEpoch - init.producerEpoch])).toEqual([
+          [0, 0],
+          [0x20, 1],
+        ]);
+      }
+    } finally {
+      for (const c of clients.values()) c.close();
     }
   }, 180_000);
 });

@@ -197,9 +197,11 @@ async function observe(bootstrap: string): Promise<Record<string, unknown>> {
           },
         ],
       });
-    // Kafka's group coordinator may still be loading the new __consumer_offsets partition: retriable
+    // Kafka's group coordinator may still be loading the new __consumer_offsets partition, or (under
+    // load) not yet lead it: COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR
+    // are retriable (a flake on kafka@4.4.0 answered NOT_COORDINATOR once)
     const loading = (r: Awaited<ReturnType<typeof txnCommit>>) =>
-      r.topics.some((t) => t.partitions.some((p) => p.errorCode === 14 || p.errorCode === 15));
+      r.topics.some((t) => t.partitions.some((p) => p.errorCode === 14 || p.errorCode === 15 || p.errorCode === 16));
     seen.txnOffsetCommit = (
       await until(
         () => txnCommit(7n),
