@@ -239,7 +239,10 @@ export async function startTcpProxy(
 }
 
 /** Sends one held request frame on a new connection to `upstream` and reads its one answer. */
-function deliverLate(upstream: HostPort, h: { apiKey: number; apiVersion: number; frame: Buffer }): Promise<HeldAnswer> {
+function deliverLate(
+  upstream: HostPort,
+  h: { apiKey: number; apiVersion: number; frame: Buffer },
+): Promise<HeldAnswer> {
   return new Promise((resolve) => {
     const socket = connect(upstream.port, upstream.host);
     const frames = new FrameSplitter();

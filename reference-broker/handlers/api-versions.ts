@@ -42,11 +42,7 @@ export const TRANSACTION_VERSION_FEATURE = { name: 'transaction.version', min: 0
  */
 const FINALIZED_FEATURES_EPOCH = 1n;
 
-function response(
-  errorCode: number,
-  handlers: ReadonlyMap<number, ApiHandler>,
-  apiVersion = 0,
-): ApiVersionsResponse {
+function response(errorCode: number, handlers: ReadonlyMap<number, ApiHandler>, apiVersion = 0): ApiVersionsResponse {
   const tv = TRANSACTION_VERSION_FEATURE;
   const withFeatures = errorCode === ErrorCode.NONE && apiVersion >= 3;
   return {
@@ -54,7 +50,9 @@ function response(
     apiKeys: apiKeys(handlers),
     throttleTimeMs: 0,
     supportedFeatures:
-      withFeatures && (apiVersion >= 4 || tv.min > 0) ? [{ name: tv.name, minVersion: tv.min, maxVersion: tv.max }] : [],
+      withFeatures && (apiVersion >= 4 || tv.min > 0)
+        ? [{ name: tv.name, minVersion: tv.min, maxVersion: tv.max }]
+        : [],
     finalizedFeaturesEpoch: withFeatures ? FINALIZED_FEATURES_EPOCH : -1n,
     finalizedFeatures: withFeatures
       ? [{ name: tv.name, minVersionLevel: tv.finalized, maxVersionLevel: tv.finalized }]

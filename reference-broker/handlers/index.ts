@@ -3,6 +3,7 @@ import { apiVersionsHandler } from './api-versions.ts';
 import { alterConfigsHandler } from './alter-configs.ts';
 import { createPartitionsHandler } from './create-partitions.ts';
 import { describeLogDirsHandler } from './describe-log-dirs.ts';
+import { describeProducersHandler } from './describe-producers.ts';
 import { describeConfigsHandler } from './describe-configs.ts';
 import { incrementalAlterConfigsHandler } from './incremental-alter-configs.ts';
 import { createTopicsHandler } from './create-topics.ts';
@@ -60,6 +61,7 @@ export const HANDLERS: ReadonlyMap<number, ApiHandler> = (() => {
     incrementalAlterConfigsHandler,
     createPartitionsHandler,
     describeLogDirsHandler,
+    describeProducersHandler,
     ...groupHandlers,
     saslHandshakeHandler,
     saslAuthenticateHandler,

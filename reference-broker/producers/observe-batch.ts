@@ -1,5 +1,5 @@
 import { type BatchHeader, CONTROL_FLAG_MASK, TRANSACTIONAL_FLAG_MASK } from '../../protocol/records/batch-header.ts';
-import { markerIsCommit } from '../transactions/control-batch.ts';
+import { markerCoordinatorEpoch, markerIsCommit } from '../transactions/control-batch.ts';
 import type { PartitionProducerState } from './producer-state.ts';
 
 /**
@@ -20,7 +20,11 @@ export function observeBatch(
   const lastOffset = h.baseOffset + h.lastOffsetDelta;
   if ((h.attributes & CONTROL_FLAG_MASK) !== 0) {
     const commit = markerIsCommit(buf, pos, size);
-    if (commit !== null) state.recordMarker(h.producerId, h.producerEpoch, commit, h.baseOffset);
+    if (commit !== null)
+      state.recordMarker(h.producerId, h.producerEpoch, commit, h.baseOffset, {
+        coordinatorEpoch: markerCoordinatorEpoch(buf, pos, size),
+        timestampMs: h.maxTimestamp,
+      });
     return;
   }
   state.record(
@@ -29,6 +33,7 @@ export function observeBatch(
       producerEpoch: h.producerEpoch,
       baseSequence: h.baseSequence,
       count: h.lastOffsetDelta + 1,
+      maxTimestamp: h.maxTimestamp,
     },
     h.baseOffset,
     lastOffset,

@@ -25,6 +25,8 @@ export interface ProducerBatchInfo {
   baseSequence: number;
   /** Records in the batch (lastSequence = baseSequence + count - 1, wrapping). */
   count: number;
+  /** The batch's largest timestamp, which DescribeProducers reports as the producer's last one. */
+  maxTimestamp?: number;
 }
 
 /** A batch remembered for duplicate detection. */
@@ -39,6 +41,22 @@ interface CachedBatch {
 interface ProducerEntry {
   epoch: number;
   batches: CachedBatch[];
+  /** Timestamp of its last batch or marker here, -1 when unknown (Kafka's ProducerStateEntry.lastTimestamp). */
+  lastTimestamp: number;
+  /** The coordinator epoch of its last marker here, -1 before one (ProducerStateEntry.coordinatorEpoch). */
+  coordinatorEpoch: number;
+}
+
+/** One producer as DescribeProducers reports it (UnifiedLog.activeProducers). */
+export interface ActiveProducer {
+  producerId: number;
+  producerEpoch: number;
+  /** Last sequence of its last batch in this epoch, -1 when none. */
+  lastSequence: number;
+  lastTimestamp: number;
+  coordinatorEpoch: number;
+  /** First offset of its open transaction here, -1 when none. */
+  currentTxnStartOffset: number;
 }
 
 /** The outcome of checking a batch before it is appended. */
@@ -128,9 +146,15 @@ export class PartitionProducerState {
   record(b: ProducerBatchInfo, baseOffset: number, lastOffset: number, logAppendTimeMs: number): void {
     let entry = this.producers.get(b.producerId);
     if (!entry || b.producerEpoch > entry.epoch) {
-      entry = { epoch: b.producerEpoch, batches: [] };
+      entry = {
+        epoch: b.producerEpoch,
+        batches: [],
+        lastTimestamp: -1,
+        coordinatorEpoch: entry?.coordinatorEpoch ?? -1,
+      };
       this.producers.set(b.producerId, entry);
     }
+    entry.lastTimestamp = b.maxTimestamp ?? logAppendTimeMs;
     entry.batches.push({
       firstSeq: b.baseSequence,
       lastSeq: lastSequenceOf(b),
@@ -154,19 +178,43 @@ export class PartitionProducerState {
    * the producer's epoch moves up to the marker's (a newer epoch forgets its sequence window), its
    * open transaction here completes, and an aborted one goes into the aborted-transactions index.
    */
-  recordMarker(producerId: number, producerEpoch: number, commit: boolean, markerOffset: number): void {
-    const entry = this.producers.get(producerId);
-    if (!entry) this.producers.set(producerId, { epoch: producerEpoch, batches: [] });
-    else if (producerEpoch > entry.epoch) {
+  recordMarker(
+    producerId: number,
+    producerEpoch: number,
+    commit: boolean,
+    markerOffset: number,
+    marker: { coordinatorEpoch: number; timestampMs: number } = { coordinatorEpoch: -1, timestampMs: -1 },
+  ): void {
+    let entry = this.producers.get(producerId);
+    if (!entry) {
+      entry = { epoch: producerEpoch, batches: [], lastTimestamp: -1, coordinatorEpoch: -1 };
+      this.producers.set(producerId, entry);
+    } else if (producerEpoch > entry.epoch) {
       entry.epoch = producerEpoch;
       entry.batches = [];
     }
+    entry.coordinatorEpoch = marker.coordinatorEpoch;
+    entry.lastTimestamp = marker.timestampMs;
     const firstOffset = this.ongoing.get(producerId);
     if (firstOffset === undefined) return;
     this.ongoing.delete(producerId);
     const done = { producerId, firstOffset, lastOffset: markerOffset };
     this.unreplicated.push(done);
     if (!commit) this.aborted.push(done);
+  }
+
+  /** Every producer this partition has state for, by producer id (what DescribeProducers answers). */
+  activeProducers(): ActiveProducer[] {
+    return [...this.producers.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([producerId, e]) => ({
+        producerId,
+        producerEpoch: e.epoch,
+        lastSequence: e.batches.at(-1)?.lastSeq ?? -1,
+        lastTimestamp: e.lastTimestamp,
+        coordinatorEpoch: e.coordinatorEpoch,
+        currentTxnStartOffset: this.ongoing.get(producerId) ?? -1,
+      }));
   }
 
   /** The producer's epoch as this partition knows it, or undefined. */

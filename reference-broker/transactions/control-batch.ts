@@ -53,3 +53,10 @@ export function markerIsCommit(buf: Buffer, pos: number, size: number): boolean 
   if (type === ControlRecordType.abort) return false;
   return null;
 }
+
+/** The coordinator epoch in the marker at `pos` of `buf` (its EndTransactionMarker value), -1 when it has none. */
+export function markerCoordinatorEpoch(buf: Buffer, pos: number, size: number): number {
+  const [batch] = decodeRecordBatches(buf.subarray(pos, pos + size));
+  const value = batch?.records[0]?.value;
+  return value && value.length >= 6 ? value.readInt32BE(2) : -1;
+}

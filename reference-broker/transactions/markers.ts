@@ -38,7 +38,10 @@ export async function appendMarker(broker: Broker, p: Partition, m: Marker): Pro
   const now = Date.now();
   const batch = buildMarkerBatch(m.producerId, m.producerEpoch, m.commit, m.coordinatorEpoch, now);
   const appended = p.log.append(batch, p.leaderEpoch, now);
-  p.producers.recordMarker(m.producerId, m.producerEpoch, m.commit, appended.baseOffset);
+  p.producers.recordMarker(m.producerId, m.producerEpoch, m.commit, appended.baseOffset, {
+    coordinatorEpoch: m.coordinatorEpoch,
+    timestampMs: now,
+  });
   if (p.topic === OFFSETS_TOPIC) {
     const partitions = broker.topics.get(OFFSETS_TOPIC)?.partitions.length ?? 1;
     broker.groups.completeTransaction(

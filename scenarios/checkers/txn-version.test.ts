@@ -44,7 +44,8 @@ describe('transaction version 1 allowance for a late EndTxn (KAFKA-17754)', () =
     for (const version of [2, undefined]) {
       const ops = clone();
       for (const o of ops)
-        if (o.f === TXN_BEGIN && o.type === 'ok') (o.value as { transactionVersion?: number }).transactionVersion = version;
+        if (o.f === TXN_BEGIN && o.type === 'ok')
+          (o.value as { transactionVersion?: number }).transactionVersion = version;
       expect(failing(ops)).toEqual(FAMILIES);
     }
   });

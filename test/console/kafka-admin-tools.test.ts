@@ -1,7 +1,8 @@
 /**
  * Kafka's own admin tools against the reference broker and against Kafka 4.4.0, side by side:
- * `kafka-topics --create/--alter --partitions/--describe` and `kafka-configs --alter
- * --add-config/--delete-config/--describe` (4.4.0 tools, and 3.9.2's describe), each run on both
+ * `kafka-topics --create/--alter --partitions/--describe`, `kafka-configs --alter
+ * --add-config/--delete-config/--describe` (4.4.0 tools, and 3.9.2's describe) and
+ * `kafka-log-dirs --describe` after a console producer wrote to one partition, each run on both
  * targets with the same arguments; the outputs must match line for line (topic ids aside). One
  * Kafka start serves the whole file.
  */
@@ -19,6 +20,8 @@ import { startTestBroker, uniqueTopic } from '../helpers/reference.ts';
 const TOPICS = 'org.apache.kafka.tools.TopicCommand';
 const CONFIGS_4 = 'org.apache.kafka.tools.ConfigCommand';
 const CONFIGS_3 = 'kafka.admin.ConfigCommand';
+const PRODUCER = 'org.apache.kafka.tools.ConsoleProducer';
+const LOG_DIRS = 'org.apache.kafka.tools.LogDirsCommand';
 
 let kafka: StartedKafka;
 let reference: RunningBroker;
@@ -31,9 +34,18 @@ afterAll(async () => {
 });
 
 /** Runs one tool; its exit code and output, topic ids masked and the stack traces of errors cut. */
-async function tool(version: string, mainClass: string, bootstrap: string, args: string[]): Promise<string> {
+async function tool(
+  version: string,
+  mainClass: string,
+  bootstrap: string,
+  args: string[],
+  stdin?: string,
+): Promise<string> {
   const dist = await resolveKafka(version);
-  const r = await runKafkaClass(dist, mainClass, ['--bootstrap-server', bootstrap, ...args], { timeoutMs: 120_000 });
+  const r = await runKafkaClass(dist, mainClass, ['--bootstrap-server', bootstrap, ...args], {
+    timeoutMs: 120_000,
+    stdin,
+  });
   const out = `${r.stdout}\n${r.stderr}`
     .split('\n')
     .filter((l) => l.trim() !== '' && !/^\s+at /.test(l) && !l.startsWith('Caused by'))
@@ -41,6 +53,10 @@ async function tool(version: string, mainClass: string, bootstrap: string, args:
       l
         .replace(/TopicId: \S+/, 'TopicId: <id>')
         .replace(/^\[[\d-]+ [\d:,]+\]/, '[<time>]')
+        // the log directory's path and the node ids are each target's own
+        .replace(/"logDir":"[^"]*"/g, '"logDir":"<dir>"')
+        .replace(/"broker":\d+/g, '"broker":<id>')
+        .replace(/from brokers \d+/, 'from brokers <id>')
         .replaceAll(bootstrap, '<bootstrap>'),
     );
   return [`exit ${r.code}`, ...out].join('\n');
@@ -76,11 +92,20 @@ async function session(bootstrap: string, topic: string): Promise<Record<string,
   out.describeTopic = await tool(v, TOPICS, bootstrap, ['--describe', '--topic', topic]);
   out.describeTopic392 = await tool('3.9.2', TOPICS, bootstrap, ['--describe', '--topic', topic]);
   out.describeConfigs392 = await tool('3.9.2', CONFIGS_3, bootstrap, ['--describe', ...entity]);
+  // Keyed, so both targets put the records in the same partition (murmur2 of the key).
+  out.produce = await tool(
+    v,
+    PRODUCER,
+    bootstrap,
+    ['--topic', topic, '--reader-property', 'parse.key=true', '--reader-property', 'key.separator=:'],
+    'k:first\nk:second\n',
+  );
+  out.logDirs = await tool(v, LOG_DIRS, bootstrap, ['--describe', '--topic-list', topic]);
   return out;
 }
 
 describe("Kafka's admin tools: the reference broker answers as Kafka 4.4.0", () => {
-  it('kafka-topics --alter --partitions / --describe and kafka-configs --alter / --describe print the same', async () => {
+  it('kafka-topics --alter --partitions / --describe, kafka-configs --alter / --describe and kafka-log-dirs --describe print the same', async () => {
     const topic = uniqueTopic('admin-tools');
     const [onKafka, onReference] = await Promise.all([
       session(kafka.bootstrap, topic),
@@ -94,6 +119,8 @@ describe("Kafka's admin tools: the reference broker answers as Kafka 4.4.0", () 
     expect(onKafka.describeConfigs).toContain('segment.bytes=2000000 sensitive=false');
     expect(onKafka.badConfig).toContain('Value must be at least 1048576');
     expect(onKafka.shrinkPartitions).toContain('would not be an increase');
+    expect(onKafka.produce).toBe('exit 0');
+    expect(onKafka.logDirs).toMatch(/"size":[1-9]\d*,/);
     for (const step of Object.keys(onKafka)) expect(onReference[step], step).toBe(onKafka[step]);
   }, 600_000);
 });

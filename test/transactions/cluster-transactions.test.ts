@@ -184,7 +184,9 @@ describe('transactions on the replicated reference cluster (3 node processes)', 
       for (const p of [0, 1, 2]) {
         const r = await retry(
           () =>
-            clients.get(p + 1)!.request(ApiKey.Fetch, 12, { ...fetchBody(topic, 0n, { partition: p }), isolationLevel: 1 }),
+            clients
+              .get(p + 1)!
+              .request(ApiKey.Fetch, 12, { ...fetchBody(topic, 0n, { partition: p }), isolationLevel: 1 }),
           (x) => Number(x.responses[0]!.partitions[0]!.lastStableOffset) === 2,
         );
         const batches = decodeRecordBatches(r.responses[0]!.partitions[0]!.records ?? Buffer.alloc(0));

@@ -3,7 +3,8 @@
  * with the same transactions (one Empty, one Ongoing over two partitions, one committed): Kafka's
  * own `kafka-transactions.sh list` / `describe` print the same once ids and times are replaced,
  * and the raw answers (filters by state, producer id, duration and id pattern, unknown ids,
- * the empty id, unknown state names) are equal.
+ * the empty id, unknown state names) are equal; so are DescribeProducers and
+ * `kafka-transactions.sh describe-producers` for the partitions the transactions wrote.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTopicBody, produceBody } from '../../harness/drivers/request-bodies.ts';
@@ -125,12 +126,12 @@ function normalise(value: unknown, producerIds: Map<string, string>): unknown {
     // an error entry carries the spec's defaults (producer id 0), which is no one's producer id
     if (v && typeof v === 'object' && 'producerId' in v && !v.errorCode)
       return { ...v, producerId: producerIds.get(String(v.producerId)) ?? v.producerId };
-    if (key === 'transactionStartTimeMs') return Number(v) > 0 ? 'a time' : Number(v);
+    if (key === 'transactionStartTimeMs' || key === 'lastTimestamp') return Number(v) > 0 ? 'a time' : Number(v);
     if (key === 'throttleTimeMs') return 0;
     if (key === 'partitions' && Array.isArray(v)) return [...v].sort();
     // ListTransactions' entries (no error code) come in hash order; DescribeTransactions answers in request order
     const listed = key === 'transactionStates' && Array.isArray(v) && v.every((t) => !('errorCode' in t));
-    if ((listed || key === 'topics') && Array.isArray(v))
+    if ((listed || key === 'topics' || key === 'activeProducers') && Array.isArray(v))
       return [...v].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
     return v;
   });
@@ -157,6 +158,13 @@ async function rawAnswers(c: RawClient, producerIds: Map<string, string>): Promi
     listStatesUnknownCase: await list(0, { states: ['ongoing', 'Dead'] }),
     describe: await c.request(ApiKey.DescribeTransactions, 0, {
       transactionalIds: [EMPTY, ONGOING, COMMITTED, 'admin-unknown', ''],
+    }),
+    producers: await c.request(ApiKey.DescribeProducers, 0, {
+      topics: [
+        { name: TOPIC, partitionIndexes: [0, 1, 7] },
+        { name: 'admin-no-such-topic', partitionIndexes: [0, 1] },
+        { name: '..', partitionIndexes: [0] },
+      ],
     }),
   };
   return normalise(out, producerIds) as Record<string, unknown>;
@@ -188,12 +196,13 @@ function normaliseTable(lines: string[], producerIds: Map<string, string>): stri
       if (name === 'ProducerId') return producerIds.get(cell) ?? cell;
       // the coordinator keeps a transaction's partitions in a hash set
       if (name === 'TopicPartitions') return cell.split(',').sort().join(',');
-      if (name === 'CurrentTransactionStartTimeMs' || name === 'TransactionDurationMs')
+      if (name === 'CurrentTransactionStartTimeMs' || name === 'TransactionDurationMs' || name === 'LastTimestamp')
         return /^\d+$/.test(cell) ? 'n' : cell;
       return cell;
     }),
   );
-  if (col('TransactionalId') >= 0) cleaned.sort((a, b) => a.join(' ').localeCompare(b.join(' ')));
+  if (col('TransactionalId') >= 0 || col('ProducerId') >= 0)
+    cleaned.sort((a, b) => a.join(' ').localeCompare(b.join(' ')));
   return [header.join(' '), ...cleaned.map((c) => c.join(' '))];
 }
 
@@ -210,6 +219,7 @@ async function observe(bootstrap: string): Promise<Observed> {
     await tool('describeOngoing', ['describe', '--transactional-id', ONGOING]);
     await tool('describeCommitted', ['describe', '--transactional-id', COMMITTED]);
     await tool('describeEmpty', ['describe', '--transactional-id', EMPTY]);
+    await tool('describeProducers', ['describe-producers', '--topic', TOPIC, '--partition', '1']);
     return { producerIds, raw, cli };
   } finally {
     c.close();
@@ -247,6 +257,14 @@ describe(`DescribeTransactions and ListTransactions: reference broker vs Kafka $
     expect(k.describeOngoing!.join('\n')).toContain(`${TOPIC}-0`);
     for (const name of ['describeOngoing', 'describeCommitted', 'describeEmpty'])
       expect(seen.get('reference')!.cli[name], name).toEqual(k[name]);
+  });
+
+  it('kafka-transactions.sh describe-producers prints the same producers of a partition', () => {
+    const k = seen.get('kafka')!.cli.describeProducers!;
+    // the ongoing and the committed transaction's producers wrote to partition 1
+    expect(k).toHaveLength(3);
+    expect(k[0]).toMatch(/^ProducerId ProducerEpoch LatestCoordinatorEpoch LastSequence LastTimestamp/);
+    expect(seen.get('reference')!.cli.describeProducers).toEqual(k);
   });
 
   it('the raw answers are equal, filters and errors included', () => {

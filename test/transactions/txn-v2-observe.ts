@@ -106,7 +106,8 @@ export async function observeTxnV2(bootstrap: string, topic = 'txn-v2'): Promise
               v3AndBelowProducerEpoch: epoch,
               v3AndBelowTopics: [{ name: topic, partitions }],
             }),
-          (r) => r.resultsByTopicV3AndBelow.every((t) => t.resultsByPartition.every((p) => p.partitionErrorCode !== 51)),
+          (r) =>
+            r.resultsByTopicV3AndBelow.every((t) => t.resultsByPartition.every((p) => p.partitionErrorCode !== 51)),
           'AddPartitionsToTxn',
         );
         return r.resultsByTopicV3AndBelow.flatMap((t) => t.resultsByPartition.map((p) => p.partitionErrorCode));

@@ -34,6 +34,7 @@ describe(`transaction version 2, request by request: reference broker vs Kafka $
     expect(ref.v2LateCommit).toMatchObject({ errorCode: 90 }); // PRODUCER_FENCED
     expect(ref.v1LateCommit).toMatchObject({ errorCode: 0 }); // version 1: the late commit ends the next transaction
     expect(ref.v1Produce2b).toBe(48); // INVALID_TXN_STATE: the rest of that transaction is refused
-    for (const key of new Set([...Object.keys(ref), ...Object.keys(real)])) expect([key, ref[key]]).toEqual([key, real[key]]);
+    for (const key of new Set([...Object.keys(ref), ...Object.keys(real)]))
+      expect([key, ref[key]]).toEqual([key, real[key]]);
   }, 120_000);
 });
