@@ -1,0 +1,296 @@
+/**
+ * One copier of the txn-exactly-once scenario: consume-transform-produce in kafkajs
+ * transactions. It takes the transactional id over (its first transaction, empty, is kafkajs'
+ * InitProducerId: the coordinator aborts whatever a crashed predecessor left open, or waits for
+ * the commit it was finishing), reads the group's stable committed offsets, then per batch:
+ * begins a transaction, writes each input record's copy to the output topic, commits the
+ * consumed offsets in the transaction (sendOffsets: AddOffsetsToTxn + TxnOffsetCommit), and
+ * commits or aborts as the plan says; after an abort it re-reads the committed offsets and goes
+ * back there. Every step is an op of the history; the copier decides nothing about correctness.
+ */
+import type { Producer } from 'kafkajs';
+import type { HistoryRecorder } from '../harness/history/history.ts';
+import {
+  COMMITTED_OFFSETS,
+  END_TXN,
+  POLL,
+  SEND,
+  TXN_BEGIN,
+  TXN_OFFSETS,
+  type RecordRef,
+  type TxnTag,
+} from '../harness/history/ops.ts';
+import type { ScenarioContext } from './scenario.ts';
+import { stableCommittedOffsets } from './stable-offsets.ts';
+import { IsolatedReader } from './txn-read.ts';
+
+type Txn = Awaited<ReturnType<Producer['transaction']>>;
+
+/** One transaction's decisions, drawn from the seed. */
+export interface CopyStep {
+  /** Records taken per input partition (at most). */
+  batch: number;
+  outcome: 'commit' | 'abort';
+  /** Stop the copier in the middle of this transaction, leaving it open (a crash). */
+  crash: 'none' | 'after-sends' | 'after-offsets';
+}
+
+/** What every copier of one run shares. */
+export interface CopyJob {
+  input: string;
+  output: string;
+  partitions: number;
+  group: string;
+  transactionalId: string;
+  /** The input's end offsets: a copier whose positions reach them is done. */
+  inputEnds: ReadonlyMap<number, number>;
+  steps: readonly CopyStep[];
+  /** Index of the next step (shared by the copiers, so the plan runs on across crashes). */
+  next: number;
+  deadline: number;
+}
+
+/** The value an output record carries: its input's partition and offset, and its transaction. */
+export interface CopiedValue {
+  run: string;
+  src: [partition: number, offset: number];
+  txn: string;
+  value: string | null;
+}
+
+/** Why a copier stopped: done, crashed on purpose, or broken (its client's state is unknown). */
+export type CopierEnd = 'done' | 'crashed' | 'broken' | 'deadline';
+
+/** Records the group's stable committed offsets of the input as a committed-offsets op of `process`. */
+export async function recordCommittedOffsets(
+  ctx: ScenarioContext,
+  job: Pick<CopyJob, 'group' | 'input' | 'partitions'>,
+  process: string,
+): Promise<Map<number, number>> {
+  const op = ctx.history.invoke(process, COMMITTED_OFFSETS, { group: job.group, topic: job.input });
+  try {
+    const offsets = await stableCommittedOffsets(ctx.target.nodes, job.group, job.input, job.partitions);
+    op.ok({ group: job.group, topic: job.input, offsets: Object.fromEntries(offsets) });
+    return offsets;
+  } catch (err) {
+    op.info((err as Error).message);
+    throw err;
+  }
+}
+
+/** Begins a transaction (the first one of a producer makes InitProducerId). */
+async function begin(
+  h: HistoryRecorder,
+  process: string,
+  producer: Producer,
+  tag: TxnTag & { transactionalId: string },
+) {
+  const op = h.invoke(process, TXN_BEGIN, tag);
+  try {
+    const txn = await producer.transaction();
+    op.ok(tag);
+    return txn;
+  } catch (err) {
+    op.info((err as Error).message);
+    throw err;
+  }
+}
+
+/** Ends a transaction; true when the broker answered it. */
+async function end(h: HistoryRecorder, process: string, txn: Txn, id: string, outcome: 'commit' | 'abort') {
+  const op = h.invoke(process, END_TXN, { id, outcome });
+  try {
+    await (outcome === 'commit' ? txn.commit() : txn.abort());
+    op.ok({ id, outcome });
+    return true;
+  } catch (err) {
+    op.info((err as Error).message, { id, outcome });
+    return false;
+  }
+}
+
+/** Writes the copies of `records` in `txn`, one send op each; false when the send was not acknowledged. */
+async function sendCopies(
+  ctx: ScenarioContext,
+  process: string,
+  txn: Txn,
+  tag: TxnTag,
+  output: string,
+  records: RecordRef[],
+): Promise<boolean> {
+  const messages = records.map((r) => ({
+    partition: r.partition,
+    value: JSON.stringify({
+      run: ctx.runId,
+      src: [r.partition, r.offset],
+      txn: tag.id,
+      value: r.value,
+    } satisfies CopiedValue),
+  }));
+  const ops = messages.map((m) =>
+    ctx.history.invoke(process, SEND, { topic: output, partition: m.partition, key: null, value: m.value, txn: tag }),
+  );
+  try {
+    const meta = await txn.send({ topic: output, acks: -1, messages });
+    const base = new Map(meta.map((m) => [m.partition, Number(m.baseOffset)]));
+    const seen = new Map<number, number>();
+    messages.forEach((m, i) => {
+      const k = seen.get(m.partition) ?? 0;
+      seen.set(m.partition, k + 1);
+      ops[i]!.ok({
+        topic: output,
+        partition: m.partition,
+        offset: base.get(m.partition)! + k,
+        key: null,
+        value: m.value,
+        txn: tag,
+      });
+    });
+    return true;
+  } catch (err) {
+    for (const op of ops) op.info((err as Error).message);
+    return false;
+  }
+}
+
+/** Commits the consumed offsets in `txn` (kafkajs sendOffsets); false when not accepted. */
+async function sendOffsets(
+  ctx: ScenarioContext,
+  process: string,
+  txn: Txn,
+  tag: TxnTag,
+  job: CopyJob,
+  offsets: Map<number, number>,
+): Promise<boolean> {
+  const value = { txn: tag, group: job.group, topic: job.input, offsets: Object.fromEntries(offsets) };
+  const op = ctx.history.invoke(process, TXN_OFFSETS, value);
+  try {
+    await txn.sendOffsets({
+      consumerGroupId: job.group,
+      topics: [
+        {
+          topic: job.input,
+          partitions: [...offsets].map(([partition, offset]) => ({ partition, offset: String(offset) })),
+        },
+      ],
+    });
+    op.ok(value);
+    return true;
+  } catch (err) {
+    op.info((err as Error).message);
+    return false;
+  }
+}
+
+/**
+ * Reads the next batch: up to `batch` records per partition from the reader's positions,
+ * recorded as one poll per partition (only what was taken, so the copier's reads stay
+ * contiguous), the reader moved to just after what was taken.
+ */
+async function readBatch(
+  ctx: ScenarioContext,
+  process: string,
+  reader: IsolatedReader,
+  job: CopyJob,
+  batch: number,
+): Promise<RecordRef[]> {
+  const before = [...reader.positions()];
+  const fetched = await reader.fetch();
+  for (let p = 0; p < job.partitions; p++) reader.seek(p, before[p]!);
+  const taken: RecordRef[] = [];
+  for (const { partition, records } of fetched) {
+    const mine = records.slice(0, batch);
+    if (mine.length === 0) continue;
+    ctx.history
+      .invoke(process, POLL, { topic: job.input, partition, isolation: 'read_committed' })
+      .ok({ records: mine });
+    reader.seek(partition, mine.at(-1)!.offset + 1);
+    taken.push(...mine);
+  }
+  return taken;
+}
+
+const done = (reader: IsolatedReader, job: CopyJob) =>
+  [...job.inputEnds].every(([p, end]) => (reader.positions()[p] ?? 0) >= end);
+
+/** Moves the reader to the group's committed offsets, recorded as a seek. */
+async function resume(ctx: ScenarioContext, process: string, reader: IsolatedReader, job: CopyJob) {
+  const offsets = await recordCommittedOffsets(ctx, job, process);
+  ctx.history
+    .invoke(process, 'seek', { topic: job.input, offsets: Object.fromEntries(offsets) })
+    .ok({ topic: job.input, offsets: Object.fromEntries(offsets) });
+  for (const [p, o] of offsets) reader.seek(p, o);
+}
+
+/** Runs one copier until it is done, crashes (as planned) or breaks; its producer is returned to be closed later. */
+export async function runCopier(
+  ctx: ScenarioContext,
+  job: CopyJob,
+  process: string,
+): Promise<{ end: CopierEnd; producer: Producer }> {
+  const h = ctx.history;
+  const producer = ctx.kafka.producer({
+    transactionalId: job.transactionalId,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    retry: { retries: 5 },
+  });
+  const reader = await IsolatedReader.open(
+    ctx.target.nodes,
+    job.input,
+    job.partitions,
+    'read_committed',
+    `kconform-${process}`,
+  );
+  try {
+    try {
+      await producer.connect();
+      // The takeover: InitProducerId fences the predecessor before the offsets are read.
+      const takeover = await begin(h, process, producer, {
+        id: `${process}#init`,
+        transactionalId: job.transactionalId,
+      });
+      if (!(await end(h, process, takeover, `${process}#init`, 'abort'))) return { end: 'broken', producer };
+      await resume(ctx, process, reader, job);
+    } catch {
+      return { end: 'broken', producer };
+    }
+    for (let n = 0; ; n++) {
+      if (done(reader, job)) return { end: 'done', producer };
+      if (Date.now() > job.deadline) return { end: 'deadline', producer };
+      await ctx.pace();
+      const step = job.steps[job.next % job.steps.length]!;
+      let records: RecordRef[];
+      try {
+        records = await readBatch(ctx, process, reader, job, step.batch);
+      } catch {
+        return { end: 'broken', producer };
+      }
+      if (records.length === 0) continue;
+      job.next++;
+      const tag = { id: `${process}#${n}`, transactionalId: job.transactionalId };
+      let txn: Txn;
+      try {
+        txn = await begin(h, process, producer, tag);
+      } catch {
+        return { end: 'broken', producer };
+      }
+      if (!(await sendCopies(ctx, process, txn, tag, job.output, records))) return { end: 'broken', producer };
+      if (step.crash === 'after-sends') return { end: 'crashed', producer };
+      const offsets = new Map<number, number>();
+      for (const r of records) offsets.set(r.partition, Math.max(offsets.get(r.partition) ?? 0, r.offset + 1));
+      if (!(await sendOffsets(ctx, process, txn, tag, job, offsets))) return { end: 'broken', producer };
+      if (step.crash === 'after-offsets') return { end: 'crashed', producer };
+      if (!(await end(h, process, txn, tag.id, step.outcome))) return { end: 'broken', producer };
+      if (step.outcome === 'abort') {
+        try {
+          await resume(ctx, process, reader, job);
+        } catch {
+          return { end: 'broken', producer };
+        }
+      }
+    }
+  } finally {
+    reader.close();
+  }
+}
