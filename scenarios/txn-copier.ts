@@ -22,6 +22,7 @@ import {
 } from '../harness/history/ops.ts';
 import type { ScenarioContext } from './scenario.ts';
 import { stableCommittedOffsets } from './stable-offsets.ts';
+import { retrying } from './topic-setup.ts';
 import { IsolatedReader } from './txn-read.ts';
 
 type Txn = Awaited<ReturnType<Producer['transaction']>>;
@@ -233,7 +234,9 @@ export async function runCopier(
     transactionalId: job.transactionalId,
     idempotent: true,
     maxInFlightRequests: 1,
-    retry: { retries: 5 },
+    // Kafka answers CONCURRENT_TRANSACTIONS for a moment after each EndTxn (its markers are written after the
+    // answer): retry it soon rather than after kafkajs' default 300 ms.
+    retry: { retries: 8, initialRetryTime: 50, maxRetryTime: 2_000 },
   });
   const reader = await IsolatedReader.open(
     ctx.target.nodes,
@@ -244,7 +247,7 @@ export async function runCopier(
   );
   try {
     try {
-      await producer.connect();
+      await retrying(`${process}: connecting`, () => producer.connect(), 30_000);
       // The takeover: InitProducerId fences the predecessor before the offsets are read.
       const takeover = await begin(h, process, producer, {
         id: `${process}#init`,
@@ -264,7 +267,9 @@ export async function runCopier(
       try {
         records = await readBatch(ctx, process, reader, job, step.batch);
       } catch {
-        return { end: 'broken', producer };
+        // Reading changes nothing of the transaction's state: try again (a node may be down).
+        await new Promise((r) => setTimeout(r, 200));
+        continue;
       }
       if (records.length === 0) continue;
       job.next++;

@@ -12,17 +12,17 @@ const PARTITIONS = 3;
 /** Steps drawn per run: the copiers cycle through them (their prefix stays the same as the size shrinks). */
 const STEPS = 64;
 /** Copiers started at most (a crash, planned or not, starts the next one). */
-const MAX_COPIERS = 12;
+const MAX_COPIERS = 30;
 
 /** The input records of a run of `records` (the run's size knob). */
 export const inputCount = (records: number) => Math.max(4, Math.min(120, Math.ceil(records / 8)));
 
-/** The copiers' decisions drawn from the seed: batch sizes, outcomes (a third abort), a few crashes. */
+/** The copiers' decisions drawn from the seed: batch sizes, outcomes (a third abort), a crash in about 16 transactions. */
 export function planCopySteps(seed: number): CopyStep[] {
   const step = fc.record({
     batch: fc.integer({ min: 1, max: 5 }),
     outcome: fc.constantFrom<'commit' | 'abort'>('commit', 'commit', 'abort'),
-    crash: fc.constantFrom<CopyStep['crash']>(...Array<'none'>(14).fill('none'), 'after-sends', 'after-offsets'),
+    crash: fc.constantFrom<CopyStep['crash']>(...Array<'none'>(30).fill('none'), 'after-sends', 'after-offsets'),
   });
   return fc.sample(fc.array(step, { minLength: STEPS, maxLength: STEPS }), { seed, numRuns: 1 })[0]!;
 }
