@@ -134,6 +134,20 @@ async function sendCopies(
   try {
     const meta = await txn.send({ topic: output, acks: -1, messages });
     const base = new Map(meta.map((m) => [m.partition, Number(m.baseOffset)]));
+    // kafkajs 2.2.4 can resolve a send whose retry moved a partition to a broker that had already
+    // answered without sending that partition again (sendMessages keeps that broker's first
+    // answer): no offset for it, maybe never written. Not acknowledged: the transaction must not
+    // commit, so the copier stops here and the next one aborts it.
+    const missing = messages.filter((m) => !base.has(m.partition));
+    if (missing.length > 0) {
+      for (const [i, m] of messages.entries())
+        if (!base.has(m.partition)) ops[i]!.info(`kafkajs answered no offset for partition ${m.partition}`);
+      messages.forEach((m, i) => {
+        if (base.has(m.partition))
+          ops[i]!.info('the transaction is abandoned: another partition of its send was not acknowledged');
+      });
+      return false;
+    }
     const seen = new Map<number, number>();
     messages.forEach((m, i) => {
       const k = seen.get(m.partition) ?? 0;
