@@ -110,7 +110,16 @@ async function end(h: HistoryRecorder, process: string, txn: Txn, id: string, ou
   }
 }
 
-/** Writes the copies of `records` in `txn`, one send op each; false when the send was not acknowledged. */
+/**
+ * Writes the copies of `records` in `txn`, one send op each; false when a send was not
+ * acknowledged. One kafkajs send per partition, one after another: kafkajs 2.2.4 sends a
+ * multi-broker send's requests in parallel, each with its own AddPartitionsToTxn, and when one
+ * fails (CONCURRENT_TRANSACTIONS, which those parallel calls provoke) it retries every broker
+ * that has not answered yet — including one whose request is still in flight, with the next
+ * sequence numbers, so the broker rightly appends the batch twice (seen on a 3-node cluster: a
+ * client duplicate). It can also resolve a send without an answer for a partition whose leader
+ * moved to a broker that had already answered.
+ */
 async function sendCopies(
   ctx: ScenarioContext,
   process: string,
@@ -119,53 +128,37 @@ async function sendCopies(
   output: string,
   records: RecordRef[],
 ): Promise<boolean> {
-  const messages = records.map((r) => ({
-    partition: r.partition,
-    value: JSON.stringify({
-      run: ctx.runId,
-      src: [r.partition, r.offset],
-      txn: tag.id,
-      value: r.value,
-    } satisfies CopiedValue),
-  }));
-  const ops = messages.map((m) =>
-    ctx.history.invoke(process, SEND, { topic: output, partition: m.partition, key: null, value: m.value, txn: tag }),
-  );
-  try {
-    const meta = await txn.send({ topic: output, acks: -1, messages });
-    const base = new Map(meta.map((m) => [m.partition, Number(m.baseOffset)]));
-    // kafkajs 2.2.4 can resolve a send whose retry moved a partition to a broker that had already
-    // answered without sending that partition again (sendMessages keeps that broker's first
-    // answer): no offset for it, maybe never written. Not acknowledged: the transaction must not
-    // commit, so the copier stops here and the next one aborts it.
-    const missing = messages.filter((m) => !base.has(m.partition));
-    if (missing.length > 0) {
-      for (const [i, m] of messages.entries())
-        if (!base.has(m.partition)) ops[i]!.info(`kafkajs answered no offset for partition ${m.partition}`);
-      messages.forEach((m, i) => {
-        if (base.has(m.partition))
-          ops[i]!.info('the transaction is abandoned: another partition of its send was not acknowledged');
-      });
+  const partitions = [...new Set(records.map((r) => r.partition))];
+  for (const partition of partitions) {
+    const values = records
+      .filter((r) => r.partition === partition)
+      .map((r) =>
+        JSON.stringify({
+          run: ctx.runId,
+          src: [r.partition, r.offset],
+          txn: tag.id,
+          value: r.value,
+        } satisfies CopiedValue),
+      );
+    const ops = values.map((value) =>
+      ctx.history.invoke(process, SEND, { topic: output, partition, key: null, value, txn: tag }),
+    );
+    try {
+      const meta = await txn.send({ topic: output, acks: -1, messages: values.map((value) => ({ partition, value })) });
+      const base = meta.find((m) => m.partition === partition);
+      if (base === undefined) {
+        for (const op of ops) op.info(`kafkajs answered no offset for partition ${partition}`);
+        return false;
+      }
+      values.forEach((value, k) =>
+        ops[k]!.ok({ topic: output, partition, offset: Number(base.baseOffset) + k, key: null, value, txn: tag }),
+      );
+    } catch (err) {
+      for (const op of ops) op.info((err as Error).message);
       return false;
     }
-    const seen = new Map<number, number>();
-    messages.forEach((m, i) => {
-      const k = seen.get(m.partition) ?? 0;
-      seen.set(m.partition, k + 1);
-      ops[i]!.ok({
-        topic: output,
-        partition: m.partition,
-        offset: base.get(m.partition)! + k,
-        key: null,
-        value: m.value,
-        txn: tag,
-      });
-    });
-    return true;
-  } catch (err) {
-    for (const op of ops) op.info((err as Error).message);
-    return false;
   }
+  return true;
 }
 
 /** Commits the consumed offsets in `txn` (kafkajs sendOffsets); false when not accepted. */

@@ -27,34 +27,41 @@ export function planCopySteps(seed: number): CopyStep[] {
   return fc.sample(fc.array(step, { minLength: STEPS, maxLength: STEPS }), { seed, numRuns: 1 })[0]!;
 }
 
-/** Fills the input: `count` records spread over the partitions, each send an op of `input-producer`. */
+/**
+ * Fills the input: `count` records spread over the partitions, each send an op of
+ * `input-producer`; one kafkajs send per partition at a time (a multi-broker kafkajs send can
+ * retry a request still in flight: see sendCopies in txn-copier.ts).
+ */
 async function fillInput(ctx: ScenarioContext, topic: string, count: number): Promise<void> {
   const producer: Producer = ctx.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await retrying('connecting the input producer', () => producer.connect());
   try {
     for (let i = 0; i < count; i += 10) {
       await ctx.pace();
-      const messages = Array.from({ length: Math.min(10, count - i) }, (_, k) => ({
+      const batch = Array.from({ length: Math.min(10, count - i) }, (_, k) => ({
         partition: (i + k) % PARTITIONS,
         value: JSON.stringify({ run: ctx.runId, n: i + k }),
       }));
-      const ops = messages.map((m) =>
-        ctx.history.invoke('input-producer', SEND, { topic, partition: m.partition, key: null, value: m.value }),
-      );
-      try {
-        const meta = await producer.send({ topic, acks: -1, messages });
-        const base = new Map(meta.map((m) => [m.partition, Number(m.baseOffset)]));
-        const seen = new Map<number, number>();
-        messages.forEach((m, k) => {
-          const j = seen.get(m.partition) ?? 0;
-          seen.set(m.partition, j + 1);
-          const at = base.get(m.partition);
-          // kafkajs can resolve a send without an answer for a partition (see txn-copier.ts): not acknowledged.
-          if (at === undefined) ops[k]!.info(`kafkajs answered no offset for partition ${m.partition}`);
-          else ops[k]!.ok({ topic, partition: m.partition, offset: at + j, key: null, value: m.value });
-        });
-      } catch (err) {
-        for (const op of ops) op.info((err as Error).message);
+      for (let partition = 0; partition < PARTITIONS; partition++) {
+        const values = batch.filter((m) => m.partition === partition).map((m) => m.value);
+        if (values.length === 0) continue;
+        const ops = values.map((value) =>
+          ctx.history.invoke('input-producer', SEND, { topic, partition, key: null, value }),
+        );
+        try {
+          const meta = await producer.send({
+            topic,
+            acks: -1,
+            messages: values.map((value) => ({ partition, value })),
+          });
+          const base = meta.find((m) => m.partition === partition);
+          values.forEach((value, k) => {
+            if (base === undefined) ops[k]!.info(`kafkajs answered no offset for partition ${partition}`);
+            else ops[k]!.ok({ topic, partition, offset: Number(base.baseOffset) + k, key: null, value });
+          });
+        } catch (err) {
+          for (const op of ops) op.info((err as Error).message);
+        }
       }
     }
   } finally {
