@@ -57,11 +57,17 @@ function describeTransactions(target: () => StartedKafka | 'reference'): void {
     for (const name of [...TXN_CHECKS, 'txn-fencing']) expect(check(r, name).valid, name).toBe(true);
     expect(check(r, 'txn-exactly-once')).toMatchObject({
       valid: true,
-      summary: expect.stringMatching(/^5 acknowledged input record\(s\) each exactly once in the committed output \(5 output/),
+      summary: expect.stringMatching(
+        /^5 acknowledged input record\(s\) each exactly once in the committed output \(5 output/,
+      ),
     });
     // Both outcomes and a takeover of a crashed copier were exercised.
-    const ends = completions(r.history, 'end-txn').filter((o) => !String((o.value as { id: string }).id).endsWith('#init'));
-    expect(ends.map((o) => (o.value as { outcome: string }).outcome)).toEqual(expect.arrayContaining(['commit', 'abort']));
+    const ends = completions(r.history, 'end-txn').filter(
+      (o) => !String((o.value as { id: string }).id).endsWith('#init'),
+    );
+    expect(ends.map((o) => (o.value as { outcome: string }).outcome)).toEqual(
+      expect.arrayContaining(['commit', 'abort']),
+    );
     expect(check(r, 'txn-fencing').summary).toMatch(/^[1-9]\d* fenced transaction/);
   }, 120_000);
 }
