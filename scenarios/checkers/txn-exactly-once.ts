@@ -28,7 +28,7 @@ import {
 } from '../../harness/history/ops.ts';
 import { allowance } from './allowances.ts';
 import { resolveCheckConfig, type CheckConfig } from './config.ts';
-import { notRunReason, type ScenarioPlan } from './scenario-plan.ts';
+import { END_OFFSETS, notRunReason, type ScenarioPlan } from './scenario-plan.ts';
 
 /** The plan txn-exactly-once records. */
 export interface ExactlyOncePlan extends ScenarioPlan {
@@ -121,7 +121,7 @@ export function checkExactlyOnce(
   const outputEnds = history.some(
     (o) =>
       o.process === FINAL_READ &&
-      o.f === 'end-offsets' &&
+      o.f === END_OFFSETS &&
       o.type === 'ok' &&
       (o.value as { topic?: string })?.topic === plan.output,
   );
