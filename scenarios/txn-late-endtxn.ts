@@ -17,7 +17,15 @@
  * that shows both (checkers/txn-version.ts). Outcomes alternate commit / abort, so each late
  * EndTxn ends a transaction the opposite way to the one it belonged to.
  */
-import { LATE_END_TXN, END_TXN, FINAL_READ, FINAL_READ_UNCOMMITTED, REPLAY_READ, SEND, TXN_BEGIN } from '../harness/history/ops.ts';
+import {
+  LATE_END_TXN,
+  END_TXN,
+  FINAL_READ,
+  FINAL_READ_UNCOMMITTED,
+  REPLAY_READ,
+  SEND,
+  TXN_BEGIN,
+} from '../harness/history/ops.ts';
 import type { HistoryRecorder } from '../harness/history/history.ts';
 import { startTcpProxy } from '../harness/nemesis/tcp-proxy.ts';
 import { ErrorCode } from '../protocol/errors/generated/error-codes.ts';
@@ -77,7 +85,7 @@ function makeScenario(name: string, forceV1: boolean): Scenario {
   return {
     name,
     description: forceV1
-      ? "(study, by name only) txn-late-endtxn with a transaction-version-1 producer (EndTxn v4): the late EndTxn ends the next transaction; its anomalies are reported as allowed (KAFKA-17754)"
+      ? '(study, by name only) txn-late-endtxn with a transaction-version-1 producer (EndTxn v4): the late EndTxn ends the next transaction; its anomalies are reported as allowed (KAFKA-17754)'
       : "the proxy delivers a producer's EndTxn late, into its next transaction (KAFKA-17754); the producer runs the transaction version the broker finalizes: version 2 refuses the late EndTxn",
     needs: ['transactions'],
     checkConfig: { transactional: true, idempotent: true, acks: -1 },
@@ -227,7 +235,11 @@ async function runProducer(ctx: ScenarioContext, topic: string, transactionalId:
         }
         const retry = await RawClient.connect(viaProxy, 'kconform-late-endtxn');
         try {
-          const r = await retried(() => retry.request(ApiKey.EndTxn, v.end, body), (x) => x.errorCode, 'EndTxn');
+          const r = await retried(
+            () => retry.request(ApiKey.EndTxn, v.end, body),
+            (x) => x.errorCode,
+            'EndTxn',
+          );
           if (r.errorCode === ErrorCode.NONE) {
             end.ok({ id: tag.id, outcome: asked });
             if (tv === 2) epoch = r.producerEpoch;

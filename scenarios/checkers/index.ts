@@ -53,22 +53,25 @@ export {
 export function checkHistory(history: readonly Op[], config: Partial<CheckConfig> = {}): CheckResult[] {
   const ix = indexHistory(history);
   // transaction version 1's known anomaly (KAFKA-17754), only where the history shows its cause
-  return withTransactionVersionAllowance([
-    checkLostWrites(history, config, ix),
-    checkDuplicates(history, config, ix),
-    checkInconsistentOffsets(history, config, ix),
-    checkNonmonotonicSends(history, config, ix),
-    ...checkPollOrder(history, config, ix),
-    checkReplay(history, ix),
-    checkReorder(history, ix),
-    checkUnseen(history, config, ix),
-    checkAbortedReads(history, config, ix),
-    checkProtocolExpectations(history, ix),
-    // Only histories that observe the ISR (the under-min-isr scenario) can say anything about strict min ISR.
-    ...(history.some((o) => o.f === ISR_OBSERVATION) ? [checkUnderMinIsr(history)] : []),
-    // The transactional checkers judge histories in the txn-begin vocabulary (transactional scenarios).
-    ...(history.some((o) => o.f === TXN_BEGIN) ? checkTransactions(history, config, ix) : []),
-    // What the scenario that made the history checks of its own workload (its plan op names it).
-    ...checkScenario(history, config),
-  ], history);
+  return withTransactionVersionAllowance(
+    [
+      checkLostWrites(history, config, ix),
+      checkDuplicates(history, config, ix),
+      checkInconsistentOffsets(history, config, ix),
+      checkNonmonotonicSends(history, config, ix),
+      ...checkPollOrder(history, config, ix),
+      checkReplay(history, ix),
+      checkReorder(history, ix),
+      checkUnseen(history, config, ix),
+      checkAbortedReads(history, config, ix),
+      checkProtocolExpectations(history, ix),
+      // Only histories that observe the ISR (the under-min-isr scenario) can say anything about strict min ISR.
+      ...(history.some((o) => o.f === ISR_OBSERVATION) ? [checkUnderMinIsr(history)] : []),
+      // The transactional checkers judge histories in the txn-begin vocabulary (transactional scenarios).
+      ...(history.some((o) => o.f === TXN_BEGIN) ? checkTransactions(history, config, ix) : []),
+      // What the scenario that made the history checks of its own workload (its plan op names it).
+      ...checkScenario(history, config),
+    ],
+    history,
+  );
 }
