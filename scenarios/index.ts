@@ -13,6 +13,7 @@ import { seedScenario } from './seed.ts';
 import { txnAtomicityScenario } from './txn-atomicity.ts';
 import { txnFencingScenario } from './txn-fencing.ts';
 import { txnLateEndTxnScenario, txnLateEndTxnV1Scenario } from './txn-late-endtxn.ts';
+import { txnExactlyOnceScenario } from './txn-exactly-once.ts';
 
 /** The scenarios every target runs (one node is enough), in the order `all` runs them. */
 export const SCENARIOS: readonly Scenario[] = [
@@ -28,6 +29,7 @@ export const SCENARIOS: readonly Scenario[] = [
   txnAtomicityScenario,
   txnFencingScenario,
   txnLateEndTxnScenario,
+  txnExactlyOnceScenario,
 ];
 
 /** Scenarios that need a cluster (`minBrokers` > 1): `all` adds them where the target has enough nodes. */

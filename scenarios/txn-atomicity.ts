@@ -100,7 +100,7 @@ async function runProducer(
  * aborted reads show here first), until `stop` is called; resolves when it has stopped.
  */
 async function startLiveReader(ctx: ScenarioContext, topic: string) {
-  const reader = await IsolatedReader.open(ctx.target.bootstrap, topic, PARTITIONS, 'read_committed', 'kconform-live');
+  const reader = await IsolatedReader.open(ctx.target.nodes, topic, PARTITIONS, 'read_committed', 'kconform-live');
   let stopping = false;
   const loop = (async () => {
     try {
@@ -162,7 +162,7 @@ export const txnAtomicityScenario: Scenario = {
     }
     await ctx.quiesce();
     const ends = endOffsets(ctx.kafka, topic);
-    const b = ctx.target.bootstrap;
+    const b = ctx.target.nodes;
     await readAtIsolation(b, ends, topic, PARTITIONS, FINAL_READ, 'read_committed', ctx.history);
     await readAtIsolation(b, ends, topic, PARTITIONS, REPLAY_READ, 'read_committed', ctx.history);
     await readAtIsolation(b, ends, topic, PARTITIONS, FINAL_READ_UNCOMMITTED, 'read_uncommitted', ctx.history);

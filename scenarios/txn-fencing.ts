@@ -109,7 +109,7 @@ export const txnFencingScenario: Scenario = {
     }
     await ctx.quiesce();
     const ends = endOffsets(ctx.kafka, topic);
-    const b = ctx.target.bootstrap;
+    const b = ctx.target.nodes;
     await readAtIsolation(b, ends, topic, PARTITIONS, FINAL_READ, 'read_committed', ctx.history);
     await readAtIsolation(b, ends, topic, PARTITIONS, REPLAY_READ, 'read_committed', ctx.history);
     await readAtIsolation(b, ends, topic, PARTITIONS, FINAL_READ_UNCOMMITTED, 'read_uncommitted', ctx.history);

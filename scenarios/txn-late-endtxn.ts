@@ -99,7 +99,7 @@ function makeScenario(name: string, forceV1: boolean): Scenario {
       await runProducer(ctx, topic, transactionalId, forceV1);
       await ctx.quiesce();
       const ends = endOffsets(ctx.kafka, topic);
-      const b = ctx.target.bootstrap;
+      const b = ctx.target.nodes;
       await readAtIsolation(b, ends, topic, PARTITIONS, FINAL_READ, 'read_committed', ctx.history);
       await readAtIsolation(b, ends, topic, PARTITIONS, REPLAY_READ, 'read_committed', ctx.history);
       await readAtIsolation(b, ends, topic, PARTITIONS, FINAL_READ_UNCOMMITTED, 'read_uncommitted', ctx.history);

@@ -2,13 +2,15 @@ import type { Kafka } from 'kafkajs';
 import type { HistoryRecorder } from '../harness/history/history.ts';
 import { fetchBody } from '../harness/drivers/request-bodies.ts';
 import { POLL, type Isolation, type RecordRef } from '../harness/history/ops.ts';
-import { RawClient } from '../protocol/client/raw-client.ts';
+import type { RawClient } from '../protocol/client/raw-client.ts';
 import { ApiKey } from '../protocol/messages/generated/api-keys.ts';
 import { ControlRecordType, decodeControlRecord } from '../protocol/records/control-record.ts';
 import { decodeRecordBatches, isControlBatch, isTransactional } from '../protocol/records/record-batch.ts';
 import { recordEndOffsets } from './plan-ops.ts';
 import { RAW_VERSIONS } from './raw-reads.ts';
 import { retrying } from './topic-setup.ts';
+import { LeaderRouter } from './leader-router.ts';
+import type { TargetNode } from '../harness/nemesis/fault-control.ts';
 
 const text = (b: Buffer | null) => (b === null ? null : b.toString('utf8'));
 
@@ -27,21 +29,31 @@ const text = (b: Buffer | null) => (b === null ? null : b.toString('utf8'));
  */
 export class IsolatedReader {
   private readonly position: number[];
-  private readonly raw: RawClient;
+  private readonly router: LeaderRouter;
   private readonly topic: string;
   private readonly isolation: Isolation;
 
-  private constructor(raw: RawClient, topic: string, isolation: Isolation, partitions: number) {
-    this.raw = raw;
+  private constructor(router: LeaderRouter, topic: string, isolation: Isolation, partitions: number) {
+    this.router = router;
     this.topic = topic;
     this.isolation = isolation;
     this.position = new Array<number>(partitions).fill(0);
   }
 
-  static async open(bootstrap: string, topic: string, partitions: number, isolation: Isolation, clientId: string) {
-    const address = bootstrap.split(',')[0]!;
-    const raw = await retrying(`${clientId}: connecting`, () => RawClient.connect(address, clientId));
-    return new IsolatedReader(raw, topic, isolation, partitions);
+  /**
+   * A reader of `topic` on the target's `nodes`: on one node every Fetch goes there; on a cluster
+   * each partition's Fetch goes to its leader (LeaderRouter), as a Java consumer's would.
+   */
+  static async open(
+    nodes: readonly TargetNode[],
+    topic: string,
+    partitions: number,
+    isolation: Isolation,
+    clientId: string,
+  ) {
+    const router = new LeaderRouter(nodes, clientId);
+    if (router.single) await retrying(`${clientId}: connecting`, () => router.connection('fetch', router.bootstrap));
+    return new IsolatedReader(router, topic, isolation, partitions);
   }
 
   /** Where the next fetch of each partition starts (after every batch fetched, markers and aborted ones too). */
@@ -49,62 +61,109 @@ export class IsolatedReader {
     return this.position;
   }
 
+  /** Moves the next fetch of `partition` to `offset` (a consumer's seek). */
+  seek(partition: number, offset: number): void {
+    this.position[partition] = offset;
+  }
+
   /** One Fetch of every partition from its position; each partition's answer is recorded as one poll of `process`. */
   async poll(history: HistoryRecorder, process: string, extra: object = {}): Promise<void> {
+    for (const { partition, records } of await this.fetch())
+      history
+        .invoke(process, POLL, { topic: this.topic, partition, isolation: this.isolation, ...extra })
+        .ok({ records });
+  }
+
+  /**
+   * One Fetch of every partition from its position (one request on a single node, one per
+   * partition to its leader on a cluster), filtered as the Java consumer does; moves the
+   * positions past what was fetched and answers the partitions that returned records or moved.
+   */
+  async fetch(): Promise<{ partition: number; records: RecordRef[] }[]> {
+    const partitions = this.position.map((_, p) => p);
+    const answers = this.router.single
+      ? ((await this.request(partitions, await this.router.connection('fetch', this.router.bootstrap))) ?? [])
+      : (
+          await Promise.all(
+            partitions.map((p) =>
+              this.router
+                .call(
+                  'fetch',
+                  this.topic,
+                  p,
+                  (raw) => this.request([p], raw),
+                  (a) => a[0]?.errorCode ?? 0,
+                )
+                // A partition whose leader cannot be reached now is fetched again at the next poll.
+                .catch(() => []),
+            ),
+          )
+        ).flat();
+    const out: { partition: number; records: RecordRef[] }[] = [];
+    for (const p of answers) {
+      if (p.errorCode !== 0) continue;
+      const got = this.decode(p);
+      if (got) out.push(got);
+    }
+    return out;
+  }
+
+  private async request(partitions: number[], raw: RawClient) {
     const body = fetchBody(this.topic, 0n, { maxWaitMs: 100 });
     body.isolationLevel = this.isolation === 'read_committed' ? 1 : 0;
     const template = body.topics[0]!.partitions[0]!;
-    body.topics[0]!.partitions = this.position.map((offset, partition) => ({
+    body.topics[0]!.partitions = partitions.map((partition) => ({
       ...template,
       partition,
-      fetchOffset: BigInt(offset),
+      fetchOffset: BigInt(this.position[partition]!),
     }));
-    const res = await this.raw.send(ApiKey.Fetch, body, { versions: RAW_VERSIONS.fetch, timeoutMs: 15_000 });
-    for (const p of res.responses[0]?.partitions ?? []) {
-      if (p.errorCode !== 0) continue;
-      const start = this.position[p.partitionIndex]!;
-      const aborted = [...(p.abortedTransactions ?? [])].sort((a, b) => Number(a.firstOffset - b.firstOffset));
-      const abortedProducers = new Set<number>();
-      const records: RecordRef[] = [];
-      let next = start;
-      for (const batch of decodeRecordBatches(p.records ?? Buffer.alloc(0), { allowPartialTrailing: true })) {
-        const last = batch.baseOffset + batch.lastOffsetDelta;
-        next = Math.max(next, last + 1);
-        if (this.isolation === 'read_committed' && isTransactional(batch.attributes)) {
-          while (aborted.length > 0 && Number(aborted[0]!.firstOffset) <= last)
-            abortedProducers.add(Number(aborted.shift()!.producerId));
-          if (isControlBatch(batch.attributes)) {
-            const marker = batch.records[0] && decodeControlRecord(batch.records[0]);
-            if (marker?.type === ControlRecordType.abort) abortedProducers.delete(batch.producerId);
-            continue;
-          }
-          if (abortedProducers.has(batch.producerId)) continue;
+    const res = await raw.send(ApiKey.Fetch, body, { versions: RAW_VERSIONS.fetch, timeoutMs: 15_000 });
+    return res.responses[0]?.partitions ?? [];
+  }
+
+  private decode(p: FetchPartitionAnswer): { partition: number; records: RecordRef[] } | null {
+    const start = this.position[p.partitionIndex]!;
+    const aborted = [...(p.abortedTransactions ?? [])].sort((a, b) => Number(a.firstOffset - b.firstOffset));
+    const abortedProducers = new Set<number>();
+    const records: RecordRef[] = [];
+    let next = start;
+    for (const batch of decodeRecordBatches(p.records ?? Buffer.alloc(0), { allowPartialTrailing: true })) {
+      const last = batch.baseOffset + batch.lastOffsetDelta;
+      next = Math.max(next, last + 1);
+      if (this.isolation === 'read_committed' && isTransactional(batch.attributes)) {
+        while (aborted.length > 0 && Number(aborted[0]!.firstOffset) <= last)
+          abortedProducers.add(Number(aborted.shift()!.producerId));
+        if (isControlBatch(batch.attributes)) {
+          const marker = batch.records[0] && decodeControlRecord(batch.records[0]);
+          if (marker?.type === ControlRecordType.abort) abortedProducers.delete(batch.producerId);
+          continue;
         }
-        if (isControlBatch(batch.attributes)) continue;
-        for (const r of batch.records) {
-          const offset = batch.baseOffset + r.offsetDelta;
-          if (offset < start) continue;
-          records.push({
-            topic: this.topic,
-            partition: p.partitionIndex,
-            offset,
-            key: text(r.key),
-            value: text(r.value),
-          });
-        }
+        if (abortedProducers.has(batch.producerId)) continue;
       }
-      this.position[p.partitionIndex] = next;
-      if (records.length === 0 && next === start) continue;
-      history
-        .invoke(process, POLL, { topic: this.topic, partition: p.partitionIndex, isolation: this.isolation, ...extra })
-        .ok({ records });
+      if (isControlBatch(batch.attributes)) continue;
+      for (const r of batch.records) {
+        const offset = batch.baseOffset + r.offsetDelta;
+        if (offset < start) continue;
+        records.push({
+          topic: this.topic,
+          partition: p.partitionIndex,
+          offset,
+          key: text(r.key),
+          value: text(r.value),
+        });
+      }
     }
+    this.position[p.partitionIndex] = next;
+    if (records.length === 0 && next === start) return null;
+    return { partition: p.partitionIndex, records };
   }
 
   close(): void {
-    this.raw.close();
+    this.router.closeAll();
   }
 }
+
+type FetchPartitionAnswer = Awaited<ReturnType<IsolatedReader['request']>>[number];
 
 /**
  * Reads the whole topic from the beginning at `isolation` (as the final read and its replay do):
@@ -112,7 +171,7 @@ export class IsolatedReader {
  * position reaches them.
  */
 export async function readAtIsolation(
-  bootstrap: string,
+  nodes: readonly TargetNode[],
   endOffsets: () => Promise<Map<number, number>>,
   topic: string,
   partitions: number,
@@ -124,7 +183,7 @@ export async function readAtIsolation(
   const ends = await recordEndOffsets(history, process, topic, () =>
     retrying(`${process}: the end offsets of ${topic}`, endOffsets),
   );
-  const reader = await IsolatedReader.open(bootstrap, topic, partitions, isolation, `kconform-${process}`);
+  const reader = await IsolatedReader.open(nodes, topic, partitions, isolation, `kconform-${process}`);
   try {
     const deadline = Date.now() + timeoutMs;
     const done = () => [...ends].every(([p, end]) => (reader.positions()[p] ?? 0) >= end);

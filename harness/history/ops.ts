@@ -42,6 +42,19 @@ export const TXN_BEGIN = 'txn-begin';
  */
 export const LATE_END_TXN = 'late-end-txn';
 
+/**
+ * Offsets a consume-transform-produce transaction commits for its group (sendOffsetsToTransaction:
+ * AddOffsetsToTxn + TxnOffsetCommit): invoke `{txn: {id, transactionalId}, group, topic, offsets:
+ * {partition: next offset}}`; ok when the coordinator accepted them. They count only if the
+ * transaction commits.
+ */
+export const TXN_OFFSETS = 'txn-offsets';
+/**
+ * A group's committed offsets as read (OffsetFetch with require_stable): invoke `{group, topic}`,
+ * ok `{group, topic, offsets: {partition: offset}}` (0 where none is committed).
+ */
+export const COMMITTED_OFFSETS = 'committed-offsets';
+
 /** What a transactional send carries in its value as `txn` (invoke and ok alike). */
 export interface TxnTag {
   /** The transaction (one begin … end), not the transactional.id. */

@@ -127,6 +127,14 @@ const BUGS = [
     scenario: 'txn-atomicity',
     every: 2,
   },
+  {
+    name: 'txn-offsets-early',
+    description:
+      'TxnOffsetCommit makes the offsets visible to the group at once instead of at the commit marker, so an aborted transaction still moves the group past its input',
+    caughtBy: ['txn-exactly-once'],
+    scenario: 'txn-exactly-once',
+    every: 1,
+  },
 ] as const;
 
 /** The name of a known bug: a typo in one is a compile error. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BugSwitch } from './known-bugs.ts';
 import {
   acceptsFencedEpoch,
+  commitsTxnOffsetsEarly,
   dropsCommitMarker,
   markerOutcomes,
   readCommittedEnd,
@@ -44,5 +45,10 @@ describe('transactional bug switches', () => {
     expect(markerOutcomes(on, true, 3)).toEqual([true, true, true]);
     expect(markerOutcomes(on, true, 3)).toEqual([true, false, false]);
     expect(markerOutcomes(off, true, 2)).toEqual([true, true]);
+  });
+
+  it('txn-offsets-early applies transactional offsets at once, only when switched on', () => {
+    expect(commitsTxnOffsetsEarly(off)).toBe(false);
+    expect(commitsTxnOffsetsEarly(new BugSwitch(['txn-offsets-early']))).toBe(true);
   });
 });

@@ -46,3 +46,13 @@ export function markerOutcomes(bugs: BugSwitch, commit: boolean, partitions: num
   if (!commit || partitions < 2 || !bugs.has('commit-partial') || !bugs.strikes('commit-partial')) return all;
   return all.map((_, i) => i === 0);
 }
+
+/**
+ * txn-offsets-early: the group coordinator applies a TxnOffsetCommit's offsets as soon as it
+ * accepts them (as a plain OffsetCommit would) instead of when the transaction's commit marker
+ * reaches __consumer_offsets, so an abort no longer takes them back.
+ */
+export function commitsTxnOffsetsEarly(bugs: BugSwitch): boolean {
+  if (!bugs.has('txn-offsets-early')) return false;
+  return bugs.strikes('txn-offsets-early');
+}

@@ -10,6 +10,7 @@ import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
 import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 import type { TxnOffsetCommitRequest, TxnOffsetCommitResponse } from '../../protocol/messages/generated/index.ts';
 import type { Broker } from '../broker.ts';
+import { commitsTxnOffsetsEarly } from '../bugs/txn-bugs.ts';
 import { OFFSETS_TOPIC, offsetsPartitionFor } from '../groups/offsets-topic.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
@@ -78,6 +79,11 @@ export const txnOffsetCommitHandler: ApiHandler<TxnOffsetCommitRequest, TxnOffse
           })),
         })),
       });
+      if (
+        r.topics.some((t) => t.partitions.some((p) => p.errorCode === ErrorCode.NONE)) &&
+        commitsTxnOffsetsEarly(broker.bugs)
+      )
+        broker.groups.completeTransaction(Number(req.producerId), true, (g) => g === req.groupId);
       for (const t of r.topics)
         for (const p of t.partitions) {
           const code =

@@ -70,7 +70,7 @@ export function checkHistory(history: readonly Op[], config: Partial<CheckConfig
       // The transactional checkers judge histories in the txn-begin vocabulary (transactional scenarios).
       ...(history.some((o) => o.f === TXN_BEGIN) ? checkTransactions(history, config, ix) : []),
       // What the scenario that made the history checks of its own workload (its plan op names it).
-      ...checkScenario(history),
+      ...checkScenario(history, config),
     ],
     history,
   );

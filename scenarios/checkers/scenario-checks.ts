@@ -16,10 +16,12 @@ import { checkRereads, type RereadsPlan } from './rereads.ts';
 import { notRunReason, planOf } from './scenario-plan.ts';
 import { checkSeedMessage } from './seed-message.ts';
 import { checkTxnWorkload } from './txn-workload.ts';
+import { checkExactlyOnce, type ExactlyOncePlan } from './txn-exactly-once.ts';
+import type { CheckConfig } from './config.ts';
 import type { CheckResult } from '../../harness/history/check-result.ts';
 
 /** The scenario-specific verdicts of a history (empty without a plan, or for a scenario with none). */
-export function checkScenario(history: readonly Op[]): CheckResult[] {
+export function checkScenario(history: readonly Op[], config: Partial<CheckConfig> = {}): CheckResult[] {
   const plan = planOf(history);
   if (!plan) return [];
   switch (plan.scenario) {
@@ -55,6 +57,8 @@ export function checkScenario(history: readonly Op[]): CheckResult[] {
     case 'txn-late-endtxn':
     case 'txn-late-endtxn-v1':
       return [checkTxnWorkload(history, plan.scenario)];
+    case 'txn-exactly-once':
+      return [checkTxnWorkload(history, plan.scenario), checkExactlyOnce(history, plan as ExactlyOncePlan, config)];
     default:
       return [];
   }

@@ -40,6 +40,7 @@ const OWN_CHECKS: Record<string, string[]> = {
   'txn-atomicity': ['txn-workload'],
   'txn-fencing': ['txn-workload'],
   'txn-late-endtxn': ['txn-workload'],
+  'txn-exactly-once': ['txn-workload', 'txn-exactly-once'],
 };
 
 interface Case {

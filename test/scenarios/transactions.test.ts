@@ -1,7 +1,7 @@
 /**
  * txn-atomicity (issue 15): kafkajs transactional producers over three partitions, committed and
  * aborted at random, read at both isolation levels; and txn-fencing (two producers with one
- * transactional id). The same runs on Kafka 4.4.0 and on the reference broker's transaction
+ * transactional id) and txn-exactly-once (consume-transform-produce). The same runs on Kafka 4.4.0 and on the reference broker's transaction
  * coordinator (in-process, one node), with the same verdicts. Every verdict asserted is a checker's.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,6 +48,27 @@ function describeTransactions(target: () => StartedKafka | 'reference'): void {
     });
     // The takeover was exercised: the zombie's writes and commit after it were refused.
     expect(completions(r.history, 'end-txn', 'zombie').map((o) => o.type)).toEqual(['fail']);
+  }, 120_000);
+
+  it('txn-exactly-once passes: every input record once in the committed output through aborts and a copier crash', async () => {
+    // Seed 44 crashes the first copier after its TxnOffsetCommit, then aborts once and commits (5 input records).
+    const r = await runOn(target(), 'txn-exactly-once', { seed: 44, records: 40, dir: scratch.dir });
+    expectPassed(r);
+    for (const name of [...TXN_CHECKS, 'txn-fencing']) expect(check(r, name).valid, name).toBe(true);
+    expect(check(r, 'txn-exactly-once')).toMatchObject({
+      valid: true,
+      summary: expect.stringMatching(
+        /^5 acknowledged input record\(s\) each exactly once in the committed output \(5 output/,
+      ),
+    });
+    // Both outcomes and a takeover of a crashed copier were exercised.
+    const ends = completions(r.history, 'end-txn').filter(
+      (o) => !String((o.value as { id: string }).id).endsWith('#init'),
+    );
+    expect(ends.map((o) => (o.value as { outcome: string }).outcome)).toEqual(
+      expect.arrayContaining(['commit', 'abort']),
+    );
+    expect(check(r, 'txn-fencing').summary).toMatch(/^[1-9]\d* fenced transaction/);
   }, 120_000);
 }
 
