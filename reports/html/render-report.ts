@@ -12,6 +12,7 @@ import type { Anomaly, ReportModel, ReportRun } from '../report-model.ts';
 import { seedRanges } from '../failover-summary.ts';
 import type { ResultValidity } from '../results-schema.ts';
 import { esc } from './html-escape.ts';
+import { unavailableWindows } from '../load-windows.ts';
 import { laneLegend, lanesHtml } from './lanes-html.ts';
 import { timelineSvg, type TimelineMark } from './timeline-svg.ts';
 import { opValueText, storedWitnessText } from './witness-values.ts';
@@ -19,6 +20,7 @@ import {
   allChartSpecs,
   durabilityChartSpec,
   loadChartSpecs,
+  loadDistributionChartSpecs,
   loadLatencyChartSpecs,
   runChartSpecs,
   type ChartSpec,
@@ -264,8 +266,16 @@ function loadSection(model: ReportModel, charts: ChartSpec[]): string {
     const table = rows.length
       ? `<table class="load"><tr><th>latency (ms)</th><th>count</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th></tr>${rows.join('')}</table>`
       : '';
-    const shown = charts.filter((c) => c.id === `load-${i + 1}` || c.id === `load-latency-${i + 1}`);
-    return `<h3 id="load-${i + 1}">${esc(target)}</h3><p class="meta">${settings}</p>${table}${shown.map((c) => `<div class="chart" id="chart-${c.id}" data-kind="${c.kind}"></div>`).join('')}`;
+    const shown = charts.filter((c) =>
+      [`load-${i + 1}`, `load-latency-${i + 1}`, `load-distribution-${i + 1}`].includes(c.id),
+    );
+    const windows = unavailableWindows(load.throughput, load.bucketMs ?? 1000);
+    const unavailable = `<p class="meta unavailability" data-windows="${windows.length}">${
+      windows.length
+        ? `unavailable (shaded): ${windows.map((w) => `${(w.start / 1000).toFixed(1)}–${(w.end / 1000).toFixed(1)} s (${esc(w.reason)})`).join('; ')}`
+        : 'no unavailability: every interval that sent records had some acknowledged, and no send failed'
+    }</p>`;
+    return `<h3 id="load-${i + 1}">${esc(target)}</h3><p class="meta">${settings}</p>${table}${unavailable}${shown.map((c) => `<div class="chart" id="chart-${c.id}" data-kind="${c.kind}"></div>`).join('')}`;
   });
   return `<section id="load"><h2>Load</h2>${parts.join('')}</section>`;
 }
@@ -449,7 +459,7 @@ ${anomaliesSection(model)}
 ${conformanceSection(model)}
 ${failoverSection(model)}
 ${durabilitySection(model, durabilityChartSpec(model))}
-${loadSection(model, [...loadChartSpecs(model), ...loadLatencyChartSpecs(model)])}
+${loadSection(model, [...loadChartSpecs(model), ...loadLatencyChartSpecs(model), ...loadDistributionChartSpecs(model)])}
 ${compareSection(model)}
 ${runsSection(model)}
 <script id="kconform-data" type="application/json">${scriptJson({ schema: 'kconform.report/v1', charts })}</script>
