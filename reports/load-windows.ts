@@ -14,11 +14,21 @@ export interface UnavailableWindow {
 }
 
 /**
+ * Shortest stretch without acks reported: a busy event loop or a GC pause leaves a 100 ms bucket
+ * empty without the target being unavailable.
+ */
+export const MIN_SILENT_MS = 1000;
+
+/**
  * Joins adjacent unavailable intervals into windows. An interval ending at `time` covers
  * `[time − bucketMs, time)`; it is unavailable when sends failed in it, or records were sent and
- * none was acknowledged.
+ * none was acknowledged (kept when such intervals add up to `minSilentMs` in a row).
  */
-export function unavailableWindows(points: readonly ThroughputPoint[], bucketMs = 1000): UnavailableWindow[] {
+export function unavailableWindows(
+  points: readonly ThroughputPoint[],
+  bucketMs = 1000,
+  minSilentMs = MIN_SILENT_MS,
+): UnavailableWindow[] {
   const out: UnavailableWindow[] = [];
   for (const p of [...points].sort((a, b) => a.time - b.time)) {
     const errors = (p.errorsPerSecond ?? 0) > 0;
@@ -30,5 +40,5 @@ export function unavailableWindows(points: readonly ThroughputPoint[], bucketMs 
     if (last && last.end === start && last.reason === reason) last.end = p.time;
     else out.push({ start, end: p.time, reason });
   }
-  return out;
+  return out.filter((w) => w.reason === 'errors' || w.end - w.start >= minSilentMs);
 }
