@@ -6,9 +6,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Op } from '../../harness/history/history.ts';
-import type { Anomaly, ReportModel, ReportRun } from '../report-model.ts';
+import { differenceKey, type Anomaly, type ReportModel, type ReportRun } from '../report-model.ts';
+import { compareDifferences } from '../compare-differences.ts';
+import type { PartitionLane } from '../history/log-lanes.ts';
 import { seedRanges } from '../failover-summary.ts';
 import type { ResultValidity } from '../results-schema.ts';
 import { esc } from './html-escape.ts';
@@ -88,6 +90,9 @@ function opRow(op: Op, invoke: boolean, lanes: Anomaly['lanes'] = []): string {
   return `<tr class="${invoke ? 'invoke' : 'completion'}"><td class="num">${op.index}</td><td class="num">${op.time}</td><td>${esc(op.process)}</td><td>${esc(op.type)}</td><td>${esc(op.f)}</td><td class="value">${note ? `<em>${esc(note)}</em><br>` : ''}${esc(text)}</td><td>${esc(op.error ?? '')}</td></tr>`;
 }
 
+/** The anchor of an anomaly block (its lanes are `${id}-lane-K`). */
+const anomalyId = (run: ReportRun, a: Anomaly) => `${run.id}-${a.checker.replace(/[^\w-]/g, '_')}`;
+
 function anomalyBlock(run: ReportRun, a: Anomaly): string {
   const cls = a.valid === false ? 'fail' : a.valid === 'unknown' ? 'unknown' : 'allowed';
   const label = a.valid === false ? 'FAIL' : a.valid === 'unknown' ? 'UNKNOWN' : 'ALLOWED';
@@ -103,7 +108,7 @@ function anomalyBlock(run: ReportRun, a: Anomaly): string {
     a.count !== undefined && a.count > a.witnesses.length
       ? ` · ${a.witnesses.length} of ${a.count} witnesses stored and drawn`
       : '';
-  return `<div class="anomaly ${cls}" data-checker="${esc(a.checker)}" data-run="${run.id}"><p><span class="badge ${cls}">${label}</span> <strong>${esc(a.checker)}</strong>${a.count !== undefined ? ` (${a.count})` : ''} — ${esc(a.summary)} · <a href="#${run.id}">${esc(runName(run))}</a>${shown}</p>${lanesHtml(a.lanes)}${ops}${a.valid === false ? finalReadEvidence(run, a) : ''}${json}</div>`;
+  return `<div class="anomaly ${cls}" id="${anomalyId(run, a)}" data-checker="${esc(a.checker)}" data-run="${run.id}"><p><span class="badge ${cls}">${label}</span> <strong>${esc(a.checker)}</strong>${a.count !== undefined ? ` (${a.count})` : ''} — ${esc(a.summary)} · <a href="#${run.id}">${esc(runName(run))}</a>${shown}</p>${lanesHtml(a.lanes, anomalyId(run, a))}${ops}${a.valid === false ? finalReadEvidence(run, a) : ''}${json}</div>`;
 }
 
 /** The other side of acknowledged-write witnesses: what the final read held at each offset, and what it skipped. */
@@ -210,14 +215,37 @@ function durabilitySection(model: ReportModel, chart: ChartSpec | undefined): st
   const opt = (n: number | undefined) => (n === undefined ? '—' : String(n));
   const head =
     '<tr><th>target</th><th>acks</th><th>fault</th><th>sent</th><th>acked</th><th>lost</th><th>duplicated</th><th>unconfirmed but written</th><th>unavailable (s)</th></tr>';
-  const rows = model.durability.map(
-    (r) =>
-      `<tr><td><a href="#${r.runId}">${esc(r.target)}</a></td><td>${esc(r.levelLabel)}</td><td>${esc(r.fault)}</td><td class="num">${opt(r.sent)}</td><td class="num">${r.acked}</td><td class="num">${r.lost}</td><td class="num">${r.duplicated}</td><td class="num">${opt(r.unconfirmedWritten)}</td><td class="num">${r.unavailableSeconds}</td></tr>`,
-  );
+  const most = Math.max(1, ...model.durability.map((r) => r.lost));
+  const rows = model.durability.map((r) => {
+    const run = model.runs.find((x) => x.id === r.runId);
+    const lane = run ? durabilityLane(run, r) : undefined;
+    const bar = `<span class="bar" style="width:${Math.round((60 * r.lost) / most)}px"></span>`;
+    const lost = lane ? `<a href="#${lane}" title="the lanes of this cell">${r.lost}</a>` : String(r.lost);
+    const cell = `<a href="#${lane ?? r.runId}">${esc(r.levelLabel)}</a>`;
+    return `<tr data-lost="${r.lost}"><td><a href="#${r.runId}">${esc(r.target)}</a></td><td>${cell}</td><td>${esc(r.fault)}</td><td class="num">${opt(r.sent)}</td><td class="num">${r.acked}</td><td class="num lost">${bar}${lost}</td><td class="num">${r.duplicated}</td><td class="num">${opt(r.unconfirmedWritten)}</td><td class="num">${r.unavailableSeconds}</td></tr>`;
+  });
   const skipped = model.durabilitySkipped.map(
     (s) => `<li>${esc(s.target)}: ${esc(s.fault)} not run: ${esc(s.reason)}</li>`,
   );
   return `<section id="durability"><h2>Durability</h2><table class="durability">${head}${rows.join('')}</table>${skipped.length ? `<ul class="meta">${skipped.join('')}</ul>` : ''}${chart ? `<div class="chart" id="chart-${chart.id}"></div>` : ''}</section>`;
+}
+
+/**
+ * The id of the lane showing a durability cell (acks level × fault): the lane of one of the run's
+ * anomalies whose partition is the fault's topic and whose acknowledged records were written by
+ * that level's producer (`durability-PHASE-LEVEL`).
+ */
+function durabilityLane(run: ReportRun, row: ReportModel['durability'][number]): string | undefined {
+  const level = row.level ?? row.levelLabel;
+  const producer = new RegExp(`^durability-\\d+-${level.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  for (const a of run.anomalies)
+    for (const [k, lane] of a.lanes.entries()) {
+      if (!lane.partition.includes(`-${row.fault}`)) continue;
+      const acked = lane.rows.find((x) => x.id === 'acked');
+      if (acked?.cells.some((c) => c.records.some((x) => producer.test(String(x.process)))))
+        return `${anomalyId(run, a)}-lane-${k}`;
+    }
+  return undefined;
 }
 
 /** Failover summaries worth a table: several runs, or a failed one (a single passing run says it all in its card). */
@@ -280,16 +308,92 @@ function loadSection(model: ReportModel, charts: ChartSpec[]): string {
   return `<section id="load"><h2>Load</h2>${parts.join('')}</section>`;
 }
 
+/** The run of a compare side, by its run directory. */
+function runOfDir(model: ReportModel, dir: string | undefined): ReportRun | undefined {
+  return dir === undefined ? undefined : model.runs.find((r) => resolve(r.dir) === resolve(dir));
+}
+
+/**
+ * Where the sides' lanes first disagree: per side, what each row holds at the first offset whose
+ * rows differ (`replay: read, op 812` against `replay: skipped`).
+ */
+function firstDifferingOp(sides: { target: string; lanes: PartitionLane[] }[]): string | undefined {
+  const view = (lanes: PartitionLane[], offset: number) =>
+    lanes.flatMap((l) => {
+      const i = l.offsets.indexOf(offset);
+      if (i < 0) return [];
+      return l.rows
+        .map((r) => ({ label: r.label, cell: r.cells[i]! }))
+        .filter((x) => x.cell.states.length || x.cell.records.length)
+        .map((x) => ({
+          sig: `${x.label}: ${x.cell.states.join(' ')}`,
+          text: `${x.label}: ${x.cell.states.join(' ') || 'nothing'}${x.cell.records[0] ? ` (op ${x.cell.records[0].index}, ${(x.cell.records[0].time / 1000).toFixed(3)} s)` : ''}`,
+        }));
+    });
+  const offsets = [...new Set(sides.flatMap((s) => s.lanes.flatMap((l) => l.offsets)))].sort((a, b) => a - b);
+  for (const o of offsets) {
+    const views = sides.map((s) => view(s.lanes, o));
+    const sigs = views.map((v) => v.map((x) => x.sig).join('|'));
+    if (new Set(sigs).size < 2) continue;
+    // only the rows that differ between the sides
+    const common = sigs.map((x) => new Set(x.split('|'))).reduce((a, b) => new Set([...a].filter((x) => b.has(x))));
+    return `@${o}: ${sides
+      .map(
+        (s, i) =>
+          `${s.target}: ${
+            views[i]!.filter((x) => !common.has(x.sig))
+              .map((x) => x.text)
+              .join(', ') || 'nothing'
+          }`,
+      )
+      .join(' · ')}`;
+  }
+  return undefined;
+}
+
 function compareSection(model: ReportModel): string {
   if (!model.compares.length) return '';
+  let n = 0;
   const parts = model.compares.map((c) => {
-    const rows = c.scenarios.flatMap((s) =>
-      s.aspects.map(
-        (a) =>
-          `<tr><td>${esc(s.scenario)}</td><td class="num">${s.seed}</td><td>${esc(a.aspect)}</td><td><span class="badge ${a.same ? 'same' : 'differs'}">${a.same ? 'same' : 'DIFFERS'}</span></td><td>${esc(a.summary)}${a.details?.length ? `<ul>${a.details.map((d) => `<li>${esc(d)}</li>`).join('')}</ul>` : ''}</td></tr>`,
-      ),
-    );
-    return `<p class="meta">${esc(c.path)}: ${c.targets.map(esc).join(' vs ')}</p><table class="compare"><tr><th>scenario</th><th>seed</th><th>aspect</th><th>result</th><th>detail</th></tr>${rows.join('')}</table>`;
+    const { differences, same } = compareDifferences(c);
+    const sideBySide: string[] = [];
+    const rows = differences.map((d) => {
+      const sides = d.sides.map((x) => ({ ...x, run: runOfDir(model, x.runDir) }));
+      const lanes = sides.map((x) => ({ target: x.target, lanes: x.run?.compareLanes?.get(differenceKey(d)) ?? [] }));
+      let link = '—';
+      if (lanes.some((x) => x.lanes.length)) {
+        const id = `compare-lanes-${++n}`;
+        link = `<a href="#${id}">lanes side by side</a>`;
+        sideBySide.push(
+          `<div class="side-by-side" id="${id}" data-aspect="${esc(d.aspect)}"><p class="meta">${esc(d.scenario)} seed ${d.seed} · ${esc(d.aspect)}: ${esc(d.positions.map((p) => `${p.topic}[${p.partition}] offsets ${p.offsets[0]}…${p.offsets.at(-1)}`).join('; '))}</p><div class="sides">${lanes
+            .map(
+              (x, i) =>
+                `<div class="side" data-target="${esc(x.target)}"><h4>${esc(x.target)}${sides[i]!.run ? ` <a class="meta" href="#${sides[i]!.run!.id}">(run)</a>` : ''}</h4>${x.lanes.length ? lanesHtml(x.lanes, `${id}-${i}`) : '<p class="meta">nothing at these offsets</p>'}</div>`,
+            )
+            .join('')}</div></div>`,
+        );
+      }
+      const first = firstDifferingOp(lanes);
+      const sideCells = sides
+        .map(
+          (x) =>
+            `<td>${x.run ? badge(x.run.valid, undefined, `#${x.run.id}`) : ''} ${x.text.length ? esc(x.text.join('; ')) : ''}</td>`,
+        )
+        .join('');
+      return `<tr class="difference" data-aspect="${esc(d.aspect)}" data-scenario="${esc(d.scenario)}"><td>${esc(d.scenario)} <span class="meta">seed ${d.seed}</span></td><td><strong>${esc(d.aspect)}</strong>${d.cause ? ` <span class="meta">(${esc(d.cause)})</span>` : ''}</td>${sideCells}<td>${esc(d.shared.join('; '))}${first ? `<br><span class="first-op">${esc(first)}</span>` : ''}</td><td>${link}</td></tr>`;
+    });
+    const table = rows.length
+      ? `<table class="compare differences"><tr><th>scenario</th><th>aspect</th>${c.targets.map((t) => `<th>${esc(t)}</th>`).join('')}<th>difference (first differing op)</th><th>lanes</th></tr>${rows.join('')}</table>`
+      : '<p>No differences: every aspect was the same on every target.</p>';
+    // what was the same, with its normalisation notes, one line per scenario: out of the way
+    const sameLines = same
+      .filter((x) => x.aspects.length)
+      .map(
+        (x) =>
+          `<details class="same-aspects"><summary>${esc(x.scenario)} seed ${x.seed}: ${x.aspects.length} aspect(s) the same — ${esc(x.aspects.map((a) => a.aspect).join(', '))}</summary><ul>${x.aspects.map((a) => `<li><strong>${esc(a.aspect)}</strong>: ${esc(a.summary)}</li>`).join('')}</ul></details>`,
+      )
+      .join('');
+    return `<p class="meta">${esc(c.path)}: ${c.targets.map(esc).join(' vs ')} · ${differences.length} difference(s)</p>${table}${sameLines}${sideBySide.join('')}`;
   });
   return `<section id="compare"><h2>Behaviour compared between targets</h2>${parts.join('')}</section>`;
 }
