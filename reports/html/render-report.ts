@@ -380,7 +380,7 @@ function compareSection(model: ReportModel): string {
             `<td>${x.run ? badge(x.run.valid, undefined, `#${x.run.id}`) : ''} ${x.text.length ? esc(x.text.join('; ')) : ''}</td>`,
         )
         .join('');
-      return `<tr class="difference" data-aspect="${esc(d.aspect)}" data-scenario="${esc(d.scenario)}"><td>${esc(d.scenario)} <span class="meta">seed ${d.seed}</span></td><td><strong>${esc(d.aspect)}</strong>${d.cause ? ` <span class="meta">(${esc(d.cause)})</span>` : ''}</td>${sideCells}<td>${esc(d.shared.join('; '))}${first ? `<br><span class="first-op">${esc(first)}</span>` : ''}</td><td>${link}</td></tr>`;
+      return `<tr class="difference" data-aspect="${esc(d.aspect)}" data-scenario="${esc(d.scenario)}"><td>${esc(d.scenario)} <span class="meta">(seed ${d.seed})</span></td><td><strong>${esc(d.aspect)}</strong>${d.cause ? ` <span class="meta">(${esc(d.cause)})</span>` : ''}</td>${sideCells}<td>${esc(d.shared.join('; '))}${first ? `<br><span class="first-op">${esc(first)}</span>` : ''}</td><td>${link}</td></tr>`;
     });
     const table = rows.length
       ? `<table class="compare differences"><tr><th>scenario</th><th>aspect</th>${c.targets.map((t) => `<th>${esc(t)}</th>`).join('')}<th>difference (first differing op)</th><th>lanes</th></tr>${rows.join('')}</table>`
@@ -390,7 +390,7 @@ function compareSection(model: ReportModel): string {
       .filter((x) => x.aspects.length)
       .map(
         (x) =>
-          `<details class="same-aspects"><summary>${esc(x.scenario)} seed ${x.seed}: ${x.aspects.length} aspect(s) the same — ${esc(x.aspects.map((a) => a.aspect).join(', '))}</summary><ul>${x.aspects.map((a) => `<li><strong>${esc(a.aspect)}</strong>: ${esc(a.summary)}</li>`).join('')}</ul></details>`,
+          `<details class="same-aspects"><summary>${esc(x.scenario)} (seed ${x.seed}): ${x.aspects.length} aspect(s) the same — ${esc(x.aspects.map((a) => a.aspect).join(', '))}</summary><ul>${x.aspects.map((a) => `<li><strong>${esc(a.aspect)}</strong>: ${esc(a.summary)}</li>`).join('')}</ul></details>`,
       )
       .join('');
     return `<p class="meta">${esc(c.path)}: ${c.targets.map(esc).join(' vs ')} · ${differences.length} difference(s)</p>${table}${sameLines}${sideBySide.join('')}`;
