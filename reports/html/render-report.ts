@@ -14,6 +14,7 @@ import type { PartitionLane } from '../history/log-lanes.ts';
 import { seedRanges } from '../failover-summary.ts';
 import type { ResultValidity } from '../results-schema.ts';
 import { esc } from './html-escape.ts';
+import { anomalyId, durabilityLane } from './durability-lanes.ts';
 import { unavailableWindows } from '../load-windows.ts';
 import { laneLegend, lanesHtml } from './lanes-html.ts';
 import { timelineSvg, type TimelineMark } from './timeline-svg.ts';
@@ -89,9 +90,6 @@ function opRow(op: Op, invoke: boolean, lanes: Anomaly['lanes'] = []): string {
   const { text, note } = opValueText(op, lanes);
   return `<tr class="${invoke ? 'invoke' : 'completion'}"><td class="num">${op.index}</td><td class="num">${op.time}</td><td>${esc(op.process)}</td><td>${esc(op.type)}</td><td>${esc(op.f)}</td><td class="value">${note ? `<em>${esc(note)}</em><br>` : ''}${esc(text)}</td><td>${esc(op.error ?? '')}</td></tr>`;
 }
-
-/** The anchor of an anomaly block (its lanes are `${id}-lane-K`). */
-const anomalyId = (run: ReportRun, a: Anomaly) => `${run.id}-${a.checker.replace(/[^\w-]/g, '_')}`;
 
 function anomalyBlock(run: ReportRun, a: Anomaly): string {
   const cls = a.valid === false ? 'fail' : a.valid === 'unknown' ? 'unknown' : 'allowed';
@@ -228,24 +226,6 @@ function durabilitySection(model: ReportModel, chart: ChartSpec | undefined): st
     (s) => `<li>${esc(s.target)}: ${esc(s.fault)} not run: ${esc(s.reason)}</li>`,
   );
   return `<section id="durability"><h2>Durability</h2><table class="durability">${head}${rows.join('')}</table>${skipped.length ? `<ul class="meta">${skipped.join('')}</ul>` : ''}${chart ? `<div class="chart" id="chart-${chart.id}"></div>` : ''}</section>`;
-}
-
-/**
- * The id of the lane showing a durability cell (acks level × fault): the lane of one of the run's
- * anomalies whose partition is the fault's topic and whose acknowledged records were written by
- * that level's producer (`durability-PHASE-LEVEL`).
- */
-function durabilityLane(run: ReportRun, row: ReportModel['durability'][number]): string | undefined {
-  const level = row.level ?? row.levelLabel;
-  const producer = new RegExp(`^durability-\\d+-${level.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-  for (const a of run.anomalies)
-    for (const [k, lane] of a.lanes.entries()) {
-      if (!lane.partition.includes(`-${row.fault}`)) continue;
-      const acked = lane.rows.find((x) => x.id === 'acked');
-      if (acked?.cells.some((c) => c.records.some((x) => producer.test(String(x.process)))))
-        return `${anomalyId(run, a)}-lane-${k}`;
-    }
-  return undefined;
 }
 
 /** Failover summaries worth a table: several runs, or a failed one (a single passing run says it all in its card). */
