@@ -62,13 +62,17 @@ describe('the report of a load run', () => {
     expect(kinds).toEqual(['load-distribution', 'load-latency', 'load-throughput']);
     const latency = data.charts.find((c) => c.kind === 'load-latency')!;
     expect(latency.series.map((x) => x.label)).toEqual(['p50 (ms)', 'p99 (ms)']);
-    // a 3 s run is drawn in buckets narrower than a second, not in 3 points
-    expect(latency.series[0]!.v.length).toBeGreaterThanOrEqual(10);
+    // a 3 s run is drawn in 100 ms buckets, not in 3 points (every bucket on the throughput plot;
+    // the latency plot leaves out buckets without acks, which a stalled machine can leave many of)
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { load: { bucketMs: number } };
+    expect(results.load.bucketMs).toBe(100);
+    expect(latency.series[0]!.v.length).toBeGreaterThan(0);
     expect(latency.series[1]!.v.some((v) => v > 0)).toBe(true);
     const throughput = data.charts.find((c) => c.kind === 'load-throughput')!;
     expect(throughput.series.map((x) => x.label)).toEqual(
       expect.arrayContaining(['produced (acked records/s)', 'consumed (records/s)']),
     );
+    expect(throughput.series[0]!.v.length).toBeGreaterThanOrEqual(20);
     const dist = data.charts.find((c) => c.kind === 'load-distribution')! as unknown as {
       series: { t: number[]; v: number[] }[];
       xTicks: { label: string }[];
