@@ -22,6 +22,7 @@ import {
 import { summarizeFailoverRuns, type FailoverSummary } from './failover-summary.ts';
 import type { PartitionLane } from './history/log-lanes.ts';
 import { witnessPositions, type WitnessPosition } from './history/witness-positions.ts';
+import { compareDifferences, type CompareDifference } from './compare-differences.ts';
 import { findRunDirs, loadCompare, loadStoredRun, type StoredCompare, type StoredRun } from './run-dirs.ts';
 
 /** A witness op with the invocation it completed (when the history has it). */
@@ -61,7 +62,17 @@ export interface ReportRun {
   history?: HistorySummary;
   /** Why there are no plots (no history.jsonl, or an unreadable one). */
   historyProblem?: string;
+  /** This run's lanes at the positions of each compare difference it takes part in, by {@link differenceKey}. */
+  compareLanes?: Map<string, PartitionLane[]>;
 }
+
+/** Names one compare difference: `scenario#seed/aspect`. */
+export const differenceKey = (d: Pick<CompareDifference, 'scenario' | 'seed' | 'aspect'>) =>
+  `${d.scenario}#${d.seed}/${d.aspect}`;
+
+/** A lane with something in it (a topic name tried that the run never wrote draws empty). */
+const laneHasData = (lane: PartitionLane) =>
+  lane.rows.some((r) => r.cells.some((c) => c.records.length > 0 || c.states.some((x) => x !== 'hole')));
 
 /** Everything a report shows. */
 export interface ReportModel {
@@ -175,6 +186,22 @@ export async function buildReportModel(dirs: readonly string[], opts: ReportMode
       .slice(0, 20)
       .map((v) => ({ topic: v.topic, partition: v.partition, offset: v.offset }));
     const lanePositions: WitnessPosition[][] = notPassing.map((c) => witnessPositions(c.witnesses));
+    // compare differences this run takes part in: its lanes where they differ
+    const differences = compares
+      .flatMap((c) => compareDifferences(c).differences)
+      .filter((d) => d.positions.length && d.sides.some((x) => x.runDir && resolve(x.runDir) === resolve(s.dir)));
+    // compare.json names topics without the run id a target that was not started fresh appends
+    // (compare's run id: `ROOT-SCENARIO-TARGETDIR`): try the bare name and that one
+    const root = dirname(dirname(s.dir));
+    const runId = [basename(root), basename(dirname(s.dir)), basename(s.dir)].join('-');
+    for (const d of differences)
+      lanePositions.push(
+        d.positions.flatMap((p) =>
+          [p.topic, `${p.topic}-${runId}`].flatMap((topic) =>
+            p.offsets.map((offset) => ({ topic, partition: p.partition, offset })),
+          ),
+        ),
+      );
     const run: ReportRun = {
       id,
       dir: displayDir(s.dir),
@@ -213,6 +240,13 @@ export async function buildReportModel(dirs: readonly string[], opts: ReportMode
       witnessOps: witnessOps.get(c)!.map((op) => ({ op, invoke: run.history?.invocations[op.index] })),
       lanes: run.history?.lanes[i] ?? [],
     }));
+    if (differences.length)
+      run.compareLanes = new Map(
+        differences.map((d, k) => [
+          differenceKey(d),
+          (run.history?.lanes[notPassing.length + k] ?? []).filter(laneHasData),
+        ]),
+      );
     runs.push(run);
   }
   // Group by scenario (in order of first appearance), then target, then seed: runs to compare sit together.

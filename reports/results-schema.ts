@@ -154,6 +154,19 @@ export interface ThroughputPoint {
   bytesPerSecond?: number;
   /** Produce-ack latency p99 of the records acknowledged in this interval, ms. */
   p99Ms?: number;
+  /** Produce-ack latency p50 of the records acknowledged in this interval, ms. */
+  p50Ms?: number;
+  /** Records consumed, sent and failed per second in this interval. */
+  consumedPerSecond?: number;
+  sentPerSecond?: number;
+  errorsPerSecond?: number;
+}
+
+/** One point of a latency percentile distribution. */
+export interface PercentilePoint {
+  /** 0 to 100. */
+  percentile: number;
+  ms: number;
 }
 
 /** Results of `kconform load`. */
@@ -166,6 +179,10 @@ export interface LoadResults {
   endToEnd?: LatencyPercentiles;
   /** Records per second over time. */
   throughput: ThroughputPoint[];
+  /** Width of each throughput interval, ms (1000 when absent). */
+  bucketMs?: number;
+  /** Produce-ack latency at HdrHistogram's percentile ladder (0 … 100), for the distribution plot. */
+  produceDistribution?: PercentilePoint[];
 }
 
 /** Fields every variant of results.json has. */
@@ -379,8 +396,17 @@ function checkLoad(c: Checker, v: unknown, field: string): void {
     c.number(pt.time, `${f}.time`);
     c.number(pt.recordsPerSecond, `${f}.recordsPerSecond`, { min: 0 });
     c.optional(pt, 'bytesPerSecond', f, (x, g) => c.number(x, g, { min: 0 }));
-    c.optional(pt, 'p99Ms', f, (x, g) => c.number(x, g, { min: 0 }));
+    for (const k of ['p99Ms', 'p50Ms', 'consumedPerSecond', 'sentPerSecond', 'errorsPerSecond'])
+      c.optional(pt, k, f, (x, g) => c.number(x, g, { min: 0 }));
   });
+  c.optional(o, 'bucketMs', field, (x, f) => c.number(x, f, { min: 1 }));
+  c.optional(o, 'produceDistribution', field, (x, f) =>
+    c.array(x, f).forEach((p, i) => {
+      const pt = c.object(p, `${f}[${i}]`);
+      c.number(pt.percentile, `${f}[${i}].percentile`, { min: 0 });
+      c.number(pt.ms, `${f}[${i}].ms`, { min: 0 });
+    }),
+  );
 }
 
 /**

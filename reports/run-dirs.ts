@@ -107,7 +107,9 @@ export interface StoredCompare {
   scenarios: {
     scenario: string;
     seed: number;
-    aspects: { aspect: string; same: boolean; summary: string; details: string[] }[];
+    aspects: { aspect: string; same: boolean; summary: string; details: string[]; cause?: string }[];
+    /** Each target's run of the scenario (absent in files written before runs were listed). */
+    runs?: { target: string; runDir: string; valid?: unknown; failing?: string[] }[];
   }[];
 }
 

@@ -64,3 +64,26 @@ describe('LatencyHistogram', () => {
     );
   });
 });
+
+describe('percentile distribution', () => {
+  it('steps as HdrHistogram does, as far as the samples resolve, then the maximum', async () => {
+    const { percentileLadder } = await import('./histogram.ts');
+    const ladder = percentileLadder(1000);
+    expect(ladder.slice(0, 8)).toEqual([0, 10, 20, 30, 40, 50, 55, 60]);
+    expect(ladder.at(-1)).toBe(100);
+    // 1000 samples resolve 99.9% but nothing finer
+    expect(ladder.filter((p) => p < 100).every((p) => 1 / (1 - p / 100) <= 1000)).toBe(true);
+    expect(ladder.some((p) => p >= 99.8)).toBe(true);
+  });
+
+  it('gives the latency at each percentile, rising to the maximum', () => {
+    const h = new LatencyHistogram();
+    for (let i = 1; i <= 1000; i++) h.record(i / 10);
+    const d = h.distribution();
+    expect(d[0]!.percentile).toBe(0);
+    expect(d.at(-1)).toEqual({ percentile: 100, ms: 100 });
+    expect(d.every((x, i) => i === 0 || x.ms >= d[i - 1]!.ms)).toBe(true);
+    expect(d.find((x) => x.percentile === 50)!.ms).toBeCloseTo(50, 0);
+    expect(new LatencyHistogram().distribution()).toEqual([]);
+  });
+});

@@ -44,6 +44,21 @@ export class LatencyHistogram {
     return this.h.totalCount === 0 ? 0 : this.h.getValueAtPercentile(percentile) / 1000;
   }
 
+  /**
+   * The percentile distribution as HdrHistogram plots it: the latency at each percentile of
+   * {@link percentileLadder} (ms, capped at the maximum), ending at 100 (the maximum). Empty when
+   * nothing was recorded.
+   */
+  distribution(): { percentile: number; ms: number }[] {
+    const h = this.h;
+    if (h.totalCount === 0) return [];
+    const max = h.maxValue;
+    return percentileLadder(h.totalCount).map((p) => ({
+      percentile: p,
+      ms: us(p === 100 ? max : Math.min(h.getValueAtPercentile(p), max)),
+    }));
+  }
+
   /** p50, p90, p99, p99.9, max and mean, in ms rounded to the microsecond; all zero when empty. */
   summary(): LatencySummary {
     const h = this.h;
@@ -66,3 +81,21 @@ export class LatencyHistogram {
 
 /** Microseconds to milliseconds, rounded to the microsecond. */
 const us = (micros: number) => Math.round(micros) / 1000;
+
+/**
+ * The percentiles HdrHistogram's percentile distribution reports (`ticksPerHalfDistance` ticks in
+ * each halving of the distance to 100%: 0, 10, 20, 30, 40, 50, 55…, 75, 77.5…), as far as
+ * `count` samples resolve (1/(1 − p) ≤ count), then 100.
+ */
+export function percentileLadder(count: number, ticksPerHalfDistance = 5): number[] {
+  const out: number[] = [];
+  for (let k = 0; ; k++) {
+    const base = 1 - 2 ** -k;
+    const step = 2 ** -(k + 1) / ticksPerHalfDistance;
+    for (let j = 0; j < ticksPerHalfDistance; j++) {
+      const p = base + j * step;
+      if (1 / (1 - p) > count || k > 40) return [...out, 100];
+      out.push(Math.round(p * 100 * 1e6) / 1e6);
+    }
+  }
+}

@@ -3,6 +3,7 @@
  * table it prints. Reports read this shape; change `schema` when it changes incompatibly.
  */
 import type { LatencySummary } from './histogram.ts';
+import type { PlotPoint } from './plot-series.ts';
 import type { SecondSample } from './throughput-series.ts';
 import { acksName, type LoadSettings } from './load-options.ts';
 
@@ -44,6 +45,10 @@ export interface LoadResults {
   /** Records consumed whose send had failed (the broker kept them although the client saw an error). */
   readonly consumedUnacked: number;
   readonly series: readonly SecondSample[];
+  /** The same events in buckets of `plotBucketMs` chosen from the run's length, for the report's plots. */
+  readonly plot?: { readonly bucketMs: number; readonly points: readonly PlotPoint[] };
+  /** The produce-ack percentile distribution (HdrHistogram's percentile ladder), ms. */
+  readonly produceDistribution?: readonly { readonly percentile: number; readonly ms: number }[];
   /** Set in HTTP mode (`--http`). */
   readonly http?: HttpLoadResults;
 }

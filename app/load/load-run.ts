@@ -19,6 +19,7 @@ import { staggeredSchedules } from './open-loop-scheduler.ts';
 import { RecordTracker, parseRecordKey, recordKey } from './record-tracker.ts';
 import { RecordValues } from './record-values.ts';
 import { ThroughputSeries } from './throughput-series.ts';
+import { PlotSeries } from './plot-series.ts';
 
 /** Header carrying the record's intended send time (epoch ms with microseconds). */
 export const SENT_AT_HEADER = 'kconform-sent-at';
@@ -94,6 +95,7 @@ export async function runLoad(opts: LoadRunOptions): Promise<LoadResults> {
 
     // Consumers first, settled in their group, so end-to-end latency does not include joining.
     let series: ThroughputSeries | undefined;
+    let plot: PlotSeries | undefined;
     if (opts.consumers > 0) {
       progress(
         `starting ${opts.consumers} consumer${opts.consumers === 1 ? '' : 's'} (group kconform-load-${opts.topic})`,
@@ -109,6 +111,7 @@ export async function runLoad(opts: LoadRunOptions): Promise<LoadResults> {
           tracker.markConsumed(id.producer, id.seq);
         }
         series?.add('consumed', messages.length, t);
+        plot?.consumed(messages.length, t);
       });
     }
 
@@ -124,6 +127,8 @@ export async function runLoad(opts: LoadRunOptions): Promise<LoadResults> {
     const endAt = t0 + opts.durationSeconds * 1000;
     series = new ThroughputSeries(t0);
     const s = series;
+    plot = new PlotSeries(t0, opts.durationSeconds * 1000);
+    const plotted = plot;
     const pending = new Set<Promise<void>>();
     const stopped = () => signal?.aborted === true || now() >= endAt;
 
@@ -140,15 +145,19 @@ export async function runLoad(opts: LoadRunOptions): Promise<LoadResults> {
       const count = to - from;
       sent += count;
       s.add('sent', count, now());
+      plotted.sent(count, now());
       const promise = producers[p]!.send({ topic: opts.topic, acks: opts.acks, compression, messages }).then(
         () => {
           const t = now();
+          const latencies: number[] = [];
           for (let i = from; i < to; i++) {
             const ms = t - intended(i);
             produceHist.record(ms);
             secondHist.record(ms);
+            latencies.push(ms);
             tracker.markAcked(p, i);
           }
+          plotted.acked(latencies, count * opts.recordSize, t);
           acked += count;
           ackedBytes += count * opts.recordSize;
           s.add('acked', count, t);
@@ -159,6 +168,7 @@ export async function runLoad(opts: LoadRunOptions): Promise<LoadResults> {
           errors[kind] = (errors[kind] ?? 0) + count;
           errorCount += count;
           s.add('errors', count, now());
+          plotted.errors(count, now());
         },
       );
       const tracked = promise.finally(() => pending.delete(tracked));
@@ -262,6 +272,8 @@ export async function runLoad(opts: LoadRunOptions): Promise<LoadResults> {
       lostExamples,
       consumedUnacked: tracker.consumedUnacked,
       series: s.samples(),
+      plot: { bucketMs: plotted.bucketMs, points: plotted.points() },
+      produceDistribution: produceHist.distribution(),
     };
   } finally {
     await stopAll();

@@ -22,7 +22,15 @@ export interface LoadSlot {
     readonly recordsPerSecond: number;
     readonly bytesPerSecond: number;
     readonly p99Ms: number;
+    readonly p50Ms?: number;
+    readonly consumedPerSecond?: number;
+    readonly sentPerSecond?: number;
+    readonly errorsPerSecond?: number;
   }[];
+  /** Width of the throughput buckets, ms (1000 when absent). */
+  readonly bucketMs?: number;
+  /** The produce-ack percentile distribution (HdrHistogram's ladder), ms. */
+  readonly produceDistribution?: readonly { readonly percentile: number; readonly ms: number }[];
   readonly mode: 'kafka' | 'http';
   readonly timing: 'open-loop' | 'closed-loop';
   readonly sent: number;
@@ -109,12 +117,26 @@ export function loadResultsFile(r: LoadResults, runDir: string): LoadRunResultsF
       settings,
       produce: r.produceLatencyMs,
       ...(r.endToEndLatencyMs ? { endToEnd: r.endToEndLatencyMs } : {}),
-      throughput: r.series.map((p) => ({
-        time: (p.second + 1) * 1000,
-        recordsPerSecond: p.acked,
-        bytesPerSecond: p.ackedBytes,
-        p99Ms: p.p99Ms,
-      })),
+      // buckets chosen from the run's length when the run kept them (not one point for a 1 s run)
+      throughput: r.plot
+        ? r.plot.points.map((p) => ({
+            time: p.time,
+            recordsPerSecond: p.recordsPerSecond,
+            bytesPerSecond: p.bytesPerSecond,
+            p99Ms: p.p99Ms,
+            p50Ms: p.p50Ms,
+            consumedPerSecond: p.consumedPerSecond,
+            sentPerSecond: p.sentPerSecond,
+            errorsPerSecond: p.errorsPerSecond,
+          }))
+        : r.series.map((p) => ({
+            time: (p.second + 1) * 1000,
+            recordsPerSecond: p.acked,
+            bytesPerSecond: p.ackedBytes,
+            p99Ms: p.p99Ms,
+          })),
+      ...(r.plot ? { bucketMs: r.plot.bucketMs } : {}),
+      ...(r.produceDistribution?.length ? { produceDistribution: r.produceDistribution } : {}),
       mode: r.mode,
       timing: r.timing,
       sent: r.sent,

@@ -72,7 +72,7 @@ function cellHtml(
 }
 
 /** One partition's lane: the grid and its raw rows. */
-export function laneHtml(lane: PartitionLane): string {
+export function laneHtml(lane: PartitionLane, id?: string): string {
   const label = labeler();
   const cols: (number | 'gap')[] = [];
   lane.offsets.forEach((o, i) => {
@@ -108,7 +108,7 @@ export function laneHtml(lane: PartitionLane): string {
   ].filter(Boolean);
   const witnesses = lane.summary.filter((s) => s.witness).length;
   const ranges = rangesText(lane.offsets);
-  return `<div class="lane" data-partition="${esc(lane.partition)}"><p class="lane-title"><strong>${esc(lane.partition)}</strong> · offsets ${esc(ranges)} · ${witnesses} named by the anomaly${notes.length ? ` · ${esc(notes.join('; '))}` : ''}</p><div class="lane-scroll"><table class="lane-grid"><tr><th class="row-label">offset</th>${head}</tr>${rows}</table></div>${rawRows(lane)}</div>`;
+  return `<div class="lane"${id ? ` id="${esc(id)}"` : ''} data-partition="${esc(lane.partition)}"><p class="lane-title"><strong>${esc(lane.partition)}</strong> · offsets ${esc(ranges)} · ${witnesses} named by the anomaly${notes.length ? ` · ${esc(notes.join('; '))}` : ''}</p><div class="lane-scroll"><table class="lane-grid"><tr><th class="row-label">offset</th>${head}</tr>${rows}</table></div>${rawRows(lane)}</div>`;
 }
 
 function rangesText(offsets: readonly number[]): string {
@@ -140,7 +140,9 @@ function rawRows(lane: PartitionLane): string {
   return `<details class="raw-rows"><summary>raw rows of ${esc(lane.partition)} (${rows.length})</summary><table class="ops"><tr><th>offset</th><th>row</th><th>states</th><th>records (key, value, op index, time ms, process)</th></tr>${rows.join('')}</table></details>`;
 }
 
-/** All lanes of an anomaly. */
-export function lanesHtml(lanes: readonly PartitionLane[]): string {
-  return lanes.length ? `<div class="lanes">${lanes.map(laneHtml).join('')}</div>` : '';
+/** All lanes of an anomaly; with `idPrefix`, lane k gets the id `${idPrefix}-lane-${k}` (links point there). */
+export function lanesHtml(lanes: readonly PartitionLane[], idPrefix?: string): string {
+  return lanes.length
+    ? `<div class="lanes">${lanes.map((l, k) => laneHtml(l, idPrefix ? `${idPrefix}-lane-${k}` : undefined)).join('')}</div>`
+    : '';
 }

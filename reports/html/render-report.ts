@@ -6,12 +6,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Op } from '../../harness/history/history.ts';
-import type { Anomaly, ReportModel, ReportRun } from '../report-model.ts';
+import { differenceKey, type Anomaly, type ReportModel, type ReportRun } from '../report-model.ts';
+import { compareDifferences } from '../compare-differences.ts';
+import type { PartitionLane } from '../history/log-lanes.ts';
 import { seedRanges } from '../failover-summary.ts';
 import type { ResultValidity } from '../results-schema.ts';
 import { esc } from './html-escape.ts';
+import { anomalyId, durabilityLane } from './durability-lanes.ts';
+import { unavailableWindows } from '../load-windows.ts';
 import { laneLegend, lanesHtml } from './lanes-html.ts';
 import { timelineSvg, type TimelineMark } from './timeline-svg.ts';
 import { opValueText, storedWitnessText } from './witness-values.ts';
@@ -19,6 +23,7 @@ import {
   allChartSpecs,
   durabilityChartSpec,
   loadChartSpecs,
+  loadDistributionChartSpecs,
   loadLatencyChartSpecs,
   runChartSpecs,
   type ChartSpec,
@@ -101,7 +106,7 @@ function anomalyBlock(run: ReportRun, a: Anomaly): string {
     a.count !== undefined && a.count > a.witnesses.length
       ? ` · ${a.witnesses.length} of ${a.count} witnesses stored and drawn`
       : '';
-  return `<div class="anomaly ${cls}" data-checker="${esc(a.checker)}" data-run="${run.id}"><p><span class="badge ${cls}">${label}</span> <strong>${esc(a.checker)}</strong>${a.count !== undefined ? ` (${a.count})` : ''} — ${esc(a.summary)} · <a href="#${run.id}">${esc(runName(run))}</a>${shown}</p>${lanesHtml(a.lanes)}${ops}${a.valid === false ? finalReadEvidence(run, a) : ''}${json}</div>`;
+  return `<div class="anomaly ${cls}" id="${anomalyId(run, a)}" data-checker="${esc(a.checker)}" data-run="${run.id}"><p><span class="badge ${cls}">${label}</span> <strong>${esc(a.checker)}</strong>${a.count !== undefined ? ` (${a.count})` : ''} — ${esc(a.summary)} · <a href="#${run.id}">${esc(runName(run))}</a>${shown}</p>${lanesHtml(a.lanes, anomalyId(run, a))}${ops}${a.valid === false ? finalReadEvidence(run, a) : ''}${json}</div>`;
 }
 
 /** The other side of acknowledged-write witnesses: what the final read held at each offset, and what it skipped. */
@@ -208,10 +213,15 @@ function durabilitySection(model: ReportModel, chart: ChartSpec | undefined): st
   const opt = (n: number | undefined) => (n === undefined ? '—' : String(n));
   const head =
     '<tr><th>target</th><th>acks</th><th>fault</th><th>sent</th><th>acked</th><th>lost</th><th>duplicated</th><th>unconfirmed but written</th><th>unavailable (s)</th></tr>';
-  const rows = model.durability.map(
-    (r) =>
-      `<tr><td><a href="#${r.runId}">${esc(r.target)}</a></td><td>${esc(r.levelLabel)}</td><td>${esc(r.fault)}</td><td class="num">${opt(r.sent)}</td><td class="num">${r.acked}</td><td class="num">${r.lost}</td><td class="num">${r.duplicated}</td><td class="num">${opt(r.unconfirmedWritten)}</td><td class="num">${r.unavailableSeconds}</td></tr>`,
-  );
+  const most = Math.max(1, ...model.durability.map((r) => r.lost));
+  const rows = model.durability.map((r) => {
+    const run = model.runs.find((x) => x.id === r.runId);
+    const lane = run ? durabilityLane(run, r) : undefined;
+    const bar = `<span class="bar" style="width:${Math.round((60 * r.lost) / most)}px"></span>`;
+    const lost = lane ? `<a href="#${lane}" title="the lanes of this cell">${r.lost}</a>` : String(r.lost);
+    const cell = `<a href="#${lane ?? r.runId}">${esc(r.levelLabel)}</a>`;
+    return `<tr data-lost="${r.lost}"><td><a href="#${r.runId}">${esc(r.target)}</a></td><td>${cell}</td><td>${esc(r.fault)}</td><td class="num">${opt(r.sent)}</td><td class="num">${r.acked}</td><td class="num lost">${bar}${lost}</td><td class="num">${r.duplicated}</td><td class="num">${opt(r.unconfirmedWritten)}</td><td class="num">${r.unavailableSeconds}</td></tr>`;
+  });
   const skipped = model.durabilitySkipped.map(
     (s) => `<li>${esc(s.target)}: ${esc(s.fault)} not run: ${esc(s.reason)}</li>`,
   );
@@ -264,22 +274,106 @@ function loadSection(model: ReportModel, charts: ChartSpec[]): string {
     const table = rows.length
       ? `<table class="load"><tr><th>latency (ms)</th><th>count</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th></tr>${rows.join('')}</table>`
       : '';
-    const shown = charts.filter((c) => c.id === `load-${i + 1}` || c.id === `load-latency-${i + 1}`);
-    return `<h3 id="load-${i + 1}">${esc(target)}</h3><p class="meta">${settings}</p>${table}${shown.map((c) => `<div class="chart" id="chart-${c.id}" data-kind="${c.kind}"></div>`).join('')}`;
+    const shown = charts.filter((c) =>
+      [`load-${i + 1}`, `load-latency-${i + 1}`, `load-distribution-${i + 1}`].includes(c.id),
+    );
+    const windows = unavailableWindows(load.throughput, load.bucketMs ?? 1000);
+    const unavailable = `<p class="meta unavailability" data-windows="${windows.length}">${
+      windows.length
+        ? `unavailable (shaded): ${windows.map((w) => `${(w.start / 1000).toFixed(1)}–${(w.end / 1000).toFixed(1)} s (${esc(w.reason)})`).join('; ')}`
+        : 'no unavailability: every interval that sent records had some acknowledged, and no send failed'
+    }</p>`;
+    return `<h3 id="load-${i + 1}">${esc(target)}</h3><p class="meta">${settings}</p>${table}${unavailable}${shown.map((c) => `<div class="chart" id="chart-${c.id}" data-kind="${c.kind}"></div>`).join('')}`;
   });
   return `<section id="load"><h2>Load</h2>${parts.join('')}</section>`;
 }
 
+/** The run of a compare side, by its run directory. */
+function runOfDir(model: ReportModel, dir: string | undefined): ReportRun | undefined {
+  return dir === undefined ? undefined : model.runs.find((r) => resolve(r.dir) === resolve(dir));
+}
+
+/**
+ * Where the sides' lanes first disagree: per side, what each row holds at the first offset whose
+ * rows differ (`replay: read, op 812` against `replay: skipped`).
+ */
+function firstDifferingOp(sides: { target: string; lanes: PartitionLane[] }[]): string | undefined {
+  const view = (lanes: PartitionLane[], offset: number) =>
+    lanes.flatMap((l) => {
+      const i = l.offsets.indexOf(offset);
+      if (i < 0) return [];
+      return l.rows
+        .map((r) => ({ label: r.label, cell: r.cells[i]! }))
+        .filter((x) => x.cell.states.length || x.cell.records.length)
+        .map((x) => ({
+          sig: `${x.label}: ${x.cell.states.join(' ')}`,
+          text: `${x.label}: ${x.cell.states.join(' ') || 'nothing'}${x.cell.records[0] ? ` (op ${x.cell.records[0].index}, ${(x.cell.records[0].time / 1000).toFixed(3)} s)` : ''}`,
+        }));
+    });
+  const offsets = [...new Set(sides.flatMap((s) => s.lanes.flatMap((l) => l.offsets)))].sort((a, b) => a - b);
+  for (const o of offsets) {
+    const views = sides.map((s) => view(s.lanes, o));
+    const sigs = views.map((v) => v.map((x) => x.sig).join('|'));
+    if (new Set(sigs).size < 2) continue;
+    // only the rows that differ between the sides
+    const common = sigs.map((x) => new Set(x.split('|'))).reduce((a, b) => new Set([...a].filter((x) => b.has(x))));
+    return `@${o}: ${sides
+      .map(
+        (s, i) =>
+          `${s.target}: ${
+            views[i]!.filter((x) => !common.has(x.sig))
+              .map((x) => x.text)
+              .join(', ') || 'nothing'
+          }`,
+      )
+      .join(' · ')}`;
+  }
+  return undefined;
+}
+
 function compareSection(model: ReportModel): string {
   if (!model.compares.length) return '';
+  let n = 0;
   const parts = model.compares.map((c) => {
-    const rows = c.scenarios.flatMap((s) =>
-      s.aspects.map(
-        (a) =>
-          `<tr><td>${esc(s.scenario)}</td><td class="num">${s.seed}</td><td>${esc(a.aspect)}</td><td><span class="badge ${a.same ? 'same' : 'differs'}">${a.same ? 'same' : 'DIFFERS'}</span></td><td>${esc(a.summary)}${a.details?.length ? `<ul>${a.details.map((d) => `<li>${esc(d)}</li>`).join('')}</ul>` : ''}</td></tr>`,
-      ),
-    );
-    return `<p class="meta">${esc(c.path)}: ${c.targets.map(esc).join(' vs ')}</p><table class="compare"><tr><th>scenario</th><th>seed</th><th>aspect</th><th>result</th><th>detail</th></tr>${rows.join('')}</table>`;
+    const { differences, same } = compareDifferences(c);
+    const sideBySide: string[] = [];
+    const rows = differences.map((d) => {
+      const sides = d.sides.map((x) => ({ ...x, run: runOfDir(model, x.runDir) }));
+      const lanes = sides.map((x) => ({ target: x.target, lanes: x.run?.compareLanes?.get(differenceKey(d)) ?? [] }));
+      let link = '—';
+      if (lanes.some((x) => x.lanes.length)) {
+        const id = `compare-lanes-${++n}`;
+        link = `<a href="#${id}">lanes side by side</a>`;
+        sideBySide.push(
+          `<div class="side-by-side" id="${id}" data-aspect="${esc(d.aspect)}"><p class="meta">${esc(d.scenario)} seed ${d.seed} · ${esc(d.aspect)}: ${esc(d.positions.map((p) => `${p.topic}[${p.partition}] offsets ${p.offsets[0]}…${p.offsets.at(-1)}`).join('; '))}</p><div class="sides">${lanes
+            .map(
+              (x, i) =>
+                `<div class="side" data-target="${esc(x.target)}"><h4>${esc(x.target)}${sides[i]!.run ? ` <a class="meta" href="#${sides[i]!.run!.id}">(run)</a>` : ''}</h4>${x.lanes.length ? lanesHtml(x.lanes, `${id}-${i}`) : '<p class="meta">nothing at these offsets</p>'}</div>`,
+            )
+            .join('')}</div></div>`,
+        );
+      }
+      const first = firstDifferingOp(lanes);
+      const sideCells = sides
+        .map(
+          (x) =>
+            `<td>${x.run ? badge(x.run.valid, undefined, `#${x.run.id}`) : ''} ${x.text.length ? esc(x.text.join('; ')) : ''}</td>`,
+        )
+        .join('');
+      return `<tr class="difference" data-aspect="${esc(d.aspect)}" data-scenario="${esc(d.scenario)}"><td>${esc(d.scenario)} <span class="meta">(seed ${d.seed})</span></td><td><strong>${esc(d.aspect)}</strong>${d.cause ? ` <span class="meta">(${esc(d.cause)})</span>` : ''}</td>${sideCells}<td>${esc(d.shared.join('; '))}${first ? `<br><span class="first-op">${esc(first)}</span>` : ''}</td><td>${link}</td></tr>`;
+    });
+    const table = rows.length
+      ? `<table class="compare differences"><tr><th>scenario</th><th>aspect</th>${c.targets.map((t) => `<th>${esc(t)}</th>`).join('')}<th>difference (first differing op)</th><th>lanes</th></tr>${rows.join('')}</table>`
+      : '<p>No differences: every aspect was the same on every target.</p>';
+    // what was the same, with its normalisation notes, one line per scenario: out of the way
+    const sameLines = same
+      .filter((x) => x.aspects.length)
+      .map(
+        (x) =>
+          `<details class="same-aspects"><summary>${esc(x.scenario)} (seed ${x.seed}): ${x.aspects.length} aspect(s) the same — ${esc(x.aspects.map((a) => a.aspect).join(', '))}</summary><ul>${x.aspects.map((a) => `<li><strong>${esc(a.aspect)}</strong>: ${esc(a.summary)}</li>`).join('')}</ul></details>`,
+      )
+      .join('');
+    return `<p class="meta">${esc(c.path)}: ${c.targets.map(esc).join(' vs ')} · ${differences.length} difference(s)</p>${table}${sameLines}${sideBySide.join('')}`;
   });
   return `<section id="compare"><h2>Behaviour compared between targets</h2>${parts.join('')}</section>`;
 }
@@ -449,7 +543,7 @@ ${anomaliesSection(model)}
 ${conformanceSection(model)}
 ${failoverSection(model)}
 ${durabilitySection(model, durabilityChartSpec(model))}
-${loadSection(model, [...loadChartSpecs(model), ...loadLatencyChartSpecs(model)])}
+${loadSection(model, [...loadChartSpecs(model), ...loadLatencyChartSpecs(model), ...loadDistributionChartSpecs(model)])}
 ${compareSection(model)}
 ${runsSection(model)}
 <script id="kconform-data" type="application/json">${scriptJson({ schema: 'kconform.report/v1', charts })}</script>

@@ -11,6 +11,7 @@
     partition: 'rgba(148, 103, 189, 0.18)',
     'cut-client': 'rgba(148, 103, 189, 0.18)',
     'clean-restart': 'rgba(140, 86, 75, 0.18)',
+    unavailable: 'rgba(214, 39, 40, 0.12)',
   };
 
   function faultShading(faults) {
@@ -92,6 +93,19 @@
         },
       };
     var xAxis = { label: spec.xLabel };
+    if (spec.xTicks) {
+      xAxis.splits = function () {
+        return spec.xTicks.map(function (t) {
+          return t.at;
+        });
+      };
+      xAxis.values = function (_u, splits) {
+        return splits.map(function (x) {
+          for (var k = 0; k < spec.xTicks.length; k++) if (spec.xTicks[k].at === x) return spec.xTicks[k].label;
+          return '';
+        });
+      };
+    }
     if (spec.xLabels) {
       xAxis.splits = function () {
         return spec.xLabels.map(function (_, i) {

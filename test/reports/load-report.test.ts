@@ -4,14 +4,15 @@
  * that mean nothing here ("seed 0", "0 ops", "no plots: no history.jsonl"). Rendered in headless
  * Chromium (offline) when it is installed.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kconform } from '../helpers/kconform-cli.ts';
+import { kconform, repoRoot } from '../helpers/kconform-cli.ts';
 
 const CHROMIUM = process.env.KCONFORM_CHROMIUM ?? '/usr/bin/chromium';
+const shots = join(repoRoot, 'runs', 'test-output', 'load-report');
 const scratch = mkdtempSync(join(tmpdir(), 'kconform-load-report-'));
 const out = join(scratch, 'load');
 const html = join(out, 'report.html');
@@ -52,16 +53,38 @@ describe('the report of a load run', () => {
     expect(p90!).toBeLessThanOrEqual(p99!);
   });
 
-  it('embeds latency over time beside throughput, and Chromium draws both', async (ctx) => {
+  it('embeds throughput, p50/p99 over time and the percentile distribution, and Chromium draws them', async (ctx) => {
     const text = readFileSync(html, 'utf8');
     const data = JSON.parse(/<script id="kconform-data" type="application\/json">(.*?)<\/script>/s.exec(text)![1]!) as {
-      charts: { id: string; kind: string; series: { v: number[] }[] }[];
+      charts: { id: string; kind: string; series: { label: string; v: number[] }[] }[];
     };
     const kinds = data.charts.map((c) => c.kind).sort();
-    expect(kinds).toEqual(['load-latency', 'load-throughput']);
+    expect(kinds).toEqual(['load-distribution', 'load-latency', 'load-throughput']);
     const latency = data.charts.find((c) => c.kind === 'load-latency')!;
-    expect(latency.series[0]!.v.length).toBeGreaterThanOrEqual(2);
-    expect(latency.series[0]!.v.some((v) => v > 0)).toBe(true);
+    expect(latency.series.map((x) => x.label)).toEqual(['p50 (ms)', 'p99 (ms)']);
+    // a 3 s run is drawn in 100 ms buckets, not in 3 points (every bucket on the throughput plot;
+    // the latency plot leaves out buckets without acks, which a stalled machine can leave many of)
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { load: { bucketMs: number } };
+    expect(results.load.bucketMs).toBe(100);
+    expect(latency.series[0]!.v.length).toBeGreaterThan(0);
+    expect(latency.series[1]!.v.some((v) => v > 0)).toBe(true);
+    const throughput = data.charts.find((c) => c.kind === 'load-throughput')!;
+    expect(throughput.series.map((x) => x.label)).toEqual(
+      expect.arrayContaining(['produced (acked records/s)', 'consumed (records/s)']),
+    );
+    expect(throughput.series[0]!.v.length).toBeGreaterThanOrEqual(20);
+    const dist = data.charts.find((c) => c.kind === 'load-distribution')! as unknown as {
+      series: { t: number[]; v: number[] }[];
+      xTicks: { label: string }[];
+    };
+    // the x axis of HdrHistogram's plots: 0%, 90%, 99%… and latency rising to the maximum
+    expect(dist.xTicks.map((t) => t.label).slice(0, 3)).toEqual(['0%', '90%', '99%']);
+    const v = dist.series[0]!.v;
+    expect(v.every((x, i) => i === 0 || x >= v[i - 1]!)).toBe(true);
+    // the unavailability windows the page names are the ones its plots shade
+    const windows = Number(/class="meta unavailability" data-windows="(\d+)"/.exec(text)?.[1]);
+    expect(windows).toBeGreaterThanOrEqual(0);
+    expect((latency as unknown as { faults: unknown[] }).faults.length).toBe(windows);
 
     if (!existsSync(CHROMIUM)) ctx.skip(`no Chromium at ${CHROMIUM}`);
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
@@ -71,10 +94,15 @@ describe('the report of a load run', () => {
       const page = await context.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(String(e)));
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
       await page.goto(`file://${html}`);
       await page.waitForSelector('html[data-charts-rendered]', { timeout: 30_000 });
-      expect(await page.getAttribute('html', 'data-charts-rendered')).toBe('2');
-      expect(await page.locator('#load canvas').count()).toBe(2);
+      expect(await page.getAttribute('html', 'data-charts-rendered')).toBe('3');
+      expect(await page.locator('#load canvas').count()).toBe(3);
+      mkdirSync(shots, { recursive: true });
+      await page.locator('#load').screenshot({ path: join(shots, 'load-report.png') });
       expect(errors).toEqual([]);
     } finally {
       await browser.close();
