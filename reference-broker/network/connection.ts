@@ -62,6 +62,8 @@ export class Connection {
   private queue: Buffer[] = [];
   private busy = false;
   private closed = false;
+  /** The client closed its side: requests it sent before are still handled (acks=0 produces), their answers dropped. */
+  private peerGone = false;
   private endAfterResponse: string | undefined;
 
   constructor(socket: Socket, options: ConnectionOptions) {
@@ -81,9 +83,11 @@ export class Connection {
     }
     socket.on('data', (chunk) => this.onData(chunk));
     socket.on('error', (err) => this.log.debug(`connection ${this.describe()}: ${err.message}`));
+    // As Kafka's Selector closes a channel gracefully: requests received before the client went
+    // away are still processed (an acks=0 producer that disconnects right after sending keeps its
+    // records); only the answers have nowhere to go.
     socket.on('close', () => {
-      this.closed = true;
-      this.queue = [];
+      this.peerGone = true;
     });
   }
 
@@ -91,8 +95,9 @@ export class Connection {
     return `#${this.id} ${this.remoteAddress}:${this.remotePort}`;
   }
 
+  /** True once either side closed: handlers stop waiting (a long poll) and answers are not encoded. */
   get isClosed(): boolean {
-    return this.closed;
+    return this.closed || this.peerGone;
   }
 
   /**
@@ -161,17 +166,17 @@ export class Connection {
           );
           return;
         }
-        if (response && !this.closed) this.socket.write(response);
+        if (response && !this.closed && !this.peerGone) this.socket.write(response);
         if (this.endAfterResponse !== undefined) {
           this.finish(this.endAfterResponse);
           return;
         }
         // A client that does not read its answers: handle nothing more until it has read them.
-        if (this.socket.writableLength > this.maxUnsentResponseBytes) await this.writesDrained();
+        if (!this.peerGone && this.socket.writableLength > this.maxUnsentResponseBytes) await this.writesDrained();
       }
     } finally {
       this.busy = false;
-      if (!this.closed) this.socket.resume();
+      if (!this.closed && !this.peerGone) this.socket.resume();
     }
   }
 
