@@ -84,6 +84,13 @@ export class Broker {
       partitionExists: (topic, partition) => this.partition(topic, partition) !== undefined,
       onPersistentStateChange: () => this.groupState.persist(),
       ownsGroup: (groupId) => this.groupState.owns(groupId),
+      topics: {
+        byName: (name) => {
+          const t = this.topics.get(name);
+          return t && { id: t.id, partitions: t.partitions.length };
+        },
+        nameOf: (id) => this.topics.getById(id)?.name,
+      },
     });
     this.transactions = new TransactionCoordinator(this);
     this.replication = new ReplicaManager(this, cluster);
