@@ -79,6 +79,8 @@ export class Broker {
         groupInitialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
         groupMinSessionTimeoutMs: config.groupMinSessionTimeoutMs,
         groupMaxSessionTimeoutMs: config.groupMaxSessionTimeoutMs,
+        consumerGroupSessionTimeoutMs: config.groupConsumerSessionTimeoutMs,
+        consumerGroupHeartbeatIntervalMs: config.groupConsumerHeartbeatIntervalMs,
       },
       logger: log,
       partitionExists: (topic, partition) => this.partition(topic, partition) !== undefined,

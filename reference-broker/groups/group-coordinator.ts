@@ -968,10 +968,18 @@ export class GroupCoordinator {
     const wanted = new Set(statesFilter.map((s) => s.toLowerCase()));
     const consumerGroups = [...this.#consumer.groups.values()]
       .filter((g) => this.#owns(g.groupId) && (wanted.size === 0 || wanted.has(g.state.toLowerCase())))
-      .map((g) => ({ groupId: g.groupId, protocolType: 'consumer', groupState: g.state, groupType: 'consumer' as const }));
+      .map((g) => ({
+        groupId: g.groupId,
+        protocolType: 'consumer',
+        groupState: g.state,
+        groupType: 'consumer' as const,
+      }));
     return {
       errorCode: ErrorCode.NONE,
-      groups: [...[...this.#groups.values()].filter((g) => matchesStateFilter(g, wanted)).map(listedGroup), ...consumerGroups],
+      groups: [
+        ...[...this.#groups.values()].filter((g) => matchesStateFilter(g, wanted)).map(listedGroup),
+        ...consumerGroups,
+      ],
     };
   }
 

@@ -14,41 +14,42 @@ import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
 import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
-export const consumerGroupHeartbeatHandler: ApiHandler<ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse> = {
-  apiKey: ApiKey.ConsumerGroupHeartbeat,
-  ...specVersions(ApiKey.ConsumerGroupHeartbeat),
-  handle(req, { broker, apiVersion, clientId, connection }) {
-    const r = broker.groups.consumerGroupHeartbeat({
-      groupId: req.groupId,
-      memberId: req.memberId,
-      memberEpoch: req.memberEpoch,
-      instanceId: req.instanceId,
-      rackId: req.rackId,
-      rebalanceTimeoutMs: req.rebalanceTimeoutMs,
-      subscribedTopicNames: req.subscribedTopicNames,
-      subscribedTopicRegex: apiVersion >= 1 ? req.subscribedTopicRegex : null,
-      serverAssignor: req.serverAssignor,
-      topicPartitions: req.topicPartitions,
-      clientId: clientId ?? '',
-      clientHost: `/${connection.remoteAddress}`,
-      apiVersion,
-    });
-    return {
-      throttleTimeMs: 0,
-      errorCode: r.errorCode,
-      errorMessage: r.errorMessage,
-      memberId: r.memberId,
-      memberEpoch: r.memberEpoch,
-      heartbeatIntervalMs: r.heartbeatIntervalMs,
-      assignment:
-        r.assignment === null
-          ? null
-          : {
-              topicPartitions: Object.entries(r.assignment).map(([topicId, partitions]) => ({
-                topicId,
-                partitions: [...partitions],
-              })),
-            },
-    };
-  },
-};
+export const consumerGroupHeartbeatHandler: ApiHandler<ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse> =
+  {
+    apiKey: ApiKey.ConsumerGroupHeartbeat,
+    ...specVersions(ApiKey.ConsumerGroupHeartbeat),
+    handle(req, { broker, apiVersion, clientId, connection }) {
+      const r = broker.groups.consumerGroupHeartbeat({
+        groupId: req.groupId,
+        memberId: req.memberId,
+        memberEpoch: req.memberEpoch,
+        instanceId: req.instanceId,
+        rackId: req.rackId,
+        rebalanceTimeoutMs: req.rebalanceTimeoutMs,
+        subscribedTopicNames: req.subscribedTopicNames,
+        subscribedTopicRegex: apiVersion >= 1 ? req.subscribedTopicRegex : null,
+        serverAssignor: req.serverAssignor,
+        topicPartitions: req.topicPartitions,
+        clientId: clientId ?? '',
+        clientHost: `/${connection.remoteAddress}`,
+        apiVersion,
+      });
+      return {
+        throttleTimeMs: 0,
+        errorCode: r.errorCode,
+        errorMessage: r.errorMessage,
+        memberId: r.memberId,
+        memberEpoch: r.memberEpoch,
+        heartbeatIntervalMs: r.heartbeatIntervalMs,
+        assignment:
+          r.assignment === null
+            ? null
+            : {
+                topicPartitions: Object.entries(r.assignment).map(([topicId, partitions]) => ({
+                  topicId,
+                  partitions: [...partitions],
+                })),
+              },
+      };
+    },
+  };

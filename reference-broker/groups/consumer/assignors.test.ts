@@ -5,7 +5,12 @@ import { rangeAssignor } from './range-assignor.ts';
 import { pairs, size, type TopicPartitions } from './topic-partitions.ts';
 import { uniformAssignor } from './uniform-assignor.ts';
 
-const member = (memberId: string, topics: string[], assignment: TopicPartitions = {}, instanceId: string | null = null): AssignorMember => ({
+const member = (
+  memberId: string,
+  topics: string[],
+  assignment: TopicPartitions = {},
+  instanceId: string | null = null,
+): AssignorMember => ({
   memberId,
   instanceId,
   rackId: null,
@@ -36,10 +41,7 @@ describe('range assignor', () => {
 
 describe('uniform assignor', () => {
   it('keeps what a member owns up to its quota and moves only the excess to a new member', () => {
-    const r = uniformAssignor.assign(
-      [member('a', ['t'], { t: [0, 1, 2, 3] }), member('b', ['t'])],
-      counts({ t: 4 }),
-    );
+    const r = uniformAssignor.assign([member('a', ['t'], { t: [0, 1, 2, 3] }), member('b', ['t'])], counts({ t: 4 }));
     expect(r.get('a')).toEqual({ t: [0, 1] });
     expect(r.get('b')).toEqual({ t: [2, 3] });
   });

@@ -18,7 +18,9 @@ function setup() {
 }
 
 /** A full heartbeat (what the Java consumer sends when joining or after an error). */
-function hb(over: Partial<ConsumerHeartbeatInput> & Pick<ConsumerHeartbeatInput, 'memberId' | 'memberEpoch'>): ConsumerHeartbeatInput {
+function hb(
+  over: Partial<ConsumerHeartbeatInput> & Pick<ConsumerHeartbeatInput, 'memberId' | 'memberEpoch'>,
+): ConsumerHeartbeatInput {
   return {
     groupId: 'g',
     instanceId: null,
@@ -39,11 +41,14 @@ function hb(over: Partial<ConsumerHeartbeatInput> & Pick<ConsumerHeartbeatInput,
 class Member {
   epoch = 0;
   owned: number[] = [];
-  constructor(
-    readonly gc: GroupCoordinator,
-    readonly id: string,
-    readonly extra: Partial<ConsumerHeartbeatInput> = {},
-  ) {}
+  readonly gc: GroupCoordinator;
+  readonly id: string;
+  readonly extra: Partial<ConsumerHeartbeatInput>;
+  constructor(gc: GroupCoordinator, id: string, extra: Partial<ConsumerHeartbeatInput> = {}) {
+    this.gc = gc;
+    this.id = id;
+    this.extra = extra;
+  }
   beat(over: Partial<ConsumerHeartbeatInput> = {}): ConsumerHeartbeatResult {
     const r = this.gc.consumerGroupHeartbeat(
       hb({
@@ -72,7 +77,11 @@ describe('KIP-848 consumer group coordinator', () => {
 
     b.beat({ topicPartitions: [] });
     expect(b).toMatchObject({ epoch: 2, owned: [] });
-    expect(gc.consumerGroupDescribe('g')).toMatchObject({ groupState: 'Reconciling', groupEpoch: 2, assignmentEpoch: 2 });
+    expect(gc.consumerGroupDescribe('g')).toMatchObject({
+      groupState: 'Reconciling',
+      groupEpoch: 2,
+      assignmentEpoch: 2,
+    });
 
     a.beat();
     expect(a).toMatchObject({ epoch: 1, owned: [0, 1] }); // UNREVOKED_PARTITIONS: still epoch 1
@@ -95,7 +104,10 @@ describe('KIP-848 consumer group coordinator', () => {
     a.beat();
     a.beat();
     b.beat();
-    expect(b.gc.consumerGroupHeartbeat(hb({ memberId: 'b', memberEpoch: -1 }))).toMatchObject({ errorCode: 0, memberEpoch: -1 });
+    expect(b.gc.consumerGroupHeartbeat(hb({ memberId: 'b', memberEpoch: -1 }))).toMatchObject({
+      errorCode: 0,
+      memberEpoch: -1,
+    });
     a.beat();
     expect(a).toMatchObject({ epoch: 3, owned: [0, 1, 2, 3] });
     expect(b.beat()).toMatchObject({ errorCode: ErrorCode.UNKNOWN_MEMBER_ID });
@@ -149,7 +161,12 @@ describe('KIP-848 consumer group coordinator', () => {
         generationId,
         groupInstanceId: null,
         apiVersion,
-        topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 5, committedLeaderEpoch: -1, metadata: '' }] }],
+        topics: [
+          {
+            name: 't',
+            partitions: [{ partitionIndex: 0, committedOffset: 5, committedLeaderEpoch: -1, metadata: '' }],
+          },
+        ],
       }).topics[0]!.partitions[0]!.errorCode;
     expect(commit('a', 1)).toBe(ErrorCode.NONE);
     expect(commit('b', 1)).toBe(ErrorCode.STALE_MEMBER_EPOCH);
@@ -160,7 +177,9 @@ describe('KIP-848 consumer group coordinator', () => {
     expect(gc.fetchOffsets({ groupId: 'g', topics: null, memberId: 'b', memberEpoch: 1 }).errorCode).toBe(
       ErrorCode.STALE_MEMBER_EPOCH,
     );
-    expect(gc.fetchOffsets({ groupId: 'g', topics: [{ name: 't', partitions: [0] }], memberId: 'b', memberEpoch: 2 })).toMatchObject({
+    expect(
+      gc.fetchOffsets({ groupId: 'g', topics: [{ name: 't', partitions: [0] }], memberId: 'b', memberEpoch: 2 }),
+    ).toMatchObject({
       errorCode: 0,
       topics: [{ partitions: [{ committedOffset: 5 }] }],
     });
@@ -176,8 +195,12 @@ describe('KIP-848 consumer group coordinator', () => {
     a.beat();
     b.beat();
     const owned = [...a.owned];
-    expect(gc.consumerGroupHeartbeat(hb({ memberId: 'a', memberEpoch: -2, instanceId: 'i-a' }))).toMatchObject({ memberEpoch: -2 });
-    expect(gc.consumerGroupHeartbeat(hb({ memberId: 'x', memberEpoch: 0, instanceId: 'i-b' }))).toMatchObject({ errorCode: 0 });
+    expect(gc.consumerGroupHeartbeat(hb({ memberId: 'a', memberEpoch: -2, instanceId: 'i-a' }))).toMatchObject({
+      memberEpoch: -2,
+    });
+    expect(gc.consumerGroupHeartbeat(hb({ memberId: 'x', memberEpoch: 0, instanceId: 'i-b' }))).toMatchObject({
+      errorCode: 0,
+    });
     const epoch = gc.consumerGroupDescribe('g').groupEpoch;
     const again = new Member(gc, 'a2', { instanceId: 'i-a' });
     again.beat({ topicPartitions: [] });
@@ -194,7 +217,9 @@ describe('KIP-848 consumer group coordinator', () => {
     const a = new Member(gc, 'a');
     a.beat();
     expect(a.beat({ memberEpoch: 7 })).toMatchObject({ errorCode: ErrorCode.FENCED_MEMBER_EPOCH });
-    expect(gc.consumerGroupHeartbeat(hb({ memberId: '', memberEpoch: 0 }))).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST });
+    expect(gc.consumerGroupHeartbeat(hb({ memberId: '', memberEpoch: 0 }))).toMatchObject({
+      errorCode: ErrorCode.INVALID_REQUEST,
+    });
     expect(gc.consumerGroupHeartbeat(hb({ memberId: 'n', memberEpoch: 0, serverAssignor: 'sticky' }))).toMatchObject({
       errorCode: ErrorCode.UNSUPPORTED_ASSIGNOR,
     });
@@ -240,15 +265,23 @@ describe('KIP-848 consumer group coordinator', () => {
       generationId: 1,
       groupInstanceId: null,
       apiVersion: 9,
-      topics: [{ name: 't', partitions: [{ partitionIndex: 2, committedOffset: 9, committedLeaderEpoch: -1, metadata: '' }] }],
+      topics: [
+        { name: 't', partitions: [{ partitionIndex: 2, committedOffset: 9, committedLeaderEpoch: -1, metadata: '' }] },
+      ],
     });
     const snap = JSON.parse(JSON.stringify(gc.snapshot()));
     const other = new GroupCoordinator({ clock, topics });
     other.restore(snap);
-    expect(other.consumerGroupDescribe('g')).toMatchObject({ groupEpoch: 1, groupState: 'Stable', members: [{ memberId: 'a', memberEpoch: 1 }] });
+    expect(other.consumerGroupDescribe('g')).toMatchObject({
+      groupEpoch: 1,
+      groupState: 'Stable',
+      members: [{ memberId: 'a', memberEpoch: 1 }],
+    });
     const again = Object.assign(new Member(other, 'a'), { epoch: 1, owned: [0, 1, 2, 3] });
     expect(again.beat()).toMatchObject({ errorCode: 0, memberEpoch: 1 });
-    expect(other.fetchOffsets({ groupId: 'g', topics: [{ name: 't', partitions: [2] }] }).topics[0]!.partitions[0]).toMatchObject({
+    expect(
+      other.fetchOffsets({ groupId: 'g', topics: [{ name: 't', partitions: [2] }] }).topics[0]!.partitions[0],
+    ).toMatchObject({
       committedOffset: 9,
     });
     clock.advance(45_000);

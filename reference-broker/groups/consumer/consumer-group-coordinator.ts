@@ -223,7 +223,11 @@ export class ConsumerGroupCoordinator {
   #dynamicMember(group: ConsumerGroup, memberId: string, r: ConsumerHeartbeatInput): ConsumerGroupMember {
     const existing = group.members.get(memberId);
     if (!existing) {
-      if (r.memberEpoch !== 0) throw new GroupError(ErrorCode.UNKNOWN_MEMBER_ID, `Member ${memberId} is not a member of group ${group.groupId}.`);
+      if (r.memberEpoch !== 0)
+        throw new GroupError(
+          ErrorCode.UNKNOWN_MEMBER_ID,
+          `Member ${memberId} is not a member of group ${group.groupId}.`,
+        );
       this.#log.info(`consumer group ${group.groupId}: member ${memberId} joins`);
       return newMember(memberId);
     }
@@ -266,7 +270,10 @@ export class ConsumerGroupCoordinator {
     }
     if (!existing) throw new GroupError(ErrorCode.UNKNOWN_MEMBER_ID, `Instance id ${instanceId} is unknown.`);
     if (existing.memberId !== memberId)
-      throw new GroupError(ErrorCode.FENCED_INSTANCE_ID, `Static member ${memberId} with instance id ${instanceId} was fenced by member ${existing.memberId}.`);
+      throw new GroupError(
+        ErrorCode.FENCED_INSTANCE_ID,
+        `Static member ${memberId} with instance id ${instanceId} was fenced by member ${existing.memberId}.`,
+      );
     checkMemberEpoch(existing, r.memberEpoch, r.topicPartitions);
     return existing;
   }
@@ -324,9 +331,13 @@ export class ConsumerGroupCoordinator {
     else {
       member = group.staticMember(r.instanceId);
       if (member && member.memberId !== r.memberId)
-        throw new GroupError(ErrorCode.FENCED_INSTANCE_ID, `Static member ${r.memberId} with instance id ${r.instanceId} was fenced by member ${member.memberId}.`);
+        throw new GroupError(
+          ErrorCode.FENCED_INSTANCE_ID,
+          `Static member ${r.memberId} with instance id ${r.instanceId} was fenced by member ${member.memberId}.`,
+        );
     }
-    if (!member) throw new GroupError(ErrorCode.UNKNOWN_MEMBER_ID, `Member ${r.memberId} is not a member of group ${r.groupId}.`);
+    if (!member)
+      throw new GroupError(ErrorCode.UNKNOWN_MEMBER_ID, `Member ${r.memberId} is not a member of group ${r.groupId}.`);
     if (r.memberEpoch === LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
       // The instance keeps its place and partitions until its session expires or it comes back.
       group.updateMember({ ...member, memberEpoch: LEAVE_GROUP_STATIC_MEMBER_EPOCH, pendingRevocation: {} });
@@ -365,7 +376,11 @@ export class ConsumerGroupCoordinator {
     this.#timers.schedule(rebalanceKey(groupId, memberId), timeoutMs, () => {
       const member = this.groups.get(groupId)?.members.get(memberId);
       if (member?.memberEpoch === memberEpoch)
-        this.#expire(groupId, memberId, `it failed to revoke its partitions of epoch ${memberEpoch} within ${timeoutMs} ms`);
+        this.#expire(
+          groupId,
+          memberId,
+          `it failed to revoke its partitions of epoch ${memberEpoch} within ${timeoutMs} ms`,
+        );
     });
   }
 
@@ -448,8 +463,7 @@ function checkMemberEpoch(member: ConsumerGroupMember, received: number, owned: 
   if (received < member.memberEpoch) {
     // The previous epoch with a subset of the current partitions: the bumped answer was lost.
     const subset =
-      owned !== null &&
-      owned.every((t) => t.partitions.every((p) => member.assigned[t.topicId]?.includes(p) ?? false));
+      owned?.every((t) => t.partitions.every((p) => member.assigned[t.topicId]?.includes(p) ?? false)) ?? false;
     if (received !== member.previousMemberEpoch || !subset)
       throw new GroupError(
         ErrorCode.FENCED_MEMBER_EPOCH,

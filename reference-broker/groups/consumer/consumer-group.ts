@@ -85,7 +85,8 @@ export class ConsumerGroup {
     const counts = new Map<string, number>();
     const all = [...this.members.values()].filter((m) => m.memberId !== replacing?.memberId);
     if (replacing) all.push(replacing);
-    for (const m of all) if (m.serverAssignor !== null) counts.set(m.serverAssignor, (counts.get(m.serverAssignor) ?? 0) + 1);
+    for (const m of all)
+      if (m.serverAssignor !== null) counts.set(m.serverAssignor, (counts.get(m.serverAssignor) ?? 0) + 1);
     let best: string | null = null;
     for (const [name, n] of [...counts].sort(([a], [b]) => (a < b ? -1 : 1)))
       if (best === null || n > counts.get(best)!) best = name;

@@ -36,7 +36,9 @@ export function reconcile(member: ConsumerGroupMember, input: ReconcileInput): C
       return computeNextAssignment(member, member.memberEpoch, input);
     case 'UNKNOWN':
       if (input.ownedPartitions === null || input.ownedPartitions.length > 0)
-        throw new FencedMemberError('The consumer group member is in a unknown state. The member must abandon all its partitions and rejoin.');
+        throw new FencedMemberError(
+          'The consumer group member is in a unknown state. The member must abandon all its partitions and rejoin.',
+        );
       return computeNextAssignment(member, input.targetAssignmentEpoch, input);
   }
 }

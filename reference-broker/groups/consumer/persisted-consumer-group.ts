@@ -23,7 +23,11 @@ export function persistConsumerGroup(group: ConsumerGroup): PersistedConsumerGro
     groupId: group.groupId,
     groupEpoch: group.groupEpoch,
     assignmentEpoch: group.assignmentEpoch,
-    subscriptionMetadata: [...group.subscriptionMetadata].map(([n, t]): [string, string, number] => [n, t.id, t.partitions]),
+    subscriptionMetadata: [...group.subscriptionMetadata].map(([n, t]): [string, string, number] => [
+      n,
+      t.id,
+      t.partitions,
+    ]),
     members: [...group.members.values()],
     targetAssignment: [...group.targetAssignment],
   });
