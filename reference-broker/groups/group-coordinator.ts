@@ -170,6 +170,8 @@ export class GroupCoordinator {
     const fail = (errorCode: number, errorMessage: string | null = null) =>
       describeConsumerGroup(groupId, undefined, errorCode, errorMessage, () => undefined, '');
     if (!this.#active) return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    // Kafka's GroupCoordinatorService refuses an empty id before asking any coordinator shard.
+    if (groupId === '') return fail(ErrorCode.INVALID_GROUP_ID);
     if (!this.#owns(groupId)) return fail(ErrorCode.NOT_COORDINATOR);
     const group = this.#consumer.groups.get(groupId);
     if (group === undefined)

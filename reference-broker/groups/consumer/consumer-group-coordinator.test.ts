@@ -248,6 +248,8 @@ describe('KIP-848 consumer group coordinator', () => {
     });
     expect(gc.consumerGroupDescribe('classic')).toMatchObject({ errorCode: ErrorCode.GROUP_ID_NOT_FOUND });
     expect(gc.consumerGroupDescribe('nope')).toMatchObject({ errorCode: ErrorCode.GROUP_ID_NOT_FOUND });
+    // found by `kconform conform --apis 69` against kafka@4.4.0 (the reference said GROUP_ID_NOT_FOUND)
+    expect(gc.consumerGroupDescribe('')).toMatchObject({ errorCode: ErrorCode.INVALID_GROUP_ID, errorMessage: null });
     new Member(gc, 'a').beat();
     expect(gc.listGroups().groups).toEqual(
       expect.arrayContaining([{ groupId: 'g', protocolType: 'consumer', groupState: 'Stable', groupType: 'consumer' }]),
