@@ -316,10 +316,11 @@ export class ConsumerGroupCoordinator {
       currentPartitionEpoch: (t, p) => group.currentPartitionEpoch(t, p),
       ownedPartitions: owned,
     });
-    if (next.state === 'UNREVOKED_PARTITIONS') {
-      if (next.memberEpoch !== member.memberEpoch || member.state !== 'UNREVOKED_PARTITIONS')
-        this.#scheduleRebalance(group.groupId, next.memberId, next.memberEpoch, next.rebalanceTimeoutMs);
-    } else this.#timers.cancel(rebalanceKey(group.groupId, next.memberId));
+    // As Kafka: the revocation deadline restarts whenever the member's assignment state changes.
+    if (JSON.stringify(next) === JSON.stringify(member)) return member;
+    if (next.state === 'UNREVOKED_PARTITIONS')
+      this.#scheduleRebalance(group.groupId, next.memberId, next.memberEpoch, next.rebalanceTimeoutMs);
+    else this.#timers.cancel(rebalanceKey(group.groupId, next.memberId));
     return next;
   }
 
