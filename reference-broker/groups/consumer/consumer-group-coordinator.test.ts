@@ -257,6 +257,19 @@ describe('KIP-848 consumer group coordinator', () => {
     expect(gc.deleteGroups(['g'])).toEqual([{ groupId: 'g', errorCode: ErrorCode.NON_EMPTY_GROUP }]);
   });
 
+  it('stores the group when it changes, not on every heartbeat', () => {
+    let writes = 0;
+    const gc = new GroupCoordinator({ clock: new FakeClock(), topics, onPersistentStateChange: () => writes++ });
+    const a = new Member(gc, 'a');
+    a.beat();
+    expect(writes).toBe(1);
+    a.beat({ rebalanceTimeoutMs: -1, subscribedTopicNames: null });
+    a.beat({ rebalanceTimeoutMs: -1, subscribedTopicNames: null });
+    expect(writes).toBe(1);
+    new Member(gc, 'b').beat();
+    expect(writes).toBe(2);
+  });
+
   it('survives a restore: epochs, assignments and committed offsets come back, sessions restart', () => {
     const { gc, clock } = setup();
     const a = new Member(gc, 'a');

@@ -173,6 +173,8 @@ export class ConsumerGroupCoordinator {
         `The consumer group has reached its maximum capacity of ${this.config.maxSize} members.`,
       );
     const memberId = r.memberId === '' ? crypto.randomUUID() : r.memberId;
+    // What is stored before this heartbeat: a heartbeat that changes nothing writes nothing.
+    const before = JSON.stringify([group.groupEpoch, group.assignmentEpoch, group.members.get(memberId) ?? null]);
     const member =
       r.instanceId === null ? this.#dynamicMember(group, memberId, r) : this.#staticMember(group, memberId, r);
 
@@ -206,7 +208,7 @@ export class ConsumerGroupCoordinator {
     updated = this.#maybeReconcile(group, updated, r.topicPartitions);
     group.updateMember(updated);
     this.#scheduleSession(group.groupId, memberId);
-    this.#onChange();
+    if (JSON.stringify([group.groupEpoch, group.assignmentEpoch, updated]) !== before) this.#onChange();
 
     const full =
       joining || (r.rebalanceTimeoutMs !== -1 && r.subscribedTopicNames !== null && r.topicPartitions !== null);
