@@ -95,6 +95,21 @@ async function waitFor(what: string, cond: () => boolean, timeoutMs = 90_000): P
   }
 }
 
+/** `kafka-consumer-groups.sh --describe --group G` with `extra` flags: the group's rows, split on blanks. */
+async function describeGroup(bootstrap: string, group: string, extra: string[]): Promise<string[][]> {
+  const r = await runKafkaClass(
+    dist,
+    'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
+    ['--bootstrap-server', bootstrap, '--describe', '--group', group, ...extra],
+    { timeoutMs: 60_000, jvmArgs: JVM },
+  );
+  expect(r.code, r.stderr.slice(-1_000)).toBe(0);
+  return r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith(`${group} `))
+    .map((l) => l.trim().split(/\s+/));
+}
+
 async function produce(bootstrap: string, topic: string, from: number, count: number): Promise<void> {
   const producer = patientKafka(bootstrap).producer();
   await producer.connect();
@@ -109,18 +124,17 @@ async function produce(bootstrap: string, topic: string, from: number, count: nu
   await producer.disconnect();
 }
 
-const targets = () =>
-  [
-    ['reference, one node', single.bootstrap],
-    ['reference, 3 nodes', cluster.bootstrap],
-    [`kafka@${LATEST_KAFKA_VERSION}`, kafka.bootstrap],
-  ] as const;
+const TARGETS: Record<string, () => string> = {
+  'reference, one node': () => single.bootstrap,
+  'reference, 3 nodes': () => cluster.bootstrap,
+  [`kafka@${LATEST_KAFKA_VERSION}`]: () => kafka.bootstrap,
+};
 
 describe(`Java consumer ${LATEST_KAFKA_VERSION} with group.protocol=consumer (KIP-848)`, () => {
-  it.each([0, 1, 2])(
-    'target %#: two members split the partitions, describe shows them, a leave moves everything to the other',
-    async (i) => {
-      const [name, bootstrap] = targets()[i]!;
+  it.each(Object.keys(TARGETS))(
+    '%s: two members split the partitions, describe shows them, a leave moves everything to the other',
+    async (name) => {
+      const bootstrap = TARGETS[name]!();
       const topic = uniqueTopic('kip848');
       const group = `${topic}-g`;
       await createTopic(patientKafka(bootstrap), { topic, numPartitions: PARTITIONS, replicationFactor: 1 });
@@ -136,24 +150,20 @@ describe(`Java consumer ${LATEST_KAFKA_VERSION} with group.protocol=consumer (KI
         });
         await waitFor(`${name}: every record read`, () => new Set([...a.read(), ...b.read()]).size === RECORDS);
 
-        const described = await runKafkaClass(
-          dist,
-          'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
-          ['--bootstrap-server', bootstrap, '--describe', '--group', group, '--members', '--verbose'],
-          { timeoutMs: 60_000, jvmArgs: JVM },
-        );
-        expect(described.code, described.stderr.slice(-1_000)).toBe(0);
-        // GROUP CONSUMER-ID HOST CLIENT-ID #PARTITIONS CURRENT-EPOCH CURRENT-ASSIGNMENT TARGET-EPOCH TARGET-ASSIGNMENT
-        const rows = described.stdout
-          .split('\n')
-          .filter((l) => l.startsWith(`${group} `))
-          .map((l) => l.trim().split(/\s+/));
+        // --members --verbose: GROUP CONSUMER-ID HOST CLIENT-ID #PARTITIONS CURRENT-EPOCH CURRENT-ASSIGNMENT TARGET-EPOCH TARGET-ASSIGNMENT
+        const rows = await describeGroup(bootstrap, group, ['--members', '--verbose']);
+        const described = { stdout: rows.map((r) => r.join(' ')).join('\n') };
         expect(rows, described.stdout).toHaveLength(2);
         expect(
           rows.map((r) => Number(r[4])).reduce((x, y) => x + y),
           described.stdout,
         ).toBe(PARTITIONS);
         for (const r of rows) expect(r[5], 'current epoch = target epoch once stable').toBe(r[7]);
+        // the default view: one row per partition (GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG CONSUMER-ID ...)
+        const offsets = await describeGroup(bootstrap, group, []);
+        const byPartition = offsets.filter((r) => r[1] === topic);
+        expect(byPartition.map((r) => Number(r[2])).sort(), offsets.join('\n')).toEqual(all);
+        expect(new Set(byPartition.map((r) => r[6])), 'both members own rows').toEqual(new Set(rows.map((r) => r[1])));
 
         await b.stop();
         await waitFor(`${name}: the remaining member owns every partition`, () => a.owned().join() === all.join());
