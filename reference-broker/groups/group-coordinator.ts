@@ -152,6 +152,9 @@ export class GroupCoordinator {
       assignment: null,
     });
     if (!this.#active) return error(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    // Kafka's GroupCoordinatorService checks the request before it looks for the group's shard.
+    const invalid = this.#consumer.validate(input);
+    if (invalid !== null) return invalid;
     if (!this.#owns(input.groupId)) return error(ErrorCode.NOT_COORDINATOR);
     const classic = this.#groups.get(input.groupId);
     if (classic !== undefined) {

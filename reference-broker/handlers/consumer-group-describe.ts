@@ -19,7 +19,10 @@ export const consumerGroupDescribeHandler: ApiHandler<ConsumerGroupDescribeReque
   handle(req, { broker }) {
     return {
       throttleTimeMs: 0,
-      groups: req.groupIds.map((id) => broker.groups.consumerGroupDescribe(id)),
+      // Kafka answers the empty (invalid) ids first, before the groups it asked its coordinators about.
+      groups: [...req.groupIds.filter((id) => id === ''), ...req.groupIds.filter((id) => id !== '')].map((id) =>
+        broker.groups.consumerGroupDescribe(id),
+      ),
     };
   },
 };

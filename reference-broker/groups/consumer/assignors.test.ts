@@ -56,6 +56,16 @@ describe('uniform assignor', () => {
     expect(r.get('a')).toEqual({ t2: [0] });
   });
 
+  it('different subscriptions: a member subscribed to nothing does not stop the others from being balanced', () => {
+    const r = uniformAssignor.assign(
+      [member('a', ['t'], { t: [0, 1, 2, 3] }), member('b', ['t']), member('c', [])],
+      counts({ t: 4 }),
+    );
+    expect(r.get('a')).toEqual({ t: [0, 1] });
+    expect(r.get('b')).toEqual({ t: [2, 3] });
+    expect(r.get('c')).toEqual({});
+  });
+
   const arbGroup = fc
     .record({
       topics: fc.dictionary(fc.constantFrom('t1', 't2', 't3'), fc.integer({ min: 1, max: 8 }), { minKeys: 1 }),

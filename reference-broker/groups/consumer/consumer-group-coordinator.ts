@@ -130,6 +130,17 @@ export class ConsumerGroupCoordinator {
     }
   }
 
+  /** The error answer to a request Kafka refuses before it looks at any group, or null when it is well formed. */
+  validate(input: ConsumerHeartbeatInput): ConsumerHeartbeatResult | null {
+    try {
+      this.#validate(input);
+      return null;
+    } catch (err) {
+      if (err instanceof GroupError) return errorResult(err.code, err.message);
+      throw err;
+    }
+  }
+
   /** throwIfConsumerGroupHeartbeatRequestIsInvalid, with v1's client-generated member ids (KIP-1082). */
   #validate(r: ConsumerHeartbeatInput): void {
     const invalid = (message: string) => new GroupError(ErrorCode.INVALID_REQUEST, message);
@@ -145,8 +156,9 @@ export class ConsumerGroupCoordinator {
       if (r.rebalanceTimeoutMs === -1) throw invalid('RebalanceTimeoutMs must be provided in first request.');
       if (r.topicPartitions === null || r.topicPartitions.length > 0)
         throw invalid('TopicPartitions must be empty when (re-)joining.');
-      if (r.subscribedTopicNames === null || r.subscribedTopicNames.length === 0)
-        throw invalid('SubscribedTopicNames must be set in first request.');
+      // Kafka 4.4.0 takes an empty list (a member subscribed to nothing), not a missing one.
+      if (r.subscribedTopicNames === null && r.subscribedTopicRegex === null)
+        throw invalid('SubscribedTopicNames or SubscribedTopicRegex must be set in first request.');
     } else if (r.memberEpoch === LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
       if (r.memberId === '') throw invalid("MemberId can't be empty.");
       if (r.instanceId === null) throw invalid("InstanceId can't be null.");
@@ -249,7 +261,7 @@ export class ConsumerGroupCoordinator {
       if (existing.memberEpoch !== LEAVE_GROUP_STATIC_MEMBER_EPOCH)
         throw new GroupError(
           ErrorCode.UNRELEASED_INSTANCE_ID,
-          `Static member ${existing.memberId} with instance id ${instanceId} cannot be replaced because it has not left the group.`,
+          `Static member ${memberId} with instance id ${instanceId} cannot join the group because the instance id is owned by ${existing.memberId} member.`,
         );
       // The instance is back under a new member id: it takes over the old member's place and
       // target assignment, so it gets its partitions back without a new group epoch.

@@ -9,9 +9,10 @@ import { fromPairs, pairs, type TopicPartitions } from './topic-partitions.ts';
  * and the unassigned partitions then fill the members under quota in order. Members are taken in
  * member-id order here, where Kafka takes its map's iteration order.
  *
- * Different subscriptions (Kafka's heterogeneous builder) are balanced more simply: a member keeps
- * what it is still subscribed to, and every other partition goes to the subscribed member holding
- * the fewest partitions. Every partition is still assigned once; the balance can differ from Kafka's.
+ * Different subscriptions (Kafka's heterogeneous builder) are balanced more simply: each topic's
+ * partitions are counted out to its subscribers holding the fewest so far, a member keeps its
+ * current partitions up to its count, and the rest fill the gaps. Every partition is still
+ * assigned once and the result is sticky; the balance can differ from Kafka's.
  */
 export const uniformAssignor: PartitionAssignor = {
   name: 'uniform',
@@ -73,28 +74,44 @@ function heterogeneous(
   members: readonly AssignorMember[],
   partitionCount: (topicId: string) => number,
 ): Map<string, TopicPartitions> {
-  const owned = new Map<string, [string, number][]>();
-  const taken = new Set<string>();
-  for (const m of members) {
-    const subscribed = new Set(m.subscribedTopicIds);
-    const kept: [string, number][] = [];
-    for (const [t, p] of pairs(m.assignment)) {
-      if (!subscribed.has(t) || p >= partitionCount(t) || taken.has(key(t, p))) continue;
-      kept.push([t, p]);
-      taken.add(key(t, p));
-    }
-    owned.set(m.memberId, kept);
-  }
+  // 1. How many partitions of each topic each member should hold: topic by topic, each partition
+  //    counted to the subscriber holding the fewest so far (ties: member id order).
+  const total = new Map(members.map((m) => [m.memberId, 0]));
+  const quota = new Map<string, Map<string, number>>();
   const topics = [...new Set(members.flatMap((m) => m.subscribedTopicIds))].sort();
   for (const t of topics) {
     const subscribers = members.filter((m) => m.subscribedTopicIds.includes(t));
+    const perMember = new Map(subscribers.map((m) => [m.memberId, 0]));
     for (let p = 0; p < partitionCount(t); p++) {
-      if (taken.has(key(t, p))) continue;
       let best = subscribers[0]!;
-      for (const m of subscribers) if (owned.get(m.memberId)!.length < owned.get(best.memberId)!.length) best = m;
-      owned.get(best.memberId)!.push([t, p]);
-      taken.add(key(t, p));
+      for (const m of subscribers) if (total.get(m.memberId)! < total.get(best.memberId)!) best = m;
+      total.set(best.memberId, total.get(best.memberId)! + 1);
+      perMember.set(best.memberId, perMember.get(best.memberId)! + 1);
     }
+    quota.set(t, perMember);
+  }
+  // 2. Sticky: a member keeps its partitions of a topic up to its count; 3. the rest fill the gaps.
+  const owned = new Map(members.map((m) => [m.memberId, [] as [string, number][]]));
+  for (const t of topics) {
+    const perMember = quota.get(t)!;
+    const taken = new Set<number>();
+    const room = new Map(perMember);
+    for (const m of members) {
+      if (!perMember.has(m.memberId)) continue;
+      for (const p of m.assignment[t] ?? []) {
+        if (p >= partitionCount(t) || taken.has(p) || room.get(m.memberId)! === 0) continue;
+        owned.get(m.memberId)!.push([t, p]);
+        taken.add(p);
+        room.set(m.memberId, room.get(m.memberId)! - 1);
+      }
+    }
+    let p = 0;
+    for (const [memberId, left] of room)
+      for (let k = 0; k < left; k++) {
+        while (taken.has(p)) p++;
+        owned.get(memberId)!.push([t, p]);
+        taken.add(p);
+      }
   }
   return new Map([...owned].map(([id, ps]) => [id, fromPairs(ps)]));
 }
