@@ -79,11 +79,20 @@ export class Broker {
         groupInitialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
         groupMinSessionTimeoutMs: config.groupMinSessionTimeoutMs,
         groupMaxSessionTimeoutMs: config.groupMaxSessionTimeoutMs,
+        consumerGroupSessionTimeoutMs: config.groupConsumerSessionTimeoutMs,
+        consumerGroupHeartbeatIntervalMs: config.groupConsumerHeartbeatIntervalMs,
       },
       logger: log,
       partitionExists: (topic, partition) => this.partition(topic, partition) !== undefined,
       onPersistentStateChange: () => this.groupState.persist(),
       ownsGroup: (groupId) => this.groupState.owns(groupId),
+      topics: {
+        byName: (name) => {
+          const t = this.topics.get(name);
+          return t && { id: t.id, partitions: t.partitions.length };
+        },
+        nameOf: (id) => this.topics.getById(id)?.name,
+      },
     });
     this.transactions = new TransactionCoordinator(this);
     this.replication = new ReplicaManager(this, cluster);

@@ -43,6 +43,9 @@ export interface BrokerConfig {
   /** group.min.session.timeout.ms / group.max.session.timeout.ms */
   groupMinSessionTimeoutMs: number;
   groupMaxSessionTimeoutMs: number;
+  /** group.consumer.session.timeout.ms / group.consumer.heartbeat.interval.ms: KIP-848 members' session and heartbeat, decided by the broker */
+  groupConsumerSessionTimeoutMs: number;
+  groupConsumerHeartbeatIntervalMs: number;
   /** log.segment.bytes */
   segmentBytes: number;
   /** log.retention.bytes (-1 unlimited) */
@@ -118,6 +121,8 @@ export function defaultBrokerConfig(overrides: Partial<BrokerConfig> = {}): Brok
     groupInitialRebalanceDelayMs: 0,
     groupMinSessionTimeoutMs: 6000,
     groupMaxSessionTimeoutMs: 1_800_000,
+    groupConsumerSessionTimeoutMs: 45_000,
+    groupConsumerHeartbeatIntervalMs: 5_000,
     segmentBytes: 1024 * 1024 * 1024,
     retentionBytes: -1,
     retentionMs: 7 * 24 * 3600 * 1000,

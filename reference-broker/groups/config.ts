@@ -23,6 +23,12 @@ export interface GroupCoordinatorConfig {
   newMemberJoinTimeoutMs: number;
   /** offset.metadata.max.bytes */
   offsetMetadataMaxBytes: number;
+  /** group.consumer.session.timeout.ms: a KIP-848 member's session (the broker decides it, not the client). */
+  consumerGroupSessionTimeoutMs: number;
+  /** group.consumer.heartbeat.interval.ms: how often KIP-848 members are told to heartbeat. */
+  consumerGroupHeartbeatIntervalMs: number;
+  /** group.consumer.max.size */
+  consumerGroupMaxSize: number;
 }
 
 /** Kafka's defaults, adjusted where {@link GroupCoordinatorConfig} says. */
@@ -34,6 +40,9 @@ export function defaultGroupCoordinatorConfig(overrides: Partial<GroupCoordinato
     groupMaxSize: 2_147_483_647,
     newMemberJoinTimeoutMs: 300_000,
     offsetMetadataMaxBytes: 4096,
+    consumerGroupSessionTimeoutMs: 45_000,
+    consumerGroupHeartbeatIntervalMs: 5_000,
+    consumerGroupMaxSize: 2_147_483_647,
     ...overrides,
   };
 }

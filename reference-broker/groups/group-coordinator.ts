@@ -9,6 +9,15 @@ import { KeyedTimers } from './keyed-timers.ts';
 import { missingGroupCommitError, offsetCommitError } from './offset-commit-rules.ts';
 import { OffsetStore } from './offset-store.ts';
 import {
+  ConsumerGroupCoordinator,
+  defaultConsumerGroupConfig,
+  type ConsumerHeartbeatInput,
+  type ConsumerHeartbeatResult,
+  type TopicLookup,
+} from './consumer/consumer-group-coordinator.ts';
+import { describeConsumerGroup, type DescribedConsumerGroup } from './consumer/describe-consumer-group.ts';
+import { loadConsumerGroup, persistConsumerGroup } from './consumer/persisted-consumer-group.ts';
+import {
   groupRecord,
   loadGroup,
   parseSnapshot,
@@ -57,6 +66,8 @@ export interface GroupCoordinatorOptions {
    * node); in a cluster, the groups whose __consumer_offsets partition this node leads.
    */
   ownsGroup?: (groupId: string) => boolean;
+  /** Topic ids and partition counts, for KIP-848 consumer groups' server-side assignment. Default: no topics. */
+  topics?: TopicLookup;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -96,6 +107,8 @@ export class GroupCoordinator {
   readonly #pendingTxn = new Map<number, PendingTxnOffset[]>();
   /** The last GroupMetadata record "written" per group: what a restart would load. */
   readonly #records = new Map<string, PersistedGroup>();
+  /** KIP-848 consumer groups; a group id is either a classic group here or a consumer group there. */
+  readonly #consumer: ConsumerGroupCoordinator;
   #active = true;
 
   constructor(options: GroupCoordinatorOptions = {}) {
@@ -107,6 +120,81 @@ export class GroupCoordinator {
     this.#partitionExists = options.partitionExists ?? (() => true);
     this.#owns = options.ownsGroup ?? (() => true);
     this.#onChange = options.onPersistentStateChange ?? (() => {});
+    this.#consumer = new ConsumerGroupCoordinator({
+      config: {
+        ...defaultConsumerGroupConfig,
+        sessionTimeoutMs: this.config.consumerGroupSessionTimeoutMs,
+        heartbeatIntervalMs: this.config.consumerGroupHeartbeatIntervalMs,
+        maxSize: this.config.consumerGroupMaxSize,
+      },
+      clock: this.#clock,
+      timers: this.#timers,
+      topics: options.topics ?? { byName: () => undefined, nameOf: () => undefined },
+      logger: this.#log,
+      onChange: () => this.#onChange(),
+    });
+  }
+
+  // ---------------------------------------------------------------- KIP-848 consumer groups
+
+  /**
+   * Handles a ConsumerGroupHeartbeat (KIP-848). An empty classic group with the same id gives
+   * way to the new consumer group (its committed offsets stay); a classic group with members
+   * answers GROUP_ID_NOT_FOUND, as Kafka does when it cannot convert the group.
+   */
+  consumerGroupHeartbeat(input: ConsumerHeartbeatInput): ConsumerHeartbeatResult {
+    const error = (errorCode: number, errorMessage: string | null = null): ConsumerHeartbeatResult => ({
+      errorCode,
+      errorMessage,
+      memberId: null,
+      memberEpoch: 0,
+      heartbeatIntervalMs: 0,
+      assignment: null,
+    });
+    if (!this.#active) return error(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    // Kafka's GroupCoordinatorService checks the request before it looks for the group's shard.
+    const invalid = this.#consumer.validate(input);
+    if (invalid !== null) return invalid;
+    if (!this.#owns(input.groupId)) return error(ErrorCode.NOT_COORDINATOR);
+    const classic = this.#groups.get(input.groupId);
+    if (classic !== undefined) {
+      if (!classic.is('Empty') && !classic.is('Dead'))
+        return error(ErrorCode.GROUP_ID_NOT_FOUND, `Group ${input.groupId} is not a consumer group.`);
+      if (input.memberEpoch === 0) {
+        this.#groups.delete(input.groupId);
+        this.#records.delete(input.groupId);
+      }
+    }
+    return this.#consumer.heartbeat(input);
+  }
+
+  /** Handles one group of a ConsumerGroupDescribe; a classic or unknown group is GROUP_ID_NOT_FOUND. */
+  consumerGroupDescribe(groupId: string): DescribedConsumerGroup {
+    const fail = (errorCode: number, errorMessage: string | null = null) =>
+      describeConsumerGroup(groupId, undefined, errorCode, errorMessage, () => undefined, '');
+    if (!this.#active) return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    // Kafka's GroupCoordinatorService refuses an empty id before asking any coordinator shard.
+    if (groupId === '') return fail(ErrorCode.INVALID_GROUP_ID);
+    if (!this.#owns(groupId)) return fail(ErrorCode.NOT_COORDINATOR);
+    const group = this.#consumer.groups.get(groupId);
+    if (group === undefined)
+      return fail(
+        ErrorCode.GROUP_ID_NOT_FOUND,
+        this.#groups.has(groupId) ? `Group ${groupId} is not a consumer group.` : `Group ${groupId} not found.`,
+      );
+    return describeConsumerGroup(
+      groupId,
+      group,
+      ErrorCode.NONE,
+      null,
+      (id) => this.#consumer.topicName(id),
+      group.preferredServerAssignor() ?? this.#consumer.config.assignors[0]!.name,
+    );
+  }
+
+  /** Whether a group of either kind holds `groupId`. */
+  #exists(groupId: string): boolean {
+    return this.#groups.has(groupId) || this.#consumer.groups.has(groupId);
   }
 
   // ---------------------------------------------------------------- JoinGroup
@@ -128,6 +216,15 @@ export class GroupCoordinator {
       input.sessionTimeoutMs > this.config.groupMaxSessionTimeoutMs
     ) {
       return respond(joinError(input.memberId, ErrorCode.INVALID_SESSION_TIMEOUT));
+    }
+    const consumerGroup = this.#consumer.groups.get(input.groupId);
+    if (consumerGroup !== undefined) {
+      // Kafka would join a classic member into the consumer group (KIP-848's online migration);
+      // the reference broker does not yet, and says so with the error of a protocol mismatch.
+      if (consumerGroup.members.size > 0)
+        return respond(joinError(input.memberId, ErrorCode.INCONSISTENT_GROUP_PROTOCOL));
+      this.#consumer.groups.delete(input.groupId);
+      this.#onChange();
     }
     const isUnknownMember = input.memberId === '';
     let group = this.#groups.get(input.groupId);
@@ -680,6 +777,15 @@ export class GroupCoordinator {
   #validateOffsetCommit(input: CommitOffsetsInput): number {
     if (!this.#active) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     if (!this.#owns(input.groupId)) return ErrorCode.NOT_COORDINATOR;
+    const consumerGroup = this.#consumer.groups.get(input.groupId);
+    if (consumerGroup !== undefined)
+      return this.#consumer.validateOffsetCommit(
+        consumerGroup,
+        input.memberId,
+        input.generationId,
+        false,
+        input.apiVersion ?? 9,
+      );
     let group = this.#groups.get(input.groupId);
     if (group === undefined) {
       if (input.generationId >= 0) return missingGroupCommitError(input.apiVersion);
@@ -733,6 +839,11 @@ export class GroupCoordinator {
   #validateTxnOffsetCommit(input: TxnCommitOffsetsInput): number {
     if (!this.#active) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     if (!this.#owns(input.groupId)) return ErrorCode.NOT_COORDINATOR;
+    const consumerGroup = this.#consumer.groups.get(input.groupId);
+    if (consumerGroup !== undefined) {
+      if (input.generationId < 0 && input.memberId === '' && input.groupInstanceId === null) return ErrorCode.NONE;
+      return this.#consumer.validateOffsetCommit(consumerGroup, input.memberId, input.generationId, true, 0);
+    }
     let group = this.#groups.get(input.groupId);
     if (group === undefined) {
       if (input.generationId >= 0) return ErrorCode.ILLEGAL_GENERATION;
@@ -757,7 +868,7 @@ export class GroupCoordinator {
     if (commit)
       for (const e of pending) {
         if (!inPartition(e.groupId)) continue;
-        if (!this.#groups.has(e.groupId)) this.#createGroup(e.groupId);
+        if (!this.#exists(e.groupId)) this.#createGroup(e.groupId);
         const { groupId, topic, partition, producerId: _, ...value } = e;
         this.#offsets.commit(groupId, topic, partition, value);
       }
@@ -780,6 +891,15 @@ export class GroupCoordinator {
   fetchOffsets(input: FetchOffsetsInput): FetchOffsetsResult {
     if (!this.#active) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, topics: [] };
     if (!this.#owns(input.groupId)) return { errorCode: ErrorCode.NOT_COORDINATOR, topics: [] };
+    const consumerGroup = this.#consumer.groups.get(input.groupId);
+    if (consumerGroup !== undefined) {
+      const errorCode = this.#consumer.validateOffsetFetch(
+        consumerGroup,
+        input.memberId ?? null,
+        input.memberEpoch ?? -1,
+      );
+      if (errorCode !== ErrorCode.NONE) return { errorCode, topics: [] };
+    }
     if (input.topics === null) {
       return {
         errorCode: ErrorCode.NONE,
@@ -851,9 +971,20 @@ export class GroupCoordinator {
   listGroups(statesFilter: readonly string[] = []): ListGroupsResult {
     if (!this.#active) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, groups: [] };
     const wanted = new Set(statesFilter.map((s) => s.toLowerCase()));
+    const consumerGroups = [...this.#consumer.groups.values()]
+      .filter((g) => this.#owns(g.groupId) && (wanted.size === 0 || wanted.has(g.state.toLowerCase())))
+      .map((g) => ({
+        groupId: g.groupId,
+        protocolType: 'consumer',
+        groupState: g.state,
+        groupType: 'consumer' as const,
+      }));
     return {
       errorCode: ErrorCode.NONE,
-      groups: [...this.#groups.values()].filter((g) => matchesStateFilter(g, wanted)).map(listedGroup),
+      groups: [
+        ...[...this.#groups.values()].filter((g) => matchesStateFilter(g, wanted)).map(listedGroup),
+        ...consumerGroups,
+      ],
     };
   }
 
@@ -862,6 +993,14 @@ export class GroupCoordinator {
     return groupIds.map((groupId) => {
       if (!this.#active) return { groupId, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE };
       if (!this.#owns(groupId)) return { groupId, errorCode: ErrorCode.NOT_COORDINATOR };
+      const consumerGroup = this.#consumer.groups.get(groupId);
+      if (consumerGroup !== undefined) {
+        if (consumerGroup.members.size > 0) return { groupId, errorCode: ErrorCode.NON_EMPTY_GROUP };
+        this.#consumer.groups.delete(groupId);
+        this.#offsets.deleteGroup(groupId);
+        this.#onChange();
+        return { groupId, errorCode: ErrorCode.NONE };
+      }
       const group = this.#groups.get(groupId);
       if (group === undefined) return { groupId, errorCode: ErrorCode.GROUP_ID_NOT_FOUND };
       if (!group.is('Empty')) return { groupId, errorCode: ErrorCode.NON_EMPTY_GROUP };
@@ -891,11 +1030,13 @@ export class GroupCoordinator {
    */
   snapshot(): CoordinatorSnapshot {
     const pendingTxnOffsets = [...this.#pendingTxn.values()].flat();
+    const consumerGroups = [...this.#consumer.groups.values()].map(persistConsumerGroup);
     return structuredClone({
       version: 1,
       groups: [...this.#records.values()],
       offsets: this.#offsets.entries(),
       ...(pendingTxnOffsets.length > 0 ? { pendingTxnOffsets } : {}),
+      ...(consumerGroups.length > 0 ? { consumerGroups } : {}),
     });
   }
 
@@ -914,8 +1055,10 @@ export class GroupCoordinator {
       this.#records.set(rec.groupId, rec);
       for (const m of group.members.values()) this.#scheduleHeartbeat(group, m);
     }
+    for (const rec of snap.consumerGroups ?? []) this.#consumer.groups.set(rec.groupId, loadConsumerGroup(rec));
+    this.#consumer.restartSessions();
     for (const e of snap.offsets) {
-      if (!this.#groups.has(e.groupId)) this.#createGroup(e.groupId);
+      if (!this.#exists(e.groupId)) this.#createGroup(e.groupId);
       const { groupId, topic, partition, ...value } = e;
       this.#offsets.commit(groupId, topic, partition, value);
     }
@@ -941,6 +1084,7 @@ export class GroupCoordinator {
     this.#answerParked(ErrorCode.NOT_COORDINATOR);
     this.#timers.cancelAll();
     this.#groups.clear();
+    this.#consumer.groups.clear();
     this.#records.clear();
     this.#offsets.clear();
     this.#pendingTxn.clear();

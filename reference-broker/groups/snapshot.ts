@@ -1,5 +1,6 @@
 import { ClassicGroup, memberMetadata } from './classic-group.ts';
 import type { OffsetEntry } from './offset-store.ts';
+import { parsePersistedConsumerGroups, type PersistedConsumerGroup } from './consumer/persisted-consumer-group.ts';
 
 /**
  * The durable state of the coordinator: what Kafka keeps in __consumer_offsets. A group is stored
@@ -13,6 +14,8 @@ export interface CoordinatorSnapshot {
   offsets: OffsetEntry[];
   /** Offsets committed in open transactions (TxnOffsetCommit), not yet visible: Kafka keeps them in the log too. */
   pendingTxnOffsets?: PendingTxnOffset[];
+  /** KIP-848 consumer groups (absent when there are none, so older snapshots still load). */
+  consumerGroups?: PersistedConsumerGroup[];
 }
 
 /** An offset a transaction committed, visible once its commit marker is written. */
@@ -183,5 +186,13 @@ export function parseSnapshot(value: unknown): CoordinatorSnapshot {
       commitTimestampMs: num(o.commitTimestampMs, `${p}.commitTimestampMs`),
     };
   });
-  return { version: 1, groups, offsets, ...(pendingTxnOffsets.length > 0 ? { pendingTxnOffsets } : {}) };
+  const consumerGroups =
+    root.consumerGroups === undefined ? [] : parsePersistedConsumerGroups(root.consumerGroups, '$.consumerGroups');
+  return {
+    version: 1,
+    groups,
+    offsets,
+    ...(pendingTxnOffsets.length > 0 ? { pendingTxnOffsets } : {}),
+    ...(consumerGroups.length > 0 ? { consumerGroups } : {}),
+  };
 }

@@ -147,6 +147,10 @@ export interface FetchOffsetsInput {
   topics: { name: string; partitions: number[] }[] | null;
   /** OffsetFetch v7+ require_stable (KIP-447): partitions with offsets in an open transaction answer UNSTABLE_OFFSET_COMMIT. */
   requireStable?: boolean;
+  /** OffsetFetch v9+ (KIP-848): the fetching member of a consumer group, null for an admin fetch. */
+  memberId?: string | null;
+  /** OffsetFetch v9+: the member's epoch, -1 for an admin fetch. */
+  memberEpoch?: number;
 }
 
 /** A TxnOffsetCommit request (KIP-98; member fields from v3, KIP-447). */
@@ -209,8 +213,9 @@ export interface DescribedGroup {
 export interface ListedGroup {
   groupId: string;
   protocolType: string;
-  groupState: GroupStateName;
-  groupType: 'classic';
+  /** A classic group's state, or a consumer group's (Empty, Assigning, Reconciling, Stable). */
+  groupState: string;
+  groupType: 'classic' | 'consumer';
 }
 
 /** A ListGroups response. */

@@ -35,6 +35,12 @@ function apiKeys(handlers: ReadonlyMap<number, ApiHandler>): ApiVersionsResponse
 /** Kafka's TransactionVersion feature: its name, the versions this broker supports, the finalized level. */
 export const TRANSACTION_VERSION_FEATURE = { name: 'transaction.version', min: 0, max: 2, finalized: 2 } as const;
 
+/** Kafka's GroupVersion feature: level 1 is the KIP-848 consumer group protocol, finalized as Kafka 4.4.0's `format` leaves it. */
+export const GROUP_VERSION_FEATURE = { name: 'group.version', min: 0, max: 1, finalized: 1 } as const;
+
+/** The features this broker has, in the order Kafka 4.4.0 lists them. */
+const FEATURES = [GROUP_VERSION_FEATURE, TRANSACTION_VERSION_FEATURE] as const;
+
 /**
  * The finalized features' epoch. Kafka answers the offset of the metadata record that finalized
  * them; this broker's features never change, so any fixed epoch >= 0 (clients ignore features
@@ -42,20 +48,26 @@ export const TRANSACTION_VERSION_FEATURE = { name: 'transaction.version', min: 0
  */
 const FINALIZED_FEATURES_EPOCH = 1n;
 
+/**
+ * Kafka 4.4.0 answers ApiVersions v3 without the supported features whose minimum is 0 (older
+ * clients mis-read them) and lists them from v4; the finalized ones go out in both.
+ */
 function response(errorCode: number, handlers: ReadonlyMap<number, ApiHandler>, apiVersion = 0): ApiVersionsResponse {
-  const tv = TRANSACTION_VERSION_FEATURE;
   const withFeatures = errorCode === ErrorCode.NONE && apiVersion >= 3;
   return {
     errorCode,
     apiKeys: apiKeys(handlers),
     throttleTimeMs: 0,
-    supportedFeatures:
-      withFeatures && (apiVersion >= 4 || tv.min > 0)
-        ? [{ name: tv.name, minVersion: tv.min, maxVersion: tv.max }]
-        : [],
+    supportedFeatures: withFeatures
+      ? FEATURES.filter((f) => apiVersion >= 4 || f.min > 0).map((f) => ({
+          name: f.name,
+          minVersion: f.min,
+          maxVersion: f.max,
+        }))
+      : [],
     finalizedFeaturesEpoch: withFeatures ? FINALIZED_FEATURES_EPOCH : -1n,
     finalizedFeatures: withFeatures
-      ? [{ name: tv.name, minVersionLevel: tv.finalized, maxVersionLevel: tv.finalized }]
+      ? FEATURES.map((f) => ({ name: f.name, minVersionLevel: f.finalized, maxVersionLevel: f.finalized }))
       : [],
     zkMigrationReady: false,
   };

@@ -1,4 +1,6 @@
 import type { ApiHandler } from './handler.ts';
+import { consumerGroupDescribeHandler } from './consumer-group-describe.ts';
+import { consumerGroupHeartbeatHandler } from './consumer-group-heartbeat.ts';
 import { deleteGroupsHandler } from './delete-groups.ts';
 import { describeGroupsHandler } from './describe-groups.ts';
 import { heartbeatHandler } from './heartbeat.ts';
@@ -9,7 +11,7 @@ import { offsetCommitHandler } from './offset-commit.ts';
 import { offsetFetchHandler } from './offset-fetch.ts';
 import { syncGroupHandler } from './sync-group.ts';
 
-/** The classic consumer-group APIs, all served by the broker's group coordinator. */
+/** The consumer-group APIs (classic and KIP-848), all served by the broker's group coordinator. */
 export const groupHandlers: ApiHandler[] = [
   joinGroupHandler,
   syncGroupHandler,
@@ -20,4 +22,6 @@ export const groupHandlers: ApiHandler[] = [
   describeGroupsHandler,
   listGroupsHandler,
   deleteGroupsHandler,
+  consumerGroupHeartbeatHandler,
+  consumerGroupDescribeHandler,
 ];

@@ -2,7 +2,9 @@
  * OffsetFetch (key 9), versions 1-10: committed offsets of one group (v0-7) or several (v8+,
  * KIP-709); v10 names topics by id. A null topic list asks for everything the group committed.
  * With require_stable (v7+, KIP-447) a partition whose offset an open transaction committed is
- * UNSTABLE_OFFSET_COMMIT; without it the last committed offset is answered.
+ * UNSTABLE_OFFSET_COMMIT; without it the last committed offset is answered. From v9 a member of a
+ * KIP-848 consumer group sends its member id and epoch: an unknown member is UNKNOWN_MEMBER_ID, an
+ * old epoch STALE_MEMBER_EPOCH (Kafka's ConsumerGroup.validateOffsetFetch).
  */
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
 import { NULL_UUID } from '../../protocol/primitives/index.ts';
@@ -17,10 +19,12 @@ function fetchGroup(
   groupId: string,
   topics: { name: string; partitionIndexes: number[] }[] | null,
   requireStable: boolean,
+  member: { memberId: string | null; memberEpoch: number } = { memberId: null, memberEpoch: -1 },
 ) {
   return broker.groups.fetchOffsets({
     groupId,
     requireStable,
+    ...member,
     topics: topics === null ? null : topics.map((t) => ({ name: t.name, partitions: t.partitionIndexes })),
   });
 }
@@ -62,7 +66,11 @@ export const offsetFetchHandler: ApiHandler<OffsetFetchRequest, OffsetFetchRespo
                 topicId: t.topicId,
                 partitionIndexes: t.partitionIndexes,
               }));
-        const r = fetchGroup(broker, g.groupId, asked, req.requireStable);
+        // v9+: a consumer-group member names itself and its epoch (KIP-848), checked like a commit.
+        const r = fetchGroup(broker, g.groupId, asked, req.requireStable, {
+          memberId: apiVersion >= 9 ? g.memberId : null,
+          memberEpoch: apiVersion >= 9 ? g.memberEpoch : -1,
+        });
         return {
           groupId: g.groupId,
           errorCode: r.errorCode,
