@@ -311,7 +311,7 @@ program
   .addOption(
     new Option(
       '--driver <driver>',
-      'the client that loads the target: kafkajs (records keyed per producer, end-to-end latency) or raw (kconform\'s own on protocol/: pre-built batches, pipelined connections; the one for throughput studies: it measures the broker, not the client)',
+      "the client that loads the target: kafkajs (records keyed per producer, end-to-end latency) or raw (kconform's own on protocol/: pre-built batches, pipelined connections; the one for throughput studies: it measures the broker, not the client)",
     )
       .choices(['kafkajs', 'raw'])
       .default('kafkajs'),

@@ -58,25 +58,29 @@ describe('raw load driver on the reference broker', () => {
     ['1', 1 as Acks, false, undefined],
     ['all', -1 as Acks, false, 3000],
     ['all, idempotent', -1 as Acks, true, undefined],
-  ])('acks=%s: every acknowledged record is read back', async (_, acks, idempotent, rate) => {
-    const { results, acked, read } = await run(acks, idempotent, rate);
-    expect(results.errorCount).toBe(0);
-    expect(results.acked).toBeGreaterThan(0);
-    expect(results.timing).toBe(rate ? 'open-loop' : 'closed-loop');
-    expect(total(acked)).toBe(results.acked);
-    for (let p = 0; p < PARTITIONS; p++) expect(missingRecords(acked.get(p) ?? [], read.get(p)!).count).toBe(0);
-    expect(total(read)).toBe(results.acked);
-    if (idempotent) {
-      for (const ranges of read.values()) {
-        let next = 0;
-        for (const r of ranges) {
-          expect(r.producerId).toBe(ranges[0]!.producerId);
-          expect(r.baseSequence).toBe(next);
-          next += r.count;
+  ])(
+    'acks=%s: every acknowledged record is read back',
+    async (_, acks, idempotent, rate) => {
+      const { results, acked, read } = await run(acks, idempotent, rate);
+      expect(results.errorCount).toBe(0);
+      expect(results.acked).toBeGreaterThan(0);
+      expect(results.timing).toBe(rate ? 'open-loop' : 'closed-loop');
+      expect(total(acked)).toBe(results.acked);
+      for (let p = 0; p < PARTITIONS; p++) expect(missingRecords(acked.get(p) ?? [], read.get(p)!).count).toBe(0);
+      expect(total(read)).toBe(results.acked);
+      if (idempotent) {
+        for (const ranges of read.values()) {
+          let next = 0;
+          for (const r of ranges) {
+            expect(r.producerId).toBe(ranges[0]!.producerId);
+            expect(r.baseSequence).toBe(next);
+            next += r.count;
+          }
         }
       }
-    }
-  }, 60_000);
+    },
+    60_000,
+  );
 
   it('acks=0: nothing acknowledged by the broker, at most what was sent is in the log', async () => {
     const { results, acked, read } = await run(0, false);

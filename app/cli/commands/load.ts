@@ -49,7 +49,8 @@ export async function loadCommand(opts: LoadOptions): Promise<void> {
   } catch (err) {
     throw usageError((err as Error).message);
   }
-  if (opts.http && opts.driver === 'raw') throw usageError('--http drives the gateway over HTTP; --driver raw speaks Kafka: pick one');
+  if (opts.http && opts.driver === 'raw')
+    throw usageError('--http drives the gateway over HTTP; --driver raw speaks Kafka: pick one');
   if (opts.idempotent && opts.driver !== 'raw') throw usageError('--idempotent needs --driver raw');
   if (opts.http && opts.consumers > 0 && opts.consumers !== 1)
     process.stderr.write(
@@ -86,7 +87,12 @@ export async function loadCommand(opts: LoadOptions): Promise<void> {
       ? runHttpLoad
       : opts.driver === 'raw'
         ? (o: LoadRunOptions) =>
-            runRawLoad({ ...o, maxInFlight: opts.inFlight, idempotent: opts.idempotent, fetchMaxBytes: opts.fetchMaxBytes })
+            runRawLoad({
+              ...o,
+              maxInFlight: opts.inFlight,
+              idempotent: opts.idempotent,
+              fetchMaxBytes: opts.fetchMaxBytes,
+            })
         : runLoad;
     results = await run({
       bootstrap: target.bootstrap,

@@ -23,7 +23,13 @@ describe('batchRanges', () => {
   });
 
   it('skips a control batch but moves past it', () => {
-    const marker = buildEndTxnMarkerBatch({ baseOffset: 2, producerId: 5, producerEpoch: 0, coordinatorEpoch: 0, commit: true });
+    const marker = buildEndTxnMarkerBatch({
+      baseOffset: 2,
+      producerId: 5,
+      producerEpoch: 0,
+      coordinatorEpoch: 0,
+      commit: true,
+    });
     const { ranges, next } = batchRanges(Buffer.concat([batch(0, 2), marker]));
     expect(ranges.map((r) => r.baseOffset)).toEqual([0]);
     expect(next).toBe(3);
@@ -38,7 +44,12 @@ describe('missingRecords', () => {
       { baseOffset: 20, count: 5 },
     ];
     expect(missingRecords(acked, [{ baseOffset: 0, count: 25 }])).toEqual({ count: 0, examples: [] });
-    expect(missingRecords(acked, [{ baseOffset: 0, count: 3 }, { baseOffset: 5, count: 10 }]).count).toBe(2 + 5);
+    expect(
+      missingRecords(acked, [
+        { baseOffset: 0, count: 3 },
+        { baseOffset: 5, count: 10 },
+      ]).count,
+    ).toBe(2 + 5);
     expect(missingRecords(acked, []).count).toBe(20);
     expect(missingRecords(acked, [{ baseOffset: 0, count: 12 }]).examples).toEqual([12, 20]);
   });

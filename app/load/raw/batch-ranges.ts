@@ -52,7 +52,10 @@ export function batchRanges(records: Buffer | null): { ranges: OffsetRange[]; ne
  * How many records of `acked` no range of `read` covers, with a few examples; both lists sorted
  * by offset (acknowledgements of one partition arrive in order, and so do fetched batches).
  */
-export function missingRecords(acked: readonly OffsetRange[], read: readonly OffsetRange[]): { count: number; examples: number[] } {
+export function missingRecords(
+  acked: readonly OffsetRange[],
+  read: readonly OffsetRange[],
+): { count: number; examples: number[] } {
   let count = 0;
   const examples: number[] = [];
   let j = 0;

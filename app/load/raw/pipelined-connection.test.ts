@@ -11,7 +11,10 @@ function request(correlationId: number): Buffer[] {
 }
 
 /** A server that waits for `expect` requests, then answers their correlation ids in the order `order` gives. */
-async function answeringServer(expectCount: number, order: (ids: number[]) => number[]): Promise<{ server: Server; address: string; seen: () => number }> {
+async function answeringServer(
+  expectCount: number,
+  order: (ids: number[]) => number[],
+): Promise<{ server: Server; address: string; seen: () => number }> {
   let seen = 0;
   const server = createServer((socket: Socket) => {
     let buf = Buffer.alloc(0);

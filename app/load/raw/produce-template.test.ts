@@ -6,7 +6,13 @@ import type { ProduceRequest } from '../../../protocol/messages/generated/produc
 import { decodeRecordBatch } from '../../../protocol/records/record-batch.ts';
 import { readBatchHeader } from '../../../protocol/records/batch-header.ts';
 import { crc32c } from '../../../protocol/records/crc32c.ts';
-import { buildProduceTemplate, recordValue, requestBytes, TemplateCache, type TemplateSettings } from './produce-template.ts';
+import {
+  buildProduceTemplate,
+  recordValue,
+  requestBytes,
+  TemplateCache,
+  type TemplateSettings,
+} from './produce-template.ts';
 
 await loadCodecs([ApiKey.Produce]);
 
@@ -29,19 +35,22 @@ function decode(parts: readonly Buffer[]) {
 }
 
 describe('produce templates', () => {
-  it.each([3, 8, 9, 12])('v%i: the request decodes to one batch of n records with the value, correlation id patched', (version) => {
-    const t = buildProduceTemplate(settings({ version }), 2, 5);
-    const req = decode(requestBytes(t, 4242));
-    expect(req.header.correlationId).toBe(4242);
-    expect(req.header.requestApiVersion).toBe(version);
-    expect(req.body.acks).toBe(-1);
-    const pd = req.body.topicData[0]!.partitionData[0]!;
-    expect(pd.index).toBe(2);
-    const batch = decodeRecordBatch(pd.records!, 0, { verifyCrc: true });
-    expect(batch.records.length).toBe(5);
-    expect(batch.records.every((r) => r.value!.equals(recordValue(64)))).toBe(true);
-    expect(batch.producerId).toBe(-1);
-  });
+  it.each([3, 8, 9, 12])(
+    'v%i: the request decodes to one batch of n records with the value, correlation id patched',
+    (version) => {
+      const t = buildProduceTemplate(settings({ version }), 2, 5);
+      const req = decode(requestBytes(t, 4242));
+      expect(req.header.correlationId).toBe(4242);
+      expect(req.header.requestApiVersion).toBe(version);
+      expect(req.body.acks).toBe(-1);
+      const pd = req.body.topicData[0]!.partitionData[0]!;
+      expect(pd.index).toBe(2);
+      const batch = decodeRecordBatch(pd.records!, 0, { verifyCrc: true });
+      expect(batch.records.length).toBe(5);
+      expect(batch.records.every((r) => r.value!.equals(recordValue(64)))).toBe(true);
+      expect(batch.producerId).toBe(-1);
+    },
+  );
 
   it('compressed batches hold the same records', () => {
     const t = buildProduceTemplate(settings({ compression: 'gzip', recordSize: 1000 }), 0, 20);

@@ -101,7 +101,12 @@ export async function runRawLoad(opts: RawLoadOptions): Promise<LoadResults & { 
     progress(
       `creating topic ${opts.topic} (${opts.partitions} partitions, replication ${opts.replicationFactor ?? 1})`,
     );
-    const kafka = kafkajsClient(opts.bootstrap.split(','), 'kconform-load-admin', {}, opts.clientLog ?? { write: () => true });
+    const kafka = kafkajsClient(
+      opts.bootstrap.split(','),
+      'kconform-load-admin',
+      {},
+      opts.clientLog ?? { write: () => true },
+    );
     await createTopicsWithLeaders(kafka, [
       { topic: opts.topic, numPartitions: opts.partitions, replicationFactor: opts.replicationFactor ?? 1 },
     ]);
@@ -269,7 +274,12 @@ export async function runRawLoad(opts: RawLoadOptions): Promise<LoadResults & { 
         const client = await RawClient.connect(layout.brokers.get(leader)!, 'kconform-load-consumer');
         closers.push(() => client.close());
         consumerLoops.push(
-          consumeLoop(client, partitions, () => producingDone, opts.drainTimeoutMs ?? (signal?.aborted ? 3_000 : 30_000)),
+          consumeLoop(
+            client,
+            partitions,
+            () => producingDone,
+            opts.drainTimeoutMs ?? (signal?.aborted ? 3_000 : 30_000),
+          ),
         );
       }
     }
