@@ -45,8 +45,15 @@ async function serve(): Promise<{ servers: Server[]; ports: [number, number] }> 
   return { servers: [discard, echo], ports: [await listen(discard), await listen(echo)] };
 }
 
-/** Writes flat out for `seconds` to the discard server; MB/s the server received. */
-async function loopbackBandwidth(port: number, seconds: number): Promise<number> {
+/** Writes flat out for `seconds` on `connections` connections to the discard server; MB/s it received. */
+async function loopbackBandwidth(port: number, seconds: number, connections: number): Promise<number> {
+  const t0 = performance.now();
+  const bytes = await Promise.all(Array.from({ length: connections }, () => writeFlatOut(port, seconds)));
+  return bytes.reduce((a, b) => a + b, 0) / ((performance.now() - t0) / 1000) / 1e6;
+}
+
+/** Bytes one connection got through to the discard server in `seconds`. */
+async function writeFlatOut(port: number, seconds: number): Promise<number> {
   const chunk = Buffer.alloc(1 << 20, 7);
   const socket = connect({ host: '127.0.0.1', port });
   await new Promise((r) => socket.once('connect', r));
@@ -61,9 +68,8 @@ async function loopbackBandwidth(port: number, seconds: number): Promise<number>
   }
   socket.end();
   const bytes = await received;
-  const elapsed = (performance.now() - t0) / 1000;
   socket.destroy();
-  return bytes / elapsed / 1e6;
+  return bytes;
 }
 
 /** Pipelines `frameBytes`-sized frames to the echo server on `connections` connections, `inFlight` each. */
@@ -110,7 +116,8 @@ async function echoRate(
 }
 
 /**
- * Starts the servers as a child process, measures loopback bandwidth and the echo rate of frames
+ * Starts the servers as a child process (one connection per driver connection for both: a
+ * single Node socket writing 1 MiB chunks measured below what the null sink then received), measures loopback bandwidth and the echo rate of frames
  * of `recordsPerRequest × recordSize` bytes, and stops the servers.
  */
 export async function measurePhysicalLimit(o: {
@@ -133,7 +140,7 @@ export async function measurePhysicalLimit(o: {
       });
       child.once('exit', (code) => reject(new Error(`physical-limit servers exited with ${code}`)));
     });
-    const loopbackMBps = await loopbackBandwidth(discardPort, o.seconds);
+    const loopbackMBps = await loopbackBandwidth(discardPort, o.seconds, o.connections);
     const echoRequestsPerSecond = await echoRate(
       echoPort,
       o.seconds,

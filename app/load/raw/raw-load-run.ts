@@ -89,6 +89,30 @@ async function topicLayout(client: RawClient, topic: string): Promise<TopicLayou
   };
 }
 
+/**
+ * Waits until each leader names itself leader of its partitions in its own Metadata: a KRaft
+ * broker learns a new topic's leadership from the metadata log a moment after the controller
+ * (and the bootstrap node) did, and answers NOT_LEADER_OR_FOLLOWER to a Produce until then.
+ */
+async function waitForLeadership(layout: TopicLayout, topic: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = now() + timeoutMs;
+  for (const leader of new Set(layout.leaders.values())) {
+    const client = await RawClient.connect(layout.brokers.get(leader)!, 'kconform-load');
+    try {
+      for (;;) {
+        const theirs = await topicLayout(client, topic).catch(() => undefined);
+        const own = [...layout.leaders].filter(([, l]) => l === leader);
+        if (theirs && own.every(([p]) => theirs.leaders.get(p) === leader)) break;
+        if (now() > deadline)
+          throw new Error(`broker ${leader} did not take leadership of ${topic} within ${timeoutMs} ms`);
+        await sleep(100);
+      }
+    } finally {
+      client.close();
+    }
+  }
+}
+
 /** Runs a load with the raw driver against `opts.bootstrap`; stops every connection it opened. */
 export async function runRawLoad(opts: RawLoadOptions): Promise<LoadResults & { raw: RawDriverInfo }> {
   const progress = opts.progress ?? (() => {});
@@ -114,6 +138,7 @@ export async function runRawLoad(opts: RawLoadOptions): Promise<LoadResults & { 
     const meta = await RawClient.connect(opts.bootstrap.split(',')[0]!, 'kconform-load');
     closers.push(() => meta.close());
     const layout = await topicLayout(meta, opts.topic);
+    await waitForLeadership(layout, opts.topic);
     const produceVersion = await meta.negotiate(ApiKey.Produce, { max: PRODUCE_BY_NAME_MAX });
 
     let producer: { id: number; epoch: number } | undefined;
