@@ -90,6 +90,27 @@ async function topicLayout(client: RawClient, topic: string): Promise<TopicLayou
 }
 
 /**
+ * The layout once the node asked knows the topic with a leader for each of its `partitions`: in a
+ * cluster, the node that created it is not always the one asked, and the others learn it later.
+ */
+async function knownLayout(
+  client: RawClient,
+  topic: string,
+  partitions: number,
+  timeoutMs = 60_000,
+): Promise<TopicLayout> {
+  const deadline = now() + timeoutMs;
+  for (;;) {
+    const layout = await topicLayout(client, topic).catch(() => undefined);
+    if (layout && layout.leaders.size === partitions && [...layout.leaders.values()].every((l) => l >= 0))
+      return layout;
+    if (now() > deadline)
+      throw new Error(`${topic}: no leader for each of its ${partitions} partitions within ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
+/**
  * Waits until each leader names itself leader of its partitions in its own Metadata: a KRaft
  * broker learns a new topic's leadership from the metadata log a moment after the controller
  * (and the bootstrap node) did, and answers NOT_LEADER_OR_FOLLOWER to a Produce until then.
@@ -137,7 +158,7 @@ export async function runRawLoad(opts: RawLoadOptions): Promise<LoadResults & { 
     await loadCodecs([ApiKey.Produce, ApiKey.Metadata, ApiKey.Fetch, ApiKey.InitProducerId]);
     const meta = await RawClient.connect(opts.bootstrap.split(',')[0]!, 'kconform-load');
     closers.push(() => meta.close());
-    const layout = await topicLayout(meta, opts.topic);
+    const layout = await knownLayout(meta, opts.topic, opts.partitions);
     await waitForLeadership(layout, opts.topic);
     const produceVersion = await meta.negotiate(ApiKey.Produce, { max: PRODUCE_BY_NAME_MAX });
 
