@@ -9,7 +9,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTopicsWithLeaders } from '../../../harness/drivers/create-topics.ts';
 import { kafkajsClient } from '../../../harness/drivers/kafkajs-client.ts';
-import { RawClient } from '../../../protocol/client/raw-client.ts';
+import { RawClient, UnsupportedApiError } from '../../../protocol/client/raw-client.ts';
 import { errorName } from '../../../protocol/errors/generated/error-codes.ts';
 import { decodeResponse } from '../../../protocol/messages/frame-codec.ts';
 import { loadCodecs } from '../../../protocol/messages/codec-registry.ts';
@@ -121,9 +121,10 @@ async function waitForLeadership(layout: TopicLayout, topic: string, timeoutMs =
     const client = await RawClient.connect(layout.brokers.get(leader)!, 'kconform-load');
     try {
       for (;;) {
+        const own = [...layout.leaders].filter(([, l]) => l === leader).map(([p]) => p);
         const theirs = await topicLayout(client, topic).catch(() => undefined);
-        const own = [...layout.leaders].filter(([, l]) => l === leader);
-        if (theirs && own.every(([p]) => theirs.leaders.get(p) === leader)) break;
+        if (theirs && own.every((p) => theirs.leaders.get(p) === leader) && (await servesAsLeader(client, topic, own)))
+          break;
         if (now() > deadline)
           throw new Error(`broker ${leader} did not take leadership of ${topic} within ${timeoutMs} ms`);
         await sleep(100);
@@ -132,6 +133,36 @@ async function waitForLeadership(layout: TopicLayout, topic: string, timeoutMs =
       client.close();
     }
   }
+}
+
+/**
+ * True when `client`'s broker answers ListOffsets for `partitions` without an error: Kafka names
+ * itself leader in Metadata a moment before its replica manager serves as one (Produce then gets
+ * NOT_LEADER_OR_FOLLOWER). A broker without ListOffsets (the null sink) is taken at its Metadata.
+ */
+async function servesAsLeader(client: RawClient, topic: string, partitions: number[]): Promise<boolean> {
+  let res: Awaited<ReturnType<typeof listLatest>>;
+  try {
+    res = await listLatest(client, topic, partitions);
+  } catch (err) {
+    if (err instanceof UnsupportedApiError) return true;
+    throw err;
+  }
+  return res.topics.every((t) => t.partitions.every((p) => p.errorCode === 0));
+}
+
+function listLatest(client: RawClient, topic: string, partitions: number[]) {
+  return client.send(ApiKey.ListOffsets, {
+    replicaId: -1,
+    isolationLevel: 0,
+    topics: [
+      {
+        name: topic,
+        partitions: partitions.map((p) => ({ partitionIndex: p, currentLeaderEpoch: -1, timestamp: -1n })),
+      },
+    ],
+    timeoutMs: 5000,
+  });
 }
 
 /** Runs a load with the raw driver against `opts.bootstrap`; stops every connection it opened. */
