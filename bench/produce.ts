@@ -1,12 +1,15 @@
 /**
  * Produce benchmark: the reference broker and Apache Kafka side by side in one run, driven by the
- * same client (kconform load's kafkajs producers, flat out, batched) with the same settings, on
- * the same machine; and the same client against a null sink (acknowledges without storing: the
- * client's own ceiling). Per target: time to ready, and per acks level: records/s, MB/s, produce
+ * same client (kconform load's raw driver by default — pre-built batches, pipelined connections —
+ * or its kafkajs producers; flat out, batched) with the same settings, on the same machine; and
+ * the same client against a null sink (acknowledges without storing: the driver's own ceiling,
+ * which must be well above the fastest broker for the figures to measure brokers). The physical
+ * limit is measured in the same run: loopback bandwidth and a no-op TCP echo of request-sized
+ * frames (bench/physical-limit.ts), and each target is given as a fraction of it. Per target: time to ready, and per acks level: records/s, MB/s, produce
  * latency percentiles and the broker process's resident memory under load. Ratios against Kafka
  * measured in the same run, with the goals of issue #8.
  *
- *   node bench/produce.ts [--kafka 4.4.0] [--brokers 1] [--duration 5] [--rounds 3] [--warmup 3]
+ *   node bench/produce.ts [--driver raw|kafkajs] [--in-flight 32] [--kafka 4.4.0] [--brokers 1] [--duration 5] [--rounds 3] [--warmup 3]
  *                         [--producers 4] [--batch 100] [--record-size 1024] [--partitions 3]
  *                         [--acks 1,all] [--json FILE]
  */
@@ -19,7 +22,9 @@ import { LATEST_KAFKA_VERSION } from '../harness/kafka-dist/index.ts';
 import { startKafkaCluster } from '../harness/kafka-dist/kafka-cluster.ts';
 import { acksName, parseAcks, type Acks } from '../app/load/load-options.ts';
 import type { LoadResults } from '../app/load/load-results.ts';
-import { runLoad } from '../app/load/load-run.ts';
+import { runLoad, type LoadRunOptions } from '../app/load/load-run.ts';
+import { runRawLoad } from '../app/load/raw/raw-load-run.ts';
+import { measurePhysicalLimit, type PhysicalLimit } from './physical-limit.ts';
 import { sampleRss } from '../app/load/process-rss.ts';
 import { startReferenceProcesses } from '../harness/targets/reference-process.ts';
 
@@ -36,8 +41,19 @@ const { values } = parseArgs({
     partitions: { type: 'string', default: '3' },
     acks: { type: 'string', default: '1,all' },
     json: { type: 'string' },
+    driver: { type: 'string', default: 'raw' },
+    'in-flight': { type: 'string', default: '32' },
+    'limit-seconds': { type: 'string', default: '3' },
   },
 });
+if (values.driver !== 'raw' && values.driver !== 'kafkajs')
+  throw new Error(`--driver is raw or kafkajs, got ${values.driver}`);
+const driver = values.driver;
+const inFlight = Number(values['in-flight']);
+const limitSeconds = Number(values['limit-seconds']);
+/** One load run with the chosen driver. */
+const runWith = (o: LoadRunOptions): Promise<LoadResults> =>
+  driver === 'raw' ? runRawLoad({ ...o, maxInFlight: inFlight }) : runLoad(o);
 const brokers = Number(values.brokers);
 const duration = Number(values.duration);
 const warmup = Number(values.warmup);
@@ -110,6 +126,21 @@ async function start(name: string, how: () => Promise<Omit<Started, 'name' | 're
 const targets: Started[] = [];
 const stopAll = () => Promise.all(targets.map((t) => t.stop()));
 const rows: Row[] = [];
+const limits: PhysicalLimit[] = [];
+const measureLimit = async () => {
+  log(`physical limit: loopback bandwidth and a no-op TCP echo, ${limitSeconds} s each`);
+  const l = await measurePhysicalLimit({
+    seconds: limitSeconds,
+    connections: Math.min(producers, partitions),
+    inFlight,
+    recordsPerRequest: batch,
+    recordSize,
+  });
+  log(
+    `  loopback ${l.loopbackMBps.toFixed(0)} MB/s, echo ${Math.round(l.echoRecordsPerSecond)} records/s (${Math.round(l.echoRequestsPerSecond)} requests/s)`,
+  );
+  limits.push(l);
+};
 try {
   targets.push(await start('null sink (client ceiling)', startNullSinkProcess));
   targets.push(
@@ -137,7 +168,7 @@ try {
   if (warmup > 0) {
     for (const t of targets) {
       log(`warm-up ${t.name}, ${warmup} s`);
-      await runLoad({
+      await runWith({
         ...common,
         bootstrap: t.bootstrap,
         target: t.name,
@@ -147,12 +178,14 @@ try {
       });
     }
   }
+  // Before and after the rounds: the machine's load drifts, and the higher of the two is the limit.
+  await measureLimit();
   const runs = new Map<string, { load: LoadResults; rss: number }[]>();
   for (let round = 1; round <= rounds; round++) {
     for (const acks of acksLevels) {
       for (const t of round % 2 === 1 ? targets : [...targets].reverse()) {
         const rss = sampleRss(t.pids);
-        const load = await runLoad({
+        const load = await runWith({
           ...common,
           bootstrap: t.bootstrap,
           target: t.name,
@@ -169,6 +202,7 @@ try {
       }
     }
   }
+  await measureLimit();
   for (const t of targets) {
     for (const acks of acksLevels) {
       const rs = [...runs.get(`${t.name}|${acks}`)!].sort(
@@ -192,7 +226,7 @@ try {
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
 const n0 = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 0 });
 console.log(
-  `\nproduce benchmark: ${producers} kafkajs producers flat out, batches of ${batch} x ${recordSize} B, ${partitions} partitions, ${brokers} node(s); median of ${rounds} rounds of ${duration} s per target and acks level, rounds alternating between targets (after a ${warmup} s warm-up)\n`,
+  `\nproduce benchmark: ${driver === 'raw' ? `raw driver, ${producers} connections x ${inFlight} requests in flight` : `${producers} kafkajs producers`} flat out, batches of ${batch} x ${recordSize} B, ${partitions} partitions, ${brokers} node(s); median of ${rounds} rounds of ${duration} s per target and acks level, rounds alternating between targets (after a ${warmup} s warm-up)\n`,
 );
 console.log(
   '| target | acks | records/s (median) | rounds | MB/s | p50 ms | p99 ms | p99.9 ms | errors | time to ready | RSS under load (peak) |',
@@ -224,11 +258,43 @@ for (const acks of acksLevels) {
   console.log(`| produce p99 | ${acksName(acks)} | ${p99.toFixed(2)}x | <= 1.0x | ${mark(p99 <= 1)} |`);
   console.log(`| RSS under load | ${acksName(acks)} | ${mem.toFixed(3)}x | <= 0.25x | ${mark(mem <= 0.25)} |`);
   console.log(
-    `| client ceiling used: reference / Kafka | ${acksName(acks)} | ${((r.load.throughput.recordsPerSecond / s.load.throughput.recordsPerSecond) * 100).toFixed(0)}% / ${((k.load.throughput.recordsPerSecond / s.load.throughput.recordsPerSecond) * 100).toFixed(0)}% | < 100% (client not the bottleneck) | |`,
+    `| driver ceiling used: reference / Kafka | ${acksName(acks)} | ${((r.load.throughput.recordsPerSecond / s.load.throughput.recordsPerSecond) * 100).toFixed(0)}% / ${((k.load.throughput.recordsPerSecond / s.load.throughput.recordsPerSecond) * 100).toFixed(0)}% | < 100% (client not the bottleneck) | |`,
   );
 }
 const ready = ref[0]!.readyMs / kafka[0]!.readyMs;
 console.log(`| time to ready | - | ${ready.toFixed(3)}x | <= 0.05x | ${mark(ready <= 0.05)} |`);
+const loopback = Math.max(...limits.map((l) => l.loopbackMBps));
+const echo = Math.max(...limits.map((l) => l.echoRecordsPerSecond));
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+console.log(
+  `\n| driver ceiling (null sink) / fastest broker, same run | acks | null sink records/s | fastest broker | ratio | goal | |`,
+);
+console.log('|---|---|---|---|---|---|---|');
+for (const acks of acksLevels) {
+  const s = sink.find((x) => x.acks === acks)!;
+  const best = [...ref, ...kafka]
+    .filter((x) => x.acks === acks)
+    .sort((a, b) => b.load.throughput.recordsPerSecond - a.load.throughput.recordsPerSecond)[0]!;
+  const ratio = s.load.throughput.recordsPerSecond / best.load.throughput.recordsPerSecond;
+  console.log(
+    `| ceiling | ${acksName(acks)} | ${n0(s.load.throughput.recordsPerSecond)} | ${best.target} ${n0(best.load.throughput.recordsPerSecond)} | ${ratio.toFixed(2)}x | >= 5x | ${mark(ratio >= 5)} |`,
+  );
+}
+console.log(
+  `\nphysical limit (same run, best of ${limits.map((l) => `${l.loopbackMBps.toFixed(0)} MB/s / ${n0(l.echoRecordsPerSecond)} records/s`).join(' and ')}): loopback ${loopback.toFixed(0)} MB/s; no-op TCP echo of ${batch} x ${recordSize} B requests ${n0(echo)} records/s\n`,
+);
+console.log('| target | acks | MB/s | fraction of loopback bandwidth | records/s | fraction of the echo |');
+console.log('|---|---|---|---|---|---|');
+for (const r of rows) {
+  const t = r.load.throughput;
+  console.log(
+    `| ${r.target} | ${acksName(r.acks)} | ${t.megabytesPerSecond.toFixed(1)} | ${pct(t.megabytesPerSecond / loopback)} | ${n0(t.recordsPerSecond)} | ${pct(t.recordsPerSecond / echo)} |`,
+  );
+}
+console.log('');
 if (values.json)
-  writeFileSync(values.json, JSON.stringify(rows, (_, v) => (typeof v === 'bigint' ? String(v) : v), 2) + '\n');
+  writeFileSync(
+    values.json,
+    JSON.stringify({ driver, limits, rows }, (_, v) => (typeof v === 'bigint' ? String(v) : v), 2) + '\n',
+  );
 process.exit(0);

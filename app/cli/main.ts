@@ -308,6 +308,17 @@ program
     intInRange(1, 100_000),
     100,
   )
+  .addOption(
+    new Option(
+      '--driver <driver>',
+      "the client that loads the target: kafkajs (records keyed per producer, end-to-end latency) or raw (kconform's own on protocol/: pre-built batches, pipelined connections; the one for throughput studies: it measures the broker, not the client)",
+    )
+      .choices(['kafkajs', 'raw'])
+      .default('kafkajs'),
+  )
+  .option('--in-flight <n>', 'raw driver: requests in flight per connection', intInRange(1, 10_000), 32)
+  .option('--idempotent', 'raw driver: idempotent produce (InitProducerId, sequences per partition)')
+  .option('--fetch-max-bytes <bytes>', 'raw driver: Fetch max.bytes of the consumers', intInRange(1, 1 << 30), 1 << 20)
   .option(
     '--http',
     'drive the gateway (REST Proxy v3 produce) with autocannon instead of Kafka clients, then read the topic back to count lost acknowledged records',

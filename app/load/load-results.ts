@@ -51,6 +51,8 @@ export interface LoadResults {
   readonly produceDistribution?: readonly { readonly percentile: number; readonly ms: number }[];
   /** Set in HTTP mode (`--http`). */
   readonly http?: HttpLoadResults;
+  /** The client that produced: `raw` (kconform's own, on protocol/), `kafkajs` or `platformatic`; absent: kafkajs. */
+  readonly driver?: 'raw' | 'kafkajs' | 'platformatic';
 }
 
 /** Results of `kconform load --http`: autocannon through the gateway, then a read-back. */

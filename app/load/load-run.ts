@@ -298,7 +298,7 @@ export function pickSettings(o: LoadSettings): LoadSettings {
 }
 
 /** Calls `tick(k)` when second k (from `t0`) has ended, without drift; returns the function that stops it. */
-function startProgress(t0: number, tick: (second: number) => void): () => void {
+export function startProgress(t0: number, tick: (second: number) => void): () => void {
   let k = 1;
   let timer: NodeJS.Timeout | undefined;
   const schedule = () => {

@@ -85,6 +85,9 @@ describe('kconform load', () => {
       ['--rate', 'fast'],
       ['--target', 'nowhere'],
       ['--producers', '0'],
+      ['--driver', 'franz'],
+      ['--driver', 'raw', '--http'],
+      ['--idempotent'],
     ]) {
       const r = await kconform(['load', ...args], { cwd: scratch });
       expect(r.code, args.join(' ')).toBe(2);

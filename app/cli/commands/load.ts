@@ -4,7 +4,8 @@ import { registerCleanup } from '../../../harness/cleanup/cleanup-registry.ts';
 import { runHttpLoad } from '../../load/http-load.ts';
 import type { Acks } from '../../load/load-options.ts';
 import { renderLoadSummary, type LoadResults } from '../../load/load-results.ts';
-import { runLoad } from '../../load/load-run.ts';
+import { runLoad, type LoadRunOptions } from '../../load/load-run.ts';
+import { runRawLoad } from '../../load/raw/raw-load-run.ts';
 import { loadResultsFile } from '../../load/results-file.ts';
 import { parseTargetSpec, type TargetSpec } from '../../../harness/targets/target-spec.ts';
 import { startTarget, TargetUnavailableError, type StartedTarget } from '../../../harness/targets/target.ts';
@@ -29,6 +30,10 @@ export interface LoadOptions {
   batch: number;
   out?: string;
   http?: boolean;
+  driver: 'kafkajs' | 'raw';
+  inFlight: number;
+  idempotent?: boolean;
+  fetchMaxBytes: number;
 }
 
 /**
@@ -44,6 +49,9 @@ export async function loadCommand(opts: LoadOptions): Promise<void> {
   } catch (err) {
     throw usageError((err as Error).message);
   }
+  if (opts.http && opts.driver === 'raw')
+    throw usageError('--http drives the gateway over HTTP; --driver raw speaks Kafka: pick one');
+  if (opts.idempotent && opts.driver !== 'raw') throw usageError('--idempotent needs --driver raw');
   if (opts.http && opts.consumers > 0 && opts.consumers !== 1)
     process.stderr.write(
       'kconform load: --consumers is ignored with --http (the topic is read back after the run instead)\n',
@@ -51,7 +59,7 @@ export async function loadCommand(opts: LoadOptions): Promise<void> {
   const runDir = checkOutputDir(opts.out ?? join('runs', newRunId()));
   const say = (line: string) => process.stdout.write(`${line}\n`);
   say(
-    `kconform load: target ${opts.target}${opts.brokers > 1 ? ` (${opts.brokers} nodes)` : ''}${opts.http ? ', over HTTP through the gateway' : ''}, out ${runDir}`,
+    `kconform load: target ${opts.target}${opts.brokers > 1 ? ` (${opts.brokers} nodes)` : ''}${opts.http ? ', over HTTP through the gateway' : `, driver ${opts.driver}`}, out ${runDir}`,
   );
 
   let target: StartedTarget;
@@ -75,7 +83,17 @@ export async function loadCommand(opts: LoadOptions): Promise<void> {
   const clientLog = createWriteStream(join(runDir, 'client.log'));
   let results: LoadResults | undefined;
   try {
-    const run = opts.http ? runHttpLoad : runLoad;
+    const run = opts.http
+      ? runHttpLoad
+      : opts.driver === 'raw'
+        ? (o: LoadRunOptions) =>
+            runRawLoad({
+              ...o,
+              maxInFlight: opts.inFlight,
+              idempotent: opts.idempotent,
+              fetchMaxBytes: opts.fetchMaxBytes,
+            })
+        : runLoad;
     results = await run({
       bootstrap: target.bootstrap,
       target: opts.target,
