@@ -82,7 +82,7 @@ async function topicLayout(client: RawClient, topic: string): Promise<TopicLayou
     includeTopicAuthorizedOperations: false,
   });
   const t = md.topics.find((x) => x.name === topic);
-  if (!t || t.errorCode !== 0) throw new Error(`metadata of ${topic}: error code ${t?.errorCode ?? 'missing'}`);
+  if (t?.errorCode !== 0) throw new Error(`metadata of ${topic}: error code ${t?.errorCode ?? 'missing'}`);
   return {
     leaders: new Map(t.partitions.map((p) => [p.partitionIndex, p.leaderId])),
     brokers: new Map(md.brokers.map((b) => [b.nodeId, `${b.host}:${b.port}`])),
