@@ -75,19 +75,22 @@ const PART_TITLES: Readonly<Record<Part, string>> = {
   admin: 'admin tools',
 };
 
-/** Rows that say a part did not run, one per thing it would have checked (as far as that is known before it runs). */
-export function notRunRows(part: Part, reason: string, o: Pick<CertifyOptions, 'clients' | 'features'>): CardRow[] {
+/**
+ * Rows that say a part did not run. Left out by choice: one row for the part. Unavailable (Java,
+ * Kafka or a client missing): a row per thing it would have checked, as far as that is known
+ * before it runs (each admin step, each client; the conform matrix as one row).
+ */
+export function notRunRows(
+  part: Part,
+  reason: string,
+  o: Pick<CertifyOptions, 'clients' | 'features'>,
+  chosen: boolean,
+): CardRow[] {
   const row = (id: string, name: string, area: CardRow['area']): CardRow => ({ id, area, part, name, status: 'not-run', reason, evidence: [] });
-  switch (part) {
-    case 'conform':
-      return [row('conform', 'conform matrix (every API x version)', 'admin')];
-    case 'admin':
-      return ADMIN_TOOL_STEPS.map((s) => row(`admin/${s.name}`, s.command, 'admin'));
-    case 'clients':
-      return o.clients.flatMap((d) => featuresOf(d, o.features).map((f) => row(`clients/${d.id}/${f}`, `${d.label}: ${f}`, 'clients')));
-    case 'scenario':
-      return [row('scenario', 'scenarios', 'produce-fetch-offsets')];
-  }
+  const area: Record<Part, CardRow['area']> = { scenario: 'produce-fetch-offsets', conform: 'admin', clients: 'clients', admin: 'admin' };
+  if (chosen || part === 'scenario' || part === 'conform') return [row(part, PART_TITLES[part], area[part])];
+  if (part === 'admin') return ADMIN_TOOL_STEPS.map((s) => row(`admin/${s.name}`, s.command, 'admin'));
+  return o.clients.map((d) => row(`clients/${d.id}`, `${d.label}: ${featuresOf(d, o.features).length} features`, 'clients'));
 }
 
 /** Runs the certify parts, writes card.json and card.md into `outDir`, and returns the card. */
@@ -103,7 +106,7 @@ export async function runCertify(o: CertifyOptions): Promise<Card> {
       const reason = o.skipped[part] ?? 'left out';
       o.progress(`${title}: not run (${reason})`);
       notRun.push({ part, reason });
-      rows.push(...notRunRows(part, reason, o));
+      rows.push(...notRunRows(part, reason, o, true));
       continue;
     }
     const t0 = Date.now();
@@ -118,7 +121,7 @@ export async function runCertify(o: CertifyOptions): Promise<Card> {
       const reason = err.message.split('\n')[0]!;
       o.progress(`${title}: not run: ${reason}`);
       notRun.push({ part, reason });
-      rows.push(...notRunRows(part, reason, o));
+      rows.push(...notRunRows(part, reason, o, false));
       continue;
     }
     rows.push(...partRows);

@@ -47,8 +47,8 @@ function rowLine(r: CardRow): string {
   return `| ${cell(r.name)} | ${cell(status)} | ${cell(r.detail ?? '')} | ${cell(evidence)} |`;
 }
 
-/** The whole card.md. */
-export function renderCardMarkdown(card: Card): string {
+/** The summary line and the score table: what the terminal shows at the end of a run. */
+export function renderCardSummary(card: Card): string {
   const lines: string[] = [
     summaryLine(card),
     '',
@@ -69,6 +69,12 @@ export function renderCardMarkdown(card: Card): string {
   lines.push(
     `| **overall** | **${scoreText(card.overall)}** | ${o.pass} | ${o.accepted} | ${o.fail} | ${o.differs} | ${o['not-supported']} | ${o['not-run']} |`,
   );
+  return `${lines.join('\n')}\n`;
+}
+
+/** The whole card.md. */
+export function renderCardMarkdown(card: Card): string {
+  const lines: string[] = [renderCardSummary(card).trimEnd()];
   for (const area of AREAS) {
     const rows = card.rows.filter((r) => r.area === area);
     if (!rows.length) continue;

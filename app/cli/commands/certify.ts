@@ -6,7 +6,7 @@ import { parseFaultFamilies, type FaultFamily } from '../../../harness/nemesis/f
 import { kindOf, parseTargetSpec, type TargetSpec } from '../../../harness/targets/target-spec.ts';
 import { AllowlistError, parseAllowlist } from '../../../reports/card/allowlist.ts';
 import { failingRows, PARTS, type Part } from '../../../reports/card/card-model.ts';
-import { renderCardMarkdown } from '../../../reports/card/card-markdown.ts';
+import { renderCardSummary } from '../../../reports/card/card-markdown.ts';
 import { writeRunReports } from '../../../reports/write-reports.ts';
 import { CertifyTargetError, runCertify } from '../../certify/run-certify.ts';
 import { DRIVERS, driversByIds, parseFeatures } from '../../clients/run-matrix.ts';
@@ -173,7 +173,7 @@ export async function certifyCommand(opts: CertifyCommandOptions): Promise<void>
   // report.html: the card's section and the scenario runs' verdicts and charts
   if (scenarios.length) await writeRunReports(outDir, { junit: false });
   say('');
-  process.stdout.write(renderCardMarkdown(card));
+  process.stdout.write(renderCardSummary(card));
   say(`\ncard: ${join(outDir, 'card.json')}, ${join(outDir, 'card.md')}`);
   for (const s of card.allowlist?.stale ?? []) say(`allowlist: stale entry ${s.row} (${s.reason}): ${s.why}`);
   const failing = failingRows(card);
