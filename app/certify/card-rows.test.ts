@@ -17,7 +17,9 @@ const run = (over: Partial<ScenarioRun>): ScenarioRun => ({
 
 describe('scenario rows', () => {
   it('puts a plain run in its area and a run under faults in durability, with distinct ids', () => {
-    expect(scenarioRow({ run: run({ scenario: 'consumer-groups' }), evidence: 'scenarios/cg', faults: [] })).toMatchObject({
+    expect(
+      scenarioRow({ run: run({ scenario: 'consumer-groups' }), evidence: 'scenarios/cg', faults: [] }),
+    ).toMatchObject({
       id: 'scenario/consumer-groups',
       area: 'groups',
       status: 'pass',
@@ -30,14 +32,30 @@ describe('scenario rows', () => {
     });
   });
   it('fails with the failing checkers; an unsupported need is not supported, never a pass', () => {
-    const bad = run({ valid: false, checks: [{ checker: 'lost-write', valid: false, summary: '3 lost', witnesses: [] }] });
-    expect(scenarioRow({ run: bad, evidence: 'e', faults: [] })).toMatchObject({ status: 'fail', detail: 'lost-write: 3 lost' });
+    const bad = run({
+      valid: false,
+      checks: [{ checker: 'lost-write', valid: false, summary: '3 lost', witnesses: [] }],
+    });
+    expect(scenarioRow({ run: bad, evidence: 'e', faults: [] })).toMatchObject({
+      status: 'fail',
+      detail: 'lost-write: 3 lost',
+    });
     const unsupported = run({
       scenario: 'txn-atomicity',
       valid: 'unknown',
-      checks: [{ checker: 'txn', valid: 'unknown', summary: 'txn-atomicity: not supported by this target yet: transactions', witnesses: [] }],
+      checks: [
+        {
+          checker: 'txn',
+          valid: 'unknown',
+          summary: 'txn-atomicity: not supported by this target yet: transactions',
+          witnesses: [],
+        },
+      ],
     });
-    expect(scenarioRow({ run: unsupported, evidence: 'e', faults: [] })).toMatchObject({ status: 'not-supported', area: 'transactions' });
+    expect(scenarioRow({ run: unsupported, evidence: 'e', faults: [] })).toMatchObject({
+      status: 'not-supported',
+      area: 'transactions',
+    });
   });
 });
 
@@ -89,14 +107,9 @@ describe('conform rows', () => {
     expect(rows[2]!.evidence).toEqual(['conform/conform.json#DescribeAcls']);
   });
   it('maps APIs to areas and versions to runs', () => {
-    expect(['JoinGroup', 'OffsetCommit', 'EndTxn', 'InitProducerId', 'CreateTopics', 'ListOffsets'].map(apiArea)).toEqual([
-      'groups',
-      'groups',
-      'transactions',
-      'transactions',
-      'admin',
-      'produce-fetch-offsets',
-    ]);
+    expect(
+      ['JoinGroup', 'OffsetCommit', 'EndTxn', 'InitProducerId', 'CreateTopics', 'ListOffsets'].map(apiArea),
+    ).toEqual(['groups', 'groups', 'transactions', 'transactions', 'admin', 'produce-fetch-offsets']);
     expect(versionRuns([5, 0, 1, 2, 7, 8])).toBe('v0-2 v5 v7-8');
   });
 });
@@ -126,8 +139,20 @@ describe('client and admin rows', () => {
   });
   it('an admin step passes when it prints what it prints on Kafka, and names the first line that differs', () => {
     const rows = adminRows([
-      { name: 'describeTopic', command: 'kafka-topics --describe', target: 'exit 0\nA\nB', against: 'exit 0\nA\nB', evidence: ['a', 'b'] },
-      { name: 'describeConfigs', command: 'kafka-configs --describe', target: 'exit 1\nnope', against: 'exit 0\nx=1\ny=2', evidence: [] },
+      {
+        name: 'describeTopic',
+        command: 'kafka-topics --describe',
+        target: 'exit 0\nA\nB',
+        against: 'exit 0\nA\nB',
+        evidence: ['a', 'b'],
+      },
+      {
+        name: 'describeConfigs',
+        command: 'kafka-configs --describe',
+        target: 'exit 1\nnope',
+        against: 'exit 0\nx=1\ny=2',
+        evidence: [],
+      },
     ]);
     expect(rows.map((r) => r.status)).toEqual(['pass', 'differs']);
     expect(rows[1]!.detail).toBe('line 1: "exit 1" vs Kafka "exit 0"');

@@ -39,9 +39,10 @@ export function scenarioRow(o: ScenarioOutcome): CardRow {
   const { run, faults } = o;
   const underFaults = faults.length > 0;
   const failing = run.checks.filter((c) => c.valid !== true).map((c) => `${c.checker}: ${c.summary}`);
-  const notSupported = [run.error ?? '', ...run.checks.map((c) => c.summary)].some((t) => t.includes(NOT_SUPPORTED_YET));
-  const status: CardRow['status'] =
-    run.valid === true ? 'pass' : notSupported ? 'not-supported' : 'fail';
+  const notSupported = [run.error ?? '', ...run.checks.map((c) => c.summary)].some((t) =>
+    t.includes(NOT_SUPPORTED_YET),
+  );
+  const status: CardRow['status'] = run.valid === true ? 'pass' : notSupported ? 'not-supported' : 'fail';
   const detail =
     run.valid === true
       ? `${run.checks.length} checks held (seed ${run.seed}, ${run.ops} ops)`
@@ -61,7 +62,11 @@ export function scenarioRow(o: ScenarioOutcome): CardRow {
 export function apiArea(apiName: string): Area {
   if (/Txn|Transaction|^InitProducerId$|^DescribeProducers$/.test(apiName)) return 'transactions';
   if (/Group|^Offset(Commit|Fetch|Delete)$|^FindCoordinator$|^Share(Fetch|Acknowledge)$/.test(apiName)) return 'groups';
-  if (/^(Produce|Fetch|ListOffsets|Metadata|ApiVersions|OffsetForLeaderEpoch|DeleteRecords|DescribeTopicPartitions)$/.test(apiName))
+  if (
+    /^(Produce|Fetch|ListOffsets|Metadata|ApiVersions|OffsetForLeaderEpoch|DeleteRecords|DescribeTopicPartitions)$/.test(
+      apiName,
+    )
+  )
     return 'produce-fetch-offsets';
   return 'admin';
 }
@@ -93,10 +98,20 @@ export function conformRows(report: ConformReport, evidence: string): CardRow[] 
     const name = cells[0]!.apiName;
     const compared = cells.filter((c) => c.verdict !== 'unsupported');
     const missing = cells.filter((c) => c.verdict === 'unsupported' && c.unsupportedBy === 'target');
-    const base = { id: `conform/${name}`, area: apiArea(name), part: 'conform' as const, name: `${name} (key ${cells[0]!.apiKey})`, evidence: [`${evidence}#${name}`] };
+    const base = {
+      id: `conform/${name}`,
+      area: apiArea(name),
+      part: 'conform' as const,
+      name: `${name} (key ${cells[0]!.apiKey})`,
+      evidence: [`${evidence}#${name}`],
+    };
     if (!compared.length) {
       if (missing.length)
-        rows.push({ ...base, status: 'not-supported', detail: `Kafka serves ${versionRuns(missing.map((c) => c.version))}; the target none` });
+        rows.push({
+          ...base,
+          status: 'not-supported',
+          detail: `Kafka serves ${versionRuns(missing.map((c) => c.version))}; the target none`,
+        });
       continue;
     }
     const bad = compared.filter((c) => c.verdict === 'differs' && !c.knownOnly);
@@ -105,11 +120,17 @@ export function conformRows(report: ConformReport, evidence: string): CardRow[] 
     const notServed = missing.length ? `; not served: ${versionRuns(missing.map((c) => c.version))}` : '';
     if (bad.length) {
       const d = bad[0]!.diff?.find((x) => !x.known);
-      const first = d ? `: ${d.case}: ${d.path || '(answer)'} ${JSON.stringify(d.target)} vs Kafka ${JSON.stringify(d.against)}` : '';
+      const first = d
+        ? `: ${d.case}: ${d.path || '(answer)'} ${JSON.stringify(d.target)} vs Kafka ${JSON.stringify(d.against)}`
+        : '';
       rows.push({
         ...base,
         status: 'differs',
-        detail: `differs in ${versionRuns(bad.map((c) => c.version))} of ${versionRuns(compared.map((c) => c.version))}${first}`.slice(0, 300) + notServed,
+        detail:
+          `differs in ${versionRuns(bad.map((c) => c.version))} of ${versionRuns(compared.map((c) => c.version))}${first}`.slice(
+            0,
+            300,
+          ) + notServed,
       });
     } else {
       rows.push({
@@ -126,7 +147,13 @@ export function conformRows(report: ConformReport, evidence: string): CardRow[] 
 export function clientRows(m: TargetMatrix, evidence: string): CardRow[] {
   return m.cells.map((c) => {
     const label = m.clients.find((x) => x.id === c.client)?.label ?? c.client;
-    const base = { id: `clients/${c.client}/${c.feature}`, area: 'clients' as const, part: 'clients' as const, name: `${label}: ${c.feature}`, evidence: [evidence] };
+    const base = {
+      id: `clients/${c.client}/${c.feature}`,
+      area: 'clients' as const,
+      part: 'clients' as const,
+      name: `${label}: ${c.feature}`,
+      evidence: [evidence],
+    };
     if (c.status === 'works') return { ...base, status: 'pass' as const, detail: c.detail };
     if (c.status === 'fails') return { ...base, status: 'fail' as const, detail: c.detail };
     return {
@@ -150,7 +177,13 @@ export interface AdminStepOutcome {
 /** One row per admin tool step: the same output as on Kafka → pass, else differs (with the first line that differs). */
 export function adminRows(steps: readonly AdminStepOutcome[]): CardRow[] {
   return steps.map((s) => {
-    const base = { id: `admin/${s.name}`, area: 'admin' as const, part: 'admin' as const, name: s.command, evidence: s.evidence };
+    const base = {
+      id: `admin/${s.name}`,
+      area: 'admin' as const,
+      part: 'admin' as const,
+      name: s.command,
+      evidence: s.evidence,
+    };
     if (s.target === s.against) return { ...base, status: 'pass' as const, detail: s.target.split('\n')[0] };
     const t = s.target.split('\n');
     const a = s.against.split('\n');
@@ -159,7 +192,11 @@ export function adminRows(steps: readonly AdminStepOutcome[]): CardRow[] {
     return {
       ...base,
       status: 'differs' as const,
-      detail: `line ${at + 1}: ${JSON.stringify(t[at] ?? '(nothing)')} vs Kafka ${JSON.stringify(a[at] ?? '(nothing)')}`.slice(0, 300),
+      detail:
+        `line ${at + 1}: ${JSON.stringify(t[at] ?? '(nothing)')} vs Kafka ${JSON.stringify(a[at] ?? '(nothing)')}`.slice(
+          0,
+          300,
+        ),
     };
   });
 }

@@ -86,11 +86,26 @@ export function notRunRows(
   o: Pick<CertifyOptions, 'clients' | 'features'>,
   chosen: boolean,
 ): CardRow[] {
-  const row = (id: string, name: string, area: CardRow['area']): CardRow => ({ id, area, part, name, status: 'not-run', reason, evidence: [] });
-  const area: Record<Part, CardRow['area']> = { scenario: 'produce-fetch-offsets', conform: 'admin', clients: 'clients', admin: 'admin' };
+  const row = (id: string, name: string, area: CardRow['area']): CardRow => ({
+    id,
+    area,
+    part,
+    name,
+    status: 'not-run',
+    reason,
+    evidence: [],
+  });
+  const area: Record<Part, CardRow['area']> = {
+    scenario: 'produce-fetch-offsets',
+    conform: 'admin',
+    clients: 'clients',
+    admin: 'admin',
+  };
   if (chosen || part === 'scenario' || part === 'conform') return [row(part, PART_TITLES[part], area[part])];
   if (part === 'admin') return ADMIN_TOOL_STEPS.map((s) => row(`admin/${s.name}`, s.command, 'admin'));
-  return o.clients.map((d) => row(`clients/${d.id}`, `${d.label}: ${featuresOf(d, o.features).length} features`, 'clients'));
+  return o.clients.map((d) =>
+    row(`clients/${d.id}`, `${d.label}: ${featuresOf(d, o.features).length} features`, 'clients'),
+  );
 }
 
 /** Runs the certify parts, writes card.json and card.md into `outDir`, and returns the card. */
@@ -138,7 +153,9 @@ export async function runCertify(o: CertifyOptions): Promise<Card> {
     seconds: Math.round((Date.now() - startedAt.getTime()) / 100) / 10,
     options: o.recorded,
     rows: allowed.rows,
-    ...(o.allowlist ? { allowlist: { file: o.allowlist.file, entries: o.allowlist.entries.length, stale: allowed.stale } } : {}),
+    ...(o.allowlist
+      ? { allowlist: { file: o.allowlist.file, entries: o.allowlist.entries.length, stale: allowed.stale } }
+      : {}),
     ...(notRun.length ? { notRun } : {}),
   });
   writeFileSync(join(o.outDir, 'card.json'), `${JSON.stringify(card, null, 2)}\n`);
@@ -156,11 +173,19 @@ const PARTS_RUN: Readonly<Record<Part, PartRunner>> = {
 };
 
 /** Every scenario plainly, then (with faults) every one that does not bring its own fault schedule under them. */
-async function runScenarioPart(o: CertifyOptions, rel: (p: string) => string, log: (line: string) => void): Promise<CardRow[]> {
+async function runScenarioPart(
+  o: CertifyOptions,
+  rel: (p: string) => string,
+  log: (line: string) => void,
+): Promise<CardRow[]> {
   const plan: { scenario: Scenario; faults: readonly FaultFamily[] }[] = [
     ...o.scenarios.map((scenario) => ({ scenario, faults: [] as FaultFamily[] })),
     // the cluster scenarios play their own faults: under the chosen ones they would only repeat
-    ...(o.faults.length ? o.scenarios.filter((s) => !s.minBrokers || s.minBrokers <= 1).map((scenario) => ({ scenario, faults: o.faults })) : []),
+    ...(o.faults.length
+      ? o.scenarios
+          .filter((s) => !s.minBrokers || s.minBrokers <= 1)
+          .map((scenario) => ({ scenario, faults: o.faults }))
+      : []),
   ];
   const rows: CardRow[] = [];
   for (const [i, { scenario, faults }] of plan.entries()) {
@@ -185,7 +210,15 @@ async function runScenarioPart(o: CertifyOptions, rel: (p: string) => string, lo
       if (!(err instanceof TargetUnavailableError)) throw err;
       // the first run reaches the target for the first time: there the target is unavailable (exit 3)
       if (i === 0) throw new CertifyTargetError(err.message, err.badSpec);
-      rows.push({ id: `scenario/${name}`, area: 'durability', part: 'scenario', name, status: 'fail', detail: err.message.slice(0, 300), evidence: [rel(runDir)] });
+      rows.push({
+        id: `scenario/${name}`,
+        area: 'durability',
+        part: 'scenario',
+        name,
+        status: 'fail',
+        detail: err.message.slice(0, 300),
+        evidence: [rel(runDir)],
+      });
       continue;
     }
     const row = scenarioRow({ run, evidence: rel(runDir), faults });
@@ -195,7 +228,11 @@ async function runScenarioPart(o: CertifyOptions, rel: (p: string) => string, lo
   return rows;
 }
 
-async function runConformPart(o: CertifyOptions, rel: (p: string) => string, log: (line: string) => void): Promise<CardRow[]> {
+async function runConformPart(
+  o: CertifyOptions,
+  rel: (p: string) => string,
+  log: (line: string) => void,
+): Promise<CardRow[]> {
   const dir = join(o.outDir, 'conform');
   makeDirs(dir);
   const report = await runConform({
@@ -212,7 +249,11 @@ async function runConformPart(o: CertifyOptions, rel: (p: string) => string, log
   return conformRows(report, rel(file));
 }
 
-async function runClientsPart(o: CertifyOptions, rel: (p: string) => string, log: (line: string) => void): Promise<CardRow[]> {
+async function runClientsPart(
+  o: CertifyOptions,
+  rel: (p: string) => string,
+  log: (line: string) => void,
+): Promise<CardRow[]> {
   const dir = join(o.outDir, 'clients');
   const target = o.brokers > 1 ? `${o.target.label}/${o.brokers}` : o.target.label;
   const m = await runMatrixOn(target, { outDir: dir, clients: o.clients, features: o.features, log });
@@ -222,7 +263,11 @@ async function runClientsPart(o: CertifyOptions, rel: (p: string) => string, log
 }
 
 /** Kafka's admin tools on the target and on a fresh Kafka, step by step; both outputs kept as evidence. */
-async function runAdminPart(o: CertifyOptions, rel: (p: string) => string, log: (line: string) => void): Promise<CardRow[]> {
+async function runAdminPart(
+  o: CertifyOptions,
+  rel: (p: string) => string,
+  log: (line: string) => void,
+): Promise<CardRow[]> {
   const dir = join(o.outDir, 'admin');
   makeDirs(join(dir, 'target'));
   makeDirs(join(dir, 'against'));

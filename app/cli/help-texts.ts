@@ -61,7 +61,7 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   ],
   conform: ['kconform conform --target reference --against kafka@4.4.0 --apis Produce,Fetch --cases 20 --seed 42'],
   certify: [
-    'kconform certify --target external@127.0.0.1:9092 --allow allowlist.yaml   # your broker\'s card',
+    "kconform certify --target external@127.0.0.1:9092 --allow allowlist.yaml   # your broker's card",
     'kconform certify --target kafka@4.4.0 --records 50   # Kafka against itself: 100%',
   ],
 };

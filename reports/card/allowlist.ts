@@ -44,12 +44,16 @@ export function parseAllowlist(text: string, source = 'allowlist'): AllowEntry[]
   }
   const list = Array.isArray(doc) ? doc : (doc as { allow?: unknown } | null)?.allow;
   if (!Array.isArray(list))
-    throw new AllowlistError(`${source}: expected a list of {row, reason} entries, or an object with 'allow:' holding one`);
+    throw new AllowlistError(
+      `${source}: expected a list of {row, reason} entries, or an object with 'allow:' holding one`,
+    );
   return list.map((e, i) => {
     const where = `${source}: entry ${i + 1}`;
-    if (typeof e !== 'object' || e === null || Array.isArray(e)) throw new AllowlistError(`${where}: expected {row, reason}`);
+    if (typeof e !== 'object' || e === null || Array.isArray(e))
+      throw new AllowlistError(`${where}: expected {row, reason}`);
     const extra = Object.keys(e).filter((k) => k !== 'row' && k !== 'reason');
-    if (extra.length) throw new AllowlistError(`${where}: unknown key(s) ${extra.join(', ')} (expected row and reason)`);
+    if (extra.length)
+      throw new AllowlistError(`${where}: unknown key(s) ${extra.join(', ')} (expected row and reason)`);
     const { row, reason } = e as { row?: unknown; reason?: unknown };
     if (typeof row !== 'string' || !row.trim()) throw new AllowlistError(`${where}: 'row' must name a card row id`);
     if (typeof reason !== 'string' || !reason.trim())
@@ -61,7 +65,12 @@ export function parseAllowlist(text: string, source = 'allowlist'): AllowEntry[]
 /** Whether an entry's `row` (an id or a `*` pattern) names `id`. */
 export function matchesRow(pattern: string, id: string): boolean {
   if (!pattern.includes('*')) return pattern === id;
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return re.test(id);
 }
 

@@ -17,8 +17,12 @@ const BADGE: Readonly<Record<RowStatus, string>> = {
 
 /** The `<section id="card">` of report.html; `esc` is the report's HTML escaper. */
 export function cardSectionHtml(card: Card, esc: (s: unknown) => string): string {
-  const head = '<tr><th>area</th><th>score</th><th>pass</th><th>accepted</th><th>fail</th><th>differs</th><th>not supported</th><th>not run</th></tr>';
-  const scoreRows = [...card.areas.map((a) => ({ title: AREA_TITLES[a.area], s: a })), { title: 'overall', s: card.overall }].map(
+  const head =
+    '<tr><th>area</th><th>score</th><th>pass</th><th>accepted</th><th>fail</th><th>differs</th><th>not supported</th><th>not run</th></tr>';
+  const scoreRows = [
+    ...card.areas.map((a) => ({ title: AREA_TITLES[a.area], s: a })),
+    { title: 'overall', s: card.overall },
+  ].map(
     ({ title, s }) =>
       `<tr><th>${esc(title)}</th><td>${esc(scoreText(s))}</td>${(['pass', 'accepted', 'fail', 'differs', 'not-supported', 'not-run'] as const).map((k) => `<td>${s.counts[k]}</td>`).join('')}</tr>`,
   );

@@ -141,8 +141,16 @@ function checkScore(v: unknown, where: string): void {
   need(isObj(v), where, 'expected an object');
   const s = v as Obj;
   need(Number.isInteger(s.counted) && (s.counted as number) >= 0, `${where}.counted`, 'expected a count');
-  need(Number.isInteger(s.passed) && (s.passed as number) <= (s.counted as number), `${where}.passed`, 'expected a count ≤ counted');
-  need(s.percent === null || (typeof s.percent === 'number' && s.percent >= 0 && s.percent <= 100), `${where}.percent`, 'expected 0..100 or null');
+  need(
+    Number.isInteger(s.passed) && (s.passed as number) <= (s.counted as number),
+    `${where}.passed`,
+    'expected a count ≤ counted',
+  );
+  need(
+    s.percent === null || (typeof s.percent === 'number' && s.percent >= 0 && s.percent <= 100),
+    `${where}.percent`,
+    'expected 0..100 or null',
+  );
   need(isObj(s.counts), `${where}.counts`, 'expected an object');
   for (const st of STATUSES) need(Number.isInteger((s.counts as Obj)[st]), `${where}.counts.${st}`, 'expected a count');
 }
@@ -157,7 +165,11 @@ export function validateCard(json: unknown, source = 'card.json'): Card {
   need(c.schema === CARD_SCHEMA, `${source}.schema`, `expected '${CARD_SCHEMA}', got ${JSON.stringify(c.schema)}`);
   need(typeof c.target === 'string' && c.target !== '', `${source}.target`, 'expected a target');
   need(c.against === undefined || typeof c.against === 'string', `${source}.against`, 'expected a string');
-  need(typeof c.startedAt === 'string' && !Number.isNaN(Date.parse(c.startedAt)), `${source}.startedAt`, 'expected an ISO time');
+  need(
+    typeof c.startedAt === 'string' && !Number.isNaN(Date.parse(c.startedAt)),
+    `${source}.startedAt`,
+    'expected an ISO time',
+  );
   need(typeof c.seconds === 'number' && c.seconds >= 0, `${source}.seconds`, 'expected seconds');
   need(isObj(c.options), `${source}.options`, 'expected an object');
   need(Array.isArray(c.rows), `${source}.rows`, 'expected an array');
@@ -171,9 +183,17 @@ export function validateCard(json: unknown, source = 'card.json'): Card {
     ids.add(row.id as string);
     need((AREAS as readonly unknown[]).includes(row.area), `${w}.area`, `expected one of ${AREAS.join(', ')}`);
     need((PARTS as readonly unknown[]).includes(row.part), `${w}.part`, `expected one of ${PARTS.join(', ')}`);
-    need((STATUSES as readonly unknown[]).includes(row.status), `${w}.status`, `expected one of ${STATUSES.join(', ')}`);
+    need(
+      (STATUSES as readonly unknown[]).includes(row.status),
+      `${w}.status`,
+      `expected one of ${STATUSES.join(', ')}`,
+    );
     need(typeof row.name === 'string', `${w}.name`, 'expected a string');
-    need(Array.isArray(row.evidence) && row.evidence.every((e) => typeof e === 'string'), `${w}.evidence`, 'expected paths');
+    need(
+      Array.isArray(row.evidence) && row.evidence.every((e) => typeof e === 'string'),
+      `${w}.evidence`,
+      'expected paths',
+    );
     if (row.status === 'not-run' || row.status === 'accepted')
       need(typeof row.reason === 'string' && row.reason !== '', `${w}.reason`, `a ${row.status} row needs a reason`);
   }

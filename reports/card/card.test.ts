@@ -4,7 +4,12 @@ import { cardSectionHtml } from './card-html.ts';
 import { renderCardMarkdown, summaryLine } from './card-markdown.ts';
 import { buildCard, CardSchemaError, failingRows, score, validateCard, type CardRow } from './card-model.ts';
 
-const row = (id: string, status: CardRow['status'], area: CardRow['area'] = 'produce-fetch-offsets', extra: Partial<CardRow> = {}): CardRow => ({
+const row = (
+  id: string,
+  status: CardRow['status'],
+  area: CardRow['area'] = 'produce-fetch-offsets',
+  extra: Partial<CardRow> = {},
+): CardRow => ({
   id,
   area,
   part: 'scenario',
@@ -23,7 +28,13 @@ const rows: CardRow[] = [
   row('clients/java/gzip', 'not-run', 'clients', { part: 'clients' }),
   row('scenario/consumer-groups', 'pass', 'groups'),
 ];
-const base = { target: 'reference', against: 'kafka@4.4.0', startedAt: '2026-12-07T17:00:00.000Z', seconds: 12, options: { records: 50 } };
+const base = {
+  target: 'reference',
+  against: 'kafka@4.4.0',
+  startedAt: '2026-12-07T17:00:00.000Z',
+  seconds: 12,
+  options: { records: 50 },
+};
 
 describe('card scoring', () => {
   it('scores pass and accepted over every row but not-run', () => {
@@ -87,8 +98,15 @@ describe('allowlist', () => {
       { row: 'scenario/seed', reason: 'was flaky once' },
       { row: 'scenario/nope', reason: 'gone' },
     ]);
-    expect(out.find((r) => r.id === 'conform/Produce')).toMatchObject({ status: 'accepted', was: 'differs', reason: 'accepted upstream' });
-    expect(out.find((r) => r.id === 'conform/DescribeAcls')).toMatchObject({ status: 'accepted', was: 'not-supported' });
+    expect(out.find((r) => r.id === 'conform/Produce')).toMatchObject({
+      status: 'accepted',
+      was: 'differs',
+      reason: 'accepted upstream',
+    });
+    expect(out.find((r) => r.id === 'conform/DescribeAcls')).toMatchObject({
+      status: 'accepted',
+      was: 'not-supported',
+    });
     expect(out.find((r) => r.id === 'scenario/replay')!.status).toBe('fail');
     expect(stale.map((s) => [s.row, s.why])).toEqual([
       ['scenario/seed', expect.stringContaining('passes')],
@@ -104,7 +122,11 @@ describe('card.md and the HTML section', () => {
   const card = buildCard({
     ...base,
     rows: [...rows, row('admin/kafka-configs | x', 'accepted', 'admin', { reason: 'ok by us', was: 'differs' })],
-    allowlist: { file: 'allow.yaml', entries: 2, stale: [{ row: 'scenario/nope', reason: 'gone', why: 'it names no row of this card' }] },
+    allowlist: {
+      file: 'allow.yaml',
+      entries: 2,
+      stale: [{ row: 'scenario/nope', reason: 'gone', why: 'it names no row of this card' }],
+    },
     notRun: [{ part: 'clients', reason: 'no python3-venv' }],
   });
   const md = renderCardMarkdown(card);

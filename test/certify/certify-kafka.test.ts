@@ -56,9 +56,12 @@ describe(`kconform certify on kafka@${LATEST_KAFKA_VERSION} against itself`, () 
     expect(card.overall.percent).toBe(100);
     // every part ran: 6 scenario rows, 5 APIs, 2 client cells, every admin step
     expect(card.rows.filter((x) => x.part === 'scenario')).toHaveLength(6);
-    expect(card.rows.filter((x) => x.part === 'conform').map((x) => x.id).sort()).toEqual(
-      ['conform/CreateTopics', 'conform/Fetch', 'conform/JoinGroup', 'conform/ListOffsets', 'conform/Produce'],
-    );
+    expect(
+      card.rows
+        .filter((x) => x.part === 'conform')
+        .map((x) => x.id)
+        .sort(),
+    ).toEqual(['conform/CreateTopics', 'conform/Fetch', 'conform/JoinGroup', 'conform/ListOffsets', 'conform/Produce']);
     expect(card.rows.filter((x) => x.part === 'clients')).toHaveLength(2);
     expect(card.rows.filter((x) => x.part === 'admin')).toHaveLength(ADMIN_TOOL_STEPS.length);
     expect(card.areas.map((a) => a.area)).toEqual([

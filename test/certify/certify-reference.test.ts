@@ -72,7 +72,10 @@ describe('kconform certify', () => {
       ['scenario/consumer-groups+kill', 'durability'],
       ['scenario/txn-atomicity+kill', 'durability'],
     ] as const)
-      expect(card.rows.find((x) => x.id === id), id).toMatchObject({ area, status: 'pass' });
+      expect(
+        card.rows.find((x) => x.id === id),
+        id,
+      ).toMatchObject({ area, status: 'pass' });
     // the conform rows are conform.json's verdicts, one per API
     const conform = JSON.parse(readFileSync(join(out, 'conform', 'conform.json'), 'utf8')) as {
       rows: { apiName: string; verdict: string; knownOnly?: boolean; unsupportedBy?: string }[];
@@ -101,7 +104,9 @@ describe('kconform certify', () => {
     expect(r.code, r.stderr).toBe(card.rows.some((x) => x.status === 'fail' || x.status === 'differs') ? 1 : 0);
 
     const md = readFileSync(join(out, 'card.md'), 'utf8');
-    expect(md.split('\n')[0]).toContain(`**${card.overall.percent}% (${card.overall.passed}/${card.overall.counted})**`);
+    expect(md.split('\n')[0]).toContain(
+      `**${card.overall.percent}% (${card.overall.passed}/${card.overall.counted})**`,
+    );
     expect(md).toContain('| seed under kill | ✅ pass |');
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain('<section id="card">');
@@ -133,7 +138,10 @@ describe('kconform certify', () => {
     expect(plain.code, plain.stdout + plain.stderr).toBe(1);
     expect(plain.stderr).toContain('scenario/seed');
     const failing = readCard(join(scratch, 'external'));
-    expect(failing.rows.find((x) => x.id === 'scenario/seed')).toMatchObject({ status: 'fail', detail: expect.stringContaining('poll-skip') });
+    expect(failing.rows.find((x) => x.id === 'scenario/seed')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('poll-skip'),
+    });
     expect(failing.overall).toMatchObject({ passed: 0, counted: 1, percent: 0 });
 
     const allow = join(scratch, 'allow.yaml');
@@ -159,7 +167,9 @@ describe('kconform certify', () => {
     expect(card.overall).toMatchObject({ passed: 1, counted: 1, percent: 100 });
     expect(card.allowlist?.stale.map((s) => s.row)).toEqual(['conform/Produce']);
     expect(allowed.stdout).toContain('allowlist: stale entry conform/Produce');
-    expect(readFileSync(join(out, 'card.md'), 'utf8')).toContain('☑️ accepted: the broker under test skips offsets on purpose');
+    expect(readFileSync(join(out, 'card.md'), 'utf8')).toContain(
+      '☑️ accepted: the broker under test skips offsets on purpose',
+    );
   }, 400_000);
 
   it('exits 2 on a bad allowlist or --parts, 3 when the target cannot be reached', async () => {
@@ -171,7 +181,19 @@ describe('kconform certify', () => {
     const r2 = await kconform(['certify', '--parts', 'scenarios,nope', '--out', join(scratch, 'bad2')]);
     expect(r2.code).toBe(2);
     const r3 = await kconform(
-      ['certify', '--target', 'external@127.0.0.1:1', '--parts', 'scenarios', '--scenarios', 'seed', '--faults', 'none', '--out', join(scratch, 'down')],
+      [
+        'certify',
+        '--target',
+        'external@127.0.0.1:1',
+        '--parts',
+        'scenarios',
+        '--scenarios',
+        'seed',
+        '--faults',
+        'none',
+        '--out',
+        join(scratch, 'down'),
+      ],
       { timeoutMs: 180_000 },
     );
     expect(r3.code, r3.stdout + r3.stderr).toBe(3);

@@ -39,14 +39,24 @@ export interface CertifyCommandOptions {
 }
 
 /** The names `--parts` takes, by card part. */
-const PART_NAMES: Readonly<Record<string, Part>> = { scenarios: 'scenario', conform: 'conform', clients: 'clients', admin: 'admin' };
+const PART_NAMES: Readonly<Record<string, Part>> = {
+  scenarios: 'scenario',
+  conform: 'conform',
+  clients: 'clients',
+  admin: 'admin',
+};
 
 /** `--parts scenarios,conform,...` → the card parts; unknown names are bad usage. */
 export function parseParts(list: string): Set<Part> {
-  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = names.filter((n) => !PART_NAMES[n]);
   if (unknown.length || !names.length)
-    throw usageError(`unknown part(s) ${unknown.join(', ') || "''"} in --parts: expected ${Object.keys(PART_NAMES).join(', ')}`);
+    throw usageError(
+      `unknown part(s) ${unknown.join(', ') || "''"} in --parts: expected ${Object.keys(PART_NAMES).join(', ')}`,
+    );
   return new Set(names.map((n) => PART_NAMES[n]!));
 }
 
@@ -92,7 +102,8 @@ export async function certifyCommand(opts: CertifyCommandOptions): Promise<void>
   const nodeControl = parseNodeControlOption(opts.nodeControl, [spec]);
   let faults: FaultFamily[];
   try {
-    faults = opts.faults === 'none' ? [] : opts.faults ? parseFaultFamilies(opts.faults) : defaultFaults(spec, !!nodeControl);
+    faults =
+      opts.faults === 'none' ? [] : opts.faults ? parseFaultFamilies(opts.faults) : defaultFaults(spec, !!nodeControl);
   } catch (err) {
     throw usageError((err as Error).message);
   }
@@ -105,8 +116,20 @@ export async function certifyCommand(opts: CertifyCommandOptions): Promise<void>
   let clients = DRIVERS;
   let features = [...FEATURES];
   try {
-    if (opts.clients) clients = driversByIds(opts.clients.split(',').map((s) => s.trim()).filter(Boolean));
-    if (opts.features) features = parseFeatures(opts.features.split(',').map((s) => s.trim()).filter(Boolean));
+    if (opts.clients)
+      clients = driversByIds(
+        opts.clients
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      );
+    if (opts.features)
+      features = parseFeatures(
+        opts.features
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      );
   } catch (err) {
     throw usageError((err as Error).message);
   }
