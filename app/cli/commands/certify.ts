@@ -88,9 +88,10 @@ function parseSpec(flag: string, value: string): TargetSpec {
 export async function certifyCommand(opts: CertifyCommandOptions): Promise<void> {
   const spec = parseSpec('--target', opts.target);
   // Kafka compared with itself when it is the target: the 100% a sound setup must score
-  const againstLabel = opts.against ?? (spec.kind === 'kafka' ? opts.target : `kafka@${LATEST_KAFKA_VERSION}`);
+  const againstLabel =
+    opts.against ?? (kindOf(spec).capabilities.apacheKafka ? opts.target : `kafka@${LATEST_KAFKA_VERSION}`);
   const againstSpec = parseSpec('--against', againstLabel);
-  if (againstSpec.kind !== 'kafka' && againstSpec.kind !== 'container')
+  if (!kindOf(againstSpec).capabilities.apacheKafka)
     throw usageError(`--against must be real Kafka (kafka@VERSION or container@IMAGE), got ${againstLabel}`);
   const parts = parseParts(opts.parts ?? Object.keys(PART_NAMES).join(','));
   const skipped: Partial<Record<Part, string>> = {};
