@@ -190,7 +190,12 @@ async function runScenarioPart(
   const rows: CardRow[] = [];
   for (const [i, { scenario, faults }] of plan.entries()) {
     const name = faults.length ? `${scenario.name}+${faults.join(',')}` : scenario.name;
-    const runDir = join(o.outDir, 'scenarios', name);
+    // no comma in a path: evidence is pasted into markdown and shells
+    const runDir = join(
+      o.outDir,
+      'scenarios',
+      faults.length ? `${scenario.name}-under-${faults.join('-')}` : scenario.name,
+    );
     log(`(${i + 1}/${plan.length}) ${scenario.name}${faults.length ? ` under ${faults.join(', ')}` : ''}`);
     let run;
     try {

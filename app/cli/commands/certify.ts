@@ -61,13 +61,20 @@ export function parseParts(list: string): Set<Part> {
 }
 
 /**
- * The faults of the durability runs when `--faults` is left out: process faults (kill, pause)
- * where kconform controls the processes; on a target whose processes are its owner's (external@
- * without --node-control) the network faults its proxy can do.
+ * The faults of the durability runs when `--faults` is left out: pause everywhere kconform
+ * controls the processes, and kill too where a node restarts in moments (the reference broker):
+ * a single Kafka node killed on a loaded machine comes back after the scenarios' clients gave up
+ * (every check UNKNOWN: nothing learnt about the broker). On a target whose processes are its
+ * owner's (external@ without --node-control), the network faults its proxy can do.
  */
 export function defaultFaults(spec: TargetSpec, hasNodeControl: boolean): FaultFamily[] {
   const caps = kindOf(spec).capabilities;
-  const wanted: FaultFamily[] = caps.nodeControl && !hasNodeControl ? ['delay', 'cut-client'] : ['kill', 'pause'];
+  const wanted: FaultFamily[] =
+    caps.nodeControl && !hasNodeControl
+      ? ['delay', 'cut-client']
+      : caps.shrinkByDefault
+        ? ['kill', 'pause']
+        : ['pause'];
   return wanted.filter((f) => caps.faults.includes(f));
 }
 
