@@ -131,9 +131,13 @@ export async function runCertify(o: CertifyOptions): Promise<Card> {
       partRows = await PARTS_RUN[part](o, rel, (line) => o.progress(`  ${line}`));
     } catch (err) {
       if (err instanceof CertifyTargetError) throw err;
-      // Java, Kafka or a client missing, a Kafka that would not start: the part's rows say so, the rest of the card stands
-      if (!(err instanceof TargetUnavailableError)) throw err;
-      const reason = err.message.split('\n')[0]!;
+      // Java, Kafka or a client missing, a Kafka that would not start: the part's rows say so, the
+      // rest of the card stands. Anything else is kconform's own failure: said in full on stderr,
+      // and the part's rows say it stopped, so one part's crash does not lose the others' results.
+      const first = (err as Error).message?.split('\n')[0] ?? String(err);
+      const reason = err instanceof TargetUnavailableError ? first : `stopped with an error: ${first}`;
+      if (!(err instanceof TargetUnavailableError))
+        process.stderr.write(`kconform certify: ${PART_TITLES[part]}: ${(err as Error).stack ?? String(err)}\n`);
       o.progress(`${title}: not run: ${reason}`);
       notRun.push({ part, reason });
       rows.push(...notRunRows(part, reason, o, false));

@@ -7,7 +7,7 @@
  *   case): the seed scenario fails, exit 1; with an allowlist accepting it the row is
  *   "accepted", counts as a pass, exit 0, and an entry that matches nothing is reported stale.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -56,6 +56,7 @@ describe('kconform certify', () => {
       ],
       { timeoutMs: 600_000, timeoutSignal: 'SIGINT' },
     );
+    expect(existsSync(join(out, 'card.json')), `exit ${r.code}\n${r.stdout}\n${r.stderr}`).toBe(true);
     const card = readCard(out);
     // progress: each part as it starts and ends
     expect(r.stdout).toMatch(/\[1\/4\] scenarios: starting/);
