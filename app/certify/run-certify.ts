@@ -131,6 +131,8 @@ export async function runCertify(o: CertifyOptions): Promise<Card> {
       partRows = await PARTS_RUN[part](o, rel, (line) => o.progress(`  ${line}`));
     } catch (err) {
       if (err instanceof CertifyTargetError) throw err;
+      // a spec naming what does not exist (--against kafka@9.9.9): bad usage, whatever part met it first
+      if (err instanceof TargetUnavailableError && err.badSpec) throw new CertifyTargetError(err.message, true);
       // Java, Kafka or a client missing, a Kafka that would not start: the part's rows say so, the
       // rest of the card stands. Anything else is kconform's own failure: said in full on stderr,
       // and the part's rows say it stopped, so one part's crash does not lose the others' results.
