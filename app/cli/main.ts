@@ -373,7 +373,7 @@ program
   .option('--scenarios <names>', "comma-separated scenario names, or 'all'", 'all')
   .option(
     '--faults <list>',
-    `faults of the durability runs (each scenario again under them), or 'none'; default kill,pause on the reference target, pause on Kafka, delay,cut-client on external@ without --node-control. ${FAULTS_HELP}`,
+    `faults of the durability runs (each scenario again under them), or 'none'; default kill,pause on the reference target, pause on Kafka, delay on external@ without --node-control. ${FAULTS_HELP}`,
   )
   .option('--records <n>', 'records each scenario produces (the size of the run)', intInRange(0, 10_000_000), 200)
   .option(

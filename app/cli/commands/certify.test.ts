@@ -12,7 +12,7 @@ describe('certify options', () => {
   it('defaults the faults by what the target can do', () => {
     expect(defaultFaults(parseTargetSpec('reference'), false)).toEqual(['kill', 'pause']);
     expect(defaultFaults(parseTargetSpec('kafka@4.4.0'), false)).toEqual(['pause']);
-    expect(defaultFaults(parseTargetSpec('external@127.0.0.1:9092'), false)).toEqual(['delay', 'cut-client']);
+    expect(defaultFaults(parseTargetSpec('external@127.0.0.1:9092'), false)).toEqual(['delay']);
     expect(defaultFaults(parseTargetSpec('external@127.0.0.1:9092'), true)).toEqual(['pause']);
   });
 });
