@@ -72,11 +72,7 @@ export function parseParts(list: string): Set<Part> {
 export function defaultFaults(spec: TargetSpec, hasNodeControl: boolean): FaultFamily[] {
   const caps = kindOf(spec).capabilities;
   const wanted: FaultFamily[] =
-    caps.nodeControl && !hasNodeControl
-      ? ['delay', 'cut-client']
-      : caps.shrinkByDefault
-        ? ['kill', 'pause']
-        : ['pause'];
+    caps.nodeControl && !hasNodeControl ? ['delay'] : caps.shrinkByDefault ? ['kill', 'pause'] : ['pause'];
   return wanted.filter((f) => caps.faults.includes(f));
 }
 
