@@ -2,7 +2,8 @@
  * The report of one or more stored runs, as data: what the HTML report and the JUnit file are
  * rendered from. Built from results.json, config.json and history.jsonl only.
  */
-import { basename, dirname, relative, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Op } from '../harness/history/history.ts';
 import {
   DEFAULT_LIMITS,
@@ -23,7 +24,15 @@ import { summarizeFailoverRuns, type FailoverSummary } from './failover-summary.
 import type { PartitionLane } from './history/log-lanes.ts';
 import { witnessPositions, type WitnessPosition } from './history/witness-positions.ts';
 import { compareDifferences, type CompareDifference } from './compare-differences.ts';
-import { findRunDirs, loadCompare, loadStoredRun, type StoredCompare, type StoredRun } from './run-dirs.ts';
+import { validateCard, type Card } from './card/card-model.ts';
+import {
+  findRunDirs,
+  loadCompare,
+  loadStoredRun,
+  ReportInputError,
+  type StoredCompare,
+  type StoredRun,
+} from './run-dirs.ts';
 
 /** A witness op with the invocation it completed (when the history has it). */
 export interface WitnessOp {
@@ -89,6 +98,8 @@ export interface ReportModel {
   conformance: { runId: string; target: string; matrix: ConformanceResults }[];
   load: { runId: string; target: string; load: LoadResults }[];
   compares: StoredCompare[];
+  /** The report card of a `kconform certify` run (card.json in an input directory). */
+  card?: Card;
   /** The failover runs added up per target (the long failover schedule in one table). */
   failover: FailoverSummary[];
 }
@@ -146,6 +157,20 @@ export function reportTitle(runs: readonly Pick<ReportRun, 'scenario' | 'target'
   const scenarios = new Set(runs.map((r) => r.scenario)).size;
   const targets = new Set(runs.map((r) => r.target)).size;
   return `kconform report: ${counted(commands, 'run')} of ${counted(scenarios, 'scenario')}${targets > 1 ? ` on ${targets} targets` : ''}${runs.length !== scenarios ? ` (${runs.length} scenario runs)` : ''}`;
+}
+
+/** The card.json of the first input directory that holds one (a certify run's root), validated. */
+function cardOf(dirs: readonly string[]): { card?: Card } {
+  for (const d of dirs) {
+    const path = join(d, 'card.json');
+    if (!existsSync(path)) continue;
+    try {
+      return { card: validateCard(JSON.parse(readFileSync(path, 'utf8')), path) };
+    } catch (err) {
+      throw new ReportInputError(`${path}: ${(err as Error).message}`);
+    }
+  }
+  return {};
 }
 
 /**
@@ -277,5 +302,6 @@ export async function buildReportModel(dirs: readonly string[], opts: ReportMode
     load: runs.filter((r) => r.results.load).map((r) => ({ runId: r.id, target: r.target, load: r.results.load! })),
     compares,
     failover: summarizeFailoverRuns(runs),
+    ...cardOf(dirs),
   };
 }

@@ -24,7 +24,7 @@ export const BUG_TARGETS = `${kindList(kindsWith('knownBugs'), '')} target`;
 export const SHRINK_DEFAULT_TARGETS = `${kindList(kindsWith('shrinkByDefault'), '')} target`;
 
 /** Commands whose help lists the target kinds, one line each. */
-const TARGET_COMMANDS = new Set(['run', 'compare', 'load', 'gateway', 'conform']);
+const TARGET_COMMANDS = new Set(['run', 'compare', 'load', 'gateway', 'conform', 'certify']);
 
 /** The exit-code contract (docs/architecture.md), shown under every command's help. */
 export const EXIT_CODES_HELP =
@@ -60,6 +60,10 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     `curl -X POST -H 'Content-Type: application/json' -d '{"value":{"type":"JSON","data":{"hello":1}}}' http://127.0.0.1:8082/v3/clusters/CLUSTER/topics/t/records`,
   ],
   conform: ['kconform conform --target reference --against kafka@4.4.0 --apis Produce,Fetch --cases 20 --seed 42'],
+  certify: [
+    "kconform certify --target external@127.0.0.1:9092 --allow allowlist.yaml   # your broker's card",
+    'kconform certify --target kafka@4.4.0 --records 50   # Kafka against itself: 100%',
+  ],
 };
 
 /** The text under a command's help: the target kinds (where it takes a target), its examples and the exit codes. */

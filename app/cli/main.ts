@@ -364,6 +364,54 @@ program
   .option('--timeout-ms <ms>', 'longest wait for one answer', intInRange(100, 600_000), 10_000)
   .action(async (opts) => (await import('./commands/conform.ts')).conformCommand(opts));
 
+program
+  .command('certify')
+  .description(
+    "the report card of a target: every scenario (plain and under faults), the conform matrix against real Kafka, the client matrix and Kafka's admin tools, scored by area (card.json, card.md, report.html)",
+  )
+  .option('--target <spec>', `the broker under test: ${TARGET_SPEC_HELP}`, DEFAULT_TARGET)
+  .option('--brokers <k>', 'nodes in the target cluster (3 adds the failover scenarios)', intInRange(1, 9), 1)
+  .option(
+    '--against <spec>',
+    'the real Kafka the conform matrix and the admin tools compare with (default: kafka@4.4.0; the target itself when it is kafka@VERSION)',
+  )
+  .option('--no-conform', 'do not run the conform matrix (its row shows as not run)')
+  .option(
+    '--parts <list>',
+    'the parts to run, comma-separated: scenarios, conform, clients, admin',
+    'scenarios,conform,clients,admin',
+  )
+  .option('--scenarios <names>', "comma-separated scenario names, or 'all'", 'all')
+  .option(
+    '--faults <list>',
+    `faults of the durability runs (each scenario again under them), or 'none'; default kill,pause on the reference target, pause on Kafka, delay on external@ without --node-control. ${FAULTS_HELP}`,
+  )
+  .option('--records <n>', 'records each scenario produces (the size of the run)', intInRange(0, 10_000_000), 200)
+  .option(
+    '--seed <n>',
+    'seed for the scenarios and the generated requests (default: random, printed)',
+    intInRange(0, 2 ** 31 - 1),
+  )
+  .option(
+    '--cases <n>',
+    'conform: generated requests per API version, besides the hand-written ones',
+    intInRange(0, 10_000),
+    2,
+  )
+  .option('--apis <list>', 'conform: only these APIs, by name or key (e.g. Produce,Fetch)')
+  .option('--clients <ids>', 'client matrix: only these clients (kafkajs, platformatic, java, confluent-python)')
+  .option('--features <names>', 'client matrix: only these features (acks=all, gzip, group, seek, ...)')
+  .option(
+    '--node-control <spec>',
+    `${NODE_CONTROL_TARGETS}: process faults through your commands per node, as for run (docs/external-faults.md)`,
+  )
+  .option('--allow <file>', 'allowlist (YAML or JSON) of differences you accept, each {row, reason} (docs/certify.md)')
+  .option(
+    '--out <dir>',
+    "where to write card.json, card.md, report.html and every part's evidence (default runs/certify-<run-id>/)",
+  )
+  .action(async (opts) => (await import('./commands/certify.ts')).certifyCommand(opts));
+
 // An example and the exit codes under every command's help; the scenarios under run's and compare's.
 let scenarioHelp = '';
 for (const cmd of program.commands) {

@@ -4,6 +4,7 @@
  * each other's groups), and stops the target.
  */
 import { mkdir } from 'node:fs/promises';
+import { registerCleanup } from '../../harness/cleanup/cleanup-registry.ts';
 import { parseTargetSpec, type TargetSpec } from '../../harness/targets/target-spec.ts';
 import { startTarget, TargetUnavailableError, type StartedTarget } from '../../harness/targets/target.ts';
 import { ClientUnavailable, type ClientDriver } from './client-driver.ts';
@@ -112,9 +113,11 @@ export async function runMatrixOn(target: string, opts: MatrixOptions & { outDir
     if (err instanceof TargetUnavailableError) throw err;
     throw new TargetUnavailableError((err as Error).message);
   }
+  const unregister = registerCleanup(`stop ${target}`, () => started.stop());
   try {
     return await runCellsOn(started.bootstrap, started.nodes.length, target, opts);
   } finally {
+    unregister();
     await started.stop();
   }
 }

@@ -21,6 +21,7 @@ import { prepareWorld, settle, settleTopicConfigs, type Pair } from './prepare-w
 import { makeWorld, ownedBy, type World } from './world.ts';
 import { diffLogState, LOG_WRITING_APIS } from './log-state.ts';
 import { makeDirs } from '../../harness/output/make-dirs.ts';
+import { registerCleanup } from '../../harness/cleanup/cleanup-registry.ts';
 
 /** Options of one conform run. */
 export interface ConformOptions {
@@ -211,6 +212,10 @@ export async function runConform(opts: ConformOptions): Promise<ConformReport> {
   makeDirs(join(opts.outDir, 'against'));
   progress(`starting ${opts.target.label} and ${opts.against.label}`);
   const [target, against] = await startBoth(opts);
+  // Ctrl-C stops both brokers (a Kafka left running would hold its ports and data directory)
+  const unregister = registerCleanup(`stop ${opts.target.label} and ${opts.against.label}`, () =>
+    Promise.all([target.stop(), against.stop()]),
+  );
   try {
     // a broker kconform did not start may hold topics of earlier runs: this run's names get a tag
     const tag = target.fresh && against.fresh ? '' : randomBytes(3).toString('hex');
@@ -327,6 +332,7 @@ export async function runConform(opts: ConformOptions): Promise<ConformReport> {
       for (const s of sides) s.close();
     }
   } finally {
+    unregister();
     await Promise.all([target.stop(), against.stop()]);
   }
 }

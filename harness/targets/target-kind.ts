@@ -108,6 +108,11 @@ export interface TargetCapabilities {
    * `--scenarios all` leaves them out. Left out: it can (or kconform cannot know, as for external@).
    */
   readonly transactions?: boolean;
+  /**
+   * It is Apache Kafka itself, the oracle: what `conform` and `certify` compare with (`--against`),
+   * and what `certify` compares a Kafka target with (itself). Left out: it is not.
+   */
+  readonly apacheKafka?: boolean;
 }
 
 /**

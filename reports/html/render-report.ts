@@ -19,6 +19,7 @@ import { unavailableWindows } from '../load-windows.ts';
 import { laneLegend, lanesHtml } from './lanes-html.ts';
 import { timelineSvg, type TimelineMark } from './timeline-svg.ts';
 import { opValueText, storedWitnessText } from './witness-values.ts';
+import { cardSectionHtml } from '../card/card-html.ts';
 import {
   allChartSpecs,
   durabilityChartSpec,
@@ -517,6 +518,7 @@ export function renderReportHtml(model: ReportModel): string {
   const a = loadAssets();
   const charts = allChartSpecs(model);
   const nav = [
+    ...(model.card ? [['card', 'Report card']] : []),
     ['verdicts', 'Verdicts'],
     ['anomalies', 'Anomalies'],
     ...(model.conformance.length ? [['conformance', 'Conformance']] : []),
@@ -538,6 +540,7 @@ export function renderReportHtml(model: ReportModel): string {
 <body>
 <header><h1>${esc(model.title)}</h1><p class="meta">built ${esc(model.generatedAt)} by kconform from ${model.inputs.map((d) => `<code>${esc(d)}</code>`).join(', ')} (results.json, config.json, history.jsonl)</p>
 <nav>${nav.map(([id, name]) => `<a href="#${id}">${name}</a>`).join('')}</nav></header>
+${model.card ? cardSectionHtml(model.card, esc) : ''}
 <section id="verdicts"><h2>Verdicts</h2>${verdictTable(model)}</section>
 ${anomaliesSection(model)}
 ${conformanceSection(model)}

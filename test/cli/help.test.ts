@@ -17,6 +17,7 @@ const COMMANDS = [
   'load',
   'gateway',
   'conform',
+  'certify',
 ];
 
 describe('kconform --help', () => {

@@ -20,6 +20,7 @@ export const containerKind: TargetKind<ContainerSpec> = {
     maxBrokers: 9,
     faults: ['kill', 'pause', 'partition', 'restart', 'rolling-restart', 'replication'],
     faultsNote: "partitions cut the containers' own network",
+    apacheKafka: true,
     knownBugs: false,
     nodeControl: false,
     networkLab: false,

@@ -22,6 +22,7 @@ export const kafkaKind: TargetKind<KafkaSpec> = {
     maxBrokers: 9,
     faults: ['kill', 'pause', 'partition', 'restart', 'rolling-restart', 'replication'],
     faultsNote: 'partition needs root, iproute2 and iptables (network namespaces)',
+    apacheKafka: true,
     knownBugs: false,
     nodeControl: false,
     networkLab: true,
