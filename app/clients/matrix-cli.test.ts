@@ -8,7 +8,7 @@ const MATRIX = fileURLToPath(new URL('./matrix.ts', import.meta.url));
 
 async function matrix(...args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
   try {
-    const r = await run(process.execPath, [MATRIX, ...args], { timeout: 30_000 });
+    const r = await run(process.execPath, [MATRIX, ...args], { timeout: 55_000 });
     return { code: 0, ...r };
   } catch (err) {
     const e = err as { code: number; stderr: string; stdout: string };
