@@ -100,7 +100,7 @@ export const txnExactlyOnceScenario: Scenario = {
     ]);
     ctx.progress(`txn-exactly-once: ${count} input records over ${PARTITIONS} partitions`);
     await fillInput(ctx, input, count);
-    const inputEnds = await retrying('the input end offsets', endOffsets(ctx.kafka, input));
+    const inputEnds = await retrying('the input end offsets', endOffsets(ctx.kafka, ctx.target.nodes, input));
     const job: CopyJob = {
       input,
       output,
@@ -132,10 +132,10 @@ export const txnExactlyOnceScenario: Scenario = {
     await closer.producer.disconnect().catch(() => {});
     await recordCommittedOffsets(ctx, job, 'committed-offsets').catch(() => {});
     const nodes = ctx.target.nodes;
-    const inputRead = endOffsets(ctx.kafka, input);
+    const inputRead = endOffsets(ctx.kafka, ctx.target.nodes, input);
     await readAtIsolation(nodes, inputRead, input, PARTITIONS, FINAL_READ, 'read_committed', ctx.history);
     await readAtIsolation(nodes, inputRead, input, PARTITIONS, REPLAY_READ, 'read_committed', ctx.history);
-    const outputRead = endOffsets(ctx.kafka, output);
+    const outputRead = endOffsets(ctx.kafka, ctx.target.nodes, output);
     await readAtIsolation(nodes, outputRead, output, PARTITIONS, FINAL_READ, 'read_committed', ctx.history);
     await readAtIsolation(nodes, outputRead, output, PARTITIONS, REPLAY_READ, 'read_committed', ctx.history);
     await readAtIsolation(

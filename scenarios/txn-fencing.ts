@@ -108,7 +108,7 @@ export const txnFencingScenario: Scenario = {
       await successor.disconnect();
     }
     await ctx.quiesce();
-    const ends = endOffsets(ctx.kafka, topic);
+    const ends = endOffsets(ctx.kafka, ctx.target.nodes, topic);
     const b = ctx.target.nodes;
     await readAtIsolation(b, ends, topic, PARTITIONS, FINAL_READ, 'read_committed', ctx.history);
     await readAtIsolation(b, ends, topic, PARTITIONS, REPLAY_READ, 'read_committed', ctx.history);

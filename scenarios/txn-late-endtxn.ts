@@ -98,7 +98,7 @@ function makeScenario(name: string, forceV1: boolean): Scenario {
       await createTopicsReady(ctx, [{ topic, numPartitions: PARTITIONS }]);
       await runProducer(ctx, topic, transactionalId, forceV1);
       await ctx.quiesce();
-      const ends = endOffsets(ctx.kafka, topic);
+      const ends = endOffsets(ctx.kafka, ctx.target.nodes, topic);
       const b = ctx.target.nodes;
       await readAtIsolation(b, ends, topic, PARTITIONS, FINAL_READ, 'read_committed', ctx.history);
       await readAtIsolation(b, ends, topic, PARTITIONS, REPLAY_READ, 'read_committed', ctx.history);

@@ -7,7 +7,7 @@ import { ApiKey } from '../protocol/messages/generated/api-keys.ts';
 import { ControlRecordType, decodeControlRecord } from '../protocol/records/control-record.ts';
 import { decodeRecordBatches, isControlBatch, isTransactional } from '../protocol/records/record-batch.ts';
 import { recordEndOffsets } from './plan-ops.ts';
-import { RAW_VERSIONS } from './raw-reads.ts';
+import { LATEST, listOffsetRouted, RAW_VERSIONS } from './raw-reads.ts';
 import { retrying } from './topic-setup.ts';
 import { LeaderRouter } from './leader-router.ts';
 import type { TargetNode } from '../harness/nemesis/fault-control.ts';
@@ -197,15 +197,37 @@ export async function readAtIsolation(
   }
 }
 
-/** The topic's end offsets (high watermarks) per partition, through kafkajs' admin. */
-export function endOffsets(kafka: Kafka, topic: string): () => Promise<Map<number, number>> {
+/**
+ * The topic's end offsets per partition: the high watermark, asked of each partition's leader at
+ * read_uncommitted. Not kafkajs' `fetchTopicOffsets`: it lists at read_committed, so it answers the
+ * last stable offset, which stops short of a committed transaction whose markers are still being
+ * written (transaction version 1 answers EndTxn before it writes them), and a final read that ends
+ * there misses records whose commit was acknowledged.
+ */
+export function endOffsets(
+  kafka: Kafka,
+  nodes: readonly TargetNode[],
+  topic: string,
+): () => Promise<Map<number, number>> {
   return async () => {
     const admin = kafka.admin();
     await admin.connect();
+    let partitions: number[];
     try {
-      return new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
+      partitions = (await admin.fetchTopicOffsets(topic)).map((p) => p.partition);
     } finally {
       await admin.disconnect();
+    }
+    const router = new LeaderRouter(nodes, 'kconform-end-offsets');
+    try {
+      const answers = await Promise.all(
+        partitions.map(async (p) => [p, await listOffsetRouted(router, 'end-offsets', topic, p, LATEST)] as const),
+      );
+      const failed = answers.find(([, a]) => a.errorCode !== 0);
+      if (failed) throw new Error(`ListOffsets of ${topic}-${failed[0]} answered error ${failed[1].errorCode}`);
+      return new Map(answers.map(([p, a]) => [p, a.offset]));
+    } finally {
+      router.closeAll();
     }
   };
 }
