@@ -3,7 +3,7 @@
  * document's Kafka) and 3.9.2, both in ZooKeeper mode. They serve narrower API ranges than
  * kconform's codec (2.7.0: ListOffsets v0-5, FindCoordinator v0-3, JoinGroup v0-7, …), so every
  * raw request must be negotiated against their ApiVersions. Small record counts keep it lean:
- * one Kafka start and eight short runs per release.
+ * one Kafka start and a short run of each single-node scenario per release.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKafkaNode, type StartedKafka } from '../../harness/kafka-dist/index.ts';
