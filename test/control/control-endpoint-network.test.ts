@@ -8,14 +8,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKconform } from '../helpers/kconform-cli.ts';
 import { createTopic, patientKafka } from '../targets/fault-checks.ts';
 import { netnsSkipReason } from '../netns/lab-support.ts';
 
 const skip = netnsSkipReason();
-const scratch = mkdtempSync(join(tmpdir(), 'kconform-control-net-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+// Made when the suite runs: a skipped file runs no hooks, so a directory made at load would stay behind.
+let scratch = '';
 
 async function call(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
   const res = await fetch(`${url}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -23,6 +23,11 @@ async function call(url: string, method: string, path: string, body?: unknown): 
 }
 
 describe.skipIf(skip)('the control endpoint with --network', () => {
+  beforeAll(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'kconform-control-net-'));
+  });
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
   it('partitions the leader away from the other nodes, a new leader is elected, heal restores full replication', async () => {
     await using cli = startKconform([
       'broker',
