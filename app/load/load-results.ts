@@ -7,6 +7,21 @@ import type { PlotPoint } from './plot-series.ts';
 import type { SecondSample } from './throughput-series.ts';
 import { acksName, type LoadSettings } from './load-options.ts';
 
+/** Rounds `x` to `digits` decimals, as the stored results do. */
+export const round = (x: number, digits: number): number => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** Acknowledged records and bytes per second over the producing time (0 when it did not start). */
+export function produceThroughput(
+  acked: number,
+  ackedBytes: number,
+  producingSeconds: number,
+): LoadResults['throughput'] {
+  return {
+    recordsPerSecond: producingSeconds > 0 ? round(acked / producingSeconds, 1) : 0,
+    megabytesPerSecond: producingSeconds > 0 ? round(ackedBytes / producingSeconds / 1e6, 3) : 0,
+  };
+}
+
 /** Results of `kconform load` (native Kafka clients). */
 export interface LoadResults {
   readonly schema: 'kconform.load/v1';

@@ -14,7 +14,7 @@ import { errorKind } from '../gateway/kafka-errors.ts';
 import { LatencyHistogram } from './histogram.ts';
 import { kafkajsCompression } from './kafkajs-codecs.ts';
 import type { LoadSettings } from './load-options.ts';
-import type { LoadResults } from './load-results.ts';
+import { type LoadResults, produceThroughput, round } from './load-results.ts';
 import { staggeredSchedules } from './open-loop-scheduler.ts';
 import { RecordTracker, parseRecordKey, recordKey } from './record-tracker.ts';
 import { RecordValues } from './record-values.ts';
@@ -260,10 +260,7 @@ export async function runLoad(opts: LoadRunOptions): Promise<LoadResults> {
       acked,
       errorCount,
       errors,
-      throughput: {
-        recordsPerSecond: producingSeconds > 0 ? round(acked / producingSeconds, 1) : 0,
-        megabytesPerSecond: producingSeconds > 0 ? round(ackedBytes / producingSeconds / 1e6, 3) : 0,
-      },
+      throughput: produceThroughput(acked, ackedBytes, producingSeconds),
       produceLatencyMs: produceHist.summary(),
       endToEndLatencyMs: opts.consumers > 0 ? e2eHist.summary() : null,
       consumed: tracker.consumedCount,
@@ -279,8 +276,6 @@ export async function runLoad(opts: LoadRunOptions): Promise<LoadResults> {
     await stopAll();
   }
 }
-
-const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** The LoadSettings part of the options (what a report needs to say what ran). */
 export function pickSettings(o: LoadSettings): LoadSettings {

@@ -17,7 +17,7 @@ import { ApiKey } from '../../../protocol/messages/generated/api-keys.ts';
 import type { ProduceResponse } from '../../../protocol/messages/generated/produce-response.ts';
 import { LatencyHistogram } from '../histogram.ts';
 import { acksName } from '../load-options.ts';
-import type { LoadResults } from '../load-results.ts';
+import { type LoadResults, produceThroughput, round } from '../load-results.ts';
 import { pickSettings, startProgress, type LoadRunOptions } from '../load-run.ts';
 import { type OpenLoopSchedule, staggeredSchedules } from '../open-loop-scheduler.ts';
 import { ThroughputSeries } from '../throughput-series.ts';
@@ -56,7 +56,6 @@ export interface RawDriverInfo {
 }
 
 const now = () => performance.now();
-const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** A connection and the partitions only it writes to. */
 interface Lane {
@@ -487,10 +486,7 @@ export async function runRawLoad(opts: RawLoadOptions): Promise<LoadResults & { 
       acked,
       errorCount,
       errors,
-      throughput: {
-        recordsPerSecond: producingSeconds > 0 ? round(acked / producingSeconds, 1) : 0,
-        megabytesPerSecond: producingSeconds > 0 ? round((acked * opts.recordSize) / producingSeconds / 1e6, 3) : 0,
-      },
+      throughput: produceThroughput(acked, acked * opts.recordSize, producingSeconds),
       produceLatencyMs: produceHist.summary(),
       endToEndLatencyMs: null,
       consumed,
