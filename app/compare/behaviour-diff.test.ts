@@ -211,7 +211,7 @@ describe('diffBehaviour', () => {
     const at = (r: Run, s: number) => r.rec(s, Math.floor(s / 2), s % 2);
     const make = (target: string, runId: string, order: number[], members: [number[], number[]]) => {
       const r = new Run(target, runId);
-      for (const s of [0, 1, 2, 3]) r.h.invoke(s % 2 === 0 ? 'p0' : 'p1', 'send', {}).ok(at(r, s));
+      for (const s of [0, 1, 2, 3]) r.h.invoke(s % 2 === 0 ? 'p0' : 'p1', 'send', at(r, s)).ok(at(r, s));
       r.h.invoke('final-read', 'poll', {}).ok({ records: order.map((s) => at(r, s)) });
       members.forEach((seqsRead, m) =>
         r.h.invoke(`member-${m}`, 'poll', {}).ok({ records: seqsRead.map((s) => at(r, s)) }),
@@ -312,6 +312,58 @@ describe('diffBehaviour', () => {
     expect(byAspect(diffBehaviour([a.behaviour(), d.behaviour()])).offsets!.summary).toBe(
       'm[0] (written concurrently): reference offsets 0..3, kafka 0,1,2,4',
     );
+  });
+
+  it('producers that take turns on a partition over the same period race for its offsets, though no two sends overlap', () => {
+    // p and q alternate one acked send at a time (as transactions do between begin and commit)
+    const make = (target: string, runId: string, log: string[]) => {
+      const r = new Run(target, runId);
+      const rec = (producer: string, seq: number) => ({
+        topic: 'm',
+        partition: 0,
+        offset: log.indexOf(`${producer}${seq}`),
+        key: null,
+        value: JSON.stringify({ run: r.runId, producer, seq }),
+      });
+      for (const [producer, seq] of [
+        ['p', 0],
+        ['q', 0],
+        ['p', 1],
+        ['q', 1],
+      ] as const)
+        r.h.invoke(producer, 'send', rec(producer, seq)).ok(rec(producer, seq));
+      return r;
+    };
+    const a = make('reference#1', 'run-1', ['p0', 'q0', 'p1', 'q1']);
+    const b = make('reference#2', 'run-2', ['q0', 'p0', 'q1', 'p1']);
+    expect(observe(a.behaviour()).concurrent).toEqual(new Set(['m[0]']));
+    expect(diffBehaviour([a.behaviour(), b.behaviour()]).filter((d) => !d.same)).toEqual([]);
+    // one after the other, not interleaved: each record's offset is behaviour
+    const sequential = (target: string, runId: string, offsets: number[]) => {
+      const r = new Run(target, runId);
+      [
+        ['p', 0],
+        ['p', 1],
+        ['q', 0],
+        ['q', 1],
+      ].forEach(([producer, seq], i) => {
+        const rec = {
+          topic: 'm',
+          partition: 0,
+          offset: offsets[i]!,
+          key: null,
+          value: JSON.stringify({ run: r.runId, producer, seq }),
+        };
+        r.h.invoke(String(producer), 'send', rec).ok(rec);
+      });
+      return r;
+    };
+    const c = sequential('reference#1', 'run-1', [0, 1, 2, 3]);
+    expect(observe(c.behaviour()).concurrent).toEqual(new Set());
+    expect(
+      byAspect(diffBehaviour([c.behaviour(), sequential('reference#2', 'run-2', [0, 1, 3, 2]).behaviour()])).offsets!
+        .same,
+    ).toBe(false);
   });
 
   it('in a partition transactional producers wrote at once, the offsets are timing too (commit markers sit between their batches)', () => {

@@ -53,8 +53,10 @@ export interface Observation {
   reads: Map<string, NormalizedRecord[]>;
   checks: Map<string, Validity>;
   /**
-   * Partitions (`topic[p]`) that several producers wrote to at the same time: which record got
-   * which offset there is timing, so only each producer's order and the set of offsets count.
+   * Partitions (`topic[p]`) that several producers wrote to over the same period (one's first send
+   * before another's last ack): which record got which offset there is timing, even when no two
+   * sends were in flight at once (transactions take turns between begin and commit), so only each
+   * producer's order and the set of offsets count.
    */
   concurrent: Set<string>;
   /** The producer of each acked record, to judge order per producer in concurrent partitions. */
@@ -90,27 +92,40 @@ export function observe(b: TargetBehaviour): Observation {
   const errors = new Map<string, number>();
   const reads = new Map<string, NormalizedRecord[]>();
   let finalRead: NormalizedRecord[] | undefined;
-  const concurrent = new Set<string>();
   const transactional = new Set<string>();
-  const inFlight = new Map<string, Map<string, number>>();
+  // per partition and producer: from its first send's invoke to its last send's completion
+  const spans = new Map<string, Map<string, { from: number; to: number }>>();
   // a completion belongs to its process's oldest open send: key it by the partition invoked
   const openKeys = new Map<string, string[]>();
-  for (const op of b.history) {
-    if (op.f === SEND) {
-      // sends in flight per partition and producer: two producers at once make the offsets a race
-      const p = String(op.process);
-      const queue = openKeys.get(p) ?? openKeys.set(p, []).get(p)!;
-      const k = op.type === 'invoke' ? partitionKey(normalizeRecord(op.value, b.runId)) : queue.shift();
-      if (k !== undefined) {
-        const open = inFlight.get(k) ?? inFlight.set(k, new Map()).get(k)!;
-        if (op.type === 'invoke') {
-          if ([...open].some(([other, n]) => other !== p && n > 0)) concurrent.add(k);
-          if ((op.value as { txn?: unknown } | null)?.txn !== undefined) transactional.add(k);
-          open.set(p, (open.get(p) ?? 0) + 1);
-          queue.push(k);
-        } else open.set(p, (open.get(p) ?? 1) - 1);
-      }
+  b.history.forEach((op, at) => {
+    if (op.f !== SEND) return;
+    const p = String(op.process);
+    const queue = openKeys.get(p) ?? openKeys.set(p, []).get(p)!;
+    const k = op.type === 'invoke' ? partitionKey(normalizeRecord(op.value, b.runId)) : queue.shift();
+    if (k === undefined) return;
+    const byProducer = spans.get(k) ?? spans.set(k, new Map()).get(k)!;
+    const span = byProducer.get(p) ?? byProducer.set(p, { from: at, to: at }).get(p)!;
+    span.to = at;
+    if (op.type === 'invoke') {
+      if ((op.value as { txn?: unknown } | null)?.txn !== undefined) transactional.add(k);
+      queue.push(k);
     }
+  });
+  const concurrent = new Set(
+    [...spans]
+      .filter(([, byProducer]) => {
+        let reach = -1;
+        return [...byProducer.values()]
+          .sort((x, y) => x.from - y.from)
+          .some((span) => {
+            const overlaps = span.from < reach;
+            reach = Math.max(reach, span.to);
+            return overlaps;
+          });
+      })
+      .map(([k]) => k),
+  );
+  for (const op of b.history) {
     if (op.type === 'invoke') continue;
     if (op.type === 'fail' || op.type === 'info') {
       const key = `${String(op.process)} ${op.f} ${op.type}: ${normalizeError(op.error ?? '(no message)', b.runId)}`;
