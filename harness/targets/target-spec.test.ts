@@ -28,4 +28,10 @@ describe('parseTargetSpec', () => {
       expect(() => parseTargetSpec(s)).toThrow(/target/);
     }
   });
+  it('rejects a Kafka release line it cannot run as a bad spec, before anything starts', () => {
+    expect(() => parseTargetSpec('kafka@9.9.9')).toThrow(
+      "bad target 'kafka@9.9.9': Apache Kafka 9.9.9 is not supported (supported release lines: 2.x, 3.x, 4.x)",
+    );
+    expect(() => parseTargetSpec('kafka@1.1.1,zk')).toThrow(/not supported/);
+  });
 });

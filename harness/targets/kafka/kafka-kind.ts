@@ -3,7 +3,7 @@
  * local processes: KRaft combined mode, or ZooKeeper mode with `,zk` (2.7.0, 3.9.x). With
  * partitions asked for, each node runs in its own network namespace.
  */
-import { LATEST_KAFKA_VERSION } from '../../kafka-dist/kafka-version.ts';
+import { LATEST_KAFKA_VERSION, parseKafkaVersion } from '../../kafka-dist/kafka-version.ts';
 import { TargetSpecError, type TargetKind } from '../target-kind.ts';
 
 /** A parsed `kafka@…` spec. A bare `kafka` is the newest supported release. */
@@ -34,6 +34,12 @@ export const kafkaKind: TargetKind<KafkaSpec> = {
     const [version, mode, ...rest] = arg.split(',');
     if (!version || !/^\d+\.\d+\.\d+$/.test(version) || rest.length > 0 || (mode !== undefined && mode !== 'zk')) {
       throw new TargetSpecError(`bad target '${text}': expected kafka, kafka@X.Y.Z or kafka@X.Y.Z,zk`);
+    }
+    try {
+      parseKafkaVersion(version);
+    } catch (e) {
+      // a release line the distribution layer cannot run is a bad spec (exit 2), not an unavailable target
+      throw new TargetSpecError(`bad target '${text}': ${(e as Error).message}`);
     }
     return { kind: 'kafka', version, zookeeper: mode === 'zk' };
   },
