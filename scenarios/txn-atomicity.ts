@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Producer } from 'kafkajs';
 import {
   END_TXN,
@@ -104,7 +105,15 @@ async function startLiveReader(ctx: ScenarioContext, topic: string) {
   let stopping = false;
   const loop = (async () => {
     try {
-      while (!stopping) await reader.poll(ctx.history, 'live-reader');
+      while (!stopping) {
+        try {
+          await reader.poll(ctx.history, 'live-reader');
+        } catch {
+          // A cut or dropped connection (a fault): nothing was read, so nothing is recorded; the
+          // reader connects again at its next poll, from the same positions.
+          await sleep(100);
+        }
+      }
     } finally {
       reader.close();
     }

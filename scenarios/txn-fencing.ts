@@ -45,7 +45,8 @@ async function send(
 async function begin(ctx: ScenarioContext, process: string, producer: Producer, id: string, transactionalId: string) {
   const tag = { id, transactionalId };
   const op = ctx.history.invoke(process, TXN_BEGIN, tag);
-  const txn = await producer.transaction();
+  // a connection cut (a fault) before the coordinator answered: begin again, as an application would
+  const txn = await retrying(`${process} beginning ${id}`, () => producer.transaction(), 30_000);
   op.ok(tag);
   return { txn, tag };
 }

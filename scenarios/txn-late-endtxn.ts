@@ -89,10 +89,24 @@ function makeScenario(name: string, forceV1: boolean): Scenario {
       : "the proxy delivers a producer's EndTxn late, into its next transaction (KAFKA-17754); the producer runs the transaction version the broker finalizes: version 2 refuses the late EndTxn",
     needs: ['transactions'],
     checkConfig: { transactional: true, idempotent: true, acks: -1 },
+    // Its fault is the held EndTxn, at the one moment that makes it late; a seeded schedule of
+    // cuts or kills on top would only break the exchange it times, so the run's faults stay off.
+    ownFaults: true,
     async run(ctx: ScenarioContext): Promise<void> {
       const topic = ctx.topicName(name);
       const transactionalId = `kconform-${ctx.runId}-late`;
-      recordPlan(ctx.history, { scenario: name, topic, transactionalId, transactions: TRANSACTIONS });
+      const runFaultsNotApplied = ctx.faults?.length ? [...ctx.faults] : undefined;
+      recordPlan(ctx.history, {
+        scenario: name,
+        topic,
+        transactionalId,
+        transactions: TRANSACTIONS,
+        runFaultsNotApplied,
+      });
+      if (runFaultsNotApplied)
+        ctx.progress(
+          `${name}: its own fault only (the late EndTxn); --faults ${runFaultsNotApplied.join(',')} not applied`,
+        );
       const unsupported = transactionsUnsupported(ctx);
       if (unsupported) return unsupported();
       await createTopicsReady(ctx, [{ topic, numPartitions: PARTITIONS }]);

@@ -128,6 +128,37 @@ describe('run --target external@… --faults', () => {
     expect(ops.at(-1)).toBe('heal-all');
   }, 180_000);
 
+  it('the transactional scenarios ride through client cuts: no crash, no early stop, the late-EndTxn scenario keeps to its own fault', async () => {
+    await using broker = startKconform(['broker', '--port', '0']);
+    const at = (await broker.waitFor(/kconform broker ready on (\S+)/))[1]!;
+    const out = join(scratch, 'txn-cuts');
+    await using run = startKconform([
+      'run',
+      '--target',
+      `external@${at}`,
+      '--faults',
+      'cut-client',
+      '--scenarios',
+      'txn-atomicity,txn-fencing,txn-late-endtxn',
+      '--records',
+      '200',
+      '--seed',
+      '1',
+      '--out',
+      out,
+    ]);
+    const code = await run.exited;
+    expect(code, run.stdout() + run.stderr()).toBe(0);
+    expect(run.stdout()).not.toContain('stopped early');
+    expect(run.stdout()).toContain(
+      'txn-late-endtxn: its own fault only (the late EndTxn); --faults cut-client not applied',
+    );
+    expect(run.stdout().match(/^txn-\S+ on external@\S+ \(seed 1, [\d.]+ s\): PASS$/gm)).toHaveLength(3);
+    // the cuts did happen under the transactional producers and readers
+    expect(nemesisOk(join(out, 'txn-atomicity-0')).filter((f) => f === 'cut-client').length).toBeGreaterThan(0);
+    expect(nemesisOk(join(out, 'txn-late-endtxn-0'))).not.toContain('cut-client');
+  }, 180_000);
+
   it('kills and pauses nodes of an external 3-node cluster with the commands given, and ends healed', async () => {
     await using cluster = startKconform([
       'broker',
