@@ -8,18 +8,19 @@
  *
  * Sizes are the smallest that still exercise each bug: the correct broker runs every single-node
  * scenario with --records 20 on one node (about 20 s for all of them) and the three cluster
- * scenarios on three; each single-node bug runs the scenario the bug table names for it; each
- * replication bug runs the failover scenario under the one replication fault that exposes it (as
- * replication-bugs.test.ts does). Runs go two at a time (CI has two cores).
+ * scenarios on three; each single-node bug runs the scenario the bug table names for it. The
+ * replication bugs' runs (failover on three nodes under the fault that exposes each) are checked
+ * the same way where they run anyway, in replication-bugs.test.ts. Runs go two at a time (CI has
+ * two cores).
  */
-import { mkdtempSync, readFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KNOWN_BUGS } from '../../reference-broker/bugs/known-bugs.ts';
 import { CLUSTER_SCENARIOS, SCENARIOS } from '../../scenarios/index.ts';
 import { kconform } from '../helpers/kconform-cli.ts';
-import { EXPOSED_BY, seedStartingWithFault } from './failover-runs.ts';
+import { checkRunDir } from '../helpers/check-verdicts.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'kconform-reproduce-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -51,7 +52,6 @@ interface Case {
 }
 
 const singleNode = SCENARIOS.map((s) => s.name);
-const replicationBugs = KNOWN_BUGS.filter((b) => b.scenario === 'failover');
 const CASES: Case[] = [
   { name: 'correct', args: ['--scenarios', 'all', '--records', '20', '--seed', '11'], scenarios: singleNode },
   ...KNOWN_BUGS.filter((b) => singleNode.includes(b.scenario)).map((b) => ({
@@ -73,24 +73,6 @@ const CASES: Case[] = [
     ],
     scenarios: CLUSTER_SCENARIOS.map((s) => s.name),
   },
-  ...replicationBugs.map((b) => ({
-    name: b.name,
-    args: [
-      '--brokers',
-      '3',
-      '--scenarios',
-      'failover',
-      '--faults',
-      'replication',
-      '--records',
-      '20',
-      '--seed',
-      String(seedStartingWithFault(EXPOSED_BY[b.name]!)),
-      '--bug',
-      b.name,
-    ],
-    scenarios: ['failover'],
-  })),
 ];
 
 /** At most two runs at a time: CI has two cores, and the scenarios time their own reads. */
@@ -106,15 +88,6 @@ async function inSlot<T>(work: () => Promise<T>): Promise<T> {
     waiting.shift()?.();
   }
 }
-
-/** What the comparison looks at, per check: name, validity, anomaly count and witnesses kept. */
-type Verdict = [checker: string, valid: unknown, count: unknown, witnesses: number];
-const verdicts = (file: string): Verdict[] =>
-  (
-    JSON.parse(readFileSync(file, 'utf8')) as {
-      checks: { checker: string; valid: unknown; count?: number; witnesses: unknown[] }[];
-    }
-  ).checks.map((c) => [c.checker, c.valid, c.count ?? null, c.witnesses.length]);
 
 describe('kconform check reproduces every verdict of a run', () => {
   it.concurrent.each(CASES.map((c) => [c.name, c] as const))(
@@ -133,18 +106,8 @@ describe('kconform check reproduces every verdict of a run', () => {
       expect(readdirSync(out).length).toBeGreaterThan(0);
       for (const [scenario, dir] of dirs) {
         expect(existsSync(join(dir, 'results.json')), `${scenario}: no results.json in ${dir}`).toBe(true);
-        const checked = join(dir, 'check.json');
-        const check = await kconform([
-          'check',
-          join(dir, 'history.jsonl'),
-          '--config',
-          join(dir, 'config.json'),
-          '--out',
-          checked,
-        ]);
-        expect([0, 1], `${scenario}: ${check.stdout}\n${check.stderr}`).toContain(check.code);
-        const fromRun = verdicts(join(dir, 'results.json'));
-        expect(verdicts(checked), `${scenario} (${c.name}): kconform check differs from the run`).toEqual(fromRun);
+        const { fromRun, fromCheck } = await checkRunDir(dir);
+        expect(fromCheck, `${scenario} (${c.name}): kconform check differs from the run`).toEqual(fromRun);
         const names = fromRun.map((v) => v[0]);
         for (const own of OWN_CHECKS[scenario] ?? [])
           expect(names, `${scenario} (${c.name}) lacks its ${own} verdict`).toContain(own);
