@@ -36,7 +36,13 @@ export function planTransactions(seed: number, count: number): PlannedTxn[] {
   return fc.sample(fc.array(txn, { minLength: count, maxLength: count }), { seed, numRuns: 1 })[0]!;
 }
 
-/** Runs one producer's transactions in order; records every begin, send and end. Stops at the first failure (the producer's state is unknown then). */
+/** A transactional send without an answer: the transaction is to be aborted. */
+class SendFailed extends Error {}
+
+/** The transaction timeout under faults: short enough for the coordinator to abort a stranded transaction before the final read gives up. */
+const STRANDED_TXN_TIMEOUT_MS = 10_000;
+
+/** Runs one producer's transactions in order; records every begin, send and end. Stops at the first failed send or end (after aborting a transaction whose send failed). */
 async function runProducer(
   ctx: ScenarioContext,
   producer: Producer,
@@ -53,7 +59,8 @@ async function runProducer(
     const begin = h.invoke(process, TXN_BEGIN, tag);
     let txn: Awaited<ReturnType<Producer['transaction']>>;
     try {
-      txn = await producer.transaction();
+      // a cut before the coordinator answered: begin again, as an application would
+      txn = await retrying(`${process} beginning ${id}`, () => producer.transaction(), 30_000);
       begin.ok(tag);
     } catch (err) {
       begin.info((err as Error).message);
@@ -78,7 +85,7 @@ async function runProducer(
           });
         } catch (err) {
           op.info((err as Error).message);
-          throw err;
+          throw new SendFailed();
         }
       }
       const end = h.invoke(process, END_TXN, { id, outcome: t.outcome });
@@ -86,11 +93,21 @@ async function runProducer(
         await (t.outcome === 'commit' ? txn.commit() : txn.abort());
         end.ok({ id, outcome: t.outcome });
       } catch (err) {
+        // whether this end took effect is what the broker decided; the checkers treat it as unknown
         end.info((err as Error).message);
-        throw err;
+        return;
       }
-    } catch {
-      // The transaction's fate is what the broker decided; the checkers treat it as unknown.
+    } catch (err) {
+      if (!(err instanceof SendFailed)) throw err;
+      // As an application does after a failed send: abort, so the open transaction does not hold
+      // the last stable offset back until its timeout (which ends it if this abort cannot).
+      const abort = h.invoke(process, END_TXN, { id, outcome: 'abort' });
+      try {
+        await txn.abort();
+        abort.ok({ id, outcome: 'abort' });
+      } catch (err) {
+        abort.info((err as Error).message);
+      }
       return;
     }
   }
@@ -156,7 +173,14 @@ export const txnAtomicityScenario: Scenario = {
       await Promise.all(
         [0, 1].map(async (p) => {
           const transactionalId = `kconform-${ctx.runId}-txn-${p}`;
-          const producer = ctx.kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1 });
+          const producer = ctx.kafka.producer({
+            transactionalId,
+            idempotent: true,
+            maxInFlightRequests: 1,
+            // under faults a transaction stranded by a cut is aborted by its coordinator well
+            // before the final read_committed read (which waits a minute for the last stable offset) gives up
+            ...(ctx.faults?.length ? { transactionTimeout: STRANDED_TXN_TIMEOUT_MS } : {}),
+          });
           await retrying(`connecting transactional producer ${p}`, () => producer.connect());
           try {
             const mine = plan.map((t, n) => ({ n, t })).filter(({ t }) => t.producer === p);
