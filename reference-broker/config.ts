@@ -74,6 +74,10 @@ export interface BrokerConfig {
   transactionMaxTimeoutMs: number;
   /** transaction.abort.timed.out.transaction.cleanup.interval.ms: how often the coordinator aborts expired transactions */
   transactionAbortTimedOutIntervalMs: number;
+  /** transactional.id.expiration.ms: an id without a transaction open, not updated for this long, is removed */
+  transactionalIdExpirationMs: number;
+  /** transaction.remove.expired.transaction.cleanup.interval.ms: how often the coordinator removes expired ids */
+  transactionRemoveExpiredTransactionalIdCleanupIntervalMs: number;
   /**
    * The controller listener and the quorum of a replicated cluster (issue #6). Undefined: a single
    * node, which runs the same controller as a one-voter quorum ({@link quorumConfig}).
@@ -137,6 +141,8 @@ export function defaultBrokerConfig(overrides: Partial<BrokerConfig> = {}): Brok
     transactionStateTopicReplicationFactor: 3,
     transactionMaxTimeoutMs: 900_000,
     transactionAbortTimedOutIntervalMs: 10_000,
+    transactionalIdExpirationMs: 604_800_000,
+    transactionRemoveExpiredTransactionalIdCleanupIntervalMs: 3_600_000,
     ...overrides,
   };
 }

@@ -20,6 +20,7 @@ import {
   endTxnTransit,
   hasPartition,
   initTransit,
+  isExpired,
   isTimedOut,
   newTxnMetadata,
   rotated,
@@ -48,6 +49,7 @@ export class TransactionCoordinator {
   /** Transactional ids with a state write in flight (Kafka's pendingState): other requests get CONCURRENT_TRANSACTIONS. */
   private readonly pending = new Set<string>();
   private readonly timer: NodeJS.Timeout;
+  private readonly expiryTimer: NodeJS.Timeout;
   private readonly markers: MarkerChannels;
   private closed = false;
 
@@ -57,6 +59,11 @@ export class TransactionCoordinator {
     this.markers = new MarkerChannels(broker);
     this.timer = setInterval(() => this.abortTimedOut(Date.now()), broker.config.transactionAbortTimedOutIntervalMs);
     this.timer.unref();
+    this.expiryTimer = setInterval(
+      () => void this.removeExpired(Date.now()),
+      broker.config.transactionRemoveExpiredTransactionalIdCleanupIntervalMs,
+    );
+    this.expiryTimer.unref();
   }
 
   /**
@@ -288,6 +295,35 @@ export class TransactionCoordinator {
       }
   }
 
+  /**
+   * removeExpiredTransactionalIds: every id with no transaction open and not updated for
+   * transactional.id.expiration.ms is removed from its partition's state (one write per partition,
+   * waiting for the ISR as Kafka's tombstones do). While the write is in flight the ids are
+   * pending (Kafka's pendingState Dead): their requests get CONCURRENT_TRANSACTIONS. Afterwards
+   * the id is unknown: DescribeTransactions answers TRANSACTIONAL_ID_NOT_FOUND and InitProducerId
+   * starts it again with a new producer id.
+   */
+  async removeExpired(now: number): Promise<void> {
+    const expirationMs = this.broker.config.transactionalIdExpirationMs;
+    await Promise.all(
+      this.state.all().map(async (l) => {
+        const ids = [...l.txns.values()]
+          .filter((m) => !this.pending.has(m.transactionalId) && isExpired(m, now, expirationMs))
+          .map((m) => m.transactionalId);
+        if (ids.length === 0) return;
+        for (const id of ids) this.pending.add(id);
+        try {
+          const code = await this.state.remove(l, ids);
+          this.broker.log.info(
+            `transaction coordinator: ${code === ErrorCode.NONE ? 'removed' : `could not remove (error ${code})`} expired transactional id(s) ${ids.join(', ')}`,
+          );
+        } finally {
+          for (const id of ids) this.pending.delete(id);
+        }
+      }),
+    );
+  }
+
   /** Re-reads which __transaction_state partitions this node leads; resumes the markers of what was in flight there (onElection). */
   leadershipChanged(): void {
     if (!this.broker.topics.get(TRANSACTION_STATE_TOPIC)) return;
@@ -299,6 +335,7 @@ export class TransactionCoordinator {
   close(): void {
     this.closed = true;
     clearInterval(this.timer);
+    clearInterval(this.expiryTimer);
     this.markers.close();
   }
 }

@@ -8,6 +8,7 @@ import {
   endTxnTransit,
   EXHAUSTED_EPOCH,
   initTransit,
+  isExpired,
   isTimedOut,
   newTxnMetadata,
   type TxnMetadata,
@@ -122,6 +123,20 @@ describe('transaction metadata transitions (Kafka TransactionCoordinator, transa
     expect(isTimedOut(o, 105)).toBe(false);
     expect(isTimedOut(o, 106)).toBe(true);
     expect(isTimedOut(bumped(newTxnMetadata('x', 7, 100, 0)), 10_000)).toBe(false);
+  });
+
+  it('expires only ids without a transaction open, not updated for transactional.id.expiration.ms', () => {
+    const at = (state: TxnMetadata['state']) => ({
+      ...newTxnMetadata('x', 7, 100, 0),
+      state,
+      txnLastUpdateTimestamp: 50,
+    });
+    for (const state of ['Empty', 'CompleteCommit', 'CompleteAbort'] as const) {
+      expect(isExpired(at(state), 1049, 1000)).toBe(false);
+      expect(isExpired(at(state), 1050, 1000)).toBe(true);
+    }
+    for (const state of ['Ongoing', 'PrepareCommit', 'PrepareAbort', 'Dead'] as const)
+      expect(isExpired(at(state), 1_000_000, 1000)).toBe(false);
   });
 });
 

@@ -295,6 +295,16 @@ export function completed(m: TxnMetadata, now: number): TxnMetadata {
   };
 }
 
+/**
+ * TransactionStateManager.shouldExpire: an id with no transaction open (Empty, CompleteCommit,
+ * CompleteAbort: Kafka's isExpirationAllowed) not updated for `expirationMs`
+ * (transactional.id.expiration.ms) is removed.
+ */
+export function isExpired(m: TxnMetadata, now: number, expirationMs: number): boolean {
+  const idle = m.state === 'Empty' || m.state === 'CompleteCommit' || m.state === 'CompleteAbort';
+  return idle && m.txnLastUpdateTimestamp <= now - expirationMs;
+}
+
 /** TransactionStateManager.timedOutTransactions: an Ongoing transaction older than its timeout. */
 export function isTimedOut(m: TxnMetadata, now: number): boolean {
   return m.state === 'Ongoing' && m.txnStartTimestamp + m.txnTimeoutMs < now;

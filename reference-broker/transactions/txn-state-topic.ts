@@ -6,6 +6,7 @@
  *
  * Simplified from Kafka (SKIPPED_FEATURES.md): each write is one record holding the state of every
  * transactional id of that partition (last one wins), not Kafka's one record per id; never compacted.
+ * An expired id is left out of the next record (Kafka writes a tombstone for it).
  */
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
 import { buildRecordBatch } from '../../protocol/records/batch-builder.ts';
@@ -123,17 +124,31 @@ export class TxnStateTopic {
    * write: NOT_COORDINATOR when leadership moved, COORDINATOR_NOT_AVAILABLE on a timeout.
    */
   write(l: LoadedTxnPartition, m: TxnMetadata): Promise<number> {
-    const done = l.writes.then(() => this.writeNow(l, m));
+    return this.enqueue(l, { set: m });
+  }
+
+  /**
+   * Writes the state of `l` without `transactionalIds` (Kafka's tombstones for expired ids,
+   * TransactionStateManager.writeTombstonesForExpiredTransactionalIds) and, once every in-sync
+   * replica has it, drops them from memory. Same answers as {@link write}.
+   */
+  remove(l: LoadedTxnPartition, transactionalIds: readonly string[]): Promise<number> {
+    return this.enqueue(l, { remove: transactionalIds });
+  }
+
+  private enqueue(l: LoadedTxnPartition, change: StateChange): Promise<number> {
+    const done = l.writes.then(() => this.writeNow(l, change));
     l.writes = done;
     return done;
   }
 
-  private async writeNow(l: LoadedTxnPartition, m: TxnMetadata): Promise<number> {
+  private async writeNow(l: LoadedTxnPartition, change: StateChange): Promise<number> {
     const p = this.broker.topics.get(TRANSACTION_STATE_TOPIC)?.partitions[l.index];
     if (!p || !this.broker.replication.isLeader(p) || p.leaderEpoch !== l.coordinatorEpoch)
       return ErrorCode.NOT_COORDINATOR;
     const all = new Map(l.txns);
-    all.set(m.transactionalId, m);
+    if (change.set) all.set(change.set.transactionalId, change.set);
+    for (const id of change.remove ?? []) all.delete(id);
     const batch = buildRecordBatch([{ key: SNAPSHOT_KEY, value: JSON.stringify([...all.values()]) }]);
     const appended = p.log.append(batch, p.leaderEpoch, Date.now());
     this.broker.replication.afterLeaderAppend(p);
@@ -143,9 +158,16 @@ export class TxnStateTopic {
       return code === ErrorCode.NOT_LEADER_OR_FOLLOWER
         ? ErrorCode.NOT_COORDINATOR
         : ErrorCode.COORDINATOR_NOT_AVAILABLE;
-    l.txns.set(m.transactionalId, m);
+    if (change.set) l.txns.set(change.set.transactionalId, change.set);
+    for (const id of change.remove ?? []) l.txns.delete(id);
     return ErrorCode.NONE;
   }
+}
+
+/** One write to a state partition: an id's new state, or ids to drop. */
+interface StateChange {
+  set?: TxnMetadata;
+  remove?: readonly string[];
 }
 
 /** The transactions of the last state record in `p`'s log. */

@@ -111,7 +111,7 @@ describe('transactions on the replicated reference cluster (3 node processes)', 
     }
   }, 180_000);
 
-  it('transaction version 2: a leader on another node than the coordinator adds its partition (AddPartitionsToTxn v5) before the append', async () => {
+  it('transaction version 2: a leader (and the TxnOffsetCommit v5 of a group coordinator) on another node than the coordinator adds its partition (AddPartitionsToTxn v5) before the append', async () => {
     const topic = uniqueTopic('txn3v2');
     await createTopic(kafka, {
       topic,
@@ -171,8 +171,50 @@ describe('transactions on the replicated reference cluster (3 node processes)', 
         codes.push(r.responses[0]!.partitionResponses[0]!.errorCode);
       }
       expect(codes).toEqual([0, 0, 0]);
+      // TxnOffsetCommit v5 at a group coordinator that is not the transaction coordinator: it adds
+      // the group's __consumer_offsets partition there with AddPartitionsToTxn v5
+      let group = '';
+      let groupNode = -1;
+      for (let i = 0; groupNode < 0 || groupNode === found.coordinators[0]!.nodeId; i++) {
+        group = uniqueTopic(`g${i}`);
+        const g = await retry(
+          () => any.request(ApiKey.FindCoordinator, 4, { key: '', keyType: 0, coordinatorKeys: [group] }),
+          (r) => r.coordinators[0]!.errorCode === 0,
+        );
+        groupNode = g.coordinators[0]!.nodeId;
+      }
+      const groupCoordinator = clients.get(groupNode)!;
+      const offsets = await retry(
+        () =>
+          groupCoordinator.request(ApiKey.TxnOffsetCommit, 5, {
+            transactionalId: txnId,
+            groupId: group,
+            producerId: pid,
+            producerEpoch: init.producerEpoch,
+            generationId: -1,
+            memberId: '',
+            groupInstanceId: null,
+            topics: [
+              {
+                name: topic,
+                partitions: [
+                  { partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: '' },
+                ],
+              },
+            ],
+          }),
+        (r) => r.topics[0]!.partitions[0]!.errorCode !== 15, // COORDINATOR_NOT_AVAILABLE while the ISR forms
+      );
+      expect(offsets.topics[0]!.partitions[0]!.errorCode).toBe(0);
       const described = await coordinator.request(ApiKey.DescribeTransactions, 0, { transactionalIds: [txnId] });
-      expect(described.transactionStates[0]!.topics.flatMap((t) => t.partitions).sort()).toEqual([0, 1, 2]);
+      const added = described.transactionStates[0]!.topics;
+      expect(
+        added
+          .filter((t) => t.topic === topic)
+          .flatMap((t) => t.partitions)
+          .sort(),
+      ).toEqual([0, 1, 2]);
+      expect(added.some((t) => t.topic === '__consumer_offsets')).toBe(true);
       const end = await coordinator.request(ApiKey.EndTxn, 5, {
         transactionalId: txnId,
         producerId: pid,
@@ -195,6 +237,18 @@ describe('transactions on the replicated reference cluster (3 node processes)', 
           [0x20, 1],
         ]);
       }
+      // the offsets commit with the transaction
+      const fetched = await retry(
+        () =>
+          groupCoordinator.request(ApiKey.OffsetFetch, 7, {
+            groupId: group,
+            topics: [{ name: topic, partitionIndexes: [0] }],
+            groups: [],
+            requireStable: true,
+          }),
+        (r) => r.topics[0]!.partitions[0]!.errorCode === 0,
+      );
+      expect(Number(fetched.topics[0]!.partitions[0]!.committedOffset)).toBe(1);
     } finally {
       for (const c of clients.values()) c.close();
     }
