@@ -9,6 +9,7 @@ import type { FaultFamily } from '../../harness/nemesis/fault-schedule.ts';
 import { runScenario, type ScenarioRun } from '../../app/runner/run-scenario.ts';
 import { parseTargetSpec } from '../../harness/targets/target-spec.ts';
 import { ALL_SCENARIOS } from '../../scenarios/index.ts';
+import { expectVerdictsReproduced } from '../helpers/check-verdicts.ts';
 import { faultKindsFor, seedStartingWith, type FailoverFault } from '../../scenarios/failover-faults.ts';
 
 /** The replication fault that exposes each replication bug (a bug missing here is a gap: its test fails). */
@@ -47,10 +48,10 @@ export interface ClusterRunOptions {
 }
 
 /** Runs one scenario on a fresh cluster of `target`; progress lines go to stdout with the seed. */
-export function runOnCluster(target: string, o: ClusterRunOptions): Promise<ScenarioRun> {
+export async function runOnCluster(target: string, o: ClusterRunOptions): Promise<ScenarioRun> {
   const scenario = ALL_SCENARIOS.find((s) => s.name === o.scenario);
   if (!scenario) throw new Error(`no scenario '${o.scenario}' registered`);
-  return runScenario({
+  const r = await runScenario({
     spec: parseTargetSpec(target),
     targetName: target,
     scenario,
@@ -61,4 +62,7 @@ export function runOnCluster(target: string, o: ClusterRunOptions): Promise<Scen
     faults: o.faults,
     progress: (line) => process.stdout.write(`[${o.scenario} ${target} seed ${o.seed}] ${line}\n`),
   });
+  // every cluster run's verdicts come from its history alone
+  await expectVerdictsReproduced(r.runDir);
+  return r;
 }

@@ -1,7 +1,8 @@
 /**
  * Checking the checkers: every scenario passes on the correct reference broker, and every known
  * bug (`--bug`) of a single node makes the scenario that targets it fail, flagged by the checker
- * that should. The replication bugs (scenario failover, 3 nodes) are in replication-bugs.test.ts.
+ * that should; and `kconform check` finds each run's verdicts again from its history alone. The
+ * replication bugs (scenario failover, 3 nodes) are in replication-bugs.test.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../../app/runner/run-scenario.ts';
 import { KNOWN_BUGS, type BugName } from '../../reference-broker/bugs/known-bugs.ts';
 import { SCENARIOS } from '../../scenarios/index.ts';
+import { expectVerdictsReproduced } from '../helpers/check-verdicts.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'kconform-bugs-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -46,6 +48,7 @@ describe('scenarios on the correct reference broker', () => {
         JSON.stringify(r.checks, null, 1),
       ).toEqual([]);
       expect(r.valid).toBe(true);
+      await expectVerdictsReproduced(r.runDir);
     },
     60_000,
   );
@@ -59,6 +62,7 @@ describe('every known bug is caught', () => {
       expect(r.valid).toBe(false);
       const failed = r.checks.filter((c) => c.valid === false).map((c) => c.checker);
       expect(failed, `failed checks: ${failed.join(', ')}`).toContain(caughtBy[0]);
+      await expectVerdictsReproduced(r.runDir);
     },
     240_000,
   );
