@@ -86,6 +86,7 @@ export class Broker {
       partitionExists: (topic, partition) => this.partition(topic, partition) !== undefined,
       onPersistentStateChange: () => this.groupState.persist(),
       ownsGroup: (groupId) => this.groupState.owns(groupId),
+      assignsUnreleasedPartition: () => this.bugs.strikes('overlapping-assignment'),
       topics: {
         byName: (name) => {
           const t = this.topics.get(name);

@@ -1,5 +1,6 @@
 import { ackLevelsScenario } from './ack-levels.ts';
 import { consumerGroupsScenario } from './consumer-groups.ts';
+import { consumerProtocolScenario } from './consumer-protocol.ts';
 import { durabilityScenario } from './durability.ts';
 import { failoverScenario } from './failover.ts';
 import { groupGenerationsScenario } from './group-generations.ts';
@@ -25,6 +26,8 @@ export const SCENARIOS: readonly Scenario[] = [
   consumerGroupsScenario,
   groupGenerationsScenario,
   longPollScenario,
+  // Needs KIP-848 consumer groups: on a target without them it records 'not supported by this target yet'.
+  consumerProtocolScenario,
   // Needs transactions: `all` leaves it out where the target has none (scenario.ts `needs`).
   txnAtomicityScenario,
   txnFencingScenario,

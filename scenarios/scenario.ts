@@ -66,8 +66,12 @@ export interface ScenarioContext {
  * (its own checks too, found through the plan op it records first: checkers/scenario-plan.ts),
  * so `kconform check history.jsonl` gives the run's verdicts.
  */
-/** What a scenario needs of its target besides nodes: `transactions` (TargetCapabilities.transactions). */
-export type ScenarioNeed = 'transactions';
+/**
+ * What a scenario needs of its target besides nodes: `transactions` (TargetCapabilities.transactions),
+ * `consumer-protocol` (KIP-848 consumer groups: TargetCapabilities.consumerProtocol, and asked of
+ * the target itself, since a Kafka before 4.0 lacks it).
+ */
+export type ScenarioNeed = 'transactions' | 'consumer-protocol';
 
 export interface Scenario {
   readonly name: string;

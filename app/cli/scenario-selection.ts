@@ -15,6 +15,8 @@ export function newRunId(): string {
 export interface SelectionCapabilities {
   /** False: no transactions yet (scenarios that need them are left out of `all`). */
   transactions?: boolean;
+  /** False: no KIP-848 consumer groups (scenarios that need them are left out of `all`). */
+  consumerProtocol?: boolean;
 }
 
 /**
@@ -31,13 +33,19 @@ export function selectScenarios(
   capabilities: SelectionCapabilities = {},
 ): Scenario[] {
   const fits = (s: Scenario) => (s.minBrokers ?? 1) <= brokers;
-  const supported = (s: Scenario) => !s.needs?.includes('transactions') || capabilities.transactions !== false;
+  const lacks = (s: Scenario) =>
+    (s.needs ?? []).find(
+      (n) =>
+        (n === 'transactions' && capabilities.transactions === false) ||
+        (n === 'consumer-protocol' && capabilities.consumerProtocol === false),
+    );
+  const supported = (s: Scenario) => lacks(s) === undefined;
   if (names === 'all') {
     const inAll = ALL_SCENARIOS.filter((s) => !STUDY_SCENARIOS.includes(s));
     for (const s of inAll.filter((s) => !fits(s)))
       note(`scenario ${s.name} left out of 'all': it needs --brokers ${s.minBrokers} (this target has ${brokers})`);
     for (const s of inAll.filter((s) => fits(s) && !supported(s)))
-      note(`scenario ${s.name} left out of 'all': it needs transactions, not supported by this target yet`);
+      note(`scenario ${s.name} left out of 'all': it needs ${lacks(s)}, not supported by this target yet`);
     return inAll.filter((s) => fits(s) && supported(s));
   }
   const wanted = names

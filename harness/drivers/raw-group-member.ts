@@ -80,7 +80,7 @@ export function rangeAssign(
 const VERSIONS = { join: { max: 9 }, sync: { max: 5 }, heartbeat: { max: 4 }, leave: { max: 5 } } as const;
 
 /** Asks each node of `bootstrap` in turn for the coordinator of `groupId` and connects to it. */
-async function connectToCoordinator(bootstrap: string, name: string, groupId: string): Promise<RawClient> {
+export async function connectToCoordinator(bootstrap: string, name: string, groupId: string): Promise<RawClient> {
   const errors: string[] = [];
   for (const node of bootstrap.split(',')) {
     let probe: RawClient;

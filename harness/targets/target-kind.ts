@@ -109,6 +109,12 @@ export interface TargetCapabilities {
    */
   readonly transactions?: boolean;
   /**
+   * False when the target cannot serve KIP-848 consumer groups (ConsumerGroupHeartbeat): scenarios
+   * that need them are left out of `--scenarios all`. Left out: it may (a Kafka kind serves them
+   * from 4.0 on), and the scenario asks the target's ApiVersions before it runs.
+   */
+  readonly consumerProtocol?: boolean;
+  /**
    * It is Apache Kafka itself, the oracle: what `conform` and `certify` compare with (`--against`),
    * and what `certify` compares a Kafka target with (itself). Left out: it is not.
    */

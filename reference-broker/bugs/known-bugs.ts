@@ -59,6 +59,14 @@ const BUGS = [
     scenario: 'consumer-groups',
     every: 2,
   },
+  {
+    name: 'overlapping-assignment',
+    description:
+      'gives a KIP-848 member a partition of its new target at once, before the member owning it has revoked it',
+    caughtBy: ['consumer-protocol-ownership'],
+    scenario: 'consumer-protocol',
+    every: 1,
+  },
   // Replication bugs: they show on a cluster (--brokers 3) under leader failover.
   {
     name: 'ignore-acks-all',

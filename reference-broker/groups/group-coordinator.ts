@@ -68,6 +68,11 @@ export interface GroupCoordinatorOptions {
   ownsGroup?: (groupId: string) => boolean;
   /** Topic ids and partition counts, for KIP-848 consumer groups' server-side assignment. Default: no topics. */
   topics?: TopicLookup;
+  /**
+   * The `overlapping-assignment` known bug: asked when a KIP-848 member's new target holds a
+   * partition another member has not released yet; true assigns it at once. Default: never.
+   */
+  assignsUnreleasedPartition?: () => boolean;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -132,6 +137,7 @@ export class GroupCoordinator {
       topics: options.topics ?? { byName: () => undefined, nameOf: () => undefined },
       logger: this.#log,
       onChange: () => this.#onChange(),
+      assignsUnreleased: options.assignsUnreleasedPartition,
     });
   }
 

@@ -8,6 +8,7 @@ import { checkAckLevels, type AckLevelsPlan } from './ack-levels.ts';
 import { checkDurability, type DurabilityPlan } from './durability.ts';
 import { checkFailover, type FailoverPlan } from './failover.ts';
 import { checkGroupGenerations, type GroupGenerationsPlan } from './group-generations.ts';
+import { checkConsumerProtocol, type ConsumerProtocolPlan } from './consumer-protocol.ts';
 import { checkGroupResume, type GroupResumePlan } from './group-resume.ts';
 import { checkIdempotenceExercised } from './idempotence.ts';
 import { checkLongPoll } from './long-poll.ts';
@@ -39,6 +40,8 @@ export function checkScenario(history: readonly Op[], config: Partial<CheckConfi
       return checkOffsetOrdering(history, plan as OffsetOrderingPlan);
     case 'group-generations':
       return [checkGroupGenerations(history, plan as GroupGenerationsPlan)];
+    case 'consumer-protocol':
+      return checkConsumerProtocol(history, plan as ConsumerProtocolPlan);
     case 'replay':
       return checkRereads(history, plan as RereadsPlan);
     case 'failover':

@@ -73,6 +73,7 @@ export async function compareCommand(opts: CompareOptions): Promise<void> {
   // A scenario one of the targets cannot run yet is left out of `all` for every target: compare runs the same ones on each.
   const scenarios = selectScenarios(opts.scenarios, opts.brokers, (line) => process.stdout.write(`${line}\n`), {
     transactions: specs.every((s) => kindOf(s).capabilities.transactions !== false),
+    consumerProtocol: specs.every((s) => kindOf(s).capabilities.consumerProtocol !== false),
   });
   const baseSeed = opts.seed ?? randomInt(2 ** 31 - 1);
   const outRoot = checkOutputDir(opts.out ?? join('runs', newRunId()));

@@ -25,6 +25,7 @@ export const referenceKind: TargetKind<ReferenceSpec> = {
     networkLab: true,
     shrinkByDefault: true,
     transactions: true,
+    consumerProtocol: true,
   },
 
   parse(arg, text) {

@@ -96,6 +96,7 @@ export class ConsumerGroupCoordinator {
   readonly #topics: TopicLookup;
   readonly #log: Logger;
   readonly #onChange: () => void;
+  readonly #assignsUnreleased: (() => boolean) | undefined;
 
   constructor(deps: {
     config: ConsumerGroupConfig;
@@ -104,6 +105,8 @@ export class ConsumerGroupCoordinator {
     topics: TopicLookup;
     logger: Logger;
     onChange: () => void;
+    /** The `overlapping-assignment` known bug (see ReconcileInput.assignsUnreleased). */
+    assignsUnreleased?: () => boolean;
   }) {
     this.config = deps.config;
     this.#clock = deps.clock;
@@ -111,6 +114,7 @@ export class ConsumerGroupCoordinator {
     this.#topics = deps.topics;
     this.#log = deps.logger;
     this.#onChange = deps.onChange;
+    this.#assignsUnreleased = deps.assignsUnreleased;
   }
 
   /**
@@ -329,6 +333,7 @@ export class ConsumerGroupCoordinator {
       targetAssignment: group.targetAssignment.get(member.memberId) ?? {},
       currentPartitionEpoch: (t, p) => group.currentPartitionEpoch(t, p),
       ownedPartitions: owned,
+      assignsUnreleased: this.#assignsUnreleased,
     });
     // As Kafka: the revocation deadline restarts whenever the member's assignment state changes.
     if (JSON.stringify(next) === JSON.stringify(member)) return member;
