@@ -9,6 +9,7 @@ import { FINAL_READ, REPLAY_READ, SEND, type RecordRef } from '../harness/histor
 import { RawClient } from '../protocol/client/raw-client.ts';
 import { ErrorCode } from '../protocol/errors/generated/error-codes.ts';
 import {
+  COORDINATOR_RETRIABLE,
   CP_COMMIT,
   CP_DIE,
   CP_FETCH,
@@ -122,6 +123,12 @@ class Member {
         memberEpoch: this.member.memberEpoch,
         errorCode: a.errorCode,
       });
+      // The coordinator is loading or moved (a fresh Kafka's first answers): look it up again and retry.
+      if (COORDINATOR_RETRIABLE.has(a.errorCode)) {
+        await sleep(100);
+        await retrying(`${this.name} finding its coordinator again`, () => this.member.reconnect());
+        return;
+      }
       // Fenced or forgotten: as Kafka's consumer, drop everything (uncommitted) and join again.
       if (a.errorCode === ErrorCode.FENCED_MEMBER_EPOCH || a.errorCode === ErrorCode.UNKNOWN_MEMBER_ID) {
         this.owned.clear();

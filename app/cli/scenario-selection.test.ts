@@ -28,6 +28,16 @@ describe('scenario selection', () => {
       'txn-atomicity',
     ]);
   });
+  it("leaves the consumer-protocol scenario out of 'all' on a target without KIP-848 groups, with a note", () => {
+    const notes: string[] = [];
+    const names = selectScenarios('all', 1, (l) => notes.push(l), { consumerProtocol: false }).map((s) => s.name);
+    expect(names).not.toContain('consumer-protocol');
+    expect(names).toContain('txn-atomicity');
+    expect(notes).toContain(
+      "scenario consumer-protocol left out of 'all': it needs consumer-protocol, not supported by this target yet",
+    );
+    expect(selectScenarios('all', 1).map((s) => s.name)).toContain('consumer-protocol');
+  });
   it('names cluster scenarios explicitly only with enough brokers', () => {
     expect(selectScenarios('failover,durability', 3).map((s) => s.name)).toEqual(['failover', 'durability']);
     expect(() => selectScenarios('seed,failover', 1)).toThrow(/failover needs --brokers 3 \(asked for 1\)/);

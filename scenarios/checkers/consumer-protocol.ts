@@ -40,6 +40,12 @@ export const OWNERSHIP = 'consumer-protocol-ownership';
 export const COVERAGE = 'consumer-protocol-coverage';
 export const RESUME = 'consumer-protocol-resume';
 
+/**
+ * COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR: a client looks the
+ * coordinator up again and retries (a fresh Kafka answers them while it loads its group state).
+ */
+export const COORDINATOR_RETRIABLE: ReadonlySet<number> = new Set([14, 15, 16]);
+
 /** What the consumer-protocol scenario records in its plan. */
 export interface ConsumerProtocolPlan extends ScenarioPlan {
   topic: string;
@@ -112,8 +118,10 @@ export function checkOwnership(history: readonly Op[]): CheckResult {
           });
         m.set(member, { from: at, epoch: v.memberEpoch });
       }
-    } else if (o.f === CP_HEARTBEAT && o.type === 'fail') releaseAll(member);
-    else if (o.f === CP_LEAVE && o.type === 'invoke') releaseAll(member);
+    } else if (o.f === CP_HEARTBEAT && o.type === 'fail') {
+      // fenced or unknown: the broker took everything; a coordinator to look up again took nothing
+      if (!COORDINATOR_RETRIABLE.has((o.value as { errorCode?: number }).errorCode ?? -1)) releaseAll(member);
+    } else if (o.f === CP_LEAVE && o.type === 'invoke') releaseAll(member);
     else if (o.f === CP_FETCH && o.type === 'invoke') {
       const v = o.value as { memberEpoch: number; from: Offsets };
       openFetch.set(member, { at, epoch: v.memberEpoch, partitions: byPartition(v.from).map(([p]) => p) });
@@ -155,7 +163,9 @@ export function checkOwnership(history: readonly Op[]): CheckResult {
  * (2) Once the group is stable after the last membership change (the last `cp-settled`), the
  * latest assignments of the members then in the group share one epoch and cover every partition
  * exactly once. A heartbeat refused with an error is reported here too: nothing in the scenario
- * (no faults, sessions far longer than a death) gives a member a reason to be fenced.
+ * (no faults, sessions far longer than a death) gives a member a reason to be fenced. Only the
+ * coordinator's retriable answers ({@link COORDINATOR_RETRIABLE}) are left out: the member looks
+ * the coordinator up again, as clients do.
  */
 export function checkCoverage(history: readonly Op[], plan: ConsumerProtocolPlan): CheckResult {
   const problems: unknown[] = [];
@@ -169,9 +179,10 @@ export function checkCoverage(history: readonly Op[], plan: ConsumerProtocolPlan
     else if (o.f === CP_HEARTBEAT && o.type === 'ok') {
       const v = o.value as { memberEpoch: number; assigned: number[] | null };
       live.set(member, { epoch: v.memberEpoch, assigned: v.assigned ?? live.get(member)?.assigned ?? [] });
-    } else if (o.f === CP_HEARTBEAT && o.type === 'fail')
-      problems.push({ member, problem: `heartbeat refused: ${o.error}`, value: o.value });
-    else if ((o.f === CP_LEAVE || o.f === CP_DIE) && o.type === 'invoke') live.delete(member);
+    } else if (o.f === CP_HEARTBEAT && o.type === 'fail') {
+      if (!COORDINATOR_RETRIABLE.has((o.value as { errorCode?: number }).errorCode ?? -1))
+        problems.push({ member, problem: `heartbeat refused: ${o.error}`, value: o.value });
+    } else if ((o.f === CP_LEAVE || o.f === CP_DIE) && o.type === 'invoke') live.delete(member);
     else if (o.f === CP_SETTLED && o.type !== 'invoke') {
       lastSettle = o;
       if (o.type === 'ok') settled = { at: o.index, live: new Map(live) };

@@ -50,6 +50,14 @@ describe('CurrentAssignmentBuilder (reconcile)', () => {
     });
   });
 
+  it('the overlapping-assignment known bug hands a partition another member still owns over at once', () => {
+    const m = reconcile(
+      stable(1, { t: [0] }),
+      input({ targetAssignment: { t: [0, 1] }, currentPartitionEpoch: () => 1, assignsUnreleased: () => true }),
+    );
+    expect(m).toMatchObject({ state: 'STABLE', memberEpoch: 2, assigned: { t: [0, 1] } });
+  });
+
   it('a partition another member still owns is withheld: UNRELEASED_PARTITIONS until it is free', () => {
     const owned = new Set(['t:1']);
     const epochOf = (t: string, p: number) => (owned.has(`${t}:${p}`) ? 1 : -1);
