@@ -83,10 +83,12 @@ class Member {
   start(): void {
     this.active = true;
     this.done = (async () => {
+      // Fetch, then heartbeat: a member reads what it owns until an answer takes it away, so a
+      // partition handed to another member before its release shows in the fetches too.
       for (let round = 1; this.active; round++) {
-        await this.heartbeat();
-        if (!this.active) break;
         await this.fetch();
+        if (!this.active) break;
+        await this.heartbeat();
         if (round % COMMIT_EVERY === 0) await this.commit([...this.owned.keys()]);
         await sleep(ROUND_MS);
       }

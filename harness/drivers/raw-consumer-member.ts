@@ -10,6 +10,7 @@ import type { RawClient } from '../../protocol/client/raw-client.ts';
 import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 import { NULL_UUID } from '../../protocol/primitives/index.ts';
 import { connectToCoordinator } from './raw-group-member.ts';
+import { apiVersionsBody } from './request-bodies.ts';
 
 /** ConsumerGroupHeartbeat v0-1: v1 has the member generate its id (KIP-1082). */
 const HEARTBEAT_VERSIONS = { min: 0, max: 1 } as const;
@@ -31,9 +32,17 @@ export interface HeartbeatAnswer {
   assigned: number[] | null;
 }
 
-/** True when the target serves ConsumerGroupHeartbeat (the KIP-848 protocol). */
+/**
+ * True when the target serves KIP-848 groups: ApiVersions lists ConsumerGroupHeartbeat and
+ * finalizes the `group.version` feature at level 1 or more. The key alone is not enough: Kafka
+ * 3.9.2 lists it (v0) yet answers every heartbeat UNSUPPORTED_VERSION, its new group coordinator
+ * being off; `group.version` is what Kafka 4 finalizes when the protocol is on.
+ */
 export async function servesConsumerProtocol(raw: RawClient): Promise<boolean> {
-  return (await raw.serverVersions()).has(ApiKey.ConsumerGroupHeartbeat);
+  if (!(await raw.serverVersions()).has(ApiKey.ConsumerGroupHeartbeat)) return false;
+  // v3 is the first to answer the finalized features
+  const r = await raw.send(ApiKey.ApiVersions, apiVersionsBody(), { versions: { min: 3, max: 4 } });
+  return r.finalizedFeatures.some((f) => f.name === 'group.version' && f.maxVersionLevel >= 1);
 }
 
 /** A KIP-848 consumer-group member of one topic, driven request by request. */

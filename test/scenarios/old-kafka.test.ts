@@ -3,16 +3,21 @@
  * document's Kafka) and 3.9.2, both in ZooKeeper mode. They serve narrower API ranges than
  * kconform's codec (2.7.0: ListOffsets v0-5, FindCoordinator v0-3, JoinGroup v0-7, …), so every
  * raw request must be negotiated against their ApiVersions. Small record counts keep it lean:
- * one Kafka start and a short run of each single-node scenario per release.
+ * one Kafka start and a short run of each single-node scenario per release. Neither serves KIP-848
+ * consumer groups: the consumer-protocol scenario must say so (its verdicts unknown, "not supported").
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKafkaNode, type StartedKafka } from '../../harness/kafka-dist/index.ts';
 import { RawClient } from '../../protocol/client/raw-client.ts';
 import { SCENARIOS } from '../../scenarios/index.ts';
 import { KAFKA_2_7_0_API_VERSIONS } from '../helpers/kafka-2.7.0-api-versions.ts';
+import { NOT_SUPPORTED_YET } from '../../scenarios/scenario-needs.ts';
 import { expectPassed, runOn, scratchDir } from './scenario-runs.ts';
 
-const singleNode = SCENARIOS.filter((s) => (s.minBrokers ?? 1) === 1).map((s) => s.name);
+/** Scenarios that need KIP-848 consumer groups (Kafka 4.0 on) say "not supported" here instead of passing. */
+const needsConsumerProtocol = (s: (typeof SCENARIOS)[number]) => s.needs?.includes('consumer-protocol') === true;
+const singleNode = SCENARIOS.filter((s) => (s.minBrokers ?? 1) === 1 && !needsConsumerProtocol(s)).map((s) => s.name);
+const consumerProtocol = SCENARIOS.filter(needsConsumerProtocol).map((s) => s.name);
 
 describe.each(['2.7.0', '3.9.2'])('scenarios on Kafka %s (ZooKeeper mode)', (version) => {
   const scratch = scratchDir(`old-kafka-${version}`);
@@ -41,5 +46,18 @@ describe.each(['2.7.0', '3.9.2'])('scenarios on Kafka %s (ZooKeeper mode)', (ver
       expectPassed(await runOn(kafka, name, { seed: 1, records: 100, dir: scratch.dir }));
     },
     180_000,
+  );
+
+  it.each(consumerProtocol)(
+    '%s says it is not supported by this target yet',
+    async (name) => {
+      const r = await runOn(kafka, name, { seed: 1, records: 100, dir: scratch.dir });
+      expect(r.error).toBeUndefined();
+      const own = r.checks.filter((c) => c.checker.startsWith('consumer-protocol'));
+      expect(own.length).toBeGreaterThan(0);
+      for (const c of own)
+        expect(c).toMatchObject({ valid: 'unknown', summary: expect.stringContaining(NOT_SUPPORTED_YET) });
+    },
+    60_000,
   );
 });
