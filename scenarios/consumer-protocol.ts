@@ -301,11 +301,13 @@ class Member {
  * protocol client (ConsumerGroupHeartbeat, OffsetFetch, OffsetCommit, Fetch), reconciling as a
  * member must: a revoked partition is committed and dropped before the next heartbeat reports
  * it gone, a new one is read from the group's committed offset, only owned partitions are
- * fetched. This driver was chosen over the Java consumer, confluent-kafka and
- * @platformatic/kafka because it records the truth the checkers need exactly: the member epoch
- * and partitions of every broker answer, and which epoch each fetch and commit was made at;
- * high-level clients report assignments only through rebalance callbacks, after their own
- * reconciliation, with no epoch. Each heartbeat is a full one, so every answer carries the
+ * fetched. This driver was chosen over the Java consumer (via the Java client runner),
+ * confluent-kafka and @platformatic/kafka (2.12.1 in node_modules, which does speak
+ * `groupProtocol: 'consumer'`) because it records the truth the checkers need exactly: the member
+ * epoch and partitions of every broker answer, and which epoch each fetch and commit was made at;
+ * high-level clients report assignments only through rebalance callbacks or events, after their
+ * own reconciliation, without the epoch each fetch belongs to, and a JVM or Python process per
+ * member would make the scenario far slower than the few seconds `all` allows it. Each heartbeat is a full one, so every answer carries the
  * whole assignment. A dead member comes back with its member id and epoch (positions lost):
  * dead for well under the 45 s session, the group keeps its partitions for it — and must not
  * hand them to anyone meanwhile.

@@ -19,6 +19,7 @@ export const SCENARIO_AREAS: Readonly<Record<string, Area>> = {
   'long-poll': 'produce-fetch-offsets',
   'consumer-groups': 'groups',
   'group-generations': 'groups',
+  'consumer-protocol': 'groups',
   'txn-atomicity': 'transactions',
   'txn-fencing': 'transactions',
   failover: 'durability',
