@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { Producer } from 'kafkajs';
 import {
   RawConsumerMember,
-  servesConsumerProtocol,
+  consumerProtocolMissing,
   type HeartbeatAnswer,
 } from '../harness/drivers/raw-consumer-member.ts';
 import { FINAL_READ, REPLAY_READ, SEND, type RecordRef } from '../harness/history/ops.ts';
@@ -331,9 +331,9 @@ export const consumerProtocolScenario: Scenario = {
       partitions: PARTITIONS,
     } satisfies ConsumerProtocolPlan);
     const probe = await retrying('asking ApiVersions', () => RawClient.connect(ctx.target.bootstrap.split(',')[0]!));
-    const served = await servesConsumerProtocol(probe).finally(() => probe.close());
-    if (!served) {
-      const reason = `${NOT_SUPPORTED_YET}: the consumer group protocol (KIP-848: ApiVersions lists no ConsumerGroupHeartbeat)`;
+    const missing = await consumerProtocolMissing(probe).finally(() => probe.close());
+    if (missing !== undefined) {
+      const reason = `${NOT_SUPPORTED_YET}: the consumer group protocol (KIP-848: ${missing})`;
       ctx.progress(`${reason}; nothing was run`);
       recordNotRun(ctx.history, reason);
       return;

@@ -33,16 +33,28 @@ export interface HeartbeatAnswer {
 }
 
 /**
- * True when the target serves KIP-848 groups: ApiVersions lists ConsumerGroupHeartbeat and
- * finalizes the `group.version` feature at level 1 or more. The key alone is not enough: Kafka
- * 3.9.2 lists it (v0) yet answers every heartbeat UNSUPPORTED_VERSION, its new group coordinator
- * being off; `group.version` is what Kafka 4 finalizes when the protocol is on.
+ * Why the target cannot host a {@link RawConsumerMember}, or undefined when it can: ApiVersions
+ * must list ConsumerGroupHeartbeat and finalize the `group.version` feature at level 1 or more,
+ * and serve OffsetFetch and OffsetCommit v9 (the member epoch). The key alone is not enough:
+ * Kafka 3.9.2 lists it (v0) yet answers every heartbeat UNSUPPORTED_VERSION, its new group
+ * coordinator being off; `group.version` is what Kafka 4 finalizes when the protocol is on.
  */
-export async function servesConsumerProtocol(raw: RawClient): Promise<boolean> {
-  if (!(await raw.serverVersions()).has(ApiKey.ConsumerGroupHeartbeat)) return false;
+export async function consumerProtocolMissing(raw: RawClient): Promise<string | undefined> {
+  const served = await raw.serverVersions();
+  if (!served.has(ApiKey.ConsumerGroupHeartbeat)) return 'ApiVersions lists no ConsumerGroupHeartbeat';
+  for (const [key, name] of [
+    [ApiKey.OffsetFetch, 'OffsetFetch'],
+    [ApiKey.OffsetCommit, 'OffsetCommit'],
+  ] as const) {
+    const range = served.get(key);
+    if (!range || range.min > OFFSETS_VERSIONS.min || range.max < OFFSETS_VERSIONS.max)
+      return `${name} v${OFFSETS_VERSIONS.min} (with the member epoch) is not served${range ? ` (v${range.min}-${range.max})` : ''}`;
+  }
   // v3 is the first to answer the finalized features
   const r = await raw.send(ApiKey.ApiVersions, apiVersionsBody(), { versions: { min: 3, max: 4 } });
-  return r.finalizedFeatures.some((f) => f.name === 'group.version' && f.maxVersionLevel >= 1);
+  if (!r.finalizedFeatures.some((f) => f.name === 'group.version' && f.maxVersionLevel >= 1))
+    return 'the group.version feature is not finalized at 1 or more (the new group coordinator is off)';
+  return undefined;
 }
 
 /** A KIP-848 consumer-group member of one topic, driven request by request. */

@@ -12,6 +12,7 @@ import type { Op } from '../../harness/history/history.ts';
 import { runScenario, type ScenarioRun } from '../../app/runner/run-scenario.ts';
 import type { CheckResult } from '../../harness/history/check-result.ts';
 import { SCENARIOS } from '../../scenarios/index.ts';
+import { NOT_SUPPORTED_YET } from '../../scenarios/scenario-needs.ts';
 import type { BugName } from '../../reference-broker/bugs/known-bugs.ts';
 
 /** A finished run with its history read back from the run directory. */
@@ -82,6 +83,18 @@ export function expectPassed(r: ScenarioRun): void {
   expect(r.error).toBeUndefined();
   expect(failing(r), JSON.stringify(failing(r), null, 1)).toEqual([]);
   expect(r.valid).toBe(true);
+}
+
+/**
+ * The run ended normally and said the target lacks what the scenario needs: every one of the
+ * scenario's own checks (named from `prefix`) is unknown, "not supported by this target yet".
+ */
+export function expectNotSupported(r: ScenarioRun, prefix: string): void {
+  expect(r.error).toBeUndefined();
+  const own = r.checks.filter((c) => c.checker.startsWith(prefix));
+  expect(own.length).toBeGreaterThan(0);
+  for (const c of own)
+    expect(c).toMatchObject({ valid: 'unknown', summary: expect.stringContaining(NOT_SUPPORTED_YET) });
 }
 
 /** The checks that did not hold, as a readable assertion message. */
