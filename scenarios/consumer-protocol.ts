@@ -315,7 +315,8 @@ class Member {
  * Verdicts (checkers/consumer-protocol.ts): no partition owned by two members at once (from
  * the assignments and from the fetches), every partition assigned once the group is stable
  * after the last change, and takeovers resume at the last committed offset with no skip.
- * Targets without ConsumerGroupHeartbeat (Kafka before 4.0) record why it did not run.
+ * Targets that lack the protocol (no ConsumerGroupHeartbeat, `group.version` not finalized, or no
+ * OffsetFetch/OffsetCommit v9: Kafka before 4.0) record why it did not run ("not supported").
  */
 export const consumerProtocolScenario: Scenario = {
   name: 'consumer-protocol',
