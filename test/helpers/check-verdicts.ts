@@ -22,6 +22,7 @@ const OWN_CHECKS: Readonly<Record<string, string[]>> = {
   'consumer-groups': ['group-redelivery', 'group-resume'],
   'group-generations': ['group-generations'],
   'long-poll': ['long-poll'],
+  'consumer-protocol': ['consumer-protocol-ownership', 'consumer-protocol-coverage', 'consumer-protocol-resume'],
   failover: ['failover-faults', 'recovery', 'assigned-reader'],
   durability: ['durability'],
   'under-min-isr': ['under-min-isr'],
