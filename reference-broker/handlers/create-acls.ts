@@ -47,6 +47,10 @@ export const createAclsHandler: ApiHandler<CreateAclsRequest, CreateAclsResponse
     if (normalized.some(unbuildableBinding)) return all(ErrorCode.UNKNOWN_SERVER_ERROR, null);
     const answer = await broker.controlPlane.createAcls(normalized);
     if (answer.errorCode !== ErrorCode.NONE || !answer.results) return all(answer.errorCode, answer.errorMessage);
-    return { throttleTimeMs: 0, results: answer.results };
+    // Kafka's AclCreationResult of a success keeps the field's default: an empty message, not null
+    return {
+      throttleTimeMs: 0,
+      results: answer.results.map((r) => ({ errorCode: r.errorCode, errorMessage: r.errorMessage ?? '' })),
+    };
   },
 };

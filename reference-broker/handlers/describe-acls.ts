@@ -63,6 +63,7 @@ export const describeAclsHandler: ApiHandler<DescribeAclsRequest, DescribeAclsRe
       return error(ErrorCode.CLUSTER_AUTHORIZATION_FAILED, clusterDeniedMessage(ctx, 'DescribeAcls'));
     if (!authorizer) return error(ErrorCode.SECURITY_DISABLED, 'No Authorizer is configured on the broker');
     const matched = controlPlane.acls().filter((a) => filterMatches(filter, a));
-    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, resources: aclsResources(matched) };
+    // Kafka leaves the message of a success at the field's default: empty, not null
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: '', resources: aclsResources(matched) };
   },
 };

@@ -123,7 +123,7 @@ export function withCoordinatorAuthorization(handler: ApiHandler): ApiHandler {
         : { throttleTimeMs: 0, errorCode: 0, errorMessage: null, ...noNode, coordinators: [] };
       const denied = keys
         .filter((k) => !mayDescribe(k))
-        .map((key) => ({ key, ...noNode, errorCode: code, errorMessage: null }));
+        .map((key) => ({ key, ...noNode, errorCode: code, errorMessage: '' })); // Kafka's answer carries an empty message
       return { ...answer, coordinators: [...answer.coordinators, ...denied] };
     },
   };
