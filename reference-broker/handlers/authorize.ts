@@ -4,6 +4,8 @@
  */
 import { CLUSTER_NAME, ResourceType } from '../acls/acl-model.ts';
 import type { RequestContext } from './handler.ts';
+import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
+import { ResourceType as ConfigResourceType } from './config-resource.ts';
 
 export { AclOperation, ResourceType } from '../acls/acl-model.ts';
 
@@ -37,4 +39,29 @@ export function authorizedOperations(
   supported: readonly number[],
 ): number {
   return supported.reduce((m, op) => (authorized(ctx, op, resourceType, name) ? m | (1 << op) : m), 0);
+}
+
+/**
+ * The error for a config resource (DescribeConfigs, AlterConfigs, IncrementalAlterConfigs) the
+ * principal may not `operation` (DESCRIBE_CONFIGS or ALTER_CONFIGS), as Kafka's ConfigHelper and
+ * ControllerApis answer it: broker resources need it on the cluster, topics and groups on
+ * themselves. Undefined: allowed.
+ */
+export function configDenial(
+  ctx: RequestContext,
+  r: { resourceType: number; resourceName: string },
+  operation: number,
+): number | undefined {
+  switch (r.resourceType) {
+    case ConfigResourceType.TOPIC:
+      return authorized(ctx, operation, ResourceType.TOPIC, r.resourceName)
+        ? undefined
+        : ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+    case ConfigResourceType.GROUP:
+      return authorized(ctx, operation, ResourceType.GROUP, r.resourceName)
+        ? undefined
+        : ErrorCode.GROUP_AUTHORIZATION_FAILED;
+    default:
+      return clusterAuthorized(ctx, operation) ? undefined : ErrorCode.CLUSTER_AUTHORIZATION_FAILED;
+  }
 }

@@ -236,6 +236,30 @@ async function session(bootstrap: string, topic: string) {
       })
     ).errorCode;
 
+    // READ does not imply DESCRIBE_CONFIGS; broker configs need it on the cluster
+    out.describeConfigsAlice = (
+      await alice.request(ApiKey.DescribeConfigs, 4, {
+        resources: [
+          { resourceType: 2, resourceName: topic, configurationKeys: ['retention.ms'] },
+          { resourceType: 4, resourceName: '', configurationKeys: ['num.partitions'] },
+        ],
+        includeSynonyms: false,
+        includeDocumentation: false,
+      })
+    ).results.map((r) => [r.resourceType, r.resourceName, r.errorCode, r.errorMessage]);
+    out.alterConfigsAlice = (
+      await alice.request(ApiKey.IncrementalAlterConfigs, 1, {
+        resources: [
+          {
+            resourceType: 2,
+            resourceName: topic,
+            configs: [{ name: 'retention.ms', configOperation: 0, value: '1000' }],
+          },
+        ],
+        validateOnly: false,
+      })
+    ).responses.map((r) => [r.resourceName, r.errorCode, r.errorMessage]);
+
     out.createTopicsAlice = (
       await alice.request(ApiKey.CreateTopics, 7, createTopicBody(`${topic}-alice`, { partitions: 1 }))
     ).topics.map((t) => [t.name, t.errorCode, t.errorMessage]);
@@ -288,6 +312,9 @@ describe('ACLs: reference broker and Kafka 4.4.0 with StandardAuthorizer', () =>
     expect(ref.metadataAllBob).toEqual([]);
     expect(ref.heartbeatBob).toBe(ErrorCode.GROUP_AUTHORIZATION_FAILED);
     expect(ref.createAclsZeroCode).toBe('closed');
+    expect(ref.alterConfigsAlice).toEqual([
+      [topic, ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Topic authorization failed.'],
+    ]);
   }, 120_000);
 
   it('kafkajs with a denied user gets TOPIC_AUTHORIZATION_FAILED', async () => {
