@@ -110,7 +110,7 @@ function sortedResources(resources: { resourceName: string; patternType: number;
 }
 
 const metadata = (topics: string[] | null, allowAutoTopicCreation = false) => ({
-  topics: topics && topics.map((name) => ({ topicId: NULL_UUID, name })),
+  topics: topics === null ? null : topics.map((name) => ({ topicId: NULL_UUID, name })),
   allowAutoTopicCreation,
   includeClusterAuthorizedOperations: false,
   includeTopicAuthorizedOperations: true,
