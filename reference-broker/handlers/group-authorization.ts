@@ -6,9 +6,10 @@
  * TRANSACTIONAL_ID_AUTHORIZATION_FAILED). Without an authorizer every request goes through.
  */
 import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
+import { AUTHORIZED_OPERATIONS_OMITTED } from './authorized-operations.ts';
 import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 import type { ApiHandler, RequestContext } from './handler.ts';
-import { AclOperation, authorized, ResourceType } from './authorize.ts';
+import { AclOperation, authorized, authorizedOperations, ResourceType } from './authorize.ts';
 
 const GROUP_DENIED = ErrorCode.GROUP_AUTHORIZATION_FAILED;
 
@@ -78,6 +79,49 @@ function groupDenial(apiKey: number, req: Body, ctx: RequestContext): Body | und
   }
 }
 
+/** A group's supported operations (AclEntry.supportedOperations(GROUP)): READ, DELETE, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS. */
+const GROUP_OPERATION_CODES = [3, 6, 8, 10, 11];
+
+/**
+ * DescribeGroups and DeleteGroups (KafkaApis: partitionSeqByAuthorized): the groups the principal
+ * may DESCRIBE (DELETE) go to the coordinator, the others are answered GROUP_AUTHORIZATION_FAILED
+ * (DescribeGroups: before them, DeleteGroups: after them, as Kafka orders them); described groups
+ * carry the authorized operations the ACLs give.
+ */
+async function perGroup(handler: ApiHandler, req: Body, ctx: RequestContext): Promise<Body> {
+  const describe = handler.apiKey === ApiKey.DescribeGroups;
+  const ids: string[] = describe ? req.groups : req.groupsNames;
+  const may = (g: string) =>
+    authorized(ctx, describe ? AclOperation.DESCRIBE : AclOperation.DELETE, ResourceType.GROUP, g);
+  const allowed = ids.filter(may);
+  const denied = ids.filter((g) => !may(g));
+  const answer: Body = await handler.handle(
+    describe ? { ...req, groups: allowed } : { ...req, groupsNames: allowed },
+    ctx,
+  );
+  if (describe) {
+    if (req.includeAuthorizedOperations)
+      for (const g of answer.groups)
+        if (g.errorCode === ErrorCode.NONE)
+          g.authorizedOperations = authorizedOperations(ctx, ResourceType.GROUP, g.groupId, GROUP_OPERATION_CODES);
+    // Kafka answers the denied groups first, in request order, then the coordinator's
+    answer.groups = [
+      ...denied.map((groupId) => ({
+        errorCode: GROUP_DENIED,
+        errorMessage: null,
+        groupId,
+        groupState: '',
+        protocolType: '',
+        protocolData: '',
+        members: [],
+        authorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
+      })),
+      ...answer.groups,
+    ];
+  } else for (const groupId of denied) answer.results.push({ groupId, errorCode: GROUP_DENIED });
+  return answer;
+}
+
 /** `handler` answering GROUP_AUTHORIZATION_FAILED, as Kafka does, when the principal may not READ the request's group. */
 export function withGroupAuthorization(handler: ApiHandler): ApiHandler {
   return {
@@ -86,6 +130,8 @@ export function withGroupAuthorization(handler: ApiHandler): ApiHandler {
     maxVersion: handler.maxVersion,
     handle(req, ctx) {
       if (ctx.broker.authorizer) {
+        if (handler.apiKey === ApiKey.DescribeGroups || handler.apiKey === ApiKey.DeleteGroups)
+          return perGroup(handler, req, ctx);
         const denial = groupDenial(handler.apiKey, req, ctx);
         if (denial) return denial;
       }

@@ -260,6 +260,22 @@ async function session(bootstrap: string, topic: string) {
       })
     ).responses.map((r) => [r.resourceName, r.errorCode, r.errorMessage]);
 
+    // alice may READ (so DESCRIBE) ${topic}-g, nothing on ${topic}-other
+    out.describeGroupsAlice = (
+      await alice.request(ApiKey.DescribeGroups, 5, {
+        groups: [`${topic}-other`, `${topic}-g`],
+        includeAuthorizedOperations: true,
+      })
+    ).groups.map((g) =>
+      // the allowed group's state is the coordinator's (Kafka may still be loading __consumer_offsets)
+      g.errorCode === ErrorCode.GROUP_AUTHORIZATION_FAILED
+        ? [g.groupId, g.errorCode, g.errorMessage, g.groupState, g.authorizedOperations]
+        : [g.groupId, 'allowed'],
+    );
+    out.deleteGroupsAlice = (
+      await alice.request(ApiKey.DeleteGroups, 2, { groupsNames: [`${topic}-other`, `${topic}-g`] })
+    ).results.map((g) => [g.groupId, g.errorCode]);
+
     out.createTopicsAlice = (
       await alice.request(ApiKey.CreateTopics, 7, createTopicBody(`${topic}-alice`, { partitions: 1 }))
     ).topics.map((t) => [t.name, t.errorCode, t.errorMessage]);
