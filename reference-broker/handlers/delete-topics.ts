@@ -9,7 +9,7 @@
  * same topic are INVALID_REQUEST for the name. Unknown names answer UNKNOWN_TOPIC_OR_PARTITION,
  * unknown ids UNKNOWN_TOPIC_ID (with a null name).
  */
-import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
+import { ERROR_INFO, ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
 import { NULL_UUID } from '../../protocol/primitives/index.ts';
 import type { DeleteTopicsRequest, DeleteTopicsResponse } from '../../protocol/messages/generated/index.ts';
 import type { Broker } from '../broker.ts';
@@ -19,6 +19,9 @@ import { AclOperation, authorized, clusterAuthorized, ResourceType } from './aut
 import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 type Result = DeleteTopicsResponse['responses'][number];
+
+/** ControllerApis answers a denied topic with `new ApiError(TOPIC_AUTHORIZATION_FAILED)`: the error's default message. */
+const AUTHORIZATION_FAILED = ERROR_INFO.get(ErrorCode.TOPIC_AUTHORIZATION_FAILED)!.message;
 
 /** What a DeleteTopics request asks for, once sorted out: topics to delete and answers already decided. */
 export interface DeletePlan {
@@ -97,7 +100,7 @@ export const deleteTopicsHandler: ApiHandler<DeleteTopicsRequest, DeleteTopicsRe
           name: may(AclOperation.DESCRIBE, topic.name) ? topic.name : null,
           topicId: id,
           errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
-          errorMessage: null,
+          errorMessage: AUTHORIZATION_FAILED,
         });
       else if (topic) toDelete.set(id, topic.name);
       else responses.push({ name: null, topicId: id, errorCode: ErrorCode.UNKNOWN_TOPIC_ID, errorMessage: null });
@@ -110,7 +113,7 @@ export const deleteTopicsHandler: ApiHandler<DeleteTopicsRequest, DeleteTopicsRe
           name,
           topicId: NULL_UUID,
           errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
-          errorMessage: null,
+          errorMessage: AUTHORIZATION_FAILED,
         });
       } else if (!topic) {
         responses.push({

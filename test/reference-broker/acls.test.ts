@@ -276,6 +276,22 @@ async function session(bootstrap: string, topic: string) {
       await alice.request(ApiKey.DeleteGroups, 2, { groupsNames: [`${topic}-other`, `${topic}-g`] })
     ).results.map((g) => [g.groupId, g.errorCode]);
 
+    out.initProducerIdAlice = (
+      await alice.request(ApiKey.InitProducerId, 5, {
+        transactionalId: `${topic}-txn`,
+        transactionTimeoutMs: 60_000,
+        producerId: -1n,
+        producerEpoch: -1,
+        enable2Pc: false,
+        keepPreparedTxn: false,
+      })
+    ).errorCode;
+    out.deleteTopicsAlice = (
+      await alice.request(ApiKey.DeleteTopics, 5, { topicNames: [topic, `${topic}-none`], topics: [], timeoutMs: 5000 })
+    ).responses
+      .map((r) => [r.name, r.errorCode, r.errorMessage])
+      .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+
     out.createTopicsAlice = (
       await alice.request(ApiKey.CreateTopics, 7, createTopicBody(`${topic}-alice`, { partitions: 1 }))
     ).topics.map((t) => [t.name, t.errorCode, t.errorMessage]);
@@ -328,6 +344,7 @@ describe('ACLs: reference broker and Kafka 4.4.0 with StandardAuthorizer', () =>
     expect(ref.metadataAllBob).toEqual([]);
     expect(ref.heartbeatBob).toBe(ErrorCode.GROUP_AUTHORIZATION_FAILED);
     expect(ref.createAclsZeroCode).toBe('closed');
+    expect(ref.initProducerIdAlice).toBe(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
     expect(ref.alterConfigsAlice).toEqual([
       [topic, ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Topic authorization failed.'],
     ]);
