@@ -11,6 +11,7 @@ import type { ClusterLink } from './replication/cluster-link.ts';
 import { ReplicaManager } from './replication/replica-manager.ts';
 import { ReplicatedGroupState } from './groups/offsets-topic.ts';
 import { TransactionCoordinator } from './transactions/txn-coordinator.ts';
+import { Authorizer } from './acls/authorizer.ts';
 
 /** Where clients reach this broker (put in Metadata and FindCoordinator answers). */
 export interface Endpoint {
@@ -40,6 +41,8 @@ export class Broker {
   readonly groupState: ReplicatedGroupState;
   /** The transaction coordinator: the transactional ids whose __transaction_state partition this node leads. */
   readonly transactions: TransactionCoordinator;
+  /** The authorizer over the cluster's ACLs; undefined when none is configured (everything is allowed). */
+  readonly authorizer: Authorizer | undefined;
   /** Known defects switched on with --bug, to prove the checkers catch them. */
   readonly bugs: BugSwitch;
   /** Emits 'append' after records are appended, so waiting fetches re-check min.bytes. */
@@ -55,6 +58,7 @@ export class Broker {
     this.log = log;
     this.controlPlane = cluster;
     this.bugs = new BugSwitch(config.bugs);
+    this.authorizer = config.authorizer && new Authorizer(config.authorizer, () => cluster.acls());
     if (this.bugs.any)
       log.warn(`known bugs switched on: ${[...config.bugs].join(', ')} — this broker is wrong on purpose`);
     this.endpoint = { host: config.advertisedHost ?? config.host, port: config.advertisedPort ?? config.port };

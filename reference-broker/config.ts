@@ -1,5 +1,6 @@
 import type { SaslListenerConfig } from './auth/sasl-config.ts';
 import type { BugName } from './bugs/known-bugs.ts';
+import type { AuthorizerConfig } from './acls/authorizer.ts';
 
 /**
  * Settings of the reference broker. Names follow Kafka's broker configs where there is one
@@ -34,6 +35,12 @@ export interface BrokerConfig {
   maxConnectionsPerIp: number;
   /** SASL_PLAINTEXT listener (undefined: PLAINTEXT, no authentication); see reference-broker/auth/ */
   sasl?: SaslListenerConfig;
+  /**
+   * authorizer.class.name set to Kafka's StandardAuthorizer, with super.users and
+   * allow.everyone.if.no.acl.found (see reference-broker/acls/). Undefined: no authorizer, as
+   * Kafka's default: every request is allowed and the ACL APIs answer SECURITY_DISABLED.
+   */
+  authorizer?: AuthorizerConfig;
   /** min.insync.replicas (broker default; topics may override) */
   minInsyncReplicas: number;
   /** message.max.bytes: the largest record batch accepted (1 MiB + 12 bytes of log overhead, as Kafka) */

@@ -144,7 +144,20 @@ export class RequestRouter {
       }
       return encodeResponse(apiKey, apiVersion, correlationId, answer);
     }
-    const ctx: RequestContext = { apiVersion, correlationId, clientId, connection: conn, broker: this.broker };
+    const user = saslSessionOf(conn)?.user;
+    const principal = {
+      principal: `User:${user ?? 'ANONYMOUS'}`,
+      // Kafka compares ACL hosts with the address as InetAddress prints it: an IPv4 peer without the IPv6 mapping prefix
+      host: conn.remoteAddress.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, ''),
+    };
+    const ctx: RequestContext = {
+      apiVersion,
+      correlationId,
+      clientId,
+      connection: conn,
+      broker: this.broker,
+      principal,
+    };
     const response = await handler.handle(body, ctx);
     if (response === null || conn.isClosed) return null;
     return encodeResponse(apiKey, apiVersion, correlationId, response);

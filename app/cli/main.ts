@@ -9,6 +9,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { CliError, ExitCode } from './exit-codes.ts';
 import { intInRange } from './parse.ts';
 import { BUG_NAMES } from '../../reference-broker/bugs/known-bugs.ts';
+import { STANDARD_AUTHORIZER_CLASS } from '../../reference-broker/acls/authorizer.ts';
 import { parseAcks, parseCompression } from '../load/load-options.ts';
 import { addConsoleConsumer, addConsoleProducer } from './commands/console-options.ts';
 import { FAULT_FAMILIES, FAULT_NEEDS } from '../../harness/nemesis/fault-schedule.ts';
@@ -114,6 +115,15 @@ program
   .option(
     '--sasl-users <list>',
     'the users as user:password,… on the command line, for tests only: every local user sees it in ps',
+  )
+  .option(
+    '--authorizer-class-name <class>',
+    `authorizer.class.name: ${STANDARD_AUTHORIZER_CLASS} enforces ACLs (CreateAcls/DescribeAcls/DeleteAcls, kafka-acls; docs/robustness-and-auth.md); default none, everything allowed`,
+  )
+  .option('--super-users <list>', "super.users: principals allowed everything, 'User:NAME;User:OTHER'")
+  .option(
+    '--allow-everyone-if-no-acl-found',
+    'allow.everyone.if.no.acl.found: a resource without any ACL is open to every principal (default: denied)',
   )
   .option(
     '--connections-max-idle-ms <ms>',

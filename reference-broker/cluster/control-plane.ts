@@ -38,7 +38,10 @@ import {
   type ControllerResult,
   type CreatePartitionsParams,
   type CreateTopicParams,
+  type DeleteAclsResult,
+  type ErrorAnswer,
 } from './controller.ts';
+import type { AclBinding, AclBindingFilter } from '../acls/acl-model.ts';
 import { MetadataImage, type MetadataDelta, type TopicImage } from './metadata-image.ts';
 import type { MetadataRecord, PartitionRegistration } from './metadata-records.ts';
 import {
@@ -259,6 +262,14 @@ export class ControlPlane extends EventEmitter<ControlPlaneEvents> {
   createPartitions(params: CreatePartitionsParams): Promise<ControllerResult<{ partitions: number }>> {
     return this.#forward('createPartitions', params);
   }
+  /** Stores ACLs through the active controller (CreateAcls). */
+  createAcls(acls: AclBinding[]): Promise<ControllerResult<ErrorAnswer[]>> {
+    return this.#forward('createAcls', { acls });
+  }
+  /** Deletes the ACLs the filters match through the active controller (DeleteAcls). */
+  deleteAcls(filters: AclBindingFilter[]): Promise<ControllerResult<DeleteAclsResult[]>> {
+    return this.#forward('deleteAcls', { filters });
+  }
   /** Changes a partition's ISR (sent by its leader) through the active controller. */
   alterPartition(params: AlterPartitionParams): Promise<ControllerResult<PartitionRegistration>> {
     return this.#forward('alterPartition', params);
@@ -353,6 +364,10 @@ export class ControlPlane extends EventEmitter<ControlPlaneEvents> {
         return this.#controller.alterTopicConfigs(p as never);
       case 'createPartitions':
         return this.#controller.createPartitions(p as never);
+      case 'createAcls':
+        return this.#controller.createAcls(p as never);
+      case 'deleteAcls':
+        return this.#controller.deleteAcls(p as never);
       case 'allocateProducerIds':
         return this.#controller.allocateProducerIds(p as never);
       case 'controlledShutdown':

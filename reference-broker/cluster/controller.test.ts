@@ -660,3 +660,41 @@ describe('controller: topic configs and partitions (AlterConfigs, CreatePartitio
     );
   });
 });
+
+describe('ACLs', () => {
+  const acl = {
+    resourceType: 2,
+    resourceName: 'orders',
+    patternType: 3,
+    principal: 'User:alice',
+    host: '*',
+    operation: 3,
+    permissionType: 3,
+  };
+
+  it('stores each new binding once, refuses invalid ones, and deletes by filter', async () => {
+    const { controller, image } = await setup();
+    const created = value(
+      await controller.createAcls({ acls: [acl, acl, { ...acl, resourceType: 4 }, { ...acl, operation: 4 }] }),
+    );
+    expect(created).toEqual([
+      { errorCode: 0, errorMessage: null },
+      { errorCode: 0, errorMessage: null },
+      {
+        errorCode: ErrorCode.INVALID_REQUEST,
+        errorMessage: 'The only valid name for the CLUSTER resource is kafka-cluster',
+      },
+      { errorCode: 0, errorMessage: null },
+    ]);
+    expect(image.acls()).toEqual([acl, { ...acl, operation: 4 }]);
+    expect(value(await controller.createAcls({ acls: [acl] }))).toEqual([{ errorCode: 0, errorMessage: null }]);
+    expect(image.acls().length).toBe(2);
+    const filter = { ...acl, resourceName: null, principal: null, host: null, operation: 1, permissionType: 1 };
+    const deleted = value(await controller.deleteAcls({ filters: [filter, { ...filter, operation: 0 }] }));
+    expect(deleted).toEqual([
+      { errorCode: 0, errorMessage: null, deleted: [acl, { ...acl, operation: 4 }] },
+      { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Unknown entryFilter.', deleted: [] },
+    ]);
+    expect(image.acls()).toEqual([]);
+  });
+});

@@ -29,6 +29,26 @@ import {
 } from './partition-election.ts';
 import { NotLeaderError } from './raft/raft-node.ts';
 import type { BugName } from '../bugs/known-bugs.ts';
+import {
+  type AclBinding,
+  type AclBindingFilter,
+  filterMatches,
+  filterProblem,
+  newAclProblem,
+  normalizeBinding,
+  sameBinding,
+} from '../acls/acl-model.ts';
+
+/** A Kafka error code and message (null when the code says enough). */
+export interface ErrorAnswer {
+  errorCode: number;
+  errorMessage: string | null;
+}
+
+/** What one DeleteAcls filter did: its error, or the bindings it matched and deleted. */
+export interface DeleteAclsResult extends ErrorAnswer {
+  deleted: AclBinding[];
+}
 
 /** A controller answer: a value, or a Kafka error code with a message (and, for NOT_CONTROLLER, where to go). */
 export type ControllerResult<T> =
@@ -730,6 +750,73 @@ export class Controller {
       const firstId = this.#image.nextProducerId;
       await this.#commit([{ type: 'producer-ids', brokerId: broker.id, firstId, size: this.#blockSize }]);
       return ok({ firstId, size: this.#blockSize });
+    });
+  }
+
+  // ---- ACLs ------------------------------------------------------------------------------
+
+  /**
+   * Stores ACLs (Kafka 4.4's AclApis and AclControlManager.createAcls): each binding is checked
+   * on its own (INVALID_REQUEST with Kafka's message); a binding already stored succeeds without a
+   * new record. The answer has one result per binding, in order.
+   */
+  createAcls(params: { acls: AclBinding[] }): Promise<ControllerResult<ErrorAnswer[]>> {
+    return this.#run(async () => {
+      const acls = Array.isArray(params?.acls) ? params.acls : [];
+      const results: ErrorAnswer[] = [];
+      const records: MetadataRecord[] = [];
+      const stored = [...this.#image.acls()];
+      for (const raw of acls) {
+        const acl = normalizeBinding(raw);
+        const problem = newAclProblem(acl);
+        if (problem) {
+          results.push({ errorCode: ErrorCode.INVALID_REQUEST, errorMessage: problem });
+          continue;
+        }
+        if (!stored.some((s) => sameBinding(s, acl))) {
+          stored.push(acl);
+          records.push({ type: 'acl', id: randomUUID(), ...acl });
+        }
+        results.push({ errorCode: ErrorCode.NONE, errorMessage: null });
+      }
+      if (records.length) {
+        await this.#commit(records);
+        this.#logger.info(`controller: ${records.length} ACL(s) created`);
+      }
+      return ok(results);
+    });
+  }
+
+  /**
+   * Deletes the ACLs each filter matches (AclControlManager.deleteAcls): a filter with an unknown
+   * part answers INVALID_REQUEST; every other one lists the bindings it matched, and all of them
+   * are removed together in one batch.
+   */
+  deleteAcls(params: { filters: AclBindingFilter[] }): Promise<ControllerResult<DeleteAclsResult[]>> {
+    return this.#run(async () => {
+      const filters = Array.isArray(params?.filters) ? params.filters : [];
+      const results: DeleteAclsResult[] = [];
+      const ids = new Set<string>();
+      for (const raw of filters) {
+        const filter = normalizeBinding(raw);
+        const problem = filterProblem(filter);
+        if (problem) {
+          results.push({ errorCode: ErrorCode.INVALID_REQUEST, errorMessage: problem, deleted: [] });
+          continue;
+        }
+        const deleted: AclBinding[] = [];
+        for (const [id, acl] of this.#image.aclsById())
+          if (filterMatches(filter, acl)) {
+            deleted.push(acl);
+            ids.add(id);
+          }
+        results.push({ errorCode: ErrorCode.NONE, errorMessage: null, deleted });
+      }
+      if (ids.size) {
+        await this.#commit([...ids].map((id) => ({ type: 'remove-acl' as const, id })));
+        this.#logger.info(`controller: ${ids.size} ACL(s) deleted`);
+      }
+      return ok(results);
     });
   }
 

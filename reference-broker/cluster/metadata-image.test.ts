@@ -157,6 +157,7 @@ describe('metadata image', () => {
       configsChanged: [],
       partitions: [],
       producerIdsChanged: false,
+      aclsChanged: false,
       ignored: [],
     });
     expect(image.apply({ type: 'mystery' } as never, 2).ignored).toEqual(['mystery: unknown record type']);

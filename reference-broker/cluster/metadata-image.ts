@@ -10,6 +10,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { MetadataRecord, PartitionRegistration } from './metadata-records.ts';
+import type { AclBinding } from '../acls/acl-model.ts';
 
 export type { MetadataRecord, PartitionRegistration } from './metadata-records.ts';
 
@@ -50,6 +51,8 @@ export interface MetadataDelta {
   /** Partitions created or whose leader, ISR, ELR or epochs changed (not those of deleted topics). */
   partitions: PartitionRef[];
   producerIdsChanged: boolean;
+  /** ACLs were added or removed. */
+  aclsChanged: boolean;
   /** Records that did not apply, with the reason (identical on every node). */
   ignored: string[];
 }
@@ -64,6 +67,9 @@ export class MetadataImage extends EventEmitter<{ change: [delta: MetadataDelta]
   #topicsById = new Map<string, TopicImage>();
   #nextProducerId = FIRST_PRODUCER_ID;
   #appliedIndex = 0;
+  #acls = new Map<string, AclBinding>();
+  /** The ACLs as one array, replaced (never changed) when they change, so readers may hold it. */
+  #aclList: readonly AclBinding[] = [];
 
   /** The index of the last entry applied (0 before any). */
   get appliedIndex(): number {
@@ -102,6 +108,16 @@ export class MetadataImage extends EventEmitter<{ change: [delta: MetadataDelta]
     return this.#topicsById.get(id);
   }
 
+  /** Every ACL, in the order they were created. */
+  acls(): readonly AclBinding[] {
+    return this.#aclList;
+  }
+
+  /** Every ACL with its id. */
+  aclsById(): ReadonlyMap<string, AclBinding> {
+    return this.#acls;
+  }
+
   /** Every topic, by name. */
   topics(): TopicImage[] {
     return [...this.#topics.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -131,6 +147,7 @@ export class MetadataImage extends EventEmitter<{ change: [delta: MetadataDelta]
       configsChanged: [],
       partitions: [],
       producerIdsChanged: false,
+      aclsChanged: false,
       ignored: [],
     };
     if (index <= this.#appliedIndex)
@@ -266,18 +283,39 @@ export class MetadataImage extends EventEmitter<{ change: [delta: MetadataDelta]
         delta.producerIdsChanged = true;
         return;
       }
+      case 'acl': {
+        if (this.#acls.has(record.id)) return ignore(`acl ${record.id} exists`);
+        const { type: _type, id, ...binding } = record;
+        this.#acls.set(id, binding);
+        this.#aclList = [...this.#acls.values()];
+        delta.aclsChanged = true;
+        return;
+      }
+      case 'remove-acl': {
+        if (!this.#acls.delete(record.id)) return ignore(`acl ${record.id} does not exist`);
+        this.#aclList = [...this.#acls.values()];
+        delta.aclsChanged = true;
+        return;
+      }
       default:
         ignore('unknown record type');
     }
   }
 
   /** A plain-JSON copy of the whole state (status pages, tests comparing nodes). */
-  toJSON(): { appliedIndex: number; nextProducerId: number; brokers: BrokerRegistration[]; topics: TopicImage[] } {
+  toJSON(): {
+    appliedIndex: number;
+    nextProducerId: number;
+    brokers: BrokerRegistration[];
+    topics: TopicImage[];
+    acls: AclBinding[];
+  } {
     return {
       appliedIndex: this.#appliedIndex,
       nextProducerId: this.#nextProducerId,
       brokers: this.brokers(),
       topics: this.topics(),
+      acls: [...this.#aclList],
     };
   }
 }

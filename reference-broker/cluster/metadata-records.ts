@@ -103,6 +103,28 @@ export interface ProducerIdsRecord {
   size: number;
 }
 
+/**
+ * An ACL stored under an id (Kafka's AccessControlEntryRecord): the binding's codes and strings
+ * as CreateAcls gave them (see reference-broker/acls/acl-model.ts).
+ */
+export interface AclRecord {
+  type: 'acl';
+  id: string;
+  resourceType: number;
+  resourceName: string;
+  patternType: number;
+  principal: string;
+  host: string;
+  operation: number;
+  permissionType: number;
+}
+
+/** An ACL deleted (Kafka's RemoveAccessControlEntryRecord). */
+export interface RemoveAclRecord {
+  type: 'remove-acl';
+  id: string;
+}
+
 /** Written by every new Raft leader (KRaft's LeaderChangeMessage plays this role). */
 export interface NoopRecord {
   type: 'noop';
@@ -118,4 +140,6 @@ export type MetadataRecord =
   | CreatePartitionsRecord
   | PartitionChangeRecord
   | ProducerIdsRecord
+  | AclRecord
+  | RemoveAclRecord
   | NoopRecord;

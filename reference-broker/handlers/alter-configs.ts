@@ -13,8 +13,8 @@ import { specVersions } from './spec-versions.ts';
 export const alterConfigsHandler: ApiHandler<AlterConfigsRequest, AlterConfigsResponse> = {
   apiKey: ApiKey.AlterConfigs,
   ...specVersions(ApiKey.AlterConfigs),
-  async handle(req, { broker }) {
-    const responses = await alterTopicConfigs(broker, req.resources, req.validateOnly, false);
+  async handle(req, ctx) {
+    const responses = await alterTopicConfigs(ctx, req.resources, req.validateOnly, false);
     return { throttleTimeMs: 0, responses };
   },
 };

@@ -5,8 +5,9 @@
  * the legacy API sets every named key and deletes the rest, the incremental one applies each
  * entry's own operation.
  */
-import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
-import type { Broker } from '../broker.ts';
+import { ERROR_INFO, ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
+import type { RequestContext } from './handler.ts';
+import { AclOperation, configDenial } from './authorize.ts';
 import { ConfigOp } from '../topics/config-ops.ts';
 import { type AlterResource, preprocessAlterConfigs, type ResourceError } from './config-preprocess.ts';
 
@@ -18,17 +19,22 @@ export interface AlterResourceAnswer extends ResourceError {
 
 /** Checks and applies `resources`; `incremental` picks IncrementalAlterConfigs' meaning of an entry. */
 export function alterTopicConfigs(
-  broker: Broker,
+  ctx: RequestContext,
   resources: readonly AlterResource[],
   validateOnly: boolean,
   incremental: boolean,
 ): Promise<AlterResourceAnswer[]> {
+  const { broker } = ctx;
   const refused = preprocessAlterConfigs(resources, broker.nodeId, incremental);
   return Promise.all(
     resources.map(async (r, i) => {
       const base = { resourceType: r.resourceType, resourceName: r.resourceName };
       const early = refused.get(i);
       if (early) return { ...base, ...early };
+      // the controller answers a resource the principal may not ALTER_CONFIGS with the error's default message
+      const denied = configDenial(ctx, r, AclOperation.ALTER_CONFIGS);
+      if (denied !== undefined)
+        return { ...base, errorCode: denied, errorMessage: ERROR_INFO.get(denied)?.message ?? null };
       const a = await broker.controlPlane.alterTopicConfigs({
         name: r.resourceName,
         changes: r.configs.map((c) => ({

@@ -20,6 +20,7 @@ import type { Broker } from '../broker.ts';
 import { brokerTopicDefaults, describeTopicConfigs, topicConfigsProblem } from '../topics/topic-config.ts';
 import { topicNameProblem } from '../topics/topic-name.ts';
 import type { ApiHandler } from './handler.ts';
+import { AclOperation, authorized, clusterAuthorized, ResourceType } from './authorize.ts';
 import { specVersions } from './spec-versions.ts';
 import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
@@ -178,12 +179,21 @@ async function createOne(broker: Broker, t: Creatable, validateOnly: boolean): P
 export const createTopicsHandler: ApiHandler<CreateTopicsRequest, CreateTopicsResponse> = {
   apiKey: ApiKey.CreateTopics,
   ...specVersions(ApiKey.CreateTopics),
-  async handle(req, { broker }) {
+  async handle(req, ctx) {
+    const { broker } = ctx;
     const duplicates = duplicateNames(req.topics);
+    // CREATE on the cluster allows every topic, else CREATE on each (ControllerApis.createTopics)
+    const clusterCreate = clusterAuthorized(ctx, AclOperation.CREATE);
+    const mayCreate = (name: string) => clusterCreate || authorized(ctx, AclOperation.CREATE, ResourceType.TOPIC, name);
     const results = await Promise.all(
-      req.topics.filter((t) => !duplicates.has(t.name)).map((t) => createOne(broker, t, req.validateOnly)),
+      req.topics
+        .filter((t) => !duplicates.has(t.name) && mayCreate(t.name))
+        .map((t) => createOne(broker, t, req.validateOnly)),
     );
     for (const name of duplicates) results.push(failure(name, ErrorCode.INVALID_REQUEST, 'Duplicate topic name.'));
+    for (const t of req.topics)
+      if (!mayCreate(t.name))
+        results.push(failure(t.name, ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Authorization failed.'));
     return { throttleTimeMs: 0, topics: results };
   },
 };

@@ -9,15 +9,19 @@
  * same topic are INVALID_REQUEST for the name. Unknown names answer UNKNOWN_TOPIC_OR_PARTITION,
  * unknown ids UNKNOWN_TOPIC_ID (with a null name).
  */
-import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
+import { ERROR_INFO, ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
 import { NULL_UUID } from '../../protocol/primitives/index.ts';
 import type { DeleteTopicsRequest, DeleteTopicsResponse } from '../../protocol/messages/generated/index.ts';
 import type { Broker } from '../broker.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
+import { AclOperation, authorized, clusterAuthorized, ResourceType } from './authorize.ts';
 import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 type Result = DeleteTopicsResponse['responses'][number];
+
+/** ControllerApis answers a denied topic with `new ApiError(TOPIC_AUTHORIZATION_FAILED)`: the error's default message. */
+const AUTHORIZATION_FAILED = ERROR_INFO.get(ErrorCode.TOPIC_AUTHORIZATION_FAILED)!.message;
 
 /** What a DeleteTopics request asks for, once sorted out: topics to delete and answers already decided. */
 export interface DeletePlan {
@@ -80,20 +84,38 @@ async function deleteTopic(broker: Broker, name: string, topicId: string): Promi
 export const deleteTopicsHandler: ApiHandler<DeleteTopicsRequest, DeleteTopicsResponse> = {
   apiKey: ApiKey.DeleteTopics,
   ...specVersions(ApiKey.DeleteTopics),
-  async handle(req, { broker, apiVersion }) {
+  async handle(req, ctx) {
+    const { broker, apiVersion } = ctx;
+    // DELETE on the cluster allows every topic, else DELETE (and DESCRIBE to learn of a failure) on each (ControllerApis.deleteTopics)
+    const clusterDelete = clusterAuthorized(ctx, AclOperation.DELETE);
+    const may = (op: number, name: string) => clusterDelete || authorized(ctx, op, ResourceType.TOPIC, name);
     const plan = planDeletion(apiVersion >= 6 ? [] : req.topicNames, apiVersion >= 6 ? req.topics : []);
     const responses = [...plan.rejected];
     // topic id -> name of every topic to delete, as Kafka's idToName
     const toDelete = new Map<string, string>();
     for (const id of plan.ids) {
       const topic = broker.topics.getById(id);
-      if (topic) toDelete.set(id, topic.name);
+      if (topic && !may(AclOperation.DELETE, topic.name))
+        responses.push({
+          name: may(AclOperation.DESCRIBE, topic.name) ? topic.name : null,
+          topicId: id,
+          errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+          errorMessage: AUTHORIZATION_FAILED,
+        });
+      else if (topic) toDelete.set(id, topic.name);
       else responses.push({ name: null, topicId: id, errorCode: ErrorCode.UNKNOWN_TOPIC_ID, errorMessage: null });
     }
     const givenIds = new Set([...toDelete.keys(), ...plan.duplicateIds]);
     for (const name of plan.names) {
       const topic = broker.topics.get(name);
-      if (!topic) {
+      if (!may(AclOperation.DESCRIBE, name) || (topic && !may(AclOperation.DELETE, name))) {
+        responses.push({
+          name,
+          topicId: NULL_UUID,
+          errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+          errorMessage: AUTHORIZATION_FAILED,
+        });
+      } else if (!topic) {
         responses.push({
           name,
           topicId: NULL_UUID,

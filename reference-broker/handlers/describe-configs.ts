@@ -17,6 +17,8 @@ import { describeTopicConfigEntries } from '../topics/topic-config-describe.ts';
 import { topicNameInvalidReason } from '../topics/topic-name.ts';
 import { INVALID_REQUEST_DEFAULT_MESSAGE, isKnownResourceType, parseJavaInt, ResourceType } from './config-resource.ts';
 import type { ApiHandler } from './handler.ts';
+import { AclOperation, configDenial } from './authorize.ts';
+import { ERROR_INFO } from '../../protocol/errors/generated/error-codes.ts';
 import { specVersions } from './spec-versions.ts';
 
 type Result = DescribeConfigsResponse['results'][number];
@@ -77,7 +79,8 @@ function resourceTypeName(type: number): string {
 export const describeConfigsHandler: ApiHandler<DescribeConfigsRequest, DescribeConfigsResponse> = {
   apiKey: ApiKey.DescribeConfigs,
   ...specVersions(ApiKey.DescribeConfigs),
-  async handle(req, { broker }) {
+  async handle(req, ctx) {
+    const { broker } = ctx;
     // Kafka sorts resources by authorization first and fails the whole request on a type it does
     // not know, answering every resource INVALID_REQUEST with the error's default message.
     if (req.resources.some((r) => !isKnownResourceType(r.resourceType)))
@@ -88,6 +91,18 @@ export const describeConfigsHandler: ApiHandler<DescribeConfigsRequest, Describe
     const table = req.resources.some((r) => r.resourceType === ResourceType.BROKER)
       ? await (brokerConfigs ??= import('./broker-configs.ts'))
       : undefined;
-    return { throttleTimeMs: 0, results: req.resources.map((r) => describeOne(broker, r, req, table)) };
+    // ConfigHelper: a resource the principal may not DESCRIBE_CONFIGS is answered after the others
+    const denied = req.resources.filter((r) => configDenial(ctx, r, AclOperation.DESCRIBE_CONFIGS));
+    const allowed = req.resources.filter((r) => !denied.includes(r));
+    return {
+      throttleTimeMs: 0,
+      results: [
+        ...allowed.map((r) => describeOne(broker, r, req, table)),
+        ...denied.map((r) => {
+          const code = configDenial(ctx, r, AclOperation.DESCRIBE_CONFIGS)!;
+          return error(r, code, ERROR_INFO.get(code)?.message ?? null); // Kafka: the error's default message
+        }),
+      ],
+    };
   },
 };

@@ -36,6 +36,7 @@ import { epochEndOffset } from '../topics/epoch-end-offset.ts';
 import type { Partition } from '../topics/topic-registry.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
+import { AclOperation, authorized, clusterAuthorized, ResourceType } from './authorize.ts';
 import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 type TopicResponse = FetchResponse['responses'][number];
@@ -95,6 +96,7 @@ function wantedPartitions(
   broker: Broker,
   apiVersion: number,
   isFollower: boolean,
+  mayRead: (topic: string) => boolean,
 ): { read: Wanted[]; erroneous: Wanted[] } {
   const byKey = new Map<string, Wanted>();
   for (const t of req.topics) {
@@ -112,9 +114,11 @@ function wantedPartitions(
       const error =
         apiVersion >= 13 && !topic
           ? ErrorCode.UNKNOWN_TOPIC_ID
-          : !partition
-            ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
-            : undefined;
+          : !mayRead(name)
+            ? ErrorCode.TOPIC_AUTHORIZATION_FAILED
+            : !partition
+              ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+              : undefined;
       byKey.set(key, { name, topicId, partitionIndex: p.partition, partition, request: p, error });
     }
   }
@@ -124,7 +128,7 @@ function wantedPartitions(
     ? all.filter((w) => w.error !== undefined)
     : [
         ...all.filter((w) => w.error === ErrorCode.UNKNOWN_TOPIC_ID),
-        ...all.filter((w) => w.error === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION),
+        ...all.filter((w) => w.error !== undefined && w.error !== ErrorCode.UNKNOWN_TOPIC_ID),
       ];
   return { read, erroneous };
 }
@@ -319,7 +323,8 @@ function waitForAppend(broker: Broker, ms: number): Promise<void> {
 export const fetchHandler: ApiHandler<FetchRequest, FetchResponse> = {
   apiKey: ApiKey.Fetch,
   ...specVersions(ApiKey.Fetch),
-  async handle(req, { broker, apiVersion, connection }) {
+  async handle(req, ctx) {
+    const { broker, apiVersion, connection } = ctx;
     const base = { throttleTimeMs: 0, sessionId: 0, nodeEndpoints: [] };
     // FetchMetadata.isFull: epochs 0 and -1 start over (closing any session named); any other
     // epoch continues a session, and this broker has none (Fetch before v7 has no sessions).
@@ -327,7 +332,11 @@ export const fetchHandler: ApiHandler<FetchRequest, FetchResponse> = {
       return { ...base, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, responses: [] };
     }
     const replicaId = apiVersion >= 15 ? req.replicaState.replicaId : req.replicaId;
-    const wanted = wantedPartitions(req, broker, apiVersion, replicaId >= 0);
+    // A follower needs CLUSTER_ACTION on the cluster for every partition, a consumer READ on each topic (KafkaApis.handleFetchRequest).
+    const followerAllowed = replicaId >= 0 && clusterAuthorized(ctx, AclOperation.CLUSTER_ACTION);
+    const wanted = wantedPartitions(req, broker, apiVersion, replicaId >= 0, (t) =>
+      replicaId >= 0 ? followerAllowed : authorized(ctx, AclOperation.READ, ResourceType.TOPIC, t),
+    );
     const deadline = Date.now() + req.maxWaitMs;
     for (;;) {
       const leaders = new Set<number>();

@@ -1,4 +1,5 @@
 import type { ApiHandler } from './handler.ts';
+import { withGroupAuthorization } from './group-authorization.ts';
 import { consumerGroupDescribeHandler } from './consumer-group-describe.ts';
 import { consumerGroupHeartbeatHandler } from './consumer-group-heartbeat.ts';
 import { deleteGroupsHandler } from './delete-groups.ts';
@@ -12,16 +13,18 @@ import { offsetFetchHandler } from './offset-fetch.ts';
 import { syncGroupHandler } from './sync-group.ts';
 
 /** The consumer-group APIs (classic and KIP-848), all served by the broker's group coordinator. */
-export const groupHandlers: ApiHandler[] = [
-  joinGroupHandler,
-  syncGroupHandler,
-  heartbeatHandler,
-  leaveGroupHandler,
-  offsetCommitHandler,
-  offsetFetchHandler,
-  describeGroupsHandler,
-  listGroupsHandler,
-  deleteGroupsHandler,
-  consumerGroupHeartbeatHandler,
-  consumerGroupDescribeHandler,
-];
+export const groupHandlers: ApiHandler[] = (
+  [
+    joinGroupHandler,
+    syncGroupHandler,
+    heartbeatHandler,
+    leaveGroupHandler,
+    offsetCommitHandler,
+    offsetFetchHandler,
+    describeGroupsHandler,
+    listGroupsHandler,
+    deleteGroupsHandler,
+    consumerGroupHeartbeatHandler,
+    consumerGroupDescribeHandler,
+  ] as ApiHandler[]
+).map(withGroupAuthorization);

@@ -1,4 +1,5 @@
 import type { Broker } from '../broker.ts';
+import type { RequestPrincipal } from '../acls/authorizer.ts';
 
 /** What a handler knows about the connection a request came on. */
 export interface ConnectionInfo {
@@ -18,6 +19,8 @@ export interface RequestContext {
   readonly clientId: string | null;
   readonly connection: ConnectionInfo;
   readonly broker: Broker;
+  /** Who sent the request: `User:NAME` after SASL, `User:ANONYMOUS` on PLAINTEXT, and from which address. */
+  readonly principal: RequestPrincipal;
 }
 
 /**

@@ -21,8 +21,8 @@ export const incrementalAlterConfigsHandler: ApiHandler<
 > = {
   apiKey: ApiKey.IncrementalAlterConfigs,
   ...specVersions(ApiKey.IncrementalAlterConfigs),
-  async handle(req, { broker }) {
-    const responses = await alterTopicConfigs(broker, req.resources, req.validateOnly, true);
+  async handle(req, ctx) {
+    const responses = await alterTopicConfigs(ctx, req.resources, req.validateOnly, true);
     return { throttleTimeMs: 0, responses };
   },
 };

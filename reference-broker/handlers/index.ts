@@ -1,4 +1,5 @@
 import type { ApiHandler } from './handler.ts';
+import { withCoordinatorAuthorization } from './group-authorization.ts';
 import { apiVersionsHandler } from './api-versions.ts';
 import { alterConfigsHandler } from './alter-configs.ts';
 import { createPartitionsHandler } from './create-partitions.ts';
@@ -28,6 +29,9 @@ import { txnOffsetCommitHandler } from './txn-offset-commit.ts';
 import { writeTxnMarkersHandler } from './write-txn-markers.ts';
 import { describeTransactionsHandler } from './describe-transactions.ts';
 import { listTransactionsHandler } from './list-transactions.ts';
+import { createAclsHandler } from './create-acls.ts';
+import { describeAclsHandler } from './describe-acls.ts';
+import { deleteAclsHandler } from './delete-acls.ts';
 
 /**
  * Every API the reference broker serves, by API key. An API not listed here is not advertised
@@ -41,7 +45,7 @@ export const HANDLERS: ReadonlyMap<number, ApiHandler> = (() => {
     fetchHandler,
     listOffsetsHandler,
     metadataHandler,
-    findCoordinatorHandler,
+    withCoordinatorAuthorization(findCoordinatorHandler),
     createTopicsHandler,
     deleteTopicsHandler,
     deleteRecordsHandler,
@@ -62,6 +66,9 @@ export const HANDLERS: ReadonlyMap<number, ApiHandler> = (() => {
     createPartitionsHandler,
     describeLogDirsHandler,
     describeProducersHandler,
+    describeAclsHandler,
+    createAclsHandler,
+    deleteAclsHandler,
     ...groupHandlers,
     saslHandshakeHandler,
     saslAuthenticateHandler,

@@ -18,6 +18,7 @@ import { ErrorCode } from '../../protocol/errors/generated/error-codes.ts';
 import type { InitProducerIdRequest, InitProducerIdResponse } from '../../protocol/messages/generated/index.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
+import { AclOperation, authorized, ResourceType } from './authorize.ts';
 import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 /** transaction.max.timeout.ms: Kafka's default, 15 minutes. */
@@ -41,9 +42,16 @@ export function initProducerIdRequestError(
 export const initProducerIdHandler: ApiHandler<InitProducerIdRequest, InitProducerIdResponse> = {
   apiKey: ApiKey.InitProducerId,
   ...specVersions(ApiKey.InitProducerId),
-  async handle(req, { broker, apiVersion }) {
+  async handle(req, ctx) {
+    const { broker, apiVersion } = ctx;
     const base = { throttleTimeMs: 0, ongoingTxnProducerId: -1n, ongoingTxnProducerEpoch: -1 };
     const failed = (errorCode: number) => ({ ...base, errorCode, producerId: -1n, producerEpoch: -1 });
+    // a transactional producer needs WRITE on its transactional id (KafkaApis.handleInitProducerIdRequest)
+    if (
+      req.transactionalId !== null &&
+      !authorized(ctx, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, req.transactionalId)
+    )
+      return failed(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
     const error = initProducerIdRequestError(req, broker.config.transactionMaxTimeoutMs);
     if (error !== ErrorCode.NONE) return failed(error);
     if (req.transactionalId !== null) {

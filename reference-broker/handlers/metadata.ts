@@ -27,6 +27,8 @@ import { isInternalTopic, topicNameProblem } from '../topics/topic-name.ts';
 import { AUTHORIZED_OPERATIONS_OMITTED, CLUSTER_OPERATIONS } from './authorized-operations.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
+import { AclOperation, authorized, authorizedOperations, clusterAuthorized, ResourceType } from './authorize.ts';
+import { CLUSTER_NAME } from '../acls/acl-model.ts';
 import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 type TopicEntry = MetadataResponseMetadataResponseTopic;
@@ -37,6 +39,8 @@ type TopicEntry = MetadataResponseMetadataResponseTopic;
  * as bits `1 << code` = 3576, what Kafka 4.4.0 answers.
  */
 export const TOPIC_OPERATIONS = [3, 4, 5, 6, 7, 8, 10, 11].reduce((m, op) => m | (1 << op), 0);
+const TOPIC_OPERATION_CODES = [3, 4, 5, 6, 7, 8, 10, 11];
+const CLUSTER_OPERATION_CODES = [5, 7, 8, 9, 10, 11, 12];
 
 function topicEntry(broker: Broker, topic: Topic): TopicEntry {
   const fenced = broker.fencedBrokerIds();
@@ -97,7 +101,8 @@ function requestError(req: MetadataRequest, errorCode: number): MetadataResponse
 export const metadataHandler: ApiHandler<MetadataRequest, MetadataResponse> = {
   apiKey: ApiKey.Metadata,
   ...specVersions(ApiKey.Metadata),
-  handle(req, { broker, apiVersion }) {
+  handle(req, ctx) {
+    const { broker, apiVersion } = ctx;
     // v0: an empty list means all topics; v1+: null means all topics and [] none.
     const all = req.topics === null || (apiVersion === 0 && req.topics.length === 0);
     if (!all && apiVersion < 12 && req.topics!.some((t) => t.name === null || t.topicId !== NULL_UUID)) {
@@ -117,23 +122,53 @@ export const metadataHandler: ApiHandler<MetadataRequest, MetadataResponse> = {
       }
     } else names = [...new Set(req.topics!.map((t) => t.name).filter((n): n is string => n !== null))];
 
+    // Topics the principal may not DESCRIBE are hidden from an all-topics request and answered
+    // TOPIC_AUTHORIZATION_FAILED (without saying whether they exist) when named.
+    const describable = names.filter((n) => authorized(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, n));
+    const deniedDescribe = names.filter((n) => !describable.includes(n));
     const autoCreate = broker.config.autoCreateTopics && (apiVersion < 4 || req.allowAutoTopicCreation) && !all;
-    const topics = names.map((name) => {
-      const topic = broker.topics.get(name);
-      return topic ? topicEntry(broker, topic) : missingTopic(broker, name, autoCreate);
-    });
+    // Auto-creation needs CREATE on the cluster or on the topic; an unknown topic without it is TOPIC_AUTHORIZATION_FAILED.
+    const deniedCreate =
+      autoCreate && !clusterAuthorized(ctx, AclOperation.CREATE)
+        ? describable.filter(
+            (n) => !broker.topics.get(n) && !authorized(ctx, AclOperation.CREATE, ResourceType.TOPIC, n),
+          )
+        : [];
+    const topics = describable
+      .filter((n) => !deniedCreate.includes(n))
+      .map((name) => {
+        const topic = broker.topics.get(name);
+        return topic ? topicEntry(broker, topic) : missingTopic(broker, name, autoCreate);
+      });
     if (apiVersion >= 8 && req.includeTopicAuthorizedOperations)
-      for (const t of topics) t.topicAuthorizedOperations = TOPIC_OPERATIONS;
+      for (const t of topics)
+        t.topicAuthorizedOperations = broker.authorizer
+          ? authorizedOperations(ctx, ResourceType.TOPIC, t.name ?? '', TOPIC_OPERATION_CODES)
+          : TOPIC_OPERATIONS;
     const clusterAuthorizedOperations =
       apiVersion >= 8 && apiVersion <= 10 && req.includeClusterAuthorizedOperations
-        ? CLUSTER_OPERATIONS
+        ? !broker.authorizer
+          ? CLUSTER_OPERATIONS
+          : clusterAuthorized(ctx, AclOperation.DESCRIBE)
+            ? authorizedOperations(ctx, ResourceType.CLUSTER, CLUSTER_NAME, CLUSTER_OPERATION_CODES)
+            : 0
         : AUTHORIZED_OPERATIONS_OMITTED;
+    const denied = [
+      ...deniedCreate.map((n) => errorEntry(n, NULL_UUID, ErrorCode.TOPIC_AUTHORIZATION_FAILED)),
+      ...(all || (apiVersion === 0 && req.topics!.length === 0)
+        ? []
+        : deniedDescribe.map((n) =>
+            byId
+              ? errorEntry(null, broker.topics.get(n)?.id ?? NULL_UUID, ErrorCode.TOPIC_AUTHORIZATION_FAILED)
+              : { ...errorEntry(n, NULL_UUID, ErrorCode.TOPIC_AUTHORIZATION_FAILED), isInternal: false },
+          )),
+    ];
     return {
       throttleTimeMs: 0,
       brokers: broker.liveBrokerEndpoints().map((b) => ({ ...b, rack: null })),
       clusterId: broker.config.clusterId,
       controllerId: broker.controllerId(),
-      topics: [...unknownIds, ...topics],
+      topics: [...unknownIds, ...topics, ...denied],
       clusterAuthorizedOperations,
       errorCode: ErrorCode.NONE,
     };

@@ -23,6 +23,7 @@ import type { Broker } from '../broker.ts';
 import type { Partition, Topic } from '../topics/topic-registry.ts';
 import type { ApiHandler } from './handler.ts';
 import { specVersions } from './spec-versions.ts';
+import { AclOperation, authorized, ResourceType } from './authorize.ts';
 import { ApiKey } from '../../protocol/messages/generated/api-keys.ts';
 
 type TopicResponse = ProduceResponse['responses'][number];
@@ -70,7 +71,12 @@ function keyOf(name: string, topicId: string, index: number): string {
  * partition named twice appends the last valid batch given, and a refusal of either batch is
  * what it answers.
  */
-function classify(req: ProduceRequest, broker: Broker, apiVersion: number): Map<string, Entry> {
+function classify(
+  req: ProduceRequest,
+  broker: Broker,
+  apiVersion: number,
+  mayWrite: (topic: string) => boolean,
+): Map<string, Entry> {
   const entries = new Map<string, Entry>();
   for (const t of req.topicData) {
     const topic: Topic | undefined = apiVersion >= 13 ? broker.topics.getById(t.topicId) : broker.topics.get(t.name);
@@ -82,6 +88,8 @@ function classify(req: ProduceRequest, broker: Broker, apiVersion: number): Map<
       if (!entry) entries.set(key, (entry = { name, topicId, index: p.index }));
       const partition = topic?.partitions[p.index];
       if (apiVersion >= 13 && !topic) entry.refusal = refused(ErrorCode.UNKNOWN_TOPIC_ID, null);
+      // Kafka refuses an unauthorized topic before it looks whether the topic exists (so a denied principal learns nothing)
+      else if (!mayWrite(name)) entry.refusal = refused(ErrorCode.TOPIC_AUTHORIZATION_FAILED, null);
       else if (!partition) entry.refusal = refused(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null);
       else if (p.records === null) {
         // as Kafka's map keeps the last records given: null replaces an earlier batch, and a later batch replaces null
@@ -124,11 +132,17 @@ function group(answers: { entry: Entry; o: PartitionAppendOutcome; redirect?: Pa
 export const produceHandler: ApiHandler<ProduceRequest, ProduceResponse> = {
   apiKey: ApiKey.Produce,
   ...specVersions(ApiKey.Produce),
-  async handle(req, { broker, apiVersion, connection, clientId }) {
-    const requestError = produceRequestError(
-      req.transactionalId,
-      req.topicData.flatMap((t) => t.partitionData.map((p) => p.records)),
-    );
+  async handle(req, ctx) {
+    const { broker, apiVersion, connection, clientId } = ctx;
+    const requestError =
+      produceRequestError(
+        req.transactionalId,
+        req.topicData.flatMap((t) => t.partitionData.map((p) => p.records)),
+      ) ??
+      (req.transactionalId !== null &&
+      !authorized(ctx, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, req.transactionalId)
+        ? { errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, message: null }
+        : undefined);
     if (requestError) {
       // Kafka's ProduceRequest.getErrorResponse has no answer for acks=0: the connection is closed.
       if (req.acks === 0) {
@@ -152,7 +166,9 @@ export const produceHandler: ApiHandler<ProduceRequest, ProduceResponse> = {
     const validAcks = req.acks === -1 || req.acks === 0 || req.acks === 1;
     const internalTopicsAllowed = clientId === ADMIN_CLIENT_ID;
     const leaders = new Set<number>();
-    const entries = classify(req, broker, apiVersion);
+    const entries = classify(req, broker, apiVersion, (t) =>
+      authorized(ctx, AclOperation.WRITE, ResourceType.TOPIC, t),
+    );
     const nullRecords = [...entries.values()].some((e) => e.nullRecords);
     const finish = (entry: Entry, appended: PartitionAppendOutcome, partition: Partition | undefined) => {
       const o = entry.refusal ?? appended;

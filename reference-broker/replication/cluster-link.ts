@@ -5,6 +5,8 @@
  * this interface only, so it reads as a list of the questions a Kafka broker asks its controller.
  */
 
+import type { AclBinding, AclBindingFilter } from '../acls/acl-model.ts';
+
 /** A registered broker. */
 export interface ClusterBroker {
   id: number;
@@ -86,6 +88,14 @@ export interface ClusterLink {
     assignments: number[][] | null;
     validateOnly: boolean;
   }): Promise<ErrorAnswer>;
+  /** The ACLs as this node last applied them (the array is replaced, never changed, when they change). */
+  acls(): readonly AclBinding[];
+  /** Stores ACLs (CreateAcls): one answer per binding, in order. */
+  createAcls(acls: AclBinding[]): Promise<ErrorAnswer & { results?: ErrorAnswer[] }>;
+  /** Deletes the ACLs each filter matches (DeleteAcls): one answer per filter, in order. */
+  deleteAcls(
+    filters: AclBindingFilter[],
+  ): Promise<ErrorAnswer & { results?: (ErrorAnswer & { deleted: AclBinding[] })[] }>;
   alterPartition(req: AlterIsrRequest): Promise<ErrorAnswer & { partition?: ClusterPartition }>;
   allocateProducerIds(): Promise<ErrorAnswer & { firstId?: number; size?: number }>;
   /**

@@ -80,6 +80,15 @@ export async function startControlPlaneLink(
       const a = answer(await plane.createPartitions(req));
       return { errorCode: a.errorCode, errorMessage: a.errorMessage };
     },
+    acls: () => plane.image.acls(),
+    async createAcls(acls) {
+      const a = answer(await plane.createAcls(acls));
+      return { errorCode: a.errorCode, errorMessage: a.errorMessage, results: a.value };
+    },
+    async deleteAcls(filters) {
+      const a = answer(await plane.deleteAcls(filters));
+      return { errorCode: a.errorCode, errorMessage: a.errorMessage, results: a.value };
+    },
     async alterPartition(req) {
       const a = answer(await plane.alterPartition({ ...req, brokerId: config.nodeId, brokerEpoch: plane.brokerEpoch }));
       return { errorCode: a.errorCode, errorMessage: a.errorMessage, partition: a.value };

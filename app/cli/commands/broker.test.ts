@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CliError } from '../exit-codes.ts';
 import { BUG_NAMES } from '../../../reference-broker/bugs/known-bugs.ts';
-import { parseBugs, parseSaslOptions, SASL_USERS_ENV } from './broker.ts';
+import { parseAuthorizerOptions, parseBugs, parseSaslOptions, SASL_USERS_ENV } from './broker.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kconform-sasl-users-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -67,5 +67,34 @@ describe('--bug of kconform broker', () => {
     const message = usage(() => parseBugs('stale-read,stale-raed'));
     expect(message).toContain('unknown bug(s) stale-raed');
     for (const name of BUG_NAMES) expect(message).toContain(name);
+  });
+});
+
+describe('authorizer of kconform broker', () => {
+  const STANDARD = 'org.apache.kafka.metadata.authorizer.StandardAuthorizer';
+
+  it('is off without --authorizer-class-name, and takes super.users and allow.everyone.if.no.acl.found with it', () => {
+    expect(parseAuthorizerOptions({})).toBeUndefined();
+    expect(
+      parseAuthorizerOptions({
+        authorizerClassName: STANDARD,
+        superUsers: 'User:admin; User:ops',
+        allowEveryoneIfNoAclFound: true,
+      }),
+    ).toEqual({ superUsers: ['User:admin', 'User:ops'], allowEveryoneIfNoAclFound: true });
+    expect(parseAuthorizerOptions({ authorizerClassName: STANDARD })).toEqual({
+      superUsers: [],
+      allowEveryoneIfNoAclFound: false,
+    });
+  });
+
+  it('refuses another class, a super user that is not TYPE:NAME, and the settings without an authorizer', () => {
+    expect(
+      usage(() => parseAuthorizerOptions({ authorizerClassName: 'kafka.security.authorizer.AclAuthorizer' })),
+    ).toMatch(/StandardAuthorizer/);
+    expect(usage(() => parseAuthorizerOptions({ authorizerClassName: STANDARD, superUsers: 'admin' }))).toMatch(
+      /not a principal/,
+    );
+    expect(usage(() => parseAuthorizerOptions({ superUsers: 'User:admin' }))).toMatch(/need --authorizer-class-name/);
   });
 });

@@ -14,6 +14,7 @@ import {
   saslListenerConfig,
   type SaslListenerConfig,
 } from '../../../reference-broker/auth/sasl-config.ts';
+import { STANDARD_AUTHORIZER_CLASS, type AuthorizerConfig } from '../../../reference-broker/acls/authorizer.ts';
 
 /** Options of `kconform broker` as commander parsed them. */
 export interface BrokerOptions {
@@ -37,6 +38,9 @@ export interface BrokerOptions {
   saslUsers?: string;
   saslUsersFile?: string;
   connectionsMaxIdleMs?: number;
+  authorizerClassName?: string;
+  superUsers?: string;
+  allowEveryoneIfNoAclFound?: boolean;
   /** `--brokers K` only: serve the control endpoint (docs/control-endpoint.md) on 127.0.0.1:PORT. */
   controlPort?: number;
   /** `--brokers K` only: run each node in its own network namespace so the control endpoint can partition them (root). */
@@ -101,6 +105,31 @@ export function parseBugs(value: string | undefined): Set<BugName> {
   return new Set(names.filter(isBugName));
 }
 
+/**
+ * `--authorizer-class-name`, `--super-users` and `--allow-everyone-if-no-acl-found` as the
+ * broker's authorizer settings; undefined without an authorizer (Kafka's default).
+ */
+export function parseAuthorizerOptions(
+  opts: Pick<BrokerOptions, 'authorizerClassName' | 'superUsers' | 'allowEveryoneIfNoAclFound'>,
+): AuthorizerConfig | undefined {
+  if (opts.authorizerClassName === undefined || opts.authorizerClassName === '') {
+    if (opts.superUsers !== undefined || opts.allowEveryoneIfNoAclFound)
+      throw usageError('--super-users and --allow-everyone-if-no-acl-found need --authorizer-class-name');
+    return undefined;
+  }
+  if (opts.authorizerClassName !== STANDARD_AUTHORIZER_CLASS)
+    throw usageError(
+      `unknown --authorizer-class-name ${opts.authorizerClassName}: the reference broker implements ${STANDARD_AUTHORIZER_CLASS}`,
+    );
+  const superUsers = (opts.superUsers ?? '')
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = superUsers.find((u) => !u.includes(':'));
+  if (bad !== undefined) throw usageError(`--super-users: ${bad} is not a principal TYPE:NAME (e.g. User:admin)`);
+  return { superUsers, allowEveryoneIfNoAclFound: opts.allowEveryoneIfNoAclFound ?? false };
+}
+
 /** The node settings every mode shares. */
 function nodeConfig(opts: BrokerOptions): Partial<BrokerConfig> {
   return {
@@ -113,6 +142,7 @@ function nodeConfig(opts: BrokerOptions): Partial<BrokerConfig> {
     bugs: parseBugs(opts.bug),
     replicaLagTimeMaxMs: opts.replicaLagTimeMaxMs,
     sasl: parseSaslOptions(opts),
+    authorizer: parseAuthorizerOptions(opts),
     ...(opts.connectionsMaxIdleMs !== undefined ? { connectionsMaxIdleMs: opts.connectionsMaxIdleMs } : {}),
     ...(opts.maxConnections !== undefined ? { maxConnections: opts.maxConnections } : {}),
     ...(opts.maxConnectionsPerIp !== undefined ? { maxConnectionsPerIp: opts.maxConnectionsPerIp } : {}),
@@ -176,6 +206,9 @@ function nodeArgs(opts: BrokerOptions): string[] {
     args.push('--connections-max-idle-ms', String(opts.connectionsMaxIdleMs));
   if (opts.maxConnections !== undefined) args.push('--max-connections', String(opts.maxConnections));
   if (opts.maxConnectionsPerIp !== undefined) args.push('--max-connections-per-ip', String(opts.maxConnectionsPerIp));
+  if (opts.authorizerClassName) args.push('--authorizer-class-name', opts.authorizerClassName);
+  if (opts.superUsers !== undefined) args.push('--super-users', opts.superUsers);
+  if (opts.allowEveryoneIfNoAclFound) args.push('--allow-everyone-if-no-acl-found');
   return args;
 }
 
