@@ -37,6 +37,7 @@ import { produceBody } from '../harness/drivers/request-bodies.ts';
 import { recordPlan } from './plan-ops.ts';
 import { transactionsUnsupported } from './scenario-needs.ts';
 import type { Scenario, ScenarioContext } from './scenario.ts';
+import { LeaderRouter } from './leader-router.ts';
 import { createTopicsReady } from './topic-setup.ts';
 import { endOffsets, readAtIsolation } from './txn-read.ts';
 
@@ -123,7 +124,9 @@ function makeScenario(name: string, forceV1: boolean): Scenario {
 
 async function runProducer(ctx: ScenarioContext, topic: string, transactionalId: string, forceV1: boolean) {
   const h: HistoryRecorder = ctx.history;
-  const direct = await RawClient.connect(ctx.target.bootstrap, 'kconform-late-endtxn');
+  // ApiVersions and FindCoordinator go to any node; each Produce to its partition's leader
+  const direct = await RawClient.connect(ctx.target.nodes[0]!.bootstrap, 'kconform-late-endtxn');
+  const router = new LeaderRouter(ctx.target.nodes, 'kconform-late-endtxn');
   try {
     const tv = forceV1 ? 1 : await brokerTransactionVersion(direct);
     // FindCoordinator v4 batches keys; v0-3 (Kafka 2.7.0) answer one key at the top level
@@ -219,10 +222,17 @@ async function runProducer(ctx: ScenarioContext, topic: string, transactionalId:
           });
           const r = await retried(
             () =>
-              direct.request(ApiKey.Produce, v.produce, {
-                ...produceBody(topic, batch, { partition: p }),
-                transactionalId,
-              }),
+              router.call(
+                'produce',
+                topic,
+                p,
+                (raw) =>
+                  raw.request(ApiKey.Produce, v.produce, {
+                    ...produceBody(topic, batch, { partition: p }),
+                    transactionalId,
+                  }),
+                (x) => x.responses[0]!.partitionResponses[0]!.errorCode,
+              ),
             (x) => x.responses[0]!.partitionResponses[0]!.errorCode,
             'Produce',
           );
@@ -267,6 +277,7 @@ async function runProducer(ctx: ScenarioContext, topic: string, transactionalId:
     }
   } finally {
     direct.close();
+    router.closeAll();
   }
 }
 
