@@ -29,6 +29,15 @@ describe('normalizeBody', () => {
     expect(n.info).toEqual({ errorMessage: 'all fine' });
   });
 
+  it('replaces a log directory path, which is configuration (DescribeLogDirs)', () => {
+    const body = { results: [{ errorCode: 0, logDir: '/var/kafka/node-1/kafka-logs', topics: [] }] };
+    expect(normalizeBody(35, 4, body, ctx()).value).toEqual({
+      results: [{ errorCode: 0, logDir: '<log-dir>', topics: [] }],
+    });
+    const inMemory = { results: [{ errorCode: 0, logDir: '(in memory)', topics: [] }] };
+    expect(normalizeBody(35, 4, inMemory, ctx()).value).toEqual(normalizeBody(35, 4, body, ctx()).value);
+  });
+
   it('gives two brokers with different raw ids the same placeholders in first-seen order', () => {
     const answer = (member: string, pid: bigint, node: number) => ({
       memberId: member,

@@ -205,6 +205,8 @@ function normalizeField(
     return x === 0 ? 0 : `${x} ${errorName(x)}`;
   if ((k === 'host' || k === 'clientHost') && typeof x === 'string') return x ? '<host>' : x;
   if (k === 'port' && typeof x === 'number') return '<port>';
+  // where a broker keeps its logs is its configuration (and "(in memory)" without a data dir), not behaviour
+  if (k === 'logDir' && typeof x === 'string') return x ? '<log-dir>' : x;
   if (k === 'clusterId' && typeof x === 'string') return '<cluster>';
   if (NODE_ID_KEYS.has(k) && typeof x === 'number') return x >= 0 ? ids.placeholder('node', x) : x;
   if (NODE_LIST_KEYS.has(k) && Array.isArray(x))
