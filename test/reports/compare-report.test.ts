@@ -6,14 +6,13 @@
  * offsets the buggy broker's fetches skipped are `skipped` on its side and `read` on the
  * reference's. Screenshots go to runs/test-output/compare-report/.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kconform, repoRoot, startKconform, type CliRun } from '../helpers/kconform-cli.ts';
+import { chromiumMissing, launchChromium, openReport } from '../helpers/report-page.ts';
 
-const CHROMIUM = process.env.KCONFORM_CHROMIUM ?? '/usr/bin/chromium';
 const scratch = mkdtempSync(join(tmpdir(), 'kconform-compare-report-'));
 const out = join(scratch, 'cmp');
 const shots = join(repoRoot, 'runs', 'test-output', 'compare-report');
@@ -47,7 +46,7 @@ afterAll(async () => {
 
 describe('the report of a compare', () => {
   it('lists only the differences, draws both lanes side by side where the offsets differ, without errors', async (ctx) => {
-    if (!existsSync(CHROMIUM)) ctx.skip(`no Chromium at ${CHROMIUM}`);
+    if (chromiumMissing) ctx.skip(chromiumMissing);
     const compare = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8')) as {
       scenarios: { aspects: { aspect: string; same: boolean; positions?: { reader?: string; kind: string }[] }[] }[];
     };
@@ -57,18 +56,9 @@ describe('the report of a compare', () => {
     const reads = compare.scenarios[0]!.aspects.find((a) => a.aspect === 'consumer-reads')!;
     expect(reads.positions?.some((p) => p.reader === 'replay' && p.kind === 'only')).toBe(true);
 
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    const browser = await launchChromium();
     try {
-      const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-      await context.setOffline(true);
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(String(e)));
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
-      });
-      await page.goto(`file://${join(out, 'report.html')}`);
-      await page.waitForSelector('html[data-charts-rendered]', { timeout: 30_000 });
+      const { page, errors } = await openReport(browser, join(out, 'report.html'));
 
       // one row per differing aspect, none for the same ones; those are one collapsed line
       const rows = await page
@@ -113,7 +103,7 @@ describe('the report of a compare', () => {
   }, 90_000);
 
   it('draws the same lanes from the text of a compare.json written before positions were stored', async (ctx) => {
-    if (!existsSync(CHROMIUM)) ctx.skip(`no Chromium at ${CHROMIUM}`);
+    if (chromiumMissing) ctx.skip(chromiumMissing);
     // the same compare, its compare.json as older versions wrote it (no `positions`); in place,
     // since an external target's topics carry the compare directory's name
     const path = join(out, 'compare.json');
@@ -129,11 +119,9 @@ describe('the report of a compare', () => {
       writeFileSync(path, written);
     }
 
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    const browser = await launchChromium();
     try {
-      const page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
-      await page.goto(`file://${html}`);
-      await page.waitForSelector('html[data-charts-rendered]', { timeout: 30_000 });
+      const { page } = await openReport(browser, html);
       const lanes = page.locator('#compare .side-by-side[data-aspect="consumer-reads"]');
       expect(await lanes.getAttribute('data-positions-from')).toBe('text');
       const skipped = await lanes
