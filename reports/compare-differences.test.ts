@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareDifferences, differencePositions, parseOffsetRanges } from './compare-differences.ts';
+import { compareDifferences, differencePositions, parseOffsetRanges, storedPositions } from './compare-differences.ts';
+import type { StoredCompare } from './run-dirs.ts';
 
 describe('differencePositions', () => {
   it('reads the partitions and offsets a compare summary names', () => {
@@ -52,6 +53,85 @@ describe('compareDifferences', () => {
       ['external@h:1', '/r/1', []],
     ]);
     expect(d.shared).toEqual(['replay: reference read 201 records, external@h:1 163']);
+    // an old-style aspect (no `positions` field): the positions are read from the text
     expect(d.positions).toEqual([{ topic: 'mmr', partition: 0, offsets: [39, 40] }]);
+    expect(d.positionsFrom).toBe('text');
+  });
+
+  /** One differing consumer-reads aspect whose text names other offsets than its structured positions. */
+  const withPositions = (positions: unknown): StoredCompare => ({
+    path: 'compare.json',
+    targets: ['reference', 'kafka'],
+    scenarios: [
+      {
+        scenario: 'seed',
+        seed: 1,
+        aspects: [
+          {
+            aspect: 'consumer-reads',
+            same: false,
+            summary: 'replay: only reference read seq 3, at mmr[0] offsets 90..91',
+            details: [],
+            positions: positions as StoredCompare['scenarios'][0]['aspects'][0]['positions'],
+          },
+        ],
+      },
+    ],
+  });
+
+  it("takes the positions from compare.json's structured field, merged per partition, not from the text", () => {
+    const [d] = compareDifferences(
+      withPositions([
+        {
+          pair: ['reference', 'kafka'],
+          reader: 'replay',
+          kind: 'only',
+          target: 'reference',
+          topic: 'mmr',
+          partition: 0,
+          offsets: [7, 3],
+          count: 2,
+        },
+        {
+          pair: ['reference', 'kafka'],
+          reader: 'replay',
+          kind: 'moved',
+          target: 'kafka',
+          topic: 'mmr',
+          partition: 0,
+          offsets: [3, 5],
+          count: 2,
+        },
+        {
+          pair: ['reference', 'kafka'],
+          kind: 'moved',
+          target: 'kafka',
+          topic: 'mmr',
+          partition: 2,
+          offsets: [1],
+          count: 1,
+        },
+      ]),
+    ).differences;
+    expect(d!.positionsFrom).toBe('structured');
+    expect(d!.positions).toEqual([
+      { topic: 'mmr', partition: 0, offsets: [3, 5, 7] },
+      { topic: 'mmr', partition: 2, offsets: [1] },
+    ]);
+    // an empty list is structured too (an aspect naming no offsets): nothing to draw, no text read
+    expect(compareDifferences(withPositions([])).differences[0]).toMatchObject({
+      positions: [],
+      positionsFrom: 'structured',
+    });
+  });
+
+  it('falls back on the text when the structured field is malformed', () => {
+    expect(storedPositions([{ topic: 'mmr', partition: 0, offsets: ['3'] }])).toBeUndefined();
+    expect(storedPositions({})).toBeUndefined();
+    expect(
+      storedPositions([{ topic: 'm', partition: 0, offsets: Array.from({ length: 30 }, (_, i) => 29 - i) }]),
+    ).toEqual([{ topic: 'm', partition: 0, offsets: Array.from({ length: 20 }, (_, i) => i) }]);
+    const [d] = compareDifferences(withPositions([{ topic: 'mmr', partition: -1 }])).differences;
+    expect(d).toMatchObject({ positionsFrom: 'text', positions: [{ topic: 'mmr', partition: 0, offsets: [90, 91] }] });
   });
 });

@@ -3,7 +3,7 @@
  * that differs, with the log positions the difference names, so the report can draw both
  * targets' lanes there side by side. Aspects that are the same are counted, not listed.
  */
-import type { StoredCompare } from './run-dirs.ts';
+import type { StoredCompare, StoredDifferencePosition } from './run-dirs.ts';
 
 /** A partition and offsets a difference names, in the normalised topic name compare.json uses (`mmr[0] offsets 39..76`). */
 export interface DifferencePosition {
@@ -26,6 +26,11 @@ export interface CompareDifference {
   /** The first line naming a difference. */
   first: string;
   positions: DifferencePosition[];
+  /**
+   * Where {@link positions} came from: compare.json's `positions` field, or (files written before
+   * it) the summary's text.
+   */
+  positionsFrom: 'structured' | 'text';
 }
 
 /** Most offsets of one partition kept per difference (the lanes draw around them). */
@@ -44,7 +49,10 @@ export function parseOffsetRanges(text: string): number[] {
   return out;
 }
 
-/** The positions a summary names: `T[P] offsets A..B, C` and `T[P]@O`, merged per partition. */
+/**
+ * The positions a summary names: `T[P] offsets A..B, C` and `T[P]@O`, merged per partition. Only
+ * for compare.json files written before differences carried `positions`.
+ */
 export function differencePositions(text: string): DifferencePosition[] {
   const byKey = new Map<string, DifferencePosition>();
   const add = (topic: string, partition: number, offsets: number[]) => {
@@ -57,6 +65,39 @@ export function differencePositions(text: string): DifferencePosition[] {
   for (const m of text.matchAll(/([\w.-]+)\[(\d+)\]@(\d+)/g)) add(m[1]!, Number(m[2]), [Number(m[3])]);
   for (const p of byKey.values()) p.offsets.sort((a, b) => a - b);
   return [...byKey.values()];
+}
+
+const isStoredPosition = (p: unknown): p is StoredDifferencePosition => {
+  const x = p as Partial<StoredDifferencePosition> | null;
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    typeof x.topic === 'string' &&
+    Number.isInteger(x.partition) &&
+    Array.isArray(x.offsets) &&
+    x.offsets.every((o) => Number.isInteger(o) && o >= 0)
+  );
+};
+
+/**
+ * compare.json's structured positions merged per partition (both sides, every pair and reader:
+ * each target's lane is drawn over the same offsets so they line up), at most
+ * {@link MAX_OFFSETS} per partition, the smallest first. Undefined when the file has none (older
+ * files) or they are malformed.
+ */
+export function storedPositions(stored: unknown): DifferencePosition[] | undefined {
+  if (!Array.isArray(stored) || !stored.every(isStoredPosition)) return undefined;
+  const byKey = new Map<string, { topic: string; partition: number; offsets: Set<number> }>();
+  for (const p of stored) {
+    const k = `${p.topic}[${p.partition}]`;
+    const e = byKey.get(k) ?? byKey.set(k, { topic: p.topic, partition: p.partition, offsets: new Set() }).get(k)!;
+    for (const o of p.offsets) e.offsets.add(o);
+  }
+  return [...byKey.values()].map((e) => ({
+    topic: e.topic,
+    partition: e.partition,
+    offsets: [...e.offsets].sort((a, b) => a - b).slice(0, MAX_OFFSETS),
+  }));
 }
 
 /** Splits a summary into what names one side only (`only T …`, `T …`) and what is shared. */
@@ -89,6 +130,7 @@ export function compareDifferences(c: StoredCompare): {
     });
     for (const a of s.aspects.filter((x) => !x.same)) {
       const { own, shared } = splitBySide(a.summary, c.targets);
+      const structured = storedPositions(a.positions);
       differences.push({
         scenario: s.scenario,
         seed: s.seed,
@@ -101,7 +143,8 @@ export function compareDifferences(c: StoredCompare): {
         })),
         shared,
         first: a.details[0] ?? a.summary,
-        positions: differencePositions([a.summary, ...a.details].join('; ')),
+        positions: structured ?? differencePositions([a.summary, ...a.details].join('; ')),
+        positionsFrom: structured ? 'structured' : 'text',
       });
     }
   }

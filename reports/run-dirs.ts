@@ -100,6 +100,21 @@ export function loadStoredRun(dir: string): StoredRun {
   return run;
 }
 
+/**
+ * One partition's offsets a compare difference names on one target's log, as compare.json stores
+ * it (written by app/compare/behaviour-diff.ts; the report reads only what it draws).
+ */
+export interface StoredDifferencePosition {
+  pair?: string[];
+  reader?: string;
+  kind?: string;
+  target?: string;
+  topic: string;
+  partition: number;
+  offsets: number[];
+  count?: number;
+}
+
 /** compare.json of a `kconform compare` directory, when `root` has one (only what the report shows). */
 export interface StoredCompare {
   path: string;
@@ -107,7 +122,15 @@ export interface StoredCompare {
   scenarios: {
     scenario: string;
     seed: number;
-    aspects: { aspect: string; same: boolean; summary: string; details: string[]; cause?: string }[];
+    aspects: {
+      aspect: string;
+      same: boolean;
+      summary: string;
+      details: string[];
+      cause?: string;
+      /** Where a difference lies (app/compare/behaviour-diff.ts `DifferencePosition`); absent in older files. */
+      positions?: StoredDifferencePosition[];
+    }[];
     /** Each target's run of the scenario (absent in files written before runs were listed). */
     runs?: { target: string; runDir: string; valid?: unknown; failing?: string[] }[];
   }[];

@@ -4,6 +4,7 @@ import type { CheckResult } from '../../harness/history/check-result.ts';
 import {
   ASPECTS,
   diffBehaviour,
+  MAX_POSITION_OFFSETS,
   observe,
   offsetRanges,
   type AspectDiff,
@@ -125,6 +126,49 @@ describe('diffBehaviour', () => {
     expect(d.offsets!.summary).toBe(
       'reference acked 6 sends, kafka 5; only reference acked seq 2, at mmr[0] offset 2; 3 of 5 at other offsets (first: seq 3: reference offset 3, kafka offset 2)',
     );
+  });
+
+  it('records the positions of each difference structurally, per pair, reader and side', () => {
+    const a = clean('reference', 'run-1', 6);
+    // kafka lost seq 2 and stored the rest one offset lower; its replay skipped seq 4 too
+    const b = new Run('kafka', 'run-2')
+      .acks([0, 1, 3, 4, 5], [0, 1, 2, 3, 4])
+      .read('final-read', [0, 1, 3, 4, 5], [0, 1, 2, 3, 4])
+      .read('replay', [0, 1, 3, 5], [0, 1, 2, 4]);
+    const d = byAspect(diffBehaviour([a.behaviour(), b.behaviour()]));
+    const pair: [string, string] = ['reference', 'kafka'];
+    const at = (kind: string, target: string, offsets: number[], reader?: string) => ({
+      pair,
+      ...(reader ? { reader } : {}),
+      kind,
+      target,
+      topic: 'mmr',
+      partition: 0,
+      offsets,
+      count: offsets.length,
+    });
+    expect(d.offsets!.positions).toEqual([
+      at('only', 'reference', [2]),
+      at('moved', 'reference', [3, 4, 5]),
+      at('moved', 'kafka', [2, 3, 4]),
+    ]);
+    expect(d['consumer-reads']!.positions).toEqual([
+      at('only', 'reference', [2, 4], 'replay'),
+      at('moved', 'reference', [3, 5], 'replay'),
+      at('moved', 'kafka', [2, 4], 'replay'),
+    ]);
+    // aspects that name no offsets record none; the same ones carry no field at all
+    const errors = byAspect(diffBehaviour([a.behaviour(), b.behaviour('stopped')])).errors!;
+    expect(errors.positions).toEqual([]);
+    expect(byAspect(diffBehaviour([a.behaviour(), a.behaviour()])).offsets!.positions).toBeUndefined();
+  });
+
+  it('cuts the offsets of a position entry, counting them all', () => {
+    const a = clean('reference', 'run-1', 120);
+    const b = clean('kafka', 'run-2', 10);
+    const [only] = byAspect(diffBehaviour([a.behaviour(), b.behaviour()])).offsets!.positions!;
+    expect(only).toMatchObject({ kind: 'only', target: 'reference', count: 110 });
+    expect(only!.offsets).toEqual(Array.from({ length: MAX_POSITION_OFFSETS }, (_, i) => 10 + i));
   });
 
   it('reports a record read twice and a missing final read', () => {
@@ -309,9 +353,29 @@ describe('diffBehaviour', () => {
       ['x', 9],
       ['q', 1],
     ]);
-    expect(byAspect(diffBehaviour([a.behaviour(), d.behaviour()])).offsets!.summary).toBe(
-      'm[0] (written concurrently): reference offsets 0..3, kafka 0,1,2,4',
-    );
+    const offsets = byAspect(diffBehaviour([a.behaviour(), d.behaviour()])).offsets!;
+    expect(offsets.summary).toBe('m[0] (written concurrently): reference offsets 0..3, kafka 0,1,2,4');
+    // where the two logs part: offset 3 on the reference's, 4 on kafka's
+    expect(offsets.positions).toEqual([
+      {
+        pair: ['reference', 'kafka'],
+        kind: 'concurrent',
+        target: 'reference',
+        topic: 'm',
+        partition: 0,
+        offsets: [3],
+        count: 1,
+      },
+      {
+        pair: ['reference', 'kafka'],
+        kind: 'concurrent',
+        target: 'kafka',
+        topic: 'm',
+        partition: 0,
+        offsets: [4],
+        count: 1,
+      },
+    ]);
   });
 
   it('producers that take turns on a partition over the same period race for its offsets, though no two sends overlap', () => {

@@ -39,7 +39,38 @@ export interface AspectDiff {
    * behave differently on a healthy cluster or leave a different final state (one lost data).
    */
   cause?: 'fault-induced' | 'conformance';
+  /**
+   * On a difference: where in the logs it lies, per pair of targets (and reader), so the report
+   * draws lanes there without reading {@link summary}. Absent when the same, and in compare.json
+   * files written before it was recorded (the report then parses the summary).
+   */
+  positions?: DifferencePosition[];
 }
+
+/**
+ * One partition's offsets a difference names, on one target's log, for one pair of targets.
+ * `only`: records only `target` has (acked or read); `moved`: records both have, at other offsets
+ * (each side's offsets on its own entry); `concurrent`: a partition written by producers at once
+ * whose set of offsets differs. Topics are normalised as in the summary (run id removed).
+ */
+export interface DifferencePosition {
+  /** The pair compared: baseline first. */
+  pair: [string, string];
+  /** consumer-reads: the reading process. */
+  reader?: string;
+  kind: 'only' | 'moved' | 'concurrent';
+  /** The target on whose log {@link offsets} lie (one of {@link pair}). */
+  target: string;
+  topic: string;
+  partition: number;
+  /** Sorted, distinct; the first {@link MAX_POSITION_OFFSETS}. */
+  offsets: number[];
+  /** How many distinct offsets there were in all (more than {@link offsets} holds when cut). */
+  count: number;
+}
+
+/** Offsets kept per position entry: the lanes draw around a few, compare.json stays small. */
+export const MAX_POSITION_OFFSETS = 50;
 
 /** What a client observed in one run, normalized. */
 export interface Observation {
@@ -161,7 +192,41 @@ export function observe(b: TargetBehaviour): Observation {
 }
 
 /** A pair's difference on one aspect: undefined when they agree. */
-type PairDiff = { summary: string; details: string[] } | undefined;
+type PairDiff = { summary: string; details: string[]; positions?: DifferencePosition[] } | undefined;
+
+/**
+ * Position entries of `kind` on `target`'s log, one per partition of `rs`, for `pair` (and `reader`).
+ */
+export function positionsOf(
+  rs: readonly Pick<NormalizedRecord, 'topic' | 'partition' | 'offset'>[],
+  kind: DifferencePosition['kind'],
+  target: string,
+  pair: Pick<Pair, 'an' | 'bn'>,
+  reader?: string,
+): DifferencePosition[] {
+  const byPartition = new Map<string, { topic: string; partition: number; offsets: Set<number> }>();
+  for (const r of rs) {
+    const k = `${r.topic}\u0000${r.partition}`;
+    const e =
+      byPartition.get(k) ?? byPartition.set(k, { topic: r.topic, partition: r.partition, offsets: new Set() }).get(k)!;
+    e.offsets.add(r.offset);
+  }
+  return [...byPartition.values()]
+    .sort((x, y) => (x.topic < y.topic ? -1 : x.topic > y.topic ? 1 : x.partition - y.partition))
+    .map((e) => {
+      const offsets = [...e.offsets].sort((x, y) => x - y);
+      return {
+        pair: [pair.an, pair.bn] as [string, string],
+        ...(reader === undefined ? {} : { reader }),
+        kind,
+        target,
+        topic: e.topic,
+        partition: e.partition,
+        offsets: offsets.slice(0, MAX_POSITION_OFFSETS),
+        count: offsets.length,
+      };
+    });
+}
 
 const where = (r: NormalizedRecord, other?: NormalizedRecord) =>
   other && other.topic === r.topic && other.partition === r.partition
@@ -232,8 +297,10 @@ function diffRecords(
   b: readonly NormalizedRecord[],
   pair: Pair,
   verb: 'acked' | 'read',
+  reader?: string,
 ): PairDiff {
   const { an, bn } = pair;
+  const positions: DifferencePosition[] = [];
   const positionsInB = new Map<string, number[]>();
   b.forEach((r, i) => {
     const list = positionsInB.get(r.id);
@@ -261,6 +328,7 @@ function diffRecords(
     parts.push(`${an} ${verb} ${a.length} ${verb === 'acked' ? 'sends' : 'records'}, ${bn} ${b.length}`);
   if (onlyA.length) parts.push(only(an, onlyA));
   if (onlyB.length) parts.push(only(bn, onlyB));
+  positions.push(...positionsOf(onlyA, 'only', an, pair, reader), ...positionsOf(onlyB, 'only', bn, pair, reader));
   details.push(...parts.slice(a.length !== b.length ? 1 : 0));
 
   // order: within a partition, or within a producer's records in a concurrently written one
@@ -290,20 +358,54 @@ function diffRecords(
       .map(({ x, j }) => `${x.label}: ${an} ${where(x, b[j])}, ${bn} ${where(b[j]!, x)}`);
     parts.push(`${moved.length} of ${common.length} at other offsets (first: ${lines[0]})`);
     details.push(...lines);
+    positions.push(
+      ...positionsOf(
+        moved.map(({ x }) => x),
+        'moved',
+        an,
+        pair,
+        reader,
+      ),
+      ...positionsOf(
+        moved.map(({ j }) => b[j]!),
+        'moved',
+        bn,
+        pair,
+        reader,
+      ),
+    );
   }
   for (const k of [...pair.concurrent].sort()) {
     if (pair.transactional.has(k)) continue;
-    const [oa, ob] = [
-      offsetList(a.filter((r) => partitionKey(r) === k)),
-      offsetList(b.filter((r) => partitionKey(r) === k)),
-    ];
+    const [ra, rb] = [a.filter((r) => partitionKey(r) === k), b.filter((r) => partitionKey(r) === k)];
+    const [oa, ob] = [offsetList(ra), offsetList(rb)];
     if (oa !== ob) {
       const line = `${k} (written concurrently): ${an} offsets ${oa}, ${bn} ${ob}`;
       parts.push(line);
       details.push(line);
+      // the offsets one side used and the other did not: where the two logs part
+      const [sa, sb] = [new Set(ra.map((r) => r.offset)), new Set(rb.map((r) => r.offset))];
+      positions.push(
+        ...positionsOf(
+          ra.filter((r) => !sb.has(r.offset)),
+          'concurrent',
+          an,
+          pair,
+          reader,
+        ),
+        ...positionsOf(
+          rb.filter((r) => !sa.has(r.offset)),
+          'concurrent',
+          bn,
+          pair,
+          reader,
+        ),
+      );
     }
   }
-  return parts.length ? { summary: parts.join('; '), details: details.slice(0, MAX_DETAILS + 1) } : undefined;
+  return parts.length
+    ? { summary: parts.join('; '), details: details.slice(0, MAX_DETAILS + 1), positions }
+    : undefined;
 }
 
 function diffFinalRead(a: NormalizedRecord[] | undefined, b: NormalizedRecord[] | undefined, pair: Pair): PairDiff {
@@ -353,21 +455,23 @@ function diffReads(a: Map<string, NormalizedRecord[]>, b: Map<string, Normalized
   const processes = [...new Set([...a.keys(), ...b.keys()])].sort();
   const summaries: string[] = [];
   const details: string[] = [];
+  const positions: DifferencePosition[] = [];
   for (const p of processes) {
     const x = a.get(p);
     const y = b.get(p);
     const d =
-      x && y ? diffRecords(x, y, pair, 'read') : { summary: `${x ? bn : an} has no reads by ${p}`, details: [] };
+      x && y ? diffRecords(x, y, pair, 'read', p) : { summary: `${x ? bn : an} has no reads by ${p}`, details: [] };
     if (!d) continue;
     summaries.push(`${p}: ${d.summary}`);
     details.push(...d.details.map((l) => `${p}: ${l}`));
+    positions.push(...(d.positions ?? []));
   }
   if (
     summaries.length === 0 ||
     (processes.every((p) => a.has(p) && b.has(p)) && readsByPartition(a, pair) === readsByPartition(b, pair))
   )
     return undefined;
-  return { summary: summaries.join('; '), details: details.slice(0, MAX_DETAILS) };
+  return { summary: summaries.join('; '), details: details.slice(0, MAX_DETAILS), positions };
 }
 
 function diffErrors(a: Map<string, number>, b: Map<string, number>, { an, bn }: Pair): PairDiff {
@@ -475,6 +579,8 @@ function diffAspects(runs: readonly TargetBehaviour[]): AspectDiff[] {
       same: false,
       summary: differing.map((p) => `${label(p.target)}${p.diff!.summary}`).join(' | '),
       details: differing.flatMap((p) => p.diff!.details.map((l) => `${label(p.target)}${l}`)),
+      // aspects that name no offsets (errors, checks) record an empty list: nothing to draw, no text to parse
+      positions: differing.flatMap((p) => p.diff!.positions ?? []),
     };
   });
 }

@@ -119,6 +119,20 @@ export function laneWindow(offsets: readonly number[]): { offsets: number[]; omi
   return { offsets: out, omitted };
 }
 
+/** The offsets of `positions` per partition (`topic/partition`), in the order met. */
+function offsetsByPartition(
+  positions: readonly WitnessPosition[],
+): Map<string, { topic: string; partition: number; offsets: number[] }> {
+  const byPartition = new Map<string, { topic: string; partition: number; offsets: number[] }>();
+  for (const p of positions) {
+    const k = partitionKey(p.topic, p.partition);
+    let e = byPartition.get(k);
+    if (!e) byPartition.set(k, (e = { topic: p.topic, partition: p.partition, offsets: [] }));
+    e.offsets.push(p.offset);
+  }
+  return byPartition;
+}
+
 /** Feed every op in history order (with its invocation); then ask {@link lanes} for an anomaly's positions. */
 export class LaneCollector {
   private readonly topics = new Map<string, Map<number, PartitionState>>();
@@ -127,13 +141,7 @@ export class LaneCollector {
 
   /** `positions`: every position any anomaly of the run names (the union is kept). */
   constructor(positions: readonly WitnessPosition[]) {
-    const byPartition = new Map<string, { topic: string; partition: number; offsets: number[] }>();
-    for (const p of positions) {
-      const k = partitionKey(p.topic, p.partition);
-      let e = byPartition.get(k);
-      if (!e) byPartition.set(k, (e = { topic: p.topic, partition: p.partition, offsets: [] }));
-      e.offsets.push(p.offset);
-    }
+    const byPartition = offsetsByPartition(positions);
     for (const { topic, partition, offsets } of byPartition.values()) {
       let parts = this.topics.get(topic);
       if (!parts) this.topics.set(topic, (parts = new Map()));
@@ -237,13 +245,7 @@ export class LaneCollector {
 
   /** The lanes of one anomaly: one per partition its positions name. */
   lanes(positions: readonly WitnessPosition[]): PartitionLane[] {
-    const byPartition = new Map<string, { topic: string; partition: number; offsets: number[] }>();
-    for (const p of positions) {
-      const k = partitionKey(p.topic, p.partition);
-      let e = byPartition.get(k);
-      if (!e) byPartition.set(k, (e = { topic: p.topic, partition: p.partition, offsets: [] }));
-      e.offsets.push(p.offset);
-    }
+    const byPartition = offsetsByPartition(positions);
     const out: PartitionLane[] = [];
     for (const [name, { topic, partition, offsets }] of byPartition) {
       const s = this.state(topic, partition);

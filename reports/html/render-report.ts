@@ -346,7 +346,7 @@ function compareSection(model: ReportModel): string {
         const id = `compare-lanes-${++n}`;
         link = `<a href="#${id}">lanes side by side</a>`;
         sideBySide.push(
-          `<div class="side-by-side" id="${id}" data-aspect="${esc(d.aspect)}"><p class="meta">${esc(d.scenario)} seed ${d.seed} · ${esc(d.aspect)}: ${esc(d.positions.map((p) => `${p.topic}[${p.partition}] offsets ${p.offsets[0]}…${p.offsets.at(-1)}`).join('; '))}</p><div class="sides">${lanes
+          `<div class="side-by-side" id="${id}" data-aspect="${esc(d.aspect)}" data-positions-from="${d.positionsFrom}"><p class="meta">${esc(d.scenario)} seed ${d.seed} · ${esc(d.aspect)}: ${esc(d.positions.map((p) => `${p.topic}[${p.partition}] offsets ${p.offsets[0]}…${p.offsets.at(-1)}`).join('; '))}</p><div class="sides">${lanes
             .map(
               (x, i) =>
                 `<div class="side" data-target="${esc(x.target)}"><h4>${esc(x.target)}${sides[i]!.run ? ` <a class="meta" href="#${sides[i]!.run!.id}">(run)</a>` : ''}</h4>${x.lanes.length ? lanesHtml(x.lanes, `${id}-${i}`) : '<p class="meta">nothing at these offsets</p>'}</div>`,

@@ -6,14 +6,13 @@
  * offsets the buggy broker's fetches skipped are `skipped` on its side and `read` on the
  * reference's. Screenshots go to runs/test-output/compare-report/.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kconform, repoRoot, startKconform, type CliRun } from '../helpers/kconform-cli.ts';
+import { chromiumMissing, launchChromium, openReport } from '../helpers/report-page.ts';
 
-const CHROMIUM = process.env.KCONFORM_CHROMIUM ?? '/usr/bin/chromium';
 const scratch = mkdtempSync(join(tmpdir(), 'kconform-compare-report-'));
 const out = join(scratch, 'cmp');
 const shots = join(repoRoot, 'runs', 'test-output', 'compare-report');
@@ -47,25 +46,19 @@ afterAll(async () => {
 
 describe('the report of a compare', () => {
   it('lists only the differences, draws both lanes side by side where the offsets differ, without errors', async (ctx) => {
-    if (!existsSync(CHROMIUM)) ctx.skip(`no Chromium at ${CHROMIUM}`);
+    if (chromiumMissing) ctx.skip(chromiumMissing);
     const compare = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8')) as {
-      scenarios: { aspects: { aspect: string; same: boolean }[] }[];
+      scenarios: { aspects: { aspect: string; same: boolean; positions?: { reader?: string; kind: string }[] }[] }[];
     };
     const differing = compare.scenarios[0]!.aspects.filter((a) => !a.same).map((a) => a.aspect);
     expect(differing).toContain('consumer-reads');
+    // compare.json says where: the records only the reference's replay read
+    const reads = compare.scenarios[0]!.aspects.find((a) => a.aspect === 'consumer-reads')!;
+    expect(reads.positions?.some((p) => p.reader === 'replay' && p.kind === 'only')).toBe(true);
 
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    const browser = await launchChromium();
     try {
-      const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-      await context.setOffline(true);
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(String(e)));
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
-      });
-      await page.goto(`file://${join(out, 'report.html')}`);
-      await page.waitForSelector('html[data-charts-rendered]', { timeout: 30_000 });
+      const { page, errors } = await openReport(browser, join(out, 'report.html'));
 
       // one row per differing aspect, none for the same ones; those are one collapsed line
       const rows = await page
@@ -84,6 +77,8 @@ describe('the report of a compare', () => {
       expect(await row.locator('.first-op').textContent()).toMatch(
         /reference: read by replay: read \(op \d+.*external@\S+: read by replay: skipped/,
       );
+      // the lanes are drawn where compare.json's structured positions say, not from its text
+      expect(await page.locator(href!).getAttribute('data-positions-from')).toBe('structured');
       const sides = page.locator(`${href} .side`);
       expect(await sides.count()).toBe(2);
       const cells = (side: number, cls: string) =>
@@ -102,6 +97,39 @@ describe('the report of a compare', () => {
       await page.locator('#compare').screenshot({ path: join(shots, 'compare-report.png') });
       await page.locator(href!).screenshot({ path: join(shots, 'compare-lanes-side-by-side.png') });
       expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 90_000);
+
+  it('draws the same lanes from the text of a compare.json written before positions were stored', async (ctx) => {
+    if (chromiumMissing) ctx.skip(chromiumMissing);
+    // the same compare, its compare.json as older versions wrote it (no `positions`); in place,
+    // since an external target's topics carry the compare directory's name
+    const path = join(out, 'compare.json');
+    const written = readFileSync(path, 'utf8');
+    const json = JSON.parse(written) as { scenarios: { aspects: { positions?: unknown }[] }[] };
+    for (const s of json.scenarios) for (const a of s.aspects) delete a.positions;
+    const html = join(scratch, 'old-style-report.html');
+    try {
+      writeFileSync(path, JSON.stringify(json, null, 2));
+      const r = await kconform(['report', out, '--out', html, '--no-junit'], { cwd: scratch, timeoutMs: 60_000 });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+    } finally {
+      writeFileSync(path, written);
+    }
+
+    const browser = await launchChromium();
+    try {
+      const { page } = await openReport(browser, html);
+      const lanes = page.locator('#compare .side-by-side[data-aspect="consumer-reads"]');
+      expect(await lanes.getAttribute('data-positions-from')).toBe('text');
+      const skipped = await lanes
+        .locator('.side')
+        .nth(1)
+        .locator('td.cell.skipped[data-row="consumer:replay"]')
+        .count();
+      expect(skipped).toBeGreaterThan(0);
     } finally {
       await browser.close();
     }

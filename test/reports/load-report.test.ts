@@ -7,11 +7,10 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kconform, repoRoot } from '../helpers/kconform-cli.ts';
+import { chromiumMissing, launchChromium, openReport } from '../helpers/report-page.ts';
 
-const CHROMIUM = process.env.KCONFORM_CHROMIUM ?? '/usr/bin/chromium';
 const shots = join(repoRoot, 'runs', 'test-output', 'load-report');
 const scratch = mkdtempSync(join(tmpdir(), 'kconform-load-report-'));
 const out = join(scratch, 'load');
@@ -86,19 +85,10 @@ describe('the report of a load run', () => {
     expect(windows).toBeGreaterThanOrEqual(0);
     expect((latency as unknown as { faults: unknown[] }).faults.length).toBe(windows);
 
-    if (!existsSync(CHROMIUM)) ctx.skip(`no Chromium at ${CHROMIUM}`);
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    if (chromiumMissing) ctx.skip(chromiumMissing);
+    const browser = await launchChromium();
     try {
-      const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-      await context.setOffline(true);
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(String(e)));
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
-      });
-      await page.goto(`file://${html}`);
-      await page.waitForSelector('html[data-charts-rendered]', { timeout: 30_000 });
+      const { page, errors } = await openReport(browser, html);
       expect(await page.getAttribute('html', 'data-charts-rendered')).toBe('3');
       expect(await page.locator('#load canvas').count()).toBe(3);
       mkdirSync(shots, { recursive: true });

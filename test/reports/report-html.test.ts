@@ -8,14 +8,12 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kconform as runKconform } from '../helpers/kconform-cli.ts';
+import { chromiumMissing, launchChromium, openReport } from '../helpers/report-page.ts';
 
-const CHROMIUM = process.env.KCONFORM_CHROMIUM ?? '/usr/bin/chromium';
-const missing = existsSync(CHROMIUM)
-  ? undefined
-  : `no Chromium at ${CHROMIUM} (apt-get install -y chromium; .ci/run installs it)`;
+const missing = chromiumMissing;
 const scratch = mkdtempSync(join(tmpdir(), 'kconform-report-html-'));
 const runDir = join(scratch, 'run');
 const html = join(scratch, 'rebuilt', 'report.html');
@@ -68,7 +66,7 @@ beforeAll(async () => {
   const report = await kconform(['report', runDir, '--out', html]);
   expect(report.code, report.stderr).toBe(0);
   expect(report.stdout).toContain(`report: ${html}`);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  browser = await launchChromium();
 }, 300_000);
 
 afterAll(async () => {
@@ -79,23 +77,7 @@ afterAll(async () => {
 describe('report.html in headless Chromium', () => {
   it('renders offline: verdict table, one canvas per chart, every chart drawn, fault windows shaded, no console errors', async (ctx) => {
     if (missing) ctx.skip(missing);
-    const context = await browser!.newContext({ viewport: { width: 1400, height: 1000 } });
-    await context.setOffline(true);
-    const requested: string[] = [];
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith('file:')) return route.continue();
-      requested.push(url);
-      return route.abort();
-    });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(`file://${html}`);
-    await page.waitForSelector('html[data-charts-rendered]', { timeout: 30_000 });
+    const { page, errors, requested } = await openReport(browser!, html);
 
     const rows = await page.locator('#verdict-table tr').allTextContents();
     expect(rows.some((r) => r.startsWith('seed'))).toBe(true);
@@ -155,6 +137,6 @@ describe('report.html in headless Chromium', () => {
 
     expect(errors).toEqual([]);
     expect(requested).toEqual([]);
-    await context.close();
+    await page.context().close();
   });
 });

@@ -8,27 +8,25 @@
  * collapsed and whole, and nothing may be logged as an error. Screenshots are written under
  * runs/test-output/report-lanes/ for a person to look at.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kconform, repoRoot } from '../helpers/kconform-cli.ts';
+import { chromiumMissing, launchChromium, openReport } from '../helpers/report-page.ts';
 
-const CHROMIUM = process.env.KCONFORM_CHROMIUM ?? '/usr/bin/chromium';
-const missing = existsSync(CHROMIUM)
-  ? undefined
-  : `no Chromium at ${CHROMIUM} (apt-get install -y chromium; .ci/run installs it)`;
+const missing = chromiumMissing;
 const scratch = mkdtempSync(join(tmpdir(), 'kconform-report-lanes-'));
 const runDir = join(scratch, 'run');
 const shots = join(repoRoot, 'runs', 'test-output', 'report-lanes');
 const BUGS = ['drop-acked-write', 'skip-offset', 'duplicate-retried-batch'];
 const SCENARIOS = ['seed', 'idempotence'];
 
-let context: BrowserContext | undefined;
+let browser: Browser | undefined;
 let page: Page;
-const errors: string[] = [];
-const requested: string[] = [];
+let errors: string[] = [];
+let requested: string[] = [];
 
 interface Rec {
   topic: string;
@@ -69,38 +67,12 @@ beforeAll(async () => {
   expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(1);
   rmSync(shots, { recursive: true, force: true });
   mkdirSync(shots, { recursive: true });
-  context = await chromium.launchPersistentContext(join(scratch, 'chromium-profile'), {
-    executablePath: CHROMIUM,
-    viewport: { width: 1400, height: 1000 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  await context.setOffline(true);
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith('file:')) return route.continue();
-    requested.push(url);
-    return route.abort();
-  });
-  page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`file://${join(runDir, 'report.html')}`);
-  await page.waitForSelector('html[data-charts-rendered]', { timeout: 30_000 });
+  browser = await launchChromium();
+  ({ page, errors, requested } = await openReport(browser, join(runDir, 'report.html')));
 }, 180_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   rmSync(scratch, { recursive: true, force: true });
 });
 
