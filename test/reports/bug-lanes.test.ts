@@ -148,7 +148,11 @@ describe('the lanes of every known bug', () => {
       ].sort(),
     );
     // a committed offset the group lost names no log position: nothing to draw
-    expect(KNOWN_BUGS.filter((b) => !offsetBugs.includes(b)).map((b) => b.name)).toEqual(['lose-committed-offset']);
+    // nor does a consumer-protocol assignment handed to two members (its witnesses are assignments)
+    expect(KNOWN_BUGS.filter((b) => !offsetBugs.includes(b)).map((b) => b.name)).toEqual([
+      'lose-committed-offset',
+      'overlapping-assignment',
+    ]);
   });
 
   it.for(singleNode.map((b) => [b.name, b] as const))(
