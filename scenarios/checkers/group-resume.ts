@@ -60,6 +60,9 @@ export function checkGroupResume(history: readonly Op[], plan: GroupResumePlan):
   const redeliveryOk = unexpected.length === 0 && missing.length === 0;
 
   const resumedAt = readByB[0]?.offset;
+  // the group's partition, as its reads name it (the scenario's topic has one)
+  const partition = readByA[0]?.partition ?? readByB[0]?.partition ?? 0;
+  const at = (offset: number) => ({ topic: plan.topic, partition, offset });
   const reRead = readByB.filter((r) => r.offset < committedAt).length;
   const resumeOk = resumedAt === committedAt;
   return [
@@ -71,7 +74,14 @@ export function checkGroupResume(history: readonly Op[], plan: GroupResumePlan):
         : `records read by both members: ${unexpected.length} that A had committed, ${missing.length} of A's uncommitted ones never redelivered`,
       witnesses: redeliveryOk
         ? []
-        : [{ readTwiceThoughCommitted: unexpected.slice(0, 20), uncommittedNotRedelivered: missing.slice(0, 20) }],
+        : [
+            {
+              readTwiceThoughCommitted: unexpected.slice(0, 20),
+              uncommittedNotRedelivered: missing.slice(0, 20),
+              // where they lie, so a report can draw the partition around them
+              positions: [...unexpected, ...missing].slice(0, 20).map((offset) => at(offset)),
+            },
+          ],
       count: unexpected.length + missing.length,
     },
     {
@@ -82,7 +92,16 @@ export function checkGroupResume(history: readonly Op[], plan: GroupResumePlan):
         : `member B resumed at offset ${resumedAt ?? 'none (it read nothing)'} after member A committed ${committedAt} (OffsetFetch says ${offsetFetch}); ${reRead} record(s) read twice`,
       witnesses: resumeOk
         ? []
-        : [{ committedByA: committedAt, offsetFetch, resumedAt: resumedAt ?? null, readTwice: reRead }],
+        : [
+            {
+              committedByA: committedAt,
+              offsetFetch,
+              resumedAt: resumedAt ?? null,
+              readTwice: reRead,
+              committed: at(committedAt),
+              ...(readByB[0] ? { resumed: readByB[0] } : {}),
+            },
+          ],
       count: resumeOk ? 0 : 1,
     },
   ];
