@@ -128,7 +128,11 @@ export function appendRecords(
   const fencedAccepted =
     transactional &&
     acceptsFencedEpoch(broker.bugs, partition.producers.epochOf(header.producerId), header.producerEpoch);
-  if (transactional && !fencedAccepted && !partition.producers.hasOngoingTransaction(header.producerId)) {
+  if (
+    transactional &&
+    !fencedAccepted &&
+    partition.producers.needsTransactionVerification(header.producerId, header.producerEpoch)
+  ) {
     const verified = broker.transactions.verifyPartition(
       opts.transactionalId ?? '',
       header.producerId,

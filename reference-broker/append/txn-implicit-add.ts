@@ -39,10 +39,7 @@ export async function addPartitionImplicitly(
   if (h.magic !== 2) return null;
   if ((h.attributes & TRANSACTIONAL_FLAG_MASK) === 0 || (h.attributes & CONTROL_FLAG_MASK) !== 0) return null;
   if (h.producerId < 0 || !broker.replication.isLeader(partition)) return null;
-  if (partition.producers.hasOngoingTransaction(h.producerId)) return null;
-  // known bug 'no-fence' is decided in appendRecords, on the fenced epoch's batch itself
-  const known = partition.producers.epochOf(h.producerId);
-  if (broker.bugs.has('no-fence') && known !== undefined && h.producerEpoch < known) return null;
+  if (!partition.producers.needsTransactionVerification(h.producerId, h.producerEpoch)) return null;
   const code = await broker.transactions.addPartitionForProduce(transactionalId ?? '', h.producerId, h.producerEpoch, {
     topic: partition.topic,
     partition: partition.index,

@@ -222,9 +222,33 @@ export class PartitionProducerState {
     return this.producers.get(producerId)?.epoch;
   }
 
-  /** True while `producerId` has a transaction open here. */
-  hasOngoingTransaction(producerId: number): boolean {
-    return this.ongoing.has(producerId);
+  /**
+   * True while `producerId` has a transaction open here; with `producerEpoch`, only when that
+   * transaction's producer is at this epoch (Kafka 4.4.0's UnifiedLog.hasOngoingTransaction(pid,
+   * epoch)). A batch of a newer epoch is the next transaction of transaction version 2 (EndTxn
+   * bumped the epoch) while the previous one's marker is not written here yet: it is not part of
+   * the open transaction and must be verified (added) at the coordinator, which refuses it with
+   * CONCURRENT_TRANSACTIONS until that marker is in.
+   */
+  hasOngoingTransaction(producerId: number, producerEpoch?: number): boolean {
+    if (!this.ongoing.has(producerId)) return false;
+    return producerEpoch === undefined || this.producers.get(producerId)?.epoch === producerEpoch;
+  }
+
+  /**
+   * Whether a transactional batch of `producerId` at `producerEpoch` must be verified at (transaction
+   * version 2: added to) the transaction coordinator before it is appended, as Kafka 4.4.0's
+   * UnifiedLog.maybeStartTransactionVerification decides: not when its epoch is older than the one
+   * here (Kafka throws InvalidProducerEpochException first; {@link check} answers
+   * INVALID_PRODUCER_EPOCH), not when a transaction at its own epoch is open here, else yes. The
+   * epoch matters for transaction version 2: the batch of the next transaction (EndTxn v5 bumped the
+   * epoch) may arrive while the previous transaction's marker is still on its way to this partition;
+   * appended unverified it would join that transaction and be completed by its marker.
+   */
+  needsTransactionVerification(producerId: number, producerEpoch: number): boolean {
+    const known = this.producers.get(producerId)?.epoch;
+    if (known !== undefined && producerEpoch < known) return false;
+    return !this.hasOngoingTransaction(producerId, producerEpoch);
   }
 
   /**

@@ -38,7 +38,7 @@ export const CLUSTER_TARGETS: readonly ClusterTarget[] = [
 
 /** How one run goes. */
 export interface ClusterRunOptions {
-  scenario: 'failover' | 'durability' | 'under-min-isr';
+  scenario: 'failover' | 'durability' | 'under-min-isr' | 'txn-late-endtxn';
   seed: number;
   /** The scenario's size knob: failover runs one fault per 250 records. */
   records: number;
