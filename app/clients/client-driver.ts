@@ -84,6 +84,36 @@ export interface MemberSpec {
   group: string;
 }
 
+/** One transaction to run: its records (each to a given partition), then a commit or an abort. */
+export interface TransactionToRun {
+  records: (RecordToSend & { partition: number })[];
+  outcome: 'commit' | 'abort';
+}
+
+/** What a transactional producer runs: its transactions in order, under one transactional.id. */
+export interface TransactSpec {
+  bootstrap: string;
+  topic: string;
+  transactionalId: string;
+  transactions: TransactionToRun[];
+  timeoutMs: number;
+}
+
+/** How one transaction went, as the client reported it. */
+export interface TransactionOutcome {
+  /** Whether the transaction was begun (the client had its producer id, InitProducerId done). */
+  begun: boolean;
+  /** Each record's send, as in a produce. */
+  sends: SendOutcome[];
+  /** Whether the commit or abort was acknowledged. */
+  ended: boolean;
+  /** Why the transaction did not begin or end. */
+  error?: string;
+  /** What InitProducerId gave, when the client tells. */
+  producerId?: number;
+  epoch?: number;
+}
+
 /** A running group member. */
 export interface GroupMember {
   /** The partitions the client says it owns now; undefined before its first assignment. */
@@ -119,6 +149,11 @@ export interface ClientDriver {
   produce(spec: ProduceSpec): Promise<SendOutcome[]>;
   consume(spec: ConsumeSpec): Promise<ConsumeResult>;
   joinGroup(spec: MemberSpec): Promise<GroupMember>;
+  /**
+   * Runs transactions with one transactional producer (idempotent, transactional.id set); one
+   * outcome per transaction, in order. Absent: the client has no transactional producer.
+   */
+  transact?(spec: TransactSpec): Promise<TransactionOutcome[]>;
   /** The cluster's topic names, as the client's admin or metadata call lists them (all topics). */
   listTopics?(bootstrap: string, timeoutMs: number): Promise<string[]>;
   /**

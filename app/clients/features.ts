@@ -9,7 +9,17 @@
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { HistoryRecorder } from '../../harness/history/history.ts';
-import type { RecordRef } from '../../harness/history/ops.ts';
+import {
+  END_TXN,
+  FINAL_READ,
+  FINAL_READ_UNCOMMITTED,
+  readsOf,
+  SEND,
+  TXN_BEGIN,
+  type RecordRef,
+  type TxnTag,
+} from '../../harness/history/ops.ts';
+import { readAtIsolation } from '../../scenarios/txn-read.ts';
 import { checkHistory, type CheckConfig } from '../../scenarios/checkers/index.ts';
 import type { CompressionName } from '../../protocol/records/batch-header.ts';
 import {
@@ -22,6 +32,7 @@ import {
   type GroupMember,
   type RecordToSend,
   type SendOutcome,
+  type TransactionToRun,
 } from './client-driver.ts';
 import type { NeutralIO, StoredRecord } from './neutral-io.ts';
 
@@ -42,6 +53,7 @@ export const FEATURES = [
   'seek',
   'list-topics',
   'regex-subscribe',
+  'transactions',
 ] as const;
 export type Feature = (typeof FEATURES)[number];
 
@@ -444,6 +456,112 @@ async function regexSubscribePath(ctx: CellContext): Promise<string> {
   return `subscribed to ${pattern.replace(String(ctx.id), 'ID')}: read all ${2 * per} records of the 2 matching topics, none of the third`;
 }
 
+/** A pending op of the history (what `HistoryRecorder.invoke` returns). */
+type Pending = ReturnType<HistoryRecorder['invoke']>;
+
+/**
+ * A transactional producer commits one transaction of 6 records over 2 partitions, then aborts
+ * another of 6 (each its own transaction, under one transactional.id). The whole topic is then
+ * read from the beginning at read_committed (the final read: exactly the committed records) and at
+ * read_uncommitted (both transactions' records), over the raw protocol as Kafka's Java consumer
+ * filters (scenarios/txn-read.ts). Every op is invoked before the client runs and completed after
+ * it, in the order the client did them: begin, sends, end, as the transactional checkers read them.
+ */
+async function transactionsPath(ctx: CellContext): Promise<string> {
+  if (!ctx.driver.transact) throw new ClientLimitation('the driver has no transactional producer');
+  const { topic } = names(ctx, 'txn');
+  const partitions = 2;
+  const per = 6;
+  await ctx.io.createTopic(topic, partitions);
+  const transactionalId = `${topic}-tid`;
+  const txnRecords = (from: number) =>
+    cellRecords(ctx.id, 2 * per)
+      .slice(from, from + per)
+      .map((r, i) => ({ ...r, partition: i % partitions }));
+  const transactions: TransactionToRun[] = [
+    { records: txnRecords(0), outcome: 'commit' },
+    { records: txnRecords(per), outcome: 'abort' },
+  ];
+  const process = ctx.driver.id;
+  const h = ctx.history;
+  const pending = transactions.map((t, n) => {
+    const tag: TxnTag = { id: `${transactionalId}#${n}`, transactionalId };
+    return {
+      tag,
+      begin: h.invoke(process, TXN_BEGIN, { id: tag.id, transactionalId }),
+      sends: t.records.map((r) =>
+        h.invoke(process, SEND, { topic, partition: r.partition, key: r.key, value: r.value, txn: tag }),
+      ),
+      end: h.invoke(process, END_TXN, { id: tag.id, outcome: t.outcome }),
+    };
+  });
+  const unanswered = (ops: Pending[], why: string) => {
+    for (const o of ops) o.info(why);
+  };
+  let outcomes: Awaited<ReturnType<NonNullable<typeof ctx.driver.transact>>>;
+  try {
+    outcomes = await ctx.driver.transact({
+      bootstrap: ctx.io.bootstrap,
+      topic,
+      transactionalId,
+      transactions,
+      timeoutMs: ctx.timeoutMs,
+    });
+  } catch (err) {
+    for (const p of pending) unanswered([p.begin, ...p.sends, p.end], (err as Error).message);
+    throw err;
+  }
+  pending.forEach((p, n) => {
+    const t = transactions[n]!;
+    const o = outcomes[n];
+    if (!o?.begun) return unanswered([p.begin, ...p.sends, p.end], o?.error ?? 'the client reported nothing');
+    p.begin.ok({
+      id: p.tag.id,
+      transactionalId,
+      ...(o.producerId === undefined ? {} : { producerId: o.producerId, epoch: o.epoch }),
+    });
+    t.records.forEach((r, i) => {
+      const s = o.sends.find((x) => x.value === r.value);
+      if (!s || s.error !== undefined || s.partition === undefined)
+        p.sends[i]!.info(s?.error ?? 'the client reported nothing for this record');
+      else
+        p.sends[i]!.ok({
+          topic,
+          partition: s.partition,
+          offset: s.offset ?? -1,
+          key: r.key,
+          value: r.value,
+          txn: p.tag,
+        });
+    });
+    if (o.ended) p.end.ok({ id: p.tag.id, outcome: t.outcome });
+    else p.end.info(o.error ?? 'no answer to the end of the transaction');
+  });
+  const failed = outcomes.find((o) => !o.begun || !o.ended || o.sends.some((s) => s.error !== undefined));
+  if (failed || outcomes.length < transactions.length)
+    fail(
+      `transaction ${outcomes.indexOf(failed!)}: ${failed?.error ?? failed?.sends.find((s) => s.error)?.error ?? 'not run'}`,
+    );
+  const ends = async () => {
+    const out = new Map<number, number>();
+    for (let p = 0; p < partitions; p++) out.set(p, await ctx.io.endOffset(topic, p));
+    return out;
+  };
+  for (const [process, isolation] of [
+    [FINAL_READ, 'read_committed'],
+    [FINAL_READ_UNCOMMITTED, 'read_uncommitted'],
+  ] as const)
+    await readAtIsolation(ctx.io.nodes, ends, topic, partitions, process, isolation, h, ctx.timeoutMs);
+  judge(ctx, { ...checkConfig(ctx, -1, true), transactional: true });
+  for (let p = 0; p < partitions; p++) {
+    const at = (process: string) => readsOf(h.ops, process).filter((r) => r.partition === p);
+    const of = (t: TransactionToRun[]) => t.flatMap((x) => x.records).filter((r) => r.partition === p);
+    expectValues(at(FINAL_READ), of(transactions.slice(0, 1)), `partition ${p} at read_committed`);
+    expectValues(at(FINAL_READ_UNCOMMITTED), of(transactions), `partition ${p} at read_uncommitted`);
+  }
+  return `committed ${per} records over ${partitions} partitions, aborted ${per}: read_committed read the committed ${per} only, read_uncommitted all ${2 * per}`;
+}
+
 const PATHS: Record<Feature, (ctx: CellContext) => Promise<string>> = {
   'acks=0': (ctx) => producePath(ctx, 'acks0', 0, false, 'none'),
   'acks=1': (ctx) => producePath(ctx, 'acks1', 1, false, 'none'),
@@ -460,6 +578,7 @@ const PATHS: Record<Feature, (ctx: CellContext) => Promise<string>> = {
   seek: seekPath,
   'list-topics': listTopicsPath,
   'regex-subscribe': regexSubscribePath,
+  transactions: transactionsPath,
 };
 
 let cellCounter = 0;

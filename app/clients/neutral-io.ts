@@ -42,7 +42,7 @@ export class NeutralIO {
   readonly replicationFactor: number;
   private readonly kafka: Kafka;
   /** The bootstrap list as nodes (ids are positions: only for messages). */
-  private readonly nodes: TargetNode[];
+  readonly nodes: readonly TargetNode[];
 
   constructor(bootstrap: string, nodes: number) {
     this.bootstrap = bootstrap;

@@ -7,17 +7,50 @@
  */
 import type { CellResult, CellStatus, Feature } from '../../app/clients/features.ts';
 
-/** Cells not expected to work: `client/feature` → status and why. None at the moment. */
-export const EXPECTED_NOT_WORKING: Readonly<Record<string, { status: CellStatus; why: string }>> = {};
-
-/** The status the tests expect of a cell. */
-export function expectedStatus(client: string, feature: Feature): CellStatus {
-  return EXPECTED_NOT_WORKING[`${client}/${feature}`]?.status ?? 'works';
+/** What a listed cell is expected to do. */
+interface ExpectedCell {
+  status: CellStatus;
+  why: string;
+  /** A race: runs where the cell works are accepted too. */
+  racy?: boolean;
 }
 
-/** Cells whose outcome differs from the expectation, in a form that reads well in a failed assertion. */
-export function unexpectedCells(cells: readonly CellResult[]): string[] {
+/**
+ * Cells not expected to work: `client/feature` (every target) or `client/feature@target` (one
+ * matrix target: `reference`, `reference3`, `kafka@4.4.0`, …) → status and why.
+ */
+export const EXPECTED_NOT_WORKING: Readonly<Record<string, ExpectedCell>> = {
+  'java/transactions@reference3': {
+    status: 'fails',
+    racy: true,
+    why:
+      'reference-broker bug, a race (found 2026-12-08, reported to the lead; failed in 4 of 5 runs): on the 3-node cluster the Java 4.4.0 producer ' +
+      "begins its next transaction at once and that transaction's first record lands in a partition before the " +
+      "previous transaction's commit marker, which then commits it: read_committed returns 1 aborted record. " +
+      'Works on one node and on Kafka 4.4.0 (1 and 3 nodes); kafkajs and confluent-kafka pass on reference3. ' +
+      'Likely cause: append/txn-implicit-add.ts skips the transaction version 2 add when hasOngoingTransaction(producerId), ' +
+      "while Kafka 4.4.0's UnifiedLog.hasOngoingTransaction(producerId, producerEpoch) also compares the (per-transaction bumped) epoch",
+  },
+};
+
+function entryOf(client: string, feature: Feature, target?: string) {
+  const onTarget = target === undefined ? undefined : EXPECTED_NOT_WORKING[`${client}/${feature}@${target}`];
+  return onTarget ?? EXPECTED_NOT_WORKING[`${client}/${feature}`];
+}
+
+/** The status the tests expect of a cell on `target` (none: the entries for every target only). */
+export function expectedStatus(client: string, feature: Feature, target?: string): CellStatus {
+  return entryOf(client, feature, target)?.status ?? 'works';
+}
+
+/**
+ * Cells whose outcome on `target` differs from the expectation, in a form that reads well in a
+ * failed assertion. A racy entry's cell may also work.
+ */
+export function unexpectedCells(cells: readonly CellResult[], target?: string): string[] {
+  const want = (c: CellResult) => expectedStatus(c.client, c.feature, target);
+  const racyWorks = (c: CellResult) => c.status === 'works' && entryOf(c.client, c.feature, target)?.racy === true;
   return cells
-    .filter((c) => c.status !== expectedStatus(c.client, c.feature))
-    .map((c) => `${c.client} ${c.feature}: ${c.status} (expected ${expectedStatus(c.client, c.feature)}): ${c.detail}`);
+    .filter((c) => c.status !== want(c) && !racyWorks(c))
+    .map((c) => `${c.client} ${c.feature}: ${c.status} (expected ${want(c)}): ${c.detail}`);
 }

@@ -16,7 +16,10 @@ import {
   type MemberSpec,
   type ProduceSpec,
   type SendOutcome,
+  type TransactionOutcome,
+  type TransactSpec,
 } from '../client-driver.ts';
+import { transactionOutcomes, type TxnLine } from '../transaction-lines.ts';
 import { CONFLUENT_KAFKA_VERSION, ensurePythonClient, venvPython } from '../python-env.ts';
 
 const SCRIPT = fileURLToPath(new URL('../python/confluent_client.py', import.meta.url));
@@ -29,7 +32,7 @@ type Line = {
   assigned?: number[];
   error?: string;
   done?: boolean;
-};
+} & TxnLine;
 
 function parseLines(text: string): Line[] {
   const out: Line[] = [];
@@ -91,6 +94,23 @@ async function produce(spec: ProduceSpec): Promise<SendOutcome[]> {
     spec.timeoutMs + 15_000,
   );
   return lines.filter((l) => l.send).map((l) => l.send!);
+}
+
+async function transact(spec: TransactSpec): Promise<TransactionOutcome[]> {
+  const cmd = {
+    op: 'transact',
+    bootstrap: spec.bootstrap,
+    topic: spec.topic,
+    transactionalId: spec.transactionalId,
+    timeoutMs: spec.timeoutMs,
+    transactions: spec.transactions,
+  };
+  try {
+    return transactionOutcomes(await runCommand(cmd, spec.timeoutMs + 15_000), spec.transactions.length);
+  } catch (err) {
+    const lines = (err as { lines?: Line[] }).lines ?? [];
+    return transactionOutcomes(lines, spec.transactions.length, (err as Error).message);
+  }
 }
 
 async function consume(spec: ConsumeSpec): Promise<ConsumeResult> {
@@ -165,7 +185,9 @@ export const confluentPythonDriver: ClientDriver = {
   consume,
   joinGroup,
   listTopics,
+  transact,
   notes: {
+    transactions: 'transactional.id; init_transactions, begin_transaction, commit/abort_transaction',
     seek: 'assign(TopicPartition(offset)), no group',
     'list-topics': 'AdminClient.list_topics()',
     'regex-subscribe': "subscribe(['^pattern'])",

@@ -5,12 +5,16 @@
  *   and prints one JSON event per acknowledged record;
  * - `VerifiableConsumer` consumes in a group, commits, and prints assignments and records;
  * - `ConsoleProducer` sends records with headers (`parse.headers`), which VerifiableProducer cannot;
- * - `ConsoleConsumer --partition P --offset O` seeks, and prints headers, which VerifiableConsumer cannot.
+ * - `ConsoleConsumer --partition P --offset O` seeks, and prints headers, which VerifiableConsumer cannot;
+ * - `app/clients/java/Transact.java` (run from source by the JDK's launcher, no build step) commits
+ *   and aborts transactions: 4.4.0's VerifiableProducer has no transactional option, and
+ *   TransactionalMessageCopier (what Kafka's system tests use) copies a topic and aborts at random only.
  * The verifiable tools' JSON goes through verifiable-history.ts into history ops.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   consoleConsumerClass,
   consoleProducerClass,
@@ -28,7 +32,10 @@ import {
   type MemberSpec,
   type ProduceSpec,
   type SendOutcome,
+  type TransactionOutcome,
+  type TransactSpec,
 } from '../client-driver.ts';
+import { transactionOutcomes, type TxnLine } from '../transaction-lines.ts';
 import {
   ownedPartitions,
   parseVerifiableOutput,
@@ -286,6 +293,33 @@ async function joinGroup(spec: MemberSpec): Promise<GroupMember> {
   };
 }
 
+const TRANSACT = fileURLToPath(new URL('../java/Transact.java', import.meta.url));
+
+/** Transact.java: one KafkaProducer with the transactional.id runs the transactions, printing JSON lines. */
+async function transact(spec: TransactSpec): Promise<TransactionOutcome[]> {
+  const txns = spec.transactions.map((t) =>
+    [t.outcome, ...t.records.map((r) => `${r.partition}:${r.key}:${r.value}`)].join('|'),
+  );
+  const r = await runKafkaClass(
+    kafkaDist(),
+    TRANSACT,
+    [spec.bootstrap, spec.topic, spec.transactionalId, String(spec.timeoutMs), ...txns],
+    { timeoutMs: spec.timeoutMs + 30_000, jvmArgs: JVM },
+  );
+  const lines: (TxnLine & { error?: string; done?: boolean })[] = [];
+  for (const l of r.stdout.split('\n')) {
+    try {
+      if (l.startsWith('{')) lines.push(JSON.parse(l));
+    } catch {
+      // not one of the program's lines
+    }
+  }
+  const error =
+    lines.find((l) => l.error)?.error ??
+    (r.code === 0 && lines.some((l) => l.done) ? undefined : `Transact.java exited ${r.code}: ${why(r.stderr)}`);
+  return transactionOutcomes(lines, spec.transactions.length, error);
+}
+
 /** `kafka-topics.sh --list` (TopicCommand: the Admin client's listTopics()). */
 async function listTopics(bootstrap: string, timeoutMs: number): Promise<string[]> {
   const r = await runKafkaClass(
@@ -322,6 +356,7 @@ export const javaDriver: ClientDriver = {
   },
   joinGroup,
   listTopics,
+  transact,
   // VerifiableConsumer subscribes to one topic by name and ConsoleConsumer --include does not print the topic.
   notRun: {
     'regex-subscribe': 'not implemented in the Java driver: its tools cannot show which topic a record came from',
@@ -337,5 +372,7 @@ export const javaDriver: ClientDriver = {
     rebalance: 'VerifiableConsumer events',
     'commit-resume': 'VerifiableConsumer',
     seek: 'ConsoleConsumer --partition --offset',
+    transactions:
+      'Transact.java (KafkaProducer initTransactions/commitTransaction/abortTransaction, run from source): Kafka 4.4.0 tools have no transactional producer that commits and aborts on demand',
   },
 };

@@ -16,6 +16,8 @@ import type {
   MemberSpec,
   ProduceSpec,
   SendOutcome,
+  TransactionOutcome,
+  TransactSpec,
 } from '../client-driver.ts';
 
 const quiet = { write: () => true };
@@ -72,6 +74,46 @@ async function produce(spec: ProduceSpec): Promise<SendOutcome[]> {
   } finally {
     await producer.disconnect();
   }
+}
+
+/** One transactional producer (idempotent, one request in flight, as kafkajs requires) runs the transactions in turn. */
+async function transact(spec: TransactSpec): Promise<TransactionOutcome[]> {
+  const producer = client(spec.bootstrap).producer({
+    transactionalId: spec.transactionalId,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+  });
+  await producer.connect();
+  const out: TransactionOutcome[] = [];
+  try {
+    for (const t of spec.transactions) {
+      const o: TransactionOutcome = { begun: false, sends: [], ended: false };
+      out.push(o);
+      try {
+        const txn = await producer.transaction();
+        o.begun = true;
+        // one send per record: each answer names that record's offset
+        for (const r of t.records) {
+          const [meta] = await txn.send({
+            topic: spec.topic,
+            acks: -1,
+            timeout: spec.timeoutMs,
+            messages: [{ key: r.key, value: r.value, partition: r.partition }],
+          });
+          o.sends.push({ key: r.key, value: r.value, partition: meta!.partition, offset: Number(meta!.baseOffset) });
+        }
+        await (t.outcome === 'commit' ? txn.commit() : txn.abort());
+        o.ended = true;
+      } catch (err) {
+        o.error = (err as Error).message;
+        break;
+      }
+    }
+  } finally {
+    await producer.disconnect();
+  }
+  return out;
 }
 
 async function consume(spec: ConsumeSpec): Promise<ConsumeResult> {
@@ -165,7 +207,9 @@ export const kafkajsDriver: ClientDriver = {
   consume,
   joinGroup,
   listTopics,
+  transact,
   notes: {
+    transactions: 'producer({ transactionalId, idempotent, maxInFlightRequests: 1 }).transaction()',
     'list-topics': 'admin.listTopics()',
     'regex-subscribe': 'subscribe({ topics: [RegExp] })',
     snappy: 'codec plug-in (kafkajs ships gzip only)',

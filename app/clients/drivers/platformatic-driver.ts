@@ -21,6 +21,8 @@ import type {
   MemberSpec,
   ProduceSpec,
   SendOutcome,
+  TransactionOutcome,
+  TransactSpec,
 } from '../client-driver.ts';
 
 type StringMessage = Message<string, string, string, string>;
@@ -66,6 +68,49 @@ async function produce(spec: ProduceSpec): Promise<SendOutcome[]> {
   } finally {
     await producer.close();
   }
+}
+
+/** One idempotent producer with a transactionalId runs the transactions in turn (beginTransaction, send, commit/abort). */
+async function transact(spec: TransactSpec): Promise<TransactionOutcome[]> {
+  const producer = new Producer({
+    ...base(spec.bootstrap),
+    serializers: stringSerializers,
+    idempotent: true,
+    transactionalId: spec.transactionalId,
+    timeout: spec.timeoutMs,
+  });
+  const out: TransactionOutcome[] = [];
+  try {
+    for (const t of spec.transactions) {
+      const o: TransactionOutcome = { begun: false, sends: [], ended: false };
+      out.push(o);
+      try {
+        const txn = await producer.beginTransaction();
+        o.begun = true;
+        for (const r of t.records) {
+          const result = await txn.send({
+            acks: -1,
+            messages: [{ topic: spec.topic, partition: r.partition, key: r.key, value: r.value }],
+          });
+          const at = result.offsets?.find((x) => x.topic === spec.topic && x.partition === r.partition);
+          o.sends.push({
+            key: r.key,
+            value: r.value,
+            partition: r.partition,
+            offset: at === undefined ? -1 : Number(at.offset),
+          });
+        }
+        await (t.outcome === 'commit' ? txn.commit() : txn.abort());
+        o.ended = true;
+      } catch (err) {
+        o.error = (err as Error).message;
+        break;
+      }
+    }
+  } finally {
+    await producer.close();
+  }
+  return out;
 }
 
 function toConsumed(m: StringMessage): ConsumedRecord {
@@ -174,9 +219,13 @@ export const platformaticDriver: ClientDriver = {
   produce,
   consume,
   joinGroup,
+  transact,
   notRun: {
     'list-topics': 'not implemented in the platformatic driver yet',
     'regex-subscribe': 'not implemented in the platformatic driver yet',
   },
-  notes: { seek: "mode 'manual' with offsets, in a throwaway group (every consumer has a group)" },
+  notes: {
+    seek: "mode 'manual' with offsets, in a throwaway group (every consumer has a group)",
+    transactions: 'Producer({ idempotent, transactionalId }).beginTransaction()',
+  },
 };

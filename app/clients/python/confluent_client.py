@@ -5,6 +5,8 @@ One command per run, given as a JSON object in argv[1]; prints JSON lines on std
   consume: {"record": {...}} per record (at most `count`), then {"committed": [...]} when asked, {"done": true}
   member:  {"assigned": [partitions]} after every rebalance; leaves the group on SIGTERM or when stdin closes
   list-topics: {"topics": [names]} from AdminClient.list_topics() (an all-topics Metadata request)
+  transact: per transaction {"begun": n}, {"send": {...}} per delivery report, {"ended": n} once its
+           commit or abort returned (init_transactions, begin_transaction, commit/abort_transaction)
 Errors end the run with {"error": "..."} and exit code 1. Records are written as UTF-8 text.
 """
 import json
@@ -54,6 +56,39 @@ def produce(cmd):
     if left:
         emit({"error": f"{left} records not delivered in time"})
         sys.exit(1)
+    emit({"done": True})
+
+
+def transact(cmd):
+    producer = Producer({
+        "bootstrap.servers": cmd["bootstrap"],
+        "transactional.id": cmd["transactionalId"],
+        "enable.idempotence": True,
+        "acks": "all",
+    })
+    timeout = cmd.get("timeoutMs", 30000) / 1000
+
+    def on_delivery(err, msg):
+        if err is not None:
+            emit({"send": {"error": str(err), "key": text(msg.key()), "value": text(msg.value())}})
+        else:
+            emit({"send": {"partition": msg.partition(), "offset": msg.offset(), "key": text(msg.key()), "value": text(msg.value())}})
+
+    producer.init_transactions(timeout)
+    for n, t in enumerate(cmd["transactions"]):
+        producer.begin_transaction()
+        emit({"begun": n})
+        for r in t["records"]:
+            producer.produce(cmd["topic"], key=r["key"], value=r["value"], partition=r["partition"], on_delivery=on_delivery)
+        # the delivery reports of an aborted transaction's records come before the abort: flush first
+        left = producer.flush(timeout)
+        if left:
+            raise RuntimeError(f"{left} records not delivered in time")
+        if t["outcome"] == "commit":
+            producer.commit_transaction(timeout)
+        else:
+            producer.abort_transaction(timeout)
+        emit({"ended": n})
     emit({"done": True})
 
 
@@ -143,7 +178,7 @@ def list_topics(cmd):
 def main():
     cmd = json.loads(sys.argv[1])
     try:
-        {"produce": produce, "consume": consume, "member": member, "list-topics": list_topics}[cmd["op"]](cmd)
+        {"produce": produce, "transact": transact, "consume": consume, "member": member, "list-topics": list_topics}[cmd["op"]](cmd)
     except Exception as e:  # a client exception is the cell's outcome, not a crash of the harness
         emit({"error": f"{type(e).__name__}: {e}"})
         sys.exit(1)
