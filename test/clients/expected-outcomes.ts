@@ -19,19 +19,7 @@ interface ExpectedCell {
  * Cells not expected to work: `client/feature` (every target) or `client/feature@target` (one
  * matrix target: `reference`, `reference3`, `kafka@4.4.0`, …) → status and why.
  */
-export const EXPECTED_NOT_WORKING: Readonly<Record<string, ExpectedCell>> = {
-  'java/transactions@reference3': {
-    status: 'fails',
-    racy: true,
-    why:
-      'reference-broker bug, a race (found 2026-12-08, reported to the lead; failed in 4 of 5 runs): on the 3-node cluster the Java 4.4.0 producer ' +
-      "begins its next transaction at once and that transaction's first record lands in a partition before the " +
-      "previous transaction's commit marker, which then commits it: read_committed returns 1 aborted record. " +
-      'Works on one node and on Kafka 4.4.0 (1 and 3 nodes); kafkajs and confluent-kafka pass on reference3. ' +
-      'Likely cause: append/txn-implicit-add.ts skips the transaction version 2 add when hasOngoingTransaction(producerId), ' +
-      "while Kafka 4.4.0's UnifiedLog.hasOngoingTransaction(producerId, producerEpoch) also compares the (per-transaction bumped) epoch",
-  },
-};
+export const EXPECTED_NOT_WORKING: Readonly<Record<string, ExpectedCell>> = {};
 
 function entryOf(client: string, feature: Feature, target?: string) {
   const onTarget = target === undefined ? undefined : EXPECTED_NOT_WORKING[`${client}/${feature}@${target}`];
